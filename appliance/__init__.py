@@ -1,0 +1,3 @@
+"""SentriKat Appliance: software inventory in, known vulnerabilities out, on one small box."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,224 @@
+"""Agent payload formats: the contract's request and response Structs, their decoding, and the seam's errors."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Annotated, Any, TypeVar
+
+import msgspec
+
+from appliance.cpe import CpeError, parse_cpe23
+from appliance.errors import ApplianceError
+from appliance.ids import AssetId
+
+# Control characters (NUL included) are refused in names: they are never part of a real
+# hostname or program name, and they break logs, CSV exports and terminals downstream.
+_PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
+Hostname = Annotated[str, msgspec.Meta(min_length=1, max_length=255, pattern=_PRINTABLE)]
+Text = Annotated[str, msgspec.Meta(max_length=1024, pattern=_PRINTABLE)]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=1024, pattern=_PRINTABLE)]
+Version = Annotated[str, msgspec.Meta(max_length=256, pattern=_PRINTABLE)]
+Tag = Annotated[str, msgspec.Meta(min_length=1, max_length=128, pattern=_PRINTABLE)]
+DbInt = Annotated[int, msgspec.Meta(ge=1, le=2**63 - 1)]
+
+
+class PayloadError(ApplianceError):
+    """The request body cannot be accepted; ``field`` names the offending path."""
+
+    code = "invalid_request"
+
+
+class PayloadTooLarge(PayloadError):
+    code = "payload_too_large"
+
+
+class UnsupportedMediaType(PayloadError):
+    code = "unsupported_media_type"
+
+
+class FullReportRequired(PayloadError):
+    code = "full_report_required"
+
+
+class HostnameConflict(ApplianceError):
+    """The hostname belongs to an asset of another organization."""
+
+    code = "hostname_conflict"
+
+
+class SoftwareIn(msgspec.Struct, frozen=True):
+    """One installed program. ``vendor`` and ``cpe`` are optional; ``cpe`` must be a CPE 2.3 formatted string."""
+
+    name: Name
+    version: Version
+    vendor: Text | None = None
+    cpe: Text | None = None
+
+
+class ReportIn(msgspec.Struct, frozen=True):
+    """A full report (``software``) or, with ``delta: true``, a delta (``software_added``/``software_removed``)."""
+
+    hostname: Hostname
+    software: list[SoftwareIn] | None = None
+    os: Text | None = None
+    organization_id: DbInt | None = None
+    ip_address: Text | None = None
+    tags: Annotated[list[Tag], msgspec.Meta(max_length=100)] | None = None
+    delta: bool = False
+    software_added: list[SoftwareIn] | None = None
+    software_removed: list[SoftwareIn] | None = None
+    agent_version: Text | None = None
+
+
+class HeartbeatIn(msgspec.Struct, frozen=True):
+    """An agent saying it is alive, without a scan."""
+
+    hostname: Hostname
+    agent_version: Text | None = None
+
+
+class FullReportAccepted(msgspec.Struct, frozen=True, kw_only=True):
+    """Answer to a full report. ``products_added``/``products_removed`` compare with the previous report."""
+
+    status: str = "accepted"
+    asset_id: AssetId
+    hostname: str
+    products_processed: int
+    products_matched: int
+    vulnerabilities_found: int
+    products_added: int
+    products_removed: int
+
+
+class DeltaReportAccepted(msgspec.Struct, frozen=True, kw_only=True):
+    """Answer to a delta report.
+
+    ``products_already_present`` (added items the server already had) and
+    ``products_not_found`` (removed items it did not have) mean the agent's picture and the
+    server's diverged; the asset's config then says ``force_full_scan: true``.
+    """
+
+    status: str = "accepted"
+    asset_id: AssetId
+    products_added: int
+    products_removed: int
+    vulnerabilities_found: int
+    products_already_present: int
+    products_not_found: int
+    force_full_scan: bool
+
+
+class HeartbeatConfig(msgspec.Struct, frozen=True):
+    scan_interval: int
+    include_updates: bool
+    force_full_scan: bool
+
+
+class HeartbeatAccepted(msgspec.Struct, frozen=True, kw_only=True):
+    status: str = "ok"
+    asset_id: AssetId
+    server_time: str
+    config: HeartbeatConfig
+
+
+class AgentConfig(msgspec.Struct, frozen=True):
+    """Server-side settings for agents; ``force_full_scan`` is per asset (``?hostname=``)."""
+
+    scan_interval: int
+    include_updates: bool
+    include_services: bool
+    minimum_agent_version: str
+    force_full_scan: bool
+
+
+class ErrorBody(msgspec.Struct, frozen=True, omit_defaults=True):
+    """Every 4xx/5xx answer: a stable ``error`` code, a message, and the field path when one is at fault."""
+
+    error: str
+    message: str
+    field: str | None = None
+    retry_after: int | None = None
+
+
+T = TypeVar("T")
+
+# msgspec's messages end with " - at `$.software[3].version`"; we report the path without "$.".
+_AT = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
+_MISSING = re.compile(r"^Object missing required field `(?P<name>[^`]+)`$")
+
+
+def decode(body: bytes, kind: type[T]) -> T:
+    """Decode JSON strictly (no type coercion) into ``kind``; PayloadError names the field path."""
+    try:
+        return msgspec.json.decode(body, type=kind, strict=True)
+    except msgspec.ValidationError as exc:
+        found = _AT.match(str(exc))
+        message = found.group("message") if found else str(exc)
+        path = (found.group("path") or "").lstrip(".") if found else ""
+        if "matching regex" in message:
+            message = "must not contain control characters"
+        missing = _MISSING.match(message)
+        if missing:
+            path = f"{path}.{missing.group('name')}".lstrip(".")
+            message = "required field is missing"
+        raise PayloadError(message, field=path or None) from exc
+    except msgspec.DecodeError as exc:
+        raise PayloadError(f"body is not valid JSON: {exc}") from exc
+
+
+def check_cpe(value: str | None, field: str) -> None:
+    if value is None:
+        return
+    try:
+        parse_cpe23(value)
+    except CpeError as exc:
+        raise PayloadError(f"not a CPE 2.3 formatted string: {exc}", field=field) from exc
+
+
+def check_ip(value: str | None) -> None:
+    if value is None:
+        return
+    try:
+        ipaddress.ip_address(value)
+    except ValueError as exc:
+        raise PayloadError(f"{value!r} is not an IPv4 or IPv6 address", field="ip_address") from exc
+
+
+def check_report(report: ReportIn, max_items: int) -> None:
+    """Rules a Struct cannot express: which lists a full or delta report carries, limits, CPEs, the address."""
+    if report.delta:
+        if report.software is not None:
+            raise PayloadError("a delta report sends software_added and software_removed, not software", field="software")
+        lists = {"software_added": report.software_added or [], "software_removed": report.software_removed or []}
+    else:
+        if report.software is None:
+            raise PayloadError("required field is missing (a full report lists all installed software)", field="software")
+        for name in ("software_added", "software_removed"):
+            if getattr(report, name) is not None:
+                raise PayloadError(f"{name} belongs to a delta report; set \"delta\": true", field=name)
+        lists = {"software": report.software}
+    count = sum(len(items) for items in lists.values())
+    if count > max_items:
+        raise PayloadTooLarge(f"{count} software items in one report; the limit is {max_items}")
+    for list_name, items in lists.items():
+        for index, item in enumerate(items):
+            check_cpe(item.cpe, f"{list_name}[{index}].cpe")
+    check_ip(report.ip_address)
+
+
+def schema_of(kind: Any) -> dict[str, Any]:
+    """An inline JSON Schema (no $refs) for a Struct, for request bodies in the OpenAPI document."""
+    schema = msgspec.json.schema(kind)
+    definitions = schema.pop("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return resolve(definitions[node["$ref"].rsplit("/", 1)[1]])
+            return {key: resolve(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [resolve(value) for value in node]
+        return node
+
+    return resolve(schema)

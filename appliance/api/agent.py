@@ -1,0 +1,114 @@
+"""The agent API controller: /api/agent/report, /heartbeat and /config, exactly as the contract says."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.di import Provide
+from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody
+
+from appliance.agent.payloads import (
+    AgentConfig,
+    DeltaReportAccepted,
+    ErrorBody,
+    FullReportAccepted,
+    HeartbeatAccepted,
+    HeartbeatIn,
+    ReportIn,
+    decode,
+    schema_of,
+)
+from appliance.agent.service import AgentService
+from appliance.api.body import read_json_body
+from appliance.api.guards import authenticate, client_address, provide_principal
+from appliance.auth import Principal
+from appliance.settings import Settings
+
+
+def json_body(kind: type) -> type[Operation]:
+    """An Operation class that documents ``kind`` as the JSON request body.
+
+    The handlers read and decode bodies themselves (strict types, gzip, size caps), so
+    Litestar cannot infer the body schema from a ``data`` parameter; this supplies it.
+    """
+    schema = schema_of(kind)
+
+    class WithJsonBody(Operation):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.request_body = RequestBody(
+                required=True, content={"application/json": OpenAPIMediaType(schema=schema)}  # type: ignore[arg-type]
+            )
+
+    return WithJsonBody
+
+
+async def provide_agent_service(request: Request[Any, Any, Any]) -> AgentService:
+    return request.app.state.agent_service
+
+
+async def _read(request: Request[Any, Any, Any], kind: type) -> Any:
+    settings: Settings = request.app.state.settings
+    return decode(await read_json_body(request, settings.max_body_bytes, settings.max_decompressed_bytes), kind)
+
+
+class AgentController(Controller):
+    path = "/api/agent"
+    tags = ["agent"]
+    guards = [authenticate]
+    dependencies = {
+        "principal": Provide(provide_principal),
+        "agent_service": Provide(provide_agent_service),
+    }
+
+    @post(
+        "/report",
+        operation_id="submitReport",
+        status_code=200,
+        opt={"rate_bucket": "report"},
+        operation_class=json_body(ReportIn),
+    )
+    async def submit_report(
+        self, request: Request[Any, Any, Any], principal: Principal, agent_service: AgentService
+    ) -> FullReportAccepted | DeltaReportAccepted:
+        """Submit a full software inventory for an asset, or with "delta": true only what changed.
+
+        Errors (JSON ErrorBody): 400 invalid body or full_report_required, 401 missing or
+        invalid key, 403 scope or organization, 409 hostname in another organization,
+        413 body or item count over the limit, 415 content type or encoding, 429 rate limit.
+        """
+        report: ReportIn = await _read(request, ReportIn)
+        return await agent_service.submit(principal, report, client_address(request))
+
+    @post(
+        "/heartbeat",
+        operation_id="sendHeartbeat",
+        status_code=200,
+        opt={"rate_bucket": "heartbeat"},
+        operation_class=json_body(HeartbeatIn),
+    )
+    async def heartbeat(
+        self, request: Request[Any, Any, Any], principal: Principal, agent_service: AgentService
+    ) -> HeartbeatAccepted:
+        """Tell the server the agent is alive without sending a scan; returns the agent's settings.
+
+        An unknown hostname is registered as pending, with force_full_scan set until its
+        first full report. Errors as for submitReport.
+        """
+        beat: HeartbeatIn = await _read(request, HeartbeatIn)
+        return await agent_service.heartbeat(principal, beat)
+
+    @get("/config", operation_id="getAgentConfig", opt={"rate_bucket": "config"})
+    async def config(
+        self, principal: Principal, agent_service: AgentService, hostname: str | None = None
+    ) -> AgentConfig:
+        """The server-side agent configuration; with ?hostname=, force_full_scan is that asset's.
+
+        A hostname the server has never seen gets force_full_scan: true. Errors: 401, 403,
+        409 (hostname in another organization), 429.
+        """
+        return await agent_service.config(principal, hostname)
+
+
+__all__ = ["AgentController", "ErrorBody"]

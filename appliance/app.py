@@ -1,0 +1,87 @@
+"""The application factory: settings in, a Litestar app out; resources open in its lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from litestar import Litestar
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
+from litestar.static_files import create_static_files_router
+
+from appliance import __version__
+from appliance.agent.service import AgentService
+from appliance.api.agent import AgentController
+from appliance.api.errors import EXCEPTION_HANDLERS
+from appliance.api.guards import UNAUTHENTICATED_BUCKET
+from appliance.api.health import health
+from appliance.auth import KeyService, RateLimiter
+from appliance.auth.keys import load_or_create_secret
+from appliance.db import Database
+from appliance.matching.agent_cpe import AgentCpeMatcher
+from appliance.paths import web_dir
+from appliance.settings import Settings
+
+log = logging.getLogger("sentrikat")
+
+KEY_USAGE_FLUSH_SECONDS = 30
+
+
+def create_app(settings: Settings) -> Litestar:
+    """Build the app. Nothing is opened here: the database and scheduler open in the lifespan."""
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        db = Database(settings.database_path)
+        await db.open()
+        keys = KeyService(db, load_or_create_secret(settings.secret_path))
+        matcher = AgentCpeMatcher()
+        scheduler = AsyncIOScheduler(timezone="UTC")
+        scheduler.add_job(keys.flush_last_used, "interval", seconds=KEY_USAGE_FLUSH_SECONDS, id="flush_key_usage")
+        app.state.update(
+            settings=settings,
+            db=db,
+            key_service=keys,
+            limiter=RateLimiter(
+                {
+                    "report": settings.rate_report,
+                    "heartbeat": settings.rate_heartbeat,
+                    "config": settings.rate_config,
+                    UNAUTHENTICATED_BUCKET: settings.rate_unauthenticated,
+                }
+            ),
+            agent_service=AgentService(db, lambda: matcher, settings),
+            scheduler=scheduler,
+        )
+        scheduler.start()
+        log.info("SentriKat %s ready; database %s", __version__, settings.database_path)
+        try:
+            yield
+        finally:
+            scheduler.shutdown(wait=False)
+            await keys.flush_last_used()
+            await db.close()
+            log.info("database closed")
+
+    return Litestar(
+        route_handlers=[
+            AgentController,
+            health,
+            create_static_files_router(path="/", directories=[web_dir()], html_mode=True, include_in_schema=False),
+        ],
+        lifespan=[lifespan],
+        exception_handlers=EXCEPTION_HANDLERS,
+        request_max_body_size=settings.max_body_bytes,
+        openapi_config=OpenAPIConfig(
+            title="SentriKat Appliance API",
+            version=__version__,
+            description="Agent API (shared/docs/agent-api.md) and the appliance's own endpoints.",
+            path="/schema",
+            use_handler_docstrings=True,
+            render_plugins=[JsonRenderPlugin(), YamlRenderPlugin()],
+        ),
+        debug=False,
+    )

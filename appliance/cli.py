@@ -1,0 +1,218 @@
+"""The ``sentrikat`` command line: serve, orgs, keys, version."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from typing import Any, AsyncIterator
+
+import msgspec
+
+from appliance import __version__
+from appliance.auth import SCOPES, KeyService
+from appliance.auth.keys import load_or_create_secret
+from appliance.db import Database
+from appliance.errors import ApplianceError
+from appliance.organizations import OrganizationService
+from appliance.settings import SETTINGS, Settings, SettingsError, load_settings
+
+_HELP = {s.name: s.help for s in SETTINGS}
+
+
+def _env_note(name: str) -> str:
+    return f"{_HELP[name]} [env: SENTRIKAT_{name.upper()}]"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sentrikat",
+        description="SentriKat Appliance: agents report installed software, the appliance finds known vulnerabilities.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    data_dir = argparse.ArgumentParser(add_help=False)
+    data_dir.add_argument("--data-dir", metavar="DIR", help=_env_note("data_dir"))
+    as_json = argparse.ArgumentParser(add_help=False)
+    as_json.add_argument("--json", action="store_true", help="Print machine-readable JSON.")
+
+    serve = commands.add_parser("serve", parents=[data_dir], help="Run the appliance server.", description="Run the appliance server.")
+    serve.add_argument("--host", help=_env_note("host"))
+    serve.add_argument("--port", help=_env_note("port"))
+    serve.add_argument("--tls-cert", metavar="FILE", help=_env_note("tls_cert"))
+    serve.add_argument("--tls-key", metavar="FILE", help=_env_note("tls_key"))
+    serve.set_defaults(run=_serve)
+
+    orgs = commands.add_parser("orgs", help="Create and list organizations.", description="Create and list organizations.")
+    org_commands = orgs.add_subparsers(dest="org_command", required=True, metavar="ACTION")
+    org_create = org_commands.add_parser("create", parents=[data_dir, as_json], help="Create an organization.", description="Create an organization.")
+    org_create.add_argument("name", metavar="NAME", help="The organization's name (unique, case-insensitive).")
+    org_create.set_defaults(run=_orgs_create)
+    org_list = org_commands.add_parser("list", parents=[data_dir, as_json], help="List organizations.", description="List organizations.")
+    org_list.set_defaults(run=_orgs_list)
+
+    keys = commands.add_parser("keys", help="Create, list and revoke API keys.", description="Create, list and revoke API keys.")
+    key_commands = keys.add_subparsers(dest="key_command", required=True, metavar="ACTION")
+    key_create = key_commands.add_parser(
+        "create", parents=[data_dir, as_json], help="Create an API key and print it once.",
+        description="Create an API key and print it once; only a keyed hash is stored.",
+    )
+    key_create.add_argument("--org", type=int, default=1, metavar="ID", help="Organization the key belongs to (default 1).")
+    key_create.add_argument(
+        "--scope", action="append", choices=SCOPES, metavar="SCOPE",
+        help="agent, read or admin; repeat for several (default agent).",
+    )
+    key_create.add_argument("--name", default="", metavar="TEXT", help="A label to tell keys apart.")
+    key_create.set_defaults(run=_keys_create)
+    key_list = key_commands.add_parser("list", parents=[data_dir, as_json], help="List API keys (never the keys themselves).", description="List API keys: id, name, prefix, scopes, created, last used; never the keys themselves.")
+    key_list.set_defaults(run=_keys_list)
+    key_revoke = key_commands.add_parser("revoke", parents=[data_dir], help="Revoke an API key.", description="Revoke an API key; it stops working at once.")
+    key_revoke.add_argument("id", type=int, metavar="ID", help="The key's id, as keys list shows it.")
+    key_revoke.set_defaults(run=_keys_revoke)
+
+    version = commands.add_parser("version", help="Print the version.", description="Print the version.")
+    version.set_defaults(run=_version)
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {
+        name: getattr(args, name, None) for name in ("data_dir", "host", "port", "tls_cert", "tls_key")
+    }
+    return load_settings(overrides)
+
+
+@asynccontextmanager
+async def _database(settings: Settings) -> AsyncIterator[Database]:
+    db = Database(settings.database_path)
+    await db.open()
+    try:
+        yield db
+    finally:
+        await db.close()
+
+
+def _print_json(value: Any) -> None:
+    print(msgspec.json.encode(value).decode())
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from appliance.app import create_app
+
+    first_start = not settings.database_path.exists()
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if first_start:
+        asyncio.run(_init(settings))
+        print(
+            f"First start: created {settings.database_path} with organization 1 (Default).\n"
+            f"Create an agent key with:  sentrikat keys create --scope agent --data-dir {settings.data_dir}",
+            flush=True,
+        )
+    config = uvicorn.Config(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        ssl_certfile=settings.tls_cert or None,
+        ssl_keyfile=settings.tls_key or None,
+        log_level=settings.log_level,
+        # The client address must be the real peer: X-Forwarded-For would let anyone pick
+        # their own address (and their own unauthenticated rate-limit bucket).
+        proxy_headers=False,
+        server_header=False,
+        lifespan="on",
+    )
+    server = uvicorn.Server(config)
+    server.run()
+    return 0 if server.started else 1
+
+
+async def _init(settings: Settings) -> None:
+    async with _database(settings):
+        load_or_create_secret(settings.secret_path)
+
+
+def _orgs_create(args: argparse.Namespace, settings: Settings) -> int:
+    async def run() -> Any:
+        async with _database(settings) as db:
+            return await OrganizationService(db).create(args.name)
+
+    org = asyncio.run(run())
+    _print_json(org) if args.json else print(f"Created organization {org.id}: {org.name}")
+    return 0
+
+
+def _orgs_list(args: argparse.Namespace, settings: Settings) -> int:
+    async def run() -> Any:
+        async with _database(settings) as db:
+            return await OrganizationService(db).list()
+
+    orgs = asyncio.run(run())
+    if args.json:
+        _print_json(orgs)
+    else:
+        print(f"{'ID':>4}  {'NAME':30}  CREATED")
+        for org in orgs:
+            print(f"{org.id:>4}  {org.name:30}  {org.created_at}")
+    return 0
+
+
+def _with_keys(settings: Settings, action: Callable[[KeyService], Awaitable[Any]]) -> Any:
+    async def run() -> Any:
+        async with _database(settings) as db:
+            return await action(KeyService(db, load_or_create_secret(settings.secret_path)))
+
+    return asyncio.run(run())
+
+
+def _keys_create(args: argparse.Namespace, settings: Settings) -> int:
+    new = _with_keys(settings, lambda keys: keys.create(args.org, args.scope or ["agent"], args.name))
+    if args.json:
+        _print_json({"id": new.id, "key": new.key, "organization_id": new.organization_id, "scopes": new.scopes})
+    else:
+        print(f"Created key {new.id} for organization {new.organization_id} with scopes {', '.join(new.scopes)}.")
+        print("Store it now; it is not shown again:")
+        print(new.key)
+    return 0
+
+
+def _keys_list(args: argparse.Namespace, settings: Settings) -> int:
+    infos = _with_keys(settings, lambda keys: keys.list())
+    if args.json:
+        _print_json(infos)
+    else:
+        print(f"{'ID':>4}  {'ORG':>4}  {'PREFIX':14}  {'SCOPES':18}  {'CREATED':20}  {'LAST USED':20}  NAME")
+        for k in infos:
+            state = " (revoked)" if k.revoked_at else ""
+            print(
+                f"{k.id:>4}  {k.organization_id:>4}  {k.prefix + '…':14}  {' '.join(k.scopes):18}  "
+                f"{k.created_at:20}  {k.last_used_at or '-':20}  {k.name}{state}"
+            )
+    return 0
+
+
+def _keys_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    _with_keys(settings, lambda keys: keys.revoke(args.id))
+    print(f"Revoked key {args.id}.")
+    return 0
+
+
+def _version(args: argparse.Namespace, settings: Settings) -> int:
+    print(f"sentrikat {__version__}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = _settings(args)
+        return args.run(args, settings)
+    except (ApplianceError, SettingsError) as exc:
+        print(f"sentrikat: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

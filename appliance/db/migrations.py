@@ -1,0 +1,78 @@
+"""Versioned schema migrations, applied in order; PRAGMA user_version records the last one applied."""
+
+from __future__ import annotations
+
+# Each entry upgrades the schema from version N to N+1 (N = its index). Never edit a
+# released entry: append a new one, so that an upgraded binary migrates old databases.
+MIGRATIONS: tuple[str, ...] = (
+    # 0 -> 1: organizations, API keys, assets and their software.
+    """
+    CREATE TABLE organizations (
+        id          INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        created_at  TEXT NOT NULL
+    );
+    INSERT INTO organizations (id, name, created_at)
+        VALUES (1, 'Default', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
+
+    CREATE TABLE api_keys (
+        id               INTEGER PRIMARY KEY,
+        organization_id  INTEGER NOT NULL REFERENCES organizations(id),
+        name             TEXT NOT NULL DEFAULT '',
+        prefix           TEXT NOT NULL,
+        key_hash         BLOB NOT NULL UNIQUE,
+        scopes           TEXT NOT NULL,
+        created_at       TEXT NOT NULL,
+        last_used_at     TEXT,
+        revoked_at       TEXT
+    );
+
+    -- Hostnames are unique across organizations and compared without case, as DNS does.
+    CREATE TABLE assets (
+        id                   INTEGER PRIMARY KEY,
+        organization_id      INTEGER NOT NULL REFERENCES organizations(id),
+        hostname             TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        os                   TEXT NOT NULL DEFAULT 'Unknown',
+        ip_address           TEXT,
+        tags                 TEXT NOT NULL DEFAULT '[]',
+        agent_version        TEXT,
+        status               TEXT NOT NULL CHECK (status IN ('pending', 'active')),
+        force_full_scan      INTEGER NOT NULL DEFAULT 0,
+        first_seen           TEXT NOT NULL,
+        last_seen            TEXT NOT NULL,
+        last_full_report_at  TEXT,
+        last_report_at       TEXT
+    );
+    CREATE INDEX assets_organization ON assets (organization_id);
+
+    -- One row per installed (name, version) on an asset, with how the matcher identified it.
+    CREATE TABLE software (
+        id                INTEGER PRIMARY KEY,
+        asset_id          INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+        name              TEXT NOT NULL,
+        version           TEXT NOT NULL,
+        vendor            TEXT NOT NULL DEFAULT '',
+        cpe               TEXT,
+        match_cpe         TEXT,
+        match_method      TEXT,
+        match_score       REAL,
+        unmatched_reason  TEXT,
+        first_seen        TEXT NOT NULL,
+        UNIQUE (asset_id, name, version)
+    );
+
+    -- What each report added to or removed from an asset's software list.
+    CREATE TABLE software_changes (
+        id        INTEGER PRIMARY KEY,
+        asset_id  INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+        at        TEXT NOT NULL,
+        change    TEXT NOT NULL CHECK (change IN ('added', 'removed')),
+        name      TEXT NOT NULL,
+        version   TEXT NOT NULL,
+        vendor    TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX software_changes_asset ON software_changes (asset_id, at);
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
