@@ -126,9 +126,26 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         server_header=False,
         lifespan="on",
     )
-    server = uvicorn.Server(config)
+    server = _server_class()(config)
     server.run()
     return 0 if server.started else 1
+
+
+def _server_class() -> type:
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        """uvicorn's server, but a requested stop (SIGTERM, SIGINT) ends with exit status 0.
+
+        Since uvicorn 0.29 the captured signal is raised again after the graceful shutdown,
+        so the process would die "by SIGTERM" (status -15) and systemd would log a failure.
+        """
+
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            super().handle_exit(sig, frame)
+            self._captured_signals.clear()
+
+    return Server
 
 
 async def _init(settings: Settings) -> None:
