@@ -1,0 +1,143 @@
+"""Generic (NVD-style) version ordering."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+
+from appliance.versions import GENERIC, in_range
+
+LESS = [
+    # (lower, higher)
+    ("1.2.3-beta", "1.2.3"),
+    ("1.1.1k", "1.1.1n"),
+    ("0.9.8zh", "0.9.8zi"),
+    ("1.0.2u", "1.0.2zd"),
+    ("4.2.8p9", "4.2.8p15"),
+    ("12.1-55.297", "12.1-55.300"),
+    ("16.12.10", "16.12.10a"),
+    ("2.8.75", "2.8.123e"),
+    ("23.01", "24.09"),
+    # numbers are numbers, not text
+    ("1.9", "1.10"),
+    ("118.0.5993.89", "118.0.5993.117"),
+    # pre-release words before the release, in their own order
+    ("1.0-rc1", "1.0"),
+    ("1.0.dev", "1.0-alpha"),
+    ("1.0-alpha", "1.0-beta"),
+    ("1.0-beta", "1.0-pre"),
+    ("1.0-pre", "1.0-rc1"),
+    ("1.0-beta", "1.0-beta2"),
+    ("1.0-rc1", "1.0-rc2"),
+    ("2.0.0-rc1", "2.0.0"),
+    # a letter suffix is a later patch, but earlier than the next number
+    ("1.0.2", "1.0.2a"),
+    ("1.0.2zh", "1.0.3"),
+    ("9.2", "9.2p1"),
+    ("9.2p1", "9.3"),
+    ("1.1.0", "1.1.1-beta"),
+    # only a leading "v" is dropped
+    ("1.0-v1", "1.0-v2"),
+    ("1.0-v2", "1.0-2"),
+]
+
+EQUAL = [
+    ("v1.0", "1.0"),
+    ("V2.4.1", "2.4.1"),
+    ("1.0", "1.0.0"),
+    ("1.0-RC1", "1.0rc1"),
+    ("1.0-beta", "1.0.beta"),
+    ("2.4.1", " 2.4.1 "),
+    # NVD backslash-quotes punctuation inside CPE values
+    (r"03.01.07\(13\)", "03.01.07(13)"),
+]
+
+
+@pytest.mark.parametrize(("lower", "higher"), LESS)
+def test_less(lower, higher):
+    assert GENERIC.compare(lower, higher) == -1
+    assert GENERIC.compare(higher, lower) == 1
+
+
+@pytest.mark.parametrize(("a", "b"), EQUAL)
+def test_equal(a, b):
+    assert GENERIC.compare(a, b) == 0
+    assert GENERIC.key(a) == GENERIC.key(b)
+
+
+def test_9_2p1_is_in_8_6_up_to_9_8():
+    assert in_range("9.2p1", start_incl="8.6", end_excl="9.8")
+
+
+@pytest.mark.parametrize("version", ["8.5p1", "9.8", "9.8p1", "10.0"])
+def test_outside_8_6_up_to_9_8(version):
+    assert not in_range(version, start_incl="8.6", end_excl="9.8")
+
+
+def test_total_order(total_order):
+    total_order(
+        GENERIC,
+        [
+            "0.9.8zh",
+            "0.9.8zi",
+            "1.0.2-beta",
+            "1.0.2rc1",
+            "1.0.2",
+            "1.0.2a",
+            "1.0.2u",
+            "1.0.2zd",
+            "1.0.3",
+            "1.1.1k",
+            "1.1.1n",
+            "2.8.75",
+            "2.8.123e",
+            "4.2.8",
+            "4.2.8p9",
+            "4.2.8p15",
+            "9.2p1",
+            "12.1-55.297",
+            "12.1-55.300",
+            "16.12.10",
+            "16.12.10a",
+            "23.01",
+            "24.09",
+        ],
+    )
+
+
+def test_nvd_sample_range_bounds_all_parse(feeds):
+    """Every range bound in the real NVD 2.0 sample is a known generic version."""
+    data = json.loads((feeds / "nvd" / "nvdcve-2.0-sample.json").read_text())
+    bounds = set()
+    for item in data["vulnerabilities"]:
+        for config in item["cve"].get("configurations", []):
+            for node in config["nodes"]:
+                for match in node["cpeMatch"]:
+                    for field in ("versionStartIncluding", "versionStartExcluding", "versionEndIncluding", "versionEndExcluding"):
+                        if field in match:
+                            bounds.add(match[field])
+    assert len(bounds) > 20
+    assert sorted(b for b in bounds if GENERIC.key(b) is None) == []
+
+
+@pytest.mark.slow
+def test_nvd_2022_feed_range_bounds_all_parse(feeds):
+    """The same over the 5,000+ distinct range bounds of the real 2022 NVD 1.1 feed."""
+    with gzip.open(feeds / "nvd" / "nvdcve-1.1-2022.json.gz") as handle:
+        data = json.load(handle)
+    bounds = set()
+
+    def walk(nodes):
+        for node in nodes:
+            for match in node.get("cpe_match", []):
+                for field in ("versionStartIncluding", "versionStartExcluding", "versionEndIncluding", "versionEndExcluding"):
+                    if field in match:
+                        bounds.add(match[field])
+            walk(node.get("children", []))
+
+    for item in data["CVE_Items"]:
+        walk(item["configurations"]["nodes"])
+    assert len(bounds) > 5000
+    assert sorted(b for b in bounds if GENERIC.key(b) is None) == []
