@@ -1,0 +1,104 @@
+"""Feed readers: real NVD, CPE dictionary and CISA KEV files in, typed frozen records out."""
+
+from __future__ import annotations
+
+import csv
+import re
+from fnmatch import fnmatch
+from pathlib import Path
+from typing import Callable
+
+from appliance.feeds import cpe_api, cpe_csv, cpe_xml, kev, nvd11, nvd20
+from appliance.feeds._common import PathLike, read_head
+from appliance.feeds.base import (
+    ConfigNode,
+    Configuration,
+    CpeEntry,
+    CpeMatch,
+    CveRecord,
+    Cvss,
+    Feed,
+    FeedError,
+    FeedInfo,
+    KevEntry,
+)
+
+__all__ = [
+    "READERS",
+    "ConfigNode",
+    "Configuration",
+    "CpeEntry",
+    "CpeMatch",
+    "CveRecord",
+    "Cvss",
+    "Feed",
+    "FeedError",
+    "FeedInfo",
+    "KevEntry",
+    "detect_format",
+    "read_any",
+]
+
+# Format name -> the reader module's read(path) -> Feed.
+READERS: dict[str, Callable[[PathLike], Feed]] = {
+    nvd20.FORMAT: nvd20.read,
+    nvd11.FORMAT: nvd11.read,
+    cpe_api.FORMAT: cpe_api.read,
+    cpe_xml.FORMAT: cpe_xml.read,
+    cpe_csv.FORMAT: cpe_csv.read,
+    kev.FORMAT: kev.read,
+}
+
+_HEAD_SIZE = 64 * 1024
+
+# Markers in the first bytes of a JSON feed, tried in order; the first match
+# wins. Explicit "format" values first, then keys only one format has.
+_JSON_MARKERS = [
+    (nvd20.FORMAT, re.compile(r'"format"\s*:\s*"NVD_CVE"')),
+    (cpe_api.FORMAT, re.compile(r'"format"\s*:\s*"NVD_CPE"')),
+    (nvd11.FORMAT, re.compile(r'"CVE_Items"\s*:\s*\[|"CVE_data_type"\s*:\s*"')),
+    (kev.FORMAT, re.compile(r'"(?:catalogVersion|cveID)"\s*:\s*"')),  # not KEV's schema
+    (nvd20.FORMAT, re.compile(r'"vulnerabilities"\s*:\s*\[\s*\{\s*"cve"\s*:')),
+    (cpe_api.FORMAT, re.compile(r'"products"\s*:\s*\[\s*\{\s*"cpe"\s*:')),
+]
+_XML_MARKER = re.compile(r"<(?:[\w.-]+:)?cpe-list[\s>]")
+
+# Upstream file names, used only when the first bytes are not conclusive.
+_NAME_PATTERNS = [
+    (nvd20.FORMAT, "nvdcve-2.0-*"),
+    (nvd11.FORMAT, "nvdcve-1.1-*"),
+    (cpe_api.FORMAT, "nvdcpe-2.0*"),
+    (kev.FORMAT, "known_exploited_vulnerabilities.json*"),
+    (cpe_xml.FORMAT, "official-cpe-dictionary*.xml*"),
+    (cpe_csv.FORMAT, "*.csv"),
+    (cpe_csv.FORMAT, "*.csv.gz"),
+]
+
+
+def detect_format(path: PathLike) -> str:
+    """The format name of a feed file (a READERS key), from its first bytes, else its name.
+
+    Raises FeedError if the file cannot be read or is of no known format.
+    """
+    head = read_head(path, _HEAD_SIZE).decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+    if head.startswith("{"):
+        for name, marker in _JSON_MARKERS:
+            if marker.search(head):
+                return name
+    elif head.startswith("<"):
+        if _XML_MARKER.search(head):
+            return cpe_xml.FORMAT
+    elif head:
+        header = next(csv.reader([head.splitlines()[0]]), [])
+        if {"vendor", "product"} <= {cell.strip().lower() for cell in header}:
+            return cpe_csv.FORMAT
+    file_name = Path(path).name.lower()
+    for name, pattern in _NAME_PATTERNS:
+        if fnmatch(file_name, pattern):
+            return name
+    raise FeedError(f"{path}: not a known feed format (NVD CVE 2.0/1.1, NVD CPE, CPE XML, CPE CSV, KEV)")
+
+
+def read_any(path: PathLike) -> Feed:
+    """Read a feed file of any known format: ``READERS[detect_format(path)](path)``."""
+    return READERS[detect_format(path)](path)

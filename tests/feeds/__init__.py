@@ -1,0 +1,1 @@
+"""Tests for appliance.feeds, on the real feed files in ../shared/feeds."""
