@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from litestar import Litestar
@@ -21,13 +22,46 @@ from appliance.api.health import health
 from appliance.auth import KeyService, RateLimiter
 from appliance.auth.keys import load_or_create_secret
 from appliance.db import Database
+from appliance.errors import ApplianceError
 from appliance.matching.agent_cpe import AgentCpeMatcher
+from appliance.matching.bundle import BundleError
+from appliance.matching.engine import FeedMatcher, load_index
+from appliance.matching.base import Matcher
 from appliance.paths import web_dir
 from appliance.settings import Settings
 
 log = logging.getLogger("sentrikat")
 
 KEY_USAGE_FLUSH_SECONDS = 30
+
+
+def load_matcher(settings: Settings) -> tuple[Matcher, str | None]:
+    """The feed matcher and the identity of its feed, or the agent-CPE matcher when no feed can be loaded."""
+    try:
+        index = load_index(Path(settings.feed_dir) if settings.feed_dir else None)
+    except (BundleError, ApplianceError) as exc:
+        log.warning("no vulnerability feed loaded (%s); only agent-supplied CPEs are matched", exc)
+        return AgentCpeMatcher(), None
+    bundle = index.bundle
+    log.info("feed loaded: %d products, %d CVEs, %d KEV entries", len(bundle.products), len(bundle.cves), len(bundle.kev))
+    return FeedMatcher(index), f"{bundle.built_at} {len(bundle.keys)} {len(bundle.cves)} {len(bundle.kev)}"
+
+
+async def reevaluate_if_feed_changed(db: Database, service: AgentService, feed_identity: str | None) -> None:
+    """After a feed change every asset is matched again, so a new CVE shows without a new report."""
+    if feed_identity is None:
+        return
+    row = await db.fetchone("SELECT value FROM appliance_state WHERE key = 'evaluated_feed'")
+    if row is not None and row[0] == feed_identity:
+        return
+    count = await service.reevaluate()
+    async with db.transaction() as tx:
+        await tx.execute(
+            "INSERT INTO appliance_state (key, value) VALUES ('evaluated_feed', ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (feed_identity,),
+        )
+    log.info("re-evaluated %d assets against the new feed", count)
 
 
 def create_app(settings: Settings) -> Litestar:
@@ -38,9 +72,13 @@ def create_app(settings: Settings) -> Litestar:
         db = Database(settings.database_path)
         await db.open()
         keys = KeyService(db, load_or_create_secret(settings.secret_path))
-        matcher = AgentCpeMatcher()
+        matcher, feed_identity = load_matcher(settings)
+        agent_service = AgentService(db, lambda: matcher, settings)
         scheduler = AsyncIOScheduler(timezone="UTC")
         scheduler.add_job(keys.flush_last_used, "interval", seconds=KEY_USAGE_FLUSH_SECONDS, id="flush_key_usage")
+        scheduler.add_job(
+            reevaluate_if_feed_changed, "date", args=(db, agent_service, feed_identity), id="reevaluate_on_feed_change"
+        )
         app.state.update(
             settings=settings,
             db=db,
@@ -53,7 +91,7 @@ def create_app(settings: Settings) -> Litestar:
                     UNAUTHENTICATED_BUCKET: settings.rate_unauthenticated,
                 }
             ),
-            agent_service=AgentService(db, lambda: matcher, settings),
+            agent_service=agent_service,
             scheduler=scheduler,
         )
         scheduler.start()

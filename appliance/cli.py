@@ -44,7 +44,19 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", help=_env_note("port"))
     serve.add_argument("--tls-cert", metavar="FILE", help=_env_note("tls_cert"))
     serve.add_argument("--tls-key", metavar="FILE", help=_env_note("tls_key"))
+    serve.add_argument("--feed-dir", metavar="DIR", help=_env_note("feed_dir"))
     serve.set_defaults(run=_serve)
+
+    match = commands.add_parser(
+        "match", help="Explain how a report's items are identified and which CVEs apply, without a server.",
+        description="Run the matching engine on a report payload (the agent API's format) and print, per item, "
+        "the identified product with method and score or the reason it stayed unmatched, and its CVEs (KEV marked).",
+    )
+    match.add_argument("report", metavar="REPORT.json", help="A full report as an agent would POST it ('-' reads standard input).")
+    match.add_argument("--feed-dir", metavar="DIR", help=_env_note("feed_dir"))
+    match.add_argument("--os", metavar="NAME", help="The host's OS, e.g. \"Windows 11\" (default: the report's os).")
+    match.add_argument("--json", action="store_true", help="Print machine-readable JSON.")
+    match.set_defaults(run=_match)
 
     orgs = commands.add_parser("orgs", help="Create and list organizations.", description="Create and list organizations.")
     org_commands = orgs.add_subparsers(dest="org_command", required=True, metavar="ACTION")
@@ -73,14 +85,17 @@ def build_parser() -> argparse.ArgumentParser:
     key_revoke.add_argument("id", type=int, metavar="ID", help="The key's id, as keys list shows it.")
     key_revoke.set_defaults(run=_keys_revoke)
 
-    version = commands.add_parser("version", help="Print the version.", description="Print the version.")
+    version = commands.add_parser(
+        "version", parents=[data_dir], help="Print the version.",
+        description="Print the version, and the schema version of the data dir's database if there is one.",
+    )
     version.set_defaults(run=_version)
     return parser
 
 
 def _settings(args: argparse.Namespace) -> Settings:
     overrides = {
-        name: getattr(args, name, None) for name in ("data_dir", "host", "port", "tls_cert", "tls_key")
+        name: getattr(args, name, None) for name in ("data_dir", "host", "port", "tls_cert", "tls_key", "feed_dir")
     }
     return load_settings(overrides)
 
@@ -220,6 +235,74 @@ def _keys_revoke(args: argparse.Namespace, settings: Settings) -> int:
 
 def _version(args: argparse.Namespace, settings: Settings) -> int:
     print(f"sentrikat {__version__}")
+    if settings.database_path.exists():
+        import sqlite3
+
+        with sqlite3.connect(f"file:{settings.database_path}?mode=ro", uri=True) as conn:
+            (schema,) = conn.execute("PRAGMA user_version").fetchone()
+        print(f"database {settings.database_path}: schema version {schema}")
+    return 0
+
+
+class _ExplainedMatch(msgspec.Struct, frozen=True):
+    cpe: str
+    method: str
+    score: float
+    evidence: str
+
+
+class _ExplainedItem(msgspec.Struct, frozen=True):
+    index: int
+    name: str
+    version: str
+    vendor: str
+    match: _ExplainedMatch | None
+    reason: str | None
+    vulnerabilities: list[dict[str, Any]]
+
+
+def _match(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from appliance.agent.payloads import ReportIn, check_report, decode
+    from appliance.matching.base import SoftwareItem
+    from appliance.matching.engine import FeedMatcher, load_index
+
+    raw = sys.stdin.buffer.read() if args.report == "-" else Path(args.report).read_bytes()
+    report = decode(raw, ReportIn)
+    check_report(report, max_items=10**9)
+    matcher = FeedMatcher(load_index(Path(settings.feed_dir) if settings.feed_dir else None))
+    software = report.software or []
+    items = [SoftwareItem(s.name, s.version, s.vendor or "", s.cpe) for s in software]
+    results = matcher.match(items, args.os or report.os or "Unknown")
+    explained = [
+        _ExplainedItem(
+            index, item.name, item.version, item.vendor,
+            _ExplainedMatch(r.match.cpe, r.match.method, r.match.score, r.match.evidence) if r.match else None,
+            r.reason,
+            [
+                {"cve": v.cve, "kev": v.kev, "cvss": v.cvss, "severity": v.severity,
+                 "backport_possible": v.backport_possible, "via": v.via}
+                for v in r.vulnerabilities
+            ],
+        )
+        for index, (item, r) in enumerate(zip(items, results))
+    ]
+    if args.json:
+        _print_json({"items": explained})
+        return 0
+    for item in explained:
+        head = f"[{item.index}] {item.name} {item.version}" + (f" ({item.vendor})" if item.vendor else "")
+        print(head)
+        if item.match:
+            print(f"    {item.match.method} {item.match.score:.2f}  {item.match.cpe}")
+            print(f"    why: {item.match.evidence}")
+        if item.reason:
+            print(f"    {'note' if item.match else 'unmatched'}: {item.reason}")
+        for v in item.vulnerabilities:
+            flag = "  KEV" if v["kev"] else ""
+            score = f"{v['cvss']:.1f} {v['severity']}" if v["cvss"] is not None else "no score"
+            print(f"    {v['cve']}  {score}{flag}  via {v['via']}" + ("  (distribution backport may apply)" if v["backport_possible"] else ""))
     return 0
 
 

@@ -124,20 +124,38 @@ class Server:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """One server shared by tests that use distinct hostnames and default settings."""
-    srv = Server(tmp_path_factory.mktemp("shared-server") / "data").start()
+def feed_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A bundle compiled from the real feeds in ../shared/feeds, as scripts/build_feed.py does."""
+    if not FEEDS.is_dir():
+        pytest.skip(f"shared feeds not found at {FEEDS}")
+    from appliance.matching.bundle import compile_sources, write_bundle
+
+    out = tmp_path_factory.mktemp("feed")
+    bundle, manifest = compile_sources([FEEDS / "nvd", FEEDS / "cpe", FEEDS / "kev"])
+    write_bundle(bundle, manifest, out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory, feed_dir: Path) -> Iterator[Server]:
+    """One server with the real feed, shared by tests that use distinct hostnames and default settings."""
+    srv = Server(tmp_path_factory.mktemp("shared-server") / "data", {"SENTRIKAT_FEED_DIR": str(feed_dir)}).start()
     yield srv
     assert srv.stop() == 0, srv.log()
 
 
 @pytest.fixture
 def make_server(tmp_path: Path) -> Iterator:
-    """Start servers with their own data dir and settings; all are stopped at the end of the test."""
+    """Start servers with their own data dir and settings; all are stopped at the end of the test.
+
+    Without SENTRIKAT_FEED_DIR they get an empty feed folder: no feed, agent-supplied CPEs only.
+    """
     started: list[Server] = []
+    empty = tmp_path / "no-feed"
+    empty.mkdir()
 
     def make(**env: str) -> Server:
-        srv = Server(tmp_path / f"data{len(started)}", env).start()
+        srv = Server(tmp_path / f"data{len(started)}", {"SENTRIKAT_FEED_DIR": str(empty), **env}).start()
         started.append(srv)
         return srv
 

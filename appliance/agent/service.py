@@ -53,6 +53,7 @@ def _unique(items: list[SoftwareIn]) -> dict[ItemKey, SoftwareItem]:
 
 
 def _row(item: SoftwareItem, result: MatchResult) -> tuple:
+    """The software columns that come from the item and its match, in _MATCH_COLUMNS order."""
     match = result.match
     return (
         item.vendor,
@@ -61,7 +62,64 @@ def _row(item: SoftwareItem, result: MatchResult) -> tuple:
         match.method if match else None,
         match.score if match else None,
         result.reason,
+        match.evidence if match else None,
     )
+
+
+_MATCH_COLUMNS = "vendor, cpe, match_cpe, match_method, match_score, unmatched_reason, match_evidence"
+_INSERT_SOFTWARE = (
+    f"INSERT INTO software (asset_id, name, version, {_MATCH_COLUMNS}, first_seen)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_UPDATE_SOFTWARE = (
+    "UPDATE software SET vendor = ?, cpe = ?, match_cpe = ?, match_method = ?, match_score = ?,"
+    " unmatched_reason = ?, match_evidence = ? WHERE id = ?"
+)
+
+
+async def sync_findings(tx: aiosqlite.Connection, asset_id: AssetId, results: dict[int, MatchResult], now: str) -> None:
+    """Make the findings of the given software rows equal their match results.
+
+    Findings that stay keep their first_seen and get last_seen = now; new ones start now;
+    vanished ones are deleted. Rows not named in ``results`` are left alone.
+    """
+    if not results:
+        return
+    existing: dict[tuple[int, str], int] = {}
+    ids = list(results)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = await tx.execute_fetchall(
+            f"SELECT id, software_id, cve FROM findings WHERE software_id IN ({','.join('?' * len(chunk))})", chunk
+        )
+        existing.update({(r[1], r[2]): r[0] for r in rows})
+    wanted = {
+        (software_id, v.cve): v for software_id, result in results.items() for v in result.vulnerabilities
+    }
+    await tx.executemany("DELETE FROM findings WHERE id = ?", [(existing[k],) for k in existing.keys() - wanted.keys()])
+    await tx.executemany(
+        "INSERT INTO findings (asset_id, software_id, cve, cvss, severity, kev, kev_date_added, kev_due_date,"
+        " kev_ransomware, backport_possible, via, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (asset_id, key[0], v.cve, v.cvss, v.severity, int(v.kev), v.kev_date_added, v.kev_due_date,
+             v.kev_ransomware, int(v.backport_possible), v.via, now, now)
+            for key, v in sorted(wanted.items()) if key not in existing
+        ],
+    )
+    await tx.executemany(
+        "UPDATE findings SET cvss = ?, severity = ?, kev = ?, kev_date_added = ?, kev_due_date = ?,"
+        " kev_ransomware = ?, backport_possible = ?, via = ?, last_seen = ? WHERE id = ?",
+        [
+            (v.cvss, v.severity, int(v.kev), v.kev_date_added, v.kev_due_date, v.kev_ransomware,
+             int(v.backport_possible), v.via, now, existing[key])
+            for key, v in sorted(wanted.items()) if key in existing
+        ],
+    )
+
+
+async def count_vulnerabilities(tx: aiosqlite.Connection, asset_id: AssetId) -> int:
+    row = await (await tx.execute("SELECT COUNT(DISTINCT cve) FROM findings WHERE asset_id = ?", (asset_id,))).fetchone()
+    return int(row[0]) if row else 0
 
 
 class AgentService:
@@ -146,29 +204,26 @@ class AgentService:
             stored = {
                 (r[1], r[2]): r
                 for r in await tx.execute_fetchall(
-                    "SELECT id, name, version, vendor, cpe, match_cpe, match_method, match_score, unmatched_reason"
-                    " FROM software WHERE asset_id = ?",
+                    f"SELECT id, name, version, {_MATCH_COLUMNS} FROM software WHERE asset_id = ?",
                     (asset_id,),
                 )
             }
-            removed = [stored[key] for key in stored.keys() - items.keys()]
+            removed = [stored[key] for key in sorted(stored.keys() - items.keys())]
             added = [key for key in items if key not in stored]
             changed = [
                 (*_row(items[key], results[key]), stored[key][0])
-                for key in items.keys() & stored.keys()
+                for key in sorted(items.keys() & stored.keys())
                 if tuple(stored[key][3:]) != _row(items[key], results[key])
             ]
             await tx.executemany("DELETE FROM software WHERE id = ?", [(r[0],) for r in removed])
-            await tx.executemany(
-                "INSERT INTO software (asset_id, name, version, vendor, cpe, match_cpe, match_method, match_score,"
-                " unmatched_reason, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(asset_id, *key, *_row(items[key], results[key]), now) for key in added],
-            )
-            await tx.executemany(
-                "UPDATE software SET vendor = ?, cpe = ?, match_cpe = ?, match_method = ?, match_score = ?,"
-                " unmatched_reason = ? WHERE id = ?",
-                changed,
-            )
+            await tx.executemany(_INSERT_SOFTWARE, [(asset_id, *key, *_row(items[key], results[key]), now) for key in added])
+            await tx.executemany(_UPDATE_SOFTWARE, changed)
+            ids = {
+                (r[1], r[2]): r[0]
+                for r in await tx.execute_fetchall("SELECT id, name, version FROM software WHERE asset_id = ?", (asset_id,))
+            }
+            await sync_findings(tx, asset_id, {ids[key]: results[key] for key in items}, now)
+            vulnerabilities = await count_vulnerabilities(tx, asset_id)
             # The first full report of an asset is its baseline, not a change worth a history row each.
             if not first_full:
                 await self._record_changes(
@@ -181,7 +236,7 @@ class AgentService:
             hostname=report.hostname,
             products_processed=len(items),
             products_matched=sum(1 for result in results.values() if result.match is not None),
-            vulnerabilities_found=len({cve for result in results.values() for cve in result.vulnerabilities}),
+            vulnerabilities_found=vulnerabilities,
             products_added=len(added),
             products_removed=len(removed),
         )
@@ -219,11 +274,16 @@ class AgentService:
                 already = len(additions) - len(new)
                 diverged = bool(not_found or already)
                 await tx.executemany("DELETE FROM software WHERE id = ?", [(r[0],) for r in gone])
-                await tx.executemany(
-                    "INSERT INTO software (asset_id, name, version, vendor, cpe, match_cpe, match_method, match_score,"
-                    " unmatched_reason, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(asset.id, *key, *_row(additions[key], results[key]), now) for key in new],
-                )
+                await tx.executemany(_INSERT_SOFTWARE, [(asset.id, *key, *_row(additions[key], results[key]), now) for key in new])
+                if new:
+                    ids = {
+                        (r[1], r[2]): r[0]
+                        for r in await tx.execute_fetchall(
+                            "SELECT id, name, version FROM software WHERE asset_id = ?", (asset.id,)
+                        )
+                    }
+                    await sync_findings(tx, asset.id, {ids[key]: results[key] for key in new}, now)
+                vulnerabilities = await count_vulnerabilities(tx, asset.id)
                 await self._record_changes(
                     tx, asset.id, now,
                     added=[additions[key] for key in new],
@@ -246,11 +306,41 @@ class AgentService:
             asset_id=asset.id,
             products_added=len(new),
             products_removed=len(gone),
-            vulnerabilities_found=0,
+            vulnerabilities_found=vulnerabilities,
             products_already_present=already,
             products_not_found=not_found,
             force_full_scan=diverged or asset.force_full_scan,
         )
+
+    async def reevaluate(self, batch: int = 200) -> int:
+        """Match every asset's stored software again (after a feed change); returns the assets updated.
+
+        Identification and CVE results are cached per distinct (product, version, platform)
+        inside the matcher, so 10,000 assets sharing software cost one evaluation each.
+        """
+        matcher = self._matcher()
+        asset_ids = [r[0] for r in await self.db.fetchall("SELECT id FROM assets WHERE status = 'active' ORDER BY id")]
+        for start in range(0, len(asset_ids), batch):
+            now = iso(self._clock())
+            async with self.db.transaction() as tx:
+                for asset_id in asset_ids[start : start + batch]:
+                    await self._reevaluate_asset(tx, matcher, AssetId(asset_id), now)
+        return len(asset_ids)
+
+    async def _reevaluate_asset(self, tx: aiosqlite.Connection, matcher: Matcher, asset_id: AssetId, now: str) -> None:
+        row = await (await tx.execute("SELECT os FROM assets WHERE id = ?", (asset_id,))).fetchone()
+        if row is None:
+            return  # deleted meanwhile
+        rows = await tx.execute_fetchall(
+            f"SELECT id, name, version, {_MATCH_COLUMNS} FROM software WHERE asset_id = ? ORDER BY id", (asset_id,)
+        )
+        items = [SoftwareItem(r[1], r[2], r[3], r[4]) for r in rows]
+        results = matcher.match(items, row[0])
+        await tx.executemany(
+            _UPDATE_SOFTWARE,
+            [(*_row(item, result), r[0]) for r, item, result in zip(rows, items, results) if tuple(r[3:]) != _row(item, result)],
+        )
+        await sync_findings(tx, asset_id, {r[0]: result for r, result in zip(rows, results)}, now)
 
     async def heartbeat(self, principal: Principal, beat: HeartbeatIn) -> HeartbeatAccepted:
         """Record that the agent is alive; an unknown hostname is registered as pending, awaiting a full report."""

@@ -73,6 +73,34 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX software_changes_asset ON software_changes (asset_id, at);
     """,
+    # 1 -> 2: CVE findings per installed item, and a key-value table for appliance state.
+    """
+    CREATE TABLE findings (
+        id                 INTEGER PRIMARY KEY,
+        asset_id           INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+        software_id        INTEGER NOT NULL REFERENCES software(id) ON DELETE CASCADE,
+        cve                TEXT NOT NULL,
+        cvss               REAL,
+        severity           TEXT,
+        kev                INTEGER NOT NULL DEFAULT 0,
+        kev_date_added     TEXT,
+        kev_due_date       TEXT,
+        kev_ransomware     TEXT,
+        backport_possible  INTEGER NOT NULL DEFAULT 0,
+        via                TEXT NOT NULL DEFAULT '',
+        first_seen         TEXT NOT NULL,
+        last_seen          TEXT NOT NULL,
+        UNIQUE (software_id, cve)
+    );
+    CREATE INDEX findings_asset ON findings (asset_id);
+    CREATE INDEX findings_cve ON findings (cve);
+    ALTER TABLE software ADD COLUMN match_evidence TEXT;
+
+    CREATE TABLE appliance_state (
+        key    TEXT PRIMARY KEY,
+        value  TEXT NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

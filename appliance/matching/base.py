@@ -18,11 +18,26 @@ class SoftwareItem(msgspec.Struct, frozen=True):
 
 
 class ItemMatch(msgspec.Struct, frozen=True):
-    """How an item was identified: the CPE, the method (agent_cpe, alias, exact, fuzzy) and a 0..1 score."""
+    """How an item was identified: the CPE, the method (agent_cpe, alias, exact, fuzzy), a 0..1 score and why."""
 
     cpe: str
     method: str
     score: float
+    evidence: str = ""
+
+
+class Vulnerability(msgspec.Struct, frozen=True):
+    """One CVE that applies to an item; ``via`` says which NVD criterion matched and how."""
+
+    cve: str
+    cvss: float | None
+    severity: str | None
+    kev: bool
+    backport_possible: bool = False
+    via: str = ""
+    kev_date_added: str | None = None
+    kev_due_date: str | None = None
+    kev_ransomware: str | None = None
 
 
 class MatchResult(msgspec.Struct, frozen=True):
@@ -30,7 +45,7 @@ class MatchResult(msgspec.Struct, frozen=True):
 
     match: ItemMatch | None
     reason: str | None = None
-    vulnerabilities: tuple[str, ...] = ()
+    vulnerabilities: tuple[Vulnerability, ...] = ()
 
 
 class Matcher(Protocol):

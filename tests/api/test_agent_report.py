@@ -45,16 +45,17 @@ def test_contract_full_report_example(server: Server, agent) -> None:
     assert isinstance(body["asset_id"], int)
     assert body["hostname"] == "workstation-001"
     assert body["products_processed"] == 2
-    # Until the matching engine lands, only the agent-supplied CPE counts as a match.
-    assert body["products_matched"] == 1
-    assert body["vulnerabilities_found"] == 0
+    # Chrome by its agent-supplied CPE, 7-Zip by the alias table.
+    assert body["products_matched"] == 2
+    # 7-Zip 23.01: CVE-2024-11477 and CVE-2025-0411; Chrome 121.0.6167.85: CVE-2024-4671.
+    assert body["vulnerabilities_found"] == 3
     with server.db() as conn:
         os_name, ip, tags, status = conn.execute(
             "SELECT os, ip_address, tags, status FROM assets WHERE hostname = 'workstation-001'"
         ).fetchone()
     assert (os_name, ip, tags, status) == ("Windows 11 23H2", "192.168.1.50", '["office","finance"]', "active")
     assert software_rows(server, "workstation-001") == [
-        ("7-Zip", "23.01", "Igor Pavlov", None, None),
+        ("7-Zip", "23.01", "Igor Pavlov", None, "alias"),
         ("Google Chrome", "121.0.6167.85", "Google LLC", CONTRACT_FULL["software"][0]["cpe"], "agent_cpe"),
     ]
 
@@ -86,6 +87,14 @@ def test_contract_delta_example(server: Server, agent, hostname: str) -> None:
             (hostname,),
         ).fetchall()
     assert changes == [("added", "Slack", "4.36.0"), ("removed", "Slack", "4.35.126")]
+
+
+def test_without_a_feed_only_agent_cpes_match(make_server, hostname: str) -> None:
+    srv = make_server()
+    with srv.client(srv.create_key()) as client:
+        body = client.post("/api/agent/report", json={**CONTRACT_FULL, "hostname": hostname}).json()
+    assert (body["products_processed"], body["products_matched"], body["vulnerabilities_found"]) == (2, 1, 0)
+    assert "no vulnerability feed loaded" in srv.log()
 
 
 def test_defaults_for_optional_fields(server: Server, agent, hostname: str) -> None:

@@ -1,0 +1,363 @@
+"""The bundled feed: NVD CVEs, CPE products and KEV compiled into one msgpack file plus a manifest.
+
+Format (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` bumps on change):
+- ``keys``: every CPE ``vendor:product`` (formatted-string binding), sorted; other
+  records refer to a product by its index in this list, which keeps the file and the
+  in-memory index small.
+- ``products``: one row per dictionary product: key index, a representative title
+  without version (lower case, "" if the sources have none) and, when NVD deprecated
+  every name of the product in favour of one other product, that product's key index.
+- ``cves``: per CVE its id, publication date, the CVSS score chosen by the feed reader
+  (v3.1, else v3.0, else v2) and its configurations, criteria reduced to what matching
+  needs (product index, part, version, update, target_sw, vulnerable, the four bounds).
+- ``kev``: CISA KEV entries (id, dateAdded, dueDate, knownRansomwareCampaignUse, name).
+``manifest.json`` lists the sources (file name, format, date the file states, record count,
+sha256), the counts and the bundle's own sha256.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import msgspec
+
+from appliance.cpe import ATTRIBUTES
+from appliance.errors import ApplianceError
+from appliance.feeds import CpeEntry, CveRecord, FeedError, KevEntry, read_any
+from appliance.matching.normalize import clean_display_name, cpe_words
+from appliance.timeutil import now_iso
+
+BUNDLE_FORMAT = 1
+BUNDLE_FILE = "bundle.msgpack"
+MANIFEST_FILE = "manifest.json"
+
+
+class BundleError(ApplianceError):
+    """A bundle or its sources cannot be built or loaded."""
+
+    code = "feed_error"
+
+
+class BMatch(msgspec.Struct, array_like=True, frozen=True, gc=False):
+    product: int
+    part: str
+    vulnerable: bool
+    version: str
+    update: str
+    target_sw: str
+    start_incl: str | None = None
+    start_excl: str | None = None
+    end_incl: str | None = None
+    end_excl: str | None = None
+
+
+class BNode(msgspec.Struct, array_like=True, frozen=True, gc=False):
+    operator: str
+    negate: bool
+    matches: tuple[BMatch, ...]
+
+
+class BConfig(msgspec.Struct, array_like=True, frozen=True, gc=False):
+    operator: str
+    negate: bool
+    nodes: tuple[BNode, ...]
+
+
+class BCve(msgspec.Struct, array_like=True, frozen=True, gc=False):
+    id: str
+    published: str
+    cvss_version: str | None
+    score: float | None
+    severity: str | None
+    configs: tuple[BConfig, ...]
+
+
+class BProduct(msgspec.Struct, array_like=True, frozen=True, gc=False):
+    key: int
+    title: str
+    renamed_to: int = -1
+
+
+class BKev(msgspec.Struct, array_like=True, frozen=True, gc=False):
+    cve: str
+    date_added: str
+    due_date: str
+    ransomware: str
+    name: str
+
+
+class Bundle(msgspec.Struct, frozen=True):
+    format: int
+    built_at: str
+    keys: list[str]
+    products: list[BProduct]
+    cves: list[BCve]
+    kev: list[BKev]
+
+
+class SourceInfo(msgspec.Struct, frozen=True):
+    file: str
+    format: str
+    feed_date: str | None
+    records: int
+    sha256: str
+
+
+class Manifest(msgspec.Struct, frozen=True):
+    format: int
+    built_at: str
+    sources: list[SourceInfo]
+    products: int
+    cpe_names: int
+    cves: int
+    cves_with_configurations: int
+    kev: int
+    bundle_sha256: str = ""
+
+
+def _split_criteria(criteria: str) -> list[str] | None:
+    """The eleven attribute values of a CPE 2.3 criteria string, or None if it is malformed."""
+    if not criteria.startswith("cpe:2.3:"):
+        return None
+    values, current, escaped = [], [], False
+    for char in criteria[8:]:
+        if escaped:
+            current.append(char)
+            escaped = False
+        elif char == "\\":
+            current.append(char)
+            escaped = True
+        elif char == ":":
+            values.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    values.append("".join(current))
+    return values if len(values) == len(ATTRIBUTES) else None
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class _Compiler:
+    def __init__(self) -> None:
+        self.key_ids: dict[str, int] = {}
+        self.titles: dict[int, Counter[str]] = defaultdict(Counter)
+        self.names: dict[int, int] = Counter()
+        self.deprecated: dict[int, int] = Counter()
+        self.successors: dict[int, Counter[str]] = defaultdict(Counter)
+        self.cves: dict[str, CveRecord] = {}
+        self.kev: dict[str, KevEntry] = {}
+        self.cpe_names = 0
+
+    def key(self, vendor: str, product: str) -> int:
+        return self.key_ids.setdefault(f"{vendor}:{product}", len(self.key_ids))
+
+    def add_cpe(self, entry: CpeEntry) -> None:
+        if entry.part != "a" and entry.part != "o":
+            return  # hardware is never reported by agents
+        kid = self.key(entry.vendor, entry.product)
+        self.cpe_names += 1
+        self.names[kid] += 1
+        if entry.title:
+            title = clean_display_name(entry.title)
+            if title:
+                self.titles[kid][title] += 1
+        if entry.deprecated:
+            self.deprecated[kid] += 1
+            for successor in entry.deprecated_by:
+                values = _split_criteria(successor)
+                if values:
+                    self.successors[kid][f"{values[1]}:{values[2]}"] += 1
+
+    def add_cve(self, record: CveRecord) -> None:
+        known = self.cves.get(record.id)
+        # The same CVE in two sources: the later modification wins; equal dates keep the later source.
+        if known is None or record.last_modified >= known.last_modified:
+            self.cves[record.id] = record
+
+    def add_kev(self, entry: KevEntry) -> None:
+        self.kev[entry.cve_id] = entry
+
+    def compile_cve(self, record: CveRecord) -> BCve:
+        configs = []
+        for config in record.configurations:
+            nodes = []
+            for node in config.nodes:
+                matches = []
+                for m in node.cpe_match:
+                    values = _split_criteria(m.criteria)
+                    if values is None or values[1] in ("*", "-") or values[2] in ("*", "-"):
+                        # A criterion that names no product cannot be matched precisely; NVD has a
+                        # few (e.g. vendor "*" in the 2022 1.1 feed). It stays, as a never-true entry.
+                        matches.append(BMatch(-1, values[0] if values else "a", m.vulnerable, "-", "*", "*"))
+                        continue
+                    matches.append(
+                        BMatch(
+                            self.key(values[1], values[2]),
+                            values[0],
+                            m.vulnerable,
+                            values[3],
+                            values[4],
+                            values[8],
+                            m.version_start_including,
+                            m.version_start_excluding,
+                            m.version_end_including,
+                            m.version_end_excluding,
+                        )
+                    )
+                nodes.append(BNode(node.operator, node.negate, tuple(matches)))
+            configs.append(BConfig(config.operator or "OR", config.negate, tuple(nodes)))
+        cvss = record.cvss
+        return BCve(
+            record.id,
+            record.published[:10],
+            cvss.version if cvss else None,
+            cvss.base_score if cvss else None,
+            cvss.severity.upper() if cvss else None,
+            tuple(configs),
+        )
+
+    def bundle(self) -> Bundle:
+        cves = [self.compile_cve(self.cves[cve_id]) for cve_id in sorted(self.cves)]
+        # Renumber keys in sorted order so the bundle does not depend on source order.
+        ordered = sorted(self.key_ids)
+        new_id = {self.key_ids[key]: index for index, key in enumerate(ordered)}
+
+        def remap(match: BMatch) -> BMatch:
+            return msgspec.structs.replace(match, product=new_id[match.product]) if match.product >= 0 else match
+
+        cves = [
+            msgspec.structs.replace(
+                cve,
+                configs=tuple(
+                    msgspec.structs.replace(
+                        config,
+                        nodes=tuple(
+                            msgspec.structs.replace(node, matches=tuple(remap(m) for m in node.matches))
+                            for node in config.nodes
+                        ),
+                    )
+                    for config in cve.configs
+                ),
+            )
+            for cve in cves
+        ]
+        products = []
+        for old_id in sorted(self.names, key=lambda kid: new_id[kid]):
+            titles = self.titles.get(old_id)
+            # Most frequent cleaned title; ties go to the alphabetically first (never source order).
+            title = min(titles.items(), key=lambda item: (-item[1], item[0]))[0] if titles else ""
+            renamed = -1
+            if self.deprecated[old_id] == self.names[old_id] and len(self.successors[old_id]) == 1:
+                (successor,) = self.successors[old_id]
+                if successor in self.key_ids and self.key_ids[successor] != old_id:
+                    renamed = new_id[self.key_ids[successor]]
+            products.append(BProduct(new_id[old_id], title, renamed))
+        kev = [
+            BKev(e.cve_id, e.date_added, e.due_date, e.known_ransomware_campaign_use, e.vulnerability_name)
+            for e in sorted(self.kev.values(), key=lambda e: e.cve_id)
+        ]
+        return Bundle(BUNDLE_FORMAT, now_iso(), ordered, products, cves, kev)
+
+
+def source_files(paths: Iterable[Path]) -> list[Path]:
+    """Files named directly, and the feed files inside named folders, in a stable order."""
+    files: list[Path] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            files += sorted(
+                p for p in path.iterdir()
+                if p.is_file() and p.name not in (BUNDLE_FILE, MANIFEST_FILE) and p.suffix in (".json", ".gz", ".xml", ".csv")
+                and not p.name.endswith("schema.json")
+            )
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise BundleError(f"feed source {path} does not exist")
+    return files
+
+
+def compile_sources(paths: Sequence[Path], progress=None) -> tuple[Bundle, Manifest]:
+    """Read every source with its format's reader and compile one bundle; FeedError names a bad file."""
+    compiler = _Compiler()
+    sources = []
+    for path in source_files(paths):
+        try:
+            feed = read_any(path)
+            count = 0
+            for record in feed.records:
+                count += 1
+                if isinstance(record, CveRecord):
+                    compiler.add_cve(record)
+                elif isinstance(record, CpeEntry):
+                    compiler.add_cpe(record)
+                elif isinstance(record, KevEntry):
+                    compiler.add_kev(record)
+        except FeedError as exc:
+            raise BundleError(str(exc)) from exc
+        sources.append(SourceInfo(path.name, feed.info.format, feed.info.feed_date, count, _sha256(path)))
+        if progress:
+            progress(path, count)
+    bundle = compiler.bundle()
+    manifest = Manifest(
+        format=BUNDLE_FORMAT,
+        built_at=bundle.built_at,
+        sources=sources,
+        products=len(bundle.products),
+        cpe_names=compiler.cpe_names,
+        cves=len(bundle.cves),
+        cves_with_configurations=sum(1 for cve in bundle.cves if cve.configs),
+        kev=len(bundle.kev),
+    )
+    return bundle, manifest
+
+
+def write_bundle(bundle: Bundle, manifest: Manifest, out_dir: Path) -> Manifest:
+    """Write bundle and manifest atomically (temporary files renamed into place)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    data = msgspec.msgpack.encode(bundle)
+    manifest = msgspec.structs.replace(manifest, bundle_sha256=hashlib.sha256(data).hexdigest())
+    for name, payload in ((BUNDLE_FILE, data), (MANIFEST_FILE, msgspec.json.format(msgspec.json.encode(manifest)))):
+        temporary = out_dir / (name + ".tmp")
+        temporary.write_bytes(payload)
+        temporary.replace(out_dir / name)
+    return manifest
+
+
+def read_manifest(directory: Path) -> Manifest:
+    try:
+        return msgspec.json.decode((directory / MANIFEST_FILE).read_bytes(), type=Manifest)
+    except (OSError, msgspec.DecodeError) as exc:
+        raise BundleError(f"cannot read {directory / MANIFEST_FILE}: {exc}") from exc
+
+
+def load_bundle(directory: Path) -> Bundle:
+    """Decode a bundle; the garbage collector is paused, as the records hold no cycles."""
+    path = directory / BUNDLE_FILE
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BundleError(f"cannot read bundle {path}: {exc}") from exc
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        bundle = msgspec.msgpack.decode(data, type=Bundle)
+    except msgspec.DecodeError as exc:
+        raise BundleError(f"bundle {path} is corrupt: {exc}") from exc
+    finally:
+        if enabled:
+            gc.enable()
+    if bundle.format != BUNDLE_FORMAT:
+        raise BundleError(f"bundle {path} has format {bundle.format}; this program reads format {BUNDLE_FORMAT}")
+    return bundle

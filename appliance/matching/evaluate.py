@@ -1,0 +1,174 @@
+"""CVE applicability: NVD configurations (AND/OR nodes, negate, platform entries, ranges) against one item."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+from appliance.matching.base import Vulnerability
+from appliance.matching.bundle import BConfig, BCve, BMatch, BNode
+from appliance.matching.index import CpeIndex
+from appliance.matching.platform import TARGET_FAMILIES, Platform
+from appliance.versions import GENERIC, UnknownVersion, is_unknown, upstream_version
+from appliance.versions.rpm import parse_version as parse_rpm
+
+# NVD writes update components in words; installed versions write them short:
+# cpe:2.3:a:sudo_project:sudo:1.9.5:patch1 is sudo "1.9.5p1".
+_UPDATE_WORDS = (("patch", "p"), ("update_", "u"), ("update", "u"), ("build", "b"))
+
+
+def upstream(version: str, scheme: str) -> str:
+    """The upstream part of a distribution package version, which is what NVD ranges describe."""
+    if scheme == "dpkg":
+        return upstream_version(version)
+    if scheme == "rpm":
+        parsed = parse_rpm(version)
+        return parsed.version if parsed else version
+    if scheme == "apk":
+        return version.rsplit("-r", 1)[0] if "-r" in version else version
+    return version
+
+
+@lru_cache(maxsize=200_000)
+def _key(version: str) -> Any:
+    """Generic sort key of a version string, or None when it is unknown; cached, bounds repeat a lot."""
+    if is_unknown(version):
+        return None
+    return GENERIC.key(version)
+
+
+def _update_suffix(update: str) -> str:
+    for word, short in _UPDATE_WORDS:
+        if update.startswith(word):
+            return short + update[len(word) :]
+    return update
+
+
+def version_matches(match: BMatch, version: str) -> str | None:
+    """Why ``version`` satisfies the criterion's version part, or None if it does not."""
+    key = _key(version)
+    if key is None:
+        return None  # unknown versions never match a range or a wildcard
+    if match.version == "-":
+        return None  # NVD's "not applicable" version: an installed, versioned item is not it
+    if match.version != "*":
+        wanted = match.version
+        if match.update not in ("*", "-", ""):
+            wanted += _update_suffix(match.update)
+        elif match.update == "*" and version.startswith(match.version) and version[len(match.version) :][:1].isalpha():
+            return f"version {match.version} (any update)"
+        target = _key(wanted)
+        return f"version {wanted}" if target is not None and key == target else None
+    bounds = []
+    try:
+        for bound, label, test in (
+            (match.start_incl, ">=", lambda k, b: k >= b),
+            (match.start_excl, ">", lambda k, b: k > b),
+            (match.end_incl, "<=", lambda k, b: k <= b),
+            (match.end_excl, "<", lambda k, b: k < b),
+        ):
+            if bound:
+                bound_key = _key(bound)
+                if bound_key is None:
+                    return None  # a bound we cannot read: no match rather than a guess
+                if not test(key, bound_key):
+                    return None
+                bounds.append(f"{label} {bound}")
+    except (TypeError, UnknownVersion):
+        return None
+    return " and ".join(bounds) if bounds else "all versions"
+
+
+class _Context:
+    """What one evaluation may consult: the item, the host's platform and (rarely) the other items."""
+
+    def __init__(self, keys: tuple[int, ...], version: str, platform: Platform, platform_ids: frozenset[int],
+                 others: Mapping[int, tuple[str, ...]]) -> None:
+        self.keys = keys
+        self.version = version
+        self.platform = platform
+        self.platform_ids = platform_ids
+        self.others = others
+        self.used_others = False
+        self.hit: str | None = None
+
+    def criterion(self, match: BMatch, index: CpeIndex) -> bool:
+        if match.product < 0:
+            return False
+        if match.target_sw not in ("*", "-"):
+            family = TARGET_FAMILIES.get(match.target_sw)
+            if family is not None and family != self.platform.family:
+                return False
+        if match.product in self.keys:
+            why = version_matches(match, self.version)
+            if why is not None and match.vulnerable and self.hit is None:
+                self.hit = f"{index.keys[match.product]} {why}"
+            return why is not None
+        if match.part == "o" and not match.vulnerable:
+            return match.product in self.platform_ids
+        if match.part != "a":
+            return False  # hardware, or an OS as the vulnerable product: not decidable from a report
+        self.used_others = True
+        return any(version_matches(match, v) is not None for v in self.others.get(match.product, ()))
+
+    def node(self, node: BNode, index: CpeIndex) -> bool:
+        results = [self.criterion(m, index) for m in node.matches]
+        value = any(results) if node.operator != "AND" else bool(results) and all(results)
+        return not value if node.negate else value
+
+    def config(self, config: BConfig, index: CpeIndex) -> bool:
+        results = [self.node(n, index) for n in config.nodes]
+        value = any(results) if config.operator != "AND" else bool(results) and all(results)
+        return not value if config.negate else value
+
+
+class CveEvaluator:
+    """Finds the CVEs of one identified item; results are cached per (product, version, platform)."""
+
+    def __init__(self, index: CpeIndex) -> None:
+        self.index = index
+        self._cache: dict[tuple, tuple[Vulnerability, ...]] = {}
+        self._platform_ids: dict[tuple[str, ...], frozenset[int]] = {}
+
+    def _platform(self, platform: Platform) -> frozenset[int]:
+        found = self._platform_ids.get(platform.keys)
+        if found is None:
+            found = frozenset(self.index.key_id[k] for k in platform.keys if k in self.index.key_id)
+            self._platform_ids[platform.keys] = found
+        return found
+
+    def findings(self, key: str, version: str, platform: Platform, others: Mapping[int, tuple[str, ...]]) -> tuple[Vulnerability, ...]:
+        key_id = self.index.key_id.get(key)
+        if key_id is None:
+            return ()
+        compared = upstream(version, platform.scheme)
+        backport = platform.packages and compared != version
+        cache_key = (key_id, compared, platform.family, platform.keys, backport)
+        cached = self._cache.get(cache_key)
+        if cached is not None:
+            return cached
+        keys = self.index.equivalents(key_id)
+        found: list[Vulnerability] = []
+        depends_on_others = False
+        for cve in self.index.cves_for(keys):
+            ctx = _Context(keys, compared, platform, self._platform(platform), others)
+            # Configurations are alternatives; the first that holds and in which this item
+            # satisfies a vulnerable criterion is the explanation recorded.
+            for config in cve.configs:
+                ctx.hit = None
+                if ctx.config(config, self.index) and ctx.hit is not None:
+                    found.append(self._finding(cve, ctx.hit, backport))
+                    break
+            depends_on_others |= ctx.used_others
+        result = tuple(found)
+        if not depends_on_others:
+            self._cache[cache_key] = result
+        return result
+
+    def _finding(self, cve: BCve, via: str, backport: bool) -> Vulnerability:
+        kev = self.index.kev.get(cve.id)
+        return Vulnerability(
+            cve.id, cve.score, cve.severity, kev is not None, backport, via,
+            kev.date_added if kev else None, kev.due_date if kev else None, kev.ransomware if kev else None,
+        )

@@ -1,0 +1,94 @@
+"""Normalising what agents report: display names, publishers and versions as real inventories write them."""
+
+from __future__ import annotations
+
+import re
+
+from appliance.cpe import unquote
+
+# Windows uninstall entries decorate names with architecture, bitness, locale and
+# installer notes: "7-Zip 23.01 (x64)", "Mozilla Firefox (x64 en-US)", "Notepad++ (64-bit x64)",
+# "Microsoft Visual Studio Code (User)". None of it names the product.
+_PARENS = re.compile(r"\s*[\(\[][^\)\]]*[\)\]]")
+_NOISE_WORDS = {
+    "x64", "x86", "x86_64", "amd64", "arm64", "aarch64", "win64", "win32", "64-bit", "32-bit", "64bit", "32bit",
+    "64", "32", "bit", "en-us", "en-gb", "de-de", "fr-fr", "user", "machine", "remove", "only", "setup", "installer",
+    "for", "windows", "version", "release", "build", "edition", "portable", "(r)", "(tm)", "®", "™", "-",
+}
+# A token that looks like a version: digits with dots, optional letter suffix ("23.01", "6.22",
+# "2.43.0", "0.79", "8.5.6", "1.1.1k", "v1.0", "3.10.11150.0").
+_VERSION_TOKEN = re.compile(r"^v?\d+(?:\.\w+)+(?:-\w+)?$|^v?\d+[a-z]?$", re.I)
+# Corporate and community suffixes on publishers: "Google LLC", "win.rar GmbH",
+# "Microsoft Corporation", "The Git Development Community", "Notepad++ Team".
+_PUBLISHER_NOISE = {
+    "inc", "inc.", "llc", "l.l.c.", "ltd", "ltd.", "limited", "corp", "corp.", "corporation", "co", "co.", "gmbh",
+    "ag", "sa", "s.a.", "sas", "bv", "b.v.", "nv", "oy", "ab", "as", "a/s", "srl", "s.r.l.", "plc", "pty", "kg",
+    "the", "team", "community", "project", "developers", "development", "foundation", "software", "technologies",
+    "technology", "systems", "group", "holdings", "international", "incorporated", "company", "contributors",
+    "maintainers", "and", "&", "of",
+}
+_EMAIL = re.compile(r"<[^>]*>")
+_SPLIT = re.compile(r"[\s,]+")
+_CPE_SEPARATORS = re.compile(r"[_\s]+")
+
+
+def tokens(text: str) -> list[str]:
+    return [t for t in _SPLIT.split(text.lower().strip()) if t]
+
+
+def clean_display_name(name: str) -> str:
+    """Lower-case name without bracketed notes, architecture words or version numbers.
+
+    "7-Zip 23.01 (x64)" -> "7-zip"; "Python 3.10.11 (64-bit)" -> "python";
+    "Git version 2.43.0" -> "git"; "Mozilla Firefox (x64 en-US)" -> "mozilla firefox".
+    """
+    text = _PARENS.sub(" ", name)
+    kept = []
+    for token in tokens(text):
+        token = token.strip(",;:")
+        if not token or token in _NOISE_WORDS or _VERSION_TOKEN.match(token):
+            continue
+        kept.append(token)
+    return " ".join(kept)
+
+
+def clean_publisher(publisher: str) -> str:
+    """Lower-case publisher without legal-form and community words: "win.rar GmbH" -> "win.rar"."""
+    text = _EMAIL.sub(" ", _PARENS.sub(" ", publisher)).replace(",", " ")
+    return " ".join(t for t in tokens(text) if t not in _PUBLISHER_NOISE)
+
+
+def cpe_words(value: str) -> str:
+    """A CPE vendor or product as words: "acrobat_reader_dc" -> "acrobat reader dc", "notepad\\+\\+" -> "notepad++"."""
+    return _CPE_SEPARATORS.sub(" ", unquote(value).lower()).strip()
+
+
+def compact(text: str) -> str:
+    """Words run together without punctuation, to compare "win.rar" with "winrar" or "7-zip" with "7zip"."""
+    return re.sub(r"[^a-z0-9+#]", "", text.lower())
+
+
+def version_in_name(name: str) -> str | None:
+    """The first version-looking token of a display name ("Python 3.10.11 (64-bit)" -> "3.10.11")."""
+    for token in tokens(_PARENS.sub(" ", name)):
+        if _VERSION_TOKEN.match(token) and any(c == "." for c in token):
+            return token.lstrip("vV")
+    return None
+
+
+def effective_version(name: str, version: str) -> tuple[str, str | None]:
+    """The version to compare with NVD, and a note when it is not the reported one.
+
+    Some installers encode the version differently in DisplayVersion: Python writes
+    3.10.11 as "3.10.11150.0" (micro * 1000 + build; see CPython's Tools/msi). When the
+    display name states a version that shares the first two parts with DisplayVersion but
+    differs after that, the name's version is the product's own and is used.
+    """
+    named = version_in_name(name)
+    if not named or not version or named == version:
+        return version, None
+    named_parts, reported_parts = named.split("."), version.split(".")
+    if len(named_parts) >= 2 and named_parts[:2] == reported_parts[:2] and not version.startswith(named + "."):
+        if len(reported_parts) > len(named_parts) or reported_parts[2:3] != named_parts[2:3]:
+            return named, f"version {named} taken from the display name (reported {version})"
+    return version, None
