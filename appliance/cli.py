@@ -312,7 +312,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = _settings(args)
         return args.run(args, settings)
     except (ApplianceError, SettingsError) as exc:
-        print(f"sentrikat: error: {exc}", file=sys.stderr)
+        where = f"{exc.field}: " if getattr(exc, "field", None) else ""
+        print(f"sentrikat: error: {where}{exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

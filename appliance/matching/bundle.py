@@ -5,8 +5,12 @@ Format (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` bum
   records refer to a product by its index in this list, which keeps the file and the
   in-memory index small.
 - ``products``: one row per dictionary product: key index, a representative title
-  without version (lower case, "" if the sources have none) and, when NVD deprecated
-  every name of the product in favour of one other product, that product's key index.
+  without version (lower case, "" if the sources have none), when NVD deprecated
+  every name of the product in favour of one other product that product's key index, and
+  whether the product is current. When a vendor,product CSV is among the sources it is the
+  complete list of current products (that is what the file is); products only older
+  dictionaries list are kept, with their titles, but not offered for identification.
+  Without a CSV, a product is current unless every one of its names is deprecated.
 - ``cves``: per CVE its id, publication date, the CVSS score chosen by the feed reader
   (v3.1, else v3.0, else v2) and its configurations, criteria reduced to what matching
   needs (product index, part, version, update, target_sw, vulnerable, the four bounds).
@@ -80,6 +84,7 @@ class BProduct(msgspec.Struct, array_like=True, frozen=True, gc=False):
     key: int
     title: str
     renamed_to: int = -1
+    current: bool = True
 
 
 class BKev(msgspec.Struct, array_like=True, frozen=True, gc=False):
@@ -158,14 +163,20 @@ class _Compiler:
         self.cves: dict[str, CveRecord] = {}
         self.kev: dict[str, KevEntry] = {}
         self.cpe_names = 0
+        self.listed: set[int] | None = None  # products of a complete product list (the CSV)
 
     def key(self, vendor: str, product: str) -> int:
         return self.key_ids.setdefault(f"{vendor}:{product}", len(self.key_ids))
 
-    def add_cpe(self, entry: CpeEntry) -> None:
-        if entry.part != "a" and entry.part != "o":
-            return  # hardware is never reported by agents
+    def add_cpe(self, entry: CpeEntry, complete_list: bool = False) -> None:
+        if entry.part != "a":
+            # Agents report applications; operating systems and hardware are never identified
+            # from an item (OS keys still exist where CVE criteria name them, for platform checks).
+            return
         kid = self.key(entry.vendor, entry.product)
+        if complete_list:
+            self.listed = self.listed if self.listed is not None else set()
+            self.listed.add(kid)
         self.cpe_names += 1
         self.names[kid] += 1
         if entry.title:
@@ -262,7 +273,11 @@ class _Compiler:
                 (successor,) = self.successors[old_id]
                 if successor in self.key_ids and self.key_ids[successor] != old_id:
                     renamed = new_id[self.key_ids[successor]]
-            products.append(BProduct(new_id[old_id], title, renamed))
+            if self.listed is not None:
+                current = old_id in self.listed
+            else:
+                current = self.deprecated[old_id] < self.names[old_id]
+            products.append(BProduct(new_id[old_id], title, renamed, current))
         kev = [
             BKev(e.cve_id, e.date_added, e.due_date, e.known_ransomware_campaign_use, e.vulnerability_name)
             for e in sorted(self.kev.values(), key=lambda e: e.cve_id)
@@ -301,7 +316,7 @@ def compile_sources(paths: Sequence[Path], progress=None) -> tuple[Bundle, Manif
                 if isinstance(record, CveRecord):
                     compiler.add_cve(record)
                 elif isinstance(record, CpeEntry):
-                    compiler.add_cpe(record)
+                    compiler.add_cpe(record, complete_list=feed.info.format == "cpe_csv")
                 elif isinstance(record, KevEntry):
                     compiler.add_kev(record)
         except FeedError as exc:

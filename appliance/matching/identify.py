@@ -9,7 +9,7 @@ import msgspec
 from appliance.cpe import CpeError, parse_cpe23, unquote
 from appliance.matching.base import SoftwareItem
 from appliance.matching.index import CpeIndex, split_key
-from appliance.matching.normalize import clean_display_name, clean_publisher, compact, cpe_words
+from appliance.matching.normalize import clean_display_name, clean_publisher, compact, cpe_words, main_part
 from appliance.matching.platform import Platform
 
 # Below this score an item stays unmatched: a wrong product is worse than none.
@@ -23,9 +23,17 @@ _NO_CODE_PREFIXES = ("fonts-", "ttf-", "xfonts-", "hunspell-", "myspell-", "task
 # "Microsoft Office Professional Plus 2019" is Office.
 _EDITION_WORDS = {
     "professional", "pro", "plus", "standard", "enterprise", "home", "business", "community", "ultimate", "premium",
-    "client", "desktop", "app", "stable", "lts", "esr-", "free", "mui", "runtime", "update", "updater",
+    "client", "desktop", "app", "stable", "lts", "free", "mui", "ce", "runtime",
 }
-_YEAR = re.compile(r"^(19|20)\d\d$")
+_NUMBER = re.compile(r"^\d+$")
+# Debian Policy 5.6.7: package names are lower case letters, digits and + - . (rpm and apk
+# allow "_" too). Anything else on a Linux host is a display name (a desktop app, say).
+_PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9.+_-]*$")
+_YEAR = re.compile(r"^(19|20)\d\d(-(19|20)\d\d)?$")
+# Products some vendors file as the vendor's only desktop program ("Figma" is figma:desktop).
+_VENDOR_APP_PRODUCTS = ("desktop", "desktop_app", "desktop_client", "client", "app")
+# Distribution vendors whose own packages have CPEs named after the package (debian:x11-common).
+_DISTRIBUTION_VENDORS = {"dpkg": ("debian", "canonical"), "rpm": ("redhat", "fedoraproject", "suse"), "apk": ("alpinelinux",)}
 
 
 class Identification(msgspec.Struct, frozen=True):
@@ -61,10 +69,15 @@ def _publisher_agrees(publisher: str, vendor: str) -> bool:
     return p == v or (len(v) >= 4 and (p.startswith(v) or v.startswith(p) and len(p) >= 4))
 
 
+def _spelled(product: str, text: str) -> float:
+    """A small bonus when the words match as written, not only run together: of microsoft:asp.net_core
+    and microsoft:aspnetcore, "asp.net core" is the first. Breaks such ties by evidence, not by name."""
+    return 0.01 if product == text else 0.0
+
+
 def _self_named(vendor: str, product: str) -> bool:
-    """NVD's convention for projects without a company: vendor = product or product + "_project"."""
-    v = compact(vendor)
-    return v in (compact(product), compact(product) + "project")
+    """The project is its own vendor (wireshark:wireshark, 7-zip:7-zip)."""
+    return compact(vendor) == compact(product)
 
 
 class Identifier:
@@ -97,33 +110,50 @@ class Identifier:
     def _identify(self, name: str, publisher: str, platform: Platform) -> Identification | Unidentified:
         aliases = self.index.aliases
         raw = name.strip().lower()
-        cleaned = clean_display_name(name)
-        for text in (raw, cleaned):
+        for text in (raw, clean_display_name(name)):
             if text in aliases.never:
                 return Unidentified(f"'{name}' is a look-alike, not a product with CVEs: {aliases.never[text]}")
-        if platform.packages:
-            package = self._package(raw)
+        if platform.packages and _PACKAGE_NAME.match(raw):
+            package = self._package(raw, platform.scheme)
             if package is not None:
                 return package
+        first: Unidentified | None = None
+        # The whole name first; then, for "Product - Component" names, the product part.
+        for text in filter(None, (name, main_part(name))):
+            found = self._from_name(clean_display_name(text), clean_publisher(publisher), platform)
+            if isinstance(found, Identification):
+                return found
+            first = first or found
+        return first or Unidentified(f"nothing to identify in '{name}'")
+
+    def _from_name(self, cleaned: str, publisher: str, platform: Platform) -> Identification | Unidentified:
+        aliases = self.index.aliases
+        if not cleaned:
+            return Unidentified("nothing left of the name after removing versions and architecture notes")
         if cleaned in aliases.names and self._known(aliases.names[cleaned][0]):
             key, comment = aliases.names[cleaned]
             return Identification(key, "alias", 1.0, f"alias '{cleaned}': {comment}")
-        if not cleaned:
-            return Unidentified(f"nothing left of '{name}' after removing versions and architecture notes")
-        candidates = self._candidates(cleaned, clean_publisher(publisher))
-        if not candidates:
-            # Editions and years name a packaging of a product, not another product.
-            words = cleaned.split()
-            trimmed = [w for w in words if w not in _EDITION_WORDS and not _YEAR.match(w)]
-            if trimmed and len(trimmed) < len(words):
-                shorter = " ".join(trimmed)
-                if shorter in aliases.names and self._known(aliases.names[shorter][0]):
-                    key, comment = aliases.names[shorter]
-                    return Identification(key, "fuzzy", 0.9, f"alias '{shorter}' after dropping edition words: {comment}")
-                candidates = [
-                    _Candidate(c.key_id, round(c.score - 0.05, 3), c.evidence + f", after dropping edition words from '{cleaned}'", True)
-                    for c in self._candidates(shorter, clean_publisher(publisher))
-                ]
+        candidates = self._candidates(cleaned, publisher)
+        words = cleaned.split()
+        # Editions and years name a packaging of a product, not another product; failing
+        # that, a bare number is a release name ("Citrix Workspace 2309").
+        for drop in (
+            lambda w: w in _EDITION_WORDS or bool(_YEAR.match(w)),
+            lambda w: w in _EDITION_WORDS or bool(_NUMBER.match(w)),
+        ):
+            if candidates:
+                break
+            trimmed = [w for w in words if not drop(w)]
+            if not trimmed or len(trimmed) == len(words):
+                continue
+            shorter = " ".join(trimmed)
+            if shorter in aliases.names and self._known(aliases.names[shorter][0]):
+                key, comment = aliases.names[shorter]
+                return Identification(key, "fuzzy", 0.9, f"alias '{shorter}' after dropping edition words: {comment}")
+            candidates = [
+                _Candidate(c.key_id, round(c.score - 0.05, 3), c.evidence + f", after dropping edition words from '{cleaned}'", True)
+                for c in self._candidates(shorter, publisher)
+            ]
         if not candidates:
             return Unidentified(f"no NVD product is named like '{cleaned}'")
         # Highest score first; ties by key text, never by feed or row order.
@@ -139,10 +169,14 @@ class Identifier:
         if rivals:
             shown = ", ".join(self.index.keys[c.key_id] for c in [best, *rivals])
             return Unidentified(f"'{cleaned}' matches several products equally well: {shown}")
+        key, evidence = self.index.keys[best.key_id], best.evidence
+        if platform.family == "macos" and key + "_for_mac" in self.index.key_id:
+            # NVD files some vendors' Mac builds as separate products (microsoft:word_for_mac).
+            key, evidence = key + "_for_mac", evidence + "; the Mac build is NVD product " + key + "_for_mac"
         method = "fuzzy" if best.fuzzy or best.score < 0.95 else "exact"
-        return Identification(self.index.keys[best.key_id], method, best.score, best.evidence)
+        return Identification(key, method, best.score, evidence)
 
-    def _package(self, package: str) -> Identification | Unidentified | None:
+    def _package(self, package: str, platform_scheme: str) -> Identification | Unidentified | None:
         aliases = self.index.aliases
         if package in aliases.packages and self._known(aliases.packages[package][0]):
             key, comment = aliases.packages[package]
@@ -151,18 +185,25 @@ class Identifier:
             return Unidentified(f"'{package}' ships documentation or data, no program of its own")
         if package.endswith("-dev"):
             return Unidentified(f"'{package}' ships development headers; the library package carries the findings")
-        # Otherwise only a self-named NVD project is evidence enough for a bare package name
-        # (openssl:openssl, jq_project:jq): distribution maintainers are not the upstream vendor.
+        # Otherwise a bare package name is evidence only for a product named exactly like it
+        # whose vendor is the product itself (openssl:openssl) or the distribution (debian:
+        # x11-common): maintainers are not upstream vendors, and "<name>_project" vendors are
+        # too often unrelated projects that share a common word (time_project:time is not GNU time).
+        distribution = _DISTRIBUTION_VENDORS.get(platform_scheme, ())
         for name in dict.fromkeys((package, re.sub(r"\d+(\.\d+)*$", "", package).rstrip("-."))):
             for key_id in self.index.by_product.get(compact(name), ()):
-                vendor, product = _vendor_words(self.index, key_id)
-                # The product must be spelled like the package ("add_user" is not "adduser").
-                spelled = unquote(split_key(self.index.keys[key_id])[1]).lower()
-                if _self_named(vendor, product) and spelled in (name, name.replace("-", "_")):
-                    return Identification(
-                        self.index.keys[key_id], "exact", 0.9, f"package '{package}' is the self-named project {self.index.keys[key_id]}"
-                    )
-        return Unidentified(f"no alias and no self-named NVD project for package '{package}'")
+                vendor_raw, product_raw = split_key(self.index.keys[key_id])
+                spelled = unquote(product_raw).lower()  # "add_user" is not "adduser"
+                if spelled not in (name, name.replace("-", "_")) or key_id not in self.index.current:
+                    continue
+                if vendor_raw == product_raw:
+                    why = f"package '{package}' is the self-named project {self.index.keys[key_id]}"
+                elif vendor_raw in distribution and spelled == package:
+                    why = f"package '{package}' is the distribution's own product {self.index.keys[key_id]}"
+                else:
+                    continue
+                return Identification(self.index.keys[key_id], "exact", 0.9, why)
+        return Unidentified(f"no alias and no NVD product named like package '{package}' by its own project or the distribution")
 
     def _candidates(self, cleaned: str, publisher: str) -> list[_Candidate]:
         index = self.index
@@ -176,10 +217,11 @@ class Identifier:
         # 1. The whole name is a product name.
         for key_id in index.by_product.get(compact(cleaned), ()):
             vendor, product = _vendor_words(index, key_id)
+            bonus = _spelled(product, cleaned)
             if _publisher_agrees(publisher, vendor):
-                offer(key_id, 0.95, f"product name '{product}' and publisher '{publisher}' names vendor '{vendor}'")
+                offer(key_id, 0.95 + bonus, f"product name '{product}' and publisher '{publisher}' names vendor '{vendor}'")
             elif _self_named(vendor, product):
-                offer(key_id, 0.9, f"product name '{product}' of the self-named project '{vendor}'")
+                offer(key_id, 0.9 + bonus, f"product name '{product}' of the self-named project '{vendor}'")
             else:
                 offer(key_id, 0.6, f"product name '{product}', but publisher '{publisher}' does not name vendor '{vendor}'")
         # 2. The name starts with the vendor: "google chrome", "adobe acrobat reader dc".
@@ -191,13 +233,20 @@ class Identifier:
                     confirmed = _publisher_agrees(publisher, vendor)
                     offer(
                         key_id,
-                        1.0 if confirmed else 0.97,
+                        (0.99 if confirmed else 0.96) + _spelled(product, product_part),
                         f"name '{cleaned}' is vendor '{vendor}' + product '{product}'"
                         + (f", publisher '{publisher}' agrees" if confirmed else ""),
                     )
-        # 3. The name is a product's title in the CPE dictionary.
+        # 3. The name is the vendor, whose one desktop program NVD names generically (figma:desktop).
+        for key_id in index.by_vendor.get(compact(cleaned), ()):
+            vendor, product = _vendor_words(index, key_id)
+            if split_key(index.keys[key_id])[1] in _VENDOR_APP_PRODUCTS and _publisher_agrees(publisher, vendor):
+                offer(key_id, 0.9, f"name and publisher are vendor '{vendor}', whose desktop program is '{product}'")
+        # 4. The name is a product's title in the CPE dictionary.
         for key_id in index.by_title.get(cleaned, ()):
             vendor, product = _vendor_words(index, key_id)
+            if compact(cleaned) == compact(vendor):
+                continue  # a title that is only the vendor's name says nothing about the product
             if _publisher_agrees(publisher, vendor) or cleaned.startswith(vendor + " "):
                 offer(key_id, 0.9, f"name equals the dictionary title '{cleaned}' of {index.keys[key_id]}")
             else:

@@ -21,21 +21,28 @@ class CpeIndex:
         self.kev: dict[str, BKev] = {entry.cve: entry for entry in bundle.kev}
         self.titles: dict[int, str] = {}
         self.renamed: dict[int, int] = {}
-        self.in_dictionary: set[int] = set()
+        # Only current dictionary products are offered for identification by name.
+        self.current: set[int] = set()
         by_product: dict[str, list[int]] = defaultdict(list)
         by_title: dict[str, list[int]] = defaultdict(list)
+        by_vendor: dict[str, list[int]] = defaultdict(list)
         for product in bundle.products:
-            self.in_dictionary.add(product.key)
-            vendor, name = split_key(bundle.keys[product.key])
-            by_product[compact(cpe_words(name))].append(product.key)
-            if product.title:
-                self.titles[product.key] = product.title
-                by_title[product.title].append(product.key)
             if product.renamed_to >= 0:
                 self.renamed[product.key] = product.renamed_to
+            if product.title:
+                self.titles[product.key] = product.title
+            if not product.current:
+                continue
+            self.current.add(product.key)
+            vendor, name = split_key(bundle.keys[product.key])
+            by_product[compact(cpe_words(name))].append(product.key)
+            by_vendor[compact(cpe_words(vendor))].append(product.key)
+            if product.title:
+                by_title[product.title].append(product.key)
         # Lists are in key order (keys are sorted), so candidates never depend on feed order.
         self.by_product = {name: tuple(sorted(ids)) for name, ids in by_product.items()}
         self.by_title = {title: tuple(sorted(ids)) for title, ids in by_title.items()}
+        self.by_vendor = {vendor: tuple(sorted(ids)) for vendor, ids in by_vendor.items()}
         cves_by_key: dict[int, set[int]] = defaultdict(set)
         for position, cve in enumerate(bundle.cves):
             for config in cve.configs:

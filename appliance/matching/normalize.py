@@ -17,7 +17,11 @@ _NOISE_WORDS = {
 }
 # A token that looks like a version: digits with dots, optional letter suffix ("23.01", "6.22",
 # "2.43.0", "0.79", "8.5.6", "1.1.1k", "v1.0", "3.10.11150.0").
-_VERSION_TOKEN = re.compile(r"^v?\d+(?:\.\w+)+(?:-\w+)?$|^v?\d+[a-z]?$", re.I)
+_VERSION_TOKEN = re.compile(r"^v?\d+(?:\.\w+)+(?:-\w+)?$|^v?\d{1,2}[a-z]?$", re.I)
+# "Java 8 Update 381": the number after "update" is part of the version, not of the name.
+_UPDATE_NUMBER = re.compile(r"\bupdate\s+\d+\b", re.I)
+# "PowerShell 7-x64": a version glued to an architecture.
+_ARCH_SUFFIX = re.compile(r"-(?:x64|x86|amd64|arm64|win64|win32)$", re.I)
 # Corporate and community suffixes on publishers: "Google LLC", "win.rar GmbH",
 # "Microsoft Corporation", "The Git Development Community", "Notepad++ Team".
 _PUBLISHER_NOISE = {
@@ -42,14 +46,20 @@ def clean_display_name(name: str) -> str:
     "7-Zip 23.01 (x64)" -> "7-zip"; "Python 3.10.11 (64-bit)" -> "python";
     "Git version 2.43.0" -> "git"; "Mozilla Firefox (x64 en-US)" -> "mozilla firefox".
     """
-    text = _PARENS.sub(" ", name)
+    text = _UPDATE_NUMBER.sub(" ", _PARENS.sub(" ", name))
     kept = []
     for token in tokens(text):
-        token = token.strip(",;:")
+        token = _ARCH_SUFFIX.sub("", token.strip(",;:"))
         if not token or token in _NOISE_WORDS or _VERSION_TOKEN.match(token):
             continue
         kept.append(token)
     return " ".join(kept)
+
+
+def main_part(name: str) -> str | None:
+    """The part before " - " in names like "Cisco Secure Client - AnyConnect VPN", or None."""
+    head, separator, _ = name.partition(" - ")
+    return head if separator and head.strip() else None
 
 
 def clean_publisher(publisher: str) -> str:

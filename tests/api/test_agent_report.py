@@ -98,14 +98,14 @@ def test_without_a_feed_only_agent_cpes_match(make_server, hostname: str) -> Non
 
 
 def test_defaults_for_optional_fields(server: Server, agent, hostname: str) -> None:
-    response = agent.post("/api/agent/report", json=full(hostname, ("curl", "7.88.1")))
+    response = agent.post("/api/agent/report", json=full(hostname, ("Office Intranet Helper", "7.88.1")))
     assert response.status_code == 200, response.text
     with server.db() as conn:
         row = conn.execute(
             "SELECT organization_id, os, ip_address, tags FROM assets WHERE hostname = ?", (hostname,)
         ).fetchone()
     assert row == (1, "Unknown", "127.0.0.1", "[]")
-    assert software_rows(server, hostname) == [("curl", "7.88.1", "", None, None)]
+    assert software_rows(server, hostname) == [("Office Intranet Helper", "7.88.1", "", None, None)]
 
 
 def test_full_report_replaces_the_list(server: Server, agent, hostname: str) -> None:

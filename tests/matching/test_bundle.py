@@ -1,0 +1,62 @@
+"""scripts/build_feed.py and the bundle format: manifest, determinism, refusal of corrupt sources."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import msgspec
+
+from appliance.matching.bundle import compile_sources, load_bundle
+from tests.conftest import ROOT
+
+
+def build(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(ROOT / "scripts" / "build_feed.py"), *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_build_feed_writes_bundle_and_manifest(feed_dir: Path, feeds_root: Path) -> None:
+    manifest = json.loads((feed_dir / "manifest.json").read_text())
+    by_file = {s["file"]: s for s in manifest["sources"]}
+    assert by_file["nvdcve-2.0-sample.json"]["records"] == 48
+    assert by_file["nvdcve-1.1-2022.json.gz"]["records"] == 16315
+    assert by_file["known_exploited_vulnerabilities.json"]["records"] == 1404
+    assert by_file["cpes.csv"]["format"] == "cpe_csv"
+    assert all(len(s["sha256"]) == 64 for s in manifest["sources"])
+    assert manifest["kev"] == 1404
+    # The 2.0 sample and the 2022 file overlap in a few CVEs; each is kept once.
+    assert 16315 < manifest["cves"] < 16315 + 48
+    bundle = load_bundle(feed_dir)
+    assert len(bundle.cves) == manifest["cves"]
+    assert bundle.keys == sorted(bundle.keys)
+
+
+def test_same_sources_give_the_same_bundle(feeds_root: Path) -> None:
+    sources = [feeds_root / "nvd" / "nvdcve-2.0-sample.json", feeds_root / "kev", feeds_root / "cpe" / "cpes.csv"]
+    first, _ = compile_sources(sources)
+    second, _ = compile_sources(list(reversed(sources)))
+    strip = lambda b: msgspec.msgpack.encode(msgspec.structs.replace(b, built_at=""))  # noqa: E731
+    assert strip(first) == strip(second)
+
+
+def test_corrupt_source_is_refused_and_nothing_written(tmp_path: Path, feeds_root: Path) -> None:
+    broken = tmp_path / "nvdcve-2.0-2024.json.gz"
+    broken.write_bytes(gzip.compress((feeds_root / "nvd" / "nvdcve-2.0-sample.json").read_bytes())[:5000])
+    out = tmp_path / "out"
+    result = build(str(feeds_root / "kev"), str(broken), "-o", str(out))
+    assert result.returncode == 1
+    assert "nvdcve-2.0-2024.json.gz" in result.stderr
+    assert not (out / "bundle.msgpack").exists()
+
+
+def test_missing_source(tmp_path: Path) -> None:
+    result = build(str(tmp_path / "nope.json"), "-o", str(tmp_path / "out"))
+    assert result.returncode == 1 and "does not exist" in result.stderr
+
+
+def test_help_documents_the_options() -> None:
+    result = build("--help")
+    assert result.returncode == 0 and "--output" in result.stdout and "SOURCE" in result.stdout

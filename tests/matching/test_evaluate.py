@@ -1,0 +1,103 @@
+"""NVD configuration semantics on small bundles built in the test (real code, constructed data)."""
+
+from __future__ import annotations
+
+import pytest
+
+from appliance.matching.aliases import AliasTable
+from appliance.matching.base import SoftwareItem
+from appliance.matching.bundle import BConfig, BCve, BMatch, BNode, BProduct, Bundle
+from appliance.matching.engine import FeedMatcher
+from appliance.matching.evaluate import version_matches
+from appliance.matching.index import CpeIndex
+
+KEYS = ["acme:player", "acme:plugin", "acme:router", "microsoft:windows"]
+PLAYER, PLUGIN, ROUTER, WINDOWS = range(4)
+
+
+def crit(product: int, part: str = "a", vulnerable: bool = True, version: str = "*", update: str = "*", target_sw: str = "*", **bounds) -> BMatch:
+    return BMatch(product, part, vulnerable, version, update, target_sw, bounds.get("si"), bounds.get("se"), bounds.get("ei"), bounds.get("ee"))
+
+
+def matcher_for(*cves: BCve) -> FeedMatcher:
+    products = [BProduct(i, "") for i in range(3)]
+    aliases = AliasTable(
+        names={"acme player": ("acme:player", "test"), "acme plugin": ("acme:plugin", "test")}, packages={}, same={}, never={}
+    )
+    return FeedMatcher(CpeIndex(Bundle(1, "now", KEYS, products, list(cves), []), aliases))
+
+
+def cves_of(matcher: FeedMatcher, items: list[tuple[str, str]], os_name: str = "Windows 11") -> list[set[str]]:
+    results = matcher.match([SoftwareItem(n, v) for n, v in items], os_name)
+    return [{v.cve for v in r.vulnerabilities} for r in results]
+
+
+def cve(cve_id: str, *configs: BConfig) -> BCve:
+    return BCve(cve_id, "2024-01-01", "3.1", 7.5, "HIGH", configs)
+
+
+def test_or_node_with_ranges() -> None:
+    m = matcher_for(cve("CVE-1", BConfig("OR", False, (BNode("OR", False, (crit(PLAYER, si="1.0", ee="2.0"), crit(PLAYER, version="3.1"))),))))
+    assert cves_of(m, [("Acme Player", "1.5"), ("Acme Player", "2.0"), ("Acme Player", "3.1"), ("Acme Player", "0.9")]) == [
+        {"CVE-1"}, set(), {"CVE-1"}, set()
+    ]
+
+
+def test_platform_entry_must_hold_on_the_host() -> None:
+    m = matcher_for(
+        cve("CVE-2", BConfig("AND", False, (BNode("OR", False, (crit(PLAYER),)), BNode("OR", False, (crit(WINDOWS, part="o", vulnerable=False, version="-"),)))))
+    )
+    assert cves_of(m, [("Acme Player", "1.0")], "Windows 11 23H2") == [{"CVE-2"}]
+    assert cves_of(m, [("Acme Player", "1.0")], "macOS 14") == [set()]
+    assert cves_of(m, [("Acme Player", "1.0")], "Unknown") == [set()]
+
+
+def test_negated_node() -> None:
+    # Vulnerable on any platform except Windows.
+    m = matcher_for(
+        cve("CVE-3", BConfig("AND", False, (BNode("OR", False, (crit(PLAYER),)), BNode("OR", True, (crit(WINDOWS, part="o", vulnerable=False),)))))
+    )
+    assert cves_of(m, [("Acme Player", "1.0")], "Windows 11") == [set()]
+    assert cves_of(m, [("Acme Player", "1.0")], "Debian GNU/Linux 12") == [{"CVE-3"}]
+
+
+def test_two_applications_must_both_be_installed() -> None:
+    # A plugin flaw that needs the host application as a non-vulnerable platform entry.
+    m = matcher_for(
+        cve("CVE-4", BConfig("AND", False, (BNode("OR", False, (crit(PLUGIN, ee="5.0"),)), BNode("OR", False, (crit(PLAYER, vulnerable=False, si="2.0"),)))))
+    )
+    assert cves_of(m, [("Acme Plugin", "4.0")]) == [set()]
+    assert cves_of(m, [("Acme Plugin", "4.0"), ("Acme Player", "2.5")]) == [{"CVE-4"}, set()]
+    assert cves_of(m, [("Acme Plugin", "4.0"), ("Acme Player", "1.5")]) == [set(), set()]
+    # The cached answer for the plugin alone is not reused where the player is present.
+    assert cves_of(m, [("Acme Plugin", "4.0")]) == [set()]
+
+
+def test_target_software_names_a_platform() -> None:
+    m = matcher_for(cve("CVE-5", BConfig("OR", False, (BNode("OR", False, (crit(PLAYER, target_sw="android"),)),))))
+    assert cves_of(m, [("Acme Player", "1.0")], "Windows 11") == [set()]
+
+
+def test_hardware_and_firmware_configurations_never_match_from_a_report() -> None:
+    m = matcher_for(cve("CVE-6", BConfig("AND", False, (BNode("OR", False, (crit(PLAYER),)), BNode("OR", False, (crit(ROUTER, part="h", vulnerable=False),)))))
+    )
+    assert cves_of(m, [("Acme Player", "1.0")]) == [set()]
+
+
+@pytest.mark.parametrize(
+    ("match", "version", "expected"),
+    [
+        (crit(PLAYER, version="-"), "1.0", None),
+        (crit(PLAYER, version="1.9.5", update="patch1"), "1.9.5p1", "version 1.9.5p1"),
+        (crit(PLAYER, version="1.9.5", update="-"), "1.9.5p1", None),
+        (crit(PLAYER, version="4.2.8", update="*"), "4.2.8p15", "version 4.2.8 (any update)"),
+        (crit(PLAYER, si="8.6", ee="9.8"), "9.2p1", ">= 8.6 and < 9.8"),
+        (crit(PLAYER, ei="12.1-55.297"), "12.1-55.297", "<= 12.1-55.297"),
+        (crit(PLAYER, ee="12.1-55.297"), "12.1-55.300", None),
+        (crit(PLAYER), "1.0", "all versions"),
+        (crit(PLAYER), "", None),
+        (crit(PLAYER, ee="-"), "1.0", None),
+    ],
+)
+def test_version_part_of_a_criterion(match: BMatch, version: str, expected: str | None) -> None:
+    assert version_matches(match, version) == expected
