@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from litestar import Litestar
@@ -22,11 +22,7 @@ from appliance.api.health import health
 from appliance.auth import KeyService, RateLimiter
 from appliance.auth.keys import load_or_create_secret
 from appliance.db import Database
-from appliance.errors import ApplianceError
-from appliance.matching.agent_cpe import AgentCpeMatcher
-from appliance.matching.bundle import BundleError
-from appliance.matching.engine import FeedMatcher, load_index
-from appliance.matching.base import Matcher
+from appliance.refresh.service import FeedService, MatcherHolder
 from appliance.paths import web_dir
 from appliance.settings import Settings
 
@@ -35,50 +31,41 @@ log = logging.getLogger("sentrikat")
 KEY_USAGE_FLUSH_SECONDS = 30
 
 
-def load_matcher(settings: Settings) -> tuple[Matcher, str | None]:
-    """The feed matcher and the identity of its feed, or the agent-CPE matcher when no feed can be loaded."""
-    try:
-        index = load_index(Path(settings.feed_dir) if settings.feed_dir else None)
-    except (BundleError, ApplianceError) as exc:
-        log.warning("no vulnerability feed loaded (%s); only agent-supplied CPEs are matched", exc)
-        return AgentCpeMatcher(), None
-    bundle = index.bundle
-    log.info("feed loaded: %d products, %d CVEs, %d KEV entries", len(bundle.products), len(bundle.cves), len(bundle.kev))
-    return FeedMatcher(index), f"{bundle.built_at} {len(bundle.keys)} {len(bundle.cves)} {len(bundle.kev)}"
-
-
-async def reevaluate_if_feed_changed(db: Database, service: AgentService, feed_identity: str | None) -> None:
-    """After a feed change every asset is matched again, so a new CVE shows without a new report."""
-    if feed_identity is None:
-        return
-    row = await db.fetchone("SELECT value FROM appliance_state WHERE key = 'evaluated_feed'")
-    if row is not None and row[0] == feed_identity:
-        return
-    count = await service.reevaluate()
-    async with db.transaction() as tx:
-        await tx.execute(
-            "INSERT INTO appliance_state (key, value) VALUES ('evaluated_feed', ?)"
-            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (feed_identity,),
-        )
-    log.info("re-evaluated %d assets against the new feed", count)
+def schedule_jobs(scheduler: AsyncIOScheduler, settings: Settings, feeds: FeedService, keys: KeyService) -> None:
+    """Every periodic job of the appliance; each records its outcome in the jobs table."""
+    now = datetime.now(UTC)
+    common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 300}
+    scheduler.add_job(keys.flush_last_used, "interval", seconds=KEY_USAGE_FLUSH_SECONDS, id="flush_key_usage", **common)
+    scheduler.add_job(feeds.reload_if_changed, "interval", seconds=settings.feed_check_interval, id="feed_import_check", **common)
+    scheduler.add_job(feeds.run_job, "date", args=("reevaluate", feeds.reevaluate_if_changed), id="reevaluate")
+    scheduler.add_job(
+        feeds.run_job, "interval", args=("expire_agents", feeds.expire), seconds=settings.expiry_interval,
+        id="expire_agents", next_run_time=now, **common,
+    )
+    if settings.refresh_enabled:
+        first = now + timedelta(seconds=settings.refresh_start_delay)
+        for name, seconds, job in (
+            ("refresh_kev", settings.kev_refresh_interval, feeds.refresh_kev),
+            ("refresh_cve", settings.cve_refresh_interval, lambda: feeds.refresh_nvd("cve")),
+            ("refresh_cpe", settings.cpe_refresh_interval, lambda: feeds.refresh_nvd("cpe")),
+        ):
+            scheduler.add_job(feeds.run_job, "interval", args=(name, job), seconds=seconds, id=name, next_run_time=first, **common)
 
 
 def create_app(settings: Settings) -> Litestar:
-    """Build the app. Nothing is opened here: the database and scheduler open in the lifespan."""
+    """Build the app. Nothing is opened here: the database, feed and scheduler open in the lifespan."""
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         db = Database(settings.database_path)
         await db.open()
         keys = KeyService(db, load_or_create_secret(settings.secret_path))
-        matcher, feed_identity = load_matcher(settings)
-        agent_service = AgentService(db, lambda: matcher, settings)
+        holder = MatcherHolder()
+        agent_service = AgentService(db, holder.get, settings)
+        feeds = FeedService(settings, db, agent_service, holder)
+        await feeds.load()
         scheduler = AsyncIOScheduler(timezone="UTC")
-        scheduler.add_job(keys.flush_last_used, "interval", seconds=KEY_USAGE_FLUSH_SECONDS, id="flush_key_usage")
-        scheduler.add_job(
-            reevaluate_if_feed_changed, "date", args=(db, agent_service, feed_identity), id="reevaluate_on_feed_change"
-        )
+        schedule_jobs(scheduler, settings, feeds, keys)
         app.state.update(
             settings=settings,
             db=db,
@@ -92,6 +79,7 @@ def create_app(settings: Settings) -> Litestar:
                 }
             ),
             agent_service=agent_service,
+            feeds=feeds,
             scheduler=scheduler,
         )
         scheduler.start()

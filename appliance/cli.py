@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any, AsyncIterator
 
 import msgspec
@@ -36,6 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     data_dir = argparse.ArgumentParser(add_help=False)
     data_dir.add_argument("--data-dir", metavar="DIR", help=_env_note("data_dir"))
+    data_dir.add_argument(
+        "--config", metavar="FILE",
+        help="TOML file of settings (keys are the setting names) [env: SENTRIKAT_CONFIG; default DATA_DIR/sentrikat.toml if present]",
+    )
     as_json = argparse.ArgumentParser(add_help=False)
     as_json.add_argument("--json", action="store_true", help="Print machine-readable JSON.")
 
@@ -85,6 +90,24 @@ def build_parser() -> argparse.ArgumentParser:
     key_revoke.add_argument("id", type=int, metavar="ID", help="The key's id, as keys list shows it.")
     key_revoke.set_defaults(run=_keys_revoke)
 
+    feeds = commands.add_parser(
+        "feeds", help="Import feed files and show the state of the feeds.",
+        description="Import feed files (offline offices) and show each source's date, counts and last error.",
+    )
+    feed_commands = feeds.add_subparsers(dest="feed_command", required=True, metavar="ACTION")
+    feed_import = feed_commands.add_parser(
+        "import", parents=[data_dir], help="Import NVD, CPE and KEV files into the data dir's feed.",
+        description="Validate NVD CVE (2.0/1.1), CPE (XML/API/CSV) and KEV files or folders and apply them to the "
+        "feed in the data dir, atomically; a running server picks the new feed up within feed_check_interval.",
+    )
+    feed_import.add_argument("paths", nargs="+", metavar="PATH", help="Feed files or folders holding them.")
+    feed_import.set_defaults(run=_feeds_import)
+    feed_status = feed_commands.add_parser(
+        "status", parents=[data_dir, as_json], help="Show the feed in service and the refresh jobs.",
+        description="Show the feed in service (each source's date and counts) and each refresh job's last run and error.",
+    )
+    feed_status.set_defaults(run=_feeds_status)
+
     version = commands.add_parser(
         "version", parents=[data_dir], help="Print the version.",
         description="Print the version, and the schema version of the data dir's database if there is one.",
@@ -97,7 +120,8 @@ def _settings(args: argparse.Namespace) -> Settings:
     overrides = {
         name: getattr(args, name, None) for name in ("data_dir", "host", "port", "tls_cert", "tls_key", "feed_dir")
     }
-    return load_settings(overrides)
+    config = getattr(args, "config", None)
+    return load_settings(overrides, config_file=Path(config) if config else None)
 
 
 @asynccontextmanager
@@ -233,6 +257,78 @@ def _keys_revoke(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _feeds_import(args: argparse.Namespace, settings: Settings) -> int:
+    import time
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from appliance.matching.bundle import source_files
+    from appliance.refresh.store import FeedStore
+
+    store = FeedStore(settings.data_dir, Path(settings.feed_dir) if settings.feed_dir else None, settings.min_feed_ratio)
+    files = source_files([Path(p) for p in args.paths])
+    started = time.perf_counter()
+    console = Console(stderr=True)
+    console.print(f"importing {len(files)} files into {store.own_dir} on top of {store.active_dir()}")
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console) as bar:
+        task = bar.add_task("reading", total=len(files) + 1)
+
+        def progress(path: Path, count: int) -> None:
+            console.print(f"  {path.name}: {count:,} records")
+            bar.update(task, advance=1, description="reading" if bar.tasks[0].completed + 1 < len(files) else "writing")
+
+        _, manifest = store.apply(files, progress=progress)
+        bar.update(task, advance=1, description="done")
+    print(
+        f"feed updated: {manifest.cves:,} CVEs, {manifest.products:,} products, {manifest.kev:,} KEV entries "
+        f"({time.perf_counter() - started:.1f} s); a running server loads it within {settings.feed_check_interval} s"
+    )
+    return 0
+
+
+class _FeedStatus(msgspec.Struct, frozen=True):
+    feed_dir: str
+    built_at: str | None
+    cves: int
+    products: int
+    kev: int
+    sources: list[Any]
+    jobs: list[Any]
+
+
+def _feeds_status(args: argparse.Namespace, settings: Settings) -> int:
+    from appliance.matching.bundle import MANIFEST_FILE, read_manifest
+    from appliance.refresh.service import job_records
+    from appliance.refresh.store import FeedStore
+
+    store = FeedStore(settings.data_dir, Path(settings.feed_dir) if settings.feed_dir else None)
+    directory = store.active_dir()
+    manifest = read_manifest(directory) if (directory / MANIFEST_FILE).exists() else None
+
+    async def jobs() -> Any:
+        async with _database(settings) as db:
+            return await job_records(db)
+
+    status = _FeedStatus(
+        str(directory), manifest.built_at if manifest else None, manifest.cves if manifest else 0,
+        manifest.products if manifest else 0, manifest.kev if manifest else 0,
+        list(manifest.sources) if manifest else [], asyncio.run(jobs()),
+    )
+    if args.json:
+        _print_json(status)
+        return 0
+    print(f"feed in service: {status.feed_dir}" + (f" (built {status.built_at})" if status.built_at else " (none)"))
+    print(f"  {status.cves:,} CVEs, {status.products:,} products, {status.kev:,} KEV entries")
+    for source in status.sources:
+        print(f"  source {source.file}: {source.format}, {source.records:,} records, dated {source.feed_date or 'unknown'}")
+    for job in status.jobs:
+        error = f"  error: {job.last_error}" if job.last_error else ""
+        print(f"  job {job.name}: {job.last_outcome} at {job.last_run_at} ({job.last_duration} s){error}")
+    return 0
+
+
 def _version(args: argparse.Namespace, settings: Settings) -> int:
     print(f"sentrikat {__version__}")
     if settings.database_path.exists():
@@ -262,8 +358,6 @@ class _ExplainedItem(msgspec.Struct, frozen=True):
 
 
 def _match(args: argparse.Namespace, settings: Settings) -> int:
-    from pathlib import Path
-
     from appliance.agent.payloads import ReportIn, check_report, decode
     from appliance.matching.base import SoftwareItem
     from appliance.matching.engine import FeedMatcher, load_index

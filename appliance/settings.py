@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,8 @@ from typing import Any
 import msgspec
 
 ENV_PREFIX = "SENTRIKAT_"
+CONFIG_ENV = "SENTRIKAT_CONFIG"
+CONFIG_FILE_NAME = "sentrikat.toml"
 
 
 class SettingsError(ValueError):
@@ -37,6 +40,27 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     include_updates: bool = False
     include_services: bool = True
     minimum_agent_version: str = "1.0.0"
+    refresh_enabled: bool = True
+    nvd_cve_url: str = "https://services.nvd.nist.gov/rest/json/cves/2.0"
+    nvd_cpe_url: str = "https://services.nvd.nist.gov/rest/json/cpes/2.0"
+    kev_url: str = "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json"
+    nvd_api_key: str = ""
+    cve_refresh_interval: int = 7200
+    cpe_refresh_interval: int = 86400
+    kev_refresh_interval: int = 21600
+    refresh_start_delay: int = 10
+    nvd_cve_page_size: int = 2000
+    nvd_cpe_page_size: int = 10000
+    nvd_rate_window: int = 30
+    http_timeout: int = 60
+    retry_attempts: int = 5
+    retry_base_delay: float = 6.0
+    min_feed_ratio: float = 0.9
+    offline_after: int = 1800
+    stale_after: int = 604800
+    delete_after: int = 0
+    expiry_interval: int = 60
+    feed_check_interval: int = 30
 
     @property
     def database_path(self) -> Path:
@@ -68,6 +92,27 @@ HELP: dict[str, str] = {
     "include_updates": "Tell agents to report installed OS updates (agent config).",
     "include_services": "Tell agents to report services (agent config).",
     "minimum_agent_version": "Oldest agent version the server supports, sent in the agent config.",
+    "refresh_enabled": "Download NVD and CISA feeds on schedule; false for offices without internet (use feeds import).",
+    "nvd_cve_url": "NVD CVE API 2.0 endpoint.",
+    "nvd_cpe_url": "NVD CPE API 2.0 endpoint.",
+    "kev_url": "CISA Known Exploited Vulnerabilities JSON feed.",
+    "nvd_api_key": "NVD API key, sent as the apiKey header; raises NVD's limit from 5 to 50 requests per 30 seconds.",
+    "cve_refresh_interval": "Seconds between NVD CVE refreshes.",
+    "cpe_refresh_interval": "Seconds between NVD CPE dictionary refreshes.",
+    "kev_refresh_interval": "Seconds between CISA KEV refreshes.",
+    "refresh_start_delay": "Seconds after start before the first refreshes run.",
+    "nvd_cve_page_size": "resultsPerPage for the CVE API (NVD's maximum is 2000).",
+    "nvd_cpe_page_size": "resultsPerPage for the CPE API (NVD's maximum is 10000).",
+    "nvd_rate_window": "Seconds of NVD's rolling rate-limit window (5 requests without a key, 50 with one, per window).",
+    "http_timeout": "Seconds before a feed download request is abandoned (and retried).",
+    "retry_attempts": "Attempts per feed request before the refresh fails (on 403, 429, 5xx, timeouts, damaged bodies).",
+    "retry_base_delay": "Seconds before the first retry; each further retry waits twice as long (Retry-After wins).",
+    "min_feed_ratio": "A full feed with fewer records than this share of the current one is refused as damaged.",
+    "offline_after": "Seconds without a report or heartbeat before an asset counts as offline.",
+    "stale_after": "Seconds without contact before an asset is stale: data kept, left out of active counts.",
+    "delete_after": "Seconds without contact before an asset is deleted; 0 keeps assets forever.",
+    "expiry_interval": "Seconds between checks that mark assets offline, stale or deleted.",
+    "feed_check_interval": "Seconds between checks for a feed written by another process (sentrikat feeds import).",
 }
 
 
@@ -91,6 +136,8 @@ _BY_NAME = {s.name: s for s in SETTINGS}
 
 
 def _convert(setting: Setting, raw: Any, source: str) -> Any:
+    if setting.kind is bool and isinstance(raw, bool):
+        return raw
     if setting.kind is bool and isinstance(raw, str):
         lowered = raw.strip().lower()
         if lowered in ("1", "true", "yes", "on"):
@@ -102,15 +149,45 @@ def _convert(setting: Setting, raw: Any, source: str) -> Any:
         value = setting.kind(raw)
     except (TypeError, ValueError) as exc:
         raise SettingsError(f"{source}: expected {setting.kind.__name__}, got {raw!r}") from exc
-    if setting.kind is int and value < 0:
+    if setting.kind in (int, float) and value < 0:
         raise SettingsError(f"{source}: must not be negative, got {raw!r}")
     return value
 
 
-def load_settings(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Settings:
-    """Resolve settings: built-in defaults, then SENTRIKAT_* variables, then explicit overrides (CLI options)."""
+def read_config_file(path: Path) -> dict[str, Any]:
+    """Settings from a TOML file whose keys are the setting names (``port = 8080``)."""
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as exc:
+        raise SettingsError(f"cannot read config file {path}: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"config file {path} is not valid TOML: {exc}") from exc
+    unknown = sorted(set(data) - set(_BY_NAME))
+    if unknown:
+        raise SettingsError(f"config file {path}: unknown settings {', '.join(unknown)}")
+    return data
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+    config_file: Path | None = None,
+) -> Settings:
+    """Resolve settings, each later source winning: built-in defaults, the config file
+    (``--config``, ``SENTRIKAT_CONFIG`` or ``DATA_DIR/sentrikat.toml``), SENTRIKAT_* variables,
+    then explicit overrides (command-line options)."""
     environ = os.environ if environ is None else environ
     values: dict[str, Any] = {}
+    if config_file is None and environ.get(CONFIG_ENV):
+        config_file = Path(environ[CONFIG_ENV])
+    if config_file is None:
+        data_dir = (overrides or {}).get("data_dir") or environ.get(ENV_PREFIX + "DATA_DIR") or Settings().data_dir
+        candidate = Path(data_dir) / CONFIG_FILE_NAME
+        config_file = candidate if candidate.exists() else None
+    if config_file is not None:
+        for name, raw in read_config_file(config_file).items():
+            values[name] = _convert(_BY_NAME[name], raw, f"{config_file}: {name}")
     for setting in SETTINGS:
         if setting.env in environ:
             values[setting.name] = _convert(setting, environ[setting.env], setting.env)

@@ -61,7 +61,8 @@ class Server:
             [sys.executable, "-m", "appliance", "serve", "--host", "127.0.0.1", "--port", str(self.port),
              "--data-dir", str(self.data_dir)],
             cwd=ROOT,
-            env={**os.environ, "SENTRIKAT_LOG_LEVEL": "warning", **self.env},
+            # No test reaches the internet: scheduled downloads are off unless a test turns them on.
+            env={**os.environ, "SENTRIKAT_LOG_LEVEL": "warning", "SENTRIKAT_REFRESH_ENABLED": "false", **self.env},
             stdout=log,
             stderr=subprocess.STDOUT,
             text=True,

@@ -197,7 +197,8 @@ class AgentService:
                 asset_id = asset.id
                 await tx.execute(
                     "UPDATE assets SET os = ?, ip_address = ?, tags = ?, agent_version = COALESCE(?, agent_version),"
-                    " status = 'active', force_full_scan = 0, last_seen = ?, last_full_report_at = ?, last_report_at = ?"
+                    " status = 'active', presence = 'online', force_full_scan = 0, last_seen = ?, last_full_report_at = ?,"
+                    " last_report_at = ?"
                     " WHERE id = ?",
                     (*fields, report.agent_version, now, now, now, asset_id),
                 )
@@ -290,7 +291,7 @@ class AgentService:
                     removed=[SoftwareItem(r[1], r[2], r[3]) for r in gone],
                 )
                 await tx.execute(
-                    "UPDATE assets SET last_seen = ?, last_report_at = ?, os = COALESCE(?, os),"
+                    "UPDATE assets SET last_seen = ?, last_report_at = ?, presence = 'online', os = COALESCE(?, os),"
                     " ip_address = COALESCE(?, ip_address, ?), agent_version = COALESCE(?, agent_version),"
                     " force_full_scan = MAX(force_full_scan, ?) WHERE id = ?",
                     (now, now, report.os, report.ip_address, client_ip, report.agent_version, int(diverged), asset.id),
@@ -353,7 +354,7 @@ class AgentService:
             else:
                 asset_id, force = asset.id, asset.force_full_scan
                 await tx.execute(
-                    "UPDATE assets SET last_seen = ?, agent_version = COALESCE(?, agent_version) WHERE id = ?",
+                    "UPDATE assets SET last_seen = ?, presence = 'online', agent_version = COALESCE(?, agent_version) WHERE id = ?",
                     (now, beat.agent_version, asset_id),
                 )
         return HeartbeatAccepted(

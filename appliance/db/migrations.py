@@ -101,6 +101,19 @@ MIGRATIONS: tuple[str, ...] = (
         value  TEXT NOT NULL
     );
     """,
+    # 2 -> 3: scheduled job outcomes, and asset presence (online, offline, stale).
+    """
+    CREATE TABLE jobs (
+        name           TEXT PRIMARY KEY,
+        last_run_at    TEXT,
+        last_duration  REAL,
+        last_outcome   TEXT,
+        last_error     TEXT,
+        last_success_at TEXT
+    );
+    ALTER TABLE assets ADD COLUMN presence TEXT NOT NULL DEFAULT 'online';
+    CREATE INDEX assets_last_seen ON assets (last_seen);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,6 +1,6 @@
 """The bundled feed: NVD CVEs, CPE products and KEV compiled into one msgpack file plus a manifest.
 
-Format (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` bumps on change):
+Format 2 (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` bumps on change):
 - ``keys``: every CPE ``vendor:product`` (formatted-string binding), sorted; other
   records refer to a product by its index in this list, which keeps the file and the
   in-memory index small.
@@ -12,8 +12,9 @@ Format (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` bum
   dictionaries list are kept, with their titles, but not offered for identification.
   Without a CSV, a product is current unless every one of its names is deprecated.
 - ``cves``: per CVE its id, publication date, the CVSS score chosen by the feed reader
-  (v3.1, else v3.0, else v2) and its configurations, criteria reduced to what matching
-  needs (product index, part, version, update, target_sw, vulnerable, the four bounds).
+  (v3.1, else v3.0, else v2), its configurations, criteria reduced to what matching
+  needs (product index, part, version, update, target_sw, vulnerable, the four bounds),
+  and NVD's lastModified (the later record wins when a refresh or import brings it again).
 - ``kev``: CISA KEV entries (id, dateAdded, dueDate, knownRansomwareCampaignUse, name).
 ``manifest.json`` lists the sources (file name, format, date the file states, record count,
 sha256), the counts and the bundle's own sha256.
@@ -35,7 +36,7 @@ from appliance.feeds import CpeEntry, CveRecord, FeedError, KevEntry, read_any
 from appliance.matching.normalize import clean_display_name, cpe_words
 from appliance.timeutil import now_iso
 
-BUNDLE_FORMAT = 1
+BUNDLE_FORMAT = 2
 BUNDLE_FILE = "bundle.msgpack"
 MANIFEST_FILE = "manifest.json"
 
@@ -78,6 +79,7 @@ class BCve(msgspec.Struct, array_like=True, frozen=True, gc=False):
     score: float | None
     severity: str | None
     configs: tuple[BConfig, ...]
+    modified: str = ""
 
 
 class BProduct(msgspec.Struct, array_like=True, frozen=True, gc=False):
@@ -153,17 +155,47 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-class _Compiler:
+class _Product:
+    """What the dictionary sources say about one product while a bundle is compiled."""
+
+    __slots__ = ("names", "deprecated", "titles", "successors", "current", "renamed_to")
+
     def __init__(self) -> None:
+        self.names = 0
+        self.deprecated = 0
+        self.titles: Counter[str] = Counter()
+        self.successors: Counter[str] = Counter()
+        self.current: bool | None = None  # None: decided from names and deprecations
+        self.renamed_to: str | None = None  # kept from a base bundle when no new entry says otherwise
+
+
+class _Compiler:
+    """Accumulates feed records, optionally on top of an existing bundle (refresh, import)."""
+
+    def __init__(self, base: Bundle | None = None) -> None:
         self.key_ids: dict[str, int] = {}
-        self.titles: dict[int, Counter[str]] = defaultdict(Counter)
-        self.names: dict[int, int] = Counter()
-        self.deprecated: dict[int, int] = Counter()
-        self.successors: dict[int, Counter[str]] = defaultdict(Counter)
-        self.cves: dict[str, CveRecord] = {}
-        self.kev: dict[str, KevEntry] = {}
-        self.cpe_names = 0
+        self.products: dict[int, _Product] = {}
+        self.cves: dict[str, BCve] = {}
+        self.kev: dict[str, BKev] = {}
+        self.new_kev: dict[str, BKev] | None = None  # a KEV catalog in this build replaces the old one
         self.listed: set[int] | None = None  # products of a complete product list (the CSV)
+        self.cpe_names = 0
+        if base is not None:
+            self._seed(base)
+
+    def _seed(self, base: Bundle) -> None:
+        for key in base.keys:
+            self.key_ids[key] = len(self.key_ids)  # same order, so base indices stay valid
+        for product in base.products:
+            state = self.products.setdefault(product.key, _Product())
+            state.names = 1
+            if product.title:
+                state.titles[product.title] = 1
+            state.current = product.current
+            if product.renamed_to >= 0:
+                state.renamed_to = base.keys[product.renamed_to]
+        self.cves = {cve.id: cve for cve in base.cves}
+        self.kev = {entry.cve: entry for entry in base.kev}
 
     def key(self, vendor: str, product: str) -> int:
         return self.key_ids.setdefault(f"{vendor}:{product}", len(self.key_ids))
@@ -177,27 +209,39 @@ class _Compiler:
         if complete_list:
             self.listed = self.listed if self.listed is not None else set()
             self.listed.add(kid)
+        state = self.products.get(kid)
+        if state is None or state.current is not None:
+            # A product seen for the first time in this build is judged on this build's
+            # entries; a title it had before is kept until a new entry brings one.
+            fresh = self.products[kid] = _Product()
+            if state is not None:
+                fresh.titles = state.titles
+            state = fresh
         self.cpe_names += 1
-        self.names[kid] += 1
+        state.names += 1
         if entry.title:
             title = clean_display_name(entry.title)
             if title:
-                self.titles[kid][title] += 1
+                state.titles[title] += 1
         if entry.deprecated:
-            self.deprecated[kid] += 1
+            state.deprecated += 1
             for successor in entry.deprecated_by:
                 values = _split_criteria(successor)
                 if values:
-                    self.successors[kid][f"{values[1]}:{values[2]}"] += 1
+                    state.successors[f"{values[1]}:{values[2]}"] += 1
 
     def add_cve(self, record: CveRecord) -> None:
         known = self.cves.get(record.id)
-        # The same CVE in two sources: the later modification wins; equal dates keep the later source.
-        if known is None or record.last_modified >= known.last_modified:
-            self.cves[record.id] = record
+        # The same CVE twice: the later modification wins; equal dates keep the later source.
+        if known is None or record.last_modified >= known.modified:
+            self.cves[record.id] = self.compile_cve(record)
 
     def add_kev(self, entry: KevEntry) -> None:
-        self.kev[entry.cve_id] = entry
+        if self.new_kev is None:
+            self.new_kev = {}
+        self.new_kev[entry.cve_id] = BKev(
+            entry.cve_id, entry.date_added, entry.due_date, entry.known_ransomware_campaign_use, entry.vulnerability_name
+        )
 
     def compile_cve(self, record: CveRecord) -> BCve:
         configs = []
@@ -236,10 +280,10 @@ class _Compiler:
             cvss.base_score if cvss else None,
             cvss.severity.upper() if cvss else None,
             tuple(configs),
+            record.last_modified,
         )
 
     def bundle(self) -> Bundle:
-        cves = [self.compile_cve(self.cves[cve_id]) for cve_id in sorted(self.cves)]
         # Renumber keys in sorted order so the bundle does not depend on source order.
         ordered = sorted(self.key_ids)
         new_id = {self.key_ids[key]: index for index, key in enumerate(ordered)}
@@ -261,28 +305,28 @@ class _Compiler:
                     for config in cve.configs
                 ),
             )
-            for cve in cves
+            for cve in (self.cves[cve_id] for cve_id in sorted(self.cves))
         ]
         products = []
-        for old_id in sorted(self.names, key=lambda kid: new_id[kid]):
-            titles = self.titles.get(old_id)
+        for old_id in sorted(self.products, key=lambda kid: new_id[kid]):
+            state = self.products[old_id]
             # Most frequent cleaned title; ties go to the alphabetically first (never source order).
-            title = min(titles.items(), key=lambda item: (-item[1], item[0]))[0] if titles else ""
+            title = min(state.titles.items(), key=lambda item: (-item[1], item[0]))[0] if state.titles else ""
             renamed = -1
-            if self.deprecated[old_id] == self.names[old_id] and len(self.successors[old_id]) == 1:
-                (successor,) = self.successors[old_id]
-                if successor in self.key_ids and self.key_ids[successor] != old_id:
-                    renamed = new_id[self.key_ids[successor]]
+            successor = state.renamed_to
+            if state.names and state.deprecated == state.names and len(state.successors) == 1:
+                (successor,) = state.successors
+            if successor is not None and successor in self.key_ids and self.key_ids[successor] != old_id:
+                renamed = new_id[self.key_ids[successor]]
             if self.listed is not None:
                 current = old_id in self.listed
+            elif state.current is not None:
+                current = state.current
             else:
-                current = self.deprecated[old_id] < self.names[old_id]
+                current = state.deprecated < state.names
             products.append(BProduct(new_id[old_id], title, renamed, current))
-        kev = [
-            BKev(e.cve_id, e.date_added, e.due_date, e.known_ransomware_campaign_use, e.vulnerability_name)
-            for e in sorted(self.kev.values(), key=lambda e: e.cve_id)
-        ]
-        return Bundle(BUNDLE_FORMAT, now_iso(), ordered, products, cves, kev)
+        kev = self.new_kev if self.new_kev is not None else self.kev
+        return Bundle(BUNDLE_FORMAT, now_iso(), ordered, products, cves, [kev[cve] for cve in sorted(kev)])
 
 
 def source_files(paths: Iterable[Path]) -> list[Path]:
@@ -303,10 +347,14 @@ def source_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def compile_sources(paths: Sequence[Path], progress=None) -> tuple[Bundle, Manifest]:
-    """Read every source with its format's reader and compile one bundle; FeedError names a bad file."""
-    compiler = _Compiler()
-    sources = []
+def compile_sources(paths: Sequence[Path], progress=None, base: Bundle | None = None, base_manifest: Manifest | None = None) -> tuple[Bundle, Manifest]:
+    """Read every source with its format's reader and compile one bundle; FeedError names a bad file.
+
+    With ``base``, the sources are applied on top of an existing bundle: CVEs by id (later
+    lastModified wins), dictionary products by key, and a KEV catalog replaces the old one.
+    """
+    compiler = _Compiler(base)
+    sources = list(base_manifest.sources) if base_manifest else []
     for path in source_files(paths):
         try:
             feed = read_any(path)
@@ -330,7 +378,7 @@ def compile_sources(paths: Sequence[Path], progress=None) -> tuple[Bundle, Manif
         built_at=bundle.built_at,
         sources=sources,
         products=len(bundle.products),
-        cpe_names=compiler.cpe_names,
+        cpe_names=compiler.cpe_names + (base_manifest.cpe_names if base_manifest else 0),
         cves=len(bundle.cves),
         cves_with_configurations=sum(1 for cve in bundle.cves if cve.configs),
         kev=len(bundle.kev),

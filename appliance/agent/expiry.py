@@ -1,0 +1,44 @@
+"""Agents that stop reporting: online, then offline, then stale, and optionally deleted."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import msgspec
+
+from appliance.db import Database
+from appliance.settings import Settings
+from appliance.timeutil import iso
+
+
+class ExpiryResult(msgspec.Struct, frozen=True):
+    offline: int
+    stale: int
+    deleted: int
+
+
+async def expire_assets(db: Database, settings: Settings, now: datetime) -> ExpiryResult:
+    """Mark assets by the time since their last report or heartbeat, in one transaction.
+
+    Presence goes back to online with the next report or heartbeat (see AgentService).
+    Stale assets keep their software and findings; only ``delete_after`` removes data.
+    """
+    offline_before = iso(now - timedelta(seconds=settings.offline_after))
+    stale_before = iso(now - timedelta(seconds=settings.stale_after))
+    async with db.transaction() as tx:
+        deleted = 0
+        if settings.delete_after > 0:
+            cursor = await tx.execute(
+                "DELETE FROM assets WHERE last_seen < ?", (iso(now - timedelta(seconds=settings.delete_after)),)
+            )
+            deleted = cursor.rowcount
+        stale = (
+            await tx.execute("UPDATE assets SET presence = 'stale' WHERE last_seen < ? AND presence != 'stale'", (stale_before,))
+        ).rowcount
+        offline = (
+            await tx.execute(
+                "UPDATE assets SET presence = 'offline' WHERE last_seen < ? AND last_seen >= ? AND presence = 'online'",
+                (offline_before, stale_before),
+            )
+        ).rowcount
+    return ExpiryResult(offline, stale, deleted)

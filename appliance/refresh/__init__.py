@@ -1,0 +1,1 @@
+"""Keeping the vulnerability feed current: downloads from NVD and CISA, offline imports, atomic swaps."""
