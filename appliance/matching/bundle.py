@@ -147,6 +147,42 @@ def _split_criteria(criteria: str) -> list[str] | None:
     return values if len(values) == len(ATTRIBUTES) else None
 
 
+def _never(match: BMatch) -> bool:
+    """Criteria no report can satisfy: hardware (agents report software) and unnamed products."""
+    return match.product < 0 or match.part == "h"
+
+
+def _fold(config: BConfig) -> BConfig | None:
+    """The configuration without parts that are constant, or None if it can never give a finding.
+
+    Evaluation treats never-satisfiable criteria as false (see evaluate.py); removing them
+    here gives the same answers with far less memory, as NVD's firmware and hardware
+    configurations are a large share of all criteria. A finding needs the configuration to
+    hold and a vulnerable criterion of the item in it; a configuration left with no criteria
+    can never give one.
+    """
+    if config.negate:
+        return config  # rare; evaluated exactly as written
+    nodes: list[BNode] = []
+    for node in config.nodes:
+        if node.operator == "AND":
+            constant = False if not node.matches or any(_never(m) for m in node.matches) else None
+        else:
+            node = msgspec.structs.replace(node, matches=tuple(m for m in node.matches if not _never(m)))
+            constant = None if node.matches else False
+        if constant is None:
+            nodes.append(node)
+            continue
+        value = constant != node.negate
+        if config.operator == "AND":
+            if not value:
+                return None  # one node can never hold, so the configuration cannot
+            continue  # a node that always holds adds nothing to an AND
+        if value:
+            nodes.append(node)  # always holds in an OR: kept, evaluation gives the same answer
+    return msgspec.structs.replace(config, nodes=tuple(nodes)) if nodes else None
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -271,7 +307,9 @@ class _Compiler:
                         )
                     )
                 nodes.append(BNode(node.operator, node.negate, tuple(matches)))
-            configs.append(BConfig(config.operator or "OR", config.negate, tuple(nodes)))
+            folded = _fold(BConfig(config.operator or "OR", config.negate, tuple(nodes)))
+            if folded is not None:
+                configs.append(folded)
         cvss = record.cvss
         return BCve(
             record.id,

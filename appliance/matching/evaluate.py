@@ -113,8 +113,16 @@ class _Context:
         return any(version_matches(match, v) is not None for v in self.others.get(match.product, ()))
 
     def node(self, node: BNode, index: CpeIndex) -> bool:
-        results = [self.criterion(m, index) for m in node.matches]
-        value = any(results) if node.operator != "AND" else bool(results) and all(results)
+        # The item's own criteria first: in an OR node they usually decide, and then the
+        # other programs on the host are never consulted (which keeps results cacheable).
+        own = [m for m in node.matches if m.product in self.keys]
+        rest = [m for m in node.matches if m.product not in self.keys]
+        if node.operator != "AND":
+            value = any([self.criterion(m, index) for m in own]) or any(self.criterion(m, index) for m in rest)
+        else:
+            value = bool(node.matches) and all([self.criterion(m, index) for m in own]) and all(
+                self.criterion(m, index) for m in rest
+            )
         return not value if node.negate else value
 
     def config(self, config: BConfig, index: CpeIndex) -> bool:
@@ -130,6 +138,7 @@ class CveEvaluator:
         self.index = index
         self._cache: dict[tuple, tuple[Vulnerability, ...]] = {}
         self._platform_ids: dict[tuple[str, ...], frozenset[int]] = {}
+        self._candidates: dict[tuple[int, ...], list[BCve]] = {}
 
     def _platform(self, platform: Platform) -> frozenset[int]:
         found = self._platform_ids.get(platform.keys)
@@ -149,16 +158,25 @@ class CveEvaluator:
         if cached is not None:
             return cached
         keys = self.index.equivalents(key_id)
+        candidates = self._candidates.get(keys)
+        if candidates is None:
+            candidates = self._candidates[keys] = self.index.cves_for(keys)
         found: list[Vulnerability] = []
         depends_on_others = False
-        for cve in self.index.cves_for(keys):
+        for cve in candidates:
             ctx = _Context(keys, compared, platform, self._platform(platform), others)
             # Configurations are alternatives; the first that holds and in which this item
             # satisfies a vulnerable criterion is the explanation recorded.
             for config in cve.configs:
+                # A finding needs one of the item's own vulnerable criteria to hold; checking
+                # those first skips most configurations without looking at anything else.
                 ctx.hit = None
-                if ctx.config(config, self.index) and ctx.hit is not None:
-                    found.append(self._finding(cve, ctx.hit, backport))
+                own = (m for n in config.nodes for m in n.matches if m.vulnerable and m.product in keys)
+                if not any(ctx.criterion(m, self.index) for m in own):
+                    continue
+                hit = ctx.hit
+                if ctx.config(config, self.index):
+                    found.append(self._finding(cve, hit or "", backport))
                     break
             depends_on_others |= ctx.used_others
         result = tuple(found)

@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""Benchmark the matching engine at full NVD scale: bundle build, load time, memory, 500-item report matching."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+FEEDS = ROOT.parent / "shared" / "feeds"
+
+
+def rss_mb() -> float:
+    """Resident memory of this process now (VmRSS), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def realistic_reports(count: int, items: int, seed: int) -> list[tuple[str, list]]:
+    """Reports like real offices send: Windows display names and the real Debian inventory, mixed and varied."""
+    from appliance.matching.base import SoftwareItem
+
+    rng = random.Random(seed)
+    labelled = json.loads((ROOT / "tests" / "matching" / "labelled_items.json").read_text())["items"]
+    windows = [i for i in labelled if i["os"].startswith("Windows")]
+    debian = json.loads((FEEDS / "inventories" / "debian12-dpkg.json").read_text())["software"]
+    reports = []
+    for n in range(count):
+        if n % 2:
+            chosen = rng.sample(debian, min(items, len(debian)))
+            software = [SoftwareItem(p["name"], p["version"], p["vendor"]) for p in chosen]
+            os_name = "Debian GNU/Linux 12 (bookworm)"
+        else:
+            software = []
+            while len(software) < items:
+                base = rng.choice(windows)
+                # Vary versions the way a fleet does: same programs, different patch levels.
+                parts = base["version"].split(".")
+                if parts and parts[-1].isdigit():
+                    parts[-1] = str(max(0, int(parts[-1]) + rng.randint(-3, 3)))
+                name = base["name"] if len(software) < len(windows) else f"{base['name']} {len(software)}"
+                software.append(SoftwareItem(name, ".".join(parts), base["vendor"]))
+            os_name = "Windows 11 23H2"
+        reports.append((os_name, software[:items]))
+    return reports
+
+
+def measure_load(bundle_dir: Path) -> dict:
+    """Runs in a fresh process: time to load the bundle and build the index, and the memory it takes."""
+    from appliance.matching.aliases import load_aliases
+    from appliance.matching.bundle import load_bundle
+    from appliance.matching.engine import default_feed_dir
+    from appliance.matching.index import CpeIndex
+
+    before = rss_mb()
+    started = time.perf_counter()
+    bundle = load_bundle(bundle_dir)
+    decoded = time.perf_counter()
+    index = CpeIndex(bundle, load_aliases(default_feed_dir() / "aliases.tsv"))
+    built = time.perf_counter()
+    return {
+        "bundle_decode_s": round(decoded - started, 2),
+        "index_build_s": round(built - decoded, 2),
+        "load_total_s": round(built - started, 2),
+        "rss_before_mb": round(before),
+        "rss_loaded_mb": round(rss_mb()),
+        "cves": len(bundle.cves),
+        "products": len(bundle.products),
+        "keys": len(bundle.keys),
+        "_index": index,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale-dir", type=Path, default=Path("/tmp/sentrikat-scale"),
+                        help="Where the generated full-scale feed and its bundle live (generated if missing).")
+    parser.add_argument("--cves", type=int, default=320_000, help="CVEs to generate (default 320000).")
+    parser.add_argument("--cpe-names", type=int, default=1_500_000, help="CPE names to generate (default 1500000).")
+    parser.add_argument("--items", type=int, default=500, help="Software items per report (default 500).")
+    parser.add_argument("--reports", type=int, default=20, help="Reports to match (default 20).")
+    parser.add_argument("--json", action="store_true", help="Print one JSON object instead of a table.")
+    parser.add_argument("--load-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    source_dir, bundle_dir = args.scale_dir / "sources", args.scale_dir / "bundle"
+    if args.load_only:
+        result = measure_load(bundle_dir)
+        result.pop("_index")
+        print(json.dumps(result))
+        return 0
+    results: dict = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
+    if not (source_dir / "manifest.json").exists():
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "generate_scale_feed.py"), "-o", str(source_dir),
+                        "--cves", str(args.cves), "--cpe-names", str(args.cpe_names)], check=True)
+    if not (bundle_dir / "bundle.msgpack").exists():
+        started = time.perf_counter()
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "build_feed.py"), str(source_dir), str(FEEDS / "kev"),
+                        "-o", str(bundle_dir)], check=True, stdout=subprocess.DEVNULL)
+        results["bundle_build_s"] = round(time.perf_counter() - started, 1)
+        results["bundle_build_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+    results["bundle_mb"] = round((bundle_dir / "bundle.msgpack").stat().st_size / 1e6, 1)
+
+    # Load in a fresh process, so its memory figure is the appliance's, not this script's.
+    fresh = subprocess.run([sys.executable, __file__, "--scale-dir", str(args.scale_dir), "--load-only"],
+                           check=True, capture_output=True, text=True)
+    results["load"] = json.loads(fresh.stdout)
+
+    loaded = measure_load(bundle_dir)
+    index = loaded.pop("_index")
+    from appliance.matching.engine import FeedMatcher
+
+    reports = realistic_reports(args.reports, args.items, seed=1)
+    cold, warm, findings = [], [], []
+    for os_name, items in reports:
+        matcher = FeedMatcher(index)  # new matcher: empty caches, the first report of a new feed
+        started = time.perf_counter()
+        result = matcher.match(items, os_name)
+        cold.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        matcher.match(items, os_name)
+        warm.append((time.perf_counter() - started) * 1000)
+        findings.append(sum(len(r.vulnerabilities) for r in result))
+    results["match_500"] = {
+        "reports": len(reports),
+        "cold_median_ms": round(statistics.median(cold), 1),
+        "cold_max_ms": round(max(cold), 1),
+        "warm_median_ms": round(statistics.median(warm), 2),
+        "warm_max_ms": round(max(warm), 2),
+        "findings_per_report_median": statistics.median(findings),
+    }
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return 0
+    load, match = results["load"], results["match_500"]
+    print(f"bundle: {load['cves']:,} CVEs, {load['products']:,} products, {results['bundle_mb']} MB")
+    if "bundle_build_s" in results:
+        print(f"build: {results['bundle_build_s']} s, peak {results['bundle_build_peak_rss_mb']} MB")
+    print(f"load: {load['load_total_s']} s (decode {load['bundle_decode_s']} s, index {load['index_build_s']} s), "
+          f"resident {load['rss_loaded_mb']} MB (before loading {load['rss_before_mb']} MB)")
+    print(f"match {args.items} items: cold median {match['cold_median_ms']} ms (max {match['cold_max_ms']}), "
+          f"warm median {match['warm_median_ms']} ms (max {match['warm_max_ms']}), "
+          f"{match['findings_per_report_median']} findings per report")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
