@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -14,6 +14,7 @@ from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 from litestar.static_files import create_static_files_router
 
 from appliance import __version__
+from appliance.agent.containers import ContainerService
 from appliance.agent.service import AgentService
 from appliance.api.agent import AgentController
 from appliance.api.errors import EXCEPTION_HANDLERS
@@ -24,7 +25,7 @@ from appliance.auth.keys import load_or_create_secret
 from appliance.db import Database
 from appliance.errors import ApplianceError
 from appliance.matching.agent_cpe import AgentCpeMatcher
-from appliance.matching.bundle import BundleError
+from appliance.matching.bundle import BKev, BundleError
 from appliance.matching.engine import FeedMatcher, load_index
 from appliance.matching.base import Matcher
 from appliance.paths import web_dir
@@ -47,14 +48,23 @@ def load_matcher(settings: Settings) -> tuple[Matcher, str | None]:
     return FeedMatcher(index), f"{bundle.built_at} {len(bundle.keys)} {len(bundle.cves)} {len(bundle.kev)}"
 
 
-async def reevaluate_if_feed_changed(db: Database, service: AgentService, feed_identity: str | None) -> None:
-    """After a feed change every asset is matched again, so a new CVE shows without a new report."""
+def kev_catalog(matcher: Matcher) -> Mapping[str, BKev] | None:
+    """The loaded feed's KEV entries by CVE id; None without a feed, which means "no KEV data", not "none exploited"."""
+    return matcher.index.kev if isinstance(matcher, FeedMatcher) else None
+
+
+async def reevaluate_if_feed_changed(
+    db: Database, service: AgentService, containers: ContainerService, feed_identity: str | None
+) -> None:
+    """After a feed change every asset is matched again and container findings are KEV-flagged
+    again, so a new CVE or KEV entry shows without a new report."""
     if feed_identity is None:
         return
     row = await db.fetchone("SELECT value FROM appliance_state WHERE key = 'evaluated_feed'")
     if row is not None and row[0] == feed_identity:
         return
     count = await service.reevaluate()
+    await containers.reflag_kev()
     async with db.transaction() as tx:
         await tx.execute(
             "INSERT INTO appliance_state (key, value) VALUES ('evaluated_feed', ?)"
@@ -74,10 +84,14 @@ def create_app(settings: Settings) -> Litestar:
         keys = KeyService(db, load_or_create_secret(settings.secret_path))
         matcher, feed_identity = load_matcher(settings)
         agent_service = AgentService(db, lambda: matcher, settings)
+        container_service = ContainerService(db, lambda: kev_catalog(matcher), settings)
         scheduler = AsyncIOScheduler(timezone="UTC")
         scheduler.add_job(keys.flush_last_used, "interval", seconds=KEY_USAGE_FLUSH_SECONDS, id="flush_key_usage")
         scheduler.add_job(
-            reevaluate_if_feed_changed, "date", args=(db, agent_service, feed_identity), id="reevaluate_on_feed_change"
+            reevaluate_if_feed_changed,
+            "date",
+            args=(db, agent_service, container_service, feed_identity),
+            id="reevaluate_on_feed_change",
         )
         app.state.update(
             settings=settings,
@@ -88,10 +102,12 @@ def create_app(settings: Settings) -> Litestar:
                     "report": settings.rate_report,
                     "heartbeat": settings.rate_heartbeat,
                     "config": settings.rate_config,
+                    "container_scan": settings.rate_container_scan,
                     UNAUTHENTICATED_BUCKET: settings.rate_unauthenticated,
                 }
             ),
             agent_service=agent_service,
+            container_service=container_service,
             scheduler=scheduler,
         )
         scheduler.start()
