@@ -59,6 +59,12 @@ async def reevaluate_if_feed_changed(
     """After a feed change every asset is matched again and container findings are KEV-flagged
     again, so a new CVE or KEV entry shows without a new report."""
     if feed_identity is None:
+        # Without a feed, reports match agent CPEs only and container findings go unflagged.
+        # Forget the feed the data was last evaluated against, so that loading it again
+        # (even the same one) re-evaluates what was stored meanwhile.
+        if await db.fetchone("SELECT 1 FROM appliance_state WHERE key = 'evaluated_feed'") is not None:
+            async with db.transaction() as tx:
+                await tx.execute("DELETE FROM appliance_state WHERE key = 'evaluated_feed'")
         return
     row = await db.fetchone("SELECT value FROM appliance_state WHERE key = 'evaluated_feed'")
     if row is not None and row[0] == feed_identity:

@@ -294,6 +294,32 @@ def test_findings_stored_without_a_feed_are_flagged_when_one_loads(make_server, 
     assert stored(srv, hostname)[next(k for k in stored(srv, hostname) if k[0] == SHELLSHOCK)]["kev_date_added"] == kev_entries()[SHELLSHOCK]["dateAdded"]
 
 
+def test_findings_stored_while_the_feed_was_missing_are_flagged_when_it_returns(
+    make_server, feed_dir: Path, tmp_path: Path, hostname: str
+) -> None:
+    def evaluated_feed(srv: Server) -> str | None:
+        with srv.db() as conn:
+            row = conn.execute("SELECT value FROM appliance_state WHERE key = 'evaluated_feed'").fetchone()
+        return row[0] if row else None
+
+    srv = make_server(SENTRIKAT_FEED_DIR=str(feed_dir))
+    key = srv.create_key()
+    wait_for(lambda: evaluated_feed(srv) is not None, srv)
+    assert srv.stop() == 0
+    (tmp_path / "empty").mkdir()
+    srv.env["SENTRIKAT_FEED_DIR"] = str(tmp_path / "empty")
+    srv.start()
+    with srv.client(key) as client:
+        body = client.post(SCAN, json=envelope(hostname, ("debian", "buster", with_shellshock(trivy("debian-buster.json"))))).json()
+    assert body["findings_kev"] == 0
+    # Forgotten (at startup, in the background), so the same feed counts as new when it is back.
+    wait_for(lambda: evaluated_feed(srv) is None, srv)
+    assert srv.stop() == 0
+    srv.env["SENTRIKAT_FEED_DIR"] = str(feed_dir)
+    srv.start()
+    wait_for(lambda: {k[0]: r["kev"] for k, r in stored(srv, hostname).items()} == {SHELLSHOCK: 1, "CVE-2019-18224": 0}, srv)
+
+
 # --- assets ----------------------------------------------------------------------------------
 
 
