@@ -61,6 +61,7 @@ def _attributes(finding: ScanFinding) -> tuple:
 
 
 def kev_flag(catalog: Mapping[str, BKev], vulnerability_id: str) -> KevFlag:
+    """The KEV columns for a vulnerability id: flagged with the entry's dates, or unflagged."""
     # KEV's cveID is upper case ("CVE-2021-44228", its schema's pattern); Trivy writes ids
     # as its advisory sources do, which for CVEs is the same spelling, but do not rely on it.
     entry = catalog.get(vulnerability_id.upper())
@@ -111,8 +112,7 @@ class ContainerService:
         self._clock = clock
 
     async def submit(self, principal: Principal, scan: ContainerScanIn) -> ContainerScanAccepted:
-        """Store a host's scan results, one transaction; raises PayloadError, OrganizationDenied or
-        HostnameConflict and then writes nothing.
+        """Store a host's scan results in one transaction; a PayloadError, OrganizationDenied or HostnameConflict writes nothing.
 
         An unknown hostname is registered as a pending asset (as a heartbeat does). Images the
         scan does not list are left alone: a host with many images may send them in several

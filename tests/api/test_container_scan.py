@@ -291,7 +291,8 @@ def test_findings_stored_without_a_feed_are_flagged_when_one_loads(make_server, 
     srv.env["SENTRIKAT_FEED_DIR"] = str(feed_dir)
     srv.start()
     wait_for(lambda: {k[0]: r["kev"] for k, r in stored(srv, hostname).items()} == {SHELLSHOCK: 1, "CVE-2019-18224": 0}, srv)
-    assert stored(srv, hostname)[next(k for k in stored(srv, hostname) if k[0] == SHELLSHOCK)]["kev_date_added"] == kev_entries()[SHELLSHOCK]["dateAdded"]
+    [shellshock] = [row for key, row in stored(srv, hostname).items() if key[0] == SHELLSHOCK]
+    assert shellshock["kev_date_added"] == kev_entries()[SHELLSHOCK]["dateAdded"]
 
 
 def test_findings_stored_while_the_feed_was_missing_are_flagged_when_it_returns(
