@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
@@ -14,6 +14,7 @@ from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 from litestar.static_files import create_static_files_router
 
 from appliance import __version__
+from appliance.agent.containers import ContainerService
 from appliance.agent.service import AgentService
 from appliance.api.agent import AgentController
 from appliance.api.errors import EXCEPTION_HANDLERS
@@ -23,6 +24,9 @@ from appliance.auth import KeyService, RateLimiter
 from appliance.auth.keys import load_or_create_secret
 from appliance.db import Database
 from appliance.refresh.service import FeedService, MatcherHolder
+from appliance.matching.bundle import BKev
+from appliance.matching.engine import FeedMatcher
+from appliance.matching.base import Matcher
 from appliance.paths import web_dir
 from appliance.settings import Settings
 
@@ -52,6 +56,11 @@ def schedule_jobs(scheduler: AsyncIOScheduler, settings: Settings, feeds: FeedSe
             scheduler.add_job(feeds.run_job, "interval", args=(name, job), seconds=seconds, id=name, next_run_time=first, **common)
 
 
+def kev_catalog(matcher: Matcher) -> Mapping[str, BKev] | None:
+    """The loaded feed's KEV entries by CVE id; None without a feed, which means "no KEV data", not "none exploited"."""
+    return matcher.index.kev if isinstance(matcher, FeedMatcher) else None
+
+
 def create_app(settings: Settings) -> Litestar:
     """Build the app. Nothing is opened here: the database, feed and scheduler open in the lifespan."""
 
@@ -62,7 +71,8 @@ def create_app(settings: Settings) -> Litestar:
         keys = KeyService(db, load_or_create_secret(settings.secret_path))
         holder = MatcherHolder()
         agent_service = AgentService(db, holder.get, settings)
-        feeds = FeedService(settings, db, agent_service, holder)
+        container_service = ContainerService(db, lambda: kev_catalog(holder.get()), settings)
+        feeds = FeedService(settings, db, agent_service, holder, containers=container_service)
         await feeds.load()
         scheduler = AsyncIOScheduler(timezone="UTC")
         schedule_jobs(scheduler, settings, feeds, keys)
@@ -75,11 +85,13 @@ def create_app(settings: Settings) -> Litestar:
                     "report": settings.rate_report,
                     "heartbeat": settings.rate_heartbeat,
                     "config": settings.rate_config,
+                    "container_scan": settings.rate_container_scan,
                     UNAUTHENTICATED_BUCKET: settings.rate_unauthenticated,
                 }
             ),
             agent_service=agent_service,
             feeds=feeds,
+            container_service=container_service,
             scheduler=scheduler,
         )
         scheduler.start()

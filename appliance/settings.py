@@ -32,10 +32,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     rate_report: int = 60
     rate_heartbeat: int = 120
     rate_config: int = 30
+    rate_container_scan: int = 30
     rate_unauthenticated: int = 30
     max_body_bytes: int = 32 * 1024 * 1024
     max_decompressed_bytes: int = 128 * 1024 * 1024
     max_items: int = 50_000
+    max_images: int = 50
     scan_interval: int = 86400
     include_updates: bool = False
     include_services: bool = True
@@ -84,10 +86,12 @@ HELP: dict[str, str] = {
     "rate_report": "POST /api/agent/report requests per minute per API key.",
     "rate_heartbeat": "POST /api/agent/heartbeat requests per minute per API key.",
     "rate_config": "GET /api/agent/config requests per minute per API key.",
+    "rate_container_scan": "POST /api/agent/container-scan requests per minute per API key.",
     "rate_unauthenticated": "Requests per minute per client address without a valid key; past it they get 429, not 401.",
     "max_body_bytes": "Largest request body as sent (compressed or not), in bytes.",
     "max_decompressed_bytes": "Largest request body after gzip decompression, in bytes; more is refused as a gzip bomb.",
     "max_items": "Most software items in one report (a full list, or added plus removed in a delta).",
+    "max_images": "Most container images in one container scan request.",
     "scan_interval": "Seconds between agent scans, sent to agents in their config.",
     "include_updates": "Tell agents to report installed OS updates (agent config).",
     "include_services": "Tell agents to report services (agent config).",

@@ -10,6 +10,7 @@ import msgspec
 
 from appliance.cpe import CpeError, parse_cpe23
 from appliance.errors import ApplianceError
+from appliance.feeds.trivy import TrivyReport, image_reference
 from appliance.ids import AssetId
 
 # Control characters (NUL included) are refused in names: they are never part of a real
@@ -78,6 +79,33 @@ class HeartbeatIn(msgspec.Struct, frozen=True):
     agent_version: Text | None = None
 
 
+class ContainerImageIn(msgspec.Struct, frozen=True):
+    """One scanned image as the container runtime lists it, with Trivy's JSON report for it.
+
+    ``image_id`` defaults to the report's Metadata.ImageID.
+    """
+
+    image_name: Name
+    trivy_output: TrivyReport
+    image_tag: Text | None = None
+    image_id: Text | None = None
+
+
+class ContainerScanIn(msgspec.Struct, frozen=True):
+    """Container scan results of one host, as SentriKat agents send them: one Trivy report per image."""
+
+    hostname: Hostname
+    images: list[ContainerImageIn]
+    scanner: Text | None = None
+    scanner_version: Text | None = None
+    organization_id: DbInt | None = None
+    agent_version: Text | None = None
+
+
+class _HostnameQuery(msgspec.Struct, frozen=True):
+    hostname: Hostname
+
+
 class FullReportAccepted(msgspec.Struct, frozen=True, kw_only=True):
     """Answer to a full report. ``products_added``/``products_removed`` compare with the previous report."""
 
@@ -107,6 +135,28 @@ class DeltaReportAccepted(msgspec.Struct, frozen=True, kw_only=True):
     products_already_present: int
     products_not_found: int
     force_full_scan: bool
+
+
+class ContainerScanAccepted(msgspec.Struct, frozen=True, kw_only=True):
+    """Answer to a container scan.
+
+    ``images_processed`` counts distinct (image_name, image_tag) pairs, split into
+    ``images_created`` (first scan of the image on this host) and ``images_updated``.
+    ``findings`` is the number of open findings in those images after the scan, of which
+    ``findings_kev`` are in CISA's KEV catalog; ``findings_new`` were not open before this
+    scan (new, or back after being resolved) and ``findings_resolved`` were open and are gone.
+    """
+
+    status: str = "accepted"
+    asset_id: AssetId
+    hostname: str
+    images_processed: int
+    images_created: int
+    images_updated: int
+    findings: int
+    findings_kev: int
+    findings_new: int
+    findings_resolved: int
 
 
 class HeartbeatConfig(msgspec.Struct, frozen=True):
@@ -148,23 +198,48 @@ _AT = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
 _MISSING = re.compile(r"^Object missing required field `(?P<name>[^`]+)`$")
 
 
+def _payload_error(exc: msgspec.ValidationError) -> PayloadError:
+    """A msgspec validation error as a PayloadError whose ``field`` is the path without "$."."""
+    found = _AT.match(str(exc))
+    message = found.group("message") if found else str(exc)
+    path = (found.group("path") or "").lstrip(".") if found else ""
+    if "matching regex" in message:
+        message = "must not contain control characters"
+    missing = _MISSING.match(message)
+    if missing:
+        path = f"{path}.{missing.group('name')}".lstrip(".")
+        message = "required field is missing"
+    return PayloadError(message, field=path or None)
+
+
 def decode(body: bytes, kind: type[T]) -> T:
     """Decode JSON strictly (no type coercion) into ``kind``; PayloadError names the field path."""
     try:
         return msgspec.json.decode(body, type=kind, strict=True)
     except msgspec.ValidationError as exc:
-        found = _AT.match(str(exc))
-        message = found.group("message") if found else str(exc)
-        path = (found.group("path") or "").lstrip(".") if found else ""
-        if "matching regex" in message:
-            message = "must not contain control characters"
-        missing = _MISSING.match(message)
-        if missing:
-            path = f"{path}.{missing.group('name')}".lstrip(".")
-            message = "required field is missing"
-        raise PayloadError(message, field=path or None) from exc
+        raise _payload_error(exc) from exc
     except msgspec.DecodeError as exc:
         raise PayloadError(f"body is not valid JSON: {exc}") from exc
+
+
+def decode_container_scan(body: bytes, hostname: str | None) -> ContainerScanIn:
+    """A container scan body: the agents' envelope, or with ``?hostname=`` a bare Trivy report.
+
+    A bare report is one image, named by its ArtifactName (appliance.feeds.trivy.image_reference).
+    Which form the body is follows from the query alone, never from sniffing the body.
+    """
+    if hostname is None:
+        return decode(body, ContainerScanIn)
+    try:
+        msgspec.convert({"hostname": hostname}, _HostnameQuery)
+    except msgspec.ValidationError as exc:
+        raise _payload_error(exc) from exc
+    report = decode(body, TrivyReport)
+    name, tag = image_reference(report.artifact_name)
+    if not name:
+        raise PayloadError("a bare Trivy report must name its image in ArtifactName", field="ArtifactName")
+    image = ContainerImageIn(image_name=name, trivy_output=report, image_tag=tag)
+    return ContainerScanIn(hostname=hostname, images=[image], scanner="trivy")
 
 
 def check_cpe(value: str | None, field: str) -> None:
@@ -205,6 +280,14 @@ def check_report(report: ReportIn, max_items: int) -> None:
         for index, item in enumerate(items):
             check_cpe(item.cpe, f"{list_name}[{index}].cpe")
     check_ip(report.ip_address)
+
+
+def check_container_scan(scan: ContainerScanIn, max_images: int) -> None:
+    """Rules a Struct cannot express: the image limit and the scanner."""
+    if len(scan.images) > max_images:
+        raise PayloadTooLarge(f"{len(scan.images)} images in one container scan; the limit is {max_images}")
+    if scan.scanner is not None and scan.scanner.lower() != "trivy":
+        raise PayloadError(f"only Trivy results are accepted, not {scan.scanner!r}", field="scanner")
 
 
 def schema_of(kind: Any) -> dict[str, Any]:

@@ -33,7 +33,9 @@ from appliance.timeutil import iso, utc_now
 ItemKey = tuple[str, str]
 
 
-class _Asset(msgspec.Struct, frozen=True):
+class Asset(msgspec.Struct, frozen=True):
+    """The columns of an asset row that decide how a request applies to it."""
+
     id: AssetId
     organization_id: OrganizationId
     status: str
@@ -122,6 +124,45 @@ async def count_vulnerabilities(tx: aiosqlite.Connection, asset_id: AssetId) -> 
     return int(row[0]) if row else 0
 
 
+def organization_of(principal: Principal, requested: int | None) -> OrganizationId:
+    """The key's organization; a different ``organization_id`` in the body is refused (403)."""
+    if requested is not None and requested != principal.organization_id:
+        raise OrganizationDenied(
+            f"this API key belongs to organization {principal.organization_id}, not {requested}",
+            field="organization_id",
+        )
+    return principal.organization_id
+
+
+async def find_asset(tx: aiosqlite.Connection, hostname: str, organization: OrganizationId) -> Asset | None:
+    """The asset with this hostname (compared without case), or None; HostnameConflict if another organization has it."""
+    row = await (
+        await tx.execute(
+            "SELECT id, organization_id, status, force_full_scan FROM assets WHERE hostname = ?", (hostname,)
+        )
+    ).fetchone()
+    if row is None:
+        return None
+    asset = Asset(AssetId(row[0]), OrganizationId(row[1]), row[2], bool(row[3]))
+    if asset.organization_id != organization:
+        raise HostnameConflict(
+            f"hostname {hostname!r} is already registered in another organization", field="hostname"
+        )
+    return asset
+
+
+async def register_pending(
+    tx: aiosqlite.Connection, hostname: str, organization: OrganizationId, now: str, agent_version: str | None
+) -> AssetId:
+    """Register a hostname the server has not seen as a pending asset that awaits its first full report."""
+    cursor = await tx.execute(
+        "INSERT INTO assets (organization_id, hostname, status, force_full_scan, first_seen, last_seen, agent_version)"
+        " VALUES (?, ?, 'pending', 1, ?, ?, ?)",
+        (organization, hostname, now, now, agent_version),
+    )
+    return AssetId(cursor.lastrowid or 0)
+
+
 class AgentService:
     """What the agent endpoints do; controllers only decode, call one method and return its answer."""
 
@@ -137,41 +178,10 @@ class AgentService:
         self.settings = settings
         self._clock = clock
 
-    def _organization(self, principal: Principal, requested: int | None) -> OrganizationId:
-        if requested is not None and requested != principal.organization_id:
-            raise OrganizationDenied(
-                f"this API key belongs to organization {principal.organization_id}, not {requested}",
-                field="organization_id",
-            )
-        return principal.organization_id
-
-    async def _find_asset(self, tx: aiosqlite.Connection, hostname: str, organization: OrganizationId) -> _Asset | None:
-        row = await (
-            await tx.execute(
-                "SELECT id, organization_id, status, force_full_scan FROM assets WHERE hostname = ?", (hostname,)
-            )
-        ).fetchone()
-        if row is None:
-            return None
-        asset = _Asset(AssetId(row[0]), OrganizationId(row[1]), row[2], bool(row[3]))
-        if asset.organization_id != organization:
-            raise HostnameConflict(
-                f"hostname {hostname!r} is already registered in another organization", field="hostname"
-            )
-        return asset
-
-    async def _register_pending(self, tx: aiosqlite.Connection, hostname: str, organization: OrganizationId, now: str, agent_version: str | None) -> AssetId:
-        cursor = await tx.execute(
-            "INSERT INTO assets (organization_id, hostname, status, force_full_scan, first_seen, last_seen, agent_version)"
-            " VALUES (?, ?, 'pending', 1, ?, ?, ?)",
-            (organization, hostname, now, now, agent_version),
-        )
-        return AssetId(cursor.lastrowid or 0)
-
     async def submit(self, principal: Principal, report: ReportIn, client_ip: str | None) -> FullReportAccepted | DeltaReportAccepted:
         """Apply a full or delta report; raises PayloadError, OrganizationDenied or HostnameConflict and writes nothing."""
         check_report(report, self.settings.max_items)
-        organization = self._organization(principal, report.organization_id)
+        organization = organization_of(principal, report.organization_id)
         if report.delta:
             return await self._delta(organization, report, client_ip)
         return await self._full(organization, report, client_ip)
@@ -182,7 +192,7 @@ class AgentService:
         results = dict(zip(items, self._matcher().match(list(items.values()), report.os or "Unknown")))
         now = iso(self._clock())
         async with self.db.transaction() as tx:
-            asset = await self._find_asset(tx, report.hostname, organization)
+            asset = await find_asset(tx, report.hostname, organization)
             fields = (report.os or "Unknown", report.ip_address or client_ip, msgspec.json.encode(report.tags or []).decode())
             if asset is None:
                 cursor = await tx.execute(
@@ -255,9 +265,9 @@ class AgentService:
         results = dict(zip(additions, self._matcher().match(list(additions.values()), report.os or "Unknown")))
         now = iso(self._clock())
         async with self.db.transaction() as tx:
-            asset = await self._find_asset(tx, report.hostname, organization)
+            asset = await find_asset(tx, report.hostname, organization)
             if asset is None:
-                await self._register_pending(tx, report.hostname, organization, now, report.agent_version)
+                await register_pending(tx, report.hostname, organization, now, report.agent_version)
             if asset is None or asset.status == "pending":
                 pending = True
             else:
@@ -347,9 +357,9 @@ class AgentService:
         """Record that the agent is alive; an unknown hostname is registered as pending, awaiting a full report."""
         now = iso(self._clock())
         async with self.db.transaction() as tx:
-            asset = await self._find_asset(tx, beat.hostname, principal.organization_id)
+            asset = await find_asset(tx, beat.hostname, principal.organization_id)
             if asset is None:
-                asset_id = await self._register_pending(tx, beat.hostname, principal.organization_id, now, beat.agent_version)
+                asset_id = await register_pending(tx, beat.hostname, principal.organization_id, now, beat.agent_version)
                 force = True
             else:
                 asset_id, force = asset.id, asset.force_full_scan

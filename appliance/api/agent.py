@@ -1,4 +1,4 @@
-"""The agent API controller: /api/agent/report, /heartbeat and /config, exactly as the contract says."""
+"""The agent API controller: /api/agent/report, /heartbeat, /config and /container-scan."""
 
 from __future__ import annotations
 
@@ -8,8 +8,11 @@ from litestar import Controller, Request, get, post
 from litestar.di import Provide
 from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody
 
+from appliance.agent.containers import ContainerService
 from appliance.agent.payloads import (
     AgentConfig,
+    ContainerScanAccepted,
+    ContainerScanIn,
     DeltaReportAccepted,
     ErrorBody,
     FullReportAccepted,
@@ -17,22 +20,24 @@ from appliance.agent.payloads import (
     HeartbeatIn,
     ReportIn,
     decode,
+    decode_container_scan,
     schema_of,
 )
 from appliance.agent.service import AgentService
 from appliance.api.body import read_json_body
 from appliance.api.guards import authenticate, client_address, provide_principal
 from appliance.auth import Principal
+from appliance.feeds.trivy import TrivyReport
 from appliance.settings import Settings
 
 
-def json_body(kind: type) -> type[Operation]:
-    """An Operation class that documents ``kind`` as the JSON request body.
+def json_body(*kinds: type) -> type[Operation]:
+    """An Operation class that documents ``kinds`` as the JSON request body (any of them, if several).
 
     The handlers read and decode bodies themselves (strict types, gzip, size caps), so
     Litestar cannot infer the body schema from a ``data`` parameter; this supplies it.
     """
-    schema = schema_of(kind)
+    schema = schema_of(kinds[0]) if len(kinds) == 1 else {"anyOf": [schema_of(kind) for kind in kinds]}
 
     class WithJsonBody(Operation):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -48,9 +53,17 @@ async def provide_agent_service(request: Request[Any, Any, Any]) -> AgentService
     return request.app.state.agent_service
 
 
-async def _read(request: Request[Any, Any, Any], kind: type) -> Any:
+async def provide_container_service(request: Request[Any, Any, Any]) -> ContainerService:
+    return request.app.state.container_service
+
+
+async def _body(request: Request[Any, Any, Any]) -> bytes:
     settings: Settings = request.app.state.settings
-    return decode(await read_json_body(request, settings.max_body_bytes, settings.max_decompressed_bytes), kind)
+    return await read_json_body(request, settings.max_body_bytes, settings.max_decompressed_bytes)
+
+
+async def _read(request: Request[Any, Any, Any], kind: type) -> Any:
+    return decode(await _body(request), kind)
 
 
 class AgentController(Controller):
@@ -60,6 +73,7 @@ class AgentController(Controller):
     dependencies = {
         "principal": Provide(provide_principal),
         "agent_service": Provide(provide_agent_service),
+        "container_service": Provide(provide_container_service),
     }
 
     @post(
@@ -109,6 +123,32 @@ class AgentController(Controller):
         409 (hostname in another organization), 429.
         """
         return await agent_service.config(principal, hostname)
+
+    @post(
+        "/container-scan",
+        operation_id="submitContainerScan",
+        status_code=200,
+        opt={"rate_bucket": "container_scan"},
+        operation_class=json_body(ContainerScanIn, TrivyReport),
+    )
+    async def container_scan(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        container_service: ContainerService,
+        hostname: str | None = None,
+    ) -> ContainerScanAccepted:
+        """Submit Trivy results for a host's container images.
+
+        The body is the agents' envelope {"hostname", "scanner", "scanner_version", "images":
+        [{"image_name", "image_tag", "image_id", "trivy_output"}]}, or with ?hostname= a bare
+        Trivy JSON report (trivy image --format json) for one image named by its ArtifactName.
+        Errors (JSON ErrorBody): 400 invalid body or Trivy report, 401 missing or invalid key,
+        403 scope or organization, 409 hostname in another organization, 413 body or image
+        count over the limit, 415 content type or encoding, 429 rate limit.
+        """
+        scan = decode_container_scan(await _body(request), hostname)
+        return await container_service.submit(principal, scan)
 
 
 __all__ = ["AgentController", "ErrorBody"]

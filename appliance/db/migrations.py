@@ -114,6 +114,69 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE assets ADD COLUMN presence TEXT NOT NULL DEFAULT 'online';
     CREATE INDEX assets_last_seen ON assets (last_seen);
     """,
+    # 3 -> 4: container images per asset and the vulnerabilities a scanner (Trivy) found in them.
+    """
+    -- One row per image on an asset, identified by (image_name, image_tag); image_id is the
+    -- content digest of the last scan and changes when the tag is pulled or built anew.
+    CREATE TABLE container_images (
+        id               INTEGER PRIMARY KEY,
+        asset_id         INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+        image_name       TEXT NOT NULL,
+        image_tag        TEXT NOT NULL DEFAULT '',
+        image_id         TEXT NOT NULL DEFAULT '',
+        repo_digests     TEXT NOT NULL DEFAULT '[]',
+        artifact_name    TEXT NOT NULL DEFAULT '',
+        artifact_type    TEXT NOT NULL DEFAULT '',
+        os_family        TEXT,
+        os_name          TEXT,
+        scanner          TEXT NOT NULL,
+        scanner_version  TEXT,
+        first_seen       TEXT NOT NULL,
+        last_scan_at     TEXT NOT NULL,
+        UNIQUE (asset_id, image_name, image_tag)
+    );
+
+    -- One row per (vulnerability, package, installed version, target) in an image. A rescan
+    -- that no longer reports a finding sets resolved_at; one that reports it again clears it.
+    -- first_seen and triage (the admin's verdict) are never changed by a scan.
+    CREATE TABLE container_findings (
+        id                  INTEGER PRIMARY KEY,
+        container_image_id  INTEGER NOT NULL REFERENCES container_images(id) ON DELETE CASCADE,
+        asset_id            INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+        vulnerability_id    TEXT NOT NULL,
+        pkg_name            TEXT NOT NULL,
+        installed_version   TEXT NOT NULL,
+        target              TEXT NOT NULL,
+        target_class        TEXT NOT NULL DEFAULT '',
+        target_type         TEXT NOT NULL DEFAULT '',
+        pkg_path            TEXT,
+        purl                TEXT,
+        fixed_version       TEXT,
+        status              TEXT,
+        severity            TEXT NOT NULL DEFAULT 'UNKNOWN',
+        cvss                REAL,
+        cvss_vector         TEXT,
+        cvss_source         TEXT,
+        title               TEXT,
+        primary_url         TEXT,
+        data_source         TEXT,
+        kev                 INTEGER NOT NULL DEFAULT 0,
+        kev_date_added      TEXT,
+        kev_due_date        TEXT,
+        kev_ransomware      TEXT,
+        triage              TEXT NOT NULL DEFAULT 'open'
+                            CHECK (triage IN ('open', 'accepted_risk', 'false_positive', 'fixed')),
+        first_seen          TEXT NOT NULL,
+        last_seen           TEXT NOT NULL,
+        resolved_at         TEXT,
+        UNIQUE (container_image_id, vulnerability_id, pkg_name, installed_version, target)
+    );
+    -- Open findings per asset (the per-asset read API), all findings of a CVE (/api/vulnerabilities),
+    -- and open KEV findings (the status page lists them first).
+    CREATE INDEX container_findings_asset ON container_findings (asset_id, resolved_at);
+    CREATE INDEX container_findings_vulnerability ON container_findings (vulnerability_id);
+    CREATE INDEX container_findings_open_kev ON container_findings (asset_id) WHERE kev = 1 AND resolved_at IS NULL;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,4 +1,4 @@
-"""Feed readers: real NVD, CPE dictionary and CISA KEV files in, typed frozen records out."""
+"""Feed readers: real NVD, CPE dictionary, CISA KEV files and Trivy reports in, typed frozen records out."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from appliance.feeds.base import (
     FeedError,
     FeedInfo,
     KevEntry,
+    ScanFinding,
 )
 
 __all__ = [
@@ -35,11 +36,13 @@ __all__ = [
     "FeedError",
     "FeedInfo",
     "KevEntry",
+    "ScanFinding",
     "detect_format",
     "read_any",
 ]
 
-# Format name -> the reader module's read(path) -> Feed.
+# Format name -> the reader module's read(path) -> Feed. The feed sources a bundle is
+# compiled from; trivy.read is not here, as a Trivy report is an agent's scan result.
 READERS: dict[str, Callable[[PathLike], Feed]] = {
     nvd20.FORMAT: nvd20.read,
     nvd11.FORMAT: nvd11.read,

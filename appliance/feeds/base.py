@@ -1,13 +1,13 @@
 """The feed seam's interface: the shared record model, FeedInfo, Feed and FeedError."""
 
 # Every reader module of this package (nvd20, nvd11, cpe_api, cpe_xml, cpe_csv,
-# kev) exposes the same function:
+# kev, trivy) exposes the same function:
 #
 #     read(path: str | os.PathLike[str]) -> Feed[Record]
 #
 # where Feed is the named pair (info, records): `info` is a FeedInfo describing
 # the file and `records` a lazy iterator of frozen records of this module
-# (CveRecord, CpeEntry or KevEntry). Plain files and gzip files are both accepted;
+# (CveRecord, CpeEntry, KevEntry or ScanFinding). Plain files and gzip files are both accepted;
 # gzip is recognised by its magic bytes, not by the file name.
 #
 # Errors: any problem with the file (missing, truncated gzip, invalid JSON, JSON
@@ -19,6 +19,10 @@
 # iterated (a decoded NVD year never sits in memory whole; the CPE dictionary
 # has ~1.5 million items in production), so a bad record further down raises
 # FeedError while iterating: import inside a transaction.
+#
+# trivy is not in READERS (appliance.feeds): a Trivy report is an agent's scan result,
+# not a vulnerability database a feed bundle is compiled from. Agents send it over the
+# API, which decodes the same Structs (appliance.feeds.trivy.TrivyReport) from the body.
 
 from __future__ import annotations
 
@@ -152,15 +156,50 @@ class KevEntry(msgspec.Struct, frozen=True):
     notes: str
 
 
+class ScanFinding(msgspec.Struct, frozen=True, kw_only=True):
+    """One vulnerability a scanner found in one package of an image or repository.
+
+    ``target`` is the part of the artifact the package was found in (Trivy: the OS of the
+    image, or a lock file / language runtime), ``target_class`` its kind (``os-pkgs``,
+    ``lang-pkgs``) and ``target_type`` the package ecosystem (``alpine``, ``debian``,
+    ``pip``). ``severity`` is the scanner's (``UNKNOWN`` when it gave none); ``cvss`` is one
+    chosen base score with its vector and the source that scored it. Optional upstream
+    fields the scanner left out are None.
+    """
+
+    vulnerability_id: str
+    pkg_name: str
+    installed_version: str
+    target: str
+    target_class: str = ""
+    target_type: str = ""
+    pkg_path: str | None = None
+    purl: str | None = None
+    fixed_version: str | None = None
+    status: str | None = None
+    severity: str = "UNKNOWN"
+    cvss: float | None = None
+    cvss_vector: str | None = None
+    cvss_source: str | None = None
+    title: str | None = None
+    primary_url: str | None = None
+    data_source: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        """The finding's identity in an image: (vulnerability, package, installed version, target)."""
+        return (self.vulnerability_id, self.pkg_name, self.installed_version, self.target)
+
+
 class FeedInfo(msgspec.Struct, frozen=True):
     """What a feed file says about itself.
 
     ``format`` is the reader's name ("nvd20", "nvd11", "cpe_api", "cpe_xml",
-    "cpe_csv", "kev"). ``record_count`` is the number of records in the file, known
+    "cpe_csv", "kev", "trivy"). ``record_count`` is the number of records in the file, known
     up front for the JSON formats and None for the streamed XML and CSV formats.
     ``feed_date`` is the date the file states, if any: NVD ``timestamp`` (2.0, CPE
     API), ``CVE_data_timestamp`` (1.1), KEV ``dateReleased``, the CPE XML
-    generator's timestamp. ``feed_version`` is KEV's ``catalogVersion``.
+    generator's timestamp, Trivy's ``CreatedAt``. ``feed_version`` is KEV's ``catalogVersion``.
     """
 
     format: str

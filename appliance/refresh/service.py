@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import msgspec
 
+from appliance.agent.containers import ContainerService
 from appliance.agent.expiry import expire_assets
 from appliance.agent.service import AgentService
 from appliance.db import Database
@@ -68,10 +69,12 @@ class FeedService:
     """Owns the FeedStore and the MatcherHolder; every job here records its outcome in the jobs table."""
 
     def __init__(self, settings: Settings, db: Database, agent_service: AgentService, holder: MatcherHolder,
-                 clock: Callable[[], datetime] = utc_now, bundled_dir: Path | None = None) -> None:
+                 clock: Callable[[], datetime] = utc_now, bundled_dir: Path | None = None,
+                 containers: ContainerService | None = None) -> None:
         self.settings = settings
         self.db = db
         self.agent_service = agent_service
+        self.containers = containers
         self.holder = holder
         self.clock = clock
         self.store = FeedStore(
@@ -103,14 +106,22 @@ class FeedService:
         log.info("feed in service: %d products, %d CVEs, %d KEV entries", len(bundle.products), len(bundle.cves), len(bundle.kev))
 
     async def reevaluate_if_changed(self) -> int:
-        """Match every asset again when the feed differs from the one they were last matched with."""
+        """Match every asset again, and KEV-flag container findings again, when the feed differs
+        from the one they were last evaluated against."""
         identity = self.holder.identity
         if identity is None:
+            # Without a feed, reports match agent CPEs only and container findings go unflagged.
+            # Forget the feed the data was last evaluated against, so that loading it again
+            # (even the same one) re-evaluates what was stored meanwhile.
+            async with self.db.transaction() as tx:
+                await tx.execute("DELETE FROM appliance_state WHERE key = 'evaluated_feed'")
             return 0
         row = await self.db.fetchone("SELECT value FROM appliance_state WHERE key = 'evaluated_feed'")
         if row is not None and row[0] == identity:
             return 0
         count = await self.agent_service.reevaluate()
+        if self.containers is not None:
+            await self.containers.reflag_kev()
         async with self.db.transaction() as tx:
             await tx.execute(
                 "INSERT INTO appliance_state (key, value) VALUES ('evaluated_feed', ?)"
