@@ -1,6 +1,6 @@
 """The bundled feed: NVD CVEs, CPE products and KEV compiled into one msgpack file plus a manifest.
 
-Format 2 (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` bumps on change):
+Format 3 (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` bumps on change):
 - ``keys``: every CPE ``vendor:product`` (formatted-string binding), sorted; other
   records refer to a product by its index in this list, which keeps the file and the
   in-memory index small.
@@ -12,9 +12,11 @@ Format 2 (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` b
   dictionaries list are kept, with their titles, but not offered for identification.
   Without a CSV, a product is current unless every one of its names is deprecated.
 - ``cves``: per CVE its id, publication date, the CVSS score chosen by the feed reader
-  (v3.1, else v3.0, else v2), its configurations, criteria reduced to what matching
-  needs (product index, part, version, update, target_sw, vulnerable, the four bounds),
-  and NVD's lastModified (the later record wins when a refresh or import brings it again).
+  (v3.1, else v3.0, else v2), NVD's lastModified (the later record wins when a refresh or
+  import brings it again), the key indices of its vulnerable products, and its
+  configurations as nested msgpack (decoded only when evaluated), criteria reduced to what
+  matching needs (product index, part, version, update, target_sw, vulnerable, the four
+  bounds) and criteria that can never hold for a software report (hardware) folded away.
 - ``kev``: CISA KEV entries (id, dateAdded, dueDate, knownRansomwareCampaignUse, name).
 ``manifest.json`` lists the sources (file name, format, date the file states, record count,
 sha256), the counts and the bundle's own sha256.
@@ -36,7 +38,7 @@ from appliance.feeds import CpeEntry, CveRecord, FeedError, KevEntry, read_any
 from appliance.matching.normalize import clean_display_name, cpe_words
 from appliance.timeutil import now_iso
 
-BUNDLE_FORMAT = 2
+BUNDLE_FORMAT = 3
 BUNDLE_FILE = "bundle.msgpack"
 MANIFEST_FILE = "manifest.json"
 
@@ -73,13 +75,36 @@ class BConfig(msgspec.Struct, array_like=True, frozen=True, gc=False):
 
 
 class BCve(msgspec.Struct, array_like=True, frozen=True, gc=False):
+    """A CVE; ``configs`` stays msgpack bytes until a product it names is evaluated (configs_of).
+
+    Decoding every configuration at load would build millions of small objects that most
+    offices never look at; ``products`` (the key indices of its vulnerable criteria) is
+    enough to index the CVE.
+    """
+
     id: str
     published: str
     cvss_version: str | None
     score: float | None
     severity: str | None
-    configs: tuple[BConfig, ...]
-    modified: str = ""
+    modified: str
+    products: tuple[int, ...]
+    configs: msgspec.Raw
+
+
+_CONFIGS = msgspec.msgpack.Decoder(tuple[BConfig, ...])
+_ENCODER = msgspec.msgpack.Encoder()
+
+
+def configs_of(cve: BCve) -> tuple[BConfig, ...]:
+    return _CONFIGS.decode(cve.configs)
+
+
+def make_cve(cve_id: str, published: str, cvss_version: str | None, score: float | None, severity: str | None,
+             modified: str, configs: tuple[BConfig, ...]) -> BCve:
+    """A BCve with its configurations encoded and its vulnerable products listed."""
+    products = sorted({m.product for c in configs for n in c.nodes for m in n.matches if m.vulnerable and m.product >= 0})
+    return BCve(cve_id, published, cvss_version, score, severity, modified, tuple(products), msgspec.Raw(_ENCODER.encode(configs)))
 
 
 class BProduct(msgspec.Struct, array_like=True, frozen=True, gc=False):
@@ -311,14 +336,14 @@ class _Compiler:
             if folded is not None:
                 configs.append(folded)
         cvss = record.cvss
-        return BCve(
+        return make_cve(
             record.id,
             record.published[:10],
             cvss.version if cvss else None,
             cvss.base_score if cvss else None,
             cvss.severity.upper() if cvss else None,
-            tuple(configs),
             record.last_modified,
+            tuple(configs),
         )
 
     def bundle(self) -> Bundle:
@@ -329,22 +354,20 @@ class _Compiler:
         def remap(match: BMatch) -> BMatch:
             return msgspec.structs.replace(match, product=new_id[match.product]) if match.product >= 0 else match
 
-        cves = [
-            msgspec.structs.replace(
-                cve,
-                configs=tuple(
-                    msgspec.structs.replace(
-                        config,
-                        nodes=tuple(
-                            msgspec.structs.replace(node, matches=tuple(remap(m) for m in node.matches))
-                            for node in config.nodes
-                        ),
-                    )
-                    for config in cve.configs
-                ),
+        def renumbered(cve: BCve) -> BCve:
+            configs = tuple(
+                msgspec.structs.replace(
+                    config,
+                    nodes=tuple(
+                        msgspec.structs.replace(node, matches=tuple(remap(m) for m in node.matches))
+                        for node in config.nodes
+                    ),
+                )
+                for config in configs_of(cve)
             )
-            for cve in (self.cves[cve_id] for cve_id in sorted(self.cves))
-        ]
+            return make_cve(cve.id, cve.published, cve.cvss_version, cve.score, cve.severity, cve.modified, configs)
+
+        cves = [renumbered(self.cves[cve_id]) for cve_id in sorted(self.cves)]
         products = []
         for old_id in sorted(self.products, key=lambda kid: new_id[kid]):
             state = self.products[old_id]
@@ -418,7 +441,7 @@ def compile_sources(paths: Sequence[Path], progress=None, base: Bundle | None = 
         products=len(bundle.products),
         cpe_names=compiler.cpe_names + (base_manifest.cpe_names if base_manifest else 0),
         cves=len(bundle.cves),
-        cves_with_configurations=sum(1 for cve in bundle.cves if cve.configs),
+        cves_with_configurations=sum(1 for cve in bundle.cves if cve.products),
         kev=len(bundle.kev),
     )
     return bundle, manifest

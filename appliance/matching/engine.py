@@ -7,6 +7,8 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+import msgspec
+
 from appliance.matching.aliases import load_aliases
 from appliance.matching.base import ItemMatch, MatchResult, SoftwareItem
 from appliance.matching.bundle import BUNDLE_FILE, BundleError, compile_sources, load_bundle, source_files
@@ -14,7 +16,7 @@ from appliance.matching.evaluate import CveEvaluator, upstream
 from appliance.matching.identify import Identification, Identifier
 from appliance.matching.index import CpeIndex, split_key
 from appliance.matching.normalize import effective_version
-from appliance.matching.platform import platform_of
+from appliance.matching.platform import Platform, platform_of
 from appliance.paths import resource_root
 from appliance.versions import is_unknown
 
@@ -37,42 +39,73 @@ def _cpe_version(version: str) -> str:
 class FeedMatcher:
     """Identifies items and finds their CVEs; deterministic, and each result says how it was made."""
 
+    # Bound on the per-item result cache; when full it starts over (results are cheap to redo).
+    CACHE_LIMIT = 200_000
+
     def __init__(self, index: CpeIndex) -> None:
         self.index = index
         self.identifier = Identifier(index)
         self.evaluator = CveEvaluator(index)
+        self._items: dict[tuple[SoftwareItem, Platform], _ItemOutcome] = {}
+        self._platforms: dict[str, Platform] = {}
 
     def match(self, items: Sequence[SoftwareItem], os_name: str) -> list[MatchResult]:
-        platform = platform_of(os_name)
-        identified = [self.identifier.identify(item, platform) for item in items]
-        versions = [effective_version(item.name, item.version) for item in items]
+        platform = self._platforms.get(os_name)
+        if platform is None:
+            platform = self._platforms[os_name] = platform_of(os_name)
+        if len(self._items) > self.CACHE_LIMIT:
+            self._items.clear()
+        outcomes = []
+        for item in items:
+            outcome = self._items.get((item, platform))
+            if outcome is None:
+                outcome = self._items[(item, platform)] = self._outcome(item, platform)
+            outcomes.append(outcome)
+        if not any(o.host_dependent for o in outcomes):
+            return [o.result for o in outcomes]
         # Other identified programs on the host, for the rare configuration that needs two
         # applications at once ("plugin X running in application Y").
         others: dict[int, tuple[str, ...]] = {}
-        for found, (version, _) in zip(identified, versions):
-            if isinstance(found, Identification) and found.key in self.index.key_id:
-                key_id = self.index.key_id[found.key]
-                others[key_id] = (*others.get(key_id, ()), version)
-        results = []
-        for item, found, (version, note) in zip(items, identified, versions):
-            compared = upstream(version, platform.scheme)
-            if compared != version:
-                note = (note + "; " if note else "") + f"upstream version {compared} of package version {version}"
-            if not isinstance(found, Identification):
-                results.append(MatchResult(None, found.reason))
-                continue
-            evidence = found.evidence + (f"; {note}" if note else "")
-            if found.method == "agent_cpe" and item.cpe:
-                cpe = item.cpe
-            else:
-                vendor, product = split_key(found.key)
-                cpe = f"cpe:2.3:a:{vendor}:{product}:{_cpe_version(compared)}:*:*:*:*:*:*:*"
-            reason = None
-            if is_unknown(version):
-                reason = f"version '{item.version}' is unknown; no CVE can be matched to it"
-            vulnerabilities = self.evaluator.findings(found.key, version, platform, others) if reason is None else ()
-            results.append(MatchResult(ItemMatch(cpe, found.method, found.score, evidence), reason, vulnerabilities))
-        return results
+        for o in outcomes:
+            if o.key_id is not None:
+                others[o.key_id] = (*others.get(o.key_id, ()), o.version)
+        return [
+            msgspec.structs.replace(
+                o.result, vulnerabilities=self.evaluator.findings(o.key, o.version, platform, others)[0]
+            ) if o.host_dependent else o.result
+            for o in outcomes
+        ]
+
+    def _outcome(self, item: SoftwareItem, platform: Platform) -> _ItemOutcome:
+        """Everything about one item that does not depend on the other programs of its host."""
+        found = self.identifier.identify(item, platform)
+        if not isinstance(found, Identification):
+            return _ItemOutcome(MatchResult(None, found.reason))
+        version, note = effective_version(item.name, item.version)
+        compared = upstream(version, platform.scheme)
+        if compared != version:
+            note = (note + "; " if note else "") + f"upstream version {compared} of package version {version}"
+        evidence = found.evidence + (f"; {note}" if note else "")
+        if found.method == "agent_cpe" and item.cpe:
+            cpe = item.cpe
+        else:
+            vendor, product = split_key(found.key)
+            cpe = f"cpe:2.3:a:{vendor}:{product}:{_cpe_version(compared)}:*:*:*:*:*:*:*"
+        match = ItemMatch(cpe, found.method, found.score, evidence)
+        key_id = self.index.key_id.get(found.key)
+        if is_unknown(version):
+            reason = f"version '{item.version}' is unknown; no CVE can be matched to it"
+            return _ItemOutcome(MatchResult(match, reason), key_id, found.key, version)
+        vulnerabilities, host_dependent = self.evaluator.findings(found.key, version, platform, {})
+        return _ItemOutcome(MatchResult(match, None, vulnerabilities), key_id, found.key, version, host_dependent)
+
+
+class _ItemOutcome(msgspec.Struct, frozen=True):
+    result: MatchResult
+    key_id: int | None = None
+    key: str = ""
+    version: str = ""
+    host_dependent: bool = False
 
 
 def load_index(feed_dir: Path | None = None, aliases_path: Path | None = None) -> CpeIndex:

@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Any
 
 from appliance.matching.base import Vulnerability
-from appliance.matching.bundle import BConfig, BCve, BMatch, BNode
+from appliance.matching.bundle import BConfig, BCve, BMatch, BNode, configs_of
 from appliance.matching.index import CpeIndex
 from appliance.matching.platform import TARGET_FAMILIES, Platform
 from appliance.versions import GENERIC, UnknownVersion, is_unknown, upstream_version
@@ -134,11 +134,14 @@ class _Context:
 class CveEvaluator:
     """Finds the CVEs of one identified item; results are cached per (product, version, platform)."""
 
+    DECODED_LIMIT = 100_000  # decoded CVE configurations kept; beyond it the cache starts over
+
     def __init__(self, index: CpeIndex) -> None:
         self.index = index
-        self._cache: dict[tuple, tuple[Vulnerability, ...]] = {}
+        self._cache: dict[tuple, tuple[tuple, tuple]] = {}
         self._platform_ids: dict[tuple[str, ...], frozenset[int]] = {}
         self._candidates: dict[tuple[int, ...], list[BCve]] = {}
+        self._decoded: dict[str, tuple[BConfig, ...]] = {}
 
     def _platform(self, platform: Platform) -> frozenset[int]:
         found = self._platform_ids.get(platform.keys)
@@ -147,42 +150,69 @@ class CveEvaluator:
             self._platform_ids[platform.keys] = found
         return found
 
-    def findings(self, key: str, version: str, platform: Platform, others: Mapping[int, tuple[str, ...]]) -> tuple[Vulnerability, ...]:
+    def findings(
+        self, key: str, version: str, platform: Platform, others: Mapping[int, tuple[str, ...]]
+    ) -> tuple[tuple[Vulnerability, ...], bool]:
+        """The item's CVEs, and whether some configuration also depends on the host's other programs."""
         key_id = self.index.key_id.get(key)
         if key_id is None:
-            return ()
+            return (), False
         compared = upstream(version, platform.scheme)
         backport = platform.packages and compared != version
-        cache_key = (key_id, compared, platform.family, platform.keys, backport)
-        cached = self._cache.get(cache_key)
-        if cached is not None:
-            return cached
         keys = self.index.equivalents(key_id)
+        cache_key = (keys, compared, platform.family, platform.keys, backport)
+        cached = self._cache.get(cache_key)
+        if cached is None:
+            cached = self._cache[cache_key] = self._evaluate(keys, compared, platform, backport)
+        final, pending = cached
+        if not pending:
+            return final, False
+        # The few configurations that also name another program on the host ("plugin X in
+        # application Y") are decided per host; everything else came from the cache.
+        found = list(final)
+        seen = {v.cve for v in final}
+        for cve, config, hit in pending:
+            if cve.id not in seen:
+                ctx = _Context(keys, compared, platform, self._platform(platform), others)
+                if ctx.config(config, self.index):
+                    found.append(self._finding(cve, hit, backport))
+                    seen.add(cve.id)
+        return tuple(sorted(found, key=lambda v: v.cve)), True
+
+    def _configs(self, cve: BCve) -> tuple[BConfig, ...]:
+        """Decoded configurations, kept for the CVEs this office's software has needed so far."""
+        configs = self._decoded.get(cve.id)
+        if configs is None:
+            if len(self._decoded) > self.DECODED_LIMIT:
+                self._decoded.clear()
+            configs = self._decoded[cve.id] = configs_of(cve)
+        return configs
+
+    def _evaluate(self, keys: tuple[int, ...], compared: str, platform: Platform, backport: bool) -> tuple[tuple, tuple]:
+        """(findings that hold on any host, configurations that depend on the host's other programs)."""
         candidates = self._candidates.get(keys)
         if candidates is None:
             candidates = self._candidates[keys] = self.index.cves_for(keys)
-        found: list[Vulnerability] = []
-        depends_on_others = False
+        final: list[Vulnerability] = []
+        pending: list[tuple[BCve, BConfig, str]] = []
+        platform_ids = self._platform(platform)
         for cve in candidates:
-            ctx = _Context(keys, compared, platform, self._platform(platform), others)
-            # Configurations are alternatives; the first that holds and in which this item
-            # satisfies a vulnerable criterion is the explanation recorded.
-            for config in cve.configs:
+            ctx = _Context(keys, compared, platform, platform_ids, {})
+            for config in self._configs(cve):
                 # A finding needs one of the item's own vulnerable criteria to hold; checking
                 # those first skips most configurations without looking at anything else.
                 ctx.hit = None
                 own = (m for n in config.nodes for m in n.matches if m.vulnerable and m.product in keys)
                 if not any(ctx.criterion(m, self.index) for m in own):
                     continue
-                hit = ctx.hit
-                if ctx.config(config, self.index):
-                    found.append(self._finding(cve, hit or "", backport))
+                hit, ctx.used_others = ctx.hit or "", False
+                holds = ctx.config(config, self.index)
+                if ctx.used_others:
+                    pending.append((cve, config, hit))
+                elif holds:
+                    final.append(self._finding(cve, hit, backport))
                     break
-            depends_on_others |= ctx.used_others
-        result = tuple(found)
-        if not depends_on_others:
-            self._cache[cache_key] = result
-        return result
+        return tuple(final), tuple(pending)
 
     def _finding(self, cve: BCve, via: str, backport: bool) -> Vulnerability:
         kev = self.index.kev.get(cve.id)

@@ -43,14 +43,11 @@ class CpeIndex:
         self.by_product = {name: tuple(sorted(ids)) for name, ids in by_product.items()}
         self.by_title = {title: tuple(sorted(ids)) for title, ids in by_title.items()}
         self.by_vendor = {vendor: tuple(sorted(ids)) for vendor, ids in by_vendor.items()}
-        cves_by_key: dict[int, set[int]] = defaultdict(set)
+        cves_by_key: dict[int, list[int]] = defaultdict(list)
         for position, cve in enumerate(bundle.cves):
-            for config in cve.configs:
-                for node in config.nodes:
-                    for match in node.matches:
-                        if match.vulnerable and match.product >= 0:
-                            cves_by_key[match.product].add(position)
-        self.cves_by_key = {key: tuple(sorted(positions)) for key, positions in cves_by_key.items()}
+            for product in cve.products:
+                cves_by_key[product].append(position)
+        self.cves_by_key = {key: tuple(positions) for key, positions in cves_by_key.items()}
 
     def equivalents(self, key_id: int) -> tuple[int, ...]:
         """The key and every other key NVD uses for the same product (alias ``same`` lines, renames)."""

@@ -6,7 +6,7 @@ import pytest
 
 from appliance.matching.aliases import AliasTable
 from appliance.matching.base import SoftwareItem
-from appliance.matching.bundle import BConfig, BCve, BMatch, BNode, BProduct, Bundle
+from appliance.matching.bundle import BConfig, BCve, BMatch, BNode, BProduct, Bundle, make_cve
 from appliance.matching.engine import FeedMatcher
 from appliance.matching.evaluate import version_matches
 from appliance.matching.index import CpeIndex
@@ -33,7 +33,7 @@ def cves_of(matcher: FeedMatcher, items: list[tuple[str, str]], os_name: str = "
 
 
 def cve(cve_id: str, *configs: BConfig) -> BCve:
-    return BCve(cve_id, "2024-01-01", "3.1", 7.5, "HIGH", configs)
+    return make_cve(cve_id, "2024-01-01", "3.1", 7.5, "HIGH", "2024-01-01T00:00:00", configs)
 
 
 def test_or_node_with_ranges() -> None:
