@@ -1,4 +1,4 @@
-"""The ``sentrikat`` command line: serve, orgs, keys, version."""
+"""The ``sentrikat`` command line: serve, match, orgs, keys, backup, version."""
 
 from __future__ import annotations
 
@@ -84,6 +84,15 @@ def build_parser() -> argparse.ArgumentParser:
     key_revoke = key_commands.add_parser("revoke", parents=[data_dir], help="Revoke an API key.", description="Revoke an API key; it stops working at once.")
     key_revoke.add_argument("id", type=int, metavar="ID", help="The key's id, as keys list shows it.")
     key_revoke.set_defaults(run=_keys_revoke)
+
+    backup = commands.add_parser(
+        "backup", parents=[data_dir, as_json], help="Copy the database and key secret safely, also while the server runs.",
+        description="Copy the data dir's database (SQLite online backup: one consistent snapshot, taken while the "
+        "server keeps running) and its key secret into DEST, a new folder that is itself a complete data dir. "
+        "The copy is not migrated. Restore by stopping the server and using DEST as the data dir.",
+    )
+    backup.add_argument("destination", metavar="DEST", help="A folder that does not exist yet, or an empty one.")
+    backup.set_defaults(run=_backup)
 
     version = commands.add_parser(
         "version", parents=[data_dir], help="Print the version.",
@@ -230,6 +239,26 @@ def _keys_list(args: argparse.Namespace, settings: Settings) -> int:
 def _keys_revoke(args: argparse.Namespace, settings: Settings) -> int:
     _with_keys(settings, lambda keys: keys.revoke(args.id))
     print(f"Revoked key {args.id}.")
+    return 0
+
+
+def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from appliance.db.backup import backup_data_dir
+
+    result = backup_data_dir(settings.data_dir, Path(args.destination))
+    if args.json:
+        _print_json(result)
+        return 0
+    print(
+        f"Backed up {settings.database_path} (schema version {result.schema_version}, {result.database_bytes:,} bytes)"
+        + (" and the key secret" if result.secret_key else "")
+        + f" to {result.destination} in {result.seconds:.1f} s."
+    )
+    if not result.secret_key:
+        print(f"Note: {settings.secret_path} does not exist; API keys in this backup cannot be validated.")
+    print(f"To restore: stop the server, then run it with --data-dir {result.destination} (or copy both files back).")
     return 0
 
 
