@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -18,9 +19,15 @@ from appliance.auth.keys import load_or_create_secret
 from appliance.db import Database
 from appliance.errors import ApplianceError
 from appliance.organizations import OrganizationService
+from appliance.paths import is_onefile
 from appliance.settings import SETTINGS, Settings, SettingsError, load_settings
 
 _HELP = {s.name: s.help for s in SETTINGS}
+
+# How long a stop waits for requests in flight before cancelling them; the database is closed
+# after that either way. Below systemd's stop timeout (scripts/sentrikat.service), so the
+# service manager never has to kill the server.
+SHUTDOWN_GRACE_SECONDS = 30
 
 
 def _env_note(name: str) -> str:
@@ -128,6 +135,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from appliance.app import create_app
 
+    if is_onefile():
+        _leave_terminal_process_group()
     first_start = not settings.database_path.exists()
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if first_start:
@@ -149,10 +158,28 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         proxy_headers=False,
         server_header=False,
         lifespan="on",
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
     )
     server = _server_class()(config)
     server.run()
     return 0 if server.started else 1
+
+
+def _leave_terminal_process_group() -> None:
+    """In the one-file executable, let a terminal's Ctrl-C reach the server once, not twice.
+
+    The executable is two processes: PyInstaller's bootloader, which unpacked the program and
+    forwards every signal it receives to its child, and the child running this code. Ctrl-C in
+    a terminal signals the whole foreground process group, so the child would get SIGINT
+    directly and again forwarded, and uvicorn takes a second SIGINT as "force quit" (requests
+    in flight are dropped). In a process group of its own the child gets it only through the
+    bootloader. SIGTERM from a service manager is not affected: it is sent to the bootloader
+    (KillMode=mixed) and forwarded once, and a repeated SIGTERM never forces anything.
+    """
+    try:
+        os.setpgid(0, 0)
+    except OSError:
+        pass  # already a group leader, or not allowed: signals then arrive as before
 
 
 def _server_class() -> type:
