@@ -74,6 +74,9 @@ def test_backup_refuses_a_used_destination_and_a_missing_database(tmp_path: Path
     text = run_cli(tmp_path / "data", "backup", str(tmp_path / "empty")).stdout
     assert "Backed up" in text and "To restore" in text
     assert (tmp_path / "empty" / "sentrikat.db").is_file()
+    # With the server stopped, the backup leaves no -wal/-shm files (they would belong to
+    # whoever ran it, e.g. root, and lock the server's user out).
+    assert [p.name for p in (tmp_path / "data").iterdir() if p.name.endswith(("-wal", "-shm"))] == []
 
 
 def test_backup_does_not_migrate(tmp_path: Path) -> None:

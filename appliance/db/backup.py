@@ -81,7 +81,15 @@ def backup_data_dir(data_dir: Path, destination: Path) -> BackupResult:
 
 def _copy_database(source: Path, target: Path) -> int:
     """The online backup itself; returns the copy's schema version after checking its integrity."""
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    # Read-write, though nothing is written: when the server is stopped, this is the last
+    # connection and SQLite removes the -wal and -shm files it needed when it closes. A read-only
+    # connection would leave them behind, owned by whoever ran the backup (root, say), and the
+    # server's user could then not open the database. Read-only only where writing is not allowed.
+    try:
+        src = sqlite3.connect(f"file:{source}?mode=rw", uri=True)
+        src.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.Error:
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
         src.execute("PRAGMA busy_timeout = 10000")
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
