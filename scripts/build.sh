@@ -5,19 +5,25 @@
 #
 # FEED_SOURCE: NVD CVE, CPE dictionary and CISA KEV files or folders, as scripts/build_feed.py
 # takes them (e.g. downloaded from NVD and CISA). Default: ../shared/feeds/{nvd,cpe,kev} when that
-# folder exists, else the feed already in data/cpe_dictionary/. Python: $PYTHON if set, else
-# .venv/bin/python (created with python3 if missing); the build extra (PyInstaller) is installed.
+# folder exists, else the feed already in data/cpe_dictionary/. Python: .venv/bin/python (created
+# with python3 if missing), into which the project with its build extra (PyInstaller) is
+# installed; or $PYTHON, an environment that already has both, used as it is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s.%N)
 
 if [[ -n "${PYTHON:-}" ]]; then
+    # An environment of the caller's: used as it is, never installed into.
     py="$PYTHON"
+    "$py" -c "import PyInstaller, litestar" 2>/dev/null || {
+        echo "build.sh: error: $py lacks the project's dependencies or PyInstaller (pip install -e '.[build]')" >&2
+        exit 1
+    }
 else
     [[ -x .venv/bin/python ]] || python3 -m venv .venv
     py=.venv/bin/python
+    "$py" -m pip install --quiet -e '.[build]'
 fi
-"$py" -m pip install --quiet -e '.[build]'
 
 feed=data/cpe_dictionary
 if [[ $# -gt 0 ]]; then
