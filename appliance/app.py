@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
+import anyio
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from litestar import Litestar
 from litestar.openapi import OpenAPIConfig
@@ -99,9 +100,14 @@ def create_app(settings: Settings) -> Litestar:
         try:
             yield
         finally:
-            scheduler.shutdown(wait=False)
-            await keys.flush_last_used()
-            await db.close()
+            # Shielded: on a forced stop (a second Ctrl-C) uvicorn skips the orderly lifespan
+            # shutdown and this task is cancelled; unshielded, every await below would be
+            # cancelled too, the database would stay open and its worker thread would keep the
+            # process alive. Closing takes milliseconds, so it always runs to the end.
+            with anyio.CancelScope(shield=True):
+                scheduler.shutdown(wait=False)
+                await keys.flush_last_used()
+                await db.close()
             log.info("database closed")
 
     return Litestar(

@@ -1,10 +1,11 @@
-"""The ``sentrikat`` command line: serve, orgs, keys, version."""
+"""The ``sentrikat`` command line: serve, match, orgs, keys, backup, version."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -19,9 +20,15 @@ from appliance.auth.keys import load_or_create_secret
 from appliance.db import Database
 from appliance.errors import ApplianceError
 from appliance.organizations import OrganizationService
+from appliance.paths import is_onefile
 from appliance.settings import SETTINGS, Settings, SettingsError, load_settings
 
 _HELP = {s.name: s.help for s in SETTINGS}
+
+# How long a stop waits for requests in flight before cancelling them; the database is closed
+# after that either way. Below systemd's stop timeout (scripts/sentrikat.service), so the
+# service manager never has to kill the server.
+SHUTDOWN_GRACE_SECONDS = 30
 
 
 def _env_note(name: str) -> str:
@@ -108,6 +115,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     feed_status.set_defaults(run=_feeds_status)
 
+    backup = commands.add_parser(
+        "backup", parents=[data_dir, as_json], help="Copy the database and key secret safely, also while the server runs.",
+        description="Copy the data dir's database (SQLite online backup: one consistent snapshot, taken while the "
+        "server keeps running) and its key secret into DEST, a new folder that is itself a complete data dir. "
+        "The copy is not migrated. Restore by stopping the server and using DEST as the data dir.",
+    )
+    backup.add_argument("destination", metavar="DEST", help="A folder that does not exist yet, or an empty one.")
+    backup.set_defaults(run=_backup)
+
     version = commands.add_parser(
         "version", parents=[data_dir], help="Print the version.",
         description="Print the version, and the schema version of the data dir's database if there is one.",
@@ -143,6 +159,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from appliance.app import create_app
 
+    if is_onefile():
+        _leave_terminal_process_group()
     first_start = not settings.database_path.exists()
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if first_start:
@@ -164,10 +182,28 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         proxy_headers=False,
         server_header=False,
         lifespan="on",
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
     )
     server = _server_class()(config)
     server.run()
     return 0 if server.started else 1
+
+
+def _leave_terminal_process_group() -> None:
+    """In the one-file executable, let a terminal's Ctrl-C reach the server once, not twice.
+
+    The executable is two processes: PyInstaller's bootloader, which unpacked the program and
+    forwards every signal it receives to its child, and the child running this code. Ctrl-C in
+    a terminal signals the whole foreground process group, so the child would get SIGINT
+    directly and again forwarded, and uvicorn takes a second SIGINT as "force quit" (requests
+    in flight are dropped). In a process group of its own the child gets it only through the
+    bootloader. SIGTERM from a service manager is not affected: it is sent to the bootloader
+    (KillMode=mixed) and forwarded once, and a repeated SIGTERM never forces anything.
+    """
+    try:
+        os.setpgid(0, 0)
+    except OSError:
+        pass  # already a group leader, or not allowed: signals then arrive as before
 
 
 def _server_class() -> type:
@@ -326,6 +362,24 @@ def _feeds_status(args: argparse.Namespace, settings: Settings) -> int:
     for job in status.jobs:
         error = f"  error: {job.last_error}" if job.last_error else ""
         print(f"  job {job.name}: {job.last_outcome} at {job.last_run_at} ({job.last_duration} s){error}")
+
+def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from appliance.db.backup import backup_data_dir
+
+    result = backup_data_dir(settings.data_dir, Path(args.destination))
+    if args.json:
+        _print_json(result)
+        return 0
+    print(
+        f"Backed up {settings.database_path} (schema version {result.schema_version}, {result.database_bytes:,} bytes)"
+        + (" and the key secret" if result.secret_key else "")
+        + f" to {result.destination} in {result.seconds:.1f} s."
+    )
+    if not result.secret_key:
+        print(f"Note: {settings.secret_path} does not exist; API keys in this backup cannot be validated.")
+    print(f"To restore: stop the server, then run it with --data-dir {result.destination} (or copy both files back).")
     return 0
 
 
