@@ -48,6 +48,30 @@ def is_unknown(text: object) -> bool:
     return _HASH_LIKE.fullmatch(value) is not None
 
 
+_EPOCH = re.compile(r"[0-9]+")
+
+
+def split_epoch_release(text: str | None) -> tuple[int, str, str, bool] | None:
+    """``[epoch:]main[-release]`` as (epoch, main, release, has_release), as dpkg and rpm write
+    versions: the release is whatever follows the last hyphen. None for an unknown version or
+    an epoch that is not a number."""
+    if is_unknown(text):
+        return None
+    value = text.strip()  # type: ignore[union-attr]
+    epoch = 0
+    epoch_text, colon, rest = value.partition(":")
+    if colon:
+        if not _EPOCH.fullmatch(epoch_text):
+            return None
+        epoch = int(epoch_text)
+    else:
+        rest = value
+    main, hyphen, release = rest.rpartition("-")
+    if not hyphen:
+        return epoch, rest, "", False
+    return epoch, main, release, True
+
+
 class VersionScheme(ABC):
     """One ordering of version strings, e.g. Debian's or RPM's.
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from .base import UnknownVersion, VersionScheme, is_unknown
+from .base import UnknownVersion, VersionScheme, split_epoch_release
 
 # Debian Policy 5.6.12: the epoch is an unsigned integer; the upstream version starts
 # with a digit and may hold hyphens (only when a revision follows) and colons (only when
 # an epoch precedes), which the splitting below guarantees; the revision holds
 # alphanumerics and "+", ".", "~". As with `dpkg --validate-version`, anything else is invalid.
-_EPOCH = re.compile(r"[0-9]+")
 _UPSTREAM = re.compile(r"[0-9][A-Za-z0-9.+~:-]*")
 _REVISION = re.compile(r"[A-Za-z0-9.+~]+")
 # One step of Policy's algorithm: a run of non-digits, then a run of digits (either may be empty).
@@ -28,21 +27,11 @@ class DebianVersion(NamedTuple):
 
 def parse_version(text: str | None) -> DebianVersion | None:
     """Split a Debian version into its fields, or None when it is not a valid one."""
-    if is_unknown(text):
-        return None
-    value = text.strip()
-    epoch = 0
-    epoch_text, colon, rest = value.partition(":")
-    if colon:
-        if not _EPOCH.fullmatch(epoch_text):
-            return None
-        epoch = int(epoch_text)
-    else:
-        rest = value
     # The revision is whatever follows the last hyphen (Policy 5.6.12).
-    upstream, hyphen, revision = rest.rpartition("-")
-    if not hyphen:
-        upstream, revision = rest, ""
+    parts = split_epoch_release(text)
+    if parts is None:
+        return None
+    epoch, upstream, revision, hyphen = parts
     if not _UPSTREAM.fullmatch(upstream):
         return None
     if hyphen and not _REVISION.fullmatch(revision):

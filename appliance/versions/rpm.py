@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from .base import VersionScheme, is_unknown
+from .base import VersionScheme, split_epoch_release
 
-_EPOCH = re.compile(r"[0-9]+")
 # rpmvercmp (rpm's lib/rpmvercmp.c, rpm >= 4.15) reads a string as runs of ASCII digits,
 # runs of ASCII letters, and the single characters "~" and "^"; every other character
 # only separates runs and is otherwise ignored ("1.0" == "1_0", trailing "." ignored).
@@ -33,20 +32,10 @@ class RpmVersion(NamedTuple):
 
 def parse_version(text: str | None) -> RpmVersion | None:
     """Split ``[epoch:]version[-release]``, or None when it is not a usable version."""
-    if is_unknown(text):
+    parts = split_epoch_release(text)
+    if parts is None:
         return None
-    value = text.strip()
-    epoch = 0
-    epoch_text, colon, rest = value.partition(":")
-    if colon:
-        if not _EPOCH.fullmatch(epoch_text):
-            return None
-        epoch = int(epoch_text)
-    else:
-        rest = value
-    version, hyphen, release = rest.rpartition("-")
-    if not hyphen:
-        version, release = rest, ""
+    epoch, version, release, hyphen = parts
     if not version or (hyphen and not release):
         return None
     return RpmVersion(epoch, version, release)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from appliance.versions import (
@@ -158,3 +160,21 @@ def test_deterministic(name):
     again = [fresh.compare(a, b) for a in reversed(versions) for b in reversed(versions)][::-1]
     assert first == again
     assert [scheme.key(v) for v in versions] == [fresh.key(v) for v in versions]
+
+
+@pytest.mark.parametrize(
+    ("report", "source"),
+    [("debian-buster.json", "dpkg"), ("centos-7.json", "rpm"), ("alpine-310.json", "apk"), ("pip.json", "pip")],
+)
+def test_trivy_fixed_versions_are_newer(feeds, report: str, source: str) -> None:
+    """In each real Trivy report every fixed version is newer than the installed one, under its scheme."""
+    data = json.loads((feeds / "trivy" / report).read_text())
+    pairs = [
+        (vuln["InstalledVersion"], vuln["FixedVersion"])
+        for result in data["Results"]
+        for vuln in result.get("Vulnerabilities") or []
+        if vuln.get("FixedVersion")
+    ]
+    assert pairs
+    for installed, fixed in pairs:
+        assert scheme_for(source).compare(installed, fixed) == -1, (installed, fixed)
