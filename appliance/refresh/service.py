@@ -145,9 +145,9 @@ class FeedService:
         await self.reevaluate_if_changed()
         return True
 
-    async def _apply(self, sources: list[Path], full: set[str]) -> tuple[Bundle, Manifest]:
+    async def _apply(self, sources: list[Path]) -> tuple[Bundle, Manifest]:
         async with self._lock:
-            bundle, manifest = await asyncio.to_thread(self.store.apply, sources, full=full)
+            bundle, manifest = await asyncio.to_thread(self.store.apply, sources)
             self._stamp = self.store.stamp()
             await self._install(bundle, manifest)
         await self.reevaluate_if_changed()
@@ -168,7 +168,9 @@ class FeedService:
             return None  # nothing in service: the first sync lists everything
         dates = [parse_when(s.feed_date) for s in manifest.sources if s.format in _FORMATS[kind]]
         dates = [d for d in dates if d is not None]
-        return max(dates) if dates else None
+        # The oldest source date: a feed compiled from files of different ages (a yearly file
+        # and a newer sample, say) must not skip what changed after the older file was made.
+        return min(dates) if dates else None
 
     async def refresh_nvd(self, kind: str) -> str:
         url = self.settings.nvd_cve_url if kind == "cve" else self.settings.nvd_cpe_url
@@ -183,7 +185,7 @@ class FeedService:
                 raise
         records = sum(sync.count(page) for page in pages)
         if records:  # an empty window changes nothing: no new bundle, no re-evaluation
-            await self._apply(pages, {kind} if full else set())
+            await self._apply(pages)
         sync.finish(end)
         return f"{records} records in {len(pages)} pages{' (full listing)' if full else ''} up to {end}"
 
@@ -193,7 +195,7 @@ class FeedService:
             path, state = await sync.download()
         if path is None:
             return "not modified"
-        bundle, _ = await self._apply([path], {"kev"})
+        bundle, _ = await self._apply([path])
         sync.finish(state)
         return f"{len(bundle.kev)} KEV entries"
 

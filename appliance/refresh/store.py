@@ -70,32 +70,20 @@ class FeedStore:
         stat = path.stat()
         return f"{path}:{stat.st_mtime_ns}:{stat.st_size}"
 
-    def apply(
-        self,
-        sources: Sequence[Path],
-        *,
-        full: set[str] = frozenset(),
-        progress: Callable[[Path, int], None] | None = None,
-    ) -> tuple[Bundle, Manifest]:
+    def apply(self, sources: Sequence[Path], *, progress: Callable[[Path, int], None] | None = None) -> tuple[Bundle, Manifest]:
         """Apply feed files on top of the feed in service and make the result the new feed.
 
-        ``full`` names the kinds of data ("cve", "kev", "cpe") that the sources hold in full
-        (a complete listing rather than changes); a full set much smaller than the current one
-        is refused, as is a KEV catalog much smaller than the current one.
+        A KEV catalog much smaller than the one in service is refused; a complete NVD listing
+        is checked the same way while it downloads (check_full_listing).
         """
         base, base_manifest = self.current()
         bundle, manifest = compile_sources(sources, progress=progress, base=base, base_manifest=base_manifest)
-        self._sanity(base, bundle, sources, full)
+        if base is not None and base.kev and len(bundle.kev) < self.min_ratio * len(base.kev):
+            raise FeedRefused(
+                f"the new KEV catalog has {len(bundle.kev)} entries, far fewer than the current {len(base.kev)}; refused"
+            )
         manifest = write_bundle(bundle, manifest, self.own_dir)
         return bundle, manifest
-
-    def _sanity(self, base: Bundle | None, new: Bundle, sources: Sequence[Path], full: set[str]) -> None:
-        if base is None:
-            return
-        if base.kev and len(new.kev) < self.min_ratio * len(base.kev):
-            raise FeedRefused(
-                f"the new KEV catalog has {len(new.kev)} entries, far fewer than the current {len(base.kev)}; refused"
-            )
 
     def check_full_listing(self, kind: str, total: int) -> None:
         """Refuse a complete listing that is far smaller than what is in service (a damaged feed)."""
