@@ -78,6 +78,16 @@ def appliance_error(request: Request[Any, Any, Any], error: ApplianceError) -> R
     return Response(ErrorBody(error.code, error.message, error.field, retry_after), status_code=status, headers=headers)
 
 
+def _public_name(request: Request[Any, Any, Any], key: str) -> str:
+    """The name a client sends for a handler argument (``asset_state`` is the query parameter ``state``)."""
+    try:
+        parameter = request.route_handler.parsed_fn_signature.parameters.get(key)
+    except Exception:  # no handler (unknown route): keep the key
+        return key
+    definition = getattr(parameter, "kwarg_definition", None)
+    return getattr(definition, "query", None) or key
+
+
 def http_error(request: Request[Any, Any, Any], error: HTTPException) -> Response[ErrorBody]:
     status = error.status_code
     code = _CODE_BY_STATUS.get(status, "error" if status < 500 else "internal_error")
@@ -86,7 +96,7 @@ def http_error(request: Request[Any, Any, Any], error: HTTPException) -> Respons
     if isinstance(error, ValidationException) and isinstance(error.extra, list) and error.extra:
         first = error.extra[0]
         if isinstance(first, dict) and first.get("key"):
-            field = str(first["key"])
+            field = _public_name(request, str(first["key"]))
             source = getattr(first.get("source"), "value", first.get("source")) or "request"
             message = f"{source} parameter {field}: {first.get('message', 'invalid value')}"
     return Response(ErrorBody(code, message, field), status_code=status, headers=error.headers or {})

@@ -393,10 +393,11 @@ class ReadService:
             bound += params
         if query.source in (None, "container"):
             parts.append(
-                "SELECT 'container', c.asset_id, a.hostname, a.organization_id, c.vulnerability_id, c.severity, c.cvss,"
-                " c.kev, c.kev_date_added, c.kev_due_date, c.kev_ransomware, c.pkg_name, c.installed_version,"
-                " c.fixed_version, i.image_name || CASE WHEN i.image_tag != '' THEN ':' || i.image_tag ELSE '' END,"
-                " c.first_seen, c.last_seen, c.id"
+                "SELECT 'container' AS source, c.asset_id, a.hostname, a.organization_id, c.vulnerability_id,"
+                " c.severity, c.cvss, c.kev, c.kev_date_added, c.kev_due_date, c.kev_ransomware, c.pkg_name AS product,"
+                " c.installed_version AS version, c.fixed_version,"
+                " i.image_name || CASE WHEN i.image_tag != '' THEN ':' || i.image_tag ELSE '' END AS image,"
+                " c.first_seen, c.last_seen, c.id AS row_id"
                 " FROM container_findings c JOIN assets a ON a.id = c.asset_id"
                 " JOIN container_images i ON i.id = c.container_image_id"
                 + where("c", "vulnerability_id", ["c.resolved_at IS NULL"])
