@@ -230,9 +230,10 @@ MIGRATIONS: tuple[str, ...] = (
         container_image_count = (SELECT COUNT(*) FROM container_images i WHERE i.asset_id = assets.id);
     UPDATE assets SET max_cvss = NULL WHERE max_cvss < 0;
 
-    -- The asset list's default order (KEV first), and the vulnerability list's KEV filter.
+    -- The asset list's default order (KEV first), and the status page's top vulnerabilities (a
+    -- covering index: findings grouped by CVE with their assets, KEV flags and scores).
     CREATE INDEX assets_kev_first ON assets (kev_count DESC, vulnerability_count DESC, hostname);
-    CREATE INDEX findings_kev ON findings (asset_id) WHERE kev = 1;
+    CREATE INDEX findings_cve_assets ON findings (cve, asset_id, kev, cvss);
     """,
 )
 

@@ -180,29 +180,45 @@ class ReadService:
         )
 
     async def _top_vulnerabilities(self, organization: OrganizationId | None) -> list[TopVulnerability]:
+        """The vulnerabilities on the most non-stale assets, KEV first. The aggregate reads only what the
+        findings_cve_assets index holds; severity and KEV due date are looked up for the winners alone."""
         scope = " AND a.organization_id = ?" if organization is not None else ""
         params = [organization] * 2 if organization is not None else []
-        rows = await self.db.fetchall(
-            "SELECT id, MAX(kev), MIN(kev_due_date), MAX(cvss), MAX(rank), COUNT(DISTINCT asset_id),"
-            " GROUP_CONCAT(DISTINCT source) FROM ("
-            f"  SELECT f.cve AS id, f.kev, f.kev_due_date, f.cvss, {_RANK_SQL.format('f.severity')} AS rank,"
-            "   f.asset_id, 'host' AS source"
+        top = await self.db.fetchall(
+            "SELECT id, MAX(kev), MAX(cvss), COUNT(DISTINCT asset_id), GROUP_CONCAT(DISTINCT source) FROM ("
+            "  SELECT f.cve AS id, f.kev, f.cvss, f.asset_id, 'host' AS source"
             f"  FROM findings f JOIN assets a ON a.id = f.asset_id WHERE a.presence != 'stale'{scope}"
             "  UNION ALL"
-            f"  SELECT c.vulnerability_id, c.kev, c.kev_due_date, c.cvss, {_RANK_SQL.format('c.severity')},"
-            "   c.asset_id, 'container'"
+            "  SELECT c.vulnerability_id, c.kev, c.cvss, c.asset_id, 'container'"
             "  FROM container_findings c JOIN assets a ON a.id = c.asset_id"
             f"  WHERE c.resolved_at IS NULL AND a.presence != 'stale'{scope}"
             ") GROUP BY id ORDER BY MAX(kev) DESC, COUNT(DISTINCT asset_id) DESC, MAX(cvss) DESC, id"
             f" LIMIT {TOP_VULNERABILITIES}",
             params,
         )
+        # Severity and KEV due date belong to the vulnerability, not the finding: one row of each is
+        # enough (NVD's severity where a host has it, else the container scanner's highest).
+        details = {
+            r[0]: (r[1], r[2])
+            for r in await self.db.fetchall(
+                "SELECT j.value,"
+                " COALESCE((SELECT f.severity FROM findings f WHERE f.cve = j.value AND f.severity IS NOT NULL LIMIT 1),"
+                f"  (SELECT c.severity FROM container_findings c WHERE c.vulnerability_id = j.value"
+                f"   ORDER BY {_RANK_SQL.format('c.severity')} DESC LIMIT 1)),"
+                " COALESCE((SELECT f.kev_due_date FROM findings f WHERE f.cve = j.value AND f.kev = 1 LIMIT 1),"
+                "  (SELECT c.kev_due_date FROM container_findings c WHERE c.vulnerability_id = j.value AND c.kev = 1"
+                "   LIMIT 1))"
+                " FROM json_each(?) j",
+                (msgspec.json.encode([r[0] for r in top]).decode(),),
+            )
+        }
         return [
             TopVulnerability(
-                r[0], bool(r[1]), r[2] if r[1] else None, r[3], _SEVERITY_OF_RANK.get(r[4]), r[5],
-                sorted(r[6].split(",")),  # type: ignore[arg-type]
+                r[0], bool(r[1]), details[r[0]][1] if r[1] else None, r[2],
+                details[r[0]][0].upper() if details[r[0]][0] else None, r[3],
+                sorted(r[4].split(",")),  # type: ignore[arg-type]
             )
-            for r in rows
+            for r in top
         ]
 
     def _feed(self) -> FeedStatus:
@@ -351,8 +367,34 @@ class ReadService:
 
     # --- vulnerabilities across assets ----------------------------------------------------
 
-    def _vulnerability_sql(self, viewer: Viewer, query: VulnerabilityQuery) -> tuple[str, list[Any]]:
-        """The UNION of host findings and open container findings under the query's filters, unordered."""
+    # The columns of a finding in each half of the UNION; "keys" are only what the order needs, so a
+    # page is chosen by sorting narrow rows, and only that page's rows are joined to their details.
+    _HOST_KEYS = "'host' AS source, f.id AS row_id, f.kev, f.cvss, f.cve AS vulnerability_id, a.hostname"
+    _CONTAINER_KEYS = (
+        "'container' AS source, c.id AS row_id, c.kev, c.cvss, c.vulnerability_id AS vulnerability_id, a.hostname"
+    )
+    _HOST_ROW = (
+        "SELECT 'host' AS source, f.asset_id, a.hostname, a.organization_id, f.cve AS vulnerability_id,"
+        " f.severity, f.cvss, f.kev, f.kev_date_added, f.kev_due_date, f.kev_ransomware, s.name AS product,"
+        " s.version AS version, NULL AS fixed_version, NULL AS image, f.first_seen, f.last_seen, f.id AS row_id"
+        " FROM findings f JOIN assets a ON a.id = f.asset_id JOIN software s ON s.id = f.software_id"
+    )
+    _CONTAINER_ROW = (
+        "SELECT 'container' AS source, c.asset_id, a.hostname, a.organization_id, c.vulnerability_id,"
+        " c.severity, c.cvss, c.kev, c.kev_date_added, c.kev_due_date, c.kev_ransomware, c.pkg_name AS product,"
+        " c.installed_version AS version, c.fixed_version,"
+        " i.image_name || CASE WHEN i.image_tag != '' THEN ':' || i.image_tag ELSE '' END AS image,"
+        " c.first_seen, c.last_seen, c.id AS row_id"
+        " FROM container_findings c JOIN assets a ON a.id = c.asset_id"
+        " JOIN container_images i ON i.id = c.container_image_id"
+    )
+    _VULNERABILITY_ORDER = (
+        " ORDER BY kev DESC, cvss IS NULL, cvss DESC, vulnerability_id, hostname COLLATE NOCASE, source, row_id"
+    )
+
+    def _vulnerability_sql(self, viewer: Viewer, query: VulnerabilityQuery, *, keys_only: bool) -> tuple[str, list[Any]]:
+        """The UNION of host findings and open container findings under the query's filters, unordered:
+        with ``keys_only`` just the columns the order needs, else every column of a VulnerabilityRow."""
         organization = _organization(viewer, query.organization)
         common: list[str] = []
         params: list[Any] = []
@@ -381,33 +423,19 @@ class ReadService:
             return f" WHERE {' AND '.join(parts)}" if parts else ""
 
         parts: list[str] = []
-        bound: list[Any] = []
         if query.source in (None, "host"):
-            parts.append(
-                "SELECT 'host' AS source, f.asset_id, a.hostname, a.organization_id, f.cve AS vulnerability_id,"
-                " f.severity, f.cvss, f.kev, f.kev_date_added, f.kev_due_date, f.kev_ransomware, s.name AS product,"
-                " s.version, NULL AS fixed_version, NULL AS image, f.first_seen, f.last_seen, f.id AS row_id"
-                " FROM findings f JOIN assets a ON a.id = f.asset_id JOIN software s ON s.id = f.software_id"
-                + where("f", "cve", [])
+            head = (
+                f"SELECT {self._HOST_KEYS} FROM findings f JOIN assets a ON a.id = f.asset_id"
+                if keys_only else self._HOST_ROW
             )
-            bound += params
+            parts.append(head + where("f", "cve", []))
         if query.source in (None, "container"):
-            parts.append(
-                "SELECT 'container' AS source, c.asset_id, a.hostname, a.organization_id, c.vulnerability_id,"
-                " c.severity, c.cvss, c.kev, c.kev_date_added, c.kev_due_date, c.kev_ransomware, c.pkg_name AS product,"
-                " c.installed_version AS version, c.fixed_version,"
-                " i.image_name || CASE WHEN i.image_tag != '' THEN ':' || i.image_tag ELSE '' END AS image,"
-                " c.first_seen, c.last_seen, c.id AS row_id"
-                " FROM container_findings c JOIN assets a ON a.id = c.asset_id"
-                " JOIN container_images i ON i.id = c.container_image_id"
-                + where("c", "vulnerability_id", ["c.resolved_at IS NULL"])
+            head = (
+                f"SELECT {self._CONTAINER_KEYS} FROM container_findings c JOIN assets a ON a.id = c.asset_id"
+                if keys_only else self._CONTAINER_ROW
             )
-            bound += params
-        return " UNION ALL ".join(parts), bound
-
-    _VULNERABILITY_ORDER = (
-        " ORDER BY kev DESC, cvss IS NULL, cvss DESC, vulnerability_id, hostname COLLATE NOCASE, source, row_id"
-    )
+            parts.append(head + where("c", "vulnerability_id", ["c.resolved_at IS NULL"]))
+        return " UNION ALL ".join(parts), params * len(parts)
 
     @staticmethod
     def _row(r: Any) -> VulnerabilityRow:
@@ -418,14 +446,24 @@ class ReadService:
     async def vulnerabilities(self, viewer: Viewer, query: VulnerabilityQuery) -> VulnerabilityPage:
         """One page of findings across assets: KEV first, then by CVSS score, highest first."""
         _page(query.limit, query.offset, MAX_VULNERABILITY_PAGE)
-        sql, params = self._vulnerability_sql(viewer, query)
-        total = await self.db.fetchone(f"SELECT COUNT(*) FROM ({sql})", params)
-        rows = await self.db.fetchall(f"SELECT * FROM ({sql}){self._VULNERABILITY_ORDER} LIMIT ? OFFSET ?",
-                                      [*params, query.limit, query.offset])
-        return VulnerabilityPage(total[0] if total else 0, query.limit, query.offset, [self._row(r) for r in rows])
+        keys, params = self._vulnerability_sql(viewer, query, keys_only=True)
+        total = await self.db.fetchone(f"SELECT COUNT(*) FROM ({keys})", params)
+        page = await self.db.fetchall(
+            f"SELECT source, row_id FROM ({keys}){self._VULNERABILITY_ORDER} LIMIT ? OFFSET ?",
+            [*params, query.limit, query.offset],
+        )
+        wanted = {"host": [r[1] for r in page if r[0] == "host"], "container": [r[1] for r in page if r[0] == "container"]}
+        found: dict[tuple[str, int], VulnerabilityRow] = {}
+        for source, head, alias in (("host", self._HOST_ROW, "f"), ("container", self._CONTAINER_ROW, "c")):
+            if wanted[source]:
+                marks = ",".join("?" * len(wanted[source]))
+                for r in await self.db.fetchall(f"{head} WHERE {alias}.id IN ({marks})", wanted[source]):
+                    found[(source, r[17])] = self._row(r)
+        items = [found[(r[0], r[1])] for r in page if (r[0], r[1]) in found]
+        return VulnerabilityPage(total[0] if total else 0, query.limit, query.offset, items)
 
     async def all_vulnerabilities(self, viewer: Viewer, query: VulnerabilityQuery) -> list[VulnerabilityRow]:
         """Every finding the query selects, in the page order, for the CSV export (limit and offset do not apply)."""
-        sql, params = self._vulnerability_sql(viewer, query)
+        sql, params = self._vulnerability_sql(viewer, query, keys_only=False)
         rows = await self.db.fetchall(f"SELECT * FROM ({sql}){self._VULNERABILITY_ORDER}", params)
         return [self._row(r) for r in rows]
