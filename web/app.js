@@ -215,7 +215,7 @@
         cell(number(a.vulnerability_count), "num"),
         cell(score(a.max_cvss), "num"),
         cell(a.os, "wrap optional"),
-        cell(when(a.last_seen), "optional"),
+        cell(when(a.last_seen), "nowrap optional"),
       ),
     );
   }
@@ -287,8 +287,8 @@
             ["Vulnerability", "KEV", "Due", "Severity", { label: "CVSS", num: true }, { label: "Machines", num: true }, "Found in"],
             top.map((v) =>
               el("tr", { className: v.kev ? "kev-row" : null },
-                cell(link(`#/vulnerabilities${query({ cve: v.vulnerability_id })}`, v.vulnerability_id)),
-                cell(kevBadge(v.kev) || "no"), cell(v.kev_due_date || "–"), cell(v.severity || "–"),
+                cell(link(`#/vulnerabilities${query({ cve: v.vulnerability_id })}`, v.vulnerability_id), "nowrap"),
+                cell(kevBadge(v.kev) || "no"), cell(v.kev_due_date || "–", "nowrap"), cell(v.severity || "–"),
                 cell(score(v.cvss), "num"), cell(number(v.assets), "num"), cell(v.sources.join(", ")))),
             { id: "top-vulnerabilities" },
           ),
@@ -412,7 +412,7 @@
         : table("KEV first, then by CVSS score", ["CVE", "KEV", "Added to KEV", "KEV due", "Severity", { label: "CVSS", num: true }, "Software", "Version", "First seen"],
             vulnerabilities.map((v) =>
               el("tr", { className: v.kev ? "kev-row" : null },
-                cell(v.cve), cell(kevBadge(v.kev) || "no"), cell(v.kev_date_added || "–"), cell(v.kev_due_date || "–"),
+                cell(v.cve, "nowrap"), cell(kevBadge(v.kev) || "no"), cell(v.kev_date_added || "–", "nowrap"), cell(v.kev_due_date || "–", "nowrap"),
                 cell(v.severity || "–"), cell(score(v.cvss), "num"), cell(v.software_name, "wrap"), cell(v.software_version, "wrap"),
                 cell(when(v.first_seen)))),
             { id: "asset-vulnerabilities" }),
@@ -426,8 +426,8 @@
             image.findings.length === 0 ? null : table(`Open findings in ${image.image_name}`, ["Vulnerability", "KEV", "KEV due", "Severity", { label: "CVSS", num: true }, "Package", "Installed", "Fixed in"],
               image.findings.map((f) =>
                 el("tr", { className: f.kev ? "kev-row" : null },
-                  cell(f.primary_url ? link(f.primary_url, f.vulnerability_id) : f.vulnerability_id), cell(kevBadge(f.kev) || "no"),
-                  cell(f.kev_due_date || "–"), cell(f.severity), cell(score(f.cvss), "num"), cell(f.pkg_name, "wrap"),
+                  cell(f.primary_url ? link(f.primary_url, f.vulnerability_id) : f.vulnerability_id, "nowrap"), cell(kevBadge(f.kev) || "no"),
+                  cell(f.kev_due_date || "–", "nowrap"), cell(f.severity), cell(score(f.cvss), "num"), cell(f.pkg_name, "wrap"),
                   cell(f.installed_version, "wrap"), cell(f.fixed_version || "–", "wrap")))),
           ])),
       el("h2", { text: "Software" }),
@@ -466,7 +466,7 @@
         ["Vulnerability", "KEV", "KEV due", "Severity", { label: "CVSS", num: true }, "Host", "Found in", "Product", "Version", "First seen"],
         page.items.map((v) =>
           el("tr", { className: v.kev ? "kev-row" : null },
-            cell(v.vulnerability_id), cell(kevBadge(v.kev) || "no"), cell(v.kev_due_date || "–"), cell(v.severity || "–"),
+            cell(v.vulnerability_id, "nowrap"), cell(kevBadge(v.kev) || "no"), cell(v.kev_due_date || "–", "nowrap"), cell(v.severity || "–"),
             cell(score(v.cvss), "num"), cell(assetLink(v.asset_id, v.hostname), "wrap"),
             cell(v.source === "container" ? `container ${v.image}` : "installed software", "wrap"),
             cell(v.product, "wrap"), cell(v.version, "wrap"), cell(when(v.first_seen)))),
