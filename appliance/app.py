@@ -19,9 +19,13 @@ from appliance.agent.containers import ContainerService
 from appliance.agent.service import AgentService
 from appliance.api.agent import AgentController
 from appliance.api.errors import EXCEPTION_HANDLERS
-from appliance.api.guards import UNAUTHENTICATED_BUCKET
+from appliance.api.guards import LOGIN_BUCKET, READ_BUCKET, UNAUTHENTICATED_BUCKET
+from appliance.api.headers import security_headers
 from appliance.api.health import health
+from appliance.api.read import ReadController
+from appliance.api.session import SessionController
 from appliance.auth import KeyService, RateLimiter
+from appliance.auth.admin import AdminService
 from appliance.auth.keys import load_or_create_secret
 from appliance.db import Database
 from appliance.refresh.service import FeedService, MatcherHolder
@@ -29,6 +33,7 @@ from appliance.matching.bundle import BKev
 from appliance.matching.engine import FeedMatcher
 from appliance.matching.base import Matcher
 from appliance.paths import web_dir
+from appliance.read.service import ReadService
 from appliance.settings import Settings
 
 log = logging.getLogger("sentrikat")
@@ -77,6 +82,9 @@ def create_app(settings: Settings) -> Litestar:
         await feeds.load()
         scheduler = AsyncIOScheduler(timezone="UTC")
         schedule_jobs(scheduler, settings, feeds, keys)
+        read_service = ReadService(
+            db, holder, settings, lambda: {job.id: job.next_run_time for job in scheduler.get_jobs()}
+        )
         app.state.update(
             settings=settings,
             db=db,
@@ -88,8 +96,12 @@ def create_app(settings: Settings) -> Litestar:
                     "config": settings.rate_config,
                     "container_scan": settings.rate_container_scan,
                     UNAUTHENTICATED_BUCKET: settings.rate_unauthenticated,
+                    READ_BUCKET: settings.rate_read,
+                    LOGIN_BUCKET: settings.rate_login,
                 }
             ),
+            admin_service=AdminService(db, settings.session_lifetime),
+            read_service=read_service,
             agent_service=agent_service,
             feeds=feeds,
             container_service=container_service,
@@ -113,16 +125,23 @@ def create_app(settings: Settings) -> Litestar:
     return Litestar(
         route_handlers=[
             AgentController,
+            ReadController,
+            SessionController,
             health,
             create_static_files_router(path="/", directories=[web_dir()], html_mode=True, include_in_schema=False),
         ],
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[security_headers],
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
             title="SentriKat Appliance API",
             version=__version__,
-            description="Agent API (shared/docs/agent-api.md) and the appliance's own endpoints.",
+            description=(
+                "Agent API (shared/docs/agent-api.md), the read API behind the status page, and the status page's"
+                " session endpoints. Read endpoints take a read or admin API key (X-Agent-Key or Authorization:"
+                " Bearer) or an admin session cookie."
+            ),
             path="/schema",
             use_handler_docstrings=True,
             render_plugins=[JsonRenderPlugin(), YamlRenderPlugin()],

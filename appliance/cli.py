@@ -1,4 +1,4 @@
-"""The ``sentrikat`` command line: serve, match, orgs, keys, backup, version."""
+"""The ``sentrikat`` command line: serve, match, orgs, keys, admin, feeds, backup, version."""
 
 from __future__ import annotations
 
@@ -96,6 +96,23 @@ def build_parser() -> argparse.ArgumentParser:
     key_revoke = key_commands.add_parser("revoke", parents=[data_dir], help="Revoke an API key.", description="Revoke an API key; it stops working at once.")
     key_revoke.add_argument("id", type=int, metavar="ID", help="The key's id, as keys list shows it.")
     key_revoke.set_defaults(run=_keys_revoke)
+
+    admin = commands.add_parser(
+        "admin", help="Manage the status page's admin accounts.", description="Manage the status page's admin accounts.",
+    )
+    admin_commands = admin.add_subparsers(dest="admin_command", required=True, metavar="ACTION")
+    set_password = admin_commands.add_parser(
+        "set-password", parents=[data_dir], help="Create an admin or change their password.",
+        description="Create a status page admin or change their password (prompted twice, or read from standard "
+        "input with --password-stdin). Only a salted scrypt hash is stored; changing a password ends that "
+        "admin's sessions.",
+    )
+    set_password.add_argument("--user", default="admin", metavar="NAME", help="The admin's username (default admin).")
+    set_password.add_argument(
+        "--password-stdin", action="store_true",
+        help="Read the password from the first line of standard input instead of prompting (for scripts).",
+    )
+    set_password.set_defaults(run=_admin_set_password)
 
     feeds = commands.add_parser(
         "feeds", help="Import feed files and show the state of the feeds.",
@@ -290,6 +307,39 @@ def _keys_list(args: argparse.Namespace, settings: Settings) -> int:
 def _keys_revoke(args: argparse.Namespace, settings: Settings) -> int:
     _with_keys(settings, lambda keys: keys.revoke(args.id))
     print(f"Revoked key {args.id}.")
+    return 0
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    """The new password: the first line of standard input, or typed twice at a terminal."""
+    import getpass
+
+    from appliance.auth.admin import AdminError
+
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise AdminError("standard input is not a terminal; pass --password-stdin to read the password from it")
+    password = getpass.getpass(f"New password for {args.user}: ")
+    if getpass.getpass("Repeat it: ") != password:
+        raise AdminError("the two passwords differ; nothing was changed")
+    return password
+
+
+def _admin_set_password(args: argparse.Namespace, settings: Settings) -> int:
+    from appliance.auth.admin import AdminService, check_password, check_username
+
+    check_username(args.user)
+    password = _read_password(args)
+    check_password(password)
+
+    async def run() -> bool:
+        async with _database(settings) as db:
+            return await AdminService(db, settings.session_lifetime).set_password(args.user, password)
+
+    created = asyncio.run(run())
+    print(f"{'Created admin' if created else 'Changed the password of'} {args.user}"
+          + ("." if created else "; their sessions have ended."))
     return 0
 
 

@@ -34,6 +34,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     rate_config: int = 30
     rate_container_scan: int = 30
     rate_unauthenticated: int = 30
+    rate_read: int = 600
+    rate_login: int = 10
     max_body_bytes: int = 32 * 1024 * 1024
     max_decompressed_bytes: int = 128 * 1024 * 1024
     max_items: int = 50_000
@@ -63,6 +65,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     delete_after: int = 0
     expiry_interval: int = 60
     feed_check_interval: int = 30
+    session_lifetime: int = 28800
+    feed_max_age: int = 604800
 
     @property
     def database_path(self) -> Path:
@@ -88,6 +92,8 @@ HELP: dict[str, str] = {
     "rate_config": "GET /api/agent/config requests per minute per API key.",
     "rate_container_scan": "POST /api/agent/container-scan requests per minute per API key.",
     "rate_unauthenticated": "Requests per minute per client address without a valid key; past it they get 429, not 401.",
+    "rate_read": "Read API requests (/api/status, /api/assets, /api/vulnerabilities) per minute per API key or admin session.",
+    "rate_login": "Status page login attempts per minute per client address, successful or not.",
     "max_body_bytes": "Largest request body as sent (compressed or not), in bytes.",
     "max_decompressed_bytes": "Largest request body after gzip decompression, in bytes; more is refused as a gzip bomb.",
     "max_items": "Most software items in one report (a full list, or added plus removed in a delta).",
@@ -117,6 +123,8 @@ HELP: dict[str, str] = {
     "delete_after": "Seconds without contact before an asset is deleted; 0 keeps assets forever.",
     "expiry_interval": "Seconds between checks that mark assets offline, stale or deleted.",
     "feed_check_interval": "Seconds between checks for a feed written by another process (sentrikat feeds import).",
+    "session_lifetime": "Seconds an admin stays logged in to the status page; the session then ends whatever the activity.",
+    "feed_max_age": "Seconds after its own date before CVE or KEV data counts as old on the status page and in /api/status.",
 }
 
 

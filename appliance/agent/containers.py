@@ -11,6 +11,7 @@ import msgspec
 
 from appliance.agent.payloads import ContainerImageIn, ContainerScanAccepted, ContainerScanIn, check_container_scan
 from appliance.agent.service import find_asset, organization_of, register_pending
+from appliance.agent.summary import refresh_asset_summaries
 from appliance.auth import Principal
 from appliance.db import Database
 from appliance.feeds.base import ScanFinding
@@ -137,6 +138,7 @@ class ContainerService:
                 await self._store_image(tx, asset_id, key, image, found, scan, catalog, now)
                 for key, (image, found) in images.items()
             ]
+            await refresh_asset_summaries(tx, [asset_id])
         return ContainerScanAccepted(
             asset_id=asset_id,
             hostname=scan.hostname,
@@ -258,6 +260,12 @@ class ContainerService:
                 " WHERE vulnerability_id = ?",
                 [(*flag, vulnerability_id) for vulnerability_id, flag in sorted(changed.items())],
             )
+            if changed:
+                assets = await tx.execute_fetchall(
+                    f"SELECT DISTINCT asset_id FROM container_findings WHERE vulnerability_id IN ({','.join('?' * len(changed))})",
+                    sorted(changed),
+                )
+                await refresh_asset_summaries(tx, [AssetId(r[0]) for r in assets])
         if changed:
             log.info("KEV flags of %d vulnerability ids in container findings changed with the feed", len(changed))
         return len(changed)

@@ -21,6 +21,7 @@ from appliance.agent.payloads import (
     SoftwareIn,
     check_report,
 )
+from appliance.agent.summary import refresh_asset_summaries
 from appliance.auth import OrganizationDenied, Principal
 from appliance.db import Database
 from appliance.ids import AssetId, OrganizationId
@@ -235,6 +236,7 @@ class AgentService:
             }
             await sync_findings(tx, asset_id, {ids[key]: results[key] for key in items}, now)
             vulnerabilities = await count_vulnerabilities(tx, asset_id)
+            await refresh_asset_summaries(tx, [asset_id])
             # The first full report of an asset is its baseline, not a change worth a history row each.
             if not first_full:
                 await self._record_changes(
@@ -295,6 +297,7 @@ class AgentService:
                     }
                     await sync_findings(tx, asset.id, {ids[key]: results[key] for key in new}, now)
                 vulnerabilities = await count_vulnerabilities(tx, asset.id)
+                await refresh_asset_summaries(tx, [asset.id])
                 await self._record_changes(
                     tx, asset.id, now,
                     added=[additions[key] for key in new],
@@ -352,6 +355,7 @@ class AgentService:
             [(*_row(item, result), r[0]) for r, item, result in zip(rows, items, results) if tuple(r[3:]) != _row(item, result)],
         )
         await sync_findings(tx, asset_id, {r[0]: result for r, result in zip(rows, results)}, now)
+        await refresh_asset_summaries(tx, [asset_id])
 
     async def heartbeat(self, principal: Principal, beat: HeartbeatIn) -> HeartbeatAccepted:
         """Record that the agent is alive; an unknown hostname is registered as pending, awaiting a full report."""

@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from litestar import Request, Response
-from litestar.exceptions import HTTPException
+from litestar.exceptions import HTTPException, ValidationException
 
 from appliance.agent.payloads import (
     ErrorBody,
@@ -17,8 +17,10 @@ from appliance.agent.payloads import (
     UnsupportedMediaType,
 )
 from appliance.auth import AuthError, InvalidKey, MissingKey, OrganizationDenied, RateLimited, ScopeDenied
+from appliance.auth.admin import AdminError, CsrfDenied, InvalidCredentials, NotLoggedIn
 from appliance.db import DatabaseError
 from appliance.errors import ApplianceError
+from appliance.read.service import AssetNotFound, InvalidQuery
 
 log = logging.getLogger("sentrikat.api")
 
@@ -26,8 +28,11 @@ log = logging.getLogger("sentrikat.api")
 STATUS_BY_ERROR: tuple[tuple[type[ApplianceError], int], ...] = (
     (MissingKey, 401),
     (InvalidKey, 401),
+    (InvalidCredentials, 401),
+    (NotLoggedIn, 401),
     (ScopeDenied, 403),
     (OrganizationDenied, 403),
+    (CsrfDenied, 403),
     (RateLimited, 429),
     (AuthError, 403),
     (HostnameConflict, 409),
@@ -35,6 +40,9 @@ STATUS_BY_ERROR: tuple[tuple[type[ApplianceError], int], ...] = (
     (UnsupportedMediaType, 415),
     (FullReportRequired, 400),
     (PayloadError, 400),
+    (InvalidQuery, 400),
+    (AdminError, 400),
+    (AssetNotFound, 404),
     (DatabaseError, 503),
 )
 
@@ -70,10 +78,28 @@ def appliance_error(request: Request[Any, Any, Any], error: ApplianceError) -> R
     return Response(ErrorBody(error.code, error.message, error.field, retry_after), status_code=status, headers=headers)
 
 
+def _public_name(request: Request[Any, Any, Any], key: str) -> str:
+    """The name a client sends for a handler argument (``asset_state`` is the query parameter ``state``)."""
+    try:
+        parameter = request.route_handler.parsed_fn_signature.parameters.get(key)
+    except Exception:  # no handler (unknown route): keep the key
+        return key
+    definition = getattr(parameter, "kwarg_definition", None)
+    return getattr(definition, "query", None) or key
+
+
 def http_error(request: Request[Any, Any, Any], error: HTTPException) -> Response[ErrorBody]:
     status = error.status_code
     code = _CODE_BY_STATUS.get(status, "error" if status < 500 else "internal_error")
-    return Response(ErrorBody(code, str(error.detail)), status_code=status, headers=error.headers or {})
+    message, field = str(error.detail), None
+    # A query or path parameter Litestar could not convert: name it, as body errors do.
+    if isinstance(error, ValidationException) and isinstance(error.extra, list) and error.extra:
+        first = error.extra[0]
+        if isinstance(first, dict) and first.get("key"):
+            field = _public_name(request, str(first["key"]))
+            source = getattr(first.get("source"), "value", first.get("source")) or "request"
+            message = f"{source} parameter {field}: {first.get('message', 'invalid value')}"
+    return Response(ErrorBody(code, message, field), status_code=status, headers=error.headers or {})
 
 
 def unexpected_error(request: Request[Any, Any, Any], error: Exception) -> Response[ErrorBody]:

@@ -1,16 +1,22 @@
-"""Route guards: authenticate the X-Agent-Key header, check scope, then apply the route's rate limit."""
+"""Route guards: API keys and scopes, admin sessions, same-origin and CSRF checks, then the route's rate limit."""
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
-from appliance.auth import InvalidKey, KeyService, MissingKey, Principal, RateLimiter, ScopeDenied
+from appliance.auth import InvalidKey, KeyService, MissingKey, Principal, RateLimiter, ScopeDenied, Viewer
+from appliance.auth.admin import AdminService, AdminSession, CsrfDenied, NotLoggedIn
 
 KEY_HEADER = "x-agent-key"
+CSRF_HEADER = "x-csrf-token"
+SESSION_COOKIE = "sentrikat_session"
 UNAUTHENTICATED_BUCKET = "unauthenticated"
+READ_BUCKET = "read"
+LOGIN_BUCKET = "login"
 
 
 def client_address(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
@@ -44,3 +50,89 @@ async def authenticate(connection: ASGIConnection[Any, Any, Any, Any], route: Ba
 async def provide_principal(request: Any) -> Principal:
     """Dependency: the principal that ``authenticate`` put on the request."""
     return request.state.principal
+
+
+def presented_key(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
+    """The API key from X-Agent-Key, else from ``Authorization: Bearer KEY``; None if neither is sent."""
+    if raw := connection.headers.get(KEY_HEADER):
+        return raw
+    scheme, _, value = connection.headers.get("authorization", "").partition(" ")
+    return (value.strip() or None) if scheme.lower() == "bearer" else None
+
+
+async def authenticate_reader(connection: ASGIConnection[Any, Any, Any, Any], route: BaseRouteHandler) -> None:
+    """Guard for the read API: a key with the read or admin scope, else an admin session cookie.
+
+    A key (X-Agent-Key or Authorization: Bearer) wins over a cookie. Admin keys and admin
+    sessions see every organization, read keys their own. Order: credentials (401, failures
+    counted per client address as for agents), scope (403), the per-key or per-session limit (429).
+    """
+    keys: KeyService = connection.app.state.key_service
+    admins: AdminService = connection.app.state.admin_service
+    limiter: RateLimiter = connection.app.state.limiter
+    raw = presented_key(connection)
+    try:
+        if raw:
+            principal = await keys.authenticate(raw)
+        else:
+            token = connection.cookies.get(SESSION_COOKIE)
+            if not token:
+                raise MissingKey(
+                    "no credentials: send a read or admin API key in X-Agent-Key or Authorization: Bearer, or log in"
+                )
+            session = await admins.session(token)
+    except (MissingKey, InvalidKey, NotLoggedIn):
+        limiter.hit(UNAUTHENTICATED_BUCKET, client_address(connection) or "unknown")
+        raise
+    if not raw:
+        viewer = Viewer(None, f"session:{session.username.lower()}")
+    elif "admin" in principal.scopes:
+        viewer = Viewer(None, f"key:{principal.key_id}")
+    elif "read" in principal.scopes:
+        viewer = Viewer(principal.organization_id, f"key:{principal.key_id}")
+    else:
+        raise ScopeDenied("this API key lacks the read or admin scope")
+    limiter.hit(READ_BUCKET, viewer.identity)
+    connection.state.viewer = viewer
+
+
+async def provide_viewer(request: Any) -> Viewer:
+    """Dependency: the viewer that ``authenticate_reader`` put on the request."""
+    return request.state.viewer
+
+
+def same_origin(connection: ASGIConnection[Any, Any, Any, Any], route: BaseRouteHandler) -> None:
+    """Guard for state-changing session requests: refuse anything a browser says came from another site.
+
+    Browsers send Origin (and Sec-Fetch-Site) with every POST and DELETE; scripts such as
+    curl send neither and are let through, since they carry no cookies of a victim.
+    """
+    site = connection.headers.get("sec-fetch-site")
+    if site is not None and site not in ("same-origin", "none"):
+        raise CsrfDenied(f"a {site} request cannot change the session")
+    origin = connection.headers.get("origin")
+    expected = f"{connection.url.scheme}://{connection.headers.get('host', '')}"
+    if origin is not None and origin != expected:
+        raise CsrfDenied(f"the request comes from {origin}, not from this appliance ({expected})")
+
+
+def limit_logins(connection: ASGIConnection[Any, Any, Any, Any], route: BaseRouteHandler) -> None:
+    """Guard for login: every attempt counts against the client address's login limit (429 past it)."""
+    limiter: RateLimiter = connection.app.state.limiter
+    limiter.hit(LOGIN_BUCKET, client_address(connection) or "unknown")
+
+
+async def current_session(connection: ASGIConnection[Any, Any, Any, Any]) -> tuple[str, AdminSession]:
+    """The session cookie's value and its live session; NotLoggedIn (401) without one."""
+    admins: AdminService = connection.app.state.admin_service
+    token = connection.cookies.get(SESSION_COOKIE)
+    if not token:
+        raise NotLoggedIn("not logged in")
+    return token, await admins.session(token)
+
+
+def check_csrf(connection: ASGIConnection[Any, Any, Any, Any], session: AdminSession) -> None:
+    """A cookie-authenticated change must echo the session's CSRF token in X-CSRF-Token."""
+    sent = connection.headers.get(CSRF_HEADER, "")
+    if not hmac.compare_digest(sent.encode(), session.csrf_token.encode()):
+        raise CsrfDenied("the X-CSRF-Token header is missing or does not match the session")

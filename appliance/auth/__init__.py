@@ -9,6 +9,7 @@ from appliance.auth.base import (
     Principal,
     RateLimited,
     ScopeDenied,
+    Viewer,
 )
 from appliance.auth.keys import KeyService
 from appliance.auth.ratelimit import RateLimiter
@@ -24,4 +25,5 @@ __all__ = [
     "RateLimited",
     "RateLimiter",
     "ScopeDenied",
+    "Viewer",
 ]

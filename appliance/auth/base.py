@@ -19,6 +19,17 @@ class Principal(msgspec.Struct, frozen=True):
     scopes: frozenset[str]
 
 
+class Viewer(msgspec.Struct, frozen=True):
+    """Who reads through the read API: a read or admin key, or an admin logged in to the status page.
+
+    ``organization_id`` None means every organization (admin keys and admin sessions); a
+    read key sees its own organization only. ``identity`` names the caller for rate limits.
+    """
+
+    organization_id: OrganizationId | None
+    identity: str
+
+
 class AuthError(ApplianceError):
     """The caller is not who, or not allowed to do what, the request needs."""
 

@@ -177,6 +177,64 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX container_findings_vulnerability ON container_findings (vulnerability_id);
     CREATE INDEX container_findings_open_kev ON container_findings (asset_id) WHERE kev = 1 AND resolved_at IS NULL;
     """,
+    # 4 -> 5: admin accounts and sessions for the status page, and per-asset counts for the read API.
+    """
+    -- Admins log in to the status page with a password set by `sentrikat admin set-password`.
+    -- password_hash is "scrypt$N$r$p$salt$hash" (base64 salt and hash), never the password.
+    CREATE TABLE admin_users (
+        id             INTEGER PRIMARY KEY,
+        username       TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        password_hash  TEXT NOT NULL,
+        created_at     TEXT NOT NULL,
+        updated_at     TEXT NOT NULL
+    );
+
+    -- A session is known by the SHA-256 of its cookie value, so a copy of the database does
+    -- not hand out live sessions. csrf_token must accompany state-changing requests.
+    CREATE TABLE admin_sessions (
+        token_hash      BLOB PRIMARY KEY,
+        user_id         INTEGER NOT NULL REFERENCES admin_users(id) ON DELETE CASCADE,
+        csrf_token      TEXT NOT NULL,
+        created_at      TEXT NOT NULL,
+        expires_at      TEXT NOT NULL,
+        client_address  TEXT
+    );
+    CREATE INDEX admin_sessions_user ON admin_sessions (user_id);
+    CREATE INDEX admin_sessions_expiry ON admin_sessions (expires_at);
+
+    -- Counts per asset, kept by every write that changes an asset's software or findings
+    -- (appliance/agent/summary.py), so the asset list and the status counts read 10,000 rows
+    -- of assets instead of aggregating millions of software and finding rows per request.
+    -- vulnerability_count and kev_count are distinct ids over host findings and open
+    -- container findings; max_cvss is the highest score among them.
+    ALTER TABLE assets ADD COLUMN software_count INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE assets ADD COLUMN matched_count INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE assets ADD COLUMN vulnerability_count INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE assets ADD COLUMN kev_count INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE assets ADD COLUMN max_cvss REAL;
+    ALTER TABLE assets ADD COLUMN container_image_count INTEGER NOT NULL DEFAULT 0;
+    UPDATE assets SET
+        software_count = (SELECT COUNT(*) FROM software s WHERE s.asset_id = assets.id),
+        matched_count = (SELECT COUNT(*) FROM software s WHERE s.asset_id = assets.id AND s.match_cpe IS NOT NULL),
+        vulnerability_count = (SELECT COUNT(DISTINCT f.cve) FROM findings f WHERE f.asset_id = assets.id)
+            + (SELECT COUNT(DISTINCT c.vulnerability_id) FROM container_findings c
+               WHERE c.asset_id = assets.id AND c.resolved_at IS NULL
+               AND c.vulnerability_id NOT IN (SELECT f.cve FROM findings f WHERE f.asset_id = assets.id)),
+        kev_count = (SELECT COUNT(DISTINCT f.cve) FROM findings f WHERE f.asset_id = assets.id AND f.kev = 1)
+            + (SELECT COUNT(DISTINCT c.vulnerability_id) FROM container_findings c
+               WHERE c.asset_id = assets.id AND c.resolved_at IS NULL AND c.kev = 1
+               AND c.vulnerability_id NOT IN (SELECT f.cve FROM findings f WHERE f.asset_id = assets.id AND f.kev = 1)),
+        max_cvss = MAX(
+            COALESCE((SELECT MAX(f.cvss) FROM findings f WHERE f.asset_id = assets.id), -1),
+            COALESCE((SELECT MAX(c.cvss) FROM container_findings c WHERE c.asset_id = assets.id AND c.resolved_at IS NULL), -1)),
+        container_image_count = (SELECT COUNT(*) FROM container_images i WHERE i.asset_id = assets.id);
+    UPDATE assets SET max_cvss = NULL WHERE max_cvss < 0;
+
+    -- The asset list's default order (KEV first), and the status page's top vulnerabilities (a
+    -- covering index: findings grouped by CVE with their assets, KEV flags and scores).
+    CREATE INDEX assets_kev_first ON assets (kev_count DESC, vulnerability_count DESC, hostname);
+    CREATE INDEX findings_cve_assets ON findings (cve, asset_id, kev, cvss);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

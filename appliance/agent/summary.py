@@ -1,0 +1,41 @@
+"""Per-asset counts on the assets row, refreshed inside every write transaction that changes them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import aiosqlite
+
+from appliance.ids import AssetId
+
+# The same definitions as migration 5's backfill: distinct vulnerability ids over host
+# findings and open container findings (an id found on both counts once), KEV the same way,
+# and the highest CVSS score among them. Each subquery is one indexed lookup by asset_id.
+_REFRESH = """
+UPDATE assets SET
+    software_count = (SELECT COUNT(*) FROM software s WHERE s.asset_id = assets.id),
+    matched_count = (SELECT COUNT(*) FROM software s WHERE s.asset_id = assets.id AND s.match_cpe IS NOT NULL),
+    vulnerability_count = (SELECT COUNT(DISTINCT f.cve) FROM findings f WHERE f.asset_id = assets.id)
+        + (SELECT COUNT(DISTINCT c.vulnerability_id) FROM container_findings c
+           WHERE c.asset_id = assets.id AND c.resolved_at IS NULL
+           AND c.vulnerability_id NOT IN (SELECT f.cve FROM findings f WHERE f.asset_id = assets.id)),
+    kev_count = (SELECT COUNT(DISTINCT f.cve) FROM findings f WHERE f.asset_id = assets.id AND f.kev = 1)
+        + (SELECT COUNT(DISTINCT c.vulnerability_id) FROM container_findings c
+           WHERE c.asset_id = assets.id AND c.resolved_at IS NULL AND c.kev = 1
+           AND c.vulnerability_id NOT IN (SELECT f.cve FROM findings f WHERE f.asset_id = assets.id AND f.kev = 1)),
+    max_cvss = NULLIF(MAX(
+        COALESCE((SELECT MAX(f.cvss) FROM findings f WHERE f.asset_id = assets.id), -1),
+        COALESCE((SELECT MAX(c.cvss) FROM container_findings c WHERE c.asset_id = assets.id AND c.resolved_at IS NULL), -1)
+    ), -1),
+    container_image_count = (SELECT COUNT(*) FROM container_images i WHERE i.asset_id = assets.id)
+WHERE id = ?
+"""
+
+
+async def refresh_asset_summaries(tx: aiosqlite.Connection, asset_ids: Iterable[AssetId]) -> None:
+    """Recount the given assets' software, matches, vulnerabilities, KEV and images.
+
+    Called in the same transaction as the change, so readers never see counts that disagree
+    with the rows they describe.
+    """
+    await tx.executemany(_REFRESH, [(asset_id,) for asset_id in sorted(set(asset_ids))])

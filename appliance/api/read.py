@@ -1,0 +1,170 @@
+"""The read API controller: /api/status, /api/assets, /api/assets/{id}, /api/vulnerabilities and its CSV export."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get
+from litestar.di import Provide
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import Parameter
+from litestar.response import Stream
+
+from appliance.agent.payloads import ErrorBody
+from appliance.api.guards import authenticate_reader, provide_viewer
+from appliance.auth import Viewer
+from appliance.read.export import csv_chunks
+from appliance.read.models import (
+    AssetDetail,
+    AssetPage,
+    AssetQuery,
+    AssetSort,
+    AssetState,
+    Severity,
+    Source,
+    Status,
+    VulnerabilityPage,
+    VulnerabilityQuery,
+)
+from appliance.read.service import MAX_ASSET_PAGE, MAX_SEARCH, MAX_VULNERABILITY_PAGE, ReadService
+
+DB_ID = 2**63 - 1  # SQLite's largest integer; a bigger id cannot exist and must not reach the driver
+
+_ERRORS = {
+    400: "invalid_request: a parameter or the body has a wrong type or value; field names it",
+    401: "missing_api_key, invalid_api_key, not_logged_in or invalid_credentials",
+    403: "insufficient_scope (an agent key), organization_forbidden (another organization than a read key's),"
+         " csrf_failed (a change from another site, or without the session's X-CSRF-Token)",
+    404: "asset_not_found",
+    413: "payload_too_large",
+    415: "unsupported_media_type: the body must be application/json",
+    429: "rate_limited; Retry-After says when to retry",
+}
+
+
+def errors(*statuses: int) -> dict[int, ResponseSpec]:
+    """OpenAPI entries for the error answers of an operation, all with the ErrorBody schema."""
+    return {s: ResponseSpec(data_container=ErrorBody, description=_ERRORS[s], generate_examples=False) for s in statuses}
+
+
+async def provide_read_service(request: Request[Any, Any, Any]) -> ReadService:
+    return request.app.state.read_service
+
+
+Organization = Annotated[
+    int | None, Parameter(ge=1, le=DB_ID, description="Only this organization's assets (read keys: their own only).")
+]
+Kev = Annotated[bool | None, Parameter(description="true: only KEV findings (assets with one); false: only others.")]
+IncludeStale = Annotated[bool, Parameter(description="Include stale assets, which the counts leave out.")]
+
+
+class ReadController(Controller):
+    path = "/api"
+    tags = ["read"]
+    guards = [authenticate_reader]
+    dependencies = {"viewer": Provide(provide_viewer), "read_service": Provide(provide_read_service)}
+
+    @get("/status", operation_id="getStatus", responses=errors(401, 403, 429))
+    async def status(self, viewer: Viewer, read_service: ReadService) -> Status:
+        """What needs doing today: assets by state, software and vulnerability counts, the top vulnerabilities
+        (KEV first), the feed in service with each source's date and age, the scheduled jobs, the version.
+
+        Counts leave stale assets out. A read key sees its organization's counts; the feed and jobs are the
+        appliance's. Authentication: a read or admin key (X-Agent-Key or Authorization: Bearer) or an admin session.
+        """
+        return await read_service.status(viewer)
+
+    @get("/assets", operation_id="listAssets", responses=errors(400, 401, 403, 429))
+    async def assets(
+        self,
+        viewer: Viewer,
+        read_service: ReadService,
+        organization: Organization = None,
+        asset_state: Annotated[
+            AssetState | None, Parameter(query="state", description="online, offline, stale or pending.")
+        ] = None,
+        kev: Kev = None,
+        q: Annotated[
+            str | None, Parameter(max_length=MAX_SEARCH, description="Text found in hostname, IP address, OS or tags.")
+        ] = None,
+        sort: Annotated[
+            AssetSort, Parameter(description="Order; a leading - means descending. Default -kev: KEV findings first.")
+        ] = "-kev",
+        limit: Annotated[int, Parameter(ge=1, le=MAX_ASSET_PAGE)] = 50,
+        offset: Annotated[int, Parameter(ge=0, le=DB_ID)] = 0,
+    ) -> AssetPage:
+        """Assets with their counts, filtered, sorted and paginated; ``total`` counts all that match.
+
+        Errors: 400 bad parameter, 401 no or invalid credentials, 403 agent key or another organization, 429.
+        """
+        query = AssetQuery(organization=organization, state=asset_state, kev=kev, q=q, sort=sort, limit=limit, offset=offset)
+        return await read_service.assets(viewer, query)
+
+    @get("/assets/{asset_id:int}", operation_id="getAsset", responses=errors(400, 401, 403, 404, 429))
+    async def asset(
+        self, viewer: Viewer, read_service: ReadService, asset_id: Annotated[int, Parameter(ge=1, le=DB_ID)]
+    ) -> AssetDetail:
+        """One asset: its software with match method and score or the unmatched reason, its vulnerabilities
+        (CVSS, severity, KEV dates, first seen; KEV first) and its container images with their open findings.
+
+        An asset of another organization than a read key's answers 404, as one that does not exist.
+        """
+        return await read_service.asset(viewer, asset_id)
+
+    @get("/vulnerabilities", operation_id="listVulnerabilities", responses=errors(400, 401, 403, 429))
+    async def vulnerabilities(
+        self,
+        viewer: Viewer,
+        read_service: ReadService,
+        organization: Organization = None,
+        kev: Kev = None,
+        min_severity: Annotated[Severity | None, Parameter(description="low, medium, high or critical.")] = None,
+        source: Annotated[Source | None, Parameter(description="host (installed software) or container.")] = None,
+        cve: Annotated[str | None, Parameter(max_length=MAX_SEARCH, description="One vulnerability id.")] = None,
+        asset: Annotated[int | None, Parameter(ge=1, le=DB_ID, description="One asset's findings.")] = None,
+        include_stale: IncludeStale = False,
+        limit: Annotated[int, Parameter(ge=1, le=MAX_VULNERABILITY_PAGE)] = 100,
+        offset: Annotated[int, Parameter(ge=0, le=DB_ID)] = 0,
+    ) -> VulnerabilityPage:
+        """Findings across assets, host findings and open container findings alike (``source``), KEV first,
+        then by CVSS score; paginated, ``total`` counts all that match.
+
+        Errors: 400 bad parameter, 401 no or invalid credentials, 403 agent key or another organization, 429.
+        """
+        query = VulnerabilityQuery(
+            organization=organization, kev=kev, min_severity=min_severity, source=source, cve=cve, asset=asset,
+            include_stale=include_stale, limit=limit, offset=offset,
+        )
+        return await read_service.vulnerabilities(viewer, query)
+
+    @get(
+        "/vulnerabilities.csv",
+        operation_id="exportVulnerabilities",
+        media_type="text/csv; charset=utf-8",
+        responses=errors(400, 401, 403, 429),
+    )
+    async def export(
+        self,
+        viewer: Viewer,
+        read_service: ReadService,
+        organization: Organization = None,
+        kev: Kev = None,
+        min_severity: Annotated[Severity | None, Parameter(description="low, medium, high or critical.")] = None,
+        source: Annotated[Source | None, Parameter(description="host (installed software) or container.")] = None,
+        cve: Annotated[str | None, Parameter(max_length=MAX_SEARCH, description="One vulnerability id.")] = None,
+        asset: Annotated[int | None, Parameter(ge=1, le=DB_ID, description="One asset's findings.")] = None,
+        include_stale: IncludeStale = False,
+    ) -> Stream:
+        """The same findings as listVulnerabilities, all of them, as CSV: a header line with the JSON field
+        names, then one line per finding. Text a spreadsheet would take for a formula starts with an apostrophe.
+        """
+        query = VulnerabilityQuery(
+            organization=organization, kev=kev, min_severity=min_severity, source=source, cve=cve, asset=asset,
+            include_stale=include_stale,
+        )
+        rows = await read_service.all_vulnerabilities(viewer, query)
+        return Stream(
+            csv_chunks(rows),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="vulnerabilities.csv"'},
+        )

@@ -1,0 +1,537 @@
+// SentriKat status page: logs in, then renders the read API (/api/status, /api/assets, /api/vulnerabilities).
+// Plain DOM code, no libraries. Every value from the API goes in through textContent, never as HTML.
+"use strict";
+
+(function () {
+  const state = { csrf: null, user: null, status: null };
+  const $ = (id) => document.getElementById(id);
+
+  // --- small helpers -------------------------------------------------------------------
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (name === "className") node.className = value;
+      else if (name === "text") node.textContent = value;
+      else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+      else node.setAttribute(name, value === true ? "" : String(value));
+    }
+    for (const child of children.flat(Infinity)) {
+      if (child === null || child === undefined || child === false) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  const number = (n) => (n === null || n === undefined ? "–" : Number(n).toLocaleString("en-US"));
+
+  // "2026-11-29T04:57:08Z" -> "2026-11-29 04:57 UTC"; dates without a time stay as they are.
+  function when(iso) {
+    if (!iso) return "–";
+    const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso);
+    return match ? `${match[1]} ${match[2]} UTC` : iso;
+  }
+
+  function score(cvss) {
+    return cvss === null || cvss === undefined ? "–" : Number(cvss).toFixed(1);
+  }
+
+  function kevBadge(isKev) {
+    return isKev ? el("span", { className: "badge kev", text: "KEV" }) : null;
+  }
+
+  function stateBadge(value) {
+    const kind = { online: "ok", offline: "warn", stale: "bad", pending: "plain" }[value] || "plain";
+    return el("span", { className: `badge ${kind}`, text: value });
+  }
+
+  function table(caption, headers, rows, options) {
+    const head = el("tr", {}, headers.map((h) =>
+      el("th", { scope: "col", className: [h.num ? "num" : "", h.optional ? "optional" : ""].join(" ").trim() || null, text: h.label || h })));
+    const body = el("tbody", {}, rows);
+    return el(
+      "div",
+      { className: "table-wrap", id: options && options.id, tabindex: "0", role: "region", "aria-label": caption },
+      el("table", {}, el("caption", { text: caption }), el("thead", {}, head), body),
+    );
+  }
+
+  function cell(content, className) {
+    return el("td", { className: className || null }, content);
+  }
+
+  function empty(text) {
+    return el("p", { className: "message", text });
+  }
+
+  function link(href, text) {
+    return el("a", { href, text });
+  }
+
+  function assetLink(id, hostname) {
+    return link(`#/assets/${id}`, hostname);
+  }
+
+  function query(params) {
+    const search = new URLSearchParams();
+    for (const [name, value] of Object.entries(params)) {
+      if (value !== null && value !== undefined && value !== "") search.set(name, value);
+    }
+    const text = search.toString();
+    return text ? `?${text}` : "";
+  }
+
+  function say(text) {
+    $("message").textContent = text || "";
+  }
+
+  // --- API ---------------------------------------------------------------------------------
+
+  class LoggedOut extends Error {}
+
+  async function api(path, options) {
+    const response = await fetch(path, Object.assign({ credentials: "same-origin", headers: { Accept: "application/json" } }, options || {}));
+    if (response.status === 401) throw new LoggedOut();
+    if (response.status === 204) return null;
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      const error = new Error(body.message || `request failed with status ${response.status}`);
+      error.status = response.status;
+      throw error;
+    }
+    return body;
+  }
+
+  // --- login and logout --------------------------------------------------------------------
+
+  function showLogin(reason) {
+    state.csrf = null;
+    $("nav").hidden = true;
+    $("view").hidden = true;
+    $("loading").hidden = true;
+    $("login-view").hidden = false;
+    $("login-error").textContent = reason || "";
+    document.title = "Log in – SentriKat";
+    $("password").value = "";
+    $("username").focus();
+  }
+
+  async function login(event) {
+    event.preventDefault();
+    const username = $("username").value.trim();
+    const password = $("password").value;
+    if (!username || !password) {
+      $("login-error").textContent = "Enter the username and the password.";
+      return;
+    }
+    $("login-button").disabled = true;
+    try {
+      const response = await fetch("/api/session", {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify({ username, password }),
+      });
+      const body = await response.json().catch(() => ({}));
+      if (!response.ok) {
+        $("login-error").textContent =
+          response.status === 401 ? "The username or password is wrong." : body.message || "Login failed.";
+        $("password").select();
+        return;
+      }
+      startSession(body);
+      $("password").value = "";
+      await route();
+    } catch (error) {
+      $("login-error").textContent = `Cannot reach the appliance: ${error.message}`;
+    } finally {
+      $("login-button").disabled = false;
+    }
+  }
+
+  function startSession(session) {
+    state.csrf = session.csrf_token;
+    state.user = session.username;
+    $("who").textContent = `Logged in as ${session.username}`;
+    $("login-view").hidden = true;
+    $("nav").hidden = false;
+  }
+
+  async function logout() {
+    try {
+      await fetch("/api/session", { method: "DELETE", credentials: "same-origin", headers: { "X-CSRF-Token": state.csrf || "" } });
+    } finally {
+      showLogin("You have logged out.");
+    }
+  }
+
+  // --- views -------------------------------------------------------------------------------
+
+  function show(title, ...content) {
+    const view = $("view");
+    const heading = el("h1", { id: "view-title", tabindex: "-1", text: title });
+    view.replaceChildren(heading, ...content.flat(Infinity).filter((node) => node !== null && node !== undefined && node !== false));
+    view.hidden = false;
+    $("loading").hidden = true;
+    document.title = `${title} – SentriKat`;
+    return heading;
+  }
+
+  function footer(status) {
+    $("foot").textContent = status ? `SentriKat ${status.version} · data as of ${when(status.generated_at)}` : "";
+  }
+
+  function countCards(status) {
+    const a = status.assets;
+    const d = status.data;
+    const card = (label, value, href, alert, id) =>
+      el("div", { className: alert ? "card alert" : "card", id }, el("dt", {}, href ? link(href, label) : label), el("dd", { text: number(value) }));
+    return el(
+      "dl",
+      { className: "cards", id: "counts" },
+      card("Machines with KEV findings", d.kev_assets, "#/assets?kev=true", d.kev_assets > 0, "count-kev-assets"),
+      card("KEV findings", d.kev_findings, "#/vulnerabilities?kev=true", d.kev_findings > 0, "count-kev-findings"),
+      card("Vulnerable machines", d.vulnerable_assets, "#/assets?sort=-vulnerabilities", false, "count-vulnerable"),
+      card("Online", a.online, "#/assets?state=online", false, "count-online"),
+      card("Offline", a.offline, "#/assets?state=offline", a.offline > 0, "count-offline"),
+      card("Stale", a.stale, "#/assets?state=stale", false, "count-stale"),
+      card("Pending", a.pending, "#/assets?state=pending", false, "count-pending"),
+      card("Software items", d.software_items, null, false, "count-software"),
+      card("Identified", d.software_matched, null, false, "count-matched"),
+      card("Container images", d.container_images, null, false, "count-images"),
+    );
+  }
+
+  function assetRows(items) {
+    return items.map((a) =>
+      el(
+        "tr",
+        { className: a.kev_count > 0 ? "kev-row" : null },
+        cell(assetLink(a.id, a.hostname), "host"),
+        cell(stateBadge(a.state)),
+        cell(a.organization, "optional"),
+        cell(a.kev_count > 0 ? [el("span", { className: "badge kev", text: `KEV ${a.kev_count}` })] : "0", "num"),
+        cell(number(a.vulnerability_count), "num"),
+        cell(score(a.max_cvss), "num"),
+        cell(a.os, "wrap optional"),
+        cell(when(a.last_seen), "nowrap optional"),
+      ),
+    );
+  }
+
+  // Columns marked optional are hidden on phone screens; the asset page shows them all.
+  const ASSET_HEADERS = [
+    "Host", "State", { label: "Organization", optional: true }, { label: "KEV", num: true },
+    { label: "Vulnerabilities", num: true }, { label: "Max CVSS", num: true }, { label: "OS", optional: true },
+    { label: "Last seen", optional: true },
+  ];
+
+  function feedSection(feed) {
+    const parts = [el("h2", { id: "feeds-title", text: "Feed freshness" })];
+    if (!feed.loaded) {
+      parts.push(el("p", { className: "error", id: "feed-missing", text: "No vulnerability feed is loaded: only agent-supplied CPEs are matched." }));
+      return parts;
+    }
+    parts.push(
+      el("p", {}, feed.fresh ? el("span", { className: "badge ok", text: "fresh" }) : el("span", { className: "badge warn", text: "old data" }),
+        ` Feed built ${when(feed.built_at)}: ${number(feed.cves)} CVEs, ${number(feed.products)} products, ${number(feed.kev)} KEV entries.`),
+      table(
+        "Newest data of each kind",
+        ["Kind", "Newest", { label: "Age (days)", num: true }, "State"],
+        feed.kinds.map((k) =>
+          el("tr", {}, cell(k.kind.toUpperCase()), cell(when(k.newest)), cell(k.age_days === null ? "–" : number(k.age_days), "num"),
+            cell(el("span", { className: k.fresh ? "badge ok" : "badge warn", text: k.fresh ? "fresh" : "old" })))),
+        { id: "feed-kinds" },
+      ),
+      el("details", {}, el("summary", { text: `Sources (${feed.sources.length} files)` }),
+        table(
+          "Files the feed was built from",
+          ["File", "Format", "Date", { label: "Records", num: true }, { label: "Age (days)", num: true }],
+          feed.sources.map((s) =>
+            el("tr", {}, cell(s.file, "wrap"), cell(s.format), cell(when(s.feed_date)), cell(number(s.records), "num"),
+              cell(s.age_days === null ? "–" : number(s.age_days), "num"))),
+          { id: "feed-sources" },
+        )),
+    );
+    return parts;
+  }
+
+  function jobsSection(jobs) {
+    const failed = jobs.filter((j) => j.last_outcome === "failed");
+    return [
+      el("h2", { text: "Scheduled jobs and recent errors" }),
+      failed.length
+        ? el("p", { className: "error", id: "job-errors", text: `${failed.length} job(s) failed on their last run: ${failed.map((j) => j.name).join(", ")}.` })
+        : el("p", { className: "message", id: "job-errors", text: "No job failed on its last run." }),
+      table(
+        "Jobs",
+        ["Job", "Last run", "Outcome", "Next run", "Error"],
+        jobs.map((j) =>
+          el("tr", { className: j.last_outcome === "failed" ? "kev-row" : null },
+            cell(j.name), cell(when(j.last_run_at)),
+            cell(j.last_outcome === "failed" ? el("span", { className: "badge bad", text: "failed" }) : j.last_outcome || "not run yet", "wrap"),
+            cell(when(j.next_run_at)), cell(j.last_error || "", "wrap"))),
+        { id: "jobs" },
+      ),
+    ];
+  }
+
+  function topSection(top) {
+    return [
+      el("h2", { text: "Top vulnerabilities across the office" }),
+      top.length === 0
+        ? empty("No vulnerability found on any active machine.")
+        : table(
+            "Known-exploited first, then by the number of machines affected",
+            ["Vulnerability", "KEV", "Due", "Severity", { label: "CVSS", num: true }, { label: "Machines", num: true }, "Found in"],
+            top.map((v) =>
+              el("tr", { className: v.kev ? "kev-row" : null },
+                cell(link(`#/vulnerabilities${query({ cve: v.vulnerability_id })}`, v.vulnerability_id), "nowrap"),
+                cell(kevBadge(v.kev) || "no"), cell(v.kev_due_date || "–", "nowrap"), cell(v.severity || "–"),
+                cell(score(v.cvss), "num"), cell(number(v.assets), "num"), cell(v.sources.join(", ")))),
+            { id: "top-vulnerabilities" },
+          ),
+    ];
+  }
+
+  async function dashboard() {
+    const [status, kev, offline, stale] = await Promise.all([
+      api("/api/status"),
+      api("/api/assets?kev=true&limit=20"),
+      api("/api/assets?state=offline&sort=last_seen&limit=10"),
+      api("/api/assets?state=stale&sort=last_seen&limit=10"),
+    ]);
+    state.status = status;
+    footer(status);
+    const quiet = offline.items.concat(stale.items);
+    show(
+      "What needs doing today",
+      countCards(status),
+      el("h2", { id: "kev-title", text: "Machines with known-exploited vulnerabilities" }),
+      kev.total === 0
+        ? empty("No machine has a known-exploited (KEV) vulnerability.")
+        : [
+            table(`${number(kev.total)} machine(s), most KEV findings first`, ASSET_HEADERS, assetRows(kev.items), { id: "kev-assets" }),
+            kev.total > kev.items.length ? el("p", {}, link("#/assets?kev=true", `All ${number(kev.total)} machines with KEV findings`)) : null,
+          ],
+      el("h2", { text: "Agents that went quiet" }),
+      quiet.length === 0
+        ? empty("Every agent has reported recently.")
+        : table(`${number(offline.total)} offline, ${number(stale.total)} stale`, ASSET_HEADERS, assetRows(quiet), { id: "quiet-assets" }),
+      topSection(status.top_vulnerabilities),
+      feedSection(status.feed),
+      jobsSection(status.jobs),
+    );
+  }
+
+  async function organizations() {
+    if (!state.status) state.status = await api("/api/status");
+    footer(state.status);
+    return state.status.organizations;
+  }
+
+  function select(id, label, name, options, value) {
+    return el("div", { className: "field" },
+      el("label", { for: id, text: label }),
+      el("select", { id, name }, options.map(([v, text]) => el("option", { value: v, selected: String(v) === String(value ?? ""), text }))));
+  }
+
+  function pager(page, path, params) {
+    const first = page.total === 0 ? 0 : page.offset + 1;
+    const last = page.offset + page.items.length;
+    const pageNumber = Math.floor(page.offset / page.limit) + 1;
+    const go = (n) => { location.hash = `${path}${query(Object.assign({}, params, { page: n > 1 ? n : null }))}`; };
+    return el("div", { className: "pager" },
+      el("span", { id: "range", text: `Showing ${number(first)}–${number(last)} of ${number(page.total)}` }),
+      el("button", { type: "button", className: "secondary", disabled: page.offset === 0, onclick: () => go(pageNumber - 1), text: "Previous page" }),
+      el("button", { type: "button", className: "secondary", disabled: last >= page.total, onclick: () => go(pageNumber + 1), text: "Next page" }));
+  }
+
+  function filterForm(path, fields, params) {
+    const form = el("form", { className: "filters", role: "search" }, fields, el("button", { type: "submit", text: "Apply" }));
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const values = {};
+      for (const [name, value] of new FormData(form).entries()) values[name] = value;
+      if (params.sort && !values.sort) values.sort = params.sort;
+      location.hash = `${path}${query(values)}`;
+    });
+    return form;
+  }
+
+  const PAGE = 50;
+
+  async function assetList(params) {
+    const orgs = await organizations();
+    const pageNumber = Math.max(1, parseInt(params.page || "1", 10) || 1);
+    const request = { q: params.q, state: params.state, kev: params.kev, organization: params.organization, sort: params.sort, limit: PAGE, offset: (pageNumber - 1) * PAGE };
+    const page = await api(`/api/assets${query(request)}`);
+    const form = filterForm("#/assets", [
+      el("div", { className: "field" }, el("label", { for: "filter-q", text: "Search" }),
+        el("input", { id: "filter-q", name: "q", type: "search", value: params.q || "", placeholder: "host, IP, OS or tag" })),
+      select("filter-state", "State", "state", [["", "Any"], ["online", "Online"], ["offline", "Offline"], ["stale", "Stale"], ["pending", "Pending"]], params.state),
+      select("filter-kev", "KEV findings", "kev", [["", "Any"], ["true", "With KEV"], ["false", "Without KEV"]], params.kev),
+      orgs.length > 1 ? select("filter-org", "Organization", "organization", [["", "All"]].concat(orgs.map((o) => [o.id, o.name])), params.organization) : null,
+      select("filter-sort", "Order", "sort", [
+        ["-kev", "KEV first"], ["-vulnerabilities", "Most vulnerabilities"], ["-cvss", "Highest CVSS"],
+        ["hostname", "Host name"], ["last_seen", "Quiet longest"], ["-last_seen", "Seen last"],
+      ], params.sort || "-kev"),
+    ], params);
+    show("Assets", form,
+      page.items.length === 0 ? empty("No asset matches these filters.") : table(`Assets, page ${pageNumber}`, ASSET_HEADERS, assetRows(page.items), { id: "asset-table" }),
+      pager(page, "#/assets", params));
+  }
+
+  function facts(pairs) {
+    return el("dl", { className: "facts", id: "asset-facts" }, pairs.map(([term, value]) => [el("dt", { text: term }), el("dd", {}, value)]));
+  }
+
+  async function assetPage(id) {
+    const detail = await api(`/api/assets/${encodeURIComponent(id)}`);
+    const a = detail.asset;
+    const vulnerabilities = detail.vulnerabilities;
+    const containerFindings = detail.containers.reduce((n, c) => n + c.open_findings, 0);
+    const heading = show(a.hostname,
+      facts([
+        ["State", stateBadge(a.state)],
+        ["Organization", a.organization],
+        ["Operating system", a.os],
+        ["IP address", a.ip_address || "–"],
+        ["Agent version", a.agent_version || "–"],
+        ["Tags", a.tags.length ? a.tags.join(", ") : "–"],
+        ["First seen", when(a.first_seen)],
+        ["Last seen", when(a.last_seen)],
+        ["Last full report", when(detail.last_full_report_at)],
+        ["Software", `${number(a.software_count)} items, ${number(a.matched_count)} identified`],
+        ["Vulnerabilities", `${number(a.vulnerability_count)}, of which ${number(a.kev_count)} known-exploited`],
+      ]),
+      el("h2", { text: "Vulnerabilities in installed software" }),
+      vulnerabilities.length === 0
+        ? empty("No known vulnerability in the installed software.")
+        : table("KEV first, then by CVSS score", ["CVE", "KEV", "Added to KEV", "KEV due", "Severity", { label: "CVSS", num: true }, "Software", "Version", "First seen"],
+            vulnerabilities.map((v) =>
+              el("tr", { className: v.kev ? "kev-row" : null },
+                cell(v.cve, "nowrap"), cell(kevBadge(v.kev) || "no"), cell(v.kev_date_added || "–", "nowrap"), cell(v.kev_due_date || "–", "nowrap"),
+                cell(v.severity || "–"), cell(score(v.cvss), "num"), cell(v.software_name, "wrap"), cell(v.software_version, "wrap"),
+                cell(when(v.first_seen)))),
+            { id: "asset-vulnerabilities" }),
+      el("h2", { text: `Container images (${detail.containers.length}, ${number(containerFindings)} open findings)` }),
+      detail.containers.length === 0
+        ? empty("No container image scans from this machine.")
+        : el("div", { id: "asset-containers" }, detail.containers.map((image) => [
+            el("h3", {}, `${image.image_name}${image.image_tag ? ":" + image.image_tag : ""} `,
+              image.kev_findings ? el("span", { className: "badge kev", text: `KEV ${image.kev_findings}` }) : null),
+            el("p", { className: "message", text: `${image.os_name ? image.os_family + " " + image.os_name + " · " : ""}scanned ${when(image.last_scan_at)} by ${image.scanner}${image.scanner_version ? " " + image.scanner_version : ""} · ${image.open_findings} open findings` }),
+            image.findings.length === 0 ? null : table(`Open findings in ${image.image_name}`, ["Vulnerability", "KEV", "KEV due", "Severity", { label: "CVSS", num: true }, "Package", "Installed", "Fixed in"],
+              image.findings.map((f) =>
+                el("tr", { className: f.kev ? "kev-row" : null },
+                  cell(f.primary_url ? link(f.primary_url, f.vulnerability_id) : f.vulnerability_id, "nowrap"), cell(kevBadge(f.kev) || "no"),
+                  cell(f.kev_due_date || "–", "nowrap"), cell(f.severity), cell(score(f.cvss), "num"), cell(f.pkg_name, "wrap"),
+                  cell(f.installed_version, "wrap"), cell(f.fixed_version || "–", "wrap")))),
+          ])),
+      el("h2", { text: "Software" }),
+      el("details", { id: "software-details" },
+        el("summary", { text: `${number(a.software_count)} items: how each was identified` }),
+        table("Installed software with the product it was identified as, or why not",
+          ["Name", "Version", "Vendor", "Identified as", "Method", { label: "Score", num: true }, { label: "CVEs", num: true }],
+          detail.software.map((s) =>
+            el("tr", {},
+              cell(s.name, "wrap"), cell(s.version, "wrap"), cell(s.vendor || "–", "wrap"),
+              cell(s.match_cpe || `not identified: ${s.unmatched_reason || "no candidate"}`, "wrap"),
+              cell(s.match_method || "–"), cell(s.match_score === null ? "–" : Number(s.match_score).toFixed(2), "num"),
+              cell(number(s.vulnerability_count), "num"))),
+          { id: "asset-software" })),
+      el("p", {}, link(`/api/vulnerabilities.csv${query({ asset: a.id })}`, "Download this machine's findings as CSV")),
+    );
+    return heading;
+  }
+
+  async function vulnerabilityList(params) {
+    const orgs = await organizations();
+    const pageNumber = Math.max(1, parseInt(params.page || "1", 10) || 1);
+    const filters = { kev: params.kev, min_severity: params.min_severity, source: params.source, cve: params.cve, organization: params.organization };
+    const page = await api(`/api/vulnerabilities${query(Object.assign({}, filters, { limit: PAGE, offset: (pageNumber - 1) * PAGE }))}`);
+    const form = filterForm("#/vulnerabilities", [
+      select("filter-kev", "KEV", "kev", [["", "Any"], ["true", "KEV only"], ["false", "Not in KEV"]], params.kev),
+      select("filter-severity", "Minimum severity", "min_severity", [["", "Any"], ["low", "Low"], ["medium", "Medium"], ["high", "High"], ["critical", "Critical"]], params.min_severity),
+      select("filter-source", "Found in", "source", [["", "Hosts and containers"], ["host", "Installed software"], ["container", "Container images"]], params.source),
+      el("div", { className: "field" }, el("label", { for: "filter-cve", text: "Vulnerability id" }),
+        el("input", { id: "filter-cve", name: "cve", value: params.cve || "", placeholder: "CVE-2023-38831" })),
+      orgs.length > 1 ? select("filter-org", "Organization", "organization", [["", "All"]].concat(orgs.map((o) => [o.id, o.name])), params.organization) : null,
+    ], params);
+    show("Vulnerabilities", form,
+      el("p", {}, link(`/api/vulnerabilities.csv${query(filters)}`, "Download these findings as CSV")),
+      page.items.length === 0 ? empty("No finding matches these filters.") : table(`Findings, page ${pageNumber}`,
+        ["Vulnerability", "KEV", "KEV due", "Severity", { label: "CVSS", num: true }, "Host", "Found in", "Product", "Version", "First seen"],
+        page.items.map((v) =>
+          el("tr", { className: v.kev ? "kev-row" : null },
+            cell(v.vulnerability_id, "nowrap"), cell(kevBadge(v.kev) || "no"), cell(v.kev_due_date || "–", "nowrap"), cell(v.severity || "–"),
+            cell(score(v.cvss), "num"), cell(assetLink(v.asset_id, v.hostname), "wrap"),
+            cell(v.source === "container" ? `container ${v.image}` : "installed software", "wrap"),
+            cell(v.product, "wrap"), cell(v.version, "wrap"), cell(when(v.first_seen)))),
+        { id: "vulnerability-table" }),
+      pager(page, "#/vulnerabilities", params));
+  }
+
+  // --- routing -------------------------------------------------------------------------------
+
+  function parseRoute() {
+    const hash = location.hash.replace(/^#/, "") || "/";
+    const [path, search] = hash.split("?");
+    const params = Object.fromEntries(new URLSearchParams(search || ""));
+    return { path, params };
+  }
+
+  function markNav(name) {
+    for (const a of document.querySelectorAll("#nav a[data-route]")) {
+      if (a.dataset.route === name) a.setAttribute("aria-current", "page");
+      else a.removeAttribute("aria-current");
+    }
+  }
+
+  async function route() {
+    if (!state.csrf) return boot();
+    const { path, params } = parseRoute();
+    say("");
+    try {
+      let heading;
+      const assetMatch = /^\/assets\/(\d+)$/.exec(path);
+      if (assetMatch) {
+        markNav("assets");
+        heading = await assetPage(assetMatch[1]);
+      } else if (path === "/assets") {
+        markNav("assets");
+        await assetList(params);
+      } else if (path === "/vulnerabilities") {
+        markNav("vulnerabilities");
+        await vulnerabilityList(params);
+      } else {
+        markNav("dashboard");
+        await dashboard();
+      }
+      const title = heading || $("view-title");
+      if (title && route.moved) title.focus();
+      route.moved = true;
+    } catch (error) {
+      if (error instanceof LoggedOut) return showLogin("Your session has ended; log in again.");
+      show("Something went wrong", el("p", { className: "error", id: "view-error", text: error.message }));
+    }
+  }
+
+  async function boot() {
+    try {
+      startSession(await api("/api/session"));
+    } catch (error) {
+      return showLogin(error instanceof LoggedOut ? "" : `Cannot reach the appliance: ${error.message}`);
+    }
+    return route();
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    $("login-form").addEventListener("submit", login);
+    $("logout").addEventListener("click", logout);
+    window.addEventListener("hashchange", route);
+    boot();
+  });
+})();
