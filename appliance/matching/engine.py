@@ -14,13 +14,14 @@ from appliance.matching.evaluate import CveEvaluator, upstream
 from appliance.matching.identify import Identification, Identifier
 from appliance.matching.index import CpeIndex, split_key
 from appliance.matching.normalize import effective_version
-from appliance.matching.platform import platform_of
+from appliance.matching.platform import Platform, platform_of
 from appliance.paths import resource_root
 from appliance.versions import is_unknown
 
 log = logging.getLogger("sentrikat.matching")
 
 _UNQUOTED = re.compile(r"[A-Za-z0-9._\-]")
+RESULT_CACHE_LIMIT = 100_000
 
 
 def default_feed_dir() -> Path:
@@ -41,9 +42,18 @@ class FeedMatcher:
         self.index = index
         self.identifier = Identifier(index)
         self.evaluator = CveEvaluator(index)
+        # Whole results per (item, platform), for items whose CVEs do not depend on the other
+        # programs on the host. Fleets report the same items over and over: a report whose items
+        # are all known costs one lookup each. Emptied when full, so memory stays bounded.
+        self._results: dict[tuple[SoftwareItem, Platform], MatchResult] = {}
 
     def match(self, items: Sequence[SoftwareItem], os_name: str) -> list[MatchResult]:
         platform = platform_of(os_name)
+        known = [self._results.get((item, platform)) for item in items]
+        if all(result is not None for result in known):
+            return known  # type: ignore[return-value]
+        if len(self._results) > RESULT_CACHE_LIMIT:
+            self._results.clear()
         identified = [self.identifier.identify(item, platform) for item in items]
         versions = [effective_version(item.name, item.version) for item in items]
         # Other identified programs on the host, for the rare configuration that needs two
@@ -54,12 +64,15 @@ class FeedMatcher:
                 key_id = self.index.key_id[found.key]
                 others[key_id] = (*others.get(key_id, ()), version)
         results = []
-        for item, found, (version, note) in zip(items, identified, versions):
+        for item, found, (version, note), cached in zip(items, identified, versions, known):
+            if cached is not None:
+                results.append(cached)
+                continue
             compared = upstream(version, platform.scheme)
             if compared != version:
                 note = (note + "; " if note else "") + f"upstream version {compared} of package version {version}"
             if not isinstance(found, Identification):
-                results.append(MatchResult(None, found.reason))
+                results.append(self._keep(item, platform, MatchResult(None, found.reason)))
                 continue
             evidence = found.evidence + (f"; {note}" if note else "")
             if found.method == "agent_cpe" and item.cpe:
@@ -71,8 +84,13 @@ class FeedMatcher:
             if is_unknown(version):
                 reason = f"version '{item.version}' is unknown; no CVE can be matched to it"
             vulnerabilities = self.evaluator.findings(found.key, version, platform, others) if reason is None else ()
-            results.append(MatchResult(ItemMatch(cpe, found.method, found.score, evidence), reason, vulnerabilities))
+            result = MatchResult(ItemMatch(cpe, found.method, found.score, evidence), reason, vulnerabilities)
+            results.append(result if reason is None and self.evaluator.used_others else self._keep(item, platform, result))
         return results
+
+    def _keep(self, item: SoftwareItem, platform: Platform, result: MatchResult) -> MatchResult:
+        self._results[(item, platform)] = result
+        return result
 
 
 def load_index(feed_dir: Path | None = None, aliases_path: Path | None = None) -> CpeIndex:

@@ -139,6 +139,9 @@ class CveEvaluator:
         self._cache: dict[tuple, tuple[Vulnerability, ...]] = {}
         self._platform_ids: dict[tuple[str, ...], frozenset[int]] = {}
         self._candidates: dict[tuple[int, ...], list[BCve]] = {}
+        # Whether the last findings() consulted other programs on the host (its result is then
+        # specific to that host and is not cached).
+        self.used_others = False
 
     def _platform(self, platform: Platform) -> frozenset[int]:
         found = self._platform_ids.get(platform.keys)
@@ -148,6 +151,7 @@ class CveEvaluator:
         return found
 
     def findings(self, key: str, version: str, platform: Platform, others: Mapping[int, tuple[str, ...]]) -> tuple[Vulnerability, ...]:
+        self.used_others = False
         key_id = self.index.key_id.get(key)
         if key_id is None:
             return ()
@@ -180,6 +184,7 @@ class CveEvaluator:
                     break
             depends_on_others |= ctx.used_others
         result = tuple(found)
+        self.used_others = depends_on_others
         if not depends_on_others:
             self._cache[cache_key] = result
         return result
