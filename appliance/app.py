@@ -15,7 +15,7 @@ from litestar.static_files import create_static_files_router
 
 from appliance import __version__
 from appliance.agent.containers import ContainerService
-from appliance.agent.service import AgentService
+from appliance.agent.service import HEARTBEAT_FLUSH_SECONDS, AgentService
 from appliance.api.agent import AgentController
 from appliance.api.errors import EXCEPTION_HANDLERS
 from appliance.api.guards import UNAUTHENTICATED_BUCKET
@@ -40,6 +40,9 @@ def schedule_jobs(scheduler: AsyncIOScheduler, settings: Settings, feeds: FeedSe
     now = datetime.now(UTC)
     common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 300}
     scheduler.add_job(keys.flush_last_used, "interval", seconds=KEY_USAGE_FLUSH_SECONDS, id="flush_key_usage", **common)
+    scheduler.add_job(
+        feeds.agent_service.flush_heartbeats, "interval", seconds=HEARTBEAT_FLUSH_SECONDS, id="flush_heartbeats", **common
+    )
     scheduler.add_job(feeds.reload_if_changed, "interval", seconds=settings.feed_check_interval, id="feed_import_check", **common)
     scheduler.add_job(feeds.run_job, "date", args=("reevaluate", feeds.reevaluate_if_changed), id="reevaluate")
     scheduler.add_job(
@@ -100,6 +103,7 @@ def create_app(settings: Settings) -> Litestar:
             yield
         finally:
             scheduler.shutdown(wait=False)
+            await agent_service.flush_heartbeats()
             await keys.flush_last_used()
             await db.close()
             log.info("database closed")
