@@ -11,6 +11,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from litestar import Litestar
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 
 from appliance import __version__
@@ -124,6 +125,14 @@ def create_app(settings: Settings) -> Litestar:
             path="/schema",
             use_handler_docstrings=True,
             render_plugins=[JsonRenderPlugin(), YamlRenderPlugin()],
+            components=Components(
+                security_schemes={
+                    "agentKey": SecurityScheme(
+                        type="apiKey", name="X-Agent-Key", security_scheme_in="header",
+                        description="An API key (sentrikat keys create); agent endpoints need the agent scope.",
+                    )
+                }
+            ),
         ),
         debug=False,
     )
