@@ -11,7 +11,7 @@ from appliance.matching.aliases import load_aliases
 from appliance.matching.base import ItemMatch, MatchResult, SoftwareItem
 from appliance.matching.bundle import BUNDLE_FILE, BundleError, compile_sources, load_bundle, source_files
 from appliance.matching.evaluate import CveEvaluator, upstream
-from appliance.matching.identify import Identification, Identifier
+from appliance.matching.identify import Identification, Identifier, Unidentified
 from appliance.matching.index import CpeIndex, split_key
 from appliance.matching.normalize import effective_version
 from appliance.matching.platform import Platform, platform_of
@@ -42,20 +42,33 @@ class FeedMatcher:
         self.index = index
         self.identifier = Identifier(index)
         self.evaluator = CveEvaluator(index)
-        # Whole results per (item, platform), for items whose CVEs do not depend on the other
-        # programs on the host. Fleets report the same items over and over: a report whose items
-        # are all known costs one lookup each. Emptied when full, so memory stays bounded.
-        self._results: dict[tuple[SoftwareItem, Platform], MatchResult] = {}
+        # Per platform and item: the whole result, for items whose CVEs do not depend on the other
+        # programs on the host, and the identification and effective version of every item.
+        # Fleets report the same items over and over: a report whose items are all known costs
+        # one lookup each, and one with a few new items does the work for those only. Both are
+        # emptied when they hold more than RESULT_CACHE_LIMIT items, so memory stays bounded.
+        self._results: dict[Platform, dict[SoftwareItem, MatchResult]] = {}
+        self._prepared: dict[Platform, dict[SoftwareItem, tuple[Identification | Unidentified, str, str]]] = {}
 
     def match(self, items: Sequence[SoftwareItem], os_name: str) -> list[MatchResult]:
         platform = platform_of(os_name)
-        known = [self._results.get((item, platform)) for item in items]
+        done = self._results.setdefault(platform, {})
+        known = [done.get(item) for item in items]
         if all(result is not None for result in known):
             return known  # type: ignore[return-value]
-        if len(self._results) > RESULT_CACHE_LIMIT:
+        if sum(map(len, self._prepared.values())) > RESULT_CACHE_LIMIT:
             self._results.clear()
-        identified = [self.identifier.identify(item, platform) for item in items]
-        versions = [effective_version(item.name, item.version) for item in items]
+            self._prepared.clear()
+            done = self._results.setdefault(platform, {})
+        prepared = self._prepared.setdefault(platform, {})
+        preps = []
+        for item in items:
+            prep = prepared.get(item)
+            if prep is None:
+                prep = prepared[item] = (self.identifier.identify(item, platform), *effective_version(item.name, item.version))
+            preps.append(prep)
+        identified = [prep[0] for prep in preps]
+        versions = [prep[1:] for prep in preps]
         # Other identified programs on the host, for the rare configuration that needs two
         # applications at once ("plugin X running in application Y").
         others: dict[int, tuple[str, ...]] = {}
@@ -72,7 +85,7 @@ class FeedMatcher:
             if compared != version:
                 note = (note + "; " if note else "") + f"upstream version {compared} of package version {version}"
             if not isinstance(found, Identification):
-                results.append(self._keep(item, platform, MatchResult(None, found.reason)))
+                results.append(done.setdefault(item, MatchResult(None, found.reason)))
                 continue
             evidence = found.evidence + (f"; {note}" if note else "")
             if found.method == "agent_cpe" and item.cpe:
@@ -85,12 +98,10 @@ class FeedMatcher:
                 reason = f"version '{item.version}' is unknown; no CVE can be matched to it"
             vulnerabilities = self.evaluator.findings(found.key, version, platform, others) if reason is None else ()
             result = MatchResult(ItemMatch(cpe, found.method, found.score, evidence), reason, vulnerabilities)
-            results.append(result if reason is None and self.evaluator.used_others else self._keep(item, platform, result))
+            if reason is not None or not self.evaluator.used_others:
+                done[item] = result
+            results.append(result)
         return results
-
-    def _keep(self, item: SoftwareItem, platform: Platform, result: MatchResult) -> MatchResult:
-        self._results[(item, platform)] = result
-        return result
 
 
 def load_index(feed_dir: Path | None = None, aliases_path: Path | None = None) -> CpeIndex:
