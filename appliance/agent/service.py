@@ -27,6 +27,7 @@ from appliance.db import Database
 from appliance.db.database import in_writer
 from appliance.ids import AssetId, OrganizationId
 from appliance.matching import Matcher, MatchResult, SoftwareItem
+from appliance.matching.base import Vulnerability
 from appliance.settings import Settings
 from appliance.timeutil import iso, utc_now
 
@@ -86,44 +87,52 @@ _UPDATE_SOFTWARE = (
 )
 
 
+_FINDING_VALUES = "cvss, severity, kev, kev_date_added, kev_due_date, kev_ransomware, backport_possible, via"
+
+
+def _finding_values(v: Vulnerability) -> tuple:
+    """A finding's stored attributes, in _FINDING_VALUES order."""
+    return (v.cvss, v.severity, int(v.kev), v.kev_date_added, v.kev_due_date, v.kev_ransomware,
+            int(v.backport_possible), v.via)
+
+
 def sync_findings(conn: sqlite3.Connection, asset_id: AssetId, results: dict[int, MatchResult], now: str) -> None:
     """Make the findings of the given software rows equal their match results.
 
     Findings that stay keep their first_seen and get last_seen = now; new ones start now;
-    vanished ones are deleted. Rows not named in ``results`` are left alone.
+    vanished ones are deleted. Rows not named in ``results`` are left alone. Findings whose
+    attributes did not change only get last_seen, in one statement per 500.
     """
     if not results:
         return
-    existing: dict[tuple[int, str], int] = {}
+    existing: dict[tuple[int, str], tuple] = {}
     ids = list(results)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         rows = conn.execute(
-            f"SELECT id, software_id, cve FROM findings WHERE software_id IN ({','.join('?' * len(chunk))})", chunk
+            f"SELECT software_id, cve, id, {_FINDING_VALUES} FROM findings"
+            f" WHERE software_id IN ({','.join('?' * len(chunk))})", chunk
         ).fetchall()
-        existing.update({(r[1], r[2]): r[0] for r in rows})
+        existing.update({(r[0], r[1]): r[2:] for r in rows})
     wanted = {
-        (software_id, v.cve): v for software_id, result in results.items() for v in result.vulnerabilities
+        (software_id, v.cve): _finding_values(v) for software_id, result in results.items() for v in result.vulnerabilities
     }
-    conn.executemany("DELETE FROM findings WHERE id = ?", [(existing[k],) for k in existing.keys() - wanted.keys()])
+    conn.executemany("DELETE FROM findings WHERE id = ?", [(existing[k][0],) for k in existing.keys() - wanted.keys()])
     conn.executemany(
-        "INSERT INTO findings (asset_id, software_id, cve, cvss, severity, kev, kev_date_added, kev_due_date,"
-        " kev_ransomware, backport_possible, via, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (asset_id, key[0], v.cve, v.cvss, v.severity, int(v.kev), v.kev_date_added, v.kev_due_date,
-             v.kev_ransomware, int(v.backport_possible), v.via, now, now)
-            for key, v in sorted(wanted.items()) if key not in existing
-        ],
+        f"INSERT INTO findings (asset_id, software_id, cve, {_FINDING_VALUES}, first_seen, last_seen)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(asset_id, *key, *values, now, now) for key, values in sorted(wanted.items()) if key not in existing],
     )
+    kept = sorted(wanted.keys() & existing.keys())
     conn.executemany(
         "UPDATE findings SET cvss = ?, severity = ?, kev = ?, kev_date_added = ?, kev_due_date = ?, kev_ransomware = ?,"
         " backport_possible = ?, via = ?, last_seen = ? WHERE id = ?",
-        [
-            (v.cvss, v.severity, int(v.kev), v.kev_date_added, v.kev_due_date, v.kev_ransomware,
-             int(v.backport_possible), v.via, now, existing[key])
-            for key, v in sorted(wanted.items()) if key in existing
-        ],
+        [(*wanted[key], now, existing[key][0]) for key in kept if existing[key][1:] != wanted[key]],
     )
+    same = [existing[key][0] for key in kept if existing[key][1:] == wanted[key]]
+    for start in range(0, len(same), 500):
+        chunk = same[start : start + 500]
+        conn.execute(f"UPDATE findings SET last_seen = ? WHERE id IN ({','.join('?' * len(chunk))})", (now, *chunk))
 
 
 def count_vulnerabilities(conn: sqlite3.Connection, asset_id: AssetId) -> int:
@@ -271,10 +280,8 @@ def _store_delta(
         insert_pending(conn, report.hostname, organization, now, report.agent_version)
     if asset is None or asset.status == "pending":
         return DeltaOutcome(pending=True)
-    stored = {
-        (r[1], r[2]): r
-        for r in conn.execute("SELECT id, name, version, vendor FROM software WHERE asset_id = ?", (asset.id,))
-    }
+    # Only the named items are looked up (by the (asset_id, name, version) index), not the whole list.
+    stored = {key: row for key in removals.keys() | additions.keys() if (row := _software_row(conn, asset.id, key))}
     # Removals first, so a delta that removes and re-adds the same item ends with it present.
     gone = [stored.pop(key) for key in removals if key in stored]
     not_found = len(removals) - len(gone)
@@ -282,12 +289,11 @@ def _store_delta(
     already = len(additions) - len(new)
     diverged = bool(not_found or already)
     conn.executemany("DELETE FROM software WHERE id = ?", [(r[0],) for r in gone])
-    conn.executemany(_INSERT_SOFTWARE, [(asset.id, *key, *_row(additions[key], results[key]), now) for key in new])
+    ids = {}
+    for key in new:
+        cursor = conn.execute(_INSERT_SOFTWARE, (asset.id, *key, *_row(additions[key], results[key]), now))
+        ids[key] = cursor.lastrowid
     if new:
-        ids = {
-            (r[1], r[2]): r[0]
-            for r in conn.execute("SELECT id, name, version FROM software WHERE asset_id = ?", (asset.id,))
-        }
         sync_findings(conn, asset.id, {ids[key]: results[key] for key in new}, now)
     vulnerabilities = count_vulnerabilities(conn, asset.id)
     record_changes(
@@ -302,6 +308,12 @@ def _store_delta(
         (now, now, report.os, report.ip_address, client_ip, report.agent_version, int(diverged), asset.id),
     )
     return DeltaOutcome(False, asset, len(new), len(gone), vulnerabilities, already, not_found, diverged)
+
+
+def _software_row(conn: sqlite3.Connection, asset_id: AssetId, key: ItemKey) -> tuple | None:
+    return conn.execute(
+        "SELECT id, name, version, vendor FROM software WHERE asset_id = ? AND name = ? AND version = ?", (asset_id, *key)
+    ).fetchone()
 
 
 def _store_reevaluated(
