@@ -12,11 +12,12 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from litestar import Litestar
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 
 from appliance import __version__
 from appliance.agent.containers import ContainerService
-from appliance.agent.service import AgentService
+from appliance.agent.service import HEARTBEAT_FLUSH_SECONDS, AgentService
 from appliance.api.agent import AgentController
 from appliance.api.errors import EXCEPTION_HANDLERS
 from appliance.api.guards import LOGIN_BUCKET, READ_BUCKET, UNAUTHENTICATED_BUCKET
@@ -46,6 +47,9 @@ def schedule_jobs(scheduler: AsyncIOScheduler, settings: Settings, feeds: FeedSe
     now = datetime.now(UTC)
     common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 300}
     scheduler.add_job(keys.flush_last_used, "interval", seconds=KEY_USAGE_FLUSH_SECONDS, id="flush_key_usage", **common)
+    scheduler.add_job(
+        feeds.agent_service.flush_heartbeats, "interval", seconds=HEARTBEAT_FLUSH_SECONDS, id="flush_heartbeats", **common
+    )
     scheduler.add_job(feeds.reload_if_changed, "interval", seconds=settings.feed_check_interval, id="feed_import_check", **common)
     scheduler.add_job(feeds.run_job, "date", args=("reevaluate", feeds.reevaluate_if_changed), id="reevaluate")
     scheduler.add_job(
@@ -118,6 +122,7 @@ def create_app(settings: Settings) -> Litestar:
             # process alive. Closing takes milliseconds, so it always runs to the end.
             with anyio.CancelScope(shield=True):
                 scheduler.shutdown(wait=False)
+                await agent_service.flush_heartbeats()
                 await keys.flush_last_used()
                 await db.close()
             log.info("database closed")
@@ -145,6 +150,14 @@ def create_app(settings: Settings) -> Litestar:
             path="/schema",
             use_handler_docstrings=True,
             render_plugins=[JsonRenderPlugin(), YamlRenderPlugin()],
+            components=Components(
+                security_schemes={
+                    "agentKey": SecurityScheme(
+                        type="apiKey", name="X-Agent-Key", security_scheme_in="header",
+                        description="An API key (sentrikat keys create); agent endpoints need the agent scope.",
+                    )
+                }
+            ),
         ),
         debug=False,
     )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import aiosqlite
 import msgspec
@@ -21,17 +22,24 @@ from appliance.agent.payloads import (
     SoftwareIn,
     check_report,
 )
-from appliance.agent.summary import refresh_asset_summaries
+from appliance.agent.summary import refresh_summaries
 from appliance.auth import OrganizationDenied, Principal
 from appliance.db import Database
+from appliance.db.database import in_writer
 from appliance.ids import AssetId, OrganizationId
 from appliance.matching import Matcher, MatchResult, SoftwareItem
+from appliance.matching.base import Vulnerability
 from appliance.settings import Settings
 from appliance.timeutil import iso, utc_now
 
 # An item's identity on an asset. Vendor and CPE are attributes: a removal names only
 # name and version (see the contract's delta example), so they cannot be part of the key.
 ItemKey = tuple[str, str]
+
+# Heartbeat write-behind (see AgentService): how recent a stored last_seen must be for a
+# heartbeat to refresh it in memory only, and how often those times are written.
+HEARTBEAT_WRITE_BEHIND_SECONDS = 20
+HEARTBEAT_FLUSH_SECONDS = 10
 
 
 class Asset(msgspec.Struct, frozen=True):
@@ -80,48 +88,56 @@ _UPDATE_SOFTWARE = (
 )
 
 
-async def sync_findings(tx: aiosqlite.Connection, asset_id: AssetId, results: dict[int, MatchResult], now: str) -> None:
+_FINDING_VALUES = "cvss, severity, kev, kev_date_added, kev_due_date, kev_ransomware, backport_possible, via"
+
+
+def _finding_values(v: Vulnerability) -> tuple:
+    """A finding's stored attributes, in _FINDING_VALUES order."""
+    return (v.cvss, v.severity, int(v.kev), v.kev_date_added, v.kev_due_date, v.kev_ransomware,
+            int(v.backport_possible), v.via)
+
+
+def sync_findings(conn: sqlite3.Connection, asset_id: AssetId, results: dict[int, MatchResult], now: str) -> None:
     """Make the findings of the given software rows equal their match results.
 
     Findings that stay keep their first_seen and get last_seen = now; new ones start now;
-    vanished ones are deleted. Rows not named in ``results`` are left alone.
+    vanished ones are deleted. Rows not named in ``results`` are left alone. Findings whose
+    attributes did not change only get last_seen, in one statement per 500.
     """
     if not results:
         return
-    existing: dict[tuple[int, str], int] = {}
+    existing: dict[tuple[int, str], tuple] = {}
     ids = list(results)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        rows = await tx.execute_fetchall(
-            f"SELECT id, software_id, cve FROM findings WHERE software_id IN ({','.join('?' * len(chunk))})", chunk
-        )
-        existing.update({(r[1], r[2]): r[0] for r in rows})
+        rows = conn.execute(
+            f"SELECT software_id, cve, id, {_FINDING_VALUES} FROM findings"
+            f" WHERE software_id IN ({','.join('?' * len(chunk))})", chunk
+        ).fetchall()
+        existing.update({(r[0], r[1]): r[2:] for r in rows})
     wanted = {
-        (software_id, v.cve): v for software_id, result in results.items() for v in result.vulnerabilities
+        (software_id, v.cve): _finding_values(v) for software_id, result in results.items() for v in result.vulnerabilities
     }
-    await tx.executemany("DELETE FROM findings WHERE id = ?", [(existing[k],) for k in existing.keys() - wanted.keys()])
-    await tx.executemany(
-        "INSERT INTO findings (asset_id, software_id, cve, cvss, severity, kev, kev_date_added, kev_due_date,"
-        " kev_ransomware, backport_possible, via, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (asset_id, key[0], v.cve, v.cvss, v.severity, int(v.kev), v.kev_date_added, v.kev_due_date,
-             v.kev_ransomware, int(v.backport_possible), v.via, now, now)
-            for key, v in sorted(wanted.items()) if key not in existing
-        ],
+    conn.executemany("DELETE FROM findings WHERE id = ?", [(existing[k][0],) for k in existing.keys() - wanted.keys()])
+    conn.executemany(
+        f"INSERT INTO findings (asset_id, software_id, cve, {_FINDING_VALUES}, first_seen, last_seen)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(asset_id, *key, *values, now, now) for key, values in sorted(wanted.items()) if key not in existing],
     )
-    await tx.executemany(
-        "UPDATE findings SET cvss = ?, severity = ?, kev = ?, kev_date_added = ?, kev_due_date = ?,"
-        " kev_ransomware = ?, backport_possible = ?, via = ?, last_seen = ? WHERE id = ?",
-        [
-            (v.cvss, v.severity, int(v.kev), v.kev_date_added, v.kev_due_date, v.kev_ransomware,
-             int(v.backport_possible), v.via, now, existing[key])
-            for key, v in sorted(wanted.items()) if key in existing
-        ],
+    kept = sorted(wanted.keys() & existing.keys())
+    conn.executemany(
+        "UPDATE findings SET cvss = ?, severity = ?, kev = ?, kev_date_added = ?, kev_due_date = ?, kev_ransomware = ?,"
+        " backport_possible = ?, via = ?, last_seen = ? WHERE id = ?",
+        [(*wanted[key], now, existing[key][0]) for key in kept if existing[key][1:] != wanted[key]],
     )
+    same = [existing[key][0] for key in kept if existing[key][1:] == wanted[key]]
+    for start in range(0, len(same), 500):
+        chunk = same[start : start + 500]
+        conn.execute(f"UPDATE findings SET last_seen = ? WHERE id IN ({','.join('?' * len(chunk))})", (now, *chunk))
 
 
-async def count_vulnerabilities(tx: aiosqlite.Connection, asset_id: AssetId) -> int:
-    row = await (await tx.execute("SELECT COUNT(DISTINCT cve) FROM findings WHERE asset_id = ?", (asset_id,))).fetchone()
+def count_vulnerabilities(conn: sqlite3.Connection, asset_id: AssetId) -> int:
+    row = conn.execute("SELECT COUNT(DISTINCT cve) FROM findings WHERE asset_id = ?", (asset_id,)).fetchone()
     return int(row[0]) if row else 0
 
 
@@ -135,28 +151,28 @@ def organization_of(principal: Principal, requested: int | None) -> Organization
     return principal.organization_id
 
 
-async def find_asset(tx: aiosqlite.Connection, hostname: str, organization: OrganizationId) -> Asset | None:
+def lookup_asset(conn: sqlite3.Connection, hostname: str, organization: OrganizationId) -> Asset | None:
     """The asset with this hostname (compared without case), or None; HostnameConflict if another organization has it."""
-    row = await (
-        await tx.execute(
-            "SELECT id, organization_id, status, force_full_scan FROM assets WHERE hostname = ?", (hostname,)
-        )
+    row = conn.execute(
+        "SELECT id, organization_id, status, force_full_scan FROM assets WHERE hostname = ?", (hostname,)
     ).fetchone()
     if row is None:
         return None
     asset = Asset(AssetId(row[0]), OrganizationId(row[1]), row[2], bool(row[3]))
     if asset.organization_id != organization:
-        raise HostnameConflict(
-            f"hostname {hostname!r} is already registered in another organization", field="hostname"
-        )
+        raise _conflict(hostname)
     return asset
 
 
-async def register_pending(
-    tx: aiosqlite.Connection, hostname: str, organization: OrganizationId, now: str, agent_version: str | None
+def _conflict(hostname: str) -> HostnameConflict:
+    return HostnameConflict(f"hostname {hostname!r} is already registered in another organization", field="hostname")
+
+
+def insert_pending(
+    conn: sqlite3.Connection, hostname: str, organization: OrganizationId, now: str, agent_version: str | None
 ) -> AssetId:
     """Register a hostname the server has not seen as a pending asset that awaits its first full report."""
-    cursor = await tx.execute(
+    cursor = conn.execute(
         "INSERT INTO assets (organization_id, hostname, status, force_full_scan, first_seen, last_seen, agent_version)"
         " VALUES (?, ?, 'pending', 1, ?, ?, ?)",
         (organization, hostname, now, now, agent_version),
@@ -164,8 +180,166 @@ async def register_pending(
     return AssetId(cursor.lastrowid or 0)
 
 
+async def find_asset(tx: aiosqlite.Connection, hostname: str, organization: OrganizationId) -> Asset | None:
+    """lookup_asset inside a ``Database.transaction()`` block."""
+    return await in_writer(tx, lookup_asset, hostname, organization)
+
+
+async def register_pending(
+    tx: aiosqlite.Connection, hostname: str, organization: OrganizationId, now: str, agent_version: str | None
+) -> AssetId:
+    """insert_pending inside a ``Database.transaction()`` block."""
+    return await in_writer(tx, insert_pending, hostname, organization, now, agent_version)
+
+
+def _store_full(
+    conn: sqlite3.Connection, organization: OrganizationId, report: ReportIn, client_ip: str | None,
+    items: dict[ItemKey, SoftwareItem], results: dict[ItemKey, MatchResult], now: str,
+) -> tuple[AssetId, int, int, int]:
+    """A full report's writes (in the writer's thread): the asset, its software list, findings and changes.
+
+    Returns the asset id, the items added and removed, and the asset's distinct CVEs.
+    """
+    asset = lookup_asset(conn, report.hostname, organization)
+    fields = (report.os or "Unknown", report.ip_address or client_ip, msgspec.json.encode(report.tags or []).decode())
+    if asset is None:
+        cursor = conn.execute(
+            "INSERT INTO assets (organization_id, hostname, os, ip_address, tags, agent_version, status,"
+            " force_full_scan, first_seen, last_seen, last_full_report_at, last_report_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, 'active', 0, ?, ?, ?, ?)",
+            (organization, report.hostname, *fields, report.agent_version, now, now, now, now),
+        )
+        asset_id, first_full = AssetId(cursor.lastrowid or 0), True
+    else:
+        first_full = asset.status == "pending"
+        asset_id = asset.id
+        conn.execute(
+            "UPDATE assets SET os = ?, ip_address = ?, tags = ?, agent_version = COALESCE(?, agent_version),"
+            " status = 'active', presence = 'online', force_full_scan = 0, last_seen = ?, last_full_report_at = ?,"
+            " last_report_at = ?"
+            " WHERE id = ?",
+            (*fields, report.agent_version, now, now, now, asset_id),
+        )
+    stored = {
+        (r[1], r[2]): r
+        for r in conn.execute(f"SELECT id, name, version, {_MATCH_COLUMNS} FROM software WHERE asset_id = ?", (asset_id,))
+    }
+    rows = {key: _row(items[key], results[key]) for key in items}
+    removed = [stored[key] for key in sorted(stored.keys() - items.keys())]
+    added = [key for key in items if key not in stored]
+    changed = [(*rows[key], stored[key][0]) for key in sorted(items.keys() & stored.keys()) if stored[key][3:] != rows[key]]
+    conn.executemany("DELETE FROM software WHERE id = ?", [(r[0],) for r in removed])
+    conn.executemany(_INSERT_SOFTWARE, [(asset_id, *key, *rows[key], now) for key in added])
+    conn.executemany(_UPDATE_SOFTWARE, changed)
+    ids = {key: r[0] for key, r in stored.items() if key in items}
+    if added:
+        ids.update(
+            ((r[1], r[2]), r[0])
+            for r in conn.execute("SELECT id, name, version FROM software WHERE asset_id = ? AND first_seen = ?", (asset_id, now))
+        )
+    sync_findings(conn, asset_id, {ids[key]: results[key] for key in items}, now)
+    vulnerabilities = count_vulnerabilities(conn, asset_id)
+    refresh_summaries(conn, [asset_id])
+    # The first full report of an asset is its baseline, not a change worth a history row each.
+    if not first_full:
+        record_changes(
+            conn, asset_id, now,
+            added=[items[key] for key in added],
+            removed=[SoftwareItem(r[1], r[2], r[3]) for r in removed],
+        )
+    return asset_id, len(added), len(removed), vulnerabilities
+
+
+def record_changes(conn: sqlite3.Connection, asset_id: AssetId, now: str, *, added: list[SoftwareItem], removed: list[SoftwareItem]) -> None:
+    conn.executemany(
+        "INSERT INTO software_changes (asset_id, at, change, name, version, vendor) VALUES (?, ?, ?, ?, ?, ?)",
+        [(asset_id, now, "added", i.name, i.version, i.vendor) for i in added]
+        + [(asset_id, now, "removed", i.name, i.version, i.vendor) for i in removed],
+    )
+
+
+class DeltaOutcome(msgspec.Struct, frozen=True):
+    """What a delta's writes did; ``pending`` means the host has no full report yet."""
+
+    pending: bool
+    asset: Asset | None = None
+    added: int = 0
+    removed: int = 0
+    vulnerabilities: int = 0
+    already: int = 0
+    not_found: int = 0
+    diverged: bool = False
+
+
+def _store_delta(
+    conn: sqlite3.Connection, organization: OrganizationId, report: ReportIn, client_ip: str | None,
+    additions: dict[ItemKey, SoftwareItem], removals: dict[ItemKey, SoftwareItem],
+    results: dict[ItemKey, MatchResult], now: str,
+) -> DeltaOutcome:
+    """A delta's writes (in the writer's thread); an unknown hostname is registered as pending."""
+    asset = lookup_asset(conn, report.hostname, organization)
+    if asset is None:
+        insert_pending(conn, report.hostname, organization, now, report.agent_version)
+    if asset is None or asset.status == "pending":
+        return DeltaOutcome(pending=True)
+    # Only the named items are looked up (by the (asset_id, name, version) index), not the whole list.
+    stored = {key: row for key in removals.keys() | additions.keys() if (row := _software_row(conn, asset.id, key))}
+    # Removals first, so a delta that removes and re-adds the same item ends with it present.
+    gone = [stored.pop(key) for key in removals if key in stored]
+    not_found = len(removals) - len(gone)
+    new = [key for key in additions if key not in stored]
+    already = len(additions) - len(new)
+    diverged = bool(not_found or already)
+    conn.executemany("DELETE FROM software WHERE id = ?", [(r[0],) for r in gone])
+    ids = {}
+    for key in new:
+        cursor = conn.execute(_INSERT_SOFTWARE, (asset.id, *key, *_row(additions[key], results[key]), now))
+        ids[key] = cursor.lastrowid
+    if new:
+        sync_findings(conn, asset.id, {ids[key]: results[key] for key in new}, now)
+    vulnerabilities = count_vulnerabilities(conn, asset.id)
+    refresh_summaries(conn, [asset.id])
+    record_changes(
+        conn, asset.id, now,
+        added=[additions[key] for key in new],
+        removed=[SoftwareItem(r[1], r[2], r[3]) for r in gone],
+    )
+    conn.execute(
+        "UPDATE assets SET last_seen = ?, last_report_at = ?, presence = 'online', os = COALESCE(?, os),"
+        " ip_address = COALESCE(?, ip_address, ?), agent_version = COALESCE(?, agent_version),"
+        " force_full_scan = MAX(force_full_scan, ?) WHERE id = ?",
+        (now, now, report.os, report.ip_address, client_ip, report.agent_version, int(diverged), asset.id),
+    )
+    return DeltaOutcome(False, asset, len(new), len(gone), vulnerabilities, already, not_found, diverged)
+
+
+def _software_row(conn: sqlite3.Connection, asset_id: AssetId, key: ItemKey) -> tuple | None:
+    return conn.execute(
+        "SELECT id, name, version, vendor FROM software WHERE asset_id = ? AND name = ? AND version = ?", (asset_id, *key)
+    ).fetchone()
+
+
+def _store_reevaluated(
+    conn: sqlite3.Connection, asset_id: AssetId, rows: list[tuple], results: list[MatchResult], now: str
+) -> None:
+    items = [SoftwareItem(r[1], r[2], r[3], r[4]) for r in rows]
+    conn.executemany(
+        _UPDATE_SOFTWARE,
+        [(*_row(item, result), r[0]) for r, item, result in zip(rows, items, results) if tuple(r[3:]) != _row(item, result)],
+    )
+    sync_findings(conn, asset_id, {r[0]: result for r, result in zip(rows, results)}, now)
+    refresh_summaries(conn, [asset_id])
+
+
 class AgentService:
-    """What the agent endpoints do; controllers only decode, call one method and return its answer."""
+    """What the agent endpoints do; controllers only decode, call one method and return its answer.
+
+    Heartbeats of known, online hosts whose last_seen is recent are not written one by one:
+    their time is kept in memory and written in one transaction every
+    HEARTBEAT_FLUSH_SECONDS (and at shutdown, and before the expiry job runs). Everything a
+    heartbeat changes besides that time (a new host, a new agent version, a host coming back
+    online, a last_seen older than the write-behind window) is written before the answer.
+    """
 
     def __init__(
         self,
@@ -178,6 +352,10 @@ class AgentService:
         self._matcher = matcher  # a callable, so a feed refresh can swap the matcher in place
         self.settings = settings
         self._clock = clock
+        self._seen: dict[AssetId, str] = {}  # heartbeat times not written yet
+        # A last_seen younger than this is refreshed in memory only; never more than a tenth
+        # of offline_after, so write-behind cannot make a host look offline.
+        self._write_behind = timedelta(seconds=min(HEARTBEAT_WRITE_BEHIND_SECONDS, settings.offline_after / 10))
 
     async def submit(self, principal: Principal, report: ReportIn, client_ip: str | None) -> FullReportAccepted | DeltaReportAccepted:
         """Apply a full or delta report; raises PayloadError, OrganizationDenied or HostnameConflict and writes nothing."""
@@ -192,73 +370,17 @@ class AgentService:
         # Matching is CPU work: do it before taking the write lock.
         results = dict(zip(items, self._matcher().match(list(items.values()), report.os or "Unknown")))
         now = iso(self._clock())
-        async with self.db.transaction() as tx:
-            asset = await find_asset(tx, report.hostname, organization)
-            fields = (report.os or "Unknown", report.ip_address or client_ip, msgspec.json.encode(report.tags or []).decode())
-            if asset is None:
-                cursor = await tx.execute(
-                    "INSERT INTO assets (organization_id, hostname, os, ip_address, tags, agent_version, status,"
-                    " force_full_scan, first_seen, last_seen, last_full_report_at, last_report_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, 'active', 0, ?, ?, ?, ?)",
-                    (organization, report.hostname, *fields, report.agent_version, now, now, now, now),
-                )
-                asset_id, first_full = AssetId(cursor.lastrowid or 0), True
-            else:
-                first_full = asset.status == "pending"
-                asset_id = asset.id
-                await tx.execute(
-                    "UPDATE assets SET os = ?, ip_address = ?, tags = ?, agent_version = COALESCE(?, agent_version),"
-                    " status = 'active', presence = 'online', force_full_scan = 0, last_seen = ?, last_full_report_at = ?,"
-                    " last_report_at = ?"
-                    " WHERE id = ?",
-                    (*fields, report.agent_version, now, now, now, asset_id),
-                )
-            stored = {
-                (r[1], r[2]): r
-                for r in await tx.execute_fetchall(
-                    f"SELECT id, name, version, {_MATCH_COLUMNS} FROM software WHERE asset_id = ?",
-                    (asset_id,),
-                )
-            }
-            removed = [stored[key] for key in sorted(stored.keys() - items.keys())]
-            added = [key for key in items if key not in stored]
-            changed = [
-                (*_row(items[key], results[key]), stored[key][0])
-                for key in sorted(items.keys() & stored.keys())
-                if tuple(stored[key][3:]) != _row(items[key], results[key])
-            ]
-            await tx.executemany("DELETE FROM software WHERE id = ?", [(r[0],) for r in removed])
-            await tx.executemany(_INSERT_SOFTWARE, [(asset_id, *key, *_row(items[key], results[key]), now) for key in added])
-            await tx.executemany(_UPDATE_SOFTWARE, changed)
-            ids = {
-                (r[1], r[2]): r[0]
-                for r in await tx.execute_fetchall("SELECT id, name, version FROM software WHERE asset_id = ?", (asset_id,))
-            }
-            await sync_findings(tx, asset_id, {ids[key]: results[key] for key in items}, now)
-            vulnerabilities = await count_vulnerabilities(tx, asset_id)
-            await refresh_asset_summaries(tx, [asset_id])
-            # The first full report of an asset is its baseline, not a change worth a history row each.
-            if not first_full:
-                await self._record_changes(
-                    tx, asset_id, now,
-                    added=[items[key] for key in added],
-                    removed=[SoftwareItem(r[1], r[2], r[3]) for r in removed],
-                )
+        asset_id, added, removed, vulnerabilities = await self.db.run(
+            lambda conn: _store_full(conn, organization, report, client_ip, items, results, now)
+        )
         return FullReportAccepted(
             asset_id=asset_id,
             hostname=report.hostname,
             products_processed=len(items),
             products_matched=sum(1 for result in results.values() if result.match is not None),
             vulnerabilities_found=vulnerabilities,
-            products_added=len(added),
-            products_removed=len(removed),
-        )
-
-    async def _record_changes(self, tx: aiosqlite.Connection, asset_id: AssetId, now: str, *, added: list[SoftwareItem], removed: list[SoftwareItem]) -> None:
-        await tx.executemany(
-            "INSERT INTO software_changes (asset_id, at, change, name, version, vendor) VALUES (?, ?, ?, ?, ?, ?)",
-            [(asset_id, now, "added", i.name, i.version, i.vendor) for i in added]
-            + [(asset_id, now, "removed", i.name, i.version, i.vendor) for i in removed],
+            products_added=added,
+            products_removed=removed,
         )
 
     async def _delta(self, organization: OrganizationId, report: ReportIn, client_ip: str | None) -> DeltaReportAccepted:
@@ -266,64 +388,24 @@ class AgentService:
         removals = _unique(report.software_removed or [])
         results = dict(zip(additions, self._matcher().match(list(additions.values()), report.os or "Unknown")))
         now = iso(self._clock())
-        async with self.db.transaction() as tx:
-            asset = await find_asset(tx, report.hostname, organization)
-            if asset is None:
-                await register_pending(tx, report.hostname, organization, now, report.agent_version)
-            if asset is None or asset.status == "pending":
-                pending = True
-            else:
-                pending = False
-                stored = {
-                    (r[1], r[2]): r
-                    for r in await tx.execute_fetchall(
-                        "SELECT id, name, version, vendor FROM software WHERE asset_id = ?", (asset.id,)
-                    )
-                }
-                # Removals first, so a delta that removes and re-adds the same item ends with it present.
-                gone = [stored.pop(key) for key in removals if key in stored]
-                not_found = len(removals) - len(gone)
-                new = [key for key in additions if key not in stored]
-                already = len(additions) - len(new)
-                diverged = bool(not_found or already)
-                await tx.executemany("DELETE FROM software WHERE id = ?", [(r[0],) for r in gone])
-                await tx.executemany(_INSERT_SOFTWARE, [(asset.id, *key, *_row(additions[key], results[key]), now) for key in new])
-                if new:
-                    ids = {
-                        (r[1], r[2]): r[0]
-                        for r in await tx.execute_fetchall(
-                            "SELECT id, name, version FROM software WHERE asset_id = ?", (asset.id,)
-                        )
-                    }
-                    await sync_findings(tx, asset.id, {ids[key]: results[key] for key in new}, now)
-                vulnerabilities = await count_vulnerabilities(tx, asset.id)
-                await refresh_asset_summaries(tx, [asset.id])
-                await self._record_changes(
-                    tx, asset.id, now,
-                    added=[additions[key] for key in new],
-                    removed=[SoftwareItem(r[1], r[2], r[3]) for r in gone],
-                )
-                await tx.execute(
-                    "UPDATE assets SET last_seen = ?, last_report_at = ?, presence = 'online', os = COALESCE(?, os),"
-                    " ip_address = COALESCE(?, ip_address, ?), agent_version = COALESCE(?, agent_version),"
-                    " force_full_scan = MAX(force_full_scan, ?) WHERE id = ?",
-                    (now, now, report.os, report.ip_address, client_ip, report.agent_version, int(diverged), asset.id),
-                )
-        if pending:
-            # The pending registration above is committed on purpose: from now on the asset's
+        outcome = await self.db.run(
+            lambda conn: _store_delta(conn, organization, report, client_ip, additions, removals, results, now)
+        )
+        if outcome.pending or outcome.asset is None:
+            # The pending registration is committed on purpose: from now on the asset's
             # config tells the agent to send a full report.
             raise FullReportRequired(
                 f"no full report has been received for {report.hostname!r}; send a full report first",
                 field="hostname",
             )
         return DeltaReportAccepted(
-            asset_id=asset.id,
-            products_added=len(new),
-            products_removed=len(gone),
-            vulnerabilities_found=vulnerabilities,
-            products_already_present=already,
-            products_not_found=not_found,
-            force_full_scan=diverged or asset.force_full_scan,
+            asset_id=outcome.asset.id,
+            products_added=outcome.added,
+            products_removed=outcome.removed,
+            vulnerabilities_found=outcome.vulnerabilities,
+            products_already_present=outcome.already,
+            products_not_found=outcome.not_found,
+            force_full_scan=outcome.diverged or outcome.asset.force_full_scan,
         )
 
     async def reevaluate(self, batch: int = 200) -> int:
@@ -348,18 +430,26 @@ class AgentService:
         rows = await tx.execute_fetchall(
             f"SELECT id, name, version, {_MATCH_COLUMNS} FROM software WHERE asset_id = ? ORDER BY id", (asset_id,)
         )
-        items = [SoftwareItem(r[1], r[2], r[3], r[4]) for r in rows]
-        results = matcher.match(items, row[0])
-        await tx.executemany(
-            _UPDATE_SOFTWARE,
-            [(*_row(item, result), r[0]) for r, item, result in zip(rows, items, results) if tuple(r[3:]) != _row(item, result)],
-        )
-        await sync_findings(tx, asset_id, {r[0]: result for r, result in zip(rows, results)}, now)
-        await refresh_asset_summaries(tx, [asset_id])
+        results = matcher.match([SoftwareItem(r[1], r[2], r[3], r[4]) for r in rows], row[0])
+        await in_writer(tx, _store_reevaluated, asset_id, list(rows), results, now)
 
     async def heartbeat(self, principal: Principal, beat: HeartbeatIn) -> HeartbeatAccepted:
         """Record that the agent is alive; an unknown hostname is registered as pending, awaiting a full report."""
-        now = iso(self._clock())
+        moment = self._clock()
+        now = iso(moment)
+        row = await self.db.fetchone(
+            "SELECT id, organization_id, force_full_scan, presence, agent_version, last_seen FROM assets WHERE hostname = ?",
+            (beat.hostname,),
+        )
+        if row is not None:
+            if row[1] != principal.organization_id:
+                raise _conflict(beat.hostname)
+            asset_id, force = AssetId(row[0]), bool(row[2])
+            unchanged = row[3] == "online" and beat.agent_version in (None, row[4])
+            if unchanged and row[5] >= iso(moment - self._write_behind):
+                if self._seen.get(asset_id, "") < now:
+                    self._seen[asset_id] = now
+                return self._beat_answer(asset_id, now, force)
         async with self.db.transaction() as tx:
             asset = await find_asset(tx, beat.hostname, principal.organization_id)
             if asset is None:
@@ -371,11 +461,32 @@ class AgentService:
                     "UPDATE assets SET last_seen = ?, presence = 'online', agent_version = COALESCE(?, agent_version) WHERE id = ?",
                     (now, beat.agent_version, asset_id),
                 )
+        return self._beat_answer(asset_id, now, force)
+
+    def _beat_answer(self, asset_id: AssetId, now: str, force: bool) -> HeartbeatAccepted:
         return HeartbeatAccepted(
             asset_id=asset_id,
             server_time=now,
             config=HeartbeatConfig(self.settings.scan_interval, self.settings.include_updates, force),
         )
+
+    async def flush_heartbeats(self) -> int:
+        """Write the heartbeat times kept in memory, in one transaction; returns how many assets."""
+        if not self._seen:
+            return 0
+        pending, self._seen = self._seen, {}
+        try:
+            async with self.db.transaction() as tx:
+                await tx.executemany(
+                    "UPDATE assets SET last_seen = ?, presence = 'online' WHERE id = ? AND last_seen < ?",
+                    [(at, asset_id, at) for asset_id, at in sorted(pending.items())],
+                )
+        except BaseException:
+            for asset_id, at in pending.items():  # keep them for the next flush
+                if self._seen.get(asset_id, "") < at:
+                    self._seen[asset_id] = at
+            raise
+        return len(pending)
 
     async def config(self, principal: Principal, hostname: str | None) -> AgentConfig:
         """The agent configuration; with a hostname, ``force_full_scan`` says whether that asset needs a full report."""
@@ -385,9 +496,7 @@ class AgentService:
                 "SELECT organization_id, force_full_scan FROM assets WHERE hostname = ?", (hostname,)
             )
             if row is not None and row[0] != principal.organization_id:
-                raise HostnameConflict(
-                    f"hostname {hostname!r} is already registered in another organization", field="hostname"
-                )
+                raise _conflict(hostname)
             # An asset the server has never seen has no software list yet: ask for a full scan.
             force = row is None or bool(row[1])
         s = self.settings

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 
 import aiosqlite
@@ -30,6 +31,11 @@ UPDATE assets SET
     container_image_count = (SELECT COUNT(*) FROM container_images i WHERE i.asset_id = assets.id)
 WHERE id = ?
 """
+
+
+def refresh_summaries(conn: sqlite3.Connection, asset_ids: Iterable[AssetId]) -> None:
+    """refresh_asset_summaries for writes that run in the writer's thread (Database.run)."""
+    conn.executemany(_REFRESH, [(asset_id,) for asset_id in sorted(set(asset_ids))])
 
 
 async def refresh_asset_summaries(tx: aiosqlite.Connection, asset_ids: Iterable[AssetId]) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import Provide
+from litestar.openapi import ResponseSpec
 from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody
 
 from appliance.agent.containers import ContainerService
@@ -49,6 +50,29 @@ def json_body(*kinds: type) -> type[Operation]:
     return WithJsonBody
 
 
+_ERRORS = {
+    400: "invalid_request (the body or a query parameter; field names the path) or full_report_required",
+    401: "missing_api_key or invalid_api_key",
+    403: "insufficient_scope or organization_forbidden",
+    409: "hostname_conflict: the hostname belongs to an asset of another organization",
+    413: "payload_too_large: body, inflated body, item or image count over the limit",
+    415: "unsupported_media_type: Content-Type or Content-Encoding",
+    429: "rate_limited: over the per-key limit; Retry-After says when to try again",
+    503: "database_error: the database could not be written",
+}
+
+
+def errors(*statuses: int) -> dict[int, ResponseSpec]:
+    """The documented error answers of an operation, all with the ErrorBody schema."""
+    return {
+        status: ResponseSpec(data_container=ErrorBody, description=_ERRORS[status], generate_examples=False)
+        for status in statuses
+    }
+
+
+_WRITE_ERRORS = errors(400, 401, 403, 409, 413, 415, 429, 503)
+
+
 async def provide_agent_service(request: Request[Any, Any, Any]) -> AgentService:
     return request.app.state.agent_service
 
@@ -70,6 +94,7 @@ class AgentController(Controller):
     path = "/api/agent"
     tags = ["agent"]
     guards = [authenticate]
+    security = [{"agentKey": []}]
     dependencies = {
         "principal": Provide(provide_principal),
         "agent_service": Provide(provide_agent_service),
@@ -82,6 +107,7 @@ class AgentController(Controller):
         status_code=200,
         opt={"rate_bucket": "report"},
         operation_class=json_body(ReportIn),
+        responses=_WRITE_ERRORS,
     )
     async def submit_report(
         self, request: Request[Any, Any, Any], principal: Principal, agent_service: AgentService
@@ -101,6 +127,7 @@ class AgentController(Controller):
         status_code=200,
         opt={"rate_bucket": "heartbeat"},
         operation_class=json_body(HeartbeatIn),
+        responses=_WRITE_ERRORS,
     )
     async def heartbeat(
         self, request: Request[Any, Any, Any], principal: Principal, agent_service: AgentService
@@ -113,7 +140,7 @@ class AgentController(Controller):
         beat: HeartbeatIn = await _read(request, HeartbeatIn)
         return await agent_service.heartbeat(principal, beat)
 
-    @get("/config", operation_id="getAgentConfig", opt={"rate_bucket": "config"})
+    @get("/config", operation_id="getAgentConfig", opt={"rate_bucket": "config"}, responses=errors(400, 401, 403, 409, 429))
     async def config(
         self, principal: Principal, agent_service: AgentService, hostname: str | None = None
     ) -> AgentConfig:
@@ -130,6 +157,7 @@ class AgentController(Controller):
         status_code=200,
         opt={"rate_bucket": "container_scan"},
         operation_class=json_body(ContainerScanIn, TrivyReport),
+        responses=_WRITE_ERRORS,
     )
     async def container_scan(
         self,

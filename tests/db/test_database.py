@@ -76,3 +76,54 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
     conn.close()
     with pytest.raises(DatabaseError, match="newer"):
         run(_open_close(path))
+
+
+def test_group_commit_keeps_each_transaction_whole(tmp_path: Path) -> None:
+    """Many transactions at once share COMMITs; one that fails is rolled back alone, and every
+    block that returned is committed (visible to a fresh connection) by the time it returns."""
+    path = tmp_path / "s.db"
+
+    async def go() -> None:
+        db = Database(path)
+        await db.open()
+        committed: list[str] = []
+
+        async def write(n: int) -> None:
+            async with db.transaction() as tx:
+                await tx.execute("INSERT INTO organizations (name, created_at) VALUES (?, 'now')", (f"org-{n}",))
+                await asyncio.sleep(0)  # let the others queue up behind the lock
+                if n % 5 == 0:
+                    raise ValueError(n)
+            with sqlite3.connect(path) as other:
+                assert other.execute("SELECT 1 FROM organizations WHERE name = ?", (f"org-{n}",)).fetchone()
+            committed.append(f"org-{n}")
+
+        outcomes = await asyncio.gather(*(write(n) for n in range(1, 41)), return_exceptions=True)
+        assert sorted(str(o) for o in outcomes if isinstance(o, ValueError)) == sorted(str(n) for n in range(5, 41, 5))
+        names = {r[0] for r in await db.fetchall("SELECT name FROM organizations")}
+        assert names == {"Default", *committed} and len(committed) == 32
+        await db.close()
+
+    run(go())
+
+
+def test_run_executes_a_whole_transaction_in_the_writer_thread(tmp_path: Path) -> None:
+    async def go() -> None:
+        db = Database(tmp_path / "s.db")
+        await db.open()
+
+        def work(conn: sqlite3.Connection) -> int:
+            conn.execute("INSERT INTO organizations (name, created_at) VALUES ('a', 'now')")
+            return conn.execute("SELECT COUNT(*) FROM organizations").fetchone()[0]
+
+        def fail(conn: sqlite3.Connection) -> None:
+            conn.execute("INSERT INTO organizations (name, created_at) VALUES ('b', 'now')")
+            raise ValueError("abort")
+
+        assert await db.run(work) == 2
+        with pytest.raises(ValueError):
+            await db.run(fail)
+        assert await db.fetchall("SELECT name FROM organizations ORDER BY id") == [("Default",), ("a",)]
+        await db.close()
+
+    run(go())
