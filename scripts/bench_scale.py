@@ -23,10 +23,10 @@ from scripts.loadgen import (  # noqa: E402
     FEEDS,
     ROOT,
     WINDOWS_OS,
-    _bump,
-    _debian_packages,
-    _dictionary_programs,
-    _windows_names,
+    bump,
+    debian_packages,
+    dictionary_programs,
+    windows_names,
     machine,
     process_tree_rss_mb,
     server_command,
@@ -74,16 +74,16 @@ def fleet(assets: int, items: int, seed: int = 11) -> list[tuple[str, str, list[
     """(hostname, os, items) per asset: Windows PCs share the common programs and draw the rest from
     real dictionary programs at slightly different versions; Debian hosts draw from the real dpkg inventory."""
     rng = random.Random(seed)
-    common = _windows_names()
-    catalogue = _dictionary_programs(FEEDS, 3000, seed)
-    debian = _debian_packages(FEEDS)
+    common = windows_names()
+    catalogue = dictionary_programs(FEEDS, 3000, seed)
+    debian = debian_packages(FEEDS)
     result = []
     for n in range(assets):
         if n % 3 == 2:
             chosen, os_name = rng.sample(debian, min(items, len(debian))), DEBIAN_OS
         else:
             chosen = list(common) + rng.sample(catalogue, max(0, items - len(common)))
-            chosen = [_bump(i, rng) if rng.random() < 0.05 else i for i in chosen[:items]]
+            chosen = [bump(i, rng) if rng.random() < 0.05 else i for i in chosen[:items]]
             os_name = WINDOWS_OS
         result.append((f"scale-{n:06d}", os_name, [(i["name"], i["version"], i["vendor"]) for i in chosen]))
     return result

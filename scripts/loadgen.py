@@ -30,7 +30,7 @@ _TRAILING_VERSION = re.compile(r"\s+v?\d[\w.\-]*$")
 # --- inventories -------------------------------------------------------------------------------
 
 
-def _windows_names() -> list[dict[str, str]]:
+def windows_names() -> list[dict[str, str]]:
     """Hand-checked Windows display names (tests/matching/labelled_items.json): the software every office has."""
     labelled = json.loads((ROOT / "tests" / "matching" / "labelled_items.json").read_text())["items"]
     return [
@@ -40,7 +40,7 @@ def _windows_names() -> list[dict[str, str]]:
     ]
 
 
-def _dictionary_programs(feeds: Path, count: int, seed: int) -> list[dict[str, str]]:
+def dictionary_programs(feeds: Path, count: int, seed: int) -> list[dict[str, str]]:
     """Programs as Windows lists them, from the real CPE dictionary: its English title without the version as
     display name, the CPE's version, the vendor as a publisher would write it."""
     path = feeds / "cpe" / "official-cpe-dictionary_v2.3-2015.xml.gz"
@@ -67,12 +67,12 @@ def _dictionary_programs(feeds: Path, count: int, seed: int) -> list[dict[str, s
     return unique[:count]
 
 
-def _debian_packages(feeds: Path) -> list[dict[str, str]]:
+def debian_packages(feeds: Path) -> list[dict[str, str]]:
     data = json.loads((feeds / "inventories" / "debian12-dpkg.json").read_text())
     return [{"name": p["name"], "version": p["version"], "vendor": p["vendor"]} for p in data["software"]]
 
 
-def _bump(item: dict[str, str], rng: random.Random) -> dict[str, str]:
+def bump(item: dict[str, str], rng: random.Random) -> dict[str, str]:
     """The same program after an update: its last numeric version part raised."""
     parts = re.split(r"(\d+)", item["version"])
     for index in range(len(parts) - 1, -1, -1):
@@ -107,9 +107,9 @@ def make_agents(count: int, items: int, feeds: Path = FEEDS, seed: int = 7, pref
     consecutive daily scans do), and two deltas that install and remove one program.
     """
     rng = random.Random(seed)
-    common = _windows_names()
-    catalogue = _dictionary_programs(feeds, 3000, seed)
-    debian = _debian_packages(feeds)
+    common = windows_names()
+    catalogue = dictionary_programs(feeds, 3000, seed)
+    debian = debian_packages(feeds)
     extra_windows = {"name": "Zoom Workplace (64-bit)", "version": "6.1.1.36333", "vendor": "Zoom Video Communications, Inc."}
     extra_debian = {"name": "tcpdump", "version": "4.99.3-1", "vendor": "Debian Security Tools <team+security-tools@tracker.debian.org>"}
     agents = []
@@ -126,7 +126,7 @@ def make_agents(count: int, items: int, feeds: Path = FEEDS, seed: int = 7, pref
         for variant in range(variants):
             if variant:
                 for index in rng.sample(range(len(current)), min(3, len(current))):
-                    current[index] = _bump(current[index], rng)
+                    current[index] = bump(current[index], rng)
             agent.full_bodies.append(_encode({
                 "hostname": agent.hostname, "os": os_name, "agent_version": AGENT_VERSION,
                 "tags": ["benchmark"], "software": current,
