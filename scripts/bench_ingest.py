@@ -21,6 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from scripts.loadgen import (  # noqa: E402
+    record_block,
     FEEDS,
     ROOT,
     Agent,
@@ -36,7 +37,6 @@ from scripts.loadgen import (  # noqa: E402
 
 REPORT, HEARTBEAT = "/api/agent/report", "/api/agent/heartbeat"
 TARGETS = {"full_reports_per_s": 150, "full_p99_ms": 100, "heartbeats_per_s": 2000}
-MARK_BEGIN, MARK_END = "<!-- bench_ingest:begin -->", "<!-- bench_ingest:end -->"
 
 # Filled in the parent before the load processes fork, so they share it without copying.
 AGENTS: list[Agent] = []
@@ -362,15 +362,8 @@ def table(result: dict) -> str:
 
 
 def record(result: dict, path: Path) -> None:
-    """Replace the generated block of the Ingest section in BENCHMARKS.md (between the markers)."""
-    text = path.read_text() if path.exists() else ""
-    block = f"{MARK_BEGIN}\n{table(result)}\n{MARK_END}"
-    if MARK_BEGIN in text and MARK_END in text:
-        head, rest = text.split(MARK_BEGIN, 1)
-        text = head + block + rest.split(MARK_END, 1)[1]
-    else:
-        text = text.rstrip() + f"\n\n## Ingest\n\n{block}\n"
-    path.write_text(text)
+    """Replace the generated block of the Ingest section in BENCHMARKS.md."""
+    record_block(path, "bench_ingest", "Ingest", table(result))
 
 
 def main(argv: list[str] | None = None) -> int:

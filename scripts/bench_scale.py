@@ -19,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from scripts.loadgen import (  # noqa: E402
+    record_block,
     DEBIAN_OS,
     FEEDS,
     ROOT,
@@ -34,7 +35,6 @@ from scripts.loadgen import (  # noqa: E402
     wait_healthy,
 )
 
-MARK_BEGIN, MARK_END = "<!-- bench_scale:begin -->", "<!-- bench_scale:end -->"
 DEFAULT_BUNDLE = Path("/tmp/sentrikat-scale/bundle")  # where scripts/bench_matching.py builds it
 
 
@@ -189,14 +189,8 @@ def table(result: dict) -> str:
 
 
 def record(result: dict, path: Path) -> None:
-    text = path.read_text() if path.exists() else ""
-    block = f"{MARK_BEGIN}\n{table(result)}\n{MARK_END}"
-    if MARK_BEGIN in text and MARK_END in text:
-        head, rest = text.split(MARK_BEGIN, 1)
-        text = head + block + rest.split(MARK_END, 1)[1]
-    else:
-        text = text.rstrip() + f"\n\n## Scale\n\n{block}\n"
-    path.write_text(text)
+    """Replace the generated block of the Scale section in BENCHMARKS.md."""
+    record_block(path, "bench_scale", "Scale", table(result))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -279,3 +279,17 @@ def machine() -> dict[str, object]:
         "python": sys.version.split()[0],
         "kernel": os.uname().release,
     }
+
+
+def record_block(path: Path, name: str, heading: str, text: str) -> None:
+    """Replace the block a benchmark generated in BENCHMARKS.md (between its markers), or append
+    it under ``heading`` the first time."""
+    begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
+    document = path.read_text() if path.exists() else ""
+    block = f"{begin}\n{text}\n{end}"
+    if begin in document and end in document:
+        head, rest = document.split(begin, 1)
+        document = head + block + rest.split(end, 1)[1]
+    else:
+        document = document.rstrip() + f"\n\n## {heading}\n\n{block}\n"
+    path.write_text(document)
