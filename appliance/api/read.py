@@ -56,6 +56,11 @@ Organization = Annotated[
 ]
 Kev = Annotated[bool | None, Parameter(description="true: only KEV findings (assets with one); false: only others.")]
 IncludeStale = Annotated[bool, Parameter(description="Include stale assets, which the counts leave out.")]
+# The filters listVulnerabilities and exportVulnerabilities share.
+MinSeverity = Annotated[Severity | None, Parameter(description="low, medium, high or critical.")]
+SourceFilter = Annotated[Source | None, Parameter(description="host (installed software) or container.")]
+CveFilter = Annotated[str | None, Parameter(max_length=MAX_SEARCH, description="One vulnerability id.")]
+AssetFilter = Annotated[int | None, Parameter(ge=1, le=DB_ID, description="One asset's findings.")]
 
 
 class ReadController(Controller):
@@ -118,10 +123,10 @@ class ReadController(Controller):
         read_service: ReadService,
         organization: Organization = None,
         kev: Kev = None,
-        min_severity: Annotated[Severity | None, Parameter(description="low, medium, high or critical.")] = None,
-        source: Annotated[Source | None, Parameter(description="host (installed software) or container.")] = None,
-        cve: Annotated[str | None, Parameter(max_length=MAX_SEARCH, description="One vulnerability id.")] = None,
-        asset: Annotated[int | None, Parameter(ge=1, le=DB_ID, description="One asset's findings.")] = None,
+        min_severity: MinSeverity = None,
+        source: SourceFilter = None,
+        cve: CveFilter = None,
+        asset: AssetFilter = None,
         include_stale: IncludeStale = False,
         limit: Annotated[int, Parameter(ge=1, le=MAX_VULNERABILITY_PAGE)] = 100,
         offset: Annotated[int, Parameter(ge=0, le=DB_ID)] = 0,
@@ -149,10 +154,10 @@ class ReadController(Controller):
         read_service: ReadService,
         organization: Organization = None,
         kev: Kev = None,
-        min_severity: Annotated[Severity | None, Parameter(description="low, medium, high or critical.")] = None,
-        source: Annotated[Source | None, Parameter(description="host (installed software) or container.")] = None,
-        cve: Annotated[str | None, Parameter(max_length=MAX_SEARCH, description="One vulnerability id.")] = None,
-        asset: Annotated[int | None, Parameter(ge=1, le=DB_ID, description="One asset's findings.")] = None,
+        min_severity: MinSeverity = None,
+        source: SourceFilter = None,
+        cve: CveFilter = None,
+        asset: AssetFilter = None,
         include_stale: IncludeStale = False,
     ) -> Stream:
         """The same findings as listVulnerabilities, all of them, as CSV: a header line with the JSON field
