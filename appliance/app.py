@@ -99,6 +99,8 @@ def create_app(settings: Settings) -> Litestar:
                     "heartbeat": settings.rate_heartbeat,
                     "config": settings.rate_config,
                     "container_scan": settings.rate_container_scan,
+                    "inventory": settings.rate_inventory,
+                    "commands": settings.rate_commands,
                     UNAUTHENTICATED_BUCKET: settings.rate_unauthenticated,
                     READ_BUCKET: settings.rate_read,
                     LOGIN_BUCKET: settings.rate_login,

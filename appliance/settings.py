@@ -33,6 +33,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     rate_heartbeat: int = 120
     rate_config: int = 30
     rate_container_scan: int = 30
+    rate_inventory: int = 10
+    rate_commands: int = 10
     rate_unauthenticated: int = 30
     rate_read: int = 600
     rate_login: int = 10
@@ -91,6 +93,8 @@ HELP: dict[str, str] = {
     "rate_heartbeat": "POST /api/agent/heartbeat requests per minute per API key.",
     "rate_config": "GET /api/agent/config requests per minute per API key.",
     "rate_container_scan": "POST /api/agent/container-scan requests per minute per API key.",
+    "rate_inventory": "POST /api/agent/inventory (agent 1.5) requests per minute per API key and hostname.",
+    "rate_commands": "GET /api/agent/commands (agent 1.5) requests per minute per API key and hostname.",
     "rate_unauthenticated": "Requests per minute per client address without a valid key; past it they get 429, not 401.",
     "rate_read": "Read API requests (/api/status, /api/assets, /api/vulnerabilities) per minute per API key or admin session.",
     "rate_login": "Status page login attempts per minute per client address, successful or not.",

@@ -70,6 +70,9 @@ class ReportIn(msgspec.Struct, frozen=True):
     software_added: list[SoftwareIn] | None = None
     software_removed: list[SoftwareIn] | None = None
     agent_version: Text | None = None
+    # Our extensions (optional; what agent 1.5 sends in its os and agent objects).
+    kernel: Text | None = None
+    agent_id: Text | None = None
 
 
 class HeartbeatIn(msgspec.Struct, frozen=True):

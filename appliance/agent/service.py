@@ -22,6 +22,7 @@ from appliance.agent.payloads import (
     SoftwareIn,
     check_report,
 )
+from appliance.agent.legacy import commands_answer
 from appliance.agent.summary import refresh_summaries
 from appliance.auth import OrganizationDenied, Principal
 from appliance.db import Database
@@ -202,12 +203,13 @@ def _store_full(
     """
     asset = lookup_asset(conn, report.hostname, organization)
     fields = (report.os or "Unknown", report.ip_address or client_ip, msgspec.json.encode(report.tags or []).decode())
+    agent = (report.agent_version, report.kernel, report.agent_id)
     if asset is None:
         cursor = conn.execute(
-            "INSERT INTO assets (organization_id, hostname, os, ip_address, tags, agent_version, status,"
-            " force_full_scan, first_seen, last_seen, last_full_report_at, last_report_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, 'active', 0, ?, ?, ?, ?)",
-            (organization, report.hostname, *fields, report.agent_version, now, now, now, now),
+            "INSERT INTO assets (organization_id, hostname, os, ip_address, tags, agent_version, kernel, agent_id,"
+            " status, force_full_scan, first_seen, last_seen, last_full_report_at, last_report_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', 0, ?, ?, ?, ?)",
+            (organization, report.hostname, *fields, *agent, now, now, now, now),
         )
         asset_id, first_full = AssetId(cursor.lastrowid or 0), True
     else:
@@ -215,10 +217,11 @@ def _store_full(
         asset_id = asset.id
         conn.execute(
             "UPDATE assets SET os = ?, ip_address = ?, tags = ?, agent_version = COALESCE(?, agent_version),"
+            " kernel = COALESCE(?, kernel), agent_id = COALESCE(?, agent_id),"
             " status = 'active', presence = 'online', force_full_scan = 0, last_seen = ?, last_full_report_at = ?,"
             " last_report_at = ?"
             " WHERE id = ?",
-            (*fields, report.agent_version, now, now, now, asset_id),
+            (*fields, *agent, now, now, now, asset_id),
         )
     stored = {
         (r[1], r[2]): r
@@ -501,3 +504,24 @@ class AgentService:
             force = row is None or bool(row[1])
         s = self.settings
         return AgentConfig(s.scan_interval, s.include_updates, s.include_services, s.minimum_agent_version, force)
+
+    async def commands(self, principal: Principal, hostname: str) -> bytes:
+        """The /commands answer for agent 1.5 (appliance.agent.legacy.commands_answer).
+
+        ``scan_now`` when the asset needs a full report (force_full_scan; always for a host
+        the organization does not have); ``update_config`` with the scan interval in minutes
+        when it differs from the last one sent to that asset. A hostname of another
+        organization is answered exactly as an unknown one, and nothing is recorded for it.
+        """
+        minutes = max(1, round(self.settings.scan_interval / 60))
+        row = await self.db.fetchone(
+            "SELECT id, organization_id, force_full_scan, commanded_scan_interval FROM assets WHERE hostname = ?",
+            (hostname,),
+        )
+        if row is None or row[1] != principal.organization_id:
+            return commands_answer(scan_now=True, scan_interval_minutes=minutes)
+        changed = row[3] != minutes
+        if changed:
+            async with self.db.transaction() as tx:
+                await tx.execute("UPDATE assets SET commanded_scan_interval = ? WHERE id = ?", (minutes, row[0]))
+        return commands_answer(scan_now=bool(row[2]), scan_interval_minutes=minutes if changed else None)

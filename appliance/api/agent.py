@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import Provide
 from litestar.openapi import ResponseSpec
 from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody
 
 from appliance.agent.containers import ContainerService
+from appliance.agent.legacy import CommandsAnswer, InventoryIn, check_commands_query, decode_inventory, to_report
 from appliance.agent.payloads import (
     AgentConfig,
     ContainerScanAccepted,
@@ -27,7 +28,7 @@ from appliance.agent.payloads import (
 from appliance.agent.service import AgentService
 from appliance.api.body import read_json_body
 from appliance.api.guards import authenticate, client_address, provide_principal
-from appliance.auth import Principal
+from appliance.auth import Principal, RateLimiter
 from appliance.feeds.trivy import TrivyReport
 from appliance.settings import Settings
 
@@ -150,6 +151,58 @@ class AgentController(Controller):
         409 (hostname in another organization), 429.
         """
         return await agent_service.config(principal, hostname)
+
+    @post(
+        "/inventory",
+        operation_id="submitInventory",
+        status_code=200,
+        operation_class=json_body(InventoryIn),
+        responses=_WRITE_ERRORS,
+    )
+    async def submit_inventory(
+        self, request: Request[Any, Any, Any], principal: Principal, agent_service: AgentService
+    ) -> FullReportAccepted:
+        """Compatibility route for SentriKat agent 1.5: its inventory body, applied as a full report.
+
+        `products[]` become `software[]` (product -> name), the `os` object becomes the os
+        string, `agent.version` the agent version; the kernel and `agent.id` are kept on the
+        asset. Versions may be empty or null. The rate limit counts per key and hostname.
+        Errors as for submitReport.
+        """
+        inventory = decode_inventory(await _body(request), request.headers.get("user-agent", ""))
+        limiter: RateLimiter = request.app.state.limiter
+        limiter.hit("inventory", f"{principal.key_id}:{inventory.hostname.lower()}")
+        return await agent_service.submit(principal, to_report(inventory), client_address(request))
+
+    @get(
+        "/commands",
+        operation_id="getAgentCommands",
+        media_type="application/json",
+        responses=errors(400, 401, 403, 429),
+    )
+    async def commands(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        agent_service: AgentService,
+        hostname: str | None = None,
+        agent_id: str | None = None,
+        version: str | None = None,
+        platform: str | None = None,
+    ) -> Response[CommandsAnswer]:
+        """Compatibility route for SentriKat agent 1.5: what the appliance asks of the agent.
+
+        Answers {"commands": [...], "scan_capabilities": {"extensions": false, "dependencies":
+        false}} with `{"command": "scan_now"}` when a full report is wanted and
+        `{"command": "update_config", "config": {"scan_interval_minutes": N}}` after the scan
+        interval changed. agent_id, version and platform are accepted and not used.
+        """
+        host = check_commands_query(hostname)
+        limiter: RateLimiter = request.app.state.limiter
+        limiter.hit("commands", f"{principal.key_id}:{host.lower()}")
+        # The body is bytes laid out for the agents' grep (see commands_answer); the annotation
+        # gives OpenAPI its schema.
+        return Response(await agent_service.commands(principal, host), media_type="application/json")  # type: ignore[arg-type]
 
     @post(
         "/container-scan",

@@ -235,6 +235,15 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX assets_kev_first ON assets (kev_count DESC, vulnerability_count DESC, hostname);
     CREATE INDEX findings_cve_assets ON findings (cve, asset_id, kev, cvss);
     """,
+    # 5 -> 6: what agent 1.5 (the /inventory and /commands compatibility routes) tells us and is told.
+    """
+    -- The kernel release and the agent's own id (agent 1.5 sends both; our reports may too).
+    ALTER TABLE assets ADD COLUMN kernel TEXT;
+    ALTER TABLE assets ADD COLUMN agent_id TEXT;
+    -- The scan interval (minutes) last sent to this asset in an update_config command, so the
+    -- command is sent once per change of the scan_interval setting, not on every poll.
+    ALTER TABLE assets ADD COLUMN commanded_scan_interval INTEGER;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

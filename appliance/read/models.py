@@ -230,6 +230,8 @@ class AssetDetail(msgspec.Struct, frozen=True):
     force_full_scan: bool
     last_report_at: str | None
     last_full_report_at: str | None
+    kernel: str | None
+    agent_id: str | None
     software: list[SoftwareEntry]
     vulnerabilities: list[HostVulnerability]
     containers: list[ContainerImage]

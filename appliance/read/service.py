@@ -304,8 +304,8 @@ class ReadService:
     async def asset(self, viewer: Viewer, asset_id: int) -> AssetDetail:
         """One asset; an asset of another organization than a read key's is "not found", like one that does not exist."""
         row = await self.db.fetchone(
-            f"SELECT {_ASSET_COLUMNS}, a.status, a.presence, a.force_full_scan, a.last_report_at, a.last_full_report_at"
-            f" {_ASSET_FROM} WHERE a.id = ?",
+            f"SELECT {_ASSET_COLUMNS}, a.status, a.presence, a.force_full_scan, a.last_report_at, a.last_full_report_at,"
+            f" a.kernel, a.agent_id {_ASSET_FROM} WHERE a.id = ?",
             (asset_id,),
         )
         if row is None or (viewer.organization_id is not None and row[2] != viewer.organization_id):
@@ -331,6 +331,8 @@ class ReadService:
             force_full_scan=bool(row[19]),
             last_report_at=row[20],
             last_full_report_at=row[21],
+            kernel=row[22],
+            agent_id=row[23],
             software=[SoftwareEntry(*r) for r in software],
             vulnerabilities=[
                 HostVulnerability(r[0], r[1], r[2], bool(r[3]), r[4], r[5], r[6], bool(r[7]), *r[8:]) for r in findings

@@ -25,6 +25,8 @@ OPERATIONS = [
     "POST /api/agent/heartbeat",
     "POST /api/agent/container-scan",
     "GET /api/agent/config",
+    "POST /api/agent/inventory",
+    "GET /api/agent/commands",
     "GET /healthz",
 ]
 # The read API, fuzzed with a key of the read scope.
@@ -46,7 +48,7 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory, feed_dir: Path) -> Iterator
     srv = Server(tmp_path_factory.mktemp("fuzz") / "data", {
         "SENTRIKAT_FEED_DIR": str(feed_dir),
         "SENTRIKAT_RATE_REPORT": "0", "SENTRIKAT_RATE_HEARTBEAT": "0", "SENTRIKAT_RATE_CONFIG": "0",
-        "SENTRIKAT_RATE_CONTAINER_SCAN": "0",
+        "SENTRIKAT_RATE_CONTAINER_SCAN": "0", "SENTRIKAT_RATE_INVENTORY": "0", "SENTRIKAT_RATE_COMMANDS": "0",
     }).start()
     yield srv
     with srv.db() as conn:
