@@ -15,7 +15,7 @@ from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 
-from appliance import __version__
+from appliance import __version__, logs
 from appliance.agent.containers import ContainerService
 from appliance.agent.service import HEARTBEAT_FLUSH_SECONDS, AgentService
 from appliance.api.agent import AgentController
@@ -161,5 +161,6 @@ def create_app(settings: Settings) -> Litestar:
                 }
             ),
         ),
+        logging_config=logs.litestar_config(),
         debug=False,
     )

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import os
+import shlex
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -14,13 +15,13 @@ from typing import Any, AsyncIterator
 
 import msgspec
 
-from appliance import __version__
+from appliance import __version__, logs
 from appliance.auth import SCOPES, KeyService
 from appliance.auth.keys import load_or_create_secret
 from appliance.db import Database
 from appliance.errors import ApplianceError
 from appliance.organizations import OrganizationService
-from appliance.paths import is_onefile
+from appliance.paths import command_name, is_onefile
 from appliance.settings import SETTINGS, Settings, SettingsError, load_settings
 
 _HELP = {s.name: s.help for s in SETTINGS}
@@ -40,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="sentrikat",
         description="SentriKat Appliance: agents report installed software, the appliance finds known vulnerabilities.",
     )
+    parser.add_argument("--version", action="version", version=f"sentrikat {__version__}", help="Print the version and exit.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     data_dir = argparse.ArgumentParser(add_help=False)
@@ -179,12 +181,12 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if is_onefile():
         _leave_terminal_process_group()
     first_start = not settings.database_path.exists()
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure(settings.log_level)
     if first_start:
         asyncio.run(_init(settings))
         print(
             f"First start: created {settings.database_path} with organization 1 (Default).\n"
-            f"Create an agent key with:  sentrikat keys create --scope agent --data-dir {settings.data_dir}",
+            f"Create an agent key with:  {command_name()} keys create --scope agent --data-dir {shlex.quote(str(settings.data_dir))}",
             flush=True,
         )
     config = uvicorn.Config(
@@ -194,6 +196,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         ssl_certfile=settings.tls_cert or None,
         ssl_keyfile=settings.tls_key or None,
         log_level=settings.log_level,
+        log_config=logs.uvicorn_log_config(),
         # The client address must be the real peer: X-Forwarded-For would let anyone pick
         # their own address (and their own unauthenticated rate-limit bucket).
         proxy_headers=False,
@@ -349,13 +352,17 @@ def _feeds_import(args: argparse.Namespace, settings: Settings) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from appliance.matching.bundle import source_files
+    from appliance.feeds import FeedError, find_feed_files
     from appliance.refresh.store import FeedStore
 
     store = FeedStore(settings.data_dir, Path(settings.feed_dir) if settings.feed_dir else None, settings.min_feed_ratio)
-    files = source_files([Path(p) for p in args.paths])
+    files, skipped = find_feed_files([Path(p) for p in args.paths])
     started = time.perf_counter()
     console = Console(stderr=True)
+    for path, why in skipped:
+        console.print(f"  skipped {path}: {why}")
+    if not files:
+        raise FeedError(f"no feed files found in {', '.join(args.paths)}")
     console.print(f"importing {len(files)} files into {store.own_dir} on top of {store.active_dir()}")
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console) as bar:

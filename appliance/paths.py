@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 
@@ -27,3 +28,15 @@ def resource_root() -> Path:
 
 def web_dir() -> Path:
     return resource_root() / "web"
+
+
+def command_name() -> str:
+    """The command as the user ran it, for hints that print a command to run next.
+
+    ``.venv/bin/sentrikat`` from a source checkout, ``dist/sentrikat`` for the executable,
+    ``sentrikat`` when found on PATH; ``python -m appliance`` when run as a module.
+    """
+    typed = sys.argv[0] if sys.argv and sys.argv[0] else "sentrikat"
+    if Path(typed).name in ("__main__.py", "-c", "-m"):
+        return f"{Path(sys.executable).name} -m appliance"
+    return shlex.quote(typed)

@@ -38,6 +38,7 @@ __all__ = [
     "KevEntry",
     "ScanFinding",
     "detect_format",
+    "find_feed_files",
     "read_any",
 ]
 
@@ -105,3 +106,35 @@ def detect_format(path: PathLike) -> str:
 def read_any(path: PathLike) -> Feed:
     """Read a feed file of any known format: ``READERS[detect_format(path)](path)``."""
     return READERS[detect_format(path)](path)
+
+
+# Files a feed folder may hold beside the feeds (KEV's schema, NVD's sample notes).
+_NOT_FEEDS = ("*schema.json", "*.md", "*.tsv", "bundle.msgpack", "manifest.json")
+
+
+def find_feed_files(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The feed files named, or found in named folders and their subfolders; and what was skipped, with why.
+
+    A file named directly is taken as it is (its reader says if it is no feed). In folders,
+    files of a known feed format are taken, anything else is skipped: a download folder such as
+    ../shared/feeds keeps NVD, CPE and KEV files in subfolders beside inventories and Trivy reports.
+    Raises FeedError for a path that does not exist.
+    """
+    files: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
+    for path in map(Path, paths):
+        if path.is_file():
+            files.append(path)
+            continue
+        if not path.is_dir():
+            raise FeedError(f"feed source {path} does not exist")
+        for found in sorted(p for p in path.rglob("*") if p.is_file()):
+            if any(fnmatch(found.name.lower(), pattern) for pattern in _NOT_FEEDS):
+                continue
+            try:
+                detect_format(found)
+            except FeedError:
+                skipped.append((found, "not an NVD CVE, NVD CPE, CPE XML, CPE CSV or KEV file"))
+                continue
+            files.append(found)
+    return files, skipped

@@ -33,8 +33,8 @@ def wait_for(condition, seconds: float = 60) -> bool:
 
 
 @pytest.fixture(scope="module")
-def old_feed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A feed without the NVD sample, where the WinRAR CVE lives."""
+def old_feed(tmp_path_factory: pytest.TempPathFactory, feeds_root: Path) -> Path:
+    """A feed without the NVD sample, where the WinRAR CVE lives (skipped without ../shared, via feeds_root)."""
     out = tmp_path_factory.mktemp("old-feed")
     bundle, manifest = compile_sources([FEEDS / "nvd" / "nvdcve-1.1-2022.json.gz", FEEDS / "cpe" / "cpes.csv", FEEDS / "kev"])
     write_bundle(bundle, manifest, out)
