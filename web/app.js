@@ -26,11 +26,39 @@
 
   const number = (n) => (n === null || n === undefined ? "–" : Number(n).toLocaleString("en-US"));
 
-  // "2026-11-29T04:57:08Z" -> "2026-11-29 04:57 UTC"; dates without a time stay as they are.
+  // "2026-11-29T04:57:08Z" -> "2026-11-29 05:57" in the browser's time zone (the full ISO time
+  // in the tooltip); dates without a time stay as they are.
+  const pad = (n) => String(n).padStart(2, "0");
+  function localTime(iso) {
+    if (!iso || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(iso)) return null;
+    const t = new Date(iso);
+    if (Number.isNaN(t.getTime())) return null;
+    return `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())} ${pad(t.getHours())}:${pad(t.getMinutes())}`;
+  }
   function when(iso) {
     if (!iso) return "–";
-    const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso);
-    return match ? `${match[1]} ${match[2]} UTC` : iso;
+    return localTime(iso) || iso;
+  }
+  function time(iso) {
+    const local = localTime(iso);
+    return local ? el("time", { datetime: iso, title: iso, text: local }) : (iso || "–");
+  }
+
+  // KEV due dates ("2025-09-15"): past ones are overdue, counted in the browser's own day.
+  function today() {
+    const now = new Date();
+    return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+  }
+  function due(date) {
+    if (!date) return "–";
+    return date < today() ? [date, " ", el("span", { className: "badge bad", text: "overdue" })] : date;
+  }
+
+  // A CVE id links to its NVD page; other ids (GHSA-…, distribution advisories) stay text.
+  function cveLink(id) {
+    return /^CVE-\d{4}-\d{4,}$/.test(id)
+      ? el("a", { href: `https://nvd.nist.gov/vuln/detail/${id}`, rel: "noopener noreferrer", target: "_blank", text: id })
+      : id;
   }
 
   function score(cvss) {
@@ -215,7 +243,7 @@
         cell(number(a.vulnerability_count), "num"),
         cell(score(a.max_cvss), "num"),
         cell(a.os, "wrap optional"),
-        cell(when(a.last_seen), "nowrap optional"),
+        cell(time(a.last_seen), "nowrap optional"),
       ),
     );
   }
@@ -257,21 +285,27 @@
     return parts;
   }
 
+  // The jobs a person cares about (the API gives them a title; housekeeping jobs have none),
+  // and for a failure what it means and what to do, with the logged error folded away.
   function jobsSection(jobs) {
-    const failed = jobs.filter((j) => j.last_outcome === "failed");
+    const shown = jobs.filter((j) => j.title);
+    const failed = shown.filter((j) => j.last_outcome === "failed");
     return [
-      el("h2", { text: "Scheduled jobs and recent errors" }),
+      el("h2", { text: "Feed downloads and checks" }),
       failed.length
-        ? el("p", { className: "error", id: "job-errors", text: `${failed.length} job(s) failed on their last run: ${failed.map((j) => j.name).join(", ")}.` })
+        ? el("div", { id: "job-errors" }, failed.map((j) =>
+            el("div", { className: "error-box" },
+              el("p", { className: "error" }, el("strong", { text: `${j.title} failed` }), ` (${when(j.last_run_at)}). `, j.advice || ""),
+              el("details", {}, el("summary", { text: "The error as logged" }), el("code", { className: "wrap", text: j.last_error || "" })))))
         : el("p", { className: "message", id: "job-errors", text: "No job failed on its last run." }),
       table(
-        "Jobs",
-        ["Job", "Last run", "Outcome", "Next run", "Error"],
-        jobs.map((j) =>
+        "What the appliance does by itself",
+        ["What", "Last run", "Outcome", "Next run"],
+        shown.map((j) =>
           el("tr", { className: j.last_outcome === "failed" ? "kev-row" : null },
-            cell(j.name), cell(when(j.last_run_at)),
+            cell(j.title, "wrap"), cell(time(j.last_run_at)),
             cell(j.last_outcome === "failed" ? el("span", { className: "badge bad", text: "failed" }) : j.last_outcome || "not run yet", "wrap"),
-            cell(when(j.next_run_at)), cell(j.last_error || "", "wrap"))),
+            cell(j.next_run_at ? time(j.next_run_at) : "when needed"))),
         { id: "jobs" },
       ),
     ];
@@ -284,12 +318,13 @@
         ? empty("No vulnerability found on any active machine.")
         : table(
             "Known-exploited first, then by the number of machines affected",
-            ["Vulnerability", "KEV", "Due", "Severity", { label: "CVSS", num: true }, { label: "Machines", num: true }, "Found in"],
+            ["Vulnerability", "KEV", "Due", "Severity", { label: "CVSS", num: true }, { label: "Machines", num: true }, "Found in", "Product"],
             top.map((v) =>
               el("tr", { className: v.kev ? "kev-row" : null },
                 cell(link(`#/vulnerabilities${query({ cve: v.vulnerability_id })}`, v.vulnerability_id), "nowrap"),
-                cell(kevBadge(v.kev) || "no"), cell(v.kev_due_date || "–", "nowrap"), cell(v.severity || "–"),
-                cell(score(v.cvss), "num"), cell(number(v.assets), "num"), cell(v.sources.join(", ")))),
+                cell(kevBadge(v.kev) || "no"), cell(due(v.kev_due_date), "nowrap"), cell(v.severity || "–"),
+                cell(score(v.cvss), "num"), cell(number(v.assets), "num"), cell(v.sources.join(", ")),
+                cell(v.products.length > 3 ? `${v.products.slice(0, 3).join(", ")} and ${v.products.length - 3} more` : v.products.join(", "), "wrap"))),
             { id: "top-vulnerabilities" },
           ),
     ];
@@ -400,9 +435,9 @@
         ["IP address", a.ip_address || "–"],
         ["Agent version", a.agent_version || "–"],
         ["Tags", a.tags.length ? a.tags.join(", ") : "–"],
-        ["First seen", when(a.first_seen)],
-        ["Last seen", when(a.last_seen)],
-        ["Last full report", when(detail.last_full_report_at)],
+        ["First seen", time(a.first_seen)],
+        ["Last seen", time(a.last_seen)],
+        ["Last full report", time(detail.last_full_report_at)],
         ["Software", `${number(a.software_count)} items, ${number(a.matched_count)} identified`],
         ["Vulnerabilities", `${number(a.vulnerability_count)}, of which ${number(a.kev_count)} known-exploited`],
       ]),
@@ -412,9 +447,9 @@
         : table("KEV first, then by CVSS score", ["CVE", "KEV", "Added to KEV", "KEV due", "Severity", { label: "CVSS", num: true }, "Software", "Version", "First seen"],
             vulnerabilities.map((v) =>
               el("tr", { className: v.kev ? "kev-row" : null },
-                cell(v.cve, "nowrap"), cell(kevBadge(v.kev) || "no"), cell(v.kev_date_added || "–", "nowrap"), cell(v.kev_due_date || "–", "nowrap"),
+                cell(cveLink(v.cve), "nowrap"), cell(kevBadge(v.kev) || "no"), cell(v.kev_date_added || "–", "nowrap"), cell(due(v.kev_due_date), "nowrap"),
                 cell(v.severity || "–"), cell(score(v.cvss), "num"), cell(v.software_name, "wrap"), cell(v.software_version, "wrap"),
-                cell(when(v.first_seen)))),
+                cell(time(v.first_seen)))),
             { id: "asset-vulnerabilities" }),
       el("h2", { text: `Container images (${detail.containers.length}, ${number(containerFindings)} open findings)` }),
       detail.containers.length === 0
@@ -427,24 +462,43 @@
               image.findings.map((f) =>
                 el("tr", { className: f.kev ? "kev-row" : null },
                   cell(f.primary_url ? link(f.primary_url, f.vulnerability_id) : f.vulnerability_id, "nowrap"), cell(kevBadge(f.kev) || "no"),
-                  cell(f.kev_due_date || "–", "nowrap"), cell(f.severity), cell(score(f.cvss), "num"), cell(f.pkg_name, "wrap"),
+                  cell(due(f.kev_due_date), "nowrap"), cell(f.severity), cell(score(f.cvss), "num"), cell(f.pkg_name, "wrap"),
                   cell(f.installed_version, "wrap"), cell(f.fixed_version || "–", "wrap")))),
           ])),
-      el("h2", { text: "Software" }),
-      el("details", { id: "software-details" },
-        el("summary", { text: `${number(a.software_count)} items: how each was identified` }),
-        table("Installed software with the product it was identified as, or why not",
-          ["Name", "Version", "Vendor", "Identified as", "Method", { label: "Score", num: true }, { label: "CVEs", num: true }],
-          detail.software.map((s) =>
-            el("tr", {},
-              cell(s.name, "wrap"), cell(s.version, "wrap"), cell(s.vendor || "–", "wrap"),
-              cell(s.match_cpe || `not identified: ${s.unmatched_reason || "no candidate"}`, "wrap"),
-              cell(s.match_method || "–"), cell(s.match_score === null ? "–" : Number(s.match_score).toFixed(2), "num"),
-              cell(number(s.vulnerability_count), "num"))),
-          { id: "asset-software" })),
+      softwareSection(detail.software),
       el("p", {}, link(`/api/vulnerabilities.csv${query({ asset: a.id })}`, "Download this machine's findings as CSV")),
     );
     return heading;
+  }
+
+  // Installed software: vulnerable items first, then the other identified ones; the items that
+  // were not identified folded away below (on a Debian server most packages have no CVE product).
+  // The filter hides rows of both tables that do not contain its text.
+  function softwareSection(software) {
+    const headers = ["Name", "Version", "Vendor", "Identified as", "Method", { label: "Score", num: true }, { label: "CVEs", num: true }];
+    const row = (s) => el("tr", { className: s.vulnerability_count > 0 ? "kev-row" : null, "data-text": [s.name, s.version, s.vendor, s.match_cpe].join(" ").toLowerCase() },
+      cell(s.name, "wrap"), cell(s.version, "wrap"), cell(s.vendor || "–", "wrap"),
+      cell(s.match_cpe || `not identified: ${s.unmatched_reason || "no candidate"}`, "wrap"),
+      cell(s.match_method || "–"), cell(s.match_score === null ? "–" : Number(s.match_score).toFixed(2), "num"),
+      cell(number(s.vulnerability_count), "num"));
+    const identified = software.filter((s) => s.match_cpe)
+      .sort((x, y) => y.vulnerability_count - x.vulnerability_count || x.name.localeCompare(y.name));
+    const unidentified = software.filter((s) => !s.match_cpe);
+    const vulnerable = identified.filter((s) => s.vulnerability_count > 0).length;
+    const filter = el("input", { id: "software-filter", type: "search", placeholder: "name, version, vendor or product" });
+    const section = el("div", { id: "software-section" },
+      el("p", { className: "message", text: `${number(software.length)} items: ${number(vulnerable)} with known vulnerabilities, ${number(identified.length - vulnerable)} more identified, ${number(unidentified.length)} not identified.` }),
+      el("div", { className: "field" }, el("label", { for: "software-filter", text: "Filter the software" }), filter),
+      identified.length === 0 ? empty("No item was identified as a known product.")
+        : table("Identified software, vulnerable items first", headers, identified.map(row), { id: "asset-software" }),
+      unidentified.length === 0 ? null : el("details", { id: "software-unidentified" },
+        el("summary", { text: `${number(unidentified.length)} items not identified, and why` }),
+        table("Software not identified as a known product", headers, unidentified.map(row), { id: "asset-software-unidentified" })));
+    filter.addEventListener("input", () => {
+      const text = filter.value.trim().toLowerCase();
+      for (const tr of section.querySelectorAll("tbody tr")) tr.hidden = text !== "" && !tr.dataset.text.includes(text);
+    });
+    return [el("h2", { text: "Software" }), section];
   }
 
   async function vulnerabilityList(params) {
@@ -466,10 +520,10 @@
         ["Vulnerability", "KEV", "KEV due", "Severity", { label: "CVSS", num: true }, "Host", "Found in", "Product", "Version", "First seen"],
         page.items.map((v) =>
           el("tr", { className: v.kev ? "kev-row" : null },
-            cell(v.vulnerability_id, "nowrap"), cell(kevBadge(v.kev) || "no"), cell(v.kev_due_date || "–", "nowrap"), cell(v.severity || "–"),
+            cell(cveLink(v.vulnerability_id), "nowrap"), cell(kevBadge(v.kev) || "no"), cell(due(v.kev_due_date), "nowrap"), cell(v.severity || "–"),
             cell(score(v.cvss), "num"), cell(assetLink(v.asset_id, v.hostname), "wrap"),
             cell(v.source === "container" ? `container ${v.image}` : "installed software", "wrap"),
-            cell(v.product, "wrap"), cell(v.version, "wrap"), cell(when(v.first_seen)))),
+            cell(v.product, "wrap"), cell(v.version, "wrap"), cell(time(v.first_seen)))),
         { id: "vulnerability-table" }),
       pager(page, "#/vulnerabilities", params));
   }

@@ -82,6 +82,8 @@ class JobStatus(msgspec.Struct, frozen=True):
     last_outcome: str | None
     last_error: str | None
     last_success_at: str | None
+    title: str | None = None  # what the job does, in words; null for housekeeping jobs the page leaves out
+    advice: str | None = None  # after a failure: what it means and what to do
 
 
 class TopVulnerability(msgspec.Struct, frozen=True):
@@ -94,6 +96,7 @@ class TopVulnerability(msgspec.Struct, frozen=True):
     severity: str | None
     assets: int
     sources: list[Source]
+    products: list[str]  # the program, package or container package names it was found in
 
 
 class OrganizationCount(msgspec.Struct, frozen=True):

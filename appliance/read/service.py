@@ -14,6 +14,7 @@ from appliance.db import Database
 from appliance.db.migrations import SCHEMA_VERSION
 from appliance.errors import ApplianceError
 from appliance.ids import AssetId, OrganizationId
+from appliance.read import jobs as jobs_in_words
 from appliance.read.models import (
     AssetCounts,
     AssetDetail,
@@ -198,8 +199,10 @@ class ReadService:
         )
         # Severity and KEV due date belong to the vulnerability, not the finding: one row of each is
         # enough (NVD's severity where a host has it, else the container scanner's highest).
+        # The products it was found in (package or program names), within the same scope.
+        named = " AND a.organization_id = :org" if organization is not None else ""
         details = {
-            r[0]: (r[1], r[2])
+            r[0]: (r[1], r[2], sorted(msgspec.json.decode(r[3]), key=str.lower))
             for r in await self.db.fetchall(
                 "SELECT j.value,"
                 " COALESCE((SELECT f.severity FROM findings f WHERE f.cve = j.value AND f.severity IS NOT NULL LIMIT 1),"
@@ -207,9 +210,14 @@ class ReadService:
                 f"   ORDER BY {_RANK_SQL.format('c.severity')} DESC LIMIT 1)),"
                 " COALESCE((SELECT f.kev_due_date FROM findings f WHERE f.cve = j.value AND f.kev = 1 LIMIT 1),"
                 "  (SELECT c.kev_due_date FROM container_findings c WHERE c.vulnerability_id = j.value AND c.kev = 1"
-                "   LIMIT 1))"
-                " FROM json_each(?) j",
-                (msgspec.json.encode([r[0] for r in top]).decode(),),
+                "   LIMIT 1)),"
+                " (SELECT json_group_array(DISTINCT name) FROM ("
+                "   SELECT s.name AS name FROM findings f JOIN software s ON s.id = f.software_id"
+                f"  JOIN assets a ON a.id = f.asset_id WHERE f.cve = j.value AND a.presence != 'stale'{named}"
+                "   UNION SELECT c.pkg_name FROM container_findings c JOIN assets a ON a.id = c.asset_id"
+                f"  WHERE c.vulnerability_id = j.value AND c.resolved_at IS NULL AND a.presence != 'stale'{named}))"
+                " FROM json_each(:ids) j",
+                {"ids": msgspec.json.encode([r[0] for r in top]).decode(), "org": organization},
             )
         }
         return [
@@ -217,6 +225,7 @@ class ReadService:
                 r[0], bool(r[1]), details[r[0]][1] if r[1] else None, r[2],
                 details[r[0]][0].upper() if details[r[0]][0] else None, r[3],
                 sorted(r[4].split(",")),  # type: ignore[arg-type]
+                details[r[0]][2],
             )
             for r in top
         ]
@@ -264,6 +273,8 @@ class ReadService:
                     record.last_outcome if record else None,
                     record.last_error if record else None,
                     record.last_success_at if record else None,
+                    jobs_in_words.TITLES.get(name),
+                    jobs_in_words.advice(name, record.last_error if record and record.last_outcome == "failed" else None),
                 )
             )
         return jobs
@@ -371,14 +382,21 @@ class ReadService:
 
     # The columns of a finding in each half of the UNION; "keys" are only what the order needs, so a
     # page is chosen by sorting narrow rows, and only that page's rows are joined to their details.
-    _HOST_KEYS = "'host' AS source, f.id AS row_id, f.kev, f.cvss, f.cve AS vulnerability_id, a.hostname"
+    # Host findings are one row per machine and CVE: one CVE in curl, libcurl4 and libcurl3-gnutls
+    # on one machine is one thing to fix there, listed with all three packages. A group is known
+    # by its smallest finding id.
+    _HOST_KEYS = "'host' AS source, MIN(f.id) AS row_id, MAX(f.kev) AS kev, MAX(f.cvss) AS cvss, f.cve AS vulnerability_id, a.hostname"
+    _HOST_GROUP = " GROUP BY f.asset_id, f.cve"
     _CONTAINER_KEYS = (
         "'container' AS source, c.id AS row_id, c.kev, c.cvss, c.vulnerability_id AS vulnerability_id, a.hostname"
     )
     _HOST_ROW = (
         "SELECT 'host' AS source, f.asset_id, a.hostname, a.organization_id, f.cve AS vulnerability_id,"
-        " f.severity, f.cvss, f.kev, f.kev_date_added, f.kev_due_date, f.kev_ransomware, s.name AS product,"
-        " s.version AS version, NULL AS fixed_version, NULL AS image, f.first_seen, f.last_seen, f.id AS row_id"
+        " MAX(f.severity) AS severity, MAX(f.cvss) AS cvss, MAX(f.kev) AS kev, MAX(f.kev_date_added) AS kev_date_added,"
+        " MAX(f.kev_due_date) AS kev_due_date, MAX(f.kev_ransomware) AS kev_ransomware,"
+        " json_group_array(DISTINCT s.name) AS product, json_group_array(DISTINCT s.version) AS version,"
+        " NULL AS fixed_version, NULL AS image, MIN(f.first_seen) AS first_seen, MAX(f.last_seen) AS last_seen,"
+        " MIN(f.id) AS row_id"
         " FROM findings f JOIN assets a ON a.id = f.asset_id JOIN software s ON s.id = f.software_id"
     )
     _CONTAINER_ROW = (
@@ -430,7 +448,7 @@ class ReadService:
                 f"SELECT {self._HOST_KEYS} FROM findings f JOIN assets a ON a.id = f.asset_id"
                 if keys_only else self._HOST_ROW
             )
-            parts.append(head + where("f", "cve", []))
+            parts.append(head + where("f", "cve", []) + self._HOST_GROUP)
         if query.source in (None, "container"):
             head = (
                 f"SELECT {self._CONTAINER_KEYS} FROM container_findings c JOIN assets a ON a.id = c.asset_id"
@@ -441,8 +459,13 @@ class ReadService:
 
     @staticmethod
     def _row(r: Any) -> VulnerabilityRow:
+        product, version = r[11], r[12]
+        if r[0] == "host":  # a machine's packages with this CVE, and their versions (JSON arrays)
+            product = ", ".join(sorted(msgspec.json.decode(product), key=str.lower))
+            version = ", ".join(sorted(msgspec.json.decode(version)))
         return VulnerabilityRow(
-            r[0], AssetId(r[1]), r[2], OrganizationId(r[3]), r[4], r[5], r[6], bool(r[7]), *r[8:17]
+            r[0], AssetId(r[1]), r[2], OrganizationId(r[3]), r[4], r[5], r[6], bool(r[7]), r[8], r[9], r[10],
+            product, version, *r[13:17]
         )
 
     async def vulnerabilities(self, viewer: Viewer, query: VulnerabilityQuery) -> VulnerabilityPage:
@@ -456,10 +479,15 @@ class ReadService:
         )
         wanted = {"host": [r[1] for r in page if r[0] == "host"], "container": [r[1] for r in page if r[0] == "container"]}
         found: dict[tuple[str, int], VulnerabilityRow] = {}
-        for source, head, alias in (("host", self._HOST_ROW, "f"), ("container", self._CONTAINER_ROW, "c")):
+        selections = (
+            ("host", self._HOST_ROW + " WHERE (f.asset_id, f.cve) IN (SELECT asset_id, cve FROM findings WHERE id IN ({marks}))"
+             + self._HOST_GROUP),
+            ("container", self._CONTAINER_ROW + " WHERE c.id IN ({marks})"),
+        )
+        for source, sql in selections:
             if wanted[source]:
                 marks = ",".join("?" * len(wanted[source]))
-                for r in await self.db.fetchall(f"{head} WHERE {alias}.id IN ({marks})", wanted[source]):
+                for r in await self.db.fetchall(sql.format(marks=marks), wanted[source]):
                     found[(source, r[17])] = self._row(r)
         items = [found[(r[0], r[1])] for r in page if (r[0], r[1]) in found]
         return VulnerabilityPage(total[0] if total else 0, query.limit, query.offset, items)

@@ -194,6 +194,11 @@ def test_status_counts_match_the_database(server: Server, office: Office) -> Non
     assert winrar["kev_due_date"] == kev_entry(WINRAR_CVE)["dueDate"]
     shellshock = next(v for v in top if v["vulnerability_id"] == SHELLSHOCK)
     assert shellshock["sources"] == ["container"] and shellshock["assets"] == 1
+    # Each names what it was found in: the program names of the hosts, the container's package.
+    names = {r[0] for r in rows(server, "SELECT s.name FROM findings f JOIN software s ON s.id = f.software_id"
+                                        " WHERE f.cve = ?", (WINRAR_CVE,))}
+    assert names and winrar["products"] == sorted(names, key=str.lower)
+    assert shellshock["products"] == ["bash"]
 
 
 def test_status_feed_and_jobs(server: Server, office: Office, feed_dir: Path) -> None:
@@ -216,6 +221,10 @@ def test_status_feed_and_jobs(server: Server, office: Office, feed_dir: Path) ->
     assert jobs["expire_agents"]["next_run_at"] and jobs["expire_agents"]["last_outcome"]
     assert jobs["reevaluate"]["last_outcome"] == "ok" and jobs["reevaluate"]["next_run_at"] is None
     assert "feed_import_check" in jobs
+    # In words for the page: the jobs a person cares about have a title, housekeeping has none.
+    assert jobs["expire_agents"]["title"] and jobs["reevaluate"]["title"]
+    assert jobs["feed_import_check"]["title"] is None and jobs["flush_heartbeats"]["title"] is None
+    assert all(j["advice"] is None for j in jobs.values() if j["last_outcome"] != "failed")
 
 
 def test_asset_page_values(server: Server, office: Office) -> None:
@@ -325,7 +334,8 @@ def test_asset_filters(server: Server, office: Office) -> None:
 def test_vulnerability_filters(server: Server, office: Office) -> None:
     key = office.admin
     everything = get(server, key, "/api/vulnerabilities", limit=1000).json()
-    host_findings = rows(server, "SELECT COUNT(*) FROM findings")[0][0]
+    # Host findings are listed once per machine and CVE, whatever the number of packages.
+    host_findings = rows(server, "SELECT COUNT(*) FROM (SELECT 1 FROM findings GROUP BY asset_id, cve)")[0][0]
     open_container = rows(server, "SELECT COUNT(*) FROM container_findings WHERE resolved_at IS NULL")[0][0]
     assert everything["total"] == len(everything["items"]) == host_findings + open_container
     assert {v["source"] for v in everything["items"]} == {"host", "container"}
@@ -442,3 +452,30 @@ def test_stale_assets_leave_the_counts(make_server) -> None:
     assert status["assets"] == {"total": 1, "online": 0, "offline": 0, "stale": 1, "pending": 0}
     assert status["data"]["software_items"] == 0
     assert [a["hostname"] for a in get(srv, read, "/api/assets", state="stale").json()["items"]] == ["quiet-pc"]
+
+
+def test_one_row_per_machine_and_cve_with_its_packages(server: Server, feeds_root) -> None:
+    """A Debian machine has a curl CVE in curl, libcurl4 and libcurl3-gnutls: one row names all three."""
+    key = server.create_key("agent")
+    read = server.create_key("read")
+    software = debian_software(feeds_root)
+    with server.client(key) as client:
+        asset = client.post("/api/agent/report", json={
+            "hostname": "deb-grouped", "os": "Debian GNU/Linux 12 (bookworm)", "software": software,
+        }).json()["asset_id"]
+    listing = get(server, read, "/api/vulnerabilities", asset=asset, limit=1000).json()
+    pairs = [(v["hostname"], v["vulnerability_id"]) for v in listing["items"]]
+    assert listing["total"] == len(pairs) == len(set(pairs)) > 0
+    findings = rows(server, "SELECT cve, COUNT(*) FROM findings WHERE asset_id = ? GROUP BY cve", (asset,))
+    assert {cve for cve, _ in findings} == {cve for _, cve in pairs}
+    several = {cve for cve, count in findings if count > 1}
+    assert several, "the Debian inventory has CVEs in several packages"
+    for item in listing["items"]:
+        packages = item["product"].split(", ")
+        names = {r[0] for r in rows(server, "SELECT s.name FROM findings f JOIN software s ON s.id = f.software_id"
+                                            " WHERE f.asset_id = ? AND f.cve = ?", (asset, item["vulnerability_id"]))}
+        assert set(packages) == names, item
+    exported = list(csv.DictReader(io.StringIO(get(server, read, "/api/vulnerabilities.csv", asset=asset).text)))
+    assert [(r["vulnerability_id"], r["product"]) for r in exported] == [
+        (v["vulnerability_id"], v["product"]) for v in listing["items"]
+    ]

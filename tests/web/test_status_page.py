@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
 from pathlib import Path
 
 import httpx
 import pytest
 
+from appliance.read.jobs import TITLES
 from tests.api.test_read_api import SHELLSHOCK, WINRAR, WINRAR_CVE, buster_with_shellshock, kev_entry
-from tests.conftest import FEEDS, Server, debian_software
+from tests.conftest import FEEDS, Server, debian_software, free_port
 from tests.web.conftest import javascript_errors, log_in, screenshot, set_admin_password, wait_for, wait_for_text
 
 KEV_HOST = "finance-pc-07"
@@ -78,8 +82,16 @@ def texts(driver, css: str) -> list[str]:
 
 
 def when(iso: str | None) -> str:
-    """What the page shows for a timestamp (app.js `when`)."""
-    return f"{iso[:10]} {iso[11:16]} UTC" if iso else "–"
+    """What the page shows for a timestamp (app.js `when`): the time in the browser's time zone,
+    which is this process's (chromedriver starts the browser from it)."""
+    if not iso:
+        return "–"
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def due(date: str) -> str:
+    """A KEV due date as the page shows it: marked when it has passed."""
+    return f"{date} overdue" if date < datetime.now().strftime("%Y-%m-%d") else date
 
 
 def table_rows(driver, table_id: str) -> list[list[str]]:
@@ -129,12 +141,18 @@ def test_dashboard_shows_the_kev_asset_and_the_api_counts(driver, server: Server
     for card, value in expected.items():
         assert driver.find_element(By.CSS_SELECTOR, f"#{card} dd").text == f"{value:,}", card
     top = {r[0]: r for r in table_rows(driver, "top-vulnerabilities")}
-    assert top[WINRAR_CVE][1] == "KEV" and top[WINRAR_CVE][2] == kev_entry(WINRAR_CVE)["dueDate"]
+    assert top[WINRAR_CVE][1] == "KEV" and top[WINRAR_CVE][2] == due(kev_entry(WINRAR_CVE)["dueDate"])
+    assert top[WINRAR_CVE][2].endswith("overdue")  # due in 2023
     assert top[SHELLSHOCK][1] == "KEV" and top[SHELLSHOCK][6] == "container"
+    # The product each was found in.
+    assert top[WINRAR_CVE][7] == WINRAR["name"] and top[SHELLSHOCK][7] == "bash"
     kinds = {r[0]: r for r in table_rows(driver, "feed-kinds")}
     assert set(kinds) == {"CVE", "CPE", "KEV"} and kinds["KEV"][3] == "old"  # the sample KEV catalog is old
+    # The jobs a person cares about, in words; housekeeping that runs every few seconds is left out.
     jobs = {r[0] for r in table_rows(driver, "jobs")}
-    assert {"expire_agents", "feed_import_check"} <= jobs
+    named = {j["title"] for j in status["jobs"] if j["title"]}
+    assert jobs == named and TITLES["expire_agents"] in jobs
+    assert not any("feed_import_check" in j or "flush" in j for j in jobs)
     assert driver.find_element(By.ID, "job-errors").text == "No job failed on its last run."
 
 
@@ -156,12 +174,22 @@ def test_asset_page_matches_the_api(driver, server: Server, office: dict) -> Non
     assert [r[0] for r in rows] == [v["cve"] for v in detail["vulnerabilities"]]
     first, api_first = rows[0], detail["vulnerabilities"][0]
     entry = kev_entry(WINRAR_CVE)
-    assert first[:6] == [WINRAR_CVE, "KEV", entry["dateAdded"], entry["dueDate"], api_first["severity"],
+    assert first[:6] == [WINRAR_CVE, "KEV", entry["dateAdded"], due(entry["dueDate"]), api_first["severity"],
                          f"{api_first['cvss']:.1f}"]
+    # CVE ids of host findings link to NVD.
+    nvd = driver.find_element(By.LINK_TEXT, WINRAR_CVE).get_attribute("href")
+    assert nvd == f"https://nvd.nist.gov/vuln/detail/{WINRAR_CVE}"
     assert first[6:] == [WINRAR["name"], WINRAR["version"], when(api_first["first_seen"])]
-    # The software list, opened with the keyboard's equivalent (a click on the summary).
-    driver.find_element(By.CSS_SELECTOR, "#software-details summary").click()
-    software = {r[0]: r for r in table_rows(driver, "asset-software")}
+    # Identified software in one table, vulnerable items first; the rest folded below (opened
+    # with the keyboard's equivalent, a click on the summary).
+    identified = table_rows(driver, "asset-software")
+    counts = [int(r[6]) for r in identified]
+    assert counts == sorted(counts, reverse=True) and counts[0] > 0
+    software = {r[0]: r for r in identified}
+    if any(not item["match_cpe"] for item in detail["software"]):
+        driver.find_element(By.CSS_SELECTOR, "#software-unidentified summary").click()
+        software.update({r[0]: r for r in table_rows(driver, "asset-software-unidentified")})
+    assert len(software) == len(detail["software"])
     for item in detail["software"]:
         shown = software[item["name"]]
         assert shown[3] == (item["match_cpe"] or f"not identified: {item['unmatched_reason']}")
@@ -180,7 +208,7 @@ def test_container_images_on_the_asset_page(driver, server: Server, office: dict
     assert len(headings) == 1 and "KEV 1" in headings[0]
     rows = driver.find_elements(By.CSS_SELECTOR, "#asset-containers tbody tr")
     first = [td.text for td in rows[0].find_elements(By.TAG_NAME, "td")]
-    assert first[0] == SHELLSHOCK and first[1] == "KEV" and first[2] == kev_entry(SHELLSHOCK)["dueDate"]
+    assert first[0] == SHELLSHOCK and first[1] == "KEV" and first[2] == due(kev_entry(SHELLSHOCK)["dueDate"])
     screenshot(driver, "04-asset-with-containers")
 
 
@@ -263,3 +291,77 @@ def test_logout(driver, server: Server, office: dict) -> None:
     driver.get(f"{server.url}/#/assets")
     wait_for(driver, "login-form")
     assert javascript_errors(driver) == []
+
+
+def test_login_page_shows_no_navigation(driver, server: Server, office: dict) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.delete_all_cookies()
+    driver.get(f"{server.url}/#/")
+    wait_for(driver, "login-form")
+    assert not driver.find_element(By.ID, "nav").is_displayed()
+    assert not driver.find_element(By.ID, "logout").is_displayed()
+    log_in(driver, server.url)
+    wait_for(driver, "kev-assets")
+    assert driver.find_element(By.ID, "logout").is_displayed()
+
+
+def test_times_are_in_the_browsers_time_zone(driver, server: Server, office: dict) -> None:
+    from selenium.webdriver.common.by import By
+
+    assets = api(server, office["admin"], f"/api/assets?q={KEV_HOST}")["items"]
+    seen = assets[0]["last_seen"]
+    driver.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": "Asia/Tokyo"})
+    try:
+        driver.get(f"{server.url}/#/assets/{assets[0]['id']}")
+        driver.refresh()
+        wait_for(driver, "asset-facts")
+        facts = dict(zip(texts(driver, "#asset-facts dt"), texts(driver, "#asset-facts dd")))
+        tokyo = datetime.fromisoformat(seen.replace("Z", "+00:00")).astimezone(ZoneInfo("Asia/Tokyo"))
+        assert facts["Last seen"] == tokyo.strftime("%Y-%m-%d %H:%M")
+        shown = driver.find_element(By.CSS_SELECTOR, "#asset-facts time")
+        assert shown.get_attribute("datetime") and shown.get_attribute("title")
+    finally:
+        driver.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": ""})
+
+
+def test_software_filter_on_a_debian_server(driver, server: Server, office: dict) -> None:
+    from selenium.webdriver.common.by import By
+
+    assets = api(server, office["admin"], f"/api/assets?q={SERVER_HOST}")["items"]
+    driver.get(f"{server.url}/#/assets/{assets[0]['id']}")
+    wait_for(driver, "software-filter").send_keys("libcurl")
+    visible = [tr for tr in driver.find_elements(By.CSS_SELECTOR, "#software-section tbody tr") if tr.is_displayed()]
+    assert visible and all("libcurl" in tr.text for tr in visible)
+    # The unidentified items stay folded: the page is not one long table.
+    assert driver.find_element(By.ID, "software-unidentified").get_attribute("open") is None
+    screenshot(driver, "08-debian-software-filter")
+
+
+def test_a_failed_download_says_what_to_do(driver, make_server) -> None:
+    """A box without internet: the KEV download fails, and the dashboard says how to import feeds offline."""
+    from selenium.webdriver.common.by import By
+
+    nowhere = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    srv: Server = make_server(
+        SENTRIKAT_REFRESH_ENABLED="true", SENTRIKAT_REFRESH_START_DELAY="0", SENTRIKAT_RETRY_ATTEMPTS="1",
+        SENTRIKAT_KEV_URL=f"{nowhere}/kev.json", SENTRIKAT_NVD_CVE_URL=f"{nowhere}/cves",
+        SENTRIKAT_NVD_CPE_URL=f"{nowhere}/cpes",
+    )
+    set_admin_password(srv)
+    driver.delete_all_cookies()
+    log_in(driver, srv.url)
+    wait_for(driver, "counts")
+    deadline = time.monotonic() + 30
+    while True:
+        driver.get(f"{srv.url}/#/")
+        driver.refresh()
+        wait_for(driver, "job-errors")
+        text = driver.find_element(By.ID, "job-errors").text
+        if "failed" in text or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    assert "could not reach CISA" in text and "sentrikat feeds import" in text, text
+    assert "ConnectError" not in driver.find_element(By.ID, "job-errors").text  # the raw error stays folded
+    screenshot(driver, "09-failed-download")
+    driver.delete_all_cookies()
