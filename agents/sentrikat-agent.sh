@@ -483,9 +483,9 @@ http_once() {
         STATUS=$(curl -sS -X "$method" -K "$CURLRC" --connect-timeout "$CONNECT_TIMEOUT" --max-time "$TIMEOUT" \
             -o "$WORK/answer" -D "$WORK/headers" -w '%{http_code}' "$SERVER$path" 2>"$WORK/curl-error")
     fi
-    rc=$?
+    CURL_RC=$?
     [ -f "$WORK/answer" ] || : >"$WORK/answer"
-    [ $rc -eq 0 ] || STATUS=000
+    [ $CURL_RC -eq 0 ] || STATUS=000
     case $STATUS in '' | *[!0-9]*) STATUS=000 ;; esac
     return 0
 }
@@ -505,6 +505,9 @@ request() {
                 else
                     why="HTTP $STATUS $(head -c 300 "$WORK/answer" | tr '\n' ' ')"
                 fi
+                # Certificate problems (curl 35 handshake, 51/60 verification, 58/77 local files,
+                # 90 pinned key) do not heal by retrying.
+                case $STATUS$CURL_RC in 00035 | 00051 | 00058 | 00060 | 00077 | 00083 | 00090 | 00091) attempt=$RETRIES ;; esac
                 if [ "$attempt" -ge "$RETRIES" ]; then
                     log warning "$1 $2: $why; giving up after $attempt attempts"
                     FAILURE="$SERVER: $why"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import ssl
 import subprocess
 import sys
 import threading
@@ -65,10 +66,12 @@ class Relay:
     requests: list[Recorded] = field(default_factory=list)
     script: list[tuple[str, int, dict[str, str], bytes]] = field(default_factory=list)
 
+    scheme: str = "http"
+
     @property
     def url(self) -> str:
         assert self.server is not None
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        return f"{self.scheme}://127.0.0.1:{self.server.server_address[1]}"
 
     def answer_next(self, path_prefix: str, status: int, headers: dict[str, str] | None = None, body: dict | None = None) -> None:
         self.script.append((path_prefix, status, headers or {}, json.dumps(body or {}).encode()))
@@ -114,9 +117,15 @@ def _handler(relay: Relay) -> type[BaseHTTPRequestHandler]:
 def make_relay() -> Iterator:
     started: list[Relay] = []
 
-    def make(upstream: str) -> Relay:
+    def make(upstream: str, tls: tuple[Path, Path] | None = None) -> Relay:
+        """A relay to ``upstream``; with ``tls`` (certificate, key) it speaks HTTPS."""
         relay = Relay(upstream)
         relay.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(relay))
+        if tls is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            relay.server.socket = context.wrap_socket(relay.server.socket, server_side=True)
+            relay.scheme = "https"
         threading.Thread(target=relay.server.serve_forever, daemon=True).start()
         started.append(relay)
         return relay
