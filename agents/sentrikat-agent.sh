@@ -101,7 +101,7 @@ say() {
 
 # ---------------------------------------------------------------------------- options
 
-SERVER= KEY= FINGERPRINT= CA_FILE= ALLOW_HTTP= STATE_DIR= CONFIG= HOST_NAME= MODE=loop
+SERVER='' KEY='' FINGERPRINT='' CA_FILE='' ALLOW_HTTP='' STATE_DIR='' CONFIG='' HOST_NAME='' MODE=loop
 RANDOM_DELAY=0 VERBOSE=
 
 need_value() {
@@ -551,7 +551,7 @@ answer_error() {
 
 # ---------------------------------------------------------------------------- state
 
-STATE_FILE= INVENTORY= LOCK_DIR= LOCK_HELD=
+STATE_FILE='' INVENTORY='' LOCK_DIR='' LOCK_HELD=''
 LAST_SCAN=0 SCAN_INTERVAL=$DEFAULT_SCAN_INTERVAL FORCE_FULL=0 LAST_FULL=0
 
 state_paths() {
@@ -723,7 +723,7 @@ prepare_run() {
     OS_JSON=$(json_string "$(os_name)")
     HOST_QUERY=$(printf '%s' "$HOST_NAME" | od -An -tx1 -v | tr -s ' \n' '  ' | sed 's/^ //; s/ $//; s/ /%/g; s/^/%/')
     setup_tls
-    FAILURE= RESULT=
+    FAILURE='' RESULT=''
 }
 
 run_once() {
@@ -757,7 +757,7 @@ run_scheduled() {
 
 install_paths() {
     root=${AGENT_ROOT%/}
-    I_PLIST= I_UNIT_DIR=
+    I_PLIST='' I_UNIT_DIR=''
     if [ "$PLATFORM" = macOS ]; then
         I_BIN="$root/usr/local/bin/sentrikat-agent"
         I_CONF_DIR="$root/Library/Application Support/SentriKat"
