@@ -97,3 +97,20 @@ def test_registry_filtering_rules_are_written_once() -> None:
 def test_readme_says_the_powershell_agent_was_not_executed_in_ci() -> None:
     text = (ROOT / "README.md").read_text()
     assert "has not been executed in CI" in text
+
+
+def test_every_agent_option_and_variable_is_documented() -> None:
+    """Each option the sh agent accepts and each SENTRIKAT_AGENT_ variable it reads is in README "Adding devices"."""
+    script = AGENT_SH.read_text()
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## Adding devices"):readme.index("## Command line")]
+    options = set(re.findall(r"^\s+(--[a-z-]+)\)", script, re.M))
+    assert {"--server", "--key", "--once", "--state-dir", "--fingerprint", "--ca-file", "--install", "--uninstall"} <= options
+    for option in options | {"--allow-http", "--help", "--version", "--verbose", "--scheduled"}:
+        assert f"`{option}" in section, option
+    for variable in set(re.findall(r"SENTRIKAT_AGENT_[A-Z_]+", script)):
+        assert f"`{variable}`" in section, variable
+    ps1 = AGENT_PS1.read_text()
+    for parameter in ("Server", "Key", "Once", "Scheduled", "StateDir", "Fingerprint", "CaFile", "AllowHttp", "Install",
+                      "Uninstall", "Config", "Hostname", "Help"):
+        assert re.search(rf"\[(string|switch)\]\${parameter}\b", ps1), parameter
