@@ -264,10 +264,13 @@ public static class SentriKatTls
 
 function Initialize-Tls {
     if (-not ('SentriKatTls' -as [type])) { Add-Type -TypeDefinition $TlsSource }
-    try {
-        [System.Net.ServicePointManager]::SecurityProtocol = [System.Net.ServicePointManager]::SecurityProtocol -bor [System.Net.SecurityProtocolType]::Tls12
-    } catch {
-        Write-Verbose "TLS 1.2 could not be enabled: $_"
+    if ($PSVersionTable.PSVersion.Major -lt 6) {
+        # .NET Framework may default to TLS 1.0; PowerShell 7 uses the OS defaults (1.2, 1.3).
+        try {
+            [System.Net.ServicePointManager]::SecurityProtocol = [System.Net.ServicePointManager]::SecurityProtocol -bor [System.Net.SecurityProtocolType]::Tls12
+        } catch {
+            Write-Verbose "TLS 1.2 could not be enabled: $_"
+        }
     }
     [SentriKatTls]::Pin = $null
     [SentriKatTls]::Ca = $null
@@ -295,6 +298,7 @@ function Invoke-Once([string]$Method, [string]$Path, [byte[]]$Body) {
     $request.Headers.Add('X-Agent-Key', $script:Settings.Key)
     if ($script:Settings.Server.StartsWith('https://')) {
         $request.ServerCertificateValidationCallback = [SentriKatTls]::Callback
+        [SentriKatTls]::LastSeen = $null
     }
     $response = $null
     try {
@@ -315,8 +319,12 @@ function Invoke-Once([string]$Method, [string]$Path, [byte[]]$Body) {
         } else {
             $message = $_.Exception.Message
             if ($null -ne $problem) { $message = $problem.Message }
-            $trust = $null -ne $problem -and $problem.Status -eq [System.Net.WebExceptionStatus]::TrustFailure
-            if ($trust -and [SentriKatTls]::Pin -and [SentriKatTls]::LastSeen -and [SentriKatTls]::LastSeen -ne [SentriKatTls]::Pin) {
+            # Certificate failures are not retried (.NET Framework says TrustFailure, .NET 5+ often
+            # SecureChannelFailure); a presented certificate other than the pinned one says so.
+            $trust = $null -ne $problem -and ($problem.Status -eq [System.Net.WebExceptionStatus]::TrustFailure -or
+                $problem.Status -eq [System.Net.WebExceptionStatus]::SecureChannelFailure)
+            if ([SentriKatTls]::Pin -and [SentriKatTls]::LastSeen -and [SentriKatTls]::LastSeen -ne [SentriKatTls]::Pin) {
+                $trust = $true
                 $message = "certificate fingerprint mismatch: the server presents $([SentriKatTls]::LastSeen), expected $([SentriKatTls]::Pin) (refusing to send anything)"
             }
             return @{ Status = 0; Text = ''; RetryAfter = $null; Error = $message; Trust = $trust }
@@ -398,6 +406,11 @@ function Get-AnswerError($Answer) {
 
 # ------------------------------------------------------------------------------ state
 
+function Get-UnixTime {
+    # Seconds since 1970 (DateTimeOffset.ToUnixTimeSeconds needs .NET 4.6, older PS 5.1 hosts lack it).
+    return [int64]([DateTime]::UtcNow - [DateTime]::new(1970, 1, 1, 0, 0, 0, [DateTimeKind]::Utc)).TotalSeconds
+}
+
 $script:State = @{ last_scan = 0; scan_interval = $DefaultScanInterval; force_full_scan = $false }
 
 function Write-FileAtomically([string]$Path, [string]$Text) {
@@ -455,7 +468,7 @@ function Send-FullReport([object[]]$Items) {
     if ($answer.Status -ne 200) { Stop-Agent "full report refused: $(Get-AnswerError $answer)" }
     Save-Inventory $Items
     $parsed = $answer.Text | ConvertFrom-Json
-    $script:State.last_scan = [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
+    $script:State.last_scan = (Get-UnixTime)
     $script:State.force_full_scan = $false
     Save-State
     $script:Result = "full report accepted: $($Items.Count) items (asset $($parsed.asset_id), $($parsed.vulnerabilities_found) vulnerabilities)"
@@ -483,7 +496,7 @@ function Send-DeltaReport([object[]]$Items, [object[]]$Previous) {
     }
     if ($answer.Status -ne 200) { Stop-Agent "delta report refused: $(Get-AnswerError $answer)" }
     Save-Inventory $Items
-    $script:State.last_scan = [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
+    $script:State.last_scan = (Get-UnixTime)
     Save-State
     $script:Result = "delta report accepted: $($added.Count) added, $($removed.Count) removed"
     Write-AgentLog 'info' $script:Result
@@ -534,10 +547,10 @@ function Invoke-ScheduledRun {
     # config endpoint first) or the appliance asks for one.
     Send-Heartbeat
     $due = ($null -eq (Read-Inventory)) -or $script:State.force_full_scan
-    $elapsed = [DateTimeOffset]::UtcNow.ToUnixTimeSeconds() - [int64]$script:State.last_scan
+    $elapsed = (Get-UnixTime) - [int64]$script:State.last_scan
     if (-not $due -and $elapsed -ge $script:State.scan_interval) {
         Get-ServerConfig
-        $elapsed = [DateTimeOffset]::UtcNow.ToUnixTimeSeconds() - [int64]$script:State.last_scan
+        $elapsed = (Get-UnixTime) - [int64]$script:State.last_scan
         $due = ($elapsed -ge $script:State.scan_interval) -or $script:State.force_full_scan
     }
     if ($due) { Send-Report }
@@ -668,7 +681,9 @@ try {
     New-Item -ItemType Directory -Force -Path $script:Settings.StateDir | Out-Null
     $script:LogFile = Join-Path $script:Settings.StateDir 'agent.log'
     $lock = [System.Threading.Mutex]::new($false, 'Global\SentriKatAgent')
-    if (-not $lock.WaitOne(0)) { Stop-Agent 'another run of the agent is in progress' }
+    $owned = $false
+    try { $owned = $lock.WaitOne(0) } catch [System.Threading.AbandonedMutexException] { $owned = $true }
+    if (-not $owned) { Stop-Agent 'another run of the agent is in progress' }
     try {
         Read-State
         Initialize-Tls
