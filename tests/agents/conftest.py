@@ -137,9 +137,21 @@ def make_relay() -> Iterator:
         relay.server.server_close()
 
 
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One server without a feed for a module's tests; each test reports under its own hostname."""
+    empty = tmp_path_factory.mktemp("no-feed")
+    srv = Server(tmp_path_factory.mktemp("agents-server") / "data", {"SENTRIKAT_FEED_DIR": str(empty)}).start()
+    yield srv
+    assert srv.stop() == 0, srv.log()
+
+
+_ADMIN_KEYS: dict[str, str] = {}
+
+
 def asset_software(server: Server, hostname: str) -> dict:
     """The asset and its software as the read API gives it (admin key), or {} when it does not exist."""
-    key = server.create_key("admin")
+    key = _ADMIN_KEYS.get(str(server.data_dir)) or _ADMIN_KEYS.setdefault(str(server.data_dir), server.create_key("admin"))
     with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {key}"}, timeout=60) as client:
         found = [a for a in client.get("/api/assets", params={"q": hostname, "limit": 500}).json()["items"]
                  if a["hostname"].lower() == hostname.lower()]

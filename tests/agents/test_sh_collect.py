@@ -35,10 +35,10 @@ def isolated_env(tmp_path: Path, stubs: Path, **extra: str) -> dict[str, str]:
     return {"PATH": f"{stubs}:{toolbox(tmp_path / 'tools')}", "HOME": str(tmp_path / "home"), **extra}
 
 
-def uname_stub(stubs: Path, system: str) -> None:
+def uname_stub(stubs: Path, system: str, host: str = "stub-host") -> None:
     make_stub(stubs, "uname", f"""
 import sys
-answers = {{"-s": {system!r}, "-n": "stub-host", "-r": "23.2.0" if {system!r} == "Darwin" else "6.1.0-18-amd64"}}
+answers = {{"-s": {system!r}, "-n": {host!r}, "-r": "23.2.0" if {system!r} == "Darwin" else "6.1.0-18-amd64"}}
 print(answers.get(sys.argv[1] if len(sys.argv) > 1 else "-s", {system!r}))
 """)
 
@@ -65,20 +65,20 @@ for line in open({str(DATA / 'rpm-packages.tsv')!r}, encoding="utf-8"):
 """)
 
 
-def test_rpm_items(make_server, make_relay, tmp_path: Path) -> None:
+def test_rpm_items(shared_server, make_relay, tmp_path: Path) -> None:
     stubs = tmp_path / "stubs"
     rpm_stub(stubs)
-    uname_stub(stubs, "Linux")
+    uname_stub(stubs, "Linux", "rpm-host")
     root = tmp_path / "root"
     (root / "etc").mkdir(parents=True)
     (root / "etc" / "os-release").write_text('NAME="Rocky Linux"\nVERSION_ID="9.3"\nPRETTY_NAME="Rocky Linux 9.3 (Blue Onyx)"\n')
-    server = make_server()
+    server = shared_server
     relay = make_relay(server.url)
     result = run_agent("--server", relay.url, "--key", server.create_key("agent"), "--state-dir", str(tmp_path / "s"),
                        "--once", "--allow-http", env=isolated_env(tmp_path, stubs, SENTRIKAT_AGENT_SCAN_ROOT=str(root)))
     assert result.returncode == 0, result.stderr
     body = relay.reports()[0].json()
-    assert body["hostname"] == "stub-host" and body["os"] == "Rocky Linux 9.3 (Blue Onyx)"
+    assert body["hostname"] == "rpm-host" and body["os"] == "Rocky Linux 9.3 (Blue Onyx)"
     rocky = "Rocky Enterprise Software Foundation"
     assert sorted(body["software"], key=lambda i: i["name"]) == [
         {"name": "bash", "version": "4.2.46-31.el7", "vendor": "CentOS", "source": "rpm"},
@@ -88,10 +88,10 @@ def test_rpm_items(make_server, make_relay, tmp_path: Path) -> None:
         {"name": "python3-dnf-plugin-versionlock", "version": "4.3.0-11.el9_0", "vendor": rocky, "source": "rpm"},
         {"name": "tzdata", "version": "2024a-1.el9", "vendor": rocky, "source": "rpm"},
     ]
-    assert len(asset_software(server, "stub-host")["software"]) == 6
+    assert len(asset_software(server, "rpm-host")["software"]) == 6
 
 
-def test_apk_items(make_server, make_relay, tmp_path: Path) -> None:
+def test_apk_items(shared_server, make_relay, tmp_path: Path) -> None:
     stubs = tmp_path / "stubs"
     make_stub(stubs, "apk", f"""
 import sys
@@ -100,11 +100,11 @@ if sys.argv[1:] != ["info", "-v"]:
 sys.stderr.write("WARNING: opening /var/cache/apk: No such file or directory\\n")
 sys.stdout.write(open({str(DATA / 'apk-info-v.txt')!r}).read())
 """)
-    uname_stub(stubs, "Linux")
+    uname_stub(stubs, "Linux", "apk-host")
     root = tmp_path / "root"
     (root / "usr" / "lib").mkdir(parents=True)  # only /usr/lib/os-release, the fallback
     (root / "usr" / "lib" / "os-release").write_text("NAME='Alpine Linux'\nPRETTY_NAME='Alpine Linux v3.10'\n")
-    server = make_server()
+    server = shared_server
     relay = make_relay(server.url)
     result = run_agent("--server", relay.url, "--key", server.create_key("agent"), "--state-dir", str(tmp_path / "s"),
                        "--once", "--allow-http", env=isolated_env(tmp_path, stubs, SENTRIKAT_AGENT_SCAN_ROOT=str(root)))
@@ -120,8 +120,8 @@ sys.stdout.write(open({str(DATA / 'apk-info-v.txt')!r}).read())
         {"name": name, "version": version, "vendor": "", "source": "apk"} for name, version in expected]
 
 
-def macos_stubs(stubs: Path, with_plutil: bool) -> None:
-    uname_stub(stubs, "Darwin")
+def macos_stubs(stubs: Path, with_plutil: bool, host: str = "stub-host") -> None:
+    uname_stub(stubs, "Darwin", host)
     make_stub(stubs, "sw_vers", f"""
 import sys
 values = dict(line.split(":", 1) for line in open({str(DATA / 'sw_vers.txt')!r}) if ":" in line)
@@ -176,9 +176,10 @@ def app(folder: Path, plist: str, binary: bool = False) -> None:
 
 
 @pytest.mark.parametrize("with_plutil", [True, False], ids=["plutil", "defaults"])
-def test_macos_items(make_server, make_relay, tmp_path: Path, with_plutil: bool) -> None:
+def test_macos_items(shared_server, make_relay, tmp_path: Path, with_plutil: bool) -> None:
     stubs = tmp_path / "stubs"
-    macos_stubs(stubs, with_plutil)
+    host = f"mac-{'plutil' if with_plutil else 'defaults'}"
+    macos_stubs(stubs, with_plutil, host)
     root = tmp_path / "root"
     apps = root / "Applications"
     app(apps / "DockIntellihide.app", "DockIntellihide.Info.plist")
@@ -191,7 +192,7 @@ def test_macos_items(make_server, make_relay, tmp_path: Path, with_plutil: bool)
     (apps / "Broken.app").mkdir()  # no Contents/Info.plist: skipped
     app(root / "Users" / "alice" / "Applications" / "Alice Tool.app", "DockIntellihide.Info.plist", binary=True)
     (tmp_path / "home").mkdir()
-    server = make_server()
+    server = shared_server
     relay = make_relay(server.url)
     result = run_agent("--server", relay.url, "--key", server.create_key("agent"), "--state-dir", str(tmp_path / "s"),
                        "--once", "--allow-http", env=isolated_env(tmp_path, stubs, SENTRIKAT_AGENT_SCAN_ROOT=str(root)))
@@ -199,7 +200,7 @@ def test_macos_items(make_server, make_relay, tmp_path: Path, with_plutil: bool)
     report = relay.reports()[0]
     assert report.headers["User-Agent"].startswith("SentriKat-Appliance-Agent/1.0.0 (macOS)")
     body = report.json()
-    assert body["hostname"] == "stub-host" and body["os"] == "macOS 14.2.1 (23C71)"
+    assert body["hostname"] == host and body["os"] == "macOS 14.2.1 (23C71)"
     intelihide = "com.apple.ScriptEditor.id.Intelihide"
     expected = [
         {"name": "Alice Tool", "version": "1.0", "vendor": "", "source": "macos_app", "bundle_id": intelihide},
@@ -218,11 +219,11 @@ def test_macos_items(make_server, make_relay, tmp_path: Path, with_plutil: bool)
     assert sorted(body["software"], key=lambda i: (i["name"], i["version"])) == expected
     # The body is pure ASCII: non-ASCII names travel as \\u escapes.
     assert b"\\u00e9" in report.body and report.body.isascii()
-    assert {(s["name"], s["version"]) for s in asset_software(server, "stub-host")["software"]} == {
+    assert {(s["name"], s["version"]) for s in asset_software(server, host)["software"]} == {
         (i["name"], i["version"]) for i in expected}
 
 
-def test_escaping_of_hostile_names(make_server, make_relay, tmp_path: Path) -> None:
+def test_escaping_of_hostile_names(shared_server, make_relay, tmp_path: Path) -> None:
     """Quotes, backslashes, control characters, UTF-8 (BMP and beyond) and bytes that are not UTF-8."""
     stubs = tmp_path / "stubs"
     uname_stub(stubs, "Linux")
@@ -236,7 +237,7 @@ def test_escaping_of_hostile_names(make_server, make_relay, tmp_path: Path) -> N
         b"overlong\xc0\xaf\xed\xa0\x80-6.0-r0\n"  # overlong and surrogate encodings are not UTF-8 either
     )
     make_stub(stubs, "apk", f"import sys; sys.stdout.buffer.write(open({str(listing)!r}, 'rb').read())")
-    server = make_server()
+    server = shared_server
     relay = make_relay(server.url)
     result = run_agent("--server", relay.url, "--key", server.create_key("agent"), "--state-dir", str(tmp_path / "s"),
                        "--once", "--allow-http", "--hostname", 'h"\\ö',
@@ -256,10 +257,10 @@ def test_escaping_of_hostile_names(make_server, make_relay, tmp_path: Path) -> N
     assert "emoji😀" in stored and 'say "hi"\\there' in stored and "latinéÿ" in stored
 
 
-def test_no_package_tools_sends_an_empty_list(make_server, make_relay, tmp_path: Path) -> None:
+def test_no_package_tools_sends_an_empty_list(shared_server, make_relay, tmp_path: Path) -> None:
     stubs = tmp_path / "stubs"
-    uname_stub(stubs, "Linux")
-    server = make_server()
+    uname_stub(stubs, "Linux", "bare-host")
+    server = shared_server
     relay = make_relay(server.url)
     result = run_agent("--server", relay.url, "--key", server.create_key("agent"), "--state-dir", str(tmp_path / "s"),
                        "--once", "--allow-http", env=isolated_env(tmp_path, stubs, SENTRIKAT_AGENT_SCAN_ROOT=str(tmp_path)))

@@ -21,8 +21,8 @@ def files_under(root: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("init", ["systemd", "cron"])
-def test_install_and_uninstall_on_linux(make_server, tmp_path: Path, init: str) -> None:
-    server = make_server()
+def test_install_and_uninstall_on_linux(shared_server, tmp_path: Path, init: str) -> None:
+    server = shared_server
     key = server.create_key("agent")
     root = tmp_path / "root"
     env = {"SENTRIKAT_AGENT_ROOT": str(root), "SENTRIKAT_AGENT_INIT": init}
@@ -67,9 +67,9 @@ def test_install_and_uninstall_on_linux(make_server, tmp_path: Path, init: str) 
     assert files_under(root) == []
 
 
-def test_install_keeps_other_crontab_lines_on_alpine(make_server, tmp_path: Path) -> None:
+def test_install_keeps_other_crontab_lines_on_alpine(shared_server, tmp_path: Path) -> None:
     """Without /etc/cron.d (busybox crond) the line goes into root's crontab, and leaves with --uninstall."""
-    server = make_server()
+    server = shared_server
     root = tmp_path / "root"
     tab = root / "etc/crontabs/root"
     tab.parent.mkdir(parents=True)
@@ -87,7 +87,7 @@ def test_install_keeps_other_crontab_lines_on_alpine(make_server, tmp_path: Path
     assert tab.read_text() == "# min hour day month weekday command\n*/15 * * * * run-parts /etc/periodic/15min\n"
 
 
-def test_install_on_macos_writes_a_launch_daemon(make_server, tmp_path: Path) -> None:
+def test_install_on_macos_writes_a_launch_daemon(shared_server, tmp_path: Path) -> None:
     stubs = tmp_path / "stubs"
     uname_stub(stubs, "Darwin")
     make_stub(stubs, "sw_vers", f"""
@@ -95,7 +95,7 @@ import sys
 values = {{l.split(":")[0]: l.split(":", 1)[1].strip() for l in open({str(DATA / 'sw_vers.txt')!r})}}
 print(values[{{"-productName": "ProductName", "-productVersion": "ProductVersion", "-buildVersion": "BuildVersion"}}[sys.argv[1]]])
 """)
-    server = make_server()
+    server = shared_server
     root = tmp_path / "root"
     env = {"SENTRIKAT_AGENT_ROOT": str(root), "SENTRIKAT_AGENT_SCAN_ROOT": str(tmp_path / "empty")}
     result = run_agent("--install", "--server", server.url, "--key", server.create_key("agent"), "--allow-http",

@@ -25,8 +25,8 @@ def self_signed(folder: Path, name: str) -> tuple[Path, Path, str]:
 
 
 @pytest.fixture
-def tls_setup(make_server, make_relay, tmp_path: Path):
-    server = make_server()
+def tls_setup(shared_server, make_relay, tmp_path: Path):
+    server = shared_server
     cert, key, fingerprint = self_signed(tmp_path, "appliance")
     relay = make_relay(server.url, tls=(cert, key))
     return server, relay, cert, fingerprint
