@@ -1,7 +1,7 @@
 #!/bin/sh
 # SentriKat agent for Linux and macOS: sends this computer's installed software to a SentriKat appliance.
 #
-# POSIX sh, no dependencies beyond what the OS ships: sh, curl, gzip, od, awk, sed, sort, comm
+# POSIX sh, no dependencies beyond what the OS ships: sh, curl, gzip, od, awk, sed, sort, tr
 # (openssl for --fingerprint). Design notes: docs/agents.md in the SentriKat repository.
 # What leaves this computer: its hostname, OS name and version, and per installed package or
 # application its name, version, vendor/maintainer, where it came from (dpkg, rpm, apk,
@@ -654,8 +654,8 @@ send_delta() {
     # send_delta SCANNED: what changed since the inventory the appliance last accepted.
     # 400 full_report_required -> full report at once; an answer saying the pictures diverged
     # (force_full_scan) -> full report at once.
-    comm -13 "$INVENTORY" "$1" >"$WORK/added.tsv"
-    comm -23 "$INVENTORY" "$1" >"$WORK/removed.tsv"
+    awk 'NR == FNR { seen[$0] = 1; next } !($0 in seen)' "$INVENTORY" "$1" >"$WORK/added.tsv"
+    awk 'NR == FNR { seen[$0] = 1; next } !($0 in seen)' "$1" "$INVENTORY" >"$WORK/removed.tsv"
     added=$(wc -l <"$WORK/added.tsv" | tr -d ' ')
     removed=$(wc -l <"$WORK/removed.tsv" | tr -d ' ')
     {
