@@ -293,3 +293,22 @@ def test_log_is_rotated(shared_server, tmp_path: Path) -> None:
     assert (state / "agent.log.1").stat().st_size == 1024 * 1024 + 10
     assert "full report accepted" in (state / "agent.log").read_text()
     assert (state / "agent.log").stat().st_size < 4096
+
+
+def test_delta_answer_saying_the_lists_diverged_gets_a_full_report(shared_server, make_relay, tmp_path: Path) -> None:
+    server = shared_server
+    relay = make_relay(server.url)
+    common = ("--server", relay.url, "--key", server.create_key("agent"), "--state-dir", str(tmp_path / "s"),
+              "--allow-http", "--hostname", "diverged-host", "--once")
+    assert run_agent(*common).returncode == 0
+    relay.requests.clear()
+    relay.answer_next("/api/agent/report", 200, body={"status": "accepted", "asset_id": 1, "products_added": 0,
+                                                     "products_removed": 0, "vulnerabilities_found": 0,
+                                                     "products_already_present": 3, "products_not_found": 0,
+                                                     "force_full_scan": True})
+    result = run_agent(*common)
+    assert result.returncode == 0, result.stderr
+    assert [r.path for r in relay.requests] == ["/api/agent/report", "/api/agent/report", "/api/agent/heartbeat"]
+    assert relay.requests[0].json()["delta"] is True
+    assert "software" in relay.requests[1].json() and relay.requests[1].status == 200
+    assert "full report accepted" in result.stdout
