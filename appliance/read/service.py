@@ -187,7 +187,7 @@ class ReadService:
         top = await self.db.fetchall(
             "SELECT id, MAX(kev), MAX(cvss), COUNT(DISTINCT asset_id), GROUP_CONCAT(DISTINCT source) FROM ("
             "  SELECT f.cve AS id, f.kev, f.cvss, f.asset_id, 'host' AS source"
-            f"  FROM findings f JOIN assets a ON a.id = f.asset_id WHERE a.presence != 'stale'{scope}"
+            f"  FROM findings f JOIN assets a ON a.id = f.asset_id WHERE f.version_unknown = 0 AND a.presence != 'stale'{scope}"
             "  UNION ALL"
             "  SELECT c.vulnerability_id, c.kev, c.cvss, c.asset_id, 'container'"
             "  FROM container_findings c JOIN assets a ON a.id = c.asset_id"
@@ -313,15 +313,16 @@ class ReadService:
         software = await self.db.fetchall(
             "SELECT s.id, s.name, s.version, s.vendor, s.cpe, s.match_cpe, s.match_method, s.match_score,"
             " s.match_evidence, s.unmatched_reason, s.first_seen,"
-            " (SELECT COUNT(*) FROM findings f WHERE f.software_id = s.id)"
+            " (SELECT COUNT(*) FROM findings f WHERE f.software_id = s.id AND f.version_unknown = 0)"
             " FROM software s WHERE s.asset_id = ? ORDER BY s.name COLLATE NOCASE, s.version, s.id",
             (asset_id,),
         )
         findings = await self.db.fetchall(
             "SELECT f.cve, f.cvss, f.severity, f.kev, f.kev_date_added, f.kev_due_date, f.kev_ransomware,"
-            " f.backport_possible, f.via, f.first_seen, f.last_seen, s.id, s.name, s.version"
+            " f.backport_possible, f.via, f.first_seen, f.last_seen, s.id, s.name, s.version,"
+            " f.fixed_version, COALESCE(f.fix_kind, 'none'), f.version_unknown"
             " FROM findings f JOIN software s ON s.id = f.software_id WHERE f.asset_id = ?"
-            " ORDER BY f.kev DESC, f.cvss IS NULL, f.cvss DESC, f.cve, s.name, s.version",
+            " ORDER BY f.version_unknown, f.kev DESC, f.cvss IS NULL, f.cvss DESC, f.cve, s.name, s.version",
             (asset_id,),
         )
         return AssetDetail(
@@ -333,7 +334,8 @@ class ReadService:
             last_full_report_at=row[21],
             software=[SoftwareEntry(*r) for r in software],
             vulnerabilities=[
-                HostVulnerability(r[0], r[1], r[2], bool(r[3]), r[4], r[5], r[6], bool(r[7]), *r[8:]) for r in findings
+                HostVulnerability(r[0], r[1], r[2], bool(r[3]), r[4], r[5], r[6], bool(r[7]), *r[8:16], bool(r[16]))
+                for r in findings
             ],
             containers=await self._containers(AssetId(asset_id)),
         )
@@ -369,14 +371,18 @@ class ReadService:
 
     # The columns of a finding in each half of the UNION; "keys" are only what the order needs, so a
     # page is chosen by sorting narrow rows, and only that page's rows are joined to their details.
-    _HOST_KEYS = "'host' AS source, f.id AS row_id, f.kev, f.cvss, f.cve AS vulnerability_id, a.hostname"
+    _HOST_KEYS = (
+        "'host' AS source, f.id AS row_id, f.kev, f.cvss, f.cve AS vulnerability_id, a.hostname, f.version_unknown"
+    )
     _CONTAINER_KEYS = (
-        "'container' AS source, c.id AS row_id, c.kev, c.cvss, c.vulnerability_id AS vulnerability_id, a.hostname"
+        "'container' AS source, c.id AS row_id, c.kev, c.cvss, c.vulnerability_id AS vulnerability_id, a.hostname,"
+        " 0 AS version_unknown"
     )
     _HOST_ROW = (
         "SELECT 'host' AS source, f.asset_id, a.hostname, a.organization_id, f.cve AS vulnerability_id,"
         " f.severity, f.cvss, f.kev, f.kev_date_added, f.kev_due_date, f.kev_ransomware, s.name AS product,"
-        " s.version AS version, NULL AS fixed_version, NULL AS image, f.first_seen, f.last_seen, f.id AS row_id"
+        " s.version AS version, f.fixed_version, NULL AS image, f.first_seen, f.last_seen, f.id AS row_id,"
+        " COALESCE(f.fix_kind, 'none') AS fix_kind, f.version_unknown"
         " FROM findings f JOIN assets a ON a.id = f.asset_id JOIN software s ON s.id = f.software_id"
     )
     _CONTAINER_ROW = (
@@ -384,12 +390,14 @@ class ReadService:
         " c.severity, c.cvss, c.kev, c.kev_date_added, c.kev_due_date, c.kev_ransomware, c.pkg_name AS product,"
         " c.installed_version AS version, c.fixed_version,"
         " i.image_name || CASE WHEN i.image_tag != '' THEN ':' || i.image_tag ELSE '' END AS image,"
-        " c.first_seen, c.last_seen, c.id AS row_id"
+        " c.first_seen, c.last_seen, c.id AS row_id,"
+        " CASE WHEN COALESCE(c.fixed_version, '') != '' THEN 'fixed_in' ELSE 'none' END AS fix_kind, 0 AS version_unknown"
         " FROM container_findings c JOIN assets a ON a.id = c.asset_id"
         " JOIN container_images i ON i.id = c.container_image_id"
     )
+    # Findings the installed version could not decide (version_unknown) come after the certain ones.
     _VULNERABILITY_ORDER = (
-        " ORDER BY kev DESC, cvss IS NULL, cvss DESC, vulnerability_id, hostname COLLATE NOCASE, source, row_id"
+        " ORDER BY version_unknown, kev DESC, cvss IS NULL, cvss DESC, vulnerability_id, hostname COLLATE NOCASE, source, row_id"
     )
 
     def _vulnerability_sql(self, viewer: Viewer, query: VulnerabilityQuery, *, keys_only: bool) -> tuple[str, list[Any]]:
@@ -440,7 +448,8 @@ class ReadService:
     @staticmethod
     def _row(r: Any) -> VulnerabilityRow:
         return VulnerabilityRow(
-            r[0], AssetId(r[1]), r[2], OrganizationId(r[3]), r[4], r[5], r[6], bool(r[7]), *r[8:17]
+            r[0], AssetId(r[1]), r[2], OrganizationId(r[3]), r[4], r[5], r[6], bool(r[7]), *r[8:17],
+            fix_kind=r[18], version_unknown=bool(r[19]),
         )
 
     async def vulnerabilities(self, viewer: Viewer, query: VulnerabilityQuery) -> VulnerabilityPage:
