@@ -36,6 +36,7 @@ CASES = [
     ("adobe:acrobat_dc", "Adobe Acrobat DC", "2022.003.20281", ("22.003.20281", "", None, None, "adobe_track")),
     # .NET: "Microsoft .NET Runtime - 6.0.16 (x64)" registers 6.0.16.32323 (winget Microsoft.DotNet.Runtime.6 6.0.16).
     ("microsoft:.net", "Microsoft .NET Runtime - 6.0.16 (x64)", "6.0.16.32323", ("6.0.16", "", None, None, "dotnet")),
+    # A number that is not the release (constructed: the shape of the runtime MSI parts' product versions).
     ("microsoft:.net", "Microsoft .NET Runtime - 6.0.16 (x64)", "48.67.58635", ("6.0.16", "", None, None, "dotnet")),
     ("microsoft:.net_framework", "Microsoft .NET Framework 4.8", "4.8.04084", ("4.8", "", None, None, "dotnet_framework")),
     ("microsoft:.net_framework", "Microsoft .NET Framework", "4.8.04084", ("4.8", "", "4.8", "4.9", "dotnet_framework")),
