@@ -177,7 +177,7 @@ def jetbrains_build(version: str, name: str) -> Translation | None:
 
 # Adobe Acrobat and Reader: the third part of the version names the track. 2xxxx is the
 # continuous track (Acrobat DC, NVD's acrobat_dc / acrobat_reader_dc), 3xxxx a classic track
-# (Acrobat 2017, 2020, NVD's acrobat / acrobat_reader). The About box writes the year in full.
+# (Acrobat 2017 and 2020 are NVD's acrobat / acrobat_reader). The About box writes the year in full.
 _ADOBE = re.compile(r"(?:20)?(?P<major>\d\d)\.(?P<minor>\d{3})\.(?P<build>\d{5})(?:\.\d+)?")
 _ADOBE_TRACKS = {
     "adobe:acrobat_dc": ("adobe:acrobat_dc", "adobe:acrobat"),
@@ -194,7 +194,10 @@ def adobe_track(version: str, name: str, key: str = "") -> Translation | None:
     short = f"{found['major']}.{found['minor']}.{found['build']}"
     continuous, classic = _ADOBE_TRACKS[key]
     build = found["build"][0]
-    wanted = continuous if build == "2" else classic if build == "3" else key
+    # Acrobat 2015's classic track stayed under the _dc names in NVD (sw_edition "classic");
+    # the 2017 and 2020 classic tracks are filed under acrobat / acrobat_reader.
+    classic_elsewhere = found["major"] in ("17", "20")
+    wanted = continuous if build == "2" else classic if build == "3" and classic_elsewhere else key
     notes = []
     if short != version:
         notes.append(f"'{version}' is written {short} by NVD")
