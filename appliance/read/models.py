@@ -11,6 +11,7 @@ from appliance.ids import AssetId, OrganizationId
 AssetState = Literal["online", "offline", "stale", "pending"]
 Severity = Literal["low", "medium", "high", "critical"]
 Source = Literal["host", "container"]
+FixKind = Literal["fixed_in", "fixed_after", "none"]
 AssetSort = Literal[
     "kev", "-kev", "vulnerabilities", "-vulnerabilities", "cvss", "-cvss", "software", "-software",
     "hostname", "-hostname", "last_seen", "-last_seen",
@@ -167,7 +168,9 @@ class SoftwareEntry(msgspec.Struct, frozen=True):
 
 
 class HostVulnerability(msgspec.Struct, frozen=True):
-    """A CVE found in an installed item, with the criterion that matched (``via``)."""
+    """A CVE found in an installed item, with the criterion that matched (``via``), the fixed
+    version that range names (``fix_kind``: fixed_in, fixed_after or none) and whether the
+    installed version could decide it (``version_unknown``: it may apply, not counted)."""
 
     cve: str
     cvss: float | None
@@ -183,6 +186,9 @@ class HostVulnerability(msgspec.Struct, frozen=True):
     software_id: int
     software_name: str
     software_version: str
+    fixed_version: str | None
+    fix_kind: FixKind
+    version_unknown: bool
 
 
 class ContainerFinding(msgspec.Struct, frozen=True):
@@ -261,6 +267,8 @@ class VulnerabilityRow(msgspec.Struct, frozen=True):
     image: str | None
     first_seen: str
     last_seen: str
+    fix_kind: FixKind = "none"
+    version_unknown: bool = False
 
 
 class VulnerabilityPage(msgspec.Struct, frozen=True):

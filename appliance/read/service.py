@@ -188,7 +188,7 @@ class ReadService:
         top = await self.db.fetchall(
             "SELECT id, MAX(kev), MAX(cvss), COUNT(DISTINCT asset_id), GROUP_CONCAT(DISTINCT source) FROM ("
             "  SELECT f.cve AS id, f.kev, f.cvss, f.asset_id, 'host' AS source"
-            f"  FROM findings f JOIN assets a ON a.id = f.asset_id WHERE a.presence != 'stale'{scope}"
+            f"  FROM findings f JOIN assets a ON a.id = f.asset_id WHERE f.version_unknown = 0 AND a.presence != 'stale'{scope}"
             "  UNION ALL"
             "  SELECT c.vulnerability_id, c.kev, c.cvss, c.asset_id, 'container'"
             "  FROM container_findings c JOIN assets a ON a.id = c.asset_id"
@@ -198,8 +198,8 @@ class ReadService:
             params,
         )
         # Severity and KEV due date belong to the vulnerability, not the finding: one row of each is
-        # enough (NVD's severity where a host has it, else the container scanner's highest).
-        # The products it was found in (package or program names), within the same scope.
+        # enough (NVD's severity where a host has it, else the container scanner's highest). The
+        # products it was found in (package or program names) are those of the same findings and scope.
         named = " AND a.organization_id = :org" if organization is not None else ""
         details = {
             r[0]: (r[1], r[2], sorted(msgspec.json.decode(r[3]), key=str.lower))
@@ -213,7 +213,7 @@ class ReadService:
                 "   LIMIT 1)),"
                 " (SELECT json_group_array(DISTINCT name) FROM ("
                 "   SELECT s.name AS name FROM findings f JOIN software s ON s.id = f.software_id"
-                f"  JOIN assets a ON a.id = f.asset_id WHERE f.cve = j.value AND a.presence != 'stale'{named}"
+                f"  JOIN assets a ON a.id = f.asset_id WHERE f.cve = j.value AND f.version_unknown = 0 AND a.presence != 'stale'{named}"
                 "   UNION SELECT c.pkg_name FROM container_findings c JOIN assets a ON a.id = c.asset_id"
                 f"  WHERE c.vulnerability_id = j.value AND c.resolved_at IS NULL AND a.presence != 'stale'{named}))"
                 " FROM json_each(:ids) j",
@@ -324,15 +324,16 @@ class ReadService:
         software = await self.db.fetchall(
             "SELECT s.id, s.name, s.version, s.vendor, s.cpe, s.match_cpe, s.match_method, s.match_score,"
             " s.match_evidence, s.unmatched_reason, s.first_seen,"
-            " (SELECT COUNT(*) FROM findings f WHERE f.software_id = s.id)"
+            " (SELECT COUNT(*) FROM findings f WHERE f.software_id = s.id AND f.version_unknown = 0)"
             " FROM software s WHERE s.asset_id = ? ORDER BY s.name COLLATE NOCASE, s.version, s.id",
             (asset_id,),
         )
         findings = await self.db.fetchall(
             "SELECT f.cve, f.cvss, f.severity, f.kev, f.kev_date_added, f.kev_due_date, f.kev_ransomware,"
-            " f.backport_possible, f.via, f.first_seen, f.last_seen, s.id, s.name, s.version"
+            " f.backport_possible, f.via, f.first_seen, f.last_seen, s.id, s.name, s.version,"
+            " f.fixed_version, COALESCE(f.fix_kind, 'none'), f.version_unknown"
             " FROM findings f JOIN software s ON s.id = f.software_id WHERE f.asset_id = ?"
-            " ORDER BY f.kev DESC, f.cvss IS NULL, f.cvss DESC, f.cve, s.name, s.version",
+            " ORDER BY f.version_unknown, f.kev DESC, f.cvss IS NULL, f.cvss DESC, f.cve, s.name, s.version",
             (asset_id,),
         )
         return AssetDetail(
@@ -346,7 +347,8 @@ class ReadService:
             agent_id=row[23],
             software=[SoftwareEntry(*r) for r in software],
             vulnerabilities=[
-                HostVulnerability(r[0], r[1], r[2], bool(r[3]), r[4], r[5], r[6], bool(r[7]), *r[8:]) for r in findings
+                HostVulnerability(r[0], r[1], r[2], bool(r[3]), r[4], r[5], r[6], bool(r[7]), *r[8:16], bool(r[16]))
+                for r in findings
             ],
             containers=await self._containers(AssetId(asset_id)),
         )
@@ -384,19 +386,25 @@ class ReadService:
     # page is chosen by sorting narrow rows, and only that page's rows are joined to their details.
     # Host findings are one row per machine and CVE: one CVE in curl, libcurl4 and libcurl3-gnutls
     # on one machine is one thing to fix there, listed with all three packages. A group is known
-    # by its smallest finding id.
-    _HOST_KEYS = "'host' AS source, MIN(f.id) AS row_id, MAX(f.kev) AS kev, MAX(f.cvss) AS cvss, f.cve AS vulnerability_id, a.hostname"
+    # by its smallest finding id; it is undecided (version_unknown) only if every package's is.
+    _HOST_KEYS = (
+        "'host' AS source, MIN(f.id) AS row_id, MAX(f.kev) AS kev, MAX(f.cvss) AS cvss, f.cve AS vulnerability_id,"
+        " a.hostname, MIN(f.version_unknown) AS version_unknown"
+    )
     _HOST_GROUP = " GROUP BY f.asset_id, f.cve"
     _CONTAINER_KEYS = (
-        "'container' AS source, c.id AS row_id, c.kev, c.cvss, c.vulnerability_id AS vulnerability_id, a.hostname"
+        "'container' AS source, c.id AS row_id, c.kev, c.cvss, c.vulnerability_id AS vulnerability_id, a.hostname,"
+        " 0 AS version_unknown"
     )
     _HOST_ROW = (
         "SELECT 'host' AS source, f.asset_id, a.hostname, a.organization_id, f.cve AS vulnerability_id,"
         " MAX(f.severity) AS severity, MAX(f.cvss) AS cvss, MAX(f.kev) AS kev, MAX(f.kev_date_added) AS kev_date_added,"
         " MAX(f.kev_due_date) AS kev_due_date, MAX(f.kev_ransomware) AS kev_ransomware,"
         " json_group_array(DISTINCT s.name) AS product, json_group_array(DISTINCT s.version) AS version,"
-        " NULL AS fixed_version, NULL AS image, MIN(f.first_seen) AS first_seen, MAX(f.last_seen) AS last_seen,"
-        " MIN(f.id) AS row_id"
+        " json_group_array(DISTINCT f.fixed_version) AS fixed_version, NULL AS image, MIN(f.first_seen) AS first_seen,"
+        " MAX(f.last_seen) AS last_seen, MIN(f.id) AS row_id,"
+        # "fixed_after" < "fixed_in" < "none": the most cautious kind among the packages.
+        " MIN(COALESCE(f.fix_kind, 'none')) AS fix_kind, MIN(f.version_unknown) AS version_unknown"
         " FROM findings f JOIN assets a ON a.id = f.asset_id JOIN software s ON s.id = f.software_id"
     )
     _CONTAINER_ROW = (
@@ -404,12 +412,14 @@ class ReadService:
         " c.severity, c.cvss, c.kev, c.kev_date_added, c.kev_due_date, c.kev_ransomware, c.pkg_name AS product,"
         " c.installed_version AS version, c.fixed_version,"
         " i.image_name || CASE WHEN i.image_tag != '' THEN ':' || i.image_tag ELSE '' END AS image,"
-        " c.first_seen, c.last_seen, c.id AS row_id"
+        " c.first_seen, c.last_seen, c.id AS row_id,"
+        " CASE WHEN COALESCE(c.fixed_version, '') != '' THEN 'fixed_in' ELSE 'none' END AS fix_kind, 0 AS version_unknown"
         " FROM container_findings c JOIN assets a ON a.id = c.asset_id"
         " JOIN container_images i ON i.id = c.container_image_id"
     )
+    # Findings the installed version could not decide (version_unknown) come after the certain ones.
     _VULNERABILITY_ORDER = (
-        " ORDER BY kev DESC, cvss IS NULL, cvss DESC, vulnerability_id, hostname COLLATE NOCASE, source, row_id"
+        " ORDER BY version_unknown, kev DESC, cvss IS NULL, cvss DESC, vulnerability_id, hostname COLLATE NOCASE, source, row_id"
     )
 
     def _vulnerability_sql(self, viewer: Viewer, query: VulnerabilityQuery, *, keys_only: bool) -> tuple[str, list[Any]]:
@@ -459,13 +469,15 @@ class ReadService:
 
     @staticmethod
     def _row(r: Any) -> VulnerabilityRow:
-        product, version = r[11], r[12]
-        if r[0] == "host":  # a machine's packages with this CVE, and their versions (JSON arrays)
+        product, version, fixed = r[11], r[12], r[13]
+        if r[0] == "host":  # a machine's packages with this CVE, their versions and fixed versions (JSON arrays)
             product = ", ".join(sorted(msgspec.json.decode(product), key=str.lower))
             version = ", ".join(sorted(msgspec.json.decode(version)))
+            fixed = ", ".join(sorted(v for v in msgspec.json.decode(fixed) if v)) or None
         return VulnerabilityRow(
             r[0], AssetId(r[1]), r[2], OrganizationId(r[3]), r[4], r[5], r[6], bool(r[7]), r[8], r[9], r[10],
-            product, version, *r[13:17]
+            product, version, fixed, *r[14:17],
+            fix_kind=r[18], version_unknown=bool(r[19]),
         )
 
     async def vulnerabilities(self, viewer: Viewer, query: VulnerabilityQuery) -> VulnerabilityPage:
