@@ -357,6 +357,7 @@ def test_software_filter_on_a_debian_server(driver, server: Server, office: dict
 
     assets = api(server, office["admin"], f"/api/assets?q={SERVER_HOST}")["items"]
     driver.get(f"{server.url}/#/assets/{assets[0]['id']}")
+    wait_for_text(driver, "view-title", SERVER_HOST)  # not the previous asset's page, still on screen
     wait_for(driver, "software-filter").send_keys("libcurl")
     visible = [tr for tr in driver.find_elements(By.CSS_SELECTOR, "#software-section tbody tr") if tr.is_displayed()]
     assert visible and all("libcurl" in tr.text for tr in visible)
