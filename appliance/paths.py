@@ -20,10 +20,15 @@ def is_onefile() -> bool:
 
 
 def resource_root() -> Path:
-    """The folder holding web/ and data/: the repository root, or PyInstaller's unpack folder."""
+    """The folder holding web/, agents/ and data/: the repository root, or PyInstaller's unpack folder."""
     frozen = getattr(sys, "_MEIPASS", None)
     return Path(frozen) if frozen else Path(__file__).resolve().parent.parent
 
 
 def web_dir() -> Path:
     return resource_root() / "web"
+
+
+def agents_dir() -> Path:
+    """The agent scripts served at /agents/ (the repository's agents/, packaged into the executable)."""
+    return resource_root() / "agents"
