@@ -67,7 +67,7 @@ class KeysController(Controller):
         without X-CSRF-Token or from another site), 413 body over 4 KiB, 415 not JSON, 429.
         """
         body: KeyIn = decode(await read_json_body(request, KEY_BODY_BYTES, KEY_BODY_BYTES), KeyIn)
-        server = base_url(request.url.scheme, request.headers.get("host"))
+        server = base_url(request.scope.get("scheme", "http"), request.headers.get("host"))
         return await device_service.create_key(body, server)
 
     @get("/", operation_id="listKeys", responses=errors(401, 403, 429))

@@ -146,7 +146,7 @@ def same_origin(connection: ASGIConnection[Any, Any, Any, Any], route: BaseRoute
     if site is not None and site not in ("same-origin", "none"):
         raise CsrfDenied(f"a {site} request cannot change the session")
     origin = connection.headers.get("origin")
-    expected = f"{connection.url.scheme}://{connection.headers.get('host', '')}"
+    expected = f"{connection.scope.get('scheme', 'http')}://{connection.headers.get('host', '')}"
     if origin is not None and origin != expected:
         raise CsrfDenied(f"the request comes from {origin}, not from this appliance ({expected})")
 
