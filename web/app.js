@@ -483,6 +483,7 @@
   let recentTimer = null;
   let recentShown = "";
   let recentSeen = null;
+  let keysShown = "";
 
   function stopPolling() {
     if (recentTimer) clearInterval(recentTimer);
@@ -589,9 +590,12 @@
   }
 
   async function refreshKeys() {
+    const keys = (await api("/api/keys")).items.slice().reverse();
     const box = $("keys");
     if (!box) return;
-    const keys = (await api("/api/keys")).items.slice().reverse();
+    const shown = JSON.stringify(keys);
+    if (shown === keysShown) return; // unchanged: keep the table (and the focus on its buttons)
+    keysShown = shown;
     box.replaceChildren(keys.length === 0 ? empty("No API key yet.") : table(
       "Newest first. A revoked key is refused from its next request on.",
       ["Name", "Organization", "Scopes", "Prefix", { label: "Created", optional: true }, { label: "Last used", optional: true }, { label: "Devices", num: true }, "State"],
@@ -637,6 +641,7 @@
     form.addEventListener("submit", createKey);
     recentShown = "";
     recentSeen = null;
+    keysShown = "";
     show("Add a device",
       el("p", {}, "Create an agent key for the organization the device belongs to. You get, for Linux, macOS and Windows, one line to paste on the device: it downloads the agent from this appliance and installs it with that key. See the README's section “Adding devices” for what the agent collects and how to remove it."),
       form,
@@ -647,8 +652,9 @@
       el("h2", { text: "API keys" }),
       el("div", { id: "keys" }));
     await Promise.all([refreshRecent(), refreshKeys()]);
+    // New devices and the keys' device counts and last use, while this view is open.
     recentTimer = setInterval(() => {
-      refreshRecent().catch((error) => {
+      Promise.all([refreshRecent(), refreshKeys()]).catch((error) => {
         if (error instanceof LoggedOut) {
           stopPolling();
           showLogin("Your session has ended; log in again.");
