@@ -12,8 +12,9 @@ log = logging.getLogger("sentrikat.devices")
 
 # The only names served under /agents/; anything else there is 404.
 SCRIPT_NAMES = ("sentrikat-agent.sh", "sentrikat-agent.ps1")
-# POSIX sh has the freedesktop type; PowerShell has no registered one, so plain text (a browser shows it).
-MEDIA_TYPES = {".sh": "text/x-shellscript", ".ps1": "text/plain"}  # Litestar adds "; charset=utf-8" to text/*
+# Plain text for both (PowerShell has no registered type): a browser shows it, curl and Invoke-WebRequest save it
+# as it is, and the OpenAPI document can say so. Litestar adds "; charset=utf-8".
+MEDIA_TYPE = "text/plain"
 
 
 class AgentScript(msgspec.Struct, frozen=True):
@@ -23,7 +24,7 @@ class AgentScript(msgspec.Struct, frozen=True):
 
     @property
     def media_type(self) -> str:
-        return MEDIA_TYPES[Path(self.name).suffix]
+        return MEDIA_TYPE
 
     @property
     def etag(self) -> str:

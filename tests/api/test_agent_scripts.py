@@ -11,7 +11,6 @@ import pytest
 from tests.conftest import ROOT, Server
 
 NAMES = ("sentrikat-agent.sh", "sentrikat-agent.ps1")
-TYPES = {"sentrikat-agent.sh": "text/x-shellscript; charset=utf-8", "sentrikat-agent.ps1": "text/plain; charset=utf-8"}
 # Test files standing in for the scripts; bytes a careless server would change (CRLF, a BOM, no final newline).
 PLACEHOLDERS = {
     "sentrikat-agent.sh": b"#!/bin/sh\n# placeholder \xc3\xa9\n\techo 'not the agent'",
@@ -38,7 +37,7 @@ def test_scripts_are_served_byte_for_byte_without_a_key(make_server, placeholder
         response = fetch(server, name)
         assert response.status_code == 200, response.text
         assert response.content == PLACEHOLDERS[name]
-        assert response.headers["content-type"] == TYPES[name]
+        assert response.headers["content-type"] == "text/plain; charset=utf-8"
         assert response.headers["cache-control"] == "no-cache"
         etag = f'"{hashlib.sha256(PLACEHOLDERS[name]).hexdigest()}"'
         assert response.headers["etag"] == etag
@@ -79,13 +78,11 @@ def test_missing_scripts_are_404_and_the_server_still_runs(make_server, tmp_path
     assert httpx.get(server.url + "/healthz").status_code == 200
 
 
-def test_the_bundled_agents_are_served_byte_identical(make_server) -> None:
+@pytest.mark.parametrize("name", NAMES)
+def test_the_bundled_agents_are_served_byte_identical(make_server, name: str) -> None:
     """Default SENTRIKAT_AGENTS_DIR: the repository's agents/ (sys._MEIPASS/agents in the executable)."""
-    missing = [name for name in NAMES if not (ROOT / "agents" / name).is_file()]
-    if missing:
-        pytest.skip(f"agents/ lacks {', '.join(missing)} (written on the agents branch)")
-    server = make_server()
-    for name in NAMES:
-        response = fetch(server, name)
-        assert response.status_code == 200
-        assert response.content == (ROOT / "agents" / name).read_bytes()
+    if not (ROOT / "agents" / name).is_file():
+        pytest.skip(f"agents/{name} is missing (written on the agents branch)")
+    response = fetch(make_server(), name)
+    assert response.status_code == 200
+    assert response.content == (ROOT / "agents" / name).read_bytes()
