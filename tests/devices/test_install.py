@@ -239,3 +239,16 @@ def test_over_https_the_line_pins_the_served_certificate(tmp_path: Path, placeho
         assert shell.recorded() == ["--install", "--server", server.url, "--key", created["key"], "--fingerprint", openssl_fingerprint(cert)]
     finally:
         assert server.stop() == 0, server.log()
+
+
+@pytest.mark.parametrize(("server", "fingerprint"), [("http://10.0.0.5:8080", None), ("https://10.0.0.5:8443", FINGERPRINT)])
+def test_the_windows_line_is_valid_powershell(server: str, fingerprint: str | None) -> None:
+    """PowerShell cannot run here; its grammar (tree-sitter-powershell) must parse the line without an error."""
+    tree_sitter = pytest.importorskip("tree_sitter")
+    grammar = pytest.importorskip("tree_sitter_powershell")
+    parser = tree_sitter.Parser(tree_sitter.Language(grammar.language()))
+    line = next(c.command for c in install_commands(server, "sk_agent_KEY", fingerprint, SCRIPTS) if c.os == "windows")
+    tree = parser.parse(line.encode())
+    assert not tree.root_node.has_error, str(tree.root_node)
+    # ... and it does flag errors: the same line with a brace too many does not parse.
+    assert parser.parse(line.replace("{ throw", "{{ throw").encode()).root_node.has_error
