@@ -1,7 +1,7 @@
 #!/bin/sh
 # SentriKat agent for Linux and macOS: sends this computer's installed software to a SentriKat appliance.
 #
-# POSIX sh, no dependencies beyond what the OS ships: sh, curl, gzip, od, awk, sed, sort, comm
+# POSIX sh, no dependencies beyond what the OS ships: sh, curl, gzip, od, awk, sed, sort, tr
 # (openssl for --fingerprint). Design notes: docs/agents.md in the SentriKat repository.
 # What leaves this computer: its hostname, OS name and version, and per installed package or
 # application its name, version, vendor/maintainer, where it came from (dpkg, rpm, apk,
@@ -101,7 +101,7 @@ say() {
 
 # ---------------------------------------------------------------------------- options
 
-SERVER= KEY= FINGERPRINT= CA_FILE= ALLOW_HTTP= STATE_DIR= CONFIG= HOST_NAME= MODE=loop
+SERVER='' KEY='' FINGERPRINT='' CA_FILE='' ALLOW_HTTP='' STATE_DIR='' CONFIG='' HOST_NAME='' MODE=loop
 RANDOM_DELAY=0 VERBOSE=
 
 need_value() {
@@ -483,9 +483,9 @@ http_once() {
         STATUS=$(curl -sS -X "$method" -K "$CURLRC" --connect-timeout "$CONNECT_TIMEOUT" --max-time "$TIMEOUT" \
             -o "$WORK/answer" -D "$WORK/headers" -w '%{http_code}' "$SERVER$path" 2>"$WORK/curl-error")
     fi
-    rc=$?
+    CURL_RC=$?
     [ -f "$WORK/answer" ] || : >"$WORK/answer"
-    [ $rc -eq 0 ] || STATUS=000
+    [ $CURL_RC -eq 0 ] || STATUS=000
     case $STATUS in '' | *[!0-9]*) STATUS=000 ;; esac
     return 0
 }
@@ -505,6 +505,9 @@ request() {
                 else
                     why="HTTP $STATUS $(head -c 300 "$WORK/answer" | tr '\n' ' ')"
                 fi
+                # Certificate problems (curl 35 handshake, 51/60 verification, 58/77 local files,
+                # 90 pinned key) do not heal by retrying.
+                case $STATUS$CURL_RC in 00035 | 00051 | 00058 | 00060 | 00077 | 00083 | 00090 | 00091) attempt=$RETRIES ;; esac
                 if [ "$attempt" -ge "$RETRIES" ]; then
                     log warning "$1 $2: $why; giving up after $attempt attempts"
                     FAILURE="$SERVER: $why"
@@ -548,7 +551,7 @@ answer_error() {
 
 # ---------------------------------------------------------------------------- state
 
-STATE_FILE= INVENTORY= LOCK_DIR= LOCK_HELD=
+STATE_FILE='' INVENTORY='' LOCK_DIR='' LOCK_HELD=''
 LAST_SCAN=0 SCAN_INTERVAL=$DEFAULT_SCAN_INTERVAL FORCE_FULL=0 LAST_FULL=0
 
 state_paths() {
@@ -651,8 +654,8 @@ send_delta() {
     # send_delta SCANNED: what changed since the inventory the appliance last accepted.
     # 400 full_report_required -> full report at once; an answer saying the pictures diverged
     # (force_full_scan) -> full report at once.
-    comm -13 "$INVENTORY" "$1" >"$WORK/added.tsv"
-    comm -23 "$INVENTORY" "$1" >"$WORK/removed.tsv"
+    awk 'NR == FNR { seen[$0] = 1; next } !($0 in seen)' "$INVENTORY" "$1" >"$WORK/added.tsv"
+    awk 'NR == FNR { seen[$0] = 1; next } !($0 in seen)' "$1" "$INVENTORY" >"$WORK/removed.tsv"
     added=$(wc -l <"$WORK/added.tsv" | tr -d ' ')
     removed=$(wc -l <"$WORK/removed.tsv" | tr -d ' ')
     {
@@ -720,7 +723,7 @@ prepare_run() {
     OS_JSON=$(json_string "$(os_name)")
     HOST_QUERY=$(printf '%s' "$HOST_NAME" | od -An -tx1 -v | tr -s ' \n' '  ' | sed 's/^ //; s/ $//; s/ /%/g; s/^/%/')
     setup_tls
-    FAILURE= RESULT=
+    FAILURE='' RESULT=''
 }
 
 run_once() {
@@ -754,7 +757,7 @@ run_scheduled() {
 
 install_paths() {
     root=${AGENT_ROOT%/}
-    I_PLIST= I_UNIT_DIR=
+    I_PLIST='' I_UNIT_DIR=''
     if [ "$PLATFORM" = macOS ]; then
         I_BIN="$root/usr/local/bin/sentrikat-agent"
         I_CONF_DIR="$root/Library/Application Support/SentriKat"

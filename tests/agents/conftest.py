@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import ssl
 import subprocess
 import sys
 import threading
@@ -65,10 +66,12 @@ class Relay:
     requests: list[Recorded] = field(default_factory=list)
     script: list[tuple[str, int, dict[str, str], bytes]] = field(default_factory=list)
 
+    scheme: str = "http"
+
     @property
     def url(self) -> str:
         assert self.server is not None
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        return f"{self.scheme}://127.0.0.1:{self.server.server_address[1]}"
 
     def answer_next(self, path_prefix: str, status: int, headers: dict[str, str] | None = None, body: dict | None = None) -> None:
         self.script.append((path_prefix, status, headers or {}, json.dumps(body or {}).encode()))
@@ -114,9 +117,15 @@ def _handler(relay: Relay) -> type[BaseHTTPRequestHandler]:
 def make_relay() -> Iterator:
     started: list[Relay] = []
 
-    def make(upstream: str) -> Relay:
+    def make(upstream: str, tls: tuple[Path, Path] | None = None) -> Relay:
+        """A relay to ``upstream``; with ``tls`` (certificate, key) it speaks HTTPS."""
         relay = Relay(upstream)
         relay.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(relay))
+        if tls is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            relay.server.socket = context.wrap_socket(relay.server.socket, server_side=True)
+            relay.scheme = "https"
         threading.Thread(target=relay.server.serve_forever, daemon=True).start()
         started.append(relay)
         return relay
@@ -128,9 +137,21 @@ def make_relay() -> Iterator:
         relay.server.server_close()
 
 
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One server without a feed for a module's tests; each test reports under its own hostname."""
+    empty = tmp_path_factory.mktemp("no-feed")
+    srv = Server(tmp_path_factory.mktemp("agents-server") / "data", {"SENTRIKAT_FEED_DIR": str(empty)}).start()
+    yield srv
+    assert srv.stop() == 0, srv.log()
+
+
+_ADMIN_KEYS: dict[str, str] = {}
+
+
 def asset_software(server: Server, hostname: str) -> dict:
     """The asset and its software as the read API gives it (admin key), or {} when it does not exist."""
-    key = server.create_key("admin")
+    key = _ADMIN_KEYS.get(str(server.data_dir)) or _ADMIN_KEYS.setdefault(str(server.data_dir), server.create_key("admin"))
     with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {key}"}, timeout=60) as client:
         found = [a for a in client.get("/api/assets", params={"q": hostname, "limit": 500}).json()["items"]
                  if a["hostname"].lower() == hostname.lower()]

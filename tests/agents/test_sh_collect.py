@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import plistlib
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,28 +18,45 @@ from tests.agents.conftest import DATA, asset_software, make_stub, run_agent
 
 # What the agent may call, besides the package tools: POSIX utilities plus curl, gzip, logger,
 # mktemp and timeout (present on Linux, macOS and busybox; the agent copes without timeout).
-TOOLS = ("sh", "dash", "awk", "sed", "sort", "comm", "tr", "wc", "date", "mkdir", "mktemp", "mv", "cp", "rm", "cat",
+TOOLS = ("sh", "dash", "awk", "sed", "sort", "tr", "wc", "date", "mkdir", "mktemp", "mv", "cp", "rm", "cat",
          "head", "tail", "id", "logger", "chmod", "find", "ls", "sleep", "kill", "od", "gzip", "curl", "touch", "grep")
 
 
-def toolbox(folder: Path) -> Path:
-    """A folder of links to TOOLS only: with the stubs, the agent's whole PATH."""
+BUSYBOX = shutil.which("busybox")
+
+
+def toolbox(folder: Path, kind: str = "system") -> Path:
+    """A folder of links to TOOLS only: with the stubs, the agent's whole PATH.
+
+    ``busybox``: every tool but curl is a busybox applet (as on Alpine, where the agent runs
+    under busybox sh with busybox awk, sed, od...).
+    """
     folder.mkdir(parents=True, exist_ok=True)
+    applets = set(subprocess.run([BUSYBOX, "--list"], capture_output=True, text=True).stdout.split()) if kind == "busybox" else set()
     for tool in TOOLS:
-        real = shutil.which(tool)
-        if real:
+        if (folder / tool).is_symlink():
+            continue
+        if tool in applets:
+            (folder / tool).symlink_to(BUSYBOX)
+        elif kind == "busybox" and tool not in ("curl", "dash"):
+            raise AssertionError(f"busybox has no {tool}")
+        elif real := shutil.which(tool):
             (folder / tool).symlink_to(real)
     return folder
 
 
-def isolated_env(tmp_path: Path, stubs: Path, **extra: str) -> dict[str, str]:
-    return {"PATH": f"{stubs}:{toolbox(tmp_path / 'tools')}", "HOME": str(tmp_path / "home"), **extra}
+def isolated_env(tmp_path: Path, stubs: Path, kind: str = "system", **extra: str) -> dict[str, str]:
+    return {"PATH": f"{stubs}:{toolbox(tmp_path / 'tools', kind)}", "HOME": str(tmp_path / "home"), **extra}
 
 
-def uname_stub(stubs: Path, system: str) -> None:
+TOOLBOXES = [pytest.param("system", id="system"),
+             pytest.param("busybox", id="busybox", marks=pytest.mark.skipif(BUSYBOX is None, reason="busybox is not installed"))]
+
+
+def uname_stub(stubs: Path, system: str, host: str = "stub-host") -> None:
     make_stub(stubs, "uname", f"""
 import sys
-answers = {{"-s": {system!r}, "-n": "stub-host", "-r": "23.2.0" if {system!r} == "Darwin" else "6.1.0-18-amd64"}}
+answers = {{"-s": {system!r}, "-n": {host!r}, "-r": "23.2.0" if {system!r} == "Darwin" else "6.1.0-18-amd64"}}
 print(answers.get(sys.argv[1] if len(sys.argv) > 1 else "-s", {system!r}))
 """)
 
@@ -65,20 +83,20 @@ for line in open({str(DATA / 'rpm-packages.tsv')!r}, encoding="utf-8"):
 """)
 
 
-def test_rpm_items(make_server, make_relay, tmp_path: Path) -> None:
+def test_rpm_items(shared_server, make_relay, tmp_path: Path) -> None:
     stubs = tmp_path / "stubs"
     rpm_stub(stubs)
-    uname_stub(stubs, "Linux")
+    uname_stub(stubs, "Linux", "rpm-host")
     root = tmp_path / "root"
     (root / "etc").mkdir(parents=True)
     (root / "etc" / "os-release").write_text('NAME="Rocky Linux"\nVERSION_ID="9.3"\nPRETTY_NAME="Rocky Linux 9.3 (Blue Onyx)"\n')
-    server = make_server()
+    server = shared_server
     relay = make_relay(server.url)
     result = run_agent("--server", relay.url, "--key", server.create_key("agent"), "--state-dir", str(tmp_path / "s"),
                        "--once", "--allow-http", env=isolated_env(tmp_path, stubs, SENTRIKAT_AGENT_SCAN_ROOT=str(root)))
     assert result.returncode == 0, result.stderr
     body = relay.reports()[0].json()
-    assert body["hostname"] == "stub-host" and body["os"] == "Rocky Linux 9.3 (Blue Onyx)"
+    assert body["hostname"] == "rpm-host" and body["os"] == "Rocky Linux 9.3 (Blue Onyx)"
     rocky = "Rocky Enterprise Software Foundation"
     assert sorted(body["software"], key=lambda i: i["name"]) == [
         {"name": "bash", "version": "4.2.46-31.el7", "vendor": "CentOS", "source": "rpm"},
@@ -88,26 +106,29 @@ def test_rpm_items(make_server, make_relay, tmp_path: Path) -> None:
         {"name": "python3-dnf-plugin-versionlock", "version": "4.3.0-11.el9_0", "vendor": rocky, "source": "rpm"},
         {"name": "tzdata", "version": "2024a-1.el9", "vendor": rocky, "source": "rpm"},
     ]
-    assert len(asset_software(server, "stub-host")["software"]) == 6
+    assert len(asset_software(server, "rpm-host")["software"]) == 6
 
 
-def test_apk_items(make_server, make_relay, tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", TOOLBOXES)
+def test_apk_items(shared_server, make_relay, tmp_path: Path, kind: str) -> None:
     stubs = tmp_path / "stubs"
+    listing = tmp_path / "apk-info-v.txt"
+    listing.write_text((DATA / "apk-info-v.txt").read_text())
     make_stub(stubs, "apk", f"""
 import sys
 if sys.argv[1:] != ["info", "-v"]:
     sys.exit("stub apk: only info -v")
 sys.stderr.write("WARNING: opening /var/cache/apk: No such file or directory\\n")
-sys.stdout.write(open({str(DATA / 'apk-info-v.txt')!r}).read())
+sys.stdout.write(open({str(listing)!r}).read())
 """)
-    uname_stub(stubs, "Linux")
+    uname_stub(stubs, "Linux", f"apk-host-{kind}")
     root = tmp_path / "root"
     (root / "usr" / "lib").mkdir(parents=True)  # only /usr/lib/os-release, the fallback
     (root / "usr" / "lib" / "os-release").write_text("NAME='Alpine Linux'\nPRETTY_NAME='Alpine Linux v3.10'\n")
-    server = make_server()
+    server = shared_server
     relay = make_relay(server.url)
     result = run_agent("--server", relay.url, "--key", server.create_key("agent"), "--state-dir", str(tmp_path / "s"),
-                       "--once", "--allow-http", env=isolated_env(tmp_path, stubs, SENTRIKAT_AGENT_SCAN_ROOT=str(root)))
+                       "--once", "--allow-http", env=isolated_env(tmp_path, stubs, kind, SENTRIKAT_AGENT_SCAN_ROOT=str(root)), shell="sh")
     assert result.returncode == 0, result.stderr
     body = relay.reports()[0].json()
     assert body["os"] == "Alpine Linux v3.10"
@@ -119,9 +140,21 @@ sys.stdout.write(open({str(DATA / 'apk-info-v.txt')!r}).read())
     assert sorted(body["software"], key=lambda i: i["name"]) == [
         {"name": name, "version": version, "vendor": "", "source": "apk"} for name, version in expected]
 
+    # An upgrade (busybox) and a removal (zlib): the second run sends exactly that delta.
+    listing.write_text(listing.read_text().replace("busybox-1.30.1-r2", "busybox-1.30.1-r5").replace("zlib-1.2.11-r1\n", ""))
+    result = run_agent("--server", relay.url, "--key", server.create_key("agent"), "--state-dir", str(tmp_path / "s"),
+                       "--once", "--allow-http", env=isolated_env(tmp_path, stubs, kind, SENTRIKAT_AGENT_SCAN_ROOT=str(root)),
+                       shell="sh")
+    assert result.returncode == 0, result.stderr
+    delta = relay.reports()[-1].json()
+    assert delta["software_added"] == [{"name": "busybox", "version": "1.30.1-r5", "vendor": "", "source": "apk"}]
+    assert sorted(delta["software_removed"], key=lambda i: i["name"]) == [
+        {"name": "busybox", "version": "1.30.1-r2", "vendor": "", "source": "apk"},
+        {"name": "zlib", "version": "1.2.11-r1", "vendor": "", "source": "apk"}]
 
-def macos_stubs(stubs: Path, with_plutil: bool) -> None:
-    uname_stub(stubs, "Darwin")
+
+def macos_stubs(stubs: Path, with_plutil: bool, host: str = "stub-host") -> None:
+    uname_stub(stubs, "Darwin", host)
     make_stub(stubs, "sw_vers", f"""
 import sys
 values = dict(line.split(":", 1) for line in open({str(DATA / 'sw_vers.txt')!r}) if ":" in line)
@@ -176,9 +209,10 @@ def app(folder: Path, plist: str, binary: bool = False) -> None:
 
 
 @pytest.mark.parametrize("with_plutil", [True, False], ids=["plutil", "defaults"])
-def test_macos_items(make_server, make_relay, tmp_path: Path, with_plutil: bool) -> None:
+def test_macos_items(shared_server, make_relay, tmp_path: Path, with_plutil: bool) -> None:
     stubs = tmp_path / "stubs"
-    macos_stubs(stubs, with_plutil)
+    host = f"mac-{'plutil' if with_plutil else 'defaults'}"
+    macos_stubs(stubs, with_plutil, host)
     root = tmp_path / "root"
     apps = root / "Applications"
     app(apps / "DockIntellihide.app", "DockIntellihide.Info.plist")
@@ -191,7 +225,7 @@ def test_macos_items(make_server, make_relay, tmp_path: Path, with_plutil: bool)
     (apps / "Broken.app").mkdir()  # no Contents/Info.plist: skipped
     app(root / "Users" / "alice" / "Applications" / "Alice Tool.app", "DockIntellihide.Info.plist", binary=True)
     (tmp_path / "home").mkdir()
-    server = make_server()
+    server = shared_server
     relay = make_relay(server.url)
     result = run_agent("--server", relay.url, "--key", server.create_key("agent"), "--state-dir", str(tmp_path / "s"),
                        "--once", "--allow-http", env=isolated_env(tmp_path, stubs, SENTRIKAT_AGENT_SCAN_ROOT=str(root)))
@@ -199,7 +233,7 @@ def test_macos_items(make_server, make_relay, tmp_path: Path, with_plutil: bool)
     report = relay.reports()[0]
     assert report.headers["User-Agent"].startswith("SentriKat-Appliance-Agent/1.0.0 (macOS)")
     body = report.json()
-    assert body["hostname"] == "stub-host" and body["os"] == "macOS 14.2.1 (23C71)"
+    assert body["hostname"] == host and body["os"] == "macOS 14.2.1 (23C71)"
     intelihide = "com.apple.ScriptEditor.id.Intelihide"
     expected = [
         {"name": "Alice Tool", "version": "1.0", "vendor": "", "source": "macos_app", "bundle_id": intelihide},
@@ -218,11 +252,12 @@ def test_macos_items(make_server, make_relay, tmp_path: Path, with_plutil: bool)
     assert sorted(body["software"], key=lambda i: (i["name"], i["version"])) == expected
     # The body is pure ASCII: non-ASCII names travel as \\u escapes.
     assert b"\\u00e9" in report.body and report.body.isascii()
-    assert {(s["name"], s["version"]) for s in asset_software(server, "stub-host")["software"]} == {
+    assert {(s["name"], s["version"]) for s in asset_software(server, host)["software"]} == {
         (i["name"], i["version"]) for i in expected}
 
 
-def test_escaping_of_hostile_names(make_server, make_relay, tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", TOOLBOXES)
+def test_escaping_of_hostile_names(shared_server, make_relay, tmp_path: Path, kind: str) -> None:
     """Quotes, backslashes, control characters, UTF-8 (BMP and beyond) and bytes that are not UTF-8."""
     stubs = tmp_path / "stubs"
     uname_stub(stubs, "Linux")
@@ -236,14 +271,14 @@ def test_escaping_of_hostile_names(make_server, make_relay, tmp_path: Path) -> N
         b"overlong\xc0\xaf\xed\xa0\x80-6.0-r0\n"  # overlong and surrogate encodings are not UTF-8 either
     )
     make_stub(stubs, "apk", f"import sys; sys.stdout.buffer.write(open({str(listing)!r}, 'rb').read())")
-    server = make_server()
+    server = shared_server
     relay = make_relay(server.url)
     result = run_agent("--server", relay.url, "--key", server.create_key("agent"), "--state-dir", str(tmp_path / "s"),
-                       "--once", "--allow-http", "--hostname", 'h"\\ö',
-                       env=isolated_env(tmp_path, stubs, SENTRIKAT_AGENT_SCAN_ROOT=str(tmp_path)))
+                       "--once", "--allow-http", "--hostname", f'h"\\ö-{kind}',
+                       env=isolated_env(tmp_path, stubs, kind, SENTRIKAT_AGENT_SCAN_ROOT=str(tmp_path)), shell="sh")
     assert result.returncode == 0, result.stderr
     body = relay.reports()[0].json()
-    assert body["hostname"] == 'h"\\ö'
+    assert body["hostname"] == f'h"\\ö-{kind}'
     assert sorted((i["name"], i["version"]) for i in body["software"]) == sorted([
         ('say "hi"\\there', "1.0-r0"),
         ("ctl  [31mred ", "2.0-r0"),
@@ -252,14 +287,14 @@ def test_escaping_of_hostile_names(make_server, make_relay, tmp_path: Path) -> N
         ("latinéÿ", "5.0-r0"),
         ("overlong\u00c0\u00af\u00ed\u00a0\u0080", "6.0-r0"),
     ])
-    stored = {s["name"] for s in asset_software(server, 'h"\\ö')["software"]}
+    stored = {s["name"] for s in asset_software(server, f'h"\\ö-{kind}')["software"]}
     assert "emoji😀" in stored and 'say "hi"\\there' in stored and "latinéÿ" in stored
 
 
-def test_no_package_tools_sends_an_empty_list(make_server, make_relay, tmp_path: Path) -> None:
+def test_no_package_tools_sends_an_empty_list(shared_server, make_relay, tmp_path: Path) -> None:
     stubs = tmp_path / "stubs"
-    uname_stub(stubs, "Linux")
-    server = make_server()
+    uname_stub(stubs, "Linux", "bare-host")
+    server = shared_server
     relay = make_relay(server.url)
     result = run_agent("--server", relay.url, "--key", server.create_key("agent"), "--state-dir", str(tmp_path / "s"),
                        "--once", "--allow-http", env=isolated_env(tmp_path, stubs, SENTRIKAT_AGENT_SCAN_ROOT=str(tmp_path)))

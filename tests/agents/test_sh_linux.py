@@ -27,8 +27,8 @@ def software_pairs(asset: dict) -> set[tuple[str, str]]:
     return {(item["name"], item["version"]) for item in asset["software"]}
 
 
-def test_once_reports_every_dpkg_package(make_server, make_relay, tmp_path: Path) -> None:
-    server = make_server()
+def test_once_reports_every_dpkg_package(shared_server, make_relay, tmp_path: Path) -> None:
+    server = shared_server
     relay = make_relay(server.url)
     key = server.create_key("agent")
     result = run_agent("--server", relay.url, "--key", key, "--state-dir", str(tmp_path / "state"), "--once",
@@ -83,8 +83,8 @@ def not_installed_package(records: list[dict[str, str]], feeds_root: Path) -> di
     pytest.skip("no real package that this machine lacks (no apt index, and it has every package of the sample)")
 
 
-def test_delta_sends_exactly_the_change(make_server, make_relay, tmp_path: Path, feeds_root: Path) -> None:
-    server = make_server()
+def test_delta_sends_exactly_the_change(shared_server, make_relay, tmp_path: Path, feeds_root: Path) -> None:
+    server = shared_server
     relay = make_relay(server.url)
     key = server.create_key("agent")
     state = tmp_path / "state"
@@ -144,8 +144,8 @@ def test_recovers_through_full_report_required(make_server, make_relay, tmp_path
     assert asset["force_full_scan"] is False
 
 
-def test_waits_out_429_as_retry_after_says(make_server, make_relay, tmp_path: Path) -> None:
-    server = make_server()
+def test_waits_out_429_as_retry_after_says(shared_server, make_relay, tmp_path: Path) -> None:
+    server = shared_server
     relay = make_relay(server.url)
     relay.answer_next("/api/agent/report", 429, {"Retry-After": "3"},
                       {"error": "rate_limited", "message": "too many requests", "retry_after": 3})
@@ -194,8 +194,8 @@ def test_server_down_or_failing_leaves_state_unchanged(make_server, make_relay, 
     assert not list(state.glob("*.tmp"))
 
 
-def test_refuses_plain_http_without_allow_http(make_server, make_relay, tmp_path: Path) -> None:
-    server = make_server()
+def test_refuses_plain_http_without_allow_http(shared_server, make_relay, tmp_path: Path) -> None:
+    server = shared_server
     relay = make_relay(server.url)
     result = run_agent("--server", relay.url, "--key", server.create_key("agent"), "--state-dir", str(tmp_path / "s"), "--once")
     assert result.returncode == 2
@@ -222,9 +222,9 @@ def test_help_lists_the_contract_options() -> None:
         assert option in result.stdout, option
 
 
-def test_key_is_not_on_any_command_line(make_server, make_relay, tmp_path: Path) -> None:
+def test_key_is_not_on_any_command_line(shared_server, make_relay, tmp_path: Path) -> None:
     """curl reads the key from a config file, so ps never shows it; the agent accepts it from the environment too."""
-    server = make_server()
+    server = shared_server
     relay = make_relay(server.url)
     key = server.create_key("agent")
     stubs = tmp_path / "stubs"
@@ -265,8 +265,8 @@ def test_scheduled_runs_heartbeat_and_report_when_due(make_server, make_relay, t
     assert relay.requests[2].json()["delta"] is True
 
 
-def test_heartbeat_asking_for_full_scan_gets_one(make_server, make_relay, tmp_path: Path) -> None:
-    server = make_server()
+def test_heartbeat_asking_for_full_scan_gets_one(shared_server, make_relay, tmp_path: Path) -> None:
+    server = shared_server
     relay = make_relay(server.url)
     common = ("--server", relay.url, "--key", server.create_key("agent"), "--state-dir", str(tmp_path / "s"),
               "--allow-http", "--hostname", "forced-host")
@@ -280,8 +280,8 @@ def test_heartbeat_asking_for_full_scan_gets_one(make_server, make_relay, tmp_pa
     assert "software" in relay.requests[1].json() and "delta" not in relay.requests[1].json()
 
 
-def test_log_is_rotated(make_server, tmp_path: Path) -> None:
-    server = make_server()
+def test_log_is_rotated(shared_server, tmp_path: Path) -> None:
+    server = shared_server
     state = tmp_path / "s"
     state.mkdir()
     (state / "agent.log").write_text("x" * (1024 * 1024 + 10))
@@ -293,3 +293,22 @@ def test_log_is_rotated(make_server, tmp_path: Path) -> None:
     assert (state / "agent.log.1").stat().st_size == 1024 * 1024 + 10
     assert "full report accepted" in (state / "agent.log").read_text()
     assert (state / "agent.log").stat().st_size < 4096
+
+
+def test_delta_answer_saying_the_lists_diverged_gets_a_full_report(shared_server, make_relay, tmp_path: Path) -> None:
+    server = shared_server
+    relay = make_relay(server.url)
+    common = ("--server", relay.url, "--key", server.create_key("agent"), "--state-dir", str(tmp_path / "s"),
+              "--allow-http", "--hostname", "diverged-host", "--once")
+    assert run_agent(*common).returncode == 0
+    relay.requests.clear()
+    relay.answer_next("/api/agent/report", 200, body={"status": "accepted", "asset_id": 1, "products_added": 0,
+                                                     "products_removed": 0, "vulnerabilities_found": 0,
+                                                     "products_already_present": 3, "products_not_found": 0,
+                                                     "force_full_scan": True})
+    result = run_agent(*common)
+    assert result.returncode == 0, result.stderr
+    assert [r.path for r in relay.requests] == ["/api/agent/report", "/api/agent/report", "/api/agent/heartbeat"]
+    assert relay.requests[0].json()["delta"] is True
+    assert "software" in relay.requests[1].json() and relay.requests[1].status == 200
+    assert "full report accepted" in result.stdout
