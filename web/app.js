@@ -309,6 +309,9 @@
     const quiet = offline.items.concat(stale.items);
     show(
       "What needs doing today",
+      status.assets.total === 0
+        ? el("p", { className: "notice", id: "no-devices" }, "No device reports to this appliance yet. ", link("#/devices", "Add a device"), " to see its software and vulnerabilities here.")
+        : null,
       countCards(status),
       el("h2", { id: "kev-title", text: "Machines with known-exploited vulnerabilities" }),
       kev.total === 0

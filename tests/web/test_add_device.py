@@ -60,9 +60,10 @@ def test_add_a_device_from_the_page(driver, server: Server, tmp_path: Path) -> N
     from selenium.webdriver.support.ui import Select
 
     log_in(driver, server.url)
-    wait_for(driver, "view-title")
-    driver.find_element(By.CSS_SELECTOR, '#nav a[data-route="devices"]').click()
+    # An appliance without devices says where to start.
+    wait_for(driver, "no-devices").find_element(By.LINK_TEXT, "Add a device").click()
     wait_for(driver, "key-form")
+    assert driver.find_element(By.CSS_SELECTOR, '#nav a[data-route="devices"]').get_attribute("aria-current") == "page"
     assert driver.find_element(By.ID, "view-title").text == "Add a device"
     wait_for_text(driver, "recent", "No device has enrolled in the last hour")
     for field in driver.find_elements(By.CSS_SELECTOR, "#key-form input, #key-form select"):
