@@ -810,6 +810,7 @@ Description=Run the SentriKat agent every 10 minutes
 
 [Timer]
 OnBootSec=2min
+OnActiveSec=10min
 OnUnitActiveSec=10min
 RandomizedDelaySec=60
 

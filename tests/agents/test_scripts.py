@@ -114,3 +114,28 @@ def test_every_agent_option_and_variable_is_documented() -> None:
     for parameter in ("Server", "Key", "Once", "Scheduled", "StateDir", "Fingerprint", "CaFile", "AllowHttp", "Install",
                       "Uninstall", "Config", "Hostname", "Help"):
         assert re.search(rf"\[(string|switch)\]\${parameter}\b", ps1), parameter
+
+
+# Cmdlets and programs the Windows agent may call: in Windows PowerShell 5.1 and PowerShell 7 on
+# Windows (ScheduledTasks ships with Windows 8 / Server 2012 and later), or in Windows itself.
+POWERSHELL_COMMANDS = {
+    "Add-Content", "Add-Type", "ConvertFrom-Json", "ConvertTo-Json", "Copy-Item", "Get-Content", "Get-Date", "Get-Help",
+    "Get-Item", "Get-Random", "Join-Path", "Move-Item", "New-Item", "New-Object", "New-TimeSpan", "Out-Null",
+    "Remove-Item", "Set-StrictMode", "Start-Sleep", "Test-Path", "Where-Object", "Write-Output", "Write-Verbose",
+    "Get-ScheduledTask", "New-ScheduledTaskAction", "New-ScheduledTaskPrincipal", "New-ScheduledTaskSettingsSet",
+    "New-ScheduledTaskTrigger", "Register-ScheduledTask", "Unregister-ScheduledTask", "icacls.exe", "powershell.exe",
+}
+
+
+def test_powershell_agent_calls_only_its_functions_and_known_cmdlets() -> None:
+    """A misspelt function name would only fail on Windows; here every command must be defined or known."""
+    tree = powershell_tree(AGENT_PS1.read_bytes())
+    called, stack = set(), [tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.type == "command_name":
+            called.add(node.text.decode())
+        stack.extend(node.children)
+    defined = set(functions(tree))
+    assert called - defined - POWERSHELL_COMMANDS == set()
+    assert defined - called == set()  # no dead function either

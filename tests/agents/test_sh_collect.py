@@ -6,6 +6,7 @@ also show that the agent needs nothing else. Each test asserts the exact items t
 
 from __future__ import annotations
 
+import json
 import os
 import plistlib
 import shutil
@@ -292,8 +293,11 @@ def test_escaping_of_hostile_names(shared_server, make_relay, tmp_path: Path, ki
 
 
 def test_no_package_tools_sends_an_empty_list(shared_server, make_relay, tmp_path: Path) -> None:
+    """Also: every log line goes to the system log through logger, with the tag and a priority."""
     stubs = tmp_path / "stubs"
     uname_stub(stubs, "Linux", "bare-host")
+    syslog = tmp_path / "syslog"
+    make_stub(stubs, "logger", f"import json, sys; open({str(syslog)!r}, 'a').write(json.dumps(sys.argv[1:]) + '\\n')")
     server = shared_server
     relay = make_relay(server.url)
     result = run_agent("--server", relay.url, "--key", server.create_key("agent"), "--state-dir", str(tmp_path / "s"),
@@ -302,4 +306,10 @@ def test_no_package_tools_sends_an_empty_list(shared_server, make_relay, tmp_pat
     body = relay.reports()[0].json()
     assert body["software"] == [] and body["os"] == "Linux 6.1.0-18-amd64"
     assert "no installed software found" in (tmp_path / "s" / "agent.log").read_text()
+    calls = [json.loads(line) for line in syslog.read_text().splitlines()]
+    assert ["-t", "sentrikat-agent", "-p", "user.warning", "--",
+            "no installed software found (no dpkg-query, rpm, apk or apps)"] in calls
+    assert any(c[:4] == ["-t", "sentrikat-agent", "-p", "user.info"] and c[5].startswith("full report accepted: 0 items")
+               for c in calls)
+    assert len(calls) == len((tmp_path / "s" / "agent.log").read_text().splitlines())
     assert os.environ.get("PATH")  # the test's own PATH is untouched

@@ -48,7 +48,7 @@ def test_install_and_uninstall_on_linux(shared_server, tmp_path: Path, init: str
         service = (root / "etc/systemd/system/sentrikat-agent.service").read_text()
         timer = (root / "etc/systemd/system/sentrikat-agent.timer").read_text()
         assert "Type=oneshot\n" in service and f"ExecStart={command}\n" in service
-        assert "OnUnitActiveSec=10min\n" in timer and "WantedBy=timers.target\n" in timer
+        assert "OnActiveSec=10min\nOnUnitActiveSec=10min\n" in timer and "WantedBy=timers.target\n" in timer
         assert not (root / "etc/cron.d").exists()
     else:
         cron = (root / "etc/cron.d/sentrikat-agent").read_text().splitlines()
