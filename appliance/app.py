@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import anyio
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -19,6 +20,7 @@ from appliance import __version__, logs
 from appliance.agent.containers import ContainerService
 from appliance.agent.service import HEARTBEAT_FLUSH_SECONDS, AgentService
 from appliance.api.agent import AgentController
+from appliance.api.devices import DevicesController, KeysController, agent_script
 from appliance.api.errors import EXCEPTION_HANDLERS
 from appliance.api.guards import LOGIN_BUCKET, READ_BUCKET, UNAUTHENTICATED_BUCKET
 from appliance.api.headers import security_headers
@@ -29,11 +31,12 @@ from appliance.auth import KeyService, RateLimiter
 from appliance.auth.admin import AdminService
 from appliance.auth.keys import load_or_create_secret
 from appliance.db import Database
+from appliance.devices import DeviceService, certificate_fingerprint, load_scripts
 from appliance.refresh.service import FeedService, MatcherHolder
 from appliance.matching.bundle import BKev
 from appliance.matching.engine import FeedMatcher
 from appliance.matching.base import Matcher
-from appliance.paths import web_dir
+from appliance.paths import agents_dir, web_dir
 from appliance.read.service import ReadService
 from appliance.settings import Settings
 
@@ -89,6 +92,9 @@ def create_app(settings: Settings) -> Litestar:
         read_service = ReadService(
             db, holder, settings, lambda: {job.id: job.next_run_time for job in scheduler.get_jobs()}
         )
+        # The certificate's fingerprint goes into install lines; None unless the server speaks HTTPS.
+        fingerprint = certificate_fingerprint(Path(settings.tls_cert)) if settings.tls_cert else None
+        scripts = await anyio.to_thread.run_sync(load_scripts, Path(settings.agents_dir) if settings.agents_dir else agents_dir())
         app.state.update(
             settings=settings,
             db=db,
@@ -108,6 +114,7 @@ def create_app(settings: Settings) -> Litestar:
             ),
             admin_service=AdminService(db, settings.session_lifetime),
             read_service=read_service,
+            device_service=DeviceService(db, keys, scripts, fingerprint),
             agent_service=agent_service,
             feeds=feeds,
             container_service=container_service,
@@ -134,6 +141,9 @@ def create_app(settings: Settings) -> Litestar:
             AgentController,
             ReadController,
             SessionController,
+            KeysController,
+            DevicesController,
+            agent_script,
             health,
             create_static_files_router(path="/", directories=[web_dir()], html_mode=True, include_in_schema=False),
         ],
@@ -145,9 +155,10 @@ def create_app(settings: Settings) -> Litestar:
             title="SentriKat Appliance API",
             version=__version__,
             description=(
-                "Agent API (shared/docs/agent-api.md), the read API behind the status page, and the status page's"
-                " session endpoints. Read endpoints take a read or admin API key (X-Agent-Key or Authorization:"
-                " Bearer) or an admin session cookie."
+                "Agent API (shared/docs/agent-api.md), the read API behind the status page, the status page's"
+                " session endpoints, the admin API for agent keys and new devices, and the agent scripts."
+                " Read endpoints take a read or admin API key (X-Agent-Key or Authorization: Bearer) or an admin"
+                " session cookie; admin endpoints an admin key or an admin session (changes with its X-CSRF-Token)."
             ),
             path="/schema",
             use_handler_docstrings=True,

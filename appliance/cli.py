@@ -93,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     key_create.add_argument("--name", default="", metavar="TEXT", help="A label to tell keys apart.")
     key_create.set_defaults(run=_keys_create)
-    key_list = key_commands.add_parser("list", parents=[data_dir, as_json], help="List API keys (never the keys themselves).", description="List API keys: id, name, prefix, scopes, created, last used; never the keys themselves.")
+    key_list = key_commands.add_parser("list", parents=[data_dir, as_json], help="List API keys (never the keys themselves).", description="List API keys: id, organization, name, prefix, scopes, created, last used, devices reporting with it; never the keys themselves.")
     key_list.set_defaults(run=_keys_list)
     key_revoke = key_commands.add_parser("revoke", parents=[data_dir], help="Revoke an API key.", description="Revoke an API key; it stops working at once.")
     key_revoke.add_argument("id", type=int, metavar="ID", help="The key's id, as keys list shows it.")
@@ -297,12 +297,12 @@ def _keys_list(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         _print_json(infos)
     else:
-        print(f"{'ID':>4}  {'ORG':>4}  {'PREFIX':14}  {'SCOPES':18}  {'CREATED':20}  {'LAST USED':20}  NAME")
+        print(f"{'ID':>4}  {'ORG':>4}  {'PREFIX':14}  {'SCOPES':18}  {'CREATED':20}  {'LAST USED':20}  {'DEVICES':>7}  NAME")
         for k in infos:
             state = " (revoked)" if k.revoked_at else ""
             print(
                 f"{k.id:>4}  {k.organization_id:>4}  {k.prefix + '…':14}  {' '.join(k.scopes):18}  "
-                f"{k.created_at:20}  {k.last_used_at or '-':20}  {k.name}{state}"
+                f"{k.created_at:20}  {k.last_used_at or '-':20}  {k.devices:>7}  {k.name}{state}"
             )
     return 0
 

@@ -21,7 +21,7 @@ def is_onefile() -> bool:
 
 
 def resource_root() -> Path:
-    """The folder holding web/ and data/: the repository root, or PyInstaller's unpack folder."""
+    """The folder holding web/, agents/ and data/: the repository root, or PyInstaller's unpack folder."""
     frozen = getattr(sys, "_MEIPASS", None)
     return Path(frozen) if frozen else Path(__file__).resolve().parent.parent
 
@@ -40,3 +40,8 @@ def command_name() -> str:
     if Path(typed).name in ("__main__.py", "-c", "-m"):
         return f"{Path(sys.executable).name} -m appliance"
     return shlex.quote(typed)
+
+
+def agents_dir() -> Path:
+    """The agent scripts served at /agents/ (the repository's agents/, packaged into the executable)."""
+    return resource_root() / "agents"

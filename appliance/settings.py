@@ -26,6 +26,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     port: int = 8080
     data_dir: Path = Path("sentrikat-data")
     feed_dir: str = ""
+    agents_dir: str = ""
     tls_cert: str = ""
     tls_key: str = ""
     log_level: str = "info"
@@ -86,6 +87,7 @@ HELP: dict[str, str] = {
     "port": "TCP port the server listens on.",
     "data_dir": "Folder for the database and the key secret; created on first start.",
     "feed_dir": "Folder with a compiled feed bundle or raw NVD/CPE/KEV files; empty means the bundled data/cpe_dictionary.",
+    "agents_dir": "Folder with the agent scripts served at /agents/; empty means the bundled agents/.",
     "tls_cert": "PEM certificate file; with tls_key, the server speaks HTTPS.",
     "tls_key": "PEM private key file for tls_cert.",
     "log_level": "Log level: debug, info, warning or error.",

@@ -19,6 +19,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_INVENTORY = ROOT.parent / "shared" / "feeds" / "inventories" / "debian12-dpkg.json"
+AGENT_SCRIPTS = ("sentrikat-agent.sh", "sentrikat-agent.ps1")
 START_TIMEOUT = 60  # seconds; the first start of the executable unpacks it
 STOP_TIMEOUT = 60
 
@@ -159,6 +160,15 @@ class Run:
         left = mei_folders(self.tmpdir)
         check(not left, f"{how}: the executable left {', '.join(left)} in {self.tmpdir}")
 
+    def check_agent_scripts(self, url: str) -> None:
+        """The program serves the agent scripts it carries, byte-identical to agents/ of this checkout, without a key."""
+        for name in AGENT_SCRIPTS:
+            expected = (ROOT / "agents" / name).read_bytes()
+            served = httpx.get(f"{url}/agents/{name}", timeout=60)
+            check(served.status_code == 200, f"/agents/{name}: status {served.status_code}")
+            check(served.content == expected, f"/agents/{name}: {len(served.content)} bytes served, not the {len(expected)} of agents/{name}")
+        check(httpx.get(f"{url}/agents/build.spec", timeout=60).status_code == 404, "/agents/ serves a name that is not an agent script")
+
     def kill_leftovers(self) -> None:
         """After a failure: stop servers still running (SIGTERM first, so the executable can clean up)."""
         for process in self.processes:
@@ -192,6 +202,7 @@ class Run:
             schema = client.get("/schema/openapi.json")
             check(schema.status_code == 200 and "/api/agent/report" in schema.json()["paths"], "OpenAPI document missing")
             check(client.get("/schema/openapi.yaml").status_code == 200, "OpenAPI YAML missing")
+            self.check_agent_scripts(url)
         inflight = self.stop_during_request(process, url, key, "SIGTERM")
         check(inflight["vulnerabilities_found"] > 0, f"SIGTERM: the report in flight found nothing: {inflight}")
         self.check_stopped_cleanly("SIGTERM")
@@ -225,7 +236,7 @@ class Run:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Start sentrikat on a free port with a temporary data dir, create a key with its own CLI, post "
-        "a real Debian 12 report (vulnerabilities_found must be > 0), load the status page, stop it with SIGTERM and "
+        "a real Debian 12 report (vulnerabilities_found must be > 0), load the status page, fetch the agent scripts (byte-identical to agents/), stop it with SIGTERM and "
         "with Ctrl-C while a request is in flight (exit 0, request answered, database closed, no _MEI* folder left), "
         "then run every other CLI command. Exits 1 with a message on the first failure.",
         epilog="examples: smoke_test.py --onefile dist/sentrikat;  smoke_test.py --feed-dir FEED .venv/bin/sentrikat",

@@ -69,7 +69,11 @@ def test_keys_lifecycle(tmp_path: Path) -> None:
         (created["id"], "office pcs", created["key"][:12]),
         (both["id"], "", both["key"][:12]),
     ]
-    assert set(infos[0]) == {"id", "organization_id", "name", "prefix", "scopes", "created_at", "last_used_at", "revoked_at"}
+    assert set(infos[0]) == {
+        "id", "organization_id", "organization", "name", "prefix", "scopes", "created_at", "last_used_at", "revoked_at",
+        "devices",
+    }
+    assert (infos[0]["organization"], infos[0]["devices"]) == ("Default", 0)
 
     run_cli(tmp_path, "keys", "revoke", str(created["id"]))
     assert json.loads(run_cli(tmp_path, "keys", "list", "--json").stdout)[0]["revoked_at"] is not None

@@ -1,4 +1,5 @@
-// SentriKat status page: logs in, then renders the read API (/api/status, /api/assets, /api/vulnerabilities).
+// SentriKat status page: logs in, then renders the read API (/api/status, /api/assets, /api/vulnerabilities) and
+// "Add a device" (the admin API /api/keys and /api/devices/recent).
 // Plain DOM code, no libraries. Every value from the API goes in through textContent, never as HTML.
 "use strict";
 
@@ -187,6 +188,7 @@
   }
 
   async function logout() {
+    stopPolling();
     try {
       await fetch("/api/session", { method: "DELETE", credentials: "same-origin", headers: { "X-CSRF-Token": state.csrf || "" } });
     } finally {
@@ -342,6 +344,9 @@
     const quiet = offline.items.concat(stale.items);
     show(
       "What needs doing today",
+      status.assets.total === 0
+        ? el("p", { className: "notice", id: "no-devices" }, "No device reports to this appliance yet. ", link("#/devices", "Add a device"), " to see its software and vulnerabilities here.")
+        : null,
       countCards(status),
       el("h2", { id: "kev-title", text: "Machines with known-exploited vulnerabilities" }),
       kev.total === 0
@@ -537,6 +542,193 @@
       pager(page, "#/vulnerabilities", params));
   }
 
+  // --- Add a device ---------------------------------------------------------------------------
+  // The server builds the install lines (appliance/devices/install.py); this page only shows them.
+
+  const RECENT_POLL_MS = 5000;
+  let recentTimer = null;
+  let recentShown = "";
+  let recentSeen = null;
+  let keysShown = "";
+
+  function stopPolling() {
+    if (recentTimer) clearInterval(recentTimer);
+    recentTimer = null;
+  }
+
+  async function copyText(text, what) {
+    let copied = false;
+    if (navigator.clipboard && window.isSecureContext) {
+      try {
+        await navigator.clipboard.writeText(text);
+        copied = true;
+      } catch (error) {
+        copied = false;
+      }
+    }
+    if (!copied) {
+      // Over plain HTTP on the LAN the page is no secure context and has no Clipboard API:
+      // select an off-screen copy of the text and use the browser's copy command instead.
+      const buffer = el("textarea", { className: "copy-buffer", readonly: true, "aria-hidden": "true", tabindex: "-1" });
+      buffer.value = text;
+      document.body.append(buffer);
+      buffer.select();
+      try {
+        copied = document.execCommand("copy");
+      } catch (error) {
+        copied = false;
+      }
+      buffer.remove();
+    }
+    say(copied ? `Copied ${what}.` : `Could not copy ${what}: select the text and copy it by hand.`);
+  }
+
+  function copyBlock(id, what, text) {
+    return el("div", { className: "copy-block" },
+      el("pre", {}, el("code", { id, text })),
+      el("button", { type: "button", className: "secondary", id: `${id}-copy`, onclick: () => copyText(text, what), text: `Copy ${what}` }));
+  }
+
+  function showNewKey(created) {
+    const install = created.install;
+    const parts = [
+      el("h2", { id: "new-key-title", tabindex: "-1", text: `New agent key "${created.name}" for ${created.organization}` }),
+      el("p", { className: "notice", text: "The key and the lines below are shown only now. Copy what you need before you leave this page; a lost key cannot be shown again (revoke it and create a new one)." }),
+      el("h3", { text: "Agent key" }),
+      copyBlock("new-key-value", "the key", created.key),
+    ];
+    if (install) {
+      parts.push(
+        facts([
+          ["Appliance URL", install.server_url],
+          ["Certificate fingerprint (SHA-256)", install.fingerprint || "none: the appliance speaks plain HTTP"],
+        ]),
+        install.notes.map((note) => el("p", { className: "notice", text: note })),
+        install.commands.map((c) => [
+          el("h3", { text: c.label }),
+          el("p", { className: "message", text: `Paste this line into ${c.run_in}. It downloads the agent from this appliance, checks its SHA-256, installs it to run every day and sends the first inventory at once.` }),
+          copyBlock(`install-${c.os}`, `the ${c.label} line`, c.command),
+        ]),
+      );
+    }
+    $("new-key").replaceChildren(...parts.flat(Infinity).filter((node) => node !== null && node !== undefined));
+    $("new-key-title").focus();
+  }
+
+  async function createKey(event) {
+    event.preventDefault();
+    const name = $("key-name").value.trim();
+    $("key-error").textContent = "";
+    if (!name) {
+      $("key-error").textContent = "Give the key a name, for example the office or the kind of devices.";
+      $("key-name").focus();
+      return;
+    }
+    $("create-key").disabled = true;
+    try {
+      const created = await api("/api/keys", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRF-Token": state.csrf || "" },
+        body: JSON.stringify({ organization_id: Number($("key-org").value), name, scopes: ["agent"] }),
+      });
+      $("key-name").value = "";
+      showNewKey(created);
+      await refreshKeys();
+    } catch (error) {
+      if (error instanceof LoggedOut) return showLogin("Your session has ended; log in again.");
+      $("key-error").textContent = error.message;
+    } finally {
+      $("create-key").disabled = false;
+    }
+  }
+
+  async function revokeKey(key) {
+    const label = key.name || key.prefix;
+    if (!window.confirm(`Revoke the key "${label}"? Devices that use it can no longer report.`)) return;
+    try {
+      await api(`/api/keys/${encodeURIComponent(key.id)}`, { method: "DELETE", headers: { Accept: "application/json", "X-CSRF-Token": state.csrf || "" } });
+      say(`Revoked the key "${label}".`);
+    } catch (error) {
+      if (error instanceof LoggedOut) return showLogin("Your session has ended; log in again.");
+      say(`Could not revoke the key: ${error.message}`);
+    }
+    await refreshKeys();
+  }
+
+  async function refreshKeys() {
+    const keys = (await api("/api/keys")).items.slice().reverse();
+    const box = $("keys");
+    if (!box) return;
+    const shown = JSON.stringify(keys);
+    if (shown === keysShown) return; // unchanged: keep the table (and the focus on its buttons)
+    keysShown = shown;
+    box.replaceChildren(keys.length === 0 ? empty("No API key yet.") : table(
+      "Newest first. A revoked key is refused from its next request on.",
+      ["Name", "Organization", "Scopes", "Prefix", { label: "Created", optional: true }, { label: "Last used", optional: true }, { label: "Devices", num: true }, "State"],
+      keys.map((k) =>
+        el("tr", { id: `key-${k.id}` },
+          cell(k.name || "–", "wrap"), cell(k.organization, "wrap"), cell(k.scopes.join(", ")), cell(el("code", { text: `${k.prefix}…` }), "nowrap"),
+          cell(when(k.created_at), "nowrap optional"), cell(when(k.last_used_at), "nowrap optional"), cell(number(k.devices), "num"),
+          cell(k.revoked_at
+            ? el("span", { className: "badge bad", text: `revoked ${when(k.revoked_at)}` })
+            : el("button", { type: "button", className: "secondary", "aria-label": `Revoke the key ${k.name || k.prefix}`, onclick: () => revokeKey(k), text: "Revoke" })))),
+      { id: "key-table" },
+    ));
+  }
+
+  async function refreshRecent() {
+    const page = await api("/api/devices/recent?minutes=60");
+    const box = $("recent");
+    if (!box) return;
+    const fingerprint = JSON.stringify(page.items);
+    if (fingerprint === recentShown) return; // unchanged: keep the table (and the reader's place in it)
+    recentShown = fingerprint;
+    const arrived = recentSeen ? page.items.filter((d) => !recentSeen.has(d.id)) : [];
+    recentSeen = new Set(page.items.map((d) => d.id));
+    if (arrived.length) say(`New device: ${arrived.map((d) => d.hostname).join(", ")}.`);
+    box.replaceChildren(page.items.length === 0
+      ? empty("No device has enrolled in the last hour. A device shows up here within seconds of running its line.")
+      : table(`${number(page.items.length)} device(s), newest first; checked every ${RECENT_POLL_MS / 1000} seconds`,
+          ["Device", "State", { label: "Operating system", optional: true }, "Organization", { label: "Software", num: true }, { label: "Key", optional: true }, "Enrolled"],
+          page.items.map((d) =>
+            el("tr", {},
+              cell(assetLink(d.id, d.hostname), "host"), cell(stateBadge(d.state)), cell(d.os, "wrap optional"), cell(d.organization, "wrap"),
+              cell(number(d.software_count), "num"), cell(d.key_name || "–", "wrap optional"), cell(when(d.first_seen), "nowrap"))),
+          { id: "recent-devices" }));
+  }
+
+  async function devicesPage() {
+    const orgs = await organizations();
+    const form = el("form", { id: "key-form", className: "filters", novalidate: true },
+      select("key-org", "Organization", "organization_id", orgs.map((o) => [o.id, o.name]), orgs.length ? orgs[0].id : ""),
+      el("div", { className: "field" }, el("label", { for: "key-name", text: "Key name" }),
+        el("input", { id: "key-name", name: "name", required: true, maxlength: "100", placeholder: "Office PCs", autocomplete: "off" })),
+      el("button", { type: "submit", id: "create-key", text: "Create agent key" }));
+    form.addEventListener("submit", createKey);
+    recentShown = "";
+    recentSeen = null;
+    keysShown = "";
+    show("Add a device",
+      el("p", {}, "Create an agent key for the organization the device belongs to. You get, for Linux, macOS and Windows, one line to paste on the device: it downloads the agent from this appliance and installs it with that key. See the README's section “Adding devices” for what the agent collects and how to remove it."),
+      form,
+      el("p", { id: "key-error", className: "error", role: "alert" }),
+      el("div", { id: "new-key" }),
+      el("h2", { id: "recent-title", text: "Devices that enrolled in the last hour" }),
+      el("div", { id: "recent" }),
+      el("h2", { text: "API keys" }),
+      el("div", { id: "keys" }));
+    await Promise.all([refreshRecent(), refreshKeys()]);
+    // New devices and the keys' device counts and last use, while this view is open.
+    recentTimer = setInterval(() => {
+      Promise.all([refreshRecent(), refreshKeys()]).catch((error) => {
+        if (error instanceof LoggedOut) {
+          stopPolling();
+          showLogin("Your session has ended; log in again.");
+        }
+      });
+    }, RECENT_POLL_MS);
+  }
+
   // --- routing -------------------------------------------------------------------------------
 
   function parseRoute() {
@@ -556,6 +748,7 @@
   async function route() {
     if (!state.csrf) return boot();
     const { path, params } = parseRoute();
+    stopPolling();
     say("");
     try {
       let heading;
@@ -569,6 +762,9 @@
       } else if (path === "/vulnerabilities") {
         markNav("vulnerabilities");
         await vulnerabilityList(params);
+      } else if (path === "/devices") {
+        markNav("devices");
+        await devicesPage();
       } else {
         markNav("dashboard");
         await dashboard();

@@ -127,7 +127,7 @@ class ContainerService:
         async with self.db.transaction() as tx:
             asset = await find_asset(tx, scan.hostname, organization)
             if asset is None:
-                asset_id = await register_pending(tx, scan.hostname, organization, now, scan.agent_version)
+                asset_id = await register_pending(tx, scan.hostname, organization, now, scan.agent_version, principal.key_id)
             else:
                 asset_id = asset.id
                 await tx.execute(

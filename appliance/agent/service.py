@@ -27,7 +27,7 @@ from appliance.agent.summary import refresh_summaries
 from appliance.auth import OrganizationDenied, Principal
 from appliance.db import Database
 from appliance.db.database import in_writer
-from appliance.ids import AssetId, OrganizationId
+from appliance.ids import ApiKeyId, AssetId, OrganizationId
 from appliance.matching import Matcher, MatchResult, SoftwareItem
 from appliance.matching.base import Vulnerability
 from appliance.settings import Settings
@@ -176,13 +176,14 @@ def _conflict(hostname: str) -> HostnameConflict:
 
 
 def insert_pending(
-    conn: sqlite3.Connection, hostname: str, organization: OrganizationId, now: str, agent_version: str | None
+    conn: sqlite3.Connection, hostname: str, organization: OrganizationId, now: str, agent_version: str | None,
+    key_id: ApiKeyId | None = None,
 ) -> AssetId:
     """Register a hostname the server has not seen as a pending asset that awaits its first full report."""
     cursor = conn.execute(
-        "INSERT INTO assets (organization_id, hostname, status, force_full_scan, first_seen, last_seen, agent_version)"
-        " VALUES (?, ?, 'pending', 1, ?, ?, ?)",
-        (organization, hostname, now, now, agent_version),
+        "INSERT INTO assets (organization_id, hostname, status, force_full_scan, first_seen, last_seen, agent_version,"
+        " api_key_id) VALUES (?, ?, 'pending', 1, ?, ?, ?, ?)",
+        (organization, hostname, now, now, agent_version, key_id),
     )
     return AssetId(cursor.lastrowid or 0)
 
@@ -193,29 +194,31 @@ async def find_asset(tx: aiosqlite.Connection, hostname: str, organization: Orga
 
 
 async def register_pending(
-    tx: aiosqlite.Connection, hostname: str, organization: OrganizationId, now: str, agent_version: str | None
+    tx: aiosqlite.Connection, hostname: str, organization: OrganizationId, now: str, agent_version: str | None,
+    key_id: ApiKeyId | None = None,
 ) -> AssetId:
     """insert_pending inside a ``Database.transaction()`` block."""
-    return await in_writer(tx, insert_pending, hostname, organization, now, agent_version)
+    return await in_writer(tx, insert_pending, hostname, organization, now, agent_version, key_id)
 
 
 def _store_full(
-    conn: sqlite3.Connection, organization: OrganizationId, report: ReportIn, client_ip: str | None,
+    conn: sqlite3.Connection, principal: Principal, report: ReportIn, client_ip: str | None,
     items: dict[ItemKey, SoftwareItem], results: dict[ItemKey, MatchResult], now: str,
 ) -> tuple[AssetId, int, int, int]:
     """A full report's writes (in the writer's thread): the asset, its software list, findings and changes.
 
     Returns the asset id, the items added and removed, and the asset's distinct CVEs.
     """
+    organization = principal.organization_id
     asset = lookup_asset(conn, report.hostname, organization)
     fields = (report.os or "Unknown", report.ip_address or client_ip, msgspec.json.encode(report.tags or []).decode())
     agent = (report.agent_version, report.kernel, report.agent_id)
     if asset is None:
         cursor = conn.execute(
             "INSERT INTO assets (organization_id, hostname, os, ip_address, tags, agent_version, kernel, agent_id,"
-            " status, force_full_scan, first_seen, last_seen, last_full_report_at, last_report_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', 0, ?, ?, ?, ?)",
-            (organization, report.hostname, *fields, *agent, now, now, now, now),
+            " status, force_full_scan, first_seen, last_seen, last_full_report_at, last_report_at, api_key_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', 0, ?, ?, ?, ?, ?)",
+            (organization, report.hostname, *fields, *agent, now, now, now, now, principal.key_id),
         )
         asset_id, first_full = AssetId(cursor.lastrowid or 0), True
     else:
@@ -225,9 +228,9 @@ def _store_full(
             "UPDATE assets SET os = ?, ip_address = ?, tags = ?, agent_version = COALESCE(?, agent_version),"
             " kernel = COALESCE(?, kernel), agent_id = COALESCE(?, agent_id),"
             " status = 'active', presence = 'online', force_full_scan = 0, last_seen = ?, last_full_report_at = ?,"
-            " last_report_at = ?"
+            " last_report_at = ?, api_key_id = ?"
             " WHERE id = ?",
-            (*fields, *agent, now, now, now, asset_id),
+            (*fields, *agent, now, now, now, principal.key_id, asset_id),
         )
     stored = {
         (r[1], r[2]): r
@@ -281,14 +284,15 @@ class DeltaOutcome(msgspec.Struct, frozen=True):
 
 
 def _store_delta(
-    conn: sqlite3.Connection, organization: OrganizationId, report: ReportIn, client_ip: str | None,
+    conn: sqlite3.Connection, principal: Principal, report: ReportIn, client_ip: str | None,
     additions: dict[ItemKey, SoftwareItem], removals: dict[ItemKey, SoftwareItem],
     results: dict[ItemKey, MatchResult], now: str,
 ) -> DeltaOutcome:
     """A delta's writes (in the writer's thread); an unknown hostname is registered as pending."""
+    organization = principal.organization_id
     asset = lookup_asset(conn, report.hostname, organization)
     if asset is None:
-        insert_pending(conn, report.hostname, organization, now, report.agent_version)
+        insert_pending(conn, report.hostname, organization, now, report.agent_version, principal.key_id)
     if asset is None or asset.status == "pending":
         return DeltaOutcome(pending=True)
     # Only the named items are looked up (by the (asset_id, name, version) index), not the whole list.
@@ -316,8 +320,8 @@ def _store_delta(
     conn.execute(
         "UPDATE assets SET last_seen = ?, last_report_at = ?, presence = 'online', os = COALESCE(?, os),"
         " ip_address = COALESCE(?, ip_address, ?), agent_version = COALESCE(?, agent_version),"
-        " force_full_scan = MAX(force_full_scan, ?) WHERE id = ?",
-        (now, now, report.os, report.ip_address, client_ip, report.agent_version, int(diverged), asset.id),
+        " force_full_scan = MAX(force_full_scan, ?), api_key_id = ? WHERE id = ?",
+        (now, now, report.os, report.ip_address, client_ip, report.agent_version, int(diverged), principal.key_id, asset.id),
     )
     return DeltaOutcome(False, asset, len(new), len(gone), vulnerabilities, already, not_found, diverged)
 
@@ -369,18 +373,18 @@ class AgentService:
     async def submit(self, principal: Principal, report: ReportIn, client_ip: str | None) -> FullReportAccepted | DeltaReportAccepted:
         """Apply a full or delta report; raises PayloadError, OrganizationDenied or HostnameConflict and writes nothing."""
         check_report(report, self.settings.max_items)
-        organization = organization_of(principal, report.organization_id)
+        organization_of(principal, report.organization_id)
         if report.delta:
-            return await self._delta(organization, report, client_ip)
-        return await self._full(organization, report, client_ip)
+            return await self._delta(principal, report, client_ip)
+        return await self._full(principal, report, client_ip)
 
-    async def _full(self, organization: OrganizationId, report: ReportIn, client_ip: str | None) -> FullReportAccepted:
+    async def _full(self, principal: Principal, report: ReportIn, client_ip: str | None) -> FullReportAccepted:
         items = _unique(report.software or [])
         # Matching is CPU work: do it before taking the write lock.
         results = dict(zip(items, self._matcher().match(list(items.values()), report.os or "Unknown")))
         now = iso(self._clock())
         asset_id, added, removed, vulnerabilities = await self.db.run(
-            lambda conn: _store_full(conn, organization, report, client_ip, items, results, now)
+            lambda conn: _store_full(conn, principal, report, client_ip, items, results, now)
         )
         return FullReportAccepted(
             asset_id=asset_id,
@@ -392,13 +396,13 @@ class AgentService:
             products_removed=removed,
         )
 
-    async def _delta(self, organization: OrganizationId, report: ReportIn, client_ip: str | None) -> DeltaReportAccepted:
+    async def _delta(self, principal: Principal, report: ReportIn, client_ip: str | None) -> DeltaReportAccepted:
         additions = _unique(report.software_added or [])
         removals = _unique(report.software_removed or [])
         results = dict(zip(additions, self._matcher().match(list(additions.values()), report.os or "Unknown")))
         now = iso(self._clock())
         outcome = await self.db.run(
-            lambda conn: _store_delta(conn, organization, report, client_ip, additions, removals, results, now)
+            lambda conn: _store_delta(conn, principal, report, client_ip, additions, removals, results, now)
         )
         if outcome.pending or outcome.asset is None:
             # The pending registration is committed on purpose: from now on the asset's
@@ -462,7 +466,9 @@ class AgentService:
         async with self.db.transaction() as tx:
             asset = await find_asset(tx, beat.hostname, principal.organization_id)
             if asset is None:
-                asset_id = await register_pending(tx, beat.hostname, principal.organization_id, now, beat.agent_version)
+                asset_id = await register_pending(
+                    tx, beat.hostname, principal.organization_id, now, beat.agent_version, principal.key_id
+                )
                 force = True
             else:
                 asset_id, force = asset.id, asset.force_full_scan

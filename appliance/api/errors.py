@@ -18,7 +18,9 @@ from appliance.agent.payloads import (
 )
 from appliance.auth import AuthError, InvalidKey, MissingKey, OrganizationDenied, RateLimited, ScopeDenied
 from appliance.auth.admin import AdminError, CsrfDenied, InvalidCredentials, NotLoggedIn
+from appliance.auth.keys import KeyAlreadyRevoked, KeyManagementError, KeyNotFound, UnknownOrganization
 from appliance.db import DatabaseError
+from appliance.devices import DeviceError
 from appliance.errors import ApplianceError
 from appliance.read.service import AssetNotFound, InvalidQuery
 
@@ -42,6 +44,11 @@ STATUS_BY_ERROR: tuple[tuple[type[ApplianceError], int], ...] = (
     (PayloadError, 400),
     (InvalidQuery, 400),
     (AdminError, 400),
+    (UnknownOrganization, 400),
+    (KeyNotFound, 404),
+    (KeyAlreadyRevoked, 409),
+    (KeyManagementError, 400),
+    (DeviceError, 400),
     (AssetNotFound, 404),
     (DatabaseError, 503),
 )

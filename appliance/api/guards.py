@@ -96,6 +96,41 @@ async def authenticate_reader(connection: ASGIConnection[Any, Any, Any, Any], ro
     connection.state.viewer = viewer
 
 
+async def authenticate_admin(connection: ASGIConnection[Any, Any, Any, Any], route: BaseRouteHandler) -> None:
+    """Guard for the admin API (/api/keys, /api/devices): a key with the admin scope, else an admin session.
+
+    A key (X-Agent-Key or Authorization: Bearer) wins over a cookie. A session's changes (any
+    method but GET and HEAD) must also come from this appliance's own page and carry the
+    session's X-CSRF-Token; a key in a header is no ambient credential, so it needs neither.
+    Order: credentials (401), scope (403), CSRF (403), the per-key or per-session read limit (429).
+    """
+    keys: KeyService = connection.app.state.key_service
+    admins: AdminService = connection.app.state.admin_service
+    limiter: RateLimiter = connection.app.state.limiter
+    raw = presented_key(connection)
+    try:
+        if raw:
+            principal = await keys.authenticate(raw)
+        else:
+            token = connection.cookies.get(SESSION_COOKIE)
+            if not token:
+                raise MissingKey("no credentials: send an admin API key in X-Agent-Key or Authorization: Bearer, or log in")
+            session = await admins.session(token)
+    except (MissingKey, InvalidKey, NotLoggedIn):
+        limiter.hit(UNAUTHENTICATED_BUCKET, client_address(connection) or "unknown")
+        raise
+    if raw:
+        if "admin" not in principal.scopes:
+            raise ScopeDenied("this API key lacks the admin scope")
+        identity = f"key:{principal.key_id}"
+    else:
+        if connection.scope.get("method", "GET") not in ("GET", "HEAD"):
+            same_origin(connection, route)
+            check_csrf(connection, session)
+        identity = f"session:{session.username.lower()}"
+    limiter.hit(READ_BUCKET, identity)
+
+
 async def provide_viewer(request: Any) -> Viewer:
     """Dependency: the viewer that ``authenticate_reader`` put on the request."""
     return request.state.viewer
@@ -111,7 +146,7 @@ def same_origin(connection: ASGIConnection[Any, Any, Any, Any], route: BaseRoute
     if site is not None and site not in ("same-origin", "none"):
         raise CsrfDenied(f"a {site} request cannot change the session")
     origin = connection.headers.get("origin")
-    expected = f"{connection.url.scheme}://{connection.headers.get('host', '')}"
+    expected = f"{connection.scope.get('scheme', 'http')}://{connection.headers.get('host', '')}"
     if origin is not None and origin != expected:
         raise CsrfDenied(f"the request comes from {origin}, not from this appliance ({expected})")
 

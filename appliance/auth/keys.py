@@ -21,10 +21,25 @@ KEY_RANDOM_BYTES = 32  # token_urlsafe(32) gives 43 characters after the prefix
 PREFIX_SHOWN = 12  # characters of the key kept in clear, so admins can tell keys apart
 
 
-class KeyManagementError(ApplianceError):
-    """A key operation was asked for something that does not exist or is not allowed."""
+MAX_NAME = 100
 
-    code = "key_error"
+
+class KeyManagementError(ApplianceError):
+    """A key operation was asked for something it cannot do: a bad scope or name (400 on the admin API)."""
+
+    code = "invalid_request"
+
+
+class UnknownOrganization(KeyManagementError):
+    code = "unknown_organization"
+
+
+class KeyNotFound(KeyManagementError):
+    code = "key_not_found"
+
+
+class KeyAlreadyRevoked(KeyManagementError):
+    code = "key_already_revoked"
 
 
 class NewKey(msgspec.Struct, frozen=True):
@@ -38,7 +53,10 @@ class NewKey(msgspec.Struct, frozen=True):
 
 
 class KeyInfo(msgspec.Struct, frozen=True):
-    """What may be shown about a stored key: never the key itself."""
+    """What may be shown about a stored key: never the key itself.
+
+    ``devices`` counts the assets whose last report (or registration) came with this key.
+    """
 
     id: ApiKeyId
     organization_id: OrganizationId
@@ -48,6 +66,8 @@ class KeyInfo(msgspec.Struct, frozen=True):
     created_at: str
     last_used_at: str | None
     revoked_at: str | None
+    organization: str
+    devices: int
 
 
 def load_or_create_secret(path: Path) -> bytes:
@@ -67,6 +87,14 @@ def load_or_create_secret(path: Path) -> bytes:
     with os.fdopen(fd, "wb") as handle:
         handle.write(secret)
     return secret
+
+
+def check_name(name: str) -> None:
+    """A key's label: at most MAX_NAME characters, no control characters (it is shown in terminals and pages)."""
+    if len(name) > MAX_NAME:
+        raise KeyManagementError(f"a key name has at most {MAX_NAME} characters", field="name")
+    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in name):
+        raise KeyManagementError("a key name must not contain control characters", field="name")
 
 
 def key_prefix(scopes: list[str]) -> str:
@@ -89,15 +117,19 @@ class KeyService:
         return hmac.new(self._secret, key.encode("utf-8"), hashlib.sha256).digest()
 
     async def create(self, organization_id: int, scopes: list[str], name: str = "") -> NewKey:
-        scopes = sorted(set(scopes), key=SCOPES.index)
+        """Mint a key; the only write path for keys (CLI and admin API). Checks scopes, name and organization."""
         unknown = [s for s in scopes if s not in SCOPES]
         if unknown or not scopes:
-            raise KeyManagementError(f"scopes must be among {', '.join(SCOPES)}; got {', '.join(unknown) or 'none'}")
+            raise KeyManagementError(
+                f"scopes must be among {', '.join(SCOPES)}; got {', '.join(unknown) or 'none'}", field="scopes"
+            )
+        scopes = sorted(set(scopes), key=SCOPES.index)
+        check_name(name)
         key = key_prefix(scopes) + secrets.token_urlsafe(KEY_RANDOM_BYTES)
         async with self.db.transaction() as tx:
             row = await (await tx.execute("SELECT 1 FROM organizations WHERE id = ?", (organization_id,))).fetchone()
             if row is None:
-                raise KeyManagementError(f"organization {organization_id} does not exist")
+                raise UnknownOrganization(f"organization {organization_id} does not exist", field="organization_id")
             cursor = await tx.execute(
                 "INSERT INTO api_keys (organization_id, name, prefix, key_hash, scopes, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
@@ -106,23 +138,32 @@ class KeyService:
             key_id = ApiKeyId(cursor.lastrowid or 0)
         return NewKey(key_id, key, OrganizationId(organization_id), scopes, name)
 
-    async def list(self) -> list[KeyInfo]:
+    async def list(self, key_id: int | None = None) -> list[KeyInfo]:
+        """Every key (or the one with ``key_id``), oldest first, with its organization's name and device count."""
         rows = await self.db.fetchall(
-            "SELECT id, organization_id, name, prefix, scopes, created_at, last_used_at, revoked_at"
-            " FROM api_keys ORDER BY id"
+            "SELECT k.id, k.organization_id, k.name, k.prefix, k.scopes, k.created_at, k.last_used_at, k.revoked_at,"
+            " o.name, (SELECT COUNT(*) FROM assets a WHERE a.api_key_id = k.id)"
+            " FROM api_keys k JOIN organizations o ON o.id = k.organization_id"
+            + (" WHERE k.id = ?" if key_id is not None else "")
+            + " ORDER BY k.id",
+            (key_id,) if key_id is not None else (),
         )
         return [
-            KeyInfo(r[0], r[1], r[2], r[3], r[4].split(), r[5], self._last_used.get(r[0], r[6]), r[7]) for r in rows
+            KeyInfo(r[0], r[1], r[2], r[3], r[4].split(), r[5], self._last_used.get(r[0], r[6]), r[7], r[8], r[9])
+            for r in rows
         ]
 
     async def revoke(self, key_id: int) -> None:
+        """Revoke a key: refused from the next request on. KeyNotFound or KeyAlreadyRevoked change nothing."""
         async with self.db.transaction() as tx:
             cursor = await tx.execute(
                 "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (now_iso(), key_id)
             )
             if cursor.rowcount == 0:
                 row = await (await tx.execute("SELECT revoked_at FROM api_keys WHERE id = ?", (key_id,))).fetchone()
-                raise KeyManagementError(f"key {key_id} does not exist" if row is None else f"key {key_id} is already revoked")
+                if row is None:
+                    raise KeyNotFound(f"key {key_id} does not exist")
+                raise KeyAlreadyRevoked(f"key {key_id} is already revoked")
 
     async def authenticate(self, key: str) -> Principal:
         """The principal behind a key; InvalidKey for unknown or revoked keys.

@@ -259,6 +259,15 @@ MIGRATIONS: tuple[str, ...] = (
     DROP INDEX findings_cve_assets;
     CREATE INDEX findings_cve_assets ON findings (cve, asset_id, kev, cvss, version_unknown);
     """,
+    # 7 -> 8: which API key each asset reports with, for "how many devices use this key" and recent enrollments.
+    """
+    -- The key of the last report (full or delta) or registration of the asset; NULL for assets
+    -- stored before this step. Keys are revoked, never deleted, so the reference stays valid.
+    ALTER TABLE assets ADD COLUMN api_key_id INTEGER REFERENCES api_keys(id);
+    CREATE INDEX assets_api_key ON assets (api_key_id);
+    -- "Devices that enrolled in the last hour" on the status page's Add a device view.
+    CREATE INDEX assets_first_seen ON assets (first_seen);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

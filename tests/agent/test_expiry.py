@@ -9,13 +9,21 @@ from pathlib import Path
 from appliance.agent.expiry import expire_assets
 from appliance.agent.payloads import HeartbeatIn, ReportIn, SoftwareIn
 from appliance.agent.service import AgentService
-from appliance.auth import Principal
+from appliance.auth import KeyService, Principal
 from appliance.db import Database
 from appliance.ids import ApiKeyId, OrganizationId
 from appliance.matching.agent_cpe import AgentCpeMatcher
 from appliance.settings import Settings
 
 PRINCIPAL = Principal(ApiKeyId(1), OrganizationId(1), frozenset({"agent"}))
+
+
+async def open_database(settings: Settings) -> Database:
+    """The database with PRINCIPAL's key (id 1) in it: assets refer to the key they report with."""
+    db = Database(settings.database_path)
+    await db.open()
+    await KeyService(db, b"k" * 32).create(1, ["agent"])
+    return db
 
 
 class Clock:
@@ -32,8 +40,7 @@ def test_online_offline_stale_deleted(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, offline_after=1800, stale_after=7 * 86400, delete_after=30 * 86400)
 
     async def run() -> None:
-        db = Database(settings.database_path)
-        await db.open()
+        db = await open_database(settings)
         service = AgentService(db, AgentCpeMatcher, settings, clock)
         for name in ("quiet", "busy"):
             await service.submit(PRINCIPAL, ReportIn(hostname=name, software=[SoftwareIn("curl", "7.88.1")]), None)
@@ -74,8 +81,7 @@ def test_delete_after_zero_keeps_assets_forever(tmp_path: Path) -> None:
     clock = Clock(datetime(2026, 1, 1, tzinfo=UTC))
 
     async def run() -> None:
-        db = Database(settings.database_path)
-        await db.open()
+        db = await open_database(settings)
         await AgentService(db, AgentCpeMatcher, settings, clock).heartbeat(PRINCIPAL, HeartbeatIn("old"))
         result = await expire_assets(db, settings, clock.now + timedelta(days=3650))
         assert (result.stale, result.deleted) == (1, 0)

@@ -85,8 +85,24 @@ def test_another_organization_cannot_write_or_read_an_asset(server: Server, host
         assert b.get("/api/vulnerabilities", params={"organization": org_a}).status_code == 403
         status = b.get("/api/status").json()
         assert hostname not in json.dumps(status)
+    # The admin API (keys, recent devices) spans organizations, so no read or agent key may use it;
+    # the agent scripts carry no asset data.
+    admin_calls = {
+        "keys": lambda c: c.get("/api/keys"),
+        "recent devices": lambda c: c.get("/api/devices/recent"),
+        "create key": lambda c: c.post("/api/keys", json={"organization_id": org_b, "name": "x"}),
+        "revoke key": lambda c: c.delete("/api/keys/1"),
+    }
+    with server.client(read_b) as b, server.client(key_b) as agent_b:
+        for client in (b, agent_b):
+            for send in admin_calls.values():
+                assert_refused(server, lambda: send(client), 403, "insufficient_scope")
+        script = b.get("/agents/sentrikat-agent.sh")
+        assert hostname.lower() not in script.text.lower()
     # Every read path of the API is covered above; a new one must be added here.
     paths = json.loads(server.client().get("/schema/openapi.json").text)["paths"]
     read_paths = {p for p in paths if not p.startswith("/api/agent/") and p not in ("/healthz", "/api/session")}
     assert read_paths == {"/api/assets", "/api/assets/{asset_id}", "/api/vulnerabilities", "/api/vulnerabilities.csv",
-                          "/api/status"}, "a new read endpoint appeared: extend this test to it"
+                          "/api/status", "/api/keys", "/api/keys/{key_id}", "/api/devices/recent", "/agents/{name}"}, (
+        "a new read endpoint appeared: extend this test to it"
+    )

@@ -40,6 +40,9 @@ READ_OPERATIONS = [
 # The status page's login session (cookies and a CSRF token) is covered by tests/api and the
 # browser tests; generated requests without the page's Origin and token only test the refusal.
 SESSION_OPERATIONS = ["POST /api/session", "GET /api/session", "DELETE /api/session"]
+# The admin API, fuzzed with an admin key; and the agent scripts, which need none.
+ADMIN_OPERATIONS = ["POST /api/keys", "GET /api/keys", "DELETE /api/keys/{key_id}", "GET /api/devices/recent"]
+SCRIPT_OPERATIONS = ["GET /agents/{name}"]
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +63,7 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory, feed_dir: Path) -> Iterator
 def api(fuzzed: Server):
     schema = schemathesis.openapi.from_url(fuzzed.url + "/schema/openapi.json")
     labels = {result.ok().label for result in schema.get_all_operations()}
-    assert labels == set(OPERATIONS + READ_OPERATIONS + SESSION_OPERATIONS), (
+    assert labels == set(OPERATIONS + READ_OPERATIONS + SESSION_OPERATIONS + ADMIN_OPERATIONS + SCRIPT_OPERATIONS), (
         f"operations changed: {sorted(labels)}; update the lists above"
     )
     return schema
@@ -116,3 +119,20 @@ def test_read_operation_answers_as_documented(api, fuzzed: Server, read_key: str
     """Generated valid and invalid queries with a read key: never a 5xx, always a documented status and body."""
     run(api, label, mode, 40, {"X-Agent-Key": read_key})
     assert fuzzed.process is not None and fuzzed.process.poll() is None
+
+
+ADMIN_CASES = [(label, mode) for label in ADMIN_OPERATIONS for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+               if not (label == "GET /api/keys" and mode == GenerationMode.NEGATIVE)]  # no input to make invalid
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("label", "mode"), ADMIN_CASES, ids=[f"{label} {mode.value}" for label, mode in ADMIN_CASES])
+def test_admin_operation_answers_as_documented(api, fuzzed: Server, label: str, mode: GenerationMode) -> None:
+    """Generated bodies and ids with an admin key of its own (a generated DELETE may revoke a key): never a 5xx."""
+    run(api, label, mode, 40, {"X-Agent-Key": fuzzed.create_key("admin")})
+    assert fuzzed.process is not None and fuzzed.process.poll() is None
+
+
+@pytest.mark.slow
+def test_agent_scripts_answer_as_documented(api, fuzzed: Server) -> None:
+    run(api, SCRIPT_OPERATIONS[0], GenerationMode.POSITIVE, 40, {})
