@@ -136,3 +136,36 @@ def check_csrf(connection: ASGIConnection[Any, Any, Any, Any], session: AdminSes
     sent = connection.headers.get(CSRF_HEADER, "")
     if not hmac.compare_digest(sent.encode(), session.csrf_token.encode()):
         raise CsrfDenied("the X-CSRF-Token header is missing or does not match the session")
+
+
+async def authenticate_admin(connection: ASGIConnection[Any, Any, Any, Any], route: BaseRouteHandler) -> None:
+    """Guard for admin settings (the Alerts page): an admin API key, or an admin session.
+
+    A session's changes (anything but GET) must come from this site and echo the session's
+    CSRF token, as logout does. Requests count against the read limit of the key or session.
+    """
+    keys: KeyService = connection.app.state.key_service
+    admins: AdminService = connection.app.state.admin_service
+    limiter: RateLimiter = connection.app.state.limiter
+    raw = presented_key(connection)
+    try:
+        if raw:
+            principal = await keys.authenticate(raw)
+        else:
+            token = connection.cookies.get(SESSION_COOKIE)
+            if not token:
+                raise MissingKey("no credentials: send an admin API key in X-Agent-Key or Authorization: Bearer, or log in")
+            session = await admins.session(token)
+    except (MissingKey, InvalidKey, NotLoggedIn):
+        limiter.hit(UNAUTHENTICATED_BUCKET, client_address(connection) or "unknown")
+        raise
+    if raw:
+        if "admin" not in principal.scopes:
+            raise ScopeDenied("this API key lacks the admin scope")
+        identity = f"key:{principal.key_id}"
+    else:
+        if connection.scope.get("method", "GET") not in ("GET", "HEAD"):
+            same_origin(connection, route)
+            check_csrf(connection, session)
+        identity = f"session:{session.username.lower()}"
+    limiter.hit(READ_BUCKET, identity)
