@@ -26,7 +26,7 @@ from appliance.alerts.base import (
 )
 from appliance.alerts.email import EmailChannel, recipients
 from appliance.alerts.message import render, test_message
-from appliance.alerts.webhook import WebhookChannel
+from appliance.alerts.webhook import WebhookChannel, masked
 from appliance.db import Database
 from appliance.settings import BY_NAME, CHOICES, Settings, SettingsError, convert
 from appliance.timeutil import iso, utc_now
@@ -114,13 +114,6 @@ class TestResult(msgspec.Struct, frozen=True):
 
 class TestResults(msgspec.Struct, frozen=True):
     results: list[TestResult]
-
-
-def _masked(url: str) -> str:
-    if not url:
-        return ""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}/…" if parts.path.strip("/") or parts.query else f"{parts.scheme}://{parts.netloc}"
 
 
 def check(settings: Settings) -> None:
@@ -238,7 +231,7 @@ class AlertService:
         view = AlertSettingsView(
             smtp_host=s.smtp_host, smtp_port=s.smtp_port, smtp_security=s.smtp_security, smtp_user=s.smtp_user,
             smtp_password_set=bool(s.smtp_password), alert_email_from=s.alert_email_from, alert_email_to=s.alert_email_to,
-            webhook_url=_masked(s.webhook_url), webhook_url_set=bool(s.webhook_url), webhook_format=s.webhook_format,
+            webhook_url=masked(s.webhook_url), webhook_url_set=bool(s.webhook_url), webhook_format=s.webhook_format,
             alert_cvss_threshold=s.alert_cvss_threshold, alert_digest=s.alert_digest,
         )
         rows = await self.db.fetchall(

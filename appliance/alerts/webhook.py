@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import msgspec
@@ -16,6 +17,14 @@ SLACK_TEXT = 3000
 DISCORD_DESCRIPTION = 4096
 DISCORD_TITLE = 256
 TEAMS_TEXT = 20000
+
+
+def masked(url: str) -> str:
+    """The URL cut to scheme and host: chat webhook URLs carry their credential in the path."""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/…" if parts.path.strip("/") or parts.query else f"{parts.scheme}://{parts.netloc}"
 
 
 def _cut(text: str, limit: int) -> str:
@@ -77,7 +86,7 @@ class WebhookChannel:
         self.timeout = settings.alert_timeout
 
     def target(self) -> str:
-        return f"{self.url} ({self.format})"
+        return f"{masked(self.url)} ({self.format})"
 
     async def send(self, message: AlertMessage, started: Started) -> None:
         payload = msgspec.json.encode(body(message, self.format))
@@ -87,10 +96,10 @@ class WebhookChannel:
             try:
                 response = await client.post(self.url, content=payload, headers=headers)
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol) as exc:  # nothing was sent
-                raise ChannelError(f"webhook: cannot connect for POST {self.url}: {exc or type(exc).__name__}") from exc
+                raise ChannelError(f"webhook: cannot connect for POST {masked(self.url)}: {exc or type(exc).__name__}") from exc
             except httpx.HTTPError as exc:  # sent, but no answer: the receiver may have it
                 raise ChannelError(
-                    f"webhook: no answer to POST {self.url}: {exc or type(exc).__name__}", maybe_delivered=True
+                    f"webhook: no answer to POST {masked(self.url)}: {exc or type(exc).__name__}", maybe_delivered=True
                 ) from exc
         if not response.is_success:
-            raise ChannelError(f"webhook: {self.url} answered {response.status_code} {response.reason_phrase}".rstrip())
+            raise ChannelError(f"webhook: {masked(self.url)} answered {response.status_code} {response.reason_phrase}".rstrip())
