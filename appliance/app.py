@@ -90,7 +90,7 @@ def create_app(settings: Settings) -> Litestar:
         keys = KeyService(db, load_or_create_secret(settings.secret_path))
         holder = MatcherHolder()
         alerts = AlertService(db, settings)
-        await alerts.load()
+        await alerts.start()
         agent_service = AgentService(db, holder.get, settings, alert_rules=alerts.rules)
         container_service = ContainerService(db, lambda: kev_catalog(holder.get()), settings)
         feeds = FeedService(settings, db, agent_service, holder, containers=container_service, alerts=alerts)

@@ -165,10 +165,19 @@ class AlertService:
         self._pruned = 0.0
 
     async def load(self) -> None:
-        """Read the settings saved on the page, and settle batches a previous run left mid-send (before any job runs)."""
+        """Read the settings saved on the Alerts page (all a CLI command needs)."""
         rows = await self.db.fetchall("SELECT name, value FROM alert_settings")
         saved = {name: json.loads(value) for name, value in rows if name in EDITABLE}
         self.saved, self.settings = saved, effective(self.base, saved)
+
+    async def start(self) -> None:
+        """In the server, before any job or request: load the settings, settle the batches a previous
+        run left mid-send, and start or stop channel cursors to match the channels configured now."""
+        await self.load()
+        try:
+            check(self.settings)
+        except AlertSettingsError as exc:
+            log.warning("alert settings: %s; messages on that channel will fail until it is fixed", exc)
         names = [c.name for c in self.channels()]
         now = iso(self.clock())
 
