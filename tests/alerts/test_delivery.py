@@ -141,3 +141,17 @@ def test_cli_alerts_test_names_the_failing_channel(tmp_path: Path, smtp: SmtpRec
         cwd=ROOT, capture_output=True, text=True, timeout=60,
     )
     assert nothing.returncode == 1 and "no alert channel is configured" in nothing.stderr
+
+
+def test_only_findings_new_to_the_machine_are_events(make_server, alert_feed: Path, webhook: WebhookReceiver) -> None:
+    srv: Server = make_server(**fast(SENTRIKAT_FEED_DIR=str(alert_feed), SENTRIKAT_WEBHOOK_URL=webhook.url))
+    key = srv.create_key()
+    slack = {"name": "Slack", "version": "4.35.126", "vendor": "Salesforce"}
+    report(srv, key, "pc-again", [WINRAR])
+    report(srv, key, "pc-again", [WINRAR, slack])  # the same KEV finding again: no news
+    assert len(event_ids(srv)) == 1
+    report(srv, key, "pc-again", [slack])  # WinRAR removed ...
+    report(srv, key, "pc-again", [WINRAR, slack])  # ... and back: a new finding again
+    assert len(event_ids(srv)) == 2
+    with srv.db() as conn:
+        assert {r[0] for r in conn.execute("SELECT cve FROM alert_events")} == {WINRAR_CVE}
