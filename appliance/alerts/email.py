@@ -99,7 +99,7 @@ class EmailChannel:
                 raise smtplib.SMTPRecipientsRefused(refused)
         except (OSError, smtplib.SMTPException) as exc:
             _close(smtp)
-            raise ChannelError(f"email: {self.host}:{self.port} refused the message: {_reason(exc)}") from exc
+            raise ChannelError(f"email: {self.host}:{self.port} did not take the message: {_reason(exc)}") from exc
         return smtp
 
     def _data(self, smtp: smtplib.SMTP, data: bytes) -> None:
