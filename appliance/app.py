@@ -19,6 +19,8 @@ from litestar.static_files import create_static_files_router
 from appliance import __version__, logs
 from appliance.agent.containers import ContainerService
 from appliance.agent.service import HEARTBEAT_FLUSH_SECONDS, AgentService
+from appliance.alerts import AlertService
+from appliance.api.alerts import AlertsController
 from appliance.api.agent import AgentController
 from appliance.api.devices import DevicesController, KeysController, agent_script
 from appliance.api.errors import EXCEPTION_HANDLERS
@@ -45,7 +47,9 @@ log = logging.getLogger("sentrikat")
 KEY_USAGE_FLUSH_SECONDS = 30
 
 
-def schedule_jobs(scheduler: AsyncIOScheduler, settings: Settings, feeds: FeedService, keys: KeyService) -> None:
+def schedule_jobs(
+    scheduler: AsyncIOScheduler, settings: Settings, feeds: FeedService, keys: KeyService, alerts: AlertService | None = None
+) -> None:
     """Every periodic job of the appliance; each records its outcome in the jobs table."""
     now = datetime.now(UTC)
     common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 300}
@@ -59,6 +63,11 @@ def schedule_jobs(scheduler: AsyncIOScheduler, settings: Settings, feeds: FeedSe
         feeds.run_job, "interval", args=("expire_agents", feeds.expire), seconds=settings.expiry_interval,
         id="expire_agents", next_run_time=now, **common,
     )
+    if alerts is not None:
+        scheduler.add_job(alerts.send_pending, "interval", seconds=max(settings.alert_send_interval, 1), id="send_alerts",
+                          next_run_time=now, **common)
+        scheduler.add_job(feeds.run_job, "interval", args=("alert_digest", alerts.digest), seconds=3600, id="alert_digest",
+                          next_run_time=now + timedelta(seconds=5), **common)
     if settings.refresh_enabled:
         first = now + timedelta(seconds=settings.refresh_start_delay)
         for name, seconds, job in (
@@ -83,12 +92,14 @@ def create_app(settings: Settings) -> Litestar:
         await db.open()
         keys = KeyService(db, load_or_create_secret(settings.secret_path))
         holder = MatcherHolder()
-        agent_service = AgentService(db, holder.get, settings)
+        alerts = AlertService(db, settings)
+        await alerts.start()
+        agent_service = AgentService(db, holder.get, settings, alert_rules=alerts.rules)
         container_service = ContainerService(db, lambda: kev_catalog(holder.get()), settings)
-        feeds = FeedService(settings, db, agent_service, holder, containers=container_service)
+        feeds = FeedService(settings, db, agent_service, holder, containers=container_service, alerts=alerts)
         await feeds.load()
         scheduler = AsyncIOScheduler(timezone="UTC")
-        schedule_jobs(scheduler, settings, feeds, keys)
+        schedule_jobs(scheduler, settings, feeds, keys, alerts)
         read_service = ReadService(
             db, holder, settings, lambda: {job.id: job.next_run_time for job in scheduler.get_jobs()}
         )
@@ -119,6 +130,7 @@ def create_app(settings: Settings) -> Litestar:
             feeds=feeds,
             container_service=container_service,
             scheduler=scheduler,
+            alert_service=alerts,
         )
         scheduler.start()
         log.info("SentriKat %s ready; database %s", __version__, settings.database_path)
@@ -144,6 +156,7 @@ def create_app(settings: Settings) -> Litestar:
             KeysController,
             DevicesController,
             agent_script,
+            AlertsController,
             health,
             create_static_files_router(path="/", directories=[web_dir()], html_mode=True, include_in_schema=False),
         ],

@@ -1,4 +1,4 @@
-"""The ``sentrikat`` command line: serve, match, orgs, keys, admin, feeds, backup, version."""
+"""The ``sentrikat`` command line: serve, match, orgs, keys, admin, feeds, alerts, backup, version."""
 
 from __future__ import annotations
 
@@ -142,6 +142,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     backup.add_argument("destination", metavar="DEST", help="A folder that does not exist yet, or an empty one.")
     backup.set_defaults(run=_backup)
+
+    alerts = commands.add_parser(
+        "alerts", help="Check the alert channels (email, webhook).", description="Check the alert channels (email, webhook).",
+    )
+    alert_commands = alerts.add_subparsers(dest="alert_command", required=True, metavar="ACTION")
+    alert_test = alert_commands.add_parser(
+        "test", parents=[data_dir], help="Send a test message on every configured alert channel.",
+        description="Send one test message on every configured alert channel (settings from the config file, the "
+        "environment and the status page's Alerts page). Exits 1, naming the channel and the error, when one fails.",
+    )
+    alert_test.set_defaults(run=_alerts_test)
 
     version = commands.add_parser(
         "version", parents=[data_dir], help="Print the version.",
@@ -419,6 +430,25 @@ def _feeds_status(args: argparse.Namespace, settings: Settings) -> int:
     for job in status.jobs:
         error = f"  error: {job.last_error}" if job.last_error else ""
         print(f"  job {job.name}: {job.last_outcome} at {job.last_run_at} ({job.last_duration} s){error}")
+
+def _alerts_test(args: argparse.Namespace, settings: Settings) -> int:
+    from appliance.alerts import AlertService
+
+    async def run() -> Any:
+        async with _database(settings) as db:
+            service = AlertService(db, settings)
+            await service.load()
+            return await service.test()
+
+    failed = 0
+    for result in asyncio.run(run()).results:
+        if result.ok:
+            print(f"{result.channel}: test message sent to {result.target}")
+        else:
+            failed += 1
+            print(f"sentrikat: error: {result.error}", file=sys.stderr)
+    return 1 if failed else 0
+
 
 def _backup(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path

@@ -70,6 +70,21 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     feed_check_interval: int = 30
     session_lifetime: int = 28800
     feed_max_age: int = 604800
+    smtp_host: str = ""
+    smtp_port: int = 0
+    smtp_security: str = "starttls"
+    smtp_user: str = ""
+    smtp_password: str = ""
+    alert_email_from: str = ""
+    alert_email_to: str = ""
+    webhook_url: str = ""
+    webhook_format: str = "json"
+    alert_cvss_threshold: float = 9.0
+    alert_digest: str = "off"
+    alert_refresh_failing_after: int = 86400
+    alert_send_interval: int = 30
+    alert_retry_delay: float = 30.0
+    alert_timeout: int = 30
 
     @property
     def database_path(self) -> Path:
@@ -131,6 +146,29 @@ HELP: dict[str, str] = {
     "feed_check_interval": "Seconds between checks for a feed written by another process (sentrikat feeds import).",
     "session_lifetime": "Seconds an admin stays logged in to the status page; the session then ends whatever the activity.",
     "feed_max_age": "Seconds after its own date before CVE or KEV data counts as old on the status page and in /api/status.",
+    "smtp_host": "SMTP server for alert emails; empty means no email alerts.",
+    "smtp_port": "SMTP port; 0 means the usual one for smtp_security (25 plain, 587 starttls, 465 tls).",
+    "smtp_security": "How the SMTP connection is protected: plain, starttls or tls.",
+    "smtp_user": "SMTP login name; empty means no login.",
+    "smtp_password": "SMTP password for smtp_user (never shown on the status page).",
+    "alert_email_from": "Sender address of alert emails; empty means sentrikat@ and this machine's name.",
+    "alert_email_to": "Recipients of alert emails, separated by commas.",
+    "webhook_url": "URL that alerts are POSTed to; empty means no webhook alerts.",
+    "webhook_format": "Webhook body: json, slack, teams or discord.",
+    "alert_cvss_threshold": "A new finding with a CVSS score at or above this is alerted (KEV findings always are).",
+    "alert_digest": "A summary message besides the event alerts: off, daily or weekly.",
+    "alert_refresh_failing_after": "Seconds a feed refresh must keep failing before it is alerted.",
+    "alert_send_interval": "Seconds between runs of the job that sends pending alerts (and batches them).",
+    "alert_retry_delay": "Seconds before an alert that could not be sent is tried again; each retry waits twice as long, at most an hour.",
+    "alert_timeout": "Seconds before an SMTP or webhook connection attempt is abandoned (and retried later).",
+}
+
+
+# Settings with a fixed set of values.
+CHOICES: dict[str, tuple[str, ...]] = {
+    "smtp_security": ("plain", "starttls", "tls"),
+    "webhook_format": ("json", "slack", "teams", "discord"),
+    "alert_digest": ("off", "daily", "weekly"),
 }
 
 
@@ -150,10 +188,11 @@ class Setting(msgspec.Struct, frozen=True):
 SETTINGS: tuple[Setting, ...] = tuple(
     Setting(f.name, f.type, f.default, HELP[f.name]) for f in msgspec.structs.fields(Settings)
 )
-_BY_NAME = {s.name: s for s in SETTINGS}
+BY_NAME = {s.name: s for s in SETTINGS}
 
 
-def _convert(setting: Setting, raw: Any, source: str) -> Any:
+def convert(setting: Setting, raw: Any, source: str) -> Any:
+    """``raw`` (a string from the environment, or a TOML or JSON value) as the setting's type; SettingsError names ``source``."""
     if setting.kind is bool and isinstance(raw, bool):
         return raw
     if setting.kind is bool and isinstance(raw, str):
@@ -181,7 +220,7 @@ def read_config_file(path: Path) -> dict[str, Any]:
         raise SettingsError(f"cannot read config file {path}: {exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"config file {path} is not valid TOML: {exc}") from exc
-    unknown = sorted(set(data) - set(_BY_NAME))
+    unknown = sorted(set(data) - set(BY_NAME))
     if unknown:
         raise SettingsError(f"config file {path}: unknown settings {', '.join(unknown)}")
     return data
@@ -205,17 +244,20 @@ def load_settings(
         config_file = candidate if candidate.exists() else None
     if config_file is not None:
         for name, raw in read_config_file(config_file).items():
-            values[name] = _convert(_BY_NAME[name], raw, f"{config_file}: {name}")
+            values[name] = convert(BY_NAME[name], raw, f"{config_file}: {name}")
     for setting in SETTINGS:
         if setting.env in environ:
-            values[setting.name] = _convert(setting, environ[setting.env], setting.env)
+            values[setting.name] = convert(setting, environ[setting.env], setting.env)
     for name, raw in (overrides or {}).items():
         if raw is None:
             continue
-        setting = _BY_NAME[name]
-        values[name] = _convert(setting, raw, "--" + name.replace("_", "-"))
+        setting = BY_NAME[name]
+        values[name] = convert(setting, raw, "--" + name.replace("_", "-"))
     if bool(values.get("tls_cert")) != bool(values.get("tls_key")):
         raise SettingsError("tls_cert and tls_key must be given together")
     if values.get("log_level", "info") not in ("debug", "info", "warning", "error"):
         raise SettingsError(f"log_level: expected debug, info, warning or error, got {values['log_level']!r}")
+    for name, allowed in CHOICES.items():
+        if name in values and values[name] not in allowed:
+            raise SettingsError(f"{name}: expected {', '.join(allowed)}, got {values[name]!r}")
     return Settings(**values)

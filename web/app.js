@@ -137,7 +137,6 @@
   function showLogin(reason) {
     state.csrf = null;
     $("nav").hidden = true;
-    $("view").hidden = true;
     $("loading").hidden = true;
     $("login-view").hidden = false;
     $("login-error").textContent = reason || "";
@@ -729,6 +728,113 @@
     }, RECENT_POLL_MS);
   }
 
+  // --- alerts settings (admin) -----------------------------------------------------------------
+
+  // Fields of the Alerts form, in the order shown; values saved here win over the config file and environment.
+  const ALERT_FIELDS = [
+    ["smtp_host", "SMTP server", "text", "mail.example.org; empty: no email alerts"],
+    ["smtp_port", "SMTP port", "number", "0: usual port for the security chosen"],
+    ["smtp_security", "Connection security", ["starttls", "tls", "plain"]],
+    ["smtp_user", "SMTP login name", "text", "empty: no login"],
+    ["smtp_password", "SMTP password", "password", ""],
+    ["alert_email_from", "Sender address", "text", "sentrikat@office.example"],
+    ["alert_email_to", "Recipients", "text", "it@office.example, boss@office.example"],
+    ["webhook_url", "Webhook URL", "url", "https://hooks.slack.com/services/…; empty: no webhook"],
+    ["webhook_format", "Webhook format", ["json", "slack", "teams", "discord"]],
+    ["alert_cvss_threshold", "Alert on new findings with CVSS at least", "number", "9.0"],
+    ["alert_digest", "Summary message", ["off", "daily", "weekly"]],
+  ];
+
+  function alertField(view, [name, label, kind, hint]) {
+    const id = `alert-${name.replace(/_/g, "-")}`;
+    const value = view.settings[name];
+    let input;
+    if (Array.isArray(kind)) {
+      input = el("select", { id, name }, kind.map((v) => el("option", { value: v, selected: v === value, text: v })));
+    } else if (name === "smtp_password" || name === "webhook_url") {
+      // Secrets never come back from the server: leave empty to keep the stored value.
+      const set = name === "smtp_password" ? view.settings.smtp_password_set : view.settings.webhook_url_set;
+      input = el("input", { id, name, type: kind === "url" ? "url" : "password", autocomplete: "off",
+        placeholder: set ? `set${name === "webhook_url" ? ": " + value : ""} (leave empty to keep)` : hint });
+    } else {
+      input = el("input", { id, name, type: kind, value: value ?? "", placeholder: hint,
+        step: name === "alert_cvss_threshold" ? "0.1" : null });
+    }
+    const saved = view.saved.includes(name) ? el("small", { className: "message", text: " saved on this page" }) : null;
+    return el("div", { className: "field" }, el("label", { for: id }, label, saved), input);
+  }
+
+  async function alertsPage() {
+    const view = await api("/api/alerts");
+    const form = el("form", { id: "alerts-form", className: "alerts-form", novalidate: true },
+      ALERT_FIELDS.map((field) => alertField(view, field)),
+      el("div", { className: "field" },
+        el("button", { type: "submit", id: "alerts-save", text: "Save" }),
+        el("button", { type: "button", id: "alerts-test", className: "secondary", text: "Send a test message" }),
+        el("button", { type: "button", id: "alerts-reset", className: "secondary", text: "Use file and environment values" })),
+      el("p", { id: "alerts-result", role: "status", "aria-live": "polite" }));
+    const result = (text, bad) => {
+      const node = $("alerts-result");
+      node.textContent = text;
+      node.className = bad ? "error" : "message";
+    };
+    const change = async (method, path, body) => {
+      const headers = { "X-CSRF-Token": state.csrf || "", Accept: "application/json" };
+      if (body) headers["Content-Type"] = "application/json";
+      return api(path, { method, headers, body: body ? JSON.stringify(body) : undefined });
+    };
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const body = {};
+      for (const [name, , kind] of ALERT_FIELDS) {
+        const value = form.elements[name].value;
+        if ((name === "smtp_password" || name === "webhook_url") && value === "") continue;
+        body[name] = kind === "number" ? Number(value || 0) : value;
+      }
+      try {
+        await change("PUT", "/api/alerts/settings", body);
+        await alertsPage();
+        result("Saved. These values now win over the config file and environment.");
+      } catch (error) {
+        if (error instanceof LoggedOut) throw error;
+        result(`Not saved: ${error.message}`, true);
+      }
+    });
+    show("Alerts",
+      el("p", {}, "Who is told, and how, when a machine gets a known-exploited or critical vulnerability, goes offline, or a feed refresh keeps failing. ",
+        "Values saved here win over the config file and SENTRIKAT_* variables."),
+      view.channels.length
+        ? el("p", { id: "alert-channels" }, `Channels: ${view.channels.map((c) => `${c.name} to ${c.target}`).join("; ")}.`)
+        : el("p", { id: "alert-channels", className: "error", text: "No channel is configured: nobody is told anything." }),
+      form,
+      el("h2", { text: "Recent alert messages" }),
+      view.messages.length === 0 ? empty("No alert message yet.") : table("Newest first", ["Channel", "State", { label: "Events", num: true }, { label: "Attempts", num: true }, "Created", "Sent", "Last error"],
+        view.messages.map((m) => el("tr", { className: m.state === "sent" ? null : "kev-row" },
+          cell(m.channel), cell(m.state), cell(number(m.events), "num"), cell(number(m.attempts), "num"),
+          cell(when(m.created_at)), cell(when(m.sent_at)), cell(m.last_error || "", "wrap"))), { id: "alert-messages" }));
+    $("alerts-test").addEventListener("click", async () => {
+      result("Sending…");
+      try {
+        const answer = await change("POST", "/api/alerts/test");
+        const failed = answer.results.filter((r) => !r.ok);
+        result(answer.results.map((r) => (r.ok ? `${r.channel}: test message sent to ${r.target}.` : `${r.channel}: failed: ${r.error}`)).join(" "), failed.length > 0);
+      } catch (error) {
+        if (error instanceof LoggedOut) return showLogin("Your session has ended; log in again.");
+        result(error.message, true);
+      }
+    });
+    $("alerts-reset").addEventListener("click", async () => {
+      try {
+        await change("DELETE", "/api/alerts/settings");
+        await alertsPage();
+        result("The config file and environment values apply again.");
+      } catch (error) {
+        if (error instanceof LoggedOut) return showLogin("Your session has ended; log in again.");
+        result(`Not reset: ${error.message}`, true);
+      }
+    });
+  }
+
   // --- routing -------------------------------------------------------------------------------
 
   function parseRoute() {
@@ -759,6 +865,9 @@
       } else if (path === "/assets") {
         markNav("assets");
         await assetList(params);
+      } else if (path === "/alerts") {
+        markNav("alerts");
+        await alertsPage();
       } else if (path === "/vulnerabilities") {
         markNav("vulnerabilities");
         await vulnerabilityList(params);

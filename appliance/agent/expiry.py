@@ -6,7 +6,10 @@ from datetime import datetime, timedelta
 
 import msgspec
 
+from appliance.alerts import outbox
+from appliance.alerts.base import ASSET_OFFLINE, ASSET_STALE, AlertRules
 from appliance.db import Database
+from appliance.db.database import in_writer
 from appliance.settings import Settings
 from appliance.timeutil import iso
 
@@ -17,11 +20,13 @@ class ExpiryResult(msgspec.Struct, frozen=True):
     deleted: int
 
 
-async def expire_assets(db: Database, settings: Settings, now: datetime) -> ExpiryResult:
+async def expire_assets(db: Database, settings: Settings, now: datetime, rules: AlertRules | None = None) -> ExpiryResult:
     """Mark assets by the time since their last report or heartbeat, in one transaction.
 
     Presence goes back to online with the next report or heartbeat (see AgentService).
-    Stale assets keep their software and findings; only ``delete_after`` removes data.
+    Stale assets keep their software and findings; only ``delete_after`` removes data. With
+    alert rules enabled, each active asset that goes offline or stale gets an outbox event in
+    the same transaction.
     """
     offline_before = iso(now - timedelta(seconds=settings.offline_after))
     stale_before = iso(now - timedelta(seconds=settings.stale_after))
@@ -32,6 +37,13 @@ async def expire_assets(db: Database, settings: Settings, now: datetime) -> Expi
                 "DELETE FROM assets WHERE last_seen < ?", (iso(now - timedelta(seconds=settings.delete_after)),)
             )
             deleted = cursor.rowcount
+        if rules is not None and rules.enabled:
+            stamp = iso(now)
+            await in_writer(tx, outbox.record_presence, ASSET_STALE, "last_seen < ? AND presence != 'stale'", (stale_before,), stamp)
+            await in_writer(
+                tx, outbox.record_presence, ASSET_OFFLINE, "last_seen < ? AND last_seen >= ? AND presence = 'online'",
+                (offline_before, stale_before), stamp,
+            )
         stale = (
             await tx.execute("UPDATE assets SET presence = 'stale' WHERE last_seen < ? AND presence != 'stale'", (stale_before,))
         ).rowcount

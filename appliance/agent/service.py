@@ -24,6 +24,8 @@ from appliance.agent.payloads import (
 )
 from appliance.agent.legacy import commands_answer
 from appliance.agent.summary import refresh_summaries
+from appliance.alerts import outbox
+from appliance.alerts.base import AlertRules
 from appliance.auth import OrganizationDenied, Principal
 from appliance.db import Database
 from appliance.db.database import in_writer
@@ -102,12 +104,16 @@ def _finding_values(v: Vulnerability) -> tuple:
             int(v.backport_possible), v.via, v.fixed_version, v.fix_kind, int(v.version_unknown))
 
 
-def sync_findings(conn: sqlite3.Connection, asset_id: AssetId, results: dict[int, MatchResult], now: str) -> None:
+def sync_findings(
+    conn: sqlite3.Connection, asset_id: AssetId, results: dict[int, MatchResult], now: str, rules: AlertRules | None = None
+) -> None:
     """Make the findings of the given software rows equal their match results.
 
     Findings that stay keep their first_seen and get last_seen = now; new ones start now;
     vanished ones are deleted. Rows not named in ``results`` are left alone. Findings whose
-    attributes did not change only get last_seen, in one statement per 500.
+    attributes did not change only get last_seen, in one statement per 500. With alert
+    ``rules`` enabled, findings new to the asset as KEV or at or above the CVSS threshold are
+    recorded in the alert outbox, in this same transaction.
     """
     if not results:
         return
@@ -123,6 +129,8 @@ def sync_findings(conn: sqlite3.Connection, asset_id: AssetId, results: dict[int
     wanted = {
         (software_id, v.cve): _finding_values(v) for software_id, result in results.items() for v in result.vulnerabilities
     }
+    if rules is not None and rules.enabled:
+        _record_alerts(conn, asset_id, wanted, existing, rules.cvss_threshold, now)
     conn.executemany("DELETE FROM findings WHERE id = ?", [(existing[k][0],) for k in existing.keys() - wanted.keys()])
     conn.executemany(
         f"INSERT INTO findings (asset_id, software_id, cve, {_FINDING_VALUES}, first_seen, last_seen)"
@@ -138,6 +146,29 @@ def sync_findings(conn: sqlite3.Connection, asset_id: AssetId, results: dict[int
     for start in range(0, len(same), 500):
         chunk = same[start : start + 500]
         conn.execute(f"UPDATE findings SET last_seen = ? WHERE id IN ({','.join('?' * len(chunk))})", (now, *chunk))
+
+
+def _record_alerts(
+    conn: sqlite3.Connection, asset_id: AssetId, wanted: dict[tuple[int, str], tuple], existing: dict[tuple[int, str], tuple],
+    threshold: float, now: str,
+) -> None:
+    """Findings that may be news (KEV or at or above the threshold, and not already so in the
+    same row) go to the outbox, which checks them against the asset's other rows; a report
+    that changes nothing alertable costs this loop only."""
+    candidates: dict[str, outbox.Candidate] = {}
+    for key, values in wanted.items():
+        cvss, kev = values[0], bool(values[2])
+        high = cvss is not None and cvss >= threshold
+        if not (kev or high):
+            continue
+        old = existing.get(key)
+        if old is not None and (old[3] or (not kev and old[1] is not None and old[1] >= threshold)):
+            continue  # this very row was already KEV, or already high and still not KEV
+        previous = candidates.get(key[1])
+        if previous is None or (kev and not previous[0]):
+            candidates[key[1]] = (kev, cvss, values[4], key[0])
+    if candidates:
+        outbox.record_findings(conn, asset_id, candidates, threshold, now)
 
 
 def count_vulnerabilities(conn: sqlite3.Connection, asset_id: AssetId) -> int:
@@ -203,7 +234,7 @@ async def register_pending(
 
 def _store_full(
     conn: sqlite3.Connection, principal: Principal, report: ReportIn, client_ip: str | None,
-    items: dict[ItemKey, SoftwareItem], results: dict[ItemKey, MatchResult], now: str,
+    items: dict[ItemKey, SoftwareItem], results: dict[ItemKey, MatchResult], now: str, rules: AlertRules | None = None,
 ) -> tuple[AssetId, int, int, int]:
     """A full report's writes (in the writer's thread): the asset, its software list, findings and changes.
 
@@ -249,7 +280,7 @@ def _store_full(
             ((r[1], r[2]), r[0])
             for r in conn.execute("SELECT id, name, version FROM software WHERE asset_id = ? AND first_seen = ?", (asset_id, now))
         )
-    sync_findings(conn, asset_id, {ids[key]: results[key] for key in items}, now)
+    sync_findings(conn, asset_id, {ids[key]: results[key] for key in items}, now, rules)
     vulnerabilities = count_vulnerabilities(conn, asset_id)
     refresh_summaries(conn, [asset_id])
     # The first full report of an asset is its baseline, not a change worth a history row each.
@@ -286,7 +317,7 @@ class DeltaOutcome(msgspec.Struct, frozen=True):
 def _store_delta(
     conn: sqlite3.Connection, principal: Principal, report: ReportIn, client_ip: str | None,
     additions: dict[ItemKey, SoftwareItem], removals: dict[ItemKey, SoftwareItem],
-    results: dict[ItemKey, MatchResult], now: str,
+    results: dict[ItemKey, MatchResult], now: str, rules: AlertRules | None = None,
 ) -> DeltaOutcome:
     """A delta's writes (in the writer's thread); an unknown hostname is registered as pending."""
     organization = principal.organization_id
@@ -309,7 +340,7 @@ def _store_delta(
         cursor = conn.execute(_INSERT_SOFTWARE, (asset.id, *key, *_row(additions[key], results[key]), now))
         ids[key] = cursor.lastrowid
     if new:
-        sync_findings(conn, asset.id, {ids[key]: results[key] for key in new}, now)
+        sync_findings(conn, asset.id, {ids[key]: results[key] for key in new}, now, rules)
     vulnerabilities = count_vulnerabilities(conn, asset.id)
     refresh_summaries(conn, [asset.id])
     record_changes(
@@ -333,14 +364,15 @@ def _software_row(conn: sqlite3.Connection, asset_id: AssetId, key: ItemKey) -> 
 
 
 def _store_reevaluated(
-    conn: sqlite3.Connection, asset_id: AssetId, rows: list[tuple], results: list[MatchResult], now: str
+    conn: sqlite3.Connection, asset_id: AssetId, rows: list[tuple], results: list[MatchResult], now: str,
+    rules: AlertRules | None = None,
 ) -> None:
     items = [SoftwareItem(r[1], r[2], r[3], r[4]) for r in rows]
     conn.executemany(
         _UPDATE_SOFTWARE,
         [(*_row(item, result), r[0]) for r, item, result in zip(rows, items, results) if tuple(r[3:]) != _row(item, result)],
     )
-    sync_findings(conn, asset_id, {r[0]: result for r, result in zip(rows, results)}, now)
+    sync_findings(conn, asset_id, {r[0]: result for r, result in zip(rows, results)}, now, rules)
     refresh_summaries(conn, [asset_id])
 
 
@@ -360,8 +392,11 @@ class AgentService:
         matcher: Callable[[], Matcher],
         settings: Settings,
         clock: Callable[[], datetime] = utc_now,
+        alert_rules: Callable[[], AlertRules] | None = None,
     ) -> None:
         self.db = db
+        # What alert events to record with the findings; a callable, as the Alerts page may change it.
+        self._alert_rules = alert_rules or AlertRules
         self._matcher = matcher  # a callable, so a feed refresh can swap the matcher in place
         self.settings = settings
         self._clock = clock
@@ -382,9 +417,9 @@ class AgentService:
         items = _unique(report.software or [])
         # Matching is CPU work: do it before taking the write lock.
         results = dict(zip(items, self._matcher().match(list(items.values()), report.os or "Unknown")))
-        now = iso(self._clock())
+        now, rules = iso(self._clock()), self._alert_rules()
         asset_id, added, removed, vulnerabilities = await self.db.run(
-            lambda conn: _store_full(conn, principal, report, client_ip, items, results, now)
+            lambda conn: _store_full(conn, principal, report, client_ip, items, results, now, rules)
         )
         return FullReportAccepted(
             asset_id=asset_id,
@@ -400,9 +435,9 @@ class AgentService:
         additions = _unique(report.software_added or [])
         removals = _unique(report.software_removed or [])
         results = dict(zip(additions, self._matcher().match(list(additions.values()), report.os or "Unknown")))
-        now = iso(self._clock())
+        now, rules = iso(self._clock()), self._alert_rules()
         outcome = await self.db.run(
-            lambda conn: _store_delta(conn, principal, report, client_ip, additions, removals, results, now)
+            lambda conn: _store_delta(conn, principal, report, client_ip, additions, removals, results, now, rules)
         )
         if outcome.pending or outcome.asset is None:
             # The pending registration is committed on purpose: from now on the asset's
@@ -444,7 +479,7 @@ class AgentService:
             f"SELECT id, name, version, {_MATCH_COLUMNS} FROM software WHERE asset_id = ? ORDER BY id", (asset_id,)
         )
         results = matcher.match([SoftwareItem(r[1], r[2], r[3], r[4]) for r in rows], row[0])
-        await in_writer(tx, _store_reevaluated, asset_id, list(rows), results, now)
+        await in_writer(tx, _store_reevaluated, asset_id, list(rows), results, now, self._alert_rules())
 
     async def heartbeat(self, principal: Principal, beat: HeartbeatIn) -> HeartbeatAccepted:
         """Record that the agent is alive; an unknown hostname is registered as pending, awaiting a full report."""

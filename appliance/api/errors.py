@@ -16,6 +16,7 @@ from appliance.agent.payloads import (
     PayloadTooLarge,
     UnsupportedMediaType,
 )
+from appliance.alerts.base import AlertError
 from appliance.auth import AuthError, InvalidKey, MissingKey, OrganizationDenied, RateLimited, ScopeDenied
 from appliance.auth.admin import AdminError, CsrfDenied, InvalidCredentials, NotLoggedIn
 from appliance.auth.keys import KeyAlreadyRevoked, KeyManagementError, KeyNotFound, UnknownOrganization
@@ -50,6 +51,7 @@ STATUS_BY_ERROR: tuple[tuple[type[ApplianceError], int], ...] = (
     (KeyManagementError, 400),
     (DeviceError, 400),
     (AssetNotFound, 404),
+    (AlertError, 400),
     (DatabaseError, 503),
 )
 

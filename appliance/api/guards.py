@@ -97,7 +97,7 @@ async def authenticate_reader(connection: ASGIConnection[Any, Any, Any, Any], ro
 
 
 async def authenticate_admin(connection: ASGIConnection[Any, Any, Any, Any], route: BaseRouteHandler) -> None:
-    """Guard for the admin API (/api/keys, /api/devices): a key with the admin scope, else an admin session.
+    """Guard for the admin API (/api/keys, /api/devices, /api/alerts): a key with the admin scope, else an admin session.
 
     A key (X-Agent-Key or Authorization: Bearer) wins over a cookie. A session's changes (any
     method but GET and HEAD) must also come from this appliance's own page and carry the

@@ -268,6 +268,60 @@ MIGRATIONS: tuple[str, ...] = (
     -- "Devices that enrolled in the last hour" on the status page's Add a device view.
     CREATE INDEX assets_first_seen ON assets (first_seen);
     """,
+    # 8 -> 9: alerts: the outbox of alertable events, per-channel send batches, settings saved in the status page.
+    """
+    -- The outbox: one row per alertable event, written in the transaction of the change that
+    -- caused it (new finding rows, a presence change, a failed refresh). AUTOINCREMENT: ids are
+    -- never reused, so a channel's cursor (the last event id it has batched) stays meaningful.
+    -- dedupe_key stops a repeated condition (a refresh that keeps failing, a digest period)
+    -- from being recorded twice. No foreign key to assets: an event outlives a deleted asset.
+    CREATE TABLE alert_events (
+        id               INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind             TEXT NOT NULL,
+        created_at       TEXT NOT NULL,
+        organization_id  INTEGER,
+        asset_id         INTEGER,
+        hostname         TEXT,
+        cve              TEXT,
+        cvss             REAL,
+        detail           TEXT NOT NULL DEFAULT '{}',
+        dedupe_key       TEXT UNIQUE
+    );
+
+    -- Per channel (email, webhook): the last event id already put into a batch.
+    CREATE TABLE alert_channels (
+        channel        TEXT PRIMARY KEY,
+        last_event_id  INTEGER NOT NULL
+    );
+
+    -- One message per batch: the channel's events first_event_id..last_event_id. pending
+    -- batches wait for next_attempt_at; sending means the send was started and not confirmed
+    -- (found at startup, it becomes uncertain and is never sent again); sent is final.
+    CREATE TABLE alert_batches (
+        id               INTEGER PRIMARY KEY AUTOINCREMENT,
+        channel          TEXT NOT NULL,
+        first_event_id   INTEGER NOT NULL,
+        last_event_id    INTEGER NOT NULL,
+        state            TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'sent', 'uncertain', 'dropped')),
+        attempts         INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at  TEXT NOT NULL,
+        created_at       TEXT NOT NULL,
+        sent_at          TEXT,
+        last_error       TEXT
+    );
+    CREATE INDEX alert_batches_open ON alert_batches (channel, state);
+
+    -- Alert settings an admin saved on the status page; they win over file and environment.
+    CREATE TABLE alert_settings (
+        name        TEXT PRIMARY KEY,
+        value       TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+    );
+
+    -- When a job's current run of failures began (NULL while it succeeds): a refresh failing
+    -- for longer than alert_refresh_failing_after is alerted once per run of failures.
+    ALTER TABLE jobs ADD COLUMN failing_since TEXT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

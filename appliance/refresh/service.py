@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 import traceback
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 import httpx
@@ -16,6 +18,7 @@ import msgspec
 from appliance.agent.containers import ContainerService
 from appliance.agent.expiry import expire_assets
 from appliance.agent.service import AgentService
+from appliance.alerts.base import REFRESH_FAILING, AlertRules
 from appliance.db import Database
 from appliance.errors import ApplianceError
 from appliance.matching.agent_cpe import AgentCpeMatcher
@@ -29,6 +32,9 @@ from appliance.refresh.nvd import KevSync, NvdSync, parse_when
 from appliance.refresh.store import FeedRefused, FeedStore
 from appliance.settings import Settings
 from appliance.timeutil import iso, utc_now
+
+if TYPE_CHECKING:
+    from appliance.alerts.service import AlertService
 
 log = logging.getLogger("sentrikat.feeds")
 
@@ -70,11 +76,12 @@ class FeedService:
 
     def __init__(self, settings: Settings, db: Database, agent_service: AgentService, holder: MatcherHolder,
                  clock: Callable[[], datetime] = utc_now, bundled_dir: Path | None = None,
-                 containers: ContainerService | None = None) -> None:
+                 containers: ContainerService | None = None, alerts: "AlertService | None" = None) -> None:
         self.settings = settings
         self.db = db
         self.agent_service = agent_service
         self.containers = containers
+        self.alerts = alerts
         self.holder = holder
         self.clock = clock
         self.store = FeedStore(
@@ -119,7 +126,9 @@ class FeedService:
         row = await self.db.fetchone("SELECT value FROM appliance_state WHERE key = 'evaluated_feed'")
         if row is not None and row[0] == identity:
             return 0
-        count = await self.agent_service.reevaluate()
+        # Held: the alert events of all batches of assets go out in one message per channel.
+        async with self.alerts.hold() if self.alerts is not None else contextlib.nullcontext():
+            count = await self.agent_service.reevaluate()
         if self.containers is not None:
             await self.containers.reflag_kev()
         async with self.db.transaction() as tx:
@@ -204,9 +213,12 @@ class FeedService:
             _, manifest = await asyncio.to_thread(self.store.apply, paths, progress=progress)
         return manifest
 
+    def _rules(self) -> AlertRules:
+        return self.alerts.rules() if self.alerts is not None else AlertRules()
+
     async def expire(self) -> str:
         await self.agent_service.flush_heartbeats()  # expiry judges by last_seen: write pending heartbeats first
-        result = await expire_assets(self.db, self.settings, self.clock())
+        result = await expire_assets(self.db, self.settings, self.clock(), self._rules())
         return f"{result.offline} offline, {result.stale} stale, {result.deleted} deleted"
 
     # --- job records ----------------------------------------------------------------------
@@ -224,16 +236,30 @@ class FeedService:
             outcome, error = "failed", f"{type(exc).__name__}: {exc}"
             log.error("job %s crashed:\n%s", name, traceback.format_exc())
         duration = round(time.perf_counter() - started, 3)
+        rules = self._rules()
         async with self.db.transaction() as tx:
             await tx.execute(
-                "INSERT INTO jobs (name, last_run_at, last_duration, last_outcome, last_error, last_success_at)"
-                " VALUES (?, ?, ?, ?, ?, CASE WHEN ? IS NULL THEN ? END)"
+                "INSERT INTO jobs (name, last_run_at, last_duration, last_outcome, last_error, last_success_at, failing_since)"
+                " VALUES (?, ?, ?, ?, ?, CASE WHEN ? IS NULL THEN ? END, CASE WHEN ? IS NOT NULL THEN ? END)"
                 " ON CONFLICT (name) DO UPDATE SET last_run_at = excluded.last_run_at,"
                 " last_duration = excluded.last_duration, last_outcome = excluded.last_outcome,"
                 " last_error = excluded.last_error,"
-                " last_success_at = COALESCE(excluded.last_success_at, jobs.last_success_at)",
-                (name, clock_started, duration, outcome if error is None else "failed", error, error, clock_started),
+                " last_success_at = COALESCE(excluded.last_success_at, jobs.last_success_at),"
+                " failing_since = CASE WHEN excluded.last_error IS NULL THEN NULL"
+                " ELSE COALESCE(jobs.failing_since, excluded.failing_since) END",
+                (name, clock_started, duration, outcome if error is None else "failed", error, error, clock_started,
+                 error, clock_started),
             )
+            if error is not None and name.startswith("refresh_") and rules.enabled:
+                # Once per run of failures (dedupe_key), in the transaction that records the failure.
+                since = iso(self.clock() - timedelta(seconds=rules.refresh_failing_after))
+                await tx.execute(
+                    "INSERT OR IGNORE INTO alert_events (kind, created_at, detail, dedupe_key)"
+                    " SELECT ?, ?, json_object('job', name, 'since', failing_since, 'error', last_error,"
+                    " 'last_success_at', last_success_at), 'refresh_failing:' || name || ':' || failing_since"
+                    " FROM jobs WHERE name = ? AND failing_since <= ?",
+                    (REFRESH_FAILING, clock_started, name, since),
+                )
 
 
 async def job_records(db: Database) -> list[JobRecord]:

@@ -99,9 +99,11 @@ def test_another_organization_cannot_write_or_read_an_asset(server: Server, host
                 assert_refused(server, lambda: send(client), 403, "insufficient_scope")
         script = b.get("/agents/sentrikat-agent.sh")
         assert hostname.lower() not in script.text.lower()
+        # The alert settings are the appliance's, for admins only: no read key gets them.
+        assert b.get("/api/alerts").status_code == 403
     # Every read path of the API is covered above; a new one must be added here.
     paths = json.loads(server.client().get("/schema/openapi.json").text)["paths"]
-    read_paths = {p for p in paths if not p.startswith("/api/agent/") and p not in ("/healthz", "/api/session")}
+    read_paths = {p for p in paths if not p.startswith(("/api/agent/", "/api/alerts")) and p not in ("/healthz", "/api/session")}
     assert read_paths == {"/api/assets", "/api/assets/{asset_id}", "/api/vulnerabilities", "/api/vulnerabilities.csv",
                           "/api/status", "/api/keys", "/api/keys/{key_id}", "/api/devices/recent", "/agents/{name}"}, (
         "a new read endpoint appeared: extend this test to it"

@@ -43,6 +43,10 @@ SESSION_OPERATIONS = ["POST /api/session", "GET /api/session", "DELETE /api/sess
 # The admin API, fuzzed with an admin key; and the agent scripts, which need none.
 ADMIN_OPERATIONS = ["POST /api/keys", "GET /api/keys", "DELETE /api/keys/{key_id}", "GET /api/devices/recent"]
 SCRIPT_OPERATIONS = ["GET /agents/{name}"]
+# The admin's alert settings. Only reading is fuzzed with an admin key: generated settings would
+# point the appliance's mail and webhook sends at hosts beyond 127.0.0.1. Changes are fuzzed
+# without credentials (the refusal); tests/alerts covers them with real values.
+ALERT_OPERATIONS = ["GET /api/alerts", "PUT /api/alerts/settings", "DELETE /api/alerts/settings", "POST /api/alerts/test"]
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +67,9 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory, feed_dir: Path) -> Iterator
 def api(fuzzed: Server):
     schema = schemathesis.openapi.from_url(fuzzed.url + "/schema/openapi.json")
     labels = {result.ok().label for result in schema.get_all_operations()}
-    assert labels == set(OPERATIONS + READ_OPERATIONS + SESSION_OPERATIONS + ADMIN_OPERATIONS + SCRIPT_OPERATIONS), (
+    assert labels == set(
+        OPERATIONS + READ_OPERATIONS + SESSION_OPERATIONS + ADMIN_OPERATIONS + SCRIPT_OPERATIONS + ALERT_OPERATIONS
+    ), (
         f"operations changed: {sorted(labels)}; update the lists above"
     )
     return schema
@@ -136,3 +142,18 @@ def test_admin_operation_answers_as_documented(api, fuzzed: Server, label: str, 
 @pytest.mark.slow
 def test_agent_scripts_answer_as_documented(api, fuzzed: Server) -> None:
     run(api, SCRIPT_OPERATIONS[0], GenerationMode.POSITIVE, 40, {})
+
+
+@pytest.mark.slow
+def test_alert_settings_read_answers_as_documented(api, fuzzed: Server) -> None:
+    """GET /api/alerts with an admin key: never a 5xx, always a documented status and body."""
+    run(api, "GET /api/alerts", GenerationMode.POSITIVE, 10, {"X-Agent-Key": fuzzed.create_key("admin")})
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("label", ALERT_OPERATIONS)
+def test_alert_operation_without_credentials(api, fuzzed: Server, label: str) -> None:
+    """Without a key or session: 401 (or 429 once one address has guessed too often), and nothing changes."""
+    run(api, label, GenerationMode.POSITIVE, 10, {"X-Agent-Key": ""})
+    with fuzzed.db() as conn:
+        assert conn.execute("SELECT COUNT(*) FROM alert_settings").fetchone()[0] == 0
