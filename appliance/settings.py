@@ -38,6 +38,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     rate_login: int = 10
     max_body_bytes: int = 32 * 1024 * 1024
     max_decompressed_bytes: int = 128 * 1024 * 1024
+    max_inflate_ratio: int = 100
+    max_json_values: int = 2_000_000
+    max_json_depth: int = 64
     max_items: int = 50_000
     max_images: int = 50
     scan_interval: int = 86400
@@ -96,6 +99,9 @@ HELP: dict[str, str] = {
     "rate_login": "Status page login attempts per minute per client address, successful or not.",
     "max_body_bytes": "Largest request body as sent (compressed or not), in bytes.",
     "max_decompressed_bytes": "Largest request body after gzip decompression, in bytes; more is refused as a gzip bomb.",
+    "max_inflate_ratio": "Largest ratio of a gzip body's inflated to compressed size (past the first 64 KiB); more is refused as a gzip bomb. 0 turns it off.",
+    "max_json_values": "Most JSON values in one body (counted as commas plus opening brackets), checked while it is read.",
+    "max_json_depth": "Deepest nesting of arrays and objects in one body, checked while it is read.",
     "max_items": "Most software items in one report (a full list, or added plus removed in a delta).",
     "max_images": "Most container images in one container scan request.",
     "scan_interval": "Seconds between agent scans, sent to agents in their config.",
