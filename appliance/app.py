@@ -19,6 +19,7 @@ from appliance import __version__
 from appliance.agent.containers import ContainerService
 from appliance.agent.service import HEARTBEAT_FLUSH_SECONDS, AgentService
 from appliance.api.agent import AgentController
+from appliance.api.body import BodyBudget
 from appliance.api.errors import EXCEPTION_HANDLERS
 from appliance.api.guards import LOGIN_BUCKET, READ_BUCKET, UNAUTHENTICATED_BUCKET
 from appliance.api.headers import security_headers
@@ -92,6 +93,7 @@ def create_app(settings: Settings) -> Litestar:
         app.state.update(
             settings=settings,
             db=db,
+            body_budget=BodyBudget(settings.max_body_bytes_in_flight),
             key_service=keys,
             limiter=RateLimiter(
                 {

@@ -175,6 +175,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from appliance.app import create_app
+    from appliance.server import ConnectionGuard, Listener, Server, protocol_class, raise_open_file_limit
 
     if is_onefile():
         _leave_terminal_process_group()
@@ -187,21 +188,27 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             f"Create an agent key with:  sentrikat keys create --scope agent --data-dir {settings.data_dir}",
             flush=True,
         )
+    guard = ConnectionGuard(settings)
+    raise_open_file_limit(settings.max_connections + 256)
     config = uvicorn.Config(
         create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        ssl_certfile=settings.tls_cert or None,
-        ssl_keyfile=settings.tls_key or None,
+        http=protocol_class(guard),
         log_level=settings.log_level,
         # The client address must be the real peer: X-Forwarded-For would let anyone pick
         # their own address (and their own unauthenticated rate-limit bucket).
         proxy_headers=False,
         server_header=False,
         lifespan="on",
+        timeout_keep_alive=settings.keepalive_timeout,
         timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
     )
-    server = _server_class()(config)
+    ssl_context = None
+    if settings.tls_cert:
+        import ssl
+
+        ssl_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ssl_context.load_cert_chain(settings.tls_cert, settings.tls_key)
+    server = Server(config, guard, [Listener(settings.host, settings.port, ssl_context)])
     server.run()
     return 0 if server.started else 1
 
@@ -221,23 +228,6 @@ def _leave_terminal_process_group() -> None:
         os.setpgid(0, 0)
     except OSError:
         pass  # already a group leader, or not allowed: signals then arrive as before
-
-
-def _server_class() -> type:
-    import uvicorn
-
-    class Server(uvicorn.Server):
-        """uvicorn's server, but a requested stop (SIGTERM, SIGINT) ends with exit status 0.
-
-        Since uvicorn 0.29 the captured signal is raised again after the graceful shutdown,
-        so the process would die "by SIGTERM" (status -15) and systemd would log a failure.
-        """
-
-        def handle_exit(self, sig: int, frame: Any) -> None:
-            super().handle_exit(sig, frame)
-            self._captured_signals.clear()
-
-    return Server
 
 
 async def _init(settings: Settings) -> None:

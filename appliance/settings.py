@@ -42,6 +42,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     max_json_values: int = 2_000_000
     max_json_depth: int = 64
     max_items: int = 50_000
+    max_body_bytes_in_flight: int = 256 * 1024 * 1024
+    header_timeout: int = 10
+    body_timeout: int = 10
+    body_min_rate: int = 1024
+    keepalive_timeout: int = 5
+    max_connections: int = 1000
+    max_connections_per_client: int = 64
+    max_header_bytes: int = 65536
     max_images: int = 50
     scan_interval: int = 86400
     include_updates: bool = False
@@ -102,6 +110,14 @@ HELP: dict[str, str] = {
     "max_inflate_ratio": "Largest ratio of a gzip body's inflated to compressed size (past the first 64 KiB); more is refused as a gzip bomb. 0 turns it off.",
     "max_json_values": "Most JSON values in one body (counted as commas plus opening brackets), checked while it is read.",
     "max_json_depth": "Deepest nesting of arrays and objects in one body, checked while it is read.",
+    "max_body_bytes_in_flight": "Most bytes of request bodies (as sent plus inflated) held at once by all requests together; past it a request gets 503 with Retry-After.",
+    "header_timeout": "Seconds a client has to send a request's line and headers (and the TLS handshake), from connecting or from its first byte after the previous answer.",
+    "body_timeout": "Window in seconds over which a request body must arrive at body_min_rate; slower uploads are closed.",
+    "body_min_rate": "Bytes per second a request body must arrive at, measured over each body_timeout window.",
+    "keepalive_timeout": "Seconds an idle keep-alive connection stays open after an answer.",
+    "max_connections": "Most open connections in all; a new one then closes the oldest still waiting for a request, or gets 503.",
+    "max_connections_per_client": "Most open connections from one client address; more get 503.",
+    "max_header_bytes": "Largest request line plus headers, in bytes; more gets 431.",
     "max_items": "Most software items in one report (a full list, or added plus removed in a delta).",
     "max_images": "Most container images in one container scan request.",
     "scan_interval": "Seconds between agent scans, sent to agents in their config.",

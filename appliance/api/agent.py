@@ -57,7 +57,7 @@ _ERRORS = {
     413: "payload_too_large: body, inflated body, item or image count over the limit",
     415: "unsupported_media_type: Content-Type or Content-Encoding",
     429: "rate_limited: over the per-key limit; Retry-After says when to try again",
-    503: "database_error: the database could not be written",
+    503: "database_error: the database could not be written; server_busy: other large bodies fill max_body_bytes_in_flight (Retry-After)",
 }
 
 

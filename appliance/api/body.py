@@ -3,6 +3,7 @@ gunzip, shape checks and decoding in a worker thread, never on the event loop.""
 
 from __future__ import annotations
 
+import threading
 import zlib
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -12,6 +13,7 @@ from litestar import Request
 
 from appliance.agent.jsonshape import ShapeScanner
 from appliance.agent.payloads import PayloadError, PayloadTooLarge, UnsupportedMediaType
+from appliance.errors import ApplianceError
 from appliance.settings import Settings
 
 _CHUNK = 64 * 1024
@@ -25,11 +27,60 @@ _limiter: anyio.CapacityLimiter | None = None
 T = TypeVar("T")
 
 
+class ServerBusy(ApplianceError):
+    """Other requests' bodies fill the memory set aside for bodies; the client should retry (503)."""
+
+    code = "server_busy"
+    retry_after = 5
+
+
+class BodyBudget:
+    """The bytes of request bodies (as sent, and inflated) that all requests may hold at once.
+
+    Each request takes from it as its body arrives and inflates, and gives everything back
+    when it is decoded or refused. Thread-safe: inflating runs in worker threads.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.used = 0
+        self._lock = threading.Lock()
+
+    def hold(self) -> "BodyHold":
+        return BodyHold(self)
+
+
+class BodyHold:
+    """One request's share of the BodyBudget; ``release()`` gives it back."""
+
+    def __init__(self, budget: BodyBudget) -> None:
+        self.budget = budget
+        self.held = 0
+
+    def take(self, size: int) -> None:
+        budget = self.budget
+        with budget._lock:
+            if budget.used + size > budget.limit:
+                raise ServerBusy(
+                    f"the server is busy receiving other large bodies (max_body_bytes_in_flight {budget.limit} bytes); "
+                    f"try again in {ServerBusy.retry_after} s"
+                )
+            budget.used += size
+            self.held += size
+
+    def release(self) -> None:
+        with self.budget._lock:
+            self.budget.used -= self.held
+            self.held = 0
+
+
 def _media_type(request: Request[Any, Any, Any]) -> str:
     return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
 
 
-async def read_json_body(request: Request[Any, Any, Any], max_bytes: int) -> tuple[bytes, bool]:
+async def read_json_body(
+    request: Request[Any, Any, Any], max_bytes: int, take: Callable[[int], None] | None = None
+) -> tuple[bytes, bool]:
     """The body as sent and whether it is gzip; raises 413/415/400-mapped PayloadErrors.
 
     A missing Content-Type is taken as JSON (some agents send none); any other type is refused.
@@ -48,6 +99,8 @@ async def read_json_body(request: Request[Any, Any, Any], max_bytes: int) -> tup
             raise PayloadTooLarge(f"body of {declared} bytes exceeds the limit of {max_bytes} bytes")
     raw = bytearray()
     async for chunk in request.stream():
+        if take is not None:
+            take(len(chunk))
         raw += chunk
         if len(raw) > max_bytes:
             raise PayloadTooLarge(f"body exceeds the limit of {max_bytes} bytes")
@@ -58,16 +111,29 @@ async def decode_request(request: Request[Any, Any, Any], decode: Callable[[byte
     """Read the body, then inflate, check and ``decode`` it in a worker thread; PayloadErrors as for reading."""
     global _limiter
     settings: Settings = request.app.state.settings
-    raw, gzipped = await read_json_body(request, settings.max_body_bytes)
-    if _limiter is None:
-        _limiter = anyio.CapacityLimiter(DECODE_THREADS)
-    return await anyio.to_thread.run_sync(_prepare_and_decode, raw, gzipped, settings, decode, limiter=_limiter)
+    hold = BodyHold(request.app.state.body_budget)
+    try:
+        raw, gzipped = await read_json_body(request, settings.max_body_bytes, hold.take)
+        if _limiter is None:
+            _limiter = anyio.CapacityLimiter(DECODE_THREADS)
+        return await anyio.to_thread.run_sync(
+            _prepare_and_decode, raw, gzipped, settings, decode, hold.take, limiter=_limiter
+        )
+    finally:
+        hold.release()
 
 
-def _prepare_and_decode(raw: bytes, gzipped: bool, settings: Settings, decode: Callable[[bytes], T]) -> T:
+def _prepare_and_decode(
+    raw: bytes, gzipped: bool, settings: Settings, decode: Callable[[bytes], T], take: Callable[[int], None]
+) -> T:
     scanner = ShapeScanner(settings.max_json_values, settings.max_json_depth)
     if gzipped:
-        body = gunzip(raw, settings.max_decompressed_bytes, settings.max_inflate_ratio, scanner.feed)
+
+        def check(piece: bytes) -> None:
+            take(len(piece))
+            scanner.feed(piece)
+
+        body = gunzip(raw, settings.max_decompressed_bytes, settings.max_inflate_ratio, check)
     else:
         body = raw
         for start in range(0, len(raw), _CHUNK):
