@@ -23,6 +23,7 @@ from appliance.api.body import BodyBudget
 from appliance.api.errors import EXCEPTION_HANDLERS
 from appliance.api.guards import LOGIN_BUCKET, READ_BUCKET, UNAUTHENTICATED_BUCKET
 from appliance.api.headers import security_headers
+from appliance.api.plain_http import plain_http_policy
 from appliance.api.health import health
 from appliance.api.read import ReadController
 from appliance.api.session import SessionController
@@ -37,6 +38,7 @@ from appliance.matching.base import Matcher
 from appliance.paths import web_dir
 from appliance.read.service import ReadService
 from appliance.settings import Settings
+from appliance.tls import certificate_paths, fingerprint
 
 log = logging.getLogger("sentrikat")
 
@@ -72,6 +74,14 @@ def kev_catalog(matcher: Matcher) -> Mapping[str, BKev] | None:
     return matcher.index.kev if isinstance(matcher, FeedMatcher) else None
 
 
+def serving_fingerprint(settings: Settings) -> str | None:
+    """The SHA-256 fingerprint of the certificate served on https_port; None when no HTTPS is served."""
+    if not settings.https_port:
+        return None
+    cert_path = certificate_paths(settings)[0]
+    return fingerprint(cert_path) if cert_path.exists() else None
+
+
 def create_app(settings: Settings) -> Litestar:
     """Build the app. Nothing is opened here: the database, feed and scheduler open in the lifespan."""
 
@@ -88,7 +98,8 @@ def create_app(settings: Settings) -> Litestar:
         scheduler = AsyncIOScheduler(timezone="UTC")
         schedule_jobs(scheduler, settings, feeds, keys)
         read_service = ReadService(
-            db, holder, settings, lambda: {job.id: job.next_run_time for job in scheduler.get_jobs()}
+            db, holder, settings, lambda: {job.id: job.next_run_time for job in scheduler.get_jobs()},
+            tls_fingerprint=serving_fingerprint(settings),
         )
         app.state.update(
             settings=settings,
@@ -139,7 +150,7 @@ def create_app(settings: Settings) -> Litestar:
         ],
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[security_headers],
+        middleware=[security_headers, plain_http_policy(settings)],
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
             title="SentriKat Appliance API",

@@ -24,6 +24,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 
     host: str = "0.0.0.0"
     port: int = 8080
+    https_port: int = 8443
+    allow_http: bool = False
     data_dir: Path = Path("sentrikat-data")
     feed_dir: str = ""
     tls_cert: str = ""
@@ -92,11 +94,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 # against this, so a setting added without documentation fails the test suite.
 HELP: dict[str, str] = {
     "host": "Address the server listens on.",
-    "port": "TCP port the server listens on.",
+    "port": "TCP port for plain HTTP: it redirects pages to HTTPS and refuses the API, unless allow_http.",
+    "https_port": "TCP port for HTTPS; 0 serves no HTTPS (then allow_http is needed for agents).",
+    "allow_http": "Serve everything over plain HTTP too, agent keys and passwords in clear text; only on a network you trust.",
     "data_dir": "Folder for the database and the key secret; created on first start.",
     "feed_dir": "Folder with a compiled feed bundle or raw NVD/CPE/KEV files; empty means the bundled data/cpe_dictionary.",
-    "tls_cert": "PEM certificate file; with tls_key, the server speaks HTTPS.",
-    "tls_key": "PEM private key file for tls_cert.",
+    "tls_cert": "PEM certificate file (chain) to serve instead of the generated DATA_DIR/tls/cert.pem; needs tls_key.",
+    "tls_key": "PEM private key file for tls_cert, instead of the generated DATA_DIR/tls/key.pem.",
     "log_level": "Log level: debug, info, warning or error.",
     "rate_report": "POST /api/agent/report requests per minute per API key.",
     "rate_heartbeat": "POST /api/agent/heartbeat requests per minute per API key.",
@@ -232,6 +236,8 @@ def load_settings(
         values[name] = _convert(setting, raw, "--" + name.replace("_", "-"))
     if bool(values.get("tls_cert")) != bool(values.get("tls_key")):
         raise SettingsError("tls_cert and tls_key must be given together")
+    if values.get("https_port") and values.get("https_port") == values.get("port", Settings.port):
+        raise SettingsError("https_port and port must differ")
     if values.get("log_level", "info") not in ("debug", "info", "warning", "error"):
         raise SettingsError(f"log_level: expected debug, info, warning or error, got {values['log_level']!r}")
     return Settings(**values)
