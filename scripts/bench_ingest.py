@@ -279,7 +279,7 @@ def run(args: argparse.Namespace, work: Path) -> dict:
             phases["register"] = run_phase("register", port, args.workers, args.connections, args.duration, cert=tls)
             rss_registered = rss.sample()
             if args.tls_cost:
-                result["tls_cost"] = tls_cost_phases(args, http_port, https_port, cert)
+                result["tls_cost"] = tls_cost_phases(args, http_port, https_port, cert, server.pid)
                 rss_end = rss.sample()
                 code = stop(server)
                 return _tls_result(result, args, rss, startup_s, code)
@@ -334,23 +334,41 @@ TLS_COST_PHASES = (
 )
 
 
-def tls_cost_phases(args: argparse.Namespace, http_port: int, https_port: int, cert: str) -> list[dict]:
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) the process has used so far, from /proc/PID/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def tls_cost_phases(args: argparse.Namespace, http_port: int, https_port: int, cert: str, pid: int) -> list[dict]:
     """Each comparison over plain HTTP and HTTPS against the same server, in the order HTTP, HTTPS,
-    HTTPS, HTTP, so that a drift of the machine's speed during the run cancels out."""
+    HTTPS, HTTP, so that a drift of the machine's speed during the run cancels out. Besides the
+    rate, the server's own CPU time per answered request, which the load generator's TLS work
+    (on the same cores) does not blur."""
     rows = []
     for label, kind, reuse in TLS_COST_PHASES:
         connections = args.hb_connections if kind == "heartbeat" else args.connections
         runs: dict[str, list[dict]] = {"http": [], "https": []}
         for scheme in ("http", "https", "https", "http"):
             port, tls = (https_port, cert) if scheme == "https" else (http_port, None)
-            runs[scheme].append(run_phase(kind, port, args.workers, connections, args.duration / 2, cert=tls, reuse=reuse))
+            before = cpu_seconds(pid)
+            phase = run_phase(kind, port, args.workers, connections, args.duration / 2, cert=tls, reuse=reuse)
+            phase["server_cpu_s"] = cpu_seconds(pid) - before
+            runs[scheme].append(phase)
         http_per_s = sum(r["per_s"] for r in runs["http"]) / 2
         https_per_s = sum(r["per_s"] for r in runs["https"]) / 2
+
+        def cpu_ms(scheme: str) -> float | None:
+            ok = sum(r["ok"] for r in runs[scheme])
+            return round(sum(r["server_cpu_s"] for r in runs[scheme]) / ok * 1000, 3) if ok else None
+
         rows.append({
             "measure": label,
             "http_per_s": round(http_per_s, 1),
             "https_per_s": round(https_per_s, 1),
             "change_pct": round((https_per_s - http_per_s) / http_per_s * 100, 1) if http_per_s else None,
+            "http_server_cpu_ms": cpu_ms("http"),
+            "https_server_cpu_ms": cpu_ms("https"),
             "http_p99_ms": max(r["p99_ms"] or 0 for r in runs["http"]),
             "https_p99_ms": max(r["p99_ms"] or 0 for r in runs["https"]),
             "errors": sum(r["errors"] for r in runs["http"] + runs["https"]),
@@ -380,11 +398,12 @@ def tls_table(result: dict) -> str:
         f"(the load generator's own TLS work shares them). {c['agents']} agents, {c['items']} items per report. "
         "Each row: two runs per scheme of half the duration each, in the order HTTP, HTTPS, HTTPS, HTTP; per s is their mean.",
         "",
-        "| measure | plain HTTP per s | HTTPS per s | change | HTTP p99 ms | HTTPS p99 ms | errors |",
-        "|---|---|---|---|---|---|---|",
+        "| measure | plain HTTP per s | HTTPS per s | change | server CPU ms per request, HTTP | HTTPS | "
+        "HTTP p99 ms | HTTPS p99 ms | errors |",
+        "|---|---|---|---|---|---|---|---|---|",
         *[
-            f"| {r['measure']} | {r['http_per_s']} | {r['https_per_s']} | {r['change_pct']} % | {r['http_p99_ms']} | "
-            f"{r['https_p99_ms']} | {r['errors']} |"
+            f"| {r['measure']} | {r['http_per_s']} | {r['https_per_s']} | {r['change_pct']} % | {r['http_server_cpu_ms']} | "
+            f"{r['https_server_cpu_ms']} | {r['http_p99_ms']} | {r['https_p99_ms']} | {r['errors']} |"
             for r in result["tls_cost"]
         ],
     ]
