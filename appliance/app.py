@@ -23,9 +23,11 @@ from appliance.alerts import AlertService
 from appliance.api.alerts import AlertsController
 from appliance.api.agent import AgentController
 from appliance.api.devices import DevicesController, KeysController, agent_script
+from appliance.api.body import BodyBudget
 from appliance.api.errors import EXCEPTION_HANDLERS
 from appliance.api.guards import LOGIN_BUCKET, READ_BUCKET, UNAUTHENTICATED_BUCKET
 from appliance.api.headers import security_headers
+from appliance.api.plain_http import plain_http_policy
 from appliance.api.health import health
 from appliance.api.read import ReadController
 from appliance.api.session import SessionController
@@ -33,7 +35,7 @@ from appliance.auth import KeyService, RateLimiter
 from appliance.auth.admin import AdminService
 from appliance.auth.keys import load_or_create_secret
 from appliance.db import Database
-from appliance.devices import DeviceService, certificate_fingerprint, load_scripts
+from appliance.devices import DeviceService, load_scripts
 from appliance.refresh.service import FeedService, MatcherHolder
 from appliance.matching.bundle import BKev
 from appliance.matching.engine import FeedMatcher
@@ -41,6 +43,7 @@ from appliance.matching.base import Matcher
 from appliance.paths import agents_dir, web_dir
 from appliance.read.service import ReadService
 from appliance.settings import Settings
+from appliance.tls import certificate_paths, fingerprint
 
 log = logging.getLogger("sentrikat")
 
@@ -83,6 +86,14 @@ def kev_catalog(matcher: Matcher) -> Mapping[str, BKev] | None:
     return matcher.index.kev if isinstance(matcher, FeedMatcher) else None
 
 
+def serving_fingerprint(settings: Settings) -> str | None:
+    """The SHA-256 fingerprint of the certificate served on https_port; None when no HTTPS is served."""
+    if not settings.https_port:
+        return None
+    cert_path = certificate_paths(settings)[0]
+    return fingerprint(cert_path) if cert_path.exists() else None
+
+
 def create_app(settings: Settings) -> Litestar:
     """Build the app. Nothing is opened here: the database, feed and scheduler open in the lifespan."""
 
@@ -100,15 +111,17 @@ def create_app(settings: Settings) -> Litestar:
         await feeds.load()
         scheduler = AsyncIOScheduler(timezone="UTC")
         schedule_jobs(scheduler, settings, feeds, keys, alerts)
+        # Shown on the status page and put into install lines; None unless the server speaks HTTPS.
+        tls_fingerprint = serving_fingerprint(settings)
         read_service = ReadService(
-            db, holder, settings, lambda: {job.id: job.next_run_time for job in scheduler.get_jobs()}
+            db, holder, settings, lambda: {job.id: job.next_run_time for job in scheduler.get_jobs()},
+            tls_fingerprint=tls_fingerprint,
         )
-        # The certificate's fingerprint goes into install lines; None unless the server speaks HTTPS.
-        fingerprint = certificate_fingerprint(Path(settings.tls_cert)) if settings.tls_cert else None
         scripts = await anyio.to_thread.run_sync(load_scripts, Path(settings.agents_dir) if settings.agents_dir else agents_dir())
         app.state.update(
             settings=settings,
             db=db,
+            body_budget=BodyBudget(settings.max_body_bytes_in_flight),
             key_service=keys,
             limiter=RateLimiter(
                 {
@@ -125,7 +138,7 @@ def create_app(settings: Settings) -> Litestar:
             ),
             admin_service=AdminService(db, settings.session_lifetime),
             read_service=read_service,
-            device_service=DeviceService(db, keys, scripts, fingerprint),
+            device_service=DeviceService(db, keys, scripts, tls_fingerprint),
             agent_service=agent_service,
             feeds=feeds,
             container_service=container_service,
@@ -162,7 +175,7 @@ def create_app(settings: Settings) -> Litestar:
         ],
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[security_headers],
+        middleware=[security_headers, plain_http_policy(settings)],
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
             title="SentriKat Appliance API",

@@ -56,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", parents=[data_dir], help="Run the appliance server.", description="Run the appliance server.")
     serve.add_argument("--host", help=_env_note("host"))
     serve.add_argument("--port", help=_env_note("port"))
+    serve.add_argument("--https-port", help=_env_note("https_port"))
+    serve.add_argument("--allow-http", action="store_const", const="true", help=_env_note("allow_http"))
     serve.add_argument("--tls-cert", metavar="FILE", help=_env_note("tls_cert"))
     serve.add_argument("--tls-key", metavar="FILE", help=_env_note("tls_key"))
     serve.add_argument("--feed-dir", metavar="DIR", help=_env_note("feed_dir"))
@@ -154,6 +156,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     alert_test.set_defaults(run=_alerts_test)
 
+    tls = commands.add_parser(
+        "tls", help="Show the HTTPS certificate agents and browsers should trust.",
+        description="Show the HTTPS certificate agents and browsers should trust.",
+    )
+    tls_commands = tls.add_subparsers(dest="tls_command", required=True, metavar="ACTION")
+    tls_show = tls_commands.add_parser(
+        "show", parents=[data_dir, as_json], help="Print the certificate's SHA-256 fingerprint and file paths.",
+        description="Print the SHA-256 fingerprint of the certificate in service (as openssl x509 -fingerprint "
+        "-sha256 prints it; agents pin it with --fingerprint) and the certificate and key paths. Makes the "
+        "self-signed pair first if the data dir has none yet, as serve would.",
+    )
+    tls_show.add_argument("--tls-cert", metavar="FILE", help=_env_note("tls_cert"))
+    tls_show.add_argument("--tls-key", metavar="FILE", help=_env_note("tls_key"))
+    tls_show.set_defaults(run=_tls_show)
+
     version = commands.add_parser(
         "version", parents=[data_dir], help="Print the version.",
         description="Print the version, and the schema version of the data dir's database if there is one.",
@@ -164,7 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _settings(args: argparse.Namespace) -> Settings:
     overrides = {
-        name: getattr(args, name, None) for name in ("data_dir", "host", "port", "tls_cert", "tls_key", "feed_dir")
+        name: getattr(args, name, None)
+        for name in ("data_dir", "host", "port", "https_port", "allow_http", "tls_cert", "tls_key", "feed_dir")
     }
     config = getattr(args, "config", None)
     return load_settings(overrides, config_file=Path(config) if config else None)
@@ -188,6 +206,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from appliance.app import create_app
+    from appliance.server import ConnectionGuard, Listener, Server, protocol_class, raise_open_file_limit
+    from appliance.tls import certificate_paths, ensure_certificate, fingerprint, server_context, tls_dir
 
     if is_onefile():
         _leave_terminal_process_group()
@@ -200,12 +220,11 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             f"Create an agent key with:  {command_name()} keys create --scope agent --data-dir {shlex.quote(str(settings.data_dir))}",
             flush=True,
         )
+    guard = ConnectionGuard(settings)
+    raise_open_file_limit(settings.max_connections + 256)
     config = uvicorn.Config(
         create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        ssl_certfile=settings.tls_cert or None,
-        ssl_keyfile=settings.tls_key or None,
+        http=protocol_class(guard),
         log_level=settings.log_level,
         log_config=logs.uvicorn_log_config(),
         # The client address must be the real peer: X-Forwarded-For would let anyone pick
@@ -213,9 +232,20 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         proxy_headers=False,
         server_header=False,
         lifespan="on",
+        timeout_keep_alive=settings.keepalive_timeout,
         timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
     )
-    server = _server_class()(config)
+    listeners = [Listener(settings.host, settings.port, None)]
+    if settings.https_port:
+        if ensure_certificate(settings):
+            print(f"Created a self-signed certificate in {tls_dir(settings)} (sentrikat tls show prints its fingerprint).", flush=True)
+        listeners.insert(0, Listener(settings.host, settings.https_port, server_context(settings)))
+        cert_path = certificate_paths(settings)[0]
+        print(f"HTTPS on port {settings.https_port} with {cert_path}, SHA-256 fingerprint {fingerprint(cert_path)}", flush=True)
+    if settings.allow_http:
+        logging.getLogger("sentrikat").warning("allow_http is on: agent keys and admin passwords cross the network in clear text over port %d",
+                    settings.port)
+    server = Server(config, guard, listeners)
     server.run()
     return 0 if server.started else 1
 
@@ -235,23 +265,6 @@ def _leave_terminal_process_group() -> None:
         os.setpgid(0, 0)
     except OSError:
         pass  # already a group leader, or not allowed: signals then arrive as before
-
-
-def _server_class() -> type:
-    import uvicorn
-
-    class Server(uvicorn.Server):
-        """uvicorn's server, but a requested stop (SIGTERM, SIGINT) ends with exit status 0.
-
-        Since uvicorn 0.29 the captured signal is raised again after the graceful shutdown,
-        so the process would die "by SIGTERM" (status -15) and systemd would log a failure.
-        """
-
-        def handle_exit(self, sig: int, frame: Any) -> None:
-            super().handle_exit(sig, frame)
-            self._captured_signals.clear()
-
-    return Server
 
 
 async def _init(settings: Settings) -> None:
@@ -467,6 +480,23 @@ def _backup(args: argparse.Namespace, settings: Settings) -> int:
     if not result.secret_key:
         print(f"Note: {settings.secret_path} does not exist; API keys in this backup cannot be validated.")
     print(f"To restore: stop the server, then run it with --data-dir {result.destination} (or copy both files back).")
+    return 0
+
+
+def _tls_show(args: argparse.Namespace, settings: Settings) -> int:
+    from appliance.tls import certificate_paths, ensure_certificate, fingerprint
+
+    made = ensure_certificate(settings)
+    cert_path, key_path = certificate_paths(settings)
+    result = {"fingerprint_sha256": fingerprint(cert_path), "certificate": str(cert_path), "key": str(key_path)}
+    if args.json:
+        _print_json(result)
+        return 0
+    if made:
+        print(f"Created a self-signed certificate in {cert_path.parent}.")
+    print(f"SHA-256 fingerprint: {result['fingerprint_sha256']}")
+    print(f"certificate: {cert_path}")
+    print(f"key:         {key_path}")
     return 0
 
 

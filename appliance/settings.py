@@ -24,6 +24,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 
     host: str = "0.0.0.0"
     port: int = 8080
+    https_port: int = 8443
+    allow_http: bool = False
     data_dir: Path = Path("sentrikat-data")
     feed_dir: str = ""
     agents_dir: str = ""
@@ -41,7 +43,18 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     rate_login: int = 10
     max_body_bytes: int = 32 * 1024 * 1024
     max_decompressed_bytes: int = 128 * 1024 * 1024
+    max_inflate_ratio: int = 100
+    max_json_values: int = 2_000_000
+    max_json_depth: int = 64
     max_items: int = 50_000
+    max_body_bytes_in_flight: int = 256 * 1024 * 1024
+    header_timeout: int = 10
+    body_timeout: int = 10
+    body_min_rate: int = 1024
+    keepalive_timeout: int = 5
+    max_connections: int = 1000
+    max_connections_per_client: int = 64
+    max_header_bytes: int = 65536
     max_images: int = 50
     scan_interval: int = 86400
     include_updates: bool = False
@@ -99,12 +112,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 # against this, so a setting added without documentation fails the test suite.
 HELP: dict[str, str] = {
     "host": "Address the server listens on.",
-    "port": "TCP port the server listens on.",
+    "port": "TCP port for plain HTTP: it redirects pages to HTTPS and refuses the API, unless allow_http.",
+    "https_port": "TCP port for HTTPS; 0 serves no HTTPS (then allow_http is needed for agents).",
+    "allow_http": "Serve everything over plain HTTP too, agent keys and passwords in clear text; only on a network you trust.",
     "data_dir": "Folder for the database and the key secret; created on first start.",
     "feed_dir": "Folder with a compiled feed bundle or raw NVD/CPE/KEV files; empty means the bundled data/cpe_dictionary.",
     "agents_dir": "Folder with the agent scripts served at /agents/; empty means the bundled agents/.",
-    "tls_cert": "PEM certificate file; with tls_key, the server speaks HTTPS.",
-    "tls_key": "PEM private key file for tls_cert.",
+    "tls_cert": "PEM certificate file (chain) to serve instead of the generated DATA_DIR/tls/cert.pem; needs tls_key.",
+    "tls_key": "PEM private key file for tls_cert, instead of the generated DATA_DIR/tls/key.pem.",
     "log_level": "Log level: debug, info, warning or error.",
     "rate_report": "POST /api/agent/report requests per minute per API key.",
     "rate_heartbeat": "POST /api/agent/heartbeat requests per minute per API key.",
@@ -117,6 +132,17 @@ HELP: dict[str, str] = {
     "rate_login": "Status page login attempts per minute per client address, successful or not.",
     "max_body_bytes": "Largest request body as sent (compressed or not), in bytes.",
     "max_decompressed_bytes": "Largest request body after gzip decompression, in bytes; more is refused as a gzip bomb.",
+    "max_inflate_ratio": "Largest ratio of a gzip body's inflated to compressed size (past the first 64 KiB); more is refused as a gzip bomb. 0 turns it off.",
+    "max_json_values": "Most JSON values in one body (counted as commas plus opening brackets), checked while it is read.",
+    "max_json_depth": "Deepest nesting of arrays and objects in one body, checked while it is read.",
+    "max_body_bytes_in_flight": "Most bytes of request bodies (as sent plus inflated) held at once by all requests together; past it a request gets 503 with Retry-After.",
+    "header_timeout": "Seconds a client has to send a request's line and headers (and the TLS handshake), from connecting or from its first byte after the previous answer.",
+    "body_timeout": "Window in seconds over which a request body must arrive at body_min_rate; slower uploads are closed.",
+    "body_min_rate": "Bytes per second a request body must arrive at, measured over each body_timeout window.",
+    "keepalive_timeout": "Seconds an idle keep-alive connection stays open after an answer.",
+    "max_connections": "Most open connections in all; a new one then closes the oldest still waiting for a request, or gets 503.",
+    "max_connections_per_client": "Most open connections from one client address; more get 503.",
+    "max_header_bytes": "Largest request line plus headers, in bytes; more gets 431.",
     "max_items": "Most software items in one report (a full list, or added plus removed in a delta).",
     "max_images": "Most container images in one container scan request.",
     "scan_interval": "Seconds between agent scans, sent to agents in their config.",
@@ -255,6 +281,8 @@ def load_settings(
         values[name] = convert(setting, raw, "--" + name.replace("_", "-"))
     if bool(values.get("tls_cert")) != bool(values.get("tls_key")):
         raise SettingsError("tls_cert and tls_key must be given together")
+    if values.get("https_port") and values.get("https_port") == values.get("port", Settings.port):
+        raise SettingsError("https_port and port must differ")
     if values.get("log_level", "info") not in ("debug", "info", "warning", "error"):
         raise SettingsError(f"log_level: expected debug, info, warning or error, got {values['log_level']!r}")
     for name, allowed in CHOICES.items():

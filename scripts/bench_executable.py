@@ -63,7 +63,8 @@ class Server:
         tmpdir.mkdir(exist_ok=True)
         self.started = time.perf_counter()
         self.process = subprocess.Popen(
-            [*command, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--data-dir", str(work / "data")],
+            [*command, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--https-port", "0",
+             "--allow-http", "--data-dir", str(work / "data")],
             cwd=work, env={**env, "TMPDIR": str(tmpdir), "SENTRIKAT_LOG_LEVEL": "warning"},
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )

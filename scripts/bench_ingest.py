@@ -9,6 +9,7 @@ import json
 import multiprocessing
 import os
 import shlex
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -55,7 +56,13 @@ def _request_for(kind: str, agent: Agent, sequence: int) -> tuple[str, bytes]:
     return HEARTBEAT, agent.heartbeat_body
 
 
-async def _closed_loop(kind: str, port: int, mine: list[Agent], connections: int, duration: float) -> dict:
+def _connector(port: int, cert: str | None, reuse: bool):  # type: ignore[no-untyped-def]
+    """A function making connections to the server: plain HTTP, or HTTPS trusting ``cert``; kept alive or one per request."""
+    tls = ssl.create_default_context(cafile=cert) if cert else None
+    return lambda: Connection("127.0.0.1", port, tls, reuse)
+
+
+async def _closed_loop(kind: str, connect, mine: list[Agent], connections: int, duration: float) -> dict:  # type: ignore[no-untyped-def]
     """Each connection sends its agents' requests one after another as fast as the server answers.
     An agent never has two requests in flight, as a real agent would not."""
     latencies: list[float] = []
@@ -63,7 +70,7 @@ async def _closed_loop(kind: str, port: int, mine: list[Agent], connections: int
     deadline = time.perf_counter() + duration
 
     async def run(agents: list[Agent]) -> None:
-        connection = Connection("127.0.0.1", port)
+        connection = connect()
         sequence = 0
         try:
             while agents:
@@ -89,7 +96,7 @@ async def _closed_loop(kind: str, port: int, mine: list[Agent], connections: int
     return {"latencies": latencies, "statuses": dict(statuses), "elapsed": time.perf_counter() - started}
 
 
-async def _open_loop(kind: str, port: int, mine: list[Agent], rate: float, duration: float) -> dict:
+async def _open_loop(kind: str, connect, mine: list[Agent], rate: float, duration: float) -> dict:  # type: ignore[no-untyped-def]
     """Requests leave at a fixed rate whether or not earlier ones were answered (as independent agents
     do); latency counts from the planned send time, so a stalled server cannot hide its queue."""
     latencies: list[float] = []
@@ -99,7 +106,7 @@ async def _open_loop(kind: str, port: int, mine: list[Agent], rate: float, durat
     started = time.perf_counter()
 
     async def one(agent: Agent, sequence: int, planned: float) -> None:
-        connection = idle.pop() if idle else Connection("127.0.0.1", port)
+        connection = idle.pop() if idle else connect()
         path, body = _request_for(kind, agent, sequence)
         try:
             status, _ = await connection.request("POST", path, agent.key, body)
@@ -126,23 +133,30 @@ async def _open_loop(kind: str, port: int, mine: list[Agent], rate: float, durat
     return {"latencies": latencies, "statuses": dict(statuses), "elapsed": max(duration, time.perf_counter() - started)}
 
 
-def _worker(kind: str, port: int, share: list[int], connections: int, duration: float, rate: float, out) -> None:
+def _worker(kind: str, port: int, share: list[int], connections: int, duration: float, rate: float, out,
+            cert: str | None = None, reuse: bool = True) -> None:
     mine = [AGENTS[i] for i in share]
+    connect = _connector(port, cert, reuse)
     if kind == "full_paced":
-        result = asyncio.run(_open_loop(kind, port, mine, rate, duration))
+        result = asyncio.run(_open_loop(kind, connect, mine, rate, duration))
     else:
-        result = asyncio.run(_closed_loop(kind, port, mine, connections, duration))
+        result = asyncio.run(_closed_loop(kind, connect, mine, connections, duration))
     out.put(result)
 
 
-def run_phase(kind: str, port: int, workers: int, connections: int, duration: float, rate: float = 0) -> dict:
-    """One phase in ``workers`` load processes (separate from the server); merged throughput and latency."""
+def run_phase(kind: str, port: int, workers: int, connections: int, duration: float, rate: float = 0,
+              cert: str | None = None, reuse: bool = True) -> dict:
+    """One phase in ``workers`` load processes (separate from the server); merged throughput and latency.
+
+    With ``cert`` the phase runs over HTTPS trusting that certificate; without ``reuse`` every
+    request opens a new connection (and, over HTTPS, does a full TLS handshake), as an agent run does.
+    """
     context = multiprocessing.get_context("fork")
     out = context.Queue()
     shares = [list(range(w, len(AGENTS), workers)) for w in range(workers)]
     processes = [
         context.Process(target=_worker, args=(kind, port, share, max(1, connections // workers), duration,
-                                              rate / workers, out))
+                                              rate / workers, out, cert, reuse))
         for share in shares if share
     ]
     for process in processes:
@@ -227,7 +241,9 @@ def run(args: argparse.Namespace, work: Path) -> dict:
     global AGENTS
     feed_dir = args.feed_dir or build_feed(work / "feed")
     data_dir = work / "data"
-    port = free_port()
+    http_port, https_port = free_port(), free_port()
+    while https_port == http_port:
+        https_port = free_port()
     env = {
         **os.environ,
         "SENTRIKAT_FEED_DIR": str(feed_dir),
@@ -244,26 +260,35 @@ def run(args: argparse.Namespace, work: Path) -> dict:
     log = open(work / "server.log", "w")
     # The first start creates the database; keys are created with the CLI while it runs.
     server = subprocess.Popen(
-        [*server_command(args.binary), "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data_dir)],
+        # HTTPS as by default, and --allow-http so that the plain phases can post on the HTTP port.
+        [*server_command(args.binary), "serve", "--host", "127.0.0.1", "--port", str(http_port),
+         "--https-port", str(https_port), "--allow-http", "--data-dir", str(data_dir)],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     result: dict = {"config": {}, "phases": {}}
     try:
-        startup_s = wait_healthy("127.0.0.1", port, server)
+        startup_s = wait_healthy("127.0.0.1", http_port, server)
+        cert = str(data_dir / "tls" / "cert.pem")
+        port, tls = (https_port, cert) if args.https else (http_port, None)
         keys = [create_key(args.binary, data_dir) for _ in range(args.keys)]
         for n, agent in enumerate(AGENTS):
             agent.key = keys[n % len(keys)]
         with RssSampler(server.pid) as rss:
             rss_start = rss.sample()
             phases = result["phases"]
-            phases["register"] = run_phase("register", port, args.workers, args.connections, args.duration)
+            phases["register"] = run_phase("register", port, args.workers, args.connections, args.duration, cert=tls)
             rss_registered = rss.sample()
-            phases["full"] = run_phase("full", port, args.workers, args.connections, args.duration)
+            if args.tls_cost:
+                result["tls_cost"] = tls_cost_phases(args, http_port, https_port, cert, server.pid)
+                rss_end = rss.sample()
+                code = stop(server)
+                return _tls_result(result, args, rss, startup_s, code)
+            phases["full"] = run_phase("full", port, args.workers, args.connections, args.duration, cert=tls)
             if args.full_rate:
                 phases["full_paced"] = run_phase("full_paced", port, args.workers, args.connections, args.duration,
-                                                 rate=args.full_rate)
-            phases["delta"] = run_phase("delta", port, args.workers, args.connections, args.duration)
-            phases["heartbeat"] = run_phase("heartbeat", port, args.workers, args.hb_connections, args.duration)
+                                                 rate=args.full_rate, cert=tls)
+            phases["delta"] = run_phase("delta", port, args.workers, args.connections, args.duration, cert=tls)
+            phases["heartbeat"] = run_phase("heartbeat", port, args.workers, args.hb_connections, args.duration, cert=tls)
             rss_end = rss.sample()
         code = stop(server)
     finally:
@@ -293,12 +318,96 @@ def run(args: argparse.Namespace, work: Path) -> dict:
     result["config"] = {
         "agents": args.agents, "items": args.items, "duration_s": args.duration, "keys": args.keys,
         "load_processes": args.workers, "connections": args.connections, "heartbeat_connections": args.hb_connections,
-        "full_rate": args.full_rate, "server": args.binary or "source", "feed_dir": str(args.feed_dir or "real feeds"),
+        "full_rate": args.full_rate, "server": args.binary or "source", "scheme": "https" if args.https else "http", "feed_dir": str(args.feed_dir or "real feeds"),
         "inventory_build_s": round(inventory_s, 1),
     }
     result["machine"] = machine()
     result["date"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return result
+
+
+# What the TLS comparison measures: (label, phase kind, keep connections alive).
+TLS_COST_PHASES = (
+    ("full reports/s, keep-alive", "full", True),
+    ("heartbeats/s, keep-alive", "heartbeat", True),
+    ("heartbeats/s, a new connection per request", "heartbeat", False),
+)
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) the process has used so far, from /proc/PID/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def tls_cost_phases(args: argparse.Namespace, http_port: int, https_port: int, cert: str, pid: int) -> list[dict]:
+    """Each comparison over plain HTTP and HTTPS against the same server, in the order HTTP, HTTPS,
+    HTTPS, HTTP, so that a drift of the machine's speed during the run cancels out. Besides the
+    rate, the server's own CPU time per answered request, which the load generator's TLS work
+    (on the same cores) does not blur."""
+    rows = []
+    for label, kind, reuse in TLS_COST_PHASES:
+        connections = args.hb_connections if kind == "heartbeat" else args.connections
+        runs: dict[str, list[dict]] = {"http": [], "https": []}
+        for scheme in ("http", "https", "https", "http"):
+            port, tls = (https_port, cert) if scheme == "https" else (http_port, None)
+            before = cpu_seconds(pid)
+            phase = run_phase(kind, port, args.workers, connections, args.duration / 2, cert=tls, reuse=reuse)
+            phase["server_cpu_s"] = cpu_seconds(pid) - before
+            runs[scheme].append(phase)
+        http_per_s = sum(r["per_s"] for r in runs["http"]) / 2
+        https_per_s = sum(r["per_s"] for r in runs["https"]) / 2
+
+        def cpu_ms(scheme: str) -> float | None:
+            ok = sum(r["ok"] for r in runs[scheme])
+            return round(sum(r["server_cpu_s"] for r in runs[scheme]) / ok * 1000, 3) if ok else None
+
+        rows.append({
+            "measure": label,
+            "http_per_s": round(http_per_s, 1),
+            "https_per_s": round(https_per_s, 1),
+            "change_pct": round((https_per_s - http_per_s) / http_per_s * 100, 1) if http_per_s else None,
+            "http_server_cpu_ms": cpu_ms("http"),
+            "https_server_cpu_ms": cpu_ms("https"),
+            "http_p99_ms": max(r["p99_ms"] or 0 for r in runs["http"]),
+            "https_p99_ms": max(r["p99_ms"] or 0 for r in runs["https"]),
+            "errors": sum(r["errors"] for r in runs["http"] + runs["https"]),
+        })
+    return rows
+
+
+def _tls_result(result: dict, args: argparse.Namespace, rss: "RssSampler", startup_s: float, code: int) -> dict:
+    result.update(rss_peak_mb=round(rss.peak, 1), server_startup_s=round(startup_s, 2), server_exit_status=code)
+    result["config"] = {
+        "agents": args.agents, "items": args.items, "duration_s": args.duration, "keys": args.keys,
+        "load_processes": args.workers, "connections": args.connections, "heartbeat_connections": args.hb_connections,
+        "server": args.binary or "source",
+    }
+    result["machine"] = machine()
+    result["date"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return result
+
+
+def tls_table(result: dict) -> str:
+    """The Markdown block for BENCHMARKS.md's TLS cost section."""
+    m, c = result["machine"], result["config"]
+    lines = [
+        f"Measured {result['date']} with `{result['command']}`.",
+        f"Machine: {m['cpus']} cores ({m['cpu_model']}), {m['memory_gib']} GiB, Python {m['python']}, "
+        f"Linux {m['kernel']}; server from {c['server']}, {c['load_processes']} load process(es) on the same cores "
+        f"(the load generator's own TLS work shares them). {c['agents']} agents, {c['items']} items per report. "
+        "Each row: two runs per scheme of half the duration each, in the order HTTP, HTTPS, HTTPS, HTTP; per s is their mean.",
+        "",
+        "| measure | plain HTTP per s | HTTPS per s | change | server CPU ms per request, HTTP | HTTPS | "
+        "HTTP p99 ms | HTTPS p99 ms | errors |",
+        "|---|---|---|---|---|---|---|---|---|",
+        *[
+            f"| {r['measure']} | {r['http_per_s']} | {r['https_per_s']} | {r['change_pct']} % | {r['http_server_cpu_ms']} | "
+            f"{r['https_server_cpu_ms']} | {r['http_p99_ms']} | {r['https_p99_ms']} | {r['errors']} |"
+            for r in result["tls_cost"]
+        ],
+    ]
+    return "\n".join(lines)
 
 
 def table(result: dict) -> str:
@@ -362,8 +471,11 @@ def table(result: dict) -> str:
 
 
 def record(result: dict, path: Path) -> None:
-    """Replace the generated block of the Ingest section in BENCHMARKS.md."""
-    record_block(path, "bench_ingest", "Ingest", table(result))
+    """Replace the generated block of the Ingest section (or, with --tls-cost, the TLS cost section) in BENCHMARKS.md."""
+    if "tls_cost" in result:
+        record_block(path, "bench_ingest_tls", "TLS cost", tls_table(result))
+    else:
+        record_block(path, "bench_ingest", "Ingest", table(result))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -371,7 +483,7 @@ def main(argv: list[str] | None = None) -> int:
         description="Start the real server on 127.0.0.1 and measure full reports/s, delta reports/s and "
         "heartbeats/s with latency percentiles, errors and the server's resident memory, under simulated "
         "agents whose inventories come from ../shared/feeds. Per-key rate limits are turned off for the run. "
-        "Writes the result into BENCHMARKS.md (## Ingest) unless --no-record.",
+        "Writes the result into BENCHMARKS.md (## Ingest, or ## TLS cost with --tls-cost) unless --no-record.",
     )
     parser.add_argument("--agents", type=int, default=200, help="Simulated agents (hosts), each with its own inventory (default 200).")
     parser.add_argument("--items", type=int, default=500, help="Software items per full report (default 500).")
@@ -386,6 +498,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full-rate", type=float, default=150,
                         help="Rate of the paced full-report phase, per second (default 150; 0 skips it).")
     parser.add_argument("--keys", type=int, default=4, help="API keys the agents share (default 4).")
+    parser.add_argument("--https", action="store_true",
+                        help="Run the phases over HTTPS (trusting the certificate the server makes) instead of plain HTTP.")
+    parser.add_argument("--tls-cost", action="store_true",
+                        help="Instead of the phases above: full reports and heartbeats over plain HTTP and HTTPS against "
+                        "the same server, alternating, and heartbeats with a new connection per request; "
+                        "writes BENCHMARKS.md's TLS cost section.")
     parser.add_argument("--no-record", action="store_true", help="Do not write BENCHMARKS.md.")
     args = parser.parse_args(argv)
     if not FEEDS.is_dir():
@@ -397,6 +515,8 @@ def main(argv: list[str] | None = None) -> int:
         record(result, ROOT / "BENCHMARKS.md")
     if args.json:
         print(json.dumps(result))
+    elif "tls_cost" in result:
+        print(tls_table(result))
     else:
         print(table(result).split("<details>")[0])
     return 0

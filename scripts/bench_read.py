@@ -279,7 +279,8 @@ def _serve(data_dir: Path, feed_dir: Path) -> tuple[subprocess.Popen, str]:
            # The generated last-seen times stand; the expiry job would otherwise move them on.
            "SENTRIKAT_EXPIRY_INTERVAL": "86400"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "appliance", "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir",
+        [sys.executable, "-m", "appliance", "serve", "--host", "127.0.0.1", "--port", str(port),
+         "--https-port", "0", "--allow-http", "--data-dir",
          str(data_dir)],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )

@@ -55,7 +55,7 @@ def measure_startup(args: argparse.Namespace, work: Path) -> dict:
         started = time.perf_counter()
         server = subprocess.Popen(
             [*server_command(args.binary), "serve", "--host", "127.0.0.1", "--port", str(port),
-             "--data-dir", str(work / "startup-data")],
+             "--https-port", "0", "--allow-http", "--data-dir", str(work / "startup-data")],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ssl
 import gzip
 import json
 import os
@@ -151,8 +152,8 @@ class Connection:
     """One keep-alive HTTP/1.1 connection; far cheaper per request than a full client library,
     so that the load generator, which shares the machine, takes as little CPU as it can."""
 
-    def __init__(self, host: str, port: int) -> None:
-        self.host, self.port = host, port
+    def __init__(self, host: str, port: int, tls: "ssl.SSLContext | None" = None, reuse: bool = True) -> None:
+        self.host, self.port, self.tls, self.reuse = host, port, tls, reuse
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
@@ -160,11 +161,14 @@ class Connection:
         """Send one request and read the whole answer; (status, body). Reconnects once if the server closed."""
         head = (
             f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nX-Agent-Key: {key}\r\n"
-            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+            + ("" if self.reuse else "Connection: close\r\n") + "\r\n"
         ).encode()
         for attempt in (0, 1):
             if self.writer is None:
-                self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+                self.reader, self.writer = await asyncio.open_connection(
+                    self.host, self.port, ssl=self.tls, server_hostname=self.host if self.tls else None
+                )
             try:
                 self.writer.write(head + body)
                 return await self._answer()

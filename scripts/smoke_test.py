@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -61,6 +63,7 @@ class Run:
         self.log_path = work / "server.log"
         self.timings: dict[str, float] = {}
         self.processes: list[subprocess.Popen[bytes]] = []
+        self.plain_url = ""  # the plain HTTP URL of the server started last
 
     # --- helpers -----------------------------------------------------------------------------
 
@@ -75,14 +78,23 @@ class Run:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
+    def trust(self) -> ssl.SSLContext:
+        """Trust exactly the certificate the server made in its data dir, as the README's curl --cacert does."""
+        return ssl.create_default_context(cafile=str(self.data / "tls" / "cert.pem"))
+
     def start(self, label: str) -> tuple[subprocess.Popen[bytes], str]:
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
+        """Start the server as the README does (HTTPS, plain HTTP only for redirects); returns it and its HTTPS URL."""
+        port, https_port = free_port(), free_port()
+        while https_port == port:
+            https_port = free_port()
+        plain = f"http://127.0.0.1:{port}"
+        url = f"https://127.0.0.1:{https_port}"
         with open(self.log_path, "a") as log:
             log.write(f"\n===== {label} =====\n")
         started = time.perf_counter()
         process = subprocess.Popen(
-            [*self.command, "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(self.data), *self.feed_args],
+            [*self.command, "serve", "--host", "127.0.0.1", "--port", str(port), "--https-port", str(https_port),
+             "--data-dir", str(self.data), *self.feed_args],
             cwd=self.work,
             env=self.env,
             stdout=open(self.log_path, "a"),
@@ -97,7 +109,7 @@ class Run:
             if process.poll() is not None:
                 raise SmokeFailure(f"{label}: the server exited with {process.returncode} before answering")
             try:
-                if httpx.get(url + "/healthz", timeout=2).status_code == 200:
+                if httpx.get(plain + "/healthz", timeout=2).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
@@ -106,6 +118,9 @@ class Run:
                 raise SmokeFailure(f"{label}: no answer from /healthz within {START_TIMEOUT} s")
             time.sleep(0.05)
         self.timings[f"{label}: start to first answer (s)"] = round(time.perf_counter() - started, 2)
+        check(httpx.get(url + "/healthz", verify=self.trust(), timeout=10).status_code == 200,
+              f"{label}: /healthz over HTTPS with the generated certificate failed")
+        self.plain_url = plain
         if self.onefile:
             check(mei_folders(self.tmpdir), f"{label}: the executable did not unpack into TMPDIR ({self.tmpdir})")
         return process, url
@@ -128,7 +143,8 @@ class Run:
             f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
         ).encode()
         half = len(body) // 2
-        with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        with self.trust().wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=30),
+                                      server_hostname="127.0.0.1") as sock:
             sock.sendall(head + body[:half])
             time.sleep(0.5)  # the server has the headers and is reading the body
             if how == "SIGTERM":
@@ -188,7 +204,15 @@ class Run:
 
         process, url = self.start("first start")
         key = json.loads(self.cli("keys", "create", "--scope", "agent", "--json", "--name", "smoke"))["key"]
-        with httpx.Client(base_url=url, headers={"X-Agent-Key": key}, timeout=60) as client:
+        cert = self.data / "tls" / "cert.pem"
+        der_sha256 = hashlib.sha256(ssl.PEM_cert_to_DER_cert(cert.read_text())).hexdigest().upper()
+        shown = json.loads(self.cli("tls", "show", "--json"))
+        check(shown["fingerprint_sha256"].replace(":", "") == der_sha256, f"tls show: {shown} is not the certificate's SHA-256")
+        refused = httpx.post(self.plain_url + "/api/agent/report", content=self.report_body("smoke-plain"),
+                             headers={"X-Agent-Key": key, "Content-Type": "application/json"}, timeout=60)
+        check(refused.status_code == 403 and "https" in refused.json()["message"],
+              f"plain HTTP report: {refused.status_code} {refused.text[:200]}, not 403 https_required")
+        with httpx.Client(base_url=url, headers={"X-Agent-Key": key}, timeout=60, verify=self.trust()) as client:
             answer = client.post("/api/agent/report", content=self.report_body("smoke-debian12"),
                                  headers={"Content-Type": "application/json"})
             check(answer.status_code == 200, f"report: status {answer.status_code}: {answer.text[:300]}")
@@ -208,7 +232,7 @@ class Run:
         self.check_stopped_cleanly("SIGTERM")
 
         process, url = self.start("restart")
-        with httpx.Client(base_url=url, headers={"X-Agent-Key": key}, timeout=60) as client:
+        with httpx.Client(base_url=url, headers={"X-Agent-Key": key}, timeout=60, verify=self.trust()) as client:
             config = client.get("/api/agent/config", params={"hostname": "smoke-debian12"})
             check(config.status_code == 200 and config.json()["force_full_scan"] is False,
                   f"after a restart the asset is not known: {config.status_code} {config.text[:200]}")
@@ -235,8 +259,10 @@ class Run:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        description="Start sentrikat on a free port with a temporary data dir, create a key with its own CLI, post "
-        "a real Debian 12 report (vulnerabilities_found must be > 0), load the status page, fetch the agent scripts (byte-identical to agents/), stop it with SIGTERM and "
+        description="Start sentrikat on free ports with a temporary data dir (HTTPS with the certificate it makes, "
+        "plain HTTP refusing reports), create a key with its own CLI, check tls show, post over HTTPS "
+        "a real Debian 12 report (vulnerabilities_found must be > 0), load the status page, fetch the agent scripts "
+        "(byte-identical to agents/), stop it with SIGTERM and "
         "with Ctrl-C while a request is in flight (exit 0, request answered, database closed, no _MEI* folder left), "
         "then run every other CLI command. Exits 1 with a message on the first failure.",
         epilog="examples: smoke_test.py --onefile dist/sentrikat;  smoke_test.py --feed-dir FEED .venv/bin/sentrikat",

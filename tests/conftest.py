@@ -8,6 +8,7 @@ import os
 import signal
 import socket
 import sqlite3
+import ssl
 import subprocess
 import sys
 import time
@@ -43,23 +44,41 @@ def run_cli(data_dir: Path, *args: str, env: dict[str, str] | None = None, check
 
 
 class Server:
-    """The appliance started as a real process; stop() sends SIGTERM and checks the exit code."""
+    """The appliance started as a real process; stop() sends SIGTERM and checks the exit code.
 
-    def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
+    It serves HTTPS on ``https_url`` with the certificate it makes in its data dir (``cert``),
+    and, with ``allow_http`` (the default here, so that tests can use plain ``url``), the whole
+    API over plain HTTP too.
+    """
+
+    def __init__(self, data_dir: Path, env: dict[str, str] | None = None, allow_http: bool = True) -> None:
         self.data_dir = data_dir
         self.env = env or {}
+        self.allow_http = allow_http
         self.port = free_port()
+        self.https_port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.https_url = f"https://127.0.0.1:{self.https_port}"
         self.process: subprocess.Popen[str] | None = None
         self.log_path = data_dir.parent / f"server-{self.port}.log"
 
+    @property
+    def cert(self) -> Path:
+        """The certificate the server made on first start (DATA_DIR/tls/cert.pem)."""
+        return self.data_dir / "tls" / "cert.pem"
+
     def start(self) -> "Server":
         self.port = free_port()
+        self.https_port = free_port()
+        while self.https_port == self.port:
+            self.https_port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.https_url = f"https://127.0.0.1:{self.https_port}"
         log = open(self.log_path, "a")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "appliance", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-             "--data-dir", str(self.data_dir)],
+             "--https-port", str(self.https_port), "--data-dir", str(self.data_dir),
+             *(["--allow-http"] if self.allow_http else [])],
             cwd=ROOT,
             # No test reaches the internet: scheduled downloads are off unless a test turns them on.
             env={**os.environ, "SENTRIKAT_LOG_LEVEL": "warning", "SENTRIKAT_REFRESH_ENABLED": "false", **self.env},
@@ -105,6 +124,12 @@ class Server:
     def client(self, key: str | None = None) -> httpx.Client:
         headers = {"X-Agent-Key": key} if key else {}
         return httpx.Client(base_url=self.url, headers=headers, timeout=60)
+
+    def https_client(self, key: str | None = None) -> httpx.Client:
+        """A client of ``https_url`` that trusts exactly the server's generated certificate."""
+        headers = {"X-Agent-Key": key} if key else {}
+        trust = ssl.create_default_context(cafile=str(self.cert))
+        return httpx.Client(base_url=self.https_url, headers=headers, timeout=60, verify=trust)
 
     def db(self) -> sqlite3.Connection:
         return sqlite3.connect(f"file:{self.data_dir / 'sentrikat.db'}?mode=ro", uri=True)

@@ -208,7 +208,8 @@
   }
 
   function footer(status) {
-    $("foot").textContent = status ? `SentriKat ${status.version} · data as of ${when(status.generated_at)}` : "";
+    $("foot").textContent = status ? `SentriKat ${status.version} · data as of ${when(status.generated_at)}` +
+        (status.tls_fingerprint ? ` · HTTPS certificate SHA-256 ${status.tls_fingerprint}` : "") : "";
   }
 
   function countCards(status) {

@@ -221,8 +221,11 @@ def decode(body: bytes, kind: type[T]) -> T:
     Beyond what the Struct checks, the whole body must be JSON we can represent: valid UTF-8
     everywhere (unknown fields included), numbers within 64 bits, nesting within Python's
     recursion limit, and no object with the same key twice (msgspec would keep the last one
-    silently, and another reader might keep the first).
+    silently, and another reader might keep the first). Bodies from the network have their
+    size, value count and depth bounded before this runs (appliance.api.body).
     """
+    from appliance.agent.jsonshape import check_representable, check_unique_keys  # the shape checks import this module's errors
+
     try:
         value = msgspec.json.decode(body, type=kind, strict=True)
     except msgspec.ValidationError as exc:
@@ -233,69 +236,9 @@ def decode(body: bytes, kind: type[T]) -> T:
         raise PayloadError("body is nested too deeply") from exc
     except UnicodeDecodeError as exc:
         raise PayloadError(f"body is not valid UTF-8: {exc.reason} at byte {exc.start}") from exc
+    check_representable(body)
     check_unique_keys(body)
     return value
-
-
-# A key followed by whitespace before its colon; such bodies take the exact (slower) key count.
-_SPACED_COLON = re.compile(rb'"[ \t\r\n]+:')
-# Every JSON string literal, in order; group 1 is non-empty when it is an object key.
-_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"([ \t\r\n]*:)?')
-
-
-def check_unique_keys(body: bytes) -> None:
-    """PayloadError if any object in the (valid JSON) body has a key twice, or a part we cannot represent.
-
-    Cheap: a plain decode keeps one entry per distinct key, so the body has a duplicate
-    exactly when it holds more keys than the decoded objects. Every key ends in '":' (unless
-    whitespace precedes the colon), so when that count equals the decoded keys there is no
-    duplicate; otherwise (an escaped quote before a colon in a string, spaced colons, a
-    duplicate) the keys are counted exactly.
-    """
-    try:
-        tree = msgspec.json.decode(body)
-    except msgspec.ValidationError as exc:
-        raise PayloadError(f"body holds a value out of range: {_AT.match(str(exc)).group('message')}") from exc  # type: ignore[union-attr]
-    except (msgspec.DecodeError, UnicodeDecodeError) as exc:
-        raise PayloadError(f"body is not valid JSON: {exc}") from exc
-    except RecursionError as exc:
-        raise PayloadError("body is nested too deeply") from exc
-    distinct, stack = 0, [tree] if type(tree) in (dict, list) else []
-    while stack:  # a loop, not recursion: the depth is the attacker's choice
-        node = stack.pop()
-        if type(node) is dict:
-            distinct += len(node)
-            node = node.values()
-        stack += [child for child in node if type(child) is dict or type(child) is list]
-    if body.count(b'":') == distinct and not _SPACED_COLON.search(body):
-        return
-    keys = _STRING.findall(body)
-    if len(keys) - keys.count(b"") != distinct:
-        raise PayloadError(f"a JSON object has the same key twice{_duplicate_name(body)}; each key may appear once")
-
-
-def _duplicate_name(body: bytes) -> str:
-    """' (“name”)' for the first repeated key, found the slow way; only called for refused bodies."""
-    import json
-
-    class Found(Exception):
-        pass
-
-    def pairs(items: list[tuple[str, object]]) -> dict:
-        seen: set[str] = set()
-        for key, _ in items:
-            if key in seen:
-                raise Found(key)
-            seen.add(key)
-        return dict(items)
-
-    try:
-        json.loads(body, object_pairs_hook=pairs)
-    except Found as found:
-        return f" ({str(found)[:100]!r})"
-    except (ValueError, RecursionError):
-        pass
-    return ""
 
 
 def decode_container_scan(body: bytes, hostname: str | None) -> ContainerScanIn:

@@ -26,11 +26,10 @@ from appliance.agent.payloads import (
     schema_of,
 )
 from appliance.agent.service import AgentService
-from appliance.api.body import read_json_body
+from appliance.api.body import decode_request
 from appliance.api.guards import authenticate, client_address, provide_principal
 from appliance.auth import Principal, RateLimiter
 from appliance.feeds.trivy import TrivyReport
-from appliance.settings import Settings
 
 
 def json_body(*kinds: type) -> type[Operation]:
@@ -59,7 +58,7 @@ _ERRORS = {
     413: "payload_too_large: body, inflated body, item or image count over the limit",
     415: "unsupported_media_type: Content-Type or Content-Encoding",
     429: "rate_limited: over the per-key limit; Retry-After says when to try again",
-    503: "database_error: the database could not be written",
+    503: "database_error: the database could not be written; server_busy: other large bodies fill max_body_bytes_in_flight (Retry-After)",
 }
 
 
@@ -82,13 +81,8 @@ async def provide_container_service(request: Request[Any, Any, Any]) -> Containe
     return request.app.state.container_service
 
 
-async def _body(request: Request[Any, Any, Any]) -> bytes:
-    settings: Settings = request.app.state.settings
-    return await read_json_body(request, settings.max_body_bytes, settings.max_decompressed_bytes)
-
-
 async def _read(request: Request[Any, Any, Any], kind: type) -> Any:
-    return decode(await _body(request), kind)
+    return await decode_request(request, lambda body: decode(body, kind))
 
 
 class AgentController(Controller):
@@ -228,7 +222,7 @@ class AgentController(Controller):
         403 scope or organization, 409 hostname in another organization, 413 body or image
         count over the limit, 415 content type or encoding, 429 rate limit.
         """
-        scan = decode_container_scan(await _body(request), hostname)
+        scan = await decode_request(request, lambda body: decode_container_scan(body, hostname))
         return await container_service.submit(principal, scan)
 
 

@@ -17,6 +17,7 @@ from appliance.agent.payloads import (
     UnsupportedMediaType,
 )
 from appliance.alerts.base import AlertError
+from appliance.api.body import ServerBusy
 from appliance.auth import AuthError, InvalidKey, MissingKey, OrganizationDenied, RateLimited, ScopeDenied
 from appliance.auth.admin import AdminError, CsrfDenied, InvalidCredentials, NotLoggedIn
 from appliance.auth.keys import KeyAlreadyRevoked, KeyManagementError, KeyNotFound, UnknownOrganization
@@ -53,6 +54,7 @@ STATUS_BY_ERROR: tuple[tuple[type[ApplianceError], int], ...] = (
     (AssetNotFound, 404),
     (AlertError, 400),
     (DatabaseError, 503),
+    (ServerBusy, 503),
 )
 
 # Litestar's own errors (unknown path, wrong method, ...) keep their status and get our body.
@@ -79,10 +81,10 @@ def appliance_error(request: Request[Any, Any, Any], error: ApplianceError) -> R
     status = status_of(error)
     headers: dict[str, str] = {}
     retry_after = None
-    if isinstance(error, RateLimited):
+    if isinstance(error, (RateLimited, ServerBusy)):
         retry_after = error.retry_after
         headers["Retry-After"] = str(retry_after)
-    if status >= 500:
+    if status >= 500 and not isinstance(error, ServerBusy):
         log.error("%s %s failed: %s", request.method, request.url.path, error, exc_info=error)
     return Response(ErrorBody(error.code, error.message, error.field, retry_after), status_code=status, headers=headers)
 

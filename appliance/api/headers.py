@@ -29,6 +29,9 @@ def security_headers(app: ASGIApp) -> ASGIApp:
             await app(scope, receive, send)
             return
         extra = _COMMON + (_API if scope["path"].startswith("/api/") else [])
+        if scope.get("scheme") == "https":
+            # Browsers that reached the appliance over HTTPS keep using it (RFC 6797).
+            extra = extra + [(b"strict-transport-security", b"max-age=31536000")]
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

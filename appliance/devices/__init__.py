@@ -12,7 +12,7 @@ from appliance.devices.base import (
     RecentDevices,
     ScriptInfo,
 )
-from appliance.devices.install import base_url, certificate_fingerprint, install_commands
+from appliance.devices.install import base_url, install_commands
 from appliance.devices.scripts import SCRIPT_NAMES, AgentScript, load_scripts
 from appliance.devices.service import DeviceService
 
@@ -31,7 +31,6 @@ __all__ = [
     "RecentDevices",
     "ScriptInfo",
     "base_url",
-    "certificate_fingerprint",
     "install_commands",
     "load_scripts",
 ]

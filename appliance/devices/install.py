@@ -29,15 +29,6 @@ PS1 = "sentrikat-agent.ps1"
 _HOST = re.compile(r"^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}))(?::(?P<port>\d{1,5}))?$")
 
 
-def certificate_fingerprint(pem_file: Path) -> str:
-    """SHA-256 of the first certificate in a PEM file, over its DER bytes: ``AB:CD:...`` as openssl prints it."""
-    text = pem_file.read_text(encoding="ascii")
-    start = text.index("-----BEGIN CERTIFICATE-----")
-    end = text.index("-----END CERTIFICATE-----", start) + len("-----END CERTIFICATE-----")
-    digest = hashlib.sha256(ssl.PEM_cert_to_DER_cert(text[start:end])).hexdigest().upper()
-    return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
-
-
 def base_url(scheme: str, host: str | None) -> str:
     """``scheme://host[:port]`` from the request the admin made, which is how they reach this appliance."""
     if scheme not in ("http", "https"):

@@ -119,6 +119,8 @@ class Status(msgspec.Struct, frozen=True):
     organizations: list[OrganizationCount]
     feed: FeedStatus
     jobs: list[JobStatus]
+    # SHA-256 of the HTTPS certificate (as `sentrikat tls show` prints it); null when no HTTPS is served.
+    tls_fingerprint: str | None = None
 
 
 class AssetSummary(msgspec.Struct, frozen=True):

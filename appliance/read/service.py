@@ -134,8 +134,10 @@ class ReadService:
         settings: Settings,
         next_runs: Callable[[], dict[str, datetime | None]] = dict,
         clock: Callable[[], datetime] = utc_now,
+        tls_fingerprint: str | None = None,
     ) -> None:
         self.db = db
+        self.tls_fingerprint = tls_fingerprint
         self.holder = holder
         self.settings = settings
         self._next_runs = next_runs  # scheduled job id -> next run time, from the running scheduler
@@ -178,6 +180,7 @@ class ReadService:
             organizations=[OrganizationCount(OrganizationId(r[0]), r[1], r[2]) for r in orgs],
             feed=self._feed(),
             jobs=await self._jobs(),
+            tls_fingerprint=self.tls_fingerprint,
         )
 
     async def _top_vulnerabilities(self, organization: OrganizationId | None) -> list[TopVulnerability]:

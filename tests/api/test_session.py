@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from tests.api.test_agent_errors import assert_refused
-from tests.conftest import ROOT, Server
+from tests.conftest import ROOT, Server, free_port
 
 PASSWORD = "correct horse battery staple"
 SESSION = "/api/session"
@@ -194,14 +194,15 @@ def test_cookie_is_secure_over_tls(make_server, tmp_path: Path) -> None:
 
 
 class TlsServer(Server):
-    """The appliance serving HTTPS with a self-signed certificate."""
+    """The appliance serving HTTPS with a given certificate; ``url`` is the HTTPS one."""
 
     def start(self) -> "TlsServer":
         self.url = f"https://127.0.0.1:{self.port}"
+        plain = free_port()
         log = open(self.log_path, "a")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "appliance", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-             "--data-dir", str(self.data_dir)],
+            [sys.executable, "-m", "appliance", "serve", "--host", "127.0.0.1", "--https-port", str(self.port),
+             "--port", str(plain), "--data-dir", str(self.data_dir)],
             cwd=ROOT,
             env={**os.environ, "SENTRIKAT_LOG_LEVEL": "warning", "SENTRIKAT_REFRESH_ENABLED": "false", **self.env},
             stdout=log, stderr=subprocess.STDOUT, text=True,

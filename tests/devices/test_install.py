@@ -14,7 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from appliance.devices import AgentScript, InvalidHost, base_url, certificate_fingerprint, install_commands
+from appliance.devices import AgentScript, InvalidHost, base_url, install_commands
+from appliance.tls import fingerprint as certificate_fingerprint
 from appliance.devices.install import install, is_loopback
 from tests.api.test_session import TlsServer
 from tests.conftest import Server

@@ -33,6 +33,19 @@ def test_bench_ingest_smoke() -> None:
     assert result["server_exit_status"] == 0
 
 
+def test_bench_ingest_over_https_and_tls_cost() -> None:
+    over_https = run_script("scripts/bench_ingest.py", "--agents", "4", "--items", "20", "--duration", "1",
+                            "--full-rate", "0", "--https")
+    assert over_https["config"]["scheme"] == "https" and over_https["errors"] == 0, over_https["phases"]
+    assert over_https["phases"]["register"]["ok"] == 4 and over_https["full_reports_per_s"] > 0
+    cost = run_script("scripts/bench_ingest.py", "--agents", "4", "--items", "20", "--duration", "1", "--tls-cost")
+    rows = {row["measure"]: row for row in cost["tls_cost"]}
+    assert set(rows) == {"full reports/s, keep-alive", "heartbeats/s, keep-alive",
+                         "heartbeats/s, a new connection per request"}
+    for row in rows.values():
+        assert row["errors"] == 0 and row["http_per_s"] > 0 and row["https_per_s"] > 0, row
+
+
 def test_bench_scale_smoke(feed_dir: Path) -> None:
     result = run_script("scripts/bench_scale.py", "--feed-dir", str(feed_dir), "--assets", "6", "--items", "30")
     assert result["startup"]["startup_s"] > 0 and result["startup"]["rss_ready_mb"] > 0

@@ -154,6 +154,8 @@ def test_dashboard_shows_the_kev_asset_and_the_api_counts(driver, server: Server
     assert jobs == named and TITLES["expire_agents"] in jobs
     assert not any("feed_import_check" in j or "flush" in j for j in jobs)
     assert driver.find_element(By.ID, "job-errors").text == "No job failed on its last run."
+    # The footer shows the HTTPS certificate's fingerprint, for comparing with the browser's warning.
+    assert status["tls_fingerprint"] and f"SHA-256 {status['tls_fingerprint']}" in driver.find_element(By.ID, "foot").text
 
 
 def test_asset_page_matches_the_api(driver, server: Server, office: dict) -> None:
