@@ -63,6 +63,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     offline_after: int = 1800
     stale_after: int = 604800
     delete_after: int = 0
+    delete_pending_after: int = 86400
     expiry_interval: int = 60
     feed_check_interval: int = 30
     session_lifetime: int = 28800
@@ -121,6 +122,7 @@ HELP: dict[str, str] = {
     "offline_after": "Seconds without a report or heartbeat before an asset counts as offline.",
     "stale_after": "Seconds without contact before an asset is stale: data kept, left out of active counts.",
     "delete_after": "Seconds without contact before an asset is deleted; 0 keeps assets forever.",
+    "delete_pending_after": "Seconds without contact before a pending asset (never sent a full report) is deleted; 0 keeps them.",
     "expiry_interval": "Seconds between checks that mark assets offline, stale or deleted.",
     "feed_check_interval": "Seconds between checks for a feed written by another process (sentrikat feeds import).",
     "session_lifetime": "Seconds an admin stays logged in to the status page; the session then ends whatever the activity.",
@@ -208,6 +210,8 @@ def load_settings(
             continue
         setting = _BY_NAME[name]
         values[name] = _convert(setting, raw, "--" + name.replace("_", "-"))
+    if not 1 <= values.get("port", 8080) <= 65535:
+        raise SettingsError(f"port: expected a port number from 1 to 65535, got {values['port']}")
     if bool(values.get("tls_cert")) != bool(values.get("tls_key")):
         raise SettingsError("tls_cert and tls_key must be given together")
     if values.get("log_level", "info") not in ("debug", "info", "warning", "error"):
