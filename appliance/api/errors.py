@@ -8,6 +8,7 @@ from typing import Any
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
+from appliance.agent.assets import AssetAdminError, UnknownAsset
 from appliance.agent.payloads import (
     ErrorBody,
     FullReportRequired,
@@ -43,6 +44,8 @@ STATUS_BY_ERROR: tuple[tuple[type[ApplianceError], int], ...] = (
     (InvalidQuery, 400),
     (AdminError, 400),
     (AssetNotFound, 404),
+    (UnknownAsset, 404),
+    (AssetAdminError, 400),
     (DatabaseError, 503),
 )
 
