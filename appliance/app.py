@@ -20,6 +20,7 @@ from appliance.agent.containers import ContainerService
 from appliance.agent.service import HEARTBEAT_FLUSH_SECONDS, AgentService
 from appliance.api.agent import AgentController
 from appliance.api.errors import EXCEPTION_HANDLERS
+from appliance.api.gate import RedactingFilter, request_gate
 from appliance.api.guards import LOGIN_BUCKET, READ_BUCKET, UNAUTHENTICATED_BUCKET
 from appliance.api.headers import security_headers
 from appliance.api.health import health
@@ -112,10 +113,14 @@ def create_app(settings: Settings) -> Litestar:
             scheduler=scheduler,
         )
         scheduler.start()
+        # The access log never shows a credential sent in a URL (those requests are refused too).
+        access_filter = RedactingFilter()
+        logging.getLogger("uvicorn.access").addFilter(access_filter)
         log.info("SentriKat %s ready; database %s", __version__, settings.database_path)
         try:
             yield
         finally:
+            logging.getLogger("uvicorn.access").removeFilter(access_filter)
             # Shielded: on a forced stop (a second Ctrl-C) uvicorn skips the orderly lifespan
             # shutdown and this task is cancelled; unshielded, every await below would be
             # cancelled too, the database would stay open and its worker thread would keep the
@@ -137,7 +142,7 @@ def create_app(settings: Settings) -> Litestar:
         ],
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[security_headers],
+        middleware=[security_headers, request_gate(settings.allowed_hosts)],
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
             title="SentriKat Appliance API",

@@ -29,6 +29,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     tls_cert: str = ""
     tls_key: str = ""
     log_level: str = "info"
+    allowed_hosts: str = ""
     rate_report: int = 60
     rate_heartbeat: int = 120
     rate_config: int = 30
@@ -88,6 +89,7 @@ HELP: dict[str, str] = {
     "tls_cert": "PEM certificate file; with tls_key, the server speaks HTTPS.",
     "tls_key": "PEM private key file for tls_cert.",
     "log_level": "Log level: debug, info, warning or error.",
+    "allowed_hosts": "Extra names the Host header may carry (comma-separated) besides IP addresses, localhost and this machine's names; * allows any.",
     "rate_report": "POST /api/agent/report requests per minute per API key.",
     "rate_heartbeat": "POST /api/agent/heartbeat requests per minute per API key.",
     "rate_config": "GET /api/agent/config requests per minute per API key.",
