@@ -21,7 +21,7 @@ from appliance.agent.service import HEARTBEAT_FLUSH_SECONDS, AgentService
 from appliance.api.agent import AgentController
 from appliance.api.errors import EXCEPTION_HANDLERS
 from appliance.api.gate import RedactingFilter, request_gate
-from appliance.api.guards import LOGIN_BUCKET, READ_BUCKET, UNAUTHENTICATED_BUCKET
+from appliance.api.guards import LOGIN_ACCOUNT_BUCKET, LOGIN_BUCKET, READ_BUCKET, UNAUTHENTICATED_BUCKET
 from appliance.api.headers import security_headers
 from appliance.api.health import health
 from appliance.api.read import ReadController
@@ -103,6 +103,7 @@ def create_app(settings: Settings) -> Litestar:
                     UNAUTHENTICATED_BUCKET: settings.rate_unauthenticated,
                     READ_BUCKET: settings.rate_read,
                     LOGIN_BUCKET: settings.rate_login,
+                    LOGIN_ACCOUNT_BUCKET: settings.rate_login_account,
                 }
             ),
             admin_service=AdminService(db, settings.session_lifetime),

@@ -37,6 +37,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     rate_unauthenticated: int = 30
     rate_read: int = 600
     rate_login: int = 10
+    rate_login_account: int = 10
     max_body_bytes: int = 32 * 1024 * 1024
     max_decompressed_bytes: int = 128 * 1024 * 1024
     max_items: int = 50_000
@@ -97,6 +98,7 @@ HELP: dict[str, str] = {
     "rate_unauthenticated": "Requests per minute per client address without a valid key; past it they get 429, not 401.",
     "rate_read": "Read API requests (/api/status, /api/assets, /api/vulnerabilities) per minute per API key or admin session.",
     "rate_login": "Status page login attempts per minute per client address, successful or not.",
+    "rate_login_account": "Status page login attempts per minute per username, from any address, successful or not.",
     "max_body_bytes": "Largest request body as sent (compressed or not), in bytes.",
     "max_decompressed_bytes": "Largest request body after gzip decompression, in bytes; more is refused as a gzip bomb.",
     "max_items": "Most software items in one report (a full list, or added plus removed in a delta).",

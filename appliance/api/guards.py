@@ -17,6 +17,7 @@ SESSION_COOKIE = "sentrikat_session"
 UNAUTHENTICATED_BUCKET = "unauthenticated"
 READ_BUCKET = "read"
 LOGIN_BUCKET = "login"
+LOGIN_ACCOUNT_BUCKET = "login_account"
 
 
 def client_address(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
@@ -120,6 +121,13 @@ def limit_logins(connection: ASGIConnection[Any, Any, Any, Any], route: BaseRout
     """Guard for login: every attempt counts against the client address's login limit (429 past it)."""
     limiter: RateLimiter = connection.app.state.limiter
     limiter.hit(LOGIN_BUCKET, client_address(connection) or "unknown")
+
+
+def limit_account_logins(connection: ASGIConnection[Any, Any, Any, Any], username: str) -> None:
+    """Every attempt also counts against the account's limit, from whatever address: guessing one
+    admin's password from many machines of the LAN is as slow as from one (429 past it)."""
+    limiter: RateLimiter = connection.app.state.limiter
+    limiter.hit(LOGIN_ACCOUNT_BUCKET, username.lower())
 
 
 async def current_session(connection: ASGIConnection[Any, Any, Any, Any]) -> tuple[str, AdminSession]:
