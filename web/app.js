@@ -3,7 +3,7 @@
 "use strict";
 
 (function () {
-  const state = { csrf: null, user: null, status: null };
+  const state = { csrf: null, user: null, status: null, notice: null };
   const $ = (id) => document.getElementById(id);
 
   // --- small helpers -------------------------------------------------------------------
@@ -481,7 +481,7 @@
       try {
         const moved = await change(`/api/assets/${a.id}/move`, "POST", { organization_id: target });
         state.status = null;
-        say(`Moved ${moved.hostname} to organization ${moved.organization_id}.`);
+        state.notice = `Moved ${moved.hostname} to organization ${moved.organization_id}.`;
         await route();
       } catch (error) { fail(error); }
     });
@@ -491,8 +491,8 @@
         try {
           const deleted = await change(`/api/assets/${a.id}`, "DELETE");
           state.status = null;
+          state.notice = `Deleted ${deleted.hostname}.`;
           location.hash = "#/assets";
-          say(`Deleted ${deleted.hostname}.`);
         } catch (error) { fail(error); }
       } });
     return el("section", { id: "asset-manage", "aria-labelledby": "manage-title" },
@@ -547,7 +547,8 @@
   async function route() {
     if (!state.csrf) return boot();
     const { path, params } = parseRoute();
-    say("");
+    say(state.notice || "");  // a change's outcome, shown on the view it leads to
+    state.notice = null;
     try {
       let heading;
       const assetMatch = /^\/assets\/(\d+)$/.exec(path);
