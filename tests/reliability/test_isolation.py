@@ -54,7 +54,8 @@ def test_another_organization_cannot_write_or_read_an_asset(server: Server, host
             for spelling in (hostname, hostname.upper()):
                 payload = assert_refused(server, lambda: send(b, spelling), 409, "hostname_conflict", "hostname")
                 # The answer names the conflict, never the other organization's data.
-                assert str(org_a) not in payload["message"] and "asset" not in payload, (name, payload)
+                without_name = payload["message"].replace(hostname, "").replace(hostname.upper(), "")
+                assert str(org_a) not in without_name and "asset" not in payload, (name, payload)
         # The config answers A's host exactly as one nobody has: it says nothing about A.
         unknown = b.get(CONFIG, params={"hostname": hostname + "-nobody"})
         for spelling in (hostname, hostname.upper()):

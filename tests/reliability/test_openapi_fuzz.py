@@ -35,6 +35,8 @@ READ_OPERATIONS = [
     "GET /api/vulnerabilities",
     "GET /api/vulnerabilities.csv",
 ]
+# Admin changes, fuzzed with a key of the admin scope (the session form is covered by tests/api).
+ADMIN_OPERATIONS = ["DELETE /api/assets/{asset_id}", "POST /api/assets/{asset_id}/move"]
 # The status page's login session (cookies and a CSRF token) is covered by tests/api and the
 # browser tests; generated requests without the page's Origin and token only test the refusal.
 SESSION_OPERATIONS = ["POST /api/session", "GET /api/session", "DELETE /api/session"]
@@ -58,7 +60,7 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory, feed_dir: Path) -> Iterator
 def api(fuzzed: Server):
     schema = schemathesis.openapi.from_url(fuzzed.url + "/schema/openapi.json")
     labels = {result.ok().label for result in schema.get_all_operations()}
-    assert labels == set(OPERATIONS + READ_OPERATIONS + SESSION_OPERATIONS), (
+    assert labels == set(OPERATIONS + READ_OPERATIONS + ADMIN_OPERATIONS + SESSION_OPERATIONS), (
         f"operations changed: {sorted(labels)}; update the lists above"
     )
     return schema
@@ -113,4 +115,18 @@ READ_CASES = [(label, mode) for label in READ_OPERATIONS for mode in (Generation
 def test_read_operation_answers_as_documented(api, fuzzed: Server, read_key: str, label: str, mode: GenerationMode) -> None:
     """Generated valid and invalid queries with a read key: never a 5xx, always a documented status and body."""
     run(api, label, mode, 40, {"X-Agent-Key": read_key})
+    assert fuzzed.process is not None and fuzzed.process.poll() is None
+
+
+ADMIN_CASES = [(label, mode) for label in ADMIN_OPERATIONS for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("label", "mode"), ADMIN_CASES, ids=[f"{label} {mode.value}" for label, mode in ADMIN_CASES])
+def test_admin_operation_answers_as_documented(api, fuzzed: Server, label: str, mode: GenerationMode) -> None:
+    """Generated deletions and moves with an admin key: never a 5xx, always a documented status and body."""
+    with fuzzed.client(fuzzed.create_key()) as agent:  # something to delete or move
+        for n in range(5):
+            assert agent.post("/api/agent/report", json={"hostname": f"fuzz-admin-{n}", "software": []}).status_code in (200, 409)
+    run(api, label, mode, 30, {"X-Agent-Key": fuzzed.create_key("admin")})
     assert fuzzed.process is not None and fuzzed.process.poll() is None
