@@ -25,7 +25,8 @@ from appliance.api.agent import AgentController
 from appliance.api.devices import DevicesController, KeysController, agent_script
 from appliance.api.body import BodyBudget
 from appliance.api.errors import EXCEPTION_HANDLERS
-from appliance.api.guards import LOGIN_BUCKET, READ_BUCKET, UNAUTHENTICATED_BUCKET
+from appliance.api.gate import RedactingFilter, request_gate
+from appliance.api.guards import LOGIN_ACCOUNT_BUCKET, LOGIN_BUCKET, READ_BUCKET, UNAUTHENTICATED_BUCKET
 from appliance.api.headers import security_headers
 from appliance.api.plain_http import plain_http_policy
 from appliance.api.health import health
@@ -134,6 +135,7 @@ def create_app(settings: Settings) -> Litestar:
                     UNAUTHENTICATED_BUCKET: settings.rate_unauthenticated,
                     READ_BUCKET: settings.rate_read,
                     LOGIN_BUCKET: settings.rate_login,
+                    LOGIN_ACCOUNT_BUCKET: settings.rate_login_account,
                 }
             ),
             admin_service=AdminService(db, settings.session_lifetime),
@@ -146,10 +148,14 @@ def create_app(settings: Settings) -> Litestar:
             alert_service=alerts,
         )
         scheduler.start()
+        # The access log never shows a credential sent in a URL (those requests are refused too).
+        access_filter = RedactingFilter()
+        logging.getLogger("uvicorn.access").addFilter(access_filter)
         log.info("SentriKat %s ready; database %s", __version__, settings.database_path)
         try:
             yield
         finally:
+            logging.getLogger("uvicorn.access").removeFilter(access_filter)
             # Shielded: on a forced stop (a second Ctrl-C) uvicorn skips the orderly lifespan
             # shutdown and this task is cancelled; unshielded, every await below would be
             # cancelled too, the database would stay open and its worker thread would keep the
@@ -175,7 +181,7 @@ def create_app(settings: Settings) -> Litestar:
         ],
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[security_headers, plain_http_policy(settings)],
+        middleware=[security_headers, request_gate(settings.allowed_hosts), plain_http_policy(settings)],
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
             title="SentriKat Appliance API",

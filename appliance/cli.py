@@ -1,4 +1,4 @@
-"""The ``sentrikat`` command line: serve, match, orgs, keys, admin, feeds, alerts, backup, version."""
+"""The ``sentrikat`` command line: serve, match, orgs, keys, admin, feeds, assets, alerts, tls, backup, version."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ import msgspec
 from appliance import __version__, logs
 from appliance.auth import SCOPES, KeyService
 from appliance.auth.keys import load_or_create_secret
+from appliance.datadir import check_database, check_port, prepare_data_dir, private_umask
 from appliance.db import Database
 from appliance.errors import ApplianceError
 from appliance.organizations import OrganizationService
@@ -34,6 +35,17 @@ SHUTDOWN_GRACE_SECONDS = 30
 
 def _env_note(name: str) -> str:
     return f"{_HELP[name]} [env: SENTRIKAT_{name.upper()}]"
+
+
+def _port_number(text: str) -> int:
+    """argparse type for ports: a wrong value is a usage error (status 2), never a random port."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1-65535)") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (1-65535)")
+    return port
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", parents=[data_dir], help="Run the appliance server.", description="Run the appliance server.")
     serve.add_argument("--host", help=_env_note("host"))
-    serve.add_argument("--port", help=_env_note("port"))
+    serve.add_argument("--port", type=_port_number, metavar="PORT", help=_env_note("port"))
     serve.add_argument("--https-port", help=_env_note("https_port"))
     serve.add_argument("--allow-http", action="store_const", const="true", help=_env_note("allow_http"))
     serve.add_argument("--tls-cert", metavar="FILE", help=_env_note("tls_cert"))
@@ -136,6 +148,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     feed_status.set_defaults(run=_feeds_status)
 
+    assets = commands.add_parser(
+        "assets", help="List, delete and move assets (hosts).",
+        description="List assets, delete one (with its software, findings and container scans), or move one to "
+        "another organization. A hostname belongs to the organization whose agent sent its first full report.",
+    )
+    asset_commands = assets.add_subparsers(dest="asset_command", required=True, metavar="ACTION")
+    asset_list = asset_commands.add_parser(
+        "list", parents=[data_dir, as_json], help="List assets.",
+        description="List assets: id, organization, hostname, status (pending until the first full report), presence, "
+        "last seen, software and vulnerability counts.",
+    )
+    asset_list.add_argument("--org", type=int, metavar="ID", help="Only this organization's assets.")
+    asset_list.set_defaults(run=_assets_list)
+    asset_delete = asset_commands.add_parser(
+        "delete", parents=[data_dir, as_json], help="Delete an asset and everything stored about it.",
+        description="Delete an asset with its software, findings, history and container scans. If its agent "
+        "reports again, the host comes back as new.",
+    )
+    asset_delete.add_argument("id", type=int, metavar="ID", help="The asset's id, as assets list shows it.")
+    asset_delete.set_defaults(run=_assets_delete)
+    asset_move = asset_commands.add_parser(
+        "move", parents=[data_dir, as_json], help="Move an asset to another organization.",
+        description="Give an asset, with its software, findings and container scans, to another organization. "
+        "Its agent must then use a key of that organization.",
+    )
+    asset_move.add_argument("id", type=int, metavar="ID", help="The asset's id, as assets list shows it.")
+    asset_move.add_argument("--org", type=int, required=True, metavar="ID", help="The organization to move it to.")
+    asset_move.set_defaults(run=_assets_move)
+
     backup = commands.add_parser(
         "backup", parents=[data_dir, as_json], help="Copy the database and key secret safely, also while the server runs.",
         description="Copy the data dir's database (SQLite online backup: one consistent snapshot, taken while the "
@@ -188,8 +229,27 @@ def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(overrides, config_file=Path(config) if config else None)
 
 
+class CliError(ApplianceError):
+    """A command cannot run as asked (a missing data dir or input file); exit status 1."""
+
+
+def require_data_dir(settings: Settings, *, database: bool) -> None:
+    """Commands other than serve never create an appliance: the data dir must exist (a typo is an
+    error, not a new empty appliance), and commands that only read also need its database."""
+    where = settings.data_dir
+    hint = f"check --data-dir, or run `sentrikat serve --data-dir {where}` once to create it"
+    if not where.exists():
+        raise CliError(f"data dir {where} does not exist; {hint}")
+    if not where.is_dir():
+        raise CliError(f"data dir {where} is a file, not a folder; {hint}")
+    if database and not settings.database_path.exists():
+        raise CliError(f"{where} holds no appliance database ({settings.database_path.name}); {hint}")
+
+
 @asynccontextmanager
-async def _database(settings: Settings) -> AsyncIterator[Database]:
+async def _database(settings: Settings, *, create: bool = False) -> AsyncIterator[Database]:
+    """The data dir's database; ``create`` allows a new database in an existing data dir (commands that add things)."""
+    require_data_dir(settings, database=not create)
     db = Database(settings.database_path)
     await db.open()
     try:
@@ -211,8 +271,16 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     if is_onefile():
         _leave_terminal_process_group()
-    first_start = not settings.database_path.exists()
     logs.configure(settings.log_level)
+    # Before anything is opened: a damaged database, a data dir that cannot be used or a port
+    # in use end here with one line and status 1, not in a traceback from inside the server.
+    check_port(settings.host, settings.port)
+    if settings.https_port:
+        check_port(settings.host, settings.https_port)
+    for warning in prepare_data_dir(settings.data_dir):
+        logging.getLogger("sentrikat").warning("%s", warning)
+    check_database(settings.database_path)
+    first_start = not settings.database_path.exists()
     if first_start:
         asyncio.run(_init(settings))
         print(
@@ -268,13 +336,17 @@ def _leave_terminal_process_group() -> None:
 
 
 async def _init(settings: Settings) -> None:
-    async with _database(settings):
+    db = Database(settings.database_path)
+    await db.open()
+    try:
         load_or_create_secret(settings.secret_path)
+    finally:
+        await db.close()
 
 
 def _orgs_create(args: argparse.Namespace, settings: Settings) -> int:
     async def run() -> Any:
-        async with _database(settings) as db:
+        async with _database(settings, create=True) as db:
             return await OrganizationService(db).create(args.name)
 
     org = asyncio.run(run())
@@ -297,16 +369,16 @@ def _orgs_list(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _with_keys(settings: Settings, action: Callable[[KeyService], Awaitable[Any]]) -> Any:
+def _with_keys(settings: Settings, action: Callable[[KeyService], Awaitable[Any]], *, create: bool = False) -> Any:
     async def run() -> Any:
-        async with _database(settings) as db:
+        async with _database(settings, create=create) as db:
             return await action(KeyService(db, load_or_create_secret(settings.secret_path)))
 
     return asyncio.run(run())
 
 
 def _keys_create(args: argparse.Namespace, settings: Settings) -> int:
-    new = _with_keys(settings, lambda keys: keys.create(args.org, args.scope or ["agent"], args.name))
+    new = _with_keys(settings, lambda keys: keys.create(args.org, args.scope or ["agent"], args.name), create=True)
     if args.json:
         _print_json({"id": new.id, "key": new.key, "organization_id": new.organization_id, "scopes": new.scopes})
     else:
@@ -361,7 +433,7 @@ def _admin_set_password(args: argparse.Namespace, settings: Settings) -> int:
     check_password(password)
 
     async def run() -> bool:
-        async with _database(settings) as db:
+        async with _database(settings, create=True) as db:
             return await AdminService(db, settings.session_lifetime).set_password(args.user, password)
 
     created = asyncio.run(run())
@@ -379,6 +451,7 @@ def _feeds_import(args: argparse.Namespace, settings: Settings) -> int:
     from appliance.feeds import FeedError, find_feed_files
     from appliance.refresh.store import FeedStore
 
+    require_data_dir(settings, database=False)
     store = FeedStore(settings.data_dir, Path(settings.feed_dir) if settings.feed_dir else None, settings.min_feed_ratio)
     files, skipped = find_feed_files([Path(p) for p in args.paths])
     started = time.perf_counter()
@@ -463,6 +536,45 @@ def _alerts_test(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if failed else 0
 
 
+def _with_assets(settings: Settings, action: Callable[[Any], Awaitable[Any]]) -> Any:
+    from appliance.agent.assets import AssetAdmin
+
+    async def run() -> Any:
+        async with _database(settings) as db:
+            return await action(AssetAdmin(db))
+
+    return asyncio.run(run())
+
+
+def _assets_list(args: argparse.Namespace, settings: Settings) -> int:
+    rows = _with_assets(settings, lambda assets: assets.list(args.org))
+    if args.json:
+        _print_json(rows)
+        return 0
+    print(f"{'ID':>5}  {'ORG':>4}  {'HOSTNAME':32}  {'STATUS':8}  {'PRESENCE':8}  {'LAST SEEN':20}  {'SOFTWARE':>8}  {'VULNS':>5}")
+    for a in rows:
+        print(
+            f"{a.id:>5}  {a.organization_id:>4}  {a.hostname:32}  {a.status:8}  {a.presence:8}  {a.last_seen:20}"
+            f"  {a.software_count:>8}  {a.vulnerability_count:>5}"
+        )
+    return 0
+
+
+def _assets_delete(args: argparse.Namespace, settings: Settings) -> int:
+    change = _with_assets(settings, lambda assets: assets.delete(args.id))
+    _print_json(change) if args.json else print(f"Deleted asset {change.id} ({change.hostname}).")
+    return 0
+
+
+def _assets_move(args: argparse.Namespace, settings: Settings) -> int:
+    change = _with_assets(settings, lambda assets: assets.move(args.id, args.org))
+    if args.json:
+        _print_json(change)
+    else:
+        print(f"Moved asset {change.id} ({change.hostname}) to organization {change.organization_id}.")
+    return 0
+
+
 def _backup(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
@@ -538,7 +650,10 @@ def _match(args: argparse.Namespace, settings: Settings) -> int:
     from appliance.matching.base import SoftwareItem
     from appliance.matching.engine import FeedMatcher, load_index
 
-    raw = sys.stdin.buffer.read() if args.report == "-" else Path(args.report).read_bytes()
+    try:
+        raw = sys.stdin.buffer.read() if args.report == "-" else Path(args.report).read_bytes()
+    except OSError as exc:
+        raise CliError(f"cannot read the report file {args.report}: {exc.strerror or exc}") from exc
     report = decode(raw, ReportIn)
     check_report(report, max_items=10**9)
     matcher = FeedMatcher(load_index(Path(settings.feed_dir) if settings.feed_dir else None))
@@ -586,13 +701,19 @@ def _match(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Exit status: 0 done, 1 error (one line on stderr), 2 usage error (argparse)."""
     args = build_parser().parse_args(argv)
+    private_umask()
     try:
         settings = _settings(args)
         return args.run(args, settings)
     except (ApplianceError, SettingsError) as exc:
         where = f"{exc.field}: " if getattr(exc, "field", None) else ""
         print(f"sentrikat: error: {where}{exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a file or folder the command needs: say which, without a traceback
+        target = f" {exc.filename}" if exc.filename else ""
+        print(f"sentrikat: error: cannot use{target}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -32,6 +32,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     tls_cert: str = ""
     tls_key: str = ""
     log_level: str = "info"
+    allowed_hosts: str = ""
     rate_report: int = 60
     rate_heartbeat: int = 120
     rate_config: int = 30
@@ -41,6 +42,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     rate_unauthenticated: int = 30
     rate_read: int = 600
     rate_login: int = 10
+    rate_login_account: int = 10
     max_body_bytes: int = 32 * 1024 * 1024
     max_decompressed_bytes: int = 128 * 1024 * 1024
     max_inflate_ratio: int = 100
@@ -79,6 +81,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     offline_after: int = 1800
     stale_after: int = 604800
     delete_after: int = 0
+    delete_pending_after: int = 86400
     expiry_interval: int = 60
     feed_check_interval: int = 30
     session_lifetime: int = 28800
@@ -121,6 +124,7 @@ HELP: dict[str, str] = {
     "tls_cert": "PEM certificate file (chain) to serve instead of the generated DATA_DIR/tls/cert.pem; needs tls_key.",
     "tls_key": "PEM private key file for tls_cert, instead of the generated DATA_DIR/tls/key.pem.",
     "log_level": "Log level: debug, info, warning or error.",
+    "allowed_hosts": "Extra names the Host header may carry (comma-separated) besides IP addresses, localhost and this machine's names; * allows any.",
     "rate_report": "POST /api/agent/report requests per minute per API key.",
     "rate_heartbeat": "POST /api/agent/heartbeat requests per minute per API key.",
     "rate_config": "GET /api/agent/config requests per minute per API key.",
@@ -130,6 +134,7 @@ HELP: dict[str, str] = {
     "rate_unauthenticated": "Requests per minute per client address without a valid key; past it they get 429, not 401.",
     "rate_read": "Read API requests (/api/status, /api/assets, /api/vulnerabilities) per minute per API key or admin session.",
     "rate_login": "Status page login attempts per minute per client address, successful or not.",
+    "rate_login_account": "Status page login attempts per minute per username, from any address, successful or not.",
     "max_body_bytes": "Largest request body as sent (compressed or not), in bytes.",
     "max_decompressed_bytes": "Largest request body after gzip decompression, in bytes; more is refused as a gzip bomb.",
     "max_inflate_ratio": "Largest ratio of a gzip body's inflated to compressed size (past the first 64 KiB); more is refused as a gzip bomb. 0 turns it off.",
@@ -168,6 +173,7 @@ HELP: dict[str, str] = {
     "offline_after": "Seconds without a report or heartbeat before an asset counts as offline.",
     "stale_after": "Seconds without contact before an asset is stale: data kept, left out of active counts.",
     "delete_after": "Seconds without contact before an asset is deleted; 0 keeps assets forever.",
+    "delete_pending_after": "Seconds without contact before a pending asset (never sent a full report) is deleted; 0 keeps them.",
     "expiry_interval": "Seconds between checks that mark assets offline, stale or deleted.",
     "feed_check_interval": "Seconds between checks for a feed written by another process (sentrikat feeds import).",
     "session_lifetime": "Seconds an admin stays logged in to the status page; the session then ends whatever the activity.",
@@ -279,6 +285,10 @@ def load_settings(
             continue
         setting = BY_NAME[name]
         values[name] = convert(setting, raw, "--" + name.replace("_", "-"))
+    if not 1 <= values.get("port", 8080) <= 65535:
+        raise SettingsError(f"port: expected a port number from 1 to 65535, got {values['port']}")
+    if not 0 <= values.get("https_port", 8443) <= 65535:
+        raise SettingsError(f"https_port: expected a port number from 1 to 65535, or 0 for no HTTPS, got {values['https_port']}")
     if bool(values.get("tls_cert")) != bool(values.get("tls_key")):
         raise SettingsError("tls_cert and tls_key must be given together")
     if values.get("https_port") and values.get("https_port") == values.get("port", Settings.port):

@@ -59,7 +59,8 @@ def test_backup_while_the_server_writes_and_serve_from_it(make_server, tmp_path:
 
 
 def test_backup_refuses_a_used_destination_and_a_missing_database(tmp_path: Path) -> None:
-    run_cli(tmp_path / "data", "orgs", "list")
+    (tmp_path / "data").mkdir()
+    run_cli(tmp_path / "data", "orgs", "create", "Backed up")
     (tmp_path / "used").mkdir()
     (tmp_path / "used" / "keep.txt").write_text("mine")
     used = run_cli(tmp_path / "data", "backup", str(tmp_path / "used"), check=False)

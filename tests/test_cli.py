@@ -99,8 +99,9 @@ def test_orgs(tmp_path: Path) -> None:
 
 
 def test_data_dir_from_environment(tmp_path: Path) -> None:
+    (tmp_path / "env").mkdir()
     result = subprocess.run(
-        [sys.executable, "-m", "appliance", "orgs", "list", "--json"],
+        [sys.executable, "-m", "appliance", "orgs", "create", "From the environment", "--json"],
         cwd=ROOT, capture_output=True, text=True, env={**os.environ, "SENTRIKAT_DATA_DIR": str(tmp_path / "env")},
     )
     assert result.returncode == 0, result.stderr

@@ -51,8 +51,15 @@ def test_refusals_change_nothing(tmp_path: Path) -> None:
     assert set_password(tmp_path, "--password-stdin").returncode == 0
     before = admins(tmp_path)
     for args, stdin, message in [
-        (["--password-stdin"], "short\n", "at least 10 characters"),
-        (["--password-stdin"], "", "at least 10 characters"),
+        (["--password-stdin"], "short\n", "at least 12 characters"),
+        (["--password-stdin"], "", "at least 12 characters"),
+        (["--password-stdin"], "elevenchars\n", "at least 12 characters"),
+        # In zxcvbn's list of common passwords, whatever the case.
+        (["--password-stdin"], "qwerty123456\n", "common passwords"),
+        (["--password-stdin"], "SonyEricsson\n", "common passwords"),
+        # Long enough and in no list, but a repeat or a keyboard walk: easy to guess.
+        (["--password-stdin"], "aaaaaaaaaaaaaaaa\n", "too easy to guess"),
+        (["--password-stdin"], "abcabcabcabcabc\n", "too easy to guess"),
         (["--user", "bad name", "--password-stdin"], PASSWORD + "\n", "a username has"),
         ([], None, "--password-stdin"),  # standard input is not a terminal: no silent prompt
     ]:

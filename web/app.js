@@ -4,7 +4,7 @@
 "use strict";
 
 (function () {
-  const state = { csrf: null, user: null, status: null };
+  const state = { csrf: null, user: null, status: null, notice: null };
   const $ = (id) => document.getElementById(id);
 
   // --- small helpers -------------------------------------------------------------------
@@ -96,6 +96,15 @@
 
   function link(href, text) {
     return el("a", { href, text });
+  }
+
+  // A URL from agent or scanner data (Trivy's PrimaryURL) becomes a link only if it is http(s);
+  // anything else (javascript:, data:, file:) is shown as plain text.
+  function externalLink(url, text) {
+    let parsed = null;
+    try { parsed = new URL(url); } catch (error) { parsed = null; }
+    if (!parsed || (parsed.protocol !== "https:" && parsed.protocol !== "http:")) return text;
+    return el("a", { href: parsed.href, rel: "noopener noreferrer", target: "_blank", text });
   }
 
   function assetLink(id, hostname) {
@@ -475,12 +484,13 @@
             image.findings.length === 0 ? null : table(`Open findings in ${image.image_name}`, ["Vulnerability", "KEV", "KEV due", "Severity", { label: "CVSS", num: true }, "Package", "Installed", "Fixed in"],
               image.findings.map((f) =>
                 el("tr", { className: f.kev ? "kev-row" : null },
-                  cell(f.primary_url ? link(f.primary_url, f.vulnerability_id) : f.vulnerability_id, "nowrap"), cell(kevBadge(f.kev) || "no"),
+                  cell(f.primary_url ? externalLink(f.primary_url, f.vulnerability_id) : f.vulnerability_id, "nowrap"), cell(kevBadge(f.kev) || "no"),
                   cell(due(f.kev_due_date), "nowrap"), cell(f.severity), cell(score(f.cvss), "num"), cell(f.pkg_name, "wrap"),
                   cell(f.installed_version, "wrap"), cell(f.fixed_version || "–", "wrap")))),
           ])),
       softwareSection(detail.software),
       el("p", {}, link(`/api/vulnerabilities.csv${query({ asset: a.id })}`, "Download this machine's findings as CSV")),
+      await manageSection(a),
     );
     return heading;
   }
@@ -513,6 +523,49 @@
       for (const tr of section.querySelectorAll("tbody tr")) tr.hidden = text !== "" && !tr.dataset.text.includes(text);
     });
     return [el("h2", { text: "Software" }), section];
+
+  // Admin changes: move the asset to another organization, or delete it. Both send the session's
+  // CSRF token; the server refuses them without it.
+  async function change(path, method, body) {
+    return api(path, {
+      method,
+      headers: { Accept: "application/json", "Content-Type": "application/json", "X-CSRF-Token": state.csrf || "" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  }
+
+  async function manageSection(a) {
+    const orgs = await organizations();
+    const others = orgs.filter((o) => o.id !== a.organization_id);
+    const result = el("p", { id: "manage-result", className: "message", role: "status" });
+    const fail = (error) => { if (error instanceof LoggedOut) throw error; result.textContent = error.message; };
+    const move = el("form", { id: "move-form", className: "filters" },
+      select("move-organization", "Organization", "organization_id", others.map((o) => [o.id, o.name]), ""),
+      el("button", { type: "submit", id: "move-button", disabled: others.length === 0, text: "Move to this organization" }));
+    move.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const target = Number(new FormData(move).get("organization_id"));
+      try {
+        const moved = await change(`/api/assets/${a.id}/move`, "POST", { organization_id: target });
+        state.status = null;
+        state.notice = `Moved ${moved.hostname} to organization ${moved.organization_id}.`;
+        await route();
+      } catch (error) { fail(error); }
+    });
+    const remove = el("button", { type: "button", id: "delete-button", className: "danger", text: "Delete this asset",
+      onclick: async () => {
+        if (!window.confirm(`Delete ${a.hostname} with its software, findings and container scans?`)) return;
+        try {
+          const deleted = await change(`/api/assets/${a.id}`, "DELETE");
+          state.status = null;
+          state.notice = `Deleted ${deleted.hostname}.`;
+          location.hash = "#/assets";
+        } catch (error) { fail(error); }
+      } });
+    return el("section", { id: "asset-manage", "aria-labelledby": "manage-title" },
+      el("h2", { id: "manage-title", text: "Manage" }),
+      el("p", { text: "A hostname belongs to the organization whose agent sent its first full report. Move it if it is in the wrong one; delete it if the machine is gone." }),
+      move, remove, result);
   }
 
   async function vulnerabilityList(params) {
@@ -856,7 +909,8 @@
     if (!state.csrf) return boot();
     const { path, params } = parseRoute();
     stopPolling();
-    say("");
+    say(state.notice || "");  // a change's outcome, shown on the view it leads to
+    state.notice = null;
     try {
       let heading;
       const assetMatch = /^\/assets\/(\d+)$/.exec(path);

@@ -18,6 +18,7 @@ class ExpiryResult(msgspec.Struct, frozen=True):
     offline: int
     stale: int
     deleted: int
+    pending_deleted: int = 0
 
 
 async def expire_assets(db: Database, settings: Settings, now: datetime, rules: AlertRules | None = None) -> ExpiryResult:
@@ -31,6 +32,15 @@ async def expire_assets(db: Database, settings: Settings, now: datetime, rules: 
     offline_before = iso(now - timedelta(seconds=settings.offline_after))
     stale_before = iso(now - timedelta(seconds=settings.stale_after))
     async with db.transaction() as tx:
+        # A pending asset (heartbeats, deltas or container scans but no full report) that has
+        # not been heard of for delete_pending_after is forgotten: it never claimed its hostname.
+        pending_deleted = 0
+        if settings.delete_pending_after > 0:
+            cursor = await tx.execute(
+                "DELETE FROM assets WHERE status = 'pending' AND last_seen < ?",
+                (iso(now - timedelta(seconds=settings.delete_pending_after)),),
+            )
+            pending_deleted = cursor.rowcount
         deleted = 0
         if settings.delete_after > 0:
             cursor = await tx.execute(
@@ -53,4 +63,4 @@ async def expire_assets(db: Database, settings: Settings, now: datetime, rules: 
                 (offline_before, stale_before),
             )
         ).rowcount
-    return ExpiryResult(offline, stale, deleted)
+    return ExpiryResult(offline, stale, deleted, pending_deleted)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import unicodedata
 from typing import Annotated, Any, TypeVar
 
 import msgspec
@@ -22,6 +23,54 @@ Name = Annotated[str, msgspec.Meta(min_length=1, max_length=1024, pattern=_PRINT
 Version = Annotated[str, msgspec.Meta(max_length=256, pattern=_PRINTABLE)]
 Tag = Annotated[str, msgspec.Meta(min_length=1, max_length=128, pattern=_PRINTABLE)]
 DbInt = Annotated[int, msgspec.Meta(ge=1, le=2**63 - 1)]
+
+
+# Unicode categories never part of a hostname: controls (Cc), formatting characters (Cf: the
+# bidirectional overrides U+202A-U+202E and isolates U+2066-U+2069, zero-width characters,
+# the BOM), line and paragraph separators (Zl, Zp), surrogates (Cs), private use (Co) and
+# unassigned code points (Cn). A bidi override makes "exe.4102-cfe" display as another name in
+# the status page, logs and terminals (CVE-2021-42574, "Trojan Source").
+_NOT_IN_HOSTNAMES = {
+    "Cc": "a control character",
+    "Cf": "a formatting character (bidirectional override, zero-width or similar)",
+    "Zl": "a line separator",
+    "Zp": "a paragraph separator",
+    "Cs": "a surrogate",
+    "Co": "a private-use character",
+    "Cn": "an unassigned character",
+}
+
+
+def hostname_problem(hostname: str) -> str | None:
+    """Why ``hostname`` cannot be stored, naming the first offending character; None if it can."""
+    for position, char in enumerate(hostname):
+        kind = _NOT_IN_HOSTNAMES.get(unicodedata.category(char))
+        if kind is not None:
+            name = unicodedata.name(char, "")
+            return (
+                f"hostname contains U+{ord(char):04X}{' ' + name if name else ''} at position {position}, {kind};"
+                " hostnames must be plain printable text"
+            )
+    return None
+
+
+def check_hostname(hostname: str, field: str = "hostname") -> None:
+    """PayloadError (400) naming the character if the hostname holds one that must never be stored."""
+    problem = hostname_problem(hostname)
+    if problem is not None:
+        raise PayloadError(problem, field=field)
+
+
+class _CheckedHostname:
+    """Mixin for Structs with a ``hostname``: msgspec runs __post_init__ after decoding, and turns
+    the ValueError into a ValidationError that _payload_error maps to field ``hostname``."""
+
+    hostname: str
+
+    def __post_init__(self) -> None:
+        problem = hostname_problem(self.hostname)
+        if problem is not None:
+            raise ValueError(problem)
 
 
 class PayloadError(ApplianceError):
@@ -57,7 +106,7 @@ class SoftwareIn(msgspec.Struct, frozen=True):
     cpe: Text | None = None
 
 
-class ReportIn(msgspec.Struct, frozen=True):
+class ReportIn(_CheckedHostname, msgspec.Struct, frozen=True):
     """A full report (``software``) or, with ``delta: true``, a delta (``software_added``/``software_removed``)."""
 
     hostname: Hostname
@@ -75,7 +124,7 @@ class ReportIn(msgspec.Struct, frozen=True):
     agent_id: Text | None = None
 
 
-class HeartbeatIn(msgspec.Struct, frozen=True):
+class HeartbeatIn(_CheckedHostname, msgspec.Struct, frozen=True):
     """An agent saying it is alive, without a scan."""
 
     hostname: Hostname
@@ -94,7 +143,7 @@ class ContainerImageIn(msgspec.Struct, frozen=True):
     image_id: Text | None = None
 
 
-class ContainerScanIn(msgspec.Struct, frozen=True):
+class ContainerScanIn(_CheckedHostname, msgspec.Struct, frozen=True):
     """Container scan results of one host, as SentriKat agents send them: one Trivy report per image."""
 
     hostname: Hostname
@@ -105,7 +154,7 @@ class ContainerScanIn(msgspec.Struct, frozen=True):
     agent_version: Text | None = None
 
 
-class _HostnameQuery(msgspec.Struct, frozen=True):
+class _HostnameQuery(_CheckedHostname, msgspec.Struct, frozen=True):
     hostname: Hostname
 
 
@@ -208,6 +257,8 @@ def _payload_error(exc: msgspec.ValidationError) -> PayloadError:
     path = (found.group("path") or "").lstrip(".") if found else ""
     if "matching regex" in message:
         message = "must not contain control characters"
+    if message.startswith("hostname contains U+"):  # from _CheckedHostname
+        path = path or "hostname"
     missing = _MISSING.match(message)
     if missing:
         path = f"{path}.{missing.group('name')}".lstrip(".")

@@ -20,6 +20,7 @@ from appliance.agent.payloads import (
     HostnameConflict,
     ReportIn,
     SoftwareIn,
+    check_hostname,
     check_report,
 )
 from appliance.agent.legacy import commands_answer
@@ -190,7 +191,14 @@ def organization_of(principal: Principal, requested: int | None) -> Organization
 
 
 def lookup_asset(conn: sqlite3.Connection, hostname: str, organization: OrganizationId) -> Asset | None:
-    """The asset with this hostname (compared without case), or None; HostnameConflict if another organization has it."""
+    """The organization's asset with this hostname (compared without case), or None, for a write.
+
+    A hostname is claimed only by a full report: another organization's *active* asset raises
+    HostnameConflict, but its *pending* asset (registered by a heartbeat, delta or container
+    scan, never confirmed by a full report) claims nothing. It is deleted here, inside the
+    caller's write transaction, and the hostname is treated as unknown; so no organization can
+    squat another's hostnames with heartbeats (issue 13, docs/hostnames.md).
+    """
     row = conn.execute(
         "SELECT id, organization_id, status, force_full_scan FROM assets WHERE hostname = ?", (hostname,)
     ).fetchone()
@@ -198,6 +206,9 @@ def lookup_asset(conn: sqlite3.Connection, hostname: str, organization: Organiza
         return None
     asset = Asset(AssetId(row[0]), OrganizationId(row[1]), row[2], bool(row[3]))
     if asset.organization_id != organization:
+        if asset.status == "pending":
+            conn.execute("DELETE FROM assets WHERE id = ?", (asset.id,))
+            return None
         raise _conflict(hostname)
     return asset
 
@@ -489,9 +500,7 @@ class AgentService:
             "SELECT id, organization_id, force_full_scan, presence, agent_version, last_seen FROM assets WHERE hostname = ?",
             (beat.hostname,),
         )
-        if row is not None:
-            if row[1] != principal.organization_id:
-                raise _conflict(beat.hostname)
+        if row is not None and row[1] == principal.organization_id:
             asset_id, force = AssetId(row[0]), bool(row[2])
             unchanged = row[3] == "online" and beat.agent_version in (None, row[4])
             if unchanged and row[5] >= iso(moment - self._write_behind):
@@ -542,13 +551,14 @@ class AgentService:
         """The agent configuration; with a hostname, ``force_full_scan`` says whether that asset needs a full report."""
         force = False
         if hostname is not None:
+            check_hostname(hostname)
             row = await self.db.fetchone(
                 "SELECT organization_id, force_full_scan FROM assets WHERE hostname = ?", (hostname,)
             )
-            if row is not None and row[0] != principal.organization_id:
-                raise _conflict(hostname)
             # An asset the server has never seen has no software list yet: ask for a full scan.
-            force = row is None or bool(row[1])
+            # Another organization's asset is answered exactly as an unknown one (byte for byte),
+            # so a key cannot learn which hostnames other organizations have.
+            force = row is None or row[0] != principal.organization_id or bool(row[1])
         s = self.settings
         return AgentConfig(s.scan_interval, s.include_updates, s.include_services, s.minimum_agent_version, force)
 

@@ -8,6 +8,7 @@ from typing import Any
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
+from appliance.agent.assets import AssetAdminError, UnknownAsset
 from appliance.agent.payloads import (
     ErrorBody,
     FullReportRequired,
@@ -53,6 +54,8 @@ STATUS_BY_ERROR: tuple[tuple[type[ApplianceError], int], ...] = (
     (DeviceError, 400),
     (AssetNotFound, 404),
     (AlertError, 400),
+    (UnknownAsset, 404),
+    (AssetAdminError, 400),
     (DatabaseError, 503),
     (ServerBusy, 503),
 )

@@ -17,6 +17,7 @@ SESSION_COOKIE = "sentrikat_session"
 UNAUTHENTICATED_BUCKET = "unauthenticated"
 READ_BUCKET = "read"
 LOGIN_BUCKET = "login"
+LOGIN_ACCOUNT_BUCKET = "login_account"
 
 
 def client_address(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
@@ -157,6 +158,13 @@ def limit_logins(connection: ASGIConnection[Any, Any, Any, Any], route: BaseRout
     limiter.hit(LOGIN_BUCKET, client_address(connection) or "unknown")
 
 
+def limit_account_logins(connection: ASGIConnection[Any, Any, Any, Any], username: str) -> None:
+    """Every attempt also counts against the account's limit, from whatever address: guessing one
+    admin's password from many machines of the LAN is as slow as from one (429 past it)."""
+    limiter: RateLimiter = connection.app.state.limiter
+    limiter.hit(LOGIN_ACCOUNT_BUCKET, username.lower())
+
+
 async def current_session(connection: ASGIConnection[Any, Any, Any, Any]) -> tuple[str, AdminSession]:
     """The session cookie's value and its live session; NotLoggedIn (401) without one."""
     admins: AdminService = connection.app.state.admin_service
@@ -171,3 +179,15 @@ def check_csrf(connection: ASGIConnection[Any, Any, Any, Any], session: AdminSes
     sent = connection.headers.get(CSRF_HEADER, "")
     if not hmac.compare_digest(sent.encode(), session.csrf_token.encode()):
         raise CsrfDenied("the X-CSRF-Token header is missing or does not match the session")
+
+
+async def admin_change(connection: ASGIConnection[Any, Any, Any, Any], route: BaseRouteHandler) -> None:
+    """Guard for admin changes (after ``authenticate_reader``): an admin API key, or an admin session
+    whose request comes from the status page itself and echoes the session's CSRF token."""
+    viewer: Viewer = connection.state.viewer
+    if viewer.organization_id is not None:
+        raise ScopeDenied("changing assets needs an admin API key or an admin session, not a read key")
+    if viewer.identity.startswith("session:"):
+        same_origin(connection, route)
+        _, session = await current_session(connection)
+        check_csrf(connection, session)

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get
+import msgspec
+from litestar import Controller, Request, delete, get, post
 from litestar.di import Provide
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 from litestar.response import Stream
 
-from appliance.agent.payloads import ErrorBody
-from appliance.api.guards import authenticate_reader, provide_viewer
+from appliance.agent.assets import AssetAdmin, AssetChange
+from appliance.agent.payloads import DbInt, ErrorBody, decode
+from appliance.api.agent import json_body
+from appliance.api.body import read_json_body
+from appliance.api.guards import admin_change, authenticate_reader, provide_viewer
 from appliance.auth import Viewer
 from appliance.read.export import csv_chunks
 from appliance.read.models import (
@@ -33,8 +37,8 @@ DB_ID = 2**63 - 1  # SQLite's largest integer; a bigger id cannot exist and must
 _ERRORS = {
     400: "invalid_request: a parameter or the body has a wrong type or value; field names it",
     401: "missing_api_key, invalid_api_key, not_logged_in or invalid_credentials",
-    403: "insufficient_scope (an agent key), organization_forbidden (another organization than a read key's),"
-         " csrf_failed (a change from another site, or without the session's X-CSRF-Token)",
+    403: "insufficient_scope (an agent key; a read key for changes), organization_forbidden (another organization"
+         " than a read key's), csrf_failed (a change from another site, or without the session's X-CSRF-Token)",
     404: "asset_not_found",
     413: "payload_too_large",
     415: "unsupported_media_type: the body must be application/json",
@@ -45,6 +49,15 @@ _ERRORS = {
 def errors(*statuses: int) -> dict[int, ResponseSpec]:
     """OpenAPI entries for the error answers of an operation, all with the ErrorBody schema."""
     return {s: ResponseSpec(data_container=ErrorBody, description=_ERRORS[s], generate_examples=False) for s in statuses}
+
+
+MOVE_BODY_BYTES = 1024
+
+
+class MoveIn(msgspec.Struct, frozen=True):
+    """The organization an asset moves to."""
+
+    organization_id: DbInt
 
 
 async def provide_read_service(request: Request[Any, Any, Any]) -> ReadService:
@@ -115,6 +128,31 @@ class ReadController(Controller):
         An asset of another organization than a read key's answers 404, as one that does not exist.
         """
         return await read_service.asset(viewer, asset_id)
+
+    @delete(
+        "/assets/{asset_id:int}", operation_id="deleteAsset", status_code=200, guards=[admin_change],
+        responses=errors(400, 401, 403, 404, 429),
+    )
+    async def delete_asset(
+        self, request: Request[Any, Any, Any], asset_id: Annotated[int, Parameter(ge=1, le=DB_ID)]
+    ) -> AssetChange:
+        """Delete an asset with its software, findings, history and container scans. Admins only: an admin
+        API key, or an admin session sending its X-CSRF-Token. If its agent reports again, the host comes back as new.
+        """
+        return await AssetAdmin(request.app.state.db).delete(asset_id)
+
+    @post(
+        "/assets/{asset_id:int}/move", operation_id="moveAsset", status_code=200, guards=[admin_change],
+        operation_class=json_body(MoveIn), responses=errors(400, 401, 403, 404, 413, 415, 429),
+    )
+    async def move_asset(
+        self, request: Request[Any, Any, Any], asset_id: Annotated[int, Parameter(ge=1, le=DB_ID)]
+    ) -> AssetChange:
+        """Move an asset, with everything stored about it, to another organization: body {"organization_id": N}.
+        Admins only, as for deleteAsset; its agent must then use a key of that organization.
+        """
+        body: MoveIn = decode(await read_json_body(request, MOVE_BODY_BYTES, MOVE_BODY_BYTES), MoveIn)
+        return await AssetAdmin(request.app.state.db).move(asset_id, body.organization_id)
 
     @get("/vulnerabilities", operation_id="listVulnerabilities", responses=errors(400, 401, 403, 429))
     async def vulnerabilities(

@@ -11,7 +11,15 @@ from litestar.di import Provide
 from appliance.agent.payloads import decode
 from appliance.api.agent import json_body
 from appliance.api.body import read_small_json_body
-from appliance.api.guards import SESSION_COOKIE, check_csrf, client_address, current_session, limit_logins, same_origin
+from appliance.api.guards import (
+    SESSION_COOKIE,
+    check_csrf,
+    client_address,
+    current_session,
+    limit_account_logins,
+    limit_logins,
+    same_origin,
+)
 from appliance.api.read import errors
 from appliance.auth.admin import AdminService, AdminSession, LoginIn
 
@@ -48,9 +56,11 @@ class SessionController(Controller):
         state-changing requests must send in X-CSRF-Token.
 
         Errors: 400 invalid body, 401 invalid_credentials (never says which part is wrong), 403 csrf_failed
-        (a request from another site), 413 body over 4 KiB, 415 not JSON, 429 too many attempts from this address.
+        (a request from another site), 413 body over 4 KiB, 415 not JSON, 429 too many attempts from this address
+        or for this username.
         """
         credentials: LoginIn = decode(await read_small_json_body(request, LOGIN_BODY_BYTES), LoginIn)
+        limit_account_logins(request, credentials.username)
         new = await admin_service.login(credentials.username, credentials.password, client_address(request))
         return Response(new.session, cookies=[_cookie(request, new.token, admin_service.session_lifetime)])
 

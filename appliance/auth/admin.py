@@ -26,7 +26,9 @@ SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
 SCRYPT_MAXMEM = 64 * 1024 * 1024  # above 128 * N * r = 32 MiB; OpenSSL's default cap is exactly 32 MiB
 SALT_BYTES = 16
 HASH_BYTES = 32
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = 12
+MIN_PASSWORD_SCORE = 3  # zxcvbn's scale 0-4; 3 means about 10^8 guesses or more
+ZXCVBN_MAX_LENGTH = 72  # zxcvbn refuses longer input; the first 72 characters are what it judges
 MAX_PASSWORD_LENGTH = 1024
 USERNAME = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")
 DEFAULT_USERNAME = "admin"
@@ -113,11 +115,32 @@ def _token_hash(token: str) -> bytes:
     return hashlib.sha256(token.encode("utf-8")).digest()
 
 
+@functools.cache
+def _common_passwords() -> frozenset[str]:
+    """zxcvbn's 30,000 most common passwords (its ``passwords`` frequency list), lower case."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(word.lower() for word in FREQUENCY_LISTS["passwords"])
+
+
 def check_password(password: str) -> None:
+    """AdminError unless the password is 12 to 1024 characters, not a common password, and not easy to guess.
+
+    Easy to guess means a zxcvbn score under 3: repeats ("aaaaaaaaaaaa"), keyboard walks,
+    dates and variants of common passwords ("Passw0rd1234"), which a list alone misses.
+    """
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AdminError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
     if len(password) > MAX_PASSWORD_LENGTH:
         raise AdminError(f"the password must have at most {MAX_PASSWORD_LENGTH} characters")
+    if password.lower() in _common_passwords():
+        raise AdminError("this password is in a list of 30,000 common passwords; choose another")
+    from zxcvbn import zxcvbn
+
+    estimate = zxcvbn(password[:ZXCVBN_MAX_LENGTH])
+    if estimate["score"] < MIN_PASSWORD_SCORE:
+        why = estimate["feedback"].get("warning") or "it would be found quickly by a password-guessing program"
+        raise AdminError(f"this password is too easy to guess ({why.rstrip('.')}); a few unrelated words make a good one")
 
 
 def check_username(username: str) -> None:

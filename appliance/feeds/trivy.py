@@ -152,9 +152,18 @@ def _finding(result: TrivyResult, v: TrivyVulnerability) -> ScanFinding:
         cvss_vector=chosen[1] if chosen else None,
         cvss_source=chosen[2] if chosen else None,
         title=v.title or None,
-        primary_url=v.primary_url or None,
+        primary_url=web_url(v.primary_url),
         data_source=(v.data_source.id or None) if v.data_source else None,
     )
+
+
+_WEB_URL = re.compile(r"^https?://[^\s\x00-\x1f\x7f]+$", re.IGNORECASE)
+
+
+def web_url(url: str) -> str | None:
+    """An http(s) URL as given, else None: a report's PrimaryURL is shown as a link on the status
+    page, and a javascript:, data: or file: URL there would run or open whatever the report chose."""
+    return url if url and _WEB_URL.match(url) else None
 
 
 def choose_cvss(cvss: dict[str, TrivyCvss] | None, severity_source: str = "") -> tuple[float, str | None, str] | None:

@@ -219,7 +219,7 @@ class FeedService:
     async def expire(self) -> str:
         await self.agent_service.flush_heartbeats()  # expiry judges by last_seen: write pending heartbeats first
         result = await expire_assets(self.db, self.settings, self.clock(), self._rules())
-        return f"{result.offline} offline, {result.stale} stale, {result.deleted} deleted"
+        return f"{result.offline} offline, {result.stale} stale, {result.deleted} deleted, {result.pending_deleted} pending deleted"
 
     # --- job records ----------------------------------------------------------------------
 

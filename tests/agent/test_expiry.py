@@ -77,7 +77,7 @@ def test_online_offline_stale_deleted(tmp_path: Path) -> None:
 
 
 def test_delete_after_zero_keeps_assets_forever(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path)
+    settings = Settings(data_dir=tmp_path, delete_pending_after=0)
     clock = Clock(datetime(2026, 1, 1, tzinfo=UTC))
 
     async def run() -> None:
@@ -86,6 +86,27 @@ def test_delete_after_zero_keeps_assets_forever(tmp_path: Path) -> None:
         result = await expire_assets(db, settings, clock.now + timedelta(days=3650))
         assert (result.stale, result.deleted) == (1, 0)
         assert (await db.fetchone("SELECT presence FROM assets"))[0] == "stale"
+        await db.close()
+
+    asyncio.run(run())
+
+
+def test_pending_assets_are_deleted_after_a_day_without_contact(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    assert settings.delete_pending_after == 86400
+    clock = Clock(datetime(2026, 1, 1, tzinfo=UTC))
+
+    async def run() -> None:
+        db = Database(settings.database_path)
+        await db.open()
+        service = AgentService(db, AgentCpeMatcher, settings, clock)
+        await service.heartbeat(PRINCIPAL, HeartbeatIn("pending-pc"))
+        await service.submit(PRINCIPAL, ReportIn("reported-pc", software=[]), None)
+        almost = await expire_assets(db, settings, clock.now + timedelta(seconds=86399))
+        assert almost.pending_deleted == 0
+        result = await expire_assets(db, settings, clock.now + timedelta(days=1, seconds=1))
+        assert result.pending_deleted == 1
+        assert [r[0] for r in await db.fetchall("SELECT hostname FROM assets")] == ["reported-pc"]
         await db.close()
 
     asyncio.run(run())

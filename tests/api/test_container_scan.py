@@ -476,6 +476,9 @@ def test_organization_and_hostname_conflicts(server: Server, agent, hostname: st
     org = json.loads(server.cli("orgs", "create", f"Containers {hostname}", "--json").stdout)["id"]
     with server.client(server.create_key("agent", org=org)) as other:
         assert other.post(SCAN, json=envelope(hostname, ("app", "1", report))).status_code == 200
+        # A container scan leaves the host pending, which claims nothing (tests/api/test_hostname_claims.py);
+        # the other organization's full report claims it.
+        assert other.post("/api/agent/report", json={"hostname": hostname, "software": []}).status_code == 200
     assert_refused(server, lambda: agent.post(SCAN, json=envelope(hostname, ("app", "1", report))), 409, "hostname_conflict", "hostname")
     assert_refused(server, lambda: post_bare(agent, hostname.upper(), report), 409, "hostname_conflict", "hostname")
 

@@ -42,11 +42,12 @@ def set_cookie(response: httpx.Response) -> http.cookies.Morsel:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """This module's server; it logs in more often than the default limit allows one address, so that limit
-    is off here (test_login_attempts_are_limited_per_address has its own server)."""
+    """This module's server; it logs in more often than the default limits allow one address and one account,
+    so they are off here (the tests of those limits have their own servers)."""
     empty = tmp_path_factory.mktemp("no-feed")
     srv = Server(
-        tmp_path_factory.mktemp("session") / "data", {"SENTRIKAT_FEED_DIR": str(empty), "SENTRIKAT_RATE_LOGIN": "0"}
+        tmp_path_factory.mktemp("session") / "data", {"SENTRIKAT_FEED_DIR": str(empty), "SENTRIKAT_RATE_LOGIN": "0",
+                                                   "SENTRIKAT_RATE_LOGIN_ACCOUNT": "0"}
     ).start()
     set_password(srv)
     yield srv
@@ -170,6 +171,25 @@ def test_login_attempts_are_limited_per_address(make_server) -> None:
     assert limited.status_code == 429 and limited.json()["error"] == "rate_limited"
     assert int(limited.headers["Retry-After"]) >= 1
     assert srv.snapshot() == before
+
+
+def test_login_attempts_are_limited_per_account_from_any_address(make_server) -> None:
+    """Guesses from several machines of the LAN (here 127.0.0.2-4, all loopback) share the account's limit."""
+    srv: Server = make_server(SENTRIKAT_RATE_LOGIN="0", SENTRIKAT_RATE_LOGIN_ACCOUNT="3")
+    set_password(srv)
+    set_password(srv, user="second")
+    for n in (2, 3, 4):
+        with httpx.Client(transport=httpx.HTTPTransport(local_address=f"127.0.0.{n}")) as machine:
+            wrong = machine.post(srv.url + SESSION, json={"username": "ADMIN", "password": "wrong password!"})
+            assert wrong.status_code == 401, wrong.text
+    before = srv.snapshot()
+    with httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.5")) as machine:
+        limited = machine.post(srv.url + SESSION, json={"username": "admin", "password": PASSWORD})
+        assert limited.status_code == 429 and limited.json()["error"] == "rate_limited", limited.text
+        assert int(limited.headers["Retry-After"]) >= 1
+    assert srv.snapshot() == before
+    # Another account is not held back by them.
+    assert login(srv, user="second").status_code == 200
 
 
 def test_cookie_is_secure_over_tls(make_server, tmp_path: Path) -> None:

@@ -82,6 +82,7 @@ def test_offline_import_reaches_a_running_server(make_server, old_feed: Path, ho
 
 def test_import_of_a_corrupt_file_changes_nothing(tmp_path: Path, feeds_root: Path) -> None:
     data = tmp_path / "data"
+    data.mkdir()
     broken = tmp_path / "nvdcve-2.0-2025.json"
     broken.write_text('{"format": "NVD_CVE", "vulnerabilities": [')
     result = subprocess.run(

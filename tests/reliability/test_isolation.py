@@ -48,14 +48,18 @@ def test_another_organization_cannot_write_or_read_an_asset(server: Server, host
         "container scan": lambda b, h: b.post(SCAN, json={**envelope, "hostname": h}),
         "bare container scan": lambda b, h: b.post(SCAN, params={"hostname": h}, content=trivy.read_bytes(),
                                                     headers={"Content-Type": "application/json"}),
-        "config": lambda b, h: b.get(CONFIG, params={"hostname": h}),
     }
     with server.client(key_b) as b:
         for name, send in writes.items():
             for spelling in (hostname, hostname.upper()):
                 payload = assert_refused(server, lambda: send(b, spelling), 409, "hostname_conflict", "hostname")
                 # The answer names the conflict, never the other organization's data.
-                assert str(org_a) not in payload["message"] and "asset" not in payload, (name, payload)
+                without_name = payload["message"].replace(hostname, "").replace(hostname.upper(), "")
+                assert str(org_a) not in without_name and "asset" not in payload, (name, payload)
+        # The config answers A's host exactly as one nobody has: it says nothing about A.
+        unknown = b.get(CONFIG, params={"hostname": hostname + "-nobody"})
+        for spelling in (hostname, hostname.upper()):
+            assert b.get(CONFIG, params={"hostname": spelling}).content == unknown.content
         # Naming organization A in the body does not help either.
         assert_refused(server, lambda: b.post(REPORT, json={"hostname": hostname, "organization_id": org_a, "software": []}),
                        403, "organization_forbidden", "organization_id")
@@ -105,6 +109,11 @@ def test_another_organization_cannot_write_or_read_an_asset(server: Server, host
     paths = json.loads(server.client().get("/schema/openapi.json").text)["paths"]
     read_paths = {p for p in paths if not p.startswith(("/api/agent/", "/api/alerts")) and p not in ("/healthz", "/api/session")}
     assert read_paths == {"/api/assets", "/api/assets/{asset_id}", "/api/vulnerabilities", "/api/vulnerabilities.csv",
-                          "/api/status", "/api/keys", "/api/keys/{key_id}", "/api/devices/recent", "/agents/{name}"}, (
+                          "/api/status", "/api/keys", "/api/keys/{key_id}", "/api/devices/recent", "/agents/{name}",
+                          "/api/assets/{asset_id}/move"}, (
         "a new read endpoint appeared: extend this test to it"
     )
+    # The admin changes (deleteAsset, moveAsset) refuse read keys: tests/api/test_hostname_claims.py.
+    with server.client(read_b) as b:
+        assert b.delete(f"/api/assets/{asset_id}").status_code == 403
+        assert b.post(f"/api/assets/{asset_id}/move", json={"organization_id": org_b}).status_code == 403

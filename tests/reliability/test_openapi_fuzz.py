@@ -37,6 +37,8 @@ READ_OPERATIONS = [
     "GET /api/vulnerabilities",
     "GET /api/vulnerabilities.csv",
 ]
+# Admin changes, fuzzed with a key of the admin scope (the session form is covered by tests/api).
+ASSET_ADMIN_OPERATIONS = ["DELETE /api/assets/{asset_id}", "POST /api/assets/{asset_id}/move"]
 # The status page's login session (cookies and a CSRF token) is covered by tests/api and the
 # browser tests; generated requests without the page's Origin and token only test the refusal.
 SESSION_OPERATIONS = ["POST /api/session", "GET /api/session", "DELETE /api/session"]
@@ -69,6 +71,7 @@ def api(fuzzed: Server):
     labels = {result.ok().label for result in schema.get_all_operations()}
     assert labels == set(
         OPERATIONS + READ_OPERATIONS + SESSION_OPERATIONS + ADMIN_OPERATIONS + SCRIPT_OPERATIONS + ALERT_OPERATIONS
+        + ASSET_ADMIN_OPERATIONS
     ), (
         f"operations changed: {sorted(labels)}; update the lists above"
     )
@@ -129,6 +132,8 @@ def test_read_operation_answers_as_documented(api, fuzzed: Server, read_key: str
 
 ADMIN_CASES = [(label, mode) for label in ADMIN_OPERATIONS for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
                if not (label == "GET /api/keys" and mode == GenerationMode.NEGATIVE)]  # no input to make invalid
+ASSET_ADMIN_CASES = [(label, mode) for label in ASSET_ADMIN_OPERATIONS
+                     for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)]
 
 
 @pytest.mark.slow
@@ -157,3 +162,15 @@ def test_alert_operation_without_credentials(api, fuzzed: Server, label: str) ->
     run(api, label, GenerationMode.POSITIVE, 10, {"X-Agent-Key": ""})
     with fuzzed.db() as conn:
         assert conn.execute("SELECT COUNT(*) FROM alert_settings").fetchone()[0] == 0
+
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("label", "mode"), ASSET_ADMIN_CASES, ids=[f"{label} {mode.value}" for label, mode in ASSET_ADMIN_CASES])
+def test_asset_admin_operation_answers_as_documented(api, fuzzed: Server, label: str, mode: GenerationMode) -> None:
+    """Generated deletions and moves with an admin key: never a 5xx, always a documented status and body."""
+    with fuzzed.client(fuzzed.create_key()) as agent:  # something to delete or move
+        for n in range(5):
+            assert agent.post("/api/agent/report", json={"hostname": f"fuzz-admin-{n}", "software": []}).status_code in (200, 409)
+    run(api, label, mode, 30, {"X-Agent-Key": fuzzed.create_key("admin")})
+    assert fuzzed.process is not None and fuzzed.process.poll() is None
