@@ -523,6 +523,7 @@
       for (const tr of section.querySelectorAll("tbody tr")) tr.hidden = text !== "" && !tr.dataset.text.includes(text);
     });
     return [el("h2", { text: "Software" }), section];
+  }
 
   // Admin changes: move the asset to another organization, or delete it. Both send the session's
   // CSRF token; the server refuses them without it.
