@@ -24,14 +24,14 @@ def prose(text: str) -> str:
 def anchors(path: Path) -> set[str]:
     """GitHub's heading ids: lower case, punctuation other than - and _ dropped, spaces to -."""
     found = set()
-    for line in prose(path.read_text()).splitlines():
+    text = re.sub(r"^```.*?^```", "", path.read_text(), flags=re.M | re.S)  # headings keep their code spans' words
+    for line in text.splitlines():
         if match := re.match(r"^#{1,6} (.+)$", line):
             found.add(re.sub(r"[^\w\- ]", "", match.group(1).strip().lower()).replace(" ", "-"))
     return found
 
 
 def links(path: Path) -> list[str]:
-    # Headings keep their code spans' words for anchors, but links are read from prose only.
     return LINK.findall(prose(path.read_text()))
 
 
