@@ -14,7 +14,7 @@ from litestar.response import Stream
 from appliance.agent.assets import AssetAdmin, AssetChange
 from appliance.agent.payloads import DbInt, ErrorBody, decode
 from appliance.api.agent import json_body
-from appliance.api.body import read_json_body
+from appliance.api.body import read_small_json_body
 from appliance.api.guards import admin_change, authenticate_reader, provide_viewer
 from appliance.auth import Viewer
 from appliance.read.export import csv_chunks
@@ -151,7 +151,7 @@ class ReadController(Controller):
         """Move an asset, with everything stored about it, to another organization: body {"organization_id": N}.
         Admins only, as for deleteAsset; its agent must then use a key of that organization.
         """
-        body: MoveIn = decode(await read_json_body(request, MOVE_BODY_BYTES, MOVE_BODY_BYTES), MoveIn)
+        body: MoveIn = decode(await read_small_json_body(request, MOVE_BODY_BYTES), MoveIn)
         return await AssetAdmin(request.app.state.db).move(asset_id, body.organization_id)
 
     @get("/vulnerabilities", operation_id="listVulnerabilities", responses=errors(400, 401, 403, 429))
