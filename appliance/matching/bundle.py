@@ -1,6 +1,6 @@
-"""The bundled feed: NVD CVEs, CPE products and KEV compiled into one msgpack file plus a manifest.
+r"""The bundled feed: NVD CVEs, CPE products and KEV compiled into one msgpack file plus a manifest.
 
-Format 3 (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` bumps on change):
+Format 4 (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` bumps on change):
 - ``keys``: every CPE ``vendor:product`` (formatted-string binding), sorted; other
   records refer to a product by its index in this list, which keeps the file and the
   in-memory index small.
@@ -17,7 +17,22 @@ Format 3 (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` b
   configurations as nested msgpack (decoded only when evaluated), criteria reduced to what
   matching needs (product index, part, version, update, target_sw, vulnerable, the four
   bounds) and criteria that can never hold for a software report (hardware) folded away.
-- ``kev``: CISA KEV entries (id, dateAdded, dueDate, knownRansomwareCampaignUse, name).
+- ``kev``: CISA KEV entries (id, dateAdded, dueDate, knownRansomwareCampaignUse, name, and
+  since format 4 the catalog's ``vendorProject`` and ``product`` strings).
+- ``groups`` (format 4): product keys that are one product, mined by ``mine_groups``: the
+  same vendor's keys whose names differ only in punctuation (``dell:command_\|_update`` and
+  ``dell:command_update``) or by the vendor's name in front (``docker:docker_desktop`` and
+  ``docker:desktop``); keys NVD deprecated in favour of another; one product's keys under
+  vendors named after the product (``caddy_project``, ``caddyserver``); and keys of one
+  product name that NVD lists together as vulnerable in one CVE. Each group is a sorted
+  tuple of key indices; CVE matching looks under every key of a group.
+- ``names`` (format 4): how people say a product, mined from the KEV catalog: its
+  ``vendorProject product`` and ``product`` strings, cleaned like display names, with the
+  key index of the product NVD files the same CVE under ("goanywhere mft" ->
+  fortra:goanywhere_managed_file_transfer). Only names that lead to one product are kept.
+- ``ecosystems`` (format 4): per ``target_sw`` value that names a package ecosystem
+  (``node.js``, ``python``, ...), the key indices whose CVE criteria use it; pip and npm
+  names are matched against these first.
 ``manifest.json`` lists the sources (file name, format, date the file states, record count,
 sha256), the counts and the bundle's own sha256.
 """
@@ -35,10 +50,10 @@ import msgspec
 from appliance.cpe import ATTRIBUTES
 from appliance.errors import ApplianceError
 from appliance.feeds import CpeEntry, CveRecord, FeedError, KevEntry, read_any
-from appliance.matching.normalize import clean_display_name, cpe_words
+from appliance.matching.normalize import clean_display_name, compact, cpe_words
 from appliance.timeutil import now_iso
 
-BUNDLE_FORMAT = 3
+BUNDLE_FORMAT = 4
 BUNDLE_FILE = "bundle.msgpack"
 MANIFEST_FILE = "manifest.json"
 
@@ -120,6 +135,16 @@ class BKev(msgspec.Struct, array_like=True, frozen=True, gc=False):
     due_date: str
     ransomware: str
     name: str
+    vendor_project: str = ""
+    product: str = ""
+
+
+class BName(msgspec.Struct, array_like=True, frozen=True, gc=False):
+    """A name people use for a product (cleaned like a display name), the key index and where it was found."""
+
+    text: str
+    key: int
+    source: str
 
 
 class Bundle(msgspec.Struct, frozen=True):
@@ -129,6 +154,9 @@ class Bundle(msgspec.Struct, frozen=True):
     products: list[BProduct]
     cves: list[BCve]
     kev: list[BKev]
+    groups: list[tuple[int, ...]] = []
+    names: list[BName] = []
+    ecosystems: dict[str, list[int]] = {}
 
 
 class SourceInfo(msgspec.Struct, frozen=True):
@@ -301,7 +329,8 @@ class _Compiler:
         if self.new_kev is None:
             self.new_kev = {}
         self.new_kev[entry.cve_id] = BKev(
-            entry.cve_id, entry.date_added, entry.due_date, entry.known_ransomware_campaign_use, entry.vulnerability_name
+            entry.cve_id, entry.date_added, entry.due_date, entry.known_ransomware_campaign_use, entry.vulnerability_name,
+            entry.vendor_project, entry.product,
         )
 
     def compile_cve(self, record: CveRecord) -> BCve:
@@ -387,7 +416,136 @@ class _Compiler:
                 current = state.deprecated < state.names
             products.append(BProduct(new_id[old_id], title, renamed, current))
         kev = self.new_kev if self.new_kev is not None else self.kev
-        return Bundle(BUNDLE_FORMAT, now_iso(), ordered, products, cves, [kev[cve] for cve in sorted(kev)])
+        kev_list = [kev[cve] for cve in sorted(kev)]
+        return Bundle(
+            BUNDLE_FORMAT, now_iso(), ordered, products, cves, kev_list,
+            mine_groups(ordered, products, cves), mine_names(ordered, cves, kev_list), mine_ecosystems(cves),
+        )
+
+
+# target_sw values of CVE criteria that name a package ecosystem (NVD writes npm packages
+# as ...:*:*:*:*:node.js:*:* and pip packages as ...:python:*:*).
+ECOSYSTEMS = ("node.js", "python", "ruby", "rust", "go", "php", "java", "perl", "wordpress", "jenkins")
+# Vendor names NVD uses for "the project, vendor unknown": curl_project, caddy_project.
+_PROJECT_SUFFIXES = ("_project", "-project", "_team", "_developers")
+
+
+def _named_after(vendor: str, product: str) -> bool:
+    """The vendor is named after the product: curl:curl, curl_project:curl, caddyserver:caddy, jqlang:jq."""
+    v, p = compact(cpe_words(vendor)), compact(cpe_words(product))
+    for suffix in _PROJECT_SUFFIXES:
+        if vendor.endswith(suffix):
+            v = compact(cpe_words(vendor[: -len(suffix)]))
+    if not v or not p:
+        return False
+    return v == p or (v.startswith(p) and len(p) >= 2 and len(v) - len(p) <= 6 and v[len(p):] in _NAMED_AFTER_TAILS)
+
+
+# What vendors named after their product add to its name (caddyserver, jqlang, suricata-ids, nodejs).
+_NAMED_AFTER_TAILS = {"server", "lang", "ids", "js", "project", "org", "dev", "io", "hq", "app", "labs", "team", "web", "db", "mail"}
+
+
+def _split(key: str) -> tuple[str, str]:
+    position = 0
+    while True:
+        position = key.index(":", position)
+        if position == 0 or key[position - 1] != "\\":
+            return key[:position], key[position + 1 :]
+        position += 1
+
+
+def mine_groups(keys: Sequence[str], products: Sequence[BProduct], cves: Sequence[BCve]) -> list[tuple[int, ...]]:
+    """Key indices that are one product (see the module docstring), as sorted tuples of two or more."""
+    parent = list(range(len(keys)))
+
+    def find(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    def union(a: int, b: int) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    split = [_split(key) for key in keys]
+    by_vendor_name: dict[tuple[str, str], list[int]] = defaultdict(list)
+    by_name: dict[str, list[int]] = defaultdict(list)
+    for kid, (vendor, product) in enumerate(split):
+        name = compact(cpe_words(product))
+        by_vendor_name[(vendor, name)].append(kid)
+        by_name[name].append(kid)
+    for (vendor, name), kids in by_vendor_name.items():
+        for other in kids[1:]:
+            union(kids[0], other)  # dell:command_\|_update and dell:command_update
+        prefix = compact(cpe_words(vendor))
+        if prefix and name.startswith(prefix) and len(name) > len(prefix) + 2:
+            # docker:docker_desktop is docker:desktop: the vendor's name in front adds nothing.
+            for other in by_vendor_name.get((vendor, name[len(prefix):]), ()):
+                union(kids[0], other)
+    for product in products:
+        if product.renamed_to >= 0:
+            union(product.key, product.renamed_to)
+    for name, kids in by_name.items():
+        named = [k for k in kids if _named_after(split[k][0], split[k][1])]
+        for other in named[1:]:
+            union(named[0], other)  # curl:curl, curl_project:curl
+    for cve in cves:
+        if len(cve.products) < 2:
+            continue
+        seen: dict[str, int] = {}
+        for kid in cve.products:
+            name = compact(cpe_words(split[kid][1]))
+            if name in seen:
+                union(seen[name], kid)  # NVD lists both names of the product as vulnerable in one CVE
+            else:
+                seen[name] = kid
+    members: dict[int, list[int]] = defaultdict(list)
+    for kid in range(len(keys)):
+        members[find(kid)].append(kid)
+    return sorted(tuple(m) for m in members.values() if len(m) > 1)
+
+
+def mine_names(keys: Sequence[str], cves: Sequence[BCve], kev: Sequence[BKev]) -> list[BName]:
+    """KEV's spellings of products, each with the one product NVD files the same CVEs under."""
+    split = [_split(key) for key in keys]
+    products_of = {cve.id: cve.products for cve in cves}
+    found: dict[str, Counter[int]] = defaultdict(Counter)
+    for entry in kev:
+        if not entry.product:
+            continue
+        vendor = compact(entry.vendor_project)
+        # Of the CVE's vulnerable products, those of the catalog's vendor (or, failing a vendor
+        # match, all of them, when there is only one).
+        kids = products_of.get(entry.cve, ())
+        own = [k for k in kids if vendor and (compact(cpe_words(split[k][0])).startswith(vendor) or vendor.startswith(compact(cpe_words(split[k][0]))))]
+        chosen = set(own) if own else set(kids)
+        if len(chosen) != 1:
+            continue
+        (kid,) = chosen
+        for text in (f"{entry.vendor_project} {entry.product}", entry.product):
+            cleaned = clean_display_name(text)
+            if cleaned and compact(cleaned) != vendor:
+                found[cleaned][kid] += 1
+    names = []
+    for text, counts in sorted(found.items()):
+        ranked = counts.most_common()
+        if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
+            names.append(BName(text, ranked[0][0], "kev"))
+    return names
+
+
+def mine_ecosystems(cves: Sequence[BCve]) -> dict[str, list[int]]:
+    """Per package ecosystem, the key indices whose vulnerable criteria name it as target_sw."""
+    found: dict[str, set[int]] = defaultdict(set)
+    for cve in cves:
+        for config in configs_of(cve):
+            for node in config.nodes:
+                for match in node.matches:
+                    if match.vulnerable and match.product >= 0 and match.target_sw in ECOSYSTEMS:
+                        found[match.target_sw].add(match.product)
+    return {name: sorted(kids) for name, kids in sorted(found.items())}
 
 
 def source_files(paths: Iterable[Path]) -> list[Path]:

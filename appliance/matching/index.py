@@ -48,20 +48,58 @@ class CpeIndex:
             for product in cve.products:
                 cves_by_key[product].append(position)
         self.cves_by_key = {key: tuple(positions) for key, positions in cves_by_key.items()}
+        # Mined product groups (bundle.mine_groups): every key of a group maps to the whole group.
+        self.group: dict[int, tuple[int, ...]] = {kid: group for group in bundle.groups for kid in group}
+        # Mined names (KEV spellings) -> key indices.
+        by_name: dict[str, list[int]] = defaultdict(list)
+        for name in bundle.names:
+            by_name[name.text].append(name.key)
+        self.by_name = {text: tuple(sorted(set(ids))) for text, ids in by_name.items()}
+        self.ecosystem: dict[int, str] = {}
+        for ecosystem, kids in sorted(bundle.ecosystems.items()):
+            for kid in kids:
+                self.ecosystem.setdefault(kid, ecosystem)
+        self._words: dict[int, tuple[str, str]] = {}
+
+    def words(self, key_id: int) -> tuple[str, str]:
+        """Vendor and product of a key as words ("acrobat reader dc"), kept once computed."""
+        found = self._words.get(key_id)
+        if found is None:
+            vendor, product = split_key(self.keys[key_id])
+            found = self._words[key_id] = (cpe_words(vendor), cpe_words(product))
+        return found
+
+    def cve_count(self, key_id: int) -> int:
+        return len(self.cves_by_key.get(key_id, ()))
+
+    def latest(self, key_id: int) -> str:
+        """Publication date of the key's newest CVE ("" if none): recency, to choose between names."""
+        positions = self.cves_by_key.get(key_id, ())
+        return self.cves[positions[-1]].published if positions else ""
+
+    def primary(self, key_ids: tuple[int, ...]) -> int:
+        """Of one product's keys, the one NVD uses most (most CVEs, then the newest, then key order)."""
+        return min(key_ids, key=lambda k: (-self.cve_count(k), _negated(self.latest(k)), self.keys[k]))
 
     def equivalents(self, key_id: int) -> tuple[int, ...]:
-        """The key and every other key NVD uses for the same product (alias ``same`` lines, renames)."""
+        """The key and every other key NVD uses for the same product (alias ``same`` lines, renames, mined groups)."""
         found = {key_id}
         for other in self.aliases.same.get(self.keys[key_id], ()):
             if other in self.key_id:
                 found.add(self.key_id[other])
         if key_id in self.renamed:
             found.add(self.renamed[key_id])
+        found.update(self.group.get(key_id, ()))
         return tuple(sorted(found))
 
     def cves_for(self, key_ids: tuple[int, ...]) -> list[BCve]:
         positions = sorted({p for key_id in key_ids for p in self.cves_by_key.get(key_id, ())})
         return [self.cves[p] for p in positions]
+
+
+def _negated(date: str) -> tuple[int, ...]:
+    """A sort key that puts later ISO dates first."""
+    return tuple(-ord(c) for c in date)
 
 
 def split_key(key: str) -> tuple[str, str]:
