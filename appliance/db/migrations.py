@@ -235,6 +235,12 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX assets_kev_first ON assets (kev_count DESC, vulnerability_count DESC, hostname);
     CREATE INDEX findings_cve_assets ON findings (cve, asset_id, kev, cvss);
     """,
+    # The optional per-item hints of the agent API (our extension): the inventory source and
+    # the macOS bundle id, kept so that a re-evaluation identifies the item as the report did.
+    """
+    ALTER TABLE software ADD COLUMN source TEXT NOT NULL DEFAULT '';
+    ALTER TABLE software ADD COLUMN bundle_id TEXT NOT NULL DEFAULT '';
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

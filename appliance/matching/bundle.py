@@ -438,7 +438,7 @@ def _named_after(vendor: str, product: str) -> bool:
             v = compact(cpe_words(vendor[: -len(suffix)]))
     if not v or not p:
         return False
-    return v == p or (v.startswith(p) and len(p) >= 2 and len(v) - len(p) <= 6 and v[len(p):] in _NAMED_AFTER_TAILS)
+    return v == p or (v.startswith(p) and len(p) >= 2 and v[len(p):] in _NAMED_AFTER_TAILS)
 
 
 # What vendors named after their product add to its name (caddyserver, jqlang, suricata-ids, nodejs).

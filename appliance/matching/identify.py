@@ -169,9 +169,16 @@ class Identifier:
         if not kids:
             return Unidentified(f"no NVD product is named like {source} package '{package}'")
         chosen = self._by_name_alone(kids, package, source)
-        if isinstance(chosen, _Candidate):
-            return Identification(self.index.keys[chosen.key_id], "exact", chosen.score, chosen.evidence)
-        return Unidentified(chosen)
+        if not isinstance(chosen, _Candidate):
+            return Unidentified(chosen)
+        # A language package shares its name with programs of other kinds (pip "tomcat" is not
+        # Apache Tomcat): the product must be filed as a package of the ecosystem, by the
+        # ecosystem's vendor, or by a vendor named after it (numpy:numpy, qs_project:qs).
+        group = self.index.equivalents(chosen.key_id)
+        if not any(self.index.ecosystem.get(k) == _TARGET_SW[source] or split_key(self.index.keys[k])[0] in _ECOSYSTEM_VENDORS[source]
+                   or _named_after(*split_key(self.index.keys[k])) for k in group):
+            return Unidentified(f"{source} package '{package}' is named like {self.index.keys[chosen.key_id]}, which NVD does not file as a {source} package")
+        return Identification(self.index.keys[chosen.key_id], "exact", chosen.score, chosen.evidence)
 
     def _by_name_alone(self, kids: tuple[int, ...], what: str, source: str = "") -> _Candidate | str:
         """One product among keys of one product name when no publisher speaks, or why there is none.

@@ -29,7 +29,7 @@ def _scorer():
 @pytest.mark.parametrize(
     ("file", "min_precision", "min_recall"),
     # Floors just under the measured values, so a regression fails; see README for the numbers.
-    [("labelled_items.json", 0.98, 0.95), ("heldout_items.json", 0.80, 0.55)],
+    [("labelled_items.json", 0.98, 0.93), ("heldout_items.json", 0.80, 0.55)],
 )
 def test_precision_and_recall(matcher: FeedMatcher, file: str, min_precision: float, min_recall: float) -> None:
     path = HERE / file
