@@ -30,6 +30,14 @@ Format 4 (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` b
   ``vendorProject product`` and ``product`` strings, cleaned like display names, with the
   key index of the product NVD files the same CVE under ("goanywhere mft" ->
   fortra:goanywhere_managed_file_transfer). Only names that lead to one product are kept.
+- ``spans`` and ``exact`` (format 4): per key index, which of its CVEs a version can match.
+  ``spans``: for range criteria, packed int64 triples (highest, lowest, CVE position) sorted
+  by highest, from the first two release numbers of the upper and lower bound as one number
+  (``major``; a missing or unreadable bound is unbounded). ``exact``: for exact-version
+  criteria, packed int64 pairs (hash of the release numbers, CVE position) sorted by hash.
+  Matching an installed version looks only at CVEs with a span containing its number or an
+  exact criterion with its release numbers, instead of every CVE of the product (see
+  ``CpeIndex.cves_that_may_hold``); criteria with version "-" never hold and are left out.
 - ``ecosystems`` (format 4): per ``target_sw`` value that names a package ecosystem
   (``node.js``, ``python``, ...), the key indices whose CVE criteria use it; pip and npm
   names are matched against these first.
@@ -41,6 +49,8 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import zlib
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -51,6 +61,7 @@ from appliance.cpe import ATTRIBUTES
 from appliance.errors import ApplianceError
 from appliance.feeds import CpeEntry, CveRecord, FeedError, KevEntry, read_any
 from appliance.matching.normalize import clean_display_name, compact, cpe_words
+from appliance.versions import GENERIC
 from appliance.timeutil import now_iso
 
 BUNDLE_FORMAT = 4
@@ -157,6 +168,8 @@ class Bundle(msgspec.Struct, frozen=True):
     groups: list[tuple[int, ...]] = []
     names: list[BName] = []
     ecosystems: dict[str, list[int]] = {}
+    spans: list[bytes] = []
+    exact: list[bytes] = []
 
 
 class SourceInfo(msgspec.Struct, frozen=True):
@@ -417,9 +430,10 @@ class _Compiler:
             products.append(BProduct(new_id[old_id], title, renamed, current))
         kev = self.new_kev if self.new_kev is not None else self.kev
         kev_list = [kev[cve] for cve in sorted(kev)]
+        spans, exact, ecosystems = mine_spans(len(ordered), cves)
         return Bundle(
             BUNDLE_FORMAT, now_iso(), ordered, products, cves, kev_list,
-            mine_groups(ordered, products, cves), mine_names(ordered, cves, kev_list), mine_ecosystems(cves),
+            mine_groups(ordered, products, cves), mine_names(ordered, cves, kev_list), ecosystems, spans, exact,
         )
 
 
@@ -536,16 +550,81 @@ def mine_names(keys: Sequence[str], cves: Sequence[BCve], kev: Sequence[BKev]) -
     return names
 
 
-def mine_ecosystems(cves: Sequence[BCve]) -> dict[str, list[int]]:
-    """Per package ecosystem, the key indices whose vulnerable criteria name it as target_sw."""
-    found: dict[str, set[int]] = defaultdict(set)
-    for cve in cves:
+# A span bound is the first two release numbers of a version as one integer (major * 2**20 +
+# minor, each clamped): GENERIC orders versions by their release numbers first, so this
+# number never decreases as versions increase, and a CVE none of whose spans contains the
+# installed version's number cannot apply to it.
+_MINOR = 1 << 20
+SPAN_UNBOUNDED = (1 << 62) - 1
+
+
+def version_position(version: str | None) -> tuple[int, int] | None:
+    """A version's span number (its first two release numbers as one number) and a stable hash
+    of all its release numbers ("1.9.5p1" and "1.9.5" share (1, 9, 5)); None if unreadable."""
+    if not version or version in ("*", "-"):
+        return None
+    key = GENERIC.key(version.replace("\\", ""))
+    if key is None:
+        return None
+    release = key[0]
+    first = min(release[0], (1 << 40)) if release else 0
+    second = min(release[1], _MINOR - 1) if len(release) > 1 else 0
+    return first * _MINOR + second, zlib.crc32(".".join(map(str, release)).encode())
+
+
+def major(version: str | None) -> int | None:
+    """The span number of a version, or None if unreadable."""
+    found = version_position(version)
+    return None if found is None else found[0]
+
+
+def release_hash(version: str | None) -> int | None:
+    """The stable hash of a version's release numbers, or None if unreadable."""
+    found = version_position(version)
+    return None if found is None else found[1]
+
+
+def _span(match: BMatch) -> tuple[int, int]:
+    """(lowest, highest) span number a range criterion can hold for; unbounded sides are -1 / SPAN_UNBOUNDED."""
+    low = major(match.start_incl or match.start_excl)
+    high = major(match.end_incl or match.end_excl)
+    return (-1 if low is None else low, SPAN_UNBOUNDED if high is None else high)
+
+
+def mine_spans(key_count: int, cves: Sequence[BCve]) -> tuple[list[bytes], list[bytes], dict[str, list[int]]]:
+    """Per key, its CVEs' range spans and exact release hashes (see the module docstring); and per
+    package ecosystem, the keys whose vulnerable criteria name it as target_sw."""
+    ranges: dict[int, set[tuple[int, int, int]]] = defaultdict(set)
+    exact: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    ecosystems: dict[str, set[int]] = defaultdict(set)
+    for position, cve in enumerate(cves):
         for config in configs_of(cve):
             for node in config.nodes:
                 for match in node.matches:
-                    if match.vulnerable and match.product >= 0 and match.target_sw in ECOSYSTEMS:
-                        found[match.target_sw].add(match.product)
-    return {name: sorted(kids) for name, kids in sorted(found.items())}
+                    if not match.vulnerable or match.product < 0:
+                        continue
+                    if match.target_sw in ECOSYSTEMS:
+                        ecosystems[match.target_sw].add(match.product)
+                    if match.version == "-":
+                        continue  # "not applicable" never holds for an installed version
+                    if match.version in ("*", ""):
+                        low, high = _span(match)
+                        ranges[match.product].add((high, low, position))
+                        continue
+                    # An exact version (with or without an update) holds only for versions with
+                    # the same release numbers: "1.9.5" update "*" also holds for "1.9.5p1".
+                    hashed = release_hash(match.version)
+                    if hashed is None:
+                        ranges[match.product].add((SPAN_UNBOUNDED, -1, position))
+                    else:
+                        exact[match.product].add((hashed, position))
+    range_rows = [b""] * key_count
+    for kid, found in ranges.items():
+        range_rows[kid] = array("q", [value for row in sorted(found) for value in row]).tobytes()
+    exact_rows = [b""] * key_count
+    for kid, pairs in exact.items():
+        exact_rows[kid] = array("q", [value for row in sorted(pairs) for value in row]).tobytes()
+    return range_rows, exact_rows, {name: sorted(kids) for name, kids in sorted(ecosystems.items())}
 
 
 def source_files(paths: Iterable[Path]) -> list[Path]:

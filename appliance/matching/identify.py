@@ -113,7 +113,8 @@ class Identifier:
 
     def __init__(self, index: CpeIndex) -> None:
         self.index = index
-        self._cache: dict[tuple[str, str, str], Identification | Unidentified] = {}
+        self._cache: dict[tuple[str, str, str, str, str], Identification | Unidentified] = {}
+        self._candidate_cache: dict[tuple[str, str], list[_Candidate]] = {}
 
     def identify(self, item: SoftwareItem, platform: Platform) -> Identification | Unidentified:
         if item.cpe:
@@ -374,6 +375,14 @@ class Identifier:
         return Unidentified(f"no alias and no NVD product named like package '{package}' by its own project or the distribution")
 
     def _candidates(self, cleaned: str, publisher: str) -> list[_Candidate]:
+        """Every product the cleaned name may be, scored (kept per name and publisher: many
+        display names clean to the same words)."""
+        found = self._candidate_cache.get((cleaned, publisher))
+        if found is None:
+            found = self._candidate_cache[(cleaned, publisher)] = self._weigh(cleaned, publisher)
+        return found
+
+    def _weigh(self, cleaned: str, publisher: str) -> list[_Candidate]:
         index = self.index
         words = cleaned.split()
         scored: dict[int, _Candidate] = {}
