@@ -24,7 +24,8 @@ Format 4 (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` b
   ``dell:command_update``) or by the vendor's name in front (``docker:docker_desktop`` and
   ``docker:desktop``); keys NVD deprecated in favour of another; one product's keys under
   vendors named after the product (``caddy_project``, ``caddyserver``); and keys of one
-  product name that NVD lists together as vulnerable in one CVE. Each group is a sorted
+  product name that NVD lists together as vulnerable in one CVE; one vendor's keys whose
+  dictionary titles (without versions) are the same. Each group is a sorted
   tuple of key indices; CVE matching looks under every key of a group.
 - ``names`` (format 4): how people say a product, mined from the KEV catalog: its
   ``vendorProject product`` and ``product`` strings, cleaned like display names, with the
@@ -498,9 +499,16 @@ def mine_groups(keys: Sequence[str], products: Sequence[BProduct], cves: Sequenc
             # docker:docker_desktop is docker:desktop: the vendor's name in front adds nothing.
             for other in by_vendor_name.get((vendor, name[len(prefix):]), ()):
                 union(kids[0], other)
+    by_vendor_title: dict[tuple[str, str], list[int]] = defaultdict(list)
     for product in products:
         if product.renamed_to >= 0:
             union(product.key, product.renamed_to)
+        vendor = split[product.key][0]
+        if product.title and compact(product.title) != compact(cpe_words(vendor)):
+            by_vendor_title[(vendor, product.title)].append(product.key)
+    for kids in by_vendor_title.values():
+        for other in kids[1:]:
+            union(kids[0], other)  # one vendor's keys with the same dictionary title
     for name, kids in by_name.items():
         named = [k for k in kids if _named_after(split[k][0], split[k][1])]
         for other in named[1:]:

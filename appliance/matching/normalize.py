@@ -8,8 +8,9 @@ from appliance.cpe import unquote
 
 # Windows uninstall entries decorate names with architecture, bitness, locale and
 # installer notes: "7-Zip 23.01 (x64)", "Mozilla Firefox (x64 en-US)", "Notepad++ (64-bit x64)",
-# "Microsoft Visual Studio Code (User)". None of it names the product.
-_PARENS = re.compile(r"\s*[\(\[][^\)\]]*[\)\]]")
+# "Microsoft Visual Studio Code (User)", instance ids and GUIDs in brackets or braces
+# ("ScreenConnect Client (f0e1d2c3b4a59687)"). None of it names the product.
+_PARENS = re.compile(r"\s*[\(\[\{][^\)\]\}]*[\)\]\}]")
 _NOISE_WORDS = {
     "x64", "x86", "x86_64", "amd64", "arm64", "aarch64", "win64", "win32", "64-bit", "32-bit", "64bit", "32bit",
     "64", "32", "bit", "en-us", "en-gb", "de-de", "fr-fr", "user", "machine", "remove", "only", "setup", "installer",
