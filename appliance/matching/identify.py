@@ -115,6 +115,14 @@ class Identifier:
         self.index = index
         self._cache: dict[tuple[str, str, str, str, str], Identification | Unidentified] = {}
         self._candidate_cache: dict[tuple[str, str], list[_Candidate]] = {}
+        # Library package aliases by name without soname ("libcurl4" -> "libcurl"), where all
+        # aliases of one stem name the same product.
+        stems: dict[str, list[str]] = {}
+        for name in sorted(index.aliases.packages):
+            if name.startswith("lib"):
+                stems.setdefault(_SONAME.sub("", name), []).append(name)
+        self._stems = {stem: tuple(names) for stem, names in stems.items()
+                       if len({index.aliases.packages[n][0] for n in names}) == 1}
 
     def identify(self, item: SoftwareItem, platform: Platform) -> Identification | Unidentified:
         if item.cpe:
@@ -311,14 +319,7 @@ class Identifier:
         return None
 
     def _alias_stems(self) -> dict[str, tuple[str, ...]]:
-        stems = getattr(self, "_stems", None)
-        if stems is None:
-            found: dict[str, list[str]] = {}
-            for name in sorted(self.index.aliases.packages):
-                if name.startswith("lib"):
-                    found.setdefault(_SONAME.sub("", name), []).append(name)
-            stems = self._stems = {stem: tuple(names) for stem, names in found.items() if len({self.index.aliases.packages[n][0] for n in names}) == 1}
-        return stems
+        return self._stems
 
     def _package(self, package: str, platform_scheme: str) -> Identification | Unidentified | None:
         found = self._package_alias(package)
