@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import logging
 import zlib
 from array import array
 from collections import Counter, defaultdict
@@ -66,7 +67,9 @@ from appliance.versions import GENERIC
 from appliance.timeutil import now_iso
 
 BUNDLE_FORMAT = 4
+READABLE_FORMATS = (3, 4)
 BUNDLE_FILE = "bundle.msgpack"
+log = logging.getLogger("sentrikat.matching")
 MANIFEST_FILE = "manifest.json"
 
 
@@ -727,6 +730,12 @@ def load_bundle(directory: Path) -> Bundle:
     finally:
         if enabled:
             gc.enable()
+    if bundle.format not in READABLE_FORMATS:
+        raise BundleError(f"bundle {path} has format {bundle.format}; this program reads formats {READABLE_FORMATS}")
     if bundle.format != BUNDLE_FORMAT:
-        raise BundleError(f"bundle {path} has format {bundle.format}; this program reads format {BUNDLE_FORMAT}")
+        # Format 3 is format 4 without the mined fields: it decodes with them empty, so an
+        # upgraded appliance keeps its feed (and its refreshes, which compile on top of it and
+        # write format 4) instead of losing it. Until then there are no mined groups, KEV
+        # names or version spans (evaluation then looks at every CVE of a product).
+        log.warning("feed bundle %s has format %d: no mined evidence until the next feed refresh or rebuild", path, bundle.format)
     return bundle

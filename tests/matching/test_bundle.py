@@ -75,3 +75,25 @@ def test_mined_groups_names_and_ecosystems(index) -> None:
     assert names["connectwise screenconnect"] == "connectwise:screenconnect"
     assert all(bundle.keys[k].count(":") >= 1 for k in bundle.ecosystems["node.js"])
     assert index.equivalents(index.key_id["docker:desktop"]) == index.equivalents(index.key_id["docker:docker_desktop"])
+
+
+def test_a_format_3_bundle_still_loads_without_mined_fields(index, tmp_path) -> None:
+    """An upgraded appliance keeps its format-3 feed; the next refresh writes format 4."""
+    import msgspec
+
+    import pytest
+
+    from appliance.matching.bundle import BUNDLE_FILE, BundleError, load_bundle
+
+    old = msgspec.structs.replace(index.bundle, format=3, groups=[], names=[], ecosystems={}, spans=[], exact=[])
+    raw = msgspec.msgpack.decode(msgspec.msgpack.encode(old))
+    for field in ("groups", "names", "ecosystems", "spans", "exact"):
+        raw.pop(field)  # a format-3 file has none of these keys
+    raw["kev"] = [entry[:5] for entry in raw["kev"]]  # nor the KEV vendor and product strings
+    (tmp_path / BUNDLE_FILE).write_bytes(msgspec.msgpack.encode(raw))
+    loaded = load_bundle(tmp_path)
+    assert (loaded.format, loaded.groups, loaded.spans) == (3, [], [])
+    assert len(loaded.cves) == len(index.bundle.cves) and loaded.kev[0].vendor_project == ""
+    (tmp_path / BUNDLE_FILE).write_bytes(msgspec.msgpack.encode({**raw, "format": 2}))
+    with pytest.raises(BundleError, match="format 2"):
+        load_bundle(tmp_path)
