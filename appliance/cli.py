@@ -456,6 +456,8 @@ class _ExplainedMatch(msgspec.Struct, frozen=True):
     method: str
     score: float
     evidence: str
+    version: str
+    version_rule: str
 
 
 class _ExplainedItem(msgspec.Struct, frozen=True):
@@ -466,6 +468,9 @@ class _ExplainedItem(msgspec.Struct, frozen=True):
     match: _ExplainedMatch | None
     reason: str | None
     vulnerabilities: list[dict[str, Any]]
+
+
+_FIX_WORDS = {"fixed_in": "fixed in {}", "fixed_after": "fixed after {}", "none": "no fixed version listed"}
 
 
 def _match(args: argparse.Namespace, settings: Settings) -> int:
@@ -483,11 +488,13 @@ def _match(args: argparse.Namespace, settings: Settings) -> int:
     explained = [
         _ExplainedItem(
             index, item.name, item.version, item.vendor,
-            _ExplainedMatch(r.match.cpe, r.match.method, r.match.score, r.match.evidence) if r.match else None,
+            _ExplainedMatch(r.match.cpe, r.match.method, r.match.score, r.match.evidence, r.match.version,
+                            r.match.version_rule) if r.match else None,
             r.reason,
             [
                 {"cve": v.cve, "kev": v.kev, "cvss": v.cvss, "severity": v.severity,
-                 "backport_possible": v.backport_possible, "via": v.via}
+                 "backport_possible": v.backport_possible, "via": v.via, "fixed_version": v.fixed_version,
+                 "fix_kind": v.fix_kind, "version_unknown": v.version_unknown}
                 for v in r.vulnerabilities
             ],
         )
@@ -502,12 +509,19 @@ def _match(args: argparse.Namespace, settings: Settings) -> int:
         if item.match:
             print(f"    {item.match.method} {item.match.score:.2f}  {item.match.cpe}")
             print(f"    why: {item.match.evidence}")
+            if item.match.version_rule:
+                print(f"    version: {item.match.version} (rule {item.match.version_rule})")
         if item.reason:
             print(f"    {'note' if item.match else 'unmatched'}: {item.reason}")
         for v in item.vulnerabilities:
             flag = "  KEV" if v["kev"] else ""
             score = f"{v['cvss']:.1f} {v['severity']}" if v["cvss"] is not None else "no score"
-            print(f"    {v['cve']}  {score}{flag}  via {v['via']}" + ("  (distribution backport may apply)" if v["backport_possible"] else ""))
+            fix = _FIX_WORDS[v["fix_kind"]].format(v["fixed_version"])
+            print(
+                f"    {v['cve']}  {score}{flag}  via {v['via']}  {fix}"
+                + ("  (version unknown: may apply)" if v["version_unknown"] else "")
+                + ("  (distribution backport may apply)" if v["backport_possible"] else "")
+            )
     return 0
 
 

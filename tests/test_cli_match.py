@@ -40,7 +40,8 @@ def test_json_output(tmp_path: Path, feed_dir: Path) -> None:
     assert winrar["match"]["cpe"] == "cpe:2.3:a:rarlab:winrar:6.22.0:*:*:*:*:*:*:*"
     assert (winrar["match"]["method"], winrar["match"]["score"]) == ("alias", 1.0)
     assert winrar["reason"] is None
-    assert {"cve": "CVE-2023-38831", "kev": True, "cvss": 7.8, "severity": "HIGH"}.items() <= next(
+    assert {"cve": "CVE-2023-38831", "kev": True, "cvss": 7.8, "severity": "HIGH", "fixed_version": "6.23",
+            "fix_kind": "fixed_in", "version_unknown": False}.items() <= next(
         v for v in winrar["vulnerabilities"] if v["cve"] == "CVE-2023-38831"
     ).items()
     assert extensions["match"] is None and "look-alike" in extensions["reason"]
@@ -52,6 +53,7 @@ def test_text_output_and_os_override(tmp_path: Path, feed_dir: Path) -> None:
     result = run(tmp_path, feed_dir, "--os", "macOS 14")
     assert result.returncode == 0, result.stderr
     assert "CVE-2023-38831" in result.stdout and "KEV" in result.stdout
+    assert "fixed in 6.23" in result.stdout
     assert "unmatched:" in result.stdout
 
 

@@ -418,6 +418,13 @@
       pager(page, "#/assets", params));
   }
 
+  // fix_kind of a host finding (see README, Read API): the upper bound of the NVD range that matched.
+  function fixText(kind, version) {
+    if (kind === "fixed_in") return `fixed in ${version}`;
+    if (kind === "fixed_after") return `fixed after ${version}`;
+    return "no fixed version listed";
+  }
+
   function facts(pairs) {
     return el("dl", { className: "facts", id: "asset-facts" }, pairs.map(([term, value]) => [el("dt", { text: term }), el("dd", {}, value)]));
   }
@@ -444,11 +451,13 @@
       el("h2", { text: "Vulnerabilities in installed software" }),
       vulnerabilities.length === 0
         ? empty("No known vulnerability in the installed software.")
-        : table("KEV first, then by CVSS score", ["CVE", "KEV", "Added to KEV", "KEV due", "Severity", { label: "CVSS", num: true }, "Software", "Version", "First seen"],
+        : table("KEV first, then by CVSS score; findings the installed version could not decide last", ["CVE", "KEV", "Added to KEV", "KEV due", "Severity", { label: "CVSS", num: true }, "Software", "Version", "Fixed version", "First seen"],
             vulnerabilities.map((v) =>
               el("tr", { className: v.kev ? "kev-row" : null },
                 cell(cveLink(v.cve), "nowrap"), cell(kevBadge(v.kev) || "no"), cell(v.kev_date_added || "–", "nowrap"), cell(due(v.kev_due_date), "nowrap"),
-                cell(v.severity || "–"), cell(score(v.cvss), "num"), cell(v.software_name, "wrap"), cell(v.software_version, "wrap"),
+                cell(v.severity || "–"), cell(score(v.cvss), "num"), cell(v.software_name, "wrap"),
+                cell(v.version_unknown ? `${v.software_version || "no version"} (version unknown: may apply)` : v.software_version, "wrap"),
+                cell(fixText(v.fix_kind, v.fixed_version), "wrap"),
                 cell(time(v.first_seen)))),
             { id: "asset-vulnerabilities" }),
       el("h2", { text: `Container images (${detail.containers.length}, ${number(containerFindings)} open findings)` }),

@@ -89,13 +89,17 @@ _UPDATE_SOFTWARE = (
 )
 
 
-_FINDING_VALUES = "cvss, severity, kev, kev_date_added, kev_due_date, kev_ransomware, backport_possible, via"
+_FINDING_COLUMNS = (
+    "cvss", "severity", "kev", "kev_date_added", "kev_due_date", "kev_ransomware", "backport_possible", "via",
+    "fixed_version", "fix_kind", "version_unknown",
+)
+_FINDING_VALUES = ", ".join(_FINDING_COLUMNS)
 
 
 def _finding_values(v: Vulnerability) -> tuple:
-    """A finding's stored attributes, in _FINDING_VALUES order."""
+    """A finding's stored attributes, in _FINDING_COLUMNS order."""
     return (v.cvss, v.severity, int(v.kev), v.kev_date_added, v.kev_due_date, v.kev_ransomware,
-            int(v.backport_possible), v.via)
+            int(v.backport_possible), v.via, v.fixed_version, v.fix_kind, int(v.version_unknown))
 
 
 def sync_findings(conn: sqlite3.Connection, asset_id: AssetId, results: dict[int, MatchResult], now: str) -> None:
@@ -122,13 +126,12 @@ def sync_findings(conn: sqlite3.Connection, asset_id: AssetId, results: dict[int
     conn.executemany("DELETE FROM findings WHERE id = ?", [(existing[k][0],) for k in existing.keys() - wanted.keys()])
     conn.executemany(
         f"INSERT INTO findings (asset_id, software_id, cve, {_FINDING_VALUES}, first_seen, last_seen)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f" VALUES ({', '.join('?' * (len(_FINDING_COLUMNS) + 5))})",
         [(asset_id, *key, *values, now, now) for key, values in sorted(wanted.items()) if key not in existing],
     )
     kept = sorted(wanted.keys() & existing.keys())
     conn.executemany(
-        "UPDATE findings SET cvss = ?, severity = ?, kev = ?, kev_date_added = ?, kev_due_date = ?, kev_ransomware = ?,"
-        " backport_possible = ?, via = ?, last_seen = ? WHERE id = ?",
+        f"UPDATE findings SET {', '.join(c + ' = ?' for c in _FINDING_COLUMNS)}, last_seen = ? WHERE id = ?",
         [(*wanted[key], now, existing[key][0]) for key in kept if existing[key][1:] != wanted[key]],
     )
     same = [existing[key][0] for key in kept if existing[key][1:] == wanted[key]]
@@ -138,7 +141,10 @@ def sync_findings(conn: sqlite3.Connection, asset_id: AssetId, results: dict[int
 
 
 def count_vulnerabilities(conn: sqlite3.Connection, asset_id: AssetId) -> int:
-    row = conn.execute("SELECT COUNT(DISTINCT cve) FROM findings WHERE asset_id = ?", (asset_id,)).fetchone()
+    # Findings with version_unknown may apply but are not certain: they are not counted.
+    row = conn.execute(
+        "SELECT COUNT(DISTINCT cve) FROM findings WHERE asset_id = ? AND version_unknown = 0", (asset_id,)
+    ).fetchone()
     return int(row[0]) if row else 0
 
 

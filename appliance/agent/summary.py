@@ -16,16 +16,16 @@ _REFRESH = """
 UPDATE assets SET
     software_count = (SELECT COUNT(*) FROM software s WHERE s.asset_id = assets.id),
     matched_count = (SELECT COUNT(*) FROM software s WHERE s.asset_id = assets.id AND s.match_cpe IS NOT NULL),
-    vulnerability_count = (SELECT COUNT(DISTINCT f.cve) FROM findings f WHERE f.asset_id = assets.id)
+    vulnerability_count = (SELECT COUNT(DISTINCT f.cve) FROM findings f WHERE f.asset_id = assets.id AND f.version_unknown = 0)
         + (SELECT COUNT(DISTINCT c.vulnerability_id) FROM container_findings c
            WHERE c.asset_id = assets.id AND c.resolved_at IS NULL
-           AND c.vulnerability_id NOT IN (SELECT f.cve FROM findings f WHERE f.asset_id = assets.id)),
-    kev_count = (SELECT COUNT(DISTINCT f.cve) FROM findings f WHERE f.asset_id = assets.id AND f.kev = 1)
+           AND c.vulnerability_id NOT IN (SELECT f.cve FROM findings f WHERE f.asset_id = assets.id AND f.version_unknown = 0)),
+    kev_count = (SELECT COUNT(DISTINCT f.cve) FROM findings f WHERE f.asset_id = assets.id AND f.version_unknown = 0 AND f.kev = 1)
         + (SELECT COUNT(DISTINCT c.vulnerability_id) FROM container_findings c
            WHERE c.asset_id = assets.id AND c.resolved_at IS NULL AND c.kev = 1
-           AND c.vulnerability_id NOT IN (SELECT f.cve FROM findings f WHERE f.asset_id = assets.id AND f.kev = 1)),
+           AND c.vulnerability_id NOT IN (SELECT f.cve FROM findings f WHERE f.asset_id = assets.id AND f.version_unknown = 0 AND f.kev = 1)),
     max_cvss = NULLIF(MAX(
-        COALESCE((SELECT MAX(f.cvss) FROM findings f WHERE f.asset_id = assets.id), -1),
+        COALESCE((SELECT MAX(f.cvss) FROM findings f WHERE f.asset_id = assets.id AND f.version_unknown = 0), -1),
         COALESCE((SELECT MAX(c.cvss) FROM container_findings c WHERE c.asset_id = assets.id AND c.resolved_at IS NULL), -1)
     ), -1),
     container_image_count = (SELECT COUNT(*) FROM container_images i WHERE i.asset_id = assets.id)

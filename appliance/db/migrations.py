@@ -244,6 +244,21 @@ MIGRATIONS: tuple[str, ...] = (
     -- command is sent once per change of the scan_interval setting, not on every poll.
     ALTER TABLE assets ADD COLUMN commanded_scan_interval INTEGER;
     """,
+    # 6 -> 7: fixed versions and undecided versions of host findings (appliance/matching/evaluate.py):
+    # fixed_version is the upper bound of the NVD range that matched, fix_kind "fixed_in"
+    # (versionEndExcluding), "fixed_after" (versionEndIncluding) or "none" (no upper bound);
+    # version_unknown is 1 when the installed version could not decide the range. Rows written
+    # before this step get "none"/0 until the next evaluation (every asset is re-evaluated when
+    # a feed loads, and each report re-evaluates its asset).
+    """
+    ALTER TABLE findings ADD COLUMN fixed_version TEXT;
+    ALTER TABLE findings ADD COLUMN fix_kind TEXT;
+    ALTER TABLE findings ADD COLUMN version_unknown INTEGER NOT NULL DEFAULT 0;
+    UPDATE findings SET fix_kind = 'none' WHERE fix_kind IS NULL;
+    -- The top-vulnerabilities aggregate counts certain findings only; keep it index-only.
+    DROP INDEX findings_cve_assets;
+    CREATE INDEX findings_cve_assets ON findings (cve, asset_id, kev, cvss, version_unknown);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -18,16 +18,27 @@ class SoftwareItem(msgspec.Struct, frozen=True):
 
 
 class ItemMatch(msgspec.Struct, frozen=True):
-    """How an item was identified: the CPE, the method (agent_cpe, alias, exact, fuzzy), a 0..1 score and why."""
+    """How an item was identified: the CPE, the method (agent_cpe, alias, exact, fuzzy), a 0..1 score and why;
+    ``version`` is the version CVE ranges were compared with and ``version_rule`` the translation
+    rule that made it from the reported one ("" when the reported version was used as it is)."""
 
     cpe: str
     method: str
     score: float
     evidence: str = ""
+    version: str = ""
+    version_rule: str = ""
 
 
 class Vulnerability(msgspec.Struct, frozen=True):
-    """One CVE that applies to an item; ``via`` says which NVD criterion matched and how."""
+    """One CVE that applies to an item; ``via`` says which NVD criterion matched and how.
+
+    ``fixed_version``/``fix_kind`` come from the upper bound of the range that matched:
+    ``versionEndExcluding`` X is "fixed_in" X, ``versionEndIncluding`` X is "fixed_after" X,
+    no upper bound (or an exact version) is "none" with no version. ``version_unknown`` is
+    true when the installed version could not decide the range (an empty or unreadable
+    version, or one known only in part): the CVE may apply, and is never counted as certain.
+    """
 
     cve: str
     cvss: float | None
@@ -38,6 +49,12 @@ class Vulnerability(msgspec.Struct, frozen=True):
     kev_date_added: str | None = None
     kev_due_date: str | None = None
     kev_ransomware: str | None = None
+    fixed_version: str | None = None
+    fix_kind: str = "none"
+    version_unknown: bool = False
+
+
+FIX_KINDS = ("fixed_in", "fixed_after", "none")
 
 
 class MatchResult(msgspec.Struct, frozen=True):

@@ -12,13 +12,13 @@ import msgspec
 from appliance.matching.aliases import load_aliases
 from appliance.matching.base import ItemMatch, MatchResult, SoftwareItem
 from appliance.matching.bundle import BUNDLE_FILE, BundleError, compile_sources, load_bundle, source_files
-from appliance.matching.evaluate import CveEvaluator, upstream
+from appliance.matching.evaluate import CveEvaluator, Installed, upstream
 from appliance.matching.identify import Identification, Identifier
 from appliance.matching.index import CpeIndex, split_key
 from appliance.matching.normalize import effective_version
 from appliance.matching.platform import Platform, platform_of
+from appliance.matching.translate import VersionRules, load_rules
 from appliance.paths import resource_root
-from appliance.versions import is_unknown
 
 log = logging.getLogger("sentrikat.matching")
 
@@ -36,14 +36,20 @@ def _cpe_version(version: str) -> str:
     return "".join(c if _UNQUOTED.match(c) else "\\" + c for c in version)
 
 
+def default_rules() -> VersionRules:
+    """The version translation table we author (data/cpe_dictionary/version_rules.tsv)."""
+    return load_rules(default_feed_dir() / "version_rules.tsv")
+
+
 class FeedMatcher:
     """Identifies items and finds their CVEs; deterministic, and each result says how it was made."""
 
     # Bound on the per-item result cache; when full it starts over (results are cheap to redo).
     CACHE_LIMIT = 200_000
 
-    def __init__(self, index: CpeIndex) -> None:
+    def __init__(self, index: CpeIndex, rules: VersionRules | None = None) -> None:
         self.index = index
+        self.rules = rules if rules is not None else default_rules()
         self.identifier = Identifier(index)
         self.evaluator = CveEvaluator(index)
         self._items: dict[tuple[SoftwareItem, Platform], _ItemOutcome] = {}
@@ -71,7 +77,8 @@ class FeedMatcher:
                 others[o.key_id] = (*others.get(o.key_id, ()), o.version)
         return [
             msgspec.structs.replace(
-                o.result, vulnerabilities=self.evaluator.findings(o.key, o.version, platform, others)[0]
+                o.result,
+                vulnerabilities=self.evaluator.findings(o.key, o.installed, platform, others, o.backport)[0],  # type: ignore[arg-type]
             ) if o.host_dependent else o.result
             for o in outcomes
         ]
@@ -83,21 +90,39 @@ class FeedMatcher:
             return _ItemOutcome(MatchResult(None, found.reason))
         version, note = effective_version(item.name, item.version)
         compared = upstream(version, platform.scheme)
+        backport = platform.packages and compared != version
         if compared != version:
             note = (note + "; " if note else "") + f"upstream version {compared} of package version {version}"
+        key, cpe_version, update, rule = found.key, compared, "*", ""
+        translation = self.rules.translate(found.key, item.name, compared)
+        if translation is None:
+            installed = Installed.of(compared)
+        else:
+            if translation.key and translation.key in self.index.key_id:
+                key = translation.key
+            rule, cpe_version, update = translation.rule, translation.version, translation.update or "*"
+            shown = translation.compared if translation.floor is None else f"{translation.floor}.x"
+            note = (note + "; " if note else "") + f"version {shown} by rule {rule}: {translation.note}"
+            installed = (
+                Installed.of(translation.compared) if translation.floor is None
+                else Installed.between(shown, translation.floor, translation.ceiling or translation.floor)
+            )
         evidence = found.evidence + (f"; {note}" if note else "")
         if found.method == "agent_cpe" and item.cpe:
             cpe = item.cpe
         else:
-            vendor, product = split_key(found.key)
-            cpe = f"cpe:2.3:a:{vendor}:{product}:{_cpe_version(compared)}:*:*:*:*:*:*:*"
-        match = ItemMatch(cpe, found.method, found.score, evidence)
-        key_id = self.index.key_id.get(found.key)
-        if is_unknown(version):
-            reason = f"version '{item.version}' is unknown; no CVE can be matched to it"
-            return _ItemOutcome(MatchResult(match, reason), key_id, found.key, version)
-        vulnerabilities, host_dependent = self.evaluator.findings(found.key, version, platform, {})
-        return _ItemOutcome(MatchResult(match, None, vulnerabilities), key_id, found.key, version, host_dependent)
+            vendor, product = split_key(key)
+            cpe = f"cpe:2.3:a:{vendor}:{product}:{_cpe_version(cpe_version)}:{_cpe_version(update) if update != '*' else '*'}:*:*:*:*:*:*"
+        match = ItemMatch(cpe, found.method, found.score, evidence, installed.text, rule)
+        key_id = self.index.key_id.get(key)
+        reason = None
+        if installed.unknown:
+            # Identified all the same: the CVEs that may apply are listed, each version_unknown.
+            reason = f"version '{item.version}' is unknown; CVEs that may apply are marked version_unknown"
+        vulnerabilities, host_dependent = self.evaluator.findings(key, installed, platform, {}, backport)
+        return _ItemOutcome(
+            MatchResult(match, reason, vulnerabilities), key_id, key, installed.text, installed, backport, host_dependent
+        )
 
 
 class _ItemOutcome(msgspec.Struct, frozen=True):
@@ -105,6 +130,8 @@ class _ItemOutcome(msgspec.Struct, frozen=True):
     key_id: int | None = None
     key: str = ""
     version: str = ""
+    installed: Installed | None = None
+    backport: bool = False
     host_dependent: bool = False
 
 

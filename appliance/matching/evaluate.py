@@ -1,10 +1,17 @@
-"""CVE applicability: NVD configurations (AND/OR nodes, negate, platform entries, ranges) against one item."""
+"""CVE applicability: NVD configurations (AND/OR nodes, negate, platform entries, ranges) against one item.
+
+Every criterion is judged True, False or None (undecidable: the installed version is unknown,
+or known only as a span such as "2022.1.x" that straddles the criterion's bound), and nodes
+and configurations combine those with three-valued (Kleene) logic. A CVE whose configuration
+holds is a finding; one whose configuration is undecidable is a finding with
+``version_unknown`` set, never dropped and never certain.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from appliance.matching.base import Vulnerability
 from appliance.matching.bundle import BConfig, BCve, BMatch, BNode, configs_of
@@ -19,9 +26,16 @@ _UPDATE_WORDS = (("patch", "p"), ("update_", "u"), ("update", "u"), ("build", "b
 
 
 def upstream(version: str, scheme: str) -> str:
-    """The upstream part of a distribution package version, which is what NVD ranges describe."""
+    """The upstream part of a distribution package version, which is what NVD ranges describe.
+
+    A version the scheme cannot read is returned as it is (it is then unknown, or compared
+    as a generic version): a version never makes matching fail.
+    """
     if scheme == "dpkg":
-        return upstream_version(version)
+        try:
+            return upstream_version(version)
+        except UnknownVersion:
+            return version
     if scheme == "rpm":
         parsed = parse_rpm(version)
         return parsed.version if parsed else version
@@ -80,20 +94,141 @@ def version_matches(match: BMatch, version: str) -> str | None:
     return " and ".join(bounds) if bounds else "all versions"
 
 
+class Installed(NamedTuple):
+    """What is known of an installed version: one point (``exact``), a span [low, high) of sort
+    keys (a JetBrains build names its release "2022.1" but not the patch), or nothing (both None)."""
+
+    text: str
+    low: Any
+    high: Any
+    exact: bool
+
+    @classmethod
+    def of(cls, version: str) -> Installed:
+        key = _key(version)
+        return cls(version, key, key, key is not None)
+
+    @classmethod
+    def between(cls, text: str, floor: str, ceiling: str) -> Installed:
+        """At least ``floor`` and below ``ceiling`` (e.g. "2022.1" and "2022.2" for any 2022.1.x)."""
+        low, high = _key(floor), _key(ceiling)
+        if low is None or high is None or not low < high:
+            return cls(text, None, None, False)
+        return cls(text, low, high, False)
+
+    @property
+    def unknown(self) -> bool:
+        return self.low is None and self.high is None
+
+
+def _span_test(installed: Installed, label: str, bound: Any) -> bool | None:
+    """Whether every (True), no (False) or only some (None) version of the span passes ``label bound``."""
+    low, high = installed.low, installed.high  # high is exclusive
+    if label == ">=":
+        return True if low is not None and low >= bound else False if high is not None and high <= bound else None
+    if label == ">":
+        return True if low is not None and low > bound else False if high is not None and high <= bound else None
+    if label == "<=":
+        return True if high is not None and high <= bound else False if low is not None and low > bound else None
+    return True if high is not None and high <= bound else False if low is not None and low >= bound else None
+
+
+def judge(match: BMatch, installed: Installed) -> tuple[bool | None, str]:
+    """Three-valued version_matches: (True, why), (False, ""), or (None, why) when undecidable."""
+    if installed.exact:
+        why = version_matches(match, installed.text)
+        return (True, why) if why is not None else (False, "")
+    if match.version == "-":
+        return False, ""
+    if match.version != "*":
+        wanted = match.version
+        if match.update not in ("*", "-", ""):
+            wanted += _update_suffix(match.update)
+        target = _key(wanted)
+        if target is None:
+            return False, ""
+        if installed.unknown or installed.low <= target < installed.high:
+            return None, f"version {wanted}"
+        return False, ""
+    bounds, verdict = [], True
+    try:
+        for bound, label in ((match.start_incl, ">="), (match.start_excl, ">"), (match.end_incl, "<="), (match.end_excl, "<")):
+            if bound:
+                bound_key = _key(bound)
+                if bound_key is None:
+                    return False, ""
+                test = _span_test(installed, label, bound_key)
+                if test is False:
+                    return False, ""
+                if test is None:
+                    verdict = None
+                bounds.append(f"{label} {bound}")
+    except TypeError:
+        return False, ""
+    if not bounds:
+        # NVD writes "*" without bounds also where the affected versions were not analysed:
+        # with no version at all that is not certain; a span of versions is inside "all".
+        return (None if installed.unknown else True), "all versions"
+    return verdict, " and ".join(bounds)
+
+
+def fix_of(match: BMatch) -> tuple[str | None, str]:
+    """(fixed_version, fix_kind) from the upper bound of a criterion's range."""
+    if match.end_excl:
+        return match.end_excl, "fixed_in"
+    if match.end_incl:
+        return match.end_incl, "fixed_after"
+    return None, "none"
+
+
+def _any(values) -> bool | None:
+    """Kleene OR over an iterable of True/False/None, stopping at the first True."""
+    result: bool | None = False
+    for value in values:
+        if value is True:
+            return True
+        if value is None:
+            result = None
+    return result
+
+
+def _all(values) -> bool | None:
+    """Kleene AND, stopping at the first False."""
+    result: bool | None = True
+    for value in values:
+        if value is False:
+            return False
+        if value is None:
+            result = None
+    return result
+
+
+def _negate(value: bool | None) -> bool | None:
+    return None if value is None else not value
+
+
+class _Hit(NamedTuple):
+    """The item's own vulnerable criterion that decided a finding, and how."""
+
+    text: str
+    match: BMatch
+
+
 class _Context:
     """What one evaluation may consult: the item, the host's platform and (rarely) the other items."""
 
-    def __init__(self, keys: tuple[int, ...], version: str, platform: Platform, platform_ids: frozenset[int],
+    def __init__(self, keys: tuple[int, ...], installed: Installed, platform: Platform, platform_ids: frozenset[int],
                  others: Mapping[int, tuple[str, ...]]) -> None:
         self.keys = keys
-        self.version = version
+        self.installed = installed
         self.platform = platform
         self.platform_ids = platform_ids
         self.others = others
         self.used_others = False
-        self.hit: str | None = None
+        self.hit: _Hit | None = None  # first own vulnerable criterion that held
+        self.maybe: _Hit | None = None  # first own vulnerable criterion that was undecidable
 
-    def criterion(self, match: BMatch, index: CpeIndex) -> bool:
+    def criterion(self, match: BMatch, index: CpeIndex) -> bool | None:
         if match.product < 0:
             return False
         if match.target_sw not in ("*", "-"):
@@ -101,10 +236,14 @@ class _Context:
             if family is not None and family != self.platform.family:
                 return False
         if match.product in self.keys:
-            why = version_matches(match, self.version)
-            if why is not None and match.vulnerable and self.hit is None:
-                self.hit = f"{index.keys[match.product]} {why}"
-            return why is not None
+            verdict, why = judge(match, self.installed)
+            if match.vulnerable and verdict is not False:
+                hit = _Hit(f"{index.keys[match.product]} {why}", match)
+                if verdict is True and self.hit is None:
+                    self.hit = hit
+                elif verdict is None and self.maybe is None:
+                    self.maybe = hit
+            return verdict
         if match.part == "o" and not match.vulnerable:
             return match.product in self.platform_ids
         if match.part != "a":
@@ -112,23 +251,25 @@ class _Context:
         self.used_others = True
         return any(version_matches(match, v) is not None for v in self.others.get(match.product, ()))
 
-    def node(self, node: BNode, index: CpeIndex) -> bool:
+    def node(self, node: BNode, index: CpeIndex) -> bool | None:
         # The item's own criteria first: in an OR node they usually decide, and then the
         # other programs on the host are never consulted (which keeps results cacheable).
-        own = [m for m in node.matches if m.product in self.keys]
-        rest = [m for m in node.matches if m.product not in self.keys]
+        own = [self.criterion(m, index) for m in node.matches if m.product in self.keys]
+        rest = (self.criterion(m, index) for m in node.matches if m.product not in self.keys)
         if node.operator != "AND":
-            value = any([self.criterion(m, index) for m in own]) or any(self.criterion(m, index) for m in rest)
+            value = True if True in own else _any([*own, *rest])
         else:
-            value = bool(node.matches) and all([self.criterion(m, index) for m in own]) and all(
-                self.criterion(m, index) for m in rest
-            )
-        return not value if node.negate else value
+            value = False if False in own or not node.matches else _all([*own, *rest])
+        return _negate(value) if node.negate else value
 
-    def config(self, config: BConfig, index: CpeIndex) -> bool:
+    def config(self, config: BConfig, index: CpeIndex) -> bool | None:
         results = [self.node(n, index) for n in config.nodes]
-        value = any(results) if config.operator != "AND" else bool(results) and all(results)
-        return not value if config.negate else value
+        value = _any(results) if config.operator != "AND" else (_all(results) if results else False)
+        return _negate(value) if config.negate else value
+
+    def reset(self) -> None:
+        self.hit = self.maybe = None
+        self.used_others = False
 
 
 class CveEvaluator:
@@ -151,33 +292,44 @@ class CveEvaluator:
         return found
 
     def findings(
-        self, key: str, version: str, platform: Platform, others: Mapping[int, tuple[str, ...]]
+        self, key: str, installed: Installed, platform: Platform, others: Mapping[int, tuple[str, ...]],
+        backport: bool = False,
     ) -> tuple[tuple[Vulnerability, ...], bool]:
-        """The item's CVEs, and whether some configuration also depends on the host's other programs."""
+        """The item's CVEs (certain ones and ``version_unknown`` ones), and whether some
+        configuration also depends on the host's other programs.
+
+        ``installed`` is the version as NVD names it (upstream part, translated); ``backport``
+        flags findings on distribution packages whose version was reduced to its upstream part.
+        """
         key_id = self.index.key_id.get(key)
         if key_id is None:
             return (), False
-        compared = upstream(version, platform.scheme)
-        backport = platform.packages and compared != version
         keys = self.index.equivalents(key_id)
-        cache_key = (keys, compared, platform.family, platform.keys, backport)
+        cache_key = (keys, installed, platform.family, platform.keys, backport)
         cached = self._cache.get(cache_key)
         if cached is None:
-            cached = self._cache[cache_key] = self._evaluate(keys, compared, platform, backport)
+            if len(self._cache) > self.CACHE_LIMIT:
+                self._cache.clear()
+            cached = self._cache[cache_key] = self._evaluate(keys, installed, platform, backport)
         final, pending = cached
         if not pending:
             return final, False
         # The few configurations that also name another program on the host ("plugin X in
         # application Y") are decided per host; everything else came from the cache.
-        found = list(final)
-        seen = {v.cve for v in final}
-        for cve, config, hit in pending:
-            if cve.id not in seen:
-                ctx = _Context(keys, compared, platform, self._platform(platform), others)
-                if ctx.config(config, self.index):
-                    found.append(self._finding(cve, hit, backport))
-                    seen.add(cve.id)
-        return tuple(sorted(found, key=lambda v: v.cve)), True
+        found = {v.cve: v for v in final}
+        for cve, config in pending:
+            known = found.get(cve.id)
+            if known is not None and not known.version_unknown:
+                continue
+            ctx = _Context(keys, installed, platform, self._platform(platform), others)
+            holds = ctx.config(config, self.index)
+            if holds is True and ctx.hit is not None:
+                found[cve.id] = self._finding(cve, ctx.hit, backport, False)
+            elif holds is None and known is None and (ctx.hit or ctx.maybe) is not None:
+                found[cve.id] = self._finding(cve, ctx.hit or ctx.maybe, backport, True)  # type: ignore[arg-type]
+        return tuple(found[cve] for cve in sorted(found)), True
+
+    CACHE_LIMIT = 200_000  # evaluated (product, version, platform) results kept; beyond it the cache starts over
 
     def _configs(self, cve: BCve) -> tuple[BConfig, ...]:
         """Decoded configurations, kept for the CVEs this office's software has needed so far."""
@@ -188,35 +340,47 @@ class CveEvaluator:
             configs = self._decoded[cve.id] = configs_of(cve)
         return configs
 
-    def _evaluate(self, keys: tuple[int, ...], compared: str, platform: Platform, backport: bool) -> tuple[tuple, tuple]:
+    def _evaluate(self, keys: tuple[int, ...], installed: Installed, platform: Platform, backport: bool) -> tuple[tuple, tuple]:
         """(findings that hold on any host, configurations that depend on the host's other programs)."""
         candidates = self._candidates.get(keys)
         if candidates is None:
             candidates = self._candidates[keys] = self.index.cves_for(keys)
         final: list[Vulnerability] = []
-        pending: list[tuple[BCve, BConfig, str]] = []
+        pending: list[tuple[BCve, BConfig]] = []
         platform_ids = self._platform(platform)
         for cve in candidates:
-            ctx = _Context(keys, compared, platform, platform_ids, {})
+            ctx = _Context(keys, installed, platform, platform_ids, {})
+            maybe: _Hit | None = None
+            certain: _Hit | None = None
             for config in self._configs(cve):
-                # A finding needs one of the item's own vulnerable criteria to hold; checking
-                # those first skips most configurations without looking at anything else.
-                ctx.hit = None
-                own = (m for n in config.nodes for m in n.matches if m.vulnerable and m.product in keys)
-                if not any(ctx.criterion(m, self.index) for m in own):
+                # A finding needs one of the item's own vulnerable criteria to hold (or to be
+                # undecidable); checking those first skips most configurations.
+                ctx.reset()
+                own = [ctx.criterion(m, self.index) for n in config.nodes for m in n.matches if m.vulnerable and m.product in keys]
+                if not any(v is not False for v in own):
                     continue
-                hit, ctx.used_others = ctx.hit or "", False
+                hit, guess = ctx.hit, ctx.maybe
+                ctx.used_others = False
                 holds = ctx.config(config, self.index)
                 if ctx.used_others:
-                    pending.append((cve, config, hit))
-                elif holds:
-                    final.append(self._finding(cve, hit, backport))
+                    pending.append((cve, config))
+                elif holds is True and hit is not None:
+                    certain = hit
                     break
+                elif holds is not False and maybe is None:
+                    # Undecidable: the version could not decide a range this configuration needs.
+                    maybe = hit or guess
+            if certain is not None:
+                final.append(self._finding(cve, certain, backport, False))
+            elif maybe is not None:
+                final.append(self._finding(cve, maybe, backport, True))
         return tuple(final), tuple(pending)
 
-    def _finding(self, cve: BCve, via: str, backport: bool) -> Vulnerability:
+    def _finding(self, cve: BCve, hit: _Hit, backport: bool, version_unknown: bool) -> Vulnerability:
         kev = self.index.kev.get(cve.id)
+        fixed_version, fix_kind = fix_of(hit.match)
         return Vulnerability(
-            cve.id, cve.score, cve.severity, kev is not None, backport, via,
+            cve.id, cve.score, cve.severity, kev is not None, backport, hit.text,
             kev.date_added if kev else None, kev.due_date if kev else None, kev.ransomware if kev else None,
+            fixed_version, fix_kind, version_unknown,
         )

@@ -11,6 +11,7 @@ from appliance.ids import AssetId, OrganizationId
 AssetState = Literal["online", "offline", "stale", "pending"]
 Severity = Literal["low", "medium", "high", "critical"]
 Source = Literal["host", "container"]
+FixKind = Literal["fixed_in", "fixed_after", "none"]
 AssetSort = Literal[
     "kev", "-kev", "vulnerabilities", "-vulnerabilities", "cvss", "-cvss", "software", "-software",
     "hostname", "-hostname", "last_seen", "-last_seen",
@@ -167,7 +168,9 @@ class SoftwareEntry(msgspec.Struct, frozen=True):
 
 
 class HostVulnerability(msgspec.Struct, frozen=True):
-    """A CVE found in an installed item, with the criterion that matched (``via``)."""
+    """A CVE found in an installed item, with the criterion that matched (``via``), the fixed
+    version that range names (``fix_kind``: fixed_in, fixed_after or none) and whether the
+    installed version could decide it (``version_unknown``: it may apply, not counted)."""
 
     cve: str
     cvss: float | None
@@ -183,6 +186,9 @@ class HostVulnerability(msgspec.Struct, frozen=True):
     software_id: int
     software_name: str
     software_version: str
+    fixed_version: str | None
+    fix_kind: FixKind
+    version_unknown: bool
 
 
 class ContainerFinding(msgspec.Struct, frozen=True):
@@ -261,6 +267,8 @@ class VulnerabilityRow(msgspec.Struct, frozen=True):
     image: str | None
     first_seen: str
     last_seen: str
+    fix_kind: FixKind = "none"
+    version_unknown: bool = False
 
 
 class VulnerabilityPage(msgspec.Struct, frozen=True):
@@ -294,3 +302,53 @@ class VulnerabilityQuery(msgspec.Struct, frozen=True, kw_only=True):
     include_stale: bool = False
     limit: int = 100
     offset: int = 0
+
+
+class RemediationQuery(msgspec.Struct, frozen=True, kw_only=True):
+    """Filters and page of GET /api/remediation."""
+
+    organization: int | None = None
+    include_stale: bool = False
+    limit: int = 100
+    offset: int = 0
+
+
+class PlanRow(msgspec.Struct, frozen=True):
+    """One action of the patch plan: bring ``product`` to ``target_version`` on ``machines``.
+
+    ``product`` is the identified NVD vendor:product, ``name`` its human name. The target is the
+    smallest version that fixes every CVE found for the product on those machines: with
+    ``target_kind`` fixed_in, ``target_version`` itself fixes them; with fixed_after, a version
+    greater than ``target_version`` is needed (NVD names the last vulnerable one only); with none,
+    no CVE lists a fixed version. ``unfixed_cves`` are CVEs for which NVD lists no fixed version:
+    the target does not remove them. ``target`` says all of that in words.
+    """
+
+    product: str
+    name: str
+    target: str
+    target_version: str | None
+    target_kind: FixKind
+    unfixed_cves: list[str]
+    installed_versions: list[str]
+    machines: list[str]
+    machine_count: int
+    cves: list[str]
+    cve_count: int
+    kev_count: int
+    kev_due_date: str | None
+    overdue: bool
+    max_cvss: float | None
+
+
+class RemediationPlan(msgspec.Struct, frozen=True):
+    """The patch plan: KEV rows first, then overdue ones, then by highest CVSS and machine count.
+
+    ``today`` is the date (UTC) ``overdue`` was judged on; ``total`` counts all rows.
+    """
+
+    today: str
+    total: int
+    limit: int
+    offset: int
+    items: list[PlanRow]

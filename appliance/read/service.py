@@ -15,7 +15,11 @@ from appliance.db.migrations import SCHEMA_VERSION
 from appliance.errors import ApplianceError
 from appliance.ids import AssetId, OrganizationId
 from appliance.read import jobs as jobs_in_words
+from appliance.read import remediation
 from appliance.read.models import (
+    PlanRow,
+    RemediationPlan,
+    RemediationQuery,
     AssetCounts,
     AssetDetail,
     AssetPage,
@@ -188,7 +192,7 @@ class ReadService:
         top = await self.db.fetchall(
             "SELECT id, MAX(kev), MAX(cvss), COUNT(DISTINCT asset_id), GROUP_CONCAT(DISTINCT source) FROM ("
             "  SELECT f.cve AS id, f.kev, f.cvss, f.asset_id, 'host' AS source"
-            f"  FROM findings f JOIN assets a ON a.id = f.asset_id WHERE a.presence != 'stale'{scope}"
+            f"  FROM findings f JOIN assets a ON a.id = f.asset_id WHERE f.version_unknown = 0 AND a.presence != 'stale'{scope}"
             "  UNION ALL"
             "  SELECT c.vulnerability_id, c.kev, c.cvss, c.asset_id, 'container'"
             "  FROM container_findings c JOIN assets a ON a.id = c.asset_id"
@@ -324,15 +328,16 @@ class ReadService:
         software = await self.db.fetchall(
             "SELECT s.id, s.name, s.version, s.vendor, s.cpe, s.match_cpe, s.match_method, s.match_score,"
             " s.match_evidence, s.unmatched_reason, s.first_seen,"
-            " (SELECT COUNT(*) FROM findings f WHERE f.software_id = s.id)"
+            " (SELECT COUNT(*) FROM findings f WHERE f.software_id = s.id AND f.version_unknown = 0)"
             " FROM software s WHERE s.asset_id = ? ORDER BY s.name COLLATE NOCASE, s.version, s.id",
             (asset_id,),
         )
         findings = await self.db.fetchall(
             "SELECT f.cve, f.cvss, f.severity, f.kev, f.kev_date_added, f.kev_due_date, f.kev_ransomware,"
-            " f.backport_possible, f.via, f.first_seen, f.last_seen, s.id, s.name, s.version"
+            " f.backport_possible, f.via, f.first_seen, f.last_seen, s.id, s.name, s.version,"
+            " f.fixed_version, COALESCE(f.fix_kind, 'none'), f.version_unknown"
             " FROM findings f JOIN software s ON s.id = f.software_id WHERE f.asset_id = ?"
-            " ORDER BY f.kev DESC, f.cvss IS NULL, f.cvss DESC, f.cve, s.name, s.version",
+            " ORDER BY f.version_unknown, f.kev DESC, f.cvss IS NULL, f.cvss DESC, f.cve, s.name, s.version",
             (asset_id,),
         )
         return AssetDetail(
@@ -346,7 +351,8 @@ class ReadService:
             agent_id=row[23],
             software=[SoftwareEntry(*r) for r in software],
             vulnerabilities=[
-                HostVulnerability(r[0], r[1], r[2], bool(r[3]), r[4], r[5], r[6], bool(r[7]), *r[8:]) for r in findings
+                HostVulnerability(r[0], r[1], r[2], bool(r[3]), r[4], r[5], r[6], bool(r[7]), *r[8:16], bool(r[16]))
+                for r in findings
             ],
             containers=await self._containers(AssetId(asset_id)),
         )
@@ -384,19 +390,24 @@ class ReadService:
     # page is chosen by sorting narrow rows, and only that page's rows are joined to their details.
     # Host findings are one row per machine and CVE: one CVE in curl, libcurl4 and libcurl3-gnutls
     # on one machine is one thing to fix there, listed with all three packages. A group is known
-    # by its smallest finding id.
-    _HOST_KEYS = "'host' AS source, MIN(f.id) AS row_id, MAX(f.kev) AS kev, MAX(f.cvss) AS cvss, f.cve AS vulnerability_id, a.hostname"
+    # by its smallest finding id; it is undecided (version_unknown) only when every package is.
+    _HOST_KEYS = (
+        "'host' AS source, MIN(f.id) AS row_id, MAX(f.kev) AS kev, MAX(f.cvss) AS cvss, f.cve AS vulnerability_id,"
+        " a.hostname, MIN(f.version_unknown) AS version_unknown"
+    )
     _HOST_GROUP = " GROUP BY f.asset_id, f.cve"
     _CONTAINER_KEYS = (
-        "'container' AS source, c.id AS row_id, c.kev, c.cvss, c.vulnerability_id AS vulnerability_id, a.hostname"
+        "'container' AS source, c.id AS row_id, c.kev, c.cvss, c.vulnerability_id AS vulnerability_id, a.hostname,"
+        " 0 AS version_unknown"
     )
     _HOST_ROW = (
         "SELECT 'host' AS source, f.asset_id, a.hostname, a.organization_id, f.cve AS vulnerability_id,"
         " MAX(f.severity) AS severity, MAX(f.cvss) AS cvss, MAX(f.kev) AS kev, MAX(f.kev_date_added) AS kev_date_added,"
         " MAX(f.kev_due_date) AS kev_due_date, MAX(f.kev_ransomware) AS kev_ransomware,"
         " json_group_array(DISTINCT s.name) AS product, json_group_array(DISTINCT s.version) AS version,"
-        " NULL AS fixed_version, NULL AS image, MIN(f.first_seen) AS first_seen, MAX(f.last_seen) AS last_seen,"
-        " MIN(f.id) AS row_id"
+        " json_group_array(DISTINCT COALESCE(f.fix_kind, 'none') || ' ' || COALESCE(f.fixed_version, '')) AS fixed_version,"
+        " NULL AS image, MIN(f.first_seen) AS first_seen, MAX(f.last_seen) AS last_seen,"
+        " MIN(f.id) AS row_id, NULL AS fix_kind, MIN(f.version_unknown) AS version_unknown"
         " FROM findings f JOIN assets a ON a.id = f.asset_id JOIN software s ON s.id = f.software_id"
     )
     _CONTAINER_ROW = (
@@ -404,12 +415,14 @@ class ReadService:
         " c.severity, c.cvss, c.kev, c.kev_date_added, c.kev_due_date, c.kev_ransomware, c.pkg_name AS product,"
         " c.installed_version AS version, c.fixed_version,"
         " i.image_name || CASE WHEN i.image_tag != '' THEN ':' || i.image_tag ELSE '' END AS image,"
-        " c.first_seen, c.last_seen, c.id AS row_id"
+        " c.first_seen, c.last_seen, c.id AS row_id,"
+        " CASE WHEN COALESCE(c.fixed_version, '') != '' THEN 'fixed_in' ELSE 'none' END AS fix_kind, 0 AS version_unknown"
         " FROM container_findings c JOIN assets a ON a.id = c.asset_id"
         " JOIN container_images i ON i.id = c.container_image_id"
     )
+    # Findings the installed version could not decide (version_unknown) come after the certain ones.
     _VULNERABILITY_ORDER = (
-        " ORDER BY kev DESC, cvss IS NULL, cvss DESC, vulnerability_id, hostname COLLATE NOCASE, source, row_id"
+        " ORDER BY version_unknown, kev DESC, cvss IS NULL, cvss DESC, vulnerability_id, hostname COLLATE NOCASE, source, row_id"
     )
 
     def _vulnerability_sql(self, viewer: Viewer, query: VulnerabilityQuery, *, keys_only: bool) -> tuple[str, list[Any]]:
@@ -463,9 +476,17 @@ class ReadService:
         if r[0] == "host":  # a machine's packages with this CVE, and their versions (JSON arrays)
             product = ", ".join(sorted(msgspec.json.decode(product), key=str.lower))
             version = ", ".join(sorted(msgspec.json.decode(version)))
+            # Each package's "fix_kind fixed_version"; the packages of one CVE nearly always share the
+            # NVD range. When they do not, a listed version wins over none, then the highest as text
+            # (the asset page lists each package's own).
+            fixes = [tuple(f.split(" ", 1)) for f in msgspec.json.decode(r[13])]
+            kind, fixed_version = max(fixes, key=lambda f: (f[0] != "none", f[1]))
+            fix_kind, fixed_version = kind, fixed_version or None
+        else:
+            fixed_version, fix_kind = r[13], r[18]
         return VulnerabilityRow(
             r[0], AssetId(r[1]), r[2], OrganizationId(r[3]), r[4], r[5], r[6], bool(r[7]), r[8], r[9], r[10],
-            product, version, *r[13:17]
+            product, version, fixed_version, *r[14:17], fix_kind=fix_kind, version_unknown=bool(r[19]),
         )
 
     async def vulnerabilities(self, viewer: Viewer, query: VulnerabilityQuery) -> VulnerabilityPage:
@@ -497,3 +518,35 @@ class ReadService:
         sql, params = self._vulnerability_sql(viewer, query, keys_only=False)
         rows = await self.db.fetchall(f"SELECT * FROM ({sql}){self._VULNERABILITY_ORDER}", params)
         return [self._row(r) for r in rows]
+
+    # --- the patch plan (appliance/read/remediation.py) ------------------------------------
+
+    def _title(self, product: str) -> str | None:
+        """The dictionary's human name of ``vendor:product`` in the feed in service, if it has one."""
+        index = getattr(self.holder.matcher, "index", None)
+        if index is None:
+            return None
+        key = index.key_id.get(product)
+        return index.titles.get(key) if key is not None else None
+
+    async def _plan(self, viewer: Viewer, query: RemediationQuery) -> list[PlanRow]:
+        organization = _organization(viewer, query.organization)
+        try:
+            return await remediation.plan_rows(
+                self.db, self._title, organization, query.include_stale, self._clock().date()
+            )
+        except remediation.PlanTooLarge as error:
+            raise InvalidQuery(str(error), field="organization") from error
+
+    async def remediation(self, viewer: Viewer, query: RemediationQuery) -> RemediationPlan:
+        """One page of the patch plan: one row per product and target version, KEV first (see PlanRow)."""
+        _page(query.limit, query.offset, remediation.MAX_PLAN_PAGE)
+        rows = await self._plan(viewer, query)
+        return RemediationPlan(
+            self._clock().date().isoformat(), len(rows), query.limit, query.offset,
+            rows[query.offset : query.offset + query.limit],
+        )
+
+    async def all_remediation(self, viewer: Viewer, query: RemediationQuery) -> list[PlanRow]:
+        """The whole patch plan, for the CSV export (limit and offset do not apply)."""
+        return await self._plan(viewer, query)

@@ -81,3 +81,49 @@ def test_assets_are_reevaluated_when_the_feed_changes(make_server, tmp_path: Pat
     while "CVE-2023-38831" not in findings(srv, hostname) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert "CVE-2023-38831" in findings(srv, hostname), srv.log()
+    # Re-evaluation writes the fixed version of the range that matched.
+    with srv.db() as conn:
+        fixed = conn.execute(
+            "SELECT fixed_version, fix_kind, version_unknown FROM findings WHERE cve = 'CVE-2023-38831'"
+        ).fetchone()
+    assert fixed == ("6.23", "fixed_in", 0)
+
+
+def test_an_empty_version_answers_200_and_its_cves_are_not_counted_as_certain(server: Server, agent) -> None:
+    # Issue 11's repro: dpkg cannot read "" (it used to raise UnknownVersion and answer 500).
+    report = {"hostname": "repro-2", "os": "Debian GNU/Linux 12 (bookworm)",
+              "software": [{"name": "openssl", "version": "", "vendor": "Debian"}]}
+    response = agent.post("/api/agent/report", json=report)
+    assert response.status_code == 200, response.text
+    assert response.json()["products_matched"] == 1
+    assert response.json()["vulnerabilities_found"] == 0  # none is certain
+    read = server.create_key("read")
+    with server.client(read) as client:
+        asset = client.get(f"/api/assets/{response.json()['asset_id']}").json()
+        listed = client.get("/api/vulnerabilities", params={"asset": asset["asset"]["id"]}).json()
+        csv_text = client.get("/api/vulnerabilities.csv", params={"asset": asset["asset"]["id"]}).text
+    assert asset["asset"]["vulnerability_count"] == 0 and asset["asset"]["kev_count"] == 0
+    assert asset["software"][0]["match_cpe"] and "unknown" in asset["software"][0]["unmatched_reason"]
+    assert asset["vulnerabilities"] and all(v["version_unknown"] for v in asset["vulnerabilities"])
+    assert listed["items"] and all(v["version_unknown"] for v in listed["items"])
+    header, *lines = csv_text.strip().splitlines()
+    column = header.split(",").index("version_unknown")
+    assert lines and all(line.split(",")[column] == "true" for line in lines)
+
+
+def test_fixed_versions_in_the_read_api_and_csv(server: Server, agent, hostname: str) -> None:
+    # Issue 14's acceptance: 7-Zip 23.01 on Windows, each CVE with its fixed version from the shared feed.
+    answer = agent.post("/api/agent/report", json={"hostname": hostname, "os": "Windows 11", "software": [SEVENZIP]}).json()
+    expected = {"CVE-2025-0411": ("24.09", "fixed_in", False), "CVE-2024-11477": ("24.07", "fixed_in", False)}
+    read = server.create_key("read")
+    with server.client(read) as client:
+        asset = client.get(f"/api/assets/{answer['asset_id']}").json()
+        listed = client.get("/api/vulnerabilities", params={"asset": answer["asset_id"]}).json()
+        csv_text = client.get("/api/vulnerabilities.csv", params={"asset": answer["asset_id"]}).text
+    assert {v["cve"]: (v["fixed_version"], v["fix_kind"], v["version_unknown"]) for v in asset["vulnerabilities"]} == expected
+    assert {v["vulnerability_id"]: (v["fixed_version"], v["fix_kind"], v["version_unknown"]) for v in listed["items"]} == expected
+    header, *lines = csv_text.strip().splitlines()
+    names = header.split(",")
+    rows = {r[names.index("vulnerability_id")]: r for r in (line.split(",") for line in lines)}
+    assert {cve: (r[names.index("fixed_version")], r[names.index("fix_kind")], r[names.index("version_unknown")])
+            for cve, r in rows.items()} == {cve: (f, k, "false") for cve, (f, k, _) in expected.items()}

@@ -78,12 +78,34 @@ def test_update_field_of_exact_criteria(matcher: FeedMatcher) -> None:
         assert "CVE-2021-3156" in {v.cve for v in result.vulnerabilities}, version
 
 
-@pytest.mark.parametrize("version", ["", "-", "3f2a9c1d8e7b", "latest"])
-def test_unknown_versions_match_nothing(matcher: FeedMatcher, version: str) -> None:
+@pytest.mark.parametrize("version", ["", " ", "-", "3f2a9c1d8e7b", "latest"])
+def test_unknown_versions_are_identified_and_their_cves_are_never_certain(matcher: FeedMatcher, version: str) -> None:
     (result,) = matcher.match([SoftwareItem("WinRAR", version, "win.rar GmbH")], "Windows 11")
     assert result.match is not None and result.match.method == "alias"
-    assert result.vulnerabilities == ()
     assert "unknown" in result.reason
+    by_id = {v.cve: v for v in result.vulnerabilities}
+    # Not dropped: the KEV entry for WinRAR < 6.23 may apply, and says that it is undecided.
+    assert by_id["CVE-2023-38831"].version_unknown is True
+    assert by_id["CVE-2023-38831"].kev is True
+    assert all(v.version_unknown for v in result.vulnerabilities)
+
+
+@pytest.mark.parametrize("os_name", ["Debian GNU/Linux 12 (bookworm)", "Fedora 39", "Alpine Linux v3.19", "Windows 11", "macOS 14", "Unknown"])
+@pytest.mark.parametrize("version", ["", "   ", "not a version", "1:", "-r1", "\u00e9\u00e8", "1.0-", ":::"])
+def test_unreadable_versions_under_every_scheme_give_a_defined_result(matcher: FeedMatcher, os_name: str, version: str) -> None:
+    (result,) = matcher.match([SoftwareItem("openssl", version, "Debian")], os_name)
+    if result.match is not None:
+        assert all(v.version_unknown for v in result.vulnerabilities) or result.reason is None
+
+
+def test_fixed_versions_come_from_the_range_that_matched(matcher: FeedMatcher) -> None:
+    (result,) = matcher.match([SoftwareItem("7-Zip 23.01 (x64)", "23.01", "Igor Pavlov")], "Windows 11")
+    fixes = {v.cve: (v.fixed_version, v.fix_kind, v.version_unknown) for v in result.vulnerabilities}
+    assert fixes == {"CVE-2024-11477": ("24.07", "fixed_in", False), "CVE-2025-0411": ("24.09", "fixed_in", False)}
+    # An exact-version criterion lists no fixed version (sudo 1.9.5p1 in CVE-2021-3156).
+    (sudo,) = matcher.match([SoftwareItem("sudo", "1.9.5p1", "")], "Ubuntu 20.04")
+    finding = {v.cve: v for v in sudo.vulnerabilities}["CVE-2021-3156"]
+    assert (finding.fixed_version, finding.fix_kind) in ((None, "none"), ("1.9.5p2", "fixed_in"))
 
 
 def test_results_are_deterministic(matcher: FeedMatcher) -> None:

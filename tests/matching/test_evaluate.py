@@ -8,7 +8,7 @@ from appliance.matching.aliases import AliasTable
 from appliance.matching.base import SoftwareItem
 from appliance.matching.bundle import BConfig, BCve, BMatch, BNode, BProduct, Bundle, make_cve
 from appliance.matching.engine import FeedMatcher
-from appliance.matching.evaluate import version_matches
+from appliance.matching.evaluate import Installed, fix_of, judge, version_matches
 from appliance.matching.index import CpeIndex
 
 KEYS = ["acme:player", "acme:plugin", "acme:router", "microsoft:windows"]
@@ -101,3 +101,60 @@ def test_hardware_and_firmware_configurations_never_match_from_a_report() -> Non
 )
 def test_version_part_of_a_criterion(match: BMatch, version: str, expected: str | None) -> None:
     assert version_matches(match, version) == expected
+
+
+SPAN = Installed.between("2022.1.x", "2022.1", "2022.2")  # a JetBrains build that names its release only
+UNKNOWN = Installed.of("")
+
+
+@pytest.mark.parametrize(
+    ("match", "installed", "expected"),
+    [
+        (crit(PLAYER, ee="2022.1"), SPAN, False),
+        (crit(PLAYER, ee="2022.2"), SPAN, True),
+        (crit(PLAYER, ee="2022.2.2"), SPAN, True),
+        (crit(PLAYER, ee="2022.1.3"), SPAN, None),
+        (crit(PLAYER, ei="2022.1"), SPAN, None),
+        (crit(PLAYER, si="2022.1", ee="2022.3"), SPAN, True),
+        (crit(PLAYER, se="2022.1.5"), SPAN, None),
+        (crit(PLAYER, si="2022.2"), SPAN, False),
+        (crit(PLAYER, version="2022.1.3"), SPAN, None),
+        (crit(PLAYER, version="2021.3"), SPAN, False),
+        (crit(PLAYER), SPAN, True),
+        (crit(PLAYER, version="-"), SPAN, False),
+        (crit(PLAYER, ee="9.8"), UNKNOWN, None),
+        (crit(PLAYER), UNKNOWN, None),
+        (crit(PLAYER, version="1.0"), UNKNOWN, None),
+        (crit(PLAYER, version="-"), UNKNOWN, False),
+        (crit(PLAYER, ee="-"), UNKNOWN, False),
+        (crit(PLAYER, ee="9.8"), Installed.of("9.2p1"), True),
+        (crit(PLAYER, ee="9.2"), Installed.of("9.2p1"), False),
+    ],
+)
+def test_three_valued_judgement_of_spans_and_unknown_versions(match: BMatch, installed: Installed, expected: bool | None) -> None:
+    assert judge(match, installed)[0] is expected
+
+
+@pytest.mark.parametrize(
+    ("match", "expected"),
+    [
+        (crit(PLAYER, ee="24.09"), ("24.09", "fixed_in")),
+        (crit(PLAYER, si="1.0", ei="1.4.2"), ("1.4.2", "fixed_after")),
+        (crit(PLAYER, si="1.0"), (None, "none")),
+        (crit(PLAYER, version="1.9.5", update="patch1"), (None, "none")),
+        (crit(PLAYER), (None, "none")),
+    ],
+)
+def test_fixed_version_from_the_upper_bound(match: BMatch, expected: tuple) -> None:
+    assert fix_of(match) == expected
+
+
+def test_undecidable_configurations_are_reported_as_version_unknown() -> None:
+    m = matcher_for(
+        cve("CVE-10", BConfig("OR", False, (BNode("OR", False, (crit(PLAYER, ee="2.0"),)),))),
+        cve("CVE-11", BConfig("OR", False, (BNode("OR", False, (crit(PLAYER, version="-"),)),))),
+    )
+    (result,) = m.match([SoftwareItem("Acme Player", "")], "Windows 11")
+    assert [(v.cve, v.version_unknown, v.fixed_version) for v in result.vulnerabilities] == [("CVE-10", True, "2.0")]
+    (known,) = m.match([SoftwareItem("Acme Player", "1.5")], "Windows 11")
+    assert [(v.cve, v.version_unknown) for v in known.vulnerabilities] == [("CVE-10", False)]

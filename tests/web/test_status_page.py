@@ -179,7 +179,8 @@ def test_asset_page_matches_the_api(driver, server: Server, office: dict) -> Non
     # CVE ids of host findings link to NVD.
     nvd = driver.find_element(By.LINK_TEXT, WINRAR_CVE).get_attribute("href")
     assert nvd == f"https://nvd.nist.gov/vuln/detail/{WINRAR_CVE}"
-    assert first[6:] == [WINRAR["name"], WINRAR["version"], when(api_first["first_seen"])]
+    assert first[6:] == [WINRAR["name"], WINRAR["version"], f"fixed in {api_first['fixed_version']}", when(api_first["first_seen"])]
+    assert api_first["fix_kind"] == "fixed_in" and api_first["version_unknown"] is False
     # Identified software in one table, vulnerable items first; the rest folded below (opened
     # with the keyboard's equivalent, a click on the summary).
     identified = table_rows(driver, "asset-software")
@@ -261,6 +262,32 @@ def test_readable_contrast_and_no_outside_requests(driver, server: Server, offic
     assert resources and all(r.startswith(server.url) for r in resources), resources
     source = driver.page_source
     assert office["agent"] not in source and office["admin"] not in source and "sk_agent_" not in source
+
+
+FIX_TEXT = {"fixed_in": "fixed in {}", "fixed_after": "fixed after {}", "none": "no fixed version listed"}
+
+
+def test_asset_page_gives_the_fixed_version_of_each_cve(driver, server: Server, office: dict) -> None:
+    # Issue 14's acceptance: 7-Zip 23.01 on Windows, each CVE with its fixed version from the shared feed.
+    with server.client(office["agent"]) as client:
+        answer = client.post("/api/agent/report", json={"hostname": "zip-pc", "os": "Windows 11 23H2", "software": [
+            {"name": "7-Zip 23.01 (x64)", "version": "23.01", "vendor": "Igor Pavlov"},
+            {"name": "WinRAR", "version": "", "vendor": "win.rar GmbH"}]})  # no version: its CVEs are undecided
+    assert answer.status_code == 200, answer.text
+    asset_id = answer.json()["asset_id"]
+    detail = api(server, office["admin"], f"/api/assets/{asset_id}")
+    driver.get(f"{server.url}/#/assets/{asset_id}")
+    wait_for(driver, "asset-vulnerabilities")
+    rows = table_rows(driver, "asset-vulnerabilities")
+    shown = {r[0]: r[8] for r in rows if r[6].startswith("7-Zip")}
+    assert shown == {"CVE-2025-0411": "fixed in 24.09", "CVE-2024-11477": "fixed in 24.07"}
+    assert {v["cve"]: FIX_TEXT[v["fix_kind"]].format(v["fixed_version"]) for v in detail["vulnerabilities"]
+            if v["software_name"].startswith("7-Zip")} == shown
+    # Findings the version could not decide come last and say so; they are not counted.
+    undecided = [r for r in rows if r[6] == "WinRAR"]
+    assert undecided and rows[-len(undecided):] == undecided
+    assert all(r[7] == "no version (version unknown: may apply)" for r in undecided)
+    assert detail["asset"]["vulnerability_count"] == 2
 
 
 def test_phone_screen(driver, server: Server, office: dict) -> None:

@@ -1,0 +1,206 @@
+"""The patch plan: per product, the smallest version that fixes every CVE found on the machines that run it.
+
+One SQL query collapses the host findings to one row per (machine, identified product, CVE) with
+each package's fixed version; Python then works out each machine's target version per product
+(with the machine's platform version scheme), groups machines with the same target into one row
+and orders the rows. See docs/remediation.md for the rules.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from datetime import date
+from typing import Any
+
+import msgspec
+
+from appliance.cpe import CpeError, parse_cpe23, unquote
+from appliance.matching.platform import platform_of
+from appliance.read.export import cell
+from appliance.read.models import FixKind, PlanRow
+from appliance.versions import GENERIC, WINDOWS, VersionScheme
+
+MAX_PLAN_PAGE = 1000
+# The grouped findings one plan reads at most (a few hundred thousand rows take about a second
+# and a few hundred MB at worst); beyond that the plan is refused rather than left to run.
+MAX_PLAN_FINDINGS = 500_000
+
+# One row per machine, identified product and CVE, certain findings only (a finding the installed
+# version could not decide is not an action yet; the asset page lists it as "may apply"). Each
+# package's fix is "fix_kind fixed_version"; several packages of one product on one machine
+# (7-Zip x64 and x86) each add their own bound.
+_SQL = (
+    "SELECT a.id, a.hostname, a.os, COALESCE(s.match_cpe, ''), json_group_array(DISTINCT s.name),"
+    " json_group_array(DISTINCT s.version), f.cve, MAX(f.kev), MIN(CASE WHEN f.kev = 1 THEN f.kev_due_date END),"
+    " MAX(f.cvss),"
+    " json_group_array(DISTINCT COALESCE(f.fix_kind, 'none') || ' ' || COALESCE(f.fixed_version, ''))"
+    " FROM findings f JOIN assets a ON a.id = f.asset_id JOIN software s ON s.id = f.software_id"
+    " WHERE f.version_unknown = 0{where}"
+    " GROUP BY a.id, s.match_cpe, f.cve LIMIT ?"
+)
+
+CSV_COLUMNS: tuple[str, ...] = tuple(f.name for f in msgspec.structs.fields(PlanRow))
+
+
+class PlanTooLarge(ValueError):
+    """More grouped findings than MAX_PLAN_FINDINGS; narrow the plan to one organization."""
+
+
+def scheme_of(os_name: str | None) -> VersionScheme:
+    """How fixed versions compare on a machine. NVD bounds are upstream versions, which the matcher
+    compares with the generic scheme (appliance/matching/evaluate.py); Windows products use the
+    Windows scheme (dotted numeric builds, a missing part is zero: 24.9 == 24.09.0)."""
+    return WINDOWS if platform_of(os_name).scheme == "windows" else GENERIC
+
+
+def product_of(match_cpe: str, names: list[str]) -> str:
+    """``vendor:product`` of an identified item (unquoted: 7-zip:7-zip); its name when the CPE is unreadable."""
+    try:
+        parsed = parse_cpe23(match_cpe)
+    except CpeError:
+        return names[0] if names else match_cpe
+    return f"{unquote(parsed.vendor)}:{unquote(parsed.product)}"
+
+
+class _Target(msgspec.Struct):
+    """The bound a machine needs: the highest fixed version over its CVEs, and the CVEs without one."""
+
+    version: str | None = None
+    kind: FixKind = "none"
+    rank: Any = None
+    unfixed: set[str] = msgspec.field(default_factory=set)
+
+    def need(self, kind: str, version: str, scheme: VersionScheme) -> None:
+        if kind not in ("fixed_in", "fixed_after") or not version:
+            return
+        key = scheme.key(version)
+        # "after X" asks more than "X": at an equal version, fixed_after wins. A bound the scheme
+        # cannot order (never seen in NVD data so far) compares below every orderable one, as text.
+        rank = ((1, key) if key is not None else (0, version), kind == "fixed_after")
+        try:
+            higher = self.rank is None or rank > self.rank
+        except TypeError:  # keys of two schemes for one product on one machine cannot happen; be safe
+            higher = str(rank) > str(self.rank)
+        if higher:
+            self.version, self.kind, self.rank = version, kind, rank  # type: ignore[assignment]
+
+
+def target_text(kind: str, version: str | None, unfixed: list[str]) -> str:
+    """The target in words: "24.09", "after 2.4.1", "no fixed version listed", with a note for CVEs left open."""
+    if kind == "fixed_in":
+        text = str(version)
+    elif kind == "fixed_after":
+        text = f"after {version}"
+    else:
+        return "no fixed version listed"
+    if unfixed:
+        text += f" (no fixed version listed for {', '.join(unfixed)})"
+    return text
+
+
+def build_plan(rows: list[Any], title_of: Callable[[str], str | None], today: str) -> list[PlanRow]:
+    """Plan rows from the grouped findings (see _SQL), in plan order. Pure; runs off the event loop."""
+    # (machine id, product) -> what that machine needs for that product.
+    targets: dict[tuple[int, str], _Target] = {}
+    hostnames: dict[int, str] = {}
+    names: dict[str, Counter[str]] = defaultdict(Counter)
+    versions: dict[tuple[int, str], set[str]] = defaultdict(set)
+    cves: dict[tuple[int, str], dict[str, tuple[bool, str | None, float | None]]] = defaultdict(dict)
+    for asset_id, hostname, os_name, match_cpe, item_names, item_versions, cve, kev, due, cvss, fixes in rows:
+        item_names = msgspec.json.decode(item_names)
+        product = product_of(match_cpe, item_names)
+        key = (asset_id, product)
+        hostnames[asset_id] = hostname
+        names[product].update(item_names)
+        versions[key].update(msgspec.json.decode(item_versions))
+        cves[key][cve] = (bool(kev), due, cvss)
+        target = targets.setdefault(key, _Target())
+        scheme = scheme_of(os_name)
+        listed = False
+        for fix in msgspec.json.decode(fixes):
+            kind, _, version = fix.partition(" ")
+            if kind in ("fixed_in", "fixed_after") and version:
+                target.need(kind, version, scheme)
+                listed = True
+        if not listed:
+            target.unfixed.add(cve)
+
+    # Machines that need the same target for a product share a row.
+    groups: dict[tuple[str, str, str | None, bool], list[tuple[int, str]]] = defaultdict(list)
+    for key, target in targets.items():
+        groups[(key[1], target.kind, target.version, bool(target.unfixed))].append(key)
+
+    plan = []
+    for (product, kind, version, _), keys in groups.items():
+        found: dict[str, tuple[bool, str | None, float | None]] = {}
+        for key in keys:
+            found.update(cves[key])
+        unfixed = sorted({c for key in keys for c in targets[key].unfixed})
+        dues = [due for kev, due, _ in found.values() if kev and due]
+        scores = [cvss for _, _, cvss in found.values() if cvss is not None]
+        earliest = min(dues) if dues else None
+        order = sorted(found, key=lambda c: (not found[c][0], -(found[c][2] or -1.0), c))
+        machines = sorted((hostnames[k[0]] for k in keys), key=str.lower)
+        plan.append(PlanRow(
+            product=product,
+            name=title_of(product) or _common_name(names[product]),
+            target=target_text(kind, version, unfixed),
+            target_version=version,
+            target_kind=kind,  # type: ignore[arg-type]
+            unfixed_cves=unfixed,
+            installed_versions=sorted({v for k in keys for v in versions[k]}),
+            machines=machines,
+            machine_count=len(machines),
+            cves=order,
+            cve_count=len(order),
+            kev_count=sum(1 for kev, _, _ in found.values() if kev),
+            kev_due_date=earliest,
+            overdue=earliest is not None and earliest < today,
+            max_cvss=max(scores) if scores else None,
+        ))
+    # KEV first, then overdue, then the highest CVSS, then the most machines.
+    plan.sort(key=lambda r: (
+        r.kev_count == 0, not r.overdue, -(r.max_cvss if r.max_cvss is not None else -1.0), -r.machine_count,
+        r.name.lower(), r.product, r.target,
+    ))
+    return plan
+
+
+def _common_name(counts: Counter[str]) -> str:
+    """The installed name most machines use (ties: the shortest, then alphabetical)."""
+    return min(counts.items(), key=lambda item: (-item[1], len(item[0]), item[0]))[0]
+
+
+async def plan_rows(db: Any, title_of: Callable[[str], str | None], organization: int | None,
+                    include_stale: bool, today: date) -> list[PlanRow]:
+    """Every row of the plan for one organization (None: all). The caller has checked the organization."""
+    clauses, params = [], []
+    if organization is not None:
+        clauses.append(" AND a.organization_id = ?")
+        params.append(organization)
+    if not include_stale:
+        clauses.append(" AND a.presence != 'stale'")
+    rows = await db.fetchall(_SQL.format(where="".join(clauses)), [*params, MAX_PLAN_FINDINGS + 1])
+    if len(rows) > MAX_PLAN_FINDINGS:
+        raise PlanTooLarge(f"more than {MAX_PLAN_FINDINGS} findings; ask for one organization's plan")
+    return await asyncio.to_thread(build_plan, rows, title_of, today.isoformat())
+
+
+def plan_csv_chunks(rows: list[PlanRow]) -> Iterator[bytes]:
+    """UTF-8 CSV of plan rows, the JSON field names as header; lists joined with "; ". Cells go
+    through export.cell, so text a spreadsheet would run as a formula starts with an apostrophe."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for count, row in enumerate(rows, 1):
+        values = [getattr(row, name) for name in CSV_COLUMNS]
+        writer.writerow([cell("; ".join(v) if isinstance(v, list) else v) for v in values])
+        if count % 500 == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")

@@ -1,0 +1,73 @@
+"""Property tests: no version string and no name, on any platform, makes identification or evaluation fail."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from appliance.matching.base import SoftwareItem
+from appliance.matching.engine import FeedMatcher, default_rules
+from appliance.versions import APK, DPKG, GENERIC, PEP440, RPM, WINDOWS
+
+# One OS string per package scheme and family the matcher knows (platform.py).
+PLATFORMS = [
+    "Debian GNU/Linux 12 (bookworm)", "Ubuntu 22.04.3 LTS", "Red Hat Enterprise Linux 9.2", "Fedora Linux 39",
+    "Alpine Linux v3.19", "Arch Linux", "Windows 11 23H2", "Windows Server 2019", "macOS 14.5", "Unknown", "",
+]
+# Names the shared feed identifies (so evaluation runs with the odd versions), plus any text.
+KNOWN_NAMES = [
+    "openssl", "libssl3", "sudo", "curl", "WinRAR", "7-Zip 23.01 (x64)", "Java 8 Update 321 (64-bit)", "IntelliJ IDEA",
+    "Zoom", "AnyDesk", "Adobe Acrobat Reader DC", "Google Chrome", "Microsoft .NET Runtime - 6.0.16 (x64)", "Git",
+]
+# Version-like text with the characters real inventories use, and the shapes that broke parsers.
+VERSIONISH = st.from_regex(r"\A[0-9a-zA-Z.:~+_()\[\] -]{0,24}\Z", fullmatch=True)
+TRICKY = st.sampled_from(["", " ", "-", "*", "?", ":", "1:", "-r1", "1.0-", "~", "^", "()", "0" * 300, "9" * 5000,
+                          "ad 7.0.9", "5.13.4 (11359)", "221.5921.22", "8.0.3210.7", "1.2.3 build", "v", "1e400"])
+VERSIONS = st.one_of(st.text(max_size=40), VERSIONISH, TRICKY)
+NAMES = st.one_of(st.sampled_from(KNOWN_NAMES), st.text(max_size=40))
+VENDORS = st.one_of(st.just(""), st.sampled_from(["Debian", "Oracle Corporation", "JetBrains s.r.o.", "win.rar GmbH"]),
+                    st.text(max_size=20))
+
+RULES = default_rules()
+# Bounded so the default test run stays quick (a few seconds per test on a loaded machine).
+BOUNDED = settings(max_examples=250, deadline=None, database=None,
+                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@BOUNDED
+@given(name=NAMES, version=VERSIONS, vendor=VENDORS, os_name=st.sampled_from(PLATFORMS))
+def test_any_item_on_any_platform_gives_a_defined_result(matcher: FeedMatcher, name: str, version: str, vendor: str,
+                                                         os_name: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, version, vendor)], os_name)
+    assert result.match is not None or result.reason  # identified, or the reason why not
+    for finding in result.vulnerabilities:
+        assert finding.fix_kind in ("fixed_in", "fixed_after", "none")
+        assert (finding.fixed_version is None) == (finding.fix_kind == "none")
+    if result.match is not None and not any(c.isdigit() for c in version):
+        assert all(v.version_unknown for v in result.vulnerabilities)  # nothing certain without a version
+
+
+@BOUNDED
+@given(items=st.lists(st.tuples(NAMES, VERSIONS), max_size=8), os_name=st.sampled_from(PLATFORMS))
+def test_whole_reports_of_odd_items_are_matched(matcher: FeedMatcher, items: list, os_name: str) -> None:
+    results = matcher.match([SoftwareItem(n, v) for n, v in items], os_name)
+    assert len(results) == len(items)
+
+
+@pytest.mark.parametrize("scheme", [DPKG, RPM, APK, PEP440, WINDOWS, GENERIC], ids=lambda s: s.name)
+@BOUNDED
+@given(text=VERSIONS, other=VERSIONS)
+def test_every_scheme_keys_or_refuses_any_string(scheme, text: str, other: str) -> None:
+    a, b = scheme.key(text), scheme.key(other)
+    if a is not None and b is not None:
+        assert (a < b) + (a == b) + (a > b) == 1  # a total order on what the scheme reads
+
+
+@BOUNDED
+@given(key=st.sampled_from(["oracle:jre", "oracle:openjdk", "jetbrains:intellij_idea", "adobe:acrobat_reader_dc",
+                            "microsoft:.net", "microsoft:.net_framework", "zoom:meetings", "acme:tool"]),
+       name=NAMES, version=VERSIONS)
+def test_translation_rules_never_fail(key: str, name: str, version: str) -> None:
+    found = RULES.translate(key, name, version)
+    assert found is None or (found.rule and found.note)
