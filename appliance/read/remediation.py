@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -34,10 +35,10 @@ MAX_PLAN_FINDINGS = 500_000
 # package's fix is "fix_kind fixed_version"; several packages of one product on one machine
 # (7-Zip x64 and x86) each add their own bound.
 _SQL = (
-    "SELECT a.id, a.hostname, a.os, COALESCE(s.match_cpe, ''), json_group_array(DISTINCT s.name),"
-    " json_group_array(DISTINCT s.version), f.cve, MAX(f.kev), MIN(CASE WHEN f.kev = 1 THEN f.kev_due_date END),"
+    "SELECT a.id, a.hostname, a.os, COALESCE(s.match_cpe, ''), json_group_array(s.name),"
+    " json_group_array(s.version), f.cve, MAX(f.kev), MIN(CASE WHEN f.kev = 1 THEN f.kev_due_date END),"
     " MAX(f.cvss),"
-    " json_group_array(DISTINCT COALESCE(f.fix_kind, 'none') || ' ' || COALESCE(f.fixed_version, ''))"
+    " json_group_array(COALESCE(f.fix_kind, 'none') || ' ' || COALESCE(f.fixed_version, ''))"
     " FROM findings f JOIN assets a ON a.id = f.asset_id JOIN software s ON s.id = f.software_id"
     " WHERE f.version_unknown = 0{where}"
     " GROUP BY a.id, s.match_cpe, f.cve LIMIT ?"
@@ -74,10 +75,8 @@ class _Target(msgspec.Struct):
     rank: Any = None
     unfixed: set[str] = msgspec.field(default_factory=set)
 
-    def need(self, kind: str, version: str, scheme: VersionScheme) -> None:
-        if kind not in ("fixed_in", "fixed_after") or not version:
-            return
-        key = scheme.key(version)
+    def need(self, kind: str, version: str, key: Any) -> None:
+        """Add a bound: ``key`` is the version's sort key in the machine's scheme (None: unorderable)."""
         # "after X" asks more than "X": at an equal version, fixed_after wins. A bound the scheme
         # cannot order (never seen in NVD data so far) compares below every orderable one, as text.
         rank = ((1, key) if key is not None else (0, version), kind == "fixed_after")
@@ -102,7 +101,7 @@ def target_text(kind: str, version: str | None, unfixed: list[str]) -> str:
     return text
 
 
-def build_plan(rows: list[Any], title_of: Callable[[str], str | None], today: str) -> list[PlanRow]:
+def build_plan(rows: list[Any], today: str) -> list[PlanRow]:
     """Plan rows from the grouped findings (see _SQL), in plan order. Pure; runs off the event loop."""
     # (machine id, product) -> what that machine needs for that product.
     targets: dict[tuple[int, str], _Target] = {}
@@ -110,21 +109,31 @@ def build_plan(rows: list[Any], title_of: Callable[[str], str | None], today: st
     names: dict[str, Counter[str]] = defaultdict(Counter)
     versions: dict[tuple[int, str], set[str]] = defaultdict(set)
     cves: dict[tuple[int, str], dict[str, tuple[bool, str | None, float | None]]] = defaultdict(dict)
+    # Products, schemes and version keys repeat across machines: each is worked out once.
+    products: dict[tuple[str, str], str] = {}
+    schemes: dict[str | None, VersionScheme] = {}
+    version_keys: dict[tuple[str, str], Any] = {}
     for asset_id, hostname, os_name, match_cpe, item_names, item_versions, cve, kev, due, cvss, fixes in rows:
         item_names = msgspec.json.decode(item_names)
-        product = product_of(match_cpe, item_names)
+        product = products.get((match_cpe, item_names[0]))
+        if product is None:
+            product = products[(match_cpe, item_names[0])] = product_of(match_cpe, item_names)
         key = (asset_id, product)
         hostnames[asset_id] = hostname
-        names[product].update(item_names)
+        names[product].update({display_name(n) for n in item_names})
         versions[key].update(msgspec.json.decode(item_versions))
         cves[key][cve] = (bool(kev), due, cvss)
         target = targets.setdefault(key, _Target())
-        scheme = scheme_of(os_name)
+        scheme = schemes.get(os_name)
+        if scheme is None:
+            scheme = schemes[os_name] = scheme_of(os_name)
         listed = False
         for fix in msgspec.json.decode(fixes):
             kind, _, version = fix.partition(" ")
             if kind in ("fixed_in", "fixed_after") and version:
-                target.need(kind, version, scheme)
+                if (scheme.name, version) not in version_keys:
+                    version_keys[(scheme.name, version)] = scheme.key(version)
+                target.need(kind, version, version_keys[(scheme.name, version)])
                 listed = True
         if not listed:
             target.unfixed.add(cve)
@@ -147,7 +156,7 @@ def build_plan(rows: list[Any], title_of: Callable[[str], str | None], today: st
         machines = sorted((hostnames[k[0]] for k in keys), key=str.lower)
         plan.append(PlanRow(
             product=product,
-            name=title_of(product) or _common_name(names[product]),
+            name=_common_name(names[product]),
             target=target_text(kind, version, unfixed),
             target_version=version,
             target_kind=kind,  # type: ignore[arg-type]
@@ -170,13 +179,24 @@ def build_plan(rows: list[Any], title_of: Callable[[str], str | None], today: st
     return plan
 
 
+# Installed names carry versions and notes: "7-Zip 23.01 (x64)", "WinRAR 6.22 (64-bit)".
+_NOTE = re.compile(r"\([^()]*\)")
+_DOTTED_VERSION = re.compile(r"v?[0-9]+(?:\.[0-9]+)+\S*", re.IGNORECASE)
+
+
+def display_name(name: str) -> str:
+    """An installed name without bracketed notes and dotted version numbers, case kept: "7-Zip 23.01 (x64)"
+    -> "7-Zip". (The feed's dictionary titles are not used: the bundle's title of 7-zip:7-zip is "7-zip beta".)"""
+    words = [w for w in _NOTE.sub(" ", name).split() if not _DOTTED_VERSION.fullmatch(w)]
+    return " ".join(words).strip(" -,") or name
+
+
 def _common_name(counts: Counter[str]) -> str:
     """The installed name most machines use (ties: the shortest, then alphabetical)."""
     return min(counts.items(), key=lambda item: (-item[1], len(item[0]), item[0]))[0]
 
 
-async def plan_rows(db: Any, title_of: Callable[[str], str | None], organization: int | None,
-                    include_stale: bool, today: date) -> list[PlanRow]:
+async def plan_rows(db: Any, organization: int | None, include_stale: bool, today: date) -> list[PlanRow]:
     """Every row of the plan for one organization (None: all). The caller has checked the organization."""
     clauses, params = [], []
     if organization is not None:
@@ -187,7 +207,7 @@ async def plan_rows(db: Any, title_of: Callable[[str], str | None], organization
     rows = await db.fetchall(_SQL.format(where="".join(clauses)), [*params, MAX_PLAN_FINDINGS + 1])
     if len(rows) > MAX_PLAN_FINDINGS:
         raise PlanTooLarge(f"more than {MAX_PLAN_FINDINGS} findings; ask for one organization's plan")
-    return await asyncio.to_thread(build_plan, rows, title_of, today.isoformat())
+    return await asyncio.to_thread(build_plan, rows, today.isoformat())
 
 
 def plan_csv_chunks(rows: list[PlanRow]) -> Iterator[bytes]:

@@ -521,20 +521,10 @@ class ReadService:
 
     # --- the patch plan (appliance/read/remediation.py) ------------------------------------
 
-    def _title(self, product: str) -> str | None:
-        """The dictionary's human name of ``vendor:product`` in the feed in service, if it has one."""
-        index = getattr(self.holder.matcher, "index", None)
-        if index is None:
-            return None
-        key = index.key_id.get(product)
-        return index.titles.get(key) if key is not None else None
-
     async def _plan(self, viewer: Viewer, query: RemediationQuery) -> list[PlanRow]:
         organization = _organization(viewer, query.organization)
         try:
-            return await remediation.plan_rows(
-                self.db, self._title, organization, query.include_stale, self._clock().date()
-            )
+            return await remediation.plan_rows(self.db, organization, query.include_stale, self._clock().date())
         except remediation.PlanTooLarge as error:
             raise InvalidQuery(str(error), field="organization") from error
 

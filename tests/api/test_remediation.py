@@ -75,7 +75,7 @@ def test_seven_zip_gets_one_row_with_the_smallest_version_fixing_both(server: Se
     assert row["kev_due_date"] == kev_entry("CVE-2025-0411")["dueDate"]
     assert row["overdue"] is (row["kev_due_date"] < date.today().isoformat())
     assert row["unfixed_cves"] == []
-    assert "7-zip" in row["name"].lower()
+    assert row["name"] == "7-Zip"  # as installed, without version and notes
 
 
 def test_machines_on_different_versions_with_the_same_target_share_a_row(server: Server, office: Office) -> None:
@@ -135,3 +135,12 @@ def test_pages_and_credentials(server: Server, office: Office) -> None:
     assert second["total"] == whole["total"] and second["items"] == whole["items"][1:2]
     assert_refused(server, lambda: get(server, None, "/api/remediation"), 401, "missing_api_key")
     assert_refused(server, lambda: get(server, office.agent, "/api/remediation"), 403, "insufficient_scope")
+
+
+def test_openapi_documents_both_operations(server: Server) -> None:
+    schema = get(server, None, "/schema/openapi.json").json()
+    plan_op = schema["paths"]["/api/remediation"]["get"]
+    csv_op = schema["paths"]["/api/remediation.csv"]["get"]
+    assert plan_op["operationId"] == "getRemediationPlan" and csv_op["operationId"] == "exportRemediationPlan"
+    assert {"400", "401", "403", "429"} <= set(plan_op["responses"]) and "organization" in str(plan_op["parameters"])
+    assert "PlanRow" in str(schema["components"]["schemas"])

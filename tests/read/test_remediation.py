@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from appliance.read.remediation import build_plan
+from appliance.read.remediation import build_plan, display_name
 
 TODAY = "2026-06-01"
 WIN, DEB = "Windows 11 23H2", "Debian GNU/Linux 12 (bookworm)"
@@ -18,30 +18,26 @@ def finding(asset: int, cve: str, fixes: list[str], *, product: str = "acme:tool
             json.dumps([version]), cve, int(kev), due, cvss, json.dumps(fixes))
 
 
-def no_title(product: str) -> None:
-    return None
-
-
 def test_the_target_is_the_highest_fixed_version_in_the_platform_scheme() -> None:
     # As text "2.9" > "2.10"; as versions 2.10 is higher.
-    [row] = build_plan([finding(1, "CVE-1", ["fixed_in 2.9"]), finding(1, "CVE-2", ["fixed_in 2.10"])], no_title, TODAY)
+    [row] = build_plan([finding(1, "CVE-1", ["fixed_in 2.9"]), finding(1, "CVE-2", ["fixed_in 2.10"])], TODAY)
     assert (row.target_version, row.target_kind, row.target) == ("2.10", "fixed_in", "2.10")
     assert row.cves == ["CVE-1", "CVE-2"] and row.machines == ["host-1"]
 
 
 def test_fixed_after_is_said_as_after_and_wins_at_an_equal_version() -> None:
     rows = [finding(1, "CVE-1", ["fixed_in 3.1"]), finding(1, "CVE-2", ["fixed_after 3.1"])]
-    [row] = build_plan(rows, no_title, TODAY)
+    [row] = build_plan(rows, TODAY)
     assert (row.target_version, row.target_kind, row.target) == ("3.1", "fixed_after", "after 3.1")
-    [row] = build_plan([finding(1, "CVE-1", ["fixed_in 3.2"]), finding(1, "CVE-2", ["fixed_after 3.1"])], no_title, TODAY)
+    [row] = build_plan([finding(1, "CVE-1", ["fixed_in 3.2"]), finding(1, "CVE-2", ["fixed_after 3.1"])], TODAY)
     assert row.target == "3.2"
 
 
 def test_a_cve_without_a_fixed_version_is_named_never_given_one() -> None:
-    [row] = build_plan([finding(1, "CVE-1", ["fixed_in 2.0"]), finding(1, "CVE-2", ["none "])], no_title, TODAY)
+    [row] = build_plan([finding(1, "CVE-1", ["fixed_in 2.0"]), finding(1, "CVE-2", ["none "])], TODAY)
     assert row.target_version == "2.0" and row.unfixed_cves == ["CVE-2"]
     assert row.target == "2.0 (no fixed version listed for CVE-2)"
-    [row] = build_plan([finding(1, "CVE-3", ["none "])], no_title, TODAY)
+    [row] = build_plan([finding(1, "CVE-3", ["none "])], TODAY)
     assert (row.target_version, row.target_kind, row.target) == (None, "none", "no fixed version listed")
 
 
@@ -51,7 +47,7 @@ def test_machines_group_by_the_version_they_need() -> None:
         finding(2, "CVE-2", ["fixed_in 3.0"], version="2.5"),  # needs 3.0 as well: same row
         finding(3, "CVE-1", ["fixed_in 2.0"], version="1.5"),  # needs only 2.0: its own row
     ]
-    plan = {r.target: r for r in build_plan(rows, no_title, TODAY)}
+    plan = {r.target: r for r in build_plan(rows, TODAY)}
     assert set(plan) == {"2.0", "3.0"}
     assert plan["3.0"].machines == ["host-1", "host-2"] and plan["3.0"].installed_versions == ["1.0", "2.5"]
     assert plan["3.0"].cves == ["CVE-1", "CVE-2"]
@@ -59,15 +55,18 @@ def test_machines_group_by_the_version_they_need() -> None:
 
 
 def test_two_packages_of_one_product_on_one_machine_each_add_their_bound() -> None:
-    [row] = build_plan([finding(1, "CVE-1", ["fixed_in 1.5", "fixed_in 1.7"])], no_title, TODAY)
+    [row] = build_plan([finding(1, "CVE-1", ["fixed_in 1.5", "fixed_in 1.7"])], TODAY)
     assert row.target == "1.7"
 
 
-def test_products_are_separate_rows_named_by_the_dictionary_or_the_installed_name() -> None:
-    rows = [finding(1, "CVE-1", ["fixed_in 2"], product="a:one", name="One 1.0 (x64)"),
-            finding(1, "CVE-2", ["fixed_in 2"], product="b:two", name="two")]
-    titles = {"a:one": "One Suite"}
-    assert sorted(r.name for r in build_plan(rows, titles.get, TODAY)) == ["One Suite", "two"]
+def test_products_are_separate_rows_named_as_most_machines_install_them() -> None:
+    rows = [finding(1, "CVE-1", ["fixed_in 24.09"], product="7-zip:7-zip", name="7-Zip 23.01 (x64)"),
+            finding(2, "CVE-1", ["fixed_in 24.09"], product="7-zip:7-zip", name="7-Zip 24.08 (x64)"),
+            finding(3, "CVE-1", ["fixed_in 24.09"], product="7-zip:7-zip", name="7zip"),
+            finding(1, "CVE-2", ["fixed_in 2"], product="b:two", name="two-tool")]
+    assert sorted(r.name for r in build_plan(rows, TODAY)) == ["7-Zip", "two-tool"]
+    assert display_name("WinRAR 6.22 (64-bit)") == "WinRAR" and display_name("Java 8 Update 321") == "Java 8 Update 321"
+    assert display_name("1.2.3") == "1.2.3"  # nothing else to show
 
 
 def test_order_kev_then_overdue_then_cvss_then_machine_count() -> None:
@@ -80,7 +79,7 @@ def test_order_kev_then_overdue_then_cvss_then_machine_count() -> None:
         finding(1, "CVE-E", ["fixed_in 2"], product="v:narrow", cvss=7.0),
         finding(1, "CVE-F", ["fixed_in 2"], product="v:unscored", cvss=None),
     ]
-    plan = build_plan(rows, no_title, TODAY)
+    plan = build_plan(rows, TODAY)
     assert [r.product for r in plan] == ["v:kev_overdue", "v:kev_later", "v:plain", "v:wide", "v:narrow", "v:unscored"]
     overdue, later = plan[0], plan[1]
     assert overdue.overdue and overdue.kev_due_date == "2026-01-01" and overdue.kev_count == 1
@@ -91,6 +90,6 @@ def test_the_earliest_kev_due_date_and_highest_cvss_of_a_row() -> None:
     rows = [finding(1, "CVE-1", ["fixed_in 2"], kev=True, due="2026-03-01", cvss=7.5),
             finding(2, "CVE-2", ["fixed_in 2"], kev=True, due="2026-02-01", cvss=6.0),
             finding(2, "CVE-3", ["fixed_in 2"], cvss=9.1)]
-    [row] = build_plan(rows, no_title, TODAY)
+    [row] = build_plan(rows, TODAY)
     assert (row.kev_count, row.kev_due_date, row.max_cvss, row.cve_count) == (2, "2026-02-01", 9.1, 3)
     assert row.cves == ["CVE-1", "CVE-2", "CVE-3"]  # KEV first, then by CVSS
