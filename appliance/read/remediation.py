@@ -122,6 +122,10 @@ def build_plan(rows: list[Any], today: str) -> list[PlanRow]:
         hostnames[asset_id] = hostname
         names[product].update({display_name(n) for n in item_names})
         versions[key].update(msgspec.json.decode(item_versions))
+        if cve in cves[key]:  # the same CVE in a second install of the product (7-Zip x64 and x86)
+            was_kev, was_due, was_cvss = cves[key][cve]
+            kev, due = kev or was_kev, min(d for d in (due, was_due) if d) if due or was_due else None
+            cvss = max(c for c in (cvss, was_cvss) if c is not None) if cvss is not None or was_cvss is not None else None
         cves[key][cve] = (bool(kev), due, cvss)
         target = targets.setdefault(key, _Target())
         scheme = schemes.get(os_name)

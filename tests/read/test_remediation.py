@@ -93,3 +93,11 @@ def test_the_earliest_kev_due_date_and_highest_cvss_of_a_row() -> None:
     [row] = build_plan(rows, TODAY)
     assert (row.kev_count, row.kev_due_date, row.max_cvss, row.cve_count) == (2, "2026-02-01", 9.1, 3)
     assert row.cves == ["CVE-1", "CVE-2", "CVE-3"]  # KEV first, then by CVSS
+
+
+def test_one_cve_in_two_installs_of_a_product_counts_once() -> None:
+    rows = [finding(1, "CVE-1", ["fixed_in 24.09"], version="23.01", kev=True, due="2026-03-01", cvss=7.0),
+            finding(1, "CVE-1", ["fixed_in 24.09"], version="22.01", cvss=7.8)]
+    [row] = build_plan(rows, TODAY)
+    assert (row.cves, row.kev_count, row.kev_due_date, row.max_cvss) == (["CVE-1"], 1, "2026-03-01", 7.8)
+    assert row.installed_versions == ["22.01", "23.01"] and row.machine_count == 1
