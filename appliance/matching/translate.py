@@ -63,7 +63,9 @@ _PREFIX = re.compile(r"(?P<prefix>[^\W\d][^\d]*?)\s+(?P<rest>\d\S*(?:\s.*)?)")
 _BRACKETED = re.compile(r"(?P<version>\d[^\s()\[\]]*)\s*[(\[][^()\[\]]*[)\]]")
 # "1.2.3 build 456", "4.1.0 456", "2.6.8 amd64": one more word after a space. A pre-release
 # word is part of the version ("1.0 beta 2" < "1.0"), so it is left to the comparison.
-_TRAILING = re.compile(r"(?P<version>\d\S*)\s+(?P<rest>\S.*)")
+_TRAILING = re.compile(r"(?P<version>\d[\w.+~-]*)\s+(?P<rest>\S.*)")
+# Windows driver packages: "10/29/2023 2251.4.2.0" is the driver date, then the version.
+_DATED = re.compile(r"(?P<date>\d{1,2}/\d{1,2}/\d{2,4})\s+(?P<version>\d\S*)")
 _PRE_RELEASE = re.compile(r"\b(?:alpha|beta|rc|pre|preview|dev|snapshot|nightly|insider|canary)\b", re.I)
 
 
@@ -71,8 +73,10 @@ def decorations(version: str) -> Translation | None:
     """The generic decoration rules, applied in order until none changes the version."""
     text, rules, notes = version.strip(), [], []
     for _ in range(3):
-        found = _PREFIX.fullmatch(text)
+        found = _DATED.fullmatch(text)
         if found:
+            text, rule, note = found["version"], "date_prefix", f"driver date '{found['date']}' dropped"
+        elif found := _PREFIX.fullmatch(text):
             text, rule, note = found["rest"], "prefix", f"prefix '{found['prefix']}' dropped"
         elif found := _BRACKETED.fullmatch(text):
             rule, note = "bracketed_build", f"bracketed note dropped from '{text}'"

@@ -53,6 +53,10 @@ CASES = [
     ("acme:tool", "Acme Tool", "5.13.4 (11359)", ("5.13.4", "", None, None, "bracketed_build")),
     ("acme:tool", "Acme Tool", "1.2.3 build 456", ("1.2.3", "", None, None, "trailing_build")),
     ("acme:tool", "Acme Tool", "Version 2.1 (Build 77)", ("2.1", "", None, None, "prefix+bracketed_build")),
+    # From the labelled sets' real entries: Tunnelblick "4.0.1 (build 5971)", a Windows driver package's date.
+    ("acme:tool", "Tunnelblick", "4.0.1 (build 5971)", ("4.0.1", "", None, None, "bracketed_build")),
+    ("acme:tool", "Windows Driver Package - Intel (MEIx64) System  (10/29/2023 2251.4.2.0)", "10/29/2023 2251.4.2.0",
+     ("2251.4.2.0", "", None, None, "date_prefix")),
 ]
 
 
