@@ -106,39 +106,52 @@ def build_plan(rows: list[Any], today: str) -> list[PlanRow]:
     # (machine id, product) -> what that machine needs for that product.
     targets: dict[tuple[int, str], _Target] = {}
     hostnames: dict[int, str] = {}
-    names: dict[str, Counter[str]] = defaultdict(Counter)
+    names_by_key: dict[tuple[int, str], frozenset[str]] = {}
     versions: dict[tuple[int, str], set[str]] = defaultdict(set)
     cves: dict[tuple[int, str], dict[str, tuple[bool, str | None, float | None]]] = defaultdict(dict)
-    # Products, schemes and version keys repeat across machines: each is worked out once.
-    products: dict[tuple[str, str], str] = {}
+    # Items, schemes and fixed versions repeat across machines: each JSON text is decoded and
+    # each version key worked out once (the grouped rows of 10,000 machines hold a few hundred).
+    items: dict[tuple[str, str], tuple[str, frozenset[str]]] = {}
+    installed: dict[str, list[str]] = {}
     schemes: dict[str | None, VersionScheme] = {}
-    version_keys: dict[tuple[str, str], Any] = {}
+    bounds: dict[tuple[str, str], tuple[tuple[str, str, Any], ...]] = {}
     for asset_id, hostname, os_name, match_cpe, item_names, item_versions, cve, kev, due, cvss, fixes in rows:
-        item_names = msgspec.json.decode(item_names)
-        product = products.get((match_cpe, item_names[0]))
-        if product is None:
-            product = products[(match_cpe, item_names[0])] = product_of(match_cpe, item_names)
+        item = items.get((match_cpe, item_names))
+        if item is None:
+            decoded = msgspec.json.decode(item_names)
+            item = items[(match_cpe, item_names)] = (product_of(match_cpe, decoded),
+                                                     frozenset(display_name(n) for n in decoded))
+        product, shown = item
         key = (asset_id, product)
         hostnames[asset_id] = hostname
-        names[product].update({display_name(n) for n in item_names})
-        versions[key].update(msgspec.json.decode(item_versions))
+        before = names_by_key.get(key)
+        if before is None:
+            names_by_key[key] = shown
+        elif before is not shown and not shown <= before:
+            names_by_key[key] = before | shown
+        if item_versions not in installed:
+            installed[item_versions] = msgspec.json.decode(item_versions)
+        versions[key].update(installed[item_versions])
         if cve in cves[key]:  # the same CVE in a second install of the product (7-Zip x64 and x86)
             was_kev, was_due, was_cvss = cves[key][cve]
             kev, due = kev or was_kev, min(d for d in (due, was_due) if d) if due or was_due else None
             cvss = max(c for c in (cvss, was_cvss) if c is not None) if cvss is not None or was_cvss is not None else None
         cves[key][cve] = (bool(kev), due, cvss)
-        target = targets.setdefault(key, _Target())
+        target = targets.get(key)
+        if target is None:
+            target = targets[key] = _Target()
         scheme = schemes.get(os_name)
         if scheme is None:
             scheme = schemes[os_name] = scheme_of(os_name)
-        listed = False
-        for fix in msgspec.json.decode(fixes):
-            kind, _, version = fix.partition(" ")
-            if kind in ("fixed_in", "fixed_after") and version:
-                if (scheme.name, version) not in version_keys:
-                    version_keys[(scheme.name, version)] = scheme.key(version)
-                target.need(kind, version, version_keys[(scheme.name, version)])
-                listed = True
+        listed = bounds.get((scheme.name, fixes))
+        if listed is None:
+            parsed = (fix.partition(" ") for fix in msgspec.json.decode(fixes))
+            listed = bounds[(scheme.name, fixes)] = tuple(
+                (kind, version, scheme.key(version)) for kind, _, version in parsed
+                if kind in ("fixed_in", "fixed_after") and version
+            )
+        for kind, version, version_key in listed:
+            target.need(kind, version, version_key)
         if not listed:
             target.unfixed.add(cve)
 
@@ -146,6 +159,11 @@ def build_plan(rows: list[Any], today: str) -> list[PlanRow]:
     groups: dict[tuple[str, str, str | None, bool], list[tuple[int, str]]] = defaultdict(list)
     for key, target in targets.items():
         groups[(key[1], target.kind, target.version, bool(target.unfixed))].append(key)
+
+    # A product's name: the one most machines install it under.
+    names: dict[str, Counter[str]] = defaultdict(Counter)
+    for (_, product), shown in names_by_key.items():
+        names[product].update(shown)
 
     plan = []
     for (product, kind, version, _), keys in groups.items():
