@@ -36,6 +36,8 @@ READ_OPERATIONS = [
     "GET /api/assets/{asset_id}",
     "GET /api/vulnerabilities",
     "GET /api/vulnerabilities.csv",
+    "GET /api/remediation",
+    "GET /api/remediation.csv",
 ]
 # The status page's login session (cookies and a CSRF token) is covered by tests/api and the
 # browser tests; generated requests without the page's Origin and token only test the refusal.
