@@ -630,6 +630,7 @@ class _ExplainedMatch(msgspec.Struct, frozen=True):
     evidence: str
     version: str
     version_rule: str
+    group: list[str] = []  # every vendor:product of the identified product; CVEs are looked up under all
 
 
 class _ExplainedItem(msgspec.Struct, frozen=True):
@@ -658,13 +659,13 @@ def _match(args: argparse.Namespace, settings: Settings) -> int:
     check_report(report, max_items=10**9)
     matcher = FeedMatcher(load_index(Path(settings.feed_dir) if settings.feed_dir else None))
     software = report.software or []
-    items = [SoftwareItem(s.name, s.version, s.vendor or "", s.cpe) for s in software]
+    items = [SoftwareItem(s.name, s.version, s.vendor or "", s.cpe, s.source or "", s.bundle_id or "") for s in software]
     results = matcher.match(items, args.os or report.os or "Unknown")
     explained = [
         _ExplainedItem(
             index, item.name, item.version, item.vendor,
             _ExplainedMatch(r.match.cpe, r.match.method, r.match.score, r.match.evidence, r.match.version,
-                            r.match.version_rule) if r.match else None,
+                            r.match.version_rule, matcher.group_of(r.match.cpe)) if r.match else None,
             r.reason,
             [
                 {"cve": v.cve, "kev": v.kev, "cvss": v.cvss, "severity": v.severity,
@@ -686,6 +687,8 @@ def _match(args: argparse.Namespace, settings: Settings) -> int:
             print(f"    why: {item.match.evidence}")
             if item.match.version_rule:
                 print(f"    version: {item.match.version} (rule {item.match.version_rule})")
+            if len(item.match.group) > 1:
+                print(f"    one product under: {', '.join(item.match.group)}")
         if item.reason:
             print(f"    {'note' if item.match else 'unmatched'}: {item.reason}")
         for v in item.vulnerabilities:

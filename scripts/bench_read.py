@@ -179,9 +179,10 @@ async def _clone(db: Any, count: int, profiles: int, seed: int) -> None:
         )
         await tx.execute(
             "INSERT INTO findings (asset_id, software_id, cve, cvss, severity, kev, kev_date_added, kev_due_date,"
-            " kev_ransomware, backport_possible, via, first_seen, last_seen)"
+            " kev_ransomware, backport_possible, via, first_seen, last_seen, fixed_version, fix_kind, version_unknown)"
             " SELECT m.new_id, s2.id, f.cve, f.cvss, f.severity, f.kev, f.kev_date_added, f.kev_due_date,"
-            " f.kev_ransomware, f.backport_possible, f.via, f.first_seen, f.last_seen"
+            " f.kev_ransomware, f.backport_possible, f.via, f.first_seen, f.last_seen, f.fixed_version, f.fix_kind,"
+            " f.version_unknown"
             " FROM clone_map m JOIN findings f ON f.asset_id = m.profile_id JOIN software s1 ON s1.id = f.software_id"
             " JOIN software s2 ON s2.asset_id = m.new_id AND s2.name = s1.name AND s2.version = s1.version"
         )
@@ -354,6 +355,9 @@ def measure_http(url: str, data_dir: Path, repeat: int) -> dict[str, Any]:
         for name, path in cases.items():
             results[name] = _time(client, path, repeat)
         results["vulnerabilities_csv_all"] = _time(client, "/api/vulnerabilities.csv", max(3, repeat // 5), warmup=1)
+        # The patch plan reads every certain host finding of the non-stale assets (no page of the SQL).
+        results["remediation"] = _time(client, "/api/remediation", repeat)
+        results["remediation_csv"] = _time(client, "/api/remediation.csv", repeat)
         # The four requests the dashboard makes, one after another (the page sends them at once).
         dashboard = ["/api/status", "/api/assets?kev=true&limit=20", "/api/assets?state=offline&sort=last_seen&limit=10",
                      "/api/assets?state=stale&sort=last_seen&limit=10"]
@@ -369,6 +373,7 @@ def measure_http(url: str, data_dir: Path, repeat: int) -> dict[str, Any]:
     with httpx.Client(base_url=url, headers={"X-Agent-Key": read}, timeout=120) as client:
         results["status_read_key_one_organization"] = _time(client, "/api/status", repeat)
         results["assets_read_key_one_organization"] = _time(client, "/api/assets", repeat)
+        results["remediation_read_key_one_organization"] = _time(client, "/api/remediation", repeat)
     return results
 
 

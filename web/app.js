@@ -357,6 +357,7 @@
         ? el("p", { className: "notice", id: "no-devices" }, "No device reports to this appliance yet. ", link("#/devices", "Add a device"), " to see its software and vulnerabilities here.")
         : null,
       countCards(status),
+      el("p", { className: "next-step" }, link("#/plan", "Patch plan: what to update first"), " – per product, the version that removes its vulnerabilities, known-exploited first."),
       el("h2", { id: "kev-title", text: "Machines with known-exploited vulnerabilities" }),
       kev.total === 0
         ? empty("No machine has a known-exploited (KEV) vulnerability.")
@@ -432,7 +433,7 @@
       pager(page, "#/assets", params));
   }
 
-  // fix_kind of a host finding (see README, Read API): the upper bound of the NVD range that matched.
+  // fix_kind of a host finding (see docs/api.md, Read API): the upper bound of the NVD range that matched.
   function fixText(kind, version) {
     if (kind === "fixed_in") return `fixed in ${version}`;
     if (kind === "fixed_after") return `fixed after ${version}`;
@@ -890,6 +891,45 @@
     });
   }
 
+  // The patch plan (GET /api/remediation): one row per product and the version that fixes every
+  // CVE found for it on those machines; KEV first, then overdue, then by CVSS and machine count.
+  function machineList(names) {
+    const shown = names.length > 10 ? `${names.slice(0, 10).join(", ")} and ${names.length - 10} more` : names.join(", ");
+    return el("span", { title: names.join(", "), text: shown });
+  }
+
+  function cveList(ids) {
+    const parts = [];
+    ids.forEach((id, n) => { if (n) parts.push(", "); parts.push(cveLink(id)); });
+    return parts;
+  }
+
+  async function patchPlan(params) {
+    const orgs = await organizations();
+    const pageNumber = Math.max(1, parseInt(params.page || "1", 10) || 1);
+    const filters = { organization: params.organization };
+    const plan = await api(`/api/remediation${query(Object.assign({}, filters, { limit: PAGE, offset: (pageNumber - 1) * PAGE }))}`);
+    const form = orgs.length > 1 ? filterForm("#/plan", [
+      select("filter-org", "Organization", "organization", [["", "All"]].concat(orgs.map((o) => [o.id, o.name])), params.organization),
+    ], params) : null;
+    show("Patch plan", form,
+      el("p", { text: "What to update first: each row brings one product to the smallest version that fixes every vulnerability found for it on those machines. " +
+        "Known-exploited (KEV) first, then overdue, then by CVSS score and the number of machines." }),
+      el("p", {}, link(`/api/remediation.csv${query(filters)}`, "Download the patch plan as CSV")),
+      plan.items.length === 0 ? empty("Nothing to update: no machine has a known vulnerability with a decided version.") : table(
+        `Updates, page ${pageNumber}`,
+        ["Update", "Installed", { label: "KEV", num: true }, "KEV due", { label: "Max CVSS", num: true }, { label: "Machines", num: true }, "Machines affected", "Removes"],
+        plan.items.map((r) =>
+          el("tr", { className: r.kev_count > 0 ? "kev-row" : null },
+            cell([el("strong", { text: r.name }), ` → ${r.target}`], "wrap"),
+            cell(r.installed_versions.join(", "), "wrap"),
+            cell(r.kev_count > 0 ? el("span", { className: "badge kev", text: `KEV ${r.kev_count}` }) : "0", "num"),
+            cell(due(r.kev_due_date), "nowrap"), cell(score(r.max_cvss), "num"), cell(number(r.machine_count), "num"),
+            cell(machineList(r.machines), "wrap"), cell(cveList(r.cves), "wrap"))),
+        { id: "plan-table" }),
+      pager(plan, "#/plan", params));
+  }
+
   // --- routing -------------------------------------------------------------------------------
 
   function parseRoute() {
@@ -924,6 +964,9 @@
       } else if (path === "/alerts") {
         markNav("alerts");
         await alertsPage();
+      } else if (path === "/plan") {
+        markNav("plan");
+        await patchPlan(params);
       } else if (path === "/vulnerabilities") {
         markNav("vulnerabilities");
         await vulnerabilityList(params);

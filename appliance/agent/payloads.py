@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import unicodedata
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import msgspec
 
@@ -97,13 +97,23 @@ class HostnameConflict(ApplianceError):
     code = "hostname_conflict"
 
 
+# Our extension of the contract: where the item came from, one of appliance.matching.base.SOURCES.
+Source = Literal["windows_program", "macos_app", "homebrew", "dpkg", "rpm", "apk", "pip", "npm", "other"]
+
+
 class SoftwareIn(msgspec.Struct, frozen=True):
-    """One installed program. ``vendor`` and ``cpe`` are optional; ``cpe`` must be a CPE 2.3 formatted string."""
+    """One installed program. ``vendor`` and ``cpe`` are optional; ``cpe`` must be a CPE 2.3 formatted string.
+
+    ``source`` (the inventory it came from) and ``bundle_id`` (macOS CFBundleIdentifier) are
+    optional hints, our extension of the agent API; an unknown ``source`` is refused (400).
+    """
 
     name: Name
     version: Version
     vendor: Text | None = None
     cpe: Text | None = None
+    source: Source | None = None
+    bundle_id: Text | None = None
 
 
 class ReportIn(_CheckedHostname, msgspec.Struct, frozen=True):

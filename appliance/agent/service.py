@@ -56,7 +56,8 @@ class Asset(msgspec.Struct, frozen=True):
 
 
 def _item(software: SoftwareIn) -> SoftwareItem:
-    return SoftwareItem(software.name, software.version, software.vendor or "", software.cpe)
+    return SoftwareItem(software.name, software.version, software.vendor or "", software.cpe, software.source or "",
+                        software.bundle_id or "")
 
 
 def _unique(items: list[SoftwareIn]) -> dict[ItemKey, SoftwareItem]:
@@ -73,6 +74,8 @@ def _row(item: SoftwareItem, result: MatchResult) -> tuple:
     return (
         item.vendor,
         item.cpe,
+        item.source,
+        item.bundle_id,
         match.cpe if match else None,
         match.method if match else None,
         match.score if match else None,
@@ -81,13 +84,13 @@ def _row(item: SoftwareItem, result: MatchResult) -> tuple:
     )
 
 
-_MATCH_COLUMNS = "vendor, cpe, match_cpe, match_method, match_score, unmatched_reason, match_evidence"
+_MATCH_COLUMNS = "vendor, cpe, source, bundle_id, match_cpe, match_method, match_score, unmatched_reason, match_evidence"
 _INSERT_SOFTWARE = (
     f"INSERT INTO software (asset_id, name, version, {_MATCH_COLUMNS}, first_seen)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _UPDATE_SOFTWARE = (
-    "UPDATE software SET vendor = ?, cpe = ?, match_cpe = ?, match_method = ?, match_score = ?,"
+    "UPDATE software SET vendor = ?, cpe = ?, source = ?, bundle_id = ?, match_cpe = ?, match_method = ?, match_score = ?,"
     " unmatched_reason = ?, match_evidence = ? WHERE id = ?"
 )
 
@@ -378,7 +381,7 @@ def _store_reevaluated(
     conn: sqlite3.Connection, asset_id: AssetId, rows: list[tuple], results: list[MatchResult], now: str,
     rules: AlertRules | None = None,
 ) -> None:
-    items = [SoftwareItem(r[1], r[2], r[3], r[4]) for r in rows]
+    items = [SoftwareItem(r[1], r[2], r[3], r[4], r[5], r[6]) for r in rows]
     conn.executemany(
         _UPDATE_SOFTWARE,
         [(*_row(item, result), r[0]) for r, item, result in zip(rows, items, results) if tuple(r[3:]) != _row(item, result)],
@@ -489,7 +492,7 @@ class AgentService:
         rows = await tx.execute_fetchall(
             f"SELECT id, name, version, {_MATCH_COLUMNS} FROM software WHERE asset_id = ? ORDER BY id", (asset_id,)
         )
-        results = matcher.match([SoftwareItem(r[1], r[2], r[3], r[4]) for r in rows], row[0])
+        results = matcher.match([SoftwareItem(r[1], r[2], r[3], r[4], r[5], r[6]) for r in rows], row[0])
         await in_writer(tx, _store_reevaluated, asset_id, list(rows), results, now, self._alert_rules())
 
     async def heartbeat(self, principal: Principal, beat: HeartbeatIn) -> HeartbeatAccepted:

@@ -163,7 +163,8 @@ class AgentController(Controller):
         asset. Versions may be empty or null. The rate limit counts per key and hostname.
         Errors as for submitReport.
         """
-        inventory = decode_inventory(await _body(request), request.headers.get("user-agent", ""))
+        user_agent = request.headers.get("user-agent", "")
+        inventory: InventoryIn = await decode_request(request, lambda body: decode_inventory(body, user_agent))
         limiter: RateLimiter = request.app.state.limiter
         limiter.hit("inventory", f"{principal.key_id}:{inventory.hostname.lower()}")
         return await agent_service.submit(principal, to_report(inventory), client_address(request))

@@ -10,7 +10,7 @@ from litestar.di import Provide
 from appliance.agent.payloads import decode
 from appliance.alerts.service import AlertOverview, AlertService, AlertSettingsIn, TestResults
 from appliance.api.agent import json_body
-from appliance.api.body import read_json_body
+from appliance.api.body import read_small_json_body
 from appliance.api.guards import authenticate_admin
 from appliance.api.read import errors
 
@@ -47,7 +47,7 @@ class AlertsController(Controller):
 
         Errors: 400 invalid value (field names it), 401, 403 csrf_failed or not an admin key, 413 over 16 KiB, 415, 429.
         """
-        changes = decode(await read_json_body(request, SETTINGS_BODY_BYTES, SETTINGS_BODY_BYTES), AlertSettingsIn)
+        changes = decode(await read_small_json_body(request, SETTINGS_BODY_BYTES), AlertSettingsIn)
         await alert_service.save(changes)
         return await alert_service.overview()
 

@@ -12,7 +12,7 @@ from litestar.params import Parameter
 
 from appliance.agent.payloads import ErrorBody, decode
 from appliance.api.agent import json_body
-from appliance.api.body import read_json_body
+from appliance.api.body import read_small_json_body
 from appliance.api.guards import authenticate_admin
 from appliance.auth.keys import KeyInfo
 from appliance.devices import CreatedKey, DeviceService, KeyIn, KeyList, RecentDevices, base_url
@@ -66,7 +66,7 @@ class KeysController(Controller):
         Errors: 400 invalid body (field names it) or unknown_organization, 401, 403 (not admin; a session
         without X-CSRF-Token or from another site), 413 body over 4 KiB, 415 not JSON, 429.
         """
-        body: KeyIn = decode(await read_json_body(request, KEY_BODY_BYTES, KEY_BODY_BYTES), KeyIn)
+        body: KeyIn = decode(await read_small_json_body(request, KEY_BODY_BYTES), KeyIn)
         server = base_url(request.scope.get("scheme", "http"), request.headers.get("host"))
         return await device_service.create_key(body, server)
 

@@ -1,4 +1,4 @@
-"""The read API controller: /api/status, /api/assets, /api/assets/{id}, /api/vulnerabilities and its CSV export."""
+"""The read API controller: /api/status, /api/assets, /api/assets/{id}, /api/vulnerabilities, /api/remediation and their CSV exports."""
 
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ from litestar.response import Stream
 from appliance.agent.assets import AssetAdmin, AssetChange
 from appliance.agent.payloads import DbInt, ErrorBody, decode
 from appliance.api.agent import json_body
-from appliance.api.body import read_json_body
+from appliance.api.body import read_small_json_body
 from appliance.api.guards import admin_change, authenticate_reader, provide_viewer
 from appliance.auth import Viewer
 from appliance.read.export import csv_chunks
+from appliance.read.remediation import MAX_PLAN_PAGE, plan_csv_chunks
 from appliance.read.models import (
     AssetDetail,
     AssetPage,
@@ -26,6 +27,8 @@ from appliance.read.models import (
     AssetState,
     Severity,
     Source,
+    RemediationPlan,
+    RemediationQuery,
     Status,
     VulnerabilityPage,
     VulnerabilityQuery,
@@ -151,7 +154,7 @@ class ReadController(Controller):
         """Move an asset, with everything stored about it, to another organization: body {"organization_id": N}.
         Admins only, as for deleteAsset; its agent must then use a key of that organization.
         """
-        body: MoveIn = decode(await read_json_body(request, MOVE_BODY_BYTES, MOVE_BODY_BYTES), MoveIn)
+        body: MoveIn = decode(await read_small_json_body(request, MOVE_BODY_BYTES), MoveIn)
         return await AssetAdmin(request.app.state.db).move(asset_id, body.organization_id)
 
     @get("/vulnerabilities", operation_id="listVulnerabilities", responses=errors(400, 401, 403, 429))
@@ -210,4 +213,49 @@ class ReadController(Controller):
             csv_chunks(rows),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="vulnerabilities.csv"'},
+        )
+
+    @get("/remediation", operation_id="getRemediationPlan", responses=errors(400, 401, 403, 429))
+    async def remediation(
+        self,
+        viewer: Viewer,
+        read_service: ReadService,
+        organization: Organization = None,
+        include_stale: IncludeStale = False,
+        limit: Annotated[int, Parameter(ge=1, le=MAX_PLAN_PAGE)] = 100,
+        offset: Annotated[int, Parameter(ge=0, le=DB_ID)] = 0,
+    ) -> RemediationPlan:
+        """The patch plan: one row per identified product and target version, the smallest version that fixes
+        every CVE found for that product on those machines, with the machines by name, the CVEs it removes, how
+        many are in KEV, the earliest KEV due date (``overdue`` when past), the highest CVSS. KEV rows first, then
+        overdue ones, then by highest CVSS and machine count. Host findings the installed version could not
+        decide are left out; ``total`` counts all rows.
+
+        Errors: 400 bad parameter, 401 no or invalid credentials, 403 agent key or another organization, 429.
+        """
+        query = RemediationQuery(organization=organization, include_stale=include_stale, limit=limit, offset=offset)
+        return await read_service.remediation(viewer, query)
+
+    @get(
+        "/remediation.csv",
+        operation_id="exportRemediationPlan",
+        media_type="text/csv; charset=utf-8",
+        responses=errors(400, 401, 403, 429),
+    )
+    async def export_remediation(
+        self,
+        viewer: Viewer,
+        read_service: ReadService,
+        organization: Organization = None,
+        include_stale: IncludeStale = False,
+    ) -> Stream:
+        """The whole patch plan as CSV: a header line with the JSON field names, then one line per row, lists
+        joined with "; ". Text a spreadsheet would take for a formula starts with an apostrophe.
+        """
+        query = RemediationQuery(organization=organization, include_stale=include_stale)
+        rows = await read_service.all_remediation(viewer, query)
+        return Stream(
+            plan_csv_chunks(rows),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="patch-plan.csv"'},
         )

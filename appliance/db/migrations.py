@@ -322,6 +322,12 @@ MIGRATIONS: tuple[str, ...] = (
     -- for longer than alert_refresh_failing_after is alerted once per run of failures.
     ALTER TABLE jobs ADD COLUMN failing_since TEXT;
     """,
+    # 9 -> 10: the optional per-item hints of the agent API (our extension): the inventory source and
+    # the macOS bundle id, kept so that a re-evaluation identifies the item as the report did.
+    """
+    ALTER TABLE software ADD COLUMN source TEXT NOT NULL DEFAULT '';
+    ALTER TABLE software ADD COLUMN bundle_id TEXT NOT NULL DEFAULT '';
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -8,13 +8,21 @@ from typing import Protocol
 import msgspec
 
 
+# Where an item came from (our extension of the agent API, optional): each inventory names
+# software its own way (Windows Uninstall display names, macOS bundles, Homebrew formulas,
+# distribution packages, language packages).
+SOURCES = ("windows_program", "macos_app", "homebrew", "dpkg", "rpm", "apk", "pip", "npm", "other")
+
+
 class SoftwareItem(msgspec.Struct, frozen=True):
-    """One installed program as the agent reported it."""
+    """One installed program as the agent reported it; ``source`` and ``bundle_id`` are optional hints ("" when absent)."""
 
     name: str
     version: str
     vendor: str = ""
     cpe: str | None = None
+    source: str = ""
+    bundle_id: str = ""
 
 
 class ItemMatch(msgspec.Struct, frozen=True):

@@ -1,6 +1,6 @@
-"""The bundled feed: NVD CVEs, CPE products and KEV compiled into one msgpack file plus a manifest.
+r"""The bundled feed: NVD CVEs, CPE products and KEV compiled into one msgpack file plus a manifest.
 
-Format 3 (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` bumps on change):
+Format 4 (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` bumps on change):
 - ``keys``: every CPE ``vendor:product`` (formatted-string binding), sorted; other
   records refer to a product by its index in this list, which keeps the file and the
   in-memory index small.
@@ -17,7 +17,31 @@ Format 3 (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` b
   configurations as nested msgpack (decoded only when evaluated), criteria reduced to what
   matching needs (product index, part, version, update, target_sw, vulnerable, the four
   bounds) and criteria that can never hold for a software report (hardware) folded away.
-- ``kev``: CISA KEV entries (id, dateAdded, dueDate, knownRansomwareCampaignUse, name).
+- ``kev``: CISA KEV entries (id, dateAdded, dueDate, knownRansomwareCampaignUse, name, and
+  since format 4 the catalog's ``vendorProject`` and ``product`` strings).
+- ``groups`` (format 4): product keys that are one product, mined by ``mine_groups``: the
+  same vendor's keys whose names differ only in punctuation (``dell:command_\|_update`` and
+  ``dell:command_update``) or by the vendor's name in front (``docker:docker_desktop`` and
+  ``docker:desktop``); keys NVD deprecated in favour of another; one product's keys under
+  vendors named after the product (``caddy_project``, ``caddyserver``); and keys of one
+  product name that NVD lists together as vulnerable in one CVE; one vendor's keys whose
+  dictionary titles (without versions) are the same. Each group is a sorted
+  tuple of key indices; CVE matching looks under every key of a group.
+- ``names`` (format 4): how people say a product, mined from the KEV catalog: its
+  ``vendorProject product`` and ``product`` strings, cleaned like display names, with the
+  key index of the product NVD files the same CVE under ("goanywhere mft" ->
+  fortra:goanywhere_managed_file_transfer). Only names that lead to one product are kept.
+- ``spans`` and ``exact`` (format 4): per key index, which of its CVEs a version can match.
+  ``spans``: for range criteria, packed int64 triples (highest, lowest, CVE position) sorted
+  by highest, from the first two release numbers of the upper and lower bound as one number
+  (``major``; a missing or unreadable bound is unbounded). ``exact``: for exact-version
+  criteria, packed int64 pairs (hash of the release numbers, CVE position) sorted by hash.
+  Matching an installed version looks only at CVEs with a span containing its number or an
+  exact criterion with its release numbers, instead of every CVE of the product (see
+  ``CpeIndex.cves_that_may_hold``); criteria with version "-" never hold and are left out.
+- ``ecosystems`` (format 4): per ``target_sw`` value that names a package ecosystem
+  (``node.js``, ``python``, ...), the key indices whose CVE criteria use it; pip and npm
+  names are matched against these first.
 ``manifest.json`` lists the sources (file name, format, date the file states, record count,
 sha256), the counts and the bundle's own sha256.
 """
@@ -26,6 +50,9 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import logging
+import zlib
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -35,11 +62,14 @@ import msgspec
 from appliance.cpe import ATTRIBUTES
 from appliance.errors import ApplianceError
 from appliance.feeds import CpeEntry, CveRecord, FeedError, KevEntry, read_any
-from appliance.matching.normalize import clean_display_name, cpe_words
+from appliance.matching.normalize import clean_display_name, compact, cpe_words
+from appliance.versions import GENERIC
 from appliance.timeutil import now_iso
 
-BUNDLE_FORMAT = 3
+BUNDLE_FORMAT = 4
+READABLE_FORMATS = (3, 4)
 BUNDLE_FILE = "bundle.msgpack"
+log = logging.getLogger("sentrikat.matching")
 MANIFEST_FILE = "manifest.json"
 
 
@@ -120,6 +150,16 @@ class BKev(msgspec.Struct, array_like=True, frozen=True, gc=False):
     due_date: str
     ransomware: str
     name: str
+    vendor_project: str = ""
+    product: str = ""
+
+
+class BName(msgspec.Struct, array_like=True, frozen=True, gc=False):
+    """A name people use for a product (cleaned like a display name), the key index and where it was found."""
+
+    text: str
+    key: int
+    source: str
 
 
 class Bundle(msgspec.Struct, frozen=True):
@@ -129,6 +169,11 @@ class Bundle(msgspec.Struct, frozen=True):
     products: list[BProduct]
     cves: list[BCve]
     kev: list[BKev]
+    groups: list[tuple[int, ...]] = []
+    names: list[BName] = []
+    ecosystems: dict[str, list[int]] = {}
+    spans: list[bytes] = []
+    exact: list[bytes] = []
 
 
 class SourceInfo(msgspec.Struct, frozen=True):
@@ -301,7 +346,8 @@ class _Compiler:
         if self.new_kev is None:
             self.new_kev = {}
         self.new_kev[entry.cve_id] = BKev(
-            entry.cve_id, entry.date_added, entry.due_date, entry.known_ransomware_campaign_use, entry.vulnerability_name
+            entry.cve_id, entry.date_added, entry.due_date, entry.known_ransomware_campaign_use, entry.vulnerability_name,
+            entry.vendor_project, entry.product,
         )
 
     def compile_cve(self, record: CveRecord) -> BCve:
@@ -387,7 +433,209 @@ class _Compiler:
                 current = state.deprecated < state.names
             products.append(BProduct(new_id[old_id], title, renamed, current))
         kev = self.new_kev if self.new_kev is not None else self.kev
-        return Bundle(BUNDLE_FORMAT, now_iso(), ordered, products, cves, [kev[cve] for cve in sorted(kev)])
+        kev_list = [kev[cve] for cve in sorted(kev)]
+        spans, exact, ecosystems = mine_spans(len(ordered), cves)
+        return Bundle(
+            BUNDLE_FORMAT, now_iso(), ordered, products, cves, kev_list,
+            mine_groups(ordered, products, cves), mine_names(ordered, cves, kev_list), ecosystems, spans, exact,
+        )
+
+
+# target_sw values of CVE criteria that name a package ecosystem (NVD writes npm packages
+# as ...:*:*:*:*:node.js:*:* and pip packages as ...:python:*:*).
+ECOSYSTEMS = ("node.js", "python", "ruby", "rust", "go", "php", "java", "perl", "wordpress", "jenkins")
+# Vendor names NVD uses for "the project, vendor unknown": curl_project, caddy_project.
+_PROJECT_SUFFIXES = ("_project", "-project", "_team", "_developers")
+
+
+def _named_after(vendor: str, product: str) -> bool:
+    """The vendor is named after the product: curl:curl, curl_project:curl, caddyserver:caddy, jqlang:jq."""
+    v, p = compact(cpe_words(vendor)), compact(cpe_words(product))
+    for suffix in _PROJECT_SUFFIXES:
+        if vendor.endswith(suffix):
+            v = compact(cpe_words(vendor[: -len(suffix)]))
+    if not v or not p:
+        return False
+    return v == p or (v.startswith(p) and len(p) >= 2 and v[len(p):] in _NAMED_AFTER_TAILS)
+
+
+# What vendors named after their product add to its name (caddyserver, jqlang, suricata-ids, nodejs).
+_NAMED_AFTER_TAILS = {"server", "lang", "ids", "js", "project", "org", "dev", "io", "hq", "app", "labs", "team", "web", "db", "mail"}
+
+
+def _split(key: str) -> tuple[str, str]:
+    position = 0
+    while True:
+        position = key.index(":", position)
+        if position == 0 or key[position - 1] != "\\":
+            return key[:position], key[position + 1 :]
+        position += 1
+
+
+def mine_groups(keys: Sequence[str], products: Sequence[BProduct], cves: Sequence[BCve]) -> list[tuple[int, ...]]:
+    """Key indices that are one product (see the module docstring), as sorted tuples of two or more."""
+    parent = list(range(len(keys)))
+
+    def find(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    def union(a: int, b: int) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    split = [_split(key) for key in keys]
+    by_vendor_name: dict[tuple[str, str], list[int]] = defaultdict(list)
+    by_name: dict[str, list[int]] = defaultdict(list)
+    for kid, (vendor, product) in enumerate(split):
+        name = compact(cpe_words(product))
+        by_vendor_name[(vendor, name)].append(kid)
+        by_name[name].append(kid)
+    for (vendor, name), kids in by_vendor_name.items():
+        for other in kids[1:]:
+            union(kids[0], other)  # dell:command_\|_update and dell:command_update
+        prefix = compact(cpe_words(vendor))
+        if prefix and name.startswith(prefix) and len(name) > len(prefix) + 2:
+            # docker:docker_desktop is docker:desktop: the vendor's name in front adds nothing.
+            for other in by_vendor_name.get((vendor, name[len(prefix):]), ()):
+                union(kids[0], other)
+    by_vendor_title: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for product in products:
+        if product.renamed_to >= 0:
+            union(product.key, product.renamed_to)
+        vendor = split[product.key][0]
+        if product.title and compact(product.title) != compact(cpe_words(vendor)):
+            by_vendor_title[(vendor, product.title)].append(product.key)
+    for kids in by_vendor_title.values():
+        for other in kids[1:]:
+            union(kids[0], other)  # one vendor's keys with the same dictionary title
+    for name, kids in by_name.items():
+        named = [k for k in kids if _named_after(split[k][0], split[k][1])]
+        for other in named[1:]:
+            union(named[0], other)  # curl:curl, curl_project:curl
+    for cve in cves:
+        if len(cve.products) < 2:
+            continue
+        seen: dict[str, int] = {}
+        for kid in cve.products:
+            name = compact(cpe_words(split[kid][1]))
+            if name in seen:
+                union(seen[name], kid)  # NVD lists both names of the product as vulnerable in one CVE
+            else:
+                seen[name] = kid
+    members: dict[int, list[int]] = defaultdict(list)
+    for kid in range(len(keys)):
+        members[find(kid)].append(kid)
+    return sorted(tuple(m) for m in members.values() if len(m) > 1)
+
+
+def mine_names(keys: Sequence[str], cves: Sequence[BCve], kev: Sequence[BKev]) -> list[BName]:
+    """KEV's spellings of products, each with the one product NVD files the same CVEs under."""
+    split = [_split(key) for key in keys]
+    products_of = {cve.id: cve.products for cve in cves}
+    found: dict[str, Counter[int]] = defaultdict(Counter)
+    for entry in kev:
+        if not entry.product:
+            continue
+        vendor = compact(entry.vendor_project)
+        # Of the CVE's vulnerable products, those of the catalog's vendor (or, failing a vendor
+        # match, all of them, when there is only one).
+        kids = products_of.get(entry.cve, ())
+        own = [k for k in kids if vendor and (compact(cpe_words(split[k][0])).startswith(vendor) or vendor.startswith(compact(cpe_words(split[k][0]))))]
+        chosen = set(own) if own else set(kids)
+        if len(chosen) != 1:
+            continue
+        (kid,) = chosen
+        for text in (f"{entry.vendor_project} {entry.product}", entry.product):
+            cleaned = clean_display_name(text)
+            if cleaned and compact(cleaned) != vendor:
+                found[cleaned][kid] += 1
+    names = []
+    for text, counts in sorted(found.items()):
+        ranked = counts.most_common()
+        if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
+            names.append(BName(text, ranked[0][0], "kev"))
+    return names
+
+
+# A span bound is the first two release numbers of a version as one integer (major * 2**20 +
+# minor, each clamped): GENERIC orders versions by their release numbers first, so this
+# number never decreases as versions increase, and a CVE none of whose spans contains the
+# installed version's number cannot apply to it.
+_MINOR = 1 << 20
+SPAN_UNBOUNDED = (1 << 62) - 1
+
+
+def version_position(version: str | None) -> tuple[int, int] | None:
+    """A version's span number (its first two release numbers as one number) and a stable hash
+    of all its release numbers ("1.9.5p1" and "1.9.5" share (1, 9, 5)); None if unreadable."""
+    if not version or version in ("*", "-"):
+        return None
+    key = GENERIC.key(version.replace("\\", ""))
+    if key is None:
+        return None
+    release = key[0]
+    first = min(release[0], (1 << 40)) if release else 0
+    second = min(release[1], _MINOR - 1) if len(release) > 1 else 0
+    return first * _MINOR + second, zlib.crc32(".".join(map(str, release)).encode())
+
+
+def major(version: str | None) -> int | None:
+    """The span number of a version, or None if unreadable."""
+    found = version_position(version)
+    return None if found is None else found[0]
+
+
+def release_hash(version: str | None) -> int | None:
+    """The stable hash of a version's release numbers, or None if unreadable."""
+    found = version_position(version)
+    return None if found is None else found[1]
+
+
+def _span(match: BMatch) -> tuple[int, int]:
+    """(lowest, highest) span number a range criterion can hold for; unbounded sides are -1 / SPAN_UNBOUNDED."""
+    low = major(match.start_incl or match.start_excl)
+    high = major(match.end_incl or match.end_excl)
+    return (-1 if low is None else low, SPAN_UNBOUNDED if high is None else high)
+
+
+def mine_spans(key_count: int, cves: Sequence[BCve]) -> tuple[list[bytes], list[bytes], dict[str, list[int]]]:
+    """Per key, its CVEs' range spans and exact release hashes (see the module docstring); and per
+    package ecosystem, the keys whose vulnerable criteria name it as target_sw."""
+    ranges: dict[int, set[tuple[int, int, int]]] = defaultdict(set)
+    exact: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    ecosystems: dict[str, set[int]] = defaultdict(set)
+    for position, cve in enumerate(cves):
+        for config in configs_of(cve):
+            for node in config.nodes:
+                for match in node.matches:
+                    if not match.vulnerable or match.product < 0:
+                        continue
+                    if match.target_sw in ECOSYSTEMS:
+                        ecosystems[match.target_sw].add(match.product)
+                    if match.version == "-":
+                        continue  # "not applicable" never holds for an installed version
+                    if match.version in ("*", ""):
+                        low, high = _span(match)
+                        ranges[match.product].add((high, low, position))
+                        continue
+                    # An exact version (with or without an update) holds only for versions with
+                    # the same release numbers: "1.9.5" update "*" also holds for "1.9.5p1".
+                    hashed = release_hash(match.version)
+                    if hashed is None:
+                        ranges[match.product].add((SPAN_UNBOUNDED, -1, position))
+                    else:
+                        exact[match.product].add((hashed, position))
+    range_rows = [b""] * key_count
+    for kid, found in ranges.items():
+        range_rows[kid] = array("q", [value for row in sorted(found) for value in row]).tobytes()
+    exact_rows = [b""] * key_count
+    for kid, pairs in exact.items():
+        exact_rows[kid] = array("q", [value for row in sorted(pairs) for value in row]).tobytes()
+    return range_rows, exact_rows, {name: sorted(kids) for name, kids in sorted(ecosystems.items())}
 
 
 def source_files(paths: Iterable[Path]) -> list[Path]:
@@ -482,6 +730,12 @@ def load_bundle(directory: Path) -> Bundle:
     finally:
         if enabled:
             gc.enable()
+    if bundle.format not in READABLE_FORMATS:
+        raise BundleError(f"bundle {path} has format {bundle.format}; this program reads formats {READABLE_FORMATS}")
     if bundle.format != BUNDLE_FORMAT:
-        raise BundleError(f"bundle {path} has format {bundle.format}; this program reads format {BUNDLE_FORMAT}")
+        # Format 3 is format 4 without the mined fields: it decodes with them empty, so an
+        # upgraded appliance keeps its feed (and its refreshes, which compile on top of it and
+        # write format 4) instead of losing it. Until then there are no mined groups, KEV
+        # names or version spans (evaluation then looks at every CVE of a product).
+        log.warning("feed bundle %s has format %d: no mined evidence until the next feed refresh or rebuild", path, bundle.format)
     return bundle

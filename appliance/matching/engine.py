@@ -9,6 +9,7 @@ from pathlib import Path
 
 import msgspec
 
+from appliance.cpe import CpeError, parse_cpe23
 from appliance.matching.aliases import load_aliases
 from appliance.matching.base import ItemMatch, MatchResult, SoftwareItem
 from appliance.matching.bundle import BUNDLE_FILE, BundleError, compile_sources, load_bundle, source_files
@@ -83,6 +84,15 @@ class FeedMatcher:
             for o in outcomes
         ]
 
+    def group_of(self, cpe: str) -> list[str]:
+        """Every vendor:product under which CVEs of the product in ``cpe`` are looked up (its group)."""
+        try:
+            key = parse_cpe23(cpe).product_key
+        except CpeError:
+            return []
+        key_id = self.index.key_id.get(key)
+        return [self.index.keys[k] for k in self.index.equivalents(key_id)] if key_id is not None else [key]
+
     def _outcome(self, item: SoftwareItem, platform: Platform) -> _ItemOutcome:
         """Everything about one item that does not depend on the other programs of its host."""
         found = self.identifier.identify(item, platform)
@@ -108,6 +118,9 @@ class FeedMatcher:
                 else Installed.between(shown, translation.floor, translation.ceiling or translation.floor)
             )
         evidence = found.evidence + (f"; {note}" if note else "")
+        key_id = self.index.key_id.get(found.key)
+        if key_id is not None and len(group := self.index.equivalents(key_id)) > 1:
+            evidence += "; CVEs looked up under " + ", ".join(self.index.keys[k] for k in group)
         if found.method == "agent_cpe" and item.cpe:
             cpe = item.cpe
         else:

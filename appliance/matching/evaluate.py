@@ -281,7 +281,6 @@ class CveEvaluator:
         self.index = index
         self._cache: dict[tuple, tuple[tuple, tuple]] = {}
         self._platform_ids: dict[tuple[str, ...], frozenset[int]] = {}
-        self._candidates: dict[tuple[int, ...], list[BCve]] = {}
         self._decoded: dict[str, tuple[BConfig, ...]] = {}
 
     def _platform(self, platform: Platform) -> frozenset[int]:
@@ -342,9 +341,7 @@ class CveEvaluator:
 
     def _evaluate(self, keys: tuple[int, ...], installed: Installed, platform: Platform, backport: bool) -> tuple[tuple, tuple]:
         """(findings that hold on any host, configurations that depend on the host's other programs)."""
-        candidates = self._candidates.get(keys)
-        if candidates is None:
-            candidates = self._candidates[keys] = self.index.cves_for(keys)
+        candidates = self.index.cves_that_may_hold(keys, compared)
         final: list[Vulnerability] = []
         pending: list[tuple[BCve, BConfig]] = []
         platform_ids = self._platform(platform)

@@ -7,9 +7,12 @@ import re
 import msgspec
 
 from appliance.cpe import CpeError, parse_cpe23, unquote
-from appliance.matching.base import SoftwareItem
+from appliance.matching.base import SOURCES, SoftwareItem
+from appliance.matching.bundle import _named_after
 from appliance.matching.index import CpeIndex, split_key
-from appliance.matching.normalize import clean_display_name, clean_publisher, compact, cpe_words, main_part
+from appliance.matching.normalize import (
+    app_name, brew_name, bundle_vendor, clean_display_name, clean_publisher, compact, main_part, pypi_name,
+)
 from appliance.matching.platform import Platform
 
 # Below this score an item stays unmatched: a wrong product is worse than none.
@@ -34,6 +37,15 @@ _YEAR = re.compile(r"^(19|20)\d\d(-(19|20)\d\d)?$")
 _VENDOR_APP_PRODUCTS = ("desktop", "desktop_app", "desktop_client", "client", "app")
 # Distribution vendors whose own packages have CPEs named after the package (debian:x11-common).
 _DISTRIBUTION_VENDORS = {"dpkg": ("debian", "canonical"), "rpm": ("redhat", "fedoraproject", "suse"), "apk": ("alpinelinux",)}
+# RPM and APK split one upstream project into subpackages named "<project>-<part>"
+# (openssl-libs, vim-minimal, bind-utils, xz-libs; Fedora packaging guidelines, Alpine's
+# subpackages): the part names no other product.
+_SUBPACKAGE_SUFFIXES = ("-libs", "-lib", "-minimal", "-utils", "-tools", "-server", "-client", "-core", "-bin", "-full", "-tiny")
+# A library package's soname version: libssl3, libcurl4, libexpat1 (Debian Policy 8.1).
+_SONAME = re.compile(r"(?<=[a-z])[0-9.]+(-[a-z]+)?$")
+# Vendors NVD uses for the package ecosystems themselves (python:urllib3, npmjs:semver).
+_ECOSYSTEM_VENDORS = {"pip": ("python", "pypa", "python_software_foundation", "pypi"), "npm": ("npmjs", "nodejs", "npm", "openjsf")}
+_TARGET_SW = {"pip": "python", "npm": "node.js"}
 
 
 class Identification(msgspec.Struct, frozen=True):
@@ -57,8 +69,24 @@ class _Candidate(msgspec.Struct, frozen=True):
 
 
 def _vendor_words(index: CpeIndex, key_id: int) -> tuple[str, str]:
-    vendor, product = split_key(index.keys[key_id])
-    return cpe_words(vendor), cpe_words(product)
+    return index.words(key_id)
+
+
+def source_of(item: SoftwareItem, platform: Platform) -> str:
+    """The item's inventory source: the agent's hint when it sent one, else what the host and the name imply."""
+    if item.source in SOURCES:
+        return item.source
+    name = item.name.strip()
+    if platform.family == "macos":
+        if name.lower().endswith(".app") or item.bundle_id:
+            return "macos_app"
+        # osquery's homebrew_packages rows: lower-case formula names, no publisher.
+        return "homebrew" if not item.vendor and _PACKAGE_NAME.match(name.replace("@", "")) else "macos_app"
+    if platform.packages:
+        return platform.scheme if _PACKAGE_NAME.match(name.lower()) else "other"
+    if platform.family == "windows":
+        return "windows_program"
+    return "other"
 
 
 def _publisher_agrees(publisher: str, vendor: str) -> bool:
@@ -85,17 +113,118 @@ class Identifier:
 
     def __init__(self, index: CpeIndex) -> None:
         self.index = index
-        self._cache: dict[tuple[str, str, str], Identification | Unidentified] = {}
+        self._cache: dict[tuple[str, str, str, str, str], Identification | Unidentified] = {}
+        self._candidate_cache: dict[tuple[str, str], list[_Candidate]] = {}
+        # Library package aliases by name without soname ("libcurl4" -> "libcurl"), where all
+        # aliases of one stem name the same product.
+        stems: dict[str, list[str]] = {}
+        for name in sorted(index.aliases.packages):
+            if name.startswith("lib"):
+                stems.setdefault(_SONAME.sub("", name), []).append(name)
+        self._stems = {stem: tuple(names) for stem, names in stems.items()
+                       if len({index.aliases.packages[n][0] for n in names}) == 1}
 
     def identify(self, item: SoftwareItem, platform: Platform) -> Identification | Unidentified:
         if item.cpe:
             return self._agent_cpe(item.cpe)
-        cache_key = (item.name, item.vendor, platform.family + platform.scheme)
+        cache_key = (item.name, item.vendor, platform.family + platform.scheme, item.source, item.bundle_id)
         found = self._cache.get(cache_key)
         if found is None:
-            found = self._identify(item.name, item.vendor, platform)
+            found = self._by_source(item, platform)
             self._cache[cache_key] = found
         return found
+
+    def _by_source(self, item: SoftwareItem, platform: Platform) -> Identification | Unidentified:
+        """Each inventory source names software its own way; read the name the way its source writes it."""
+        source = source_of(item, platform)
+        raw = item.name.strip().lower()
+        if raw in self.index.aliases.never:
+            return Unidentified(f"'{item.name}' is a look-alike, not a product with CVEs: {self.index.aliases.never[raw]}")
+        if source in ("pip", "npm"):
+            return self._language_package(item.name, source)
+        if source == "homebrew":
+            formula = brew_name(raw)
+            found = self._package(formula, "homebrew")
+            if isinstance(found, Identification):
+                return found
+            # Casks are display names written with hyphens (google-chrome, visual-studio-code).
+            named = self._identify(formula.replace("-", " "), item.vendor, platform)
+            return named if isinstance(named, Identification) else found
+        if source == "macos_app":
+            name = app_name(item.name)
+            vendor = bundle_vendor(item.bundle_id) if item.bundle_id else ""
+            if not item.vendor and vendor:
+                found = self._identify(name, vendor, platform)
+                if isinstance(found, Identification):
+                    return Identification(found.key, found.method, found.score,
+                                          found.evidence + f" (vendor '{vendor}' from bundle id {item.bundle_id})")
+            return self._identify(name, item.vendor, platform)
+        if source in ("dpkg", "rpm", "apk") and _PACKAGE_NAME.match(raw):
+            found = self._package(raw, source)
+            if found is not None:
+                return found
+        return self._identify(item.name, item.vendor, platform, packages=False)
+
+    def _spelled_like(self, name: str) -> tuple[int, ...]:
+        """Current keys whose product is spelled like a package name ("add_user" is not "adduser")."""
+        spellings = {name, name.replace("-", "_"), name.replace("_", "-")}
+        return tuple(k for k in self.index.by_product.get(compact(name), ())
+                     if k in self.index.current and unquote(split_key(self.index.keys[k])[1]).lower() in spellings)
+
+    def _language_package(self, name: str, source: str) -> Identification | Unidentified:
+        """A pip or npm package: a product of that name that NVD files as a package of the ecosystem."""
+        package = pypi_name(name)
+        kids = tuple(k for k in self._spelled_like(package) if self.index.ecosystem.get(k) in (None, _TARGET_SW[source]))
+        if not kids:
+            return Unidentified(f"no NVD product is named like {source} package '{package}'")
+        chosen = self._by_name_alone(kids, package, source)
+        if not isinstance(chosen, _Candidate):
+            return Unidentified(chosen)
+        # A language package shares its name with programs of other kinds (pip "tomcat" is not
+        # Apache Tomcat): the product must be filed as a package of the ecosystem, by the
+        # ecosystem's vendor, or by a vendor named after it (numpy:numpy, qs_project:qs).
+        group = self.index.equivalents(chosen.key_id)
+        if not any(self.index.ecosystem.get(k) == _TARGET_SW[source] or split_key(self.index.keys[k])[0] in _ECOSYSTEM_VENDORS[source]
+                   or _named_after(*split_key(self.index.keys[k])) for k in group):
+            return Unidentified(f"{source} package '{package}' is named like {self.index.keys[chosen.key_id]}, which NVD does not file as a {source} package")
+        return Identification(self.index.keys[chosen.key_id], "exact", chosen.score, chosen.evidence)
+
+    def _by_name_alone(self, kids: tuple[int, ...], what: str, source: str = "") -> _Candidate | str:
+        """One product among keys of one product name when no publisher speaks, or why there is none.
+
+        Keys of one mined group are one product. Of several products, one is chosen when the
+        data singles it out: NVD files it as a package of the item's ecosystem, it has at least
+        twice the CVEs of every other, or it is the only one whose vendor is named after it.
+        """
+        index = self.index
+        products: dict[tuple[int, ...], None] = {}
+        for kid in kids:
+            products[index.equivalents(kid)] = None
+        options = list(products)
+
+        def pick(group: tuple[int, ...], score: float, why: str) -> _Candidate:
+            primary = index.primary(tuple(k for k in group if k in index.current) or group)
+            names = f"; NVD names it {', '.join(index.keys[k] for k in group)}" if len(group) > 1 else ""
+            return _Candidate(primary, score, why + names)
+
+        if len(options) == 1:
+            return pick(options[0], 0.9, f"'{what}' names exactly one NVD product")
+        if source in _TARGET_SW:
+            ours = [g for g in options if any(index.ecosystem.get(k) == _TARGET_SW[source] for k in g)]
+            if len(ours) == 1:
+                return pick(ours[0], 0.88, f"of the products named '{what}', NVD files only this one as a {source} package")
+        counts = sorted(((sum(index.cve_count(k) for k in g), g) for g in options), key=lambda c: (-c[0], c[1]))
+        if counts[0][0] >= 2 and counts[0][0] >= 2 * counts[1][0]:
+            return pick(counts[0][1], 0.87, f"of the products named '{what}', this one has {counts[0][0]} CVEs, the next {counts[1][0]}")
+        named = [c for c in counts if any(_named_after(*split_key(index.keys[k])) for k in c[1])]
+        if len(named) == 1 and named[0][0] >= 1:
+            return pick(named[0][1], 0.86, f"of the products named '{what}', only this one's vendor is named after it")
+        if source in _ECOSYSTEM_VENDORS:
+            ours = [g for g in options if any(split_key(index.keys[k])[0] in _ECOSYSTEM_VENDORS[source] for k in g)]
+            if len(ours) == 1:
+                return pick(ours[0], 0.86, f"of the products named '{what}', only this one's vendor is the {source} ecosystem")
+        shown = ", ".join(f"{index.keys[index.primary(g)]} ({c} CVEs)" for c, g in counts[:5])
+        return f"'{what}' names several NVD products and nothing says which: {shown}"
 
     def _agent_cpe(self, text: str) -> Identification | Unidentified:
         try:
@@ -107,13 +236,13 @@ class Identifier:
     def _known(self, key: str) -> bool:
         return key in self.index.key_id
 
-    def _identify(self, name: str, publisher: str, platform: Platform) -> Identification | Unidentified:
+    def _identify(self, name: str, publisher: str, platform: Platform, packages: bool = False) -> Identification | Unidentified:
         aliases = self.index.aliases
         raw = name.strip().lower()
         for text in (raw, clean_display_name(name)):
             if text in aliases.never:
                 return Unidentified(f"'{name}' is a look-alike, not a product with CVEs: {aliases.never[text]}")
-        if platform.packages and _PACKAGE_NAME.match(raw):
+        if packages and platform.packages and _PACKAGE_NAME.match(raw):
             package = self._package(raw, platform.scheme)
             if package is not None:
                 return package
@@ -176,11 +305,26 @@ class Identifier:
         method = "fuzzy" if best.fuzzy or best.score < 0.95 else "exact"
         return Identification(key, method, best.score, evidence)
 
-    def _package(self, package: str, platform_scheme: str) -> Identification | Unidentified | None:
+    def _package_alias(self, package: str) -> Identification | None:
         aliases = self.index.aliases
         if package in aliases.packages and self._known(aliases.packages[package][0]):
             key, comment = aliases.packages[package]
             return Identification(key, "alias", 1.0, f"package alias '{package}': {comment}")
+        stem = _SONAME.sub("", package)
+        # The same library under another soname or distribution (libcurl4 on Debian, libcurl on Alpine).
+        for other in self._alias_stems().get(stem, ()) if stem != package or stem.startswith("lib") else ():
+            key, comment = aliases.packages[other]
+            if self._known(key):
+                return Identification(key, "alias", 0.95, f"package '{package}' is library '{stem}' of package alias '{other}': {comment}")
+        return None
+
+    def _alias_stems(self) -> dict[str, tuple[str, ...]]:
+        return self._stems
+
+    def _package(self, package: str, platform_scheme: str) -> Identification | Unidentified | None:
+        found = self._package_alias(package)
+        if found is not None:
+            return found
         if package.endswith(_NO_CODE_SUFFIXES) or package.startswith(_NO_CODE_PREFIXES):
             return Unidentified(f"'{package}' ships documentation or data, no program of its own")
         if package.endswith("-dev"):
@@ -190,7 +334,10 @@ class Identifier:
         # x11-common): maintainers are not upstream vendors, and "<name>_project" vendors are
         # too often unrelated projects that share a common word (time_project:time is not GNU time).
         distribution = _DISTRIBUTION_VENDORS.get(platform_scheme, ())
-        for name in dict.fromkeys((package, re.sub(r"\d+(\.\d+)*$", "", package).rstrip("-."))):
+        # "python3" is python, but "pcre2" is its own product: digits come off only when no
+        # product is spelled like the whole name.
+        stripped = package if self._spelled_like(package) else re.sub(r"\d+(\.\d+)*$", "", package).rstrip("-.")
+        for name in dict.fromkeys((package, stripped)):
             for key_id in self.index.by_product.get(compact(name), ()):
                 vendor_raw, product_raw = split_key(self.index.keys[key_id])
                 spelled = unquote(product_raw).lower()  # "add_user" is not "adduser"
@@ -203,9 +350,40 @@ class Identifier:
                 else:
                     continue
                 return Identification(self.index.keys[key_id], "exact", 0.9, why)
+        # A subpackage of one upstream project: openssl-libs, vim-minimal, bind-utils.
+        for suffix in _SUBPACKAGE_SUFFIXES:
+            if package.endswith(suffix) and len(package) > len(suffix) + 1:
+                found = self._package(package[: -len(suffix)], platform_scheme)
+                if isinstance(found, Identification):
+                    return Identification(found.key, found.method, round(found.score - 0.02, 3),
+                                          f"'{package}' is a subpackage of '{package[: -len(suffix)]}': {found.evidence}")
+        # Otherwise the package name is the product's name, and the data singles one product out.
+        # Distribution packages share names with unrelated products (appstream, time), so here
+        # the product must be spelled exactly like the package, have CVEs in the feed, and not
+        # rest on a "<name>_project" vendor alone.
+        for name in dict.fromkeys((package, re.sub(r"\d+(\.\d+)*$", "", package).rstrip("-.") or package)):
+            kids = tuple(k for k in self._spelled_like(name) if self.index.ecosystem.get(k) in (None, "linux", "linux_kernel"))
+            if not kids:
+                continue
+            chosen = self._by_name_alone(kids, name)
+            if isinstance(chosen, _Candidate):
+                group = self.index.equivalents(chosen.key_id)
+                lone_project = all(split_key(self.index.keys[k])[0].endswith("_project") for k in group)
+                if sum(self.index.cve_count(k) for k in group) >= 1 and not lone_project:
+                    return Identification(self.index.keys[chosen.key_id], "exact", chosen.score, f"package '{package}': {chosen.evidence}")
+                continue
+            return Unidentified(chosen)
         return Unidentified(f"no alias and no NVD product named like package '{package}' by its own project or the distribution")
 
     def _candidates(self, cleaned: str, publisher: str) -> list[_Candidate]:
+        """Every product the cleaned name may be, scored (kept per name and publisher: many
+        display names clean to the same words)."""
+        found = self._candidate_cache.get((cleaned, publisher))
+        if found is None:
+            found = self._candidate_cache[(cleaned, publisher)] = self._weigh(cleaned, publisher)
+        return found
+
+    def _weigh(self, cleaned: str, publisher: str) -> list[_Candidate]:
         index = self.index
         words = cleaned.split()
         scored: dict[int, _Candidate] = {}
@@ -215,15 +393,25 @@ class Identifier:
                 scored[key_id] = _Candidate(key_id, score, evidence)
 
         # 1. The whole name is a product name.
-        for key_id in index.by_product.get(compact(cleaned), ()):
+        named_like = index.by_product.get(compact(cleaned), ())
+        for key_id in named_like:
             vendor, product = _vendor_words(index, key_id)
             bonus = _spelled(product, cleaned)
             if _publisher_agrees(publisher, vendor):
                 offer(key_id, 0.95 + bonus, f"product name '{product}' and publisher '{publisher}' names vendor '{vendor}'")
             elif _self_named(vendor, product):
                 offer(key_id, 0.9 + bonus, f"product name '{product}' of the self-named project '{vendor}'")
+            elif publisher and compact(publisher) == compact(product) and len(compact(product)) >= 4:
+                # A company named after its product, often its old name (ScreenConnect Software
+                # before ConnectWise bought it): the publisher confirms the product, not the vendor.
+                offer(key_id, 0.93, f"product name '{product}', and publisher '{publisher}' is named after the product")
             else:
                 offer(key_id, 0.6, f"product name '{product}', but publisher '{publisher}' does not name vendor '{vendor}'")
+        current = tuple(k for k in named_like if k in index.current)
+        if not publisher and current and not any(scored[k].score >= THRESHOLD for k in current):
+            chosen = self._by_name_alone(current, cleaned)
+            if isinstance(chosen, _Candidate):
+                offer(chosen.key_id, chosen.score, chosen.evidence + ", no publisher to say otherwise")
         # 2. The name starts with the vendor: "google chrome", "adobe acrobat reader dc".
         for split in range(1, len(words)):
             vendor_part, product_part = " ".join(words[:split]), " ".join(words[split:])
@@ -251,4 +439,13 @@ class Identifier:
                 offer(key_id, 0.9, f"name equals the dictionary title '{cleaned}' of {index.keys[key_id]}")
             else:
                 offer(key_id, 0.7, f"name equals the dictionary title '{cleaned}', vendor '{vendor}' unconfirmed")
+        # 5. The name is how CISA's KEV catalog names a product (mined into the bundle).
+        for key_id in index.by_name.get(cleaned, ()):
+            vendor, product = _vendor_words(index, key_id)
+            if _publisher_agrees(publisher, vendor) or cleaned.startswith(vendor + " "):
+                offer(key_id, 0.95, f"KEV names {index.keys[key_id]} '{cleaned}', publisher or name gives vendor '{vendor}'")
+            elif not publisher:
+                offer(key_id, 0.88, f"KEV names {index.keys[key_id]} '{cleaned}', no publisher to say otherwise")
+            else:
+                offer(key_id, 0.7, f"KEV names {index.keys[key_id]} '{cleaned}', vendor '{vendor}' unconfirmed")
         return list(scored.values())

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 
 from appliance.matching.aliases import AliasTable
-from appliance.matching.bundle import BCve, BKev, Bundle
+from appliance.matching.bundle import BCve, BKev, Bundle, version_position
 from appliance.matching.normalize import compact, cpe_words
 
 
@@ -18,8 +19,13 @@ class CpeIndex:
         self.keys = bundle.keys
         self.key_id = {key: index for index, key in enumerate(bundle.keys)}
         self.cves = bundle.cves
+        self.spans = bundle.spans
+        self.exact = bundle.exact
         self.kev: dict[str, BKev] = {entry.cve: entry for entry in bundle.kev}
         self.titles: dict[int, str] = {}
+        # Vendor and product of each current key as words, computed once here (identification
+        # needs them for every candidate it weighs).
+        self._words: dict[int, tuple[str, str]] = {}
         self.renamed: dict[int, int] = {}
         # Only current dictionary products are offered for identification by name.
         self.current: set[int] = set()
@@ -35,8 +41,9 @@ class CpeIndex:
                 continue
             self.current.add(product.key)
             vendor, name = split_key(bundle.keys[product.key])
-            by_product[compact(cpe_words(name))].append(product.key)
-            by_vendor[compact(cpe_words(vendor))].append(product.key)
+            words = self._words[product.key] = (cpe_words(vendor), cpe_words(name))
+            by_product[compact(words[1])].append(product.key)
+            by_vendor[compact(words[0])].append(product.key)
             if product.title:
                 by_title[product.title].append(product.key)
         # Lists are in key order (keys are sorted), so candidates never depend on feed order.
@@ -48,20 +55,83 @@ class CpeIndex:
             for product in cve.products:
                 cves_by_key[product].append(position)
         self.cves_by_key = {key: tuple(positions) for key, positions in cves_by_key.items()}
+        # Mined product groups (bundle.mine_groups): every key of a group maps to the whole group.
+        self.group: dict[int, tuple[int, ...]] = {kid: group for group in bundle.groups for kid in group}
+        # Mined names (KEV spellings) -> key indices.
+        by_name: dict[str, list[int]] = defaultdict(list)
+        for name in bundle.names:
+            by_name[name.text].append(name.key)
+        self.by_name = {text: tuple(sorted(set(ids))) for text, ids in by_name.items()}
+        self.ecosystem: dict[int, str] = {}
+        for ecosystem, kids in sorted(bundle.ecosystems.items()):
+            for kid in kids:
+                self.ecosystem.setdefault(kid, ecosystem)
+
+    def words(self, key_id: int) -> tuple[str, str]:
+        """Vendor and product of a key as words ("acrobat reader dc"), kept once computed."""
+        found = self._words.get(key_id)
+        if found is None:
+            vendor, product = split_key(self.keys[key_id])
+            found = self._words[key_id] = (cpe_words(vendor), cpe_words(product))
+        return found
+
+    def cve_count(self, key_id: int) -> int:
+        return len(self.cves_by_key.get(key_id, ()))
+
+    def latest(self, key_id: int) -> str:
+        """Publication date of the key's newest CVE ("" if none): recency, to choose between names."""
+        positions = self.cves_by_key.get(key_id, ())
+        return self.cves[positions[-1]].published if positions else ""
+
+    def primary(self, key_ids: tuple[int, ...]) -> int:
+        """Of one product's keys, the one NVD uses most (most CVEs, then the newest, then key order)."""
+        return min(key_ids, key=lambda k: (-self.cve_count(k), _negated(self.latest(k)), self.keys[k]))
 
     def equivalents(self, key_id: int) -> tuple[int, ...]:
-        """The key and every other key NVD uses for the same product (alias ``same`` lines, renames)."""
+        """The key and every other key NVD uses for the same product (alias ``same`` lines, renames, mined groups)."""
         found = {key_id}
         for other in self.aliases.same.get(self.keys[key_id], ()):
             if other in self.key_id:
                 found.add(self.key_id[other])
         if key_id in self.renamed:
             found.add(self.renamed[key_id])
+        found.update(self.group.get(key_id, ()))
         return tuple(sorted(found))
+
+    def cves_that_may_hold(self, key_ids: tuple[int, ...], version: str) -> list[BCve]:
+        """The CVEs of the keys with a vulnerable criterion that can hold for ``version``: a
+        conservative filter on the version's release numbers (bundle ``spans`` and ``exact``), so
+        evaluation looks at a few CVEs instead of every CVE of a popular product. Unreadable
+        versions get all of them."""
+        position = version_position(version)
+        if position is None or not self.spans:
+            return self.cves_for(key_ids)
+        wanted, hashed = position
+        positions: set[int] = set()
+        for key_id in key_ids:
+            data = self.spans[key_id] if key_id < len(self.spans) else b""
+            if data:
+                rows = memoryview(data).cast("q")
+                for row in range(3 * bisect_left(rows[0::3], wanted), len(rows), 3):
+                    if rows[row + 1] <= wanted:
+                        positions.add(rows[row + 2])
+            data = self.exact[key_id] if key_id < len(self.exact) else b""
+            if data:
+                pairs = memoryview(data).cast("q")
+                row = 2 * bisect_left(pairs[0::2], hashed)
+                while row < len(pairs) and pairs[row] == hashed:
+                    positions.add(pairs[row + 1])
+                    row += 2
+        return [self.cves[p] for p in sorted(positions)]
 
     def cves_for(self, key_ids: tuple[int, ...]) -> list[BCve]:
         positions = sorted({p for key_id in key_ids for p in self.cves_by_key.get(key_id, ())})
         return [self.cves[p] for p in positions]
+
+
+def _negated(date: str) -> tuple[int, ...]:
+    """A sort key that puts later ISO dates first."""
+    return tuple(-ord(c) for c in date)
 
 
 def split_key(key: str) -> tuple[str, str]:

@@ -8,8 +8,9 @@ from appliance.cpe import unquote
 
 # Windows uninstall entries decorate names with architecture, bitness, locale and
 # installer notes: "7-Zip 23.01 (x64)", "Mozilla Firefox (x64 en-US)", "Notepad++ (64-bit x64)",
-# "Microsoft Visual Studio Code (User)". None of it names the product.
-_PARENS = re.compile(r"\s*[\(\[][^\)\]]*[\)\]]")
+# "Microsoft Visual Studio Code (User)", instance ids and GUIDs in brackets or braces
+# ("ScreenConnect Client (f0e1d2c3b4a59687)"). None of it names the product.
+_PARENS = re.compile(r"\s*[\(\[\{][^\)\]\}]*[\)\]\}]")
 _NOISE_WORDS = {
     "x64", "x86", "x86_64", "amd64", "arm64", "aarch64", "win64", "win32", "64-bit", "32-bit", "64bit", "32bit",
     "64", "32", "bit", "en-us", "en-gb", "de-de", "fr-fr", "user", "machine", "remove", "only", "setup", "installer",
@@ -102,3 +103,39 @@ def effective_version(name: str, version: str) -> tuple[str, str | None]:
         if len(reported_parts) > len(named_parts) or reported_parts[2:3] != named_parts[2:3]:
             return named, f"version {named} taken from the display name (reported {version})"
     return version, None
+
+
+# --- Inventory sources ---------------------------------------------------------------------
+# Homebrew formula names carry a major version after "@" (openssl@3, python@3.12, postgresql@16;
+# docs.brew.sh "Versions"), and casks name editions with a suffix (intellij-idea-ce, pycharm-ce,
+# goland-eap, firefox@esr is a separate product and kept).
+_BREW_VERSION = re.compile(r"@[\d.]+$")
+_BREW_EDITION = re.compile(r"-(ce|eap|beta|nightly|dev|preview|edge|lts|community|cask)$")
+# macOS bundle file names: "Google Chrome.app", "GIMP-2.10.app".
+_APP_SUFFIX = re.compile(r"\.app$", re.I)
+_TRAILING_VERSION = re.compile(r"[-\s]v?\d+(\.\d+)*$")
+# Reverse-DNS prefixes whose second label is a hosting site, not the vendor.
+_HOSTING = {"github", "googlecode", "sourceforge", "gitlab", "bitbucket"}
+
+
+def brew_name(name: str) -> str:
+    """A Homebrew formula or cask name without its version and edition suffix: "openssl@3" -> "openssl"."""
+    return _BREW_EDITION.sub("", _BREW_VERSION.sub("", name.strip().lower()))
+
+
+def app_name(name: str) -> str:
+    """A macOS bundle name without ".app" and a trailing version: "GIMP-2.10.app" -> "GIMP"."""
+    return _TRAILING_VERSION.sub("", _APP_SUFFIX.sub("", name.strip())).strip()
+
+
+def bundle_vendor(bundle_id: str) -> str:
+    """The vendor a CFBundleIdentifier's reverse-DNS prefix names: "com.google.Chrome" -> "google"."""
+    parts = [p for p in bundle_id.strip().lower().split(".") if p]
+    if len(parts) < 3 or parts[1] in _HOSTING:
+        return ""
+    return parts[1]
+
+
+def pypi_name(name: str) -> str:
+    """A PyPI or npm name normalised (PEP 503: lower case, runs of - _ . as one -); npm scopes dropped."""
+    return re.sub(r"[-_.]+", "-", name.strip().lower().rsplit("/", 1)[-1].lstrip("@"))

@@ -304,3 +304,53 @@ class VulnerabilityQuery(msgspec.Struct, frozen=True, kw_only=True):
     include_stale: bool = False
     limit: int = 100
     offset: int = 0
+
+
+class RemediationQuery(msgspec.Struct, frozen=True, kw_only=True):
+    """Filters and page of GET /api/remediation."""
+
+    organization: int | None = None
+    include_stale: bool = False
+    limit: int = 100
+    offset: int = 0
+
+
+class PlanRow(msgspec.Struct, frozen=True):
+    """One action of the patch plan: bring ``product`` to ``target_version`` on ``machines``.
+
+    ``product`` is the identified NVD vendor:product, ``name`` its human name. The target is the
+    smallest version that fixes every CVE found for the product on those machines: with
+    ``target_kind`` fixed_in, ``target_version`` itself fixes them; with fixed_after, a version
+    greater than ``target_version`` is needed (NVD names the last vulnerable one only); with none,
+    no CVE lists a fixed version. ``unfixed_cves`` are CVEs for which NVD lists no fixed version:
+    the target does not remove them. ``target`` says all of that in words.
+    """
+
+    product: str
+    name: str
+    target: str
+    target_version: str | None
+    target_kind: FixKind
+    unfixed_cves: list[str]
+    installed_versions: list[str]
+    machines: list[str]
+    machine_count: int
+    cves: list[str]
+    cve_count: int
+    kev_count: int
+    kev_due_date: str | None
+    overdue: bool
+    max_cvss: float | None
+
+
+class RemediationPlan(msgspec.Struct, frozen=True):
+    """The patch plan: KEV rows first, then overdue ones, then by highest CVSS and machine count.
+
+    ``today`` is the date (UTC) ``overdue`` was judged on; ``total`` counts all rows.
+    """
+
+    today: str
+    total: int
+    limit: int
+    offset: int
+    items: list[PlanRow]

@@ -15,7 +15,11 @@ from appliance.db.migrations import SCHEMA_VERSION
 from appliance.errors import ApplianceError
 from appliance.ids import AssetId, OrganizationId
 from appliance.read import jobs as jobs_in_words
+from appliance.read import remediation
 from appliance.read.models import (
+    PlanRow,
+    RemediationPlan,
+    RemediationQuery,
     AssetCounts,
     AssetDetail,
     AssetPage,
@@ -389,7 +393,7 @@ class ReadService:
     # page is chosen by sorting narrow rows, and only that page's rows are joined to their details.
     # Host findings are one row per machine and CVE: one CVE in curl, libcurl4 and libcurl3-gnutls
     # on one machine is one thing to fix there, listed with all three packages. A group is known
-    # by its smallest finding id; it is undecided (version_unknown) only if every package's is.
+    # by its smallest finding id; it is undecided (version_unknown) only when every package is.
     _HOST_KEYS = (
         "'host' AS source, MIN(f.id) AS row_id, MAX(f.kev) AS kev, MAX(f.cvss) AS cvss, f.cve AS vulnerability_id,"
         " a.hostname, MIN(f.version_unknown) AS version_unknown"
@@ -404,10 +408,9 @@ class ReadService:
         " MAX(f.severity) AS severity, MAX(f.cvss) AS cvss, MAX(f.kev) AS kev, MAX(f.kev_date_added) AS kev_date_added,"
         " MAX(f.kev_due_date) AS kev_due_date, MAX(f.kev_ransomware) AS kev_ransomware,"
         " json_group_array(DISTINCT s.name) AS product, json_group_array(DISTINCT s.version) AS version,"
-        " json_group_array(DISTINCT f.fixed_version) AS fixed_version, NULL AS image, MIN(f.first_seen) AS first_seen,"
-        " MAX(f.last_seen) AS last_seen, MIN(f.id) AS row_id,"
-        # "fixed_after" < "fixed_in" < "none": the most cautious kind among the packages.
-        " MIN(COALESCE(f.fix_kind, 'none')) AS fix_kind, MIN(f.version_unknown) AS version_unknown"
+        " json_group_array(DISTINCT COALESCE(f.fix_kind, 'none') || ' ' || COALESCE(f.fixed_version, '')) AS fixed_version,"
+        " NULL AS image, MIN(f.first_seen) AS first_seen, MAX(f.last_seen) AS last_seen,"
+        " MIN(f.id) AS row_id, NULL AS fix_kind, MIN(f.version_unknown) AS version_unknown"
         " FROM findings f JOIN assets a ON a.id = f.asset_id JOIN software s ON s.id = f.software_id"
     )
     _CONTAINER_ROW = (
@@ -472,15 +475,21 @@ class ReadService:
 
     @staticmethod
     def _row(r: Any) -> VulnerabilityRow:
-        product, version, fixed = r[11], r[12], r[13]
+        product, version = r[11], r[12]
         if r[0] == "host":  # a machine's packages with this CVE, their versions and fixed versions (JSON arrays)
             product = ", ".join(sorted(msgspec.json.decode(product), key=str.lower))
             version = ", ".join(sorted(msgspec.json.decode(version)))
-            fixed = ", ".join(sorted(v for v in msgspec.json.decode(fixed) if v)) or None
+            # Each package's "fix_kind fixed_version"; the packages of one CVE nearly always share the
+            # NVD range. When they do not, a listed version wins over none, then the highest as text
+            # (the asset page lists each package's own).
+            fixes = [tuple(f.split(" ", 1)) for f in msgspec.json.decode(r[13])]
+            kind, fixed_version = max(fixes, key=lambda f: (f[0] != "none", f[1]))
+            fix_kind, fixed_version = kind, fixed_version or None
+        else:
+            fixed_version, fix_kind = r[13], r[18]
         return VulnerabilityRow(
             r[0], AssetId(r[1]), r[2], OrganizationId(r[3]), r[4], r[5], r[6], bool(r[7]), r[8], r[9], r[10],
-            product, version, fixed, *r[14:17],
-            fix_kind=r[18], version_unknown=bool(r[19]),
+            product, version, fixed_version, *r[14:17], fix_kind=fix_kind, version_unknown=bool(r[19]),
         )
 
     async def vulnerabilities(self, viewer: Viewer, query: VulnerabilityQuery) -> VulnerabilityPage:
@@ -512,3 +521,25 @@ class ReadService:
         sql, params = self._vulnerability_sql(viewer, query, keys_only=False)
         rows = await self.db.fetchall(f"SELECT * FROM ({sql}){self._VULNERABILITY_ORDER}", params)
         return [self._row(r) for r in rows]
+
+    # --- the patch plan (appliance/read/remediation.py) ------------------------------------
+
+    async def _plan(self, viewer: Viewer, query: RemediationQuery) -> list[PlanRow]:
+        organization = _organization(viewer, query.organization)
+        try:
+            return await remediation.plan_rows(self.db, organization, query.include_stale, self._clock().date())
+        except remediation.PlanTooLarge as error:
+            raise InvalidQuery(str(error), field="organization") from error
+
+    async def remediation(self, viewer: Viewer, query: RemediationQuery) -> RemediationPlan:
+        """One page of the patch plan: one row per product and target version, KEV first (see PlanRow)."""
+        _page(query.limit, query.offset, remediation.MAX_PLAN_PAGE)
+        rows = await self._plan(viewer, query)
+        return RemediationPlan(
+            self._clock().date().isoformat(), len(rows), query.limit, query.offset,
+            rows[query.offset : query.offset + query.limit],
+        )
+
+    async def all_remediation(self, viewer: Viewer, query: RemediationQuery) -> list[PlanRow]:
+        """The whole patch plan, for the CSV export (limit and offset do not apply)."""
+        return await self._plan(viewer, query)

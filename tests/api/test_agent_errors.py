@@ -67,6 +67,9 @@ BAD_BODIES = [
     ("software in a delta", {"hostname": "h", "delta": True, "software": []}, "software"),
     ("added list in a full report", {"hostname": "h", "software": [], "software_added": []}, "software_added"),
     ("bad cpe in a delta", {"hostname": "h", "delta": True, "software_added": [{"name": "a", "version": "1", "cpe": "x"}]}, "software_added[0].cpe"),
+    ("unknown source", {"hostname": "h", "software": [{"name": "a", "version": "1", "source": "snap"}]}, "software[0].source"),
+    ("source not a string", {"hostname": "h", "software": [{"name": "a", "version": "1", "source": 3}]}, "software[0].source"),
+    ("bundle id not a string", {"hostname": "h", "delta": True, "software_added": [{"name": "a", "version": "1", "bundle_id": []}]}, "software_added[0].bundle_id"),
 ]
 
 

@@ -230,3 +230,31 @@ def test_config_for_a_host_never_seen_asks_for_a_full_scan(server: Server, agent
     before = server.snapshot()
     assert agent.get("/api/agent/config", params={"hostname": hostname}).json()["force_full_scan"] is True
     assert server.snapshot() == before
+
+
+def test_source_and_bundle_id_hints_are_used_and_kept(server: Server, agent, hostname: str) -> None:
+    # Our extension: a macOS host's bundle and Homebrew formula, with the agent's hints.
+    software = [
+        {"name": "Google Chrome.app", "version": "116.0.5845.96", "source": "macos_app", "bundle_id": "com.google.Chrome"},
+        {"name": "openssl@3", "version": "3.0.1", "source": "homebrew"},
+    ]
+    report = {"hostname": hostname, "os": "macOS 14.5", "software": software}
+    body = agent.post("/api/agent/report", json=report).json()
+    assert body["products_matched"] == 2
+    with server.db() as conn:
+        rows = conn.execute(
+            "SELECT s.name, s.source, s.bundle_id, s.match_cpe FROM software s JOIN assets a ON a.id = s.asset_id"
+            " WHERE a.hostname = ? ORDER BY s.name", (hostname,),
+        ).fetchall()
+    assert rows == [
+        ("Google Chrome.app", "macos_app", "com.google.Chrome", "cpe:2.3:a:google:chrome:116.0.5845.96:*:*:*:*:*:*:*"),
+        ("openssl@3", "homebrew", "", "cpe:2.3:a:openssl:openssl:3.0.1:*:*:*:*:*:*:*"),
+    ]
+    delta = {"hostname": hostname, "delta": True,
+             "software_added": [{"name": "tomcat", "version": "9.0.60", "source": "homebrew"}]}
+    assert agent.post("/api/agent/report", json=delta).json()["products_added"] == 1
+    with server.db() as conn:
+        assert conn.execute(
+            "SELECT s.source, s.match_cpe FROM software s JOIN assets a ON a.id = s.asset_id WHERE a.hostname = ? AND s.name = 'tomcat'",
+            (hostname,),
+        ).fetchone() == ("homebrew", "cpe:2.3:a:apache:tomcat:9.0.60:*:*:*:*:*:*:*")

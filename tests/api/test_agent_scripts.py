@@ -66,8 +66,9 @@ def test_any_other_name_is_404(make_server, placeholders: Path) -> None:
     server = make_server(SENTRIKAT_AGENTS_DIR=str(placeholders))
     for name in OTHER_NAMES:
         response = httpx.get(f"{server.url}/agents/{name}")
-        assert response.status_code == 404, (name, response.text)
-        assert response.json()["error"] == "not_found"
+        # A control character in the path is refused before routing (the request gate), the rest are unknown.
+        expected = (400, "invalid_request") if "%00" in name else (404, "not_found")
+        assert (response.status_code, response.json()["error"]) == expected, (name, response.text)
 
 
 def test_missing_scripts_are_404_and_the_server_still_runs(make_server, tmp_path: Path) -> None:

@@ -25,7 +25,8 @@ WINRAR = {"name": "WinRAR 6.22 (64-bit)", "version": "6.22.0", "vendor": "win.ra
 SEVEN_ZIP = {"name": "7-Zip 23.01 (x64)", "version": "23.01", "vendor": "Igor Pavlov"}
 SLACK = {"name": "Slack", "version": "4.35.126", "vendor": "Salesforce"}
 FORMULA_HOST = "=HYPERLINK(evil)"
-ENDPOINTS = ["/api/status", "/api/assets", "/api/assets/1", "/api/vulnerabilities", "/api/vulnerabilities.csv"]
+ENDPOINTS = ["/api/status", "/api/assets", "/api/assets/1", "/api/vulnerabilities", "/api/vulnerabilities.csv",
+             "/api/remediation", "/api/remediation.csv"]
 
 
 def kev_entry(cve: str) -> dict:

@@ -60,3 +60,40 @@ def test_missing_source(tmp_path: Path) -> None:
 def test_help_documents_the_options() -> None:
     result = build("--help")
     assert result.returncode == 0 and "--output" in result.stdout and "SOURCE" in result.stdout
+
+
+def test_mined_groups_names_and_ecosystems(index) -> None:
+    """Format 4 mines product groups, KEV names and package ecosystems from the real feeds."""
+    bundle = index.bundle
+    groups = {frozenset(bundle.keys[k] for k in group) for group in bundle.groups}
+    assert frozenset({"docker:desktop", "docker:docker_desktop"}) in groups  # vendor's name in front
+    assert frozenset({"dell:command_\\|_update", "dell:command_update"}) in groups  # punctuation only
+    assert any({"caddy_project:caddy", "caddyserver:caddy"} <= group for group in groups)  # named after the product
+    assert not any("madebytribe:caddy" in group for group in groups)
+    names = {name.text: bundle.keys[name.key] for name in bundle.names}
+    assert names["goanywhere mft"] == "fortra:goanywhere_managed_file_transfer"
+    assert names["connectwise screenconnect"] == "connectwise:screenconnect"
+    assert all(bundle.keys[k].count(":") >= 1 for k in bundle.ecosystems["node.js"])
+    assert index.equivalents(index.key_id["docker:desktop"]) == index.equivalents(index.key_id["docker:docker_desktop"])
+
+
+def test_a_format_3_bundle_still_loads_without_mined_fields(index, tmp_path) -> None:
+    """An upgraded appliance keeps its format-3 feed; the next refresh writes format 4."""
+    import msgspec
+
+    import pytest
+
+    from appliance.matching.bundle import BUNDLE_FILE, BundleError, load_bundle
+
+    old = msgspec.structs.replace(index.bundle, format=3, groups=[], names=[], ecosystems={}, spans=[], exact=[])
+    raw = msgspec.msgpack.decode(msgspec.msgpack.encode(old))
+    for field in ("groups", "names", "ecosystems", "spans", "exact"):
+        raw.pop(field)  # a format-3 file has none of these keys
+    raw["kev"] = [entry[:5] for entry in raw["kev"]]  # nor the KEV vendor and product strings
+    (tmp_path / BUNDLE_FILE).write_bytes(msgspec.msgpack.encode(raw))
+    loaded = load_bundle(tmp_path)
+    assert (loaded.format, loaded.groups, loaded.spans) == (3, [], [])
+    assert len(loaded.cves) == len(index.bundle.cves) and loaded.kev[0].vendor_project == ""
+    (tmp_path / BUNDLE_FILE).write_bytes(msgspec.msgpack.encode({**raw, "format": 2}))
+    with pytest.raises(BundleError, match="format 2"):
+        load_bundle(tmp_path)

@@ -74,6 +74,8 @@ def test_another_organization_cannot_write_or_read_an_asset(server: Server, host
         "assets": lambda c: c.get("/api/assets", params={"q": hostname, "limit": 200}),
         "vulnerabilities": lambda c: c.get("/api/vulnerabilities", params={"limit": 500}),
         "csv": lambda c: c.get("/api/vulnerabilities.csv"),
+        "patch plan": lambda c: c.get("/api/remediation", params={"limit": 1000}),
+        "patch plan csv": lambda c: c.get("/api/remediation.csv"),
     }
     read_a, read_b = server.create_key("read", org=org_a), server.create_key("read", org=org_b)
     with server.client(read_a) as a, server.client(read_b) as b:
@@ -87,6 +89,7 @@ def test_another_organization_cannot_write_or_read_an_asset(server: Server, host
         # Asking for A's organization outright is refused.
         assert b.get("/api/assets", params={"organization": org_a}).status_code == 403
         assert b.get("/api/vulnerabilities", params={"organization": org_a}).status_code == 403
+        assert b.get("/api/remediation", params={"organization": org_a}).status_code == 403
         status = b.get("/api/status").json()
         assert hostname not in json.dumps(status)
     # The admin API (keys, recent devices) spans organizations, so no read or agent key may use it;
@@ -110,7 +113,7 @@ def test_another_organization_cannot_write_or_read_an_asset(server: Server, host
     read_paths = {p for p in paths if not p.startswith(("/api/agent/", "/api/alerts")) and p not in ("/healthz", "/api/session")}
     assert read_paths == {"/api/assets", "/api/assets/{asset_id}", "/api/vulnerabilities", "/api/vulnerabilities.csv",
                           "/api/status", "/api/keys", "/api/keys/{key_id}", "/api/devices/recent", "/agents/{name}",
-                          "/api/assets/{asset_id}/move"}, (
+                          "/api/assets/{asset_id}/move", "/api/remediation", "/api/remediation.csv"}, (
         "a new read endpoint appeared: extend this test to it"
     )
     # The admin changes (deleteAsset, moveAsset) refuse read keys: tests/api/test_hostname_claims.py.

@@ -36,6 +36,8 @@ READ_OPERATIONS = [
     "GET /api/assets/{asset_id}",
     "GET /api/vulnerabilities",
     "GET /api/vulnerabilities.csv",
+    "GET /api/remediation",
+    "GET /api/remediation.csv",
 ]
 # Admin changes, fuzzed with a key of the admin scope (the session form is covered by tests/api).
 ASSET_ADMIN_OPERATIONS = ["DELETE /api/assets/{asset_id}", "POST /api/assets/{asset_id}/move"]

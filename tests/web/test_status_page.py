@@ -292,6 +292,46 @@ def test_asset_page_gives_the_fixed_version_of_each_cve(driver, server: Server, 
     assert detail["asset"]["vulnerability_count"] == 2
 
 
+def test_patch_plan_page_matches_the_api(driver, server: Server, office: dict) -> None:
+    from selenium.webdriver.common.by import By
+
+    # Two machines on different 7-Zip versions that both need 24.09 (the shared feed's CVE-2025-0411,
+    # in KEV, is fixed in 24.09; CVE-2024-11477 in 24.07).
+    with server.client(office["agent"]) as client:
+        for hostname, version in (("zip-pc", "23.01"), ("zip-pc-2", "24.08")):
+            answer = client.post("/api/agent/report", json={"hostname": hostname, "os": "Windows 11 23H2", "software": [
+                {"name": f"7-Zip {version} (x64)", "version": version, "vendor": "Igor Pavlov"}]})
+            assert answer.status_code == 200, answer.text
+    plan = api(server, office["admin"], "/api/remediation")
+    driver.get(f"{server.url}/#/")
+    wait_for(driver, "kev-assets")
+    driver.find_element(By.LINK_TEXT, "Patch plan: what to update first").click()  # linked from the dashboard
+    wait_for(driver, "plan-table")
+    assert driver.find_element(By.ID, "view-title").text == "Patch plan"
+    assert driver.find_element(By.CSS_SELECTOR, '#nav a[data-route="plan"]').get_attribute("aria-current") == "page"
+    rows = table_rows(driver, "plan-table")
+    assert len(rows) == len(plan["items"])
+    for shown, item in zip(rows, plan["items"]):
+        assert shown[0] == f"{item['name']} → {item['target']}"
+        assert shown[2] == (f"KEV {item['kev_count']}" if item["kev_count"] else "0")
+        assert shown[3] == (due(item["kev_due_date"]) if item["kev_due_date"] else "–")
+        assert shown[5] == str(item["machine_count"]) and shown[6] == ", ".join(item["machines"])
+        assert shown[7] == ", ".join(item["cves"])
+    [seven] = [(shown, item) for shown, item in zip(rows, plan["items"]) if item["product"] == "7-zip:7-zip"]
+    shown, item = seven
+    assert shown[0].endswith("→ 24.09") and shown[2] == "KEV 1" and shown[1] == "23.01, 24.08"
+    assert {"zip-pc", "zip-pc-2"} <= set(item["machines"])
+    # KEV rows first; WinRAR's and 7-Zip's KEV entries are both overdue.
+    assert [r[2] != "0" for r in rows] == sorted((r[2] != "0" for r in rows), reverse=True)
+    # CVE ids link to NVD; the CSV link downloads the same plan.
+    assert driver.find_element(By.LINK_TEXT, "CVE-2025-0411").get_attribute("href") == \
+        "https://nvd.nist.gov/vuln/detail/CVE-2025-0411"
+    csv_href = driver.find_element(By.LINK_TEXT, "Download the patch plan as CSV").get_attribute("href")
+    assert csv_href == f"{server.url}/api/remediation.csv"
+    screenshot(driver, "10-patch-plan")
+    assert javascript_errors(driver) == []
+
+
 def test_phone_screen(driver, server: Server, office: dict) -> None:
     size = driver.get_window_size()
     driver.set_window_size(390, 844)

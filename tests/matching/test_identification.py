@@ -1,0 +1,175 @@
+"""Identification by inventory source, mined evidence and product groups, on the real feed files."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from appliance.matching.aliases import load_aliases
+from appliance.matching.base import SoftwareItem
+from appliance.matching.bundle import compile_sources
+from appliance.matching.engine import FeedMatcher, default_feed_dir
+from appliance.matching.index import CpeIndex
+from tests.conftest import ROOT
+
+MAC = "macOS 14.5"
+
+
+def cli_match(tmp_path: Path, feed_dir: Path, os_name: str, software: list[dict]) -> list[dict]:
+    report = tmp_path / "report.json"
+    report.write_text(json.dumps({"hostname": "mac-1", "os": os_name, "software": software}))
+    result = subprocess.run(
+        [sys.executable, "-m", "appliance", "match", "--json", "--feed-dir", str(feed_dir), str(report)],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)["items"]
+
+
+def test_macos_bundles_and_homebrew_without_publisher(tmp_path: Path, feed_dir: Path) -> None:
+    chrome, firefox, openssl, tomcat = cli_match(tmp_path, feed_dir, MAC, [
+        {"name": "Google Chrome.app", "version": "116.0.5845.96"},
+        {"name": "Firefox.app", "version": "100.0"},
+        {"name": "openssl@3", "version": "3.0.1"},
+        {"name": "tomcat", "version": "9.0.60"},
+    ])
+    assert chrome["match"]["cpe"].startswith("cpe:2.3:a:google:chrome:116.0.5845.96:")
+    assert "CVE-2023-4863" in {v["cve"] for v in chrome["vulnerabilities"]}
+    assert firefox["match"]["cpe"].startswith("cpe:2.3:a:mozilla:firefox:100.0:")
+    assert openssl["match"]["cpe"].startswith("cpe:2.3:a:openssl:openssl:3.0.1:")
+    assert tomcat["match"]["cpe"].startswith("cpe:2.3:a:apache:tomcat:9.0.60:")
+    assert "exactly one NVD product" in tomcat["match"]["evidence"]
+
+
+def test_refusal_names_the_candidates(tmp_path: Path, feed_dir: Path) -> None:
+    # Three vendors file a product "suricata"; the 2022 feed gives none of them a CVE, so
+    # nothing says which one an unnamed "suricata" is.
+    (suricata,) = cli_match(tmp_path, feed_dir, MAC, [{"name": "suricata", "version": "7.0.4", "source": "homebrew"}])
+    assert suricata["match"] is None
+    for key in ("oisf:suricata", "openinfosecfoundation:suricata", "suricata-ids:suricata"):
+        assert key in suricata["reason"]
+
+
+def test_the_group_is_looked_up_and_shown(tmp_path: Path, feed_dir: Path) -> None:
+    docker, dell = cli_match(tmp_path, feed_dir, "Windows 11 23H2", [
+        {"name": "Docker Desktop", "version": "4.5.0", "vendor": "Docker Inc."},
+        {"name": "Dell Command | Update", "version": "4.4.0", "vendor": "Dell Inc."},
+    ])
+    assert set(docker["match"]["group"]) == {"docker:desktop", "docker:docker_desktop"}
+    assert "CVE-2022-26659" in {v["cve"] for v in docker["vulnerabilities"]}  # filed under docker:docker_desktop
+    assert set(dell["match"]["group"]) == {"dell:command_\\|_update", "dell:command_update"}
+    assert "CVE-2022-34382" in {v["cve"] for v in dell["vulnerabilities"]}
+    assert "CVEs looked up under" in dell["match"]["evidence"]
+
+
+@pytest.mark.parametrize(("name", "version", "vendor", "expected", "cve"), [
+    # issue 11: an instance id in brackets, the publisher is the product's old company name.
+    ("ScreenConnect Client (f0e1d2c3b4a59687)", "23.9.7.8804", "ScreenConnect Software", "connectwise:screenconnect", "CVE-2024-1709"),
+    # issue 11: the name abbreviates the CPE product; KEV spells it this way.
+    ("GoAnywhere MFT", "7.1.1", "Fortra, LLC", "fortra:goanywhere_managed_file_transfer", "CVE-2023-0669"),
+])
+def test_issue_11_windows_misses(matcher: FeedMatcher, name: str, version: str, vendor: str, expected: str, cve: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, version, vendor)], "Windows 11 23H2")
+    assert result.match is not None, result.reason
+    assert result.match.cpe.startswith(f"cpe:2.3:a:{expected}:")
+    assert cve in {v.cve for v in result.vulnerabilities}
+
+
+@pytest.mark.parametrize(("item", "os_name", "expected"), [
+    (SoftwareItem("Obsidian.app", "1.5.12", bundle_id="md.obsidian"), MAC, "obsidian:obsidian"),
+    (SoftwareItem("GIMP-2.10.app", "2.10.36"), MAC, "gimp:gimp"),
+    (SoftwareItem("intellij-idea-ce", "2024.1", source="homebrew"), MAC, "jetbrains:intellij_idea"),
+    (SoftwareItem("python@3.9", "3.9.19"), MAC, "python:python"),
+    (SoftwareItem("openssl-libs", "3.0.7-27.el9", "Rocky Enterprise Software Foundation"), "Rocky Linux 9.3", "openssl:openssl"),
+    (SoftwareItem("libcurl", "8.5.0-r0"), "Alpine Linux v3.19", "haxx:libcurl"),
+    (SoftwareItem("pcre2", "10.42-r2"), "Alpine Linux v3.19", "pcre:pcre2"),
+    (SoftwareItem("Django", "4.2.11", source="pip"), "Ubuntu 22.04", "djangoproject:django"),
+    (SoftwareItem("lodash", "4.17.20", source="npm"), "Ubuntu 22.04", "lodash:lodash"),
+    (SoftwareItem("qs", "6.10.1", source="npm"), "Ubuntu 22.04", "qs_project:qs"),
+])
+def test_each_source_is_read_its_own_way(matcher: FeedMatcher, item: SoftwareItem, os_name: str, expected: str) -> None:
+    (result,) = matcher.match([item], os_name)
+    assert result.match is not None, result.reason
+    assert result.match.cpe.split(":")[3:5] == expected.split(":")
+
+
+@pytest.mark.parametrize(("item", "os_name"), [
+    (SoftwareItem("Rectangle.app", "0.77", bundle_id="com.knollsoft.Rectangle"), MAC),
+    (SoftwareItem("six", "1.16.0", source="pip"), "Ubuntu 22.04"),
+    (SoftwareItem("appstream", "0.16.1-2", "Debian FreeDesktop.org Maintainers"), "Debian GNU/Linux 12 (bookworm)"),
+    (SoftwareItem("time", "1.9-0.2", "Debian QA Group"), "Debian GNU/Linux 12 (bookworm)"),
+    (SoftwareItem("net-tools", "2.10-0.1", "Debian Network Tools Maintainers"), "Debian GNU/Linux 12 (bookworm)"),
+])
+def test_look_alikes_stay_unmatched(matcher: FeedMatcher, item: SoftwareItem, os_name: str) -> None:
+    (result,) = matcher.match([item], os_name)
+    assert result.match is None, result.match
+
+
+def test_hints_are_part_of_the_cache_key(matcher: FeedMatcher) -> None:
+    # The same name as a Homebrew formula and as a pip package are different things.
+    brew, pip = matcher.match([SoftwareItem("tomcat", "9.0.60", source="homebrew"), SoftwareItem("tomcat", "9.0.60", source="pip")], MAC)
+    assert brew.match is not None and pip.match is None
+
+
+def _shuffled_sources(feeds: Path, out: Path, seed: int) -> list[Path]:
+    """The CPE list, the KEV catalog and the NVD 2.0 sample with their rows in another order."""
+    rng = random.Random(seed)
+    out.mkdir()
+    header, *rows = (feeds / "cpe" / "cpes.csv").read_text().splitlines(keepends=True)
+    rng.shuffle(rows)
+    (out / "cpes.csv").write_text(header + "".join(rows))
+    kev = json.loads((feeds / "kev" / "known_exploited_vulnerabilities.json").read_text())
+    rng.shuffle(kev["vulnerabilities"])
+    (out / "kev.json").write_text(json.dumps(kev))
+    nvd = json.loads((feeds / "nvd" / "nvdcve-2.0-sample.json").read_text())
+    rng.shuffle(nvd["vulnerabilities"])
+    (out / "nvd.json").write_text(json.dumps(nvd))
+    return [out / "cpes.csv", out / "kev.json", out / "nvd.json"]
+
+
+@pytest.mark.slow
+def test_same_products_and_reasons_whatever_the_order(feeds_root: Path, tmp_path: Path) -> None:
+    labelled = json.loads((Path(__file__).parent / "labelled_items.json").read_text())["items"]
+    aliases = load_aliases(default_feed_dir() / "aliases.tsv")
+    outcomes = []
+    for seed in (1, 2):
+        bundle, _ = compile_sources(_shuffled_sources(feeds_root, tmp_path / f"feed-{seed}", seed))
+        matcher = FeedMatcher(CpeIndex(bundle, aliases))
+        items = list(enumerate(labelled))
+        random.Random(seed).shuffle(items)
+        found = {}
+        for position, item in items:
+            software = SoftwareItem(item["name"], item["version"], item["vendor"] or "", None,
+                                    item.get("source", ""), item.get("bundle_id", ""))
+            (result,) = matcher.match([software], item["os"])
+            found[position] = (result.match.cpe if result.match else None, result.match.evidence if result.match else result.reason,
+                               [v.cve for v in result.vulnerabilities])
+        outcomes.append(found)
+    assert outcomes[0] == outcomes[1]
+
+
+def test_version_spans_only_skip_cves_that_cannot_hold(index: CpeIndex, feeds_root: Path) -> None:
+    """The bundle's spans prefilter gives the same findings as evaluating every CVE of the product."""
+    import msgspec
+
+    everything = FeedMatcher(CpeIndex(msgspec.structs.replace(index.bundle, spans=[]), index.aliases))
+    filtered = FeedMatcher(index)
+    debian = json.loads((feeds_root / "inventories" / "debian12-dpkg.json").read_text())["software"]
+    cases = [([SoftwareItem(p["name"], p["version"], p["vendor"]) for p in debian], "Debian GNU/Linux 12 (bookworm)")]
+    labelled = json.loads((Path(__file__).parent / "labelled_items.json").read_text())["items"]
+    for os_name in sorted({i["os"] for i in labelled}):
+        items = [SoftwareItem(i["name"], v, i["vendor"] or "", None, i.get("source", ""), i.get("bundle_id", ""))
+                 for i in labelled if i["os"] == os_name
+                 for v in (i["version"], "0.9", "1.0.2", "1.9.5p1", "2.4.49", "9.0.60", "100.0")]
+        cases.append((items, os_name))
+    found = 0
+    for items, os_name in cases:
+        expected = everything.match(items, os_name)
+        assert filtered.match(items, os_name) == expected
+        found += sum(len(r.vulnerabilities) for r in expected)
+    assert found > 1000  # the comparison covers many findings, not an empty set
