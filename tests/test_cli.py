@@ -49,7 +49,7 @@ def test_version(tmp_path: Path) -> None:
 
 
 def test_version_names_the_schema_of_an_existing_database(tmp_path: Path) -> None:
-    run_cli(tmp_path, "orgs", "create", "Branch office")  # creates the database (orgs list needs one)
+    run_cli(tmp_path, "orgs", "create", "Branch")  # makes the database in the (existing, empty) data dir
     lines = run_cli(tmp_path, "version").stdout.splitlines()
     assert lines[1].startswith(f"database {tmp_path / 'sentrikat.db'}: schema version ")
 
@@ -159,9 +159,10 @@ def test_one_log_format_and_no_scheduler_lines_at_info(make_server) -> None:
     time.sleep(2.5)  # the feed check job runs every second meanwhile
     assert srv.stop() == 0
     lines = [line for line in srv.log().splitlines() if line.strip()]
-    # Printed for the person at the terminal, not logged: the first-start hint and the certificate's fingerprint.
-    hints = ("First start:", "Create an agent key", "Created a self-signed certificate", "HTTPS on port ")
-    logged = [line for line in lines if not line.startswith(hints)]
+    # What serve prints for the person starting it (first-start hint, certificate, HTTPS port) is
+    # plain text on standard output; every log line is in the one format.
+    printed = ("First start:", "Create an agent key", "Created a self-signed certificate", "HTTPS on port")
+    logged = [line for line in lines if not line.startswith(printed)]
     stamp = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|ERROR|CRITICAL) [\w.]+: ")
     assert logged and all(stamp.match(line) for line in logged), "\n".join(line for line in logged if not stamp.match(line))
     assert any("uvicorn.access" in line and "GET /healthz" in line for line in logged)
@@ -182,7 +183,7 @@ def test_feeds_import_looks_into_subfolders(tmp_path: Path, feeds_root: Path) ->
 def test_feeds_import_of_a_folder_without_feeds_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "notes.json").write_text('{"hello": "world"}')
-    (tmp_path / "data").mkdir()  # commands other than serve need an existing data dir
+    (tmp_path / "data").mkdir()
     result = run_cli(tmp_path / "data", "feeds", "import", str(tmp_path / "in"), check=False)
     assert result.returncode == 1
     assert "no feed files found" in result.stderr and "Traceback" not in result.stderr

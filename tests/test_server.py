@@ -102,7 +102,7 @@ def test_connections_per_client_address(make_server) -> None:
         socks[0].close()
         time.sleep(0.3)
         again = connect(server, "127.0.0.2")
-        again.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        again.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
         assert again.recv(65536).startswith(b"HTTP/1.1 200")
         again.close()
     finally:
@@ -132,7 +132,7 @@ def test_slow_body_is_closed_by_the_minimum_rate(make_server) -> None:
     key = server.create_key()
     with connect(server) as sock:
         sock.sendall(
-            f"POST {REPORT} HTTP/1.1\r\nHost: x\r\nX-Agent-Key: {key}\r\nContent-Type: application/json\r\n"
+            f"POST {REPORT} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Agent-Key: {key}\r\nContent-Type: application/json\r\n"
             f"Content-Length: 10000\r\n\r\n".encode()
         )
         started = time.monotonic()
@@ -159,7 +159,7 @@ def test_request_head_too_large(make_server) -> None:
     with connect(server) as sock:
         sock.settimeout(5)
         try:
-            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + b"X-Pad: " + b"a" * 20000 + b"\r\n\r\n")
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n" + b"X-Pad: " + b"a" * 20000 + b"\r\n\r\n")
         except ConnectionError:
             pass
         assert sock.recv(65536).startswith(b"HTTP/1.1 431")
@@ -169,7 +169,7 @@ def test_request_head_too_large(make_server) -> None:
 def test_idle_keep_alive_is_closed(make_server) -> None:
     server: Server = make_server(SENTRIKAT_KEEPALIVE_TIMEOUT="1")
     with connect(server) as sock:
-        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         assert sock.recv(65536).startswith(b"HTTP/1.1 200")
         time.sleep(0.3)
         assert not is_closed(sock)
@@ -184,7 +184,7 @@ def test_bodies_in_flight_are_capped(make_server) -> None:
     first = json.dumps({"hostname": "first", "software": []}).encode().ljust(900_000)
     with connect(server) as sock:
         sock.sendall(
-            f"POST {REPORT} HTTP/1.1\r\nHost: x\r\nX-Agent-Key: {key}\r\nContent-Type: application/json\r\n"
+            f"POST {REPORT} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Agent-Key: {key}\r\nContent-Type: application/json\r\n"
             f"Content-Length: {len(first)}\r\nConnection: close\r\n\r\n".encode() + first[:800_000]
         )
         time.sleep(1.0)

@@ -17,7 +17,7 @@ def _wait(srv: Server, timeout: float = 30) -> int:
 
 
 def test_sigint_stops_cleanly(make_server) -> None:
-    srv: Server = make_server()
+    srv: Server = make_server(SENTRIKAT_LOG_LEVEL="info")  # "database closed" is an info line
     assert srv.process is not None
     srv.process.send_signal(signal.SIGINT)
     assert _wait(srv) == 0, srv.log()
@@ -27,7 +27,7 @@ def test_sigint_stops_cleanly(make_server) -> None:
 
 def test_second_ctrl_c_forces_the_stop_but_still_closes_the_database(make_server) -> None:
     """uvicorn's "force quit" skips waiting for requests; the database must be closed anyway, and the process exit."""
-    srv: Server = make_server()
+    srv: Server = make_server(SENTRIKAT_LOG_LEVEL="info")
     key = srv.create_key()
     with srv.client(key) as client:
         assert client.get("/api/agent/config").status_code == 200

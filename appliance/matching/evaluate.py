@@ -341,7 +341,9 @@ class CveEvaluator:
 
     def _evaluate(self, keys: tuple[int, ...], installed: Installed, platform: Platform, backport: bool) -> tuple[tuple, tuple]:
         """(findings that hold on any host, configurations that depend on the host's other programs)."""
-        candidates = self.index.cves_that_may_hold(keys, compared)
+        # The bundle's version spans narrow the CVEs down for one known version; a span of
+        # versions (a JetBrains build) or an unknown one is checked against all of them.
+        candidates = self.index.cves_that_may_hold(keys, installed.text) if installed.exact else self.index.cves_for(keys)
         final: list[Vulnerability] = []
         pending: list[tuple[BCve, BConfig]] = []
         platform_ids = self._platform(platform)

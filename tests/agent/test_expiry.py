@@ -97,8 +97,7 @@ def test_pending_assets_are_deleted_after_a_day_without_contact(tmp_path: Path) 
     clock = Clock(datetime(2026, 1, 1, tzinfo=UTC))
 
     async def run() -> None:
-        db = Database(settings.database_path)
-        await db.open()
+        db = await open_database(settings)
         service = AgentService(db, AgentCpeMatcher, settings, clock)
         await service.heartbeat(PRINCIPAL, HeartbeatIn("pending-pc"))
         await service.submit(PRINCIPAL, ReportIn("reported-pc", software=[]), None)

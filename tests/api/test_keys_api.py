@@ -184,7 +184,9 @@ def test_bad_requests_are_refused(server: Server, admin: httpx.Client) -> None:
     assert_refused(server, lambda: admin.get(RECENT, params={"minutes": "soon"}), 400, "invalid_request", "minutes")
     # The lines name the appliance by the Host header; one that a shell could read as a command is refused.
     for host in ("evil;touch /tmp/x", "a b", "$(id)", "host:99999", "x'y"):
-        assert_refused(server, lambda: admin.post(KEYS, json={"organization_id": 1, "name": "x"}, headers={"Host": host}), 400, "invalid_request")
+        # The request gate refuses most of them first (a Host this appliance does not answer to).
+        response = admin.post(KEYS, json={"organization_id": 1, "name": "x"}, headers={"Host": host})
+        assert response.status_code == 400 and response.json()["error"] in ("invalid_request", "invalid_host"), response.text
 
 
 def test_only_admins_may_use_it(server: Server) -> None:
