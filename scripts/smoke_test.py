@@ -180,10 +180,10 @@ class Run:
         """The program serves the agent scripts it carries, byte-identical to agents/ of this checkout, without a key."""
         for name in AGENT_SCRIPTS:
             expected = (ROOT / "agents" / name).read_bytes()
-            served = httpx.get(f"{url}/agents/{name}", timeout=60)
+            served = httpx.get(f"{url}/agents/{name}", timeout=60, verify=self.trust())
             check(served.status_code == 200, f"/agents/{name}: status {served.status_code}")
             check(served.content == expected, f"/agents/{name}: {len(served.content)} bytes served, not the {len(expected)} of agents/{name}")
-        check(httpx.get(f"{url}/agents/build.spec", timeout=60).status_code == 404, "/agents/ serves a name that is not an agent script")
+        check(httpx.get(f"{url}/agents/build.spec", timeout=60, verify=self.trust()).status_code == 404, "/agents/ serves a name that is not an agent script")
 
     def kill_leftovers(self) -> None:
         """After a failure: stop servers still running (SIGTERM first, so the executable can clean up)."""

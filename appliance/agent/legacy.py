@@ -19,6 +19,7 @@ from appliance.agent.payloads import (
     Text,
     Version,
     decode,
+    payload_error,
 )
 
 # The 1.5 agents' User-Agent: "SentriKat-Agent/1.5.0 (Linux)"; group 1 is the version, 2 the platform.
@@ -107,17 +108,21 @@ def to_report(inventory: InventoryIn) -> ReportIn:
             item["source"] = source
         software.append(msgspec.convert(item, SoftwareIn))
     agent = inventory.agent or LegacyAgent()
-    return ReportIn(
-        hostname=inventory.hostname,
-        software=software,
-        os=os_string(inventory.os),
-        organization_id=inventory.organization_id,
-        ip_address=inventory.ip_address or None,
-        tags=inventory.tags,
-        agent_version=agent.version,
-        kernel=inventory.os.kernel if inventory.os else None,
-        agent_id=agent.id,
-    )
+    fields = {
+        "hostname": inventory.hostname,
+        "software": software,
+        "os": os_string(inventory.os),
+        "organization_id": inventory.organization_id,
+        "ip_address": inventory.ip_address or None,
+        "tags": inventory.tags,
+        "agent_version": agent.version,
+        "kernel": inventory.os.kernel if inventory.os else None,
+        "agent_id": agent.id,
+    }
+    try:  # through msgspec, so the report's own rules (such as the hostname's) hold here too
+        return msgspec.convert(fields, ReportIn)
+    except msgspec.ValidationError as exc:
+        raise payload_error(exc) from exc
 
 
 def decode_inventory(body: bytes, user_agent: str) -> InventoryIn:

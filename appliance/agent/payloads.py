@@ -63,7 +63,7 @@ def check_hostname(hostname: str, field: str = "hostname") -> None:
 
 class _CheckedHostname:
     """Mixin for Structs with a ``hostname``: msgspec runs __post_init__ after decoding, and turns
-    the ValueError into a ValidationError that _payload_error maps to field ``hostname``."""
+    the ValueError into a ValidationError that payload_error maps to field ``hostname``."""
 
     hostname: str
 
@@ -260,7 +260,7 @@ _AT = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
 _MISSING = re.compile(r"^Object missing required field `(?P<name>[^`]+)`$")
 
 
-def _payload_error(exc: msgspec.ValidationError) -> PayloadError:
+def payload_error(exc: msgspec.ValidationError) -> PayloadError:
     """A msgspec validation error as a PayloadError whose ``field`` is the path without "$."."""
     found = _AT.match(str(exc))
     message = found.group("message") if found else str(exc)
@@ -290,7 +290,7 @@ def decode(body: bytes, kind: type[T]) -> T:
     try:
         value = msgspec.json.decode(body, type=kind, strict=True)
     except msgspec.ValidationError as exc:
-        raise _payload_error(exc) from exc
+        raise payload_error(exc) from exc
     except msgspec.DecodeError as exc:
         raise PayloadError(f"body is not valid JSON: {exc}") from exc
     except RecursionError as exc:
@@ -313,7 +313,7 @@ def decode_container_scan(body: bytes, hostname: str | None) -> ContainerScanIn:
     try:
         msgspec.convert({"hostname": hostname}, _HostnameQuery)
     except msgspec.ValidationError as exc:
-        raise _payload_error(exc) from exc
+        raise payload_error(exc) from exc
     report = decode(body, TrivyReport)
     name, tag = image_reference(report.artifact_name)
     if not name:

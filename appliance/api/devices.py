@@ -105,7 +105,10 @@ class DevicesController(Controller):
     operation_id="getAgentScript",
     tags=["agents"],
     media_type="text/plain",
-    responses={404: ResponseSpec(data_container=ErrorBody, description="not_found: no such script", generate_examples=False)},
+    responses={
+        400: ResponseSpec(data_container=ErrorBody, description="invalid_request: a control character in the path", generate_examples=False),
+        404: ResponseSpec(data_container=ErrorBody, description="not_found: no such script", generate_examples=False),
+    },
 )
 async def agent_script(request: Request[Any, Any, Any], name: str) -> Response[bytes]:
     """The agent scripts, byte for byte as shipped in agents/: sentrikat-agent.sh (Linux, macOS) and

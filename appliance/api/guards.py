@@ -61,74 +61,70 @@ def presented_key(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
     return (value.strip() or None) if scheme.lower() == "bearer" else None
 
 
-async def authenticate_reader(connection: ASGIConnection[Any, Any, Any, Any], route: BaseRouteHandler) -> None:
-    """Guard for the read API: a key with the read or admin scope, else an admin session cookie.
-
-    A key (X-Agent-Key or Authorization: Bearer) wins over a cookie. Admin keys and admin
-    sessions see every organization, read keys their own. Order: credentials (401, failures
-    counted per client address as for agents), scope (403), the per-key or per-session limit (429).
-    """
+async def _key_or_session(
+    connection: ASGIConnection[Any, Any, Any, Any], missing: str
+) -> tuple[Principal | None, AdminSession | None]:
+    """The presented API key's principal (X-Agent-Key or Authorization: Bearer), else the session of
+    the admin cookie: a key wins over a cookie. Failures count per client address, as for agents."""
     keys: KeyService = connection.app.state.key_service
     admins: AdminService = connection.app.state.admin_service
     limiter: RateLimiter = connection.app.state.limiter
     raw = presented_key(connection)
     try:
         if raw:
-            principal = await keys.authenticate(raw)
-        else:
-            token = connection.cookies.get(SESSION_COOKIE)
-            if not token:
-                raise MissingKey(
-                    "no credentials: send a read or admin API key in X-Agent-Key or Authorization: Bearer, or log in"
-                )
-            session = await admins.session(token)
+            return await keys.authenticate(raw), None
+        token = connection.cookies.get(SESSION_COOKIE)
+        if not token:
+            raise MissingKey(missing)
+        return None, await admins.session(token)
     except (MissingKey, InvalidKey, NotLoggedIn):
         limiter.hit(UNAUTHENTICATED_BUCKET, client_address(connection) or "unknown")
         raise
-    if not raw:
-        viewer = Viewer(None, f"session:{session.username.lower()}")
+
+
+async def authenticate_reader(connection: ASGIConnection[Any, Any, Any, Any], route: BaseRouteHandler) -> None:
+    """Guard for the read API: a key with the read or admin scope, else an admin session cookie.
+
+    Admin keys and admin sessions see every organization, read keys their own. Order:
+    credentials (401), scope (403), the per-key or per-session limit (429).
+    """
+    principal, session = await _key_or_session(
+        connection, "no credentials: send a read or admin API key in X-Agent-Key or Authorization: Bearer, or log in"
+    )
+    if principal is None:
+        viewer = Viewer(None, f"session:{session.username.lower()}")  # type: ignore[union-attr]
     elif "admin" in principal.scopes:
         viewer = Viewer(None, f"key:{principal.key_id}")
     elif "read" in principal.scopes:
         viewer = Viewer(principal.organization_id, f"key:{principal.key_id}")
     else:
         raise ScopeDenied("this API key lacks the read or admin scope")
+    limiter: RateLimiter = connection.app.state.limiter
     limiter.hit(READ_BUCKET, viewer.identity)
     connection.state.viewer = viewer
 
 
 async def authenticate_admin(connection: ASGIConnection[Any, Any, Any, Any], route: BaseRouteHandler) -> None:
-    """Guard for the admin API (/api/keys, /api/devices, /api/alerts): a key with the admin scope, else an admin session.
+    """Guard for the admin API (/api/keys, /api/devices, /api/alerts, asset changes): a key with the
+    admin scope, else an admin session.
 
-    A key (X-Agent-Key or Authorization: Bearer) wins over a cookie. A session's changes (any
-    method but GET and HEAD) must also come from this appliance's own page and carry the
-    session's X-CSRF-Token; a key in a header is no ambient credential, so it needs neither.
-    Order: credentials (401), scope (403), CSRF (403), the per-key or per-session read limit (429).
+    A session's changes (any method but GET and HEAD) must also come from this appliance's own page
+    and carry the session's X-CSRF-Token; a key in a header is no ambient credential, so it needs
+    neither. Order: credentials (401), scope (403), CSRF (403), the per-key or per-session read limit (429).
     """
-    keys: KeyService = connection.app.state.key_service
-    admins: AdminService = connection.app.state.admin_service
-    limiter: RateLimiter = connection.app.state.limiter
-    raw = presented_key(connection)
-    try:
-        if raw:
-            principal = await keys.authenticate(raw)
-        else:
-            token = connection.cookies.get(SESSION_COOKIE)
-            if not token:
-                raise MissingKey("no credentials: send an admin API key in X-Agent-Key or Authorization: Bearer, or log in")
-            session = await admins.session(token)
-    except (MissingKey, InvalidKey, NotLoggedIn):
-        limiter.hit(UNAUTHENTICATED_BUCKET, client_address(connection) or "unknown")
-        raise
-    if raw:
+    principal, session = await _key_or_session(
+        connection, "no credentials: send an admin API key in X-Agent-Key or Authorization: Bearer, or log in"
+    )
+    if principal is not None:
         if "admin" not in principal.scopes:
             raise ScopeDenied("this API key lacks the admin scope")
         identity = f"key:{principal.key_id}"
     else:
         if connection.scope.get("method", "GET") not in ("GET", "HEAD"):
             same_origin(connection, route)
-            check_csrf(connection, session)
-        identity = f"session:{session.username.lower()}"
+            check_csrf(connection, session)  # type: ignore[arg-type]
+        identity = f"session:{session.username.lower()}"  # type: ignore[union-attr]
+    limiter: RateLimiter = connection.app.state.limiter
     limiter.hit(READ_BUCKET, identity)
 
 

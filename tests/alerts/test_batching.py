@@ -25,6 +25,7 @@ def test_a_kev_entry_for_40_machines_gives_one_message_per_channel(
     old_kev = tmp_path / "kev-old" / "known_exploited_vulnerabilities.json"
     old_kev.parent.mkdir()
     old_kev.write_text(json.dumps(kev_catalog(without=WINRAR_CVE)))
+    (tmp_path / "data0").mkdir()  # commands other than serve work on an existing data dir
     run_cli(tmp_path / "data0", "feeds", "import", str(feeds_root / "nvd" / "nvdcve-2.0-sample.json"),
             str(feeds_root / "cpe" / "cpes.csv"), str(old_kev))
     srv: Server = make_server(**fast(

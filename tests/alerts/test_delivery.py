@@ -128,6 +128,9 @@ def test_cli_alerts_test_names_the_failing_channel(tmp_path: Path, smtp: SmtpRec
             env={**__import__("os").environ, **smtp.env(), **env},
         )
 
+    (tmp_path / "data").mkdir()  # commands other than serve work on an existing appliance database
+    subprocess.run([sys.executable, "-m", "appliance", "orgs", "create", "Office", "--data-dir", str(tmp_path / "data")],
+                   cwd=ROOT, check=True, capture_output=True, timeout=60)
     ok = run(SENTRIKAT_WEBHOOK_URL=webhook.url)
     assert ok.returncode == 0, ok.stderr
     assert len(smtp.messages) == 1 and smtp.messages[0]["Subject"] == "SentriKat: test message"

@@ -47,6 +47,9 @@ def alerts_test(data_dir: Path, env: dict[str, str]) -> subprocess.CompletedProc
 
 def test_login_is_used_and_a_missing_login_is_named(tmp_path: Path, login_smtp: LoginSmtp) -> None:
     env = {**login_smtp.env(), "SENTRIKAT_SMTP_USER": "sentrikat"}
+    (tmp_path / "data").mkdir()  # commands other than serve work on an existing appliance database
+    subprocess.run([sys.executable, "-m", "appliance", "orgs", "create", "Office", "--data-dir", str(tmp_path / "data")],
+                   cwd=ROOT, check=True, capture_output=True, timeout=60)
     anonymous = alerts_test(tmp_path / "data", login_smtp.env())
     assert anonymous.returncode == 1 and "530" in anonymous.stderr, anonymous.stderr  # authentication required
     assert login_smtp.messages == []

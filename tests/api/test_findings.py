@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 import io
 
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from appliance.matching.bundle import compile_sources, write_bundle
@@ -25,6 +27,14 @@ def findings(server: Server, hostname: str) -> dict[str, tuple]:
             (hostname,),
         ).fetchall()
     return {r[0]: r[1:] for r in rows}
+
+
+
+@pytest.fixture
+def agent(server: Server) -> Iterator[httpx.Client]:
+    """A key of this test's own: the session's shared agent key may be at its per-minute report limit in a full run."""
+    with server.client(server.create_key("agent")) as client:
+        yield client
 
 
 def test_findings_are_stored_and_keep_first_seen(server: Server, agent, hostname: str) -> None:

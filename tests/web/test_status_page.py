@@ -216,7 +216,9 @@ def test_container_images_on_the_asset_page(driver, server: Server, office: dict
 
 
 def test_asset_list_by_keyboard(driver, server: Server, office: dict) -> None:
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
     from selenium.webdriver.common.keys import Keys
 
     driver.get(f"{server.url}/#/assets")
@@ -232,8 +234,10 @@ def test_asset_list_by_keyboard(driver, server: Server, office: dict) -> None:
     driver.find_element(By.ID, "filter-q").send_keys(Keys.TAB)
     assert driver.switch_to.active_element.get_attribute("id") == "filter-state"
     driver.get(f"{server.url}/#/assets?state=pending")
-    wait_for(driver, "asset-table")
-    assert [r[0] for r in table_rows(driver, "asset-table")] == ["new-laptop"]
+    # The previous list's table has the same id until the new one replaces it: wait for the new rows.
+    WebDriverWait(driver, 30, ignored_exceptions=[StaleElementReferenceException]).until(
+        lambda d: [r[0] for r in table_rows(d, "asset-table")] == ["new-laptop"]
+    )
 
 
 def test_vulnerability_list_and_csv_link(driver, server: Server, office: dict) -> None:
