@@ -433,7 +433,7 @@
       pager(page, "#/assets", params));
   }
 
-  // fix_kind of a host finding (see README, Read API): the upper bound of the NVD range that matched.
+  // fix_kind of a host finding (see docs/api.md, Read API): the upper bound of the NVD range that matched.
   function fixText(kind, version) {
     if (kind === "fixed_in") return `fixed in ${version}`;
     if (kind === "fixed_after") return `fixed after ${version}`;

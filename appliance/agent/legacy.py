@@ -100,7 +100,7 @@ def os_string(os: LegacyOs | None) -> str | None:
 
 
 def to_report(inventory: InventoryIn) -> ReportIn:
-    """The full report that an inventory body means (the mapping table in the README)."""
+    """The full report that an inventory body means (the mapping table in docs/api.md)."""
     software = []
     for product in inventory.products:
         item = {"name": product.product, "version": product.version or "", "vendor": product.vendor}

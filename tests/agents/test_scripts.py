@@ -103,7 +103,8 @@ def test_every_agent_option_and_variable_is_documented() -> None:
     """Each option the sh agent accepts and each SENTRIKAT_AGENT_ variable it reads is in README "Adding devices"."""
     script = AGENT_SH.read_text()
     readme = (ROOT / "README.md").read_text()
-    section = readme[readme.index("## Adding devices"):readme.index("## Command line")]
+    start = readme.index("## Adding devices")
+    section = readme[start:readme.index("\n## ", start)]
     options = set(re.findall(r"^\s+(--[a-z-]+)\)", script, re.M))
     assert {"--server", "--key", "--once", "--state-dir", "--fingerprint", "--ca-file", "--install", "--uninstall"} <= options
     for option in options | {"--allow-http", "--help", "--version", "--verbose", "--scheduled"}:

@@ -2,7 +2,7 @@
 
 labelled_items.json is the development set (the matcher was tuned while looking at it);
 heldout_items.json was labelled afterwards by someone who had not seen the matcher, and is
-the honest measure. Both numbers are printed (pytest -s) and stated in README.
+the honest measure. Both numbers are printed (pytest -s) and stated in docs/matching.md.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def _scorer():
 
 @pytest.mark.parametrize(
     ("file", "min_precision", "min_recall"),
-    # Floors just under the measured values, so a regression fails; see README for the numbers.
+    # Floors just under the measured values, so a regression fails; see docs/matching.md for the numbers.
     [("labelled_items.json", 0.98, 0.93), ("heldout_items.json", 0.80, 0.55)],
 )
 def test_precision_and_recall(matcher: FeedMatcher, file: str, min_precision: float, min_recall: float) -> None:
