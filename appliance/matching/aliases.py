@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import msgspec
@@ -25,19 +26,24 @@ class AliasTable(msgspec.Struct, frozen=True):
     never: dict[str, str]
 
 
+def tsv_rows(path: Path, error: type[Exception], what: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number, tab-separated fields) of a table we author; blank and # lines are skipped.
+    ``error`` (naming ``what`` and the file) is raised when it cannot be read."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise error(f"cannot read {what} {path}: {exc}") from exc
+    for number, line in enumerate(lines, 1):
+        if line.strip() and not line.startswith("#"):
+            yield number, line.split("\t")
+
+
 def load_aliases(path: Path) -> AliasTable:
     names: dict[str, tuple[str, str]] = {}
     packages: dict[str, tuple[str, str]] = {}
     groups: list[set[str]] = []
     never: dict[str, str] = {}
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise AliasError(f"cannot read alias table {path}: {exc}") from exc
-    for number, line in enumerate(lines, 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        fields = line.split("\t")
+    for number, fields in tsv_rows(path, AliasError, "alias table"):
         kind = fields[0]
         expected = 3 if kind == "none" else 4
         if kind not in KINDS or len(fields) != expected or not all(f.strip() for f in fields):

@@ -24,6 +24,7 @@ from pathlib import Path
 import msgspec
 
 from appliance.errors import ApplianceError
+from appliance.matching.aliases import tsv_rows
 from appliance.matching.normalize import version_in_name
 
 
@@ -324,14 +325,7 @@ class VersionRules(msgspec.Struct, frozen=True):
 def load_rules(path: Path) -> VersionRules:
     """Read ``product key<TAB>rule<TAB>comment`` lines; a rule name we do not have is an error."""
     by_key: dict[str, str] = {}
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise RuleError(f"cannot read version rules {path}: {exc}") from exc
-    for number, line in enumerate(lines, 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        fields = line.split("\t")
+    for number, fields in tsv_rows(path, RuleError, "version rules"):
         if len(fields) != 3 or not all(f.strip() for f in fields) or fields[1] not in RULES:
             raise RuleError(f"{path}:{number}: expected 'vendor:product<TAB>rule<TAB>comment' with a rule among {sorted(RULES)}")
         if fields[0] in by_key:
