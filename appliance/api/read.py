@@ -1,4 +1,4 @@
-"""The read API controller: /api/status, /api/assets, /api/assets/{id}, /api/vulnerabilities, /api/remediation and their CSV exports."""
+"""The read API controllers: status, assets, vulnerabilities, the patch plan and their CSV exports; admins' asset changes."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from appliance.agent.assets import AssetAdmin, AssetChange
 from appliance.agent.payloads import DbInt, ErrorBody, decode
 from appliance.api.agent import json_body
 from appliance.api.body import read_small_json_body
-from appliance.api.guards import admin_change, authenticate_reader, provide_viewer
+from appliance.api.guards import authenticate_admin, authenticate_reader, provide_viewer
 from appliance.auth import Viewer
 from appliance.read.export import csv_chunks
 from appliance.read.remediation import MAX_PLAN_PAGE, plan_csv_chunks
@@ -132,31 +132,6 @@ class ReadController(Controller):
         """
         return await read_service.asset(viewer, asset_id)
 
-    @delete(
-        "/assets/{asset_id:int}", operation_id="deleteAsset", status_code=200, guards=[admin_change],
-        responses=errors(400, 401, 403, 404, 429),
-    )
-    async def delete_asset(
-        self, request: Request[Any, Any, Any], asset_id: Annotated[int, Parameter(ge=1, le=DB_ID)]
-    ) -> AssetChange:
-        """Delete an asset with its software, findings, history and container scans. Admins only: an admin
-        API key, or an admin session sending its X-CSRF-Token. If its agent reports again, the host comes back as new.
-        """
-        return await AssetAdmin(request.app.state.db).delete(asset_id)
-
-    @post(
-        "/assets/{asset_id:int}/move", operation_id="moveAsset", status_code=200, guards=[admin_change],
-        operation_class=json_body(MoveIn), responses=errors(400, 401, 403, 404, 413, 415, 429),
-    )
-    async def move_asset(
-        self, request: Request[Any, Any, Any], asset_id: Annotated[int, Parameter(ge=1, le=DB_ID)]
-    ) -> AssetChange:
-        """Move an asset, with everything stored about it, to another organization: body {"organization_id": N}.
-        Admins only, as for deleteAsset; its agent must then use a key of that organization.
-        """
-        body: MoveIn = decode(await read_small_json_body(request, MOVE_BODY_BYTES), MoveIn)
-        return await AssetAdmin(request.app.state.db).move(asset_id, body.organization_id)
-
     @get("/vulnerabilities", operation_id="listVulnerabilities", responses=errors(400, 401, 403, 429))
     async def vulnerabilities(
         self,
@@ -259,3 +234,33 @@ class ReadController(Controller):
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="patch-plan.csv"'},
         )
+
+
+# Admins' changes to assets: authenticate_admin guards them instead of the read routes' authenticate_reader.
+# Plain handlers, not a second controller: Litestar gives each controller its own OPTIONS handler for
+# /api/assets/{asset_id}, and two collide at startup. Registered after ReadController (app.py), so they
+# join its routes.
+ASSET_ADMIN = {"guards": [authenticate_admin], "tags": ["read"]}
+
+
+@delete(
+    "/api/assets/{asset_id:int}", operation_id="deleteAsset", status_code=200, **ASSET_ADMIN,
+    responses=errors(400, 401, 403, 404, 429),
+)
+async def delete_asset(request: Request[Any, Any, Any], asset_id: Annotated[int, Parameter(ge=1, le=DB_ID)]) -> AssetChange:
+    """Delete an asset with its software, findings, history and container scans. Admins only: an admin
+    API key, or an admin session sending its X-CSRF-Token. If its agent reports again, the host comes back as new.
+    """
+    return await AssetAdmin(request.app.state.db).delete(asset_id)
+
+
+@post(
+    "/api/assets/{asset_id:int}/move", operation_id="moveAsset", status_code=200, **ASSET_ADMIN,
+    operation_class=json_body(MoveIn), responses=errors(400, 401, 403, 404, 413, 415, 429),
+)
+async def move_asset(request: Request[Any, Any, Any], asset_id: Annotated[int, Parameter(ge=1, le=DB_ID)]) -> AssetChange:
+    """Move an asset, with everything stored about it, to another organization: body {"organization_id": N}.
+    Admins only, as for deleteAsset; its agent must then use a key of that organization.
+    """
+    body: MoveIn = decode(await read_small_json_body(request, MOVE_BODY_BYTES), MoveIn)
+    return await AssetAdmin(request.app.state.db).move(asset_id, body.organization_id)
