@@ -107,7 +107,7 @@ def test_operation_answers_as_documented(api, fuzzed: Server, fuzz_key: str, lab
 @pytest.mark.slow
 @pytest.mark.parametrize("label", OPERATIONS[:4])
 def test_operation_without_a_key(api, fuzzed: Server, label: str) -> None:
-    """Without a key: 401, or 429 once one address has guessed too often; both documented."""
+    """Without a key: a documented 401 (request limits are off here, so never the 429 of too many guesses)."""
     run(api, label, GenerationMode.POSITIVE, 10, {"X-Agent-Key": ""})
 
 
@@ -156,7 +156,7 @@ def test_alert_settings_read_answers_as_documented(api, fuzzed: Server) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("label", ALERT_OPERATIONS)
 def test_alert_operation_without_credentials(api, fuzzed: Server, label: str) -> None:
-    """Without a key or session: 401 (or 429 once one address has guessed too often), and nothing changes."""
+    """Without a key or session: a documented 401, and nothing changes."""
     run(api, label, GenerationMode.POSITIVE, 10, {"X-Agent-Key": ""})
     with fuzzed.db() as conn:
         assert conn.execute("SELECT COUNT(*) FROM alert_settings").fetchone()[0] == 0
