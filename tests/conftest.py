@@ -18,8 +18,16 @@ from pathlib import Path
 import httpx
 import pytest
 
+from appliance.settings import SETTINGS
+
 ROOT = Path(__file__).resolve().parents[1]
 FEEDS = ROOT.parent / "shared" / "feeds"
+
+# Every per-minute request limit off (README, Settings: 0 turns a limit off), for servers that
+# several tests share: their requests add up over the run, and a fast machine would send the
+# 61st report of a minute with the shared agent key, so some unrelated test would get 429.
+# A test of a limit starts its own server (make_server) with the limit it tests.
+NO_RATE_LIMITS: dict[str, str] = {s.env: "0" for s in SETTINGS if s.name.startswith("rate_")}
 
 
 def free_port() -> int:
@@ -167,8 +175,10 @@ def feed_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory, feed_dir: Path) -> Iterator[Server]:
-    """One server with the real feed, shared by tests that use distinct hostnames and default settings."""
-    srv = Server(tmp_path_factory.mktemp("shared-server") / "data", {"SENTRIKAT_FEED_DIR": str(feed_dir)}).start()
+    """One server with the real feed, shared by tests that use distinct hostnames; default settings
+    but for the request limits, which are off (NO_RATE_LIMITS)."""
+    srv = Server(tmp_path_factory.mktemp("shared-server") / "data",
+                 {"SENTRIKAT_FEED_DIR": str(feed_dir), **NO_RATE_LIMITS}).start()
     yield srv
     assert srv.stop() == 0, srv.log()
 

@@ -175,15 +175,3 @@ def check_csrf(connection: ASGIConnection[Any, Any, Any, Any], session: AdminSes
     sent = connection.headers.get(CSRF_HEADER, "")
     if not hmac.compare_digest(sent.encode(), session.csrf_token.encode()):
         raise CsrfDenied("the X-CSRF-Token header is missing or does not match the session")
-
-
-async def admin_change(connection: ASGIConnection[Any, Any, Any, Any], route: BaseRouteHandler) -> None:
-    """Guard for admin changes (after ``authenticate_reader``): an admin API key, or an admin session
-    whose request comes from the status page itself and echoes the session's CSRF token."""
-    viewer: Viewer = connection.state.viewer
-    if viewer.organization_id is not None:
-        raise ScopeDenied("changing assets needs an admin API key or an admin session, not a read key")
-    if viewer.identity.startswith("session:"):
-        same_origin(connection, route)
-        _, session = await current_session(connection)
-        check_csrf(connection, session)

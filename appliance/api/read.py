@@ -1,7 +1,8 @@
-"""The read API controller: /api/status, /api/assets, /api/assets/{id}, /api/vulnerabilities, /api/remediation and their CSV exports."""
+"""The read API controllers: status, assets, vulnerabilities, the patch plan and their CSV exports; admins' asset changes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
 import msgspec
@@ -15,7 +16,7 @@ from appliance.agent.assets import AssetAdmin, AssetChange
 from appliance.agent.payloads import DbInt, ErrorBody, decode
 from appliance.api.agent import json_body
 from appliance.api.body import read_small_json_body
-from appliance.api.guards import admin_change, authenticate_reader, provide_viewer
+from appliance.api.guards import authenticate_admin, authenticate_reader, provide_viewer
 from appliance.auth import Viewer
 from appliance.read.export import csv_chunks
 from appliance.read.remediation import MAX_PLAN_PAGE, plan_csv_chunks
@@ -54,6 +55,22 @@ def errors(*statuses: int) -> dict[int, ResponseSpec]:
     return {s: ResponseSpec(data_container=ErrorBody, description=_ERRORS[s], generate_examples=False) for s in statuses}
 
 
+CSV = "text/csv; charset=utf-8"
+
+
+def csv_export(path: str, operation_id: str, filters: Callable[..., Any]) -> Any:
+    """The GET decorator of a CSV export: its media type, error answers and ``filters`` dependency."""
+    return get(
+        path, operation_id=operation_id, media_type=CSV, responses=errors(400, 401, 403, 429),
+        dependencies={"filters": Provide(filters)},
+    )
+
+
+def csv_download(chunks: Iterator[bytes], filename: str) -> Stream:
+    """CSV chunks streamed as a download the browser saves as ``filename``."""
+    return Stream(chunks, media_type=CSV, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
 MOVE_BODY_BYTES = 1024
 
 
@@ -72,11 +89,29 @@ Organization = Annotated[
 ]
 Kev = Annotated[bool | None, Parameter(description="true: only KEV findings (assets with one); false: only others.")]
 IncludeStale = Annotated[bool, Parameter(description="Include stale assets, which the counts leave out.")]
-# The filters listVulnerabilities and exportVulnerabilities share.
-MinSeverity = Annotated[Severity | None, Parameter(description="low, medium, high or critical.")]
-SourceFilter = Annotated[Source | None, Parameter(description="host (installed software) or container.")]
-CveFilter = Annotated[str | None, Parameter(max_length=MAX_SEARCH, description="One vulnerability id.")]
-AssetFilter = Annotated[int | None, Parameter(ge=1, le=DB_ID, description="One asset's findings.")]
+
+
+# The filters of each JSON route and its CSV export, declared once: a dependency's parameters are
+# query parameters of the routes that use it, in OpenAPI too.
+async def vulnerability_filters(
+    organization: Organization = None,
+    kev: Kev = None,
+    min_severity: Annotated[Severity | None, Parameter(description="low, medium, high or critical.")] = None,
+    source: Annotated[Source | None, Parameter(description="host (installed software) or container.")] = None,
+    cve: Annotated[str | None, Parameter(max_length=MAX_SEARCH, description="One vulnerability id.")] = None,
+    asset: Annotated[int | None, Parameter(ge=1, le=DB_ID, description="One asset's findings.")] = None,
+    include_stale: IncludeStale = False,
+) -> VulnerabilityQuery:
+    """listVulnerabilities' and exportVulnerabilities' filters."""
+    return VulnerabilityQuery(
+        organization=organization, kev=kev, min_severity=min_severity, source=source, cve=cve, asset=asset,
+        include_stale=include_stale,
+    )
+
+
+async def plan_filters(organization: Organization = None, include_stale: IncludeStale = False) -> RemediationQuery:
+    """getRemediationPlan's and exportRemediationPlan's filters."""
+    return RemediationQuery(organization=organization, include_stale=include_stale)
 
 
 class ReadController(Controller):
@@ -132,43 +167,15 @@ class ReadController(Controller):
         """
         return await read_service.asset(viewer, asset_id)
 
-    @delete(
-        "/assets/{asset_id:int}", operation_id="deleteAsset", status_code=200, guards=[admin_change],
-        responses=errors(400, 401, 403, 404, 429),
+    @get(
+        "/vulnerabilities", operation_id="listVulnerabilities", responses=errors(400, 401, 403, 429),
+        dependencies={"filters": Provide(vulnerability_filters)},
     )
-    async def delete_asset(
-        self, request: Request[Any, Any, Any], asset_id: Annotated[int, Parameter(ge=1, le=DB_ID)]
-    ) -> AssetChange:
-        """Delete an asset with its software, findings, history and container scans. Admins only: an admin
-        API key, or an admin session sending its X-CSRF-Token. If its agent reports again, the host comes back as new.
-        """
-        return await AssetAdmin(request.app.state.db).delete(asset_id)
-
-    @post(
-        "/assets/{asset_id:int}/move", operation_id="moveAsset", status_code=200, guards=[admin_change],
-        operation_class=json_body(MoveIn), responses=errors(400, 401, 403, 404, 413, 415, 429),
-    )
-    async def move_asset(
-        self, request: Request[Any, Any, Any], asset_id: Annotated[int, Parameter(ge=1, le=DB_ID)]
-    ) -> AssetChange:
-        """Move an asset, with everything stored about it, to another organization: body {"organization_id": N}.
-        Admins only, as for deleteAsset; its agent must then use a key of that organization.
-        """
-        body: MoveIn = decode(await read_small_json_body(request, MOVE_BODY_BYTES), MoveIn)
-        return await AssetAdmin(request.app.state.db).move(asset_id, body.organization_id)
-
-    @get("/vulnerabilities", operation_id="listVulnerabilities", responses=errors(400, 401, 403, 429))
     async def vulnerabilities(
         self,
         viewer: Viewer,
         read_service: ReadService,
-        organization: Organization = None,
-        kev: Kev = None,
-        min_severity: MinSeverity = None,
-        source: SourceFilter = None,
-        cve: CveFilter = None,
-        asset: AssetFilter = None,
-        include_stale: IncludeStale = False,
+        filters: VulnerabilityQuery,
         limit: Annotated[int, Parameter(ge=1, le=MAX_VULNERABILITY_PAGE)] = 100,
         offset: Annotated[int, Parameter(ge=0, le=DB_ID)] = 0,
     ) -> VulnerabilityPage:
@@ -177,51 +184,25 @@ class ReadController(Controller):
 
         Errors: 400 bad parameter, 401 no or invalid credentials, 403 agent key or another organization, 429.
         """
-        query = VulnerabilityQuery(
-            organization=organization, kev=kev, min_severity=min_severity, source=source, cve=cve, asset=asset,
-            include_stale=include_stale, limit=limit, offset=offset,
-        )
-        return await read_service.vulnerabilities(viewer, query)
+        return await read_service.vulnerabilities(viewer, msgspec.structs.replace(filters, limit=limit, offset=offset))
 
-    @get(
-        "/vulnerabilities.csv",
-        operation_id="exportVulnerabilities",
-        media_type="text/csv; charset=utf-8",
-        responses=errors(400, 401, 403, 429),
-    )
-    async def export(
-        self,
-        viewer: Viewer,
-        read_service: ReadService,
-        organization: Organization = None,
-        kev: Kev = None,
-        min_severity: MinSeverity = None,
-        source: SourceFilter = None,
-        cve: CveFilter = None,
-        asset: AssetFilter = None,
-        include_stale: IncludeStale = False,
-    ) -> Stream:
+    @csv_export("/vulnerabilities.csv", "exportVulnerabilities", vulnerability_filters)
+    async def export(self, viewer: Viewer, read_service: ReadService, filters: VulnerabilityQuery) -> Stream:
         """The same findings as listVulnerabilities, all of them, as CSV: a header line with the JSON field
         names, then one line per finding. Text a spreadsheet would take for a formula starts with an apostrophe.
         """
-        query = VulnerabilityQuery(
-            organization=organization, kev=kev, min_severity=min_severity, source=source, cve=cve, asset=asset,
-            include_stale=include_stale,
-        )
-        rows = await read_service.all_vulnerabilities(viewer, query)
-        return Stream(
-            csv_chunks(rows),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="vulnerabilities.csv"'},
-        )
+        rows = await read_service.all_vulnerabilities(viewer, filters)
+        return csv_download(csv_chunks(rows), "vulnerabilities.csv")
 
-    @get("/remediation", operation_id="getRemediationPlan", responses=errors(400, 401, 403, 429))
+    @get(
+        "/remediation", operation_id="getRemediationPlan", responses=errors(400, 401, 403, 429),
+        dependencies={"filters": Provide(plan_filters)},
+    )
     async def remediation(
         self,
         viewer: Viewer,
         read_service: ReadService,
-        organization: Organization = None,
-        include_stale: IncludeStale = False,
+        filters: RemediationQuery,
         limit: Annotated[int, Parameter(ge=1, le=MAX_PLAN_PAGE)] = 100,
         offset: Annotated[int, Parameter(ge=0, le=DB_ID)] = 0,
     ) -> RemediationPlan:
@@ -233,29 +214,42 @@ class ReadController(Controller):
 
         Errors: 400 bad parameter, 401 no or invalid credentials, 403 agent key or another organization, 429.
         """
-        query = RemediationQuery(organization=organization, include_stale=include_stale, limit=limit, offset=offset)
-        return await read_service.remediation(viewer, query)
+        return await read_service.remediation(viewer, msgspec.structs.replace(filters, limit=limit, offset=offset))
 
-    @get(
-        "/remediation.csv",
-        operation_id="exportRemediationPlan",
-        media_type="text/csv; charset=utf-8",
-        responses=errors(400, 401, 403, 429),
-    )
-    async def export_remediation(
-        self,
-        viewer: Viewer,
-        read_service: ReadService,
-        organization: Organization = None,
-        include_stale: IncludeStale = False,
-    ) -> Stream:
+    @csv_export("/remediation.csv", "exportRemediationPlan", plan_filters)
+    async def export_remediation(self, viewer: Viewer, read_service: ReadService, filters: RemediationQuery) -> Stream:
         """The whole patch plan as CSV: a header line with the JSON field names, then one line per row, lists
         joined with "; ". Text a spreadsheet would take for a formula starts with an apostrophe.
         """
-        query = RemediationQuery(organization=organization, include_stale=include_stale)
-        rows = await read_service.all_remediation(viewer, query)
-        return Stream(
-            plan_csv_chunks(rows),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="patch-plan.csv"'},
-        )
+        rows = await read_service.all_remediation(viewer, filters)
+        return csv_download(plan_csv_chunks(rows), "patch-plan.csv")
+
+
+# Admins' changes to assets: authenticate_admin guards them instead of the read routes' authenticate_reader.
+# Plain handlers, not a second controller: Litestar gives each controller its own OPTIONS handler for
+# /api/assets/{asset_id}, and two collide at startup. Registered after ReadController (app.py), so they
+# join its routes.
+ASSET_ADMIN = {"guards": [authenticate_admin], "tags": ["read"]}
+
+
+@delete(
+    "/api/assets/{asset_id:int}", operation_id="deleteAsset", status_code=200, **ASSET_ADMIN,
+    responses=errors(400, 401, 403, 404, 429),
+)
+async def delete_asset(request: Request[Any, Any, Any], asset_id: Annotated[int, Parameter(ge=1, le=DB_ID)]) -> AssetChange:
+    """Delete an asset with its software, findings, history and container scans. Admins only: an admin
+    API key, or an admin session sending its X-CSRF-Token. If its agent reports again, the host comes back as new.
+    """
+    return await AssetAdmin(request.app.state.db).delete(asset_id)
+
+
+@post(
+    "/api/assets/{asset_id:int}/move", operation_id="moveAsset", status_code=200, **ASSET_ADMIN,
+    operation_class=json_body(MoveIn), responses=errors(400, 401, 403, 404, 413, 415, 429),
+)
+async def move_asset(request: Request[Any, Any, Any], asset_id: Annotated[int, Parameter(ge=1, le=DB_ID)]) -> AssetChange:
+    """Move an asset, with everything stored about it, to another organization: body {"organization_id": N}.
+    Admins only, as for deleteAsset; its agent must then use a key of that organization.
+    """
+    body: MoveIn = decode(await read_small_json_body(request, MOVE_BODY_BYTES), MoveIn)
+    return await AssetAdmin(request.app.state.db).move(asset_id, body.organization_id)

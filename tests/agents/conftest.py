@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import ROOT, Server
+from tests.conftest import NO_RATE_LIMITS, ROOT, Server
 
 AGENT_SH = ROOT / "agents" / "sentrikat-agent.sh"
 AGENT_PS1 = ROOT / "agents" / "sentrikat-agent.ps1"
@@ -139,9 +139,9 @@ def make_relay() -> Iterator:
 
 @pytest.fixture(scope="module")
 def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """One server without a feed for a module's tests; each test reports under its own hostname."""
+    """One server without a feed for a module's tests (request limits off); each test reports under its own hostname."""
     empty = tmp_path_factory.mktemp("no-feed")
-    srv = Server(tmp_path_factory.mktemp("agents-server") / "data", {"SENTRIKAT_FEED_DIR": str(empty)}).start()
+    srv = Server(tmp_path_factory.mktemp("agents-server") / "data", {"SENTRIKAT_FEED_DIR": str(empty), **NO_RATE_LIMITS}).start()
     yield srv
     assert srv.stop() == 0, srv.log()
 

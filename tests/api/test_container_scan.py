@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from tests.api.test_agent_errors import assert_refused
-from tests.conftest import FEEDS, Server
+from tests.conftest import FEEDS, NO_RATE_LIMITS, Server
 
 SCAN = "/api/agent/container-scan"
 REPORT = "/api/agent/report"
@@ -26,11 +26,9 @@ SHELLSHOCK = "CVE-2014-6271"  # bash, in CISA's KEV catalog
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, feed_dir: Path) -> Iterator[Server]:
     """This module's own server with the real feed: it sends more scans a minute than the
-    default limit allows one key, so the container scan limit is off (0) here."""
-    srv = Server(
-        tmp_path_factory.mktemp("container-scan-server") / "data",
-        {"SENTRIKAT_FEED_DIR": str(feed_dir), "SENTRIKAT_RATE_CONTAINER_SCAN": "0"},
-    ).start()
+    default limit allows one key, so request limits are off here."""
+    srv = Server(tmp_path_factory.mktemp("container-scan-server") / "data",
+                 {"SENTRIKAT_FEED_DIR": str(feed_dir), **NO_RATE_LIMITS}).start()
     yield srv
     assert srv.stop() == 0, srv.log()
 

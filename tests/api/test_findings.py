@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 import io
 
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from appliance.matching.bundle import compile_sources, write_bundle
@@ -27,14 +25,6 @@ def findings(server: Server, hostname: str) -> dict[str, tuple]:
             (hostname,),
         ).fetchall()
     return {r[0]: r[1:] for r in rows}
-
-
-
-@pytest.fixture
-def agent(server: Server) -> Iterator[httpx.Client]:
-    """A key of this test's own: the session's shared agent key may be at its per-minute report limit in a full run."""
-    with server.client(server.create_key("agent")) as client:
-        yield client
 
 
 def test_findings_are_stored_and_keep_first_seen(server: Server, agent, hostname: str) -> None:
@@ -125,9 +115,7 @@ def test_an_empty_version_answers_200_and_its_cves_are_not_counted_as_certain(se
 
 def test_fixed_versions_in_the_read_api_and_csv(server: Server, agent, hostname: str) -> None:
     # Issue 14's acceptance: 7-Zip 23.01 on Windows, each CVE with its fixed version from the shared feed.
-    # Its own agent key: the shared one may be at its per-minute report limit by now (429) in a full run.
-    with server.client(server.create_key("agent")) as own:
-        response = own.post("/api/agent/report", json={"hostname": hostname, "os": "Windows 11", "software": [SEVENZIP]})
+    response = agent.post("/api/agent/report", json={"hostname": hostname, "os": "Windows 11", "software": [SEVENZIP]})
     assert response.status_code == 200, response.text
     answer = response.json()
     expected = {"CVE-2025-0411": ("24.09", "fixed_in", False), "CVE-2024-11477": ("24.07", "fixed_in", False)}

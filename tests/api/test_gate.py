@@ -7,20 +7,10 @@ import csv
 import io
 import json
 import socket
-from collections.abc import Iterator
 
-import httpx
 import pytest
 
 from tests.conftest import FEEDS, Server
-
-
-@pytest.fixture
-def agent(server: Server) -> Iterator[httpx.Client]:
-    """A key of this test's own: these tests send many reports, and the session's shared agent key
-    has a per-minute report limit that a fast machine reaches in a full run."""
-    with server.client(server.create_key("agent")) as client:
-        yield client
 
 REPORT, HEARTBEAT, SCAN, CONFIG = "/api/agent/report", "/api/agent/heartbeat", "/api/agent/container-scan", "/api/agent/config"
 SEVEN_ZIP = [{"name": "7-Zip 23.01 (x64)", "version": "23.01", "vendor": "Igor Pavlov"}]

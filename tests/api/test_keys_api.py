@@ -10,7 +10,7 @@ import pytest
 
 from tests.api.test_agent_errors import assert_refused
 from tests.api.test_session import login, set_password
-from tests.conftest import Server
+from tests.conftest import NO_RATE_LIMITS, Server
 
 KEYS = "/api/keys"
 RECENT = "/api/devices/recent"
@@ -19,7 +19,7 @@ RECENT = "/api/devices/recent"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A server with a second organization, placeholder agent scripts (agents/ is another helper's; these are
-    not the agents) and no login limit, since this module logs in often."""
+    not the agents) and no request limits, since this module logs in often."""
     root = tmp_path_factory.mktemp("keys-api")
     scripts = root / "agents"
     scripts.mkdir()
@@ -28,7 +28,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     empty = root / "no-feed"
     empty.mkdir()
     srv = Server(root / "data", {
-        "SENTRIKAT_FEED_DIR": str(empty), "SENTRIKAT_AGENTS_DIR": str(scripts), "SENTRIKAT_RATE_LOGIN": "0",
+        "SENTRIKAT_FEED_DIR": str(empty), "SENTRIKAT_AGENTS_DIR": str(scripts), **NO_RATE_LIMITS,
     }).start()
     srv.cli("orgs", "create", "Branch Office")
     set_password(srv)

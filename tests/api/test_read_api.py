@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from tests.api.test_agent_errors import assert_refused
-from tests.conftest import FEEDS, Server, debian_software
+from tests.conftest import FEEDS, NO_RATE_LIMITS, Server, debian_software
 
 REPORT = "/api/agent/report"
 SCAN = "/api/agent/container-scan"
@@ -64,7 +64,7 @@ class Office:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, feed_dir: Path) -> Iterator[Server]:
-    srv = Server(tmp_path_factory.mktemp("read-api") / "data", {"SENTRIKAT_FEED_DIR": str(feed_dir)}).start()
+    srv = Server(tmp_path_factory.mktemp("read-api") / "data", {"SENTRIKAT_FEED_DIR": str(feed_dir), **NO_RATE_LIMITS}).start()
     yield srv
     assert srv.stop() == 0, srv.log()
 

@@ -13,7 +13,7 @@ import pytest
 
 from tests.api.test_agent_errors import assert_refused
 from tests.api.test_read_api import WINRAR, WINRAR_CVE, Office, get, kev_entry
-from tests.conftest import FEEDS, Server
+from tests.conftest import FEEDS, NO_RATE_LIMITS, Server
 
 SEVEN_ZIP_2301 = {"name": "7-Zip 23.01 (x64)", "version": "23.01", "vendor": "Igor Pavlov"}
 SEVEN_ZIP_2408 = {"name": "7-Zip 24.08 (x64)", "version": "24.08", "vendor": "Igor Pavlov"}
@@ -34,7 +34,7 @@ def fixed_in(cve: str, product: str) -> str:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, feed_dir: Path) -> Iterator[Server]:
-    srv = Server(tmp_path_factory.mktemp("remediation") / "data", {"SENTRIKAT_FEED_DIR": str(feed_dir)}).start()
+    srv = Server(tmp_path_factory.mktemp("remediation") / "data", {"SENTRIKAT_FEED_DIR": str(feed_dir), **NO_RATE_LIMITS}).start()
     yield srv
     assert srv.stop() == 0, srv.log()
 

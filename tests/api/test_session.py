@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from tests.api.test_agent_errors import assert_refused
-from tests.conftest import ROOT, Server, free_port
+from tests.conftest import NO_RATE_LIMITS, ROOT, Server, free_port
 
 PASSWORD = "correct horse battery staple"
 SESSION = "/api/session"
@@ -43,12 +43,9 @@ def set_cookie(response: httpx.Response) -> http.cookies.Morsel:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """This module's server; it logs in more often than the default limits allow one address and one account,
-    so they are off here (the tests of those limits have their own servers)."""
+    so request limits are off here (the tests of those limits have their own servers)."""
     empty = tmp_path_factory.mktemp("no-feed")
-    srv = Server(
-        tmp_path_factory.mktemp("session") / "data", {"SENTRIKAT_FEED_DIR": str(empty), "SENTRIKAT_RATE_LOGIN": "0",
-                                                   "SENTRIKAT_RATE_LOGIN_ACCOUNT": "0"}
-    ).start()
+    srv = Server(tmp_path_factory.mktemp("session") / "data", {"SENTRIKAT_FEED_DIR": str(empty), **NO_RATE_LIMITS}).start()
     set_password(srv)
     yield srv
     assert srv.stop() == 0, srv.log()

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import Server
+from tests.conftest import NO_RATE_LIMITS, Server
 
 REPORT = "/api/agent/report"
 GZIP = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
@@ -43,9 +43,7 @@ def bomb() -> bytes:
 def target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, str]]:
     """A server with the default body limits (only rate limits off, so 40 bombs are all answered)."""
     empty = tmp_path_factory.mktemp("no-feed")
-    srv = Server(tmp_path_factory.mktemp("bombs") / "data", {
-        "SENTRIKAT_FEED_DIR": str(empty), "SENTRIKAT_RATE_REPORT": "0", "SENTRIKAT_RATE_UNAUTHENTICATED": "0",
-    }).start()
+    srv = Server(tmp_path_factory.mktemp("bombs") / "data", {"SENTRIKAT_FEED_DIR": str(empty), **NO_RATE_LIMITS}).start()
     key = srv.create_key()
     yield srv, key
     assert srv.stop() == 0, srv.log()

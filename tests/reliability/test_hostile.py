@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from tests.api.test_agent_errors import assert_refused
-from tests.conftest import FEEDS, Server
+from tests.conftest import FEEDS, NO_RATE_LIMITS, Server
 
 REPORT, HEARTBEAT, SCAN = "/api/agent/report", "/api/agent/heartbeat", "/api/agent/container-scan"
 MB = 1024 * 1024
@@ -21,12 +21,13 @@ GZIP = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A server of its own with small body limits (4 MiB as sent and inflated), so bombs stay cheap."""
+    """A server of its own with small body limits (4 MiB as sent and inflated), so bombs stay cheap;
+    request limits off, since the module's tests share it."""
     srv = Server(tmp_path_factory.mktemp("hostile") / "data", {
         "SENTRIKAT_FEED_DIR": str(tmp_path_factory.mktemp("no-feed")),
         "SENTRIKAT_MAX_BODY_BYTES": str(4 * MB),
         "SENTRIKAT_MAX_DECOMPRESSED_BYTES": str(4 * MB),
-        "SENTRIKAT_RATE_REPORT": "0", "SENTRIKAT_RATE_HEARTBEAT": "0", "SENTRIKAT_RATE_CONTAINER_SCAN": "0",
+        **NO_RATE_LIMITS,
     }).start()
     yield srv
     with srv.db() as conn:

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import ROOT, Server
+from tests.conftest import NO_RATE_LIMITS, ROOT, Server
 from tests.web.conftest import javascript_errors, log_in, screenshot, set_admin_password, wait_for, wait_for_text
 
 AGENT = ROOT / "agents" / "sentrikat-agent.sh"
@@ -32,7 +32,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, browser_available: None) ->
     root = tmp_path_factory.mktemp("add-device")
     empty = root / "no-feed"
     empty.mkdir()
-    srv = Server(root / "data", {"SENTRIKAT_FEED_DIR": str(empty)}).start()
+    srv = Server(root / "data", {"SENTRIKAT_FEED_DIR": str(empty), **NO_RATE_LIMITS}).start()
     srv.cli("orgs", "create", "Branch Office")
     set_admin_password(srv)
     yield srv

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import FEEDS, Server
+from tests.conftest import FEEDS, NO_RATE_LIMITS, Server
 from tests.web.conftest import javascript_errors, log_in, screenshot, set_admin_password, wait_for, wait_for_text
 
 SOFTWARE = [{"name": "7-Zip 23.01 (x64)", "version": "23.01", "vendor": "Igor Pavlov"}]
@@ -17,7 +17,7 @@ SOFTWARE = [{"name": "7-Zip 23.01 (x64)", "version": "23.01", "vendor": "Igor Pa
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, browser_available: None) -> Iterator[Server]:
     empty = tmp_path_factory.mktemp("no-feed")
-    srv = Server(tmp_path_factory.mktemp("asset-admin") / "data", {"SENTRIKAT_FEED_DIR": str(empty)}).start()
+    srv = Server(tmp_path_factory.mktemp("asset-admin") / "data", {"SENTRIKAT_FEED_DIR": str(empty), **NO_RATE_LIMITS}).start()
     set_admin_password(srv)
     yield srv
     assert srv.stop() == 0, srv.log()

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import ROOT, Server
+from tests.conftest import NO_RATE_LIMITS, ROOT, Server
 from tests.web.conftest import log_in, screenshot, set_admin_password, wait_for, wait_for_text
 
 ASSETS = 10_000
@@ -28,7 +28,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, feed_dir: Path, browser_ava
     data_dir = tmp_path_factory.mktemp("ten-thousand") / "data"
     # Fewer and smaller profiles than the benchmark's, so the test takes seconds; still 10,000 assets.
     bench_read().generate(data_dir, feed_dir, assets=ASSETS, profiles=60, debian_limit=120)
-    srv = Server(data_dir, {"SENTRIKAT_FEED_DIR": str(feed_dir), "SENTRIKAT_EXPIRY_INTERVAL": "86400"}).start()
+    srv = Server(data_dir, {"SENTRIKAT_FEED_DIR": str(feed_dir), "SENTRIKAT_EXPIRY_INTERVAL": "86400", **NO_RATE_LIMITS}).start()
     set_admin_password(srv)
     yield srv
     assert srv.stop() == 0, srv.log()

@@ -14,7 +14,7 @@ import pytest
 
 from appliance.read.jobs import TITLES
 from tests.api.test_read_api import SHELLSHOCK, WINRAR, WINRAR_CVE, buster_with_shellshock, kev_entry
-from tests.conftest import FEEDS, Server, debian_software, free_port
+from tests.conftest import FEEDS, NO_RATE_LIMITS, Server, debian_software, free_port
 from tests.web.conftest import javascript_errors, log_in, screenshot, set_admin_password, wait_for, wait_for_text
 
 KEV_HOST = "finance-pc-07"
@@ -43,7 +43,7 @@ return Array.from(document.querySelectorAll(arguments[0])).filter((e) => e.offse
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, feed_dir: Path, browser_available: None) -> Iterator[Server]:
-    srv = Server(tmp_path_factory.mktemp("status-page") / "data", {"SENTRIKAT_FEED_DIR": str(feed_dir)}).start()
+    srv = Server(tmp_path_factory.mktemp("status-page") / "data", {"SENTRIKAT_FEED_DIR": str(feed_dir), **NO_RATE_LIMITS}).start()
     yield srv
     assert srv.stop() == 0, srv.log()
 
