@@ -11,7 +11,8 @@ from appliance.matching.base import SOURCES, SoftwareItem
 from appliance.matching.bundle import _named_after
 from appliance.matching.index import CpeIndex, split_key
 from appliance.matching.normalize import (
-    app_name, brew_name, bundle_vendor, clean_display_name, clean_publisher, compact, main_part, pypi_name,
+    PUBLISHER_NOISE as _PUBLISHER_WORDS, app_name, brew_name, bundle_vendor, clean_display_name, clean_publisher, compact,
+    main_part, pypi_name,
 )
 from appliance.matching.platform import Platform
 
@@ -29,6 +30,19 @@ _EDITION_WORDS = {
     "client", "desktop", "app", "stable", "lts", "free", "mui", "ce", "runtime",
 }
 _NUMBER = re.compile(r"^\d+$")
+# Channels of one product ("Google Chrome Beta", "Visual Studio Code Insiders") and servicing
+# words left by the version ("Exchange Server 2019 Cumulative Update 13") are packaging too.
+_EDITION_WORDS |= {"beta", "canary", "nightly", "insiders", "insider", "preview", "cumulative", "express", "basic", "lite"}
+# Words after a product's name that make the entry a part of it, not the product: its
+# installer or updater, runtime pieces, SDK, headers, language resources, plug-ins for other
+# programs ("Microsoft Visual Studio Installer", "Python 3.11 pip Bootstrap", "Microsoft
+# Office Proofing Tools"). NVD files a part only when it has its own product (adobe:genuine_service).
+_PART_WORDS = {
+    "installer", "setup", "updater", "update", "helper", "launcher", "bootstrap", "bootstrapper", "service", "services",
+    "component", "components", "sdk", "headers", "targeting", "pack", "mui", "proofing", "documentation", "docs",
+    "add-in", "addin", "plugin", "plug-in", "extension", "extensions", "driver", "drivers", "redistributable", "runtime",
+    "tools", "console", "host", "agent", "files", "libraries", "resolver", "manager", "module", "language",
+}
 # Debian Policy 5.6.7: package names are lower case letters, digits and + - . (rpm and apk
 # allow "_" too). Anything else on a Linux host is a display name (a desktop app, say).
 _PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9.+_-]*$")
@@ -46,6 +60,17 @@ _SONAME = re.compile(r"(?<=[a-z])[0-9.]+(-[a-z]+)?$")
 # Vendors NVD uses for the package ecosystems themselves (python:urllib3, npmjs:semver).
 _ECOSYSTEM_VENDORS = {"pip": ("python", "pypa", "python_software_foundation", "pypi"), "npm": ("npmjs", "nodejs", "npm", "openjsf")}
 _TARGET_SW = {"pip": "python", "npm": "node.js"}
+
+
+def _trimmed(words: list[str], drop) -> list[str]:
+    """The words without those ``drop`` says are packaging; with them go an "and" between two
+    of them ("Home and Business") and a word that repeats an earlier one with a number (the
+    Windows service name in "Apache Tomcat 9.0 Tomcat9")."""
+    gone = [bool(drop(w)) or any(re.fullmatch(re.escape(e) + r"\d+", w) for e in words[:i]) for i, w in enumerate(words)]
+    for i, w in enumerate(words):
+        if w == "and" and 0 < i < len(words) - 1 and gone[i - 1] and gone[i + 1]:
+            gone[i] = True
+    return [w for w, g in zip(words, gone) if not g]
 
 
 class Identification(msgspec.Struct, frozen=True):
@@ -89,18 +114,44 @@ def source_of(item: SoftwareItem, platform: Platform) -> str:
     return "other"
 
 
+# What NVD vendor names add to an organisation's name, glued or as words: torproject,
+# filezilla-project, skype_technologies, apache_friends (compare "The Tor Project", whose
+# cleaned publisher is "tor").
+_VENDOR_TAILS = ("project", "foundation", "software", "technologies", "team", "inc", "corp", "labs", "group", "org")
+_VENDOR_SPLIT = re.compile(r"[\s_.\-]+")
+
+
+def _organisation(vendor: str) -> str:
+    """A vendor's name without separators, legal-form and community words: "filezilla-project",
+    "filezilla" and "FileZilla Project" are one organisation; so are "pdf-xchange" and "pdf_xchange"."""
+    words = [w for w in _VENDOR_SPLIT.split(unquote(vendor).lower()) if w]
+    kept = [w for w in words if w not in _PUBLISHER_WORDS] or words
+    name = compact("".join(kept))
+    for tail in _VENDOR_TAILS:
+        if name.endswith(tail) and len(name) > len(tail) + 1:
+            return name[: -len(tail)]
+    return name
+
+
 def _publisher_agrees(publisher: str, vendor: str) -> bool:
-    """The publisher names the CPE vendor: "google" ~ "google", "simon tatham" ~ "simon_tatham"."""
+    """The publisher names the CPE vendor: "google" ~ "google", "simon tatham" ~ "simon_tatham",
+    "tor" (The Tor Project) ~ "torproject"."""
     p, v = compact(publisher), compact(vendor.removesuffix(" project"))
     if not p or not v or len(v) < 2:
         return False
-    return p == v or (len(v) >= 4 and (p.startswith(v) or v.startswith(p) and len(p) >= 4))
+    return p == v or p == _organisation(vendor) or (len(v) >= 4 and (p.startswith(v) or v.startswith(p) and len(p) >= 4))
 
 
 def _spelled(product: str, text: str) -> float:
     """A small bonus when the words match as written, not only run together: of microsoft:asp.net_core
     and microsoft:aspnetcore, "asp.net core" is the first. Breaks such ties by evidence, not by name."""
     return 0.01 if product == text else 0.0
+
+
+def _carries_vendor(vendor: str, product: str) -> bool:
+    """The product's first words are its vendor's name: pdf24:pdf24_creator, pdf-xchange:pdf-xchange_editor."""
+    v, words = compact(vendor), product.split()
+    return len(v) >= 3 and len(words) >= 2 and any(compact(" ".join(words[:n])) == v for n in range(1, len(words)))
 
 
 def _self_named(vendor: str, product: str) -> bool:
@@ -264,15 +315,17 @@ class Identifier:
             return Identification(key, "alias", 1.0, f"alias '{cleaned}': {comment}")
         candidates = self._candidates(cleaned, publisher)
         words = cleaned.split()
-        # Editions and years name a packaging of a product, not another product; failing
-        # that, a bare number is a release name ("Citrix Workspace 2309").
+        # Editions, channels and years name a packaging of a product, not another product;
+        # failing that, a bare number is a release name ("Citrix Workspace 2309"). Years are
+        # kept on the first try: NVD names some products with their year (visual_studio_2022).
         for drop in (
+            lambda w: w in _EDITION_WORDS,
             lambda w: w in _EDITION_WORDS or bool(_YEAR.match(w)),
             lambda w: w in _EDITION_WORDS or bool(_NUMBER.match(w)),
         ):
             if candidates:
                 break
-            trimmed = [w for w in words if not drop(w)]
+            trimmed = _trimmed(words, drop)
             if not trimmed or len(trimmed) == len(words):
                 continue
             shorter = " ".join(trimmed)
@@ -284,26 +337,86 @@ class Identifier:
                 for c in self._candidates(shorter, publisher)
             ]
         if not candidates:
-            return Unidentified(f"no NVD product is named like '{cleaned}'")
+            return self._part_of(words, publisher, platform) or Unidentified(f"no NVD product is named like '{cleaned}'")
         # Highest score first; ties by key text, never by feed or row order.
         candidates.sort(key=lambda c: (-c.score, self.index.keys[c.key_id]))
         best = candidates[0]
         if best.score < THRESHOLD:
             shown = ", ".join(f"{self.index.keys[c.key_id]} ({c.score:.2f})" for c in candidates[:3])
-            return Unidentified(f"best candidates for '{cleaned}' are below the {THRESHOLD} threshold: {shown}")
+            return self._part_of(words, publisher, platform) or Unidentified(
+                f"best candidates for '{cleaned}' are below the {THRESHOLD} threshold: {shown}")
         rivals = [
             c for c in candidates[1:]
             if c.score == best.score and c.key_id not in self.index.equivalents(best.key_id)
         ]
         if rivals:
-            shown = ", ".join(self.index.keys[c.key_id] for c in [best, *rivals])
-            return Unidentified(f"'{cleaned}' matches several products equally well: {shown}")
+            best, why = self._one_organisation([best, *rivals])
+            if why:
+                return Unidentified(f"'{cleaned}' matches several products equally well: {why}")
+        best = self._year_or_release(words, best, publisher)
         key, evidence = self.index.keys[best.key_id], best.evidence
         if platform.family == "macos" and key + "_for_mac" in self.index.key_id:
             # NVD files some vendors' Mac builds as separate products (microsoft:word_for_mac).
             key, evidence = key + "_for_mac", evidence + "; the Mac build is NVD product " + key + "_for_mac"
         method = "fuzzy" if best.fuzzy or best.score < 0.95 else "exact"
         return Identification(key, method, best.score, evidence)
+
+    def _one_organisation(self, tied: list[_Candidate]) -> tuple[_Candidate, str]:
+        """Of equally good candidates, the one NVD uses most when all are one product under vendor
+        names of one organisation (filezilla-project and filezilla, skype and skype_technologies);
+        else the candidates to show in the refusal."""
+        index = self.index
+        products = {compact(index.words(c.key_id)[1]) for c in tied}
+        organisations = {_organisation(split_key(index.keys[c.key_id])[0]) for c in tied}
+        if len(products) == 1 and len(organisations) == 1:
+            chosen = index.primary(tuple(c.key_id for c in tied))
+            best = next(c for c in tied if c.key_id == chosen)
+            others = ", ".join(index.keys[c.key_id] for c in tied if c.key_id != chosen)
+            return _Candidate(best.key_id, best.score, best.evidence + f"; NVD also names it {others} (one organisation), "
+                              f"{index.keys[chosen]} is the name with the most CVEs", best.fuzzy), ""
+        return tied[0], ", ".join(index.keys[c.key_id] for c in tied)
+
+    def _year_or_release(self, words: list[str], best: _Candidate, publisher: str) -> _Candidate:
+        """A year in a display name is either part of NVD's product name (visual_studio_2022) or a
+        release of the product (Office 2019 is microsoft:office version 2019): when the name fits
+        both, the product NVD files more CVEs under is the one it uses."""
+        if not any(_YEAR.match(w) for w in words):
+            return best
+        shorter = " ".join(_trimmed(words, lambda w: w in _EDITION_WORDS or bool(_YEAR.match(w))))
+        if not shorter:
+            return best
+        index = self.index
+        vendor = split_key(index.keys[best.key_id])[0]
+        group = index.equivalents(best.key_id)
+        for other in sorted(self._candidates(shorter, publisher), key=lambda c: (-c.score, index.keys[c.key_id])):
+            if other.score < THRESHOLD or split_key(index.keys[other.key_id])[0] != vendor or other.key_id in group:
+                continue
+            mine = sum(index.cve_count(k) for k in group)
+            theirs = sum(index.cve_count(k) for k in index.equivalents(other.key_id))
+            if theirs > mine:
+                return _Candidate(other.key_id, round(other.score - 0.03, 3), other.evidence + (
+                    f"; the year in the name is a release: NVD files {theirs} CVEs under {index.keys[other.key_id]} "
+                    f"and {mine} under {index.keys[best.key_id]}"), True)
+            break
+        return best
+
+    def _part_of(self, words: list[str], publisher: str, platform: Platform) -> Unidentified | None:
+        """Why a name that is a product followed by words naming a part of it (its installer,
+        updater, runtime, SDK, driver, language pack, plug-in) stays unidentified: the part is not
+        the product, and NVD files no product of that name. None if the name is no such thing."""
+        rest = list(words)
+        while rest and (rest[-1] in _PART_WORDS or rest[-1] in _EDITION_WORDS or _YEAR.match(rest[-1]) or _NUMBER.match(rest[-1])):
+            rest.pop()
+        if not rest or len(rest) == len(words) or not any(w in _PART_WORDS for w in words[len(rest):]):
+            return None
+        if compact(" ".join(rest)) == compact(publisher):
+            return None  # "Google Update Helper": what is left is only the publisher's name
+        found = self._from_name(" ".join(rest), publisher, platform)
+        if not isinstance(found, Identification):
+            return None
+        part = " ".join(words[len(rest):])
+        return Unidentified(f"'{' '.join(words)}' is a part ('{part}') of {found.key}, not the product, and NVD files no "
+                            f"product of that name")
 
     def _package_alias(self, package: str) -> Identification | None:
         aliases = self.index.aliases
@@ -383,6 +496,10 @@ class Identifier:
             found = self._candidate_cache[(cleaned, publisher)] = self._weigh(cleaned, publisher)
         return found
 
+    def _names_other_vendor(self, publisher: str, vendor: str) -> bool:
+        """The publisher is itself an NVD vendor, and not this one: it contradicts the candidate."""
+        return bool(publisher) and compact(publisher) in self.index.by_vendor and not _publisher_agrees(publisher, vendor)
+
     def _weigh(self, cleaned: str, publisher: str) -> list[_Candidate]:
         index = self.index
         words = cleaned.split()
@@ -401,6 +518,10 @@ class Identifier:
                 offer(key_id, 0.95 + bonus, f"product name '{product}' and publisher '{publisher}' names vendor '{vendor}'")
             elif _self_named(vendor, product):
                 offer(key_id, 0.9 + bonus, f"product name '{product}' of the self-named project '{vendor}'")
+            elif _carries_vendor(vendor, product) and not self._names_other_vendor(publisher, vendor):
+                # The name itself names the vendor ("PDF24 Creator" is pdf24:pdf24_creator), as
+                # a self-named project's does; a publisher that is another NVD vendor overrules it.
+                offer(key_id, 0.9 + bonus, f"product name '{product}' carries its vendor's name '{vendor}'")
             elif publisher and compact(publisher) == compact(product) and len(compact(product)) >= 4:
                 # A company named after its product, often its old name (ScreenConnect Software
                 # before ConnectWise bought it): the publisher confirms the product, not the vendor.
