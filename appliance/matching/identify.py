@@ -32,7 +32,7 @@ _EDITION_WORDS = {
 _NUMBER = re.compile(r"^\d+$")
 # Channels of one product ("Google Chrome Beta", "Visual Studio Code Insiders") and servicing
 # words left by the version ("Exchange Server 2019 Cumulative Update 13") are packaging too.
-_EDITION_WORDS |= {"beta", "canary", "nightly", "insiders", "insider", "preview", "cumulative", "express", "basic", "lite"}
+_EDITION_WORDS |= {"beta", "canary", "nightly", "insiders", "insider", "preview", "cumulative", "express", "basic", "lite", "core"}
 # Words after a product's name that make the entry a part of it, not the product: its
 # installer or updater, runtime pieces, SDK, headers, language resources, plug-ins for other
 # programs ("Microsoft Visual Studio Installer", "Python 3.11 pip Bootstrap", "Microsoft
@@ -298,6 +298,13 @@ class Identifier:
             if package is not None:
                 return package
         first: Unidentified | None = None
+        # A product NVD names with words the cleaning drops ("for windows", a major number)
+        # is taken when the name with those words names it outright.
+        kept = clean_display_name(name, keep_product_words=True)
+        if kept != clean_display_name(name):
+            found = self._from_name(kept, clean_publisher(publisher), platform)
+            if isinstance(found, Identification) and found.method != "fuzzy":
+                return found
         # The whole name first; then, for "Product - Component" names, the product part.
         for text in filter(None, (name, main_part(name))):
             found = self._from_name(clean_display_name(text), clean_publisher(publisher), platform)
@@ -354,6 +361,12 @@ class Identifier:
             if why:
                 return Unidentified(f"'{cleaned}' matches several products equally well: {why}")
         best = self._year_or_release(words, best, publisher)
+        group = tuple(k for k in self.index.equivalents(best.key_id) if k in self.index.current)
+        if len(group) > 1 and self.index.cve_count(self.index.primary(group)) > self.index.cve_count(best.key_id):
+            # Of one product's names, the one NVD files most CVEs under (erlang:erlang\/otp, not erlang:otp).
+            primary = self.index.primary(group)
+            best = _Candidate(primary, best.score, best.evidence + f"; NVD files most of its CVEs under {self.index.keys[primary]}",
+                              best.fuzzy)
         key, evidence = self.index.keys[best.key_id], best.evidence
         if platform.family == "macos" and key + "_for_mac" in self.index.key_id:
             # NVD files some vendors' Mac builds as separate products (microsoft:word_for_mac).

@@ -45,16 +45,27 @@ def tokens(text: str) -> list[str]:
     return [t for t in _SPLIT.split(text.lower().strip()) if t]
 
 
-def clean_display_name(name: str) -> str:
+# Words that NVD sometimes keeps in a product's name: "SAP GUI for Windows" is
+# sap:gui_for_windows, "pgAdmin 4" is pgadmin:pgadmin_4.
+_PRODUCT_WORDS = {"for", "windows"}
+_MAJOR = re.compile(r"^\d{1,2}$")
+
+
+def clean_display_name(name: str, keep_product_words: bool = False) -> str:
     """Lower-case name without bracketed notes, architecture words or version numbers.
 
     "7-Zip 23.01 (x64)" -> "7-zip"; "Python 3.10.11 (64-bit)" -> "python";
     "Git version 2.43.0" -> "git"; "Mozilla Firefox (x64 en-US)" -> "mozilla firefox".
+    With ``keep_product_words``, "for", "windows" and a bare major number stay
+    ("SAP GUI for Windows 8.00" -> "sap gui for windows", "pgAdmin 4" -> "pgadmin 4").
     """
     text = _UPDATE_NUMBER.sub(" ", _PARENS.sub(" ", name))
     kept = []
     for token in tokens(text):
         token = _ARCH_SUFFIX.sub("", token.strip(",;:"))
+        if keep_product_words and (token in _PRODUCT_WORDS or _MAJOR.match(token)):
+            kept.append(token)
+            continue
         if not token or token in _NOISE_WORDS or _VERSION_TOKEN.match(token):
             continue
         kept.append(token)
