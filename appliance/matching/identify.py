@@ -165,7 +165,7 @@ class Identifier:
     def __init__(self, index: CpeIndex) -> None:
         self.index = index
         self._cache: dict[tuple[str, str, str, str, str], Identification | Unidentified] = {}
-        self._candidate_cache: dict[tuple[str, str], list[_Candidate]] = {}
+        self._candidate_cache: dict[tuple[str, str, bool], list[_Candidate]] = {}
         # Library package aliases by name without soname ("libcurl4" -> "libcurl"), where all
         # aliases of one stem name the same product.
         stems: dict[str, list[str]] = {}
@@ -199,7 +199,7 @@ class Identifier:
             if isinstance(found, Identification):
                 return found
             # Casks are display names written with hyphens (google-chrome, visual-studio-code).
-            named = self._identify(formula.replace("-", " "), item.vendor, platform)
+            named = self._identify(formula.replace("-", " "), item.vendor, platform, display=False)
             return named if isinstance(named, Identification) else found
         if source == "macos_app":
             name = app_name(item.name)
@@ -209,6 +209,10 @@ class Identifier:
                 if isinstance(found, Identification):
                     return Identification(found.key, found.method, found.score,
                                           found.evidence + f" (vendor '{vendor}' from bundle id {item.bundle_id})")
+                if compact(vendor) in self.index.by_vendor:
+                    # The bundle id names an NVD vendor (com.apple.Weather): a product of another
+                    # vendor that only shares the name is not this program.
+                    return Unidentified(f"{found.reason} (bundle id {item.bundle_id} names vendor '{vendor}')")
             return self._identify(name, item.vendor, platform)
         if source in ("dpkg", "rpm", "apk") and _PACKAGE_NAME.match(raw):
             found = self._package(raw, source)
@@ -287,7 +291,8 @@ class Identifier:
     def _known(self, key: str) -> bool:
         return key in self.index.key_id
 
-    def _identify(self, name: str, publisher: str, platform: Platform, packages: bool = False) -> Identification | Unidentified:
+    def _identify(self, name: str, publisher: str, platform: Platform, packages: bool = False,
+                  display: bool = True) -> Identification | Unidentified:
         aliases = self.index.aliases
         raw = name.strip().lower()
         for text in (raw, clean_display_name(name)):
@@ -302,25 +307,25 @@ class Identifier:
         # is taken when the name with those words names it outright.
         kept = clean_display_name(name, keep_product_words=True)
         if kept != clean_display_name(name):
-            found = self._from_name(kept, clean_publisher(publisher), platform)
+            found = self._from_name(kept, clean_publisher(publisher), platform, display)
             if isinstance(found, Identification) and found.method != "fuzzy":
                 return found
         # The whole name first; then, for "Product - Component" names, the product part.
         for text in filter(None, (name, main_part(name))):
-            found = self._from_name(clean_display_name(text), clean_publisher(publisher), platform)
+            found = self._from_name(clean_display_name(text), clean_publisher(publisher), platform, display)
             if isinstance(found, Identification):
                 return found
             first = first or found
         return first or Unidentified(f"nothing to identify in '{name}'")
 
-    def _from_name(self, cleaned: str, publisher: str, platform: Platform) -> Identification | Unidentified:
+    def _from_name(self, cleaned: str, publisher: str, platform: Platform, display: bool = True) -> Identification | Unidentified:
         aliases = self.index.aliases
         if not cleaned:
             return Unidentified("nothing left of the name after removing versions and architecture notes")
         if cleaned in aliases.names and self._known(aliases.names[cleaned][0]):
             key, comment = aliases.names[cleaned]
             return Identification(key, "alias", 1.0, f"alias '{cleaned}': {comment}")
-        candidates = self._candidates(cleaned, publisher)
+        candidates = self._candidates(cleaned, publisher, display)
         words = cleaned.split()
         # Editions, channels and years name a packaging of a product, not another product;
         # failing that, a bare number is a release name ("Citrix Workspace 2309"). Years are
@@ -341,16 +346,16 @@ class Identifier:
                 return Identification(key, "fuzzy", 0.9, f"alias '{shorter}' after dropping edition words: {comment}")
             candidates = [
                 _Candidate(c.key_id, round(c.score - 0.05, 3), c.evidence + f", after dropping edition words from '{cleaned}'", True)
-                for c in self._candidates(shorter, publisher)
+                for c in self._candidates(shorter, publisher, display)
             ]
         if not candidates:
-            return self._part_of(words, publisher, platform) or Unidentified(f"no NVD product is named like '{cleaned}'")
+            return self._part_of(words, publisher, platform, display) or Unidentified(f"no NVD product is named like '{cleaned}'")
         # Highest score first; ties by key text, never by feed or row order.
         candidates.sort(key=lambda c: (-c.score, self.index.keys[c.key_id]))
         best = candidates[0]
         if best.score < THRESHOLD:
             shown = ", ".join(f"{self.index.keys[c.key_id]} ({c.score:.2f})" for c in candidates[:3])
-            return self._part_of(words, publisher, platform) or Unidentified(
+            return self._part_of(words, publisher, platform, display) or Unidentified(
                 f"best candidates for '{cleaned}' are below the {THRESHOLD} threshold: {shown}")
         rivals = [
             c for c in candidates[1:]
@@ -360,7 +365,7 @@ class Identifier:
             best, why = self._one_organisation([best, *rivals])
             if why:
                 return Unidentified(f"'{cleaned}' matches several products equally well: {why}")
-        best = self._year_or_release(words, best, publisher)
+        best = self._year_or_release(words, best, publisher, display)
         group = tuple(k for k in self.index.equivalents(best.key_id) if k in self.index.current)
         if len(group) > 1 and self.index.cve_count(self.index.primary(group)) > self.index.cve_count(best.key_id):
             # Of one product's names, the one NVD files most CVEs under (erlang:erlang\/otp, not erlang:otp).
@@ -381,7 +386,9 @@ class Identifier:
         index = self.index
         products = {compact(index.words(c.key_id)[1]) for c in tied}
         organisations = {_organisation(split_key(index.keys[c.key_id])[0]) for c in tied}
-        if len(products) == 1 and len(organisations) == 1:
+        counts = sorted((index.cve_count(c.key_id) for c in tied), reverse=True)
+        if len(products) == 1 and len(organisations) == 1 and counts[0] > counts[1]:
+            # Only when the CVEs single one name out: with none, nothing says which NVD uses.
             chosen = index.primary(tuple(c.key_id for c in tied))
             best = next(c for c in tied if c.key_id == chosen)
             others = ", ".join(index.keys[c.key_id] for c in tied if c.key_id != chosen)
@@ -389,7 +396,7 @@ class Identifier:
                               f"{index.keys[chosen]} is the name with the most CVEs", best.fuzzy), ""
         return tied[0], ", ".join(index.keys[c.key_id] for c in tied)
 
-    def _year_or_release(self, words: list[str], best: _Candidate, publisher: str) -> _Candidate:
+    def _year_or_release(self, words: list[str], best: _Candidate, publisher: str, display: bool) -> _Candidate:
         """A year in a display name is either part of NVD's product name (visual_studio_2022) or a
         release of the product (Office 2019 is microsoft:office version 2019): when the name fits
         both, the product NVD files more CVEs under is the one it uses."""
@@ -401,7 +408,7 @@ class Identifier:
         index = self.index
         vendor = split_key(index.keys[best.key_id])[0]
         group = index.equivalents(best.key_id)
-        for other in sorted(self._candidates(shorter, publisher), key=lambda c: (-c.score, index.keys[c.key_id])):
+        for other in sorted(self._candidates(shorter, publisher, display), key=lambda c: (-c.score, index.keys[c.key_id])):
             if other.score < THRESHOLD or split_key(index.keys[other.key_id])[0] != vendor or other.key_id in group:
                 continue
             mine = sum(index.cve_count(k) for k in group)
@@ -413,7 +420,7 @@ class Identifier:
             break
         return best
 
-    def _part_of(self, words: list[str], publisher: str, platform: Platform) -> Unidentified | None:
+    def _part_of(self, words: list[str], publisher: str, platform: Platform, display: bool) -> Unidentified | None:
         """Why a name that is a product followed by words naming a part of it (its installer,
         updater, runtime, SDK, driver, language pack, plug-in) stays unidentified: the part is not
         the product, and NVD files no product of that name. None if the name is no such thing."""
@@ -424,7 +431,7 @@ class Identifier:
             return None
         if compact(" ".join(rest)) == compact(publisher):
             return None  # "Google Update Helper": what is left is only the publisher's name
-        found = self._from_name(" ".join(rest), publisher, platform)
+        found = self._from_name(" ".join(rest), publisher, platform, display)
         if not isinstance(found, Identification):
             return None
         part = " ".join(words[len(rest):])
@@ -501,19 +508,44 @@ class Identifier:
             return Unidentified(chosen)
         return Unidentified(f"no alias and no NVD product named like package '{package}' by its own project or the distribution")
 
-    def _candidates(self, cleaned: str, publisher: str) -> list[_Candidate]:
-        """Every product the cleaned name may be, scored (kept per name and publisher: many
-        display names clean to the same words)."""
-        found = self._candidate_cache.get((cleaned, publisher))
+    def _candidates(self, cleaned: str, publisher: str, display: bool = True) -> list[_Candidate]:
+        """Every product the cleaned name may be, scored (kept per name, publisher and kind of
+        name: many display names clean to the same words)."""
+        found = self._candidate_cache.get((cleaned, publisher, display))
         if found is None:
-            found = self._candidate_cache[(cleaned, publisher)] = self._weigh(cleaned, publisher)
+            found = self._candidate_cache[(cleaned, publisher, display)] = self._weigh(cleaned, publisher, display)
         return found
+
+    def _name_alone_doubt(self, key_id: int) -> str:
+        """Why a display name without a publisher is too weak to name this product, or "".
+
+        Program names are often everyday words ("Weather", "Calendar", "Mission Control") that
+        some unrelated product in the dictionary also uses. Without a publisher the name is
+        taken only for a project named after itself (wireshark:wireshark, caddy_project:caddy
+        style vendors excepted: a "<name>_project" vendor alone is too often another project
+        that shares a common word), and never for a library NVD files under a package
+        ecosystem (systeminformation is an npm package, not a desktop program).
+        """
+        index = self.index
+        group = index.equivalents(key_id)
+        if any(index.ecosystem.get(k) for k in group):
+            return f"NVD files {index.keys[key_id]} as a package of {index.ecosystem[next(k for k in group if index.ecosystem.get(k))]}"
+        # Named after it, or a vendor name that starts with it (transmissionbt:transmission).
+        named = [k for k in group if _named_after(*split_key(index.keys[k]))
+                 or len(compact(index.words(k)[1])) >= 5 and compact(index.words(k)[0]).startswith(compact(index.words(k)[1]))]
+        if not named:
+            return f"vendor '{index.words(key_id)[0]}' is not named after it, and no publisher confirms the vendor"
+        if all(split_key(index.keys[k])[0].endswith(("_project", "-project")) for k in named):
+            return "only a '<name>_project' vendor is named after it"
+        return ""
 
     def _names_other_vendor(self, publisher: str, vendor: str) -> bool:
         """The publisher is itself an NVD vendor, and not this one: it contradicts the candidate."""
         return bool(publisher) and compact(publisher) in self.index.by_vendor and not _publisher_agrees(publisher, vendor)
 
-    def _weigh(self, cleaned: str, publisher: str) -> list[_Candidate]:
+    def _weigh(self, cleaned: str, publisher: str, display: bool = True) -> list[_Candidate]:
+        """Candidates for a cleaned name; ``display`` when it is a program's display name (not a
+        package or formula name, which names its product more plainly)."""
         index = self.index
         words = cleaned.split()
         scored: dict[int, _Candidate] = {}
@@ -529,6 +561,10 @@ class Identifier:
             bonus = _spelled(product, cleaned)
             if _publisher_agrees(publisher, vendor):
                 offer(key_id, 0.95 + bonus, f"product name '{product}' and publisher '{publisher}' names vendor '{vendor}'")
+            elif _self_named(vendor, product) and display and index.ecosystem.get(key_id):
+                # A program's display name is not a library NVD files under a package ecosystem
+                # ("System Information" is not the npm package systeminformation).
+                offer(key_id, 0.7, f"product name '{product}', but NVD files it as a package of {index.ecosystem[key_id]}")
             elif _self_named(vendor, product):
                 offer(key_id, 0.9 + bonus, f"product name '{product}' of the self-named project '{vendor}'")
             elif _carries_vendor(vendor, product) and not self._names_other_vendor(publisher, vendor):
@@ -545,7 +581,11 @@ class Identifier:
         if not publisher and current and not any(scored[k].score >= THRESHOLD for k in current):
             chosen = self._by_name_alone(current, cleaned)
             if isinstance(chosen, _Candidate):
-                offer(chosen.key_id, chosen.score, chosen.evidence + ", no publisher to say otherwise")
+                doubt = self._name_alone_doubt(chosen.key_id) if display else ""
+                if doubt:
+                    offer(chosen.key_id, min(chosen.score, 0.8), chosen.evidence + f", but {doubt}")
+                else:
+                    offer(chosen.key_id, chosen.score, chosen.evidence + ", no publisher to say otherwise")
         # 2. The name starts with the vendor: "google chrome", "adobe acrobat reader dc".
         for split in range(1, len(words)):
             vendor_part, product_part = " ".join(words[:split]), " ".join(words[split:])
