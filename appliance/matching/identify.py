@@ -356,7 +356,8 @@ class Identifier:
         if best.score < THRESHOLD:
             shown = ", ".join(f"{self.index.keys[c.key_id]} ({c.score:.2f})" for c in candidates[:3])
             return self._part_of(words, publisher, platform, display) or Unidentified(
-                f"best candidates for '{cleaned}' are below the {THRESHOLD} threshold: {shown}")
+                f"best candidates for '{cleaned}' are below the {THRESHOLD} threshold: {shown} "
+                f"({self.index.keys[best.key_id]}: {best.evidence})")
         rivals = [
             c for c in candidates[1:]
             if c.score == best.score and c.key_id not in self.index.equivalents(best.key_id)
