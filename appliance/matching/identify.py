@@ -12,7 +12,7 @@ from appliance.matching.bundle import _named_after
 from appliance.matching.index import CpeIndex, split_key
 from appliance.matching.normalize import (
     PUBLISHER_NOISE as _PUBLISHER_WORDS, app_name, brew_name, bundle_vendor, clean_display_name, clean_publisher, compact,
-    main_part, pypi_name,
+    cpe_words, main_part, pypi_name,
 )
 from appliance.matching.platform import Platform
 
@@ -62,11 +62,22 @@ _ECOSYSTEM_VENDORS = {"pip": ("python", "pypa", "python_software_foundation", "p
 _TARGET_SW = {"pip": "python", "npm": "node.js"}
 
 
+def _keeps_product_words(key: str, kept: str, name: str) -> bool:
+    """The product's NVD name has a word that only the kept reading of the name has ("for",
+    "windows", a major number): "skype_for_business" from "Skype for Business Basic 2016"."""
+    only = {w for w in set(kept.split()) - set(clean_display_name(name).split()) if w != "windows"}
+    # "windows" alone is no such word: "Microsoft Windows Desktop Runtime" is not microsoft:windows.
+    return bool(only & set(cpe_words(split_key(key)[1]).split()))
+
+
 def _trimmed(words: list[str], drop) -> list[str]:
     """The words without those ``drop`` says are packaging; with them go an "and" between two
     of them ("Home and Business") and a word that repeats an earlier one with a number (the
     Windows service name in "Apache Tomcat 9.0 Tomcat9")."""
     gone = [bool(drop(w)) or any(re.fullmatch(re.escape(e) + r"\d+", w) for e in words[:i]) for i, w in enumerate(words)]
+    for i, w in enumerate(words):
+        if i and words[i - 1] == "for":
+            gone[i] = False  # what a product is for is part of its name ("Skype for Business")
     for i, w in enumerate(words):
         if w == "and" and 0 < i < len(words) - 1 and gone[i - 1] and gone[i + 1]:
             gone[i] = True
@@ -308,7 +319,7 @@ class Identifier:
         kept = clean_display_name(name, keep_product_words=True)
         if kept != clean_display_name(name):
             found = self._from_name(kept, clean_publisher(publisher), platform, display)
-            if isinstance(found, Identification) and found.method != "fuzzy":
+            if isinstance(found, Identification) and (found.method != "fuzzy" or _keeps_product_words(found.key, kept, name)):
                 return found
         # The whole name first; then, for "Product - Component" names, the product part.
         for text in filter(None, (name, main_part(name))):
@@ -367,7 +378,11 @@ class Identifier:
             if why:
                 return Unidentified(f"'{cleaned}' matches several products equally well: {why}")
         best = self._year_or_release(words, best, publisher, display)
-        group = tuple(k for k in self.index.equivalents(best.key_id) if k in self.index.current)
+        # Only names of the same vendor or organisation: mined groups also join products of
+        # different vendors that NVD lists together (apache:http_server and oracle:http_server).
+        organisation = _organisation(split_key(self.index.keys[best.key_id])[0])
+        group = tuple(k for k in self.index.equivalents(best.key_id)
+                      if k in self.index.current and _organisation(split_key(self.index.keys[k])[0]) == organisation)
         if len(group) > 1 and self.index.cve_count(self.index.primary(group)) > self.index.cve_count(best.key_id):
             # Of one product's names, the one NVD files most CVEs under (erlang:erlang\/otp, not erlang:otp).
             primary = self.index.primary(group)

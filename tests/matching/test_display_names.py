@@ -122,3 +122,18 @@ def test_a_program_name_is_not_a_package_of_an_ecosystem(matcher: FeedMatcher, i
     key, reason = product(matcher, SoftwareItem("Svelte.app", "4.2.0"), MAC)
     assert key is None and "svelte:svelte" in reason and "package of node.js" in reason
     assert product(matcher, SoftwareItem("svelte", "4.2.0", source="npm"), MAC)[0] == "svelte:svelte"
+
+
+def test_the_most_used_name_is_one_of_the_same_vendor(matcher: FeedMatcher, index) -> None:
+    # A mined group joins apache:http_server and oracle:http_server (listed together in a CVE);
+    # Oracle HTTP Server is another product, so Apache's stays Apache's.
+    assert index.key_id["oracle:http_server"] in index.equivalents(index.key_id["apache:http_server"])
+    assert product(matcher, SoftwareItem("Apache HTTP Server 2.4.58", "2.4.58", "Apache Software Foundation"))[0] == "apache:http_server"
+
+
+def test_what_a_product_is_for_is_part_of_its_name(matcher: FeedMatcher) -> None:
+    assert product(matcher, SoftwareItem("Skype for Business Basic 2016 - en-us", "16.0", "Microsoft Corporation"))[0] == \
+        "microsoft:skype_for_business"
+    # "Windows" alone is not such a word: the .NET desktop runtime is not the operating system.
+    key, _ = product(matcher, SoftwareItem("Microsoft Windows Desktop Runtime - 8.0.0 (x64)", "8.0.0", "Microsoft Corporation"))
+    assert key != "microsoft:windows"
