@@ -33,15 +33,21 @@ _NUMBER = re.compile(r"^\d+$")
 # Channels of one product ("Google Chrome Beta", "Visual Studio Code Insiders") and servicing
 # words left by the version ("Exchange Server 2019 Cumulative Update 13") are packaging too.
 _EDITION_WORDS |= {"beta", "canary", "nightly", "insiders", "insider", "preview", "cumulative", "express", "basic", "lite", "core"}
-# Words after a product's name that make the entry a part of it, not the product: its
-# installer or updater, runtime pieces, SDK, headers, language resources, plug-ins for other
-# programs ("Microsoft Visual Studio Installer", "Python 3.11 pip Bootstrap", "Microsoft
-# Office Proofing Tools"). NVD files a part only when it has its own product (adobe:genuine_service).
+# Words after a product's name that make the entry a part of it that is not the product: its
+# installer or updater, headers, documentation, language resources, plug-ins for other
+# programs ("Microsoft Visual Studio Installer", "Python 3.11 pip Bootstrap", "Teams
+# Machine-Wide Installer"). NVD files such a part only when it is a product of its own
+# (adobe:genuine_service, microsoft:edge_update), and then the whole name finds it.
 _PART_WORDS = {
-    "installer", "setup", "updater", "update", "helper", "launcher", "bootstrap", "bootstrapper", "service", "services",
-    "component", "components", "sdk", "headers", "targeting", "pack", "mui", "proofing", "documentation", "docs",
-    "add-in", "addin", "plugin", "plug-in", "extension", "extensions", "driver", "drivers", "redistributable", "runtime",
-    "tools", "console", "host", "agent", "files", "libraries", "resolver", "manager", "module", "language",
+    "installer", "setup", "updater", "update", "helper", "launcher", "bootstrap", "bootstrapper", "component",
+    "components", "headers", "targeting", "pack", "mui", "proofing", "documentation", "docs", "add-in", "addin", "plugin",
+    "plug-in", "extension", "extensions", "files", "manager", "module", "language",
+}
+# Pieces of a product that carry its code: the product's CVEs are theirs ("Microsoft .NET
+# Host", "Python 3.11 Standard Library", "Microsoft Visual C++ 2022 X64 Minimum Runtime").
+_CODE_PART_WORDS = {
+    "runtime", "sdk", "host", "agent", "service", "services", "driver", "drivers", "tools", "console", "library",
+    "libraries", "executables", "engine", "resolver", "minimum", "additional",
 }
 # Debian Policy 5.6.7: package names are lower case letters, digits and + - . (rpm and apk
 # allow "_" too). Anything else on a Linux host is a display name (a desktop app, say).
@@ -436,23 +442,33 @@ class Identifier:
             break
         return best
 
-    def _part_of(self, words: list[str], publisher: str, platform: Platform, display: bool) -> Unidentified | None:
-        """Why a name that is a product followed by words naming a part of it (its installer,
-        updater, runtime, SDK, driver, language pack, plug-in) stays unidentified: the part is not
-        the product, and NVD files no product of that name. None if the name is no such thing."""
+    def _part_of(self, words: list[str], publisher: str, platform: Platform, display: bool) -> Identification | Unidentified | None:
+        """A name that is a product followed by words naming a piece of it, when NVD files no
+        product of the whole name. A piece that carries the product's code (its runtime, SDK,
+        host, libraries, agent, service, driver, console, tools: "Microsoft .NET SDK",
+        "Python Standard Library", "Veeam Backup & Replication Console") is the product, with a
+        lower score; a piece that does not (installer, updater, helper, documentation, targeting
+        pack, language resources, a plug-in for another program) is refused, naming the product.
+        None if the name is no such thing."""
         rest = list(words)
-        while rest and (rest[-1] in _PART_WORDS or rest[-1] in _EDITION_WORDS or _YEAR.match(rest[-1]) or _NUMBER.match(rest[-1])):
+        while rest and (rest[-1] in _PART_WORDS or rest[-1] in _CODE_PART_WORDS or rest[-1] in _EDITION_WORDS
+                        or _YEAR.match(rest[-1]) or _NUMBER.match(rest[-1])):
             rest.pop()
-        if not rest or len(rest) == len(words) or not any(w in _PART_WORDS for w in words[len(rest):]):
+        tail = words[len(rest):]
+        if not rest or not tail or not any(w in _PART_WORDS or w in _CODE_PART_WORDS for w in tail):
             return None
-        if compact(" ".join(rest)) == compact(publisher):
-            return None  # "Google Update Helper": what is left is only the publisher's name
-        found = self._from_name(" ".join(rest), publisher, platform, display)
+        # Years and numbers stay with the product: "Visual Studio Build Tools 2019" is Visual Studio 2019.
+        found = self._from_name(" ".join(rest + [w for w in tail if _YEAR.match(w) or _NUMBER.match(w)]), publisher, platform, display)
         if not isinstance(found, Identification):
             return None
-        part = " ".join(words[len(rest):])
-        return Unidentified(f"'{' '.join(words)}' is a part ('{part}') of {found.key}, not the product, and NVD files no "
-                            f"product of that name")
+        if compact(" ".join(rest)) == compact(publisher) and split_key(found.key)[1] in _VENDOR_APP_PRODUCTS:
+            return None  # "Google Update Helper": what is left is only the publisher, not google:desktop
+        part = " ".join(tail)
+        if any(w in _PART_WORDS for w in tail) or found.score < 0.9:
+            return Unidentified(f"'{' '.join(words)}' is a part ('{part}') of {found.key}, not the product, and NVD files no "
+                                f"product of that name")
+        return Identification(found.key, "fuzzy", round(found.score - 0.05, 3),
+                              f"'{part}' is a piece of the product that carries its code: {found.evidence}")
 
     def _package_alias(self, package: str) -> Identification | None:
         aliases = self.index.aliases

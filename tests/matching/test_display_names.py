@@ -22,13 +22,32 @@ def product(matcher: FeedMatcher, item: SoftwareItem, os_name: str = WINDOWS) ->
 @pytest.mark.parametrize(("name", "publisher", "part_of"), [
     ("Microsoft Visual Studio Installer", "Microsoft Corporation", "microsoft:visual_studio"),
     ("Microsoft SQL Server 2019 Setup (English)", "Microsoft Corporation", "microsoft:sql_server"),
-    ("Lenovo Vantage Service", "Lenovo Group Ltd.", "lenovo:vantage"),
+    ("Python 3.10.11 Documentation (64-bit)", "Python Software Foundation", "python:python"),
 ])
 def test_a_part_of_a_product_is_refused_with_the_product_named(matcher: FeedMatcher, name: str, publisher: str, part_of: str) -> None:
     # "Installer" and "Setup" used to be dropped as noise, which made the installer the product.
     key, reason = product(matcher, SoftwareItem(name, "1.0", publisher))
     assert key is None
     assert f"is a part" in reason and part_of in reason
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("Microsoft .NET SDK 8.0.404 (x64)", "Microsoft Corporation", "microsoft:.net"),
+    ("Microsoft .NET Host - 8.0.11 (x64)", "Microsoft Corporation", "microsoft:.net"),
+    ("Python 3.11.9 Standard Library (64-bit)", "Python Software Foundation", "python:python"),
+    ("Microsoft Visual C++ 2022 X64 Minimum Runtime - 14.40.33810", "Microsoft Corporation", "microsoft:visual_c\\+\\+"),
+    ("Visual Studio Build Tools 2019", "Microsoft Corporation", "microsoft:visual_studio_2019"),
+    ("Veeam Backup & Replication Console", "Veeam Software Group GmbH", "veeam:backup_\\&_replication"),
+])
+def test_a_piece_that_carries_the_products_code_is_the_product(matcher: FeedMatcher, name: str, publisher: str, expected: str) -> None:
+    key, evidence = product(matcher, SoftwareItem(name, "1.0", publisher))
+    assert key == expected
+    assert "carries its code" in evidence
+
+
+def test_what_is_left_beside_a_helper_word_must_be_more_than_the_publisher(matcher: FeedMatcher) -> None:
+    # "Google" alone would be google:desktop (a vendor's one desktop program): not this helper.
+    assert product(matcher, SoftwareItem("Google Update Helper", "1.3.36", "Google LLC"))[0] is None
 
 
 def test_a_part_that_nvd_files_as_a_product_is_that_product(matcher: FeedMatcher) -> None:
