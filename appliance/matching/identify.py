@@ -395,6 +395,15 @@ class Identifier:
             best = _Candidate(primary, best.score, best.evidence + f"; NVD files most of its CVEs under {self.index.keys[primary]}",
                               best.fuzzy)
         key, evidence = self.index.keys[best.key_id], best.evidence
+        vendor_raw, product_raw = split_key(key)
+        if display and vendor_raw == product_raw:
+            # A self-named product is often the server or the platform; an installed program
+            # is its desktop client when NVD files one (mattermost:mattermost_desktop).
+            for suffix in ("_desktop", "-desktop", "_desktop_client", "_desktop_app"):
+                desktop = self.index.key_id.get(key + suffix)
+                if desktop is not None and desktop in self.index.current:
+                    key, evidence = key + suffix, evidence + f"; an installed program is the desktop client {key + suffix}"
+                    break
         if platform.family == "macos" and key + "_for_mac" in self.index.key_id:
             # NVD files some vendors' Mac builds as separate products (microsoft:word_for_mac).
             key, evidence = key + "_for_mac", evidence + "; the Mac build is NVD product " + key + "_for_mac"

@@ -156,3 +156,12 @@ def test_what_a_product_is_for_is_part_of_its_name(matcher: FeedMatcher) -> None
     # "Windows" alone is not such a word: the .NET desktop runtime is not the operating system.
     key, _ = product(matcher, SoftwareItem("Microsoft Windows Desktop Runtime - 8.0.0 (x64)", "8.0.0", "Microsoft Corporation"))
     assert key != "microsoft:windows"
+
+
+def test_an_installed_program_of_a_self_named_platform_is_its_desktop_client(matcher: FeedMatcher) -> None:
+    # mattermost:mattermost is the server; NVD files the desktop app as mattermost_desktop.
+    assert product(matcher, SoftwareItem("Mattermost", "5.5", "Mattermost, Inc."))[0] == "mattermost:mattermost_desktop"
+    assert product(matcher, SoftwareItem("Mattermost.app", "5.5", bundle_id="Mattermost.Desktop"), MAC)[0] == \
+        "mattermost:mattermost_desktop"
+    # Not for products that are not self-named: cisco:webex_meetings stays.
+    assert product(matcher, SoftwareItem("Cisco Webex Meetings", "43.2", "Cisco Webex LLC"))[0] == "cisco:webex_meetings"
