@@ -47,7 +47,7 @@ _PART_WORDS = {
 # Host", "Python 3.11 Standard Library", "Microsoft Visual C++ 2022 X64 Minimum Runtime").
 _CODE_PART_WORDS = {
     "runtime", "sdk", "host", "agent", "service", "services", "driver", "drivers", "tools", "console", "library",
-    "libraries", "executables", "engine", "resolver", "minimum", "additional",
+    "libraries", "executables", "engine", "resolver", "minimum", "additional", "assistant",
 }
 # Debian Policy 5.6.7: package names are lower case letters, digits and + - . (rpm and apk
 # allow "_" too). Anything else on a Linux host is a display name (a desktop app, say).
@@ -640,6 +640,14 @@ class Identifier:
                         f"name '{cleaned}' is vendor '{vendor}' + product '{product}'"
                         + (f", publisher '{publisher}' agrees" if confirmed else ""),
                     )
+        # 2b. The same written together, as bundle names do: "ZoomRooms" by zoom is zoom:rooms.
+        glued, said = compact(cleaned), compact(publisher)
+        if len(words) == 1 and len(said) >= 3 and glued.startswith(said) and len(glued) - len(said) >= 3:
+            for key_id in index.by_product.get(glued[len(said):], ()):
+                vendor, product = _vendor_words(index, key_id)
+                if _publisher_agrees(publisher, vendor):
+                    offer(key_id, 0.95, f"name '{cleaned}' is vendor '{vendor}' and product '{product}' written together, "
+                                        f"publisher '{publisher}' agrees")
         # 3. The name is the vendor, whose one desktop program NVD names generically (figma:desktop).
         for key_id in index.by_vendor.get(compact(cleaned), ()):
             vendor, product = _vendor_words(index, key_id)

@@ -165,3 +165,13 @@ def test_an_installed_program_of_a_self_named_platform_is_its_desktop_client(mat
         "mattermost:mattermost_desktop"
     # Not for products that are not self-named: cisco:webex_meetings stays.
     assert product(matcher, SoftwareItem("Cisco Webex Meetings", "43.2", "Cisco Webex LLC"))[0] == "cisco:webex_meetings"
+
+
+def test_vendor_and_product_written_together(matcher: FeedMatcher) -> None:
+    # A bundle's file name can run the words together; the bundle id gives the vendor.
+    assert product(matcher, SoftwareItem("ZoomRooms.app", "5.17", bundle_id="us.zoom.ZoomPresence"), MAC)[0] == "zoom:rooms"
+
+
+def test_an_assistant_app_is_its_product(matcher: FeedMatcher) -> None:
+    assert product(matcher, SoftwareItem("Boot Camp Assistant.app", "6.1", bundle_id="com.apple.bootcampassistant"), MAC)[0] == \
+        "apple:boot_camp"
