@@ -33,6 +33,8 @@ _NUMBER = re.compile(r"^\d+$")
 # Channels of one product ("Google Chrome Beta", "Visual Studio Code Insiders") and servicing
 # words left by the version ("Exchange Server 2019 Cumulative Update 13") are packaging too.
 _EDITION_WORDS |= {"beta", "canary", "nightly", "insiders", "insider", "preview", "cumulative", "express", "basic", "lite", "core"}
+# Browser plug-in builds of one product ("Adobe Flash Player 32 NPAPI" is adobe:flash_player).
+_EDITION_WORDS |= {"npapi", "ppapi", "activex"}
 # Words after a product's name that make the entry a part of it that is not the product: its
 # installer or updater, headers, documentation, language resources, plug-ins for other
 # programs ("Microsoft Visual Studio Installer", "Python 3.11 pip Bootstrap", "Teams
@@ -174,6 +176,14 @@ def _carries_vendor(vendor: str, product: str) -> bool:
 def _self_named(vendor: str, product: str) -> bool:
     """The project is its own vendor (wireshark:wireshark, 7-zip:7-zip)."""
     return compact(vendor) == compact(product)
+
+
+def _named_longer(vendor: str, product: str) -> bool:
+    """The vendor is the product's name made longer (sumatrapdfreader:sumatrapdf,
+    transmissionbt:transmission), but not by a community word: "utilities_project" is any
+    project that chose a common word."""
+    v, p = compact(vendor), compact(product)
+    return len(p) >= 5 and v.startswith(p) and v != p and v[len(p):] not in _VENDOR_TAILS
 
 
 class Identifier:
@@ -608,6 +618,9 @@ class Identifier:
                 offer(key_id, 0.7, f"product name '{product}', but NVD files it as a package of {index.ecosystem[key_id]}")
             elif _self_named(vendor, product):
                 offer(key_id, 0.9 + bonus, f"product name '{product}' of the self-named project '{vendor}'")
+            elif _named_longer(vendor, product) and display and len(named_like) == 1:
+                # Only as the one product of that name: suricata-ids:suricata is one of three.
+                offer(key_id, 0.88, f"product name '{product}' of the project '{vendor}' named after it")
             elif _carries_vendor(vendor, product) and not self._names_other_vendor(publisher, vendor):
                 # The name itself names the vendor ("PDF24 Creator" is pdf24:pdf24_creator), as
                 # a self-named project's does; a publisher that is another NVD vendor overrules it.

@@ -49,6 +49,8 @@ def tokens(text: str) -> list[str]:
 # sap:gui_for_windows, "pgAdmin 4" is pgadmin:pgadmin_4.
 _PRODUCT_WORDS = {"for", "windows"}
 _MAJOR = re.compile(r"^\d{1,2}$")
+# "Veeam Agent for Microsoft Windows": the platform, not the product.
+_FOR_WINDOWS = re.compile(r"\bfor\s+microsoft\s+windows\b", re.I)
 
 
 def clean_display_name(name: str, keep_product_words: bool = False) -> str:
@@ -60,6 +62,8 @@ def clean_display_name(name: str, keep_product_words: bool = False) -> str:
     ("SAP GUI for Windows 8.00" -> "sap gui for windows", "pgAdmin 4" -> "pgadmin 4").
     """
     text = _UPDATE_NUMBER.sub(" ", _PARENS.sub(" ", name))
+    if not keep_product_words:
+        text = _FOR_WINDOWS.sub(" ", text)
     kept = []
     for token in tokens(text):
         token = _ARCH_SUFFIX.sub("", token.strip(",;:"))

@@ -175,3 +175,18 @@ def test_vendor_and_product_written_together(matcher: FeedMatcher) -> None:
 def test_an_assistant_app_is_its_product(matcher: FeedMatcher) -> None:
     assert product(matcher, SoftwareItem("Boot Camp Assistant.app", "6.1", bundle_id="com.apple.bootcampassistant"), MAC)[0] == \
         "apple:boot_camp"
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("Adobe Flash Player 32 NPAPI", "Adobe", "adobe:flash_player"),  # a browser plug-in build
+    ("Veeam Agent for Microsoft Windows", "Veeam Software Group GmbH", "veeam:agent"),  # the platform
+    ("Sumatra PDF", "Krzysztof Kowalczyk", "sumatrapdfreader:sumatrapdf"),  # a vendor named after the product, longer
+])
+def test_builds_platforms_and_longer_vendor_names(matcher: FeedMatcher, name: str, publisher: str, expected: str) -> None:
+    assert product(matcher, SoftwareItem(name, "1.0", publisher))[0] == expected
+
+
+def test_a_longer_vendor_name_counts_only_for_the_one_product_of_that_name(matcher: FeedMatcher) -> None:
+    # suricata-ids:suricata is one of three "suricata" products.
+    key, reason = product(matcher, SoftwareItem("Suricata.app", "7.0"), MAC)
+    assert key is None and "oisf:suricata" in reason
