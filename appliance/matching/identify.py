@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import msgspec
 
@@ -70,10 +71,10 @@ _ECOSYSTEM_VENDORS = {"pip": ("python", "pypa", "python_software_foundation", "p
 _TARGET_SW = {"pip": "python", "npm": "node.js"}
 
 
-def _keeps_product_words(key: str, kept: str, name: str) -> bool:
+def _keeps_product_words(key: str, kept: str, cleaned: str) -> bool:
     """The product's NVD name has a word that only the kept reading of the name has ("for",
-    "windows", a major number): "skype_for_business" from "Skype for Business Basic 2016"."""
-    only = {w for w in set(kept.split()) - set(clean_display_name(name).split()) if w != "windows"}
+    a major number): "skype_for_business" from "Skype for Business Basic 2016"."""
+    only = {w for w in set(kept.split()) - set(cleaned.split()) if w != "windows"}
     # "windows" alone is no such word: "Microsoft Windows Desktop Runtime" is not microsoft:windows.
     return bool(only & set(cpe_words(split_key(key)[1]).split()))
 
@@ -82,7 +83,8 @@ def _trimmed(words: list[str], drop) -> list[str]:
     """The words without those ``drop`` says are packaging; with them go an "and" between two
     of them ("Home and Business") and a word that repeats an earlier one with a number (the
     Windows service name in "Apache Tomcat 9.0 Tomcat9")."""
-    gone = [bool(drop(w)) or any(re.fullmatch(re.escape(e) + r"\d+", w) for e in words[:i]) for i, w in enumerate(words)]
+    gone = [bool(drop(w)) or (w[-1].isdigit() and any(w[len(e):].isdigit() and w.startswith(e) for e in words[:i]))
+            for i, w in enumerate(words)]
     for i, w in enumerate(words):
         if i and words[i - 1] == "for":
             gone[i] = False  # what a product is for is part of its name ("Skype for Business")
@@ -140,6 +142,7 @@ _VENDOR_TAILS = ("project", "foundation", "software", "technologies", "team", "i
 _VENDOR_SPLIT = re.compile(r"[\s_.\-]+")
 
 
+@lru_cache(maxsize=4096)
 def _organisation(vendor: str) -> str:
     """A vendor's name without separators, legal-form and community words: "filezilla-project",
     "filezilla" and "FileZilla Project" are one organisation; so are "pdf-xchange" and "pdf_xchange"."""
@@ -322,7 +325,8 @@ class Identifier:
                   display: bool = True) -> Identification | Unidentified:
         aliases = self.index.aliases
         raw = name.strip().lower()
-        for text in (raw, clean_display_name(name)):
+        cleaned, said = clean_display_name(name), clean_publisher(publisher)
+        for text in (raw, cleaned):
             if text in aliases.never:
                 return Unidentified(f"'{name}' is a look-alike, not a product with CVEs: {aliases.never[text]}")
         if packages and platform.packages and _PACKAGE_NAME.match(raw):
@@ -333,13 +337,14 @@ class Identifier:
         # A product NVD names with words the cleaning drops ("for windows", a major number)
         # is taken when the name with those words names it outright.
         kept = clean_display_name(name, keep_product_words=True)
-        if kept != clean_display_name(name):
-            found = self._from_name(kept, clean_publisher(publisher), platform, display)
-            if isinstance(found, Identification) and (found.method != "fuzzy" or _keeps_product_words(found.key, kept, name)):
+        if kept != cleaned:
+            found = self._from_name(kept, said, platform, display)
+            if isinstance(found, Identification) and (found.method != "fuzzy" or _keeps_product_words(found.key, kept, cleaned)):
                 return found
         # The whole name first; then, for "Product - Component" names, the product part.
-        for text in filter(None, (name, main_part(name))):
-            found = self._from_name(clean_display_name(text), clean_publisher(publisher), platform, display)
+        part = main_part(name)
+        for text in filter(None, (cleaned, part and clean_display_name(part))):
+            found = self._from_name(text, said, platform, display)
             if isinstance(found, Identification):
                 return found
             first = first or found
