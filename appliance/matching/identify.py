@@ -577,18 +577,17 @@ class Identifier:
 
         Program names are often everyday words ("Weather", "Calendar", "Mission Control") that
         some unrelated product in the dictionary also uses. Without a publisher the name is
-        taken only for a project named after itself (wireshark:wireshark, caddy_project:caddy
-        style vendors excepted: a "<name>_project" vendor alone is too often another project
-        that shares a common word), and never for a library NVD files under a package
-        ecosystem (systeminformation is an npm package, not a desktop program).
+        taken only for a project named after itself (wireshark:wireshark, transmissionbt:
+        transmission), not for a lone "<name>_project" vendor (too often another project that
+        chose a common word), and never for a library NVD files under a package ecosystem
+        (svelte:svelte is an npm package, not a desktop program).
         """
         index = self.index
         group = index.equivalents(key_id)
-        if any(index.ecosystem.get(k) for k in group):
-            return f"NVD files {index.keys[key_id]} as a package of {index.ecosystem[next(k for k in group if index.ecosystem.get(k))]}"
-        # Named after it, or a vendor name that starts with it (transmissionbt:transmission).
-        named = [k for k in group if _named_after(*split_key(index.keys[k]))
-                 or len(compact(index.words(k)[1])) >= 5 and compact(index.words(k)[0]).startswith(compact(index.words(k)[1]))]
+        packaged = [k for k in group if index.ecosystem.get(k)]
+        if packaged:
+            return f"NVD files {index.keys[packaged[0]]} as a package of {index.ecosystem[packaged[0]]}"
+        named = [k for k in group if _named_after(*split_key(index.keys[k])) or _named_longer(*index.words(k))]
         if not named:
             return f"vendor '{index.words(key_id)[0]}' is not named after it, and no publisher confirms the vendor"
         if all(split_key(index.keys[k])[0].endswith(("_project", "-project")) for k in named):
