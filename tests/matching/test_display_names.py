@@ -28,7 +28,7 @@ def test_a_part_of_a_product_is_refused_with_the_product_named(matcher: FeedMatc
     # "Installer" and "Setup" used to be dropped as noise, which made the installer the product.
     key, reason = product(matcher, SoftwareItem(name, "1.0", publisher))
     assert key is None
-    assert f"is a part" in reason and part_of in reason
+    assert "is a part" in reason and part_of in reason
 
 
 @pytest.mark.parametrize(("name", "publisher", "expected"), [
