@@ -13,19 +13,23 @@ from appliance.cpe import unquote
 _PARENS = re.compile(r"\s*[\(\[\{][^\)\]\}]*[\)\]\}]")
 _NOISE_WORDS = {
     "x64", "x86", "x86_64", "amd64", "arm64", "aarch64", "win64", "win32", "64-bit", "32-bit", "64bit", "32bit",
-    "64", "32", "bit", "en-us", "en-gb", "de-de", "fr-fr", "user", "machine", "remove", "only", "setup", "installer",
+    "64", "32", "bit", "en-us", "en-gb", "de-de", "fr-fr", "user", "machine", "remove", "only",
     "for", "windows", "version", "release", "build", "edition", "portable", "(r)", "(tm)", "®", "™", "-",
 }
+# "Setup" and "Installer" stay: "Microsoft Visual Studio Installer" and "Teams Machine-Wide
+# Installer" are installers of a product, not the product (see identify._PART_WORDS).
 # A token that looks like a version: digits with dots, optional letter suffix ("23.01", "6.22",
 # "2.43.0", "0.79", "8.5.6", "1.1.1k", "v1.0", "3.10.11150.0").
 _VERSION_TOKEN = re.compile(r"^v?\d+(?:\.\w+)+(?:-\w+)?$|^v?\d{1,2}[a-z]?$", re.I)
-# "Java 8 Update 381": the number after "update" is part of the version, not of the name.
-_UPDATE_NUMBER = re.compile(r"\bupdate\s+\d+\b", re.I)
+# "Java 8 Update 381": the number after "update" is part of the version, not of the name; so
+# are servicing levels ("Microsoft Exchange Server 2019 Cumulative Update 13", "SQL Server
+# 2016 Service Pack 3", "SP1").
+_UPDATE_NUMBER = re.compile(r"\b(?:cumulative\s+)?update\s+\d+\b|\bservice\s+pack\s+\d+\b|\bsp\d\b", re.I)
 # "PowerShell 7-x64": a version glued to an architecture.
 _ARCH_SUFFIX = re.compile(r"-(?:x64|x86|amd64|arm64|win64|win32)$", re.I)
 # Corporate and community suffixes on publishers: "Google LLC", "win.rar GmbH",
 # "Microsoft Corporation", "The Git Development Community", "Notepad++ Team".
-_PUBLISHER_NOISE = {
+PUBLISHER_NOISE = {
     "inc", "inc.", "llc", "l.l.c.", "ltd", "ltd.", "limited", "corp", "corp.", "corporation", "co", "co.", "gmbh",
     "ag", "sa", "s.a.", "sas", "bv", "b.v.", "nv", "oy", "ab", "as", "a/s", "srl", "s.r.l.", "plc", "pty", "kg",
     "the", "team", "community", "project", "developers", "development", "foundation", "software", "technologies",
@@ -41,16 +45,31 @@ def tokens(text: str) -> list[str]:
     return [t for t in _SPLIT.split(text.lower().strip()) if t]
 
 
-def clean_display_name(name: str) -> str:
+# Words that NVD sometimes keeps in a product's name: "SAP GUI for Windows" is
+# sap:gui_for_windows, "pgAdmin 4" is pgadmin:pgadmin_4.
+_PRODUCT_WORDS = {"for", "windows"}
+_MAJOR = re.compile(r"^\d{1,2}$")
+# "Veeam Agent for Microsoft Windows": the platform, not the product.
+_FOR_WINDOWS = re.compile(r"\bfor\s+microsoft\s+windows\b", re.I)
+
+
+def clean_display_name(name: str, keep_product_words: bool = False) -> str:
     """Lower-case name without bracketed notes, architecture words or version numbers.
 
     "7-Zip 23.01 (x64)" -> "7-zip"; "Python 3.10.11 (64-bit)" -> "python";
     "Git version 2.43.0" -> "git"; "Mozilla Firefox (x64 en-US)" -> "mozilla firefox".
+    With ``keep_product_words``, "for", "windows" and a bare major number stay
+    ("SAP GUI for Windows 8.00" -> "sap gui for windows", "pgAdmin 4" -> "pgadmin 4").
     """
     text = _UPDATE_NUMBER.sub(" ", _PARENS.sub(" ", name))
+    if not keep_product_words:
+        text = _FOR_WINDOWS.sub(" ", text)
     kept = []
     for token in tokens(text):
         token = _ARCH_SUFFIX.sub("", token.strip(",;:"))
+        if keep_product_words and (token in _PRODUCT_WORDS or _MAJOR.match(token)):
+            kept.append(token)
+            continue
         if not token or token in _NOISE_WORDS or _VERSION_TOKEN.match(token):
             continue
         kept.append(token)
@@ -66,7 +85,7 @@ def main_part(name: str) -> str | None:
 def clean_publisher(publisher: str) -> str:
     """Lower-case publisher without legal-form and community words: "win.rar GmbH" -> "win.rar"."""
     text = _EMAIL.sub(" ", _PARENS.sub(" ", publisher)).replace(",", " ")
-    return " ".join(t for t in tokens(text) if t not in _PUBLISHER_NOISE)
+    return " ".join(t for t in tokens(text) if t not in PUBLISHER_NOISE)
 
 
 def cpe_words(value: str) -> str:

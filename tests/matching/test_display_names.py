@@ -1,0 +1,192 @@
+"""Display names (Windows Uninstall entries, macOS app bundles): one test per rule, on the real feed files."""
+
+from __future__ import annotations
+
+import pytest
+
+from appliance.matching.base import SoftwareItem
+from appliance.matching.engine import FeedMatcher
+
+WINDOWS = "Windows 11 23H2"
+MAC = "macOS 14.5"
+
+
+def product(matcher: FeedMatcher, item: SoftwareItem, os_name: str = WINDOWS) -> tuple[str | None, str]:
+    """The vendor:product identified (None if refused) and the evidence or reason."""
+    (result,) = matcher.match([item], os_name)
+    if result.match is None:
+        return None, result.reason or ""
+    return ":".join(result.match.cpe.split(":")[3:5]), result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "publisher", "part_of"), [
+    ("Microsoft Visual Studio Installer", "Microsoft Corporation", "microsoft:visual_studio"),
+    ("Microsoft SQL Server 2019 Setup (English)", "Microsoft Corporation", "microsoft:sql_server"),
+    ("Python 3.10.11 Documentation (64-bit)", "Python Software Foundation", "python:python"),
+])
+def test_a_part_of_a_product_is_refused_with_the_product_named(matcher: FeedMatcher, name: str, publisher: str, part_of: str) -> None:
+    # "Installer" and "Setup" used to be dropped as noise, which made the installer the product.
+    key, reason = product(matcher, SoftwareItem(name, "1.0", publisher))
+    assert key is None
+    assert "is a part" in reason and part_of in reason
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("Microsoft .NET SDK 8.0.404 (x64)", "Microsoft Corporation", "microsoft:.net"),
+    ("Microsoft .NET Host - 8.0.11 (x64)", "Microsoft Corporation", "microsoft:.net"),
+    ("Python 3.11.9 Standard Library (64-bit)", "Python Software Foundation", "python:python"),
+    ("Microsoft Visual C++ 2022 X64 Minimum Runtime - 14.40.33810", "Microsoft Corporation", "microsoft:visual_c\\+\\+"),
+    ("Visual Studio Build Tools 2019", "Microsoft Corporation", "microsoft:visual_studio_2019"),
+    ("Veeam Backup & Replication Console", "Veeam Software Group GmbH", "veeam:backup_\\&_replication"),
+])
+def test_a_piece_that_carries_the_products_code_is_the_product(matcher: FeedMatcher, name: str, publisher: str, expected: str) -> None:
+    key, evidence = product(matcher, SoftwareItem(name, "1.0", publisher))
+    assert key == expected
+    assert "carries its code" in evidence
+
+
+def test_what_is_left_beside_a_helper_word_must_be_more_than_the_publisher(matcher: FeedMatcher) -> None:
+    # "Google" alone would be google:desktop (a vendor's one desktop program): not this helper.
+    assert product(matcher, SoftwareItem("Google Update Helper", "1.3.36", "Google LLC"))[0] is None
+
+
+def test_a_part_that_nvd_files_as_a_product_is_that_product(matcher: FeedMatcher) -> None:
+    assert product(matcher, SoftwareItem("Microsoft Edge Update", "1.3.185.17", "Microsoft Corporation"))[0] == "microsoft:edge_update"
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("Google Chrome Beta", "google:chrome"),  # a channel
+    ("Microsoft Visual Studio Code Insiders (User)", "microsoft:visual_studio_code"),
+    ("Microsoft Exchange Server 2019 Cumulative Update 13", "microsoft:exchange_server"),  # a servicing level
+    ("Microsoft SQL Server 2016 Service Pack 3", "microsoft:sql_server"),
+    ("Apache Tomcat 9.0 Tomcat9 (remove only)", "apache:tomcat"),  # the Windows service name repeats the product
+    ("Microsoft Office Home and Business 2021 - en-us", "microsoft:office"),  # "and" between two edition words
+])
+def test_channels_servicing_levels_and_service_names_are_packaging(matcher: FeedMatcher, name: str, expected: str) -> None:
+    publisher = "The Apache Software Foundation" if "Tomcat" in name else "Google LLC" if "Chrome" in name else "Microsoft Corporation"
+    assert product(matcher, SoftwareItem(name, "1.0", publisher))[0] == expected
+
+
+def test_a_year_is_part_of_the_name_or_a_release_as_nvd_files_cves(matcher: FeedMatcher, index) -> None:
+    # visual_studio_2022 has more CVEs than visual_studio; office has more than office_2021.
+    assert index.cve_count(index.key_id["microsoft:visual_studio_2022"]) > index.cve_count(index.key_id["microsoft:visual_studio"])
+    key, evidence = product(matcher, SoftwareItem("Microsoft Visual Studio 2022 Professional", "17.8", "Microsoft Corporation"))
+    assert key == "microsoft:visual_studio_2022"
+    key, evidence = product(matcher, SoftwareItem("Microsoft Office Professional Plus 2021", "16.0", "Microsoft Corporation"))
+    assert key == "microsoft:office"
+    assert "the year in the name is a release" in evidence
+
+
+def test_vendor_names_of_one_organisation_are_one_candidate_when_cves_single_one_out(matcher: FeedMatcher) -> None:
+    # palo_alto_networks:cortex_xdr_agent and paloaltonetworks:cortex_xdr_agent used to tie.
+    key, evidence = product(matcher, SoftwareItem("Cortex XDR Agent", "8.2", "Palo Alto Networks"))
+    assert key == "paloaltonetworks:cortex_xdr_agent"
+    assert "one organisation" in evidence
+    # Neither FileZilla Server name has a CVE in the feed: nothing says which, so it is refused.
+    key, reason = product(matcher, SoftwareItem("FileZilla Server", "1.8", "FileZilla Project"))
+    assert key is None and "filezilla-project:filezilla_server" in reason and "filezilla:filezilla_server" in reason
+
+
+def test_a_product_carrying_its_vendors_name_needs_no_publisher_agreement(matcher: FeedMatcher) -> None:
+    assert product(matcher, SoftwareItem("PDF24 Creator 11.14.0", "11.14.0", "geek software GmbH"))[0] == "pdf24:pdf24_creator"
+
+
+def test_community_words_of_the_publisher_can_be_the_vendor(matcher: FeedMatcher) -> None:
+    # "The Tor Project" cleans to "tor"; NVD's vendor is "torproject".
+    assert product(matcher, SoftwareItem("Tor Browser", "13.0", "The Tor Project"))[0] == "torproject:tor_browser"
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("SAP GUI for Windows 8.00  (Patchlevel 7)", "SAP", "sap:gui_for_windows"),
+    ("pgAdmin 4", "The pgAdmin Development Team", "pgadmin:pgadmin_4"),
+])
+def test_words_nvd_keeps_in_a_product_name_are_tried_first(matcher: FeedMatcher, name: str, publisher: str, expected: str) -> None:
+    assert product(matcher, SoftwareItem(name, "8.0", publisher))[0] == expected
+
+
+def test_of_one_products_names_the_one_with_most_cves_is_shown(matcher: FeedMatcher) -> None:
+    key, evidence = product(matcher, SoftwareItem("Erlang OTP 26 (14.2.5)", "14.2.5", "Ericsson AB"))
+    assert key == "erlang:erlang\\/otp"
+    assert "most of its CVEs" in evidence
+
+
+@pytest.mark.parametrize(("name", "candidate"), [
+    ("Weather.app", "instaguide:weather"),
+    ("Calendar.app", "synology:calendar"),
+    ("Mission Control.app", "jenkins:mission_control"),
+    ("Utilities.app", "utilities_project:utilities"),
+])
+def test_an_everyday_word_without_a_publisher_is_refused_with_its_candidate(matcher: FeedMatcher, name: str, candidate: str) -> None:
+    key, reason = product(matcher, SoftwareItem(name, "1.0"), MAC)
+    assert key is None
+    assert candidate in reason
+
+
+def test_a_name_without_publisher_is_taken_for_a_project_named_after_itself(matcher: FeedMatcher) -> None:
+    assert product(matcher, SoftwareItem("Transmission.app", "4.0.5"), MAC)[0] == "transmissionbt:transmission"
+    assert product(matcher, SoftwareItem("KeePassXC.app", "2.7.6"), MAC)[0] == "keepassxc:keepassxc"
+
+
+def test_a_bundle_id_naming_an_nvd_vendor_overrules_a_name_only_match(matcher: FeedMatcher) -> None:
+    key, reason = product(matcher, SoftwareItem("Weather.app", "4.0", bundle_id="com.apple.weather"), MAC)
+    assert key is None and "com.apple.weather" in reason
+    # A bundle id whose vendor NVD does not know (ch.sudo) leaves the name's own evidence.
+    assert product(matcher, SoftwareItem("Cyberduck.app", "8.7", bundle_id="ch.sudo.cyberduck"), MAC)[0] == "cyberduck:cyberduck"
+
+
+def test_a_program_name_is_not_a_package_of_an_ecosystem(matcher: FeedMatcher, index) -> None:
+    # NVD files svelte:svelte as an npm package (target_sw node.js): a desktop program of that
+    # name is something else, while the npm package is still svelte.
+    assert index.ecosystem.get(index.key_id["svelte:svelte"]) == "node.js"
+    key, reason = product(matcher, SoftwareItem("Svelte.app", "4.2.0"), MAC)
+    assert key is None and "svelte:svelte" in reason and "package of node.js" in reason
+    assert product(matcher, SoftwareItem("svelte", "4.2.0", source="npm"), MAC)[0] == "svelte:svelte"
+
+
+def test_the_most_used_name_is_one_of_the_same_vendor(matcher: FeedMatcher, index) -> None:
+    # A mined group joins apache:http_server and oracle:http_server (listed together in a CVE);
+    # Oracle HTTP Server is another product, so Apache's stays Apache's.
+    assert index.key_id["oracle:http_server"] in index.equivalents(index.key_id["apache:http_server"])
+    assert product(matcher, SoftwareItem("Apache HTTP Server 2.4.58", "2.4.58", "Apache Software Foundation"))[0] == "apache:http_server"
+
+
+def test_what_a_product_is_for_is_part_of_its_name(matcher: FeedMatcher) -> None:
+    assert product(matcher, SoftwareItem("Skype for Business Basic 2016 - en-us", "16.0", "Microsoft Corporation"))[0] == \
+        "microsoft:skype_for_business"
+    # "Windows" alone is not such a word: the .NET desktop runtime is not the operating system.
+    key, _ = product(matcher, SoftwareItem("Microsoft Windows Desktop Runtime - 8.0.0 (x64)", "8.0.0", "Microsoft Corporation"))
+    assert key != "microsoft:windows"
+
+
+def test_an_installed_program_of_a_self_named_platform_is_its_desktop_client(matcher: FeedMatcher) -> None:
+    # mattermost:mattermost is the server; NVD files the desktop app as mattermost_desktop.
+    assert product(matcher, SoftwareItem("Mattermost", "5.5", "Mattermost, Inc."))[0] == "mattermost:mattermost_desktop"
+    assert product(matcher, SoftwareItem("Mattermost.app", "5.5", bundle_id="Mattermost.Desktop"), MAC)[0] == \
+        "mattermost:mattermost_desktop"
+    # Not for products that are not self-named: cisco:webex_meetings stays.
+    assert product(matcher, SoftwareItem("Cisco Webex Meetings", "43.2", "Cisco Webex LLC"))[0] == "cisco:webex_meetings"
+
+
+def test_vendor_and_product_written_together(matcher: FeedMatcher) -> None:
+    # A bundle's file name can run the words together; the bundle id gives the vendor.
+    assert product(matcher, SoftwareItem("ZoomRooms.app", "5.17", bundle_id="us.zoom.ZoomPresence"), MAC)[0] == "zoom:rooms"
+
+
+def test_an_assistant_app_is_its_product(matcher: FeedMatcher) -> None:
+    assert product(matcher, SoftwareItem("Boot Camp Assistant.app", "6.1", bundle_id="com.apple.bootcampassistant"), MAC)[0] == \
+        "apple:boot_camp"
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("Adobe Flash Player 32 NPAPI", "Adobe", "adobe:flash_player"),  # a browser plug-in build
+    ("Veeam Agent for Microsoft Windows", "Veeam Software Group GmbH", "veeam:agent"),  # the platform
+    ("Sumatra PDF", "Krzysztof Kowalczyk", "sumatrapdfreader:sumatrapdf"),  # a vendor named after the product, longer
+])
+def test_builds_platforms_and_longer_vendor_names(matcher: FeedMatcher, name: str, publisher: str, expected: str) -> None:
+    assert product(matcher, SoftwareItem(name, "1.0", publisher))[0] == expected
+
+
+def test_a_longer_vendor_name_counts_only_for_the_one_product_of_that_name(matcher: FeedMatcher) -> None:
+    # suricata-ids:suricata is one of three "suricata" products.
+    key, reason = product(matcher, SoftwareItem("Suricata.app", "7.0"), MAC)
+    assert key is None and "oisf:suricata" in reason
