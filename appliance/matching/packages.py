@@ -5,26 +5,69 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from appliance.cpe import unquote
 from appliance.matching.base import Candidate as _Candidate, Identification, Unidentified
+from appliance.matching.bundle import _named_after
 from appliance.matching.index import split_key
-from appliance.matching.normalize import compact
 
 if TYPE_CHECKING:
     from appliance.matching.identify import Identifier
 
-# Debian/RPM package suffixes that carry no code of their own (or only headers): findings
-# belong to the package that ships the binary (Debian Policy 7.x, library packaging 8.x).
-_NO_CODE_SUFFIXES = ("-doc", "-data", "-l10n", "-locales", "-dbg", "-dbgsym", "-man", "-examples", "-icons", "-theme")
-_NO_CODE_PREFIXES = ("fonts-", "ttf-", "xfonts-", "hunspell-", "myspell-", "task-", "firmware-")
+# Packages that carry no code of their own: documentation, translations, data, debug symbols,
+# shell completions and init scripts. Findings belong to the package that ships the program.
+# Debian Policy 12.3 (-doc), Debian's -dbgsym (DebugPackages wiki); Fedora packaging guidelines
+# (-debuginfo, -debugsource, -langpacks); Alpine's split functions (-doc, -lang, -openrc,
+# -bash-completion, -zsh-completion, -pyc; wiki.alpinelinux.org "APKBUILD Reference").
+_NO_CODE_SUFFIXES = (
+    "-doc", "-docs", "-data", "-l10n", "-locales", "-locale", "-lang", "-i18n", "-dbg", "-dbgsym", "-debuginfo",
+    "-debugsource", "-man", "-manpages", "-examples", "-icons", "-theme", "-openrc", "-bash-completion",
+    "-zsh-completion", "-fish-completion", "-pyc", "-help", "-tests",
+)
+_NO_CODE_PREFIXES = ("fonts-", "ttf-", "xfonts-", "font-", "hunspell-", "myspell-", "task-", "firmware-", "linux-firmware")
+# The Linux kernel: NVD files it as an operating system (cpe:2.3:o:linux:linux_kernel), not
+# an application, and the appliance matches applications (docs/matching.md).
+_KERNEL = re.compile(r"^(kernel|kernel-(core|modules.*|headers|tools.*|devel)|linux-(image|headers|modules|libc-dev|kbuild|source)(-.*)?)$")
+# Development packages: Debian's lib*-dev also ships the static library (Debian Policy 8.3:
+# "libraryname.a ... is placed into the development package"), i.e. the library's code; RPM's
+# -devel and -headers packages ship headers only (Fedora guidelines put static libraries
+# into -static), and a non-library -dev is headers too.
+_DEV_SUFFIXES = ("-dev", "-devel", "-headers")
 # Distribution vendors whose own packages have CPEs named after the package (debian:x11-common).
-_DISTRIBUTION_VENDORS = {"dpkg": ("debian", "canonical"), "rpm": ("redhat", "fedoraproject", "suse"), "apk": ("alpinelinux",)}
-# RPM and APK split one upstream project into subpackages named "<project>-<part>"
-# (openssl-libs, vim-minimal, bind-utils, xz-libs; Fedora packaging guidelines, Alpine's
-# subpackages): the part names no other product.
-_SUBPACKAGE_SUFFIXES = ("-libs", "-lib", "-minimal", "-utils", "-tools", "-server", "-client", "-core", "-bin", "-full", "-tiny")
+_DISTRIBUTION_VENDORS = {"dpkg": ("debian", "canonical"), "rpm": ("redhat", "fedoraproject", "suse", "opensuse"),
+                         "apk": ("alpinelinux",), "homebrew": ()}
+# One upstream project split into binary packages "<project>-<part>" (openssl-libs,
+# vim-minimal, bind-utils, openssh-client, postgresql-client, openjdk-17-jre-headless;
+# Debian Policy 7.x, Fedora packaging guidelines "Subpackages", Alpine's subpackages): the
+# part names no other product. "-common" is not here: it usually holds architecture-
+# independent data (libldap-common, cmake-data's sibling), so it is identified only when the
+# distribution files it under its own name (debian:x11-common).
+_SUBPACKAGE_SUFFIXES = (
+    "-libs", "-lib", "-minimal", "-utils", "-util", "-tools", "-server", "-client", "-clients", "-core", "-bin",
+    "-full", "-tiny", "-nox", "-daemon", "-stdlib", "-headless", "-jre", "-jdk", "-progs", "-cli",
+    "-extra", "-extras", "-contrib", "-base", "-static",
+)
+# A library package's name: "lib" + the soname's name + its version (Debian Policy 8.1:
+# libfoo.so.1 is libfoo1, libfoo2.so.3 is libfoo2-3), then "t64" for libraries rebuilt for
+# 64-bit time_t (Debian's 2024 transition, wiki.debian.org/ReleaseGoals/64bit-time), then a
+# build variant (libcurl3-gnutls, libcurl4-openssl). Each step gives a shorter name to try.
+_T64 = re.compile(r"(?<=[0-9a-z])t64$")
+_VARIANT = re.compile(r"-(gnutls|nss|openssl|heimdal|mit|gcrypt|gnutls30)$")
+_HYPHEN_VERSION = re.compile(r"-\d[\d.]*[a-z]?$")
+_GLUED_VERSION = re.compile(r"(?<=[a-z+])\d[\d.]*$")
 # A library package's soname version: libssl3, libcurl4, libexpat1 (Debian Policy 8.1).
 _SONAME = re.compile(r"(?<=[a-z])[0-9.]+(-[a-z]+)?$")
+# Language modules packaged by the distribution, named by the ecosystem's module name:
+# Debian Python Policy 4.3 (python3-<module>), Alpine py3-<module>, openSUSE python311-<module>,
+# Debian Perl Policy 4.2 (lib<module>-perl, "::" as "-"), Fedora/Alpine perl-<Module-Name>,
+# Debian Ruby team (ruby-<gem>), Fedora rubygem-<gem>, Debian JavaScript team (node-<package>).
+_MODULES = (
+    (re.compile(r"^(?:python3?|py3|python3\d*)-(.+)$"), "pip"),
+    (re.compile(r"^lib(.+)-perl$"), "perl"),
+    (re.compile(r"^perl-(.+)$"), "perl"),
+    (re.compile(r"^(?:ruby|rubygem|ruby\d[\d.]*-rubygem)-(.+)$"), "ruby"),
+    (re.compile(r"^node-(.+)$"), "npm"),
+)
+# PHP extensions are built from PHP's own source (php8.2-curl, php82-openssl on Alpine, php-cli).
+_PHP_BUILT = re.compile(r"^php\d[\d.]*(-.+)?$")
 
 
 class PackageRules:
@@ -55,56 +98,196 @@ class PackageRules:
                 return Identification(key, "alias", 0.95, f"package '{package}' is library '{stem}' of package alias '{other}': {comment}")
         return None
 
-    def identify(self, package: str, platform_scheme: str) -> Identification | Unidentified | None:
+    def identify(self, package: str, scheme: str) -> Identification | Unidentified:
+        """A package name read by its distribution's conventions, most specific name first.
+
+        An alias wins; packages without code are refused; language modules are looked up in
+        their ecosystem; otherwise the name and the names it derives from (versions, sonames,
+        subpackage parts, "lib" removed) are tried in order, and the first that names a product
+        decides: identified when the data singles one product out, refused with the candidates
+        when it does not (a shorter name never overrules an ambiguous longer one).
+        """
         found = self.alias(package)
         if found is not None:
             return found
-        if package.endswith(_NO_CODE_SUFFIXES) or package.startswith(_NO_CODE_PREFIXES):
-            return Unidentified(f"'{package}' ships documentation or data, no program of its own")
-        if package.endswith("-dev"):
-            return Unidentified(f"'{package}' ships development headers; the library package carries the findings")
-        # Otherwise a bare package name is evidence only for a product named exactly like it
-        # whose vendor is the product itself (openssl:openssl) or the distribution (debian:
-        # x11-common): maintainers are not upstream vendors, and "<name>_project" vendors are
-        # too often unrelated projects that share a common word (time_project:time is not GNU time).
-        distribution = _DISTRIBUTION_VENDORS.get(platform_scheme, ())
-        # "python3" is python, but "pcre2" is its own product: digits come off only when no
-        # product is spelled like the whole name.
-        stripped = package if self.ids._spelled_like(package) else re.sub(r"\d+(\.\d+)*$", "", package).rstrip("-.")
-        for name in dict.fromkeys((package, stripped)):
-            for key_id in self.index.by_product.get(compact(name), ()):
-                vendor_raw, product_raw = split_key(self.index.keys[key_id])
-                spelled = unquote(product_raw).lower()  # "add_user" is not "adduser"
-                if spelled not in (name, name.replace("-", "_")) or key_id not in self.index.current:
-                    continue
-                if vendor_raw == product_raw:
-                    why = f"package '{package}' is the self-named project {self.index.keys[key_id]}"
-                elif vendor_raw in distribution and spelled == package:
-                    why = f"package '{package}' is the distribution's own product {self.index.keys[key_id]}"
-                else:
-                    continue
-                return Identification(self.index.keys[key_id], "exact", 0.9, why)
-        # A subpackage of one upstream project: openssl-libs, vim-minimal, bind-utils.
-        for suffix in _SUBPACKAGE_SUFFIXES:
-            if package.endswith(suffix) and len(package) > len(suffix) + 1:
-                found = self.identify(package[: -len(suffix)], platform_scheme)
+        refusal = _no_code(package)
+        if refusal:
+            return Unidentified(refusal)
+        if package.endswith(_DEV_SUFFIXES):
+            library = package.removesuffix("-dev")
+            if package.endswith("-dev") and library.startswith("lib") and library != "lib":
+                found = self.identify(library, scheme)
                 if isinstance(found, Identification):
-                    return Identification(found.key, found.method, round(found.score - 0.02, 3),
-                                          f"'{package}' is a subpackage of '{package[: -len(suffix)]}': {found.evidence}")
-        # Otherwise the package name is the product's name, and the data singles one product out.
-        # Distribution packages share names with unrelated products (appstream, time), so here
-        # the product must be spelled exactly like the package, have CVEs in the feed, and not
-        # rest on a "<name>_project" vendor alone.
-        for name in dict.fromkeys((package, re.sub(r"\d+(\.\d+)*$", "", package).rstrip("-.") or package)):
-            kids = tuple(k for k in self.ids._spelled_like(name) if self.index.ecosystem.get(k) in (None, "linux", "linux_kernel"))
-            if not kids:
+                    return _derived(found, f"'{package}' ships library '{library}' as a static archive (Debian Policy 8.3)", 0.03)
+            return Unidentified(f"'{package}' ships development headers; the library package carries the findings")
+        if _PHP_BUILT.match(package) and self.ids._known("php:php"):
+            return Identification("php:php", "exact", 0.88, f"'{package}' is built from PHP's own source (PHP and its bundled extensions)")
+        for pattern, ecosystem in _MODULES:
+            match = pattern.match(package)
+            if match and match.group(1) not in _MODULE_NOT_A_MODULE:
+                found = self._module(match.group(1), ecosystem, package)
+                if found is not None:
+                    return found
+        steps = _derived_names(package)
+        for name, how, depth in steps:
+            if depth:
+                alias = self.alias(name)
+                if alias is not None:
+                    return _derived(alias, f"'{package}' is {how}", 0.02 * depth)
+            if name.endswith("-common") and depth == 0:
+                found = self._named_exactly(name, package, scheme)
+                if found is None or isinstance(found, Unidentified):
+                    return Unidentified(f"'{package}' holds files shared by the binary packages of one source (Debian's -common), no program of its own")
+                return found
+            found = self._named_exactly(name, package, scheme)
+            if found is None:
                 continue
-            chosen = self.ids._by_name_alone(kids, name)
-            if isinstance(chosen, _Candidate):
-                group = self.index.equivalents(chosen.key_id)
-                lone_project = all(split_key(self.index.keys[k])[0].endswith("_project") for k in group)
-                if sum(self.index.cve_count(k) for k in group) >= 1 and not lone_project:
-                    return Identification(self.index.keys[chosen.key_id], "exact", chosen.score, f"package '{package}': {chosen.evidence}")
+            if isinstance(found, Identification) and depth:
+                return _derived(found, f"'{package}' is {how}", 0.02 * depth)
+            return found
+        tried = ", ".join(f"'{name}'" for name, _, _ in steps)
+        return Unidentified(f"no alias and no NVD product named like package '{package}' (tried {tried})")
+
+    def _named_exactly(self, name: str, package: str, scheme: str) -> Identification | Unidentified | None:
+        """The product spelled exactly like ``name``; None when no product is, so a shorter name may be tried.
+
+        A bare package name is evidence for a product whose vendor is the project itself
+        (openssl:openssl) or the distribution (debian:x11-common), unless another product of
+        the same name has more CVEs (NVD files libde265's CVEs under struktur:libde265 and
+        Go's under golang:go, not under the self-named keys). Otherwise the data must single
+        one product out (Identifier._by_name_alone) and it must have CVEs in the feed:
+        maintainers are not upstream vendors, and distribution packages share names with
+        unrelated products (time_project:time is not GNU time, symantec:appstream is not
+        AppStream).
+        """
+        index = self.index
+        spelled = self.ids._spelled_like(name)
+        # Products filed as packages of a language ecosystem are not distribution packages,
+        # except the ecosystem's own toolchain (golang:go for "go").
+        kids = tuple(k for k in spelled if index.ecosystem.get(k) in _NATIVE_ECOSYSTEMS or index.ecosystem.get(k) == name)
+        if not kids:
+            return None
+        distribution = _DISTRIBUTION_VENDORS.get(scheme, ())
+        most = max(index.cve_count(k) for k in spelled)
+        for key_id in kids:
+            vendor_raw, product_raw = split_key(index.keys[key_id])
+            group = index.equivalents(key_id)
+            if max(index.cve_count(k) for k in group) < most:
                 continue
-            return Unidentified(chosen)
-        return Unidentified(f"no alias and no NVD product named like package '{package}' by its own project or the distribution")
+            if vendor_raw == product_raw:
+                why = f"package '{package}' is the self-named project {index.keys[key_id]}"
+            elif vendor_raw in distribution and name == package and (len(kids) == 1 or index.cve_count(key_id) or "-" in name):
+                # Unless a one-word name is also another vendor's product and nothing else
+                # speaks for the distribution's: Red Hat's "setup" is a product, so is SAP's.
+                why = f"package '{package}' is the distribution's own product {index.keys[key_id]}"
+            else:
+                continue
+            if name != package:
+                why = f"'{name}' is the self-named project {index.keys[key_id]}"
+            # Of the product's keys, report the one NVD uses most (golang:go rather than go:go).
+            primary = index.primary(tuple(k for k in group if k in index.current) or group)
+            if primary != key_id:
+                why += f", which NVD files mostly as {index.keys[primary]}"
+            return Identification(index.keys[primary], "exact", 0.9, why)
+        chosen = self.ids._by_name_alone(kids, name)
+        if not isinstance(chosen, _Candidate):
+            # NVD files CVEs of this name under one product only (gnu:gcc, not gcc:gcc).
+            with_cves = {index.equivalents(k) for k in kids if index.cve_count(k)}
+            if len(with_cves) != 1:
+                return Unidentified(f"package '{package}': {chosen}")
+            group = next(iter(with_cves))
+            primary = index.primary(group)
+            return Identification(index.keys[primary], "exact", 0.86,
+                                  f"of the products named '{name}', only {index.keys[primary]} has CVEs in the feed")
+        group = index.equivalents(chosen.key_id)
+        cves = sum(index.cve_count(k) for k in group)
+        if cves == 0:
+            shown = ", ".join(index.keys[k] for k in kids[:5])
+            return Unidentified(f"package '{package}' is named like {shown}, none with a CVE in the feed to show it is the same software")
+        return Identification(index.keys[chosen.key_id], "exact", chosen.score,
+                              (f"package '{package}': " if name == package else "") + chosen.evidence)
+
+    def _module(self, module: str, ecosystem: str, package: str) -> Identification | None:
+        """A language module packaged by the distribution (python3-requests, libwww-perl, ruby-rack, node-qs)."""
+        if ecosystem in ("pip", "npm"):
+            # Python distributions are often named "py<module>" or "python-<module>" on PyPI
+            # while Debian names the package by the importable module (python3-jwt is PyJWT,
+            # python3-yaml is PyYAML, python3-openssl is pyOpenSSL).
+            names = (module, "py" + module, "python-" + module) if ecosystem == "pip" else (module,)
+            for name in names:
+                if not self.ids._spelled_like(name):
+                    continue
+                found = self.ids._language_package(name, ecosystem)
+                if isinstance(found, Identification):
+                    return _derived(found, f"'{package}' packages {ecosystem} module '{name}'", 0.0)
+            return None
+        kids = self.ids._spelled_like(module) or self.ids._spelled_like(module.replace("-", "::"))
+        if not kids:
+            return None
+        chosen = self.ids._by_name_alone(kids, module)
+        if not isinstance(chosen, _Candidate):
+            return None
+        group = self.index.equivalents(chosen.key_id)
+        if any(self.index.ecosystem.get(k) == ecosystem or _named_after(*split_key(self.index.keys[k])) for k in group):
+            return _derived(Identification(self.index.keys[chosen.key_id], "exact", chosen.score, chosen.evidence),
+                            f"'{package}' packages {ecosystem} module '{module}'", 0.0)
+        return None
+
+
+# Words after "python3-" that name a part of CPython, not a module from PyPI (Debian's
+# python3.11 source builds python3-venv, python3-tk, python3-distutils, python3-lib2to3).
+_MODULE_NOT_A_MODULE = {"libs", "lib", "minimal", "venv", "tk", "distutils", "lib2to3", "stdlib", "dev", "devel", "tools",
+                        "idle", "gdbm", "dbg", "doc", "base", "core"}
+# Products filed for the host's own software, or for no ecosystem at all.
+_NATIVE_ECOSYSTEMS = (None, "linux", "linux_kernel")
+
+
+def _no_code(package: str) -> str:
+    if package.endswith(_NO_CODE_SUFFIXES) or package.startswith(_NO_CODE_PREFIXES):
+        return f"'{package}' ships documentation or data, no program of its own"
+    if _KERNEL.match(package):
+        return f"'{package}' is the Linux kernel, which NVD files as an operating system (linux:linux_kernel), not an application"
+    return ""
+
+
+def _derived(found: Identification, how: str, cost: float) -> Identification:
+    return Identification(found.key, found.method, round(found.score - cost, 3), f"{how}: {found.evidence}")
+
+
+def _derived_names(package: str) -> list[tuple[str, str, int]]:
+    """The package name and the names it derives from, nearest first: (name, how, steps).
+
+    libssl3t64 -> libssl3 -> libssl -> ssl; libxml2-2 -> libxml2; postgresql-15 -> postgresql;
+    openjdk-17-jre-headless -> openjdk-17-jre -> openjdk-17 -> openjdk; python3.11 -> python;
+    bind-utils -> bind. Breadth first, so the order is the same for every run.
+    """
+    found: dict[str, tuple[str, int]] = {package: ("", 0)}
+    queue = [package]
+    while queue:
+        name = queue.pop(0)
+        how, depth = found[name]
+        for shorter, step in _steps(name):
+            if len(shorter) >= 2 and shorter not in found and not shorter.isdigit():
+                found[shorter] = (f"{step} '{shorter}'" + (f", {how}" if how else ""), depth + 1)
+                queue.append(shorter)
+    return [(name, how, depth) for name, (how, depth) in found.items()]
+
+
+def _steps(name: str) -> list[tuple[str, str]]:
+    steps = []
+    for suffix in _SUBPACKAGE_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            steps.append((name[: -len(suffix)], f"the '{suffix[1:]}' subpackage of"))
+    if name.startswith("lib"):
+        if _T64.search(name):
+            steps.append((_T64.sub("", name), "the 64-bit time_t rebuild of library"))
+        if _VARIANT.search(name):
+            steps.append((_VARIANT.sub("", name), "a build variant of library"))
+    if _HYPHEN_VERSION.search(name):
+        steps.append((_HYPHEN_VERSION.sub("", name), "a versioned package of"))
+    if _GLUED_VERSION.search(name) and not _T64.search(name):
+        steps.append((_GLUED_VERSION.sub("", name).rstrip("-."), "a versioned package of"))
+    rest = name.removeprefix("lib")
+    if name.startswith("lib") and len(rest) >= 3 and not rest[0].isdigit() and not _T64.search(name):
+        steps.append((rest, "library"))
+    return steps
