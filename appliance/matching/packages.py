@@ -41,9 +41,9 @@ _DISTRIBUTION_VENDORS = {"dpkg": ("debian", "canonical"), "rpm": ("redhat", "fed
 # independent data (libldap-common, cmake-data's sibling), so it is identified only when the
 # distribution files it under its own name (debian:x11-common).
 _SUBPACKAGE_SUFFIXES = (
-    "-libs", "-lib", "-minimal", "-utils", "-util", "-tools", "-server", "-client", "-clients", "-core", "-bin",
+    "-libs", "-lib", "-minimal", "-utils", "-tools", "-server", "-client", "-clients", "-core", "-bin",
     "-full", "-tiny", "-nox", "-daemon", "-stdlib", "-headless", "-jre", "-jdk", "-progs", "-cli",
-    "-extra", "-extras", "-contrib", "-base", "-static",
+    "-extra", "-extras", "-contrib", "-static",
 )
 # A library package's name: "lib" + the soname's name + its version (Debian Policy 8.1:
 # libfoo.so.1 is libfoo1, libfoo2.so.3 is libfoo2-3), then "t64" for libraries rebuilt for
@@ -201,6 +201,10 @@ class PackageRules:
                                   f"of the products named '{name}', only {index.keys[primary]} has CVEs in the feed")
         group = index.equivalents(chosen.key_id)
         cves = sum(index.cve_count(k) for k in group)
+        if cves == 0 and _distinctive(name, package, tuple(index.keys[k] for k in group)):
+            return Identification(index.keys[chosen.key_id], "exact", 0.86,
+                                  (f"package '{package}': " if name == package else "") + chosen.evidence
+                                  + ", a name no other product shares (no CVE in the feed yet)")
         if cves == 0:
             shown = ", ".join(index.keys[k] for k in kids[:5])
             return Unidentified(f"package '{package}' is named like {shown}, none with a CVE in the feed to show it is the same software")
@@ -240,6 +244,20 @@ _MODULE_NOT_A_MODULE = {"libs", "lib", "minimal", "venv", "tk", "distutils", "li
                         "idle", "gdbm", "dbg", "doc", "base", "core"}
 # Products filed for the host's own software, or for no ecosystem at all.
 _NATIVE_ECOSYSTEMS = (None, "linux", "linux_kernel")
+
+
+def _distinctive(name: str, package: str, keys: tuple[str, ...]) -> bool:
+    """A name unlikely to be shared by unrelated software: a library's "lib" name (librsvg,
+    libpcap), letters and digits together (dav1d, x265, lvm2), or the name of a library
+    package without "lib" whose vendor is named after it (libjansson4 is
+    jansson_project:jansson). Plain words are not, even with a vendor named after them:
+    Debian's "time" is GNU time and "base-files" Debian's own, not NVD's time_project:time
+    or base-files_project:base-files."""
+    if name.startswith("lib") and len(name) >= 6:
+        return True
+    if len(name) >= 4 and any(c.isdigit() for c in name) and sum(c.isalpha() for c in name) >= 2:
+        return True
+    return package.startswith("lib") and len(name) >= 4 and any(_named_after(*split_key(key)) for key in keys)
 
 
 def _no_code(package: str) -> str:
