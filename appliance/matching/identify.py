@@ -109,7 +109,11 @@ class Identifier:
                 return found
             # Casks are display names written with hyphens (google-chrome, visual-studio-code).
             named = self._identify(formula.replace("-", " "), item.vendor, platform)
-            return named if isinstance(named, Identification) else found
+            if isinstance(named, Identification) and (named.method == "alias" or not self.packages.refused_names(formula)):
+                return named
+            # A formula named exactly like products the package rules could not choose
+            # between stays refused (calibre: calibre:calibre or calibre-ebook:calibre).
+            return found
         if source == "macos_app":
             name = app_name(item.name)
             vendor = bundle_vendor(item.bundle_id) if item.bundle_id else ""

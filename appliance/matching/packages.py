@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from appliance.matching.base import Candidate as _Candidate, Identification, Unidentified
 from appliance.matching.bundle import _named_after
 from appliance.matching.index import split_key
+from appliance.matching.normalize import compact
 
 if TYPE_CHECKING:
     from appliance.matching.identify import Identifier
@@ -65,9 +66,17 @@ _MODULES = (
     (re.compile(r"^perl-(.+)$"), "perl"),
     (re.compile(r"^(?:ruby|rubygem|ruby\d[\d.]*-rubygem)-(.+)$"), "ruby"),
     (re.compile(r"^node-(.+)$"), "npm"),
+    # Debian Java Policy 2.4 (lib<name>-java), Debian JavaScript team (libjs-<name>).
+    (re.compile(r"^lib(.+)-java$"), "java"),
+    (re.compile(r"^libjs-(.+)$"), "javascript"),
 )
-# PHP extensions are built from PHP's own source (php8.2-curl, php82-openssl on Alpine, php-cli).
-_PHP_BUILT = re.compile(r"^php\d[\d.]*(-.+)?$")
+# Vendors NVD uses for an ecosystem's own modules (perl:dbi).
+_MODULE_VENDORS = {"perl": ("perl", "cpan"), "ruby": ("ruby-lang", "rubygems"), "java": ("apache",), "javascript": ()}
+# PHP extensions and the Apache module are built from PHP's own source (php8.2-curl, Alpine's
+# php82-openssl, libapache2-mod-php8.2; Debian's php-defaults).
+_PHP_BUILT = re.compile(r"^(php\d[\d.]*(-.+)?|libapache2-mod-php\d[\d.]*)$")
+# Go's toolchain: Debian builds golang-1.22-go from source golang-1.22 (and golang-go).
+_GO_TOOLCHAIN = re.compile(r"^golang(-\d[\d.]*)?-go$")
 
 
 class PackageRules:
@@ -120,12 +129,17 @@ class PackageRules:
                 if isinstance(found, Identification):
                     return _derived(found, f"'{package}' ships library '{library}' as a static archive (Debian Policy 8.3)", 0.03)
             return Unidentified(f"'{package}' ships development headers; the library package carries the findings")
+        if _GO_TOOLCHAIN.match(package):
+            found = self._named_exactly("go", package, scheme)
+            if isinstance(found, Identification):
+                return _derived(found, f"'{package}' is Go's toolchain", 0.0)
         if _PHP_BUILT.match(package) and self.ids._known("php:php"):
             return Identification("php:php", "exact", 0.88, f"'{package}' is built from PHP's own source (PHP and its bundled extensions)")
         for pattern, ecosystem in _MODULES:
             match = pattern.match(package)
             if match and match.group(1) not in _MODULE_NOT_A_MODULE:
-                found = self._module(match.group(1), ecosystem, package)
+                # python3-pip-whl: Debian's wheel of a module for virtual environments.
+                found = self._module(match.group(1).removesuffix("-whl"), ecosystem, package)
                 if found is not None:
                     return found
         steps = _derived_names(package)
@@ -147,6 +161,11 @@ class PackageRules:
             return found
         tried = ", ".join(f"'{name}'" for name, _, _ in steps)
         return Unidentified(f"no alias and no NVD product named like package '{package}' (tried {tried})")
+
+    def refused_names(self, package: str) -> bool:
+        """Whether some name the package derives from is spelled exactly like a product (so a
+        refusal of the package had candidates, and a looser reading must not overrule it)."""
+        return any(self.ids._spelled_like(name) for name, _, _ in _derived_names(package))
 
     def _named_exactly(self, name: str, package: str, scheme: str) -> Identification | Unidentified | None:
         """The product spelled exactly like ``name``; None when no product is, so a shorter name may be tried.
@@ -173,6 +192,11 @@ class PackageRules:
             vendor_raw, product_raw = split_key(index.keys[key_id])
             group = index.equivalents(key_id)
             if max(index.cve_count(k) for k in group) < most:
+                continue
+            if vendor_raw == product_raw and not most and any(k not in group for k in kids):
+                # NVD names a product after itself when it knows no vendor; with another
+                # vendor's product of the same name and no CVE for either, nothing says which
+                # (libheif:libheif or struktur:libheif, calibre:calibre or calibre-ebook:calibre).
                 continue
             if vendor_raw == product_raw:
                 why = f"package '{package}' is the self-named project {index.keys[key_id]}"
@@ -201,7 +225,7 @@ class PackageRules:
                                   f"of the products named '{name}', only {index.keys[primary]} has CVEs in the feed")
         group = index.equivalents(chosen.key_id)
         cves = sum(index.cve_count(k) for k in group)
-        if cves == 0 and _distinctive(name, package, tuple(index.keys[k] for k in group)):
+        if cves == 0 and (_distinctive(name, package, tuple(index.keys[k] for k in group)) or scheme in _ANY_PRODUCT):
             return Identification(index.keys[chosen.key_id], "exact", 0.86,
                                   (f"package '{package}': " if name == package else "") + chosen.evidence
                                   + ", a name no other product shares (no CVE in the feed yet)")
@@ -218,23 +242,47 @@ class PackageRules:
             # while Debian names the package by the importable module (python3-jwt is PyJWT,
             # python3-yaml is PyYAML, python3-openssl is pyOpenSSL).
             names = (module, "py" + module, "python-" + module) if ecosystem == "pip" else (module,)
+            names = tuple(name for name in names if self.ids._spelled_like(name))
             for name in names:
-                if not self.ids._spelled_like(name):
-                    continue
                 found = self.ids._language_package(name, ecosystem)
                 if isinstance(found, Identification):
                     return _derived(found, f"'{package}' packages {ecosystem} module '{name}'", 0.0)
+            # The distribution already says it is a Python module; a product whose vendor is
+            # named after it will do (twistedmatrix:twisted) even if NVD's criteria do not say
+            # "python", unless they say it is a package of another ecosystem (yaml_project:yaml
+            # is a Go module).
+            for name in names if ecosystem == "pip" else ():
+                kids = tuple(k for k in self.ids._spelled_like(name) if self.index.ecosystem.get(k) in (None, "python"))
+                chosen = self.ids._by_name_alone(kids, name) if kids else None
+                if isinstance(chosen, _Candidate) and len(compact(name)) >= 4 and any(
+                        compact(split_key(self.index.keys[k])[0]).startswith(compact(name))
+                        for k in self.index.equivalents(chosen.key_id)):
+                    return Identification(self.index.keys[chosen.key_id], "exact", chosen.score,
+                                          f"'{package}' packages {ecosystem} module '{name}', whose vendor is named after it: {chosen.evidence}")
             return None
-        kids = self.ids._spelled_like(module) or self.ids._spelled_like(module.replace("-", "::"))
-        if not kids:
+        # Perl modules: NVD spells some with "::" (spreadsheet\:\:parseexcel), some as their
+        # CPAN distribution "perl-<name>".
+        names = [module]
+        if ecosystem == "perl":
+            names = [module.replace("-", "::"), "perl-" + module, module]
+        for name in dict.fromkeys(names):
+            kids = self.ids._spelled_like(name)
+            if not kids:
+                continue
+            chosen = self.ids._by_name_alone(kids, name)
+            if not isinstance(chosen, _Candidate):
+                return None
+            group = self.index.equivalents(chosen.key_id)
+            vendors = [split_key(self.index.keys[k])[0] for k in group]
+            # The distribution's package says which ecosystem the module is of; the product must
+            # be filed as one (target_sw), by the ecosystem's or its own vendor, or be the only
+            # product of a name long enough not to be a common word.
+            if (any(self.index.ecosystem.get(k) == ecosystem or _named_after(*split_key(self.index.keys[k])) for k in group)
+                    or any(v in _MODULE_VENDORS.get(ecosystem, ()) for v in vendors)
+                    or (chosen.score >= 0.9 and len(name) >= 5)):
+                return _derived(Identification(self.index.keys[chosen.key_id], "exact", chosen.score, chosen.evidence),
+                                f"'{package}' packages {ecosystem} module '{name}'", 0.0)
             return None
-        chosen = self.ids._by_name_alone(kids, module)
-        if not isinstance(chosen, _Candidate):
-            return None
-        group = self.index.equivalents(chosen.key_id)
-        if any(self.index.ecosystem.get(k) == ecosystem or _named_after(*split_key(self.index.keys[k])) for k in group):
-            return _derived(Identification(self.index.keys[chosen.key_id], "exact", chosen.score, chosen.evidence),
-                            f"'{package}' packages {ecosystem} module '{module}'", 0.0)
         return None
 
 
@@ -242,6 +290,10 @@ class PackageRules:
 # python3.11 source builds python3-venv, python3-tk, python3-distutils, python3-lib2to3).
 _MODULE_NOT_A_MODULE = {"libs", "lib", "minimal", "venv", "tk", "distutils", "lib2to3", "stdlib", "dev", "devel", "tools",
                         "idle", "gdbm", "dbg", "doc", "base", "core"}
+# Sources whose names are upstream project names (a Homebrew formula is named after the
+# project, docs.brew.sh "Formula Cookbook"), so a name that is exactly one product is that
+# product even without CVEs; distribution packages are not (Debian's "appstream").
+_ANY_PRODUCT = ("homebrew",)
 # Products filed for the host's own software, or for no ecosystem at all.
 _NATIVE_ECOSYSTEMS = (None, "linux", "linux_kernel")
 
@@ -250,14 +302,15 @@ def _distinctive(name: str, package: str, keys: tuple[str, ...]) -> bool:
     """A name unlikely to be shared by unrelated software: a library's "lib" name (librsvg,
     libpcap), letters and digits together (dav1d, x265, lvm2), or the name of a library
     package without "lib" whose vendor is named after it (libjansson4 is
-    jansson_project:jansson). Plain words are not, even with a vendor named after them:
+    jansson_project:jansson, libgmp10 is gmplib:gmp). Plain words are not, even with a vendor named after them:
     Debian's "time" is GNU time and "base-files" Debian's own, not NVD's time_project:time
     or base-files_project:base-files."""
     if name.startswith("lib") and len(name) >= 6:
         return True
-    if len(name) >= 4 and any(c.isdigit() for c in name) and sum(c.isalpha() for c in name) >= 2:
+    if len(name) >= 4 and any(c.isdigit() for c in name) and any(c.isalpha() for c in name):
         return True
-    return package.startswith("lib") and len(name) >= 4 and any(_named_after(*split_key(key)) for key in keys)
+    return package.startswith("lib") and len(name) >= 3 and any(
+        _named_after(*split_key(key)) or compact(split_key(key)[0]).startswith(compact(name)) for key in keys)
 
 
 def _no_code(package: str) -> str:
