@@ -26,7 +26,7 @@ _NO_CODE_SUFFIXES = (
 _NO_CODE_PREFIXES = ("fonts-", "ttf-", "xfonts-", "font-", "hunspell-", "myspell-", "task-", "firmware-", "linux-firmware")
 # The Linux kernel: NVD files it as an operating system (cpe:2.3:o:linux:linux_kernel), not
 # an application, and the appliance matches applications (docs/matching.md).
-_KERNEL = re.compile(r"^(kernel|kernel-(core|modules.*|headers|tools.*|devel)|linux-(image|headers|modules|libc-dev|kbuild|source)(-.*)?)$")
+_KERNEL = re.compile(r"^(kernel|kernel-(core|modules.*|headers|tools.*|devel)|linux-(?!pam\b).+)$")
 # Development packages: Debian's lib*-dev also ships the static library (Debian Policy 8.3:
 # "libraryname.a ... is placed into the development package"), i.e. the library's code; RPM's
 # -devel and -headers packages ship headers only (Fedora guidelines put static libraries
@@ -49,11 +49,13 @@ _SUBPACKAGE_SUFFIXES = (
 # A library package's name: "lib" + the soname's name + its version (Debian Policy 8.1:
 # libfoo.so.1 is libfoo1, libfoo2.so.3 is libfoo2-3), then "t64" for libraries rebuilt for
 # 64-bit time_t (Debian's 2024 transition, wiki.debian.org/ReleaseGoals/64bit-time), then a
-# build variant (libcurl3-gnutls, libcurl4-openssl). Each step gives a shorter name to try.
+# build variant (libcurl3-gnutls, libcurl4-openssl). SUSE writes the soname's dots as
+# underscores (libopenssl1_1; openSUSE shared library packaging policy). Each step gives a
+# shorter name to try.
 _T64 = re.compile(r"(?<=[0-9a-z])t64$")
 _VARIANT = re.compile(r"-(gnutls|nss|openssl|heimdal|mit|gcrypt|gnutls30)$")
 _HYPHEN_VERSION = re.compile(r"-\d[\d.]*[a-z]?$")
-_GLUED_VERSION = re.compile(r"(?<=[a-z+])\d[\d.]*$")
+_GLUED_VERSION = re.compile(r"(?<=[a-z+])\d[\d._]*$")
 # A library package's soname version: libssl3, libcurl4, libexpat1 (Debian Policy 8.1).
 _SONAME = re.compile(r"(?<=[a-z])[0-9.]+(-[a-z]+)?$")
 # Language modules packaged by the distribution, named by the ecosystem's module name:
@@ -159,6 +161,17 @@ class PackageRules:
             if isinstance(found, Identification) and depth:
                 return _derived(found, f"'{package}' is {how}", 0.02 * depth)
             return found
+        # Last, "<project>-<part>" with a part no list names (nmap-ncat, qemu-guest-agent,
+        # apparmor-parser): the project is taken only on strong evidence (an alias, or a
+        # product whose vendor is the project itself or the distribution).
+        for name in _project_parts(package):
+            alias = self.alias(name)
+            found = _derived(alias, f"'{package}' is a part of '{name}'", 0.03) if alias else None
+            if found is None:
+                named = self._named_exactly(name, package, scheme, strict=True)
+                found = _derived(named, f"'{package}' is a part of '{name}'", 0.03) if isinstance(named, Identification) else None
+            if found is not None:
+                return found
         tried = ", ".join(f"'{name}'" for name, _, _ in steps)
         return Unidentified(f"no alias and no NVD product named like package '{package}' (tried {tried})")
 
@@ -167,7 +180,7 @@ class PackageRules:
         refusal of the package had candidates, and a looser reading must not overrule it)."""
         return any(self.ids._spelled_like(name) for name, _, _ in _derived_names(package))
 
-    def _named_exactly(self, name: str, package: str, scheme: str) -> Identification | Unidentified | None:
+    def _named_exactly(self, name: str, package: str, scheme: str, strict: bool = False) -> Identification | Unidentified | None:
         """The product spelled exactly like ``name``; None when no product is, so a shorter name may be tried.
 
         A bare package name is evidence for a product whose vendor is the project itself
@@ -200,9 +213,10 @@ class PackageRules:
                 continue
             if vendor_raw == product_raw:
                 why = f"package '{package}' is the self-named project {index.keys[key_id]}"
-            elif vendor_raw in distribution and name == package and (len(kids) == 1 or index.cve_count(key_id) or "-" in name):
-                # Unless a one-word name is also another vendor's product and nothing else
-                # speaks for the distribution's: Red Hat's "setup" is a product, so is SAP's.
+            elif vendor_raw in distribution and name == package and (len(kids) == 1 or index.cve_count(key_id)):
+                # Unless another vendor files a product of the same name and nothing speaks
+                # for the distribution's: Red Hat's "setup" is a product, so is SAP's, and
+                # NVD files nfs-utils under redhat:nfs_utils and linux-nfs:nfs-utils.
                 why = f"package '{package}' is the distribution's own product {index.keys[key_id]}"
             else:
                 continue
@@ -214,6 +228,8 @@ class PackageRules:
                 why += f", which NVD files mostly as {index.keys[primary]}"
             return Identification(index.keys[primary], "exact", 0.9, why)
         chosen = self.ids._by_name_alone(kids, name)
+        if not isinstance(chosen, _Candidate) and strict:
+            return None
         if not isinstance(chosen, _Candidate):
             # NVD files CVEs of this name under one product only (gnu:gcc, not gcc:gcc).
             with_cves = {index.equivalents(k) for k in kids if index.cve_count(k)}
@@ -225,7 +241,9 @@ class PackageRules:
                                   f"of the products named '{name}', only {index.keys[primary]} has CVEs in the feed")
         group = index.equivalents(chosen.key_id)
         cves = sum(index.cve_count(k) for k in group)
-        if cves == 0 and (_distinctive(name, package, tuple(index.keys[k] for k in group)) or scheme in _ANY_PRODUCT):
+        if strict and not any(_named_after(*split_key(index.keys[k])) for k in group):
+            return None  # cloud-utils-growpart is not samsung:cloud
+        if cves == 0 and not strict and (_distinctive(name, package, tuple(index.keys[k] for k in group)) or scheme in _ANY_PRODUCT):
             return Identification(index.keys[chosen.key_id], "exact", 0.86,
                                   (f"package '{package}': " if name == package else "") + chosen.evidence
                                   + ", a name no other product shares (no CVE in the feed yet)")
@@ -342,6 +360,25 @@ def _derived_names(package: str) -> list[tuple[str, str, int]]:
                 found[shorter] = (f"{step} '{shorter}'" + (f", {how}" if how else ""), depth + 1)
                 queue.append(shorter)
     return [(name, how, depth) for name, (how, depth) in found.items()]
+
+
+def _project_parts(package: str) -> list[str]:
+    """"nmap-ncat" -> ["nmap"]; "qemu-guest-agent" -> ["qemu-guest", "qemu"]: the names left
+    when trailing words are taken off (at most two, leaving three letters or more). Parts that
+    are data in Debian (-runtime, -base of vim and ncurses) do not count."""
+    words = package.split("-")
+    names = []
+    for cut in (1, 2):
+        if len(words) > cut and all(w.isalpha() for w in words[-cut:]) and words[-1] not in _DATA_PARTS:
+            name = "-".join(words[:-cut])
+            if len(name) >= 3 and not name[-1].isdigit():
+                names.append(name)
+    return names
+
+
+# Last words of Debian packages that hold data or configuration, not the project's code
+# (vim-runtime, ncurses-base, libpam-runtime, gcc-12-base, sgml-base).
+_DATA_PARTS = {"runtime", "base", "common", "data", "config", "conf", "files", "keyring", "archive", "support"}
 
 
 def _steps(name: str) -> list[tuple[str, str]]:
