@@ -149,7 +149,7 @@ class PackageRules:
             if depth:
                 alias = self.alias(name)
                 if alias is not None:
-                    return _derived(alias, f"'{package}' is {how}", 0.02 * depth)
+                    return _derived(alias, f"read as {how}", 0.02 * depth)
             if name.endswith("-common") and depth == 0:
                 found = self._named_exactly(name, package, scheme)
                 if found is None or isinstance(found, Unidentified):
@@ -159,17 +159,17 @@ class PackageRules:
             if found is None:
                 continue
             if isinstance(found, Identification) and depth:
-                return _derived(found, f"'{package}' is {how}", 0.02 * depth)
+                return _derived(found, f"read as {how}", 0.02 * depth)
             return found
         # Last, "<project>-<part>" with a part no list names (nmap-ncat, qemu-guest-agent,
         # apparmor-parser): the project is taken only on strong evidence (an alias, or a
         # product whose vendor is the project itself or the distribution).
         for name in _project_parts(package):
             alias = self.alias(name)
-            found = _derived(alias, f"'{package}' is a part of '{name}'", 0.03) if alias else None
+            found = _derived(alias, f"'{package}' is part of project '{name}'", 0.03) if alias else None
             if found is None:
                 named = self._named_exactly(name, package, scheme, strict=True)
-                found = _derived(named, f"'{package}' is a part of '{name}'", 0.03) if isinstance(named, Identification) else None
+                found = _derived(named, f"'{package}' is part of project '{name}'", 0.03) if isinstance(named, Identification) else None
             if found is not None:
                 return found
         tried = ", ".join(f"'{name}'" for name, _, _ in steps)
@@ -344,7 +344,8 @@ def _derived(found: Identification, how: str, cost: float) -> Identification:
 
 
 def _derived_names(package: str) -> list[tuple[str, str, int]]:
-    """The package name and the names it derives from, nearest first: (name, how, steps).
+    """The package name and the names it derives from, nearest first: (name, how, steps), where
+    ``how`` is the path ("'libxml2-2' -> 'libxml2' (soname version)").
 
     libssl3t64 -> libssl3 -> libssl -> ssl; libxml2-2 -> libxml2; postgresql-15 -> postgresql;
     openjdk-17-jre-headless -> openjdk-17-jre -> openjdk-17 -> openjdk; python3.11 -> python;
@@ -357,7 +358,7 @@ def _derived_names(package: str) -> list[tuple[str, str, int]]:
         how, depth = found[name]
         for shorter, step in _steps(name):
             if len(shorter) >= 2 and shorter not in found and not shorter.isdigit():
-                found[shorter] = (f"{step} '{shorter}'" + (f", {how}" if how else ""), depth + 1)
+                found[shorter] = (f"{how or repr(package)} -> '{shorter}' ({step})", depth + 1)
                 queue.append(shorter)
     return [(name, how, depth) for name, (how, depth) in found.items()]
 
@@ -385,17 +386,17 @@ def _steps(name: str) -> list[tuple[str, str]]:
     steps = []
     for suffix in _SUBPACKAGE_SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix) + 1:
-            steps.append((name[: -len(suffix)], f"the '{suffix[1:]}' subpackage of"))
+            steps.append((name[: -len(suffix)], f"without subpackage part '{suffix}'"))
     if name.startswith("lib"):
         if _T64.search(name):
-            steps.append((_T64.sub("", name), "the 64-bit time_t rebuild of library"))
+            steps.append((_T64.sub("", name), "without the 64-bit time_t mark 't64'"))
         if _VARIANT.search(name):
-            steps.append((_VARIANT.sub("", name), "a build variant of library"))
+            steps.append((_VARIANT.sub("", name), "without the build variant"))
     if _HYPHEN_VERSION.search(name):
-        steps.append((_HYPHEN_VERSION.sub("", name), "a versioned package of"))
+        steps.append((_HYPHEN_VERSION.sub("", name), "without version"))
     if _GLUED_VERSION.search(name) and not _T64.search(name):
-        steps.append((_GLUED_VERSION.sub("", name).rstrip("-."), "a versioned package of"))
+        steps.append((_GLUED_VERSION.sub("", name).rstrip("-."), "without version"))
     rest = name.removeprefix("lib")
     if name.startswith("lib") and len(rest) >= 3 and not rest[0].isdigit() and not _T64.search(name):
-        steps.append((rest, "library"))
+        steps.append((rest, "the library's project"))
     return steps
