@@ -93,6 +93,7 @@ class PackageRules:
         for name in sorted(index.aliases.packages):
             if name.startswith("lib"):
                 stems.setdefault(_SONAME.sub("", name), []).append(name)
+        self._ecosystem_vendors: set[str] | None = None
         self._stems = {stem: tuple(names) for stem, names in stems.items()
                        if len({index.aliases.packages[n][0] for n in names}) == 1}
 
@@ -196,11 +197,12 @@ class PackageRules:
         spelled = self.ids._spelled_like(name)
         # Products filed as packages of a language ecosystem are not distribution packages,
         # except the ecosystem's own toolchain (golang:go for "go").
-        kids = tuple(k for k in spelled if index.ecosystem.get(k) in _NATIVE_ECOSYSTEMS or index.ecosystem.get(k) == name)
+        kids = tuple(k for k in spelled if (index.ecosystem.get(k) in _NATIVE_ECOSYSTEMS or index.ecosystem.get(k) == name)
+                     and not self._ecosystem_module(k, name))
         if not kids:
             return None
         distribution = _DISTRIBUTION_VENDORS.get(scheme, ())
-        most = max(index.cve_count(k) for k in spelled)
+        most = max(index.cve_count(k) for k in kids)
         for key_id in kids:
             vendor_raw, product_raw = split_key(index.keys[key_id])
             group = index.equivalents(key_id)
@@ -231,9 +233,10 @@ class PackageRules:
         if not isinstance(chosen, _Candidate) and strict:
             return None
         if not isinstance(chosen, _Candidate):
-            # NVD files CVEs of this name under one product only (gnu:gcc, not gcc:gcc).
+            # NVD files CVEs of this name under one product only (fishshell:fish, not
+            # fish:fish; redhat:libvirt, not libvirt:libvirt).
             with_cves = {index.equivalents(k) for k in kids if index.cve_count(k)}
-            if len(with_cves) != 1:
+            if len(with_cves) != 1 or strict:
                 return Unidentified(f"package '{package}': {chosen}")
             group = next(iter(with_cves))
             primary = index.primary(group)
@@ -252,6 +255,15 @@ class PackageRules:
             return Unidentified(f"package '{package}' is named like {shown}, none with a CVE in the feed to show it is the same software")
         return Identification(index.keys[chosen.key_id], "exact", chosen.score,
                               (f"package '{package}': " if name == package else "") + chosen.evidence)
+
+    def _ecosystem_module(self, key_id: int, name: str) -> bool:
+        """A product whose vendor is a package ecosystem (php:memcached is the PHP extension,
+        jenkins:valgrind a Jenkins plugin): a module of that ecosystem, not the native
+        program of the same name. The ecosystems are those NVD's target_sw names (mined)."""
+        vendor = compact(split_key(self.index.keys[key_id])[0])
+        if self._ecosystem_vendors is None:
+            self._ecosystem_vendors = {compact(e) for e in self.index.ecosystem.values()}
+        return vendor in self._ecosystem_vendors and vendor != compact(name)
 
     def _module(self, module: str, ecosystem: str, package: str) -> Identification | None:
         """A language module packaged by the distribution (python3-requests, libwww-perl, ruby-rack, node-qs)."""
@@ -311,7 +323,7 @@ _MODULE_NOT_A_MODULE = {"libs", "lib", "minimal", "venv", "tk", "distutils", "li
 # Sources whose names are upstream project names (a Homebrew formula is named after the
 # project, docs.brew.sh "Formula Cookbook"), so a name that is exactly one product is that
 # product even without CVEs; distribution packages are not (Debian's "appstream").
-_ANY_PRODUCT = ("homebrew",)
+_ANY_PRODUCT = ("homebrew", "rpm", "apk")
 # Products filed for the host's own software, or for no ecosystem at all.
 _NATIVE_ECOSYSTEMS = (None, "linux", "linux_kernel")
 

@@ -39,10 +39,12 @@ def test_names_derive_nearest_first() -> None:
     ("libjansson4", DEBIAN, "jansson_project:jansson", "the library's project"),
     ("libx265-199", DEBIAN, "multicorewareinc:x265", "no other product shares"),
     ("libopenssl1_1", SUSE, "openssl:openssl", "without version"),
-    # Of one name, the product NVD files CVEs under (struktur:libde265, gnu:gcc, golang:go).
+    # Of one name, the product NVD files CVEs under (struktur:libde265, golang:go, gnu:gcc).
     ("libde265-0", DEBIAN, "struktur:libde265", "CVEs"),
-    ("gcc-12", DEBIAN, "gnu:gcc", "only gnu:gcc has CVEs"),
     ("go", MAC, "golang:go", "NVD files mostly as golang:go"),
+    ("gcc-12", DEBIAN, "gnu:gcc", "only gnu:gcc has CVEs"),
+    # php:memcached (one CVE) is the PHP extension: its vendor is an ecosystem NVD's target_sw names.
+    ("memcached", MAC, "memcached:memcached", "self-named"),
     # Versioned names and subpackage parts.
     ("openjdk-21-jre-headless", DEBIAN, "oracle:openjdk", "'-headless'"),
     ("postgresql-client-15", DEBIAN, "postgresql:postgresql", "'-client'"),
