@@ -43,8 +43,6 @@ def test_names_derive_nearest_first() -> None:
     ("libde265-0", DEBIAN, "struktur:libde265", "CVEs"),
     ("go", MAC, "golang:go", "NVD files mostly as golang:go"),
     ("gcc-12", DEBIAN, "gnu:gcc", "only gnu:gcc has CVEs"),
-    # php:memcached (one CVE) is the PHP extension: its vendor is an ecosystem NVD's target_sw names.
-    ("memcached", MAC, "memcached:memcached", "self-named"),
     # Versioned names and subpackage parts.
     ("openjdk-21-jre-headless", DEBIAN, "oracle:openjdk", "'-headless'"),
     ("postgresql-client-15", DEBIAN, "postgresql:postgresql", "'-client'"),
@@ -90,6 +88,8 @@ def test_package_names_by_convention(matcher: FeedMatcher, name: str, os_name: s
     # Several products of one name and nothing in the data to choose: the candidates are named.
     ("libheif1", DEBIAN, "libheif:libheif (0 CVEs), struktur:libheif (0 CVEs)"),
     ("nfs-utils", ROCKY, "linux-nfs:nfs-utils"),
+    # php:memcached (one CVE) is not offered: its vendor is an ecosystem NVD's target_sw names.
+    ("memcached", MAC, "memcached:memcached (0 CVEs), memcachedb:memcached (0 CVEs)"),
     ("calibre", MAC, "calibre-ebook:calibre"),
     # Look-alikes the shorter names would give.
     ("libxcb-util1", DEBIAN, "no NVD product"),  # xcb-util is not libxcb
