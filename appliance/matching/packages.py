@@ -38,14 +38,15 @@ _DISTRIBUTION_VENDORS = {"dpkg": ("debian", "canonical"), "rpm": ("redhat", "fed
                          "apk": ("alpinelinux",), "homebrew": ()}
 # One upstream project split into binary packages "<project>-<part>" (openssl-libs,
 # vim-minimal, bind-utils, openssh-client, postgresql-client, openjdk-17-jre-headless;
-# Debian Policy 7.x, Fedora packaging guidelines "Subpackages", Alpine's subpackages): the
-# part names no other product. "-common" is not here: it usually holds architecture-
+# Debian Policy 7.x, Fedora packaging guidelines "Subpackages", Alpine's subpackages and
+# variants: coreutils-single, openssh-client-default, nodejs-current): the part names no other
+# product. Other parts are not taken off: git-lfs is not Git, libcap-ng not libcap. "-common" is not here: it usually holds architecture-
 # independent data (libldap-common, cmake-data's sibling), so it is identified only when the
 # distribution files it under its own name (debian:x11-common).
 _SUBPACKAGE_SUFFIXES = (
     "-libs", "-lib", "-minimal", "-utils", "-tools", "-server", "-client", "-clients", "-core", "-bin",
     "-full", "-tiny", "-nox", "-daemon", "-stdlib", "-headless", "-jre", "-jdk", "-progs", "-cli",
-    "-extra", "-extras", "-contrib", "-static",
+    "-extra", "-extras", "-contrib", "-static", "-single", "-default", "-current",
 )
 # A library package's name: "lib" + the soname's name + its version (Debian Policy 8.1:
 # libfoo.so.1 is libfoo1, libfoo2.so.3 is libfoo2-3), then "t64" for libraries rebuilt for
@@ -163,17 +164,6 @@ class PackageRules:
             if isinstance(found, Identification) and depth:
                 return _derived(found, f"read as {how}", 0.02 * depth)
             return found
-        # Last, "<project>-<part>" with a part no list names (nmap-ncat, qemu-guest-agent,
-        # apparmor-parser): the project is taken only on strong evidence (an alias, or a
-        # product whose vendor is the project itself or the distribution).
-        for name in _project_parts(package):
-            alias = self.alias(name)
-            found = _derived(alias, f"'{package}' is part of project '{name}'", 0.03) if alias else None
-            if found is None:
-                named = self._named_exactly(name, package, scheme, strict=True)
-                found = _derived(named, f"'{package}' is part of project '{name}'", 0.03) if isinstance(named, Identification) else None
-            if found is not None:
-                return found
         tried = ", ".join(f"'{name}'" for name, _, _ in steps)
         return Unidentified(f"no alias and no NVD product named like package '{package}' (tried {tried})")
 
@@ -182,7 +172,7 @@ class PackageRules:
         refusal of the package had candidates, and a looser reading must not overrule it)."""
         return any(self.ids._spelled_like(name) for name, _, _ in _derived_names(package))
 
-    def _named_exactly(self, name: str, package: str, scheme: str, strict: bool = False) -> Identification | Unidentified | None:
+    def _named_exactly(self, name: str, package: str, scheme: str) -> Identification | Unidentified | None:
         """The product spelled exactly like ``name``; None when no product is, so a shorter name may be tried.
 
         A bare package name is evidence for a product whose vendor is the project itself
@@ -227,13 +217,11 @@ class PackageRules:
                 why += f", which NVD files mostly as {index.keys[primary]}"
             return Identification(index.keys[primary], "exact", 0.9, why)
         chosen = self.ids._by_name_alone(kids, name)
-        if not isinstance(chosen, _Candidate) and strict:
-            return None
         if not isinstance(chosen, _Candidate):
             # NVD files CVEs of this name under one product only (fishshell:fish, not
             # fish:fish; redhat:libvirt, not libvirt:libvirt).
             with_cves = {index.equivalents(k) for k in kids if index.cve_count(k)}
-            if len(with_cves) != 1 or strict:
+            if len(with_cves) != 1:
                 return Unidentified(f"package '{package}': {chosen}")
             group = next(iter(with_cves))
             primary = index.primary(group)
@@ -241,9 +229,7 @@ class PackageRules:
                                   f"of the products named '{name}', only {index.keys[primary]} has CVEs in the feed")
         group = index.equivalents(chosen.key_id)
         cves = sum(index.cve_count(k) for k in group)
-        if strict and not any(_named_after(*split_key(index.keys[k])) for k in group):
-            return None  # cloud-utils-growpart is not samsung:cloud
-        if cves == 0 and not strict and (_distinctive(name, package, tuple(index.keys[k] for k in group)) or scheme in _ANY_PRODUCT):
+        if cves == 0 and (_distinctive(name, package, tuple(index.keys[k] for k in group)) or scheme in _ANY_PRODUCT):
             return Identification(index.keys[chosen.key_id], "exact", 0.86,
                                   (f"package '{package}': " if name == package else "") + chosen.evidence
                                   + ", a name no other product shares (no CVE in the feed yet)")
@@ -384,25 +370,6 @@ def _derived_names(package: str) -> tuple[tuple[str, str, int], ...]:
                 found[shorter] = (f"{how or repr(package)} -> '{shorter}' ({step})", depth + 1)
                 queue.append(shorter)
     return tuple((name, how, depth) for name, (how, depth) in found.items())
-
-
-def _project_parts(package: str) -> list[str]:
-    """"nmap-ncat" -> ["nmap"]; "qemu-guest-agent" -> ["qemu-guest", "qemu"]: the names left
-    when trailing words are taken off (at most two, leaving three letters or more). Parts that
-    are data in Debian (-runtime, -base of vim and ncurses) do not count."""
-    words = package.split("-")
-    names = []
-    for cut in (1, 2):
-        if len(words) > cut and all(w.isalpha() for w in words[-cut:]) and words[-1] not in _DATA_PARTS:
-            name = "-".join(words[:-cut])
-            if len(name) >= 3 and not name[-1].isdigit():
-                names.append(name)
-    return names
-
-
-# Last words of Debian packages that hold data or configuration, not the project's code
-# (vim-runtime, ncurses-base, libpam-runtime, gcc-12-base, sgml-base).
-_DATA_PARTS = {"runtime", "base", "common", "data", "config", "conf", "files", "keyring", "archive", "support"}
 
 
 def _steps(name: str) -> list[tuple[str, str]]:

@@ -51,9 +51,7 @@ def test_names_derive_nearest_first() -> None:
     ("openjdk@17", MAC, "oracle:openjdk", "19 CVEs"),
     # A static archive in lib*-dev (Debian Policy 8.3).
     ("libssl-dev", DEBIAN, "openssl:openssl", "static archive"),
-    # "<project>-<part>" on strong evidence only.
-    ("gpg-agent", DEBIAN, "gnupg:gnupg", "part of project 'gpg'"),
-    ("systemd-timesyncd", DEBIAN, "systemd_project:systemd", "part of project 'systemd'"),
+    ("coreutils-single", ROCKY, "gnu:coreutils", "'-single'"),
     # Language modules packaged by the distribution.
     ("python3-jwt", DEBIAN, "pyjwt_project:pyjwt", "pip module 'pyjwt'"),
     ("python3-yaml", DEBIAN, "pyyaml:pyyaml", "pip module 'pyyaml'"),
@@ -95,6 +93,9 @@ def test_package_names_by_convention(matcher: FeedMatcher, name: str, os_name: s
     ("libxcb-util1", DEBIAN, "no NVD product"),  # xcb-util is not libxcb
     ("vim-runtime", DEBIAN, "no NVD product"),  # runtime files, not Vim
     ("cloud-utils-growpart", ROCKY, "no NVD product"),  # not samsung:cloud
+    ("git-lfs", DEBIAN, "no NVD product"),  # a project of its own, not Git
+    ("libcap-ng0", DEBIAN, "no NVD product"),  # not libcap
+    ("perl-error", ALPINE, "no NVD product"),  # Perl's Error module, not Perl
     ("libalgorithm-diff-perl", DEBIAN, "no NVD product"),  # not diff_project:diff
 ])
 def test_packages_refused_with_the_reason(matcher: FeedMatcher, name: str, os_name: str, said: str) -> None:
