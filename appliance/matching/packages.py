@@ -94,8 +94,10 @@ class PackageRules:
                 stems.setdefault(_SONAME.sub("", name), []).append(name)
         self._ecosystem_vendors: set[str] | None = None
         self._native_cache: dict[str, tuple[int, ...]] = {}
+        # "libc" names no one library across distributions: glibc on Debian and RPM, musl on
+        # Alpine (whose libc-utils is musl's).
         self._stems = {stem: tuple(names) for stem, names in stems.items()
-                       if len({index.aliases.packages[n][0] for n in names}) == 1}
+                       if len({index.aliases.packages[n][0] for n in names}) == 1 and stem != "libc"}
 
     def alias(self, package: str) -> Identification | None:
         aliases = self.index.aliases

@@ -52,6 +52,7 @@ def test_names_derive_nearest_first() -> None:
     # A static archive in lib*-dev (Debian Policy 8.3).
     ("libssl-dev", DEBIAN, "openssl:openssl", "static archive"),
     ("coreutils-single", ROCKY, "gnu:coreutils", "'-single'"),
+    ("libc-utils", ALPINE, "musl-libc:musl", "alias"),  # not gnu:libc, nor glibc by Debian's libc6
     # Language modules packaged by the distribution.
     ("python3-jwt", DEBIAN, "pyjwt_project:pyjwt", "pip module 'pyjwt'"),
     ("python3-yaml", DEBIAN, "pyyaml:pyyaml", "pip module 'pyyaml'"),
