@@ -36,6 +36,11 @@ _DEV_SUFFIXES = ("-dev", "-devel", "-headers")
 # Distribution vendors whose own packages have CPEs named after the package (debian:x11-common).
 _DISTRIBUTION_VENDORS = {"dpkg": ("debian", "canonical"), "rpm": ("redhat", "fedoraproject", "suse", "opensuse"),
                          "apk": ("alpinelinux",), "homebrew": ()}
+# Distribution vendors that develop software of their own under their name in NVD (Ubuntu's
+# snapd, whoopsie, netplan; openSUSE's zypper, libzypp; Fedora's sssd): among products of one
+# name that nothing else tells apart, theirs is the package. Not Red Hat's or Debian's: NVD's
+# redhat:cairo, redhat:gdk_pixbuf, debian:shadow are old duplicates of upstream products.
+_UPSTREAM_DISTRIBUTIONS = {"dpkg": ("canonical",), "rpm": ("opensuse", "suse", "fedoraproject")}
 # One upstream project split into binary packages "<project>-<part>" (openssl-libs,
 # vim-minimal, bind-utils, openssh-client, postgresql-client, openjdk-17-jre-headless;
 # Debian Policy 7.x, Fedora packaging guidelines "Subpackages", Alpine's subpackages and
@@ -223,6 +228,10 @@ class PackageRules:
             # NVD files CVEs of this name under one product only (fishshell:fish, not
             # fish:fish; redhat:libvirt, not libvirt:libvirt).
             with_cves = {index.equivalents(k) for k in kids if index.cve_count(k)}
+            own = [k for k in kids if split_key(index.keys[k])[0] in _UPSTREAM_DISTRIBUTIONS.get(scheme, ())]
+            if not with_cves and len(own) == 1 and name == package:
+                return Identification(index.keys[own[0]], "exact", 0.86,
+                                      f"of the products named '{name}', {index.keys[own[0]]} is the distribution's own software")
             if len(with_cves) != 1:
                 return Unidentified(f"package '{package}': {chosen}")
             group = next(iter(with_cves))

@@ -52,6 +52,9 @@ def test_names_derive_nearest_first() -> None:
     # A static archive in lib*-dev (Debian Policy 8.3).
     ("libssl-dev", DEBIAN, "openssl:openssl", "static archive"),
     ("coreutils-single", ROCKY, "gnu:coreutils", "'-single'"),
+    # Software the distribution develops itself, among look-alike products.
+    ("whoopsie", "Ubuntu 24.04 LTS", "canonical:whoopsie", "distribution's own software"),
+    ("libzypp", SUSE, "opensuse:libzypp", "distribution's own software"),
     ("libc-utils", ALPINE, "musl-libc:musl", "alias"),  # not gnu:libc, nor glibc by Debian's libc6
     # Language modules packaged by the distribution.
     ("python3-jwt", DEBIAN, "pyjwt_project:pyjwt", "pip module 'pyjwt'"),
@@ -87,6 +90,7 @@ def test_package_names_by_convention(matcher: FeedMatcher, name: str, os_name: s
     # Several products of one name and nothing in the data to choose: the candidates are named.
     ("libheif1", DEBIAN, "libheif:libheif (0 CVEs), struktur:libheif (0 CVEs)"),
     ("nfs-utils", ROCKY, "linux-nfs:nfs-utils"),
+    ("cairo", ROCKY, "cairographics:cairo (0 CVEs), redhat:cairo (0 CVEs)"),  # redhat:cairo is an old duplicate
     # php:memcached (one CVE) is not offered: its vendor is an ecosystem NVD's target_sw names.
     ("memcached", MAC, "memcached:memcached (0 CVEs), memcachedb:memcached (0 CVEs)"),
     ("calibre", MAC, "calibre-ebook:calibre"),
