@@ -41,6 +41,8 @@ _DISTRIBUTION_VENDORS = {"dpkg": ("debian", "canonical"), "rpm": ("redhat", "fed
 # name that nothing else tells apart, theirs is the package. Not Red Hat's or Debian's: NVD's
 # redhat:cairo, redhat:gdk_pixbuf, debian:shadow are old duplicates of upstream products.
 _UPSTREAM_DISTRIBUTIONS = {"dpkg": ("canonical",), "rpm": ("opensuse", "suse", "fedoraproject")}
+# NVD vendor names of Linux distributions.
+_DISTRIBUTION_NAMES = {"redhat", "fedoraproject", "suse", "opensuse", "novell", "debian", "canonical", "ubuntu", "alpinelinux"}
 # One upstream project split into binary packages "<project>-<part>" (openssl-libs,
 # vim-minimal, bind-utils, openssh-client, postgresql-client, openjdk-17-jre-headless;
 # Debian Policy 7.x, Fedora packaging guidelines "Subpackages", Alpine's subpackages and
@@ -98,7 +100,7 @@ class PackageRules:
             if name.startswith("lib"):
                 stems.setdefault(_SONAME.sub("", name), []).append(name)
         self._ecosystem_vendors: set[str] | None = None
-        self._native_cache: dict[str, tuple[int, ...]] = {}
+        self._native_cache: dict[tuple[str, str], tuple[int, ...]] = {}
         # "libc" names no one library across distributions: glibc on Debian and RPM, musl on
         # Alpine (whose libc-utils is musl's).
         self._stems = {stem: tuple(names) for stem, names in stems.items()
@@ -192,7 +194,7 @@ class PackageRules:
         AppStream).
         """
         index = self.index
-        kids = self._native(name)
+        kids = self._native(name, scheme)
         if not kids:
             return None
         distribution = _DISTRIBUTION_VENDORS.get(scheme, ())
@@ -250,17 +252,24 @@ class PackageRules:
         return Identification(index.keys[chosen.key_id], "exact", chosen.score,
                               (f"package '{package}': " if name == package else "") + chosen.evidence)
 
-    def _native(self, name: str) -> tuple[int, ...]:
-        """Current keys spelled like ``name`` that may be a native program (kept per name)."""
-        found = self._native_cache.get(name)
+    def _native(self, name: str, scheme: str) -> tuple[int, ...]:
+        """Current keys spelled like ``name`` that may be a native program of the host (kept per name)."""
+        found = self._native_cache.get((name, scheme))
         if found is None:
             index = self.index
             # Products filed as packages of a language ecosystem are not distribution packages,
             # except the ecosystem's own toolchain (golang:go for "go").
-            found = self._native_cache[name] = tuple(
+            found = tuple(
                 k for k in self.ids._spelled_like(name)
                 if (index.ecosystem.get(k) in _NATIVE_ECOSYSTEMS or index.ecosystem.get(k) == name)
                 and not self._ecosystem_module(k, name))
+            # Another distribution's key for an upstream product (redhat:cairo, suse:shadow) is
+            # not what a Mac, Alpine or Debian host runs, when the upstream key is there too.
+            foreign = _DISTRIBUTION_NAMES - set(_DISTRIBUTION_VENDORS.get(scheme, ())) - set(_UPSTREAM_DISTRIBUTIONS.get(scheme, ()))
+            if scheme == "rpm":
+                foreign -= {"redhat", "fedoraproject", "suse", "opensuse", "novell"}
+            ours = tuple(k for k in found if split_key(index.keys[k])[0] not in foreign)
+            found = self._native_cache[(name, scheme)] = ours or found
         return found
 
     def _ecosystem_module(self, key_id: int, name: str) -> bool:

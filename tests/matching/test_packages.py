@@ -55,6 +55,8 @@ def test_names_derive_nearest_first() -> None:
     # Software the distribution develops itself, among look-alike products.
     ("whoopsie", "Ubuntu 24.04 LTS", "canonical:whoopsie", "distribution's own software"),
     ("libzypp", SUSE, "opensuse:libzypp", "distribution's own software"),
+    # Another distribution's duplicate of an upstream product is not what a Mac runs.
+    ("cairo", MAC, "cairographics:cairo", "exactly one NVD product"),
     ("libc-utils", ALPINE, "musl-libc:musl", "alias"),  # not gnu:libc, nor glibc by Debian's libc6
     # Language modules packaged by the distribution.
     ("python3-jwt", DEBIAN, "pyjwt_project:pyjwt", "pip module 'pyjwt'"),
