@@ -368,7 +368,10 @@ def _no_code(package: str) -> str:
 
 
 def _derived(found: Identification, how: str, cost: float) -> Identification:
-    return Identification(found.key, found.method, round(found.score - cost, 3), f"{how}: {found.evidence}")
+    """``found`` reached through a longer reading: a little less certain, never below the
+    identification threshold (0.85) it was accepted at."""
+    score = round(max(min(found.score, 0.85), found.score - cost), 3)
+    return Identification(found.key, found.method, score, f"{how}: {found.evidence}")
 
 
 @functools.lru_cache(maxsize=8192)
