@@ -108,11 +108,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("files", nargs="+", type=Path, help="Labelled items files (the format of tests/matching/labelled_items.json).")
     parser.add_argument("--feed-dir", type=Path, help="A compiled bundle (default: compiled from ../shared/feeds).")
     parser.add_argument("--misses", action="store_true", help="Also list every miss, false alarm and wrong product.")
+    parser.add_argument("--aliases", type=Path, help="Another alias table (default: data/cpe_dictionary/aliases.tsv); "
+                        "one without its 'package' lines measures the package rules alone.")
     args = parser.parse_args(argv)
     from appliance.matching.engine import FeedMatcher, load_index
 
     feed = args.feed_dir or ROOT.parent / "shared" / "feeds"
-    matcher = FeedMatcher(load_index(feed) if args.feed_dir else _index_from_sources(feed))
+    matcher = FeedMatcher(load_index(feed, args.aliases) if args.feed_dir else _index_from_sources(feed, args.aliases))
     for path in args.files:
         scores, misses = score(matcher, json.loads(path.read_text())["items"])
         print(f"{path}:")
@@ -122,14 +124,14 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _index_from_sources(feeds: Path):
+def _index_from_sources(feeds: Path, aliases: Path | None = None):
     from appliance.matching.aliases import load_aliases
     from appliance.matching.bundle import compile_sources
     from appliance.matching.engine import default_feed_dir
     from appliance.matching.index import CpeIndex
 
     bundle, _ = compile_sources([feeds / "nvd", feeds / "cpe", feeds / "kev"])
-    return CpeIndex(bundle, load_aliases(default_feed_dir() / "aliases.tsv"))
+    return CpeIndex(bundle, load_aliases(aliases or default_feed_dir() / "aliases.tsv"))
 
 
 if __name__ == "__main__":

@@ -73,6 +73,32 @@ class MatchResult(msgspec.Struct, frozen=True):
     vulnerabilities: tuple[Vulnerability, ...] = ()
 
 
+# --- Identification results (appliance/matching/identify.py, packages.py) ---------------------
+
+class Identification(msgspec.Struct, frozen=True):
+    """A product, how it was found (agent_cpe, alias, exact, fuzzy) and the 0..1 score."""
+
+    key: str
+    method: str
+    score: float
+    evidence: str
+
+
+class Unidentified(msgspec.Struct, frozen=True):
+    """Why an item could not be identified (shown to the user)."""
+
+    reason: str
+
+
+class Candidate(msgspec.Struct, frozen=True):
+    """One product a name may be, with its score and evidence (internal to identification)."""
+
+    key_id: int
+    score: float
+    evidence: str
+    fuzzy: bool = False
+
+
 class Matcher(Protocol):
     """Turns reported items into match results, one per item, in input order."""
 

@@ -1,0 +1,425 @@
+"""Distribution packages and Homebrew formulas: which upstream project a package name is (dpkg, rpm, apk, homebrew)."""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import TYPE_CHECKING
+
+from appliance.matching.base import Candidate as _Candidate, Identification, Unidentified
+from appliance.matching.bundle import _named_after
+from appliance.matching.index import split_key
+from appliance.matching.normalize import compact
+
+if TYPE_CHECKING:
+    from appliance.matching.identify import Identifier
+
+# Packages that carry no code of their own: documentation, translations, data, debug symbols,
+# shell completions and init scripts. Findings belong to the package that ships the program.
+# Debian Policy 12.3 (-doc), Debian's -dbgsym (DebugPackages wiki); Fedora packaging guidelines
+# (-debuginfo, -debugsource, -langpacks); Alpine's split functions (-doc, -lang, -openrc,
+# -bash-completion, -zsh-completion, -pyc; wiki.alpinelinux.org "APKBUILD Reference").
+_NO_CODE_SUFFIXES = (
+    "-doc", "-docs", "-data", "-l10n", "-locales", "-locale", "-lang", "-i18n", "-dbg", "-dbgsym", "-debuginfo",
+    "-debugsource", "-man", "-manpages", "-examples", "-icons", "-theme", "-openrc", "-bash-completion",
+    "-zsh-completion", "-fish-completion", "-pyc", "-help", "-tests",
+)
+_NO_CODE_PREFIXES = ("fonts-", "ttf-", "xfonts-", "font-", "hunspell-", "myspell-", "task-", "firmware-", "linux-firmware")
+# The Linux kernel: NVD files it as an operating system (cpe:2.3:o:linux:linux_kernel), not
+# an application, and the appliance matches applications (docs/matching.md).
+_KERNEL = re.compile(r"^(kernel|kernel-(core|modules.*|headers|tools.*|devel)|linux-(?!pam\b).+)$")
+# Development packages: Debian's lib*-dev also ships the static library (Debian Policy 8.3:
+# "libraryname.a ... is placed into the development package"), i.e. the library's code; RPM's
+# -devel and -headers packages ship headers only (Fedora guidelines put static libraries
+# into -static), and a non-library -dev is headers too.
+_DEV_SUFFIXES = ("-dev", "-devel", "-headers")
+# Distribution vendors whose own packages have CPEs named after the package (debian:x11-common).
+_DISTRIBUTION_VENDORS = {"dpkg": ("debian", "canonical"), "rpm": ("redhat", "fedoraproject", "suse", "opensuse"),
+                         "apk": ("alpinelinux",), "homebrew": ()}
+# Distribution vendors that develop software of their own under their name in NVD (Ubuntu's
+# snapd, whoopsie, netplan; openSUSE's zypper, libzypp; Fedora's sssd): among products of one
+# name that nothing else tells apart, theirs is the package. Not Red Hat's or Debian's: NVD's
+# redhat:cairo, redhat:gdk_pixbuf, debian:shadow are old duplicates of upstream products.
+_UPSTREAM_DISTRIBUTIONS = {"dpkg": ("canonical",), "rpm": ("opensuse", "suse", "fedoraproject")}
+# NVD vendor names of Linux distributions.
+_DISTRIBUTION_NAMES = {"redhat", "fedoraproject", "suse", "opensuse", "novell", "debian", "canonical", "ubuntu", "alpinelinux"}
+# One upstream project split into binary packages "<project>-<part>" (openssl-libs,
+# vim-minimal, bind-utils, openssh-client, postgresql-client, openjdk-17-jre-headless;
+# Debian Policy 7.x, Fedora packaging guidelines "Subpackages", Alpine's subpackages and
+# variants: coreutils-single, openssh-client-default, nodejs-current): the part names no other
+# product. Other parts are not taken off: git-lfs is not Git, libcap-ng not libcap. "-common" is not here: it usually holds architecture-
+# independent data (libldap-common, cmake-data's sibling), so it is identified only when the
+# distribution files it under its own name (debian:x11-common).
+_SUBPACKAGE_SUFFIXES = (
+    "-libs", "-lib", "-minimal", "-utils", "-tools", "-server", "-client", "-clients", "-core", "-bin",
+    "-full", "-tiny", "-nox", "-daemon", "-stdlib", "-headless", "-jre", "-jdk", "-progs", "-cli",
+    "-extra", "-extras", "-contrib", "-static", "-single", "-default", "-current",
+)
+# A library package's name: "lib" + the soname's name + its version (Debian Policy 8.1:
+# libfoo.so.1 is libfoo1, libfoo2.so.3 is libfoo2-3), then "t64" for libraries rebuilt for
+# 64-bit time_t (Debian's 2024 transition, wiki.debian.org/ReleaseGoals/64bit-time), then a
+# build variant (libcurl3-gnutls, libcurl4-openssl). SUSE writes the soname's dots as
+# underscores (libopenssl1_1; openSUSE shared library packaging policy). Each step gives a
+# shorter name to try.
+_VARIANTS = {"gnutls", "nss", "openssl", "heimdal", "mit", "gcrypt"}
+# A library package's soname version: libssl3, libcurl4, libexpat1 (Debian Policy 8.1).
+_SONAME = re.compile(r"(?<=[a-z])[0-9.]+(-[a-z]+)?$")
+# Language modules packaged by the distribution, named by the ecosystem's module name:
+# Debian Python Policy 4.3 (python3-<module>), Alpine py3-<module>, openSUSE python311-<module>,
+# Debian Perl Policy 4.2 (lib<module>-perl, "::" as "-"), Fedora/Alpine perl-<Module-Name>,
+# Debian Ruby team (ruby-<gem>), Fedora rubygem-<gem>, Debian JavaScript team (node-<package>).
+_MODULES = (
+    (re.compile(r"^(?:python3?|py3|python3\d*)-(.+)$"), "pip"),
+    (re.compile(r"^lib(.+)-perl$"), "perl"),
+    (re.compile(r"^perl-(.+)$"), "perl"),
+    (re.compile(r"^(?:ruby|rubygem|ruby\d[\d.]*-rubygem)-(.+)$"), "ruby"),
+    (re.compile(r"^node-(.+)$"), "npm"),
+    # Debian Java Policy 2.4 (lib<name>-java), Debian JavaScript team (libjs-<name>).
+    (re.compile(r"^lib(.+)-java$"), "java"),
+    (re.compile(r"^libjs-(.+)$"), "javascript"),
+)
+# Vendors NVD uses for an ecosystem's own modules (perl:dbi).
+_MODULE_VENDORS = {"perl": ("perl", "cpan"), "ruby": ("ruby-lang", "rubygems"), "java": ("apache",), "javascript": ()}
+# PHP extensions and the Apache module are built from PHP's own source (php8.2-curl, Alpine's
+# php82-openssl, libapache2-mod-php8.2; Debian's php-defaults).
+_PHP_BUILT = re.compile(r"^(php\d[\d.]*(-.+)?|libapache2-mod-php\d[\d.]*)$")
+# Go's toolchain: Debian builds golang-1.22-go from source golang-1.22 (and golang-go).
+_GO_TOOLCHAIN = re.compile(r"^golang(-\d[\d.]*)?-go$")
+
+
+class PackageRules:
+    """Package names read by each distribution's naming conventions; shares the identifier's product choice."""
+
+    def __init__(self, identifier: Identifier) -> None:
+        self.ids = identifier
+        self.index = index = identifier.index
+        # Library package aliases by name without soname ("libcurl4" -> "libcurl"), where all
+        # aliases of one stem name the same product.
+        stems: dict[str, list[str]] = {}
+        for name in sorted(index.aliases.packages):
+            if name.startswith("lib"):
+                stems.setdefault(_SONAME.sub("", name), []).append(name)
+        self._ecosystem_vendors: set[str] | None = None
+        self._native_cache: dict[tuple[str, str], tuple[int, ...]] = {}
+        # "libc" names no one library across distributions: glibc on Debian and RPM, musl on
+        # Alpine (whose libc-utils is musl's).
+        self._stems = {stem: tuple(names) for stem, names in stems.items()
+                       if len({index.aliases.packages[n][0] for n in names}) == 1 and stem != "libc"}
+
+    def alias(self, package: str) -> Identification | None:
+        aliases = self.index.aliases
+        if package in aliases.packages and self.ids._known(aliases.packages[package][0]):
+            key, comment = aliases.packages[package]
+            return Identification(key, "alias", 1.0, f"package alias '{package}': {comment}")
+        if not package.startswith("lib"):
+            return None  # only library aliases are kept by stem
+        stem = _SONAME.sub("", package)
+        # The same library under another soname or distribution (libcurl4 on Debian, libcurl on Alpine).
+        for other in self._stems.get(stem, ()):
+            key, comment = aliases.packages[other]
+            if self.ids._known(key):
+                return Identification(key, "alias", 0.95, f"package '{package}' is library '{stem}' of package alias '{other}': {comment}")
+        return None
+
+    def identify(self, package: str, scheme: str) -> Identification | Unidentified:
+        """A package name read by its distribution's conventions, most specific name first.
+
+        An alias wins; packages without code are refused; language modules are looked up in
+        their ecosystem; otherwise the name and the names it derives from (versions, sonames,
+        subpackage parts, "lib" removed) are tried in order, and the first that names a product
+        decides: identified when the data singles one product out, refused with the candidates
+        when it does not (a shorter name never overrules an ambiguous longer one).
+        """
+        found = self.alias(package)
+        if found is not None:
+            return found
+        refusal = _no_code(package)
+        if refusal:
+            return Unidentified(refusal)
+        if package.endswith(_DEV_SUFFIXES):
+            library = package.removesuffix("-dev")
+            if package.endswith("-dev") and library.startswith("lib") and library != "lib":
+                found = self.identify(library, scheme)
+                if isinstance(found, Identification):
+                    return _derived(found, f"'{package}' ships library '{library}' as a static archive (Debian Policy 8.3)", 0.03)
+            return Unidentified(f"'{package}' ships development headers; the library package carries the findings")
+        if _GO_TOOLCHAIN.match(package):
+            found = self._named_exactly("go", package, scheme)
+            if isinstance(found, Identification):
+                return _derived(found, f"'{package}' is Go's toolchain", 0.0)
+        if _PHP_BUILT.match(package) and self.ids._known("php:php"):
+            return Identification("php:php", "exact", 0.88, f"'{package}' is built from PHP's own source (PHP and its bundled extensions)")
+        for pattern, ecosystem in _MODULES:
+            match = pattern.match(package)
+            if match and match.group(1) not in _MODULE_NOT_A_MODULE:
+                # python3-pip-whl: Debian's wheel of a module for virtual environments.
+                found = self._module(match.group(1).removesuffix("-whl"), ecosystem, package)
+                if found is not None:
+                    return found
+        steps = _derived_names(package)
+        for name, how, depth in steps:
+            if depth:
+                alias = self.alias(name)
+                if alias is not None:
+                    return _derived(alias, f"read as {how}", 0.02 * depth)
+            if name.endswith("-common") and depth == 0:
+                found = self._named_exactly(name, package, scheme)
+                if found is None or isinstance(found, Unidentified):
+                    return Unidentified(f"'{package}' holds files shared by the binary packages of one source (Debian's -common), no program of its own")
+                return found
+            found = self._named_exactly(name, package, scheme)
+            if found is None:
+                continue
+            if isinstance(found, Identification) and depth:
+                return _derived(found, f"read as {how}", 0.02 * depth)
+            return found
+        tried = ", ".join(f"'{name}'" for name, _, _ in steps)
+        return Unidentified(f"no alias and no NVD product named like package '{package}' (tried {tried})")
+
+    def refused_names(self, package: str) -> bool:
+        """Whether some name the package derives from is spelled exactly like a product (so a
+        refusal of the package had candidates, and a looser reading must not overrule it)."""
+        return any(self.ids._spelled_like(name) for name, _, _ in _derived_names(package))
+
+    def _named_exactly(self, name: str, package: str, scheme: str) -> Identification | Unidentified | None:
+        """The product spelled exactly like ``name``; None when no product is, so a shorter name may be tried.
+
+        A bare package name is evidence for a product whose vendor is the project itself
+        (openssl:openssl) or the distribution (debian:x11-common), unless another product of
+        the same name has more CVEs (NVD files libde265's CVEs under struktur:libde265 and
+        Go's under golang:go, not under the self-named keys). Otherwise the data must single
+        one product out (Identifier._by_name_alone) and it must have CVEs in the feed:
+        maintainers are not upstream vendors, and distribution packages share names with
+        unrelated products (time_project:time is not GNU time, symantec:appstream is not
+        AppStream).
+        """
+        index = self.index
+        kids = self._native(name, scheme)
+        if not kids:
+            return None
+        distribution = _DISTRIBUTION_VENDORS.get(scheme, ())
+        most = max(index.cve_count(k) for k in kids)
+        for key_id in kids:
+            vendor_raw, product_raw = split_key(index.keys[key_id])
+            group = index.equivalents(key_id)
+            if max(index.cve_count(k) for k in group) < most:
+                continue
+            if vendor_raw == product_raw and not most and any(k not in group for k in kids):
+                # NVD names a product after itself when it knows no vendor; with another
+                # vendor's product of the same name and no CVE for either, nothing says which
+                # (libheif:libheif or struktur:libheif, calibre:calibre or calibre-ebook:calibre).
+                continue
+            if vendor_raw == product_raw:
+                why = f"package '{package}' is the self-named project {index.keys[key_id]}"
+            elif vendor_raw in distribution and name == package and (len(kids) == 1 or index.cve_count(key_id)):
+                # Unless another vendor files a product of the same name and nothing speaks
+                # for the distribution's: Red Hat's "setup" is a product, so is SAP's, and
+                # NVD files nfs-utils under redhat:nfs_utils and linux-nfs:nfs-utils.
+                why = f"package '{package}' is the distribution's own product {index.keys[key_id]}"
+            else:
+                continue
+            if name != package:
+                why = f"'{name}' is the self-named project {index.keys[key_id]}"
+            # Of the product's keys, report the one NVD uses most (golang:go rather than go:go).
+            primary = index.primary(tuple(k for k in group if k in index.current) or group)
+            if primary != key_id:
+                why += f", which NVD files mostly as {index.keys[primary]}"
+            return Identification(index.keys[primary], "exact", 0.9, why)
+        chosen = self.ids._by_name_alone(kids, name)
+        if not isinstance(chosen, _Candidate):
+            # NVD files CVEs of this name under one product only (fishshell:fish, not
+            # fish:fish; redhat:libvirt, not libvirt:libvirt).
+            with_cves = {index.equivalents(k) for k in kids if index.cve_count(k)}
+            own = [k for k in kids if split_key(index.keys[k])[0] in _UPSTREAM_DISTRIBUTIONS.get(scheme, ())]
+            if not with_cves and len(own) == 1 and name == package:
+                return Identification(index.keys[own[0]], "exact", 0.86,
+                                      f"of the products named '{name}', {index.keys[own[0]]} is the distribution's own software")
+            if len(with_cves) != 1:
+                return Unidentified(f"package '{package}': {chosen}")
+            group = next(iter(with_cves))
+            primary = index.primary(group)
+            return Identification(index.keys[primary], "exact", 0.86,
+                                  f"of the products named '{name}', only {index.keys[primary]} has CVEs in the feed")
+        group = index.equivalents(chosen.key_id)
+        cves = sum(index.cve_count(k) for k in group)
+        if cves == 0 and (_distinctive(name, package, tuple(index.keys[k] for k in group)) or scheme in _ANY_PRODUCT):
+            return Identification(index.keys[chosen.key_id], "exact", 0.86,
+                                  (f"package '{package}': " if name == package else "") + chosen.evidence
+                                  + ", a name no other product shares (no CVE in the feed yet)")
+        if cves == 0:
+            shown = ", ".join(index.keys[k] for k in kids[:5])
+            return Unidentified(f"package '{package}' is named like {shown}, none with a CVE in the feed to show it is the same software")
+        return Identification(index.keys[chosen.key_id], "exact", chosen.score,
+                              (f"package '{package}': " if name == package else "") + chosen.evidence)
+
+    def _native(self, name: str, scheme: str) -> tuple[int, ...]:
+        """Current keys spelled like ``name`` that may be a native program of the host (kept per name)."""
+        found = self._native_cache.get((name, scheme))
+        if found is None:
+            index = self.index
+            # Products filed as packages of a language ecosystem are not distribution packages,
+            # except the ecosystem's own toolchain (golang:go for "go").
+            found = tuple(
+                k for k in self.ids._spelled_like(name)
+                if (index.ecosystem.get(k) in _NATIVE_ECOSYSTEMS or index.ecosystem.get(k) == name)
+                and not self._ecosystem_module(k, name))
+            # Another distribution's key for an upstream product (redhat:cairo, suse:shadow) is
+            # not what a Mac, Alpine or Debian host runs, when the upstream key is there too.
+            foreign = _DISTRIBUTION_NAMES - set(_DISTRIBUTION_VENDORS.get(scheme, ())) - set(_UPSTREAM_DISTRIBUTIONS.get(scheme, ()))
+            if scheme == "rpm":
+                foreign -= {"redhat", "fedoraproject", "suse", "opensuse", "novell"}
+            ours = tuple(k for k in found if split_key(index.keys[k])[0] not in foreign)
+            found = self._native_cache[(name, scheme)] = ours or found
+        return found
+
+    def _ecosystem_module(self, key_id: int, name: str) -> bool:
+        """A product whose vendor is a package ecosystem (php:memcached is the PHP extension,
+        jenkins:valgrind a Jenkins plugin): a module of that ecosystem, not the native
+        program of the same name. The ecosystems are those NVD's target_sw names (mined)."""
+        vendor = compact(split_key(self.index.keys[key_id])[0])
+        if self._ecosystem_vendors is None:
+            self._ecosystem_vendors = {compact(e) for e in set(self.index.ecosystem.values())}
+        return vendor in self._ecosystem_vendors and vendor != compact(name)
+
+    def _module(self, module: str, ecosystem: str, package: str) -> Identification | None:
+        """A language module packaged by the distribution (python3-requests, libwww-perl, ruby-rack, node-qs)."""
+        if ecosystem in ("pip", "npm"):
+            # Python distributions are often named "py<module>" or "python-<module>" on PyPI
+            # while Debian names the package by the importable module (python3-jwt is PyJWT,
+            # python3-yaml is PyYAML, python3-openssl is pyOpenSSL).
+            names = (module, "py" + module, "python-" + module) if ecosystem == "pip" else (module,)
+            names = tuple(name for name in names if self.ids._spelled_like(name))
+            for name in names:
+                found = self.ids._language_package(name, ecosystem)
+                if isinstance(found, Identification):
+                    return _derived(found, f"'{package}' packages {ecosystem} module '{name}'", 0.0)
+            # The distribution already says it is a Python module; a product whose vendor is
+            # named after it will do (twistedmatrix:twisted) even if NVD's criteria do not say
+            # "python", unless they say it is a package of another ecosystem (yaml_project:yaml
+            # is a Go module).
+            for name in names if ecosystem == "pip" else ():
+                kids = tuple(k for k in self.ids._spelled_like(name) if self.index.ecosystem.get(k) in (None, "python"))
+                chosen = self.ids._by_name_alone(kids, name) if kids else None
+                if isinstance(chosen, _Candidate) and len(compact(name)) >= 4 and any(
+                        compact(split_key(self.index.keys[k])[0]).startswith(compact(name))
+                        for k in self.index.equivalents(chosen.key_id)):
+                    return Identification(self.index.keys[chosen.key_id], "exact", chosen.score,
+                                          f"'{package}' packages {ecosystem} module '{name}', whose vendor is named after it: {chosen.evidence}")
+            return None
+        # Perl modules: NVD spells some with "::" (spreadsheet\:\:parseexcel), some as their
+        # CPAN distribution "perl-<name>".
+        names = [module]
+        if ecosystem == "perl":
+            names = [module.replace("-", "::"), "perl-" + module, module]
+        for name in dict.fromkeys(names):
+            kids = self.ids._spelled_like(name)
+            if not kids:
+                continue
+            chosen = self.ids._by_name_alone(kids, name)
+            if not isinstance(chosen, _Candidate):
+                return None
+            group = self.index.equivalents(chosen.key_id)
+            vendors = [split_key(self.index.keys[k])[0] for k in group]
+            # The distribution's package says which ecosystem the module is of; the product must
+            # be filed as one (target_sw), by the ecosystem's or its own vendor, or be the only
+            # product of a name long enough not to be a common word.
+            if (any(self.index.ecosystem.get(k) == ecosystem or _named_after(*split_key(self.index.keys[k])) for k in group)
+                    or any(v in _MODULE_VENDORS.get(ecosystem, ()) for v in vendors)
+                    or (chosen.score >= 0.9 and len(name) >= 5)):
+                return _derived(Identification(self.index.keys[chosen.key_id], "exact", chosen.score, chosen.evidence),
+                                f"'{package}' packages {ecosystem} module '{name}'", 0.0)
+            return None
+        return None
+
+
+# Words after "python3-" that name a part of CPython, not a module from PyPI (Debian's
+# python3.11 source builds python3-venv, python3-tk, python3-distutils, python3-lib2to3).
+_MODULE_NOT_A_MODULE = {"libs", "lib", "minimal", "venv", "tk", "distutils", "lib2to3", "stdlib", "dev", "devel", "tools",
+                        "idle", "gdbm", "dbg", "doc", "base", "core"}
+# Sources whose names are upstream project names (a Homebrew formula is named after the
+# project, docs.brew.sh "Formula Cookbook"), so a name that is exactly one product is that
+# product even without CVEs; distribution packages are not (Debian's "appstream").
+_ANY_PRODUCT = ("homebrew", "rpm", "apk")
+# Products filed for the host's own software, or for no ecosystem at all.
+_NATIVE_ECOSYSTEMS = (None, "linux", "linux_kernel")
+
+
+def _distinctive(name: str, package: str, keys: tuple[str, ...]) -> bool:
+    """A name unlikely to be shared by unrelated software: a library's "lib" name (librsvg,
+    libpcap), letters and digits together (dav1d, x265, lvm2), or the name of a library
+    package without "lib" whose vendor is named after it (libjansson4 is
+    jansson_project:jansson, libgmp10 is gmplib:gmp). Plain words are not, even with a vendor named after them:
+    Debian's "time" is GNU time and "base-files" Debian's own, not NVD's time_project:time
+    or base-files_project:base-files."""
+    if name.startswith("lib") and len(name) >= 6:
+        return True
+    if len(name) >= 4 and any(c.isdigit() for c in name) and any(c.isalpha() for c in name):
+        return True
+    return package.startswith("lib") and len(name) >= 3 and any(
+        _named_after(*split_key(key)) or compact(split_key(key)[0]).startswith(compact(name)) for key in keys)
+
+
+def _no_code(package: str) -> str:
+    if package.endswith(_NO_CODE_SUFFIXES) or package.startswith(_NO_CODE_PREFIXES):
+        return f"'{package}' ships documentation or data, no program of its own"
+    if _KERNEL.match(package):
+        return f"'{package}' is the Linux kernel, which NVD files as an operating system (linux:linux_kernel), not an application"
+    return ""
+
+
+def _derived(found: Identification, how: str, cost: float) -> Identification:
+    """``found`` reached through a longer reading: a little less certain, never below the
+    identification threshold (0.85) it was accepted at."""
+    score = round(max(min(found.score, 0.85), found.score - cost), 3)
+    return Identification(found.key, found.method, score, f"{how}: {found.evidence}")
+
+
+@functools.lru_cache(maxsize=8192)
+def _derived_names(package: str) -> tuple[tuple[str, str, int], ...]:
+    """The package name and the names it derives from, nearest first: (name, how, steps), where
+    ``how`` is the path ("'libxml2-2' -> 'libxml2' (soname version)").
+
+    libssl3t64 -> libssl3 -> libssl -> ssl; libxml2-2 -> libxml2; postgresql-15 -> postgresql;
+    openjdk-17-jre-headless -> openjdk-17-jre -> openjdk-17 -> openjdk; python3.11 -> python;
+    bind-utils -> bind. Breadth first, so the order is the same for every run.
+    """
+    found: dict[str, tuple[str, int]] = {package: ("", 0)}
+    queue = [package]
+    while queue:
+        name = queue.pop(0)
+        how, depth = found[name]
+        for shorter, step in _steps(name):
+            if len(shorter) >= 2 and shorter not in found and not shorter.isdigit():
+                found[shorter] = (f"{how or repr(package)} -> '{shorter}' ({step})", depth + 1)
+                queue.append(shorter)
+    return tuple((name, how, depth) for name, (how, depth) in found.items())
+
+
+def _steps(name: str) -> list[tuple[str, str]]:
+    """The names one step shorter (string operations, not regular expressions: this runs for
+    every name of every first report)."""
+    steps = []
+    head, dash, tail = name.rpartition("-")
+    if dash and name.endswith(_SUBPACKAGE_SUFFIXES) and len(head) > 1:
+        steps.append((head, f"without subpackage part '-{tail}'"))
+    library = name.startswith("lib")
+    t64 = name.endswith("t64") and len(name) > 3 and name[-4].isalnum()
+    if library and t64:
+        steps.append((name[:-3], "without the 64-bit time_t mark 't64'"))
+    if library and dash and tail in _VARIANTS:
+        steps.append((head, "without the build variant"))
+    if dash and _hyphen_version(tail):
+        steps.append((head, "without version"))
+    kept = name.rstrip("0123456789._")
+    if not t64 and kept != name and kept and (kept[-1].isalpha() or kept[-1] == "+") and name[len(kept)].isdigit():
+        steps.append((kept.rstrip("-."), "without version"))
+    rest = name[3:]
+    if library and len(rest) >= 3 and not rest[0].isdigit() and not t64:
+        steps.append((rest, "the library's project"))
+    return steps
+
+
+def _hyphen_version(tail: str) -> bool:
+    """"15", "2.5", "1.0a": what follows the last hyphen of a versioned name (libfoo2-3)."""
+    digits = tail[:-1] if tail[-1:].isalpha() else tail
+    return bool(digits) and digits[0].isdigit() and all(c in "0123456789." for c in digits)
