@@ -63,11 +63,12 @@ from appliance.cpe import ATTRIBUTES
 from appliance.errors import ApplianceError
 from appliance.feeds import CpeEntry, CveRecord, FeedError, KevEntry, read_any
 from appliance.matching.normalize import clean_display_name, compact, cpe_words
+from appliance.matching.references import REGISTRY_KINDS, names_in
 from appliance.versions import GENERIC
 from appliance.timeutil import now_iso
 
-BUNDLE_FORMAT = 4
-READABLE_FORMATS = (3, 4)
+BUNDLE_FORMAT = 5
+READABLE_FORMATS = (3, 4, 5)
 BUNDLE_FILE = "bundle.msgpack"
 log = logging.getLogger("sentrikat.matching")
 MANIFEST_FILE = "manifest.json"
@@ -162,6 +163,18 @@ class BName(msgspec.Struct, array_like=True, frozen=True, gc=False):
     source: str
 
 
+class BRef(msgspec.Struct, array_like=True, frozen=True, gc=False):
+    """A name a reference URL gives a product (see ``mine_references``): the kind of name
+    (``references.KINDS``), the name (lower case), the key index, how many CVEs and dictionary
+    products gave it, and the first such URL in sorted order (the evidence shown)."""
+
+    kind: str
+    name: str
+    key: int
+    support: int
+    url: str
+
+
 class Bundle(msgspec.Struct, frozen=True):
     format: int
     built_at: str
@@ -174,6 +187,7 @@ class Bundle(msgspec.Struct, frozen=True):
     ecosystems: dict[str, list[int]] = {}
     spans: list[bytes] = []
     exact: list[bytes] = []
+    references: list[BRef] = []
 
 
 class SourceInfo(msgspec.Struct, frozen=True):
@@ -286,6 +300,10 @@ class _Compiler:
         self.new_kev: dict[str, BKev] | None = None  # a KEV catalog in this build replaces the old one
         self.listed: set[int] | None = None  # products of a complete product list (the CSV)
         self.cpe_names = 0
+        # Names reference URLs give (references.names_in): per dictionary product, and per CVE.
+        self.cpe_refs: dict[int, dict[tuple[str, str], str]] = defaultdict(dict)
+        self.cve_refs: dict[str, tuple[tuple[str, str, str], ...]] = {}
+        self.base_refs: list[tuple[str, str, str, int, str]] = []  # (kind, name, key, support, url)
         if base is not None:
             self._seed(base)
 
@@ -302,6 +320,9 @@ class _Compiler:
                 state.renamed_to = base.keys[product.renamed_to]
         self.cves = {cve.id: cve for cve in base.cves}
         self.kev = {entry.cve: entry for entry in base.kev}
+        # The base bundle keeps mined reference names, not the URLs of each CVE: its rows are
+        # kept as they are and the new sources' names are added to them.
+        self.base_refs = [(r.kind, r.name, base.keys[r.key], r.support, r.url) for r in base.references]
 
     def key(self, vendor: str, product: str) -> int:
         return self.key_ids.setdefault(f"{vendor}:{product}", len(self.key_ids))
@@ -325,6 +346,10 @@ class _Compiler:
             state = fresh
         self.cpe_names += 1
         state.names += 1
+        for url in entry.references:
+            for kind, name in names_in(url):
+                found = self.cpe_refs[kid]
+                found[(kind, name)] = min(found.get((kind, name), url), url)
         if entry.title:
             title = clean_display_name(entry.title)
             if title:
@@ -341,6 +366,11 @@ class _Compiler:
         # The same CVE twice: the later modification wins; equal dates keep the later source.
         if known is None or record.last_modified >= known.modified:
             self.cves[record.id] = self.compile_cve(record)
+            named = {}
+            for url in sorted(record.references):
+                for kind, name in names_in(url):
+                    named.setdefault((kind, name), url)
+            self.cve_refs[record.id] = tuple((kind, name, url) for (kind, name), url in sorted(named.items()))
 
     def add_kev(self, entry: KevEntry) -> None:
         if self.new_kev is None:
@@ -435,9 +465,13 @@ class _Compiler:
         kev = self.new_kev if self.new_kev is not None else self.kev
         kev_list = [kev[cve] for cve in sorted(kev)]
         spans, exact, ecosystems = mine_spans(len(ordered), cves)
+        groups = mine_groups(ordered, products, cves)
+        cpe_refs = {new_id[kid]: names for kid, names in self.cpe_refs.items()}
+        base_refs = [(kind, name, new_id[self.key_ids[key]], support, url) for kind, name, key, support, url in self.base_refs]
         return Bundle(
             BUNDLE_FORMAT, now_iso(), ordered, products, cves, kev_list,
-            mine_groups(ordered, products, cves), mine_names(ordered, cves, kev_list), ecosystems, spans, exact,
+            groups, mine_names(ordered, cves, kev_list), ecosystems, spans, exact,
+            mine_references(ordered, products, cves, groups, self.cve_refs, cpe_refs, base_refs),
         )
 
 
@@ -559,6 +593,70 @@ def mine_names(keys: Sequence[str], cves: Sequence[BCve], kev: Sequence[BKev]) -
         if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
             names.append(BName(text, ranked[0][0], "kev"))
     return names
+
+
+# A product that collects more package names of one registry than this from its CVEs is a
+# catch-all, not one package: NVD files malicious PyPI uploads under python:pypi.
+_CATCH_ALL = 3
+
+
+def mine_references(
+    keys: Sequence[str], products: Sequence[BProduct], cves: Sequence[BCve], groups: Sequence[tuple[int, ...]],
+    cve_refs: dict[str, tuple[tuple[str, str, str], ...]], cpe_refs: dict[int, dict[tuple[str, str], str]],
+    base: Sequence[tuple[str, str, int, int, str]] = (),
+) -> list[BRef]:
+    """Names that reference URLs give products (references.names_in), with their support.
+
+    A dictionary product's own references name it. A CVE's references name its vulnerable
+    application when it has one (keys of one mined group count as one); when it has several, a
+    name goes only to the one product spelled like it, else to none: a CVE of a library and the
+    programs that bundle it links the library's repository, not the programs'. Support counts
+    the CVEs and dictionary products that gave a name; a product that collects more than
+    ``_CATCH_ALL`` names of one registry from CVEs is a catch-all and keeps none of them.
+    """
+    applications = {product.key for product in products}
+    root = {kid: group[0] for group in groups for kid in group}
+    for product in products:
+        if product.renamed_to >= 0:
+            root.setdefault(product.key, root.get(product.renamed_to, product.renamed_to))
+    spelled = {kid: compact(cpe_words(_split(keys[kid])[1])) for kid in applications}
+    support: Counter[tuple[str, str, int]] = Counter()
+    first_url: dict[tuple[str, str, int], str] = {}
+    from_cves: dict[tuple[int, str], set[str]] = defaultdict(set)
+
+    def give(kind: str, name: str, kid: int, url: str, count: int = 1) -> None:
+        row = (kind, name, kid)
+        support[row] += count
+        first_url[row] = min(first_url.get(row, url), url)
+
+    for cve in cves:
+        named = cve_refs.get(cve.id)
+        kids = [k for k in cve.products if k in applications]
+        if not named or not kids:
+            continue
+        owners = {root.get(k, k) for k in kids}
+        for kind, name, url in named:
+            if len(owners) == 1:
+                chosen = kids
+            else:
+                chosen = [k for k in kids if spelled[k] == compact(name.rsplit("/", 1)[-1])]
+                if len({root.get(k, k) for k in chosen}) != 1:
+                    continue
+            for kid in chosen:
+                give(kind, name, kid, url)
+                if kind in REGISTRY_KINDS:
+                    from_cves[(kid, kind)].add(name)
+    for kid, named in cpe_refs.items():
+        for (kind, name), url in named.items():
+            give(kind, name, kid, url)
+    for kind, name, kid, count, url in base:
+        give(kind, name, kid, url, count)
+    catch_all = {key for key, names in from_cves.items() if len(names) > _CATCH_ALL}
+    return [
+        BRef(kind, name, kid, count, first_url[(kind, name, kid)])
+        for (kind, name, kid), count in sorted(support.items())
+        if (kid, kind) not in catch_all
+    ]
 
 
 # A span bound is the first two release numbers of a version as one integer (major * 2**20 +

@@ -46,6 +46,17 @@ _SONAME = re.compile(r"(?<=[a-z])[0-9.]+(-[a-z]+)?$")
 # Vendors NVD uses for the package ecosystems themselves (python:urllib3, npmjs:semver).
 _ECOSYSTEM_VENDORS = {"pip": ("python", "pypa", "python_software_foundation", "pypi"), "npm": ("npmjs", "nodejs", "npm", "openjsf")}
 _TARGET_SW = {"pip": "python", "npm": "node.js"}
+# Which reference URLs speak for a name of each source (references.KINDS): a package page of
+# the item's own registry for pip and npm; a source repository for the others.
+_REFERENCE_KIND = {"pip": "pypi", "npm": "npm"}
+# How a language binding's repository is named after its package (redis-py, pyjwt, node-jsonwebtoken).
+_BINDING_NAMES = {
+    "pip": ("python-{}", "{}-python", "py-{}", "{}-py", "py{}", "{}.py"),
+    "npm": ("node-{}", "{}-node", "{}.js", "{}-js", "{}js", "node{}"),
+}
+# A repository name is evidence for a product only when several CVEs or dictionary entries
+# link it: one link is too often a fork, a dependency or a researcher's copy.
+_REPOSITORY_SUPPORT = 2
 
 
 class Identification(msgspec.Struct, frozen=True):
@@ -103,6 +114,23 @@ def _spelled(product: str, text: str) -> float:
     return 0.01 if product == text else 0.0
 
 
+def _package_stems(name: str) -> list[str]:
+    """A package name and what its upstream repository may be called: without Debian's t64 mark,
+    the soname version (libexpat1, libx265-199, libpcap0.8t64) and then the "lib" in front
+    (libjansson4 is the jansson repository)."""
+    stems = [name, re.sub(r"t64$", "", name)]
+    stems.append(re.sub(r"-\d+(\.\d+)*$", "", stems[-1]))
+    stems.append(_SONAME.sub("", stems[-1]) or stems[-1])
+    stems += [stem[3:] for stem in stems[2:] if stem.startswith("lib") and len(stem) > 5]
+    return list(dict.fromkeys(s for s in stems if len(s) >= 2))
+
+
+def _extends(name: str, product: str) -> bool:
+    """The package name is the product's name with more words after it: django-reversion of django."""
+    n, p = compact(name), compact(product)
+    return len(p) >= 3 and n != p and n.startswith(p)
+
+
 def _self_named(vendor: str, product: str) -> bool:
     """The project is its own vendor (wireshark:wireshark, 7-zip:7-zip)."""
     return compact(vendor) == compact(product)
@@ -141,15 +169,15 @@ class Identifier:
         if raw in self.index.aliases.never:
             return Unidentified(f"'{item.name}' is a look-alike, not a product with CVEs: {self.index.aliases.never[raw]}")
         if source in ("pip", "npm"):
-            return self._language_package(item.name, source)
+            return self._with_references(self._language_package(item.name, source), raw, source)
         if source == "homebrew":
             formula = brew_name(raw)
             found = self._package(formula, "homebrew")
             if isinstance(found, Identification):
-                return found
+                return self._with_references(found, formula, source)
             # Casks are display names written with hyphens (google-chrome, visual-studio-code).
             named = self._identify(formula.replace("-", " "), item.vendor, platform)
-            return named if isinstance(named, Identification) else found
+            return self._with_references(named if isinstance(named, Identification) else found, formula, source)
         if source == "macos_app":
             name = app_name(item.name)
             vendor = bundle_vendor(item.bundle_id) if item.bundle_id else ""
@@ -158,12 +186,93 @@ class Identifier:
                 if isinstance(found, Identification):
                     return Identification(found.key, found.method, found.score,
                                           found.evidence + f" (vendor '{vendor}' from bundle id {item.bundle_id})")
-            return self._identify(name, item.vendor, platform)
+            found = self._identify(name, item.vendor, platform)
+            return found if item.vendor or item.bundle_id else self._with_references(found, clean_display_name(name), source)
         if source in ("dpkg", "rpm", "apk") and _PACKAGE_NAME.match(raw):
             found = self._package(raw, source)
             if found is not None:
+                return self._with_references(found, raw, source)
+        found = self._identify(item.name, item.vendor, platform, packages=False)
+        return found if item.vendor else self._with_references(found, clean_display_name(item.name), source)
+
+    def _with_references(self, found: Identification | Unidentified, name: str, source: str) -> Identification | Unidentified:
+        """What the name rules found, with reference URLs heard: they identify what the rules could
+        not, and replace a product without any CVE when they name one product that has CVEs
+        (libde265 is struktur:libde265, whose repository 17 CVEs link, not libde265:libde265)."""
+        if isinstance(found, Identification) and found.method in ("alias", "agent_cpe"):
+            return found
+        if isinstance(found, Identification):
+            key_id = self.index.key_id.get(found.key)
+            if key_id is None or any(self.index.cve_count(k) for k in self.index.equivalents(key_id)):
                 return found
-        return self._identify(item.name, item.vendor, platform, packages=False)
+        referenced = self._by_reference(name, source)
+        if isinstance(found, Unidentified):
+            return referenced or found
+        if isinstance(referenced, Identification) and referenced.key != found.key:
+            key_id = self.index.key_id[referenced.key]
+            if any(self.index.cve_count(k) for k in self.index.equivalents(key_id)):
+                return Identification(referenced.key, referenced.method, referenced.score,
+                                      referenced.evidence + f"; the name alone suggested {found.key}, which has no CVEs")
+        return found
+
+    def _by_reference(self, name: str, source: str) -> Identification | Unidentified | None:
+        """The product that reference URLs of NVD's CVEs and dictionary give this name, or None
+        when no URL does (bundle.mine_references).
+
+        A pip or npm package needs a package page of its own registry (pypi.org/project/<name>,
+        npmjs.com/package/<name>, a Snyk advisory id): that URL says what the package is, even when
+        NVD's product is spelled otherwise (b2sdk is backblaze:b2_python_software_development_kit).
+        A Linux package or Homebrew formula needs a repository named like it (libexpat is the
+        libexpat/libexpat repository of expat) that several CVEs or dictionary entries link, of a
+        product with CVEs. URLs that name several products refuse, with the candidates.
+        """
+        if source in ("dpkg", "rpm", "apk"):
+            # Distributions package Python and Node modules as python3-<module>, node-<module>.
+            for prefix, language in (("python3-", "pip"), ("python-", "pip"), ("node-", "npm")):
+                if name.startswith(prefix) and len(name) > len(prefix) + 1:
+                    return self._by_reference(name[len(prefix):], language)
+        kind = _REFERENCE_KIND.get(source, "repo")
+        if kind == "repo" and (name.endswith((*_NO_CODE_SUFFIXES, "-dev")) or name.startswith(_NO_CODE_PREFIXES)):
+            return None
+        names = [name] if kind != "repo" else _package_stems(name)
+        rows = [row for text in names for row in self.index.references(kind, text)]
+        what = "package page" if kind != "repo" else "repository"
+        if kind == "repo":
+            # The first spelling (the whole name, then shorter stems) that names a product speaks.
+            rows = next(([r for r in found if r.support >= _REPOSITORY_SUPPORT and r.key in self.index.current]
+                         for found in (self.index.references(kind, text) for text in names)
+                         if any(r.support >= _REPOSITORY_SUPPORT and r.key in self.index.current for r in found)), [])
+        if kind != "repo":
+            # A package named "<product>-<more>" is an extension of the product (a PyPI page of
+            # django-reversion among Django's references), not the product.
+            rows = [r for r in rows if not _extends(name, self.index.words(r.key)[1])]
+            if not rows:
+                # A language binding's repository is spelled after the language: redis-py,
+                # pyjwt, node-jsonwebtoken (never the bare name: the redis repository is the server).
+                bare = pypi_name(name)
+                rows = [row for text in _BINDING_NAMES[source] for row in self.index.references("repo", text.format(bare))]
+                what = f"{_TARGET_SW[source]} binding's repository"
+        if not rows:
+            return None
+        products: dict[tuple[int, ...], list] = {}
+        for row in rows:
+            products.setdefault(self.index.equivalents(row.key), []).append(row)
+        if kind == "repo":
+            products = {g: found for g, found in products.items() if sum(self.index.cve_count(k) for k in g) >= 1}
+            if not products:
+                return None
+        if len(products) > 1:
+            shown = ", ".join(
+                f"{self.index.keys[found[0].key]} ({found[0].url})" for _, found in sorted(products.items(), key=lambda p: p[1][0].key)
+            )
+            return Unidentified(f"reference URLs give '{name}' to several NVD products: {shown}")
+        ((group, found),) = products.items()
+        named = [r.key for r in found]
+        key_id = self.index.primary(tuple(k for k in named if k in self.index.current) or tuple(named))
+        row = min((r for r in found if r.key == key_id), key=lambda r: (-r.support, r.url))
+        links = f"{row.support} CVEs or dictionary entries link" if row.support > 1 else "NVD links"
+        return Identification(self.index.keys[key_id], "reference", 0.9 if kind != "repo" else 0.88,
+                              f"{source} name '{name}' is the {what} of {self.index.keys[key_id]}: {links} {row.url}")
 
     def _spelled_like(self, name: str) -> tuple[int, ...]:
         """Current keys whose product is spelled like a package name ("add_user" is not "adduser")."""

@@ -46,6 +46,16 @@ def test_counts_and_feed_info(nvd11_2022: Path, records: dict[str, CveRecord]) -
     assert all(r.status is None for r in records.values())
 
 
+def test_references_are_kept(records: dict[str, CveRecord]) -> None:
+    # reference_data[].url, in feed order: Werkzeug's fix commit and its issue.
+    assert records["CVE-2022-29361"].references == (
+        "https://github.com/pallets/werkzeug/commit/9a3a981d70d2e9ec3344b5192f86fcaf3210cd85",
+        "https://github.com/pallets/werkzeug/issues/2420",
+    )
+    assert sum(len(record.references) for record in records.values()) == 30_478
+    assert sum(1 for record in records.values() if not record.references) == 207
+
+
 def test_and_node_with_children_becomes_one_and_configuration(records: dict[str, CveRecord]) -> None:
     # Palo Alto Cortex XDR agent ranges AND (non-vulnerable) Windows.
     record = records["CVE-2022-0012"]

@@ -1,0 +1,113 @@
+"""What a reference URL names: a package of an ecosystem, a source repository or an app store id."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, unquote, urlsplit
+
+# Kinds of name a URL can give (the bundle's ``references`` rows carry one of them):
+#   pypi, npm, gem, packagist, crate, go  - a package page of that registry (or a Snyk advisory
+#                                           id, which spells the package in capitals);
+#   repo                                  - a source repository or project page on a forge;
+#   play                                  - an Android app id on the Play store.
+KINDS = ("pypi", "npm", "gem", "packagist", "crate", "go", "repo", "play")
+REGISTRY_KINDS = ("pypi", "npm", "gem", "packagist", "crate", "go")
+
+# Forges whose first two path segments are owner/repository.
+_OWNER_REPO_HOSTS = {"github.com", "gitlab.com", "gitlab.gnome.org", "gitlab.freedesktop.org", "bitbucket.org",
+                     "gitee.com", "codeberg.org", "salsa.debian.org", "invent.kde.org"}
+# Forges whose project is the segment after a fixed prefix: sourceforge.net/projects/<name>,
+# savannah.gnu.org/projects/<name>, code.google.com/p/<name>.
+_PROJECT_PREFIXES = {
+    "sourceforge.net": "projects", "savannah.gnu.org": "projects", "savannah.nongnu.org": "projects",
+    "code.google.com": "p", "launchpad.net": "",
+}
+# First path segments of github.com (and its likes) that are pages of the forge, not owners.
+_NOT_OWNERS = {"advisories", "orgs", "sponsors", "topics", "marketplace", "features", "about", "collections",
+               "settings", "notifications", "search", "user-attachments", "security", "site", "login", "apps"}
+# Repository names that name research, not a product: exploit and advisory collections
+# ("github.com/<researcher>/CVE-2022-1234", ".../poc", ".../vulnerabilities").
+_NOT_PRODUCTS = re.compile(r"cve|poc|exploit|vuln|advisor|bug-?bount|security|disclos|research|report|writeup|0day|hack|pentest")
+_SNYK_ID = re.compile(r"^SNYK-(JS|PYTHON|RUBY|RUST)-([A-Z0-9]+)-\d+$")
+_SNYK_KINDS = {"JS": "npm", "PYTHON": "pypi", "RUBY": "gem", "RUST": "crate"}
+_NAME = re.compile(r"^[a-z0-9@][a-z0-9._+~/@-]*$")
+
+
+def names_in(url: str) -> list[tuple[str, str]]:
+    """The (kind, name) pairs a URL gives, names lower case ([] for most advisories and articles).
+
+    >>> names_in("https://pypi.org/project/b2sdk/")
+    [('pypi', 'b2sdk')]
+    >>> names_in("https://github.com/libexpat/libexpat/pull/562")
+    [('repo', 'libexpat')]
+    """
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return []
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    segments = [unquote(s) for s in parts.path.split("/") if s]
+    found: list[tuple[str, str]] = []
+    if host in ("pypi.org", "pypi.python.org") and len(segments) >= 2 and segments[0] in ("project", "pypi"):
+        found.append(("pypi", segments[1]))
+    elif host in ("npmjs.com", "npmjs.org") and len(segments) >= 2 and segments[0] == "package":
+        # Scoped packages: npmjs.com/package/@awsui/components-react.
+        name = "/".join(segments[1:3]) if segments[1].startswith("@") and len(segments) >= 3 else segments[1]
+        found.append(("npm", name))
+    elif host == "rubygems.org" and len(segments) >= 2 and segments[0] == "gems":
+        found.append(("gem", segments[1]))
+    elif host == "packagist.org" and len(segments) >= 3 and segments[0] == "packages":
+        found.append(("packagist", f"{segments[1]}/{segments[2]}"))
+    elif host == "crates.io" and len(segments) >= 2 and segments[0] == "crates":
+        found.append(("crate", segments[1]))
+    elif host == "pkg.go.dev" and segments and segments[0] != "vuln":
+        found.append(("go", "/".join(segments).split("@", 1)[0]))
+    elif host == "play.google.com" and segments[-1:] == ["details"]:
+        app = parse_qs(parts.query).get("id", [""])[0]
+        if app:
+            found.append(("play", app))
+    elif host in ("snyk.io", "security.snyk.io", "app.snyk.io") and segments:
+        match = _SNYK_ID.match(segments[-1])
+        if match:
+            found.append((_SNYK_KINDS[match.group(1)], match.group(2)))
+    elif host in _OWNER_REPO_HOSTS or host.endswith(".github.io") or host.endswith(".sourceforge.net"):
+        found += _repository(host, segments)
+    elif host in _PROJECT_PREFIXES:
+        prefix = _PROJECT_PREFIXES[host]
+        rest = segments[1:] if prefix and segments[:1] == [prefix] else segments if not prefix else []
+        if rest and not (host == "launchpad.net" and rest[0].startswith(("~", "+"))):
+            found.append(("repo", rest[0]))
+    elif host == "git.savannah.gnu.org" and len(segments) >= 2 and segments[0] in ("cgit", "gitweb"):
+        found.append(("repo", segments[1].removesuffix(".git")))
+    return [(kind, name.lower()) for kind, name in found if _NAME.match(name.lower()) and (kind != "repo" or _product_like(name))]
+
+
+def _repository(host: str, segments: list[str]) -> list[tuple[str, str]]:
+    if host.endswith(".github.io"):
+        # <owner>.github.io/<repo>: a project's pages.
+        return [("repo", segments[0])] if segments else []
+    if host.endswith(".sourceforge.net"):
+        # <project>.sourceforge.net is the project's home page.
+        return [("repo", host.removesuffix(".sourceforge.net"))]
+    if len(segments) < 2 or segments[0].lower() in _NOT_OWNERS:
+        return []
+    if host in ("gitlab.com", "gitlab.gnome.org", "gitlab.freedesktop.org", "salsa.debian.org", "invent.kde.org"):
+        # GitLab groups nest (gitlab.com/group/subgroup/project/-/issues/1): the project is
+        # the last segment before "-".
+        path = segments[: segments.index("-")] if "-" in segments else segments[:2]
+        return [("repo", path[-1].removesuffix(".git"))] if len(path) >= 2 else []
+    return [("repo", segments[1].removesuffix(".git"))]
+
+
+def _product_like(name: str) -> bool:
+    """Not an exploit or advisory collection, and more than one character."""
+    return len(name) >= 2 and not _NOT_PRODUCTS.search(name.lower())
+
+
+def page_of(kind: str, name: str) -> str:
+    """A readable form of where a name was found, for evidence ("pypi.org/project/b2sdk")."""
+    return {
+        "pypi": f"pypi.org/project/{name}", "npm": f"npmjs.com/package/{name}", "gem": f"rubygems.org/gems/{name}",
+        "packagist": f"packagist.org/packages/{name}", "crate": f"crates.io/crates/{name}", "go": f"pkg.go.dev/{name}",
+        "play": f"Play store app {name}",
+    }.get(kind, f"repository '{name}'")
