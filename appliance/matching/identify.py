@@ -270,6 +270,14 @@ class Identifier:
         named = [r.key for r in found]
         key_id = self.index.primary(tuple(k for k in named if k in self.index.current) or tuple(named))
         row = min((r for r in found if r.key == key_id), key=lambda r: (-r.support, r.url))
+        rivals = [k for k in self._spelled_like(pypi_name(row.name)) if k not in group]
+        if rivals and not any(self.index.cve_count(k) for k in group):
+            # Other vendors' products are spelled like the name, and the URL's product has no CVE
+            # to show NVD still files it (an old dictionary entry names jean-paul_calderone:
+            # pyopenssl; NVD's product today is pyopenssl:pyopenssl).
+            shown = ", ".join(self.index.keys[k] for k in sorted({key_id, *rivals}))
+            return Unidentified(f"'{name}' names several NVD products: {shown}; {row.url} names {self.index.keys[key_id]}, "
+                                "which has no CVEs to show it is the one NVD uses")
         links = f"{row.support} CVEs or dictionary entries link" if row.support > 1 else "NVD links"
         return Identification(self.index.keys[key_id], "reference", 0.9 if kind != "repo" else 0.88,
                               f"{source} name '{name}' is the {what} of {self.index.keys[key_id]}: {links} {row.url}")

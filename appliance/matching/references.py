@@ -16,12 +16,20 @@ REGISTRY_KINDS = ("pypi", "npm", "gem", "packagist", "crate", "go")
 # Forges whose first two path segments are owner/repository.
 _OWNER_REPO_HOSTS = {"github.com", "gitlab.com", "gitlab.gnome.org", "gitlab.freedesktop.org", "bitbucket.org",
                      "gitee.com", "codeberg.org", "salsa.debian.org", "invent.kde.org"}
-# Forges whose project is the segment after a fixed prefix: sourceforge.net/projects/<name>,
-# savannah.gnu.org/projects/<name>, code.google.com/p/<name>.
+# Sites whose project is the path segment after a fixed prefix: sourceforge.net/projects/<name>,
+# savannah.gnu.org/projects/<name>, code.google.com/p/<name>, www.gnu.org/software/<name>.
 _PROJECT_PREFIXES = {
     "sourceforge.net": "projects", "savannah.gnu.org": "projects", "savannah.nongnu.org": "projects",
-    "code.google.com": "p", "launchpad.net": "",
+    "code.google.com": "p", "launchpad.net": "", "bugs.launchpad.net": "", "freecode.com": "projects",
+    "gnu.org": "software", "ftp.gnu.org": "gnu", "nongnu.org": "", "download.savannah.gnu.org": "releases",
+    "git.gnome.org": "browse", "raw.githubusercontent.com": "",
 }
+# Project sites on a community's domain: udisks.freedesktop.org, v8.googlecode.com.
+_PROJECT_DOMAINS = (".freedesktop.org", ".googlecode.com", ".sourceforge.net")
+_NOT_PROJECTS = {"www", "cgit", "gitlab", "bugs", "lists", "bugzilla", "wiki", "code", "git", "anongit", "downloads", "cdn"}
+# cgit and gitweb pages: the repository is the path segment before the page kind
+# (cgit.freedesktop.org/xorg/xserver/commit/), or gitweb's ?p=<name>.git.
+_CGIT_PAGES = {"commit", "tree", "log", "diff", "tag", "plain", "snapshot", "refs", "patch", "about", "shortlog", "commitdiff"}
 # First path segments of github.com (and its likes) that are pages of the forge, not owners.
 _NOT_OWNERS = {"advisories", "orgs", "sponsors", "topics", "marketplace", "features", "about", "collections",
                "settings", "notifications", "search", "user-attachments", "security", "site", "login", "apps"}
@@ -70,15 +78,28 @@ def names_in(url: str) -> list[tuple[str, str]]:
         match = _SNYK_ID.match(segments[-1])
         if match:
             found.append((_SNYK_KINDS[match.group(1)], match.group(2)))
-    elif host in _OWNER_REPO_HOSTS or host.endswith(".github.io") or host.endswith(".sourceforge.net"):
+    elif host in _OWNER_REPO_HOSTS or host.endswith(".github.io"):
         found += _repository(host, segments)
     elif host in _PROJECT_PREFIXES:
         prefix = _PROJECT_PREFIXES[host]
         rest = segments[1:] if prefix and segments[:1] == [prefix] else segments if not prefix else []
-        if rest and not (host == "launchpad.net" and rest[0].startswith(("~", "+"))):
-            found.append(("repo", rest[0]))
-    elif host == "git.savannah.gnu.org" and len(segments) >= 2 and segments[0] in ("cgit", "gitweb"):
-        found.append(("repo", segments[1].removesuffix(".git")))
+        if host == "raw.githubusercontent.com":
+            rest = rest[1:]  # <owner>/<repo>/...
+        if rest and not rest[0].startswith(("~", "+")):
+            found.append(("repo", rest[0].removesuffix(".git")))
+    elif host.endswith(_PROJECT_DOMAINS) and host.split(".")[0] not in _NOT_PROJECTS and host.count(".") == 2:
+        found.append(("repo", host.split(".")[0]))
+    elif "git" in host.split(".")[0] or "p=" in parts.query:
+        # cgit and gitweb: git.savannah.gnu.org/cgit/<name>.git, git.kernel.org/pub/scm/.../<name>.git,
+        # git.openssl.org/gitweb/?p=openssl.git;a=commitdiff (gitweb separates with ";"),
+        # sourceware.org/git/?p=glibc.git, cgit.freedesktop.org/xorg/xserver/commit/.
+        project = parse_qs(parts.query.replace(";", "&")).get("p", [""])[0].split("/")[-1]
+        if not project and "git" in host.split(".")[0]:
+            dotted = [s for s in segments if s.endswith(".git")]
+            pages = [i for i, s in enumerate(segments) if s in _CGIT_PAGES]
+            project = dotted[0] if dotted else segments[pages[0] - 1] if pages and pages[0] > 0 else ""
+        if project.endswith(".git") or (project and host.startswith("cgit.")):
+            found.append(("repo", project.removesuffix(".git")))
     return [(kind, name.lower()) for kind, name in found if _NAME.match(name.lower()) and (kind != "repo" or _product_like(name))]
 
 
@@ -86,9 +107,6 @@ def _repository(host: str, segments: list[str]) -> list[tuple[str, str]]:
     if host.endswith(".github.io"):
         # <owner>.github.io/<repo>: a project's pages.
         return [("repo", segments[0])] if segments else []
-    if host.endswith(".sourceforge.net"):
-        # <project>.sourceforge.net is the project's home page.
-        return [("repo", host.removesuffix(".sourceforge.net"))]
     if len(segments) < 2 or segments[0].lower() in _NOT_OWNERS:
         return []
     if host in ("gitlab.com", "gitlab.gnome.org", "gitlab.freedesktop.org", "salsa.debian.org", "invent.kde.org"):
