@@ -598,6 +598,10 @@ def mine_names(keys: Sequence[str], cves: Sequence[BCve], kev: Sequence[BKev]) -
 # A product that collects more package names of one registry than this from its CVEs is a
 # catch-all, not one package: NVD files malicious PyPI uploads under python:pypi.
 _CATCH_ALL = 3
+# Product names of the package registries themselves.
+_REGISTRIES = {"pypi", "npm", "npmjs", "rubygems", "rubygemsorg", "packagist", "cratesio", "crates", "pkggodev"}
+# A CVE whose references name more repositories than this links the projects a shared flaw affects.
+_COLLECTION = 3
 
 
 def mine_references(
@@ -608,11 +612,13 @@ def mine_references(
     """Names that reference URLs give products (references.names_in), with their support.
 
     A dictionary product's own references name it. A CVE's references name its vulnerable
-    application when it has one (keys of one mined group count as one); when it has several, a
-    name goes only to the one product spelled like it, else to none: a CVE of a library and the
-    programs that bundle it links the library's repository, not the programs'. Support counts
+    application when it has one (keys of one mined group count as one); when it has several, or
+    its references name more than ``_COLLECTION`` repositories, a name goes only to the one
+    product spelled like it, else to none: a CVE of a library and the programs that bundle it
+    links the library's repository, not the programs'. Support counts
     the CVEs and dictionary products that gave a name; a product that collects more than
-    ``_CATCH_ALL`` names of one registry from CVEs is a catch-all and keeps none of them.
+    ``_CATCH_ALL`` names of one registry from CVEs is a catch-all and keeps none of them, and so
+    does a product that is the registry itself (python:pypi).
     """
     applications = {product.key for product in products}
     root = {kid: group[0] for group in groups for kid in group}
@@ -635,8 +641,12 @@ def mine_references(
         if not named or not kids:
             continue
         owners = {root.get(k, k) for k in kids}
+        # A CVE that links many repositories is about a protocol or a shared flaw (HTTP/2 Rapid
+        # Reset, CVE-2023-44487, links the fixes of kubernetes, etcd, tomcat...): those are the
+        # projects it affects, not names of the product NVD files it under.
+        collection = len({name for kind, name, _ in named if kind == "repo"}) > _COLLECTION
         for kind, name, url in named:
-            if len(owners) == 1:
+            if len(owners) == 1 and not (collection and kind == "repo"):
                 chosen = kids
             else:
                 chosen = [k for k in kids if spelled[k] == compact(name.rsplit("/", 1)[-1])]
@@ -655,7 +665,8 @@ def mine_references(
     return [
         BRef(kind, name, kid, count, first_url[(kind, name, kid)])
         for (kind, name, kid), count in sorted(support.items())
-        if (kid, kind) not in catch_all
+        # The registry itself (python:pypi, for a malicious upload) is none of its packages.
+        if (kid, kind) not in catch_all and spelled.get(kid) not in _REGISTRIES
     ]
 
 

@@ -251,7 +251,7 @@ class Identifier:
                 # pyjwt, node-jsonwebtoken (never the bare name: the redis repository is the server).
                 bare = pypi_name(name)
                 rows = [row for text in _BINDING_NAMES[source] for row in self.index.references("repo", text.format(bare))]
-                what = f"{_TARGET_SW[source]} binding's repository"
+                what = f"{source} binding's repository"
         if not rows:
             return None
         products: dict[tuple[int, ...], list] = {}
@@ -278,9 +278,9 @@ class Identifier:
             shown = ", ".join(self.index.keys[k] for k in sorted({key_id, *rivals}))
             return Unidentified(f"'{name}' names several NVD products: {shown}; {row.url} names {self.index.keys[key_id]}, "
                                 "which has no CVEs to show it is the one NVD uses")
-        links = f"{row.support} CVEs or dictionary entries link" if row.support > 1 else "NVD links"
+        links = f"{row.support} CVEs or dictionary entries of it link" if row.support > 1 else "NVD links"
         return Identification(self.index.keys[key_id], "reference", 0.9 if kind != "repo" else 0.88,
-                              f"{source} name '{name}' is the {what} of {self.index.keys[key_id]}: {links} {row.url}")
+                              f"{source} name '{name}' is {self.index.keys[key_id]}: {links} its {what} {row.url}")
 
     def _spelled_like(self, name: str) -> tuple[int, ...]:
         """Current keys whose product is spelled like a package name ("add_user" is not "adduser")."""
