@@ -1,6 +1,6 @@
 r"""The bundled feed: NVD CVEs, CPE products and KEV compiled into one msgpack file plus a manifest.
 
-Format 4 (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` bumps on change):
+Format 5 (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` bumps on change):
 - ``keys``: every CPE ``vendor:product`` (formatted-string binding), sorted; other
   records refer to a product by its index in this list, which keeps the file and the
   in-memory index small.
@@ -42,6 +42,9 @@ Format 4 (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` b
 - ``ecosystems`` (format 4): per ``target_sw`` value that names a package ecosystem
   (``node.js``, ``python``, ...), the key indices whose CVE criteria use it; pip and npm
   names are matched against these first.
+- ``references`` (format 5): names that reference URLs of dictionary items and CVEs give
+  products (package pages, forge repositories, Play ids; ``references.names_in``), mined by
+  ``mine_references``: per row the kind, the name, the key index, its support and one URL.
 ``manifest.json`` lists the sources (file name, format, date the file states, record count,
 sha256), the counts and the bundle's own sha256.
 """
@@ -842,9 +845,11 @@ def load_bundle(directory: Path) -> Bundle:
     if bundle.format not in READABLE_FORMATS:
         raise BundleError(f"bundle {path} has format {bundle.format}; this program reads formats {READABLE_FORMATS}")
     if bundle.format != BUNDLE_FORMAT:
-        # Format 3 is format 4 without the mined fields: it decodes with them empty, so an
-        # upgraded appliance keeps its feed (and its refreshes, which compile on top of it and
-        # write format 4) instead of losing it. Until then there are no mined groups, KEV
-        # names or version spans (evaluation then looks at every CVE of a product).
-        log.warning("feed bundle %s has format %d: no mined evidence until the next feed refresh or rebuild", path, bundle.format)
+        # Formats 3 and 4 are format 5 without the fields mined since: they decode with them
+        # empty, so an upgraded appliance keeps its feed (and its refreshes, which compile on
+        # top of it and write format 5) instead of losing it. Until then format 3 has no mined
+        # groups, KEV names or version spans (evaluation then looks at every CVE of a product),
+        # and neither has reference names.
+        log.warning("feed bundle %s has format %d: mined evidence of later formats is missing until the next feed "
+                    "refresh or rebuild", path, bundle.format)
     return bundle

@@ -60,7 +60,7 @@ _REPOSITORY_SUPPORT = 2
 
 
 class Identification(msgspec.Struct, frozen=True):
-    """A product, how it was found (agent_cpe, alias, exact, fuzzy) and the 0..1 score."""
+    """A product, how it was found (agent_cpe, alias, exact, fuzzy, reference) and the 0..1 score."""
 
     key: str
     method: str
