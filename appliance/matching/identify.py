@@ -215,6 +215,14 @@ class Identifier:
                                       referenced.evidence + f"; the name alone suggested {found.key}, which has no CVEs")
         return found
 
+    def _linked(self, options: list[tuple[int, ...]], what: str, source: str) -> tuple[tuple[int, ...], str] | None:
+        """Of several products spelled alike, the one group whose references name a package page
+        (pip, npm) or a repository spelled like the name, with that URL; else None."""
+        kinds = (_REFERENCE_KIND[source], "repo") if source in _REFERENCE_KIND else ("repo",)
+        rows = [r for kind in kinds for r in self.index.references(kind, what)]
+        linked = [(g, min(r.url for r in rows if r.key in g)) for g in options if any(r.key in g for r in rows)]
+        return linked[0] if len(linked) == 1 else None
+
     def _by_reference(self, name: str, source: str) -> Identification | Unidentified | None:
         """The product that reference URLs of NVD's CVEs and dictionary give this name, or None
         when no URL does (bundle.mine_references).
@@ -340,6 +348,9 @@ class Identifier:
             ours = [g for g in options if any(split_key(index.keys[k])[0] in _ECOSYSTEM_VENDORS[source] for k in g)]
             if len(ours) == 1:
                 return pick(ours[0], 0.86, f"of the products named '{what}', only this one's vendor is the {source} ecosystem")
+        linked = self._linked(options, what, source)
+        if linked is not None:
+            return pick(linked[0], 0.86, f"of the products named '{what}', only this one's references link {linked[1]}")
         shown = ", ".join(f"{index.keys[index.primary(g)]} ({c} CVEs)" for c, g in counts[:5])
         return f"'{what}' names several NVD products and nothing says which: {shown}"
 
