@@ -66,7 +66,7 @@ from appliance.cpe import ATTRIBUTES
 from appliance.errors import ApplianceError
 from appliance.feeds import CpeEntry, CveRecord, FeedError, KevEntry, read_any
 from appliance.matching.normalize import clean_display_name, compact, cpe_words
-from appliance.matching.references import REGISTRY_KINDS, names_in
+from appliance.matching.references import REGISTRY_KINDS, names_in, page
 from appliance.versions import GENERIC
 from appliance.timeutil import now_iso
 
@@ -169,7 +169,8 @@ class BName(msgspec.Struct, array_like=True, frozen=True, gc=False):
 class BRef(msgspec.Struct, array_like=True, frozen=True, gc=False):
     """A name a reference URL gives a product (see ``mine_references``): the kind of name
     (``references.KINDS``), the name (lower case), the key index, how many CVEs and dictionary
-    products gave it, and the first such URL in sorted order (the evidence shown)."""
+    products gave it, and the first such URL in sorted order, cut after the name (the evidence
+    shown: https://github.com/strukturag/libde265, not a commit under it)."""
 
     kind: str
     name: str
@@ -352,7 +353,7 @@ class _Compiler:
         for url in entry.references:
             for kind, name in names_in(url):
                 found = self.cpe_refs[kid]
-                found[(kind, name)] = min(found.get((kind, name), url), url)
+                found[(kind, name)] = min(found.get((kind, name), page(url, name)), page(url, name))
         if entry.title:
             title = clean_display_name(entry.title)
             if title:
@@ -372,7 +373,7 @@ class _Compiler:
             named = {}
             for url in sorted(record.references):
                 for kind, name in names_in(url):
-                    named.setdefault((kind, name), url)
+                    named.setdefault((kind, name), page(url, name))
             self.cve_refs[record.id] = tuple((kind, name, url) for (kind, name), url in sorted(named.items()))
 
     def add_kev(self, entry: KevEntry) -> None:

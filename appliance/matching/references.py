@@ -103,6 +103,22 @@ def names_in(url: str) -> list[tuple[str, str]]:
     return [(kind, name.lower()) for kind, name in found if _NAME.match(name.lower()) and (kind != "repo" or _product_like(name))]
 
 
+def page(url: str, name: str) -> str:
+    """The URL cut after the name it gives (the repository or package page, not the commit or
+    issue under it): what evidence shows, and what the bundle keeps. Snyk ids spell the name in
+    capitals without separators: those URLs stay whole."""
+    lowered = url.lower()
+    for mark in ("/", "="):
+        at = lowered.find(f"{mark}{name}.git")
+        if at >= 0:
+            return url[: at + len(name) + 5]
+    boundary = re.compile(rf"[/=]{re.escape(name)}(?=[/?#;&]|$)")
+    for found in boundary.finditer(lowered, lowered.find("//") + 2):
+        if not lowered.startswith(f"/{name}", found.end()):  # github.com/libexpat/libexpat: the second
+            return url[: found.end()]
+    return url
+
+
 def _repository(host: str, segments: list[str]) -> list[tuple[str, str]]:
     if host.endswith(".github.io"):
         # <owner>.github.io/<repo>: a project's pages.

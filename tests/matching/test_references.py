@@ -69,6 +69,8 @@ def test_mined_from_the_real_feeds(index: CpeIndex) -> None:
     rows = index.bundle.references
     assert rows == sorted(rows, key=lambda r: (r.kind, r.name, r.key))
     assert all(row.support >= 1 and row.url.startswith(("http", "ftp")) for row in rows)
+    # The URL is kept up to the name it gives, not the commit or issue under it.
+    assert {row.url for row in index.references("repo", "libexpat")} == {"https://github.com/libexpat/libexpat"}
 
 
 def test_mining_does_not_depend_on_feed_or_reference_order(feeds_root: Path, tmp_path: Path) -> None:
@@ -99,12 +101,12 @@ def test_a_format_4_bundle_has_no_reference_names(index: CpeIndex) -> None:
 @pytest.mark.parametrize(("item", "os_name", "expected", "url"), [
     # pip: the package page names a product spelled otherwise.
     (SoftwareItem("b2sdk", "1.14.0", source="pip"), UBUNTU, "backblaze:b2_python_software_development_kit",
-     "https://pypi.org/project/b2sdk/"),
+     "NVD links its package page https://pypi.org/project/b2sdk"),
     (SoftwareItem("VNCAuthProxy", "1.1.0", source="pip"), UBUNTU, "osuosl:twisted_vnc_authentication_proxy",
-     "https://pypi.org/project/VNCAuthProxy/"),
+     "https://pypi.org/project/VNCAuthProxy"),
     # A Debian library whose name alone suggests a product without CVEs (libde265:libde265).
     (SoftwareItem("libde265-0", "1.0.11-1", "Debian Multimedia Maintainers"), DEBIAN, "struktur:libde265",
-     "https://github.com/strukturag/libde265/"),
+     "17 CVEs or dictionary entries of it link its repository https://github.com/strukturag/libde265;"),
     (SoftwareItem("libgstreamer1.0-0", "1.22.0-2", "Maintainers of GStreamer packages"), DEBIAN,
      "gstreamer_project:gstreamer", "gitlab.freedesktop.org/gstreamer"),
     # An RPM whose project NVD files under a "_project" vendor only.
@@ -125,7 +127,7 @@ def test_identified_by_reference(matcher: FeedMatcher, item: SoftwareItem, os_na
     (SoftwareItem("pyOpenSSL", "23.2.0", source="pip"), UBUNTU, "jean-paul_calderone:pyopenssl, pyopenssl:pyopenssl"),
     # Debian's python3-jwt: the repositories pyjwt and python-jwt are two products.
     (SoftwareItem("python3-jwt", "2.6.0-1", "Debian Python Team"), DEBIAN,
-     "to several NVD products: pyjwt_project:pyjwt (https://github.com/jpadilla/pyjwt/"),
+     "to several NVD products: pyjwt_project:pyjwt (https://github.com/jpadilla/pyjwt), python-jwt_project:python-jwt"),
     (SoftwareItem("marcador", "0.1", source="pip"), UBUNTU, "no NVD product"),
 ])
 def test_refused_with_the_candidates(matcher: FeedMatcher, item: SoftwareItem, os_name: str, reason: str) -> None:
