@@ -126,6 +126,17 @@ def test_cvss_falls_back_to_v2(raw_feed: dict, tmp_path: Path) -> None:
     assert record.cvss == Cvss("2.0", 3.6, "LOW", "AV:L/AC:L/Au:N/C:N/I:P/A:P")
 
 
+def test_references_missing_blank_or_repeated(raw_feed: dict, tmp_path: Path) -> None:
+    item = _item(raw_feed, "CVE-2022-29361")
+    urls = [ref["url"] for ref in item["cve"]["references"]["reference_data"]]
+    item["cve"]["references"]["reference_data"] += [{"url": "  "}, {"url": urls[0]}]
+    bare = _item(raw_feed, "CVE-2022-29361")
+    del bare["cve"]["references"]
+    path = _write_feed(raw_feed, tmp_path / "refs.json.gz", [item, bare])
+    kept, missing = nvd11.read(path).records
+    assert kept.references == tuple(urls) and missing.references == ()
+
+
 def test_negate_is_carried(raw_feed: dict, tmp_path: Path) -> None:
     item = _item(raw_feed, "CVE-2022-0012")
     item["configurations"]["nodes"][0]["children"][1]["negate"] = True
