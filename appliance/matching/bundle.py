@@ -44,7 +44,7 @@ Format 5 (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` b
   names are matched against these first.
 - ``references`` (format 5): names that reference URLs of dictionary items and CVEs give
   products (package pages, forge repositories, Play ids; ``references.names_in``), mined by
-  ``mine_references``: per row the kind, the name, the key index, its support and one URL.
+  ``mine_references``: per kind of name, rows of the name, the key index, its support and one URL.
 ``manifest.json`` lists the sources (file name, format, date the file states, record count,
 sha256), the counts and the bundle's own sha256.
 """
@@ -167,12 +167,11 @@ class BName(msgspec.Struct, array_like=True, frozen=True, gc=False):
 
 
 class BRef(msgspec.Struct, array_like=True, frozen=True, gc=False):
-    """A name a reference URL gives a product (see ``mine_references``): the kind of name
-    (``references.KINDS``), the name (lower case), the key index, how many CVEs and dictionary
+    """A name a reference URL gives a product (see ``mine_references``; rows are listed under
+    their kind of name, ``references.KINDS``): the name (lower case), the key index, how many CVEs and dictionary
     products gave it, and the first such URL in sorted order, cut after the name (the evidence
     shown: https://github.com/strukturag/libde265, not a commit under it)."""
 
-    kind: str
     name: str
     key: int
     support: int
@@ -191,7 +190,7 @@ class Bundle(msgspec.Struct, frozen=True):
     ecosystems: dict[str, list[int]] = {}
     spans: list[bytes] = []
     exact: list[bytes] = []
-    references: list[BRef] = []
+    references: dict[str, list[BRef]] = {}
 
 
 class SourceInfo(msgspec.Struct, frozen=True):
@@ -326,7 +325,7 @@ class _Compiler:
         self.kev = {entry.cve: entry for entry in base.kev}
         # The base bundle keeps mined reference names, not the URLs of each CVE: its rows are
         # kept as they are and the new sources' names are added to them.
-        self.base_refs = [(r.kind, r.name, base.keys[r.key], r.support, r.url) for r in base.references]
+        self.base_refs = [(kind, r.name, base.keys[r.key], r.support, r.url) for kind, rows in base.references.items() for r in rows]
 
     def key(self, vendor: str, product: str) -> int:
         return self.key_ids.setdefault(f"{vendor}:{product}", len(self.key_ids))
@@ -612,7 +611,7 @@ def mine_references(
     keys: Sequence[str], products: Sequence[BProduct], cves: Sequence[BCve], groups: Sequence[tuple[int, ...]],
     cve_refs: dict[str, tuple[tuple[str, str, str], ...]], cpe_refs: dict[int, dict[tuple[str, str], str]],
     base: Sequence[tuple[str, str, int, int, str]] = (),
-) -> list[BRef]:
+) -> dict[str, list[BRef]]:
     """Names that reference URLs give products (references.names_in), with their support.
 
     A dictionary product's own references name it. A CVE's references name its vulnerable
@@ -666,12 +665,12 @@ def mine_references(
     for kind, name, kid, count, url in base:
         give(kind, name, kid, url, count)
     catch_all = {key for key, names in from_cves.items() if len(names) > _CATCH_ALL}
-    return [
-        BRef(kind, name, kid, count, first_url[(kind, name, kid)])
-        for (kind, name, kid), count in sorted(support.items())
+    rows: dict[str, list[BRef]] = {}
+    for (kind, name, kid), count in sorted(support.items()):
         # The registry itself (python:pypi, for a malicious upload) is none of its packages.
-        if (kid, kind) not in catch_all and spelled.get(kid) not in _REGISTRIES
-    ]
+        if (kid, kind) not in catch_all and spelled.get(kid) not in _REGISTRIES:
+            rows.setdefault(kind, []).append(BRef(name, kid, count, first_url[(kind, name, kid)]))
+    return rows
 
 
 # A span bound is the first two release numbers of a version as one integer (major * 2**20 +

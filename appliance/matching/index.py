@@ -65,8 +65,9 @@ class CpeIndex:
         # Mined reference names (bundle.mine_references) by kind and name run together
         # ("pypi", "b2sdk"); rows in bundle order (kind, name, key), so never feed order.
         by_reference: dict[tuple[str, str], list[BRef]] = defaultdict(list)
-        for row in bundle.references:
-            by_reference[(row.kind, compact(row.name))].append(row)
+        for kind, rows in bundle.references.items():
+            for row in rows:
+                by_reference[(kind, compact(row.name))].append(row)
         self._by_reference = {found: tuple(rows) for found, rows in by_reference.items()}
         self.ecosystem: dict[int, str] = {}
         for ecosystem, kids in sorted(bundle.ecosystems.items()):

@@ -85,7 +85,7 @@ def test_a_format_3_bundle_still_loads_without_mined_fields(index, tmp_path) -> 
 
     from appliance.matching.bundle import BUNDLE_FILE, BundleError, load_bundle
 
-    old = msgspec.structs.replace(index.bundle, format=3, groups=[], names=[], ecosystems={}, spans=[], exact=[], references=[])
+    old = msgspec.structs.replace(index.bundle, format=3, groups=[], names=[], ecosystems={}, spans=[], exact=[], references={})
     raw = msgspec.msgpack.decode(msgspec.msgpack.encode(old))
     for field in ("groups", "names", "ecosystems", "spans", "exact", "references"):
         raw.pop(field)  # a format-3 file has none of these keys

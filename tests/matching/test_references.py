@@ -66,9 +66,10 @@ def test_mined_from_the_real_feeds(index: CpeIndex) -> None:
     assert "ietf:http" not in _rows(index, "repo", "kubernetes")
     # The registry itself is no package: python:pypi's malicious upload "marcador".
     assert not index.references("pypi", "marcador") and not index.references("repo", "marcador")
-    rows = index.bundle.references
-    assert rows == sorted(rows, key=lambda r: (r.kind, r.name, r.key))
-    assert all(row.support >= 1 and row.url.startswith(("http", "ftp")) for row in rows)
+    assert list(index.bundle.references) == sorted(index.bundle.references)
+    for rows in index.bundle.references.values():
+        assert rows == sorted(rows, key=lambda r: (r.name, r.key))
+        assert all(row.support >= 1 and row.url.startswith(("http", "ftp")) for row in rows)
     # The URL is kept up to the name it gives, not the commit or issue under it.
     assert {row.url for row in index.references("repo", "libexpat")} == {"https://github.com/libexpat/libexpat"}
 
@@ -93,7 +94,7 @@ def test_a_refresh_keeps_the_mined_names_of_its_base(feeds_root: Path) -> None:
 
 
 def test_a_format_4_bundle_has_no_reference_names(index: CpeIndex) -> None:
-    old = CpeIndex(msgspec.structs.replace(index.bundle, format=4, references=[]), index.aliases)
+    old = CpeIndex(msgspec.structs.replace(index.bundle, format=4, references={}), index.aliases)
     (result,) = FeedMatcher(old).match([SoftwareItem("b2sdk", "1.14.0", source="pip")], UBUNTU)
     assert result.match is None
 
