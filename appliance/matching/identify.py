@@ -201,6 +201,9 @@ class Identifier:
         (libde265 is struktur:libde265, whose repository 17 CVEs link, not libde265:libde265)."""
         if isinstance(found, Identification) and found.method in ("alias", "agent_cpe"):
             return found
+        never = self.index.aliases.never
+        if name in never or clean_display_name(name) in never:
+            return found  # a look-alike the alias table names: no URL overrules it
         if isinstance(found, Identification):
             key_id = self.index.key_id.get(found.key)
             if key_id is None or any(self.index.cve_count(k) for k in self.index.equivalents(key_id)):
@@ -238,7 +241,11 @@ class Identifier:
             # Distributions package Python and Node modules as python3-<module>, node-<module>.
             for prefix, language in (("python3-", "pip"), ("python-", "pip"), ("node-", "npm")):
                 if name.startswith(prefix) and len(name) > len(prefix) + 1:
-                    return self._by_reference(name[len(prefix):], language)
+                    found = self._by_reference(name[len(prefix):], language)
+                    if isinstance(found, Identification):
+                        return Identification(found.key, found.method, found.score,
+                                              f"{source} package '{name}' is {language} package '{name[len(prefix):]}': {found.evidence}")
+                    return found
         kind = _REFERENCE_KIND.get(source, "repo")
         if kind == "repo" and (name.endswith((*_NO_CODE_SUFFIXES, "-dev")) or name.startswith(_NO_CODE_PREFIXES)):
             return None
