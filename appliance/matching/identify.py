@@ -305,6 +305,9 @@ class Identifier:
 
     def _language_package(self, name: str, source: str) -> Identification | Unidentified:
         """A pip or npm package: a product of that name that NVD files as a package of the ecosystem."""
+        if source == "npm" and name.strip().lower().startswith("@types/"):
+            # DefinitelyTyped's packages hold TypeScript declarations of another package, no code.
+            return Unidentified(f"'{name}' holds TypeScript type declarations, no code of its own")
         package = pypi_name(name)
         kids = tuple(k for k in self._spelled_like(package) if self.index.ecosystem.get(k) in (None, _TARGET_SW[source]))
         if not kids:

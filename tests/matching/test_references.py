@@ -130,6 +130,8 @@ def test_identified_by_reference(matcher: FeedMatcher, item: SoftwareItem, os_na
     (SoftwareItem("python3-jwt", "2.6.0-1", "Debian Python Team"), DEBIAN,
      "to several NVD products: pyjwt_project:pyjwt (https://github.com/jpadilla/pyjwt), python-jwt_project:python-jwt"),
     (SoftwareItem("marcador", "0.1", source="pip"), UBUNTU, "no NVD product"),
+    # Type declarations of express are not express.
+    (SoftwareItem("@types/express", "4.17.21", source="npm"), UBUNTU, "TypeScript type declarations"),
     # A look-alike of the alias table stays one, whatever a URL says.
     (SoftwareItem("Git Extensions", "4.1.1"), "Windows 11 23H2", "look-alike"),
 ])
