@@ -6,7 +6,7 @@ import gzip
 import os
 import re
 import zlib
-from typing import IO, Annotated, Iterator, TypeVar
+from typing import IO, Annotated, Iterable, Iterator, TypeVar
 
 import msgspec
 
@@ -119,7 +119,8 @@ _NAME = re.compile(rf"cpe:2\.3:([aoh*-]):({_VALUE}):({_VALUE})(?::{_VALUE}){{8}}
 
 
 def cpe_entry(
-    path: PathLike, name: str, title: str | None, deprecated: bool, deprecated_by: tuple[str, ...]
+    path: PathLike, name: str, title: str | None, deprecated: bool, deprecated_by: tuple[str, ...],
+    references: tuple[str, ...] = (),
 ) -> CpeEntry:
     """A CpeEntry for a dictionary item named by a CPE 2.3 formatted string.
 
@@ -141,6 +142,7 @@ def cpe_entry(
         title=title,
         deprecated=deprecated,
         deprecated_by=deprecated_by,
+        references=references,
     )
 
 
@@ -154,3 +156,8 @@ def cvss2_severity(score: float) -> str:
     if score >= 4.0:
         return "MEDIUM"
     return "LOW"
+
+
+def urls(found: Iterable[str | None]) -> tuple[str, ...]:
+    """Reference URLs as a feed lists them: stripped, empty ones dropped, each kept once, in order."""
+    return tuple(dict.fromkeys(url.strip() for url in found if url and url.strip()))

@@ -102,7 +102,8 @@ class CveRecord(msgspec.Struct, frozen=True):
     ``published``/``last_modified`` are kept as the feed writes them (NVD 2.0:
     "2023-08-23T17:15:43.863", NVD 1.1: "2022-01-12T18:15Z"); ``status`` is NVD's
     vulnStatus (None in the 1.1 feed, which has none); ``description`` is the
-    English one ("" if there is none). ``cvss`` follows one rule: CVSS v3.1,
+    English one ("" if there is none). ``references`` are the URLs NVD lists for the CVE, in
+    feed order (advisories, patches, the project's repository or package page). ``cvss`` follows one rule: CVSS v3.1,
     else v3.0, else v2; within a version the metric of type "Primary" is
     preferred, else the first listed.
     ``cvss`` is None and ``configurations`` empty for records NVD has not
@@ -116,6 +117,7 @@ class CveRecord(msgspec.Struct, frozen=True):
     description: str
     cvss: Cvss | None
     configurations: tuple[Configuration, ...]
+    references: tuple[str, ...] = ()
 
 
 class CpeEntry(msgspec.Struct, frozen=True):
@@ -124,7 +126,9 @@ class CpeEntry(msgspec.Struct, frozen=True):
     ``vendor``/``product``/``part`` are in the CPE 2.3 formatted-string binding, as
     in appliance.cpe.Cpe23 (e.g. ``1c\\:enterprise``), so ``vendor:product`` equals
     ``Cpe23.product_key``. ``cpe_name`` is the full CPE 2.3 name (None in the CSV,
-    which lists vendor/product pairs only); ``title`` is the English title.
+    which lists vendor/product pairs only); ``title`` is the English title. ``references`` are
+    the URLs the dictionary gives for the name (XML ``<references>``, API ``refs``; the vendor's
+    site, the project's home page or repository, a package page), in feed order; none in the CSV.
     """
 
     vendor: str
@@ -134,6 +138,7 @@ class CpeEntry(msgspec.Struct, frozen=True):
     title: str | None
     deprecated: bool
     deprecated_by: tuple[str, ...]
+    references: tuple[str, ...] = ()
 
     @property
     def product_key(self) -> str:

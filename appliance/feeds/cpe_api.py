@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import msgspec
 
-from appliance.feeds._common import PathLike, cpe_entry, decode_json, decode_records, english
+from appliance.feeds._common import PathLike, cpe_entry, decode_json, decode_records, english, urls
 from appliance.feeds.base import CpeEntry, Feed, FeedError, FeedInfo
 
 FORMAT = "cpe_api"
@@ -12,7 +12,7 @@ FORMAT = "cpe_api"
 # Upstream shape, after the NVD CPE API 2.0 documentation
 # (https://nvd.nist.gov/developers/products) and its schema
 # (cpe_api_json_2.0.schema). Only the fields we use are declared (cpeNameId,
-# created, lastModified, refs and deprecates are skipped).
+# created, lastModified and deprecates are skipped).
 
 
 class _Title(msgspec.Struct):
@@ -24,11 +24,16 @@ class _CpeRef(msgspec.Struct):
     cpeName: str
 
 
+class _Ref(msgspec.Struct):
+    ref: str  # a URL; `type` (Vendor, Product, Advisory, ...) is not used
+
+
 class _Cpe(msgspec.Struct):
     cpeName: str
     deprecated: bool
     titles: list[_Title] = []  # NVD gives most, not all, names a title
     deprecatedBy: list[_CpeRef] = []
+    refs: list[_Ref] = []
 
 
 class _Product(msgspec.Struct):
@@ -59,4 +64,5 @@ def _entry(path: PathLike, cpe: _Cpe) -> CpeEntry:
         # A name can be deprecated without a successor (deprecatedBy empty).
         deprecated=cpe.deprecated,
         deprecated_by=tuple(ref.cpeName for ref in cpe.deprecatedBy),
+        references=urls(ref.ref for ref in cpe.refs),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Iterator
 
-from appliance.feeds._common import READ_ERRORS, PathLike, cpe_entry, english, open_binary
+from appliance.feeds._common import READ_ERRORS, PathLike, cpe_entry, english, open_binary, urls
 from appliance.feeds.base import CpeEntry, Feed, FeedError, FeedInfo
 
 FORMAT = "cpe_xml"
@@ -16,6 +16,7 @@ FORMAT = "cpe_xml"
 #     <generator> ... <timestamp>2015-10-14T03:50:00.163Z</timestamp> </generator>
 #     <cpe-item name="cpe:/a:..." deprecated="true" deprecation_date="...">
 #       <title xml:lang="en-US">...</title>   (one per language; ja-JP also occurs)
+#       <references> <reference href="https://...">Product information</reference> ... </references>
 #       <cpe-23:cpe23-item name="cpe:2.3:a:...">
 #         <cpe-23:deprecation date="...">
 #           <cpe-23:deprecated-by name="cpe:2.3:..." type="NAME_CORRECTION"/>  (one or more)
@@ -82,4 +83,5 @@ def _entry(path: PathLike, item: ET.Element) -> CpeEntry:
     deprecated_by = tuple(dict.fromkeys(name for name in names if name))
     # @deprecated is an xsd:boolean ("true" or "1"); a deprecated-by name also marks it.
     deprecated = item.get("deprecated") in ("true", "1") or bool(deprecated_by)
-    return cpe_entry(path, name, english(titles), deprecated, deprecated_by)
+    references = urls(ref.get("href") for ref in item.iterfind(f"{_DICT}references/{_DICT}reference"))
+    return cpe_entry(path, name, english(titles), deprecated, deprecated_by, references)

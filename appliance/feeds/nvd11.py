@@ -14,6 +14,7 @@ from appliance.feeds._common import (
     decode_json,
     decode_records,
     english,
+    urls,
 )
 from appliance.feeds.base import (
     ConfigNode,
@@ -95,9 +96,18 @@ class _Description(msgspec.Struct):
     description_data: list[_LangString]
 
 
+class _Reference(msgspec.Struct):
+    url: str  # also name, refsource and tags, which we do not use
+
+
+class _References(msgspec.Struct):
+    reference_data: list[_Reference] = []
+
+
 class _Cve(msgspec.Struct):
     CVE_data_meta: _Meta
     description: _Description
+    references: _References = msgspec.field(default_factory=_References)
 
 
 class _Item(msgspec.Struct):
@@ -138,6 +148,7 @@ def _record(path: PathLike, item: _Item) -> CveRecord:
         description=english([(d.lang, d.value) for d in item.cve.description.description_data]) or "",
         cvss=_cvss(item.impact),
         configurations=_configurations(path, cve_id, item.configurations.nodes),
+        references=urls(r.url for r in item.cve.references.reference_data),
     )
 
 

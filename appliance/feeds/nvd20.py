@@ -13,6 +13,7 @@ from appliance.feeds._common import (
     decode_json,
     decode_records,
     english,
+    urls,
 )
 from appliance.feeds.base import (
     ConfigNode,
@@ -31,7 +32,7 @@ FORMAT = "nvd20"
 # Upstream shape, after the NVD CVE API 2.0 documentation
 # (https://nvd.nist.gov/developers/vulnerabilities) and its JSON schema
 # (cve_api_json_2.0.schema). Field names are NVD's. Only the fields we use are
-# declared; msgspec skips the others (references, weaknesses, cisa*, cveTags,
+# declared; msgspec skips the others (weaknesses, cisa*, cveTags,
 # the newer `affected`, cvssMetricV40, ssvcV203, ...).
 
 
@@ -93,6 +94,10 @@ class _LangString(msgspec.Struct):
     value: str
 
 
+class _Reference(msgspec.Struct):
+    url: str  # also source and tags, which we do not use
+
+
 class _Cve(msgspec.Struct):
     id: CveIdText
     published: str
@@ -101,6 +106,7 @@ class _Cve(msgspec.Struct):
     vulnStatus: str | None = None
     metrics: _Metrics = msgspec.field(default_factory=_Metrics)
     configurations: list[_Configuration] = []  # absent until NVD analyses the CVE
+    references: list[_Reference] = []
 
 
 class _Vulnerability(msgspec.Struct):
@@ -132,6 +138,7 @@ def _record(cve: _Cve) -> CveRecord:
         description=english([(d.lang, d.value) for d in cve.descriptions]) or "",
         cvss=_cvss(cve.metrics),
         configurations=tuple(_configuration(c) for c in cve.configurations),
+        references=urls(r.url for r in cve.references),
     )
 
 

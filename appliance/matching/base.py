@@ -26,7 +26,7 @@ class SoftwareItem(msgspec.Struct, frozen=True):
 
 
 class ItemMatch(msgspec.Struct, frozen=True):
-    """How an item was identified: the CPE, the method (agent_cpe, alias, exact, fuzzy), a 0..1 score and why;
+    """How an item was identified: the CPE, the method (agent_cpe, alias, exact, fuzzy, reference), a 0..1 score and why;
     ``version`` is the version CVE ranges were compared with and ``version_rule`` the translation
     rule that made it from the reported one ("" when the reported version was used as it is)."""
 

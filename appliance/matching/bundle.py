@@ -1,6 +1,6 @@
 r"""The bundled feed: NVD CVEs, CPE products and KEV compiled into one msgpack file plus a manifest.
 
-Format 4 (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` bumps on change):
+Format 5 (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` bumps on change):
 - ``keys``: every CPE ``vendor:product`` (formatted-string binding), sorted; other
   records refer to a product by its index in this list, which keeps the file and the
   in-memory index small.
@@ -42,6 +42,9 @@ Format 4 (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` b
 - ``ecosystems`` (format 4): per ``target_sw`` value that names a package ecosystem
   (``node.js``, ``python``, ...), the key indices whose CVE criteria use it; pip and npm
   names are matched against these first.
+- ``references`` (format 5): names that reference URLs of dictionary items and CVEs give
+  products (package pages, forge repositories, Play ids; ``references.names_in``), mined by
+  ``mine_references``: per kind of name, rows of the name, the key index, its support and one URL.
 ``manifest.json`` lists the sources (file name, format, date the file states, record count,
 sha256), the counts and the bundle's own sha256.
 """
@@ -63,11 +66,12 @@ from appliance.cpe import ATTRIBUTES
 from appliance.errors import ApplianceError
 from appliance.feeds import CpeEntry, CveRecord, FeedError, KevEntry, read_any
 from appliance.matching.normalize import clean_display_name, compact, cpe_words
+from appliance.matching.references import REGISTRY_KINDS, names_in, page
 from appliance.versions import GENERIC
 from appliance.timeutil import now_iso
 
-BUNDLE_FORMAT = 4
-READABLE_FORMATS = (3, 4)
+BUNDLE_FORMAT = 5
+READABLE_FORMATS = (3, 4, 5)
 BUNDLE_FILE = "bundle.msgpack"
 log = logging.getLogger("sentrikat.matching")
 MANIFEST_FILE = "manifest.json"
@@ -162,6 +166,18 @@ class BName(msgspec.Struct, array_like=True, frozen=True, gc=False):
     source: str
 
 
+class BRef(msgspec.Struct, array_like=True, frozen=True, gc=False):
+    """A name a reference URL gives a product (see ``mine_references``; rows are listed under
+    their kind of name, ``references.KINDS``): the name (lower case), the key index, how many CVEs and dictionary
+    products gave it, and the first such URL in sorted order, cut after the name (the evidence
+    shown: https://github.com/strukturag/libde265, not a commit under it)."""
+
+    name: str
+    key: int
+    support: int
+    url: str
+
+
 class Bundle(msgspec.Struct, frozen=True):
     format: int
     built_at: str
@@ -174,6 +190,7 @@ class Bundle(msgspec.Struct, frozen=True):
     ecosystems: dict[str, list[int]] = {}
     spans: list[bytes] = []
     exact: list[bytes] = []
+    references: dict[str, list[BRef]] = {}
 
 
 class SourceInfo(msgspec.Struct, frozen=True):
@@ -286,6 +303,10 @@ class _Compiler:
         self.new_kev: dict[str, BKev] | None = None  # a KEV catalog in this build replaces the old one
         self.listed: set[int] | None = None  # products of a complete product list (the CSV)
         self.cpe_names = 0
+        # Names reference URLs give (references.names_in): per dictionary product, and per CVE.
+        self.cpe_refs: dict[int, dict[tuple[str, str], str]] = defaultdict(dict)
+        self.cve_refs: dict[str, tuple[tuple[str, str, str], ...]] = {}
+        self.base_refs: list[tuple[str, str, str, int, str]] = []  # (kind, name, key, support, url)
         if base is not None:
             self._seed(base)
 
@@ -302,6 +323,9 @@ class _Compiler:
                 state.renamed_to = base.keys[product.renamed_to]
         self.cves = {cve.id: cve for cve in base.cves}
         self.kev = {entry.cve: entry for entry in base.kev}
+        # The base bundle keeps mined reference names, not the URLs of each CVE: its rows are
+        # kept as they are and the new sources' names are added to them.
+        self.base_refs = [(kind, r.name, base.keys[r.key], r.support, r.url) for kind, rows in base.references.items() for r in rows]
 
     def key(self, vendor: str, product: str) -> int:
         return self.key_ids.setdefault(f"{vendor}:{product}", len(self.key_ids))
@@ -325,6 +349,10 @@ class _Compiler:
             state = fresh
         self.cpe_names += 1
         state.names += 1
+        for url in entry.references:
+            for kind, name in names_in(url):
+                found = self.cpe_refs[kid]
+                found[(kind, name)] = min(found.get((kind, name), page(url, name)), page(url, name))
         if entry.title:
             title = clean_display_name(entry.title)
             if title:
@@ -341,6 +369,11 @@ class _Compiler:
         # The same CVE twice: the later modification wins; equal dates keep the later source.
         if known is None or record.last_modified >= known.modified:
             self.cves[record.id] = self.compile_cve(record)
+            named = {}
+            for url in sorted(record.references):
+                for kind, name in names_in(url):
+                    named.setdefault((kind, name), page(url, name))
+            self.cve_refs[record.id] = tuple((kind, name, url) for (kind, name), url in sorted(named.items()))
 
     def add_kev(self, entry: KevEntry) -> None:
         if self.new_kev is None:
@@ -435,9 +468,13 @@ class _Compiler:
         kev = self.new_kev if self.new_kev is not None else self.kev
         kev_list = [kev[cve] for cve in sorted(kev)]
         spans, exact, ecosystems = mine_spans(len(ordered), cves)
+        groups = mine_groups(ordered, products, cves)
+        cpe_refs = {new_id[kid]: names for kid, names in self.cpe_refs.items()}
+        base_refs = [(kind, name, new_id[self.key_ids[key]], support, url) for kind, name, key, support, url in self.base_refs]
         return Bundle(
             BUNDLE_FORMAT, now_iso(), ordered, products, cves, kev_list,
-            mine_groups(ordered, products, cves), mine_names(ordered, cves, kev_list), ecosystems, spans, exact,
+            groups, mine_names(ordered, cves, kev_list), ecosystems, spans, exact,
+            mine_references(ordered, products, cves, groups, self.cve_refs, cpe_refs, base_refs),
         )
 
 
@@ -559,6 +596,81 @@ def mine_names(keys: Sequence[str], cves: Sequence[BCve], kev: Sequence[BKev]) -
         if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
             names.append(BName(text, ranked[0][0], "kev"))
     return names
+
+
+# A product that collects more package names of one registry than this from its CVEs is a
+# catch-all, not one package: NVD files malicious PyPI uploads under python:pypi.
+_CATCH_ALL = 3
+# Product names of the package registries themselves.
+_REGISTRIES = {"pypi", "npm", "npmjs", "rubygems", "rubygemsorg", "packagist", "cratesio", "crates", "pkggodev"}
+# A CVE whose references name more repositories than this links the projects a shared flaw affects.
+_COLLECTION = 3
+
+
+def mine_references(
+    keys: Sequence[str], products: Sequence[BProduct], cves: Sequence[BCve], groups: Sequence[tuple[int, ...]],
+    cve_refs: dict[str, tuple[tuple[str, str, str], ...]], cpe_refs: dict[int, dict[tuple[str, str], str]],
+    base: Sequence[tuple[str, str, int, int, str]] = (),
+) -> dict[str, list[BRef]]:
+    """Names that reference URLs give products (references.names_in), with their support.
+
+    A dictionary product's own references name it. A CVE's references name its vulnerable
+    application when it has one (keys of one mined group count as one); when it has several, or
+    its references name more than ``_COLLECTION`` repositories, a name goes only to the one
+    product spelled like it, else to none: a CVE of a library and the programs that bundle it
+    links the library's repository, not the programs'. Support counts
+    the CVEs and dictionary products that gave a name; a product that collects more than
+    ``_CATCH_ALL`` names of one registry from CVEs is a catch-all and keeps none of them, and so
+    does a product that is the registry itself (python:pypi).
+    """
+    applications = {product.key for product in products}
+    root = {kid: group[0] for group in groups for kid in group}
+    for product in products:
+        if product.renamed_to >= 0:
+            root.setdefault(product.key, root.get(product.renamed_to, product.renamed_to))
+    spelled = {kid: compact(cpe_words(_split(keys[kid])[1])) for kid in applications}
+    support: Counter[tuple[str, str, int]] = Counter()
+    first_url: dict[tuple[str, str, int], str] = {}
+    from_cves: dict[tuple[int, str], set[str]] = defaultdict(set)
+
+    def give(kind: str, name: str, kid: int, url: str, count: int = 1) -> None:
+        row = (kind, name, kid)
+        support[row] += count
+        first_url[row] = min(first_url.get(row, url), url)
+
+    for cve in cves:
+        named = cve_refs.get(cve.id)
+        kids = [k for k in cve.products if k in applications]
+        if not named or not kids:
+            continue
+        owners = {root.get(k, k) for k in kids}
+        # A CVE that links many repositories is about a protocol or a shared flaw (HTTP/2 Rapid
+        # Reset, CVE-2023-44487, links the fixes of kubernetes, etcd, tomcat...): those are the
+        # projects it affects, not names of the product NVD files it under.
+        collection = len({name for kind, name, _ in named if kind == "repo"}) > _COLLECTION
+        for kind, name, url in named:
+            if len(owners) == 1 and not (collection and kind == "repo"):
+                chosen = kids
+            else:
+                chosen = [k for k in kids if spelled[k] == compact(name.rsplit("/", 1)[-1])]
+                if len({root.get(k, k) for k in chosen}) != 1:
+                    continue
+            for kid in chosen:
+                give(kind, name, kid, url)
+                if kind in REGISTRY_KINDS:
+                    from_cves[(kid, kind)].add(name)
+    for kid, named in cpe_refs.items():
+        for (kind, name), url in named.items():
+            give(kind, name, kid, url)
+    for kind, name, kid, count, url in base:
+        give(kind, name, kid, url, count)
+    catch_all = {key for key, names in from_cves.items() if len(names) > _CATCH_ALL}
+    rows: dict[str, list[BRef]] = {}
+    for (kind, name, kid), count in sorted(support.items()):
+        # The registry itself (python:pypi, for a malicious upload) is none of its packages.
+        if (kid, kind) not in catch_all and spelled.get(kid) not in _REGISTRIES:
+            rows.setdefault(kind, []).append(BRef(name, kid, count, first_url[(kind, name, kid)]))
+    return rows
 
 
 # A span bound is the first two release numbers of a version as one integer (major * 2**20 +
@@ -733,9 +845,11 @@ def load_bundle(directory: Path) -> Bundle:
     if bundle.format not in READABLE_FORMATS:
         raise BundleError(f"bundle {path} has format {bundle.format}; this program reads formats {READABLE_FORMATS}")
     if bundle.format != BUNDLE_FORMAT:
-        # Format 3 is format 4 without the mined fields: it decodes with them empty, so an
-        # upgraded appliance keeps its feed (and its refreshes, which compile on top of it and
-        # write format 4) instead of losing it. Until then there are no mined groups, KEV
-        # names or version spans (evaluation then looks at every CVE of a product).
-        log.warning("feed bundle %s has format %d: no mined evidence until the next feed refresh or rebuild", path, bundle.format)
+        # Formats 3 and 4 are format 5 without the fields mined since: they decode with them
+        # empty, so an upgraded appliance keeps its feed (and its refreshes, which compile on
+        # top of it and write format 5) instead of losing it. Until then format 3 has no mined
+        # groups, KEV names or version spans (evaluation then looks at every CVE of a product),
+        # and neither has reference names.
+        log.warning("feed bundle %s has format %d: mined evidence of later formats is missing until the next feed "
+                    "refresh or rebuild", path, bundle.format)
     return bundle

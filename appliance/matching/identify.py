@@ -13,7 +13,7 @@ from appliance.matching.normalize import (
     PUBLISHER_NOISE as _PUBLISHER_WORDS, app_name, brew_name, bundle_vendor, clean_display_name, clean_publisher, compact,
     cpe_words, main_part, pypi_name,
 )
-from appliance.matching.packages import PackageRules
+from appliance.matching.packages import _NO_CODE_PREFIXES, _NO_CODE_SUFFIXES, _SONAME, PackageRules
 from appliance.matching.platform import Platform
 
 # Below this score an item stays unmatched: a wrong product is worse than none.
@@ -56,6 +56,17 @@ _VENDOR_APP_PRODUCTS = ("desktop", "desktop_app", "desktop_client", "client", "a
 # Vendors NVD uses for the package ecosystems themselves (python:urllib3, npmjs:semver).
 _ECOSYSTEM_VENDORS = {"pip": ("python", "pypa", "python_software_foundation", "pypi"), "npm": ("npmjs", "nodejs", "npm", "openjsf")}
 _TARGET_SW = {"pip": "python", "npm": "node.js"}
+# Which reference URLs speak for a name of each source (references.KINDS): a package page of
+# the item's own registry for pip and npm; a source repository for the others.
+_REFERENCE_KIND = {"pip": "pypi", "npm": "npm"}
+# How a language binding's repository is named after its package (redis-py, pyjwt, node-jsonwebtoken).
+_BINDING_NAMES = {
+    "pip": ("python-{}", "{}-python", "py-{}", "{}-py", "py{}", "{}.py"),
+    "npm": ("node-{}", "{}-node", "{}.js", "{}-js", "{}js", "node{}"),
+}
+# A repository name is evidence for a product only when several CVEs or dictionary entries
+# link it: one link is too often a fork, a dependency or a researcher's copy.
+_REPOSITORY_SUPPORT = 2
 
 
 def _keeps_product_words(key: str, kept: str, cleaned: str) -> bool:
@@ -143,6 +154,23 @@ def _carries_vendor(vendor: str, product: str) -> bool:
     return len(v) >= 3 and len(words) >= 2 and any(compact(" ".join(words[:n])) == v for n in range(1, len(words)))
 
 
+def _package_stems(name: str) -> list[str]:
+    """A package name and what its upstream repository may be called: without Debian's t64 mark,
+    the soname version (libexpat1, libx265-199, libpcap0.8t64) and then the "lib" in front
+    (libjansson4 is the jansson repository)."""
+    stems = [name, re.sub(r"t64$", "", name)]
+    stems.append(re.sub(r"-\d+(\.\d+)*$", "", stems[-1]))
+    stems.append(_SONAME.sub("", stems[-1]) or stems[-1])
+    stems += [stem[3:] for stem in stems[2:] if stem.startswith("lib") and len(stem) > 5]
+    return list(dict.fromkeys(s for s in stems if len(s) >= 2))
+
+
+def _extends(name: str, product: str) -> bool:
+    """The package name is the product's name with more words after it: django-reversion of django."""
+    n, p = compact(name), compact(product)
+    return len(p) >= 3 and n != p and n.startswith(p)
+
+
 def _self_named(vendor: str, product: str) -> bool:
     """The project is its own vendor (wireshark:wireshark, 7-zip:7-zip)."""
     return compact(vendor) == compact(product)
@@ -182,19 +210,19 @@ class Identifier:
         if raw in self.index.aliases.never:
             return Unidentified(f"'{item.name}' is a look-alike, not a product with CVEs: {self.index.aliases.never[raw]}")
         if source in ("pip", "npm"):
-            return self._language_package(item.name, source)
+            return self._with_references(self._language_package(item.name, source), raw, source)
         if source == "homebrew":
             formula = brew_name(raw)
             found = self._package(formula, "homebrew")
             if isinstance(found, Identification):
-                return found
+                return self._with_references(found, formula, source)
             # Casks are display names written with hyphens (google-chrome, visual-studio-code).
             named = self._identify(formula.replace("-", " "), item.vendor, platform, display=False)
             if isinstance(named, Identification) and (named.method == "alias" or not self.packages.refused_names(formula)):
-                return named
+                return self._with_references(named, formula, source)
             # A formula named exactly like products the package rules could not choose
             # between stays refused (calibre: calibre:calibre or calibre-ebook:calibre).
-            return found
+            return self._with_references(found, formula, source)
         if source == "macos_app":
             name = app_name(item.name)
             vendor = bundle_vendor(item.bundle_id) if item.bundle_id else ""
@@ -207,12 +235,116 @@ class Identifier:
                     # The bundle id names an NVD vendor (com.apple.Weather): a product of another
                     # vendor that only shares the name is not this program.
                     return Unidentified(f"{found.reason} (bundle id {item.bundle_id} names vendor '{vendor}')")
-            return self._identify(name, item.vendor, platform)
+            found = self._identify(name, item.vendor, platform)
+            return found if item.vendor or item.bundle_id else self._with_references(found, clean_display_name(name), source)
         if source in ("dpkg", "rpm", "apk") and _PACKAGE_NAME.match(raw):
             found = self._package(raw, source)
             if found is not None:
+                return self._with_references(found, raw, source)
+        found = self._identify(item.name, item.vendor, platform, packages=False)
+        return found if item.vendor else self._with_references(found, clean_display_name(item.name), source)
+
+    def _with_references(self, found: Identification | Unidentified, name: str, source: str) -> Identification | Unidentified:
+        """What the name rules found, with reference URLs heard: they identify what the rules could
+        not, and replace a product without any CVE when they name one product that has CVEs
+        (libde265 is struktur:libde265, whose repository 17 CVEs link, not libde265:libde265)."""
+        if isinstance(found, Identification) and found.method in ("alias", "agent_cpe"):
+            return found
+        never = self.index.aliases.never
+        if name in never or clean_display_name(name) in never:
+            return found  # a look-alike the alias table names: no URL overrules it
+        if isinstance(found, Identification):
+            key_id = self.index.key_id.get(found.key)
+            if key_id is None or any(self.index.cve_count(k) for k in self.index.equivalents(key_id)):
                 return found
-        return self._identify(item.name, item.vendor, platform, packages=False)
+        referenced = self._by_reference(name, source)
+        if isinstance(found, Unidentified):
+            return referenced or found
+        if isinstance(referenced, Identification) and referenced.key != found.key:
+            key_id = self.index.key_id[referenced.key]
+            if any(self.index.cve_count(k) for k in self.index.equivalents(key_id)):
+                return Identification(referenced.key, referenced.method, referenced.score,
+                                      referenced.evidence + f"; the name alone suggested {found.key}, which has no CVEs")
+        return found
+
+    def _linked(self, options: list[tuple[int, ...]], what: str, source: str) -> tuple[tuple[int, ...], str] | None:
+        """Of several products spelled alike, the one group whose references name a package page
+        (pip, npm) or a repository spelled like the name, with that URL; else None."""
+        kinds = (_REFERENCE_KIND[source], "repo") if source in _REFERENCE_KIND else ("repo",)
+        rows = [r for kind in kinds for r in self.index.references(kind, what)]
+        linked = [(g, min(r.url for r in rows if r.key in g)) for g in options if any(r.key in g for r in rows)]
+        return linked[0] if len(linked) == 1 else None
+
+    def _by_reference(self, name: str, source: str) -> Identification | Unidentified | None:
+        """The product that reference URLs of NVD's CVEs and dictionary give this name, or None
+        when no URL does (bundle.mine_references).
+
+        A pip or npm package needs a package page of its own registry (pypi.org/project/<name>,
+        npmjs.com/package/<name>, a Snyk advisory id): that URL says what the package is, even when
+        NVD's product is spelled otherwise (b2sdk is backblaze:b2_python_software_development_kit).
+        A Linux package or Homebrew formula needs a repository named like it (libexpat is the
+        libexpat/libexpat repository of expat) that several CVEs or dictionary entries link, of a
+        product with CVEs. URLs that name several products refuse, with the candidates.
+        """
+        if source in ("dpkg", "rpm", "apk"):
+            # Distributions package Python and Node modules as python3-<module>, node-<module>.
+            for prefix, language in (("python3-", "pip"), ("python-", "pip"), ("node-", "npm")):
+                if name.startswith(prefix) and len(name) > len(prefix) + 1:
+                    found = self._by_reference(name[len(prefix):], language)
+                    if isinstance(found, Identification):
+                        return Identification(found.key, found.method, found.score,
+                                              f"{source} package '{name}' is {language} package '{name[len(prefix):]}': {found.evidence}")
+                    return found
+        kind = _REFERENCE_KIND.get(source, "repo")
+        if kind == "repo" and (name.endswith((*_NO_CODE_SUFFIXES, "-dev")) or name.startswith(_NO_CODE_PREFIXES)):
+            return None
+        names = [name] if kind != "repo" else _package_stems(name)
+        rows = [row for text in names for row in self.index.references(kind, text)]
+        what = "package page" if kind != "repo" else "repository"
+        if kind == "repo":
+            # The first spelling (the whole name, then shorter stems) that names a product speaks.
+            rows = next(([r for r in found if r.support >= _REPOSITORY_SUPPORT and r.key in self.index.current]
+                         for found in (self.index.references(kind, text) for text in names)
+                         if any(r.support >= _REPOSITORY_SUPPORT and r.key in self.index.current for r in found)), [])
+        if kind != "repo":
+            # A package named "<product>-<more>" is an extension of the product (a PyPI page of
+            # django-reversion among Django's references), not the product.
+            rows = [r for r in rows if not _extends(name, self.index.words(r.key)[1])]
+            if not rows:
+                # A language binding's repository is spelled after the language: redis-py,
+                # pyjwt, node-jsonwebtoken (never the bare name: the redis repository is the server).
+                bare = pypi_name(name)
+                rows = [row for text in _BINDING_NAMES[source] for row in self.index.references("repo", text.format(bare))]
+                what = f"{source} binding's repository"
+        if not rows:
+            return None
+        products: dict[tuple[int, ...], list] = {}
+        for row in rows:
+            products.setdefault(self.index.equivalents(row.key), []).append(row)
+        if kind == "repo":
+            products = {g: found for g, found in products.items() if sum(self.index.cve_count(k) for k in g) >= 1}
+            if not products:
+                return None
+        if len(products) > 1:
+            shown = ", ".join(
+                f"{self.index.keys[found[0].key]} ({found[0].url})" for _, found in sorted(products.items(), key=lambda p: p[1][0].key)
+            )
+            return Unidentified(f"reference URLs give '{name}' to several NVD products: {shown}")
+        ((group, found),) = products.items()
+        named = [r.key for r in found]
+        key_id = self.index.primary(tuple(k for k in named if k in self.index.current) or tuple(named))
+        row = min((r for r in found if r.key == key_id), key=lambda r: (-r.support, r.url))
+        rivals = [k for k in self._spelled_like(pypi_name(row.name)) if k not in group]
+        if rivals and not any(self.index.cve_count(k) for k in group):
+            # Other vendors' products are spelled like the name, and the URL's product has no CVE
+            # to show NVD still files it (an old dictionary entry names jean-paul_calderone:
+            # pyopenssl; NVD's product today is pyopenssl:pyopenssl).
+            shown = ", ".join(self.index.keys[k] for k in sorted({key_id, *rivals}))
+            return Unidentified(f"'{name}' names several NVD products: {shown}; {row.url} names {self.index.keys[key_id]}, "
+                                "which has no CVEs to show it is the one NVD uses")
+        links = f"{row.support} CVEs or dictionary entries of it link" if row.support > 1 else "NVD links"
+        return Identification(self.index.keys[key_id], "reference", 0.9 if kind != "repo" else 0.88,
+                              f"{source} name '{name}' is {self.index.keys[key_id]}: {links} its {what} {row.url}")
 
     def _spelled_like(self, name: str) -> tuple[int, ...]:
         """Current keys whose product is spelled like a package name ("add_user" is not "adduser")."""
@@ -222,6 +354,9 @@ class Identifier:
 
     def _language_package(self, name: str, source: str) -> Identification | Unidentified:
         """A pip or npm package: a product of that name that NVD files as a package of the ecosystem."""
+        if source == "npm" and name.strip().lower().startswith("@types/"):
+            # DefinitelyTyped's packages hold TypeScript declarations of another package, no code.
+            return Unidentified(f"'{name}' holds TypeScript type declarations, no code of its own")
         package = pypi_name(name)
         kids = tuple(k for k in self._spelled_like(package) if self.index.ecosystem.get(k) in (None, _TARGET_SW[source]))
         if not kids:
@@ -272,6 +407,9 @@ class Identifier:
             ours = [g for g in options if any(split_key(index.keys[k])[0] in _ECOSYSTEM_VENDORS[source] for k in g)]
             if len(ours) == 1:
                 return pick(ours[0], 0.86, f"of the products named '{what}', only this one's vendor is the {source} ecosystem")
+        linked = self._linked(options, what, source)
+        if linked is not None:
+            return pick(linked[0], 0.86, f"of the products named '{what}', only this one's references link {linked[1]}")
         shown = ", ".join(f"{index.keys[index.primary(g)]} ({c} CVEs)" for c, g in counts[:5])
         return f"'{what}' names several NVD products and nothing says which: {shown}"
 

@@ -6,7 +6,7 @@ from bisect import bisect_left
 from collections import defaultdict
 
 from appliance.matching.aliases import AliasTable
-from appliance.matching.bundle import BCve, BKev, Bundle, version_position
+from appliance.matching.bundle import BCve, BKev, BRef, Bundle, version_position
 from appliance.matching.normalize import compact, cpe_words
 
 
@@ -62,10 +62,22 @@ class CpeIndex:
         for name in bundle.names:
             by_name[name.text].append(name.key)
         self.by_name = {text: tuple(sorted(set(ids))) for text, ids in by_name.items()}
+        # Mined reference names (bundle.mine_references) by kind and name run together
+        # ("pypi", "b2sdk"); rows in bundle order (kind, name, key), so never feed order.
+        by_reference: dict[tuple[str, str], list[BRef]] = defaultdict(list)
+        for kind, rows in bundle.references.items():
+            for row in rows:
+                by_reference[(kind, compact(row.name))].append(row)
+        self._by_reference = {found: tuple(rows) for found, rows in by_reference.items()}
         self.ecosystem: dict[int, str] = {}
         for ecosystem, kids in sorted(bundle.ecosystems.items()):
             for kid in kids:
                 self.ecosystem.setdefault(kid, ecosystem)
+
+    def references(self, kind: str, name: str) -> tuple[BRef, ...]:
+        """The mined rows where reference URLs of one kind (``references.KINDS``) give a product
+        this name, compared run together ("python-libnmap" ~ Snyk's "PYTHONLIBNMAP")."""
+        return self._by_reference.get((kind, compact(name)), ())
 
     def words(self, key_id: int) -> tuple[str, str]:
         """Vendor and product of a key as words ("acrobat reader dc"), kept once computed."""

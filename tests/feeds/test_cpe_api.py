@@ -23,6 +23,14 @@ REAL_ITEMS = [
                 "lang": "en",
             }
         ],
+        # The API's refs are the XML's <references> (its "Product information" is type "Product").
+        "refs": [
+            {
+                "ref": "https://docs.google.com/spreadsheets/d/1t5GXwjw82SyunALVJb2w0zi3FoLRIkfGPc7AMjRF0r4/edit?pli=1#gid=1053404143",
+                "type": "Advisory",
+            },
+            {"ref": "https://play.google.com/store/apps/details?id=com.kindle.books.for99", "type": "Product"},
+        ],
     },
     {
         "cpeName": "cpe:2.3:o:3com:tippingpoint_ips_tos:2.2.1:*:*:*:*:*:*:*",
@@ -43,11 +51,16 @@ REAL_ITEMS = [
         "deprecated": True,
         "titles": [{"title": "acmailer 3.8", "lang": "en"}],
         "deprecatedBy": [{"cpeName": "cpe:2.3:a:seeds:acmailer:3.8.0:*:*:*:*:*:*:*"}],
+        "refs": [{"ref": "http://www.acmailer.jp/info/de.cgi?id=52", "type": "Vendor"}],
     },
     {
         "cpeName": "cpe:2.3:a:2glux:com_sexypolling:0.9.1:-:-:*:-:joomla\\!:*:*",
         "deprecated": False,
         "titles": [{"title": "2Glux Sexy Polling (com_sexypolling) component for Joomla! 0.9.1", "lang": "en"}],
+        "refs": [
+            {"ref": "https://code.google.com/p/sexy-polling/downloads/list", "type": "Version"},
+            {"ref": "http://2glux.com/projects/sexypolling", "type": "Product"},
+        ],
     },
 ]
 
@@ -80,6 +93,7 @@ def test_values_are_real_dictionary_items(cpe_xml_file: Path) -> None:
         assert entry.title == english
         assert entry.deprecated == item["deprecated"]
         assert entry.deprecated_by == tuple(ref["cpeName"] for ref in item.get("deprecatedBy", []))
+        assert entry.references == tuple(ref["ref"] for ref in item.get("refs", []))
 
 
 def test_reads_the_page(page_file: Path) -> None:
@@ -97,10 +111,16 @@ def test_reads_the_page(page_file: Path) -> None:
         title="acmailer 3.8",
         deprecated=True,
         deprecated_by=("cpe:2.3:a:seeds:acmailer:3.8.0:*:*:*:*:*:*:*",),
+        references=("http://www.acmailer.jp/info/de.cgi?id=52",),
     )
     assert entries[0].product_key == "\\$0.99_kindle_books_project:\\$0.99_kindle_books"
     assert entries[1].title == "3Com TippingPoint IPS TOS 2.2.1"  # English, listed after Japanese
     assert entries[4].product == "com_sexypolling"
+    assert entries[0].references == (
+        "https://docs.google.com/spreadsheets/d/1t5GXwjw82SyunALVJb2w0zi3FoLRIkfGPc7AMjRF0r4/edit?pli=1#gid=1053404143",
+        "https://play.google.com/store/apps/details?id=com.kindle.books.for99",
+    )
+    assert entries[1].references == ()  # no refs in the API record
 
 
 def test_reads_like_the_xml_dictionary(page_file: Path, cpe_xml_file: Path) -> None:

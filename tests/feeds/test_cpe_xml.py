@@ -58,7 +58,19 @@ def test_first_item_keeps_quoted_characters(entries: list[CpeEntry]) -> None:
         title="$0.99 Kindle Books project $0.99 Kindle Books (aka com.kindle.books.for99) for android 6.0",
         deprecated=False,
         deprecated_by=(),
+        references=(
+            "https://docs.google.com/spreadsheets/d/1t5GXwjw82SyunALVJb2w0zi3FoLRIkfGPc7AMjRF0r4/edit?pli=1#gid=1053404143",
+            "https://play.google.com/store/apps/details?id=com.kindle.books.for99",
+        ),
     )
+
+
+def test_references_are_kept_per_item(entries: list[CpeEntry], by_name: dict[str, CpeEntry]) -> None:
+    # 37,461 <reference href> in the file; an item that lists one URL twice keeps it once.
+    assert sum(1 for e in entries if e.references) == 29_979
+    assert sum(len(e.references) for e in entries) == 37_382
+    assert all(len(set(e.references)) == len(e.references) for e in entries)
+    assert by_name["cpe:2.3:a:1024cms:1024_cms:0.7:*:*:*:*:*:*:*"].references == ()
 
 
 def test_deprecations(entries: list[CpeEntry], by_name: dict[str, CpeEntry]) -> None:

@@ -46,6 +46,16 @@ def test_counts_and_feed_info(nvd11_2022: Path, records: dict[str, CveRecord]) -
     assert all(r.status is None for r in records.values())
 
 
+def test_references_are_kept(records: dict[str, CveRecord]) -> None:
+    # reference_data[].url, in feed order: Werkzeug's fix commit and its issue.
+    assert records["CVE-2022-29361"].references == (
+        "https://github.com/pallets/werkzeug/commit/9a3a981d70d2e9ec3344b5192f86fcaf3210cd85",
+        "https://github.com/pallets/werkzeug/issues/2420",
+    )
+    assert sum(len(record.references) for record in records.values()) == 30_478
+    assert sum(1 for record in records.values() if not record.references) == 207
+
+
 def test_and_node_with_children_becomes_one_and_configuration(records: dict[str, CveRecord]) -> None:
     # Palo Alto Cortex XDR agent ranges AND (non-vulnerable) Windows.
     record = records["CVE-2022-0012"]
@@ -114,6 +124,17 @@ def test_cvss_falls_back_to_v2(raw_feed: dict, tmp_path: Path) -> None:
     path = _write_feed(raw_feed, tmp_path / "v2.json.gz", [item])
     [record] = nvd11.read(path).records
     assert record.cvss == Cvss("2.0", 3.6, "LOW", "AV:L/AC:L/Au:N/C:N/I:P/A:P")
+
+
+def test_references_missing_blank_or_repeated(raw_feed: dict, tmp_path: Path) -> None:
+    item = _item(raw_feed, "CVE-2022-29361")
+    urls = [ref["url"] for ref in item["cve"]["references"]["reference_data"]]
+    item["cve"]["references"]["reference_data"] += [{"url": "  "}, {"url": urls[0]}]
+    bare = _item(raw_feed, "CVE-2022-29361")
+    del bare["cve"]["references"]
+    path = _write_feed(raw_feed, tmp_path / "refs.json.gz", [item, bare])
+    kept, missing = nvd11.read(path).records
+    assert kept.references == tuple(urls) and missing.references == ()
 
 
 def test_negate_is_carried(raw_feed: dict, tmp_path: Path) -> None:

@@ -72,6 +72,20 @@ def test_winrar_record_in_full(records: dict[str, CveRecord]) -> None:
     )
 
 
+def test_references_are_kept_once_each_in_feed_order(records: dict[str, CveRecord]) -> None:
+    # NVD 2.0 lists WinRAR's five URLs twice (once per source, cve@mitre.org and then
+    # af854a3a-...); each is kept once, in the order first listed.
+    assert records["CVE-2023-38831"].references == (
+        "http://packetstormsecurity.com/files/174573/WinRAR-Remote-Code-Execution.html",
+        "https://blog.google/threat-analysis-group/government-backed-actors-exploiting-winrar-vulnerability/",
+        "https://news.ycombinator.com/item?id=37236100",
+        "https://www.bleepingcomputer.com/news/security/winrar-zero-day-exploited-since-april-to-hack-trading-accounts/",
+        "https://www.group-ib.com/blog/cve-2023-38831-winrar-zero-day/",
+    )
+    assert all(record.references for record in records.values())
+    assert sum(len(record.references) for record in records.values()) == 629  # of 818 listed
+
+
 def test_adobe_reader_runs_on_windows_and_macos_as_non_vulnerable_platforms(
     records: dict[str, CveRecord],
 ) -> None:

@@ -78,16 +78,16 @@ def test_mined_groups_names_and_ecosystems(index) -> None:
 
 
 def test_a_format_3_bundle_still_loads_without_mined_fields(index, tmp_path) -> None:
-    """An upgraded appliance keeps its format-3 feed; the next refresh writes format 4."""
+    """An upgraded appliance keeps its format-3 feed; the next refresh writes the current format."""
     import msgspec
 
     import pytest
 
     from appliance.matching.bundle import BUNDLE_FILE, BundleError, load_bundle
 
-    old = msgspec.structs.replace(index.bundle, format=3, groups=[], names=[], ecosystems={}, spans=[], exact=[])
+    old = msgspec.structs.replace(index.bundle, format=3, groups=[], names=[], ecosystems={}, spans=[], exact=[], references={})
     raw = msgspec.msgpack.decode(msgspec.msgpack.encode(old))
-    for field in ("groups", "names", "ecosystems", "spans", "exact"):
+    for field in ("groups", "names", "ecosystems", "spans", "exact", "references"):
         raw.pop(field)  # a format-3 file has none of these keys
     raw["kev"] = [entry[:5] for entry in raw["kev"]]  # nor the KEV vendor and product strings
     (tmp_path / BUNDLE_FILE).write_bytes(msgspec.msgpack.encode(raw))
