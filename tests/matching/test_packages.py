@@ -93,8 +93,6 @@ def test_package_names_by_convention(matcher: FeedMatcher, name: str, os_name: s
     ("libheif1", DEBIAN, "libheif:libheif (0 CVEs), struktur:libheif (0 CVEs)"),
     ("nfs-utils", ROCKY, "linux-nfs:nfs-utils"),
     ("cairo", ROCKY, "cairographics:cairo (0 CVEs), redhat:cairo (0 CVEs)"),  # redhat:cairo is an old duplicate
-    # php:memcached (one CVE) is not offered: its vendor is an ecosystem NVD's target_sw names.
-    ("memcached", MAC, "memcached:memcached (0 CVEs), memcachedb:memcached (0 CVEs)"),
     ("calibre", MAC, "calibre-ebook:calibre"),
     # Look-alikes the shorter names would give.
     ("libxcb-util1", DEBIAN, "no NVD product"),  # xcb-util is not libxcb

