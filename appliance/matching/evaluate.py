@@ -61,7 +61,11 @@ def _update_suffix(update: str) -> str:
 
 def version_matches(match: BMatch, version: str) -> str | None:
     """Why ``version`` satisfies the criterion's version part, or None if it does not."""
-    key = _key(version)
+    return _version_matches(match, version, _key(version))
+
+
+def _version_matches(match: BMatch, version: str, key: Any) -> str | None:
+    """version_matches with the version's sort key already known (evaluation has it at hand)."""
     if key is None:
         return None  # unknown versions never match a range or a wildcard
     if match.version == "-":
@@ -74,21 +78,30 @@ def version_matches(match: BMatch, version: str) -> str | None:
             return f"version {match.version} (any update)"
         target = _key(wanted)
         return f"version {wanted}" if target is not None and key == target else None
+    # Each bound is tested in turn; a bound we cannot read gives no match rather than a guess.
+    # Keys of different shapes do not compare (TypeError): no match either.
     bounds = []
     try:
-        for bound, label, test in (
-            (match.start_incl, ">=", lambda k, b: k >= b),
-            (match.start_excl, ">", lambda k, b: k > b),
-            (match.end_incl, "<=", lambda k, b: k <= b),
-            (match.end_excl, "<", lambda k, b: k < b),
-        ):
-            if bound:
-                bound_key = _key(bound)
-                if bound_key is None:
-                    return None  # a bound we cannot read: no match rather than a guess
-                if not test(key, bound_key):
-                    return None
-                bounds.append(f"{label} {bound}")
+        if match.start_incl:
+            bound = _key(match.start_incl)
+            if bound is None or not key >= bound:
+                return None
+            bounds.append(f">= {match.start_incl}")
+        if match.start_excl:
+            bound = _key(match.start_excl)
+            if bound is None or not key > bound:
+                return None
+            bounds.append(f"> {match.start_excl}")
+        if match.end_incl:
+            bound = _key(match.end_incl)
+            if bound is None or not key <= bound:
+                return None
+            bounds.append(f"<= {match.end_incl}")
+        if match.end_excl:
+            bound = _key(match.end_excl)
+            if bound is None or not key < bound:
+                return None
+            bounds.append(f"< {match.end_excl}")
     except (TypeError, UnknownVersion):
         return None
     return " and ".join(bounds) if bounds else "all versions"
@@ -136,7 +149,7 @@ def _span_test(installed: Installed, label: str, bound: Any) -> bool | None:
 def judge(match: BMatch, installed: Installed) -> tuple[bool | None, str]:
     """Three-valued version_matches: (True, why), (False, ""), or (None, why) when undecidable."""
     if installed.exact:
-        why = version_matches(match, installed.text)
+        why = _version_matches(match, installed.text, installed.low)
         return (True, why) if why is not None else (False, "")
     if match.version == "-":
         return False, ""
@@ -208,10 +221,11 @@ def _negate(value: bool | None) -> bool | None:
 
 
 class _Hit(NamedTuple):
-    """The item's own vulnerable criterion that decided a finding, and how."""
+    """The item's own vulnerable criterion that decided a finding, and why (the finding's text
+    is made from these only when the CVE is reported)."""
 
-    text: str
     match: BMatch
+    why: str
 
 
 class _Context:
@@ -236,13 +250,18 @@ class _Context:
             if family is not None and family != self.platform.family:
                 return False
         if match.product in self.keys:
-            verdict, why = judge(match, self.installed)
+            installed = self.installed
+            if installed.exact:  # judge() for one known version, without the extra call
+                why = _version_matches(match, installed.text, installed.low)
+                verdict = why is not None
+            else:
+                verdict, why = judge(match, installed)
             if match.vulnerable and verdict is not False:
-                hit = _Hit(f"{index.keys[match.product]} {why}", match)
-                if verdict is True and self.hit is None:
-                    self.hit = hit
-                elif verdict is None and self.maybe is None:
-                    self.maybe = hit
+                if verdict is True:
+                    if self.hit is None:
+                        self.hit = _Hit(match, why)
+                elif self.maybe is None:
+                    self.maybe = _Hit(match, why)
             return verdict
         if match.part == "o" and not match.vulnerable:
             return match.product in self.platform_ids
@@ -347,17 +366,36 @@ class CveEvaluator:
         final: list[Vulnerability] = []
         pending: list[tuple[BCve, BConfig]] = []
         platform_ids = self._platform(platform)
+        ctx = _Context(keys, installed, platform, platform_ids, {})
+        index = self.index
         for cve in candidates:
-            ctx = _Context(keys, installed, platform, platform_ids, {})
             maybe: _Hit | None = None
             certain: _Hit | None = None
             for config in self._configs(cve):
                 # A finding needs one of the item's own vulnerable criteria to hold (or to be
                 # undecidable); checking those first skips most configurations.
                 ctx.reset()
-                own = [ctx.criterion(m, self.index) for n in config.nodes for m in n.matches if m.vulnerable and m.product in keys]
-                if not any(v is not False for v in own):
-                    continue
+                nodes = config.nodes
+                if len(nodes) == 1 and not config.negate and nodes[0].operator != "AND" and not nodes[0].negate:
+                    # Most configurations are one OR node: the first own vulnerable criterion
+                    # that holds decides it, and no other program is consulted (what config()
+                    # would conclude), so the rest of the node is not looked at.
+                    own = []
+                    for m in nodes[0].matches:
+                        if m.vulnerable and m.product in keys:
+                            verdict = ctx.criterion(m, index)
+                            if verdict is True:
+                                break
+                            own.append(verdict)
+                    else:
+                        verdict = None
+                    if verdict is True:
+                        certain = ctx.hit
+                        break
+                else:
+                    own = [ctx.criterion(m, index) for n in nodes for m in n.matches if m.vulnerable and m.product in keys]
+                if own.count(False) == len(own):
+                    continue  # none of the item's own vulnerable criteria can hold
                 hit, guess = ctx.hit, ctx.maybe
                 ctx.used_others = False
                 holds = ctx.config(config, self.index)
@@ -379,7 +417,7 @@ class CveEvaluator:
         kev = self.index.kev.get(cve.id)
         fixed_version, fix_kind = fix_of(hit.match)
         return Vulnerability(
-            cve.id, cve.score, cve.severity, kev is not None, backport, hit.text,
+            cve.id, cve.score, cve.severity, kev is not None, backport, f"{self.index.keys[hit.match.product]} {hit.why}",
             kev.date_added if kev else None, kev.due_date if kev else None, kev.ransomware if kev else None,
             fixed_version, fix_kind, version_unknown,
         )
