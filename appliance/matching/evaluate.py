@@ -301,6 +301,9 @@ class CveEvaluator:
         self._cache: dict[tuple, tuple[tuple, tuple]] = {}
         self._platform_ids: dict[tuple[str, ...], frozenset[int]] = {}
         self._decoded: dict[str, tuple[BConfig, ...]] = {}
+        # One-OR-node configurations are decided by their first own criterion that holds; False
+        # evaluates every configuration in full (the tests compare the two).
+        self.shortcut = True
 
     def _platform(self, platform: Platform) -> frozenset[int]:
         found = self._platform_ids.get(platform.keys)
@@ -367,7 +370,7 @@ class CveEvaluator:
         pending: list[tuple[BCve, BConfig]] = []
         platform_ids = self._platform(platform)
         ctx = _Context(keys, installed, platform, platform_ids, {})
-        index = self.index
+        index, shortcut = self.index, self.shortcut
         for cve in candidates:
             maybe: _Hit | None = None
             certain: _Hit | None = None
@@ -376,7 +379,7 @@ class CveEvaluator:
                 # undecidable); checking those first skips most configurations.
                 ctx.reset()
                 nodes = config.nodes
-                if len(nodes) == 1 and not config.negate and nodes[0].operator != "AND" and not nodes[0].negate:
+                if shortcut and len(nodes) == 1 and not config.negate and nodes[0].operator != "AND" and not nodes[0].negate:
                     # Most configurations are one OR node: the first own vulnerable criterion
                     # that holds decides it, and no other program is consulted (what config()
                     # would conclude), so the rest of the node is not looked at.
