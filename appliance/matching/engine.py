@@ -133,7 +133,8 @@ class FeedMatcher:
         if installed.unknown:
             # Identified all the same: the CVEs that may apply are listed, each version_unknown.
             reason = f"version '{item.version}' is unknown; CVEs that may apply are marked version_unknown"
-        vulnerabilities, host_dependent = self.evaluator.findings(key, installed, platform, {}, backport)
+        # Findings that depend on the host's other programs are decided per report, in match().
+        vulnerabilities, host_dependent = self.evaluator.findings(key, installed, platform, None, backport)
         return _ItemOutcome(
             MatchResult(match, reason, vulnerabilities), key_id, key, installed.text, installed, backport, host_dependent
         )

@@ -313,7 +313,7 @@ class CveEvaluator:
         return found
 
     def findings(
-        self, key: str, installed: Installed, platform: Platform, others: Mapping[int, tuple[str, ...]],
+        self, key: str, installed: Installed, platform: Platform, others: Mapping[int, tuple[str, ...]] | None,
         backport: bool = False,
     ) -> tuple[tuple[Vulnerability, ...], bool]:
         """The item's CVEs (certain ones and ``version_unknown`` ones), and whether some
@@ -321,6 +321,8 @@ class CveEvaluator:
 
         ``installed`` is the version as NVD names it (upstream part, translated); ``backport``
         flags findings on distribution packages whose version was reduced to its upstream part.
+        With ``others`` None the host-dependent configurations are not decided: the findings
+        are those that hold on any host, and the caller asks again with the host's programs.
         """
         key_id = self.index.key_id.get(key)
         if key_id is None:
@@ -333,8 +335,8 @@ class CveEvaluator:
                 self._cache.clear()
             cached = self._cache[cache_key] = self._evaluate(keys, installed, platform, backport)
         final, pending = cached
-        if not pending:
-            return final, False
+        if not pending or others is None:
+            return final, bool(pending)
         # The few configurations that also name another program on the host ("plugin X in
         # application Y") are decided per host; everything else came from the cache.
         found = {v.cve: v for v in final}
