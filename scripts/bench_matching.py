@@ -143,6 +143,8 @@ def main() -> int:
     load["runs"] = len(runs)
     load["load_total_s_each"] = [r["load_total_s"] for r in runs]
     load["first_report_ms_each"] = [r["first_report_ms"] for r in runs]
+    # On a shared machine the best run is the one least disturbed by other jobs.
+    load["first_report_ms_best"] = min(load["first_report_ms_each"])
 
     loaded = measure_load(bundle_dir)
     index = loaded.pop("_index")
@@ -179,7 +181,7 @@ def main() -> int:
         print(f"build: {results['bundle_build_s']} s, peak {results['bundle_build_peak_rss_mb']} MB")
     print(f"load (median of {load['runs']} fresh processes): {load['load_total_s']} s (decode {load['bundle_decode_s']} s, "
           f"index {load['index_build_s']} s), resident {load['rss_loaded_mb']} MB (before loading {load['rss_before_mb']} MB)")
-    print(f"first report after the load, same process: median {load['first_report_ms']} ms "
+    print(f"first report after the load, same process: median {load['first_report_ms']} ms, best {load['first_report_ms_best']} ms "
           f"(CPU {load['first_report_cpu_ms']} ms; each run {load['first_report_ms_each']}), "
           f"resident {load['rss_after_first_report_mb']} MB after it")
     print(f"match {args.items} items: cold median {match['cold_median_ms']} ms (max {match['cold_max_ms']}), "
