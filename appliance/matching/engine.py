@@ -23,7 +23,8 @@ from appliance.paths import resource_root
 
 log = logging.getLogger("sentrikat.matching")
 
-_UNQUOTED = re.compile(r"[A-Za-z0-9._\-]")
+# CPE 2.3 formatted strings quote every character but letters, digits, "." "_" and "-".
+_QUOTED = re.compile(r"[^A-Za-z0-9._\-]")
 
 
 def default_feed_dir() -> Path:
@@ -34,7 +35,7 @@ def _cpe_version(version: str) -> str:
     """A version as a CPE 2.3 formatted-string value (other characters quoted with a backslash)."""
     if not version:
         return "-"
-    return "".join(c if _UNQUOTED.match(c) else "\\" + c for c in version)
+    return _QUOTED.sub(lambda found: "\\" + found.group(), version)
 
 
 def default_rules() -> VersionRules:
@@ -132,7 +133,8 @@ class FeedMatcher:
         if installed.unknown:
             # Identified all the same: the CVEs that may apply are listed, each version_unknown.
             reason = f"version '{item.version}' is unknown; CVEs that may apply are marked version_unknown"
-        vulnerabilities, host_dependent = self.evaluator.findings(key, installed, platform, {}, backport)
+        # Findings that depend on the host's other programs are decided per report, in match().
+        vulnerabilities, host_dependent = self.evaluator.findings(key, installed, platform, None, backport)
         return _ItemOutcome(
             MatchResult(match, reason, vulnerabilities), key_id, key, installed.text, installed, backport, host_dependent
         )

@@ -61,7 +61,11 @@ def _update_suffix(update: str) -> str:
 
 def version_matches(match: BMatch, version: str) -> str | None:
     """Why ``version`` satisfies the criterion's version part, or None if it does not."""
-    key = _key(version)
+    return _version_matches(match, version, _key(version))
+
+
+def _version_matches(match: BMatch, version: str, key: Any) -> str | None:
+    """version_matches with the version's sort key already known (evaluation has it at hand)."""
     if key is None:
         return None  # unknown versions never match a range or a wildcard
     if match.version == "-":
@@ -74,21 +78,30 @@ def version_matches(match: BMatch, version: str) -> str | None:
             return f"version {match.version} (any update)"
         target = _key(wanted)
         return f"version {wanted}" if target is not None and key == target else None
+    # Each bound is tested in turn; a bound we cannot read gives no match rather than a guess.
+    # Keys of different shapes do not compare (TypeError): no match either.
     bounds = []
     try:
-        for bound, label, test in (
-            (match.start_incl, ">=", lambda k, b: k >= b),
-            (match.start_excl, ">", lambda k, b: k > b),
-            (match.end_incl, "<=", lambda k, b: k <= b),
-            (match.end_excl, "<", lambda k, b: k < b),
-        ):
-            if bound:
-                bound_key = _key(bound)
-                if bound_key is None:
-                    return None  # a bound we cannot read: no match rather than a guess
-                if not test(key, bound_key):
-                    return None
-                bounds.append(f"{label} {bound}")
+        if match.start_incl:
+            bound = _key(match.start_incl)
+            if bound is None or not key >= bound:
+                return None
+            bounds.append(f">= {match.start_incl}")
+        if match.start_excl:
+            bound = _key(match.start_excl)
+            if bound is None or not key > bound:
+                return None
+            bounds.append(f"> {match.start_excl}")
+        if match.end_incl:
+            bound = _key(match.end_incl)
+            if bound is None or not key <= bound:
+                return None
+            bounds.append(f"<= {match.end_incl}")
+        if match.end_excl:
+            bound = _key(match.end_excl)
+            if bound is None or not key < bound:
+                return None
+            bounds.append(f"< {match.end_excl}")
     except (TypeError, UnknownVersion):
         return None
     return " and ".join(bounds) if bounds else "all versions"
@@ -136,7 +149,7 @@ def _span_test(installed: Installed, label: str, bound: Any) -> bool | None:
 def judge(match: BMatch, installed: Installed) -> tuple[bool | None, str]:
     """Three-valued version_matches: (True, why), (False, ""), or (None, why) when undecidable."""
     if installed.exact:
-        why = version_matches(match, installed.text)
+        why = _version_matches(match, installed.text, installed.low)
         return (True, why) if why is not None else (False, "")
     if match.version == "-":
         return False, ""
@@ -208,10 +221,11 @@ def _negate(value: bool | None) -> bool | None:
 
 
 class _Hit(NamedTuple):
-    """The item's own vulnerable criterion that decided a finding, and how."""
+    """The item's own vulnerable criterion that decided a finding, and why (the finding's text
+    is made from these only when the CVE is reported)."""
 
-    text: str
     match: BMatch
+    why: str
 
 
 class _Context:
@@ -236,13 +250,18 @@ class _Context:
             if family is not None and family != self.platform.family:
                 return False
         if match.product in self.keys:
-            verdict, why = judge(match, self.installed)
+            installed = self.installed
+            if installed.exact:  # judge() for one known version, without the extra call
+                why = _version_matches(match, installed.text, installed.low)
+                verdict = why is not None
+            else:
+                verdict, why = judge(match, installed)
             if match.vulnerable and verdict is not False:
-                hit = _Hit(f"{index.keys[match.product]} {why}", match)
-                if verdict is True and self.hit is None:
-                    self.hit = hit
-                elif verdict is None and self.maybe is None:
-                    self.maybe = hit
+                if verdict is True:
+                    if self.hit is None:
+                        self.hit = _Hit(match, why)
+                elif self.maybe is None:
+                    self.maybe = _Hit(match, why)
             return verdict
         if match.part == "o" and not match.vulnerable:
             return match.product in self.platform_ids
@@ -282,6 +301,9 @@ class CveEvaluator:
         self._cache: dict[tuple, tuple[tuple, tuple]] = {}
         self._platform_ids: dict[tuple[str, ...], frozenset[int]] = {}
         self._decoded: dict[str, tuple[BConfig, ...]] = {}
+        # One-OR-node configurations are decided by their first own criterion that holds; False
+        # evaluates every configuration in full (the tests compare the two).
+        self.shortcut = True
 
     def _platform(self, platform: Platform) -> frozenset[int]:
         found = self._platform_ids.get(platform.keys)
@@ -291,7 +313,7 @@ class CveEvaluator:
         return found
 
     def findings(
-        self, key: str, installed: Installed, platform: Platform, others: Mapping[int, tuple[str, ...]],
+        self, key: str, installed: Installed, platform: Platform, others: Mapping[int, tuple[str, ...]] | None,
         backport: bool = False,
     ) -> tuple[tuple[Vulnerability, ...], bool]:
         """The item's CVEs (certain ones and ``version_unknown`` ones), and whether some
@@ -299,6 +321,8 @@ class CveEvaluator:
 
         ``installed`` is the version as NVD names it (upstream part, translated); ``backport``
         flags findings on distribution packages whose version was reduced to its upstream part.
+        With ``others`` None the host-dependent configurations are not decided: the findings
+        are those that hold on any host, and the caller asks again with the host's programs.
         """
         key_id = self.index.key_id.get(key)
         if key_id is None:
@@ -311,8 +335,8 @@ class CveEvaluator:
                 self._cache.clear()
             cached = self._cache[cache_key] = self._evaluate(keys, installed, platform, backport)
         final, pending = cached
-        if not pending:
-            return final, False
+        if not pending or others is None:
+            return final, bool(pending)
         # The few configurations that also name another program on the host ("plugin X in
         # application Y") are decided per host; everything else came from the cache.
         found = {v.cve: v for v in final}
@@ -347,17 +371,36 @@ class CveEvaluator:
         final: list[Vulnerability] = []
         pending: list[tuple[BCve, BConfig]] = []
         platform_ids = self._platform(platform)
+        ctx = _Context(keys, installed, platform, platform_ids, {})
+        index, shortcut = self.index, self.shortcut
         for cve in candidates:
-            ctx = _Context(keys, installed, platform, platform_ids, {})
             maybe: _Hit | None = None
             certain: _Hit | None = None
             for config in self._configs(cve):
                 # A finding needs one of the item's own vulnerable criteria to hold (or to be
                 # undecidable); checking those first skips most configurations.
                 ctx.reset()
-                own = [ctx.criterion(m, self.index) for n in config.nodes for m in n.matches if m.vulnerable and m.product in keys]
-                if not any(v is not False for v in own):
-                    continue
+                nodes = config.nodes
+                if shortcut and len(nodes) == 1 and not config.negate and nodes[0].operator != "AND" and not nodes[0].negate:
+                    # Most configurations are one OR node: the first own vulnerable criterion
+                    # that holds decides it, and no other program is consulted (what config()
+                    # would conclude), so the rest of the node is not looked at.
+                    own = []
+                    for m in nodes[0].matches:
+                        if m.vulnerable and m.product in keys:
+                            verdict = ctx.criterion(m, index)
+                            if verdict is True:
+                                break
+                            own.append(verdict)
+                    else:
+                        verdict = None
+                    if verdict is True:
+                        certain = ctx.hit
+                        break
+                else:
+                    own = [ctx.criterion(m, index) for n in nodes for m in n.matches if m.vulnerable and m.product in keys]
+                if own.count(False) == len(own):
+                    continue  # none of the item's own vulnerable criteria can hold
                 hit, guess = ctx.hit, ctx.maybe
                 ctx.used_others = False
                 holds = ctx.config(config, self.index)
@@ -379,7 +422,7 @@ class CveEvaluator:
         kev = self.index.kev.get(cve.id)
         fixed_version, fix_kind = fix_of(hit.match)
         return Vulnerability(
-            cve.id, cve.score, cve.severity, kev is not None, backport, hit.text,
+            cve.id, cve.score, cve.severity, kev is not None, backport, f"{self.index.keys[hit.match.product]} {hit.why}",
             kev.date_added if kev else None, kev.due_date if kev else None, kev.ransomware if kev else None,
             fixed_version, fix_kind, version_unknown,
         )

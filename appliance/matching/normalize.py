@@ -39,6 +39,8 @@ PUBLISHER_NOISE = {
 _EMAIL = re.compile(r"<[^>]*>")
 _SPLIT = re.compile(r"[\s,]+")
 _CPE_SEPARATORS = re.compile(r"[_\s]+")
+# compact() runs for every product at load and for every candidate name: compiled once.
+_NOT_COMPACT = re.compile(r"[^a-z0-9+#]")
 
 
 def tokens(text: str) -> list[str]:
@@ -95,7 +97,7 @@ def cpe_words(value: str) -> str:
 
 def compact(text: str) -> str:
     """Words run together without punctuation, to compare "win.rar" with "winrar" or "7-zip" with "7zip"."""
-    return re.sub(r"[^a-z0-9+#]", "", text.lower())
+    return _NOT_COMPACT.sub("", text.lower())
 
 
 def version_in_name(name: str) -> str | None:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 
-from .base import VersionScheme, is_unknown
+from .base import MAX_VERSION_LENGTH, VersionScheme, is_unknown
 
 # A version is read as runs of digits and runs of letters; every other character
 # (".", "-", "_", "+", "(", ")", and the backslashes NVD's CPE strings put before
 # punctuation, e.g. "03.01.07\(13\)") only separates runs.
 _TOKEN = re.compile(r"[0-9]+|[a-z]+")
 _LEADING_V = re.compile(r"^v(?=[0-9])")
+# Most versions are only numbers and dots ("2.4.58"); those take a shorter path to the same key.
+_DOTTED = re.compile(r"[0-9]+(?:\.[0-9]+)*")
 
 # Words that mark a pre-release: they sort before the release they precede
 # ("1.2.3-beta" < "1.2.3"), in this order. Any other word is a suffix that sorts
@@ -69,6 +71,12 @@ class GenericScheme(VersionScheme):
     name = "generic"
 
     def key(self, text: str | None) -> tuple | None:
+        if isinstance(text, str) and len(text) <= MAX_VERSION_LENGTH and _DOTTED.fullmatch(text):
+            # What is_unknown() and release_and_rest() give for numbers and dots, in one step.
+            release = [int(number) for number in text.split(".")]
+            while release and release[-1] == 0:
+                release.pop()
+            return tuple(release), (_END,)
         if is_unknown(text):
             return None
         return release_and_rest(text)

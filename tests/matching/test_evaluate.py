@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from appliance.matching.aliases import AliasTable
@@ -158,3 +160,52 @@ def test_undecidable_configurations_are_reported_as_version_unknown() -> None:
     assert [(v.cve, v.version_unknown, v.fixed_version) for v in result.vulnerabilities] == [("CVE-10", True, "2.0")]
     (known,) = m.match([SoftwareItem("Acme Player", "1.5")], "Windows 11")
     assert [(v.cve, v.version_unknown) for v in known.vulnerabilities] == [("CVE-10", False)]
+
+
+def _full(matcher: FeedMatcher) -> FeedMatcher:
+    matcher.evaluator.shortcut = False
+    return matcher
+
+
+def test_one_node_shortcut_decides_as_the_full_evaluation() -> None:
+    """A one-OR-node configuration stops at its first own criterion that holds: the same finding,
+    the same criterion named, and no other program consulted, as when every criterion is judged."""
+    configs = (
+        # The other program comes first in the node; the player's range decides it anyway.
+        cve("CVE-20", BConfig("OR", False, (BNode("OR", False, (crit(PLUGIN, ee="9.0"), crit(PLAYER, si="1.0", ee="2.0"), crit(PLAYER, version="1.5"))),))),
+        # Only the second of the player's criteria holds: it is the one reported.
+        cve("CVE-21", BConfig("OR", False, (BNode("OR", False, (crit(PLAYER, ee="1.0"), crit(PLAYER, si="1.5", ei="1.5"))),))),
+        # A negated node and a two-node configuration take the full path either way.
+        cve("CVE-22", BConfig("OR", False, (BNode("OR", True, (crit(PLAYER, ee="1.0"),)),))),
+        cve("CVE-23", BConfig("AND", False, (BNode("OR", False, (crit(PLAYER, ee="2.0"),)), BNode("OR", False, (crit(PLUGIN, ee="9.0", vulnerable=False),))))),
+    )
+    items = [("Acme Player", "1.5"), ("Acme Player", "0.5"), ("Acme Player", ""), ("Acme Plugin", "3.0")]
+    items_of = [SoftwareItem(n, v) for n, v in items]
+    fast, full = matcher_for(*configs), _full(matcher_for(*configs))
+    assert fast.match(items_of, "Windows 11") == full.match(items_of, "Windows 11")
+    (player, *_) = fast.match(items_of, "Windows 11")
+    assert [(v.cve, v.via) for v in player.vulnerabilities] == [
+        ("CVE-20", "acme:player >= 1.0 and < 2.0"), ("CVE-21", "acme:player >= 1.5 and <= 1.5"), ("CVE-23", "acme:player < 2.0"),
+    ]
+
+
+def test_shortcut_gives_the_full_evaluations_findings_on_the_real_feed(index: CpeIndex, feeds_root: Path) -> None:
+    """On the real feed, the labelled items at several versions and the real Debian inventory get
+    the same findings (byte for byte) with the shortcut as with every configuration judged in full."""
+    import json
+
+    fast, full = FeedMatcher(index), _full(FeedMatcher(index))
+    debian = json.loads((feeds_root / "inventories" / "debian12-dpkg.json").read_text())["software"]
+    cases = [([SoftwareItem(p["name"], p["version"], p["vendor"]) for p in debian], "Debian GNU/Linux 12 (bookworm)")]
+    labelled = json.loads((Path(__file__).parent / "labelled_items.json").read_text())["items"]
+    for os_name in sorted({i["os"] for i in labelled}):
+        items = [SoftwareItem(i["name"], v, i["vendor"] or "", None, i.get("source", ""), i.get("bundle_id", ""))
+                 for i in labelled if i["os"] == os_name
+                 for v in (i["version"], "", "0.9", "1.0.2", "1.9.5p1", "2.4.49", "9.0.60", "100.0")]
+        cases.append((items, os_name))
+    found = 0
+    for items, os_name in cases:
+        expected = full.match(items, os_name)
+        assert fast.match(items, os_name) == expected
+        found += sum(len(r.vulnerabilities) for r in expected)
+    assert found > 1000  # many findings compared, not an empty set

@@ -6,8 +6,11 @@ import gzip
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from appliance.versions import GENERIC, in_range
+from appliance.versions import GENERIC, in_range, is_unknown
+from appliance.versions.generic import release_and_rest
 
 LESS = [
     # (lower, higher)
@@ -141,3 +144,12 @@ def test_nvd_2022_feed_range_bounds_all_parse(feeds):
         walk(item["configurations"]["nodes"])
     assert len(bounds) > 5000
     assert sorted(b for b in bounds if GENERIC.key(b) is None) == []
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.from_regex(r"[0-9]{1,25}", fullmatch=True), min_size=1, max_size=8))
+def test_numbers_and_dots_take_a_short_path_to_the_same_key(numbers: list[str]) -> None:
+    """GENERIC.key's path for versions of numbers and dots gives what the general reading gives."""
+    text = ".".join(numbers)
+    assert GENERIC.key(text) == (None if is_unknown(text) else release_and_rest(text))
+    assert GENERIC.key(text + ".0") == GENERIC.key(text + ".0.0")
