@@ -10,13 +10,10 @@ fingerprint (``--fingerprint``) for all further traffic. On plain HTTP the line 
 
 from __future__ import annotations
 
-import hashlib
 import ipaddress
 import re
 import shlex
-import ssl
 from collections.abc import Mapping
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from appliance.devices.base import Install, InstallCommand, InvalidHost, ScriptInfo
