@@ -36,6 +36,12 @@ PUBLISHER_NOISE = {
     "technology", "systems", "group", "holdings", "international", "incorporated", "company", "contributors",
     "maintainers", "and", "&", "of",
 }
+# Legal forms of other countries, as written after (or, for "AO", before) a company's name:
+# "SAP SE", "AO Kaspersky Lab", "DATEV eG", "uvnc bvba", "Avira Operations GmbH & Co. KG".
+PUBLISHER_NOISE |= {
+    "se", "ao", "pjsc", "sarl", "s.a.r.l.", "spa", "s.p.a.", "kk", "k.k.", "s.r.o.", "pvt", "pte", "ltda", "bvba",
+    "eg", "e.v.", "llp", "lp", "ulc", "oyj", "asa", "aps", "sdn", "bhd", "s.l.", "s.a.s.",
+}
 _EMAIL = re.compile(r"<[^>]*>")
 _SPLIT = re.compile(r"[\s,]+")
 _CPE_SEPARATORS = re.compile(r"[_\s]+")
