@@ -671,9 +671,12 @@ class Identifier:
         # 2. The name starts with the vendor: "google chrome", "adobe acrobat reader dc".
         for split in range(1, len(words)):
             vendor_part, product_part = " ".join(words[:split]), " ".join(words[split:])
+            said_vendor = compact(vendor_part)
+            if said_vendor not in index.by_vendor and said_vendor + "project" not in index.by_vendor:
+                continue  # no vendor is named so (with or without " project"): nothing below can agree
             for key_id in index.by_product.get(compact(product_part), ()):
                 vendor, product = _vendor_words(index, key_id)
-                if compact(vendor) == compact(vendor_part) or compact(vendor.removesuffix(" project")) == compact(vendor_part):
+                if compact(vendor) == said_vendor or compact(vendor.removesuffix(" project")) == said_vendor:
                     confirmed = _publisher_agrees(publisher, vendor)
                     offer(
                         key_id,

@@ -72,7 +72,9 @@ def clean_display_name(name: str, keep_product_words: bool = False) -> str:
         text = _FOR_WINDOWS.sub(" ", text)
     kept = []
     for token in tokens(text):
-        token = _ARCH_SUFFIX.sub("", token.strip(",;:"))
+        token = token.strip(",;:")
+        if "-" in token:
+            token = _ARCH_SUFFIX.sub("", token)
         if keep_product_words and (token in _PRODUCT_WORDS or _MAJOR.match(token)):
             kept.append(token)
             continue
@@ -99,9 +101,15 @@ def cpe_words(value: str) -> str:
     return _CPE_SEPARATORS.sub(" ", unquote(value).lower()).strip()
 
 
+_NOT_COMPACT = re.compile(r"[^a-z0-9+#]")
+
+
 def compact(text: str) -> str:
     """Words run together without punctuation, to compare "win.rar" with "winrar" or "7-zip" with "7zip"."""
-    return re.sub(r"[^a-z0-9+#]", "", text.lower())
+    lowered = text.lower().replace(" ", "").replace("_", "").replace("-", "").replace(".", "")
+    if lowered.isascii() and lowered.isalnum():
+        return lowered  # letters and digits once the usual separators are gone (most names): no pattern to run
+    return _NOT_COMPACT.sub("", lowered)
 
 
 def version_in_name(name: str) -> str | None:
