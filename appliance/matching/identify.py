@@ -53,6 +53,9 @@ _PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9.+_-]*$")
 _YEAR = re.compile(r"^(19|20)\d\d(-(19|20)\d\d)?$")
 # Products some vendors file as the vendor's only desktop program ("Figma" is figma:desktop).
 _VENDOR_APP_PRODUCTS = ("desktop", "desktop_app", "desktop_client", "client", "app")
+# Vendors under which NVD filed projects hosted on their sites (google:tunnelblick is the
+# Google Code project of tunnelblick:tunnelblick): no other organisation's product of that name.
+_HOSTING_VENDORS = ("google", "googlecode", "github", "sourceforge", "gitlab", "bitbucket")
 # Vendors NVD uses for the package ecosystems themselves (python:urllib3, npmjs:semver).
 _ECOSYSTEM_VENDORS = {"pip": ("python", "pypa", "python_software_foundation", "pypi"), "npm": ("npmjs", "nodejs", "npm", "openjsf")}
 _TARGET_SW = {"pip": "python", "npm": "node.js"}
@@ -630,6 +633,21 @@ class Identifier:
             return "only a '<name>_project' vendor is named after it"
         return ""
 
+    def _shared_name(self, key_id: int, named_like: tuple[int, ...]) -> str:
+        """Other organisations that file a current product of this name (not NVD's other names
+        of this one), unless this product's CVEs single it out (at least 2, twice any other's); or ""."""
+        index = self.index
+        group = index.equivalents(key_id)
+        mine = _organisation(split_key(index.keys[key_id])[0])
+        others = [k for k in named_like if k in index.current and k not in group
+                  and _organisation(split_key(index.keys[k])[0]) not in (mine, *_HOSTING_VENDORS)]
+        if not others:
+            return ""
+        cves = sum(index.cve_count(k) for k in group)
+        if cves >= 2 and all(cves >= 2 * sum(index.cve_count(o) for o in index.equivalents(k)) for k in others):
+            return ""
+        return ", ".join(sorted({split_key(index.keys[k])[0] for k in others}))
+
     def _names_other_vendor(self, publisher: str, vendor: str) -> bool:
         """The publisher is itself an NVD vendor, and not this one: it contradicts the candidate."""
         return bool(publisher) and compact(publisher) in self.index.by_vendor and not _publisher_agrees(publisher, vendor)
@@ -656,9 +674,15 @@ class Identifier:
                 # A program's display name is not a library NVD files under a package ecosystem
                 # ("System Information" is not the npm package systeminformation).
                 offer(key_id, 0.7, f"product name '{product}', but NVD files it as a package of {index.ecosystem[key_id]}")
+            elif _self_named(vendor, product) and (display and (shared := self._shared_name(key_id, named_like))):
+                # A name several organisations give their products ("Hyper", "Element") is a
+                # common word: the self-named one is taken only when its CVEs single it out.
+                offer(key_id, 0.8, f"product name '{product}' of the self-named project '{vendor}', but {shared} "
+                                   "file a product of that name too and no publisher confirms the vendor")
             elif _self_named(vendor, product):
                 offer(key_id, 0.9 + bonus, f"product name '{product}' of the self-named project '{vendor}'")
-            elif _named_longer(vendor, product) and display and len(named_like) == 1:
+            elif (_named_longer(vendor, product) and display and len(named_like) == 1
+                  and not self._names_other_vendor(publisher, vendor)):
                 # Only as the one product of that name: suricata-ids:suricata is one of three.
                 offer(key_id, 0.88, f"product name '{product}' of the project '{vendor}' named after it")
             elif _carries_vendor(vendor, product) and not self._names_other_vendor(publisher, vendor):
@@ -683,9 +707,12 @@ class Identifier:
         # 2. The name starts with the vendor: "google chrome", "adobe acrobat reader dc".
         for split in range(1, len(words)):
             vendor_part, product_part = " ".join(words[:split]), " ".join(words[split:])
+            said_vendor = compact(vendor_part)
+            if said_vendor not in index.by_vendor and said_vendor + "project" not in index.by_vendor:
+                continue  # no vendor is named so (with or without " project"): nothing below can agree
             for key_id in index.by_product.get(compact(product_part), ()):
                 vendor, product = _vendor_words(index, key_id)
-                if compact(vendor) == compact(vendor_part) or compact(vendor.removesuffix(" project")) == compact(vendor_part):
+                if compact(vendor) == said_vendor or compact(vendor.removesuffix(" project")) == said_vendor:
                     confirmed = _publisher_agrees(publisher, vendor)
                     offer(
                         key_id,
@@ -720,6 +747,11 @@ class Identifier:
             vendor, product = _vendor_words(index, key_id)
             if _publisher_agrees(publisher, vendor) or cleaned.startswith(vendor + " "):
                 offer(key_id, 0.95, f"KEV names {index.keys[key_id]} '{cleaned}', publisher or name gives vendor '{vendor}'")
+            elif not publisher and len(words) == 1:
+                # The catalog's product column is read beside its vendor column: one word of it
+                # alone ("Kernel", "Frontend", "Confluence") names the product only with its vendor.
+                offer(key_id, 0.8, f"KEV names {index.keys[key_id]} '{cleaned}', but one word without its vendor "
+                                   "or a publisher does not name it")
             elif not publisher:
                 offer(key_id, 0.88, f"KEV names {index.keys[key_id]} '{cleaned}', no publisher to say otherwise")
             else:

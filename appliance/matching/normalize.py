@@ -36,6 +36,12 @@ PUBLISHER_NOISE = {
     "technology", "systems", "group", "holdings", "international", "incorporated", "company", "contributors",
     "maintainers", "and", "&", "of",
 }
+# Legal forms of other countries, as written after (or, for "AO", before) a company's name:
+# "SAP SE", "AO Kaspersky Lab", "DATEV eG", "uvnc bvba", "Avira Operations GmbH & Co. KG".
+PUBLISHER_NOISE |= {
+    "se", "ao", "pjsc", "sarl", "s.a.r.l.", "spa", "s.p.a.", "kk", "k.k.", "s.r.o.", "pvt", "pte", "ltda", "bvba",
+    "eg", "e.v.", "llp", "lp", "ulc", "oyj", "asa", "aps", "sdn", "bhd", "s.l.", "s.a.s.",
+}
 _EMAIL = re.compile(r"<[^>]*>")
 _SPLIT = re.compile(r"[\s,]+")
 _CPE_SEPARATORS = re.compile(r"[_\s]+")
@@ -68,7 +74,9 @@ def clean_display_name(name: str, keep_product_words: bool = False) -> str:
         text = _FOR_WINDOWS.sub(" ", text)
     kept = []
     for token in tokens(text):
-        token = _ARCH_SUFFIX.sub("", token.strip(",;:"))
+        token = token.strip(",;:")
+        if "-" in token:
+            token = _ARCH_SUFFIX.sub("", token)
         if keep_product_words and (token in _PRODUCT_WORDS or _MAJOR.match(token)):
             kept.append(token)
             continue
@@ -95,9 +103,15 @@ def cpe_words(value: str) -> str:
     return _CPE_SEPARATORS.sub(" ", unquote(value).lower()).strip()
 
 
+_NOT_COMPACT = re.compile(r"[^a-z0-9+#]")
+
+
 def compact(text: str) -> str:
     """Words run together without punctuation, to compare "win.rar" with "winrar" or "7-zip" with "7zip"."""
-    return _NOT_COMPACT.sub("", text.lower())
+    lowered = text.lower().replace(" ", "").replace("_", "").replace("-", "").replace(".", "")
+    if lowered.isascii() and lowered.isalnum():
+        return lowered  # letters and digits once the usual separators are gone (most names): no pattern to run
+    return _NOT_COMPACT.sub("", lowered)
 
 
 def version_in_name(name: str) -> str | None:

@@ -6,6 +6,7 @@ import pytest
 
 from appliance.matching.base import SoftwareItem
 from appliance.matching.engine import FeedMatcher
+from appliance.matching.normalize import clean_publisher
 
 WINDOWS = "Windows 11 23H2"
 MAC = "macOS 14.5"
@@ -190,3 +191,57 @@ def test_a_longer_vendor_name_counts_only_for_the_one_product_of_that_name(match
     # suricata-ids:suricata is one of three "suricata" products.
     key, reason = product(matcher, SoftwareItem("Suricata.app", "7.0"), MAC)
     assert key is None and "oisf:suricata" in reason
+
+
+@pytest.mark.parametrize(("name", "bundle_id", "others"), [
+    ("Hyper.app", "co.zeit.hyper", "vercel"),  # the terminal is vercel:hyper, not hyper:hyper
+    ("Cursor.app", "com.todesktop.230313mzl4w4u92", "anysphere"),  # the editor is anysphere:cursor
+    ("Mail.app", "", "apple"),
+])
+def test_a_self_named_product_whose_name_other_organisations_share_needs_more_than_the_name(
+        matcher: FeedMatcher, name: str, bundle_id: str, others: str) -> None:
+    key, reason = product(matcher, SoftwareItem(name, "1.0", "", None, "macos_app", bundle_id), MAC)
+    assert key is None
+    assert "file a product of that name too" in reason and others in reason
+
+
+def test_a_project_nvd_also_files_under_its_old_hosting_site_is_still_self_named(matcher: FeedMatcher) -> None:
+    # google:tunnelblick is the Google Code project, not another organisation's Tunnelblick.
+    assert product(matcher, SoftwareItem("Tunnelblick", "4.0", "Jonathan Bullard"), MAC)[0] == "tunnelblick:tunnelblick"
+
+
+@pytest.mark.parametrize(("name", "kev_key"), [
+    ("Kernel.app", "linux:linux_kernel"),
+    ("Confluence", "atlassian:questions_for_confluence"),
+    ("ManageEngine", "zohocorp:manageengine_adselfservice_plus"),
+])
+def test_one_word_of_a_kev_product_name_without_vendor_or_publisher_names_nothing(matcher: FeedMatcher, name: str, kev_key: str) -> None:
+    # KEV's product column ("Kernel", "Confluence") is read beside its vendorProject column.
+    key, reason = product(matcher, SoftwareItem(name, "1.0"), MAC if name.endswith(".app") else WINDOWS)
+    assert key is None
+    assert kev_key in reason
+
+
+def test_a_kev_product_name_of_several_words_still_names_its_product(matcher: FeedMatcher) -> None:
+    assert product(matcher, SoftwareItem("GoAnywhere MFT", "7.4.1"))[0] == "fortra:goanywhere_managed_file_transfer"
+
+
+@pytest.mark.parametrize(("publisher", "said"), [
+    ("SAP SE", "sap"), ("AO Kaspersky Lab", "kaspersky lab"), ("SteelSeries ApS", "steelseries"), ("JetBrains s.r.o.", "jetbrains"),
+])
+def test_legal_forms_of_other_countries_are_not_part_of_the_publishers_name(publisher: str, said: str) -> None:
+    assert clean_publisher(publisher) == said
+
+
+def test_a_publisher_of_another_legal_form_confirms_the_vendor(matcher: FeedMatcher) -> None:
+    key, evidence = product(matcher, SoftwareItem("SAP GUI for Windows 7.70 (Patch 5)", "7.70", "SAP SE"))
+    assert key == "sap:gui_for_windows"
+    assert "publisher 'sap' agrees" in evidence
+
+
+def test_a_longer_vendor_name_does_not_stand_against_a_publisher_that_is_another_nvd_vendor(matcher: FeedMatcher) -> None:
+    # sumatrapdfreader:sumatrapdf is taken on its vendor's name alone; a publisher that is
+    # another NVD vendor says the program is someone else's of the same name.
+    assert product(matcher, SoftwareItem("Sumatra PDF", "3.5", "Krzysztof Kowalczyk"))[0] == "sumatrapdfreader:sumatrapdf"
+    key, reason = product(matcher, SoftwareItem("Sumatra PDF", "3.5", "Adobe Inc."))
+    assert key is None and "sumatrapdfreader:sumatrapdf" in reason
