@@ -83,6 +83,10 @@ _MODULE_VENDORS = {"perl": ("perl", "cpan"), "ruby": ("ruby-lang", "rubygems"), 
 # PHP extensions and the Apache module are built from PHP's own source (php8.2-curl, Alpine's
 # php82-openssl, libapache2-mod-php8.2; Debian's php-defaults).
 _PHP_BUILT = re.compile(r"^(php\d[\d.]*(-.+)?|libapache2-mod-php\d[\d.]*)$")
+# Library stems that name no one library across distributions: "libc" is glibc on Debian and
+# RPM (libc6, glibc), musl on Alpine (libc-utils), and NVD's gnu:libc is neither key NVD files
+# glibc's CVEs under (gnu:glibc).
+_NO_ONE_LIBRARY = frozenset({"libc"})
 # Go's toolchain: Debian builds golang-1.22-go from source golang-1.22 (and golang-go).
 _GO_TOOLCHAIN = re.compile(r"^golang(-\d[\d.]*)?-go$")
 
@@ -104,7 +108,7 @@ class PackageRules:
         # "libc" names no one library across distributions: glibc on Debian and RPM, musl on
         # Alpine (whose libc-utils is musl's).
         self._stems = {stem: tuple(names) for stem, names in stems.items()
-                       if len({index.aliases.packages[n][0] for n in names}) == 1 and stem != "libc"}
+                       if len({index.aliases.packages[n][0] for n in names}) == 1 and stem not in _NO_ONE_LIBRARY}
 
     def alias(self, package: str) -> Identification | None:
         aliases = self.index.aliases
@@ -234,6 +238,12 @@ class PackageRules:
             if not with_cves and len(own) == 1 and name == package:
                 return Identification(index.keys[own[0]], "exact", 0.86,
                                       f"of the products named '{name}', {index.keys[own[0]]} is the distribution's own software")
+            if not with_cves and not _lib_stripped(name, package):
+                listed = self._listed(kids)
+                if listed is not None:
+                    return Identification(index.keys[listed], "exact", 0.86,
+                                          f"of the products named '{name}', only {index.keys[listed]} is in the official "
+                                          "CPE dictionary of 2015 (an established project; the others are later namesakes)")
             if len(with_cves) != 1:
                 return Unidentified(f"package '{package}': {chosen}")
             group = next(iter(with_cves))
@@ -246,11 +256,42 @@ class PackageRules:
             return Identification(index.keys[chosen.key_id], "exact", 0.86,
                                   (f"package '{package}': " if name == package else "") + chosen.evidence
                                   + ", a name no other product shares (no CVE in the feed yet)")
+        if cves == 0 and any(k in index.titles for k in group) and name not in _NO_ONE_LIBRARY:
+            # Listed in the official CPE dictionary of 2015 (a mined title): an established
+            # project, which distributions package under its own name (gnu:bash, gnu:readline),
+            # unlike the later single-project keys of common words (time_project:time).
+            return Identification(index.keys[chosen.key_id], "exact", 0.86,
+                                  (f"package '{package}': " if name == package else "") + chosen.evidence
+                                  + ", an established project (in the official CPE dictionary of 2015; no CVE in the feed yet)")
         if cves == 0:
             shown = ", ".join(index.keys[k] for k in kids[:5])
             return Unidentified(f"package '{package}' is named like {shown}, none with a CVE in the feed to show it is the same software")
         return Identification(index.keys[chosen.key_id], "exact", chosen.score,
                               (f"package '{package}': " if name == package else "") + chosen.evidence)
+
+    def _listed(self, kids: tuple[int, ...]) -> int | None:
+        """Of look-alike products without CVEs, the one the official CPE dictionary of 2015 lists
+        (it has a mined title): the long-established project that distributions package (gnu:wget,
+        not wget:wget; gnu:tar, not npm's isaacs:tar; gnu:coreutils, not the Rust rewrite
+        uutils:coreutils). None when several or none are listed, or when another candidate's
+        vendor is the listed vendor's initials (oisf and openinfosecfoundation are one
+        foundation under an old and a new name: nothing says which key NVD files now)."""
+        index = self.index
+        groups = {index.equivalents(k) for k in kids}
+        listed = [g for g in groups if any(k in index.titles for k in g)]
+        if len(listed) != 1:
+            return None
+        group = listed[0]
+        key_id = index.primary(tuple(k for k in group if k in index.titles))
+        vendor, product = index.words(key_id)
+        product_words = set(product.split())
+        # The vendor's words as the title spells them out ("open information security
+        # foundation suricata" for openinfosecfoundation:suricata).
+        words = [w for w in index.titles[key_id].split() if w not in product_words] or vendor.split()
+        initials = {"".join(w[0] for w in words), "".join(w[0] for w in vendor.split())}
+        if any(compact(index.words(k)[0]) in initials for k in kids if k not in group):
+            return None
+        return key_id
 
     def _native(self, name: str, scheme: str) -> tuple[int, ...]:
         """Current keys spelled like ``name`` that may be a native program of the host (kept per name)."""
@@ -357,6 +398,12 @@ def _distinctive(name: str, package: str, keys: tuple[str, ...]) -> bool:
         return True
     return package.startswith("lib") and len(name) >= 3 and any(
         _named_after(*split_key(key)) or compact(split_key(key)[0]).startswith(compact(name)) for key in keys)
+
+
+def _lib_stripped(name: str, package: str) -> bool:
+    """``name`` is a library package's name without "lib" (libcrypto3 -> crypto): a plain word
+    that look-alike products share (erlang:crypto), too weak to choose among them."""
+    return package.startswith("lib") and not name.startswith("lib")
 
 
 def _no_code(package: str) -> str:

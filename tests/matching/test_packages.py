@@ -6,8 +6,13 @@ import re
 
 import pytest
 
+from pathlib import Path
+
+from appliance.matching.aliases import load_aliases
 from appliance.matching.base import SoftwareItem
-from appliance.matching.engine import FeedMatcher
+from appliance.matching.bundle import load_bundle
+from appliance.matching.engine import FeedMatcher, default_feed_dir
+from appliance.matching.index import CpeIndex
 from appliance.matching.packages import _derived_names
 
 DEBIAN = "Debian GNU/Linux 12 (bookworm)"
@@ -91,10 +96,7 @@ def test_package_names_by_convention(matcher: FeedMatcher, name: str, os_name: s
     ("linux-perf", DEBIAN, "operating system"),
     # Several products of one name and nothing in the data to choose: the candidates are named.
     ("libheif1", DEBIAN, "libheif:libheif (0 CVEs), struktur:libheif (0 CVEs)"),
-    ("nfs-utils", ROCKY, "linux-nfs:nfs-utils"),
     ("cairo", ROCKY, "cairographics:cairo (0 CVEs), redhat:cairo (0 CVEs)"),  # redhat:cairo is an old duplicate
-    # php:memcached (one CVE) is not offered: its vendor is an ecosystem NVD's target_sw names.
-    ("memcached", MAC, "memcached:memcached (0 CVEs), memcachedb:memcached (0 CVEs)"),
     ("calibre", MAC, "calibre-ebook:calibre"),
     # Look-alikes the shorter names would give.
     ("libxcb-util1", DEBIAN, "no NVD product"),  # xcb-util is not libxcb
@@ -115,3 +117,57 @@ def test_a_module_of_another_ecosystem_is_not_the_python_module(matcher: FeedMat
     # yaml_project:yaml is a Go module (NVD's target_sw); Debian's python3-yaml is PyYAML.
     (result,) = matcher.match([SoftwareItem("python3-yaml", "6.0")], DEBIAN)
     assert _key(result) != "yaml_project:yaml"
+
+
+@pytest.fixture(scope="module")
+def rules_only(feed_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> FeedMatcher:
+    """The matcher with the alias table's package lines removed: the package rules alone, as
+    on packages nobody has written an alias for."""
+    lines = (default_feed_dir() / "aliases.tsv").read_text(encoding="utf-8").splitlines()
+    path = tmp_path_factory.mktemp("aliases") / "aliases.tsv"
+    path.write_text("\n".join(line for line in lines if not line.startswith("package\t")) + "\n", encoding="utf-8")
+    return FeedMatcher(CpeIndex(load_bundle(feed_dir), load_aliases(path)))
+
+
+@pytest.mark.parametrize(("name", "os_name", "expected"), [
+    # Of namesakes without CVEs, the one the 2015 dictionary lists: GNU's, not wget:wget, npm's
+    # isaacs:tar or the Rust rewrite uutils:coreutils.
+    ("wget", DEBIAN, "gnu:wget"),
+    ("tar", DEBIAN, "gnu:tar"),
+    ("coreutils", DEBIAN, "gnu:coreutils"),
+    ("perl-libs", ROCKY, "perl:perl"),  # not larry_wall:perl
+    ("nfs-utils", ROCKY, "linux-nfs:nfs-utils"),  # not nfs:nfs-utils, redhat:nfs_utils
+    ("libevent", ALPINE, "libevent_project:libevent"),  # not niels_provos:libevent
+    # php:memcached (one CVE) is not offered: its vendor is an ecosystem NVD's target_sw names.
+    ("memcached", MAC, "memcached:memcached"),  # not memcachedb:memcached
+])
+def test_the_listed_one_of_namesakes_is_the_package(rules_only: FeedMatcher, name: str, os_name: str, expected: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "1.0")], os_name)
+    assert _key(result) == expected, result.reason or result.match
+    assert "official CPE dictionary of 2015" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "expected"), [("bash", "gnu:bash"), ("libreadline8", "gnu:readline")])
+def test_a_listed_product_without_cves_is_an_established_project(rules_only: FeedMatcher, name: str, expected: str) -> None:
+    # One product of the name, no CVE in the feed: a Debian name that is a plain word needs the
+    # 2015 dictionary's listing (time_project:time, unlisted, stays refused: Debian's time is GNU time).
+    (result,) = rules_only.match([SoftwareItem(name, "1.0")], DEBIAN)
+    assert _key(result) == expected, result.reason or result.match
+    assert "established project" in result.match.evidence
+    (result,) = rules_only.match([SoftwareItem("time", "1.9")], DEBIAN)
+    assert result.match is None, result.match
+
+
+@pytest.mark.parametrize(("name", "os_name", "said"), [
+    # The listed key's vendor spelled out is the other candidate's initials: one foundation
+    # under an old and a new name (openinfosecfoundation, oisf); nothing says which NVD uses now.
+    ("suricata", MAC, "oisf:suricata"),
+    # "crypto" is libcrypto3 without "lib", a plain word: erlang:crypto, though listed, is not it.
+    ("libcrypto3", ALPINE, "erlang:crypto"),
+    # "libc" is no one library (NVD's gnu:libc is not where glibc's CVEs are).
+    ("libc6", DEBIAN, "gnu:libc"),
+])
+def test_listing_does_not_decide_weak_readings(rules_only: FeedMatcher, name: str, os_name: str, said: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "1.0")], os_name)
+    assert result.match is None, result.match
+    assert said in result.reason
