@@ -53,8 +53,13 @@ _DISTRIBUTION_NAMES = {"redhat", "fedoraproject", "suse", "opensuse", "novell", 
 _SUBPACKAGE_SUFFIXES = (
     "-libs", "-lib", "-minimal", "-utils", "-tools", "-server", "-client", "-clients", "-core", "-bin",
     "-full", "-tiny", "-nox", "-daemon", "-stdlib", "-headless", "-jre", "-jdk", "-progs", "-cli",
-    "-extra", "-extras", "-contrib", "-static", "-single", "-default", "-current",
+    "-extra", "-extras", "-contrib", "-static", "-single", "-default", "-current", "-base",
 )
+# Debian's ABI marks after a library package's soname version, for an ABI change without a
+# soname change: a letter (libvorbis0a, libharfbuzz0b, libqt5core5a), "v5" for the GCC 5 C++
+# ABI (libsigc++-2.0-0v5, libsnappy1v5), "c2" for the 2005 C++ ABI, "ldbl" for the long-double
+# transition (Debian Policy 8.1 notes; wiki.debian.org/GCC5).
+_ABI_MARKS = ("v5", "c2", "ldbl")
 # A library package's name: "lib" + the soname's name + its version (Debian Policy 8.1:
 # libfoo.so.1 is libfoo1, libfoo2.so.3 is libfoo2-3), then "t64" for libraries rebuilt for
 # 64-bit time_t (Debian's 2024 transition, wiki.debian.org/ReleaseGoals/64bit-time), then a
@@ -198,6 +203,9 @@ class PackageRules:
         AppStream).
         """
         index = self.index
+        if name in _NO_ONE_LIBRARY:
+            return Unidentified(f"package '{package}': '{name}' names no one library across distributions "
+                                "(the GNU C library on Debian and RPM, musl on Alpine)")
         kids = self._native(name, scheme)
         if not kids:
             return None
@@ -256,7 +264,7 @@ class PackageRules:
             return Identification(index.keys[chosen.key_id], "exact", 0.86,
                                   (f"package '{package}': " if name == package else "") + chosen.evidence
                                   + ", a name no other product shares (no CVE in the feed yet)")
-        if cves == 0 and any(k in index.titles for k in group) and name not in _NO_ONE_LIBRARY:
+        if cves == 0 and any(k in index.titles for k in group):
             # Listed in the official CPE dictionary of 2015 (a mined title): an established
             # project, which distributions package under its own name (gnu:bash, gnu:readline),
             # unlike the later single-project keys of common words (time_project:time).
@@ -455,6 +463,13 @@ def _steps(name: str) -> list[tuple[str, str]]:
         steps.append((name[:-3], "without the 64-bit time_t mark 't64'"))
     if library and dash and tail in _VARIANTS:
         steps.append((head, "without the build variant"))
+    if library and not t64 and len(name) > 5:
+        mark = next((m for m in _ABI_MARKS if name.endswith(m)), name[-1] if name[-1].isalpha() else "")
+        if mark and name[-len(mark) - 1].isdigit():
+            steps.append((name[:-len(mark)], f"without the ABI mark '{mark}'"))
+    if name.startswith("compat-") and len(name) > 9:
+        # Fedora's compat packages keep an old version beside the current one (compat-openssl11).
+        steps.append((name[7:], "without 'compat-'"))
     if dash and _hyphen_version(tail):
         steps.append((head, "without version"))
     kept = name.rstrip("0123456789._")

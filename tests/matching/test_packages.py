@@ -164,10 +164,42 @@ def test_a_listed_product_without_cves_is_an_established_project(rules_only: Fee
     ("suricata", MAC, "oisf:suricata"),
     # "crypto" is libcrypto3 without "lib", a plain word: erlang:crypto, though listed, is not it.
     ("libcrypto3", ALPINE, "erlang:crypto"),
-    # "libc" is no one library (NVD's gnu:libc is not where glibc's CVEs are).
-    ("libc6", DEBIAN, "gnu:libc"),
 ])
 def test_listing_does_not_decide_weak_readings(rules_only: FeedMatcher, name: str, os_name: str, said: str) -> None:
     (result,) = rules_only.match([SoftwareItem(name, "1.0")], os_name)
     assert result.match is None, result.match
     assert said in result.reason
+
+
+def test_abi_marks_and_compat_prefixes_derive_names() -> None:
+    # Debian's ABI marks after the soname version: a letter, "v5" (GCC 5), "c2", "ldbl".
+    assert [n for n, _, _ in _derived_names("libharfbuzz0b")][:2] == ["libharfbuzz0b", "libharfbuzz0"]
+    assert "libharfbuzz" in [n for n, _, _ in _derived_names("libharfbuzz0b")]
+    assert "libsnappy1" in [n for n, _, _ in _derived_names("libsnappy1v5")]
+    assert "libfoo2" in [n for n, _, _ in _derived_names("libfoo2c2")]
+    # Not for names that are not libraries, nor for a letter that follows a letter.
+    assert [n for n, _, _ in _derived_names("x264b")] == ["x264b"]
+    assert "libfo" not in [n for n, _, _ in _derived_names("libfoo")]
+    # Fedora's compat packages keep an old version beside the current one.
+    assert "openssl11" in [n for n, _, _ in _derived_names("compat-openssl11")]
+
+
+@pytest.mark.parametrize(("name", "os_name", "expected", "said"), [
+    ("libharfbuzz0b", DEBIAN, "harfbuzz_project:harfbuzz", "ABI mark 'b'"),
+    ("dnsmasq-base", DEBIAN, "thekelleys:dnsmasq", "'-base'"),
+    ("gettext-base", DEBIAN, "gnu:gettext", "'-base'"),
+    ("compat-openssl11", ROCKY, "openssl:openssl", "without 'compat-'"),
+])
+def test_abi_marks_base_parts_and_compat_packages(rules_only: FeedMatcher, name: str, os_name: str, expected: str, said: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "1.0")], os_name)
+    assert _key(result) == expected, result.reason or result.match
+    assert said in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "os_name"), [("libc-utils", ALPINE), ("libc6", DEBIAN), ("libc-bin", DEBIAN)])
+def test_libc_names_no_one_library(rules_only: FeedMatcher, name: str, os_name: str) -> None:
+    # Without an alias, 'libc' is not read as NVD's gnu:libc (Alpine's libc-utils is musl's,
+    # Debian's libc6 is glibc, whose CVEs NVD files under gnu:glibc).
+    (result,) = rules_only.match([SoftwareItem(name, "1.0")], os_name)
+    assert result.match is None, result.match
+    assert "names no one library" in result.reason
