@@ -93,9 +93,14 @@ def cpe_words(value: str) -> str:
     return _CPE_SEPARATORS.sub(" ", unquote(value).lower()).strip()
 
 
+_NOT_COMPACT = re.compile(r"[^a-z0-9+#]")
+
+
 def compact(text: str) -> str:
     """Words run together without punctuation, to compare "win.rar" with "winrar" or "7-zip" with "7zip"."""
-    return re.sub(r"[^a-z0-9+#]", "", text.lower())
+    if text.isascii() and text.isalnum():
+        return text.lower()  # nothing to take out (most product and package names): no regex
+    return _NOT_COMPACT.sub("", text.lower())
 
 
 def version_in_name(name: str) -> str | None:
