@@ -173,9 +173,17 @@ class PackageRules:
                     return _derived(alias, f"read as {how}", 0.02 * depth)
             if name.endswith("-common") and depth == 0:
                 found = self._named_exactly(name, package, scheme)
-                if found is None or isinstance(found, Unidentified):
-                    return Unidentified(f"'{package}' holds files shared by the binary packages of one source (Debian's -common), no program of its own")
-                return found
+                if isinstance(found, Identification):
+                    return found
+                if scheme == "rpm" and len(name) > 8:
+                    # Fedora's "-common" subpackage is part of the project's own build, often
+                    # with programs (glibc-common: iconv, getent; grub2-common; Fedora
+                    # packaging guidelines, "Subpackages"): the project, when its name is one.
+                    head = name[:-7]
+                    shared = self._named_exactly(head, package, scheme)
+                    if isinstance(shared, Identification):
+                        return _derived(shared, f"read as '{package}' -> '{head}' (Fedora's -common subpackage of the project's build)", 0.02)
+                return Unidentified(f"'{package}' holds files shared by the binary packages of one source (a -common package), no program of its own")
             found = self._named_exactly(name, package, scheme)
             if found is None:
                 continue

@@ -203,3 +203,15 @@ def test_libc_names_no_one_library(rules_only: FeedMatcher, name: str, os_name: 
     (result,) = rules_only.match([SoftwareItem(name, "1.0")], os_name)
     assert result.match is None, result.match
     assert "names no one library" in result.reason
+
+
+def test_fedora_common_subpackages_are_the_project(rules_only: FeedMatcher) -> None:
+    # Fedora's -common is part of the project's build (grub2-common, glibc-common); Debian's
+    # -common is shared data, refused unless Debian files it under its own name.
+    (result,) = rules_only.match([SoftwareItem("grub2-common", "2.06")], ROCKY)
+    assert _key(result) == "gnu:grub2", result.reason
+    assert "Fedora's -common" in result.match.evidence
+    (result,) = rules_only.match([SoftwareItem("containers-common", "1.0")], ROCKY)
+    assert result.match is None and "-common" in result.reason
+    (result,) = rules_only.match([SoftwareItem("libldap-common", "2.5.13")], DEBIAN)
+    assert result.match is None and "-common" in result.reason
