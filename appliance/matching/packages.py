@@ -346,6 +346,16 @@ class PackageRules:
             # python3-yaml is PyYAML, python3-openssl is pyOpenSSL).
             names = (module, "py" + module, "python-" + module) if ecosystem == "pip" else (module,)
             names = tuple(name for name in names if self.ids._spelled_like(name))
+            if ecosystem == "pip" and len(names) > 1 and names[0] == module and not any(
+                    self.index.ecosystem.get(k) == "python" for k in self.ids._spelled_like(module)) and any(
+                    compact(split_key(self.index.keys[k])[0]).startswith(compact(name))
+                    for name in names[1:] for k in self.ids._spelled_like(name)):
+                # Python bindings of a native program are published as "py<module>" or
+                # "python-<module>": when NVD has such a project (a vendor named after it), the
+                # module is not the native program NVD does not file as a Python package
+                # (python3-openssl is pyOpenSSL, never OpenSSL, even while pyOpenSSL's vendor
+                # keys leave it undecided).
+                names = names[1:]
             for name in names:
                 found = self.ids._language_package(name, ecosystem)
                 if isinstance(found, Identification):

@@ -215,3 +215,13 @@ def test_fedora_common_subpackages_are_the_project(rules_only: FeedMatcher) -> N
     assert result.match is None and "-common" in result.reason
     (result,) = rules_only.match([SoftwareItem("libldap-common", "2.5.13")], DEBIAN)
     assert result.match is None and "-common" in result.reason
+
+
+def test_python_bindings_are_not_the_native_program(rules_only: FeedMatcher) -> None:
+    # pyOpenSSL's project exists in NVD (pyopenssl_project, pyopenssl:pyopenssl), so Debian's
+    # python3-openssl is never openssl:openssl, though pyOpenSSL's keys leave it undecided.
+    (result,) = rules_only.match([SoftwareItem("python3-openssl", "23.0.0")], DEBIAN)
+    assert _key(result) != "openssl:openssl", result.match
+    # Without a py-named project beside it, the module's own product stays.
+    (result,) = rules_only.match([SoftwareItem("python3-cryptography", "38.0.4")], DEBIAN)
+    assert _key(result) == "cryptography.io:cryptography", result.reason
