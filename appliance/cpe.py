@@ -84,4 +84,6 @@ def parse_cpe23(text: str) -> Cpe23:
 
 def unquote(value: str) -> str:
     """A formatted-string value without its backslash quoting (``7\\-zip`` -> ``7-zip``)."""
+    if "\\" not in value:
+        return value  # most values quote nothing: no regex
     return re.sub(r"\\(.)", r"\1", value)

@@ -53,8 +53,13 @@ _DISTRIBUTION_NAMES = {"redhat", "fedoraproject", "suse", "opensuse", "novell", 
 _SUBPACKAGE_SUFFIXES = (
     "-libs", "-lib", "-minimal", "-utils", "-tools", "-server", "-client", "-clients", "-core", "-bin",
     "-full", "-tiny", "-nox", "-daemon", "-stdlib", "-headless", "-jre", "-jdk", "-progs", "-cli",
-    "-extra", "-extras", "-contrib", "-static", "-single", "-default", "-current",
+    "-extra", "-extras", "-contrib", "-static", "-single", "-default", "-current", "-base",
 )
+# Debian's ABI marks after a library package's soname version, for an ABI change without a
+# soname change: a letter (libvorbis0a, libharfbuzz0b, libqt5core5a), "v5" for the GCC 5 C++
+# ABI (libsigc++-2.0-0v5, libsnappy1v5), "c2" for the 2005 C++ ABI, "ldbl" for the long-double
+# transition (Debian Policy 8.1 notes; wiki.debian.org/GCC5).
+_ABI_MARKS = ("v5", "c2", "ldbl")
 # A library package's name: "lib" + the soname's name + its version (Debian Policy 8.1:
 # libfoo.so.1 is libfoo1, libfoo2.so.3 is libfoo2-3), then "t64" for libraries rebuilt for
 # 64-bit time_t (Debian's 2024 transition, wiki.debian.org/ReleaseGoals/64bit-time), then a
@@ -83,6 +88,10 @@ _MODULE_VENDORS = {"perl": ("perl", "cpan"), "ruby": ("ruby-lang", "rubygems"), 
 # PHP extensions and the Apache module are built from PHP's own source (php8.2-curl, Alpine's
 # php82-openssl, libapache2-mod-php8.2; Debian's php-defaults).
 _PHP_BUILT = re.compile(r"^(php\d[\d.]*(-.+)?|libapache2-mod-php\d[\d.]*)$")
+# Library stems that name no one library across distributions: "libc" is glibc on Debian and
+# RPM (libc6, glibc), musl on Alpine (libc-utils), and NVD's gnu:libc is neither key NVD files
+# glibc's CVEs under (gnu:glibc).
+_NO_ONE_LIBRARY = frozenset({"libc"})
 # Go's toolchain: Debian builds golang-1.22-go from source golang-1.22 (and golang-go).
 _GO_TOOLCHAIN = re.compile(r"^golang(-\d[\d.]*)?-go$")
 
@@ -104,7 +113,7 @@ class PackageRules:
         # "libc" names no one library across distributions: glibc on Debian and RPM, musl on
         # Alpine (whose libc-utils is musl's).
         self._stems = {stem: tuple(names) for stem, names in stems.items()
-                       if len({index.aliases.packages[n][0] for n in names}) == 1 and stem != "libc"}
+                       if len({index.aliases.packages[n][0] for n in names}) == 1 and stem not in _NO_ONE_LIBRARY}
 
     def alias(self, package: str) -> Identification | None:
         aliases = self.index.aliases
@@ -164,9 +173,17 @@ class PackageRules:
                     return _derived(alias, f"read as {how}", 0.02 * depth)
             if name.endswith("-common") and depth == 0:
                 found = self._named_exactly(name, package, scheme)
-                if found is None or isinstance(found, Unidentified):
-                    return Unidentified(f"'{package}' holds files shared by the binary packages of one source (Debian's -common), no program of its own")
-                return found
+                if isinstance(found, Identification):
+                    return found
+                if scheme == "rpm" and len(name) > 8:
+                    # Fedora's "-common" subpackage is part of the project's own build, often
+                    # with programs (glibc-common: iconv, getent; grub2-common; Fedora
+                    # packaging guidelines, "Subpackages"): the project, when its name is one.
+                    head = name[:-7]
+                    shared = self._named_exactly(head, package, scheme)
+                    if isinstance(shared, Identification):
+                        return _derived(shared, f"read as '{package}' -> '{head}' (Fedora's -common subpackage of the project's build)", 0.02)
+                return Unidentified(f"'{package}' holds files shared by the binary packages of one source (a -common package), no program of its own")
             found = self._named_exactly(name, package, scheme)
             if found is None:
                 continue
@@ -194,6 +211,9 @@ class PackageRules:
         AppStream).
         """
         index = self.index
+        if name in _NO_ONE_LIBRARY:
+            return Unidentified(f"package '{package}': '{name}' names no one library across distributions "
+                                "(the GNU C library on Debian and RPM, musl on Alpine)")
         kids = self._native(name, scheme)
         if not kids:
             return None
@@ -234,6 +254,12 @@ class PackageRules:
             if not with_cves and len(own) == 1 and name == package:
                 return Identification(index.keys[own[0]], "exact", 0.86,
                                       f"of the products named '{name}', {index.keys[own[0]]} is the distribution's own software")
+            if not with_cves and not _lib_stripped(name, package):
+                listed = self._listed(kids)
+                if listed is not None:
+                    return Identification(index.keys[listed], "exact", 0.86,
+                                          f"of the products named '{name}', only {index.keys[listed]} is in the official "
+                                          "CPE dictionary of 2015 (an established project; the others are later namesakes)")
             if len(with_cves) != 1:
                 return Unidentified(f"package '{package}': {chosen}")
             group = next(iter(with_cves))
@@ -246,11 +272,42 @@ class PackageRules:
             return Identification(index.keys[chosen.key_id], "exact", 0.86,
                                   (f"package '{package}': " if name == package else "") + chosen.evidence
                                   + ", a name no other product shares (no CVE in the feed yet)")
+        if cves == 0 and any(k in index.titles for k in group):
+            # Listed in the official CPE dictionary of 2015 (a mined title): an established
+            # project, which distributions package under its own name (gnu:bash, gnu:readline),
+            # unlike the later single-project keys of common words (time_project:time).
+            return Identification(index.keys[chosen.key_id], "exact", 0.86,
+                                  (f"package '{package}': " if name == package else "") + chosen.evidence
+                                  + ", an established project (in the official CPE dictionary of 2015; no CVE in the feed yet)")
         if cves == 0:
             shown = ", ".join(index.keys[k] for k in kids[:5])
             return Unidentified(f"package '{package}' is named like {shown}, none with a CVE in the feed to show it is the same software")
         return Identification(index.keys[chosen.key_id], "exact", chosen.score,
                               (f"package '{package}': " if name == package else "") + chosen.evidence)
+
+    def _listed(self, kids: tuple[int, ...]) -> int | None:
+        """Of look-alike products without CVEs, the one the official CPE dictionary of 2015 lists
+        (it has a mined title): the long-established project that distributions package (gnu:wget,
+        not wget:wget; gnu:tar, not npm's isaacs:tar; gnu:coreutils, not the Rust rewrite
+        uutils:coreutils). None when several or none are listed, or when another candidate's
+        vendor is the listed vendor's initials (oisf and openinfosecfoundation are one
+        foundation under an old and a new name: nothing says which key NVD files now)."""
+        index = self.index
+        groups = {index.equivalents(k) for k in kids}
+        listed = [g for g in groups if any(k in index.titles for k in g)]
+        if len(listed) != 1:
+            return None
+        group = listed[0]
+        key_id = index.primary(tuple(k for k in group if k in index.titles))
+        vendor, product = index.words(key_id)
+        product_words = set(product.split())
+        # The vendor's words as the title spells them out ("open information security
+        # foundation suricata" for openinfosecfoundation:suricata).
+        words = [w for w in index.titles[key_id].split() if w not in product_words] or vendor.split()
+        initials = {"".join(w[0] for w in words), "".join(w[0] for w in vendor.split())}
+        if any(compact(index.words(k)[0]) in initials for k in kids if k not in group):
+            return None
+        return key_id
 
     def _native(self, name: str, scheme: str) -> tuple[int, ...]:
         """Current keys spelled like ``name`` that may be a native program of the host (kept per name)."""
@@ -289,6 +346,16 @@ class PackageRules:
             # python3-yaml is PyYAML, python3-openssl is pyOpenSSL).
             names = (module, "py" + module, "python-" + module) if ecosystem == "pip" else (module,)
             names = tuple(name for name in names if self.ids._spelled_like(name))
+            if ecosystem == "pip" and len(names) > 1 and names[0] == module and not any(
+                    self.index.ecosystem.get(k) == "python" for k in self.ids._spelled_like(module)) and any(
+                    compact(split_key(self.index.keys[k])[0]).startswith(compact(name))
+                    for name in names[1:] for k in self.ids._spelled_like(name)):
+                # Python bindings of a native program are published as "py<module>" or
+                # "python-<module>": when NVD has such a project (a vendor named after it), the
+                # module is not the native program NVD does not file as a Python package
+                # (python3-openssl is pyOpenSSL, never OpenSSL, even while pyOpenSSL's vendor
+                # keys leave it undecided).
+                names = names[1:]
             for name in names:
                 found = self.ids._language_package(name, ecosystem)
                 if isinstance(found, Identification):
@@ -359,6 +426,12 @@ def _distinctive(name: str, package: str, keys: tuple[str, ...]) -> bool:
         _named_after(*split_key(key)) or compact(split_key(key)[0]).startswith(compact(name)) for key in keys)
 
 
+def _lib_stripped(name: str, package: str) -> bool:
+    """``name`` is a library package's name without "lib" (libcrypto3 -> crypto): a plain word
+    that look-alike products share (erlang:crypto), too weak to choose among them."""
+    return package.startswith("lib") and not name.startswith("lib")
+
+
 def _no_code(package: str) -> str:
     if package.endswith(_NO_CODE_SUFFIXES) or package.startswith(_NO_CODE_PREFIXES):
         return f"'{package}' ships documentation or data, no program of its own"
@@ -408,6 +481,13 @@ def _steps(name: str) -> list[tuple[str, str]]:
         steps.append((name[:-3], "without the 64-bit time_t mark 't64'"))
     if library and dash and tail in _VARIANTS:
         steps.append((head, "without the build variant"))
+    if library and not t64 and len(name) > 5:
+        mark = next((m for m in _ABI_MARKS if name.endswith(m)), name[-1] if name[-1].isalpha() else "")
+        if mark and name[-len(mark) - 1].isdigit():
+            steps.append((name[:-len(mark)], f"without the ABI mark '{mark}'"))
+    if name.startswith("compat-") and len(name) > 9:
+        # Fedora's compat packages keep an old version beside the current one (compat-openssl11).
+        steps.append((name[7:], "without 'compat-'"))
     if dash and _hyphen_version(tail):
         steps.append((head, "without version"))
     kept = name.rstrip("0123456789._")

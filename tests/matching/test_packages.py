@@ -6,8 +6,13 @@ import re
 
 import pytest
 
+from pathlib import Path
+
+from appliance.matching.aliases import load_aliases
 from appliance.matching.base import SoftwareItem
-from appliance.matching.engine import FeedMatcher
+from appliance.matching.bundle import load_bundle
+from appliance.matching.engine import FeedMatcher, default_feed_dir
+from appliance.matching.index import CpeIndex
 from appliance.matching.packages import _derived_names
 
 DEBIAN = "Debian GNU/Linux 12 (bookworm)"
@@ -91,7 +96,6 @@ def test_package_names_by_convention(matcher: FeedMatcher, name: str, os_name: s
     ("linux-perf", DEBIAN, "operating system"),
     # Several products of one name and nothing in the data to choose: the candidates are named.
     ("libheif1", DEBIAN, "libheif:libheif (0 CVEs), struktur:libheif (0 CVEs)"),
-    ("nfs-utils", ROCKY, "linux-nfs:nfs-utils"),
     ("cairo", ROCKY, "cairographics:cairo (0 CVEs), redhat:cairo (0 CVEs)"),  # redhat:cairo is an old duplicate
     ("calibre", MAC, "calibre-ebook:calibre"),
     # Look-alikes the shorter names would give.
@@ -113,3 +117,111 @@ def test_a_module_of_another_ecosystem_is_not_the_python_module(matcher: FeedMat
     # yaml_project:yaml is a Go module (NVD's target_sw); Debian's python3-yaml is PyYAML.
     (result,) = matcher.match([SoftwareItem("python3-yaml", "6.0")], DEBIAN)
     assert _key(result) != "yaml_project:yaml"
+
+
+@pytest.fixture(scope="module")
+def rules_only(feed_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> FeedMatcher:
+    """The matcher with the alias table's package lines removed: the package rules alone, as
+    on packages nobody has written an alias for."""
+    lines = (default_feed_dir() / "aliases.tsv").read_text(encoding="utf-8").splitlines()
+    path = tmp_path_factory.mktemp("aliases") / "aliases.tsv"
+    path.write_text("\n".join(line for line in lines if not line.startswith("package\t")) + "\n", encoding="utf-8")
+    return FeedMatcher(CpeIndex(load_bundle(feed_dir), load_aliases(path)))
+
+
+@pytest.mark.parametrize(("name", "os_name", "expected"), [
+    # Of namesakes without CVEs, the one the 2015 dictionary lists: GNU's, not wget:wget, npm's
+    # isaacs:tar or the Rust rewrite uutils:coreutils.
+    ("wget", DEBIAN, "gnu:wget"),
+    ("tar", DEBIAN, "gnu:tar"),
+    ("coreutils", DEBIAN, "gnu:coreutils"),
+    ("perl-libs", ROCKY, "perl:perl"),  # not larry_wall:perl
+    ("nfs-utils", ROCKY, "linux-nfs:nfs-utils"),  # not nfs:nfs-utils, redhat:nfs_utils
+    ("libevent", ALPINE, "libevent_project:libevent"),  # not niels_provos:libevent
+    # php:memcached (one CVE) is not offered: its vendor is an ecosystem NVD's target_sw names.
+    ("memcached", MAC, "memcached:memcached"),  # not memcachedb:memcached
+])
+def test_the_listed_one_of_namesakes_is_the_package(rules_only: FeedMatcher, name: str, os_name: str, expected: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "1.0")], os_name)
+    assert _key(result) == expected, result.reason or result.match
+    assert "official CPE dictionary of 2015" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "expected"), [("bash", "gnu:bash"), ("libreadline8", "gnu:readline")])
+def test_a_listed_product_without_cves_is_an_established_project(rules_only: FeedMatcher, name: str, expected: str) -> None:
+    # One product of the name, no CVE in the feed: a Debian name that is a plain word needs the
+    # 2015 dictionary's listing (time_project:time, unlisted, stays refused: Debian's time is GNU time).
+    (result,) = rules_only.match([SoftwareItem(name, "1.0")], DEBIAN)
+    assert _key(result) == expected, result.reason or result.match
+    assert "established project" in result.match.evidence
+    (result,) = rules_only.match([SoftwareItem("time", "1.9")], DEBIAN)
+    assert result.match is None, result.match
+
+
+@pytest.mark.parametrize(("name", "os_name", "said"), [
+    # The listed key's vendor spelled out is the other candidate's initials: one foundation
+    # under an old and a new name (openinfosecfoundation, oisf); nothing says which NVD uses now.
+    ("suricata", MAC, "oisf:suricata"),
+    # "crypto" is libcrypto3 without "lib", a plain word: erlang:crypto, though listed, is not it.
+    ("libcrypto3", ALPINE, "erlang:crypto"),
+])
+def test_listing_does_not_decide_weak_readings(rules_only: FeedMatcher, name: str, os_name: str, said: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "1.0")], os_name)
+    assert result.match is None, result.match
+    assert said in result.reason
+
+
+def test_abi_marks_and_compat_prefixes_derive_names() -> None:
+    # Debian's ABI marks after the soname version: a letter, "v5" (GCC 5), "c2", "ldbl".
+    assert [n for n, _, _ in _derived_names("libharfbuzz0b")][:2] == ["libharfbuzz0b", "libharfbuzz0"]
+    assert "libharfbuzz" in [n for n, _, _ in _derived_names("libharfbuzz0b")]
+    assert "libsnappy1" in [n for n, _, _ in _derived_names("libsnappy1v5")]
+    assert "libfoo2" in [n for n, _, _ in _derived_names("libfoo2c2")]
+    # Not for names that are not libraries, nor for a letter that follows a letter.
+    assert [n for n, _, _ in _derived_names("x264b")] == ["x264b"]
+    assert "libfo" not in [n for n, _, _ in _derived_names("libfoo")]
+    # Fedora's compat packages keep an old version beside the current one.
+    assert "openssl11" in [n for n, _, _ in _derived_names("compat-openssl11")]
+
+
+@pytest.mark.parametrize(("name", "os_name", "expected", "said"), [
+    ("libharfbuzz0b", DEBIAN, "harfbuzz_project:harfbuzz", "ABI mark 'b'"),
+    ("dnsmasq-base", DEBIAN, "thekelleys:dnsmasq", "'-base'"),
+    ("gettext-base", DEBIAN, "gnu:gettext", "'-base'"),
+    ("compat-openssl11", ROCKY, "openssl:openssl", "without 'compat-'"),
+])
+def test_abi_marks_base_parts_and_compat_packages(rules_only: FeedMatcher, name: str, os_name: str, expected: str, said: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "1.0")], os_name)
+    assert _key(result) == expected, result.reason or result.match
+    assert said in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "os_name"), [("libc-utils", ALPINE), ("libc6", DEBIAN), ("libc-bin", DEBIAN)])
+def test_libc_names_no_one_library(rules_only: FeedMatcher, name: str, os_name: str) -> None:
+    # Without an alias, 'libc' is not read as NVD's gnu:libc (Alpine's libc-utils is musl's,
+    # Debian's libc6 is glibc, whose CVEs NVD files under gnu:glibc).
+    (result,) = rules_only.match([SoftwareItem(name, "1.0")], os_name)
+    assert result.match is None, result.match
+    assert "names no one library" in result.reason
+
+
+def test_fedora_common_subpackages_are_the_project(rules_only: FeedMatcher) -> None:
+    # Fedora's -common is part of the project's build (grub2-common, glibc-common); Debian's
+    # -common is shared data, refused unless Debian files it under its own name.
+    (result,) = rules_only.match([SoftwareItem("grub2-common", "2.06")], ROCKY)
+    assert _key(result) == "gnu:grub2", result.reason
+    assert "Fedora's -common" in result.match.evidence
+    (result,) = rules_only.match([SoftwareItem("containers-common", "1.0")], ROCKY)
+    assert result.match is None and "-common" in result.reason
+    (result,) = rules_only.match([SoftwareItem("libldap-common", "2.5.13")], DEBIAN)
+    assert result.match is None and "-common" in result.reason
+
+
+def test_python_bindings_are_not_the_native_program(rules_only: FeedMatcher) -> None:
+    # pyOpenSSL's project exists in NVD (pyopenssl_project, pyopenssl:pyopenssl), so Debian's
+    # python3-openssl is never openssl:openssl, though pyOpenSSL's keys leave it undecided.
+    (result,) = rules_only.match([SoftwareItem("python3-openssl", "23.0.0")], DEBIAN)
+    assert _key(result) != "openssl:openssl", result.match
+    # Without a py-named project beside it, the module's own product stays.
+    (result,) = rules_only.match([SoftwareItem("python3-cryptography", "38.0.4")], DEBIAN)
+    assert _key(result) == "cryptography.io:cryptography", result.reason
