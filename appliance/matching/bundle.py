@@ -42,6 +42,9 @@ Format 5 (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` b
 - ``ecosystems`` (format 4): per ``target_sw`` value that names a package ecosystem
   (``node.js``, ``python``, ...), the key indices whose CVE criteria use it; pip and npm
   names are matched against these first.
+- ``described`` (format 5, optional): per ecosystem (``python``, ``node.js``), the key
+  indices whose CVE descriptions name it (``mine_described``); pip and npm names use it when
+  NVD files no ``target_sw``.
 - ``references`` (format 5): names that reference URLs of dictionary items and CVEs give
   products (package pages, forge repositories, Play ids; ``references.names_in``), mined by
   ``mine_references``: per kind of name, rows of the name, the key index, its support and one URL.

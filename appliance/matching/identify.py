@@ -158,6 +158,16 @@ def _says_language(package: str, source: str) -> bool:
     return len(words) > 1 and any(w in ("node", "nodejs", "js", "javascript") for w in words)
 
 
+def _vendor_says_language(vendor: str, source: str) -> bool:
+    """A vendor named by its ecosystem's conventions: npm's webpack.js, gulpjs, mongoosejs;
+    pip's pycryptodome, python-poetry (NVD's "<name>_project" suffix set aside)."""
+    for suffix in _PROJECT_SUFFIXES:
+        vendor = vendor.removesuffix(suffix)
+    if _says_language(vendor, source):
+        return True
+    return source == "npm" and len(vendor) >= 5 and vendor.endswith("js") and vendor.isalpha()
+
+
 def _carries_vendor(vendor: str, product: str) -> bool:
     """The product's first words are its vendor's name: pdf24:pdf24_creator, pdf-xchange:pdf-xchange_editor."""
     v, words = compact(vendor), product.split()
@@ -397,6 +407,10 @@ class Identifier:
                 # The name itself is a convention of the ecosystem (pymongo, python-multipart,
                 # django-*, serialize-javascript, node-*): no program of another kind is called so.
                 why = f"its name says it is a {_LANGUAGE[source]} package"
+            elif alone and _vendor_says_language(split_key(self.index.keys[chosen.key_id])[0], source):
+                # So does the vendor's (webpack.js:loader-utils, gulpjs:glob-parent, pycryptodome);
+                # the reported key's vendor, not a group's (redis.js:redis joins redis:redis).
+                why = f"its vendor's name says it is a {_LANGUAGE[source]} project"
             else:
                 return Unidentified(f"{source} package '{package}' is named like {self.index.keys[chosen.key_id]}, which NVD does not file as a {source} package")
             return Identification(self.index.keys[chosen.key_id], "exact", min(chosen.score, 0.87), f"{chosen.evidence}; {why}")

@@ -47,6 +47,9 @@ def test_described_products_mined_from_the_real_feeds(index: CpeIndex) -> None:
     (SoftwareItem("pycryptodomex", "3.19.0", source="pip"), "pycryptodome:pycryptodomex", "its name says"),
     (SoftwareItem("serialize-javascript", "6.0.1", source="npm"), "verizon:serialize-javascript",
      "its name says it is a Node.js package"),
+    # The vendor's name is a convention of the ecosystem.
+    (SoftwareItem("loader-utils", "2.0.0", source="npm"), "webpack.js:loader-utils", "vendor's name says it is a Node.js project"),
+    (SoftwareItem("glob-parent", "5.1.1", source="npm"), "gulpjs:glob-parent", "vendor's name says"),
     # A vendor named after the product that files only parts of it is a small project.
     (SoftwareItem("lodash", "4.17.21", source="npm"), "lodash:lodash", "names exactly one NVD product"),
     (SoftwareItem("numpy", "1.26.4", source="pip"), "numpy:numpy", "names exactly one NVD product"),
@@ -70,6 +73,8 @@ def test_identified_as_a_package(matcher: FeedMatcher, item: SoftwareItem, expec
     (SoftwareItem("tomcat", "0.1", source="pip"), "apache:tomcat"),
     # A name convention does not choose among several products (the URL names one without CVEs).
     (SoftwareItem("pyOpenSSL", "23.2.0", source="pip"), "jean-paul_calderone:pyopenssl, pyopenssl:pyopenssl"),
+    # An npm vendor's name says nothing of a pip package.
+    (SoftwareItem("loader-utils", "2.0.0", source="pip"), "webpack.js:loader-utils, which NVD does not file as a pip package"),
     # A Node.js description does not make a product a pip package.
     (SoftwareItem("sharp", "1.0", source="pip"), "sharp"),
 ])
