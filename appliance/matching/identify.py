@@ -384,6 +384,13 @@ class Identifier:
         chosen = self._by_name_alone(kids, package, source)
         if not isinstance(chosen, _Candidate):
             return Unidentified(chosen)
+        scope = name.strip().lower()[1:].split("/", 1)[0] if name.strip().startswith("@") and "/" in name else ""
+        vendor = split_key(self.index.keys[chosen.key_id])[0]
+        if scope and not _publisher_agrees(scope, vendor):
+            # An npm scope is the organisation that publishes the package: @reduxjs/toolkit is
+            # not github:toolkit, @svgr/webpack is not webpack (@hapi/hoek is hapijs:hoek).
+            return Unidentified(f"npm package '{name.strip()}' is published under the scope '@{scope}', "
+                                f"not by {vendor} of {self.index.keys[chosen.key_id]}")
         # A language package shares its name with programs of other kinds (pip "tomcat" is not
         # Apache Tomcat): the product must be filed as a package of the ecosystem, by the
         # ecosystem's vendor, or by a vendor named after it (numpy:numpy, qs_project:qs).

@@ -50,6 +50,8 @@ def test_described_products_mined_from_the_real_feeds(index: CpeIndex) -> None:
     # The vendor's name is a convention of the ecosystem.
     (SoftwareItem("loader-utils", "2.0.0", source="npm"), "webpack.js:loader-utils", "vendor's name says it is a Node.js project"),
     (SoftwareItem("glob-parent", "5.1.1", source="npm"), "gulpjs:glob-parent", "vendor's name says"),
+    # The scope agrees with the vendor.
+    (SoftwareItem("@hapi/hoek", "9.3.0", source="npm"), "hapijs:hoek", "names exactly one NVD product"),
     # A vendor named after the product that files only parts of it is a small project.
     (SoftwareItem("lodash", "4.17.21", source="npm"), "lodash:lodash", "names exactly one NVD product"),
     (SoftwareItem("numpy", "1.26.4", source="pip"), "numpy:numpy", "names exactly one NVD product"),
@@ -75,6 +77,9 @@ def test_identified_as_a_package(matcher: FeedMatcher, item: SoftwareItem, expec
     (SoftwareItem("pyOpenSSL", "23.2.0", source="pip"), "jean-paul_calderone:pyopenssl, pyopenssl:pyopenssl"),
     # An npm vendor's name says nothing of a pip package.
     (SoftwareItem("loader-utils", "2.0.0", source="pip"), "webpack.js:loader-utils, which NVD does not file as a pip package"),
+    # An npm scope names the publisher: a product of another vendor is not its package.
+    (SoftwareItem("@reduxjs/toolkit", "2.2.1", source="npm"), "published under the scope '@reduxjs', not by github"),
+    (SoftwareItem("@svgr/webpack", "8.1.0", source="npm"), "not by webpack.js of webpack.js:webpack"),
     # A Node.js description does not make a product a pip package.
     (SoftwareItem("sharp", "1.0", source="pip"), "sharp"),
 ])
