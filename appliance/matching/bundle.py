@@ -42,6 +42,9 @@ Format 5 (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` b
 - ``ecosystems`` (format 4): per ``target_sw`` value that names a package ecosystem
   (``node.js``, ``python``, ...), the key indices whose CVE criteria use it; pip and npm
   names are matched against these first.
+- ``described`` (format 5, optional): per ecosystem (``python``, ``node.js``), the key
+  indices whose CVE descriptions name it (``mine_described``); pip and npm names use it when
+  NVD files no ``target_sw``.
 - ``references`` (format 5): names that reference URLs of dictionary items and CVEs give
   products (package pages, forge repositories, Play ids; ``references.names_in``), mined by
   ``mine_references``: per kind of name, rows of the name, the key index, its support and one URL.
@@ -54,6 +57,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
+import re
 import zlib
 from array import array
 from collections import Counter, defaultdict
@@ -191,6 +195,7 @@ class Bundle(msgspec.Struct, frozen=True):
     spans: list[bytes] = []
     exact: list[bytes] = []
     references: dict[str, list[BRef]] = {}
+    described: dict[str, list[int]] = {}
 
 
 class SourceInfo(msgspec.Struct, frozen=True):
@@ -307,6 +312,9 @@ class _Compiler:
         self.cpe_refs: dict[int, dict[tuple[str, str], str]] = defaultdict(dict)
         self.cve_refs: dict[str, tuple[tuple[str, str, str], ...]] = {}
         self.base_refs: list[tuple[str, str, str, int, str]] = []  # (kind, name, key, support, url)
+        # The ecosystem a CVE's description says its product belongs to ("written in Python").
+        self.cve_langs: dict[str, str] = {}
+        self.base_described: list[tuple[str, str]] = []  # (ecosystem, key)
         if base is not None:
             self._seed(base)
 
@@ -326,6 +334,7 @@ class _Compiler:
         # The base bundle keeps mined reference names, not the URLs of each CVE: its rows are
         # kept as they are and the new sources' names are added to them.
         self.base_refs = [(kind, r.name, base.keys[r.key], r.support, r.url) for kind, rows in base.references.items() for r in rows]
+        self.base_described = [(lang, base.keys[kid]) for lang, kids in base.described.items() for kid in kids]
 
     def key(self, vendor: str, product: str) -> int:
         return self.key_ids.setdefault(f"{vendor}:{product}", len(self.key_ids))
@@ -374,6 +383,11 @@ class _Compiler:
                 for kind, name in names_in(url):
                     named.setdefault((kind, name), page(url, name))
             self.cve_refs[record.id] = tuple((kind, name, url) for (kind, name), url in sorted(named.items()))
+            lang = described_ecosystem(record.description)
+            if lang:
+                self.cve_langs[record.id] = lang
+            else:
+                self.cve_langs.pop(record.id, None)
 
     def add_kev(self, entry: KevEntry) -> None:
         if self.new_kev is None:
@@ -475,12 +489,54 @@ class _Compiler:
             BUNDLE_FORMAT, now_iso(), ordered, products, cves, kev_list,
             groups, mine_names(ordered, cves, kev_list), ecosystems, spans, exact,
             mine_references(ordered, products, cves, groups, self.cve_refs, cpe_refs, base_refs),
+            mine_described(ordered, cves, self.cve_langs, [(lang, new_id[self.key_ids[key]]) for lang, key in self.base_described]),
         )
 
 
 # target_sw values of CVE criteria that name a package ecosystem (NVD writes npm packages
 # as ...:*:*:*:*:node.js:*:* and pip packages as ...:python:*:*).
 ECOSYSTEMS = ("node.js", "python", "ruby", "rust", "go", "php", "java", "perl", "wordpress", "jenkins")
+# Words of a CVE description that say which package ecosystem its product belongs to ("Twisted
+# is an event-based framework ... supporting Python 3.6+", "sharp is an application for
+# Node.js image processing"). Prototype pollution is a JavaScript bug class. A description
+# that names both ecosystems says neither.
+_DESCRIBED = {
+    "python": re.compile(r"\b(?:python|pypi|wsgi)\b", re.IGNORECASE),
+    "node.js": re.compile(r"\b(?:node\.?js|npm|prototype pollution)\b", re.IGNORECASE),
+}
+
+
+def described_ecosystem(description: str) -> str:
+    """The one package ecosystem (python, node.js) a CVE description names, or ""."""
+    found = [lang for lang, words in _DESCRIBED.items() if words.search(description or "")]
+    return found[0] if len(found) == 1 else ""
+
+
+def mine_described(keys: Sequence[str], cves: Sequence[BCve], cve_langs: dict[str, str],
+                   base: Iterable[tuple[str, int]] = ()) -> dict[str, list[int]]:
+    """Per ecosystem, the application keys whose CVE descriptions name it: at least half of the
+    key's CVEs, each with one vulnerable application name (a description of several products
+    says nothing of each; one Python-related CVE among GitLab's hundreds says nothing of GitLab)."""
+    described: dict[str, set[int]] = defaultdict(set)
+    for lang, kid in base:
+        described[lang].add(kid)
+    said: Counter[tuple[str, int]] = Counter()
+    total: Counter[int] = Counter()
+    for cve in cves:
+        total.update(set(cve.products))
+        lang = cve_langs.get(cve.id)
+        if not lang:
+            continue
+        kids = {m.product for config in configs_of(cve) for node in config.nodes for m in node.matches
+                if m.vulnerable and m.part == "a" and m.product >= 0}
+        if kids and len({_split(keys[k])[1] for k in kids}) == 1:
+            said.update((lang, kid) for kid in kids)
+    for (lang, kid), count in said.items():
+        if 2 * count >= total[kid]:
+            described[lang].add(kid)
+    return {lang: sorted(kids) for lang, kids in sorted(described.items())}
+
+
 # Vendor names NVD uses for "the project, vendor unknown": curl_project, caddy_project.
 _PROJECT_SUFFIXES = ("_project", "-project", "_team", "_developers")
 

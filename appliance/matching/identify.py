@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from appliance.cpe import CpeError, parse_cpe23, unquote
 from appliance.matching.base import SOURCES, Candidate as _Candidate, Identification, SoftwareItem, Unidentified
-from appliance.matching.bundle import _named_after
+from appliance.matching.bundle import _PROJECT_SUFFIXES, _named_after
 from appliance.matching.index import CpeIndex, split_key
 from appliance.matching.normalize import (
     PUBLISHER_NOISE as _PUBLISHER_WORDS, app_name, brew_name, bundle_vendor, clean_display_name, clean_publisher, compact,
@@ -59,6 +59,7 @@ _HOSTING_VENDORS = ("google", "googlecode", "github", "sourceforge", "gitlab", "
 # Vendors NVD uses for the package ecosystems themselves (python:urllib3, npmjs:semver).
 _ECOSYSTEM_VENDORS = {"pip": ("python", "pypa", "python_software_foundation", "pypi"), "npm": ("npmjs", "nodejs", "npm", "openjsf")}
 _TARGET_SW = {"pip": "python", "npm": "node.js"}
+_LANGUAGE = {"pip": "Python", "npm": "Node.js"}
 # Which reference URLs speak for a name of each source (references.KINDS): a package page of
 # the item's own registry for pip and npm; a source repository for the others.
 _REFERENCE_KIND = {"pip": "pypi", "npm": "npm"}
@@ -149,6 +150,25 @@ def _spelled(product: str, text: str) -> float:
     """A small bonus when the words match as written, not only run together: of microsoft:asp.net_core
     and microsoft:aspnetcore, "asp.net core" is the first. Breaks such ties by evidence, not by name."""
     return 0.01 if product == text else 0.0
+
+
+def _says_language(package: str, source: str) -> bool:
+    """A package name made by its ecosystem's naming conventions: pip's py*, python-*, *-python,
+    django-* (pymongo, python-multipart); npm's node-*, *-js, *.js, *-javascript."""
+    words = [w for w in re.split(r"[-_./]+", package) if w]
+    if source == "pip":
+        return any(w in ("python", "py", "django") or (w.startswith("py") and len(w) >= 5) for w in words)
+    return len(words) > 1 and any(w in ("node", "nodejs", "js", "javascript") for w in words)
+
+
+def _vendor_says_language(vendor: str, source: str) -> bool:
+    """A vendor named by its ecosystem's conventions: npm's webpack.js, gulpjs, mongoosejs;
+    pip's pycryptodome, python-poetry (NVD's "<name>_project" suffix set aside)."""
+    for suffix in _PROJECT_SUFFIXES:
+        vendor = vendor.removesuffix(suffix)
+    if _says_language(vendor, source):
+        return True
+    return source == "npm" and len(vendor) >= 5 and vendor.endswith("js") and vendor.isalpha()
 
 
 def _carries_vendor(vendor: str, product: str) -> bool:
@@ -367,14 +387,57 @@ class Identifier:
         chosen = self._by_name_alone(kids, package, source)
         if not isinstance(chosen, _Candidate):
             return Unidentified(chosen)
+        scope = name.strip().lower()[1:].split("/", 1)[0] if name.strip().startswith("@") and "/" in name else ""
+        vendor = split_key(self.index.keys[chosen.key_id])[0]
+        if scope and not _publisher_agrees(scope, vendor):
+            # An npm scope is the organisation that publishes the package: @reduxjs/toolkit is
+            # not github:toolkit, @svgr/webpack is not webpack (@hapi/hoek is hapijs:hoek).
+            return Unidentified(f"npm package '{name.strip()}' is published under the scope '@{scope}', "
+                                f"not by {vendor} of {self.index.keys[chosen.key_id]}")
         # A language package shares its name with programs of other kinds (pip "tomcat" is not
         # Apache Tomcat): the product must be filed as a package of the ecosystem, by the
         # ecosystem's vendor, or by a vendor named after it (numpy:numpy, qs_project:qs).
         group = self.index.equivalents(chosen.key_id)
-        if not any(self.index.ecosystem.get(k) == _TARGET_SW[source] or split_key(self.index.keys[k])[0] in _ECOSYSTEM_VENDORS[source]
-                   or _named_after(*split_key(self.index.keys[k])) for k in group):
-            return Unidentified(f"{source} package '{package}' is named like {self.index.keys[chosen.key_id]}, which NVD does not file as a {source} package")
+        # A vendor named after the product vouches only for the key reported, or as NVD's
+        # placeholder "<product>_project" (a small project) for its group: a group may join a
+        # client's vendor to the server's (redis.js:redis with redis:redis).
+        if not (any(self.index.ecosystem.get(k) == _TARGET_SW[source] or split_key(self.index.keys[k])[0] in _ECOSYSTEM_VENDORS[source]
+                    or (split_key(self.index.keys[k])[0].endswith(_PROJECT_SUFFIXES) and self._project_named_after(k)
+                        and self.index.ecosystem.get(k) in (None, _TARGET_SW[source]))
+                    for k in group) or self._project_named_after(chosen.key_id)):
+            # Failing NVD's filing, the product's own CVE descriptions may say it is of the
+            # ecosystem ("Twisted is an event-based framework ... supporting Python 3.6+").
+            # These weaker signals count for the one product spelled so, or for one the CVEs
+            # chose among several; not for a product without CVEs that a URL chose
+            # (jean-paul_calderone:pyopenssl of the 2015 dictionary, against pyopenssl:pyopenssl).
+            alone = len({self.index.equivalents(k) for k in kids}) == 1 or any(self.index.cve_count(k) for k in group)
+            if alone and any(self.index.described.get(k) == _TARGET_SW[source] for k in group):
+                why = f"its CVE descriptions say it is a {_LANGUAGE[source]} package"
+            elif alone and _says_language(package, source):
+                # The name itself is a convention of the ecosystem (pymongo, python-multipart,
+                # django-*, serialize-javascript, node-*): no program of another kind is called so.
+                why = f"its name says it is a {_LANGUAGE[source]} package"
+            elif alone and _vendor_says_language(split_key(self.index.keys[chosen.key_id])[0], source):
+                # So does the vendor's (webpack.js:loader-utils, gulpjs:glob-parent, pycryptodome);
+                # the reported key's vendor, not a group's (redis.js:redis joins redis:redis).
+                why = f"its vendor's name says it is a {_LANGUAGE[source]} project"
+            else:
+                return Unidentified(f"{source} package '{package}' is named like {self.index.keys[chosen.key_id]}, which NVD does not file as a {source} package")
+            return Identification(self.index.keys[chosen.key_id], "exact", min(chosen.score, 0.87), f"{chosen.evidence}; {why}")
         return Identification(self.index.keys[chosen.key_id], "exact", chosen.score, chosen.evidence)
+
+    def _project_named_after(self, key_id: int) -> bool:
+        """The vendor is named after the product and files nothing else but parts of it
+        (numpy:numpy, qs_project:qs; lodash:lodash with lodash.template): a small project, as a
+        package is. A company named after its product that files other products too (redis
+        with hiredis, minio with console, docker, gitlab, jenkins) makes the server or program,
+        and a pip or npm package of that name is its client library."""
+        vendor, product = split_key(self.index.keys[key_id])
+        if not _named_after(vendor, product):
+            return False
+        group, stem = set(self.index.equivalents(key_id)), compact(cpe_words(product))
+        return all(k in group or compact(self.index.words(k)[1]).startswith(stem)
+                   for k in self.index.by_vendor.get(compact(cpe_words(vendor)), ()) if k in self.index.current)
 
     def _by_name_alone(self, kids: tuple[int, ...], what: str, source: str = "") -> _Candidate | str:
         """One product among keys of one product name when no publisher speaks, or why there is none.

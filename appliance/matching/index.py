@@ -73,6 +73,11 @@ class CpeIndex:
         for ecosystem, kids in sorted(bundle.ecosystems.items()):
             for kid in kids:
                 self.ecosystem.setdefault(kid, ecosystem)
+        # Keys whose CVE descriptions name an ecosystem ("written in Python"; bundle.mine_described).
+        self.described: dict[int, str] = {}
+        for ecosystem, kids in sorted(bundle.described.items()):
+            for kid in kids:
+                self.described.setdefault(kid, ecosystem)
 
     def references(self, kind: str, name: str) -> tuple[BRef, ...]:
         """The mined rows where reference URLs of one kind (``references.KINDS``) give a product

@@ -1,0 +1,113 @@
+"""pip and npm packages: the evidence that a product is a package of the item's ecosystem."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from appliance.matching.base import SoftwareItem
+from appliance.matching.bundle import compile_sources, described_ecosystem
+from appliance.matching.engine import FeedMatcher
+from appliance.matching.index import CpeIndex
+
+UBUNTU = "Ubuntu 22.04"
+
+
+@pytest.mark.parametrize(("description", "expected"), [
+    ("Twisted is an event-based framework for internet applications, supporting Python 3.6+.", "python"),
+    ("sharp is an application for Node.js image processing.", "node.js"),
+    ("Prototype pollution vulnerability in function parseQuery in parseQuery.js in webpack loader-utils 2.0.0.", "node.js"),
+    ("The PyPI package foo was found to contain malicious code.", "python"),
+    # Any XSS lets "arbitrary JavaScript" run: that word says nothing of the product.
+    ("Cross-site scripting in the admin page allows injecting arbitrary JavaScript.", ""),
+    # A description naming both ecosystems says neither.
+    ("A bridge between Python and Node.js processes.", ""),
+    ("Redis is an in-memory database that persists on disk.", ""),
+])
+def test_description_words(description: str, expected: str) -> None:
+    assert described_ecosystem(description) == expected
+
+
+def test_described_products_mined_from_the_real_feeds(index: CpeIndex) -> None:
+    described = {index.keys[k]: lang for k, lang in index.described.items()}
+    assert described["twistedmatrix:twisted"] == "python"  # 4 CVEs: "... written in Python"
+    assert described["sharp_project:sharp"] == "node.js"
+    # One CVE mentioning Python among a product's many says nothing of the product.
+    assert "gitlab:gitlab" not in described
+
+
+@pytest.mark.parametrize(("item", "expected", "said"), [
+    # No target_sw, no ecosystem vendor: the CVE descriptions say "written in Python".
+    (SoftwareItem("Twisted", "22.1.0", source="pip"), "twistedmatrix:twisted", "CVE descriptions say it is a Python package"),
+    # The name is a convention of the ecosystem.
+    (SoftwareItem("pymongo", "4.6.1", source="pip"), "mongodb:pymongo", "its name says it is a Python package"),
+    (SoftwareItem("pycryptodomex", "3.19.0", source="pip"), "pycryptodome:pycryptodomex", "its name says"),
+    (SoftwareItem("serialize-javascript", "6.0.1", source="npm"), "verizon:serialize-javascript",
+     "its name says it is a Node.js package"),
+    # The vendor's name is a convention of the ecosystem.
+    (SoftwareItem("loader-utils", "2.0.0", source="npm"), "webpack.js:loader-utils", "vendor's name says it is a Node.js project"),
+    (SoftwareItem("glob-parent", "5.1.1", source="npm"), "gulpjs:glob-parent", "vendor's name says"),
+    # The scope agrees with the vendor.
+    (SoftwareItem("@hapi/hoek", "9.3.0", source="npm"), "hapijs:hoek", "names exactly one NVD product"),
+    # A vendor named after the product that files only parts of it is a small project.
+    (SoftwareItem("lodash", "4.17.21", source="npm"), "lodash:lodash", "names exactly one NVD product"),
+    (SoftwareItem("numpy", "1.26.4", source="pip"), "numpy:numpy", "names exactly one NVD product"),
+    # NVD's "<product>_project" placeholder in the group vouches though the reported vendor files another product.
+    (SoftwareItem("aiohttp", "3.9.3", source="pip"), "aiohttp:aiohttp", "aiohttp_project:aiohttp"),
+])
+def test_identified_as_a_package(matcher: FeedMatcher, item: SoftwareItem, expected: str, said: str) -> None:
+    (result,) = matcher.match([item], UBUNTU)
+    assert result.match is not None, result.reason
+    assert result.match.cpe.split(":")[3:5] == expected.split(":")
+    assert said in result.match.evidence
+
+
+@pytest.mark.parametrize(("item", "reason"), [
+    # Client libraries named after a server: the vendor is a company filing other products
+    # (hiredis, minio's console), so its name does not make the server a package.
+    (SoftwareItem("redis", "5.0.1", source="pip"), "redis:redis, which NVD does not file as a pip package"),
+    (SoftwareItem("redis", "4.6.13", source="npm"), "redis:redis, which NVD does not file as a npm package"),
+    (SoftwareItem("minio", "7.2.5", source="pip"), "minio:minio, which NVD does not file as a pip package"),
+    (SoftwareItem("elasticsearch", "8.12.1", source="pip"), "elastic:elasticsearch"),
+    (SoftwareItem("tomcat", "0.1", source="pip"), "apache:tomcat"),
+    # A name convention does not choose among several products (the URL names one without CVEs).
+    (SoftwareItem("pyOpenSSL", "23.2.0", source="pip"), "jean-paul_calderone:pyopenssl, pyopenssl:pyopenssl"),
+    # An npm vendor's name says nothing of a pip package.
+    (SoftwareItem("loader-utils", "2.0.0", source="pip"), "webpack.js:loader-utils, which NVD does not file as a pip package"),
+    # An npm scope names the publisher: a product of another vendor is not its package.
+    (SoftwareItem("@reduxjs/toolkit", "2.2.1", source="npm"), "published under the scope '@reduxjs', not by github"),
+    (SoftwareItem("@svgr/webpack", "8.1.0", source="npm"), "not by webpack.js of webpack.js:webpack"),
+    # A Node.js description does not make a product a pip package.
+    (SoftwareItem("sharp", "1.0", source="pip"), "sharp"),
+])
+def test_refused(matcher: FeedMatcher, item: SoftwareItem, reason: str) -> None:
+    (result,) = matcher.match([item], UBUNTU)
+    assert result.match is None, result.match
+    assert reason in result.reason
+
+
+def test_docker_is_its_python_binding(matcher: FeedMatcher) -> None:
+    (result,) = matcher.match([SoftwareItem("docker", "7.0.0", source="pip")], UBUNTU)
+    assert result.match is not None and result.match.cpe.split(":")[3:5] == ["docker", "docker-py"], result
+
+
+def test_a_bundle_without_described_products_still_identifies_by_filing(index: CpeIndex) -> None:
+    old = FeedMatcher(CpeIndex(msgspec.structs.replace(index.bundle, described={}), index.aliases))
+    twisted, django = old.match([SoftwareItem("Twisted", "22.1.0", source="pip"), SoftwareItem("Django", "4.2.11", source="pip")], UBUNTU)
+    assert twisted.match is None
+    assert django.match is not None
+
+
+def test_described_mining_is_order_free_and_kept_by_a_refresh(feeds_root: Path, tmp_path: Path) -> None:
+    sample = json.loads((feeds_root / "nvd" / "nvdcve-2.0-sample.json").read_text())
+    sample["vulnerabilities"].reverse()
+    (tmp_path / "reversed.json").write_text(json.dumps(sample))
+    products = feeds_root / "cpe" / "cpes.csv"
+    forward, manifest = compile_sources([products, feeds_root / "nvd" / "nvdcve-2.0-sample.json"])
+    backward, _ = compile_sources([products, tmp_path / "reversed.json"])
+    assert forward.described and forward.described == backward.described
+    refreshed, _ = compile_sources([feeds_root / "kev"], base=forward, base_manifest=manifest)
+    assert refreshed.described == forward.described
