@@ -76,7 +76,7 @@ class MatchResult(msgspec.Struct, frozen=True):
 # --- Identification results (appliance/matching/identify.py, packages.py) ---------------------
 
 class Identification(msgspec.Struct, frozen=True):
-    """A product, how it was found (agent_cpe, alias, exact, fuzzy) and the 0..1 score."""
+    """A product, how it was found (agent_cpe, alias, exact, fuzzy, reference) and the 0..1 score."""
 
     key: str
     method: str
