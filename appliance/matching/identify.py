@@ -210,10 +210,15 @@ def _named_longer(vendor: str, product: str) -> bool:
 class Identifier:
     """Deterministic identification over one CpeIndex; results are cached per (name, vendor, platform)."""
 
+    CACHE_LIMIT = 200_000  # identified cleaned names kept; beyond it that cache starts over
+
     def __init__(self, index: CpeIndex) -> None:
         self.index = index
         self._cache: dict[tuple[str, str, str, str, str], Identification | Unidentified] = {}
         self._candidate_cache: dict[tuple[str, str, bool], list[_Candidate]] = {}
+        # Many display names of one report clean to the same words ("Mozilla Firefox 128" and
+        # "Mozilla Firefox (x64 en-US)"): a cleaned name is identified once per publisher.
+        self._name_cache: dict[tuple[str, str, bool, bool], Identification | Unidentified] = {}
         self.packages = PackageRules(self)
 
     def identify(self, item: SoftwareItem, platform: Platform) -> Identification | Unidentified:
@@ -519,6 +524,16 @@ class Identifier:
         return first or Unidentified(f"nothing to identify in '{name}'")
 
     def _from_name(self, cleaned: str, publisher: str, platform: Platform, display: bool = True) -> Identification | Unidentified:
+        # Of the platform only "is it a Mac" matters here (the _for_mac builds below).
+        cache_key = (cleaned, publisher, platform.family == "macos", display)
+        found = self._name_cache.get(cache_key)
+        if found is None:
+            if len(self._name_cache) > self.CACHE_LIMIT:
+                self._name_cache.clear()
+            found = self._name_cache[cache_key] = self._from_name_uncached(cleaned, publisher, platform, display)
+        return found
+
+    def _from_name_uncached(self, cleaned: str, publisher: str, platform: Platform, display: bool) -> Identification | Unidentified:
         aliases = self.index.aliases
         if not cleaned:
             return Unidentified("nothing left of the name after removing versions and architecture notes")
