@@ -9,12 +9,17 @@ from appliance.cpe import CpeError, parse_cpe23, unquote
 from appliance.matching.base import SOURCES, Candidate as _Candidate, Identification, SoftwareItem, Unidentified
 from appliance.matching.bundle import _PROJECT_SUFFIXES, _named_after
 from appliance.matching.index import CpeIndex, split_key
+from appliance.matching.normalize import compact as _compact_uncached
 from appliance.matching.normalize import (
-    PUBLISHER_NOISE as _PUBLISHER_WORDS, app_name, brew_name, bundle_vendor, clean_display_name, clean_publisher, compact,
+    PUBLISHER_NOISE as _PUBLISHER_WORDS, app_name, brew_name, bundle_vendor, clean_display_name, clean_publisher,
     cpe_words, main_part, pypi_name,
 )
 from appliance.matching.packages import _NO_CODE_PREFIXES, _NO_CODE_SUFFIXES, _SONAME, PackageRules
 from appliance.matching.platform import Platform
+
+# The same publishers, vendors and names are run together again and again while one report is
+# identified (every candidate of a Microsoft program compacts "microsoft"): kept once done.
+compact = lru_cache(maxsize=65_536)(_compact_uncached)
 
 # Below this score an item stays unmatched: a wrong product is worse than none.
 THRESHOLD = 0.85
@@ -137,6 +142,7 @@ def _organisation(vendor: str) -> str:
     return name
 
 
+@lru_cache(maxsize=65_536)
 def _publisher_agrees(publisher: str, vendor: str) -> bool:
     """The publisher names the CPE vendor: "google" ~ "google", "simon tatham" ~ "simon_tatham",
     "tor" (The Tor Project) ~ "torproject"."""
@@ -171,6 +177,7 @@ def _vendor_says_language(vendor: str, source: str) -> bool:
     return source == "npm" and len(vendor) >= 5 and vendor.endswith("js") and vendor.isalpha()
 
 
+@lru_cache(maxsize=65_536)
 def _carries_vendor(vendor: str, product: str) -> bool:
     """The product's first words are its vendor's name: pdf24:pdf24_creator, pdf-xchange:pdf-xchange_editor."""
     v, words = compact(vendor), product.split()
@@ -194,11 +201,13 @@ def _extends(name: str, product: str) -> bool:
     return len(p) >= 3 and n != p and n.startswith(p)
 
 
+@lru_cache(maxsize=65_536)
 def _self_named(vendor: str, product: str) -> bool:
     """The project is its own vendor (wireshark:wireshark, 7-zip:7-zip)."""
     return compact(vendor) == compact(product)
 
 
+@lru_cache(maxsize=65_536)
 def _named_longer(vendor: str, product: str) -> bool:
     """The vendor is the product's name made longer (sumatrapdfreader:sumatrapdf,
     transmissionbt:transmission), but not by a community word: "utilities_project" is any
