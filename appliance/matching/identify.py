@@ -90,14 +90,20 @@ def _trimmed(words: list[str], drop) -> list[str]:
     """The words without those ``drop`` says are packaging; with them go an "and" between two
     of them ("Home and Business") and a word that repeats an earlier one with a number (the
     Windows service name in "Apache Tomcat 9.0 Tomcat9")."""
-    gone = [bool(drop(w)) or (w[-1].isdigit() and any(w[len(e):].isdigit() and w.startswith(e) for e in words[:i]))
-            for i, w in enumerate(words)]
+    gone = []
     for i, w in enumerate(words):
-        if i and words[i - 1] == "for":
-            gone[i] = False  # what a product is for is part of its name ("Skype for Business")
-    for i, w in enumerate(words):
-        if w == "and" and 0 < i < len(words) - 1 and gone[i - 1] and gone[i + 1]:
-            gone[i] = True
+        dropped = bool(drop(w))
+        if not dropped and w[-1].isdigit():
+            dropped = any(w[len(e):].isdigit() and w.startswith(e) for e in words[:i])
+        gone.append(dropped)
+    if "for" in words:
+        for i, w in enumerate(words):
+            if i and words[i - 1] == "for":
+                gone[i] = False  # what a product is for is part of its name ("Skype for Business")
+    if "and" in words:
+        for i, w in enumerate(words):
+            if w == "and" and 0 < i < len(words) - 1 and gone[i - 1] and gone[i + 1]:
+                gone[i] = True
     return [w for w, g in zip(words, gone) if not g]
 
 
