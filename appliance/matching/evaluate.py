@@ -79,31 +79,30 @@ def _version_matches(match: BMatch, version: str, key: Any) -> str | None:
         target = _key(wanted)
         return f"version {wanted}" if target is not None and key == target else None
     # Each bound is tested in turn; a bound we cannot read gives no match rather than a guess.
-    # Keys of different shapes do not compare (TypeError): no match either.
-    bounds = []
+    # Keys of different shapes do not compare (TypeError): no match either. The reason is
+    # written only for a version that passes every bound (most criteria tried do not hold).
+    start_incl, start_excl, end_incl, end_excl = match.start_incl, match.start_excl, match.end_incl, match.end_excl
     try:
-        if match.start_incl:
-            bound = _key(match.start_incl)
+        if start_incl:
+            bound = _key(start_incl)
             if bound is None or not key >= bound:
                 return None
-            bounds.append(f">= {match.start_incl}")
-        if match.start_excl:
-            bound = _key(match.start_excl)
+        if start_excl:
+            bound = _key(start_excl)
             if bound is None or not key > bound:
                 return None
-            bounds.append(f"> {match.start_excl}")
-        if match.end_incl:
-            bound = _key(match.end_incl)
+        if end_incl:
+            bound = _key(end_incl)
             if bound is None or not key <= bound:
                 return None
-            bounds.append(f"<= {match.end_incl}")
-        if match.end_excl:
-            bound = _key(match.end_excl)
+        if end_excl:
+            bound = _key(end_excl)
             if bound is None or not key < bound:
                 return None
-            bounds.append(f"< {match.end_excl}")
     except (TypeError, UnknownVersion):
         return None
+    bounds = [f"{label} {bound}" for label, bound in
+              ((">=", start_incl), (">", start_excl), ("<=", end_incl), ("<", end_excl)) if bound]
     return " and ".join(bounds) if bounds else "all versions"
 
 

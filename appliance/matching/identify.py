@@ -9,12 +9,17 @@ from appliance.cpe import CpeError, parse_cpe23, unquote
 from appliance.matching.base import SOURCES, Candidate as _Candidate, Identification, SoftwareItem, Unidentified
 from appliance.matching.bundle import _PROJECT_SUFFIXES, _named_after
 from appliance.matching.index import CpeIndex, split_key
+from appliance.matching.normalize import compact as _compact_uncached
 from appliance.matching.normalize import (
-    PUBLISHER_NOISE as _PUBLISHER_WORDS, app_name, brew_name, bundle_vendor, clean_display_name, clean_publisher, compact,
+    PUBLISHER_NOISE as _PUBLISHER_WORDS, app_name, brew_name, bundle_vendor, clean_display_name, clean_publisher,
     cpe_words, main_part, pypi_name,
 )
 from appliance.matching.packages import _NO_CODE_PREFIXES, _NO_CODE_SUFFIXES, _SONAME, PackageRules
 from appliance.matching.platform import Platform
+
+# The same publishers, vendors and names are run together again and again while one report is
+# identified (every candidate of a Microsoft program compacts "microsoft"): kept once done.
+compact = lru_cache(maxsize=65_536)(_compact_uncached)
 
 # Below this score an item stays unmatched: a wrong product is worse than none.
 THRESHOLD = 0.85
@@ -85,14 +90,20 @@ def _trimmed(words: list[str], drop) -> list[str]:
     """The words without those ``drop`` says are packaging; with them go an "and" between two
     of them ("Home and Business") and a word that repeats an earlier one with a number (the
     Windows service name in "Apache Tomcat 9.0 Tomcat9")."""
-    gone = [bool(drop(w)) or (w[-1].isdigit() and any(w[len(e):].isdigit() and w.startswith(e) for e in words[:i]))
-            for i, w in enumerate(words)]
+    gone = []
     for i, w in enumerate(words):
-        if i and words[i - 1] == "for":
-            gone[i] = False  # what a product is for is part of its name ("Skype for Business")
-    for i, w in enumerate(words):
-        if w == "and" and 0 < i < len(words) - 1 and gone[i - 1] and gone[i + 1]:
-            gone[i] = True
+        dropped = bool(drop(w))
+        if not dropped and w[-1].isdigit():
+            dropped = any(w[len(e):].isdigit() and w.startswith(e) for e in words[:i])
+        gone.append(dropped)
+    if "for" in words:
+        for i, w in enumerate(words):
+            if i and words[i - 1] == "for":
+                gone[i] = False  # what a product is for is part of its name ("Skype for Business")
+    if "and" in words:
+        for i, w in enumerate(words):
+            if w == "and" and 0 < i < len(words) - 1 and gone[i - 1] and gone[i + 1]:
+                gone[i] = True
     return [w for w, g in zip(words, gone) if not g]
 
 
@@ -137,6 +148,7 @@ def _organisation(vendor: str) -> str:
     return name
 
 
+@lru_cache(maxsize=65_536)
 def _publisher_agrees(publisher: str, vendor: str) -> bool:
     """The publisher names the CPE vendor: "google" ~ "google", "simon tatham" ~ "simon_tatham",
     "tor" (The Tor Project) ~ "torproject"."""
@@ -171,6 +183,7 @@ def _vendor_says_language(vendor: str, source: str) -> bool:
     return source == "npm" and len(vendor) >= 5 and vendor.endswith("js") and vendor.isalpha()
 
 
+@lru_cache(maxsize=65_536)
 def _carries_vendor(vendor: str, product: str) -> bool:
     """The product's first words are its vendor's name: pdf24:pdf24_creator, pdf-xchange:pdf-xchange_editor."""
     v, words = compact(vendor), product.split()
@@ -194,11 +207,13 @@ def _extends(name: str, product: str) -> bool:
     return len(p) >= 3 and n != p and n.startswith(p)
 
 
+@lru_cache(maxsize=65_536)
 def _self_named(vendor: str, product: str) -> bool:
     """The project is its own vendor (wireshark:wireshark, 7-zip:7-zip)."""
     return compact(vendor) == compact(product)
 
 
+@lru_cache(maxsize=65_536)
 def _named_longer(vendor: str, product: str) -> bool:
     """The vendor is the product's name made longer (sumatrapdfreader:sumatrapdf,
     transmissionbt:transmission), but not by a community word: "utilities_project" is any
@@ -210,10 +225,15 @@ def _named_longer(vendor: str, product: str) -> bool:
 class Identifier:
     """Deterministic identification over one CpeIndex; results are cached per (name, vendor, platform)."""
 
+    CACHE_LIMIT = 200_000  # identified cleaned names kept; beyond it that cache starts over
+
     def __init__(self, index: CpeIndex) -> None:
         self.index = index
         self._cache: dict[tuple[str, str, str, str, str], Identification | Unidentified] = {}
         self._candidate_cache: dict[tuple[str, str, bool], list[_Candidate]] = {}
+        # Many display names of one report clean to the same words ("Mozilla Firefox 128" and
+        # "Mozilla Firefox (x64 en-US)"): a cleaned name is identified once per publisher.
+        self._name_cache: dict[tuple[str, str, bool, bool], Identification | Unidentified] = {}
         self.packages = PackageRules(self)
 
     def identify(self, item: SoftwareItem, platform: Platform) -> Identification | Unidentified:
@@ -519,6 +539,16 @@ class Identifier:
         return first or Unidentified(f"nothing to identify in '{name}'")
 
     def _from_name(self, cleaned: str, publisher: str, platform: Platform, display: bool = True) -> Identification | Unidentified:
+        # Of the platform only "is it a Mac" matters here (the _for_mac builds below).
+        cache_key = (cleaned, publisher, platform.family == "macos", display)
+        found = self._name_cache.get(cache_key)
+        if found is None:
+            if len(self._name_cache) > self.CACHE_LIMIT:
+                self._name_cache.clear()
+            found = self._name_cache[cache_key] = self._from_name_uncached(cleaned, publisher, platform, display)
+        return found
+
+    def _from_name_uncached(self, cleaned: str, publisher: str, platform: Platform, display: bool) -> Identification | Unidentified:
         aliases = self.index.aliases
         if not cleaned:
             return Unidentified("nothing left of the name after removing versions and architecture notes")

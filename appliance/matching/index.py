@@ -26,6 +26,7 @@ class CpeIndex:
         # Vendor and product of each current key as words, computed once here (identification
         # needs them for every candidate it weighs).
         self._words: dict[int, tuple[str, str]] = {}
+        self._equivalents: dict[int, tuple[int, ...]] = {}
         self.renamed: dict[int, int] = {}
         # Only current dictionary products are offered for identification by name.
         self.current: set[int] = set()
@@ -105,7 +106,11 @@ class CpeIndex:
         return min(key_ids, key=lambda k: (-self.cve_count(k), _negated(self.latest(k)), self.keys[k]))
 
     def equivalents(self, key_id: int) -> tuple[int, ...]:
-        """The key and every other key NVD uses for the same product (alias ``same`` lines, renames, mined groups)."""
+        """The key and every other key NVD uses for the same product (alias ``same`` lines, renames, mined groups);
+        kept once computed (identification and evaluation ask for the same keys many times)."""
+        known = self._equivalents.get(key_id)
+        if known is not None:
+            return known
         found = {key_id}
         for other in self.aliases.same.get(self.keys[key_id], ()):
             if other in self.key_id:
@@ -113,7 +118,8 @@ class CpeIndex:
         if key_id in self.renamed:
             found.add(self.renamed[key_id])
         found.update(self.group.get(key_id, ()))
-        return tuple(sorted(found))
+        known = self._equivalents[key_id] = tuple(sorted(found))
+        return known
 
     def cves_that_may_hold(self, key_ids: tuple[int, ...], version: str) -> list[BCve]:
         """The CVEs of the keys with a vulnerable criterion that can hold for ``version``: a

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from appliance.cpe import unquote
 
@@ -69,8 +70,14 @@ def clean_display_name(name: str, keep_product_words: bool = False) -> str:
     With ``keep_product_words``, "for", "windows" and a bare major number stay
     ("SAP GUI for Windows 8.00" -> "sap gui for windows", "pgAdmin 4" -> "pgadmin 4").
     """
-    text = _UPDATE_NUMBER.sub(" ", _PARENS.sub(" ", name))
-    if not keep_product_words:
+    text = _PARENS.sub(" ", name) if ("(" in name or "[" in name or "{" in name) else name
+    # The two case-blind patterns below need these words; an ASCII name without them is left
+    # as it is without running them (re.I also folds a few non-ASCII letters: those names
+    # always run the patterns).
+    lowered = text.lower() if text.isascii() else ""
+    if not lowered or "update" in lowered or "service" in lowered or "sp" in lowered:
+        text = _UPDATE_NUMBER.sub(" ", text)
+    if not keep_product_words and (not lowered or "microsoft" in lowered):
         text = _FOR_WINDOWS.sub(" ", text)
     kept = []
     for token in tokens(text):
@@ -92,6 +99,7 @@ def main_part(name: str) -> str | None:
     return head if separator and head.strip() else None
 
 
+@lru_cache(maxsize=4096)
 def clean_publisher(publisher: str) -> str:
     """Lower-case publisher without legal-form and community words: "win.rar GmbH" -> "win.rar"."""
     text = _EMAIL.sub(" ", _PARENS.sub(" ", publisher)).replace(",", " ")
@@ -116,8 +124,8 @@ def compact(text: str) -> str:
 
 def version_in_name(name: str) -> str | None:
     """The first version-looking token of a display name ("Python 3.10.11 (64-bit)" -> "3.10.11")."""
-    for token in tokens(_PARENS.sub(" ", name)):
-        if _VERSION_TOKEN.match(token) and any(c == "." for c in token):
+    for token in tokens(_PARENS.sub(" ", name) if ("(" in name or "[" in name or "{" in name) else name):
+        if "." in token and _VERSION_TOKEN.match(token):
             return token.lstrip("vV")
     return None
 

@@ -245,3 +245,13 @@ def test_a_longer_vendor_name_does_not_stand_against_a_publisher_that_is_another
     assert product(matcher, SoftwareItem("Sumatra PDF", "3.5", "Krzysztof Kowalczyk"))[0] == "sumatrapdfreader:sumatrapdf"
     key, reason = product(matcher, SoftwareItem("Sumatra PDF", "3.5", "Adobe Inc."))
     assert key is None and "sumatrapdfreader:sumatrapdf" in reason
+
+
+@pytest.mark.parametrize("name", ["Foo \u017fervice Pack 3", "Foo Service Pack 3", "Foo (x64) Update 13", "Foo \u017fp1"])
+def test_servicing_words_are_dropped_also_where_case_folding_reaches_past_ascii(name: str) -> None:
+    # clean_display_name skips its case-blind patterns for ASCII names without their words;
+    # re.I also folds the long s (U+017F) into "s", so such a name must still run them.
+    from appliance.matching.normalize import clean_display_name
+
+    assert clean_display_name(name) == "foo"
+    assert clean_display_name("Veeam Agent for Micro\u017foft Windows 6") == "veeam agent"
