@@ -229,6 +229,12 @@ class FeedService:
         error: str | None = None
         try:
             outcome = str(await job() or "ok")
+        except asyncio.CancelledError:
+            # The appliance is stopping: the scheduler cancels the jobs still running (a download
+            # waiting on a slow server or on its retry delay). Nothing is half written (a feed is
+            # swapped in whole), the database is closing, and the job runs again on the next start.
+            log.info("job %s stopped: the appliance is shutting down", name)
+            return
         except ApplianceError as exc:
             outcome, error = "failed", str(exc)
             log.warning("job %s failed: %s", name, exc)
