@@ -225,7 +225,7 @@ def _named_longer(vendor: str, product: str) -> bool:
 class Identifier:
     """Deterministic identification over one CpeIndex; results are cached per (name, vendor, platform)."""
 
-    CACHE_LIMIT = 200_000  # identified cleaned names kept; beyond it that cache starts over
+    CACHE_LIMIT = 200_000  # entries each cache keeps (items, cleaned names, candidates); beyond it, it starts over
 
     def __init__(self, index: CpeIndex) -> None:
         self.index = index
@@ -242,6 +242,8 @@ class Identifier:
         cache_key = (item.name, item.vendor, platform.family + platform.scheme, item.source, item.bundle_id)
         found = self._cache.get(cache_key)
         if found is None:
+            if len(self._cache) > self.CACHE_LIMIT:
+                self._cache.clear()  # names come from the LAN: keep memory bounded, whatever agents send
             found = self._by_source(item, platform)
             self._cache[cache_key] = found
         return found
@@ -701,6 +703,8 @@ class Identifier:
         name: many display names clean to the same words)."""
         found = self._candidate_cache.get((cleaned, publisher, display))
         if found is None:
+            if len(self._candidate_cache) > self.CACHE_LIMIT:
+                self._candidate_cache.clear()
             found = self._candidate_cache[(cleaned, publisher, display)] = self._weigh(cleaned, publisher, display)
         return found
 

@@ -313,6 +313,8 @@ class PackageRules:
         """Current keys spelled like ``name`` that may be a native program of the host (kept per name)."""
         found = self._native_cache.get((name, scheme))
         if found is None:
+            if len(self._native_cache) > self.ids.CACHE_LIMIT:
+                self._native_cache.clear()  # names come from the LAN: bounded like the identifier's caches
             index = self.index
             # Products filed as packages of a language ecosystem are not distribution packages,
             # except the ecosystem's own toolchain (golang:go for "go").

@@ -166,3 +166,17 @@ def test_version_spans_only_skip_cves_that_cannot_hold(index: CpeIndex, real_inv
         assert filtered.match(items, os_name) == expected
         found += sum(len(r.vulnerabilities) for r in expected)
     assert found > 1000  # the comparison covers many findings, not an empty set
+
+
+def test_identification_caches_stay_bounded_whatever_names_arrive(index: CpeIndex) -> None:
+    """Names come from any PC on the LAN: a stream of new names must not grow memory without end."""
+    from appliance.matching.identify import Identifier
+    from appliance.matching.platform import platform_of
+
+    identifier = Identifier(index)
+    identifier.CACHE_LIMIT = 40
+    for n in range(300):
+        identifier.identify(SoftwareItem(f"Unheard Of Tool {n} Pro", "1.0", f"Maker {n} Ltd"), platform_of("Windows 11 23H2"))
+        identifier.identify(SoftwareItem(f"libunheard{n}-tools", "1.0-1"), platform_of("Debian GNU/Linux 12 (bookworm)"))
+    caches = (identifier._cache, identifier._candidate_cache, identifier._name_cache, identifier.packages._native_cache)
+    assert all(0 < len(cache) <= identifier.CACHE_LIMIT + 1 for cache in caches), [len(c) for c in caches]
