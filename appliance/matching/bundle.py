@@ -529,7 +529,7 @@ def mine_described(keys: Sequence[str], cves: Sequence[BCve], cve_langs: dict[st
             continue
         kids = {m.product for config in configs_of(cve) for node in config.nodes for m in node.matches
                 if m.vulnerable and m.part == "a" and m.product >= 0}
-        if kids and len({_split(keys[k])[1] for k in kids}) == 1:
+        if kids and len({split_key(keys[k])[1] for k in kids}) == 1:
             said.update((lang, kid) for kid in kids)
     for (lang, kid), count in said.items():
         if 2 * count >= total[kid]:
@@ -556,7 +556,8 @@ def _named_after(vendor: str, product: str) -> bool:
 _NAMED_AFTER_TAILS = {"server", "lang", "ids", "js", "project", "org", "dev", "io", "hq", "app", "labs", "team", "web", "db", "mail"}
 
 
-def _split(key: str) -> tuple[str, str]:
+def split_key(key: str) -> tuple[str, str]:
+    """``vendor:product`` -> (vendor, product); a quoted colon (``1c:1c\\:enterprise``) stays in the product."""
     position = 0
     while True:
         position = key.index(":", position)
@@ -580,7 +581,7 @@ def mine_groups(keys: Sequence[str], products: Sequence[BProduct], cves: Sequenc
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
 
-    split = [_split(key) for key in keys]
+    split = [split_key(key) for key in keys]
     by_vendor_name: dict[tuple[str, str], list[int]] = defaultdict(list)
     by_name: dict[str, list[int]] = defaultdict(list)
     for kid, (vendor, product) in enumerate(split):
@@ -627,7 +628,7 @@ def mine_groups(keys: Sequence[str], products: Sequence[BProduct], cves: Sequenc
 
 def mine_names(keys: Sequence[str], cves: Sequence[BCve], kev: Sequence[BKev]) -> list[BName]:
     """KEV's spellings of products, each with the one product NVD files the same CVEs under."""
-    split = [_split(key) for key in keys]
+    split = [split_key(key) for key in keys]
     products_of = {cve.id: cve.products for cve in cves}
     found: dict[str, Counter[int]] = defaultdict(Counter)
     for entry in kev:
@@ -684,7 +685,7 @@ def mine_references(
     for product in products:
         if product.renamed_to >= 0:
             root.setdefault(product.key, root.get(product.renamed_to, product.renamed_to))
-    spelled = {kid: compact(cpe_words(_split(keys[kid])[1])) for kid in applications}
+    spelled = {kid: compact(cpe_words(split_key(keys[kid])[1])) for kid in applications}
     support: Counter[tuple[str, str, int]] = Counter()
     first_url: dict[tuple[str, str, int], str] = {}
     from_cves: dict[tuple[int, str], set[str]] = defaultdict(set)

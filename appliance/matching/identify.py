@@ -14,7 +14,7 @@ from appliance.matching.normalize import (
     PUBLISHER_NOISE as _PUBLISHER_WORDS, app_name, brew_name, bundle_vendor, clean_display_name, clean_publisher,
     cpe_words, main_part, pypi_name,
 )
-from appliance.matching.packages import _NO_CODE_PREFIXES, _NO_CODE_SUFFIXES, _SONAME, PackageRules
+from appliance.matching.packages import PackageRules, repository_stems, ships_no_code
 from appliance.matching.platform import Platform
 
 # The same publishers, vendors and names are run together again and again while one report is
@@ -190,17 +190,6 @@ def _carries_vendor(vendor: str, product: str) -> bool:
     return len(v) >= 3 and len(words) >= 2 and any(compact(" ".join(words[:n])) == v for n in range(1, len(words)))
 
 
-def _package_stems(name: str) -> list[str]:
-    """A package name and what its upstream repository may be called: without Debian's t64 mark,
-    the soname version (libexpat1, libx265-199, libpcap0.8t64) and then the "lib" in front
-    (libjansson4 is the jansson repository)."""
-    stems = [name, re.sub(r"t64$", "", name)]
-    stems.append(re.sub(r"-\d+(\.\d+)*$", "", stems[-1]))
-    stems.append(_SONAME.sub("", stems[-1]) or stems[-1])
-    stems += [stem[3:] for stem in stems[2:] if stem.startswith("lib") and len(stem) > 5]
-    return list(dict.fromkeys(s for s in stems if len(s) >= 2))
-
-
 def _extends(name: str, product: str) -> bool:
     """The package name is the product's name with more words after it: django-reversion of django."""
     n, p = compact(name), compact(product)
@@ -341,9 +330,9 @@ class Identifier:
                                               f"{source} package '{name}' is {language} package '{name[len(prefix):]}': {found.evidence}")
                     return found
         kind = _REFERENCE_KIND.get(source, "repo")
-        if kind == "repo" and (name.endswith((*_NO_CODE_SUFFIXES, "-dev")) or name.startswith(_NO_CODE_PREFIXES)):
+        if kind == "repo" and (ships_no_code(name) or name.endswith("-dev")):
             return None
-        names = [name] if kind != "repo" else _package_stems(name)
+        names = [name] if kind != "repo" else repository_stems(name)
         rows = [row for text in names for row in self.index.references(kind, text)]
         what = "package page" if kind != "repo" else "repository"
         if kind == "repo":

@@ -6,7 +6,7 @@ from bisect import bisect_left
 from collections import defaultdict
 
 from appliance.matching.aliases import AliasTable
-from appliance.matching.bundle import BCve, BKev, BRef, Bundle, version_position
+from appliance.matching.bundle import BCve, BKev, BRef, Bundle, split_key, version_position
 from appliance.matching.normalize import compact, cpe_words
 
 
@@ -155,13 +155,3 @@ class CpeIndex:
 def _negated(date: str) -> tuple[int, ...]:
     """A sort key that puts later ISO dates first."""
     return tuple(-ord(c) for c in date)
-
-
-def split_key(key: str) -> tuple[str, str]:
-    """``vendor:product`` -> (vendor, product); a quoted colon (``1c:1c\\:enterprise``) stays in the product."""
-    position = 0
-    while True:
-        position = key.index(":", position)
-        if position == 0 or key[position - 1] != "\\":
-            return key[:position], key[position + 1 :]
-        position += 1

@@ -434,8 +434,24 @@ def _lib_stripped(name: str, package: str) -> bool:
     return package.startswith("lib") and not name.startswith("lib")
 
 
+def ships_no_code(package: str) -> bool:
+    """Documentation, data, fonts, locales, firmware: a package with no program of its own."""
+    return package.endswith(_NO_CODE_SUFFIXES) or package.startswith(_NO_CODE_PREFIXES)
+
+
+def repository_stems(name: str) -> list[str]:
+    """A package name and what its upstream repository may be called: without Debian's t64 mark,
+    the soname version (libexpat1, libx265-199, libpcap0.8t64) and then the "lib" in front
+    (libjansson4 is the jansson repository)."""
+    stems = [name, re.sub(r"t64$", "", name)]
+    stems.append(re.sub(r"-\d+(\.\d+)*$", "", stems[-1]))
+    stems.append(_SONAME.sub("", stems[-1]) or stems[-1])
+    stems += [stem[3:] for stem in stems[2:] if stem.startswith("lib") and len(stem) > 5]
+    return list(dict.fromkeys(s for s in stems if len(s) >= 2))
+
+
 def _no_code(package: str) -> str:
-    if package.endswith(_NO_CODE_SUFFIXES) or package.startswith(_NO_CODE_PREFIXES):
+    if ships_no_code(package):
         return f"'{package}' ships documentation or data, no program of its own"
     if _KERNEL.match(package):
         return f"'{package}' is the Linux kernel, which NVD files as an operating system (linux:linux_kernel), not an application"
