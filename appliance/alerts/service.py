@@ -371,9 +371,11 @@ def _record_digest(conn, key: str, period: str, label: str, now: str) -> None:
         " COALESCE(SUM(kev_count > 0 AND presence != 'stale'), 0), COALESCE(SUM(CASE WHEN presence != 'stale' THEN kev_count END), 0)"
         " FROM assets WHERE status = 'active'"
     ).fetchone()
+    # KEV findings in installed software and open ones in container images, a machine counted once per CVE.
     top = conn.execute(
-        "SELECT f.cve, COUNT(DISTINCT f.asset_id) FROM findings f JOIN assets a ON a.id = f.asset_id"
-        " WHERE f.kev = 1 AND a.presence != 'stale' GROUP BY f.cve ORDER BY 2 DESC, f.cve LIMIT 10"
+        "SELECT k.cve, COUNT(DISTINCT k.asset_id) FROM (SELECT cve, asset_id FROM findings WHERE kev = 1"
+        " UNION SELECT vulnerability_id, asset_id FROM container_findings WHERE kev = 1 AND resolved_at IS NULL) k"
+        " JOIN assets a ON a.id = k.asset_id WHERE a.presence != 'stale' GROUP BY k.cve ORDER BY 2 DESC, k.cve LIMIT 10"
     ).fetchall()
     lines = [
         f"{'Daily' if period == 'daily' else 'Weekly'} summary ({label}):",
