@@ -6,6 +6,7 @@ import copy
 import json
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from tests.alerts.conftest import SmtpReceiver, WebhookReceiver, fast, kev_catalog, wait_for
@@ -158,3 +159,18 @@ def test_a_kev_update_alerts_the_container_findings_it_flags(
     scan(srv, key, "docker-a", ("registry.office/web", "2.1", debian_with_shellshock()))
     wait_for(lambda: False, 3)
     assert len(events(srv)) == 2 and len(smtp.messages) == 1
+
+
+def test_an_id_that_is_not_a_cve_links_to_the_scanners_page() -> None:
+    """Trivy also reports advisory ids (GHSA-…, DLA-…) that NVD has no page for: the message links the report's PrimaryURL."""
+    from appliance.alerts.base import AlertEvent
+    from appliance.alerts.message import render
+
+    advisory = "GHSA-0000-0000-0000"  # the shape of a GitHub advisory id, not a real one
+    url = f"https://github.com/advisories/{advisory}"
+    event = AlertEvent(1, "cvss_finding", "2026-01-01T00:00:00Z", 1, 1, "docker-1", advisory, 9.1,
+                       {"software": "werkzeug 0.11", "packages": ["werkzeug 0.11"], "image": "app:1", "url": url})
+    text = render([event], 9.0).text
+    assert f"in werkzeug 0.11 in container image app:1; {url}" in text and "nvd.nist.gov" not in text
+    cve = msgspec.structs.replace(event, cve=LIBIDN2)
+    assert f"https://nvd.nist.gov/vuln/detail/{LIBIDN2}" in render([cve], 9.0).text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import ssl
 import subprocess
@@ -60,8 +61,6 @@ def serving(ca: trustme.CA, *names: str) -> tuple[ssl.SSLContext, str]:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     cert.configure_cert(context)
     der = ssl.PEM_cert_to_DER_cert(cert.cert_chain_pems[0].bytes().decode())
-    import hashlib
-
     digest = hashlib.sha256(der).hexdigest().upper()
     return context, ":".join(digest[i : i + 2] for i in range(0, 64, 2))
 
