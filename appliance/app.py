@@ -107,7 +107,7 @@ def create_app(settings: Settings) -> Litestar:
         alerts = AlertService(db, settings)
         await alerts.start()
         agent_service = AgentService(db, holder.get, settings, alert_rules=alerts.rules)
-        container_service = ContainerService(db, lambda: kev_catalog(holder.get()), settings)
+        container_service = ContainerService(db, lambda: kev_catalog(holder.get()), settings, alert_rules=alerts.rules)
         feeds = FeedService(settings, db, agent_service, holder, containers=container_service, alerts=alerts)
         await feeds.load()
         scheduler = AsyncIOScheduler(timezone="UTC")

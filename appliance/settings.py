@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -91,6 +92,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     smtp_security: str = "starttls"
     smtp_user: str = ""
     smtp_password: str = ""
+    smtp_ca_file: str = ""
+    smtp_tls_fingerprint: str = ""
     alert_email_from: str = ""
     alert_email_to: str = ""
     webhook_url: str = ""
@@ -183,6 +186,10 @@ HELP: dict[str, str] = {
     "smtp_security": "How the SMTP connection is protected: plain, starttls or tls.",
     "smtp_user": "SMTP login name; empty means no login.",
     "smtp_password": "SMTP password for smtp_user (never shown on the status page).",
+    "smtp_ca_file": "PEM file of the CA (or the mail server's own certificate) that SMTP TLS trusts instead of the system's CAs;"
+    " the server's name is still checked.",
+    "smtp_tls_fingerprint": "SHA-256 fingerprint of the mail server's certificate (AB:CD:…): SMTP TLS then trusts exactly"
+    " that certificate, whatever its issuer and names.",
     "alert_email_from": "Sender address of alert emails; empty means sentrikat@ and this machine's name.",
     "alert_email_to": "Recipients of alert emails, separated by commas.",
     "webhook_url": "URL that alerts are POSTed to; empty means no webhook alerts.",
@@ -195,6 +202,9 @@ HELP: dict[str, str] = {
     "alert_timeout": "Seconds before an SMTP or webhook connection attempt is abandoned (and retried later).",
 }
 
+
+# A SHA-256 certificate fingerprint as openssl and `sentrikat tls show` print it (AB:CD:…), or without colons.
+SHA256_FINGERPRINT = re.compile(r"[0-9A-Fa-f]{2}(?::?[0-9A-Fa-f]{2}){31}")
 
 # Settings with a fixed set of values.
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -298,4 +308,7 @@ def load_settings(
     for name, allowed in CHOICES.items():
         if name in values and values[name] not in allowed:
             raise SettingsError(f"{name}: expected {', '.join(allowed)}, got {values[name]!r}")
+    if values.get("smtp_tls_fingerprint") and not SHA256_FINGERPRINT.fullmatch(values["smtp_tls_fingerprint"]):
+        raise SettingsError(f"smtp_tls_fingerprint: expected a SHA-256 fingerprint (64 hex digits, colons allowed),"
+                            f" got {values['smtp_tls_fingerprint']!r}")
     return Settings(**values)

@@ -53,6 +53,7 @@ def test_precedence_defaults_then_environment_then_options() -> None:
         ({"SENTRIKAT_INCLUDE_SERVICES": "maybe"}, "SENTRIKAT_INCLUDE_SERVICES"),
         ({"SENTRIKAT_TLS_CERT": "cert.pem"}, "together"),
         ({"SENTRIKAT_LOG_LEVEL": "loud"}, "log_level"),
+        ({"SENTRIKAT_SMTP_TLS_FINGERPRINT": "AB:CD:EF"}, "smtp_tls_fingerprint"),
     ],
 )
 def test_bad_values_are_refused(environ: dict, message: str) -> None:

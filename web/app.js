@@ -793,6 +793,7 @@
     ["smtp_security", "Connection security", ["starttls", "tls", "plain"]],
     ["smtp_user", "SMTP login name", "text", "empty: no login"],
     ["smtp_password", "SMTP password", "password", ""],
+    ["smtp_tls_fingerprint", "Trust only this mail server certificate (SHA-256)", "text", "AB:CD:…, for a self-signed server; empty: usual checks"],
     ["alert_email_from", "Sender address", "text", "sentrikat@office.example"],
     ["alert_email_to", "Recipients", "text", "it@office.example, boss@office.example"],
     ["webhook_url", "Webhook URL", "url", "https://hooks.slack.com/services/…; empty: no webhook"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
@@ -12,8 +13,11 @@ import msgspec
 from appliance.agent.payloads import ContainerImageIn, ContainerScanAccepted, ContainerScanIn, check_container_scan
 from appliance.agent.service import find_asset, organization_of, register_pending
 from appliance.agent.summary import refresh_asset_summaries
+from appliance.alerts import outbox
+from appliance.alerts.base import AlertRules
 from appliance.auth import Principal
 from appliance.db import Database
+from appliance.db.database import in_writer
 from appliance.feeds.base import ScanFinding
 from appliance.feeds.trivy import findings as trivy_findings
 from appliance.ids import AssetId
@@ -89,6 +93,68 @@ def _unique_findings(image: ContainerImageIn) -> dict[FindingKey, ScanFinding]:
     return result
 
 
+class _Stored(msgspec.Struct, frozen=True):
+    """A stored finding of an image as the scan finds it: its row, whether a rescan resolved it, its flags."""
+
+    id: int
+    resolved_at: str | None
+    kev: int
+    kev_due_date: str | None
+    cvss: float | None
+
+
+def _alert_candidates(
+    found: dict[FindingKey, ScanFinding], existing: dict[FindingKey, _Stored], flags: dict[FindingKey, KevFlag],
+    keep_flags: bool, threshold: float,
+) -> dict[str, outbox.ImageCandidate]:
+    """The scan's findings that may be news (outbox.news against the same stored row), by vulnerability id.
+
+    A row a rescan had resolved counts as absent before, so a finding that comes back is news
+    again. With ``keep_flags`` (no feed loaded) a stored row keeps its KEV flag, as the update does.
+    Several packages with one vulnerability (libssl and libcrypto) are one candidate naming them all.
+    """
+    chosen: dict[str, tuple[bool, float | None, str | None, list[str], str | None]] = {}
+    for key, finding in found.items():
+        old = existing.get(key)
+        kev, due = (bool(old.kev), old.kev_due_date) if keep_flags and old is not None else (bool(flags[key][0]), flags[key][2])
+        before = (bool(old.kev), old.cvss) if old is not None and old.resolved_at is None else (False, None)
+        if outbox.news(kev, finding.cvss, *before, threshold) is None:
+            continue
+        package = f"{finding.pkg_name} {finding.installed_version}".strip()
+        previous = chosen.get(finding.vulnerability_id)
+        if previous is None or (kev and not previous[0]):
+            chosen[finding.vulnerability_id] = (kev, finding.cvss, due, [package], finding.primary_url)
+        elif kev == previous[0] and package not in previous[3]:
+            previous[3].append(package)
+    return {
+        cve: outbox.ImageCandidate(kev, cvss, due, tuple(sorted(packages)), url)
+        for cve, (kev, cvss, due, packages, url) in chosen.items()
+    }
+
+
+def _record_kev_flips(conn: sqlite3.Connection, flipped: dict[str, KevFlag], threshold: float, now: str) -> int:
+    """Before a feed change sets KEV flags: an event per image whose open findings of a newly KEV vulnerability were not KEV."""
+    by_image: dict[int, dict[str, outbox.ImageCandidate]] = {}
+    ids = sorted(flipped)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = conn.execute(
+            "SELECT container_image_id, vulnerability_id, pkg_name, installed_version, cvss, primary_url FROM container_findings"
+            f" WHERE resolved_at IS NULL AND kev = 0 AND vulnerability_id IN ({','.join('?' * len(chunk))})"
+            " ORDER BY container_image_id, vulnerability_id, pkg_name",
+            chunk,
+        ).fetchall()
+        for image_id, cve, pkg, version, cvss, url in rows:
+            image = by_image.setdefault(image_id, {})
+            package = f"{pkg} {version}".strip()
+            if (c := image.get(cve)) is not None:
+                package_list = c.packages if package in c.packages else (*c.packages, package)
+                image[cve] = msgspec.structs.replace(c, packages=package_list)
+            else:
+                image[cve] = outbox.ImageCandidate(True, cvss, flipped[cve][2], (package,), url)
+    return sum(outbox.record_image_findings(conn, image_id, found, threshold, now) for image_id, found in by_image.items())
+
+
 class _ImageOutcome(msgspec.Struct, frozen=True):
     created: bool
     open: int
@@ -106,11 +172,15 @@ class ContainerService:
         kev_catalog: KevCatalog,
         settings: Settings,
         clock: Callable[[], datetime] = utc_now,
+        alert_rules: Callable[[], AlertRules] | None = None,
     ) -> None:
         self.db = db
         self._kev_catalog = kev_catalog  # a callable, so a feed refresh can swap the catalog in place
         self.settings = settings
         self._clock = clock
+        # What alert events to record with the findings (the rules of host findings); a callable,
+        # as the Alerts page may change it.
+        self._alert_rules = alert_rules or AlertRules
 
     async def submit(self, principal: Principal, scan: ContainerScanIn) -> ContainerScanAccepted:
         """Store a host's scan results in one transaction; a PayloadError, OrganizationDenied or HostnameConflict writes nothing.
@@ -123,7 +193,7 @@ class ContainerService:
         organization = organization_of(principal, scan.organization_id)
         images = {key: (image, _unique_findings(image)) for key, image in _unique_images(scan.images).items()}
         catalog = self._kev_catalog()
-        now = iso(self._clock())
+        now, rules = iso(self._clock()), self._alert_rules()
         async with self.db.transaction() as tx:
             asset = await find_asset(tx, scan.hostname, organization)
             if asset is None:
@@ -135,7 +205,7 @@ class ContainerService:
                     (now, scan.agent_version, asset_id),
                 )
             outcomes = [
-                await self._store_image(tx, asset_id, key, image, found, scan, catalog, now)
+                await self._store_image(tx, asset_id, key, image, found, scan, catalog, now, rules)
                 for key, (image, found) in images.items()
             ]
             await refresh_asset_summaries(tx, [asset_id])
@@ -161,6 +231,7 @@ class ContainerService:
         scan: ContainerScanIn,
         catalog: Mapping[str, BKev] | None,
         now: str,
+        rules: AlertRules,
     ) -> _ImageOutcome:
         report = image.trivy_output
         metadata = report.metadata
@@ -197,14 +268,19 @@ class ContainerService:
                 (*columns, now, image_row),
             )
         existing = {
-            (r[1], r[2], r[3], r[4]): (r[0], r[5])
+            (r[1], r[2], r[3], r[4]): _Stored(r[0], *r[5:])
             for r in await tx.execute_fetchall(
-                "SELECT id, vulnerability_id, pkg_name, installed_version, target, resolved_at"
+                "SELECT id, vulnerability_id, pkg_name, installed_version, target, resolved_at, kev, kev_due_date, cvss"
                 " FROM container_findings WHERE container_image_id = ?",
                 (image_row,),
             )
         }
         flags = {k: kev_flag(catalog, f.vulnerability_id) if catalog is not None else _UNFLAGGED for k, f in found.items()}
+        if rules.enabled:
+            # Before the rows change, so the outbox sees the image's previous state (as sync_findings does for hosts).
+            candidates = _alert_candidates(found, existing, flags, catalog is None, rules.cvss_threshold)
+            if candidates:
+                await in_writer(tx, outbox.record_image_findings, image_row, candidates, rules.cvss_threshold, now)
         await tx.executemany(
             _INSERT_FINDING,
             [
@@ -217,13 +293,13 @@ class ContainerService:
             # No feed, no KEV data: a finding keeps the flag it has until a feed is loaded
             # again (reflag_kev), rather than losing it because the server runs without one.
             await tx.executemany(
-                _UPDATE_FINDING, [(*_attributes(f), now, existing[k][0]) for k, f in present]
+                _UPDATE_FINDING, [(*_attributes(f), now, existing[k].id) for k, f in present]
             )
         else:
             await tx.executemany(
-                _UPDATE_FINDING_KEV, [(*_attributes(f), *flags[k], now, existing[k][0]) for k, f in present]
+                _UPDATE_FINDING_KEV, [(*_attributes(f), *flags[k], now, existing[k].id) for k, f in present]
             )
-        vanished = [(now, existing[k][0]) for k in existing.keys() - found.keys() if existing[k][1] is None]
+        vanished = [(now, existing[k].id) for k in existing.keys() - found.keys() if existing[k].resolved_at is None]
         await tx.executemany("UPDATE container_findings SET resolved_at = ? WHERE id = ?", vanished)
         total, kev = await (
             await tx.execute(
@@ -236,7 +312,7 @@ class ContainerService:
             created=row is None,
             open=total,
             kev=kev,
-            new=sum(1 for k in found if k not in existing or existing[k][1] is not None),
+            new=sum(1 for k in found if k not in existing or existing[k].resolved_at is not None),
             resolved=len(vanished),
         )
 
@@ -244,17 +320,22 @@ class ContainerService:
         """Set every stored finding's KEV flag from the loaded feed; returns the vulnerability ids changed.
 
         Called after a feed change: findings stored without a feed (or with an older KEV
-        catalog) get their flags now. Without a feed nothing is changed.
+        catalog) get their flags now. Without a feed nothing is changed. An open finding whose
+        vulnerability becomes KEV is a kev_finding alert, as a host finding's is.
         """
         catalog = self._kev_catalog()
         if catalog is None:
             return 0
+        now, rules = iso(self._clock()), self._alert_rules()
         async with self.db.transaction() as tx:
             rows = await tx.execute_fetchall(
                 "SELECT DISTINCT vulnerability_id, kev, kev_date_added, kev_due_date, kev_ransomware FROM container_findings"
             )
             wanted = {r[0]: kev_flag(catalog, r[0]) for r in rows}
             changed = {r[0]: wanted[r[0]] for r in rows if wanted[r[0]] != tuple(r[1:])}
+            flipped = {cve: flag for cve, flag in changed.items() if flag[0]}
+            if rules.enabled and flipped:
+                await in_writer(tx, _record_kev_flips, flipped, rules.cvss_threshold, now)
             await tx.executemany(
                 "UPDATE container_findings SET kev = ?, kev_date_added = ?, kev_due_date = ?, kev_ransomware = ?"
                 " WHERE vulnerability_id = ?",

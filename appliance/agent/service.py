@@ -162,12 +162,9 @@ def _record_alerts(
     candidates: dict[str, outbox.Candidate] = {}
     for key, values in wanted.items():
         cvss, kev = values[0], bool(values[2])
-        high = cvss is not None and cvss >= threshold
-        if not (kev or high):
-            continue
         old = existing.get(key)
-        if old is not None and (old[3] or (not kev and old[1] is not None and old[1] >= threshold)):
-            continue  # this very row was already KEV, or already high and still not KEV
+        if outbox.news(kev, cvss, bool(old[3]) if old else False, old[1] if old else None, threshold) is None:
+            continue  # not alertable, or this very row was already KEV, or already high and still not KEV
         previous = candidates.get(key[1])
         if previous is None or (kev and not previous[0]):
             candidates[key[1]] = (kev, cvss, values[4], key[0])

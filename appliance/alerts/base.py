@@ -19,8 +19,8 @@ DIGEST = "digest"
 
 # The settings an admin may change on the status page's Alerts page (stored in alert_settings).
 EDITABLE: tuple[str, ...] = (
-    "smtp_host", "smtp_port", "smtp_security", "smtp_user", "smtp_password", "alert_email_from", "alert_email_to",
-    "webhook_url", "webhook_format", "alert_cvss_threshold", "alert_digest",
+    "smtp_host", "smtp_port", "smtp_security", "smtp_user", "smtp_password", "smtp_tls_fingerprint", "alert_email_from",
+    "alert_email_to", "webhook_url", "webhook_format", "alert_cvss_threshold", "alert_digest",
 )
 SECRET = "smtp_password"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import smtplib
 import socket
 import ssl
@@ -24,12 +25,25 @@ def sender(settings: Settings) -> str:
     return settings.alert_email_from or f"sentrikat@{socket.getfqdn() or 'localhost'}"
 
 
+def _pin(text: str) -> str:
+    """A fingerprint setting as lower-case hex without colons ("" when unset)."""
+    return text.replace(":", "").strip().lower()
+
+
+def _colons(digest: str) -> str:
+    return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2)).upper()
+
+
 class EmailChannel:
     """Sends each message as one email to every address of alert_email_to.
 
     The SMTP conversation is split so the outbox can mark the batch "sending" as late as
     possible: connect, TLS, login, MAIL FROM and RCPT TO first (a failure there means nothing
     was delivered), then ``started()``, then DATA, whose 250 reply is the delivery.
+
+    TLS (starttls or tls) verifies the server's certificate and name against the system's
+    CAs, or against smtp_ca_file; with smtp_tls_fingerprint it trusts exactly the certificate
+    with that SHA-256 fingerprint instead. Nothing (no login, no mail) is sent before that check.
     """
 
     name = "email"
@@ -40,6 +54,8 @@ class EmailChannel:
         self.port = settings.smtp_port or DEFAULT_PORTS[self.security]
         self.user = settings.smtp_user
         self.password = settings.smtp_password
+        self.ca_file = settings.smtp_ca_file
+        self.fingerprint = _pin(settings.smtp_tls_fingerprint)
         self.sender = sender(settings)
         self.to = recipients(settings.alert_email_to)
         self.timeout = settings.alert_timeout
@@ -71,19 +87,48 @@ class EmailChannel:
         finally:
             await asyncio.to_thread(_close, smtp)
 
+    def _context(self) -> ssl.SSLContext:
+        """The TLS client context: verifying (system CAs or smtp_ca_file), or, with a pinned
+        fingerprint, one that leaves the decision to ``_check_pin``. TLS 1.2 at least."""
+        if self.fingerprint:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+        else:
+            try:
+                context = ssl.create_default_context(cafile=self.ca_file or None)
+            except (OSError, ValueError) as exc:  # missing file, no certificate in it
+                raise ChannelError(f"email: smtp_ca_file {self.ca_file} cannot be used: {_reason(exc)}") from exc
+        context.minimum_version = ssl.TLSVersion.TLSv1_2
+        return context
+
+    def _check_pin(self, smtp: smtplib.SMTP) -> None:
+        """With smtp_tls_fingerprint: the certificate the server presented must be that one."""
+        if not self.fingerprint:
+            return
+        der = smtp.sock.getpeercert(binary_form=True) if isinstance(smtp.sock, ssl.SSLSocket) else None
+        got = hashlib.sha256(der).hexdigest() if der else None
+        if got != self.fingerprint:
+            shown = f"a certificate with SHA-256 fingerprint {_colons(got)}" if got else "no certificate"
+            raise ChannelError(f"email: {self.host}:{self.port} presented {shown},"
+                               f" not the one smtp_tls_fingerprint names ({_colons(self.fingerprint)})")
+
     def _open(self) -> smtplib.SMTP:
-        context = ssl.create_default_context()
+        context = self._context() if self.security != "plain" else None
         try:
             if self.security == "tls":
                 smtp: smtplib.SMTP = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
             else:
                 smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
         except (OSError, smtplib.SMTPException) as exc:
-            raise ChannelError(f"email: cannot connect to {self.host}:{self.port}: {_reason(exc)}") from exc
+            raise ChannelError(f"email: cannot connect to {self.host}:{self.port}: {self._reason(exc)}") from exc
         try:
+            if self.security == "tls":
+                self._check_pin(smtp)
             smtp.ehlo()
             if self.security == "starttls":
                 smtp.starttls(context=context)
+                self._check_pin(smtp)
                 smtp.ehlo()
             if self.user:
                 smtp.login(self.user, self.password)
@@ -97,10 +142,27 @@ class EmailChannel:
                     refused[address] = (code, reply)
             if refused:
                 raise smtplib.SMTPRecipientsRefused(refused)
+        except ChannelError:
+            _close(smtp)
+            raise
         except (OSError, smtplib.SMTPException) as exc:
             _close(smtp)
-            raise ChannelError(f"email: {self.host}:{self.port} did not take the message: {_reason(exc)}") from exc
+            if isinstance(exc, ssl.SSLError):  # STARTTLS's handshake
+                raise ChannelError(f"email: cannot connect to {self.host}:{self.port}: {self._reason(exc)}") from exc
+            raise ChannelError(f"email: {self.host}:{self.port} did not take the message: {self._reason(exc)}") from exc
         return smtp
+
+    def _reason(self, exc: BaseException) -> str:
+        """_reason, with what to do about a certificate that is not trusted or a TLS mismatch."""
+        if isinstance(exc, ssl.SSLCertVerificationError):
+            return (f"TLS failed: the server's certificate is not trusted ({exc.verify_message or exc.reason});"
+                    " set smtp_ca_file to its CA, or smtp_tls_fingerprint to its SHA-256 fingerprint")
+        if isinstance(exc, ssl.SSLError) and exc.reason == "WRONG_VERSION_NUMBER":
+            return (f"TLS failed: the server did not answer in TLS; check smtp_security ({self.security})"
+                    " against the port (usually 465 tls, 587 starttls, 25 plain)")
+        if isinstance(exc, TimeoutError) and self.security != "tls" and self.port == 465:
+            return "timed out; port 465 usually wants smtp_security = tls"
+        return _reason(exc)
 
     def _data(self, smtp: smtplib.SMTP, data: bytes) -> None:
         try:

@@ -30,6 +30,20 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+def _where(event: AlertEvent) -> str:
+    """The software a finding is in: a host's program, or packages of a container image."""
+    software = str(event.detail.get("software") or "")
+    image = event.detail.get("image")
+    return f"{software or 'a package'} in container image {image}" if image else software
+
+
+def _link(cve: str, group: list[AlertEvent]) -> str:
+    """NVD's page for a CVE; for other ids (a scanner's GHSA-…, DLA-…) the scanner's own link, if it gave one."""
+    if cve.upper().startswith("CVE-"):
+        return NVD_URL + cve
+    return next((str(e.detail["url"]) for e in group if e.detail.get("url")), "")
+
+
 def _finding_lines(events: list[AlertEvent]) -> list[str]:
     by_cve: dict[str, list[AlertEvent]] = defaultdict(list)
     for event in events:
@@ -40,13 +54,14 @@ def _finding_lines(events: list[AlertEvent]) -> list[str]:
         facts = [f"CVSS {first.cvss:.1f}" if first.cvss is not None else "no CVSS score"]
         if due := first.detail.get("kev_due_date"):
             facts.append(f"CISA due date {due}")
-        software = sorted({e.detail.get("software", "") for e in group} - {""})
+        software = sorted({_where(e) for e in group} - {""})
+        link = _link(cve, group)
         lines.append(f"- {cve} ({', '.join(facts)}) on {_plural(len({e.hostname for e in group}), 'machine')}: "
                      f"{_names([e.hostname or '?' for e in group])}")
         if software:
-            lines.append(f"  in {', '.join(software[:5])}{' and more' if len(software) > 5 else ''}; {NVD_URL}{cve}")
-        else:
-            lines.append(f"  {NVD_URL}{cve}")
+            lines.append(f"  in {', '.join(software[:5])}{' and more' if len(software) > 5 else ''}{'; ' + link if link else ''}")
+        elif link:
+            lines.append(f"  {link}")
     return lines
 
 

@@ -23,6 +23,47 @@ _INSERT_FINDING_EVENT = (
     " json_set(?, '$.software', (SELECT s.name || ' ' || s.version FROM software s WHERE s.id = ?))"
     " FROM assets a WHERE a.id = ?"
 )
+# The same event for a finding in a container image: the image reference ("name:tag") joins the detail.
+_INSERT_IMAGE_EVENT = (
+    "INSERT INTO alert_events (kind, created_at, organization_id, asset_id, hostname, cve, cvss, detail)"
+    " SELECT ?, ?, a.organization_id, a.id, a.hostname, ?, ?,"
+    " json_set(?, '$.image', i.image_name || CASE WHEN i.image_tag != '' THEN ':' || i.image_tag ELSE '' END)"
+    " FROM container_images i JOIN assets a ON a.id = i.asset_id WHERE i.id = ?"
+)
+
+
+class ImageCandidate(msgspec.Struct, frozen=True):
+    """A container finding that may be news: its vulnerability's flags, and the packages of the image that have it."""
+
+    kev: bool
+    cvss: float | None
+    kev_due_date: str | None
+    packages: tuple[str, ...]  # "libidn2-0 2.0.5-1", as Trivy named them
+    url: str | None = None  # Trivy's PrimaryURL, for vulnerability ids NVD does not know (GHSA-…, DLA-…)
+
+
+def news(kev: bool, cvss: float | None, old_kev: bool, old_cvss: float | None, threshold: float) -> str | None:
+    """The event a finding is, given the previous state of its CVE in the same scope, or None for no news.
+
+    The one rule for host and container findings: KEV now and not before is a kev_finding; not
+    KEV, at or above ``threshold`` now and neither KEV nor at or above it before is a cvss_finding.
+    """
+    if kev and not old_kev:
+        return KEV_FINDING
+    high = cvss is not None and cvss >= threshold
+    if not kev and not old_kev and high and not (old_cvss is not None and old_cvss >= threshold):
+        return CVSS_FINDING
+    return None
+
+
+def _prior(conn: sqlite3.Connection, query: str, scope: int, cves: list[str]) -> dict[str, tuple[int, float | None]]:
+    """(MAX(kev), MAX(cvss)) per CVE of ``query``, which selects cve, kev, cvss for a scope id and a list of CVEs."""
+    prior: dict[str, tuple[int, float | None]] = {}
+    for start in range(0, len(cves), 500):
+        chunk = cves[start : start + 500]
+        rows = conn.execute(query.format(marks=",".join("?" * len(chunk))), (scope, *chunk))
+        prior.update((cve, (kev, cvss)) for cve, kev, cvss in rows)
+    return prior
 
 
 def record_findings(conn: sqlite3.Connection, asset_id: int, candidates: dict[str, Candidate], threshold: float, now: str) -> int:
@@ -32,28 +73,50 @@ def record_findings(conn: sqlite3.Connection, asset_id: int, candidates: dict[st
     a CVE the asset already had as KEV (through this package or another: curl and libcurl4
     share CVEs) is no news. Returns the number of events written.
     """
-    prior: dict[str, tuple[int, float | None]] = {}
     cves = sorted(candidates)
-    for start in range(0, len(cves), 500):
-        chunk = cves[start : start + 500]
-        rows = conn.execute(
-            f"SELECT cve, MAX(kev), MAX(cvss) FROM findings WHERE asset_id = ? AND cve IN ({','.join('?' * len(chunk))})"
-            " GROUP BY cve", (asset_id, *chunk),
-        )
-        prior.update((cve, (kev, cvss)) for cve, kev, cvss in rows)
+    prior = _prior(
+        conn, "SELECT cve, MAX(kev), MAX(cvss) FROM findings WHERE asset_id = ? AND cve IN ({marks}) GROUP BY cve",
+        asset_id, cves,
+    )
     events = []
     for cve in cves:
         kev, cvss, due, software_id = candidates[cve]
-        old_kev, old_cvss = prior.get(cve, (0, None))
-        if kev and not old_kev:
-            kind = KEV_FINDING
-        elif not kev and not old_kev and cvss is not None and cvss >= threshold and not (old_cvss is not None and old_cvss >= threshold):
-            kind = CVSS_FINDING
-        else:
-            continue
-        detail = json.dumps({"kev_due_date": due} if due else {})
-        events.append((kind, now, cve, cvss, detail, software_id, asset_id))
+        if kind := news(kev, cvss, *prior.get(cve, (0, None)), threshold):
+            detail = json.dumps({"kev_due_date": due} if due else {})
+            events.append((kind, now, cve, cvss, detail, software_id, asset_id))
     conn.executemany(_INSERT_FINDING_EVENT, events)
+    return len(events)
+
+
+def record_image_findings(
+    conn: sqlite3.Connection, image_id: int, candidates: dict[str, ImageCandidate], threshold: float, now: str
+) -> int:
+    """record_findings for one container image: an event per vulnerability new to the image as
+    KEV, or newly at or above ``threshold``.
+
+    Called before the image's findings change. The previous state is the image's *open*
+    findings: one a rescan resolved (no longer reported) is gone, and is news again if it comes
+    back, as a host finding whose package was removed and reinstalled is. The scope is the
+    image, not the asset: the same CVE in the host's packages or in another image is another
+    thing to fix (update the host, rebuild that image), so it is its own event.
+    """
+    cves = sorted(candidates)
+    prior = _prior(
+        conn, "SELECT vulnerability_id, MAX(kev), MAX(cvss) FROM container_findings WHERE container_image_id = ?"
+        " AND resolved_at IS NULL AND vulnerability_id IN ({marks}) GROUP BY vulnerability_id",
+        image_id, cves,
+    )
+    events = []
+    for cve in cves:
+        c = candidates[cve]
+        if kind := news(c.kev, c.cvss, *prior.get(cve, (0, None)), threshold):
+            detail: dict[str, object] = {"software": ", ".join(c.packages), "packages": list(c.packages)}
+            if c.kev_due_date:
+                detail["kev_due_date"] = c.kev_due_date
+            if c.url:
+                detail["url"] = c.url
+            events.append((kind, now, cve, c.cvss, json.dumps(detail), image_id))
+    conn.executemany(_INSERT_IMAGE_EVENT, events)
     return len(events)
 
 

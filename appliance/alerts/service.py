@@ -28,7 +28,7 @@ from appliance.alerts.email import EmailChannel, recipients
 from appliance.alerts.message import render, test_message
 from appliance.alerts.webhook import WebhookChannel, masked
 from appliance.db import Database
-from appliance.settings import BY_NAME, CHOICES, Settings, SettingsError, convert
+from appliance.settings import BY_NAME, CHOICES, SHA256_FINGERPRINT, Settings, SettingsError, convert
 from appliance.timeutil import iso, utc_now
 
 log = logging.getLogger("sentrikat.alerts")
@@ -51,6 +51,7 @@ class AlertSettingsIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True, o
     smtp_security: str | None = None
     smtp_user: Annotated[str, msgspec.Meta(max_length=256)] | None = None
     smtp_password: Annotated[str, msgspec.Meta(max_length=1024)] | None = None
+    smtp_tls_fingerprint: Annotated[str, msgspec.Meta(max_length=95)] | None = None
     alert_email_from: Annotated[str, msgspec.Meta(max_length=320)] | None = None
     alert_email_to: Annotated[str, msgspec.Meta(max_length=4096)] | None = None
     webhook_url: Annotated[str, msgspec.Meta(max_length=2048)] | None = None
@@ -68,6 +69,7 @@ class AlertSettingsView(msgspec.Struct, frozen=True):
     smtp_security: str
     smtp_user: str
     smtp_password_set: bool
+    smtp_tls_fingerprint: str
     alert_email_from: str
     alert_email_to: str
     webhook_url: str
@@ -123,6 +125,9 @@ def check(settings: Settings) -> None:
     for address in recipients(settings.alert_email_to):
         if "@" not in address or any(c.isspace() for c in address):
             raise AlertSettingsError(f"{address!r} is not an email address", field="alert_email_to")
+    if settings.smtp_tls_fingerprint and not SHA256_FINGERPRINT.fullmatch(settings.smtp_tls_fingerprint):
+        raise AlertSettingsError("smtp_tls_fingerprint: expected a SHA-256 fingerprint (64 hex digits, colons allowed)",
+                                 field="smtp_tls_fingerprint")
     if settings.webhook_url and urlsplit(settings.webhook_url).scheme not in ("http", "https"):
         raise AlertSettingsError("webhook_url must be an http:// or https:// URL", field="webhook_url")
     if settings.webhook_url and not urlsplit(settings.webhook_url).netloc:
@@ -239,7 +244,7 @@ class AlertService:
         s = self.settings
         view = AlertSettingsView(
             smtp_host=s.smtp_host, smtp_port=s.smtp_port, smtp_security=s.smtp_security, smtp_user=s.smtp_user,
-            smtp_password_set=bool(s.smtp_password), alert_email_from=s.alert_email_from, alert_email_to=s.alert_email_to,
+            smtp_password_set=bool(s.smtp_password), smtp_tls_fingerprint=s.smtp_tls_fingerprint, alert_email_from=s.alert_email_from, alert_email_to=s.alert_email_to,
             webhook_url=masked(s.webhook_url), webhook_url_set=bool(s.webhook_url), webhook_format=s.webhook_format,
             alert_cvss_threshold=s.alert_cvss_threshold, alert_digest=s.alert_digest,
         )
@@ -371,9 +376,11 @@ def _record_digest(conn, key: str, period: str, label: str, now: str) -> None:
         " COALESCE(SUM(kev_count > 0 AND presence != 'stale'), 0), COALESCE(SUM(CASE WHEN presence != 'stale' THEN kev_count END), 0)"
         " FROM assets WHERE status = 'active'"
     ).fetchone()
+    # KEV findings in installed software and open ones in container images, a machine counted once per CVE.
     top = conn.execute(
-        "SELECT f.cve, COUNT(DISTINCT f.asset_id) FROM findings f JOIN assets a ON a.id = f.asset_id"
-        " WHERE f.kev = 1 AND a.presence != 'stale' GROUP BY f.cve ORDER BY 2 DESC, f.cve LIMIT 10"
+        "SELECT k.cve, COUNT(DISTINCT k.asset_id) FROM (SELECT cve, asset_id FROM findings WHERE kev = 1"
+        " UNION SELECT vulnerability_id, asset_id FROM container_findings WHERE kev = 1 AND resolved_at IS NULL) k"
+        " JOIN assets a ON a.id = k.asset_id WHERE a.presence != 'stale' GROUP BY k.cve ORDER BY 2 DESC, k.cve LIMIT 10"
     ).fetchall()
     lines = [
         f"{'Daily' if period == 'daily' else 'Weekly'} summary ({label}):",

@@ -126,11 +126,12 @@ class FeedService:
         row = await self.db.fetchone("SELECT value FROM appliance_state WHERE key = 'evaluated_feed'")
         if row is not None and row[0] == identity:
             return 0
-        # Held: the alert events of all batches of assets go out in one message per channel.
+        # Held: the alert events of all batches of assets, and of container findings newly KEV,
+        # go out in one message per channel.
         async with self.alerts.hold() if self.alerts is not None else contextlib.nullcontext():
             count = await self.agent_service.reevaluate()
-        if self.containers is not None:
-            await self.containers.reflag_kev()
+            if self.containers is not None:
+                await self.containers.reflag_kev()
         async with self.db.transaction() as tx:
             await tx.execute(
                 "INSERT INTO appliance_state (key, value) VALUES ('evaluated_feed', ?)"
