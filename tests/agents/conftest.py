@@ -201,7 +201,7 @@ for r in records:
 """)
 
 
-DPKG_FIELDS = ("Package", "binary:Package", "Version", "Maintainer", "db:Status-Abbrev", "Architecture", "source:Package")
+DPKG_FIELDS = ("Package", "binary:Package", "Version", "Maintainer", "db:Status-Abbrev", "Architecture", "source:Package", "Source")
 
 
 def captured_dpkg() -> list[dict[str, str]]:

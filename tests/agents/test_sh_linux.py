@@ -54,6 +54,11 @@ def test_once_reports_every_dpkg_package(shared_server, make_relay, tmp_path: Pa
     maintainers = {r["Package"]: r["Maintainer"] for r in captured_dpkg()}
     for item in body["software"]:
         assert maintainers[item["name"]].startswith(item["vendor"]) and "<" not in item["vendor"]
+    # Our source_package hint: dpkg's source:Package, sent when it is not the package's own name.
+    built_from = {r["Package"]: r["source:Package"] for r in captured_dpkg()
+                  if r["db:Status-Abbrev"][1:2] == "i" and r["source:Package"] != r["Package"]}
+    assert built_from  # every Debian system has some (libc6 from glibc)
+    assert {i["name"]: i["source_package"] for i in body["software"] if "source_package" in i} == built_from
     assert heartbeat.json() == {"hostname": "dpkg-host", "agent_version": "1.0.0"}
 
 
@@ -98,7 +103,7 @@ def test_delta_sends_exactly_the_change(shared_server, make_relay, tmp_path: Pat
     new = not_installed_package(records + [removed], feeds_root)
     records.append({"Package": new["name"], "binary:Package": new["name"], "Version": new["version"],
                     "Maintainer": new["maintainer"], "db:Status-Abbrev": "ii ",
-                    "Architecture": new["arch"], "source:Package": new["name"]})
+                    "Architecture": new["arch"], "source:Package": new["name"], "Source": ""})
     new["vendor"] = new["maintainer"].split(" <")[0]
     stubs = tmp_path / "stubs"
     dpkg_stub(stubs, records)
@@ -110,7 +115,9 @@ def test_delta_sends_exactly_the_change(shared_server, make_relay, tmp_path: Pat
     assert delta["delta"] is True and "software" not in delta
     assert delta["software_added"] == [{"name": new["name"], "version": new["version"], "vendor": new["vendor"], "source": "dpkg"}]
     removed_vendor = removed["Maintainer"].split(" <")[0]
-    assert delta["software_removed"] == [{"name": removed["Package"], "version": removed["Version"], "vendor": removed_vendor, "source": "dpkg"}]
+    hint = {"source_package": removed["source:Package"]} if removed["source:Package"] != removed["Package"] else {}
+    assert delta["software_removed"] == [
+        {"name": removed["Package"], "version": removed["Version"], "vendor": removed_vendor, "source": "dpkg", **hint}]
     assert relay.requests[-2].status == 200
     answer = json.loads(server.client(key).get("/api/agent/config", params={"hostname": "delta-host"}).content)
     assert answer["force_full_scan"] is False  # the server's picture matches the agent's
@@ -312,3 +319,71 @@ def test_delta_answer_saying_the_lists_diverged_gets_a_full_report(shared_server
     assert relay.requests[0].json()["delta"] is True
     assert "software" in relay.requests[1].json() and relay.requests[1].status == 200
     assert "full report accepted" in result.stdout
+
+
+def test_source_package_from_an_older_dpkg_or_none(shared_server, make_relay, tmp_path: Path) -> None:
+    """dpkg before 1.16.2 prints nothing for ${source:Package}: the Source field is read instead
+    (empty when it is the package's own name, with " (VERSION)" after a binNMU); a package with
+    neither sends no hint. Real records of this machine, with those fields blanked."""
+    records = [r for r in captured_dpkg() if r["db:Status-Abbrev"][1:2] == "i"]
+    binnmu = next(r for r in records if "(" in r["Source"] and r["source:Package"] != r["Package"])
+    plain = next(r for r in records if r["Source"] and "(" not in r["Source"] and r["source:Package"] != r["Package"])
+    own = next(r for r in records if not r["Source"])
+    old = [{**r, "source:Package": ""} for r in (binnmu, plain, own)]
+    missing = {**plain, "Package": plain["Package"] + "-local", "binary:Package": plain["Package"] + "-local",
+               "source:Package": "", "Source": ""}
+    stubs = tmp_path / "stubs"
+    dpkg_stub(stubs, old + [missing])
+    server = shared_server
+    relay = make_relay(server.url)
+    result = run_agent("--server", relay.url, "--key", server.create_key("agent"), "--state-dir", str(tmp_path / "s"),
+                       "--once", "--allow-http", "--hostname", "old-dpkg-host", stubs=stubs)
+    assert result.returncode == 0, result.stderr
+    sent = {i["name"]: i.get("source_package") for i in relay.reports()[0].json()["software"]}
+    assert sent == {binnmu["Package"]: binnmu["source:Package"], plain["Package"]: plain["source:Package"],
+                    own["Package"]: None, missing["Package"]: None}
+    assert binnmu["Source"].startswith(binnmu["source:Package"] + " (")
+
+
+def test_an_older_agents_state_gets_a_full_report_not_a_delta(shared_server, make_relay, tmp_path: Path) -> None:
+    """Agents before the source package field kept inventory lines without it. Their next run
+    with this agent sends a full report, which updates each item in place: a delta would remove
+    and re-add every package built from a source of another name, and their findings with them."""
+    server = shared_server
+    relay = make_relay(server.url)
+    key = server.create_key("agent")
+    state = tmp_path / "state"
+    args = ("--server", relay.url, "--key", key, "--state-dir", str(state), "--once", "--allow-http", "--hostname", "upgraded-host")
+    records = [r for r in captured_dpkg() if r["db:Status-Abbrev"][1:2] == "i"]
+    stubs = tmp_path / "stubs"
+    # What the older agent knew: no source package, so every line had five fields.
+    dpkg_stub(stubs, [{**r, "source:Package": "", "Source": ""} for r in records])
+    assert run_agent(*args, stubs=stubs).returncode == 0
+    lines = (state / "inventory.tsv").read_text().splitlines()
+    assert lines and all(line.count("\t") == 4 for line in lines)
+    older = "".join(line + "\n" for line in (state / "agent.state").read_text().splitlines() if not line.startswith("inventory_format="))
+    (state / "agent.state").write_text(older)
+    with server.db() as conn:
+        before = dict(conn.execute("SELECT s.name, s.id FROM software s JOIN assets a ON a.id = s.asset_id WHERE a.hostname = ?",
+                                   ("upgraded-host",)).fetchall())
+
+    dpkg_stub(stubs, records)
+    result = run_agent(*args, stubs=stubs)
+    assert result.returncode == 0, result.stderr
+    body = relay.reports()[-1].json()
+    assert "delta" not in body and len(body["software"]) == len(lines)
+    assert "inventory_format=2" in (state / "agent.state").read_text()
+    with server.db() as conn:
+        rows = conn.execute("SELECT s.name, s.id, s.source_package FROM software s JOIN assets a ON a.id = s.asset_id"
+                            " WHERE a.hostname = ?", ("upgraded-host",)).fetchall()
+        changes = conn.execute("SELECT COUNT(*) FROM software_changes c JOIN assets a ON a.id = c.asset_id WHERE a.hostname = ?",
+                               ("upgraded-host",)).fetchone()[0]
+    assert {name: row_id for name, row_id, _ in rows} == before  # the same rows, updated in place
+    assert changes == 0
+    assert {name: source for name, _, source in rows if source} == {
+        r["Package"]: r["source:Package"] for r in records if r["source:Package"] != r["Package"]}
+
+    # From then on, deltas again: nothing changed, nothing sent but an empty delta.
+    assert run_agent(*args, stubs=stubs).returncode == 0
+    delta = relay.reports()[-1].json()
+    assert delta["delta"] is True and delta["software_added"] == [] and delta["software_removed"] == []
