@@ -134,6 +134,23 @@ def identified(matcher, items: list[dict], source_package: bool = True) -> dict[
     return {key: (done, total) for key, (done, total) in counts.items()}
 
 
+def source_packages(report: dict) -> dict[str, str]:
+    """Package name -> source package, from an inventory whose items carry source_package."""
+    return {i["name"]: i["source_package"] for i in report["software"] if i.get("source_package")}
+
+
+def with_source_packages(items: list[dict], known: dict[str, str]) -> tuple[list[dict], int]:
+    """The items, dpkg ones without a source_package given the inventory's where it differs
+    from the name; and how many were given one."""
+    out, filled = [], 0
+    for item in items:
+        source = known.get(item["name"], "")
+        if source_of(item) == "dpkg" and not item.get("source_package") and source and source != item["name"]:
+            item, filled = {**item, "source_package": source}, filled + 1
+        out.append(item)
+    return out, filled
+
+
 def hint_changes(matcher, items: list[dict]) -> list[str]:
     """One line per item whose product or reason the source_package hint changes."""
     lines = []
@@ -173,6 +190,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--without-source-package", action="store_true",
                         help="Ignore the items' source_package hints (score as agents that do not send them), "
                              "to measure what the hint adds.")
+    parser.add_argument("--source-packages", type=Path, metavar="INVENTORY",
+                        help="Give dpkg items without a source_package the one this inventory (agent report format "
+                             "with source_package per item, such as ../shared/feeds/inventories/debian12-dpkg.json) "
+                             "lists for the same package name, when it differs from the name: what sets labelled "
+                             "before the hint existed would score with it.")
     parser.add_argument("--hint-changes", action="store_true",
                         help="Also list every item whose product or evidence its source_package hint changes "
                              "(with the label, if any), for checking them by hand.")
@@ -182,8 +204,12 @@ def main(argv: list[str] | None = None) -> int:
     feed = args.feed_dir or ROOT.parent / "shared" / "feeds"
     matcher = FeedMatcher(load_index(feed, args.aliases) if args.feed_dir else _index_from_sources(feed, args.aliases))
     hints = not args.without_source_package
+    known = source_packages(json.loads(args.source_packages.read_text())) if args.source_packages else {}
     for path in args.files:
         data = json.loads(path.read_text())
+        if known and "items" in data:
+            data["items"], filled = with_source_packages(data["items"], known)
+            print(f"{path}: {filled} dpkg items given a source_package from {args.source_packages}")
         print(f"{path}:" + ("" if hints else " (source_package hints ignored)"))
         if "items" in data:
             items = data["items"]

@@ -158,3 +158,16 @@ def test_the_scorer_counts_an_unlabelled_inventory_with_and_without_hints(matche
     assert with_hints["all"][0] > without["all"][0]
     lost = [line for line in scorer.hint_changes(matcher, items) if "-> None" in line]
     assert lost == []
+
+
+def test_the_scorer_can_lend_labelled_dpkg_items_an_inventorys_source_packages() -> None:
+    scorer = _scorer()
+    known = scorer.source_packages({"software": [{"name": "bsdutils", "source_package": "util-linux"},
+                                                 {"name": "curl", "source_package": "curl"}, {"name": "x", "version": "1"}]})
+    assert known == {"bsdutils": "util-linux", "curl": "curl"}
+    items = [{"name": "bsdutils", "os": DEBIAN}, {"name": "curl", "os": DEBIAN},  # same name: nothing to add
+             {"name": "bsdutils", "os": ROCKY},  # not a dpkg item
+             {"name": "bsdutils", "os": DEBIAN, "source_package": "mine"}]  # its own hint stays
+    filled, count = scorer.with_source_packages(items, known)
+    assert count == 1
+    assert [i.get("source_package") for i in filled] == ["util-linux", None, None, "mine"]
