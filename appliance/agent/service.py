@@ -97,6 +97,12 @@ _UPDATE_SOFTWARE = (
 )
 
 
+def _stored_item(row: tuple) -> SoftwareItem:
+    """The item of a ``SELECT id, name, version, {_MATCH_COLUMNS}`` row: its name, version, vendor,
+    CPE and hints (source, bundle_id, source_package), as the report gave them."""
+    return SoftwareItem(*row[1:8])
+
+
 _FINDING_COLUMNS = (
     "cvss", "severity", "kev", "kev_date_added", "kev_due_date", "kev_ransomware", "backport_possible", "via",
     "fixed_version", "fix_kind", "version_unknown",
@@ -383,7 +389,7 @@ def _store_reevaluated(
     conn: sqlite3.Connection, asset_id: AssetId, rows: list[tuple], results: list[MatchResult], now: str,
     rules: AlertRules | None = None,
 ) -> None:
-    items = [SoftwareItem(*r[1:8]) for r in rows]
+    items = [_stored_item(r) for r in rows]
     conn.executemany(
         _UPDATE_SOFTWARE,
         [(*_row(item, result), r[0]) for r, item, result in zip(rows, items, results) if tuple(r[3:]) != _row(item, result)],
@@ -494,7 +500,7 @@ class AgentService:
         rows = await tx.execute_fetchall(
             f"SELECT id, name, version, {_MATCH_COLUMNS} FROM software WHERE asset_id = ? ORDER BY id", (asset_id,)
         )
-        results = matcher.match([SoftwareItem(*r[1:8]) for r in rows], row[0])
+        results = matcher.match([_stored_item(r) for r in rows], row[0])
         await in_writer(tx, _store_reevaluated, asset_id, list(rows), results, now, self._alert_rules())
 
     async def heartbeat(self, principal: Principal, beat: HeartbeatIn) -> HeartbeatAccepted:
