@@ -284,17 +284,28 @@ collect_dpkg() {
     # Installed packages only: the second letter of db:Status-Abbrev is the state; "i" installed,
     # "U"/"F"/"W"/"t" unpacked, half-configured, awaiting or pending triggers (files present).
     # "c" (config files left after removal), "n" and "H" are not reported.
-    # The source package: ${source:Package} (dpkg 1.16.2 and later), else the Source field, which
-    # is empty when it is the package's own name and may end in " (VERSION)" (a binNMU); dpkg
-    # prints an empty string for a field it does not know.
-    dpkg-query -W -f '${db:Status-Abbrev}\t${Package}\t${Version}\t${Maintainer}\t${source:Package}\t${Source}\n' 2>/dev/null |
+    # The source package: ${source:Package} and ${source:Version} (dpkg 1.16.2 and later), else
+    # the Source field, which is empty when the source has the package's name and version and
+    # ends in " (VERSION)" when only the version differs; dpkg prints nothing for a field it does
+    # not know. It is sent only when the package has its source's upstream version: dmsetup
+    # 1.02.185 comes from lvm2 2.03.16, and lvm2's CVE ranges say nothing about that number.
+    dpkg-query -W -f '${db:Status-Abbrev}\t${Package}\t${Version}\t${Maintainer}\t${source:Package}\t${Source}\t${source:Version}\n' 2>/dev/null |
         awk -F'\t' '
+            function upstream(v) {
+                sub(/^[0-9]+:/, "", v)
+                sub(/-[^-]*$/, "", v)
+                sub(/\+b[0-9]+$/, "", v)
+                return v
+            }
             substr($1, 2, 1) ~ /[iUFWt]/ && $2 != "" {
                 vendor = $4
                 sub(/[ \t]*<[^>]*>[ \t]*$/, "", vendor)
                 source = $5
                 if (source == "") { source = $6; sub(/[ \t]*\(.*$/, "", source) }
-                print $2 "\t" $3 "\t" vendor "\tdpkg\t" ((source != "" && source != $2) ? "\t" source : "")
+                version = $7
+                if (version == "") { version = $3; if (match($6, /\(.*\)/)) version = substr($6, RSTART + 1, RLENGTH - 2) }
+                if (source == $2 || upstream(version) != upstream($3)) source = ""
+                print $2 "\t" $3 "\t" vendor "\tdpkg\t" (source != "" ? "\t" source : "")
             }'
 }
 
@@ -302,6 +313,7 @@ collect_rpm() {
     # EPOCH, VENDOR and SOURCERPM print "(none)" when unset; gpg-pubkey entries are keys, not
     # software. SOURCERPM is NAME-VERSION-RELEASE.src.rpm (.nosrc.rpm without sources); rpm
     # allows no "-" in VERSION and RELEASE, so the name is what precedes the last two dashes.
+    # Sent only when the package has its source's VERSION (perl-Errno 1.30 comes from perl 5.32.1).
     rpm -qa --qf '%{NAME}\t%{EPOCH}\t%{VERSION}\t%{RELEASE}\t%{VENDOR}\t%{SOURCERPM}\n' 2>/dev/null |
         awk -F'\t' '
             $1 != "" && $1 != "gpg-pubkey" {
@@ -310,8 +322,13 @@ collect_rpm() {
                 if ($2 != "" && $2 != "(none)") version = $2 ":" version
                 vendor = ($5 == "(none)") ? "" : $5
                 source = ""
-                if (match($6, /-[^-]+-[^-]+\.(no)?src\.rpm$/)) source = substr($6, 1, RSTART - 1)
-                print $1 "\t" version "\t" vendor "\trpm\t" ((source != "" && source != $1) ? "\t" source : "")
+                if (match($6, /-[^-]+-[^-]+\.(no)?src\.rpm$/)) {
+                    source = substr($6, 1, RSTART - 1)
+                    built = substr($6, RSTART + 1)
+                    sub(/-.*$/, "", built)
+                    if (source == $1 || built != $3) source = ""
+                }
+                print $1 "\t" version "\t" vendor "\trpm\t" (source != "" ? "\t" source : "")
             }'
 }
 

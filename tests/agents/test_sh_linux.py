@@ -16,7 +16,9 @@ from tests.agents.conftest import (
     dpkg_installed,
     dpkg_stub,
     run_agent,
+    sent_source_package,
     state_bytes,
+    upstream_version,
 )
 from tests.conftest import FEEDS
 
@@ -54,11 +56,14 @@ def test_once_reports_every_dpkg_package(shared_server, make_relay, tmp_path: Pa
     maintainers = {r["Package"]: r["Maintainer"] for r in captured_dpkg()}
     for item in body["software"]:
         assert maintainers[item["name"]].startswith(item["vendor"]) and "<" not in item["vendor"]
-    # Our source_package hint: dpkg's source:Package, sent when it is not the package's own name.
-    built_from = {r["Package"]: r["source:Package"] for r in captured_dpkg()
-                  if r["db:Status-Abbrev"][1:2] == "i" and r["source:Package"] != r["Package"]}
+    # Our source_package hint: dpkg's source:Package, sent when it is not the package's own name
+    # and the package has its source's upstream version.
+    installed = [r for r in captured_dpkg() if r["db:Status-Abbrev"][1:2] == "i"]
+    built_from = {r["Package"]: sent_source_package(r) for r in installed if sent_source_package(r)}
     assert built_from  # every Debian system has some (libc6 from glibc)
     assert {i["name"]: i["source_package"] for i in body["software"] if "source_package" in i} == built_from
+    own_versions = [r["Package"] for r in installed if r["source:Package"] != r["Package"] and not sent_source_package(r)]
+    assert not {i["name"] for i in body["software"] if "source_package" in i} & set(own_versions)
     assert heartbeat.json() == {"hostname": "dpkg-host", "agent_version": "1.0.0"}
 
 
@@ -103,7 +108,7 @@ def test_delta_sends_exactly_the_change(shared_server, make_relay, tmp_path: Pat
     new = not_installed_package(records + [removed], feeds_root)
     records.append({"Package": new["name"], "binary:Package": new["name"], "Version": new["version"],
                     "Maintainer": new["maintainer"], "db:Status-Abbrev": "ii ",
-                    "Architecture": new["arch"], "source:Package": new["name"], "Source": ""})
+                    "Architecture": new["arch"], "source:Package": new["name"], "Source": "", "source:Version": new["version"]})
     new["vendor"] = new["maintainer"].split(" <")[0]
     stubs = tmp_path / "stubs"
     dpkg_stub(stubs, records)
@@ -115,7 +120,7 @@ def test_delta_sends_exactly_the_change(shared_server, make_relay, tmp_path: Pat
     assert delta["delta"] is True and "software" not in delta
     assert delta["software_added"] == [{"name": new["name"], "version": new["version"], "vendor": new["vendor"], "source": "dpkg"}]
     removed_vendor = removed["Maintainer"].split(" <")[0]
-    hint = {"source_package": removed["source:Package"]} if removed["source:Package"] != removed["Package"] else {}
+    hint = {"source_package": sent_source_package(removed)} if sent_source_package(removed) else {}
     assert delta["software_removed"] == [
         {"name": removed["Package"], "version": removed["Version"], "vendor": removed_vendor, "source": "dpkg", **hint}]
     assert relay.requests[-2].status == 200
@@ -326,12 +331,14 @@ def test_source_package_from_an_older_dpkg_or_none(shared_server, make_relay, tm
     (empty when it is the package's own name, with " (VERSION)" after a binNMU); a package with
     neither sends no hint. Real records of this machine, with those fields blanked."""
     records = [r for r in captured_dpkg() if r["db:Status-Abbrev"][1:2] == "i"]
-    binnmu = next(r for r in records if "(" in r["Source"] and r["source:Package"] != r["Package"])
+    binnmu = next(r for r in records if "(" in r["Source"] and sent_source_package(r))
     plain = next(r for r in records if r["Source"] and "(" not in r["Source"] and r["source:Package"] != r["Package"])
     own = next(r for r in records if not r["Source"])
-    old = [{**r, "source:Package": ""} for r in (binnmu, plain, own)]
+    # A package with a version of its own (dmsetup from lvm2), where this machine has one.
+    versioned = [r for r in records if r["source:Package"] != r["Package"] and not sent_source_package(r)][:1]
+    old = [{**r, "source:Package": "", "source:Version": ""} for r in (binnmu, plain, own, *versioned)]
     missing = {**plain, "Package": plain["Package"] + "-local", "binary:Package": plain["Package"] + "-local",
-               "source:Package": "", "Source": ""}
+               "source:Package": "", "Source": "", "source:Version": ""}
     stubs = tmp_path / "stubs"
     dpkg_stub(stubs, old + [missing])
     server = shared_server
@@ -341,8 +348,10 @@ def test_source_package_from_an_older_dpkg_or_none(shared_server, make_relay, tm
     assert result.returncode == 0, result.stderr
     sent = {i["name"]: i.get("source_package") for i in relay.reports()[0].json()["software"]}
     assert sent == {binnmu["Package"]: binnmu["source:Package"], plain["Package"]: plain["source:Package"],
-                    own["Package"]: None, missing["Package"]: None}
+                    own["Package"]: None, missing["Package"]: None, **{r["Package"]: None for r in versioned}}
     assert binnmu["Source"].startswith(binnmu["source:Package"] + " (")
+    for r in versioned:  # the Source field's version is the source's, not the package's
+        assert upstream_version(r["Source"].split(" (")[1].rstrip(")")) != upstream_version(r["Version"])
 
 
 def test_an_older_agents_state_gets_a_full_report_not_a_delta(shared_server, make_relay, tmp_path: Path) -> None:
@@ -357,7 +366,7 @@ def test_an_older_agents_state_gets_a_full_report_not_a_delta(shared_server, mak
     records = [r for r in captured_dpkg() if r["db:Status-Abbrev"][1:2] == "i"]
     stubs = tmp_path / "stubs"
     # What the older agent knew: no source package, so every line had five fields.
-    dpkg_stub(stubs, [{**r, "source:Package": "", "Source": ""} for r in records])
+    dpkg_stub(stubs, [{**r, "source:Package": "", "Source": "", "source:Version": ""} for r in records])
     assert run_agent(*args, stubs=stubs).returncode == 0
     lines = (state / "inventory.tsv").read_text().splitlines()
     assert lines and all(line.count("\t") == 4 for line in lines)
@@ -381,7 +390,7 @@ def test_an_older_agents_state_gets_a_full_report_not_a_delta(shared_server, mak
     assert {name: row_id for name, row_id, _ in rows} == before  # the same rows, updated in place
     assert changes == 0
     assert {name: source for name, _, source in rows if source} == {
-        r["Package"]: r["source:Package"] for r in records if r["source:Package"] != r["Package"]}
+        r["Package"]: sent_source_package(r) for r in records if sent_source_package(r)}
 
     # From then on, deltas again: nothing changed, nothing sent but an empty delta.
     assert run_agent(*args, stubs=stubs).returncode == 0
