@@ -5,7 +5,8 @@
 # (openssl for --fingerprint). Design notes: docs/agents.md in the SentriKat repository.
 # What leaves this computer: its hostname, OS name and version, and per installed package or
 # application its name, version, vendor/maintainer, where it came from (dpkg, rpm, apk,
-# macos_app, homebrew) and, for macOS apps, the bundle id. Nothing else.
+# macos_app, homebrew), for macOS apps the bundle id and for dpkg, rpm and apk packages the
+# source package they were built from. Nothing else.
 
 AGENT_VERSION=1.0.0
 umask 077
@@ -275,41 +276,81 @@ json_field() {
 }
 
 # ---------------------------------------------------------------------------- collection
-# Each collector prints tab-separated lines: name, version, vendor, source, bundle_id.
+# Each collector prints tab-separated lines: name, version, vendor, source, bundle_id and, for
+# distribution packages whose source package has another name, the source package (a sixth
+# field only then, so that the line of any other item is what agents before it wrote).
 
 collect_dpkg() {
     # Installed packages only: the second letter of db:Status-Abbrev is the state; "i" installed,
     # "U"/"F"/"W"/"t" unpacked, half-configured, awaiting or pending triggers (files present).
     # "c" (config files left after removal), "n" and "H" are not reported.
-    dpkg-query -W -f '${db:Status-Abbrev}\t${Package}\t${Version}\t${Maintainer}\n' 2>/dev/null |
+    # The source package: ${source:Package} and ${source:Version} (dpkg 1.16.2 and later), else
+    # the Source field, which is empty when the source has the package's name and version and
+    # ends in " (VERSION)" when only the version differs; dpkg prints nothing for a field it does
+    # not know. It is sent only when the package has its source's upstream version: dmsetup
+    # 1.02.185 comes from lvm2 2.03.16, and lvm2's CVE ranges say nothing about that number.
+    dpkg-query -W -f '${db:Status-Abbrev}\t${Package}\t${Version}\t${Maintainer}\t${source:Package}\t${Source}\t${source:Version}\n' 2>/dev/null |
         awk -F'\t' '
+            function upstream(v) {
+                sub(/^[0-9]+:/, "", v)
+                sub(/-[^-]*$/, "", v)
+                sub(/\+b[0-9]+$/, "", v)
+                return v
+            }
             substr($1, 2, 1) ~ /[iUFWt]/ && $2 != "" {
                 vendor = $4
                 sub(/[ \t]*<[^>]*>[ \t]*$/, "", vendor)
-                print $2 "\t" $3 "\t" vendor "\tdpkg\t"
+                source = $5
+                if (source == "") { source = $6; sub(/[ \t]*\(.*$/, "", source) }
+                version = $7
+                if (version == "") { version = $3; if (match($6, /\(.*\)/)) version = substr($6, RSTART + 1, RLENGTH - 2) }
+                if (source == $2 || upstream(version) != upstream($3)) source = ""
+                print $2 "\t" $3 "\t" vendor "\tdpkg\t" (source != "" ? "\t" source : "")
             }'
 }
 
 collect_rpm() {
-    # EPOCH and VENDOR print "(none)" when unset; gpg-pubkey entries are keys, not software.
-    rpm -qa --qf '%{NAME}\t%{EPOCH}\t%{VERSION}\t%{RELEASE}\t%{VENDOR}\n' 2>/dev/null |
+    # EPOCH, VENDOR and SOURCERPM print "(none)" when unset; gpg-pubkey entries are keys, not
+    # software. SOURCERPM is NAME-VERSION-RELEASE.src.rpm (.nosrc.rpm without sources); rpm
+    # allows no "-" in VERSION and RELEASE, so the name is what precedes the last two dashes.
+    # Sent only when the package has its source's VERSION (perl-Errno 1.30 comes from perl 5.32.1).
+    rpm -qa --qf '%{NAME}\t%{EPOCH}\t%{VERSION}\t%{RELEASE}\t%{VENDOR}\t%{SOURCERPM}\n' 2>/dev/null |
         awk -F'\t' '
             $1 != "" && $1 != "gpg-pubkey" {
                 version = $3
                 if ($4 != "" && $4 != "(none)") version = version "-" $4
                 if ($2 != "" && $2 != "(none)") version = $2 ":" version
                 vendor = ($5 == "(none)") ? "" : $5
-                print $1 "\t" version "\t" vendor "\trpm\t"
+                source = ""
+                if (match($6, /-[^-]+-[^-]+\.(no)?src\.rpm$/)) {
+                    source = substr($6, 1, RSTART - 1)
+                    built = substr($6, RSTART + 1)
+                    sub(/-.*$/, "", built)
+                    if (source == $1 || built != $3) source = ""
+                }
+                print $1 "\t" version "\t" vendor "\trpm\t" (source != "" ? "\t" source : "")
             }'
 }
 
 collect_apk() {
     # "apk info -v" prints NAME-VERSION-rN; apk versions never contain "-" before "-rN",
-    # so the version is the last two dash-separated parts.
+    # so the version is the last two dash-separated parts. The source package is the origin:
+    # the "o:" line of the package's record ("P:" its name) in apk's installed database.
+    db="$SCAN_ROOT/lib/apk/db/installed"
+    [ -r "$db" ] || db="$SCAN_ROOT/usr/lib/apk/db/installed"
     apk info -v 2>/dev/null |
-        awk '
+        awk -v db="$db" '
+            BEGIN {
+                while ((getline line < db) > 0) {
+                    if (line == "") name = ""
+                    else if (substr(line, 1, 2) == "P:") name = substr(line, 3)
+                    else if (substr(line, 1, 2) == "o:" && name != "") origin[name] = substr(line, 3)
+                }
+            }
             match($0, /-[^-]+-r[0-9]+$/) {
-                print substr($0, 1, RSTART - 1) "\t" substr($0, RSTART + 1) "\t\tapk\t"
+                name = substr($0, 1, RSTART - 1)
+                source = (name in origin && origin[name] != name) ? "\t" origin[name] : ""
+                print name "\t" substr($0, RSTART + 1) "\t\tapk\t" source
             }'
 }
 
@@ -553,6 +594,10 @@ answer_error() {
 
 STATE_FILE='' INVENTORY='' LOCK_DIR='' LOCK_HELD=''
 LAST_SCAN=0 SCAN_INTERVAL=$DEFAULT_SCAN_INTERVAL FORCE_FULL=0 LAST_FULL=0
+# The layout of inventory.tsv: 2 added the source package field. A state without it (an older
+# agent's) is answered with a full report, which updates each item in place on the appliance;
+# a delta would remove and re-add every package whose line changed, and with it its findings.
+INVENTORY_LAYOUT=2 INVENTORY_FORMAT=1
 
 state_paths() {
     if [ -z "$STATE_DIR" ]; then
@@ -597,14 +642,15 @@ load_state() {
             scan_interval) SCAN_INTERVAL=$value ;;
             force_full_scan) FORCE_FULL=$value ;;
             last_full) LAST_FULL=$value ;;
+            inventory_format) INVENTORY_FORMAT=$value ;;
         esac
     done <"$STATE_FILE"
 }
 
 save_state() {
     # Written to a temporary file in the same folder and renamed: never half-written.
-    printf 'last_scan=%s\nscan_interval=%s\nforce_full_scan=%s\nlast_full=%s\n' \
-        "$LAST_SCAN" "$SCAN_INTERVAL" "$FORCE_FULL" "$LAST_FULL" >"$STATE_FILE.tmp" &&
+    printf 'last_scan=%s\nscan_interval=%s\nforce_full_scan=%s\nlast_full=%s\ninventory_format=%s\n' \
+        "$LAST_SCAN" "$SCAN_INTERVAL" "$FORCE_FULL" "$LAST_FULL" "$INVENTORY_FORMAT" >"$STATE_FILE.tmp" &&
         mv -f "$STATE_FILE.tmp" "$STATE_FILE"
 }
 
@@ -628,6 +674,7 @@ items_json() {
             if (NR > 1) printf ","
             printf "{\"name\":\"%s\",\"version\":\"%s\",\"vendor\":\"%s\",\"source\":\"%s\"", $1, $2, $3, $4
             if ($5 != "") printf ",\"bundle_id\":\"%s\"", $5
+            if ($6 != "") printf ",\"source_package\":\"%s\"", $6
             printf "}"
         }
         END { printf "]" }' "$1"
@@ -644,7 +691,7 @@ send_full() {
     post_json /api/agent/report "$WORK/full.json" || return 1
     [ "$STATUS" = 200 ] || { FAILURE="full report refused: $(answer_error)"; return 1; }
     cp "$1" "$INVENTORY.tmp" && mv -f "$INVENTORY.tmp" "$INVENTORY" || die 1 "cannot write $INVENTORY"
-    LAST_SCAN=$(now) LAST_FULL=$LAST_SCAN FORCE_FULL=0
+    LAST_SCAN=$(now) LAST_FULL=$LAST_SCAN FORCE_FULL=0 INVENTORY_FORMAT=$INVENTORY_LAYOUT
     save_state
     RESULT="full report accepted: $count items (asset $(json_field asset_id "$WORK/answer"), $(json_field vulnerabilities_found "$WORK/answer") vulnerabilities)"
     say "$RESULT"
@@ -685,10 +732,11 @@ send_delta() {
 }
 
 report() {
-    # Scan, then a full report (no state yet, or the appliance asked for one) or a delta.
+    # Scan, then a full report (no state yet, the appliance asked for one, or the last inventory
+    # is in an older layout) or a delta.
     collect >"$WORK/scanned.tsv" || die 1 "collecting the inventory failed"
     [ -s "$WORK/scanned.tsv" ] || log warning "no installed software found (no dpkg-query, rpm, apk or apps)"
-    if [ ! -f "$INVENTORY" ] || [ "$FORCE_FULL" = 1 ]; then
+    if [ ! -f "$INVENTORY" ] || [ "$FORCE_FULL" = 1 ] || [ "$INVENTORY_FORMAT" != "$INVENTORY_LAYOUT" ]; then
         send_full "$WORK/scanned.tsv"
     else
         send_delta "$WORK/scanned.tsv"

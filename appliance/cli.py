@@ -659,7 +659,8 @@ def _match(args: argparse.Namespace, settings: Settings) -> int:
     check_report(report, max_items=10**9)
     matcher = FeedMatcher(load_index(Path(settings.feed_dir) if settings.feed_dir else None))
     software = report.software or []
-    items = [SoftwareItem(s.name, s.version, s.vendor or "", s.cpe, s.source or "", s.bundle_id or "") for s in software]
+    items = [SoftwareItem(s.name, s.version, s.vendor or "", s.cpe, s.source or "", s.bundle_id or "", s.source_package or "")
+             for s in software]
     results = matcher.match(items, args.os or report.os or "Unknown")
     explained = [
         _ExplainedItem(

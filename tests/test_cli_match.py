@@ -64,3 +64,22 @@ def test_bad_report_is_a_clear_error(tmp_path: Path, feed_dir: Path) -> None:
         [sys.executable, "-m", "appliance", "match", "--feed-dir", str(feed_dir), str(report)], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 1 and "software[0].version" in result.stderr
+
+
+def test_source_package_hints_in_the_input(tmp_path: Path, feed_dir: Path) -> None:
+    report = tmp_path / "debian.json"
+    report.write_text(json.dumps({"hostname": "deb-1", "os": "Debian GNU/Linux 12 (bookworm)", "software": [
+        {"name": "libgssapi-krb5-2", "version": "1.20.1-2+deb12u2", "source": "dpkg", "source_package": "krb5"},
+        {"name": "libgssapi-krb5-2", "version": "1.20.1-2+deb12u1", "source": "dpkg"},
+    ]}))
+    command = [sys.executable, "-m", "appliance", "match", "--feed-dir", str(feed_dir), "--json", str(report)]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    hinted, plain = json.loads(result.stdout)["items"]
+    assert hinted["match"]["cpe"] == "cpe:2.3:a:mit:kerberos_5:1.20.1:*:*:*:*:*:*:*"
+    assert "built from source package 'krb5'" in hinted["match"]["evidence"]
+    assert plain["match"] is None
+    # A bad hint is refused with the field named, as the API does.
+    report.write_text(json.dumps({"hostname": "deb-1", "software": [{"name": "a", "version": "1", "source_package": "a b"}]}))
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 1 and "software[0].source_package" in result.stderr and "package name" in result.stderr

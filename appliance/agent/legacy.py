@@ -15,6 +15,7 @@ from appliance.agent.payloads import (
     PayloadError,
     ReportIn,
     SoftwareIn,
+    SourcePackage,
     Tag,
     Text,
     Version,
@@ -56,6 +57,8 @@ class LegacyProduct(msgspec.Struct, frozen=True):
     ecosystem: Text | None = None
     version_source: Text | None = None
     path: Text | None = None
+    # Our extension, as on /api/agent/report: the distribution source package of the item.
+    source_package: SourcePackage | None = None
 
 
 class InventoryIn(msgspec.Struct, frozen=True):
@@ -106,6 +109,8 @@ def to_report(inventory: InventoryIn) -> ReportIn:
         item = {"name": product.product, "version": product.version or "", "vendor": product.vendor}
         if (source := source_hint(product)) is not None:
             item["source"] = source
+        if product.source_package is not None:
+            item["source_package"] = product.source_package
         software.append(msgspec.convert(item, SoftwareIn))
     agent = inventory.agent or LegacyAgent()
     fields = {

@@ -99,13 +99,24 @@ class HostnameConflict(ApplianceError):
 
 # Our extension of the contract: where the item came from, one of appliance.matching.base.SOURCES.
 Source = Literal["windows_program", "macos_app", "homebrew", "dpkg", "rpm", "apk", "pip", "npm", "other"]
+# Our extension too: the distribution source package a binary package was built from (dpkg's
+# source:Package, rpm's SOURCERPM without version and release, apk's origin). Package names are
+# letters, digits and ". _ + -" (Debian Policy 5.6.1; rpm and apk add upper case and "_");
+# "" means unknown, as if the field were absent.
+SOURCE_PACKAGE_PATTERN = r"^([A-Za-z0-9][A-Za-z0-9._+-]*)?$"
+SOURCE_PACKAGE_MAX = 255
+SourcePackage = Annotated[str, msgspec.Meta(
+    max_length=SOURCE_PACKAGE_MAX, pattern=SOURCE_PACKAGE_PATTERN,
+    description="The source package the item was built from (dpkg, rpm, apk); our extension, optional.")]
 
 
 class SoftwareIn(msgspec.Struct, frozen=True):
     """One installed program. ``vendor`` and ``cpe`` are optional; ``cpe`` must be a CPE 2.3 formatted string.
 
-    ``source`` (the inventory it came from) and ``bundle_id`` (macOS CFBundleIdentifier) are
-    optional hints, our extension of the agent API; an unknown ``source`` is refused (400).
+    ``source`` (the inventory it came from), ``bundle_id`` (macOS CFBundleIdentifier) and
+    ``source_package`` (the distribution source package of a dpkg, rpm or apk item) are
+    optional hints, our extension of the agent API; an unknown ``source`` or a
+    ``source_package`` that is no package name is refused (400).
     """
 
     name: Name
@@ -114,6 +125,7 @@ class SoftwareIn(msgspec.Struct, frozen=True):
     cpe: Text | None = None
     source: Source | None = None
     bundle_id: Text | None = None
+    source_package: SourcePackage | None = None
 
 
 class ReportIn(_CheckedHostname, msgspec.Struct, frozen=True):
@@ -265,7 +277,9 @@ def payload_error(exc: msgspec.ValidationError) -> PayloadError:
     found = _AT.match(str(exc))
     message = found.group("message") if found else str(exc)
     path = (found.group("path") or "").lstrip(".") if found else ""
-    if "matching regex" in message:
+    if "matching regex" in message and path.endswith("source_package"):
+        message = f"must be a package name: letters, digits and . _ + - only (at most {SOURCE_PACKAGE_MAX} characters)"
+    elif "matching regex" in message:
         message = "must not contain control characters"
     if message.startswith("hostname contains U+"):  # from _CheckedHostname
         path = path or "hostname"

@@ -57,7 +57,7 @@ class Asset(msgspec.Struct, frozen=True):
 
 def _item(software: SoftwareIn) -> SoftwareItem:
     return SoftwareItem(software.name, software.version, software.vendor or "", software.cpe, software.source or "",
-                        software.bundle_id or "")
+                        software.bundle_id or "", software.source_package or "")
 
 
 def _unique(items: list[SoftwareIn]) -> dict[ItemKey, SoftwareItem]:
@@ -76,6 +76,7 @@ def _row(item: SoftwareItem, result: MatchResult) -> tuple:
         item.cpe,
         item.source,
         item.bundle_id,
+        item.source_package,
         match.cpe if match else None,
         match.method if match else None,
         match.score if match else None,
@@ -84,15 +85,22 @@ def _row(item: SoftwareItem, result: MatchResult) -> tuple:
     )
 
 
-_MATCH_COLUMNS = "vendor, cpe, source, bundle_id, match_cpe, match_method, match_score, unmatched_reason, match_evidence"
+_MATCH_COLUMNS = (
+    "vendor, cpe, source, bundle_id, source_package, match_cpe, match_method, match_score, unmatched_reason, match_evidence"
+)
 _INSERT_SOFTWARE = (
     f"INSERT INTO software (asset_id, name, version, {_MATCH_COLUMNS}, first_seen)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    f" VALUES ({', '.join('?' * (len(_MATCH_COLUMNS.split(',')) + 4))})"
 )
 _UPDATE_SOFTWARE = (
-    "UPDATE software SET vendor = ?, cpe = ?, source = ?, bundle_id = ?, match_cpe = ?, match_method = ?, match_score = ?,"
-    " unmatched_reason = ?, match_evidence = ? WHERE id = ?"
+    f"UPDATE software SET {', '.join(c.strip() + ' = ?' for c in _MATCH_COLUMNS.split(','))} WHERE id = ?"
 )
+
+
+def _stored_item(row: tuple) -> SoftwareItem:
+    """The item of a ``SELECT id, name, version, {_MATCH_COLUMNS}`` row: its name, version, vendor,
+    CPE and hints (source, bundle_id, source_package), as the report gave them."""
+    return SoftwareItem(*row[1:8])
 
 
 _FINDING_COLUMNS = (
@@ -378,7 +386,7 @@ def _store_reevaluated(
     conn: sqlite3.Connection, asset_id: AssetId, rows: list[tuple], results: list[MatchResult], now: str,
     rules: AlertRules | None = None,
 ) -> None:
-    items = [SoftwareItem(r[1], r[2], r[3], r[4], r[5], r[6]) for r in rows]
+    items = [_stored_item(r) for r in rows]
     conn.executemany(
         _UPDATE_SOFTWARE,
         [(*_row(item, result), r[0]) for r, item, result in zip(rows, items, results) if tuple(r[3:]) != _row(item, result)],
@@ -489,7 +497,7 @@ class AgentService:
         rows = await tx.execute_fetchall(
             f"SELECT id, name, version, {_MATCH_COLUMNS} FROM software WHERE asset_id = ? ORDER BY id", (asset_id,)
         )
-        results = matcher.match([SoftwareItem(r[1], r[2], r[3], r[4], r[5], r[6]) for r in rows], row[0])
+        results = matcher.match([_stored_item(r) for r in rows], row[0])
         await in_writer(tx, _store_reevaluated, asset_id, list(rows), results, now, self._alert_rules())
 
     async def heartbeat(self, principal: Principal, beat: HeartbeatIn) -> HeartbeatAccepted:

@@ -328,6 +328,11 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE software ADD COLUMN source TEXT NOT NULL DEFAULT '';
     ALTER TABLE software ADD COLUMN bundle_id TEXT NOT NULL DEFAULT '';
     """,
+    # 10 -> 11: one more optional hint (our extension): the distribution source package of a dpkg,
+    # rpm or apk item, kept so that a re-evaluation after a feed change still reads it.
+    """
+    ALTER TABLE software ADD COLUMN source_package TEXT NOT NULL DEFAULT '';
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

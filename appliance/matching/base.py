@@ -15,7 +15,9 @@ SOURCES = ("windows_program", "macos_app", "homebrew", "dpkg", "rpm", "apk", "pi
 
 
 class SoftwareItem(msgspec.Struct, frozen=True):
-    """One installed program as the agent reported it; ``source`` and ``bundle_id`` are optional hints ("" when absent)."""
+    """One installed program as the agent reported it; ``source``, ``bundle_id`` and
+    ``source_package`` (the distribution source package of a dpkg, rpm or apk item) are
+    optional hints ("" when absent)."""
 
     name: str
     version: str
@@ -23,6 +25,7 @@ class SoftwareItem(msgspec.Struct, frozen=True):
     cpe: str | None = None
     source: str = ""
     bundle_id: str = ""
+    source_package: str = ""
 
 
 class ItemMatch(msgspec.Struct, frozen=True):

@@ -16,6 +16,7 @@ from appliance.matching.normalize import (
 )
 from appliance.matching.packages import PackageRules, repository_stems, ships_no_code
 from appliance.matching.platform import Platform
+from appliance.matching.source_package import SourcePackages
 
 # The same publishers, vendors and names are run together again and again while one report is
 # identified (every candidate of a Microsoft program compacts "microsoft"): kept once done.
@@ -218,17 +219,20 @@ class Identifier:
 
     def __init__(self, index: CpeIndex) -> None:
         self.index = index
-        self._cache: dict[tuple[str, str, str, str, str], Identification | Unidentified] = {}
+        self._cache: dict[tuple[str, str, str, str, str, str], Identification | Unidentified] = {}
         self._candidate_cache: dict[tuple[str, str, bool], list[_Candidate]] = {}
         # Many display names of one report clean to the same words ("Mozilla Firefox 128" and
         # "Mozilla Firefox (x64 en-US)"): a cleaned name is identified once per publisher.
         self._name_cache: dict[tuple[str, str, bool, bool], Identification | Unidentified] = {}
         self.packages = PackageRules(self)
+        # A dpkg, rpm or apk item's source package, read like a package name (source_package.py).
+        self.source_packages = SourcePackages(
+            index, lambda name, scheme: self._with_references(self.packages.identify(name, scheme, source=True), name, scheme), self.CACHE_LIMIT)
 
     def identify(self, item: SoftwareItem, platform: Platform) -> Identification | Unidentified:
         if item.cpe:
             return self._agent_cpe(item.cpe)
-        cache_key = (item.name, item.vendor, platform.family + platform.scheme, item.source, item.bundle_id)
+        cache_key = (item.name, item.vendor, platform.family + platform.scheme, item.source, item.bundle_id, item.source_package)
         found = self._cache.get(cache_key)
         if found is None:
             if len(self._cache) > self.CACHE_LIMIT:
@@ -274,7 +278,8 @@ class Identifier:
         if source in ("dpkg", "rpm", "apk") and _PACKAGE_NAME.match(raw):
             found = self._package(raw, source)
             if found is not None:
-                return self._with_references(found, raw, source)
+                found = self._with_references(found, raw, source)
+                return self.source_packages.apply(found, raw, item.source_package, source) if item.source_package else found
         found = self._identify(item.name, item.vendor, platform, packages=False)
         return found if item.vendor else self._with_references(found, clean_display_name(item.name), source)
 

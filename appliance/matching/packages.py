@@ -130,14 +130,16 @@ class PackageRules:
                 return Identification(key, "alias", 0.95, f"package '{package}' is library '{stem}' of package alias '{other}': {comment}")
         return None
 
-    def identify(self, package: str, scheme: str) -> Identification | Unidentified:
+    def identify(self, package: str, scheme: str, *, source: bool = False) -> Identification | Unidentified:
         """A package name read by its distribution's conventions, most specific name first.
 
         An alias wins; packages without code are refused; language modules are looked up in
         their ecosystem; otherwise the name and the names it derives from (versions, sonames,
         subpackage parts, "lib" removed) are tried in order, and the first that names a product
         decides: identified when the data singles one product out, refused with the candidates
-        when it does not (a shorter name never overrules an ambiguous longer one).
+        when it does not (a shorter name never overrules an ambiguous longer one). With
+        ``source``, the name is a source package's: a project's name, perhaps with a version,
+        never cut into subpackage parts (pax-utils is not pax; source_package.py).
         """
         found = self.alias(package)
         if found is not None:
@@ -165,7 +167,7 @@ class PackageRules:
                 found = self._module(match.group(1).removesuffix("-whl"), ecosystem, package)
                 if found is not None:
                     return found
-        steps = _derived_names(package)
+        steps = _derived_names(package, not source)
         for name, how, depth in steps:
             if depth:
                 alias = self.alias(name)
@@ -450,6 +452,21 @@ def repository_stems(name: str) -> list[str]:
     return list(dict.fromkeys(s for s in stems if len(s) >= 2))
 
 
+def kind_refusal(package: str, scheme: str) -> str:
+    """Why the binary package's own name rules it out whatever source it was built from, or "":
+    documentation or data, the kernel, development headers (a Debian lib*-dev ships its library's
+    static archive, so it is not refused here), a -common package of dpkg or apk (the rpm rule
+    reads Fedora's -common as the project's build). A source package hint never overrules these."""
+    refusal = _no_code(package)
+    if refusal:
+        return refusal
+    if package.endswith(_DEV_SUFFIXES) and not (package.endswith("-dev") and package.startswith("lib") and package != "lib-dev"):
+        return f"'{package}' ships development headers; the library package carries the findings"
+    if package.endswith("-common") and scheme != "rpm":
+        return f"'{package}' holds files shared by the binary packages of one source (a -common package), no program of its own"
+    return ""
+
+
 def _no_code(package: str) -> str:
     if ships_no_code(package):
         return f"'{package}' ships documentation or data, no program of its own"
@@ -466,7 +483,7 @@ def _derived(found: Identification, how: str, cost: float) -> Identification:
 
 
 @functools.lru_cache(maxsize=8192)
-def _derived_names(package: str) -> tuple[tuple[str, str, int], ...]:
+def _derived_names(package: str, parts: bool = True) -> tuple[tuple[str, str, int], ...]:
     """The package name and the names it derives from, nearest first: (name, how, steps), where
     ``how`` is the path ("'libxml2-2' -> 'libxml2' (soname version)").
 
@@ -479,19 +496,19 @@ def _derived_names(package: str) -> tuple[tuple[str, str, int], ...]:
     while queue:
         name = queue.pop(0)
         how, depth = found[name]
-        for shorter, step in _steps(name):
+        for shorter, step in _steps(name, parts):
             if len(shorter) >= 2 and shorter not in found and not shorter.isdigit():
                 found[shorter] = (f"{how or repr(package)} -> '{shorter}' ({step})", depth + 1)
                 queue.append(shorter)
     return tuple((name, how, depth) for name, (how, depth) in found.items())
 
 
-def _steps(name: str) -> list[tuple[str, str]]:
+def _steps(name: str, parts: bool = True) -> list[tuple[str, str]]:
     """The names one step shorter (string operations, not regular expressions: this runs for
     every name of every first report)."""
     steps = []
     head, dash, tail = name.rpartition("-")
-    if dash and name.endswith(_SUBPACKAGE_SUFFIXES) and len(head) > 1:
+    if parts and dash and name.endswith(_SUBPACKAGE_SUFFIXES) and len(head) > 1:
         steps.append((head, f"without subpackage part '-{tail}'"))
     library = name.startswith("lib")
     t64 = name.endswith("t64") and len(name) > 3 and name[-4].isalnum()

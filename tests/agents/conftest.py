@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import ssl
 import subprocess
 import sys
@@ -201,7 +202,26 @@ for r in records:
 """)
 
 
-DPKG_FIELDS = ("Package", "binary:Package", "Version", "Maintainer", "db:Status-Abbrev", "Architecture", "source:Package")
+DPKG_FIELDS = ("Package", "binary:Package", "Version", "Maintainer", "db:Status-Abbrev", "Architecture", "source:Package", "Source",
+               "source:Version")
+
+
+def upstream_version(version: str) -> str:
+    """A Debian version without epoch, revision and binNMU suffix (Debian Policy 5.6.12)."""
+    version = re.sub(r"^\d+:", "", version)
+    version = version.rsplit("-", 1)[0] if "-" in version else version
+    return re.sub(r"\+b\d+$", "", version)
+
+
+def sent_source_package(record: dict[str, str]) -> str | None:
+    """The source_package the agent should send for a dpkg record: the source's name when it is
+    not the package's own and the package has the source's upstream version (dmsetup 1.02.185
+    from lvm2 2.03.16 has not)."""
+    if record["source:Package"] == record["Package"]:
+        return None
+    if upstream_version(record["Version"]) != upstream_version(record["source:Version"]):
+        return None
+    return record["source:Package"]
 
 
 def captured_dpkg() -> list[dict[str, str]]:

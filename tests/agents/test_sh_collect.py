@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import plistlib
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -71,7 +72,7 @@ if "-qa" not in args or not ("--qf" in args or "--queryformat" in args):
     sys.exit("stub rpm: only -qa --qf FORMAT")
 fmt = args[args.index("--qf" if "--qf" in args else "--queryformat") + 1]
 fmt = fmt.replace("\\\\t", "\\t").replace("\\\\n", "\\n")
-names = ("NAME", "EPOCH", "VERSION", "RELEASE", "VENDOR", "ARCH")
+names = ("NAME", "EPOCH", "VERSION", "RELEASE", "VENDOR", "ARCH", "SOURCERPM")
 for line in open({str(DATA / 'rpm-packages.tsv')!r}, encoding="utf-8"):
     if line.startswith("#"):
         continue
@@ -101,17 +102,45 @@ def test_rpm_items(shared_server, make_relay, tmp_path: Path) -> None:
     rocky = "Rocky Enterprise Software Foundation"
     assert sorted(body["software"], key=lambda i: i["name"]) == [
         {"name": "bash", "version": "4.2.46-31.el7", "vendor": "CentOS", "source": "rpm"},
-        {"name": "local-tool", "version": "2.0-1", "vendor": "", "source": "rpm"},
-        {"name": "openssl-libs", "version": "1:1.0.2k-16.el7", "vendor": "CentOS", "source": "rpm"},
+        {"name": "libstdc++", "version": "11.4.1-2.1.el9", "vendor": rocky, "source": "rpm", "source_package": "gcc"},
+        {"name": "local-tool", "version": "2.0-1", "vendor": "", "source": "rpm"},  # SOURCERPM (none)
+        {"name": "openssl-libs", "version": "1:1.0.2k-16.el7", "vendor": "CentOS", "source": "rpm", "source_package": "openssl"},
+        # Built from perl, but with a version of its own: perl's CVE ranges say nothing about 1.30.
+        {"name": "perl-Errno", "version": "1.30-481.el9", "vendor": rocky, "source": "rpm"},
         {"name": "perl-Pod-Escapes", "version": "1:1.07-460.el9", "vendor": rocky, "source": "rpm"},
-        {"name": "python3-dnf-plugin-versionlock", "version": "4.3.0-11.el9_0", "vendor": rocky, "source": "rpm"},
+        # Dashes in both names: the source's name is what precedes its last two dashes.
+        {"name": "python3-dnf-plugin-versionlock", "version": "4.3.0-11.el9_0", "vendor": rocky, "source": "rpm",
+         "source_package": "dnf-plugins-core"},
         {"name": "tzdata", "version": "2024a-1.el9", "vendor": rocky, "source": "rpm"},
     ]
-    assert len(asset_software(server, "rpm-host")["software"]) == 6
+    assert len(asset_software(server, "rpm-host")["software"]) == 8
 
 
+# Where apk's installed database is (or nothing: the agent sends no source packages then), and
+# whether its records have origins ("o:" lines).
+APK_DATABASES = [pytest.param("lib/apk/db/installed", True, id="lib"),
+                 pytest.param("usr/lib/apk/db/installed", True, id="usr-lib"),
+                 pytest.param("lib/apk/db/installed", False, id="no-origins"),
+                 pytest.param(None, False, id="no-database")]
+# What Alpine builds each package of apk-info-v.txt from (data/apk-installed.txt).
+APK_ORIGINS = {"libcrypto1.1": "openssl", "libssl1.1": "openssl", "ca-certificates-cacert": "ca-certificates",
+               "ssl_client": "busybox", "scanelf": "pax-utils", "musl-utils": "musl", "libc-utils": "libc-dev"}
+
+
+@pytest.mark.parametrize(("database", "origins"), APK_DATABASES)
 @pytest.mark.parametrize("kind", TOOLBOXES)
-def test_apk_items(shared_server, make_relay, tmp_path: Path, kind: str) -> None:
+def test_apk_items(shared_server, make_relay, tmp_path: Path, kind: str, database: str | None, origins: bool) -> None:
+    root = tmp_path / "root"
+    installed = (DATA / "apk-installed.txt").read_text()
+    if database is not None:
+        (root / database).parent.mkdir(parents=True)
+        (root / database).write_text(installed if origins else re.sub(r"(?m)^o:.*\n", "", installed))
+    hints = APK_ORIGINS if origins else {}
+
+    def item(name: str, version: str) -> dict:
+        return {"name": name, "version": version, "vendor": "", "source": "apk",
+                **({"source_package": hints[name]} if name in hints else {})}
+
     stubs = tmp_path / "stubs"
     listing = tmp_path / "apk-info-v.txt"
     listing.write_text((DATA / "apk-info-v.txt").read_text())
@@ -122,9 +151,8 @@ if sys.argv[1:] != ["info", "-v"]:
 sys.stderr.write("WARNING: opening /var/cache/apk: No such file or directory\\n")
 sys.stdout.write(open({str(listing)!r}).read())
 """)
-    uname_stub(stubs, "Linux", f"apk-host-{kind}")
-    root = tmp_path / "root"
-    (root / "usr" / "lib").mkdir(parents=True)  # only /usr/lib/os-release, the fallback
+    uname_stub(stubs, "Linux", f"apk-host-{kind}-{database}-{origins}")
+    (root / "usr" / "lib").mkdir(parents=True, exist_ok=True)  # only /usr/lib/os-release, the fallback
     (root / "usr" / "lib" / "os-release").write_text("NAME='Alpine Linux'\nPRETTY_NAME='Alpine Linux v3.10'\n")
     server = shared_server
     relay = make_relay(server.url)
@@ -138,8 +166,7 @@ sys.stdout.write(open({str(listing)!r}).read())
                 ("libssl1.1", "1.1.1c-r0"), ("libtls-standalone", "2.9.1-r0"), ("musl", "1.1.22-r3"),
                 ("musl-utils", "1.1.22-r3"), ("py3-setuptools", "70.3.0-r0"), ("scanelf", "1.2.3-r0"),
                 ("ssl_client", "1.30.1-r2"), ("zlib", "1.2.11-r1")]
-    assert sorted(body["software"], key=lambda i: i["name"]) == [
-        {"name": name, "version": version, "vendor": "", "source": "apk"} for name, version in expected]
+    assert sorted(body["software"], key=lambda i: i["name"]) == [item(name, version) for name, version in expected]
 
     # An upgrade (busybox) and a removal (zlib): the second run sends exactly that delta.
     listing.write_text(listing.read_text().replace("busybox-1.30.1-r2", "busybox-1.30.1-r5").replace("zlib-1.2.11-r1\n", ""))
@@ -148,10 +175,8 @@ sys.stdout.write(open({str(listing)!r}).read())
                        shell="sh")
     assert result.returncode == 0, result.stderr
     delta = relay.reports()[-1].json()
-    assert delta["software_added"] == [{"name": "busybox", "version": "1.30.1-r5", "vendor": "", "source": "apk"}]
-    assert sorted(delta["software_removed"], key=lambda i: i["name"]) == [
-        {"name": "busybox", "version": "1.30.1-r2", "vendor": "", "source": "apk"},
-        {"name": "zlib", "version": "1.2.11-r1", "vendor": "", "source": "apk"}]
+    assert delta["software_added"] == [item("busybox", "1.30.1-r5")]
+    assert sorted(delta["software_removed"], key=lambda i: i["name"]) == [item("busybox", "1.30.1-r2"), item("zlib", "1.2.11-r1")]
 
 
 def macos_stubs(stubs: Path, with_plutil: bool, host: str = "stub-host") -> None:

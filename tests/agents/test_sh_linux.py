@@ -16,7 +16,9 @@ from tests.agents.conftest import (
     dpkg_installed,
     dpkg_stub,
     run_agent,
+    sent_source_package,
     state_bytes,
+    upstream_version,
 )
 from tests.conftest import FEEDS
 
@@ -54,6 +56,14 @@ def test_once_reports_every_dpkg_package(shared_server, make_relay, tmp_path: Pa
     maintainers = {r["Package"]: r["Maintainer"] for r in captured_dpkg()}
     for item in body["software"]:
         assert maintainers[item["name"]].startswith(item["vendor"]) and "<" not in item["vendor"]
+    # Our source_package hint: dpkg's source:Package, sent when it is not the package's own name
+    # and the package has its source's upstream version.
+    installed = [r for r in captured_dpkg() if r["db:Status-Abbrev"][1:2] == "i"]
+    built_from = {r["Package"]: sent_source_package(r) for r in installed if sent_source_package(r)}
+    assert built_from  # every Debian system has some (libc6 from glibc)
+    assert {i["name"]: i["source_package"] for i in body["software"] if "source_package" in i} == built_from
+    own_versions = [r["Package"] for r in installed if r["source:Package"] != r["Package"] and not sent_source_package(r)]
+    assert not {i["name"] for i in body["software"] if "source_package" in i} & set(own_versions)
     assert heartbeat.json() == {"hostname": "dpkg-host", "agent_version": "1.0.0"}
 
 
@@ -98,7 +108,7 @@ def test_delta_sends_exactly_the_change(shared_server, make_relay, tmp_path: Pat
     new = not_installed_package(records + [removed], feeds_root)
     records.append({"Package": new["name"], "binary:Package": new["name"], "Version": new["version"],
                     "Maintainer": new["maintainer"], "db:Status-Abbrev": "ii ",
-                    "Architecture": new["arch"], "source:Package": new["name"]})
+                    "Architecture": new["arch"], "source:Package": new["name"], "Source": "", "source:Version": new["version"]})
     new["vendor"] = new["maintainer"].split(" <")[0]
     stubs = tmp_path / "stubs"
     dpkg_stub(stubs, records)
@@ -110,7 +120,9 @@ def test_delta_sends_exactly_the_change(shared_server, make_relay, tmp_path: Pat
     assert delta["delta"] is True and "software" not in delta
     assert delta["software_added"] == [{"name": new["name"], "version": new["version"], "vendor": new["vendor"], "source": "dpkg"}]
     removed_vendor = removed["Maintainer"].split(" <")[0]
-    assert delta["software_removed"] == [{"name": removed["Package"], "version": removed["Version"], "vendor": removed_vendor, "source": "dpkg"}]
+    hint = {"source_package": sent_source_package(removed)} if sent_source_package(removed) else {}
+    assert delta["software_removed"] == [
+        {"name": removed["Package"], "version": removed["Version"], "vendor": removed_vendor, "source": "dpkg", **hint}]
     assert relay.requests[-2].status == 200
     answer = json.loads(server.client(key).get("/api/agent/config", params={"hostname": "delta-host"}).content)
     assert answer["force_full_scan"] is False  # the server's picture matches the agent's
@@ -312,3 +324,75 @@ def test_delta_answer_saying_the_lists_diverged_gets_a_full_report(shared_server
     assert relay.requests[0].json()["delta"] is True
     assert "software" in relay.requests[1].json() and relay.requests[1].status == 200
     assert "full report accepted" in result.stdout
+
+
+def test_source_package_from_an_older_dpkg_or_none(shared_server, make_relay, tmp_path: Path) -> None:
+    """dpkg before 1.16.2 prints nothing for ${source:Package}: the Source field is read instead
+    (empty when it is the package's own name, with " (VERSION)" after a binNMU); a package with
+    neither sends no hint. Real records of this machine, with those fields blanked."""
+    records = [r for r in captured_dpkg() if r["db:Status-Abbrev"][1:2] == "i"]
+    binnmu = next(r for r in records if "(" in r["Source"] and sent_source_package(r))
+    plain = next(r for r in records if r["Source"] and "(" not in r["Source"] and r["source:Package"] != r["Package"])
+    own = next(r for r in records if not r["Source"])
+    # A package with a version of its own (dmsetup from lvm2), where this machine has one.
+    versioned = [r for r in records if r["source:Package"] != r["Package"] and not sent_source_package(r)][:1]
+    old = [{**r, "source:Package": "", "source:Version": ""} for r in (binnmu, plain, own, *versioned)]
+    missing = {**plain, "Package": plain["Package"] + "-local", "binary:Package": plain["Package"] + "-local",
+               "source:Package": "", "Source": "", "source:Version": ""}
+    stubs = tmp_path / "stubs"
+    dpkg_stub(stubs, old + [missing])
+    server = shared_server
+    relay = make_relay(server.url)
+    result = run_agent("--server", relay.url, "--key", server.create_key("agent"), "--state-dir", str(tmp_path / "s"),
+                       "--once", "--allow-http", "--hostname", "old-dpkg-host", stubs=stubs)
+    assert result.returncode == 0, result.stderr
+    sent = {i["name"]: i.get("source_package") for i in relay.reports()[0].json()["software"]}
+    assert sent == {binnmu["Package"]: binnmu["source:Package"], plain["Package"]: plain["source:Package"],
+                    own["Package"]: None, missing["Package"]: None, **{r["Package"]: None for r in versioned}}
+    assert binnmu["Source"].startswith(binnmu["source:Package"] + " (")
+    for r in versioned:  # the Source field's version is the source's, not the package's
+        assert upstream_version(r["Source"].split(" (")[1].rstrip(")")) != upstream_version(r["Version"])
+
+
+def test_an_older_agents_state_gets_a_full_report_not_a_delta(shared_server, make_relay, tmp_path: Path) -> None:
+    """Agents before the source package field kept inventory lines without it. Their next run
+    with this agent sends a full report, which updates each item in place: a delta would remove
+    and re-add every package built from a source of another name, and their findings with them."""
+    server = shared_server
+    relay = make_relay(server.url)
+    key = server.create_key("agent")
+    state = tmp_path / "state"
+    args = ("--server", relay.url, "--key", key, "--state-dir", str(state), "--once", "--allow-http", "--hostname", "upgraded-host")
+    records = [r for r in captured_dpkg() if r["db:Status-Abbrev"][1:2] == "i"]
+    stubs = tmp_path / "stubs"
+    # What the older agent knew: no source package, so every line had five fields.
+    dpkg_stub(stubs, [{**r, "source:Package": "", "Source": "", "source:Version": ""} for r in records])
+    assert run_agent(*args, stubs=stubs).returncode == 0
+    lines = (state / "inventory.tsv").read_text().splitlines()
+    assert lines and all(line.count("\t") == 4 for line in lines)
+    older = "".join(line + "\n" for line in (state / "agent.state").read_text().splitlines() if not line.startswith("inventory_format="))
+    (state / "agent.state").write_text(older)
+    with server.db() as conn:
+        before = dict(conn.execute("SELECT s.name, s.id FROM software s JOIN assets a ON a.id = s.asset_id WHERE a.hostname = ?",
+                                   ("upgraded-host",)).fetchall())
+
+    dpkg_stub(stubs, records)
+    result = run_agent(*args, stubs=stubs)
+    assert result.returncode == 0, result.stderr
+    body = relay.reports()[-1].json()
+    assert "delta" not in body and len(body["software"]) == len(lines)
+    assert "inventory_format=2" in (state / "agent.state").read_text()
+    with server.db() as conn:
+        rows = conn.execute("SELECT s.name, s.id, s.source_package FROM software s JOIN assets a ON a.id = s.asset_id"
+                            " WHERE a.hostname = ?", ("upgraded-host",)).fetchall()
+        changes = conn.execute("SELECT COUNT(*) FROM software_changes c JOIN assets a ON a.id = c.asset_id WHERE a.hostname = ?",
+                               ("upgraded-host",)).fetchone()[0]
+    assert {name: row_id for name, row_id, _ in rows} == before  # the same rows, updated in place
+    assert changes == 0
+    assert {name: source for name, _, source in rows if source} == {
+        r["Package"]: sent_source_package(r) for r in records if sent_source_package(r)}
+
+    # From then on, deltas again: nothing changed, nothing sent but an empty delta.
+    assert run_agent(*args, stubs=stubs).returncode == 0
+    delta = relay.reports()[-1].json()
+    assert delta["delta"] is True and delta["software_added"] == [] and delta["software_removed"] == []

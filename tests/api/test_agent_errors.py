@@ -70,6 +70,11 @@ BAD_BODIES = [
     ("unknown source", {"hostname": "h", "software": [{"name": "a", "version": "1", "source": "snap"}]}, "software[0].source"),
     ("source not a string", {"hostname": "h", "software": [{"name": "a", "version": "1", "source": 3}]}, "software[0].source"),
     ("bundle id not a string", {"hostname": "h", "delta": True, "software_added": [{"name": "a", "version": "1", "bundle_id": []}]}, "software_added[0].bundle_id"),
+    ("source package not a string", {"hostname": "h", "software": [{"name": "a", "version": "1", "source_package": 5}]}, "software[0].source_package"),
+    ("source package with a space", {"hostname": "h", "software": [{"name": "a", "version": "1", "source_package": "gcc 12"}]}, "software[0].source_package"),
+    ("source package with a version", {"hostname": "h", "delta": True, "software_added": [{"name": "a", "version": "1", "source_package": "openssl (3.0.11-1)"}]}, "software_added[0].source_package"),
+    ("source package too long", {"hostname": "h", "software": [{"name": "a", "version": "1", "source_package": "a" * 256}]}, "software[0].source_package"),
+    ("source package starting with a dash", {"hostname": "h", "software": [{"name": "a", "version": "1", "source_package": "-rf"}]}, "software[0].source_package"),
 ]
 
 
@@ -290,3 +295,11 @@ def test_unknown_path_and_method(server: Server, agent) -> None:
     assert response.status_code == 404 and response.json()["error"] == "not_found"
     response = agent.get(REPORT)
     assert response.status_code == 405 and response.json()["error"] == "method_not_allowed"
+
+
+def test_a_bad_source_package_is_named_as_such(server: Server, agent) -> None:
+    payload = {"hostname": "h", "software": [{"name": "a", "version": "1", "source_package": "open\u0000ssl"}]}
+    refused = assert_refused(server, lambda: agent.post(REPORT, json=payload), 400, "invalid_request", "software[0].source_package")
+    assert refused["message"] == "must be a package name: letters, digits and . _ + - only (at most 255 characters)"
+    longest = {"hostname": "h", "software": [{"name": "a", "version": "1", "source_package": "a" * 255}]}
+    assert agent.post(REPORT, json=longest).status_code == 200

@@ -161,6 +161,7 @@ def test_other_broken_bodies_are_refused_and_change_nothing(
         (lambda b: b["products"].append({"vendor": "x", "version": "1"}), "products[3].product"),
         (lambda b: b["products"][0].update(version=5), "products[0].version"),
         (lambda b: b.update(hostname=""), "hostname"),
+        (lambda b: b["products"][1].update(source_package="gcc 12"), "products[1].source_package"),
     ],
 )
 def test_invalid_inventory_names_the_field(server: Server, agent_key: str, hostname: str, change, field: str) -> None:
@@ -172,6 +173,25 @@ def test_invalid_inventory_names_the_field(server: Server, agent_key: str, hostn
     assert response.status_code == 400, response.text
     assert response.json()["field"] == field
     assert server.snapshot() == before
+
+
+def test_inventory_products_may_carry_our_source_package_hint(server: Server, agent_key: str, hostname: str) -> None:
+    # Agent 1.5 does not send it; an integration speaking its dialect may, as on /api/agent/report.
+    products = [{"vendor": "Debian", "product": "libgssapi-krb5-2", "version": "1.20.1-2+deb12u2", "ecosystem": "deb",
+                 "source_package": "krb5"},
+                {"vendor": "Debian", "product": "libnuma1", "version": "2.0.16-1", "ecosystem": "deb"}]
+    body = {"hostname": hostname, "os": {"name": "Debian GNU/Linux", "version": "12 (bookworm)"}, "products": products}
+    with server.client(agent_key) as client:
+        response = client.post("/api/agent/inventory", json=body, headers={"User-Agent": LINUX_UA})
+    assert response.status_code == 200, response.text
+    assert response.json()["products_matched"] == 1
+    with server.db() as conn:
+        rows = conn.execute(
+            "SELECT s.name, s.source, s.source_package, s.match_cpe FROM software s JOIN assets a ON a.id = s.asset_id"
+            " WHERE a.hostname = ? ORDER BY s.name", (hostname,),
+        ).fetchall()
+    assert rows == [("libgssapi-krb5-2", "dpkg", "krb5", "cpe:2.3:a:mit:kerberos_5:1.20.1:*:*:*:*:*:*:*"),
+                    ("libnuma1", "dpkg", "", None)]
 
 
 def test_inventory_needs_an_agent_key(server: Server, hostname: str) -> None:

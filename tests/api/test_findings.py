@@ -129,3 +129,28 @@ def test_fixed_versions_in_the_read_api_and_csv(server: Server, agent, hostname:
     rows = {r["vulnerability_id"]: r for r in csv.DictReader(io.StringIO(csv_text))}
     assert {cve: (r["fixed_version"], r["fix_kind"], r["version_unknown"])
             for cve, r in rows.items()} == {cve: (f, k, "false") for cve, (f, k, _) in expected.items()}
+
+
+@pytest.mark.slow
+def test_reevaluation_reads_the_stored_source_package(make_server, feed_dir: Path, hostname: str) -> None:
+    # Reported while the appliance had no feed: nothing is identified, but the hint is stored.
+    srv = make_server()
+    item = {"name": "libgssapi-krb5-2", "version": "1.20.1-2+deb12u2", "source": "dpkg", "source_package": "krb5"}
+    with srv.client(srv.create_key()) as client:
+        report = {"hostname": hostname, "os": "Debian GNU/Linux 12 (bookworm)", "software": [item]}
+        assert client.post("/api/agent/report", json=report).json()["products_matched"] == 0
+    assert srv.stop() == 0
+    srv.env["SENTRIKAT_FEED_DIR"] = str(feed_dir)
+    srv.start()
+
+    def row() -> tuple:
+        with srv.db() as conn:
+            return conn.execute("SELECT source_package, match_cpe, match_evidence FROM software WHERE name = ?",
+                                (item["name"],)).fetchone()
+
+    deadline = time.monotonic() + 20
+    while row()[1] is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    source_package, cpe, evidence = row()
+    assert (source_package, cpe) == ("krb5", "cpe:2.3:a:mit:kerberos_5:1.20.1:*:*:*:*:*:*:*"), srv.log()
+    assert "built from source package 'krb5'" in evidence

@@ -17,6 +17,11 @@ def test_schema_lists_agent_operations(server: Server) -> None:
     body = report["requestBody"]["content"]["application/json"]["schema"]
     assert body["required"] == ["hostname"]
     assert body["properties"]["software"]["anyOf"][0]["items"]["required"] == ["name", "version"]
+    # Our optional per-item hints, with their bounds.
+    item = body["properties"]["software"]["anyOf"][0]["items"]["properties"]
+    assert {"source", "bundle_id", "source_package"} <= item.keys()
+    hint = item["source_package"]["anyOf"][0]
+    assert hint["maxLength"] == 255 and "source package" in hint["description"]
     assert "409" in report["description"]
     assert operations[("/api/agent/heartbeat", "post")]["operationId"] == "sendHeartbeat"
     assert operations[("/api/agent/config", "get")]["operationId"] == "getAgentConfig"

@@ -1,0 +1,97 @@
+"""Source packages: the distribution source package of a dpkg, rpm or apk item as evidence for its product."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from appliance.matching.base import Identification, Unidentified
+from appliance.matching.index import CpeIndex
+from appliance.matching.packages import kind_refusal
+
+# Package names as distributions write them (Debian Policy 5.6.1; rpm and apk add "_").
+_PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9.+_-]*$")
+# Debian builds the Linux kernel from source "linux" (and "linux-signed-*", which the package
+# rules already read as the kernel); NVD files the kernel as an operating system, not an
+# application (docs/matching.md), so nothing built from it is identified through its source.
+_KERNEL_SOURCES = ("linux",)
+# GObject introspection packages (gir1.2-<namespace>-<version>) hold a typelib, a binary
+# description of a library's API for language bindings, and no code of the source (Debian's
+# GObject introspection mini-policy); the library's own package carries its findings.
+_TYPELIB = re.compile(r"^gir\d")
+# What a source package costs against reading the binary package's own name: one step further
+# from the installed files (as packages._derived), never below the threshold it was accepted at.
+_COST = 0.02
+
+Found = Identification | Unidentified
+
+
+class SourcePackages:
+    """Reads an item's ``source_package`` hint beside what its binary package name gave.
+
+    A binary package is built from one source package, which distributions name after the
+    upstream project far more often than the binary (libtinfo6 and libncursesw6 from ncurses,
+    libgssapi-krb5-2 from krb5, bsdutils and mount from util-linux, gpgv from gnupg2):
+
+    - the binary name identified a product: it stands (it is the more specific name: libcurl4
+      is haxx:libcurl though its source curl is haxx:curl); when the source package names
+      another product, the evidence says so;
+    - the binary name is ruled out by what it is (documentation, data, headers, the kernel, a
+      -common package: packages.kind_refusal): the refusal stands, whatever the source;
+    - otherwise the package rules read the source name (``read``: packages.PackageRules and the
+      reference URLs, as for a binary name); a product found there is the item's, with the
+      evidence naming the source package; a refusal there is added to the reason.
+    """
+
+    def __init__(self, index: CpeIndex, read: Callable[[str, str], Found], limit: int) -> None:
+        self.index = index
+        self._read = read
+        self._limit = limit
+        self._cache: dict[tuple[str, str], Found] = {}
+
+    def apply(self, found: Found, package: str, source_package: str, scheme: str) -> Found:
+        """``found`` (what the binary name ``package`` gave) with the source package hint heard."""
+        source = source_package.strip().lower()
+        if not source or source == package or not _PACKAGE_NAME.match(source):
+            return found
+        if isinstance(found, Identification):
+            if found.method == "agent_cpe":
+                return found
+            other = self._source(source, scheme)
+            if isinstance(other, Identification) and not self._same_product(found.key, other.key):
+                return Identification(found.key, found.method, found.score,
+                                      f"{found.evidence}; source package '{source}' names {other.key}, but the binary "
+                                      "package's own name is the more specific evidence")
+            return found
+        if kind_refusal(package, scheme):
+            return found
+        if _TYPELIB.match(package):
+            return Unidentified(f"{found.reason}; '{package}' holds a GObject introspection typelib of source package "
+                                f"'{source}', no code of its own")
+        other = self._source(source, scheme)
+        if isinstance(other, Identification):
+            score = round(max(min(other.score, 0.85), other.score - _COST), 3)
+            return Identification(other.key, other.method, score,
+                                  f"{scheme} package '{package}' is built from source package '{source}': {other.evidence}")
+        return Unidentified(f"{found.reason}; source package '{source}': {other.reason}")
+
+    def _source(self, source: str, scheme: str) -> Found:
+        """The source package's name read as a package name would be (kept per name and scheme)."""
+        found = self._cache.get((source, scheme))
+        if found is None:
+            if len(self._cache) > self._limit:
+                self._cache.clear()  # names come from the LAN: bounded like the identifier's caches
+            if source in _KERNEL_SOURCES:
+                found = Unidentified(f"'{source}' is the Linux kernel's source, and NVD files the kernel as an operating "
+                                     "system (linux:linux_kernel), not an application")
+            else:
+                found = self._read(source, scheme)
+            self._cache[(source, scheme)] = found
+        return found
+
+    def _same_product(self, key: str, other: str) -> bool:
+        """The two keys are one product: the same, or NVD's names of one product (a mined group)."""
+        if key == other:
+            return True
+        first, second = self.index.key_id.get(key), self.index.key_id.get(other)
+        return first is not None and second is not None and second in self.index.equivalents(first)

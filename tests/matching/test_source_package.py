@@ -1,0 +1,173 @@
+"""The source package hint of dpkg, rpm and apk items (appliance/matching/source_package.py), on the real feeds."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from appliance.matching.base import SoftwareItem
+from appliance.matching.engine import FeedMatcher
+
+DEBIAN = "Debian GNU/Linux 12 (bookworm)"
+ROCKY = "Rocky Linux 9.3 (Blue Onyx)"
+ALPINE = "Alpine Linux v3.19"
+OS = {"dpkg": DEBIAN, "rpm": ROCKY, "apk": ALPINE}
+
+
+def identify(matcher: FeedMatcher, name: str, source: str, source_package: str = "") -> tuple[str | None, str]:
+    """vendor:product (or None) and the evidence or reason, for one item of a fresh report."""
+    (result,) = matcher.match([SoftwareItem(name, "1.0", "", None, source, "", source_package)], OS[source])
+    key = ":".join(re.split(r"(?<!\\):", result.match.cpe)[3:5]) if result.match else None
+    return key, result.match.evidence if result.match else (result.reason or "")
+
+
+@pytest.mark.parametrize(("source", "name", "source_package", "expected"), [
+    # Libraries whose names do not reduce to their project (Debian Policy 8.1 names them after the soname).
+    ("dpkg", "libgssapi-krb5-2", "krb5", "mit:kerberos_5"),
+    ("dpkg", "libstdc++6", "gcc-12", "gnu:gcc"),
+    ("rpm", "libcom_err", "e2fsprogs", "e2fsprogs_project:e2fsprogs"),
+    ("rpm", "libstdc++", "gcc", "gnu:gcc"),
+    ("apk", "libstdc++", "gcc", "gnu:gcc"),
+    # Programs split out of a project under names of their own.
+    ("dpkg", "bsdutils", "util-linux", "util-linux_project:util-linux"),
+    ("dpkg", "gpgv", "gnupg2", "gnupg:gnupg"),
+    ("apk", "ssl_client", "busybox", "busybox:busybox"),
+    # rpm names keep their case (perl-Pod-Escapes); the hint is read as a package name, in lower case.
+    ("rpm", "perl-Pod-Escapes", "perl", "perl:perl"),
+    # A Debian lib*-dev ships the library's static archive (Debian Policy 8.3), so it is the library.
+    ("dpkg", "libbz2-dev", "bzip2", "bzip2_project:bzip2"),
+])
+def test_the_source_package_identifies_what_the_binary_name_cannot(
+        matcher: FeedMatcher, source: str, name: str, source_package: str, expected: str) -> None:
+    without, reason = identify(matcher, name, source)
+    assert without is None, reason
+    key, evidence = identify(matcher, name, source, source_package)
+    assert key == expected, evidence
+    assert f"built from source package '{source_package}'" in evidence
+
+
+def test_a_source_package_is_read_whole_not_cut_into_parts(matcher: FeedMatcher) -> None:
+    # Alpine's scanelf comes from pax-utils (Gentoo's ELF tools), which is not the pax archiver:
+    # a source package names a project, never a subpackage of one.
+    key, reason = identify(matcher, "scanelf", "apk", "pax-utils")
+    assert key is None and "source package 'pax-utils'" in reason
+    # A binary package of that name is still read as one (the package rules' subpackage step).
+    assert identify(matcher, "pax-utils", "apk")[0] == "pax_project:pax"
+
+
+@pytest.mark.parametrize(("source", "name", "source_package", "kind"), [
+    ("dpkg", "bzip2-doc", "bzip2", "documentation or data"),
+    ("dpkg", "krb5-locales", "krb5", "documentation or data"),
+    ("dpkg", "uuid-dev", "util-linux", "development headers"),
+    ("rpm", "openssl-devel", "openssl", "development headers"),
+    ("dpkg", "libldap-common", "openldap", "-common package"),
+    ("dpkg", "linux-libc-dev", "linux", "Linux kernel"),
+    ("dpkg", "bpftool", "linux", "Linux kernel's source"),
+    ("dpkg", "gir1.2-packagekitglib-1.0", "packagekit", "typelib"),
+])
+def test_what_the_binary_package_is_stands_whatever_its_source(
+        matcher: FeedMatcher, source: str, name: str, source_package: str, kind: str) -> None:
+    key, reason = identify(matcher, name, source, source_package)
+    assert key is None and kind in reason, reason
+
+
+def test_a_binary_name_match_stands_and_a_source_naming_another_product_is_said(matcher: FeedMatcher) -> None:
+    # dpkg-dev has a CPE of its own (alias); its source dpkg is debian:dpkg.
+    alone, evidence_alone = identify(matcher, "dpkg-dev", "dpkg")
+    key, evidence = identify(matcher, "dpkg-dev", "dpkg", "dpkg")
+    assert (alone, key) == ("debian:dpkg-dev", "debian:dpkg-dev")
+    assert "source package 'dpkg' names debian:dpkg" in evidence and "more specific" in evidence
+    assert evidence.startswith(evidence_alone.split(";")[0])
+    # One product under two NVD names is no disagreement: libcurl4 from curl (haxx:libcurl, haxx:curl).
+    key, evidence = identify(matcher, "libcurl4", "dpkg", "curl")
+    assert key == "haxx:libcurl" and "source package" not in evidence
+
+
+def test_a_refusal_names_the_source_package(matcher: FeedMatcher) -> None:
+    key, reason = identify(matcher, "libnuma1", "dpkg", "numactl")
+    assert key is None
+    assert reason.startswith("no alias and no NVD product named like package 'libnuma1'")
+    assert "source package 'numactl': no alias and no NVD product named like package 'numactl'" in reason
+
+
+@pytest.mark.parametrize("source_package", ["", "bsdutils", "Not A Package!"])
+def test_an_empty_equal_or_unreadable_hint_changes_nothing(matcher: FeedMatcher, source_package: str) -> None:
+    assert identify(matcher, "bsdutils", "dpkg", source_package) == identify(matcher, "bsdutils", "dpkg")
+
+
+def test_the_hint_is_for_distribution_packages_only(matcher: FeedMatcher) -> None:
+    # A pip package or Homebrew formula is read by its own rules; a source package says nothing there.
+    for name, source in (("requests", "pip"), ("openssl@3", "homebrew")):
+        os_name = "macOS 14.5" if source == "homebrew" else DEBIAN
+        plain = matcher.match([SoftwareItem(name, "1.0", "", None, source)], os_name)
+        hinted = matcher.match([SoftwareItem(name, "1.0", "", None, source, "", "util-linux")], os_name)
+        assert hinted == plain
+
+
+def test_the_same_name_with_and_without_the_hint_is_cached_apart(matcher: FeedMatcher) -> None:
+    # Both in one report, in both orders: the identifier's caches key on the hint too.
+    items = [SoftwareItem("mount", "2.38.1-5", "", None, "dpkg", "", "util-linux"), SoftwareItem("mount", "2.38.1-5", "", None, "dpkg")]
+    for order in (items, items[::-1]):
+        results = {item.source_package: result for item, result in zip(order, matcher.match(order, DEBIAN))}
+        assert results["util-linux"].match is not None and results[""].match is None
+
+
+def _scorer():
+    """scripts/score_identification.py, as tests/matching/test_labelled.py loads it."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "scripts" / "score_identification.py"
+    spec = importlib.util.spec_from_file_location("score_identification", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+LABELLED = [
+    {"name": "bsdutils", "version": "1:2.38.1-5+deb12u3", "vendor": "", "os": DEBIAN, "source": "dpkg",
+     "source_package": "util-linux", "expected": "util-linux_project:util-linux"},
+    {"name": "bzip2-doc", "version": "1.0.8-5", "vendor": "", "os": DEBIAN, "source": "dpkg",
+     "source_package": "bzip2", "expected": None},
+]
+
+
+def test_the_scorer_reads_the_hint_and_can_score_without_it(matcher: FeedMatcher) -> None:
+    scorer = _scorer()
+    hinted, _ = scorer.score(matcher, LABELLED)
+    plain, misses = scorer.score(matcher, LABELLED, source_package=False)
+    assert (hinted["all"].tp, hinted["all"].fn, hinted["all"].tn) == (1, 0, 1)
+    assert (plain["all"].tp, plain["all"].fn, plain["all"].tn) == (0, 1, 1)
+    assert misses == ["[dpkg] missed: 'bsdutils' (expected util-linux_project:util-linux): no alias and no NVD product "
+                      "named like package 'bsdutils' (tried 'bsdutils')"]
+    (change,) = scorer.hint_changes(matcher, LABELLED)
+    assert change.startswith("[dpkg] 'bsdutils' from 'util-linux': None -> util-linux_project:util-linux "
+                             "(expected util-linux_project:util-linux): dpkg package 'bsdutils' is built from source package")
+
+
+def test_the_scorer_counts_an_unlabelled_inventory_with_and_without_hints(matcher: FeedMatcher, feeds_root) -> None:
+    import json
+
+    scorer = _scorer()
+    report = json.loads((feeds_root / "inventories" / "debian12-dpkg.json").read_text())
+    items = scorer.inventory_items(report)
+    with_hints, without = scorer.identified(matcher, items), scorer.identified(matcher, items, source_package=False)
+    assert with_hints["all"][1] == without["all"][1] == len(report["software"]) == with_hints["dpkg"][1]
+    # BENCHMARKS.md has the numbers; here only that the hint adds identifications and loses none.
+    assert with_hints["all"][0] > without["all"][0]
+    lost = [line for line in scorer.hint_changes(matcher, items) if "-> None" in line]
+    assert lost == []
+
+
+def test_the_scorer_can_lend_labelled_dpkg_items_an_inventorys_source_packages() -> None:
+    scorer = _scorer()
+    known = scorer.source_packages({"software": [{"name": "bsdutils", "source_package": "util-linux"},
+                                                 {"name": "curl", "source_package": "curl"}, {"name": "x", "version": "1"}]})
+    assert known == {"bsdutils": "util-linux", "curl": "curl"}
+    items = [{"name": "bsdutils", "os": DEBIAN}, {"name": "curl", "os": DEBIAN},  # same name: nothing to add
+             {"name": "bsdutils", "os": ROCKY},  # not a dpkg item
+             {"name": "bsdutils", "os": DEBIAN, "source_package": "mine"}]  # its own hint stays
+    filled, count = scorer.with_source_packages(items, known)
+    assert count == 1
+    assert [i.get("source_package") for i in filled] == ["util-linux", None, None, "mine"]
