@@ -192,11 +192,38 @@ class PackageRules:
             if isinstance(found, Identification) and depth:
                 return _derived(found, f"read as {how}", 0.02 * depth)
             return found
+        found = self._library_spelling(package, scheme, steps)
+        if found is not None:
+            return found
         found = self._project_part(package, scheme, {name for name, _, _ in steps})
         if found is not None:
             return found
         tried = ", ".join(f"'{name}'" for name, _, _ in steps)
         return Unidentified(f"no alias and no NVD product named like package '{package}' (tried {tried})")
+
+    def _library_spelling(self, package: str, scheme: str, steps) -> Identification | None:
+        """A library under the other spelling of its name, when no name the package derives from
+        names a product: "<name>lib" as "<name>" (Fedora's corosynclib is Corosync's library),
+        and on Alpine a bare name as
+        "lib<name>" (Alpine names packages after the upstream tarball: libtiff is "tiff"; on Fedora a bare
+        "dnf" is not its library rpm:libdnf). Only a product the data singles out counts. Not
+        "lib<name>" as "<name>lib": Debian's libgif7 is giflib, but libcrypt1 is libxcrypt, not
+        cryptlib."""
+        if scheme not in _SOURCE_SPLIT:
+            return None
+        for name, how, depth in steps:
+            others = []
+            if not name.startswith("lib") and len(compact(name)) >= 3 and depth == 0:
+                if name.endswith("lib") and len(name) > 6:
+                    others.append((name[:-3], f"'{name}' is the library of '{name[:-3]}'"))
+                if scheme == "apk":
+                    others.append(("lib" + name, f"'{name}' spelled 'lib{name}' (Alpine names libraries after their tarball)"))
+            for other, why in others:
+                if self._native(other, scheme):
+                    found = self._named_exactly(other, package, scheme)
+                    if isinstance(found, Identification):
+                        return _derived(found, (f"read as {how}; " if how else "") + why, 0.03)
+        return None
 
     def _project_part(self, package: str, scheme: str, tried: set[str]) -> Identification | Unidentified | None:
         """A binary package named "<project>-<part>" whose part is no product: one piece of the

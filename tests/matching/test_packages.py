@@ -89,6 +89,10 @@ def test_names_derive_nearest_first() -> None:
     ("mariadb-connector-c", ALPINE, "mariadb:connector\\/c", "vendor has a product of that name"),
     # ... or a product named the project's words and the part's (spelled out or as initials).
     ("git-lfs", DEBIAN, "git_large_file_storage_project:git_large_file_storage", "the words of 'lfs'"),  # not Git
+    # A library's other spelling: Alpine's tarball names, Fedora's "<name>lib" (not golang:tiff,
+    # which is the Go module golang.org/x/image/tiff).
+    ("tiff", ALPINE, "libtiff:libtiff", "spelled 'libtiff'"),
+    ("corosynclib", ROCKY, "corosync:corosync", "the library of 'corosync'"),
     # Fedora's JDKs and Python wheels.
     ("java-17-openjdk-headless", ROCKY, "oracle:openjdk", "JDK implementation"),
     ("python3-pip-wheel", ROCKY, "pypa:pip", "pip module 'pip'"),
@@ -131,8 +135,11 @@ def test_package_names_by_convention(matcher: FeedMatcher, name: str, os_name: s
     ("libgssapi-krb5-2", DEBIAN, "no NVD product"),  # a soname with a hyphen, not umich:libgssapi
     ("libpam-cap", DEBIAN, "no NVD product"),  # libcap's PAM module, not PAM
     ("postgresql-15-postgis-3", DEBIAN, "no NVD product"),  # PostGIS, not PostgreSQL
-    # golang.org/x modules are Go modules (golang:tiff is x/image/tiff, not libtiff).
-    ("tiff", ALPINE, "no NVD product"),
+    # golang.org/x modules are Go modules: Debian's net-tools is not golang:net.
+    ("net-tools", DEBIAN, "no NVD product"),
+    # A library's other spelling only where the distribution's convention says so.
+    ("libcrypt1", DEBIAN, "no NVD product"),  # libxcrypt, not cryptlib
+    ("dnf", ROCKY, "no NVD product"),  # not its library rpm:libdnf
 ])
 def test_packages_refused_with_the_reason(matcher: FeedMatcher, name: str, os_name: str, said: str) -> None:
     (result,) = matcher.match([SoftwareItem(name, "1.0")], os_name)
