@@ -721,6 +721,11 @@ def _steps(name: str) -> list[tuple[str, str]]:
         _, version, rest = name.split("-", 2) if name.count("-") >= 2 else (name, "", "")
         if rest and _hyphen_version(version):
             steps.append((rest, "the JDK implementation of 'java-<version>-'"))
+    stem, dot, domain = name.rpartition(".")
+    if dot and domain in _DOMAINS and len(stem) >= 3 and not stem[-1].isdigit():
+        # Named after the project's web domain where the plain name was taken (Debian's
+        # docker.io, netplan.io).
+        steps.append((stem, f"without the domain '.{domain}'"))
     if name.startswith("compat-") and len(name) > 9:
         # Fedora's compat packages keep an old version beside the current one (compat-openssl11).
         steps.append((name[7:], "without 'compat-'"))
@@ -733,6 +738,10 @@ def _steps(name: str) -> list[tuple[str, str]]:
     if library and len(rest) >= 3 and not rest[0].isdigit() and not t64:
         steps.append((rest, "the library's project"))
     return steps
+
+
+# Top-level domains a package name may end in (docker.io, netplan.io).
+_DOMAINS = frozenset({"io", "org", "net", "com", "dev"})
 
 
 def _hyphen_version(tail: str) -> bool:

@@ -93,6 +93,8 @@ def test_names_derive_nearest_first() -> None:
     # which is the Go module golang.org/x/image/tiff).
     ("tiff", ALPINE, "libtiff:libtiff", "spelled 'libtiff'"),
     ("corosynclib", ROCKY, "corosync:corosync", "the library of 'corosync'"),
+    # Named after the project's web domain (Debian's docker.io).
+    ("docker.io", DEBIAN, "docker:docker", "without the domain '.io'"),
     # Fedora's JDKs and Python wheels.
     ("java-17-openjdk-headless", ROCKY, "oracle:openjdk", "JDK implementation"),
     ("python3-pip-wheel", ROCKY, "pypa:pip", "pip module 'pip'"),
