@@ -93,6 +93,13 @@ def test_names_derive_nearest_first() -> None:
     # which is the Go module golang.org/x/image/tiff).
     ("tiff", ALPINE, "libtiff:libtiff", "spelled 'libtiff'"),
     ("corosynclib", ROCKY, "corosync:corosync", "the library of 'corosync'"),
+    # Base libraries built from a differently named source (package aliases, sonames off).
+    ("libgcc-s1", DEBIAN, "gnu:gcc", "libgcc_s"),
+    ("libstdc++", ALPINE, "gnu:gcc", "C++ standard library"),
+    ("libgomp", ALPINE, "gnu:gcc", "OpenMP"),
+    ("libgssapi-krb5-2", DEBIAN, "mit:kerberos_5", "GSS-API"),  # not umich:libgssapi
+    ("libpam0g", DEBIAN, "linux-pam:linux-pam", "Linux-PAM"),  # not pam:pam
+    ("libsnmp40", DEBIAN, "net-snmp:net-snmp", "Net-SNMP"),  # not snmp:snmp
     # Named after the project's web domain (Debian's docker.io).
     ("docker.io", DEBIAN, "docker:docker", "without the domain '.io'"),
     # Fedora's JDKs and Python wheels.
@@ -134,7 +141,8 @@ def test_package_names_by_convention(matcher: FeedMatcher, name: str, os_name: s
     ("dumb-init", ALPINE, "not evidence enough"),  # not the DUMB music library
     ("ssh-import-id", DEBIAN, "not evidence enough"),  # a short head is a word
     ("cockpit-ws", ROCKY, "not evidence enough"),  # cockpit-project:cockpit or agentejo:cockpit
-    ("libgssapi-krb5-2", DEBIAN, "no NVD product"),  # a soname with a hyphen, not umich:libgssapi
+    ("libgpg-error0", DEBIAN, "no NVD product"),  # a soname with a hyphen: libgpg-error, not GnuPG
+    ("libpam-systemd", DEBIAN, "no NVD product"),  # systemd's PAM module, not Linux-PAM
     ("libpam-cap", DEBIAN, "no NVD product"),  # libcap's PAM module, not PAM
     ("postgresql-15-postgis-3", DEBIAN, "no NVD product"),  # PostGIS, not PostgreSQL
     # golang.org/x modules are Go modules: Debian's net-tools is not golang:net.
