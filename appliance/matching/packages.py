@@ -336,11 +336,15 @@ class PackageRules:
         erlang:crypto, dumb-init not a music library)."""
         if found.method == "alias":
             return True
-        if len(compact(head)) < 4:
-            return False  # short heads are abbreviations and words (ssh-import-id is not ssh:ssh)
         index = self.index
         key_id = index.key_id[found.key]
         vendor, product = split_key(found.key)
+        if len(compact(head)) < 4:
+            # Short heads are abbreviations and words (ssh-import-id is not ssh:ssh), unless the
+            # head is a self-named project the 2015 dictionary lists, with no namesake (rpm:rpm).
+            namesakes = {index.equivalents(k) for k in self._native(head, scheme)}
+            return vendor == product == head and namesakes == {index.equivalents(key_id)} and any(
+                k in index.titles for k in index.equivalents(key_id))
         if _named_after(vendor, product) or vendor in _DISTRIBUTION_VENDORS.get(scheme, ()) + _UPSTREAM_DISTRIBUTIONS.get(scheme, ()):
             return True
         group = index.equivalents(key_id)

@@ -85,6 +85,7 @@ def test_names_derive_nearest_first() -> None:
     ("busybox-binsh", ALPINE, "busybox:busybox", "binary package '-binsh'"),
     ("zypper-needs-restarting", SUSE, "opensuse:zypper", "binary package '-needs-restarting'"),
     ("libvirt-daemon-driver-qemu", ROCKY, "redhat:libvirt", "of project 'libvirt-daemon'"),
+    ("rpm-plugin-selinux", ROCKY, "rpm:rpm", "binary package '-plugin-selinux'"),  # a short head, self-named and listed in 2015
     # ... whose vendor has a product of the part's name.
     ("mariadb-connector-c", ALPINE, "mariadb:connector\\/c", "vendor has a product of that name"),
     # ... or a product named the project's words and the part's (spelled out or as initials).
