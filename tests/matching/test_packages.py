@@ -140,7 +140,7 @@ def test_package_names_by_convention(matcher: FeedMatcher, name: str, os_name: s
     ("base-passwd", DEBIAN, "not evidence enough"),  # not gnustep:base
     ("crypto-policies", ROCKY, "not evidence enough"),  # not erlang:crypto
     ("dumb-init", ALPINE, "not evidence enough"),  # not the DUMB music library
-    ("ssh-import-id", DEBIAN, "not evidence enough"),  # a short head is a word
+    ("ssh-import-id", DEBIAN, "other vendors"),  # Ubuntu's tool; products named after 'ssh' are many vendors'
     ("cockpit-ws", ROCKY, "not evidence enough"),  # cockpit-project:cockpit or agentejo:cockpit
     ("libgpg-error0", DEBIAN, "no NVD product"),  # a soname with a hyphen: libgpg-error, not GnuPG
     ("libpam-systemd", DEBIAN, "no NVD product"),  # systemd's PAM module, not Linux-PAM
