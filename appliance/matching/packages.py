@@ -365,7 +365,8 @@ class PackageRules:
     def _read_head(self, head: str, package: str, scheme: str, tried: set[str]) -> Identification | Unidentified | None:
         """What a leading part of a package name names, read like a package name of its own."""
         for name, how, depth in _derived_names(head):
-            if name in tried or name.endswith("-common"):
+            if name in tried or name.endswith("-common") or (head.startswith("lib") and not name.startswith("lib")):
+                # A library head stays a library: Fedora's libgpg-error is not "gpg" (GnuPG).
                 continue
             alias = self.alias(name)
             if alias is not None:
