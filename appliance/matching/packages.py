@@ -580,10 +580,12 @@ class PackageRules:
             vendors = [split_key(self.index.keys[k])[0] for k in group]
             # The distribution's package says which ecosystem the module is of; the product must
             # be filed as one (target_sw), by the ecosystem's or its own vendor, or be the only
-            # product of a name long enough not to be a common word.
+            # product of a name long enough not to be a common word; for Perl, spelled as the
+            # module ("html::parser") or its CPAN distribution, not just its words
+            # (libhtml-parser-perl is not derrick_oswald:html-parser, a Java parser).
             if (any(self.index.ecosystem.get(k) == ecosystem or _named_after(*split_key(self.index.keys[k])) for k in group)
                     or any(v in _MODULE_VENDORS.get(ecosystem, ()) for v in vendors)
-                    or (chosen.score >= 0.9 and len(name) >= 5)):
+                    or (chosen.score >= 0.9 and len(name) >= 5 and not (ecosystem == "perl" and name == module))):
                 return _derived(Identification(self.index.keys[chosen.key_id], "exact", chosen.score, chosen.evidence),
                                 f"'{package}' packages {ecosystem} module '{name}'", 0.0)
             return None
