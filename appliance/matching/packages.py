@@ -109,7 +109,6 @@ class PackageRules:
             if name.startswith("lib"):
                 stems.setdefault(_SONAME.sub("", name), []).append(name)
         self._ecosystem_vendors: set[str] | None = None
-        self._first_words: dict[str, list[int]] | None = None  # products of two words or more, by the first (lazily)
         self._native_cache: dict[tuple[str, str], tuple[int, ...]] = {}
         # "libc" names no one library across distributions: glibc on Debian and RPM, musl on
         # Alpine (whose libc-utils is musl's).
@@ -288,17 +287,10 @@ class PackageRules:
         """Current products named the head's words and then the part's, spelled out or as
         initials: git-lfs is git_large_file_storage, not Git; gnome-shell is gnome_shell. One
         group per product, in key order."""
-        if self._first_words is None:
-            first: dict[str, list[int]] = {}
-            for key_id in sorted(self.index.current):
-                words = self.index.words(key_id)[1].split()
-                if len(words) >= 2:
-                    first.setdefault(words[0], []).append(key_id)
-            self._first_words = first
         head_words = cpe_words(head).split()
         wanted = compact(part)
         found: dict[tuple[int, ...], int] = {}
-        for key_id in self._first_words.get(head_words[0], ()) if head_words else ():
+        for key_id in self.index.by_first_word.get(head_words[0], ()) if head_words else ():
             words = self.index.words(key_id)[1].split()
             if words[:len(head_words)] != head_words or len(words) == len(head_words):
                 continue
@@ -313,13 +305,12 @@ class PackageRules:
         "git for windows", "docker dashboard", "nss ldap"): a name other projects build add-ons
         on (git-crypt, git-buildpackage are not Git), sorted; ecosystems' vendors (jenkins
         plugins) left out."""
-        self._family(head, "")  # builds the first-word map
         if self._ecosystem_vendors is None:
             self._ecosystem_vendors = {compact(e) for e in set(self.index.ecosystem.values())}
         own = {self.index.words(k)[0] for k in self.index.equivalents(self.index.key_id[key])}
         head_words = cpe_words(head).split()
         vendors = set()
-        for key_id in self._first_words.get(head_words[0], ()) if head_words else ():
+        for key_id in self.index.by_first_word.get(head_words[0], ()) if head_words else ():
             vendor, product = self.index.words(key_id)
             words = product.split()
             if words[:len(head_words)] == head_words and len(words) > len(head_words) and vendor not in own \
