@@ -33,6 +33,9 @@ class CpeIndex:
         by_product: dict[str, list[int]] = defaultdict(list)
         by_title: dict[str, list[int]] = defaultdict(list)
         by_vendor: dict[str, list[int]] = defaultdict(list)
+        # Products of two words or more by their first word ("git" -> git_large_file_storage,
+        # git_for_windows, ...): package rules look for a project's add-ons and parts by name.
+        by_first_word: dict[str, list[int]] = defaultdict(list)
         for product in bundle.products:
             if product.renamed_to >= 0:
                 self.renamed[product.key] = product.renamed_to
@@ -44,6 +47,9 @@ class CpeIndex:
             vendor, name = split_key(bundle.keys[product.key])
             words = self._words[product.key] = (cpe_words(vendor), cpe_words(name))
             by_product[compact(words[1])].append(product.key)
+            first, space, _ = words[1].partition(" ")
+            if space:
+                by_first_word[first].append(product.key)
             by_vendor[compact(words[0])].append(product.key)
             if product.title:
                 by_title[product.title].append(product.key)
@@ -51,6 +57,7 @@ class CpeIndex:
         self.by_product = {name: tuple(sorted(ids)) for name, ids in by_product.items()}
         self.by_title = {title: tuple(sorted(ids)) for title, ids in by_title.items()}
         self.by_vendor = {vendor: tuple(sorted(ids)) for vendor, ids in by_vendor.items()}
+        self.by_first_word = {word: tuple(sorted(ids)) for word, ids in by_first_word.items()}
         cves_by_key: dict[int, list[int]] = defaultdict(list)
         for position, cve in enumerate(bundle.cves):
             for product in cve.products:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from appliance.matching.base import Candidate as _Candidate, Identification, Unidentified
 from appliance.matching.bundle import _named_after
 from appliance.matching.index import split_key
-from appliance.matching.normalize import compact
+from appliance.matching.normalize import compact, cpe_words
 
 if TYPE_CHECKING:
     from appliance.matching.identify import Identifier
@@ -163,8 +163,9 @@ class PackageRules:
         for pattern, ecosystem in _MODULES:
             match = pattern.match(package)
             if match and match.group(1) not in _MODULE_NOT_A_MODULE:
-                # python3-pip-whl: Debian's wheel of a module for virtual environments.
-                found = self._module(match.group(1).removesuffix("-whl"), ecosystem, package)
+                # python3-pip-whl, python3-pip-wheel: Debian's and Fedora's wheel of a module for
+                # virtual environments.
+                found = self._module(match.group(1).removesuffix("-whl").removesuffix("-wheel"), ecosystem, package)
                 if found is not None:
                     return found
         steps = _derived_names(package, not source)
@@ -192,8 +193,181 @@ class PackageRules:
             if isinstance(found, Identification) and depth:
                 return _derived(found, f"read as {how}", 0.02 * depth)
             return found
+        found = self._library_spelling(package, scheme, steps)
+        if found is not None:
+            return found
+        found = self._project_part(package, scheme, {name for name, _, _ in steps})
+        if found is not None:
+            return found
         tried = ", ".join(f"'{name}'" for name, _, _ in steps)
         return Unidentified(f"no alias and no NVD product named like package '{package}' (tried {tried})")
+
+    def _library_spelling(self, package: str, scheme: str, steps) -> Identification | None:
+        """A library under the other spelling of its name, when no name the package derives from
+        names a product: "<name>lib" as "<name>" (Fedora's corosynclib is Corosync's library),
+        and on Alpine a bare name as
+        "lib<name>" (Alpine names packages after the upstream tarball: libtiff is "tiff"; on Fedora a bare
+        "dnf" is not its library rpm:libdnf). Only a product the data singles out counts. Not
+        "lib<name>" as "<name>lib": Debian's libgif7 is giflib, but libcrypt1 is libxcrypt, not
+        cryptlib."""
+        if scheme not in _SOURCE_SPLIT:
+            return None
+        for name, how, depth in steps:
+            others = []
+            if not name.startswith("lib") and len(compact(name)) >= 3 and depth == 0:
+                if name.endswith("lib") and len(name) > 6:
+                    others.append((name[:-3], f"'{name}' is the library of '{name[:-3]}'"))
+                if scheme == "apk":
+                    others.append(("lib" + name, f"'{name}' spelled 'lib{name}' (Alpine names libraries after their tarball)"))
+            for other, why in others:
+                if self._native(other, scheme):
+                    found = self._named_exactly(other, package, scheme)
+                    if isinstance(found, Identification):
+                        return _derived(found, (f"read as {how}; " if how else "") + why, 0.03)
+        return None
+
+    def _project_part(self, package: str, scheme: str, tried: set[str]) -> Identification | Unidentified | None:
+        """A binary package named "<project>-<part>" whose part is no product: one piece of the
+        project's build (bind9-host, iputils-tracepath, nss-softokn, sssd-kcm, qemu-system-x86,
+        openssh-keygen, dropbear-scp, libapt-pkg6.0). Distributions name the binary packages of
+        one source after the source (Debian Policy 3.1 and 7; Fedora packaging guidelines,
+        "Subpackages"; Alpine's APKBUILD subpackages "$pkgname-<part>"), so when neither the
+        whole name nor anything it derives from names a product, the longest leading part that
+        does is the project. Not for hosts of other projects' modules (libpam-cap is libcap's PAM
+        module, postgresql-15-postgis-3 is PostGIS) nor for language ecosystems (python3-*,
+        perl-*), and refused when a later part names a product of its own."""
+        parts = package.split("-")
+        if len(parts) < 2 or scheme not in _SOURCE_SPLIT or parts[0] in _NOT_PROJECT_HEADS or _MODULE_HOSTS.match(package):
+            return None
+        if scheme == "dpkg" and package.startswith("lib"):
+            # Debian names a library package after its soname, hyphens included (Debian Policy
+            # 8.1: libgssapi_krb5.so.2 is libgssapi-krb5-2), so its first part is no project.
+            return None
+        for cut in range(len(parts) - 1, 0, -1):
+            head = "-".join(parts[:cut])
+            if head.endswith("-common"):
+                continue
+            found = self._read_head(head, package, scheme, tried)
+            if found is None:
+                continue
+            part = "-".join(parts[cut:])
+            if isinstance(found, Unidentified):
+                return Unidentified(f"package '{package}' may be part '-{part}' of project '{head}', but {found.reason}")
+            if any(piece in _DATA_PARTS for piece in parts[cut:]):
+                return Unidentified(f"package '{package}' is part '-{part}' of project '{head}' ({found.key}), "
+                                    "which holds data, not the project's code")
+            variant = [piece for piece in parts[cut:] if piece in _IMPLEMENTATIONS]
+            if variant:
+                return Unidentified(f"package '{package}' is the '{variant[0]}' implementation of '{head}', "
+                                    f"not {found.key} itself")
+            if not self._sure_project(found, head, scheme):
+                return Unidentified(f"package '{package}' may be part '-{part}' of {found.key}, but '{head}' alone "
+                                    f"is not evidence enough ({found.evidence})")
+            family = self._family(head, part)
+            if len(family) == 1:
+                return Identification(self.index.keys[family[0]], "exact", 0.88,
+                                      f"'{package}' is {self.index.keys[family[0]]}, a product named '{head}' and the words of '{part}'")
+            if family:
+                shown = ", ".join(self.index.keys[k] for k in family[:4])
+                return Unidentified(f"package '{package}' may be any of {shown}, products named '{head}' and the words of '{part}'")
+            builders = self._builders(head, found.key)
+            if len(builders) >= 3:
+                return Unidentified(f"package '{package}' may be part '-{part}' of {found.key}, or another project's add-on: "
+                                    f"NVD has products named after '{head}' by {len(builders)} other vendors ({', '.join(builders[:3])})")
+            # The project's vendor has a product of the part's name (mariadb-connector-c is
+            # mariadb:connector\/c, not the MariaDB server).
+            vendor = self.index.words(self.index.key_id[found.key])[0]
+            own = [k for k in self.index.by_vendor.get(compact(vendor), ())
+                   if compact(self.index.words(k)[1]) in (compact(part), compact(part.rstrip("0123456789.-")))]
+            if len(own) == 1:
+                return Identification(self.index.keys[own[0]], "exact", 0.88,
+                                      f"'{package}' is part '-{part}' of project '{head}', and {found.key}'s vendor has a product of that name")
+            return _derived(found, f"'{package}' is binary package '-{part}' of project '{head}' (named after its source)", 0.03)
+        return None
+
+    def _family(self, head: str, part: str) -> list[int]:
+        """Current products named the head's words and then the part's, spelled out or as
+        initials: git-lfs is git_large_file_storage, not Git; gnome-shell is gnome_shell. One
+        group per product, in key order."""
+        head_words = cpe_words(head).split()
+        wanted = compact(part)
+        found: dict[tuple[int, ...], int] = {}
+        for key_id in self.index.by_first_word.get(head_words[0], ()) if head_words else ():
+            words = self.index.words(key_id)[1].split()
+            if words[:len(head_words)] != head_words or len(words) == len(head_words):
+                continue
+            rest = words[len(head_words):]
+            if wanted in ("".join(rest), "".join(w[0] for w in rest)) and len(wanted) >= 2:
+                group = self.index.equivalents(key_id)
+                found.setdefault(group, self.index.primary(tuple(k for k in group if k in self.index.current) or group))
+        return sorted(found.values())
+
+    def _builders(self, head: str, key: str) -> list[str]:
+        """Other vendors with products named the head's words and more ("git branch selector",
+        "git for windows", "docker dashboard", "nss ldap"): a name other projects build add-ons
+        on (git-crypt, git-buildpackage are not Git), sorted; ecosystems' vendors (jenkins
+        plugins) left out."""
+        if self._ecosystem_vendors is None:
+            self._ecosystem_vendors = {compact(e) for e in set(self.index.ecosystem.values())}
+        own = {self.index.words(k)[0] for k in self.index.equivalents(self.index.key_id[key])}
+        head_words = cpe_words(head).split()
+        vendors = set()
+        for key_id in self.index.by_first_word.get(head_words[0], ()) if head_words else ():
+            vendor, product = self.index.words(key_id)
+            words = product.split()
+            if words[:len(head_words)] == head_words and len(words) > len(head_words) and vendor not in own \
+                    and compact(vendor) not in self._ecosystem_vendors:
+                vendors.add(vendor)
+        return sorted(vendors)
+
+    def _sure_project(self, found: Identification, head: str, scheme: str) -> bool:
+        """Whether a leading part of a package name is surely the project ``found``: an alias, a
+        product whose vendor is named after it (firewalld:firewalld, podman_project:podman), the
+        distribution's own software (redhat:tuned, opensuse:zypper), or the only product of that
+        name with a title in the 2015 dictionary or a CVE (clusterlabs:pacemaker). A common word
+        that names a few products is not (base-passwd is not gnustep:base, crypto-policies not
+        erlang:crypto, dumb-init not a music library)."""
+        if found.method == "alias":
+            return True
+        index = self.index
+        key_id = index.key_id[found.key]
+        vendor, product = split_key(found.key)
+        if len(compact(head)) < 4:
+            # Short heads are abbreviations and words (ssh-import-id is not ssh:ssh), unless the
+            # head is a self-named project the 2015 dictionary lists, with no namesake (rpm:rpm).
+            namesakes = {index.equivalents(k) for k in self._native(head, scheme)}
+            return vendor == product == head and namesakes == {index.equivalents(key_id)} and any(
+                k in index.titles for k in index.equivalents(key_id))
+        if _named_after(vendor, product) or vendor in _DISTRIBUTION_VENDORS.get(scheme, ()) + _UPSTREAM_DISTRIBUTIONS.get(scheme, ()):
+            return True
+        group = index.equivalents(key_id)
+        namesakes = {index.equivalents(k) for name, _, _ in _derived_names(head) for k in self._native(name, scheme)}
+        if namesakes == {group}:
+            return any(k in index.titles for k in group) or any(index.cve_count(k) for k in group)
+        # Of namesakes, the one whose reference URLs name a repository after the head
+        # (cyrusimap:cyrus-sasl, thekelleys:dnsmasq), unless the distribution has a product of
+        # that name too (openSUSE's wicked, not the Ruby gem schneems:wicked).
+        distribution = _DISTRIBUTION_VENDORS.get(scheme, ()) + _UPSTREAM_DISTRIBUTIONS.get(scheme, ())
+        if any(split_key(index.keys[k])[0] in distribution or compact(split_key(index.keys[k])[0]).startswith(compact(head))
+               for g in namesakes if g != group for k in g):
+            # Nor when another namesake's vendor is named after it (cockpit-project:cockpit
+            # beside agentejo:cockpit).
+            return False
+        return any(row.key in group for row in index.references("repo", head))
+
+    def _read_head(self, head: str, package: str, scheme: str, tried: set[str]) -> Identification | Unidentified | None:
+        """What a leading part of a package name names, read like a package name of its own."""
+        for name, how, depth in _derived_names(head):
+            if name in tried or name.endswith("-common") or (head.startswith("lib") and not name.startswith("lib")):
+                # A library head stays a library: Fedora's libgpg-error is not "gpg" (GnuPG).
+                continue
+            alias = self.alias(name)
+            if alias is not None:
+                return alias
+            found = self._named_exactly(name, package, scheme)
+            if found is not None:
+                return found
+        return None
 
     def refused_names(self, package: str) -> bool:
         """Whether some name the package derives from is spelled exactly like a product (so a
@@ -337,9 +511,15 @@ class PackageRules:
         """A product whose vendor is a package ecosystem (php:memcached is the PHP extension,
         jenkins:valgrind a Jenkins plugin): a module of that ecosystem, not the native
         program of the same name. The ecosystems are those NVD's target_sw names (mined)."""
-        vendor = compact(split_key(self.index.keys[key_id])[0])
+        vendor_raw, product = split_key(self.index.keys[key_id])
+        vendor = compact(vendor_raw)
         if self._ecosystem_vendors is None:
             self._ecosystem_vendors = {compact(e) for e in set(self.index.ecosystem.values())}
+        if vendor == "golang" and product != "go" and "go" in self._ecosystem_vendors:
+            # NVD files the Go project's golang.org/x modules under vendor golang (golang:net,
+            # golang:text, golang:tiff for x/image/tiff): Go modules, not Alpine's "tiff" or
+            # Debian's "net-tools"; only golang:go is the toolchain.
+            return True
         return vendor in self._ecosystem_vendors and vendor != compact(name)
 
     def _module(self, module: str, ecosystem: str, package: str) -> Identification | None:
@@ -393,10 +573,12 @@ class PackageRules:
             vendors = [split_key(self.index.keys[k])[0] for k in group]
             # The distribution's package says which ecosystem the module is of; the product must
             # be filed as one (target_sw), by the ecosystem's or its own vendor, or be the only
-            # product of a name long enough not to be a common word.
+            # product of a name long enough not to be a common word; for Perl, spelled as the
+            # module ("html::parser") or its CPAN distribution, not just its words
+            # (libhtml-parser-perl is not derrick_oswald:html-parser, a Java parser).
             if (any(self.index.ecosystem.get(k) == ecosystem or _named_after(*split_key(self.index.keys[k])) for k in group)
                     or any(v in _MODULE_VENDORS.get(ecosystem, ()) for v in vendors)
-                    or (chosen.score >= 0.9 and len(name) >= 5)):
+                    or (chosen.score >= 0.9 and len(name) >= 5 and not (ecosystem == "perl" and name == module))):
                 return _derived(Identification(self.index.keys[chosen.key_id], "exact", chosen.score, chosen.evidence),
                                 f"'{package}' packages {ecosystem} module '{name}'", 0.0)
             return None
@@ -407,6 +589,34 @@ class PackageRules:
 # python3.11 source builds python3-venv, python3-tk, python3-distutils, python3-lib2to3).
 _MODULE_NOT_A_MODULE = {"libs", "lib", "minimal", "venv", "tk", "distutils", "lib2to3", "stdlib", "dev", "devel", "tools",
                         "idle", "gdbm", "dbg", "doc", "base", "core"}
+# Parts of a binary package name that say it holds data, not code (Debian Policy 12.3 and
+# the suffixes above, as a middle part too): ncurses-terminfo-base, icu-data-full,
+# bash-completion, vim-runtime (Vim's syntax and help files), glibc-langpack-en,
+# subscription-manager-rhsm-certificates, kbd-misc (keymaps and console fonts).
+_DATA_PARTS = frozenset({
+    "doc", "docs", "data", "l10n", "locale", "locales", "lang", "langpack", "langpacks", "i18n", "man", "manpages",
+    "examples", "icons", "theme", "themes", "completion", "completions", "runtime", "terminfo", "certificates",
+    "wallpapers", "sounds", "help", "tests", "dbg", "dbgsym", "debuginfo", "misc",
+})
+# Another implementation of a program, named as Debian's alternatives are
+# ("<program>-<implementation>"): netcat-openbsd is OpenBSD's rewrite of netcat,
+# netcat-traditional Hobbit's original, busybox-syslogd, krb5's heimdal-* counterparts.
+_IMPLEMENTATIONS = frozenset({"openbsd", "freebsd", "bsd", "traditional", "busybox", "heimdal", "toybox", "uutils"})
+# Inventory sources whose binary packages are named after their source package.
+_SOURCE_SPLIT = ("dpkg", "rpm", "apk")
+# First words of package names that name an ecosystem or a packaging tool, not the project
+# the package belongs to: language modules (python3-*, perl-*, ruby-*, node-*, php-*, lua-*,
+# golang-*, librust-*, r-cran-*, elpa-*, libghc-*), GObject introspection data (gir1.2-*),
+# TeX Live collections, Qt QML modules, debhelper add-ons (dh-*).
+_NOT_PROJECT_HEADS = frozenset({
+    "python", "python2", "python3", "py", "py2", "py3", "pypy", "pypy3", "perl", "ruby", "rubygem", "node", "nodejs",
+    "php", "lua", "golang", "rust", "librust", "r", "elpa", "emacs", "libghc", "ghc", "haskell", "ocaml", "libocaml",
+    "gir1.2", "texlive", "tex", "qml", "dh", "lib", "kernel", "linux", "xfonts", "fonts", "xserver", "gnome", "java",
+})
+# Packages that hold another project's module for a host program: PAM and NSS modules
+# (libpam-systemd, libnss-mdns), Apache and nginx modules (libapache2-mod-*, libnginx-mod-*),
+# PostgreSQL extensions (postgresql-15-postgis-3), GNOME Shell extensions, Vim add-ons.
+_MODULE_HOSTS = re.compile(r"^(libpam-|libnss-|libapache2-|libnginx-|nginx-mod-|postgresql-\d+-|gnome-shell-extension|vim-addon|vim-[a-z]+-?plugin)")
 # Sources whose names are upstream project names (a Homebrew formula is named after the
 # project, docs.brew.sh "Formula Cookbook"), so a name that is exactly one product is that
 # product even without CVEs; distribution packages are not (Debian's "appstream").
@@ -520,6 +730,17 @@ def _steps(name: str, parts: bool = True) -> list[tuple[str, str]]:
         mark = next((m for m in _ABI_MARKS if name.endswith(m)), name[-1] if name[-1].isalpha() else "")
         if mark and name[-len(mark) - 1].isdigit():
             steps.append((name[:-len(mark)], f"without the ABI mark '{mark}'"))
+    if name.startswith("java-") and len(name) > 7:
+        # Fedora's JDKs are "java-<version>-<implementation>" (java-17-openjdk-headless,
+        # java-1.8.0-openjdk; Fedora Java packaging guidelines).
+        _, version, rest = name.split("-", 2) if name.count("-") >= 2 else (name, "", "")
+        if rest and _hyphen_version(version):
+            steps.append((rest, "the JDK implementation of 'java-<version>-'"))
+    stem, dot, domain = name.rpartition(".")
+    if dot and domain in _DOMAINS and len(stem) >= 3 and not stem[-1].isdigit():
+        # Named after the project's web domain where the plain name was taken (Debian's
+        # docker.io, netplan.io).
+        steps.append((stem, f"without the domain '.{domain}'"))
     if name.startswith("compat-") and len(name) > 9:
         # Fedora's compat packages keep an old version beside the current one (compat-openssl11).
         steps.append((name[7:], "without 'compat-'"))
@@ -532,6 +753,10 @@ def _steps(name: str, parts: bool = True) -> list[tuple[str, str]]:
     if library and len(rest) >= 3 and not rest[0].isdigit() and not t64:
         steps.append((rest, "the library's project"))
     return steps
+
+
+# Top-level domains a package name may end in (docker.io, netplan.io).
+_DOMAINS = frozenset({"io", "org", "net", "com", "dev"})
 
 
 def _hyphen_version(tail: str) -> bool:

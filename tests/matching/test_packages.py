@@ -78,6 +78,34 @@ def test_names_derive_nearest_first() -> None:
     ("php8.2-curl", DEBIAN, "php:php", "PHP's own source"),
     ("libapache2-mod-php8.2", DEBIAN, "php:php", "PHP's own source"),
     ("golang-1.22-go", DEBIAN, "golang:go", "Go's toolchain"),
+    # A binary package "<project>-<part>" named after its source, when nothing else names it.
+    ("bind9-host", DEBIAN, "isc:bind", "binary package '-host' of project 'bind9'"),
+    ("qemu-system-x86", DEBIAN, "qemu:qemu", "binary package '-system-x86' of project 'qemu'"),
+    ("openssh-keygen", ALPINE, "openbsd:openssh", "binary package '-keygen'"),
+    ("busybox-binsh", ALPINE, "busybox:busybox", "binary package '-binsh'"),
+    ("zypper-needs-restarting", SUSE, "opensuse:zypper", "binary package '-needs-restarting'"),
+    ("libvirt-daemon-driver-qemu", ROCKY, "redhat:libvirt", "of project 'libvirt-daemon'"),
+    ("rpm-plugin-selinux", ROCKY, "rpm:rpm", "binary package '-plugin-selinux'"),  # a short head, self-named and listed in 2015
+    # ... whose vendor has a product of the part's name.
+    ("mariadb-connector-c", ALPINE, "mariadb:connector\\/c", "vendor has a product of that name"),
+    # ... or a product named the project's words and the part's (spelled out or as initials).
+    ("git-lfs", DEBIAN, "git_large_file_storage_project:git_large_file_storage", "the words of 'lfs'"),  # not Git
+    # A library's other spelling: Alpine's tarball names, Fedora's "<name>lib" (not golang:tiff,
+    # which is the Go module golang.org/x/image/tiff).
+    ("tiff", ALPINE, "libtiff:libtiff", "spelled 'libtiff'"),
+    ("corosynclib", ROCKY, "corosync:corosync", "the library of 'corosync'"),
+    # Base libraries built from a differently named source (package aliases, sonames off).
+    ("libgcc-s1", DEBIAN, "gnu:gcc", "libgcc_s"),
+    ("libstdc++", ALPINE, "gnu:gcc", "C++ standard library"),
+    ("libgomp", ALPINE, "gnu:gcc", "OpenMP"),
+    ("libgssapi-krb5-2", DEBIAN, "mit:kerberos_5", "GSS-API"),  # not umich:libgssapi
+    ("libpam0g", DEBIAN, "linux-pam:linux-pam", "Linux-PAM"),  # not pam:pam
+    ("libsnmp40", DEBIAN, "net-snmp:net-snmp", "Net-SNMP"),  # not snmp:snmp
+    # Named after the project's web domain (Debian's docker.io).
+    ("docker.io", DEBIAN, "docker:docker", "without the domain '.io'"),
+    # Fedora's JDKs and Python wheels.
+    ("java-17-openjdk-headless", ROCKY, "oracle:openjdk", "JDK implementation"),
+    ("python3-pip-wheel", ROCKY, "pypa:pip", "pip module 'pip'"),
 ])
 def test_package_names_by_convention(matcher: FeedMatcher, name: str, os_name: str, expected: str, said: str) -> None:
     (result,) = matcher.match([SoftwareItem(name, "1.0")], os_name)
@@ -100,12 +128,31 @@ def test_package_names_by_convention(matcher: FeedMatcher, name: str, os_name: s
     ("calibre", MAC, "calibre-ebook:calibre"),
     # Look-alikes the shorter names would give.
     ("libxcb-util1", DEBIAN, "no NVD product"),  # xcb-util is not libxcb
-    ("vim-runtime", DEBIAN, "no NVD product"),  # runtime files, not Vim
-    ("cloud-utils-growpart", ROCKY, "no NVD product"),  # not samsung:cloud
-    ("git-lfs", DEBIAN, "no NVD product"),  # a project of its own, not Git
+    ("vim-runtime", DEBIAN, "holds data"),  # runtime files, not Vim
+    ("cloud-utils-growpart", ROCKY, "not evidence enough"),  # not samsung:cloud
+    ("git-crypt", DEBIAN, "by 5 other vendors"),  # a project of its own: other projects name add-ons after Git
     ("libcap-ng0", DEBIAN, "no NVD product"),  # not libcap
     ("perl-error", ALPINE, "no NVD product"),  # Perl's Error module, not Perl
     ("libalgorithm-diff-perl", DEBIAN, "no NVD product"),  # not diff_project:diff
+    # A leading part that is not surely the project, or a part that is not its code.
+    ("netcat-openbsd", DEBIAN, "'openbsd' implementation"),  # OpenBSD's rewrite, not netcat:netcat
+    ("bash-completion", DEBIAN, "holds data"),  # completion scripts, not GNU Bash
+    ("base-passwd", DEBIAN, "not evidence enough"),  # not gnustep:base
+    ("crypto-policies", ROCKY, "not evidence enough"),  # not erlang:crypto
+    ("dumb-init", ALPINE, "not evidence enough"),  # not the DUMB music library
+    ("ssh-import-id", DEBIAN, "other vendors"),  # Ubuntu's tool; products named after 'ssh' are many vendors'
+    ("cockpit-ws", ROCKY, "not evidence enough"),  # cockpit-project:cockpit or agentejo:cockpit
+    ("libgpg-error0", DEBIAN, "no NVD product"),  # a soname with a hyphen: libgpg-error, not GnuPG
+    ("libpam-systemd", DEBIAN, "no NVD product"),  # systemd's PAM module, not Linux-PAM
+    ("libhtml-parser-perl", DEBIAN, "no NVD product"),  # HTML::Parser, not a Java parser spelled html-parser
+    ("libgpg-error", ROCKY, "no NVD product"),  # a library head stays a library: not GnuPG by "gpg"
+    ("libpam-cap", DEBIAN, "no NVD product"),  # libcap's PAM module, not PAM
+    ("postgresql-15-postgis-3", DEBIAN, "no NVD product"),  # PostGIS, not PostgreSQL
+    # golang.org/x modules are Go modules: Debian's net-tools is not golang:net.
+    ("net-tools", DEBIAN, "no NVD product"),
+    # A library's other spelling only where the distribution's convention says so.
+    ("libcrypt1", DEBIAN, "no NVD product"),  # libxcrypt, not cryptlib
+    ("dnf", ROCKY, "no NVD product"),  # not its library rpm:libdnf
 ])
 def test_packages_refused_with_the_reason(matcher: FeedMatcher, name: str, os_name: str, said: str) -> None:
     (result,) = matcher.match([SoftwareItem(name, "1.0")], os_name)
