@@ -101,6 +101,17 @@ def _version_matches(match: BMatch, version: str, key: Any) -> str | None:
                 return None
     except (TypeError, UnknownVersion):
         return None
+    return _bounds_text(start_incl, start_excl, end_incl, end_excl)
+
+
+def _bounds_text(start_incl: str | None, start_excl: str | None, end_incl: str | None, end_excl: str | None) -> str:
+    """The reason a range criterion holds: its bounds (">= 1.0 and < 2.0"), or "all versions"."""
+    if not start_incl and not start_excl:
+        # Most ranges have only an upper bound.
+        if end_excl and not end_incl:
+            return f"< {end_excl}"
+        if end_incl and not end_excl:
+            return f"<= {end_incl}"
     bounds = [f"{label} {bound}" for label, bound in
               ((">=", start_incl), (">", start_excl), ("<=", end_incl), ("<", end_excl)) if bound]
     return " and ".join(bounds) if bounds else "all versions"
@@ -227,6 +238,82 @@ class _Hit(NamedTuple):
     why: str
 
 
+# What an own criterion of a one-OR-node configuration asks of a known version (_Own.kind).
+_NEVER, _EXACT, _RANGE = 0, 1, 2
+
+
+class _Own:
+    """One of the item's own vulnerable criteria in a one-OR-node configuration, read once per
+    CVE and product: its bounds as sort keys and its reason, so judging another version of the
+    product is a few comparisons (``holds`` decides as ``_version_matches`` does)."""
+
+    __slots__ = ("family", "kind", "start_incl", "start_excl", "end_incl", "end_excl", "target", "prefix", "hit",
+                 "any_update", "findings")
+
+    def __init__(self, match: BMatch) -> None:
+        self.family = TARGET_FAMILIES.get(match.target_sw) if match.target_sw not in ("*", "-") else None
+        self.start_incl = self.start_excl = self.end_incl = self.end_excl = self.target = None
+        self.prefix: str | None = None
+        self.any_update: _Hit | None = None
+        # The finding this criterion makes, per (reason is ``hit``, backport): made once per CVE.
+        self.findings: dict[tuple[bool, bool], Vulnerability] = {}
+        if match.version == "-":
+            self.kind, self.hit = _NEVER, _Hit(match, "")
+        elif match.version != "*":
+            wanted = match.version
+            if match.update not in ("*", "-", ""):
+                wanted += _update_suffix(match.update)
+            elif match.update == "*":
+                self.prefix = match.version
+                self.any_update = _Hit(match, f"version {match.version} (any update)")
+            self.kind, self.target, self.hit = _EXACT, _key(wanted), _Hit(match, f"version {wanted}")
+        else:
+            # Each present bound as a sort key; one we cannot read gives no match rather than a guess.
+            self.kind = _RANGE
+            start_incl, start_excl, end_incl, end_excl = match.start_incl, match.start_excl, match.end_incl, match.end_excl
+            if start_incl:
+                self.start_incl = _key(start_incl)
+                if self.start_incl is None:
+                    self.kind = _NEVER
+            if start_excl:
+                self.start_excl = _key(start_excl)
+                if self.start_excl is None:
+                    self.kind = _NEVER
+            if end_incl:
+                self.end_incl = _key(end_incl)
+                if self.end_incl is None:
+                    self.kind = _NEVER
+            if end_excl:
+                self.end_excl = _key(end_excl)
+                if self.end_excl is None:
+                    self.kind = _NEVER
+            self.hit = _Hit(match, _bounds_text(start_incl, start_excl, end_incl, end_excl))
+
+    def holds(self, text: str, key: Any) -> _Hit | None:
+        """The hit when a known version (``text``, its sort key ``key``) satisfies the criterion."""
+        kind = self.kind
+        if kind == _RANGE:
+            try:
+                if self.start_incl is not None and not key >= self.start_incl:
+                    return None
+                if self.start_excl is not None and not key > self.start_excl:
+                    return None
+                if self.end_incl is not None and not key <= self.end_incl:
+                    return None
+                if self.end_excl is not None and not key < self.end_excl:
+                    return None
+            except TypeError:
+                return None
+            return self.hit
+        if kind == _EXACT:
+            prefix = self.prefix
+            if prefix is not None and text.startswith(prefix) and text[len(prefix):][:1].isalpha():
+                return self.any_update
+            target = self.target
+            return self.hit if target is not None and key == target else None
+        return None
+
+
 class _Context:
     """What one evaluation may consult: the item, the host's platform and (rarely) the other items."""
 
@@ -290,6 +377,9 @@ class _Context:
         self.used_others = False
 
 
+_PENDING = object()  # a configuration that also names another program on the host
+
+
 class CveEvaluator:
     """Finds the CVEs of one identified item; results are cached per (product, version, platform)."""
 
@@ -300,6 +390,7 @@ class CveEvaluator:
         self._cache: dict[tuple, tuple[tuple, tuple]] = {}
         self._platform_ids: dict[tuple[str, ...], frozenset[int]] = {}
         self._decoded: dict[str, tuple[BConfig, ...]] = {}
+        self._plans: dict[tuple[tuple[int, ...], str], tuple[tuple[_Own, ...] | BConfig, ...]] = {}
         # One-OR-node configurations are decided by their first own criterion that holds; False
         # evaluates every configuration in full (the tests compare the two).
         self.shortcut = True
@@ -362,6 +453,23 @@ class CveEvaluator:
             configs = self._decoded[cve.id] = configs_of(cve)
         return configs
 
+    def _plan(self, keys: tuple[int, ...], cve: BCve) -> tuple[tuple[_Own, ...] | BConfig, ...]:
+        """Per configuration of the CVE: for a one-OR-node configuration, the item's own vulnerable
+        criteria in node order, read once (``_Own``); any other configuration as it is, to be
+        evaluated in full. Kept per (product, CVE): the other versions of a product in the office
+        are judged against the same criteria."""
+        plan = self._plans.get((keys, cve.id))
+        if plan is None:
+            if len(self._plans) > self.DECODED_LIMIT:
+                self._plans.clear()
+            plan = self._plans[(keys, cve.id)] = tuple(
+                tuple(_Own(m) for m in config.nodes[0].matches if m.vulnerable and m.product in keys)
+                if len(config.nodes) == 1 and not config.negate and config.nodes[0].operator != "AND" and not config.nodes[0].negate
+                else config
+                for config in self._configs(cve)
+            )
+        return plan
+
     def _evaluate(self, keys: tuple[int, ...], installed: Installed, platform: Platform, backport: bool) -> tuple[tuple, tuple]:
         """(findings that hold on any host, configurations that depend on the host's other programs)."""
         # The bundle's version spans narrow the CVEs down for one known version; a span of
@@ -371,51 +479,80 @@ class CveEvaluator:
         pending: list[tuple[BCve, BConfig]] = []
         platform_ids = self._platform(platform)
         ctx = _Context(keys, installed, platform, platform_ids, {})
-        index, shortcut = self.index, self.shortcut
+        # Most configurations are one OR node: for a known version, the first own vulnerable
+        # criterion that holds decides it, and no other program is consulted (what config()
+        # would conclude), so the rest of the node is not looked at; when none holds, nothing
+        # in it can make a finding.
+        fast = self.shortcut and installed.exact
+        text, version_key, family = installed.text, installed.low, platform.family
         for cve in candidates:
             maybe: _Hit | None = None
             certain: _Hit | None = None
-            for config in self._configs(cve):
-                # A finding needs one of the item's own vulnerable criteria to hold (or to be
-                # undecidable); checking those first skips most configurations.
-                ctx.reset()
-                nodes = config.nodes
-                if shortcut and len(nodes) == 1 and not config.negate and nodes[0].operator != "AND" and not nodes[0].negate:
-                    # Most configurations are one OR node: the first own vulnerable criterion
-                    # that holds decides it, and no other program is consulted (what config()
-                    # would conclude), so the rest of the node is not looked at.
-                    own = []
-                    for m in nodes[0].matches:
-                        if m.vulnerable and m.product in keys:
-                            verdict = ctx.criterion(m, index)
-                            if verdict is True:
+            decided: _Own | None = None
+            for config in (self._plan(keys, cve) if fast else self._configs(cve)):
+                if type(config) is tuple:
+                    for own in config:
+                        if own.family is None or own.family == family:
+                            certain = own.holds(text, version_key)
+                            if certain is not None:
+                                decided = own
                                 break
-                            own.append(verdict)
-                    else:
-                        verdict = None
-                    if verdict is True:
-                        certain = ctx.hit
+                    if certain is not None:
                         break
-                else:
-                    own = [ctx.criterion(m, index) for n in nodes for m in n.matches if m.vulnerable and m.product in keys]
-                if own.count(False) == len(own):
-                    continue  # none of the item's own vulnerable criteria can hold
-                hit, guess = ctx.hit, ctx.maybe
-                ctx.used_others = False
-                holds = ctx.config(config, self.index)
-                if ctx.used_others:
+                    continue
+                found, hit = self._judge(ctx, config, keys)
+                if found is _PENDING:
                     pending.append((cve, config))
-                elif holds is True and hit is not None:
+                elif found is True:
                     certain = hit
                     break
-                elif holds is not False and maybe is None:
+                elif found is None and maybe is None:
                     # Undecidable: the version could not decide a range this configuration needs.
-                    maybe = hit or guess
-            if certain is not None:
+                    maybe = hit
+            if decided is not None:
+                finding = decided.findings.get((certain is decided.hit, backport))
+                if finding is None:
+                    finding = decided.findings[(certain is decided.hit, backport)] = self._finding(cve, certain, backport, False)
+                final.append(finding)
+            elif certain is not None:
                 final.append(self._finding(cve, certain, backport, False))
             elif maybe is not None:
                 final.append(self._finding(cve, maybe, backport, True))
         return tuple(final), tuple(pending)
+
+    def _judge(self, ctx: _Context, config: BConfig, keys: tuple[int, ...]) -> tuple[object, _Hit | None]:
+        """One configuration for the item alone: (True, the own criterion that decided it),
+        (None, the own criterion that could not be decided), (False, None) or (_PENDING, None)
+        when it also depends on the host's other programs."""
+        # A finding needs one of the item's own vulnerable criteria to hold (or to be
+        # undecidable); checking those first skips most configurations.
+        ctx.reset()
+        nodes = config.nodes
+        index = self.index
+        if self.shortcut and len(nodes) == 1 and not config.negate and nodes[0].operator != "AND" and not nodes[0].negate:
+            # One OR node (for a version known only in part): the first own vulnerable
+            # criterion that holds decides it, as config() would conclude.
+            own = []
+            for m in nodes[0].matches:
+                if m.vulnerable and m.product in keys:
+                    verdict = ctx.criterion(m, index)
+                    if verdict is True:
+                        return True, ctx.hit
+                    own.append(verdict)
+        else:
+            own = [ctx.criterion(m, index) for n in nodes for m in n.matches if m.vulnerable and m.product in keys]
+        if own.count(False) == len(own):
+            return False, None  # none of the item's own vulnerable criteria can hold
+        hit, guess = ctx.hit, ctx.maybe
+        ctx.used_others = False
+        holds = ctx.config(config, index)
+        if ctx.used_others:
+            return _PENDING, None
+        if holds is True and hit is not None:
+            return True, hit
+        if holds is not False:
+            return None, hit or guess
+        return False, None
 
     def _finding(self, cve: BCve, hit: _Hit, backport: bool, version_unknown: bool) -> Vulnerability:
         kev = self.index.kev.get(cve.id)

@@ -13,6 +13,8 @@ from appliance.matching.normalize import compact, cpe_words
 class CpeIndex:
     """Read-only lookups over one bundle; a feed refresh builds a new index and swaps it whole."""
 
+    SEEN_LIMIT = 100_000  # (key, span number) scans kept by cves_that_may_hold; beyond it the cache starts over
+
     def __init__(self, bundle: Bundle, aliases: AliasTable) -> None:
         self.bundle = bundle
         self.aliases = aliases
@@ -27,6 +29,7 @@ class CpeIndex:
         # needs them for every candidate it weighs).
         self._words: dict[int, tuple[str, str]] = {}
         self._equivalents: dict[int, tuple[int, ...]] = {}
+        self._spans_seen: dict[tuple[int, int], tuple[int, ...]] = {}
         self.renamed: dict[int, int] = {}
         # Only current dictionary products are offered for identification by name.
         self.current: set[int] = set()
@@ -132,12 +135,7 @@ class CpeIndex:
         wanted, hashed = position
         positions: set[int] = set()
         for key_id in key_ids:
-            data = self.spans[key_id] if key_id < len(self.spans) else b""
-            if data:
-                rows = memoryview(data).cast("q")
-                for row in range(3 * bisect_left(rows[0::3], wanted), len(rows), 3):
-                    if rows[row + 1] <= wanted:
-                        positions.add(rows[row + 2])
+            positions.update(self._spanning(key_id, wanted))
             data = self.exact[key_id] if key_id < len(self.exact) else b""
             if data:
                 pairs = memoryview(data).cast("q")
@@ -145,7 +143,25 @@ class CpeIndex:
                 while row < len(pairs) and pairs[row] == hashed:
                     positions.add(pairs[row + 1])
                     row += 2
-        return [self.cves[p] for p in sorted(positions)]
+        cves = self.cves
+        return [cves[p] for p in sorted(positions)]
+
+    def _spanning(self, key_id: int, wanted: int) -> tuple[int, ...]:
+        """Positions of the key's CVEs with a range span that contains the span number ``wanted``;
+        kept once found (the versions of one program in an office mostly share their first two
+        release numbers, and the scan is linear in the key's CVEs)."""
+        found = self._spans_seen.get((key_id, wanted))
+        if found is None:
+            data = self.spans[key_id] if key_id < len(self.spans) else b""
+            if not data:
+                return ()
+            if len(self._spans_seen) > self.SEEN_LIMIT:
+                self._spans_seen.clear()
+            rows = memoryview(data).cast("q")
+            found = self._spans_seen[(key_id, wanted)] = tuple(
+                rows[row + 2] for row in range(3 * bisect_left(rows[0::3], wanted), len(rows), 3) if rows[row + 1] <= wanted
+            )
+        return found
 
     def cves_for(self, key_ids: tuple[int, ...]) -> list[BCve]:
         positions = sorted({p for key_id in key_ids for p in self.cves_by_key.get(key_id, ())})

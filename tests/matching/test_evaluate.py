@@ -198,3 +198,34 @@ def test_shortcut_gives_the_full_evaluations_findings_on_the_real_feed(index: Cp
         assert fast.match(items, os_name) == expected
         found += sum(len(r.vulnerabilities) for r in expected)
     assert found > 1000  # many findings compared, not an empty set
+
+
+def test_criteria_read_once_judge_every_version_as_the_full_evaluation() -> None:
+    """A one-OR-node configuration's own criteria are read once per CVE and reused for every
+    version of the product (CveEvaluator._plan): each kind of criterion decides, and names the
+    same reason, as when every criterion is judged in full, whatever the versions' order."""
+    configs = (
+        cve("CVE-30", BConfig("OR", False, (BNode("OR", False, (crit(PLAYER, version="1.9.5", update="patch1"),)),))),
+        cve("CVE-31", BConfig("OR", False, (BNode("OR", False, (crit(PLAYER, version="1.9.5"),)),))),  # any update
+        cve("CVE-32", BConfig("OR", False, (BNode("OR", False, (crit(PLAYER, version="-"), crit(PLAYER, ee="1.9.5p1"))),))),
+        cve("CVE-33", BConfig("OR", False, (BNode("OR", False, (crit(PLAYER, target_sw="mac_os_x", ee="9"),
+                                                                  crit(PLAYER, target_sw="windows", si="1.9", ei="1.9.5p1"))),))),
+        cve("CVE-34", BConfig("OR", False, (BNode("OR", False, (crit(PLAYER, si="-", ee="5"), crit(PLAYER, se="1.0", ee="2.0"))),))),
+        cve("CVE-35", BConfig("OR", False, (BNode("OR", False, (crit(PLUGIN, ee="9"), crit(PLAYER, vulnerable=False), crit(PLAYER))),))),
+    )
+    versions = ["1.9.5p1", "1.9.5", "1.9.5a", "1.0", "1.5", "2.0", "0.1", "1.9.5-rc1"]
+    for os_name in ("Windows 11", "macOS 14"):
+        for order in (versions, versions[::-1]):
+            items = [SoftwareItem("Acme Player", v) for v in order]
+            fast, full = matcher_for(*configs), _full(matcher_for(*configs))
+            assert fast.match(items, os_name) == full.match(items, os_name)
+    (patched, plain, lettered, *_) = matcher_for(*configs).match([SoftwareItem("Acme Player", v) for v in versions], "Windows 11")
+    assert [(v.cve, v.via) for v in patched.vulnerabilities] == [
+        ("CVE-30", "acme:player version 1.9.5p1"), ("CVE-31", "acme:player version 1.9.5 (any update)"),
+        ("CVE-33", "acme:player >= 1.9 and <= 1.9.5p1"), ("CVE-34", "acme:player > 1.0 and < 2.0"),
+        ("CVE-35", "acme:player all versions"),
+    ]
+    assert [(v.cve, v.via) for v in plain.vulnerabilities][:2] == [("CVE-31", "acme:player version 1.9.5"), ("CVE-32", "acme:player < 1.9.5p1")]
+    assert [(v.cve, v.via) for v in lettered.vulnerabilities][:2] == [
+        ("CVE-31", "acme:player version 1.9.5 (any update)"), ("CVE-32", "acme:player < 1.9.5p1"),
+    ]
