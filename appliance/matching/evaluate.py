@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from appliance.matching.base import Vulnerability
-from appliance.matching.bundle import BConfig, BCve, BMatch, BNode, configs_of
+from appliance.matching.bundle import BConfig, BCve, BMatch, BNode, configs_of, one_or_node, own_criteria
 from appliance.matching.index import CpeIndex
 from appliance.matching.platform import TARGET_FAMILIES, Platform
 from appliance.versions import GENERIC, UnknownVersion, is_unknown, upstream_version
@@ -462,12 +462,20 @@ class CveEvaluator:
         if plan is None:
             if len(self._plans) > self.DECODED_LIMIT:
                 self._plans.clear()
-            plan = self._plans[(keys, cve.id)] = tuple(
-                tuple(_Own(m) for m in config.nodes[0].matches if m.vulnerable and m.product in keys)
-                if len(config.nodes) == 1 and not config.negate and config.nodes[0].operator != "AND" and not config.nodes[0].negate
-                else config
-                for config in self._configs(cve)
-            )
+            mine = [k for k in cve.products if k in keys]
+            # A CVE of several products keeps each one's criteria apart (bundle format 6): only
+            # this product's are decoded, unless a configuration needs the full evaluation.
+            own = own_criteria(cve, mine[0]) if len(mine) == 1 else None
+            if own is None:
+                plan = tuple(
+                    tuple(_Own(m) for m in config.nodes[0].matches if m.vulnerable and m.product in keys)
+                    if one_or_node(config) else config
+                    for config in self._configs(cve)
+                )
+            else:
+                configs = self._configs(cve) if None in own else ()
+                plan = tuple(tuple(_Own(m) for m in step) if step is not None else configs[i] for i, step in enumerate(own))
+            self._plans[(keys, cve.id)] = plan
         return plan
 
     def _evaluate(self, keys: tuple[int, ...], installed: Installed, platform: Platform, backport: bool) -> tuple[tuple, tuple]:
@@ -529,7 +537,7 @@ class CveEvaluator:
         ctx.reset()
         nodes = config.nodes
         index = self.index
-        if self.shortcut and len(nodes) == 1 and not config.negate and nodes[0].operator != "AND" and not nodes[0].negate:
+        if self.shortcut and one_or_node(config):
             # One OR node (for a version known only in part): the first own vulnerable
             # criterion that holds decides it, as config() would conclude.
             own = []

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import msgspec
 import pytest
 
 from appliance.matching.aliases import AliasTable
 from appliance.matching.base import SoftwareItem
-from appliance.matching.bundle import BConfig, BCve, BMatch, BNode, BProduct, Bundle, make_cve
+from appliance.matching.bundle import BConfig, BCve, BMatch, BNode, BProduct, Bundle, make_cve, own_criteria
 from appliance.matching.engine import FeedMatcher
 from appliance.matching.evaluate import Installed, fix_of, judge, version_matches
 from appliance.matching.index import CpeIndex
@@ -229,3 +230,29 @@ def test_criteria_read_once_judge_every_version_as_the_full_evaluation() -> None
     assert [(v.cve, v.via) for v in lettered.vulnerabilities][:2] == [
         ("CVE-31", "acme:player version 1.9.5 (any update)"), ("CVE-32", "acme:player < 1.9.5p1"),
     ]
+
+
+def test_a_cve_of_several_products_keeps_each_ones_criteria_and_finds_the_same() -> None:
+    """A CVE of several products keeps each product's criteria of its one-OR-node configurations
+    apart (bundle format 6): evaluation decodes only the item's own, and finds the same CVEs with
+    the same reasons as from the whole configurations (a format-5 bundle has no such lists)."""
+    shared = BConfig("OR", False, (BNode("OR", False, (
+        crit(PLUGIN, ee="9.0"), crit(PLAYER, ee="1.0"), crit(PLAYER, vulnerable=False), crit(PLUGIN, version="3.0"),
+        crit(PLAYER, si="1.5", ei="1.5"))),))
+    two_nodes = BConfig("AND", False, (BNode("OR", False, (crit(PLAYER, ee="2.0"), crit(PLUGIN, ee="2.0"))),
+                                       BNode("OR", False, (crit(WINDOWS, part="o", vulnerable=False),))))
+    several = cve("CVE-40", shared, two_nodes)
+    assert several.products == (PLAYER, PLUGIN)
+    assert own_criteria(several, PLAYER) == ((crit(PLAYER, ee="1.0"), crit(PLAYER, si="1.5", ei="1.5")), None)
+    assert own_criteria(several, PLUGIN) == ((crit(PLUGIN, ee="9.0"), crit(PLUGIN, version="3.0")), None)
+    assert own_criteria(several, ROUTER) is None
+    assert own_criteria(cve("CVE-41", shared), PLAYER) is not None
+    assert own_criteria(cve("CVE-42", BConfig("OR", False, (BNode("OR", False, (crit(PLAYER),)),))), PLAYER) is None  # one product
+    older = msgspec.structs.replace(several, own=())
+    items = [SoftwareItem(n, v) for n in ("Acme Player", "Acme Plugin") for v in ("0.5", "1.5", "1.7", "3.0", "9.1", "")]
+    for os_name in ("Windows 11", "macOS 14"):
+        expected = _full(matcher_for(older)).match(items, os_name)
+        assert matcher_for(several).match(items, os_name) == expected
+        assert matcher_for(older).match(items, os_name) == expected
+    (player, *_) = matcher_for(several).match(items, "Windows 11")
+    assert [(v.cve, v.via) for v in player.vulnerabilities] == [("CVE-40", "acme:player < 1.0")]
