@@ -13,11 +13,13 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+import msgspec
+
 from appliance.matching.base import Vulnerability
 from appliance.matching.bundle import BConfig, BCve, BMatch, BNode, configs_of, one_or_node, own_criteria
 from appliance.matching.index import CpeIndex
 from appliance.matching.platform import TARGET_FAMILIES, Platform
-from appliance.versions import GENERIC, UnknownVersion, is_unknown, upstream_version
+from appliance.versions import GENERIC, UnknownVersion, upstream_version
 from appliance.versions.rpm import parse_version as parse_rpm
 
 # NVD writes update components in words; installed versions write them short:
@@ -46,9 +48,8 @@ def upstream(version: str, scheme: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def _key(version: str) -> Any:
-    """Generic sort key of a version string, or None when it is unknown; cached, bounds repeat a lot."""
-    if is_unknown(version):
-        return None
+    """Generic sort key of a version string, or None when it is unknown; cached, bounds repeat a lot.
+    (``GENERIC.key`` answers None for every version ``is_unknown`` calls unknown.)"""
     return GENERIC.key(version)
 
 
@@ -106,15 +107,15 @@ def _version_matches(match: BMatch, version: str, key: Any) -> str | None:
 
 def _bounds_text(start_incl: str | None, start_excl: str | None, end_incl: str | None, end_excl: str | None) -> str:
     """The reason a range criterion holds: its bounds (">= 1.0 and < 2.0"), or "all versions"."""
-    if not start_incl and not start_excl:
-        # Most ranges have only an upper bound.
-        if end_excl and not end_incl:
-            return f"< {end_excl}"
-        if end_incl and not end_excl:
-            return f"<= {end_incl}"
-    bounds = [f"{label} {bound}" for label, bound in
-              ((">=", start_incl), (">", start_excl), ("<=", end_incl), ("<", end_excl)) if bound]
-    return " and ".join(bounds) if bounds else "all versions"
+    lower = f">= {start_incl}" if start_incl else ""
+    if start_excl:
+        lower = f"{lower} and > {start_excl}" if lower else f"> {start_excl}"
+    upper = f"<= {end_incl}" if end_incl else ""
+    if end_excl:
+        upper = f"{upper} and < {end_excl}" if upper else f"< {end_excl}"
+    if lower and upper:
+        return f"{lower} and {upper}"
+    return lower or upper or "all versions"
 
 
 class Installed(NamedTuple):
@@ -230,7 +231,7 @@ def _negate(value: bool | None) -> bool | None:
     return None if value is None else not value
 
 
-class _Hit(NamedTuple):
+class _Hit(msgspec.Struct, frozen=True, gc=False):
     """The item's own vulnerable criterion that decided a finding, and why (the finding's text
     is made from these only when the CVE is reported)."""
 
@@ -390,7 +391,7 @@ class CveEvaluator:
         self._cache: dict[tuple, tuple[tuple, tuple]] = {}
         self._platform_ids: dict[tuple[str, ...], frozenset[int]] = {}
         self._decoded: dict[str, tuple[BConfig, ...]] = {}
-        self._plans: dict[tuple[tuple[int, ...], str], tuple[tuple[_Own, ...] | BConfig, ...]] = {}
+        self._plans: dict[tuple[tuple[int, ...], str], list[list[BMatch] | tuple[_Own, ...] | BConfig]] = {}
         # One-OR-node configurations are decided by their first own criterion that holds; False
         # evaluates every configuration in full (the tests compare the two).
         self.shortcut = True
@@ -453,11 +454,12 @@ class CveEvaluator:
             configs = self._decoded[cve.id] = configs_of(cve)
         return configs
 
-    def _plan(self, keys: tuple[int, ...], cve: BCve) -> tuple[tuple[_Own, ...] | BConfig, ...]:
+    def _plan(self, keys: tuple[int, ...], cve: BCve) -> list[list[BMatch] | tuple[_Own, ...] | BConfig]:
         """Per configuration of the CVE: for a one-OR-node configuration, the item's own vulnerable
-        criteria in node order, read once (``_Own``); any other configuration as it is, to be
-        evaluated in full. Kept per (product, CVE): the other versions of a product in the office
-        are judged against the same criteria."""
+        criteria in node order (a list of BMatch, read into a tuple of ``_Own`` when evaluation
+        first reaches it); any other configuration as it is, to be evaluated in full. Kept per
+        (product, CVE): the other versions of a product in the office are judged against the
+        same criteria."""
         plan = self._plans.get((keys, cve.id))
         if plan is None:
             if len(self._plans) > self.DECODED_LIMIT:
@@ -467,14 +469,13 @@ class CveEvaluator:
             # this product's are decoded, unless a configuration needs the full evaluation.
             own = own_criteria(cve, mine[0]) if len(mine) == 1 else None
             if own is None:
-                plan = tuple(
-                    tuple(_Own(m) for m in config.nodes[0].matches if m.vulnerable and m.product in keys)
-                    if one_or_node(config) else config
+                plan = [
+                    [m for m in config.nodes[0].matches if m.vulnerable and m.product in keys] if one_or_node(config) else config
                     for config in self._configs(cve)
-                )
+                ]
             else:
                 configs = self._configs(cve) if None in own else ()
-                plan = tuple(tuple(_Own(m) for m in step) if step is not None else configs[i] for i, step in enumerate(own))
+                plan = [list(step) if step is not None else configs[i] for i, step in enumerate(own)]
             self._plans[(keys, cve.id)] = plan
         return plan
 
@@ -497,7 +498,10 @@ class CveEvaluator:
             maybe: _Hit | None = None
             certain: _Hit | None = None
             decided: _Own | None = None
-            for config in (self._plan(keys, cve) if fast else self._configs(cve)):
+            plan = self._plan(keys, cve) if fast else self._configs(cve)
+            for step, config in enumerate(plan):
+                if type(config) is list:
+                    config = plan[step] = tuple(_Own(m) for m in config)  # type: ignore[index]
                 if type(config) is tuple:
                     for own in config:
                         if own.family is None or own.family == family:
