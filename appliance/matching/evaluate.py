@@ -243,52 +243,25 @@ class _Hit(msgspec.Struct, frozen=True, gc=False):
 _NEVER, _EXACT, _RANGE = 0, 1, 2
 
 
-class _Own:
+class _Own(msgspec.Struct, gc=False):
     """One of the item's own vulnerable criteria in a one-OR-node configuration, read once per
-    CVE and product: its bounds as sort keys and its reason, so judging another version of the
-    product is a few comparisons (``holds`` decides as ``_version_matches`` does)."""
+    CVE and product (``_read``): its bounds as sort keys and its reason, so judging another
+    version of the product is a few comparisons (``holds`` decides as ``_version_matches`` does).
+    Not tracked by the garbage collector (it refers to no container that refers back)."""
 
-    __slots__ = ("family", "kind", "start_incl", "start_excl", "end_incl", "end_excl", "target", "prefix", "hit",
-                 "any_update", "findings")
-
-    def __init__(self, match: BMatch) -> None:
-        self.family = TARGET_FAMILIES.get(match.target_sw) if match.target_sw not in ("*", "-") else None
-        self.start_incl = self.start_excl = self.end_incl = self.end_excl = self.target = None
-        self.prefix: str | None = None
-        self.any_update: _Hit | None = None
-        # The finding this criterion makes, per (reason is ``hit``, backport): made once per CVE.
-        self.findings: dict[tuple[bool, bool], Vulnerability] = {}
-        if match.version == "-":
-            self.kind, self.hit = _NEVER, _Hit(match, "")
-        elif match.version != "*":
-            wanted = match.version
-            if match.update not in ("*", "-", ""):
-                wanted += _update_suffix(match.update)
-            elif match.update == "*":
-                self.prefix = match.version
-                self.any_update = _Hit(match, f"version {match.version} (any update)")
-            self.kind, self.target, self.hit = _EXACT, _key(wanted), _Hit(match, f"version {wanted}")
-        else:
-            # Each present bound as a sort key; one we cannot read gives no match rather than a guess.
-            self.kind = _RANGE
-            start_incl, start_excl, end_incl, end_excl = match.start_incl, match.start_excl, match.end_incl, match.end_excl
-            if start_incl:
-                self.start_incl = _key(start_incl)
-                if self.start_incl is None:
-                    self.kind = _NEVER
-            if start_excl:
-                self.start_excl = _key(start_excl)
-                if self.start_excl is None:
-                    self.kind = _NEVER
-            if end_incl:
-                self.end_incl = _key(end_incl)
-                if self.end_incl is None:
-                    self.kind = _NEVER
-            if end_excl:
-                self.end_excl = _key(end_excl)
-                if self.end_excl is None:
-                    self.kind = _NEVER
-            self.hit = _Hit(match, _bounds_text(start_incl, start_excl, end_incl, end_excl))
+    family: str | None  # the platform family target_sw asks for, if any
+    kind: int
+    hit: _Hit
+    start_incl: Any = None
+    start_excl: Any = None
+    end_incl: Any = None
+    end_excl: Any = None
+    target: Any = None  # _EXACT: the sort key of the version (with its update)
+    prefix: str | None = None  # _EXACT with any update: the version the installed one may extend
+    any_update: _Hit | None = None
+    # The finding ``hit`` makes, without and with backport_possible: made once per CVE.
+    finding: Vulnerability | None = None
+    backport_finding: Vulnerability | None = None
 
     def holds(self, text: str, key: Any) -> _Hit | None:
         """The hit when a known version (``text``, its sort key ``key``) satisfies the criterion."""
@@ -313,6 +286,31 @@ class _Own:
             target = self.target
             return self.hit if target is not None and key == target else None
         return None
+
+
+def _read(match: BMatch) -> _Own:
+    """An own criterion read for judging known versions (the reasons are those _version_matches gives)."""
+    family = TARGET_FAMILIES.get(match.target_sw) if match.target_sw not in ("*", "-") else None
+    if match.version == "-":
+        return _Own(family, _NEVER, _Hit(match, ""))
+    if match.version != "*":
+        wanted = match.version
+        if match.update not in ("*", "-", ""):
+            wanted += _update_suffix(match.update)
+        elif match.update == "*":
+            return _Own(family, _EXACT, _Hit(match, f"version {wanted}"), target=_key(wanted), prefix=match.version,
+                        any_update=_Hit(match, f"version {match.version} (any update)"))
+        return _Own(family, _EXACT, _Hit(match, f"version {wanted}"), target=_key(wanted))
+    # Each present bound as a sort key; one we cannot read gives no match rather than a guess.
+    start_incl, start_excl, end_incl, end_excl = match.start_incl, match.start_excl, match.end_incl, match.end_excl
+    kind = _RANGE
+    keys = [None, None, None, None]
+    for slot, bound in enumerate((start_incl, start_excl, end_incl, end_excl)):
+        if bound:
+            keys[slot] = _key(bound)
+            if keys[slot] is None:
+                kind = _NEVER
+    return _Own(family, kind, _Hit(match, _bounds_text(start_incl, start_excl, end_incl, end_excl)), *keys)
 
 
 class _Context:
@@ -501,7 +499,7 @@ class CveEvaluator:
             plan = self._plan(keys, cve) if fast else self._configs(cve)
             for step, config in enumerate(plan):
                 if type(config) is list:
-                    config = plan[step] = tuple(_Own(m) for m in config)  # type: ignore[index]
+                    config = plan[step] = tuple(map(_read, config))  # type: ignore[index]
                 if type(config) is tuple:
                     for own in config:
                         if own.family is None or own.family == family:
@@ -521,10 +519,14 @@ class CveEvaluator:
                 elif found is None and maybe is None:
                     # Undecidable: the version could not decide a range this configuration needs.
                     maybe = hit
-            if decided is not None:
-                finding = decided.findings.get((certain is decided.hit, backport))
+            if decided is not None and certain is decided.hit:
+                finding = decided.backport_finding if backport else decided.finding
                 if finding is None:
-                    finding = decided.findings[(certain is decided.hit, backport)] = self._finding(cve, certain, backport, False)
+                    finding = self._finding(cve, certain, backport, False)
+                    if backport:
+                        decided.backport_finding = finding
+                    else:
+                        decided.finding = finding
                 final.append(finding)
             elif certain is not None:
                 final.append(self._finding(cve, certain, backport, False))
