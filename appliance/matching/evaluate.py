@@ -462,7 +462,7 @@ class CveEvaluator:
         if plan is None:
             if len(self._plans) > self.DECODED_LIMIT:
                 self._plans.clear()
-            mine = [k for k in cve.products if k in keys]
+            mine = [k for k in keys if k in cve.products]  # (a CVE may list a hundred products, a group a few keys)
             # A CVE of several products keeps each one's criteria apart (bundle format 6): only
             # this product's are decoded, unless a configuration needs the full evaluation.
             own = own_criteria(cve, mine[0]) if len(mine) == 1 else None

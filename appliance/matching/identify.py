@@ -103,8 +103,11 @@ def _trimmed(words: list[str], drop) -> list[str]:
     gone = []
     for i, w in enumerate(words):
         dropped = bool(drop(w))
-        if not dropped and w[-1].isdigit():
-            dropped = any(w[len(e):].isdigit() and w.startswith(e) for e in words[:i])
+        if not dropped and i and w[-1].isdigit():
+            for e in words[:i]:
+                if w.startswith(e) and w[len(e):].isdigit():
+                    dropped = True
+                    break
         gone.append(dropped)
     if "for" in words:
         for i, w in enumerate(words):
