@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
+from itertools import compress
 
 from appliance.matching.aliases import AliasTable
 from appliance.matching.bundle import BCve, BKev, BRef, Bundle, split_key, version_position
@@ -143,8 +144,7 @@ class CpeIndex:
                 while row < len(pairs) and pairs[row] == hashed:
                     positions.add(pairs[row + 1])
                     row += 2
-        cves = self.cves
-        return [cves[p] for p in sorted(positions)]
+        return list(map(self.cves.__getitem__, sorted(positions)))
 
     def _spanning(self, key_id: int, wanted: int) -> tuple[int, ...]:
         """Positions of the key's CVEs with a range span that contains the span number ``wanted``;
@@ -158,9 +158,10 @@ class CpeIndex:
             if len(self._spans_seen) > self.SEEN_LIMIT:
                 self._spans_seen.clear()
             rows = memoryview(data).cast("q")
-            found = self._spans_seen[(key_id, wanted)] = tuple(
-                rows[row + 2] for row in range(3 * bisect_left(rows[0::3], wanted), len(rows), 3) if rows[row + 1] <= wanted
-            )
+            # Rows (highest, lowest, position) from the first whose highest reaches ``wanted``:
+            # the positions of those whose lowest is at most ``wanted``.
+            start = 3 * bisect_left(rows[0::3], wanted)
+            found = self._spans_seen[(key_id, wanted)] = tuple(compress(rows[start + 2::3], map(wanted.__ge__, rows[start + 1::3])))
         return found
 
     def cves_for(self, key_ids: tuple[int, ...]) -> list[BCve]:

@@ -40,7 +40,9 @@ _NUMBER = 3
 
 def release_and_rest(text: str) -> tuple[tuple[int, ...], tuple] | None:
     """The generic key: (release numbers without trailing zeros, ranked tokens after them)."""
-    value = _LEADING_V.sub("", text.strip().lower(), count=1)
+    value = text.strip().lower()
+    if value[:1] == "v":
+        value = _LEADING_V.sub("", value, count=1)
     tokens = _TOKEN.findall(value)
     if not tokens:
         return None
