@@ -1,6 +1,6 @@
 r"""The bundled feed: NVD CVEs, CPE products and KEV compiled into one msgpack file plus a manifest.
 
-Format 5 (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` bumps on change):
+Format 6 (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` bumps on change):
 - ``keys``: every CPE ``vendor:product`` (formatted-string binding), sorted; other
   records refer to a product by its index in this list, which keeps the file and the
   in-memory index small.
@@ -17,6 +17,9 @@ Format 5 (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` b
   configurations as nested msgpack (decoded only when evaluated), criteria reduced to what
   matching needs (product index, part, version, update, target_sw, vulnerable, the four
   bounds) and criteria that can never hold for a software report (hardware) folded away.
+  Since format 6, a CVE of several products also keeps, per product, that product's
+  vulnerable criteria of each one-OR-node configuration (``own_criteria``), so evaluating one
+  product does not decode every other product's criteria.
 - ``kev``: CISA KEV entries (id, dateAdded, dueDate, knownRansomwareCampaignUse, name, and
   since format 4 the catalog's ``vendorProject`` and ``product`` strings).
 - ``groups`` (format 4): product keys that are one product, mined by ``mine_groups``: the
@@ -74,8 +77,8 @@ from appliance.matching.references import REGISTRY_KINDS, names_in, page
 from appliance.versions import GENERIC
 from appliance.timeutil import now_iso
 
-BUNDLE_FORMAT = 5
-READABLE_FORMATS = (3, 4, 5)
+BUNDLE_FORMAT = 6
+READABLE_FORMATS = (3, 4, 5, 6)
 BUNDLE_FILE = "bundle.msgpack"
 log = logging.getLogger("sentrikat.matching")
 MANIFEST_FILE = "manifest.json"
@@ -128,9 +131,13 @@ class BCve(msgspec.Struct, array_like=True, frozen=True, gc=False):
     modified: str
     products: tuple[int, ...]
     configs: msgspec.Raw
+    # Format 6: for a CVE of several products, per product (aligned with ``products``) its own
+    # criteria (see own_criteria); empty for a CVE of one product and in older formats.
+    own: tuple[msgspec.Raw, ...] = ()
 
 
 _CONFIGS = msgspec.msgpack.Decoder(tuple[BConfig, ...])
+_OWN = msgspec.msgpack.Decoder(tuple[tuple[BMatch, ...] | None, ...])
 _ENCODER = msgspec.msgpack.Encoder()
 
 
@@ -138,11 +145,43 @@ def configs_of(cve: BCve) -> tuple[BConfig, ...]:
     return _CONFIGS.decode(cve.configs)
 
 
+def one_or_node(config: BConfig) -> bool:
+    """A configuration that is one OR node, neither negated: the most common shape, which the
+    first of its product's vulnerable criteria that holds decides (evaluate.CveEvaluator)."""
+    return len(config.nodes) == 1 and not config.negate and config.nodes[0].operator != "AND" and not config.nodes[0].negate
+
+
+def own_criteria(cve: BCve, product: int) -> tuple[tuple[BMatch, ...] | None, ...] | None:
+    """Per configuration of a CVE of several products, the vulnerable criteria of ``product`` in
+    node order when the configuration is one OR node (None for any other configuration); None
+    when the bundle keeps no such list for this CVE (one product, or an older format).
+
+    Evaluating one product then decodes only its own criteria, not those of the other products
+    a CVE lists (some list a hundred)."""
+    if not cve.own:
+        return None
+    for position, kid in enumerate(cve.products):
+        if kid == product:
+            return _OWN.decode(cve.own[position])
+    return None
+
+
 def make_cve(cve_id: str, published: str, cvss_version: str | None, score: float | None, severity: str | None,
              modified: str, configs: tuple[BConfig, ...]) -> BCve:
-    """A BCve with its configurations encoded and its vulnerable products listed."""
+    """A BCve with its configurations encoded, its vulnerable products listed and, for several
+    products, each product's own criteria (``own_criteria``)."""
     products = sorted({m.product for c in configs for n in c.nodes for m in n.matches if m.vulnerable and m.product >= 0})
-    return BCve(cve_id, published, cvss_version, score, severity, modified, tuple(products), msgspec.Raw(_ENCODER.encode(configs)))
+    own: tuple[msgspec.Raw, ...] = ()
+    if len(products) > 1:
+        own = tuple(
+            msgspec.Raw(_ENCODER.encode(tuple(
+                tuple(m for m in c.nodes[0].matches if m.vulnerable and m.product == product) if one_or_node(c) else None
+                for c in configs
+            )))
+            for product in products
+        )
+    return BCve(cve_id, published, cvss_version, score, severity, modified, tuple(products),
+                msgspec.Raw(_ENCODER.encode(configs)), own)
 
 
 class BProduct(msgspec.Struct, array_like=True, frozen=True, gc=False):
@@ -902,11 +941,12 @@ def load_bundle(directory: Path) -> Bundle:
     if bundle.format not in READABLE_FORMATS:
         raise BundleError(f"bundle {path} has format {bundle.format}; this program reads formats {READABLE_FORMATS}")
     if bundle.format != BUNDLE_FORMAT:
-        # Formats 3 and 4 are format 5 without the fields mined since: they decode with them
+        # Formats 3 to 5 are format 6 without the fields added since: they decode with them
         # empty, so an upgraded appliance keeps its feed (and its refreshes, which compile on
-        # top of it and write format 5) instead of losing it. Until then format 3 has no mined
+        # top of it and write format 6) instead of losing it. Until then format 3 has no mined
         # groups, KEV names or version spans (evaluation then looks at every CVE of a product),
-        # and neither has reference names.
-        log.warning("feed bundle %s has format %d: mined evidence of later formats is missing until the next feed "
+        # formats 3 and 4 have no reference names, and without format 6's per-product criteria
+        # evaluation decodes a CVE's whole configurations (the same findings, a little slower).
+        log.warning("feed bundle %s has format %d: what later formats add (mined evidence, per-product criteria) is missing until the next feed "
                     "refresh or rebuild", path, bundle.format)
     return bundle

@@ -35,6 +35,8 @@ def _cpe_version(version: str) -> str:
     """A version as a CPE 2.3 formatted-string value (other characters quoted with a backslash)."""
     if not version:
         return "-"
+    if version.isascii() and version.replace(".", "").replace("_", "").replace("-", "").isalnum():
+        return version  # letters, digits, ".", "_" and "-" only (most versions): nothing to quote
     return _QUOTED.sub(lambda found: "\\" + found.group(), version)
 
 

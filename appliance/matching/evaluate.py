@@ -13,11 +13,13 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+import msgspec
+
 from appliance.matching.base import Vulnerability
-from appliance.matching.bundle import BConfig, BCve, BMatch, BNode, configs_of
+from appliance.matching.bundle import BConfig, BCve, BMatch, BNode, configs_of, one_or_node, own_criteria
 from appliance.matching.index import CpeIndex
 from appliance.matching.platform import TARGET_FAMILIES, Platform
-from appliance.versions import GENERIC, UnknownVersion, is_unknown, upstream_version
+from appliance.versions import GENERIC, UnknownVersion, upstream_version
 from appliance.versions.rpm import parse_version as parse_rpm
 
 # NVD writes update components in words; installed versions write them short:
@@ -46,9 +48,8 @@ def upstream(version: str, scheme: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def _key(version: str) -> Any:
-    """Generic sort key of a version string, or None when it is unknown; cached, bounds repeat a lot."""
-    if is_unknown(version):
-        return None
+    """Generic sort key of a version string, or None when it is unknown; cached, bounds repeat a lot.
+    (``GENERIC.key`` answers None for every version ``is_unknown`` calls unknown.)"""
     return GENERIC.key(version)
 
 
@@ -101,9 +102,20 @@ def _version_matches(match: BMatch, version: str, key: Any) -> str | None:
                 return None
     except (TypeError, UnknownVersion):
         return None
-    bounds = [f"{label} {bound}" for label, bound in
-              ((">=", start_incl), (">", start_excl), ("<=", end_incl), ("<", end_excl)) if bound]
-    return " and ".join(bounds) if bounds else "all versions"
+    return _bounds_text(start_incl, start_excl, end_incl, end_excl)
+
+
+def _bounds_text(start_incl: str | None, start_excl: str | None, end_incl: str | None, end_excl: str | None) -> str:
+    """The reason a range criterion holds: its bounds (">= 1.0 and < 2.0"), or "all versions"."""
+    lower = f">= {start_incl}" if start_incl else ""
+    if start_excl:
+        lower = f"{lower} and > {start_excl}" if lower else f"> {start_excl}"
+    upper = f"<= {end_incl}" if end_incl else ""
+    if end_excl:
+        upper = f"{upper} and < {end_excl}" if upper else f"< {end_excl}"
+    if lower and upper:
+        return f"{lower} and {upper}"
+    return lower or upper or "all versions"
 
 
 class Installed(NamedTuple):
@@ -219,12 +231,86 @@ def _negate(value: bool | None) -> bool | None:
     return None if value is None else not value
 
 
-class _Hit(NamedTuple):
+class _Hit(msgspec.Struct, frozen=True, gc=False):
     """The item's own vulnerable criterion that decided a finding, and why (the finding's text
     is made from these only when the CVE is reported)."""
 
     match: BMatch
     why: str
+
+
+# What an own criterion of a one-OR-node configuration asks of a known version (_Own.kind).
+_NEVER, _EXACT, _RANGE = 0, 1, 2
+
+
+class _Own(msgspec.Struct, gc=False):
+    """One of the item's own vulnerable criteria in a one-OR-node configuration, read once per
+    CVE and product (``_read``): its bounds as sort keys and its reason, so judging another
+    version of the product is a few comparisons (``holds`` decides as ``_version_matches`` does).
+    Not tracked by the garbage collector (it refers to no container that refers back)."""
+
+    family: str | None  # the platform family target_sw asks for, if any
+    kind: int
+    hit: _Hit
+    start_incl: Any = None
+    start_excl: Any = None
+    end_incl: Any = None
+    end_excl: Any = None
+    target: Any = None  # _EXACT: the sort key of the version (with its update)
+    prefix: str | None = None  # _EXACT with any update: the version the installed one may extend
+    any_update: _Hit | None = None
+    # The finding ``hit`` makes, without and with backport_possible: made once per CVE.
+    finding: Vulnerability | None = None
+    backport_finding: Vulnerability | None = None
+
+    def holds(self, text: str, key: Any) -> _Hit | None:
+        """The hit when a known version (``text``, its sort key ``key``) satisfies the criterion."""
+        kind = self.kind
+        if kind == _RANGE:
+            try:
+                if self.start_incl is not None and not key >= self.start_incl:
+                    return None
+                if self.start_excl is not None and not key > self.start_excl:
+                    return None
+                if self.end_incl is not None and not key <= self.end_incl:
+                    return None
+                if self.end_excl is not None and not key < self.end_excl:
+                    return None
+            except TypeError:
+                return None
+            return self.hit
+        if kind == _EXACT:
+            prefix = self.prefix
+            if prefix is not None and text.startswith(prefix) and text[len(prefix):][:1].isalpha():
+                return self.any_update
+            target = self.target
+            return self.hit if target is not None and key == target else None
+        return None
+
+
+def _read(match: BMatch) -> _Own:
+    """An own criterion read for judging known versions (the reasons are those _version_matches gives)."""
+    family = TARGET_FAMILIES.get(match.target_sw) if match.target_sw not in ("*", "-") else None
+    if match.version == "-":
+        return _Own(family, _NEVER, _Hit(match, ""))
+    if match.version != "*":
+        wanted = match.version
+        if match.update not in ("*", "-", ""):
+            wanted += _update_suffix(match.update)
+        elif match.update == "*":
+            return _Own(family, _EXACT, _Hit(match, f"version {wanted}"), target=_key(wanted), prefix=match.version,
+                        any_update=_Hit(match, f"version {match.version} (any update)"))
+        return _Own(family, _EXACT, _Hit(match, f"version {wanted}"), target=_key(wanted))
+    # Each present bound as a sort key; one we cannot read gives no match rather than a guess.
+    start_incl, start_excl, end_incl, end_excl = match.start_incl, match.start_excl, match.end_incl, match.end_excl
+    kind = _RANGE
+    keys = [None, None, None, None]
+    for slot, bound in enumerate((start_incl, start_excl, end_incl, end_excl)):
+        if bound:
+            keys[slot] = _key(bound)
+            if keys[slot] is None:
+                kind = _NEVER
+    return _Own(family, kind, _Hit(match, _bounds_text(start_incl, start_excl, end_incl, end_excl)), *keys)
 
 
 class _Context:
@@ -290,6 +376,9 @@ class _Context:
         self.used_others = False
 
 
+_PENDING = object()  # a configuration that also names another program on the host
+
+
 class CveEvaluator:
     """Finds the CVEs of one identified item; results are cached per (product, version, platform)."""
 
@@ -300,6 +389,7 @@ class CveEvaluator:
         self._cache: dict[tuple, tuple[tuple, tuple]] = {}
         self._platform_ids: dict[tuple[str, ...], frozenset[int]] = {}
         self._decoded: dict[str, tuple[BConfig, ...]] = {}
+        self._plans: dict[tuple[tuple[int, ...], str], list[list[BMatch] | tuple[_Own, ...] | BConfig]] = {}
         # One-OR-node configurations are decided by their first own criterion that holds; False
         # evaluates every configuration in full (the tests compare the two).
         self.shortcut = True
@@ -362,6 +452,31 @@ class CveEvaluator:
             configs = self._decoded[cve.id] = configs_of(cve)
         return configs
 
+    def _plan(self, keys: tuple[int, ...], cve: BCve) -> list[list[BMatch] | tuple[_Own, ...] | BConfig]:
+        """Per configuration of the CVE: for a one-OR-node configuration, the item's own vulnerable
+        criteria in node order (a list of BMatch, read into a tuple of ``_Own`` when evaluation
+        first reaches it); any other configuration as it is, to be evaluated in full. Kept per
+        (product, CVE): the other versions of a product in the office are judged against the
+        same criteria."""
+        plan = self._plans.get((keys, cve.id))
+        if plan is None:
+            if len(self._plans) > self.DECODED_LIMIT:
+                self._plans.clear()
+            mine = [k for k in keys if k in cve.products]  # (a CVE may list a hundred products, a group a few keys)
+            # A CVE of several products keeps each one's criteria apart (bundle format 6): only
+            # this product's are decoded, unless a configuration needs the full evaluation.
+            own = own_criteria(cve, mine[0]) if len(mine) == 1 else None
+            if own is None:
+                plan = [
+                    [m for m in config.nodes[0].matches if m.vulnerable and m.product in keys] if one_or_node(config) else config
+                    for config in self._configs(cve)
+                ]
+            else:
+                configs = self._configs(cve) if None in own else ()
+                plan = [list(step) if step is not None else configs[i] for i, step in enumerate(own)]
+            self._plans[(keys, cve.id)] = plan
+        return plan
+
     def _evaluate(self, keys: tuple[int, ...], installed: Installed, platform: Platform, backport: bool) -> tuple[tuple, tuple]:
         """(findings that hold on any host, configurations that depend on the host's other programs)."""
         # The bundle's version spans narrow the CVEs down for one known version; a span of
@@ -371,51 +486,87 @@ class CveEvaluator:
         pending: list[tuple[BCve, BConfig]] = []
         platform_ids = self._platform(platform)
         ctx = _Context(keys, installed, platform, platform_ids, {})
-        index, shortcut = self.index, self.shortcut
+        # Most configurations are one OR node: for a known version, the first own vulnerable
+        # criterion that holds decides it, and no other program is consulted (what config()
+        # would conclude), so the rest of the node is not looked at; when none holds, nothing
+        # in it can make a finding.
+        fast = self.shortcut and installed.exact
+        text, version_key, family = installed.text, installed.low, platform.family
         for cve in candidates:
             maybe: _Hit | None = None
             certain: _Hit | None = None
-            for config in self._configs(cve):
-                # A finding needs one of the item's own vulnerable criteria to hold (or to be
-                # undecidable); checking those first skips most configurations.
-                ctx.reset()
-                nodes = config.nodes
-                if shortcut and len(nodes) == 1 and not config.negate and nodes[0].operator != "AND" and not nodes[0].negate:
-                    # Most configurations are one OR node: the first own vulnerable criterion
-                    # that holds decides it, and no other program is consulted (what config()
-                    # would conclude), so the rest of the node is not looked at.
-                    own = []
-                    for m in nodes[0].matches:
-                        if m.vulnerable and m.product in keys:
-                            verdict = ctx.criterion(m, index)
-                            if verdict is True:
+            decided: _Own | None = None
+            plan = self._plan(keys, cve) if fast else self._configs(cve)
+            for step, config in enumerate(plan):
+                if type(config) is list:
+                    config = plan[step] = tuple(map(_read, config))  # type: ignore[index]
+                if type(config) is tuple:
+                    for own in config:
+                        if own.family is None or own.family == family:
+                            certain = own.holds(text, version_key)
+                            if certain is not None:
+                                decided = own
                                 break
-                            own.append(verdict)
-                    else:
-                        verdict = None
-                    if verdict is True:
-                        certain = ctx.hit
+                    if certain is not None:
                         break
-                else:
-                    own = [ctx.criterion(m, index) for n in nodes for m in n.matches if m.vulnerable and m.product in keys]
-                if own.count(False) == len(own):
-                    continue  # none of the item's own vulnerable criteria can hold
-                hit, guess = ctx.hit, ctx.maybe
-                ctx.used_others = False
-                holds = ctx.config(config, self.index)
-                if ctx.used_others:
+                    continue
+                found, hit = self._judge(ctx, config, keys)
+                if found is _PENDING:
                     pending.append((cve, config))
-                elif holds is True and hit is not None:
+                elif found is True:
                     certain = hit
                     break
-                elif holds is not False and maybe is None:
+                elif found is None and maybe is None:
                     # Undecidable: the version could not decide a range this configuration needs.
-                    maybe = hit or guess
-            if certain is not None:
+                    maybe = hit
+            if decided is not None and certain is decided.hit:
+                finding = decided.backport_finding if backport else decided.finding
+                if finding is None:
+                    finding = self._finding(cve, certain, backport, False)
+                    if backport:
+                        decided.backport_finding = finding
+                    else:
+                        decided.finding = finding
+                final.append(finding)
+            elif certain is not None:
                 final.append(self._finding(cve, certain, backport, False))
             elif maybe is not None:
                 final.append(self._finding(cve, maybe, backport, True))
         return tuple(final), tuple(pending)
+
+    def _judge(self, ctx: _Context, config: BConfig, keys: tuple[int, ...]) -> tuple[object, _Hit | None]:
+        """One configuration for the item alone: (True, the own criterion that decided it),
+        (None, the own criterion that could not be decided), (False, None) or (_PENDING, None)
+        when it also depends on the host's other programs."""
+        # A finding needs one of the item's own vulnerable criteria to hold (or to be
+        # undecidable); checking those first skips most configurations.
+        ctx.reset()
+        nodes = config.nodes
+        index = self.index
+        if self.shortcut and one_or_node(config):
+            # One OR node (for a version known only in part): the first own vulnerable
+            # criterion that holds decides it, as config() would conclude.
+            own = []
+            for m in nodes[0].matches:
+                if m.vulnerable and m.product in keys:
+                    verdict = ctx.criterion(m, index)
+                    if verdict is True:
+                        return True, ctx.hit
+                    own.append(verdict)
+        else:
+            own = [ctx.criterion(m, index) for n in nodes for m in n.matches if m.vulnerable and m.product in keys]
+        if own.count(False) == len(own):
+            return False, None  # none of the item's own vulnerable criteria can hold
+        hit, guess = ctx.hit, ctx.maybe
+        ctx.used_others = False
+        holds = ctx.config(config, index)
+        if ctx.used_others:
+            return _PENDING, None
+        if holds is True and hit is not None:
+            return True, hit
+        if holds is not False:
+            return None, hit or guess
+        return False, None
 
     def _finding(self, cve: BCve, hit: _Hit, backport: bool, version_unknown: bool) -> Vulnerability:
         kev = self.index.kev.get(cve.id)

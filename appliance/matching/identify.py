@@ -57,6 +57,16 @@ _CODE_PART_WORDS = {
 # allow "_" too). Anything else on a Linux host is a display name (a desktop app, say).
 _PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9.+_-]*$")
 _YEAR = re.compile(r"^(19|20)\d\d(-(19|20)\d\d)?$")
+
+
+def _is_year(word: str) -> bool:
+    """_YEAR.match, skipped for the many words that cannot start with a year."""
+    return word[:2] in ("19", "20") and _YEAR.match(word) is not None
+
+
+def _is_number(word: str) -> bool:
+    """_NUMBER.match, skipped for the many words that do not start with a digit (\\d is isdecimal())."""
+    return word[:1].isdecimal() and _NUMBER.match(word) is not None
 # Products some vendors file as the vendor's only desktop program ("Figma" is figma:desktop).
 _VENDOR_APP_PRODUCTS = ("desktop", "desktop_app", "desktop_client", "client", "app")
 # Vendors under which NVD filed projects hosted on their sites (google:tunnelblick is the
@@ -94,8 +104,11 @@ def _trimmed(words: list[str], drop) -> list[str]:
     gone = []
     for i, w in enumerate(words):
         dropped = bool(drop(w))
-        if not dropped and w[-1].isdigit():
-            dropped = any(w[len(e):].isdigit() and w.startswith(e) for e in words[:i])
+        if not dropped and i and w[-1].isdigit():
+            for e in words[:i]:
+                if w.startswith(e) and w[len(e):].isdigit():
+                    dropped = True
+                    break
         gone.append(dropped)
     if "for" in words:
         for i, w in enumerate(words):
@@ -558,8 +571,8 @@ class Identifier:
         # kept on the first try: NVD names some products with their year (visual_studio_2022).
         for drop in (
             lambda w: w in _EDITION_WORDS,
-            lambda w: w in _EDITION_WORDS or bool(_YEAR.match(w)),
-            lambda w: w in _EDITION_WORDS or bool(_NUMBER.match(w)),
+            lambda w: w in _EDITION_WORDS or _is_year(w),
+            lambda w: w in _EDITION_WORDS or _is_number(w),
         ):
             if candidates:
                 break
@@ -640,9 +653,9 @@ class Identifier:
         """A year in a display name is either part of NVD's product name (visual_studio_2022) or a
         release of the product (Office 2019 is microsoft:office version 2019): when the name fits
         both, the product NVD files more CVEs under is the one it uses."""
-        if not any(_YEAR.match(w) for w in words):
+        if not any(_is_year(w) for w in words):
             return best
-        shorter = " ".join(_trimmed(words, lambda w: w in _EDITION_WORDS or bool(_YEAR.match(w))))
+        shorter = " ".join(_trimmed(words, lambda w: w in _EDITION_WORDS or _is_year(w)))
         if not shorter:
             return best
         index = self.index
@@ -670,13 +683,13 @@ class Identifier:
         None if the name is no such thing."""
         rest = list(words)
         while rest and (rest[-1] in _PART_WORDS or rest[-1] in _CODE_PART_WORDS or rest[-1] in _EDITION_WORDS
-                        or _YEAR.match(rest[-1]) or _NUMBER.match(rest[-1])):
+                        or _is_year(rest[-1]) or _is_number(rest[-1])):
             rest.pop()
         tail = words[len(rest):]
         if not rest or not tail or not any(w in _PART_WORDS or w in _CODE_PART_WORDS for w in tail):
             return None
         # Years and numbers stay with the product: "Visual Studio Build Tools 2019" is Visual Studio 2019.
-        found = self._from_name(" ".join(rest + [w for w in tail if _YEAR.match(w) or _NUMBER.match(w)]), publisher, platform, display)
+        found = self._from_name(" ".join(rest + [w for w in tail if _is_year(w) or _is_number(w)]), publisher, platform, display)
         if not isinstance(found, Identification):
             return None
         if compact(" ".join(rest)) == compact(publisher) and split_key(found.key)[1] in _VENDOR_APP_PRODUCTS:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
+from itertools import compress
 
 from appliance.matching.aliases import AliasTable
 from appliance.matching.bundle import BCve, BKev, BRef, Bundle, split_key, version_position
@@ -12,6 +13,8 @@ from appliance.matching.normalize import compact, cpe_words
 
 class CpeIndex:
     """Read-only lookups over one bundle; a feed refresh builds a new index and swaps it whole."""
+
+    SEEN_LIMIT = 100_000  # (key, span number) scans kept by cves_that_may_hold; beyond it the cache starts over
 
     def __init__(self, bundle: Bundle, aliases: AliasTable) -> None:
         self.bundle = bundle
@@ -27,6 +30,7 @@ class CpeIndex:
         # needs them for every candidate it weighs).
         self._words: dict[int, tuple[str, str]] = {}
         self._equivalents: dict[int, tuple[int, ...]] = {}
+        self._spans_seen: dict[tuple[int, int], tuple[int, ...]] = {}
         self.renamed: dict[int, int] = {}
         # Only current dictionary products are offered for identification by name.
         self.current: set[int] = set()
@@ -139,12 +143,7 @@ class CpeIndex:
         wanted, hashed = position
         positions: set[int] = set()
         for key_id in key_ids:
-            data = self.spans[key_id] if key_id < len(self.spans) else b""
-            if data:
-                rows = memoryview(data).cast("q")
-                for row in range(3 * bisect_left(rows[0::3], wanted), len(rows), 3):
-                    if rows[row + 1] <= wanted:
-                        positions.add(rows[row + 2])
+            positions.update(self._spanning(key_id, wanted))
             data = self.exact[key_id] if key_id < len(self.exact) else b""
             if data:
                 pairs = memoryview(data).cast("q")
@@ -152,7 +151,25 @@ class CpeIndex:
                 while row < len(pairs) and pairs[row] == hashed:
                     positions.add(pairs[row + 1])
                     row += 2
-        return [self.cves[p] for p in sorted(positions)]
+        return list(map(self.cves.__getitem__, sorted(positions)))
+
+    def _spanning(self, key_id: int, wanted: int) -> tuple[int, ...]:
+        """Positions of the key's CVEs with a range span that contains the span number ``wanted``;
+        kept once found (the versions of one program in an office mostly share their first two
+        release numbers, and the scan is linear in the key's CVEs)."""
+        found = self._spans_seen.get((key_id, wanted))
+        if found is None:
+            data = self.spans[key_id] if key_id < len(self.spans) else b""
+            if not data:
+                return ()
+            if len(self._spans_seen) > self.SEEN_LIMIT:
+                self._spans_seen.clear()
+            rows = memoryview(data).cast("q")
+            # Rows (highest, lowest, position) from the first whose highest reaches ``wanted``:
+            # the positions of those whose lowest is at most ``wanted``.
+            start = 3 * bisect_left(rows[0::3], wanted)
+            found = self._spans_seen[(key_id, wanted)] = tuple(compress(rows[start + 2::3], map(wanted.__ge__, rows[start + 1::3])))
+        return found
 
     def cves_for(self, key_ids: tuple[int, ...]) -> list[BCve]:
         positions = sorted({p for key_id in key_ids for p in self.cves_by_key.get(key_id, ())})

@@ -22,6 +22,11 @@ _NOISE_WORDS = {
 # A token that looks like a version: digits with dots, optional letter suffix ("23.01", "6.22",
 # "2.43.0", "0.79", "8.5.6", "1.1.1k", "v1.0", "3.10.11150.0").
 _VERSION_TOKEN = re.compile(r"^v?\d+(?:\.\w+)+(?:-\w+)?$|^v?\d{1,2}[a-z]?$", re.I)
+
+
+def _version_token(token: str) -> bool:
+    """_VERSION_TOKEN.match, skipped for tokens that start with neither a digit nor a "v" (most words)."""
+    return (token[:1].isdecimal() or token[:1] in ("v", "V")) and _VERSION_TOKEN.match(token) is not None
 # "Java 8 Update 381": the number after "update" is part of the version, not of the name; so
 # are servicing levels ("Microsoft Exchange Server 2019 Cumulative Update 13", "SQL Server
 # 2016 Service Pack 3", "SP1").
@@ -44,14 +49,15 @@ PUBLISHER_NOISE |= {
     "eg", "e.v.", "llp", "lp", "ulc", "oyj", "asa", "aps", "sdn", "bhd", "s.l.", "s.a.s.",
 }
 _EMAIL = re.compile(r"<[^>]*>")
-_SPLIT = re.compile(r"[\s,]+")
 _CPE_SEPARATORS = re.compile(r"[_\s]+")
 # compact() runs for every product at load and for every candidate name: compiled once.
 _NOT_COMPACT = re.compile(r"[^a-z0-9+#]")
 
 
 def tokens(text: str) -> list[str]:
-    return [t for t in _SPLIT.split(text.lower().strip()) if t]
+    # The words between runs of whitespace and commas (the pattern [\s,]+ as str methods:
+    # \s is what str.split() splits on, both Py_UNICODE_ISSPACE).
+    return text.lower().replace(",", " ").split()
 
 
 # Words that NVD sometimes keeps in a product's name: "SAP GUI for Windows" is
@@ -84,10 +90,10 @@ def clean_display_name(name: str, keep_product_words: bool = False) -> str:
         token = token.strip(",;:")
         if "-" in token:
             token = _ARCH_SUFFIX.sub("", token)
-        if keep_product_words and (token in _PRODUCT_WORDS or _MAJOR.match(token)):
+        if keep_product_words and (token in _PRODUCT_WORDS or (token[:1].isdecimal() and _MAJOR.match(token))):
             kept.append(token)
             continue
-        if not token or token in _NOISE_WORDS or _VERSION_TOKEN.match(token):
+        if not token or token in _NOISE_WORDS or _version_token(token):
             continue
         kept.append(token)
     return " ".join(kept)
@@ -125,7 +131,7 @@ def compact(text: str) -> str:
 def version_in_name(name: str) -> str | None:
     """The first version-looking token of a display name ("Python 3.10.11 (64-bit)" -> "3.10.11")."""
     for token in tokens(_PARENS.sub(" ", name) if ("(" in name or "[" in name or "{" in name) else name):
-        if "." in token and _VERSION_TOKEN.match(token):
+        if "." in token and _version_token(token):
             return token.lstrip("vV")
     return None
 

@@ -73,6 +73,8 @@ _PRE_RELEASE = re.compile(r"\b(?:alpha|beta|rc|pre|preview|dev|snapshot|nightly|
 def decorations(version: str) -> Translation | None:
     """The generic decoration rules, applied in order until none changes the version."""
     text, rules, notes = version.strip(), [], []
+    if "(" not in text and "[" not in text and len(text.split(None, 1)) < 2:
+        return None  # every rule needs whitespace (\s is what str.split() splits on) or a bracket: most versions
     for _ in range(3):
         found = _DATED.fullmatch(text)
         if found:

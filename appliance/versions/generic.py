@@ -11,8 +11,8 @@ from .base import MAX_VERSION_LENGTH, VersionScheme, is_unknown
 # punctuation, e.g. "03.01.07\(13\)") only separates runs.
 _TOKEN = re.compile(r"[0-9]+|[a-z]+")
 _LEADING_V = re.compile(r"^v(?=[0-9])")
-# Most versions are only numbers and dots ("2.4.58"); those take a shorter path to the same key.
-_DOTTED = re.compile(r"[0-9]+(?:\.[0-9]+)*")
+# Most versions are only numbers and dots ("2.4.58"); those take a shorter path to the same
+# key (GenericScheme.key), checked with string methods rather than a pattern.
 
 # Words that mark a pre-release: they sort before the release they precede
 # ("1.2.3-beta" < "1.2.3"), in this order. Any other word is a suffix that sorts
@@ -40,7 +40,9 @@ _NUMBER = 3
 
 def release_and_rest(text: str) -> tuple[tuple[int, ...], tuple] | None:
     """The generic key: (release numbers without trailing zeros, ranked tokens after them)."""
-    value = _LEADING_V.sub("", text.strip().lower(), count=1)
+    value = text.strip().lower()
+    if value[:1] == "v":
+        value = _LEADING_V.sub("", value, count=1)
     tokens = _TOKEN.findall(value)
     if not tokens:
         return None
@@ -71,12 +73,15 @@ class GenericScheme(VersionScheme):
     name = "generic"
 
     def key(self, text: str | None) -> tuple | None:
-        if isinstance(text, str) and len(text) <= MAX_VERSION_LENGTH and _DOTTED.fullmatch(text):
-            # What is_unknown() and release_and_rest() give for numbers and dots, in one step.
-            release = [int(number) for number in text.split(".")]
-            while release and release[-1] == 0:
-                release.pop()
-            return tuple(release), (_END,)
+        if isinstance(text, str) and len(text) <= MAX_VERSION_LENGTH and text.isascii() and text.replace(".", "").isdigit():
+            # ASCII digits and dots only (for ASCII text, isdigit() is [0-9]); with no empty
+            # part between the dots, what is_unknown() and release_and_rest() give for it, in one step.
+            parts = text.split(".")
+            if "" not in parts:
+                release = list(map(int, parts))
+                while release and release[-1] == 0:
+                    release.pop()
+                return tuple(release), (_END,)
         if is_unknown(text):
             return None
         return release_and_rest(text)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import msgspec
 import pytest
 
 from appliance.matching.aliases import AliasTable
 from appliance.matching.base import SoftwareItem
-from appliance.matching.bundle import BConfig, BCve, BMatch, BNode, BProduct, Bundle, make_cve
+from appliance.matching.bundle import BConfig, BCve, BMatch, BNode, BProduct, Bundle, make_cve, own_criteria
 from appliance.matching.engine import FeedMatcher
 from appliance.matching.evaluate import Installed, fix_of, judge, version_matches
 from appliance.matching.index import CpeIndex
@@ -198,3 +199,60 @@ def test_shortcut_gives_the_full_evaluations_findings_on_the_real_feed(index: Cp
         assert fast.match(items, os_name) == expected
         found += sum(len(r.vulnerabilities) for r in expected)
     assert found > 1000  # many findings compared, not an empty set
+
+
+def test_criteria_read_once_judge_every_version_as_the_full_evaluation() -> None:
+    """A one-OR-node configuration's own criteria are read once per CVE and reused for every
+    version of the product (CveEvaluator._plan): each kind of criterion decides, and names the
+    same reason, as when every criterion is judged in full, whatever the versions' order."""
+    configs = (
+        cve("CVE-30", BConfig("OR", False, (BNode("OR", False, (crit(PLAYER, version="1.9.5", update="patch1"),)),))),
+        cve("CVE-31", BConfig("OR", False, (BNode("OR", False, (crit(PLAYER, version="1.9.5"),)),))),  # any update
+        cve("CVE-32", BConfig("OR", False, (BNode("OR", False, (crit(PLAYER, version="-"), crit(PLAYER, ee="1.9.5p1"))),))),
+        cve("CVE-33", BConfig("OR", False, (BNode("OR", False, (crit(PLAYER, target_sw="mac_os_x", ee="9"),
+                                                                  crit(PLAYER, target_sw="windows", si="1.9", ei="1.9.5p1"))),))),
+        cve("CVE-34", BConfig("OR", False, (BNode("OR", False, (crit(PLAYER, si="-", ee="5"), crit(PLAYER, se="1.0", ee="2.0"))),))),
+        cve("CVE-35", BConfig("OR", False, (BNode("OR", False, (crit(PLUGIN, ee="9"), crit(PLAYER, vulnerable=False), crit(PLAYER))),))),
+    )
+    versions = ["1.9.5p1", "1.9.5", "1.9.5a", "1.0", "1.5", "2.0", "0.1", "1.9.5-rc1"]
+    for os_name in ("Windows 11", "macOS 14"):
+        for order in (versions, versions[::-1]):
+            items = [SoftwareItem("Acme Player", v) for v in order]
+            fast, full = matcher_for(*configs), _full(matcher_for(*configs))
+            assert fast.match(items, os_name) == full.match(items, os_name)
+    (patched, plain, lettered, *_) = matcher_for(*configs).match([SoftwareItem("Acme Player", v) for v in versions], "Windows 11")
+    assert [(v.cve, v.via) for v in patched.vulnerabilities] == [
+        ("CVE-30", "acme:player version 1.9.5p1"), ("CVE-31", "acme:player version 1.9.5 (any update)"),
+        ("CVE-33", "acme:player >= 1.9 and <= 1.9.5p1"), ("CVE-34", "acme:player > 1.0 and < 2.0"),
+        ("CVE-35", "acme:player all versions"),
+    ]
+    assert [(v.cve, v.via) for v in plain.vulnerabilities][:2] == [("CVE-31", "acme:player version 1.9.5"), ("CVE-32", "acme:player < 1.9.5p1")]
+    assert [(v.cve, v.via) for v in lettered.vulnerabilities][:2] == [
+        ("CVE-31", "acme:player version 1.9.5 (any update)"), ("CVE-32", "acme:player < 1.9.5p1"),
+    ]
+
+
+def test_a_cve_of_several_products_keeps_each_ones_criteria_and_finds_the_same() -> None:
+    """A CVE of several products keeps each product's criteria of its one-OR-node configurations
+    apart (bundle format 6): evaluation decodes only the item's own, and finds the same CVEs with
+    the same reasons as from the whole configurations (a format-5 bundle has no such lists)."""
+    shared = BConfig("OR", False, (BNode("OR", False, (
+        crit(PLUGIN, ee="9.0"), crit(PLAYER, ee="1.0"), crit(PLAYER, vulnerable=False), crit(PLUGIN, version="3.0"),
+        crit(PLAYER, si="1.5", ei="1.5"))),))
+    two_nodes = BConfig("AND", False, (BNode("OR", False, (crit(PLAYER, ee="2.0"), crit(PLUGIN, ee="2.0"))),
+                                       BNode("OR", False, (crit(WINDOWS, part="o", vulnerable=False),))))
+    several = cve("CVE-40", shared, two_nodes)
+    assert several.products == (PLAYER, PLUGIN)
+    assert own_criteria(several, PLAYER) == ((crit(PLAYER, ee="1.0"), crit(PLAYER, si="1.5", ei="1.5")), None)
+    assert own_criteria(several, PLUGIN) == ((crit(PLUGIN, ee="9.0"), crit(PLUGIN, version="3.0")), None)
+    assert own_criteria(several, ROUTER) is None
+    assert own_criteria(cve("CVE-41", shared), PLAYER) is not None
+    assert own_criteria(cve("CVE-42", BConfig("OR", False, (BNode("OR", False, (crit(PLAYER),)),))), PLAYER) is None  # one product
+    older = msgspec.structs.replace(several, own=())
+    items = [SoftwareItem(n, v) for n in ("Acme Player", "Acme Plugin") for v in ("0.5", "1.5", "1.7", "3.0", "9.1", "")]
+    for os_name in ("Windows 11", "macOS 14"):
+        expected = _full(matcher_for(older)).match(items, os_name)
+        assert matcher_for(several).match(items, os_name) == expected
+        assert matcher_for(older).match(items, os_name) == expected
+    (player, *_) = matcher_for(several).match(items, "Windows 11")
+    assert [(v.cve, v.via) for v in player.vulnerabilities] == [("CVE-40", "acme:player < 1.0")]

@@ -71,3 +71,42 @@ def test_every_scheme_keys_or_refuses_any_string(scheme, text: str, other: str) 
 def test_translation_rules_never_fail(key: str, name: str, version: str) -> None:
     found = RULES.translate(key, name, version)
     assert found is None or (found.rule and found.note)
+
+
+# Words made of what display names and versions mix: digits (also non-ASCII ones), "v", years,
+# separators, whitespace of several kinds (a no-break space, a newline).
+WORDISH = st.text(alphabet="0123456789٣²vV19 20-.,_ab\u00a0\n\tx", max_size=14)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(WORDISH)
+def test_pattern_shortcuts_answer_as_the_patterns(text: str) -> None:
+    """The string tests that skip a pattern for text it cannot match (identification and name
+    cleaning run them for every word) give the pattern's answer."""
+    import re
+
+    from appliance.matching import identify, normalize
+
+    assert normalize.tokens(text) == [t for t in re.split(r"[\s,]+", text.lower().strip()) if t]
+    assert normalize._version_token(text) == (normalize._VERSION_TOKEN.match(text) is not None)
+    assert identify._is_year(text) == (identify._YEAR.match(text) is not None)
+    assert identify._is_number(text) == (identify._NUMBER.match(text) is not None)
+    major = bool(text[:1].isdecimal() and normalize._MAJOR.match(text))
+    assert major == (normalize._MAJOR.match(text) is not None)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.one_of(VERSIONISH, st.text(alphabet="0123456789.-_ab()[]/\u00a0\t ~", max_size=20)))
+def test_version_shortcuts_answer_as_the_patterns(version: str) -> None:
+    """The string tests that skip the version patterns (quoting a CPE version, the decoration
+    rules) give what running the patterns gives."""
+    import re
+
+    from appliance.matching import engine, translate
+
+    expected = "-" if not version else re.sub(r"[^A-Za-z0-9._\-]", lambda found: "\\" + found.group(), version)
+    assert engine._cpe_version(version) == expected
+    text = version.strip()
+    if translate.decorations(version) is None:
+        assert not any(p.fullmatch(text) for p in (translate._DATED, translate._PREFIX, translate._BRACKETED)) and not (
+            (found := translate._TRAILING.fullmatch(text)) and not translate._PRE_RELEASE.search(found["rest"]))

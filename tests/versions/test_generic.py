@@ -153,3 +153,11 @@ def test_numbers_and_dots_take_a_short_path_to_the_same_key(numbers: list[str]) 
     text = ".".join(numbers)
     assert GENERIC.key(text) == (None if is_unknown(text) else release_and_rest(text))
     assert GENERIC.key(text + ".0") == GENERIC.key(text + ".0.0")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="0123456789.٣²v-a _", max_size=16))
+def test_the_short_path_is_taken_only_for_what_the_general_reading_agrees_with(text: str) -> None:
+    """Text near the short path's edge (empty parts, leading or trailing dots, non-ASCII digits,
+    letters, separators) gets the general reading's key."""
+    assert GENERIC.key(text) == (None if is_unknown(text) else release_and_rest(text))
