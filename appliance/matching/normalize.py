@@ -18,7 +18,7 @@ _NOISE_WORDS = {
     "for", "windows", "version", "release", "build", "edition", "portable", "(r)", "(tm)", "®", "™", "-",
 }
 # "Setup" and "Installer" stay: "Microsoft Visual Studio Installer" and "Teams Machine-Wide
-# Installer" are installers of a product, not the product (see identify._PART_WORDS).
+# Installer" are installers of a product, not the product (see display_names._PART_WORDS).
 # A token that looks like a version: digits with dots, optional letter suffix ("23.01", "6.22",
 # "2.43.0", "0.79", "8.5.6", "1.1.1k", "v1.0", "3.10.11150.0").
 _VERSION_TOKEN = re.compile(r"^v?\d+(?:\.\w+)+(?:-\w+)?$|^v?\d{1,2}[a-z]?$", re.I)
