@@ -39,6 +39,10 @@ _NUMBER = re.compile(r"^\d+$")
 _EDITION_WORDS |= {"beta", "canary", "nightly", "insiders", "insider", "preview", "cumulative", "express", "basic", "lite", "core"}
 # Browser plug-in builds of one product ("Adobe Flash Player 32 NPAPI" is adobe:flash_player).
 _EDITION_WORDS |= {"npapi", "ppapi", "activex"}
+# The previous generation kept beside a new one and a vendor's early-access channel are builds
+# of the same product ("Microsoft Teams classic", "Adobe Lightroom Classic", "Firefox Developer
+# Edition", whose "edition" the cleaning drops).
+_EDITION_WORDS |= {"classic", "developer"}
 # Words after a product's name that make the entry a part of it that is not the product: its
 # installer or updater, headers, documentation, language resources, plug-ins for other
 # programs ("Microsoft Visual Studio Installer", "Python 3.11 pip Bootstrap", "Teams
@@ -54,6 +58,9 @@ _PART_WORDS = {
 _CODE_PART_WORDS = {
     "runtime", "sdk", "host", "agent", "service", "services", "driver", "drivers", "tools", "console", "library",
     "libraries", "executables", "engine", "resolver", "minimum", "additional", "assistant",
+    # An installer bundle that installs the product's runtime for a web server ("Microsoft
+    # ASP.NET Core 8.0.2 Hosting Bundle" holds the ASP.NET Core runtime and its IIS module).
+    "hosting", "bundle",
 }
 _YEAR = re.compile(r"^(19|20)\d\d(-(19|20)\d\d)?$")
 # Products some vendors file as the vendor's only desktop program ("Figma" is figma:desktop).
@@ -61,6 +68,23 @@ _VENDOR_APP_PRODUCTS = ("desktop", "desktop_app", "desktop_client", "client", "a
 # Vendors under which NVD filed projects hosted on their sites (google:tunnelblick is the
 # Google Code project of tunnelblick:tunnelblick): no other organisation's product of that name.
 _HOSTING_VENDORS = ("google", "googlecode", "github", "sourceforge", "gitlab", "bitbucket")
+
+
+# A bracketed note naming the entry the machine-wide installer: it puts the program into each
+# new user profile and is not the program (Microsoft's "Teams Machine-Wide Installer", also
+# written "Microsoft Teams classic (Machine-Wide Installer) - en-us"; Zoom's and Webex's MSI
+# deployments list the same kind of entry).
+_INSTALLER_NOTE = re.compile(r"\(([^()]*machine-wide installer)\)", re.I)
+
+
+def _unglued(word: str) -> str:
+    """A word without a bitness glued to it ("Cygwin64", "PotPlayer-64 bit"): installers of
+    64-bit builds append it to the program's name; none of it names the product."""
+    for glued in ("-64", "-32", "64", "32"):
+        head = word[: -len(glued)]
+        if word.endswith(glued) and len(head) >= 5 and head.isalpha():
+            return head
+    return word
 
 
 def _keeps_product_words(key: str, kept: str, cleaned: str) -> bool:
@@ -100,6 +124,9 @@ def _vendor_words(index: CpeIndex, key_id: int) -> tuple[str, str]:
 # filezilla-project, skype_technologies, apache_friends (compare "The Tor Project", whose
 # cleaned publisher is "tor").
 _VENDOR_TAILS = ("project", "foundation", "software", "technologies", "team", "inc", "corp", "labs", "group", "org")
+# ... and, on publishers, what a network company's name adds to its vendor name: "F5 Networks"
+# is vendor f5, "Juniper Networks" juniper.
+_VENDOR_TAILS += ("networks",)
 _VENDOR_SPLIT = re.compile(r"[\s_.\-]+")
 
 
@@ -123,7 +150,9 @@ def _publisher_agrees(publisher: str, vendor: str) -> bool:
     p, v = compact(publisher), compact(vendor.removesuffix(" project"))
     if not p or not v or len(v) < 2:
         return False
-    return p == v or p == _organisation(vendor) or (len(v) >= 4 and (p.startswith(v) or v.startswith(p) and len(p) >= 4))
+    if p == v or p == _organisation(vendor) or (len(v) >= 4 and (p.startswith(v) or v.startswith(p) and len(p) >= 4)):
+        return True
+    return len(p) > len(v) and _organisation(publisher) == _organisation(vendor)
 
 
 def _spelled(product: str, text: str) -> float:
@@ -184,6 +213,15 @@ class DisplayNames:
     def identify(self, name: str, publisher: str, platform: Platform, display: bool = True) -> Identification | Unidentified:
         """A program's display name with its publisher; ``display`` is False for names that name
         their product more plainly (a Homebrew cask's name read as words)."""
+        found = self._identify(name, publisher, platform, display)
+        note = _INSTALLER_NOTE.search(name) if "(" in name else None
+        if note and isinstance(found, Identification):
+            # The cleaning drops bracketed notes, but this one says what the entry is: the
+            # installer that puts the product on new user profiles, not the product.
+            return Unidentified(f"'{name}' is the {note.group(1).lower()} of {found.key}, not the product")
+        return found
+
+    def _identify(self, name: str, publisher: str, platform: Platform, display: bool) -> Identification | Unidentified:
         aliases = self.index.aliases
         raw = name.strip().lower()
         cleaned, said = clean_display_name(name), clean_publisher(publisher)
@@ -247,6 +285,12 @@ class DisplayNames:
                 _Candidate(c.key_id, round(c.score - 0.05, 3), c.evidence + f", after dropping edition words from '{cleaned}'", True)
                 for c in self._candidates(shorter, publisher, display)
             ]
+        unglued = [_unglued(w) for w in words]
+        if not candidates and unglued != words:
+            candidates = [
+                _Candidate(c.key_id, round(c.score - 0.05, 3), c.evidence + f", after taking the bitness off '{cleaned}'", True)
+                for c in self._candidates(" ".join(unglued), publisher, display)
+            ]
         if not candidates:
             return self._part_of(words, publisher, platform, display) or Unidentified(f"no NVD product is named like '{cleaned}'")
         # Highest score first; ties by key text, never by feed or row order.
@@ -262,7 +306,7 @@ class DisplayNames:
             if c.score == best.score and c.key_id not in self.index.equivalents(best.key_id)
         ]
         if rivals:
-            best, why = self._one_organisation([best, *rivals])
+            best, why = self._one_organisation([best, *rivals], publisher)
             if why:
                 return Unidentified(f"'{cleaned}' matches several products equally well: {why}")
         best = self._year_or_release(words, best, publisher, display)
@@ -292,7 +336,7 @@ class DisplayNames:
         method = "fuzzy" if best.fuzzy or best.score < 0.95 else "exact"
         return Identification(key, method, best.score, evidence)
 
-    def _one_organisation(self, tied: list[_Candidate]) -> tuple[_Candidate, str]:
+    def _one_organisation(self, tied: list[_Candidate], publisher: str = "") -> tuple[_Candidate, str]:
         """Of equally good candidates, the one NVD uses most when all are one product under vendor
         names of one organisation (filezilla-project and filezilla, skype and skype_technologies);
         else the candidates to show in the refusal."""
@@ -307,6 +351,18 @@ class DisplayNames:
             others = ", ".join(index.keys[c.key_id] for c in tied if c.key_id != chosen)
             return _Candidate(best.key_id, best.score, best.evidence + f"; NVD also names it {others} (one organisation), "
                               f"{index.keys[chosen]} is the name with the most CVEs", best.fuzzy), ""
+        said = compact(publisher)
+        exact = [c for c in tied if said and compact(index.words(c.key_id)[0]) == said]
+        if len(products) == 1 and len(organisations) == len(tied) and len(exact) == 1:
+            # Different organisations file the product, and the publisher is one vendor's name
+            # as written, where it only begins the others' (Proton AG: proton, not protonmail or
+            # protonvpn; bundle id company.thebrowser: thebrowser, not the_browser_company).
+            # Not for one organisation's spellings (skype, skype_technologies): those are NVD's
+            # old and new names, and the publisher says nothing about which NVD uses now.
+            best = exact[0]
+            others = ", ".join(index.keys[c.key_id] for c in tied if c is not best)
+            return _Candidate(best.key_id, best.score, best.evidence + f"; of the organisations filing it ({others}), "
+                              f"publisher '{publisher}' is exactly vendor '{index.words(best.key_id)[0]}'", best.fuzzy), ""
         return tied[0], ", ".join(index.keys[c.key_id] for c in tied)
 
     def _year_or_release(self, words: list[str], best: _Candidate, publisher: str, display: bool) -> _Candidate:
@@ -341,17 +397,25 @@ class DisplayNames:
         lower score; a piece that does not (installer, updater, helper, documentation, targeting
         pack, language resources, a plug-in for another program) is refused, naming the product.
         None if the name is no such thing."""
-        rest = list(words)
-        while rest and (rest[-1] in _PART_WORDS or rest[-1] in _CODE_PART_WORDS or rest[-1] in _EDITION_WORDS
-                        or _YEAR.match(rest[-1]) or _NUMBER.match(rest[-1])):
-            rest.pop()
-        tail = words[len(rest):]
-        if not rest or not tail or not any(w in _PART_WORDS or w in _CODE_PART_WORDS for w in tail):
-            return None
-        # Years and numbers stay with the product: "Visual Studio Build Tools 2019" is Visual Studio 2019.
-        found = self._from_name(" ".join(rest + [w for w in tail if _YEAR.match(w) or _NUMBER.match(w)]), publisher, platform, display)
-        if not isinstance(found, Identification):
-            return None
+        # The longest product first: a product's own name may end in such a word ("Dell Power
+        # Manager Service" is a piece of dell:power_manager, not of a product "Dell Power").
+        end = len(words)
+        while end > 1 and (words[end - 1] in _PART_WORDS or words[end - 1] in _CODE_PART_WORDS
+                           or words[end - 1] in _EDITION_WORDS or _YEAR.match(words[end - 1]) or _NUMBER.match(words[end - 1])):
+            end -= 1
+            rest, tail = words[:end], words[end:]
+            if not any(w in _PART_WORDS or w in _CODE_PART_WORDS for w in tail):
+                continue
+            # Years and numbers stay with the product: "Visual Studio Build Tools 2019" is Visual Studio 2019.
+            found = self._from_name(" ".join(rest + [w for w in tail if _YEAR.match(w) or _NUMBER.match(w)]), publisher, platform, display)
+            if isinstance(found, Identification):
+                return self._piece(words, rest, tail, found, publisher)
+        return None
+
+    def _piece(self, words: list[str], rest: list[str], tail: list[str], found: Identification,
+               publisher: str) -> Identification | Unidentified | None:
+        """The product ``rest`` names, when ``tail`` is a piece that carries its code; a refusal
+        naming the product when the piece does not."""
         if compact(" ".join(rest)) == compact(publisher) and split_key(found.key)[1] in _VENDOR_APP_PRODUCTS:
             return None  # "Google Update Helper": what is left is only the publisher, not google:desktop
         part = " ".join(tail)

@@ -117,6 +117,13 @@ class Identifier:
                 return self._with_references(named, formula, source)
             # A formula named exactly like products the package rules could not choose
             # between stays refused (calibre: calibre:calibre or calibre-ebook:calibre).
+            if not formula.startswith("lib") and not self.packages.refused_names(formula):
+                # Homebrew names library formulas after the project without "lib" (jpeg-turbo,
+                # webp, gd), where NVD and the distributions write libjpeg-turbo, libwebp, libgd.
+                library = self._package("lib" + formula, "homebrew")
+                if isinstance(library, Identification):
+                    return Identification(library.key, "fuzzy", min(library.score, 0.86),
+                                          f"formula '{formula}' is library 'lib{formula}': {library.evidence}")
             return self._with_references(found, formula, source)
         if source == "macos_app":
             found = self.names.app(item, platform)

@@ -153,22 +153,30 @@ def effective_version(name: str, version: str) -> tuple[str, str | None]:
 # docs.brew.sh "Versions"), and casks name editions with a suffix (intellij-idea-ce, pycharm-ce,
 # goland-eap, firefox@esr is a separate product and kept).
 _BREW_VERSION = re.compile(r"@[\d.]+$")
+# Casks of a release channel of one product: google-chrome@beta, firefox@developer-edition,
+# visual-studio-code@insiders (Homebrew/homebrew-cask "Naming casks": "@" + the channel).
+_BREW_CHANNEL = re.compile(r"@(beta|dev|developer-edition|nightly|canary|preview|insiders?)$")
 _BREW_EDITION = re.compile(r"-(ce|eap|beta|nightly|dev|preview|edge|lts|community|cask)$")
 # macOS bundle file names: "Google Chrome.app", "GIMP-2.10.app".
 _APP_SUFFIX = re.compile(r"\.app$", re.I)
 _TRAILING_VERSION = re.compile(r"[-\s]v?\d+(\.\d+)*$")
+_BARE_MAJOR = re.compile(r"[^\W\d_]\s\d{1,2}$")
 # Reverse-DNS prefixes whose second label is a hosting site, not the vendor.
 _HOSTING = {"github", "googlecode", "sourceforge", "gitlab", "bitbucket"}
 
 
 def brew_name(name: str) -> str:
     """A Homebrew formula or cask name without its version and edition suffix: "openssl@3" -> "openssl"."""
-    return _BREW_EDITION.sub("", _BREW_VERSION.sub("", name.strip().lower()))
+    return _BREW_EDITION.sub("", _BREW_CHANNEL.sub("", _BREW_VERSION.sub("", name.strip().lower())))
 
 
 def app_name(name: str) -> str:
-    """A macOS bundle name without ".app" and a trailing version: "GIMP-2.10.app" -> "GIMP"."""
-    return _TRAILING_VERSION.sub("", _APP_SUFFIX.sub("", name.strip())).strip()
+    """A macOS bundle name without ".app" and a trailing version: "GIMP-2.10.app" -> "GIMP".
+
+    A bare major number stays ("Transmit 5.app", "pgAdmin 4.app"): NVD names some products
+    with it (panic:transmit_5), and the display-name cleaning drops it when no product does."""
+    name = _APP_SUFFIX.sub("", name.strip()).strip()
+    return name if _BARE_MAJOR.search(name) else _TRAILING_VERSION.sub("", name).strip()
 
 
 def bundle_vendor(bundle_id: str) -> str:

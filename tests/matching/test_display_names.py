@@ -255,3 +255,102 @@ def test_servicing_words_are_dropped_also_where_case_folding_reaches_past_ascii(
 
     assert clean_display_name(name) == "foo"
     assert clean_display_name("Veeam Agent for Micro\u017foft Windows 6") == "veeam agent"
+
+
+# --- Session 12: kinds of miss read from the development sets -------------------------------------
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("Microsoft Teams classic", "Microsoft Corporation", "microsoft:teams"),  # the previous generation
+    ("Adobe Photoshop Classic", "Adobe Inc.", "adobe:photoshop"),
+])
+def test_classic_names_the_previous_generation_of_the_same_product(matcher: FeedMatcher, name: str, publisher: str, expected: str) -> None:
+    assert product(matcher, SoftwareItem(name, "1.0", publisher))[0] == expected
+
+
+def test_a_developer_edition_app_is_the_product(matcher: FeedMatcher) -> None:
+    item = SoftwareItem("Firefox Developer Edition.app", "124.0b9", "", None, "macos_app", "org.mozilla.firefoxdeveloperedition")
+    assert product(matcher, item, MAC)[0] == "mozilla:firefox"
+
+
+@pytest.mark.parametrize("name", ["Microsoft Teams classic (Machine-Wide Installer) - en-us", "Zoom Workplace (Machine-Wide Installer)"])
+def test_a_machine_wide_installer_note_in_brackets_makes_the_entry_the_installer(matcher: FeedMatcher, name: str) -> None:
+    # The cleaning drops bracketed notes; this one must not be lost (even where an alias names the product).
+    key, reason = product(matcher, SoftwareItem(name, "1.7.0.3653", "Microsoft Corporation"))
+    assert key is None
+    assert "machine-wide installer" in reason
+
+
+def test_a_hosting_bundle_carries_the_runtime_it_installs(matcher: FeedMatcher) -> None:
+    key, evidence = product(matcher, SoftwareItem("Microsoft ASP.NET Core 7.0.14 Hosting Bundle", "7.0.14", "Microsoft Corporation"))
+    assert key == "microsoft:asp.net_core"
+    assert "carries its code" in evidence
+
+
+def test_the_longest_product_before_the_piece_words_is_the_product(matcher: FeedMatcher) -> None:
+    # "Manager" is a part word too: popping it along with "Service" left "Dell Power", no product.
+    key, evidence = product(matcher, SoftwareItem("Dell Power Manager Service", "3.14.0", "Dell Inc."))
+    assert key == "dell:power_manager"
+    assert "'service' is a piece" in evidence
+
+
+def test_a_part_word_still_refuses_after_the_longest_product(matcher: FeedMatcher) -> None:
+    key, reason = product(matcher, SoftwareItem("Dell Power Manager Installer", "3.14.0", "Dell Inc."))
+    assert key is None and "dell:power_manager" in reason
+
+
+def test_a_publisher_that_is_exactly_one_of_several_organisations_chooses_it(matcher: FeedMatcher) -> None:
+    # proton, protonmail and protonvpn all file protonvpn; "Proton AG" only begins the other two.
+    key, evidence = product(matcher, SoftwareItem("Proton VPN", "3.2.11", "Proton AG"))
+    assert key == "proton:protonvpn"
+    assert "exactly vendor 'proton'" in evidence
+    app = SoftwareItem("Arc.app", "1.30", "", None, "macos_app", "company.thebrowser.Browser")
+    assert product(matcher, app, MAC)[0] == "thebrowser:arc"  # not the_browser_company:arc
+
+
+def test_one_organisations_old_and_new_vendor_names_stay_a_tie_without_cves(matcher: FeedMatcher) -> None:
+    # skype and skype_technologies are one organisation: the publisher cannot say which key NVD uses now.
+    key, reason = product(matcher, SoftwareItem("Skype version 8.110", "8.110", "Skype Technologies S.A."))
+    assert key is None
+    assert "skype:skype" in reason and "skype_technologies:skype" in reason
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("PotPlayer-64 bit", "Kakao Corp.", "kakaocorp:potplayer"),
+    ("Cygwin64", "Cygwin", "cygwin:cygwin"),
+])
+def test_a_bitness_glued_to_the_name_is_not_part_of_it(matcher: FeedMatcher, name: str, publisher: str, expected: str) -> None:
+    key, evidence = product(matcher, SoftwareItem(name, "1.0", publisher))
+    assert key == expected
+    assert "bitness" in evidence
+
+
+def test_a_number_that_is_part_of_a_word_is_not_a_bitness() -> None:
+    from appliance.matching.display_names import _unglued
+
+    assert [_unglued(w) for w in ("cygwin64", "potplayer-64", "x264", "base64", "win32", "libx32")] == [
+        "cygwin", "potplayer", "x264", "base64", "win32", "libx32"]
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("BIG-IP Edge Client", "F5 Networks, Inc.", "f5:big-ip_edge_client"),
+    ("GlobalProtect", "Palo Alto Networks", "paloaltonetworks:globalprotect"),
+])
+def test_a_network_companys_publisher_names_its_vendor(matcher: FeedMatcher, name: str, publisher: str, expected: str) -> None:
+    assert product(matcher, SoftwareItem(name, "6.0", publisher))[0] == expected
+
+
+@pytest.mark.parametrize(("name", "bundle_id", "expected"), [
+    ("Transmit 5.app", "com.panic.transmit", "panic:transmit_5"),  # NVD names the product with its major
+    ("pgAdmin 4.app", "org.pgadmin.pgadmin4", "pgadmin:pgadmin_4"),
+])
+def test_an_apps_bare_major_number_stays_when_nvd_names_the_product_with_it(
+        matcher: FeedMatcher, name: str, bundle_id: str, expected: str) -> None:
+    assert product(matcher, SoftwareItem(name, "5.10", "", None, "macos_app", bundle_id), MAC)[0] == expected
+
+
+def test_app_name_keeps_a_bare_major_number_and_drops_other_versions() -> None:
+    from appliance.matching.normalize import app_name
+
+    assert [app_name(n) for n in ("Transmit 5.app", "GIMP-2.10.app", "Foo 2.1.app", "Office 2019.app", "R.app")] == [
+        "Transmit 5", "GIMP", "Foo", "Office", "R"]
