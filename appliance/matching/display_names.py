@@ -43,6 +43,10 @@ _EDITION_WORDS |= {"npapi", "ppapi", "activex"}
 # of the same product ("Microsoft Teams classic", "Adobe Lightroom Classic", "Firefox Developer
 # Edition", whose "edition" the cleaning drops).
 _EDITION_WORDS |= {"classic", "developer"}
+# Feature tiers of one product ("K-Lite Codec Pack Full", "Kofax Power PDF Advanced", "OpenSSL
+# Light"), and the word "application" after its name. Not "suite": NVD names products with it
+# (portswigger:burp_suite).
+_EDITION_WORDS |= {"full", "advanced", "light", "application"}
 # Words after a product's name that make the entry a part of it that is not the product: its
 # installer or updater, headers, documentation, language resources, plug-ins for other
 # programs ("Microsoft Visual Studio Installer", "Python 3.11 pip Bootstrap", "Teams
@@ -62,6 +66,8 @@ _CODE_PART_WORDS = {
     # ASP.NET Core 8.0.2 Hosting Bundle" holds the ASP.NET Core runtime and its IIS module).
     "hosting", "bundle",
 }
+# What a management product installs on the machines it manages (see DisplayNames._part_of).
+_ENDPOINT_WORDS = {"agent", "client", "services", "sensor"}
 _YEAR = re.compile(r"^(19|20)\d\d(-(19|20)\d\d)?$")
 # Products some vendors file as the vendor's only desktop program ("Figma" is figma:desktop).
 _VENDOR_APP_PRODUCTS = ("desktop", "desktop_app", "desktop_client", "client", "app")
@@ -324,11 +330,13 @@ class DisplayNames:
         vendor_raw, product_raw = split_key(key)
         if display and vendor_raw == product_raw:
             # A self-named product is often the server or the platform; an installed program
-            # is its desktop client when NVD files one (mattermost:mattermost_desktop).
-            for suffix in ("_desktop", "-desktop", "_desktop_client", "_desktop_app"):
-                desktop = self.index.key_id.get(key + suffix)
+            # is its desktop client when NVD files one (mattermost:mattermost_desktop), or the
+            # vendor's product named only "desktop" (nextcloud:desktop, element:desktop).
+            for client in (key + "_desktop", key + "-desktop", key + "_desktop_client", key + "_desktop_app",
+                           vendor_raw + ":desktop", vendor_raw + ":desktop_client"):
+                desktop = self.index.key_id.get(client)
                 if desktop is not None and desktop in self.index.current:
-                    key, evidence = key + suffix, evidence + f"; an installed program is the desktop client {key + suffix}"
+                    key, evidence = client, evidence + f"; an installed program is the desktop client {client}"
                     break
         if platform.family == "macos" and key + "_for_mac" in self.index.key_id:
             # NVD files some vendors' Mac builds as separate products (microsoft:word_for_mac).
@@ -410,6 +418,20 @@ class DisplayNames:
             found = self._from_name(" ".join(rest + [w for w in tail if _YEAR.match(w) or _NUMBER.match(w)]), publisher, platform, display)
             if isinstance(found, Identification):
                 return self._piece(words, rest, tail, found, publisher)
+        if words[-1] in _ENDPOINT_WORDS and len(words) >= 4:
+            # A management product's endpoint piece, named with a word or two before "agent",
+            # "client" or "services" ("Kaspersky Security Center Network Agent", "Trend Micro
+            # Apex One Security Agent", "SQL Server 2019 Database Engine Services"): NVD files
+            # the piece's CVEs under the product. Only for a product the name or the publisher
+            # ties to its vendor (an exact match), never a fuzzy one.
+            for extra in (1, 2):
+                rest, tail = words[:-1 - extra], words[-1 - extra:]
+                if len(rest) < 2:
+                    break
+                found = self._from_name(" ".join(rest), publisher, platform, display)
+                if isinstance(found, Identification) and found.method == "exact":
+                    return Identification(found.key, "fuzzy", round(found.score - 0.07, 3),
+                                          f"'{' '.join(tail)}' is the {words[-1]} of the product: {found.evidence}")
         return None
 
     def _piece(self, words: list[str], rest: list[str], tail: list[str], found: Identification,

@@ -354,3 +354,47 @@ def test_app_name_keeps_a_bare_major_number_and_drops_other_versions() -> None:
 
     assert [app_name(n) for n in ("Transmit 5.app", "GIMP-2.10.app", "Foo 2.1.app", "Office 2019.app", "R.app")] == [
         "Transmit 5", "GIMP", "Foo", "Office", "R"]
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("Nextcloud", "Nextcloud GmbH", "nextcloud:desktop"),
+    ("ClickUp", "ClickUp", "clickup:desktop"),
+    ("Telegram", "Telegram FZ-LLC", "telegram:telegram_desktop"),  # the suffix form, as before
+])
+def test_a_self_named_platforms_installed_program_is_the_vendors_desktop_product(
+        matcher: FeedMatcher, name: str, publisher: str, expected: str) -> None:
+    key, evidence = product(matcher, SoftwareItem(name, "3.12.1", publisher))
+    assert key == expected
+    assert "desktop client" in evidence
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("Kofax Power PDF Advanced", "Kofax", "kofax:power_pdf"),
+    ("OpenSSL 3.2.0 Light (64-bit)", "OpenSSL Win64 Installer Team", "openssl:openssl"),
+    ("Waves MaxxAudio Pro Application", "Waves Audio Ltd.", "waves:maxxaudio"),
+])
+def test_feature_tiers_are_editions_of_one_product(matcher: FeedMatcher, name: str, publisher: str, expected: str) -> None:
+    assert product(matcher, SoftwareItem(name, "1.0", publisher))[0] == expected
+
+
+def test_suite_stays_a_word_of_the_products_name(matcher: FeedMatcher) -> None:
+    # Dropped with "community", "suite" would leave "burp" (burp_project:burp, another program).
+    assert product(matcher, SoftwareItem("Burp Suite Community Edition 2024.1.1.4", "2024.1.1.4", "PortSwigger Web Security"))[0] == (
+        "portswigger:burp_suite")
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("Kaspersky Security Center Network Agent", "AO Kaspersky Lab", "kaspersky:security_center"),
+    ("Trend Micro Apex One Security Agent", "Trend Micro Inc.", "trendmicro:apex_one"),
+    ("BeyondTrust Remote Support Jump Client", "BeyondTrust Corporation", "beyondtrust:remote_support"),
+    ("Microsoft Exchange Server Management Services", "Microsoft Corporation", "microsoft:exchange_server"),
+])
+def test_a_management_products_endpoint_piece_is_the_product(matcher: FeedMatcher, name: str, publisher: str, expected: str) -> None:
+    key, evidence = product(matcher, SoftwareItem(name, "14.2", publisher))
+    assert key == expected
+    assert "of the product" in evidence
+
+
+def test_an_endpoint_piece_needs_a_product_its_vendor_is_tied_to(matcher: FeedMatcher) -> None:
+    # No vendor in the name and no publisher: "Security Center" alone ties to no one vendor.
+    assert product(matcher, SoftwareItem("Security Center Network Agent", "14.2", ""))[0] is None
