@@ -66,6 +66,8 @@ _CODE_PART_WORDS = {
     # ASP.NET Core 8.0.2 Hosting Bundle" holds the ASP.NET Core runtime and its IIS module).
     "hosting", "bundle",
 }
+# Kinds of program NVD appends to a product's name (axosoft:gitkraken_desktop, eclipse:eclipse_ide).
+_PROGRAM_KINDS = {"desktop", "ide", "app", "client"}
 # What a management product installs on the machines it manages (see DisplayNames._part_of).
 _ENDPOINT_WORDS = {"agent", "client", "services", "sensor"}
 _YEAR = re.compile(r"^(19|20)\d\d(-(19|20)\d\d)?$")
@@ -297,6 +299,8 @@ class DisplayNames:
                 _Candidate(c.key_id, round(c.score - 0.05, 3), c.evidence + f", after taking the bitness off '{cleaned}'", True)
                 for c in self._candidates(" ".join(unglued), publisher, display)
             ]
+        if not candidates and publisher and display:
+            candidates = self._publishers_product(words, publisher)
         if not candidates:
             return self._part_of(words, publisher, platform, display) or Unidentified(f"no NVD product is named like '{cleaned}'")
         # Highest score first; ties by key text, never by feed or row order.
@@ -396,6 +400,28 @@ class DisplayNames:
                     f"and {mine} under {index.keys[best.key_id]}"), True)
             break
         return best
+
+    def _publishers_product(self, words: list[str], publisher: str) -> list[_Candidate]:
+        """The one product of the publisher's NVD vendor that is the program's name with a kind of
+        program after it ("GitKraken" by Axosoft is axosoft:gitkraken_desktop, "Eclipse" of
+        org.eclipse is eclipse:eclipse_ide) or with one brand word before it ("Company Portal" of
+        com.microsoft is microsoft:intune_company_portal); none when no product or several are.
+        Only the vendor's own products are looked at, never the whole dictionary."""
+        index = self.index
+        found = []
+        for key_id in index.by_vendor.get(compact(publisher), ()):
+            if key_id not in index.current:
+                continue
+            product = index.words(key_id)[1].split()
+            if (len(product) == len(words) + 1 and product[:-1] == words and product[-1] in _PROGRAM_KINDS
+                    or len(words) >= 2 and len(product) == len(words) + 1 and product[1:] == words):
+                found.append(key_id)
+        groups = {index.equivalents(k) for k in found}
+        if len(groups) != 1:
+            return []
+        key_id = index.primary(tuple(found))
+        return [_Candidate(key_id, 0.9, f"publisher '{publisher}' is vendor '{index.words(key_id)[0]}', whose one product "
+                                        f"of that name is '{index.words(key_id)[1]}'", True)]
 
     def _part_of(self, words: list[str], publisher: str, platform: Platform, display: bool) -> Identification | Unidentified | None:
         """A name that is a product followed by words naming a piece of it, when NVD files no

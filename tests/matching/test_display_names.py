@@ -398,3 +398,20 @@ def test_a_management_products_endpoint_piece_is_the_product(matcher: FeedMatche
 def test_an_endpoint_piece_needs_a_product_its_vendor_is_tied_to(matcher: FeedMatcher) -> None:
     # No vendor in the name and no publisher: "Security Center" alone ties to no one vendor.
     assert product(matcher, SoftwareItem("Security Center Network Agent", "14.2", ""))[0] is None
+
+
+@pytest.mark.parametrize(("item", "os_name", "expected"), [
+    (SoftwareItem("GitKraken", "9.13.0", "Axosoft, LLC"), WINDOWS, "axosoft:gitkraken_desktop"),
+    (SoftwareItem("Eclipse.app", "4.30", "", None, "macos_app", "org.eclipse.platform.ide"), MAC, "eclipse:eclipse_ide"),
+    (SoftwareItem("Company Portal.app", "5.2401", "", None, "macos_app", "com.microsoft.CompanyPortalMac"), MAC,
+     "microsoft:intune_company_portal"),
+])
+def test_the_publishers_one_product_of_the_programs_name_with_a_kind_or_brand_word(
+        matcher: FeedMatcher, item: SoftwareItem, os_name: str, expected: str) -> None:
+    key, evidence = product(matcher, item, os_name)
+    assert key == expected
+    assert "whose one product of that name" in evidence
+
+
+def test_the_publishers_product_is_not_guessed_without_a_publisher(matcher: FeedMatcher) -> None:
+    assert product(matcher, SoftwareItem("GitKraken", "9.13.0", ""))[0] is None
