@@ -47,6 +47,8 @@ _EDITION_WORDS |= {"classic", "developer"}
 # Light"), and the word "application" after its name. Not "suite": NVD names products with it
 # (portswigger:burp_suite).
 _EDITION_WORDS |= {"full", "advanced", "light", "application"}
+# Dell's builds for Windows' Universal driver model ("Dell Command | Update for Windows Universal").
+_EDITION_WORDS |= {"universal"}
 # Words after a product's name that make the entry a part of it that is not the product: its
 # installer or updater, headers, documentation, language resources, plug-ins for other
 # programs ("Microsoft Visual Studio Installer", "Python 3.11 pip Bootstrap", "Teams
@@ -67,7 +69,7 @@ _CODE_PART_WORDS = {
     "hosting", "bundle",
 }
 # Kinds of program NVD appends to a product's name (axosoft:gitkraken_desktop, eclipse:eclipse_ide).
-_PROGRAM_KINDS = {"desktop", "ide", "app", "client"}
+_PROGRAM_KINDS = {"desktop", "ide", "app", "client", "gui"}
 # What a management product installs on the machines it manages (see DisplayNames._part_of).
 _ENDPOINT_WORDS = {"agent", "client", "services", "sensor"}
 _YEAR = re.compile(r"^(19|20)\d\d(-(19|20)\d\d)?$")

@@ -16,6 +16,8 @@ _NOISE_WORDS = {
     "x64", "x86", "x86_64", "amd64", "arm64", "aarch64", "win64", "win32", "64-bit", "32-bit", "64bit", "32bit",
     "64", "32", "bit", "en-us", "en-gb", "de-de", "fr-fr", "user", "machine", "remove", "only",
     "for", "windows", "version", "release", "build", "edition", "portable", "(r)", "(tm)", "®", "™", "-",
+    # Separators some vendors write between brand and product ("Dell Command | Update").
+    "|", "–", "—",
 }
 # "Setup" and "Installer" stay: "Microsoft Visual Studio Installer" and "Teams Machine-Wide
 # Installer" are installers of a product, not the product (see display_names._PART_WORDS).
@@ -55,8 +57,9 @@ def tokens(text: str) -> list[str]:
 
 
 # Words that NVD sometimes keeps in a product's name: "SAP GUI for Windows" is
-# sap:gui_for_windows, "pgAdmin 4" is pgadmin:pgadmin_4.
-_PRODUCT_WORDS = {"for", "windows"}
+# sap:gui_for_windows, "pgAdmin 4" is pgadmin:pgadmin_4, "Azure Connected Machine Agent" is
+# microsoft:azure_connected_machine_agent.
+_PRODUCT_WORDS = {"for", "windows", "machine"}
 _MAJOR = re.compile(r"^\d{1,2}$")
 # "Veeam Agent for Microsoft Windows": the platform, not the product.
 _FOR_WINDOWS = re.compile(r"\bfor\s+microsoft\s+windows\b", re.I)

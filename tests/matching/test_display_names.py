@@ -415,3 +415,17 @@ def test_the_publishers_one_product_of_the_programs_name_with_a_kind_or_brand_wo
 
 def test_the_publishers_product_is_not_guessed_without_a_publisher(matcher: FeedMatcher) -> None:
     assert product(matcher, SoftwareItem("GitKraken", "9.13.0", ""))[0] is None
+
+
+def test_a_gui_is_a_kind_of_program_nvd_appends(matcher: FeedMatcher) -> None:
+    assert product(matcher, SoftwareItem("YubiKey Manager", "1.2.5", "Yubico AB"))[0] == "yubico:yubikey_manager_gui"
+
+
+def test_a_separator_between_brand_and_product_and_a_universal_build(matcher: FeedMatcher) -> None:
+    assert product(matcher, SoftwareItem("Dell Command | Update for Windows Universal", "5.1.0", "Dell Inc."))[0] == "dell:command_update"
+
+
+def test_machine_stays_when_nvd_names_the_product_with_it(matcher: FeedMatcher) -> None:
+    # "machine" is noise in "(Machine)" notes, but part of microsoft:azure_connected_machine_agent.
+    key, _ = product(matcher, SoftwareItem("Azure Connected Machine Agent", "1.37", "Microsoft Corporation"))
+    assert key == "microsoft:azure_connected_machine_agent"
