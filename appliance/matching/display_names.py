@@ -87,6 +87,22 @@ _HOSTING_VENDORS = ("google", "googlecode", "github", "sourceforge", "gitlab", "
 _INSTALLER_NOTE = re.compile(r"\(([^()]*machine-wide installer)\)", re.I)
 
 
+_SPLIT_WORDS = re.compile(r"[\s-]+")
+
+
+def _abbreviates(named: list[str], product: list[str]) -> bool:
+    """``named`` is ``product`` with one run of two or more words written as their initials
+    (["azure", "cli"] of ["azure", "command", "line", "interface"])."""
+    if len(product) <= len(named):
+        return False
+    for i, word in enumerate(named):
+        run = len(word)
+        if (2 <= run <= 5 and word.isalpha() and named[:i] == product[:i] and len(product) - run == len(named) - 1
+                and "".join(w[0] for w in product[i:i + run]) == word and named[i + 1:] == product[i + run:]):
+            return True
+    return False
+
+
 def _unglued(word: str) -> str:
     """A word without a bitness glued to it ("Cygwin64", "PotPlayer-64 bit"): installers of
     64-bit builds append it to the program's name; none of it names the product."""
@@ -304,6 +320,8 @@ class DisplayNames:
         if not candidates and publisher and display:
             candidates = self._publishers_product(words, publisher)
         if not candidates:
+            candidates = self._abbreviated(words, publisher)
+        if not candidates:
             return self._part_of(words, publisher, platform, display) or Unidentified(f"no NVD product is named like '{cleaned}'")
         # Highest score first; ties by key text, never by feed or row order.
         candidates.sort(key=lambda c: (-c.score, self.index.keys[c.key_id]))
@@ -424,6 +442,31 @@ class DisplayNames:
         key_id = index.primary(tuple(found))
         return [_Candidate(key_id, 0.9, f"publisher '{publisher}' is vendor '{index.words(key_id)[0]}', whose one product "
                                         f"of that name is '{index.words(key_id)[1]}'", True)]
+
+    def _abbreviated(self, words: list[str], publisher: str) -> list[_Candidate]:
+        """The one product of the vendor the name begins with (or the publisher names) that the
+        name writes with an abbreviation of its words' initials: "Microsoft Azure CLI" is
+        microsoft:azure_command-line_interface, "OWASP ZAP" owasp:zed_attack_proxy. Only that
+        vendor's products are looked at."""
+        short = [i for i, w in enumerate(words) if 2 <= len(w) <= 5 and w.isalpha()]
+        if not short:
+            return []
+        index = self.index
+        readings = [(words[1:], words[0])] if len(words) >= 2 else []
+        if publisher and compact(publisher) != compact(words[0]):
+            readings.append((words, publisher))
+        found: set[int] = set()
+        for named, vendor in readings:
+            for key_id in index.by_vendor.get(compact(vendor), ()):
+                if key_id in index.current and _abbreviates(named, _SPLIT_WORDS.split(index.words(key_id)[1])):
+                    found.add(key_id)
+        groups = {index.equivalents(k) for k in found}
+        if len(groups) != 1:
+            return []
+        key_id = index.primary(tuple(sorted(found)))
+        vendor, product = index.words(key_id)
+        return [_Candidate(key_id, 0.9, f"'{' '.join(words)}' abbreviates product '{product}' of vendor '{vendor}' "
+                                        "by its words' initials", True)]
 
     def _part_of(self, words: list[str], publisher: str, platform: Platform, display: bool) -> Identification | Unidentified | None:
         """A name that is a product followed by words naming a piece of it, when NVD files no

@@ -429,3 +429,26 @@ def test_machine_stays_when_nvd_names_the_product_with_it(matcher: FeedMatcher) 
     # "machine" is noise in "(Machine)" notes, but part of microsoft:azure_connected_machine_agent.
     key, _ = product(matcher, SoftwareItem("Azure Connected Machine Agent", "1.37", "Microsoft Corporation"))
     assert key == "microsoft:azure_connected_machine_agent"
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("Microsoft Azure CLI (64-bit)", "Microsoft Corporation", "microsoft:azure_command-line_interface"),
+    ("OWASP ZAP 2.14.0", "OWASP", "owasp:zed_attack_proxy"),
+])
+def test_a_name_may_abbreviate_its_vendors_product_by_initials(matcher: FeedMatcher, name: str, publisher: str, expected: str) -> None:
+    key, evidence = product(matcher, SoftwareItem(name, "2.14.0", publisher))
+    assert key == expected
+    assert "initials" in evidence
+
+
+def test_initials_are_read_only_against_one_vendors_products() -> None:
+    from appliance.matching.display_names import _abbreviates
+
+    assert _abbreviates(["azure", "cli"], ["azure", "command", "line", "interface"])
+    assert _abbreviates(["zap"], ["zed", "attack", "proxy"])
+    assert not _abbreviates(["azure", "cli"], ["azure", "command", "line", "interface", "extension"])
+    assert not _abbreviates(["cli"], ["azure", "command", "line", "interface"])  # the unabbreviated words must agree too
+
+
+def test_initials_without_a_vendor_in_the_name_or_a_publisher_name_nothing(matcher: FeedMatcher) -> None:
+    assert product(matcher, SoftwareItem("ZAP", "2.14.0", ""))[0] is None

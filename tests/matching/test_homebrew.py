@@ -46,3 +46,7 @@ def test_a_library_formula_named_without_lib_is_the_library(matcher: FeedMatcher
 def test_a_formula_named_like_a_product_is_never_read_as_a_library(matcher: FeedMatcher) -> None:
     # uv is astral:uv, not libuv; the "lib" reading is only for names no product has.
     assert brew(matcher, "uv")[0] == "astral:uv"
+
+
+def test_a_cask_named_vendor_and_initials_is_the_vendors_product(matcher: FeedMatcher) -> None:
+    assert brew(matcher, "owasp-zap")[0] == "owasp:zed_attack_proxy"
