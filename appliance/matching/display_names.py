@@ -90,17 +90,16 @@ _INSTALLER_NOTE = re.compile(r"\(([^()]*machine-wide installer)\)", re.I)
 _SPLIT_WORDS = re.compile(r"[\s-]+")
 
 
-def _abbreviates(named: list[str], product: list[str]) -> bool:
-    """``named`` is ``product`` with one run of two or more words written as their initials
-    (["azure", "cli"] of ["azure", "command", "line", "interface"])."""
-    if len(product) <= len(named):
-        return False
-    for i, word in enumerate(named):
-        run = len(word)
-        if (2 <= run <= 5 and word.isalpha() and named[:i] == product[:i] and len(product) - run == len(named) - 1
-                and "".join(w[0] for w in product[i:i + run]) == word and named[i + 1:] == product[i + run:]):
-            return True
-    return False
+def _initials_forms(product: list[str]) -> list[str]:
+    """The product's words with one run of two to five words written as their initials
+    (["azure", "command", "line", "interface"] gives "azure cli", "acl interface", ...)."""
+    forms = []
+    for i in range(len(product)):
+        for run in range(2, min(5, len(product) - i) + 1):
+            initials = "".join(w[0] for w in product[i:i + run])
+            if initials.isalpha():
+                forms.append(" ".join(product[:i] + [initials] + product[i + run:]))
+    return forms
 
 
 def _unglued(word: str) -> str:
@@ -220,6 +219,9 @@ class DisplayNames:
         # Many display names of one report clean to the same words ("Mozilla Firefox 128" and
         # "Mozilla Firefox (x64 en-US)"): a cleaned name is identified once per publisher.
         self._name_cache: dict[tuple[str, str, bool, bool], Identification | Unidentified] = {}
+        # Per vendor asked about, other ways programs name its products (_vendor_forms); bounded
+        # by the number of NVD vendors.
+        self._forms: dict[str, dict[tuple[str, str], tuple[int, ...]]] = {}
 
     def app(self, item: SoftwareItem, platform: Platform) -> Identification | Unidentified:
         """A macOS app: its name, with the vendor its bundle id names when no publisher was sent."""
@@ -421,50 +423,70 @@ class DisplayNames:
             break
         return best
 
+    def _vendor_forms(self, vendor: str) -> dict[tuple[str, str], tuple[int, ...]]:
+        """Other ways a program may name each current product of one vendor, built the first time
+        the vendor is asked about and kept (the vendor's products only, never the whole
+        dictionary): ("kind", name without a kind of program after it), ("brand", name without
+        its first word), ("initials", name with one run of two to five words as initials)."""
+        forms = self._forms.get(vendor)
+        if forms is not None:
+            return forms
+        index = self.index
+        found: dict[tuple[str, str], set[int]] = {}
+        for key_id in index.by_vendor.get(vendor, ()):
+            if key_id not in index.current:
+                continue
+            product = index.words(key_id)[1]
+            words = product.split()
+            if len(words) >= 2 and words[-1] in _PROGRAM_KINDS:
+                found.setdefault(("kind", " ".join(words[:-1])), set()).add(key_id)
+            if len(words) >= 3:
+                found.setdefault(("brand", " ".join(words[1:])), set()).add(key_id)
+            for form in _initials_forms([w for w in _SPLIT_WORDS.split(product) if w]):
+                found.setdefault(("initials", form), set()).add(key_id)
+        forms = self._forms[vendor] = {form: tuple(sorted(kids)) for form, kids in found.items()}
+        return forms
+
+    def _one_of(self, kids: set[int]) -> int | None:
+        """The product's key NVD uses most, when ``kids`` are one product; else None."""
+        if len({self.index.equivalents(k) for k in kids}) != 1:
+            return None
+        return self.index.primary(tuple(sorted(kids)))
+
     def _publishers_product(self, words: list[str], publisher: str) -> list[_Candidate]:
         """The one product of the publisher's NVD vendor that is the program's name with a kind of
         program after it ("GitKraken" by Axosoft is axosoft:gitkraken_desktop, "Eclipse" of
         org.eclipse is eclipse:eclipse_ide) or with one brand word before it ("Company Portal" of
-        com.microsoft is microsoft:intune_company_portal); none when no product or several are.
-        Only the vendor's own products are looked at, never the whole dictionary."""
-        index = self.index
-        found = []
-        for key_id in index.by_vendor.get(compact(publisher), ()):
-            if key_id not in index.current:
-                continue
-            product = index.words(key_id)[1].split()
-            if (len(product) == len(words) + 1 and product[:-1] == words and product[-1] in _PROGRAM_KINDS
-                    or len(words) >= 2 and len(product) == len(words) + 1 and product[1:] == words):
-                found.append(key_id)
-        groups = {index.equivalents(k) for k in found}
-        if len(groups) != 1:
+        com.microsoft is microsoft:intune_company_portal); none when no product or several are."""
+        forms = self._vendor_forms(compact(publisher))
+        if not forms:
             return []
-        key_id = index.primary(tuple(found))
-        return [_Candidate(key_id, 0.9, f"publisher '{publisher}' is vendor '{index.words(key_id)[0]}', whose one product "
-                                        f"of that name is '{index.words(key_id)[1]}'", True)]
+        name = " ".join(words)
+        kids = set(forms.get(("kind", name), ()))
+        if len(words) >= 2:
+            kids.update(forms.get(("brand", name), ()))
+        key_id = self._one_of(kids) if kids else None
+        if key_id is None:
+            return []
+        return [_Candidate(key_id, 0.9, f"publisher '{publisher}' is vendor '{self.index.words(key_id)[0]}', whose one product "
+                                        f"of that name is '{self.index.words(key_id)[1]}'", True)]
 
     def _abbreviated(self, words: list[str], publisher: str) -> list[_Candidate]:
         """The one product of the vendor the name begins with (or the publisher names) that the
         name writes with an abbreviation of its words' initials: "Microsoft Azure CLI" is
-        microsoft:azure_command-line_interface, "OWASP ZAP" owasp:zed_attack_proxy. Only that
-        vendor's products are looked at."""
-        short = [i for i, w in enumerate(words) if 2 <= len(w) <= 5 and w.isalpha()]
-        if not short:
+        microsoft:azure_command-line_interface, "OWASP ZAP" owasp:zed_attack_proxy."""
+        if not any(2 <= len(w) <= 5 and w.isalpha() for w in words):
             return []
-        index = self.index
         readings = [(words[1:], words[0])] if len(words) >= 2 else []
         if publisher and compact(publisher) != compact(words[0]):
             readings.append((words, publisher))
-        found: set[int] = set()
+        kids: set[int] = set()
         for named, vendor in readings:
-            for key_id in index.by_vendor.get(compact(vendor), ()):
-                if key_id in index.current and _abbreviates(named, _SPLIT_WORDS.split(index.words(key_id)[1])):
-                    found.add(key_id)
-        groups = {index.equivalents(k) for k in found}
-        if len(groups) != 1:
+            kids.update(self._vendor_forms(compact(vendor)).get(("initials", " ".join(named)), ()))
+        key_id = self._one_of(kids) if kids else None
+        if key_id is None:
             return []
-        key_id = index.primary(tuple(sorted(found)))
-        vendor, product = index.words(key_id)
+        vendor, product = self.index.words(key_id)
         return [_Candidate(key_id, 0.9, f"'{' '.join(words)}' abbreviates product '{product}' of vendor '{vendor}' "
                                         "by its words' initials", True)]
 

@@ -441,13 +441,13 @@ def test_a_name_may_abbreviate_its_vendors_product_by_initials(matcher: FeedMatc
     assert "initials" in evidence
 
 
-def test_initials_are_read_only_against_one_vendors_products() -> None:
-    from appliance.matching.display_names import _abbreviates
+def test_initials_forms_write_one_run_of_words_as_initials() -> None:
+    from appliance.matching.display_names import _initials_forms
 
-    assert _abbreviates(["azure", "cli"], ["azure", "command", "line", "interface"])
-    assert _abbreviates(["zap"], ["zed", "attack", "proxy"])
-    assert not _abbreviates(["azure", "cli"], ["azure", "command", "line", "interface", "extension"])
-    assert not _abbreviates(["cli"], ["azure", "command", "line", "interface"])  # the unabbreviated words must agree too
+    assert "azure cli" in _initials_forms(["azure", "command", "line", "interface"])
+    assert "zap" in _initials_forms(["zed", "attack", "proxy"])
+    assert "cli" not in _initials_forms(["azure", "command", "line", "interface"])  # the other words must stay
+    assert _initials_forms(["7", "zip", "tools"]) == ["7 zt"]  # initials are letters: no "7z tools"
 
 
 def test_initials_without_a_vendor_in_the_name_or_a_publisher_name_nothing(matcher: FeedMatcher) -> None:
