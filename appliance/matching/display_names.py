@@ -88,18 +88,19 @@ _INSTALLER_NOTE = re.compile(r"\(([^()]*machine-wide installer)\)", re.I)
 
 
 _SPLIT_WORDS = re.compile(r"[\s-]+")
+# A word written in capitals, as abbreviations are ("CLI", "ZAP", "AD").
+_ABBREVIATION = re.compile(r"\b[A-Z]{2,5}\b")
 
 
-def _initials_forms(product: list[str]) -> list[str]:
-    """The product's words with one run of two to five words written as their initials
-    (["azure", "command", "line", "interface"] gives "azure cli", "acl interface", ...)."""
-    forms = []
-    for i in range(len(product)):
-        for run in range(2, min(5, len(product) - i) + 1):
-            initials = "".join(w[0] for w in product[i:i + run])
-            if initials.isalpha():
-                forms.append(" ".join(product[:i] + [initials] + product[i + run:]))
-    return forms
+def _abbreviates(named: list[str], product: list[str]) -> bool:
+    """``named`` is ``product`` with one run of two to five words written as their initials
+    (["azure", "cli"] of ["azure", "command", "line", "interface"])."""
+    for i, word in enumerate(named):
+        run = len(word)
+        if (2 <= run <= 5 and word.isalpha() and len(product) == len(named) - 1 + run and named[:i] == product[:i]
+                and "".join(w[0] for w in product[i:i + run]) == word and named[i + 1:] == product[i + run:]):
+            return True
+    return False
 
 
 def _unglued(word: str) -> str:
@@ -219,9 +220,9 @@ class DisplayNames:
         # Many display names of one report clean to the same words ("Mozilla Firefox 128" and
         # "Mozilla Firefox (x64 en-US)"): a cleaned name is identified once per publisher.
         self._name_cache: dict[tuple[str, str, bool, bool], Identification | Unidentified] = {}
-        # Per vendor asked about, other ways programs name its products (_vendor_forms); bounded
+        # Per vendor asked about, its products by their words' initials (_initials); bounded
         # by the number of NVD vendors.
-        self._forms: dict[str, dict[tuple[str, str], tuple[int, ...]]] = {}
+        self._forms: dict[str, dict[str, list[int]]] = {}
 
     def app(self, item: SoftwareItem, platform: Platform) -> Identification | Unidentified:
         """A macOS app: its name, with the vendor its bundle id names when no publisher was sent."""
@@ -271,6 +272,13 @@ class DisplayNames:
             if isinstance(found, Identification):
                 return found
             first = first or found
+        if cleaned and (not display or _ABBREVIATION.search(name)):
+            # Last, a name that abbreviates its vendor's product by initials, as written in
+            # capitals ("Microsoft Azure CLI"; a cask's name is all lower case).
+            found = self._abbreviated(cleaned.split(), said)
+            if found:
+                best = found[0]
+                return Identification(self.index.keys[best.key_id], "fuzzy", best.score, best.evidence)
         return first or Unidentified(f"nothing to identify in '{name}'")
 
     def _from_name(self, cleaned: str, publisher: str, platform: Platform, display: bool = True) -> Identification | Unidentified:
@@ -313,16 +321,14 @@ class DisplayNames:
                 _Candidate(c.key_id, round(c.score - 0.05, 3), c.evidence + f", after dropping edition words from '{cleaned}'", True)
                 for c in self._candidates(shorter, publisher, display)
             ]
-        unglued = [_unglued(w) for w in words]
-        if not candidates and unglued != words:
+        unglued = [_unglued(w) for w in words] if not candidates and ("64" in cleaned or "32" in cleaned) else words
+        if unglued != words:
             candidates = [
                 _Candidate(c.key_id, round(c.score - 0.05, 3), c.evidence + f", after taking the bitness off '{cleaned}'", True)
                 for c in self._candidates(" ".join(unglued), publisher, display)
             ]
         if not candidates and publisher and display:
             candidates = self._publishers_product(words, publisher)
-        if not candidates:
-            candidates = self._abbreviated(words, publisher)
         if not candidates:
             return self._part_of(words, publisher, platform, display) or Unidentified(f"no NVD product is named like '{cleaned}'")
         # Highest score first; ties by key text, never by feed or row order.
@@ -423,29 +429,21 @@ class DisplayNames:
             break
         return best
 
-    def _vendor_forms(self, vendor: str) -> dict[tuple[str, str], tuple[int, ...]]:
-        """Other ways a program may name each current product of one vendor, built the first time
-        the vendor is asked about and kept (the vendor's products only, never the whole
-        dictionary): ("kind", name without a kind of program after it), ("brand", name without
-        its first word), ("initials", name with one run of two to five words as initials)."""
-        forms = self._forms.get(vendor)
-        if forms is not None:
-            return forms
+    def _initials(self, vendor: str) -> dict[str, list[int]]:
+        """The vendor's current products by the initials of all their words, built the first time
+        the vendor is asked about and kept (that vendor's products only, never the whole
+        dictionary): the products a name with an abbreviation may stand for."""
+        table = self._forms.get(vendor)
+        if table is not None:
+            return table
         index = self.index
-        found: dict[tuple[str, str], set[int]] = {}
-        for key_id in index.by_vendor.get(vendor, ()):
-            if key_id not in index.current:
-                continue
-            product = index.words(key_id)[1]
-            words = product.split()
-            if len(words) >= 2 and words[-1] in _PROGRAM_KINDS:
-                found.setdefault(("kind", " ".join(words[:-1])), set()).add(key_id)
-            if len(words) >= 3:
-                found.setdefault(("brand", " ".join(words[1:])), set()).add(key_id)
-            for form in _initials_forms([w for w in _SPLIT_WORDS.split(product) if w]):
-                found.setdefault(("initials", form), set()).add(key_id)
-        forms = self._forms[vendor] = {form: tuple(sorted(kids)) for form, kids in found.items()}
-        return forms
+        table = self._forms[vendor] = {}
+        for key_id in index.by_vendor.get(vendor, ()):  # in key order: the lists need no sorting
+            if key_id in index.current:
+                product = index.words(key_id)[1]
+                if " " in product or "-" in product:
+                    table.setdefault("".join(w[0] for w in product.replace("-", " ").split()), []).append(key_id)
+        return table
 
     def _one_of(self, kids: set[int]) -> int | None:
         """The product's key NVD uses most, when ``kids`` are one product; else None."""
@@ -454,17 +452,17 @@ class DisplayNames:
         return self.index.primary(tuple(sorted(kids)))
 
     def _publishers_product(self, words: list[str], publisher: str) -> list[_Candidate]:
-        """The one product of the publisher's NVD vendor that is the program's name with a kind of
+        """The product of the publisher's NVD vendor that is the program's name with a kind of
         program after it ("GitKraken" by Axosoft is axosoft:gitkraken_desktop, "Eclipse" of
-        org.eclipse is eclipse:eclipse_ide) or with one brand word before it ("Company Portal" of
-        com.microsoft is microsoft:intune_company_portal); none when no product or several are."""
-        forms = self._vendor_forms(compact(publisher))
-        if not forms:
-            return []
-        name = " ".join(words)
-        kids = set(forms.get(("kind", name), ()))
-        if len(words) >= 2:
-            kids.update(forms.get(("brand", name), ()))
+        org.eclipse is eclipse:eclipse_ide); none when no product or several are. Looked up by
+        key, as the vendor and the product would be spelled (no scan of the vendor's products)."""
+        if compact(publisher) not in self.index.by_vendor:
+            return []  # the publisher is no NVD vendor: no key to spell
+        said = publisher.split()
+        vendors = dict.fromkeys(("".join(said), "_".join(said), "-".join(said)))
+        kids = {self.index.key_id[key] for vendor in vendors for kind in _PROGRAM_KINDS
+                if (key := f"{vendor}:{'_'.join(words)}_{kind}") in self.index.key_id}
+        kids &= self.index.current
         key_id = self._one_of(kids) if kids else None
         if key_id is None:
             return []
@@ -481,8 +479,18 @@ class DisplayNames:
         if publisher and compact(publisher) != compact(words[0]):
             readings.append((words, publisher))
         kids: set[int] = set()
+        index = self.index
         for named, vendor in readings:
-            kids.update(self._vendor_forms(compact(vendor)).get(("initials", " ".join(named)), ()))
+            if not named:
+                continue
+            table = self._initials(compact(vendor))
+            for i, word in enumerate(named):
+                if not (2 <= len(word) <= 5 and word.isalpha()):
+                    continue
+                signature = "".join(w[0] for w in named[:i]) + word + "".join(w[0] for w in named[i + 1:])
+                for key_id in table.get(signature, ()):
+                    if _abbreviates(named, [w for w in _SPLIT_WORDS.split(index.words(key_id)[1]) if w]):
+                        kids.add(key_id)
         key_id = self._one_of(kids) if kids else None
         if key_id is None:
             return []
