@@ -174,6 +174,8 @@ def _publisher_agrees(publisher: str, vendor: str) -> bool:
     """The publisher names the CPE vendor: "google" ~ "google", "simon tatham" ~ "simon_tatham",
     "tor" (The Tor Project) ~ "torproject"."""
     p, v = compact(publisher), compact(vendor.removesuffix(" project"))
+    if p and p == compact(vendor):
+        return True  # spelled alike, even when what is left without " project" is short (r-project, r_project)
     if not p or not v or len(v) < 2:
         return False
     if p == v or p == _organisation(vendor) or (len(v) >= 4 and (p.startswith(v) or v.startswith(p) and len(p) >= 4)):

@@ -451,3 +451,9 @@ def test_initials_stand_for_one_run_of_the_products_words() -> None:
 
 def test_initials_without_a_vendor_in_the_name_or_a_publisher_name_nothing(matcher: FeedMatcher) -> None:
     assert product(matcher, SoftwareItem("ZAP", "2.14.0", ""))[0] is None
+
+
+def test_a_publisher_spelled_like_a_project_vendor_agrees_with_it(matcher: FeedMatcher) -> None:
+    # "r_project" without " project" is "r", too short to compare; spelled whole, it is the bundle id's vendor.
+    app = SoftwareItem("R.app", "4.3.2", "", None, "macos_app", "org.R-project.R")
+    assert product(matcher, app, MAC)[0] == "r_project:r"
