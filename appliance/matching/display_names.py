@@ -462,8 +462,11 @@ class DisplayNames:
             return []  # the publisher is no NVD vendor: no key to spell
         said = publisher.split()
         vendors = dict.fromkeys(("".join(said), "_".join(said), "-".join(said)))
-        kids = {self.index.key_id[key] for vendor in vendors for kind in _PROGRAM_KINDS
-                if (key := f"{vendor}:{'_'.join(words)}_{kind}") in self.index.key_id}
+        # The name as NVD would spell the product: whole, or without the vendor's name in front
+        # ("Citrix Secure Access" by Citrix is citrix:secure_access_client).
+        names = ["_".join(words)] + (["_".join(words[1:])] if len(words) >= 2 and compact(words[0]) == compact(publisher) else [])
+        kids = {self.index.key_id[key] for vendor in vendors for name in names for kind in _PROGRAM_KINDS
+                if (key := f"{vendor}:{name}_{kind}") in self.index.key_id}
         kids &= self.index.current
         key_id = self._one_of(kids) if kids else None
         if key_id is None:

@@ -403,6 +403,7 @@ def test_an_endpoint_piece_needs_a_product_its_vendor_is_tied_to(matcher: FeedMa
 @pytest.mark.parametrize(("item", "os_name", "expected"), [
     (SoftwareItem("GitKraken", "9.13.0", "Axosoft, LLC"), WINDOWS, "axosoft:gitkraken_desktop"),
     (SoftwareItem("Eclipse.app", "4.30", "", None, "macos_app", "org.eclipse.platform.ide"), MAC, "eclipse:eclipse_ide"),
+    (SoftwareItem("Citrix Secure Access", "23.10.1.7", "Citrix Systems, Inc."), WINDOWS, "citrix:secure_access_client"),
 ])
 def test_the_publishers_one_product_of_the_programs_name_with_a_kind_of_program(
         matcher: FeedMatcher, item: SoftwareItem, os_name: str, expected: str) -> None:
