@@ -110,6 +110,14 @@ class Identifier:
             formula = brew_name(raw)
             found = self._package(formula, "homebrew")
             if isinstance(found, Identification):
+                head = formula.split("-", 1)[0]
+                if "-" in formula and found.method != "alias" and not compact(formula).startswith(compact(split_key(found.key)[0])):
+                    # A cask named "<vendor>-<product>" (google-drive) is that vendor's product,
+                    # not another vendor's product spelled like the whole name (mattermost:google_drive).
+                    named = self.names.identify(formula.replace("-", " "), item.vendor, platform, display=False)
+                    if (isinstance(named, Identification) and named.key != found.key
+                            and compact(split_key(named.key)[0]) == compact(head)):
+                        return self._with_references(named, formula, source)
                 return self._with_references(found, formula, source)
             # Casks are display names written with hyphens (google-chrome, visual-studio-code).
             named = self.names.identify(formula.replace("-", " "), item.vendor, platform, display=False)

@@ -50,3 +50,13 @@ def test_a_formula_named_like_a_product_is_never_read_as_a_library(matcher: Feed
 
 def test_a_cask_named_vendor_and_initials_is_the_vendors_product(matcher: FeedMatcher) -> None:
     assert brew(matcher, "owasp-zap")[0] == "owasp:zed_attack_proxy"
+
+
+def test_a_cask_named_vendor_dash_product_is_that_vendors_product(matcher: FeedMatcher) -> None:
+    # mattermost:google_drive is spelled like the whole name; the cask is Google's Drive.
+    key, _ = brew(matcher, "google-drive")
+    assert key == "google:drive"
+
+
+def test_a_formula_whose_product_names_its_vendor_keeps_the_package_reading(matcher: FeedMatcher) -> None:
+    assert brew(matcher, "visual-studio-code")[0] == "microsoft:visual_studio_code"
