@@ -225,6 +225,7 @@ class DisplayNames:
         # Per vendor asked about, its products by their words' initials (_initials); bounded
         # by the number of NVD vendors.
         self._forms: dict[str, dict[str, list[int]]] = {}
+        self._hosts: frozenset[str] | None = None
 
     def app(self, item: SoftwareItem, platform: Platform) -> Identification | Unidentified:
         """A macOS app: its name, with the vendor its bundle id names when no publisher was sent."""
@@ -600,6 +601,13 @@ class DisplayNames:
             return ""
         return ", ".join(sorted({split_key(index.keys[k])[0] for k in others}))
 
+    def _plugin_hosts(self) -> frozenset[str]:
+        """Vendors that are themselves a platform NVD files plug-ins for (jenkins, wordpress: the
+        target software of keys in the bundle's ecosystems), computed once."""
+        if self._hosts is None:
+            self._hosts = frozenset(self.index.ecosystem.values())
+        return self._hosts
+
     def _names_other_vendor(self, publisher: str, vendor: str) -> bool:
         """The publisher is itself an NVD vendor, and not this one: it contradicts the candidate."""
         return bool(publisher) and compact(publisher) in self.index.by_vendor and not _publisher_agrees(publisher, vendor)
@@ -641,7 +649,10 @@ class DisplayNames:
                 # The name itself names the vendor ("PDF24 Creator" is pdf24:pdf24_creator), as
                 # a self-named project's does; a publisher that is another NVD vendor overrules it.
                 offer(key_id, 0.9 + bonus, f"product name '{product}' carries its vendor's name '{vendor}'")
-            elif publisher and compact(publisher) == compact(product) and len(compact(product)) >= 4:
+            elif (publisher and compact(publisher) == compact(product) and len(compact(product)) >= 4
+                  and split_key(index.keys[key_id])[0] not in self._plugin_hosts()):
+                # Not a plug-in platform's product named after another company's service
+                # (jenkins:datadog is Jenkins' Datadog plug-in, not the Datadog Agent).
                 # A company named after its product, often its old name (ScreenConnect Software
                 # before ConnectWise bought it): the publisher confirms the product, not the vendor.
                 offer(key_id, 0.93, f"product name '{product}', and publisher '{publisher}' is named after the product")

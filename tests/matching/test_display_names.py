@@ -458,3 +458,10 @@ def test_a_publisher_spelled_like_a_project_vendor_agrees_with_it(matcher: FeedM
     # "r_project" without " project" is "r", too short to compare; spelled whole, it is the bundle id's vendor.
     app = SoftwareItem("R.app", "4.3.2", "", None, "macos_app", "org.R-project.R")
     assert product(matcher, app, MAC)[0] == "r_project:r"
+
+
+def test_a_plugin_platforms_product_named_after_the_publisher_is_not_the_publishers_program(matcher: FeedMatcher) -> None:
+    # jenkins:datadog is Jenkins' Datadog plug-in; "publisher named after the product" does not reach it.
+    key, reason = product(matcher, SoftwareItem("Datadog Agent", "7.50.3", "Datadog, Inc."))
+    assert key is None
+    assert "jenkins:datadog" in reason
