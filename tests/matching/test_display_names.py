@@ -462,6 +462,7 @@ def test_a_publisher_spelled_like_a_project_vendor_agrees_with_it(matcher: FeedM
 
 def test_a_plugin_platforms_product_named_after_the_publisher_is_not_the_publishers_program(matcher: FeedMatcher) -> None:
     # jenkins:datadog is Jenkins' Datadog plug-in; "publisher named after the product" does not reach it.
-    key, reason = product(matcher, SoftwareItem("Datadog Agent", "7.50.3", "Datadog, Inc."))
-    assert key is None
-    assert "jenkins:datadog" in reason
+    assert product(matcher, SoftwareItem("Datadog Agent", "7.50.3", "Datadog, Inc."))[0] is None
+    # The same rule still confirms a company named after its product (ScreenConnect, before ConnectWise).
+    assert product(matcher, SoftwareItem("ScreenConnect Client (0a1b2c3d4e5f6a7b)", "23.9.8", "ScreenConnect Software"))[0] == (
+        "connectwise:screenconnect")
