@@ -28,10 +28,11 @@ compact = lru_cache(maxsize=65_536)(_compact_uncached)
 THRESHOLD = 0.85
 
 # Words that name an edition or packaging of a product, not a different product:
-# "Microsoft Office Professional Plus 2019" is Office.
+# "Microsoft Office Professional Plus 2019" is Office. Not "MUI": Microsoft's MUI entries are a
+# product's language resources, a part (_PART_WORDS).
 _EDITION_WORDS = {
     "professional", "pro", "plus", "standard", "enterprise", "home", "business", "community", "ultimate", "premium",
-    "client", "desktop", "app", "stable", "lts", "free", "mui", "ce", "runtime",
+    "client", "desktop", "app", "stable", "lts", "free", "ce", "runtime",
 }
 _NUMBER = re.compile(r"^\d+$")
 # Channels of one product ("Google Chrome Beta", "Visual Studio Code Insiders") and servicing

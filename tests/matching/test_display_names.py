@@ -466,3 +466,10 @@ def test_a_plugin_platforms_product_named_after_the_publisher_is_not_the_publish
     # The same rule still confirms a company named after its product (ScreenConnect, before ConnectWise).
     assert product(matcher, SoftwareItem("ScreenConnect Client (0a1b2c3d4e5f6a7b)", "23.9.8", "ScreenConnect Software"))[0] == (
         "connectwise:screenconnect")
+
+
+def test_a_mui_entry_is_the_products_language_resources(matcher: FeedMatcher) -> None:
+    # Read as an edition word, "MUI" made the language pack microsoft:project_2016.
+    key, reason = product(matcher, SoftwareItem("Microsoft Project MUI (English) 2016", "16.0.4266.1001", "Microsoft Corporation"))
+    assert key is None
+    assert "is a part" in reason and "microsoft:project_2016" in reason
