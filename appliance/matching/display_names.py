@@ -89,8 +89,12 @@ _INSTALLER_NOTE = re.compile(r"\(([^()]*machine-wide installer)\)", re.I)
 
 
 _SPLIT_WORDS = re.compile(r"[\s-]+")
-# A word written in capitals, as abbreviations are ("CLI", "ZAP", "AD").
-_ABBREVIATION = re.compile(r"\b[A-Z]{2,5}\b")
+# A word of three to five capitals, as abbreviations of product names are written ("CLI", "ZAP",
+# "LFS"); not ".NET", and not the piece and edition words written so ("SDK", "MUI").
+_ABBREVIATION = re.compile(r"(?<![.\w])[A-Z]{3,5}\b")
+
+
+_NOT_INITIALS = _PART_WORDS | _CODE_PART_WORDS | _EDITION_WORDS
 
 
 def _abbreviates(named: list[str], product: list[str]) -> bool:
@@ -276,9 +280,10 @@ class DisplayNames:
             if isinstance(found, Identification):
                 return found
             first = first or found
-        if cleaned and (not display or _ABBREVIATION.search(name)):
-            # Last, a name that abbreviates its vendor's product by initials, as written in
-            # capitals ("Microsoft Azure CLI"; a cask's name is all lower case).
+        if cleaned and (not display or any(w.lower() not in _NOT_INITIALS for w in _ABBREVIATION.findall(name.strip(), 1))):
+            # Last, a name that abbreviates its vendor's product by initials, written in capitals
+            # after the first word ("Microsoft Azure CLI"; a cask's name is all lower case). A
+            # first word in capitals is the vendor's own name ("AMD Software", "HP Smart").
             found = self._abbreviated(cleaned.split(), said)
             if found:
                 best = found[0]
@@ -459,16 +464,16 @@ class DisplayNames:
         """The product of the publisher's NVD vendor that is the program's name with a kind of
         program after it ("GitKraken" by Axosoft is axosoft:gitkraken_desktop, "Eclipse" of
         org.eclipse is eclipse:eclipse_ide); none when no product or several are. Looked up by
-        key, as the vendor and the product would be spelled (no scan of the vendor's products)."""
-        if compact(publisher) not in self.index.by_vendor:
-            return []  # the publisher is no NVD vendor: no key to spell
-        said = publisher.split()
-        vendors = dict.fromkeys(("".join(said), "_".join(said), "-".join(said)))
+        the product's name (no scan of the vendor's products)."""
+        index, said = self.index, compact(publisher)
+        if said not in index.by_vendor:
+            return []  # the publisher is no NVD vendor
         # The name as NVD would spell the product: whole, or without the vendor's name in front
-        # ("Citrix Secure Access" by Citrix is citrix:secure_access_client).
-        names = ["_".join(words)] + (["_".join(words[1:])] if len(words) >= 2 and compact(words[0]) == compact(publisher) else [])
-        kids = {self.index.key_id[key] for vendor in vendors for name in names for kind in _PROGRAM_KINDS
-                if (key := f"{vendor}:{name}_{kind}") in self.index.key_id}
+        # ("Citrix Secure Access" by Citrix is citrix:secure_access_client); looked up by the
+        # product's name run together, as the index keeps it, then checked for this vendor.
+        names = [compact(" ".join(words))] + ([compact(" ".join(words[1:]))] if len(words) >= 2 and compact(words[0]) == said else [])
+        kids = {k for name in names for kind in _PROGRAM_KINDS for k in index.by_product.get(name + kind, ())
+                if compact(index.words(k)[0]) == said and index.words(k)[1].rsplit(" ", 1)[-1] == kind}
         kids &= self.index.current
         key_id = self._one_of(kids) if kids else None
         if key_id is None:
