@@ -236,6 +236,12 @@ class DisplayNames:
         """A macOS app: its name, with the vendor its bundle id names when no publisher was sent."""
         name = app_name(item.name)
         vendor = bundle_vendor(item.bundle_id) if item.bundle_id else ""
+        last = item.bundle_id.rsplit(".", 1)[-1]
+        if vendor and last.isdigit() and len(last) <= 2 and not name[-1:].isdigit():
+            # A bundle id that ends in a number names the major version the app is built as
+            # ("com.sublimetext.4"): read like "Transmit 5.app", kept only when NVD names a
+            # product with it (sublimetext:sublime_text_4), dropped by the cleaning otherwise.
+            name = f"{name} {last}"
         if not item.vendor and vendor:
             found = self.identify(name, vendor, platform)
             if isinstance(found, Identification):

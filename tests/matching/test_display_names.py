@@ -473,3 +473,11 @@ def test_a_mui_entry_is_the_products_language_resources(matcher: FeedMatcher) ->
     key, reason = product(matcher, SoftwareItem("Microsoft Project MUI (English) 2016", "16.0.4266.1001", "Microsoft Corporation"))
     assert key is None
     assert "is a part" in reason and "microsoft:project_2016" in reason
+
+
+def test_a_bundle_id_ending_in_a_number_names_the_major_the_app_is_built_as(matcher: FeedMatcher) -> None:
+    app = SoftwareItem("Sublime Text.app", "Build 4169", "", None, "macos_app", "com.sublimetext.4")
+    assert product(matcher, app, MAC)[0] == "sublimetext:sublime_text_4"
+    # Where NVD names no product with the number, the name is read without it, as before.
+    firefox = SoftwareItem("Firefox.app", "124.0", "", None, "macos_app", "org.mozilla.firefox.2")
+    assert product(matcher, firefox, MAC)[0] == "mozilla:firefox"
