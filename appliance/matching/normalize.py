@@ -16,9 +16,11 @@ _NOISE_WORDS = {
     "x64", "x86", "x86_64", "amd64", "arm64", "aarch64", "win64", "win32", "64-bit", "32-bit", "64bit", "32bit",
     "64", "32", "bit", "en-us", "en-gb", "de-de", "fr-fr", "user", "machine", "remove", "only",
     "for", "windows", "version", "release", "build", "edition", "portable", "(r)", "(tm)", "®", "™", "-",
+    # Separators some vendors write between brand and product ("Dell Command | Update").
+    "|", "–", "—",
 }
 # "Setup" and "Installer" stay: "Microsoft Visual Studio Installer" and "Teams Machine-Wide
-# Installer" are installers of a product, not the product (see identify._PART_WORDS).
+# Installer" are installers of a product, not the product (see display_names._PART_WORDS).
 # A token that looks like a version: digits with dots, optional letter suffix ("23.01", "6.22",
 # "2.43.0", "0.79", "8.5.6", "1.1.1k", "v1.0", "3.10.11150.0").
 _VERSION_TOKEN = re.compile(r"^v?\d+(?:\.\w+)+(?:-\w+)?$|^v?\d{1,2}[a-z]?$", re.I)
@@ -61,8 +63,9 @@ def tokens(text: str) -> list[str]:
 
 
 # Words that NVD sometimes keeps in a product's name: "SAP GUI for Windows" is
-# sap:gui_for_windows, "pgAdmin 4" is pgadmin:pgadmin_4.
-_PRODUCT_WORDS = {"for", "windows"}
+# sap:gui_for_windows, "pgAdmin 4" is pgadmin:pgadmin_4, "Azure Connected Machine Agent" is
+# microsoft:azure_connected_machine_agent.
+_PRODUCT_WORDS = {"for", "windows", "machine"}
 _MAJOR = re.compile(r"^\d{1,2}$")
 # "Veeam Agent for Microsoft Windows": the platform, not the product.
 _FOR_WINDOWS = re.compile(r"\bfor\s+microsoft\s+windows\b", re.I)
@@ -159,22 +162,30 @@ def effective_version(name: str, version: str) -> tuple[str, str | None]:
 # docs.brew.sh "Versions"), and casks name editions with a suffix (intellij-idea-ce, pycharm-ce,
 # goland-eap, firefox@esr is a separate product and kept).
 _BREW_VERSION = re.compile(r"@[\d.]+$")
+# Casks of a release channel of one product: google-chrome@beta, firefox@developer-edition,
+# visual-studio-code@insiders (Homebrew/homebrew-cask "Naming casks": "@" + the channel).
+_BREW_CHANNEL = re.compile(r"@(beta|dev|developer-edition|nightly|canary|preview|insiders?)$")
 _BREW_EDITION = re.compile(r"-(ce|eap|beta|nightly|dev|preview|edge|lts|community|cask)$")
 # macOS bundle file names: "Google Chrome.app", "GIMP-2.10.app".
 _APP_SUFFIX = re.compile(r"\.app$", re.I)
 _TRAILING_VERSION = re.compile(r"[-\s]v?\d+(\.\d+)*$")
+_BARE_MAJOR = re.compile(r"[^\W\d_]\s\d{1,2}$")
 # Reverse-DNS prefixes whose second label is a hosting site, not the vendor.
 _HOSTING = {"github", "googlecode", "sourceforge", "gitlab", "bitbucket"}
 
 
 def brew_name(name: str) -> str:
     """A Homebrew formula or cask name without its version and edition suffix: "openssl@3" -> "openssl"."""
-    return _BREW_EDITION.sub("", _BREW_VERSION.sub("", name.strip().lower()))
+    return _BREW_EDITION.sub("", _BREW_CHANNEL.sub("", _BREW_VERSION.sub("", name.strip().lower())))
 
 
 def app_name(name: str) -> str:
-    """A macOS bundle name without ".app" and a trailing version: "GIMP-2.10.app" -> "GIMP"."""
-    return _TRAILING_VERSION.sub("", _APP_SUFFIX.sub("", name.strip())).strip()
+    """A macOS bundle name without ".app" and a trailing version: "GIMP-2.10.app" -> "GIMP".
+
+    A bare major number stays ("Transmit 5.app", "pgAdmin 4.app"): NVD names some products
+    with it (panic:transmit_5), and the display-name cleaning drops it when no product does."""
+    name = _APP_SUFFIX.sub("", name.strip()).strip()
+    return name if _BARE_MAJOR.search(name) else _TRAILING_VERSION.sub("", name).strip()
 
 
 def bundle_vendor(bundle_id: str) -> str:

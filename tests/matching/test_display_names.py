@@ -255,3 +255,229 @@ def test_servicing_words_are_dropped_also_where_case_folding_reaches_past_ascii(
 
     assert clean_display_name(name) == "foo"
     assert clean_display_name("Veeam Agent for Micro\u017foft Windows 6") == "veeam agent"
+
+
+# --- Session 12: kinds of miss read from the development sets -------------------------------------
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("Microsoft Teams classic", "Microsoft Corporation", "microsoft:teams"),  # the previous generation
+    ("Adobe Photoshop Classic", "Adobe Inc.", "adobe:photoshop"),
+])
+def test_classic_names_the_previous_generation_of_the_same_product(matcher: FeedMatcher, name: str, publisher: str, expected: str) -> None:
+    assert product(matcher, SoftwareItem(name, "1.0", publisher))[0] == expected
+
+
+def test_a_developer_edition_app_is_the_product(matcher: FeedMatcher) -> None:
+    item = SoftwareItem("Firefox Developer Edition.app", "124.0b9", "", None, "macos_app", "org.mozilla.firefoxdeveloperedition")
+    assert product(matcher, item, MAC)[0] == "mozilla:firefox"
+
+
+@pytest.mark.parametrize("name", ["Microsoft Teams classic (Machine-Wide Installer) - en-us", "Zoom Workplace (Machine-Wide Installer)"])
+def test_a_machine_wide_installer_note_in_brackets_makes_the_entry_the_installer(matcher: FeedMatcher, name: str) -> None:
+    # The cleaning drops bracketed notes; this one must not be lost (even where an alias names the product).
+    key, reason = product(matcher, SoftwareItem(name, "1.7.0.3653", "Microsoft Corporation"))
+    assert key is None
+    assert "machine-wide installer" in reason
+
+
+def test_a_hosting_bundle_carries_the_runtime_it_installs(matcher: FeedMatcher) -> None:
+    key, evidence = product(matcher, SoftwareItem("Microsoft ASP.NET Core 7.0.14 Hosting Bundle", "7.0.14", "Microsoft Corporation"))
+    assert key == "microsoft:asp.net_core"
+    assert "carries its code" in evidence
+
+
+def test_the_longest_product_before_the_piece_words_is_the_product(matcher: FeedMatcher) -> None:
+    # "Manager" is a part word too: popping it along with "Service" left "Dell Power", no product.
+    key, evidence = product(matcher, SoftwareItem("Dell Power Manager Service", "3.14.0", "Dell Inc."))
+    assert key == "dell:power_manager"
+    assert "'service' is a piece" in evidence
+
+
+def test_a_part_word_still_refuses_after_the_longest_product(matcher: FeedMatcher) -> None:
+    key, reason = product(matcher, SoftwareItem("Dell Power Manager Installer", "3.14.0", "Dell Inc."))
+    assert key is None and "dell:power_manager" in reason
+
+
+def test_a_publisher_that_is_exactly_one_of_several_organisations_chooses_it(matcher: FeedMatcher) -> None:
+    # proton, protonmail and protonvpn all file protonvpn; "Proton AG" only begins the other two.
+    key, evidence = product(matcher, SoftwareItem("Proton VPN", "3.2.11", "Proton AG"))
+    assert key == "proton:protonvpn"
+    assert "exactly vendor 'proton'" in evidence
+    app = SoftwareItem("Arc.app", "1.30", "", None, "macos_app", "company.thebrowser.Browser")
+    assert product(matcher, app, MAC)[0] == "thebrowser:arc"  # not the_browser_company:arc
+
+
+def test_one_organisations_old_and_new_vendor_names_stay_a_tie_without_cves(matcher: FeedMatcher) -> None:
+    # skype and skype_technologies are one organisation: the publisher cannot say which key NVD uses now.
+    key, reason = product(matcher, SoftwareItem("Skype version 8.110", "8.110", "Skype Technologies S.A."))
+    assert key is None
+    assert "skype:skype" in reason and "skype_technologies:skype" in reason
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("PotPlayer-64 bit", "Kakao Corp.", "kakaocorp:potplayer"),
+    ("Cygwin64", "Cygwin", "cygwin:cygwin"),
+])
+def test_a_bitness_glued_to_the_name_is_not_part_of_it(matcher: FeedMatcher, name: str, publisher: str, expected: str) -> None:
+    key, evidence = product(matcher, SoftwareItem(name, "1.0", publisher))
+    assert key == expected
+    assert "bitness" in evidence
+
+
+def test_a_number_that_is_part_of_a_word_is_not_a_bitness() -> None:
+    from appliance.matching.display_names import _unglued
+
+    assert [_unglued(w) for w in ("cygwin64", "potplayer-64", "x264", "base64", "win32", "libx32")] == [
+        "cygwin", "potplayer", "x264", "base64", "win32", "libx32"]
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("BIG-IP Edge Client", "F5 Networks, Inc.", "f5:big-ip_edge_client"),
+    ("GlobalProtect", "Palo Alto Networks", "paloaltonetworks:globalprotect"),
+])
+def test_a_network_companys_publisher_names_its_vendor(matcher: FeedMatcher, name: str, publisher: str, expected: str) -> None:
+    assert product(matcher, SoftwareItem(name, "6.0", publisher))[0] == expected
+
+
+@pytest.mark.parametrize(("name", "bundle_id", "expected"), [
+    ("Transmit 5.app", "com.panic.transmit", "panic:transmit_5"),  # NVD names the product with its major
+    ("pgAdmin 4.app", "org.pgadmin.pgadmin4", "pgadmin:pgadmin_4"),
+])
+def test_an_apps_bare_major_number_stays_when_nvd_names_the_product_with_it(
+        matcher: FeedMatcher, name: str, bundle_id: str, expected: str) -> None:
+    assert product(matcher, SoftwareItem(name, "5.10", "", None, "macos_app", bundle_id), MAC)[0] == expected
+
+
+def test_app_name_keeps_a_bare_major_number_and_drops_other_versions() -> None:
+    from appliance.matching.normalize import app_name
+
+    assert [app_name(n) for n in ("Transmit 5.app", "GIMP-2.10.app", "Foo 2.1.app", "Office 2019.app", "R.app")] == [
+        "Transmit 5", "GIMP", "Foo", "Office", "R"]
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("Nextcloud", "Nextcloud GmbH", "nextcloud:desktop"),
+    ("ClickUp", "ClickUp", "clickup:desktop"),
+    ("Telegram", "Telegram FZ-LLC", "telegram:telegram_desktop"),  # the suffix form, as before
+])
+def test_a_self_named_platforms_installed_program_is_the_vendors_desktop_product(
+        matcher: FeedMatcher, name: str, publisher: str, expected: str) -> None:
+    key, evidence = product(matcher, SoftwareItem(name, "3.12.1", publisher))
+    assert key == expected
+    assert "desktop client" in evidence
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("Kofax Power PDF Advanced", "Kofax", "kofax:power_pdf"),
+    ("OpenSSL 3.2.0 Light (64-bit)", "OpenSSL Win64 Installer Team", "openssl:openssl"),
+    ("Waves MaxxAudio Pro Application", "Waves Audio Ltd.", "waves:maxxaudio"),
+])
+def test_feature_tiers_are_editions_of_one_product(matcher: FeedMatcher, name: str, publisher: str, expected: str) -> None:
+    assert product(matcher, SoftwareItem(name, "1.0", publisher))[0] == expected
+
+
+def test_suite_stays_a_word_of_the_products_name(matcher: FeedMatcher) -> None:
+    # Dropped with "community", "suite" would leave "burp" (burp_project:burp, another program).
+    assert product(matcher, SoftwareItem("Burp Suite Community Edition 2024.1.1.4", "2024.1.1.4", "PortSwigger Web Security"))[0] == (
+        "portswigger:burp_suite")
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("Kaspersky Security Center Network Agent", "AO Kaspersky Lab", "kaspersky:security_center"),
+    ("Trend Micro Apex One Security Agent", "Trend Micro Inc.", "trendmicro:apex_one"),
+    ("BeyondTrust Remote Support Jump Client", "BeyondTrust Corporation", "beyondtrust:remote_support"),
+    ("Microsoft Exchange Server Management Services", "Microsoft Corporation", "microsoft:exchange_server"),
+])
+def test_a_management_products_endpoint_piece_is_the_product(matcher: FeedMatcher, name: str, publisher: str, expected: str) -> None:
+    key, evidence = product(matcher, SoftwareItem(name, "14.2", publisher))
+    assert key == expected
+    assert "of the product" in evidence
+
+
+def test_an_endpoint_piece_needs_a_product_its_vendor_is_tied_to(matcher: FeedMatcher) -> None:
+    # No vendor in the name and no publisher: "Security Center" alone ties to no one vendor.
+    assert product(matcher, SoftwareItem("Security Center Network Agent", "14.2", ""))[0] is None
+
+
+@pytest.mark.parametrize(("item", "os_name", "expected"), [
+    (SoftwareItem("GitKraken", "9.13.0", "Axosoft, LLC"), WINDOWS, "axosoft:gitkraken_desktop"),
+    (SoftwareItem("Eclipse.app", "4.30", "", None, "macos_app", "org.eclipse.platform.ide"), MAC, "eclipse:eclipse_ide"),
+    (SoftwareItem("Citrix Secure Access", "23.10.1.7", "Citrix Systems, Inc."), WINDOWS, "citrix:secure_access_client"),
+])
+def test_the_publishers_one_product_of_the_programs_name_with_a_kind_of_program(
+        matcher: FeedMatcher, item: SoftwareItem, os_name: str, expected: str) -> None:
+    key, evidence = product(matcher, item, os_name)
+    assert key == expected
+    assert "whose one product of that name" in evidence
+
+
+def test_the_publishers_product_is_not_guessed_without_a_publisher(matcher: FeedMatcher) -> None:
+    assert product(matcher, SoftwareItem("GitKraken", "9.13.0", ""))[0] is None
+
+
+def test_a_gui_is_a_kind_of_program_nvd_appends(matcher: FeedMatcher) -> None:
+    assert product(matcher, SoftwareItem("YubiKey Manager", "1.2.5", "Yubico AB"))[0] == "yubico:yubikey_manager_gui"
+
+
+def test_a_separator_between_brand_and_product_and_a_universal_build(matcher: FeedMatcher) -> None:
+    assert product(matcher, SoftwareItem("Dell Command | Update for Windows Universal", "5.1.0", "Dell Inc."))[0] == "dell:command_update"
+
+
+def test_machine_stays_when_nvd_names_the_product_with_it(matcher: FeedMatcher) -> None:
+    # "machine" is noise in "(Machine)" notes, but part of microsoft:azure_connected_machine_agent.
+    key, _ = product(matcher, SoftwareItem("Azure Connected Machine Agent", "1.37", "Microsoft Corporation"))
+    assert key == "microsoft:azure_connected_machine_agent"
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("Microsoft Azure CLI (64-bit)", "Microsoft Corporation", "microsoft:azure_command-line_interface"),
+    ("OWASP ZAP 2.14.0", "OWASP", "owasp:zed_attack_proxy"),
+])
+def test_a_name_may_abbreviate_its_vendors_product_by_initials(matcher: FeedMatcher, name: str, publisher: str, expected: str) -> None:
+    key, evidence = product(matcher, SoftwareItem(name, "2.14.0", publisher))
+    assert key == expected
+    assert "initials" in evidence
+
+
+def test_initials_stand_for_one_run_of_the_products_words() -> None:
+    from appliance.matching.display_names import _abbreviates
+
+    assert _abbreviates(["azure", "cli"], ["azure", "command", "line", "interface"])
+    assert _abbreviates(["zap"], ["zed", "attack", "proxy"])
+    assert not _abbreviates(["azure", "cli"], ["azure", "command", "line", "interface", "extension"])
+    assert not _abbreviates(["cli"], ["azure", "command", "line", "interface"])  # the other words must agree too
+    assert not _abbreviates(["7z", "tools"], ["7", "zip", "tools"])  # initials are letters
+
+
+def test_initials_without_a_vendor_in_the_name_or_a_publisher_name_nothing(matcher: FeedMatcher) -> None:
+    assert product(matcher, SoftwareItem("ZAP", "2.14.0", ""))[0] is None
+
+
+def test_a_publisher_spelled_like_a_project_vendor_agrees_with_it(matcher: FeedMatcher) -> None:
+    # "r_project" without " project" is "r", too short to compare; spelled whole, it is the bundle id's vendor.
+    app = SoftwareItem("R.app", "4.3.2", "", None, "macos_app", "org.R-project.R")
+    assert product(matcher, app, MAC)[0] == "r_project:r"
+
+
+def test_a_plugin_platforms_product_named_after_the_publisher_is_not_the_publishers_program(matcher: FeedMatcher) -> None:
+    # jenkins:datadog is Jenkins' Datadog plug-in; "publisher named after the product" does not reach it.
+    assert product(matcher, SoftwareItem("Datadog Agent", "7.50.3", "Datadog, Inc."))[0] is None
+    # The same rule still confirms a company named after its product (ScreenConnect, before ConnectWise).
+    assert product(matcher, SoftwareItem("ScreenConnect Client (0a1b2c3d4e5f6a7b)", "23.9.8", "ScreenConnect Software"))[0] == (
+        "connectwise:screenconnect")
+
+
+def test_a_mui_entry_is_the_products_language_resources(matcher: FeedMatcher) -> None:
+    # Read as an edition word, "MUI" made the language pack microsoft:project_2016.
+    key, reason = product(matcher, SoftwareItem("Microsoft Project MUI (English) 2016", "16.0.4266.1001", "Microsoft Corporation"))
+    assert key is None
+    assert "is a part" in reason and "microsoft:project_2016" in reason
+
+
+def test_a_bundle_id_ending_in_a_number_names_the_major_the_app_is_built_as(matcher: FeedMatcher) -> None:
+    app = SoftwareItem("Sublime Text.app", "Build 4169", "", None, "macos_app", "com.sublimetext.4")
+    assert product(matcher, app, MAC)[0] == "sublimetext:sublime_text_4"
+    # Where NVD names no product with the number, the name is read without it, as before.
+    firefox = SoftwareItem("Firefox.app", "124.0", "", None, "macos_app", "org.mozilla.firefox.2")
+    assert product(matcher, firefox, MAC)[0] == "mozilla:firefox"

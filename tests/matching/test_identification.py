@@ -178,5 +178,5 @@ def test_identification_caches_stay_bounded_whatever_names_arrive(index: CpeInde
     for n in range(300):
         identifier.identify(SoftwareItem(f"Unheard Of Tool {n} Pro", "1.0", f"Maker {n} Ltd"), platform_of("Windows 11 23H2"))
         identifier.identify(SoftwareItem(f"libunheard{n}-tools", "1.0-1"), platform_of("Debian GNU/Linux 12 (bookworm)"))
-    caches = (identifier._cache, identifier._candidate_cache, identifier._name_cache, identifier.packages._native_cache)
+    caches = (identifier._cache, identifier.names._candidate_cache, identifier.names._name_cache, identifier.packages._native_cache)
     assert all(0 < len(cache) <= identifier.CACHE_LIMIT + 1 for cache in caches), [len(c) for c in caches]

@@ -1,0 +1,746 @@
+"""Display names: which NVD product a Windows program or macOS app is, from its name and publisher or bundle id."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from appliance.cpe import unquote
+from appliance.matching.base import Candidate as _Candidate, Identification, SoftwareItem, Unidentified
+from appliance.matching.bundle import _named_after
+from appliance.matching.index import CpeIndex, split_key
+from appliance.matching.normalize import compact as _compact_uncached
+from appliance.matching.normalize import (
+    PUBLISHER_NOISE as _PUBLISHER_WORDS, app_name, bundle_vendor, clean_display_name, clean_publisher, cpe_words,
+    main_part,
+)
+from appliance.matching.platform import Platform
+
+if TYPE_CHECKING:
+    from appliance.matching.identify import Identifier
+
+# The same publishers, vendors and names are run together again and again while one report is
+# identified (every candidate of a Microsoft program compacts "microsoft"): kept once done.
+compact = lru_cache(maxsize=65_536)(_compact_uncached)
+
+# Below this score an item stays unmatched: a wrong product is worse than none.
+THRESHOLD = 0.85
+
+# Words that name an edition or packaging of a product, not a different product:
+# "Microsoft Office Professional Plus 2019" is Office. Not "MUI": Microsoft's MUI entries are a
+# product's language resources, a part (_PART_WORDS).
+_EDITION_WORDS = {
+    "professional", "pro", "plus", "standard", "enterprise", "home", "business", "community", "ultimate", "premium",
+    "client", "desktop", "app", "stable", "lts", "free", "ce", "runtime",
+}
+_NUMBER = re.compile(r"^\d+$")
+# Channels of one product ("Google Chrome Beta", "Visual Studio Code Insiders") and servicing
+# words left by the version ("Exchange Server 2019 Cumulative Update 13") are packaging too.
+_EDITION_WORDS |= {"beta", "canary", "nightly", "insiders", "insider", "preview", "cumulative", "express", "basic", "lite", "core"}
+# Browser plug-in builds of one product ("Adobe Flash Player 32 NPAPI" is adobe:flash_player).
+_EDITION_WORDS |= {"npapi", "ppapi", "activex"}
+# The previous generation kept beside a new one and a vendor's early-access channel are builds
+# of the same product ("Microsoft Teams classic", "Adobe Lightroom Classic", "Firefox Developer
+# Edition", whose "edition" the cleaning drops).
+_EDITION_WORDS |= {"classic", "developer"}
+# Feature tiers of one product ("K-Lite Codec Pack Full", "Kofax Power PDF Advanced", "OpenSSL
+# Light"), and the word "application" after its name. Not "suite": NVD names products with it
+# (portswigger:burp_suite).
+_EDITION_WORDS |= {"full", "advanced", "light", "application"}
+# Dell's builds for Windows' Universal driver model ("Dell Command | Update for Windows Universal").
+_EDITION_WORDS |= {"universal"}
+# Words after a product's name that make the entry a part of it that is not the product: its
+# installer or updater, headers, documentation, language resources, plug-ins for other
+# programs ("Microsoft Visual Studio Installer", "Python 3.11 pip Bootstrap", "Teams
+# Machine-Wide Installer"). NVD files such a part only when it is a product of its own
+# (adobe:genuine_service, microsoft:edge_update), and then the whole name finds it.
+_PART_WORDS = {
+    "installer", "setup", "updater", "update", "helper", "launcher", "bootstrap", "bootstrapper", "component",
+    "components", "headers", "targeting", "pack", "mui", "proofing", "documentation", "docs", "add-in", "addin", "plugin",
+    "plug-in", "extension", "extensions", "files", "manager", "module", "language",
+}
+# Pieces of a product that carry its code: the product's CVEs are theirs ("Microsoft .NET
+# Host", "Python 3.11 Standard Library", "Microsoft Visual C++ 2022 X64 Minimum Runtime").
+_CODE_PART_WORDS = {
+    "runtime", "sdk", "host", "agent", "service", "services", "driver", "drivers", "tools", "console", "library",
+    "libraries", "executables", "engine", "resolver", "minimum", "additional", "assistant",
+    # An installer bundle that installs the product's runtime for a web server ("Microsoft
+    # ASP.NET Core 8.0.2 Hosting Bundle" holds the ASP.NET Core runtime and its IIS module).
+    "hosting", "bundle",
+}
+# Kinds of program NVD appends to a product's name (axosoft:gitkraken_desktop, eclipse:eclipse_ide).
+_PROGRAM_KINDS = {"desktop", "ide", "app", "client", "gui"}
+# What a management product installs on the machines it manages (see DisplayNames._part_of).
+_ENDPOINT_WORDS = {"agent", "client", "services", "sensor"}
+_YEAR = re.compile(r"^(19|20)\d\d(-(19|20)\d\d)?$")
+
+
+def _is_year(word: str) -> bool:
+    """_YEAR.match, skipped for the many words that cannot start with a year."""
+    return word[:2] in ("19", "20") and _YEAR.match(word) is not None
+
+
+def _is_number(word: str) -> bool:
+    """_NUMBER.match, skipped for the many words that do not start with a digit (\\d is isdecimal())."""
+    return word[:1].isdecimal() and _NUMBER.match(word) is not None
+
+
+# Products some vendors file as the vendor's only desktop program ("Figma" is figma:desktop).
+_VENDOR_APP_PRODUCTS = ("desktop", "desktop_app", "desktop_client", "client", "app")
+# Vendors under which NVD filed projects hosted on their sites (google:tunnelblick is the
+# Google Code project of tunnelblick:tunnelblick): no other organisation's product of that name.
+_HOSTING_VENDORS = ("google", "googlecode", "github", "sourceforge", "gitlab", "bitbucket")
+
+
+# A bracketed note naming the entry the machine-wide installer: it puts the program into each
+# new user profile and is not the program (Microsoft's "Teams Machine-Wide Installer", also
+# written "Microsoft Teams classic (Machine-Wide Installer) - en-us"; Zoom's and Webex's MSI
+# deployments list the same kind of entry).
+_INSTALLER_NOTE = re.compile(r"\(([^()]*machine-wide installer)\)", re.I)
+
+
+_SPLIT_WORDS = re.compile(r"[\s-]+")
+# A word of three to five capitals, as abbreviations of product names are written ("CLI", "ZAP",
+# "LFS"); not ".NET", and not the piece and edition words written so ("SDK", "MUI").
+_ABBREVIATION = re.compile(r"(?<![.\w])[A-Z]{3,5}\b")
+
+
+_NOT_INITIALS = _PART_WORDS | _CODE_PART_WORDS | _EDITION_WORDS
+
+
+def _abbreviates(named: list[str], product: list[str]) -> bool:
+    """``named`` is ``product`` with one run of two to five words written as their initials
+    (["azure", "cli"] of ["azure", "command", "line", "interface"])."""
+    for i, word in enumerate(named):
+        run = len(word)
+        if (2 <= run <= 5 and word.isalpha() and len(product) == len(named) - 1 + run and named[:i] == product[:i]
+                and "".join(w[0] for w in product[i:i + run]) == word and named[i + 1:] == product[i + run:]):
+            return True
+    return False
+
+
+def _unglued(word: str) -> str:
+    """A word without a bitness glued to it ("Cygwin64", "PotPlayer-64 bit"): installers of
+    64-bit builds append it to the program's name; none of it names the product."""
+    for glued in ("-64", "-32", "64", "32"):
+        head = word[: -len(glued)]
+        if word.endswith(glued) and len(head) >= 5 and head.isalpha():
+            return head
+    return word
+
+
+def _keeps_product_words(key: str, kept: str, cleaned: str) -> bool:
+    """The product's NVD name has a word that only the kept reading of the name has ("for",
+    a major number): "skype_for_business" from "Skype for Business Basic 2016"."""
+    only = {w for w in set(kept.split()) - set(cleaned.split()) if w != "windows"}
+    # "windows" alone is no such word: "Microsoft Windows Desktop Runtime" is not microsoft:windows.
+    return bool(only & set(cpe_words(split_key(key)[1]).split()))
+
+
+def _trimmed(words: list[str], drop) -> list[str]:
+    """The words without those ``drop`` says are packaging; with them go an "and" between two
+    of them ("Home and Business") and a word that repeats an earlier one with a number (the
+    Windows service name in "Apache Tomcat 9.0 Tomcat9")."""
+    gone = []
+    for i, w in enumerate(words):
+        dropped = bool(drop(w))
+        if not dropped and w[-1].isdigit():
+            dropped = any(w[len(e):].isdigit() and w.startswith(e) for e in words[:i])
+        gone.append(dropped)
+    if "for" in words:
+        for i, w in enumerate(words):
+            if i and words[i - 1] == "for":
+                gone[i] = False  # what a product is for is part of its name ("Skype for Business")
+    if "and" in words:
+        for i, w in enumerate(words):
+            if w == "and" and 0 < i < len(words) - 1 and gone[i - 1] and gone[i + 1]:
+                gone[i] = True
+    return [w for w, g in zip(words, gone) if not g]
+
+
+def _vendor_words(index: CpeIndex, key_id: int) -> tuple[str, str]:
+    return index.words(key_id)
+
+
+# What NVD vendor names add to an organisation's name, glued or as words: torproject,
+# filezilla-project, skype_technologies, apache_friends (compare "The Tor Project", whose
+# cleaned publisher is "tor").
+_VENDOR_TAILS = ("project", "foundation", "software", "technologies", "team", "inc", "corp", "labs", "group", "org")
+# ... and, on publishers, what a network company's name adds to its vendor name: "F5 Networks"
+# is vendor f5, "Juniper Networks" juniper.
+_VENDOR_TAILS += ("networks",)
+_VENDOR_SPLIT = re.compile(r"[\s_.\-]+")
+
+
+@lru_cache(maxsize=4096)
+def _organisation(vendor: str) -> str:
+    """A vendor's name without separators, legal-form and community words: "filezilla-project",
+    "filezilla" and "FileZilla Project" are one organisation; so are "pdf-xchange" and "pdf_xchange"."""
+    words = [w for w in _VENDOR_SPLIT.split(unquote(vendor).lower()) if w]
+    kept = [w for w in words if w not in _PUBLISHER_WORDS] or words
+    name = compact("".join(kept))
+    for tail in _VENDOR_TAILS:
+        if name.endswith(tail) and len(name) > len(tail) + 1:
+            return name[: -len(tail)]
+    return name
+
+
+@lru_cache(maxsize=65_536)
+def _publisher_agrees(publisher: str, vendor: str) -> bool:
+    """The publisher names the CPE vendor: "google" ~ "google", "simon tatham" ~ "simon_tatham",
+    "tor" (The Tor Project) ~ "torproject"."""
+    p, v = compact(publisher), compact(vendor.removesuffix(" project"))
+    if p and p == compact(vendor):
+        return True  # spelled alike, even when what is left without " project" is short (r-project, r_project)
+    if not p or not v or len(v) < 2:
+        return False
+    if p == v or p == _organisation(vendor) or (len(v) >= 4 and (p.startswith(v) or v.startswith(p) and len(p) >= 4)):
+        return True
+    return len(p) > len(v) and _organisation(publisher) == _organisation(vendor)
+
+
+def _spelled(product: str, text: str) -> float:
+    """A small bonus when the words match as written, not only run together: of microsoft:asp.net_core
+    and microsoft:aspnetcore, "asp.net core" is the first. Breaks such ties by evidence, not by name."""
+    return 0.01 if product == text else 0.0
+
+
+@lru_cache(maxsize=65_536)
+def _carries_vendor(vendor: str, product: str) -> bool:
+    """The product's first words are its vendor's name: pdf24:pdf24_creator, pdf-xchange:pdf-xchange_editor."""
+    v, words = compact(vendor), product.split()
+    return len(v) >= 3 and len(words) >= 2 and any(compact(" ".join(words[:n])) == v for n in range(1, len(words)))
+
+
+@lru_cache(maxsize=65_536)
+def _self_named(vendor: str, product: str) -> bool:
+    """The project is its own vendor (wireshark:wireshark, 7-zip:7-zip)."""
+    return compact(vendor) == compact(product)
+
+
+@lru_cache(maxsize=65_536)
+def _named_longer(vendor: str, product: str) -> bool:
+    """The vendor is the product's name made longer (sumatrapdfreader:sumatrapdf,
+    transmissionbt:transmission), but not by a community word: "utilities_project" is any
+    project that chose a common word."""
+    v, p = compact(vendor), compact(product)
+    return len(p) >= 5 and v.startswith(p) and v != p and v[len(p):] not in _VENDOR_TAILS
+
+
+class DisplayNames:
+    """Display names read with their publisher (Windows programs, macOS apps, Homebrew casks read
+    as words); shares the identifier's product choice among products of one name."""
+
+    def __init__(self, identifier: Identifier) -> None:
+        self.ids = identifier
+        self.index = identifier.index
+        self._candidate_cache: dict[tuple[str, str, bool], list[_Candidate]] = {}
+        # Many display names of one report clean to the same words ("Mozilla Firefox 128" and
+        # "Mozilla Firefox (x64 en-US)"): a cleaned name is identified once per publisher.
+        self._name_cache: dict[tuple[str, str, bool, bool], Identification | Unidentified] = {}
+        # Per vendor asked about, its products by their words' initials (_initials); bounded
+        # by the number of NVD vendors.
+        self._forms: dict[str, dict[str, list[int]]] = {}
+        self._hosts: frozenset[str] | None = None
+
+    def app(self, item: SoftwareItem, platform: Platform) -> Identification | Unidentified:
+        """A macOS app: its name, with the vendor its bundle id names when no publisher was sent."""
+        name = app_name(item.name)
+        vendor = bundle_vendor(item.bundle_id) if item.bundle_id else ""
+        last = item.bundle_id.rsplit(".", 1)[-1]
+        if vendor and last.isdigit() and len(last) <= 2 and not name[-1:].isdigit():
+            # A bundle id that ends in a number names the major version the app is built as
+            # ("com.sublimetext.4"): read like "Transmit 5.app", kept only when NVD names a
+            # product with it (sublimetext:sublime_text_4), dropped by the cleaning otherwise.
+            name = f"{name} {last}"
+        if not item.vendor and vendor:
+            found = self.identify(name, vendor, platform)
+            if isinstance(found, Identification):
+                return Identification(found.key, found.method, found.score,
+                                      found.evidence + f" (vendor '{vendor}' from bundle id {item.bundle_id})")
+            if compact(vendor) in self.index.by_vendor:
+                # The bundle id names an NVD vendor (com.apple.Weather): a product of another
+                # vendor that only shares the name is not this program.
+                return Unidentified(f"{found.reason} (bundle id {item.bundle_id} names vendor '{vendor}')")
+        return self.identify(name, item.vendor, platform)
+
+    def identify(self, name: str, publisher: str, platform: Platform, display: bool = True) -> Identification | Unidentified:
+        """A program's display name with its publisher; ``display`` is False for names that name
+        their product more plainly (a Homebrew cask's name read as words)."""
+        found = self._identify(name, publisher, platform, display)
+        note = _INSTALLER_NOTE.search(name) if "(" in name else None
+        if note and isinstance(found, Identification):
+            # The cleaning drops bracketed notes, but this one says what the entry is: the
+            # installer that puts the product on new user profiles, not the product.
+            return Unidentified(f"'{name}' is the {note.group(1).lower()} of {found.key}, not the product")
+        return found
+
+    def _identify(self, name: str, publisher: str, platform: Platform, display: bool) -> Identification | Unidentified:
+        aliases = self.index.aliases
+        raw = name.strip().lower()
+        cleaned, said = clean_display_name(name), clean_publisher(publisher)
+        for text in (raw, cleaned):
+            if text in aliases.never:
+                return Unidentified(f"'{name}' is a look-alike, not a product with CVEs: {aliases.never[text]}")
+        first: Unidentified | None = None
+        # A product NVD names with words the cleaning drops ("for windows", a major number)
+        # is taken when the name with those words names it outright.
+        kept = clean_display_name(name, keep_product_words=True)
+        if kept != cleaned:
+            found = self._from_name(kept, said, platform, display)
+            if isinstance(found, Identification) and (found.method != "fuzzy" or _keeps_product_words(found.key, kept, cleaned)):
+                return found
+        # The whole name first; then, for "Product - Component" names, the product part.
+        part = main_part(name)
+        for text in filter(None, (cleaned, part and clean_display_name(part))):
+            found = self._from_name(text, said, platform, display)
+            if isinstance(found, Identification):
+                return found
+            first = first or found
+        if cleaned and (not display or any(w.lower() not in _NOT_INITIALS for w in _ABBREVIATION.findall(name.strip(), 1))):
+            # Last, a name that abbreviates its vendor's product by initials, written in capitals
+            # after the first word ("Microsoft Azure CLI"; a cask's name is all lower case). A
+            # first word in capitals is the vendor's own name ("AMD Software", "HP Smart").
+            found = self._abbreviated(cleaned.split(), said)
+            if found:
+                best = found[0]
+                return Identification(self.index.keys[best.key_id], "fuzzy", best.score, best.evidence)
+        return first or Unidentified(f"nothing to identify in '{name}'")
+
+    def _from_name(self, cleaned: str, publisher: str, platform: Platform, display: bool = True) -> Identification | Unidentified:
+        # Of the platform only "is it a Mac" matters here (the _for_mac builds below).
+        cache_key = (cleaned, publisher, platform.family == "macos", display)
+        found = self._name_cache.get(cache_key)
+        if found is None:
+            if len(self._name_cache) > self.ids.CACHE_LIMIT:
+                self._name_cache.clear()
+            found = self._name_cache[cache_key] = self._from_name_uncached(cleaned, publisher, platform, display)
+        return found
+
+    def _from_name_uncached(self, cleaned: str, publisher: str, platform: Platform, display: bool) -> Identification | Unidentified:
+        aliases = self.index.aliases
+        if not cleaned:
+            return Unidentified("nothing left of the name after removing versions and architecture notes")
+        if cleaned in aliases.names and self.ids._known(aliases.names[cleaned][0]):
+            key, comment = aliases.names[cleaned]
+            return Identification(key, "alias", 1.0, f"alias '{cleaned}': {comment}")
+        candidates = self._candidates(cleaned, publisher, display)
+        words = cleaned.split()
+        # Editions, channels and years name a packaging of a product, not another product;
+        # failing that, a bare number is a release name ("Citrix Workspace 2309"). Years are
+        # kept on the first try: NVD names some products with their year (visual_studio_2022).
+        for drop in (
+            lambda w: w in _EDITION_WORDS,
+            lambda w: w in _EDITION_WORDS or _is_year(w),
+            lambda w: w in _EDITION_WORDS or _is_number(w),
+        ):
+            if candidates:
+                break
+            trimmed = _trimmed(words, drop)
+            if not trimmed or len(trimmed) == len(words):
+                continue
+            shorter = " ".join(trimmed)
+            if shorter in aliases.names and self.ids._known(aliases.names[shorter][0]):
+                key, comment = aliases.names[shorter]
+                return Identification(key, "fuzzy", 0.9, f"alias '{shorter}' after dropping edition words: {comment}")
+            candidates = [
+                _Candidate(c.key_id, round(c.score - 0.05, 3), c.evidence + f", after dropping edition words from '{cleaned}'", True)
+                for c in self._candidates(shorter, publisher, display)
+            ]
+        unglued = [_unglued(w) for w in words] if not candidates and ("64" in cleaned or "32" in cleaned) else words
+        if unglued != words:
+            candidates = [
+                _Candidate(c.key_id, round(c.score - 0.05, 3), c.evidence + f", after taking the bitness off '{cleaned}'", True)
+                for c in self._candidates(" ".join(unglued), publisher, display)
+            ]
+        if not candidates and publisher and display:
+            candidates = self._publishers_product(words, publisher)
+        if not candidates:
+            return self._part_of(words, publisher, platform, display) or Unidentified(f"no NVD product is named like '{cleaned}'")
+        # Highest score first; ties by key text, never by feed or row order.
+        candidates.sort(key=lambda c: (-c.score, self.index.keys[c.key_id]))
+        best = candidates[0]
+        if best.score < THRESHOLD:
+            shown = ", ".join(f"{self.index.keys[c.key_id]} ({c.score:.2f})" for c in candidates[:3])
+            return self._part_of(words, publisher, platform, display) or Unidentified(
+                f"best candidates for '{cleaned}' are below the {THRESHOLD} threshold: {shown} "
+                f"({self.index.keys[best.key_id]}: {best.evidence})")
+        rivals = [
+            c for c in candidates[1:]
+            if c.score == best.score and c.key_id not in self.index.equivalents(best.key_id)
+        ]
+        if rivals:
+            best, why = self._one_organisation([best, *rivals], publisher)
+            if why:
+                return Unidentified(f"'{cleaned}' matches several products equally well: {why}")
+        best = self._year_or_release(words, best, publisher, display)
+        # Only names of the same vendor or organisation: mined groups also join products of
+        # different vendors that NVD lists together (apache:http_server and oracle:http_server).
+        organisation = _organisation(split_key(self.index.keys[best.key_id])[0])
+        group = tuple(k for k in self.index.equivalents(best.key_id)
+                      if k in self.index.current and _organisation(split_key(self.index.keys[k])[0]) == organisation)
+        if len(group) > 1 and self.index.cve_count(self.index.primary(group)) > self.index.cve_count(best.key_id):
+            # Of one product's names, the one NVD files most CVEs under (erlang:erlang\/otp, not erlang:otp).
+            primary = self.index.primary(group)
+            best = _Candidate(primary, best.score, best.evidence + f"; NVD files most of its CVEs under {self.index.keys[primary]}",
+                              best.fuzzy)
+        key, evidence = self.index.keys[best.key_id], best.evidence
+        vendor_raw, product_raw = split_key(key)
+        if display and vendor_raw == product_raw:
+            # A self-named product is often the server or the platform; an installed program
+            # is its desktop client when NVD files one (mattermost:mattermost_desktop), or the
+            # vendor's product named only "desktop" (nextcloud:desktop, element:desktop).
+            for client in (key + "_desktop", key + "-desktop", key + "_desktop_client", key + "_desktop_app",
+                           vendor_raw + ":desktop", vendor_raw + ":desktop_client"):
+                desktop = self.index.key_id.get(client)
+                if desktop is not None and desktop in self.index.current:
+                    key, evidence = client, evidence + f"; an installed program is the desktop client {client}"
+                    break
+        if platform.family == "macos" and key + "_for_mac" in self.index.key_id:
+            # NVD files some vendors' Mac builds as separate products (microsoft:word_for_mac).
+            key, evidence = key + "_for_mac", evidence + "; the Mac build is NVD product " + key + "_for_mac"
+        method = "fuzzy" if best.fuzzy or best.score < 0.95 else "exact"
+        return Identification(key, method, best.score, evidence)
+
+    def _one_organisation(self, tied: list[_Candidate], publisher: str = "") -> tuple[_Candidate, str]:
+        """Of equally good candidates, the one NVD uses most when all are one product under vendor
+        names of one organisation (filezilla-project and filezilla, skype and skype_technologies);
+        else the candidates to show in the refusal."""
+        index = self.index
+        products = {compact(index.words(c.key_id)[1]) for c in tied}
+        organisations = {_organisation(split_key(index.keys[c.key_id])[0]) for c in tied}
+        counts = sorted((index.cve_count(c.key_id) for c in tied), reverse=True)
+        if len(products) == 1 and len(organisations) == 1 and counts[0] > counts[1]:
+            # Only when the CVEs single one name out: with none, nothing says which NVD uses.
+            chosen = index.primary(tuple(c.key_id for c in tied))
+            best = next(c for c in tied if c.key_id == chosen)
+            others = ", ".join(index.keys[c.key_id] for c in tied if c.key_id != chosen)
+            return _Candidate(best.key_id, best.score, best.evidence + f"; NVD also names it {others} (one organisation), "
+                              f"{index.keys[chosen]} is the name with the most CVEs", best.fuzzy), ""
+        said = compact(publisher)
+        exact = [c for c in tied if said and compact(index.words(c.key_id)[0]) == said]
+        if len(products) == 1 and len(organisations) == len(tied) and len(exact) == 1:
+            # Different organisations file the product, and the publisher is one vendor's name
+            # as written, where it only begins the others' (Proton AG: proton, not protonmail or
+            # protonvpn; bundle id company.thebrowser: thebrowser, not the_browser_company).
+            # Not for one organisation's spellings (skype, skype_technologies): those are NVD's
+            # old and new names, and the publisher says nothing about which NVD uses now.
+            best = exact[0]
+            others = ", ".join(index.keys[c.key_id] for c in tied if c is not best)
+            return _Candidate(best.key_id, best.score, best.evidence + f"; of the organisations filing it ({others}), "
+                              f"publisher '{publisher}' is exactly vendor '{index.words(best.key_id)[0]}'", best.fuzzy), ""
+        return tied[0], ", ".join(index.keys[c.key_id] for c in tied)
+
+    def _year_or_release(self, words: list[str], best: _Candidate, publisher: str, display: bool) -> _Candidate:
+        """A year in a display name is either part of NVD's product name (visual_studio_2022) or a
+        release of the product (Office 2019 is microsoft:office version 2019): when the name fits
+        both, the product NVD files more CVEs under is the one it uses."""
+        if not any(_is_year(w) for w in words):
+            return best
+        shorter = " ".join(_trimmed(words, lambda w: w in _EDITION_WORDS or _is_year(w)))
+        if not shorter:
+            return best
+        index = self.index
+        vendor = split_key(index.keys[best.key_id])[0]
+        group = index.equivalents(best.key_id)
+        for other in sorted(self._candidates(shorter, publisher, display), key=lambda c: (-c.score, index.keys[c.key_id])):
+            if other.score < THRESHOLD or split_key(index.keys[other.key_id])[0] != vendor or other.key_id in group:
+                continue
+            mine = sum(index.cve_count(k) for k in group)
+            theirs = sum(index.cve_count(k) for k in index.equivalents(other.key_id))
+            if theirs > mine:
+                return _Candidate(other.key_id, round(other.score - 0.03, 3), other.evidence + (
+                    f"; the year in the name is a release: NVD files {theirs} CVEs under {index.keys[other.key_id]} "
+                    f"and {mine} under {index.keys[best.key_id]}"), True)
+            break
+        return best
+
+    def _initials(self, vendor: str) -> dict[str, list[int]]:
+        """The vendor's current products by the initials of all their words, built the first time
+        the vendor is asked about and kept (that vendor's products only, never the whole
+        dictionary): the products a name with an abbreviation may stand for."""
+        table = self._forms.get(vendor)
+        if table is not None:
+            return table
+        index = self.index
+        table = self._forms[vendor] = {}
+        for key_id in index.by_vendor.get(vendor, ()):  # in key order: the lists need no sorting
+            if key_id in index.current:
+                product = index.words(key_id)[1]
+                if " " in product or "-" in product:
+                    table.setdefault("".join(w[0] for w in product.replace("-", " ").split()), []).append(key_id)
+        return table
+
+    def _one_of(self, kids: set[int]) -> int | None:
+        """The product's key NVD uses most, when ``kids`` are one product; else None."""
+        if len({self.index.equivalents(k) for k in kids}) != 1:
+            return None
+        return self.index.primary(tuple(sorted(kids)))
+
+    def _publishers_product(self, words: list[str], publisher: str) -> list[_Candidate]:
+        """The product of the publisher's NVD vendor that is the program's name with a kind of
+        program after it ("GitKraken" by Axosoft is axosoft:gitkraken_desktop, "Eclipse" of
+        org.eclipse is eclipse:eclipse_ide); none when no product or several are. Looked up by
+        the product's name (no scan of the vendor's products)."""
+        index, said = self.index, compact(publisher)
+        if said not in index.by_vendor:
+            return []  # the publisher is no NVD vendor
+        # The name as NVD would spell the product: whole, or without the vendor's name in front
+        # ("Citrix Secure Access" by Citrix is citrix:secure_access_client); looked up by the
+        # product's name run together, as the index keeps it, then checked for this vendor.
+        names = [compact(" ".join(words))] + ([compact(" ".join(words[1:]))] if len(words) >= 2 and compact(words[0]) == said else [])
+        kids = {k for name in names for kind in _PROGRAM_KINDS for k in index.by_product.get(name + kind, ())
+                if compact(index.words(k)[0]) == said and index.words(k)[1].rsplit(" ", 1)[-1] == kind}
+        kids &= self.index.current
+        key_id = self._one_of(kids) if kids else None
+        if key_id is None:
+            return []
+        return [_Candidate(key_id, 0.9, f"publisher '{publisher}' is vendor '{self.index.words(key_id)[0]}', whose one product "
+                                        f"of that name is '{self.index.words(key_id)[1]}'", True)]
+
+    def _abbreviated(self, words: list[str], publisher: str) -> list[_Candidate]:
+        """The one product of the vendor the name begins with (or the publisher names) that the
+        name writes with an abbreviation of its words' initials: "Microsoft Azure CLI" is
+        microsoft:azure_command-line_interface, "OWASP ZAP" owasp:zed_attack_proxy."""
+        if not any(2 <= len(w) <= 5 and w.isalpha() for w in words):
+            return []
+        readings = [(words[1:], words[0])] if len(words) >= 2 else []
+        if publisher and compact(publisher) != compact(words[0]):
+            readings.append((words, publisher))
+        kids: set[int] = set()
+        index = self.index
+        for named, vendor in readings:
+            if not named:
+                continue
+            table = self._initials(compact(vendor))
+            for i, word in enumerate(named):
+                if not (2 <= len(word) <= 5 and word.isalpha()):
+                    continue
+                signature = "".join(w[0] for w in named[:i]) + word + "".join(w[0] for w in named[i + 1:])
+                for key_id in table.get(signature, ()):
+                    if _abbreviates(named, [w for w in _SPLIT_WORDS.split(index.words(key_id)[1]) if w]):
+                        kids.add(key_id)
+        key_id = self._one_of(kids) if kids else None
+        if key_id is None:
+            return []
+        vendor, product = self.index.words(key_id)
+        return [_Candidate(key_id, 0.9, f"'{' '.join(words)}' abbreviates product '{product}' of vendor '{vendor}' "
+                                        "by its words' initials", True)]
+
+    def _part_of(self, words: list[str], publisher: str, platform: Platform, display: bool) -> Identification | Unidentified | None:
+        """A name that is a product followed by words naming a piece of it, when NVD files no
+        product of the whole name. A piece that carries the product's code (its runtime, SDK,
+        host, libraries, agent, service, driver, console, tools: "Microsoft .NET SDK",
+        "Python Standard Library", "Veeam Backup & Replication Console") is the product, with a
+        lower score; a piece that does not (installer, updater, helper, documentation, targeting
+        pack, language resources, a plug-in for another program) is refused, naming the product.
+        None if the name is no such thing."""
+        # The longest product first: a product's own name may end in such a word ("Dell Power
+        # Manager Service" is a piece of dell:power_manager, not of a product "Dell Power").
+        end = len(words)
+        while end > 1 and (words[end - 1] in _PART_WORDS or words[end - 1] in _CODE_PART_WORDS
+                           or words[end - 1] in _EDITION_WORDS or _is_year(words[end - 1]) or _is_number(words[end - 1])):
+            end -= 1
+            rest, tail = words[:end], words[end:]
+            if not any(w in _PART_WORDS or w in _CODE_PART_WORDS for w in tail):
+                continue
+            # Years and numbers stay with the product: "Visual Studio Build Tools 2019" is Visual Studio 2019.
+            found = self._from_name(" ".join(rest + [w for w in tail if _is_year(w) or _is_number(w)]), publisher, platform, display)
+            if isinstance(found, Identification):
+                return self._piece(words, rest, tail, found, publisher)
+        if words[-1] in _ENDPOINT_WORDS and len(words) >= 4:
+            # A management product's endpoint piece, named with a word or two before "agent",
+            # "client" or "services" ("Kaspersky Security Center Network Agent", "Trend Micro
+            # Apex One Security Agent", "SQL Server 2019 Database Engine Services"): NVD files
+            # the piece's CVEs under the product. Only for a product the name or the publisher
+            # ties to its vendor (an exact match), never a fuzzy one.
+            for extra in (1, 2):
+                rest, tail = words[:-1 - extra], words[-1 - extra:]
+                if len(rest) < 2:
+                    break
+                found = self._from_name(" ".join(rest), publisher, platform, display)
+                if isinstance(found, Identification) and found.method == "exact":
+                    return Identification(found.key, "fuzzy", round(found.score - 0.07, 3),
+                                          f"'{' '.join(tail)}' is the {words[-1]} of the product: {found.evidence}")
+        return None
+
+    def _piece(self, words: list[str], rest: list[str], tail: list[str], found: Identification,
+               publisher: str) -> Identification | Unidentified | None:
+        """The product ``rest`` names, when ``tail`` is a piece that carries its code; a refusal
+        naming the product when the piece does not."""
+        if compact(" ".join(rest)) == compact(publisher) and split_key(found.key)[1] in _VENDOR_APP_PRODUCTS:
+            return None  # "Google Update Helper": what is left is only the publisher, not google:desktop
+        part = " ".join(tail)
+        if any(w in _PART_WORDS for w in tail) or found.score < 0.9:
+            return Unidentified(f"'{' '.join(words)}' is a part ('{part}') of {found.key}, not the product, and NVD files no "
+                                f"product of that name")
+        return Identification(found.key, "fuzzy", round(found.score - 0.05, 3),
+                              f"'{part}' is a piece of the product that carries its code: {found.evidence}")
+
+    def _candidates(self, cleaned: str, publisher: str, display: bool = True) -> list[_Candidate]:
+        """Every product the cleaned name may be, scored (kept per name, publisher and kind of
+        name: many display names clean to the same words)."""
+        found = self._candidate_cache.get((cleaned, publisher, display))
+        if found is None:
+            if len(self._candidate_cache) > self.ids.CACHE_LIMIT:
+                self._candidate_cache.clear()
+            found = self._candidate_cache[(cleaned, publisher, display)] = self._weigh(cleaned, publisher, display)
+        return found
+
+    def _name_alone_doubt(self, key_id: int) -> str:
+        """Why a display name without a publisher is too weak to name this product, or "".
+
+        Program names are often everyday words ("Weather", "Calendar", "Mission Control") that
+        some unrelated product in the dictionary also uses. Without a publisher the name is
+        taken only for a project named after itself (wireshark:wireshark, transmissionbt:
+        transmission), not for a lone "<name>_project" vendor (too often another project that
+        chose a common word), and never for a library NVD files under a package ecosystem
+        (svelte:svelte is an npm package, not a desktop program).
+        """
+        index = self.index
+        group = index.equivalents(key_id)
+        packaged = [k for k in group if index.ecosystem.get(k)]
+        if packaged:
+            return f"NVD files {index.keys[packaged[0]]} as a package of {index.ecosystem[packaged[0]]}"
+        named = [k for k in group if _named_after(*split_key(index.keys[k])) or _named_longer(*index.words(k))]
+        if not named:
+            return f"vendor '{index.words(key_id)[0]}' is not named after it, and no publisher confirms the vendor"
+        if all(split_key(index.keys[k])[0].endswith(("_project", "-project")) for k in named):
+            return "only a '<name>_project' vendor is named after it"
+        return ""
+
+    def _shared_name(self, key_id: int, named_like: tuple[int, ...]) -> str:
+        """Other organisations that file a current product of this name (not NVD's other names
+        of this one), unless this product's CVEs single it out (at least 2, twice any other's); or ""."""
+        index = self.index
+        group = index.equivalents(key_id)
+        mine = _organisation(split_key(index.keys[key_id])[0])
+        others = [k for k in named_like if k in index.current and k not in group
+                  and _organisation(split_key(index.keys[k])[0]) not in (mine, *_HOSTING_VENDORS)]
+        if not others:
+            return ""
+        cves = sum(index.cve_count(k) for k in group)
+        if cves >= 2 and all(cves >= 2 * sum(index.cve_count(o) for o in index.equivalents(k)) for k in others):
+            return ""
+        return ", ".join(sorted({split_key(index.keys[k])[0] for k in others}))
+
+    def _plugin_hosts(self) -> frozenset[str]:
+        """Vendors that are themselves a platform NVD files plug-ins for (jenkins, wordpress: the
+        target software of keys in the bundle's ecosystems), computed once."""
+        if self._hosts is None:
+            self._hosts = frozenset(self.index.ecosystem.values())
+        return self._hosts
+
+    def _names_other_vendor(self, publisher: str, vendor: str) -> bool:
+        """The publisher is itself an NVD vendor, and not this one: it contradicts the candidate."""
+        return bool(publisher) and compact(publisher) in self.index.by_vendor and not _publisher_agrees(publisher, vendor)
+
+    def _weigh(self, cleaned: str, publisher: str, display: bool = True) -> list[_Candidate]:
+        """Candidates for a cleaned name; ``display`` when it is a program's display name (not a
+        package or formula name, which names its product more plainly)."""
+        index = self.index
+        words = cleaned.split()
+        scored: dict[int, _Candidate] = {}
+
+        def offer(key_id: int, score: float, evidence: str) -> None:
+            if key_id not in scored or scored[key_id].score < score:
+                scored[key_id] = _Candidate(key_id, score, evidence)
+
+        # 1. The whole name is a product name.
+        named_like = index.by_product.get(compact(cleaned), ())
+        for key_id in named_like:
+            vendor, product = _vendor_words(index, key_id)
+            bonus = _spelled(product, cleaned)
+            if _publisher_agrees(publisher, vendor):
+                offer(key_id, 0.95 + bonus, f"product name '{product}' and publisher '{publisher}' names vendor '{vendor}'")
+            elif _self_named(vendor, product) and display and index.ecosystem.get(key_id):
+                # A program's display name is not a library NVD files under a package ecosystem
+                # ("System Information" is not the npm package systeminformation).
+                offer(key_id, 0.7, f"product name '{product}', but NVD files it as a package of {index.ecosystem[key_id]}")
+            elif _self_named(vendor, product) and (display and (shared := self._shared_name(key_id, named_like))):
+                # A name several organisations give their products ("Hyper", "Element") is a
+                # common word: the self-named one is taken only when its CVEs single it out.
+                offer(key_id, 0.8, f"product name '{product}' of the self-named project '{vendor}', but {shared} "
+                                   "file a product of that name too and no publisher confirms the vendor")
+            elif _self_named(vendor, product):
+                offer(key_id, 0.9 + bonus, f"product name '{product}' of the self-named project '{vendor}'")
+            elif (_named_longer(vendor, product) and display and len(named_like) == 1
+                  and not self._names_other_vendor(publisher, vendor)):
+                # Only as the one product of that name: suricata-ids:suricata is one of three.
+                offer(key_id, 0.88, f"product name '{product}' of the project '{vendor}' named after it")
+            elif _carries_vendor(vendor, product) and not self._names_other_vendor(publisher, vendor):
+                # The name itself names the vendor ("PDF24 Creator" is pdf24:pdf24_creator), as
+                # a self-named project's does; a publisher that is another NVD vendor overrules it.
+                offer(key_id, 0.9 + bonus, f"product name '{product}' carries its vendor's name '{vendor}'")
+            elif (publisher and compact(publisher) == compact(product) and len(compact(product)) >= 4
+                  and split_key(index.keys[key_id])[0] not in self._plugin_hosts()):
+                # Not a plug-in platform's product named after another company's service
+                # (jenkins:datadog is Jenkins' Datadog plug-in, not the Datadog Agent).
+                # A company named after its product, often its old name (ScreenConnect Software
+                # before ConnectWise bought it): the publisher confirms the product, not the vendor.
+                offer(key_id, 0.93, f"product name '{product}', and publisher '{publisher}' is named after the product")
+            else:
+                offer(key_id, 0.6, f"product name '{product}', but publisher '{publisher}' does not name vendor '{vendor}'")
+        current = tuple(k for k in named_like if k in index.current)
+        if not publisher and current and not any(scored[k].score >= THRESHOLD for k in current):
+            chosen = self.ids._by_name_alone(current, cleaned)
+            if isinstance(chosen, _Candidate):
+                doubt = self._name_alone_doubt(chosen.key_id) if display else ""
+                if doubt:
+                    offer(chosen.key_id, min(chosen.score, 0.8), chosen.evidence + f", but {doubt}")
+                else:
+                    offer(chosen.key_id, chosen.score, chosen.evidence + ", no publisher to say otherwise")
+        # 2. The name starts with the vendor: "google chrome", "adobe acrobat reader dc".
+        for split in range(1, len(words)):
+            vendor_part, product_part = " ".join(words[:split]), " ".join(words[split:])
+            said_vendor = compact(vendor_part)
+            if said_vendor not in index.by_vendor and said_vendor + "project" not in index.by_vendor:
+                continue  # no vendor is named so (with or without " project"): nothing below can agree
+            for key_id in index.by_product.get(compact(product_part), ()):
+                vendor, product = _vendor_words(index, key_id)
+                if compact(vendor) == said_vendor or compact(vendor.removesuffix(" project")) == said_vendor:
+                    confirmed = _publisher_agrees(publisher, vendor)
+                    offer(
+                        key_id,
+                        (0.99 if confirmed else 0.96) + _spelled(product, product_part),
+                        f"name '{cleaned}' is vendor '{vendor}' + product '{product}'"
+                        + (f", publisher '{publisher}' agrees" if confirmed else ""),
+                    )
+        # 2b. The same written together, as bundle names do: "ZoomRooms" by zoom is zoom:rooms.
+        glued, said = compact(cleaned), compact(publisher)
+        if len(words) == 1 and len(said) >= 3 and glued.startswith(said) and len(glued) - len(said) >= 3:
+            for key_id in index.by_product.get(glued[len(said):], ()):
+                vendor, product = _vendor_words(index, key_id)
+                if _publisher_agrees(publisher, vendor):
+                    offer(key_id, 0.95, f"name '{cleaned}' is vendor '{vendor}' and product '{product}' written together, "
+                                        f"publisher '{publisher}' agrees")
+        # 3. The name is the vendor, whose one desktop program NVD names generically (figma:desktop).
+        for key_id in index.by_vendor.get(compact(cleaned), ()):
+            vendor, product = _vendor_words(index, key_id)
+            if split_key(index.keys[key_id])[1] in _VENDOR_APP_PRODUCTS and _publisher_agrees(publisher, vendor):
+                offer(key_id, 0.9, f"name and publisher are vendor '{vendor}', whose desktop program is '{product}'")
+        # 4. The name is a product's title in the CPE dictionary.
+        for key_id in index.by_title.get(cleaned, ()):
+            vendor, product = _vendor_words(index, key_id)
+            if compact(cleaned) == compact(vendor):
+                continue  # a title that is only the vendor's name says nothing about the product
+            if _publisher_agrees(publisher, vendor) or cleaned.startswith(vendor + " "):
+                offer(key_id, 0.9, f"name equals the dictionary title '{cleaned}' of {index.keys[key_id]}")
+            else:
+                offer(key_id, 0.7, f"name equals the dictionary title '{cleaned}', vendor '{vendor}' unconfirmed")
+        # 5. The name is how CISA's KEV catalog names a product (mined into the bundle).
+        for key_id in index.by_name.get(cleaned, ()):
+            vendor, product = _vendor_words(index, key_id)
+            if _publisher_agrees(publisher, vendor) or cleaned.startswith(vendor + " "):
+                offer(key_id, 0.95, f"KEV names {index.keys[key_id]} '{cleaned}', publisher or name gives vendor '{vendor}'")
+            elif not publisher and len(words) == 1:
+                # The catalog's product column is read beside its vendor column: one word of it
+                # alone ("Kernel", "Frontend", "Confluence") names the product only with its vendor.
+                offer(key_id, 0.8, f"KEV names {index.keys[key_id]} '{cleaned}', but one word without its vendor "
+                                   "or a publisher does not name it")
+            elif not publisher:
+                offer(key_id, 0.88, f"KEV names {index.keys[key_id]} '{cleaned}', no publisher to say otherwise")
+            else:
+                offer(key_id, 0.7, f"KEV names {index.keys[key_id]} '{cleaned}', vendor '{vendor}' unconfirmed")
+        return list(scored.values())

@@ -1,0 +1,62 @@
+"""Homebrew formulas and casks (identify.Identifier's homebrew path, normalize.brew_name), on the real feed files."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from appliance.matching.base import SoftwareItem
+from appliance.matching.engine import FeedMatcher
+from appliance.matching.normalize import brew_name
+
+MAC = "macOS 14.5"
+
+
+def brew(matcher: FeedMatcher, name: str) -> tuple[str | None, str]:
+    (result,) = matcher.match([SoftwareItem(name, "1.0", "", None, "homebrew")], MAC)
+    if result.match is None:
+        return None, result.reason or ""
+    return ":".join(re.split(r"(?<!\\):", result.match.cpe)[3:5]), result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "formula"), [
+    ("google-chrome@beta", "google-chrome"), ("firefox@developer-edition", "firefox"),
+    ("visual-studio-code@insiders", "visual-studio-code"), ("openssl@3", "openssl"), ("python@3.12", "python"),
+    ("firefox@esr", "firefox@esr"),  # ESR is a product of its own (mozilla:firefox_esr), not a channel
+])
+def test_a_casks_release_channel_is_the_product(name: str, formula: str) -> None:
+    assert brew_name(name) == formula
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("google-chrome@beta", "google:chrome"), ("firefox@developer-edition", "mozilla:firefox"), ("firefox@esr", "mozilla:firefox_esr"),
+])
+def test_channel_casks_are_identified_as_their_product(matcher: FeedMatcher, name: str, expected: str) -> None:
+    assert brew(matcher, name)[0] == expected
+
+
+@pytest.mark.parametrize(("name", "expected"), [("gd", "libgd:libgd"), ("webp", "webmproject:libwebp"), ("png", "libpng:libpng")])
+def test_a_library_formula_named_without_lib_is_the_library(matcher: FeedMatcher, name: str, expected: str) -> None:
+    key, evidence = brew(matcher, name)
+    assert key == expected
+    assert f"is library 'lib{name}'" in evidence
+
+
+def test_a_formula_named_like_a_product_is_never_read_as_a_library(matcher: FeedMatcher) -> None:
+    # uv is astral:uv, not libuv; the "lib" reading is only for names no product has.
+    assert brew(matcher, "uv")[0] == "astral:uv"
+
+
+def test_a_cask_named_vendor_and_initials_is_the_vendors_product(matcher: FeedMatcher) -> None:
+    assert brew(matcher, "owasp-zap")[0] == "owasp:zed_attack_proxy"
+
+
+def test_a_cask_named_vendor_dash_product_is_that_vendors_product(matcher: FeedMatcher) -> None:
+    # mattermost:google_drive is spelled like the whole name; the cask is Google's Drive.
+    key, _ = brew(matcher, "google-drive")
+    assert key == "google:drive"
+
+
+def test_a_formula_whose_product_names_its_vendor_keeps_the_package_reading(matcher: FeedMatcher) -> None:
+    assert brew(matcher, "visual-studio-code")[0] == "microsoft:visual_studio_code"
