@@ -73,6 +73,24 @@ _BINDING_NAMES = {
     "pip": ("python-{}", "{}-python", "py-{}", "{}-py", "py{}", "{}.py"),
     "npm": ("node-{}", "{}-node", "{}.js", "{}-js", "{}js", "node{}"),
 }
+_PEP503 = re.compile(r"[-_./\s]+")
+# A product name with a "-" or "." between words: how registries spell packages, not how NVD
+# writes words (it uses "_").
+_IDENTIFIER = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)+$")
+# The affixes a package name adds to its project's name to say its ecosystem (node-forge,
+# snowflake-connector-python, python-jenkins).
+_AFFIXES = {"pip": (("python-", ""), ("", "-python"), ("py-", ""), ("", "-py")),
+            "npm": (("node-", ""), ("", "-js"), ("", "-node"), ("", ".js"))}
+
+
+def _without_affix(package: str, source: str) -> str:
+    """The project's name inside a package name with its ecosystem's affix ("" if none)."""
+    for prefix, suffix in _AFFIXES[source]:
+        if package.startswith(prefix) and package.endswith(suffix) and len(package) > len(prefix) + len(suffix) + 2:
+            return package[len(prefix): len(package) - len(suffix)]
+    return ""
+
+
 # A repository name is evidence for a product only when several CVEs or dictionary entries
 # link it: one link is too often a fork, a dependency or a researcher's copy.
 _REPOSITORY_SUPPORT = 2
@@ -386,24 +404,81 @@ class Identifier:
         return tuple(k for k in self.index.by_product.get(compact(name), ())
                      if k in self.index.current and unquote(split_key(self.index.keys[k])[1]).lower() in spellings)
 
+    def _registry_spelled(self, package: str, source: str) -> tuple[int, ...]:
+        """Current keys whose product is spelled like a registry name by the registry's own rules.
+
+        PyPI (PEP 503) treats case and runs of "-", "_" and "." as one, so ruamel.yaml is
+        ruamel_yaml and mysql-connector-python is NVD's mysql_connector/python. npm names are
+        lower case and keep their dots: highlight.js and socket.io are spelled so by NVD, and
+        node.extend is another package than node-extend; NVD writes "_" for "-" only.
+        """
+        if source == "pip":
+            wanted = pypi_name(package)
+            return tuple(k for k in self.index.by_product.get(compact(package), ())
+                         if k in self.index.current and _PEP503.sub("-", unquote(split_key(self.index.keys[k])[1]).lower()) == wanted)
+        spellings = {package, package.replace("-", "_"), package.replace("_", "-")}
+        return tuple(k for k in self.index.by_product.get(compact(package), ())
+                     if k in self.index.current and unquote(split_key(self.index.keys[k])[1]).lower() in spellings)
+
     def _language_package(self, name: str, source: str) -> Identification | Unidentified:
         """A pip or npm package: a product of that name that NVD files as a package of the ecosystem."""
-        if source == "npm" and name.strip().lower().startswith("@types/"):
+        raw = name.strip().lower()
+        if source == "npm" and raw.startswith("@types/"):
             # DefinitelyTyped's packages hold TypeScript declarations of another package, no code.
             return Unidentified(f"'{name}' holds TypeScript type declarations, no code of its own")
-        package = pypi_name(name)
-        kids = tuple(k for k in self._spelled_like(package) if self.index.ecosystem.get(k) in (None, _TARGET_SW[source]))
+        scope, bare = raw[1:].split("/", 1) if raw.startswith("@") and "/" in raw else ("", raw)
+        found = self._as_package(bare, source, scope)
+        if isinstance(found, Identification):
+            return found
+        if scope and not self._registry_spelled(bare, source):
+            # A scoped package NVD names after the scope and the package together
+            # (@azure/functions is microsoft:azure_functions).
+            joined = self._as_package(f"{scope}-{bare}", source, "", joined=f"@{scope}/{bare}")
+            if isinstance(joined, Identification):
+                return joined
+        package = pypi_name(bare) if source == "pip" else bare
+        if self._registry_spelled(bare, source):
+            # The name is a product of another kind (a server, a terminal): the language binding
+            # of it is the product NVD names with the ecosystem's affix (pip redis is
+            # redis:redis-py, npm xterm is xtermjs:xterm.js), when exactly one is spelled so.
+            bindings: dict[tuple[int, ...], str] = {}
+            for text in (t.format(package) for t in _BINDING_NAMES[source]):
+                for k in self._registry_spelled(text, source):
+                    if self.index.ecosystem.get(k) in (None, _TARGET_SW[source]):
+                        bindings.setdefault(self.index.equivalents(k), unquote(split_key(self.index.keys[k])[1]).lower())
+            if len(bindings) == 1:
+                ((group, text),) = bindings.items()
+                key_id = self.index.primary(tuple(k for k in group if k in self.index.current) or group)
+                return Identification(self.index.keys[key_id], "exact", 0.86,
+                                      f"NVD names the {_LANGUAGE[source]} binding '{text}' ({self.index.keys[key_id]}); "
+                                      f"{found.reason}")
+        stripped = _without_affix(package, source)
+        if stripped and not scope:
+            # The name adds the ecosystem's affix to the project's (node-forge is digitalbazaar:forge):
+            # the project counts only when NVD files it as a package of the ecosystem; a server
+            # of that name is not its client library (python-jenkins is not Jenkins).
+            other = self._as_package(stripped, source, "", strict=True)
+            if isinstance(other, Identification):
+                return Identification(other.key, other.method, min(other.score, 0.86),
+                                      f"{source} package '{package}' is '{stripped}' with the {_LANGUAGE[source]} affix: {other.evidence}")
+        return found
+
+    def _as_package(self, package: str, source: str, scope: str, strict: bool = False, joined: str = "") -> Identification | Unidentified:
+        """One spelling of a pip or npm name: the product NVD files under it as a package of the
+        ecosystem, or why none is. ``strict`` takes only NVD's filing (target_sw, CVE
+        descriptions, the ecosystem's or the project's own vendor) as evidence."""
+        kids = tuple(k for k in self._registry_spelled(package, source) if self.index.ecosystem.get(k) in (None, _TARGET_SW[source]))
         if not kids:
-            return Unidentified(f"no NVD product is named like {source} package '{package}'")
+            return Unidentified(f"no NVD product is named like {source} package '{joined or pypi_name(package)}'")
+        package = pypi_name(package) if source == "pip" else package
         chosen = self._by_name_alone(kids, package, source)
         if not isinstance(chosen, _Candidate):
             return Unidentified(chosen)
-        scope = name.strip().lower()[1:].split("/", 1)[0] if name.strip().startswith("@") and "/" in name else ""
-        vendor = split_key(self.index.keys[chosen.key_id])[0]
+        vendor, product = split_key(self.index.keys[chosen.key_id])
         if scope and not _publisher_agrees(scope, vendor):
             # An npm scope is the organisation that publishes the package: @reduxjs/toolkit is
             # not github:toolkit, @svgr/webpack is not webpack (@hapi/hoek is hapijs:hoek).
-            return Unidentified(f"npm package '{name.strip()}' is published under the scope '@{scope}', "
+            return Unidentified(f"npm package '@{scope}/{package}' is published under the scope '@{scope}', "
                                 f"not by {vendor} of {self.index.keys[chosen.key_id]}")
         # A language package shares its name with programs of other kinds (pip "tomcat" is not
         # Apache Tomcat): the product must be filed as a package of the ecosystem, by the
@@ -422,20 +497,49 @@ class Identifier:
             # chose among several; not for a product without CVEs that a URL chose
             # (jean-paul_calderone:pyopenssl of the 2015 dictionary, against pyopenssl:pyopenssl).
             alone = len({self.index.equivalents(k) for k in kids}) == 1 or any(self.index.cve_count(k) for k in group)
+            spelled = unquote(product).lower()
             if alone and any(self.index.described.get(k) == _TARGET_SW[source] for k in group):
                 why = f"its CVE descriptions say it is a {_LANGUAGE[source]} package"
+            elif strict:
+                return Unidentified(f"{source} package '{package}' is named like {self.index.keys[chosen.key_id]}, "
+                                    f"which NVD does not file as a {source} package")
+            elif scope:
+                # The scope is the publisher, and it names the product's vendor (@progress/kendo-ui
+                # is progress:kendo_ui, @tauri-apps/plugin-shell is tauri:plugin-shell).
+                why = f"its scope '@{scope}' names the vendor {vendor}"
             elif alone and _says_language(package, source):
                 # The name itself is a convention of the ecosystem (pymongo, python-multipart,
                 # django-*, serialize-javascript, node-*): no program of another kind is called so.
                 why = f"its name says it is a {_LANGUAGE[source]} package"
-            elif alone and _vendor_says_language(split_key(self.index.keys[chosen.key_id])[0], source):
+            elif (alone or chosen.score >= 0.86) and _vendor_says_language(vendor, source):
                 # So does the vendor's (webpack.js:loader-utils, gulpjs:glob-parent, pycryptodome);
                 # the reported key's vendor, not a group's (redis.js:redis joins redis:redis).
                 why = f"its vendor's name says it is a {_LANGUAGE[source]} project"
+            elif _IDENTIFIER.match(spelled) and spelled == package and not joined and not self._of_another_ecosystem(group, source):
+                # NVD writes a product's words with "_"; a product written with the package's own
+                # "-" or "." (fast-xml-parser, tough-cookie, yargs-parser) copies the identifier of a
+                # package or repository, exactly as the registry spells it.
+                why = f"NVD spells the product '{spelled}' exactly as the {source} registry names the package"
+            elif joined and alone:
+                why = f"NVD names it after the scope and the package of '{joined}'"
             else:
                 return Unidentified(f"{source} package '{package}' is named like {self.index.keys[chosen.key_id]}, which NVD does not file as a {source} package")
             return Identification(self.index.keys[chosen.key_id], "exact", min(chosen.score, 0.87), f"{chosen.evidence}; {why}")
         return Identification(self.index.keys[chosen.key_id], "exact", chosen.score, chosen.evidence)
+
+    def _of_another_ecosystem(self, group: tuple[int, ...], source: str) -> bool:
+        """Something says the product is a package of another ecosystem: NVD's target_sw or the
+        CVE descriptions, a package page of another registry, or a vendor or product named by
+        the other's conventions (webpack.js:loader-utils is npm's, never a pip package)."""
+        other = "npm" if source == "pip" else "pip"
+        ours = _REFERENCE_KIND[source]
+        for k in group:
+            vendor, product = split_key(self.index.keys[k])
+            if (self.index.ecosystem.get(k) not in (None, _TARGET_SW[source]) or self.index.described.get(k) == _TARGET_SW[other]
+                    or self.index.registries.get(k, frozenset()) - {ours} or _vendor_says_language(vendor, other)
+                    or _says_language(unquote(product).lower(), other)):
+                return True
+        return False
 
     def _project_named_after(self, key_id: int) -> bool:
         """The vendor is named after the product and files nothing else but parts of it
@@ -463,8 +567,10 @@ class Identifier:
             products[index.equivalents(kid)] = None
         options = list(products)
 
-        def pick(group: tuple[int, ...], score: float, why: str) -> _Candidate:
-            primary = index.primary(tuple(k for k in group if k in index.current) or group)
+        def pick(group: tuple[int, ...], score: float, why: str, keys: tuple[int, ...] = ()) -> _Candidate:
+            # ``keys``: the group's keys the evidence speaks for (the vendor named like a project
+            # of the ecosystem), when it speaks for some of them only.
+            primary = index.primary(tuple(k for k in keys or group if k in index.current) or keys or group)
             names = f"; NVD names it {', '.join(index.keys[k] for k in group)}" if len(group) > 1 else ""
             return _Candidate(primary, score, why + names)
 
@@ -480,6 +586,17 @@ class Identifier:
         named = [c for c in counts if any(_named_after(*split_key(index.keys[k])) for k in c[1])]
         if len(named) == 1 and named[0][0] >= 1:
             return pick(named[0][1], 0.86, f"of the products named '{what}', only this one's vendor is named after it")
+        if source in _TARGET_SW:
+            # A vendor spelled by the ecosystem's conventions (uuidjs, python-markdown) against
+            # others' (satori's Go uuid, cebe's PHP markdown).
+            ours = [g for g in options if any(_vendor_says_language(split_key(index.keys[k])[0], source) for k in g)]
+            if len(ours) == 1:
+                return pick(ours[0], 0.86, f"of the products named '{what}', only this one's vendor is named like a {_LANGUAGE[source]} project",
+                            tuple(k for k in ours[0] if _vendor_says_language(split_key(index.keys[k])[0], source)))
+            # The package's own spelling ("brace-expansion", not "brace_expansion"): NVD copied it.
+            ours = [g for g in options if any(unquote(split_key(index.keys[k])[1]).lower() == what for k in g)]
+            if len(ours) == 1 and _IDENTIFIER.match(what):
+                return pick(ours[0], 0.86, f"of the products named '{what}', only this one is spelled as the {source} registry spells it")
         if source in _ECOSYSTEM_VENDORS:
             ours = [g for g in options if any(split_key(index.keys[k])[0] in _ECOSYSTEM_VENDORS[source] for k in g)]
             if len(ours) == 1:

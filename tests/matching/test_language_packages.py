@@ -68,13 +68,10 @@ def test_identified_as_a_package(matcher: FeedMatcher, item: SoftwareItem, expec
 @pytest.mark.parametrize(("item", "reason"), [
     # Client libraries named after a server: the vendor is a company filing other products
     # (hiredis, minio's console), so its name does not make the server a package.
-    (SoftwareItem("redis", "5.0.1", source="pip"), "redis:redis, which NVD does not file as a pip package"),
     (SoftwareItem("redis", "4.6.13", source="npm"), "redis:redis, which NVD does not file as a npm package"),
     (SoftwareItem("minio", "7.2.5", source="pip"), "minio:minio, which NVD does not file as a pip package"),
     (SoftwareItem("elasticsearch", "8.12.1", source="pip"), "elastic:elasticsearch"),
     (SoftwareItem("tomcat", "0.1", source="pip"), "apache:tomcat"),
-    # A name convention does not choose among several products (the URL names one without CVEs).
-    (SoftwareItem("pyOpenSSL", "23.2.0", source="pip"), "jean-paul_calderone:pyopenssl, pyopenssl:pyopenssl"),
     # An npm vendor's name says nothing of a pip package.
     (SoftwareItem("loader-utils", "2.0.0", source="pip"), "webpack.js:loader-utils, which NVD does not file as a pip package"),
     # An npm scope names the publisher: a product of another vendor is not its package.
@@ -82,6 +79,13 @@ def test_identified_as_a_package(matcher: FeedMatcher, item: SoftwareItem, expec
     (SoftwareItem("@svgr/webpack", "8.1.0", source="npm"), "not by webpack.js of webpack.js:webpack"),
     # A Node.js description does not make a product a pip package.
     (SoftwareItem("sharp", "1.0", source="pip"), "sharp"),
+    # An affix only leads to a product NVD files as a package of the ecosystem: a client
+    # library is not the server it talks to (python-jenkins is not Jenkins).
+    (SoftwareItem("python-jenkins", "1.8.2", source="pip"), "no NVD product is named like pip package 'python-jenkins'"),
+    # Names NVD spells with "_" say nothing of the registry: the program keeps its own name.
+    (SoftwareItem("jira", "3.6.0", source="pip"), "atlassian:jira, which NVD does not file as a pip package"),
+    # A scope and name NVD does not join: the vendor must still be the scope's.
+    (SoftwareItem("@angular/core", "17.0.0", source="npm"), "published under the scope '@angular'"),
 ])
 def test_refused(matcher: FeedMatcher, item: SoftwareItem, reason: str) -> None:
     (result,) = matcher.match([item], UBUNTU)
@@ -111,3 +115,54 @@ def test_described_mining_is_order_free_and_kept_by_a_refresh(feeds_root: Path, 
     assert forward.described and forward.described == backward.described
     refreshed, _ = compile_sources([feeds_root / "kev"], base=forward, base_manifest=manifest)
     assert refreshed.described == forward.described
+
+
+@pytest.mark.parametrize(("item", "expected", "said"), [
+    # PEP 503: case and runs of "-", "_", "." are one; NVD writes ruamel.yaml and mysql_connector/python.
+    (SoftwareItem("ruamel.yaml", "0.18.5", source="pip"), "ruamel.yaml_project:ruamel.yaml", "names exactly one NVD product"),
+    (SoftwareItem("Ruamel_YAML", "0.18.5", source="pip"), "ruamel.yaml_project:ruamel.yaml", "names exactly one NVD product"),
+    (SoftwareItem("mysql-connector-python", "8.3.0", source="pip"), "oracle:mysql_connector\\/python", "names exactly one"),
+    # npm names keep their dots, as NVD spells them.
+    (SoftwareItem("highlight.js", "11.9.0", source="npm"), "highlightjs:highlight.js", "highlight.js"),
+    (SoftwareItem("socket.io-parser", "4.2.1", source="npm"), "socket:socket.io-parser", "socket.io-parser"),
+    (SoftwareItem("node.extend", "2.0.2", source="npm"), "dreamerslab:node.extend", "node.extend"),
+    # ... and node-extend is another package than node.extend.
+    (SoftwareItem("node-extend", "1.0.0", source="npm"), "node-extend_project:node-extend", "node-extend"),
+])
+def test_registry_spellings(matcher: FeedMatcher, item: SoftwareItem, expected: str, said: str) -> None:
+    (result,) = matcher.match([item], UBUNTU)
+    assert result.match is not None, result.reason
+    assert result.match.cpe.split(":")[3:5] == expected.replace("\\\\", "\\").split(":") or expected in result.match.cpe, result.match
+    assert said in result.match.evidence
+
+
+@pytest.mark.parametrize(("item", "expected", "said"), [
+    # NVD spells the product with the package's own "-": an identifier copied from the registry.
+    (SoftwareItem("fast-xml-parser", "4.2.4", source="npm"), "naturalintelligence:fast-xml-parser", "exactly as the npm registry"),
+    (SoftwareItem("yargs-parser", "13.1.1", source="npm"), "yargs:yargs-parser", "exactly as the npm registry"),
+    (SoftwareItem("apache-airflow-providers-ftp", "3.9.0", source="pip"), "apache:apache-airflow-providers-ftp",
+     "exactly as the pip registry"),
+    # ... and it chooses between products spelled with "-" and with "_".
+    (SoftwareItem("brace-expansion", "1.1.11", source="npm"), "juliangruber:brace-expansion", "spelled as the npm registry spells it"),
+    # A vendor named like a project of the ecosystem chooses among several products.
+    (SoftwareItem("uuid", "9.0.1", source="npm"), "uuidjs:uuid", "vendor is named like a Node.js project"),
+    (SoftwareItem("Markdown", "3.5.2", source="pip"), "python-markdown:markdown", "vendor is named like a Python project"),
+    (SoftwareItem("express", "4.18.2", source="npm"), "expressjs:express", "vendor is named like a Node.js project"),
+    # The 2015 dictionary's author vendor (jean-paul_calderone) against the project's own.
+    (SoftwareItem("pyOpenSSL", "23.2.0", source="pip"), "pyopenssl:pyopenssl", "vendor is named like a Python project"),
+    # The scope names the vendor.
+    (SoftwareItem("@progress/kendo-ui", "2023.3.1114", source="npm"), "progress:kendo_ui", "scope '@progress' names the vendor"),
+    (SoftwareItem("@tauri-apps/plugin-shell", "2.0.0", source="npm"), "tauri:plugin-shell", "scope '@tauri-apps'"),
+    # NVD joins scope and name.
+    (SoftwareItem("@azure/functions", "4.1.0", source="npm"), "microsoft:azure_functions", "after the scope and the package"),
+    # The name is another kind of program; NVD names the binding with the ecosystem's affix.
+    (SoftwareItem("redis", "5.0.1", source="pip"), "redis:redis-py", "NVD names the Python binding 'redis-py'"),
+    (SoftwareItem("xterm", "5.3.0", source="npm"), "xtermjs:xterm.js", "NVD names the Node.js binding 'xterm.js'"),
+    # The package adds the affix to a product NVD files as a package of the ecosystem.
+    (SoftwareItem("node-forge", "1.3.1", source="npm"), "digitalbazaar:forge", "'forge' with the Node.js affix"),
+])
+def test_package_evidence(matcher: FeedMatcher, item: SoftwareItem, expected: str, said: str) -> None:
+    (result,) = matcher.match([item], UBUNTU)
+    assert result.match is not None, result.reason
+    assert result.match.cpe.split(":")[3:5] == expected.split(":")
+    assert said in result.match.evidence
