@@ -73,6 +73,9 @@ _BINDING_NAMES = {
     "pip": ("python-{}", "{}-python", "py-{}", "{}-py", "py{}", "{}.py"),
     "npm": ("node-{}", "{}-node", "{}.js", "{}-js", "{}js", "node{}"),
 }
+# Vendors named after a programming language (golang, rust-lang, nim-lang, ruby-lang): their
+# packages are that language's (golang:protobuf, nim-lang:docutils).
+_LANGUAGE_VENDOR = re.compile(r"^[a-z]+-?lang$")
 _PEP503 = re.compile(r"[-_./\s]+")
 # A product name with a "-" or "." between words: how registries spell packages, not how NVD
 # writes words (it uses "_").
@@ -91,6 +94,9 @@ def _without_affix(package: str, source: str) -> str:
     return ""
 
 
+# How NVD names a binding's product when the bare name is another program's: the
+# repository's name with a suffix of the language (redis-py, protobuf-python, xterm.js, mysqljs).
+_BINDING_PRODUCTS = {"pip": ("{}-py", "{}.py", "{}-python"), "npm": ("{}.js", "{}js")}
 # A repository name is evidence for a product only when several CVEs or dictionary entries
 # link it: one link is too often a fork, a dependency or a researcher's copy.
 _REPOSITORY_SUPPORT = 2
@@ -428,6 +434,19 @@ class Identifier:
             return Unidentified(f"'{name}' holds TypeScript type declarations, no code of its own")
         scope, bare = raw[1:].split("/", 1) if raw.startswith("@") and "/" in raw else ("", raw)
         found = self._as_package(bare, source, scope)
+        package = pypi_name(bare) if source == "pip" else bare
+        binding = self._binding(package, source) if self._registry_spelled(bare, source) and not scope else None
+        if binding is not None and not (isinstance(found, Identification) and (source == "npm" or self._filed(found.key, source))):
+            # The name is also a product of another kind (a server, a terminal, another
+            # language's port): the binding is the product NVD names with a suffix of the
+            # ecosystem (pip redis is redis:redis-py, npm xterm is xtermjs:xterm.js). A pip
+            # binding's suffix says Python outright, so it also beats a product the name alone
+            # suggested (protobuf:protobuf against google:protobuf-python); npm's ".js" is often
+            # the project's own name (jquery.js_project:jquery.js is jquery:jquery).
+            key_id, text = binding
+            said = found.reason if isinstance(found, Unidentified) else f"the name alone suggested {found.key}"
+            return Identification(self.index.keys[key_id], "exact", 0.86,
+                                  f"NVD names the {_LANGUAGE[source]} binding '{text}' ({self.index.keys[key_id]}); {said}")
         if isinstance(found, Identification):
             return found
         if scope and not self._registry_spelled(bare, source):
@@ -436,22 +455,6 @@ class Identifier:
             joined = self._as_package(f"{scope}-{bare}", source, "", joined=f"@{scope}/{bare}")
             if isinstance(joined, Identification):
                 return joined
-        package = pypi_name(bare) if source == "pip" else bare
-        if self._registry_spelled(bare, source):
-            # The name is a product of another kind (a server, a terminal): the language binding
-            # of it is the product NVD names with the ecosystem's affix (pip redis is
-            # redis:redis-py, npm xterm is xtermjs:xterm.js), when exactly one is spelled so.
-            bindings: dict[tuple[int, ...], str] = {}
-            for text in (t.format(package) for t in _BINDING_NAMES[source]):
-                for k in self._registry_spelled(text, source):
-                    if self.index.ecosystem.get(k) in (None, _TARGET_SW[source]):
-                        bindings.setdefault(self.index.equivalents(k), unquote(split_key(self.index.keys[k])[1]).lower())
-            if len(bindings) == 1:
-                ((group, text),) = bindings.items()
-                key_id = self.index.primary(tuple(k for k in group if k in self.index.current) or group)
-                return Identification(self.index.keys[key_id], "exact", 0.86,
-                                      f"NVD names the {_LANGUAGE[source]} binding '{text}' ({self.index.keys[key_id]}); "
-                                      f"{found.reason}")
         stripped = _without_affix(package, source)
         if stripped and not scope:
             # The name adds the ecosystem's affix to the project's (node-forge is digitalbazaar:forge):
@@ -463,11 +466,39 @@ class Identifier:
                                       f"{source} package '{package}' is '{stripped}' with the {_LANGUAGE[source]} affix: {other.evidence}")
         return found
 
+    def _binding(self, package: str, source: str) -> tuple[int, str] | None:
+        """The one product NVD names like the package with a suffix of its ecosystem (redis-py,
+        protobuf-python, xterm.js), with that spelling; None if none or several. Prefixes
+        (python-X, pyX, node-X) are left out: they are registry names of other packages
+        (pycrypto is not pip's crypto, python-jose not pip's jose)."""
+        bindings: dict[tuple[int, ...], tuple[int, str]] = {}
+        for text in (t.format(package) for t in _BINDING_PRODUCTS[source]):
+            for k in self._registry_spelled(text, source):
+                group = self.index.equivalents(k)
+                if self.index.ecosystem.get(k) in (None, _TARGET_SW[source]) and not self._of_another_ecosystem(group, source):
+                    bindings.setdefault(group, (self.index.primary(tuple(g for g in group if g in self.index.current) or group),
+                                                unquote(split_key(self.index.keys[k])[1]).lower()))
+        return next(iter(bindings.values())) if len(bindings) == 1 else None
+
+    def _filed(self, key: str, source: str) -> bool:
+        """NVD's CVEs file the product as a package of the ecosystem (target_sw, or their descriptions)."""
+        key_id = self.index.key_id.get(key)
+        return key_id is not None and any(
+            self.index.ecosystem.get(k) == _TARGET_SW[source] or self.index.described.get(k) == _TARGET_SW[source]
+            for k in self.index.equivalents(key_id))
+
     def _as_package(self, package: str, source: str, scope: str, strict: bool = False, joined: str = "") -> Identification | Unidentified:
         """One spelling of a pip or npm name: the product NVD files under it as a package of the
         ecosystem, or why none is. ``strict`` takes only NVD's filing (target_sw, CVE
         descriptions, the ecosystem's or the project's own vendor) as evidence."""
         kids = tuple(k for k in self._registry_spelled(package, source) if self.index.ecosystem.get(k) in (None, _TARGET_SW[source]))
+        # Products something says are of the other ecosystem (pip Babel is not babeljs:babel).
+        ours = tuple(k for k in kids if not self._of_another_ecosystem(self.index.equivalents(k), source))
+        if kids and not ours:
+            shown = ", ".join(self.index.keys[k] for k in kids[:5])
+            return Unidentified(f"{source} package '{package}' is named like {shown}, which NVD does not file as a {source} package: "
+                                "its vendor, name or references say another ecosystem")
+        kids = ours
         if not kids:
             return Unidentified(f"no NVD product is named like {source} package '{joined or pypi_name(package)}'")
         package = pypi_name(package) if source == "pip" else package
@@ -529,14 +560,16 @@ class Identifier:
 
     def _of_another_ecosystem(self, group: tuple[int, ...], source: str) -> bool:
         """Something says the product is a package of another ecosystem: NVD's target_sw or the
-        CVE descriptions, a package page of another registry, or a vendor or product named by
-        the other's conventions (webpack.js:loader-utils is npm's, never a pip package)."""
+        CVE descriptions, a package page of another registry, a vendor or product named by the
+        other's conventions (webpack.js:loader-utils is npm's, never a pip package), or a vendor
+        named after another programming language."""
         other = "npm" if source == "pip" else "pip"
         ours = _REFERENCE_KIND[source]
         for k in group:
             vendor, product = split_key(self.index.keys[k])
             if (self.index.ecosystem.get(k) not in (None, _TARGET_SW[source]) or self.index.described.get(k) == _TARGET_SW[other]
                     or self.index.registries.get(k, frozenset()) - {ours} or _vendor_says_language(vendor, other)
+                    or (_LANGUAGE_VENDOR.match(vendor) and vendor not in _ECOSYSTEM_VENDORS[source])
                     or _says_language(unquote(product).lower(), other)):
                 return True
         return False

@@ -84,6 +84,14 @@ def test_identified_as_a_package(matcher: FeedMatcher, item: SoftwareItem, expec
     (SoftwareItem("python-jenkins", "1.8.2", source="pip"), "no NVD product is named like pip package 'python-jenkins'"),
     # Names NVD spells with "_" say nothing of the registry: the program keeps its own name.
     (SoftwareItem("jira", "3.6.0", source="pip"), "atlassian:jira, which NVD does not file as a pip package"),
+    # Prefixed spellings are other packages of the registry: pycrypto is not pip's crypto,
+    # python-jose not pip's jose.
+    (SoftwareItem("crypto", "1.4.1", source="pip"), "names several NVD products"),
+    (SoftwareItem("jose", "1.0.0", source="pip"), "names several NVD products"),
+    # A vendor named after another language: nim-lang:docutils is Nim's; a group with a Ruby
+    # filing (jmespath_project:jmespath) is not a pip package.
+    (SoftwareItem("docutils", "0.20.1", source="pip"), "nim-lang:docutils, which NVD does not file as a pip package: its vendor"),
+    (SoftwareItem("jmespath", "1.0.1", source="pip"), "say another ecosystem"),
     # A scope and name NVD does not join: the vendor must still be the scope's.
     (SoftwareItem("@angular/core", "17.0.0", source="npm"), "published under the scope '@angular'"),
 ])
@@ -158,6 +166,10 @@ def test_registry_spellings(matcher: FeedMatcher, item: SoftwareItem, expected: 
     # The name is another kind of program; NVD names the binding with the ecosystem's affix.
     (SoftwareItem("redis", "5.0.1", source="pip"), "redis:redis-py", "NVD names the Python binding 'redis-py'"),
     (SoftwareItem("xterm", "5.3.0", source="npm"), "xtermjs:xterm.js", "NVD names the Node.js binding 'xterm.js'"),
+    # A pip binding's suffix beats a product the name alone suggests.
+    (SoftwareItem("protobuf", "4.25.3", source="pip"), "google:protobuf-python", "the name alone suggested protobuf:protobuf"),
+    # npm's ".js" is often the project's own name: the product the name finds stays.
+    (SoftwareItem("jquery", "3.7.1", source="npm"), "jquery:jquery", "names exactly one NVD product"),
     # The package adds the affix to a product NVD files as a package of the ecosystem.
     (SoftwareItem("node-forge", "1.3.1", source="npm"), "digitalbazaar:forge", "'forge' with the Node.js affix"),
 ])
