@@ -603,6 +603,11 @@ class Identifier:
         def pick(group: tuple[int, ...], score: float, why: str, keys: tuple[int, ...] = ()) -> _Candidate:
             # ``keys``: the group's keys the evidence speaks for (the vendor named like a project
             # of the ecosystem), when it speaks for some of them only.
+            if not keys and source in _TARGET_SW:
+                # Of one product's keys NVD uses alike (no more CVEs under one), the one whose
+                # vendor is named like a project of the ecosystem (sequelizejs, not sequelize_project).
+                most = max(index.cve_count(k) for k in group)
+                keys = tuple(k for k in group if index.cve_count(k) == most and _vendor_says_language(split_key(index.keys[k])[0], source))
             primary = index.primary(tuple(k for k in keys or group if k in index.current) or keys or group)
             names = f"; NVD names it {', '.join(index.keys[k] for k in group)}" if len(group) > 1 else ""
             return _Candidate(primary, score, why + names)

@@ -156,6 +156,8 @@ def test_registry_spellings(matcher: FeedMatcher, item: SoftwareItem, expected: 
     (SoftwareItem("uuid", "9.0.1", source="npm"), "uuidjs:uuid", "vendor is named like a Node.js project"),
     (SoftwareItem("Markdown", "3.5.2", source="pip"), "python-markdown:markdown", "vendor is named like a Python project"),
     (SoftwareItem("express", "4.18.2", source="npm"), "expressjs:express", "vendor is named like a Node.js project"),
+    # Of one product's keys (a mined group) without CVEs, the vendor named like a Node.js project.
+    (SoftwareItem("sequelize", "6.35.2", source="npm"), "sequelizejs:sequelize", "sequelize_project:sequelize"),
     # The 2015 dictionary's author vendor (jean-paul_calderone) against the project's own.
     (SoftwareItem("pyOpenSSL", "23.2.0", source="pip"), "pyopenssl:pyopenssl", "vendor is named like a Python project"),
     # The scope names the vendor.
