@@ -635,6 +635,17 @@ class Identifier:
             ours = [g for g in options if any(unquote(split_key(index.keys[k])[1]).lower() == what for k in g)]
             if len(ours) == 1 and _IDENTIFIER.match(what):
                 return pick(ours[0], 0.86, f"of the products named '{what}', only this one is spelled as the {source} registry spells it")
+        if source in _TARGET_SW and counts[0][0] == 0:
+            # No CVE speaks for any: a project that is its own vendor (tornadoweb:tornado,
+            # gunicorn:gunicorn) against keys of other organisations or of its author
+            # (benoitc:gunicorn). NVD's "<name>_project" placeholder does not count here: it
+            # stands beside the real vendor's key as often as not (click_project:click).
+            own = [g for g in options if any(_named_after(*split_key(index.keys[k])) and not split_key(index.keys[k])[0].endswith(_PROJECT_SUFFIXES)
+                                             for k in g)]
+            if len(own) == 1:
+                return pick(own[0], 0.86, f"of the products named '{what}', none with CVEs, only this one's vendor is the project itself",
+                            tuple(k for k in own[0] if _named_after(*split_key(index.keys[k]))
+                                  and not split_key(index.keys[k])[0].endswith(_PROJECT_SUFFIXES)))
         if source in _ECOSYSTEM_VENDORS:
             ours = [g for g in options if any(split_key(index.keys[k])[0] in _ECOSYSTEM_VENDORS[source] for k in g)]
             if len(ours) == 1:

@@ -92,6 +92,8 @@ def test_identified_as_a_package(matcher: FeedMatcher, item: SoftwareItem, expec
     # filing (jmespath_project:jmespath) is not a pip package.
     (SoftwareItem("docutils", "0.20.1", source="pip"), "nim-lang:docutils, which NVD does not file as a pip package: its vendor"),
     (SoftwareItem("jmespath", "1.0.1", source="pip"), "say another ecosystem"),
+    # NVD's "<name>_project" placeholder stands beside the real vendor's key as often as not.
+    (SoftwareItem("click", "8.1.7", source="pip"), "click_project:click (0 CVEs), palletsprojects:click (0 CVEs)"),
     # A scope and name NVD does not join: the vendor must still be the scope's.
     (SoftwareItem("@angular/core", "17.0.0", source="npm"), "published under the scope '@angular'"),
 ])
@@ -156,6 +158,9 @@ def test_registry_spellings(matcher: FeedMatcher, item: SoftwareItem, expected: 
     (SoftwareItem("uuid", "9.0.1", source="npm"), "uuidjs:uuid", "vendor is named like a Node.js project"),
     (SoftwareItem("Markdown", "3.5.2", source="pip"), "python-markdown:markdown", "vendor is named like a Python project"),
     (SoftwareItem("express", "4.18.2", source="npm"), "expressjs:express", "vendor is named like a Node.js project"),
+    # No CVEs anywhere: the project that is its own vendor, not its author's or another's key.
+    (SoftwareItem("gunicorn", "21.2.0", source="pip"), "gunicorn:gunicorn", "only this one's vendor is the project itself"),
+    (SoftwareItem("tornado", "6.4", source="pip"), "tornadoweb:tornado", "only this one's vendor is the project itself"),
     # Of one product's keys (a mined group) without CVEs, the vendor named like a Node.js project.
     (SoftwareItem("sequelize", "6.35.2", source="npm"), "sequelizejs:sequelize", "sequelize_project:sequelize"),
     # The 2015 dictionary's author vendor (jean-paul_calderone) against the project's own.
