@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from appliance.cpe import CpeError, parse_cpe23, unquote
 from appliance.matching.base import SOURCES, Candidate as _Candidate, Identification, SoftwareItem, Unidentified
-from appliance.matching.bundle import _PROJECT_SUFFIXES, _named_after
+from appliance.matching.bundle import _PROJECT_SUFFIXES, ECOSYSTEMS, _named_after
 from appliance.matching.index import CpeIndex, split_key
 from appliance.matching.normalize import compact as _compact_uncached
 from appliance.matching.normalize import (
@@ -76,6 +76,12 @@ _BINDING_NAMES = {
 # Vendors named after a programming language (golang, rust-lang, nim-lang, ruby-lang): their
 # packages are that language's (golang:protobuf, nim-lang:docutils).
 _LANGUAGE_VENDOR = re.compile(r"^[a-z]+-?lang$")
+# Words other languages' package and repository names carry (go-ldap, yaml-rust, ruby-jwt,
+# php-jwt): a name of several words with one of them is that language's.
+_FOREIGN_WORDS = frozenset({"go", "golang", "rust", "rs", "ruby", "rb", "php", "perl", "java", "dart", "elixir", "crystal", "nim"})
+# Vendors NVD names after a package ecosystem (jenkins:kubernetes is a Jenkins plugin,
+# wordpress:* WordPress's, php:memcached a PHP extension): no pip or npm package of theirs.
+_ECOSYSTEM_NAMES = frozenset(_compact_uncached(e) for e in ECOSYSTEMS)
 _PEP503 = re.compile(r"[-_./\s]+")
 # A product name with a "-" or "." between words: how registries spell packages, not how NVD
 # writes words (it uses "_").
@@ -570,6 +576,9 @@ class Identifier:
             if (self.index.ecosystem.get(k) not in (None, _TARGET_SW[source]) or self.index.described.get(k) == _TARGET_SW[other]
                     or self.index.registries.get(k, frozenset()) - {ours} or _vendor_says_language(vendor, other)
                     or (_LANGUAGE_VENDOR.match(vendor) and vendor not in _ECOSYSTEM_VENDORS[source])
+                    or (compact(vendor) in _ECOSYSTEM_NAMES and compact(vendor) != compact(_TARGET_SW[source]))
+                    or any(_FOREIGN_WORDS & set(w for w in re.split(r"[-_.]+", unquote(name).lower()) if w) for name in (vendor.removesuffix("_project"), product)
+                           if re.search(r"[-_.]", unquote(name)))
                     or _says_language(unquote(product).lower(), other)):
                 return True
         return False

@@ -92,6 +92,10 @@ def test_identified_as_a_package(matcher: FeedMatcher, item: SoftwareItem, expec
     # filing (jmespath_project:jmespath) is not a pip package.
     (SoftwareItem("docutils", "0.20.1", source="pip"), "nim-lang:docutils, which NVD does not file as a pip package: its vendor"),
     (SoftwareItem("jmespath", "1.0.1", source="pip"), "say another ecosystem"),
+    # A vendor named after an ecosystem NVD's target_sw names (a Jenkins plugin), or a name with
+    # another language's word (go-ldap_project), is not a pip or npm package.
+    (SoftwareItem("kubernetes", "29.0.0", source="pip"), "kubernetes:kubernetes, which NVD does not file as a pip package"),
+
     # NVD's "<name>_project" placeholder stands beside the real vendor's key as often as not.
     (SoftwareItem("click", "8.1.7", source="pip"), "click_project:click (0 CVEs), palletsprojects:click (0 CVEs)"),
     # A scope and name NVD does not join: the vendor must still be the scope's.
@@ -185,3 +189,10 @@ def test_package_evidence(matcher: FeedMatcher, item: SoftwareItem, expected: st
     assert result.match is not None, result.reason
     assert result.match.cpe.split(":")[3:5] == expected.split(":")
     assert said in result.match.evidence
+
+
+def test_products_of_other_languages_are_no_candidates(matcher: FeedMatcher) -> None:
+    # appsup-dart:jose is Dart's and go-ldap_project:ldap Go's: left out before choosing.
+    jose, ldap = matcher.match([SoftwareItem("jose", "1.0.0", source="pip"), SoftwareItem("ldap", "1.0", source="pip")], UBUNTU)
+    assert jose.match is None and "latchset:jose" in jose.reason and "appsup-dart" not in jose.reason
+    assert ldap.match is None or ldap.match.cpe.split(":")[3] != "go-ldap_project"
