@@ -196,11 +196,14 @@ def _spelled(product: str, text: str) -> float:
 
 def _says_language(package: str, source: str) -> bool:
     """A package name made by its ecosystem's naming conventions: pip's py*, python-*, *-python,
-    django-* (pymongo, python-multipart); npm's node-*, *-js, *.js, *-javascript."""
+    django-* (pymongo, python-multipart); npm's node-*, *-js, *.js, *-javascript, *js."""
     words = [w for w in re.split(r"[-_./]+", package) if w]
     if source == "pip":
         return any(w in ("python", "py", "django") or (w.startswith("py") and len(w) >= 5) for w in words)
-    return len(words) > 1 and any(w in ("node", "nodejs", "js", "javascript") for w in words)
+    if len(words) == 1:
+        # One word of letters glued to "js", as npm names (and vendors, below) are: snarkjs, mathjs.
+        return len(package) >= 6 and package.isalpha() and package.endswith("js")
+    return any(w in ("node", "nodejs", "js", "javascript") for w in words)
 
 
 def _vendor_says_language(vendor: str, source: str) -> bool:

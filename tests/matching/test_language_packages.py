@@ -47,6 +47,7 @@ def test_described_products_mined_from_the_real_feeds(index: CpeIndex) -> None:
     (SoftwareItem("pycryptodomex", "3.19.0", source="pip"), "pycryptodome:pycryptodomex", "its name says"),
     (SoftwareItem("serialize-javascript", "6.0.1", source="npm"), "verizon:serialize-javascript",
      "its name says it is a Node.js package"),
+    (SoftwareItem("snarkjs", "0.7.0", source="npm"), "0kims:snarkjs", "its name says it is a Node.js package"),
     # The vendor's name is a convention of the ecosystem.
     (SoftwareItem("loader-utils", "2.0.0", source="npm"), "webpack.js:loader-utils", "vendor's name says it is a Node.js project"),
     (SoftwareItem("glob-parent", "5.1.1", source="npm"), "gulpjs:glob-parent", "vendor's name says"),
