@@ -551,9 +551,11 @@ class Identifier:
                 # The name itself is a convention of the ecosystem (pymongo, python-multipart,
                 # django-*, serialize-javascript, node-*): no program of another kind is called so.
                 why = f"its name says it is a {_LANGUAGE[source]} package"
-            elif (alone or chosen.score >= 0.86) and _vendor_says_language(vendor, source):
-                # So does the vendor's (webpack.js:loader-utils, gulpjs:glob-parent, pycryptodome);
-                # the reported key's vendor, not a group's (redis.js:redis joins redis:redis).
+            elif _vendor_says_language(vendor, source) and (alone or {
+                    self.index.equivalents(k) for k in kids if _vendor_says_language(split_key(self.index.keys[k])[0], source)} == {group}):
+                # So does the vendor's (webpack.js:loader-utils, gulpjs:glob-parent, pycryptodome),
+                # for the one product spelled so or the one of several whose vendor is named so
+                # (uuidjs:uuid); the reported key's vendor, not a group's (redis.js:redis joins redis:redis).
                 why = f"its vendor's name says it is a {_LANGUAGE[source]} project"
             elif _IDENTIFIER.match(spelled) and spelled == package and not joined and not self._of_another_ecosystem(group, source):
                 # NVD writes a product's words with "_"; a product written with the package's own
