@@ -473,6 +473,19 @@ class Identifier:
             if isinstance(other, Identification):
                 return Identification(other.key, other.method, min(other.score, 0.86),
                                       f"{source} package '{package}' is '{stripped}' with the {_LANGUAGE[source]} affix: {other.evidence}")
+            words = stripped.split("-")
+            kids = {self.index.equivalents(k) for k in self._registry_spelled(stripped, source)
+                    if not self._of_another_ecosystem(self.index.equivalents(k), source)}
+            if len(words) >= 2 and len(kids) == 1:
+                # A vendor's product of several words with the language added (snowflake-connector-python
+                # is snowflake:snowflake_connector): the vendor publishes the package, as a scope would say.
+                ((group),) = kids
+                key_id = self.index.primary(tuple(k for k in group if k in self.index.current) or group)
+                vendor = split_key(self.index.keys[key_id])[0]
+                if _publisher_agrees(words[0], vendor):
+                    return Identification(self.index.keys[key_id], "exact", 0.86,
+                                          f"{source} package '{package}' is '{stripped}' with the {_LANGUAGE[source]} affix, "
+                                          f"and its first word names the vendor {vendor}")
         return found
 
     def _binding(self, package: str, source: str) -> tuple[int, str] | None:
@@ -578,6 +591,8 @@ class Identifier:
         ours = _REFERENCE_KIND[source]
         for k in group:
             vendor, product = split_key(self.index.keys[k])
+            if _says_language(unquote(product).lower(), source) and self.index.ecosystem.get(k) in (None, _TARGET_SW[source]):
+                continue  # the product's own name says ours (sass-lang:node-sass is npm's node-sass)
             if (self.index.ecosystem.get(k) not in (None, _TARGET_SW[source]) or self.index.described.get(k) == _TARGET_SW[other]
                     or self.index.registries.get(k, frozenset()) - {ours} or _vendor_says_language(vendor, other)
                     or (_LANGUAGE_VENDOR.match(vendor) and vendor not in _ECOSYSTEM_VENDORS[source])

@@ -184,6 +184,11 @@ def test_registry_spellings(matcher: FeedMatcher, item: SoftwareItem, expected: 
     (SoftwareItem("jquery", "3.7.1", source="npm"), "jquery:jquery", "names exactly one NVD product"),
     # The package adds the affix to a product NVD files as a package of the ecosystem.
     (SoftwareItem("node-forge", "1.3.1", source="npm"), "digitalbazaar:forge", "'forge' with the Node.js affix"),
+    # ... or a vendor's product of several words whose first word names the vendor.
+    (SoftwareItem("snowflake-connector-python", "3.7.0", source="pip"), "snowflake:snowflake_connector",
+     "first word names the vendor snowflake"),
+    # The product's own name says npm, whatever its vendor's name (Sass is a language).
+    (SoftwareItem("node-sass", "9.0.0", source="npm"), "sass-lang:node-sass", "its name says it is a Node.js package"),
 ])
 def test_package_evidence(matcher: FeedMatcher, item: SoftwareItem, expected: str, said: str) -> None:
     (result,) = matcher.match([item], UBUNTU)
