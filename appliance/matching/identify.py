@@ -552,7 +552,7 @@ class Identifier:
             alone = len({self.index.equivalents(k) for k in kids}) == 1 or any(self.index.cve_count(k) for k in group)
             spelled = unquote(product).lower()
             if alone and any(self.index.described.get(k) == _TARGET_SW[source] for k in group):
-                why = f"its CVE descriptions say it is a {_LANGUAGE[source]} package"
+                why = f"its CVEs say it is a {_LANGUAGE[source]} package (their descriptions, or an advisory database of its packages)"
             elif strict:
                 return Unidentified(f"{source} package '{package}' is named like {self.index.keys[chosen.key_id]}, "
                                     f"which NVD does not file as a {source} package")

@@ -9,7 +9,7 @@ import msgspec
 import pytest
 
 from appliance.matching.base import SoftwareItem
-from appliance.matching.bundle import compile_sources, described_ecosystem
+from appliance.matching.bundle import compile_sources, cve_ecosystem, described_ecosystem
 from appliance.matching.engine import FeedMatcher
 from appliance.matching.index import CpeIndex
 
@@ -31,17 +31,40 @@ def test_description_words(description: str, expected: str) -> None:
     assert described_ecosystem(description) == expected
 
 
+@pytest.mark.parametrize(("description", "references", "expected"), [
+    # An advisory database of one ecosystem's packages speaks where the description is silent:
+    # CVE-2022-40023 (Mako) links pyup.io's Safety DB, which lists PyPI packages only.
+    ("Sqlalchemy mako before 1.2.2 is vulnerable to Regular expression Denial of Service.",
+     ("https://github.com/sqlalchemy/mako/issues/366", "https://pyup.io/vulnerabilities/CVE-2022-40023/50870/"), "python"),
+    ("An issue in python-jwt.", ("https://github.com/pypa/advisory-database/blob/main/vulns/python-jwt/PYSEC-2022-259.yaml",), "python"),
+    ("A flaw in foo.", ("https://osv.dev/vulnerability/PYSEC-2021-1",), "python"),
+    ("A flaw in foo.", ("https://www.npmjs.com/advisories/1234",), "node.js"),
+    ("A flaw in foo.", ("https://nodesecurity.io/advisories/12",), "node.js"),
+    # The description alone, as before; a page merely on the database's site says nothing.
+    ("Twisted is an event-based framework, supporting Python 3.6+.", (), "python"),
+    ("A flaw in foo.", ("https://pyup.io/posts/some-blog-post/", "https://github.com/pyupio/dparse/commit/8c9"), ""),
+    # A description of one ecosystem and a database of the other say neither.
+    ("sharp is an application for Node.js image processing.", ("https://pyup.io/vulnerabilities/CVE-2022-1/1/",), ""),
+])
+def test_cve_ecosystem(description: str, references: tuple[str, ...], expected: str) -> None:
+    assert cve_ecosystem(description, references) == expected
+
+
 def test_described_products_mined_from_the_real_feeds(index: CpeIndex) -> None:
     described = {index.keys[k]: lang for k, lang in index.described.items()}
     assert described["twistedmatrix:twisted"] == "python"  # 4 CVEs: "... written in Python"
     assert described["sharp_project:sharp"] == "node.js"
+    # Its one CVE's description does not say Python; its pyup.io reference does.
+    assert described["sqlalchemy:mako"] == "python"
     # One CVE mentioning Python among a product's many says nothing of the product.
     assert "gitlab:gitlab" not in described
 
 
 @pytest.mark.parametrize(("item", "expected", "said"), [
     # No target_sw, no ecosystem vendor: the CVE descriptions say "written in Python".
-    (SoftwareItem("Twisted", "22.1.0", source="pip"), "twistedmatrix:twisted", "CVE descriptions say it is a Python package"),
+    (SoftwareItem("Twisted", "22.1.0", source="pip"), "twistedmatrix:twisted", "CVEs say it is a Python package"),
+    # The CVE's references list it in an advisory database of PyPI packages (pyup.io).
+    (SoftwareItem("Mako", "1.2.4", source="pip"), "sqlalchemy:mako", "CVEs say it is a Python package"),
     # The name is a convention of the ecosystem.
     (SoftwareItem("pymongo", "4.6.1", source="pip"), "mongodb:pymongo", "its name says it is a Python package"),
     (SoftwareItem("pycryptodomex", "3.19.0", source="pip"), "pycryptodome:pycryptodomex", "its name says"),
