@@ -28,6 +28,8 @@ UBUNTU = "Ubuntu 22.04"
     ("https://www.npmjs.com/package/express-fileupload", [("npm", "express-fileupload")]),
     ("https://snyk.io/vuln/SNYK-JS-POSTLOADER-2403737", [("npm", "postloader")]),
     ("https://security.snyk.io/vuln/SNYK-PYTHON-JOBLIB-3027033", [("pypi", "joblib")]),
+    ("https://snyk.io/vuln/SNYK-GOLANG-GITHUBCOMGINGONICGIN-1041736", [("go", "githubcomgingonicgin")]),
+    ("https://security.snyk.io/vuln/SNYK-PHP-DOMPDFDOMPDF-2434814", [("packagist", "dompdfdompdf")]),
     ("http://rubygems.org/gems/paratrooper-pingdom", [("gem", "paratrooper-pingdom")]),
     ("https://packagist.org/packages/dompdf/dompdf#v1.2.1", [("packagist", "dompdf/dompdf")]),
     ("https://play.google.com/store/apps/details?id=com.kindle.books.for99", [("play", "com.kindle.books.for99")]),
