@@ -64,6 +64,10 @@ _HOSTING_VENDORS = ("google", "googlecode", "github", "sourceforge", "gitlab", "
 # Vendors NVD uses for the package ecosystems themselves (python:urllib3, npmjs:semver).
 _ECOSYSTEM_VENDORS = {"pip": ("python", "pypa", "python_software_foundation", "pypi"), "npm": ("npmjs", "nodejs", "npm", "openjsf")}
 _TARGET_SW = {"pip": "python", "npm": "node.js"}
+# A vendor filing this many products or fewer is a small organisation: one of its products
+# that NVD files as a pip package speaks for the others (pip only: npm's small vendors are
+# often of several languages, typelevel's Scala libraries, chainsafe's Go ethermint).
+_FEW_PRODUCTS = 5
 _LANGUAGE = {"pip": "Python", "npm": "Node.js"}
 # Which reference URLs speak for a name of each source (references.KINDS): a package page of
 # the item's own registry for pip and npm; a source repository for the others.
@@ -575,6 +579,11 @@ class Identifier:
                 # "-" or "." (fast-xml-parser, tough-cookie, yargs-parser) copies the identifier of a
                 # package or repository, exactly as the registry spells it.
                 why = f"NVD spells the product '{spelled}' exactly as the {source} registry names the package"
+            elif source == "pip" and alone and (sibling := self._publishes_packages(chosen.key_id, source)):
+                # A small organisation whose other product NVD files as a package of the
+                # ecosystem, and none as another's (sqlalchemy:sqlalchemy beside sqlalchemy:mako).
+                why = (f"its vendor {vendor} files at most {_FEW_PRODUCTS} products, none of another ecosystem, and NVD files "
+                       f"its {sibling} as a {_LANGUAGE[source]} package")
             elif joined and alone:
                 why = f"NVD names it after the scope and the package of '{joined}'"
             else:
@@ -602,6 +611,23 @@ class Identifier:
                     or _says_language(unquote(product).lower(), other)):
                 return True
         return False
+
+    def _publishes_packages(self, key_id: int, source: str) -> str:
+        """Another product of the key's vendor that NVD files as a package of the ecosystem
+        (target_sw, CVE descriptions or advisory databases, a package page of its registry),
+        when the vendor files at most _FEW_PRODUCTS products and none of them is another
+        ecosystem's; "" otherwise. A big or many-language vendor says nothing of one product by
+        another (google files protobuf-python beside android)."""
+        index = self.index
+        vendor = split_key(index.keys[key_id])[0]
+        products = tuple(k for k in index.by_vendor.get(compact(cpe_words(vendor)), ()) if k in index.current)
+        if len(products) > _FEW_PRODUCTS or any(
+                index.ecosystem.get(k) not in (None, _TARGET_SW[source]) or self._of_another_ecosystem((k,), source) for k in products):
+            return ""
+        group = set(index.equivalents(key_id))
+        return next((index.keys[k] for k in products if k not in group and (
+            index.ecosystem.get(k) == _TARGET_SW[source] or index.described.get(k) == _TARGET_SW[source]
+            or _REFERENCE_KIND[source] in index.registries.get(k, ()))), "")
 
     def _project_named_after(self, key_id: int) -> bool:
         """The vendor is named after the product and files nothing else but parts of it

@@ -65,6 +65,10 @@ def test_described_products_mined_from_the_real_feeds(index: CpeIndex) -> None:
     (SoftwareItem("Twisted", "22.1.0", source="pip"), "twistedmatrix:twisted", "CVEs say it is a Python package"),
     # The CVE's references list it in an advisory database of PyPI packages (pyup.io).
     (SoftwareItem("Mako", "1.2.4", source="pip"), "sqlalchemy:mako", "CVEs say it is a Python package"),
+    # A small vendor (two products) whose other product NVD files as a pip package (sqlalchemy:mako,
+    # by its CVE's pyup.io link), none of another ecosystem.
+    (SoftwareItem("SQLAlchemy", "2.0.27", source="pip"), "sqlalchemy:sqlalchemy",
+     "files at most 5 products, none of another ecosystem, and NVD files its sqlalchemy:mako as a Python package"),
     # The name is a convention of the ecosystem.
     (SoftwareItem("pymongo", "4.6.1", source="pip"), "mongodb:pymongo", "its name says it is a Python package"),
     (SoftwareItem("pycryptodomex", "3.19.0", source="pip"), "pycryptodome:pycryptodomex", "its name says"),
@@ -120,6 +124,13 @@ def test_identified_as_a_package(matcher: FeedMatcher, item: SoftwareItem, expec
     # another language's word (go-ldap_project), is not a pip or npm package.
     (SoftwareItem("kubernetes", "29.0.0", source="pip"), "kubernetes:kubernetes, which NVD does not file as a pip package"),
 
+    # A vendor's other products speak only for a small vendor of one ecosystem: google files
+    # protobuf-python among 142 products, some of other ecosystems; huggingface files no
+    # package NVD calls Python; on npm, small vendors are too often of several languages
+    # (vercel's next.js is filed as a Node.js package, its ms is not taken by it).
+    (SoftwareItem("sentencepiece", "0.2.0", source="pip"), "google:sentencepiece, which NVD does not file as a pip package"),
+    (SoftwareItem("transformers", "4.38.1", source="pip"), "huggingface:transformers, which NVD does not file as a pip package"),
+    (SoftwareItem("ms", "2.1.3", source="npm"), "vercel:ms, which NVD does not file as a npm package"),
     # NVD's "<name>_project" placeholder stands beside the real vendor's key as often as not.
     (SoftwareItem("click", "8.1.7", source="pip"), "click_project:click (0 CVEs), palletsprojects:click (0 CVEs)"),
     # A scope and name NVD does not join: the vendor must still be the scope's.
