@@ -32,9 +32,9 @@ def _scorer():
     # Floors just under the measured values, so a regression fails; see docs/matching.md for the numbers.
     [
         ("labelled_items.json", 0.98, 0.95),
-        ("dev2_items.json", 0.92, 0.82),
+        ("dev2_items.json", 0.92, 0.83),
         ("heldout_items.json", 0.90, 0.72),
-        ("heldout2_items.json", 0.88, 0.75),
+        ("heldout2_items.json", 0.88, 0.76),
         ("heldout3_items.json", 0.90, 0.74),
         ("heldout4_items.json", 0.90, 0.64),
         ("heldout5_items.json", 0.88, 0.67),
@@ -57,7 +57,8 @@ def test_precision_and_recall(matcher: FeedMatcher, file: str, min_precision: fl
     ("file", "source", "min_precision", "min_recall"),
     # pip and npm packages (test_language_packages.py): floors just under the measured values.
     [
-        ("heldout2_items.json", "pip", 0.92, 0.58),
+        ("dev2_items.json", "pip", 0.95, 0.64),
+        ("heldout2_items.json", "pip", 0.92, 0.60),
         ("heldout2_items.json", "npm", 0.95, 0.76),
         ("heldout4_items.json", "pip", 0.95, 0.59),
         ("heldout4_items.json", "npm", 0.95, 0.88),
