@@ -46,7 +46,7 @@ Format 6 (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` b
   (``node.js``, ``python``, ...), the key indices whose CVE criteria use it; pip and npm
   names are matched against these first.
 - ``described`` (format 5, optional): per ecosystem (``python``, ``node.js``), the key
-  indices whose CVE descriptions name it (``mine_described``); pip and npm names use it when
+  indices whose CVE descriptions (or advisory-database references) name it (``mine_described``); pip and npm names use it when
   NVD files no ``target_sw``.
 - ``references`` (format 5): names that reference URLs of dictionary items and CVEs give
   products (package pages, forge repositories, Play ids; ``references.names_in``), mined by
@@ -422,7 +422,7 @@ class _Compiler:
                 for kind, name in names_in(url):
                     named.setdefault((kind, name), page(url, name))
             self.cve_refs[record.id] = tuple((kind, name, url) for (kind, name), url in sorted(named.items()))
-            lang = described_ecosystem(record.description)
+            lang = cve_ecosystem(record.description, record.references)
             if lang:
                 self.cve_langs[record.id] = lang
             else:
@@ -551,9 +551,32 @@ def described_ecosystem(description: str) -> str:
     return found[0] if len(found) == 1 else ""
 
 
+# Advisory databases that list one ecosystem's packages only: a CVE among their entries is
+# about a package of that ecosystem, whatever its description says ("Sqlalchemy mako before
+# 1.2.2 is vulnerable to Regular expression Denial of Service" links pyup.io). pyup.io's Safety
+# DB, the PyPA advisory database and OSV's PYSEC ids cover PyPI; the npm registry's advisories
+# and the Node Security Project's cover npm.
+_ADVISORY_DATABASES = {
+    "python": re.compile(r"^https?://(?:www\.)?(?:pyup\.io/vulnerabilities/|github\.com/pypa/advisory-database/"
+                         r"|osv\.dev/vulnerability/PYSEC-)", re.IGNORECASE),
+    "node.js": re.compile(r"^https?://(?:www\.)?(?:npmjs\.com/advisories/|nodesecurity\.io/advisories/)", re.IGNORECASE),
+}
+
+
+def cve_ecosystem(description: str, references: Iterable[str] = ()) -> str:
+    """The one package ecosystem (python, node.js) a CVE speaks of, by its description's words
+    or by an advisory database of that ecosystem among its references; "" if none or both."""
+    urls = tuple(references)
+    found = {described_ecosystem(description)} | {lang for lang, site in _ADVISORY_DATABASES.items()
+                                                   if any(site.match(url.strip()) for url in urls)}
+    found.discard("")
+    return found.pop() if len(found) == 1 else ""
+
+
 def mine_described(keys: Sequence[str], cves: Sequence[BCve], cve_langs: dict[str, str],
                    base: Iterable[tuple[str, int]] = ()) -> dict[str, list[int]]:
-    """Per ecosystem, the application keys whose CVE descriptions name it: at least half of the
+    """Per ecosystem, the application keys whose CVEs name it (``cve_langs``: by description or
+    by an advisory database of the ecosystem, ``cve_ecosystem``): at least half of the
     key's CVEs, each with one vulnerable application name (a description of several products
     says nothing of each; one Python-related CVE among GitLab's hundreds says nothing of GitLab)."""
     described: dict[str, set[int]] = defaultdict(set)

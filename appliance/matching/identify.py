@@ -6,7 +6,7 @@ import re
 
 from appliance.cpe import CpeError, parse_cpe23, unquote
 from appliance.matching.base import SOURCES, Candidate as _Candidate, Identification, SoftwareItem, Unidentified
-from appliance.matching.bundle import _PROJECT_SUFFIXES, _named_after
+from appliance.matching.bundle import _PROJECT_SUFFIXES, ECOSYSTEMS, _named_after
 from appliance.matching.display_names import DisplayNames, _publisher_agrees, compact
 from appliance.matching.index import CpeIndex, split_key
 from appliance.matching.normalize import app_name, brew_name, clean_display_name, cpe_words, pypi_name
@@ -20,6 +20,10 @@ _PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9.+_-]*$")
 # Vendors NVD uses for the package ecosystems themselves (python:urllib3, npmjs:semver).
 _ECOSYSTEM_VENDORS = {"pip": ("python", "pypa", "python_software_foundation", "pypi"), "npm": ("npmjs", "nodejs", "npm", "openjsf")}
 _TARGET_SW = {"pip": "python", "npm": "node.js"}
+# A vendor filing this many products or fewer is a small organisation: one of its products
+# that NVD files as a pip package speaks for the others (pip only: npm's small vendors are
+# often of several languages, typelevel's Scala libraries, chainsafe's Go ethermint).
+_FEW_PRODUCTS = 5
 _LANGUAGE = {"pip": "Python", "npm": "Node.js"}
 # Which reference URLs speak for a name of each source (references.KINDS): a package page of
 # the item's own registry for pip and npm; a source repository for the others.
@@ -29,6 +33,36 @@ _BINDING_NAMES = {
     "pip": ("python-{}", "{}-python", "py-{}", "{}-py", "py{}", "{}.py"),
     "npm": ("node-{}", "{}-node", "{}.js", "{}-js", "{}js", "node{}"),
 }
+# Vendors named after a programming language (golang, rust-lang, nim-lang, ruby-lang): their
+# packages are that language's (golang:protobuf, nim-lang:docutils).
+_LANGUAGE_VENDOR = re.compile(r"^[a-z]+-?lang$")
+# Words other languages' package and repository names carry (go-ldap, yaml-rust, ruby-jwt,
+# php-jwt): a name of several words with one of them is that language's.
+_FOREIGN_WORDS = frozenset({"go", "golang", "rust", "rs", "ruby", "rb", "php", "perl", "java", "dart", "elixir", "crystal", "nim"})
+# Vendors NVD names after a package ecosystem (jenkins:kubernetes is a Jenkins plugin,
+# wordpress:* WordPress's, php:memcached a PHP extension): no pip or npm package of theirs.
+_ECOSYSTEM_NAMES = frozenset(_compact_uncached(e) for e in ECOSYSTEMS)
+_PEP503 = re.compile(r"[-_./\s]+")
+# A product name with a "-" or "." between words: how registries spell packages, not how NVD
+# writes words (it uses "_").
+_IDENTIFIER = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)+$")
+# The affixes a package name adds to its project's name to say its ecosystem (node-forge,
+# snowflake-connector-python, python-jenkins).
+_AFFIXES = {"pip": (("python-", ""), ("", "-python"), ("py-", ""), ("", "-py")),
+            "npm": (("node-", ""), ("", "-js"), ("", "-node"), ("", ".js"))}
+
+
+def _without_affix(package: str, source: str) -> str:
+    """The project's name inside a package name with its ecosystem's affix ("" if none)."""
+    for prefix, suffix in _AFFIXES[source]:
+        if package.startswith(prefix) and package.endswith(suffix) and len(package) > len(prefix) + len(suffix) + 2:
+            return package[len(prefix): len(package) - len(suffix)]
+    return ""
+
+
+# How NVD names a binding's product when the bare name is another program's: the
+# repository's name with a suffix of the language (redis-py, protobuf-python, xterm.js, mysqljs).
+_BINDING_PRODUCTS = {"pip": ("{}-py", "{}.py", "{}-python"), "npm": ("{}.js", "{}js")}
 # A repository name is evidence for a product only when several CVEs or dictionary entries
 # link it: one link is too often a fork, a dependency or a researcher's copy.
 _REPOSITORY_SUPPORT = 2
@@ -53,11 +87,14 @@ def source_of(item: SoftwareItem, platform: Platform) -> str:
 
 def _says_language(package: str, source: str) -> bool:
     """A package name made by its ecosystem's naming conventions: pip's py*, python-*, *-python,
-    django-* (pymongo, python-multipart); npm's node-*, *-js, *.js, *-javascript."""
+    django-* (pymongo, python-multipart); npm's node-*, *-js, *.js, *-javascript, *js."""
     words = [w for w in re.split(r"[-_./]+", package) if w]
     if source == "pip":
         return any(w in ("python", "py", "django") or (w.startswith("py") and len(w) >= 5) for w in words)
-    return len(words) > 1 and any(w in ("node", "nodejs", "js", "javascript") for w in words)
+    if len(words) == 1:
+        # One word of letters glued to "js", as npm names (and vendors, below) are: snarkjs, mathjs.
+        return len(package) >= 6 and package.isalpha() and package.endswith("js")
+    return any(w in ("node", "nodejs", "js", "javascript") for w in words)
 
 
 def _vendor_says_language(vendor: str, source: str) -> bool:
@@ -256,24 +293,119 @@ class Identifier:
         return tuple(k for k in self.index.by_product.get(compact(name), ())
                      if k in self.index.current and unquote(split_key(self.index.keys[k])[1]).lower() in spellings)
 
+    def _registry_spelled(self, package: str, source: str) -> tuple[int, ...]:
+        """Current keys whose product is spelled like a registry name by the registry's own rules.
+
+        PyPI (PEP 503) treats case and runs of "-", "_" and "." as one, so ruamel.yaml is
+        ruamel_yaml and mysql-connector-python is NVD's mysql_connector/python. npm names are
+        lower case and keep their dots: highlight.js and socket.io are spelled so by NVD, and
+        node.extend is another package than node-extend; NVD writes "_" for "-" only.
+        """
+        if source == "pip":
+            wanted = pypi_name(package)
+            return tuple(k for k in self.index.by_product.get(compact(package), ())
+                         if k in self.index.current and _PEP503.sub("-", unquote(split_key(self.index.keys[k])[1]).lower()) == wanted)
+        spellings = {package, package.replace("-", "_"), package.replace("_", "-")}
+        return tuple(k for k in self.index.by_product.get(compact(package), ())
+                     if k in self.index.current and unquote(split_key(self.index.keys[k])[1]).lower() in spellings)
+
     def _language_package(self, name: str, source: str) -> Identification | Unidentified:
         """A pip or npm package: a product of that name that NVD files as a package of the ecosystem."""
-        if source == "npm" and name.strip().lower().startswith("@types/"):
+        raw = name.strip().lower()
+        if source == "npm" and raw.startswith("@types/"):
             # DefinitelyTyped's packages hold TypeScript declarations of another package, no code.
             return Unidentified(f"'{name}' holds TypeScript type declarations, no code of its own")
-        package = pypi_name(name)
-        kids = tuple(k for k in self._spelled_like(package) if self.index.ecosystem.get(k) in (None, _TARGET_SW[source]))
+        scope, bare = raw[1:].split("/", 1) if raw.startswith("@") and "/" in raw else ("", raw)
+        found = self._as_package(bare, source, scope)
+        package = pypi_name(bare) if source == "pip" else bare
+        binding = self._binding(package, source) if self._registry_spelled(bare, source) and not scope else None
+        if binding is not None and not (isinstance(found, Identification) and (source == "npm" or self._filed(found.key, source))):
+            # The name is also a product of another kind (a server, a terminal, another
+            # language's port): the binding is the product NVD names with a suffix of the
+            # ecosystem (pip redis is redis:redis-py, npm xterm is xtermjs:xterm.js). A pip
+            # binding's suffix says Python outright, so it also beats a product the name alone
+            # suggested (protobuf:protobuf against google:protobuf-python); npm's ".js" is often
+            # the project's own name (jquery.js_project:jquery.js is jquery:jquery).
+            key_id, text = binding
+            said = found.reason if isinstance(found, Unidentified) else f"the name alone suggested {found.key}"
+            return Identification(self.index.keys[key_id], "exact", 0.86,
+                                  f"NVD names the {_LANGUAGE[source]} binding '{text}' ({self.index.keys[key_id]}); {said}")
+        if isinstance(found, Identification):
+            return found
+        if scope and not self._registry_spelled(bare, source):
+            # A scoped package NVD names after the scope and the package together
+            # (@azure/functions is microsoft:azure_functions).
+            joined = self._as_package(f"{scope}-{bare}", source, "", joined=f"@{scope}/{bare}")
+            if isinstance(joined, Identification):
+                return joined
+        stripped = _without_affix(package, source)
+        if stripped and not scope:
+            # The name adds the ecosystem's affix to the project's (node-forge is digitalbazaar:forge):
+            # the project counts only when NVD files it as a package of the ecosystem; a server
+            # of that name is not its client library (python-jenkins is not Jenkins).
+            other = self._as_package(stripped, source, "", strict=True)
+            if isinstance(other, Identification):
+                return Identification(other.key, other.method, min(other.score, 0.86),
+                                      f"{source} package '{package}' is '{stripped}' with the {_LANGUAGE[source]} affix: {other.evidence}")
+            words = stripped.split("-")
+            kids = {self.index.equivalents(k) for k in self._registry_spelled(stripped, source)
+                    if not self._of_another_ecosystem(self.index.equivalents(k), source)}
+            if len(words) >= 2 and len(kids) == 1:
+                # A vendor's product of several words with the language added (snowflake-connector-python
+                # is snowflake:snowflake_connector): the vendor publishes the package, as a scope would say.
+                ((group),) = kids
+                key_id = self.index.primary(tuple(k for k in group if k in self.index.current) or group)
+                vendor = split_key(self.index.keys[key_id])[0]
+                if _publisher_agrees(words[0], vendor):
+                    return Identification(self.index.keys[key_id], "exact", 0.86,
+                                          f"{source} package '{package}' is '{stripped}' with the {_LANGUAGE[source]} affix, "
+                                          f"and its first word names the vendor {vendor}")
+        return found
+
+    def _binding(self, package: str, source: str) -> tuple[int, str] | None:
+        """The one product NVD names like the package with a suffix of its ecosystem (redis-py,
+        protobuf-python, xterm.js), with that spelling; None if none or several. Prefixes
+        (python-X, pyX, node-X) are left out: they are registry names of other packages
+        (pycrypto is not pip's crypto, python-jose not pip's jose)."""
+        bindings: dict[tuple[int, ...], tuple[int, str]] = {}
+        for text in (t.format(package) for t in _BINDING_PRODUCTS[source]):
+            for k in self._registry_spelled(text, source):
+                group = self.index.equivalents(k)
+                if self.index.ecosystem.get(k) in (None, _TARGET_SW[source]) and not self._of_another_ecosystem(group, source):
+                    bindings.setdefault(group, (self.index.primary(tuple(g for g in group if g in self.index.current) or group),
+                                                unquote(split_key(self.index.keys[k])[1]).lower()))
+        return next(iter(bindings.values())) if len(bindings) == 1 else None
+
+    def _filed(self, key: str, source: str) -> bool:
+        """NVD's CVEs file the product as a package of the ecosystem (target_sw, or their descriptions)."""
+        key_id = self.index.key_id.get(key)
+        return key_id is not None and any(
+            self.index.ecosystem.get(k) == _TARGET_SW[source] or self.index.described.get(k) == _TARGET_SW[source]
+            for k in self.index.equivalents(key_id))
+
+    def _as_package(self, package: str, source: str, scope: str, strict: bool = False, joined: str = "") -> Identification | Unidentified:
+        """One spelling of a pip or npm name: the product NVD files under it as a package of the
+        ecosystem, or why none is. ``strict`` takes only NVD's filing (target_sw, CVE
+        descriptions, the ecosystem's or the project's own vendor) as evidence."""
+        kids = tuple(k for k in self._registry_spelled(package, source) if self.index.ecosystem.get(k) in (None, _TARGET_SW[source]))
+        # Products something says are of the other ecosystem (pip Babel is not babeljs:babel).
+        ours = tuple(k for k in kids if not self._of_another_ecosystem(self.index.equivalents(k), source))
+        if kids and not ours:
+            shown = ", ".join(self.index.keys[k] for k in kids[:5])
+            return Unidentified(f"{source} package '{package}' is named like {shown}, which NVD does not file as a {source} package: "
+                                "its vendor, name or references say another ecosystem")
+        kids = ours
         if not kids:
-            return Unidentified(f"no NVD product is named like {source} package '{package}'")
+            return Unidentified(f"no NVD product is named like {source} package '{joined or pypi_name(package)}'")
+        package = pypi_name(package) if source == "pip" else package
         chosen = self._by_name_alone(kids, package, source)
         if not isinstance(chosen, _Candidate):
             return Unidentified(chosen)
-        scope = name.strip().lower()[1:].split("/", 1)[0] if name.strip().startswith("@") and "/" in name else ""
-        vendor = split_key(self.index.keys[chosen.key_id])[0]
+        vendor, product = split_key(self.index.keys[chosen.key_id])
         if scope and not _publisher_agrees(scope, vendor):
             # An npm scope is the organisation that publishes the package: @reduxjs/toolkit is
             # not github:toolkit, @svgr/webpack is not webpack (@hapi/hoek is hapijs:hoek).
-            return Unidentified(f"npm package '{name.strip()}' is published under the scope '@{scope}', "
+            return Unidentified(f"npm package '@{scope}/{package}' is published under the scope '@{scope}', "
                                 f"not by {vendor} of {self.index.keys[chosen.key_id]}")
         # A language package shares its name with programs of other kinds (pip "tomcat" is not
         # Apache Tomcat): the product must be filed as a package of the ecosystem, by the
@@ -292,20 +424,80 @@ class Identifier:
             # chose among several; not for a product without CVEs that a URL chose
             # (jean-paul_calderone:pyopenssl of the 2015 dictionary, against pyopenssl:pyopenssl).
             alone = len({self.index.equivalents(k) for k in kids}) == 1 or any(self.index.cve_count(k) for k in group)
+            spelled = unquote(product).lower()
             if alone and any(self.index.described.get(k) == _TARGET_SW[source] for k in group):
-                why = f"its CVE descriptions say it is a {_LANGUAGE[source]} package"
+                why = f"its CVEs say it is a {_LANGUAGE[source]} package (their descriptions, or an advisory database of its packages)"
+            elif strict:
+                return Unidentified(f"{source} package '{package}' is named like {self.index.keys[chosen.key_id]}, "
+                                    f"which NVD does not file as a {source} package")
+            elif scope:
+                # The scope is the publisher, and it names the product's vendor (@progress/kendo-ui
+                # is progress:kendo_ui, @tauri-apps/plugin-shell is tauri:plugin-shell).
+                why = f"its scope '@{scope}' names the vendor {vendor}"
             elif alone and _says_language(package, source):
                 # The name itself is a convention of the ecosystem (pymongo, python-multipart,
                 # django-*, serialize-javascript, node-*): no program of another kind is called so.
                 why = f"its name says it is a {_LANGUAGE[source]} package"
-            elif alone and _vendor_says_language(split_key(self.index.keys[chosen.key_id])[0], source):
-                # So does the vendor's (webpack.js:loader-utils, gulpjs:glob-parent, pycryptodome);
-                # the reported key's vendor, not a group's (redis.js:redis joins redis:redis).
+            elif _vendor_says_language(vendor, source) and (alone or {
+                    self.index.equivalents(k) for k in kids if _vendor_says_language(split_key(self.index.keys[k])[0], source)} == {group}):
+                # So does the vendor's (webpack.js:loader-utils, gulpjs:glob-parent, pycryptodome),
+                # for the one product spelled so or the one of several whose vendor is named so
+                # (uuidjs:uuid); the reported key's vendor, not a group's (redis.js:redis joins redis:redis).
                 why = f"its vendor's name says it is a {_LANGUAGE[source]} project"
+            elif _IDENTIFIER.match(spelled) and spelled == package and not joined and not self._of_another_ecosystem(group, source):
+                # NVD writes a product's words with "_"; a product written with the package's own
+                # "-" or "." (fast-xml-parser, tough-cookie, yargs-parser) copies the identifier of a
+                # package or repository, exactly as the registry spells it.
+                why = f"NVD spells the product '{spelled}' exactly as the {source} registry names the package"
+            elif source == "pip" and alone and (sibling := self._publishes_packages(chosen.key_id, source)):
+                # A small organisation whose other product NVD files as a package of the
+                # ecosystem, and none as another's (sqlalchemy:sqlalchemy beside sqlalchemy:mako).
+                why = (f"its vendor {vendor} files at most {_FEW_PRODUCTS} products, none of another ecosystem, and NVD files "
+                       f"its {sibling} as a {_LANGUAGE[source]} package")
+            elif joined and alone:
+                why = f"NVD names it after the scope and the package of '{joined}'"
             else:
                 return Unidentified(f"{source} package '{package}' is named like {self.index.keys[chosen.key_id]}, which NVD does not file as a {source} package")
             return Identification(self.index.keys[chosen.key_id], "exact", min(chosen.score, 0.87), f"{chosen.evidence}; {why}")
         return Identification(self.index.keys[chosen.key_id], "exact", chosen.score, chosen.evidence)
+
+    def _of_another_ecosystem(self, group: tuple[int, ...], source: str) -> bool:
+        """Something says the product is a package of another ecosystem: NVD's target_sw or the
+        CVE descriptions, a package page of another registry, a vendor or product named by the
+        other's conventions (webpack.js:loader-utils is npm's, never a pip package), or a vendor
+        named after another programming language."""
+        other = "npm" if source == "pip" else "pip"
+        ours = _REFERENCE_KIND[source]
+        for k in group:
+            vendor, product = split_key(self.index.keys[k])
+            if _says_language(unquote(product).lower(), source) and self.index.ecosystem.get(k) in (None, _TARGET_SW[source]):
+                continue  # the product's own name says ours (sass-lang:node-sass is npm's node-sass)
+            if (self.index.ecosystem.get(k) not in (None, _TARGET_SW[source]) or self.index.described.get(k) == _TARGET_SW[other]
+                    or self.index.registries.get(k, frozenset()) - {ours} or _vendor_says_language(vendor, other)
+                    or (_LANGUAGE_VENDOR.match(vendor) and vendor not in _ECOSYSTEM_VENDORS[source])
+                    or (compact(vendor) in _ECOSYSTEM_NAMES and compact(vendor) != compact(_TARGET_SW[source]))
+                    or any(_FOREIGN_WORDS & set(w for w in re.split(r"[-_.]+", unquote(name).lower()) if w) for name in (vendor.removesuffix("_project"), product)
+                           if re.search(r"[-_.]", unquote(name)))
+                    or _says_language(unquote(product).lower(), other)):
+                return True
+        return False
+
+    def _publishes_packages(self, key_id: int, source: str) -> str:
+        """Another product of the key's vendor that NVD files as a package of the ecosystem
+        (target_sw, CVE descriptions or advisory databases, a package page of its registry),
+        when the vendor files at most _FEW_PRODUCTS products and none of them is another
+        ecosystem's; "" otherwise. A big or many-language vendor says nothing of one product by
+        another (google files protobuf-python beside android)."""
+        index = self.index
+        vendor = split_key(index.keys[key_id])[0]
+        products = tuple(k for k in index.by_vendor.get(compact(cpe_words(vendor)), ()) if k in index.current)
+        if len(products) > _FEW_PRODUCTS or any(
+                index.ecosystem.get(k) not in (None, _TARGET_SW[source]) or self._of_another_ecosystem((k,), source) for k in products):
+            return ""
+        group = set(index.equivalents(key_id))
+        return next((index.keys[k] for k in products if k not in group and (
+            index.ecosystem.get(k) == _TARGET_SW[source] or index.described.get(k) == _TARGET_SW[source]
+            or _REFERENCE_KIND[source] in index.registries.get(k, ()))), "")
 
     def _project_named_after(self, key_id: int) -> bool:
         """The vendor is named after the product and files nothing else but parts of it
@@ -333,8 +525,15 @@ class Identifier:
             products[index.equivalents(kid)] = None
         options = list(products)
 
-        def pick(group: tuple[int, ...], score: float, why: str) -> _Candidate:
-            primary = index.primary(tuple(k for k in group if k in index.current) or group)
+        def pick(group: tuple[int, ...], score: float, why: str, keys: tuple[int, ...] = ()) -> _Candidate:
+            # ``keys``: the group's keys the evidence speaks for (the vendor named like a project
+            # of the ecosystem), when it speaks for some of them only.
+            if not keys and source in _TARGET_SW:
+                # Of one product's keys NVD uses alike (no more CVEs under one), the one whose
+                # vendor is named like a project of the ecosystem (sequelizejs, not sequelize_project).
+                most = max(index.cve_count(k) for k in group)
+                keys = tuple(k for k in group if index.cve_count(k) == most and _vendor_says_language(split_key(index.keys[k])[0], source))
+            primary = index.primary(tuple(k for k in keys or group if k in index.current) or keys or group)
             names = f"; NVD names it {', '.join(index.keys[k] for k in group)}" if len(group) > 1 else ""
             return _Candidate(primary, score, why + names)
 
@@ -350,6 +549,28 @@ class Identifier:
         named = [c for c in counts if any(_named_after(*split_key(index.keys[k])) for k in c[1])]
         if len(named) == 1 and named[0][0] >= 1:
             return pick(named[0][1], 0.86, f"of the products named '{what}', only this one's vendor is named after it")
+        if source in _TARGET_SW:
+            # A vendor spelled by the ecosystem's conventions (uuidjs, python-markdown) against
+            # others' (satori's Go uuid, cebe's PHP markdown).
+            ours = [g for g in options if any(_vendor_says_language(split_key(index.keys[k])[0], source) for k in g)]
+            if len(ours) == 1:
+                return pick(ours[0], 0.86, f"of the products named '{what}', only this one's vendor is named like a {_LANGUAGE[source]} project",
+                            tuple(k for k in ours[0] if _vendor_says_language(split_key(index.keys[k])[0], source)))
+            # The package's own spelling ("brace-expansion", not "brace_expansion"): NVD copied it.
+            ours = [g for g in options if any(unquote(split_key(index.keys[k])[1]).lower() == what for k in g)]
+            if len(ours) == 1 and _IDENTIFIER.match(what):
+                return pick(ours[0], 0.86, f"of the products named '{what}', only this one is spelled as the {source} registry spells it")
+        if source in _TARGET_SW and counts[0][0] == 0:
+            # No CVE speaks for any: a project that is its own vendor (tornadoweb:tornado,
+            # gunicorn:gunicorn) against keys of other organisations or of its author
+            # (benoitc:gunicorn). NVD's "<name>_project" placeholder does not count here: it
+            # stands beside the real vendor's key as often as not (click_project:click).
+            own = [g for g in options if any(_named_after(*split_key(index.keys[k])) and not split_key(index.keys[k])[0].endswith(_PROJECT_SUFFIXES)
+                                             for k in g)]
+            if len(own) == 1:
+                return pick(own[0], 0.86, f"of the products named '{what}', none with CVEs, only this one's vendor is the project itself",
+                            tuple(k for k in own[0] if _named_after(*split_key(index.keys[k]))
+                                  and not split_key(index.keys[k])[0].endswith(_PROJECT_SUFFIXES)))
         if source in _ECOSYSTEM_VENDORS:
             ours = [g for g in options if any(split_key(index.keys[k])[0] in _ECOSYSTEM_VENDORS[source] for k in g)]
             if len(ours) == 1:

@@ -9,6 +9,7 @@ from itertools import compress
 from appliance.matching.aliases import AliasTable
 from appliance.matching.bundle import BCve, BKev, BRef, Bundle, split_key, version_position
 from appliance.matching.normalize import compact, cpe_words
+from appliance.matching.references import REGISTRY_KINDS
 
 
 class CpeIndex:
@@ -77,9 +78,15 @@ class CpeIndex:
         # Mined reference names (bundle.mine_references) by kind and name run together
         # ("pypi", "b2sdk"); rows in bundle order (kind, name, key), so never feed order.
         by_reference: dict[tuple[str, str], list[BRef]] = defaultdict(list)
+        # Which registries' package pages name each key (pypi.org, npmjs.com, crates.io...): a
+        # product with a page on one registry is a package of that ecosystem.
+        registries: dict[int, set[str]] = defaultdict(set)
         for kind, rows in bundle.references.items():
             for row in rows:
                 by_reference[(kind, compact(row.name))].append(row)
+                if kind in REGISTRY_KINDS:
+                    registries[row.key].add(kind)
+        self.registries = {key: frozenset(kinds) for key, kinds in registries.items()}
         self._by_reference = {found: tuple(rows) for found, rows in by_reference.items()}
         self.ecosystem: dict[int, str] = {}
         for ecosystem, kids in sorted(bundle.ecosystems.items()):

@@ -36,8 +36,10 @@ _NOT_OWNERS = {"advisories", "orgs", "sponsors", "topics", "marketplace", "featu
 # Repository names that name research, not a product: exploit and advisory collections
 # ("github.com/<researcher>/CVE-2022-1234", ".../poc", ".../vulnerabilities").
 _NOT_PRODUCTS = re.compile(r"cve|poc|exploit|vuln|advisor|bug-?bount|security|disclos|research|report|writeup|0day|hack|pentest")
-_SNYK_ID = re.compile(r"^SNYK-(JS|PYTHON|RUBY|RUST)-([A-Z0-9]+)-\d+$")
-_SNYK_KINDS = {"JS": "npm", "PYTHON": "pypi", "RUBY": "gem", "RUST": "crate"}
+# Snyk ids run a Go module path (SNYK-GOLANG-GITHUBCOMGINGONICGIN-...) or a Composer
+# vendor/package (SNYK-PHP-DOMPDFDOMPDF-...) together, as compact() does to our names.
+_SNYK_ID = re.compile(r"^SNYK-(JS|PYTHON|RUBY|RUST|GOLANG|PHP)-([A-Z0-9]+)-\d+$")
+_SNYK_KINDS = {"JS": "npm", "PYTHON": "pypi", "RUBY": "gem", "RUST": "crate", "GOLANG": "go", "PHP": "packagist"}
 _NAME = re.compile(r"^[a-z0-9@][a-z0-9._+~/@-]*$")
 
 

@@ -53,6 +53,30 @@ def test_precision_and_recall(matcher: FeedMatcher, file: str, min_precision: fl
     assert result.recall >= min_recall, misses
 
 
+@pytest.mark.parametrize(
+    ("file", "source", "min_precision", "min_recall"),
+    # pip and npm packages (test_language_packages.py): floors just under the measured values.
+    [
+        ("dev2_items.json", "pip", 0.95, 0.64),
+        ("heldout2_items.json", "pip", 0.92, 0.60),
+        ("heldout2_items.json", "npm", 0.95, 0.76),
+        ("heldout4_items.json", "pip", 0.95, 0.59),
+        ("heldout4_items.json", "npm", 0.95, 0.88),
+        ("heldout5_items.json", "pip", 0.88, 0.80),
+        ("heldout5_items.json", "npm", 0.88, 0.72),
+    ],
+)
+def test_language_package_precision_and_recall(matcher: FeedMatcher, file: str, source: str, min_precision: float,
+                                               min_recall: float) -> None:
+    scorer = _scorer()
+    items = [i for i in json.loads((HERE / file).read_text())["items"] if i.get("source") == source]
+    scores, misses = scorer.score(matcher, items)
+    result = scores[source]
+    assert result.items >= 15
+    assert result.precision >= min_precision, misses
+    assert result.recall >= min_recall, misses
+
+
 def test_every_expected_product_is_a_real_cpe_product(feeds_root: Path) -> None:
     import csv
 

@@ -9,7 +9,7 @@ import msgspec
 import pytest
 
 from appliance.matching.base import SoftwareItem
-from appliance.matching.bundle import compile_sources, described_ecosystem
+from appliance.matching.bundle import compile_sources, cve_ecosystem, described_ecosystem
 from appliance.matching.engine import FeedMatcher
 from appliance.matching.index import CpeIndex
 
@@ -31,22 +31,50 @@ def test_description_words(description: str, expected: str) -> None:
     assert described_ecosystem(description) == expected
 
 
+@pytest.mark.parametrize(("description", "references", "expected"), [
+    # An advisory database of one ecosystem's packages speaks where the description is silent:
+    # CVE-2022-40023 (Mako) links pyup.io's Safety DB, which lists PyPI packages only.
+    ("Sqlalchemy mako before 1.2.2 is vulnerable to Regular expression Denial of Service.",
+     ("https://github.com/sqlalchemy/mako/issues/366", "https://pyup.io/vulnerabilities/CVE-2022-40023/50870/"), "python"),
+    ("An issue in python-jwt.", ("https://github.com/pypa/advisory-database/blob/main/vulns/python-jwt/PYSEC-2022-259.yaml",), "python"),
+    ("A flaw in foo.", ("https://osv.dev/vulnerability/PYSEC-2021-1",), "python"),
+    ("A flaw in foo.", ("https://www.npmjs.com/advisories/1234",), "node.js"),
+    ("A flaw in foo.", ("https://nodesecurity.io/advisories/12",), "node.js"),
+    # The description alone, as before; a page merely on the database's site says nothing.
+    ("Twisted is an event-based framework, supporting Python 3.6+.", (), "python"),
+    ("A flaw in foo.", ("https://pyup.io/posts/some-blog-post/", "https://github.com/pyupio/dparse/commit/8c9"), ""),
+    # A description of one ecosystem and a database of the other say neither.
+    ("sharp is an application for Node.js image processing.", ("https://pyup.io/vulnerabilities/CVE-2022-1/1/",), ""),
+])
+def test_cve_ecosystem(description: str, references: tuple[str, ...], expected: str) -> None:
+    assert cve_ecosystem(description, references) == expected
+
+
 def test_described_products_mined_from_the_real_feeds(index: CpeIndex) -> None:
     described = {index.keys[k]: lang for k, lang in index.described.items()}
     assert described["twistedmatrix:twisted"] == "python"  # 4 CVEs: "... written in Python"
     assert described["sharp_project:sharp"] == "node.js"
+    # Its one CVE's description does not say Python; its pyup.io reference does.
+    assert described["sqlalchemy:mako"] == "python"
     # One CVE mentioning Python among a product's many says nothing of the product.
     assert "gitlab:gitlab" not in described
 
 
 @pytest.mark.parametrize(("item", "expected", "said"), [
     # No target_sw, no ecosystem vendor: the CVE descriptions say "written in Python".
-    (SoftwareItem("Twisted", "22.1.0", source="pip"), "twistedmatrix:twisted", "CVE descriptions say it is a Python package"),
+    (SoftwareItem("Twisted", "22.1.0", source="pip"), "twistedmatrix:twisted", "CVEs say it is a Python package"),
+    # The CVE's references list it in an advisory database of PyPI packages (pyup.io).
+    (SoftwareItem("Mako", "1.2.4", source="pip"), "sqlalchemy:mako", "CVEs say it is a Python package"),
+    # A small vendor (two products) whose other product NVD files as a pip package (sqlalchemy:mako,
+    # by its CVE's pyup.io link), none of another ecosystem.
+    (SoftwareItem("SQLAlchemy", "2.0.27", source="pip"), "sqlalchemy:sqlalchemy",
+     "files at most 5 products, none of another ecosystem, and NVD files its sqlalchemy:mako as a Python package"),
     # The name is a convention of the ecosystem.
     (SoftwareItem("pymongo", "4.6.1", source="pip"), "mongodb:pymongo", "its name says it is a Python package"),
     (SoftwareItem("pycryptodomex", "3.19.0", source="pip"), "pycryptodome:pycryptodomex", "its name says"),
     (SoftwareItem("serialize-javascript", "6.0.1", source="npm"), "verizon:serialize-javascript",
      "its name says it is a Node.js package"),
+    (SoftwareItem("snarkjs", "0.7.0", source="npm"), "0kims:snarkjs", "its name says it is a Node.js package"),
     # The vendor's name is a convention of the ecosystem.
     (SoftwareItem("loader-utils", "2.0.0", source="npm"), "webpack.js:loader-utils", "vendor's name says it is a Node.js project"),
     (SoftwareItem("glob-parent", "5.1.1", source="npm"), "gulpjs:glob-parent", "vendor's name says"),
@@ -68,13 +96,10 @@ def test_identified_as_a_package(matcher: FeedMatcher, item: SoftwareItem, expec
 @pytest.mark.parametrize(("item", "reason"), [
     # Client libraries named after a server: the vendor is a company filing other products
     # (hiredis, minio's console), so its name does not make the server a package.
-    (SoftwareItem("redis", "5.0.1", source="pip"), "redis:redis, which NVD does not file as a pip package"),
     (SoftwareItem("redis", "4.6.13", source="npm"), "redis:redis, which NVD does not file as a npm package"),
     (SoftwareItem("minio", "7.2.5", source="pip"), "minio:minio, which NVD does not file as a pip package"),
     (SoftwareItem("elasticsearch", "8.12.1", source="pip"), "elastic:elasticsearch"),
     (SoftwareItem("tomcat", "0.1", source="pip"), "apache:tomcat"),
-    # A name convention does not choose among several products (the URL names one without CVEs).
-    (SoftwareItem("pyOpenSSL", "23.2.0", source="pip"), "jean-paul_calderone:pyopenssl, pyopenssl:pyopenssl"),
     # An npm vendor's name says nothing of a pip package.
     (SoftwareItem("loader-utils", "2.0.0", source="pip"), "webpack.js:loader-utils, which NVD does not file as a pip package"),
     # An npm scope names the publisher: a product of another vendor is not its package.
@@ -82,6 +107,34 @@ def test_identified_as_a_package(matcher: FeedMatcher, item: SoftwareItem, expec
     (SoftwareItem("@svgr/webpack", "8.1.0", source="npm"), "not by webpack.js of webpack.js:webpack"),
     # A Node.js description does not make a product a pip package.
     (SoftwareItem("sharp", "1.0", source="pip"), "sharp"),
+    # An affix only leads to a product NVD files as a package of the ecosystem: a client
+    # library is not the server it talks to (python-jenkins is not Jenkins).
+    (SoftwareItem("python-jenkins", "1.8.2", source="pip"), "no NVD product is named like pip package 'python-jenkins'"),
+    # Names NVD spells with "_" say nothing of the registry: the program keeps its own name.
+    (SoftwareItem("jira", "3.6.0", source="pip"), "atlassian:jira, which NVD does not file as a pip package"),
+    # Prefixed spellings are other packages of the registry: pycrypto is not pip's crypto,
+    # python-jose not pip's jose.
+    (SoftwareItem("crypto", "1.4.1", source="pip"), "names several NVD products"),
+    (SoftwareItem("jose", "1.0.0", source="pip"), "names several NVD products"),
+    # A vendor named after another language: nim-lang:docutils is Nim's; a group with a Ruby
+    # filing (jmespath_project:jmespath) is not a pip package.
+    (SoftwareItem("docutils", "0.20.1", source="pip"), "nim-lang:docutils, which NVD does not file as a pip package: its vendor"),
+    (SoftwareItem("jmespath", "1.0.1", source="pip"), "say another ecosystem"),
+    # A vendor named after an ecosystem NVD's target_sw names (a Jenkins plugin), or a name with
+    # another language's word (go-ldap_project), is not a pip or npm package.
+    (SoftwareItem("kubernetes", "29.0.0", source="pip"), "kubernetes:kubernetes, which NVD does not file as a pip package"),
+
+    # A vendor's other products speak only for a small vendor of one ecosystem: google files
+    # protobuf-python among 142 products, some of other ecosystems; huggingface files no
+    # package NVD calls Python; on npm, small vendors are too often of several languages
+    # (vercel's next.js is filed as a Node.js package, its ms is not taken by it).
+    (SoftwareItem("sentencepiece", "0.2.0", source="pip"), "google:sentencepiece, which NVD does not file as a pip package"),
+    (SoftwareItem("transformers", "4.38.1", source="pip"), "huggingface:transformers, which NVD does not file as a pip package"),
+    (SoftwareItem("ms", "2.1.3", source="npm"), "vercel:ms, which NVD does not file as a npm package"),
+    # NVD's "<name>_project" placeholder stands beside the real vendor's key as often as not.
+    (SoftwareItem("click", "8.1.7", source="pip"), "click_project:click (0 CVEs), palletsprojects:click (0 CVEs)"),
+    # A scope and name NVD does not join: the vendor must still be the scope's.
+    (SoftwareItem("@angular/core", "17.0.0", source="npm"), "published under the scope '@angular'"),
 ])
 def test_refused(matcher: FeedMatcher, item: SoftwareItem, reason: str) -> None:
     (result,) = matcher.match([item], UBUNTU)
@@ -111,3 +164,75 @@ def test_described_mining_is_order_free_and_kept_by_a_refresh(feeds_root: Path, 
     assert forward.described and forward.described == backward.described
     refreshed, _ = compile_sources([feeds_root / "kev"], base=forward, base_manifest=manifest)
     assert refreshed.described == forward.described
+
+
+@pytest.mark.parametrize(("item", "expected", "said"), [
+    # PEP 503: case and runs of "-", "_", "." are one; NVD writes ruamel.yaml and mysql_connector/python.
+    (SoftwareItem("ruamel.yaml", "0.18.5", source="pip"), "ruamel.yaml_project:ruamel.yaml", "names exactly one NVD product"),
+    (SoftwareItem("Ruamel_YAML", "0.18.5", source="pip"), "ruamel.yaml_project:ruamel.yaml", "names exactly one NVD product"),
+    (SoftwareItem("mysql-connector-python", "8.3.0", source="pip"), "oracle:mysql_connector\\/python", "names exactly one"),
+    # npm names keep their dots, as NVD spells them.
+    (SoftwareItem("highlight.js", "11.9.0", source="npm"), "highlightjs:highlight.js", "highlight.js"),
+    (SoftwareItem("socket.io-parser", "4.2.1", source="npm"), "socket:socket.io-parser", "socket.io-parser"),
+    (SoftwareItem("node.extend", "2.0.2", source="npm"), "dreamerslab:node.extend", "node.extend"),
+    # ... and node-extend is another package than node.extend.
+    (SoftwareItem("node-extend", "1.0.0", source="npm"), "node-extend_project:node-extend", "node-extend"),
+])
+def test_registry_spellings(matcher: FeedMatcher, item: SoftwareItem, expected: str, said: str) -> None:
+    (result,) = matcher.match([item], UBUNTU)
+    assert result.match is not None, result.reason
+    assert result.match.cpe.split(":")[3:5] == expected.replace("\\\\", "\\").split(":") or expected in result.match.cpe, result.match
+    assert said in result.match.evidence
+
+
+@pytest.mark.parametrize(("item", "expected", "said"), [
+    # NVD spells the product with the package's own "-": an identifier copied from the registry.
+    (SoftwareItem("fast-xml-parser", "4.2.4", source="npm"), "naturalintelligence:fast-xml-parser", "exactly as the npm registry"),
+    (SoftwareItem("yargs-parser", "13.1.1", source="npm"), "yargs:yargs-parser", "exactly as the npm registry"),
+    (SoftwareItem("apache-airflow-providers-ftp", "3.9.0", source="pip"), "apache:apache-airflow-providers-ftp",
+     "exactly as the pip registry"),
+    # ... and it chooses between products spelled with "-" and with "_".
+    (SoftwareItem("brace-expansion", "1.1.11", source="npm"), "juliangruber:brace-expansion", "spelled as the npm registry spells it"),
+    # A vendor named like a project of the ecosystem chooses among several products.
+    (SoftwareItem("uuid", "9.0.1", source="npm"), "uuidjs:uuid", "vendor is named like a Node.js project"),
+    (SoftwareItem("Markdown", "3.5.2", source="pip"), "python-markdown:markdown", "vendor is named like a Python project"),
+    (SoftwareItem("express", "4.18.2", source="npm"), "expressjs:express", "vendor is named like a Node.js project"),
+    # No CVEs anywhere: the project that is its own vendor, not its author's or another's key.
+    (SoftwareItem("gunicorn", "21.2.0", source="pip"), "gunicorn:gunicorn", "only this one's vendor is the project itself"),
+    (SoftwareItem("tornado", "6.4", source="pip"), "tornadoweb:tornado", "only this one's vendor is the project itself"),
+    # Of one product's keys (a mined group) without CVEs, the vendor named like a Node.js project.
+    (SoftwareItem("sequelize", "6.35.2", source="npm"), "sequelizejs:sequelize", "sequelize_project:sequelize"),
+    # The 2015 dictionary's author vendor (jean-paul_calderone) against the project's own.
+    (SoftwareItem("pyOpenSSL", "23.2.0", source="pip"), "pyopenssl:pyopenssl", "vendor is named like a Python project"),
+    # The scope names the vendor.
+    (SoftwareItem("@progress/kendo-ui", "2023.3.1114", source="npm"), "progress:kendo_ui", "scope '@progress' names the vendor"),
+    (SoftwareItem("@tauri-apps/plugin-shell", "2.0.0", source="npm"), "tauri:plugin-shell", "scope '@tauri-apps'"),
+    # NVD joins scope and name.
+    (SoftwareItem("@azure/functions", "4.1.0", source="npm"), "microsoft:azure_functions", "after the scope and the package"),
+    # The name is another kind of program; NVD names the binding with the ecosystem's affix.
+    (SoftwareItem("redis", "5.0.1", source="pip"), "redis:redis-py", "NVD names the Python binding 'redis-py'"),
+    (SoftwareItem("xterm", "5.3.0", source="npm"), "xtermjs:xterm.js", "NVD names the Node.js binding 'xterm.js'"),
+    # A pip binding's suffix beats a product the name alone suggests.
+    (SoftwareItem("protobuf", "4.25.3", source="pip"), "google:protobuf-python", "the name alone suggested protobuf:protobuf"),
+    # npm's ".js" is often the project's own name: the product the name finds stays.
+    (SoftwareItem("jquery", "3.7.1", source="npm"), "jquery:jquery", "names exactly one NVD product"),
+    # The package adds the affix to a product NVD files as a package of the ecosystem.
+    (SoftwareItem("node-forge", "1.3.1", source="npm"), "digitalbazaar:forge", "'forge' with the Node.js affix"),
+    # ... or a vendor's product of several words whose first word names the vendor.
+    (SoftwareItem("snowflake-connector-python", "3.7.0", source="pip"), "snowflake:snowflake_connector",
+     "first word names the vendor snowflake"),
+    # The product's own name says npm, whatever its vendor's name (Sass is a language).
+    (SoftwareItem("node-sass", "9.0.0", source="npm"), "sass-lang:node-sass", "its name says it is a Node.js package"),
+])
+def test_package_evidence(matcher: FeedMatcher, item: SoftwareItem, expected: str, said: str) -> None:
+    (result,) = matcher.match([item], UBUNTU)
+    assert result.match is not None, result.reason
+    assert result.match.cpe.split(":")[3:5] == expected.split(":")
+    assert said in result.match.evidence
+
+
+def test_products_of_other_languages_are_no_candidates(matcher: FeedMatcher) -> None:
+    # appsup-dart:jose is Dart's and go-ldap_project:ldap Go's: left out before choosing.
+    jose, ldap = matcher.match([SoftwareItem("jose", "1.0.0", source="pip"), SoftwareItem("ldap", "1.0", source="pip")], UBUNTU)
+    assert jose.match is None and "latchset:jose" in jose.reason and "appsup-dart" not in jose.reason
+    assert ldap.match is None or ldap.match.cpe.split(":")[3] != "go-ldap_project"

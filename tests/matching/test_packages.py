@@ -66,7 +66,7 @@ def test_names_derive_nearest_first() -> None:
     # Language modules packaged by the distribution.
     ("python3-jwt", DEBIAN, "pyjwt_project:pyjwt", "pip module 'pyjwt'"),
     ("python3-yaml", DEBIAN, "pyyaml:pyyaml", "pip module 'pyyaml'"),
-    ("python3-twisted", DEBIAN, "twistedmatrix:twisted", "CVE descriptions say it is a Python package"),
+    ("python3-twisted", DEBIAN, "twistedmatrix:twisted", "CVEs say it is a Python package"),
     ("python3-pip-whl", DEBIAN, "pypa:pip", "pip module 'pip'"),
     ("py3-cryptography", ALPINE, "cryptography.io:cryptography", "pip module"),
     ("libspreadsheet-parseexcel-perl", DEBIAN, "jmcnamara:spreadsheet\\:\\:parseexcel", "perl module"),
