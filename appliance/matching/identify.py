@@ -41,7 +41,7 @@ _LANGUAGE_VENDOR = re.compile(r"^[a-z]+-?lang$")
 _FOREIGN_WORDS = frozenset({"go", "golang", "rust", "rs", "ruby", "rb", "php", "perl", "java", "dart", "elixir", "crystal", "nim"})
 # Vendors NVD names after a package ecosystem (jenkins:kubernetes is a Jenkins plugin,
 # wordpress:* WordPress's, php:memcached a PHP extension): no pip or npm package of theirs.
-_ECOSYSTEM_NAMES = frozenset(_compact_uncached(e) for e in ECOSYSTEMS)
+_ECOSYSTEM_NAMES = frozenset(compact(e) for e in ECOSYSTEMS)
 _PEP503 = re.compile(r"[-_./\s]+")
 # A product name with a "-" or "." between words: how registries spell packages, not how NVD
 # writes words (it uses "_").
