@@ -31,13 +31,18 @@ def _scorer():
     ("file", "min_precision", "min_recall"),
     # Floors just under the measured values, so a regression fails; see docs/matching.md for the numbers.
     [
-        ("labelled_items.json", 0.98, 0.94),
-        ("dev2_items.json", 0.92, 0.83),
-        ("heldout_items.json", 0.95, 0.80),
-        ("heldout2_items.json", 0.89, 0.77),
-        ("heldout3_items.json", 0.92, 0.78),
-        ("heldout4_items.json", 0.92, 0.70),
-        ("heldout5_items.json", 0.91, 0.71),
+        ("labelled_items.json", 0.98, 0.95),
+        ("dev2_items.json", 0.93, 0.84),
+        ("heldout_items.json", 0.97, 0.84),
+        ("heldout2_items.json", 0.90, 0.80),
+        ("heldout3_items.json", 0.95, 0.83),
+        ("heldout4_items.json", 0.94, 0.76),
+        ("heldout5_items.json", 0.92, 0.77),
+        # Held-out sets of session 12 (sealed while the matcher was tuned; their dpkg, rpm and
+        # apk items carry source_package, which the scorer reads).
+        ("heldout6_items.json", 0.85, 0.73),
+        ("heldout7_items.json", 0.86, 0.72),
+        ("heldout8_items.json", 0.90, 0.66),
     ],
 )
 def test_precision_and_recall(matcher: FeedMatcher, file: str, min_precision: float, min_recall: float) -> None:
@@ -91,7 +96,7 @@ def test_every_expected_product_is_a_real_cpe_product(feeds_root: Path) -> None:
 
 
 def test_the_sealed_sets_are_the_files_that_were_sealed() -> None:
-    """Held-out sets 4 and 5 were kept out of the repository while the matcher was tuned, with
+    """Held-out sets 4 to 8 were kept out of the repository while the matcher was tuned, with
     their SHA-256 committed in sealed.sha256 the moment they were labelled."""
     import hashlib
 
