@@ -69,15 +69,15 @@ def test_bad_report_is_a_clear_error(tmp_path: Path, feed_dir: Path) -> None:
 def test_source_package_hints_in_the_input(tmp_path: Path, feed_dir: Path) -> None:
     report = tmp_path / "debian.json"
     report.write_text(json.dumps({"hostname": "deb-1", "os": "Debian GNU/Linux 12 (bookworm)", "software": [
-        {"name": "libgssapi-krb5-2", "version": "1.20.1-2+deb12u2", "source": "dpkg", "source_package": "krb5"},
-        {"name": "libgssapi-krb5-2", "version": "1.20.1-2+deb12u1", "source": "dpkg"},
+        {"name": "logsave", "version": "1.47.0-2", "source": "dpkg", "source_package": "e2fsprogs"},
+        {"name": "logsave", "version": "1.47.0-1", "source": "dpkg"},
     ]}))
     command = [sys.executable, "-m", "appliance", "match", "--feed-dir", str(feed_dir), "--json", str(report)]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     hinted, plain = json.loads(result.stdout)["items"]
-    assert hinted["match"]["cpe"] == "cpe:2.3:a:mit:kerberos_5:1.20.1:*:*:*:*:*:*:*"
-    assert "built from source package 'krb5'" in hinted["match"]["evidence"]
+    assert hinted["match"]["cpe"] == "cpe:2.3:a:e2fsprogs_project:e2fsprogs:1.47.0:*:*:*:*:*:*:*"
+    assert "built from source package 'e2fsprogs'" in hinted["match"]["evidence"]
     assert plain["match"] is None
     # A bad hint is refused with the field named, as the API does.
     report.write_text(json.dumps({"hostname": "deb-1", "software": [{"name": "a", "version": "1", "source_package": "a b"}]}))

@@ -263,7 +263,7 @@ def test_source_and_bundle_id_hints_are_used_and_kept(server: Server, agent, hos
 def test_source_package_hint_is_used_stored_and_not_part_of_an_items_identity(server: Server, agent, hostname: str) -> None:
     # Our extension: the dpkg agent sends each package's source package when it differs from its name.
     software = [
-        {"name": "bsdutils", "version": "1:2.38.1-5+deb12u3", "vendor": "Debian", "source": "dpkg", "source_package": "util-linux"},
+        {"name": "bsdextrautils", "version": "2.38.1-5+deb12u3", "vendor": "Debian", "source": "dpkg", "source_package": "util-linux"},
         {"name": "libnuma1", "version": "2.0.16-1", "source": "dpkg", "source_package": "numactl"},
         {"name": "curl", "version": "7.88.1-10+deb12u5", "source": "dpkg", "source_package": ""},
     ]
@@ -277,31 +277,31 @@ def test_source_package_hint_is_used_stored_and_not_part_of_an_items_identity(se
                 " FROM software s JOIN assets a ON a.id = s.asset_id WHERE a.hostname = ? ORDER BY s.name", (hostname,),
             ).fetchall()
 
-    (bsdutils, curl, numa) = rows()
-    assert bsdutils[:3] == ("bsdutils", "util-linux", "cpe:2.3:a:util-linux_project:util-linux:2.38.1:*:*:*:*:*:*:*")
-    assert "built from source package 'util-linux'" in bsdutils[3]
+    (bsdextrautils, curl, numa) = rows()
+    assert bsdextrautils[:3] == ("bsdextrautils", "util-linux", "cpe:2.3:a:kernel:util-linux:2.38.1:*:*:*:*:*:*:*")
+    assert "built from source package 'util-linux'" in bsdextrautils[3]
     assert curl[:2] == ("curl", "") and curl[2].startswith("cpe:2.3:a:haxx:curl:7.88.1")
     assert numa[:3] == ("libnuma1", "numactl", None) and "source package 'numactl'" in numa[3]
 
     # A delta names items by name and version only: a removal without the hint removes the item,
     # and an addition carries its hint like a full report's item.
     delta = {"hostname": hostname, "delta": True, "os": "Debian GNU/Linux 12 (bookworm)",
-             "software_removed": [{"name": "bsdutils", "version": "1:2.38.1-5+deb12u3"}],
-             "software_added": [{"name": "gpgv", "version": "2.2.40-1.1", "source": "dpkg", "source_package": "gnupg2"}]}
+             "software_removed": [{"name": "bsdextrautils", "version": "2.38.1-5+deb12u3"}],
+             "software_added": [{"name": "logsave", "version": "1.47.0-2", "source": "dpkg", "source_package": "e2fsprogs"}]}
     answer = agent.post("/api/agent/report", json=delta).json()
     assert (answer["products_added"], answer["products_removed"], answer["products_not_found"]) == (1, 1, 0)
     assert [r[:3] for r in rows()] == [
         ("curl", "", curl[2]),
-        ("gpgv", "gnupg2", "cpe:2.3:a:gnupg:gnupg:2.2.40:*:*:*:*:*:*:*"),
         ("libnuma1", "numactl", None),
+        ("logsave", "e2fsprogs", "cpe:2.3:a:e2fsprogs_project:e2fsprogs:1.47.0:*:*:*:*:*:*:*"),
     ]
     # The same name and version with another hint is the same item: already present, nothing changes.
     again = {"hostname": hostname, "delta": True,
-             "software_added": [{"name": "gpgv", "version": "2.2.40-1.1", "source": "dpkg", "source_package": "gnupg"}]}
+             "software_added": [{"name": "logsave", "version": "1.47.0-2", "source": "dpkg", "source_package": "e2fsprogs1"}]}
     answer = agent.post("/api/agent/report", json=again).json()
     assert (answer["products_added"], answer["products_already_present"]) == (0, 1)
-    assert rows()[1][1] == "gnupg2"
+    assert rows()[2][1] == "e2fsprogs"
     # A full report is the whole truth: it replaces the hint (and the identification made with it).
-    software = [{"name": "gpgv", "version": "2.2.40-1.1", "source": "dpkg"}]
+    software = [{"name": "logsave", "version": "1.47.0-2", "source": "dpkg"}]
     agent.post("/api/agent/report", json={"hostname": hostname, "os": "Debian GNU/Linux 12 (bookworm)", "software": software})
-    assert rows() == [("gpgv", "", None, rows()[0][3])]
+    assert rows() == [("logsave", "", None, rows()[0][3])]
