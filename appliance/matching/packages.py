@@ -19,10 +19,15 @@ if TYPE_CHECKING:
 # Debian Policy 12.3 (-doc), Debian's -dbgsym (DebugPackages wiki); Fedora packaging guidelines
 # (-debuginfo, -debugsource, -langpacks); Alpine's split functions (-doc, -lang, -openrc,
 # -bash-completion, -zsh-completion, -pyc; wiki.alpinelinux.org "APKBUILD Reference").
+# Fedora and RHEL also split off directory owners (httpd-filesystem, nginx-filesystem: the
+# guidelines' "filesystem" subpackages), license texts (bind-license), locale data
+# (glibc-minimal-langpack) and reference pages (pcre2-syntax); Alpine and Debian configuration
+# and data (krb5-conf, geoip-database).
 _NO_CODE_SUFFIXES = (
     "-doc", "-docs", "-data", "-l10n", "-locales", "-locale", "-lang", "-i18n", "-dbg", "-dbgsym", "-debuginfo",
     "-debugsource", "-man", "-manpages", "-examples", "-icons", "-theme", "-openrc", "-bash-completion",
     "-zsh-completion", "-fish-completion", "-pyc", "-help", "-tests",
+    "-filesystem", "-license", "-licenses", "-langpack", "-syntax", "-conf", "-database",
 )
 _NO_CODE_PREFIXES = ("fonts-", "ttf-", "xfonts-", "font-", "hunspell-", "myspell-", "task-", "firmware-", "linux-firmware")
 # The Linux kernel: NVD files it as an operating system (cpe:2.3:o:linux:linux_kernel), not

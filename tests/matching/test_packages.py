@@ -118,6 +118,14 @@ def test_package_names_by_convention(matcher: FeedMatcher, name: str, os_name: s
     ("libfoo-doc", DEBIAN, "documentation or data"),
     ("nginx-openrc", ALPINE, "documentation or data"),
     ("openssl-dbg", ALPINE, "documentation or data"),
+    # Fedora/RHEL directory owners, license texts, locale data and reference pages; Alpine and
+    # Debian configuration and data packages.
+    ("vim-filesystem", ROCKY, "documentation or data"),
+    ("bind-license", ROCKY, "documentation or data"),
+    ("glibc-minimal-langpack", ROCKY, "documentation or data"),
+    ("pcre2-syntax", ROCKY, "documentation or data"),
+    ("krb5-conf", ALPINE, "documentation or data"),
+    ("geoip-database", DEBIAN, "documentation or data"),
     ("libldap-common", DEBIAN, "-common"),
     ("openssl-devel", ROCKY, "development headers"),
     ("kernel-core", ROCKY, "operating system"),
