@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FEEDS, free_port
+from tests.conftest import FEEDS, free_port, run_cli
 
 WINRAR = {"name": "WinRAR 6.22 (64-bit)", "version": "6.22.0", "vendor": "win.rar GmbH"}
 WINRAR_CVE = "CVE-2023-38831"  # in CISA's KEV catalog
@@ -117,6 +117,16 @@ def kev_catalog(without: str | None = None) -> dict:
         catalog["vulnerabilities"] = [v for v in catalog["vulnerabilities"] if v["cveID"] != without]
         catalog["count"] = len(catalog["vulnerabilities"])
     return catalog
+
+
+def import_feed_without(data_dir: Path, kev_without: str) -> None:
+    """Imports the NVD sample, the CPE list and the KEV catalog without one entry into a new data
+    dir's own feed, so that importing the whole catalog later is a KEV update that flags it."""
+    old_kev = data_dir.parent / "kev-old" / "known_exploited_vulnerabilities.json"
+    old_kev.parent.mkdir()
+    old_kev.write_text(json.dumps(kev_catalog(without=kev_without)))
+    data_dir.mkdir()  # commands other than serve work on an existing data dir
+    run_cli(data_dir, "feeds", "import", str(FEEDS / "nvd" / "nvdcve-2.0-sample.json"), str(FEEDS / "cpe" / "cpes.csv"), str(old_kev))
 
 
 def small_feed(out: Path, kev_without: str | None = None) -> Path:

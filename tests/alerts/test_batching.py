@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.alerts.conftest import WINRAR, WINRAR_CVE, SmtpReceiver, WebhookReceiver, fast, kev_catalog, wait_for
-from tests.conftest import Server, run_cli
+from tests.alerts.conftest import WINRAR, WINRAR_CVE, SmtpReceiver, WebhookReceiver, fast, import_feed_without, kev_catalog, wait_for
+from tests.conftest import Server
 
 
 def settled(server: Server) -> bool:
@@ -22,12 +22,7 @@ def test_a_kev_entry_for_40_machines_gives_one_message_per_channel(
     make_server, tmp_path: Path, feeds_root: Path, smtp: SmtpReceiver, webhook: WebhookReceiver
 ) -> None:
     # The data dir's own feed: WinRAR's CVE known, not yet in KEV. Imports then apply on top of it.
-    old_kev = tmp_path / "kev-old" / "known_exploited_vulnerabilities.json"
-    old_kev.parent.mkdir()
-    old_kev.write_text(json.dumps(kev_catalog(without=WINRAR_CVE)))
-    (tmp_path / "data0").mkdir()  # commands other than serve work on an existing data dir
-    run_cli(tmp_path / "data0", "feeds", "import", str(feeds_root / "nvd" / "nvdcve-2.0-sample.json"),
-            str(feeds_root / "cpe" / "cpes.csv"), str(old_kev))
+    import_feed_without(tmp_path / "data0", WINRAR_CVE)
     srv: Server = make_server(**fast(
         SENTRIKAT_FEED_DIR="", SENTRIKAT_FEED_CHECK_INTERVAL="1", SENTRIKAT_WEBHOOK_URL=webhook.url,
         SENTRIKAT_ALERT_CVSS_THRESHOLD="9.5", **smtp.env(),

@@ -9,8 +9,8 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from tests.alerts.conftest import SmtpReceiver, WebhookReceiver, fast, kev_catalog, wait_for
-from tests.conftest import FEEDS, Server, run_cli
+from tests.alerts.conftest import SmtpReceiver, WebhookReceiver, fast, import_feed_without, kev_catalog, wait_for
+from tests.conftest import FEEDS, Server
 
 SCAN = "/api/agent/container-scan"
 SHELLSHOCK = "CVE-2014-6271"  # bash, in CISA's KEV catalog
@@ -128,12 +128,7 @@ def test_a_kev_update_alerts_the_container_findings_it_flags(
     make_server, tmp_path: Path, feeds_root: Path, smtp: SmtpReceiver, webhook: WebhookReceiver
 ) -> None:
     # The data dir's own feed without Shellshock in KEV; the import of the full catalog then flags it.
-    old_kev = tmp_path / "kev-old" / "known_exploited_vulnerabilities.json"
-    old_kev.parent.mkdir()
-    old_kev.write_text(json.dumps(kev_catalog(without=SHELLSHOCK)))
-    (tmp_path / "data0").mkdir()  # commands other than serve work on an existing data dir
-    run_cli(tmp_path / "data0", "feeds", "import", str(feeds_root / "nvd" / "nvdcve-2.0-sample.json"),
-            str(feeds_root / "cpe" / "cpes.csv"), str(old_kev))
+    import_feed_without(tmp_path / "data0", SHELLSHOCK)
     srv: Server = make_server(**fast(
         SENTRIKAT_FEED_DIR="", SENTRIKAT_FEED_CHECK_INTERVAL="1", SENTRIKAT_WEBHOOK_URL=webhook.url,
         SENTRIKAT_ALERT_CVSS_THRESHOLD="10", **smtp.env(),
