@@ -10,13 +10,10 @@ from appliance.matching.bundle import _PROJECT_SUFFIXES, ECOSYSTEMS, _named_afte
 from appliance.matching.display_names import DisplayNames, _publisher_agrees, compact
 from appliance.matching.index import CpeIndex, split_key
 from appliance.matching.normalize import app_name, brew_name, clean_display_name, cpe_words, pypi_name
-from appliance.matching.packages import PackageRules, repository_stems, ships_no_code
+from appliance.matching.packages import PACKAGE_NAME, PackageRules, repository_stems, ships_no_code
 from appliance.matching.platform import Platform
 from appliance.matching.source_package import SourcePackages
 
-# Debian Policy 5.6.7: package names are lower case letters, digits and + - . (rpm and apk
-# allow "_" too). Anything else on a Linux host is a display name (a desktop app, say).
-_PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9.+_-]*$")
 # Vendors NVD uses for the package ecosystems themselves (python:urllib3, npmjs:semver).
 _ECOSYSTEM_VENDORS = {"pip": ("python", "pypa", "python_software_foundation", "pypi"), "npm": ("npmjs", "nodejs", "npm", "openjsf")}
 _TARGET_SW = {"pip": "python", "npm": "node.js"}
@@ -77,9 +74,9 @@ def source_of(item: SoftwareItem, platform: Platform) -> str:
         if name.lower().endswith(".app") or item.bundle_id:
             return "macos_app"
         # osquery's homebrew_packages rows: lower-case formula names, no publisher.
-        return "homebrew" if not item.vendor and _PACKAGE_NAME.match(name.replace("@", "")) else "macos_app"
+        return "homebrew" if not item.vendor and PACKAGE_NAME.match(name.replace("@", "")) else "macos_app"
     if platform.packages:
-        return platform.scheme if _PACKAGE_NAME.match(name.lower()) else "other"
+        return platform.scheme if PACKAGE_NAME.match(name.lower()) else "other"
     if platform.family == "windows":
         return "windows_program"
     return "other"
@@ -177,7 +174,7 @@ class Identifier:
         if source == "macos_app":
             found = self.names.app(item, platform)
             return found if item.vendor or item.bundle_id else self._with_references(found, clean_display_name(app_name(item.name)), source)
-        if source in ("dpkg", "rpm", "apk") and _PACKAGE_NAME.match(raw):
+        if source in ("dpkg", "rpm", "apk") and PACKAGE_NAME.match(raw):
             found = self._package(raw, source)
             if found is not None:
                 found = self._with_references(found, raw, source)

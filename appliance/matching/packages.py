@@ -14,6 +14,10 @@ from appliance.matching.normalize import compact, cpe_words
 if TYPE_CHECKING:
     from appliance.matching.identify import Identifier
 
+# Debian Policy 5.6.7: package names are lower case letters, digits and + - . (rpm and apk
+# allow "_" too). Anything else on a Linux host is a display name (a desktop app, say).
+PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9.+_-]*$")
+
 # Packages that carry no code of their own: documentation, translations, data, debug symbols,
 # shell completions and init scripts. Findings belong to the package that ships the program.
 # Debian Policy 12.3 (-doc), Debian's -dbgsym (DebugPackages wiki); Fedora packaging guidelines

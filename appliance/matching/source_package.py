@@ -7,10 +7,8 @@ from collections.abc import Callable
 
 from appliance.matching.base import Identification, Unidentified
 from appliance.matching.index import CpeIndex
-from appliance.matching.packages import kind_refusal
+from appliance.matching.packages import PACKAGE_NAME, kind_refusal
 
-# Package names as distributions write them (Debian Policy 5.6.1; rpm and apk add "_").
-_PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9.+_-]*$")
 # Debian builds the Linux kernel from source "linux" (and "linux-signed-*", which the package
 # rules already read as the kernel); NVD files the kernel as an operating system, not an
 # application (docs/matching.md), so nothing built from it is identified through its source.
@@ -52,7 +50,7 @@ class SourcePackages:
     def apply(self, found: Found, package: str, source_package: str, scheme: str) -> Found:
         """``found`` (what the binary name ``package`` gave) with the source package hint heard."""
         source = source_package.strip().lower()
-        if not source or source == package or not _PACKAGE_NAME.match(source):
+        if not source or source == package or not PACKAGE_NAME.match(source):
             return found
         if isinstance(found, Identification):
             if found.method == "agent_cpe":
