@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from appliance.cpe import unquote
 from appliance.matching.base import Candidate as _Candidate, Identification, SoftwareItem, Unidentified
 from appliance.matching.bundle import _named_after
-from appliance.matching.index import CpeIndex, split_key
+from appliance.matching.index import split_key
 from appliance.matching.normalize import compact as _compact_uncached
 from appliance.matching.normalize import (
     PUBLISHER_NOISE as _PUBLISHER_WORDS, app_name, bundle_vendor, clean_display_name, clean_publisher, cpe_words,
@@ -157,10 +157,6 @@ def _trimmed(words: list[str], drop) -> list[str]:
             if w == "and" and 0 < i < len(words) - 1 and gone[i - 1] and gone[i + 1]:
                 gone[i] = True
     return [w for w, g in zip(words, gone) if not g]
-
-
-def _vendor_words(index: CpeIndex, key_id: int) -> tuple[str, str]:
-    return index.words(key_id)
 
 
 # What NVD vendor names add to an organisation's name, glued or as words: torproject,
@@ -650,7 +646,7 @@ class DisplayNames:
         # 1. The whole name is a product name.
         named_like = index.by_product.get(compact(cleaned), ())
         for key_id in named_like:
-            vendor, product = _vendor_words(index, key_id)
+            vendor, product = index.words(key_id)
             bonus = _spelled(product, cleaned)
             if _publisher_agrees(publisher, vendor):
                 offer(key_id, 0.95 + bonus, f"product name '{product}' and publisher '{publisher}' names vendor '{vendor}'")
@@ -698,7 +694,7 @@ class DisplayNames:
             if said_vendor not in index.by_vendor and said_vendor + "project" not in index.by_vendor:
                 continue  # no vendor is named so (with or without " project"): nothing below can agree
             for key_id in index.by_product.get(compact(product_part), ()):
-                vendor, product = _vendor_words(index, key_id)
+                vendor, product = index.words(key_id)
                 if compact(vendor) == said_vendor or compact(vendor.removesuffix(" project")) == said_vendor:
                     confirmed = _publisher_agrees(publisher, vendor)
                     offer(
@@ -711,18 +707,18 @@ class DisplayNames:
         glued, said = compact(cleaned), compact(publisher)
         if len(words) == 1 and len(said) >= 3 and glued.startswith(said) and len(glued) - len(said) >= 3:
             for key_id in index.by_product.get(glued[len(said):], ()):
-                vendor, product = _vendor_words(index, key_id)
+                vendor, product = index.words(key_id)
                 if _publisher_agrees(publisher, vendor):
                     offer(key_id, 0.95, f"name '{cleaned}' is vendor '{vendor}' and product '{product}' written together, "
                                         f"publisher '{publisher}' agrees")
         # 3. The name is the vendor, whose one desktop program NVD names generically (figma:desktop).
         for key_id in index.by_vendor.get(compact(cleaned), ()):
-            vendor, product = _vendor_words(index, key_id)
+            vendor, product = index.words(key_id)
             if split_key(index.keys[key_id])[1] in _VENDOR_APP_PRODUCTS and _publisher_agrees(publisher, vendor):
                 offer(key_id, 0.9, f"name and publisher are vendor '{vendor}', whose desktop program is '{product}'")
         # 4. The name is a product's title in the CPE dictionary.
         for key_id in index.by_title.get(cleaned, ()):
-            vendor, product = _vendor_words(index, key_id)
+            vendor, product = index.words(key_id)
             if compact(cleaned) == compact(vendor):
                 continue  # a title that is only the vendor's name says nothing about the product
             if _publisher_agrees(publisher, vendor) or cleaned.startswith(vendor + " "):
@@ -731,7 +727,7 @@ class DisplayNames:
                 offer(key_id, 0.7, f"name equals the dictionary title '{cleaned}', vendor '{vendor}' unconfirmed")
         # 5. The name is how CISA's KEV catalog names a product (mined into the bundle).
         for key_id in index.by_name.get(cleaned, ()):
-            vendor, product = _vendor_words(index, key_id)
+            vendor, product = index.words(key_id)
             if _publisher_agrees(publisher, vendor) or cleaned.startswith(vendor + " "):
                 offer(key_id, 0.95, f"KEV names {index.keys[key_id]} '{cleaned}', publisher or name gives vendor '{vendor}'")
             elif not publisher and len(words) == 1:
