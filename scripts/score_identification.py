@@ -68,10 +68,13 @@ def software_item(item: dict, source_package: bool = True) -> SoftwareItem:
                         item.get("bundle_id") or "", (item.get("source_package") or "") if source_package else "")
 
 
-def score(matcher, items: list[dict], source_package: bool = True) -> tuple[dict[str, Score], list[str]]:
+def score(matcher, items: list[dict], source_package: bool = True,
+          by_label: bool = False) -> tuple[dict[str, Score], list[str]]:
     """Scores per source and overall (key "all"), and one line per miss or false alarm.
 
-    ``source_package=False`` scores as if the items carried no source package hint.
+    ``source_package=False`` scores as if the items carried no source package hint. ``by_label``
+    adds the keys "labels firm" and "labels debatable": the items whose note does not / does mark
+    the label as the labeller's judgement call (the word "debatable").
     """
     scores: dict[str, Score] = {"all": Score()}
     misses: list[str] = []
@@ -81,7 +84,10 @@ def score(matcher, items: list[dict], source_package: bool = True) -> tuple[dict
         got = ":".join(_SPLIT.split(found.match.cpe)[3:5]) if found.match else None
         expected = item["expected"]
         accepted = {expected, *ALIAS_NOTE.findall(item.get("note", ""))}
-        targets = (scores["all"], scores.setdefault(source, Score()))
+        targets: tuple[Score, ...] = (scores["all"], scores.setdefault(source, Score()))
+        if by_label:
+            kind = "labels debatable" if "debatable" in item.get("note", "").lower() else "labels firm"
+            targets += (scores.setdefault(kind, Score()),)
         if expected is None:
             if got is None:
                 for s in targets:
@@ -172,8 +178,9 @@ def hint_changes(matcher, items: list[dict]) -> list[str]:
 
 def table(scores: dict[str, Score]) -> str:
     lines = [f"{'source':<16} {'items':>5} {'precision':>9} {'recall':>7} {'tp':>4} {'fp':>4} {'fn':>4} {'tn':>4} {'wrong':>5}"]
-    lines += [scores[s].row(s) for s in sorted(scores) if s != "all"]
+    lines += [scores[s].row(s) for s in sorted(scores) if s != "all" and not s.startswith("labels ")]
     lines.append(scores["all"].row("all"))
+    lines += [scores[s].row(s) for s in sorted(scores) if s.startswith("labels ")]
     return "\n".join(lines)
 
 
@@ -195,6 +202,9 @@ def main(argv: list[str] | None = None) -> int:
                              "with source_package per item, such as ../shared/feeds/inventories/debian12-dpkg.json) "
                              "lists for the same package name, when it differs from the name: what sets labelled "
                              "before the hint existed would score with it.")
+    parser.add_argument("--by-label", action="store_true",
+                        help="Also score separately the items whose label the labeller marked 'debatable' "
+                             "(a judgement call) and the others.")
     parser.add_argument("--hint-changes", action="store_true",
                         help="Also list every item whose product or evidence its source_package hint changes "
                              "(with the label, if any), for checking them by hand.")
@@ -213,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{path}:" + ("" if hints else " (source_package hints ignored)"))
         if "items" in data:
             items = data["items"]
-            scores, misses = score(matcher, items, hints)
+            scores, misses = score(matcher, items, hints, args.by_label)
             print(table(scores))
             if args.misses:
                 print("\n".join("  " + m for m in misses))

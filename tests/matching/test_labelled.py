@@ -104,3 +104,15 @@ def test_the_sealed_sets_are_the_files_that_were_sealed() -> None:
     assert len(lines) >= 2
     for digest, name in lines:
         assert hashlib.sha256((HERE / name).read_bytes()).hexdigest() == digest, name
+
+
+def test_scores_by_label_split_the_items_into_firm_and_debatable_labels(matcher: FeedMatcher) -> None:
+    """--by-label: every item counts once under "labels firm" or "labels debatable", by its note."""
+    scorer = _scorer()
+    items = json.loads((HERE / "heldout8_items.json").read_text())["items"]
+    scores, _ = scorer.score(matcher, items, by_label=True)
+    firm, debatable, overall = scores["labels firm"], scores["labels debatable"], scores["all"]
+    assert debatable.items == sum("debatable" in i["note"].lower() for i in items) > 0
+    assert firm.items + debatable.items == overall.items == len(items)
+    assert firm.tp + debatable.tp == overall.tp and firm.fp + debatable.fp == overall.fp
+    assert [line.split()[1] for line in scorer.table(scores).splitlines()[-2:]] == ["debatable", "firm"]
