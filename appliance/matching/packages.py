@@ -50,6 +50,10 @@ _DISTRIBUTION_VENDORS = {"dpkg": ("debian", "canonical"), "rpm": ("redhat", "fed
 # name that nothing else tells apart, theirs is the package. Not Red Hat's or Debian's: NVD's
 # redhat:cairo, redhat:gdk_pixbuf, debian:shadow are old duplicates of upstream products.
 _UPSTREAM_DISTRIBUTIONS = {"dpkg": ("canonical",), "rpm": ("opensuse", "suse", "fedoraproject")}
+# A vendor with this many current products or fewer is an author or a project's organisation
+# (trusteddomain files opendmarc, daniel_stenberg c-ares and curl), not a company whose
+# product of a project's name is its own (horde:passwd, Horde's password module).
+_AUTHOR_PRODUCTS = 3
 # NVD vendor names of Linux distributions.
 _DISTRIBUTION_NAMES = {"redhat", "fedoraproject", "suse", "opensuse", "novell", "debian", "canonical", "ubuntu", "alpinelinux"}
 # One upstream project split into binary packages "<project>-<part>" (openssl-libs,
@@ -445,6 +449,13 @@ class PackageRules:
                     return Identification(index.keys[listed], "exact", 0.86,
                                           f"of the products named '{name}', only {index.keys[listed]} is in the official "
                                           "CPE dictionary of 2015 (an established project; the others are later namesakes)")
+            if not with_cves and scheme in _SOURCE_SPLIT and (
+                    not _lib_stripped(name, package) or _distinctive(name, package, tuple(index.keys[k] for k in kids))):
+                found = self._own_project(kids, name)
+                if found is not None:
+                    return Identification(index.keys[found[0]], "exact", 0.86,
+                                          f"package '{package}': of the products named '{name}', none with CVEs, "
+                                          f"{index.keys[found[0]]} is the project's own key; {found[1]}")
             if len(with_cves) != 1:
                 return Unidentified(f"package '{package}': {chosen}")
             group = next(iter(with_cves))
@@ -469,6 +480,68 @@ class PackageRules:
             return Unidentified(f"package '{package}' is named like {shown}, none with a CVE in the feed to show it is the same software")
         return Identification(index.keys[chosen.key_id], "exact", chosen.score,
                               (f"package '{package}': " if name == package else "") + chosen.evidence)
+
+    def _own_project(self, kids: tuple[int, ...], name: str) -> tuple[int, str] | None:
+        """Of namesakes without CVEs, the project's own key and why the others are not another
+        product, or None. NVD files one project under several vendor names: its own name
+        (opendmarc:opendmarc, c-ares:c-ares, keepalived:keepalived), its author or
+        organisation (trusteddomain, buc, daniel_stenberg, acassen), and a distribution's
+        duplicate (redhat:kexec-tools, canonical:apparmor, redhat:evince beside gnome:evince).
+        A distribution packages the upstream project under the project's name, so the key is:
+
+        - the only one whose vendor is named after it, when every other key is a distribution's
+          or a small vendor's (at most ``_AUTHOR_PRODUCTS`` products: an author or a project's
+          organisation), never a large vendor's product of that name (horde:passwd is Horde's
+          password module, x.org's and gnome's keys are their own products: refused);
+        - failing that, the only one spelled exactly as the name by a vendor that is not a
+          distribution, when the others are all distributions' duplicates (gnome:evince, not
+          redhat:evince; sap:sapsetup is not spelled "setup").
+        """
+        index = self.index
+        groups = sorted({index.equivalents(k) for k in kids})
+        if len(groups) < 2:
+            return None
+
+        def vendor(k: int) -> str:
+            return split_key(index.keys[k])[0]
+
+        def distribution(group: tuple[int, ...]) -> bool:
+            return all(vendor(k) in _DISTRIBUTION_NAMES for k in group)
+
+        def small(group: tuple[int, ...]) -> bool:
+            return all(vendor(k) in _DISTRIBUTION_NAMES or sum(
+                1 for o in index.by_vendor.get(compact(index.words(k)[0]), ()) if o in index.current) <= _AUTHOR_PRODUCTS
+                for k in group)
+
+        def spelled(group: tuple[int, ...]) -> list[int]:
+            return [k for k in group if k in index.current and compact(index.words(k)[1]) == compact(cpe_words(name))]
+
+        def own_name(k: int) -> bool:
+            # The vendor spelled as the product itself (opendmarc:opendmarc). Not NVD's
+            # "<name>_project" placeholder, which stands beside another vendor's key of a
+            # different project as often as not (console_project:console beside minio:console,
+            # cmake_project beside kitware), nor a vendor that adds a word (suricata-ids beside
+            # oisf and openinfosecfoundation, one foundation's two keys).
+            words = index.words(k)
+            return compact(words[0]) == compact(words[1])
+
+        own = [g for g in groups if any(own_name(k) for k in spelled(g))]
+        if len(own) == 1:
+            others = [g for g in groups if g != own[0]]
+            if all(small(g) for g in others):
+                keys = [k for k in spelled(own[0]) if own_name(k)]
+                shown = ", ".join(index.keys[index.primary(g)] for g in others)
+                return index.primary(tuple(keys)), f"the others ({shown}) are an author's, an organisation's or a distribution's names of it"
+            return None
+        upstream = [g for g in groups if not distribution(g) and spelled(g)]
+        if len(upstream) == 1 and all(distribution(g) for g in groups if g != upstream[0]) and (
+                small(upstream[0]) or any(k in index.titles or _named_after(*split_key(index.keys[k])) for k in upstream[0])):
+            # The upstream key must be an author's or a project's own, or be in the 2015
+            # dictionary: Red Hat's "setup" and Debian's "postgresql-common" are the
+            # distributions' own packages beside sap:setup and postgresql:postgresql-common.
+            shown = ", ".join(index.keys[index.primary(g)] for g in groups if g != upstream[0])
+            return index.primary(tuple(spelled(upstream[0]))), f"the others ({shown}) are distributions' duplicates of it"
+        return None
 
     def _listed(self, kids: tuple[int, ...]) -> int | None:
         """Of look-alike products without CVEs, the one the official CPE dictionary of 2015 lists
