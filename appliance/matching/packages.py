@@ -100,7 +100,9 @@ _MODULES = (
 _MODULE_VENDORS = {"perl": ("perl", "cpan"), "ruby": ("ruby-lang", "rubygems"), "java": ("apache",), "javascript": ()}
 # PHP extensions and the Apache module are built from PHP's own source (php8.2-curl, Alpine's
 # php82-openssl, libapache2-mod-php8.2; Debian's php-defaults).
-_PHP_BUILT = re.compile(r"^(php\d[\d.]*(-.+)?|libapache2-mod-php\d[\d.]*)$")
+# Not PECL's extensions (Alpine's php83-pecl-apcu, Fedora's php-pecl-redis5): projects of their
+# own, built from pecl.php.net sources, not from PHP's.
+_PHP_BUILT = re.compile(r"^(php\d[\d.]*(-(?!pecl-).+)?|libapache2-mod-php\d[\d.]*)$")
 # Library stems that name no one library across distributions: "libc" is glibc on Debian and
 # RPM (libc6, glibc), musl on Alpine (libc-utils), and NVD's gnu:libc is neither key NVD files
 # glibc's CVEs under (gnu:glibc).
@@ -171,6 +173,10 @@ class PackageRules:
             found = self._named_exactly("go", package, scheme)
             if isinstance(found, Identification):
                 return _derived(found, f"'{package}' is Go's toolchain", 0.0)
+        if package.endswith("-common") and scheme == "apk":
+            # Alpine's -common subpackages hold configuration shared by the others (php83-common
+            # is php.ini and the extension directory layout), never a program.
+            return Unidentified(kind_refusal(package, scheme))
         if _PHP_BUILT.match(package) and self.ids._known("php:php"):
             return Identification("php:php", "exact", 0.88, f"'{package}' is built from PHP's own source (PHP and its bundled extensions)")
         for pattern, ecosystem in _MODULES:
@@ -295,6 +301,23 @@ class PackageRules:
             if len(own) == 1:
                 return Identification(self.index.keys[own[0]], "exact", 0.88,
                                       f"'{package}' is part '-{part}' of project '{head}', and {found.key}'s vendor has a product of that name")
+            # ... or of the project's name, the part's and a kind word after them
+            # (postgresql-jdbc is postgresql:postgresql_jdbc_driver, a project of its own with
+            # its own versions, not the PostgreSQL server).
+            start = cpe_words(head).split() + cpe_words(part).split()
+            longer = {self.index.equivalents(k) for k in self.index.by_vendor.get(compact(vendor), ())
+                      if k in self.index.current and self.index.words(k)[1].split()[:len(start)] == start
+                      and len(self.index.words(k)[1].split()) > len(start)}
+            if len(longer) == 1:
+                group = next(iter(longer))
+                key_id = self.index.primary(tuple(k for k in group if k in self.index.current))
+                return Identification(self.index.keys[key_id], "exact", 0.88,
+                                      f"'{package}' is part '-{part}' of project '{head}', and {found.key}'s vendor files "
+                                      f"it as a product of its own, {self.index.keys[key_id]}")
+            if longer:
+                shown = ", ".join(sorted(self.index.keys[self.index.primary(g)] for g in longer)[:4])
+                return Unidentified(f"package '{package}' may be part '-{part}' of {found.key} or one of its vendor's "
+                                    f"products named after the part: {shown}")
             return _derived(found, f"'{package}' is binary package '-{part}' of project '{head}' (named after its source)", 0.03)
         return None
 
@@ -683,7 +706,12 @@ _DATA_PARTS = frozenset({
 # Another implementation of a program, named as Debian's alternatives are
 # ("<program>-<implementation>"): netcat-openbsd is OpenBSD's rewrite of netcat,
 # netcat-traditional Hobbit's original, busybox-syslogd, krb5's heimdal-* counterparts.
-_IMPLEMENTATIONS = frozenset({"openbsd", "freebsd", "bsd", "traditional", "busybox", "heimdal", "toybox", "uutils"})
+# "-ng" ("next generation") names a new project after an old one (libcap-ng is not libcap,
+# syslog-ng not syslog), never a part of it.
+_IMPLEMENTATIONS = frozenset({"openbsd", "freebsd", "bsd", "traditional", "busybox", "heimdal", "toybox", "uutils", "ng"})
+# RPM lists every imported signing key as a package "gpg-pubkey" (version = key id; its
+# SOURCERPM is "(none)"): no software, whatever its name looks like (RPM's rpmkeys(8)).
+_RPM_PUBKEY = "gpg-pubkey"
 # Inventory sources whose binary packages are named after their source package.
 _SOURCE_SPLIT = ("dpkg", "rpm", "apk")
 # First words of package names that name an ecosystem or a packaging tool, not the project
@@ -697,8 +725,10 @@ _NOT_PROJECT_HEADS = frozenset({
 })
 # Packages that hold another project's module for a host program: PAM and NSS modules
 # (libpam-systemd, libnss-mdns), Apache and nginx modules (libapache2-mod-*, libnginx-mod-*),
-# PostgreSQL extensions (postgresql-15-postgis-3), GNOME Shell extensions, Vim add-ons.
-_MODULE_HOSTS = re.compile(r"^(libpam-|libnss-|libapache2-|libnginx-|nginx-mod-|postgresql-\d+-|gnome-shell-extension|vim-addon|vim-[a-z]+-?plugin)")
+# PostgreSQL extensions (postgresql-15-postgis-3), GNOME Shell extensions, Vim add-ons, PHP's
+# PECL extensions (Alpine's php83-pecl-redis, Fedora's php-pecl-apcu).
+_MODULE_HOSTS = re.compile(r"^(libpam-|libnss-|libapache2-|libnginx-|nginx-mod-|postgresql-\d+-|gnome-shell-extension|vim-addon|vim-[a-z]+-?plugin"
+                           r"|php[\d.]*-pecl-)")
 # Sources whose names are upstream project names (a Homebrew formula is named after the
 # project, docs.brew.sh "Formula Cookbook"), so a name that is exactly one product is that
 # product even without CVEs; distribution packages are not (Debian's "appstream").
@@ -760,6 +790,9 @@ def kind_refusal(package: str, scheme: str) -> str:
 
 
 def _no_code(package: str) -> str:
+    if package == _RPM_PUBKEY:
+        return (f"'{package}' is how RPM lists a public key imported into its database (rpmkeys --import), "
+                "not a package of software")
     if ships_no_code(package):
         return f"'{package}' ships documentation or data, no program of its own"
     if _KERNEL.match(package):

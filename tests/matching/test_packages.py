@@ -318,3 +318,31 @@ def test_namesakes_stay_refused_when_a_vendor_may_be_another_project(rules_only:
     (result,) = rules_only.match([SoftwareItem(name, "1.0")], os_name)
     assert result.match is None, result.match
     assert said in result.reason
+
+
+@pytest.mark.parametrize(("name", "os_name", "said"), [
+    # RPM's entry for an imported signing key is no software (its name reads like GnuPG's).
+    ("gpg-pubkey", ROCKY, "public key imported"),
+    # "-ng" names a new project after an old one: libcap-ng is not libcap.
+    ("libcap-ng", ROCKY, "'ng' implementation"),
+    # PECL extensions are projects of their own, not built from PHP's source.
+    ("php83-pecl-apcu", ALPINE, "no NVD product"),
+    ("php-pecl-redis5", ROCKY, "no NVD product"),
+    # Alpine's php83-common holds PHP's configuration, no program.
+    ("php83-common", ALPINE, "-common package"),
+])
+def test_packages_that_are_not_the_project_they_are_named_after(rules_only: FeedMatcher, name: str, os_name: str, said: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "1.0")], os_name)
+    assert result.match is None, result.match
+    assert said in result.reason
+
+
+def test_a_part_the_vendor_files_as_a_product_of_its_own(rules_only: FeedMatcher) -> None:
+    # postgresql-jdbc is the JDBC driver, which NVD files as postgresql:postgresql_jdbc_driver
+    # (its own versions, 42.x), not the PostgreSQL server.
+    (result,) = rules_only.match([SoftwareItem("postgresql-jdbc", "42.2.27")], ROCKY)
+    assert _key(result) == "postgresql:postgresql_jdbc_driver", result.reason or result.match
+    assert "a product of its own" in result.match.evidence
+    # PHP's own builds stay PHP.
+    (result,) = rules_only.match([SoftwareItem("php83", "8.3.1")], ALPINE)
+    assert _key(result) == "php:php"
