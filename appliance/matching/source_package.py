@@ -56,6 +56,17 @@ class SourcePackages:
             if found.method == "agent_cpe":
                 return found
             other = self._source(source, scheme)
+            if (isinstance(other, Identification) and found.method != "alias" and not self._same_product(found.key, other.key)
+                    and not self._cves(found.key) and self._cves(other.key)):
+                # The binary's name found a product NVD files no CVE under, the source's a
+                # product with CVEs: a key without CVEs is the weaker evidence (as for reference
+                # URLs, identify.Identifier._with_references). Fedora's mod_ssl is built from
+                # httpd (the old mod_ssl:mod_ssl project is Apache 1.3's), samba-client-libs
+                # from samba, php-fpm from php.
+                score = round(max(min(other.score, 0.85), other.score - _COST), 3)
+                return Identification(other.key, other.method, score,
+                                      f"{scheme} package '{package}' is built from source package '{source}': {other.evidence}; "
+                                      f"the binary package's name alone suggested {found.key}, which has no CVEs")
             if isinstance(other, Identification) and not self._same_product(found.key, other.key):
                 return Identification(found.key, found.method, found.score,
                                       f"{found.evidence}; source package '{source}' names {other.key}, but the binary "
@@ -86,6 +97,11 @@ class SourcePackages:
                 found = self._read(source, scheme)
             self._cache[(source, scheme)] = found
         return found
+
+    def _cves(self, key: str) -> int:
+        """CVEs NVD files under the product of ``key`` (any of its keys)."""
+        key_id = self.index.key_id.get(key)
+        return 0 if key_id is None else sum(self.index.cve_count(k) for k in self.index.equivalents(key_id))
 
     def _same_product(self, key: str, other: str) -> bool:
         """The two keys are one product: the same, or NVD's names of one product (a mined group)."""
