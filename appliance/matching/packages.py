@@ -54,8 +54,10 @@ _UPSTREAM_DISTRIBUTIONS = {"dpkg": ("canonical",), "rpm": ("opensuse", "suse", "
 # (trusteddomain files opendmarc, daniel_stenberg c-ares and curl), not a company whose
 # product of a project's name is its own (horde:passwd, Horde's password module).
 _AUTHOR_PRODUCTS = 3
-# NVD vendor names of Linux distributions.
-_DISTRIBUTION_NAMES = {"redhat", "fedoraproject", "suse", "opensuse", "novell", "debian", "canonical", "ubuntu", "alpinelinux"}
+# NVD vendor names of Linux distributions (Gentoo and Mandriva file a few of their ebuilds and
+# packages of upstream projects under their own names: gentoo:xdg-utils, gentoo:logrotate).
+_DISTRIBUTION_NAMES = {"redhat", "fedoraproject", "suse", "opensuse", "novell", "debian", "canonical", "ubuntu", "alpinelinux",
+                       "gentoo", "mandriva"}
 # One upstream project split into binary packages "<project>-<part>" (openssl-libs,
 # vim-minimal, bind-utils, openssh-client, postgresql-client, openjdk-17-jre-headless;
 # Debian Policy 7.x, Fedora packaging guidelines "Subpackages", Alpine's subpackages and

@@ -132,6 +132,9 @@ def test_package_names_by_convention(matcher: FeedMatcher, name: str, os_name: s
     ("linux-perf", DEBIAN, "operating system"),
     # Several products of one name and nothing in the data to choose: the candidates are named.
     ("libvpx9", DEBIAN, "chromium:libvpx (0 CVEs), webmproject:libvpx (0 CVEs)"),
+    # Gentoo's key for an upstream project is not what a Debian host runs: only
+    # freedesktop:xdg-utils is left, and it has no CVE to show it.
+    ("xdg-utils", DEBIAN, "named like freedesktop:xdg-utils,"),
     ("calibre", MAC, "calibre-ebook:calibre"),
     # Look-alikes the shorter names would give.
     ("libxcb-util1", DEBIAN, "no NVD product"),  # xcb-util is not libxcb
