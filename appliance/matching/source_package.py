@@ -7,7 +7,8 @@ from collections.abc import Callable
 
 from appliance.matching.base import Identification, Unidentified
 from appliance.matching.index import CpeIndex
-from appliance.matching.packages import PACKAGE_NAME, kind_refusal
+from appliance.matching.index import split_key
+from appliance.matching.packages import PACKAGE_NAME, kind_refusal, repository_stems
 
 # Debian builds the Linux kernel from source "linux" (and "linux-signed-*", which the package
 # rules already read as the kernel); NVD files the kernel as an operating system, not an
@@ -79,6 +80,9 @@ class SourcePackages:
                                 f"'{source}', no code of its own")
         other = self._source(source, scheme)
         if isinstance(other, Identification):
+            part = self._part(package, source, scheme, other.key)
+            if part is not None:
+                return part
             score = round(max(min(other.score, 0.85), other.score - _COST), 3)
             return Identification(other.key, other.method, score,
                                   f"{scheme} package '{package}' is built from source package '{source}': {other.evidence}")
@@ -97,6 +101,24 @@ class SourcePackages:
                 found = self._read(source, scheme)
             self._cache[(source, scheme)] = found
         return found
+
+    def _part(self, package: str, source: str, scheme: str, key: str) -> Identification | None:
+        """The source project's part that its vendor files as a product of its own, named
+        "<source>-<the binary's library name>": Alpine's libltdl, built from libtool, is
+        gnu:libtool-ltdl, not GNU Libtool."""
+        if not package.startswith("lib"):
+            return None
+        vendor = split_key(key)[0]
+        for stem in repository_stems(package)[1:]:
+            if stem.startswith("lib") or stem == source or stem in source:
+                continue
+            found = self._source(f"{source}-{stem}", scheme)
+            if isinstance(found, Identification) and split_key(found.key)[0] == vendor and found.key != key:
+                score = round(max(min(found.score, 0.85), found.score - _COST), 3)
+                return Identification(found.key, found.method, score,
+                                      f"{scheme} package '{package}' is library '{stem}' of source package '{source}', "
+                                      f"which {vendor} files as a product of its own: {found.evidence}")
+        return None
 
     def _cves(self, key: str) -> int:
         """CVEs NVD files under the product of ``key`` (any of its keys)."""

@@ -191,3 +191,14 @@ def test_a_binary_name_product_with_cves_stands_against_the_source(matcher: Feed
     # libcurl4 is haxx:libcurl (with CVEs), though its source curl is haxx:curl.
     key, evidence = identify(matcher, "libcurl4", "dpkg", "curl")
     assert key == "haxx:libcurl", evidence
+
+
+def test_a_library_the_sources_vendor_files_as_its_own_product(matcher: FeedMatcher) -> None:
+    # Alpine's and Debian's libltdl come from libtool's source; NVD files the library as
+    # gnu:libtool-ltdl, a product of its own.
+    for source, name in (("apk", "libltdl"), ("dpkg", "libltdl7")):
+        key, evidence = identify(matcher, name, source, "libtool")
+        assert key == "gnu:libtool-ltdl", evidence
+        assert "files as a product of its own" in evidence
+    # A library whose source's vendor has no such product is the source's project.
+    assert identify(matcher, "libgnutls-dane0", "dpkg", "gnutls28")[0] == "gnu:gnutls"
