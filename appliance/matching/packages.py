@@ -307,8 +307,8 @@ class PackageRules:
             # (postgresql-jdbc is postgresql:postgresql_jdbc_driver, a project of its own with
             # its own versions, not the PostgreSQL server).
             start = cpe_words(head).split() + cpe_words(part).split()
-            longer = {self.index.equivalents(k) for k in self.index.by_vendor.get(compact(vendor), ())
-                      if k in self.index.current and self.index.words(k)[1].split()[:len(start)] == start
+            longer = {self.index.equivalents(k) for k in self.index.by_first_word.get(start[0], ())
+                      if self.index.words(k)[0] == vendor and self.index.words(k)[1].split()[:len(start)] == start
                       and len(self.index.words(k)[1].split()) > len(start)}
             if len(longer) == 1:
                 group = next(iter(longer))

@@ -6,8 +6,8 @@ import re
 from collections.abc import Callable
 
 from appliance.matching.base import Identification, Unidentified
-from appliance.matching.index import CpeIndex
-from appliance.matching.index import split_key
+from appliance.matching.index import CpeIndex, split_key
+from appliance.matching.normalize import compact
 from appliance.matching.packages import PACKAGE_NAME, kind_refusal, repository_stems
 
 # Debian builds the Linux kernel from source "linux" (and "linux-signed-*", which the package
@@ -110,14 +110,17 @@ class SourcePackages:
             return None
         vendor = split_key(key)[0]
         for stem in repository_stems(package)[1:]:
-            if stem.startswith("lib") or stem == source or stem in source:
+            if stem.startswith("lib") or stem in source:
                 continue
-            found = self._source(f"{source}-{stem}", scheme)
-            if isinstance(found, Identification) and split_key(found.key)[0] == vendor and found.key != key:
-                score = round(max(min(found.score, 0.85), found.score - _COST), 3)
-                return Identification(found.key, found.method, score,
-                                      f"{scheme} package '{package}' is library '{stem}' of source package '{source}', "
-                                      f"which {vendor} files as a product of its own: {found.evidence}")
+            # A lookup, not another reading: this runs for many libraries of a first report.
+            kids = [k for k in self.index.by_product.get(compact(source + stem), ())
+                    if k in self.index.current and split_key(self.index.keys[k])[0] == vendor and self.index.keys[k] != key]
+            groups = {self.index.equivalents(k) for k in kids}
+            if len(groups) == 1:
+                found = self.index.keys[self.index.primary(tuple(kids))]
+                return Identification(found, "exact", 0.85,
+                                      f"{scheme} package '{package}' is library '{stem}' of source package '{source}' "
+                                      f"({key}), which {vendor} files as a product of its own: {found}")
         return None
 
     def _cves(self, key: str) -> int:
