@@ -217,6 +217,9 @@ class PackageRules:
         found = self._library_spelling(package, scheme, steps)
         if found is not None:
             return found
+        found = self._vendor_product(package, scheme)
+        if found is not None:
+            return found
         found = self._project_part(package, scheme, {name for name, _, _ in steps})
         if found is not None:
             return found
@@ -245,6 +248,30 @@ class PackageRules:
                     found = self._named_exactly(other, package, scheme)
                     if isinstance(found, Identification):
                         return _derived(found, (f"read as {how}; " if how else "") + why, 0.03)
+        return None
+
+    def _vendor_product(self, package: str, scheme: str) -> Identification | None:
+        """A package named "<vendor>-<product>" by a vendor that packages its own software
+        (amazon-cloudwatch-agent is amazon:cloudwatch_agent; vendors' own repositories name
+        their packages so, as casks do): the vendor's one product spelled like the rest, when
+        no name the package derives from names a product."""
+        parts = package.split("-")
+        if len(parts) < 2 or scheme not in _SOURCE_SPLIT or parts[0] in _NOT_PROJECT_HEADS or _MODULE_HOSTS.match(package):
+            return None
+        index = self.index
+        for cut in range(1, len(parts)):
+            head, rest = "-".join(parts[:cut]), "-".join(parts[cut:])
+            if head in _DISTRIBUTION_NAMES or len(compact(head)) < 3 or len(compact(rest)) < 3:
+                continue
+            wanted = compact(cpe_words(rest))
+            groups = {index.equivalents(k) for k in index.by_vendor.get(compact(head), ())
+                      if k in index.current and compact(index.words(k)[1]) == wanted}
+            if len(groups) == 1:
+                group = next(iter(groups))
+                key_id = index.primary(tuple(k for k in group if k in index.current))
+                return Identification(index.keys[key_id], "exact", 0.88,
+                                      f"package '{package}' is named '<vendor>-<product>': vendor '{head}' files '{rest}' "
+                                      f"as {index.keys[key_id]}")
         return None
 
     def _project_part(self, package: str, scheme: str, tried: set[str]) -> Identification | Unidentified | None:

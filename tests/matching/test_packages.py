@@ -349,3 +349,19 @@ def test_a_part_the_vendor_files_as_a_product_of_its_own(rules_only: FeedMatcher
     # PHP's own builds stay PHP.
     (result,) = rules_only.match([SoftwareItem("php83", "8.3.1")], ALPINE)
     assert _key(result) == "php:php"
+
+
+@pytest.mark.parametrize(("name", "os_name", "expected"), [
+    # Vendors' own repositories name packages "<vendor>-<product>" (Amazon's yum repository,
+    # Grafana's): the vendor's product spelled like the rest.
+    ("amazon-cloudwatch-agent", ROCKY, "amazon:cloudwatch_agent"),
+    ("grafana-agent", ROCKY, "grafana:agent"),
+    ("mozilla-firefox", DEBIAN, "mozilla:firefox"),
+])
+def test_a_package_named_vendor_then_product(rules_only: FeedMatcher, name: str, os_name: str, expected: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "1.0")], os_name)
+    assert _key(result) == expected, result.reason or result.match
+    assert "'<vendor>-<product>'" in result.match.evidence
+    # Not a distribution's name in front, nor a vendor without a product of the rest's name.
+    (result,) = rules_only.match([SoftwareItem("google-chrome-stable", "1.0")], DEBIAN)
+    assert result.match is None
