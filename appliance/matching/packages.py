@@ -217,10 +217,10 @@ class PackageRules:
         found = self._library_spelling(package, scheme, steps)
         if found is not None:
             return found
-        found = self._vendor_product(package, scheme)
-        if found is not None:
-            return found
         found = self._project_part(package, scheme, {name for name, _, _ in steps})
+        if isinstance(found, Identification):
+            return found
+        found = self._vendor_product(package, scheme) or found
         if found is not None:
             return found
         tried = ", ".join(f"'{name}'" for name, _, _ in steps)
