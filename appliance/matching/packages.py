@@ -252,7 +252,7 @@ class PackageRules:
 
     def _vendor_product(self, package: str, scheme: str) -> Identification | None:
         """A package named "<vendor>-<product>" by a vendor that packages its own software
-        (amazon-cloudwatch-agent is amazon:cloudwatch_agent; vendors' own repositories name
+        (amazon-cloudwatch-agent is amazon:cloudwatch_agent, microsoft-edge microsoft:edge_chromium; vendors' own repositories name
         their packages so, as casks do): the vendor's one product spelled like the rest, when
         no name the package derives from names a product."""
         parts = package.split("-")

@@ -354,9 +354,9 @@ def test_a_part_the_vendor_files_as_a_product_of_its_own(rules_only: FeedMatcher
 @pytest.mark.parametrize(("name", "os_name", "expected"), [
     # Vendors' own repositories name packages "<vendor>-<product>" (Amazon's yum repository,
     # Grafana's): the vendor's product spelled like the rest.
-    # (grafana-agent and mozilla-firefox are read as parts of a self-named project first.)
+    # (grafana-agent, mozilla-firefox, teamviewer-host: read as parts of a self-named project first.)
     ("amazon-cloudwatch-agent", ROCKY, "amazon:cloudwatch_agent"),
-    ("teamviewer-host", ROCKY, "teamviewer:host"),
+    ("microsoft-edge", ROCKY, "microsoft:edge_chromium"),
 ])
 def test_a_package_named_vendor_then_product(rules_only: FeedMatcher, name: str, os_name: str, expected: str) -> None:
     (result,) = rules_only.match([SoftwareItem(name, "1.0")], os_name)
