@@ -29,9 +29,10 @@ Format 6 (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` b
   vendors named after the product (``caddy_project``, ``caddyserver``); and keys of one
   product name that NVD lists together as vulnerable in one CVE; one vendor's keys whose
   dictionary titles (without versions) are the same; keys of one product name whose vendors
-  are one organisation's name spelled two ways (``redis`` and ``redislabs``, ``netart_media``
-  and ``netartmedia``, ``filezilla-project`` and ``filezilla``: ``_organisation``), or whose dictionary titles are
-  the same (``x:libxv`` and ``x.org:libxv``, both "X.Org libXv"). Each group is a sorted
+  are one organisation's name spelled two ways (``redis`` and ``redislabs``,
+  ``netart_media`` and ``netartmedia``, ``filezilla-project`` and ``filezilla``:
+  ``_organisation``), or whose dictionary titles are the same (``x:libxv`` and
+  ``x.org:libxv``, both "X.Org libXv"). Each group is a sorted
   tuple of key indices; CVE matching looks under every key of a group.
 - ``names`` (format 4): how people say a product, mined from the KEV catalog: its
   ``vendorProject product`` and ``product`` strings, cleaned like display names, with the

@@ -252,9 +252,10 @@ class PackageRules:
 
     def _vendor_product(self, package: str, scheme: str) -> Identification | None:
         """A package named "<vendor>-<product>" by a vendor that packages its own software
-        (amazon-cloudwatch-agent is amazon:cloudwatch_agent, microsoft-edge microsoft:edge_chromium; vendors' own repositories name
-        their packages so, as casks do): the vendor's one product spelled like the rest, when
-        no name the package derives from names a product."""
+        (amazon-cloudwatch-agent is amazon:cloudwatch_agent, microsoft-edge
+        microsoft:edge_chromium; vendors' own repositories name their packages so, as casks
+        do): the vendor's one product spelled like the rest, when no name the package derives
+        from names a product."""
         parts = package.split("-")
         if len(parts) < 2 or scheme not in _SOURCE_SPLIT or parts[0] in _NOT_PROJECT_HEADS or _MODULE_HOSTS.match(package):
             return None
@@ -538,7 +539,7 @@ class PackageRules:
         product, or None. NVD files one project under several vendor names: its own name
         (opendmarc:opendmarc, c-ares:c-ares, keepalived:keepalived), its author or
         organisation (trusteddomain, buc, daniel_stenberg, acassen), and a distribution's
-        duplicate (redhat:kexec-tools, canonical:apparmor, redhat:evince beside gnome:evince).
+        duplicate (redhat:kexec-tools, canonical:apparmor, redhat:cairo beside cairographics:cairo).
         A distribution packages the upstream project under the project's name, so the key is:
 
         - the only one whose vendor is named after it, when every other key is a distribution's
@@ -546,8 +547,10 @@ class PackageRules:
           organisation), never a large vendor's product of that name (horde:passwd is Horde's
           password module, x.org's and gnome's keys are their own products: refused);
         - failing that, the only one spelled exactly as the name by a vendor that is not a
-          distribution, when the others are all distributions' duplicates (gnome:evince, not
-          redhat:evince; sap:sapsetup is not spelled "setup").
+          distribution, when the others are all distributions' keys and it is an author's, a
+          small vendor's, self-named or in the 2015 dictionary (cairographics:cairo, not
+          redhat:cairo; not sap:setup beside Red Hat's own setup, nor gnome:evince, which
+          nothing in the data sets apart from redhat:evince).
         """
         index = self.index
         groups = sorted({index.equivalents(k) for k in kids})

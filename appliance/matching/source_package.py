@@ -34,7 +34,10 @@ class SourcePackages:
 
     - the binary name identified a product: it stands (it is the more specific name: libcurl4
       is haxx:libcurl though its source curl is haxx:curl); when the source package names
-      another product, the evidence says so;
+      another product, the evidence says so; unless NVD files no CVE under the binary's
+      product and some under the source's (php-fpm from php is php:php, not php-fpm:php-fpm);
+    - a lib* binary whose source's vendor files "<source>-<library>" as a product of its own
+      is that product (libltdl from libtool is gnu:libtool-ltdl);
     - the binary name is ruled out by what it is (documentation, data, headers, the kernel, a
       -common package: packages.kind_refusal): the refusal stands, whatever the source;
     - otherwise the package rules read the source name (``read``: packages.PackageRules and the
@@ -61,9 +64,8 @@ class SourcePackages:
                     and not self._cves(found.key) and self._cves(other.key)):
                 # The binary's name found a product NVD files no CVE under, the source's a
                 # product with CVEs: a key without CVEs is the weaker evidence (as for reference
-                # URLs, identify.Identifier._with_references). Fedora's mod_ssl is built from
-                # httpd (the old mod_ssl:mod_ssl project is Apache 1.3's), samba-client-libs
-                # from samba, php-fpm from php.
+                # URLs, identify.Identifier._with_references): Fedora's php-fpm is built from
+                # php, dhcp-client from ISC's dhcp.
                 score = round(max(min(other.score, 0.85), other.score - _COST), 3)
                 return Identification(other.key, other.method, score,
                                       f"{scheme} package '{package}' is built from source package '{source}': {other.evidence}; "
