@@ -28,7 +28,11 @@ Format 6 (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` b
   ``docker:desktop``); keys NVD deprecated in favour of another; one product's keys under
   vendors named after the product (``caddy_project``, ``caddyserver``); and keys of one
   product name that NVD lists together as vulnerable in one CVE; one vendor's keys whose
-  dictionary titles (without versions) are the same. Each group is a sorted
+  dictionary titles (without versions) are the same; keys of one product name whose vendors
+  are one organisation's name spelled two ways (``redis`` and ``redislabs``,
+  ``netart_media`` and ``netartmedia``, ``filezilla-project`` and ``filezilla``:
+  ``_organisation``), or whose dictionary titles are the same (``x:libxv`` and
+  ``x.org:libxv``, both "X.Org libXv"). Each group is a sorted
   tuple of key indices; CVE matching looks under every key of a group.
 - ``names`` (format 4): how people say a product, mined from the KEV catalog: its
   ``vendorProject product`` and ``product`` strings, cleaned like display names, with the
@@ -618,6 +622,18 @@ def _named_after(vendor: str, product: str) -> bool:
 _NAMED_AFTER_TAILS = {"server", "lang", "ids", "js", "project", "org", "dev", "io", "hq", "app", "labs", "team", "web", "db", "mail"}
 
 
+def _organisation(vendor: str) -> str:
+    """A vendor's name without punctuation, NVD's project suffix or a tail organisations add to
+    their name (``_NAMED_AFTER_TAILS``): redislabs, redis_labs and redis are "redis"."""
+    for suffix in _PROJECT_SUFFIXES:
+        vendor = vendor.removesuffix(suffix)
+    name = compact(cpe_words(vendor))
+    for tail in sorted(_NAMED_AFTER_TAILS, key=lambda t: (-len(t), t)):
+        if name.endswith(tail) and len(name) > len(tail) + 1:
+            return name[: -len(tail)]
+    return name
+
+
 def split_key(key: str) -> tuple[str, str]:
     """``vendor:product`` -> (vendor, product); a quoted colon (``1c:1c\\:enterprise``) stays in the product."""
     position = 0
@@ -672,6 +688,23 @@ def mine_groups(keys: Sequence[str], products: Sequence[BProduct], cves: Sequenc
         named = [k for k in kids if _named_after(split[k][0], split[k][1])]
         for other in named[1:]:
             union(named[0], other)  # curl:curl, curl_project:curl
+        if len(kids) > 1:
+            # One organisation under two spellings of its name: with punctuation or without
+            # (netart_media, netartmedia), with a tail or without (redis, redislabs; go,
+            # golang): the same product name under both is one product.
+            by_organisation: dict[str, list[int]] = defaultdict(list)
+            for kid in kids:
+                by_organisation[_organisation(split[kid][0])].append(kid)
+            for same in by_organisation.values():
+                for other in same[1:]:
+                    union(same[0], other)
+    by_title: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for product in products:
+        if product.title:
+            by_title[(compact(cpe_words(split[product.key][1])), product.title)].append(product.key)
+    for kids in by_title.values():
+        for other in kids[1:]:
+            union(kids[0], other)  # x:libxv and x.org:libxv, both "X.Org libXv" in the 2015 dictionary
     for cve in cves:
         if len(cve.products) < 2:
             continue

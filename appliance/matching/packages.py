@@ -50,8 +50,14 @@ _DISTRIBUTION_VENDORS = {"dpkg": ("debian", "canonical"), "rpm": ("redhat", "fed
 # name that nothing else tells apart, theirs is the package. Not Red Hat's or Debian's: NVD's
 # redhat:cairo, redhat:gdk_pixbuf, debian:shadow are old duplicates of upstream products.
 _UPSTREAM_DISTRIBUTIONS = {"dpkg": ("canonical",), "rpm": ("opensuse", "suse", "fedoraproject")}
-# NVD vendor names of Linux distributions.
-_DISTRIBUTION_NAMES = {"redhat", "fedoraproject", "suse", "opensuse", "novell", "debian", "canonical", "ubuntu", "alpinelinux"}
+# A vendor with this many current products or fewer is an author or a project's organisation
+# (trusteddomain files opendmarc, daniel_stenberg c-ares and curl), not a company whose
+# product of a project's name is its own (horde:passwd, Horde's password module).
+_AUTHOR_PRODUCTS = 3
+# NVD vendor names of Linux distributions (Gentoo and Mandriva file a few of their ebuilds and
+# packages of upstream projects under their own names: gentoo:xdg-utils, gentoo:logrotate).
+_DISTRIBUTION_NAMES = {"redhat", "fedoraproject", "suse", "opensuse", "novell", "debian", "canonical", "ubuntu", "alpinelinux",
+                       "gentoo", "mandriva"}
 # One upstream project split into binary packages "<project>-<part>" (openssl-libs,
 # vim-minimal, bind-utils, openssh-client, postgresql-client, openjdk-17-jre-headless;
 # Debian Policy 7.x, Fedora packaging guidelines "Subpackages", Alpine's subpackages and
@@ -96,7 +102,9 @@ _MODULES = (
 _MODULE_VENDORS = {"perl": ("perl", "cpan"), "ruby": ("ruby-lang", "rubygems"), "java": ("apache",), "javascript": ()}
 # PHP extensions and the Apache module are built from PHP's own source (php8.2-curl, Alpine's
 # php82-openssl, libapache2-mod-php8.2; Debian's php-defaults).
-_PHP_BUILT = re.compile(r"^(php\d[\d.]*(-.+)?|libapache2-mod-php\d[\d.]*)$")
+# Not PECL's extensions (Alpine's php83-pecl-apcu, Fedora's php-pecl-redis5): projects of their
+# own, built from pecl.php.net sources, not from PHP's.
+_PHP_BUILT = re.compile(r"^(php\d[\d.]*(-(?!pecl-).+)?|libapache2-mod-php\d[\d.]*)$")
 # Library stems that name no one library across distributions: "libc" is glibc on Debian and
 # RPM (libc6, glibc), musl on Alpine (libc-utils), and NVD's gnu:libc is neither key NVD files
 # glibc's CVEs under (gnu:glibc).
@@ -167,6 +175,10 @@ class PackageRules:
             found = self._named_exactly("go", package, scheme)
             if isinstance(found, Identification):
                 return _derived(found, f"'{package}' is Go's toolchain", 0.0)
+        if package.endswith("-common") and scheme == "apk":
+            # Alpine's -common subpackages hold configuration shared by the others (php83-common
+            # is php.ini and the extension directory layout), never a program.
+            return Unidentified(kind_refusal(package, scheme))
         if _PHP_BUILT.match(package) and self.ids._known("php:php"):
             return Identification("php:php", "exact", 0.88, f"'{package}' is built from PHP's own source (PHP and its bundled extensions)")
         for pattern, ecosystem in _MODULES:
@@ -206,6 +218,9 @@ class PackageRules:
         if found is not None:
             return found
         found = self._project_part(package, scheme, {name for name, _, _ in steps})
+        if isinstance(found, Identification):
+            return found
+        found = self._vendor_product(package, scheme) or found
         if found is not None:
             return found
         tried = ", ".join(f"'{name}'" for name, _, _ in steps)
@@ -233,6 +248,31 @@ class PackageRules:
                     found = self._named_exactly(other, package, scheme)
                     if isinstance(found, Identification):
                         return _derived(found, (f"read as {how}; " if how else "") + why, 0.03)
+        return None
+
+    def _vendor_product(self, package: str, scheme: str) -> Identification | None:
+        """A package named "<vendor>-<product>" by a vendor that packages its own software
+        (amazon-cloudwatch-agent is amazon:cloudwatch_agent, microsoft-edge
+        microsoft:edge_chromium; vendors' own repositories name their packages so, as casks
+        do): the vendor's one product spelled like the rest, when no name the package derives
+        from names a product."""
+        parts = package.split("-")
+        if len(parts) < 2 or scheme not in _SOURCE_SPLIT or parts[0] in _NOT_PROJECT_HEADS or _MODULE_HOSTS.match(package):
+            return None
+        index = self.index
+        for cut in range(1, len(parts)):
+            head, rest = "-".join(parts[:cut]), "-".join(parts[cut:])
+            if head in _DISTRIBUTION_NAMES or len(compact(head)) < 3 or len(compact(rest)) < 3:
+                continue
+            wanted = compact(cpe_words(rest))
+            groups = {index.equivalents(k) for k in index.by_vendor.get(compact(head), ())
+                      if k in index.current and compact(index.words(k)[1]) == wanted}
+            if len(groups) == 1:
+                group = next(iter(groups))
+                key_id = index.primary(tuple(k for k in group if k in index.current))
+                return Identification(index.keys[key_id], "exact", 0.88,
+                                      f"package '{package}' is named '<vendor>-<product>': vendor '{head}' files '{rest}' "
+                                      f"as {index.keys[key_id]}")
         return None
 
     def _project_part(self, package: str, scheme: str, tried: set[str]) -> Identification | Unidentified | None:
@@ -291,6 +331,23 @@ class PackageRules:
             if len(own) == 1:
                 return Identification(self.index.keys[own[0]], "exact", 0.88,
                                       f"'{package}' is part '-{part}' of project '{head}', and {found.key}'s vendor has a product of that name")
+            # ... or of the project's name, the part's and a kind word after them
+            # (postgresql-jdbc is postgresql:postgresql_jdbc_driver, a project of its own with
+            # its own versions, not the PostgreSQL server).
+            start = cpe_words(head).split() + cpe_words(part).split()
+            longer = {self.index.equivalents(k) for k in self.index.by_first_word.get(start[0], ())
+                      if self.index.words(k)[0] == vendor and self.index.words(k)[1].split()[:len(start)] == start
+                      and len(self.index.words(k)[1].split()) > len(start)}
+            if len(longer) == 1:
+                group = next(iter(longer))
+                key_id = self.index.primary(tuple(k for k in group if k in self.index.current))
+                return Identification(self.index.keys[key_id], "exact", 0.88,
+                                      f"'{package}' is part '-{part}' of project '{head}', and {found.key}'s vendor files "
+                                      f"it as a product of its own, {self.index.keys[key_id]}")
+            if longer:
+                shown = ", ".join(sorted(self.index.keys[self.index.primary(g)] for g in longer)[:4])
+                return Unidentified(f"package '{package}' may be part '-{part}' of {found.key} or one of its vendor's "
+                                    f"products named after the part: {shown}")
             return _derived(found, f"'{package}' is binary package '-{part}' of project '{head}' (named after its source)", 0.03)
         return None
 
@@ -445,6 +502,13 @@ class PackageRules:
                     return Identification(index.keys[listed], "exact", 0.86,
                                           f"of the products named '{name}', only {index.keys[listed]} is in the official "
                                           "CPE dictionary of 2015 (an established project; the others are later namesakes)")
+            if not with_cves and scheme in _SOURCE_SPLIT and (
+                    not _lib_stripped(name, package) or _distinctive(name, package, tuple(index.keys[k] for k in kids))):
+                found = self._own_project(kids, name)
+                if found is not None:
+                    return Identification(index.keys[found[0]], "exact", 0.86,
+                                          f"package '{package}': of the products named '{name}', none with CVEs, "
+                                          f"{index.keys[found[0]]} is the project's own key; {found[1]}")
             if len(with_cves) != 1:
                 return Unidentified(f"package '{package}': {chosen}")
             group = next(iter(with_cves))
@@ -469,6 +533,70 @@ class PackageRules:
             return Unidentified(f"package '{package}' is named like {shown}, none with a CVE in the feed to show it is the same software")
         return Identification(index.keys[chosen.key_id], "exact", chosen.score,
                               (f"package '{package}': " if name == package else "") + chosen.evidence)
+
+    def _own_project(self, kids: tuple[int, ...], name: str) -> tuple[int, str] | None:
+        """Of namesakes without CVEs, the project's own key and why the others are not another
+        product, or None. NVD files one project under several vendor names: its own name
+        (opendmarc:opendmarc, c-ares:c-ares, keepalived:keepalived), its author or
+        organisation (trusteddomain, buc, daniel_stenberg, acassen), and a distribution's
+        duplicate (redhat:kexec-tools, canonical:apparmor, redhat:cairo beside cairographics:cairo).
+        A distribution packages the upstream project under the project's name, so the key is:
+
+        - the only one whose vendor is named after it, when every other key is a distribution's
+          or a small vendor's (at most ``_AUTHOR_PRODUCTS`` products: an author or a project's
+          organisation), never a large vendor's product of that name (horde:passwd is Horde's
+          password module, x.org's and gnome's keys are their own products: refused);
+        - failing that, the only one spelled exactly as the name by a vendor that is not a
+          distribution, when the others are all distributions' keys and it is an author's, a
+          small vendor's, self-named or in the 2015 dictionary (cairographics:cairo, not
+          redhat:cairo; not sap:setup beside Red Hat's own setup, nor gnome:evince, which
+          nothing in the data sets apart from redhat:evince).
+        """
+        index = self.index
+        groups = sorted({index.equivalents(k) for k in kids})
+        if len(groups) < 2:
+            return None
+
+        def vendor(k: int) -> str:
+            return split_key(index.keys[k])[0]
+
+        def distribution(group: tuple[int, ...]) -> bool:
+            return all(vendor(k) in _DISTRIBUTION_NAMES for k in group)
+
+        def small(group: tuple[int, ...]) -> bool:
+            return all(vendor(k) in _DISTRIBUTION_NAMES or sum(
+                1 for o in index.by_vendor.get(compact(index.words(k)[0]), ()) if o in index.current) <= _AUTHOR_PRODUCTS
+                for k in group)
+
+        def spelled(group: tuple[int, ...]) -> list[int]:
+            return [k for k in group if k in index.current and compact(index.words(k)[1]) == compact(cpe_words(name))]
+
+        def own_name(k: int) -> bool:
+            # The vendor spelled as the product itself (opendmarc:opendmarc). Not NVD's
+            # "<name>_project" placeholder, which stands beside another vendor's key of a
+            # different project as often as not (console_project:console beside minio:console,
+            # cmake_project beside kitware), nor a vendor that adds a word (suricata-ids beside
+            # oisf and openinfosecfoundation, one foundation's two keys).
+            words = index.words(k)
+            return compact(words[0]) == compact(words[1])
+
+        own = [g for g in groups if any(own_name(k) for k in spelled(g))]
+        if len(own) == 1:
+            others = [g for g in groups if g != own[0]]
+            if all(small(g) for g in others):
+                keys = [k for k in spelled(own[0]) if own_name(k)]
+                shown = ", ".join(index.keys[index.primary(g)] for g in others)
+                return index.primary(tuple(keys)), f"the others ({shown}) are an author's, an organisation's or a distribution's names of it"
+            return None
+        upstream = [g for g in groups if not distribution(g) and spelled(g)]
+        if len(upstream) == 1 and all(distribution(g) for g in groups if g != upstream[0]) and (
+                small(upstream[0]) or any(k in index.titles or _named_after(*split_key(index.keys[k])) for k in upstream[0])):
+            # The upstream key must be an author's or a project's own, or be in the 2015
+            # dictionary: Red Hat's "setup" and Debian's "postgresql-common" are the
+            # distributions' own packages beside sap:setup and postgresql:postgresql-common.
+            shown = ", ".join(index.keys[index.primary(g)] for g in groups if g != upstream[0])
+            return index.primary(tuple(spelled(upstream[0]))), f"the others ({shown}) are distributions' duplicates of it"
+        return None
 
     def _listed(self, kids: tuple[int, ...]) -> int | None:
         """Of look-alike products without CVEs, the one the official CPE dictionary of 2015 lists
@@ -610,7 +738,12 @@ _DATA_PARTS = frozenset({
 # Another implementation of a program, named as Debian's alternatives are
 # ("<program>-<implementation>"): netcat-openbsd is OpenBSD's rewrite of netcat,
 # netcat-traditional Hobbit's original, busybox-syslogd, krb5's heimdal-* counterparts.
-_IMPLEMENTATIONS = frozenset({"openbsd", "freebsd", "bsd", "traditional", "busybox", "heimdal", "toybox", "uutils"})
+# "-ng" ("next generation") names a new project after an old one (libcap-ng is not libcap,
+# syslog-ng not syslog), never a part of it.
+_IMPLEMENTATIONS = frozenset({"openbsd", "freebsd", "bsd", "traditional", "busybox", "heimdal", "toybox", "uutils", "ng"})
+# RPM lists every imported signing key as a package "gpg-pubkey" (version = key id; its
+# SOURCERPM is "(none)"): no software, whatever its name looks like (RPM's rpmkeys(8)).
+_RPM_PUBKEY = "gpg-pubkey"
 # Inventory sources whose binary packages are named after their source package.
 _SOURCE_SPLIT = ("dpkg", "rpm", "apk")
 # First words of package names that name an ecosystem or a packaging tool, not the project
@@ -624,8 +757,10 @@ _NOT_PROJECT_HEADS = frozenset({
 })
 # Packages that hold another project's module for a host program: PAM and NSS modules
 # (libpam-systemd, libnss-mdns), Apache and nginx modules (libapache2-mod-*, libnginx-mod-*),
-# PostgreSQL extensions (postgresql-15-postgis-3), GNOME Shell extensions, Vim add-ons.
-_MODULE_HOSTS = re.compile(r"^(libpam-|libnss-|libapache2-|libnginx-|nginx-mod-|postgresql-\d+-|gnome-shell-extension|vim-addon|vim-[a-z]+-?plugin)")
+# PostgreSQL extensions (postgresql-15-postgis-3), GNOME Shell extensions, Vim add-ons, PHP's
+# PECL extensions (Alpine's php83-pecl-redis, Fedora's php-pecl-apcu).
+_MODULE_HOSTS = re.compile(r"^(libpam-|libnss-|libapache2-|libnginx-|nginx-mod-|postgresql-\d+-|gnome-shell-extension|vim-addon|vim-[a-z]+-?plugin"
+                           r"|php[\d.]*-pecl-)")
 # Sources whose names are upstream project names (a Homebrew formula is named after the
 # project, docs.brew.sh "Formula Cookbook"), so a name that is exactly one product is that
 # product even without CVEs; distribution packages are not (Debian's "appstream").
@@ -687,6 +822,9 @@ def kind_refusal(package: str, scheme: str) -> str:
 
 
 def _no_code(package: str) -> str:
+    if package == _RPM_PUBKEY:
+        return (f"'{package}' is how RPM lists a public key imported into its database (rpmkeys --import), "
+                "not a package of software")
     if ships_no_code(package):
         return f"'{package}' ships documentation or data, no program of its own"
     if _KERNEL.match(package):

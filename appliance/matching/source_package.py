@@ -6,8 +6,9 @@ import re
 from collections.abc import Callable
 
 from appliance.matching.base import Identification, Unidentified
-from appliance.matching.index import CpeIndex
-from appliance.matching.packages import PACKAGE_NAME, kind_refusal
+from appliance.matching.index import CpeIndex, split_key
+from appliance.matching.normalize import compact
+from appliance.matching.packages import PACKAGE_NAME, kind_refusal, repository_stems
 
 # Debian builds the Linux kernel from source "linux" (and "linux-signed-*", which the package
 # rules already read as the kernel); NVD files the kernel as an operating system, not an
@@ -33,7 +34,10 @@ class SourcePackages:
 
     - the binary name identified a product: it stands (it is the more specific name: libcurl4
       is haxx:libcurl though its source curl is haxx:curl); when the source package names
-      another product, the evidence says so;
+      another product, the evidence says so; unless NVD files no CVE under the binary's
+      product and some under the source's (php-fpm from php is php:php, not php-fpm:php-fpm);
+    - a lib* binary whose source's vendor files "<source>-<library>" as a product of its own
+      is that product (libltdl from libtool is gnu:libtool-ltdl);
     - the binary name is ruled out by what it is (documentation, data, headers, the kernel, a
       -common package: packages.kind_refusal): the refusal stands, whatever the source;
     - otherwise the package rules read the source name (``read``: packages.PackageRules and the
@@ -56,6 +60,16 @@ class SourcePackages:
             if found.method == "agent_cpe":
                 return found
             other = self._source(source, scheme)
+            if (isinstance(other, Identification) and found.method != "alias" and not self._same_product(found.key, other.key)
+                    and not self._cves(found.key) and self._cves(other.key)):
+                # The binary's name found a product NVD files no CVE under, the source's a
+                # product with CVEs: a key without CVEs is the weaker evidence (as for reference
+                # URLs, identify.Identifier._with_references): Fedora's php-fpm is built from
+                # php, dhcp-client from ISC's dhcp.
+                score = round(max(min(other.score, 0.85), other.score - _COST), 3)
+                return Identification(other.key, other.method, score,
+                                      f"{scheme} package '{package}' is built from source package '{source}': {other.evidence}; "
+                                      f"the binary package's name alone suggested {found.key}, which has no CVEs")
             if isinstance(other, Identification) and not self._same_product(found.key, other.key):
                 return Identification(found.key, found.method, found.score,
                                       f"{found.evidence}; source package '{source}' names {other.key}, but the binary "
@@ -68,6 +82,9 @@ class SourcePackages:
                                 f"'{source}', no code of its own")
         other = self._source(source, scheme)
         if isinstance(other, Identification):
+            part = self._part(package, source, scheme, other.key)
+            if part is not None:
+                return part
             score = round(max(min(other.score, 0.85), other.score - _COST), 3)
             return Identification(other.key, other.method, score,
                                   f"{scheme} package '{package}' is built from source package '{source}': {other.evidence}")
@@ -86,6 +103,32 @@ class SourcePackages:
                 found = self._read(source, scheme)
             self._cache[(source, scheme)] = found
         return found
+
+    def _part(self, package: str, source: str, scheme: str, key: str) -> Identification | None:
+        """The source project's part that its vendor files as a product of its own, named
+        "<source>-<the binary's library name>": Alpine's libltdl, built from libtool, is
+        gnu:libtool-ltdl, not GNU Libtool."""
+        if not package.startswith("lib"):
+            return None
+        vendor = split_key(key)[0]
+        for stem in repository_stems(package)[1:]:
+            if stem.startswith("lib") or stem in source:
+                continue
+            # A lookup, not another reading: this runs for many libraries of a first report.
+            kids = [k for k in self.index.by_product.get(compact(source + stem), ())
+                    if k in self.index.current and split_key(self.index.keys[k])[0] == vendor and self.index.keys[k] != key]
+            groups = {self.index.equivalents(k) for k in kids}
+            if len(groups) == 1:
+                found = self.index.keys[self.index.primary(tuple(kids))]
+                return Identification(found, "exact", 0.85,
+                                      f"{scheme} package '{package}' is library '{stem}' of source package '{source}' "
+                                      f"({key}), which {vendor} files as a product of its own: {found}")
+        return None
+
+    def _cves(self, key: str) -> int:
+        """CVEs NVD files under the product of ``key`` (any of its keys)."""
+        key_id = self.index.key_id.get(key)
+        return 0 if key_id is None else sum(self.index.cve_count(k) for k in self.index.equivalents(key_id))
 
     def _same_product(self, key: str, other: str) -> bool:
         """The two keys are one product: the same, or NVD's names of one product (a mined group)."""

@@ -97,3 +97,22 @@ def test_a_format_3_bundle_still_loads_without_mined_fields(index, tmp_path) -> 
     (tmp_path / BUNDLE_FILE).write_bytes(msgspec.msgpack.encode({**raw, "format": 2}))
     with pytest.raises(BundleError, match="format 2"):
         load_bundle(tmp_path)
+
+
+def test_one_organisations_spellings_and_titles_group_one_product() -> None:
+    # Vendors that are one organisation's name spelled two ways (punctuation, NVD's project
+    # suffix, a tail such as "labs" or ".org"), and keys of one name with the same 2015 title.
+    from appliance.matching.bundle import BProduct, _organisation, mine_groups
+
+    assert _organisation("redislabs") == _organisation("redis") == "redis"
+    assert _organisation("netart_media") == _organisation("netartmedia")
+    assert _organisation("filezilla-project") == _organisation("filezilla")
+    assert _organisation("chromium") != _organisation("webmproject")
+    keys = ["chromium:libvpx", "redis:hiredis", "redislabs:hiredis", "webmproject:libvpx", "x.org:libxv", "x:libxv"]
+    # x and x.org: too short to tell by the name; the 2015 titles ("x.org libxv") tell.
+    products = [BProduct(i, "x.org libxv" if i >= 4 else "", -1, True) for i in range(len(keys))]
+    groups = mine_groups(keys, products, [])
+    assert (1, 2) in groups and (4, 5) in groups
+    assert not any(0 in g for g in groups)  # chromium:libvpx and webmproject:libvpx: nothing says one
+    titled = [BProduct(0, "gisle aas libwww-perl", -1, True), BProduct(1, "gisle aas libwww-perl", -1, True)]
+    assert mine_groups(["gisle_aas:libwww-perl", "search.cpan:libwww-perl"], titled, []) == [(0, 1)]

@@ -82,10 +82,13 @@ def test_vendor_names_of_one_organisation_are_one_candidate_when_cves_single_one
     # palo_alto_networks:cortex_xdr_agent and paloaltonetworks:cortex_xdr_agent used to tie.
     key, evidence = product(matcher, SoftwareItem("Cortex XDR Agent", "8.2", "Palo Alto Networks"))
     assert key == "paloaltonetworks:cortex_xdr_agent"
-    assert "one organisation" in evidence
-    # Neither FileZilla Server name has a CVE in the feed: nothing says which, so it is refused.
-    key, reason = product(matcher, SoftwareItem("FileZilla Server", "1.8", "FileZilla Project"))
-    assert key is None and "filezilla-project:filezilla_server" in reason and "filezilla:filezilla_server" in reason
+    # The bundle groups one organisation's spellings (bundle._organisation): CVEs under both.
+    assert "palo_alto_networks:cortex_xdr_agent, paloaltonetworks:cortex_xdr_agent" in evidence
+    # FileZilla's two vendor names (filezilla-project, filezilla) are one organisation too,
+    # so FileZilla Server is one product even though neither key has a CVE in the feed.
+    key, evidence = product(matcher, SoftwareItem("FileZilla Server", "1.8", "FileZilla Project"))
+    assert key == "filezilla-project:filezilla_server"
+    assert "filezilla-project:filezilla_server, filezilla:filezilla_server" in evidence
 
 
 def test_a_product_carrying_its_vendors_name_needs_no_publisher_agreement(matcher: FeedMatcher) -> None:

@@ -131,8 +131,10 @@ def test_package_names_by_convention(matcher: FeedMatcher, name: str, os_name: s
     ("kernel-core", ROCKY, "operating system"),
     ("linux-perf", DEBIAN, "operating system"),
     # Several products of one name and nothing in the data to choose: the candidates are named.
-    ("libheif1", DEBIAN, "libheif:libheif (0 CVEs), struktur:libheif (0 CVEs)"),
-    ("cairo", ROCKY, "cairographics:cairo (0 CVEs), redhat:cairo (0 CVEs)"),  # redhat:cairo is an old duplicate
+    ("libvpx9", DEBIAN, "chromium:libvpx (0 CVEs), webmproject:libvpx (0 CVEs)"),
+    # Gentoo's key for an upstream project is not what a Debian host runs: only
+    # freedesktop:xdg-utils is left, and it has no CVE to show it.
+    ("xdg-utils", DEBIAN, "named like freedesktop:xdg-utils,"),
     ("calibre", MAC, "calibre-ebook:calibre"),
     # Look-alikes the shorter names would give.
     ("libxcb-util1", DEBIAN, "no NVD product"),  # xcb-util is not libxcb
@@ -279,3 +281,87 @@ def test_python_bindings_are_not_the_native_program(rules_only: FeedMatcher) -> 
     # Without a py-named project beside it, the module's own product stays.
     (result,) = rules_only.match([SoftwareItem("python3-cryptography", "38.0.4")], DEBIAN)
     assert _key(result) == "cryptography.io:cryptography", result.reason
+
+
+@pytest.mark.parametrize(("name", "os_name", "expected", "said"), [
+    # Namesakes without CVEs: the key whose vendor is the project's own name, beside its
+    # organisation's or author's (a vendor of three products or fewer) or a distribution's.
+    ("opendmarc", DEBIAN, "opendmarc:opendmarc", "trusteddomain:opendmarc"),
+    ("libopendmarc2", DEBIAN, "opendmarc:opendmarc", "trusteddomain:opendmarc"),
+    ("keepalived", ROCKY, "keepalived:keepalived", "acassen:keepalived"),
+    ("libspf2-2", DEBIAN, "libspf2:libspf2", "exim:libspf2"),
+    ("libheif1", DEBIAN, "libheif:libheif", "struktur:libheif"),
+    ("libapparmor1", DEBIAN, "apparmor:apparmor", "canonical:apparmor"),
+    ("freeipa-client", ROCKY, "freeipa:freeipa", "redhat:freeipa"),
+    # No self-named key: the upstream key beside distributions' duplicates, when it is an
+    # author's or a small project's (redhat:cairo is an old duplicate of cairographics:cairo).
+    ("cairo", ROCKY, "cairographics:cairo", "distributions' duplicates"),
+    ("kexec-tools", ROCKY, "kexec-tools_project:kexec-tools", "distributions' duplicates"),
+])
+def test_a_project_under_several_vendor_names(rules_only: FeedMatcher, name: str, os_name: str, expected: str, said: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "1.0")], os_name)
+    assert _key(result) == expected, result.reason or result.match
+    assert said in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "os_name", "said"), [
+    # A large vendor's product of the name is its own product: Horde's password module is not
+    # Debian's passwd (shadow), x.org's libXpm beside libxpm_project stays undecided.
+    ("passwd", DEBIAN, "horde:passwd"),
+    ("libxpm4", DEBIAN, "x.org:libxpm"),
+    # The "<name>_project" placeholder is not the project's own name (console-setup is not
+    # console_project:console; cmake_project:cmake beside kitware:cmake).
+    ("cmake", DEBIAN, "kitware:cmake"),
+    # A distribution's own package beside a large vendor's namesake: Red Hat's setup, not SAP's.
+    ("setup", ROCKY, "redhat:setup"),
+    # A vendor that adds a word to the name (suricata-ids) is not the name itself.
+    ("suricata", DEBIAN, "oisf:suricata"),
+])
+def test_namesakes_stay_refused_when_a_vendor_may_be_another_project(rules_only: FeedMatcher, name: str, os_name: str, said: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "1.0")], os_name)
+    assert result.match is None, result.match
+    assert said in result.reason
+
+
+@pytest.mark.parametrize(("name", "os_name", "said"), [
+    # RPM's entry for an imported signing key is no software (its name reads like GnuPG's).
+    ("gpg-pubkey", ROCKY, "public key imported"),
+    # "-ng" names a new project after an old one: libcap-ng is not libcap.
+    ("libcap-ng", ROCKY, "'ng' implementation"),
+    # PECL extensions are projects of their own, not built from PHP's source.
+    ("php83-pecl-apcu", ALPINE, "no NVD product"),
+    ("php-pecl-redis5", ROCKY, "no NVD product"),
+    # Alpine's php83-common holds PHP's configuration, no program.
+    ("php83-common", ALPINE, "-common package"),
+])
+def test_packages_that_are_not_the_project_they_are_named_after(rules_only: FeedMatcher, name: str, os_name: str, said: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "1.0")], os_name)
+    assert result.match is None, result.match
+    assert said in result.reason
+
+
+def test_a_part_the_vendor_files_as_a_product_of_its_own(rules_only: FeedMatcher) -> None:
+    # postgresql-jdbc is the JDBC driver, which NVD files as postgresql:postgresql_jdbc_driver
+    # (its own versions, 42.x), not the PostgreSQL server.
+    (result,) = rules_only.match([SoftwareItem("postgresql-jdbc", "42.2.27")], ROCKY)
+    assert _key(result) == "postgresql:postgresql_jdbc_driver", result.reason or result.match
+    assert "a product of its own" in result.match.evidence
+    # PHP's own builds stay PHP.
+    (result,) = rules_only.match([SoftwareItem("php83", "8.3.1")], ALPINE)
+    assert _key(result) == "php:php"
+
+
+@pytest.mark.parametrize(("name", "os_name", "expected"), [
+    # Vendors' own repositories name packages "<vendor>-<product>" (Amazon's yum repository,
+    # Grafana's): the vendor's product spelled like the rest.
+    # (grafana-agent, mozilla-firefox, teamviewer-host: read as parts of a self-named project first.)
+    ("amazon-cloudwatch-agent", ROCKY, "amazon:cloudwatch_agent"),
+    ("microsoft-edge", ROCKY, "microsoft:edge_chromium"),
+])
+def test_a_package_named_vendor_then_product(rules_only: FeedMatcher, name: str, os_name: str, expected: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "1.0")], os_name)
+    assert _key(result) == expected, result.reason or result.match
+    assert "'<vendor>-<product>'" in result.match.evidence
+    # Not a distribution's name in front, nor a vendor without a product of the rest's name.
+    (result,) = rules_only.match([SoftwareItem("google-chrome-stable", "1.0")], DEBIAN)
+    assert result.match is None

@@ -171,3 +171,34 @@ def test_the_scorer_can_lend_labelled_dpkg_items_an_inventorys_source_packages()
     filled, count = scorer.with_source_packages(items, known)
     assert count == 1
     assert [i.get("source_package") for i in filled] == ["util-linux", None, None, "mine"]
+
+
+@pytest.mark.parametrize(("source", "name", "source_package", "without", "expected"), [
+    # The binary's own name finds a product with no CVE in the feed, the source package one with
+    # CVEs: the source's stands (Fedora's php-fpm and dhcp-client are PHP's and ISC DHCP's).
+    ("rpm", "php-fpm", "php", "php-fpm:php-fpm", "php:php"),
+    ("rpm", "dhcp-client", "dhcp", "isc:dhcp_client", "isc:dhcp"),
+])
+def test_a_binary_name_product_without_cves_yields_to_the_source(
+        matcher: FeedMatcher, source: str, name: str, source_package: str, without: str, expected: str) -> None:
+    assert identify(matcher, name, source)[0] == without
+    key, evidence = identify(matcher, name, source, source_package)
+    assert key == expected, evidence
+    assert f"suggested {without}, which has no CVEs" in evidence
+
+
+def test_a_binary_name_product_with_cves_stands_against_the_source(matcher: FeedMatcher) -> None:
+    # libcurl4 is haxx:libcurl (with CVEs), though its source curl is haxx:curl.
+    key, evidence = identify(matcher, "libcurl4", "dpkg", "curl")
+    assert key == "haxx:libcurl", evidence
+
+
+def test_a_library_the_sources_vendor_files_as_its_own_product(matcher: FeedMatcher) -> None:
+    # Alpine's and Debian's libltdl come from libtool's source; NVD files the library as
+    # gnu:libtool-ltdl, a product of its own.
+    for source, name in (("apk", "libltdl"), ("dpkg", "libltdl7")):
+        key, evidence = identify(matcher, name, source, "libtool")
+        assert key == "gnu:libtool-ltdl", evidence
+        assert "files as a product of its own" in evidence
+    # A library whose source's vendor has no such product is the source's project.
+    assert identify(matcher, "libgnutls-dane0", "dpkg", "gnutls28")[0] == "gnu:gnutls"
