@@ -93,6 +93,14 @@ _VENDOR_APP_PRODUCTS = ("desktop", "desktop_app", "desktop_client", "client", "a
 _HOSTING_VENDORS = ("google", "googlecode", "github", "sourceforge", "gitlab", "bitbucket")
 
 
+# Release channels macOS apps put after their name, with a space or a hyphen ("Xcode-beta",
+# "Microsoft Edge Dev", "Safari Technology Preview", "Firefox Nightly", "Google Chrome Canary"):
+# builds of the app the rest of the name is, shipped beside it under another bundle name.
+_CHANNEL = re.compile(r"[\s-]+(beta|dev|canary|nightly|technology preview|preview|insiders?)$", re.I)
+# A one-word name with capitals inside it ("ImageOptim", "MacDown", "KeePassXC"): a coined
+# compound, not an everyday word.
+_COINED = re.compile(r"^[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+$")
+
 # A bracketed note naming the entry the machine-wide installer: it puts the program into each
 # new user profile and is not the program (Microsoft's "Teams Machine-Wide Installer", also
 # written "Microsoft Teams classic (Machine-Wide Installer) - en-us"; Zoom's and Webex's MSI
@@ -241,8 +249,22 @@ class DisplayNames:
         self._hosts: frozenset[str] | None = None
 
     def app(self, item: SoftwareItem, platform: Platform) -> Identification | Unidentified:
-        """A macOS app: its name, with the vendor its bundle id names when no publisher was sent."""
+        """A macOS app: its name, with the vendor its bundle id names when no publisher was sent.
+
+        A release channel after the name ("Xcode-beta", "Microsoft Edge Dev", "Safari Technology
+        Preview") is a build of the app the rest names, read first without it; failing the name,
+        the bundle id's own words may name the vendor's product (``_bundle_product``), and a
+        coined one-word name may name a lone ``<name>_project`` product (``_coined_project``)."""
         name = app_name(item.name)
+        channel = _CHANNEL.search(name)
+        if channel and channel.start() > 0:
+            found = self._app(item, name[:channel.start()].rstrip(" -"), platform)
+            if isinstance(found, Identification):
+                return Identification(found.key, "fuzzy", min(found.score, 0.9),
+                                      f"'{channel.group(0).strip(' -')}' is a release channel of the app: {found.evidence}")
+        return self._app(item, name, platform)
+
+    def _app(self, item: SoftwareItem, name: str, platform: Platform) -> Identification | Unidentified:
         vendor = bundle_vendor(item.bundle_id) if item.bundle_id else ""
         last = item.bundle_id.rsplit(".", 1)[-1]
         if vendor and last.isdigit() and len(last) <= 2 and not name[-1:].isdigit():
@@ -256,10 +278,62 @@ class DisplayNames:
                 return Identification(found.key, found.method, found.score,
                                       found.evidence + f" (vendor '{vendor}' from bundle id {item.bundle_id})")
             if compact(vendor) in self.index.by_vendor:
+                product = self._bundle_product(item.bundle_id, vendor, name)
+                if product is not None:
+                    return product
                 # The bundle id names an NVD vendor (com.apple.Weather): a product of another
                 # vendor that only shares the name is not this program.
                 return Unidentified(f"{found.reason} (bundle id {item.bundle_id} names vendor '{vendor}')")
-        return self.identify(name, item.vendor, platform)
+        found = self.identify(name, item.vendor, platform)
+        if isinstance(found, Unidentified) and not item.vendor:
+            return self._coined_project(name) or found
+        return found
+
+    def _bundle_product(self, bundle_id: str, vendor: str, name: str) -> Identification | None:
+        """The product of the bundle id's vendor that a later word of the bundle id spells, when
+        the app's name does not name it: Apple's guidance is a reverse-DNS id of the company
+        and then the app ("net.maxon.cinema4d" is maxon:cinema_4d for "Cinema 4D.app",
+        "ru.yandex.desktop.yandex-browser" yandex:yandex_browser for "Yandex.app"). A trailing
+        build number comes off ("com.techsmith.camtasia2023"). Only when the name is the
+        product's name shortened (the id says more than the name; "Android Studio" of
+        com.google.android.studio is not google:android, "Skype" of com.skype.skype chooses
+        nothing the name did not) and exactly one product of the vendor is so spelled."""
+        index, said = self.index, compact(vendor)
+        named = compact(clean_display_name(name))
+        kids: set[int] = set()
+        for word in [w for w in bundle_id.strip().lower().split(".") if w][2:]:
+            for text in dict.fromkeys((word, word.rstrip("0123456789"))):
+                for key_id in index.by_product.get(compact(text), ()):
+                    product = compact(index.words(key_id)[1])
+                    if (key_id in index.current and compact(index.words(key_id)[0]) == said and len(named) >= 3
+                            and product.startswith(named) and product != named):
+                        kids.add(key_id)
+        key_id = self._one_of(kids) if kids else None
+        if key_id is None:
+            return None
+        return Identification(index.keys[key_id], "fuzzy", 0.88,
+                              f"bundle id {bundle_id} names vendor '{vendor}' and its product '{index.words(key_id)[1]}', "
+                              f"which the app's name '{name}' begins")
+
+    def _coined_project(self, name: str) -> Identification | None:
+        """A one-word app name written as a coined compound ("ImageOptim", "MacDown": capitals
+        inside the word) that names exactly one NVD product, filed under the vendor
+        "<name>_project" only. Such a vendor is usually too weak without a publisher (a
+        project that chose a common word, _name_alone_doubt); a coined compound is no common
+        word, as a Homebrew formula's project name is not (packages.py takes any single product
+        for Homebrew)."""
+        if not _COINED.match(name):
+            return None
+        index = self.index
+        kids = tuple(k for k in index.by_product.get(compact(name), ()) if k in index.current)
+        if not kids or len({index.equivalents(k) for k in kids}) != 1 or any(index.ecosystem.get(k) for k in kids):
+            return None
+        if not all(compact(split_key(index.keys[k])[0]) == compact(name) + "project" for k in kids):
+            return None
+        key_id = index.primary(kids)
+        return Identification(index.keys[key_id], "fuzzy", 0.86,
+                              f"'{name}' is a coined name (capitals inside one word) that names exactly one NVD product, "
+                              f"of the project named after it ({index.keys[key_id]}); no publisher to say otherwise")
 
     def identify(self, name: str, publisher: str, platform: Platform, display: bool = True) -> Identification | Unidentified:
         """A program's display name with its publisher; ``display`` is False for names that name
