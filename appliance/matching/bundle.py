@@ -28,7 +28,8 @@ Format 6 (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` b
   ``docker:desktop``); keys NVD deprecated in favour of another; one product's keys under
   vendors named after the product (``caddy_project``, ``caddyserver``); and keys of one
   product name that NVD lists together as vulnerable in one CVE; one vendor's keys whose
-  dictionary titles (without versions) are the same. Each group is a sorted
+  dictionary titles (without versions) are the same, and one product name's keys under
+  several vendors whose titles are the same (``x.org:libx11`` and ``x:libx11``). Each group is a sorted
   tuple of key indices; CVE matching looks under every key of a group.
 - ``names`` (format 4): how people say a product, mined from the KEV catalog: its
   ``vendorProject product`` and ``product`` strings, cleaned like display names, with the
@@ -668,6 +669,16 @@ def mine_groups(keys: Sequence[str], products: Sequence[BProduct], cves: Sequenc
     for kids in by_vendor_title.values():
         for other in kids[1:]:
             union(kids[0], other)  # one vendor's keys with the same dictionary title
+    # One product name under several vendors, with the same dictionary title: the dictionary
+    # calls them the same software (x.org:libx11 and x:libx11 are both "X.Org libX11";
+    # gimp:gimp and gnu:gimp both "GIMP").
+    by_name_title: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for product in products:
+        if product.title:
+            by_name_title[(compact(cpe_words(split[product.key][1])), product.title)].append(product.key)
+    for kids in by_name_title.values():
+        for other in kids[1:]:
+            union(kids[0], other)
     for name, kids in by_name.items():
         named = [k for k in kids if _named_after(split[k][0], split[k][1])]
         for other in named[1:]:

@@ -199,6 +199,13 @@ class Identifier:
         if isinstance(found, Unidentified):
             return referenced or found
         if isinstance(referenced, Identification) and referenced.key != found.key:
+            if source == "homebrew" and _spells_other(found.key, referenced.key, name):
+                # A Homebrew formula is named after its project (docs.brew.sh, Formula
+                # Cookbook): a formula spelled exactly like a product is that product, not
+                # another product whose repository a shorter stem names (libgit2 is not
+                # git-scm:git, nats-server not nats:nats_streaming_server). The URL may still
+                # choose among vendors of the same product name (libde265).
+                return found
             key_id = self.index.key_id[referenced.key]
             if any(self.index.cve_count(k) for k in self.index.equivalents(key_id)):
                 return Identification(referenced.key, referenced.method, referenced.score,
@@ -591,3 +598,9 @@ class Identifier:
     def _package(self, package: str, platform_scheme: str) -> Identification | Unidentified | None:
         """A distribution package or Homebrew formula name (appliance/matching/packages.py)."""
         return self.packages.identify(package, platform_scheme)
+
+
+def _spells_other(found: str, referenced: str, name: str) -> bool:
+    """``name`` spells ``found``'s product exactly and ``referenced`` is a product of another name."""
+    mine, theirs = compact(split_key(found)[1]), compact(split_key(referenced)[1])
+    return mine == compact(name) and theirs != mine
