@@ -97,6 +97,8 @@ _HOSTING_VENDORS = ("google", "googlecode", "github", "sourceforge", "gitlab", "
 # "Microsoft Edge Dev", "Safari Technology Preview", "Firefox Nightly", "Google Chrome Canary"):
 # builds of the app the rest of the name is, shipped beside it under another bundle name.
 _CHANNEL = re.compile(r"[\s-]+(beta|dev|canary|nightly|technology preview|preview|insiders?)$", re.I)
+# Platforms a product's name may begin with: another build than the Mac app of the same name.
+_PLATFORM_WORDS = {"windows", "android", "ios", "ipados", "linux", "iphone", "ipad", "watchos", "tvos", "web"}
 # A one-word name with capitals inside it ("ImageOptim", "MacDown", "KeePassXC"): a coined
 # compound, not an everyday word.
 _COINED = re.compile(r"^[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+$")
@@ -278,7 +280,7 @@ class DisplayNames:
                 return Identification(found.key, found.method, found.score,
                                       found.evidence + f" (vendor '{vendor}' from bundle id {item.bundle_id})")
             if compact(vendor) in self.index.by_vendor:
-                product = self._bundle_product(item.bundle_id, vendor, name)
+                product = self._bundle_product(item.bundle_id, vendor, name) or self._vendor_product_around(vendor, name)
                 if product is not None:
                     return product
                 # The bundle id names an NVD vendor (com.apple.Weather): a product of another
@@ -314,6 +316,53 @@ class DisplayNames:
         return Identification(index.keys[key_id], "fuzzy", 0.88,
                               f"bundle id {bundle_id} names vendor '{vendor}' and its product '{index.words(key_id)[1]}', "
                               f"which the app's name '{name}' begins")
+
+    def _vendor_product_around(self, vendor: str, name: str) -> Identification | None:
+        """The one product of the bundle id's vendor whose name is the app's name with a brand
+        word or two before it, or an edition, kind of program, letter or number after it, as
+        marketing names shorten NVD's ("Logic Pro" of
+        com.apple.logic10 is apple:logic_pro_x, "Company Portal" of com.microsoft.CompanyPortalMac
+        microsoft:intune_company_portal). The vendor's name in front of the app's name comes off
+        first. None when no product or several are so named ("Camtasia" of com.techsmith:
+        camtasia_studio or camtasia_relay), or when a word more is one that makes a part of a
+        product (an installer, a helper, a plug-in) or says what it is for
+        (google:bazel_for_android_studio is not "Android Studio")."""
+        index, said = self.index, compact(vendor)
+        words = cpe_words(clean_display_name(name)).split()
+        if words and compact(words[0]) == said:
+            words = words[1:]
+        if not words or len(compact(" ".join(words))) < 4:
+            return None
+        kids: set[int] = set()
+        for key_id in index.by_vendor.get(said, ()):
+            if key_id not in index.current:
+                continue
+            product = index.words(key_id)[1].split()
+            extra = len(product) - len(words)
+            if not 1 <= extra <= 2:
+                continue
+            if product[:len(words)] == words:
+                # After the name only what marketing names leave off: an edition or kind of
+                # program, a letter or number ("logic pro x"); not another word that makes
+                # another product ("app store connect" is not the App Store).
+                more = product[len(words):]
+                if not all(len(w) <= 2 or w in _EDITION_WORDS or w in _PROGRAM_KINDS for w in more):
+                    continue
+            elif product[extra:] == words:
+                # Before the name a brand ("intune"), not a platform ("windows migration assistant").
+                more = product[:extra]
+                if any(w in _PLATFORM_WORDS for w in more):
+                    continue
+            else:
+                continue
+            if not any(w in _PART_WORDS or w in _CODE_PART_WORDS or w in ("for", "with", "to", "and") for w in more):
+                kids.add(key_id)
+        key_id = self._one_of(kids) if kids else None
+        if key_id is None:
+            return None
+        return Identification(index.keys[key_id], "fuzzy", 0.86,
+                              f"the bundle id's vendor '{vendor}' has one product named '{' '.join(words)}' with a word or two "
+                              f"more: '{index.words(key_id)[1]}'")
 
     def _coined_project(self, name: str) -> Identification | None:
         """A one-word app name written as a coined compound ("ImageOptim", "MacDown": capitals
