@@ -516,6 +516,14 @@ class DisplayNames:
                 if desktop is not None and desktop in self.index.current:
                     key, evidence = client, evidence + f"; an installed program is the desktop client {client}"
                     break
+        elif display and platform.family == "macos" and vendor_raw != product_raw:
+            # A Mac app is a desktop program: where NVD files the product's desktop build
+            # apart ("Claude.app" is anthropic:claude_desktop, not the service anthropic:claude).
+            for client in (key + "_desktop", key + "_desktop_client", key + "_desktop_app"):
+                desktop = self.index.key_id.get(client)
+                if desktop is not None and desktop in self.index.current:
+                    key, evidence = client, evidence + f"; a Mac app is the desktop build {client}"
+                    break
         if platform.family == "macos" and key + "_for_mac" in self.index.key_id:
             # NVD files some vendors' Mac builds as separate products (microsoft:word_for_mac).
             key, evidence = key + "_for_mac", evidence + "; the Mac build is NVD product " + key + "_for_mac"
