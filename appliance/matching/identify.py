@@ -149,9 +149,12 @@ class Identifier:
             found = self._package(formula, "homebrew")
             if isinstance(found, Identification):
                 head = formula.split("-", 1)[0]
-                if "-" in formula and found.method != "alias" and not compact(formula).startswith(compact(split_key(found.key)[0])):
+                if ("-" in formula and found.method != "alias" and not compact(formula).startswith(compact(split_key(found.key)[0]))
+                        and not compact(split_key(found.key)[0]).startswith(compact(head))):
                     # A cask named "<vendor>-<product>" (google-drive) is that vendor's product,
-                    # not another vendor's product spelled like the whole name (mattermost:google_drive).
+                    # not another vendor's product spelled like the whole name (mattermost:google_drive);
+                    # unless the product found has a vendor named after the head: cyrus-sasl is
+                    # cyrusimap:cyrus-sasl, not the product "sasl" of a vendor "cyrus".
                     named = self.names.identify(formula.replace("-", " "), item.vendor, platform, display=False)
                     if (isinstance(named, Identification) and named.key != found.key
                             and compact(split_key(named.key)[0]) == compact(head)):

@@ -76,3 +76,9 @@ def test_keys_the_2015_dictionary_titles_alike_are_one_product(matcher: FeedMatc
     # x.org:libx11 and x:libx11 are both "X.Org libX11": one product, no longer refused as namesakes.
     key, evidence = brew(matcher, "libx11")
     assert key in ("x.org:libx11", "x:libx11") and "x.org:libx11" in evidence and "x:libx11" in evidence
+
+
+def test_a_formula_whose_product_has_a_vendor_named_after_its_head_is_not_read_as_vendor_dash_product(matcher: FeedMatcher) -> None:
+    # "cyrus-sasl" is the Cyrus project's SASL library, not a product "sasl" of a vendor "cyrus".
+    assert brew(matcher, "cyrus-sasl")[0] == "cyrusimap:cyrus-sasl"
+    assert brew(matcher, "google-drive")[0] == "google:drive"  # the rule the exception is made to
