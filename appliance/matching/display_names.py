@@ -97,6 +97,12 @@ _HOSTING_VENDORS = ("google", "googlecode", "github", "sourceforge", "gitlab", "
 # "Microsoft Edge Dev", "Safari Technology Preview", "Firefox Nightly", "Google Chrome Canary"):
 # builds of the app the rest of the name is, shipped beside it under another bundle name.
 _CHANNEL = re.compile(r"[\s-]+(beta|dev|canary|nightly|technology preview|preview|insiders?)$", re.I)
+def _not_more(words: list[str]) -> bool:
+    """Words that make a product a part of another or something for it (an installer, a
+    plug-in, "for": google:bazel_for_android_studio is not Android Studio)."""
+    return any(w in _PART_WORDS or w in _CODE_PART_WORDS or w in ("for", "with", "to", "and") for w in words)
+
+
 # Platforms a product's name may begin with: another build than the Mac app of the same name.
 _PLATFORM_WORDS = {"windows", "android", "ios", "ipados", "linux", "iphone", "ipad", "watchos", "tvos", "web"}
 # A one-word name with capitals inside it ("ImageOptim", "MacDown", "KeePassXC"): a coined
@@ -249,6 +255,8 @@ class DisplayNames:
         # by the number of NVD vendors.
         self._forms: dict[str, dict[str, list[int]]] = {}
         self._hosts: frozenset[str] | None = None
+        # Per bundle-id vendor asked about, its products by shortened names (_shortened).
+        self._short_forms: dict[str, dict[tuple[str, ...], list[int]]] = {}
 
     def app(self, item: SoftwareItem, platform: Platform) -> Identification | Unidentified:
         """A macOS app: its name, with the vendor its bundle id names when no publisher was sent.
@@ -323,46 +331,52 @@ class DisplayNames:
         marketing names shorten NVD's ("Logic Pro" of
         com.apple.logic10 is apple:logic_pro_x, "Company Portal" of com.microsoft.CompanyPortalMac
         microsoft:intune_company_portal). The vendor's name in front of the app's name comes off
-        first. None when no product or several are so named ("Camtasia" of com.techsmith:
-        camtasia_studio or camtasia_relay), or when a word more is one that makes a part of a
+        first. None when no product or several are so named, or when a word more makes another
+        product ("Camtasia" is neither techsmith:camtasia_studio nor camtasia_relay), a part of a
         product (an installer, a helper, a plug-in) or says what it is for
-        (google:bazel_for_android_studio is not "Android Studio")."""
+        (google:bazel_for_android_studio is not "Android Studio"). Looked up in a per-vendor
+        table (_shortened), not by a scan per name."""
         index, said = self.index, compact(vendor)
         words = cpe_words(clean_display_name(name)).split()
         if words and compact(words[0]) == said:
             words = words[1:]
         if not words or len(compact(" ".join(words))) < 4:
             return None
-        kids: set[int] = set()
-        for key_id in index.by_vendor.get(said, ()):
-            if key_id not in index.current:
-                continue
-            product = index.words(key_id)[1].split()
-            extra = len(product) - len(words)
-            if not 1 <= extra <= 2:
-                continue
-            if product[:len(words)] == words:
-                # After the name only what marketing names leave off: an edition or kind of
-                # program, a letter or number ("logic pro x"); not another word that makes
-                # another product ("app store connect" is not the App Store).
-                more = product[len(words):]
-                if not all(len(w) <= 2 or w in _EDITION_WORDS or w in _PROGRAM_KINDS for w in more):
-                    continue
-            elif product[extra:] == words:
-                # Before the name a brand ("intune"), not a platform ("windows migration assistant").
-                more = product[:extra]
-                if any(w in _PLATFORM_WORDS for w in more):
-                    continue
-            else:
-                continue
-            if not any(w in _PART_WORDS or w in _CODE_PART_WORDS or w in ("for", "with", "to", "and") for w in more):
-                kids.add(key_id)
+        kids = set(self._shortened(said).get(tuple(words), ()))
         key_id = self._one_of(kids) if kids else None
         if key_id is None:
             return None
         return Identification(index.keys[key_id], "fuzzy", 0.86,
                               f"the bundle id's vendor '{vendor}' has one product named '{' '.join(words)}' with a word or two "
                               f"more: '{index.words(key_id)[1]}'")
+
+    def _shortened(self, vendor: str) -> dict[tuple[str, ...], list[int]]:
+        """The vendor's current products by the names marketing may shorten them to (see
+        _vendor_product_around), built the first time the vendor is asked about and kept (that
+        vendor's products only, never the whole dictionary)."""
+        table = self._short_forms.get(vendor)
+        if table is not None:
+            return table
+        index = self.index
+        table = self._short_forms[vendor] = {}
+        for key_id in index.by_vendor.get(vendor, ()):  # in key order
+            if key_id not in index.current:
+                continue
+            product = index.words(key_id)[1].split()
+            for extra in (1, 2):
+                if len(product) <= extra:
+                    break
+                # After the name only what marketing names leave off: an edition or kind of
+                # program, a letter or number ("logic pro x"); not another word that makes
+                # another product ("app store connect" is not the App Store).
+                after = product[-extra:]
+                if all(len(w) <= 2 or w in _EDITION_WORDS or w in _PROGRAM_KINDS for w in after) and not _not_more(after):
+                    table.setdefault(tuple(product[:-extra]), []).append(key_id)
+                # Before the name a brand ("intune"), not a platform ("windows migration assistant").
+                before = product[:extra]
+                if not any(w in _PLATFORM_WORDS for w in before) and not _not_more(before):
+                    table.setdefault(tuple(product[extra:]), []).append(key_id)
+        return table
 
     def _coined_project(self, name: str) -> Identification | None:
         """A one-word app name written as a coined compound ("ImageOptim", "MacDown": capitals

@@ -532,7 +532,7 @@ def test_the_one_product_of_the_bundle_vendor_the_marketing_name_shortens(matche
 @pytest.mark.parametrize(("name", "bundle_id"), [
     ("App Store.app", "com.apple.AppStore"),  # apple:app_store_connect: "connect" makes another product
     ("Migration Assistant.app", "com.apple.MigrateAssistant"),  # apple:windows_migration_assistant: another platform
-    ("Camtasia 2023.app", "com.techsmith.camtasia2023"),  # techsmith:camtasia_studio or camtasia_relay
+    ("Camtasia 2023.app", "com.techsmith.camtasia2023"),  # "studio" and "relay" make other products
 ])
 def test_a_vendor_product_with_other_words_or_of_two_candidates_is_refused(matcher: FeedMatcher, name: str, bundle_id: str) -> None:
     assert app(matcher, name, bundle_id)[0] is None
