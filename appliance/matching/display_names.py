@@ -97,14 +97,14 @@ _HOSTING_VENDORS = ("google", "googlecode", "github", "sourceforge", "gitlab", "
 # "Microsoft Edge Dev", "Safari Technology Preview", "Firefox Nightly", "Google Chrome Canary"):
 # builds of the app the rest of the name is, shipped beside it under another bundle name.
 _CHANNEL = re.compile(r"[\s-]+(beta|dev|canary|nightly|technology preview|preview|insiders?)$", re.I)
-def _not_more(words: list[str]) -> bool:
-    """Words that make a product a part of another or something for it (an installer, a
-    plug-in, "for": google:bazel_for_android_studio is not Android Studio)."""
-    return any(w in _PART_WORDS or w in _CODE_PART_WORDS or w in ("for", "with", "to", "and") for w in words)
-
-
 # Platforms a product's name may begin with: another build than the Mac app of the same name.
 _PLATFORM_WORDS = {"windows", "android", "ios", "ipados", "linux", "iphone", "ipad", "watchos", "tvos", "web"}
+# Words that make a product a part of another or something for it (an installer, a plug-in,
+# "for": google:bazel_for_android_studio is not Android Studio); what may follow a name that
+# marketing shortened ("Logic Pro" for logic_pro_x); what may not precede it.
+_NOT_MORE = frozenset(_PART_WORDS | _CODE_PART_WORDS | {"for", "with", "to", "and"})
+_AFTER_A_NAME = frozenset(_EDITION_WORDS | _PROGRAM_KINDS)
+_NOT_BEFORE = _NOT_MORE | _PLATFORM_WORDS
 # A one-word name with capitals inside it ("ImageOptim", "MacDown", "KeePassXC"): a coined
 # compound, not an everyday word.
 _COINED = re.compile(r"^[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+$")
@@ -359,23 +359,25 @@ class DisplayNames:
             return table
         index = self.index
         table = self._short_forms[vendor] = {}
+        current = index.current
         for key_id in index.by_vendor.get(vendor, ()):  # in key order
-            if key_id not in index.current:
+            product = index.words(key_id)[1]
+            if " " not in product or key_id not in current:
                 continue
-            product = index.words(key_id)[1].split()
+            words = product.split()
             for extra in (1, 2):
-                if len(product) <= extra:
+                if len(words) <= extra:
                     break
                 # After the name only what marketing names leave off: an edition or kind of
                 # program, a letter or number ("logic pro x"); not another word that makes
                 # another product ("app store connect" is not the App Store).
-                after = product[-extra:]
-                if all(len(w) <= 2 or w in _EDITION_WORDS or w in _PROGRAM_KINDS for w in after) and not _not_more(after):
-                    table.setdefault(tuple(product[:-extra]), []).append(key_id)
-                # Before the name a brand ("intune"), not a platform ("windows migration assistant").
-                before = product[:extra]
-                if not any(w in _PLATFORM_WORDS for w in before) and not _not_more(before):
-                    table.setdefault(tuple(product[extra:]), []).append(key_id)
+                after = words[-extra:]
+                if all(len(w) <= 2 or w in _AFTER_A_NAME for w in after) and _NOT_MORE.isdisjoint(after):
+                    table.setdefault(tuple(words[:-extra]), []).append(key_id)
+                # Before the name a brand ("intune"), not a platform ("windows migration
+                # assistant"), a part word or "for" (google:bazel_for_android_studio).
+                if _NOT_BEFORE.isdisjoint(words[:extra]):
+                    table.setdefault(tuple(words[extra:]), []).append(key_id)
         return table
 
     def _coined_project(self, name: str) -> Identification | None:
