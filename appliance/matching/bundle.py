@@ -704,7 +704,10 @@ def mine_groups(keys: Sequence[str], products: Sequence[BProduct], cves: Sequenc
             by_title[(compact(cpe_words(split[product.key][1])), product.title)].append(product.key)
     for kids in by_title.values():
         for other in kids[1:]:
-            union(kids[0], other)  # x:libxv and x.org:libxv, both "X.Org libXv" in the 2015 dictionary
+            # One product name under several vendors with the same 2015 dictionary title: the
+            # dictionary calls them the same software (x:libxv and x.org:libxv, both "X.Org
+            # libXv"; gimp:gimp and gnu:gimp, both "GIMP").
+            union(kids[0], other)
     for cve in cves:
         if len(cve.products) < 2:
             continue

@@ -93,6 +93,22 @@ _VENDOR_APP_PRODUCTS = ("desktop", "desktop_app", "desktop_client", "client", "a
 _HOSTING_VENDORS = ("google", "googlecode", "github", "sourceforge", "gitlab", "bitbucket")
 
 
+# Release channels macOS apps put after their name, with a space or a hyphen ("Xcode-beta",
+# "Microsoft Edge Dev", "Safari Technology Preview", "Firefox Nightly", "Google Chrome Canary"):
+# builds of the app the rest of the name is, shipped beside it under another bundle name.
+_CHANNEL = re.compile(r"[\s-]+(beta|dev|canary|nightly|technology preview|preview|insiders?)$", re.I)
+# Platforms a product's name may begin with: another build than the Mac app of the same name.
+_PLATFORM_WORDS = {"windows", "android", "ios", "ipados", "linux", "iphone", "ipad", "watchos", "tvos", "web"}
+# Words that make a product a part of another or something for it (an installer, a plug-in,
+# "for": google:bazel_for_android_studio is not Android Studio); what may follow a name that
+# marketing shortened ("Logic Pro" for logic_pro_x); what may not precede it.
+_NOT_MORE = frozenset(_PART_WORDS | _CODE_PART_WORDS | {"for", "with", "to", "and"})
+_AFTER_A_NAME = frozenset(_EDITION_WORDS | _PROGRAM_KINDS)
+_NOT_BEFORE = _NOT_MORE | _PLATFORM_WORDS
+# A one-word name with capitals inside it ("ImageOptim", "MacDown", "KeePassXC"): a coined
+# compound, not an everyday word.
+_COINED = re.compile(r"^[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+$")
+
 # A bracketed note naming the entry the machine-wide installer: it puts the program into each
 # new user profile and is not the program (Microsoft's "Teams Machine-Wide Installer", also
 # written "Microsoft Teams classic (Machine-Wide Installer) - en-us"; Zoom's and Webex's MSI
@@ -239,10 +255,26 @@ class DisplayNames:
         # by the number of NVD vendors.
         self._forms: dict[str, dict[str, list[int]]] = {}
         self._hosts: frozenset[str] | None = None
+        # Per bundle-id vendor asked about, its products by shortened names (_shortened).
+        self._short_forms: dict[str, dict[tuple[str, ...], list[int]]] = {}
 
     def app(self, item: SoftwareItem, platform: Platform) -> Identification | Unidentified:
-        """A macOS app: its name, with the vendor its bundle id names when no publisher was sent."""
+        """A macOS app: its name, with the vendor its bundle id names when no publisher was sent.
+
+        A release channel after the name ("Xcode-beta", "Microsoft Edge Dev", "Safari Technology
+        Preview") is a build of the app the rest names, read first without it; failing the name,
+        the bundle id's own words may name the vendor's product (``_bundle_product``), and a
+        coined one-word name may name a lone ``<name>_project`` product (``_coined_project``)."""
         name = app_name(item.name)
+        channel = _CHANNEL.search(name)
+        if channel and channel.start() > 0:
+            found = self._app(item, name[:channel.start()].rstrip(" -"), platform)
+            if isinstance(found, Identification):
+                return Identification(found.key, "fuzzy", min(found.score, 0.9),
+                                      f"'{channel.group(0).strip(' -')}' is a release channel of the app: {found.evidence}")
+        return self._app(item, name, platform)
+
+    def _app(self, item: SoftwareItem, name: str, platform: Platform) -> Identification | Unidentified:
         vendor = bundle_vendor(item.bundle_id) if item.bundle_id else ""
         last = item.bundle_id.rsplit(".", 1)[-1]
         if vendor and last.isdigit() and len(last) <= 2 and not name[-1:].isdigit():
@@ -256,10 +288,117 @@ class DisplayNames:
                 return Identification(found.key, found.method, found.score,
                                       found.evidence + f" (vendor '{vendor}' from bundle id {item.bundle_id})")
             if compact(vendor) in self.index.by_vendor:
+                product = self._bundle_product(item.bundle_id, vendor, name) or self._vendor_product_around(vendor, name)
+                if product is not None:
+                    return product
                 # The bundle id names an NVD vendor (com.apple.Weather): a product of another
                 # vendor that only shares the name is not this program.
                 return Unidentified(f"{found.reason} (bundle id {item.bundle_id} names vendor '{vendor}')")
-        return self.identify(name, item.vendor, platform)
+        found = self.identify(name, item.vendor, platform)
+        if isinstance(found, Unidentified) and not item.vendor:
+            return self._coined_project(name) or found
+        return found
+
+    def _bundle_product(self, bundle_id: str, vendor: str, name: str) -> Identification | None:
+        """The product of the bundle id's vendor that a later word of the bundle id spells, when
+        the app's name does not name it: Apple's guidance is a reverse-DNS id of the company
+        and then the app ("net.maxon.cinema4d" is maxon:cinema_4d for "Cinema 4D.app",
+        "ru.yandex.desktop.yandex-browser" yandex:yandex_browser for "Yandex.app"). A trailing
+        build number comes off ("com.techsmith.camtasia2023"). Only when the name is the
+        product's name shortened (the id says more than the name; "Android Studio" of
+        com.google.android.studio is not google:android, "Skype" of com.skype.skype chooses
+        nothing the name did not) and exactly one product of the vendor is so spelled."""
+        index, said = self.index, compact(vendor)
+        named = compact(clean_display_name(name))
+        kids: set[int] = set()
+        for word in [w for w in bundle_id.strip().lower().split(".") if w][2:]:
+            for text in dict.fromkeys((word, word.rstrip("0123456789"))):
+                for key_id in index.by_product.get(compact(text), ()):
+                    product = compact(index.words(key_id)[1])
+                    if (key_id in index.current and compact(index.words(key_id)[0]) == said and len(named) >= 3
+                            and product.startswith(named) and product != named):
+                        kids.add(key_id)
+        key_id = self._one_of(kids) if kids else None
+        if key_id is None:
+            return None
+        return Identification(index.keys[key_id], "fuzzy", 0.88,
+                              f"bundle id {bundle_id} names vendor '{vendor}' and its product '{index.words(key_id)[1]}', "
+                              f"which the app's name '{name}' begins")
+
+    def _vendor_product_around(self, vendor: str, name: str) -> Identification | None:
+        """The one product of the bundle id's vendor whose name is the app's name with a brand
+        word or two before it, or an edition, kind of program, letter or number after it, as
+        marketing names shorten NVD's ("Logic Pro" of
+        com.apple.logic10 is apple:logic_pro_x, "Company Portal" of com.microsoft.CompanyPortalMac
+        microsoft:intune_company_portal). The vendor's name in front of the app's name comes off
+        first. None when no product or several are so named, or when a word more makes another
+        product ("Camtasia" is neither techsmith:camtasia_studio nor camtasia_relay), a part of a
+        product (an installer, a helper, a plug-in) or says what it is for
+        (google:bazel_for_android_studio is not "Android Studio"). Looked up in a per-vendor
+        table (_shortened), not by a scan per name."""
+        index, said = self.index, compact(vendor)
+        words = cpe_words(clean_display_name(name)).split()
+        if words and compact(words[0]) == said:
+            words = words[1:]
+        if not words or len(compact(" ".join(words))) < 4:
+            return None
+        kids = set(self._shortened(said).get(tuple(words), ()))
+        key_id = self._one_of(kids) if kids else None
+        if key_id is None:
+            return None
+        return Identification(index.keys[key_id], "fuzzy", 0.86,
+                              f"the bundle id's vendor '{vendor}' has one product named '{' '.join(words)}' with a word or two "
+                              f"more: '{index.words(key_id)[1]}'")
+
+    def _shortened(self, vendor: str) -> dict[tuple[str, ...], list[int]]:
+        """The vendor's current products by the names marketing may shorten them to (see
+        _vendor_product_around), built the first time the vendor is asked about and kept (that
+        vendor's products only, never the whole dictionary)."""
+        table = self._short_forms.get(vendor)
+        if table is not None:
+            return table
+        index = self.index
+        table = self._short_forms[vendor] = {}
+        current = index.current
+        for key_id in index.by_vendor.get(vendor, ()):  # in key order
+            product = index.words(key_id)[1]
+            if " " not in product or key_id not in current:
+                continue
+            words = product.split()
+            for extra in (1, 2):
+                if len(words) <= extra:
+                    break
+                # After the name only what marketing names leave off: an edition or kind of
+                # program, a letter or number ("logic pro x"); not another word that makes
+                # another product ("app store connect" is not the App Store).
+                after = words[-extra:]
+                if all(len(w) <= 2 or w in _AFTER_A_NAME for w in after) and _NOT_MORE.isdisjoint(after):
+                    table.setdefault(tuple(words[:-extra]), []).append(key_id)
+                # Before the name a brand ("intune"), not a platform ("windows migration
+                # assistant"), a part word or "for" (google:bazel_for_android_studio).
+                if _NOT_BEFORE.isdisjoint(words[:extra]):
+                    table.setdefault(tuple(words[extra:]), []).append(key_id)
+        return table
+
+    def _coined_project(self, name: str) -> Identification | None:
+        """A one-word app name written as a coined compound ("ImageOptim", "MacDown": capitals
+        inside the word) that names exactly one NVD product, filed under the vendor
+        "<name>_project" only. Such a vendor is usually too weak without a publisher (a
+        project that chose a common word, _name_alone_doubt); a coined compound is no common
+        word, as a Homebrew formula's project name is not (packages.py takes any single product
+        for Homebrew)."""
+        if not _COINED.match(name):
+            return None
+        index = self.index
+        kids = tuple(k for k in index.by_product.get(compact(name), ()) if k in index.current)
+        if not kids or len({index.equivalents(k) for k in kids}) != 1 or any(index.ecosystem.get(k) for k in kids):
+            return None
+        if not all(compact(split_key(index.keys[k])[0]) == compact(name) + "project" for k in kids):
+            return None
+        key_id = index.primary(kids)
+        return Identification(index.keys[key_id], "fuzzy", 0.86,
+                              f"'{name}' is a coined name (capitals inside one word) that names exactly one NVD product, "
+                              f"of the project named after it ({index.keys[key_id]}); no publisher to say otherwise")
 
     def identify(self, name: str, publisher: str, platform: Platform, display: bool = True) -> Identification | Unidentified:
         """A program's display name with its publisher; ``display`` is False for names that name
@@ -392,6 +531,14 @@ class DisplayNames:
                 desktop = self.index.key_id.get(client)
                 if desktop is not None and desktop in self.index.current:
                     key, evidence = client, evidence + f"; an installed program is the desktop client {client}"
+                    break
+        elif display and platform.family == "macos" and vendor_raw != product_raw:
+            # A Mac app is a desktop program: where NVD files the product's desktop build
+            # apart ("Claude.app" is anthropic:claude_desktop, not the service anthropic:claude).
+            for client in (key + "_desktop", key + "_desktop_client", key + "_desktop_app"):
+                desktop = self.index.key_id.get(client)
+                if desktop is not None and desktop in self.index.current:
+                    key, evidence = client, evidence + f"; a Mac app is the desktop build {client}"
                     break
         if platform.family == "macos" and key + "_for_mac" in self.index.key_id:
             # NVD files some vendors' Mac builds as separate products (microsoft:word_for_mac).

@@ -149,9 +149,12 @@ class Identifier:
             found = self._package(formula, "homebrew")
             if isinstance(found, Identification):
                 head = formula.split("-", 1)[0]
-                if "-" in formula and found.method != "alias" and not compact(formula).startswith(compact(split_key(found.key)[0])):
+                if ("-" in formula and found.method != "alias" and not compact(formula).startswith(compact(split_key(found.key)[0]))
+                        and not compact(split_key(found.key)[0]).startswith(compact(head))):
                     # A cask named "<vendor>-<product>" (google-drive) is that vendor's product,
-                    # not another vendor's product spelled like the whole name (mattermost:google_drive).
+                    # not another vendor's product spelled like the whole name (mattermost:google_drive);
+                    # unless the product found has a vendor named after the head: cyrus-sasl is
+                    # cyrusimap:cyrus-sasl, not the product "sasl" of a vendor "cyrus".
                     named = self.names.identify(formula.replace("-", " "), item.vendor, platform, display=False)
                     if (isinstance(named, Identification) and named.key != found.key
                             and compact(split_key(named.key)[0]) == compact(head)):
@@ -199,6 +202,13 @@ class Identifier:
         if isinstance(found, Unidentified):
             return referenced or found
         if isinstance(referenced, Identification) and referenced.key != found.key:
+            if source == "homebrew" and _spells_other(found.key, referenced.key, name):
+                # A Homebrew formula is named after its project (docs.brew.sh, Formula
+                # Cookbook): a formula spelled exactly like a product is that product, not
+                # another product whose repository a shorter stem names (libgit2 is not
+                # git-scm:git, nats-server not nats:nats_streaming_server). The URL may still
+                # choose among vendors of the same product name (libde265).
+                return found
             key_id = self.index.key_id[referenced.key]
             if any(self.index.cve_count(k) for k in self.index.equivalents(key_id)):
                 return Identification(referenced.key, referenced.method, referenced.score,
@@ -591,3 +601,9 @@ class Identifier:
     def _package(self, package: str, platform_scheme: str) -> Identification | Unidentified | None:
         """A distribution package or Homebrew formula name (appliance/matching/packages.py)."""
         return self.packages.identify(package, platform_scheme)
+
+
+def _spells_other(found: str, referenced: str, name: str) -> bool:
+    """``name`` spells ``found``'s product exactly and ``referenced`` is a product of another name."""
+    mine, theirs = compact(split_key(found)[1]), compact(split_key(referenced)[1])
+    return mine == compact(name) and theirs != mine

@@ -70,6 +70,9 @@ def test_mined_groups_names_and_ecosystems(index) -> None:
     assert frozenset({"dell:command_\\|_update", "dell:command_update"}) in groups  # punctuation only
     assert any({"caddy_project:caddy", "caddyserver:caddy"} <= group for group in groups)  # named after the product
     assert not any("madebytribe:caddy" in group for group in groups)
+    # One product name under two vendors with the same 2015 dictionary title ("X.Org libX11").
+    assert frozenset({"x.org:libx11", "x:libx11"}) in groups
+    assert not any({"x.org:libx11", "x:libxv"} <= group for group in groups)
     names = {name.text: bundle.keys[name.key] for name in bundle.names}
     assert names["goanywhere mft"] == "fortra:goanywhere_managed_file_transfer"
     assert names["connectwise screenconnect"] == "connectwise:screenconnect"

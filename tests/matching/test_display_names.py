@@ -484,3 +484,73 @@ def test_a_bundle_id_ending_in_a_number_names_the_major_the_app_is_built_as(matc
     # Where NVD names no product with the number, the name is read without it, as before.
     firefox = SoftwareItem("Firefox.app", "124.0", "", None, "macos_app", "org.mozilla.firefox.2")
     assert product(matcher, firefox, MAC)[0] == "mozilla:firefox"
+
+
+def app(matcher: FeedMatcher, name: str, bundle_id: str) -> tuple[str | None, str]:
+    """A macOS app as osquery reports it: bundle name and bundle id, no publisher."""
+    return product(matcher, SoftwareItem(name, "1.0", "", None, "macos_app", bundle_id), MAC)
+
+
+@pytest.mark.parametrize(("name", "bundle_id", "expected"), [
+    ("Xcode-beta.app", "com.apple.dt.Xcode", "apple:xcode"),
+    ("Safari Technology Preview.app", "com.apple.SafariTechnologyPreview", "apple:safari"),
+    ("Microsoft Edge Dev.app", "com.microsoft.edgemac.Dev", "microsoft:edge_chromium"),
+])
+def test_a_release_channel_after_an_app_name_is_the_app(matcher: FeedMatcher, name: str, bundle_id: str, expected: str) -> None:
+    key, evidence = app(matcher, name, bundle_id)
+    assert key == expected and "release channel" in evidence
+
+
+def test_a_channel_is_taken_off_before_edition_words_would_shorten_the_product(matcher: FeedMatcher) -> None:
+    # Dropping "desktop" and "beta" together read "Microsoft Remote" (microsoft:remote).
+    assert app(matcher, "Microsoft Remote Desktop Beta.app", "com.microsoft.rdc.osx.beta")[0] == "microsoft:remote_desktop"
+
+
+@pytest.mark.parametrize(("name", "bundle_id", "expected"), [
+    ("Cinema 4D.app", "net.maxon.cinema4d", "maxon:cinema_4d"),  # the cleaning drops "4D" from the name
+    ("Yandex.app", "ru.yandex.desktop.yandex-browser", "yandex:yandex_browser"),
+])
+def test_the_bundle_ids_own_words_name_the_vendors_product(matcher: FeedMatcher, name: str, bundle_id: str, expected: str) -> None:
+    key, evidence = app(matcher, name, bundle_id)
+    assert key == expected and f"bundle id {bundle_id}" in evidence
+
+
+@pytest.mark.parametrize(("name", "bundle_id", "not_this"), [
+    ("Android Studio.app", "com.google.android.studio", "google:android"),  # the name says more than the id's word
+    ("Skype.app", "com.skype.skype", "skype:skype"),  # the id repeats the name: it chooses nothing the name did not
+])
+def test_bundle_id_words_that_add_nothing_to_the_name_choose_nothing(matcher: FeedMatcher, name: str, bundle_id: str, not_this: str) -> None:
+    assert app(matcher, name, bundle_id)[0] != not_this
+
+
+@pytest.mark.parametrize(("name", "bundle_id", "expected"), [
+    ("Logic Pro.app", "com.apple.logic10", "apple:logic_pro_x"),
+    ("Company Portal.app", "com.microsoft.CompanyPortalMac", "microsoft:intune_company_portal"),
+])
+def test_the_one_product_of_the_bundle_vendor_the_marketing_name_shortens(matcher: FeedMatcher, name: str, bundle_id: str, expected: str) -> None:
+    key, evidence = app(matcher, name, bundle_id)
+    assert key == expected and "with a word or two more" in evidence
+
+
+@pytest.mark.parametrize(("name", "bundle_id"), [
+    ("App Store.app", "com.apple.AppStore"),  # apple:app_store_connect: "connect" makes another product
+    ("Migration Assistant.app", "com.apple.MigrateAssistant"),  # apple:windows_migration_assistant: another platform
+    ("Camtasia 2023.app", "com.techsmith.camtasia2023"),  # "studio" and "relay" make other products
+])
+def test_a_vendor_product_with_other_words_or_of_two_candidates_is_refused(matcher: FeedMatcher, name: str, bundle_id: str) -> None:
+    assert app(matcher, name, bundle_id)[0] is None
+
+
+def test_a_coined_name_names_the_lone_project_product(matcher: FeedMatcher) -> None:
+    key, evidence = app(matcher, "ImageOptim.app", "net.pornel.ImageOptim")
+    assert key == "imageoptim_project:imageoptim" and "coined name" in evidence
+    # Written as one plain word, the same name is not evidence enough for a "<name>_project" vendor.
+    key, reason = app(matcher, "Imageoptim.app", "net.pornel.Imageoptim")
+    assert key is None and "_project" in reason
+
+
+def test_a_mac_app_is_the_desktop_build_nvd_files_apart(matcher: FeedMatcher) -> None:
+    key, evidence = app(matcher, "Claude.app", "com.anthropic.claudefordesktop")
+    assert key == "anthropic:claude_desktop" and "desktop build" in evidence
+    # The same name on Windows with its publisher stays the product NVD names.
+    assert product(matcher, SoftwareItem("Claude", "1.0", "Anthropic"))[0] == "anthropic:claude"

@@ -60,3 +60,25 @@ def test_a_cask_named_vendor_dash_product_is_that_vendors_product(matcher: FeedM
 
 def test_a_formula_whose_product_names_its_vendor_keeps_the_package_reading(matcher: FeedMatcher) -> None:
     assert brew(matcher, "visual-studio-code")[0] == "microsoft:visual_studio_code"
+
+
+@pytest.mark.parametrize(("name", "expected", "not_this"), [
+    ("libgit2", "libgit2", "git-scm:git"),  # a shorter stem ("git") names Git's repository
+    ("nats-server", "nats-server", "nats:nats_streaming_server"),
+])
+def test_a_formula_spelled_like_a_product_keeps_it_over_another_products_repository(
+        matcher: FeedMatcher, name: str, expected: str, not_this: str) -> None:
+    key, _ = brew(matcher, name)
+    assert key != not_this and key is not None and key.split(":")[1] == expected
+
+
+def test_keys_the_2015_dictionary_titles_alike_are_one_product(matcher: FeedMatcher) -> None:
+    # x.org:libx11 and x:libx11 are both "X.Org libX11": one product, no longer refused as namesakes.
+    key, evidence = brew(matcher, "libx11")
+    assert key in ("x.org:libx11", "x:libx11") and "x.org:libx11" in evidence and "x:libx11" in evidence
+
+
+def test_a_formula_whose_product_has_a_vendor_named_after_its_head_is_not_read_as_vendor_dash_product(matcher: FeedMatcher) -> None:
+    # "cyrus-sasl" is the Cyrus project's SASL library, not a product "sasl" of a vendor "cyrus".
+    assert brew(matcher, "cyrus-sasl")[0] == "cyrusimap:cyrus-sasl"
+    assert brew(matcher, "google-drive")[0] == "google:drive"  # the rule the exception is made to
