@@ -325,6 +325,15 @@ class Identifier:
             # the project's own name (jquery.js_project:jquery.js is jquery:jquery).
             key_id, text = binding
             said = found.reason if isinstance(found, Unidentified) else f"the name alone suggested {found.key}"
+            rival = self._bare_rival(bare, source, key_id)
+            if rival:
+                # The bare name is one small project of another vendor (tlsfuzzer:ecdsa is pip's
+                # ecdsa, starkbank:ecdsa-python another package; nodemailer:nodemailer, not the
+                # nodemailer-js typosquat): a binding says the name is taken by a program of
+                # another kind only when its vendor makes that program (redis:redis-py beside
+                # redis:redis) or the bare name is several products (xterm, mysql).
+                return Unidentified(f"{source} package '{package}' is named like {rival}, and NVD names another vendor's "
+                                    f"{_LANGUAGE[source]} binding '{text}' ({self.index.keys[key_id]}): nothing says which; {said}")
             return Identification(self.index.keys[key_id], "exact", 0.86,
                                   f"NVD names the {_LANGUAGE[source]} binding '{text}' ({self.index.keys[key_id]}); {said}")
         if isinstance(found, Identification):
@@ -358,6 +367,18 @@ class Identifier:
                                           f"{source} package '{package}' is '{stripped}' with the {_LANGUAGE[source]} affix, "
                                           f"and its first word names the vendor {vendor}")
         return found
+
+    def _bare_rival(self, bare: str, source: str, binding: int) -> str:
+        """The one product (group) spelled like the bare package name, when no key of it is the
+        binding's vendor's; "" when the bare name is several products or the binding's vendor's own."""
+        groups = {self.index.equivalents(k) for k in self._registry_spelled(bare, source)}
+        if len(groups) != 1:
+            return ""
+        ((group),) = groups
+        vendor = compact(cpe_words(split_key(self.index.keys[binding])[0]))
+        if any(compact(cpe_words(split_key(self.index.keys[k])[0])) == vendor for k in group):
+            return ""
+        return self.index.keys[self.index.primary(tuple(k for k in group if k in self.index.current) or group)]
 
     def _binding(self, package: str, source: str) -> tuple[int, str] | None:
         """The one product NVD names like the package with a suffix of its ecosystem (redis-py,

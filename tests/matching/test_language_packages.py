@@ -134,7 +134,13 @@ def test_identified_as_a_package(matcher: FeedMatcher, item: SoftwareItem, expec
     # NVD's "<name>_project" placeholder stands beside the real vendor's key as often as not.
     (SoftwareItem("click", "8.1.7", source="pip"), "click_project:click (0 CVEs), palletsprojects:click (0 CVEs)"),
     # A scope and name NVD does not join: the vendor must still be the scope's.
+    # A scope and name NVD does not join: the vendor must still be the scope's.
     (SoftwareItem("@angular/core", "17.0.0", source="npm"), "published under the scope '@angular'"),
+    # A binding of another vendor does not take the name from the one small project spelled
+    # like it: pip ecdsa is tlsfuzzer's (starkbank:ecdsa-python is another package), npm
+    # nodemailer is nodemailer's, not the nodemailer-js typosquat's.
+    (SoftwareItem("ecdsa", "0.18.0", source="pip"), "named like tlsfuzzer:ecdsa, and NVD names another vendor's Python binding"),
+    (SoftwareItem("nodemailer", "6.9.8", source="npm"), "named like nodemailer:nodemailer, and NVD names another vendor's"),
 ])
 def test_refused(matcher: FeedMatcher, item: SoftwareItem, reason: str) -> None:
     (result,) = matcher.match([item], UBUNTU)
