@@ -509,7 +509,9 @@ class Identifier:
         index = self.index
         vendor = split_key(index.keys[key_id])[0]
         products = tuple(k for k in index.by_vendor.get(compact(cpe_words(vendor)), ()) if k in index.current)
-        if len(products) > _FEW_PRODUCTS or any(
+        # Products, not keys: keys of one group are one product (django_project:django beside
+        # djangoproject:django, both spelled "djangoproject" run together).
+        if len({index.equivalents(k) for k in products}) > _FEW_PRODUCTS or any(
                 index.ecosystem.get(k) not in (None, _TARGET_SW[source]) or self._of_another_ecosystem((k,), source) for k in products):
             return ""
         group = set(index.equivalents(key_id))

@@ -227,6 +227,10 @@ def test_registry_spellings(matcher: FeedMatcher, item: SoftwareItem, expected: 
     # ... or a vendor's product of several words whose first word names the vendor.
     (SoftwareItem("snowflake-connector-python", "3.7.0", source="pip"), "snowflake:snowflake_connector",
      "first word names the vendor snowflake"),
+    # A small vendor of one ecosystem counts its products, not its keys: django_project:django
+    # and djangoproject:django are one product, so djangoproject files five, and NVD links
+    # Django's PyPI page.
+    (SoftwareItem("daphne", "4.1.0", source="pip"), "djangoproject:daphne", "NVD files its djangoproject:django as a Python package"),
     # The product's own name says npm, whatever its vendor's name (Sass is a language).
     (SoftwareItem("node-sass", "9.0.0", source="npm"), "sass-lang:node-sass", "its name says it is a Node.js package"),
 ])
