@@ -104,6 +104,11 @@ def _vendor_says_language(vendor: str, source: str) -> bool:
     return source == "npm" and len(vendor) >= 5 and vendor.endswith("js") and vendor.isalpha()
 
 
+def _words_of(product: str) -> str:
+    """A CPE product's words, whatever separates them ("ckeditor5-html-embed" -> "ckeditor5 html embed")."""
+    return " ".join(w for w in re.split(r"[-_./\s]+", unquote(product).lower()) if w)
+
+
 def _extends(name: str, product: str) -> bool:
     """The package name is the product's name with more words after it: django-reversion of django."""
     n, p = compact(name), compact(product)
@@ -472,6 +477,10 @@ class Identifier:
                 # ecosystem, and none as another's (sqlalchemy:sqlalchemy beside sqlalchemy:mako).
                 why = (f"its vendor {vendor} files at most {_FEW_PRODUCTS} products, none of another ecosystem, and NVD files "
                        f"its {sibling} as a {_LANGUAGE[source]} package")
+            elif alone and (part := self._parts_filed(chosen.key_id, source)):
+                # The project's own parts, products of its vendor named "<product>-<part>"
+                # (ckeditor5-html-embed of ckeditor5), are filed as packages of the ecosystem.
+                why = f"NVD files its part {part} as a {_LANGUAGE[source]} package"
             elif joined and alone:
                 why = f"NVD names it after the scope and the package of '{joined}'"
             else:
@@ -518,6 +527,22 @@ class Identifier:
         return next((index.keys[k] for k in products if k not in group and (
             index.ecosystem.get(k) == _TARGET_SW[source] or index.described.get(k) == _TARGET_SW[source]
             or _REFERENCE_KIND[source] in index.registries.get(k, ()))), "")
+
+    def _parts_filed(self, key_id: int, source: str) -> str:
+        """A product of the key's vendor named as a part of it ("<product>-<part>", words after
+        the product's words: ckeditor5-html-embed of ckeditor5, not ckeditor5 of ckeditor) that NVD
+        files as a package of the ecosystem (target_sw, descriptions, a package page of its
+        registry), when none of those parts is another ecosystem's; "" otherwise."""
+        index = self.index
+        vendor, product = split_key(index.keys[key_id])
+        head = _words_of(product) + " "
+        group = set(index.equivalents(key_id))
+        parts = [k for k in index.by_vendor.get(compact(cpe_words(vendor)), ())
+                 if k in index.current and k not in group and _words_of(split_key(index.keys[k])[1]).startswith(head)]
+        if any(index.ecosystem.get(k) not in (None, _TARGET_SW[source]) or self._of_another_ecosystem((k,), source) for k in parts):
+            return ""
+        return next((index.keys[k] for k in parts if index.ecosystem.get(k) == _TARGET_SW[source]
+                     or index.described.get(k) == _TARGET_SW[source] or _REFERENCE_KIND[source] in index.registries.get(k, ())), "")
 
     def _project_named_after(self, key_id: int) -> bool:
         """The vendor is named after the product and files nothing else but parts of it

@@ -136,6 +136,10 @@ def test_identified_as_a_package(matcher: FeedMatcher, item: SoftwareItem, expec
     # A scope and name NVD does not join: the vendor must still be the scope's.
     # A scope and name NVD does not join: the vendor must still be the scope's.
     (SoftwareItem("@angular/core", "17.0.0", source="npm"), "published under the scope '@angular'"),
+    # ckeditor5-html-embed is a part of ckeditor5, not of ckeditor (CKEditor 4): words, not letters.
+    (SoftwareItem("ckeditor", "4.22.1", source="npm"), "ckeditor:ckeditor, which NVD does not file as a npm package"),
+    # ... and a Node.js part says nothing of a pip package.
+    (SoftwareItem("ckeditor5", "41.0.0", source="pip"), "ckeditor:ckeditor5, which NVD does not file as a pip package"),
     # A binding of another vendor does not take the name from the one small project spelled
     # like it: pip ecdsa is tlsfuzzer's (starkbank:ecdsa-python is another package), npm
     # nodemailer is nodemailer's, not the nodemailer-js typosquat's.
@@ -231,6 +235,9 @@ def test_registry_spellings(matcher: FeedMatcher, item: SoftwareItem, expected: 
     # and djangoproject:django are one product, so djangoproject files five, and NVD links
     # Django's PyPI page.
     (SoftwareItem("daphne", "4.1.0", source="pip"), "djangoproject:daphne", "NVD files its djangoproject:django as a Python package"),
+    # The project's parts ("<product>-<part>" of its vendor) are filed as packages of the
+    # ecosystem: ckeditor5-html-embed is Node.js, so ckeditor5 is an npm package.
+    (SoftwareItem("ckeditor5", "41.0.0", source="npm"), "ckeditor:ckeditor5", "NVD files its part ckeditor:ckeditor5-html-embed"),
     # The product's own name says npm, whatever its vendor's name (Sass is a language).
     (SoftwareItem("node-sass", "9.0.0", source="npm"), "sass-lang:node-sass", "its name says it is a Node.js package"),
 ])
