@@ -40,6 +40,7 @@ _FOREIGN_WORDS = frozenset({"go", "golang", "rust", "rs", "ruby", "rb", "php", "
 # wordpress:* WordPress's, php:memcached a PHP extension): no pip or npm package of theirs.
 _ECOSYSTEM_NAMES = frozenset(compact(e) for e in ECOSYSTEMS)
 _PEP503 = re.compile(r"[-_./\s]+")
+_JS_SUFFIX = re.compile(r"[-_.]?js$")
 # A product name with a "-" or "." between words: how registries spell packages, not how NVD
 # writes words (it uses "_").
 _IDENTIFIER = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)+$")
@@ -308,8 +309,15 @@ class Identifier:
             return tuple(k for k in self.index.by_product.get(compact(package), ())
                          if k in self.index.current and _PEP503.sub("-", unquote(split_key(self.index.keys[k])[1]).lower()) == wanted)
         spellings = {package, package.replace("-", "_"), package.replace("_", "-")}
-        return tuple(k for k in self.index.by_product.get(compact(package), ())
-                     if k in self.index.current and unquote(split_key(self.index.keys[k])[1]).lower() in spellings)
+        kids = self.index.by_product.get(compact(package), ())
+        found = tuple(k for k in kids if k in self.index.current and unquote(split_key(self.index.keys[k])[1]).lower() in spellings)
+        stem = _JS_SUFFIX.sub("", package)
+        if found or stem == package or len(stem) < 3:
+            return found
+        # No product is spelled so: NVD may join a JavaScript project's "js" suffix otherwise
+        # (npm uglify-js is NVD's uglifyjs). Only then: uri-js and urijs are two packages.
+        spellings = {stem + suffix for suffix in ("js", ".js", "-js", "_js")}
+        return tuple(k for k in kids if k in self.index.current and unquote(split_key(self.index.keys[k])[1]).lower() in spellings)
 
     def _language_package(self, name: str, source: str) -> Identification | Unidentified:
         """A pip or npm package: a product of that name that NVD files as a package of the ecosystem."""

@@ -184,6 +184,11 @@ def test_described_mining_is_order_free_and_kept_by_a_refresh(feeds_root: Path, 
     # npm names keep their dots, as NVD spells them.
     (SoftwareItem("highlight.js", "11.9.0", source="npm"), "highlightjs:highlight.js", "highlight.js"),
     (SoftwareItem("socket.io-parser", "4.2.1", source="npm"), "socket:socket.io-parser", "socket.io-parser"),
+    # When no product is spelled like the name, NVD's other joining of the "js" suffix is tried
+    # (uglify-js is uglifyjs); a product spelled as the name keeps it (uri-js is garycourt's, not
+    # uri.js_project's urijs).
+    (SoftwareItem("uglify-js", "3.17.4", source="npm"), "uglifyjs_project:uglifyjs", "names exactly one NVD product"),
+    (SoftwareItem("uri-js", "4.4.1", source="npm"), "garycourt:uri-js", "uri-js"),
     (SoftwareItem("node.extend", "2.0.2", source="npm"), "dreamerslab:node.extend", "node.extend"),
     # ... and node-extend is another package than node.extend.
     (SoftwareItem("node-extend", "1.0.0", source="npm"), "node-extend_project:node-extend", "node-extend"),
