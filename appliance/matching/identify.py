@@ -306,8 +306,11 @@ class Identifier:
         """
         if source == "pip":
             wanted = pypi_name(package)
-            return tuple(k for k in self.index.by_product.get(compact(package), ())
-                         if k in self.index.current and _PEP503.sub("-", unquote(split_key(self.index.keys[k])[1]).lower()) == wanted)
+            kids = tuple(k for k in self.index.by_product.get(compact(package), ()) if k in self.index.current)
+            found = tuple(k for k in kids if _PEP503.sub("-", unquote(split_key(self.index.keys[k])[1]).lower()) == wanted)
+            # A distribution name that runs the project's words together (djangorestframework
+            # is NVD's django_rest_framework), when no product is spelled as written.
+            return found or (kids if wanted.isalnum() else ())
         spellings = {package, package.replace("-", "_"), package.replace("_", "-")}
         kids = self.index.by_product.get(compact(package), ())
         found = tuple(k for k in kids if k in self.index.current and unquote(split_key(self.index.keys[k])[1]).lower() in spellings)

@@ -181,6 +181,10 @@ def test_described_mining_is_order_free_and_kept_by_a_refresh(feeds_root: Path, 
     (SoftwareItem("ruamel.yaml", "0.18.5", source="pip"), "ruamel.yaml_project:ruamel.yaml", "names exactly one NVD product"),
     (SoftwareItem("Ruamel_YAML", "0.18.5", source="pip"), "ruamel.yaml_project:ruamel.yaml", "names exactly one NVD product"),
     (SoftwareItem("mysql-connector-python", "8.3.0", source="pip"), "oracle:mysql_connector\\/python", "names exactly one"),
+    # A distribution name that runs the project's words together, when no product is spelled as
+    # written; of its two vendors, the one named like a Python project (django-rest-framework).
+    (SoftwareItem("djangorestframework", "3.14.0", source="pip"), "django-rest-framework:django_rest_framework",
+     "only this one's vendor is named like a Python project"),
     # npm names keep their dots, as NVD spells them.
     (SoftwareItem("highlight.js", "11.9.0", source="npm"), "highlightjs:highlight.js", "highlight.js"),
     (SoftwareItem("socket.io-parser", "4.2.1", source="npm"), "socket:socket.io-parser", "socket.io-parser"),
