@@ -631,6 +631,13 @@ class Identifier:
             ours = [g for g in options if any(split_key(index.keys[k])[0] in _ECOSYSTEM_VENDORS[source] for k in g)]
             if len(ours) == 1:
                 return pick(ours[0], 0.86, f"of the products named '{what}', only this one's vendor is the {source} ecosystem")
+            if len(ours) == len(options) > 1:
+                # Every product of the name is the ecosystem's own, filed under its organisation's
+                # several names (python:black and python_software_foundation:black): the first name.
+                order = _ECOSYSTEM_VENDORS[source]
+                first = min(ours, key=lambda g: (min(order.index(split_key(index.keys[k])[0]) for k in g
+                                                     if split_key(index.keys[k])[0] in order), g))
+                return pick(first, 0.86, f"every product named '{what}' is the {source} ecosystem's own, under its several vendor names")
         linked = self._linked(options, what, source)
         if linked is not None:
             return pick(linked[0], 0.86, f"of the products named '{what}', only this one's references link {linked[1]}")

@@ -221,6 +221,8 @@ def test_registry_spellings(matcher: FeedMatcher, item: SoftwareItem, expected: 
     (SoftwareItem("tornado", "6.4", source="pip"), "tornadoweb:tornado", "only this one's vendor is the project itself"),
     # Of one product's keys (a mined group) without CVEs, the vendor named like a Node.js project.
     (SoftwareItem("sequelize", "6.35.2", source="npm"), "sequelizejs:sequelize", "sequelize_project:sequelize"),
+    # Every product of the name is the ecosystem's own, under two names of the PSF.
+    (SoftwareItem("black", "24.2.0", source="pip"), "python:black", "the pip ecosystem's own, under its several vendor names"),
     # The 2015 dictionary's author vendor (jean-paul_calderone) against the project's own.
     (SoftwareItem("pyOpenSSL", "23.2.0", source="pip"), "pyopenssl:pyopenssl", "vendor is named like a Python project"),
     # The scope names the vendor.
