@@ -264,3 +264,18 @@ def test_products_of_other_languages_are_no_candidates(matcher: FeedMatcher) -> 
     jose, ldap = matcher.match([SoftwareItem("jose", "1.0.0", source="pip"), SoftwareItem("ldap", "1.0", source="pip")], UBUNTU)
     assert jose.match is None and "latchset:jose" in jose.reason and "appsup-dart" not in jose.reason
     assert ldap.match is None or ldap.match.cpe.split(":")[3] != "go-ldap_project"
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    # Fedora names npm modules nodejs-<name> (Node.js packaging guidelines) ...
+    ("nodejs-semver", "npmjs:semver"),
+    ("nodejs-qs", "qs_project:qs"),
+    ("nodejs-npm", "npmjs:npm"),
+    # ... and Node.js's own subpackages stay Node.js (Alpine's nodejs-current too).
+    ("nodejs-libs", "nodejs:node.js"),
+    ("nodejs-current", "nodejs:node.js"),
+])
+def test_fedora_nodejs_modules(matcher: FeedMatcher, name: str, expected: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.2.3")], "Fedora Linux 39")
+    assert result.match is not None, result.reason
+    assert result.match.cpe.split(":")[3:5] == expected.split(":")
