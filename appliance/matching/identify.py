@@ -530,8 +530,14 @@ class Identifier:
         vendor = split_key(index.keys[key_id])[0]
         products = tuple(k for k in index.by_vendor.get(compact(cpe_words(vendor)), ()) if k in index.current)
         # Products, not keys: keys of one group are one product (django_project:django beside
-        # djangoproject:django, both spelled "djangoproject" run together).
-        if len({index.equivalents(k) for k in products}) > _FEW_PRODUCTS or any(
+        # djangoproject:django, both spelled "djangoproject" run together). Counted until one too
+        # many, so a vendor of hundreds costs a few lookups.
+        groups: set[tuple[int, ...]] = set()
+        for k in products:
+            groups.add(index.equivalents(k))
+            if len(groups) > _FEW_PRODUCTS:
+                return ""
+        if any(
                 index.ecosystem.get(k) not in (None, _TARGET_SW[source]) or self._of_another_ecosystem((k,), source) for k in products):
             return ""
         group = set(index.equivalents(key_id))
@@ -546,10 +552,11 @@ class Identifier:
         registry), when none of those parts is another ecosystem's; "" otherwise."""
         index = self.index
         vendor, product = split_key(index.keys[key_id])
-        head = _words_of(product) + " "
+        head, stem = _words_of(product) + " ", compact(index.words(key_id)[1])
         group = set(index.equivalents(key_id))
         parts = [k for k in index.by_vendor.get(compact(cpe_words(vendor)), ())
-                 if k in index.current and k not in group and _words_of(split_key(index.keys[k])[1]).startswith(head)]
+                 if k in index.current and k not in group and compact(index.words(k)[1]).startswith(stem)
+                 and _words_of(split_key(index.keys[k])[1]).startswith(head)]
         if any(index.ecosystem.get(k) not in (None, _TARGET_SW[source]) or self._of_another_ecosystem((k,), source) for k in parts):
             return ""
         return next((index.keys[k] for k in parts if index.ecosystem.get(k) == _TARGET_SW[source]
