@@ -40,6 +40,7 @@ _FOREIGN_WORDS = frozenset({"go", "golang", "rust", "rs", "ruby", "rb", "php", "
 # wordpress:* WordPress's, php:memcached a PHP extension): no pip or npm package of theirs.
 _ECOSYSTEM_NAMES = frozenset(compact(e) for e in ECOSYSTEMS)
 _PEP503 = re.compile(r"[-_./\s]+")
+_JS_SUFFIX = re.compile(r"[-_.]?js$")
 # A product name with a "-" or "." between words: how registries spell packages, not how NVD
 # writes words (it uses "_").
 _IDENTIFIER = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)+$")
@@ -102,6 +103,11 @@ def _vendor_says_language(vendor: str, source: str) -> bool:
     if _says_language(vendor, source):
         return True
     return source == "npm" and len(vendor) >= 5 and vendor.endswith("js") and vendor.isalpha()
+
+
+def _words_of(product: str) -> str:
+    """A CPE product's words, whatever separates them ("ckeditor5-html-embed" -> "ckeditor5 html embed")."""
+    return " ".join(w for w in re.split(r"[-_./\s]+", unquote(product).lower()) if w)
 
 
 def _extends(name: str, product: str) -> bool:
@@ -310,11 +316,21 @@ class Identifier:
         """
         if source == "pip":
             wanted = pypi_name(package)
-            return tuple(k for k in self.index.by_product.get(compact(package), ())
-                         if k in self.index.current and _PEP503.sub("-", unquote(split_key(self.index.keys[k])[1]).lower()) == wanted)
+            kids = tuple(k for k in self.index.by_product.get(compact(package), ()) if k in self.index.current)
+            found = tuple(k for k in kids if _PEP503.sub("-", unquote(split_key(self.index.keys[k])[1]).lower()) == wanted)
+            # A distribution name that runs the project's words together (djangorestframework
+            # is NVD's django_rest_framework), when no product is spelled as written.
+            return found or (kids if wanted.isalnum() else ())
         spellings = {package, package.replace("-", "_"), package.replace("_", "-")}
-        return tuple(k for k in self.index.by_product.get(compact(package), ())
-                     if k in self.index.current and unquote(split_key(self.index.keys[k])[1]).lower() in spellings)
+        kids = self.index.by_product.get(compact(package), ())
+        found = tuple(k for k in kids if k in self.index.current and unquote(split_key(self.index.keys[k])[1]).lower() in spellings)
+        stem = _JS_SUFFIX.sub("", package)
+        if found or stem == package or len(stem) < 3:
+            return found
+        # No product is spelled so: NVD may join a JavaScript project's "js" suffix otherwise
+        # (npm uglify-js is NVD's uglifyjs). Only then: uri-js and urijs are two packages.
+        spellings = {stem + suffix for suffix in ("js", ".js", "-js", "_js")}
+        return tuple(k for k in kids if k in self.index.current and unquote(split_key(self.index.keys[k])[1]).lower() in spellings)
 
     def _language_package(self, name: str, source: str) -> Identification | Unidentified:
         """A pip or npm package: a product of that name that NVD files as a package of the ecosystem."""
@@ -335,6 +351,15 @@ class Identifier:
             # the project's own name (jquery.js_project:jquery.js is jquery:jquery).
             key_id, text = binding
             said = found.reason if isinstance(found, Unidentified) else f"the name alone suggested {found.key}"
+            rival = self._bare_rival(bare, source, key_id)
+            if rival:
+                # The bare name is one small project of another vendor (tlsfuzzer:ecdsa is pip's
+                # ecdsa, starkbank:ecdsa-python another package; nodemailer:nodemailer, not the
+                # nodemailer-js typosquat): a binding says the name is taken by a program of
+                # another kind only when its vendor makes that program (redis:redis-py beside
+                # redis:redis) or the bare name is several products (xterm, mysql).
+                return Unidentified(f"{source} package '{package}' is named like {rival}, and NVD names another vendor's "
+                                    f"{_LANGUAGE[source]} binding '{text}' ({self.index.keys[key_id]}): nothing says which; {said}")
             return Identification(self.index.keys[key_id], "exact", 0.86,
                                   f"NVD names the {_LANGUAGE[source]} binding '{text}' ({self.index.keys[key_id]}); {said}")
         if isinstance(found, Identification):
@@ -368,6 +393,18 @@ class Identifier:
                                           f"{source} package '{package}' is '{stripped}' with the {_LANGUAGE[source]} affix, "
                                           f"and its first word names the vendor {vendor}")
         return found
+
+    def _bare_rival(self, bare: str, source: str, binding: int) -> str:
+        """The one product (group) spelled like the bare package name, when no key of it is the
+        binding's vendor's; "" when the bare name is several products or the binding's vendor's own."""
+        groups = {self.index.equivalents(k) for k in self._registry_spelled(bare, source)}
+        if len(groups) != 1:
+            return ""
+        ((group),) = groups
+        vendor = compact(cpe_words(split_key(self.index.keys[binding])[0]))
+        if any(compact(cpe_words(split_key(self.index.keys[k])[0])) == vendor for k in group):
+            return ""
+        return self.index.keys[self.index.primary(tuple(k for k in group if k in self.index.current) or group)]
 
     def _binding(self, package: str, source: str) -> tuple[int, str] | None:
         """The one product NVD names like the package with a suffix of its ecosystem (redis-py,
@@ -461,6 +498,10 @@ class Identifier:
                 # ecosystem, and none as another's (sqlalchemy:sqlalchemy beside sqlalchemy:mako).
                 why = (f"its vendor {vendor} files at most {_FEW_PRODUCTS} products, none of another ecosystem, and NVD files "
                        f"its {sibling} as a {_LANGUAGE[source]} package")
+            elif alone and (part := self._parts_filed(chosen.key_id, source)):
+                # The project's own parts, products of its vendor named "<product>-<part>"
+                # (ckeditor5-html-embed of ckeditor5), are filed as packages of the ecosystem.
+                why = f"NVD files its part {part} as a {_LANGUAGE[source]} package"
             elif joined and alone:
                 why = f"NVD names it after the scope and the package of '{joined}'"
             else:
@@ -498,13 +539,38 @@ class Identifier:
         index = self.index
         vendor = split_key(index.keys[key_id])[0]
         products = tuple(k for k in index.by_vendor.get(compact(cpe_words(vendor)), ()) if k in index.current)
-        if len(products) > _FEW_PRODUCTS or any(
+        # Products, not keys: keys of one group are one product (django_project:django beside
+        # djangoproject:django, both spelled "djangoproject" run together). Counted until one too
+        # many, so a vendor of hundreds costs a few lookups.
+        groups: set[tuple[int, ...]] = set()
+        for k in products:
+            groups.add(index.equivalents(k))
+            if len(groups) > _FEW_PRODUCTS:
+                return ""
+        if any(
                 index.ecosystem.get(k) not in (None, _TARGET_SW[source]) or self._of_another_ecosystem((k,), source) for k in products):
             return ""
         group = set(index.equivalents(key_id))
         return next((index.keys[k] for k in products if k not in group and (
             index.ecosystem.get(k) == _TARGET_SW[source] or index.described.get(k) == _TARGET_SW[source]
             or _REFERENCE_KIND[source] in index.registries.get(k, ()))), "")
+
+    def _parts_filed(self, key_id: int, source: str) -> str:
+        """A product of the key's vendor named as a part of it ("<product>-<part>", words after
+        the product's words: ckeditor5-html-embed of ckeditor5, not ckeditor5 of ckeditor) that NVD
+        files as a package of the ecosystem (target_sw, descriptions, a package page of its
+        registry), when none of those parts is another ecosystem's; "" otherwise."""
+        index = self.index
+        vendor, product = split_key(index.keys[key_id])
+        head, stem = _words_of(product) + " ", compact(index.words(key_id)[1])
+        group = set(index.equivalents(key_id))
+        parts = [k for k in index.by_vendor.get(compact(cpe_words(vendor)), ())
+                 if k in index.current and k not in group and compact(index.words(k)[1]).startswith(stem)
+                 and _words_of(split_key(index.keys[k])[1]).startswith(head)]
+        if any(index.ecosystem.get(k) not in (None, _TARGET_SW[source]) or self._of_another_ecosystem((k,), source) for k in parts):
+            return ""
+        return next((index.keys[k] for k in parts if index.ecosystem.get(k) == _TARGET_SW[source]
+                     or index.described.get(k) == _TARGET_SW[source] or _REFERENCE_KIND[source] in index.registries.get(k, ())), "")
 
     def _project_named_after(self, key_id: int) -> bool:
         """The vendor is named after the product and files nothing else but parts of it
@@ -582,6 +648,13 @@ class Identifier:
             ours = [g for g in options if any(split_key(index.keys[k])[0] in _ECOSYSTEM_VENDORS[source] for k in g)]
             if len(ours) == 1:
                 return pick(ours[0], 0.86, f"of the products named '{what}', only this one's vendor is the {source} ecosystem")
+            if len(ours) == len(options) > 1:
+                # Every product of the name is the ecosystem's own, filed under its organisation's
+                # several names (python:black and python_software_foundation:black): the first name.
+                order = _ECOSYSTEM_VENDORS[source]
+                first = min(ours, key=lambda g: (min(order.index(split_key(index.keys[k])[0]) for k in g
+                                                     if split_key(index.keys[k])[0] in order), g))
+                return pick(first, 0.86, f"every product named '{what}' is the {source} ecosystem's own, under its several vendor names")
         linked = self._linked(options, what, source)
         if linked is not None:
             return pick(linked[0], 0.86, f"of the products named '{what}', only this one's references link {linked[1]}")

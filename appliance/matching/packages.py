@@ -94,6 +94,8 @@ _MODULES = (
     (re.compile(r"^perl-(.+)$"), "perl"),
     (re.compile(r"^(?:ruby|rubygem|ruby\d[\d.]*-rubygem)-(.+)$"), "ruby"),
     (re.compile(r"^node-(.+)$"), "npm"),
+    # Fedora's Node.js packaging guidelines: nodejs-<npm name>.
+    (re.compile(r"^nodejs-(.+)$"), "npm"),
     # Debian Java Policy 2.4 (lib<name>-java), Debian JavaScript team (libjs-<name>).
     (re.compile(r"^lib(.+)-java$"), "java"),
     (re.compile(r"^libjs-(.+)$"), "javascript"),
@@ -724,7 +726,9 @@ class PackageRules:
 
 # Words after "python3-" that name a part of CPython, not a module from PyPI (Debian's
 # python3.11 source builds python3-venv, python3-tk, python3-distutils, python3-lib2to3).
-_MODULE_NOT_A_MODULE = {"libs", "lib", "minimal", "venv", "tk", "distutils", "lib2to3", "stdlib", "dev", "devel", "tools",
+# Node.js's own subpackages likewise (nodejs-libs, nodejs-devel; Alpine's nodejs-current is
+# Node.js's current release line).
+_MODULE_NOT_A_MODULE = {"libs", "lib", "minimal", "venv", "tk", "distutils", "lib2to3", "stdlib", "dev", "devel", "tools", "current",
                         "idle", "gdbm", "dbg", "doc", "base", "core"}
 # Parts of a binary package name that say it holds data, not code (Debian Policy 12.3 and
 # the suffixes above, as a middle part too): ncurses-terminfo-base, icu-data-full,

@@ -69,6 +69,12 @@ def test_precision_and_recall(matcher: FeedMatcher, file: str, min_precision: fl
         ("heldout4_items.json", "npm", 0.95, 0.88),
         ("heldout5_items.json", "pip", 0.88, 0.80),
         ("heldout5_items.json", "npm", 0.88, 0.72),
+        ("heldout6_items.json", "pip", 0.87, 0.56),
+        ("heldout6_items.json", "npm", 0.93, 0.72),
+        ("heldout7_items.json", "pip", 0.97, 0.76),
+        ("heldout7_items.json", "npm", 0.97, 0.82),
+        ("heldout8_items.json", "pip", 0.97, 0.38),
+        ("heldout8_items.json", "npm", 0.97, 0.54),
     ],
 )
 def test_language_package_precision_and_recall(matcher: FeedMatcher, file: str, source: str, min_precision: float,

@@ -134,7 +134,17 @@ def test_identified_as_a_package(matcher: FeedMatcher, item: SoftwareItem, expec
     # NVD's "<name>_project" placeholder stands beside the real vendor's key as often as not.
     (SoftwareItem("click", "8.1.7", source="pip"), "click_project:click (0 CVEs), palletsprojects:click (0 CVEs)"),
     # A scope and name NVD does not join: the vendor must still be the scope's.
+    # A scope and name NVD does not join: the vendor must still be the scope's.
     (SoftwareItem("@angular/core", "17.0.0", source="npm"), "published under the scope '@angular'"),
+    # ckeditor5-html-embed is a part of ckeditor5, not of ckeditor (CKEditor 4): words, not letters.
+    (SoftwareItem("ckeditor", "4.22.1", source="npm"), "ckeditor:ckeditor, which NVD does not file as a npm package"),
+    # ... and a Node.js part says nothing of a pip package.
+    (SoftwareItem("ckeditor5", "41.0.0", source="pip"), "ckeditor:ckeditor5, which NVD does not file as a pip package"),
+    # A binding of another vendor does not take the name from the one small project spelled
+    # like it: pip ecdsa is tlsfuzzer's (starkbank:ecdsa-python is another package), npm
+    # nodemailer is nodemailer's, not the nodemailer-js typosquat's.
+    (SoftwareItem("ecdsa", "0.18.0", source="pip"), "named like tlsfuzzer:ecdsa, and NVD names another vendor's Python binding"),
+    (SoftwareItem("nodemailer", "6.9.8", source="npm"), "named like nodemailer:nodemailer, and NVD names another vendor's"),
 ])
 def test_refused(matcher: FeedMatcher, item: SoftwareItem, reason: str) -> None:
     (result,) = matcher.match([item], UBUNTU)
@@ -171,9 +181,18 @@ def test_described_mining_is_order_free_and_kept_by_a_refresh(feeds_root: Path, 
     (SoftwareItem("ruamel.yaml", "0.18.5", source="pip"), "ruamel.yaml_project:ruamel.yaml", "names exactly one NVD product"),
     (SoftwareItem("Ruamel_YAML", "0.18.5", source="pip"), "ruamel.yaml_project:ruamel.yaml", "names exactly one NVD product"),
     (SoftwareItem("mysql-connector-python", "8.3.0", source="pip"), "oracle:mysql_connector\\/python", "names exactly one"),
+    # A distribution name that runs the project's words together, when no product is spelled as
+    # written; of its two vendors, the one named like a Python project (django-rest-framework).
+    (SoftwareItem("djangorestframework", "3.14.0", source="pip"), "django-rest-framework:django_rest_framework",
+     "only this one's vendor is named like a Python project"),
     # npm names keep their dots, as NVD spells them.
     (SoftwareItem("highlight.js", "11.9.0", source="npm"), "highlightjs:highlight.js", "highlight.js"),
     (SoftwareItem("socket.io-parser", "4.2.1", source="npm"), "socket:socket.io-parser", "socket.io-parser"),
+    # When no product is spelled like the name, NVD's other joining of the "js" suffix is tried
+    # (uglify-js is uglifyjs); a product spelled as the name keeps it (uri-js is garycourt's, not
+    # uri.js_project's urijs).
+    (SoftwareItem("uglify-js", "3.17.4", source="npm"), "uglifyjs_project:uglifyjs", "names exactly one NVD product"),
+    (SoftwareItem("uri-js", "4.4.1", source="npm"), "garycourt:uri-js", "uri-js"),
     (SoftwareItem("node.extend", "2.0.2", source="npm"), "dreamerslab:node.extend", "node.extend"),
     # ... and node-extend is another package than node.extend.
     (SoftwareItem("node-extend", "1.0.0", source="npm"), "node-extend_project:node-extend", "node-extend"),
@@ -202,6 +221,8 @@ def test_registry_spellings(matcher: FeedMatcher, item: SoftwareItem, expected: 
     (SoftwareItem("tornado", "6.4", source="pip"), "tornadoweb:tornado", "only this one's vendor is the project itself"),
     # Of one product's keys (a mined group) without CVEs, the vendor named like a Node.js project.
     (SoftwareItem("sequelize", "6.35.2", source="npm"), "sequelizejs:sequelize", "sequelize_project:sequelize"),
+    # Every product of the name is the ecosystem's own, under two names of the PSF.
+    (SoftwareItem("black", "24.2.0", source="pip"), "python:black", "the pip ecosystem's own, under its several vendor names"),
     # The 2015 dictionary's author vendor (jean-paul_calderone) against the project's own.
     (SoftwareItem("pyOpenSSL", "23.2.0", source="pip"), "pyopenssl:pyopenssl", "vendor is named like a Python project"),
     # The scope names the vendor.
@@ -221,6 +242,13 @@ def test_registry_spellings(matcher: FeedMatcher, item: SoftwareItem, expected: 
     # ... or a vendor's product of several words whose first word names the vendor.
     (SoftwareItem("snowflake-connector-python", "3.7.0", source="pip"), "snowflake:snowflake_connector",
      "first word names the vendor snowflake"),
+    # A small vendor of one ecosystem counts its products, not its keys: django_project:django
+    # and djangoproject:django are one product, so djangoproject files five, and NVD links
+    # Django's PyPI page.
+    (SoftwareItem("daphne", "4.1.0", source="pip"), "djangoproject:daphne", "NVD files its djangoproject:django as a Python package"),
+    # The project's parts ("<product>-<part>" of its vendor) are filed as packages of the
+    # ecosystem: ckeditor5-html-embed is Node.js, so ckeditor5 is an npm package.
+    (SoftwareItem("ckeditor5", "41.0.0", source="npm"), "ckeditor:ckeditor5", "NVD files its part ckeditor:ckeditor5-html-embed"),
     # The product's own name says npm, whatever its vendor's name (Sass is a language).
     (SoftwareItem("node-sass", "9.0.0", source="npm"), "sass-lang:node-sass", "its name says it is a Node.js package"),
 ])
@@ -236,3 +264,18 @@ def test_products_of_other_languages_are_no_candidates(matcher: FeedMatcher) -> 
     jose, ldap = matcher.match([SoftwareItem("jose", "1.0.0", source="pip"), SoftwareItem("ldap", "1.0", source="pip")], UBUNTU)
     assert jose.match is None and "latchset:jose" in jose.reason and "appsup-dart" not in jose.reason
     assert ldap.match is None or ldap.match.cpe.split(":")[3] != "go-ldap_project"
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    # Fedora names npm modules nodejs-<name> (Node.js packaging guidelines) ...
+    ("nodejs-semver", "npmjs:semver"),
+    ("nodejs-qs", "qs_project:qs"),
+    ("nodejs-npm", "npmjs:npm"),
+    # ... and Node.js's own subpackages stay Node.js (Alpine's nodejs-current too).
+    ("nodejs-libs", "nodejs:node.js"),
+    ("nodejs-current", "nodejs:node.js"),
+])
+def test_fedora_nodejs_modules(matcher: FeedMatcher, name: str, expected: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.2.3")], "Fedora Linux 39")
+    assert result.match is not None, result.reason
+    assert result.match.cpe.split(":")[3:5] == expected.split(":")
