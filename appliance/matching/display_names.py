@@ -73,6 +73,8 @@ _CODE_PART_WORDS = {
 _PROGRAM_KINDS = {"desktop", "ide", "app", "client", "gui"}
 # What a management product installs on the machines it manages (see DisplayNames._part_of).
 _ENDPOINT_WORDS = {"agent", "client", "services", "sensor"}
+# Servicing words after a product's name and version: a fix of the product ("Revit 2024.2 Hotfix").
+_SERVICING_WORDS = {"hotfix", "patch"}
 _YEAR = re.compile(r"^(19|20)\d\d(-(19|20)\d\d)?$")
 
 
@@ -302,7 +304,56 @@ class DisplayNames:
             if found:
                 best = found[0]
                 return Identification(self.index.keys[best.key_id], "fuzzy", best.score, best.evidence)
+        if display and said:
+            for text in filter(None, (cleaned, part and clean_display_name(part))):
+                found = self._named_first(text.split(), said, platform)
+                if found is not None:
+                    return found
         return first or Unidentified(f"nothing to identify in '{name}'")
+
+    def _named_first(self, words: list[str], publisher: str, platform: Platform) -> Identification | Unidentified | None:
+        """A name that is a product of the publisher's vendor followed by words NVD files no
+        product for: an edition, role, component or servicing word the other rules do not know
+        ("Microsoft SQL Server 2019 LocalDB", "APC PowerChute Serial Shutdown for Business",
+        "Revit 2024.2 Hotfix", "Bentley View CONNECT Edition"). The longest product the name
+        starts with is taken, and only when the publisher names its vendor; a longest product
+        of another vendor, a vendor's generic program, a part word among the extra words or
+        extra words that name another product of that vendor refuse. None if the name is no such thing."""
+        index = self.index
+        for end in range(len(words) - 1, 0, -1):
+            head, extra = words[:end], words[end:]
+            if compact(" ".join(head)) == compact(publisher) or _is_year(head[-1]) and end == 1:
+                return None  # what is left is only the publisher's name
+            found = self._from_name(" ".join(head), publisher, platform)
+            if not isinstance(found, Identification):
+                continue
+            vendor, product = split_key(found.key)
+            if product in _VENDOR_APP_PRODUCTS or not _publisher_agrees(publisher, vendor):
+                return None  # the longest product the name begins with is not the publisher's
+            named = head
+            while len(named) > 1 and compact(named[0]) in (compact(vendor), compact(publisher)):
+                named = named[1:]
+            if (len([w for w in named if not (_is_year(w) or w in _EDITION_WORDS)]) < 2
+                    and not all(w in _SERVICING_WORDS or not w.isalpha() for w in extra)):
+                # A one-word product with more words after it is too often another program of
+                # the vendor that NVD files nothing for (Android Studio, Bing Wallpaper, Chrome
+                # Remote Desktop Host, Qt Creator, Microsoft Access Database Engine): it is taken
+                # only when what follows is build tags ("ImageMagick ... Q16-HDRI") or a fix.
+                return None
+            rest = " ".join(w for w in extra if not (_is_year(w) or _is_number(w)))
+            parts = [w for w in extra if w in _PART_WORDS]
+            if parts:
+                return Unidentified(f"'{' '.join(words)}' is a part ('{' '.join(extra)}') of {found.key}, not the product, "
+                                    "and NVD files no product of that name")
+            others = [k for k in index.by_product.get(compact(rest), ()) + index.by_product.get(compact(f"{product} {rest}"), ())
+                      if k in index.current and _organisation(split_key(index.keys[k])[0]) == _organisation(vendor)]
+            if others:
+                return Unidentified(f"'{' '.join(words)}' begins with {found.key}, but '{rest}' names "
+                                    f"{index.keys[others[0]]} of the same vendor")
+            return Identification(found.key, "fuzzy", round(found.score - 0.05, 3),
+                                  f"'{' '.join(head)}' is the publisher's product and '{' '.join(extra)}' names no NVD product: "
+                                  + found.evidence)
+        return None
 
     def _from_name(self, cleaned: str, publisher: str, platform: Platform, display: bool = True) -> Identification | Unidentified:
         # Of the platform only "is it a Mac" matters here (the _for_mac builds below).

@@ -481,3 +481,30 @@ def test_a_bundle_id_ending_in_a_number_names_the_major_the_app_is_built_as(matc
     # Where NVD names no product with the number, the name is read without it, as before.
     firefox = SoftwareItem("Firefox.app", "124.0", "", None, "macos_app", "org.mozilla.firefox.2")
     assert product(matcher, firefox, MAC)[0] == "mozilla:firefox"
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("Microsoft SQL Server 2019 LocalDB ", "Microsoft Corporation", "microsoft:sql_server"),  # an edition NVD files no product for
+    ("Newforma Project Center Eleventh Edition", "Newforma, Inc.", "newforma:project_center"),
+    ("HP Universal Print Driver PCL6", "HP", "hp:universal_print_driver"),
+    ("Oracle VM VirtualBox Guest Additions 7.0.14", "Oracle Corporation", "oracle:vm_virtualbox"),
+    ("Revit 2024.2 Hotfix", "Autodesk", "autodesk:revit"),  # one word, then a fix of it
+    ("ImageMagick 7.1.1-26 Q16-HDRI (64-bit) (2024-01-06)", "ImageMagick Studio LLC", "imagemagick:imagemagick"),  # build tags
+])
+def test_a_name_that_begins_with_the_publishers_product_is_that_product(matcher: FeedMatcher, name: str, publisher: str,
+                                                                        expected: str) -> None:
+    key, evidence = product(matcher, SoftwareItem(name, "1.0", publisher))
+    assert key == expected
+    assert "is the publisher's product" in evidence
+
+
+@pytest.mark.parametrize(("name", "publisher"), [
+    ("Android Studio", "Google LLC"),  # google:android, then a word: another program of the vendor
+    ("Bing Wallpaper", "Microsoft Corporation"),
+    ("Chrome Remote Desktop Host", "Google LLC"),
+    ("Microsoft Access database engine 2016 (English)", "Microsoft Corporation"),
+    ("SQL Server 2019 LocalDB", "Contoso Ltd"),  # the publisher does not name microsoft
+    ("Zoom Outlook Plugin (64-bit)", "Zoom Video Communications, Inc."),  # a part word among the extra words
+])
+def test_a_name_that_begins_with_a_product_is_refused_without_the_guards(matcher: FeedMatcher, name: str, publisher: str) -> None:
+    assert product(matcher, SoftwareItem(name, "1.0", publisher))[0] is None
