@@ -377,10 +377,13 @@ class DisplayNames:
         # Editions, channels and years name a packaging of a product, not another product;
         # failing that, a bare number is a release name ("Citrix Workspace 2309"). Years are
         # kept on the first try: NVD names some products with their year (visual_studio_2022).
-        for drop in (
-            lambda w: w in _EDITION_WORDS,
-            lambda w: w in _EDITION_WORDS or _is_year(w),
-            lambda w: w in _EDITION_WORDS or _is_number(w),
+        # Between them, the year alone: an edition word that NVD keeps in the product's name
+        # stays ("FileMaker Pro 2024" by Claris is claris:filemaker_pro, not filemaker:filemaker).
+        for drop, sure in (
+            (lambda w: w in _EDITION_WORDS, False),
+            (_is_year, True),
+            (lambda w: w in _EDITION_WORDS or _is_year(w), False),
+            (lambda w: w in _EDITION_WORDS or _is_number(w), False),
         ):
             if candidates:
                 break
@@ -395,6 +398,15 @@ class DisplayNames:
                 _Candidate(c.key_id, round(c.score - 0.05, 3), c.evidence + f", after dropping edition words from '{cleaned}'", True)
                 for c in self._candidates(shorter, publisher, display)
             ]
+            if sure:
+                # ... and only when the product it names is better confirmed than the one the
+                # name without its edition word names (Claris' claris:filemaker_pro over the
+                # unconfirmed filemaker:filemaker; Microsoft Project Professional stays
+                # microsoft:project, both confirmed alike).
+                without = " ".join(_trimmed(words, lambda w: w in _EDITION_WORDS or _is_year(w)))
+                rival = max((c.score for c in self._candidates(without, publisher, display)), default=0.0) if without else 0.0
+                if not any(c.score >= THRESHOLD and c.score > rival - 0.05 + 1e-9 for c in candidates):
+                    candidates = []
         unglued = [_unglued(w) for w in words] if not candidates and ("64" in cleaned or "32" in cleaned) else words
         if unglued != words:
             candidates = [

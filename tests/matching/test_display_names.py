@@ -508,3 +508,11 @@ def test_a_name_that_begins_with_the_publishers_product_is_that_product(matcher:
 ])
 def test_a_name_that_begins_with_a_product_is_refused_without_the_guards(matcher: FeedMatcher, name: str, publisher: str) -> None:
     assert product(matcher, SoftwareItem(name, "1.0", publisher))[0] is None
+
+
+def test_an_edition_word_nvd_keeps_in_the_product_name_stays_when_the_publisher_confirms_it(matcher: FeedMatcher) -> None:
+    # Without "Pro" the name is filemaker:filemaker, which Claris does not confirm.
+    assert product(matcher, SoftwareItem("FileMaker Pro 2024", "21.0.1", "Claris International Inc."))[0] == "claris:filemaker_pro"
+    # Both confirmed alike: the edition stays an edition.
+    assert product(matcher, SoftwareItem("Microsoft Project Professional 2021 - en-us", "16.0", "Microsoft Corporation"))[0] \
+        == "microsoft:project"
