@@ -516,3 +516,17 @@ def test_an_edition_word_nvd_keeps_in_the_product_name_stays_when_the_publisher_
     # Both confirmed alike: the edition stays an edition.
     assert product(matcher, SoftwareItem("Microsoft Project Professional 2021 - en-us", "16.0", "Microsoft Corporation"))[0] \
         == "microsoft:project"
+
+
+@pytest.mark.parametrize(("name", "cleaned"), [
+    ("Eclipse Temurin JDK with Hotspot 17.0.9+9 (x64)", "eclipse temurin jdk with hotspot"),  # Java's "+build"
+    ("Zulu JDK 17.48+15 (17.0.10), 64-bit", "zulu jdk"),
+    ("AutoCAD Plant 3D 2024", "autocad plant 3d 2024"),  # "3D" is a word, not version 3d
+])
+def test_cleaning_knows_java_build_numbers_and_keeps_3d(name: str, cleaned: str) -> None:
+    from appliance.matching.normalize import clean_display_name
+    assert clean_display_name(name) == cleaned
+
+
+def test_a_product_named_with_3d_is_found(matcher: FeedMatcher) -> None:
+    assert product(matcher, SoftwareItem("AutoCAD Plant 3D 2024", "24.0", "Autodesk"))[0] == "autodesk:autocad_plant_3d"
