@@ -68,6 +68,9 @@ _CODE_PART_WORDS = {
     # An installer bundle that installs the product's runtime for a web server ("Microsoft
     # ASP.NET Core 8.0.2 Hosting Bundle" holds the ASP.NET Core runtime and its IIS module).
     "hosting", "bundle",
+    # Java's development kit and runtime of a Java distribution ("Azul Zulu JDK 17.46",
+    # "Eclipse Temurin JRE with Hotspot"): the distribution's code, as "SDK" and "runtime" are.
+    "jdk", "jre",
 }
 # Kinds of program NVD appends to a product's name (axosoft:gitkraken_desktop, eclipse:eclipse_ide).
 _PROGRAM_KINDS = {"desktop", "ide", "app", "client", "gui"}
@@ -102,6 +105,8 @@ _HOSTING_VENDORS = ("google", "googlecode", "github", "sourceforge", "gitlab", "
 _INSTALLER_NOTE = re.compile(r"\(([^()]*machine-wide installer)\)", re.I)
 
 
+# "Microsoft Build of OpenJDK with Hotspot", "Red Hat build of OpenJDK": another's build of a product.
+_BUILD_OF = re.compile(r"\bbuild of (.+)$", re.I)
 _SPLIT_WORDS = re.compile(r"[\s-]+")
 # A word of three to five capitals, as abbreviations of product names are written ("CLI", "ZAP",
 # "LFS"); not ".NET", and not the piece and edition words written so ("SDK", "MUI").
@@ -296,6 +301,23 @@ class DisplayNames:
             if isinstance(found, Identification):
                 return found
             first = first or found
+        if display and " with " in cleaned:
+            # "X with Y" is program X bundled with Y ("Ruby 3.3.4-1-x64 with MSYS2", "Eclipse
+            # Temurin JDK with Hotspot" and its HotSpot virtual machine): X names the product.
+            found = self._from_name(cleaned.partition(" with ")[0], said, platform, display)
+            if isinstance(found, Identification):
+                return Identification(found.key, "fuzzy", round(found.score - 0.02, 3),
+                                      f"'{cleaned}' is '{cleaned.partition(' with ')[0]}' with something bundled: {found.evidence}")
+        built = _BUILD_OF.search(name) if display else None
+        if built:
+            # "<Builder> Build of <Product>" ("Microsoft Build of OpenJDK with Hotspot"): the
+            # builder, also the publisher, distributes the product; the product is after "of".
+            product = clean_display_name(built.group(1))
+            # Read as a name that names its product plainly (display=False): it is the product's own name.
+            found = self._from_name(product.partition(" with ")[0], "", platform, False)
+            if isinstance(found, Identification):
+                return Identification(found.key, "fuzzy", round(min(found.score, 0.95) - 0.05, 3),
+                                      f"'{name.strip()}' is the publisher's build of '{product}': {found.evidence}")
         if cleaned and (not display or any(w.lower() not in _NOT_INITIALS for w in _ABBREVIATION.findall(name.strip(), 1))):
             # Last, a name that abbreviates its vendor's product by initials, written in capitals
             # after the first word ("Microsoft Azure CLI"; a cask's name is all lower case). A

@@ -530,3 +530,14 @@ def test_cleaning_knows_java_build_numbers_and_keeps_3d(name: str, cleaned: str)
 
 def test_a_product_named_with_3d_is_found(matcher: FeedMatcher) -> None:
     assert product(matcher, SoftwareItem("AutoCAD Plant 3D 2024", "24.0", "Autodesk"))[0] == "autodesk:autocad_plant_3d"
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected", "says"), [
+    ("Microsoft Build of OpenJDK with Hotspot 17.0.9+8 (x64)", "Microsoft Corporation", "oracle:openjdk", "build of"),
+    ("Azul Zulu JDK 17.46 (17.0.9), 64-bit", "Azul Systems, Inc.", "azul:zulu", "carries its code"),
+    ("Eclipse Temurin JRE with Hotspot 17.0.11+9 (x64)", "Eclipse Adoptium", "oracle:openjdk", "with something bundled"),
+])
+def test_java_distributions_are_their_product(matcher: FeedMatcher, name: str, publisher: str, expected: str, says: str) -> None:
+    key, evidence = product(matcher, SoftwareItem(name, "17.0.9", publisher))
+    assert key == expected
+    assert says in evidence
