@@ -107,6 +107,10 @@ _INSTALLER_NOTE = re.compile(r"\(([^()]*machine-wide installer)\)", re.I)
 
 # "Microsoft Build of OpenJDK with Hotspot", "Red Hat build of OpenJDK": another's build of a product.
 _BUILD_OF = re.compile(r"\bbuild of (.+)$", re.I)
+# Legal forms that a company's initials leave out ("Environmental Systems Research Institute, Inc." is ESRI).
+_LEGAL_FORMS = {"inc", "llc", "ltd", "limited", "corp", "corporation", "co", "gmbh", "ag", "sa", "plc", "pty", "the",
+                "company", "incorporated", "se", "bv", "nv"}
+_INITIAL_SPLIT = re.compile(r"[\s,.&]+")
 _SPLIT_WORDS = re.compile(r"[\s-]+")
 # A word of three to five capitals, as abbreviations of product names are written ("CLI", "ZAP",
 # "LFS"); not ".NET", and not the piece and edition words written so ("SDK", "MUI").
@@ -246,6 +250,7 @@ class DisplayNames:
         # by the number of NVD vendors.
         self._forms: dict[str, dict[str, list[int]]] = {}
         self._hosts: frozenset[str] | None = None
+        self._vendor_products: dict[str, frozenset[str]] = {}
 
     def app(self, item: SoftwareItem, platform: Platform) -> Identification | Unidentified:
         """A macOS app: its name, with the vendor its bundle id names when no publisher was sent."""
@@ -272,12 +277,63 @@ class DisplayNames:
         """A program's display name with its publisher; ``display`` is False for names that name
         their product more plainly (a Homebrew cask's name read as words)."""
         found = self._identify(name, publisher, platform, display)
+        if isinstance(found, Unidentified) and display and publisher:
+            initials = self._initials_vendor(publisher, name)
+            if initials:
+                # A publisher written out whose initials are its NVD vendor ("Environmental
+                # Systems Research Institute, Inc." is esri, "Advanced Micro Devices" amd): read
+                # again with the vendor's name, which must then name the product as usual.
+                again = self._identify(name, initials, platform, display)
+                if isinstance(again, Identification):
+                    found = Identification(again.key, "fuzzy", min(again.score, 0.93),
+                                           again.evidence + f" (publisher '{publisher}' is vendor '{initials}' by its initials)")
         note = _INSTALLER_NOTE.search(name) if "(" in name else None
         if note and isinstance(found, Identification):
             # The cleaning drops bracketed notes, but this one says what the entry is: the
             # installer that puts the product on new user profiles, not the product.
             return Unidentified(f"'{name}' is the {note.group(1).lower()} of {found.key}, not the product")
         return found
+
+    def _products_of(self, vendor: str) -> frozenset[str]:
+        """A vendor's current products, run together (kept per vendor asked about)."""
+        found = self._vendor_products.get(vendor)
+        if found is None:
+            index = self.index
+            found = self._vendor_products[vendor] = frozenset(
+                compact(index.words(k)[1]) for k in index.by_vendor.get(vendor, ()) if k in index.current)
+        return found
+
+    def _siblings(self, one: str, other: str) -> int:
+        """How many product names two NVD vendors share and no other vendor files, when they are
+        one organisation under two names (a company and its renamed or split-off part: hp and
+        hpe, filemaker and claris): at least two, and a tenth of the smaller vendor's products;
+        else 0. Two big vendors share a few names (microsoft and ibm: forms_server), too few of theirs."""
+        if one == other:
+            return 0
+        index = self.index
+        mine, theirs = self._products_of(one), self._products_of(other)
+        # Only names no third vendor files: competitors share generic ones (kaspersky and
+        # bitdefender both file antivirus, internet_security, endpoint_security).
+        shared = sum(1 for name in mine & theirs
+                     if {compact(index.words(k)[0]) for k in index.by_product.get(name, ()) if k in index.current} <= {one, other})
+        return shared if shared >= 2 and 10 * shared >= min(len(mine), len(theirs)) else 0
+
+    def _initials_vendor(self, publisher: str, name: str) -> str:
+        """The NVD vendor that a publisher of three words or more writes out by its initials
+        (legal forms aside), when the publisher's own name is no vendor or the program's name
+        begins with the initials ("HPE Smart Storage Administrator" by Hewlett Packard
+        Enterprise, which NVD also lists as a vendor of three products); or ""."""
+        if "<" in publisher or "@" in publisher:
+            return ""  # a person with an address (package maintainers), not an organisation
+        words = [w for w in _INITIAL_SPLIT.split(publisher.lower()) if w and w not in _LEGAL_FORMS]
+        if len(words) < 3 or not all(w.isalpha() for w in words):
+            return ""
+        initials = "".join(w[0] for w in words)
+        if initials not in self.index.by_vendor:
+            return ""
+        if compact(clean_publisher(publisher)) in self.index.by_vendor and name.split()[0].lower() != initials:
+            return ""
+        return initials
 
     def _identify(self, name: str, publisher: str, platform: Platform, display: bool) -> Identification | Unidentified:
         aliases = self.index.aliases
@@ -788,6 +844,12 @@ class DisplayNames:
                         f"name '{cleaned}' is vendor '{vendor}' + product '{product}'"
                         + (f", publisher '{publisher}' agrees" if confirmed else ""),
                     )
+                elif _publisher_agrees(publisher, vendor_part) and (shared := self._siblings(said_vendor, compact(vendor))):
+                    # The name and the publisher name a vendor that NVD files this product under
+                    # another name of (HPE, split from HP: "HPE Smart Storage Administrator" is
+                    # hp:smart_storage_administrator): the two file products of the same names.
+                    offer(key_id, 0.9, f"name '{cleaned}' is vendor '{vendor_part}' + product '{product}', which NVD files "
+                                       f"under '{vendor}'; the two vendors file {shared} products of the same names")
         # 2b. The same written together, as bundle names do: "ZoomRooms" by zoom is zoom:rooms.
         glued, said = compact(cleaned), compact(publisher)
         if len(words) == 1 and len(said) >= 3 and glued.startswith(said) and len(glued) - len(said) >= 3:

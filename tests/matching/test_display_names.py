@@ -541,3 +541,21 @@ def test_java_distributions_are_their_product(matcher: FeedMatcher, name: str, p
     key, evidence = product(matcher, SoftwareItem(name, "17.0.9", publisher))
     assert key == expected
     assert says in evidence
+
+
+def test_a_publisher_written_out_is_its_vendor_by_initials(matcher: FeedMatcher) -> None:
+    key, evidence = product(matcher, SoftwareItem("ArcGIS Pro", "3.2", "Environmental Systems Research Institute, Inc."))
+    assert key == "esri:arcgis_pro"
+    assert "by its initials" in evidence
+    # Initials that happen to be a vendor (psu) name nothing by themselves: that vendor must file the product.
+    assert not (product(matcher, SoftwareItem("Macrium Reflect Free", "8.0", "Paramount Software UK Ltd"))[0] or "").startswith("psu:")
+
+
+def test_a_product_filed_under_the_other_name_of_one_organisation(matcher: FeedMatcher) -> None:
+    # hp and hpe file many products of the same names that no other vendor files.
+    key, evidence = product(matcher, SoftwareItem("HPE Smart Storage Administrator", "6.0", "Hewlett Packard Enterprise Company"))
+    assert key == "hp:smart_storage_administrator"
+    assert "products of the same names" in evidence
+    # Competitors share generic names (kaspersky and bitdefender: endpoint_security): no such link.
+    assert product(matcher, SoftwareItem("Kaspersky Endpoint Security for Windows", "12.3", "AO Kaspersky Lab"))[0] \
+        == "kaspersky:endpoint_security"
