@@ -76,8 +76,9 @@ _CODE_PART_WORDS = {
 _PROGRAM_KINDS = {"desktop", "ide", "app", "client", "gui"}
 # What a management product installs on the machines it manages (see DisplayNames._part_of).
 _ENDPOINT_WORDS = {"agent", "client", "services", "sensor"}
-# Servicing words after a product's name and version: a fix of the product ("Revit 2024.2 Hotfix").
-_SERVICING_WORDS = {"hotfix", "patch"}
+# Words after a product's name that say nothing of which program it is: a fix of the product
+# ("Revit 2024.2 Hotfix"), or that it is software ("Plantronics Hub Software").
+_GENERIC_TAIL = {"hotfix", "patch", "software"}
 _YEAR = re.compile(r"^(19|20)\d\d(-(19|20)\d\d)?$")
 
 
@@ -411,19 +412,23 @@ class DisplayNames:
             named = head
             while len(named) > 1 and compact(named[0]) in (compact(vendor), compact(publisher)):
                 named = named[1:]
-            if (len([w for w in named if not (_is_year(w) or w in _EDITION_WORDS)]) < 2
-                    and not all(w in _SERVICING_WORDS or not w.isalpha() for w in extra)):
+            own = set(cpe_words(product).split())
+            if (len([w for w in named if w in own or not (_is_year(w) or w in _EDITION_WORDS)]) < 2
+                    and not all(w in _GENERIC_TAIL or not w.isalpha() for w in extra)):
                 # A one-word product with more words after it is too often another program of
                 # the vendor that NVD files nothing for (Android Studio, Bing Wallpaper, Chrome
                 # Remote Desktop Host, Qt Creator, Microsoft Access Database Engine): it is taken
-                # only when what follows is build tags ("ImageMagick ... Q16-HDRI") or a fix.
+                # only when what follows is build tags ("ImageMagick ... Q16-HDRI"), a fix or "software".
                 return None
             rest = " ".join(w for w in extra if not (_is_year(w) or _is_number(w)))
             parts = [w for w in extra if w in _PART_WORDS]
             if parts:
                 return Unidentified(f"'{' '.join(words)}' is a part ('{' '.join(extra)}') of {found.key}, not the product, "
                                     "and NVD files no product of that name")
-            others = [k for k in index.by_product.get(compact(rest), ()) + index.by_product.get(compact(f"{product} {rest}"), ())
+            # (The extra words alone only when they are more than one generic word: "Dynamics 365
+            # Business Central Server" is not microsoft:server.)
+            alone = index.by_product.get(compact(rest), ()) if " " in rest else ()
+            others = [k for k in alone + index.by_product.get(compact(f"{product} {rest}"), ())
                       if k in index.current and _organisation(split_key(index.keys[k])[0]) == _organisation(vendor)]
             if others:
                 return Unidentified(f"'{' '.join(words)}' begins with {found.key}, but '{rest}' names "

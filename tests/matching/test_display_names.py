@@ -489,6 +489,9 @@ def test_a_bundle_id_ending_in_a_number_names_the_major_the_app_is_built_as(matc
     ("HP Universal Print Driver PCL6", "HP", "hp:universal_print_driver"),
     ("Oracle VM VirtualBox Guest Additions 7.0.14", "Oracle Corporation", "oracle:vm_virtualbox"),
     ("Revit 2024.2 Hotfix", "Autodesk", "autodesk:revit"),  # one word, then a fix of it
+    ("Plantronics Hub Software", "Plantronics, Inc.", "plantronics:plantronics_hub"),
+    ("Microsoft ASP.NET Core 8.0.1 Shared Framework (x86)", "Microsoft Corporation", "microsoft:asp.net_core"),
+    ("Microsoft Dynamics 365 Business Central Server", "Microsoft Corporation", "microsoft:dynamics_365_business_central"),
     ("ImageMagick 7.1.1-26 Q16-HDRI (64-bit) (2024-01-06)", "ImageMagick Studio LLC", "imagemagick:imagemagick"),  # build tags
 ])
 def test_a_name_that_begins_with_the_publishers_product_is_that_product(matcher: FeedMatcher, name: str, publisher: str,
