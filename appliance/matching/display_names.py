@@ -74,6 +74,9 @@ _CODE_PART_WORDS = {
 }
 # Kinds of program NVD appends to a product's name (axosoft:gitkraken_desktop, eclipse:eclipse_ide).
 _PROGRAM_KINDS = {"desktop", "ide", "app", "client", "gui"}
+# ... and the kind an endpoint product's installed program is: its agent ("Cortex XDR" by Palo
+# Alto Networks is paloaltonetworks:cortex_xdr_agent; NVD files the console apart).
+_PROGRAM_KINDS |= {"agent"}
 # What a management product installs on the machines it manages (see DisplayNames._part_of).
 _ENDPOINT_WORDS = {"agent", "client", "services", "sensor"}
 # Words after a product's name that say nothing of which program it is: a fix of the product
@@ -130,6 +133,12 @@ def _abbreviates(named: list[str], product: list[str]) -> bool:
                 and "".join(w[0] for w in product[i:i + run]) == word and named[i + 1:] == product[i + run:]):
             return True
     return False
+
+
+def _initials_of(product: str) -> str:
+    """The first letters of a product's words, hyphenated ones apart ("k-lite codec pack" -> "klcp")."""
+    words = [w for w in _SPLIT_WORDS.split(product) if w]
+    return "".join(w[0] for w in words) if len(words) >= 3 else ""
 
 
 def _unglued(word: str) -> str:
@@ -636,6 +645,10 @@ class DisplayNames:
                 if compact(index.words(k)[0]) == said and index.words(k)[1].rsplit(" ", 1)[-1] == kind}
         kids &= self.index.current
         key_id = self._one_of(kids) if kids else None
+        if key_id is None and kids and len({(_organisation(split_key(index.keys[k])[0]), index.words(k)[1]) for k in kids}) == 1:
+            # One product under two spellings of the vendor (palo_alto_networks, paloaltonetworks):
+            # the one NVD files most CVEs under.
+            key_id = index.primary(tuple(sorted(kids)))
         if key_id is None:
             return []
         return [_Candidate(key_id, 0.9, f"publisher '{publisher}' is vendor '{self.index.words(key_id)[0]}', whose one product "
@@ -822,6 +835,10 @@ class DisplayNames:
                 # A company named after its product, often its old name (ScreenConnect Software
                 # before ConnectWise bought it): the publisher confirms the product, not the vendor.
                 offer(key_id, 0.93, f"product name '{product}', and publisher '{publisher}' is named after the product")
+            elif publisher and len(said_initials := compact(publisher)) >= 3 and said_initials == _initials_of(product):
+                # A publisher that writes the product's name by its initials ("KLCP" publishes the
+                # K-Lite Codec Pack): it names the product, as a company named after it does.
+                offer(key_id, 0.9, f"product name '{product}', and publisher '{publisher}' is its initials")
             else:
                 offer(key_id, 0.6, f"product name '{product}', but publisher '{publisher}' does not name vendor '{vendor}'")
         current = tuple(k for k in named_like if k in index.current)

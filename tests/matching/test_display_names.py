@@ -562,3 +562,16 @@ def test_a_product_filed_under_the_other_name_of_one_organisation(matcher: FeedM
     # Competitors share generic names (kaspersky and bitdefender: endpoint_security): no such link.
     assert product(matcher, SoftwareItem("Kaspersky Endpoint Security for Windows", "12.3", "AO Kaspersky Lab"))[0] \
         == "kaspersky:endpoint_security"
+
+
+def test_a_publisher_that_is_the_products_initials_names_it(matcher: FeedMatcher) -> None:
+    key, evidence = product(matcher, SoftwareItem("K-Lite Codec Pack 17.9.5 Full", "17.9.5", "KLCP"))
+    assert key == "codecguide:k-lite_codec_pack"
+    assert "is its initials" in evidence
+
+
+def test_an_endpoint_products_program_is_its_agent(matcher: FeedMatcher) -> None:
+    # NVD files the agent under two spellings of the vendor; the publisher names both.
+    key, evidence = product(matcher, SoftwareItem("Cortex XDR 8.2.1.47908", "8.2.1.47908", "Palo Alto Networks"))
+    assert key in ("paloaltonetworks:cortex_xdr_agent", "palo_alto_networks:cortex_xdr_agent")
+    assert "whose one product" in evidence
