@@ -514,7 +514,10 @@ class DisplayNames:
         best = candidates[0]
         if best.score < THRESHOLD:
             shown = ", ".join(f"{self.index.keys[c.key_id]} ({c.score:.2f})" for c in candidates[:3])
-            return self._part_of(words, publisher, platform, display) or Unidentified(
+            piece = self._part_of(words, publisher, platform, display)
+            if isinstance(piece, Identification):
+                return self._piece_filed(candidates, piece) or piece
+            return piece or Unidentified(
                 f"best candidates for '{cleaned}' are below the {THRESHOLD} threshold: {shown} "
                 f"({self.index.keys[best.key_id]}: {best.evidence})")
         rivals = [
@@ -553,6 +556,22 @@ class DisplayNames:
             key, evidence = key + "_for_mac", evidence + "; the Mac build is NVD product " + key + "_for_mac"
         method = "fuzzy" if best.fuzzy or best.score < 0.95 else "exact"
         return Identification(key, method, best.score, evidence)
+
+    def _piece_filed(self, candidates: list[_Candidate], piece: Identification) -> Identification | None:
+        """The product the whole name names, unconfirmed by the publisher, when its vendor also
+        files the product the piece rule found under the same name: NVD files that piece of the
+        product as a product of its own ("GLPI Agent" by Teclib' is glpi-project:glpi_agent, of
+        the vendor that files glpi-project:glpi, not teclib-edition:glpi); else None."""
+        index = self.index
+        product = split_key(piece.key)[1]
+        for c in candidates:
+            vendor, whole = split_key(index.keys[c.key_id])
+            if whole.startswith(product + "_") and f"{vendor}:{product}" in index.key_id and f"{vendor}:{product}" != piece.key:
+                return Identification(index.keys[c.key_id], "fuzzy", 0.88,
+                                      f"the whole name is product '{index.words(c.key_id)[1]}' of vendor '{index.words(c.key_id)[0]}', "
+                                      f"which also files '{index.words(c.key_id)[0]}:{product}': NVD files this piece of "
+                                      f"{piece.key} as a product of its own")
+        return None
 
     def _one_organisation(self, tied: list[_Candidate], publisher: str = "") -> tuple[_Candidate, str]:
         """Of equally good candidates, the one NVD uses most when all are one product under vendor

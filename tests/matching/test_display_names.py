@@ -575,3 +575,10 @@ def test_an_endpoint_products_program_is_its_agent(matcher: FeedMatcher) -> None
     key, evidence = product(matcher, SoftwareItem("Cortex XDR 8.2.1.47908", "8.2.1.47908", "Palo Alto Networks"))
     assert key in ("paloaltonetworks:cortex_xdr_agent", "palo_alto_networks:cortex_xdr_agent")
     assert "whose one product" in evidence
+
+
+def test_a_piece_nvd_files_as_a_product_under_the_products_other_vendor_is_that_product(matcher: FeedMatcher) -> None:
+    # glpi-project files both glpi and glpi_agent; Teclib' names only teclib-edition:glpi.
+    key, evidence = product(matcher, SoftwareItem("GLPI Agent 1.7 (x64 edition)", "1.7", "Teclib'"))
+    assert key == "glpi-project:glpi_agent"
+    assert "as a product of its own" in evidence
