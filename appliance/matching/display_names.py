@@ -260,7 +260,7 @@ class DisplayNames:
         # by the number of NVD vendors.
         self._forms: dict[str, dict[str, list[int]]] = {}
         self._hosts: frozenset[str] | None = None
-        self._vendor_products: dict[str, frozenset[str]] = {}
+        self._sibling_pairs: dict[tuple[str, str], int] = {}  # bounded by the vendors names and publishers name
 
     def app(self, item: SoftwareItem, platform: Platform) -> Identification | Unidentified:
         """A macOS app: its name, with the vendor its bundle id names when no publisher was sent."""
@@ -304,29 +304,29 @@ class DisplayNames:
             return Unidentified(f"'{name}' is the {note.group(1).lower()} of {found.key}, not the product")
         return found
 
-    def _products_of(self, vendor: str) -> frozenset[str]:
-        """A vendor's current products, run together (kept per vendor asked about)."""
-        found = self._vendor_products.get(vendor)
-        if found is None:
-            index = self.index
-            found = self._vendor_products[vendor] = frozenset(
-                compact(index.words(k)[1]) for k in index.by_vendor.get(vendor, ()) if k in index.current)
-        return found
-
     def _siblings(self, one: str, other: str) -> int:
         """How many product names two NVD vendors share and no other vendor files, when they are
         one organisation under two names (a company and its renamed or split-off part: hp and
         hpe, filemaker and claris): at least two, and a tenth of the smaller vendor's products;
-        else 0. Two big vendors share a few names (microsoft and ibm: forms_server), too few of theirs."""
+        else 0. Two big vendors share a few names (microsoft and ibm: forms_server), too few of
+        theirs. Walks the smaller vendor's products only; kept per pair."""
         if one == other:
             return 0
+        pair = (one, other) if one < other else (other, one)
+        known = self._sibling_pairs.get(pair)
+        if known is not None:
+            return known
         index = self.index
-        mine, theirs = self._products_of(one), self._products_of(other)
+        mine, theirs = index.by_vendor.get(one, ()), index.by_vendor.get(other, ())
+        smaller, larger = (one, other) if len(mine) <= len(theirs) else (other, one)
+        shared = 0
         # Only names no third vendor files: competitors share generic ones (kaspersky and
         # bitdefender both file antivirus, internet_security, endpoint_security).
-        shared = sum(1 for name in mine & theirs
-                     if {compact(index.words(k)[0]) for k in index.by_product.get(name, ()) if k in index.current} <= {one, other})
-        return shared if shared >= 2 and 10 * shared >= min(len(mine), len(theirs)) else 0
+        for key_id in index.by_vendor.get(smaller, ()):
+            filers = {compact(index.words(k)[0]) for k in index.by_product.get(compact(index.words(key_id)[1]), ())}
+            shared += filers == {smaller, larger}
+        found = self._sibling_pairs[pair] = shared if shared >= 2 and 10 * shared >= min(len(mine), len(theirs)) else 0
+        return found
 
     def _initials_vendor(self, publisher: str, name: str) -> str:
         """The NVD vendor that a publisher of three words or more writes out by its initials
@@ -408,7 +408,8 @@ class DisplayNames:
         of another vendor, a vendor's generic program, a part word among the extra words or
         extra words that name another product of that vendor refuse. None if the name is no such thing."""
         index = self.index
-        for end in range(len(words) - 1, 0, -1):
+        # At most three extra words: a longer tail is more than a tag on the product's name.
+        for end in range(len(words) - 1, max(0, len(words) - 4), -1):
             head, extra = words[:end], words[end:]
             if compact(" ".join(head)) == compact(publisher) or _is_year(head[-1]) and end == 1:
                 return None  # what is left is only the publisher's name
@@ -479,6 +480,8 @@ class DisplayNames:
         ):
             if candidates:
                 break
+            if sure and not any(_is_year(w) for w in words):
+                continue
             trimmed = _trimmed(words, drop)
             if not trimmed or len(trimmed) == len(words):
                 continue
@@ -870,6 +873,7 @@ class DisplayNames:
                 else:
                     offer(chosen.key_id, chosen.score, chosen.evidence + ", no publisher to say otherwise")
         # 2. The name starts with the vendor: "google chrome", "adobe acrobat reader dc".
+        siblings: list[tuple[int, str, str]] = []
         for split in range(1, len(words)):
             vendor_part, product_part = " ".join(words[:split]), " ".join(words[split:])
             said_vendor = compact(vendor_part)
@@ -885,12 +889,20 @@ class DisplayNames:
                         f"name '{cleaned}' is vendor '{vendor}' + product '{product}'"
                         + (f", publisher '{publisher}' agrees" if confirmed else ""),
                     )
-                elif _publisher_agrees(publisher, vendor_part) and (shared := self._siblings(said_vendor, compact(vendor))):
-                    # The name and the publisher name a vendor that NVD files this product under
-                    # another name of (HPE, split from HP: "HPE Smart Storage Administrator" is
-                    # hp:smart_storage_administrator): the two file products of the same names.
-                    offer(key_id, 0.9, f"name '{cleaned}' is vendor '{vendor_part}' + product '{product}', which NVD files "
-                                       f"under '{vendor}'; the two vendors file {shared} products of the same names")
+                elif len(index.by_product[compact(product_part)]) == 1 and _publisher_agrees(publisher, vendor_part):
+                    # (Only a product one vendor files: a common name says nothing of the vendor.)
+                    siblings.append((key_id, said_vendor, vendor_part))
+        if not scored:
+            for key_id, said_vendor, vendor_part in siblings:
+                vendor, product = index.words(key_id)
+                shared = self._siblings(said_vendor, compact(vendor))
+                if shared:
+                    # Nothing else names the product, and the name and the publisher name a vendor
+                    # that NVD files this product under another name of (HPE, split from HP: "HPE
+                    # Smart Storage Administrator" is hp:smart_storage_administrator): the two file
+                    # products of the same names. (Last, as its check is the costliest.)
+                    offer(key_id, 0.9, f"name '{cleaned}' is vendor '{vendor_part}' + product '{product}', which NVD "
+                                       f"files under '{vendor}'; the two vendors file {shared} products of the same names")
         # 2b. The same written together, as bundle names do: "ZoomRooms" by zoom is zoom:rooms.
         glued, said = compact(cleaned), compact(publisher)
         if len(words) == 1 and len(said) >= 3 and glued.startswith(said) and len(glued) - len(said) >= 3:
