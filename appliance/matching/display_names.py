@@ -109,6 +109,7 @@ _HOSTING_VENDORS = ("google", "googlecode", "github", "sourceforge", "gitlab", "
 _INSTALLER_NOTE = re.compile(r"\(([^()]*machine-wide installer)\)", re.I)
 
 
+_GLUED_PIECE = re.compile(r"^([A-Z][A-Za-z0-9]{2,}?)(Agent|Client|Service)$")
 # "Microsoft Build of OpenJDK with Hotspot", "Red Hat build of OpenJDK": another's build of a product.
 _BUILD_OF = re.compile(r"\bbuild of (.+)$", re.I)
 # Legal forms that a company's initials leave out ("Environmental Systems Research Institute, Inc." is ESRI).
@@ -133,6 +134,12 @@ def _abbreviates(named: list[str], product: list[str]) -> bool:
                 and "".join(w[0] for w in product[i:i + run]) == word and named[i + 1:] == product[i + run:]):
             return True
     return False
+
+
+def _build_tag(word: str) -> bool:
+    """A word with digits inside that tags a build ("Q16-HDRI", "2008R2Plus"), not a name with a
+    number glued at its end ("WebView2", "iCUE5")."""
+    return any(c.isdigit() for c in word) and not (word.rstrip("0123456789").isalpha() and word[:1].isalpha())
 
 
 def _initials_of(product: str) -> str:
@@ -367,6 +374,13 @@ class DisplayNames:
             if isinstance(found, Identification):
                 return found
             first = first or found
+        glued = _GLUED_PIECE.match(name.strip()) if display else None
+        if glued:
+            # A piece word glued to the product's name in CamelCase ("AteraAgent", "NinjaRMMAgent"):
+            # read as the two words, so the piece rules apply.
+            found = self._from_name(clean_display_name(f"{glued.group(1)} {glued.group(2)}"), said, platform, display)
+            if isinstance(found, Identification):
+                return found
         if display and " with " in cleaned:
             # "X with Y" is program X bundled with Y ("Ruby 3.3.4-1-x64 with MSYS2", "Eclipse
             # Temurin JDK with Hotspot" and its HotSpot virtual machine): X names the product.
@@ -411,12 +425,14 @@ class DisplayNames:
         # At most three extra words: a longer tail is more than a tag on the product's name.
         for end in range(len(words) - 1, max(0, len(words) - 4), -1):
             head, extra = words[:end], words[end:]
-            if compact(" ".join(head)) == compact(publisher) or _is_year(head[-1]) and end == 1:
-                return None  # what is left is only the publisher's name
+            if _is_year(head[-1]) and end == 1:
+                return None
             found = self._from_name(" ".join(head), publisher, platform)
             if not isinstance(found, Identification):
                 continue
             vendor, product = split_key(found.key)
+            if compact(" ".join(head)) == compact(publisher) and not _self_named(vendor, product):
+                return None  # what is left is only the publisher's name, not a product named after itself
             if product in _VENDOR_APP_PRODUCTS or not _publisher_agrees(publisher, vendor):
                 return None  # the longest product the name begins with is not the publisher's
             named = head
@@ -424,11 +440,12 @@ class DisplayNames:
                 named = named[1:]
             own = set(cpe_words(product).split())
             if (len([w for w in named if w in own or not (_is_year(w) or w in _EDITION_WORDS)]) < 2
-                    and not all(w in _GENERIC_TAIL or not w.isalpha() for w in extra)):
+                    and not all(w in _GENERIC_TAIL or _build_tag(w) for w in extra) and not _build_tag(extra[0])):
                 # A one-word product with more words after it is too often another program of
                 # the vendor that NVD files nothing for (Android Studio, Bing Wallpaper, Chrome
                 # Remote Desktop Host, Qt Creator, Microsoft Access Database Engine): it is taken
-                # only when what follows is build tags ("ImageMagick ... Q16-HDRI"), a fix or "software".
+                # only when what follows is build tags ("ImageMagick ... Q16-HDRI"), a fix or
+                # "software", or starts with a build tag ("MongoDB 7.0.14 2008R2Plus SSL").
                 return None
             rest = " ".join(w for w in extra if not (_is_year(w) or _is_number(w)))
             parts = [w for w in extra if w in _PART_WORDS]

@@ -493,6 +493,7 @@ def test_a_bundle_id_ending_in_a_number_names_the_major_the_app_is_built_as(matc
     ("Microsoft ASP.NET Core 8.0.1 Shared Framework (x86)", "Microsoft Corporation", "microsoft:asp.net_core"),
     ("Microsoft Dynamics 365 Business Central Server", "Microsoft Corporation", "microsoft:dynamics_365_business_central"),
     ("ImageMagick 7.1.1-26 Q16-HDRI (64-bit) (2024-01-06)", "ImageMagick Studio LLC", "imagemagick:imagemagick"),  # build tags
+    ("MongoDB 7.0.14 2008R2Plus SSL (64 bit)", "MongoDB", "mongodb:mongodb"),  # a build tag, then what the build has
 ])
 def test_a_name_that_begins_with_the_publishers_product_is_that_product(matcher: FeedMatcher, name: str, publisher: str,
                                                                         expected: str) -> None:
@@ -508,6 +509,7 @@ def test_a_name_that_begins_with_the_publishers_product_is_that_product(matcher:
     ("Microsoft Access database engine 2016 (English)", "Microsoft Corporation"),
     ("SQL Server 2019 LocalDB", "Contoso Ltd"),  # the publisher does not name microsoft
     ("Zoom Outlook Plugin (64-bit)", "Zoom Video Communications, Inc."),  # a part word among the extra words
+    ("Microsoft Edge WebView2 Runtime", "Microsoft Corporation"),  # "WebView2" is a name with a number, not a build tag
 ])
 def test_a_name_that_begins_with_a_product_is_refused_without_the_guards(matcher: FeedMatcher, name: str, publisher: str) -> None:
     assert product(matcher, SoftwareItem(name, "1.0", publisher))[0] is None
@@ -582,3 +584,11 @@ def test_a_piece_nvd_files_as_a_product_under_the_products_other_vendor_is_that_
     key, evidence = product(matcher, SoftwareItem("GLPI Agent 1.7 (x64 edition)", "1.7", "Teclib'"))
     assert key == "glpi-project:glpi_agent"
     assert "as a product of its own" in evidence
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("AteraAgent", "Atera networks", "atera:atera"),
+    ("NinjaRMMAgent", "NinjaRMM LLC", "ninjarmm:ninjarmm"),
+])
+def test_a_piece_word_glued_to_the_name_is_read_as_a_word(matcher: FeedMatcher, name: str, publisher: str, expected: str) -> None:
+    assert product(matcher, SoftwareItem(name, "1.0", publisher))[0] == expected
