@@ -267,6 +267,7 @@ class DisplayNames:
         # by the number of NVD vendors.
         self._forms: dict[str, dict[str, list[int]]] = {}
         self._hosts: frozenset[str] | None = None
+        self._first_cache: dict[tuple[str, str, bool], Identification | Unidentified | None] = {}
         self._sibling_pairs: dict[tuple[str, str], int] = {}  # bounded by the vendors names and publishers name
 
     def app(self, item: SoftwareItem, platform: Platform) -> Identification | Unidentified:
@@ -421,6 +422,17 @@ class DisplayNames:
         starts with is taken, and only when the publisher names its vendor; a longest product
         of another vendor, a vendor's generic program, a part word among the extra words or
         extra words that name another product of that vendor refuse. None if the name is no such thing."""
+        while len(words) > 1 and _is_number(words[-1]):
+            words = words[:-1]  # a trailing number is a release, which the number pass read already
+        cache_key = (" ".join(words), publisher, platform.family == "macos")
+        if cache_key in self._first_cache:
+            return self._first_cache[cache_key]
+        if len(self._first_cache) > self.ids.CACHE_LIMIT:
+            self._first_cache.clear()
+        found = self._first_cache[cache_key] = self._named_first_uncached(words, publisher, platform)
+        return found
+
+    def _named_first_uncached(self, words: list[str], publisher: str, platform: Platform) -> Identification | Unidentified | None:
         index = self.index
         # At most three extra words: a longer tail is more than a tag on the product's name.
         for end in range(len(words) - 1, max(0, len(words) - 4), -1):
