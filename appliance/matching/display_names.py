@@ -451,13 +451,16 @@ class DisplayNames:
             while len(named) > 1 and compact(named[0]) in (compact(vendor), compact(publisher)):
                 named = named[1:]
             own = set(cpe_words(product).split())
-            if (len([w for w in named if w in own or not (_is_year(w) or w in _EDITION_WORDS)]) < 2
-                    and not all(w in _GENERIC_TAIL or _build_tag(w) for w in extra) and not _build_tag(extra[0])):
+            if len([w for w in named if w in own]) < 2 and (
+                    any(w not in own and not _is_year(w) and w not in _EDITION_WORDS for w in named)
+                    or not (all(w in _GENERIC_TAIL or _build_tag(w) for w in extra) or _build_tag(extra[0]))):
                 # A one-word product with more words after it is too often another program of
                 # the vendor that NVD files nothing for (Android Studio, Bing Wallpaper, Chrome
                 # Remote Desktop Host, Qt Creator, Microsoft Access Database Engine): it is taken
-                # only when what follows is build tags ("ImageMagick ... Q16-HDRI"), a fix or
-                # "software", or starts with a build tag ("MongoDB 7.0.14 2008R2Plus SSL").
+                # only when the start of the name is the product itself (not a piece of it that
+                # another rule read as the product: "MongoDB Tools ...") and what follows is build
+                # tags ("ImageMagick ... Q16-HDRI"), a fix or "software", or starts with a build
+                # tag ("MongoDB 7.0.14 2008R2Plus SSL").
                 return None
             rest = " ".join(w for w in extra if not (_is_year(w) or _is_number(w)))
             parts = [w for w in extra if w in _PART_WORDS]

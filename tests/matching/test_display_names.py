@@ -510,6 +510,7 @@ def test_a_name_that_begins_with_the_publishers_product_is_that_product(matcher:
     ("SQL Server 2019 LocalDB", "Contoso Ltd"),  # the publisher does not name microsoft
     ("Zoom Outlook Plugin (64-bit)", "Zoom Video Communications, Inc."),  # a part word among the extra words
     ("Microsoft Edge WebView2 Runtime", "Microsoft Corporation"),  # "WebView2" is a name with a number, not a build tag
+    ("MongoDB Tools 100.9.4 2008R2Plus SSL (64 bit)", "MongoDB"),  # "MongoDB Tools" is a piece, not the product itself
 ])
 def test_a_name_that_begins_with_a_product_is_refused_without_the_guards(matcher: FeedMatcher, name: str, publisher: str) -> None:
     assert product(matcher, SoftwareItem(name, "1.0", publisher))[0] is None
