@@ -68,11 +68,20 @@ _CODE_PART_WORDS = {
     # An installer bundle that installs the product's runtime for a web server ("Microsoft
     # ASP.NET Core 8.0.2 Hosting Bundle" holds the ASP.NET Core runtime and its IIS module).
     "hosting", "bundle",
+    # Java's development kit and runtime of a Java distribution ("Azul Zulu JDK 17.46",
+    # "Eclipse Temurin JRE with Hotspot"): the distribution's code, as "SDK" and "runtime" are.
+    "jdk", "jre",
 }
 # Kinds of program NVD appends to a product's name (axosoft:gitkraken_desktop, eclipse:eclipse_ide).
 _PROGRAM_KINDS = {"desktop", "ide", "app", "client", "gui"}
+# ... and the kind an endpoint product's installed program is: its agent ("Cortex XDR" by Palo
+# Alto Networks is paloaltonetworks:cortex_xdr_agent; NVD files the console apart).
+_PROGRAM_KINDS |= {"agent"}
 # What a management product installs on the machines it manages (see DisplayNames._part_of).
 _ENDPOINT_WORDS = {"agent", "client", "services", "sensor"}
+# Words after a product's name that say nothing of which program it is: a fix of the product
+# ("Revit 2024.2 Hotfix"), or that it is software ("Plantronics Hub Software").
+_GENERIC_TAIL = {"hotfix", "patch", "software"}
 _YEAR = re.compile(r"^(19|20)\d\d(-(19|20)\d\d)?$")
 
 
@@ -116,6 +125,13 @@ _COINED = re.compile(r"^[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+$")
 _INSTALLER_NOTE = re.compile(r"\(([^()]*machine-wide installer)\)", re.I)
 
 
+_GLUED_PIECE = re.compile(r"^([A-Z][A-Za-z0-9]{2,}?)(Agent|Client|Service)$")
+# "Microsoft Build of OpenJDK with Hotspot", "Red Hat build of OpenJDK": another's build of a product.
+_BUILD_OF = re.compile(r"\bbuild of (.+)$", re.I)
+# Legal forms that a company's initials leave out ("Environmental Systems Research Institute, Inc." is ESRI).
+_LEGAL_FORMS = {"inc", "llc", "ltd", "limited", "corp", "corporation", "co", "gmbh", "ag", "sa", "plc", "pty", "the",
+                "company", "incorporated", "se", "bv", "nv"}
+_INITIAL_SPLIT = re.compile(r"[\s,.&]+")
 _SPLIT_WORDS = re.compile(r"[\s-]+")
 # A word of three to five capitals, as abbreviations of product names are written ("CLI", "ZAP",
 # "LFS"); not ".NET", and not the piece and edition words written so ("SDK", "MUI").
@@ -134,6 +150,18 @@ def _abbreviates(named: list[str], product: list[str]) -> bool:
                 and "".join(w[0] for w in product[i:i + run]) == word and named[i + 1:] == product[i + run:]):
             return True
     return False
+
+
+def _build_tag(word: str) -> bool:
+    """A word with digits inside that tags a build ("Q16-HDRI", "2008R2Plus"), not a name with a
+    number glued at its end ("WebView2", "iCUE5")."""
+    return any(c.isdigit() for c in word) and not (word.rstrip("0123456789").isalpha() and word[:1].isalpha())
+
+
+def _initials_of(product: str) -> str:
+    """The first letters of a product's words, hyphenated ones apart ("k-lite codec pack" -> "klcp")."""
+    words = [w for w in _SPLIT_WORDS.split(product) if w]
+    return "".join(w[0] for w in words) if len(words) >= 3 else ""
 
 
 def _unglued(word: str) -> str:
@@ -257,6 +285,8 @@ class DisplayNames:
         self._hosts: frozenset[str] | None = None
         # Per bundle-id vendor asked about, its products by shortened names (_shortened).
         self._short_forms: dict[str, dict[tuple[str, ...], list[int]]] = {}
+        self._first_cache: dict[tuple[str, str, bool], Identification | Unidentified | None] = {}
+        self._sibling_pairs: dict[tuple[str, str], int] = {}  # bounded by the vendors names and publishers name
 
     def app(self, item: SoftwareItem, platform: Platform) -> Identification | Unidentified:
         """A macOS app: its name, with the vendor its bundle id names when no publisher was sent.
@@ -404,12 +434,63 @@ class DisplayNames:
         """A program's display name with its publisher; ``display`` is False for names that name
         their product more plainly (a Homebrew cask's name read as words)."""
         found = self._identify(name, publisher, platform, display)
+        if isinstance(found, Unidentified) and display and publisher:
+            initials = self._initials_vendor(publisher, name)
+            if initials:
+                # A publisher written out whose initials are its NVD vendor ("Environmental
+                # Systems Research Institute, Inc." is esri, "Advanced Micro Devices" amd): read
+                # again with the vendor's name, which must then name the product as usual.
+                again = self._identify(name, initials, platform, display)
+                if isinstance(again, Identification):
+                    found = Identification(again.key, "fuzzy", min(again.score, 0.93),
+                                           again.evidence + f" (publisher '{publisher}' is vendor '{initials}' by its initials)")
         note = _INSTALLER_NOTE.search(name) if "(" in name else None
         if note and isinstance(found, Identification):
             # The cleaning drops bracketed notes, but this one says what the entry is: the
             # installer that puts the product on new user profiles, not the product.
             return Unidentified(f"'{name}' is the {note.group(1).lower()} of {found.key}, not the product")
         return found
+
+    def _siblings(self, one: str, other: str) -> int:
+        """How many product names two NVD vendors share and no other vendor files, when they are
+        one organisation under two names (a company and its renamed or split-off part: hp and
+        hpe, filemaker and claris): at least two, and a tenth of the smaller vendor's products;
+        else 0. Two big vendors share a few names (microsoft and ibm: forms_server), too few of
+        theirs. Walks the smaller vendor's products only; kept per pair."""
+        if one == other:
+            return 0
+        pair = (one, other) if one < other else (other, one)
+        known = self._sibling_pairs.get(pair)
+        if known is not None:
+            return known
+        index = self.index
+        mine, theirs = index.by_vendor.get(one, ()), index.by_vendor.get(other, ())
+        smaller, larger = (one, other) if len(mine) <= len(theirs) else (other, one)
+        shared = 0
+        # Only names no third vendor files: competitors share generic ones (kaspersky and
+        # bitdefender both file antivirus, internet_security, endpoint_security).
+        for key_id in index.by_vendor.get(smaller, ()):
+            filers = {compact(index.words(k)[0]) for k in index.by_product.get(compact(index.words(key_id)[1]), ())}
+            shared += filers == {smaller, larger}
+        found = self._sibling_pairs[pair] = shared if shared >= 2 and 10 * shared >= min(len(mine), len(theirs)) else 0
+        return found
+
+    def _initials_vendor(self, publisher: str, name: str) -> str:
+        """The NVD vendor that a publisher of three words or more writes out by its initials
+        (legal forms aside), when the publisher's own name is no vendor or the program's name
+        begins with the initials ("HPE Smart Storage Administrator" by Hewlett Packard
+        Enterprise, which NVD also lists as a vendor of three products); or ""."""
+        if "<" in publisher or "@" in publisher:
+            return ""  # a person with an address (package maintainers), not an organisation
+        words = [w for w in _INITIAL_SPLIT.split(publisher.lower()) if w and w not in _LEGAL_FORMS]
+        if len(words) < 3 or not all(w.isalpha() for w in words):
+            return ""
+        initials = "".join(w[0] for w in words)
+        if initials not in self.index.by_vendor:
+            return ""
+        if compact(clean_publisher(publisher)) in self.index.by_vendor and name.split()[0].lower() != initials:
+            return ""
+        return initials
 
     def _identify(self, name: str, publisher: str, platform: Platform, display: bool) -> Identification | Unidentified:
         aliases = self.index.aliases
@@ -433,6 +514,30 @@ class DisplayNames:
             if isinstance(found, Identification):
                 return found
             first = first or found
+        glued = _GLUED_PIECE.match(name.strip()) if display else None
+        if glued:
+            # A piece word glued to the product's name in CamelCase ("AteraAgent", "NinjaRMMAgent"):
+            # read as the two words, so the piece rules apply.
+            found = self._from_name(clean_display_name(f"{glued.group(1)} {glued.group(2)}"), said, platform, display)
+            if isinstance(found, Identification):
+                return found
+        if display and " with " in cleaned:
+            # "X with Y" is program X bundled with Y ("Ruby 3.3.4-1-x64 with MSYS2", "Eclipse
+            # Temurin JDK with Hotspot" and its HotSpot virtual machine): X names the product.
+            found = self._from_name(cleaned.partition(" with ")[0], said, platform, display)
+            if isinstance(found, Identification):
+                return Identification(found.key, "fuzzy", round(found.score - 0.02, 3),
+                                      f"'{cleaned}' is '{cleaned.partition(' with ')[0]}' with something bundled: {found.evidence}")
+        built = _BUILD_OF.search(name) if display else None
+        if built:
+            # "<Builder> Build of <Product>" ("Microsoft Build of OpenJDK with Hotspot"): the
+            # builder, also the publisher, distributes the product; the product is after "of".
+            product = clean_display_name(built.group(1))
+            # Read as a name that names its product plainly (display=False): it is the product's own name.
+            found = self._from_name(product.partition(" with ")[0], "", platform, False)
+            if isinstance(found, Identification):
+                return Identification(found.key, "fuzzy", round(min(found.score, 0.95) - 0.05, 3),
+                                      f"'{name.strip()}' is the publisher's build of '{product}': {found.evidence}")
         if cleaned and (not display or any(w.lower() not in _NOT_INITIALS for w in _ABBREVIATION.findall(name.strip(), 1))):
             # Last, a name that abbreviates its vendor's product by initials, written in capitals
             # after the first word ("Microsoft Azure CLI"; a cask's name is all lower case). A
@@ -441,7 +546,78 @@ class DisplayNames:
             if found:
                 best = found[0]
                 return Identification(self.index.keys[best.key_id], "fuzzy", best.score, best.evidence)
+        if display and said:
+            for text in filter(None, (cleaned, part and clean_display_name(part))):
+                found = self._named_first(text.split(), said, platform)
+                if found is not None:
+                    return found
         return first or Unidentified(f"nothing to identify in '{name}'")
+
+    def _named_first(self, words: list[str], publisher: str, platform: Platform) -> Identification | Unidentified | None:
+        """A name that is a product of the publisher's vendor followed by words NVD files no
+        product for: an edition, role, component or servicing word the other rules do not know
+        ("Microsoft SQL Server 2019 LocalDB", "APC PowerChute Serial Shutdown for Business",
+        "Revit 2024.2 Hotfix", "Bentley View CONNECT Edition"). The longest product the name
+        starts with is taken, and only when the publisher names its vendor; a longest product
+        of another vendor, a vendor's generic program, a part word among the extra words or
+        extra words that name another product of that vendor refuse. None if the name is no such thing."""
+        while len(words) > 1 and _is_number(words[-1]):
+            words = words[:-1]  # a trailing number is a release, which the number pass read already
+        cache_key = (" ".join(words), publisher, platform.family == "macos")
+        if cache_key in self._first_cache:
+            return self._first_cache[cache_key]
+        if len(self._first_cache) > self.ids.CACHE_LIMIT:
+            self._first_cache.clear()
+        found = self._first_cache[cache_key] = self._named_first_uncached(words, publisher, platform)
+        return found
+
+    def _named_first_uncached(self, words: list[str], publisher: str, platform: Platform) -> Identification | Unidentified | None:
+        index = self.index
+        # At most three extra words: a longer tail is more than a tag on the product's name.
+        for end in range(len(words) - 1, max(0, len(words) - 4), -1):
+            head, extra = words[:end], words[end:]
+            if _is_year(head[-1]) and end == 1:
+                return None
+            found = self._from_name(" ".join(head), publisher, platform)
+            if not isinstance(found, Identification):
+                continue
+            vendor, product = split_key(found.key)
+            if compact(" ".join(head)) == compact(publisher) and not _self_named(vendor, product):
+                return None  # what is left is only the publisher's name, not a product named after itself
+            if product in _VENDOR_APP_PRODUCTS or not _publisher_agrees(publisher, vendor):
+                return None  # the longest product the name begins with is not the publisher's
+            named = head
+            while len(named) > 1 and compact(named[0]) in (compact(vendor), compact(publisher)):
+                named = named[1:]
+            own = set(cpe_words(product).split())
+            if len([w for w in named if w in own]) < 2 and (
+                    any(w not in own and not _is_year(w) and w not in _EDITION_WORDS for w in named)
+                    or not (all(w in _GENERIC_TAIL or _build_tag(w) for w in extra) or _build_tag(extra[0]))):
+                # A one-word product with more words after it is too often another program of
+                # the vendor that NVD files nothing for (Android Studio, Bing Wallpaper, Chrome
+                # Remote Desktop Host, Qt Creator, Microsoft Access Database Engine): it is taken
+                # only when the start of the name is the product itself (not a piece of it that
+                # another rule read as the product: "MongoDB Tools ...") and what follows is build
+                # tags ("ImageMagick ... Q16-HDRI"), a fix or "software", or starts with a build
+                # tag ("MongoDB 7.0.14 2008R2Plus SSL").
+                return None
+            rest = " ".join(w for w in extra if not (_is_year(w) or _is_number(w)))
+            parts = [w for w in extra if w in _PART_WORDS]
+            if parts:
+                return Unidentified(f"'{' '.join(words)}' is a part ('{' '.join(extra)}') of {found.key}, not the product, "
+                                    "and NVD files no product of that name")
+            # (The extra words alone only when they are more than one generic word: "Dynamics 365
+            # Business Central Server" is not microsoft:server.)
+            alone = index.by_product.get(compact(rest), ()) if " " in rest else ()
+            others = [k for k in alone + index.by_product.get(compact(f"{product} {rest}"), ())
+                      if k in index.current and _organisation(split_key(index.keys[k])[0]) == _organisation(vendor)]
+            if others:
+                return Unidentified(f"'{' '.join(words)}' begins with {found.key}, but '{rest}' names "
+                                    f"{index.keys[others[0]]} of the same vendor")
+            return Identification(found.key, "fuzzy", round(found.score - 0.05, 3),
+                                  f"'{' '.join(head)}' is the publisher's product and '{' '.join(extra)}' names no NVD product: "
+                                  + found.evidence)
+        return None
 
     def _from_name(self, cleaned: str, publisher: str, platform: Platform, display: bool = True) -> Identification | Unidentified:
         # Of the platform only "is it a Mac" matters here (the _for_mac builds below).
@@ -465,13 +641,18 @@ class DisplayNames:
         # Editions, channels and years name a packaging of a product, not another product;
         # failing that, a bare number is a release name ("Citrix Workspace 2309"). Years are
         # kept on the first try: NVD names some products with their year (visual_studio_2022).
-        for drop in (
-            lambda w: w in _EDITION_WORDS,
-            lambda w: w in _EDITION_WORDS or _is_year(w),
-            lambda w: w in _EDITION_WORDS or _is_number(w),
+        # Between them, the year alone: an edition word that NVD keeps in the product's name
+        # stays ("FileMaker Pro 2024" by Claris is claris:filemaker_pro, not filemaker:filemaker).
+        for drop, sure in (
+            (lambda w: w in _EDITION_WORDS, False),
+            (_is_year, True),
+            (lambda w: w in _EDITION_WORDS or _is_year(w), False),
+            (lambda w: w in _EDITION_WORDS or _is_number(w), False),
         ):
             if candidates:
                 break
+            if sure and not any(_is_year(w) for w in words):
+                continue
             trimmed = _trimmed(words, drop)
             if not trimmed or len(trimmed) == len(words):
                 continue
@@ -483,6 +664,15 @@ class DisplayNames:
                 _Candidate(c.key_id, round(c.score - 0.05, 3), c.evidence + f", after dropping edition words from '{cleaned}'", True)
                 for c in self._candidates(shorter, publisher, display)
             ]
+            if sure:
+                # ... and only when the product it names is better confirmed than the one the
+                # name without its edition word names (Claris' claris:filemaker_pro over the
+                # unconfirmed filemaker:filemaker; Microsoft Project Professional stays
+                # microsoft:project, both confirmed alike).
+                without = " ".join(_trimmed(words, lambda w: w in _EDITION_WORDS or _is_year(w)))
+                rival = max((c.score for c in self._candidates(without, publisher, display)), default=0.0) if without else 0.0
+                if not any(c.score >= THRESHOLD and c.score > rival - 0.05 + 1e-9 for c in candidates):
+                    candidates = []
         unglued = [_unglued(w) for w in words] if not candidates and ("64" in cleaned or "32" in cleaned) else words
         if unglued != words:
             candidates = [
@@ -498,7 +688,10 @@ class DisplayNames:
         best = candidates[0]
         if best.score < THRESHOLD:
             shown = ", ".join(f"{self.index.keys[c.key_id]} ({c.score:.2f})" for c in candidates[:3])
-            return self._part_of(words, publisher, platform, display) or Unidentified(
+            piece = self._part_of(words, publisher, platform, display)
+            if isinstance(piece, Identification):
+                return self._piece_filed(candidates, piece) or piece
+            return piece or Unidentified(
                 f"best candidates for '{cleaned}' are below the {THRESHOLD} threshold: {shown} "
                 f"({self.index.keys[best.key_id]}: {best.evidence})")
         rivals = [
@@ -545,6 +738,22 @@ class DisplayNames:
             key, evidence = key + "_for_mac", evidence + "; the Mac build is NVD product " + key + "_for_mac"
         method = "fuzzy" if best.fuzzy or best.score < 0.95 else "exact"
         return Identification(key, method, best.score, evidence)
+
+    def _piece_filed(self, candidates: list[_Candidate], piece: Identification) -> Identification | None:
+        """The product the whole name names, unconfirmed by the publisher, when its vendor also
+        files the product the piece rule found under the same name: NVD files that piece of the
+        product as a product of its own ("GLPI Agent" by Teclib' is glpi-project:glpi_agent, of
+        the vendor that files glpi-project:glpi, not teclib-edition:glpi); else None."""
+        index = self.index
+        product = split_key(piece.key)[1]
+        for c in candidates:
+            vendor, whole = split_key(index.keys[c.key_id])
+            if whole.startswith(product + "_") and f"{vendor}:{product}" in index.key_id and f"{vendor}:{product}" != piece.key:
+                return Identification(index.keys[c.key_id], "fuzzy", 0.88,
+                                      f"the whole name is product '{index.words(c.key_id)[1]}' of vendor '{index.words(c.key_id)[0]}', "
+                                      f"which also files '{index.words(c.key_id)[0]}:{product}': NVD files this piece of "
+                                      f"{piece.key} as a product of its own")
+        return None
 
     def _one_organisation(self, tied: list[_Candidate], publisher: str = "") -> tuple[_Candidate, str]:
         """Of equally good candidates, the one NVD uses most when all are one product under vendor
@@ -637,6 +846,10 @@ class DisplayNames:
                 if compact(index.words(k)[0]) == said and index.words(k)[1].rsplit(" ", 1)[-1] == kind}
         kids &= self.index.current
         key_id = self._one_of(kids) if kids else None
+        if key_id is None and kids and len({(_organisation(split_key(index.keys[k])[0]), index.words(k)[1]) for k in kids}) == 1:
+            # One product under two spellings of the vendor (palo_alto_networks, paloaltonetworks):
+            # the one NVD files most CVEs under.
+            key_id = index.primary(tuple(sorted(kids)))
         if key_id is None:
             return []
         return [_Candidate(key_id, 0.9, f"publisher '{publisher}' is vendor '{self.index.words(key_id)[0]}', whose one product "
@@ -823,6 +1036,10 @@ class DisplayNames:
                 # A company named after its product, often its old name (ScreenConnect Software
                 # before ConnectWise bought it): the publisher confirms the product, not the vendor.
                 offer(key_id, 0.93, f"product name '{product}', and publisher '{publisher}' is named after the product")
+            elif publisher and len(said_initials := compact(publisher)) >= 3 and said_initials == _initials_of(product):
+                # A publisher that writes the product's name by its initials ("KLCP" publishes the
+                # K-Lite Codec Pack): it names the product, as a company named after it does.
+                offer(key_id, 0.9, f"product name '{product}', and publisher '{publisher}' is its initials")
             else:
                 offer(key_id, 0.6, f"product name '{product}', but publisher '{publisher}' does not name vendor '{vendor}'")
         current = tuple(k for k in named_like if k in index.current)
@@ -835,6 +1052,7 @@ class DisplayNames:
                 else:
                     offer(chosen.key_id, chosen.score, chosen.evidence + ", no publisher to say otherwise")
         # 2. The name starts with the vendor: "google chrome", "adobe acrobat reader dc".
+        siblings: list[tuple[int, str, str]] = []
         for split in range(1, len(words)):
             vendor_part, product_part = " ".join(words[:split]), " ".join(words[split:])
             said_vendor = compact(vendor_part)
@@ -850,6 +1068,20 @@ class DisplayNames:
                         f"name '{cleaned}' is vendor '{vendor}' + product '{product}'"
                         + (f", publisher '{publisher}' agrees" if confirmed else ""),
                     )
+                elif len(index.by_product[compact(product_part)]) == 1 and _publisher_agrees(publisher, vendor_part):
+                    # (Only a product one vendor files: a common name says nothing of the vendor.)
+                    siblings.append((key_id, said_vendor, vendor_part))
+        if not scored:
+            for key_id, said_vendor, vendor_part in siblings:
+                vendor, product = index.words(key_id)
+                shared = self._siblings(said_vendor, compact(vendor))
+                if shared:
+                    # Nothing else names the product, and the name and the publisher name a vendor
+                    # that NVD files this product under another name of (HPE, split from HP: "HPE
+                    # Smart Storage Administrator" is hp:smart_storage_administrator): the two file
+                    # products of the same names. (Last, as its check is the costliest.)
+                    offer(key_id, 0.9, f"name '{cleaned}' is vendor '{vendor_part}' + product '{product}', which NVD "
+                                       f"files under '{vendor}'; the two vendors file {shared} products of the same names")
         # 2b. The same written together, as bundle names do: "ZoomRooms" by zoom is zoom:rooms.
         glued, said = compact(cleaned), compact(publisher)
         if len(words) == 1 and len(said) >= 3 and glued.startswith(said) and len(glued) - len(said) >= 3:

@@ -23,7 +23,9 @@ _NOISE_WORDS = {
 # Installer" are installers of a product, not the product (see display_names._PART_WORDS).
 # A token that looks like a version: digits with dots, optional letter suffix ("23.01", "6.22",
 # "2.43.0", "0.79", "8.5.6", "1.1.1k", "v1.0", "3.10.11150.0").
-_VERSION_TOKEN = re.compile(r"^v?\d+(?:\.\w+)+(?:-\w+)?$|^v?\d{1,2}[a-z]?$", re.I)
+# Java's versions carry a build number after "+" (JEP 223: "Eclipse Temurin JDK with Hotspot
+# 17.0.9+9", "Zulu JDK 17.48+15"). "2D" and "3D" are words, not versions ("AutoCAD Plant 3D").
+_VERSION_TOKEN = re.compile(r"^v?\d+(?:\.\w+)+(?:-\w+)?(?:\+\d+)?$|^v?\d{1,2}[a-z]?$(?<!^[23]d)", re.I)
 
 
 def _version_token(token: str) -> bool:

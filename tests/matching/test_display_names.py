@@ -554,3 +554,114 @@ def test_a_mac_app_is_the_desktop_build_nvd_files_apart(matcher: FeedMatcher) ->
     assert key == "anthropic:claude_desktop" and "desktop build" in evidence
     # The same name on Windows with its publisher stays the product NVD names.
     assert product(matcher, SoftwareItem("Claude", "1.0", "Anthropic"))[0] == "anthropic:claude"
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("Microsoft SQL Server 2019 LocalDB ", "Microsoft Corporation", "microsoft:sql_server"),  # an edition NVD files no product for
+    ("Newforma Project Center Eleventh Edition", "Newforma, Inc.", "newforma:project_center"),
+    ("HP Universal Print Driver PCL6", "HP", "hp:universal_print_driver"),
+    ("Oracle VM VirtualBox Guest Additions 7.0.14", "Oracle Corporation", "oracle:vm_virtualbox"),
+    ("Revit 2024.2 Hotfix", "Autodesk", "autodesk:revit"),  # one word, then a fix of it
+    ("Plantronics Hub Software", "Plantronics, Inc.", "plantronics:plantronics_hub"),
+    ("Microsoft ASP.NET Core 8.0.1 Shared Framework (x86)", "Microsoft Corporation", "microsoft:asp.net_core"),
+    ("Microsoft Dynamics 365 Business Central Server", "Microsoft Corporation", "microsoft:dynamics_365_business_central"),
+    ("ImageMagick 7.1.1-26 Q16-HDRI (64-bit) (2024-01-06)", "ImageMagick Studio LLC", "imagemagick:imagemagick"),  # build tags
+    ("MongoDB 7.0.14 2008R2Plus SSL (64 bit)", "MongoDB", "mongodb:mongodb"),  # a build tag, then what the build has
+])
+def test_a_name_that_begins_with_the_publishers_product_is_that_product(matcher: FeedMatcher, name: str, publisher: str,
+                                                                        expected: str) -> None:
+    key, evidence = product(matcher, SoftwareItem(name, "1.0", publisher))
+    assert key == expected
+    assert "is the publisher's product" in evidence
+
+
+@pytest.mark.parametrize(("name", "publisher"), [
+    ("Android Studio", "Google LLC"),  # google:android, then a word: another program of the vendor
+    ("Bing Wallpaper", "Microsoft Corporation"),
+    ("Chrome Remote Desktop Host", "Google LLC"),
+    ("Microsoft Access database engine 2016 (English)", "Microsoft Corporation"),
+    ("SQL Server 2019 LocalDB", "Contoso Ltd"),  # the publisher does not name microsoft
+    ("Zoom Outlook Plugin (64-bit)", "Zoom Video Communications, Inc."),  # a part word among the extra words
+    ("Microsoft Edge WebView2 Runtime", "Microsoft Corporation"),  # "WebView2" is a name with a number, not a build tag
+    ("MongoDB Tools 100.9.4 2008R2Plus SSL (64 bit)", "MongoDB"),  # "MongoDB Tools" is a piece, not the product itself
+])
+def test_a_name_that_begins_with_a_product_is_refused_without_the_guards(matcher: FeedMatcher, name: str, publisher: str) -> None:
+    assert product(matcher, SoftwareItem(name, "1.0", publisher))[0] is None
+
+
+def test_an_edition_word_nvd_keeps_in_the_product_name_stays_when_the_publisher_confirms_it(matcher: FeedMatcher) -> None:
+    # Without "Pro" the name is filemaker:filemaker, which Claris does not confirm.
+    assert product(matcher, SoftwareItem("FileMaker Pro 2024", "21.0.1", "Claris International Inc."))[0] == "claris:filemaker_pro"
+    # Both confirmed alike: the edition stays an edition.
+    assert product(matcher, SoftwareItem("Microsoft Project Professional 2021 - en-us", "16.0", "Microsoft Corporation"))[0] \
+        == "microsoft:project"
+
+
+@pytest.mark.parametrize(("name", "cleaned"), [
+    ("Eclipse Temurin JDK with Hotspot 17.0.9+9 (x64)", "eclipse temurin jdk with hotspot"),  # Java's "+build"
+    ("Zulu JDK 17.48+15 (17.0.10), 64-bit", "zulu jdk"),
+    ("AutoCAD Plant 3D 2024", "autocad plant 3d 2024"),  # "3D" is a word, not version 3d
+])
+def test_cleaning_knows_java_build_numbers_and_keeps_3d(name: str, cleaned: str) -> None:
+    from appliance.matching.normalize import clean_display_name
+    assert clean_display_name(name) == cleaned
+
+
+def test_a_product_named_with_3d_is_found(matcher: FeedMatcher) -> None:
+    assert product(matcher, SoftwareItem("AutoCAD Plant 3D 2024", "24.0", "Autodesk"))[0] == "autodesk:autocad_plant_3d"
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected", "says"), [
+    ("Microsoft Build of OpenJDK with Hotspot 17.0.9+8 (x64)", "Microsoft Corporation", "oracle:openjdk", "build of"),
+    ("Azul Zulu JDK 17.46 (17.0.9), 64-bit", "Azul Systems, Inc.", "azul:zulu", "carries its code"),
+    ("Eclipse Temurin JRE with Hotspot 17.0.11+9 (x64)", "Eclipse Adoptium", "oracle:openjdk", "with something bundled"),
+])
+def test_java_distributions_are_their_product(matcher: FeedMatcher, name: str, publisher: str, expected: str, says: str) -> None:
+    key, evidence = product(matcher, SoftwareItem(name, "17.0.9", publisher))
+    assert key == expected
+    assert says in evidence
+
+
+def test_a_publisher_written_out_is_its_vendor_by_initials(matcher: FeedMatcher) -> None:
+    key, evidence = product(matcher, SoftwareItem("ArcGIS Pro", "3.2", "Environmental Systems Research Institute, Inc."))
+    assert key == "esri:arcgis_pro"
+    assert "by its initials" in evidence
+    # Initials that happen to be a vendor (psu) name nothing by themselves: that vendor must file the product.
+    assert not (product(matcher, SoftwareItem("Macrium Reflect Free", "8.0", "Paramount Software UK Ltd"))[0] or "").startswith("psu:")
+
+
+def test_a_product_filed_under_the_other_name_of_one_organisation(matcher: FeedMatcher) -> None:
+    # hp and hpe file many products of the same names that no other vendor files.
+    key, evidence = product(matcher, SoftwareItem("HPE Smart Storage Administrator", "6.0", "Hewlett Packard Enterprise Company"))
+    assert key == "hp:smart_storage_administrator"
+    assert "products of the same names" in evidence
+    # Competitors share generic names (kaspersky and bitdefender: endpoint_security): no such link.
+    assert product(matcher, SoftwareItem("Kaspersky Endpoint Security for Windows", "12.3", "AO Kaspersky Lab"))[0] \
+        == "kaspersky:endpoint_security"
+
+
+def test_a_publisher_that_is_the_products_initials_names_it(matcher: FeedMatcher) -> None:
+    key, evidence = product(matcher, SoftwareItem("K-Lite Codec Pack 17.9.5 Full", "17.9.5", "KLCP"))
+    assert key == "codecguide:k-lite_codec_pack"
+    assert "is its initials" in evidence
+
+
+def test_an_endpoint_products_program_is_its_agent(matcher: FeedMatcher) -> None:
+    # NVD files the agent under two spellings of the vendor; the publisher names both.
+    key, evidence = product(matcher, SoftwareItem("Cortex XDR 8.2.1.47908", "8.2.1.47908", "Palo Alto Networks"))
+    assert key in ("paloaltonetworks:cortex_xdr_agent", "palo_alto_networks:cortex_xdr_agent")
+    assert "whose one product" in evidence
+
+
+def test_a_piece_nvd_files_as_a_product_under_the_products_other_vendor_is_that_product(matcher: FeedMatcher) -> None:
+    # glpi-project files both glpi and glpi_agent; Teclib' names only teclib-edition:glpi.
+    key, evidence = product(matcher, SoftwareItem("GLPI Agent 1.7 (x64 edition)", "1.7", "Teclib'"))
+    assert key == "glpi-project:glpi_agent"
+    assert "as a product of its own" in evidence
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("AteraAgent", "Atera networks", "atera:atera"),
+    ("NinjaRMMAgent", "NinjaRMM LLC", "ninjarmm:ninjarmm"),
+])
+def test_a_piece_word_glued_to_the_name_is_read_as_a_word(matcher: FeedMatcher, name: str, publisher: str, expected: str) -> None:
+    assert product(matcher, SoftwareItem(name, "1.0", publisher))[0] == expected
