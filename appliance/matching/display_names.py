@@ -283,6 +283,7 @@ class DisplayNames:
         # by the number of NVD vendors.
         self._forms: dict[str, dict[str, list[int]]] = {}
         self._hosts: frozenset[str] | None = None
+        self._apps: dict[str, tuple[int, ...]] | None = None
         # Per bundle-id vendor asked about, its products by shortened names (_shortened).
         self._short_forms: dict[str, dict[tuple[str, ...], list[int]]] = {}
         self._first_cache: dict[tuple[str, str, bool], Identification | Unidentified | None] = {}
@@ -988,6 +989,18 @@ class DisplayNames:
             self._hosts = frozenset(self.index.ecosystem.values())
         return self._hosts
 
+    def _vendor_apps(self) -> dict[str, tuple[int, ...]]:
+        """Products NVD names only as a vendor's generic program (_VENDOR_APP_PRODUCTS), by vendor
+        run together, computed once from those few product names (not from each vendor's products)."""
+        if self._apps is None:
+            index, apps = self.index, {}
+            for name in {compact(p) for p in _VENDOR_APP_PRODUCTS}:
+                for key_id in index.by_product.get(name, ()):
+                    if split_key(index.keys[key_id])[1] in _VENDOR_APP_PRODUCTS:
+                        apps.setdefault(compact(index.words(key_id)[0]), set()).add(key_id)
+            self._apps = {vendor: tuple(sorted(kids)) for vendor, kids in apps.items()}
+        return self._apps
+
     def _names_other_vendor(self, publisher: str, vendor: str) -> bool:
         """The publisher is itself an NVD vendor, and not this one: it contradicts the candidate."""
         return bool(publisher) and compact(publisher) in self.index.by_vendor and not _publisher_agrees(publisher, vendor)
@@ -1091,9 +1104,9 @@ class DisplayNames:
                     offer(key_id, 0.95, f"name '{cleaned}' is vendor '{vendor}' and product '{product}' written together, "
                                         f"publisher '{publisher}' agrees")
         # 3. The name is the vendor, whose one desktop program NVD names generically (figma:desktop).
-        for key_id in index.by_vendor.get(compact(cleaned), ()):
+        for key_id in self._vendor_apps().get(compact(cleaned), ()):
             vendor, product = index.words(key_id)
-            if split_key(index.keys[key_id])[1] in _VENDOR_APP_PRODUCTS and _publisher_agrees(publisher, vendor):
+            if _publisher_agrees(publisher, vendor):
                 offer(key_id, 0.9, f"name and publisher are vendor '{vendor}', whose desktop program is '{product}'")
         # 4. The name is a product's title in the CPE dictionary.
         for key_id in index.by_title.get(cleaned, ()):
