@@ -12,8 +12,8 @@ from appliance.matching.bundle import _named_after
 from appliance.matching.index import split_key
 from appliance.matching.normalize import compact as _compact_uncached
 from appliance.matching.normalize import (
-    PUBLISHER_NOISE as _PUBLISHER_WORDS, app_name, bundle_vendor, clean_display_name, clean_publisher, cpe_words,
-    main_part,
+    PUBLISHER_NOISE as _PUBLISHER_WORDS, app_name, bundle_vendor, clean_display_name, clean_display_names, clean_publisher,
+    cpe_words, main_part,
 )
 from appliance.matching.platform import Platform
 
@@ -496,14 +496,13 @@ class DisplayNames:
     def _identify(self, name: str, publisher: str, platform: Platform, display: bool) -> Identification | Unidentified:
         aliases = self.index.aliases
         raw = name.strip().lower()
-        cleaned, said = clean_display_name(name), clean_publisher(publisher)
+        (cleaned, kept), said = clean_display_names(name), clean_publisher(publisher)
         for text in (raw, cleaned):
             if text in aliases.never:
                 return Unidentified(f"'{name}' is a look-alike, not a product with CVEs: {aliases.never[text]}")
         first: Unidentified | None = None
         # A product NVD names with words the cleaning drops ("for windows", a major number)
         # is taken when the name with those words names it outright.
-        kept = clean_display_name(name, keep_product_words=True)
         if kept != cleaned:
             found = self._from_name(kept, said, platform, display)
             if isinstance(found, Identification) and (found.method != "fuzzy" or _keeps_product_words(found.key, kept, cleaned)):
