@@ -12,8 +12,8 @@ from appliance.matching.bundle import _named_after
 from appliance.matching.index import split_key
 from appliance.matching.normalize import compact as _compact_uncached
 from appliance.matching.normalize import (
-    PUBLISHER_NOISE as _PUBLISHER_WORDS, app_name, bundle_vendor, clean_display_name, clean_publisher, cpe_words,
-    main_part,
+    PUBLISHER_NOISE as _PUBLISHER_WORDS, app_name, bundle_vendor, clean_display_name, clean_display_names, clean_publisher,
+    cpe_words, main_part,
 )
 from appliance.matching.platform import Platform
 
@@ -283,6 +283,7 @@ class DisplayNames:
         # by the number of NVD vendors.
         self._forms: dict[str, dict[str, list[int]]] = {}
         self._hosts: frozenset[str] | None = None
+        self._apps: dict[str, tuple[int, ...]] | None = None
         # Per bundle-id vendor asked about, its products by shortened names (_shortened).
         self._short_forms: dict[str, dict[tuple[str, ...], list[int]]] = {}
         self._first_cache: dict[tuple[str, str, bool], Identification | Unidentified | None] = {}
@@ -495,14 +496,13 @@ class DisplayNames:
     def _identify(self, name: str, publisher: str, platform: Platform, display: bool) -> Identification | Unidentified:
         aliases = self.index.aliases
         raw = name.strip().lower()
-        cleaned, said = clean_display_name(name), clean_publisher(publisher)
+        (cleaned, kept), said = clean_display_names(name), clean_publisher(publisher)
         for text in (raw, cleaned):
             if text in aliases.never:
                 return Unidentified(f"'{name}' is a look-alike, not a product with CVEs: {aliases.never[text]}")
         first: Unidentified | None = None
         # A product NVD names with words the cleaning drops ("for windows", a major number)
         # is taken when the name with those words names it outright.
-        kept = clean_display_name(name, keep_product_words=True)
         if kept != cleaned:
             found = self._from_name(kept, said, platform, display)
             if isinstance(found, Identification) and (found.method != "fuzzy" or _keeps_product_words(found.key, kept, cleaned)):
@@ -988,6 +988,18 @@ class DisplayNames:
             self._hosts = frozenset(self.index.ecosystem.values())
         return self._hosts
 
+    def _vendor_apps(self) -> dict[str, tuple[int, ...]]:
+        """Products NVD names only as a vendor's generic program (_VENDOR_APP_PRODUCTS), by vendor
+        run together, computed once from those few product names (not from each vendor's products)."""
+        if self._apps is None:
+            index, apps = self.index, {}
+            for name in {compact(p) for p in _VENDOR_APP_PRODUCTS}:
+                for key_id in index.by_product.get(name, ()):
+                    if split_key(index.keys[key_id])[1] in _VENDOR_APP_PRODUCTS:
+                        apps.setdefault(compact(index.words(key_id)[0]), set()).add(key_id)
+            self._apps = {vendor: tuple(sorted(kids)) for vendor, kids in apps.items()}
+        return self._apps
+
     def _names_other_vendor(self, publisher: str, vendor: str) -> bool:
         """The publisher is itself an NVD vendor, and not this one: it contradicts the candidate."""
         return bool(publisher) and compact(publisher) in self.index.by_vendor and not _publisher_agrees(publisher, vendor)
@@ -1091,9 +1103,9 @@ class DisplayNames:
                     offer(key_id, 0.95, f"name '{cleaned}' is vendor '{vendor}' and product '{product}' written together, "
                                         f"publisher '{publisher}' agrees")
         # 3. The name is the vendor, whose one desktop program NVD names generically (figma:desktop).
-        for key_id in index.by_vendor.get(compact(cleaned), ()):
+        for key_id in self._vendor_apps().get(compact(cleaned), ()):
             vendor, product = index.words(key_id)
-            if split_key(index.keys[key_id])[1] in _VENDOR_APP_PRODUCTS and _publisher_agrees(publisher, vendor):
+            if _publisher_agrees(publisher, vendor):
                 offer(key_id, 0.9, f"name and publisher are vendor '{vendor}', whose desktop program is '{product}'")
         # 4. The name is a product's title in the CPE dictionary.
         for key_id in index.by_title.get(cleaned, ()):

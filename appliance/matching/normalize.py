@@ -104,6 +104,29 @@ def clean_display_name(name: str, keep_product_words: bool = False) -> str:
     return " ".join(kept)
 
 
+def clean_display_names(name: str) -> tuple[str, str]:
+    """clean_display_name(name) and clean_display_name(name, keep_product_words=True) in one pass
+    over the name's words (identification reads every display name both ways)."""
+    text = _PARENS.sub(" ", name) if ("(" in name or "[" in name or "{" in name) else name
+    lowered = text.lower() if text.isascii() else ""
+    if not lowered or "update" in lowered or "service" in lowered or "sp" in lowered:
+        text = _UPDATE_NUMBER.sub(" ", text)
+    if (not lowered or "microsoft" in lowered) and _FOR_WINDOWS.search(text):
+        return clean_display_name(name), clean_display_name(name, keep_product_words=True)  # the two differ before the words
+    cleaned, kept = [], []
+    for token in tokens(text):
+        token = token.strip(",;:")
+        if "-" in token:
+            token = _ARCH_SUFFIX.sub("", token)
+        if not token or token in _NOISE_WORDS or _version_token(token):
+            if token in _PRODUCT_WORDS or (token[:1].isdecimal() and _MAJOR.match(token)):
+                kept.append(token)
+            continue
+        cleaned.append(token)
+        kept.append(token)
+    return " ".join(cleaned), " ".join(kept)
+
+
 def main_part(name: str) -> str | None:
     """The part before " - " in names like "Cisco Secure Client - AnyConnect VPN", or None."""
     head, separator, _ = name.partition(" - ")

@@ -665,3 +665,19 @@ def test_a_piece_nvd_files_as_a_product_under_the_products_other_vendor_is_that_
 ])
 def test_a_piece_word_glued_to_the_name_is_read_as_a_word(matcher: FeedMatcher, name: str, publisher: str, expected: str) -> None:
     assert product(matcher, SoftwareItem(name, "1.0", publisher))[0] == expected
+
+
+def test_both_cleanings_in_one_pass_are_the_two_cleanings() -> None:
+    # clean_display_names is a shortcut for identification; it must say exactly what the two
+    # calls say, on every labelled display name and on the servicing and platform cases above.
+    import json
+    from pathlib import Path
+
+    from appliance.matching.normalize import clean_display_name, clean_display_names
+
+    names = ["Foo \u017fervice Pack 3", "Veeam Agent for Micro\u017foft Windows 6", "Veeam Agent for Microsoft Windows 6",
+             "SAP GUI for Windows 8.00", "pgAdmin 4", "Teams Machine-Wide Installer", "PowerShell 7-x64", "", " , "]
+    for path in sorted(Path(__file__).parent.glob("*_items.json")):
+        names += [item["name"] for item in json.loads(path.read_text())["items"]]
+    for name in names:
+        assert clean_display_names(name) == (clean_display_name(name), clean_display_name(name, keep_product_words=True)), name
