@@ -89,13 +89,15 @@ _SONAME = re.compile(r"(?<=[a-z])[0-9.]+(-[a-z]+)?$")
 # Debian Perl Policy 4.2 (lib<module>-perl, "::" as "-"), Fedora/Alpine perl-<Module-Name>,
 # Debian Ruby team (ruby-<gem>), Fedora rubygem-<gem>, Debian JavaScript team (node-<package>).
 _MODULES = (
-    (re.compile(r"^(?:python3?|py3|python3\d*)-(.+)$"), "pip"),
+    # Fedora and Amazon Linux also build a versioned interpreter's own tools as
+    # "python3.11-pip", "nodejs20-npm": the tool is then the module (pypa:pip, npmjs:npm).
+    (re.compile(r"^(?:python3?|py3|python3\d*|python3\.\d+)-(.+)$"), "pip"),
     (re.compile(r"^lib(.+)-perl$"), "perl"),
     (re.compile(r"^perl-(.+)$"), "perl"),
     (re.compile(r"^(?:ruby|rubygem|ruby\d[\d.]*-rubygem)-(.+)$"), "ruby"),
     (re.compile(r"^node-(.+)$"), "npm"),
     # Fedora's Node.js packaging guidelines: nodejs-<npm name>.
-    (re.compile(r"^nodejs-(.+)$"), "npm"),
+    (re.compile(r"^nodejs\d*-(.+)$"), "npm"),
     # Debian Java Policy 2.4 (lib<name>-java), Debian JavaScript team (libjs-<name>).
     (re.compile(r"^lib(.+)-java$"), "java"),
     (re.compile(r"^libjs-(.+)$"), "javascript"),
@@ -307,6 +309,9 @@ class PackageRules:
             if any(piece in _DATA_PARTS for piece in parts[cut:]):
                 return Unidentified(f"package '{package}' is part '-{part}' of project '{head}' ({found.key}), "
                                     "which holds data, not the project's code")
+            if any(piece in _ADD_ON_PARTS for piece in parts[cut:]):
+                return Unidentified(f"package '{package}' is an add-on '-{part}' named after project '{head}' ({found.key}), "
+                                    "a program of its own, not the project")
             variant = [piece for piece in parts[cut:] if piece in _IMPLEMENTATIONS]
             if variant:
                 return Unidentified(f"package '{package}' is the '{variant[0]}' implementation of '{head}', "
@@ -744,6 +749,10 @@ _DATA_PARTS = frozenset({
 # netcat-traditional Hobbit's original, busybox-syslogd, krb5's heimdal-* counterparts.
 # "-ng" ("next generation") names a new project after an old one (libcap-ng is not libcap,
 # syslog-ng not syslog), never a part of it.
+# Parts that name a separate program built to work with a project: Prometheus's exporters
+# are projects of their own (github.com/prometheus/node_exporter), packaged as
+# prometheus-node-exporter, golang-github-prometheus-node-exporter.
+_ADD_ON_PARTS = frozenset({"exporter"})
 _IMPLEMENTATIONS = frozenset({"openbsd", "freebsd", "bsd", "traditional", "busybox", "heimdal", "toybox", "uutils", "ng"})
 # RPM lists every imported signing key as a package "gpg-pubkey" (version = key id; its
 # SOURCERPM is "(none)"): no software, whatever its name looks like (RPM's rpmkeys(8)).
@@ -825,12 +834,41 @@ def kind_refusal(package: str, scheme: str) -> str:
     return ""
 
 
+# Words that say a package holds data or set-up for a program, not the program: translations
+# (glibc-locale-base, glibc-langpack-en, musl-locales-lang), data (vim-data-common,
+# icu-data-en), terminal descriptions (ncurses-terminfo, terminfo-base), file(1)'s magic
+# database (file-magic), a distribution's release files (openSUSE-release, epel-release)
+# and Oracle's "preinstall" packages (kernel settings and users for a product installed
+# later). Narrower than _DATA_PARTS: "runtime" and "misc" carry programs (mono-runtime,
+# util-linux-misc), so they are refused only as a part of an identified project.
+_DATA_WORDS = frozenset({
+    "doc", "docs", "data", "l10n", "locale", "locales", "lang", "langpack", "langpacks", "i18n", "manpages",
+    "terminfo", "magic", "release", "preinstall",
+})
+# What may follow a data word in such a name: a variant, a language code or a version
+# (glibc-locale-base, icu-data-en, icu-data-full, oracle-database-preinstall-19c).
+_DATA_TAILS = frozenset({"base", "common", "full", "minimal", "all", "extra", "core"})
+
+
+def _data_package(package: str) -> str:
+    """The data word of a package named "<...>-<data word>[-<variant or language>]", or ""."""
+    pieces = package.lower().split("-")
+    for at, piece in enumerate(pieces):
+        if piece in _DATA_WORDS and (at or len(pieces) > 1) and all(
+                rest in _DATA_TAILS or (len(rest) <= 3 and rest.isalnum()) for rest in pieces[at + 1:]):
+            return piece
+    return ""
+
+
 def _no_code(package: str) -> str:
     if package == _RPM_PUBKEY:
         return (f"'{package}' is how RPM lists a public key imported into its database (rpmkeys --import), "
                 "not a package of software")
     if ships_no_code(package):
         return f"'{package}' ships documentation or data, no program of its own"
+    word = _data_package(package)
+    if word:
+        return f"'{package}' ships data or set-up files (its name says '-{word}'), no program of its own"
     if _KERNEL.match(package):
         return f"'{package}' is the Linux kernel, which NVD files as an operating system (linux:linux_kernel), not an application"
     return ""
