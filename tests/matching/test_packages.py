@@ -365,3 +365,47 @@ def test_a_package_named_vendor_then_product(rules_only: FeedMatcher, name: str,
     # Not a distribution's name in front, nor a vendor without a product of the rest's name.
     (result,) = rules_only.match([SoftwareItem("google-chrome-stable", "1.0")], DEBIAN)
     assert result.match is None
+
+
+@pytest.mark.parametrize(("name", "source_package", "os_name", "scheme"), [
+    # Translations, data, terminal descriptions, file(1)'s magic database: the hint names the
+    # project's source (glibc, vim, ncurses, file), but the package holds no code of it.
+    ("glibc-locale-base", "glibc", SUSE, "rpm"),
+    ("vim-data-common", "vim", SUSE, "rpm"),
+    ("terminfo-base", "ncurses", SUSE, "rpm"),
+    ("ncurses-terminfo", "ncurses", ALPINE, "apk"),
+    ("icu-data-en", "icu", ALPINE, "apk"),
+    ("file-magic", "file", SUSE, "rpm"),
+    # A distribution's release files and Oracle's preinstall packages set a system up; no program.
+    ("openSUSE-release", "openSUSE-release", SUSE, "rpm"),
+    ("oracle-database-preinstall-19c", "oracle-database-preinstall-19c", ROCKY, "rpm"),
+])
+def test_data_and_set_up_packages_stay_refused_whatever_their_source(matcher: FeedMatcher, name: str, source_package: str,
+                                                                     os_name: str, scheme: str) -> None:
+    for hint in (source_package, ""):
+        (result,) = matcher.match([SoftwareItem(name, "1.0", "", None, scheme, "", hint)], os_name)
+        assert result.match is None, (hint, result.match)
+        assert "no program of its own" in result.reason
+
+
+@pytest.mark.parametrize("name", ["util-linux-misc", "mono-runtime", "evolution-data-server", "aspnetcore-runtime-8.0"])
+def test_data_words_refuse_only_at_the_end_of_a_name(name: str) -> None:
+    # "runtime" and "misc" carry programs; "data" before another word is part of a product's name.
+    from appliance.matching.packages import _data_package
+    assert _data_package(name) == ""
+
+
+def test_a_prometheus_exporter_is_not_prometheus(rules_only: FeedMatcher) -> None:
+    (result,) = rules_only.match([SoftwareItem("prometheus-node-exporter", "1.7.0")], "Ubuntu 24.04 LTS")
+    assert result.match is None, result.match
+    assert "add-on" in result.reason
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    # A versioned interpreter's tool subpackage is the tool (Amazon Linux 2023, Fedora).
+    ("python3.11-pip", "pypa:pip"),
+    ("nodejs20-npm", "npmjs:npm"),
+])
+def test_an_interpreters_tool_subpackage_is_the_tool(rules_only: FeedMatcher, name: str, expected: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "10.8.2")], "Amazon Linux 2023")
+    assert _key(result) == expected, result.reason
