@@ -206,6 +206,12 @@ class Identifier:
                 return found
         referenced = self._by_reference(name, source)
         if isinstance(found, Unidentified):
+            if isinstance(referenced, Identification) and source in ("dpkg", "rpm", "apk"):
+                others = self.packages.named_after_elsewhere(name, referenced.key)
+                if others:
+                    # The linked repository is a namesake's (packages.named_after_elsewhere).
+                    return Unidentified(f"{found.reason}; {referenced.evidence}, but {', '.join(others[:3])} "
+                                        f"{'is' if len(others) == 1 else 'are'} named after '{name}' too")
             return referenced or found
         if isinstance(referenced, Identification) and referenced.key != found.key:
             if source == "homebrew" and _spells_other(found.key, referenced.key, name):

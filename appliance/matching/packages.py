@@ -538,8 +538,33 @@ class PackageRules:
         if cves == 0:
             shown = ", ".join(index.keys[k] for k in kids[:5])
             return Unidentified(f"package '{package}' is named like {shown}, none with a CVE in the feed to show it is the same software")
+        own = self.named_after_elsewhere(name, index.keys[chosen.key_id]) if scheme in _SOURCE_SPLIT else []
+        if own:
+            # The CVEs are another vendor's namesake's, while a project named after the
+            # package files a product of the name too (agentejo:cockpit, a PHP CMS, beside
+            # cockpit-project:cockpit, the Linux web console Fedora and Debian package): CVEs
+            # say which product is attacked, not which one this package is.
+            return Unidentified(f"package '{package}': {chosen.evidence}, but {', '.join(own[:3])} "
+                                f"{'is' if len(own) == 1 else 'are'} named after '{name}' too, and nothing says which this package is")
         return Identification(index.keys[chosen.key_id], "exact", chosen.score,
                               (f"package '{package}': " if name == package else "") + chosen.evidence)
+
+    def named_after_elsewhere(self, name: str, key: str) -> list[str]:
+        """Other current products spelled ``name`` whose vendor is a project or organisation
+        named after it, when ``key``'s product is neither named so nor an established product
+        (in the 2015 dictionary, as oracle:mysql is beside mysql_project:mysql): then CVEs or
+        reference URLs of ``key`` say which product is attacked, not which one a package of
+        that name is (agentejo:cockpit, a PHP CMS, beside cockpit-project:cockpit, the Linux
+        web console)."""
+        index = self.index
+        key_id = index.key_id.get(key)
+        if key_id is None:
+            return []
+        group = index.equivalents(key_id)
+        if any(_project_named(index.keys[k]) or k in index.titles for k in group):
+            return []
+        return sorted({index.keys[k] for k in index.by_product.get(compact(name), ())
+                       if k in index.current and k not in group and _project_named(index.keys[k])})
 
     def _own_project(self, kids: tuple[int, ...], name: str) -> tuple[int, str] | None:
         """Of namesakes without CVEs, the project's own key and why the others are not another
@@ -780,6 +805,14 @@ _MODULE_HOSTS = re.compile(r"^(libpam-|libnss-|libapache2-|libnginx-|nginx-mod-|
 _ANY_PRODUCT = ("homebrew", "rpm", "apk")
 # Products filed for the host's own software, or for no ecosystem at all.
 _NATIVE_ECOSYSTEMS = (None, "linux", "linux_kernel")
+
+
+def _project_named(key: str) -> bool:
+    """A vendor named after its product by a project's or organisation's name (cockpit-project,
+    cockpit-hq, curl_project), not NVD's bare self-named spelling (libde265:libde265), which it
+    uses when it knows no vendor and which carries no such evidence."""
+    vendor, product = split_key(key)
+    return vendor != product and _named_after(vendor, product)
 
 
 def _distinctive(name: str, package: str, keys: tuple[str, ...]) -> bool:
