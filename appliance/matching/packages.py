@@ -168,6 +168,13 @@ class PackageRules:
         refusal = _no_code(package)
         if refusal:
             return Unidentified(refusal)
+        module = nginx_add_on(package)
+        if module:
+            return self._nginx_module(package, module)
+        if package.startswith(_NGINX_MODULE_PREFIXES) and package != "nginx-mod":
+            found = self.identify("nginx", scheme)
+            if isinstance(found, Identification):
+                return _derived(found, f"'{package}' is one of the dynamic modules in nginx's own source", 0.02)
         if package.endswith(_DEV_SUFFIXES):
             library = package.removesuffix("-dev")
             if package.endswith("-dev") and library.startswith("lib") and library != "lib":
@@ -229,6 +236,21 @@ class PackageRules:
             return found
         tried = ", ".join(f"'{name}'" for name, _, _ in steps)
         return Unidentified(f"no alias and no NVD product named like package '{package}' (tried {tried})")
+
+    def _nginx_module(self, package: str, module: str) -> Identification | Unidentified:
+        """A third-party nginx module: the one product named with the module's words and
+        "nginx" (nginx-mod-http-lua is openresty:lua-nginx-module), else refused."""
+        name = module.removeprefix("http-").removeprefix("stream-")
+        # How nginx modules' repositories are named: openresty/lua-nginx-module,
+        # openresty/headers-more-nginx-module, google/ngx_brotli, vision5/ngx_devel_kit.
+        spellings = (f"{name}-nginx-module", f"nginx-{name}-module", f"ngx-{name}", f"ngx-{name}-module", f"{name}-nginx")
+        groups = {self.index.equivalents(k) for spelling in spellings for k in self.index.by_product.get(compact(spelling), ())
+                  if k in self.index.current}
+        if len(groups) == 1:
+            group = next(iter(groups))
+            key = self.index.keys[self.index.primary(tuple(k for k in group if k in self.index.current))]
+            return Identification(key, "exact", 0.86, f"'{package}' is nginx module '{module}', which NVD files as {key}")
+        return Unidentified(kind_refusal(package, "dpkg"))
 
     def _library_spelling(self, package: str, scheme: str, steps) -> Identification | None:
         """A library under the other spelling of its name, when no name the package derives from
@@ -864,7 +886,38 @@ def kind_refusal(package: str, scheme: str) -> str:
         return f"'{package}' ships development headers; the library package carries the findings"
     if package.endswith("-common") and scheme != "rpm":
         return f"'{package}' holds files shared by the binary packages of one source (a -common package), no program of its own"
+    module = nginx_add_on(package)
+    if module:
+        return (f"'{package}' is nginx module '{module}', another project's add-on (not one of the modules in nginx's own "
+                "source), built beside nginx but not nginx")
     return ""
+
+
+def nginx_add_on(package: str) -> str:
+    """The module name of a package of a third-party nginx module, or "".
+
+    Debian and Ubuntu package nginx's dynamic modules as libnginx-mod-<module>, Alpine as
+    nginx-mod-<module>, and Alpine builds third-party modules (headers-more, brotli, njs,
+    naxsi, lua) from the nginx source package too, so the source hint says "nginx" for them.
+    Only the modules in nginx's own source are nginx (nginx.org/en/docs, "Modules reference":
+    ngx_http_image_filter_module, ngx_http_xslt_module, ngx_http_geoip_module,
+    ngx_http_perl_module, ngx_mail_*, ngx_stream_*)."""
+    for prefix in _NGINX_MODULE_PREFIXES:
+        if package.startswith(prefix):
+            module = package[len(prefix):]
+            kind, _, rest = module.partition("-")
+            if kind in ("mail", "stream") and rest in ("", "geoip"):
+                return ""
+            if kind == "http" and rest in _NGINX_OWN_MODULES:
+                return ""
+            return module
+    return ""
+
+
+_NGINX_MODULE_PREFIXES = ("libnginx-mod-", "nginx-mod-")
+# nginx's own dynamic modules, by the part of the package name after "-http-" or "-stream-"
+# (./configure --with-http_image_filter_module=dynamic, ...; nginx.org/en/docs).
+_NGINX_OWN_MODULES = frozenset({"image-filter", "xslt-filter", "xslt", "geoip", "perl"})
 
 
 # Words that say a package holds data or set-up for a program, not the program: translations
