@@ -444,3 +444,10 @@ def test_a_namesake_with_cves_is_not_the_package_when_projects_are_named_after_i
     # An established product (in the 2015 dictionary) stands beside a project-named namesake.
     (result,) = matcher.match([SoftwareItem("mysql-8.0", "8.0.37", "", None, "dpkg", "", "")], DEBIAN)
     assert _key(result) == "oracle:mysql", result.reason
+
+
+def test_a_repository_named_without_lib_needs_a_product_spelled_so(matcher: FeedMatcher) -> None:
+    # azure-rtos/usbx is linked by microsoft:azure_rtos_usbx's CVEs; Fedora's libusbx (a fork
+    # of libusb) is not Azure RTOS USBX.
+    (result,) = matcher.match([SoftwareItem("libusbx", "1.0.23", "", None, "rpm", "", "libusbx")], ROCKY)
+    assert result.match is None, result.match
