@@ -206,6 +206,12 @@ class Identifier:
                 return found
         referenced = self._by_reference(name, source)
         if isinstance(found, Unidentified):
+            if isinstance(referenced, Identification) and source in ("dpkg", "rpm", "apk"):
+                others = self.packages.named_after_elsewhere(name, referenced.key)
+                if others:
+                    # The linked repository is a namesake's (packages.named_after_elsewhere).
+                    return Unidentified(f"{found.reason}; {referenced.evidence}, but {', '.join(others[:3])} "
+                                        f"{'is' if len(others) == 1 else 'are'} named after '{name}' too")
             return referenced or found
         if isinstance(referenced, Identification) and referenced.key != found.key:
             if source == "homebrew" and _spells_other(found.key, referenced.key, name):
@@ -260,6 +266,11 @@ class Identifier:
             rows = next(([r for r in found if r.support >= _REPOSITORY_SUPPORT and r.key in self.index.current]
                          for found in (self.index.references(kind, text) for text in names)
                          if any(r.support >= _REPOSITORY_SUPPORT and r.key in self.index.current for r in found)), [])
+        if kind == "repo" and rows and name.startswith("lib") and not rows[0].name.startswith("lib"):
+            # The repository is named like the library without "lib" (libjansson4: jansson):
+            # a plain word that other projects' repositories share (libusbx is not Azure RTOS's
+            # azure-rtos/usbx), so the product must be spelled like it too.
+            rows = [r for r in rows if compact(self.index.words(r.key)[1]) in (compact(r.name), "lib" + compact(r.name))]
         if kind != "repo":
             # A package named "<product>-<more>" is an extension of the product (a PyPI page of
             # django-reversion among Django's references), not the product.

@@ -89,13 +89,15 @@ _SONAME = re.compile(r"(?<=[a-z])[0-9.]+(-[a-z]+)?$")
 # Debian Perl Policy 4.2 (lib<module>-perl, "::" as "-"), Fedora/Alpine perl-<Module-Name>,
 # Debian Ruby team (ruby-<gem>), Fedora rubygem-<gem>, Debian JavaScript team (node-<package>).
 _MODULES = (
-    (re.compile(r"^(?:python3?|py3|python3\d*)-(.+)$"), "pip"),
+    # Fedora and Amazon Linux also build a versioned interpreter's own tools as
+    # "python3.11-pip", "nodejs20-npm": the tool is then the module (pypa:pip, npmjs:npm).
+    (re.compile(r"^(?:python3?|py3|python3\d*|python3\.\d+)-(.+)$"), "pip"),
     (re.compile(r"^lib(.+)-perl$"), "perl"),
     (re.compile(r"^perl-(.+)$"), "perl"),
     (re.compile(r"^(?:ruby|rubygem|ruby\d[\d.]*-rubygem)-(.+)$"), "ruby"),
     (re.compile(r"^node-(.+)$"), "npm"),
     # Fedora's Node.js packaging guidelines: nodejs-<npm name>.
-    (re.compile(r"^nodejs-(.+)$"), "npm"),
+    (re.compile(r"^nodejs\d*-(.+)$"), "npm"),
     # Debian Java Policy 2.4 (lib<name>-java), Debian JavaScript team (libjs-<name>).
     (re.compile(r"^lib(.+)-java$"), "java"),
     (re.compile(r"^libjs-(.+)$"), "javascript"),
@@ -166,6 +168,13 @@ class PackageRules:
         refusal = _no_code(package)
         if refusal:
             return Unidentified(refusal)
+        module = nginx_add_on(package)
+        if module:
+            return self._nginx_module(package, module)
+        if package.startswith(_NGINX_MODULE_PREFIXES) and package != "nginx-mod":
+            found = self.identify("nginx", scheme)
+            if isinstance(found, Identification):
+                return _derived(found, f"'{package}' is one of the dynamic modules in nginx's own source", 0.02)
         if package.endswith(_DEV_SUFFIXES):
             library = package.removesuffix("-dev")
             if package.endswith("-dev") and library.startswith("lib") and library != "lib":
@@ -227,6 +236,21 @@ class PackageRules:
             return found
         tried = ", ".join(f"'{name}'" for name, _, _ in steps)
         return Unidentified(f"no alias and no NVD product named like package '{package}' (tried {tried})")
+
+    def _nginx_module(self, package: str, module: str) -> Identification | Unidentified:
+        """A third-party nginx module: the one product named with the module's words and
+        "nginx" (nginx-mod-http-lua is openresty:lua-nginx-module), else refused."""
+        name = module.removeprefix("http-").removeprefix("stream-")
+        # How nginx modules' repositories are named: openresty/lua-nginx-module,
+        # openresty/headers-more-nginx-module, google/ngx_brotli, vision5/ngx_devel_kit.
+        spellings = (f"{name}-nginx-module", f"nginx-{name}-module", f"ngx-{name}", f"ngx-{name}-module", f"{name}-nginx")
+        groups = {self.index.equivalents(k) for spelling in spellings for k in self.index.by_product.get(compact(spelling), ())
+                  if k in self.index.current}
+        if len(groups) == 1:
+            group = next(iter(groups))
+            key = self.index.keys[self.index.primary(tuple(k for k in group if k in self.index.current))]
+            return Identification(key, "exact", 0.86, f"'{package}' is nginx module '{module}', which NVD files as {key}")
+        return Unidentified(kind_refusal(package, "dpkg"))
 
     def _library_spelling(self, package: str, scheme: str, steps) -> Identification | None:
         """A library under the other spelling of its name, when no name the package derives from
@@ -307,6 +331,9 @@ class PackageRules:
             if any(piece in _DATA_PARTS for piece in parts[cut:]):
                 return Unidentified(f"package '{package}' is part '-{part}' of project '{head}' ({found.key}), "
                                     "which holds data, not the project's code")
+            if any(piece in _ADD_ON_PARTS for piece in parts[cut:]):
+                return Unidentified(f"package '{package}' is an add-on '-{part}' named after project '{head}' ({found.key}), "
+                                    "a program of its own, not the project")
             variant = [piece for piece in parts[cut:] if piece in _IMPLEMENTATIONS]
             if variant:
                 return Unidentified(f"package '{package}' is the '{variant[0]}' implementation of '{head}', "
@@ -533,8 +560,33 @@ class PackageRules:
         if cves == 0:
             shown = ", ".join(index.keys[k] for k in kids[:5])
             return Unidentified(f"package '{package}' is named like {shown}, none with a CVE in the feed to show it is the same software")
+        own = self.named_after_elsewhere(name, index.keys[chosen.key_id]) if scheme in _SOURCE_SPLIT else []
+        if own:
+            # The CVEs are another vendor's namesake's, while a project named after the
+            # package files a product of the name too (agentejo:cockpit, a PHP CMS, beside
+            # cockpit-project:cockpit, the Linux web console Fedora and Debian package): CVEs
+            # say which product is attacked, not which one this package is.
+            return Unidentified(f"package '{package}': {chosen.evidence}, but {', '.join(own[:3])} "
+                                f"{'is' if len(own) == 1 else 'are'} named after '{name}' too, and nothing says which this package is")
         return Identification(index.keys[chosen.key_id], "exact", chosen.score,
                               (f"package '{package}': " if name == package else "") + chosen.evidence)
+
+    def named_after_elsewhere(self, name: str, key: str) -> list[str]:
+        """Other current products spelled ``name`` whose vendor is a project or organisation
+        named after it, when ``key``'s product is neither named so nor an established product
+        (in the 2015 dictionary, as oracle:mysql is beside mysql_project:mysql): then CVEs or
+        reference URLs of ``key`` say which product is attacked, not which one a package of
+        that name is (agentejo:cockpit, a PHP CMS, beside cockpit-project:cockpit, the Linux
+        web console)."""
+        index = self.index
+        key_id = index.key_id.get(key)
+        if key_id is None:
+            return []
+        group = index.equivalents(key_id)
+        if any(_project_named(index.keys[k]) or k in index.titles for k in group):
+            return []
+        return sorted({index.keys[k] for k in index.by_product.get(compact(name), ())
+                       if k in index.current and k not in group and _project_named(index.keys[k])})
 
     def _own_project(self, kids: tuple[int, ...], name: str) -> tuple[int, str] | None:
         """Of namesakes without CVEs, the project's own key and why the others are not another
@@ -744,6 +796,10 @@ _DATA_PARTS = frozenset({
 # netcat-traditional Hobbit's original, busybox-syslogd, krb5's heimdal-* counterparts.
 # "-ng" ("next generation") names a new project after an old one (libcap-ng is not libcap,
 # syslog-ng not syslog), never a part of it.
+# Parts that name a separate program built to work with a project: Prometheus's exporters
+# are projects of their own (github.com/prometheus/node_exporter), packaged as
+# prometheus-node-exporter, golang-github-prometheus-node-exporter.
+_ADD_ON_PARTS = frozenset({"exporter"})
 _IMPLEMENTATIONS = frozenset({"openbsd", "freebsd", "bsd", "traditional", "busybox", "heimdal", "toybox", "uutils", "ng"})
 # RPM lists every imported signing key as a package "gpg-pubkey" (version = key id; its
 # SOURCERPM is "(none)"): no software, whatever its name looks like (RPM's rpmkeys(8)).
@@ -771,6 +827,14 @@ _MODULE_HOSTS = re.compile(r"^(libpam-|libnss-|libapache2-|libnginx-|nginx-mod-|
 _ANY_PRODUCT = ("homebrew", "rpm", "apk")
 # Products filed for the host's own software, or for no ecosystem at all.
 _NATIVE_ECOSYSTEMS = (None, "linux", "linux_kernel")
+
+
+def _project_named(key: str) -> bool:
+    """A vendor named after its product by a project's or organisation's name (cockpit-project,
+    cockpit-hq, curl_project), not NVD's bare self-named spelling (libde265:libde265), which it
+    uses when it knows no vendor and which carries no such evidence."""
+    vendor, product = split_key(key)
+    return vendor != product and _named_after(vendor, product)
 
 
 def _distinctive(name: str, package: str, keys: tuple[str, ...]) -> bool:
@@ -822,6 +886,63 @@ def kind_refusal(package: str, scheme: str) -> str:
         return f"'{package}' ships development headers; the library package carries the findings"
     if package.endswith("-common") and scheme != "rpm":
         return f"'{package}' holds files shared by the binary packages of one source (a -common package), no program of its own"
+    module = nginx_add_on(package)
+    if module:
+        return (f"'{package}' is nginx module '{module}', another project's add-on (not one of the modules in nginx's own "
+                "source), built beside nginx but not nginx")
+    return ""
+
+
+def nginx_add_on(package: str) -> str:
+    """The module name of a package of a third-party nginx module, or "".
+
+    Debian and Ubuntu package nginx's dynamic modules as libnginx-mod-<module>, Alpine as
+    nginx-mod-<module>, and Alpine builds third-party modules (headers-more, brotli, njs,
+    naxsi, lua) from the nginx source package too, so the source hint says "nginx" for them.
+    Only the modules in nginx's own source are nginx (nginx.org/en/docs, "Modules reference":
+    ngx_http_image_filter_module, ngx_http_xslt_module, ngx_http_geoip_module,
+    ngx_http_perl_module, ngx_mail_*, ngx_stream_*)."""
+    for prefix in _NGINX_MODULE_PREFIXES:
+        if package.startswith(prefix):
+            module = package[len(prefix):]
+            kind, _, rest = module.partition("-")
+            if kind in ("mail", "stream") and rest in ("", "geoip"):
+                return ""
+            if kind == "http" and rest in _NGINX_OWN_MODULES:
+                return ""
+            return module
+    return ""
+
+
+_NGINX_MODULE_PREFIXES = ("libnginx-mod-", "nginx-mod-")
+# nginx's own dynamic modules, by the part of the package name after "-http-" or "-stream-"
+# (./configure --with-http_image_filter_module=dynamic, ...; nginx.org/en/docs).
+_NGINX_OWN_MODULES = frozenset({"image-filter", "xslt-filter", "xslt", "geoip", "perl"})
+
+
+# Words that say a package holds data or set-up for a program, not the program: translations
+# (glibc-locale-base, glibc-langpack-en, musl-locales-lang), data (vim-data-common,
+# icu-data-en), terminal descriptions (ncurses-terminfo, terminfo-base), file(1)'s magic
+# database (file-magic), a distribution's release files (openSUSE-release, epel-release)
+# and Oracle's "preinstall" packages (kernel settings and users for a product installed
+# later). Narrower than _DATA_PARTS: "runtime" and "misc" carry programs (mono-runtime,
+# util-linux-misc), so they are refused only as a part of an identified project.
+_DATA_WORDS = frozenset({
+    "doc", "docs", "data", "l10n", "locale", "locales", "lang", "langpack", "langpacks", "i18n", "manpages",
+    "terminfo", "magic", "release", "preinstall",
+})
+# What may follow a data word in such a name: a variant, a language code or a version
+# (glibc-locale-base, icu-data-en, icu-data-full, oracle-database-preinstall-19c).
+_DATA_TAILS = frozenset({"base", "common", "full", "minimal", "all", "extra", "core"})
+
+
+def _data_package(package: str) -> str:
+    """The data word of a package named "<...>-<data word>[-<variant or language>]", or ""."""
+    pieces = package.lower().split("-")
+    for at, piece in enumerate(pieces):
+        if piece in _DATA_WORDS and (at or len(pieces) > 1) and all(
+                rest in _DATA_TAILS or (len(rest) <= 3 and rest.isalnum()) for rest in pieces[at + 1:]):
+            return piece
     return ""
 
 
@@ -831,6 +952,9 @@ def _no_code(package: str) -> str:
                 "not a package of software")
     if ships_no_code(package):
         return f"'{package}' ships documentation or data, no program of its own"
+    word = _data_package(package)
+    if word:
+        return f"'{package}' ships data or set-up files (its name says '-{word}'), no program of its own"
     if _KERNEL.match(package):
         return f"'{package}' is the Linux kernel, which NVD files as an operating system (linux:linux_kernel), not an application"
     return ""

@@ -151,7 +151,7 @@ def test_package_names_by_convention(matcher: FeedMatcher, name: str, os_name: s
     ("crypto-policies", ROCKY, "not evidence enough"),  # not erlang:crypto
     ("dumb-init", ALPINE, "not evidence enough"),  # not the DUMB music library
     ("ssh-import-id", DEBIAN, "other vendors"),  # Ubuntu's tool; products named after 'ssh' are many vendors'
-    ("cockpit-ws", ROCKY, "not evidence enough"),  # cockpit-project:cockpit or agentejo:cockpit
+    ("cockpit-ws", ROCKY, "named after 'cockpit' too"),  # cockpit-project:cockpit or agentejo:cockpit
     ("libgpg-error0", DEBIAN, "no NVD product"),  # a soname with a hyphen: libgpg-error, not GnuPG
     ("libpam-systemd", DEBIAN, "no NVD product"),  # systemd's PAM module, not Linux-PAM
     ("libhtml-parser-perl", DEBIAN, "no NVD product"),  # HTML::Parser, not a Java parser spelled html-parser
@@ -365,3 +365,89 @@ def test_a_package_named_vendor_then_product(rules_only: FeedMatcher, name: str,
     # Not a distribution's name in front, nor a vendor without a product of the rest's name.
     (result,) = rules_only.match([SoftwareItem("google-chrome-stable", "1.0")], DEBIAN)
     assert result.match is None
+
+
+@pytest.mark.parametrize(("name", "source_package", "os_name", "scheme"), [
+    # Translations, data, terminal descriptions, file(1)'s magic database: the hint names the
+    # project's source (glibc, vim, ncurses, file), but the package holds no code of it.
+    ("glibc-locale-base", "glibc", SUSE, "rpm"),
+    ("vim-data-common", "vim", SUSE, "rpm"),
+    ("terminfo-base", "ncurses", SUSE, "rpm"),
+    ("ncurses-terminfo", "ncurses", ALPINE, "apk"),
+    ("icu-data-en", "icu", ALPINE, "apk"),
+    ("file-magic", "file", SUSE, "rpm"),
+    # A distribution's release files and Oracle's preinstall packages set a system up; no program.
+    ("openSUSE-release", "openSUSE-release", SUSE, "rpm"),
+    ("oracle-database-preinstall-19c", "oracle-database-preinstall-19c", ROCKY, "rpm"),
+])
+def test_data_and_set_up_packages_stay_refused_whatever_their_source(matcher: FeedMatcher, name: str, source_package: str,
+                                                                     os_name: str, scheme: str) -> None:
+    for hint in (source_package, ""):
+        (result,) = matcher.match([SoftwareItem(name, "1.0", "", None, scheme, "", hint)], os_name)
+        assert result.match is None, (hint, result.match)
+        assert "no program of its own" in result.reason
+
+
+@pytest.mark.parametrize("name", ["util-linux-misc", "mono-runtime", "evolution-data-server", "aspnetcore-runtime-8.0"])
+def test_data_words_refuse_only_at_the_end_of_a_name(name: str) -> None:
+    # "runtime" and "misc" carry programs; "data" before another word is part of a product's name.
+    from appliance.matching.packages import _data_package
+    assert _data_package(name) == ""
+
+
+def test_a_prometheus_exporter_is_not_prometheus(rules_only: FeedMatcher) -> None:
+    (result,) = rules_only.match([SoftwareItem("prometheus-node-exporter", "1.7.0")], "Ubuntu 24.04 LTS")
+    assert result.match is None, result.match
+    assert "add-on" in result.reason
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    # A versioned interpreter's tool subpackage is the tool (Amazon Linux 2023, Fedora).
+    ("python3.11-pip", "pypa:pip"),
+    ("nodejs20-npm", "npmjs:npm"),
+])
+def test_an_interpreters_tool_subpackage_is_the_tool(rules_only: FeedMatcher, name: str, expected: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "10.8.2")], "Amazon Linux 2023")
+    assert _key(result) == expected, result.reason
+
+
+@pytest.mark.parametrize(("name", "os_name", "scheme", "expected"), [
+    # Alpine builds third-party nginx modules from the nginx source package too: the hint says
+    # "nginx", but only the modules in nginx's own source are nginx.
+    ("nginx-mod-http-headers-more", ALPINE, "apk", None),
+    ("nginx-mod-http-brotli", ALPINE, "apk", None),
+    ("nginx-mod-http-naxsi", ALPINE, "apk", None),
+    # A module NVD files under its repository's name is that product.
+    ("nginx-mod-http-lua", ALPINE, "apk", "openresty:lua-nginx-module"),
+    # nginx's own modules are nginx, with the hint or without it.
+    ("nginx-mod-stream", ALPINE, "apk", "nginx:nginx"),
+    ("libnginx-mod-http-image-filter", DEBIAN, "dpkg", "nginx:nginx"),
+    ("libnginx-mod-mail", DEBIAN, "dpkg", "nginx:nginx"),
+])
+def test_nginx_modules_of_other_projects_are_not_nginx(matcher: FeedMatcher, name: str, os_name: str, scheme: str,
+                                                       expected: str | None) -> None:
+    for hint in ("nginx", ""):
+        (result,) = matcher.match([SoftwareItem(name, "1.26.1", "", None, scheme, "", hint)], os_name)
+        assert _key(result) == expected, (hint, result.reason if result.match is None else result.match.evidence)
+        if expected is None:
+            assert "another project's add-on" in result.reason
+
+
+@pytest.mark.parametrize("hint", ["cockpit", ""])
+def test_a_namesake_with_cves_is_not_the_package_when_projects_are_named_after_it(matcher: FeedMatcher, hint: str) -> None:
+    # agentejo:cockpit (a PHP CMS) has the CVEs; cockpit-project:cockpit is the Linux web
+    # console Fedora packages: CVEs and the CMS's repository do not say which one this is.
+    for name in ("cockpit", "cockpit-bridge"):
+        (result,) = matcher.match([SoftwareItem(name, "311.2", "", None, "rpm", "", hint)], ROCKY)
+        assert result.match is None, result.match
+        assert "cockpit-project:cockpit" in result.reason
+    # An established product (in the 2015 dictionary) stands beside a project-named namesake.
+    (result,) = matcher.match([SoftwareItem("mysql-8.0", "8.0.37", "", None, "dpkg", "", "")], DEBIAN)
+    assert _key(result) == "oracle:mysql", result.reason
+
+
+def test_a_repository_named_without_lib_needs_a_product_spelled_so(matcher: FeedMatcher) -> None:
+    # azure-rtos/usbx is linked by microsoft:azure_rtos_usbx's CVEs; Fedora's libusbx (a fork
+    # of libusb) is not Azure RTOS USBX.
+    (result,) = matcher.match([SoftwareItem("libusbx", "1.0.23", "", None, "rpm", "", "libusbx")], ROCKY)
+    assert result.match is None, result.match
