@@ -287,7 +287,7 @@ class DisplayNames:
         # Per bundle-id vendor asked about, its products by shortened names (_shortened).
         self._short_forms: dict[str, dict[tuple[str, ...], list[int]]] = {}
         self._first_cache: dict[tuple[str, str, bool], Identification | Unidentified | None] = {}
-        self._sibling_pairs: dict[tuple[str, str], int] = {}  # bounded by the vendors names and publishers name
+        self._sibling_pairs: dict[tuple[str, str], int] = {}  # pairs of NVD vendors only (bounded by the dictionary)
 
     def app(self, item: SoftwareItem, platform: Platform) -> Identification | Unidentified:
         """A macOS app: its name, with the vendor its bundle id names when no publisher was sent.
