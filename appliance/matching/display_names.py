@@ -341,15 +341,17 @@ class DisplayNames:
         nothing the name did not) and exactly one product of the vendor is so spelled."""
         index, said = self.index, compact(vendor)
         named = compact(clean_display_name(name))
+        if len(named) < 3:
+            return None
         kids: set[int] = set()
         for word in [w for w in bundle_id.strip().lower().split(".") if w][2:]:
             for text in dict.fromkeys((word, word.rstrip("0123456789"))):
                 for key_id in index.by_product.get(compact(text), ()):
                     product = compact(index.words(key_id)[1])
-                    if (key_id in index.current and compact(index.words(key_id)[0]) == said and len(named) >= 3
+                    if (key_id in index.current and compact(index.words(key_id)[0]) == said
                             and product.startswith(named) and product != named):
                         kids.add(key_id)
-        key_id = self._one_of(kids) if kids else None
+        key_id = self._one_of(kids)
         if key_id is None:
             return None
         return Identification(index.keys[key_id], "fuzzy", 0.88,
@@ -374,7 +376,7 @@ class DisplayNames:
         if not words or len(compact(" ".join(words))) < 4:
             return None
         kids = set(self._shortened(said).get(tuple(words), ()))
-        key_id = self._one_of(kids) if kids else None
+        key_id = self._one_of(kids)
         if key_id is None:
             return None
         return Identification(index.keys[key_id], "fuzzy", 0.86,
@@ -825,7 +827,7 @@ class DisplayNames:
         return table
 
     def _one_of(self, kids: set[int]) -> int | None:
-        """The product's key NVD uses most, when ``kids`` are one product; else None."""
+        """The product's key NVD uses most, when ``kids`` are one product; else None (also for none)."""
         if len({self.index.equivalents(k) for k in kids}) != 1:
             return None
         return self.index.primary(tuple(sorted(kids)))
@@ -845,7 +847,7 @@ class DisplayNames:
         kids = {k for name in names for kind in _PROGRAM_KINDS for k in index.by_product.get(name + kind, ())
                 if compact(index.words(k)[0]) == said and index.words(k)[1].rsplit(" ", 1)[-1] == kind}
         kids &= self.index.current
-        key_id = self._one_of(kids) if kids else None
+        key_id = self._one_of(kids)
         if key_id is None and kids and len({(_organisation(split_key(index.keys[k])[0]), index.words(k)[1]) for k in kids}) == 1:
             # One product under two spellings of the vendor (palo_alto_networks, paloaltonetworks):
             # the one NVD files most CVEs under.
@@ -877,7 +879,7 @@ class DisplayNames:
                 for key_id in table.get(signature, ()):
                     if _abbreviates(named, [w for w in _SPLIT_WORDS.split(index.words(key_id)[1]) if w]):
                         kids.add(key_id)
-        key_id = self._one_of(kids) if kids else None
+        key_id = self._one_of(kids)
         if key_id is None:
             return []
         vendor, product = self.index.words(key_id)
