@@ -37,11 +37,17 @@ _NO_CODE_PREFIXES = ("fonts-", "ttf-", "xfonts-", "font-", "hunspell-", "myspell
 # The Linux kernel: NVD files it as an operating system (cpe:2.3:o:linux:linux_kernel), not
 # an application, and the appliance matches applications (docs/matching.md).
 _KERNEL = re.compile(r"^(kernel|kernel-(core|modules.*|headers|tools.*|devel)|linux-(?!pam\b).+)$")
-# Development packages: Debian's lib*-dev also ships the static library (Debian Policy 8.3:
-# "libraryname.a ... is placed into the development package"), i.e. the library's code; RPM's
-# -devel and -headers packages ship headers only (Fedora guidelines put static libraries
-# into -static), and a non-library -dev is headers too.
-_DEV_SUFFIXES = ("-dev", "-devel", "-headers")
+# Development packages (-dev on Debian and Alpine, -devel on RPM) are built from the same source
+# as the package they complete and carry its code: Debian's lib*-dev ships the static library
+# (Debian Policy 8.3: "libraryname.a ... is placed into the development package"), Alpine's
+# -dev often does too (musl-dev holds libc.a), RPM's -devel ships tools and build files of the
+# project (java-17-openjdk-devel holds javac, httpd-devel apxs). Advisories list them among the
+# affected packages (Red Hat errata name openssl-devel beside openssl-libs; Debian's and
+# Alpine's trackers fix every binary package of the source), and scanners report the project's
+# CVEs on them, so one is the project its name without the suffix names. A bare "-headers"
+# package holds headers alone (fortify-headers, linux-headers) and stays refused.
+_DEV_SUFFIXES = ("-dev", "-devel")
+_HEADERS_SUFFIX = "-headers"
 # Distribution vendors whose own packages have CPEs named after the package (debian:x11-common).
 _DISTRIBUTION_VENDORS = {"dpkg": ("debian", "canonical"), "rpm": ("redhat", "fedoraproject", "suse", "opensuse"),
                          "apk": ("alpinelinux",), "homebrew": ()}
@@ -175,13 +181,17 @@ class PackageRules:
             found = self.identify("nginx", scheme)
             if isinstance(found, Identification):
                 return _derived(found, f"'{package}' is one of the dynamic modules in nginx's own source", 0.02)
-        if package.endswith(_DEV_SUFFIXES):
-            library = package.removesuffix("-dev")
-            if package.endswith("-dev") and library.startswith("lib") and library != "lib":
-                found = self.identify(library, scheme)
-                if isinstance(found, Identification):
-                    return _derived(found, f"'{package}' ships library '{library}' as a static archive (Debian Policy 8.3)", 0.03)
-            return Unidentified(f"'{package}' ships development headers; the library package carries the findings")
+        if package.endswith(_HEADERS_SUFFIX):
+            return Unidentified(kind_refusal(package, scheme))
+        base = development_base(package)
+        if base:
+            found = self.identify(base, scheme, source=source)
+            if isinstance(found, Identification):
+                why = (f"'{package}' ships library '{base}' as a static archive (Debian Policy 8.3)" if base.startswith("lib")
+                       and package.endswith("-dev") else f"'{package}' holds the development files (headers, static archives, "
+                       f"build tools) of '{base}', built from the same source and listed with it in advisories")
+                return _derived(found, why, 0.03)
+            return Unidentified(f"'{package}' holds the development files of '{base}': {found.reason}")
         if _GO_TOOLCHAIN.match(package):
             found = self._named_exactly("go", package, scheme)
             if isinstance(found, Identification):
@@ -882,14 +892,28 @@ def kind_refusal(package: str, scheme: str) -> str:
     refusal = _no_code(package)
     if refusal:
         return refusal
-    if package.endswith(_DEV_SUFFIXES) and not (package.endswith("-dev") and package.startswith("lib") and package != "lib-dev"):
-        return f"'{package}' ships development headers; the library package carries the findings"
+    if package.endswith(_HEADERS_SUFFIX):
+        return f"'{package}' ships headers only, no code of a program or library"
+    base = development_base(package)
+    if base:
+        refusal = kind_refusal(base, scheme)
+        return f"'{package}' holds the development files of '{base}': {refusal}" if refusal else ""
     if package.endswith("-common") and scheme != "rpm":
         return f"'{package}' holds files shared by the binary packages of one source (a -common package), no program of its own"
     module = nginx_add_on(package)
     if module:
         return (f"'{package}' is nginx module '{module}', another project's add-on (not one of the modules in nginx's own "
                 "source), built beside nginx but not nginx")
+    return ""
+
+
+def development_base(package: str) -> str:
+    """The package a development package completes ("openssl-devel" -> "openssl", "zlib1g-dev"
+    -> "zlib1g"), or "" for any other name."""
+    for suffix in _DEV_SUFFIXES:
+        base = package.removesuffix(suffix)
+        if base != package and len(base) >= 2 and base != "lib":
+            return base
     return ""
 
 

@@ -106,6 +106,12 @@ def test_names_derive_nearest_first() -> None:
     # Fedora's JDKs and Python wheels.
     ("java-17-openjdk-headless", ROCKY, "oracle:openjdk", "JDK implementation"),
     ("python3-pip-wheel", ROCKY, "pypa:pip", "pip module 'pip'"),
+    # Development packages are the project their base name is (headers, static archives and
+    # tools built from its source; advisories list them as affected).
+    ("openssl-devel", ROCKY, "openssl:openssl", "development files"),
+    ("java-17-openjdk-devel", ROCKY, "oracle:openjdk", "development files"),
+    ("musl-dev", ALPINE, "musl-libc:musl", "development files"),
+    ("zlib1g-dev", DEBIAN, "zlib:zlib", "development files"),
 ])
 def test_package_names_by_convention(matcher: FeedMatcher, name: str, os_name: str, expected: str, said: str) -> None:
     (result,) = matcher.match([SoftwareItem(name, "1.0")], os_name)
@@ -127,7 +133,10 @@ def test_package_names_by_convention(matcher: FeedMatcher, name: str, os_name: s
     ("krb5-conf", ALPINE, "documentation or data"),
     ("geoip-database", DEBIAN, "documentation or data"),
     ("libldap-common", DEBIAN, "-common"),
-    ("openssl-devel", ROCKY, "development headers"),
+    # Headers alone, and development files of what is refused itself.
+    ("fortify-headers", ALPINE, "headers only"),
+    ("manpages-dev", DEBIAN, "data or set-up"),
+    ("kernel-devel", ROCKY, "operating system"),
     ("kernel-core", ROCKY, "operating system"),
     ("linux-perf", DEBIAN, "operating system"),
     # Several products of one name and nothing in the data to choose: the candidates are named.

@@ -59,8 +59,8 @@ def test_a_source_package_is_read_whole_not_cut_into_parts(matcher: FeedMatcher)
 @pytest.mark.parametrize(("source", "name", "source_package", "kind"), [
     ("dpkg", "bzip2-doc", "bzip2", "documentation or data"),
     ("dpkg", "krb5-locales", "krb5", "documentation or data"),
-    ("dpkg", "uuid-dev", "util-linux", "development headers"),
-    ("rpm", "openssl-devel", "openssl", "development headers"),
+    ("apk", "fortify-headers", "fortify-headers", "headers only"),
+    ("dpkg", "manpages-dev", "manpages", "data or set-up"),
     ("dpkg", "libldap-common", "openldap", "-common package"),
     ("dpkg", "linux-libc-dev", "linux", "Linux kernel"),
     ("dpkg", "bpftool", "linux", "Linux kernel's source"),
