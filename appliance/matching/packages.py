@@ -22,7 +22,8 @@ PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9.+_-]*$")
 # shell completions and init scripts. Findings belong to the package that ships the program.
 # Debian Policy 12.3 (-doc), Debian's -dbgsym (DebugPackages wiki); Fedora packaging guidelines
 # (-debuginfo, -debugsource, -langpacks); Alpine's split functions (-doc, -lang, -openrc,
-# -bash-completion, -zsh-completion, -pyc; wiki.alpinelinux.org "APKBUILD Reference").
+# -bash-completion, -zsh-completion; wiki.alpinelinux.org "APKBUILD Reference"). Not -pyc: compiled
+# bytecode is a module's code (_BYTECODE_SUFFIX).
 # Fedora and RHEL also split off directory owners (httpd-filesystem, nginx-filesystem: the
 # guidelines' "filesystem" subpackages), license texts (bind-license), locale data
 # (glibc-minimal-langpack) and reference pages (pcre2-syntax); Alpine and Debian configuration
@@ -30,7 +31,7 @@ PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9.+_-]*$")
 _NO_CODE_SUFFIXES = (
     "-doc", "-docs", "-data", "-l10n", "-locales", "-locale", "-lang", "-i18n", "-dbg", "-dbgsym", "-debuginfo",
     "-debugsource", "-man", "-manpages", "-examples", "-icons", "-theme", "-openrc", "-bash-completion",
-    "-zsh-completion", "-fish-completion", "-pyc", "-help", "-tests",
+    "-zsh-completion", "-fish-completion", "-help", "-tests",
     "-filesystem", "-license", "-licenses", "-langpack", "-syntax", "-conf", "-database",
 )
 _NO_CODE_PREFIXES = ("fonts-", "ttf-", "xfonts-", "font-", "hunspell-", "myspell-", "task-", "firmware-", "linux-firmware")
@@ -47,6 +48,10 @@ _KERNEL = re.compile(r"^(kernel|kernel-(core|modules.*|headers|tools.*|devel)|li
 # CVEs on them, so one is the project its name without the suffix names. A bare "-headers"
 # package holds headers alone (fortify-headers, linux-headers) and stays refused.
 _DEV_SUFFIXES = ("-dev", "-devel")
+# Alpine splits a Python package's compiled bytecode (__pycache__/*.pyc, what the interpreter
+# runs) into "<package>-pyc" (py3-lxml-pyc, python3-pyc; Alpine's default_pyc split function):
+# the module's code, so the module.
+_BYTECODE_SUFFIX = "-pyc"
 _HEADERS_SUFFIX = "-headers"
 # Distribution vendors whose own packages have CPEs named after the package (debian:x11-common).
 _DISTRIBUTION_VENDORS = {"dpkg": ("debian", "canonical"), "rpm": ("redhat", "fedoraproject", "suse", "opensuse"),
@@ -183,6 +188,12 @@ class PackageRules:
                 return _derived(found, f"'{package}' is one of the dynamic modules in nginx's own source", 0.02)
         if package.endswith(_HEADERS_SUFFIX):
             return Unidentified(kind_refusal(package, scheme))
+        if package.endswith(_BYTECODE_SUFFIX) and len(package) > 6:
+            base = package.removesuffix(_BYTECODE_SUFFIX)
+            found = self.identify(base, scheme, source=source)
+            if isinstance(found, Identification):
+                return _derived(found, f"'{package}' holds the compiled bytecode of '{base}' (Alpine's -pyc split), its code", 0.02)
+            return Unidentified(f"'{package}' holds the compiled bytecode of '{base}': {found.reason}")
         base = development_base(package)
         if base:
             found = self.identify(base, scheme, source=source)

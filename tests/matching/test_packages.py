@@ -112,6 +112,8 @@ def test_names_derive_nearest_first() -> None:
     ("java-17-openjdk-devel", ROCKY, "oracle:openjdk", "development files"),
     ("musl-dev", ALPINE, "musl-libc:musl", "development files"),
     ("zlib1g-dev", DEBIAN, "zlib:zlib", "development files"),
+    # Alpine's -pyc split holds a Python package's compiled bytecode: the module's code.
+    ("py3-lxml-pyc", ALPINE, "lxml:lxml", "compiled bytecode"),
 ])
 def test_package_names_by_convention(matcher: FeedMatcher, name: str, os_name: str, expected: str, said: str) -> None:
     (result,) = matcher.match([SoftwareItem(name, "1.0")], os_name)

@@ -178,6 +178,9 @@ def test_the_scorer_can_lend_labelled_dpkg_items_an_inventorys_source_packages()
     # CVEs: the source's stands (Fedora's php-fpm and dhcp-client are PHP's and ISC DHCP's).
     ("rpm", "php-fpm", "php", "php-fpm:php-fpm", "php:php"),
     ("rpm", "dhcp-client", "dhcp", "isc:dhcp_client", "isc:dhcp"),
+    # Neither has CVEs, but the binary's is another vendor's namesake: Alpine's drill is
+    # built from NLnet Labs' ldns, not Apache Drill.
+    ("apk", "drill", "ldns", "apache:drill", "nlnetlabs:ldns"),
 ])
 def test_a_binary_name_product_without_cves_yields_to_the_source(
         matcher: FeedMatcher, source: str, name: str, source_package: str, without: str, expected: str) -> None:
@@ -185,6 +188,11 @@ def test_a_binary_name_product_without_cves_yields_to_the_source(
     key, evidence = identify(matcher, name, source, source_package)
     assert key == expected, evidence
     assert f"suggested {without}, which has no CVEs" in evidence
+
+
+def test_a_third_party_nginx_module_stands_against_its_nginx_source(matcher: FeedMatcher) -> None:
+    # Alpine builds third-party nginx modules from the nginx source package.
+    assert identify(matcher, "nginx-mod-http-lua", "apk", "nginx")[0] == "openresty:lua-nginx-module"
 
 
 def test_a_binary_name_product_with_cves_stands_against_the_source(matcher: FeedMatcher) -> None:
