@@ -162,7 +162,7 @@ class PackageRules:
                 return Identification(key, "alias", 0.95, f"package '{package}' is library '{stem}' of package alias '{other}': {comment}")
         return None
 
-    def identify(self, package: str, scheme: str, *, source: bool = False) -> Identification | Unidentified:
+    def identify(self, package: str, scheme: str, *, source: bool = False, own_source: bool = False) -> Identification | Unidentified:
         """A package name read by its distribution's conventions, most specific name first.
 
         An alias wins; packages without code are refused; language modules are looked up in
@@ -171,7 +171,11 @@ class PackageRules:
         decides: identified when the data singles one product out, refused with the candidates
         when it does not (a shorter name never overrules an ambiguous longer one). With
         ``source``, the name is a source package's: a project's name, perhaps with a version,
-        never cut into subpackage parts (pax-utils is not pax; source_package.py).
+        never cut into subpackage parts (pax-utils is not pax; source_package.py). With
+        ``own_source``, the item's source package hint is the package's own name: it is built
+        from a source of its own, so it is not a binary package "<project>-<part>" of another
+        source (orthanc-postgresql is Orthanc's PostgreSQL plugin, a project of its own); the
+        caller says so only for packages a distribution built (distribution_built).
         """
         found = self.alias(package)
         if found is not None:
@@ -249,7 +253,7 @@ class PackageRules:
         found = self._library_spelling(package, scheme, steps)
         if found is not None:
             return found
-        found = self._project_part(package, scheme, {name for name, _, _ in steps})
+        found = self._project_part(package, scheme, {name for name, _, _ in steps}, own_source)
         if isinstance(found, Identification):
             return found
         found = self._vendor_product(package, scheme) or found
@@ -322,7 +326,7 @@ class PackageRules:
                                       f"as {index.keys[key_id]}")
         return None
 
-    def _project_part(self, package: str, scheme: str, tried: set[str]) -> Identification | Unidentified | None:
+    def _project_part(self, package: str, scheme: str, tried: set[str], own_source: bool = False) -> Identification | Unidentified | None:
         """A binary package named "<project>-<part>" whose part is no product: one piece of the
         project's build (bind9-host, iputils-tracepath, nss-softokn, sssd-kcm, qemu-system-x86,
         openssh-keygen, dropbear-scp, libapt-pkg6.0). Distributions name the binary packages of
@@ -398,6 +402,13 @@ class PackageRules:
                 shown = ", ".join(sorted(self.index.keys[self.index.primary(g)] for g in longer)[:4])
                 return Unidentified(f"package '{package}' may be part '-{part}' of {found.key} or one of its vendor's "
                                     f"products named after the part: {shown}")
+            if own_source and not _hyphen_version(part.replace("_", ".")):
+                # The hint says the package is its own source, not one of head's binary packages:
+                # a plugin or add-on project named after head (Fedora's orthanc-postgresql and
+                # orthanc-webviewer, Orthanc's plugins; Microsoft's moby-buildx).
+                return Unidentified(f"package '{package}' is named like part '-{part}' of project '{head}' ({found.key}), "
+                                    f"but it is built from a source package of its own name, not from '{head}': a project "
+                                    "of its own named after it")
             return _derived(found, f"'{package}' is binary package '-{part}' of project '{head}' (named after its source)", 0.03)
         return None
 
@@ -916,6 +927,19 @@ def kind_refusal(package: str, scheme: str) -> str:
         return (f"'{package}' is nginx module '{module}', another project's add-on (not one of the modules in nginx's own "
                 "source), built beside nginx but not nginx")
     return ""
+
+
+# Words of the package vendor (RPM's Vendor tag, dpkg's maintainer) that say a distribution
+# built the package, not the software's own vendor (Wazuh, CrowdStrike and Timescale ship RPMs
+# named "<product>-<part>" from sources of the same name).
+_DISTRIBUTION_BUILDERS = ("redhat", "fedora", "suse", "debian", "ubuntu", "canonical", "alpine", "centos", "rocky",
+                          "almalinux", "amazon", "oracle")
+
+
+def distribution_built(vendor: str) -> bool:
+    """The item's vendor is a distribution (or is not given, as for Alpine's packages)."""
+    words = compact(vendor or "")
+    return not words or any(name in words for name in _DISTRIBUTION_BUILDERS)
 
 
 def development_base(package: str) -> str:

@@ -210,3 +210,22 @@ def test_a_library_the_sources_vendor_files_as_its_own_product(matcher: FeedMatc
         assert "files as a product of its own" in evidence
     # A library whose source's vendor has no such product is the source's project.
     assert identify(matcher, "libgnutls-dane0", "dpkg", "gnutls28")[0] == "gnu:gnutls"
+
+
+@pytest.mark.parametrize(("name", "vendor", "expected"), [
+    # Fedora builds Orthanc's plugins from sources of their own names: not Orthanc.
+    ("orthanc-postgresql", "Fedora Project", None),
+    ("orthanc-webviewer", "Fedora Project", None),
+    ("postgresql-odbc", "Red Hat, Inc.", None),
+    # A vendor's own RPM named "<product>-<part>" from a source of the same name is its product.
+    ("wazuh-agent", "Wazuh, Inc <info@wazuh.com>", "wazuh:wazuh"),
+    # A version is no project of its own (SUSE's openssl-1_1).
+    ("openssl-1_1", "SUSE LLC <https://www.suse.com/>", "openssl:openssl"),
+])
+def test_a_distribution_package_built_from_its_own_source_is_not_a_part_of_another(
+        matcher: FeedMatcher, name: str, vendor: str, expected: str | None) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0", vendor, None, "rpm", "", name)], ROCKY)
+    key = ":".join(re.split(r"(?<!\\):", result.match.cpe)[3:5]) if result.match else None
+    assert key == expected, result.reason or result.match.evidence
+    if expected is None:
+        assert "source package of its own name" in result.reason
