@@ -578,7 +578,15 @@ class PackageRules:
                                   f"of the products named '{name}', only {index.keys[primary]} has CVEs in the feed")
         group = index.equivalents(chosen.key_id)
         cves = sum(index.cve_count(k) for k in group)
-        if cves == 0 and (_distinctive(name, package, tuple(index.keys[k] for k in group)) or scheme in _ANY_PRODUCT):
+        # On Debian too, one product of the name whose vendor is named after it (NVD's
+        # "<name>_project" for a project without a company: cryptsetup_project, dosfstools_project,
+        # rspamd_project, nettle_project) is the project, though it has no CVE in the feed:
+        # session 14 measured 18 labelled items gained with the hint on the 14 labelled files,
+        # 4 false alarms (base-files, osslsigncode; fontconfig-config and ncurses-base, data
+        # packages, through their sources), none on sets 9-12. The package's own name only:
+        # a derived name (ncurses-base -> ncurses) is too far for a product without CVEs.
+        if cves == 0 and (_distinctive(name, package, tuple(index.keys[k] for k in group)) or scheme in _ANY_PRODUCT
+                          or (scheme == "dpkg" and name == package and any(_named_after(*split_key(index.keys[k])) for k in group))):
             return Identification(index.keys[chosen.key_id], "exact", 0.86,
                                   (f"package '{package}': " if name == package else "") + chosen.evidence
                                   + ", a name no other product shares (no CVE in the feed yet)")

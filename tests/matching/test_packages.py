@@ -112,6 +112,10 @@ def test_names_derive_nearest_first() -> None:
     ("java-17-openjdk-devel", ROCKY, "oracle:openjdk", "development files"),
     ("musl-dev", ALPINE, "musl-libc:musl", "development files"),
     ("zlib1g-dev", DEBIAN, "zlib:zlib", "development files"),
+    # One product of the name, no CVE in the feed, but its vendor is named after it (NVD's
+    # "<name>_project"): the project on Debian too.
+    ("cryptsetup", DEBIAN, "cryptsetup_project:cryptsetup", "a name no other product shares"),
+    ("dosfstools", DEBIAN, "dosfstools_project:dosfstools", "a name no other product shares"),
     # Alpine's -pyc split holds a Python package's compiled bytecode: the module's code.
     ("py3-lxml-pyc", ALPINE, "lxml:lxml", "compiled bytecode"),
 ])
