@@ -217,6 +217,14 @@ class PackageRules:
             return Unidentified(kind_refusal(package, scheme))
         if _PHP_BUILT.match(package) and self.ids._known("php:php"):
             return Identification("php:php", "exact", 0.88, f"'{package}' is built from PHP's own source (PHP and its bundled extensions)")
+        own = [k for k in self.ids._spelled_like(package) if split_key(self.index.keys[k])[0] in _DISTRIBUTION_VENDORS.get(scheme, ())]
+        if len(own) == 1 and scheme == "dpkg":
+            # Debian and Canonical file some of their packages under the package's own name
+            # (debian:libdbd-pg-perl, canonical:apport): that key, not a module namesake another
+            # vendor files. Not Red Hat's keys, old duplicates of upstream products
+            # (redhat:sendmail, redhat:nfs_utils; measured in session 14).
+            return Identification(self.index.keys[own[0]], "exact", 0.9,
+                                  f"package '{package}' is the distribution's own software, filed under its name as {self.index.keys[own[0]]}")
         for pattern, ecosystem in _MODULES:
             match = pattern.match(package)
             if match and match.group(1) not in _MODULE_NOT_A_MODULE:
@@ -997,6 +1005,9 @@ _NGINX_OWN_MODULES = frozenset({"image-filter", "xslt-filter", "xslt", "geoip", 
 _DATA_WORDS = frozenset({
     "doc", "docs", "data", "l10n", "locale", "locales", "lang", "langpack", "langpacks", "i18n", "manpages",
     "terminfo", "magic", "release", "preinstall",
+    # Fedora's font packages are "<foundry>-<family>-fonts" (Fedora font packaging guidelines):
+    # libreoffice-opensymbol-fonts, urw-base35-fonts, dejavu-fonts-common.
+    "fonts",
 })
 # What may follow a data word in such a name: a variant, a language code or a version
 # (glibc-locale-base, icu-data-en, icu-data-full, oracle-database-preinstall-19c).

@@ -116,6 +116,8 @@ def test_names_derive_nearest_first() -> None:
     # "<name>_project"): the project on Debian too.
     ("cryptsetup", DEBIAN, "cryptsetup_project:cryptsetup", "a name no other product shares"),
     ("dosfstools", DEBIAN, "dosfstools_project:dosfstools", "a name no other product shares"),
+    # Debian's own key for its package of a module, not a module namesake of another vendor.
+    ("libdbd-pg-perl", DEBIAN, "debian:libdbd-pg-perl", "distribution's own software"),
     # Alpine's -pyc split holds a Python package's compiled bytecode: the module's code.
     ("py3-lxml-pyc", ALPINE, "lxml:lxml", "compiled bytecode"),
 ])
@@ -142,6 +144,7 @@ def test_package_names_by_convention(matcher: FeedMatcher, name: str, os_name: s
     # Headers alone, and development files of what is refused itself.
     ("fortify-headers", ALPINE, "headers only"),
     ("manpages-dev", DEBIAN, "data or set-up"),
+    ("libreoffice-opensymbol-fonts", ROCKY, "data or set-up"),  # Fedora's font packages
     ("kernel-devel", ROCKY, "operating system"),
     ("kernel-core", ROCKY, "operating system"),
     ("linux-perf", DEBIAN, "operating system"),
