@@ -215,6 +215,10 @@ class PackageRules:
             # Alpine's -common subpackages hold configuration shared by the others (php83-common
             # is php.ini and the extension directory layout), never a program.
             return Unidentified(kind_refusal(package, scheme))
+        if package.startswith("mod_") and package[4:] in _HTTPD_OWN_MODULES and self.ids._known("apache:http_server"):
+            return Identification("apache:http_server", "exact", 0.88,
+                                  f"'{package}' is module '{package}' of the Apache HTTP Server's own source tree, which Fedora "
+                                  "and RHEL package apart from httpd")
         if _PHP_BUILT.match(package) and self.ids._known("php:php"):
             return Identification("php:php", "exact", 0.88, f"'{package}' is built from PHP's own source (PHP and its bundled extensions)")
         own = [k for k in self.ids._spelled_like(package) if split_key(self.index.keys[k])[0] in _DISTRIBUTION_VENDORS.get(scheme, ())]
@@ -989,6 +993,13 @@ def nginx_add_on(package: str) -> str:
     return ""
 
 
+# Modules of the Apache HTTP Server's own tree (httpd.apache.org/docs/2.4/mod/) that Fedora and
+# RHEL ship as packages of their own named like the module: mod_ssl, mod_ldap, mod_lua,
+# mod_proxy_html, mod_session from the httpd source package, mod_http2 and mod_md from sources of
+# their own that track httpd's tree. NVD files their CVEs under apache:http_server (the old
+# mod_ssl:mod_ssl key is the Apache 1.3 add-on). Not other projects' modules (mod_security,
+# mod_auth_gssapi, mod_wsgi, mod_fcgid).
+_HTTPD_OWN_MODULES = frozenset({"ssl", "ldap", "lua", "proxy_html", "session", "http2", "md"})
 _NGINX_MODULE_PREFIXES = ("libnginx-mod-", "nginx-mod-")
 # nginx's own dynamic modules, by the part of the package name after "-http-" or "-stream-"
 # (./configure --with-http_image_filter_module=dynamic, ...; nginx.org/en/docs).

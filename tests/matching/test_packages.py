@@ -116,6 +116,9 @@ def test_names_derive_nearest_first() -> None:
     # "<name>_project"): the project on Debian too.
     ("cryptsetup", DEBIAN, "cryptsetup_project:cryptsetup", "a name no other product shares"),
     ("dosfstools", DEBIAN, "dosfstools_project:dosfstools", "a name no other product shares"),
+    # Modules of Apache httpd's own tree that Fedora packages apart (not the old mod_ssl:mod_ssl).
+    ("mod_ssl", ROCKY, "apache:http_server", "Apache HTTP Server's own source tree"),
+    ("mod_session", ROCKY, "apache:http_server", "Apache HTTP Server's own source tree"),
     # Debian's own key for its package of a module, not a module namesake of another vendor.
     ("libdbd-pg-perl", DEBIAN, "debian:libdbd-pg-perl", "distribution's own software"),
     # Alpine's -pyc split holds a Python package's compiled bytecode: the module's code.
