@@ -322,6 +322,10 @@ class PackageRules:
         parts = package.split("-")
         if len(parts) < 2 or scheme not in _SOURCE_SPLIT or parts[0] in _NOT_PROJECT_HEADS or _MODULE_HOSTS.match(package):
             return None
+        if len(parts) > 2 and parts[-1] in _RELEASE_CHANNELS:
+            # Vendors' repositories name a release channel last (google-chrome-stable,
+            # microsoft-edge-beta, opera-stable): the channel is no part of the product.
+            parts = parts[:-1]
         index = self.index
         for cut in range(1, len(parts)):
             head, rest = "-".join(parts[:cut]), "-".join(parts[cut:])
@@ -1001,6 +1005,8 @@ def nginx_add_on(package: str) -> str:
 # mod_auth_gssapi, mod_wsgi, mod_fcgid).
 _HTTPD_OWN_MODULES = frozenset({"ssl", "ldap", "lua", "proxy_html", "session", "http2", "md"})
 _NGINX_MODULE_PREFIXES = ("libnginx-mod-", "nginx-mod-")
+# Release channels that vendors' own repositories put last in a package name.
+_RELEASE_CHANNELS = frozenset({"stable", "beta", "unstable", "nightly", "canary", "dev", "insiders"})
 # nginx's own dynamic modules, by the part of the package name after "-http-" or "-stream-"
 # (./configure --with-http_image_filter_module=dynamic, ...; nginx.org/en/docs).
 _NGINX_OWN_MODULES = frozenset({"image-filter", "xslt-filter", "xslt", "geoip", "perl"})

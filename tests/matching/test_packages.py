@@ -378,6 +378,9 @@ def test_a_part_the_vendor_files_as_a_product_of_its_own(rules_only: FeedMatcher
     # (grafana-agent, mozilla-firefox, teamviewer-host: read as parts of a self-named project first.)
     ("amazon-cloudwatch-agent", ROCKY, "amazon:cloudwatch_agent"),
     ("microsoft-edge", ROCKY, "microsoft:edge_chromium"),
+    # ... with the release channel last (Google's and Microsoft's repositories).
+    ("google-chrome-stable", ROCKY, "google:chrome"),
+    ("microsoft-edge-beta", DEBIAN, "microsoft:edge_chromium"),
 ])
 def test_a_package_named_vendor_then_product(rules_only: FeedMatcher, name: str, os_name: str, expected: str) -> None:
     (result,) = rules_only.match([SoftwareItem(name, "1.0")], os_name)
