@@ -10,7 +10,7 @@ from appliance.matching.bundle import _PROJECT_SUFFIXES, ECOSYSTEMS, _named_afte
 from appliance.matching.display_names import DisplayNames, _publisher_agrees, compact
 from appliance.matching.index import CpeIndex, split_key
 from appliance.matching.normalize import app_name, brew_name, clean_display_name, cpe_words, pypi_name
-from appliance.matching.packages import PACKAGE_NAME, PackageRules, repository_stems, ships_no_code
+from appliance.matching.packages import PACKAGE_NAME, PackageRules, distribution_built, repository_stems, ships_no_code
 from appliance.matching.platform import Platform
 from appliance.matching.source_package import SourcePackages
 
@@ -184,7 +184,10 @@ class Identifier:
             found = self.names.app(item, platform)
             return found if item.vendor or item.bundle_id else self._with_references(found, clean_display_name(app_name(item.name)), source)
         if source in ("dpkg", "rpm", "apk") and PACKAGE_NAME.match(raw):
-            found = self._package(raw, source)
+            # A distribution's package built from a source of its own name is no other
+            # project's binary package (packages.PackageRules.identify, own_source).
+            own = (item.source_package or "").strip().lower() == raw and distribution_built(item.vendor)
+            found = self.packages.identify(raw, source, own_source=own)
             if found is not None:
                 found = self._with_references(found, raw, source)
                 return self.source_packages.apply(found, raw, item.source_package, source) if item.source_package else found

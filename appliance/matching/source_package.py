@@ -8,7 +8,7 @@ from collections.abc import Callable
 from appliance.matching.base import Identification, Unidentified
 from appliance.matching.index import CpeIndex, split_key
 from appliance.matching.normalize import compact
-from appliance.matching.packages import PACKAGE_NAME, kind_refusal, repository_stems
+from appliance.matching.packages import PACKAGE_NAME, kind_refusal, nginx_add_on, repository_stems
 
 # Debian builds the Linux kernel from source "linux" (and "linux-signed-*", which the package
 # rules already read as the kernel); NVD files the kernel as an operating system, not an
@@ -61,11 +61,16 @@ class SourcePackages:
                 return found
             other = self._source(source, scheme)
             if (isinstance(other, Identification) and found.method != "alias" and not self._same_product(found.key, other.key)
-                    and not self._cves(found.key) and self._cves(other.key)):
+                    and not self._cves(found.key) and (self._cves(other.key) or (self._vendor(found.key) != self._vendor(other.key) and not nginx_add_on(package)))):
                 # The binary's name found a product NVD files no CVE under, the source's a
                 # product with CVEs: a key without CVEs is the weaker evidence (as for reference
                 # URLs, identify.Identifier._with_references): Fedora's php-fpm is built from
-                # php, dhcp-client from ISC's dhcp.
+                # php, dhcp-client from ISC's dhcp. Without CVEs on either side, a product of
+                # another vendor that only shares the binary's name is a namesake of it, and the
+                # source (the upstream project's name) says what was built: Alpine's drill is
+                # built from ldns (nlnetlabs:ldns), not Apache Drill; Fedora's libnfsidmap from
+                # nfs-utils, samba-client from samba. Not a third-party nginx module, which Alpine
+                # builds from nginx's source package (packages.nginx_add_on).
                 score = round(max(min(other.score, 0.85), other.score - _COST), 3)
                 return Identification(other.key, other.method, score,
                                       f"{scheme} package '{package}' is built from source package '{source}': {other.evidence}; "
@@ -124,6 +129,10 @@ class SourcePackages:
                                       f"{scheme} package '{package}' is library '{stem}' of source package '{source}' "
                                       f"({key}), which {vendor} files as a product of its own: {found}")
         return None
+
+    @staticmethod
+    def _vendor(key: str) -> str:
+        return compact(split_key(key)[0])
 
     def _cves(self, key: str) -> int:
         """CVEs NVD files under the product of ``key`` (any of its keys)."""

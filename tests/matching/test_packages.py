@@ -106,6 +106,23 @@ def test_names_derive_nearest_first() -> None:
     # Fedora's JDKs and Python wheels.
     ("java-17-openjdk-headless", ROCKY, "oracle:openjdk", "JDK implementation"),
     ("python3-pip-wheel", ROCKY, "pypa:pip", "pip module 'pip'"),
+    # Development packages are the project their base name is (headers, static archives and
+    # tools built from its source; advisories list them as affected).
+    ("openssl-devel", ROCKY, "openssl:openssl", "development files"),
+    ("java-17-openjdk-devel", ROCKY, "oracle:openjdk", "development files"),
+    ("musl-dev", ALPINE, "musl-libc:musl", "development files"),
+    ("zlib1g-dev", DEBIAN, "zlib:zlib", "development files"),
+    # One product of the name, no CVE in the feed, but its vendor is named after it (NVD's
+    # "<name>_project"): the project on Debian too.
+    ("cryptsetup", DEBIAN, "cryptsetup_project:cryptsetup", "a name no other product shares"),
+    ("dosfstools", DEBIAN, "dosfstools_project:dosfstools", "a name no other product shares"),
+    # Modules of Apache httpd's own tree that Fedora packages apart (not the old mod_ssl:mod_ssl).
+    ("mod_ssl", ROCKY, "apache:http_server", "Apache HTTP Server's own source tree"),
+    ("mod_session", ROCKY, "apache:http_server", "Apache HTTP Server's own source tree"),
+    # Debian's own key for its package of a module, not a module namesake of another vendor.
+    ("libdbd-pg-perl", DEBIAN, "debian:libdbd-pg-perl", "distribution's own software"),
+    # Alpine's -pyc split holds a Python package's compiled bytecode: the module's code.
+    ("py3-lxml-pyc", ALPINE, "lxml:lxml", "compiled bytecode"),
 ])
 def test_package_names_by_convention(matcher: FeedMatcher, name: str, os_name: str, expected: str, said: str) -> None:
     (result,) = matcher.match([SoftwareItem(name, "1.0")], os_name)
@@ -127,7 +144,11 @@ def test_package_names_by_convention(matcher: FeedMatcher, name: str, os_name: s
     ("krb5-conf", ALPINE, "documentation or data"),
     ("geoip-database", DEBIAN, "documentation or data"),
     ("libldap-common", DEBIAN, "-common"),
-    ("openssl-devel", ROCKY, "development headers"),
+    # Headers alone, and development files of what is refused itself.
+    ("fortify-headers", ALPINE, "headers only"),
+    ("manpages-dev", DEBIAN, "data or set-up"),
+    ("libreoffice-opensymbol-fonts", ROCKY, "data or set-up"),  # Fedora's font packages
+    ("kernel-devel", ROCKY, "operating system"),
     ("kernel-core", ROCKY, "operating system"),
     ("linux-perf", DEBIAN, "operating system"),
     # Several products of one name and nothing in the data to choose: the candidates are named.
@@ -357,13 +378,17 @@ def test_a_part_the_vendor_files_as_a_product_of_its_own(rules_only: FeedMatcher
     # (grafana-agent, mozilla-firefox, teamviewer-host: read as parts of a self-named project first.)
     ("amazon-cloudwatch-agent", ROCKY, "amazon:cloudwatch_agent"),
     ("microsoft-edge", ROCKY, "microsoft:edge_chromium"),
+    # ... with the release channel last (Google's and Microsoft's repositories).
+    ("google-chrome-stable", ROCKY, "google:chrome"),
+    ("microsoft-edge-beta", DEBIAN, "microsoft:edge_chromium"),
 ])
 def test_a_package_named_vendor_then_product(rules_only: FeedMatcher, name: str, os_name: str, expected: str) -> None:
     (result,) = rules_only.match([SoftwareItem(name, "1.0")], os_name)
     assert _key(result) == expected, result.reason or result.match
     assert "'<vendor>-<product>'" in result.match.evidence
     # Not a distribution's name in front, nor a vendor without a product of the rest's name.
-    (result,) = rules_only.match([SoftwareItem("google-chrome-stable", "1.0")], DEBIAN)
+    # (google-chrome-stable was the example up to session 14; the channel is no part now.)
+    (result,) = rules_only.match([SoftwareItem("google-widgets-stable", "1.0")], DEBIAN)
     assert result.match is None
 
 

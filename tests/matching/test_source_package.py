@@ -59,8 +59,8 @@ def test_a_source_package_is_read_whole_not_cut_into_parts(matcher: FeedMatcher)
 @pytest.mark.parametrize(("source", "name", "source_package", "kind"), [
     ("dpkg", "bzip2-doc", "bzip2", "documentation or data"),
     ("dpkg", "krb5-locales", "krb5", "documentation or data"),
-    ("dpkg", "uuid-dev", "util-linux", "development headers"),
-    ("rpm", "openssl-devel", "openssl", "development headers"),
+    ("apk", "fortify-headers", "fortify-headers", "headers only"),
+    ("dpkg", "manpages-dev", "manpages", "data or set-up"),
     ("dpkg", "libldap-common", "openldap", "-common package"),
     ("dpkg", "linux-libc-dev", "linux", "Linux kernel"),
     ("dpkg", "bpftool", "linux", "Linux kernel's source"),
@@ -178,6 +178,9 @@ def test_the_scorer_can_lend_labelled_dpkg_items_an_inventorys_source_packages()
     # CVEs: the source's stands (Fedora's php-fpm and dhcp-client are PHP's and ISC DHCP's).
     ("rpm", "php-fpm", "php", "php-fpm:php-fpm", "php:php"),
     ("rpm", "dhcp-client", "dhcp", "isc:dhcp_client", "isc:dhcp"),
+    # Neither has CVEs, but the binary's is another vendor's namesake: Alpine's drill is
+    # built from NLnet Labs' ldns, not Apache Drill.
+    ("apk", "drill", "ldns", "apache:drill", "nlnetlabs:ldns"),
 ])
 def test_a_binary_name_product_without_cves_yields_to_the_source(
         matcher: FeedMatcher, source: str, name: str, source_package: str, without: str, expected: str) -> None:
@@ -185,6 +188,11 @@ def test_a_binary_name_product_without_cves_yields_to_the_source(
     key, evidence = identify(matcher, name, source, source_package)
     assert key == expected, evidence
     assert f"suggested {without}, which has no CVEs" in evidence
+
+
+def test_a_third_party_nginx_module_stands_against_its_nginx_source(matcher: FeedMatcher) -> None:
+    # Alpine builds third-party nginx modules from the nginx source package.
+    assert identify(matcher, "nginx-mod-http-lua", "apk", "nginx")[0] == "openresty:lua-nginx-module"
 
 
 def test_a_binary_name_product_with_cves_stands_against_the_source(matcher: FeedMatcher) -> None:
@@ -202,3 +210,22 @@ def test_a_library_the_sources_vendor_files_as_its_own_product(matcher: FeedMatc
         assert "files as a product of its own" in evidence
     # A library whose source's vendor has no such product is the source's project.
     assert identify(matcher, "libgnutls-dane0", "dpkg", "gnutls28")[0] == "gnu:gnutls"
+
+
+@pytest.mark.parametrize(("name", "vendor", "expected"), [
+    # Fedora builds Orthanc's plugins from sources of their own names: not Orthanc.
+    ("orthanc-postgresql", "Fedora Project", None),
+    ("orthanc-webviewer", "Fedora Project", None),
+    ("postgresql-odbc", "Red Hat, Inc.", None),
+    # A vendor's own RPM named "<product>-<part>" from a source of the same name is its product.
+    ("wazuh-agent", "Wazuh, Inc <info@wazuh.com>", "wazuh:wazuh"),
+    # A version is no project of its own (SUSE's openssl-1_1).
+    ("openssl-1_1", "SUSE LLC <https://www.suse.com/>", "openssl:openssl"),
+])
+def test_a_distribution_package_built_from_its_own_source_is_not_a_part_of_another(
+        matcher: FeedMatcher, name: str, vendor: str, expected: str | None) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0", vendor, None, "rpm", "", name)], ROCKY)
+    key = ":".join(re.split(r"(?<!\\):", result.match.cpe)[3:5]) if result.match else None
+    assert key == expected, result.reason or result.match.evidence
+    if expected is None:
+        assert "source package of its own name" in result.reason
