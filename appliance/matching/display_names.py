@@ -268,6 +268,50 @@ def _named_longer(vendor: str, product: str) -> bool:
     return len(p) >= 5 and v.startswith(p) and v != p and v[len(p):] not in _VENDOR_TAILS
 
 
+# Words of a publisher's name too common to tie it to a vendor that contains them ("Delta
+# Electronics" is deltaww by "delta", not by "electronics"); the legal and community words are
+# gone already (normalize.PUBLISHER_NOISE).
+_COMMON_PUBLISHER_WORDS = {
+    "electronics", "products", "solutions", "security", "networks", "network", "media", "data", "digital", "cloud",
+    "computer", "computers", "computing", "intelligent", "platforms", "global", "dental", "medical", "health",
+    "labs", "studio", "studios", "games", "apps", "mobile", "open", "systemes", "automation", "industries",
+    "semiconductor", "microsystems", "communications", "research", "services", "consulting", "enterprises", "partners",
+}
+
+
+@lru_cache(maxsize=65_536)
+def _publisher_shares_word(publisher: str, vendor: str) -> str:
+    """A distinctive word of the publisher's name that is the vendor's name or a word of it, or
+    that the vendor's name begins or ends with a letter or three more ("BlackBerry Cylance" ~
+    cylance, "Sirona Dental" ~ dentsply_sirona, "Delta Electronics" ~ deltaww, "Nitro Software"
+    ~ gonitro: a company after a merger or with its web domain as NVD's vendor name); or ""."""
+    organisation = _organisation(vendor)
+    vendor_words = {w for w in _VENDOR_SPLIT.split(unquote(vendor).lower()) if w}
+    for word in publisher.split():
+        if len(word) < 4 or not word.isalpha() or word in _COMMON_PUBLISHER_WORDS:
+            continue
+        if word in vendor_words or word == organisation:
+            return word
+        extra = len(organisation) - len(word)
+        if 0 < extra <= 3 and (organisation.startswith(word) or organisation.endswith(word)):
+            return word
+    return ""
+
+
+@lru_cache(maxsize=65_536)
+def _publisher_named_after(publisher: str, product: str) -> bool:
+    """The publisher (or a bundle id's company) is the first word of the product's name, or that
+    word begins with the publisher's name, as a small vendor names its programs after itself:
+    "qt-project" makes "Qt Creator", "Matrikon" MatrikonOPC Explorer, "GoTo" GoToMeeting. Not a
+    publisher named after the whole product with more ("postgresapp" makes Postgres.app, which
+    is not supabase:postgres): that says the program is called so, not which product it is."""
+    said, words = _organisation(publisher), product.split()
+    if not said or not words:
+        return False
+    first = compact(words[0])
+    return (len(words) >= 2 and said == first) or (len(said) >= 4 and first.startswith(said) and first != said)
+
+
 class DisplayNames:
     """Display names read with their publisher (Windows programs, macOS apps, Homebrew casks read
     as words); shares the identifier's product choice among products of one name."""
@@ -732,7 +776,10 @@ class DisplayNames:
             # apart ("Claude.app" is anthropic:claude_desktop, not the service anthropic:claude).
             for client in (key + "_desktop", key + "_desktop_client", key + "_desktop_app"):
                 desktop = self.index.key_id.get(client)
-                if desktop is not None and desktop in self.index.current:
+                if (desktop is not None and desktop in self.index.current
+                        and self.index.cve_count(desktop) >= self.index.cve_count(best.key_id)):
+                    # (Not when NVD files the app's CVEs under the product's own name: Cisco's
+                    # webex_meetings has them, webex_meetings_desktop none.)
                     key, evidence = client, evidence + f"; a Mac app is the desktop build {client}"
                     break
         if platform.family == "macos" and key + "_for_mac" in self.index.key_id:
@@ -1019,6 +1066,9 @@ class DisplayNames:
 
         # 1. The whole name is a product name.
         named_like = index.by_product.get(compact(cleaned), ())
+        # (A publisher sharing a word with a vendor is taken only for a name one organisation
+        # files: "Laurent Cozic" shares "laurent" with laurent_22, one of three joplin vendors.)
+        named_orgs = {_organisation(split_key(index.keys[k])[0]) for k in named_like if k in index.current}
         for key_id in named_like:
             vendor, product = index.words(key_id)
             bonus = _spelled(product, cleaned)
@@ -1050,6 +1100,15 @@ class DisplayNames:
                 # A company named after its product, often its old name (ScreenConnect Software
                 # before ConnectWise bought it): the publisher confirms the product, not the vendor.
                 offer(key_id, 0.93, f"product name '{product}', and publisher '{publisher}' is named after the product")
+            elif publisher and len(named_orgs) == 1 and (shared := _publisher_shares_word(publisher, vendor)):
+                # The publisher's name and the vendor's share a distinctive word: one company
+                # under two spellings of its name, which NVD wrote as a web domain or after a merger.
+                offer(key_id, 0.9, f"product name '{product}', and publisher '{publisher}' shares the word '{shared}' "
+                                   f"with vendor '{vendor}'")
+            elif display and publisher and _publisher_named_after(publisher, product):
+                # A company named after its program (or the program after it) confirms the program
+                # whatever vendor name NVD gave the company.
+                offer(key_id, 0.9, f"product name '{product}', and publisher '{publisher}' is named after it")
             elif publisher and len(said_initials := compact(publisher)) >= 3 and said_initials == _initials_of(product):
                 # A publisher that writes the product's name by its initials ("KLCP" publishes the
                 # K-Lite Codec Pack): it names the product, as a company named after it does.

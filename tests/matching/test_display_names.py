@@ -681,3 +681,45 @@ def test_both_cleanings_in_one_pass_are_the_two_cleanings() -> None:
         names += [item["name"] for item in json.loads(path.read_text())["items"]]
     for name in names:
         assert clean_display_names(name) == (clean_display_name(name), clean_display_name(name, keep_product_words=True)), name
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("Cylance PROTECT", "BlackBerry Cylance", "cylance:cylanceprotect"),  # a word of the publisher is the vendor
+    ("CDR DICOM for Windows", "Sirona Dental, Inc.", "dentsply_sirona:cdr_dicom"),  # ... or a word of the vendor
+    ("DOPSoft 4.00.16", "Delta Electronics, Inc.", "deltaww:dopsoft"),  # ... or the vendor's name with a little more
+])
+def test_a_publisher_sharing_a_distinctive_word_with_the_vendor_confirms_it(matcher: FeedMatcher, name: str, publisher: str,
+                                                                            expected: str) -> None:
+    key, evidence = product(matcher, SoftwareItem(name, "1.0", publisher))
+    assert key == expected
+    assert "shares the word" in evidence
+
+
+def test_a_shared_word_does_not_choose_among_the_organisations_filing_a_name(matcher: FeedMatcher) -> None:
+    # joplin is filed by joplinapp, joplin_project and laurent_22: "Laurent" does not pick one.
+    assert product(matcher, SoftwareItem("Joplin 2.13.11", "2.13.11", "Laurent Cozic"))[0] is None
+
+
+@pytest.mark.parametrize(("item", "os_name", "expected"), [
+    (SoftwareItem("GoTo Meeting 10.19.0.21024", "10.19.0.21024", "GoTo, Inc."), WINDOWS, "citrix:gotomeeting"),
+    (SoftwareItem("MatrikonOPC Explorer", "5.0", "Matrikon"), WINDOWS, "honeywell:matrikonopc_explorer"),
+    (SoftwareItem("Qt Creator.app", "12.0", bundle_id="org.qt-project.qtcreator"), MAC, "nokia:qt_creator"),
+])
+def test_a_publisher_the_products_name_begins_with_confirms_the_product(matcher: FeedMatcher, item: SoftwareItem,
+                                                                         os_name: str, expected: str) -> None:
+    key, evidence = product(matcher, item, os_name)
+    assert key == expected
+    assert "is named after it" in evidence
+
+
+def test_a_publisher_named_after_the_whole_product_with_more_does_not_confirm_another_vendors_product(matcher: FeedMatcher) -> None:
+    # com.postgresapp is named after Postgres.app, not a sign that the app is supabase:postgres.
+    assert product(matcher, SoftwareItem("Postgres.app", "2.7", bundle_id="com.postgresapp.Postgres2"), MAC)[0] is None
+
+
+def test_a_mac_app_is_not_moved_to_a_desktop_build_without_the_products_cves(matcher: FeedMatcher) -> None:
+    # NVD files Webex Meetings' CVEs under cisco:webex_meetings; webex_meetings_desktop has none.
+    item = SoftwareItem("Cisco Webex Meetings.app", "44.2", bundle_id="com.cisco.webexmeetingsapp")
+    assert product(matcher, item, MAC)[0] == "cisco:webex_meetings"
+    assert product(matcher, SoftwareItem("Claude.app", "0.7", bundle_id="com.anthropic.claudefordesktop"), MAC)[0] == \
+        "anthropic:claude_desktop"
