@@ -836,13 +836,23 @@ class DisplayNames:
     def _year_or_release(self, words: list[str], best: _Candidate, publisher: str, display: bool) -> _Candidate:
         """A year in a display name is either part of NVD's product name (visual_studio_2022) or a
         release of the product (Office 2019 is microsoft:office version 2019): when the name fits
-        both, the product NVD files more CVEs under is the one it uses."""
-        if not any(_is_year(w) for w in words):
+        both, the product NVD files more CVEs under is the one it uses; with as many under each
+        (none, mostly), the product without the year, whose releases the year names (Project
+        Professional 2016 is microsoft:project, as Project 2021 is, not project_2016). A major
+        number NVD puts in a product's name is read the same way, only on more CVEs: "Xshell 7"
+        is netsarang:xshell (1 CVE), not xshell_7 (none); pgadmin_4 and transmit_5 stay."""
+        index = self.index
+        product_words = index.words(best.key_id)[1].split()
+        numbered = (len(words) > 1 and _is_number(words[-1]) and len(product_words) > 1 and product_words[-1] == words[-1]
+                    and not any(_is_year(w) for w in words))
+        if not numbered and not any(_is_year(w) for w in words):
             return best
-        shorter = " ".join(_trimmed(words, lambda w: w in _EDITION_WORDS or _is_year(w)))
+        drop = _is_number if numbered else _is_year
+        shorter = " ".join(_trimmed(words, lambda w: w in _EDITION_WORDS or drop(w)))
         if not shorter:
             return best
-        index = self.index
+        # A tie goes to the product without the year only when NVD names this one with it.
+        year_product = not numbered and _is_year(product_words[-1])
         vendor = split_key(index.keys[best.key_id])[0]
         group = index.equivalents(best.key_id)
         for other in sorted(self._candidates(shorter, publisher, display), key=lambda c: (-c.score, index.keys[c.key_id])):
@@ -850,9 +860,10 @@ class DisplayNames:
                 continue
             mine = sum(index.cve_count(k) for k in group)
             theirs = sum(index.cve_count(k) for k in index.equivalents(other.key_id))
-            if theirs > mine:
+            if theirs > mine or (year_product and theirs == mine):
+                said = "major number" if numbered else "year"
                 return _Candidate(other.key_id, round(other.score - 0.03, 3), other.evidence + (
-                    f"; the year in the name is a release: NVD files {theirs} CVEs under {index.keys[other.key_id]} "
+                    f"; the {said} in the name is a release: NVD files {theirs} CVEs under {index.keys[other.key_id]} "
                     f"and {mine} under {index.keys[best.key_id]}"), True)
             break
         return best

@@ -723,3 +723,16 @@ def test_a_mac_app_is_not_moved_to_a_desktop_build_without_the_products_cves(mat
     assert product(matcher, item, MAC)[0] == "cisco:webex_meetings"
     assert product(matcher, SoftwareItem("Claude.app", "0.7", bundle_id="com.anthropic.claudefordesktop"), MAC)[0] == \
         "anthropic:claude_desktop"
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    # project_2016 and project have no CVEs each: the year names a release of microsoft:project.
+    ("Microsoft Project Professional 2016", "Microsoft Corporation", "microsoft:project"),
+    # xshell has a CVE, xshell_7 none: the major number is a release.
+    ("Xshell 7", "NetSarang Computer, Inc.", "netsarang:xshell"),
+    # NVD files the CVEs under visual_studio_2022: the year stays in the product.
+    ("Visual Studio Community 2022", "Microsoft Corporation", "microsoft:visual_studio_2022"),
+])
+def test_a_year_or_major_number_is_a_release_unless_nvd_files_the_cves_under_the_numbered_product(
+        matcher: FeedMatcher, name: str, publisher: str, expected: str) -> None:
+    assert product(matcher, SoftwareItem(name, "1.0", publisher))[0] == expected
