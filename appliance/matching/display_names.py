@@ -50,6 +50,10 @@ _EDITION_WORDS |= {"classic", "developer"}
 _EDITION_WORDS |= {"full", "advanced", "light", "application"}
 # Dell's builds for Windows' Universal driver model ("Dell Command | Update for Windows Universal").
 _EDITION_WORDS |= {"universal"}
+# How the program was packaged or licensed, after its name: its MSI build for deployment
+# ("AnyDesk MSI"), a build licensed to an OEM ("Npcap OEM"), the GPL edition of a dual-licensed
+# product ("Ghostscript GPL").
+_EDITION_WORDS |= {"msi", "oem", "gpl"}
 # Words after a product's name that make the entry a part of it that is not the product: its
 # installer or updater, headers, documentation, language resources, plug-ins for other
 # programs ("Microsoft Visual Studio Installer", "Python 3.11 pip Bootstrap", "Teams

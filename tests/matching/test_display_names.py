@@ -737,3 +737,13 @@ def test_a_mac_app_is_not_moved_to_a_desktop_build_without_the_products_cves(mat
 def test_a_year_or_major_number_is_a_release_unless_nvd_files_the_cves_under_the_numbered_product(
         matcher: FeedMatcher, name: str, publisher: str, expected: str) -> None:
     assert product(matcher, SoftwareItem(name, "1.0", publisher))[0] == expected
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("AnyDesk MSI", "AnyDesk Software GmbH", "anydesk:anydesk"),
+    ("Npcap OEM", "Nmap Project", "nmap:npcap"),
+    ("Ghostscript GPL 10.03.1 (64-bit)", "Artifex Software Inc.", "artifex:ghostscript"),
+])
+def test_packaging_and_licence_words_after_the_name_are_editions(matcher: FeedMatcher, name: str, publisher: str,
+                                                                 expected: str) -> None:
+    assert product(matcher, SoftwareItem(name, "1.0", publisher))[0] == expected
