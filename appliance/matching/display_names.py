@@ -1159,6 +1159,19 @@ class DisplayNames:
                 elif len(index.by_product[compact(product_part)]) == 1 and _publisher_agrees(publisher, vendor_part):
                     # (Only a product one vendor files: a common name says nothing of the vendor.)
                     siblings.append((key_id, said_vendor, vendor_part))
+        if not scored and len(words) >= 2 and len(said_first := compact(words[0])) >= 6 and said_first in index.by_vendor:
+            # 2a. A vendor named after its product line, whose products NVD names with that line
+            # ("RealVNC Viewer" is realvnc:vnc_viewer, "RealVNC Server" realvnc:vnc_server): the
+            # end of the vendor's name begins the product's. At most a few lookups per name.
+            rest = compact(" ".join(words[1:]))
+            for start in range(2, len(said_first) - 2):
+                for key_id in index.by_product.get(said_first[start:] + rest, ()):
+                    vendor, product = index.words(key_id)
+                    if compact(vendor) == said_first and compact(product.split()[0]) == said_first[start:]:
+                        confirmed = _publisher_agrees(publisher, vendor)
+                        offer(key_id, 0.92 if confirmed else 0.86,
+                              f"name '{cleaned}' is vendor '{vendor}' + product '{product}', whose first word ends the "
+                              "vendor's name" + (f", publisher '{publisher}' agrees" if confirmed else ""))
         if not scored:
             for key_id, said_vendor, vendor_part in siblings:
                 vendor, product = index.words(key_id)

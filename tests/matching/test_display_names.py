@@ -747,3 +747,14 @@ def test_a_year_or_major_number_is_a_release_unless_nvd_files_the_cves_under_the
 def test_packaging_and_licence_words_after_the_name_are_editions(matcher: FeedMatcher, name: str, publisher: str,
                                                                  expected: str) -> None:
     assert product(matcher, SoftwareItem(name, "1.0", publisher))[0] == expected
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("RealVNC Viewer 7.12.1", "RealVNC", "realvnc:vnc_viewer"),
+    ("RealVNC Server", "RealVNC Ltd", "realvnc:vnc_server"),
+])
+def test_a_vendor_named_after_its_product_line_names_the_lines_products(matcher: FeedMatcher, name: str, publisher: str,
+                                                                        expected: str) -> None:
+    key, evidence = product(matcher, SoftwareItem(name, "7.12.1", publisher))
+    assert key == expected
+    assert "ends the vendor's name" in evidence
