@@ -732,7 +732,13 @@ class DisplayNames:
         if not candidates and publisher and display:
             candidates = self._publishers_product(words, publisher)
         if not candidates:
-            return self._part_of(words, publisher, platform, display) or Unidentified(f"no NVD product is named like '{cleaned}'")
+            found = self._part_of(words, publisher, platform, display)
+            if found is None and publisher and display and compact(publisher) in self.index.by_vendor:
+                # The publisher's one product whose NVD name is the program's with a brand word
+                # before it or an edition after it, as for a bundle id's vendor ("Configuration
+                # Manager Client" by Microsoft is microsoft:endpoint_configuration_manager).
+                found = self._vendor_product_around(publisher, cleaned)
+            return found or Unidentified(f"no NVD product is named like '{cleaned}'")
         # Highest score first; ties by key text, never by feed or row order.
         candidates.sort(key=lambda c: (-c.score, self.index.keys[c.key_id]))
         best = candidates[0]

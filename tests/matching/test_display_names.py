@@ -758,3 +758,14 @@ def test_a_vendor_named_after_its_product_line_names_the_lines_products(matcher:
     key, evidence = product(matcher, SoftwareItem(name, "7.12.1", publisher))
     assert key == expected
     assert "ends the vendor's name" in evidence
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("Kaseya Agent", "Kaseya", "kaseya:vsa_agent"),
+    ("iDRAC Service Module", "Dell Inc.", "dell:emc_idrac_service_module"),
+])
+def test_the_publishers_one_product_named_with_a_brand_word_more_is_the_program(matcher: FeedMatcher, name: str, publisher: str,
+                                                                                expected: str) -> None:
+    key, evidence = product(matcher, SoftwareItem(name, "1.0", publisher))
+    assert key == expected
+    assert "with a word or two more" in evidence
