@@ -316,6 +316,12 @@ def _publisher_named_after(publisher: str, product: str) -> bool:
     return (len(words) >= 2 and said == first) or (len(said) >= 4 and first.startswith(said) and first != said)
 
 
+# The publisher's products are tabled for _vendor_product_around only for a vendor of at most
+# this many (Dell files 273): the table of a vendor of a thousand (Oracle, IBM, Microsoft) costs
+# 2-3 ms to build, too much for a rule that helps a few names in a first report.
+_AROUND_VENDOR_LIMIT = 300
+
+
 class DisplayNames:
     """Display names read with their publisher (Windows programs, macOS apps, Homebrew casks read
     as words); shares the identifier's product choice among products of one name."""
@@ -733,10 +739,11 @@ class DisplayNames:
             candidates = self._publishers_product(words, publisher)
         if not candidates:
             found = self._part_of(words, publisher, platform, display)
-            if found is None and publisher and display and compact(publisher) in self.index.by_vendor:
+            if (found is None and publisher and display
+                    and 0 < len(self.index.by_vendor.get(compact(publisher), ())) <= _AROUND_VENDOR_LIMIT):
                 # The publisher's one product whose NVD name is the program's with a brand word
-                # before it or an edition after it, as for a bundle id's vendor ("Configuration
-                # Manager Client" by Microsoft is microsoft:endpoint_configuration_manager).
+                # before it or an edition after it, as for a bundle id's vendor ("Kaseya Agent"
+                # is kaseya:vsa_agent, "iDRAC Service Module" dell:emc_idrac_service_module).
                 found = self._vendor_product_around(publisher, cleaned)
             return found or Unidentified(f"no NVD product is named like '{cleaned}'")
         # Highest score first; ties by key text, never by feed or row order.
