@@ -81,6 +81,9 @@ _PROGRAM_KINDS = {"desktop", "ide", "app", "client", "gui"}
 # ... and the kind an endpoint product's installed program is: its agent ("Cortex XDR" by Palo
 # Alto Networks is paloaltonetworks:cortex_xdr_agent; NVD files the console apart).
 _PROGRAM_KINDS |= {"agent"}
+# ... and "Studio", which vendors drop from a product's name while NVD keeps the old one
+# (TechSmith renamed Camtasia Studio to Camtasia in 2015; NVD files techsmith:camtasia_studio).
+_PROGRAM_KINDS |= {"studio"}
 # What a management product installs on the machines it manages (see DisplayNames._part_of).
 _ENDPOINT_WORDS = {"agent", "client", "services", "sensor"}
 # Words after a product's name that say nothing of which program it is: a fix of the product
@@ -419,7 +422,7 @@ class DisplayNames:
         com.apple.logic10 is apple:logic_pro_x, "Company Portal" of com.microsoft.CompanyPortalMac
         microsoft:intune_company_portal). The vendor's name in front of the app's name comes off
         first. None when no product or several are so named, or when a word more makes another
-        product ("Camtasia" is neither techsmith:camtasia_studio nor camtasia_relay), a part of a
+        product ("App Store" is not apple:app_store_connect), a part of a
         product (an installer, a helper, a plug-in) or says what it is for
         (google:bazel_for_android_studio is not "Android Studio"). Looked up in a per-vendor
         table (_shortened), not by a scan per name."""
