@@ -1175,6 +1175,17 @@ class DisplayNames:
                 elif len(index.by_product[compact(product_part)]) == 1 and _publisher_agrees(publisher, vendor_part):
                     # (Only a product one vendor files: a common name says nothing of the vendor.)
                     siblings.append((key_id, said_vendor, vendor_part))
+        said_publisher = compact(publisher)
+        if (not scored and len(words) >= 2 and publisher and " " in publisher and words[0] == publisher.split()[0]
+                and said_publisher in index.by_vendor and len(words[0]) >= 4):
+            # 2c. The name begins with the publisher's first word, a company's short name, and
+            # the rest is a product the publisher's vendor files ("Tungsten Power PDF" by
+            # Tungsten Automation is tungstenautomation:power_pdf). One lookup.
+            for key_id in index.by_product.get(compact(" ".join(words[1:])), ()):
+                vendor, product = index.words(key_id)
+                if compact(vendor) == said_publisher:
+                    offer(key_id, 0.9, f"name '{cleaned}' is the publisher's short name '{words[0]}' + product '{product}' "
+                                       f"of vendor '{vendor}', which publisher '{publisher}' names")
         if not scored and len(words) >= 2 and len(said_first := compact(words[0])) >= 6 and said_first in index.by_vendor:
             # 2a. A vendor named after its product line, whose products NVD names with that line
             # ("RealVNC Viewer" is realvnc:vnc_viewer, "RealVNC Server" realvnc:vnc_server): the

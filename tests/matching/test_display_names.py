@@ -775,3 +775,8 @@ def test_studio_is_a_kind_of_program_nvd_keeps_after_a_renamed_product(matcher: 
     # module camtasia_relay, which "relay" names, not a kind of program).
     key, evidence = app(matcher, "Camtasia 2023.app", "com.techsmith.camtasia2023")
     assert key == "techsmith:camtasia_studio" and "'camtasia studio'" in evidence
+
+
+def test_a_name_beginning_with_the_publishers_short_name_is_the_publishers_product(matcher: FeedMatcher) -> None:
+    key, evidence = product(matcher, SoftwareItem("Tungsten Power PDF Advanced", "5.0", "Tungsten Automation"))
+    assert key == "tungstenautomation:power_pdf" and "short name 'tungsten'" in evidence
