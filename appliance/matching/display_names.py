@@ -50,6 +50,10 @@ _EDITION_WORDS |= {"classic", "developer"}
 _EDITION_WORDS |= {"full", "advanced", "light", "application"}
 # Dell's builds for Windows' Universal driver model ("Dell Command | Update for Windows Universal").
 _EDITION_WORDS |= {"universal"}
+# How the program was packaged or licensed, after its name: its MSI build for deployment
+# ("AnyDesk MSI"), a build licensed to an OEM ("Npcap OEM"), the GPL edition of a dual-licensed
+# product ("Ghostscript GPL").
+_EDITION_WORDS |= {"msi", "oem", "gpl"}
 # Words after a product's name that make the entry a part of it that is not the product: its
 # installer or updater, headers, documentation, language resources, plug-ins for other
 # programs ("Microsoft Visual Studio Installer", "Python 3.11 pip Bootstrap", "Teams
@@ -77,6 +81,9 @@ _PROGRAM_KINDS = {"desktop", "ide", "app", "client", "gui"}
 # ... and the kind an endpoint product's installed program is: its agent ("Cortex XDR" by Palo
 # Alto Networks is paloaltonetworks:cortex_xdr_agent; NVD files the console apart).
 _PROGRAM_KINDS |= {"agent"}
+# ... and "Studio", which vendors drop from a product's name while NVD keeps the old one
+# (TechSmith renamed Camtasia Studio to Camtasia in 2015; NVD files techsmith:camtasia_studio).
+_PROGRAM_KINDS |= {"studio"}
 # What a management product installs on the machines it manages (see DisplayNames._part_of).
 _ENDPOINT_WORDS = {"agent", "client", "services", "sensor"}
 # Words after a product's name that say nothing of which program it is: a fix of the product
@@ -268,6 +275,56 @@ def _named_longer(vendor: str, product: str) -> bool:
     return len(p) >= 5 and v.startswith(p) and v != p and v[len(p):] not in _VENDOR_TAILS
 
 
+# Words of a publisher's name too common to tie it to a vendor that contains them ("Delta
+# Electronics" is deltaww by "delta", not by "electronics"); the legal and community words are
+# gone already (normalize.PUBLISHER_NOISE).
+_COMMON_PUBLISHER_WORDS = {
+    "electronics", "products", "solutions", "security", "networks", "network", "media", "data", "digital", "cloud",
+    "computer", "computers", "computing", "intelligent", "platforms", "global", "dental", "medical", "health",
+    "labs", "studio", "studios", "games", "apps", "mobile", "open", "systemes", "automation", "industries",
+    "semiconductor", "microsystems", "communications", "research", "services", "consulting", "enterprises", "partners",
+}
+
+
+@lru_cache(maxsize=65_536)
+def _publisher_shares_word(publisher: str, vendor: str) -> str:
+    """A distinctive word of the publisher's name that is the vendor's name or a word of it, or
+    that the vendor's name begins or ends with a letter or three more ("BlackBerry Cylance" ~
+    cylance, "Sirona Dental" ~ dentsply_sirona, "Delta Electronics" ~ deltaww, "Nitro Software"
+    ~ gonitro: a company after a merger or with its web domain as NVD's vendor name); or ""."""
+    organisation = _organisation(vendor)
+    vendor_words = {w for w in _VENDOR_SPLIT.split(unquote(vendor).lower()) if w}
+    for word in publisher.split():
+        if len(word) < 4 or not word.isalpha() or word in _COMMON_PUBLISHER_WORDS:
+            continue
+        if word in vendor_words or word == organisation:
+            return word
+        extra = len(organisation) - len(word)
+        if 0 < extra <= 3 and (organisation.startswith(word) or organisation.endswith(word)):
+            return word
+    return ""
+
+
+@lru_cache(maxsize=65_536)
+def _publisher_named_after(publisher: str, product: str) -> bool:
+    """The publisher (or a bundle id's company) is the first word of the product's name, or that
+    word begins with the publisher's name, as a small vendor names its programs after itself:
+    "qt-project" makes "Qt Creator", "Matrikon" MatrikonOPC Explorer, "GoTo" GoToMeeting. Not a
+    publisher named after the whole product with more ("postgresapp" makes Postgres.app, which
+    is not supabase:postgres): that says the program is called so, not which product it is."""
+    said, words = _organisation(publisher), product.split()
+    if not said or not words:
+        return False
+    first = compact(words[0])
+    return (len(words) >= 2 and said == first) or (len(said) >= 4 and first.startswith(said) and first != said)
+
+
+# The publisher's products are tabled for _vendor_product_around only for a vendor of at most
+# this many (Dell files 273): the table of a vendor of a thousand (Oracle, IBM, Microsoft) costs
+# 2-3 ms to build, too much for a rule that helps a few names in a first report.
+_AROUND_VENDOR_LIMIT = 300
+
+
 class DisplayNames:
     """Display names read with their publisher (Windows programs, macOS apps, Homebrew casks read
     as words); shares the identifier's product choice among products of one name."""
@@ -365,7 +422,7 @@ class DisplayNames:
         com.apple.logic10 is apple:logic_pro_x, "Company Portal" of com.microsoft.CompanyPortalMac
         microsoft:intune_company_portal). The vendor's name in front of the app's name comes off
         first. None when no product or several are so named, or when a word more makes another
-        product ("Camtasia" is neither techsmith:camtasia_studio nor camtasia_relay), a part of a
+        product ("App Store" is not apple:app_store_connect), a part of a
         product (an installer, a helper, a plug-in) or says what it is for
         (google:bazel_for_android_studio is not "Android Studio"). Looked up in a per-vendor
         table (_shortened), not by a scan per name."""
@@ -684,7 +741,14 @@ class DisplayNames:
         if not candidates and publisher and display:
             candidates = self._publishers_product(words, publisher)
         if not candidates:
-            return self._part_of(words, publisher, platform, display) or Unidentified(f"no NVD product is named like '{cleaned}'")
+            found = self._part_of(words, publisher, platform, display)
+            if (found is None and publisher and display
+                    and 0 < len(self.index.by_vendor.get(compact(publisher), ())) <= _AROUND_VENDOR_LIMIT):
+                # The publisher's one product whose NVD name is the program's with a brand word
+                # before it or an edition after it, as for a bundle id's vendor ("Kaseya Agent"
+                # is kaseya:vsa_agent, "iDRAC Service Module" dell:emc_idrac_service_module).
+                found = self._vendor_product_around(publisher, cleaned)
+            return found or Unidentified(f"no NVD product is named like '{cleaned}'")
         # Highest score first; ties by key text, never by feed or row order.
         candidates.sort(key=lambda c: (-c.score, self.index.keys[c.key_id]))
         best = candidates[0]
@@ -732,7 +796,10 @@ class DisplayNames:
             # apart ("Claude.app" is anthropic:claude_desktop, not the service anthropic:claude).
             for client in (key + "_desktop", key + "_desktop_client", key + "_desktop_app"):
                 desktop = self.index.key_id.get(client)
-                if desktop is not None and desktop in self.index.current:
+                if (desktop is not None and desktop in self.index.current
+                        and self.index.cve_count(desktop) >= self.index.cve_count(best.key_id)):
+                    # (Not when NVD files the app's CVEs under the product's own name: Cisco's
+                    # webex_meetings has them, webex_meetings_desktop none.)
                     key, evidence = client, evidence + f"; a Mac app is the desktop build {client}"
                     break
         if platform.family == "macos" and key + "_for_mac" in self.index.key_id:
@@ -789,13 +856,23 @@ class DisplayNames:
     def _year_or_release(self, words: list[str], best: _Candidate, publisher: str, display: bool) -> _Candidate:
         """A year in a display name is either part of NVD's product name (visual_studio_2022) or a
         release of the product (Office 2019 is microsoft:office version 2019): when the name fits
-        both, the product NVD files more CVEs under is the one it uses."""
-        if not any(_is_year(w) for w in words):
+        both, the product NVD files more CVEs under is the one it uses; with as many under each
+        (none, mostly), the product without the year, whose releases the year names (Project
+        Professional 2016 is microsoft:project, as Project 2021 is, not project_2016). A major
+        number NVD puts in a product's name is read the same way, only on more CVEs: "Xshell 7"
+        is netsarang:xshell (1 CVE), not xshell_7 (none); pgadmin_4 and transmit_5 stay."""
+        index = self.index
+        product_words = index.words(best.key_id)[1].split()
+        numbered = (len(words) > 1 and _is_number(words[-1]) and len(product_words) > 1 and product_words[-1] == words[-1]
+                    and not any(_is_year(w) for w in words))
+        if not numbered and not any(_is_year(w) for w in words):
             return best
-        shorter = " ".join(_trimmed(words, lambda w: w in _EDITION_WORDS or _is_year(w)))
+        drop = _is_number if numbered else _is_year
+        shorter = " ".join(_trimmed(words, lambda w: w in _EDITION_WORDS or drop(w)))
         if not shorter:
             return best
-        index = self.index
+        # A tie goes to the product without the year only when NVD names this one with it.
+        year_product = not numbered and _is_year(product_words[-1])
         vendor = split_key(index.keys[best.key_id])[0]
         group = index.equivalents(best.key_id)
         for other in sorted(self._candidates(shorter, publisher, display), key=lambda c: (-c.score, index.keys[c.key_id])):
@@ -803,9 +880,10 @@ class DisplayNames:
                 continue
             mine = sum(index.cve_count(k) for k in group)
             theirs = sum(index.cve_count(k) for k in index.equivalents(other.key_id))
-            if theirs > mine:
+            if theirs > mine or (year_product and theirs == mine):
+                said = "major number" if numbered else "year"
                 return _Candidate(other.key_id, round(other.score - 0.03, 3), other.evidence + (
-                    f"; the year in the name is a release: NVD files {theirs} CVEs under {index.keys[other.key_id]} "
+                    f"; the {said} in the name is a release: NVD files {theirs} CVEs under {index.keys[other.key_id]} "
                     f"and {mine} under {index.keys[best.key_id]}"), True)
             break
         return best
@@ -1019,6 +1097,9 @@ class DisplayNames:
 
         # 1. The whole name is a product name.
         named_like = index.by_product.get(compact(cleaned), ())
+        # (A publisher sharing a word with a vendor is taken only for a name one organisation
+        # files: "Laurent Cozic" shares "laurent" with laurent_22, one of three joplin vendors.)
+        named_orgs = {_organisation(split_key(index.keys[k])[0]) for k in named_like if k in index.current}
         for key_id in named_like:
             vendor, product = index.words(key_id)
             bonus = _spelled(product, cleaned)
@@ -1050,6 +1131,15 @@ class DisplayNames:
                 # A company named after its product, often its old name (ScreenConnect Software
                 # before ConnectWise bought it): the publisher confirms the product, not the vendor.
                 offer(key_id, 0.93, f"product name '{product}', and publisher '{publisher}' is named after the product")
+            elif publisher and len(named_orgs) == 1 and (shared := _publisher_shares_word(publisher, vendor)):
+                # The publisher's name and the vendor's share a distinctive word: one company
+                # under two spellings of its name, which NVD wrote as a web domain or after a merger.
+                offer(key_id, 0.9, f"product name '{product}', and publisher '{publisher}' shares the word '{shared}' "
+                                   f"with vendor '{vendor}'")
+            elif display and publisher and _publisher_named_after(publisher, product):
+                # A company named after its program (or the program after it) confirms the program
+                # whatever vendor name NVD gave the company.
+                offer(key_id, 0.9, f"product name '{product}', and publisher '{publisher}' is named after it")
             elif publisher and len(said_initials := compact(publisher)) >= 3 and said_initials == _initials_of(product):
                 # A publisher that writes the product's name by its initials ("KLCP" publishes the
                 # K-Lite Codec Pack): it names the product, as a company named after it does.
@@ -1085,6 +1175,30 @@ class DisplayNames:
                 elif len(index.by_product[compact(product_part)]) == 1 and _publisher_agrees(publisher, vendor_part):
                     # (Only a product one vendor files: a common name says nothing of the vendor.)
                     siblings.append((key_id, said_vendor, vendor_part))
+        said_publisher = compact(publisher)
+        if (not scored and len(words) >= 2 and publisher and " " in publisher and words[0] == publisher.split()[0]
+                and said_publisher in index.by_vendor and len(words[0]) >= 4):
+            # 2c. The name begins with the publisher's first word, a company's short name, and
+            # the rest is a product the publisher's vendor files ("Tungsten Power PDF" by
+            # Tungsten Automation is tungstenautomation:power_pdf). One lookup.
+            for key_id in index.by_product.get(compact(" ".join(words[1:])), ()):
+                vendor, product = index.words(key_id)
+                if compact(vendor) == said_publisher:
+                    offer(key_id, 0.9, f"name '{cleaned}' is the publisher's short name '{words[0]}' + product '{product}' "
+                                       f"of vendor '{vendor}', which publisher '{publisher}' names")
+        if not scored and len(words) >= 2 and len(said_first := compact(words[0])) >= 6 and said_first in index.by_vendor:
+            # 2a. A vendor named after its product line, whose products NVD names with that line
+            # ("RealVNC Viewer" is realvnc:vnc_viewer, "RealVNC Server" realvnc:vnc_server): the
+            # end of the vendor's name begins the product's. At most a few lookups per name.
+            rest = compact(" ".join(words[1:]))
+            for start in range(2, len(said_first) - 2):
+                for key_id in index.by_product.get(said_first[start:] + rest, ()):
+                    vendor, product = index.words(key_id)
+                    if compact(vendor) == said_first and compact(product.split()[0]) == said_first[start:]:
+                        confirmed = _publisher_agrees(publisher, vendor)
+                        offer(key_id, 0.92 if confirmed else 0.86,
+                              f"name '{cleaned}' is vendor '{vendor}' + product '{product}', whose first word ends the "
+                              "vendor's name" + (f", publisher '{publisher}' agrees" if confirmed else ""))
         if not scored:
             for key_id, said_vendor, vendor_part in siblings:
                 vendor, product = index.words(key_id)

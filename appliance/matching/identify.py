@@ -179,6 +179,13 @@ class Identifier:
                 if isinstance(library, Identification):
                     return Identification(library.key, "fuzzy", min(library.score, 0.86),
                                           f"formula '{formula}' is library 'lib{formula}': {library.evidence}")
+            whole = brew_name(raw, editions=False)
+            if whole != formula and isinstance(found, Unidentified):
+                # The edition suffix taken off was the product's name: "microsoft-edge" is the
+                # cask of Microsoft Edge, not an edge channel of something called "microsoft".
+                named = self.names.identify(whole.replace("-", " "), item.vendor, platform, display=False)
+                if isinstance(named, Identification) and not self.packages.refused_names(whole):
+                    return self._with_references(named, whole, source)
             return self._with_references(found, formula, source)
         if source == "macos_app":
             found = self.names.app(item, platform)

@@ -199,9 +199,11 @@ _BARE_MAJOR = re.compile(r"[^\W\d_]\s\d{1,2}$")
 _HOSTING = {"github", "googlecode", "sourceforge", "gitlab", "bitbucket"}
 
 
-def brew_name(name: str) -> str:
-    """A Homebrew formula or cask name without its version and edition suffix: "openssl@3" -> "openssl"."""
-    return _BREW_EDITION.sub("", _BREW_CHANNEL.sub("", _BREW_VERSION.sub("", name.strip().lower())))
+def brew_name(name: str, editions: bool = True) -> str:
+    """A Homebrew formula or cask name without its version and edition suffix: "openssl@3" -> "openssl"
+    (with ``editions`` False, the "-ce"/"-edge"... suffix stays: "microsoft-edge")."""
+    name = _BREW_CHANNEL.sub("", _BREW_VERSION.sub("", name.strip().lower()))
+    return _BREW_EDITION.sub("", name) if editions else name
 
 
 def app_name(name: str) -> str:

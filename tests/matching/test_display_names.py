@@ -475,7 +475,8 @@ def test_a_mui_entry_is_the_products_language_resources(matcher: FeedMatcher) ->
     # Read as an edition word, "MUI" made the language pack microsoft:project_2016.
     key, reason = product(matcher, SoftwareItem("Microsoft Project MUI (English) 2016", "16.0.4266.1001", "Microsoft Corporation"))
     assert key is None
-    assert "is a part" in reason and "microsoft:project_2016" in reason
+    # (The part is named as of microsoft:project: project_2016 has no more CVEs, so 2016 is its release.)
+    assert "is a part" in reason and "microsoft:project" in reason
 
 
 def test_a_bundle_id_ending_in_a_number_names_the_major_the_app_is_built_as(matcher: FeedMatcher) -> None:
@@ -535,7 +536,6 @@ def test_the_one_product_of_the_bundle_vendor_the_marketing_name_shortens(matche
 @pytest.mark.parametrize(("name", "bundle_id"), [
     ("App Store.app", "com.apple.AppStore"),  # apple:app_store_connect: "connect" makes another product
     ("Migration Assistant.app", "com.apple.MigrateAssistant"),  # apple:windows_migration_assistant: another platform
-    ("Camtasia 2023.app", "com.techsmith.camtasia2023"),  # "studio" and "relay" make other products
 ])
 def test_a_vendor_product_with_other_words_or_of_two_candidates_is_refused(matcher: FeedMatcher, name: str, bundle_id: str) -> None:
     assert app(matcher, name, bundle_id)[0] is None
@@ -681,3 +681,102 @@ def test_both_cleanings_in_one_pass_are_the_two_cleanings() -> None:
         names += [item["name"] for item in json.loads(path.read_text())["items"]]
     for name in names:
         assert clean_display_names(name) == (clean_display_name(name), clean_display_name(name, keep_product_words=True)), name
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("Cylance PROTECT", "BlackBerry Cylance", "cylance:cylanceprotect"),  # a word of the publisher is the vendor
+    ("CDR DICOM for Windows", "Sirona Dental, Inc.", "dentsply_sirona:cdr_dicom"),  # ... or a word of the vendor
+    ("DOPSoft 4.00.16", "Delta Electronics, Inc.", "deltaww:dopsoft"),  # ... or the vendor's name with a little more
+])
+def test_a_publisher_sharing_a_distinctive_word_with_the_vendor_confirms_it(matcher: FeedMatcher, name: str, publisher: str,
+                                                                            expected: str) -> None:
+    key, evidence = product(matcher, SoftwareItem(name, "1.0", publisher))
+    assert key == expected
+    assert "shares the word" in evidence
+
+
+def test_a_shared_word_does_not_choose_among_the_organisations_filing_a_name(matcher: FeedMatcher) -> None:
+    # joplin is filed by joplinapp, joplin_project and laurent_22: "Laurent" does not pick one.
+    assert product(matcher, SoftwareItem("Joplin 2.13.11", "2.13.11", "Laurent Cozic"))[0] is None
+
+
+@pytest.mark.parametrize(("item", "os_name", "expected"), [
+    (SoftwareItem("GoTo Meeting 10.19.0.21024", "10.19.0.21024", "GoTo, Inc."), WINDOWS, "citrix:gotomeeting"),
+    (SoftwareItem("MatrikonOPC Explorer", "5.0", "Matrikon"), WINDOWS, "honeywell:matrikonopc_explorer"),
+    (SoftwareItem("Qt Creator.app", "12.0", bundle_id="org.qt-project.qtcreator"), MAC, "nokia:qt_creator"),
+])
+def test_a_publisher_the_products_name_begins_with_confirms_the_product(matcher: FeedMatcher, item: SoftwareItem,
+                                                                         os_name: str, expected: str) -> None:
+    key, evidence = product(matcher, item, os_name)
+    assert key == expected
+    assert "is named after it" in evidence
+
+
+def test_a_publisher_named_after_the_whole_product_with_more_does_not_confirm_another_vendors_product(matcher: FeedMatcher) -> None:
+    # com.postgresapp is named after Postgres.app, not a sign that the app is supabase:postgres.
+    assert product(matcher, SoftwareItem("Postgres.app", "2.7", bundle_id="com.postgresapp.Postgres2"), MAC)[0] is None
+
+
+def test_a_mac_app_is_not_moved_to_a_desktop_build_without_the_products_cves(matcher: FeedMatcher) -> None:
+    # NVD files Webex Meetings' CVEs under cisco:webex_meetings; webex_meetings_desktop has none.
+    item = SoftwareItem("Cisco Webex Meetings.app", "44.2", bundle_id="com.cisco.webexmeetingsapp")
+    assert product(matcher, item, MAC)[0] == "cisco:webex_meetings"
+    assert product(matcher, SoftwareItem("Claude.app", "0.7", bundle_id="com.anthropic.claudefordesktop"), MAC)[0] == \
+        "anthropic:claude_desktop"
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    # project_2016 and project have no CVEs each: the year names a release of microsoft:project.
+    ("Microsoft Project Professional 2016", "Microsoft Corporation", "microsoft:project"),
+    # xshell has a CVE, xshell_7 none: the major number is a release.
+    ("Xshell 7", "NetSarang Computer, Inc.", "netsarang:xshell"),
+    # NVD files the CVEs under visual_studio_2022: the year stays in the product.
+    ("Visual Studio Community 2022", "Microsoft Corporation", "microsoft:visual_studio_2022"),
+])
+def test_a_year_or_major_number_is_a_release_unless_nvd_files_the_cves_under_the_numbered_product(
+        matcher: FeedMatcher, name: str, publisher: str, expected: str) -> None:
+    assert product(matcher, SoftwareItem(name, "1.0", publisher))[0] == expected
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("AnyDesk MSI", "AnyDesk Software GmbH", "anydesk:anydesk"),
+    ("Npcap OEM", "Nmap Project", "nmap:npcap"),
+    ("Ghostscript GPL 10.03.1 (64-bit)", "Artifex Software Inc.", "artifex:ghostscript"),
+])
+def test_packaging_and_licence_words_after_the_name_are_editions(matcher: FeedMatcher, name: str, publisher: str,
+                                                                 expected: str) -> None:
+    assert product(matcher, SoftwareItem(name, "1.0", publisher))[0] == expected
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("RealVNC Viewer 7.12.1", "RealVNC", "realvnc:vnc_viewer"),
+    ("RealVNC Server", "RealVNC Ltd", "realvnc:vnc_server"),
+])
+def test_a_vendor_named_after_its_product_line_names_the_lines_products(matcher: FeedMatcher, name: str, publisher: str,
+                                                                        expected: str) -> None:
+    key, evidence = product(matcher, SoftwareItem(name, "7.12.1", publisher))
+    assert key == expected
+    assert "ends the vendor's name" in evidence
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("Kaseya Agent", "Kaseya", "kaseya:vsa_agent"),
+    ("iDRAC Service Module", "Dell Inc.", "dell:emc_idrac_service_module"),
+])
+def test_the_publishers_one_product_named_with_a_brand_word_more_is_the_program(matcher: FeedMatcher, name: str, publisher: str,
+                                                                                expected: str) -> None:
+    key, evidence = product(matcher, SoftwareItem(name, "1.0", publisher))
+    assert key == expected
+    assert "with a word or two more" in evidence
+
+
+def test_studio_is_a_kind_of_program_nvd_keeps_after_a_renamed_product(matcher: FeedMatcher) -> None:
+    # Camtasia Studio was renamed Camtasia; NVD files techsmith:camtasia_studio (and the Drupal
+    # module camtasia_relay, which "relay" names, not a kind of program).
+    key, evidence = app(matcher, "Camtasia 2023.app", "com.techsmith.camtasia2023")
+    assert key == "techsmith:camtasia_studio" and "'camtasia studio'" in evidence
+
+
+def test_a_name_beginning_with_the_publishers_short_name_is_the_publishers_product(matcher: FeedMatcher) -> None:
+    key, evidence = product(matcher, SoftwareItem("Tungsten Power PDF Advanced", "5.0", "Tungsten Automation"))
+    assert key == "tungstenautomation:power_pdf" and "short name 'tungsten'" in evidence

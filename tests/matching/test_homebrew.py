@@ -82,3 +82,11 @@ def test_a_formula_whose_product_has_a_vendor_named_after_its_head_is_not_read_a
     # "cyrus-sasl" is the Cyrus project's SASL library, not a product "sasl" of a vendor "cyrus".
     assert brew(matcher, "cyrus-sasl")[0] == "cyrusimap:cyrus-sasl"
     assert brew(matcher, "google-drive")[0] == "google:drive"  # the rule the exception is made to
+
+
+def test_an_edition_suffix_that_is_the_products_name_is_read_back(matcher: FeedMatcher) -> None:
+    # "-edge" is an edition suffix (brew_name drops it), but "microsoft" alone names nothing:
+    # the cask is Microsoft Edge.
+    assert brew_name("microsoft-edge") == "microsoft" and brew_name("microsoft-edge", editions=False) == "microsoft-edge"
+    assert brew(matcher, "microsoft-edge")[0] == "microsoft:edge_chromium"
+    assert brew(matcher, "intellij-idea-ce")[0] == "jetbrains:intellij_idea"  # a real edition suffix still goes
