@@ -375,7 +375,7 @@ class Identifier:
                                   f"NVD names the {_LANGUAGE[source]} binding '{text}' ({self.index.keys[key_id]}); {said}")
         if isinstance(found, Identification):
             return found
-        if scope and not self._registry_spelled(bare, source):
+        if scope:
             # A scoped package NVD names after the scope and the package together
             # (@azure/functions is microsoft:azure_functions).
             joined = self._as_package(f"{scope}-{bare}", source, "", joined=f"@{scope}/{bare}")
@@ -499,10 +499,12 @@ class Identifier:
                 # for the one product spelled so or the one of several whose vendor is named so
                 # (uuidjs:uuid); the reported key's vendor, not a group's (redis.js:redis joins redis:redis).
                 why = f"its vendor's name says it is a {_LANGUAGE[source]} project"
-            elif _IDENTIFIER.match(spelled) and spelled == package and not joined and not self._of_another_ecosystem(group, source):
+            elif (_IDENTIFIER.match(spelled) and (spelled if source == "npm" else _PEP503.sub("-", spelled)) == package
+                  and not joined and not self._of_another_ecosystem(group, source)):
                 # NVD writes a product's words with "_"; a product written with the package's own
                 # "-" or "." (fast-xml-parser, tough-cookie, yargs-parser) copies the identifier of a
-                # package or repository, exactly as the registry spells it.
+                # package or repository, exactly as the registry spells it (for pip, by PEP 503:
+                # pdfminer.six and pdfminer-six are one package, NVD's pdfminer:pdfminer.six).
                 why = f"NVD spells the product '{spelled}' exactly as the {source} registry names the package"
             elif source == "pip" and alone and (sibling := self._publishes_packages(chosen.key_id, source)):
                 # A small organisation whose other product NVD files as a package of the
