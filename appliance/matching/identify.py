@@ -21,6 +21,11 @@ _TARGET_SW = {"pip": "python", "npm": "node.js"}
 # that NVD files as a pip package speaks for the others (pip only: npm's small vendors are
 # often of several languages, typelevel's Scala libraries, chainsafe's Go ethermint).
 _FEW_PRODUCTS = 5
+# A vendor of any size that NVD shows to publish this many packages of the ecosystem, and none of
+# another, is an organisation of that ecosystem (jupyter: jupyter_server, jupyter_core, notebook
+# described as Jupyter's): its other products are packages of it too (jupyterlab, nbconvert).
+# pip only, as rule 9: over the dictionary npm's would be ckeditor (CKEditor 4 beside 5's parts).
+_ECOSYSTEM_ORGANISATION = 3
 _LANGUAGE = {"pip": "Python", "npm": "Node.js"}
 # Which reference URLs speak for a name of each source (references.KINDS): a package page of
 # the item's own registry for pip and npm; a source repository for the others.
@@ -124,6 +129,7 @@ class Identifier:
     def __init__(self, index: CpeIndex) -> None:
         self.index = index
         self._cache: dict[tuple[str, str, str, str, str, str], Identification | Unidentified] = {}
+        self._organisations: dict[tuple[str, str], tuple[str, ...]] = {}  # (vendor, source) -> see _organisation_of
         self.names = DisplayNames(self)
         self.packages = PackageRules(self)
         # A dpkg, rpm or apk item's source package, read like a package name (source_package.py).
@@ -511,6 +517,11 @@ class Identifier:
                 # ecosystem, and none as another's (sqlalchemy:sqlalchemy beside sqlalchemy:mako).
                 why = (f"its vendor {vendor} files at most {_FEW_PRODUCTS} products, none of another ecosystem, and NVD files "
                        f"its {sibling} as a {_LANGUAGE[source]} package")
+            elif source == "pip" and alone and (filed := self._organisation_of(vendor, source)):
+                # An organisation of the ecosystem: several of its products are filed so, none as
+                # another ecosystem's (jupyter files jupyter_server, jupyter_core, notebook).
+                why = (f"its vendor {vendor} files no product of another ecosystem, and NVD files {len(filed)} of its products "
+                       f"as {_LANGUAGE[source]} packages ({', '.join(filed[:3])})")
             elif alone and (part := self._parts_filed(chosen.key_id, source)):
                 # The project's own parts, products of its vendor named "<product>-<part>"
                 # (ckeditor5-html-embed of ckeditor5), are filed as packages of the ecosystem.
@@ -567,6 +578,33 @@ class Identifier:
         return next((index.keys[k] for k in products if k not in group and (
             index.ecosystem.get(k) == _TARGET_SW[source] or index.described.get(k) == _TARGET_SW[source]
             or _REFERENCE_KIND[source] in index.registries.get(k, ()))), "")
+
+    def _organisation_of(self, vendor: str, source: str) -> tuple[str, ...]:
+        """The vendor's products NVD files as packages of the ecosystem (target_sw, CVE
+        descriptions or advisory databases, a package page of its registry), when they are at
+        least _ECOSYSTEM_ORGANISATION products and no product of the vendor is another
+        ecosystem's; () otherwise. Worked out once per vendor (a vendor files up to ~900 products)."""
+        cached = self._organisations.get((vendor, source))
+        if cached is not None:
+            return cached
+        index, ours = self.index, _TARGET_SW[source]
+        filed: dict[tuple[int, ...], str] = {}
+        found: tuple[str, ...] = ()
+        for k in index.by_vendor.get(compact(cpe_words(vendor)), ()):
+            if k not in index.current:
+                continue
+            group = index.equivalents(k)
+            if index.ecosystem.get(k) not in (None, ours) or self._of_another_ecosystem((k,), source):
+                filed.clear()
+                break
+            if index.ecosystem.get(k) == ours or index.described.get(k) == ours or _REFERENCE_KIND[source] in index.registries.get(k, ()):
+                filed.setdefault(group, index.keys[k])
+        if len(filed) >= _ECOSYSTEM_ORGANISATION:
+            found = tuple(sorted(filed.values()))
+        if len(self._organisations) > self.CACHE_LIMIT:
+            self._organisations.clear()
+        self._organisations[(vendor, source)] = found
+        return found
 
     def _parts_filed(self, key_id: int, source: str) -> str:
         """A product of the key's vendor named as a part of it ("<product>-<part>", words after
