@@ -458,7 +458,7 @@ class Identifier:
         kids = ours
         if not kids:
             return Unidentified(f"no NVD product is named like {source} package '{joined or pypi_name(package)}'")
-        package = pypi_name(package) if source == "pip" else package
+        written, package = package, (pypi_name(package) if source == "pip" else package)
         chosen = self._by_name_alone(kids, package, source)
         if not isinstance(chosen, _Candidate):
             return Unidentified(chosen)
@@ -505,12 +505,12 @@ class Identifier:
                 # for the one product spelled so or the one of several whose vendor is named so
                 # (uuidjs:uuid); the reported key's vendor, not a group's (redis.js:redis joins redis:redis).
                 why = f"its vendor's name says it is a {_LANGUAGE[source]} project"
-            elif (_IDENTIFIER.match(spelled) and (spelled if source == "npm" else _PEP503.sub("-", spelled)) == package
-                  and not joined and not self._of_another_ecosystem(group, source)):
+            elif _IDENTIFIER.match(spelled) and spelled in (package, written) and not joined and not self._of_another_ecosystem(group, source):
                 # NVD writes a product's words with "_"; a product written with the package's own
                 # "-" or "." (fast-xml-parser, tough-cookie, yargs-parser) copies the identifier of a
-                # package or repository, exactly as the registry spells it (for pip, by PEP 503:
-                # pdfminer.six and pdfminer-six are one package, NVD's pdfminer:pdfminer.six).
+                # package or repository, exactly as the registry spells it: as PEP 503 normalises
+                # a pip name, or as the item writes it (pdfminer.six, oslo.utils). Not a "."
+                # name for a pip name written with "-": aspose.words is a .NET namespace.
                 why = f"NVD spells the product '{spelled}' exactly as the {source} registry names the package"
             elif source == "pip" and alone and (sibling := self._publishes_packages(chosen.key_id, source)):
                 # A small organisation whose other product NVD files as a package of the
