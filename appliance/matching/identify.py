@@ -107,7 +107,8 @@ def _vendor_says_language(vendor: str, source: str) -> bool:
         vendor = vendor.removesuffix(suffix)
     if _says_language(vendor, source):
         return True
-    return source == "npm" and len(vendor) >= 5 and vendor.endswith("js") and vendor.isalpha()
+    # Four letters will do: unjs, nwjs, iojs are the only such vendors, all JavaScript organisations.
+    return source == "npm" and len(vendor) >= 4 and vendor.endswith("js") and vendor.isalpha()
 
 
 def _words_of(product: str) -> str:
