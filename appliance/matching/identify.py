@@ -591,9 +591,12 @@ class Identifier:
         index, ours = self.index, _TARGET_SW[source]
         filed: dict[tuple[int, ...], str] = {}
         found: tuple[str, ...] = ()
-        for k in index.by_vendor.get(compact(cpe_words(vendor)), ()):
-            if k not in index.current:
-                continue
+        products = tuple(k for k in index.by_vendor.get(compact(cpe_words(vendor)), ()) if k in index.current)
+        # NVD's filing under another ecosystem first: a dictionary lookup per product, so a big
+        # vendor of several languages (microsoft, google) is set aside at once.
+        if any(index.ecosystem.get(k) not in (None, ours) for k in products):
+            products = ()
+        for k in products:
             group = index.equivalents(k)
             if index.ecosystem.get(k) not in (None, ours) or self._of_another_ecosystem((k,), source):
                 filed.clear()
