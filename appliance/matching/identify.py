@@ -487,7 +487,7 @@ class Identifier:
             # (jean-paul_calderone:pyopenssl of the 2015 dictionary, against pyopenssl:pyopenssl).
             alone = len({self.index.equivalents(k) for k in kids}) == 1 or any(self.index.cve_count(k) for k in group)
             spelled = unquote(product).lower()
-            if alone and any(self.index.described.get(k) == _TARGET_SW[source] for k in group):
+            if alone and any(self.index.described.get(k) == _TARGET_SW[source] for k in group) and not self._several_ecosystems(vendor):
                 why = f"its CVEs say it is a {_LANGUAGE[source]} package (their descriptions, or an advisory database of its packages)"
             elif strict:
                 return Unidentified(f"{source} package '{package}' is named like {self.index.keys[chosen.key_id]}, "
@@ -609,6 +609,14 @@ class Identifier:
             self._organisations.clear()
         self._organisations[(vendor, source)] = found
         return found
+
+    def _several_ecosystems(self, vendor: str) -> bool:
+        """NVD files the vendor's products under two or more package ecosystems (microsoft:
+        Java, Python, WordPress; google): a company of many languages, whose product a CVE
+        describes with a language's word may be a plugin or a tool for it, not its package."""
+        index = self.index
+        found = {index.ecosystem.get(k) for k in index.by_vendor.get(compact(cpe_words(vendor)), ()) if k in index.current}
+        return len(found - {None}) >= 2
 
     def _parts_filed(self, key_id: int, source: str) -> str:
         """A product of the key's vendor named as a part of it ("<product>-<part>", words after

@@ -176,6 +176,19 @@ def test_a_bundle_without_described_products_still_identifies_by_filing(index: C
     assert django.match is not None
 
 
+def test_a_description_says_nothing_for_a_vendor_of_several_ecosystems(index: CpeIndex) -> None:
+    # Were a CVE of microsoft:jupyter (Visual Studio Code's Jupyter extension) to say "Jupyter",
+    # its description would not make it pip's jupyter: NVD files microsoft's products under
+    # Java, Python and WordPress, so the vendor is a company of many languages. A small
+    # project's description still speaks (Twisted).
+    kids = [index.key_id["microsoft:jupyter"], index.key_id["twistedmatrix:twisted"]]
+    described = {**index.bundle.described, "python": sorted({*index.bundle.described.get("python", []), *kids})}
+    matcher = FeedMatcher(CpeIndex(msgspec.structs.replace(index.bundle, described=described), index.aliases))
+    jupyter, twisted = matcher.match([SoftwareItem("jupyter", "1.0.0", source="pip"), SoftwareItem("Twisted", "22.1.0", source="pip")], UBUNTU)
+    assert jupyter.match is None and "microsoft:jupyter" in jupyter.reason
+    assert twisted.match is not None and "CVEs say it is a Python package" in twisted.match.evidence
+
+
 def test_described_mining_is_order_free_and_kept_by_a_refresh(feeds_root: Path, tmp_path: Path) -> None:
     sample = json.loads((feeds_root / "nvd" / "nvdcve-2.0-sample.json").read_text())
     sample["vulnerabilities"].reverse()
