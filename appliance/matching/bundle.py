@@ -544,7 +544,7 @@ ECOSYSTEMS = ("node.js", "python", "ruby", "rust", "go", "php", "java", "perl", 
 # Node.js image processing"). Prototype pollution is a JavaScript bug class. A description
 # that names both ecosystems says neither.
 _DESCRIBED = {
-    "python": re.compile(r"\b(?:python|pypi|wsgi)\b", re.IGNORECASE),
+    "python": re.compile(r"\b(?:python|pypi|wsgi|django|jupyter)\b", re.IGNORECASE),
     "node.js": re.compile(r"\b(?:node\.?js|npm|prototype pollution)\b", re.IGNORECASE),
 }
 

@@ -21,6 +21,11 @@ _TARGET_SW = {"pip": "python", "npm": "node.js"}
 # that NVD files as a pip package speaks for the others (pip only: npm's small vendors are
 # often of several languages, typelevel's Scala libraries, chainsafe's Go ethermint).
 _FEW_PRODUCTS = 5
+# A vendor of any size that NVD shows to publish this many packages of the ecosystem, and none of
+# another, is an organisation of that ecosystem (jupyter: jupyter_server, jupyter_core, notebook
+# described as Jupyter's): its other products are packages of it too (jupyterlab, nbconvert).
+# pip only, as rule 9: over the dictionary npm's would be ckeditor (CKEditor 4 beside 5's parts).
+_ECOSYSTEM_ORGANISATION = 3
 _LANGUAGE = {"pip": "Python", "npm": "Node.js"}
 # Which reference URLs speak for a name of each source (references.KINDS): a package page of
 # the item's own registry for pip and npm; a source repository for the others.
@@ -102,7 +107,8 @@ def _vendor_says_language(vendor: str, source: str) -> bool:
         vendor = vendor.removesuffix(suffix)
     if _says_language(vendor, source):
         return True
-    return source == "npm" and len(vendor) >= 5 and vendor.endswith("js") and vendor.isalpha()
+    # Four letters will do: unjs, nwjs, iojs are the only such vendors, all JavaScript organisations.
+    return source == "npm" and len(vendor) >= 4 and vendor.endswith("js") and vendor.isalpha()
 
 
 def _words_of(product: str) -> str:
@@ -124,6 +130,7 @@ class Identifier:
     def __init__(self, index: CpeIndex) -> None:
         self.index = index
         self._cache: dict[tuple[str, str, str, str, str, str], Identification | Unidentified] = {}
+        self._organisations: dict[tuple[str, str], tuple[str, ...]] = {}  # (vendor, source) -> see _organisation_of
         self.names = DisplayNames(self)
         self.packages = PackageRules(self)
         # A dpkg, rpm or apk item's source package, read like a package name (source_package.py).
@@ -385,7 +392,7 @@ class Identifier:
                                   f"NVD names the {_LANGUAGE[source]} binding '{text}' ({self.index.keys[key_id]}); {said}")
         if isinstance(found, Identification):
             return found
-        if scope and not self._registry_spelled(bare, source):
+        if scope:
             # A scoped package NVD names after the scope and the package together
             # (@azure/functions is microsoft:azure_functions).
             joined = self._as_package(f"{scope}-{bare}", source, "", joined=f"@{scope}/{bare}")
@@ -462,7 +469,7 @@ class Identifier:
         kids = ours
         if not kids:
             return Unidentified(f"no NVD product is named like {source} package '{joined or pypi_name(package)}'")
-        package = pypi_name(package) if source == "pip" else package
+        written, package = package, (pypi_name(package) if source == "pip" else package)
         chosen = self._by_name_alone(kids, package, source)
         if not isinstance(chosen, _Candidate):
             return Unidentified(chosen)
@@ -490,7 +497,7 @@ class Identifier:
             # (jean-paul_calderone:pyopenssl of the 2015 dictionary, against pyopenssl:pyopenssl).
             alone = len({self.index.equivalents(k) for k in kids}) == 1 or any(self.index.cve_count(k) for k in group)
             spelled = unquote(product).lower()
-            if alone and any(self.index.described.get(k) == _TARGET_SW[source] for k in group):
+            if alone and any(self.index.described.get(k) == _TARGET_SW[source] for k in group) and not self._several_ecosystems(vendor):
                 why = f"its CVEs say it is a {_LANGUAGE[source]} package (their descriptions, or an advisory database of its packages)"
             elif strict:
                 return Unidentified(f"{source} package '{package}' is named like {self.index.keys[chosen.key_id]}, "
@@ -509,16 +516,23 @@ class Identifier:
                 # for the one product spelled so or the one of several whose vendor is named so
                 # (uuidjs:uuid); the reported key's vendor, not a group's (redis.js:redis joins redis:redis).
                 why = f"its vendor's name says it is a {_LANGUAGE[source]} project"
-            elif _IDENTIFIER.match(spelled) and spelled == package and not joined and not self._of_another_ecosystem(group, source):
+            elif _IDENTIFIER.match(spelled) and spelled in (package, written) and not joined and not self._of_another_ecosystem(group, source):
                 # NVD writes a product's words with "_"; a product written with the package's own
                 # "-" or "." (fast-xml-parser, tough-cookie, yargs-parser) copies the identifier of a
-                # package or repository, exactly as the registry spells it.
+                # package or repository, exactly as the registry spells it: as PEP 503 normalises
+                # a pip name, or as the item writes it (pdfminer.six, oslo.utils). Not a "."
+                # name for a pip name written with "-": aspose.words is a .NET namespace.
                 why = f"NVD spells the product '{spelled}' exactly as the {source} registry names the package"
             elif source == "pip" and alone and (sibling := self._publishes_packages(chosen.key_id, source)):
                 # A small organisation whose other product NVD files as a package of the
                 # ecosystem, and none as another's (sqlalchemy:sqlalchemy beside sqlalchemy:mako).
                 why = (f"its vendor {vendor} files at most {_FEW_PRODUCTS} products, none of another ecosystem, and NVD files "
                        f"its {sibling} as a {_LANGUAGE[source]} package")
+            elif source == "pip" and alone and (filed := self._organisation_of(vendor, source)):
+                # An organisation of the ecosystem: several of its products are filed so, none as
+                # another ecosystem's (jupyter files jupyter_server, jupyter_core, notebook).
+                why = (f"its vendor {vendor} files no product of another ecosystem, and NVD files {len(filed)} of its products "
+                       f"as {_LANGUAGE[source]} packages ({', '.join(filed[:3])})")
             elif alone and (part := self._parts_filed(chosen.key_id, source)):
                 # The project's own parts, products of its vendor named "<product>-<part>"
                 # (ckeditor5-html-embed of ckeditor5), are filed as packages of the ecosystem.
@@ -575,6 +589,44 @@ class Identifier:
         return next((index.keys[k] for k in products if k not in group and (
             index.ecosystem.get(k) == _TARGET_SW[source] or index.described.get(k) == _TARGET_SW[source]
             or _REFERENCE_KIND[source] in index.registries.get(k, ()))), "")
+
+    def _organisation_of(self, vendor: str, source: str) -> tuple[str, ...]:
+        """The vendor's products NVD files as packages of the ecosystem (target_sw, CVE
+        descriptions or advisory databases, a package page of its registry), when they are at
+        least _ECOSYSTEM_ORGANISATION products and no product of the vendor is another
+        ecosystem's; () otherwise. Worked out once per vendor (a vendor files up to ~900 products)."""
+        cached = self._organisations.get((vendor, source))
+        if cached is not None:
+            return cached
+        index, ours = self.index, _TARGET_SW[source]
+        filed: dict[tuple[int, ...], str] = {}
+        found: tuple[str, ...] = ()
+        products = tuple(k for k in index.by_vendor.get(compact(cpe_words(vendor)), ()) if k in index.current)
+        # NVD's filing under another ecosystem first: a dictionary lookup per product, so a big
+        # vendor of several languages (microsoft, google) is set aside at once.
+        if any(index.ecosystem.get(k) not in (None, ours) for k in products):
+            products = ()
+        for k in products:
+            group = index.equivalents(k)
+            if index.ecosystem.get(k) not in (None, ours) or self._of_another_ecosystem((k,), source):
+                filed.clear()
+                break
+            if index.ecosystem.get(k) == ours or index.described.get(k) == ours or _REFERENCE_KIND[source] in index.registries.get(k, ()):
+                filed.setdefault(group, index.keys[k])
+        if len(filed) >= _ECOSYSTEM_ORGANISATION:
+            found = tuple(sorted(filed.values()))
+        if len(self._organisations) > self.CACHE_LIMIT:
+            self._organisations.clear()
+        self._organisations[(vendor, source)] = found
+        return found
+
+    def _several_ecosystems(self, vendor: str) -> bool:
+        """NVD files the vendor's products under two or more package ecosystems (microsoft:
+        Java, Python, WordPress; google): a company of many languages, whose product a CVE
+        describes with a language's word may be a plugin or a tool for it, not its package."""
+        index = self.index
+        found = {index.ecosystem.get(k) for k in index.by_vendor.get(compact(cpe_words(vendor)), ()) if k in index.current}
+        return len(found - {None}) >= 2
 
     def _parts_filed(self, key_id: int, source: str) -> str:
         """A product of the key's vendor named as a part of it ("<product>-<part>", words after

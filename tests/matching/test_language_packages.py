@@ -21,6 +21,9 @@ UBUNTU = "Ubuntu 22.04"
     ("sharp is an application for Node.js image processing.", "node.js"),
     ("Prototype pollution vulnerability in function parseQuery in parseQuery.js in webpack loader-utils 2.0.0.", "node.js"),
     ("The PyPI package foo was found to contain malicious code.", "python"),
+    # Django and Jupyter are Python's own platforms (CVE-2022-21683, CVE-2022-24757).
+    ("Wagtail is a Django based content management system focused on flexibility.", "python"),
+    ("The Jupyter Server provides the backend for Jupyter web applications.", "python"),
     # Any XSS lets "arbitrary JavaScript" run: that word says nothing of the product.
     ("Cross-site scripting in the admin page allows injecting arbitrary JavaScript.", ""),
     # A description naming both ecosystems says neither.
@@ -58,6 +61,9 @@ def test_described_products_mined_from_the_real_feeds(index: CpeIndex) -> None:
     assert described["sqlalchemy:mako"] == "python"
     # One CVE mentioning Python among a product's many says nothing of the product.
     assert "gitlab:gitlab" not in described
+    # "Django based", "Jupyter Server provides ...": Python's platforms name the language.
+    assert described["torchbox:wagtail"] == "python"
+    assert described["jupyter:jupyter_server"] == "python"
 
 
 @pytest.mark.parametrize(("item", "expected", "said"), [
@@ -145,6 +151,12 @@ def test_identified_as_a_package(matcher: FeedMatcher, item: SoftwareItem, expec
     # nodemailer is nodemailer's, not the nodemailer-js typosquat's.
     (SoftwareItem("ecdsa", "0.18.0", source="pip"), "named like tlsfuzzer:ecdsa, and NVD names another vendor's Python binding"),
     (SoftwareItem("nodemailer", "6.9.8", source="npm"), "named like nodemailer:nodemailer, and NVD names another vendor's"),
+    # pip writes Aspose's package aspose-words; NVD's aspose.words is the .NET namespace's spelling.
+    (SoftwareItem("aspose-words", "24.1.0", source="pip"), "aspose:aspose.words, which NVD does not file as a pip package"),
+    # The organisation rule is pip's only, as rule 9; and a pip organisation says nothing of npm.
+    (SoftwareItem("jupyterlab", "4.1.2", source="npm"), "jupyter:jupyterlab, which NVD does not file as a npm package"),
+    # No product joins scope and name: the bare name's refusal stands.
+    (SoftwareItem("@prisma/client", "5.10.2", source="npm"), "'client' names several NVD products"),
 ])
 def test_refused(matcher: FeedMatcher, item: SoftwareItem, reason: str) -> None:
     (result,) = matcher.match([item], UBUNTU)
@@ -162,6 +174,19 @@ def test_a_bundle_without_described_products_still_identifies_by_filing(index: C
     twisted, django = old.match([SoftwareItem("Twisted", "22.1.0", source="pip"), SoftwareItem("Django", "4.2.11", source="pip")], UBUNTU)
     assert twisted.match is None
     assert django.match is not None
+
+
+def test_a_description_says_nothing_for_a_vendor_of_several_ecosystems(index: CpeIndex) -> None:
+    # Were a CVE of microsoft:jupyter (Visual Studio Code's Jupyter extension) to say "Jupyter",
+    # its description would not make it pip's jupyter: NVD files microsoft's products under
+    # Java, Python and WordPress, so the vendor is a company of many languages. A small
+    # project's description still speaks (Twisted).
+    kids = [index.key_id["microsoft:jupyter"], index.key_id["twistedmatrix:twisted"]]
+    described = {**index.bundle.described, "python": sorted({*index.bundle.described.get("python", []), *kids})}
+    matcher = FeedMatcher(CpeIndex(msgspec.structs.replace(index.bundle, described=described), index.aliases))
+    jupyter, twisted = matcher.match([SoftwareItem("jupyter", "1.0.0", source="pip"), SoftwareItem("Twisted", "22.1.0", source="pip")], UBUNTU)
+    assert jupyter.match is None and "microsoft:jupyter" in jupyter.reason
+    assert twisted.match is not None and "CVEs say it is a Python package" in twisted.match.evidence
 
 
 def test_described_mining_is_order_free_and_kept_by_a_refresh(feeds_root: Path, tmp_path: Path) -> None:
@@ -251,6 +276,18 @@ def test_registry_spellings(matcher: FeedMatcher, item: SoftwareItem, expected: 
     (SoftwareItem("ckeditor5", "41.0.0", source="npm"), "ckeditor:ckeditor5", "NVD files its part ckeditor:ckeditor5-html-embed"),
     # The product's own name says npm, whatever its vendor's name (Sass is a language).
     (SoftwareItem("node-sass", "9.0.0", source="npm"), "sass-lang:node-sass", "its name says it is a Node.js package"),
+    # pip: NVD spells the product with the "." the item writes (PEP 503 makes it "-").
+    (SoftwareItem("pdfminer.six", "20231228", source="pip"), "pdfminer:pdfminer.six", "exactly as the pip registry"),
+    (SoftwareItem("oslo.utils", "7.0.0", source="pip"), "openstack:oslo.utils", "exactly as the pip registry"),
+    # A vendor of any size NVD shows to publish three or more pip packages, none of another
+    # ecosystem: jupyter's jupyter_server, jupyter_core, notebook say so, its jupyterlab is one too.
+    (SoftwareItem("jupyterlab", "4.1.2", source="pip"), "jupyter:jupyterlab", "NVD files 4 of its products as Python packages"),
+    (SoftwareItem("nbconvert", "7.16.1", source="pip"), "jupyter:nbconvert", "vendor jupyter files no product of another ecosystem"),
+    # A scoped name whose bare name is other vendors' products: NVD joins scope and name.
+    (SoftwareItem("@apollo/client", "3.9.5", source="npm"), "apollographql:apollo_client", "after the scope and the package"),
+    (SoftwareItem("@fastify/multipart", "8.1.0", source="npm"), "fastify:fastify-multipart", "after the scope and the package"),
+    # A vendor of four letters ending in "js" (unjs) is named like a JavaScript project.
+    (SoftwareItem("defu", "6.1.4", source="npm"), "unjs:defu", "vendor's name says it is a Node.js project"),
 ])
 def test_package_evidence(matcher: FeedMatcher, item: SoftwareItem, expected: str, said: str) -> None:
     (result,) = matcher.match([item], UBUNTU)
