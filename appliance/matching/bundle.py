@@ -722,6 +722,7 @@ def mine_groups(keys: Sequence[str], products: Sequence[BProduct], cves: Sequenc
             # docker:docker_desktop is docker:desktop: the vendor's name in front adds nothing.
             for other in by_vendor_name.get((vendor, name[len(prefix):]), ()):
                 union(kids[0], other)
+    organisations: dict[str, list[str]] = {}  # vendor -> _organisations, computed once per vendor
     by_vendor_title: dict[tuple[str, str], list[int]] = defaultdict(list)
     for product in products:
         if product.renamed_to >= 0:
@@ -742,16 +743,22 @@ def mine_groups(keys: Sequence[str], products: Sequence[BProduct], cves: Sequenc
             # golang): the same product name under both is one product.
             by_organisation: dict[str, list[int]] = defaultdict(list)
             for kid in kids:
-                for organisation in sorted(_organisations(split[kid][0])):
+                vendor = split[kid][0]
+                if vendor not in organisations:
+                    organisations[vendor] = sorted(_organisations(vendor))
+                for organisation in organisations[vendor]:
                     by_organisation[organisation].append(kid)
             for same in by_organisation.values():
                 for other in same[1:]:
                     union(same[0], other)
             # One organisation under its name and under its initials (obdev and
             # objective_development, marlam and martin_lambers).
+            written = {kid: compact(cpe_words(split[kid][0])) for kid in kids}
             for kid in kids:
                 for other in kids:
-                    if kid != other and _abbreviates(split[kid][0], split[other][0]):
+                    # Initials start as the long name does and are shorter (a cheap test first).
+                    if (written[kid][:2] == written[other][:2] and len(written[kid]) < len(written[other])
+                            and _abbreviates(split[kid][0], split[other][0])):
                         union(kid, other)
     by_title: dict[tuple[str, str], list[int]] = defaultdict(list)
     for product in products:
