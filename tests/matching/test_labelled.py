@@ -45,7 +45,7 @@ def _scorer():
         ("heldout8_items.json", 0.94, 0.74),  # 0.952 / 0.753
         ("heldout9_items.json", 0.92, 0.70),  # 0.930 / 0.714
         ("heldout10_items.json", 0.91, 0.70),  # 0.922 / 0.714
-        ("heldout11_items.json", 0.91, 0.74),  # 0.919 / 0.745
+        ("heldout11_items.json", 0.91, 0.76),  # 0.920 / 0.764 (session 14: one organisation's spellings)
         ("heldout12_items.json", 0.91, 0.73),  # 0.921 / 0.743
     ],
 )
@@ -127,7 +127,7 @@ def test_precision_and_recall(matcher: FeedMatcher, file: str, min_precision: fl
         ("heldout8_items.json", "windows_program", 0.99, 0.81),
         ("heldout9_items.json", "apk", 0.99, 0.64),
         ("heldout9_items.json", "dpkg", 0.97, 0.74),
-        ("heldout9_items.json", "homebrew", 0.96, 0.75),
+        ("heldout9_items.json", "homebrew", 0.96, 0.78),
         ("heldout9_items.json", "macos_app", 0.94, 0.52),
         ("heldout9_items.json", "npm", 0.99, 0.85),
         ("heldout9_items.json", "pip", 0.99, 0.64),
@@ -141,9 +141,9 @@ def test_precision_and_recall(matcher: FeedMatcher, file: str, min_precision: fl
         ("heldout10_items.json", "pip", 0.99, 0.28),
         ("heldout10_items.json", "rpm", 0.99, 0.68),
         ("heldout10_items.json", "windows_program", 0.99, 0.87),
-        ("heldout11_items.json", "apk", 0.99, 0.56),
-        ("heldout11_items.json", "dpkg", 0.96, 0.71),
-        ("heldout11_items.json", "homebrew", 0.93, 0.80),
+        ("heldout11_items.json", "apk", 0.99, 0.66),
+        ("heldout11_items.json", "dpkg", 0.96, 0.73),
+        ("heldout11_items.json", "homebrew", 0.93, 0.86),
         ("heldout11_items.json", "macos_app", 0.93, 0.74),
         ("heldout11_items.json", "npm", 0.86, 0.67),
         ("heldout11_items.json", "pip", 0.82, 0.58),
@@ -155,7 +155,7 @@ def test_precision_and_recall(matcher: FeedMatcher, file: str, min_precision: fl
         ("heldout12_items.json", "macos_app", 0.81, 0.57),
         ("heldout12_items.json", "npm", 0.77, 0.53),
         ("heldout12_items.json", "pip", 0.99, 0.82),
-        ("heldout12_items.json", "rpm", 0.90, 0.79),
+        ("heldout12_items.json", "rpm", 0.94, 0.82),
         ("heldout12_items.json", "windows_program", 0.97, 0.77),
     ],
 )
