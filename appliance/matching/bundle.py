@@ -31,7 +31,10 @@ Format 6 (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` b
   dictionary titles (without versions) are the same; keys of one product name whose vendors
   are one organisation's name spelled two ways (``redis`` and ``redislabs``,
   ``netart_media`` and ``netartmedia``, ``filezilla-project`` and ``filezilla``:
-  ``_organisation``), or whose dictionary titles are the same (``x:libxv`` and
+  ``_organisation``; since session 14 also a domain's name and the name before a word
+  organisations add, ``x.org`` and ``x``, ``eclipse_foundation`` and ``eclipse``:
+  ``_organisations``; and initials, ``obdev`` and ``objective_development``: ``_abbreviates``),
+  or whose dictionary titles are the same (``x:libxv`` and
   ``x.org:libxv``, both "X.Org libXv"). Each group is a sorted
   tuple of key indices; CVE matching looks under every key of a group.
 - ``names`` (format 4): how people say a product, mined from the KEV catalog: its
@@ -622,6 +625,16 @@ def _named_after(vendor: str, product: str) -> bool:
 _NAMED_AFTER_TAILS = {"server", "lang", "ids", "js", "project", "org", "dev", "io", "hq", "app", "labs", "team", "web", "db", "mail"}
 
 
+# Words a company or foundation adds to its name as a word of its own (eclipse_foundation,
+# langchain-ai, bloodshed_software, php_group, icq_inc). Not "technologies": skype and
+# skype_technologies are NVD's old names of a product it now files as microsoft:skype, and
+# display names keep such old and new names a tie without CVEs (display_names._one_organisation).
+_ORGANISATION_WORDS = ("foundation", "ai", "inc", "software", "group", "corp")
+# A vendor spelled as a domain name (x.org, caupo.net, eza.rock): the name before the dot. Only
+# these endings: a dot also joins a person's names (alex.kirk).
+_DOMAIN = re.compile(r"([a-z0-9][a-z0-9_\-]*)\.(?:org|net|com|io|co|jp|de|fr|it|nl|ru|cn|info|biz|app|dev|tech|rock|world|free)")
+
+
 def _organisation(vendor: str) -> str:
     """A vendor's name without punctuation, NVD's project suffix or a tail organisations add to
     their name (``_NAMED_AFTER_TAILS``): redislabs, redis_labs and redis are "redis"."""
@@ -632,6 +645,41 @@ def _organisation(vendor: str) -> str:
         if name.endswith(tail) and len(name) > len(tail) + 1:
             return name[: -len(tail)]
     return name
+
+
+def _organisations(vendor: str) -> set[str]:
+    """The names a vendor's organisation goes by: ``_organisation``, and the name before a
+    domain's ending (x.org: "x") or before a word organisations add (eclipse_foundation: "eclipse")."""
+    found = {_organisation(vendor)}
+    for suffix in _PROJECT_SUFFIXES:
+        vendor = vendor.removesuffix(suffix)
+    domain = _DOMAIN.fullmatch(vendor)
+    if domain:
+        found.add(compact(cpe_words(domain.group(1))))
+    words = cpe_words(vendor).replace("-", " ").split()
+    if len(words) > 1 and words[-1] in _ORGANISATION_WORDS:
+        found.add(compact(" ".join(words[:-1])))
+    return found
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    """``short`` is ``long``'s words shortened and run together, every word kept and each by two
+    letters or more (obdev: objective_development; ebmtech: ebm_technologies). NVD's project
+    placeholder is not a word of the organisation's name (filemanagerpro is not file_manager_project)."""
+    if long.endswith(_PROJECT_SUFFIXES):
+        return False
+    words = cpe_words(long).replace("-", " ").split()
+    wanted = compact(cpe_words(short))
+    if len(words) < 2 or not wanted or wanted == compact(" ".join(words)):
+        return False
+
+    def rest(text: str, position: int) -> bool:
+        if position == len(words):
+            return not text
+        word = words[position]
+        return any(text.startswith(word[:n]) and rest(text[n:], position + 1) for n in range(min(len(word), len(text)), 1, -1))
+
+    return rest(wanted, 0)
 
 
 def split_key(key: str) -> tuple[str, str]:
@@ -674,6 +722,7 @@ def mine_groups(keys: Sequence[str], products: Sequence[BProduct], cves: Sequenc
             # docker:docker_desktop is docker:desktop: the vendor's name in front adds nothing.
             for other in by_vendor_name.get((vendor, name[len(prefix):]), ()):
                 union(kids[0], other)
+    organisations: dict[str, list[str]] = {}  # vendor -> _organisations, computed once per vendor
     by_vendor_title: dict[tuple[str, str], list[int]] = defaultdict(list)
     for product in products:
         if product.renamed_to >= 0:
@@ -694,10 +743,23 @@ def mine_groups(keys: Sequence[str], products: Sequence[BProduct], cves: Sequenc
             # golang): the same product name under both is one product.
             by_organisation: dict[str, list[int]] = defaultdict(list)
             for kid in kids:
-                by_organisation[_organisation(split[kid][0])].append(kid)
+                vendor = split[kid][0]
+                if vendor not in organisations:
+                    organisations[vendor] = sorted(_organisations(vendor))
+                for organisation in organisations[vendor]:
+                    by_organisation[organisation].append(kid)
             for same in by_organisation.values():
                 for other in same[1:]:
                     union(same[0], other)
+            # One organisation under its name and under its initials (obdev and
+            # objective_development, marlam and martin_lambers).
+            written = {kid: compact(cpe_words(split[kid][0])) for kid in kids}
+            for kid in kids:
+                for other in kids:
+                    # Initials start as the long name does and are shorter (a cheap test first).
+                    if (written[kid][:2] == written[other][:2] and len(written[kid]) < len(written[other])
+                            and _abbreviates(split[kid][0], split[other][0])):
+                        union(kid, other)
     by_title: dict[tuple[str, str], list[int]] = defaultdict(list)
     for product in products:
         if product.title:

@@ -119,9 +119,18 @@ class CpeIndex:
         positions = self.cves_by_key.get(key_id, ())
         return self.cves[positions[-1]].published if positions else ""
 
+    def vendor_products(self, key_id: int) -> int:
+        """How many current products the key's vendor files (vendor names compared run together)."""
+        return len(self.by_vendor.get(compact(self.words(key_id)[0]), ()))
+
     def primary(self, key_ids: tuple[int, ...]) -> int:
-        """Of one product's keys, the one NVD uses most (most CVEs, then the newest, then key order)."""
-        return min(key_ids, key=lambda k: (-self.cve_count(k), _negated(self.latest(k)), self.keys[k]))
+        """Of one product's keys, the one NVD uses most: most CVEs, then the newest CVE; with no
+        CVE to tell them apart, the key of the vendor that files the most products (NVD's
+        established name of the organisation: eclipse:mosquitto, not eclipse_foundation; gnome,
+        not the placeholder pango:pango), then key order."""
+        if len(key_ids) == 1:
+            return key_ids[0]
+        return min(key_ids, key=lambda k: (-self.cve_count(k), _negated(self.latest(k)), -self.vendor_products(k), self.keys[k]))
 
     def equivalents(self, key_id: int) -> tuple[int, ...]:
         """The key and every other key NVD uses for the same product (alias ``same`` lines, renames, mined groups);

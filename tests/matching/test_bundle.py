@@ -119,3 +119,34 @@ def test_one_organisations_spellings_and_titles_group_one_product() -> None:
     assert not any(0 in g for g in groups)  # chromium:libvpx and webmproject:libvpx: nothing says one
     titled = [BProduct(0, "gisle aas libwww-perl", -1, True), BProduct(1, "gisle aas libwww-perl", -1, True)]
     assert mine_groups(["gisle_aas:libwww-perl", "search.cpan:libwww-perl"], titled, []) == [(0, 1)]
+
+
+def test_an_organisations_domain_name_added_word_and_initials_group_one_product() -> None:
+    # Issue 11: one product under several spellings of one organisation's name, none with a CVE
+    # to tell them apart: a domain (x.org, eza.rock), a word the organisation adds
+    # (eclipse_foundation, langchain-ai, php_group), its initials (obdev: objective_development).
+    from appliance.matching.bundle import BProduct, _abbreviates, _organisations, mine_groups
+
+    assert "x" in _organisations("x.org") and "eza" in _organisations("eza.rock")
+    assert "eclipse" in _organisations("eclipse_foundation") and "langchain" in _organisations("langchain-ai")
+    assert "alex" not in _organisations("alex.kirk")  # a dot between a person's names is no domain
+    assert _organisations("skype_technologies") == {"skypetechnologies"}  # NVD's old name of microsoft:skype
+    assert _abbreviates("obdev", "objective_development") and _abbreviates("marlam", "martin_lambers")
+    assert not _abbreviates("objective_development", "obdev")
+    assert not _abbreviates("filemanagerpro", "file_manager_project")  # the placeholder is no word of a name
+    assert not _abbreviates("ocean", "ocean_twelve")  # every word is kept
+    keys = ["eclipse:mosquitto", "eclipse_foundation:mosquitto", "obdev:little_snitch", "objective_development:little_snitch",
+            "x.org:libxrender", "x:libxrender", "home-assistant:supervisor", "supervisord:supervisor"]
+    products = [BProduct(i, "", -1, True) for i in range(len(keys))]
+    groups = mine_groups(keys, products, [])
+    assert (0, 1) in groups and (2, 3) in groups and (4, 5) in groups
+    assert not any(6 in g for g in groups)  # two projects named "supervisor"
+
+
+def test_build_feed_groups_one_organisations_spellings(feed_dir: Path) -> None:
+    bundle = load_bundle(feed_dir)
+    grouped = {frozenset(bundle.keys[k] for k in group) for group in bundle.groups}
+    assert {"eclipse:mosquitto", "eclipse_foundation:mosquitto"} in grouped
+    assert {"obdev:little_snitch", "objective_development:little_snitch"} in grouped
+    assert not any({"memcached:memcached", "memcachedb:memcached"} <= g for g in grouped)
+    assert not any({"skype:skype", "skype_technologies:skype"} <= g for g in grouped)

@@ -180,3 +180,18 @@ def test_identification_caches_stay_bounded_whatever_names_arrive(index: CpeInde
         identifier.identify(SoftwareItem(f"libunheard{n}-tools", "1.0-1"), platform_of("Debian GNU/Linux 12 (bookworm)"))
     caches = (identifier._cache, identifier.names._candidate_cache, identifier.names._name_cache, identifier.packages._native_cache)
     assert all(0 < len(cache) <= identifier.CACHE_LIMIT + 1 for cache in caches), [len(c) for c in caches]
+
+
+def test_one_product_under_an_organisations_spellings_reports_the_established_name(index: CpeIndex, matcher: FeedMatcher) -> None:
+    # eclipse and eclipse_foundation file mosquitto, neither with a CVE in the feed: one product
+    # (bundle._organisations); the key reported is the vendor's that files the most products.
+    (found,) = matcher.match([SoftwareItem("mosquitto", "2.0.18", source="homebrew")], "macOS 14.5")
+    assert found.match is not None and found.match.cpe.split(":")[3:5] == ["eclipse", "mosquitto"]
+    assert "eclipse_foundation:mosquitto" in found.match.evidence
+    assert index.primary(tuple(index.key_id[k] for k in ("r_foundation:r", "r_project:r"))) == index.key_id["r_project:r"]
+    # CVE matching looks under every spelling: trendmicro's CVEs for trend_micro_inc's key.
+    group = index.equivalents(index.key_id["trend_micro_inc:deep_security_agent"])
+    assert index.key_id["trendmicro:deep_security_agent"] in group and len(index.cves_for(group)) == 2
+    # Two projects of one name stay a refusal that names both.
+    (supervisor,) = matcher.match([SoftwareItem("supervisor", "4.2.5-r5", source="apk")], "Alpine Linux 3.20")
+    assert supervisor.match is None and "home-assistant:supervisor" in supervisor.reason and "supervisord:supervisor" in supervisor.reason
