@@ -221,12 +221,15 @@ class PackageRules:
                                   "and RHEL package apart from httpd")
         if _PHP_BUILT.match(package) and self.ids._known("php:php"):
             return Identification("php:php", "exact", 0.88, f"'{package}' is built from PHP's own source (PHP and its bundled extensions)")
-        own = [k for k in self.ids._spelled_like(package) if split_key(self.index.keys[k])[0] in _DISTRIBUTION_VENDORS.get(scheme, ())]
-        if len(own) == 1 and scheme == "dpkg":
+        spelled = self.ids._spelled_like(package)
+        own = [k for k in spelled if split_key(self.index.keys[k])[0] in _DISTRIBUTION_VENDORS.get(scheme, ())]
+        if own and len(spelled) == 1 and scheme == "dpkg":
             # Debian and Canonical file some of their packages under the package's own name
             # (debian:libdbd-pg-perl, canonical:apport): that key, not a module namesake another
             # vendor files. Not Red Hat's keys, old duplicates of upstream products
-            # (redhat:sendmail, redhat:nfs_utils; measured in session 14).
+            # (redhat:sendmail, redhat:nfs_utils; measured in session 14). Only when no other key is
+            # spelled so: debian:strongswan holds one packaging CVE, strongswan:strongswan the
+            # project's own, and canonical:ppp one beside samba:ppp (paulusmack/ppp).
             return Identification(self.index.keys[own[0]], "exact", 0.9,
                                   f"package '{package}' is the distribution's own software, filed under its name as {self.index.keys[own[0]]}")
         for pattern, ecosystem in _MODULES:

@@ -121,6 +121,8 @@ def test_names_derive_nearest_first() -> None:
     ("mod_session", ROCKY, "apache:http_server", "Apache HTTP Server's own source tree"),
     # Debian's own key for its package of a module, not a module namesake of another vendor.
     ("libdbd-pg-perl", DEBIAN, "debian:libdbd-pg-perl", "distribution's own software"),
+    # ... but not when the project files the name too: debian:strongswan holds one packaging CVE.
+    ("strongswan", DEBIAN, "strongswan:strongswan", "self-named project"),
     # Alpine's -pyc split holds a Python package's compiled bytecode: the module's code.
     ("py3-lxml-pyc", ALPINE, "lxml:lxml", "compiled bytecode"),
 ])
