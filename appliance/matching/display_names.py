@@ -650,17 +650,16 @@ class DisplayNames:
         # Between them, the year alone: an edition word that NVD keeps in the product's name
         # stays ("FileMaker Pro 2024" by Claris is claris:filemaker_pro, not filemaker:filemaker).
         # (Without a year or a number in the name, the later drops are the first one again: skipped.)
-        has_year = any(_is_year(w) for w in words)
-        has_number = has_year or any(_is_number(w) for w in words)
+        has_year = not candidates and any(_is_year(w) for w in words)
         for drop, sure, needed in (
             (_EDITION_WORDS.__contains__, False, True),
             (_is_year, True, has_year),
             (lambda w: w in _EDITION_WORDS or _is_year(w), False, has_year),
-            (lambda w: w in _EDITION_WORDS or _is_number(w), False, has_number),
+            (lambda w: w in _EDITION_WORDS or _is_number(w), False, None),
         ):
             if candidates:
                 break
-            if not needed:
+            if not (needed or (needed is None and (has_year or any(_is_number(w) for w in words)))):
                 continue
             trimmed = _trimmed(words, drop)
             if not trimmed or len(trimmed) == len(words):
@@ -851,8 +850,8 @@ class DisplayNames:
         # ("Citrix Secure Access" by Citrix is citrix:secure_access_client); looked up by the
         # product's name run together, as the index keeps it, then checked for this vendor.
         names = [compact(" ".join(words))] + ([compact(" ".join(words[1:]))] if len(words) >= 2 and compact(words[0]) == said else [])
-        kids = {k for name in names for kind in _PROGRAM_KINDS for k in index.by_product.get(name + kind, ())
-                if compact(index.words(k)[0]) == said and index.words(k)[1].rsplit(" ", 1)[-1] == kind}
+        kids = {k for name in names for k in index.by_head.get(name, ())
+                if index.words(k)[1].rsplit(" ", 1)[-1] in _PROGRAM_KINDS and compact(index.words(k)[0]) == said}
         kids &= self.index.current
         key_id = self._one_of(kids)
         if key_id is None and kids and len({(_organisation(split_key(index.keys[k])[0]), index.words(k)[1]) for k in kids}) == 1:
@@ -1063,7 +1062,7 @@ class DisplayNames:
                 offer(key_id, 0.9, f"product name '{product}', and publisher '{publisher}' is its initials")
             else:
                 offer(key_id, 0.6, f"product name '{product}', but publisher '{publisher}' does not name vendor '{vendor}'")
-        current = tuple(k for k in named_like if k in index.current)
+        current = tuple(k for k in named_like if k in index.current) if named_like else ()
         if not publisher and current and not any(scored[k].score >= THRESHOLD for k in current):
             chosen = self.ids._by_name_alone(current, cleaned)
             if isinstance(chosen, _Candidate):
