@@ -397,7 +397,7 @@ class CveEvaluator:
         own = own_criteria(cve, mine[0]) if len(mine) == 1 else None
         if own is None:
             return [
-                tuple(m for m in config.nodes[0].matches if m.vulnerable and m.product in keys) if one_or_node(config) else config
+                tuple([m for m in config.nodes[0].matches if m.vulnerable and m.product in keys]) if one_or_node(config) else config
                 for config in self._configs(cve)
             ]
         configs = self._configs(cve) if None in own else ()
