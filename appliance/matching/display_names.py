@@ -193,12 +193,16 @@ def _trimmed(words: list[str], drop) -> list[str]:
     """The words without those ``drop`` says are packaging; with them go an "and" between two
     of them ("Home and Business") and a word that repeats an earlier one with a number (the
     Windows service name in "Apache Tomcat 9.0 Tomcat9")."""
-    gone = []
-    for i, w in enumerate(words):
-        dropped = bool(drop(w))
-        if not dropped and w[-1].isdigit():
-            dropped = any(w[len(e):].isdigit() and w.startswith(e) for e in words[:i])
-        gone.append(dropped)
+    gone = list(map(drop, words))
+    for i in range(1, len(words)):
+        w = words[i]
+        if not gone[i] and w[-1].isdigit():
+            for e in words[:i]:
+                if w.startswith(e) and w[len(e):].isdigit():
+                    gone[i] = True
+                    break
+    if not any(gone):
+        return list(words)  # nothing to drop (most names): the rules below only keep words
     if "for" in words:
         for i, w in enumerate(words):
             if i and words[i - 1] == "for":
@@ -702,15 +706,17 @@ class DisplayNames:
         # kept on the first try: NVD names some products with their year (visual_studio_2022).
         # Between them, the year alone: an edition word that NVD keeps in the product's name
         # stays ("FileMaker Pro 2024" by Claris is claris:filemaker_pro, not filemaker:filemaker).
-        for drop, sure in (
-            (lambda w: w in _EDITION_WORDS, False),
-            (_is_year, True),
-            (lambda w: w in _EDITION_WORDS or _is_year(w), False),
-            (lambda w: w in _EDITION_WORDS or _is_number(w), False),
+        # (Without a year or a number in the name, the later drops are the first one again: skipped.)
+        has_year = not candidates and any(_is_year(w) for w in words)
+        for drop, sure, needed in (
+            (_EDITION_WORDS.__contains__, False, True),
+            (_is_year, True, has_year),
+            (lambda w: w in _EDITION_WORDS or _is_year(w), False, has_year),
+            (lambda w: w in _EDITION_WORDS or _is_number(w), False, None),
         ):
             if candidates:
                 break
-            if sure and not any(_is_year(w) for w in words):
+            if not (needed or (needed is None and (has_year or any(_is_number(w) for w in words)))):
                 continue
             trimmed = _trimmed(words, drop)
             if not trimmed or len(trimmed) == len(words):
@@ -922,8 +928,8 @@ class DisplayNames:
         # ("Citrix Secure Access" by Citrix is citrix:secure_access_client); looked up by the
         # product's name run together, as the index keeps it, then checked for this vendor.
         names = [compact(" ".join(words))] + ([compact(" ".join(words[1:]))] if len(words) >= 2 and compact(words[0]) == said else [])
-        kids = {k for name in names for kind in _PROGRAM_KINDS for k in index.by_product.get(name + kind, ())
-                if compact(index.words(k)[0]) == said and index.words(k)[1].rsplit(" ", 1)[-1] == kind}
+        kids = {k for name in names for k in index.by_head.get(name, ())
+                if index.words(k)[1].rsplit(" ", 1)[-1] in _PROGRAM_KINDS and compact(index.words(k)[0]) == said}
         kids &= self.index.current
         key_id = self._one_of(kids)
         if key_id is None and kids and len({(_organisation(split_key(index.keys[k])[0]), index.words(k)[1]) for k in kids}) == 1:
@@ -1146,7 +1152,7 @@ class DisplayNames:
                 offer(key_id, 0.9, f"product name '{product}', and publisher '{publisher}' is its initials")
             else:
                 offer(key_id, 0.6, f"product name '{product}', but publisher '{publisher}' does not name vendor '{vendor}'")
-        current = tuple(k for k in named_like if k in index.current)
+        current = tuple(k for k in named_like if k in index.current) if named_like else ()
         if not publisher and current and not any(scored[k].score >= THRESHOLD for k in current):
             chosen = self.ids._by_name_alone(current, cleaned)
             if isinstance(chosen, _Candidate):
@@ -1158,10 +1164,11 @@ class DisplayNames:
         # 2. The name starts with the vendor: "google chrome", "adobe acrobat reader dc".
         siblings: list[tuple[int, str, str]] = []
         for split in range(1, len(words)):
-            vendor_part, product_part = " ".join(words[:split]), " ".join(words[split:])
+            vendor_part = " ".join(words[:split])
             said_vendor = compact(vendor_part)
             if said_vendor not in index.by_vendor and said_vendor + "project" not in index.by_vendor:
                 continue  # no vendor is named so (with or without " project"): nothing below can agree
+            product_part = " ".join(words[split:])
             for key_id in index.by_product.get(compact(product_part), ()):
                 vendor, product = index.words(key_id)
                 if compact(vendor) == said_vendor or compact(vendor.removesuffix(" project")) == said_vendor:

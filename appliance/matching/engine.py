@@ -56,7 +56,8 @@ class FeedMatcher:
         self.rules = rules if rules is not None else default_rules()
         self.identifier = Identifier(index)
         self.evaluator = CveEvaluator(index)
-        self._items: dict[tuple[SoftwareItem, Platform], _ItemOutcome] = {}
+        # Per (item, OS name): the platform is a function of the OS name, which hashes faster.
+        self._items: dict[tuple[SoftwareItem, str], _ItemOutcome] = {}
         self._platforms: dict[str, Platform] = {}
 
     def match(self, items: Sequence[SoftwareItem], os_name: str) -> list[MatchResult]:
@@ -67,9 +68,9 @@ class FeedMatcher:
             self._items.clear()
         outcomes = []
         for item in items:
-            outcome = self._items.get((item, platform))
+            outcome = self._items.get((item, os_name))
             if outcome is None:
-                outcome = self._items[(item, platform)] = self._outcome(item, platform)
+                outcome = self._items[(item, os_name)] = self._outcome(item, platform)
             outcomes.append(outcome)
         if not any(o.host_dependent for o in outcomes):
             return [o.result for o in outcomes]

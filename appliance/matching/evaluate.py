@@ -239,80 +239,6 @@ class _Hit(msgspec.Struct, frozen=True, gc=False):
     why: str
 
 
-# What an own criterion of a one-OR-node configuration asks of a known version (_Own.kind).
-_NEVER, _EXACT, _RANGE = 0, 1, 2
-
-
-class _Own(msgspec.Struct, gc=False):
-    """One of the item's own vulnerable criteria in a one-OR-node configuration, read once per
-    CVE and product (``_read``): its bounds as sort keys and its reason, so judging another
-    version of the product is a few comparisons (``holds`` decides as ``_version_matches`` does).
-    Not tracked by the garbage collector (it refers to no container that refers back)."""
-
-    family: str | None  # the platform family target_sw asks for, if any
-    kind: int
-    hit: _Hit
-    start_incl: Any = None
-    start_excl: Any = None
-    end_incl: Any = None
-    end_excl: Any = None
-    target: Any = None  # _EXACT: the sort key of the version (with its update)
-    prefix: str | None = None  # _EXACT with any update: the version the installed one may extend
-    any_update: _Hit | None = None
-    # The finding ``hit`` makes, without and with backport_possible: made once per CVE.
-    finding: Vulnerability | None = None
-    backport_finding: Vulnerability | None = None
-
-    def holds(self, text: str, key: Any) -> _Hit | None:
-        """The hit when a known version (``text``, its sort key ``key``) satisfies the criterion."""
-        kind = self.kind
-        if kind == _RANGE:
-            try:
-                if self.start_incl is not None and not key >= self.start_incl:
-                    return None
-                if self.start_excl is not None and not key > self.start_excl:
-                    return None
-                if self.end_incl is not None and not key <= self.end_incl:
-                    return None
-                if self.end_excl is not None and not key < self.end_excl:
-                    return None
-            except TypeError:
-                return None
-            return self.hit
-        if kind == _EXACT:
-            prefix = self.prefix
-            if prefix is not None and text.startswith(prefix) and text[len(prefix):][:1].isalpha():
-                return self.any_update
-            target = self.target
-            return self.hit if target is not None and key == target else None
-        return None
-
-
-def _read(match: BMatch) -> _Own:
-    """An own criterion read for judging known versions (the reasons are those _version_matches gives)."""
-    family = TARGET_FAMILIES.get(match.target_sw) if match.target_sw not in ("*", "-") else None
-    if match.version == "-":
-        return _Own(family, _NEVER, _Hit(match, ""))
-    if match.version != "*":
-        wanted = match.version
-        if match.update not in ("*", "-", ""):
-            wanted += _update_suffix(match.update)
-        elif match.update == "*":
-            return _Own(family, _EXACT, _Hit(match, f"version {wanted}"), target=_key(wanted), prefix=match.version,
-                        any_update=_Hit(match, f"version {match.version} (any update)"))
-        return _Own(family, _EXACT, _Hit(match, f"version {wanted}"), target=_key(wanted))
-    # Each present bound as a sort key; one we cannot read gives no match rather than a guess.
-    start_incl, start_excl, end_incl, end_excl = match.start_incl, match.start_excl, match.end_incl, match.end_excl
-    kind = _RANGE
-    keys = [None, None, None, None]
-    for slot, bound in enumerate((start_incl, start_excl, end_incl, end_excl)):
-        if bound:
-            keys[slot] = _key(bound)
-            if keys[slot] is None:
-                kind = _NEVER
-    return _Own(family, kind, _Hit(match, _bounds_text(start_incl, start_excl, end_incl, end_excl)), *keys)
-
-
 class _Context:
     """What one evaluation may consult: the item, the host's platform and (rarely) the other items."""
 
@@ -389,7 +315,13 @@ class CveEvaluator:
         self._cache: dict[tuple, tuple[tuple, tuple]] = {}
         self._platform_ids: dict[tuple[str, ...], frozenset[int]] = {}
         self._decoded: dict[str, tuple[BConfig, ...]] = {}
-        self._plans: dict[tuple[tuple[int, ...], str], list[list[BMatch] | tuple[_Own, ...] | BConfig]] = {}
+        # Per product (its group's keys), per CVE id: the criteria to judge (_plan); with how many
+        # CVEs are kept over all products, to bound them like the other caches.
+        self._plans: dict[tuple[int, ...], dict[str, list[tuple[BMatch, ...] | BConfig]]] = {}
+        self._planned = 0
+        # Findings of own criteria that held, per (CVE, product, reason, bounds, backport): the
+        # other versions of a product that the same criterion catches share them.
+        self._held: dict[tuple, Vulnerability] = {}
         # One-OR-node configurations are decided by their first own criterion that holds; False
         # evaluates every configuration in full (the tests compare the two).
         self.shortcut = True
@@ -452,30 +384,24 @@ class CveEvaluator:
             configs = self._decoded[cve.id] = configs_of(cve)
         return configs
 
-    def _plan(self, keys: tuple[int, ...], cve: BCve) -> list[list[BMatch] | tuple[_Own, ...] | BConfig]:
+    def _plan(self, keys: tuple[int, ...], cve: BCve) -> list[tuple[BMatch, ...] | BConfig]:
         """Per configuration of the CVE: for a one-OR-node configuration, the item's own vulnerable
-        criteria in node order (a list of BMatch, read into a tuple of ``_Own`` when evaluation
-        first reaches it); any other configuration as it is, to be evaluated in full. Kept per
-        (product, CVE): the other versions of a product in the office are judged against the
-        same criteria."""
-        plan = self._plans.get((keys, cve.id))
-        if plan is None:
-            if len(self._plans) > self.DECODED_LIMIT:
-                self._plans.clear()
-            mine = [k for k in keys if k in cve.products]  # (a CVE may list a hundred products, a group a few keys)
-            # A CVE of several products keeps each one's criteria apart (bundle format 6): only
-            # this product's are decoded, unless a configuration needs the full evaluation.
-            own = own_criteria(cve, mine[0]) if len(mine) == 1 else None
-            if own is None:
-                plan = [
-                    [m for m in config.nodes[0].matches if m.vulnerable and m.product in keys] if one_or_node(config) else config
-                    for config in self._configs(cve)
-                ]
-            else:
-                configs = self._configs(cve) if None in own else ()
-                plan = [list(step) if step is not None else configs[i] for i, step in enumerate(own)]
-            self._plans[(keys, cve.id)] = plan
-        return plan
+        criteria in node order (a tuple of BMatch); any other configuration as it is, to be
+        evaluated in full. Kept per (product, CVE) by the caller (_evaluate): the other versions
+        of a product in the office are judged against the same criteria."""
+        # (A CVE may list a hundred products, a group a few keys; a key that the CVE does not
+        # list has no own criteria in it, so one key is asked for as it is.)
+        mine = keys if len(keys) == 1 else [k for k in keys if k in cve.products]
+        # A CVE of several products keeps each one's criteria apart (bundle format 6): only
+        # this product's are decoded, unless a configuration needs the full evaluation.
+        own = own_criteria(cve, mine[0]) if len(mine) == 1 else None
+        if own is None:
+            return [
+                tuple([m for m in config.nodes[0].matches if m.vulnerable and m.product in keys]) if one_or_node(config) else config
+                for config in self._configs(cve)
+            ]
+        configs = self._configs(cve) if None in own else ()
+        return [step if step is not None else configs[i] for i, step in enumerate(own)]
 
     def _evaluate(self, keys: tuple[int, ...], installed: Installed, platform: Platform, backport: bool) -> tuple[tuple, tuple]:
         """(findings that hold on any host, configurations that depend on the host's other programs)."""
@@ -492,22 +418,47 @@ class CveEvaluator:
         # in it can make a finding.
         fast = self.shortcut and installed.exact
         text, version_key, family = installed.text, installed.low, platform.family
+        if self._planned > self.DECODED_LIMIT:
+            self._plans.clear()
+            self._planned = 0
+        if len(self._held) > self.DECODED_LIMIT:
+            self._held.clear()
+        plans = self._plans.get(keys) if fast else None
+        if plans is None and fast:
+            plans = self._plans[keys] = {}
+        held = self._held
         for cve in candidates:
             maybe: _Hit | None = None
             certain: _Hit | None = None
-            decided: _Own | None = None
-            plan = self._plan(keys, cve) if fast else self._configs(cve)
-            for step, config in enumerate(plan):
-                if type(config) is list:
-                    config = plan[step] = tuple(map(_read, config))  # type: ignore[index]
+            decided = False
+            if plans is not None:
+                plan = plans.get(cve.id)
+                if plan is None:
+                    plan = plans[cve.id] = self._plan(keys, cve)
+                    self._planned += 1
+            else:
+                plan = self._configs(cve)
+            for config in plan:
                 if type(config) is tuple:
-                    for own in config:
-                        if own.family is None or own.family == family:
-                            certain = own.holds(text, version_key)
-                            if certain is not None:
-                                decided = own
-                                break
-                    if certain is not None:
+                    # One OR node: its first own vulnerable criterion that holds for the version
+                    # decides it (a criterion for another platform family never holds).
+                    for match in config:
+                        if match.target_sw not in ("*", "-"):
+                            wanted = TARGET_FAMILIES.get(match.target_sw)
+                            if wanted is not None and wanted != family:
+                                continue
+                        why = _version_matches(match, text, version_key)
+                        if why is not None:
+                            # The finding is made from the CVE, the criterion's product, reason and
+                            # upper bound (fix_of) and backport: the same for every version it catches.
+                            shared = (cve.id, match.product, why, match.end_excl, match.end_incl, backport)
+                            finding = held.get(shared)
+                            if finding is None:
+                                finding = held[shared] = self._finding(cve, _Hit(match, why), backport, False)
+                            final.append(finding)
+                            decided = True
+                            break
+                    if decided:
                         break
                     continue
                 found, hit = self._judge(ctx, config, keys)
@@ -519,16 +470,9 @@ class CveEvaluator:
                 elif found is None and maybe is None:
                     # Undecidable: the version could not decide a range this configuration needs.
                     maybe = hit
-            if decided is not None and certain is decided.hit:
-                finding = decided.backport_finding if backport else decided.finding
-                if finding is None:
-                    finding = self._finding(cve, certain, backport, False)
-                    if backport:
-                        decided.backport_finding = finding
-                    else:
-                        decided.finding = finding
-                final.append(finding)
-            elif certain is not None:
+            if decided:
+                continue
+            if certain is not None:
                 final.append(self._finding(cve, certain, backport, False))
             elif maybe is not None:
                 final.append(self._finding(cve, maybe, backport, True))

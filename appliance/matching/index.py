@@ -41,6 +41,9 @@ class CpeIndex:
         # Products of two words or more by their first word ("git" -> git_large_file_storage,
         # git_for_windows, ...): package rules look for a project's add-ons and parts by name.
         by_first_word: dict[str, list[int]] = defaultdict(list)
+        # ... and by their words but the last, run together ("gitkraken desktop" under
+        # "gitkraken"): a name with a kind of program after it, looked up once, not once per kind.
+        by_head: dict[str, list[int]] = defaultdict(list)
         for product in bundle.products:
             if product.renamed_to >= 0:
                 self.renamed[product.key] = product.renamed_to
@@ -55,6 +58,7 @@ class CpeIndex:
             first, space, _ = words[1].partition(" ")
             if space:
                 by_first_word[first].append(product.key)
+                by_head[compact(words[1].rpartition(" ")[0])].append(product.key)
             by_vendor[compact(words[0])].append(product.key)
             if product.title:
                 by_title[product.title].append(product.key)
@@ -63,6 +67,7 @@ class CpeIndex:
         self.by_title = {title: tuple(sorted(ids)) for title, ids in by_title.items()}
         self.by_vendor = {vendor: tuple(sorted(ids)) for vendor, ids in by_vendor.items()}
         self.by_first_word = {word: tuple(sorted(ids)) for word, ids in by_first_word.items()}
+        self.by_head = {head: tuple(sorted(ids)) for head, ids in by_head.items()}
         cves_by_key: dict[int, list[int]] = defaultdict(list)
         for position, cve in enumerate(bundle.cves):
             for product in cve.products:

@@ -158,6 +158,8 @@ def compact(text: str) -> str:
 
 def version_in_name(name: str) -> str | None:
     """The first version-looking token of a display name ("Python 3.10.11 (64-bit)" -> "3.10.11")."""
+    if "." not in name:
+        return None  # only a token with a dot is taken, and tokens are pieces of the name
     for token in tokens(_PARENS.sub(" ", name) if ("(" in name or "[" in name or "{" in name) else name):
         if "." in token and _version_token(token):
             return token.lstrip("vV")

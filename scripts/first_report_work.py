@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""Repeat the benchmark's first report after a feed load, for counting its work under valgrind.
+
+Wall and CPU times of one 50 ms report move by 10 % and more while other jobs share the
+machine; the number of instructions it executes does not. This loads the bundle of a
+``bench_matching.py --scale-dir`` once, then matches the first-report inventory (seed 7) RUNS
+times, each with a new matcher and every matching cache emptied (the module-level ones and
+the index's), so each run does the work of a first report. Run it under cachegrind with 0 and
+with N runs; the difference of the two instruction counts over N is one report's:
+
+    PYTHONHASHSEED=0 valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \\
+        python scripts/first_report_work.py --scale-dir DIR --runs 4    # and --runs 0
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib
+import pkgutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale-dir", type=Path, required=True, help="The --scale-dir of bench_matching.py (with bundle/ inside).")
+    parser.add_argument("--runs", type=int, default=4, help="First reports to match after the load (default 4).")
+    args = parser.parse_args()
+
+    import appliance.matching
+    from appliance.matching.engine import FeedMatcher
+    from scripts.bench_matching import measure_load, realistic_reports
+
+    index = measure_load(args.scale_dir / "bundle").pop("_index")
+    modules = [importlib.import_module(f"appliance.matching.{m.name}") for m in pkgutil.iter_modules(appliance.matching.__path__)]
+    modules.append(importlib.import_module("appliance.versions.generic"))
+    os_name, items = realistic_reports(1, 500, seed=7)[0]
+    gc.collect()
+    for _ in range(args.runs):
+        # Empty what a first report finds empty: lru caches of the matching modules and the
+        # index's own caches (the words of products are computed at load, and stay).
+        for module in modules:
+            for value in list(vars(module).values()):
+                if hasattr(value, "cache_clear"):
+                    value.cache_clear()
+        for name, value in vars(index).items():
+            if name in ("_equivalents", "_spans_seen"):
+                value.clear()
+        FeedMatcher(index).match(items, os_name)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
