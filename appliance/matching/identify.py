@@ -62,20 +62,23 @@ _AFFIXES = {"pip": (("python-", ""), ("", "-python"), ("py-", ""), ("", "-py")),
 # client or a plugin, so it is the project's product when the base name is.
 _PIP_BUILD_WORDS = frozenset({"gpu", "cpu", "intel", "headless", "contrib", "simd", "rocm", "mkl", "nightly"})
 _PIP_BUILD_WORD = re.compile(r"^(?:cu\d{2,3}|cuda\d+x?|rocm\d+)$")
-# Of those, the words of a build for a machine's processor (not cu12: rmm-cu12 is RAPIDS'
-# memory manager, barracuda:rmm another program; not cuda: dask-cuda is a project of its own).
-_PIP_MACHINE_WORDS = frozenset({"gpu", "cpu", "intel", "rocm", "mkl", "simd"})
+# Of those, the words that say a build only beside the language's word (opencv-contrib-python,
+# opencv-python-headless): alone they name an add-on (scrapy-contrib, django-headless).
+_PIP_FEATURE_WORDS = frozenset({"contrib", "headless"})
 # npm's platform packages follow Node's process.platform and process.arch names, and a libc.
-_NPM_PLATFORMS = frozenset({"linux", "darwin", "win32", "freebsd", "openbsd", "netbsd", "sunos", "android", "aix", "wasm32", "wasi"})
-_NPM_ARCH_WORDS = frozenset({"x64", "arm64", "ia32", "arm", "x86", "armv7l", "riscv64", "ppc64", "ppc64le", "s390x", "loong64",
+# (wasm32 and wasi are targets, not platforms: @wasmer/wasi is a library of its own.)
+_NPM_PLATFORMS = frozenset({"linux", "darwin", "win32", "freebsd", "openbsd", "netbsd", "sunos", "android", "aix"})
+_NPM_ARCH_WORDS = frozenset({"wasm32", "wasi", "x64", "arm64", "ia32", "arm", "x86", "armv7l", "riscv64", "ppc64", "ppc64le", "s390x", "loong64",
                              "mips64el", "universal", "gnu", "musl", "gnueabihf", "musleabihf", "msvc", "glibc", "eabi", "androideabi"})
 
 
 def _build_variant(raw: str, source: str) -> str:
-    """The name of the project a package is a build of ("" if it names none): pip's words of a
-    build anywhere after the first (opencv-contrib-python-headless is opencv-python); npm's
-    trailing platform, architecture and libc words, with at least one platform among them
-    (@rollup/rollup-linux-x64-gnu is @rollup/rollup; @esbuild/linux-x64, all platform, is esbuild)."""
+    """The name of the project a package is a build of ("" if it names none): pip's trailing
+    words of a build, and those before the language's word (opencv-contrib-python-headless is
+    opencv-python, tensorflow-gpu tensorflow); a scoped npm name's trailing platform,
+    architecture and libc words, a platform among them (@rollup/rollup-linux-x64-gnu is
+    @rollup/rollup; @esbuild/linux-x64, all platform, is esbuild), or its words before "build"
+    (@ckeditor/ckeditor5-build-classic is @ckeditor/ckeditor5)."""
     if source == "pip":
         words = [w for w in re.split(r"[-_.]+", raw) if w]
         build = [w in _PIP_BUILD_WORDS or bool(_PIP_BUILD_WORD.match(w)) for w in words]
@@ -86,20 +89,33 @@ def _build_variant(raw: str, source: str) -> str:
             # Inside a name only before the language (opencv-contrib-python); elsewhere the word
             # names a project of its own (jupyter-contrib-core, django-contrib-comments).
             kept = words[:1] + [w for w, b in zip(words[1:end], build[1:end]) if not b]
+        elif _PIP_FEATURE_WORDS & set(words[end:]):
+            return ""
         else:
             kept = words[:end]
-        return "-".join(kept) if len(kept) < len(words) else ""
+        return "-".join(kept) if len(kept) < len(words) and len("".join(kept)) >= 3 else ""
     scope, bare = raw[1:].split("/", 1) if raw.startswith("@") and "/" in raw else ("", raw)
+    if not scope:
+        # Platform binaries live under the project's scope; an unscoped name with a platform's
+        # word is a tool for that platform (passwd-linux reads /etc/passwd).
+        return ""
     words = bare.split("-")
+    if "build" in words[1:-1]:
+        # A scope's ready-made builds of its project: @ckeditor/ckeditor5-build-classic is
+        # CKEditor 5 built as the classic editor. Only under a scope, which must name the
+        # project's vendor: elsewhere "build" names tooling (node-gyp-build, @vercel/static-build).
+        return f"@{scope}/" + "-".join(words[:words.index("build", 1)])
     end = len(words)
     while end and words[end - 1] in _NPM_PLATFORMS | _NPM_ARCH_WORDS:
         end -= 1
     if end == len(words) or not _NPM_PLATFORMS & set(words[end:]):
         return ""
     if not end:
-        return scope  # @esbuild/linux-x64: the scope is the project
+        return scope if len(scope) >= 3 else ""  # @esbuild/linux-x64: the scope is the project
     base = "-".join(words[:end])
-    return f"@{scope}/{base}" if scope else base
+    if len(base.replace("-", "")) < 3:
+        return ""  # too short to name a project
+    return f"@{scope}/{base}"
 
 
 def _without_affix(package: str, source: str) -> str:
@@ -484,20 +500,6 @@ class Identifier:
         # Not the project's bare name under another scope: @napi-rs/tar-linux-x64-gnu is not
         # npm's tar, @tailwindcss/oxide-* not oxide_project:oxide (@img/sharp-* is sharp's, but
         # nothing in the data tells those apart).
-        if source == "pip" and _PIP_MACHINE_WORDS & set(re.split(r"[-_.]+", raw)):
-            # A build for a machine (tensorflow-gpu, tensorflow-intel) is the project's own
-            # compiled code published to PyPI: the project is a Python package. As rules 4 to 10,
-            # for the one product of its name, or for the one the CVE counts chose among several;
-            # none that anything says is another ecosystem's.
-            kids = tuple(k for k in self._registry_spelled(name, source) if self.index.ecosystem.get(k) in (None, _TARGET_SW[source])
-                         and not self._of_another_ecosystem(self.index.equivalents(k), source))
-            chosen = self._by_name_alone(kids, name, source) if kids else None
-            if isinstance(chosen, _Candidate):
-                group = self.index.equivalents(chosen.key_id)
-                if len({self.index.equivalents(k) for k in kids}) == 1 or any(self.index.cve_count(k) for k in group):
-                    return Identification(self.index.keys[chosen.key_id], "exact", min(chosen.score, 0.86),
-                                          f"pip package '{raw}' is a build of '{name}': {chosen.evidence}; "
-                                          "a build published to PyPI is the project itself")
         return Unidentified(f"{found.reason}; as a build of '{base}': {project.reason}")
 
     def _bare_rival(self, bare: str, source: str, binding: int) -> str:
