@@ -55,6 +55,69 @@ _AFFIXES = {"pip": (("python-", ""), ("", "-python"), ("py-", ""), ("", "-py")),
             "npm": (("node-", ""), ("", "-js"), ("", "-node"), ("", ".js"))}
 
 
+# Words a registry adds to a project's name for a build of it (pip tensorflow-gpu,
+# opencv-contrib-python-headless, Pillow-SIMD, faiss-cpu, cupy-cuda12x, torch's cu121; npm's
+# platform binaries @rollup/rollup-linux-x64-gnu, @esbuild/linux-x64, @swc/core-linux-x64-gnu):
+# the package is the project's own code built for a machine or with a set of features, not a
+# client or a plugin, so it is the project's product when the base name is.
+_PIP_BUILD_WORDS = frozenset({"gpu", "cpu", "intel", "headless", "contrib", "simd", "rocm", "mkl", "nightly"})
+_PIP_BUILD_WORD = re.compile(r"^(?:cu\d{2,3}|cuda\d+x?|rocm\d+)$")
+# Of those, the words that say a build only beside the language's word (opencv-contrib-python,
+# opencv-python-headless): alone they name an add-on (scrapy-contrib, django-headless).
+_PIP_FEATURE_WORDS = frozenset({"contrib", "headless"})
+# npm's platform packages follow Node's process.platform and process.arch names, and a libc.
+# (wasm32 and wasi are targets, not platforms: @wasmer/wasi is a library of its own.)
+_NPM_PLATFORMS = frozenset({"linux", "darwin", "win32", "freebsd", "openbsd", "netbsd", "sunos", "android", "aix"})
+_NPM_ARCH_WORDS = frozenset({"wasm32", "wasi", "x64", "arm64", "ia32", "arm", "x86", "armv7l", "riscv64", "ppc64", "ppc64le", "s390x", "loong64",
+                             "mips64el", "universal", "gnu", "musl", "gnueabihf", "musleabihf", "msvc", "glibc", "eabi", "androideabi"})
+
+
+def _build_variant(raw: str, source: str) -> str:
+    """The name of the project a package is a build of ("" if it names none): pip's trailing
+    words of a build, and those before the language's word (opencv-contrib-python-headless is
+    opencv-python, tensorflow-gpu tensorflow); a scoped npm name's trailing platform,
+    architecture and libc words, a platform among them (@rollup/rollup-linux-x64-gnu is
+    @rollup/rollup; @esbuild/linux-x64, all platform, is esbuild), or its words before "build"
+    (@ckeditor/ckeditor5-build-classic is @ckeditor/ckeditor5)."""
+    if source == "pip":
+        words = [w for w in re.split(r"[-_.]+", raw) if w]
+        build = [w in _PIP_BUILD_WORDS or bool(_PIP_BUILD_WORD.match(w)) for w in words]
+        end = len(words)
+        while end > 1 and build[end - 1]:
+            end -= 1
+        if end > 1 and words[end - 1] == "python":
+            # Inside a name only before the language (opencv-contrib-python); elsewhere the word
+            # names a project of its own (jupyter-contrib-core, django-contrib-comments).
+            kept = words[:1] + [w for w, b in zip(words[1:end], build[1:end]) if not b]
+        elif _PIP_FEATURE_WORDS & set(words[end:]):
+            return ""
+        else:
+            kept = words[:end]
+        return "-".join(kept) if len(kept) < len(words) and len("".join(kept)) >= 3 else ""
+    scope, bare = raw[1:].split("/", 1) if raw.startswith("@") and "/" in raw else ("", raw)
+    if not scope:
+        # Platform binaries live under the project's scope; an unscoped name with a platform's
+        # word is a tool for that platform (passwd-linux reads /etc/passwd).
+        return ""
+    words = bare.split("-")
+    if "build" in words[1:-1]:
+        # A scope's ready-made builds of its project: @ckeditor/ckeditor5-build-classic is
+        # CKEditor 5 built as the classic editor. Only under a scope, which must name the
+        # project's vendor: elsewhere "build" names tooling (node-gyp-build, @vercel/static-build).
+        return f"@{scope}/" + "-".join(words[:words.index("build", 1)])
+    end = len(words)
+    while end and words[end - 1] in _NPM_PLATFORMS | _NPM_ARCH_WORDS:
+        end -= 1
+    if end == len(words) or not _NPM_PLATFORMS & set(words[end:]):
+        return ""
+    if not end:
+        return scope if len(scope) >= 3 else ""  # @esbuild/linux-x64: the scope is the project
+    base = "-".join(words[:end])
+    if len(base.replace("-", "")) < 3:
+        return ""  # too short to name a project
+    return f"@{scope}/{base}"
+
+
 def _without_affix(package: str, source: str) -> str:
     """The project's name inside a package name with its ecosystem's affix ("" if none)."""
     for prefix, suffix in _AFFIXES[source]:
@@ -420,7 +483,24 @@ class Identifier:
                     return Identification(self.index.keys[key_id], "exact", 0.86,
                                           f"{source} package '{package}' is '{stripped}' with the {_LANGUAGE[source]} affix, "
                                           f"and its first word names the vendor {vendor}")
-        return found
+        return self._as_build(raw, source, found)
+
+    def _as_build(self, raw: str, source: str, found: Unidentified) -> Identification | Unidentified:
+        """A build of a project published under a name of its own (tensorflow-gpu, Pillow-SIMD,
+        @rollup/rollup-linux-x64-gnu): the project's product, found by the project's name with the
+        same evidence a package of that name needs; ``found`` (why the name failed) otherwise."""
+        base = _build_variant(raw, source)
+        if not base or base == raw:
+            return found
+        project = self._language_package(base, source)
+        if isinstance(project, Identification):
+            return Identification(project.key, project.method, min(project.score, 0.86),
+                                  f"{source} package '{raw}' is a build of '{base}': {project.evidence}")
+        name = base.rsplit("/", 1)[-1]
+        # Not the project's bare name under another scope: @napi-rs/tar-linux-x64-gnu is not
+        # npm's tar, @tailwindcss/oxide-* not oxide_project:oxide (@img/sharp-* is sharp's, but
+        # nothing in the data tells those apart).
+        return Unidentified(f"{found.reason}; as a build of '{base}': {project.reason}")
 
     def _bare_rival(self, bare: str, source: str, binding: int) -> str:
         """The one product (group) spelled like the bare package name, when no key of it is the

@@ -316,3 +316,47 @@ def test_fedora_nodejs_modules(matcher: FeedMatcher, name: str, expected: str) -
     (result,) = matcher.match([SoftwareItem(name, "1.2.3")], "Fedora Linux 39")
     assert result.match is not None, result.reason
     assert result.match.cpe.split(":")[3:5] == expected.split(":")
+
+
+@pytest.mark.parametrize(("item", "expected", "said"), [
+    # pip builds of one project under a name of their own: the project's name, with the
+    # project's usual evidence (opencv-python is opencv with the Python affix; pillow python's).
+    (SoftwareItem("opencv-contrib-python", "4.9.0.80", source="pip"), "opencv:opencv", "is a build of 'opencv-python'"),
+    (SoftwareItem("opencv-contrib-python-headless", "4.9.0.80", source="pip"), "opencv:opencv", "is a build of 'opencv-python'"),
+    (SoftwareItem("opencv-python-headless", "4.9.0.80", source="pip"), "opencv:opencv", "is a build of 'opencv-python'"),
+    (SoftwareItem("Pillow-SIMD", "9.0.0.post1", source="pip"), "python:pillow", "is a build of 'pillow'"),
+    (SoftwareItem("keras-nightly", "3.1.0.dev2024", source="pip"), "keras:keras", "is a build of 'keras'"),
+    # npm platform binaries under the project's scope, and a scope's ready-made editor builds.
+    (SoftwareItem("@rollup/rollup-linux-x64-gnu", "4.13.0", source="npm"), "rollupjs:rollup", "is a build of '@rollup/rollup'"),
+    (SoftwareItem("@rollup/rollup-win32-x64-msvc", "4.13.0", source="npm"), "rollupjs:rollup", "is a build of '@rollup/rollup'"),
+    (SoftwareItem("@pnpm/linux-x64", "8.15.0", source="npm"), "pnpm:pnpm", "is a build of 'pnpm'"),
+    (SoftwareItem("@ckeditor/ckeditor5-build-classic", "41.2.1", source="npm"), "ckeditor:ckeditor5",
+     "is a build of '@ckeditor/ckeditor5'"),
+])
+def test_build_variants(matcher: FeedMatcher, item: SoftwareItem, expected: str, said: str) -> None:
+    (result,) = matcher.match([item], UBUNTU)
+    assert result.match is not None, result.reason
+    assert result.match.cpe.split(":")[3:5] == expected.split(":")
+    assert said in result.match.evidence
+    assert result.match.score <= 0.86
+
+
+@pytest.mark.parametrize(("item", "reason"), [
+    # A build needs its project's name to be a package: NVD does not file google:tensorflow as one.
+    (SoftwareItem("tensorflow-gpu", "2.10.0", source="pip"), "as a build of 'tensorflow': pip package 'tensorflow' is named like"),
+    # contrib and headless say a build only beside the language's word: alone, an add-on.
+    (SoftwareItem("scrapy-contrib", "0.1", source="pip"), "no NVD product is named like pip package 'scrapy-contrib'"),
+    (SoftwareItem("django-headless", "0.1", source="pip"), "no NVD product is named like pip package 'django-headless'"),
+    (SoftwareItem("jupyter-contrib-core", "0.4.2", source="pip"), "no NVD product is named like pip package 'jupyter-contrib-core'"),
+    # npm: a platform binary under another scope is not the bare name's product (napi-rs's tar
+    # binding is not npm's tar), an unscoped platform word is a tool for it, and "build"
+    # elsewhere is tooling; a fork's scope does not name CKEditor.
+    (SoftwareItem("@napi-rs/tar-linux-x64-gnu", "0.1.4", source="npm"), "as a build of '@napi-rs/tar'"),
+    (SoftwareItem("passwd-linux", "1.2.0", source="npm"), "no NVD product is named like npm package 'passwd-linux'"),
+    (SoftwareItem("@open-formulieren/ckeditor5-build-classic", "1.0.0", source="npm"), "published under the scope '@open-formulieren'"),
+    (SoftwareItem("@wasmer/wasi", "1.2.2", source="npm"), "no NVD product is named like npm package 'wasi'"),
+])
+def test_build_variants_refused(matcher: FeedMatcher, item: SoftwareItem, reason: str) -> None:
+    (result,) = matcher.match([item], UBUNTU)
+    assert result.match is None, result.match
+    assert reason in result.reason
