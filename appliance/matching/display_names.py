@@ -54,6 +54,9 @@ _EDITION_WORDS |= {"universal"}
 # ("AnyDesk MSI"), a build licensed to an OEM ("Npcap OEM"), the GPL edition of a dual-licensed
 # product ("Ghostscript GPL").
 _EDITION_WORDS |= {"msi", "oem", "gpl"}
+# Microsoft's consumer Office edition "Home and Student" (beside "Home and Business"; see
+# _trimmed for the "and").
+_EDITION_WORDS |= {"student"}
 # Words after a product's name that make the entry a part of it that is not the product: its
 # installer or updater, headers, documentation, language resources, plug-ins for other
 # programs ("Microsoft Visual Studio Installer", "Python 3.11 pip Bootstrap", "Teams
@@ -639,7 +642,10 @@ class DisplayNames:
                 return found
         # The whole name first; then, for "Product - Component" names, the product part.
         part = main_part(name)
-        for text in filter(None, (cleaned, part and clean_display_name(part))):
+        # "WebAdvisor by McAfee": the publisher's name after "by" is a byline, not the product's.
+        head, by, maker = cleaned.partition(" by ") if display and said else ("", "", "")
+        byline = head if by and head and compact(maker) == compact(said) else ""
+        for text in filter(None, (cleaned, part and clean_display_name(part), byline)):
             found = self._from_name(text, said, platform, display)
             if isinstance(found, Identification):
                 return found
@@ -673,6 +679,12 @@ class DisplayNames:
             # after the first word ("Microsoft Azure CLI"; a cask's name is all lower case). A
             # first word in capitals is the vendor's own name ("AMD Software", "HP Smart").
             found = self._abbreviated(cleaned.split(), said)
+            # ... also after its edition words and year ("Microsoft Office LTSC Standard 2021" is
+            # microsoft:office_long_term_servicing_channel, LTSC Microsoft's abbreviation).
+            trimmed = _trimmed(cleaned.split(), lambda w: w in _EDITION_WORDS or _is_year(w)) if not found else []
+            if trimmed and len(trimmed) < len(cleaned.split()):
+                found = [_Candidate(c.key_id, round(c.score - 0.02, 3), c.evidence + f", after dropping edition words from "
+                                    f"'{cleaned}'", True) for c in self._abbreviated(trimmed, said)]
             if found:
                 best = found[0]
                 return Identification(self.index.keys[best.key_id], "fuzzy", best.score, best.evidence)
