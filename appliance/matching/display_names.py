@@ -331,6 +331,10 @@ def _publisher_named_after(publisher: str, product: str) -> bool:
 # this many (Dell files 273): the table of a vendor of a thousand (Oracle, IBM, Microsoft) costs
 # 2-3 ms to build, too much for a rule that helps a few names in a first report.
 _AROUND_VENDOR_LIMIT = 300
+# Words a print driver's Windows entry adds to "Universal": print words and the page
+# description languages and variants it is built for (PCL 5/6, PostScript, XPS; Lexmark's "XL").
+_PRINT_DRIVER_WORDS = frozenset({"print", "printing", "printer", "driver", "pcl", "pcl5", "pcl6", "ps", "postscript",
+                                 "xps", "xl", "v2", "v3", "v4", "6", "5"})
 # Hosting sites whose name is a bundle id's second label (normalize.bundle_vendor skips them).
 _HOSTING_SITES = frozenset({"github", "googlecode", "sourceforge", "gitlab", "bitbucket"})
 # Organisation words a company's reverse-DNS label and its NVD vendor name differ by
@@ -693,7 +697,31 @@ class DisplayNames:
                 found = self._named_first(text.split(), said, platform)
                 if found is not None:
                     return found
+            if "universal" in cleaned:
+                found = self._universal_print_driver(cleaned, said)
+                if found is not None:
+                    return found
         return first or Unidentified(f"nothing to identify in '{name}'")
+
+    def _universal_print_driver(self, cleaned: str, publisher: str) -> Identification | None:
+        """A printer maker's universal print driver, which Windows lists by the maker's brand,
+        "Universal", print words and the page description language it speaks ("Lexmark
+        Universal v2 XL", "HP Universal Printing PCL 6"): NVD files it as the publisher's
+        universal_print_driver (hp, lexmark, epson, samsung). Nothing else may be in the name
+        ("HP Smart Universal Printing" is another program)."""
+        words = cleaned.split()
+        vendor = compact(publisher)
+        while words and compact(words[0]) in (vendor, compact(publisher.split()[0]) if publisher else ""):
+            words = words[1:]
+        if [w for w in words if w not in _PRINT_DRIVER_WORDS] != ["universal"]:
+            return None
+        key_id = next((k for k in self.index.by_product.get("universalprintdriver", ())
+                       if k in self.index.current and compact(self.index.words(k)[0]) == vendor), None)
+        if key_id is None:
+            return None
+        return Identification(self.index.keys[key_id], "fuzzy", 0.88,
+                              f"'{cleaned}' is the publisher's universal print driver by the words Windows lists it with, "
+                              f"and vendor '{self.index.words(key_id)[0]}' files {self.index.keys[key_id]}")
 
     def _named_first(self, words: list[str], publisher: str, platform: Platform) -> Identification | Unidentified | None:
         """A name that is a product of the publisher's vendor followed by words NVD files no

@@ -826,3 +826,15 @@ def test_the_bundle_ids_company_may_be_nvds_other_spelling_of_it(matcher: FeedMa
     # A product both spellings file stays a tie.
     key, reason = product(matcher, SoftwareItem("Skype.app", "8.0", bundle_id="com.skype.skype"), MAC)
     assert key is None and "skype_technologies:skype" in reason
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("Lexmark Universal v2 XL", "Lexmark International, Inc.", "lexmark:universal_print_driver"),
+    ("HP Universal Printing PCL 6", "HP", "hp:universal_print_driver"),
+    # Another word than print words makes another program; a maker without such a product has none.
+    ("HP Smart Universal Printing", "HP Inc.", None),
+    ("KONICA MINOLTA Universal Printer Driver PCL", "KONICA MINOLTA", None),
+])
+def test_a_printer_makers_universal_driver_is_its_universal_print_driver(
+        matcher: FeedMatcher, name: str, publisher: str, expected: str | None) -> None:
+    assert product(matcher, SoftwareItem(name, "1.0", publisher))[0] == expected
