@@ -397,32 +397,8 @@ class DisplayNames:
                 return Unidentified(f"{found.reason} (bundle id {item.bundle_id} names vendor '{vendor}')")
         found = self.identify(name, item.vendor, platform)
         if isinstance(found, Unidentified) and not item.vendor:
-            return (self._coined_project(name) or self._hosted_project(item.bundle_id, name)
-                    or self._named_in_full(name, item.bundle_id) or found)
+            return self._coined_project(name) or self._hosted_project(item.bundle_id, name) or found
         return found
-
-    def _named_in_full(self, name: str, bundle_id: str) -> Identification | None:
-        """An app name of two words or more, word for word the name of exactly one NVD product
-        ("ScanSnap Manager.app" is fujitsu:scansnap_manager, "WD Discovery.app"
-        westerndigital:wd_discovery), when it has a bundle id and that id names no NVD vendor
-        (the caller returned before for one that does: Apple's "Mission Control", which
-        jenkins:mission_control shares, never gets here; without an id it might be Apple's). One
-        everyday word is too weak (_name_alone_doubt); several words that NVD files once are a
-        name, not a description. Not a name run together ("Path Finder" is not
-        ancorathemes:pathfinder) nor a package of an ecosystem."""
-        cleaned = clean_display_name(name)
-        if not bundle_id.strip() or len(cleaned.split()) < 2:
-            return None
-        index = self.index
-        kids = tuple(k for k in index.by_product.get(compact(cleaned), ()) if k in index.current)
-        if not kids or len({index.equivalents(k) for k in kids}) != 1 or any(index.ecosystem.get(k) for k in kids):
-            return None
-        if any(cpe_words(index.words(k)[1]) != cpe_words(cleaned) for k in kids):
-            return None
-        key_id = index.primary(kids)
-        return Identification(index.keys[key_id], "fuzzy", 0.86,
-                              f"'{cleaned}' is word for word the name of exactly one NVD product ({index.keys[key_id]}), "
-                              "several words no other product is named by; no publisher to say otherwise")
 
     def _hosted_project(self, bundle_id: str, name: str) -> Identification | None:
         """An app whose bundle id is a hosting site's ("net.sourceforge.Hugin", "com.github.atom")

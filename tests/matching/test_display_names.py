@@ -838,12 +838,3 @@ def test_the_bundle_ids_company_may_be_nvds_other_spelling_of_it(matcher: FeedMa
 def test_a_printer_makers_universal_driver_is_its_universal_print_driver(
         matcher: FeedMatcher, name: str, publisher: str, expected: str | None) -> None:
     assert product(matcher, SoftwareItem(name, "1.0", publisher))[0] == expected
-
-
-def test_an_apps_name_of_several_words_that_nvd_files_once_is_that_product(matcher: FeedMatcher) -> None:
-    key, evidence = product(matcher, SoftwareItem("WD Discovery.app", "4.4.396", bundle_id="com.wdc.WDDiscovery"), MAC)
-    assert key == "westerndigital:wd_discovery" and "word for word" in evidence
-    # Not without a bundle id (Apple's own "Mission Control" is no jenkins:mission_control), nor
-    # for a name NVD runs together (ancorathemes:pathfinder is a WordPress theme).
-    assert product(matcher, SoftwareItem("Mission Control.app", "1.2"), MAC)[0] is None
-    assert product(matcher, SoftwareItem("Path Finder.app", "2.2", bundle_id="com.cocoatech.PathFinder"), MAC)[0] is None
