@@ -54,6 +54,9 @@ _EDITION_WORDS |= {"universal"}
 # ("AnyDesk MSI"), a build licensed to an OEM ("Npcap OEM"), the GPL edition of a dual-licensed
 # product ("Ghostscript GPL").
 _EDITION_WORDS |= {"msi", "oem", "gpl"}
+# Microsoft's consumer Office edition "Home and Student" (beside "Home and Business"; see
+# _trimmed for the "and").
+_EDITION_WORDS |= {"student"}
 # Words after a product's name that make the entry a part of it that is not the product: its
 # installer or updater, headers, documentation, language resources, plug-ins for other
 # programs ("Microsoft Visual Studio Installer", "Python 3.11 pip Bootstrap", "Teams
@@ -178,6 +181,11 @@ def _unglued(word: str) -> str:
         head = word[: -len(glued)]
         if word.endswith(glued) and len(head) >= 5 and head.isalpha():
             return head
+    # ... or the major release, one digit glued to a word of letters ("Zoiper5" is Zoiper 5,
+    # as "Things3" is Things 3): read only when the whole word names no product (Anaconda3 is
+    # anaconda:anaconda3).
+    if len(word) >= 5 and word[-1] in "23456789" and word[:-1].isalpha():
+        return word[:-1]
     return word
 
 
@@ -327,6 +335,15 @@ def _publisher_named_after(publisher: str, product: str) -> bool:
 # this many (Dell files 273): the table of a vendor of a thousand (Oracle, IBM, Microsoft) costs
 # 2-3 ms to build, too much for a rule that helps a few names in a first report.
 _AROUND_VENDOR_LIMIT = 300
+# Words a print driver's Windows entry adds to "Universal": print words and the page
+# description languages and variants it is built for (PCL 5/6, PostScript, XPS; Lexmark's "XL").
+_PRINT_DRIVER_WORDS = frozenset({"print", "printing", "printer", "driver", "pcl", "pcl5", "pcl6", "ps", "postscript",
+                                 "xps", "xl", "v2", "v3", "v4", "6", "5"})
+# Hosting sites whose name is a bundle id's second label (normalize.bundle_vendor skips them).
+_HOSTING_SITES = frozenset({"github", "googlecode", "sourceforge", "gitlab", "bitbucket"})
+# Organisation words a company's reverse-DNS label and its NVD vendor name differ by
+# (com.tableausoftware is tableau; com.wolfram is wolfram_research).
+_BUNDLE_VENDOR_TAILS = ("software", "research", "inc", "corp", "labs", "technologies", "systems", "hq")
 
 
 class DisplayNames:
@@ -375,21 +392,77 @@ class DisplayNames:
             # product with it (sublimetext:sublime_text_4), dropped by the cleaning otherwise.
             name = f"{name} {last}"
         if not item.vendor and vendor:
-            found = self.identify(name, vendor, platform)
+            found = self._bundle_vendors_app(item, name, vendor, platform)
             if isinstance(found, Identification):
-                return Identification(found.key, found.method, found.score,
-                                      found.evidence + f" (vendor '{vendor}' from bundle id {item.bundle_id})")
+                return found
             if compact(vendor) in self.index.by_vendor:
-                product = self._bundle_product(item.bundle_id, vendor, name) or self._vendor_product_around(vendor, name)
-                if product is not None:
-                    return product
                 # The bundle id names an NVD vendor (com.apple.Weather): a product of another
                 # vendor that only shares the name is not this program.
                 return Unidentified(f"{found.reason} (bundle id {item.bundle_id} names vendor '{vendor}')")
         found = self.identify(name, item.vendor, platform)
         if isinstance(found, Unidentified) and not item.vendor:
-            return self._coined_project(name) or found
+            return self._coined_project(name) or self._hosted_project(item.bundle_id, name) or found
         return found
+
+    def _hosted_project(self, bundle_id: str, name: str) -> Identification | None:
+        """An app whose bundle id is a hosting site's ("net.sourceforge.Hugin", "com.github.atom")
+        with the app's own name as a later label: a project hosted there, not a company, which
+        is what NVD's "<name>_project" vendors are. Taken when the name names exactly one NVD
+        product and only such a vendor files it (the check _coined_project makes for coined
+        names; "Skim.app" of net.sourceforge.skim-app.skim names no "skim_project")."""
+        labels = [p for p in bundle_id.strip().lower().split(".") if p]
+        if len(labels) < 3 or labels[1] not in _HOSTING_SITES:
+            return None
+        named = compact(name)
+        if len(named) < 3 or named not in {compact(label) for label in labels[2:]}:
+            return None
+        index = self.index
+        kids = tuple(k for k in index.by_product.get(named, ()) if k in index.current)
+        if not kids or len({index.equivalents(k) for k in kids}) != 1 or any(index.ecosystem.get(k) for k in kids):
+            return None
+        if not all(compact(split_key(index.keys[k])[0]) == named + "project" for k in kids):
+            return None
+        key_id = index.primary(kids)
+        return Identification(index.keys[key_id], "fuzzy", 0.86,
+                              f"bundle id {bundle_id} names '{name}' as a project hosted on {labels[1]}, and the one "
+                              f"NVD product of that name is the project's ({index.keys[key_id]})")
+
+    def _bundle_vendors_app(self, item: SoftwareItem, name: str, vendor: str, platform: Platform) -> Identification | Unidentified:
+        """The app read with the vendor its bundle id names, then, failing that, with the one
+        other NVD spelling of that company (_spelled_vendor)."""
+        found = first = self.identify(name, vendor, platform)
+        if isinstance(found, Identification):
+            return Identification(found.key, found.method, found.score,
+                                  found.evidence + f" (vendor '{vendor}' from bundle id {item.bundle_id})")
+        if compact(vendor) in self.index.by_vendor:
+            found = self._bundle_product(item.bundle_id, vendor, name) or self._vendor_product_around(vendor, name)
+            if found is not None:
+                return found
+        other = self._spelled_vendor(vendor)
+        if other:
+            found = self.identify(name, other, platform)
+            if not isinstance(found, Identification):
+                found = self._bundle_product(item.bundle_id, other, name) or self._vendor_product_around(other, name)
+            # Only that vendor's own product: one both spellings file is as ambiguous as before
+            # (skype:skype and skype_technologies:skype for com.skype.skype).
+            if isinstance(found, Identification) and compact(split_key(found.key)[0]) == compact(other):
+                return Identification(found.key, found.method, min(found.score, 0.9),
+                                      found.evidence + f" (bundle id {item.bundle_id} names '{vendor}', which NVD also "
+                                      f"spells '{other}')")
+        return first
+
+    def _spelled_vendor(self, vendor: str) -> str:
+        """The other NVD vendor a bundle id's company label names when NVD spells the company
+        with and without an organisation word: "com.tableausoftware" is tableausoftware and
+        tableau, "com.wolfram" wolfram and wolfram_research. Only when exactly one such vendor
+        exists, else "". A few dictionary lookups, no scan."""
+        by_vendor, said = self.index.by_vendor, compact(vendor)
+        found = {said[: -len(tail)] for tail in _BUNDLE_VENDOR_TAILS
+                 if said.endswith(tail) and len(said) - len(tail) >= 3 and said[: -len(tail)] in by_vendor}
+        found |= {said + tail for tail in _BUNDLE_VENDOR_TAILS if said + tail in by_vendor}
+        if len(found) != 1:
+            return ""
+        return self.index.words(by_vendor[found.pop()][0])[0]
 
     def _bundle_product(self, bundle_id: str, vendor: str, name: str) -> Identification | None:
         """The product of the bundle id's vendor that a later word of the bundle id spells, when
@@ -409,15 +482,20 @@ class DisplayNames:
             for text in dict.fromkeys((word, word.rstrip("0123456789"))):
                 for key_id in index.by_product.get(compact(text), ()):
                     product = compact(index.words(key_id)[1])
+                    # The name shortens the product's, or is only its maker's ("Wolfram.app",
+                    # com.wolfram.Mathematica: Wolfram Research renamed Mathematica after
+                    # itself in 2024), when the id's word spells the product exactly.
                     if (key_id in index.current and compact(index.words(key_id)[0]) == said
-                            and product.startswith(named) and product != named):
+                            and product != named and (product.startswith(named)
+                                                      or (said.startswith(named) and product == compact(text)))):
                         kids.add(key_id)
         key_id = self._one_of(kids)
         if key_id is None:
             return None
+        how = "begins" if compact(index.words(key_id)[1]).startswith(named) else "names only by its maker"
         return Identification(index.keys[key_id], "fuzzy", 0.88,
                               f"bundle id {bundle_id} names vendor '{vendor}' and its product '{index.words(key_id)[1]}', "
-                              f"which the app's name '{name}' begins")
+                              f"which the app's name '{name}' {how}")
 
     def _vendor_product_around(self, vendor: str, name: str) -> Identification | None:
         """The one product of the bundle id's vendor whose name is the app's name with a brand
@@ -572,7 +650,10 @@ class DisplayNames:
                 return found
         # The whole name first; then, for "Product - Component" names, the product part.
         part = main_part(name)
-        for text in filter(None, (cleaned, part and clean_display_name(part))):
+        # "WebAdvisor by McAfee": the publisher's name after "by" is a byline, not the product's.
+        head, by, maker = cleaned.partition(" by ") if display and said else ("", "", "")
+        byline = head if by and head and compact(maker) == compact(said) else ""
+        for text in filter(None, (cleaned, part and clean_display_name(part), byline)):
             found = self._from_name(text, said, platform, display)
             if isinstance(found, Identification):
                 return found
@@ -606,6 +687,12 @@ class DisplayNames:
             # after the first word ("Microsoft Azure CLI"; a cask's name is all lower case). A
             # first word in capitals is the vendor's own name ("AMD Software", "HP Smart").
             found = self._abbreviated(cleaned.split(), said)
+            # ... also after its edition words and year ("Microsoft Office LTSC Standard 2021" is
+            # microsoft:office_long_term_servicing_channel, LTSC Microsoft's abbreviation).
+            trimmed = _trimmed(cleaned.split(), lambda w: w in _EDITION_WORDS or _is_year(w)) if not found else []
+            if trimmed and len(trimmed) < len(cleaned.split()):
+                found = [_Candidate(c.key_id, round(c.score - 0.02, 3), c.evidence + f", after dropping edition words from "
+                                    f"'{cleaned}'", True) for c in self._abbreviated(trimmed, said)]
             if found:
                 best = found[0]
                 return Identification(self.index.keys[best.key_id], "fuzzy", best.score, best.evidence)
@@ -614,7 +701,31 @@ class DisplayNames:
                 found = self._named_first(text.split(), said, platform)
                 if found is not None:
                     return found
+            if "universal" in cleaned:
+                found = self._universal_print_driver(cleaned, said)
+                if found is not None:
+                    return found
         return first or Unidentified(f"nothing to identify in '{name}'")
+
+    def _universal_print_driver(self, cleaned: str, publisher: str) -> Identification | None:
+        """A printer maker's universal print driver, which Windows lists by the maker's brand,
+        "Universal", print words and the page description language it speaks ("Lexmark
+        Universal v2 XL", "HP Universal Printing PCL 6"): NVD files it as the publisher's
+        universal_print_driver (hp, lexmark, epson, samsung). Nothing else may be in the name
+        ("HP Smart Universal Printing" is another program)."""
+        words = cleaned.split()
+        vendor = compact(publisher)
+        while words and compact(words[0]) in (vendor, compact(publisher.split()[0]) if publisher else ""):
+            words = words[1:]
+        if [w for w in words if w not in _PRINT_DRIVER_WORDS] != ["universal"]:
+            return None
+        key_id = next((k for k in self.index.by_product.get("universalprintdriver", ())
+                       if k in self.index.current and compact(self.index.words(k)[0]) == vendor), None)
+        if key_id is None:
+            return None
+        return Identification(self.index.keys[key_id], "fuzzy", 0.88,
+                              f"'{cleaned}' is the publisher's universal print driver by the words Windows lists it with, "
+                              f"and vendor '{self.index.words(key_id)[0]}' files {self.index.keys[key_id]}")
 
     def _named_first(self, words: list[str], publisher: str, platform: Platform) -> Identification | Unidentified | None:
         """A name that is a product of the publisher's vendor followed by words NVD files no
@@ -738,10 +849,11 @@ class DisplayNames:
                 rival = max((c.score for c in self._candidates(without, publisher, display)), default=0.0) if without else 0.0
                 if not any(c.score >= THRESHOLD and c.score > rival - 0.05 + 1e-9 for c in candidates):
                     candidates = []
-        unglued = [_unglued(w) for w in words] if not candidates and ("64" in cleaned or "32" in cleaned) else words
+        unglued = [_unglued(w) for w in words] if not candidates and any(w[-1:].isdecimal() for w in words) else words
         if unglued != words:
             candidates = [
-                _Candidate(c.key_id, round(c.score - 0.05, 3), c.evidence + f", after taking the bitness off '{cleaned}'", True)
+                _Candidate(c.key_id, round(c.score - 0.05, 3),
+                           c.evidence + f", after taking the bitness or major release off '{cleaned}'", True)
                 for c in self._candidates(" ".join(unglued), publisher, display)
             ]
         if not candidates and publisher and display:

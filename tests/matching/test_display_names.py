@@ -780,3 +780,61 @@ def test_studio_is_a_kind_of_program_nvd_keeps_after_a_renamed_product(matcher: 
 def test_a_name_beginning_with_the_publishers_short_name_is_the_publishers_product(matcher: FeedMatcher) -> None:
     key, evidence = product(matcher, SoftwareItem("Tungsten Power PDF Advanced", "5.0", "Tungsten Automation"))
     assert key == "tungstenautomation:power_pdf" and "short name 'tungsten'" in evidence
+
+
+def test_a_major_release_glued_to_a_name_is_read_only_when_the_whole_word_names_nothing(matcher: FeedMatcher) -> None:
+    from appliance.matching.display_names import _unglued
+
+    key, evidence = product(matcher, SoftwareItem("Zoiper5 5.6.6", "5.6.6", "Securax LTD"))
+    assert key == "zoiper:zoiper" and "major release" in evidence
+    # NVD names some products with the number: the whole word is looked up first.
+    assert product(matcher, SoftwareItem("Anaconda3 2023.09-0 (Python 3.11.5 64-bit)", "2023.09", "Anaconda, Inc."))[0] == (
+        "anaconda:anaconda3")
+    # A digit after a short word (a name like "Mp3"), and a 1 or 0, is no release glued on.
+    assert [_unglued(w) for w in ("zoiper5", "mpg3", "action1", "nginx0")] == ["zoiper", "mpg3", "action1", "nginx0"]
+
+
+def test_an_abbreviation_is_read_after_the_editions_and_year(matcher: FeedMatcher) -> None:
+    key, evidence = product(matcher, SoftwareItem("Microsoft Office LTSC Standard 2021 - en-gb", "16.0", "Microsoft Corporation"))
+    assert key == "microsoft:office_long_term_servicing_channel" and "abbreviates" in evidence
+    assert product(matcher, SoftwareItem("Microsoft OneNote Home and Student 2016 - en-gb", "16.0", "Microsoft Corporation"))[0] == (
+        "microsoft:onenote")
+
+
+def test_the_publishers_byline_is_not_part_of_the_name(matcher: FeedMatcher) -> None:
+    assert product(matcher, SoftwareItem("WebAdvisor by McAfee", "4.1", "McAfee, LLC"))[0] == "mcafee:webadvisor"
+    # Only the publisher's own name after "by" is a byline.
+    assert product(matcher, SoftwareItem("WebAdvisor by McAfee", "4.1", "Someone Else Ltd"))[0] is None
+
+
+def test_a_bundle_id_on_a_hosting_site_names_a_project_vendor(matcher: FeedMatcher) -> None:
+    key, evidence = product(matcher, SoftwareItem("Hugin.app", "2023.0.0", bundle_id="net.sourceforge.Hugin"), MAC)
+    assert key == "hugin_project:hugin" and "hosted on sourceforge" in evidence
+    # Without that bundle id a one-word name of a project vendor stays too weak.
+    assert product(matcher, SoftwareItem("Hugin.app", "2023.0.0"), MAC)[0] is None
+    # The app's name must be a label of the id, and only a "<name>_project" vendor file it.
+    assert product(matcher, SoftwareItem("Skim.app", "1.7", bundle_id="net.sourceforge.skim-app.skim"), MAC)[0] is None
+
+
+def test_the_bundle_ids_company_may_be_nvds_other_spelling_of_it(matcher: FeedMatcher) -> None:
+    key, evidence = product(matcher, SoftwareItem("Tableau Public 2024.3.app", "2024.3.1",
+                                                  bundle_id="com.tableausoftware.tableaupublic"), MAC)
+    assert key == "tableau:tableau_public_desktop" and "also spells 'tableau'" in evidence
+    # An app named only by its maker: the id's word names the product exactly.
+    key, evidence = product(matcher, SoftwareItem("Wolfram.app", "14.1.0", bundle_id="com.wolfram.Mathematica"), MAC)
+    assert key == "wolfram_research:mathematica" and "by its maker" in evidence
+    # A product both spellings file stays a tie.
+    key, reason = product(matcher, SoftwareItem("Skype.app", "8.0", bundle_id="com.skype.skype"), MAC)
+    assert key is None and "skype_technologies:skype" in reason
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("Lexmark Universal v2 XL", "Lexmark International, Inc.", "lexmark:universal_print_driver"),
+    ("HP Universal Printing PCL 6", "HP", "hp:universal_print_driver"),
+    # Another word than print words makes another program; a maker without such a product has none.
+    ("HP Smart Universal Printing", "HP Inc.", None),
+    ("KONICA MINOLTA Universal Printer Driver PCL", "KONICA MINOLTA", None),
+])
+def test_a_printer_makers_universal_driver_is_its_universal_print_driver(
+        matcher: FeedMatcher, name: str, publisher: str, expected: str | None) -> None:
+    assert product(matcher, SoftwareItem(name, "1.0", publisher))[0] == expected
