@@ -806,6 +806,8 @@ class PackageRules:
                         for k in self.index.equivalents(chosen.key_id)):
                     return Identification(self.index.keys[chosen.key_id], "exact", chosen.score,
                                           f"'{package}' packages {ecosystem} module '{name}', whose vendor is named after it: {chosen.evidence}")
+            if ecosystem == "pip":
+                return self._sole_module(module, names, ecosystem, package)
             return None
         # Perl modules: NVD spells some with "::" (spreadsheet\:\:parseexcel), some as their
         # CPAN distribution "perl-<name>".
@@ -833,6 +835,43 @@ class PackageRules:
                                 f"'{package}' packages {ecosystem} module '{name}'", 0.0)
             return None
         return None
+
+    def _sole_module(self, module: str, names: tuple[str, ...], ecosystem: str, package: str) -> Identification | None:
+        """The one product spelled like a module the distribution packages under the ecosystem's
+        prefix, though NVD does not file it as a package of the ecosystem.
+
+        The prefix is the distribution's word that the package is a Python module (Debian Python
+        Policy 4.3, Alpine's py3-): NVD often leaves such products without target_sw
+        (palletsprojects:flask, encode:starlette). Guarded against namesakes of other kinds:
+        the name has 5 letters or more (python3-dbus, -idna, -acme are bindings or modules of
+        other projects named like short common words), the one product spelled so is not
+        another ecosystem's (pip's Babel is not babeljs:babel), its vendor files no product of
+        another ecosystem (colorlib:shapely is a WordPress theme's vendor), and the vendor is
+        not a lone author of this one product (shamaton:msgpack is a Go module).
+        """
+        if module not in names or len(compact(module)) < 5:
+            return None
+        kids = tuple(k for k in self.ids._spelled_like(module) if self.index.ecosystem.get(k) in (None, "python"))
+        groups = {g for g in {self.index.equivalents(k) for k in kids} if not self.ids._of_another_ecosystem(g, ecosystem)}
+        if len(groups) != 1:
+            return None
+        (group,) = groups
+        bare = module.rstrip("0123456789")
+        if bare != module and any(self.index.equivalents(k) != group for k in self.ids._spelled_like(bare)):
+            # A module named with its major version (jinja2) may be filed under the name
+            # without it by another key (palletsprojects:jinja beside pocoo:jinja2): which one
+            # is not for this rule to say.
+            return None
+        key_id = self.index.primary(tuple(k for k in group if k in self.index.current) or group)
+        vendor = split_key(self.index.keys[key_id])[0]
+        products = tuple(k for k in self.index.by_vendor.get(compact(cpe_words(vendor)), ()) if k in self.index.current)
+        if any(self.index.ecosystem.get(k) not in (None, "python") for k in products):
+            return None
+        if len({self.index.equivalents(k) for k in products}) < 2 and not _named_after(*split_key(self.index.keys[key_id])):
+            return None
+        return Identification(self.index.keys[key_id], "exact", 0.86,
+                              f"'{package}' packages {ecosystem} module '{module}' (the distribution's prefix says Python), "
+                              f"and '{module}' names exactly one NVD product, {self.index.keys[key_id]}, of no other ecosystem")
 
 
 # Words after "python3-" that name a part of CPython, not a module from PyPI (Debian's
