@@ -111,15 +111,31 @@ _MODULES = (
     (re.compile(r"^nodejs\d*-(.+)$"), "npm"),
     # Debian Java Policy 2.4 (lib<name>-java), Debian JavaScript team (libjs-<name>).
     (re.compile(r"^lib(.+)-java$"), "java"),
+    # Debian's PHP PEAR and Composer team (php-<name>, earlier libphp-<name>), Fedora's
+    # php-<name>; not PHP's own parts (_PHP_OWN_PARTS) nor PECL's extensions (php-pecl-*).
+    (re.compile(r"^(?:php|libphp)-(?!pecl-)(.+)$"), "php"),
     (re.compile(r"^libjs-(.+)$"), "javascript"),
 )
 # Vendors NVD uses for an ecosystem's own modules (perl:dbi).
-_MODULE_VENDORS = {"perl": ("perl", "cpan"), "ruby": ("ruby-lang", "rubygems"), "java": ("apache",), "javascript": ()}
+_MODULE_VENDORS = {"perl": ("perl", "cpan"), "ruby": ("ruby-lang", "rubygems"), "java": ("apache",), "javascript": (), "php": ("php",)}
 # PHP extensions and the Apache module are built from PHP's own source (php8.2-curl, Alpine's
 # php82-openssl, libapache2-mod-php8.2; Debian's php-defaults).
 # Not PECL's extensions (Alpine's php83-pecl-apcu, Fedora's php-pecl-redis5): projects of their
 # own, built from pecl.php.net sources, not from PHP's.
 _PHP_BUILT = re.compile(r"^(php\d[\d.]*(-(?!pecl-).+)?|libapache2-mod-php\d[\d.]*)$")
+# PHP's own extensions and server APIs (the ext/ and sapi/ directories of php-src) as Fedora's
+# and RHEL's php source package names its subpackages without a version: php-pgsql, php-intl,
+# php-fpm. Debian's unversioned php-<extension> are php-defaults' empty packages that pull in
+# php8.2-<extension> (labelled as no software), so the list only keeps those names from being
+# read as modules of other projects (php-mysql is not MySQL, php-readline not GNU Readline).
+_PHP_OWN_PARTS = frozenset({
+    "cli", "cgi", "fpm", "embedded", "dbg", "devel", "common", "bcmath", "bz2", "calendar", "ctype", "curl", "dba", "dom",
+    "enchant", "exif", "ffi", "fileinfo", "ftp", "gd", "gettext", "gmp", "iconv", "imap", "interbase", "intl", "json",
+    "ldap", "mbstring", "mysql", "mysqli", "mysqlnd", "odbc", "opcache", "openssl", "pdo", "pdo-dblib", "pdo-firebird",
+    "pdo-mysql", "pdo-odbc", "pdo-pgsql", "pdo-sqlite", "pgsql", "phar", "posix", "process", "pspell", "readline",
+    "recode", "shmop", "simplexml", "snmp", "soap", "sockets", "sodium", "sqlite3", "sysvmsg", "sysvsem", "sysvshm",
+    "tidy", "tokenizer", "xml", "xmlreader", "xmlrpc", "xmlwriter", "xsl", "zip", "zlib",
+})
 # Library stems that name no one library across distributions: "libc" is glibc on Debian and
 # RPM (libc6, glibc), musl on Alpine (libc-utils), and NVD's gnu:libc is neither key NVD files
 # glibc's CVEs under (gnu:glibc).
@@ -221,6 +237,9 @@ class PackageRules:
                                   "and RHEL package apart from httpd")
         if _PHP_BUILT.match(package) and self.ids._known("php:php"):
             return Identification("php:php", "exact", 0.88, f"'{package}' is built from PHP's own source (PHP and its bundled extensions)")
+        if scheme == "rpm" and package.startswith("php-") and package[4:] in _PHP_OWN_PARTS and self.ids._known("php:php"):
+            return Identification("php:php", "exact", 0.88, f"'{package}' is PHP's own '{package[4:]}', a subpackage Fedora's and "
+                                  "RHEL's php source package builds from PHP's own source")
         spelled = self.ids._spelled_like(package)
         own = [k for k in spelled if split_key(self.index.keys[k])[0] in _DISTRIBUTION_VENDORS.get(scheme, ())]
         if own and len(spelled) == 1 and scheme == "dpkg":
@@ -234,7 +253,7 @@ class PackageRules:
                                   f"package '{package}' is the distribution's own software, filed under its name as {self.index.keys[own[0]]}")
         for pattern, ecosystem in _MODULES:
             match = pattern.match(package)
-            if match and match.group(1) not in _MODULE_NOT_A_MODULE:
+            if match and match.group(1) not in _MODULE_NOT_A_MODULE and not (ecosystem == "php" and match.group(1) in _PHP_OWN_PARTS):
                 # python3-pip-whl, python3-pip-wheel: Debian's and Fedora's wheel of a module for
                 # virtual environments.
                 found = self._module(match.group(1).removesuffix("-whl").removesuffix("-wheel"), ecosystem, package)
@@ -814,6 +833,19 @@ class PackageRules:
         names = [module]
         if ecosystem == "perl":
             names = [module.replace("-", "::"), "perl-" + module, module]
+        if ecosystem == "php":
+            # A PHP library under the distribution's php- prefix: the one product spelled so, but
+            # not a module of another ecosystem by its vendor (drupal:getid3 is Drupal's module);
+            # several products (php-redis: redis:redis is the server, not PECL's client) say nothing.
+            kids = tuple(k for k in self.ids._spelled_like(module) if self.index.ecosystem.get(k) in (None, "php")
+                         and (split_key(self.index.keys[k])[0] == "php" or not self._ecosystem_module(k, module)))
+            if len({self.index.equivalents(k) for k in kids}) != 1 or len(compact(module)) < 5:
+                return None
+            chosen = self.ids._by_name_alone(kids, module)
+            if not isinstance(chosen, _Candidate):
+                return None
+            return _derived(Identification(self.index.keys[chosen.key_id], "exact", min(chosen.score, 0.87), chosen.evidence),
+                            f"'{package}' packages PHP library '{module}'", 0.0)
         for name in dict.fromkeys(names):
             kids = self.ids._spelled_like(name)
             if not kids:
