@@ -833,6 +833,13 @@ class PackageRules:
         names = [module]
         if ecosystem == "perl":
             names = [module.replace("-", "::"), "perl-" + module, module]
+        if ecosystem == "java":
+            # Debian Java Policy names a library by its major version when versions are not
+            # compatible (liblog4j2-java, libcommons-lang3-java, libxalan2-java) while NVD files
+            # the project once (apache:log4j); NVD also names some Java ports "<name>-java"
+            # (apache:xalan-java beside Xalan-C).
+            bare = module.rstrip("0123456789.") if re.search(r"[a-z]\d[\d.]*$", module) else module
+            names = [module, bare, module + "-java", bare + "-java"]
         if ecosystem == "php":
             # A PHP library under the distribution's php- prefix: the one product spelled so, but
             # not a module of another ecosystem by its vendor (drupal:getid3 is Drupal's module);
