@@ -237,6 +237,9 @@ class PackageRules:
                                   "and RHEL package apart from httpd")
         if _PHP_BUILT.match(package) and self.ids._known("php:php"):
             return Identification("php:php", "exact", 0.88, f"'{package}' is built from PHP's own source (PHP and its bundled extensions)")
+        found = self._qt_module(package)
+        if found is not None:
+            return found
         if scheme == "rpm" and package.startswith("php-") and package[4:] in _PHP_OWN_PARTS and self.ids._known("php:php"):
             return Identification("php:php", "exact", 0.88, f"'{package}' is PHP's own '{package[4:]}', a subpackage Fedora's and "
                                   "RHEL's php source package builds from PHP's own source")
@@ -295,6 +298,24 @@ class PackageRules:
             return found
         tried = ", ".join(f"'{name}'" for name, _, _ in steps)
         return Unidentified(f"no alias and no NVD product named like package '{package}' (tried {tried})")
+
+    def _qt_module(self, package: str) -> Identification | None:
+        """A library or source package of one of Qt's modules (libqt5core5a, libqt6network6,
+        qt5-qtbase-gui, Debian's source qtbase-opensource-src): Qt, or the module NVD files apart."""
+        match = _QT_PACKAGE.match(package)
+        if match is None:
+            return None
+        module = next(m for m in match.groups()[1:] if m)
+        module = module.removeprefix("qt")
+        if module in _QT_BASE_MODULES:
+            key, why = "qt:qt", f"Qt's base module '{module}' (source qtbase), whose CVEs NVD files under Qt itself"
+        elif self.ids._known(f"qt:qt{module}"):
+            key, why = f"qt:qt{module}", f"Qt module 'qt{module}', which NVD files as a product of its own"
+        else:
+            return None
+        if not self.ids._known(key):
+            return None
+        return Identification(key, "exact", 0.88, f"'{package}' is {why} (Qt's packaging: lib<Qt major><module><soname>)")
 
     def _nginx_module(self, package: str, module: str) -> Identification | Unidentified:
         """A third-party nginx module: the one product named with the module's words and
@@ -1086,6 +1107,14 @@ def nginx_add_on(package: str) -> str:
 # mod_auth_gssapi, mod_wsgi, mod_fcgid).
 _HTTPD_OWN_MODULES = frozenset({"ssl", "ldap", "lua", "proxy_html", "session", "http2", "md"})
 _NGINX_MODULE_PREFIXES = ("libnginx-mod-", "nginx-mod-")
+# Qt's modules as distributions package them: Debian's libqt5<module>5 (libqt5core5a, "a" from
+# the GCC 5 ABI transition), libqt6<module>6 and qt6-<module> sources, and its Qt 5 sources
+# qt<module>-opensource-src; Fedora's and Alpine's qt5-qt<module>, qt6-qt<module>.
+_QT_PACKAGE = re.compile(r"^(?:libqt([56])([a-z][a-z0-9]*?)\1(?:a|t64)?(?:-[a-z0-9-]+)?|qt([a-z]+)-opensource-src"
+                         r"|qt[56]-(qt[a-z]+)(?:-[a-z0-9-]+)?|qt6-(base))$")
+# The libraries built from qtbase (doc.qt.io/qt-5/qtmodules.html), NVD's qt:qt.
+_QT_BASE_MODULES = frozenset({"base", "core", "gui", "network", "xml", "widgets", "sql", "dbus", "concurrent", "opengl",
+                              "printsupport", "test"})
 # Release channels that vendors' own repositories put last in a package name.
 _RELEASE_CHANNELS = frozenset({"stable", "beta", "unstable", "nightly", "canary", "dev", "insiders"})
 # nginx's own dynamic modules, by the part of the package name after "-http-" or "-stream-"
