@@ -656,6 +656,11 @@ class PackageRules:
             return Identification(index.keys[chosen.key_id], "exact", 0.86,
                                   (f"package '{package}': " if name == package else "") + chosen.evidence
                                   + ", an established project (in the official CPE dictionary of 2015; no CVE in the feed yet)")
+        if cves == 0 and scheme == "dpkg" and self._own_name(name, package, group):
+            return Identification(index.keys[chosen.key_id], "exact", 0.86,
+                                  (f"package '{package}': " if name == package else "") + chosen.evidence
+                                  + f", read from the package's own name{'' if name == package else ' (library and soname)'}; "
+                                  "its vendor files nothing for another ecosystem (no CVE in the feed yet)")
         if cves == 0:
             shown = ", ".join(index.keys[k] for k in kids[:5])
             return Unidentified(f"package '{package}' is named like {shown}, none with a CVE in the feed to show it is the same software")
@@ -669,6 +674,20 @@ class PackageRules:
                                 f"{'is' if len(own) == 1 else 'are'} named after '{name}' too, and nothing says which this package is")
         return Identification(index.keys[chosen.key_id], "exact", chosen.score,
                               (f"package '{package}': " if name == package else "") + chosen.evidence)
+
+    def _own_name(self, name: str, package: str, group: tuple[int, ...]) -> bool:
+        """``name`` is the package's own name, or its library's (lib<name><soname>, Debian Policy
+        8.1), at least 4 letters long, and no vendor of the product files a product of another
+        ecosystem (colorlib's shapely is a WordPress theme, not Debian's source shapely)."""
+        if len(compact(name)) < 4:
+            return False
+        if name != package and not re.fullmatch(rf"lib{re.escape(name)}(?:(?<=[a-z+])[\d.]+|-[\d.]+)?(?:t64)?", package):
+            return False
+        for k in group:
+            vendor = split_key(self.index.keys[k])[0]
+            if any(self.index.ecosystem.get(o) not in _NATIVE_ECOSYSTEMS for o in self.index.by_vendor.get(compact(cpe_words(vendor)), ())):
+                return False
+        return True
 
     def named_after_elsewhere(self, name: str, key: str) -> list[str]:
         """Other current products spelled ``name`` whose vendor is a project or organisation
