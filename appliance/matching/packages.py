@@ -678,14 +678,20 @@ class PackageRules:
     def _own_name(self, name: str, package: str, group: tuple[int, ...]) -> bool:
         """``name`` is the package's own name, or its library's (lib<name><soname>, Debian Policy
         8.1), at least 4 letters long, and no vendor of the product files a product of another
-        ecosystem (colorlib's shapely is a WordPress theme, not Debian's source shapely)."""
+        ecosystem (colorlib's shapely is a WordPress theme, not Debian's source shapely), nor,
+        for a plain name, more products than a project does (_PROJECT_PRODUCTS)."""
         if len(compact(name)) < 4:
             return False
         if name != package and not re.fullmatch(rf"lib{re.escape(name)}(?:(?<=[a-z+])[\d.]+|-[\d.]+)?(?:t64)?", package):
             return False
         for k in group:
             vendor = split_key(self.index.keys[k])[0]
-            if any(self.index.ecosystem.get(o) not in _NATIVE_ECOSYSTEMS for o in self.index.by_vendor.get(compact(cpe_words(vendor)), ())):
+            products = self.index.by_vendor.get(compact(cpe_words(vendor)), ())
+            if any(self.index.ecosystem.get(o) not in _NATIVE_ECOSYSTEMS for o in products):
+                return False
+            if name == package and sum(1 for o in products if o in self.index.current) > _PROJECT_PRODUCTS:
+                # A plain name (no library's "lib") of a company's hundreds of products is as
+                # often a namesake: symantec:appstream is not freedesktop's AppStream.
                 return False
         return True
 
@@ -1001,6 +1007,8 @@ _MODULE_HOSTS = re.compile(r"^(libpam-|libnss-|libapache2-|libnginx-|nginx-mod-|
 # Sources whose names are upstream project names (a Homebrew formula is named after the
 # project, docs.brew.sh "Formula Cookbook"), so a name that is exactly one product is that
 # product even without CVEs; distribution packages are not (Debian's "appstream").
+# Products a project or small organisation files (freedesktop: 23); more is a company's range.
+_PROJECT_PRODUCTS = 25
 _ANY_PRODUCT = ("homebrew", "rpm", "apk")
 # Products filed for the host's own software, or for no ecosystem at all.
 _NATIVE_ECOSYSTEMS = (None, "linux", "linux_kernel")
