@@ -931,8 +931,9 @@ class PackageRules:
         the name has 5 letters or more (python3-dbus, -idna, -acme are bindings or modules of
         other projects named like short common words), the one product spelled so is not
         another ecosystem's (pip's Babel is not babeljs:babel), its vendor files no product of
-        another ecosystem (colorlib:shapely is a WordPress theme's vendor), and the vendor is
-        not a lone author of this one product (shamaton:msgpack is a Go module).
+        another ecosystem (colorlib:shapely is a WordPress theme's vendor), the vendor is not a
+        lone author of this one product (shamaton:msgpack is a Go module) nor named after a
+        program of its own with CVEs (py3-hiredis is a binding of redis:hiredis).
         """
         if module not in names or len(compact(module)) < 5:
             return None
@@ -953,6 +954,12 @@ class PackageRules:
         if any(self.index.ecosystem.get(k) not in (None, "python") for k in products):
             return None
         if len({self.index.equivalents(k) for k in products}) < 2 and not _named_after(*split_key(self.index.keys[key_id])):
+            return None
+        if any(k not in group and self.index.cve_count(k) and _named_after(*split_key(self.index.keys[k]))
+               for g in group for k in self.index.by_vendor.get(compact(cpe_words(split_key(self.index.keys[g])[0])), ())):
+            # A vendor named after another product of its own with CVEs (redis:redis, the server)
+            # files that program's libraries too: a Python module named like one of them is a
+            # binding of it (py3-hiredis binds redis:hiredis, the C client library).
             return None
         return Identification(self.index.keys[key_id], "exact", 0.86,
                               f"'{package}' packages {ecosystem} module '{module}' (the distribution's prefix says Python), "
