@@ -155,9 +155,6 @@ def test_package_names_by_convention(matcher: FeedMatcher, name: str, os_name: s
     ("linux-perf", DEBIAN, "operating system"),
     # Several products of one name and nothing in the data to choose: the candidates are named.
     ("libvpx9", DEBIAN, "chromium:libvpx (0 CVEs), webmproject:libvpx (0 CVEs)"),
-    # Gentoo's key for an upstream project is not what a Debian host runs: only
-    # freedesktop:xdg-utils is left, and it has no CVE to show it.
-    ("xdg-utils", DEBIAN, "named like freedesktop:xdg-utils,"),
     ("calibre", MAC, "calibre-ebook:calibre"),
     # Look-alikes the shorter names would give.
     ("libxcb-util1", DEBIAN, "no NVD product"),  # xcb-util is not libxcb
@@ -560,6 +557,8 @@ def test_qt_source_package_names_qt(matcher: FeedMatcher) -> None:
     ("libcfitsio10", "nasa:cfitsio"),
     ("dstat", "dag.wieers:dstat"),
     ("telegraf", "influxdata:telegraf"),
+    # Gentoo's key for an upstream project is not what a Debian host runs: freedesktop's is.
+    ("xdg-utils", "freedesktop:xdg-utils"),
 ])
 def test_debian_packages_named_like_one_product_without_cves(rules_only: FeedMatcher, name: str, expected: str) -> None:
     (result,) = rules_only.match([SoftwareItem(name, "1.0")], DEBIAN)
