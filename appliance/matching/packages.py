@@ -679,7 +679,7 @@ class PackageRules:
         """``name`` is the package's own name, or its library's (lib<name><soname>, Debian Policy
         8.1), at least 4 letters long, and no vendor of the product files a product of another
         ecosystem (colorlib's shapely is a WordPress theme, not Debian's source shapely), nor,
-        for a plain name, more products than a project does (_PROJECT_PRODUCTS)."""
+        unless it is the distribution's, more products than a project does (_PROJECT_PRODUCTS)."""
         if len(compact(name)) < 4:
             return False
         if name != package and not re.fullmatch(rf"lib{re.escape(name)}(?:(?<=[a-z+])[\d.]+|-[\d.]+)?(?:t64)?", package):
@@ -689,9 +689,10 @@ class PackageRules:
             products = self.index.by_vendor.get(compact(cpe_words(vendor)), ())
             if any(self.index.ecosystem.get(o) not in _NATIVE_ECOSYSTEMS for o in products):
                 return False
-            if name == package and sum(1 for o in products if o in self.index.current) > _PROJECT_PRODUCTS:
-                # A plain name (no library's "lib") of a company's hundreds of products is as
-                # often a namesake: symantec:appstream is not freedesktop's AppStream.
+            if vendor not in _DISTRIBUTION_VENDORS["dpkg"] and sum(1 for o in products if o in self.index.current) > _PROJECT_PRODUCTS:
+                # A name of one of a company's hundreds of products is as often a namesake:
+                # symantec:appstream is not freedesktop's AppStream (appstream, libappstream4).
+                # Not Debian's or Canonical's own (canonical:netplan for libnetplan1).
                 return False
         return True
 
