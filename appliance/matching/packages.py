@@ -129,7 +129,7 @@ _PHP_BUILT = re.compile(r"^(php\d[\d.]*(-(?!pecl-).+)?|libapache2-mod-php\d[\d.]
 # php8.2-<extension> (labelled as no software), so the list only keeps those names from being
 # read as modules of other projects (php-mysql is not MySQL, php-readline not GNU Readline).
 _PHP_OWN_PARTS = frozenset({
-    "cli", "cgi", "fpm", "embedded", "dbg", "devel", "common", "bcmath", "bz2", "calendar", "ctype", "curl", "dba", "dom",
+    "cli", "cgi", "fpm", "embed", "embedded", "dbg", "phpdbg", "devel", "common", "bcmath", "bz2", "calendar", "ctype", "curl", "dba", "dom",
     "enchant", "exif", "ffi", "fileinfo", "ftp", "gd", "gettext", "gmp", "iconv", "imap", "interbase", "intl", "json",
     "ldap", "mbstring", "mysql", "mysqli", "mysqlnd", "odbc", "opcache", "openssl", "pdo", "pdo-dblib", "pdo-firebird",
     "pdo-mysql", "pdo-odbc", "pdo-pgsql", "pdo-sqlite", "pgsql", "phar", "posix", "process", "pspell", "readline",
