@@ -111,15 +111,31 @@ _MODULES = (
     (re.compile(r"^nodejs\d*-(.+)$"), "npm"),
     # Debian Java Policy 2.4 (lib<name>-java), Debian JavaScript team (libjs-<name>).
     (re.compile(r"^lib(.+)-java$"), "java"),
+    # Debian's PHP PEAR and Composer team (php-<name>, earlier libphp-<name>), Fedora's
+    # php-<name>; not PHP's own parts (_PHP_OWN_PARTS) nor PECL's extensions (php-pecl-*).
+    (re.compile(r"^(?:php|libphp)-(?!pecl-)(.+)$"), "php"),
     (re.compile(r"^libjs-(.+)$"), "javascript"),
 )
 # Vendors NVD uses for an ecosystem's own modules (perl:dbi).
-_MODULE_VENDORS = {"perl": ("perl", "cpan"), "ruby": ("ruby-lang", "rubygems"), "java": ("apache",), "javascript": ()}
+_MODULE_VENDORS = {"perl": ("perl", "cpan"), "ruby": ("ruby-lang", "rubygems"), "java": ("apache",), "javascript": (), "php": ("php",)}
 # PHP extensions and the Apache module are built from PHP's own source (php8.2-curl, Alpine's
 # php82-openssl, libapache2-mod-php8.2; Debian's php-defaults).
 # Not PECL's extensions (Alpine's php83-pecl-apcu, Fedora's php-pecl-redis5): projects of their
 # own, built from pecl.php.net sources, not from PHP's.
 _PHP_BUILT = re.compile(r"^(php\d[\d.]*(-(?!pecl-).+)?|libapache2-mod-php\d[\d.]*)$")
+# PHP's own extensions and server APIs (the ext/ and sapi/ directories of php-src) as Fedora's
+# and RHEL's php source package names its subpackages without a version: php-pgsql, php-intl,
+# php-fpm. Debian's unversioned php-<extension> are php-defaults' empty packages that pull in
+# php8.2-<extension> (labelled as no software), so the list only keeps those names from being
+# read as modules of other projects (php-mysql is not MySQL, php-readline not GNU Readline).
+_PHP_OWN_PARTS = frozenset({
+    "cli", "cgi", "fpm", "embed", "embedded", "dbg", "phpdbg", "devel", "common", "bcmath", "bz2", "calendar", "ctype", "curl", "dba", "dom",
+    "enchant", "exif", "ffi", "fileinfo", "ftp", "gd", "gettext", "gmp", "iconv", "imap", "interbase", "intl", "json",
+    "ldap", "mbstring", "mysql", "mysqli", "mysqlnd", "odbc", "opcache", "openssl", "pdo", "pdo-dblib", "pdo-firebird",
+    "pdo-mysql", "pdo-odbc", "pdo-pgsql", "pdo-sqlite", "pgsql", "phar", "posix", "process", "pspell", "readline",
+    "recode", "shmop", "simplexml", "snmp", "soap", "sockets", "sodium", "sqlite3", "sysvmsg", "sysvsem", "sysvshm",
+    "tidy", "tokenizer", "xml", "xmlreader", "xmlrpc", "xmlwriter", "xsl", "zip", "zlib",
+})
 # Library stems that name no one library across distributions: "libc" is glibc on Debian and
 # RPM (libc6, glibc), musl on Alpine (libc-utils), and NVD's gnu:libc is neither key NVD files
 # glibc's CVEs under (gnu:glibc).
@@ -221,6 +237,12 @@ class PackageRules:
                                   "and RHEL package apart from httpd")
         if _PHP_BUILT.match(package) and self.ids._known("php:php"):
             return Identification("php:php", "exact", 0.88, f"'{package}' is built from PHP's own source (PHP and its bundled extensions)")
+        found = self._qt_module(package)
+        if found is not None:
+            return found
+        if scheme == "rpm" and package.startswith("php-") and package[4:] in _PHP_OWN_PARTS and self.ids._known("php:php"):
+            return Identification("php:php", "exact", 0.88, f"'{package}' is PHP's own '{package[4:]}', a subpackage Fedora's and "
+                                  "RHEL's php source package builds from PHP's own source")
         spelled = self.ids._spelled_like(package)
         own = [k for k in spelled if split_key(self.index.keys[k])[0] in _DISTRIBUTION_VENDORS.get(scheme, ())]
         if own and len(spelled) == 1 and scheme == "dpkg":
@@ -234,7 +256,7 @@ class PackageRules:
                                   f"package '{package}' is the distribution's own software, filed under its name as {self.index.keys[own[0]]}")
         for pattern, ecosystem in _MODULES:
             match = pattern.match(package)
-            if match and match.group(1) not in _MODULE_NOT_A_MODULE:
+            if match and match.group(1) not in _MODULE_NOT_A_MODULE and not (ecosystem == "php" and match.group(1) in _PHP_OWN_PARTS):
                 # python3-pip-whl, python3-pip-wheel: Debian's and Fedora's wheel of a module for
                 # virtual environments.
                 found = self._module(match.group(1).removesuffix("-whl").removesuffix("-wheel"), ecosystem, package)
@@ -276,6 +298,24 @@ class PackageRules:
             return found
         tried = ", ".join(f"'{name}'" for name, _, _ in steps)
         return Unidentified(f"no alias and no NVD product named like package '{package}' (tried {tried})")
+
+    def _qt_module(self, package: str) -> Identification | None:
+        """A library or source package of one of Qt's modules (libqt5core5a, libqt6network6,
+        qt5-qtbase-gui, Debian's source qtbase-opensource-src): Qt, or the module NVD files apart."""
+        match = _QT_PACKAGE.match(package)
+        if match is None:
+            return None
+        module = next(m for m in match.groups()[1:] if m)
+        module = module.removeprefix("qt")
+        if module in _QT_BASE_MODULES:
+            key, why = "qt:qt", f"Qt's base module '{module}' (source qtbase), whose CVEs NVD files under Qt itself"
+        elif self.ids._known(f"qt:qt{module}"):
+            key, why = f"qt:qt{module}", f"Qt module 'qt{module}', which NVD files as a product of its own"
+        else:
+            return None
+        if not self.ids._known(key):
+            return None
+        return Identification(key, "exact", 0.88, f"'{package}' is {why} (Qt's packaging: lib<Qt major><module><soname>)")
 
     def _nginx_module(self, package: str, module: str) -> Identification | Unidentified:
         """A third-party nginx module: the one product named with the module's words and
@@ -616,6 +656,11 @@ class PackageRules:
             return Identification(index.keys[chosen.key_id], "exact", 0.86,
                                   (f"package '{package}': " if name == package else "") + chosen.evidence
                                   + ", an established project (in the official CPE dictionary of 2015; no CVE in the feed yet)")
+        if cves == 0 and scheme == "dpkg" and self._own_name(name, package, group):
+            return Identification(index.keys[chosen.key_id], "exact", 0.86,
+                                  (f"package '{package}': " if name == package else "") + chosen.evidence
+                                  + f", read from the package's own name{'' if name == package else ' (library and soname)'}; "
+                                  "its vendor files nothing for another ecosystem (no CVE in the feed yet)")
         if cves == 0:
             shown = ", ".join(index.keys[k] for k in kids[:5])
             return Unidentified(f"package '{package}' is named like {shown}, none with a CVE in the feed to show it is the same software")
@@ -629,6 +674,27 @@ class PackageRules:
                                 f"{'is' if len(own) == 1 else 'are'} named after '{name}' too, and nothing says which this package is")
         return Identification(index.keys[chosen.key_id], "exact", chosen.score,
                               (f"package '{package}': " if name == package else "") + chosen.evidence)
+
+    def _own_name(self, name: str, package: str, group: tuple[int, ...]) -> bool:
+        """``name`` is the package's own name, or its library's (lib<name><soname>, Debian Policy
+        8.1), at least 4 letters long, and no vendor of the product files a product of another
+        ecosystem (colorlib's shapely is a WordPress theme, not Debian's source shapely), nor,
+        unless it is the distribution's, more products than a project does (_PROJECT_PRODUCTS)."""
+        if len(compact(name)) < 4:
+            return False
+        if name != package and not re.fullmatch(rf"lib{re.escape(name)}(?:(?<=[a-z+])[\d.]+|-[\d.]+)?(?:t64)?", package):
+            return False
+        for k in group:
+            vendor = split_key(self.index.keys[k])[0]
+            products = self.index.by_vendor.get(compact(cpe_words(vendor)), ())
+            if any(self.index.ecosystem.get(o) not in _NATIVE_ECOSYSTEMS for o in products):
+                return False
+            if vendor not in _DISTRIBUTION_VENDORS["dpkg"] and sum(1 for o in products if o in self.index.current) > _PROJECT_PRODUCTS:
+                # A name of one of a company's hundreds of products is as often a namesake:
+                # symantec:appstream is not freedesktop's AppStream (appstream, libappstream4).
+                # Not Debian's or Canonical's own (canonical:netplan for libnetplan1).
+                return False
+        return True
 
     def named_after_elsewhere(self, name: str, key: str) -> list[str]:
         """Other current products spelled ``name`` whose vendor is a project or organisation
@@ -806,12 +872,34 @@ class PackageRules:
                         for k in self.index.equivalents(chosen.key_id)):
                     return Identification(self.index.keys[chosen.key_id], "exact", chosen.score,
                                           f"'{package}' packages {ecosystem} module '{name}', whose vendor is named after it: {chosen.evidence}")
+            if ecosystem == "pip":
+                return self._sole_module(module, names, ecosystem, package)
             return None
         # Perl modules: NVD spells some with "::" (spreadsheet\:\:parseexcel), some as their
         # CPAN distribution "perl-<name>".
         names = [module]
         if ecosystem == "perl":
             names = [module.replace("-", "::"), "perl-" + module, module]
+        if ecosystem == "java":
+            # Debian Java Policy names a library by its major version when versions are not
+            # compatible (liblog4j2-java, libcommons-lang3-java, libxalan2-java) while NVD files
+            # the project once (apache:log4j); NVD also names some Java ports "<name>-java"
+            # (apache:xalan-java beside Xalan-C).
+            bare = module.rstrip("0123456789.") if re.search(r"[a-z]\d[\d.]*$", module) else module
+            names = [module, bare, module + "-java", bare + "-java"]
+        if ecosystem == "php":
+            # A PHP library under the distribution's php- prefix: the one product spelled so, but
+            # not a module of another ecosystem by its vendor (drupal:getid3 is Drupal's module);
+            # several products (php-redis: redis:redis is the server, not PECL's client) say nothing.
+            kids = tuple(k for k in self.ids._spelled_like(module) if self.index.ecosystem.get(k) in (None, "php")
+                         and (split_key(self.index.keys[k])[0] == "php" or not self._ecosystem_module(k, module)))
+            if len({self.index.equivalents(k) for k in kids}) != 1 or len(compact(module)) < 5:
+                return None
+            chosen = self.ids._by_name_alone(kids, module)
+            if not isinstance(chosen, _Candidate):
+                return None
+            return _derived(Identification(self.index.keys[chosen.key_id], "exact", min(chosen.score, 0.87), chosen.evidence),
+                            f"'{package}' packages PHP library '{module}'", 0.0)
         for name in dict.fromkeys(names):
             kids = self.ids._spelled_like(name)
             if not kids:
@@ -833,6 +921,50 @@ class PackageRules:
                                 f"'{package}' packages {ecosystem} module '{name}'", 0.0)
             return None
         return None
+
+    def _sole_module(self, module: str, names: tuple[str, ...], ecosystem: str, package: str) -> Identification | None:
+        """The one product spelled like a module the distribution packages under the ecosystem's
+        prefix, though NVD does not file it as a package of the ecosystem.
+
+        The prefix is the distribution's word that the package is a Python module (Debian Python
+        Policy 4.3, Alpine's py3-): NVD often leaves such products without target_sw
+        (palletsprojects:flask, encode:starlette). Guarded against namesakes of other kinds:
+        the name has 5 letters or more (python3-dbus, -idna, -acme are bindings or modules of
+        other projects named like short common words), the one product spelled so is not
+        another ecosystem's (pip's Babel is not babeljs:babel), its vendor files no product of
+        another ecosystem (colorlib:shapely is a WordPress theme's vendor), the vendor is not a
+        lone author of this one product (shamaton:msgpack is a Go module) nor named after a
+        program of its own with CVEs (py3-hiredis is a binding of redis:hiredis).
+        """
+        if module not in names or len(compact(module)) < 5:
+            return None
+        kids = tuple(k for k in self.ids._spelled_like(module) if self.index.ecosystem.get(k) in (None, "python"))
+        groups = {g for g in {self.index.equivalents(k) for k in kids} if not self.ids._of_another_ecosystem(g, ecosystem)}
+        if len(groups) != 1:
+            return None
+        (group,) = groups
+        bare = module.rstrip("0123456789")
+        if bare != module and any(self.index.equivalents(k) != group for k in self.ids._spelled_like(bare)):
+            # A module named with its major version (jinja2) may be filed under the name
+            # without it by another key (palletsprojects:jinja beside pocoo:jinja2): which one
+            # is not for this rule to say.
+            return None
+        key_id = self.index.primary(tuple(k for k in group if k in self.index.current) or group)
+        vendor = split_key(self.index.keys[key_id])[0]
+        products = tuple(k for k in self.index.by_vendor.get(compact(cpe_words(vendor)), ()) if k in self.index.current)
+        if any(self.index.ecosystem.get(k) not in (None, "python") for k in products):
+            return None
+        if len({self.index.equivalents(k) for k in products}) < 2 and not _named_after(*split_key(self.index.keys[key_id])):
+            return None
+        if any(k not in group and self.index.cve_count(k) and _named_after(*split_key(self.index.keys[k]))
+               for g in group for k in self.index.by_vendor.get(compact(cpe_words(split_key(self.index.keys[g])[0])), ())):
+            # A vendor named after another product of its own with CVEs (redis:redis, the server)
+            # files that program's libraries too: a Python module named like one of them is a
+            # binding of it (py3-hiredis binds redis:hiredis, the C client library).
+            return None
+        return Identification(self.index.keys[key_id], "exact", 0.86,
+                              f"'{package}' packages {ecosystem} module '{module}' (the distribution's prefix says Python), "
+                              f"and '{module}' names exactly one NVD product, {self.index.keys[key_id]}, of no other ecosystem")
 
 
 # Words after "python3-" that name a part of CPython, not a module from PyPI (Debian's
@@ -883,6 +1015,8 @@ _MODULE_HOSTS = re.compile(r"^(libpam-|libnss-|libapache2-|libnginx-|nginx-mod-|
 # Sources whose names are upstream project names (a Homebrew formula is named after the
 # project, docs.brew.sh "Formula Cookbook"), so a name that is exactly one product is that
 # product even without CVEs; distribution packages are not (Debian's "appstream").
+# Products a project or small organisation files (freedesktop: 23); more is a company's range.
+_PROJECT_PRODUCTS = 25
 _ANY_PRODUCT = ("homebrew", "rpm", "apk")
 # Products filed for the host's own software, or for no ecosystem at all.
 _NATIVE_ECOSYSTEMS = (None, "linux", "linux_kernel")
@@ -1008,6 +1142,14 @@ def nginx_add_on(package: str) -> str:
 # mod_auth_gssapi, mod_wsgi, mod_fcgid).
 _HTTPD_OWN_MODULES = frozenset({"ssl", "ldap", "lua", "proxy_html", "session", "http2", "md"})
 _NGINX_MODULE_PREFIXES = ("libnginx-mod-", "nginx-mod-")
+# Qt's modules as distributions package them: Debian's libqt5<module>5 (libqt5core5a, "a" from
+# the GCC 5 ABI transition), libqt6<module>6 and qt6-<module> sources, and its Qt 5 sources
+# qt<module>-opensource-src; Fedora's and Alpine's qt5-qt<module>, qt6-qt<module>.
+_QT_PACKAGE = re.compile(r"^(?:libqt([56])([a-z][a-z0-9]*?)\1(?:a|t64)?(?:-[a-z0-9-]+)?|qt([a-z]+)-opensource-src"
+                         r"|qt[56]-(qt[a-z]+)(?:-[a-z0-9-]+)?|qt6-(base))$")
+# The libraries built from qtbase (doc.qt.io/qt-5/qtmodules.html), NVD's qt:qt.
+_QT_BASE_MODULES = frozenset({"base", "core", "gui", "network", "xml", "widgets", "sql", "dbus", "concurrent", "opengl",
+                              "printsupport", "test"})
 # Release channels that vendors' own repositories put last in a package name.
 _RELEASE_CHANNELS = frozenset({"stable", "beta", "unstable", "nightly", "canary", "dev", "insiders"})
 # nginx's own dynamic modules, by the part of the package name after "-http-" or "-stream-"

@@ -155,9 +155,6 @@ def test_package_names_by_convention(matcher: FeedMatcher, name: str, os_name: s
     ("linux-perf", DEBIAN, "operating system"),
     # Several products of one name and nothing in the data to choose: the candidates are named.
     ("libvpx9", DEBIAN, "chromium:libvpx (0 CVEs), webmproject:libvpx (0 CVEs)"),
-    # Gentoo's key for an upstream project is not what a Debian host runs: only
-    # freedesktop:xdg-utils is left, and it has no CVE to show it.
-    ("xdg-utils", DEBIAN, "named like freedesktop:xdg-utils,"),
     ("calibre", MAC, "calibre-ebook:calibre"),
     # Look-alikes the shorter names would give.
     ("libxcb-util1", DEBIAN, "no NVD product"),  # xcb-util is not libxcb
@@ -477,4 +474,103 @@ def test_a_repository_named_without_lib_needs_a_product_spelled_so(matcher: Feed
     # azure-rtos/usbx is linked by microsoft:azure_rtos_usbx's CVEs; Fedora's libusbx (a fork
     # of libusb) is not Azure RTOS USBX.
     (result,) = matcher.match([SoftwareItem("libusbx", "1.0.23", "", None, "rpm", "", "libusbx")], ROCKY)
+    assert result.match is None, result.match
+
+
+@pytest.mark.parametrize(("name", "os_name", "expected", "said"), [
+    # The ecosystem's prefix says Python, though NVD does not file the product as a pip package.
+    ("python3-flask", DEBIAN, "palletsprojects:flask", "the distribution's prefix says Python"),
+    ("py3-starlette", ALPINE, "encode:starlette", "names exactly one NVD product"),
+    ("python3-owslib", DEBIAN, "osgeo:owslib", "prefix says Python"),
+])
+def test_a_python_module_under_the_prefix_is_the_one_product_of_its_name(rules_only: FeedMatcher, name: str, os_name: str,
+                                                                         expected: str, said: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "1.0")], os_name)
+    assert _key(result) == expected, result.reason
+    assert said in result.match.evidence
+
+
+@pytest.mark.parametrize("name", [
+    "python3-dbus",     # "dbus" is 4 letters: freedesktop:dbus is the bus, not its binding
+    "python3-shapely",  # colorlib:shapely: a vendor of WordPress themes
+    "py3-msgpack",      # shamaton:msgpack: a lone author's Go module
+    "python3-jinja2",   # pocoo:jinja2 beside palletsprojects:jinja: nothing says which
+    "py3-hiredis",      # the binding of redis:hiredis, whose vendor is named after its server
+])
+def test_python_module_namesakes_stay_refused(rules_only: FeedMatcher, name: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "1.0")], DEBIAN)
+    assert result.match is None, result.match
+
+
+@pytest.mark.parametrize(("name", "os_name", "expected"), [
+    # Fedora's php source builds PHP's own extensions as php-<extension>.
+    ("php-pgsql", ROCKY, "php:php"),
+    ("php-fpm", ROCKY, "php:php"),
+    # PHP libraries under Debian's php-/libphp- prefix.
+    ("libphp-phpmailer", DEBIAN, "phpmailer:phpmailer"),
+    ("php-imagick", DEBIAN, "php:imagick"),
+])
+def test_php_parts_and_php_libraries(rules_only: FeedMatcher, name: str, os_name: str, expected: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "1.0")], os_name)
+    assert _key(result) == expected, result.reason
+
+
+@pytest.mark.parametrize("name", [
+    "php-mysql",  # Debian's php-defaults package for php8.2-mysql: not MySQL
+    "php-redis",  # PECL's client: redis names several products
+])
+def test_php_prefixed_names_that_are_not_the_named_project(rules_only: FeedMatcher, name: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "1.0")], DEBIAN)
+    assert result.match is None, result.match
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("liblog4j2-java", "apache:log4j"),           # Debian Java Policy's major version
+    ("libxalan2-java", "apache:xalan-java"),      # and NVD's "-java" port
+    ("libcommons-lang3-java", "apache:commons_lang"),
+])
+def test_java_libraries_without_their_major_version(rules_only: FeedMatcher, name: str, expected: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "1.0")], DEBIAN)
+    assert _key(result) == expected, result.reason
+
+
+@pytest.mark.parametrize(("name", "os_name", "expected"), [
+    ("libqt5core5a", DEBIAN, "qt:qt"),
+    ("libqt5network5", DEBIAN, "qt:qt"),
+    ("libqt5webkit5", DEBIAN, "qt:qtwebkit"),
+    ("qt5-qtbase-gui", ROCKY, "qt:qt"),
+])
+def test_qt_module_packages(rules_only: FeedMatcher, name: str, os_name: str, expected: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "5.15")], os_name)
+    assert _key(result) == expected, result.reason
+
+
+def test_qt_source_package_names_qt(matcher: FeedMatcher) -> None:
+    (result,) = matcher.match([SoftwareItem("libqt5xml5", "5.15", source_package="qtbase-opensource-src")], DEBIAN)
+    assert _key(result) == "qt:qt", result.reason
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    # On Debian, the one product spelled like the package's own name or its library's, though
+    # it has no CVE in the feed.
+    ("libnetcdf19", "unidata:netcdf"),
+    ("libcfitsio10", "nasa:cfitsio"),
+    ("dstat", "dag.wieers:dstat"),
+    ("telegraf", "influxdata:telegraf"),
+    # Gentoo's key for an upstream project is not what a Debian host runs: freedesktop's is.
+    ("xdg-utils", "freedesktop:xdg-utils"),
+])
+def test_debian_packages_named_like_one_product_without_cves(rules_only: FeedMatcher, name: str, expected: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "1.0")], DEBIAN)
+    assert _key(result) == expected, result.reason
+
+
+@pytest.mark.parametrize("name", [
+    "libdrm2",       # "drm": 3 letters, vaultize:drm is not the Direct Rendering Manager's library
+    "libargon2-1",   # the library is "argon2" (its soname after a hyphen), not ashlar:argon
+    "ubuntu-minimal",  # a part of a name, not the package's own
+    "libappstream4",   # symantec:appstream: a company's product, not freedesktop's AppStream
+])
+def test_debian_names_too_weak_for_a_product_without_cves(rules_only: FeedMatcher, name: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "1.0")], DEBIAN)
     assert result.match is None, result.match
