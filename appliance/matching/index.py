@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections import defaultdict
+from collections import Counter, defaultdict
 from itertools import compress
 
 from appliance.matching.aliases import AliasTable
@@ -44,6 +44,9 @@ class CpeIndex:
         # ... and by their words but the last, run together ("gitkraken desktop" under
         # "gitkraken"): a name with a kind of program after it, looked up once, not once per kind.
         by_head: dict[str, list[int]] = defaultdict(list)
+        # How many current products use each word in their name ("pipeline": 29, "netcdf": 1):
+        # a word many products use is a plain word, too weak alone for a product without CVEs.
+        word_uses: Counter[str] = Counter()
         for product in bundle.products:
             if product.renamed_to >= 0:
                 self.renamed[product.key] = product.renamed_to
@@ -55,6 +58,7 @@ class CpeIndex:
             vendor, name = split_key(bundle.keys[product.key])
             words = self._words[product.key] = (cpe_words(vendor), cpe_words(name))
             by_product[compact(words[1])].append(product.key)
+            word_uses.update(set(words[1].replace("-", " ").split()))
             first, space, _ = words[1].partition(" ")
             if space:
                 by_first_word[first].append(product.key)
@@ -68,6 +72,7 @@ class CpeIndex:
         self.by_vendor = {vendor: tuple(sorted(ids)) for vendor, ids in by_vendor.items()}
         self.by_first_word = {word: tuple(sorted(ids)) for word, ids in by_first_word.items()}
         self.by_head = {head: tuple(sorted(ids)) for head, ids in by_head.items()}
+        self.word_uses = dict(word_uses)
         cves_by_key: dict[int, list[int]] = defaultdict(list)
         for position, cve in enumerate(bundle.cves):
             for product in cve.products:

@@ -675,6 +675,11 @@ class PackageRules:
         return Identification(index.keys[chosen.key_id], "exact", chosen.score,
                               (f"package '{package}': " if name == package else "") + chosen.evidence)
 
+    def _plain_words(self, name: str) -> bool:
+        """Every word of ``name`` is one that more than a couple of products use in their names
+        ("pipeline", "pulse"): a plain word, too weak alone for a product without CVEs."""
+        return all(self.index.word_uses.get(word, 0) > _PLAIN_WORD_USES for word in cpe_words(name).replace("-", " ").split())
+
     def _own_name(self, name: str, package: str, group: tuple[int, ...]) -> bool:
         """``name`` is the package's own name, or its library's (lib<name><soname>, Debian Policy
         8.1), at least 4 letters long, and no vendor of the product files a product of another
@@ -683,6 +688,11 @@ class PackageRules:
         if len(compact(name)) < 4:
             return False
         if name != package and not re.fullmatch(rf"lib{re.escape(name)}(?:(?<=[a-z+])[\d.]+|-[\d.]+)?(?:t64)?", package):
+            return False
+        if name != package and self._plain_words(name):
+            # A library's name without "lib" that many products use as a word is a plain word:
+            # libpipeline1 is man-db's libpipeline, not tektoncd:pipeline ("pipeline" names 29
+            # products), libpulse0 is PulseAudio, not laravel:pulse, libcbor0.8 not peteroupc:cbor.
             return False
         for k in group:
             vendor = split_key(self.index.keys[k])[0]
@@ -1017,6 +1027,9 @@ _MODULE_HOSTS = re.compile(r"^(libpam-|libnss-|libapache2-|libnginx-|nginx-mod-|
 # product even without CVEs; distribution packages are not (Debian's "appstream").
 # Products a project or small organisation files (freedesktop: 23); more is a company's range.
 _PROJECT_PRODUCTS = 25
+# Products whose names may use a library's name (without "lib") before it counts as a plain
+# word (cpes.csv 2026: "netcdf" 1, "hiredis" 2, "cbor" 3, "pulse" 22, "pipeline" 29).
+_PLAIN_WORD_USES = 2
 _ANY_PRODUCT = ("homebrew", "rpm", "apk")
 # Products filed for the host's own software, or for no ecosystem at all.
 _NATIVE_ECOSYSTEMS = (None, "linux", "linux_kernel")
