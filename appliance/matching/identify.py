@@ -496,10 +496,9 @@ class Identifier:
         if isinstance(project, Identification):
             return Identification(project.key, project.method, min(project.score, 0.86),
                                   f"{source} package '{raw}' is a build of '{base}': {project.evidence}")
-        name = base.rsplit("/", 1)[-1]
-        # Not the project's bare name under another scope: @napi-rs/tar-linux-x64-gnu is not
-        # npm's tar, @tailwindcss/oxide-* not oxide_project:oxide (@img/sharp-* is sharp's, but
-        # nothing in the data tells those apart).
+        # The base keeps its scope and is never tried as its bare name under another scope:
+        # @napi-rs/tar-linux-x64-gnu is not npm's tar, @tailwindcss/oxide-* not
+        # oxide_project:oxide (@img/sharp-* is sharp's, but nothing in the data tells those apart).
         return Unidentified(f"{found.reason}; as a build of '{base}': {project.reason}")
 
     def _bare_rival(self, bare: str, source: str, binding: int) -> str:
