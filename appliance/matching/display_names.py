@@ -12,7 +12,7 @@ from appliance.matching.bundle import _named_after
 from appliance.matching.index import split_key
 from appliance.matching.normalize import compact as _compact_uncached
 from appliance.matching.normalize import (
-    PUBLISHER_NOISE as _PUBLISHER_WORDS, app_name, bundle_vendor, clean_display_name, clean_display_names, clean_publisher,
+    HOSTING_SITES, PUBLISHER_NOISE as _PUBLISHER_WORDS, app_name, bundle_vendor, clean_display_name, clean_display_names, clean_publisher,
     cpe_words, main_part,
 )
 from appliance.matching.platform import Platform
@@ -339,8 +339,6 @@ _AROUND_VENDOR_LIMIT = 300
 # description languages and variants it is built for (PCL 5/6, PostScript, XPS; Lexmark's "XL").
 _PRINT_DRIVER_WORDS = frozenset({"print", "printing", "printer", "driver", "pcl", "pcl5", "pcl6", "ps", "postscript",
                                  "xps", "xl", "v2", "v3", "v4", "6", "5"})
-# Hosting sites whose name is a bundle id's second label (normalize.bundle_vendor skips them).
-_HOSTING_SITES = frozenset({"github", "googlecode", "sourceforge", "gitlab", "bitbucket"})
 # Organisation words a company's reverse-DNS label and its NVD vendor name differ by
 # (com.tableausoftware is tableau; com.wolfram is wolfram_research).
 _BUNDLE_VENDOR_TAILS = ("software", "research", "inc", "corp", "labs", "technologies", "systems", "hq")
@@ -411,21 +409,17 @@ class DisplayNames:
         product and only such a vendor files it (the check _coined_project makes for coined
         names; "Skim.app" of net.sourceforge.skim-app.skim names no "skim_project")."""
         labels = [p for p in bundle_id.strip().lower().split(".") if p]
-        if len(labels) < 3 or labels[1] not in _HOSTING_SITES:
+        if len(labels) < 3 or labels[1] not in HOSTING_SITES:
             return None
         named = compact(name)
         if len(named) < 3 or named not in {compact(label) for label in labels[2:]}:
             return None
-        index = self.index
-        kids = tuple(k for k in index.by_product.get(named, ()) if k in index.current)
-        if not kids or len({index.equivalents(k) for k in kids}) != 1 or any(index.ecosystem.get(k) for k in kids):
+        key_id = self._lone_project(named)
+        if key_id is None:
             return None
-        if not all(compact(split_key(index.keys[k])[0]) == named + "project" for k in kids):
-            return None
-        key_id = index.primary(kids)
-        return Identification(index.keys[key_id], "fuzzy", 0.86,
+        return Identification(self.index.keys[key_id], "fuzzy", 0.86,
                               f"bundle id {bundle_id} names '{name}' as a project hosted on {labels[1]}, and the one "
-                              f"NVD product of that name is the project's ({index.keys[key_id]})")
+                              f"NVD product of that name is the project's ({self.index.keys[key_id]})")
 
     def _bundle_vendors_app(self, item: SoftwareItem, name: str, vendor: str, platform: Platform) -> Identification | Unidentified:
         """The app read with the vendor its bundle id names, then, failing that, with the one
@@ -559,18 +553,23 @@ class DisplayNames:
         project that chose a common word, _name_alone_doubt); a coined compound is no common
         word, as a Homebrew formula's project name is not (packages.py takes any single product
         for Homebrew)."""
-        if not _COINED.match(name):
+        key_id = self._lone_project(compact(name)) if _COINED.match(name) else None
+        if key_id is None:
             return None
+        return Identification(self.index.keys[key_id], "fuzzy", 0.86,
+                              f"'{name}' is a coined name (capitals inside one word) that names exactly one NVD product, "
+                              f"of the project named after it ({self.index.keys[key_id]}); no publisher to say otherwise")
+
+    def _lone_project(self, named: str) -> int | None:
+        """The key of the one current product named ``named`` (run together) when only
+        "<name>_project" vendors file it and no ecosystem claims it; else None."""
         index = self.index
-        kids = tuple(k for k in index.by_product.get(compact(name), ()) if k in index.current)
+        kids = tuple(k for k in index.by_product.get(named, ()) if k in index.current)
         if not kids or len({index.equivalents(k) for k in kids}) != 1 or any(index.ecosystem.get(k) for k in kids):
             return None
-        if not all(compact(split_key(index.keys[k])[0]) == compact(name) + "project" for k in kids):
+        if not all(compact(split_key(index.keys[k])[0]) == named + "project" for k in kids):
             return None
-        key_id = index.primary(kids)
-        return Identification(index.keys[key_id], "fuzzy", 0.86,
-                              f"'{name}' is a coined name (capitals inside one word) that names exactly one NVD product, "
-                              f"of the project named after it ({index.keys[key_id]}); no publisher to say otherwise")
+        return index.primary(kids)
 
     def identify(self, name: str, publisher: str, platform: Platform, display: bool = True) -> Identification | Unidentified:
         """A program's display name with its publisher; ``display`` is False for names that name

@@ -81,38 +81,38 @@ def clean_display_name(name: str, keep_product_words: bool = False) -> str:
     With ``keep_product_words``, "for", "windows" and a bare major number stay
     ("SAP GUI for Windows 8.00" -> "sap gui for windows", "pgAdmin 4" -> "pgadmin 4").
     """
-    text = _PARENS.sub(" ", name) if ("(" in name or "[" in name or "{" in name) else name
-    # The two case-blind patterns below need these words; an ASCII name without them is left
-    # as it is without running them (re.I also folds a few non-ASCII letters: those names
-    # always run the patterns).
-    lowered = text.lower() if text.isascii() else ""
-    if not lowered or "update" in lowered or "service" in lowered or "sp" in lowered:
-        text = _UPDATE_NUMBER.sub(" ", text)
-    if not keep_product_words and (not lowered or "microsoft" in lowered):
+    text, for_windows = _prepared(name)
+    if for_windows and not keep_product_words:
         text = _FOR_WINDOWS.sub(" ", text)
-    kept = []
-    for token in tokens(text):
-        token = token.strip(",;:")
-        if "-" in token:
-            token = _ARCH_SUFFIX.sub("", token)
-        if keep_product_words and (token in _PRODUCT_WORDS or (token[:1].isdecimal() and _MAJOR.match(token))):
-            kept.append(token)
-            continue
-        if not token or token in _NOISE_WORDS or _version_token(token):
-            continue
-        kept.append(token)
-    return " ".join(kept)
+    return _cleaned_words(text)[keep_product_words]
 
 
 def clean_display_names(name: str) -> tuple[str, str]:
     """clean_display_name(name) and clean_display_name(name, keep_product_words=True) in one pass
     over the name's words (identification reads every display name both ways)."""
+    text, for_windows = _prepared(name)
+    if for_windows and _FOR_WINDOWS.search(text):
+        # The two differ before the words: only the first drops "for Microsoft Windows".
+        return _cleaned_words(_FOR_WINDOWS.sub(" ", text))[0], _cleaned_words(text)[1]
+    return _cleaned_words(text)
+
+
+def _prepared(name: str) -> tuple[str, bool]:
+    """The name without bracketed notes and update numbers, and whether it may hold "for
+    Microsoft Windows" (the pattern is run only then)."""
     text = _PARENS.sub(" ", name) if ("(" in name or "[" in name or "{" in name) else name
+    # The two case-blind patterns need these words; an ASCII name without them is left as it is
+    # without running them (re.I also folds a few non-ASCII letters: those names always run the
+    # patterns).
     lowered = text.lower() if text.isascii() else ""
     if not lowered or "update" in lowered or "service" in lowered or "sp" in lowered:
         text = _UPDATE_NUMBER.sub(" ", text)
-    if (not lowered or "microsoft" in lowered) and _FOR_WINDOWS.search(text):
-        return clean_display_name(name), clean_display_name(name, keep_product_words=True)  # the two differ before the words
+    return text, not lowered or "microsoft" in lowered
+
+
+def _cleaned_words(text: str) -> tuple[str, str]:
+    """The words of a prepared name without noise words, architecture suffixes and versions;
+    and the same keeping "for", "windows" and a bare major number (keep_product_words)."""
     cleaned, kept = [], []
     for token in tokens(text):
         token = token.strip(",;:")
@@ -198,7 +198,7 @@ _APP_SUFFIX = re.compile(r"\.app$", re.I)
 _TRAILING_VERSION = re.compile(r"[-\s]v?\d+(\.\d+)*$")
 _BARE_MAJOR = re.compile(r"[^\W\d_]\s\d{1,2}$")
 # Reverse-DNS prefixes whose second label is a hosting site, not the vendor.
-_HOSTING = {"github", "googlecode", "sourceforge", "gitlab", "bitbucket"}
+HOSTING_SITES = frozenset({"github", "googlecode", "sourceforge", "gitlab", "bitbucket"})
 
 
 def brew_name(name: str, editions: bool = True) -> str:
@@ -220,7 +220,7 @@ def app_name(name: str) -> str:
 def bundle_vendor(bundle_id: str) -> str:
     """The vendor a CFBundleIdentifier's reverse-DNS prefix names: "com.google.Chrome" -> "google"."""
     parts = [p for p in bundle_id.strip().lower().split(".") if p]
-    if len(parts) < 3 or parts[1] in _HOSTING:
+    if len(parts) < 3 or parts[1] in HOSTING_SITES:
         return ""
     return parts[1]
 
