@@ -652,7 +652,7 @@ class Identifier:
         another (google files protobuf-python beside android)."""
         index = self.index
         vendor = split_key(index.keys[key_id])[0]
-        products = tuple(k for k in index.by_vendor.get(compact(cpe_words(vendor)), ()) if k in index.current)
+        products = index.vendor_keys(vendor)
         # Products, not keys: keys of one group are one product (django_project:django beside
         # djangoproject:django, both spelled "djangoproject" run together). Counted until one too
         # many, so a vendor of hundreds costs a few lookups.
@@ -665,9 +665,14 @@ class Identifier:
                 index.ecosystem.get(k) not in (None, _TARGET_SW[source]) or self._of_another_ecosystem((k,), source) for k in products):
             return ""
         group = set(index.equivalents(key_id))
-        return next((index.keys[k] for k in products if k not in group and (
-            index.ecosystem.get(k) == _TARGET_SW[source] or index.described.get(k) == _TARGET_SW[source]
-            or _REFERENCE_KIND[source] in index.registries.get(k, ()))), "")
+        return next((index.keys[k] for k in products if k not in group and self._filed_as_package(k, source)), "")
+
+    def _filed_as_package(self, key_id: int, source: str) -> bool:
+        """NVD files the key as a package of the item's ecosystem: its target_sw, its CVE
+        descriptions or advisory databases, or a package page of its registry."""
+        index, ours = self.index, _TARGET_SW[source]
+        return (index.ecosystem.get(key_id) == ours or index.described.get(key_id) == ours
+                or _REFERENCE_KIND[source] in index.registries.get(key_id, ()))
 
     def _organisation_of(self, vendor: str, source: str) -> tuple[str, ...]:
         """The vendor's products NVD files as packages of the ecosystem (target_sw, CVE
@@ -680,7 +685,7 @@ class Identifier:
         index, ours = self.index, _TARGET_SW[source]
         filed: dict[tuple[int, ...], str] = {}
         found: tuple[str, ...] = ()
-        products = tuple(k for k in index.by_vendor.get(compact(cpe_words(vendor)), ()) if k in index.current)
+        products = index.vendor_keys(vendor)
         # NVD's filing under another ecosystem first: a dictionary lookup per product, so a big
         # vendor of several languages (microsoft, google) is set aside at once.
         if any(index.ecosystem.get(k) not in (None, ours) for k in products):
@@ -690,7 +695,7 @@ class Identifier:
             if index.ecosystem.get(k) not in (None, ours) or self._of_another_ecosystem((k,), source):
                 filed.clear()
                 break
-            if index.ecosystem.get(k) == ours or index.described.get(k) == ours or _REFERENCE_KIND[source] in index.registries.get(k, ()):
+            if self._filed_as_package(k, source):
                 filed.setdefault(group, index.keys[k])
         if len(filed) >= _ECOSYSTEM_ORGANISATION:
             found = tuple(sorted(filed.values()))
@@ -704,7 +709,7 @@ class Identifier:
         Java, Python, WordPress; google): a company of many languages, whose product a CVE
         describes with a language's word may be a plugin or a tool for it, not its package."""
         index = self.index
-        found = {index.ecosystem.get(k) for k in index.by_vendor.get(compact(cpe_words(vendor)), ()) if k in index.current}
+        found = {index.ecosystem.get(k) for k in index.vendor_keys(vendor)}
         return len(found - {None}) >= 2
 
     def _parts_filed(self, key_id: int, source: str) -> str:
@@ -716,13 +721,12 @@ class Identifier:
         vendor, product = split_key(index.keys[key_id])
         head, stem = _words_of(product) + " ", compact(index.words(key_id)[1])
         group = set(index.equivalents(key_id))
-        parts = [k for k in index.by_vendor.get(compact(cpe_words(vendor)), ())
-                 if k in index.current and k not in group and compact(index.words(k)[1]).startswith(stem)
+        parts = [k for k in index.vendor_keys(vendor)
+                 if k not in group and compact(index.words(k)[1]).startswith(stem)
                  and _words_of(split_key(index.keys[k])[1]).startswith(head)]
         if any(index.ecosystem.get(k) not in (None, _TARGET_SW[source]) or self._of_another_ecosystem((k,), source) for k in parts):
             return ""
-        return next((index.keys[k] for k in parts if index.ecosystem.get(k) == _TARGET_SW[source]
-                     or index.described.get(k) == _TARGET_SW[source] or _REFERENCE_KIND[source] in index.registries.get(k, ())), "")
+        return next((index.keys[k] for k in parts if self._filed_as_package(k, source)), "")
 
     def _project_named_after(self, key_id: int) -> bool:
         """The vendor is named after the product and files nothing else but parts of it
@@ -735,7 +739,7 @@ class Identifier:
             return False
         group, stem = set(self.index.equivalents(key_id)), compact(cpe_words(product))
         return all(k in group or compact(self.index.words(k)[1]).startswith(stem)
-                   for k in self.index.by_vendor.get(compact(cpe_words(vendor)), ()) if k in self.index.current)
+                   for k in self.index.vendor_keys(vendor))
 
     def _by_name_alone(self, kids: tuple[int, ...], what: str, source: str = "") -> _Candidate | str:
         """One product among keys of one product name when no publisher speaks, or why there is none.

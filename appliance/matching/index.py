@@ -129,6 +129,11 @@ class CpeIndex:
         positions = self.cves_by_key.get(key_id, ())
         return self.cves[positions[-1]].published if positions else ""
 
+    def vendor_keys(self, vendor: str) -> tuple[int, ...]:
+        """The current products a vendor files, in key order (vendor names compared run together:
+        ``by_vendor`` holds current keys only)."""
+        return self.by_vendor.get(compact(cpe_words(vendor)), ())
+
     def vendor_products(self, key_id: int) -> int:
         """How many current products the key's vendor files (vendor names compared run together)."""
         return len(self.by_vendor.get(compact(self.words(key_id)[0]), ()))

@@ -309,10 +309,8 @@ class PackageRules:
         module = module.removeprefix("qt")
         if module in _QT_BASE_MODULES:
             key, why = "qt:qt", f"Qt's base module '{module}' (source qtbase), whose CVEs NVD files under Qt itself"
-        elif self.ids._known(f"qt:qt{module}"):
-            key, why = f"qt:qt{module}", f"Qt module 'qt{module}', which NVD files as a product of its own"
         else:
-            return None
+            key, why = f"qt:qt{module}", f"Qt module 'qt{module}', which NVD files as a product of its own"
         if not self.ids._known(key):
             return None
         return Identification(key, "exact", 0.88, f"'{package}' is {why} (Qt's packaging: lib<Qt major><module><soname>)")
@@ -696,10 +694,10 @@ class PackageRules:
             return False
         for k in group:
             vendor = split_key(self.index.keys[k])[0]
-            products = self.index.by_vendor.get(compact(cpe_words(vendor)), ())
+            products = self.index.vendor_keys(vendor)
             if any(self.index.ecosystem.get(o) not in _NATIVE_ECOSYSTEMS for o in products):
                 return False
-            if vendor not in _DISTRIBUTION_VENDORS["dpkg"] and sum(1 for o in products if o in self.index.current) > _PROJECT_PRODUCTS:
+            if vendor not in _DISTRIBUTION_VENDORS["dpkg"] and len(products) > _PROJECT_PRODUCTS:
                 # A name of one of a company's hundreds of products is as often a namesake:
                 # symantec:appstream is not freedesktop's AppStream (appstream, libappstream4).
                 # Not Debian's or Canonical's own (canonical:netplan for libnetplan1).
@@ -961,13 +959,13 @@ class PackageRules:
             return None
         key_id = self.index.primary(tuple(k for k in group if k in self.index.current) or group)
         vendor = split_key(self.index.keys[key_id])[0]
-        products = tuple(k for k in self.index.by_vendor.get(compact(cpe_words(vendor)), ()) if k in self.index.current)
+        products = self.index.vendor_keys(vendor)
         if any(self.index.ecosystem.get(k) not in (None, "python") for k in products):
             return None
         if len({self.index.equivalents(k) for k in products}) < 2 and not _named_after(*split_key(self.index.keys[key_id])):
             return None
         if any(k not in group and self.index.cve_count(k) and _named_after(*split_key(self.index.keys[k]))
-               for g in group for k in self.index.by_vendor.get(compact(cpe_words(split_key(self.index.keys[g])[0])), ())):
+               for g in group for k in self.index.vendor_keys(split_key(self.index.keys[g])[0])):
             # A vendor named after another product of its own with CVEs (redis:redis, the server)
             # files that program's libraries too: a Python module named like one of them is a
             # binding of it (py3-hiredis binds redis:hiredis, the C client library).
