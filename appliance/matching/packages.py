@@ -194,9 +194,12 @@ class PackageRules:
         caller says so only for packages a distribution built (distribution_built).
         """
         found = self.alias(package)
-        if found is not None:
-            return found
         refusal = _no_code(package)
+        if found is not None and (not refusal or package in self.index.aliases.packages):
+            # A package without code is refused even when its name starts like an aliased
+            # library's (libasound2-data holds ALSA's configuration and is no libasound2); only
+            # an alias line of its own name overrules that.
+            return found
         if refusal:
             return Unidentified(refusal)
         module = nginx_add_on(package)
