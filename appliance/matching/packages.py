@@ -1017,6 +1017,14 @@ _NOT_PROJECT_HEADS = frozenset({
     "php", "lua", "golang", "rust", "librust", "r", "elpa", "emacs", "libghc", "ghc", "haskell", "ocaml", "libocaml",
     "gir1.2", "texlive", "tex", "qml", "dh", "lib", "kernel", "linux", "xfonts", "fonts", "xserver", "gnome", "java",
 })
+
+def ecosystem_head(package: str) -> bool:
+    """The package is named "<ecosystem>-<module>" (lua-cjson, python-xmlsec, perl-Archive-Tar,
+    node-ws): its first part names a language or tool, not a project."""
+    first, dash, _ = package.partition("-")
+    return bool(dash) and first in _NOT_PROJECT_HEADS and first not in ("lib", "kernel", "linux")
+
+
 # Packages that hold another project's module for a host program: PAM and NSS modules
 # (libpam-systemd, libnss-mdns), Apache and nginx modules (libapache2-mod-*, libnginx-mod-*),
 # PostgreSQL extensions (postgresql-15-postgis-3), GNOME Shell extensions, Vim add-ons, PHP's

@@ -588,3 +588,15 @@ def test_a_data_package_is_not_an_aliased_library_of_its_stem(matcher: FeedMatch
     assert "no program of its own" in result.reason
     (result,) = matcher.match([SoftwareItem("libasound2", "1.2.8-1", "", None, "dpkg", "", hint)], DEBIAN)
     assert _key(result) == "alsa-project:alsa-lib", result.reason
+
+
+def test_a_module_built_for_a_versioned_interpreter_is_not_the_interpreter(matcher: FeedMatcher) -> None:
+    # Alpine builds the Lua module lua-cjson once per Lua (lua5.1-cjson, lua5.4-cjson): its
+    # source says it is the module, not Lua (whose own lua5.3-libs stays Lua).
+    (result,) = matcher.match([SoftwareItem("lua5.1-cjson", "2.1.0-r12", "", None, "apk", "", "lua-cjson")], ALPINE)
+    assert result.match is None, result.match
+    assert "built from source package 'lua-cjson', a module" in result.reason
+    (result,) = matcher.match([SoftwareItem("lua5.3-libs", "5.3.6-r4", "", None, "apk", "", "lua5.3")], ALPINE)
+    assert _key(result) == "lua:lua", result.reason
+    (result,) = matcher.match([SoftwareItem("python3", "3.11.2-1+b1", "", None, "dpkg", "", "python3-defaults")], DEBIAN)
+    assert _key(result) == "python:python", result.reason
