@@ -600,3 +600,13 @@ def test_a_module_built_for_a_versioned_interpreter_is_not_the_interpreter(match
     assert _key(result) == "lua:lua", result.reason
     (result,) = matcher.match([SoftwareItem("python3", "3.11.2-1+b1", "", None, "dpkg", "", "python3-defaults")], DEBIAN)
     assert _key(result) == "python:python", result.reason
+
+
+@pytest.mark.parametrize(("name", "os_name", "scheme"), [
+    ("libdrm", ALPINE, "apk"),       # "drm": 3 products use the word; vaultize:drm is no Direct Rendering Manager
+    ("libdrm", ROCKY, "rpm"),
+])
+def test_a_library_name_without_lib_that_is_a_plain_word_is_refused_on_every_distribution(
+        rules_only: FeedMatcher, name: str, os_name: str, scheme: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "2.4.118-r0", "", None, scheme)], os_name)
+    assert result.match is None, result.match
