@@ -993,6 +993,8 @@ _DATA_PARTS = frozenset({
     "doc", "docs", "data", "l10n", "locale", "locales", "lang", "langpack", "langpacks", "i18n", "man", "manpages",
     "examples", "icons", "theme", "themes", "completion", "completions", "runtime", "terminfo", "certificates",
     "wallpapers", "sounds", "help", "tests", "dbg", "dbgsym", "debuginfo", "misc",
+    # A source's configuration files split off for the others to share (config_part).
+    "config",
 })
 # Another implementation of a program, named as Debian's alternatives are
 # ("<program>-<implementation>"): netcat-openbsd is OpenBSD's rewrite of netcat,
@@ -1024,6 +1026,19 @@ def ecosystem_head(package: str) -> bool:
     node-ws): its first part names a language or tool, not a project."""
     first, dash, _ = package.partition("-")
     return bool(dash) and first in _NOT_PROJECT_HEADS and first not in ("lib", "kernel", "linux")
+
+def config_part(package: str, source: str) -> bool:
+    """The binary package is named "<source>-config[-<variant>]" (or "lib<word of the source>-config"):
+    distributions split a source's shared configuration files off so (Debian's fontconfig-config,
+    libsensors-config from lm-sensors; openSUSE's mariadb-connector-c-config and
+    ImageMagick-config-7-SUSE; Fedora's dracut-config-rescue). Not a program named so, which is
+    a source of its own (openSUSE's pam-config, raspi-config) or named otherwise than its
+    source (Debian's pkg-config from pkgconf)."""
+    pieces = package.lower().split("-")
+    if "config" not in pieces[1:]:
+        return False
+    head = "-".join(pieces[:pieces.index("config", 1)])
+    return head == source.lower() or (head.startswith("lib") and head[3:] in source.lower().split("-"))
 
 
 # Packages that hold another project's module for a host program: PAM and NSS modules

@@ -610,3 +610,22 @@ def test_a_library_name_without_lib_that_is_a_plain_word_is_refused_on_every_dis
         rules_only: FeedMatcher, name: str, os_name: str, scheme: str) -> None:
     (result,) = rules_only.match([SoftwareItem(name, "2.4.118-r0", "", None, scheme)], os_name)
     assert result.match is None, result.match
+
+
+@pytest.mark.parametrize(("name", "os_name", "scheme", "hint"), [
+    ("fontconfig-config", DEBIAN, "dpkg", "fontconfig"),
+    ("libsensors-config", DEBIAN, "dpkg", "lm-sensors"),
+    ("mariadb-connector-c-config", SUSE, "rpm", "mariadb-connector-c"),
+    ("mariadb-connector-c-config", SUSE, "rpm", ""),
+    ("ImageMagick-config-7-SUSE", SUSE, "rpm", ""),
+])
+def test_a_sources_configuration_package_is_refused(matcher: FeedMatcher, name: str, os_name: str, scheme: str, hint: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0-1", "", None, scheme, "", hint)], os_name)
+    assert result.match is None, result.match
+    assert "configuration files" in result.reason or "holds data" in result.reason, result.reason
+
+
+def test_a_program_named_config_is_read_through_its_source(matcher: FeedMatcher) -> None:
+    # Debian's pkg-config is built from pkgconf: its name is a program's, not "<source>-config".
+    (result,) = matcher.match([SoftwareItem("pkg-config", "1.8.1-1", "", None, "dpkg", "", "pkgconf")], DEBIAN)
+    assert _key(result) == "pkgconf:pkgconf", result.reason
