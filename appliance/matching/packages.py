@@ -288,6 +288,9 @@ class PackageRules:
             if found is None:
                 continue
             if isinstance(found, Identification) and depth:
+                part = self._vendors_part(found.key, name, package)
+                if part is not None:
+                    return part
                 return _derived(found, f"read as {how}", 0.02 * depth)
             return found
         found = self._library_spelling(package, scheme, steps)
@@ -301,6 +304,27 @@ class PackageRules:
             return found
         tried = ", ".join(f"'{name}'" for name, _, _ in steps)
         return Unidentified(f"no alias and no NVD product named like package '{package}' (tried {tried})")
+
+    def _vendors_part(self, key: str, name: str, package: str) -> Identification | None:
+        """A package named "<name>-<part>" read as ``key`` (the product of ``name``), whose
+        vendor files the part as a product of its own, named the part or the name and the part
+        (bitwarden-cli is bitwarden:cli, Bitwarden's command-line client, not its password
+        manager): that product."""
+        if not package.startswith(name + "-"):
+            return None
+        part = package[len(name) + 1:]
+        vendor, product = split_key(key)
+        # The part alone only under a vendor named after the project (bitwarden:cli); a
+        # company's "jdk" (oracle:jdk) is not GraalVM's.
+        spellings = {compact(cpe_words(f"{name} {part}"))} | ({compact(cpe_words(part))} if _named_after(vendor, product) else set())
+        own = {self.index.equivalents(k) for k in self.index.vendor_keys(vendor)
+               if compact(self.index.words(k)[1]) in spellings and self.index.keys[k] != key}
+        if len(own) != 1:
+            return None
+        group = next(iter(own))
+        found = self.index.keys[self.index.primary(tuple(k for k in group if k in self.index.current) or group)]
+        return Identification(found, "exact", 0.88, f"'{package}' is part '-{part}' of project '{name}' ({key}), "
+                              f"which {vendor} files as a product of its own: {found}")
 
     def _qt_module(self, package: str) -> Identification | None:
         """A library or source package of one of Qt's modules (libqt5core5a, libqt6network6,

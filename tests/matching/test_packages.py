@@ -629,3 +629,12 @@ def test_a_program_named_config_is_read_through_its_source(matcher: FeedMatcher)
     # Debian's pkg-config is built from pkgconf: its name is a program's, not "<source>-config".
     (result,) = matcher.match([SoftwareItem("pkg-config", "1.8.1-1", "", None, "dpkg", "", "pkgconf")], DEBIAN)
     assert _key(result) == "pkgconf:pkgconf", result.reason
+
+
+def test_a_part_its_projects_vendor_files_apart_is_that_product(matcher: FeedMatcher) -> None:
+    # Bitwarden files its command-line client as bitwarden:cli beside the password manager.
+    (result,) = matcher.match([SoftwareItem("bitwarden-cli", "2024.9.0", "", None, "homebrew")], MAC)
+    assert _key(result) == "bitwarden:cli", result.reason
+    # Not a company's product named like the part alone: oracle:jdk is not GraalVM's JDK.
+    (result,) = matcher.match([SoftwareItem("graalvm-jdk@21", "21.0.2", "", None, "homebrew")], MAC)
+    assert _key(result) == "oracle:graalvm", result.reason
