@@ -69,6 +69,9 @@ _AUTHOR_PRODUCTS = 3
 # packages of upstream projects under their own names: gentoo:xdg-utils, gentoo:logrotate).
 _DISTRIBUTION_NAMES = {"redhat", "fedoraproject", "suse", "opensuse", "novell", "debian", "canonical", "ubuntu", "alpinelinux",
                        "gentoo", "mandriva"}
+# Distributions whose keys in NVD are all their own packages of others' software or their own
+# tools (cpes.csv 2026: gentoo's 28 products, ebuilds and Portage; mandriva's 2).
+_PACKAGING_DISTRIBUTIONS = frozenset({"gentoo", "mandriva"})
 # One upstream project split into binary packages "<project>-<part>" (openssl-libs,
 # vim-minimal, bind-utils, openssh-client, postgresql-client, openjdk-17-jre-headless;
 # Debian Policy 7.x, Fedora packaging guidelines "Subpackages", Alpine's subpackages and
@@ -856,7 +859,11 @@ class PackageRules:
             if scheme == "rpm":
                 foreign -= {"redhat", "fedoraproject", "suse", "opensuse", "novell"}
             ours = tuple(k for k in found if split_key(index.keys[k])[0] not in foreign)
-            found = self._native_cache[(name, scheme)] = ours or found
+            # Gentoo's and Mandriva's keys are their own packaging of upstream projects (ebuild
+            # bugs: gentoo:syslinux, gentoo:logrotate, gentoo:ebuild_for_slurm), never the
+            # software another distribution's package installs, even when no other key is there.
+            found = self._native_cache[(name, scheme)] = ours or tuple(
+                k for k in found if split_key(index.keys[k])[0] not in _PACKAGING_DISTRIBUTIONS)
         return found
 
     def _ecosystem_module(self, key_id: int, name: str) -> bool:

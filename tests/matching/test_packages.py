@@ -638,3 +638,10 @@ def test_a_part_its_projects_vendor_files_apart_is_that_product(matcher: FeedMat
     # Not a company's product named like the part alone: oracle:jdk is not GraalVM's JDK.
     (result,) = matcher.match([SoftwareItem("graalvm-jdk@21", "21.0.2", "", None, "homebrew")], MAC)
     assert _key(result) == "oracle:graalvm", result.reason
+
+
+@pytest.mark.parametrize(("os_name", "scheme"), [(ROCKY, "rpm"), (DEBIAN, "dpkg"), (ALPINE, "apk")])
+def test_a_packaging_distributions_key_is_not_another_hosts_package(matcher: FeedMatcher, os_name: str, scheme: str) -> None:
+    # gentoo:syslinux is Gentoo's ebuild of syslinux, the only key of that name.
+    (result,) = matcher.match([SoftwareItem("syslinux", "6.04-0.20.el9", "", None, scheme)], os_name)
+    assert result.match is None, result.match
