@@ -1071,6 +1071,18 @@ def config_part(package: str, source: str) -> bool:
     head = "-".join(pieces[:pieces.index("config", 1)])
     return head == source.lower() or (head.startswith("lib") and head[3:] in source.lower().split("-"))
 
+# Distribution names as the last part of a package name (chrony-pool-suse, ImageMagick-config-7-SUSE,
+# oraclelinux-release-el9, fonts-ubuntu).
+_DISTRIBUTION_WORDS = frozenset({"suse", "opensuse", "sle", "sles", "fedora", "rhel", "redhat", "centos", "rocky", "alma",
+                                 "almalinux", "debian", "ubuntu", "alpine", "amzn", "el7", "el8", "el9", "el10"})
+
+
+def distribution_part(package: str, source: str) -> bool:
+    """The binary package is "<source>-<...>-<distribution>": the distribution's settings for the
+    source's program (openSUSE's chrony-pool-suse, its NTP servers for chrony), no code of it."""
+    pieces = package.lower().split("-")
+    return (len(pieces) > 2 and pieces[-1] in _DISTRIBUTION_WORDS and package.lower().startswith(source.lower() + "-"))
+
 
 # Packages that hold another project's module for a host program: PAM and NSS modules
 # (libpam-systemd, libnss-mdns), Apache and nginx modules (libapache2-mod-*, libnginx-mod-*),

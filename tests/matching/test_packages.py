@@ -645,3 +645,12 @@ def test_a_packaging_distributions_key_is_not_another_hosts_package(matcher: Fee
     # gentoo:syslinux is Gentoo's ebuild of syslinux, the only key of that name.
     (result,) = matcher.match([SoftwareItem("syslinux", "6.04-0.20.el9", "", None, scheme)], os_name)
     assert result.match is None, result.match
+
+
+def test_a_distributions_settings_package_of_a_source_is_refused(matcher: FeedMatcher) -> None:
+    # openSUSE's chrony-pool-suse holds its NTP pool settings for chrony, not chrony.
+    (result,) = matcher.match([SoftwareItem("chrony-pool-suse", "4.1-150400.21.5.1", "", None, "rpm", "", "chrony")], SUSE)
+    assert result.match is None, result.match
+    assert "distribution's settings" in result.reason
+    (result,) = matcher.match([SoftwareItem("chrony", "4.1-150400.21.5.1", "", None, "rpm", "", "chrony")], SUSE)
+    assert _key(result) == "tuxfamily:chrony", result.reason
