@@ -34,7 +34,10 @@ _NO_CODE_SUFFIXES = (
     "-zsh-completion", "-fish-completion", "-help", "-tests",
     "-filesystem", "-license", "-licenses", "-langpack", "-syntax", "-conf", "-database",
 )
-_NO_CODE_PREFIXES = ("fonts-", "ttf-", "xfonts-", "font-", "hunspell-", "myspell-", "task-", "firmware-", "linux-firmware")
+# Debian's task-* and openSUSE's patterns-* are meta-packages that install a set of others
+# (tasksel tasks; openSUSE's installation patterns, "zypper install -t pattern"), no files.
+_NO_CODE_PREFIXES = ("fonts-", "ttf-", "xfonts-", "font-", "hunspell-", "myspell-", "task-", "firmware-", "linux-firmware",
+                     "patterns-")
 # The Linux kernel: NVD files it as an operating system (cpe:2.3:o:linux:linux_kernel), not
 # an application, and the appliance matches applications (docs/matching.md).
 _KERNEL = re.compile(r"^(kernel|kernel-(core|modules.*|headers|tools.*|devel)|linux-(?!pam\b).+)$")

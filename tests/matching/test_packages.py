@@ -654,3 +654,11 @@ def test_a_distributions_settings_package_of_a_source_is_refused(matcher: FeedMa
     assert "distribution's settings" in result.reason
     (result,) = matcher.match([SoftwareItem("chrony", "4.1-150400.21.5.1", "", None, "rpm", "", "chrony")], SUSE)
     assert _key(result) == "tuxfamily:chrony", result.reason
+
+
+@pytest.mark.parametrize("name", ["patterns-base-base", "patterns-base-minimal_base"])
+def test_an_opensuse_installation_pattern_is_refused(matcher: FeedMatcher, name: str) -> None:
+    # openSUSE's patterns-* are meta-packages (like Debian's task-*), not NVD's patterns:patterns.
+    (result,) = matcher.match([SoftwareItem(name, "20200505-lp155.11.1", "", None, "rpm", "", "patterns-base")], SUSE)
+    assert result.match is None, result.match
+    assert "no program of its own" in result.reason
