@@ -185,6 +185,12 @@ def _extends(name: str, product: str) -> bool:
     return len(p) >= 3 and n != p and n.startswith(p)
 
 
+
+# Ubuntu replaced some debs with snaps and keeps a transitional deb versioned "<n>snap<m>"
+# (firefox 1:1snap1-0ubuntu2 since Ubuntu 22.04): it holds a wrapper that installs the snap; its
+# version is no release of the program, and would compare below every release (every CVE).
+_SNAP_TRANSITIONAL = re.compile(r"^(\d+:)?\d+snap\d+(-|$)")
+
 class Identifier:
     """Deterministic identification over one CpeIndex; results are cached per (name, vendor, platform)."""
 
@@ -203,6 +209,10 @@ class Identifier:
     def identify(self, item: SoftwareItem, platform: Platform) -> Identification | Unidentified:
         if item.cpe:
             return self._agent_cpe(item.cpe)
+        if "snap" in item.version and _SNAP_TRANSITIONAL.match(item.version) and source_of(item, platform) == "dpkg":
+            # Decided by the version, so before the cache (kept per name).
+            return Unidentified(f"'{item.name}' {item.version} is Ubuntu's transitional package that installs the snap of "
+                                "the same name: the program and its version are the snap's, which a dpkg inventory does not list")
         cache_key = (item.name, item.vendor, platform.family + platform.scheme, item.source, item.bundle_id, item.source_package)
         found = self._cache.get(cache_key)
         if found is None:
