@@ -189,6 +189,9 @@ def _extends(name: str, product: str) -> bool:
 # Ubuntu replaced some debs with snaps and keeps a transitional deb versioned "<n>snap<m>"
 # (firefox 1:1snap1-0ubuntu2 since Ubuntu 22.04): it holds a wrapper that installs the snap; its
 # version is no release of the program, and would compare below every release (every CVE).
+# Debian's native versions of dependency packages: "<release line>+<serial>" (postgresql-common's
+# 15+248, php-defaults' 2:8.2+93), with a stable update or Ubuntu suffix.
+_DEPENDENCY_VERSION = re.compile(r"^(\d+:)?\d+(\.\d+)?\+\d+(\+deb\d+u\d+|ubuntu[\d.]+)?$")
 _SNAP_TRANSITIONAL = re.compile(r"^(\d+:)?\d+snap\d+(-|$)")
 
 class Identifier:
@@ -220,7 +223,24 @@ class Identifier:
                 self._cache.clear()  # names come from the LAN: keep memory bounded, whatever agents send
             found = self._by_source(item, platform)
             self._cache[cache_key] = found
+        if "+" in item.version and isinstance(found, Identification) and _DEPENDENCY_VERSION.match(item.version):
+            return self._dependency_package(item, found, platform)
         return found
+
+    def _dependency_package(self, item: SoftwareItem, found: Identification, platform: Platform) -> Identification | Unidentified:
+        """A Debian package of another source (or of none given) versioned natively as
+        "<release line>+<serial>" (postgresql 15+248 from postgresql-common, php-mysql 2:8.2+93
+        from php-defaults): a dependency package that pulls the release line's own package
+        (postgresql-15), which is reported beside it. Its version is no release (15 would
+        compare below every 15.x), so it is refused; not the distribution's own key
+        (debian:x11-common 1:7.7+23), nor a package built from a source of its own name."""
+        if source_of(item, platform) != "dpkg" or item.source_package.strip().lower() == item.name.strip().lower():
+            return found
+        if split_key(found.key)[0] in ("debian", "canonical"):
+            return found
+        return Unidentified(f"'{item.name}' {item.version} is a dependency package of {found.key}: its version names a "
+                            "release line and a packaging serial, not a release; the release line's own package carries "
+                            "the findings")
 
     def _by_source(self, item: SoftwareItem, platform: Platform) -> Identification | Unidentified:
         """Each inventory source names software its own way; read the name the way its source writes it."""
