@@ -1061,6 +1061,15 @@ def ecosystem_head(package: str) -> bool:
     first, dash, _ = package.partition("-")
     return bool(dash) and first in _NOT_PROJECT_HEADS and first not in ("lib", "kernel", "linux")
 
+def data_part(package: str, source: str) -> str:
+    """The data word of a binary package named "<source>-<data word>-<anything>" (Debian's
+    wordpress-theme-twentytwentythree, a theme WordPress ships as data), or ""."""
+    if not package.lower().startswith(source.lower() + "-"):
+        return ""
+    rest = package.lower()[len(source) + 1:].split("-")
+    return next((piece for piece in rest if piece in _DATA_WORDS or piece in ("theme", "themes")), "")
+
+
 def config_part(package: str, source: str) -> bool:
     """The binary package is named "<source>-config[-<variant>]" (or "lib<word of the source>-config"):
     distributions split a source's shared configuration files off so (Debian's fontconfig-config,

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from appliance.matching.base import Identification, Unidentified
 from appliance.matching.index import CpeIndex, split_key
 from appliance.matching.normalize import compact
-from appliance.matching.packages import PACKAGE_NAME, config_part, distribution_part, ecosystem_head, kind_refusal, nginx_add_on, repository_stems
+from appliance.matching.packages import PACKAGE_NAME, config_part, data_part, distribution_part, ecosystem_head, kind_refusal, nginx_add_on, repository_stems
 
 # Debian builds the Linux kernel from source "linux" (and "linux-signed-*", which the package
 # rules already read as the kernel); NVD files the kernel as an operating system, not an
@@ -91,6 +91,10 @@ class SourcePackages:
             return found
         if kind_refusal(package, scheme):
             return found
+        word = data_part(package, source)
+        if word:
+            return Unidentified(f"{found.reason}; '{package}' is the '{word}' of source package '{source}', data it ships "
+                                "for its programs, no program of its own")
         if distribution_part(package, source):
             return Unidentified(f"{found.reason}; '{package}' holds the distribution's settings for source package '{source}' "
                                 "(its name ends in the distribution's), no program of its own")

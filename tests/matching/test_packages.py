@@ -662,3 +662,13 @@ def test_an_opensuse_installation_pattern_is_refused(matcher: FeedMatcher, name:
     (result,) = matcher.match([SoftwareItem(name, "20200505-lp155.11.1", "", None, "rpm", "", "patterns-base")], SUSE)
     assert result.match is None, result.match
     assert "no program of its own" in result.reason
+
+
+def test_a_sources_data_package_with_a_name_after_the_data_word_is_refused(matcher: FeedMatcher) -> None:
+    # Debian's wordpress-theme-twentytwentythree: a theme WordPress ships, not WordPress.
+    (result,) = matcher.match([SoftwareItem("wordpress-theme-twentytwentythree", "6.1.6+dfsg1-0+deb12u1", "", None, "dpkg", "",
+                                            "wordpress")], DEBIAN)
+    assert result.match is None, result.match
+    assert "'theme' of source package 'wordpress'" in result.reason
+    (result,) = matcher.match([SoftwareItem("wordpress", "6.1.6+dfsg1-0+deb12u1", "", None, "dpkg", "", "wordpress")], DEBIAN)
+    assert _key(result) == "wordpress:wordpress", result.reason
