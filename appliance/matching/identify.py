@@ -192,6 +192,7 @@ def _extends(name: str, product: str) -> bool:
 # Debian's native versions of dependency packages: "<release line>+<serial>" (postgresql-common's
 # 15+248, php-defaults' 2:8.2+93), with a stable update or Ubuntu suffix.
 _DEPENDENCY_VERSION = re.compile(r"^(\d+:)?\d+(\.\d+)?\+\d+(\+deb\d+u\d+|ubuntu[\d.]+)?$")
+_PORT_APART = ": the name without its mark is another ecosystem's package"
 _SNAP_TRANSITIONAL = re.compile(r"^(\d+:)?\d+snap\d+(-|$)")
 
 class Identifier:
@@ -489,7 +490,7 @@ class Identifier:
             # A scoped package NVD names after the scope and the package together
             # (@azure/functions is microsoft:azure_functions).
             joined = self._as_package(f"{scope}-{bare}", source, "", joined=f"@{scope}/{bare}")
-            if isinstance(joined, Identification):
+            if isinstance(joined, Identification) or _PORT_APART in joined.reason:
                 return joined
         stripped = _without_affix(package, source)
         if stripped and not scope:
@@ -646,12 +647,26 @@ class Identifier:
                 # The project's own parts, products of its vendor named "<product>-<part>"
                 # (ckeditor5-html-embed of ckeditor5), are filed as packages of the ecosystem.
                 why = f"NVD files its part {part} as a {_LANGUAGE[source]} package"
+            elif joined and alone and (port := self._node_port(vendor, joined[1:].split("/", 1)[0])) and not any(
+                    unquote(split_key(self.index.keys[k])[1]).lower() == joined[1:] for k in group):
+                # The vendor files its Node.js port apart (langchain:langchain.js): the scope's
+                # project without that mark is its other ecosystem's (langchain:langchain_community
+                # is the Python package langchain-community, not @langchain/community), unless NVD
+                # spells a key of the product as the scoped name (langchain:langchain\/core).
+                return Unidentified(f"npm package '{joined}' is named like {self.index.keys[chosen.key_id]}, but its vendor files "
+                                    f"its Node.js port apart as {port}{_PORT_APART}")
             elif joined and alone:
                 why = f"NVD names it after the scope and the package of '{joined}'"
             else:
                 return Unidentified(f"{source} package '{package}' is named like {self.index.keys[chosen.key_id]}, which NVD does not file as a {source} package")
             return Identification(self.index.keys[chosen.key_id], "exact", min(chosen.score, 0.87), f"{chosen.evidence}; {why}")
         return Identification(self.index.keys[chosen.key_id], "exact", chosen.score, chosen.evidence)
+
+    def _node_port(self, vendor: str, scope: str) -> str:
+        """The vendor's product named "<scope>.js" (or "<scope>js"), its Node.js port of the
+        scope's project; "" if none."""
+        wanted = compact(cpe_words(scope)) + "js"
+        return next((self.index.keys[k] for k in self.index.vendor_keys(vendor) if compact(self.index.words(k)[1]) == wanted), "")
 
     def _of_another_ecosystem(self, group: tuple[int, ...], source: str) -> bool:
         """Something says the product is a package of another ecosystem: NVD's target_sw or the
