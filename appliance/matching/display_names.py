@@ -1114,8 +1114,28 @@ class DisplayNames:
                     break
                 found = self._from_name(" ".join(rest), publisher, platform, display)
                 if isinstance(found, Identification) and found.method == "exact":
+                    narrower = self._vendors_piece(found.key, tail)
+                    if narrower is not None:
+                        return Identification(narrower, "exact", round(found.score - 0.05, 3),
+                                              f"'{' '.join(tail)}' names a piece its vendor files as a product of its own, "
+                                              f"{narrower}: {found.evidence}")
                     return Identification(found.key, "fuzzy", round(found.score - 0.07, 3),
                                           f"'{' '.join(tail)}' is the {words[-1]} of the product: {found.evidence}")
+        return None
+
+    def _vendors_piece(self, key: str, tail: list[str]) -> str | None:
+        """The vendor's one product named the product's words and the last words of ``tail``
+        ("Remote Desktop Services Web Client": microsoft:remote_desktop + "web client" is
+        microsoft:remote_desktop_web_client, which NVD files apart), or None."""
+        index = self.index
+        vendor, product = index.words(index.key_id[key])
+        for start in range(len(tail) - 1):
+            name = compact(f"{product} {' '.join(tail[start:])}")
+            groups = {index.equivalents(k) for k in index.by_product.get(name, ())
+                      if k in index.current and compact(index.words(k)[0]) == compact(vendor)}
+            if len(groups) == 1:
+                group = next(iter(groups))
+                return index.keys[index.primary(tuple(k for k in group if k in index.current))]
         return None
 
     def _piece(self, words: list[str], rest: list[str], tail: list[str], found: Identification,

@@ -185,6 +185,16 @@ def _extends(name: str, product: str) -> bool:
     return len(p) >= 3 and n != p and n.startswith(p)
 
 
+
+# Ubuntu replaced some debs with snaps and keeps a transitional deb versioned "<n>snap<m>"
+# (firefox 1:1snap1-0ubuntu2 since Ubuntu 22.04): it holds a wrapper that installs the snap; its
+# version is no release of the program, and would compare below every release (every CVE).
+# Debian's native versions of dependency packages: "<release line>+<serial>" (postgresql-common's
+# 15+248, php-defaults' 2:8.2+93), with a stable update or Ubuntu suffix.
+_DEPENDENCY_VERSION = re.compile(r"^(\d+:)?\d+(\.\d+)?\+\d+(\+deb\d+u\d+|ubuntu[\d.]+)?$")
+_PORT_APART = ": the name without its mark is another ecosystem's package"
+_SNAP_TRANSITIONAL = re.compile(r"^(\d+:)?\d+snap\d+(-|$)")
+
 class Identifier:
     """Deterministic identification over one CpeIndex; results are cached per (name, vendor, platform)."""
 
@@ -203,6 +213,10 @@ class Identifier:
     def identify(self, item: SoftwareItem, platform: Platform) -> Identification | Unidentified:
         if item.cpe:
             return self._agent_cpe(item.cpe)
+        if "snap" in item.version and _SNAP_TRANSITIONAL.match(item.version) and source_of(item, platform) == "dpkg":
+            # Decided by the version, so before the cache (kept per name).
+            return Unidentified(f"'{item.name}' {item.version} is Ubuntu's transitional package that installs the snap of "
+                                "the same name: the program and its version are the snap's, which a dpkg inventory does not list")
         cache_key = (item.name, item.vendor, platform.family + platform.scheme, item.source, item.bundle_id, item.source_package)
         found = self._cache.get(cache_key)
         if found is None:
@@ -210,7 +224,24 @@ class Identifier:
                 self._cache.clear()  # names come from the LAN: keep memory bounded, whatever agents send
             found = self._by_source(item, platform)
             self._cache[cache_key] = found
+        if "+" in item.version and isinstance(found, Identification) and _DEPENDENCY_VERSION.match(item.version):
+            return self._dependency_package(item, found, platform)
         return found
+
+    def _dependency_package(self, item: SoftwareItem, found: Identification, platform: Platform) -> Identification | Unidentified:
+        """A Debian package of another source (or of none given) versioned natively as
+        "<release line>+<serial>" (postgresql 15+248 from postgresql-common, php-mysql 2:8.2+93
+        from php-defaults): a dependency package that pulls the release line's own package
+        (postgresql-15), which is reported beside it. Its version is no release (15 would
+        compare below every 15.x), so it is refused; not the distribution's own key
+        (debian:x11-common 1:7.7+23), nor a package built from a source of its own name."""
+        if source_of(item, platform) != "dpkg" or item.source_package.strip().lower() == item.name.strip().lower():
+            return found
+        if split_key(found.key)[0] in ("debian", "canonical"):
+            return found
+        return Unidentified(f"'{item.name}' {item.version} is a dependency package of {found.key}: its version names a "
+                            "release line and a packaging serial, not a release; the release line's own package carries "
+                            "the findings")
 
     def _by_source(self, item: SoftwareItem, platform: Platform) -> Identification | Unidentified:
         """Each inventory source names software its own way; read the name the way its source writes it."""
@@ -459,7 +490,7 @@ class Identifier:
             # A scoped package NVD names after the scope and the package together
             # (@azure/functions is microsoft:azure_functions).
             joined = self._as_package(f"{scope}-{bare}", source, "", joined=f"@{scope}/{bare}")
-            if isinstance(joined, Identification):
+            if isinstance(joined, Identification) or _PORT_APART in joined.reason:
                 return joined
         stripped = _without_affix(package, source)
         if stripped and not scope:
@@ -616,12 +647,26 @@ class Identifier:
                 # The project's own parts, products of its vendor named "<product>-<part>"
                 # (ckeditor5-html-embed of ckeditor5), are filed as packages of the ecosystem.
                 why = f"NVD files its part {part} as a {_LANGUAGE[source]} package"
+            elif joined and alone and (port := self._node_port(vendor, joined[1:].split("/", 1)[0])) and not any(
+                    unquote(split_key(self.index.keys[k])[1]).lower() == joined[1:] for k in group):
+                # The vendor files its Node.js port apart (langchain:langchain.js): the scope's
+                # project without that mark is its other ecosystem's (langchain:langchain_community
+                # is the Python package langchain-community, not @langchain/community), unless NVD
+                # spells a key of the product as the scoped name (langchain:langchain\/core).
+                return Unidentified(f"npm package '{joined}' is named like {self.index.keys[chosen.key_id]}, but its vendor files "
+                                    f"its Node.js port apart as {port}{_PORT_APART}")
             elif joined and alone:
                 why = f"NVD names it after the scope and the package of '{joined}'"
             else:
                 return Unidentified(f"{source} package '{package}' is named like {self.index.keys[chosen.key_id]}, which NVD does not file as a {source} package")
             return Identification(self.index.keys[chosen.key_id], "exact", min(chosen.score, 0.87), f"{chosen.evidence}; {why}")
         return Identification(self.index.keys[chosen.key_id], "exact", chosen.score, chosen.evidence)
+
+    def _node_port(self, vendor: str, scope: str) -> str:
+        """The vendor's product named "<scope>.js" (or "<scope>js"), its Node.js port of the
+        scope's project; "" if none."""
+        wanted = compact(cpe_words(scope)) + "js"
+        return next((self.index.keys[k] for k in self.index.vendor_keys(vendor) if compact(self.index.words(k)[1]) == wanted), "")
 
     def _of_another_ecosystem(self, group: tuple[int, ...], source: str) -> bool:
         """Something says the product is a package of another ecosystem: NVD's target_sw or the

@@ -34,7 +34,10 @@ _NO_CODE_SUFFIXES = (
     "-zsh-completion", "-fish-completion", "-help", "-tests",
     "-filesystem", "-license", "-licenses", "-langpack", "-syntax", "-conf", "-database",
 )
-_NO_CODE_PREFIXES = ("fonts-", "ttf-", "xfonts-", "font-", "hunspell-", "myspell-", "task-", "firmware-", "linux-firmware")
+# Debian's task-* and openSUSE's patterns-* are meta-packages that install a set of others
+# (tasksel tasks; openSUSE's installation patterns, "zypper install -t pattern"), no files.
+_NO_CODE_PREFIXES = ("fonts-", "ttf-", "xfonts-", "font-", "hunspell-", "myspell-", "task-", "firmware-", "linux-firmware",
+                     "patterns-")
 # The Linux kernel: NVD files it as an operating system (cpe:2.3:o:linux:linux_kernel), not
 # an application, and the appliance matches applications (docs/matching.md).
 _KERNEL = re.compile(r"^(kernel|kernel-(core|modules.*|headers|tools.*|devel)|linux-(?!pam\b).+)$")
@@ -69,6 +72,9 @@ _AUTHOR_PRODUCTS = 3
 # packages of upstream projects under their own names: gentoo:xdg-utils, gentoo:logrotate).
 _DISTRIBUTION_NAMES = {"redhat", "fedoraproject", "suse", "opensuse", "novell", "debian", "canonical", "ubuntu", "alpinelinux",
                        "gentoo", "mandriva"}
+# Distributions whose keys in NVD are all their own packages of others' software or their own
+# tools (cpes.csv 2026: gentoo's 28 products, ebuilds and Portage; mandriva's 2).
+_PACKAGING_DISTRIBUTIONS = frozenset({"gentoo", "mandriva"})
 # One upstream project split into binary packages "<project>-<part>" (openssl-libs,
 # vim-minimal, bind-utils, openssh-client, postgresql-client, openjdk-17-jre-headless;
 # Debian Policy 7.x, Fedora packaging guidelines "Subpackages", Alpine's subpackages and
@@ -194,9 +200,12 @@ class PackageRules:
         caller says so only for packages a distribution built (distribution_built).
         """
         found = self.alias(package)
-        if found is not None:
-            return found
         refusal = _no_code(package)
+        if found is not None and (not refusal or package in self.index.aliases.packages):
+            # A package without code is refused even when its name starts like an aliased
+            # library's (libasound2-data holds ALSA's configuration and is no libasound2); only
+            # an alias line of its own name overrules that.
+            return found
         if refusal:
             return Unidentified(refusal)
         module = nginx_add_on(package)
@@ -285,6 +294,9 @@ class PackageRules:
             if found is None:
                 continue
             if isinstance(found, Identification) and depth:
+                part = self._vendors_part(found.key, name, package)
+                if part is not None:
+                    return part
                 return _derived(found, f"read as {how}", 0.02 * depth)
             return found
         found = self._library_spelling(package, scheme, steps)
@@ -298,6 +310,27 @@ class PackageRules:
             return found
         tried = ", ".join(f"'{name}'" for name, _, _ in steps)
         return Unidentified(f"no alias and no NVD product named like package '{package}' (tried {tried})")
+
+    def _vendors_part(self, key: str, name: str, package: str) -> Identification | None:
+        """A package named "<name>-<part>" read as ``key`` (the product of ``name``), whose
+        vendor files the part as a product of its own, named the part or the name and the part
+        (bitwarden-cli is bitwarden:cli, Bitwarden's command-line client, not its password
+        manager): that product."""
+        if not package.startswith(name + "-"):
+            return None
+        part = package[len(name) + 1:]
+        vendor, product = split_key(key)
+        # The part alone only under a vendor named after the project (bitwarden:cli); a
+        # company's "jdk" (oracle:jdk) is not GraalVM's.
+        spellings = {compact(cpe_words(f"{name} {part}"))} | ({compact(cpe_words(part))} if _named_after(vendor, product) else set())
+        own = {self.index.equivalents(k) for k in self.index.vendor_keys(vendor)
+               if compact(self.index.words(k)[1]) in spellings and self.index.keys[k] != key}
+        if len(own) != 1:
+            return None
+        group = next(iter(own))
+        found = self.index.keys[self.index.primary(tuple(k for k in group if k in self.index.current) or group)]
+        return Identification(found, "exact", 0.88, f"'{package}' is part '-{part}' of project '{name}' ({key}), "
+                              f"which {vendor} files as a product of its own: {found}")
 
     def _qt_module(self, package: str) -> Identification | None:
         """A library or source package of one of Qt's modules (libqt5core5a, libqt6network6,
@@ -642,7 +675,8 @@ class PackageRules:
         # 4 false alarms (base-files, osslsigncode; fontconfig-config and ncurses-base, data
         # packages, through their sources), none on sets 9-12. The package's own name only:
         # a derived name (ncurses-base -> ncurses) is too far for a product without CVEs.
-        if cves == 0 and (_distinctive(name, package, tuple(index.keys[k] for k in group)) or scheme in _ANY_PRODUCT
+        if cves == 0 and (_distinctive(name, package, tuple(index.keys[k] for k in group))
+                          or (scheme in _ANY_PRODUCT and not (_lib_stripped(name, package) and self._plain_words(name)))
                           or (scheme == "dpkg" and name == package and any(_named_after(*split_key(index.keys[k])) for k in group))):
             return Identification(index.keys[chosen.key_id], "exact", 0.86,
                                   (f"package '{package}': " if name == package else "") + chosen.evidence
@@ -828,7 +862,11 @@ class PackageRules:
             if scheme == "rpm":
                 foreign -= {"redhat", "fedoraproject", "suse", "opensuse", "novell"}
             ours = tuple(k for k in found if split_key(index.keys[k])[0] not in foreign)
-            found = self._native_cache[(name, scheme)] = ours or found
+            # Gentoo's and Mandriva's keys are their own packaging of upstream projects (ebuild
+            # bugs: gentoo:syslinux, gentoo:logrotate, gentoo:ebuild_for_slurm), never the
+            # software another distribution's package installs, even when no other key is there.
+            found = self._native_cache[(name, scheme)] = ours or tuple(
+                k for k in found if split_key(index.keys[k])[0] not in _PACKAGING_DISTRIBUTIONS)
         return found
 
     def _ecosystem_module(self, key_id: int, name: str) -> bool:
@@ -989,6 +1027,8 @@ _DATA_PARTS = frozenset({
     "doc", "docs", "data", "l10n", "locale", "locales", "lang", "langpack", "langpacks", "i18n", "man", "manpages",
     "examples", "icons", "theme", "themes", "completion", "completions", "runtime", "terminfo", "certificates",
     "wallpapers", "sounds", "help", "tests", "dbg", "dbgsym", "debuginfo", "misc",
+    # A source's configuration files split off for the others to share (config_part).
+    "config",
 })
 # Another implementation of a program, named as Debian's alternatives are
 # ("<program>-<implementation>"): netcat-openbsd is OpenBSD's rewrite of netcat,
@@ -1014,6 +1054,48 @@ _NOT_PROJECT_HEADS = frozenset({
     "php", "lua", "golang", "rust", "librust", "r", "elpa", "emacs", "libghc", "ghc", "haskell", "ocaml", "libocaml",
     "gir1.2", "texlive", "tex", "qml", "dh", "lib", "kernel", "linux", "xfonts", "fonts", "xserver", "gnome", "java",
 })
+
+def ecosystem_head(package: str) -> bool:
+    """The package is named "<ecosystem>-<module>" (lua-cjson, python-xmlsec, perl-Archive-Tar,
+    node-ws): its first part names a language or tool, not a project."""
+    first, dash, _ = package.partition("-")
+    return bool(dash) and first in _NOT_PROJECT_HEADS and first not in ("lib", "kernel", "linux")
+
+def data_part(package: str, source: str) -> str:
+    """The data word of a binary package named "<source>-<data word>-<anything>" (Debian's
+    wordpress-theme-twentytwentythree, a theme WordPress ships as data), or ""."""
+    if not package.lower().startswith(source.lower() + "-"):
+        return ""
+    rest = package.lower()[len(source) + 1:].split("-")
+    return next((piece for piece in rest if piece in _DATA_WORDS or piece in ("theme", "themes")), "")
+
+
+def config_part(package: str, source: str) -> bool:
+    """The binary package is named "<source>-config[-<variant>]" (or "lib<word of the source>-config"):
+    distributions split a source's shared configuration files off so (Debian's fontconfig-config,
+    libsensors-config from lm-sensors; openSUSE's mariadb-connector-c-config and
+    ImageMagick-config-7-SUSE; Fedora's dracut-config-rescue). Not a program named so, which is
+    a source of its own (openSUSE's pam-config, raspi-config) or named otherwise than its
+    source (Debian's pkg-config from pkgconf)."""
+    pieces = package.lower().split("-")
+    if "config" not in pieces[1:]:
+        return False
+    head = "-".join(pieces[:pieces.index("config", 1)])
+    return head == source.lower() or (head.startswith("lib") and head[3:] in source.lower().split("-"))
+
+# Distribution names as the last part of a package name (chrony-pool-suse, ImageMagick-config-7-SUSE,
+# oraclelinux-release-el9, fonts-ubuntu).
+_DISTRIBUTION_WORDS = frozenset({"suse", "opensuse", "sle", "sles", "fedora", "rhel", "redhat", "centos", "rocky", "alma",
+                                 "almalinux", "debian", "ubuntu", "alpine", "amzn", "el7", "el8", "el9", "el10"})
+
+
+def distribution_part(package: str, source: str) -> bool:
+    """The binary package is "<source>-<...>-<distribution>": the distribution's settings for the
+    source's program (openSUSE's chrony-pool-suse, its NTP servers for chrony), no code of it."""
+    pieces = package.lower().split("-")
+    return (len(pieces) > 2 and pieces[-1] in _DISTRIBUTION_WORDS and package.lower().startswith(source.lower() + "-"))
+
+
 # Packages that hold another project's module for a host program: PAM and NSS modules
 # (libpam-systemd, libnss-mdns), Apache and nginx modules (libapache2-mod-*, libnginx-mod-*),
 # PostgreSQL extensions (postgresql-15-postgis-3), GNOME Shell extensions, Vim add-ons, PHP's

@@ -838,3 +838,12 @@ def test_the_bundle_ids_company_may_be_nvds_other_spelling_of_it(matcher: FeedMa
 def test_a_printer_makers_universal_driver_is_its_universal_print_driver(
         matcher: FeedMatcher, name: str, publisher: str, expected: str | None) -> None:
     assert product(matcher, SoftwareItem(name, "1.0", publisher))[0] == expected
+
+
+def test_a_piece_its_vendor_files_apart_is_that_product(matcher) -> None:
+    # Session 15: "Remote Desktop Services Web Client" is microsoft:remote_desktop plus the words
+    # "web client", a product NVD files apart (remote_desktop_web_client), not Remote Desktop.
+    (result,) = matcher.match([SoftwareItem("Remote Desktop Services Web Client", "1.0.72", "Microsoft Corporation", None,
+                                            "windows_program")], "Windows Server 2022")
+    assert result.match is not None, result.reason
+    assert ":remote_desktop_web_client:" in result.match.cpe, result.match.evidence

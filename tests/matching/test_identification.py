@@ -195,3 +195,27 @@ def test_one_product_under_an_organisations_spellings_reports_the_established_na
     # Two projects of one name stay a refusal that names both.
     (supervisor,) = matcher.match([SoftwareItem("supervisor", "4.2.5-r5", source="apk")], "Alpine Linux 3.20")
     assert supervisor.match is None and "home-assistant:supervisor" in supervisor.reason and "supervisord:supervisor" in supervisor.reason
+
+
+def test_ubuntus_transitional_deb_of_a_snap_is_refused(matcher) -> None:
+    # Session 15: firefox 1:1snap1-0ubuntu2 installs the Firefox snap; "1snap1" is no Firefox release.
+    (result,) = matcher.match([SoftwareItem("firefox", "1:1snap1-0ubuntu2", "", None, "dpkg")], "Ubuntu 22.04.4 LTS")
+    assert result.match is None, result.match
+    assert "snap" in result.reason
+    (result,) = matcher.match([SoftwareItem("firefox", "115.12.0esr-1~deb12u1", "", None, "dpkg")], "Debian GNU/Linux 12 (bookworm)")
+    assert result.match is not None, result.reason
+
+
+@pytest.mark.parametrize(("name", "hint"), [("postgresql", "postgresql-common"), ("postgresql-contrib", "postgresql-common"),
+                                            ("postgresql", "")])
+def test_a_debian_dependency_package_versioned_by_release_line_is_refused(matcher, name: str, hint: str) -> None:
+    # Session 15: postgresql 15+248 pulls postgresql-15, reported beside it; "15" is no release.
+    (result,) = matcher.match([SoftwareItem(name, "15+248+deb12u1", "", None, "dpkg", "", hint)], "Debian GNU/Linux 12 (bookworm)")
+    assert result.match is None, result.match
+    assert "dependency package" in result.reason
+    (result,) = matcher.match([SoftwareItem("postgresql-15", "15.8-0+deb12u1", "", None, "dpkg", "", "postgresql-15")],
+                              "Debian GNU/Linux 12 (bookworm)")
+    assert result.match is not None, result.reason
+    # The distribution's own key stands: debian:x11-common is filed under Debian's own version.
+    (result,) = matcher.match([SoftwareItem("x11-common", "1:7.7+23", "", None, "dpkg", "", "xorg")], "Debian GNU/Linux 12 (bookworm)")
+    assert result.match is not None and ":x11-common:" in result.match.cpe, result.reason

@@ -360,3 +360,16 @@ def test_build_variants_refused(matcher: FeedMatcher, item: SoftwareItem, reason
     (result,) = matcher.match([item], UBUNTU)
     assert result.match is None, result.match
     assert reason in result.reason
+
+
+def test_a_scoped_npm_package_is_not_the_python_package_of_a_vendor_with_a_node_port(matcher) -> None:
+    # Session 15: LangChain files its JavaScript port as langchain:langchain.js; its
+    # langchain_community is the Python package langchain-community, not @langchain/community.
+    (result,) = matcher.match([SoftwareItem("@langchain/community", "0.3.1", "", None, "npm")], "Ubuntu 22.04")
+    assert result.match is None, result.match
+    assert "langchain:langchain.js" in result.reason
+    # A key spelled as the scoped name is the npm package's own (langchain:langchain\/core).
+    (result,) = matcher.match([SoftwareItem("@langchain/core", "0.3.1", "", None, "npm")], "Ubuntu 22.04")
+    assert result.match is not None, result.reason
+    (result,) = matcher.match([SoftwareItem("@apollo/client", "3.11.8", "", None, "npm")], "Ubuntu 22.04")
+    assert result.match is not None and ":apollo_client:" in result.match.cpe, result.reason

@@ -576,3 +576,99 @@ def test_debian_packages_named_like_one_product_without_cves(rules_only: FeedMat
 def test_debian_names_too_weak_for_a_product_without_cves(rules_only: FeedMatcher, name: str) -> None:
     (result,) = rules_only.match([SoftwareItem(name, "1.0")], DEBIAN)
     assert result.match is None, result.match
+
+
+# Session 15: kinds of false alarm found on the labelled sets (docs/matching.md, "Session 15: precision").
+
+@pytest.mark.parametrize("hint", ["alsa-lib", ""])
+def test_a_data_package_is_not_an_aliased_library_of_its_stem(matcher: FeedMatcher, hint: str) -> None:
+    # libasound2-data holds ALSA's configuration; its name starts like the aliased libasound2.
+    (result,) = matcher.match([SoftwareItem("libasound2-data", "1.2.8-1", "", None, "dpkg", "", hint)], DEBIAN)
+    assert result.match is None, result.match
+    assert "no program of its own" in result.reason
+    (result,) = matcher.match([SoftwareItem("libasound2", "1.2.8-1", "", None, "dpkg", "", hint)], DEBIAN)
+    assert _key(result) == "alsa-project:alsa-lib", result.reason
+
+
+def test_a_module_built_for_a_versioned_interpreter_is_not_the_interpreter(matcher: FeedMatcher) -> None:
+    # Alpine builds the Lua module lua-cjson once per Lua (lua5.1-cjson, lua5.4-cjson): its
+    # source says it is the module, not Lua (whose own lua5.3-libs stays Lua).
+    (result,) = matcher.match([SoftwareItem("lua5.1-cjson", "2.1.0-r12", "", None, "apk", "", "lua-cjson")], ALPINE)
+    assert result.match is None, result.match
+    assert "built from source package 'lua-cjson', a module" in result.reason
+    (result,) = matcher.match([SoftwareItem("lua5.3-libs", "5.3.6-r4", "", None, "apk", "", "lua5.3")], ALPINE)
+    assert _key(result) == "lua:lua", result.reason
+    (result,) = matcher.match([SoftwareItem("python3", "3.11.2-1+b1", "", None, "dpkg", "", "python3-defaults")], DEBIAN)
+    assert _key(result) == "python:python", result.reason
+
+
+@pytest.mark.parametrize(("name", "os_name", "scheme"), [
+    ("libdrm", ALPINE, "apk"),       # "drm": 3 products use the word; vaultize:drm is no Direct Rendering Manager
+    ("libdrm", ROCKY, "rpm"),
+])
+def test_a_library_name_without_lib_that_is_a_plain_word_is_refused_on_every_distribution(
+        rules_only: FeedMatcher, name: str, os_name: str, scheme: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "2.4.118-r0", "", None, scheme)], os_name)
+    assert result.match is None, result.match
+
+
+@pytest.mark.parametrize(("name", "os_name", "scheme", "hint"), [
+    ("fontconfig-config", DEBIAN, "dpkg", "fontconfig"),
+    ("libsensors-config", DEBIAN, "dpkg", "lm-sensors"),
+    ("mariadb-connector-c-config", SUSE, "rpm", "mariadb-connector-c"),
+    ("mariadb-connector-c-config", SUSE, "rpm", ""),
+    ("ImageMagick-config-7-SUSE", SUSE, "rpm", ""),
+])
+def test_a_sources_configuration_package_is_refused(matcher: FeedMatcher, name: str, os_name: str, scheme: str, hint: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0-1", "", None, scheme, "", hint)], os_name)
+    assert result.match is None, result.match
+    assert "configuration files" in result.reason or "holds data" in result.reason, result.reason
+
+
+def test_a_program_named_config_is_read_through_its_source(matcher: FeedMatcher) -> None:
+    # Debian's pkg-config is built from pkgconf: its name is a program's, not "<source>-config".
+    (result,) = matcher.match([SoftwareItem("pkg-config", "1.8.1-1", "", None, "dpkg", "", "pkgconf")], DEBIAN)
+    assert _key(result) == "pkgconf:pkgconf", result.reason
+
+
+def test_a_part_its_projects_vendor_files_apart_is_that_product(matcher: FeedMatcher) -> None:
+    # Bitwarden files its command-line client as bitwarden:cli beside the password manager.
+    (result,) = matcher.match([SoftwareItem("bitwarden-cli", "2024.9.0", "", None, "homebrew")], MAC)
+    assert _key(result) == "bitwarden:cli", result.reason
+    # Not a company's product named like the part alone: oracle:jdk is not GraalVM's JDK.
+    (result,) = matcher.match([SoftwareItem("graalvm-jdk@21", "21.0.2", "", None, "homebrew")], MAC)
+    assert _key(result) == "oracle:graalvm", result.reason
+
+
+@pytest.mark.parametrize(("os_name", "scheme"), [(ROCKY, "rpm"), (DEBIAN, "dpkg"), (ALPINE, "apk")])
+def test_a_packaging_distributions_key_is_not_another_hosts_package(matcher: FeedMatcher, os_name: str, scheme: str) -> None:
+    # gentoo:syslinux is Gentoo's ebuild of syslinux, the only key of that name.
+    (result,) = matcher.match([SoftwareItem("syslinux", "6.04-0.20.el9", "", None, scheme)], os_name)
+    assert result.match is None, result.match
+
+
+def test_a_distributions_settings_package_of_a_source_is_refused(matcher: FeedMatcher) -> None:
+    # openSUSE's chrony-pool-suse holds its NTP pool settings for chrony, not chrony.
+    (result,) = matcher.match([SoftwareItem("chrony-pool-suse", "4.1-150400.21.5.1", "", None, "rpm", "", "chrony")], SUSE)
+    assert result.match is None, result.match
+    assert "distribution's settings" in result.reason
+    (result,) = matcher.match([SoftwareItem("chrony", "4.1-150400.21.5.1", "", None, "rpm", "", "chrony")], SUSE)
+    assert _key(result) == "tuxfamily:chrony", result.reason
+
+
+@pytest.mark.parametrize("name", ["patterns-base-base", "patterns-base-minimal_base"])
+def test_an_opensuse_installation_pattern_is_refused(matcher: FeedMatcher, name: str) -> None:
+    # openSUSE's patterns-* are meta-packages (like Debian's task-*), not NVD's patterns:patterns.
+    (result,) = matcher.match([SoftwareItem(name, "20200505-lp155.11.1", "", None, "rpm", "", "patterns-base")], SUSE)
+    assert result.match is None, result.match
+    assert "no program of its own" in result.reason
+
+
+def test_a_sources_data_package_with_a_name_after_the_data_word_is_refused(matcher: FeedMatcher) -> None:
+    # Debian's wordpress-theme-twentytwentythree: a theme WordPress ships, not WordPress.
+    (result,) = matcher.match([SoftwareItem("wordpress-theme-twentytwentythree", "6.1.6+dfsg1-0+deb12u1", "", None, "dpkg", "",
+                                            "wordpress")], DEBIAN)
+    assert result.match is None, result.match
+    assert "'theme' of source package 'wordpress'" in result.reason
+    (result,) = matcher.match([SoftwareItem("wordpress", "6.1.6+dfsg1-0+deb12u1", "", None, "dpkg", "", "wordpress")], DEBIAN)
+    assert _key(result) == "wordpress:wordpress", result.reason
