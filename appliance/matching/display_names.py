@@ -57,6 +57,10 @@ _EDITION_WORDS |= {"msi", "oem", "gpl"}
 # Microsoft's consumer Office edition "Home and Student" (beside "Home and Business"; see
 # _trimmed for the "and").
 _EDITION_WORDS |= {"student"}
+# Session 15: the previous generation kept under a name of its own and a free personal tier
+# ("Evernote Legacy", "Splashtop Personal"), and a vendor's word for the cross-platform rewrite
+# of a product beside its "Classic" build ("Fiddler Everywhere" beside "Fiddler Classic").
+_EDITION_WORDS |= {"legacy", "personal", "everywhere"}
 # Words after a product's name that make the entry a part of it that is not the product: its
 # installer or updater, headers, documentation, language resources, plug-ins for other
 # programs ("Microsoft Visual Studio Installer", "Python 3.11 pip Bootstrap", "Teams
@@ -855,8 +859,26 @@ class DisplayNames:
                            c.evidence + f", after taking the bitness or major release off '{cleaned}'", True)
                 for c in self._candidates(" ".join(unglued), publisher, display)
             ]
+        glued = [w[:-1] if 3 <= len(w) - 1 < 5 and w[-1] in "23456789" and w[:-1].isalpha() else w for w in words] \
+            if not candidates and publisher and any(w[-1:].isdecimal() for w in words) else words
+        if glued != words:
+            # A short name with its major release glued on ("ZOC8" of com.emtec.zoc8 is
+            # emtec:zoc): too short to read without a vendor (_unglued: "mp3", "x264"), so only
+            # a product of the vendor the publisher or bundle id names.
+            candidates = [
+                _Candidate(c.key_id, round(c.score - 0.05, 3), c.evidence + f", after taking the major release off '{cleaned}'", True)
+                for c in self._candidates(" ".join(glued), publisher, display)
+                if _publisher_agrees(publisher, split_key(self.index.keys[c.key_id])[0])
+            ]
         if not candidates and publisher and display:
             candidates = self._publishers_product(words, publisher)
+            trimmed = _trimmed(words, lambda w: w in _EDITION_WORDS or _is_year(w) or _is_number(w)) if not candidates else words
+            if trimmed and len(trimmed) < len(words):
+                # ... also after its edition words and release ("Camtasia 2024" by TechSmith is
+                # techsmith:camtasia_studio, as "Camtasia 2024.app" is by its bundle id).
+                candidates = [_Candidate(c.key_id, round(c.score - 0.02, 3), c.evidence + f", after dropping edition words "
+                                         f"and the release from '{cleaned}'", True)
+                              for c in self._publishers_product(trimmed, publisher)]
         if not candidates:
             found = self._part_of(words, publisher, platform, display)
             if (found is None and publisher and display

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import msgspec
+
 from appliance.cpe import CpeError, parse_cpe23, unquote
 from appliance.matching.base import SOURCES, Candidate as _Candidate, Identification, SoftwareItem, Unidentified
 from appliance.matching.bundle import _PROJECT_SUFFIXES, ECOSYSTEMS, _named_after
@@ -221,6 +223,9 @@ class Identifier:
         if source in ("pip", "npm"):
             return self._with_references(self._language_package(item.name, source), raw, source)
         if source == "homebrew":
+            owner, _, tapped = raw.rpartition("/")
+            if owner.count("/") == 1 and tapped:
+                return self._tapped(owner.split("/", 1)[0], tapped, item, platform)
             formula = brew_name(raw)
             found = self._package(formula, "homebrew")
             if isinstance(found, Identification):
@@ -270,6 +275,31 @@ class Identifier:
                 return self.source_packages.apply(found, raw, item.source_package, source) if item.source_package else found
         found = self.names.identify(item.name, item.vendor, platform)
         return found if item.vendor else self._with_references(found, clean_display_name(item.name), source)
+
+    def _tapped(self, owner: str, tapped: str, item: SoftwareItem, platform: Platform) -> Identification | Unidentified:
+        """A formula of a third-party tap, written ``<owner>/<tap>/<formula>`` (Homebrew's "Taps":
+        the tap is the GitHub repository ``<owner>/homebrew-<tap>``): the formula is read as any
+        formula, and the owner speaks for a vendor. A vendor spelled like the owner that files a
+        product named like the formula, or like it with a major number NVD keeps in the name
+        (``fluxcd/tap/flux`` is fluxcd:flux2), is that product (``hashicorp/tap/vault``); otherwise
+        the formula's own reading stands: a tap may package another project's software."""
+        found = self._by_source(msgspec.structs.replace(item, name=tapped), platform)
+        if owner == "homebrew":
+            return found  # Homebrew's own taps (homebrew/cask-versions): the plain formula
+        formula = brew_name(tapped)
+        wanted = compact(formula)
+        own = [k for k in self.index.vendor_keys(owner)
+               if re.fullmatch(re.escape(wanted) + r"\d?", compact(self.index.words(k)[1]))]
+        if isinstance(found, Identification) and self.index.key_id.get(found.key) in own:
+            return Identification(found.key, found.method, found.score, f"tap owner '{owner}' is the vendor; {found.evidence}")
+        exact = [k for k in own if compact(self.index.words(k)[1]) == wanted] or own
+        groups = {self.index.equivalents(k) for k in exact}
+        if len(groups) == 1:
+            key = self.index.primary(next(iter(groups)))
+            return Identification(self.index.keys[key], "exact" if compact(self.index.words(key)[1]) == wanted else "fuzzy",
+                                  0.9, f"formula '{formula}' of tap '{owner}/...': its owner is vendor "
+                                  f"'{split_key(self.index.keys[key])[0]}', which files {self.index.keys[key]}")
+        return found
 
     def _with_references(self, found: Identification | Unidentified, name: str, source: str) -> Identification | Unidentified:
         """What the name rules found, with reference URLs heard: they identify what the rules could
