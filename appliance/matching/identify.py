@@ -227,6 +227,10 @@ class Identifier:
             if owner.count("/") == 1 and tapped:
                 return self._tapped(owner.split("/", 1)[0], tapped, item, platform)
             formula = brew_name(raw)
+            if formula.endswith("-cli") and len(formula) > 6:
+                cli = self._command_line(formula[:-4])
+                if cli is not None:
+                    return cli
             found = self._package(formula, "homebrew")
             if isinstance(found, Identification):
                 head = formula.split("-", 1)[0]
@@ -275,6 +279,31 @@ class Identifier:
                 return self.source_packages.apply(found, raw, item.source_package, source) if item.source_package else found
         found = self.names.identify(item.name, item.vendor, platform)
         return found if item.vendor else self._with_references(found, clean_display_name(item.name), source)
+
+    def _command_line(self, project: str) -> Identification | Unidentified | None:
+        """A Homebrew formula ``<project>-cli`` is the project's command-line client, which NVD
+        files apart from the project when it has CVEs of its own: a product named the project's
+        name and "cli" or "command line interface" (google:firebase_command_line_interface,
+        microsoft:azure_command-line_interface), or a product "cli" or "command line interface"
+        of a vendor spelled like the project (bitwarden:cli, not the password manager
+        bitwarden:bitwarden). None when NVD files no such product; refused when it files several."""
+        index, named = self.index, compact(project)
+        kids = {k for text in (f"{named}cli", f"{named}commandlineinterface", f"{named}commandline")
+                for k in index.by_product.get(text, ()) if k in index.current}
+        kids |= {k for k in index.vendor_keys(project) if compact(index.words(k)[1]) in ("cli", "commandlineinterface", "commandline")}
+        # Not a plug-in platform's module of that name (jenkins:azure_cli, the Jenkins plugin).
+        kids = {k for k in kids if compact(index.words(k)[0]) not in _ECOSYSTEM_NAMES}
+        groups = sorted({index.equivalents(k) for k in kids})
+        if not groups:
+            return None
+        if len(groups) > 1:
+            shown = ", ".join(index.keys[g[0]] for g in groups[:4])
+            return Unidentified(f"formula '{project}-cli' is the command-line client of '{project}', which NVD files as "
+                                f"several products: {shown}")
+        key_id = index.primary(tuple(k for k in groups[0] if k in index.current) or groups[0])
+        return Identification(index.keys[key_id], "fuzzy", 0.9,
+                              f"formula '{project}-cli' is the command-line client of '{project}', which NVD files as "
+                              f"{index.keys[key_id]}")
 
     def _tapped(self, owner: str, tapped: str, item: SoftwareItem, platform: Platform) -> Identification | Unidentified:
         """A formula of a third-party tap, written ``<owner>/<tap>/<formula>`` (Homebrew's "Taps":
@@ -460,6 +489,10 @@ class Identifier:
             # DefinitelyTyped's packages hold TypeScript declarations of another package, no code.
             return Unidentified(f"'{name}' holds TypeScript type declarations, no code of its own")
         scope, bare = raw[1:].split("/", 1) if raw.startswith("@") and "/" in raw else ("", raw)
+        if scope:
+            spelled = self._scoped_spelling(scope, bare)
+            if spelled is not None:
+                return spelled
         found = self._as_package(bare, source, scope)
         package = pypi_name(bare) if source == "pip" else bare
         binding = self._binding(package, source) if self._registry_spelled(bare, source) and not scope else None
@@ -514,6 +547,22 @@ class Identifier:
                                           f"{source} package '{package}' is '{stripped}' with the {_LANGUAGE[source]} affix, "
                                           f"and its first word names the vendor {vendor}")
         return self._as_build(raw, source, found)
+
+    def _scoped_spelling(self, scope: str, bare: str) -> Identification | None:
+        """The product NVD spells as the scoped npm name itself, scope and all ("fastify/rate-limit"
+        for @fastify/rate-limit, "@thi.ng/egf", "appium/base-driver"): NVD copied the package's
+        identifier, so nothing else need say it is an npm package (as rule 7 for "-"). One product
+        (or one product group) only; None otherwise."""
+        wanted = {f"{scope}/{bare}", f"@{scope}/{bare}"}
+        kids = [k for k in self.index.by_product.get(compact(f"{scope}/{bare}"), ())
+                if k in self.index.current and unquote(split_key(self.index.keys[k])[1]).lower() in wanted]
+        groups = {self.index.equivalents(k) for k in kids}
+        if len(groups) != 1:
+            return None
+        key_id = self.index.primary(tuple(kids))
+        return Identification(self.index.keys[key_id], "exact", 0.95,
+                              f"npm package '@{scope}/{bare}': NVD spells product {self.index.keys[key_id]} as the scoped "
+                              "package name itself")
 
     def _as_build(self, raw: str, source: str, found: Unidentified) -> Identification | Unidentified:
         """A build of a project published under a name of its own (tensorflow-gpu, Pillow-SIMD,
