@@ -838,3 +838,31 @@ def test_the_bundle_ids_company_may_be_nvds_other_spelling_of_it(matcher: FeedMa
 def test_a_printer_makers_universal_driver_is_its_universal_print_driver(
         matcher: FeedMatcher, name: str, publisher: str, expected: str | None) -> None:
     assert product(matcher, SoftwareItem(name, "1.0", publisher))[0] == expected
+
+
+@pytest.mark.parametrize(("item", "expected"), [
+    # Session 15: a previous generation, a personal tier and a cross-platform rewrite are editions.
+    (SoftwareItem("Evernote Legacy.app", "10.0.9", "", None, "macos_app", "com.evernote.Evernote"), "evernote:evernote"),
+    (SoftwareItem("Splashtop Personal.app", "3.7.2.0", "", None, "macos_app", "com.splashtop.splashtop2"), "splashtop:splashtop"),
+    (SoftwareItem("Fiddler Everywhere.app", "5.20.0", "", None, "macos_app", "com.telerik.FiddlerEverywhere"), "telerik:fiddler"),
+])
+def test_legacy_personal_and_everywhere_are_edition_words(matcher: FeedMatcher, item: SoftwareItem, expected: str) -> None:
+    key, evidence = product(matcher, item, MAC)
+    assert key == expected
+    assert "after dropping edition words" in evidence
+
+
+@pytest.mark.parametrize("name", ["Camtasia 2024", "Camtasia 2023"])
+def test_the_publishers_product_with_a_kind_word_is_read_after_the_release(matcher: FeedMatcher, name: str) -> None:
+    # TechSmith renamed Camtasia Studio to Camtasia; Windows lists it with its release year.
+    key, evidence = product(matcher, SoftwareItem(name, "24.1.3", "TechSmith Corporation"))
+    assert key == "techsmith:camtasia_studio"
+    assert "the release" in evidence
+
+
+def test_a_short_name_with_a_glued_major_release_needs_the_vendor(matcher: FeedMatcher) -> None:
+    # "ZOC8" of com.emtec.zoc8 is emtec:zoc, read because the bundle id names the vendor.
+    key, evidence = product(matcher, SoftwareItem("ZOC8.app", "8.09.3", "", None, "macos_app", "com.emtec.zoc8"), MAC)
+    assert key == "emtec:zoc" and "major release" in evidence
+    # Without a vendor a three-letter name is not unglued (_unglued reads five letters or more).
+    assert product(matcher, SoftwareItem("ZOC8.app", "8.09.3", "", None, "macos_app"), MAC)[0] is None

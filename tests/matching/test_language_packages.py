@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import json
 from pathlib import Path
 
@@ -360,3 +362,15 @@ def test_build_variants_refused(matcher: FeedMatcher, item: SoftwareItem, reason
     (result,) = matcher.match([item], UBUNTU)
     assert result.match is None, result.match
     assert reason in result.reason
+
+
+@pytest.mark.parametrize(("item", "expected"), [
+    # Session 15: NVD spells some products as the scoped npm name itself, scope and all.
+    (SoftwareItem("@fastify/rate-limit", "9.1.0", source="npm"), "fastify:fastify\\/rate-limit"),
+    (SoftwareItem("@appium/base-driver", "9.0.0", source="npm"), "appium:appium\\/base-driver"),
+])
+def test_a_product_spelled_as_the_scoped_name_is_that_package(matcher: FeedMatcher, item: SoftwareItem, expected: str) -> None:
+    (result,) = matcher.match([item], UBUNTU)
+    assert result.match is not None, result.reason
+    assert ":".join(re.split(r"(?<!\\):", result.match.cpe)[3:5]) == expected
+    assert "as the scoped package name itself" in result.match.evidence
