@@ -196,9 +196,13 @@ def _unglued(word: str) -> str:
 def _keeps_product_words(key: str, kept: str, cleaned: str) -> bool:
     """The product's NVD name has a word that only the kept reading of the name has ("for",
     a major number): "skype_for_business" from "Skype for Business Basic 2016"."""
-    only = {w for w in set(kept.split()) - set(cleaned.split()) if w != "windows"}
+    product = cpe_words(split_key(key)[1]).split()
     # "windows" alone is no such word: "Microsoft Windows Desktop Runtime" is not microsoft:windows.
-    return bool(only & set(cpe_words(split_key(key)[1]).split()))
+    # A product NVD names with Windows and more, every word of it in the name, is (session 15:
+    # "Windows Admin Center 2410" is microsoft:windows_admin_center, not visual_planning:admin_center).
+    windows = len(product) >= 3 and product[0] == "windows" and set(product) <= set(kept.split())
+    only = {w for w in set(kept.split()) - set(cleaned.split()) if w != "windows" or windows}
+    return bool(only & set(product))
 
 
 def _trimmed(words: list[str], drop) -> list[str]:
@@ -1040,7 +1044,9 @@ class DisplayNames:
             if key_id in index.current:
                 product = index.words(key_id)[1]
                 if " " in product or "-" in product:
-                    table.setdefault("".join(w[0] for w in product.replace("-", " ").split()), []).append(key_id)
+                    # An ampersand joins words and has no initial ("Unified Communication &
+                    # Collaboration" is UCC; session 15: STARFACE UCC Client).
+                    table.setdefault("".join(w[0] for w in product.replace("-", " ").split() if w != "&"), []).append(key_id)
         return table
 
     def _one_of(self, kids: set[int]) -> int | None:
@@ -1094,7 +1100,7 @@ class DisplayNames:
                     continue
                 signature = "".join(w[0] for w in named[:i]) + word + "".join(w[0] for w in named[i + 1:])
                 for key_id in table.get(signature, ()):
-                    if _abbreviates(named, [w for w in _SPLIT_WORDS.split(index.words(key_id)[1]) if w]):
+                    if _abbreviates(named, [w for w in _SPLIT_WORDS.split(index.words(key_id)[1]) if w and w != "&"]):
                         kids.add(key_id)
         key_id = self._one_of(kids)
         if key_id is None:

@@ -866,3 +866,17 @@ def test_a_short_name_with_a_glued_major_release_needs_the_vendor(matcher: FeedM
     assert key == "emtec:zoc" and "major release" in evidence
     # Without a vendor a three-letter name is not unglued (_unglued reads five letters or more).
     assert product(matcher, SoftwareItem("ZOC8.app", "8.09.3", "", None, "macos_app"), MAC)[0] is None
+
+
+def test_a_windows_product_named_with_windows_and_more_keeps_the_word(matcher: FeedMatcher) -> None:
+    # Session 15: "Windows Admin Center 2410" (a YYMM release) is microsoft:windows_admin_center,
+    # not visual_planning:admin_center; "windows" alone still names nothing.
+    assert product(matcher, SoftwareItem("Windows Admin Center 2410", "2.4.2", "Microsoft Corporation"))[0] == "microsoft:windows_admin_center"
+    assert product(matcher, SoftwareItem("Microsoft Windows Desktop Runtime - 8.0.11 (x64)", "8.0.11",
+                                         "Microsoft Corporation"))[0] == "microsoft:.net"
+
+
+def test_an_ampersand_has_no_initial(matcher: FeedMatcher) -> None:
+    # Session 15: STARFACE's "Unified Communication & Collaboration Client" is written "UCC Client".
+    key, evidence = product(matcher, SoftwareItem("STARFACE UCC Client", "8.0", "STARFACE GmbH"))
+    assert key == "starface:unified_communication_\\&_collaboration_client" and "initials" in evidence
