@@ -29,6 +29,10 @@ _FEW_PRODUCTS = 5
 # pip only, as rule 9: over the dictionary npm's would be ckeditor (CKEditor 4 beside 5's parts).
 _ECOSYSTEM_ORGANISATION = 3
 _LANGUAGE = {"pip": "Python", "npm": "Node.js"}
+# A word this few products use in their names (CpeIndex.word_uses: "paho" 3, "langchain" 12,
+# "apollo" 16) makes a name of several words distinctive; "elastic" (26), "sql" (63), "google"
+# (166), "server" (2016) do not.
+_RARE_WORD = 20
 # Which reference URLs speak for a name of each source (references.KINDS): a package page of
 # the item's own registry for pip and npm; a source repository for the others.
 _REFERENCE_KIND = {"pip": "pypi", "npm": "npm"}
@@ -697,6 +701,18 @@ class Identifier:
                 why = f"NVD files its part {part} as a {_LANGUAGE[source]} package"
             elif joined and alone:
                 why = f"NVD names it after the scope and the package of '{joined}'"
+            elif (not scope and "-" in package and _PEP503.sub("-", spelled) == package
+                  and len({self.index.equivalents(k) for k in kids}) == 1
+                  and min(self.index.word_uses.get(w, 0) for w in package.split("-")) <= _RARE_WORD
+                  and not self._of_another_ecosystem(group, source)):
+                # A name of several words, one of them rare among product names, that is word for
+                # word the one product of its name (paho-mqtt is eclipse:paho_mqtt, llama-index
+                # run-llama:llama_index): NVD wrote the package's words with its "_". Session 15:
+                # every labelled item refused "not filed" whose name has several words was its
+                # package (the wrong ones were single words another program shares: idna, mock,
+                # less, jira); a name of common words only is a program's too (npm http-server is
+                # not oracle:http_server, live-server not the VS Code extension, sql-server).
+                why = f"the {source} name's words are the product's, word for word"
             else:
                 return Unidentified(f"{source} package '{package}' is named like {self.index.keys[chosen.key_id]}, which NVD does not file as a {source} package")
             return Identification(self.index.keys[chosen.key_id], "exact", min(chosen.score, 0.87), f"{chosen.evidence}; {why}")

@@ -373,3 +373,27 @@ def test_a_product_spelled_as_the_scoped_name_is_that_package(matcher: FeedMatch
     assert result.match is not None, result.reason
     assert ":".join(re.split(r"(?<!\\):", result.match.cpe)[3:5]) == expected
     assert "as the scoped package name itself" in result.match.evidence
+
+
+@pytest.mark.parametrize(("item", "expected"), [
+    # Session 15: a name of several words, one rare among product names, that is word for word
+    # the one product of its name (NVD writes "_" for the package's "-").
+    (SoftwareItem("paho-mqtt", "2.1.0", source="pip"), "eclipse:paho_mqtt"),
+    (SoftwareItem("llama-index", "0.10.0", source="pip"), "run-llama:llama_index"),
+    (SoftwareItem("apollo-server", "3.13.0", source="npm"), "apollographql:apollo_server"),
+])
+def test_a_name_of_several_words_that_is_the_product_word_for_word(matcher: FeedMatcher, item: SoftwareItem, expected: str) -> None:
+    (result,) = matcher.match([item], UBUNTU)
+    assert result.match is not None, result.reason
+    assert ":".join(result.match.cpe.split(":")[3:5]) == expected
+    assert "word for word" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "source"), [
+    ("http-server", "npm"),  # common words only: oracle:http_server is no npm package
+    ("live-server", "npm"),  # ritwickdey:live_server is a VS Code extension
+    ("sql-server", "pip"),
+])
+def test_a_name_of_common_words_is_not_read_word_for_word(matcher: FeedMatcher, name: str, source: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0.0", source=source)], UBUNTU)
+    assert result.match is None
