@@ -701,7 +701,7 @@ class Identifier:
                 why = f"NVD files its part {part} as a {_LANGUAGE[source]} package"
             elif joined and alone:
                 why = f"NVD names it after the scope and the package of '{joined}'"
-            elif (not scope and "-" in package and _PEP503.sub("-", spelled) == package
+            elif (not scope and "-" in package and spelled.replace("_", "-") == package
                   and len({self.index.equivalents(k) for k in kids}) == 1
                   and min(self.index.word_uses.get(w, 0) for w in package.split("-")) <= _RARE_WORD
                   and not self._of_another_ecosystem(group, source)):
@@ -711,7 +711,8 @@ class Identifier:
                 # every labelled item refused "not filed" whose name has several words was its
                 # package (the wrong ones were single words another program shares: idna, mock,
                 # less, jira); a name of common words only is a program's too (npm http-server is
-                # not oracle:http_server, live-server not the VS Code extension, sql-server).
+                # not oracle:http_server, live-server not the VS Code extension, sql-server). Words
+                # joined by "_" only: aspose.words is a .NET namespace, not pip's aspose-words.
                 why = f"the {source} name's words are the product's, word for word"
             else:
                 return Unidentified(f"{source} package '{package}' is named like {self.index.keys[chosen.key_id]}, which NVD does not file as a {source} package")
