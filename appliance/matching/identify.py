@@ -262,6 +262,10 @@ class Identifier:
                 if isinstance(library, Identification):
                     return Identification(library.key, "fuzzy", min(library.score, 0.86),
                                           f"formula '{formula}' is library 'lib{formula}': {library.evidence}")
+            if isinstance(found, Unidentified) and not self.packages.refused_names(formula):
+                own = self._vendors_product(formula)
+                if own is not None:
+                    return own
             whole = brew_name(raw, editions=False)
             if whole != formula and isinstance(found, Unidentified):
                 # The edition suffix taken off was the product's name: "microsoft-edge" is the
@@ -283,6 +287,30 @@ class Identifier:
                 return self.source_packages.apply(found, raw, item.source_package, source) if item.source_package else found
         found = self.names.identify(item.name, item.vendor, platform)
         return found if item.vendor else self._with_references(found, clean_display_name(item.name), source)
+
+    def _vendors_product(self, formula: str) -> Identification | None:
+        """A formula no product is named like, spelled like an NVD vendor that files one product
+        (or one product named with the formula), is that product: a project NVD files under its
+        own name as the vendor and a descriptive product name (xmlstarlet is
+        xmlstarlet:command_line_xml_toolkit, borgbackup borgbackup:borg, abseil
+        abseil:common_libraries, kicad kicad:kicad_eda beside its older key). Only for a name of
+        five letters or more: tbb is Intel's Threading Building Blocks, not
+        tbb:taiwan_business_bank, though NVD's product is named by those initials."""
+        index, named = self.index, compact(formula)
+        if len(named) < 5 or named in _ECOSYSTEM_NAMES:
+            return None
+        kids = [k for k in index.vendor_keys(formula) if compact(index.words(k)[0]) == named]
+        if len(kids) > 1:
+            kids = [k for k in kids if named in compact(index.words(k)[1]) or compact(index.words(k)[1]) in named]
+        groups = {index.equivalents(k) for k in kids}
+        if len(groups) != 1:
+            return None
+        key_id = index.primary(tuple(kids))
+        if any(w in _ECOSYSTEM_NAMES or w in ("wp", "plugin", "addon", "extension") for w in index.words(key_id)[1].split()):
+            return None  # a plug-in filed under the name (slack:wp_slacksync), not the project's program
+        return Identification(index.keys[key_id], "fuzzy", 0.88,
+                              f"formula '{formula}' is named like vendor '{index.words(key_id)[0]}', whose product of it is "
+                              f"{index.keys[key_id]}")
 
     def _command_line(self, project: str) -> Identification | Unidentified | None:
         """A Homebrew formula ``<project>-cli`` is the project's command-line client, which NVD

@@ -128,3 +128,21 @@ def test_a_cli_formula_nvd_files_twice_is_refused_not_read_as_the_project(matche
     assert key is None and "1password:command-line" in reason and "1password:command_line_interface" in reason
     # With no such product, the formula is read as before (kubernetes-cli is built from kubernetes).
     assert brew(matcher, "kubernetes-cli")[0] == "kubernetes:kubernetes"
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    # Session 15: a formula spelled like a vendor that files its project under a descriptive name.
+    ("xmlstarlet", "xmlstarlet:command_line_xml_toolkit"), ("borgbackup", "borgbackup:borg"),
+    ("abseil", "abseil:common_libraries"), ("kicad", "kicad:kicad_eda"),
+])
+def test_a_formula_named_like_a_vendor_is_its_one_product(matcher: FeedMatcher, name: str, expected: str) -> None:
+    key, evidence = brew(matcher, name)
+    assert key == expected and "is named like vendor" in evidence
+
+
+@pytest.mark.parametrize("name", [
+    "tbb",  # four letters or fewer: Intel's Threading Building Blocks, not tbb:taiwan_business_bank
+    "slack",  # the vendor "slack" files a WordPress plug-in (wp_slacksync), not Slack
+])
+def test_a_short_formula_or_a_plugin_under_the_vendor_name_is_not_read_so(matcher: FeedMatcher, name: str) -> None:
+    assert brew(matcher, name)[0] is None
