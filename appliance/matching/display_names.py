@@ -563,7 +563,9 @@ class DisplayNames:
         for Homebrew)."""
         key_id = self._lone_project(compact(name)) if _COINED.match(name) else None
         if key_id is None:
-            return None
+            # ... or a vendor spelled like it that files one product of it under a descriptive
+            # name (session 15: "KiCad.app" is kicad:kicad_eda, as Homebrew's kicad).
+            return self.ids._vendors_product(name) if _COINED.match(name) else None
         return Identification(self.index.keys[key_id], "fuzzy", 0.86,
                               f"'{name}' is a coined name (capitals inside one word) that names exactly one NVD product, "
                               f"of the project named after it ({self.index.keys[key_id]}); no publisher to say otherwise")
@@ -706,6 +708,12 @@ class DisplayNames:
         if display and said:
             for text in filter(None, (cleaned, part and clean_display_name(part))):
                 found = self._named_first(text.split(), said, platform)
+                if found is not None:
+                    return found
+            if compact(cleaned) == compact(said):
+                # A program named only by its maker, whose one product of it NVD names more
+                # fully (session 15: "KiCad 7.0.10" by KiCad is kicad:kicad_eda).
+                found = self.ids._vendors_product(cleaned)
                 if found is not None:
                     return found
             if "universal" in cleaned:

@@ -9,7 +9,7 @@ import msgspec
 from appliance.cpe import CpeError, parse_cpe23, unquote
 from appliance.matching.base import SOURCES, Candidate as _Candidate, Identification, SoftwareItem, Unidentified
 from appliance.matching.bundle import _PROJECT_SUFFIXES, ECOSYSTEMS, _named_after
-from appliance.matching.display_names import DisplayNames, _publisher_agrees, compact
+from appliance.matching.display_names import _PART_WORDS, _PLATFORM_WORDS, DisplayNames, _publisher_agrees, compact
 from appliance.matching.index import CpeIndex, split_key
 from appliance.matching.normalize import app_name, brew_name, clean_display_name, cpe_words, pypi_name
 from appliance.matching.packages import PACKAGE_NAME, PackageRules, distribution_built, repository_stems, ships_no_code
@@ -306,10 +306,18 @@ class Identifier:
         if len(groups) != 1:
             return None
         key_id = index.primary(tuple(kids))
-        if any(w in _ECOSYSTEM_NAMES or w in ("wp", "plugin", "addon", "extension") for w in index.words(key_id)[1].split()):
-            return None  # a plug-in filed under the name (slack:wp_slacksync), not the project's program
+        words = index.words(key_id)[1].replace("-", " ").split()
+        if any(w in _ECOSYSTEM_NAMES or w in ("wp", "addon") or w in _PART_WORDS or w in _PLATFORM_WORDS for w in words):
+            # A plug-in or a part filed under the name (slack:wp_slacksync, the installer
+            # vivaldi:vivaldi_installer_for_windows), not the project's program.
+            return None
+        product = compact(index.words(key_id)[1])
+        if len(words) < 2 and named not in product and product not in named:
+            # One word that shares nothing with the name is a brand of the company, not the
+            # project the name is (Canva is not canva:affinity, Wolfram not wolfram:webmathematica).
+            return None
         return Identification(index.keys[key_id], "fuzzy", 0.88,
-                              f"formula '{formula}' is named like vendor '{index.words(key_id)[0]}', whose product of it is "
+                              f"'{formula}' is named like vendor '{index.words(key_id)[0]}', whose product of it is "
                               f"{index.keys[key_id]}")
 
     def _command_line(self, project: str) -> Identification | Unidentified | None:

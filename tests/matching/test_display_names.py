@@ -880,3 +880,12 @@ def test_an_ampersand_has_no_initial(matcher: FeedMatcher) -> None:
     # Session 15: STARFACE's "Unified Communication & Collaboration Client" is written "UCC Client".
     key, evidence = product(matcher, SoftwareItem("STARFACE UCC Client", "8.0", "STARFACE GmbH"))
     assert key == "starface:unified_communication_\\&_collaboration_client" and "initials" in evidence
+
+
+def test_a_program_named_only_by_its_maker_is_the_makers_product_of_it(matcher: FeedMatcher) -> None:
+    # Session 15: the vendor spelled like the name files the product under a longer name.
+    assert product(matcher, SoftwareItem("KiCad 7.0.10", "7.0.10", "KiCad"))[0] == "kicad:kicad_eda"
+    assert product(matcher, SoftwareItem("KiCad.app", "8.0.6", "", None, "macos_app", "org.kicad-pcb.kicad"), MAC)[0] == "kicad:kicad_eda"
+    # ... not a brand of the company (canva:affinity) nor an installer filed under the name.
+    assert product(matcher, SoftwareItem("Canva", "1.90", "Canva"))[0] is None
+    assert product(matcher, SoftwareItem("Vivaldi", "6.9", ""))[0] is None
