@@ -824,6 +824,11 @@ class DisplayNames:
             return Unidentified("nothing left of the name after removing versions and architecture notes")
         if cleaned in aliases.names and self.ids._known(aliases.names[cleaned][0]):
             key, comment = aliases.names[cleaned]
+            if platform.family == "macos" and key + "_for_mac" in self.index.key_id:
+                # The Mac build NVD files apart, as below (session 15: "Foxit PDF Reader.app" is
+                # foxit:pdf_reader_for_mac; the alias names the product, not the build).
+                return Identification(key + "_for_mac", "alias", 0.98,
+                                      f"alias '{cleaned}': {comment}; the Mac build is NVD product {key}_for_mac")
             return Identification(key, "alias", 1.0, f"alias '{cleaned}': {comment}")
         candidates = self._candidates(cleaned, publisher, display)
         words = cleaned.split()

@@ -889,3 +889,10 @@ def test_a_program_named_only_by_its_maker_is_the_makers_product_of_it(matcher: 
     # ... not a brand of the company (canva:affinity) nor an installer filed under the name.
     assert product(matcher, SoftwareItem("Canva", "1.90", "Canva"))[0] is None
     assert product(matcher, SoftwareItem("Vivaldi", "6.9", ""))[0] is None
+
+
+def test_an_alias_on_a_mac_is_the_mac_build_nvd_files_apart(matcher: FeedMatcher) -> None:
+    # Session 15: the alias names foxit:pdf_reader; NVD files the Mac build as pdf_reader_for_mac.
+    item = SoftwareItem("Foxit PDF Reader.app", "2024.3", "", None, "macos_app", "com.foxit-software.Foxit.PDF.Reader")
+    assert product(matcher, item, MAC)[0] == "foxit:pdf_reader_for_mac"
+    assert product(matcher, SoftwareItem("Foxit PDF Reader", "2024.3", "Foxit Software Inc."))[0] == "foxit:pdf_reader"
