@@ -712,8 +712,9 @@ class DisplayNames:
                     return found
             if compact(cleaned) == compact(said):
                 # A program named only by its maker, whose one product of it NVD names more
-                # fully (session 15: "KiCad 7.0.10" by KiCad is kicad:kicad_eda).
-                found = self.ids._vendors_product(cleaned)
+                # fully (session 15: "KiCad 7.0.10" by KiCad is kicad:kicad_eda), or the maker's
+                # one installed program (Zscaler is zscaler:client_connector).
+                found = self.ids._vendors_product(cleaned) or self._makers_program(said)
                 if found is not None:
                     return found
             if "universal" in cleaned:
@@ -721,6 +722,21 @@ class DisplayNames:
                 if found is not None:
                     return found
         return first or Unidentified(f"nothing to identify in '{name}'")
+
+    def _makers_program(self, vendor: str) -> Identification | None:
+        """The one product of a vendor whose name says it is an installed program (a kind of
+        program: client, desktop, app, agent, ...), for a program named only by its maker:
+        "Zscaler" by Zscaler is zscaler:client_connector, not its cloud services or proxy. None
+        when the vendor files none or several such products."""
+        index = self.index
+        kids = {k for k in index.vendor_keys(vendor) if k in index.current
+                and any(w in _PROGRAM_KINDS for w in index.words(k)[1].split())}
+        key_id = self._one_of(kids)
+        if key_id is None:
+            return None
+        return Identification(index.keys[key_id], "fuzzy", 0.86,
+                              f"the program is named only by its maker '{vendor}', whose one installed program NVD files is "
+                              f"'{index.words(key_id)[1]}'")
 
     def _universal_print_driver(self, cleaned: str, publisher: str) -> Identification | None:
         """A printer maker's universal print driver, which Windows lists by the maker's brand,

@@ -896,3 +896,11 @@ def test_an_alias_on_a_mac_is_the_mac_build_nvd_files_apart(matcher: FeedMatcher
     item = SoftwareItem("Foxit PDF Reader.app", "2024.3", "", None, "macos_app", "com.foxit-software.Foxit.PDF.Reader")
     assert product(matcher, item, MAC)[0] == "foxit:pdf_reader_for_mac"
     assert product(matcher, SoftwareItem("Foxit PDF Reader", "2024.3", "Foxit Software Inc."))[0] == "foxit:pdf_reader"
+
+
+def test_a_program_named_only_by_its_maker_is_its_one_installed_program(matcher: FeedMatcher) -> None:
+    # Session 15: Zscaler files client_connector beside its cloud services and proxy.
+    assert product(matcher, SoftwareItem("Zscaler", "4.3.0.181", "Zscaler Inc."))[0] == "zscaler:client_connector"
+    item = SoftwareItem("Zscaler.app", "4.4.0.57", "", None, "macos_app", "com.zscaler.zscaler")
+    key, evidence = product(matcher, item, MAC)
+    assert key == "zscaler:client_connector" and "named only by its maker" in evidence
