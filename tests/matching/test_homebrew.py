@@ -146,3 +146,12 @@ def test_a_formula_named_like_a_vendor_is_its_one_product(matcher: FeedMatcher, 
 ])
 def test_a_short_formula_or_a_plugin_under_the_vendor_name_is_not_read_so(matcher: FeedMatcher, name: str) -> None:
     assert brew(matcher, name)[0] is None
+
+
+def test_of_namesakes_without_cves_the_one_spelled_as_the_formula_is_taken(matcher: FeedMatcher) -> None:
+    # Session 15: openapitools:openapi-generator, not openapi-generator:openapi_generator.
+    key, evidence = brew(matcher, "openapi-generator")
+    assert key == "openapitools:openapi-generator" and "spelled as the formula is" in evidence
+    # Both spelled so: still refused with both (smartbear and swagger).
+    key, reason = brew(matcher, "swagger-codegen")
+    assert key is None and "smartbear:swagger-codegen" in reason and "swagger:swagger-codegen" in reason
