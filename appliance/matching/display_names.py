@@ -128,6 +128,8 @@ _PLATFORM_WORDS = {"windows", "android", "ios", "ipados", "linux", "iphone", "ip
 _NOT_MORE = frozenset(_PART_WORDS | _CODE_PART_WORDS | {"for", "with", "to", "and"})
 _AFTER_A_NAME = frozenset(_EDITION_WORDS | _PROGRAM_KINDS)
 _NOT_BEFORE = _NOT_MORE | _PLATFORM_WORDS
+# A word with capitals inside it, in any name ("PhonerLite", "NSClient++", "ScanSnap").
+_COINED_WORD = re.compile(r"\b[A-Z][A-Za-z]*[a-z][A-Z]|\b[A-Z]{2,}[a-z]")
 # A one-word name with capitals inside it ("ImageOptim", "MacDown", "KeePassXC"): a coined
 # compound, not an everyday word.
 _COINED = re.compile(r"^[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+$")
@@ -710,6 +712,10 @@ class DisplayNames:
                 found = self._named_first(text.split(), said, platform)
                 if found is not None:
                     return found
+            if _COINED_WORD.search(name):
+                stranger = self._unknown_publishers_product(cleaned, said)
+                if stranger is not None:
+                    return Identification(self.index.keys[stranger.key_id], "fuzzy", stranger.score, stranger.evidence)
             if compact(cleaned) == compact(said):
                 # A program named only by its maker, whose one product of it NVD names more
                 # fully (session 15: "KiCad 7.0.10" by KiCad is kicad:kicad_eda), or the maker's
@@ -979,6 +985,29 @@ class DisplayNames:
             key, evidence = key + "_for_mac", evidence + "; the Mac build is NVD product " + key + "_for_mac"
         method = "fuzzy" if best.fuzzy or best.score < 0.95 else "exact"
         return Identification(key, method, best.score, evidence)
+
+    def _unknown_publishers_product(self, cleaned: str, publisher: str) -> _Candidate | None:
+        """The one product a coined name names, when the publisher is no NVD vendor and shares
+        nothing with one (a person, a renamed or new company: "PhonerLite" by its author Heiko
+        Sommerfeldt is phoner:phonerlite, "NSClient++" by MySolutions Nordic nsclient:nsclient++):
+        such a publisher cannot contradict the dictionary. The caller checks the name is coined
+        (a word with capitals inside: no everyday word, "Rhino" is not mozilla:rhino); here, a
+        word of it that at most two product names use (CpeIndex.word_uses), and one product (one
+        group) of exactly that name."""
+        index = self.index
+        said = compact(publisher)
+        if said in index.by_vendor or self._initials_vendor(publisher, cleaned):
+            return None
+        kids = [k for k in index.by_product.get(compact(cleaned), ()) if k in index.current]
+        groups = {index.equivalents(k) for k in kids}
+        if len(groups) != 1 or min(index.word_uses.get(w, 0) for w in cleaned.split()) > 2:
+            return None
+        key_id = index.primary(tuple(kids))
+        vendor = split_key(index.keys[key_id])[0]
+        if any(_publisher_shares_word(publisher, split_key(index.keys[k])[0]) for k in kids):
+            return None
+        return _Candidate(key_id, 0.86, f"'{cleaned}' names exactly one NVD product, a name few products use, and publisher "
+                                        f"'{publisher}' is no NVD vendor to say otherwise (vendor '{vendor}')", True)
 
     def _piece_filed(self, candidates: list[_Candidate], piece: Identification) -> Identification | None:
         """The product the whole name names, unconfirmed by the publisher, when its vendor also

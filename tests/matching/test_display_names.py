@@ -904,3 +904,12 @@ def test_a_program_named_only_by_its_maker_is_its_one_installed_program(matcher:
     item = SoftwareItem("Zscaler.app", "4.4.0.57", "", None, "macos_app", "com.zscaler.zscaler")
     key, evidence = product(matcher, item, MAC)
     assert key == "zscaler:client_connector" and "named only by its maker" in evidence
+
+
+def test_a_coined_name_by_a_publisher_nvd_does_not_know_is_its_one_product(matcher: FeedMatcher) -> None:
+    # Session 15: a person or a renamed company cannot contradict the dictionary.
+    key, evidence = product(matcher, SoftwareItem("PhonerLite 3.29", "3.29", "Heiko Sommerfeldt"))
+    assert key == "phoner:phonerlite" and "is no NVD vendor" in evidence
+    assert product(matcher, SoftwareItem("NSClient++ (x64)", "0.5.2", "MySolutions Nordic"))[0] == "nsclient:nsclient\\+\\+"
+    # An everyday word is no coined name: Rhino by McNeel is not mozilla:rhino.
+    assert product(matcher, SoftwareItem("Rhino 8", "8.12", "Robert McNeel & Associates"))[0] is None
