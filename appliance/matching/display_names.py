@@ -1004,8 +1004,8 @@ class DisplayNames:
             return None
         key_id = index.primary(tuple(kids))
         vendor = split_key(index.keys[key_id])[0]
-        if any(_publisher_shares_word(publisher, split_key(index.keys[k])[0]) for k in kids):
-            return None
+        if vendor.endswith("_project") or any(_publisher_shares_word(publisher, split_key(index.keys[k])[0]) for k in kids):
+            return None  # (NVD's "<name>_project": _coined_project's, which weighs such a vendor)
         return _Candidate(key_id, 0.86, f"'{cleaned}' names exactly one NVD product, a name few products use, and publisher "
                                         f"'{publisher}' is no NVD vendor to say otherwise (vendor '{vendor}')", True)
 
