@@ -586,7 +586,20 @@ class Identifier:
                     return Identification(self.index.keys[key_id], "exact", 0.86,
                                           f"{source} package '{package}' is '{stripped}' with the {_LANGUAGE[source]} affix, "
                                           f"and its first word names the vendor {vendor}")
-        return self._as_build(raw, source, found)
+        built = self._as_build(raw, source, found)
+        if isinstance(built, Unidentified) and not scope and built.reason.startswith("no NVD product is named like"):
+            # The package is named like a vendor that files its one product under a longer name
+            # (session 15: npm prismjs is prismjs:prism), as a Homebrew formula may be.
+            # Only a product named by part of the name (jsonpath-plus is jsonpath-plus:jsonpath,
+            # django-unicorn django-unicorn:unicorn): a longer product is another package of the
+            # registry (yargs is not yargs:yargs-parser), a shorter one of a few letters a
+            # namesake (pytest is not pytest:py), and a ".js" product was rejected in session 14.
+            own = self._vendors_product(package)
+            product = compact(split_key(own.key)[1]) if own is not None else ""
+            if (own is not None and len(product) >= 4 and product in compact(package) and product != compact(package)
+                    and not self._of_another_ecosystem(self.index.equivalents(self.index.key_id[own.key]), source)):
+                return Identification(own.key, own.method, min(own.score, 0.86), f"{source} package {own.evidence}")
+        return built
 
     def _scoped_spelling(self, scope: str, bare: str) -> Identification | None:
         """The product NVD spells as the scoped npm name itself, scope and all ("fastify/rate-limit"

@@ -397,3 +397,25 @@ def test_a_name_of_several_words_that_is_the_product_word_for_word(matcher: Feed
 def test_a_name_of_common_words_is_not_read_word_for_word(matcher: FeedMatcher, name: str, source: str) -> None:
     (result,) = matcher.match([SoftwareItem(name, "1.0.0", source=source)], UBUNTU)
     assert result.match is None
+
+
+@pytest.mark.parametrize(("item", "expected"), [
+    # Session 15: a package named like its vendor, whose one product is named by part of it.
+    (SoftwareItem("prismjs", "1.29.0", source="npm"), "prismjs:prism"),
+    (SoftwareItem("jsonpath-plus", "7.2.0", source="npm"), "jsonpath-plus:jsonpath"),
+    (SoftwareItem("django-unicorn", "0.50.0", source="pip"), "django-unicorn:unicorn"),
+])
+def test_a_package_named_like_its_vendor_is_the_vendors_product(matcher: FeedMatcher, item: SoftwareItem, expected: str) -> None:
+    (result,) = matcher.match([item], UBUNTU)
+    assert result.match is not None, result.reason
+    assert ":".join(result.match.cpe.split(":")[3:5]) == expected and "named like vendor" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "source"), [
+    ("yargs", "npm"),  # yargs:yargs-parser is another package
+    ("pytest", "pip"),  # pytest:py, a namesake of two letters
+    ("alembic", "pip"),  # alembic:ash_authentication is an Elixir library
+])
+def test_a_vendors_longer_or_other_product_is_not_the_package(matcher: FeedMatcher, name: str, source: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0.0", source=source)], UBUNTU)
+    assert result.match is None
