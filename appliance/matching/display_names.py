@@ -57,6 +57,10 @@ _EDITION_WORDS |= {"msi", "oem", "gpl"}
 # Microsoft's consumer Office edition "Home and Student" (beside "Home and Business"; see
 # _trimmed for the "and").
 _EDITION_WORDS |= {"student"}
+# Session 15: the previous generation kept under a name of its own and a free personal tier
+# ("Evernote Legacy", "Splashtop Personal"), and a vendor's word for the cross-platform rewrite
+# of a product beside its "Classic" build ("Fiddler Everywhere" beside "Fiddler Classic").
+_EDITION_WORDS |= {"legacy", "personal", "everywhere"}
 # Words after a product's name that make the entry a part of it that is not the product: its
 # installer or updater, headers, documentation, language resources, plug-ins for other
 # programs ("Microsoft Visual Studio Installer", "Python 3.11 pip Bootstrap", "Teams
@@ -124,6 +128,8 @@ _PLATFORM_WORDS = {"windows", "android", "ios", "ipados", "linux", "iphone", "ip
 _NOT_MORE = frozenset(_PART_WORDS | _CODE_PART_WORDS | {"for", "with", "to", "and"})
 _AFTER_A_NAME = frozenset(_EDITION_WORDS | _PROGRAM_KINDS)
 _NOT_BEFORE = _NOT_MORE | _PLATFORM_WORDS
+# A word with capitals inside it, in any name ("PhonerLite", "NSClient++", "ScanSnap").
+_COINED_WORD = re.compile(r"\b[A-Z][A-Za-z]*[a-z][A-Z]|\b[A-Z]{2,}[a-z]")
 # A one-word name with capitals inside it ("ImageOptim", "MacDown", "KeePassXC"): a coined
 # compound, not an everyday word.
 _COINED = re.compile(r"^[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+$")
@@ -192,9 +198,13 @@ def _unglued(word: str) -> str:
 def _keeps_product_words(key: str, kept: str, cleaned: str) -> bool:
     """The product's NVD name has a word that only the kept reading of the name has ("for",
     a major number): "skype_for_business" from "Skype for Business Basic 2016"."""
-    only = {w for w in set(kept.split()) - set(cleaned.split()) if w != "windows"}
+    product = cpe_words(split_key(key)[1]).split()
     # "windows" alone is no such word: "Microsoft Windows Desktop Runtime" is not microsoft:windows.
-    return bool(only & set(cpe_words(split_key(key)[1]).split()))
+    # A product NVD names with Windows and more, every word of it in the name, is (session 15:
+    # "Windows Admin Center 2410" is microsoft:windows_admin_center, not visual_planning:admin_center).
+    windows = len(product) >= 3 and product[0] == "windows" and set(product) <= set(kept.split())
+    only = {w for w in set(kept.split()) - set(cleaned.split()) if w != "windows" or windows}
+    return bool(only & set(product))
 
 
 def _trimmed(words: list[str], drop) -> list[str]:
@@ -555,7 +565,9 @@ class DisplayNames:
         for Homebrew)."""
         key_id = self._lone_project(compact(name)) if _COINED.match(name) else None
         if key_id is None:
-            return None
+            # ... or a vendor spelled like it that files one product of it under a descriptive
+            # name (session 15: "KiCad.app" is kicad:kicad_eda, as Homebrew's kicad).
+            return self.ids._vendors_product(name) if _COINED.match(name) else None
         return Identification(self.index.keys[key_id], "fuzzy", 0.86,
                               f"'{name}' is a coined name (capitals inside one word) that names exactly one NVD product, "
                               f"of the project named after it ({self.index.keys[key_id]}); no publisher to say otherwise")
@@ -700,11 +712,37 @@ class DisplayNames:
                 found = self._named_first(text.split(), said, platform)
                 if found is not None:
                     return found
+            if _COINED_WORD.search(name):
+                stranger = self._unknown_publishers_product(cleaned, said)
+                if stranger is not None:
+                    return Identification(self.index.keys[stranger.key_id], "fuzzy", stranger.score, stranger.evidence)
+            if compact(cleaned) == compact(said):
+                # A program named only by its maker, whose one product of it NVD names more
+                # fully (session 15: "KiCad 7.0.10" by KiCad is kicad:kicad_eda), or the maker's
+                # one installed program (Zscaler is zscaler:client_connector).
+                found = self.ids._vendors_product(cleaned) or self._makers_program(said)
+                if found is not None:
+                    return found
             if "universal" in cleaned:
                 found = self._universal_print_driver(cleaned, said)
                 if found is not None:
                     return found
         return first or Unidentified(f"nothing to identify in '{name}'")
+
+    def _makers_program(self, vendor: str) -> Identification | None:
+        """The one product of a vendor whose name says it is an installed program (a kind of
+        program: client, desktop, app, agent, ...), for a program named only by its maker:
+        "Zscaler" by Zscaler is zscaler:client_connector, not its cloud services or proxy. None
+        when the vendor files none or several such products."""
+        index = self.index
+        kids = {k for k in index.vendor_keys(vendor) if k in index.current
+                and any(w in _PROGRAM_KINDS for w in index.words(k)[1].split())}
+        key_id = self._one_of(kids)
+        if key_id is None:
+            return None
+        return Identification(index.keys[key_id], "fuzzy", 0.86,
+                              f"the program is named only by its maker '{vendor}', whose one installed program NVD files is "
+                              f"'{index.words(key_id)[1]}'")
 
     def _universal_print_driver(self, cleaned: str, publisher: str) -> Identification | None:
         """A printer maker's universal print driver, which Windows lists by the maker's brand,
@@ -808,6 +846,11 @@ class DisplayNames:
             return Unidentified("nothing left of the name after removing versions and architecture notes")
         if cleaned in aliases.names and self.ids._known(aliases.names[cleaned][0]):
             key, comment = aliases.names[cleaned]
+            if platform.family == "macos" and key + "_for_mac" in self.index.key_id:
+                # The Mac build NVD files apart, as below (session 15: "Foxit PDF Reader.app" is
+                # foxit:pdf_reader_for_mac; the alias names the product, not the build).
+                return Identification(key + "_for_mac", "alias", 0.98,
+                                      f"alias '{cleaned}': {comment}; the Mac build is NVD product {key}_for_mac")
             return Identification(key, "alias", 1.0, f"alias '{cleaned}': {comment}")
         candidates = self._candidates(cleaned, publisher, display)
         words = cleaned.split()
@@ -855,8 +898,26 @@ class DisplayNames:
                            c.evidence + f", after taking the bitness or major release off '{cleaned}'", True)
                 for c in self._candidates(" ".join(unglued), publisher, display)
             ]
+        glued = [w[:-1] if 3 <= len(w) - 1 < 5 and w[-1] in "23456789" and w[:-1].isalpha() else w for w in words] \
+            if not candidates and publisher and any(w[-1:].isdecimal() for w in words) else words
+        if glued != words:
+            # A short name with its major release glued on ("ZOC8" of com.emtec.zoc8 is
+            # emtec:zoc): too short to read without a vendor (_unglued: "mp3", "x264"), so only
+            # a product of the vendor the publisher or bundle id names.
+            candidates = [
+                _Candidate(c.key_id, round(c.score - 0.05, 3), c.evidence + f", after taking the major release off '{cleaned}'", True)
+                for c in self._candidates(" ".join(glued), publisher, display)
+                if _publisher_agrees(publisher, split_key(self.index.keys[c.key_id])[0])
+            ]
         if not candidates and publisher and display:
             candidates = self._publishers_product(words, publisher)
+            trimmed = _trimmed(words, lambda w: w in _EDITION_WORDS or _is_year(w) or _is_number(w)) if not candidates else words
+            if trimmed and len(trimmed) < len(words):
+                # ... also after its edition words and release ("Camtasia 2024" by TechSmith is
+                # techsmith:camtasia_studio, as "Camtasia 2024.app" is by its bundle id).
+                candidates = [_Candidate(c.key_id, round(c.score - 0.02, 3), c.evidence + f", after dropping edition words "
+                                         f"and the release from '{cleaned}'", True)
+                              for c in self._publishers_product(trimmed, publisher)]
         if not candidates:
             found = self._part_of(words, publisher, platform, display)
             if (found is None and publisher and display
@@ -924,6 +985,29 @@ class DisplayNames:
             key, evidence = key + "_for_mac", evidence + "; the Mac build is NVD product " + key + "_for_mac"
         method = "fuzzy" if best.fuzzy or best.score < 0.95 else "exact"
         return Identification(key, method, best.score, evidence)
+
+    def _unknown_publishers_product(self, cleaned: str, publisher: str) -> _Candidate | None:
+        """The one product a coined name names, when the publisher is no NVD vendor and shares
+        nothing with one (a person, a renamed or new company: "PhonerLite" by its author Heiko
+        Sommerfeldt is phoner:phonerlite, "NSClient++" by MySolutions Nordic nsclient:nsclient++):
+        such a publisher cannot contradict the dictionary. The caller checks the name is coined
+        (a word with capitals inside: no everyday word, "Rhino" is not mozilla:rhino); here, a
+        word of it that at most two product names use (CpeIndex.word_uses), and one product (one
+        group) of exactly that name."""
+        index = self.index
+        said = compact(publisher)
+        if said in index.by_vendor or self._initials_vendor(publisher, cleaned):
+            return None
+        kids = [k for k in index.by_product.get(compact(cleaned), ()) if k in index.current]
+        groups = {index.equivalents(k) for k in kids}
+        if len(groups) != 1 or min(index.word_uses.get(w, 0) for w in cleaned.split()) > 2:
+            return None
+        key_id = index.primary(tuple(kids))
+        vendor = split_key(index.keys[key_id])[0]
+        if vendor.endswith("_project") or any(_publisher_shares_word(publisher, split_key(index.keys[k])[0]) for k in kids):
+            return None  # (NVD's "<name>_project": _coined_project's, which weighs such a vendor)
+        return _Candidate(key_id, 0.86, f"'{cleaned}' names exactly one NVD product, a name few products use, and publisher "
+                                        f"'{publisher}' is no NVD vendor to say otherwise (vendor '{vendor}')", True)
 
     def _piece_filed(self, candidates: list[_Candidate], piece: Identification) -> Identification | None:
         """The product the whole name names, unconfirmed by the publisher, when its vendor also
@@ -1018,7 +1102,9 @@ class DisplayNames:
             if key_id in index.current:
                 product = index.words(key_id)[1]
                 if " " in product or "-" in product:
-                    table.setdefault("".join(w[0] for w in product.replace("-", " ").split()), []).append(key_id)
+                    # An ampersand joins words and has no initial ("Unified Communication &
+                    # Collaboration" is UCC; session 15: STARFACE UCC Client).
+                    table.setdefault("".join(w[0] for w in product.replace("-", " ").split() if w != "&"), []).append(key_id)
         return table
 
     def _one_of(self, kids: set[int]) -> int | None:
@@ -1072,7 +1158,7 @@ class DisplayNames:
                     continue
                 signature = "".join(w[0] for w in named[:i]) + word + "".join(w[0] for w in named[i + 1:])
                 for key_id in table.get(signature, ()):
-                    if _abbreviates(named, [w for w in _SPLIT_WORDS.split(index.words(key_id)[1]) if w]):
+                    if _abbreviates(named, [w for w in _SPLIT_WORDS.split(index.words(key_id)[1]) if w and w != "&"]):
                         kids.add(key_id)
         key_id = self._one_of(kids)
         if key_id is None:

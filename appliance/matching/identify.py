@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
+import msgspec
+
 from appliance.cpe import CpeError, parse_cpe23, unquote
 from appliance.matching.base import SOURCES, Candidate as _Candidate, Identification, SoftwareItem, Unidentified
 from appliance.matching.bundle import _PROJECT_SUFFIXES, ECOSYSTEMS, _named_after
-from appliance.matching.display_names import DisplayNames, _publisher_agrees, compact
+from appliance.matching.display_names import _PART_WORDS, _PLATFORM_WORDS, DisplayNames, _publisher_agrees, compact
 from appliance.matching.index import CpeIndex, split_key
 from appliance.matching.normalize import app_name, brew_name, clean_display_name, cpe_words, pypi_name
 from appliance.matching.packages import PACKAGE_NAME, PackageRules, distribution_built, repository_stems, ships_no_code
@@ -27,6 +29,10 @@ _FEW_PRODUCTS = 5
 # pip only, as rule 9: over the dictionary npm's would be ckeditor (CKEditor 4 beside 5's parts).
 _ECOSYSTEM_ORGANISATION = 3
 _LANGUAGE = {"pip": "Python", "npm": "Node.js"}
+# A word this few products use in their names (CpeIndex.word_uses: "paho" 3, "langchain" 12,
+# "apollo" 16) makes a name of several words distinctive; "elastic" (26), "sql" (63), "google"
+# (166), "server" (2016) do not.
+_RARE_WORD = 20
 # Which reference URLs speak for a name of each source (references.KINDS): a package page of
 # the item's own registry for pip and npm; a source repository for the others.
 _REFERENCE_KIND = {"pip": "pypi", "npm": "npm"}
@@ -252,7 +258,14 @@ class Identifier:
         if source in ("pip", "npm"):
             return self._with_references(self._language_package(item.name, source), raw, source)
         if source == "homebrew":
+            owner, _, tapped = raw.rpartition("/")
+            if owner.count("/") == 1 and tapped:
+                return self._tapped(owner.split("/", 1)[0], tapped, item, platform)
             formula = brew_name(raw)
+            if formula.endswith("-cli") and len(formula) > 6:
+                cli = self._command_line(formula[:-4])
+                if cli is not None:
+                    return cli
             found = self._package(formula, "homebrew")
             if isinstance(found, Identification):
                 head = formula.split("-", 1)[0]
@@ -280,6 +293,10 @@ class Identifier:
                 if isinstance(library, Identification):
                     return Identification(library.key, "fuzzy", min(library.score, 0.86),
                                           f"formula '{formula}' is library 'lib{formula}': {library.evidence}")
+            if isinstance(found, Unidentified) and not self.packages.refused_names(formula):
+                own = self._vendors_product(formula)
+                if own is not None:
+                    return own
             whole = brew_name(raw, editions=False)
             if whole != formula and isinstance(found, Unidentified):
                 # The edition suffix taken off was the product's name: "microsoft-edge" is the
@@ -301,6 +318,88 @@ class Identifier:
                 return self.source_packages.apply(found, raw, item.source_package, source) if item.source_package else found
         found = self.names.identify(item.name, item.vendor, platform)
         return found if item.vendor else self._with_references(found, clean_display_name(item.name), source)
+
+    def _vendors_product(self, formula: str) -> Identification | None:
+        """A formula no product is named like, spelled like an NVD vendor that files one product
+        (or one product named with the formula), is that product: a project NVD files under its
+        own name as the vendor and a descriptive product name (xmlstarlet is
+        xmlstarlet:command_line_xml_toolkit, borgbackup borgbackup:borg, abseil
+        abseil:common_libraries, kicad kicad:kicad_eda beside its older key). Only for a name of
+        five letters or more: tbb is Intel's Threading Building Blocks, not
+        tbb:taiwan_business_bank, though NVD's product is named by those initials."""
+        index, named = self.index, compact(formula)
+        if len(named) < 5 or named in _ECOSYSTEM_NAMES:
+            return None
+        kids = [k for k in index.vendor_keys(formula) if compact(index.words(k)[0]) == named]
+        if len(kids) > 1:
+            kids = [k for k in kids if named in compact(index.words(k)[1]) or compact(index.words(k)[1]) in named]
+        groups = {index.equivalents(k) for k in kids}
+        if len(groups) != 1:
+            return None
+        key_id = index.primary(tuple(kids))
+        words = index.words(key_id)[1].replace("-", " ").split()
+        if any(w in _ECOSYSTEM_NAMES or w in ("wp", "addon") or w in _PART_WORDS or w in _PLATFORM_WORDS for w in words):
+            # A plug-in or a part filed under the name (slack:wp_slacksync, the installer
+            # vivaldi:vivaldi_installer_for_windows), not the project's program.
+            return None
+        product = compact(index.words(key_id)[1])
+        if len(words) < 2 and named not in product and product not in named:
+            # One word that shares nothing with the name is a brand of the company, not the
+            # project the name is (Canva is not canva:affinity, Wolfram not wolfram:webmathematica).
+            return None
+        return Identification(index.keys[key_id], "fuzzy", 0.88,
+                              f"'{formula}' is named like vendor '{index.words(key_id)[0]}', whose product of it is "
+                              f"{index.keys[key_id]}")
+
+    def _command_line(self, project: str) -> Identification | Unidentified | None:
+        """A Homebrew formula ``<project>-cli`` is the project's command-line client, which NVD
+        files apart from the project when it has CVEs of its own: a product named the project's
+        name and "cli" or "command line interface" (google:firebase_command_line_interface,
+        microsoft:azure_command-line_interface), or a product "cli" or "command line interface"
+        of a vendor spelled like the project (bitwarden:cli, not the password manager
+        bitwarden:bitwarden). None when NVD files no such product; refused when it files several."""
+        index, named = self.index, compact(project)
+        kids = {k for text in (f"{named}cli", f"{named}commandlineinterface", f"{named}commandline")
+                for k in index.by_product.get(text, ()) if k in index.current}
+        kids |= {k for k in index.vendor_keys(project) if compact(index.words(k)[1]) in ("cli", "commandlineinterface", "commandline")}
+        # Not a plug-in platform's module of that name (jenkins:azure_cli, the Jenkins plugin).
+        kids = {k for k in kids if compact(index.words(k)[0]) not in _ECOSYSTEM_NAMES}
+        groups = sorted({index.equivalents(k) for k in kids})
+        if not groups:
+            return None
+        if len(groups) > 1:
+            shown = ", ".join(index.keys[g[0]] for g in groups[:4])
+            return Unidentified(f"formula '{project}-cli' is the command-line client of '{project}', which NVD files as "
+                                f"several products: {shown}")
+        key_id = index.primary(tuple(k for k in groups[0] if k in index.current) or groups[0])
+        return Identification(index.keys[key_id], "fuzzy", 0.9,
+                              f"formula '{project}-cli' is the command-line client of '{project}', which NVD files as "
+                              f"{index.keys[key_id]}")
+
+    def _tapped(self, owner: str, tapped: str, item: SoftwareItem, platform: Platform) -> Identification | Unidentified:
+        """A formula of a third-party tap, written ``<owner>/<tap>/<formula>`` (Homebrew's "Taps":
+        the tap is the GitHub repository ``<owner>/homebrew-<tap>``): the formula is read as any
+        formula, and the owner speaks for a vendor. A vendor spelled like the owner that files a
+        product named like the formula, or like it with a major number NVD keeps in the name
+        (``fluxcd/tap/flux`` is fluxcd:flux2), is that product (``hashicorp/tap/vault``); otherwise
+        the formula's own reading stands: a tap may package another project's software."""
+        found = self._by_source(msgspec.structs.replace(item, name=tapped), platform)
+        if owner == "homebrew":
+            return found  # Homebrew's own taps (homebrew/cask-versions): the plain formula
+        formula = brew_name(tapped)
+        wanted = compact(formula)
+        own = [k for k in self.index.vendor_keys(owner)
+               if re.fullmatch(re.escape(wanted) + r"\d?", compact(self.index.words(k)[1]))]
+        if isinstance(found, Identification) and self.index.key_id.get(found.key) in own:
+            return Identification(found.key, found.method, found.score, f"tap owner '{owner}' is the vendor; {found.evidence}")
+        exact = [k for k in own if compact(self.index.words(k)[1]) == wanted] or own
+        groups = {self.index.equivalents(k) for k in exact}
+        if len(groups) == 1:
+            key = self.index.primary(next(iter(groups)))
+            return Identification(self.index.keys[key], "exact" if compact(self.index.words(key)[1]) == wanted else "fuzzy",
+                                  0.9, f"formula '{formula}' of tap '{owner}/...': its owner is vendor "
+                                  f"'{split_key(self.index.keys[key])[0]}', which files {self.index.keys[key]}")
+        return found
 
     def _with_references(self, found: Identification | Unidentified, name: str, source: str) -> Identification | Unidentified:
         """What the name rules found, with reference URLs heard: they identify what the rules could
@@ -461,6 +560,10 @@ class Identifier:
             # DefinitelyTyped's packages hold TypeScript declarations of another package, no code.
             return Unidentified(f"'{name}' holds TypeScript type declarations, no code of its own")
         scope, bare = raw[1:].split("/", 1) if raw.startswith("@") and "/" in raw else ("", raw)
+        if scope:
+            spelled = self._scoped_spelling(scope, bare)
+            if spelled is not None:
+                return spelled
         found = self._as_package(bare, source, scope)
         package = pypi_name(bare) if source == "pip" else bare
         binding = self._binding(package, source) if self._registry_spelled(bare, source) and not scope else None
@@ -514,7 +617,36 @@ class Identifier:
                     return Identification(self.index.keys[key_id], "exact", 0.86,
                                           f"{source} package '{package}' is '{stripped}' with the {_LANGUAGE[source]} affix, "
                                           f"and its first word names the vendor {vendor}")
-        return self._as_build(raw, source, found)
+        built = self._as_build(raw, source, found)
+        if isinstance(built, Unidentified) and not scope and built.reason.startswith("no NVD product is named like"):
+            # The package is named like a vendor that files its one product under a longer name
+            # (session 15: npm prismjs is prismjs:prism), as a Homebrew formula may be.
+            # Only a product named by part of the name (jsonpath-plus is jsonpath-plus:jsonpath,
+            # django-unicorn django-unicorn:unicorn): a longer product is another package of the
+            # registry (yargs is not yargs:yargs-parser), a shorter one of a few letters a
+            # namesake (pytest is not pytest:py), and a ".js" product was rejected in session 14.
+            own = self._vendors_product(package)
+            product = compact(split_key(own.key)[1]) if own is not None else ""
+            if (own is not None and len(product) >= 4 and product in compact(package) and product != compact(package)
+                    and not self._of_another_ecosystem(self.index.equivalents(self.index.key_id[own.key]), source)):
+                return Identification(own.key, own.method, min(own.score, 0.86), f"{source} package {own.evidence}")
+        return built
+
+    def _scoped_spelling(self, scope: str, bare: str) -> Identification | None:
+        """The product NVD spells as the scoped npm name itself, scope and all ("fastify/rate-limit"
+        for @fastify/rate-limit, "@thi.ng/egf", "appium/base-driver"): NVD copied the package's
+        identifier, so nothing else need say it is an npm package (as rule 7 for "-"). One product
+        (or one product group) only; None otherwise."""
+        wanted = {f"{scope}/{bare}", f"@{scope}/{bare}"}
+        kids = [k for k in self.index.by_product.get(compact(f"{scope}/{bare}"), ())
+                if k in self.index.current and unquote(split_key(self.index.keys[k])[1]).lower() in wanted]
+        groups = {self.index.equivalents(k) for k in kids}
+        if len(groups) != 1:
+            return None
+        key_id = self.index.primary(tuple(kids))
+        return Identification(self.index.keys[key_id], "exact", 0.95,
+                              f"npm package '@{scope}/{bare}': NVD spells product {self.index.keys[key_id]} as the scoped "
+                              "package name itself")
 
     def _as_build(self, raw: str, source: str, found: Unidentified) -> Identification | Unidentified:
         """A build of a project published under a name of its own (tensorflow-gpu, Pillow-SIMD,
@@ -657,6 +789,19 @@ class Identifier:
                                     f"its Node.js port apart as {port}{_PORT_APART}")
             elif joined and alone:
                 why = f"NVD names it after the scope and the package of '{joined}'"
+            elif (not scope and "-" in package and spelled.replace("_", "-") == package
+                  and len({self.index.equivalents(k) for k in kids}) == 1
+                  and min(self.index.word_uses.get(w, 0) for w in package.split("-")) <= _RARE_WORD
+                  and not self._of_another_ecosystem(group, source)):
+                # A name of several words, one of them rare among product names, that is word for
+                # word the one product of its name (paho-mqtt is eclipse:paho_mqtt, llama-index
+                # run-llama:llama_index): NVD wrote the package's words with its "_". Session 15:
+                # every labelled item refused "not filed" whose name has several words was its
+                # package (the wrong ones were single words another program shares: idna, mock,
+                # less, jira); a name of common words only is a program's too (npm http-server is
+                # not oracle:http_server, live-server not the VS Code extension, sql-server). Words
+                # joined by "_" only: aspose.words is a .NET namespace, not pip's aspose-words.
+                why = f"the {source} name's words are the product's, word for word"
             else:
                 return Unidentified(f"{source} package '{package}' is named like {self.index.keys[chosen.key_id]}, which NVD does not file as a {source} package")
             return Identification(self.index.keys[chosen.key_id], "exact", min(chosen.score, 0.87), f"{chosen.evidence}; {why}")

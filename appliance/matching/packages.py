@@ -6,6 +6,7 @@ import functools
 import re
 from typing import TYPE_CHECKING
 
+from appliance.cpe import unquote
 from appliance.matching.base import Candidate as _Candidate, Identification, Unidentified
 from appliance.matching.bundle import _named_after
 from appliance.matching.index import split_key
@@ -660,6 +661,18 @@ class PackageRules:
                     return Identification(index.keys[found[0]], "exact", 0.86,
                                           f"package '{package}': of the products named '{name}', none with CVEs, "
                                           f"{index.keys[found[0]]} is the project's own key; {found[1]}")
+            if not with_cves and scheme == "homebrew" and "-" in name:
+                # A formula is named after its project's repository (docs.brew.sh, Formula
+                # Cookbook): of namesakes without CVEs, the one NVD spells with the formula's own
+                # hyphens copied that name (session 15: openapi-generator is
+                # openapitools:openapi-generator, not openapi-generator:openapi_generator).
+                spelled = {index.equivalents(k) for k in kids if unquote(split_key(index.keys[k])[1]).lower() == name}
+                if len(spelled) == 1:
+                    group = next(iter(spelled))
+                    primary = index.primary(tuple(k for k in group if k in index.current) or group)
+                    return Identification(index.keys[primary], "exact", 0.86,
+                                          f"package '{package}': of the products named '{name}', none with CVEs, only "
+                                          f"{index.keys[primary]} is spelled as the formula is")
             if len(with_cves) != 1:
                 return Unidentified(f"package '{package}': {chosen}")
             group = next(iter(with_cves))

@@ -847,3 +847,78 @@ def test_a_piece_its_vendor_files_apart_is_that_product(matcher) -> None:
                                             "windows_program")], "Windows Server 2022")
     assert result.match is not None, result.reason
     assert ":remote_desktop_web_client:" in result.match.cpe, result.match.evidence
+
+
+@pytest.mark.parametrize(("item", "expected"), [
+    # Session 15: a previous generation, a personal tier and a cross-platform rewrite are editions.
+    (SoftwareItem("Evernote Legacy.app", "10.0.9", "", None, "macos_app", "com.evernote.Evernote"), "evernote:evernote"),
+    (SoftwareItem("Splashtop Personal.app", "3.7.2.0", "", None, "macos_app", "com.splashtop.splashtop2"), "splashtop:splashtop"),
+    (SoftwareItem("Fiddler Everywhere.app", "5.20.0", "", None, "macos_app", "com.telerik.FiddlerEverywhere"), "telerik:fiddler"),
+])
+def test_legacy_personal_and_everywhere_are_edition_words(matcher: FeedMatcher, item: SoftwareItem, expected: str) -> None:
+    key, evidence = product(matcher, item, MAC)
+    assert key == expected
+    assert "after dropping edition words" in evidence
+
+
+@pytest.mark.parametrize("name", ["Camtasia 2024", "Camtasia 2023"])
+def test_the_publishers_product_with_a_kind_word_is_read_after_the_release(matcher: FeedMatcher, name: str) -> None:
+    # TechSmith renamed Camtasia Studio to Camtasia; Windows lists it with its release year.
+    key, evidence = product(matcher, SoftwareItem(name, "24.1.3", "TechSmith Corporation"))
+    assert key == "techsmith:camtasia_studio"
+    assert "the release" in evidence
+
+
+def test_a_short_name_with_a_glued_major_release_needs_the_vendor(matcher: FeedMatcher) -> None:
+    # "ZOC8" of com.emtec.zoc8 is emtec:zoc, read because the bundle id names the vendor.
+    key, evidence = product(matcher, SoftwareItem("ZOC8.app", "8.09.3", "", None, "macos_app", "com.emtec.zoc8"), MAC)
+    assert key == "emtec:zoc" and "major release" in evidence
+    # Without a vendor a three-letter name is not unglued (_unglued reads five letters or more).
+    assert product(matcher, SoftwareItem("ZOC8.app", "8.09.3", "", None, "macos_app"), MAC)[0] is None
+
+
+def test_a_windows_product_named_with_windows_and_more_keeps_the_word(matcher: FeedMatcher) -> None:
+    # Session 15: "Windows Admin Center 2410" (a YYMM release) is microsoft:windows_admin_center,
+    # not visual_planning:admin_center; "windows" alone still names nothing.
+    assert product(matcher, SoftwareItem("Windows Admin Center 2410", "2.4.2", "Microsoft Corporation"))[0] == "microsoft:windows_admin_center"
+    assert product(matcher, SoftwareItem("Microsoft Windows Desktop Runtime - 8.0.11 (x64)", "8.0.11",
+                                         "Microsoft Corporation"))[0] == "microsoft:.net"
+
+
+def test_an_ampersand_has_no_initial(matcher: FeedMatcher) -> None:
+    # Session 15: STARFACE's "Unified Communication & Collaboration Client" is written "UCC Client".
+    key, evidence = product(matcher, SoftwareItem("STARFACE UCC Client", "8.0", "STARFACE GmbH"))
+    assert key == "starface:unified_communication_\\&_collaboration_client" and "initials" in evidence
+
+
+def test_a_program_named_only_by_its_maker_is_the_makers_product_of_it(matcher: FeedMatcher) -> None:
+    # Session 15: the vendor spelled like the name files the product under a longer name.
+    assert product(matcher, SoftwareItem("KiCad 7.0.10", "7.0.10", "KiCad"))[0] == "kicad:kicad_eda"
+    assert product(matcher, SoftwareItem("KiCad.app", "8.0.6", "", None, "macos_app", "org.kicad-pcb.kicad"), MAC)[0] == "kicad:kicad_eda"
+    # ... not a brand of the company (canva:affinity) nor an installer filed under the name.
+    assert product(matcher, SoftwareItem("Canva", "1.90", "Canva"))[0] is None
+    assert product(matcher, SoftwareItem("Vivaldi", "6.9", ""))[0] is None
+
+
+def test_an_alias_on_a_mac_is_the_mac_build_nvd_files_apart(matcher: FeedMatcher) -> None:
+    # Session 15: the alias names foxit:pdf_reader; NVD files the Mac build as pdf_reader_for_mac.
+    item = SoftwareItem("Foxit PDF Reader.app", "2024.3", "", None, "macos_app", "com.foxit-software.Foxit.PDF.Reader")
+    assert product(matcher, item, MAC)[0] == "foxit:pdf_reader_for_mac"
+    assert product(matcher, SoftwareItem("Foxit PDF Reader", "2024.3", "Foxit Software Inc."))[0] == "foxit:pdf_reader"
+
+
+def test_a_program_named_only_by_its_maker_is_its_one_installed_program(matcher: FeedMatcher) -> None:
+    # Session 15: Zscaler files client_connector beside its cloud services and proxy.
+    assert product(matcher, SoftwareItem("Zscaler", "4.3.0.181", "Zscaler Inc."))[0] == "zscaler:client_connector"
+    item = SoftwareItem("Zscaler.app", "4.4.0.57", "", None, "macos_app", "com.zscaler.zscaler")
+    key, evidence = product(matcher, item, MAC)
+    assert key == "zscaler:client_connector" and "named only by its maker" in evidence
+
+
+def test_a_coined_name_by_a_publisher_nvd_does_not_know_is_its_one_product(matcher: FeedMatcher) -> None:
+    # Session 15: a person or a renamed company cannot contradict the dictionary.
+    key, evidence = product(matcher, SoftwareItem("PhonerLite 3.29", "3.29", "Heiko Sommerfeldt"))
+    assert key == "phoner:phonerlite" and "is no NVD vendor" in evidence
+    assert product(matcher, SoftwareItem("NSClient++ (x64)", "0.5.2", "MySolutions Nordic"))[0] == "nsclient:nsclient\\+\\+"
+    # An everyday word is no coined name: Rhino by McNeel is not mozilla:rhino.
+    assert product(matcher, SoftwareItem("Rhino 8", "8.12", "Robert McNeel & Associates"))[0] is None

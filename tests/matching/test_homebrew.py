@@ -90,3 +90,68 @@ def test_an_edition_suffix_that_is_the_products_name_is_read_back(matcher: FeedM
     assert brew_name("microsoft-edge") == "microsoft" and brew_name("microsoft-edge", editions=False) == "microsoft-edge"
     assert brew(matcher, "microsoft-edge")[0] == "microsoft:edge_chromium"
     assert brew(matcher, "intellij-idea-ce")[0] == "jetbrains:intellij_idea"  # a real edition suffix still goes
+
+
+@pytest.mark.parametrize(("name", "expected", "said"), [
+    # Session 15: a third-party tap's formula, written <owner>/<tap>/<formula>; the owner is the vendor.
+    ("hashicorp/tap/terraform", "hashicorp:terraform", "tap owner 'hashicorp' is the vendor"),
+    ("hashicorp/tap/vault", "hashicorp:vault", "tap owner 'hashicorp' is the vendor"),
+    # ... whose product NVD names with the major number the formula leaves out.
+    ("fluxcd/tap/flux", "fluxcd:flux2", "its owner is vendor 'fluxcd'"),
+    # A tap of another owner packaging someone's software: the formula's own reading stands.
+    ("shivammathur/php/php@8.2", "php:php", "php"),
+])
+def test_a_tap_formula_is_its_formula_with_the_owner_as_vendor(matcher: FeedMatcher, name: str, expected: str, said: str) -> None:
+    key, evidence = brew(matcher, name)
+    assert key == expected
+    assert said in evidence
+
+
+def test_homebrews_own_taps_read_as_the_plain_formula(matcher: FeedMatcher) -> None:
+    assert brew(matcher, "homebrew/cask/firefox") == brew(matcher, "firefox")
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    # Session 15: "<project>-cli" is the command-line client NVD files apart from the project.
+    ("bitwarden-cli", "bitwarden:cli"),  # not the password manager bitwarden:bitwarden
+    ("firebase-cli", "google:firebase_command_line_interface"),
+    ("azure-cli", "microsoft:azure_command-line_interface"),  # not the Jenkins plugin jenkins:azure_cli
+])
+def test_a_cli_formula_is_the_command_line_product(matcher: FeedMatcher, name: str, expected: str) -> None:
+    key, evidence = brew(matcher, name)
+    assert key == expected
+    assert "command-line client" in evidence
+
+
+def test_a_cli_formula_nvd_files_twice_is_refused_not_read_as_the_project(matcher: FeedMatcher) -> None:
+    key, reason = brew(matcher, "1password-cli")  # 1password:command-line and :command_line_interface
+    assert key is None and "1password:command-line" in reason and "1password:command_line_interface" in reason
+    # With no such product, the formula is read as before (kubernetes-cli is built from kubernetes).
+    assert brew(matcher, "kubernetes-cli")[0] == "kubernetes:kubernetes"
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    # Session 15: a formula spelled like a vendor that files its project under a descriptive name.
+    ("xmlstarlet", "xmlstarlet:command_line_xml_toolkit"), ("borgbackup", "borgbackup:borg"),
+    ("abseil", "abseil:common_libraries"), ("kicad", "kicad:kicad_eda"),
+])
+def test_a_formula_named_like_a_vendor_is_its_one_product(matcher: FeedMatcher, name: str, expected: str) -> None:
+    key, evidence = brew(matcher, name)
+    assert key == expected and "is named like vendor" in evidence
+
+
+@pytest.mark.parametrize("name", [
+    "tbb",  # four letters or fewer: Intel's Threading Building Blocks, not tbb:taiwan_business_bank
+    "slack",  # the vendor "slack" files a WordPress plug-in (wp_slacksync), not Slack
+])
+def test_a_short_formula_or_a_plugin_under_the_vendor_name_is_not_read_so(matcher: FeedMatcher, name: str) -> None:
+    assert brew(matcher, name)[0] is None
+
+
+def test_of_namesakes_without_cves_the_one_spelled_as_the_formula_is_taken(matcher: FeedMatcher) -> None:
+    # Session 15: openapitools:openapi-generator, not openapi-generator:openapi_generator.
+    key, evidence = brew(matcher, "openapi-generator")
+    assert key == "openapitools:openapi-generator" and "spelled as the formula is" in evidence
+    # Both spelled so: still refused with both (smartbear and swagger).
+    key, reason = brew(matcher, "swagger-codegen")
+    assert key is None and "smartbear:swagger-codegen" in reason and "swagger:swagger-codegen" in reason

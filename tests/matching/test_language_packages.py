@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import msgspec
@@ -373,3 +374,61 @@ def test_a_scoped_npm_package_is_not_the_python_package_of_a_vendor_with_a_node_
     assert result.match is not None, result.reason
     (result,) = matcher.match([SoftwareItem("@apollo/client", "3.11.8", "", None, "npm")], "Ubuntu 22.04")
     assert result.match is not None and ":apollo_client:" in result.match.cpe, result.reason
+
+
+@pytest.mark.parametrize(("item", "expected"), [
+    # Session 15: NVD spells some products as the scoped npm name itself, scope and all.
+    (SoftwareItem("@fastify/rate-limit", "9.1.0", source="npm"), "fastify:fastify\\/rate-limit"),
+    (SoftwareItem("@appium/base-driver", "9.0.0", source="npm"), "appium:appium\\/base-driver"),
+])
+def test_a_product_spelled_as_the_scoped_name_is_that_package(matcher: FeedMatcher, item: SoftwareItem, expected: str) -> None:
+    (result,) = matcher.match([item], UBUNTU)
+    assert result.match is not None, result.reason
+    assert ":".join(re.split(r"(?<!\\):", result.match.cpe)[3:5]) == expected
+    assert "as the scoped package name itself" in result.match.evidence
+
+
+@pytest.mark.parametrize(("item", "expected"), [
+    # Session 15: a name of several words, one rare among product names, that is word for word
+    # the one product of its name (NVD writes "_" for the package's "-").
+    (SoftwareItem("paho-mqtt", "2.1.0", source="pip"), "eclipse:paho_mqtt"),
+    (SoftwareItem("llama-index", "0.10.0", source="pip"), "run-llama:llama_index"),
+    (SoftwareItem("apollo-server", "3.13.0", source="npm"), "apollographql:apollo_server"),
+])
+def test_a_name_of_several_words_that_is_the_product_word_for_word(matcher: FeedMatcher, item: SoftwareItem, expected: str) -> None:
+    (result,) = matcher.match([item], UBUNTU)
+    assert result.match is not None, result.reason
+    assert ":".join(result.match.cpe.split(":")[3:5]) == expected
+    assert "word for word" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "source"), [
+    ("http-server", "npm"),  # common words only: oracle:http_server is no npm package
+    ("live-server", "npm"),  # ritwickdey:live_server is a VS Code extension
+    ("sql-server", "pip"),
+])
+def test_a_name_of_common_words_is_not_read_word_for_word(matcher: FeedMatcher, name: str, source: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0.0", source=source)], UBUNTU)
+    assert result.match is None
+
+
+@pytest.mark.parametrize(("item", "expected"), [
+    # Session 15: a package named like its vendor, whose one product is named by part of it.
+    (SoftwareItem("prismjs", "1.29.0", source="npm"), "prismjs:prism"),
+    (SoftwareItem("jsonpath-plus", "7.2.0", source="npm"), "jsonpath-plus:jsonpath"),
+    (SoftwareItem("django-unicorn", "0.50.0", source="pip"), "django-unicorn:unicorn"),
+])
+def test_a_package_named_like_its_vendor_is_the_vendors_product(matcher: FeedMatcher, item: SoftwareItem, expected: str) -> None:
+    (result,) = matcher.match([item], UBUNTU)
+    assert result.match is not None, result.reason
+    assert ":".join(result.match.cpe.split(":")[3:5]) == expected and "named like vendor" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "source"), [
+    ("yargs", "npm"),  # yargs:yargs-parser is another package
+    ("pytest", "pip"),  # pytest:py, a namesake of two letters
+    ("alembic", "pip"),  # alembic:ash_authentication is an Elixir library
+])
+def test_a_vendors_longer_or_other_product_is_not_the_package(matcher: FeedMatcher, name: str, source: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0.0", source=source)], UBUNTU)
+    assert result.match is None
