@@ -296,6 +296,9 @@ class PackageRules:
         found = self._vendor_product(package, scheme) or found
         if found is not None:
             return found
+        found = self._long_name(package, scheme, steps)
+        if found is not None:
+            return found
         tried = ", ".join(f"'{name}'" for name, _, _ in steps)
         return Unidentified(f"no alias and no NVD product named like package '{package}' (tried {tried})")
 
@@ -381,6 +384,39 @@ class PackageRules:
                 return Identification(index.keys[key_id], "exact", 0.88,
                                       f"package '{package}' is named '<vendor>-<product>': vendor '{head}' files '{rest}' "
                                       f"as {index.keys[key_id]}")
+        return None
+
+    def _long_name(self, package: str, scheme: str, steps) -> Identification | None:
+        """A project NVD files under its short name as the vendor and its long name as the
+        product (xmlstarlet:command_line_xml_toolkit, cgal:computational_geometry_algorithms_library,
+        criu:checkpoint\/restore_in_userspace, rsnapshot:filesystem_snapshot_utility,
+        abseil:common_libraries): when no product is spelled like the package or a name it
+        derives from, a vendor spelled exactly like one of those names whose products are one
+        product is that project. Distributions name the package after the project's short name."""
+        if scheme not in _SOURCE_SPLIT:
+            return None
+        index = self.index
+        for name, how, depth in steps:
+            if len(compact(name)) < 4 or not name[0].isalpha() or "subpackage" in how or _lib_stripped(name, package):
+                # A subpackage part cut off leaves the name of a larger project or a vendor's
+                # range (google-cloud-cli is not google_cloud's one product); a library's name
+                # without "lib" is a plain word (libopengl0 is libglvnd's, not vendor opengl's).
+                continue
+            keys = index.by_vendor.get(compact(name), ())
+            groups = {index.equivalents(k) for k in keys}
+            if len(groups) != 1:
+                continue
+            key_id = index.primary(tuple(k for k in next(iter(groups)) if k in index.current))
+            if index.ecosystem.get(key_id) not in _NATIVE_ECOSYSTEMS or compact(name) in compact(index.words(key_id)[1]):
+                # A product that spells the name (s-lang:s-lang, blosc:c-blosc2) is a spelling
+                # of it or another project named after it, which the rules above weigh; this
+                # reading is for a long name that does not contain the short one.
+                continue
+            key = index.keys[key_id]
+            found = Identification(key, "exact", 0.86,
+                                   f"'{name}' is the vendor NVD files its one product under, {key}: a project named "
+                                   "by its short name, filed under its long one")
+            return _derived(found, f"read as {how}", 0.02 * depth) if depth else found
         return None
 
     def _project_part(self, package: str, scheme: str, tried: set[str], own_source: bool = False) -> Identification | Unidentified | None:

@@ -576,3 +576,31 @@ def test_debian_packages_named_like_one_product_without_cves(rules_only: FeedMat
 def test_debian_names_too_weak_for_a_product_without_cves(rules_only: FeedMatcher, name: str) -> None:
     (result,) = rules_only.match([SoftwareItem(name, "1.0")], DEBIAN)
     assert result.match is None, result.match
+
+
+@pytest.mark.parametrize(("name", "os_name", "source_package", "expected"), [
+    # Session 15: NVD files some projects under their short name as the vendor and their long
+    # name as the product; the package is named after the short name.
+    ("xmlstarlet", DEBIAN, "", "xmlstarlet:command_line_xml_toolkit"),
+    ("criu", ROCKY, "", "criu:checkpoint\\/restore_in_userspace"),
+    ("rsnapshot", ROCKY, "", "rsnapshot:filesystem_snapshot_utility"),
+    ("libcgal-dev", DEBIAN, "cgal", "cgal:computational_geometry_algorithms_library"),
+    ("libabsl20220623", DEBIAN, "abseil", "abseil:common_libraries"),
+])
+def test_a_project_filed_under_its_long_name(rules_only: FeedMatcher, name: str, os_name: str, source_package: str,
+                                             expected: str) -> None:
+    scheme = "rpm" if os_name == ROCKY else "dpkg"
+    (result,) = rules_only.match([SoftwareItem(name, "1.0", "", None, scheme, "", source_package)], os_name)
+    assert _key(result) == expected, result.reason
+    assert "long one" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "os_name"), [
+    ("google-cloud-cli", DEBIAN),   # "-cli" cut off leaves a vendor's range (google_cloud), not a project
+    ("libopengl0", DEBIAN),         # "opengl" is a library's name without "lib": libglvnd's, not vendor opengl's
+    ("libblosc1", DEBIAN),          # blosc:c-blosc2 spells the name: another project named after it
+    ("slang", ROCKY),               # s-lang:s-lang spells it: a spelling, for the other rules
+])
+def test_a_vendor_named_like_the_package_needs_a_long_name(rules_only: FeedMatcher, name: str, os_name: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "1.0")], os_name)
+    assert result.match is None or "long one" not in result.match.evidence, result.match
