@@ -254,6 +254,9 @@ class PackageRules:
             # project's own, and canonical:ppp one beside samba:ppp (paulusmack/ppp).
             return Identification(self.index.keys[own[0]], "exact", 0.9,
                                   f"package '{package}' is the distribution's own software, filed under its name as {self.index.keys[own[0]]}")
+        namespace = typelib_namespace(package)
+        if namespace:
+            return self._typelib(package, namespace, scheme)
         for pattern, ecosystem in _MODULES:
             match = pattern.match(package)
             if match and match.group(1) not in _MODULE_NOT_A_MODULE and not (ecosystem == "php" and match.group(1) in _PHP_OWN_PARTS):
@@ -301,6 +304,18 @@ class PackageRules:
             return found
         tried = ", ".join(f"'{name}'" for name, _, _ in steps)
         return Unidentified(f"no alias and no NVD product named like package '{package}' (tried {tried})")
+
+    def _typelib(self, package: str, namespace: str, scheme: str) -> Identification | Unidentified:
+        """A GObject introspection typelib package (gir1.2-notify-0.7): the library whose API it
+        describes, read as that library's package "lib<namespace>" (libnotify). With a source
+        package hint the source decides instead (source_package.py): GLib's typelib was long
+        built from gobject-introspection, not from GLib."""
+        library = "lib" + namespace
+        found = self.identify(library, scheme)
+        if isinstance(found, Identification):
+            return _derived(found, f"'{package}' holds the GObject introspection typelib of library '{library}' "
+                                   "(its API for language bindings, installed and updated with it)", 0.03)
+        return Unidentified(f"'{package}' holds the GObject introspection typelib of library '{library}': {found.reason}")
 
     def _qt_module(self, package: str) -> Identification | None:
         """A library or source package of one of Qt's modules (libqt5core5a, libqt6network6,
@@ -1148,6 +1163,20 @@ def distribution_built(vendor: str) -> bool:
     """The item's vendor is a distribution (or is not given, as for Alpine's packages)."""
     words = compact(vendor or "")
     return not words or any(name in words for name in _DISTRIBUTION_BUILDERS)
+
+
+# GObject introspection typelibs: Debian's gir1.2-<namespace>-<API version> (the GObject
+# introspection mini-policy: gir1.2-gtk-3.0, gir1.2-notify-0.7, gir1.2-harfbuzz-0.0). A typelib
+# is a binary description of one library's API for language bindings, built from the source
+# that builds the library in all but a few cases (GLib's, long built from gobject-introspection).
+_TYPELIB = re.compile(r"^gir\d[\d.]*-([a-z][a-z0-9]*)-\d[\d.]*$")
+
+
+def typelib_namespace(package: str) -> str:
+    """The lower-case namespace of a GObject introspection typelib package ("gir1.2-notify-0.7"
+    -> "notify"), or ""."""
+    match = _TYPELIB.match(package)
+    return match.group(1) if match else ""
 
 
 def development_base(package: str) -> str:
