@@ -38,6 +38,13 @@ _NO_CODE_PREFIXES = ("fonts-", "ttf-", "xfonts-", "font-", "hunspell-", "myspell
 # The Linux kernel: NVD files it as an operating system (cpe:2.3:o:linux:linux_kernel), not
 # an application, and the appliance matches applications (docs/matching.md).
 _KERNEL = re.compile(r"^(kernel|kernel-(core|modules.*|headers|tools.*|devel)|linux-(?!pam\b).+)$")
+# Kernel flavours, builds of the one kernel source for a kind of machine or use, which RPM
+# distributions name "kernel-<flavour>" with the flavour's own subpackages after it
+# (kernel-uek-core): openSUSE's and SLES's default, rt, azure, 64kb, kvmsmall, preempt, vanilla,
+# zfcpdump; Oracle Linux's Unbreakable Enterprise Kernel (uek); RHEL's and Fedora's rt, 64k,
+# debug, lpae, pae. Not kernel-srpm-macros, kernel-abi-stablelists, kernel-source: build files.
+_KERNEL_FLAVOURS = frozenset({"default", "rt", "azure", "64kb", "64k", "kvmsmall", "preempt", "vanilla", "zfcpdump", "uek",
+                              "debug", "lpae", "pae"})
 # Development packages (-dev on Debian and Alpine, -devel on RPM) are built from the same source
 # as the package they complete and carry its code: Debian's lib*-dev ships the static library
 # (Debian Policy 8.3: "libraryname.a ... is placed into the development package"), Alpine's
@@ -1271,9 +1278,18 @@ def _no_code(package: str) -> str:
     word = _data_package(package)
     if word:
         return f"'{package}' ships data or set-up files (its name says '-{word}'), no program of its own"
-    if _KERNEL.match(package):
+    if _KERNEL.match(package) or _KERNEL.match(_without_flavour(package)):
         return f"'{package}' is the Linux kernel, which NVD files as an operating system (linux:linux_kernel), not an application"
     return ""
+
+
+def _without_flavour(package: str) -> str:
+    """A kernel flavour's subpackage as the plain kernel's ("kernel-uek-core" -> "kernel-core"),
+    so that each is refused or read as the other is; any other name as it is."""
+    pieces = package.split("-", 2)
+    if len(pieces) == 3 and pieces[0] == "kernel" and pieces[1] in _KERNEL_FLAVOURS:
+        return f"kernel-{pieces[2]}"
+    return package
 
 
 def _derived(found: Identification, how: str, cost: float) -> Identification:
@@ -1332,6 +1348,9 @@ def _steps(name: str, parts: bool = True) -> list[tuple[str, str]]:
         # Named after the project's web domain where the plain name was taken (Debian's
         # docker.io, netplan.io).
         steps.append((stem, f"without the domain '.{domain}'"))
+    if name.startswith("kernel-") and tail in _KERNEL_FLAVOURS and head == "kernel":
+        # A kernel flavour is a build of the one kernel source (kernel-default, kernel-uek).
+        steps.append((head, f"without the kernel flavour '-{tail}'"))
     if name.startswith("compat-") and len(name) > 9:
         # Fedora's compat packages keep an old version beside the current one (compat-openssl11).
         steps.append((name[7:], "without 'compat-'"))

@@ -604,3 +604,19 @@ def test_a_project_filed_under_its_long_name(rules_only: FeedMatcher, name: str,
 def test_a_vendor_named_like_the_package_needs_a_long_name(rules_only: FeedMatcher, name: str, os_name: str) -> None:
     (result,) = rules_only.match([SoftwareItem(name, "1.0")], os_name)
     assert result.match is None or "long one" not in result.match.evidence, result.match
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    # Session 15: a kernel flavour is read as kernel-default already was (the one kernel source).
+    ("kernel-uek", "linux:linux_kernel"),
+    ("kernel-rt", "linux:linux_kernel"),
+    ("kernel-default", "linux:linux_kernel"),
+    # ... and a flavour's subpackage as the plain kernel's: kernel-core, kernel-devel are refused.
+    ("kernel-uek-core", None),
+    ("kernel-debug-devel", None),
+    # Build files named after the kernel are no flavour.
+    ("kernel-srpm-macros", None),
+])
+def test_kernel_flavours_are_read_as_the_plain_kernels_packages(rules_only: FeedMatcher, name: str, expected: str | None) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "1.0", "", None, "rpm")], ROCKY)
+    assert _key(result) == expected, result.reason
