@@ -945,7 +945,9 @@ class PackageRules:
         # CPAN distribution "perl-<name>".
         names = [module]
         if ecosystem == "perl":
-            names = [module.replace("-", "::"), "perl-" + module, module]
+            # ... and a few as the distribution's name with what it is for (xmltwig's
+            # xml-twig_for_perl, paul_marquess's compress-raw-zlib_perl_module).
+            names = [module.replace("-", "::"), "perl-" + module, module, module + "_for_perl", module + "_perl_module"]
         if ecosystem == "java":
             # Debian Java Policy names a library by its major version when versions are not
             # compatible (liblog4j2-java, libcommons-lang3-java, libxalan2-java) while NVD files

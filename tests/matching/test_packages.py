@@ -620,3 +620,14 @@ def test_a_vendor_named_like_the_package_needs_a_long_name(rules_only: FeedMatch
 def test_kernel_flavours_are_read_as_the_plain_kernels_packages(rules_only: FeedMatcher, name: str, expected: str | None) -> None:
     (result,) = rules_only.match([SoftwareItem(name, "1.0", "", None, "rpm")], ROCKY)
     assert _key(result) == expected, result.reason
+
+
+@pytest.mark.parametrize(("name", "os_name", "expected"), [
+    # Session 15: NVD names a few Perl distributions with what they are for.
+    ("libxml-twig-perl", DEBIAN, "xmltwig:xml-twig_for_perl"),
+    ("perl-XML-Twig", ROCKY, "xmltwig:xml-twig_for_perl"),
+    ("libimage-info-perl", DEBIAN, "image-info_project:image-info_for_perl"),
+])
+def test_perl_modules_named_for_perl(rules_only: FeedMatcher, name: str, os_name: str, expected: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "1.0")], os_name)
+    assert _key(result) == expected, result.reason
