@@ -685,6 +685,13 @@ class PackageRules:
                     return Identification(index.keys[found[0]], "exact", 0.86,
                                           f"package '{package}': of the products named '{name}', none with CVEs, "
                                           f"{index.keys[found[0]]} is the project's own key; {found[1]}")
+            if not with_cves and scheme in _SOURCE_SPLIT and not self._plain_words(name) and (
+                    not _lib_stripped(name, package) or _distinctive(name, package, tuple(index.keys[k] for k in kids))):
+                found = self._organisation_over_placeholder(kids)
+                if found is not None:
+                    return Identification(index.keys[found[0]], "exact", 0.86,
+                                          f"package '{package}': of the products named '{name}', none with CVEs, "
+                                          f"{index.keys[found[0]]} is the project's organisation's key; {found[1]}")
             if len(with_cves) != 1:
                 return Unidentified(f"package '{package}': {chosen}")
             group = next(iter(with_cves))
@@ -842,6 +849,30 @@ class PackageRules:
             shown = ", ".join(index.keys[index.primary(g)] for g in groups if g != upstream[0])
             return index.primary(tuple(spelled(upstream[0]))), f"the others ({shown}) are distributions' duplicates of it"
         return None
+
+    def _organisation_over_placeholder(self, kids: tuple[int, ...]) -> tuple[int, str] | None:
+        """Of two namesakes without CVEs, an organisation's key beside NVD's bare self-named one:
+        NVD names a product after itself (gdal:gdal, pango:pango, libgsf:libgsf) when it knows
+        no vendor, and files the project under its organisation once it does (osgeo:gdal,
+        gnome:pango, gnome:libgsf). The organisation files more products than an author does
+        (more than ``_AUTHOR_PRODUCTS``: osgeo 7, gnome 104) and is no distribution, whose key
+        of an upstream project is a duplicate (redhat:evince). The reverse, a self-named key
+        beside an author's or small vendor's, is ``_own_project``'s."""
+        index = self.index
+        groups = sorted({index.equivalents(k) for k in kids})
+        if len(groups) != 2:
+            return None
+        bare = [g for g in groups if all(index.words(k)[0] == index.words(k)[1] for k in g)]
+        if len(bare) != 1:
+            return None
+        (other,) = [g for g in groups if g != bare[0]]
+        vendors = {split_key(index.keys[k])[0] for k in other}
+        if any(v in _DISTRIBUTION_NAMES for v in vendors) or not all(len(index.vendor_keys(v)) > _AUTHOR_PRODUCTS for v in vendors):
+            return None
+        # The organisation's key spelled like the name (google:protobuf, not google:google-protobuf
+        # of the same group): CVEs are looked up under every key of the group anyway.
+        key_id = index.primary(tuple(k for k in other if k in kids))
+        return key_id, f"{index.keys[index.primary(bare[0])]} is NVD's name for it before it knew the vendor"
 
     def _listed(self, kids: tuple[int, ...]) -> int | None:
         """Of look-alike products without CVEs, the one the official CPE dictionary of 2015 lists

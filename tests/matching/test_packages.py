@@ -631,3 +631,27 @@ def test_kernel_flavours_are_read_as_the_plain_kernels_packages(rules_only: Feed
 def test_perl_modules_named_for_perl(rules_only: FeedMatcher, name: str, os_name: str, expected: str) -> None:
     (result,) = rules_only.match([SoftwareItem(name, "1.0")], os_name)
     assert _key(result) == expected, result.reason
+
+
+@pytest.mark.parametrize(("name", "os_name", "expected"), [
+    # Session 15: of two namesakes without CVEs, the organisation's key beside NVD's bare
+    # self-named one (NVD's name before it knew the vendor).
+    ("libpango-1.0-0", DEBIAN, "gnome:pango"),     # not pango:pango
+    ("gdal-bin", DEBIAN, "osgeo:gdal"),            # not gdal:gdal
+    ("libgdal32", DEBIAN, "osgeo:gdal"),
+    ("gdal-tools", ALPINE, "osgeo:gdal"),
+])
+def test_an_organisations_key_beside_a_bare_self_named_one(rules_only: FeedMatcher, name: str, os_name: str, expected: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "1.0")], os_name)
+    assert _key(result) == expected, result.reason
+    assert "organisation's key" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "os_name"), [
+    ("passwd", DEBIAN),       # a plain word: horde:passwd is Horde's module, not shadow's passwd
+    ("libprotobuf32", DEBIAN),  # "protobuf" names several products (protobuf-java, ...): a plain word here
+    ("zed", MAC),             # Homebrew's casks: NVD's bare key is often the app's own (zed:zed)
+])
+def test_the_organisation_rule_needs_a_distinctive_distribution_package_name(rules_only: FeedMatcher, name: str, os_name: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "1.0")], os_name)
+    assert result.match is None or "organisation's key" not in result.match.evidence, result.match
