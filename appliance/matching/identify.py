@@ -302,6 +302,11 @@ class Identifier:
                 # choose among vendors of the same product name (libde265).
                 return found
             key_id = self.index.key_id[referenced.key]
+            if source in ("dpkg", "rpm", "apk") and found.key in self.packages.named_after_elsewhere(name, referenced.key):
+                # A project named after the package, chosen over the linked namesake by the
+                # package rules (packages.PackageRules._namesakes_organisation): the URL is the
+                # namesake's, not this package's.
+                return found
             if any(self.index.cve_count(k) for k in self.index.equivalents(key_id)):
                 return Identification(referenced.key, referenced.method, referenced.score,
                                       referenced.evidence + f"; the name alone suggested {found.key}, which has no CVEs")

@@ -411,7 +411,7 @@ class PackageRules:
     def _long_name(self, package: str, scheme: str, steps) -> Identification | None:
         """A project NVD files under its short name as the vendor and its long name as the
         product (xmlstarlet:command_line_xml_toolkit, cgal:computational_geometry_algorithms_library,
-        criu:checkpoint\/restore_in_userspace, rsnapshot:filesystem_snapshot_utility,
+        criu:checkpoint/restore_in_userspace, rsnapshot:filesystem_snapshot_utility,
         abseil:common_libraries): when no product is spelled like the package or a name it
         derives from, a vendor spelled exactly like one of those names whose products are one
         product is that project. Distributions name the package after the project's short name."""
@@ -728,6 +728,9 @@ class PackageRules:
             shown = ", ".join(index.keys[k] for k in kids[:5])
             return Unidentified(f"package '{package}' is named like {shown}, none with a CVE in the feed to show it is the same software")
         own = self.named_after_elsewhere(name, index.keys[chosen.key_id]) if scheme in _SOURCE_SPLIT else []
+        renamed = self._namesakes_organisation(name, chosen.key_id, own)
+        if renamed is not None:
+            return renamed
         if own:
             # The CVEs are another vendor's namesake's, while a project named after the
             # package files a product of the name too (agentejo:cockpit, a PHP CMS, beside
@@ -737,6 +740,27 @@ class PackageRules:
                                 f"{'is' if len(own) == 1 else 'are'} named after '{name}' too, and nothing says which this package is")
         return Identification(index.keys[chosen.key_id], "exact", chosen.score,
                               (f"package '{package}': " if name == package else "") + chosen.evidence)
+
+    def _namesakes_organisation(self, name: str, key_id: int, own: list[str]) -> Identification | None:
+        """The one project named after ``name`` left when the CVE namesake's own repository is
+        another's: agentejo:cockpit's CVEs link github.com/cockpit-hq/cockpit, so cockpit-hq is
+        that CMS's organisation under its new name, and cockpit-project:cockpit (the Linux web
+        console Fedora and Debian package) is the package. None unless exactly one named-after
+        vendor is left and it files no other product of the name."""
+        if len(own) < 2:
+            return None
+        index = self.index
+        group = index.equivalents(key_id)
+        owners = {compact(row.url.split("/")[3]) for row in index.references("repo", name)
+                  if row.key in group and row.url.startswith("https://github.com/") and row.url.count("/") >= 4}
+        left = [key for key in own if compact(split_key(key)[0]) not in owners]
+        if not owners or len(left) != 1 or len(left) == len(own):
+            return None
+        taken = [key for key in own if key not in left]
+        return Identification(left[0], "exact", 0.86,
+                              f"of the projects named after '{name}', {left[0]} is the package: {index.keys[key_id]}, whose "
+                              f"CVEs name it, links its repository under {', '.join(sorted(owners))}, the organisation of "
+                              f"{', '.join(taken)}")
 
     def _plain_words(self, name: str) -> bool:
         """Every word of ``name`` is one that more than a couple of products use in their names

@@ -171,7 +171,6 @@ def test_package_names_by_convention(matcher: FeedMatcher, name: str, os_name: s
     ("crypto-policies", ROCKY, "not evidence enough"),  # not erlang:crypto
     ("dumb-init", ALPINE, "not evidence enough"),  # not the DUMB music library
     ("ssh-import-id", DEBIAN, "other vendors"),  # Ubuntu's tool; products named after 'ssh' are many vendors'
-    ("cockpit-ws", ROCKY, "named after 'cockpit' too"),  # cockpit-project:cockpit or agentejo:cockpit
     ("libgpg-error0", DEBIAN, "no NVD product"),  # a soname with a hyphen: libgpg-error, not GnuPG
     ("libpam-systemd", DEBIAN, "no NVD product"),  # systemd's PAM module, not Linux-PAM
     ("libhtml-parser-perl", DEBIAN, "no NVD product"),  # HTML::Parser, not a Java parser spelled html-parser
@@ -460,11 +459,13 @@ def test_nginx_modules_of_other_projects_are_not_nginx(matcher: FeedMatcher, nam
 @pytest.mark.parametrize("hint", ["cockpit", ""])
 def test_a_namesake_with_cves_is_not_the_package_when_projects_are_named_after_it(matcher: FeedMatcher, hint: str) -> None:
     # agentejo:cockpit (a PHP CMS) has the CVEs; cockpit-project:cockpit is the Linux web
-    # console Fedora packages: CVEs and the CMS's repository do not say which one this is.
+    # console Fedora packages. Session 15: the CMS's CVEs link github.com/cockpit-hq/cockpit, so
+    # cockpit-hq:cockpit is the CMS under its new organisation, and the one project named after
+    # "cockpit" left is the package (neither the CVEs nor the CMS's repository are its).
     for name in ("cockpit", "cockpit-bridge"):
         (result,) = matcher.match([SoftwareItem(name, "311.2", "", None, "rpm", "", hint)], ROCKY)
-        assert result.match is None, result.match
-        assert "cockpit-project:cockpit" in result.reason
+        assert _key(result) == "cockpit-project:cockpit", result.reason
+        assert "cockpithq" in result.match.evidence
     # An established product (in the 2015 dictionary) stands beside a project-named namesake.
     (result,) = matcher.match([SoftwareItem("mysql-8.0", "8.0.37", "", None, "dpkg", "", "")], DEBIAN)
     assert _key(result) == "oracle:mysql", result.reason

@@ -92,7 +92,8 @@ def test_a_typelib_is_the_library_of_its_source(matcher: FeedMatcher, name: str,
     # Without the hint, the typelib's namespace names its library's package (lib<namespace>).
     ("gir1.2-notify-0.7", "libnotify_project:libnotify"),
     ("gir1.2-gdkpixbuf-2.0", "gnome:gdk-pixbuf"),
-    ("gir1.2-pango-1.0", None),  # gnome:pango or pango:pango: nothing says which
+    ("gir1.2-pango-1.0", "gnome:pango"),
+    ("gir1.2-freedesktop-1.0", None),  # no library "libfreedesktop"
 ])
 def test_a_typelib_without_the_hint_is_its_namespaces_library(matcher: FeedMatcher, name: str, expected: str | None) -> None:
     key, evidence = identify(matcher, name, "dpkg")
