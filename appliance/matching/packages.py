@@ -668,6 +668,16 @@ class PackageRules:
             # NVD files CVEs of this name under one product only (fishshell:fish, not
             # fish:fish; redhat:libvirt, not libvirt:libvirt).
             with_cves = {index.equivalents(k) for k in kids if index.cve_count(k)}
+            grouped = {index.equivalents(k) for k in kids if any(index.cve_count(o) for o in index.equivalents(k))}
+            if not with_cves and len(grouped) == 1 and all(
+                    all(index.words(k)[0] == index.words(k)[1] for k in index.equivalents(o))
+                    for o in kids if index.equivalents(o) not in grouped):
+                # A key without CVEs of its own may be one product with a key that has them
+                # (google:protobuf beside google:google-protobuf, one mined group): that product,
+                # when the other namesakes are only NVD's bare self-named keys (protobuf:protobuf,
+                # its name before it knew the vendor). Not beside another vendor's product of
+                # the name: gnu:sasl (GNU SASL's CVEs under gnu:gnu_sasl) is not cyrus:sasl.
+                with_cves = grouped
             own = [k for k in kids if split_key(index.keys[k])[0] in _UPSTREAM_DISTRIBUTIONS.get(scheme, ())]
             if not with_cves and len(own) == 1 and name == package:
                 return Identification(index.keys[own[0]], "exact", 0.86,
@@ -696,6 +706,14 @@ class PackageRules:
                 return Unidentified(f"package '{package}': {chosen}")
             group = next(iter(with_cves))
             primary = index.primary(group)
+            spelled = tuple(k for k in group if k in kids)
+            if not any(index.cve_count(k) for k in spelled):
+                # Reported as the key spelled like the name (google:protobuf); the group's other
+                # key holds the CVEs (google:google-protobuf), looked up under both.
+                shown = index.primary(spelled)
+                return Identification(index.keys[shown], "exact", 0.86,
+                                      f"of the products named '{name}', only {index.keys[shown]} has CVEs in the feed, "
+                                      f"filed under its other key {index.keys[primary]}")
             return Identification(index.keys[primary], "exact", 0.86,
                                   f"of the products named '{name}', only {index.keys[primary]} has CVEs in the feed")
         group = index.equivalents(chosen.key_id)

@@ -656,3 +656,23 @@ def test_an_organisations_key_beside_a_bare_self_named_one(rules_only: FeedMatch
 def test_the_organisation_rule_needs_a_distinctive_distribution_package_name(rules_only: FeedMatcher, name: str, os_name: str) -> None:
     (result,) = rules_only.match([SoftwareItem(name, "1.0")], os_name)
     assert result.match is None or "organisation's key" not in result.match.evidence, result.match
+
+
+@pytest.mark.parametrize(("name", "os_name", "expected"), [
+    # Session 15: google:protobuf has no CVE of its own, but its group's other key
+    # google:google-protobuf has; beside it only NVD's bare protobuf:protobuf.
+    ("libprotobuf32", DEBIAN, "google:protobuf"),
+    ("libprotobuf", ALPINE, "google:protobuf"),
+    ("protobuf", MAC, "google:protobuf"),
+])
+def test_a_namesake_whose_group_has_cves_beside_bare_keys(rules_only: FeedMatcher, name: str, os_name: str, expected: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "1.0")], os_name)
+    assert _key(result) == expected, result.reason
+    assert "filed under its other key google:google-protobuf" in result.match.evidence
+
+
+def test_a_groups_cves_do_not_choose_beside_another_vendors_namesake(rules_only: FeedMatcher) -> None:
+    # gnu:sasl's group holds GNU SASL's CVEs (gnu:gnu_sasl), but cyrus:sasl is a product of the
+    # name too: sasl2-bin (Cyrus SASL's tools) is not GNU SASL.
+    (result,) = rules_only.match([SoftwareItem("sasl2-bin", "2.1.28")], DEBIAN)
+    assert _key(result) != "gnu:sasl", result.match
