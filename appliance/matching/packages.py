@@ -893,7 +893,8 @@ class PackageRules:
         return None
 
     def _organisation_over_placeholder(self, kids: tuple[int, ...]) -> tuple[int, str] | None:
-        """Of two namesakes without CVEs, an organisation's key beside NVD's bare self-named one:
+        """Of two namesakes without CVEs, an organisation's key beside NVD's bare self-named one
+        (or its "<name>_project" placeholder, beside a large organisation only: x.org:libxpm):
         NVD names a product after itself (gdal:gdal, pango:pango, libgsf:libgsf) when it knows
         no vendor, and files the project under its organisation once it does (osgeo:gdal,
         gnome:pango, gnome:libgsf). The organisation files more products than an author does
@@ -902,15 +903,23 @@ class PackageRules:
         beside an author's or small vendor's, is ``_own_project``'s."""
         index = self.index
         groups = sorted({index.equivalents(k) for k in kids})
+        # Distributions' duplicates of an upstream product (redhat:networkmanager) say nothing.
+        groups = [g for g in groups if not all(split_key(index.keys[k])[0] in _DISTRIBUTION_NAMES for k in g)]
         if len(groups) != 2:
             return None
         bare = [g for g in groups if all(index.words(k)[0] == index.words(k)[1] for k in g)]
-        if len(bare) != 1:
+        placeholder = [g for g in groups if all(compact(index.words(k)[0]) == compact(index.words(k)[1]) + "project" for k in g)]
+        if len(bare) + len(placeholder) != 1:
             return None
-        (other,) = [g for g in groups if g != bare[0]]
+        (other,) = [g for g in groups if g not in bare + placeholder]
+        # NVD's "<name>_project" is as often the project's own key (session 13): only a large
+        # organisation's key beside it (gnome:networkmanager) is the project's, not a small
+        # vendor's namesake (ceph:civetweb beside civetweb_project:civetweb).
+        least = _AUTHOR_PRODUCTS if bare else _PROJECT_PRODUCTS
         vendors = {split_key(index.keys[k])[0] for k in other}
-        if any(v in _DISTRIBUTION_NAMES for v in vendors) or not all(len(index.vendor_keys(v)) > _AUTHOR_PRODUCTS for v in vendors):
+        if any(v in _DISTRIBUTION_NAMES for v in vendors) or not all(len(index.vendor_keys(v)) > least for v in vendors):
             return None
+        bare = bare + placeholder
         # The organisation's key spelled like the name (google:protobuf, not google:google-protobuf
         # of the same group): CVEs are looked up under every key of the group anyway.
         key_id = index.primary(tuple(k for k in other if k in kids))

@@ -641,6 +641,8 @@ def test_perl_modules_named_for_perl(rules_only: FeedMatcher, name: str, os_name
     ("gdal-bin", DEBIAN, "osgeo:gdal"),            # not gdal:gdal
     ("libgdal32", DEBIAN, "osgeo:gdal"),
     ("gdal-tools", ALPINE, "osgeo:gdal"),
+    # ... or beside NVD's "<name>_project" placeholder when the organisation is a large one.
+    ("libxpm4", DEBIAN, "x.org:libxpm"),           # not libxpm_project:libxpm
 ])
 def test_an_organisations_key_beside_a_bare_self_named_one(rules_only: FeedMatcher, name: str, os_name: str, expected: str) -> None:
     (result,) = rules_only.match([SoftwareItem(name, "1.0")], os_name)
@@ -652,6 +654,7 @@ def test_an_organisations_key_beside_a_bare_self_named_one(rules_only: FeedMatch
     ("passwd", DEBIAN),       # a plain word: horde:passwd is Horde's module, not shadow's passwd
     ("libprotobuf32", DEBIAN),  # "protobuf" names several products (protobuf-java, ...): a plain word here
     ("zed", MAC),             # Homebrew's casks: NVD's bare key is often the app's own (zed:zed)
+    ("civetweb", ROCKY),      # ceph (4 products) is no large organisation beside civetweb_project
 ])
 def test_the_organisation_rule_needs_a_distinctive_distribution_package_name(rules_only: FeedMatcher, name: str, os_name: str) -> None:
     (result,) = rules_only.match([SoftwareItem(name, "1.0")], os_name)
