@@ -300,6 +300,9 @@ class PackageRules:
         found = self._library_spelling(package, scheme, steps)
         if found is not None:
             return found
+        found = self._words_begin(package, scheme)
+        if found is not None:
+            return found
         found = self._project_part(package, scheme, {name for name, _, _ in steps}, own_source)
         if isinstance(found, Identification):
             return found
@@ -440,6 +443,30 @@ class PackageRules:
                                    "by its short name, filed under its long one")
             return _derived(found, f"read as {how}", 0.02 * depth) if depth else found
         return None
+
+    def _words_begin(self, package: str, scheme: str) -> Identification | None:
+        """The one product whose name begins with all the package's words, three or more, and
+        goes on (paho-mqtt-c and Debian's source paho.mqtt.c are
+        eclipse:paho_mqtt_c\\/c\\+\\+_client, "paho mqtt c/c++ client"): a name spelled out
+        that far is the project's, before a shorter head is read as the project (eclipse:paho_mqtt,
+        the Java client). Not with a version among the words."""
+        if scheme not in _SOURCE_SPLIT:
+            return None
+        words = [w for w in re.split(r"[-_.]", package) if w]
+        if len(words) < 3 or any(w[0].isdigit() for w in words):
+            return None
+        index = self.index
+        groups = set()
+        for key_id in index.by_first_word.get(words[0], ()):
+            product = re.split(r"[ /]", index.words(key_id)[1])
+            if product[:len(words)] == words and len(product) > len(words):
+                groups.add(index.equivalents(key_id))
+        if len(groups) != 1:
+            return None
+        group = next(iter(groups))
+        key_id = index.primary(tuple(k for k in group if k in index.current))
+        return Identification(index.keys[key_id], "exact", 0.86,
+                              f"the words of '{package}' begin the name of one NVD product, {index.keys[key_id]}")
 
     def _project_part(self, package: str, scheme: str, tried: set[str], own_source: bool = False) -> Identification | Unidentified | None:
         """A binary package named "<project>-<part>" whose part is no product: one piece of the

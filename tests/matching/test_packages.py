@@ -679,3 +679,15 @@ def test_a_groups_cves_do_not_choose_beside_another_vendors_namesake(rules_only:
     # name too: sasl2-bin (Cyrus SASL's tools) is not GNU SASL.
     (result,) = rules_only.match([SoftwareItem("sasl2-bin", "2.1.28")], DEBIAN)
     assert _key(result) != "gnu:sasl", result.match
+
+
+@pytest.mark.parametrize(("name", "os_name", "source_package"), [
+    # Session 15: the package's words (three or more) begin one product's name.
+    ("paho-mqtt-c", ALPINE, ""),
+    ("libpaho-mqtt1.3", DEBIAN, "paho.mqtt.c"),
+])
+def test_a_package_whose_words_begin_one_products_name(rules_only: FeedMatcher, name: str, os_name: str, source_package: str) -> None:
+    scheme = "apk" if os_name == ALPINE else "dpkg"
+    (result,) = rules_only.match([SoftwareItem(name, "1.3.13", "", None, scheme, "", source_package)], os_name)
+    assert _key(result) == "eclipse:paho_mqtt_c\\/c\\+\\+_client", result.reason
+    assert "begin the name of one NVD product" in result.match.evidence
