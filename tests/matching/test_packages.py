@@ -325,9 +325,9 @@ def test_a_project_under_several_vendor_names(rules_only: FeedMatcher, name: str
 
 @pytest.mark.parametrize(("name", "os_name", "said"), [
     # A large vendor's product of the name is its own product: Horde's password module is not
-    # Debian's passwd (shadow), x.org's libXpm beside libxpm_project stays undecided.
+    # Debian's passwd (shadow). (x.org's libXpm beside the libxpm_project placeholder is x.org's
+    # since session 15: test_an_organisations_key_beside_a_bare_self_named_one.)
     ("passwd", DEBIAN, "horde:passwd"),
-    ("libxpm4", DEBIAN, "x.org:libxpm"),
     # The "<name>_project" placeholder is not the project's own name (console-setup is not
     # console_project:console; cmake_project:cmake beside kitware:cmake).
     ("cmake", DEBIAN, "kitware:cmake"),
