@@ -752,7 +752,8 @@ class PackageRules:
         # 4 false alarms (base-files, osslsigncode; fontconfig-config and ncurses-base, data
         # packages, through their sources), none on sets 9-12. The package's own name only:
         # a derived name (ncurses-base -> ncurses) is too far for a product without CVEs.
-        if cves == 0 and (_distinctive(name, package, tuple(index.keys[k] for k in group)) or scheme in _ANY_PRODUCT
+        if cves == 0 and (_distinctive(name, package, tuple(index.keys[k] for k in group))
+                          or (scheme in _ANY_PRODUCT and not (_lib_stripped(name, package) and len(compact(name)) < 4))
                           or (scheme == "dpkg" and name == package and any(_named_after(*split_key(index.keys[k])) for k in group))):
             return Identification(index.keys[chosen.key_id], "exact", 0.86,
                                   (f"package '{package}': " if name == package else "") + chosen.evidence

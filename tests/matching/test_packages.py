@@ -691,3 +691,10 @@ def test_a_package_whose_words_begin_one_products_name(rules_only: FeedMatcher, 
     (result,) = rules_only.match([SoftwareItem(name, "1.3.13", "", None, scheme, "", source_package)], os_name)
     assert _key(result) == "eclipse:paho_mqtt_c\\/c\\+\\+_client", result.reason
     assert "begin the name of one NVD product" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "os_name"), [("libdrm", ALPINE), ("libdrm", ROCKY), ("libdrm2", DEBIAN)])
+def test_a_three_letter_library_name_without_lib_is_too_weak_everywhere(rules_only: FeedMatcher, name: str, os_name: str) -> None:
+    # Session 15: as on Debian, "drm" (libdrm without "lib") is not vaultize:drm on Alpine or RPM.
+    (result,) = rules_only.match([SoftwareItem(name, "2.4.120")], os_name)
+    assert result.match is None, result.match
