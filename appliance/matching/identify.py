@@ -10,7 +10,7 @@ from appliance.matching.bundle import _PROJECT_SUFFIXES, ECOSYSTEMS, _named_afte
 from appliance.matching.display_names import DisplayNames, _publisher_agrees, compact
 from appliance.matching.index import CpeIndex, split_key
 from appliance.matching.normalize import app_name, brew_name, clean_display_name, cpe_words, pypi_name
-from appliance.matching.packages import PACKAGE_NAME, PackageRules, distribution_built, repository_stems, ships_no_code
+from appliance.matching.packages import PACKAGE_NAME, PackageRules, distribution_built, module_host, repository_stems, ships_no_code
 from appliance.matching.platform import Platform
 from appliance.matching.source_package import SourcePackages
 
@@ -341,7 +341,8 @@ class Identifier:
                                               f"{source} package '{name}' is {language} package '{name[len(prefix):]}': {found.evidence}")
                     return found
         kind = _REFERENCE_KIND.get(source, "repo")
-        if kind == "repo" and (ships_no_code(name) or name.endswith("-dev")):
+        if kind == "repo" and (ships_no_code(name) or name.endswith("-dev") or module_host(name)):
+            # A module for a host program (lua5.1-cjson) is not the host its stems name (lua).
             return None
         names = [name] if kind != "repo" else repository_stems(name)
         rows = [row for text in names for row in self.index.references(kind, text)]

@@ -1187,9 +1187,11 @@ _NOT_PROJECT_HEADS = frozenset({
 # Packages that hold another project's module for a host program: PAM and NSS modules
 # (libpam-systemd, libnss-mdns), Apache and nginx modules (libapache2-mod-*, libnginx-mod-*),
 # PostgreSQL extensions (postgresql-15-postgis-3), GNOME Shell extensions, Vim add-ons, PHP's
-# PECL extensions (Alpine's php83-pecl-redis, Fedora's php-pecl-apcu).
+# PECL extensions (Alpine's php83-pecl-redis, Fedora's php-pecl-apcu), Alpine's Lua modules
+# for one interpreter version (lua5.1-cjson, lua5.4-socket; its lua5.1-libs is Lua's own, read
+# before this by its subpackage part).
 _MODULE_HOSTS = re.compile(r"^(libpam-|libnss-|libapache2-|libnginx-|nginx-mod-|postgresql-\d+-|gnome-shell-extension|vim-addon|vim-[a-z]+-?plugin"
-                           r"|php[\d.]*-pecl-)")
+                           r"|php[\d.]*-pecl-|lua\d[\d.]*-)")
 # Sources whose names are upstream project names (a Homebrew formula is named after the
 # project, docs.brew.sh "Formula Cookbook"), so a name that is exactly one product is that
 # product even without CVEs; distribution packages are not (Debian's "appstream").
@@ -1230,6 +1232,12 @@ def _lib_stripped(name: str, package: str) -> bool:
     """``name`` is a library package's name without "lib" (libcrypto3 -> crypto): a plain word
     that look-alike products share (erlang:crypto), too weak to choose among them."""
     return package.startswith("lib") and not name.startswith("lib")
+
+
+def module_host(package: str) -> bool:
+    """The package holds another project's module for a host program (libpam-cap, lua5.1-cjson):
+    neither it nor a repository named like its host is the module."""
+    return bool(_MODULE_HOSTS.match(package))
 
 
 def ships_no_code(package: str) -> bool:

@@ -698,3 +698,14 @@ def test_a_three_letter_library_name_without_lib_is_too_weak_everywhere(rules_on
     # Session 15: as on Debian, "drm" (libdrm without "lib") is not vaultize:drm on Alpine or RPM.
     (result,) = rules_only.match([SoftwareItem(name, "2.4.120")], os_name)
     assert result.match is None, result.match
+
+
+def test_a_lua_module_for_one_interpreter_version_is_not_lua(matcher: FeedMatcher) -> None:
+    # Session 15: Alpine's lua5.1-cjson is the cjson module, neither a part of Lua nor the
+    # lua/lua repository its stem names; lua5.1-libs and lua5.4 are still Lua.
+    for hint in ("lua-cjson", ""):
+        (result,) = matcher.match([SoftwareItem("lua5.1-cjson", "2.1.0", "", None, "apk", "", hint)], ALPINE)
+        assert result.match is None, result.match
+    for name in ("lua5.1-libs", "lua5.4"):
+        (result,) = matcher.match([SoftwareItem(name, "5.4.6", "", None, "apk")], ALPINE)
+        assert _key(result) == "lua:lua", result.reason
