@@ -450,16 +450,19 @@ class PackageRules:
         eclipse:paho_mqtt_c\\/c\\+\\+_client, "paho mqtt c/c++ client"): a name spelled out
         that far is the project's, before a shorter head is read as the project (eclipse:paho_mqtt,
         the Java client). Not with a version among the words."""
-        if scheme not in _SOURCE_SPLIT:
+        if scheme not in _SOURCE_SPLIT or sum(package.count(c) for c in "-_.") < 2:
             return None
         words = [w for w in re.split(r"[-_.]", package) if w]
         if len(words) < 3 or any(w[0].isdigit() for w in words):
             return None
         index = self.index
+        start = " ".join(words)
         groups = set()
         for key_id in index.by_first_word.get(words[0], ()):
-            product = re.split(r"[ /]", index.words(key_id)[1])
-            if product[:len(words)] == words and len(product) > len(words):
+            # A string test first (this runs for every unidentified name of a first report):
+            # the product's words, then a word break (" " or "/": "paho mqtt c/c++ client").
+            product = index.words(key_id)[1]
+            if product.startswith(start) and product[len(start):len(start) + 1] in (" ", "/"):
                 groups.add(index.equivalents(key_id))
         if len(groups) != 1:
             return None
