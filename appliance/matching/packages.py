@@ -175,8 +175,10 @@ class PackageRules:
         if package in aliases.packages and self.ids._known(aliases.packages[package][0]):
             key, comment = aliases.packages[package]
             return Identification(key, "alias", 1.0, f"package alias '{package}': {comment}")
-        if not package.startswith("lib"):
-            return None  # only library aliases are kept by stem
+        if not package.startswith("lib") or _no_code(package):
+            # Only library aliases are kept by stem; and a data package's "-data" is no build
+            # variant of the library (libasound2-data is ALSA's data, not libasound2).
+            return None
         stem = _SONAME.sub("", package)
         # The same library under another soname or distribution (libcurl4 on Debian, libcurl on Alpine).
         for other in self._stems.get(stem, ()):

@@ -709,3 +709,14 @@ def test_a_lua_module_for_one_interpreter_version_is_not_lua(matcher: FeedMatche
     for name in ("lua5.1-libs", "lua5.4"):
         (result,) = matcher.match([SoftwareItem(name, "5.4.6", "", None, "apk")], ALPINE)
         assert _key(result) == "lua:lua", result.reason
+
+
+def test_a_data_package_is_not_its_librarys_alias_by_stem(matcher: FeedMatcher) -> None:
+    # Session 15: libasound2-data is ALSA's data files; its "-data" is no build variant of the
+    # aliased library libasound2, and its source (alsa-lib) does not overrule what it is.
+    for hint in ("alsa-lib", ""):
+        (result,) = matcher.match([SoftwareItem("libasound2-data", "1.2.8", "", None, "dpkg", "", hint)], DEBIAN)
+        assert result.match is None, result.match
+        assert "no program of its own" in result.reason
+    (result,) = matcher.match([SoftwareItem("libasound2", "1.2.8", "", None, "dpkg")], DEBIAN)
+    assert _key(result) == "alsa-project:alsa-lib", result.reason
