@@ -76,6 +76,8 @@ _AUTHOR_PRODUCTS = 3
 # packages of upstream projects under their own names: gentoo:xdg-utils, gentoo:logrotate).
 _DISTRIBUTION_NAMES = {"redhat", "fedoraproject", "suse", "opensuse", "novell", "debian", "canonical", "ubuntu", "alpinelinux",
                        "gentoo", "mandriva"}
+# Distributions whose NVD keys are only CVEs of their own packaging of upstream projects.
+_PACKAGING_ONLY = frozenset({"gentoo", "mandriva"})
 # One upstream project split into binary packages "<project>-<part>" (openssl-libs,
 # vim-minimal, bind-utils, openssh-client, postgresql-client, openjdk-17-jre-headless;
 # Debian Policy 7.x, Fedora packaging guidelines "Subpackages", Alpine's subpackages and
@@ -1001,7 +1003,13 @@ class PackageRules:
             if scheme == "rpm":
                 foreign -= {"redhat", "fedoraproject", "suse", "opensuse", "novell"}
             ours = tuple(k for k in found if split_key(index.keys[k])[0] not in foreign)
-            found = self._native_cache[(name, scheme)] = ours or found
+            if not ours:
+                # Gentoo and Mandriva develop no software of their own under their names: their
+                # key alone is a CVE of their packaging (gentoo:syslinux), never another host's
+                # package. (Red Hat's, SUSE's and Canonical's may be software they develop:
+                # redhat:system-config-printer.)
+                ours = tuple(k for k in found if split_key(index.keys[k])[0] not in _PACKAGING_ONLY)
+            found = self._native_cache[(name, scheme)] = ours
         return found
 
     def _ecosystem_module(self, key_id: int, name: str) -> bool:

@@ -720,3 +720,9 @@ def test_a_data_package_is_not_its_librarys_alias_by_stem(matcher: FeedMatcher) 
         assert "no program of its own" in result.reason
     (result,) = matcher.match([SoftwareItem("libasound2", "1.2.8", "", None, "dpkg")], DEBIAN)
     assert _key(result) == "alsa-project:alsa-lib", result.reason
+
+
+def test_a_packaging_only_distributions_key_alone_is_no_package(rules_only: FeedMatcher) -> None:
+    # Session 15: gentoo:syslinux is a CVE of Gentoo's packaging; Fedora's syslinux is not it.
+    (result,) = rules_only.match([SoftwareItem("syslinux", "6.04")], ROCKY)
+    assert result.match is None, result.match
