@@ -798,8 +798,8 @@ class PackageRules:
         """The one project named after ``name`` left when the CVE namesake's own repository is
         another's: agentejo:cockpit's CVEs link github.com/cockpit-hq/cockpit, so cockpit-hq is
         that CMS's organisation under its new name, and cockpit-project:cockpit (the Linux web
-        console Fedora and Debian package) is the package. None unless exactly one named-after
-        vendor is left and it files no other product of the name."""
+        console Fedora and Debian package) is the package. None unless the repository's owner is
+        one of the named-after vendors and exactly one other is left."""
         if len(own) < 2:
             return None
         index = self.index
@@ -948,8 +948,8 @@ class PackageRules:
             return None
         (other,) = [g for g in groups if g not in bare + placeholder]
         # NVD's "<name>_project" is as often the project's own key (session 13): only a large
-        # organisation's key beside it (gnome:networkmanager) is the project's, not a small
-        # vendor's namesake (ceph:civetweb beside civetweb_project:civetweb).
+        # organisation's key beside it (x.org:libxpm, x.org files 34 products) is the project's,
+        # not a small vendor's namesake (ceph:civetweb beside civetweb_project:civetweb).
         least = _AUTHOR_PRODUCTS if bare else _PROJECT_PRODUCTS
         vendors = {split_key(index.keys[k])[0] for k in other}
         if any(v in _DISTRIBUTION_NAMES for v in vendors) or not all(len(index.vendor_keys(v)) > least for v in vendors):
