@@ -268,6 +268,11 @@ class PackageRules:
         namespace = typelib_namespace(package)
         if namespace:
             return self._typelib(package, namespace, scheme)
+        match = _CPYTHON_PART.match(package)
+        if match:
+            found = self.identify(match.group(1), scheme)
+            if isinstance(found, Identification):
+                return _derived(found, f"'{package}' is CPython's own '{match.group(2)}', built from the interpreter's source", 0.02)
         for pattern, ecosystem in _MODULES:
             match = pattern.match(package)
             if match and match.group(1) not in _MODULE_NOT_A_MODULE and not (ecosystem == "php" and match.group(1) in _PHP_OWN_PARTS):
@@ -1164,6 +1169,10 @@ class PackageRules:
 # Node.js's current release line).
 _MODULE_NOT_A_MODULE = {"libs", "lib", "minimal", "venv", "tk", "distutils", "lib2to3", "stdlib", "dev", "devel", "tools", "current",
                         "idle", "gdbm", "dbg", "doc", "base", "core"}
+# CPython's own parts that Debian packages apart from the interpreter, built from its source
+# (python3.11's, or python3-stdlib-extensions and python3-defaults for the unversioned names):
+# python3-venv, python3-distutils, python3-lib2to3, python3-tk, idle-python3.11's python3-idle.
+_CPYTHON_PART = re.compile(r"^(python3(?:\.\d+)?)-(venv|distutils|lib2to3|tk|tkinter|idle|gdbm)$")
 # Parts of a binary package name that say it holds data, not code (Debian Policy 12.3 and
 # the suffixes above, as a middle part too): ncurses-terminfo-base, icu-data-full,
 # bash-completion, vim-runtime (Vim's syntax and help files), glibc-langpack-en,

@@ -726,3 +726,13 @@ def test_a_packaging_only_distributions_key_alone_is_no_package(rules_only: Feed
     # Session 15: gentoo:syslinux is a CVE of Gentoo's packaging; Fedora's syslinux is not it.
     (result,) = rules_only.match([SoftwareItem("syslinux", "6.04")], ROCKY)
     assert result.match is None, result.match
+
+
+@pytest.mark.parametrize(("name", "os_name"), [
+    # Session 15: CPython's own parts packaged apart are CPython, as python3.11-venv already was.
+    ("python3-venv", DEBIAN), ("python3-distutils", DEBIAN), ("python3-lib2to3", DEBIAN), ("python3-tkinter", ALPINE),
+    ("python3.11-venv", DEBIAN),
+])
+def test_cpythons_own_parts_are_python(rules_only: FeedMatcher, name: str, os_name: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "3.11.2")], os_name)
+    assert _key(result) == "python:python", result.reason
