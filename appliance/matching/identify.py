@@ -12,7 +12,7 @@ from appliance.matching.bundle import _PROJECT_SUFFIXES, ECOSYSTEMS, _named_afte
 from appliance.matching.display_names import _PART_WORDS, _PLATFORM_WORDS, DisplayNames, _publisher_agrees, compact
 from appliance.matching.index import CpeIndex, split_key
 from appliance.matching.normalize import app_name, brew_name, clean_display_name, cpe_words, pypi_name
-from appliance.matching.packages import PACKAGE_NAME, PackageRules, distribution_built, repository_stems, ships_no_code
+from appliance.matching.packages import PACKAGE_NAME, PackageRules, distribution_built, module_host, repository_stems, ships_no_code
 from appliance.matching.platform import Platform
 from appliance.matching.source_package import SourcePackages
 
@@ -432,6 +432,11 @@ class Identifier:
                 # choose among vendors of the same product name (libde265).
                 return found
             key_id = self.index.key_id[referenced.key]
+            if source in ("dpkg", "rpm", "apk") and found.key in self.packages.named_after_elsewhere(name, referenced.key):
+                # A project named after the package, chosen over the linked namesake by the
+                # package rules (packages.PackageRules._namesakes_organisation): the URL is the
+                # namesake's, not this package's.
+                return found
             if any(self.index.cve_count(k) for k in self.index.equivalents(key_id)):
                 return Identification(referenced.key, referenced.method, referenced.score,
                                       referenced.evidence + f"; the name alone suggested {found.key}, which has no CVEs")
@@ -466,7 +471,8 @@ class Identifier:
                                               f"{source} package '{name}' is {language} package '{name[len(prefix):]}': {found.evidence}")
                     return found
         kind = _REFERENCE_KIND.get(source, "repo")
-        if kind == "repo" and (ships_no_code(name) or name.endswith("-dev")):
+        if kind == "repo" and (ships_no_code(name) or name.endswith("-dev") or module_host(name)):
+            # A module for a host program (lua5.1-cjson) is not the host its stems name (lua).
             return None
         names = [name] if kind != "repo" else repository_stems(name)
         rows = [row for text in names for row in self.index.references(kind, text)]

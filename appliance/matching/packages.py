@@ -42,6 +42,13 @@ _NO_CODE_PREFIXES = ("fonts-", "ttf-", "xfonts-", "font-", "hunspell-", "myspell
 # The Linux kernel: NVD files it as an operating system (cpe:2.3:o:linux:linux_kernel), not
 # an application, and the appliance matches applications (docs/matching.md).
 _KERNEL = re.compile(r"^(kernel|kernel-(core|modules.*|headers|tools.*|devel)|linux-(?!pam\b).+)$")
+# Kernel flavours, builds of the one kernel source for a kind of machine or use, which RPM
+# distributions name "kernel-<flavour>" with the flavour's own subpackages after it
+# (kernel-uek-core): openSUSE's and SLES's default, rt, azure, 64kb, kvmsmall, preempt, vanilla,
+# zfcpdump; Oracle Linux's Unbreakable Enterprise Kernel (uek); RHEL's and Fedora's rt, 64k,
+# debug, lpae, pae. Not kernel-srpm-macros, kernel-abi-stablelists, kernel-source: build files.
+_KERNEL_FLAVOURS = frozenset({"default", "rt", "azure", "64kb", "64k", "kvmsmall", "preempt", "vanilla", "zfcpdump", "uek",
+                              "debug", "lpae", "pae"})
 # Development packages (-dev on Debian and Alpine, -devel on RPM) are built from the same source
 # as the package they complete and carry its code: Debian's lib*-dev ships the static library
 # (Debian Policy 8.3: "libraryname.a ... is placed into the development package"), Alpine's
@@ -175,8 +182,10 @@ class PackageRules:
         if package in aliases.packages and self.ids._known(aliases.packages[package][0]):
             key, comment = aliases.packages[package]
             return Identification(key, "alias", 1.0, f"package alias '{package}': {comment}")
-        if not package.startswith("lib"):
-            return None  # only library aliases are kept by stem
+        if not package.startswith("lib") or _no_code(package):
+            # Only library aliases are kept by stem; and a data package's "-data" is no build
+            # variant of the library (libasound2-data is ALSA's data, not libasound2).
+            return None
         stem = _SONAME.sub("", package)
         # The same library under another soname or distribution (libcurl4 on Debian, libcurl on Alpine).
         for other in self._stems.get(stem, ()):
@@ -264,6 +273,14 @@ class PackageRules:
             # project's own, and canonical:ppp one beside samba:ppp (paulusmack/ppp).
             return Identification(self.index.keys[own[0]], "exact", 0.9,
                                   f"package '{package}' is the distribution's own software, filed under its name as {self.index.keys[own[0]]}")
+        namespace = typelib_namespace(package)
+        if namespace:
+            return self._typelib(package, namespace, scheme)
+        match = _CPYTHON_PART.match(package)
+        if match:
+            found = self.identify(match.group(1), scheme)
+            if isinstance(found, Identification):
+                return _derived(found, f"'{package}' is CPython's own '{match.group(2)}', built from the interpreter's source", 0.02)
         for pattern, ecosystem in _MODULES:
             match = pattern.match(package)
             if match and match.group(1) not in _MODULE_NOT_A_MODULE and not (ecosystem == "php" and match.group(1) in _PHP_OWN_PARTS):
@@ -303,10 +320,16 @@ class PackageRules:
         found = self._library_spelling(package, scheme, steps)
         if found is not None:
             return found
+        found = self._words_begin(package, scheme)
+        if found is not None:
+            return found
         found = self._project_part(package, scheme, {name for name, _, _ in steps}, own_source)
         if isinstance(found, Identification):
             return found
         found = self._vendor_product(package, scheme) or found
+        if found is not None:
+            return found
+        found = self._long_name(package, scheme, steps)
         if found is not None:
             return found
         tried = ", ".join(f"'{name}'" for name, _, _ in steps)
@@ -332,6 +355,18 @@ class PackageRules:
         found = self.index.keys[self.index.primary(tuple(k for k in group if k in self.index.current) or group)]
         return Identification(found, "exact", 0.88, f"'{package}' is part '-{part}' of project '{name}' ({key}), "
                               f"which {vendor} files as a product of its own: {found}")
+
+    def _typelib(self, package: str, namespace: str, scheme: str) -> Identification | Unidentified:
+        """A GObject introspection typelib package (gir1.2-notify-0.7): the library whose API it
+        describes, read as that library's package "lib<namespace>" (libnotify). With a source
+        package hint the source decides instead (source_package.py): GLib's typelib was long
+        built from gobject-introspection, not from GLib."""
+        library = "lib" + namespace
+        found = self.identify(library, scheme)
+        if isinstance(found, Identification):
+            return _derived(found, f"'{package}' holds the GObject introspection typelib of library '{library}' "
+                                   "(its API for language bindings, installed and updated with it)", 0.03)
+        return Unidentified(f"'{package}' holds the GObject introspection typelib of library '{library}': {found.reason}")
 
     def _qt_module(self, package: str) -> Identification | None:
         """A library or source package of one of Qt's modules (libqt5core5a, libqt6network6,
@@ -416,6 +451,66 @@ class PackageRules:
                                       f"package '{package}' is named '<vendor>-<product>': vendor '{head}' files '{rest}' "
                                       f"as {index.keys[key_id]}")
         return None
+
+    def _long_name(self, package: str, scheme: str, steps) -> Identification | None:
+        """A project NVD files under its short name as the vendor and its long name as the
+        product (xmlstarlet:command_line_xml_toolkit, cgal:computational_geometry_algorithms_library,
+        criu:checkpoint/restore_in_userspace, rsnapshot:filesystem_snapshot_utility,
+        abseil:common_libraries): when no product is spelled like the package or a name it
+        derives from, a vendor spelled exactly like one of those names whose products are one
+        product is that project. Distributions name the package after the project's short name."""
+        if scheme not in _SOURCE_SPLIT:
+            return None
+        index = self.index
+        for name, how, depth in steps:
+            if len(compact(name)) < 4 or not name[0].isalpha() or "subpackage" in how or _lib_stripped(name, package):
+                # A subpackage part cut off leaves the name of a larger project or a vendor's
+                # range (google-cloud-cli is not google_cloud's one product); a library's name
+                # without "lib" is a plain word (libopengl0 is libglvnd's, not vendor opengl's).
+                continue
+            keys = index.by_vendor.get(compact(name), ())
+            groups = {index.equivalents(k) for k in keys}
+            if len(groups) != 1:
+                continue
+            key_id = index.primary(tuple(k for k in next(iter(groups)) if k in index.current))
+            if index.ecosystem.get(key_id) not in _NATIVE_ECOSYSTEMS or compact(name) in compact(index.words(key_id)[1]):
+                # A product that spells the name (s-lang:s-lang, blosc:c-blosc2) is a spelling
+                # of it or another project named after it, which the rules above weigh; this
+                # reading is for a long name that does not contain the short one.
+                continue
+            key = index.keys[key_id]
+            found = Identification(key, "exact", 0.86,
+                                   f"'{name}' is the vendor NVD files its one product under, {key}: a project named "
+                                   "by its short name, filed under its long one")
+            return _derived(found, f"read as {how}", 0.02 * depth) if depth else found
+        return None
+
+    def _words_begin(self, package: str, scheme: str) -> Identification | None:
+        """The one product whose name begins with all the package's words, three or more, and
+        goes on (paho-mqtt-c and Debian's source paho.mqtt.c are
+        eclipse:paho_mqtt_c\\/c\\+\\+_client, "paho mqtt c/c++ client"): a name spelled out
+        that far is the project's, before a shorter head is read as the project (eclipse:paho_mqtt,
+        the Java client). Not with a version among the words."""
+        if scheme not in _SOURCE_SPLIT or sum(package.count(c) for c in "-_.") < 2:
+            return None
+        words = [w for w in re.split(r"[-_.]", package) if w]
+        if len(words) < 3 or any(w[0].isdigit() for w in words):
+            return None
+        index = self.index
+        start = " ".join(words)
+        groups = set()
+        for key_id in index.by_first_word.get(words[0], ()):
+            # A string test first (this runs for every unidentified name of a first report):
+            # the product's words, then a word break (" " or "/": "paho mqtt c/c++ client").
+            product = index.words(key_id)[1]
+            if product.startswith(start) and product[len(start):len(start) + 1] in (" ", "/"):
+                groups.add(index.equivalents(key_id))
+        if len(groups) != 1:
+            return None
+        group = next(iter(groups))
+        key_id = index.primary(tuple(k for k in group if k in index.current))
+        return Identification(index.keys[key_id], "exact", 0.86,
+                              f"the words of '{package}' begin the name of one NVD product, {index.keys[key_id]}")
 
     def _project_part(self, package: str, scheme: str, tried: set[str], own_source: bool = False) -> Identification | Unidentified | None:
         """A binary package named "<project>-<part>" whose part is no product: one piece of the
@@ -644,6 +739,16 @@ class PackageRules:
             # NVD files CVEs of this name under one product only (fishshell:fish, not
             # fish:fish; redhat:libvirt, not libvirt:libvirt).
             with_cves = {index.equivalents(k) for k in kids if index.cve_count(k)}
+            grouped = {index.equivalents(k) for k in kids if any(index.cve_count(o) for o in index.equivalents(k))}
+            if not with_cves and len(grouped) == 1 and all(
+                    all(index.words(k)[0] == index.words(k)[1] for k in index.equivalents(o))
+                    for o in kids if index.equivalents(o) not in grouped):
+                # A key without CVEs of its own may be one product with a key that has them
+                # (google:protobuf beside google:google-protobuf, one mined group): that product,
+                # when the other namesakes are only NVD's bare self-named keys (protobuf:protobuf,
+                # its name before it knew the vendor). Not beside another vendor's product of
+                # the name: gnu:sasl (GNU SASL's CVEs under gnu:gnu_sasl) is not cyrus:sasl.
+                with_cves = grouped
             own = [k for k in kids if split_key(index.keys[k])[0] in _UPSTREAM_DISTRIBUTIONS.get(scheme, ())]
             if not with_cves and len(own) == 1 and name == package:
                 return Identification(index.keys[own[0]], "exact", 0.86,
@@ -673,10 +778,25 @@ class PackageRules:
                     return Identification(index.keys[primary], "exact", 0.86,
                                           f"package '{package}': of the products named '{name}', none with CVEs, only "
                                           f"{index.keys[primary]} is spelled as the formula is")
+            if not with_cves and scheme in _SOURCE_SPLIT and not self._plain_words(name) and (
+                    not _lib_stripped(name, package) or _distinctive(name, package, tuple(index.keys[k] for k in kids))):
+                found = self._organisation_over_placeholder(kids)
+                if found is not None:
+                    return Identification(index.keys[found[0]], "exact", 0.86,
+                                          f"package '{package}': of the products named '{name}', none with CVEs, "
+                                          f"{index.keys[found[0]]} is the project's organisation's key; {found[1]}")
             if len(with_cves) != 1:
                 return Unidentified(f"package '{package}': {chosen}")
             group = next(iter(with_cves))
             primary = index.primary(group)
+            spelled = tuple(k for k in group if k in kids)
+            if not any(index.cve_count(k) for k in spelled):
+                # Reported as the key spelled like the name (google:protobuf); the group's other
+                # key holds the CVEs (google:google-protobuf), looked up under both.
+                shown = index.primary(spelled)
+                return Identification(index.keys[shown], "exact", 0.86,
+                                      f"of the products named '{name}', only {index.keys[shown]} has CVEs in the feed, "
+                                      f"filed under its other key {index.keys[primary]}")
             return Identification(index.keys[primary], "exact", 0.86,
                                   f"of the products named '{name}', only {index.keys[primary]} has CVEs in the feed")
         group = index.equivalents(chosen.key_id)
@@ -710,6 +830,9 @@ class PackageRules:
             shown = ", ".join(index.keys[k] for k in kids[:5])
             return Unidentified(f"package '{package}' is named like {shown}, none with a CVE in the feed to show it is the same software")
         own = self.named_after_elsewhere(name, index.keys[chosen.key_id]) if scheme in _SOURCE_SPLIT else []
+        renamed = self._namesakes_organisation(name, chosen.key_id, own)
+        if renamed is not None:
+            return renamed
         if own:
             # The CVEs are another vendor's namesake's, while a project named after the
             # package files a product of the name too (agentejo:cockpit, a PHP CMS, beside
@@ -719,6 +842,27 @@ class PackageRules:
                                 f"{'is' if len(own) == 1 else 'are'} named after '{name}' too, and nothing says which this package is")
         return Identification(index.keys[chosen.key_id], "exact", chosen.score,
                               (f"package '{package}': " if name == package else "") + chosen.evidence)
+
+    def _namesakes_organisation(self, name: str, key_id: int, own: list[str]) -> Identification | None:
+        """The one project named after ``name`` left when the CVE namesake's own repository is
+        another's: agentejo:cockpit's CVEs link github.com/cockpit-hq/cockpit, so cockpit-hq is
+        that CMS's organisation under its new name, and cockpit-project:cockpit (the Linux web
+        console Fedora and Debian package) is the package. None unless the repository's owner is
+        one of the named-after vendors and exactly one other is left."""
+        if len(own) < 2:
+            return None
+        index = self.index
+        group = index.equivalents(key_id)
+        owners = {compact(row.url.split("/")[3]) for row in index.references("repo", name)
+                  if row.key in group and row.url.startswith("https://github.com/") and row.url.count("/") >= 4}
+        left = [key for key in own if compact(split_key(key)[0]) not in owners]
+        if not owners or len(left) != 1 or len(left) == len(own):
+            return None
+        taken = [key for key in own if key not in left]
+        return Identification(left[0], "exact", 0.86,
+                              f"of the projects named after '{name}', {left[0]} is the package: {index.keys[key_id]}, whose "
+                              f"CVEs name it, links its repository under {', '.join(sorted(owners))}, the organisation of "
+                              f"{', '.join(taken)}")
 
     def _plain_words(self, name: str) -> bool:
         """Every word of ``name`` is one that more than a couple of products use in their names
@@ -832,6 +976,39 @@ class PackageRules:
             return index.primary(tuple(spelled(upstream[0]))), f"the others ({shown}) are distributions' duplicates of it"
         return None
 
+    def _organisation_over_placeholder(self, kids: tuple[int, ...]) -> tuple[int, str] | None:
+        """Of two namesakes without CVEs, an organisation's key beside NVD's bare self-named one
+        (or its "<name>_project" placeholder, beside a large organisation only: x.org:libxpm):
+        NVD names a product after itself (gdal:gdal, pango:pango, libgsf:libgsf) when it knows
+        no vendor, and files the project under its organisation once it does (osgeo:gdal,
+        gnome:pango, gnome:libgsf). The organisation files more products than an author does
+        (more than ``_AUTHOR_PRODUCTS``: osgeo 7, gnome 104) and is no distribution, whose key
+        of an upstream project is a duplicate (redhat:evince). The reverse, a self-named key
+        beside an author's or small vendor's, is ``_own_project``'s."""
+        index = self.index
+        groups = sorted({index.equivalents(k) for k in kids})
+        # Distributions' duplicates of an upstream product (redhat:networkmanager) say nothing.
+        groups = [g for g in groups if not all(split_key(index.keys[k])[0] in _DISTRIBUTION_NAMES for k in g)]
+        if len(groups) != 2:
+            return None
+        bare = [g for g in groups if all(index.words(k)[0] == index.words(k)[1] for k in g)]
+        placeholder = [g for g in groups if all(compact(index.words(k)[0]) == compact(index.words(k)[1]) + "project" for k in g)]
+        if len(bare) + len(placeholder) != 1:
+            return None
+        (other,) = [g for g in groups if g not in bare + placeholder]
+        # NVD's "<name>_project" is as often the project's own key (session 13): only a large
+        # organisation's key beside it (x.org:libxpm, x.org files 34 products) is the project's,
+        # not a small vendor's namesake (ceph:civetweb beside civetweb_project:civetweb).
+        least = _AUTHOR_PRODUCTS if bare else _PROJECT_PRODUCTS
+        vendors = {split_key(index.keys[k])[0] for k in other}
+        if any(v in _DISTRIBUTION_NAMES for v in vendors) or not all(len(index.vendor_keys(v)) > least for v in vendors):
+            return None
+        bare = bare + placeholder
+        # The organisation's key spelled like the name (google:protobuf, not google:google-protobuf
+        # of the same group): CVEs are looked up under every key of the group anyway.
+        key_id = index.primary(tuple(k for k in other if k in kids))
+        return key_id, f"{index.keys[index.primary(bare[0])]} is NVD's name for it before it knew the vendor"
+
     def _listed(self, kids: tuple[int, ...]) -> int | None:
         """Of look-alike products without CVEs, the one the official CPE dictionary of 2015 lists
         (it has a mined title): the long-established project that distributions package (gnu:wget,
@@ -938,7 +1115,9 @@ class PackageRules:
         # CPAN distribution "perl-<name>".
         names = [module]
         if ecosystem == "perl":
-            names = [module.replace("-", "::"), "perl-" + module, module]
+            # ... and a few as the distribution's name with what it is for (xmltwig's
+            # xml-twig_for_perl, paul_marquess's compress-raw-zlib_perl_module).
+            names = [module.replace("-", "::"), "perl-" + module, module, module + "_for_perl", module + "_perl_module"]
         if ecosystem == "java":
             # Debian Java Policy names a library by its major version when versions are not
             # compatible (liblog4j2-java, libcommons-lang3-java, libxalan2-java) while NVD files
@@ -1032,6 +1211,10 @@ class PackageRules:
 # Node.js's current release line).
 _MODULE_NOT_A_MODULE = {"libs", "lib", "minimal", "venv", "tk", "distutils", "lib2to3", "stdlib", "dev", "devel", "tools", "current",
                         "idle", "gdbm", "dbg", "doc", "base", "core"}
+# CPython's own parts that Debian packages apart from the interpreter, built from its source
+# (python3.11's, or python3-stdlib-extensions and python3-defaults for the unversioned names):
+# python3-venv, python3-distutils, python3-lib2to3, python3-tk, idle-python3.11's python3-idle.
+_CPYTHON_PART = re.compile(r"^(python3(?:\.\d+)?)-(venv|distutils|lib2to3|tk|tkinter|idle|gdbm)$")
 # Parts of a binary package name that say it holds data, not code (Debian Policy 12.3 and
 # the suffixes above, as a middle part too): ncurses-terminfo-base, icu-data-full,
 # bash-completion, vim-runtime (Vim's syntax and help files), glibc-langpack-en,
@@ -1112,9 +1295,11 @@ def distribution_part(package: str, source: str) -> bool:
 # Packages that hold another project's module for a host program: PAM and NSS modules
 # (libpam-systemd, libnss-mdns), Apache and nginx modules (libapache2-mod-*, libnginx-mod-*),
 # PostgreSQL extensions (postgresql-15-postgis-3), GNOME Shell extensions, Vim add-ons, PHP's
-# PECL extensions (Alpine's php83-pecl-redis, Fedora's php-pecl-apcu).
+# PECL extensions (Alpine's php83-pecl-redis, Fedora's php-pecl-apcu), Alpine's Lua modules
+# for one interpreter version (lua5.1-cjson, lua5.4-socket; its lua5.1-libs is Lua's own, read
+# before this by its subpackage part).
 _MODULE_HOSTS = re.compile(r"^(libpam-|libnss-|libapache2-|libnginx-|nginx-mod-|postgresql-\d+-|gnome-shell-extension|vim-addon|vim-[a-z]+-?plugin"
-                           r"|php[\d.]*-pecl-)")
+                           r"|php[\d.]*-pecl-|lua\d[\d.]*-)")
 # Sources whose names are upstream project names (a Homebrew formula is named after the
 # project, docs.brew.sh "Formula Cookbook"), so a name that is exactly one product is that
 # product even without CVEs; distribution packages are not (Debian's "appstream").
@@ -1155,6 +1340,12 @@ def _lib_stripped(name: str, package: str) -> bool:
     """``name`` is a library package's name without "lib" (libcrypto3 -> crypto): a plain word
     that look-alike products share (erlang:crypto), too weak to choose among them."""
     return package.startswith("lib") and not name.startswith("lib")
+
+
+def module_host(package: str) -> bool:
+    """The package holds another project's module for a host program (libpam-cap, lua5.1-cjson):
+    neither it nor a repository named like its host is the module."""
+    return bool(_MODULE_HOSTS.match(package))
 
 
 def ships_no_code(package: str) -> bool:
@@ -1207,6 +1398,20 @@ def distribution_built(vendor: str) -> bool:
     """The item's vendor is a distribution (or is not given, as for Alpine's packages)."""
     words = compact(vendor or "")
     return not words or any(name in words for name in _DISTRIBUTION_BUILDERS)
+
+
+# GObject introspection typelibs: Debian's gir1.2-<namespace>-<API version> (the GObject
+# introspection mini-policy: gir1.2-gtk-3.0, gir1.2-notify-0.7, gir1.2-harfbuzz-0.0). A typelib
+# is a binary description of one library's API for language bindings, built from the source
+# that builds the library in all but a few cases (GLib's, long built from gobject-introspection).
+_TYPELIB = re.compile(r"^gir\d[\d.]*-([a-z][a-z0-9]*)-\d[\d.]*$")
+
+
+def typelib_namespace(package: str) -> str:
+    """The lower-case namespace of a GObject introspection typelib package ("gir1.2-notify-0.7"
+    -> "notify"), or ""."""
+    match = _TYPELIB.match(package)
+    return match.group(1) if match else ""
 
 
 def development_base(package: str) -> str:
@@ -1301,9 +1506,18 @@ def _no_code(package: str) -> str:
     word = _data_package(package)
     if word:
         return f"'{package}' ships data or set-up files (its name says '-{word}'), no program of its own"
-    if _KERNEL.match(package):
+    if _KERNEL.match(package) or _KERNEL.match(_without_flavour(package)):
         return f"'{package}' is the Linux kernel, which NVD files as an operating system (linux:linux_kernel), not an application"
     return ""
+
+
+def _without_flavour(package: str) -> str:
+    """A kernel flavour's subpackage as the plain kernel's ("kernel-uek-core" -> "kernel-core"),
+    so that each is refused or read as the other is; any other name as it is."""
+    pieces = package.split("-", 2)
+    if len(pieces) == 3 and pieces[0] == "kernel" and pieces[1] in _KERNEL_FLAVOURS:
+        return f"kernel-{pieces[2]}"
+    return package
 
 
 def _derived(found: Identification, how: str, cost: float) -> Identification:
@@ -1362,6 +1576,9 @@ def _steps(name: str, parts: bool = True) -> list[tuple[str, str]]:
         # Named after the project's web domain where the plain name was taken (Debian's
         # docker.io, netplan.io).
         steps.append((stem, f"without the domain '.{domain}'"))
+    if name.startswith("kernel-") and tail in _KERNEL_FLAVOURS and head == "kernel":
+        # A kernel flavour is a build of the one kernel source (kernel-default, kernel-uek).
+        steps.append((head, f"without the kernel flavour '-{tail}'"))
     if name.startswith("compat-") and len(name) > 9:
         # Fedora's compat packages keep an old version beside the current one (compat-openssl11).
         steps.append((name[7:], "without 'compat-'"))

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from appliance.matching.base import Identification, Unidentified
 from appliance.matching.index import CpeIndex, split_key
 from appliance.matching.normalize import compact
-from appliance.matching.packages import PACKAGE_NAME, config_part, data_part, distribution_part, ecosystem_head, kind_refusal, nginx_add_on, repository_stems
+from appliance.matching.packages import PACKAGE_NAME, config_part, data_part, distribution_part, ecosystem_head, kind_refusal, nginx_add_on, repository_stems, typelib_namespace
 
 # Debian builds the Linux kernel from source "linux" (and "linux-signed-*", which the package
 # rules already read as the kernel); NVD files the kernel as an operating system, not an
 # application (docs/matching.md), so nothing built from it is identified through its source.
 _KERNEL_SOURCES = ("linux",)
-# GObject introspection packages (gir1.2-<namespace>-<version>) hold a typelib, a binary
-# description of a library's API for language bindings, and no code of the source (Debian's
-# GObject introspection mini-policy); the library's own package carries its findings.
-_TYPELIB = re.compile(r"^gir\d")
 # What a source package costs against reading the binary package's own name: one step further
 # from the installed files (as packages._derived), never below the threshold it was accepted at.
 _COST = 0.02
@@ -56,6 +51,8 @@ class SourcePackages:
         source = source_package.strip().lower()
         if not source or source == package or not PACKAGE_NAME.match(source):
             return found
+        if typelib_namespace(package) and (not isinstance(found, Identification) or found.method != "agent_cpe"):
+            return self._typelib(found, package, source, scheme)
         if isinstance(found, Identification):
             if found.method == "agent_cpe":
                 return found
@@ -101,9 +98,6 @@ class SourcePackages:
         if config_part(package, source):
             return Unidentified(f"{found.reason}; '{package}' holds configuration files of source package '{source}' "
                                 "(split off for its binary packages to share), no program of its own")
-        if _TYPELIB.match(package):
-            return Unidentified(f"{found.reason}; '{package}' holds a GObject introspection typelib of source package "
-                                f"'{source}', no code of its own")
         other = self._source(source, scheme)
         if isinstance(other, Identification):
             part = self._part(package, source, scheme, other.key)
@@ -113,6 +107,19 @@ class SourcePackages:
             return Identification(other.key, other.method, score,
                                   f"{scheme} package '{package}' is built from source package '{source}': {other.evidence}")
         return Unidentified(f"{found.reason}; source package '{source}': {other.reason}")
+
+    def _typelib(self, found: Found, package: str, source: str, scheme: str) -> Found:
+        """A GObject introspection typelib (gir1.2-notify-0.7) is the library of the source it is
+        built from (libnotify): the source decides, not the namespace the binary name gives
+        (gir1.2-glib-2.0 was long built from gobject-introspection, not from GLib)."""
+        other = self._source(source, scheme)
+        if isinstance(other, Identification):
+            score = round(max(min(other.score, 0.85), other.score - _COST), 3)
+            return Identification(other.key, other.method, score,
+                                  f"{scheme} package '{package}' holds the GObject introspection typelib (a library's API "
+                                  f"for language bindings) built from source package '{source}': {other.evidence}")
+        why = f"'{package}' holds a GObject introspection typelib built from source package '{source}': {other.reason}"
+        return Unidentified(why if isinstance(found, Identification) else f"{found.reason}; {why}")
 
     def _source(self, source: str, scheme: str) -> Found:
         """The source package's name read as a package name would be (kept per name and scheme)."""
