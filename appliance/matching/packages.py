@@ -210,12 +210,9 @@ class PackageRules:
         caller says so only for packages a distribution built (distribution_built).
         """
         found = self.alias(package)
-        refusal = _no_code(package)
-        if found is not None and (not refusal or package in self.index.aliases.packages):
-            # A package without code is refused even when its name starts like an aliased
-            # library's (libasound2-data holds ALSA's configuration and is no libasound2); only
-            # an alias line of its own name overrules that.
+        if found is not None:
             return found
+        refusal = _no_code(package)
         if refusal:
             return Unidentified(refusal)
         module = nginx_add_on(package)
@@ -1251,11 +1248,6 @@ _NOT_PROJECT_HEADS = frozenset({
     "gir1.2", "texlive", "tex", "qml", "dh", "lib", "kernel", "linux", "xfonts", "fonts", "xserver", "gnome", "java",
 })
 
-def ecosystem_head(package: str) -> bool:
-    """The package is named "<ecosystem>-<module>" (lua-cjson, python-xmlsec, perl-Archive-Tar,
-    node-ws): its first part names a language or tool, not a project."""
-    first, dash, _ = package.partition("-")
-    return bool(dash) and first in _NOT_PROJECT_HEADS and first not in ("lib", "kernel", "linux")
 
 def data_part(package: str, source: str) -> str:
     """The data word of a binary package named "<source>-<data word>-<anything>" (Debian's
