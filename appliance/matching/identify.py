@@ -12,7 +12,7 @@ from appliance.matching.bundle import _PROJECT_SUFFIXES, ECOSYSTEMS, _named_afte
 from appliance.matching.display_names import _PART_WORDS, _PLATFORM_WORDS, DisplayNames, _publisher_agrees, compact
 from appliance.matching.index import CpeIndex, split_key
 from appliance.matching.normalize import app_name, brew_name, clean_display_name, cpe_words, pypi_name
-from appliance.matching.packages import PACKAGE_NAME, PackageRules, distribution_built, module_host, repository_stems, ships_no_code
+from appliance.matching.packages import PACKAGE_NAME, PackageRules, descriptive_name, distribution_built, module_host, repository_stems, ships_no_code
 from appliance.matching.platform import Platform
 from appliance.matching.source_package import SourcePackages
 
@@ -260,7 +260,7 @@ class Identifier:
         if source == "homebrew":
             owner, _, tapped = raw.rpartition("/")
             if owner.count("/") == 1 and tapped:
-                return self._tapped(owner.split("/", 1)[0], tapped, item, platform)
+                return self._tapped(*owner.split("/", 1), tapped, item, platform)
             formula = brew_name(raw)
             if formula.endswith("-cli") and len(formula) > 6:
                 cli = self._command_line(formula[:-4])
@@ -342,10 +342,9 @@ class Identifier:
             # A plug-in or a part filed under the name (slack:wp_slacksync, the installer
             # vivaldi:vivaldi_installer_for_windows), not the project's program.
             return None
-        product = compact(index.words(key_id)[1])
-        if len(words) < 2 and named not in product and product not in named:
-            # One word that shares nothing with the name is a brand of the company, not the
-            # project the name is (Canva is not canva:affinity, Wolfram not wolfram:webmathematica).
+        if not descriptive_name(index, key_id, formula):
+            # Another project or a brand of the company, not the project the name is (Canva is
+            # not canva:affinity, Wolfram not wolfram:webmathematica, luarocks not luarocks:lua-shmem).
             return None
         return Identification(index.keys[key_id], "fuzzy", 0.88,
                               f"'{formula}' is named like vendor '{index.words(key_id)[0]}', whose product of it is "
@@ -376,13 +375,16 @@ class Identifier:
                               f"formula '{project}-cli' is the command-line client of '{project}', which NVD files as "
                               f"{index.keys[key_id]}")
 
-    def _tapped(self, owner: str, tapped: str, item: SoftwareItem, platform: Platform) -> Identification | Unidentified:
+    def _tapped(self, owner: str, tap: str, tapped: str, item: SoftwareItem, platform: Platform) -> Identification | Unidentified:
         """A formula of a third-party tap, written ``<owner>/<tap>/<formula>`` (Homebrew's "Taps":
         the tap is the GitHub repository ``<owner>/homebrew-<tap>``): the formula is read as any
         formula, and the owner speaks for a vendor. A vendor spelled like the owner that files a
         product named like the formula, or like it with a major number NVD keeps in the name
-        (``fluxcd/tap/flux`` is fluxcd:flux2), is that product (``hashicorp/tap/vault``); otherwise
-        the formula's own reading stands: a tap may package another project's software."""
+        (``fluxcd/tap/flux`` is fluxcd:flux2), is that product (``hashicorp/tap/vault``). Otherwise
+        the formula's own reading stands only in a tap named after the formula's project
+        (``shivammathur/php/php@8.1``, ``denji/nginx/nginx-full``): a tap may package add-ons of
+        another project under its names (``shivammathur/extensions/redis@8.3`` is PHP's Redis
+        extension, not Redis; ``symfony-cli/tap/symfony-cli`` is not Symfony)."""
         found = self._by_source(msgspec.structs.replace(item, name=tapped), platform)
         if owner == "homebrew":
             return found  # Homebrew's own taps (homebrew/cask-versions): the plain formula
@@ -399,6 +401,10 @@ class Identifier:
             return Identification(self.index.keys[key], "exact" if compact(self.index.words(key)[1]) == wanted else "fuzzy",
                                   0.9, f"formula '{formula}' of tap '{owner}/...': its owner is vendor "
                                   f"'{split_key(self.index.keys[key])[0]}', which files {self.index.keys[key]}")
+        if isinstance(found, Identification) and not wanted.startswith(compact(tap)):
+            return Unidentified(f"formula '{formula}' of tap '{owner}/{tap}' would be {found.key}, but the tap's owner names "
+                                "no vendor of it and the tap is not named after it: a tap may hold another project's "
+                                "add-ons under their names")
         return found
 
     def _with_references(self, found: Identification | Unidentified, name: str, source: str) -> Identification | Unidentified:
@@ -798,7 +804,7 @@ class Identifier:
             elif (not scope and "-" in package and spelled.replace("_", "-") == package
                   and len({self.index.equivalents(k) for k in kids}) == 1
                   and min(self.index.word_uses.get(w, 0) for w in package.split("-")) <= _RARE_WORD
-                  and not self._of_another_ecosystem(group, source)):
+                  and not self._of_another_ecosystem(group, source) and not self._vendor_of_another_ecosystem(vendor, source)):
                 # A name of several words, one of them rare among product names, that is word for
                 # word the one product of its name (paho-mqtt is eclipse:paho_mqtt, llama-index
                 # run-llama:llama_index): NVD wrote the package's words with its "_". Session 15:
@@ -839,6 +845,19 @@ class Identifier:
                     or _says_language(unquote(product).lower(), other)):
                 return True
         return False
+
+    def _vendor_of_another_ecosystem(self, vendor: str, source: str) -> bool:
+        """A project's vendor (at most 20 keys) whose products NVD files as another ecosystem's
+        packages (target_sw, or a package page of another registry) and none as the item's:
+        rubyonrails files Ruby gems only, so its html_sanitizer is the Rails gem, not pip's
+        html-sanitizer. A company of hundreds of products (redhat with ansible_runner, amazon
+        with redshift_connector) says nothing of one product by another."""
+        index, ours = self.index, _REFERENCE_KIND[source]
+        keys = index.vendor_keys(vendor)
+        return (len(keys) <= 20
+                and any(index.ecosystem.get(k) not in (None, _TARGET_SW[source]) or index.registries.get(k, frozenset()) - {ours}
+                        for k in keys)
+                and not any(self._filed_as_package(k, source) for k in keys))
 
     def _publishes_packages(self, key_id: int, source: str) -> str:
         """Another product of the key's vendor that NVD files as a package of the ecosystem

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from appliance.cpe import unquote
 from appliance.matching.base import Candidate as _Candidate, Identification, Unidentified
 from appliance.matching.bundle import _named_after
-from appliance.matching.index import split_key
+from appliance.matching.index import CpeIndex, split_key
 from appliance.matching.normalize import compact, cpe_words
 
 if TYPE_CHECKING:
@@ -474,6 +474,8 @@ class PackageRules:
                 # A product that spells the name (s-lang:s-lang, blosc:c-blosc2) is a spelling
                 # of it or another project named after it, which the rules above weigh; this
                 # reading is for a long name that does not contain the short one.
+                continue
+            if not descriptive_name(index, key_id, name):
                 continue
             key = index.keys[key_id]
             found = Identification(key, "exact", 0.86,
@@ -1338,6 +1340,20 @@ def module_host(package: str) -> bool:
     """The package holds another project's module for a host program (libpam-cap, lua5.1-cjson):
     neither it nor a repository named like its host is the module."""
     return bool(_MODULE_HOSTS.match(package))
+
+
+def descriptive_name(index: CpeIndex, key_id: int, name: str) -> bool:
+    """The product of ``key_id``, the one product of a vendor spelled like ``name``, reads as
+    NVD's descriptive name of the project ``name`` (xmlstarlet:command_line_xml_toolkit,
+    borgbackup:borg), not as another project of that organisation: NVD writes a descriptive
+    name's words with "_", so a product spelled with "-" copies a repository's or package's
+    identifier (luarocks:lua-shmem is a Lua rock, not LuaRocks), and one word that shares
+    nothing with the name is a project's own name (open-mpi:hwloc is not Open MPI)."""
+    product = index.words(key_id)[1]
+    if "-" in unquote(split_key(index.keys[key_id])[1]):
+        return False
+    one, named = compact(product), compact(name)
+    return len(product.split()) > 1 or one in named or named in one
 
 
 def ships_no_code(package: str) -> bool:

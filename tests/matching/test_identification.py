@@ -219,3 +219,31 @@ def test_a_debian_dependency_package_versioned_by_release_line_is_refused(matche
     # The distribution's own key stands: debian:x11-common is filed under Debian's own version.
     (result,) = matcher.match([SoftwareItem("x11-common", "1:7.7+23", "", None, "dpkg", "", "xorg")], "Debian GNU/Linux 12 (bookworm)")
     assert result.match is not None and ":x11-common:" in result.match.cpe, result.reason
+
+
+@pytest.mark.parametrize(("name", "source", "os_name"), [
+    # Session 15, round 2 (false alarms of round 1's rules on held-out sets 16-18): a tap not
+    # named after the formula and whose owner names no vendor holds another project's add-ons.
+    ("shivammathur/extensions/redis@8.3", "homebrew", "macOS 14.6"),
+    ("symfony-cli/tap/symfony-cli", "homebrew", "macOS 14.6"),
+    # A vendor spelled like the name whose one product is another project of it: a product
+    # spelled with "-" (a rock's identifier) or one word the name does not contain.
+    ("luarocks", "homebrew", "macOS 14.6"),
+    ("openmpi", "rpm", "AlmaLinux 9.4"),
+    # A small vendor of another ecosystem's packages only: the Rails gem, not pip's package.
+    ("html-sanitizer", "pip", "Ubuntu 22.04"),
+])
+def test_round_two_refusals(matcher, name: str, source: str, os_name: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0", "", None, source)], os_name)
+    assert result.match is None, result.match
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("shivammathur/php/php@8.1", "php:php"),        # a tap named after the formula's project
+    ("hashicorp/tap/vault", "hashicorp:vault"),     # the owner names the vendor
+    ("xmlstarlet", "xmlstarlet:command_line_xml_toolkit"),  # a descriptive long name
+])
+def test_round_two_refusals_keep_the_right_readings(matcher, name: str, expected: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0", "", None, "homebrew")], "macOS 14.6")
+    assert result.match is not None, result.reason
+    assert ":".join(result.match.cpe.split(":")[3:5]) == expected
