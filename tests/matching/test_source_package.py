@@ -260,3 +260,19 @@ def test_a_distribution_package_built_from_its_own_source_is_not_a_part_of_anoth
     assert key == expected, result.reason or result.match.evidence
     if expected is None:
         assert "source package of its own name" in result.reason
+
+
+@pytest.mark.parametrize(("name", "source", "os_name"), [
+    # Session 15, round 2: a module built per interpreter version from "<ecosystem>-<module>".
+    ("php8.3-redis", "php-redis", "Ubuntu 24.04"),
+    ("php8.2-apcu", "php-apcu", "Debian GNU/Linux 12 (bookworm)"),
+    ("python311-Jinja2", "python-Jinja2", "openSUSE Leap 15.5"),
+])
+def test_a_module_built_per_interpreter_is_not_the_interpreter(matcher, name: str, source: str, os_name: str) -> None:
+    scheme = "rpm" if "SUSE" in os_name else "dpkg"
+    (result,) = matcher.match([SoftwareItem(name, "1.0-1", "", None, scheme, "", source)], os_name)
+    assert result.match is None, result.match
+    assert "a module of the" in result.reason
+    # PHP's own extensions are PHP's (Debian builds php8.3-curl from source php8.3).
+    (result,) = matcher.match([SoftwareItem("php8.3-curl", "8.3.6-0ubuntu0.24.04.2", "", None, "dpkg", "", "php8.3")], "Ubuntu 24.04")
+    assert result.match is not None and ":php:php:" in result.match.cpe, result.reason
