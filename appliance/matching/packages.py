@@ -33,7 +33,7 @@ _NO_CODE_SUFFIXES = (
     "-doc", "-docs", "-data", "-l10n", "-locales", "-locale", "-lang", "-i18n", "-dbg", "-dbgsym", "-debuginfo",
     "-debugsource", "-man", "-manpages", "-examples", "-icons", "-theme", "-openrc", "-bash-completion",
     "-zsh-completion", "-fish-completion", "-help", "-tests",
-    "-filesystem", "-license", "-licenses", "-langpack", "-syntax", "-conf", "-database",
+    "-filesystem", "-license", "-licenses", "-langpack", "-syntax", "-conf", "-database", "-firmware",
 )
 # Debian's task-* and openSUSE's patterns-* are meta-packages that install a set of others
 # (tasksel tasks; openSUSE's installation patterns, "zypper install -t pattern"), no files.

@@ -810,3 +810,13 @@ def test_a_packaging_only_distributions_key_alone_is_no_package(rules_only: Feed
 def test_cpythons_own_parts_are_python(rules_only: FeedMatcher, name: str, os_name: str) -> None:
     (result,) = rules_only.match([SoftwareItem(name, "3.11.2")], os_name)
     assert _key(result) == "python:python", result.reason
+
+
+@pytest.mark.parametrize("hint", ["kernel-uek", ""])
+def test_a_firmware_package_ships_no_code(matcher: FeedMatcher, hint: str) -> None:
+    # Session 15, round 2 (held-out set 19): Oracle's kernel-uek-firmware holds firmware blobs
+    # for the kernel's drivers, no code of the kernel; "-firmware" is a no-code suffix as
+    # "firmware-" and "linux-firmware" were already.
+    (result,) = matcher.match([SoftwareItem("kernel-uek-firmware", "5.15.0-204.147.6.2.el9uek", "", None, "rpm", "", hint)],
+                              "Oracle Linux Server 9.4")
+    assert result.match is None, result.match
