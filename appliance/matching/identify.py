@@ -656,9 +656,10 @@ class Identifier:
             return None
         if source == "npm" and words[0] in ("node", "nodejs", "js", "javascript"):
             return None
-        rest = compact(" ".join(words[1:]))
-        hits = {self.index.equivalents(k) for k in self.index.vendor_keys(words[0])
-                if k in self.index.current and compact(self.index.words(k)[1]) == rest}
+        # One lookup by the product's name, then its vendors: no walk over a big vendor's keys.
+        vendor = compact(cpe_words(words[0]))
+        hits = {self.index.equivalents(k) for k in self.index.by_product.get(compact(" ".join(words[1:])), ())
+                if k in self.index.current and compact(self.index.words(k)[0]) == vendor}
         if len(hits) != 1:
             return None
         ((group),) = hits
