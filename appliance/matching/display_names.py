@@ -120,6 +120,11 @@ _HOSTING_VENDORS = ("google", "googlecode", "github", "sourceforge", "gitlab", "
 # "Microsoft Edge Dev", "Safari Technology Preview", "Firefox Nightly", "Google Chrome Canary"):
 # builds of the app the rest of the name is, shipped beside it under another bundle name.
 _CHANNEL = re.compile(r"[\s-]+(beta|dev|canary|nightly|technology preview|preview|insiders?)$", re.I)
+# Session 15, round 2: the platform a Mac app's name ends with ("Bitdefender Antivirus for
+# Mac", "Kaspersky Endpoint Security for Mac"), as a Windows name's "for Windows", which the
+# cleaning drops (normalize._NOISE_WORDS): the product is the name before it, and NVD's separate
+# Mac build of it (<key>_for_mac) is then found as for any Mac app.
+_FOR_MAC = re.compile(r"\s+for\s+(mac|macos|mac\s+os\s+x|os\s+x)$", re.I)
 # Platforms a product's name may begin with: another build than the Mac app of the same name.
 _PLATFORM_WORDS = {"windows", "android", "ios", "ipados", "linux", "iphone", "ipad", "watchos", "tvos", "web"}
 # Words that make a product a part of another or something for it (an installer, a plug-in,
@@ -383,6 +388,12 @@ class DisplayNames:
         the bundle id's own words may name the vendor's product (``_bundle_product``), and a
         coined one-word name may name a lone ``<name>_project`` product (``_coined_project``)."""
         name = app_name(item.name)
+        platform_named = _FOR_MAC.search(name)
+        if platform_named and platform_named.start() > 0:
+            found = self._app(item, name[:platform_named.start()], platform)
+            if isinstance(found, Identification):
+                return Identification(found.key, found.method, min(found.score, 0.9),
+                                      f"'{platform_named.group(0).strip()}' names the platform: {found.evidence}")
         channel = _CHANNEL.search(name)
         if channel and channel.start() > 0:
             found = self._app(item, name[:channel.start()].rstrip(" -"), platform)

@@ -642,7 +642,39 @@ class Identifier:
             if (own is not None and len(product) >= 4 and product in compact(package) and product != compact(package)
                     and not self._of_another_ecosystem(self.index.equivalents(self.index.key_id[own.key]), source)):
                 return Identification(own.key, own.method, min(own.score, 0.86), f"{source} package {own.evidence}")
+            prefixed = self._prefixed_project(package, source)
+            if prefixed is not None:
+                return prefixed
         return built
+
+    def _prefixed_project(self, package: str, source: str) -> Identification | None:
+        """Session 15, round 2: a name "<vendor>-<product>" (or "_"), the first word an NVD vendor
+        that files the rest of the name as its product (pip jupyter_scheduler is
+        jupyter:scheduler, jupyterhub-systemdspawner jupyterhub:systemdspawner, apache-beam
+        apache:beam; npm nuxt-og-image nuxt:og_image). PyPI has no scopes, and unscoped npm names
+        none: a project or organisation prefixes its packages with its own name, as a scope
+        would name it (the scope rule above). Asked only when no product is spelled as the whole
+        name (paypal-ipn is paypal-ipn_project's, not paypal:ipn). Not for the ecosystem's own
+        prefixes (python-, py-, django-, node-: other people's packages for it), nor for a
+        product that is several products of the vendor or another ecosystem's; None otherwise."""
+        words = [w for w in re.split(r"[-_.]+", package) if w]
+        if len(words) < 2 or _says_language(words[0], source) or words[0] in _ECOSYSTEM_VENDORS[source]:
+            return None
+        if source == "npm" and words[0] in ("node", "nodejs", "js", "javascript"):
+            return None
+        # One lookup by the product's name, then its vendors: no walk over a big vendor's keys.
+        vendor = compact(cpe_words(words[0]))
+        hits = {self.index.equivalents(k) for k in self.index.by_product.get(compact(" ".join(words[1:])), ())
+                if k in self.index.current and compact(self.index.words(k)[0]) == vendor}
+        if len(hits) != 1:
+            return None
+        ((group),) = hits
+        if self._of_another_ecosystem(group, source):
+            return None
+        key_id = self.index.primary(tuple(k for k in group if k in self.index.current) or group)
+        return Identification(self.index.keys[key_id], "exact", 0.86,
+                              f"{source} package '{package}' is '{words[0]}' and '{'-'.join(words[1:])}': the first word names "
+                              f"the vendor, as a scope would, and the rest its product {self.index.keys[key_id]}")
 
     def _scoped_spelling(self, scope: str, bare: str) -> Identification | None:
         """The product NVD spells as the scoped npm name itself, scope and all ("fastify/rate-limit"

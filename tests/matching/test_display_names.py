@@ -922,3 +922,11 @@ def test_a_coined_name_by_a_publisher_nvd_does_not_know_is_its_one_product(match
     assert product(matcher, SoftwareItem("NSClient++ (x64)", "0.5.2", "MySolutions Nordic"))[0] == "nsclient:nsclient\\+\\+"
     # An everyday word is no coined name: Rhino by McNeel is not mozilla:rhino.
     assert product(matcher, SoftwareItem("Rhino 8", "8.12", "Robert McNeel & Associates"))[0] is None
+
+
+def test_for_mac_after_an_app_name_is_the_platform(matcher: FeedMatcher) -> None:
+    # Session 15, round 2: as "for Windows" on Windows, the name before it is the product.
+    key, evidence = app(matcher, "Bitdefender Antivirus for Mac.app", "com.bitdefender.BitdefenderVirusScanner")
+    assert key == "bitdefender:antivirus" and "names the platform" in evidence
+    # NVD's separate Mac build of the product is still the Mac app's product.
+    assert app(matcher, "Microsoft Excel for Mac.app", "com.microsoft.Excel")[0] == "microsoft:excel_for_mac"

@@ -432,3 +432,22 @@ def test_a_package_named_like_its_vendor_is_the_vendors_product(matcher: FeedMat
 def test_a_vendors_longer_or_other_product_is_not_the_package(matcher: FeedMatcher, name: str, source: str) -> None:
     (result,) = matcher.match([SoftwareItem(name, "1.0.0", source=source)], UBUNTU)
     assert result.match is None
+
+
+@pytest.mark.parametrize(("item", "expected"), [
+    # Session 15, round 2: the first word names the vendor, as a scope would, the rest its product.
+    (SoftwareItem("jupyter_scheduler", "2.7.1", source="pip"), "jupyter:scheduler"),
+    (SoftwareItem("jupyterhub-systemdspawner", "1.0.1", source="pip"), "jupyterhub:systemdspawner"),
+    (SoftwareItem("apache-beam", "2.57.0", source="pip"), "apache:beam"),
+    (SoftwareItem("nuxt-og-image", "2.2.4", source="npm"), "nuxt:og_image"),
+])
+def test_a_name_prefixed_with_its_vendor_is_the_vendors_product(matcher: FeedMatcher, item: SoftwareItem, expected: str) -> None:
+    (result,) = matcher.match([item], UBUNTU)
+    assert result.match is not None, result.reason
+    assert ":".join(result.match.cpe.split(":")[3:5]) == expected and "the first word names the vendor" in result.match.evidence
+
+
+def test_a_product_spelled_as_the_whole_name_beats_the_vendor_prefix(matcher: FeedMatcher) -> None:
+    # paypal:ipn is PayPal's service; the npm package paypal-ipn is paypal-ipn_project's.
+    (result,) = matcher.match([SoftwareItem("paypal-ipn", "3.0.0", source="npm")], UBUNTU)
+    assert result.match is None or ":".join(result.match.cpe.split(":")[3:5]) != "paypal:ipn"
