@@ -137,6 +137,11 @@ _MODULE_VENDORS = {"perl": ("perl", "cpan"), "ruby": ("ruby-lang", "rubygems"), 
 # Not PECL's extensions (Alpine's php83-pecl-apcu, Fedora's php-pecl-redis5): projects of their
 # own, built from pecl.php.net sources, not from PHP's.
 _PHP_BUILT = re.compile(r"^(php\d[\d.]*(-(?!pecl-).+)?|libapache2-mod-php\d[\d.]*)$")
+# PECL's extensions as distributions name them: Fedora's php-pecl-<extension> (php-pecl-redis5),
+# Alpine's php<NN>-pecl-<extension>, and Debian's php<version>-<extension> when <extension> is
+# none of PHP's own (Debian's php-imagick source builds php8.3-imagick; PHP's own extensions
+# come from the php8.3 source, _PHP_OWN_PARTS).
+_PECL = re.compile(r"^(?:php\d*-pecl-([a-z0-9_-]+?)\d*|php\d\.\d+-([a-z0-9_-]+))$")
 # PHP's own extensions and server APIs (the ext/ and sapi/ directories of php-src) as Fedora's
 # and RHEL's php source package names its subpackages without a version: php-pgsql, php-intl,
 # php-fpm. Debian's unversioned php-<extension> are php-defaults' empty packages that pull in
@@ -149,6 +154,11 @@ _PHP_OWN_PARTS = frozenset({
     "pdo-mysql", "pdo-odbc", "pdo-pgsql", "pdo-sqlite", "pgsql", "phar", "posix", "process", "pspell", "readline",
     "recode", "shmop", "simplexml", "snmp", "soap", "sockets", "sodium", "sqlite3", "sysvmsg", "sysvsem", "sysvshm",
     "tidy", "tokenizer", "xml", "xmlreader", "xmlrpc", "xmlwriter", "xsl", "zip", "zlib",
+    # ... and the rest of php-src's ext/ and sapi/ and the packages Debian's and Alpine's php
+    # sources build besides them (php8.3-sybase holds pdo_dblib; Alpine's php82-pear and
+    # php82-apache2 come from the php82 source).
+    "apache2", "litespeed", "fuzzer", "date", "filter", "hash", "libxml", "pcntl", "pcre", "random", "reflection", "session",
+    "spl", "standard", "sybase", "dev", "doc", "pear", "wddx", "mhash", "pdo-oci", "oci8", "sqlite", "pdo-sqlsrv",
 })
 # Library stems that name no one library across distributions: "libc" is glibc on Debian and
 # RPM (libc6, glibc), musl on Alpine (libc-utils), and NVD's gnu:libc is neither key NVD files
@@ -251,8 +261,14 @@ class PackageRules:
             return Identification("apache:http_server", "exact", 0.88,
                                   f"'{package}' is module '{package}' of the Apache HTTP Server's own source tree, which Fedora "
                                   "and RHEL package apart from httpd")
+        extension = pecl_extension(package)
+        if extension:
+            return self._pecl(package, extension)
         if _PHP_BUILT.match(package) and self.ids._known("php:php"):
             return Identification("php:php", "exact", 0.88, f"'{package}' is built from PHP's own source (PHP and its bundled extensions)")
+        found = self._apache_module(package, scheme)
+        if found is not None:
+            return found
         found = self._qt_module(package)
         if found is not None:
             return found
@@ -380,6 +396,34 @@ class PackageRules:
         if not self.ids._known(key):
             return None
         return Identification(key, "exact", 0.88, f"'{package}' is {why} (Qt's packaging: lib<Qt major><module><soname>)")
+
+    def _pecl(self, package: str, extension: str) -> Identification | Unidentified:
+        """A PECL extension (pecl_extension) is a project of its own, built from pecl.php.net's
+        sources, not PHP: NVD files the ones it tracks under PHP's vendor (php:imagick,
+        php:memcached); any other product of the name is a namesake (redis:redis is the server
+        phpredis talks to, apcupsd's look-alikes for APCu), so without PHP's key it is refused."""
+        key = "php:" + extension.replace("-", "_")
+        if self.ids._known(key):
+            return Identification(key, "exact", 0.87, f"'{package}' is PECL extension '{extension}', which NVD files under "
+                                  f"PHP's vendor as {key}")
+        return Unidentified(f"'{package}' is PECL extension '{extension}', a project of its own (not PHP), and no NVD "
+                            f"product of PHP's vendor is named '{extension}' (others of the name are namesakes)")
+
+    def _apache_module(self, package: str, scheme: str) -> Identification | None:
+        """Debian's libapache2-mod-<module> is the module httpd loads as mod_<module>, the name
+        NVD files Apache modules under (openidc:mod_auth_openidc, apache:mod_perl) and Fedora
+        names the package: read as that name (so httpd's own modules are the HTTP Server)."""
+        match = _APACHE_MODULE.match(package) if scheme == "dpkg" else None
+        if not match or _PHP_BUILT.match(package):
+            return None
+        module = "mod_" + match.group(1).replace("-", "_")
+        found = self.identify(module, scheme)
+        # Only the module's own name: a trailing number is ModSecurity's or mod_perl's major
+        # version, and NVD files ModSecurity 2 under several keys (mod_security:mod_security,
+        # trustwave:modsecurity) that the name alone cannot choose between.
+        if isinstance(found, Identification) and (split_key(found.key)[1] == module or module[4:] in _HTTPD_OWN_MODULES):
+            return _derived(found, f"'{package}' is Apache HTTP Server module '{module}' (Debian's libapache2-mod-<module>)", 0.02)
+        return None
 
     def _nginx_module(self, package: str, module: str) -> Identification | Unidentified:
         """A third-party nginx module: the one product named with the module's words and
@@ -1282,6 +1326,25 @@ def distribution_part(package: str, source: str) -> bool:
     source's program (openSUSE's chrony-pool-suse, its NTP servers for chrony), no code of it."""
     pieces = package.lower().split("-")
     return (len(pieces) > 2 and pieces[-1] in _DISTRIBUTION_WORDS and package.lower().startswith(source.lower() + "-"))
+
+
+def pecl_extension(package: str) -> str:
+    """The PECL extension a package holds ("imagick" for php8.3-imagick, php-pecl-imagick,
+    php82-pecl-imagick), or "" for any other package, PHP's own extensions included."""
+    match = _PECL.match(package)
+    if not match:
+        return ""
+    if match.group(1):
+        return match.group(1)
+    extension = match.group(2)
+    return "" if extension.replace("_", "-") in _PHP_OWN_PARTS else extension
+
+
+# Debian's Apache HTTP Server modules: libapache2-mod-<module>, the module httpd loads as
+# mod_<module> (Debian Apache packaging: "libapache2-mod-<name>"; Fedora names the same package
+# mod_<module>). A module built for one Python, or its major version, is no part of its name
+# (libapache2-mod-wsgi-py3 is mod_wsgi).
+_APACHE_MODULE = re.compile(r"^libapache2-mod-([a-z0-9-]+?)(?:-py3?)?$")
 
 
 # Packages that hold another project's module for a host program: PAM and NSS modules

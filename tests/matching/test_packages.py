@@ -810,3 +810,51 @@ def test_a_packaging_only_distributions_key_alone_is_no_package(rules_only: Feed
 def test_cpythons_own_parts_are_python(rules_only: FeedMatcher, name: str, os_name: str) -> None:
     (result,) = rules_only.match([SoftwareItem(name, "3.11.2")], os_name)
     assert _key(result) == "python:python", result.reason
+
+
+@pytest.mark.parametrize(("name", "os_name", "hint", "expected"), [
+    # Session 15, round 2: PECL's extensions are projects of their own, which NVD files under
+    # PHP's vendor when it tracks them (php:imagick, php:memcached); Debian builds them as
+    # php<version>-<extension> from a php-<extension> source, Fedora as php-pecl-<extension>,
+    # Alpine as php<NN>-pecl-<extension>.
+    ("php8.3-imagick", DEBIAN, "php-imagick", "php:imagick"),
+    ("php8.3-memcached", DEBIAN, "", "php:memcached"),
+    ("php-pecl-imagick", ROCKY, "php-pecl-imagick", "php:imagick"),
+    ("php82-pecl-memcached", ALPINE, "", "php:memcached"),
+    # Refused: no product of PHP's vendor is named so (redis:redis is the server phpredis talks to).
+    ("php8.3-redis", DEBIAN, "php-redis", None),
+    ("php8.2-apcu", DEBIAN, "", None),
+    ("php8.3-xdebug", DEBIAN, "php-xdebug", None),
+    # PHP's own extensions, server APIs and Debian's other binaries of the php8.x source stay PHP.
+    ("php8.3-curl", DEBIAN, "php8.3", "php:php"),
+    ("php8.3-sybase", DEBIAN, "", "php:php"),
+    ("php83-pdo_mysql", ALPINE, "", "php:php"),
+    ("php82-pcntl", ALPINE, "php82", "php:php"),
+])
+def test_pecl_extensions_are_not_php(rules_only: FeedMatcher, name: str, os_name: str, hint: str, expected: str | None) -> None:
+    scheme = {DEBIAN: "dpkg", ROCKY: "rpm", ALPINE: "apk"}[os_name]
+    (result,) = rules_only.match([SoftwareItem(name, "3.7.0", "", None, scheme, "", hint)], os_name)
+    assert _key(result) == expected, result.reason or result.match
+    if expected is None:
+        assert "PECL extension" in result.reason
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    # Session 15, round 2: Debian's libapache2-mod-<module> is the module httpd loads as
+    # mod_<module>, NVD's and Fedora's name for it.
+    ("libapache2-mod-auth-openidc", "openidc:mod_auth_openidc"),
+    ("libapache2-mod-rpaf", "thomas_eibner:mod_rpaf"),
+    ("libapache2-mod-fcgid", "apache:mod_fcgid"),
+    ("libapache2-mod-wsgi-py3", "modwsgi:mod_wsgi"),  # built for Python 3
+    ("libapache2-mod-md", "apache:http_server"),      # one of httpd's own modules
+    # Only the module's own name: ModSecurity 2 has several NVD keys; mod_jk is one NVD key of
+    # Tomcat's connectors, without CVEs on the Debian name; mod_xsendfile has none.
+    ("libapache2-mod-security2", None),
+    ("libapache2-mod-jk", None),
+    ("libapache2-mod-xsendfile", None),
+])
+def test_debian_apache_modules_are_read_as_mod_names(rules_only: FeedMatcher, name: str, expected: str | None) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "2.4.15", "", None, "dpkg")], DEBIAN)
+    assert _key(result) == expected, result.reason or result.match
+    if expected:
+        assert "libapache2-mod-<module>" in result.match.evidence
