@@ -590,7 +590,7 @@ class PackageRules:
             if variant:
                 return Unidentified(f"package '{package}' is the '{variant[0]}' implementation of '{head}', "
                                     f"not {found.key} itself")
-            if not self._sure_project(found, head, scheme):
+            if not self._sure_project(found, head, scheme, part):
                 return Unidentified(f"package '{package}' may be part '-{part}' of {found.key}, but '{head}' alone "
                                     f"is not evidence enough ({found.evidence})")
             family = self._family(head, part)
@@ -674,7 +674,7 @@ class PackageRules:
                 vendors.add(vendor)
         return sorted(vendors)
 
-    def _sure_project(self, found: Identification, head: str, scheme: str) -> bool:
+    def _sure_project(self, found: Identification, head: str, scheme: str, part: str) -> bool:
         """Whether a leading part of a package name is surely the project ``found``: an alias, a
         product whose vendor is named after it (firewalld:firewalld, podman_project:podman), the
         distribution's own software (redhat:tuned, opensuse:zypper), or the only product of that
@@ -698,6 +698,8 @@ class PackageRules:
         namesakes = {index.equivalents(k) for name, _, _ in _derived_names(head) for k in self._native(name, scheme)}
         if namesakes == {group}:
             return any(k in index.titles for k in group) or any(index.cve_count(k) for k in group)
+        if self._singled_out(group, namesakes, head, part, scheme):
+            return True
         # Of namesakes, the one whose reference URLs name a repository after the head
         # (cyrusimap:cyrus-sasl, thekelleys:dnsmasq), unless the distribution has a product of
         # that name too (openSUSE's wicked, not the Ruby gem schneems:wicked).
@@ -708,6 +710,36 @@ class PackageRules:
             # beside agentejo:cockpit).
             return False
         return any(row.key in group for row in index.references("repo", head))
+
+    def _singled_out(self, group: tuple[int, ...], namesakes: set[tuple[int, ...]], head: str, part: str, scheme: str) -> bool:
+        """On RPM and Alpine, whose package names follow the upstream project's (Fedora naming
+        guidelines; Alpine's APKBUILD pkgname), a head of four letters or more that names several
+        products is the one the data singles out: the only one with CVEs (schedmd:slurm for
+        slurm-slurmd) or the only one in the 2015 dictionary (mesa3d:mesa for mesa-egl,
+        Mesa-libGL1). Not when the part is spelled like a product itself (maven-openjdk17 binds
+        Maven to OpenJDK: a configuration package of two projects) or names a distribution
+        (chrony-pool-suse holds openSUSE's settings)."""
+        if scheme not in ("rpm", "apk") or group not in namesakes or len(compact(head)) < 4:
+            return False
+        pieces = part.split("-")
+        if pieces[-1] in _DISTRIBUTION_WORDS or any(self.ids._spelled_like(name) for name, _, _ in _derived_names(part)):
+            return False
+        index = self.index
+        others = [k for g in namesakes if g != group for k in g]
+        distribution = _DISTRIBUTION_VENDORS.get(scheme, ()) + _UPSTREAM_DISTRIBUTIONS.get(scheme, ())
+        placeholders = (compact(head), compact(head) + "project")
+        for key_id in others:
+            # Not beside the distribution's own product of the name (openSUSE's wicked, not the
+            # gem schneems:wicked) or a project named after the head (cockpit-project beside
+            # agentejo:cockpit, which has the CVEs); NVD's placeholders (poppler:poppler,
+            # mesa_project:mesa) name no project.
+            vendor = split_key(index.keys[key_id])[0]
+            if vendor in distribution or (compact(vendor).startswith(compact(head)) and compact(vendor) not in placeholders
+                                          or vendor.endswith("-project")):
+                return False
+        if any(index.cve_count(k) for k in group) and not any(index.cve_count(k) for k in others):
+            return True
+        return any(k in index.titles for k in group) and not any(k in index.titles for k in others)
 
     def _read_head(self, head: str, package: str, scheme: str, tried: set[str]) -> Identification | Unidentified | None:
         """What a leading part of a package name names, read like a package name of its own."""

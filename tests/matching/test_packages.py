@@ -168,7 +168,8 @@ def test_package_names_by_convention(matcher: FeedMatcher, name: str, os_name: s
     ("netcat-openbsd", DEBIAN, "'openbsd' implementation"),  # OpenBSD's rewrite, not netcat:netcat
     ("bash-completion", DEBIAN, "holds data"),  # completion scripts, not GNU Bash
     ("base-passwd", DEBIAN, "not evidence enough"),  # not gnustep:base
-    ("crypto-policies", ROCKY, "not evidence enough"),  # not erlang:crypto
+    # not erlang:crypto (the only "crypto" with CVEs, but eight other vendors name products after the word)
+    ("crypto-policies", ROCKY, "other vendors"),
     ("dumb-init", ALPINE, "not evidence enough"),  # not the DUMB music library
     ("ssh-import-id", DEBIAN, "other vendors"),  # Ubuntu's tool; products named after 'ssh' are many vendors'
     ("libgpg-error0", DEBIAN, "no NVD product"),  # a soname with a hyphen: libgpg-error, not GnuPG
@@ -858,3 +859,27 @@ def test_debian_apache_modules_are_read_as_mod_names(rules_only: FeedMatcher, na
     assert _key(result) == expected, result.reason or result.match
     if expected:
         assert "libapache2-mod-<module>" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "os_name", "expected"), [
+    # Session 15, round 2: on RPM and Alpine a project's binary package "<head>-<part>" is read
+    # as the head's project also when the head names several products and the data singles one
+    # out: the only one with CVEs (schedmd:slurm beside llnl:slurm, freedesktop:poppler beside
+    # NVD's poppler:poppler) or the only one in the 2015 dictionary (mesa3d:mesa).
+    ("slurm-slurmd", ROCKY, "schedmd:slurm"),
+    ("mesa-dri-drivers", ROCKY, "mesa3d:mesa"),
+    ("mesa-egl", ALPINE, "mesa3d:mesa"),
+    ("poppler-cpp", ALPINE, "freedesktop:poppler"),
+    # Not when the part names a product itself (maven-openjdk17 binds Maven to OpenJDK) or a
+    # distribution (chrony-pool-suse: openSUSE's NTP pool settings), nor beside the
+    # distribution's own product of the name (openSUSE's wicked, not the gem schneems:wicked).
+    ("maven-openjdk17", ROCKY, None),
+    ("chrony-pool-suse", SUSE, None),
+    ("wicked-service", SUSE, None),
+])
+def test_a_head_the_data_singles_out_among_namesakes(rules_only: FeedMatcher, name: str, os_name: str, expected: str | None) -> None:
+    scheme = {DEBIAN: "dpkg", ROCKY: "rpm", SUSE: "rpm", ALPINE: "apk"}[os_name]
+    (result,) = rules_only.match([SoftwareItem(name, "23.1.0", "", None, scheme)], os_name)
+    assert _key(result) == expected, result.reason or result.match
+    if expected:
+        assert "binary package" in result.match.evidence
