@@ -225,6 +225,9 @@ class PackageRules:
         refusal = _no_code(package)
         if refusal:
             return Unidentified(refusal)
+        match = _TOOLSET.match(package)
+        if match:
+            return self._toolset_package(package, match.group(1), scheme, source)
         module = nginx_add_on(package)
         if module:
             return self._nginx_module(package, module)
@@ -396,6 +399,19 @@ class PackageRules:
         if not self.ids._known(key):
             return None
         return Identification(key, "exact", 0.88, f"'{package}' is {why} (Qt's packaging: lib<Qt major><module><soname>)")
+
+    def _toolset_package(self, package: str, rest: str, scheme: str, source: bool) -> Identification | Unidentified:
+        """A package of a Red Hat toolset (gcc-toolset-13-gcc, devtoolset-11-binutils) is the
+        package named after the prefix, a newer build of the same project installed beside the
+        system's; the toolset's own metapackages (-runtime, -build, -toolchain, -perftools)
+        hold no program."""
+        if rest in _TOOLSET_METAPACKAGES:
+            return Unidentified(f"'{package}' is a metapackage of a Red Hat toolset (it pulls the toolset's packages in), "
+                                "no program of its own")
+        found = self.identify(rest, scheme, source=source)
+        if isinstance(found, Identification):
+            return _derived(found, f"'{package}' is '{rest}' built for a Red Hat toolset (installed beside the system's)", 0.02)
+        return Unidentified(f"'{package}' is '{rest}' built for a Red Hat toolset: {found.reason}")
 
     def _pecl(self, package: str, extension: str) -> Identification | Unidentified:
         """A PECL extension (pecl_extension) is a project of its own, built from pecl.php.net's
@@ -1370,6 +1386,13 @@ def pecl_extension(package: str) -> str:
         return match.group(1)
     extension = match.group(2)
     return "" if extension.replace("_", "-") in _PHP_OWN_PARTS else extension
+
+
+# Red Hat's toolsets: RHEL 8 and 9 ship newer compilers and tools as gcc-toolset-<N>-<package>
+# (gcc-toolset-13-gcc, gcc-toolset-13-binutils), RHEL 7's Software Collections as
+# devtoolset-<N>-<package>; -runtime, -build, -toolchain and -perftools are their metapackages.
+_TOOLSET = re.compile(r"^(?:gcc-toolset|devtoolset)-\d+-(.+)$")
+_TOOLSET_METAPACKAGES = frozenset({"runtime", "build", "toolchain", "perftools"})
 
 
 # Debian's Apache HTTP Server modules: libapache2-mod-<module>, the module httpd loads as

@@ -883,3 +883,17 @@ def test_a_head_the_data_singles_out_among_namesakes(rules_only: FeedMatcher, na
     assert _key(result) == expected, result.reason or result.match
     if expected:
         assert "binary package" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "hint", "expected"), [
+    # Session 15, round 2: Red Hat's toolsets ship a newer build of a project as
+    # gcc-toolset-<N>-<package> (devtoolset-<N>-<package> on RHEL 7): the package after the prefix.
+    ("gcc-toolset-13-gcc", "", "gnu:gcc"),
+    ("devtoolset-11-gdb", "", "gnu:gdb"),
+    ("gcc-toolset-13-gcc-c++", "gcc-toolset-13-gcc", "gnu:gcc"),  # through its source, read the same way
+    ("gcc-toolset-13-runtime", "", None),  # the toolset's metapackage
+])
+def test_red_hat_toolset_packages_are_the_package_after_the_prefix(rules_only: FeedMatcher, name: str, hint: str, expected: str | None) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "13.2.1", "", None, "rpm", "", hint)], ROCKY)
+    assert _key(result) == expected, result.reason or result.match
+    assert "toolset" in (result.match.evidence if expected else result.reason)
