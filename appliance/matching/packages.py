@@ -305,6 +305,15 @@ class PackageRules:
                 found = self._module(match.group(1).removesuffix("-whl").removesuffix("-wheel"), ecosystem, package)
                 if found is not None:
                     return found
+                module = match.group(1)
+                if (_VERSIONED_PYTHON_PREFIX.match(package) and "-" + module not in _SUBPACKAGE_SUFFIXES
+                        and self.ids._spelled_like(module)):
+                    # openSUSE's python311-<module> is a module built for that interpreter: a
+                    # module whose name several products share stays refused, never read as
+                    # binary package "-<module>" of CPython (python311-Jinja2 is not python:python).
+                    shown = ", ".join(self.index.keys[k] for k in self.ids._spelled_like(module)[:4])
+                    return Unidentified(f"'{package}' is Python module '{module}' built for one interpreter version, not "
+                                        f"CPython; the module reading singles out none of the products named like it ({shown})")
         steps = _derived_names(package, not source)
         for name, how, depth in steps:
             if depth:
@@ -1303,6 +1312,8 @@ _MODULE_NOT_A_MODULE = {"libs", "lib", "minimal", "venv", "tk", "distutils", "li
 # CPython's own parts that Debian packages apart from the interpreter, built from its source
 # (python3.11's, or python3-stdlib-extensions and python3-defaults for the unversioned names):
 # python3-venv, python3-distutils, python3-lib2to3, python3-tk, idle-python3.11's python3-idle.
+# openSUSE's modules built for one interpreter version (python311-Jinja2, python39-pip).
+_VERSIONED_PYTHON_PREFIX = re.compile(r"^python3\d+-")
 _CPYTHON_PART = re.compile(r"^(python3(?:\.\d+)?)-(venv|distutils|lib2to3|tk|tkinter|idle|gdbm)$")
 # Parts of a binary package name that say it holds data, not code (Debian Policy 12.3 and
 # the suffixes above, as a middle part too): ncurses-terminfo-base, icu-data-full,

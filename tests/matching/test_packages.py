@@ -897,3 +897,13 @@ def test_red_hat_toolset_packages_are_the_package_after_the_prefix(rules_only: F
     (result,) = rules_only.match([SoftwareItem(name, "13.2.1", "", None, "rpm", "", hint)], ROCKY)
     assert _key(result) == expected, result.reason or result.match
     assert "toolset" in (result.match.evidence if expected else result.reason)
+
+
+def test_a_module_for_one_interpreter_version_is_not_cpython(rules_only: FeedMatcher) -> None:
+    # Session 15, round 2: openSUSE's python311-Jinja2 is the Jinja2 module (pocoo:jinja2 beside
+    # palletsprojects:jinja: refused), never binary package "-jinja2" of CPython; its own parts stay CPython.
+    (result,) = rules_only.match([SoftwareItem("python311-Jinja2", "3.1.4", "", None, "rpm")], SUSE)
+    assert result.match is None, result.match
+    assert "built for one interpreter version" in result.reason
+    (result,) = rules_only.match([SoftwareItem("python311-base", "3.11.9", "", None, "rpm")], SUSE)
+    assert _key(result) == "python:python", result.reason
