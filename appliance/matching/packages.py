@@ -1387,6 +1387,17 @@ def distribution_part(package: str, source: str) -> bool:
     return (len(pieces) > 2 and pieces[-1] in _DISTRIBUTION_WORDS and package.lower().startswith(source.lower() + "-"))
 
 
+def module_named(package: str, key: str) -> bool:
+    """The package is a language module under its ecosystem's prefix (rubygem-bundler,
+    python3-jwt) and ``key`` is the product spelled like that module: the module reading."""
+    product = compact(split_key(key)[1])
+    for pattern, _ in _MODULES:
+        match = pattern.match(package)
+        if match and compact(match.group(1)) == product:
+            return True
+    return False
+
+
 def pecl_extension(package: str) -> str:
     """The PECL extension a package holds ("imagick" for php8.3-imagick, php-pecl-imagick,
     php82-pecl-imagick), or "" for any other package, PHP's own extensions included."""

@@ -907,3 +907,14 @@ def test_a_module_for_one_interpreter_version_is_not_cpython(rules_only: FeedMat
     assert "built for one interpreter version" in result.reason
     (result,) = rules_only.match([SoftwareItem("python311-base", "3.11.9", "", None, "rpm")], SUSE)
     assert _key(result) == "python:python", result.reason
+
+
+def test_a_module_built_from_the_interpreters_source_stays_the_module(matcher: FeedMatcher) -> None:
+    # Session 15, round 2: rubygem-bundler built from the ruby3.2 source (a gem bundled with
+    # Ruby) is Bundler, the product spelled like the module; the source's Ruby, which has CVEs,
+    # does not overrule the more specific module reading.
+    (result,) = matcher.match([SoftwareItem("rubygem-bundler", "2.4.19", "", None, "rpm", "", "ruby3.2")], SUSE)
+    assert _key(result) == "bundler:bundler", result.reason or result.match
+    # A binary that is no module of its own name still follows its source (php-fpm from php).
+    (result,) = matcher.match([SoftwareItem("php-fpm", "8.2.13", "", None, "rpm", "", "php")], ROCKY)
+    assert _key(result) == "php:php", result.reason
