@@ -79,7 +79,10 @@ _AUTHOR_PRODUCTS = 3
 # NVD vendor names of Linux distributions (Gentoo and Mandriva file a few of their ebuilds and
 # packages of upstream projects under their own names: gentoo:xdg-utils, gentoo:logrotate).
 _DISTRIBUTION_NAMES = {"redhat", "fedoraproject", "suse", "opensuse", "novell", "debian", "canonical", "ubuntu", "alpinelinux",
-                       "gentoo", "mandriva"}
+                       "gentoo", "mandriva",
+                       # FreeBSD's keys for others' software are its base system's copies and its
+                       # ports (freebsd:heimdal, freebsd:libarchive, freebsd:advanced_intrusion_detection_environment).
+                       "freebsd"}
 # Distributions whose keys in NVD are all their own packages of others' software or their own
 # tools (cpes.csv 2026: gentoo's 28 products, ebuilds and Portage; mandriva's 2).
 _PACKAGING_DISTRIBUTIONS = frozenset({"gentoo", "mandriva"})

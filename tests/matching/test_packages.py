@@ -918,3 +918,12 @@ def test_a_module_built_from_the_interpreters_source_stays_the_module(matcher: F
     # A binary that is no module of its own name still follows its source (php-fpm from php).
     (result,) = matcher.match([SoftwareItem("php-fpm", "8.2.13", "", None, "rpm", "", "php")], ROCKY)
     assert _key(result) == "php:php", result.reason
+
+
+def test_a_freebsd_key_is_not_a_linux_package(rules_only: FeedMatcher) -> None:
+    # Session 15, round 2: freebsd:heimdal is FreeBSD's base-system copy of Heimdal, set aside
+    # like other distributions' keys on a host of another one; Heimdal's own keys stay refused
+    # among themselves (heimdal:heimdal, kth:heimdal, ...), not read as FreeBSD's.
+    (result,) = rules_only.match([SoftwareItem("heimdal-libs", "7.8.0", "", None, "apk")], ALPINE)
+    assert result.match is None, result.match
+    assert "freebsd" not in result.reason
