@@ -783,6 +783,13 @@ class PackageRules:
                 return found
         return None
 
+    @staticmethod
+    def data_named(package: str) -> bool:
+        """The package's name ends in a data or configuration part after its project's name
+        (exim4-config, vim-runtime, foo-doc): a binary package of the project's data."""
+        pieces = package.split("-")
+        return len(pieces) > 1 and pieces[-1] in _DATA_PARTS
+
     def refused_names(self, package: str) -> bool:
         """Whether some name the package derives from is spelled exactly like a product (so a
         refusal of the package had candidates, and a looser reading must not overrule it)."""

@@ -927,3 +927,13 @@ def test_a_freebsd_key_is_not_a_linux_package(rules_only: FeedMatcher) -> None:
     (result,) = rules_only.match([SoftwareItem("heimdal-libs", "7.8.0", "", None, "apk")], ALPINE)
     assert result.match is None, result.match
     assert "freebsd" not in result.reason
+
+
+def test_a_data_package_is_not_its_projects_repository(matcher: FeedMatcher) -> None:
+    # Session 15, round 2: exim4-config (Debian's configuration framework for Exim) is refused as
+    # a data part; Exim's CVEs linking git.exim.org/exim.git do not make it Exim.
+    for hint in ("exim4", ""):
+        (result,) = matcher.match([SoftwareItem("exim4-config", "4.96-15", "", None, "dpkg", "", hint)], DEBIAN)
+        assert result.match is None, result.match
+    (result,) = matcher.match([SoftwareItem("exim4-daemon-light", "4.96-15", "", None, "dpkg", "", "exim4")], DEBIAN)
+    assert _key(result) == "exim:exim", result.reason
