@@ -420,6 +420,11 @@ class Identifier:
             key_id = self.index.key_id.get(found.key)
             if key_id is None or any(self.index.cve_count(k) for k in self.index.equivalents(key_id)):
                 return found
+        if isinstance(found, Unidentified) and source in ("dpkg", "rpm", "apk") and self.packages.data_named(name):
+            # A package named as its project's data or configuration (exim4-config, Debian's
+            # configuration framework for Exim) holds none of the project's code: the project's
+            # repository, which URLs may link under the name's stem, does not make it the project.
+            return found
         referenced = self._by_reference(name, source)
         if isinstance(found, Unidentified):
             if isinstance(referenced, Identification) and source in ("dpkg", "rpm", "apk"):

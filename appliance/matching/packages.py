@@ -79,7 +79,10 @@ _AUTHOR_PRODUCTS = 3
 # NVD vendor names of Linux distributions (Gentoo and Mandriva file a few of their ebuilds and
 # packages of upstream projects under their own names: gentoo:xdg-utils, gentoo:logrotate).
 _DISTRIBUTION_NAMES = {"redhat", "fedoraproject", "suse", "opensuse", "novell", "debian", "canonical", "ubuntu", "alpinelinux",
-                       "gentoo", "mandriva"}
+                       "gentoo", "mandriva",
+                       # FreeBSD's keys for others' software are its base system's copies and its
+                       # ports (freebsd:heimdal, freebsd:libarchive, freebsd:advanced_intrusion_detection_environment).
+                       "freebsd"}
 # Distributions whose keys in NVD are all their own packages of others' software or their own
 # tools (cpes.csv 2026: gentoo's 28 products, ebuilds and Portage; mandriva's 2).
 _PACKAGING_DISTRIBUTIONS = frozenset({"gentoo", "mandriva"})
@@ -137,6 +140,11 @@ _MODULE_VENDORS = {"perl": ("perl", "cpan"), "ruby": ("ruby-lang", "rubygems"), 
 # Not PECL's extensions (Alpine's php83-pecl-apcu, Fedora's php-pecl-redis5): projects of their
 # own, built from pecl.php.net sources, not from PHP's.
 _PHP_BUILT = re.compile(r"^(php\d[\d.]*(-(?!pecl-).+)?|libapache2-mod-php\d[\d.]*)$")
+# PECL's extensions as distributions name them: Fedora's php-pecl-<extension> (php-pecl-redis5),
+# Alpine's php<NN>-pecl-<extension>, and Debian's php<version>-<extension> when <extension> is
+# none of PHP's own (Debian's php-imagick source builds php8.3-imagick; PHP's own extensions
+# come from the php8.3 source, _PHP_OWN_PARTS).
+_PECL = re.compile(r"^(?:php\d*-pecl-([a-z0-9_-]+?)\d*|php\d\.\d+-([a-z0-9_-]+))$")
 # PHP's own extensions and server APIs (the ext/ and sapi/ directories of php-src) as Fedora's
 # and RHEL's php source package names its subpackages without a version: php-pgsql, php-intl,
 # php-fpm. Debian's unversioned php-<extension> are php-defaults' empty packages that pull in
@@ -149,6 +157,11 @@ _PHP_OWN_PARTS = frozenset({
     "pdo-mysql", "pdo-odbc", "pdo-pgsql", "pdo-sqlite", "pgsql", "phar", "posix", "process", "pspell", "readline",
     "recode", "shmop", "simplexml", "snmp", "soap", "sockets", "sodium", "sqlite3", "sysvmsg", "sysvsem", "sysvshm",
     "tidy", "tokenizer", "xml", "xmlreader", "xmlrpc", "xmlwriter", "xsl", "zip", "zlib",
+    # ... and the rest of php-src's ext/ and sapi/ and the packages Debian's and Alpine's php
+    # sources build besides them (php8.3-sybase holds pdo_dblib; Alpine's php82-pear and
+    # php82-apache2 come from the php82 source).
+    "apache2", "litespeed", "fuzzer", "date", "filter", "hash", "libxml", "pcntl", "pcre", "random", "reflection", "session",
+    "spl", "standard", "sybase", "dev", "doc", "pear", "wddx", "mhash", "pdo-oci", "oci8", "sqlite", "pdo-sqlsrv",
 })
 # Library stems that name no one library across distributions: "libc" is glibc on Debian and
 # RPM (libc6, glibc), musl on Alpine (libc-utils), and NVD's gnu:libc is neither key NVD files
@@ -215,6 +228,9 @@ class PackageRules:
         refusal = _no_code(package)
         if refusal:
             return Unidentified(refusal)
+        match = _TOOLSET.match(package)
+        if match:
+            return self._toolset_package(package, match.group(1), scheme, source)
         module = nginx_add_on(package)
         if module:
             return self._nginx_module(package, module)
@@ -251,8 +267,14 @@ class PackageRules:
             return Identification("apache:http_server", "exact", 0.88,
                                   f"'{package}' is module '{package}' of the Apache HTTP Server's own source tree, which Fedora "
                                   "and RHEL package apart from httpd")
+        extension = pecl_extension(package)
+        if extension:
+            return self._pecl(package, extension)
         if _PHP_BUILT.match(package) and self.ids._known("php:php"):
             return Identification("php:php", "exact", 0.88, f"'{package}' is built from PHP's own source (PHP and its bundled extensions)")
+        found = self._apache_module(package, scheme)
+        if found is not None:
+            return found
         found = self._qt_module(package)
         if found is not None:
             return found
@@ -286,6 +308,15 @@ class PackageRules:
                 found = self._module(match.group(1).removesuffix("-whl").removesuffix("-wheel"), ecosystem, package)
                 if found is not None:
                     return found
+                module = match.group(1)
+                if (_VERSIONED_PYTHON_PREFIX.match(package) and "-" + module not in _SUBPACKAGE_SUFFIXES
+                        and self.ids._spelled_like(module)):
+                    # openSUSE's python311-<module> is a module built for that interpreter: a
+                    # module whose name several products share stays refused, never read as
+                    # binary package "-<module>" of CPython (python311-Jinja2 is not python:python).
+                    shown = ", ".join(self.index.keys[k] for k in self.ids._spelled_like(module)[:4])
+                    return Unidentified(f"'{package}' is Python module '{module}' built for one interpreter version, not "
+                                        f"CPython; the module reading singles out none of the products named like it ({shown})")
         steps = _derived_names(package, not source)
         for name, how, depth in steps:
             if depth:
@@ -380,6 +411,47 @@ class PackageRules:
         if not self.ids._known(key):
             return None
         return Identification(key, "exact", 0.88, f"'{package}' is {why} (Qt's packaging: lib<Qt major><module><soname>)")
+
+    def _toolset_package(self, package: str, rest: str, scheme: str, source: bool) -> Identification | Unidentified:
+        """A package of a Red Hat toolset (gcc-toolset-13-gcc, devtoolset-11-binutils) is the
+        package named after the prefix, a newer build of the same project installed beside the
+        system's; the toolset's own metapackages (-runtime, -build, -toolchain, -perftools)
+        hold no program."""
+        if rest in _TOOLSET_METAPACKAGES:
+            return Unidentified(f"'{package}' is a metapackage of a Red Hat toolset (it pulls the toolset's packages in), "
+                                "no program of its own")
+        found = self.identify(rest, scheme, source=source)
+        if isinstance(found, Identification):
+            return _derived(found, f"'{package}' is '{rest}' built for a Red Hat toolset (installed beside the system's)", 0.02)
+        return Unidentified(f"'{package}' is '{rest}' built for a Red Hat toolset: {found.reason}")
+
+    def _pecl(self, package: str, extension: str) -> Identification | Unidentified:
+        """A PECL extension (pecl_extension) is a project of its own, built from pecl.php.net's
+        sources, not PHP: NVD files the ones it tracks under PHP's vendor (php:imagick,
+        php:memcached); any other product of the name is a namesake (redis:redis is the server
+        phpredis talks to, apcupsd's look-alikes for APCu), so without PHP's key it is refused."""
+        key = "php:" + extension.replace("-", "_")
+        if self.ids._known(key):
+            return Identification(key, "exact", 0.87, f"'{package}' is PECL extension '{extension}', which NVD files under "
+                                  f"PHP's vendor as {key}")
+        return Unidentified(f"'{package}' is PECL extension '{extension}', a project of its own (not PHP), and no NVD "
+                            f"product of PHP's vendor is named '{extension}' (others of the name are namesakes)")
+
+    def _apache_module(self, package: str, scheme: str) -> Identification | None:
+        """Debian's libapache2-mod-<module> is the module httpd loads as mod_<module>, the name
+        NVD files Apache modules under (openidc:mod_auth_openidc, apache:mod_perl) and Fedora
+        names the package: read as that name (so httpd's own modules are the HTTP Server)."""
+        match = _APACHE_MODULE.match(package) if scheme == "dpkg" else None
+        if not match or _PHP_BUILT.match(package):
+            return None
+        module = "mod_" + match.group(1).replace("-", "_")
+        found = self.identify(module, scheme)
+        # Only the module's own name: a trailing number is ModSecurity's or mod_perl's major
+        # version, and NVD files ModSecurity 2 under several keys (mod_security:mod_security,
+        # trustwave:modsecurity) that the name alone cannot choose between.
+        if isinstance(found, Identification) and (split_key(found.key)[1] == module or module[4:] in _HTTPD_OWN_MODULES):
+            return _derived(found, f"'{package}' is Apache HTTP Server module '{module}' (Debian's libapache2-mod-<module>)", 0.02)
+        return None
 
     def _nginx_module(self, package: str, module: str) -> Identification | Unidentified:
         """A third-party nginx module: the one product named with the module's words and
@@ -548,7 +620,7 @@ class PackageRules:
             if variant:
                 return Unidentified(f"package '{package}' is the '{variant[0]}' implementation of '{head}', "
                                     f"not {found.key} itself")
-            if not self._sure_project(found, head, scheme):
+            if not self._sure_project(found, head, scheme, part):
                 return Unidentified(f"package '{package}' may be part '-{part}' of {found.key}, but '{head}' alone "
                                     f"is not evidence enough ({found.evidence})")
             family = self._family(head, part)
@@ -632,7 +704,7 @@ class PackageRules:
                 vendors.add(vendor)
         return sorted(vendors)
 
-    def _sure_project(self, found: Identification, head: str, scheme: str) -> bool:
+    def _sure_project(self, found: Identification, head: str, scheme: str, part: str) -> bool:
         """Whether a leading part of a package name is surely the project ``found``: an alias, a
         product whose vendor is named after it (firewalld:firewalld, podman_project:podman), the
         distribution's own software (redhat:tuned, opensuse:zypper), or the only product of that
@@ -656,6 +728,8 @@ class PackageRules:
         namesakes = {index.equivalents(k) for name, _, _ in _derived_names(head) for k in self._native(name, scheme)}
         if namesakes == {group}:
             return any(k in index.titles for k in group) or any(index.cve_count(k) for k in group)
+        if self._singled_out(group, namesakes, head, part, scheme):
+            return True
         # Of namesakes, the one whose reference URLs name a repository after the head
         # (cyrusimap:cyrus-sasl, thekelleys:dnsmasq), unless the distribution has a product of
         # that name too (openSUSE's wicked, not the Ruby gem schneems:wicked).
@@ -666,6 +740,36 @@ class PackageRules:
             # beside agentejo:cockpit).
             return False
         return any(row.key in group for row in index.references("repo", head))
+
+    def _singled_out(self, group: tuple[int, ...], namesakes: set[tuple[int, ...]], head: str, part: str, scheme: str) -> bool:
+        """On RPM and Alpine, whose package names follow the upstream project's (Fedora naming
+        guidelines; Alpine's APKBUILD pkgname), a head of four letters or more that names several
+        products is the one the data singles out: the only one with CVEs (schedmd:slurm for
+        slurm-slurmd) or the only one in the 2015 dictionary (mesa3d:mesa for mesa-egl,
+        Mesa-libGL1). Not when the part is spelled like a product itself (maven-openjdk17 binds
+        Maven to OpenJDK: a configuration package of two projects) or names a distribution
+        (chrony-pool-suse holds openSUSE's settings)."""
+        if scheme not in ("rpm", "apk") or group not in namesakes or len(compact(head)) < 4:
+            return False
+        pieces = part.split("-")
+        if pieces[-1] in _DISTRIBUTION_WORDS or any(self.ids._spelled_like(name) for name, _, _ in _derived_names(part)):
+            return False
+        index = self.index
+        others = [k for g in namesakes if g != group for k in g]
+        distribution = _DISTRIBUTION_VENDORS.get(scheme, ()) + _UPSTREAM_DISTRIBUTIONS.get(scheme, ())
+        placeholders = (compact(head), compact(head) + "project")
+        for key_id in others:
+            # Not beside the distribution's own product of the name (openSUSE's wicked, not the
+            # gem schneems:wicked) or a project named after the head (cockpit-project beside
+            # agentejo:cockpit, which has the CVEs); NVD's placeholders (poppler:poppler,
+            # mesa_project:mesa) name no project.
+            vendor = split_key(index.keys[key_id])[0]
+            if vendor in distribution or (compact(vendor).startswith(compact(head)) and compact(vendor) not in placeholders
+                                          or vendor.endswith("-project")):
+                return False
+        if any(index.cve_count(k) for k in group) and not any(index.cve_count(k) for k in others):
+            return True
+        return any(k in index.titles for k in group) and not any(k in index.titles for k in others)
 
     def _read_head(self, head: str, package: str, scheme: str, tried: set[str]) -> Identification | Unidentified | None:
         """What a leading part of a package name names, read like a package name of its own."""
@@ -680,6 +784,13 @@ class PackageRules:
             if found is not None:
                 return found
         return None
+
+    @staticmethod
+    def data_named(package: str) -> bool:
+        """The package's name ends in a data or configuration part after its project's name
+        (exim4-config, vim-runtime, foo-doc): a binary package of the project's data."""
+        pieces = package.split("-")
+        return len(pieces) > 1 and pieces[-1] in _DATA_PARTS
 
     def refused_names(self, package: str) -> bool:
         """Whether some name the package derives from is spelled exactly like a product (so a
@@ -1213,6 +1324,8 @@ _MODULE_NOT_A_MODULE = {"libs", "lib", "minimal", "venv", "tk", "distutils", "li
 # CPython's own parts that Debian packages apart from the interpreter, built from its source
 # (python3.11's, or python3-stdlib-extensions and python3-defaults for the unversioned names):
 # python3-venv, python3-distutils, python3-lib2to3, python3-tk, idle-python3.11's python3-idle.
+# openSUSE's modules built for one interpreter version (python311-Jinja2, python39-pip).
+_VERSIONED_PYTHON_PREFIX = re.compile(r"^python3\d+-")
 _CPYTHON_PART = re.compile(r"^(python3(?:\.\d+)?)-(venv|distutils|lib2to3|tk|tkinter|idle|gdbm)$")
 # Parts of a binary package name that say it holds data, not code (Debian Policy 12.3 and
 # the suffixes above, as a middle part too): ncurses-terminfo-base, icu-data-full,
@@ -1291,6 +1404,43 @@ def distribution_part(package: str, source: str) -> bool:
     source's program (openSUSE's chrony-pool-suse, its NTP servers for chrony), no code of it."""
     pieces = package.lower().split("-")
     return (len(pieces) > 2 and pieces[-1] in _DISTRIBUTION_WORDS and package.lower().startswith(source.lower() + "-"))
+
+
+def module_named(package: str, key: str) -> bool:
+    """The package is a language module under its ecosystem's prefix (rubygem-bundler,
+    python3-jwt) and ``key`` is the product spelled like that module: the module reading."""
+    product = compact(split_key(key)[1])
+    for pattern, _ in _MODULES:
+        match = pattern.match(package)
+        if match and compact(match.group(1)) == product:
+            return True
+    return False
+
+
+def pecl_extension(package: str) -> str:
+    """The PECL extension a package holds ("imagick" for php8.3-imagick, php-pecl-imagick,
+    php82-pecl-imagick), or "" for any other package, PHP's own extensions included."""
+    match = _PECL.match(package)
+    if not match:
+        return ""
+    if match.group(1):
+        return match.group(1)
+    extension = match.group(2)
+    return "" if extension.replace("_", "-") in _PHP_OWN_PARTS else extension
+
+
+# Red Hat's toolsets: RHEL 8 and 9 ship newer compilers and tools as gcc-toolset-<N>-<package>
+# (gcc-toolset-13-gcc, gcc-toolset-13-binutils), RHEL 7's Software Collections as
+# devtoolset-<N>-<package>; -runtime, -build, -toolchain and -perftools are their metapackages.
+_TOOLSET = re.compile(r"^(?:gcc-toolset|devtoolset)-\d+-(.+)$")
+_TOOLSET_METAPACKAGES = frozenset({"runtime", "build", "toolchain", "perftools"})
+
+
+# Debian's Apache HTTP Server modules: libapache2-mod-<module>, the module httpd loads as
+# mod_<module> (Debian Apache packaging: "libapache2-mod-<name>"; Fedora names the same package
+# mod_<module>). A module built for one Python, or its major version, is no part of its name
+# (libapache2-mod-wsgi-py3 is mod_wsgi).
+_APACHE_MODULE = re.compile(r"^libapache2-mod-([a-z0-9-]+?)(?:-py3?)?$")
 
 
 # Packages that hold another project's module for a host program: PAM and NSS modules

@@ -168,7 +168,8 @@ def test_package_names_by_convention(matcher: FeedMatcher, name: str, os_name: s
     ("netcat-openbsd", DEBIAN, "'openbsd' implementation"),  # OpenBSD's rewrite, not netcat:netcat
     ("bash-completion", DEBIAN, "holds data"),  # completion scripts, not GNU Bash
     ("base-passwd", DEBIAN, "not evidence enough"),  # not gnustep:base
-    ("crypto-policies", ROCKY, "not evidence enough"),  # not erlang:crypto
+    # not erlang:crypto (the only "crypto" with CVEs, but eight other vendors name products after the word)
+    ("crypto-policies", ROCKY, "other vendors"),
     ("dumb-init", ALPINE, "not evidence enough"),  # not the DUMB music library
     ("ssh-import-id", DEBIAN, "other vendors"),  # Ubuntu's tool; products named after 'ssh' are many vendors'
     ("libgpg-error0", DEBIAN, "no NVD product"),  # a soname with a hyphen: libgpg-error, not GnuPG
@@ -820,3 +821,128 @@ def test_a_firmware_package_ships_no_code(matcher: FeedMatcher, hint: str) -> No
     (result,) = matcher.match([SoftwareItem("kernel-uek-firmware", "5.15.0-204.147.6.2.el9uek", "", None, "rpm", "", hint)],
                               "Oracle Linux Server 9.4")
     assert result.match is None, result.match
+
+@pytest.mark.parametrize(("name", "os_name", "hint", "expected"), [
+    # Session 15, round 2: PECL's extensions are projects of their own, which NVD files under
+    # PHP's vendor when it tracks them (php:imagick, php:memcached); Debian builds them as
+    # php<version>-<extension> from a php-<extension> source, Fedora as php-pecl-<extension>,
+    # Alpine as php<NN>-pecl-<extension>.
+    ("php8.3-imagick", DEBIAN, "php-imagick", "php:imagick"),
+    ("php8.3-memcached", DEBIAN, "", "php:memcached"),
+    ("php-pecl-imagick", ROCKY, "php-pecl-imagick", "php:imagick"),
+    ("php82-pecl-memcached", ALPINE, "", "php:memcached"),
+    # Refused: no product of PHP's vendor is named so (redis:redis is the server phpredis talks to).
+    ("php8.3-redis", DEBIAN, "php-redis", None),
+    ("php8.2-apcu", DEBIAN, "", None),
+    ("php8.3-xdebug", DEBIAN, "php-xdebug", None),
+    # PHP's own extensions, server APIs and Debian's other binaries of the php8.x source stay PHP.
+    ("php8.3-curl", DEBIAN, "php8.3", "php:php"),
+    ("php8.3-sybase", DEBIAN, "", "php:php"),
+    ("php83-pdo_mysql", ALPINE, "", "php:php"),
+    ("php82-pcntl", ALPINE, "php82", "php:php"),
+])
+def test_pecl_extensions_are_not_php(rules_only: FeedMatcher, name: str, os_name: str, hint: str, expected: str | None) -> None:
+    scheme = {DEBIAN: "dpkg", ROCKY: "rpm", ALPINE: "apk"}[os_name]
+    (result,) = rules_only.match([SoftwareItem(name, "3.7.0", "", None, scheme, "", hint)], os_name)
+    assert _key(result) == expected, result.reason or result.match
+    if expected is None:
+        assert "PECL extension" in result.reason
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    # Session 15, round 2: Debian's libapache2-mod-<module> is the module httpd loads as
+    # mod_<module>, NVD's and Fedora's name for it.
+    ("libapache2-mod-auth-openidc", "openidc:mod_auth_openidc"),
+    ("libapache2-mod-rpaf", "thomas_eibner:mod_rpaf"),
+    ("libapache2-mod-fcgid", "apache:mod_fcgid"),
+    ("libapache2-mod-wsgi-py3", "modwsgi:mod_wsgi"),  # built for Python 3
+    ("libapache2-mod-md", "apache:http_server"),      # one of httpd's own modules
+    # Only the module's own name: ModSecurity 2 has several NVD keys; mod_jk is one NVD key of
+    # Tomcat's connectors, without CVEs on the Debian name; mod_xsendfile has none.
+    ("libapache2-mod-security2", None),
+    ("libapache2-mod-jk", None),
+    ("libapache2-mod-xsendfile", None),
+])
+def test_debian_apache_modules_are_read_as_mod_names(rules_only: FeedMatcher, name: str, expected: str | None) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "2.4.15", "", None, "dpkg")], DEBIAN)
+    assert _key(result) == expected, result.reason or result.match
+    if expected:
+        assert "libapache2-mod-<module>" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "os_name", "expected"), [
+    # Session 15, round 2: on RPM and Alpine a project's binary package "<head>-<part>" is read
+    # as the head's project also when the head names several products and the data singles one
+    # out: the only one with CVEs (schedmd:slurm beside llnl:slurm, freedesktop:poppler beside
+    # NVD's poppler:poppler) or the only one in the 2015 dictionary (mesa3d:mesa).
+    ("slurm-slurmd", ROCKY, "schedmd:slurm"),
+    ("mesa-dri-drivers", ROCKY, "mesa3d:mesa"),
+    ("mesa-egl", ALPINE, "mesa3d:mesa"),
+    ("poppler-cpp", ALPINE, "freedesktop:poppler"),
+    # Not when the part names a product itself (maven-openjdk17 binds Maven to OpenJDK) or a
+    # distribution (chrony-pool-suse: openSUSE's NTP pool settings), nor beside the
+    # distribution's own product of the name (openSUSE's wicked, not the gem schneems:wicked).
+    ("maven-openjdk17", ROCKY, None),
+    ("chrony-pool-suse", SUSE, None),
+    ("wicked-service", SUSE, None),
+])
+def test_a_head_the_data_singles_out_among_namesakes(rules_only: FeedMatcher, name: str, os_name: str, expected: str | None) -> None:
+    scheme = {DEBIAN: "dpkg", ROCKY: "rpm", SUSE: "rpm", ALPINE: "apk"}[os_name]
+    (result,) = rules_only.match([SoftwareItem(name, "23.1.0", "", None, scheme)], os_name)
+    assert _key(result) == expected, result.reason or result.match
+    if expected:
+        assert "binary package" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "hint", "expected"), [
+    # Session 15, round 2: Red Hat's toolsets ship a newer build of a project as
+    # gcc-toolset-<N>-<package> (devtoolset-<N>-<package> on RHEL 7): the package after the prefix.
+    ("gcc-toolset-13-gcc", "", "gnu:gcc"),
+    ("devtoolset-11-gdb", "", "gnu:gdb"),
+    ("gcc-toolset-13-gcc-c++", "gcc-toolset-13-gcc", "gnu:gcc"),  # through its source, read the same way
+    ("gcc-toolset-13-runtime", "", None),  # the toolset's metapackage
+])
+def test_red_hat_toolset_packages_are_the_package_after_the_prefix(rules_only: FeedMatcher, name: str, hint: str, expected: str | None) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "13.2.1", "", None, "rpm", "", hint)], ROCKY)
+    assert _key(result) == expected, result.reason or result.match
+    assert "toolset" in (result.match.evidence if expected else result.reason)
+
+
+def test_a_module_for_one_interpreter_version_is_not_cpython(rules_only: FeedMatcher) -> None:
+    # Session 15, round 2: openSUSE's python311-Jinja2 is the Jinja2 module (pocoo:jinja2 beside
+    # palletsprojects:jinja: refused), never binary package "-jinja2" of CPython; its own parts stay CPython.
+    (result,) = rules_only.match([SoftwareItem("python311-Jinja2", "3.1.4", "", None, "rpm")], SUSE)
+    assert result.match is None, result.match
+    assert "built for one interpreter version" in result.reason
+    (result,) = rules_only.match([SoftwareItem("python311-base", "3.11.9", "", None, "rpm")], SUSE)
+    assert _key(result) == "python:python", result.reason
+
+
+def test_a_module_built_from_the_interpreters_source_stays_the_module(matcher: FeedMatcher) -> None:
+    # Session 15, round 2: rubygem-bundler built from the ruby3.2 source (a gem bundled with
+    # Ruby) is Bundler, the product spelled like the module; the source's Ruby, which has CVEs,
+    # does not overrule the more specific module reading.
+    (result,) = matcher.match([SoftwareItem("rubygem-bundler", "2.4.19", "", None, "rpm", "", "ruby3.2")], SUSE)
+    assert _key(result) == "bundler:bundler", result.reason or result.match
+    # A binary that is no module of its own name still follows its source (php-fpm from php).
+    (result,) = matcher.match([SoftwareItem("php-fpm", "8.2.13", "", None, "rpm", "", "php")], ROCKY)
+    assert _key(result) == "php:php", result.reason
+
+
+def test_a_freebsd_key_is_not_a_linux_package(rules_only: FeedMatcher) -> None:
+    # Session 15, round 2: freebsd:heimdal is FreeBSD's base-system copy of Heimdal, set aside
+    # like other distributions' keys on a host of another one; Heimdal's own keys stay refused
+    # among themselves (heimdal:heimdal, kth:heimdal, ...), not read as FreeBSD's.
+    (result,) = rules_only.match([SoftwareItem("heimdal-libs", "7.8.0", "", None, "apk")], ALPINE)
+    assert result.match is None, result.match
+    assert "freebsd" not in result.reason
+
+
+def test_a_data_package_is_not_its_projects_repository(matcher: FeedMatcher) -> None:
+    # Session 15, round 2: exim4-config (Debian's configuration framework for Exim) is refused as
+    # a data part; Exim's CVEs linking git.exim.org/exim.git do not make it Exim.
+    for hint in ("exim4", ""):
+        (result,) = matcher.match([SoftwareItem("exim4-config", "4.96-15", "", None, "dpkg", "", hint)], DEBIAN)
+        assert result.match is None, result.match
+    (result,) = matcher.match([SoftwareItem("exim4-daemon-light", "4.96-15", "", None, "dpkg", "", "exim4")], DEBIAN)
+    assert _key(result) == "exim:exim", result.reason

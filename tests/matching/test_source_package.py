@@ -29,7 +29,7 @@ def identify(matcher: FeedMatcher, name: str, source: str, source_package: str =
     ("dpkg", "libcairo-gobject2", "cairo", "cairographics:cairo"),
     ("dpkg", "libctf0", "binutils", "gnu:binutils"),
     ("rpm", "libctf", "binutils", "gnu:binutils"),
-    ("apk", "mesa-gbm", "mesa", "mesa3d:mesa"),
+    ("apk", "aom-libs", "aom", "libaom:libaom"),  # (mesa-gbm, here before, is read by its name since session 15 round 2)
     # Programs split out of a project under names of their own.
     ("dpkg", "cpp-12", "gcc-12", "gnu:gcc"),
     ("rpm", "cpp", "gcc", "gnu:gcc"),
