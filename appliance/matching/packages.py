@@ -1364,13 +1364,6 @@ _NOT_PROJECT_HEADS = frozenset({
 })
 
 
-def ecosystem_head(package: str) -> bool:
-    """The package is named "<ecosystem>-<module>" (php-redis, lua-cjson, python-xmlsec,
-    perl-Archive-Tar, node-ws): its first part names a language or tool, not a project."""
-    first, dash, _ = package.partition("-")
-    return bool(dash) and first in _NOT_PROJECT_HEADS and first not in ("lib", "kernel", "linux")
-
-
 def data_part(package: str, source: str) -> str:
     """The data word of a binary package named "<source>-<data word>-<anything>" (Debian's
     wordpress-theme-twentytwentythree, a theme WordPress ships as data), or ""."""

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from appliance.matching.base import Identification, Unidentified
 from appliance.matching.index import CpeIndex, split_key
 from appliance.matching.normalize import compact
-from appliance.matching.packages import (PACKAGE_NAME, config_part, data_part, distribution_part, ecosystem_head, kind_refusal, module_named,
+from appliance.matching.packages import (PACKAGE_NAME, config_part, data_part, distribution_part, kind_refusal, module_named,
                                          nginx_add_on, repository_stems, typelib_namespace)
 
 # Debian builds the Linux kernel from source "linux" (and "linux-signed-*", which the package
@@ -74,16 +74,6 @@ class SourcePackages:
                 return Identification(other.key, other.method, score,
                                       f"{scheme} package '{package}' is built from source package '{source}': {other.evidence}; "
                                       f"the binary package's name alone suggested {found.key}, which has no CVEs")
-            if (found.method != "alias" and ecosystem_head(source) and package.endswith("-" + source.partition("-")[2])
-                    and not ecosystem_head(package)
-                    and not (isinstance(other, Identification) and self._same_product(found.key, other.key))):
-                # The source is a language module ("php-redis": PHP's Redis extension, packaged by
-                # Debian as php8.3-redis for each PHP; "lua-cjson" as Alpine's lua5.1-cjson), but
-                # the binary's name was read as another product (PHP or Lua itself): a module's
-                # binary package is the module, not its interpreter.
-                return Unidentified(f"{scheme} package '{package}' is built from source package '{source}', a module of "
-                                    f"the '{source.split('-')[0]}' ecosystem, not from {found.key}; "
-                                    + (f"the source names {other.key}" if isinstance(other, Identification) else other.reason))
             if isinstance(other, Identification) and not self._same_product(found.key, other.key):
                 return Identification(found.key, found.method, found.score,
                                       f"{found.evidence}; source package '{source}' names {other.key}, but the binary "
