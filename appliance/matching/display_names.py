@@ -177,10 +177,13 @@ def _initials_of(product: str) -> str:
 def _unglued(word: str) -> str:
     """A word without a bitness glued to it ("Cygwin64", "PotPlayer-64 bit"): installers of
     64-bit builds append it to the program's name; none of it names the product."""
+    if not word[-1:].isdigit():
+        return word  # (most words) both readings below need a digit at the end
     for glued in ("-64", "-32", "64", "32"):
-        head = word[: -len(glued)]
-        if word.endswith(glued) and len(head) >= 5 and head.isalpha():
-            return head
+        if word.endswith(glued):
+            head = word[: -len(glued)]
+            if len(head) >= 5 and head.isalpha():
+                return head
     # ... or the major release, one digit glued to a word of letters ("Zoiper5" is Zoiper 5,
     # as "Things3" is Things 3): read only when the whole word names no product (Anaconda3 is
     # anaconda:anaconda3).

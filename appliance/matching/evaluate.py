@@ -9,7 +9,7 @@ holds is a finding; one whose configuration is undecidable is a finding with
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -317,7 +317,7 @@ class CveEvaluator:
         self._decoded: dict[str, tuple[BConfig, ...]] = {}
         # Per product (its group's keys), per CVE id: the criteria to judge (_plan); with how many
         # CVEs are kept over all products, to bound them like the other caches.
-        self._plans: dict[tuple[int, ...], dict[str, list[tuple[BMatch, ...] | BConfig]]] = {}
+        self._plans: dict[tuple[int, ...], dict[str, Sequence[tuple[BMatch, ...] | BConfig]]] = {}
         self._planned = 0
         # Findings of own criteria that held, per (CVE, product, reason, bounds, backport): the
         # other versions of a product that the same criterion catches share them.
@@ -384,7 +384,7 @@ class CveEvaluator:
             configs = self._decoded[cve.id] = configs_of(cve)
         return configs
 
-    def _plan(self, keys: tuple[int, ...], cve: BCve) -> list[tuple[BMatch, ...] | BConfig]:
+    def _plan(self, keys: tuple[int, ...], cve: BCve) -> Sequence[tuple[BMatch, ...] | BConfig]:
         """Per configuration of the CVE: for a one-OR-node configuration, the item's own vulnerable
         criteria in node order (a tuple of BMatch); any other configuration as it is, to be
         evaluated in full. Kept per (product, CVE) by the caller (_evaluate): the other versions
@@ -400,7 +400,9 @@ class CveEvaluator:
                 tuple([m for m in config.nodes[0].matches if m.vulnerable and m.product in keys]) if one_or_node(config) else config
                 for config in self._configs(cve)
             ]
-        configs = self._configs(cve) if None in own else ()
+        if None not in own:
+            return own  # every configuration is one OR node: the product's criteria are the plan as decoded
+        configs = self._configs(cve)
         return [step if step is not None else configs[i] for i, step in enumerate(own)]
 
     def _evaluate(self, keys: tuple[int, ...], installed: Installed, platform: Platform, backport: bool) -> tuple[tuple, tuple]:
