@@ -34,7 +34,6 @@ _EDITION_WORDS = {
     "professional", "pro", "plus", "standard", "enterprise", "home", "business", "community", "ultimate", "premium",
     "client", "desktop", "app", "stable", "lts", "free", "ce", "runtime",
 }
-_NUMBER = re.compile(r"^\d+$")
 # Channels of one product ("Google Chrome Beta", "Visual Studio Code Insiders") and servicing
 # words left by the version ("Exchange Server 2019 Cumulative Update 13") are packaging too.
 _EDITION_WORDS |= {"beta", "canary", "nightly", "insiders", "insider", "preview", "cumulative", "express", "basic", "lite", "core"}
@@ -101,8 +100,8 @@ def _is_year(word: str) -> bool:
 
 
 def _is_number(word: str) -> bool:
-    """_NUMBER.match, skipped for the many words that do not start with a digit (\\d is isdecimal())."""
-    return word[:1].isdecimal() and _NUMBER.match(word) is not None
+    """A word of digits only, a bare number (the pattern \\d+ as a string test: \\d is isdecimal())."""
+    return word.isdecimal()
 
 
 # Products some vendors file as the vendor's only desktop program ("Figma" is figma:desktop).
@@ -200,11 +199,11 @@ def _keeps_product_words(key: str, kept: str, cleaned: str) -> bool:
     return bool(only & set(cpe_words(split_key(key)[1]).split()))
 
 
-def _trimmed(words: list[str], drop) -> list[str]:
-    """The words without those ``drop`` says are packaging; with them go an "and" between two
-    of them ("Home and Business") and a word that repeats an earlier one with a number (the
-    Windows service name in "Apache Tomcat 9.0 Tomcat9")."""
-    gone = list(map(drop, words))
+def _trimmed(words: list[str], drop: list[bool]) -> list[str]:
+    """The words without those ``drop`` marks as packaging (one flag per word); with them go an
+    "and" between two of them ("Home and Business") and a word that repeats an earlier one with
+    a number (the Windows service name in "Apache Tomcat 9.0 Tomcat9")."""
+    gone = list(drop)
     for i in range(1, len(words)):
         w = words[i]
         if not gone[i] and w[-1].isdigit():
@@ -688,11 +687,12 @@ class DisplayNames:
             # Last, a name that abbreviates its vendor's product by initials, written in capitals
             # after the first word ("Microsoft Azure CLI"; a cask's name is all lower case). A
             # first word in capitals is the vendor's own name ("AMD Software", "HP Smart").
-            found = self._abbreviated(cleaned.split(), said)
+            words = cleaned.split()
+            found = self._abbreviated(words, said)
             # ... also after its edition words and year ("Microsoft Office LTSC Standard 2021" is
             # microsoft:office_long_term_servicing_channel, LTSC Microsoft's abbreviation).
-            trimmed = _trimmed(cleaned.split(), lambda w: w in _EDITION_WORDS or _is_year(w)) if not found else []
-            if trimmed and len(trimmed) < len(cleaned.split()):
+            trimmed = _trimmed(words, [w in _EDITION_WORDS or _is_year(w) for w in words]) if not found else []
+            if trimmed and len(trimmed) < len(words):
                 found = [_Candidate(c.key_id, round(c.score - 0.02, 3), c.evidence + f", after dropping edition words from "
                                     f"'{cleaned}'", True) for c in self._abbreviated(trimmed, said)]
             if found:
@@ -820,16 +820,21 @@ class DisplayNames:
         # Between them, the year alone: an edition word that NVD keeps in the product's name
         # stays ("FileMaker Pro 2024" by Claris is claris:filemaker_pro, not filemaker:filemaker).
         # (Without a year or a number in the name, the later drops are the first one again: skipped.)
-        has_year = not candidates and any(_is_year(w) for w in words)
+        # (Each word's kind is read once, for all the drops.)
+        edition = [w in _EDITION_WORDS for w in words] if not candidates else []
+        year = [_is_year(w) for w in words] if not candidates else []
+        number = [w.isdecimal() for w in words] if not candidates else []  # _is_number
+        edition_or_year = [e or y for e, y in zip(edition, year)]
+        has_year = True in year
         for drop, sure, needed in (
-            (_EDITION_WORDS.__contains__, False, True),
-            (_is_year, True, has_year),
-            (lambda w: w in _EDITION_WORDS or _is_year(w), False, has_year),
-            (lambda w: w in _EDITION_WORDS or _is_number(w), False, None),
+            (edition, False, True),
+            (year, True, has_year),
+            (edition_or_year, False, has_year),
+            ([e or n for e, n in zip(edition, number)], False, has_year or True in number),
         ):
             if candidates:
                 break
-            if not (needed or (needed is None and (has_year or any(_is_number(w) for w in words)))):
+            if not needed:
                 continue
             trimmed = _trimmed(words, drop)
             if not trimmed or len(trimmed) == len(words):
@@ -847,7 +852,7 @@ class DisplayNames:
                 # name without its edition word names (Claris' claris:filemaker_pro over the
                 # unconfirmed filemaker:filemaker; Microsoft Project Professional stays
                 # microsoft:project, both confirmed alike).
-                without = " ".join(_trimmed(words, lambda w: w in _EDITION_WORDS or _is_year(w)))
+                without = " ".join(_trimmed(words, edition_or_year))
                 rival = max((c.score for c in self._candidates(without, publisher, display)), default=0.0) if without else 0.0
                 if not any(c.score >= THRESHOLD and c.score > rival - 0.05 + 1e-9 for c in candidates):
                     candidates = []
@@ -988,7 +993,7 @@ class DisplayNames:
         if not numbered and not any(_is_year(w) for w in words):
             return best
         drop = _is_number if numbered else _is_year
-        shorter = " ".join(_trimmed(words, lambda w: w in _EDITION_WORDS or drop(w)))
+        shorter = " ".join(_trimmed(words, [w in _EDITION_WORDS or drop(w) for w in words]))
         if not shorter:
             return best
         # A tie goes to the product without the year only when NVD names this one with it.

@@ -485,27 +485,29 @@ class CveEvaluator:
         (None, the own criterion that could not be decided), (False, None) or (_PENDING, None)
         when it also depends on the host's other programs."""
         # A finding needs one of the item's own vulnerable criteria to hold (or to be
-        # undecidable); checking those first skips most configurations.
+        # undecidable).
         ctx.reset()
-        nodes = config.nodes
         index = self.index
         if self.shortcut and one_or_node(config):
             # One OR node (for a version known only in part): the first own vulnerable
             # criterion that holds decides it, as config() would conclude.
             own = []
-            for m in nodes[0].matches:
+            for m in config.nodes[0].matches:
                 if m.vulnerable and m.product in keys:
                     verdict = ctx.criterion(m, index)
                     if verdict is True:
                         return True, ctx.hit
                     own.append(verdict)
-        else:
-            own = [ctx.criterion(m, index) for n in nodes for m in n.matches if m.vulnerable and m.product in keys]
-        if own.count(False) == len(own):
-            return False, None  # none of the item's own vulnerable criteria can hold
-        hit, guess = ctx.hit, ctx.maybe
-        ctx.used_others = False
+            if own.count(False) == len(own):
+                return False, None  # none of the item's own vulnerable criteria can hold
+            ctx.used_others = False
         holds = ctx.config(config, index)
+        # config() judges every own criterion of every node, in node order, and notes the first
+        # own vulnerable one that held (hit) and the first that was undecidable (maybe): with
+        # neither, none of the item's own vulnerable criteria can hold, whatever else it consulted.
+        hit, guess = ctx.hit, ctx.maybe
+        if hit is None and guess is None:
+            return False, None
         if ctx.used_others:
             return _PENDING, None
         if holds is True and hit is not None:
