@@ -199,6 +199,15 @@ def _keeps_product_words(key: str, kept: str, cleaned: str) -> bool:
     return bool(only & set(cpe_words(split_key(key)[1]).split()))
 
 
+def _either(first: list[bool], second: list[bool]) -> list[bool]:
+    """Per word, its flag in ``first`` or in ``second`` (one list as it is when the other has none set)."""
+    if True not in second:
+        return first
+    if True not in first:
+        return second
+    return [a or b for a, b in zip(first, second)]
+
+
 def _trimmed(words: list[str], drop: list[bool]) -> list[str]:
     """The words without those ``drop`` marks as packaging (one flag per word); with them go an
     "and" between two of them ("Home and Business") and a word that repeats an earlier one with
@@ -527,13 +536,9 @@ class DisplayNames:
             return table
         index = self.index
         table = self._short_forms[vendor] = {}
-        current = index.current
-        for key_id in index.by_vendor.get(vendor, ()):  # in key order
-            product = index.words(key_id)[1]
-            if " " not in product or key_id not in current:
-                continue
-            words = product.split()
-            for extra in (1, 2):
+        for key_id in index.by_vendor.get(vendor, ()):  # in key order; current products only
+            words = index.words(key_id)[1].split()
+            for extra in (1, 2):  # (none for a one-word product)
                 if len(words) <= extra:
                     break
                 # After the name only what marketing names leave off: an edition or kind of
@@ -824,13 +829,13 @@ class DisplayNames:
         edition = [w in _EDITION_WORDS for w in words] if not candidates else []
         year = [_is_year(w) for w in words] if not candidates else []
         number = [w.isdecimal() for w in words] if not candidates else []  # _is_number
-        edition_or_year = [e or y for e, y in zip(edition, year)]
         has_year = True in year
+        edition_or_year = _either(edition, year)
         for drop, sure, needed in (
             (edition, False, True),
             (year, True, has_year),
             (edition_or_year, False, has_year),
-            ([e or n for e, n in zip(edition, number)], False, has_year or True in number),
+            (_either(edition, number), False, has_year or True in number),
         ):
             if candidates:
                 break
