@@ -205,26 +205,14 @@ def fix_of(match: BMatch) -> tuple[str | None, str]:
     return None, "none"
 
 
-def _any(values) -> bool | None:
-    """Kleene OR over an iterable of True/False/None, stopping at the first True."""
-    result: bool | None = False
-    for value in values:
-        if value is True:
-            return True
-        if value is None:
-            result = None
-    return result
+def _any(values: list[bool | None]) -> bool | None:
+    """Kleene OR over a list of True/False/None: True if one is, else None if one is undecided."""
+    return True if True in values else None if None in values else False
 
 
-def _all(values) -> bool | None:
-    """Kleene AND, stopping at the first False."""
-    result: bool | None = True
-    for value in values:
-        if value is False:
-            return False
-        if value is None:
-            result = None
-    return result
+def _all(values: list[bool | None]) -> bool | None:
+    """Kleene AND: False if one is, else None if one is undecided."""
+    return False if False in values else None if None in values else True
 
 
 def _negate(value: bool | None) -> bool | None:
