@@ -678,7 +678,9 @@ class DisplayNames:
             if isinstance(found, Identification):
                 return Identification(found.key, "fuzzy", round(found.score - 0.02, 3),
                                       f"'{cleaned}' is '{cleaned.partition(' with ')[0]}' with something bundled: {found.evidence}")
-        built = _BUILD_OF.search(name) if display else None
+        # (The case-blind pattern needs the words; a non-ASCII name always runs it, as re.I folds
+        # a few non-ASCII letters into ASCII ones.)
+        built = _BUILD_OF.search(name) if display and (not name.isascii() or "build of" in name.lower()) else None
         if built:
             # "<Builder> Build of <Product>" ("Microsoft Build of OpenJDK with Hotspot"): the
             # builder, also the publisher, distributes the product; the product is after "of".

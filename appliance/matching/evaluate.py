@@ -272,12 +272,13 @@ class _Context:
     def node(self, node: BNode, index: CpeIndex) -> bool | None:
         # The item's own criteria first: in an OR node they usually decide, and then the
         # other programs on the host are never consulted (which keeps results cacheable).
-        own = [self.criterion(m, index) for m in node.matches if m.product in self.keys]
-        rest = (self.criterion(m, index) for m in node.matches if m.product not in self.keys)
+        keys = self.keys
+        own = [self.criterion(m, index) for m in node.matches if m.product in keys]
         if node.operator != "AND":
-            value = True if True in own else _any([*own, *rest])
+            value = True if True in own else _any(own + [self.criterion(m, index) for m in node.matches if m.product not in keys])
         else:
-            value = False if False in own or not node.matches else _all([*own, *rest])
+            value = (False if False in own or not node.matches
+                     else _all(own + [self.criterion(m, index) for m in node.matches if m.product not in keys]))
         return _negate(value) if node.negate else value
 
     def config(self, config: BConfig, index: CpeIndex) -> bool | None:
