@@ -34,7 +34,6 @@ _EDITION_WORDS = {
     "professional", "pro", "plus", "standard", "enterprise", "home", "business", "community", "ultimate", "premium",
     "client", "desktop", "app", "stable", "lts", "free", "ce", "runtime",
 }
-_NUMBER = re.compile(r"^\d+$")
 # Channels of one product ("Google Chrome Beta", "Visual Studio Code Insiders") and servicing
 # words left by the version ("Exchange Server 2019 Cumulative Update 13") are packaging too.
 _EDITION_WORDS |= {"beta", "canary", "nightly", "insiders", "insider", "preview", "cumulative", "express", "basic", "lite", "core"}
@@ -105,8 +104,8 @@ def _is_year(word: str) -> bool:
 
 
 def _is_number(word: str) -> bool:
-    """_NUMBER.match, skipped for the many words that do not start with a digit (\\d is isdecimal())."""
-    return word[:1].isdecimal() and _NUMBER.match(word) is not None
+    """A word of digits only, a bare number (the pattern \\d+ as a string test: \\d is isdecimal())."""
+    return word.isdecimal()
 
 
 # Products some vendors file as the vendor's only desktop program ("Figma" is figma:desktop).
@@ -188,10 +187,13 @@ def _initials_of(product: str) -> str:
 def _unglued(word: str) -> str:
     """A word without a bitness glued to it ("Cygwin64", "PotPlayer-64 bit"): installers of
     64-bit builds append it to the program's name; none of it names the product."""
+    if not word[-1:].isdigit():
+        return word  # (most words) both readings below need a digit at the end
     for glued in ("-64", "-32", "64", "32"):
-        head = word[: -len(glued)]
-        if word.endswith(glued) and len(head) >= 5 and head.isalpha():
-            return head
+        if word.endswith(glued):
+            head = word[: -len(glued)]
+            if len(head) >= 5 and head.isalpha():
+                return head
     # ... or the major release, one digit glued to a word of letters ("Zoiper5" is Zoiper 5,
     # as "Things3" is Things 3): read only when the whole word names no product (Anaconda3 is
     # anaconda:anaconda3).
@@ -212,11 +214,20 @@ def _keeps_product_words(key: str, kept: str, cleaned: str) -> bool:
     return bool(only & set(product))
 
 
-def _trimmed(words: list[str], drop) -> list[str]:
-    """The words without those ``drop`` says are packaging; with them go an "and" between two
-    of them ("Home and Business") and a word that repeats an earlier one with a number (the
-    Windows service name in "Apache Tomcat 9.0 Tomcat9")."""
-    gone = list(map(drop, words))
+def _either(first: list[bool], second: list[bool]) -> list[bool]:
+    """Per word, its flag in ``first`` or in ``second`` (one list as it is when the other has none set)."""
+    if True not in second:
+        return first
+    if True not in first:
+        return second
+    return [a or b for a, b in zip(first, second)]
+
+
+def _trimmed(words: list[str], drop: list[bool]) -> list[str]:
+    """The words without those ``drop`` marks as packaging (one flag per word); with them go an
+    "and" between two of them ("Home and Business") and a word that repeats an earlier one with
+    a number (the Windows service name in "Apache Tomcat 9.0 Tomcat9")."""
+    gone = list(drop)
     for i in range(1, len(words)):
         w = words[i]
         if not gone[i] and w[-1].isdigit():
@@ -546,13 +557,9 @@ class DisplayNames:
             return table
         index = self.index
         table = self._short_forms[vendor] = {}
-        current = index.current
-        for key_id in index.by_vendor.get(vendor, ()):  # in key order
-            product = index.words(key_id)[1]
-            if " " not in product or key_id not in current:
-                continue
-            words = product.split()
-            for extra in (1, 2):
+        for key_id in index.by_vendor.get(vendor, ()):  # in key order; current products only
+            words = index.words(key_id)[1].split()
+            for extra in (1, 2):  # (none for a one-word product)
                 if len(words) <= extra:
                     break
                 # After the name only what marketing names leave off: an edition or kind of
@@ -694,7 +701,9 @@ class DisplayNames:
             if isinstance(found, Identification):
                 return Identification(found.key, "fuzzy", round(found.score - 0.02, 3),
                                       f"'{cleaned}' is '{cleaned.partition(' with ')[0]}' with something bundled: {found.evidence}")
-        built = _BUILD_OF.search(name) if display else None
+        # (The case-blind pattern needs the words; a non-ASCII name always runs it, as re.I folds
+        # a few non-ASCII letters into ASCII ones.)
+        built = _BUILD_OF.search(name) if display and (not name.isascii() or "build of" in name.lower()) else None
         if built:
             # "<Builder> Build of <Product>" ("Microsoft Build of OpenJDK with Hotspot"): the
             # builder, also the publisher, distributes the product; the product is after "of".
@@ -708,11 +717,12 @@ class DisplayNames:
             # Last, a name that abbreviates its vendor's product by initials, written in capitals
             # after the first word ("Microsoft Azure CLI"; a cask's name is all lower case). A
             # first word in capitals is the vendor's own name ("AMD Software", "HP Smart").
-            found = self._abbreviated(cleaned.split(), said)
+            words = cleaned.split()
+            found = self._abbreviated(words, said)
             # ... also after its edition words and year ("Microsoft Office LTSC Standard 2021" is
             # microsoft:office_long_term_servicing_channel, LTSC Microsoft's abbreviation).
-            trimmed = _trimmed(cleaned.split(), lambda w: w in _EDITION_WORDS or _is_year(w)) if not found else []
-            if trimmed and len(trimmed) < len(cleaned.split()):
+            trimmed = _trimmed(words, [w in _EDITION_WORDS or _is_year(w) for w in words]) if not found else []
+            if trimmed and len(trimmed) < len(words):
                 found = [_Candidate(c.key_id, round(c.score - 0.02, 3), c.evidence + f", after dropping edition words from "
                                     f"'{cleaned}'", True) for c in self._abbreviated(trimmed, said)]
             if found:
@@ -871,16 +881,21 @@ class DisplayNames:
         # Between them, the year alone: an edition word that NVD keeps in the product's name
         # stays ("FileMaker Pro 2024" by Claris is claris:filemaker_pro, not filemaker:filemaker).
         # (Without a year or a number in the name, the later drops are the first one again: skipped.)
-        has_year = not candidates and any(_is_year(w) for w in words)
+        # (Each word's kind is read once, for all the drops.)
+        edition = [w in _EDITION_WORDS for w in words] if not candidates else []
+        year = [_is_year(w) for w in words] if not candidates else []
+        number = [w.isdecimal() for w in words] if not candidates else []  # _is_number
+        has_year = True in year
+        edition_or_year = _either(edition, year)
         for drop, sure, needed in (
-            (_EDITION_WORDS.__contains__, False, True),
-            (_is_year, True, has_year),
-            (lambda w: w in _EDITION_WORDS or _is_year(w), False, has_year),
-            (lambda w: w in _EDITION_WORDS or _is_number(w), False, None),
+            (edition, False, True),
+            (year, True, has_year),
+            (edition_or_year, False, has_year),
+            (_either(edition, number), False, has_year or True in number),
         ):
             if candidates:
                 break
-            if not (needed or (needed is None and (has_year or any(_is_number(w) for w in words)))):
+            if not needed:
                 continue
             trimmed = _trimmed(words, drop)
             if not trimmed or len(trimmed) == len(words):
@@ -898,7 +913,7 @@ class DisplayNames:
                 # name without its edition word names (Claris' claris:filemaker_pro over the
                 # unconfirmed filemaker:filemaker; Microsoft Project Professional stays
                 # microsoft:project, both confirmed alike).
-                without = " ".join(_trimmed(words, lambda w: w in _EDITION_WORDS or _is_year(w)))
+                without = " ".join(_trimmed(words, edition_or_year))
                 rival = max((c.score for c in self._candidates(without, publisher, display)), default=0.0) if without else 0.0
                 if not any(c.score >= THRESHOLD and c.score > rival - 0.05 + 1e-9 for c in candidates):
                     candidates = []
@@ -1080,7 +1095,7 @@ class DisplayNames:
         if not numbered and not any(_is_year(w) for w in words):
             return best
         drop = _is_number if numbered else _is_year
-        shorter = " ".join(_trimmed(words, lambda w: w in _EDITION_WORDS or drop(w)))
+        shorter = " ".join(_trimmed(words, [w in _EDITION_WORDS or drop(w) for w in words]))
         if not shorter:
             return best
         # A tie goes to the product without the year only when NVD names this one with it.

@@ -11,7 +11,7 @@ import msgspec
 
 from appliance.cpe import CpeError, parse_cpe23
 from appliance.matching.aliases import load_aliases
-from appliance.matching.base import ItemMatch, MatchResult, SoftwareItem
+from appliance.matching.base import ItemMatch, MatchResult, SoftwareItem, Vulnerability
 from appliance.matching.bundle import BUNDLE_FILE, BundleError, compile_sources, load_bundle, source_files
 from appliance.matching.evaluate import CveEvaluator, Installed, upstream
 from appliance.matching.identify import Identification, Identifier
@@ -80,13 +80,20 @@ class FeedMatcher:
         for o in outcomes:
             if o.key_id is not None:
                 others[o.key_id] = (*others.get(o.key_id, ()), o.version)
-        return [
-            msgspec.structs.replace(
-                o.result,
-                vulnerabilities=self.evaluator.findings(o.key, o.installed, platform, others, o.backport)[0],  # type: ignore[arg-type]
-            ) if o.host_dependent else o.result
-            for o in outcomes
-        ]
+        # Items of the same product and version on this host have the same findings (a report
+        # often lists a program twice, as several entries or editions): decided once.
+        decided: dict[tuple, tuple[Vulnerability, ...]] = {}
+        results = []
+        for o in outcomes:
+            if o.host_dependent:
+                asked = (o.key, o.installed, o.backport)
+                found = decided.get(asked)
+                if found is None:
+                    found = decided[asked] = self.evaluator.findings(o.key, o.installed, platform, others, o.backport)[0]  # type: ignore[arg-type]
+                results.append(msgspec.structs.replace(o.result, vulnerabilities=found))
+            else:
+                results.append(o.result)
+        return results
 
     def group_of(self, cpe: str) -> list[str]:
         """Every vendor:product under which CVEs of the product in ``cpe`` are looked up (its group)."""

@@ -9,7 +9,7 @@ holds is a finding; one whose configuration is undecidable is a finding with
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -205,26 +205,14 @@ def fix_of(match: BMatch) -> tuple[str | None, str]:
     return None, "none"
 
 
-def _any(values) -> bool | None:
-    """Kleene OR over an iterable of True/False/None, stopping at the first True."""
-    result: bool | None = False
-    for value in values:
-        if value is True:
-            return True
-        if value is None:
-            result = None
-    return result
+def _any(values: list[bool | None]) -> bool | None:
+    """Kleene OR over a list of True/False/None: True if one is, else None if one is undecided."""
+    return True if True in values else None if None in values else False
 
 
-def _all(values) -> bool | None:
-    """Kleene AND, stopping at the first False."""
-    result: bool | None = True
-    for value in values:
-        if value is False:
-            return False
-        if value is None:
-            result = None
-    return result
+def _all(values: list[bool | None]) -> bool | None:
+    """Kleene AND: False if one is, else None if one is undecided."""
+    return False if False in values else None if None in values else True
 
 
 def _negate(value: bool | None) -> bool | None:
@@ -284,12 +272,13 @@ class _Context:
     def node(self, node: BNode, index: CpeIndex) -> bool | None:
         # The item's own criteria first: in an OR node they usually decide, and then the
         # other programs on the host are never consulted (which keeps results cacheable).
-        own = [self.criterion(m, index) for m in node.matches if m.product in self.keys]
-        rest = (self.criterion(m, index) for m in node.matches if m.product not in self.keys)
+        keys = self.keys
+        own = [self.criterion(m, index) for m in node.matches if m.product in keys]
         if node.operator != "AND":
-            value = True if True in own else _any([*own, *rest])
+            value = True if True in own else _any(own + [self.criterion(m, index) for m in node.matches if m.product not in keys])
         else:
-            value = False if False in own or not node.matches else _all([*own, *rest])
+            value = (False if False in own or not node.matches
+                     else _all(own + [self.criterion(m, index) for m in node.matches if m.product not in keys]))
         return _negate(value) if node.negate else value
 
     def config(self, config: BConfig, index: CpeIndex) -> bool | None:
@@ -317,7 +306,7 @@ class CveEvaluator:
         self._decoded: dict[str, tuple[BConfig, ...]] = {}
         # Per product (its group's keys), per CVE id: the criteria to judge (_plan); with how many
         # CVEs are kept over all products, to bound them like the other caches.
-        self._plans: dict[tuple[int, ...], dict[str, list[tuple[BMatch, ...] | BConfig]]] = {}
+        self._plans: dict[tuple[int, ...], dict[str, Sequence[tuple[BMatch, ...] | BConfig]]] = {}
         self._planned = 0
         # Findings of own criteria that held, per (CVE, product, reason, bounds, backport): the
         # other versions of a product that the same criterion catches share them.
@@ -384,7 +373,7 @@ class CveEvaluator:
             configs = self._decoded[cve.id] = configs_of(cve)
         return configs
 
-    def _plan(self, keys: tuple[int, ...], cve: BCve) -> list[tuple[BMatch, ...] | BConfig]:
+    def _plan(self, keys: tuple[int, ...], cve: BCve) -> Sequence[tuple[BMatch, ...] | BConfig]:
         """Per configuration of the CVE: for a one-OR-node configuration, the item's own vulnerable
         criteria in node order (a tuple of BMatch); any other configuration as it is, to be
         evaluated in full. Kept per (product, CVE) by the caller (_evaluate): the other versions
@@ -400,7 +389,9 @@ class CveEvaluator:
                 tuple([m for m in config.nodes[0].matches if m.vulnerable and m.product in keys]) if one_or_node(config) else config
                 for config in self._configs(cve)
             ]
-        configs = self._configs(cve) if None in own else ()
+        if None not in own:
+            return own  # every configuration is one OR node: the product's criteria are the plan as decoded
+        configs = self._configs(cve)
         return [step if step is not None else configs[i] for i, step in enumerate(own)]
 
     def _evaluate(self, keys: tuple[int, ...], installed: Installed, platform: Platform, backport: bool) -> tuple[tuple, tuple]:
@@ -483,27 +474,29 @@ class CveEvaluator:
         (None, the own criterion that could not be decided), (False, None) or (_PENDING, None)
         when it also depends on the host's other programs."""
         # A finding needs one of the item's own vulnerable criteria to hold (or to be
-        # undecidable); checking those first skips most configurations.
+        # undecidable).
         ctx.reset()
-        nodes = config.nodes
         index = self.index
         if self.shortcut and one_or_node(config):
             # One OR node (for a version known only in part): the first own vulnerable
             # criterion that holds decides it, as config() would conclude.
             own = []
-            for m in nodes[0].matches:
+            for m in config.nodes[0].matches:
                 if m.vulnerable and m.product in keys:
                     verdict = ctx.criterion(m, index)
                     if verdict is True:
                         return True, ctx.hit
                     own.append(verdict)
-        else:
-            own = [ctx.criterion(m, index) for n in nodes for m in n.matches if m.vulnerable and m.product in keys]
-        if own.count(False) == len(own):
-            return False, None  # none of the item's own vulnerable criteria can hold
-        hit, guess = ctx.hit, ctx.maybe
-        ctx.used_others = False
+            if own.count(False) == len(own):
+                return False, None  # none of the item's own vulnerable criteria can hold
+            ctx.used_others = False
         holds = ctx.config(config, index)
+        # config() judges every own criterion of every node, in node order, and notes the first
+        # own vulnerable one that held (hit) and the first that was undecidable (maybe): with
+        # neither, none of the item's own vulnerable criteria can hold, whatever else it consulted.
+        hit, guess = ctx.hit, ctx.maybe
+        if hit is None and guess is None:
+            return False, None
         if ctx.used_others:
             return _PENDING, None
         if holds is True and hit is not None:
