@@ -937,7 +937,7 @@ class DisplayNames:
             ]
         if not candidates and publisher and display:
             candidates = self._publishers_product(words, publisher)
-            trimmed = _trimmed(words, lambda w: w in _EDITION_WORDS or _is_year(w) or _is_number(w)) if not candidates else words
+            trimmed = _trimmed(words, [w in _EDITION_WORDS or _is_year(w) or _is_number(w) for w in words]) if not candidates else words
             if trimmed and len(trimmed) < len(words):
                 # ... also after its edition words and release ("Camtasia 2024" by TechSmith is
                 # techsmith:camtasia_studio, as "Camtasia 2024.app" is by its bundle id).
