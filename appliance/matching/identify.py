@@ -401,6 +401,8 @@ class Identifier:
             return Identification(self.index.keys[key], "exact" if compact(self.index.words(key)[1]) == wanted else "fuzzy",
                                   0.9, f"formula '{formula}' of tap '{owner}/...': its owner is vendor "
                                   f"'{split_key(self.index.keys[key])[0]}', which files {self.index.keys[key]}")
+        if isinstance(found, Identification) and _publisher_agrees(owner, split_key(found.key)[0]):
+            return Identification(found.key, found.method, found.score, f"tap owner '{owner}' is the vendor; {found.evidence}")
         if isinstance(found, Identification) and not wanted.startswith(compact(tap)):
             return Unidentified(f"formula '{formula}' of tap '{owner}/{tap}' would be {found.key}, but the tap's owner names "
                                 "no vendor of it and the tap is not named after it: a tap may hold another project's "

@@ -1399,6 +1399,14 @@ def distribution_part(package: str, source: str) -> bool:
     return (len(pieces) > 2 and pieces[-1] in _DISTRIBUTION_WORDS and package.lower().startswith(source.lower() + "-"))
 
 
+def language_source(source: str) -> bool:
+    """The source package is a language's or one of its modules' (ruby, python-Jinja2,
+    perl-DBI, php8.2): its first word, without a version, names an ecosystem, not a project
+    (Ubuntu's libsnmp-perl is built from net-snmp, a project)."""
+    first = source.partition("-")[0].rstrip("0123456789.")
+    return first in _NOT_PROJECT_HEADS and first not in ("lib", "kernel", "linux")
+
+
 def module_named(package: str, key: str) -> bool:
     """The package is a language module under its ecosystem's prefix (rubygem-bundler,
     python3-jwt) and ``key`` is the product spelled like that module: the module reading."""

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from appliance.matching.base import Identification, Unidentified
 from appliance.matching.index import CpeIndex, split_key
 from appliance.matching.normalize import compact
-from appliance.matching.packages import (PACKAGE_NAME, config_part, data_part, distribution_part, kind_refusal, module_named,
+from appliance.matching.packages import (PACKAGE_NAME, config_part, data_part, distribution_part, kind_refusal, language_source, module_named,
                                          nginx_add_on, repository_stems, typelib_namespace)
 
 # Debian builds the Linux kernel from source "linux" (and "linux-signed-*", which the package
@@ -59,7 +59,7 @@ class SourcePackages:
                 return found
             other = self._source(source, scheme)
             if (isinstance(other, Identification) and found.method != "alias" and not self._same_product(found.key, other.key)
-                    and not module_named(package, found.key)
+                    and not (module_named(package, found.key) and language_source(source))
                     and not self._cves(found.key) and (self._cves(other.key) or (self._vendor(found.key) != self._vendor(other.key) and not nginx_add_on(package)))):
                 # The binary's name found a product NVD files no CVE under, the source's a
                 # product with CVEs: a key without CVEs is the weaker evidence (as for reference

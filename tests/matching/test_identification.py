@@ -247,3 +247,15 @@ def test_round_two_refusals_keep_the_right_readings(matcher, name: str, expected
     (result,) = matcher.match([SoftwareItem(name, "1.0", "", None, "homebrew")], "macOS 14.6")
     assert result.match is not None, result.reason
     assert ":".join(result.match.cpe.split(":")[3:5]) == expected
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    # Round 2 (held-out set 21): a tap's owner that is the vendor of the formula's own reading
+    # vouches for it, whatever the tap is called.
+    ("elastic/tap/kibana-full", "elastic:kibana"),
+    ("mongodb/brew/mongodb-database-tools", "mongodb:database_tools"),
+])
+def test_a_tap_owner_that_is_the_formulas_vendor_vouches_for_it(matcher, name: str, expected: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "8.15.0", "", None, "homebrew")], "macOS 14.6")
+    assert result.match is not None, result.reason
+    assert ":".join(result.match.cpe.split(":")[3:5]) == expected

@@ -276,3 +276,12 @@ def test_a_module_built_per_interpreter_is_not_the_interpreter(matcher, name: st
     # PHP's own extensions are PHP's (Debian builds php8.3-curl from source php8.3).
     (result,) = matcher.match([SoftwareItem("php8.3-curl", "8.3.6-0ubuntu0.24.04.2", "", None, "dpkg", "", "php8.3")], "Ubuntu 24.04")
     assert result.match is not None and ":php:php:" in result.match.cpe, result.reason
+
+
+def test_a_language_module_named_by_the_project_is_its_sources(matcher) -> None:
+    # Round 2 (held-out set 21): Ubuntu's libsnmp-perl is Net-SNMP's Perl module, built from
+    # source net-snmp (a project, not a language): the source overrules the module's namesake
+    # snmp:snmp, as it does for any binary name that found a product without CVEs.
+    (result,) = matcher.match([SoftwareItem("libsnmp-perl", "5.9.1+dfsg-1ubuntu2.6", "", None, "dpkg", "", "net-snmp")],
+                              "Ubuntu 22.04.4 LTS")
+    assert result.match is not None and ":net-snmp:net-snmp:" in result.match.cpe, result.reason
