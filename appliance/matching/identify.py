@@ -191,15 +191,17 @@ def _extends(name: str, product: str) -> bool:
     return len(p) >= 3 and n != p and n.startswith(p)
 
 
-
 # Ubuntu replaced some debs with snaps and keeps a transitional deb versioned "<n>snap<m>"
 # (firefox 1:1snap1-0ubuntu2 since Ubuntu 22.04): it holds a wrapper that installs the snap; its
 # version is no release of the program, and would compare below every release (every CVE).
+_SNAP_TRANSITIONAL = re.compile(r"^(\d+:)?\d+snap\d+(-|$)")
 # Debian's native versions of dependency packages: "<release line>+<serial>" (postgresql-common's
 # 15+248, php-defaults' 2:8.2+93), with a stable update or Ubuntu suffix.
 _DEPENDENCY_VERSION = re.compile(r"^(\d+:)?\d+(\.\d+)?\+\d+(\+deb\d+u\d+|ubuntu[\d.]+)?$")
+# The end of the refusal of a scoped npm name whose vendor files its Node.js port apart
+# (Identifier._node_port); the scope rule returns that refusal rather than trying on.
 _PORT_APART = ": the name without its mark is another ecosystem's package"
-_SNAP_TRANSITIONAL = re.compile(r"^(\d+:)?\d+snap\d+(-|$)")
+
 
 class Identifier:
     """Deterministic identification over one CpeIndex; results are cached per (name, vendor, platform)."""
