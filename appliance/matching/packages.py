@@ -499,7 +499,7 @@ class PackageRules:
         do): the vendor's one product spelled like the rest, when no name the package derives
         from names a product."""
         parts = package.split("-")
-        if len(parts) < 2 or scheme not in _SOURCE_SPLIT or parts[0] in _NOT_PROJECT_HEADS or _MODULE_HOSTS.match(package):
+        if len(parts) < 2 or scheme not in _SOURCE_SPLIT or parts[0] in _NOT_PROJECT_HEADS or module_host(package):
             return None
         if len(parts) > 2 and parts[-1] in _RELEASE_CHANNELS:
             # Vendors' repositories name a release channel last (google-chrome-stable,
@@ -594,7 +594,7 @@ class PackageRules:
         module, postgresql-15-postgis-3 is PostGIS) nor for language ecosystems (python3-*,
         perl-*), and refused when a later part names a product of its own."""
         parts = package.split("-")
-        if len(parts) < 2 or scheme not in _SOURCE_SPLIT or parts[0] in _NOT_PROJECT_HEADS or _MODULE_HOSTS.match(package):
+        if len(parts) < 2 or scheme not in _SOURCE_SPLIT or parts[0] in _NOT_PROJECT_HEADS or module_host(package):
             return None
         if scheme == "dpkg" and package.startswith("lib"):
             # Debian names a library package after its soname, hyphens included (Debian Policy

@@ -18,6 +18,13 @@ _KERNEL_SOURCES = ("linux",)
 # from the installed files (as packages._derived), never below the threshold it was accepted at.
 _COST = 0.02
 
+
+def _through_source(score: float) -> float:
+    """The score of a product found through the source package: _COST less, but never below the
+    threshold it was accepted at."""
+    return round(max(min(score, 0.85), score - _COST), 3)
+
+
 Found = Identification | Unidentified
 
 
@@ -70,7 +77,7 @@ class SourcePackages:
                 # built from ldns (nlnetlabs:ldns), not Apache Drill; Fedora's libnfsidmap from
                 # nfs-utils, samba-client from samba. Not a third-party nginx module, which Alpine
                 # builds from nginx's source package (packages.nginx_add_on).
-                score = round(max(min(other.score, 0.85), other.score - _COST), 3)
+                score = _through_source(other.score)
                 return Identification(other.key, other.method, score,
                                       f"{scheme} package '{package}' is built from source package '{source}': {other.evidence}; "
                                       f"the binary package's name alone suggested {found.key}, which has no CVEs")
@@ -96,7 +103,7 @@ class SourcePackages:
             part = self._part(package, source, scheme, other.key)
             if part is not None:
                 return part
-            score = round(max(min(other.score, 0.85), other.score - _COST), 3)
+            score = _through_source(other.score)
             return Identification(other.key, other.method, score,
                                   f"{scheme} package '{package}' is built from source package '{source}': {other.evidence}")
         return Unidentified(f"{found.reason}; source package '{source}': {other.reason}")
@@ -107,7 +114,7 @@ class SourcePackages:
         (gir1.2-glib-2.0 was long built from gobject-introspection, not from GLib)."""
         other = self._source(source, scheme)
         if isinstance(other, Identification):
-            score = round(max(min(other.score, 0.85), other.score - _COST), 3)
+            score = _through_source(other.score)
             return Identification(other.key, other.method, score,
                                   f"{scheme} package '{package}' holds the GObject introspection typelib (a library's API "
                                   f"for language bindings) built from source package '{source}': {other.evidence}")
