@@ -127,15 +127,15 @@ class CpeIndex:
         for kids in self.by_product.values():
             if len(kids) < 2:
                 continue
-            groups = {self.equivalents(k) for k in kids}
-            if len(groups) < 2:
-                continue
             words = {w for k in kids for w in self._words[k][1].replace("-", " ").split()}
             if any(self.word_uses.get(w, 0) > len(kids) for w in words):
                 continue
             if any(self.vendor_products(k) > self.PROJECT_VENDOR_PRODUCTS for k in kids):
                 continue
             if not any(_named_after(*split_key(self.keys[k])) for k in kids):
+                continue
+            groups = {self.equivalents(k) for k in kids}
+            if len(groups) < 2:
                 continue
             members = tuple(sorted({k for g in groups for k in g}))
             for k in members:
