@@ -1397,7 +1397,7 @@ class DisplayNames:
                 offer(key_id, 0.6, f"product name '{product}', but publisher '{publisher}' does not name vendor '{vendor}'")
         current = tuple(k for k in named_like if k in index.current) if named_like else ()
         if not publisher and current and not any(scored[k].score >= THRESHOLD for k in current):
-            chosen = self.ids._by_name_alone(current, cleaned)
+            chosen = self.ids._by_name_alone(current, cleaned, project=True)
             if isinstance(chosen, _Candidate):
                 doubt = self._name_alone_doubt(chosen.key_id) if display else ""
                 if doubt:

@@ -337,7 +337,7 @@ class CveEvaluator:
         key_id = self.index.key_id.get(key)
         if key_id is None:
             return (), False
-        keys = self.index.equivalents(key_id)
+        keys = self.index.cve_keys(key_id)
         cache_key = (keys, installed, platform.family, platform.keys, backport)
         cached = self._cache.get(cache_key)
         if cached is None:

@@ -765,7 +765,7 @@ class Identifier:
         if not kids:
             return Unidentified(f"no NVD product is named like {source} package '{joined or pypi_name(package)}'")
         written, package = package, (pypi_name(package) if source == "pip" else package)
-        chosen = self._by_name_alone(kids, package, source)
+        chosen = self._by_name_alone(kids, package, source, project=True)
         if not isinstance(chosen, _Candidate):
             return Unidentified(chosen)
         vendor, product = split_key(self.index.keys[chosen.key_id])
@@ -997,12 +997,30 @@ class Identifier:
         return all(k in group or compact(self.index.words(k)[1]).startswith(stem)
                    for k in self.index.vendor_keys(vendor))
 
-    def _by_name_alone(self, kids: tuple[int, ...], what: str, source: str = "") -> _Candidate | str:
+    def one_project(self, kids: tuple[int, ...], what: str) -> _Candidate | None:
+        """The product when every key of ``kids`` is one project under several vendor names
+        (``CpeIndex.projects``: its author's, its own and NVD's placeholder name), reported as
+        ``CpeIndex.project_primary`` chooses; CVEs are looked up under all of them
+        (``CpeIndex.cve_keys``). None otherwise."""
+        index = self.index
+        project = {index.projects.get(k) for k in kids}
+        if len(project) != 1 or None in project:
+            return None
+        members = next(iter(project))
+        chosen = index.project_primary(tuple(k for k in members if k in index.current) or members)
+        return _Candidate(chosen, 0.86, f"'{what}' names one project under several vendor names "
+                          f"({', '.join(index.keys[k] for k in members)}): no other product uses the words of its name, "
+                          "and each vendor files at most a few products, one of them named after it")
+
+    def _by_name_alone(self, kids: tuple[int, ...], what: str, source: str = "", project: bool = False) -> _Candidate | str:
         """One product among keys of one product name when no publisher speaks, or why there is none.
 
         Keys of one mined group are one product. Of several products, one is chosen when the
         data singles it out: NVD files it as a package of the item's ecosystem, it has at least
         twice the CVEs of every other, or it is the only one whose vendor is named after it.
+        Last, when ``project`` is set (callers with rules of their own after this one try
+        ``one_project`` after those), several products that are one project under several
+        vendor names (``one_project``).
         """
         index = self.index
         products: dict[tuple[int, ...], None] = {}
@@ -1070,6 +1088,9 @@ class Identifier:
         linked = self._linked(options, what, source)
         if linked is not None:
             return pick(linked[0], 0.86, f"of the products named '{what}', only this one's references link {linked[1]}")
+        found = self.one_project(kids, what) if project else None
+        if found is not None:
+            return found
         shown = ", ".join(f"{index.keys[index.primary(g)]} ({c} CVEs)" for c, g in counts[:5])
         return f"'{what}' names several NVD products and nothing says which: {shown}"
 

@@ -895,6 +895,13 @@ class PackageRules:
                     return Identification(index.keys[found[0]], "exact", 0.86,
                                           f"package '{package}': of the products named '{name}', none with CVEs, "
                                           f"{index.keys[found[0]]} is the project's organisation's key; {found[1]}")
+            if not with_cves:
+                # Last, one project under several vendor names (session 16): CVEs are looked
+                # up under all of them.
+                found = self.ids.one_project(kids, name)
+                if found is not None:
+                    return Identification(index.keys[found.key_id], "exact", found.score,
+                                          (f"package '{package}': " if name != package else "") + found.evidence)
             if len(with_cves) != 1:
                 return Unidentified(f"package '{package}': {chosen}")
             group = next(iter(with_cves))
