@@ -34,6 +34,8 @@ _NO_CODE_SUFFIXES = (
     "-debugsource", "-man", "-manpages", "-examples", "-icons", "-theme", "-openrc", "-bash-completion",
     "-zsh-completion", "-fish-completion", "-help", "-tests",
     "-filesystem", "-license", "-licenses", "-langpack", "-syntax", "-conf", "-database", "-firmware",
+    # Fedora's and RHEL's HTML manual of a server (httpd-manual, Apache's docs/manual tree).
+    "-manual",
 )
 # Debian's task-* and openSUSE's patterns-* are meta-packages that install a set of others
 # (tasksel tasks; openSUSE's installation patterns, "zypper install -t pattern"), no files.
@@ -1335,9 +1337,20 @@ _DATA_PARTS = frozenset({
     "doc", "docs", "data", "l10n", "locale", "locales", "lang", "langpack", "langpacks", "i18n", "man", "manpages",
     "examples", "icons", "theme", "themes", "completion", "completions", "runtime", "terminfo", "certificates",
     "wallpapers", "sounds", "help", "tests", "dbg", "dbgsym", "debuginfo", "misc",
-    # A source's configuration files split off for the others to share (config_part).
-    "config",
+    # A source's configuration files split off for the others to share (config_part), and
+    # set-up files for another program (_SET_UP_PARTS).
+    "config", "manual", "macros", "logrotate", "firewalld", "errmsg", "errormessages",
 })
+# Parts that hold a source's files for another program or for the others to share, no code:
+# configuration (fontconfig-config, openssh-server-config-rootlogin: one sshd_config snippet),
+# RPM build macros (systemd-rpm-macros, go-rpm-macros: files for rpmbuild), a logrotate or
+# firewalld drop-in (rsyslog-logrotate; fail2ban-firewalld, a jail.d file telling fail2ban to
+# ban through firewalld) and the translated server error messages MySQL and MariaDB load
+# (mysql-errmsg, mariadb-errmsg, openSUSE's mariadb-errormessages: share/*/errmsg.sys).
+_SET_UP_PARTS = frozenset({"config", "macros", "logrotate", "firewalld", "errmsg", "errormessages"})
+# A metapackage that only depends on a project's other packages (Debian's postgresql-all from
+# postgresql-common, Fedora's nginx-all-modules and fence-agents-all): no files of its own.
+_META_PARTS = frozenset({"all"})
 # Another implementation of a program, named as Debian's alternatives are
 # ("<program>-<implementation>"): netcat-openbsd is OpenBSD's rewrite of netcat,
 # netcat-traditional Hobbit's original, busybox-syslogd, krb5's heimdal-* counterparts.
@@ -1374,17 +1387,22 @@ def data_part(package: str, source: str) -> str:
 
 
 def config_part(package: str, source: str) -> bool:
-    """The binary package is named "<source>-config[-<variant>]" (or "lib<word of the source>-config"):
-    distributions split a source's shared configuration files off so (Debian's fontconfig-config,
-    libsensors-config from lm-sensors; openSUSE's mariadb-connector-c-config and
-    ImageMagick-config-7-SUSE; Fedora's dracut-config-rescue). Not a program named so, which is
-    a source of its own (openSUSE's pam-config, raspi-config) or named otherwise than its
-    source (Debian's pkg-config from pkgconf)."""
+    """The binary package is named "<source>[-<part>]-<set-up word>[-<variant>]" (or "lib<word of
+    the source>-config"): distributions split a source's shared configuration and its files for
+    other programs off so (Debian's fontconfig-config, libsensors-config from lm-sensors;
+    openSUSE's mariadb-connector-c-config and ImageMagick-config-7-SUSE; Fedora's
+    dracut-config-rescue, openssh-server-config-rootlogin, systemd-rpm-macros,
+    rsyslog-logrotate; _SET_UP_PARTS). Not a program named so, which is a source of its own
+    (openSUSE's pam-config, raspi-config) or named otherwise than its source (Debian's
+    pkg-config from pkgconf)."""
     pieces = package.lower().split("-")
-    if "config" not in pieces[1:]:
+    at = next((at for at, piece in enumerate(pieces) if at and piece in _SET_UP_PARTS), 0)
+    if not at:
         return False
-    head = "-".join(pieces[:pieces.index("config", 1)])
-    return head == source.lower() or (head.startswith("lib") and head[3:] in source.lower().split("-"))
+    head = "-".join(pieces[:at])
+    source = source.lower()
+    return head == source or head.startswith(source + "-") or (pieces[at] == "config" and head.startswith("lib")
+                                                                and head[3:] in source.split("-"))
 
 # Distribution names as the last part of a package name (chrony-pool-suse, ImageMagick-config-7-SUSE,
 # oraclelinux-release-el9, fonts-ubuntu).
@@ -1672,6 +1690,9 @@ def _no_code(package: str) -> str:
     word = _data_package(package)
     if word:
         return f"'{package}' ships data or set-up files (its name says '-{word}'), no program of its own"
+    pieces = package.split("-")
+    if len(pieces) > 1 and any(piece in _META_PARTS for piece in pieces[1:3]):
+        return f"'{package}' is a metapackage (its name says '-all'): it only depends on a project's other packages, no files of its own"
     if _KERNEL.match(package) or _KERNEL.match(_without_flavour(package)):
         return f"'{package}' is the Linux kernel, which NVD files as an operating system (linux:linux_kernel), not an application"
     return ""
