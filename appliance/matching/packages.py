@@ -311,14 +311,16 @@ class PackageRules:
                 if found is not None:
                     return found
                 module = match.group(1)
-                if (_VERSIONED_PYTHON_PREFIX.match(package) and "-" + module not in _SUBPACKAGE_SUFFIXES
-                        and self.ids._spelled_like(module)):
+                if _VERSIONED_PYTHON_PREFIX.match(package) and "-" + module not in _SUBPACKAGE_SUFFIXES:
                     # openSUSE's python311-<module> is a module built for that interpreter: a
-                    # module whose name several products share stays refused, never read as
-                    # binary package "-<module>" of CPython (python311-Jinja2 is not python:python).
-                    shown = ", ".join(self.index.keys[k] for k in self.ids._spelled_like(module)[:4])
+                    # module the module reading does not place stays refused, never read as
+                    # binary package "-<module>" of CPython (python311-Jinja2, python311-certbot
+                    # are not python:python; built from python-Jinja2, python-certbot).
+                    named = self.ids._spelled_like(module)
+                    shown = (f"the module reading singles out none of the products named like it "
+                             f"({', '.join(self.index.keys[k] for k in named[:4])})" if named else "no product is named like it")
                     return Unidentified(f"'{package}' is Python module '{module}' built for one interpreter version, not "
-                                        f"CPython; the module reading singles out none of the products named like it ({shown})")
+                                        f"CPython; {shown}")
         steps = _derived_names(package, not source)
         for name, how, depth in steps:
             if depth:
