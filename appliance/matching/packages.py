@@ -641,8 +641,13 @@ class PackageRules:
             # The project's vendor has a product of the part's name (mariadb-connector-c is
             # mariadb:connector\/c, not the MariaDB server).
             vendor = self.index.words(self.index.key_id[found.key])[0]
-            own = [k for k in self.index.by_vendor.get(compact(vendor), ())
-                   if compact(self.index.words(k)[1]) in (compact(part), compact(part.rstrip("0123456789.-")))]
+            # ... also without a subpackage part of its own (openSUSE's mozilla-nss-tools is
+            # part '-tools' of mozilla-nss, mozilla:nss; not the vendor's name, mozilla:mozilla).
+            pieces = part.rpartition("-")
+            names = {compact(part), compact(part.rstrip("0123456789.-"))}
+            if pieces[0] and "-" + pieces[2] in _SUBPACKAGE_SUFFIXES:
+                names.add(compact(pieces[0]))
+            own = [k for k in self.index.by_vendor.get(compact(vendor), ()) if compact(self.index.words(k)[1]) in names]
             if len(own) == 1:
                 return Identification(self.index.keys[own[0]], "exact", 0.88,
                                       f"'{package}' is part '-{part}' of project '{head}', and {found.key}'s vendor has a product of that name")
