@@ -441,20 +441,30 @@ class PackageRules:
         return Unidentified(f"'{package}' is PECL extension '{extension}', a project of its own (not PHP), and no NVD "
                             f"product of PHP's vendor is named '{extension}' (others of the name are namesakes)")
 
-    def _apache_module(self, package: str, scheme: str) -> Identification | None:
+    def _apache_module(self, package: str, scheme: str) -> Identification | Unidentified | None:
         """Debian's libapache2-mod-<module> is the module httpd loads as mod_<module>, the name
         NVD files Apache modules under (openidc:mod_auth_openidc, apache:mod_perl) and Fedora
         names the package: read as that name (so httpd's own modules are the HTTP Server)."""
-        match = _APACHE_MODULE.match(package) if scheme == "dpkg" else None
+        match = _APACHE_MODULE.match(package) if scheme == "dpkg" else _SUSE_APACHE_MODULE.match(package) if scheme == "rpm" else None
         if not match or _PHP_BUILT.match(package):
             return None
         module = "mod_" + match.group(1).replace("-", "_")
+        how = "Debian's libapache2-mod-<module>" if scheme == "dpkg" else "openSUSE's apache2-mod_<module>"
+        if scheme == "rpm" and re.fullmatch(r"mod_php\d*", module) and self.ids._known("php:php"):
+            return Identification("php:php", "exact", 0.88, f"'{package}' is PHP's Apache module '{module}' ({how}), "
+                                  "built from PHP's own source")
         found = self.identify(module, scheme)
         # Only the module's own name: a trailing number is ModSecurity's or mod_perl's major
         # version, and NVD files ModSecurity 2 under several keys (mod_security:mod_security,
         # trustwave:modsecurity) that the name alone cannot choose between.
         if isinstance(found, Identification) and (split_key(found.key)[1] == module or module[4:] in _HTTPD_OWN_MODULES):
-            return _derived(found, f"'{package}' is Apache HTTP Server module '{module}' (Debian's libapache2-mod-<module>)", 0.02)
+            return _derived(found, f"'{package}' is Apache HTTP Server module '{module}' ({how})", 0.02)
+        if scheme == "rpm":
+            # openSUSE builds httpd's own modules inside apache2: apache2-mod_* are other projects'
+            # modules, never the HTTP Server its "apache2" head names.
+            why = found.reason if isinstance(found, Unidentified) else f"'{module}' reads as {found.key}, not spelled as the module"
+            return Unidentified(f"'{package}' is Apache module '{module}' ({how}), another project's add-on, not the "
+                                f"Apache HTTP Server: {why}")
         return None
 
     def _nginx_module(self, package: str, module: str) -> Identification | Unidentified:
@@ -1467,6 +1477,9 @@ _TOOLSET_METAPACKAGES = frozenset({"runtime", "build", "toolchain", "perftools"}
 # mod_<module>). A module built for one Python, or its major version, is no part of its name
 # (libapache2-mod-wsgi-py3 is mod_wsgi).
 _APACHE_MODULE = re.compile(r"^libapache2-mod-([a-z0-9-]+?)(?:-py3?)?$")
+# openSUSE names Apache modules apache2-mod_<module> (apache2-mod_php8, apache2-mod_security2,
+# apache2-mod_wsgi-python3; build.opensuse.org's Apache:Modules project).
+_SUSE_APACHE_MODULE = re.compile(r"^apache2-mod_([a-z0-9_-]+?)(?:-python3\d*)?$")
 
 
 # Packages that hold another project's module for a host program: PAM and NSS modules
