@@ -25,13 +25,16 @@ PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9.+_-]*$")
 # (-debuginfo, -debugsource, -langpacks); Alpine's split functions (-doc, -lang, -openrc,
 # -bash-completion, -zsh-completion; wiki.alpinelinux.org "APKBUILD Reference"). Not -pyc: compiled
 # bytecode is a module's code (_BYTECODE_SUFFIX).
+# Not -examples (session 16): Debian's libheif-examples and paho.mqtt.c-examples ship the
+# project's example programs (heif-convert, paho_c_pub), built from its source; all 4 such items
+# of the labelled sets (set 21) are labelled as the project by both labellers.
 # Fedora and RHEL also split off directory owners (httpd-filesystem, nginx-filesystem: the
 # guidelines' "filesystem" subpackages), license texts (bind-license), locale data
 # (glibc-minimal-langpack) and reference pages (pcre2-syntax); Alpine and Debian configuration
 # and data (krb5-conf, geoip-database).
 _NO_CODE_SUFFIXES = (
     "-doc", "-docs", "-data", "-l10n", "-locales", "-locale", "-lang", "-i18n", "-dbg", "-dbgsym", "-debuginfo",
-    "-debugsource", "-man", "-manpages", "-examples", "-icons", "-theme", "-openrc", "-bash-completion",
+    "-debugsource", "-man", "-manpages", "-icons", "-theme", "-openrc", "-bash-completion",
     "-zsh-completion", "-fish-completion", "-help", "-tests",
     "-filesystem", "-license", "-licenses", "-langpack", "-syntax", "-conf", "-database", "-firmware",
     # Fedora's and RHEL's HTML manual of a server (httpd-manual, Apache's docs/manual tree).
@@ -1352,7 +1355,7 @@ _CPYTHON_PART = re.compile(r"^(python3(?:\.\d+)?)-(venv|distutils|lib2to3|tk|tki
 # subscription-manager-rhsm-certificates, kbd-misc (keymaps and console fonts).
 _DATA_PARTS = frozenset({
     "doc", "docs", "data", "l10n", "locale", "locales", "lang", "langpack", "langpacks", "i18n", "man", "manpages",
-    "examples", "icons", "theme", "themes", "completion", "completions", "runtime", "terminfo", "certificates",
+    "icons", "theme", "themes", "completion", "completions", "runtime", "terminfo", "certificates",
     "wallpapers", "sounds", "help", "tests", "dbg", "dbgsym", "debuginfo", "misc",
     # A source's configuration files split off for the others to share (config_part), and
     # set-up files for another program (_SET_UP_PARTS).

@@ -1003,3 +1003,10 @@ def test_suse_apache_modules_are_the_module(rules_only: FeedMatcher, name: str, 
     assert _key(result) == expected, result.reason or result.match
     if expected is None:
         assert "not the Apache HTTP Server" in result.reason
+
+
+def test_an_examples_package_is_its_project(matcher: FeedMatcher) -> None:
+    # Session 16: Debian's paho.mqtt.c-examples holds example programs built from the project's
+    # source (paho_c_pub, paho_c_sub), code of the project, no longer refused as documentation.
+    (result,) = matcher.match([SoftwareItem("paho.mqtt.c-examples", "1.3.12", "", None, "dpkg", "", "paho.mqtt.c")], DEBIAN)
+    assert _key(result) == "eclipse:paho_mqtt_c\\/c\\+\\+_client", result.reason or result.match
