@@ -346,6 +346,10 @@ class PackageRules:
             found = self._named_exactly(name, package, scheme)
             if found is None:
                 continue
+            if isinstance(found, Identification) and not depth:
+                project = self._subpackage_of_project(found, package, scheme)
+                if project is not None:
+                    return project
             if isinstance(found, Identification) and depth:
                 part = self._vendors_part(found.key, name, package)
                 if part is not None:
@@ -369,6 +373,27 @@ class PackageRules:
             return found
         tried = ", ".join(f"'{name}'" for name, _, _ in steps)
         return Unidentified(f"no alias and no NVD product named like package '{package}' (tried {tried})")
+
+    def _subpackage_of_project(self, found: Identification, package: str, scheme: str) -> Identification | None:
+        """A package "<project>-<subpackage part>" spelled exactly like a product without CVEs
+        (oracle:mysql_client for mysql-client, bluez:bluez-libs) whose vendor files the project
+        itself, with CVEs, under the head's name (oracle:mysql, bluez:bluez): the project, where
+        NVD files the CVEs of its client and libraries (the other key names the same build and
+        never carries a CVE)."""
+        head, dash, tail = package.rpartition("-")
+        if not dash or "-" + tail not in _SUBPACKAGE_SUFFIXES or len(head) < 2:
+            return None
+        index = self.index
+        key_id = index.key_id[found.key]
+        if any(index.cve_count(k) for k in index.equivalents(key_id)):
+            return None
+        project = self._named_exactly(head, package, scheme)
+        if not isinstance(project, Identification) or split_key(project.key)[0] != split_key(found.key)[0]:
+            return None
+        if not any(index.cve_count(k) for k in index.equivalents(index.key_id[project.key])):
+            return None
+        return _derived(project, f"'{package}' is subpackage '-{tail}' of project '{head}'; NVD's {found.key} names the "
+                        f"same build and carries no CVE, its vendor files them under {project.key}", 0.02)
 
     def _vendors_part(self, key: str, name: str, package: str) -> Identification | None:
         """A package named "<name>-<part>" read as ``key`` (the product of ``name``), whose

@@ -1010,3 +1010,18 @@ def test_an_examples_package_is_its_project(matcher: FeedMatcher) -> None:
     # source (paho_c_pub, paho_c_sub), code of the project, no longer refused as documentation.
     (result,) = matcher.match([SoftwareItem("paho.mqtt.c-examples", "1.3.12", "", None, "dpkg", "", "paho.mqtt.c")], DEBIAN)
     assert _key(result) == "eclipse:paho_mqtt_c\\/c\\+\\+_client", result.reason or result.match
+
+
+@pytest.mark.parametrize(("name", "os_name", "scheme", "expected"), [
+    # Session 16: "<project>-<subpackage part>" spelled like a CVE-less product of the vendor that
+    # files the project, with CVEs, under the head's name: the project (oracle:mysql_client and
+    # bluez:bluez-libs carry no CVE; oracle:mysql and bluez:bluez do).
+    ("mysql-client", MAC, "homebrew", "oracle:mysql"),
+    ("bluez-libs", ROCKY, "rpm", "bluez:bluez"),
+    # A part with CVEs of its own stays itself (zabbix:zabbix-agent2).
+    ("zabbix-agent2", ROCKY, "rpm", "zabbix:zabbix-agent2"),
+])
+def test_a_subpackage_named_like_a_cve_less_key_is_its_project(rules_only: FeedMatcher, name: str, os_name: str, scheme: str,
+                                                                expected: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "8.0.36", "", None, scheme)], os_name)
+    assert _key(result) == expected, result.reason or result.match
