@@ -579,7 +579,10 @@ class PackageRules:
                 # range (google-cloud-cli is not google_cloud's one product); a library's name
                 # without "lib" is a plain word (libopengl0 is libglvnd's, not vendor opengl's).
                 continue
-            keys = index.by_vendor.get(compact(name), ())
+            # Not an ecosystem's modules filed under the vendor: of vendor golang's products only
+            # golang:go is native (the rest are golang.org/x modules), so Fedora's "golang"
+            # package (and Debian's golang-1.22 source) is Go.
+            keys = [k for k in index.by_vendor.get(compact(name), ()) if not self._ecosystem_module(k, name)]
             groups = {index.equivalents(k) for k in keys}
             if len(groups) != 1:
                 continue

@@ -1025,3 +1025,14 @@ def test_a_subpackage_named_like_a_cve_less_key_is_its_project(rules_only: FeedM
                                                                 expected: str) -> None:
     (result,) = rules_only.match([SoftwareItem(name, "8.0.36", "", None, scheme)], os_name)
     assert _key(result) == expected, result.reason or result.match
+
+
+@pytest.mark.parametrize(("name", "hint"), [
+    # Session 16: Fedora's "golang" package (and Debian's golang-<version> source) is Go: of vendor
+    # golang's products only golang:go is native, the rest are golang.org/x modules.
+    ("golang", ""),
+    ("golang-bin", "golang"),
+])
+def test_golang_is_go(matcher: FeedMatcher, name: str, hint: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.21.7", "", None, "rpm", "", hint)], ROCKY)
+    assert _key(result) == "golang:go", result.reason or result.match
