@@ -842,6 +842,18 @@ class PackageRules:
         pieces = package.split("-")
         return len(pieces) > 1 and pieces[-1] in _DATA_PARTS
 
+    def library_word(self, package: str) -> bool:
+        """Whether a library package's name without "lib" (libfabric -> fabric) names several
+        products with CVEs: a word, so neither the rules nor a repository named after one of
+        those products (github.com/hyperledger/fabric) says the library is it."""
+        index = self.index
+        for name, _, _ in _derived_names(package):
+            if _lib_stripped(name, package):
+                attacked = {index.equivalents(k) for k in self.ids._spelled_like(name) if index.cve_count(k)}
+                if len(attacked) > 1:
+                    return True
+        return False
+
     def refused_names(self, package: str) -> bool:
         """Whether some name the package derives from is spelled exactly like a product (so a
         refusal of the package had candidates, and a looser reading must not overrule it)."""
@@ -961,6 +973,14 @@ class PackageRules:
                                   f"of the products named '{name}', only {index.keys[primary]} has CVEs in the feed")
         group = index.equivalents(chosen.key_id)
         cves = sum(index.cve_count(k) for k in group)
+        attacked = {index.equivalents(k) for k in kids if index.cve_count(k)}
+        if _lib_stripped(name, package) and len(attacked) > 1:
+            # A library's name without "lib" that several projects with CVEs share is a word, and
+            # which has more CVEs says nothing about the library (libfabric is OFI's libfabric,
+            # not hyperledger:fabric).
+            shown = ", ".join(sorted(index.keys[index.primary(g)] for g in attacked)[:4])
+            return Unidentified(f"package '{package}': '{name}' (the library's name without 'lib') names several products "
+                                f"with CVEs ({shown}), and the library is none of them by name")
         # On Debian too, one product of the name whose vendor is named after it (NVD's
         # "<name>_project" for a project without a company: cryptsetup_project, dosfstools_project,
         # rspamd_project, nettle_project) is the project, though it has no CVE in the feed:

@@ -1036,3 +1036,11 @@ def test_a_subpackage_named_like_a_cve_less_key_is_its_project(rules_only: FeedM
 def test_golang_is_go(matcher: FeedMatcher, name: str, hint: str) -> None:
     (result,) = matcher.match([SoftwareItem(name, "1.21.7", "", None, "rpm", "", hint)], ROCKY)
     assert _key(result) == "golang:go", result.reason or result.match
+
+
+def test_a_library_named_like_several_attacked_products_is_none_of_them(matcher: FeedMatcher) -> None:
+    # Session 16: "fabric", libfabric's name without "lib", names several products with CVEs; the
+    # one with more CVEs and a repository named "fabric" (hyperledger:fabric) is not OFI's libfabric.
+    (result,) = matcher.match([SoftwareItem("libfabric", "1.18.0", "", None, "rpm", "", "libfabric")], ROCKY)
+    assert result.match is None, result.match
+    assert "the library's name without 'lib'" in result.reason
