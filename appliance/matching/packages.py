@@ -1222,8 +1222,15 @@ class PackageRules:
             index = self.index
             # Products filed as packages of a language ecosystem are not distribution packages,
             # except the ecosystem's own toolchain (golang:go for "go").
+            spelled = self.ids._spelled_like(name)
+            if not spelled and name.startswith("dot") and len(name) > 4 and name[3:].isalpha():
+                # A product named with a leading "." is spelled "dot" in package names, which
+                # must begin with a letter or digit (Debian Policy 5.6.7): Microsoft's dotnet,
+                # dotnet-sdk-8.0 are NVD's microsoft:.net.
+                spelled = tuple(k for k in index.by_product.get(compact(name[3:]), ())
+                                if k in index.current and unquote(split_key(index.keys[k])[1]).startswith("."))
             found = tuple(
-                k for k in self.ids._spelled_like(name)
+                k for k in spelled
                 if (index.ecosystem.get(k) in _NATIVE_ECOSYSTEMS or index.ecosystem.get(k) == name)
                 and not self._ecosystem_module(k, name))
             # Another distribution's key for an upstream product (redhat:cairo, suse:shadow) is

@@ -1044,3 +1044,15 @@ def test_a_library_named_like_several_attacked_products_is_none_of_them(matcher:
     (result,) = matcher.match([SoftwareItem("libfabric", "1.18.0", "", None, "rpm", "", "libfabric")], ROCKY)
     assert result.match is None, result.match
     assert "the library's name without 'lib'" in result.reason
+
+
+@pytest.mark.parametrize(("name", "scheme", "os_name"), [
+    # Session 16: a product named with a leading "." is spelled "dot" in package names (which must
+    # begin with a letter or digit): Homebrew's dotnet and Ubuntu's dotnet-sdk-8.0 are microsoft:.net.
+    ("dotnet", "homebrew", MAC),
+    ("dotnet@8", "homebrew", MAC),
+    ("dotnet-sdk-8.0", "dpkg", DEBIAN),
+])
+def test_dot_spells_a_leading_period(rules_only: FeedMatcher, name: str, scheme: str, os_name: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "8.0.204", "", None, scheme)], os_name)
+    assert _key(result) == "microsoft:.net", result.reason or result.match
