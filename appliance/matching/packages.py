@@ -1242,6 +1242,14 @@ class PackageRules:
             # Gentoo's and Mandriva's keys are their own packaging of upstream projects (ebuild
             # bugs: gentoo:syslinux, gentoo:logrotate, gentoo:ebuild_for_slurm), never the
             # software another distribution's package installs, even when no other key is there.
+            if not ours and scheme == "homebrew":
+                # On a Mac a distribution's own software is there only when NVD has seen it attacked
+                # there too (redhat:openshift's client): Red Hat's CoreOS Tectonic and Fedora's
+                # installer, keys without CVEs, are not the tectonic and anaconda formulas.
+                ours = tuple(k for k in found if any(index.cve_count(o) for o in index.equivalents(k))
+                             or split_key(index.keys[k])[0] in _UPSTREAM_DISTRIBUTIONS["dpkg"])
+                self._native_cache[(name, scheme)] = ours
+                return ours
             found = self._native_cache[(name, scheme)] = ours or tuple(
                 k for k in found if split_key(index.keys[k])[0] not in _PACKAGING_DISTRIBUTIONS)
         return found

@@ -169,3 +169,13 @@ def test_a_plain_word_cask_is_not_read_as_a_vendors_display_name(matcher: FeedMa
     # "reader" ends "adobe acrobat reader" and others: a word many products use, never read so.
     key, evidence = brew(matcher, "reader")
     assert key != "adobe:acrobat_reader_dc", evidence
+
+
+def test_a_distributions_cve_less_key_is_no_formula(matcher: FeedMatcher) -> None:
+    # Session 16: redhat:tectonic (CoreOS Tectonic) and fedoraproject:anaconda (Fedora's installer),
+    # without CVEs, are not the tectonic (TeX engine) and anaconda formulas; a distribution's key
+    # with CVEs (redhat:openshift) and Canonical's cross-platform tools (juju) stay.
+    assert brew(matcher, "tectonic")[0] is None
+    assert brew(matcher, "anaconda")[0] != "fedoraproject:anaconda"
+    assert brew(matcher, "openshift-cli")[0] == "redhat:openshift"
+    assert brew(matcher, "juju")[0] == "canonical:juju"
