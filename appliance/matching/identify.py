@@ -453,11 +453,11 @@ class Identifier:
             # configuration framework for Exim) holds none of the project's code: the project's
             # repository, which URLs may link under the name's stem, does not make it the project.
             return found
-        if isinstance(found, Unidentified) and source in ("dpkg", "rpm", "apk") and self.packages.library_word(name):
-            # libfabric (OFI) is not hyperledger:fabric, whose repository is named "fabric" too.
-            return found
         referenced = self._by_reference(name, source)
         if isinstance(found, Unidentified):
+            if isinstance(referenced, Identification) and source in ("dpkg", "rpm", "apk") and self.packages.library_word(name):
+                # libfabric (OFI) is not hyperledger:fabric, whose repository is named "fabric" too.
+                return found
             if isinstance(referenced, Identification) and source in ("dpkg", "rpm", "apk"):
                 others = self.packages.named_after_elsewhere(name, referenced.key)
                 if others:

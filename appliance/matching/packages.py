@@ -846,9 +846,11 @@ class PackageRules:
         """Whether a library package's name without "lib" (libfabric -> fabric) names several
         products with CVEs: a word, so neither the rules nor a repository named after one of
         those products (github.com/hyperledger/fabric) says the library is it."""
+        if not package.startswith("lib"):
+            return False
         index = self.index
         for name, _, _ in _derived_names(package):
-            if _lib_stripped(name, package):
+            if not name.startswith("lib"):
                 attacked = {index.equivalents(k) for k in self.ids._spelled_like(name) if index.cve_count(k)}
                 if len(attacked) > 1:
                     return True
