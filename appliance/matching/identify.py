@@ -12,7 +12,7 @@ from appliance.matching.bundle import _PROJECT_SUFFIXES, ECOSYSTEMS, _named_afte
 from appliance.matching.display_names import _PART_WORDS, _PLATFORM_WORDS, DisplayNames, _publisher_agrees, compact
 from appliance.matching.index import CpeIndex, split_key
 from appliance.matching.normalize import app_name, brew_name, clean_display_name, cpe_words, pypi_name
-from appliance.matching.packages import PACKAGE_NAME, PackageRules, descriptive_name, distribution_built, module_host, repository_stems, ships_no_code
+from appliance.matching.packages import _PLAIN_WORD_USES, PACKAGE_NAME, PackageRules, descriptive_name, distribution_built, module_host, repository_stems, ships_no_code
 from appliance.matching.platform import Platform
 from appliance.matching.source_package import SourcePackages
 
@@ -212,6 +212,7 @@ class Identifier:
         self.index = index
         self._cache: dict[tuple[str, str, str, str, str, str], Identification | Unidentified] = {}
         self._organisations: dict[tuple[str, str], tuple[str, ...]] = {}  # (vendor, source) -> see _organisation_of
+        self._vendor_dropped: dict[str, str] | None = None  # alias name without its first word -> alias (_cask_without_vendor)
         self.names = DisplayNames(self)
         self.packages = PackageRules(self)
         # A dpkg, rpm or apk item's source package, read like a package name (source_package.py).
@@ -296,7 +297,7 @@ class Identifier:
                     return Identification(library.key, "fuzzy", min(library.score, 0.86),
                                           f"formula '{formula}' is library 'lib{formula}': {library.evidence}")
             if isinstance(found, Unidentified) and not self.packages.refused_names(formula):
-                own = self._vendors_product(formula)
+                own = self._vendors_product(formula) or self._cask_without_vendor(formula)
                 if own is not None:
                     return own
             whole = brew_name(raw, editions=False)
@@ -320,6 +321,29 @@ class Identifier:
                 return self.source_packages.apply(found, raw, item.source_package, source) if item.source_package else found
         found = self.names.identify(item.name, item.vendor, platform)
         return found if item.vendor else self._with_references(found, clean_display_name(item.name), source)
+
+    def _cask_without_vendor(self, formula: str) -> Identification | None:
+        """A cask named after its app without the vendor's word (Homebrew's temurin and corretto
+        casks; the cask token drops a developer's name that the app's name does not carry):
+        the one display name alias "<vendor> <cask>" (eclipse temurin, amazon corretto), else
+        None. A formula's "@<version>" is already off (temurin@17)."""
+        if self._vendor_dropped is None:
+            ends: dict[str, list[str]] = {}
+            for name in sorted(self.index.aliases.names):
+                first, _, rest = name.partition(" ")
+                # One distinctive word after the vendor's (not "client", "reader", "edge": words
+                # many products use, _PLAIN_WORD_USES as in packages.PackageRules._plain_words).
+                if rest.isalpha() and first.isalpha() and self.index.word_uses.get(rest, 0) <= _PLAIN_WORD_USES:
+                    ends.setdefault(rest, []).append(name)
+            self._vendor_dropped = {rest: names[0] for rest, names in ends.items() if len(names) == 1}
+        name = self._vendor_dropped.get(formula.replace("-", " "))
+        if name is None:
+            return None
+        key, comment = self.index.aliases.names[name]
+        if not self._known(key):
+            return None
+        return Identification(key, "alias", 0.9, f"cask '{formula}' is '{name}' without its vendor's word: display name alias "
+                              f"'{name}': {comment}")
 
     def _vendors_product(self, formula: str) -> Identification | None:
         """A formula no product is named like, spelled like an NVD vendor that files one product
@@ -431,6 +455,9 @@ class Identifier:
             return found
         referenced = self._by_reference(name, source)
         if isinstance(found, Unidentified):
+            if isinstance(referenced, Identification) and source in ("dpkg", "rpm", "apk") and self.packages.library_word(name):
+                # libfabric (OFI) is not hyperledger:fabric, whose repository is named "fabric" too.
+                return found
             if isinstance(referenced, Identification) and source in ("dpkg", "rpm", "apk"):
                 others = self.packages.named_after_elsewhere(name, referenced.key)
                 if others:

@@ -96,7 +96,7 @@ class SourcePackages:
             return Unidentified(f"{found.reason}; '{package}' holds the distribution's settings for source package '{source}' "
                                 "(its name ends in the distribution's), no program of its own")
         if config_part(package, source):
-            return Unidentified(f"{found.reason}; '{package}' holds configuration files of source package '{source}' "
+            return Unidentified(f"{found.reason}; '{package}' holds configuration files or other set-up files of source package '{source}' "
                                 "(split off for its binary packages to share), no program of its own")
         other = self._source(source, scheme)
         if isinstance(other, Identification):

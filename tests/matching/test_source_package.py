@@ -206,9 +206,11 @@ def test_the_scorer_can_lend_labelled_dpkg_items_an_inventorys_source_packages()
 
 @pytest.mark.parametrize(("source", "name", "source_package", "without", "expected"), [
     # The binary's own name finds a product with no CVE in the feed, the source package one with
-    # CVEs: the source's stands (Fedora's dhcp-client is ISC DHCP's; its php-fpm, once here, is
-    # now read as PHP's own part from its name alone: test_packages.test_php_parts_and_php_libraries).
-    ("rpm", "dhcp-client", "dhcp", "isc:dhcp_client", "isc:dhcp"),
+    # CVEs: the source's stands (Alpine's ffmpeg-libavcodec is FFmpeg's; Fedora's dhcp-client and
+    # php-fpm, once here, are now read from their names alone: isc:dhcp_client is ISC's CVE-less
+    # key beside isc:dhcp since session 16, test_packages; php-fpm is PHP's own part,
+    # test_packages.test_php_parts_and_php_libraries).
+    ("apk", "ffmpeg-libavcodec", "ffmpeg", "ffmpeg:libavcodec", "ffmpeg:ffmpeg"),
     # Neither has CVEs, but the binary's is another vendor's namesake: Alpine's drill is
     # built from NLnet Labs' ldns, not Apache Drill.
     ("apk", "drill", "ldns", "apache:drill", "nlnetlabs:ldns"),
