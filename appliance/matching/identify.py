@@ -39,6 +39,8 @@ _REFERENCE_KIND = {"pip": "pypi", "npm": "npm"}
 # Session 16: a coined pip or npm name (no other NVD product uses its words) is the one product
 # of a vendor that files this many products or fewer (see Identifier._coined_project).
 _COINED_VENDOR_PRODUCTS = 10
+# ... and has at most this many CVEs (none of them filing it as a package of the ecosystem).
+_COINED_MAX_CVES = 2
 # One token of letters and digits, as PEP 503 or npm write it: a name of several words is the
 # several-word rule's (aspose-words is not aspose:aspose.words, jsonnet not newtonsoft:json.net).
 _ONE_TOKEN = re.compile(r"^[a-z0-9]+$")
@@ -898,6 +900,10 @@ class Identifier:
         words = index.words(key_id)[1].replace("-", " ").split()
         if (not _ONE_TOKEN.match(package) or unquote(product).lower() != package
                 or any(index.word_uses.get(w, 0) > 1 for w in words)):
+            return ""
+        if sum(index.cve_count(k) for k in index.equivalents(key_id)) > _COINED_MAX_CVES:
+            # Many CVEs, none filed under the ecosystem: a program of its own (mariadb:mariadb,
+            # 46 CVEs in the 2022 file, is the server; pip's and npm's mariadb its connectors).
             return ""
         other = "npm" if source == "pip" else "pip"
         groups: set[tuple[int, ...]] = set()
