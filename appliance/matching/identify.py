@@ -898,8 +898,10 @@ class Identifier:
         index = self.index
         vendor, product = split_key(index.keys[key_id])
         words = index.words(key_id)[1].replace("-", " ").split()
+        # Keys of the product's own group count once each (man-group:dtale and mangroup:dtale).
+        own = [index.words(k)[1].replace("-", " ").split() for k in index.equivalents(key_id) if k in index.current]
         if (not _ONE_TOKEN.match(package) or unquote(product).lower() != package
-                or any(index.word_uses.get(w, 0) > 1 for w in words)):
+                or any(index.word_uses.get(w, 0) > max(1, sum(w in name for name in own)) for w in words)):
             return ""
         if sum(index.cve_count(k) for k in index.equivalents(key_id)) > _COINED_MAX_CVES:
             # Many CVEs, none filed under the ecosystem: a program of its own (mariadb:mariadb,

@@ -458,6 +458,8 @@ def test_a_product_spelled_as_the_whole_name_beats_the_vendor_prefix(matcher: Fe
     (SoftwareItem("memray", "1.11.0", source="pip"), "bloomberg:memray"),
     (SoftwareItem("crawl4ai", "0.6.3", source="pip"), "kidocode:crawl4ai"),
     (SoftwareItem("fflate", "0.8.1", source="npm"), "101arrowz:fflate"),
+    # Keys of the product's own group use the word too (man-group:dtale, mangroup:dtale).
+    (SoftwareItem("dtale", "3.12.0", source="pip"), "man-group:dtale"),
 ])
 def test_a_coined_name_is_the_one_product_of_a_small_vendor(matcher: FeedMatcher, item: SoftwareItem, expected: str) -> None:
     (result,) = matcher.match([item], UBUNTU)
