@@ -36,6 +36,23 @@ _RARE_WORD = 20
 # Which reference URLs speak for a name of each source (references.KINDS): a package page of
 # the item's own registry for pip and npm; a source repository for the others.
 _REFERENCE_KIND = {"pip": "pypi", "npm": "npm"}
+# Session 16: a coined pip or npm name (no other NVD product uses its words) is the one product
+# of a vendor that files this many products or fewer (see Identifier._coined_project).
+_COINED_VENDOR_PRODUCTS = 10
+# ... and has at most this many CVEs (none of them filing it as a package of the ecosystem).
+_COINED_MAX_CVES = 2
+# One token of letters and digits, as PEP 503 or npm write it: a name of several words is the
+# several-word rule's (aspose-words is not aspose:aspose.words, jsonnet not newtonsoft:json.net).
+_ONE_TOKEN = re.compile(r"^[a-z0-9]+$")
+# Words of a 2015 dictionary title that name what a product runs in or plugs into ("AlienWP
+# Hatch 7.x-1.0 for Drupal", "imop long android"): not a pip or npm package.
+_HOST_TITLE_WORDS = frozenset({"drupal", "wordpress", "joomla", "joomla!", "typo3", "jenkins", "android", "iphone", "ios",
+                               "plugin", "module", "theme", "extension", "ruby", "php", "perl", "java", "go", "rust"})
+# Vendors named after such a host or another language, glued to their own name (rubygeocoder,
+# mapsplugin, alienwp, yaml-fuer-drupal; 600 dictionary vendors start or end with "wp", 590 with
+# "php", 150 with "plugin"), or with "php" anywhere (thephpleague, whose commonmark is not pip's
+# or npm's): their products are made for it.
+_HOST_VENDOR = re.compile(r"^(?:ruby|wp|perl|golang|drupal|joomla|typo3|wordpress|plugins?)|(?:ruby|wp|perl|golang|drupal|joomla|typo3|wordpress|plugins?)$|php")
 # How a language binding's repository is named after its package (redis-py, pyjwt, node-jsonwebtoken).
 _BINDING_NAMES = {
     "pip": ("python-{}", "{}-python", "py-{}", "{}-py", "py{}", "{}.py"),
@@ -601,8 +618,10 @@ class Identifier:
         spellings = {stem + suffix for suffix in ("js", ".js", "-js", "_js")}
         return tuple(k for k in kids if k in self.index.current and unquote(split_key(self.index.keys[k])[1]).lower() in spellings)
 
-    def _language_package(self, name: str, source: str) -> Identification | Unidentified:
-        """A pip or npm package: a product of that name that NVD files as a package of the ecosystem."""
+    def _language_package(self, name: str, source: str, registry: bool = True) -> Identification | Unidentified:
+        """A pip or npm package: a product of that name that NVD files as a package of the ecosystem.
+        ``registry`` is False for a distribution's module (python3-idna), whose name is the module's
+        import name, not the registry's: the coined-name reading (_coined_project) is not for it."""
         raw = name.strip().lower()
         if source == "npm" and raw.startswith("@types/"):
             # DefinitelyTyped's packages hold TypeScript declarations of another package, no code.
@@ -612,7 +631,7 @@ class Identifier:
             spelled = self._scoped_spelling(scope, bare)
             if spelled is not None:
                 return spelled
-        found = self._as_package(bare, source, scope)
+        found = self._as_package(bare, source, scope, coined=registry)
         package = pypi_name(bare) if source == "pip" else bare
         binding = self._binding(package, source) if self._registry_spelled(bare, source) and not scope else None
         if binding is not None and not (isinstance(found, Identification) and (source == "npm" or self._filed(found.key, source))):
@@ -665,7 +684,7 @@ class Identifier:
                     return Identification(self.index.keys[key_id], "exact", 0.86,
                                           f"{source} package '{package}' is '{stripped}' with the {_LANGUAGE[source]} affix, "
                                           f"and its first word names the vendor {vendor}")
-        built = self._as_build(raw, source, found)
+        built = self._as_build(raw, source, found, registry)
         if isinstance(built, Unidentified) and not scope and built.reason.startswith("no NVD product is named like"):
             # The package is named like a vendor that files its one product under a longer name
             # (session 15: npm prismjs is prismjs:prism), as a Homebrew formula may be.
@@ -728,14 +747,14 @@ class Identifier:
                               f"npm package '@{scope}/{bare}': NVD spells product {self.index.keys[key_id]} as the scoped "
                               "package name itself")
 
-    def _as_build(self, raw: str, source: str, found: Unidentified) -> Identification | Unidentified:
+    def _as_build(self, raw: str, source: str, found: Unidentified, registry: bool = True) -> Identification | Unidentified:
         """A build of a project published under a name of its own (tensorflow-gpu, Pillow-SIMD,
         @rollup/rollup-linux-x64-gnu): the project's product, found by the project's name with the
         same evidence a package of that name needs; ``found`` (why the name failed) otherwise."""
         base = _build_variant(raw, source)
         if not base or base == raw:
             return found
-        project = self._language_package(base, source)
+        project = self._language_package(base, source, registry)
         if isinstance(project, Identification):
             return Identification(project.key, project.method, min(project.score, 0.86),
                                   f"{source} package '{raw}' is a build of '{base}': {project.evidence}")
@@ -777,10 +796,12 @@ class Identifier:
             self.index.ecosystem.get(k) == _TARGET_SW[source] or self.index.described.get(k) == _TARGET_SW[source]
             for k in self.index.equivalents(key_id))
 
-    def _as_package(self, package: str, source: str, scope: str, strict: bool = False, joined: str = "") -> Identification | Unidentified:
+    def _as_package(self, package: str, source: str, scope: str, strict: bool = False, joined: str = "",
+                    coined: bool = False) -> Identification | Unidentified:
         """One spelling of a pip or npm name: the product NVD files under it as a package of the
         ecosystem, or why none is. ``strict`` takes only NVD's filing (target_sw, CVE
-        descriptions, the ecosystem's or the project's own vendor) as evidence."""
+        descriptions, the ecosystem's or the project's own vendor) as evidence; ``coined`` lets a
+        coined registry name vouch for the one product of a small vendor (_coined_project)."""
         kids = tuple(k for k in self._registry_spelled(package, source) if self.index.ecosystem.get(k) in (None, _TARGET_SW[source]))
         # Products something says are of the other ecosystem (pip Babel is not babeljs:babel).
         ours = tuple(k for k in kids if not self._of_another_ecosystem(self.index.equivalents(k), source))
@@ -882,10 +903,54 @@ class Identifier:
                 # not oracle:http_server, live-server not the VS Code extension, sql-server). Words
                 # joined by "_" only: aspose.words is a .NET namespace, not pip's aspose-words.
                 why = f"the {source} name's words are the product's, word for word"
+            elif coined and not scope and not joined and len({self.index.equivalents(k) for k in kids}) == 1 and (
+                    coined := self._coined_project(chosen.key_id, package, source)):
+                # Session 16: a coined name (memray, crawl4ai, fflate) that no other NVD product
+                # uses, the one product of a small vendor that nothing says is of another kind.
+                why = coined
             else:
                 return Unidentified(f"{source} package '{package}' is named like {self.index.keys[chosen.key_id]}, which NVD does not file as a {source} package")
             return Identification(self.index.keys[chosen.key_id], "exact", min(chosen.score, 0.87), f"{chosen.evidence}; {why}")
         return Identification(self.index.keys[chosen.key_id], "exact", chosen.score, chosen.evidence)
+
+    def _coined_project(self, key_id: int, package: str, source: str) -> str:
+        """Session 16: why the one product spelled like an unscoped pip or npm name is that
+        package although NVD does not file it so; "" when something speaks against it. The name
+        must be the product's run together, every word of it used by no other NVD product
+        (CpeIndex.word_uses: a coined name, not a word programs of other kinds share: hatch,
+        queue, touch), its vendor must file at most _COINED_VENDOR_PRODUCTS products, none of
+        them of another ecosystem or named by another language's words (frankmancuso's
+        auth_php beside bluebird), and a 2015 dictionary title must not name a host the product
+        runs in (alienwp:hatch is "AlienWP Hatch 7.x-1.0 for Drupal")."""
+        index = self.index
+        vendor, product = split_key(index.keys[key_id])
+        words = index.words(key_id)[1].replace("-", " ").split()
+        # Keys of the product's own group count once each (man-group:dtale and mangroup:dtale).
+        own = [index.words(k)[1].replace("-", " ").split() for k in index.equivalents(key_id) if k in index.current]
+        if (not _ONE_TOKEN.match(package) or unquote(product).lower() != package
+                or any(index.word_uses.get(w, 0) > max(1, sum(w in name for name in own)) for w in words)):
+            return ""
+        if sum(index.cve_count(k) for k in index.equivalents(key_id)) > _COINED_MAX_CVES:
+            # Many CVEs, none filed under the ecosystem: a program of its own (mariadb:mariadb,
+            # 46 CVEs in the 2022 file, is the server; pip's and npm's mariadb its connectors).
+            return ""
+        other = "npm" if source == "pip" else "pip"
+        groups: set[tuple[int, ...]] = set()
+        for k in index.vendor_keys(vendor):
+            groups.add(index.equivalents(k))
+            if len(groups) > _COINED_VENDOR_PRODUCTS:
+                return ""
+            name = unquote(split_key(index.keys[k])[1]).lower()
+            if (self._of_another_ecosystem((k,), source) or _says_language(name, other)
+                    or _FOREIGN_WORDS & set(w for w in re.split(r"[-_.]+", name) if w)):
+                return ""
+        if self._vendor_of_another_ecosystem(vendor, source):
+            return ""
+        if _HOST_VENDOR.search(compact(vendor.removesuffix("_project"))) or any(
+                _HOST_TITLE_WORDS & set(re.split(r"[-_\s]+", index.titles.get(k, ""))) for k in index.equivalents(key_id)):
+            return ""
+        return (f"no other NVD product uses the name '{index.words(key_id)[1]}', and its vendor {vendor} files "
+                f"{len(groups)} product{'s' if len(groups) > 1 else ''}, none of another ecosystem")
 
     def _node_port(self, vendor: str, scope: str) -> str:
         """The vendor's product named "<scope>.js" (or "<scope>js"), its Node.js port of the

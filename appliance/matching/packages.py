@@ -1297,7 +1297,7 @@ class PackageRules:
                 # keys leave it undecided).
                 names = names[1:]
             for name in names:
-                found = self.ids._language_package(name, ecosystem)
+                found = self.ids._language_package(name, ecosystem, registry=False)
                 if isinstance(found, Identification):
                     return _derived(found, f"'{package}' packages {ecosystem} module '{name}'", 0.0)
             # The distribution already says it is a Python module; a product whose vendor is
