@@ -36,8 +36,8 @@ _RARE_WORD = 20
 # Which reference URLs speak for a name of each source (references.KINDS): a package page of
 # the item's own registry for pip and npm; a source repository for the others.
 _REFERENCE_KIND = {"pip": "pypi", "npm": "npm"}
-# Session 16: a coined pip or npm name (no other NVD product uses its words) is the one product
-# of a vendor that files this many products or fewer (see Identifier._coined_project).
+# Session 16: a coined npm name (no other NVD product uses its words) is the one product of a
+# vendor that files this many products or fewer (see Identifier._coined_project).
 _COINED_VENDOR_PRODUCTS = 10
 # ... and has at most this many CVEs (none of them filing it as a package of the ecosystem).
 _COINED_MAX_CVES = 2
@@ -903,10 +903,12 @@ class Identifier:
                 # not oracle:http_server, live-server not the VS Code extension, sql-server). Words
                 # joined by "_" only: aspose.words is a .NET namespace, not pip's aspose-words.
                 why = f"the {source} name's words are the product's, word for word"
-            elif coined and not scope and not joined and len({self.index.equivalents(k) for k in kids}) == 1 and (
+            elif coined and source == "npm" and not scope and not joined and len({self.index.equivalents(k) for k in kids}) == 1 and (
                     coined := self._coined_project(chosen.key_id, package, source)):
-                # Session 16: a coined name (memray, crawl4ai, fflate) that no other NVD product
+                # Session 16: a coined name (fflate, uplot, csvtojson) that no other NVD product
                 # uses, the one product of a small vendor that nothing says is of another kind.
+                # npm only: on pip it was about three parts right in four (docs/matching.md,
+                # "Session 16 (rule 11, coined names)"), as a pip client takes its service's name.
                 why = coined
             else:
                 return Unidentified(f"{source} package '{package}' is named like {self.index.keys[chosen.key_id]}, which NVD does not file as a {source} package")
