@@ -96,6 +96,10 @@ _ENDPOINT_WORDS = {"agent", "client", "services", "sensor"}
 # ("Revit 2024.2 Hotfix"), or that it is software ("Plantronics Hub Software").
 _GENERIC_TAIL = {"hotfix", "patch", "software"}
 _YEAR = re.compile(r"^(19|20)\d\d(-(19|20)\d\d)?$")
+# A word this few product names use (CpeIndex.word_uses) makes a name of several words
+# distinctive: "modbus" 9, "format" 13; not "task" 35, "desktop" 233, "manager" 1,632 (the
+# bound identify.py's _RARE_WORD gives pip and npm names).
+_RARE_WORD = 20
 
 
 def _is_year(word: str) -> bool:
@@ -733,8 +737,11 @@ class DisplayNames:
                 found = self._named_first(text.split(), said, platform)
                 if found is not None:
                     return found
-            if _COINED_WORD.search(name):
-                stranger = self._unknown_publishers_product(cleaned, said)
+            coined = bool(_COINED_WORD.search(name))
+            if coined or (" " in cleaned and platform.family != "macos"):
+                # (On a Mac the publisher is the bundle id's company, no publisher the user's
+                # system lists: session 14 found "Another Redis Desktop Manager.app" so.)
+                stranger = self._unknown_publishers_product(cleaned, said, coined)
                 if stranger is not None:
                     return Identification(self.index.keys[stranger.key_id], "fuzzy", stranger.score, stranger.evidence)
             if compact(cleaned) == compact(said):
@@ -1012,27 +1019,44 @@ class DisplayNames:
         method = "fuzzy" if best.fuzzy or best.score < 0.95 else "exact"
         return Identification(key, method, best.score, evidence)
 
-    def _unknown_publishers_product(self, cleaned: str, publisher: str) -> _Candidate | None:
+    def _unknown_publishers_product(self, cleaned: str, publisher: str, coined: bool = True) -> _Candidate | None:
         """The one product a coined name names, when the publisher is no NVD vendor and shares
         nothing with one (a person, a renamed or new company: "PhonerLite" by its author Heiko
         Sommerfeldt is phoner:phonerlite, "NSClient++" by MySolutions Nordic nsclient:nsclient++):
         such a publisher cannot contradict the dictionary. The caller checks the name is coined
         (a word with capitals inside: no everyday word, "Rhino" is not mozilla:rhino); here, a
         word of it that at most two product names use (CpeIndex.word_uses), and one product (one
-        group) of exactly that name."""
+        group) of exactly that name.
+
+        Session 16: also a name of several words (``coined`` False) that is word for word, as NVD
+        spells it, the one product (one group) of that name: "Format Factory" by Free Time is
+        pcfreetime:format_factory, "Modbus Poll" by Witte Software modbustools:modbus_poll, "Far
+        Manager" by Eugene Roshal & Far Group rarlab:far_manager. One word of it must be rare
+        (used by at most _RARE_WORD product names: "Task Manager" by an unknown publisher is not
+        code-projects:task_manager); the words must be the product's own ("Path
+        Finder" is not the theme "pathfinder"), and a product named after the publisher's own
+        company is that vendor's build of it, not the publisher's program ("Realtek High
+        Definition Audio Driver" by Realtek is not dell:realtek_high_definition_audio_driver)."""
         index = self.index
         said = compact(publisher)
         if said in index.by_vendor or self._initials_vendor(publisher, cleaned):
             return None
         kids = [k for k in index.by_product.get(compact(cleaned), ()) if k in index.current]
         groups = {index.equivalents(k) for k in kids}
-        if len(groups) != 1 or min(index.word_uses.get(w, 0) for w in cleaned.split()) > 2:
+        if len(groups) != 1:
+            return None
+        if coined and min(index.word_uses.get(w, 0) for w in cleaned.split()) > 2:
             return None
         key_id = index.primary(tuple(kids))
+        vendor, product = index.words(key_id)
+        if not coined and (product.split() != cleaned.split() or publisher.split()[0] in product.split()
+                           or min(index.word_uses.get(w, 0) for w in product.split()) > _RARE_WORD):
+            return None
         vendor = split_key(index.keys[key_id])[0]
         if vendor.endswith("_project") or any(_publisher_shares_word(publisher, split_key(index.keys[k])[0]) for k in kids):
             return None  # (NVD's "<name>_project": _coined_project's, which weighs such a vendor)
-        return _Candidate(key_id, 0.86, f"'{cleaned}' names exactly one NVD product, a name few products use, and publisher "
+        few = "a name few products use" if coined else "word for word as NVD spells it"
+        return _Candidate(key_id, 0.86, f"'{cleaned}' names exactly one NVD product, {few}, and publisher "
                                         f"'{publisher}' is no NVD vendor to say otherwise (vendor '{vendor}')", True)
 
     def _piece_filed(self, candidates: list[_Candidate], piece: Identification) -> Identification | None:

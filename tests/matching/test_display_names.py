@@ -930,3 +930,18 @@ def test_for_mac_after_an_app_name_is_the_platform(matcher: FeedMatcher) -> None
     assert key == "bitdefender:antivirus" and "names the platform" in evidence
     # NVD's separate Mac build of the product is still the Mac app's product.
     assert app(matcher, "Microsoft Excel for Mac.app", "com.microsoft.Excel")[0] == "microsoft:excel_for_mac"
+
+
+def test_a_name_of_several_words_by_a_publisher_nvd_does_not_know_is_its_one_product(matcher: FeedMatcher) -> None:
+    # Session 16: word for word the one product of that name, one word of it rare, and the
+    # publisher (a person, a distributor) no NVD vendor to say otherwise.
+    key, evidence = product(matcher, SoftwareItem("Far Manager 3 x64", "3.0", "Eugene Roshal & Far Group"))
+    assert key == "rarlab:far_manager" and "word for word" in evidence
+    assert product(matcher, SoftwareItem("Sentinel LDK License Manager", "9.0", "Thales"))[0] == \
+        "gemalto:sentinel_ldk_license_manager"
+    # Everyday words only: a web application's name, not this program.
+    assert product(matcher, SoftwareItem("Task Manager", "1.0", "Foo Ltd"))[0] is None
+    # A product named after the publisher's company, filed under another vendor, is that vendor's build.
+    assert product(matcher, SoftwareItem("Realtek High Definition Audio Driver", "6.0", "Realtek Semiconductor Corp."))[0] is None
+    # On a Mac the bundle id's company is no publisher the system lists (session 14's false alarm).
+    assert app(matcher, "Another Redis Desktop Manager.app", "me.qii404.another-redis-desktop-manager")[0] is None
