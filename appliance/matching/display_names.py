@@ -800,17 +800,19 @@ class DisplayNames:
         starts with is taken, and only when the publisher names its vendor; a longest product
         of another vendor, a vendor's generic program, a part word among the extra words or
         extra words that name another product of that vendor refuse. None if the name is no such thing."""
+        yearly = _is_year(words[-1])  # (a release year last: see _named_first_uncached)
         while len(words) > 1 and _is_number(words[-1]):
             words = words[:-1]  # a trailing number is a release, which the number pass read already
-        cache_key = (" ".join(words), publisher, platform.family == "macos")
+        cache_key = (" ".join(words), publisher, platform.family == "macos", yearly)
         if cache_key in self._first_cache:
             return self._first_cache[cache_key]
         if len(self._first_cache) > self.ids.CACHE_LIMIT:
             self._first_cache.clear()
-        found = self._first_cache[cache_key] = self._named_first_uncached(words, publisher, platform)
+        found = self._first_cache[cache_key] = self._named_first_uncached(words, publisher, platform, yearly)
         return found
 
-    def _named_first_uncached(self, words: list[str], publisher: str, platform: Platform) -> Identification | Unidentified | None:
+    def _named_first_uncached(self, words: list[str], publisher: str, platform: Platform,
+                              yearly: bool = False) -> Identification | Unidentified | None:
         index = self.index
         # At most three extra words: a longer tail is more than a tag on the product's name.
         for end in range(len(words) - 1, max(0, len(words) - 4), -1):
@@ -829,16 +831,27 @@ class DisplayNames:
             while len(named) > 1 and compact(named[0]) in (compact(vendor), compact(publisher)):
                 named = named[1:]
             own = set(cpe_words(product).split())
-            if len([w for w in named if w in own]) < 2 and (
-                    any(w not in own and not _is_year(w) and w not in _EDITION_WORDS for w in named)
-                    or not (all(w in _GENERIC_TAIL or _build_tag(w) for w in extra) or _build_tag(extra[0]))):
+            itself = not any(w not in own and not _is_year(w) and w not in _EDITION_WORDS for w in named)
+            tagged = all(w in _GENERIC_TAIL or _build_tag(w) for w in extra) or _build_tag(extra[0])
+            # Session 16: a name that ends in a year is a yearly release of a commercial product,
+            # whose words between the product and the year name its edition or product line
+            # ("CorelDRAW Graphics Suite 2023", "QuickBooks Desktop Accountant 2024", "AVEVA
+            # InTouch HMI 2023"), not another program. Not words after the year ("QuickBooks
+            # 2024 Tool Hub": a tool of that release), a piece that carries code ("Autodesk
+            # Revit Content Libraries 2024"), another kind of program ("Skype Meeting App 2016"
+            # is not microsoft:skype; "Desktop" is the installed edition of a product also sold
+            # online: QuickBooks Desktop), or the vendor's own name as a product
+            # ("Sage 50 Accounting - US Edition 2024" is not sage:sage).
+            released = (yearly and compact(product) != compact(vendor)
+                        and not any(w in _CODE_PART_WORDS or (w in _PROGRAM_KINDS and w != "desktop") for w in extra))
+            if len([w for w in named if w in own]) < 2 and not (itself and (tagged or released)):
                 # A one-word product with more words after it is too often another program of
                 # the vendor that NVD files nothing for (Android Studio, Bing Wallpaper, Chrome
                 # Remote Desktop Host, Qt Creator, Microsoft Access Database Engine): it is taken
                 # only when the start of the name is the product itself (not a piece of it that
                 # another rule read as the product: "MongoDB Tools ...") and what follows is build
                 # tags ("ImageMagick ... Q16-HDRI"), a fix or "software", or starts with a build
-                # tag ("MongoDB 7.0.14 2008R2Plus SSL").
+                # tag ("MongoDB 7.0.14 2008R2Plus SSL"), or the name carries a year (above).
                 return None
             rest = " ".join(w for w in extra if not (_is_year(w) or _is_number(w)))
             parts = [w for w in extra if w in _PART_WORDS]

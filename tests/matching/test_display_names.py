@@ -945,3 +945,23 @@ def test_a_name_of_several_words_by_a_publisher_nvd_does_not_know_is_its_one_pro
     assert product(matcher, SoftwareItem("Realtek High Definition Audio Driver", "6.0", "Realtek Semiconductor Corp."))[0] is None
     # On a Mac the bundle id's company is no publisher the system lists (session 14's false alarm).
     assert app(matcher, "Another Redis Desktop Manager.app", "me.qii404.another-redis-desktop-manager")[0] is None
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("Intuit Lacerte Tax 2023", "Intuit Inc.", "intuit:lacerte"),
+    ("QuickBooks Desktop Accountant 2024", "Intuit Inc.", "intuit:quickbooks"),
+    ("CorelDRAW Graphics Suite 2023 (64-Bit)", "Corel Corporation", "corel:coreldraw"),
+    # Words after the year are a tool of that release; a piece with code, another kind of
+    # program, or the vendor's own name as a product are not the product either.
+    ("QuickBooks 2024 Tool Hub", "Intuit Inc.", None),
+    ("Autodesk Revit Content Libraries 2024", "Autodesk", None),
+    ("Microsoft Skype Meeting App 2016", "Microsoft Corporation", None),
+    ("Sage 50 Accounting - US Edition 2024", "Sage Software, Inc.", None),
+])
+def test_a_yearly_release_names_its_product_line_after_the_product(matcher: FeedMatcher, name: str, publisher: str,
+                                                                     expected: str | None) -> None:
+    # Session 16: "<product> <edition or line words> <year>" by the product's vendor.
+    key, evidence = product(matcher, SoftwareItem(name, "1.0", publisher))
+    assert key == expected
+    if expected:
+        assert "names no NVD product" in evidence
