@@ -965,3 +965,12 @@ def test_a_yearly_release_names_its_product_line_after_the_product(matcher: Feed
     assert key == expected
     if expected:
         assert "names no NVD product" in evidence
+
+
+def test_a_self_named_projects_server_is_the_project(matcher: FeedMatcher) -> None:
+    # Session 16: NVD files the project itself (the server), and a desktop client apart.
+    key, evidence = product(matcher, SoftwareItem("Jellyfin Server 10.8.13", "10.8.13", "Jellyfin Project"))
+    assert key == "jellyfin:jellyfin" and "names no NVD product" in evidence
+    assert app(matcher, "Jellyfin Server.app", "org.jellyfin.server.macos")[0] == "jellyfin:jellyfin"
+    # A program a hand alias names (an installed client) is no project with a server.
+    assert product(matcher, SoftwareItem("TeamViewer Server", "15.0", "TeamViewer"))[0] is None
