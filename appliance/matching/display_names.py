@@ -1014,9 +1014,10 @@ class DisplayNames:
         if display and vendor_raw == product_raw:
             # A self-named product is often the server or the platform; an installed program
             # is its desktop client when NVD files one (mattermost:mattermost_desktop), or the
-            # vendor's product named only "desktop" (nextcloud:desktop, element:desktop).
+            # vendor's product named only "desktop" (nextcloud:desktop, element:desktop), or
+            # (session 16) its client (seafile:seafile-client, teamspeak:teamspeak_client).
             for client in (key + "_desktop", key + "-desktop", key + "_desktop_client", key + "_desktop_app",
-                           vendor_raw + ":desktop", vendor_raw + ":desktop_client"):
+                           vendor_raw + ":desktop", vendor_raw + ":desktop_client", key + "_client", key + "-client"):
                 desktop = self.index.key_id.get(client)
                 if desktop is not None and desktop in self.index.current:
                     key, evidence = client, evidence + f"; an installed program is the desktop client {client}"

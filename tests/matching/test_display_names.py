@@ -169,6 +169,9 @@ def test_an_installed_program_of_a_self_named_platform_is_its_desktop_client(mat
         "mattermost:mattermost_desktop"
     # Not for products that are not self-named: cisco:webex_meetings stays.
     assert product(matcher, SoftwareItem("Cisco Webex Meetings", "43.2", "Cisco Webex LLC"))[0] == "cisco:webex_meetings"
+    # Session 16: or its "<name>_client" / "<name>-client" (Seafile, TeamSpeak, Pritunl).
+    assert product(matcher, SoftwareItem("Seafile 9.0.4", "9.0.4", "Seafile Ltd."))[0] == "seafile:seafile-client"
+    assert app(matcher, "TeamSpeak.app", "com.teamspeak.TeamSpeak")[0] == "teamspeak:teamspeak_client"
 
 
 def test_vendor_and_product_written_together(matcher: FeedMatcher) -> None:
