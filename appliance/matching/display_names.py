@@ -1009,6 +1009,8 @@ class DisplayNames:
             primary = self.index.primary(group)
             best = _Candidate(primary, best.score, best.evidence + f"; NVD files most of its CVEs under {self.index.keys[primary]}",
                               best.fuzzy)
+        if display:
+            best = self._named_one_word_apart(best)
         key, evidence = self.index.keys[best.key_id], best.evidence
         vendor_raw, product_raw = split_key(key)
         if display and vendor_raw == product_raw:
@@ -1038,6 +1040,32 @@ class DisplayNames:
             key, evidence = key + "_for_mac", evidence + "; the Mac build is NVD product " + key + "_for_mac"
         method = "fuzzy" if best.fuzzy or best.score < 0.95 else "exact"
         return Identification(key, method, best.score, evidence)
+
+    def _named_one_word_apart(self, best: _Candidate) -> _Candidate:
+        """Session 16: the product NVD files the CVEs of, when the one found has none and its vendor
+        files one product named with one word more or less in front, which has CVEs: NVD names
+        one product both ways ("Oracle VirtualBox" is oracle:vm_virtualbox, 19 CVEs, not the
+        CVE-less oracle:virtualbox; "GPL Ghostscript" artifex:ghostscript). The shorter name must
+        hold a rare word (CpeIndex.word_uses at most _RARE_WORD): "ESET Cyber Security" is not
+        eset:security. Lookups by name and the vendor's table of shortened names (_shortened,
+        built once per vendor), only for a product without CVEs."""
+        index = self.index
+        if index.cve_count(best.key_id) or best.key_id not in index.current:
+            return best
+        vendor, product = index.words(best.key_id)
+        words, said = product.split(), compact(vendor)
+        kids = {k for k in index.by_product.get(compact(" ".join(words[1:])), ()) if compact(index.words(k)[0]) == said} \
+            if len(words) >= 2 else set()
+        # ... and the vendor's products named one word more in front (_shortened keys a product
+        # by its name without one or two words in front, among others: the length says which).
+        kids |= {k for k in self._shortened(said).get(tuple(words), ()) if index.words(k)[1].split()[1:] == words}
+        kids = {k for k in kids if k in index.current and index.cve_count(k) and k not in index.equivalents(best.key_id)
+                and min(index.word_uses.get(w, 0) for w in min(index.words(k)[1].split(), words, key=len)) <= _RARE_WORD}
+        one = self._one_of(kids)
+        if one is None:
+            return best
+        return _Candidate(one, best.score, best.evidence + f"; NVD files no CVE under {index.keys[best.key_id]} and "
+                          f"{index.cve_count(one)} under {index.keys[one]}, its name with one word apart in front", True)
 
     def _unknown_publishers_product(self, cleaned: str, publisher: str, coined: bool = True) -> _Candidate | None:
         """The one product a coined name names, when the publisher is no NVD vendor and shares
