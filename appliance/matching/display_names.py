@@ -69,6 +69,11 @@ _PART_WORDS = {
     "installer", "setup", "updater", "update", "helper", "launcher", "bootstrap", "bootstrapper", "component",
     "components", "headers", "targeting", "pack", "mui", "proofing", "documentation", "docs", "add-in", "addin", "plugin",
     "plug-in", "extension", "extensions", "files", "manager", "module", "language",
+    # Session 16: a tool that builds with the product or removes it ("Power BI Report Builder",
+    # "Acronis Cyber Protect Bootable Media Builder", "Adobe Creative Cloud Cleaner Tool").
+    # Not "tool" or "kit" alone: NVD's dell:supportassist_os_recovery is the "... Recovery
+    # Tool", wibu:codemeter_runtime the "CodeMeter Runtime Kit".
+    "builder", "cleaner", "cleanup", "removal", "uninstaller",
 }
 # Pieces of a product that carry its code: the product's CVEs are theirs ("Microsoft .NET
 # Host", "Python 3.11 Standard Library", "Microsoft Visual C++ 2022 X64 Minimum Runtime").

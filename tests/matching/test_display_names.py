@@ -24,6 +24,10 @@ def product(matcher: FeedMatcher, item: SoftwareItem, os_name: str = WINDOWS) ->
     ("Microsoft Visual Studio Installer", "Microsoft Corporation", "microsoft:visual_studio"),
     ("Microsoft SQL Server 2019 Setup (English)", "Microsoft Corporation", "microsoft:sql_server"),
     ("Python 3.10.11 Documentation (64-bit)", "Python Software Foundation", "python:python"),
+    # Session 16: a tool that builds with the product or removes it.
+    ("Microsoft Power BI Report Builder", "Microsoft Corporation", "microsoft:power_bi"),
+    ("Acronis Cyber Protect Bootable Media Builder", "Acronis", "acronis:cyber_protect"),
+    ("Cisco Webex Meetings Removal Tool", "Cisco", "cisco:webex_meetings"),
 ])
 def test_a_part_of_a_product_is_refused_with_the_product_named(matcher: FeedMatcher, name: str, publisher: str, part_of: str) -> None:
     # "Installer" and "Setup" used to be dropped as noise, which made the installer the product.
