@@ -110,6 +110,17 @@ def _prepared(name: str) -> tuple[str, bool]:
     return text, not lowered or "microsoft" in lowered
 
 
+# A user-interface language as the last word, as Microsoft and Autodesk write it after the
+# version without brackets ("Microsoft Visual Basic for Applications 7.1 (x64) English",
+# "Autodesk AutoCAD Raster Design 2024 - English"); bracketed ones go with the brackets.
+_LANGUAGES = {
+    "english", "deutsch", "german", "français", "francais", "french", "español", "espanol", "spanish", "italiano",
+    "italian", "português", "portugues", "portuguese", "nederlands", "dutch", "polski", "polish", "русский", "russian",
+    "svenska", "swedish", "dansk", "danish", "norsk", "norwegian", "suomi", "finnish", "čeština", "czech", "magyar",
+    "hungarian", "türkçe", "turkish", "japanese", "日本語", "chinese", "korean", "한국어",
+}
+
+
 def _cleaned_words(text: str) -> tuple[str, str]:
     """The words of a prepared name without noise words, architecture suffixes and versions;
     and the same keeping "for", "windows" and a bare major number (keep_product_words)."""
@@ -124,6 +135,11 @@ def _cleaned_words(text: str) -> tuple[str, str]:
             continue
         cleaned.append(token)
         kept.append(token)
+    if len(cleaned) >= 3 and cleaned[-1] in _LANGUAGES:
+        # (Three words or more: "Microsoft English" or "Learn English" names no language note.)
+        language = cleaned.pop()
+        if kept[-1] == language:
+            kept.pop()
     return " ".join(cleaned), " ".join(kept)
 
 

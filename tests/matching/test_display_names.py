@@ -607,6 +607,9 @@ def test_an_edition_word_nvd_keeps_in_the_product_name_stays_when_the_publisher_
     ("Eclipse Temurin JDK with Hotspot 17.0.9+9 (x64)", "eclipse temurin jdk with hotspot"),  # Java's "+build"
     ("Zulu JDK 17.48+15 (17.0.10), 64-bit", "zulu jdk"),
     ("AutoCAD Plant 3D 2024", "autocad plant 3d 2024"),  # "3D" is a word, not version 3d
+    # Session 16: a language as the last word is the installed UI language, with three words or more.
+    ("Microsoft Visual Basic for Applications 7.1 (x64) English", "microsoft visual basic applications"),
+    ("Learn English", "learn english"),
 ])
 def test_cleaning_knows_java_build_numbers_and_keeps_3d(name: str, cleaned: str) -> None:
     from appliance.matching.normalize import clean_display_name
@@ -991,3 +994,9 @@ def test_a_product_without_cves_gives_way_to_its_name_with_one_word_apart_in_fro
         "artifex:ghostscript"
     # Not when the shorter name is only common words: ESET Cyber Security is not eset:security.
     assert app(matcher, "ESET Cyber Security.app", "com.eset.ecs")[0] == "eset:cyber_security"
+
+
+def test_a_trailing_language_is_no_part_of_the_name(matcher: FeedMatcher) -> None:
+    # Session 16: "English" after the version was read as a word of the product's name.
+    name = "Microsoft Visual Basic for Applications 7.1 (x64) English"
+    assert product(matcher, SoftwareItem(name, "7.1", "Microsoft Corporation"))[0] == "microsoft:visual_basic_for_applications"
