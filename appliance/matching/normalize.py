@@ -212,7 +212,7 @@ _BREW_EDITION = re.compile(r"-(ce|eap|beta|nightly|dev|preview|edge|lts|communit
 # macOS bundle file names: "Google Chrome.app", "GIMP-2.10.app".
 _APP_SUFFIX = re.compile(r"\.app$", re.I)
 _TRAILING_VERSION = re.compile(r"[-\s]v?\d+(\.\d+)*$")
-_BARE_MAJOR = re.compile(r"[^\W\d_]\s\d{1,2}$")
+_BARE_MAJOR = re.compile(r"[^\W\d_]\s\d{1,3}$")
 # Reverse-DNS prefixes whose second label is a hosting site, not the vendor.
 HOSTING_SITES = frozenset({"github", "googlecode", "sourceforge", "gitlab", "bitbucket"})
 
@@ -228,7 +228,9 @@ def app_name(name: str) -> str:
     """A macOS bundle name without ".app" and a trailing version: "GIMP-2.10.app" -> "GIMP".
 
     A bare major number stays ("Transmit 5.app", "pgAdmin 4.app"): NVD names some products
-    with it (panic:transmit_5), and the display-name cleaning drops it when no product does."""
+    with it (panic:transmit_5), and the display-name cleaning drops it when no product does.
+    So does a number of three digits, which the Windows cleaning also keeps as a word (session
+    16: "Norton 360.app" is symantec:norton_360, "Autodesk Fusion 360.app" autodesk:fusion_360)."""
     name = _APP_SUFFIX.sub("", name.strip()).strip()
     return name if _BARE_MAJOR.search(name) else _TRAILING_VERSION.sub("", name).strip()
 

@@ -1000,3 +1000,9 @@ def test_a_trailing_language_is_no_part_of_the_name(matcher: FeedMatcher) -> Non
     # Session 16: "English" after the version was read as a word of the product's name.
     name = "Microsoft Visual Basic for Applications 7.1 (x64) English"
     assert product(matcher, SoftwareItem(name, "7.1", "Microsoft Corporation"))[0] == "microsoft:visual_basic_for_applications"
+
+
+def test_a_mac_apps_three_digit_number_is_a_word_of_its_name(matcher: FeedMatcher) -> None:
+    # Session 16: as the Windows cleaning keeps it; "Norton 360" was read as "Norton".
+    assert app(matcher, "Norton 360.app", "com.symantec.nortonsecurity")[0] == "symantec:norton_360"
+    assert app(matcher, "Autodesk Fusion 360.app", "com.autodesk.fusion360")[0] == "autodesk:fusion_360"
