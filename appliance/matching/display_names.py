@@ -746,7 +746,7 @@ class DisplayNames:
             if coined or (" " in cleaned and platform.family != "macos"):
                 # (On a Mac the publisher is the bundle id's company, no publisher the user's
                 # system lists: session 14 found "Another Redis Desktop Manager.app" so.)
-                stranger = self._unknown_publishers_product(cleaned, said, coined)
+                stranger = self._unknown_publishers_product(cleaned, said, coined, platform.family != "macos")
                 if stranger is not None:
                     return Identification(self.index.keys[stranger.key_id], "fuzzy", stranger.score, stranger.evidence)
             if compact(cleaned) == compact(said):
@@ -1072,7 +1072,8 @@ class DisplayNames:
         return _Candidate(one, best.score, best.evidence + f"; NVD files no CVE under {index.keys[best.key_id]} and "
                           f"{index.cve_count(one)} under {index.keys[one]}, its name with one word apart in front", True)
 
-    def _unknown_publishers_product(self, cleaned: str, publisher: str, coined: bool = True) -> _Candidate | None:
+    def _unknown_publishers_product(self, cleaned: str, publisher: str, coined: bool = True,
+                                    listed: bool = False) -> _Candidate | None:
         """The one product a coined name names, when the publisher is no NVD vendor and shares
         nothing with one (a person, a renamed or new company: "PhonerLite" by its author Heiko
         Sommerfeldt is phoner:phonerlite, "NSClient++" by MySolutions Nordic nsclient:nsclient++):
@@ -1089,10 +1090,16 @@ class DisplayNames:
         code-projects:task_manager); the words must be the product's own ("Path
         Finder" is not the theme "pathfinder"), and a product named after the publisher's own
         company is that vendor's build of it, not the publisher's program ("Realtek High
-        Definition Audio Driver" by Realtek is not dell:realtek_high_definition_audio_driver)."""
+        Definition Audio Driver" by Realtek is not dell:realtek_high_definition_audio_driver).
+
+        Session 16, also: a publisher the program's system lists (``listed``: Windows, not a Mac
+        bundle id's company) that is an NVD vendor filing no product of that name is the
+        product's new owner or distributor, no contradiction ("KEPServerEX" by PTC, which bought
+        Kepware, is kepware:kepserverex; "Podman Desktop" by Red Hat
+        linuxfoundation:podman_desktop)."""
         index = self.index
         said = compact(publisher)
-        if said in index.by_vendor or self._initials_vendor(publisher, cleaned):
+        if not listed and (said in index.by_vendor or self._initials_vendor(publisher, cleaned)):
             return None
         kids = [k for k in index.by_product.get(compact(cleaned), ()) if k in index.current]
         groups = {index.equivalents(k) for k in kids}

@@ -949,6 +949,9 @@ def test_a_name_of_several_words_by_a_publisher_nvd_does_not_know_is_its_one_pro
     assert key == "rarlab:far_manager" and "word for word" in evidence
     assert product(matcher, SoftwareItem("Sentinel LDK License Manager", "9.0", "Thales"))[0] == \
         "gemalto:sentinel_ldk_license_manager"
+    # A publisher that is an NVD vendor filing no product of the name: its new owner or distributor.
+    assert product(matcher, SoftwareItem("KEPServerEX 6", "6.0", "PTC"))[0] == "kepware:kepserverex"
+    assert product(matcher, SoftwareItem("Podman Desktop", "1.10", "Red Hat, Inc."))[0] == "linuxfoundation:podman_desktop"
     # Everyday words only: a web application's name, not this program.
     assert product(matcher, SoftwareItem("Task Manager", "1.0", "Foo Ltd"))[0] is None
     # A product named after the publisher's company, filed under another vendor, is that vendor's build.
