@@ -988,6 +988,20 @@ class DisplayNames:
         # Highest score first; ties by key text, never by feed or row order.
         candidates.sort(key=lambda c: (-c.score, self.index.keys[c.key_id]))
         best = candidates[0]
+        if best.score < THRESHOLD and display and platform.family != "macos" and self._product_team(publisher, cleaned):
+            # Session 16: a publisher named as the product's own team or distribution ("R Core
+            # Team" for R, "RubyInstaller Team" for Ruby, "Viber Media" for Viber) confirms the
+            # product, not a vendor: the vendor is chosen as for a name without a publisher.
+            # Not on a Mac, where the "publisher" is the bundle id's company ("com.postgresapp"
+            # is no team of supabase:postgres).
+            # (Not a package of an ecosystem, nor a name other organisations file unless its
+            # CVEs single it out: the team confirms the product's name, not which of them.)
+            current = tuple(k for k in self.index.by_product.get(compact(cleaned), ()) if k in self.index.current)
+            chosen = self.ids._by_name_alone(current, cleaned)
+            if (isinstance(chosen, _Candidate) and not any(self.index.ecosystem.get(k) for k in self.index.equivalents(chosen.key_id))
+                    and not self._shared_name(chosen.key_id, current)):
+                best = _Candidate(chosen.key_id, min(chosen.score, 0.88), chosen.evidence + f", and publisher '{publisher}' "
+                                  "is named as the product's own team", True)
         if best.score < THRESHOLD:
             shown = ", ".join(f"{self.index.keys[c.key_id]} ({c.score:.2f})" for c in candidates[:3])
             piece = self._part_of(words, publisher, platform, display)
@@ -1072,6 +1086,18 @@ class DisplayNames:
             return best
         return _Candidate(one, best.score, best.evidence + f"; NVD files no CVE under {index.keys[best.key_id]} and "
                           f"{index.cve_count(one)} under {index.keys[one]}, its name with one word apart in front", True)
+
+    def _product_team(self, publisher: str, cleaned: str) -> bool:
+        """The publisher is named as the product's team or distribution and is no vendor of a
+        product of that name: its first word is the product's name ("R Core Team": r, "Viber
+        Media": viber), or the product's name of four letters or more with a word glued on
+        ("RubyInstaller Team": ruby; NVD's rubyinstaller files only rubyinstaller2)."""
+        words = publisher.split()
+        if not words or " " in cleaned or self.index.by_product.get(compact(cleaned), ()) and any(
+                compact(self.index.words(k)[0]) == compact(publisher) for k in self.index.by_product[compact(cleaned)]):
+            return False
+        first = words[0]
+        return (first == cleaned and len(words) >= 2) or (len(cleaned) >= 4 and first.startswith(cleaned) and first != cleaned)
 
     def _unknown_publishers_product(self, cleaned: str, publisher: str, coined: bool = True,
                                     listed: bool = False) -> _Candidate | None:

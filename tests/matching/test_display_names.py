@@ -1010,3 +1010,21 @@ def test_a_mac_apps_three_digit_number_is_a_word_of_its_name(matcher: FeedMatche
     # Session 16: as the Windows cleaning keeps it; "Norton 360" was read as "Norton".
     assert app(matcher, "Norton 360.app", "com.symantec.nortonsecurity")[0] == "symantec:norton_360"
     assert app(matcher, "Autodesk Fusion 360.app", "com.autodesk.fusion360")[0] == "autodesk:fusion_360"
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("R for Windows 4.3.2", "R Core Team", "r_project:r"),
+    ("Ruby 3.2.2-1-x64", "RubyInstaller Team", "ruby-lang:ruby"),
+    ("Ruby 3.3.4-1-x64 with MSYS2", "RubyInstaller Team", "ruby-lang:ruby"),
+    ("Viber", "Viber Media S.à r.l.", "rakuten:viber"),
+])
+def test_a_publisher_named_as_the_products_team_confirms_the_product(matcher: FeedMatcher, name: str, publisher: str,
+                                                                      expected: str) -> None:
+    # Session 16: the vendor is then chosen as for a name without a publisher.
+    key, evidence = product(matcher, SoftwareItem(name, "1.0", publisher))
+    assert key == expected and "own team" in evidence
+
+
+def test_a_mac_bundle_company_named_after_the_app_is_no_team(matcher: FeedMatcher) -> None:
+    # com.postgresapp names the app, not a team of supabase:postgres.
+    assert app(matcher, "Postgres.app", "com.postgresapp.Postgres2")[0] is None
