@@ -994,14 +994,26 @@ class DisplayNames:
             # product, not a vendor: the vendor is chosen as for a name without a publisher.
             # Not on a Mac, where the "publisher" is the bundle id's company ("com.postgresapp"
             # is no team of supabase:postgres).
-            # (Not a package of an ecosystem, nor a name other organisations file unless its
-            # CVEs single it out: the team confirms the product's name, not which of them.)
+            # (With the doubts of a name without a publisher, but for a "<name>_project" vendor:
+            # "Pulsar" by Pulsar Edit is not apache:pulsar, whose vendor is not named after it;
+            # nor a name other organisations file unless its CVEs single it out.)
             current = tuple(k for k in self.index.by_product.get(compact(cleaned), ()) if k in self.index.current)
             chosen = self.ids._by_name_alone(current, cleaned)
-            if (isinstance(chosen, _Candidate) and not any(self.index.ecosystem.get(k) for k in self.index.equivalents(chosen.key_id))
+            if (isinstance(chosen, _Candidate) and not self._name_alone_doubt(chosen.key_id, project_ok=True)
                     and not self._shared_name(chosen.key_id, current)):
                 best = _Candidate(chosen.key_id, min(chosen.score, 0.88), chosen.evidence + f", and publisher '{publisher}' "
                                   "is named as the product's own team", True)
+        if (best.score < THRESHOLD and display and platform.family != "macos" and publisher
+                and compact(publisher) not in self.index.by_vendor and not self._initials_vendor(publisher, cleaned)):
+            # Session 16: a publisher NVD does not know (a person: "Joplin" by Laurent Cozic)
+            # says nothing of the vendor: the name is read as one without a publisher, with the
+            # same doubts (joplinapp:joplin has the CVEs of the three vendors filing "joplin").
+            current = tuple(k for k in self.index.by_product.get(compact(cleaned), ()) if k in self.index.current)
+            chosen = self.ids._by_name_alone(current, cleaned) if current else None
+            if (isinstance(chosen, _Candidate) and not self._name_alone_doubt(chosen.key_id)
+                    and not self._shared_name(chosen.key_id, current)):
+                best = _Candidate(chosen.key_id, min(chosen.score, 0.86), chosen.evidence + f"; publisher '{publisher}' is no "
+                                  "NVD vendor to say otherwise", True)
         if best.score < THRESHOLD:
             shown = ", ".join(f"{self.index.keys[c.key_id]} ({c.score:.2f})" for c in candidates[:3])
             piece = self._part_of(words, publisher, platform, display)
@@ -1384,7 +1396,7 @@ class DisplayNames:
             found = self._candidate_cache[(cleaned, publisher, display)] = self._weigh(cleaned, publisher, display)
         return found
 
-    def _name_alone_doubt(self, key_id: int) -> str:
+    def _name_alone_doubt(self, key_id: int, project_ok: bool = False) -> str:
         """Why a display name without a publisher is too weak to name this product, or "".
 
         Program names are often everyday words ("Weather", "Calendar", "Mission Control") that
@@ -1392,7 +1404,9 @@ class DisplayNames:
         taken only for a project named after itself (wireshark:wireshark, transmissionbt:
         transmission), not for a lone "<name>_project" vendor (too often another project that
         chose a common word), and never for a library NVD files under a package ecosystem
-        (svelte:svelte is an npm package, not a desktop program).
+        (svelte:svelte is an npm package, not a desktop program). ``project_ok``: the
+        publisher is named as the product's team, which answers the "<name>_project" doubt (a
+        project that chose a common word would not have a team named so: "R Core Team").
         """
         index = self.index
         group = index.equivalents(key_id)
@@ -1402,7 +1416,7 @@ class DisplayNames:
         named = [k for k in group if _named_after(*split_key(index.keys[k])) or _named_longer(*index.words(k))]
         if not named:
             return f"vendor '{index.words(key_id)[0]}' is not named after it, and no publisher confirms the vendor"
-        if all(split_key(index.keys[k])[0].endswith(("_project", "-project")) for k in named):
+        if not project_ok and all(split_key(index.keys[k])[0].endswith(("_project", "-project")) for k in named):
             return "only a '<name>_project' vendor is named after it"
         return ""
 

@@ -1016,13 +1016,25 @@ def test_a_mac_apps_three_digit_number_is_a_word_of_its_name(matcher: FeedMatche
     ("R for Windows 4.3.2", "R Core Team", "r_project:r"),
     ("Ruby 3.2.2-1-x64", "RubyInstaller Team", "ruby-lang:ruby"),
     ("Ruby 3.3.4-1-x64 with MSYS2", "RubyInstaller Team", "ruby-lang:ruby"),
-    ("Viber", "Viber Media S.à r.l.", "rakuten:viber"),
 ])
 def test_a_publisher_named_as_the_products_team_confirms_the_product(matcher: FeedMatcher, name: str, publisher: str,
                                                                       expected: str) -> None:
     # Session 16: the vendor is then chosen as for a name without a publisher.
     key, evidence = product(matcher, SoftwareItem(name, "1.0", publisher))
     assert key == expected and "own team" in evidence
+
+
+def test_a_team_keeps_the_doubts_of_a_name_without_a_publisher(matcher: FeedMatcher) -> None:
+    # apache:pulsar's vendor is not named after it: "Pulsar" by Pulsar Edit is the editor.
+    assert product(matcher, SoftwareItem("Pulsar", "1.1", "Pulsar Edit"))[0] is None
+
+
+def test_a_publisher_nvd_does_not_know_reads_the_name_as_without_a_publisher(matcher: FeedMatcher) -> None:
+    # Session 16: a person says nothing of the vendor; joplinapp:joplin has the CVEs.
+    key, evidence = product(matcher, SoftwareItem("Joplin 2.13.11", "2.13.11", "Laurent Cozic"))
+    assert key == "joplinapp:joplin" and "no NVD vendor" in evidence
+    # ... with the same doubts: mozilla:rhino's vendor is not named after it.
+    assert product(matcher, SoftwareItem("Rhino 8", "8.12", "Robert McNeel & Associates"))[0] is None
 
 
 def test_a_mac_bundle_company_named_after_the_app_is_no_team(matcher: FeedMatcher) -> None:
