@@ -852,9 +852,10 @@ class DisplayNames:
             # Session 16: a project named after itself is its server: "Jellyfin Server" is
             # jellyfin:jellyfin, "Orthanc Server" orthanc-server:orthanc (NVD files a desktop
             # client apart: mattermost:mattermost_desktop); a telephone system's is its phone
-            # ("3CX Phone for Windows" is 3cx:3cx, "RingCentral Phone" ringcentral:ringcentral). Not a product read by a hand alias,
+            # ("3CX Phone for Windows" is 3cx:3cx, "RingCentral Phone" ringcentral:ringcentral),
+            # a remote desktop project's its viewer ("TigerVNC Viewer.app" is tigervnc:tigervnc). Not a product read by a hand alias,
             # which names an installed program (TeamViewer, AnyDesk), not a project.
-            served = (extra in (["server"], ["phone"]) and found.method != "alias"
+            served = (extra in (["server"], ["phone"], ["viewer"]) and found.method != "alias"
                       and (_self_named(vendor, product) or _named_longer(vendor, product)))
             if len([w for w in named if w in own]) < 2 and not (itself and (tagged or released or served)):
                 # A one-word product with more words after it is too often another program of
