@@ -1076,13 +1076,13 @@ class DisplayNames:
 
     def _named_one_word_apart(self, best: _Candidate) -> _Candidate:
         """Session 16: the product NVD files the CVEs of, when the one found has none and its vendor
-        files one product named with one word more or less in front, which has CVEs: NVD names
-        one product both ways ("GPL Ghostscript" is artifex:ghostscript, not the CVE-less
-        artifex:gpl_ghostscript; oracle:vm_virtualbox has the 19 CVEs of oracle:virtualbox, but
-        Oracle is too big a vendor to table in a first report, see below). The shorter name must
-        hold a rare word (CpeIndex.word_uses at most _RARE_WORD): "ESET Cyber Security" is not
-        eset:security. Lookups by name and the vendor's table of shortened names (_shortened,
-        built once per vendor), only for a product without CVEs."""
+        files the product named without its first word, which has CVEs: NVD names one product
+        both ways ("GPL Ghostscript" is artifex:ghostscript, not the CVE-less
+        artifex:gpl_ghostscript). The shorter name must hold a rare word (CpeIndex.word_uses at
+        most _RARE_WORD): "ESET Cyber Security" is not eset:security. One lookup by name, only
+        for a product without CVEs. (The other way, a name with a word more in front, would make
+        "Oracle VirtualBox" oracle:vm_virtualbox, which has its 19 CVEs; but finding it needs a
+        table of the vendor's names by their ends, 2-3 ms for a big vendor in a first report.)"""
         index = self.index
         if index.cve_count(best.key_id) or best.key_id not in index.current:
             return best
@@ -1090,20 +1090,13 @@ class DisplayNames:
         words, said = product.split(), compact(vendor)
         kids = {k for k in index.by_product.get(compact(" ".join(words[1:])), ()) if compact(index.words(k)[0]) == said} \
             if len(words) >= 2 else set()
-        # ... and the vendor's products named one word more in front (_shortened keys a product
-        # by its name without one or two words in front, among others: the length says which);
-        # only for a vendor of at most _AROUND_VENDOR_LIMIT products, whose table is cheap to
-        # build in a first report (Oracle's 1,031 cost 2.5 ms: "Oracle VirtualBox" stays
-        # oracle:virtualbox, not oracle:vm_virtualbox).
-        if len(index.by_vendor.get(said, ())) <= _AROUND_VENDOR_LIMIT:
-            kids |= {k for k in self._shortened(said).get(tuple(words), ()) if index.words(k)[1].split()[1:] == words}
         kids = {k for k in kids if k in index.current and index.cve_count(k) and k not in index.equivalents(best.key_id)
                 and min(index.word_uses.get(w, 0) for w in min(index.words(k)[1].split(), words, key=len)) <= _RARE_WORD}
         one = self._one_of(kids)
         if one is None:
             return best
         return _Candidate(one, best.score, best.evidence + f"; NVD files no CVE under {index.keys[best.key_id]} and "
-                          f"{index.cve_count(one)} under {index.keys[one]}, its name with one word apart in front", True)
+                          f"{index.cve_count(one)} under {index.keys[one]}, its name without the first word", True)
 
     def _product_team(self, publisher: str, cleaned: str) -> bool:
         """The publisher is named as the product's team or distribution and is no vendor of a

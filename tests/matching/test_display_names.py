@@ -996,7 +996,7 @@ def test_a_self_named_projects_server_is_the_project(matcher: FeedMatcher) -> No
 def test_a_product_without_cves_gives_way_to_its_name_with_one_word_apart_in_front(matcher: FeedMatcher) -> None:
     # Session 16: NVD names one product both ways and files its CVEs under one of them.
     key, evidence = product(matcher, SoftwareItem("GPL Ghostscript 10.03.1 (64bit)", "10.03.1", "Artifex Software Inc."))
-    assert key == "artifex:ghostscript" and "one word apart" in evidence
+    assert key == "artifex:ghostscript" and "without the first word" in evidence
     # Not when the shorter name is only common words: ESET Cyber Security is not eset:security.
     assert app(matcher, "ESET Cyber Security.app", "com.eset.ecs")[0] == "eset:cyber_security"
 
