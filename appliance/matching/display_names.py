@@ -851,11 +851,11 @@ class DisplayNames:
                         and not any(w in _CODE_PART_WORDS or (w in _PROGRAM_KINDS and w != "desktop") for w in extra))
             # Session 16: a project named after itself is its server: "Jellyfin Server" is
             # jellyfin:jellyfin, "Orthanc Server" orthanc-server:orthanc (NVD files a desktop
-            # client apart: mattermost:mattermost_desktop); a telephone system's is its phone
-            # ("3CX Phone for Windows" is 3cx:3cx, "RingCentral Phone" ringcentral:ringcentral),
-            # a remote desktop project's its viewer ("TigerVNC Viewer.app" is tigervnc:tigervnc). Not a product read by a hand alias,
+            # client apart: mattermost:mattermost_desktop); a remote desktop project's is its
+            # viewer ("TigerVNC Viewer.app" is tigervnc:tigervnc). Not a telephone system's
+            # phone: set 16's adjudicated labels call "3CX Phone for Windows" no 3cx:3cx. Not a product read by a hand alias,
             # which names an installed program (TeamViewer, AnyDesk), not a project.
-            served = (extra in (["server"], ["phone"], ["viewer"]) and found.method != "alias"
+            served = (extra in (["server"], ["viewer"]) and found.method != "alias"
                       and (_self_named(vendor, product) or _named_longer(vendor, product)))
             if len([w for w in named if w in own]) < 2 and not (itself and (tagged or released or served)):
                 # A one-word product with more words after it is too often another program of

@@ -987,7 +987,6 @@ def test_a_self_named_projects_server_is_the_project(matcher: FeedMatcher) -> No
     key, evidence = product(matcher, SoftwareItem("Jellyfin Server 10.8.13", "10.8.13", "Jellyfin Project"))
     assert key == "jellyfin:jellyfin" and "names no NVD product" in evidence
     assert app(matcher, "Jellyfin Server.app", "org.jellyfin.server.macos")[0] == "jellyfin:jellyfin"
-    assert product(matcher, SoftwareItem("RingCentral Phone", "22.4", "RingCentral, Inc."))[0] == "ringcentral:ringcentral"
     assert app(matcher, "TigerVNC Viewer 1.13.1.app", "com.tigervnc.tigervnc")[0] == "tigervnc:tigervnc"
     # A program a hand alias names (an installed client) is no project with a server.
     assert product(matcher, SoftwareItem("TeamViewer Server", "15.0", "TeamViewer"))[0] is None
