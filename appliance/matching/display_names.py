@@ -37,6 +37,10 @@ _EDITION_WORDS = {
 # Channels of one product ("Google Chrome Beta", "Visual Studio Code Insiders") and servicing
 # words left by the version ("Exchange Server 2019 Cumulative Update 13") are packaging too.
 _EDITION_WORDS |= {"beta", "canary", "nightly", "insiders", "insider", "preview", "cumulative", "express", "basic", "lite", "core"}
+# ... and (session 16) a workstation or workgroup edition ("Macrium Reflect Workstation",
+# "Pervasive PSQL Workgroup") and Citrix's long-term service release ("Citrix Workspace 2402
+# LTSR"), a servicing channel as "lts" is.
+_EDITION_WORDS |= {"workstation", "workgroup", "ltsr"}
 # Browser plug-in builds of one product ("Adobe Flash Player 32 NPAPI" is adobe:flash_player).
 _EDITION_WORDS |= {"npapi", "ppapi", "activex"}
 # The previous generation kept beside a new one and a vendor's early-access channel are builds

@@ -1040,3 +1040,14 @@ def test_a_publisher_nvd_does_not_know_reads_the_name_as_without_a_publisher(mat
 def test_a_mac_bundle_company_named_after_the_app_is_no_team(matcher: FeedMatcher) -> None:
     # com.postgresapp names the app, not a team of supabase:postgres.
     assert app(matcher, "Postgres.app", "com.postgresapp.Postgres2")[0] is None
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("Macrium Reflect Workstation", "Paramount Software (UK) Ltd.", "macrium:reflect"),
+    ("Citrix Workspace 2402 LTSR", "Citrix Systems, Inc.", "citrix:workspace"),
+    # Workgroup is the edition; NVD files the CVEs under actian:psql, not pervasive_psql.
+    ("Pervasive PSQL v11 SP3 Workgroup (32-bit)", "Pervasive Software Inc.", "actian:psql"),
+])
+def test_workstation_workgroup_and_ltsr_are_editions(matcher: FeedMatcher, name: str, publisher: str, expected: str) -> None:
+    # Session 16.
+    assert product(matcher, SoftwareItem(name, "1.0", publisher))[0] == expected
