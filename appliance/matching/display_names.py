@@ -1564,6 +1564,18 @@ class DisplayNames:
                 if compact(vendor) == said_publisher:
                     offer(key_id, 0.9, f"name '{cleaned}' is the publisher's short name '{words[0]}' + product '{product}' "
                                        f"of vendor '{vendor}', which publisher '{publisher}' names")
+        if (not scored and len(words) >= 2 and publisher and words[0] == publisher.split()[0] and len(words[0]) >= 4
+                and said_publisher not in index.by_vendor):
+            # 2d. (Session 16) The same when the publisher is no NVD vendor but names one as
+            # written longer ("Salto ProAccess SPACE" by SALTO Systems is
+            # saltosystem:proaccess_space): the one product of the rest whose vendor it names.
+            agreeing = [k for k in index.by_product.get(compact(" ".join(words[1:])), ())
+                        if k in index.current and _publisher_agrees(publisher, index.words(k)[0])]
+            if len({index.equivalents(k) for k in agreeing}) == 1:
+                key_id = index.primary(tuple(agreeing))
+                vendor, product = index.words(key_id)
+                offer(key_id, 0.9, f"name '{cleaned}' is the publisher's short name '{words[0]}' + product '{product}' "
+                                   f"of vendor '{vendor}', which publisher '{publisher}' names")
         if not scored and len(words) >= 2 and len(said_first := compact(words[0])) >= 6 and said_first in index.by_vendor:
             # 2a. A vendor named after its product line, whose products NVD names with that line
             # ("RealVNC Viewer" is realvnc:vnc_viewer, "RealVNC Server" realvnc:vnc_server): the

@@ -1051,3 +1051,8 @@ def test_a_mac_bundle_company_named_after_the_app_is_no_team(matcher: FeedMatche
 def test_workstation_workgroup_and_ltsr_are_editions(matcher: FeedMatcher, name: str, publisher: str, expected: str) -> None:
     # Session 16.
     assert product(matcher, SoftwareItem(name, "1.0", publisher))[0] == expected
+
+
+def test_a_publisher_nvd_spells_longer_names_the_product_after_its_short_name(matcher: FeedMatcher) -> None:
+    # Session 16: "SALTO Systems" is no NVD vendor, but names saltosystem, which files the rest.
+    assert product(matcher, SoftwareItem("Salto ProAccess SPACE", "6.8", "SALTO Systems"))[0] == "saltosystem:proaccess_space"
