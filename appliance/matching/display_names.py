@@ -973,7 +973,7 @@ class DisplayNames:
                 if _publisher_agrees(publisher, split_key(self.index.keys[c.key_id])[0])
             ]
         if not candidates and publisher and display:
-            candidates = self._publishers_product(words, publisher)
+            candidates = self._publishers_product(words, publisher) or self._branded_program(words, publisher)
             trimmed = _trimmed(words, [w in _EDITION_WORDS or _is_year(w) or _is_number(w) for w in words]) if not candidates else words
             if trimmed and len(trimmed) < len(words):
                 # ... also after its edition words and release ("Camtasia 2024" by TechSmith is
@@ -1289,6 +1289,26 @@ class DisplayNames:
             return []
         return [_Candidate(key_id, 0.9, f"publisher '{publisher}' is vendor '{self.index.words(key_id)[0]}', whose one product "
                                         f"of that name is '{self.index.words(key_id)[1]}'", True)]
+
+    def _branded_program(self, words: list[str], publisher: str) -> list[_Candidate]:
+        """Session 16: the one product named the program's name with a kind of program after it
+        (client, desktop, app, application), of any vendor, when its name begins with the
+        publisher's brand: "Duo Device Health" by Duo Security is
+        cisco:duo_device_health_application (Cisco bought Duo; NVD files Duo's products under
+        both). The brand in the product's own name stands for the publisher; a name without
+        it is another company's. One lookup (CpeIndex.by_head)."""
+        index, brand = self.index, compact(publisher.split()[0])
+        # (A bundle id's company runs the words together: com.duosecurity.)
+        if len(words) < 2 or len(compact(words[0])) < 3 or not brand.startswith(compact(words[0])):
+            return []
+        kids = {k for k in index.by_head.get(compact(" ".join(words)), ())
+                if k in index.current and index.words(k)[1].rsplit(" ", 1)[-1] in _PROGRAM_KINDS | {"application"}}
+        key_id = self._one_of(kids)
+        if key_id is None:
+            return []
+        return [_Candidate(key_id, 0.88, f"'{' '.join(words)}' with a kind of program after it is the one NVD product "
+                                         f"'{index.words(key_id)[1]}' (vendor '{index.words(key_id)[0]}'), whose name "
+                                         f"begins with publisher '{publisher}''s brand", True)]
 
     def _abbreviated(self, words: list[str], publisher: str) -> list[_Candidate]:
         """The one product of the vendor the name begins with (or the publisher names) that the

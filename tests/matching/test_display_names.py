@@ -1056,3 +1056,9 @@ def test_workstation_workgroup_and_ltsr_are_editions(matcher: FeedMatcher, name:
 def test_a_publisher_nvd_spells_longer_names_the_product_after_its_short_name(matcher: FeedMatcher) -> None:
     # Session 16: "SALTO Systems" is no NVD vendor, but names saltosystem, which files the rest.
     assert product(matcher, SoftwareItem("Salto ProAccess SPACE", "6.8", "SALTO Systems"))[0] == "saltosystem:proaccess_space"
+
+
+def test_a_branded_name_with_a_kind_of_program_after_it_is_that_product(matcher: FeedMatcher) -> None:
+    # Session 16: NVD files Duo's Device Health under Cisco, named with "application" after it.
+    assert product(matcher, SoftwareItem("Duo Device Health", "5.0", "Duo Security"))[0] == "cisco:duo_device_health_application"
+    assert app(matcher, "Duo Device Health.app", "com.duosecurity.devicehealth")[0] == "cisco:duo_device_health_application"
