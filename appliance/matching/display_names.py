@@ -1292,7 +1292,7 @@ class DisplayNames:
 
     def _branded_program(self, words: list[str], publisher: str) -> list[_Candidate]:
         """Session 16: the one product named the program's name with a kind of program after it
-        (client, desktop, app, application), of any vendor, when its name begins with the
+        (client, desktop, app, application), of another vendor, when its name begins with the
         publisher's brand: "Duo Device Health" by Duo Security is
         cisco:duo_device_health_application (Cisco bought Duo; NVD files Duo's products under
         both). The brand in the product's own name stands for the publisher; a name without
@@ -1301,8 +1301,11 @@ class DisplayNames:
         # (A bundle id's company runs the words together: com.duosecurity.)
         if len(words) < 2 or len(compact(words[0])) < 3 or not brand.startswith(compact(words[0])):
             return []
+        # (Of another vendor than the publisher's: its own products are _publishers_product's
+        # and the bundle id rules'.)
         kids = {k for k in index.by_head.get(compact(" ".join(words)), ())
-                if k in index.current and index.words(k)[1].rsplit(" ", 1)[-1] in _PROGRAM_KINDS | {"application"}}
+                if k in index.current and index.words(k)[1].rsplit(" ", 1)[-1] in _PROGRAM_KINDS | {"application"}
+                and not _publisher_agrees(publisher, index.words(k)[0])}
         key_id = self._one_of(kids)
         if key_id is None:
             return []
