@@ -1091,9 +1091,12 @@ class DisplayNames:
         if index.cve_count(best.key_id) or best.key_id not in index.current:
             return best
         vendor, product = index.words(best.key_id)
+        first, space, rest = product.partition(" ")
+        shorter = index.by_product.get(compact(rest), ()) if space else ()
+        if not shorter:
+            return best
         words, said = product.split(), compact(vendor)
-        kids = {k for k in index.by_product.get(compact(" ".join(words[1:])), ()) if compact(index.words(k)[0]) == said} \
-            if len(words) >= 2 else set()
+        kids = {k for k in shorter if compact(index.words(k)[0]) == said}
         kids = {k for k in kids if k in index.current and index.cve_count(k) and k not in index.equivalents(best.key_id)
                 and min(index.word_uses.get(w, 0) for w in min(index.words(k)[1].split(), words, key=len)) <= _RARE_WORD}
         one = self._one_of(kids)
