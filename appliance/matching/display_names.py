@@ -857,8 +857,9 @@ class DisplayNames:
             # jellyfin:jellyfin, "Orthanc Server" orthanc-server:orthanc (NVD files a desktop
             # client apart: mattermost:mattermost_desktop); a remote desktop project's is its
             # viewer ("TigerVNC Viewer.app" is tigervnc:tigervnc). Not a telephone system's
-            # phone: set 16's adjudicated labels call "3CX Phone for Windows" no 3cx:3cx. Not a product read by a hand alias,
-            # which names an installed program (TeamViewer, AnyDesk), not a project.
+            # phone: set 16's adjudicated labels call "3CX Phone for Windows" no 3cx:3cx. Not a
+            # product read by a hand alias, which names an installed program (TeamViewer,
+            # AnyDesk), not a project.
             served = (extra in (["server"], ["viewer"]) and found.method != "alias"
                       and (_self_named(vendor, product) or _named_longer(vendor, product)))
             if len([w for w in named if w in own]) < 2 and not (itself and (tagged or released or served)):
@@ -995,13 +996,14 @@ class DisplayNames:
         best = candidates[0]
         if best.score < THRESHOLD and display and platform.family != "macos" and self._product_team(publisher, cleaned):
             # Session 16: a publisher named as the product's own team or distribution ("R Core
-            # Team" for R, "RubyInstaller Team" for Ruby, "Viber Media" for Viber) confirms the
-            # product, not a vendor: the vendor is chosen as for a name without a publisher.
+            # Team" for R, "RubyInstaller Team" for Ruby) confirms the product, not a vendor: the
+            # vendor is chosen as for a name without a publisher.
             # Not on a Mac, where the "publisher" is the bundle id's company ("com.postgresapp"
             # is no team of supabase:postgres).
             # (With the doubts of a name without a publisher, but for a "<name>_project" vendor:
-            # "Pulsar" by Pulsar Edit is not apache:pulsar, whose vendor is not named after it;
-            # nor a name other organisations file unless its CVEs single it out.)
+            # "Pulsar" by Pulsar Edit is not apache:pulsar, nor "Viber" by Viber Media
+            # rakuten:viber, whose vendors are not named after them; nor a name other
+            # organisations file unless its CVEs single it out.)
             current = tuple(k for k in self.index.by_product.get(compact(cleaned), ()) if k in self.index.current)
             chosen = self.ids._by_name_alone(current, cleaned)
             if (isinstance(chosen, _Candidate) and not self._name_alone_doubt(chosen.key_id, project_ok=True)
@@ -1091,7 +1093,7 @@ class DisplayNames:
         if index.cve_count(best.key_id) or best.key_id not in index.current:
             return best
         vendor, product = index.words(best.key_id)
-        first, space, rest = product.partition(" ")
+        _, space, rest = product.partition(" ")
         shorter = index.by_product.get(compact(rest), ()) if space else ()
         if not shorter:
             return best
@@ -1153,7 +1155,7 @@ class DisplayNames:
         if coined and min(index.word_uses.get(w, 0) for w in cleaned.split()) > 2:
             return None
         key_id = index.primary(tuple(kids))
-        vendor, product = index.words(key_id)
+        product = index.words(key_id)[1]
         if not coined and (product.split() != cleaned.split() or publisher.split()[0] in product.split()
                            or min(index.word_uses.get(w, 0) for w in product.split()) > _RARE_WORD):
             return None
