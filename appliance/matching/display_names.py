@@ -37,6 +37,10 @@ _EDITION_WORDS = {
 # Channels of one product ("Google Chrome Beta", "Visual Studio Code Insiders") and servicing
 # words left by the version ("Exchange Server 2019 Cumulative Update 13") are packaging too.
 _EDITION_WORDS |= {"beta", "canary", "nightly", "insiders", "insider", "preview", "cumulative", "express", "basic", "lite", "core"}
+# ... and (session 16) a workstation or workgroup edition ("Macrium Reflect Workstation",
+# "Pervasive PSQL Workgroup") and Citrix's long-term service release ("Citrix Workspace 2402
+# LTSR"), a servicing channel as "lts" is.
+_EDITION_WORDS |= {"workstation", "workgroup", "ltsr"}
 # Browser plug-in builds of one product ("Adobe Flash Player 32 NPAPI" is adobe:flash_player).
 _EDITION_WORDS |= {"npapi", "ppapi", "activex"}
 # The previous generation kept beside a new one and a vendor's early-access channel are builds
@@ -69,6 +73,11 @@ _PART_WORDS = {
     "installer", "setup", "updater", "update", "helper", "launcher", "bootstrap", "bootstrapper", "component",
     "components", "headers", "targeting", "pack", "mui", "proofing", "documentation", "docs", "add-in", "addin", "plugin",
     "plug-in", "extension", "extensions", "files", "manager", "module", "language",
+    # Session 16: a tool that builds with the product or removes it ("Power BI Report Builder",
+    # "Acronis Cyber Protect Bootable Media Builder", "Adobe Creative Cloud Cleaner Tool").
+    # Not "tool" or "kit" alone: NVD's dell:supportassist_os_recovery is the "... Recovery
+    # Tool", wibu:codemeter_runtime the "CodeMeter Runtime Kit".
+    "builder", "cleaner", "cleanup", "removal", "uninstaller",
 }
 # Pieces of a product that carry its code: the product's CVEs are theirs ("Microsoft .NET
 # Host", "Python 3.11 Standard Library", "Microsoft Visual C++ 2022 X64 Minimum Runtime").
@@ -96,6 +105,10 @@ _ENDPOINT_WORDS = {"agent", "client", "services", "sensor"}
 # ("Revit 2024.2 Hotfix"), or that it is software ("Plantronics Hub Software").
 _GENERIC_TAIL = {"hotfix", "patch", "software"}
 _YEAR = re.compile(r"^(19|20)\d\d(-(19|20)\d\d)?$")
+# A word this few product names use (CpeIndex.word_uses) makes a name of several words
+# distinctive: "modbus" 9, "format" 13; not "task" 35, "desktop" 233, "manager" 1,632 (the
+# bound identify.py's _RARE_WORD gives pip and npm names).
+_RARE_WORD = 20
 
 
 def _is_year(word: str) -> bool:
@@ -733,8 +746,11 @@ class DisplayNames:
                 found = self._named_first(text.split(), said, platform)
                 if found is not None:
                     return found
-            if _COINED_WORD.search(name):
-                stranger = self._unknown_publishers_product(cleaned, said)
+            coined = bool(_COINED_WORD.search(name))
+            if coined or (" " in cleaned and platform.family != "macos"):
+                # (On a Mac the publisher is the bundle id's company, no publisher the user's
+                # system lists: session 14 found "Another Redis Desktop Manager.app" so.)
+                stranger = self._unknown_publishers_product(cleaned, said, coined, platform.family != "macos")
                 if stranger is not None:
                     return Identification(self.index.keys[stranger.key_id], "fuzzy", stranger.score, stranger.evidence)
             if compact(cleaned) == compact(said):
@@ -793,17 +809,19 @@ class DisplayNames:
         starts with is taken, and only when the publisher names its vendor; a longest product
         of another vendor, a vendor's generic program, a part word among the extra words or
         extra words that name another product of that vendor refuse. None if the name is no such thing."""
+        yearly = _is_year(words[-1])  # (a release year last: see _named_first_uncached)
         while len(words) > 1 and _is_number(words[-1]):
             words = words[:-1]  # a trailing number is a release, which the number pass read already
-        cache_key = (" ".join(words), publisher, platform.family == "macos")
+        cache_key = (" ".join(words), publisher, platform.family == "macos", yearly)
         if cache_key in self._first_cache:
             return self._first_cache[cache_key]
         if len(self._first_cache) > self.ids.CACHE_LIMIT:
             self._first_cache.clear()
-        found = self._first_cache[cache_key] = self._named_first_uncached(words, publisher, platform)
+        found = self._first_cache[cache_key] = self._named_first_uncached(words, publisher, platform, yearly)
         return found
 
-    def _named_first_uncached(self, words: list[str], publisher: str, platform: Platform) -> Identification | Unidentified | None:
+    def _named_first_uncached(self, words: list[str], publisher: str, platform: Platform,
+                              yearly: bool = False) -> Identification | Unidentified | None:
         index = self.index
         # At most three extra words: a longer tail is more than a tag on the product's name.
         for end in range(len(words) - 1, max(0, len(words) - 4), -1):
@@ -822,16 +840,36 @@ class DisplayNames:
             while len(named) > 1 and compact(named[0]) in (compact(vendor), compact(publisher)):
                 named = named[1:]
             own = set(cpe_words(product).split())
-            if len([w for w in named if w in own]) < 2 and (
-                    any(w not in own and not _is_year(w) and w not in _EDITION_WORDS for w in named)
-                    or not (all(w in _GENERIC_TAIL or _build_tag(w) for w in extra) or _build_tag(extra[0]))):
+            itself = not any(w not in own and not _is_year(w) and w not in _EDITION_WORDS for w in named)
+            tagged = all(w in _GENERIC_TAIL or _build_tag(w) for w in extra) or _build_tag(extra[0])
+            # Session 16: a name that ends in a year is a yearly release of a commercial product,
+            # whose words between the product and the year name its edition or product line
+            # ("CorelDRAW Graphics Suite 2023", "QuickBooks Desktop Accountant 2024", "AVEVA
+            # InTouch HMI 2023"), not another program. Not words after the year ("QuickBooks
+            # 2024 Tool Hub": a tool of that release), a piece that carries code ("Autodesk
+            # Revit Content Libraries 2024"), another kind of program ("Skype Meeting App 2016"
+            # is not microsoft:skype; "Desktop" is the installed edition of a product also sold
+            # online: QuickBooks Desktop), or the vendor's own name as a product
+            # ("Sage 50 Accounting - US Edition 2024" is not sage:sage).
+            released = (yearly and compact(product) != compact(vendor)
+                        and not any(w in _CODE_PART_WORDS or (w in _PROGRAM_KINDS and w != "desktop") for w in extra))
+            # Session 16: a project named after itself is its server: "Jellyfin Server" is
+            # jellyfin:jellyfin, "Orthanc Server" orthanc-server:orthanc (NVD files a desktop
+            # client apart: mattermost:mattermost_desktop); a remote desktop project's is its
+            # viewer ("TigerVNC Viewer.app" is tigervnc:tigervnc). Not a telephone system's
+            # phone: set 16's adjudicated labels call "3CX Phone for Windows" no 3cx:3cx. Not a
+            # product read by a hand alias, which names an installed program (TeamViewer,
+            # AnyDesk), not a project.
+            served = (extra in (["server"], ["viewer"]) and found.method != "alias"
+                      and (_self_named(vendor, product) or _named_longer(vendor, product)))
+            if len([w for w in named if w in own]) < 2 and not (itself and (tagged or released or served)):
                 # A one-word product with more words after it is too often another program of
                 # the vendor that NVD files nothing for (Android Studio, Bing Wallpaper, Chrome
                 # Remote Desktop Host, Qt Creator, Microsoft Access Database Engine): it is taken
                 # only when the start of the name is the product itself (not a piece of it that
                 # another rule read as the product: "MongoDB Tools ...") and what follows is build
                 # tags ("ImageMagick ... Q16-HDRI"), a fix or "software", or starts with a build
-                # tag ("MongoDB 7.0.14 2008R2Plus SSL").
+                # tag ("MongoDB 7.0.14 2008R2Plus SSL"), or the name carries a year (above).
                 return None
             rest = " ".join(w for w in extra if not (_is_year(w) or _is_number(w)))
             parts = [w for w in extra if w in _PART_WORDS]
@@ -936,7 +974,7 @@ class DisplayNames:
                 if _publisher_agrees(publisher, split_key(self.index.keys[c.key_id])[0])
             ]
         if not candidates and publisher and display:
-            candidates = self._publishers_product(words, publisher)
+            candidates = self._publishers_product(words, publisher) or self._branded_program(words, publisher)
             trimmed = _trimmed(words, [w in _EDITION_WORDS or _is_year(w) or _is_number(w) for w in words]) if not candidates else words
             if trimmed and len(trimmed) < len(words):
                 # ... also after its edition words and release ("Camtasia 2024" by TechSmith is
@@ -956,6 +994,33 @@ class DisplayNames:
         # Highest score first; ties by key text, never by feed or row order.
         candidates.sort(key=lambda c: (-c.score, self.index.keys[c.key_id]))
         best = candidates[0]
+        if best.score < THRESHOLD and display and platform.family != "macos" and self._product_team(publisher, cleaned):
+            # Session 16: a publisher named as the product's own team or distribution ("R Core
+            # Team" for R, "RubyInstaller Team" for Ruby) confirms the product, not a vendor: the
+            # vendor is chosen as for a name without a publisher.
+            # Not on a Mac, where the "publisher" is the bundle id's company ("com.postgresapp"
+            # is no team of supabase:postgres).
+            # (With the doubts of a name without a publisher, but for a "<name>_project" vendor:
+            # "Pulsar" by Pulsar Edit is not apache:pulsar, nor "Viber" by Viber Media
+            # rakuten:viber, whose vendors are not named after them; nor a name other
+            # organisations file unless its CVEs single it out.)
+            current = tuple(k for k in self.index.by_product.get(compact(cleaned), ()) if k in self.index.current)
+            chosen = self.ids._by_name_alone(current, cleaned)
+            if (isinstance(chosen, _Candidate) and not self._name_alone_doubt(chosen.key_id, project_ok=True)
+                    and not self._shared_name(chosen.key_id, current)):
+                best = _Candidate(chosen.key_id, min(chosen.score, 0.88), chosen.evidence + f", and publisher '{publisher}' "
+                                  "is named as the product's own team", True)
+        if (best.score < THRESHOLD and display and platform.family != "macos" and publisher
+                and compact(publisher) not in self.index.by_vendor and not self._initials_vendor(publisher, cleaned)):
+            # Session 16: a publisher NVD does not know (a person: "Joplin" by Laurent Cozic)
+            # says nothing of the vendor: the name is read as one without a publisher, with the
+            # same doubts (joplinapp:joplin has the CVEs of the three vendors filing "joplin").
+            current = tuple(k for k in self.index.by_product.get(compact(cleaned), ()) if k in self.index.current)
+            chosen = self.ids._by_name_alone(current, cleaned) if current else None
+            if (isinstance(chosen, _Candidate) and not self._name_alone_doubt(chosen.key_id)
+                    and not self._shared_name(chosen.key_id, current)):
+                best = _Candidate(chosen.key_id, min(chosen.score, 0.86), chosen.evidence + f"; publisher '{publisher}' is no "
+                                  "NVD vendor to say otherwise", True)
         if best.score < THRESHOLD:
             shown = ", ".join(f"{self.index.keys[c.key_id]} ({c.score:.2f})" for c in candidates[:3])
             piece = self._part_of(words, publisher, platform, display)
@@ -983,14 +1048,17 @@ class DisplayNames:
             primary = self.index.primary(group)
             best = _Candidate(primary, best.score, best.evidence + f"; NVD files most of its CVEs under {self.index.keys[primary]}",
                               best.fuzzy)
+        if display:
+            best = self._named_one_word_apart(best)
         key, evidence = self.index.keys[best.key_id], best.evidence
         vendor_raw, product_raw = split_key(key)
         if display and vendor_raw == product_raw:
             # A self-named product is often the server or the platform; an installed program
             # is its desktop client when NVD files one (mattermost:mattermost_desktop), or the
-            # vendor's product named only "desktop" (nextcloud:desktop, element:desktop).
+            # vendor's product named only "desktop" (nextcloud:desktop, element:desktop), or
+            # (session 16) its client (seafile:seafile-client, teamspeak:teamspeak_client).
             for client in (key + "_desktop", key + "-desktop", key + "_desktop_client", key + "_desktop_app",
-                           vendor_raw + ":desktop", vendor_raw + ":desktop_client"):
+                           vendor_raw + ":desktop", vendor_raw + ":desktop_client", key + "_client", key + "-client"):
                 desktop = self.index.key_id.get(client)
                 if desktop is not None and desktop in self.index.current:
                     key, evidence = client, evidence + f"; an installed program is the desktop client {client}"
@@ -1012,27 +1080,90 @@ class DisplayNames:
         method = "fuzzy" if best.fuzzy or best.score < 0.95 else "exact"
         return Identification(key, method, best.score, evidence)
 
-    def _unknown_publishers_product(self, cleaned: str, publisher: str) -> _Candidate | None:
+    def _named_one_word_apart(self, best: _Candidate) -> _Candidate:
+        """Session 16: the product NVD files the CVEs of, when the one found has none and its vendor
+        files the product named without its first word, which has CVEs: NVD names one product
+        both ways ("GPL Ghostscript" is artifex:ghostscript, not the CVE-less
+        artifex:gpl_ghostscript). The shorter name must hold a rare word (CpeIndex.word_uses at
+        most _RARE_WORD): "ESET Cyber Security" is not eset:security. One lookup by name, only
+        for a product without CVEs. (The other way, a name with a word more in front, would make
+        "Oracle VirtualBox" oracle:vm_virtualbox, which has its 19 CVEs; but finding it needs a
+        table of the vendor's names by their ends, 2-3 ms for a big vendor in a first report.)"""
+        index = self.index
+        if index.cve_count(best.key_id) or best.key_id not in index.current:
+            return best
+        vendor, product = index.words(best.key_id)
+        _, space, rest = product.partition(" ")
+        shorter = index.by_product.get(compact(rest), ()) if space else ()
+        if not shorter:
+            return best
+        words, said = product.split(), compact(vendor)
+        kids = {k for k in shorter if compact(index.words(k)[0]) == said}
+        kids = {k for k in kids if k in index.current and index.cve_count(k) and k not in index.equivalents(best.key_id)
+                and min(index.word_uses.get(w, 0) for w in min(index.words(k)[1].split(), words, key=len)) <= _RARE_WORD}
+        one = self._one_of(kids)
+        if one is None:
+            return best
+        return _Candidate(one, best.score, best.evidence + f"; NVD files no CVE under {index.keys[best.key_id]} and "
+                          f"{index.cve_count(one)} under {index.keys[one]}, its name without the first word", True)
+
+    def _product_team(self, publisher: str, cleaned: str) -> bool:
+        """The publisher is named as the product's team or distribution and is no vendor of a
+        product of that name: its first word is the product's name ("R Core Team": r, "Viber
+        Media": viber), or the product's name of four letters or more with a word glued on
+        ("RubyInstaller Team": ruby; NVD's rubyinstaller files only rubyinstaller2)."""
+        words = publisher.split()
+        if not words or " " in cleaned or self.index.by_product.get(compact(cleaned), ()) and any(
+                compact(self.index.words(k)[0]) == compact(publisher) for k in self.index.by_product[compact(cleaned)]):
+            return False
+        first = words[0]
+        return (first == cleaned and len(words) >= 2) or (len(cleaned) >= 4 and first.startswith(cleaned) and first != cleaned)
+
+    def _unknown_publishers_product(self, cleaned: str, publisher: str, coined: bool = True,
+                                    listed: bool = False) -> _Candidate | None:
         """The one product a coined name names, when the publisher is no NVD vendor and shares
         nothing with one (a person, a renamed or new company: "PhonerLite" by its author Heiko
         Sommerfeldt is phoner:phonerlite, "NSClient++" by MySolutions Nordic nsclient:nsclient++):
         such a publisher cannot contradict the dictionary. The caller checks the name is coined
         (a word with capitals inside: no everyday word, "Rhino" is not mozilla:rhino); here, a
         word of it that at most two product names use (CpeIndex.word_uses), and one product (one
-        group) of exactly that name."""
+        group) of exactly that name.
+
+        Session 16: also a name of several words (``coined`` False) that is word for word, as NVD
+        spells it, the one product (one group) of that name: "Format Factory" by Free Time is
+        pcfreetime:format_factory, "Modbus Poll" by Witte Software modbustools:modbus_poll, "Far
+        Manager" by Eugene Roshal & Far Group rarlab:far_manager. One word of it must be rare
+        (used by at most _RARE_WORD product names: "Task Manager" by an unknown publisher is not
+        code-projects:task_manager); the words must be the product's own ("Path
+        Finder" is not the theme "pathfinder"), and a product named after the publisher's own
+        company is that vendor's build of it, not the publisher's program ("Realtek High
+        Definition Audio Driver" by Realtek is not dell:realtek_high_definition_audio_driver).
+
+        Session 16, also: a publisher the program's system lists (``listed``: Windows, not a Mac
+        bundle id's company) that is an NVD vendor filing no product of that name is the
+        product's new owner or distributor, no contradiction ("KEPServerEX" by PTC, which bought
+        Kepware, is kepware:kepserverex; "Podman Desktop" by Red Hat
+        linuxfoundation:podman_desktop)."""
         index = self.index
         said = compact(publisher)
-        if said in index.by_vendor or self._initials_vendor(publisher, cleaned):
+        if not listed and (said in index.by_vendor or self._initials_vendor(publisher, cleaned)):
             return None
         kids = [k for k in index.by_product.get(compact(cleaned), ()) if k in index.current]
         groups = {index.equivalents(k) for k in kids}
-        if len(groups) != 1 or min(index.word_uses.get(w, 0) for w in cleaned.split()) > 2:
+        if len(groups) != 1:
+            return None
+        if coined and min(index.word_uses.get(w, 0) for w in cleaned.split()) > 2:
             return None
         key_id = index.primary(tuple(kids))
+        product = index.words(key_id)[1]
+        if not coined and (product.split() != cleaned.split() or publisher.split()[0] in product.split()
+                           or min(index.word_uses.get(w, 0) for w in product.split()) > _RARE_WORD):
+            return None
         vendor = split_key(index.keys[key_id])[0]
         if vendor.endswith("_project") or any(_publisher_shares_word(publisher, split_key(index.keys[k])[0]) for k in kids):
             return None  # (NVD's "<name>_project": _coined_project's, which weighs such a vendor)
-        return _Candidate(key_id, 0.86, f"'{cleaned}' names exactly one NVD product, a name few products use, and publisher "
+        few = "a name few products use" if coined else "word for word as NVD spells it"
+        return _Candidate(key_id, 0.86, f"'{cleaned}' names exactly one NVD product, {few}, and publisher "
                                         f"'{publisher}' is no NVD vendor to say otherwise (vendor '{vendor}')", True)
 
     def _piece_filed(self, candidates: list[_Candidate], piece: Identification) -> Identification | None:
@@ -1164,6 +1295,29 @@ class DisplayNames:
         return [_Candidate(key_id, 0.9, f"publisher '{publisher}' is vendor '{self.index.words(key_id)[0]}', whose one product "
                                         f"of that name is '{self.index.words(key_id)[1]}'", True)]
 
+    def _branded_program(self, words: list[str], publisher: str) -> list[_Candidate]:
+        """Session 16: the one product named the program's name with a kind of program after it
+        (client, desktop, app, application), of another vendor, when its name begins with the
+        publisher's brand: "Duo Device Health" by Duo Security is
+        cisco:duo_device_health_application (Cisco bought Duo; NVD files Duo's products under
+        both). The brand in the product's own name stands for the publisher; a name without
+        it is another company's. One lookup (CpeIndex.by_head)."""
+        index, brand = self.index, compact(publisher.split()[0])
+        # (A bundle id's company runs the words together: com.duosecurity.)
+        if len(words) < 2 or len(compact(words[0])) < 3 or not brand.startswith(compact(words[0])):
+            return []
+        # (Of another vendor than the publisher's: its own products are _publishers_product's
+        # and the bundle id rules'.)
+        kids = {k for k in index.by_head.get(compact(" ".join(words)), ())
+                if k in index.current and index.words(k)[1].rsplit(" ", 1)[-1] in _PROGRAM_KINDS | {"application"}
+                and not _publisher_agrees(publisher, index.words(k)[0])}
+        key_id = self._one_of(kids)
+        if key_id is None:
+            return []
+        return [_Candidate(key_id, 0.88, f"'{' '.join(words)}' with a kind of program after it is the one NVD product "
+                                         f"'{index.words(key_id)[1]}' (vendor '{index.words(key_id)[0]}'), whose name "
+                                         f"begins with publisher '{publisher}''s brand", True)]
+
     def _abbreviated(self, words: list[str], publisher: str) -> list[_Candidate]:
         """The one product of the vendor the name begins with (or the publisher names) that the
         name writes with an abbreviation of its words' initials: "Microsoft Azure CLI" is
@@ -1273,7 +1427,7 @@ class DisplayNames:
             found = self._candidate_cache[(cleaned, publisher, display)] = self._weigh(cleaned, publisher, display)
         return found
 
-    def _name_alone_doubt(self, key_id: int) -> str:
+    def _name_alone_doubt(self, key_id: int, project_ok: bool = False) -> str:
         """Why a display name without a publisher is too weak to name this product, or "".
 
         Program names are often everyday words ("Weather", "Calendar", "Mission Control") that
@@ -1281,7 +1435,9 @@ class DisplayNames:
         taken only for a project named after itself (wireshark:wireshark, transmissionbt:
         transmission), not for a lone "<name>_project" vendor (too often another project that
         chose a common word), and never for a library NVD files under a package ecosystem
-        (svelte:svelte is an npm package, not a desktop program).
+        (svelte:svelte is an npm package, not a desktop program). ``project_ok``: the
+        publisher is named as the product's team, which answers the "<name>_project" doubt (a
+        project that chose a common word would not have a team named so: "R Core Team").
         """
         index = self.index
         group = index.equivalents(key_id)
@@ -1291,7 +1447,7 @@ class DisplayNames:
         named = [k for k in group if _named_after(*split_key(index.keys[k])) or _named_longer(*index.words(k))]
         if not named:
             return f"vendor '{index.words(key_id)[0]}' is not named after it, and no publisher confirms the vendor"
-        if all(split_key(index.keys[k])[0].endswith(("_project", "-project")) for k in named):
+        if not project_ok and all(split_key(index.keys[k])[0].endswith(("_project", "-project")) for k in named):
             return "only a '<name>_project' vendor is named after it"
         return ""
 
@@ -1436,6 +1592,18 @@ class DisplayNames:
                 if compact(vendor) == said_publisher:
                     offer(key_id, 0.9, f"name '{cleaned}' is the publisher's short name '{words[0]}' + product '{product}' "
                                        f"of vendor '{vendor}', which publisher '{publisher}' names")
+        if (not scored and len(words) >= 2 and publisher and words[0] == publisher.split()[0] and len(words[0]) >= 4
+                and said_publisher not in index.by_vendor):
+            # 2d. (Session 16) The same when the publisher is no NVD vendor but names one as
+            # written longer ("Salto ProAccess SPACE" by SALTO Systems is
+            # saltosystem:proaccess_space): the one product of the rest whose vendor it names.
+            agreeing = [k for k in index.by_product.get(compact(" ".join(words[1:])), ())
+                        if k in index.current and _publisher_agrees(publisher, index.words(k)[0])]
+            if len({index.equivalents(k) for k in agreeing}) == 1:
+                key_id = index.primary(tuple(agreeing))
+                vendor, product = index.words(key_id)
+                offer(key_id, 0.9, f"name '{cleaned}' is the publisher's short name '{words[0]}' + product '{product}' "
+                                   f"of vendor '{vendor}', which publisher '{publisher}' names")
         if not scored and len(words) >= 2 and len(said_first := compact(words[0])) >= 6 and said_first in index.by_vendor:
             # 2a. A vendor named after its product line, whose products NVD names with that line
             # ("RealVNC Viewer" is realvnc:vnc_viewer, "RealVNC Server" realvnc:vnc_server): the
