@@ -211,6 +211,9 @@ def _extends(name: str, product: str) -> bool:
 # Ubuntu replaced some debs with snaps and keeps a transitional deb versioned "<n>snap<m>"
 # (firefox 1:1snap1-0ubuntu2 since Ubuntu 22.04): it holds a wrapper that installs the snap; its
 # version is no release of the program, and would compare below every release (every CVE).
+# Parts of a Homebrew formula's name that make it a program of its own beside a project
+# (Identifier._tool_read_as_project); "-cli" has its own rule (Identifier._command_line).
+_TOOL_FORMULA_PARTS = frozenset({"tools", "utils", "server"})
 _SNAP_TRANSITIONAL = re.compile(r"^(\d+:)?\d+snap\d+(-|$)")
 # Debian's native versions of dependency packages: "<release line>+<serial>" (postgresql-common's
 # 15+248, php-defaults' 2:8.2+93), with a stable update or Ubuntu suffix.
@@ -287,6 +290,9 @@ class Identifier:
                 if cli is not None:
                     return cli
             found = self._package(formula, "homebrew")
+            tool = self._tool_read_as_project(formula, found)
+            if tool is not None:
+                return tool
             if isinstance(found, Identification):
                 head = formula.split("-", 1)[0]
                 if ("-" in formula and found.method != "alias" and not compact(formula).startswith(compact(split_key(found.key)[0]))
@@ -338,6 +344,25 @@ class Identifier:
                 return self.source_packages.apply(found, raw, item.source_package, source) if item.source_package else found
         found = self.names.identify(item.name, item.vendor, platform)
         return found if item.vendor else self._with_references(found, clean_display_name(item.name), source)
+
+    @staticmethod
+    def _tool_read_as_project(formula: str, found: Identification | Unidentified) -> Unidentified | None:
+        """A formula "<name>-tools", "-utils" or "-server" that the package rules read as the
+        project <name> (its subpackage part cut off) is refused (session 16, round 2): on
+        Homebrew such a formula is a program of its own that works with <name>, often another
+        project's (sqlite-utils is Simon Willison's tool for SQLite databases, parquet-tools a
+        reader of Parquet files, wireguard-tools the userspace tools beside the kernel module,
+        selenium-server Selenium's Grid); one NVD files is named so (xiph:vorbis-tools,
+        linuxfoundation:nats-server) and is found by its whole name. None when the rule does
+        not apply."""
+        if not isinstance(found, Identification) or found.method == "alias":
+            return None
+        head, _, tail = formula.rpartition("-")
+        if tail not in _TOOL_FORMULA_PARTS or not head or tail in compact(split_key(found.key)[1]):
+            return None
+        return Unidentified(f"formula '{formula}' is a program that works with '{head}', not '{head}' itself: Homebrew's "
+                            f"'-{tail}' formulas are often another project's; reading it as {found.key} without its "
+                            f"'-{tail}' part is refused")
 
     def _cask_without_vendor(self, formula: str) -> Identification | None:
         """A cask named after its app without the vendor's word (Homebrew's temurin and corretto

@@ -179,3 +179,17 @@ def test_a_distributions_cve_less_key_is_no_formula(matcher: FeedMatcher) -> Non
     assert brew(matcher, "anaconda")[0] != "fedoraproject:anaconda"
     assert brew(matcher, "openshift-cli")[0] == "redhat:openshift"
     assert brew(matcher, "juju")[0] == "canonical:juju"
+
+
+@pytest.mark.parametrize("name", ["sqlite-utils", "wireguard-tools", "selenium-server", "parquet-tools"])
+def test_a_tools_formula_is_not_read_as_its_project(matcher: FeedMatcher, name: str) -> None:
+    # Session 16 round 2: "<project>-utils/-tools/-server" cut to <project> named another
+    # program (sqlite-utils is not SQLite); refused with the product it would have been.
+    key, reason = brew(matcher, name)
+    assert key is None and "is a program that works with" in reason
+
+
+@pytest.mark.parametrize(("name", "expected"), [("vorbis-tools", "xiph:vorbis-tools"), ("nats-server", "linuxfoundation:nats-server"),
+                                                ("kubernetes-cli", "kubernetes:kubernetes"), ("nginx-full", "nginx:nginx")])
+def test_a_formula_spelled_whole_or_of_another_part_is_still_identified(matcher: FeedMatcher, name: str, expected: str) -> None:
+    assert brew(matcher, name)[0] == expected
