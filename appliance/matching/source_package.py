@@ -28,6 +28,25 @@ def _through_source(score: float) -> float:
 Found = Identification | Unidentified
 
 
+def _source_inside(package: str, source: str, key: str) -> bool:
+    """The binary package's name carries the source's whole name as words (``-`` separated),
+    and the product its name gave is spelled by the words that begin the name and end before
+    the source's name ends, never by the source's own words alone: the product was read from
+    a head the source name goes beyond (mozilla-nss-certs from mozilla-nss gave mozilla) or one
+    before it (postgresql-postgis-scripts from postgis gave postgresql). A product read after
+    the source's words (nodejs20-npm from nodejs20 is npm) is the binary's own."""
+    words, inner = package.split("-"), source.split("-")
+    if len(inner) >= len(words):
+        return False
+    product = compact(split_key(key)[1])
+    for start in range(len(words) - len(inner) + 1):
+        if words[start:start + len(inner)] != inner:
+            continue
+        end = start + len(inner)
+        return any(compact("".join(words[:stop])) == product for stop in range(1, end))
+    return False
+
+
 class SourcePackages:
     """Reads an item's ``source_package`` hint beside what its binary package name gave.
 
@@ -81,6 +100,17 @@ class SourcePackages:
                 return Identification(other.key, other.method, score,
                                       f"{scheme} package '{package}' is built from source package '{source}': {other.evidence}; "
                                       f"the binary package's name alone suggested {found.key}, which has no CVEs")
+            if (isinstance(other, Identification) and not self._same_product(found.key, other.key)
+                    and _source_inside(package, source, found.key)):
+                # The binary's name holds the whole source name after the words that gave its
+                # product: those words name a shorter reading of the source (mozilla-nss-certs
+                # from mozilla-nss is not Mozilla's browser) or the program the source's project
+                # plugs into (postgresql-postgis-scripts from postgis is PostGIS, not PostgreSQL).
+                # The binary's name is then no more specific than its source's.
+                score = _through_source(other.score)
+                return Identification(other.key, other.method, score,
+                                      f"{scheme} package '{package}' is built from source package '{source}', whose whole name "
+                                      f"it carries: {other.evidence}; the words before it alone suggested {found.key}")
             if isinstance(other, Identification) and not self._same_product(found.key, other.key):
                 return Identification(found.key, found.method, found.score,
                                       f"{found.evidence}; source package '{source}' names {other.key}, but the binary "

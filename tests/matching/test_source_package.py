@@ -234,6 +234,25 @@ def test_a_binary_name_product_with_cves_stands_against_the_source(matcher: Feed
     assert key == "haxx:libcurl", evidence
 
 
+@pytest.mark.parametrize(("source", "name", "source_package", "without", "expected"), [
+    # The binary name carries the whole source name; the words before it gave the product.
+    ("rpm", "mozilla-nss-certs", "mozilla-nss", "mozilla:mozilla", "mozilla:nss"),
+    ("dpkg", "postgresql-postgis-scripts", "postgis", "postgresql:postgresql", "postgis:postgis"),
+])
+def test_a_binary_name_carrying_its_whole_source_name_is_the_sources(
+        matcher: FeedMatcher, source: str, name: str, source_package: str, without: str, expected: str) -> None:
+    assert identify(matcher, name, source)[0] == without
+    key, evidence = identify(matcher, name, source, source_package)
+    assert key == expected, evidence
+    assert "whose whole name it carries" in evidence
+
+
+def test_a_product_read_after_the_source_name_stays_the_binarys(matcher: FeedMatcher) -> None:
+    # nodejs20-npm from nodejs20: npm is read from the words after the source's name.
+    key, evidence = identify(matcher, "nodejs20-npm", "rpm", "nodejs20")
+    assert key == "npmjs:npm", evidence
+
+
 def test_a_library_the_sources_vendor_files_as_its_own_product(matcher: FeedMatcher) -> None:
     # Alpine's and Debian's libltdl come from libtool's source; NVD files the library as
     # gnu:libtool-ltdl, a product of its own.
