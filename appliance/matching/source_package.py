@@ -28,6 +28,16 @@ def _through_source(score: float) -> float:
 Found = Identification | Unidentified
 
 
+def _numbered_source(package: str, source: str, key: str, other: str) -> bool:
+    """The binary's first word named the product ``key`` (grub-pc: gnu:grub), and the source's
+    first word is that word with a number (grub2) that spells the other product ``other``
+    (gnu:grub2): a generation NVD files apart, which the source names and the binary does not."""
+    head, first = package.split("-")[0], source.split("-")[0]
+    if not (first.startswith(head) and first[len(head):].isdigit() and compact(head) == compact(split_key(key)[1])):
+        return False
+    return compact(split_key(other)[1]) == compact(first)
+
+
 def _source_inside(package: str, source: str, key: str) -> bool:
     """The binary package's name carries the source's whole name as words (``-`` separated),
     and the product its name gave is spelled by the words that begin the name and end before
@@ -111,6 +121,16 @@ class SourcePackages:
                 return Identification(other.key, other.method, score,
                                       f"{scheme} package '{package}' is built from source package '{source}', whose whole name "
                                       f"it carries: {other.evidence}; the words before it alone suggested {found.key}")
+            if (isinstance(other, Identification) and not self._same_product(found.key, other.key)
+                    and _numbered_source(package, source, found.key, other.key)):
+                # The source is the project's name with a generation number that NVD files as a
+                # product of its own: Debian's grub-pc and grub-efi-amd64 come from source grub2,
+                # GRUB 2 (gnu:grub2), not GRUB Legacy (gnu:grub), which the binary's first word names.
+                score = _through_source(other.score)
+                return Identification(other.key, other.method, score,
+                                      f"{scheme} package '{package}' is built from source package '{source}', the numbered "
+                                      f"generation of '{package.split('-')[0]}' that NVD files as {other.key}: {other.evidence}; "
+                                      f"the binary package's first word alone suggested {found.key}")
             if isinstance(other, Identification) and not self._same_product(found.key, other.key):
                 return Identification(found.key, found.method, found.score,
                                       f"{found.evidence}; source package '{source}' names {other.key}, but the binary "

@@ -247,6 +247,17 @@ def test_a_binary_name_carrying_its_whole_source_name_is_the_sources(
     assert "whose whole name it carries" in evidence
 
 
+@pytest.mark.parametrize("name", ["grub-pc", "grub-efi-amd64"])
+def test_a_numbered_source_names_the_generation_nvd_files_apart(matcher: FeedMatcher, name: str) -> None:
+    # Debian builds GRUB 2 from source grub2; the binary's first word "grub" names GRUB Legacy.
+    assert identify(matcher, name, "dpkg")[0] == "gnu:grub"
+    key, evidence = identify(matcher, name, "dpkg", "grub2")
+    assert key == "gnu:grub2", evidence
+    assert "numbered generation" in evidence
+    # A source with a version that names the same product changes nothing (fuse3: fuse:fuse).
+    assert identify(matcher, "fuse3-libs", "rpm", "fuse3")[0] == identify(matcher, "fuse3-libs", "rpm")[0]
+
+
 def test_a_product_read_after_the_source_name_stays_the_binarys(matcher: FeedMatcher) -> None:
     # nodejs20-npm from nodejs20: npm is read from the words after the source's name.
     key, evidence = identify(matcher, "nodejs20-npm", "rpm", "nodejs20")
