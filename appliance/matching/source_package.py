@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from appliance.matching.base import Identification, Unidentified
@@ -26,6 +27,8 @@ def _through_source(score: float) -> float:
 
 
 Found = Identification | Unidentified
+# Words of a source name that are no product's: a version, Debian's repack mark "dfsg".
+_NOT_A_NAME = re.compile(r"^(?:v?\d[\w.+~]*|dfsg)$")
 
 
 def _numbered_source(package: str, source: str, key: str, other: str) -> bool:
@@ -36,6 +39,19 @@ def _numbered_source(package: str, source: str, key: str, other: str) -> bool:
     if not (first.startswith(head) and first[len(head):].isdigit() and compact(head) == compact(split_key(key)[1])):
         return False
     return compact(split_key(other)[1]) == compact(first)
+
+
+def _vendors_longer_product(source: str, key: str, other: str) -> bool:
+    """The source is named "<the product of key>-<more words>" (no version, no repack mark) and
+    reads as ``other``, a product of the same vendor: mariadb-connector-c (mariadb:connector/c)
+    against mariadb:mariadb."""
+    if split_key(key)[0] != split_key(other)[0]:
+        return False
+    product, words = compact(split_key(key)[1]), source.split("-")
+    for cut in range(1, len(words)):
+        if compact("".join(words[:cut])) == product:
+            return not all(_NOT_A_NAME.match(word) for word in words[cut:])
+    return False
 
 
 def _source_inside(package: str, source: str, key: str) -> bool:
@@ -111,16 +127,20 @@ class SourcePackages:
                                       f"{scheme} package '{package}' is built from source package '{source}': {other.evidence}; "
                                       f"the binary package's name alone suggested {found.key}, which has no CVEs")
             if (isinstance(other, Identification) and not self._same_product(found.key, other.key)
-                    and _source_inside(package, source, found.key)):
+                    and (_source_inside(package, source, found.key) or _vendors_longer_product(source, found.key, other.key))):
                 # The binary's name holds the whole source name after the words that gave its
                 # product: those words name a shorter reading of the source (mozilla-nss-certs
                 # from mozilla-nss is not Mozilla's browser) or the program the source's project
                 # plugs into (postgresql-postgis-scripts from postgis is PostGIS, not PostgreSQL).
-                # The binary's name is then no more specific than its source's.
+                # Or the source is named "<that product>-<more>" and reads as another product
+                # of the same vendor (libmariadb-devel from mariadb-connector-c is MariaDB's
+                # Connector/C, not the server). The binary's name is then no more specific.
                 score = _through_source(other.score)
+                why = ("whose whole name it carries" if _source_inside(package, source, found.key)
+                       else f"named after {found.key} with more words, which its vendor files as {other.key}")
                 return Identification(other.key, other.method, score,
-                                      f"{scheme} package '{package}' is built from source package '{source}', whose whole name "
-                                      f"it carries: {other.evidence}; the words before it alone suggested {found.key}")
+                                      f"{scheme} package '{package}' is built from source package '{source}', {why}: "
+                                      f"{other.evidence}; the binary package's name alone suggested {found.key}")
             if (isinstance(other, Identification) and not self._same_product(found.key, other.key)
                     and _numbered_source(package, source, found.key, other.key)):
                 # The source is the project's name with a generation number that NVD files as a

@@ -238,13 +238,15 @@ def test_a_binary_name_product_with_cves_stands_against_the_source(matcher: Feed
     # The binary name carries the whole source name; the words before it gave the product.
     ("rpm", "mozilla-nss-certs", "mozilla-nss", "mozilla:mozilla", "mozilla:nss"),
     ("dpkg", "postgresql-postgis-scripts", "postgis", "postgresql:postgresql", "postgis:postgis"),
+    # The source is "<product>-<more>" and another product of the product's vendor.
+    ("rpm", "libmariadb-devel", "mariadb-connector-c", "mariadb:mariadb", "mariadb:connector\\/c"),
 ])
 def test_a_binary_name_carrying_its_whole_source_name_is_the_sources(
         matcher: FeedMatcher, source: str, name: str, source_package: str, without: str, expected: str) -> None:
     assert identify(matcher, name, source)[0] == without
     key, evidence = identify(matcher, name, source, source_package)
     assert key == expected, evidence
-    assert "whose whole name it carries" in evidence
+    assert f"built from source package '{source_package}'" in evidence
 
 
 @pytest.mark.parametrize("name", ["grub-pc", "grub-efi-amd64"])
