@@ -575,9 +575,12 @@ class Identifier:
             # A package named "<product>-<more>" is an extension of the product (a PyPI page of
             # django-reversion among Django's references), not the product.
             rows = [r for r in rows if not _extends(name, self.index.words(r.key)[1])]
-            if not rows:
+            if not rows and not name.startswith("@"):
                 # A language binding's repository is spelled after the language: redis-py,
                 # pyjwt, node-jsonwebtoken (never the bare name: the redis repository is the server).
+                # Not for a scoped npm name: its scope names the publisher, and another
+                # publisher's binding of its last word is another package (@jupyterlab/git, the
+                # JupyterLab extension, is not simple-git, whose repository is steveukx/git-js).
                 bare = pypi_name(name)
                 rows = [row for text in _BINDING_NAMES[source] for row in self.index.references("repo", text.format(bare))]
                 what = f"{source} binding's repository"

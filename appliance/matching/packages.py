@@ -1757,6 +1757,9 @@ _NGINX_OWN_MODULES = frozenset({"image-filter", "xslt-filter", "xslt", "geoip", 
 _DATA_WORDS = frozenset({
     "doc", "docs", "data", "l10n", "locale", "locales", "lang", "langpack", "langpacks", "i18n", "manpages",
     "terminfo", "magic", "release", "preinstall",
+    # Word lists for a program to check against (cracklib-dicts, openSUSE's cracklib-dict-full:
+    # the dictionaries cracklib-check reads; Fedora's "<program>-dicts").
+    "dict", "dicts",
     # Fedora's font packages are "<foundry>-<family>-fonts" (Fedora font packaging guidelines):
     # libreoffice-opensymbol-fonts, urw-base35-fonts, dejavu-fonts-common.
     "fonts",

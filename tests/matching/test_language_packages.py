@@ -171,6 +171,13 @@ def test_docker_is_its_python_binding(matcher: FeedMatcher) -> None:
     assert result.match is not None and result.match.cpe.split(":")[3:5] == ["docker", "docker-py"], result
 
 
+def test_a_scoped_npm_name_is_not_another_publishers_binding_of_its_last_word(matcher: FeedMatcher) -> None:
+    # steveukx/git-js (simple-git) is a binding repository spelled after "git"; @jupyterlab/git
+    # is JupyterLab's extension, which NVD files as jupyter:jupyterlab-git.
+    (result,) = matcher.match([SoftwareItem("@jupyterlab/git", "0.50.0", source="npm")], UBUNTU)
+    assert result.match is not None and result.match.cpe.split(":")[3:5] == ["jupyter", "jupyterlab-git"], result
+
+
 def test_a_bundle_without_described_products_still_identifies_by_filing(index: CpeIndex) -> None:
     old = FeedMatcher(CpeIndex(msgspec.structs.replace(index.bundle, described={}), index.aliases))
     twisted, django = old.match([SoftwareItem("Twisted", "22.1.0", source="pip"), SoftwareItem("Django", "4.2.11", source="pip")], UBUNTU)
