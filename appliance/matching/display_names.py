@@ -1074,6 +1074,15 @@ class DisplayNames:
                     # webex_meetings has them, webex_meetings_desktop none.)
                     key, evidence = client, evidence + f"; a Mac app is the desktop build {client}"
                     break
+        if display:
+            # Session 16: an installed program is the Electron build where NVD files one apart
+            # from the product (pritunl:pritunl-client-electron beside pritunl-client,
+            # jitsi:meet_electron beside the Jitsi Meet server): only a desktop program is one.
+            for build in (key + "_electron", key + "-electron"):
+                built = self.index.key_id.get(build)
+                if built is not None and built in self.index.current:
+                    key, evidence = build, evidence + f"; an installed program is the Electron build {build}"
+                    break
         if platform.family == "macos" and key + "_for_mac" in self.index.key_id:
             # NVD files some vendors' Mac builds as separate products (microsoft:word_for_mac).
             key, evidence = key + "_for_mac", evidence + "; the Mac build is NVD product " + key + "_for_mac"

@@ -1062,3 +1062,10 @@ def test_a_branded_name_with_a_kind_of_program_after_it_is_that_product(matcher:
     # Session 16: NVD files Duo's Device Health under Cisco, named with "application" after it.
     assert product(matcher, SoftwareItem("Duo Device Health", "5.0", "Duo Security"))[0] == "cisco:duo_device_health_application"
     assert app(matcher, "Duo Device Health.app", "com.duosecurity.devicehealth")[0] == "cisco:duo_device_health_application"
+
+
+def test_an_installed_program_is_the_electron_build_nvd_files_apart(matcher: FeedMatcher) -> None:
+    # Session 16, round 3: jitsi:meet is the meeting server; the desktop app is meet_electron.
+    key, evidence = app(matcher, "Jitsi Meet.app", "org.jitsi.jitsi-meet")
+    assert key == "jitsi:meet_electron" and "Electron build" in evidence
+    assert product(matcher, SoftwareItem("Pritunl Client", "1.3", "Pritunl"))[0] == "pritunl:pritunl-client-electron"
