@@ -215,6 +215,11 @@ _TRAILING_VERSION = re.compile(r"[-\s]v?\d+(\.\d+)*$")
 _BARE_MAJOR = re.compile(r"[^\W\d_]\s\d{1,3}$")
 # Reverse-DNS prefixes whose second label is a hosting site, not the vendor.
 HOSTING_SITES = frozenset({"github", "googlecode", "sourceforge", "gitlab", "bitbucket"})
+# Bundle ids that app-building tools write when the developer sets none: electron-builder's
+# default appId is "com.electron.<package name>" (electron.build, "appId"), ToDesktop builds
+# are "com.todesktop.<app id>", install4j launchers "com.install4j.<numbers>". The label names
+# the tool, not the company that makes the app.
+BUNDLE_TOOLS = frozenset({"electron", "todesktop", "install4j"})
 
 
 def brew_name(name: str, editions: bool = True) -> str:
@@ -238,7 +243,7 @@ def app_name(name: str) -> str:
 def bundle_vendor(bundle_id: str) -> str:
     """The vendor a CFBundleIdentifier's reverse-DNS prefix names: "com.google.Chrome" -> "google"."""
     parts = [p for p in bundle_id.strip().lower().split(".") if p]
-    if len(parts) < 3 or parts[1] in HOSTING_SITES:
+    if len(parts) < 3 or parts[1] in HOSTING_SITES or parts[1] in BUNDLE_TOOLS:
         return ""
     return parts[1]
 

@@ -1069,3 +1069,17 @@ def test_an_installed_program_is_the_electron_build_nvd_files_apart(matcher: Fee
     key, evidence = app(matcher, "Jitsi Meet.app", "org.jitsi.jitsi-meet")
     assert key == "jitsi:meet_electron" and "Electron build" in evidence
     assert product(matcher, SoftwareItem("Pritunl Client", "1.3", "Pritunl"))[0] == "pritunl:pritunl-client-electron"
+
+
+@pytest.mark.parametrize(("name", "bundle_id"), [
+    ("Joplin.app", "com.electron.joplin"),  # electron-builder's default appId
+    ("Cursor.app", "com.todesktop.230313mzl4w4u92"),  # a ToDesktop build
+    ("Burp Suite Community Edition.app", "com.install4j.9806-9061-9802-5066.75"),  # an install4j launcher
+])
+def test_a_bundle_id_an_app_building_tool_wrote_names_no_company(matcher: FeedMatcher, name: str, bundle_id: str) -> None:
+    # Session 16, round 3: read as the tool's company, "electron" (an NVD vendor) refused every
+    # name it did not file; the app is read as one without a publisher.
+    key, said = app(matcher, name, bundle_id)
+    assert "'electron'" not in said and "todesktop" not in said and "install4j" not in said
+    if name == "Joplin.app":
+        assert key == "joplinapp:joplin"  # as without a bundle id: its CVEs single it out
