@@ -338,6 +338,16 @@ _COMMON_PUBLISHER_WORDS = {
 
 
 @lru_cache(maxsize=65_536)
+def _named_by_site(vendor: str, product: str) -> bool:
+    """Session 16, round 3: the vendor is the product's web site "get<product>" (getkap.co for
+    Kap, getmedis.com, getcomposer.org, getgrav.org): NVD names such vendors after the site,
+    which is named after the product. Three letters of product at least; the caller also asks
+    for a rare product name (at most two product names use its words), as a site named after a
+    common word ("getcomposer") does not make "Composer.app" (Jamf's) PHP's Composer."""
+    v, p = compact(vendor), compact(product)
+    return len(p) >= 3 and v == "get" + p
+
+
 def _publisher_shares_word(publisher: str, vendor: str) -> str:
     """A distinctive word of the publisher's name that is the vendor's name or a word of it, or
     that the vendor's name begins or ends with a letter or three more ("BlackBerry Cylance" ~
@@ -1455,7 +1465,9 @@ class DisplayNames:
         packaged = [k for k in group if index.ecosystem.get(k)]
         if packaged:
             return f"NVD files {index.keys[packaged[0]]} as a package of {index.ecosystem[packaged[0]]}"
-        named = [k for k in group if _named_after(*split_key(index.keys[k])) or _named_longer(*index.words(k))]
+        named = [k for k in group if _named_after(*split_key(index.keys[k])) or _named_longer(*index.words(k))
+                 or (_named_by_site(*split_key(index.keys[k]))
+                     and max(index.word_uses.get(w, 0) for w in index.words(k)[1].split()) <= 2)]
         if not named:
             return f"vendor '{index.words(key_id)[0]}' is not named after it, and no publisher confirms the vendor"
         if not project_ok and all(split_key(index.keys[k])[0].endswith(("_project", "-project")) for k in named):

@@ -1092,3 +1092,11 @@ def test_a_mac_app_name_of_several_words_spelled_like_a_vendor_is_its_one_produc
     assert key == "triliumnotes:trilium" and "named like vendor 'triliumnotes'" in evidence
     # A vendor filing several products of the name chooses none ("Sublime Text": sublimetext's _3, _4).
     assert app(matcher, "Sublime Text.app", "")[0] is None
+
+
+def test_a_vendor_named_get_and_the_product_is_named_after_it(matcher: FeedMatcher) -> None:
+    # Session 16, round 3: getkap (getkap.co) is Kap's own site, as getmedis is Medis's.
+    assert app(matcher, "Kap.app", "com.wulkano.kap")[0] == "getkap:kap"
+    assert app(matcher, "Medis.app", "li.zihua.medis")[0] == "getmedis:medis"
+    # Not for a common word: Jamf's Composer.app is not PHP's getcomposer:composer.
+    assert app(matcher, "Composer.app", "com.jamfsoftware.Composer")[0] is None
