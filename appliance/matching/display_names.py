@@ -454,8 +454,18 @@ class DisplayNames:
                 return Unidentified(f"{found.reason} (bundle id {item.bundle_id} names vendor '{vendor}')")
         found = self.identify(name, item.vendor, platform)
         if isinstance(found, Unidentified) and not item.vendor:
-            return self._coined_project(name) or self._hosted_project(item.bundle_id, name) or found
+            return (self._coined_project(name) or self._hosted_project(item.bundle_id, name)
+                    or self._makers_app(name) or found)
         return found
+
+    def _makers_app(self, name: str) -> Identification | None:
+        """Session 16, round 3: a Mac app named only as its maker is named, five letters or more,
+        no publisher to say otherwise ("Enpass.app", "Asana.app"): the maker's one installed
+        program (_makers_program: enpass:desktop_application, asana:desktop)."""
+        named = compact(clean_display_name(name))
+        if len(named) < 5 or named not in self.index.by_vendor:
+            return None
+        return self._makers_program(self.index.words(self.index.by_vendor[named][0])[0])
 
     def _hosted_project(self, bundle_id: str, name: str) -> Identification | None:
         """An app whose bundle id is a hosting site's ("net.sourceforge.Hugin", "com.github.atom")

@@ -1100,3 +1100,14 @@ def test_a_vendor_named_get_and_the_product_is_named_after_it(matcher: FeedMatch
     assert app(matcher, "Medis.app", "li.zihua.medis")[0] == "getmedis:medis"
     # Not for a common word: Jamf's Composer.app is not PHP's getcomposer:composer.
     assert app(matcher, "Composer.app", "com.jamfsoftware.Composer")[0] is None
+
+
+@pytest.mark.parametrize(("name", "bundle_id", "expected"), [
+    ("Enpass.app", "in.sinew.Enpass-Desktop", "enpass:desktop_application"),
+    ("Asana.app", "com.electron.asana", "asana:desktop"),
+])
+def test_a_mac_app_named_only_by_its_maker_is_the_makers_one_installed_program(
+        matcher: FeedMatcher, name: str, bundle_id: str, expected: str) -> None:
+    # Session 16, round 3: the Mac side of "Zscaler" by Zscaler (zscaler:client_connector).
+    key, evidence = app(matcher, name, bundle_id)
+    assert key == expected and "named only by its maker" in evidence
