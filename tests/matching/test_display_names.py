@@ -503,6 +503,7 @@ def app(matcher: FeedMatcher, name: str, bundle_id: str) -> tuple[str | None, st
     ("Xcode-beta.app", "com.apple.dt.Xcode", "apple:xcode"),
     ("Safari Technology Preview.app", "com.apple.SafariTechnologyPreview", "apple:safari"),
     ("Microsoft Edge Dev.app", "com.microsoft.edgemac.Dev", "microsoft:edge_chromium"),
+    ("VMware Fusion Tech Preview.app", "com.vmware.fusion", "vmware:fusion"),  # session 16, round 3
 ])
 def test_a_release_channel_after_an_app_name_is_the_app(matcher: FeedMatcher, name: str, bundle_id: str, expected: str) -> None:
     key, evidence = app(matcher, name, bundle_id)
