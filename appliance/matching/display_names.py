@@ -64,6 +64,9 @@ _EDITION_WORDS |= {"student"}
 # ("Evernote Legacy", "Splashtop Personal"), and a vendor's word for the cross-platform rewrite
 # of a product beside its "Classic" build ("Fiddler Everywhere" beside "Fiddler Classic").
 _EDITION_WORDS |= {"legacy", "personal", "everywhere"}
+# Session 16, round 3: Adobe's Creative Cloud (subscription) builds, "Adobe InDesign CC 2019";
+# where NVD files "<product>_cc" apart it holds no CVEs (see _with_the_cves).
+_EDITION_WORDS |= {"cc"}
 # Words after a product's name that make the entry a part of it that is not the product: its
 # installer or updater, headers, documentation, language resources, plug-ins for other
 # programs ("Microsoft Visual Studio Installer", "Python 3.11 pip Bootstrap", "Teams
@@ -1097,6 +1100,7 @@ class DisplayNames:
                     key, evidence = client, evidence + f"; a Mac app is the desktop build {client}"
                     break
         if display:
+            key, evidence = self._with_the_cves(key, evidence)
             # Session 16: an installed program is the Electron build where NVD files one apart
             # from the product (pritunl:pritunl-client-electron beside pritunl-client,
             # jitsi:meet_electron beside the Jitsi Meet server): only a desktop program is one.
@@ -1110,6 +1114,24 @@ class DisplayNames:
             key, evidence = key + "_for_mac", evidence + "; the Mac build is NVD product " + key + "_for_mac"
         method = "fuzzy" if best.fuzzy or best.score < 0.95 else "exact"
         return Identification(key, method, best.score, evidence)
+
+    def _with_the_cves(self, key: str, evidence: str) -> tuple[str, str]:
+        """Session 16, round 3: a product named with Adobe's Creative Cloud edition ("photoshop_cc")
+        that holds no CVE, beside the same vendor's product without it that holds
+        some, is that product: NVD files the edition's CVEs under the product (adobe:photoshop,
+        not adobe:photoshop_cc, as for a year in _year_or_plain)."""
+        vendor, product = split_key(key)
+        head, _, last = product.rpartition("_")
+        if not head or last != "cc":
+            # (Only Creative Cloud: NVD files desktop and client builds apart with CVEs of their
+            # own, mattermost:mattermost_desktop, and their CVE-less keys are still the program.)
+            return key, evidence
+        index, plain = self.index, f"{vendor}:{head}"
+        found, other = index.key_id.get(key), index.key_id.get(plain)
+        if (found is None or other is None or other not in index.current or index.cve_count(found)
+                or not index.cve_count(other)):
+            return key, evidence
+        return plain, evidence + f"; NVD files the CVEs of its edition '{last}' under {plain}, none under {key}"
 
     def _named_one_word_apart(self, best: _Candidate) -> _Candidate:
         """Session 16: the product NVD files the CVEs of, when the one found has none and its vendor

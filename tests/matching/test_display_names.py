@@ -1112,3 +1112,13 @@ def test_a_mac_app_named_only_by_its_maker_is_the_makers_one_installed_program(
     # Session 16, round 3: the Mac side of "Zscaler" by Zscaler (zscaler:client_connector).
     key, evidence = app(matcher, name, bundle_id)
     assert key == expected and "named only by its maker" in evidence
+
+
+@pytest.mark.parametrize(("name", "bundle_id", "expected"), [
+    ("Adobe Bridge CC 2019.app", "com.adobe.bridge9", "adobe:bridge"),  # bridge_cc: no CVE; bridge: the CVEs
+    ("Adobe InDesign CC 2019.app", "com.adobe.InDesign", "adobe:indesign"),  # no indesign_cc: "CC" is the edition
+])
+def test_adobes_creative_cloud_edition_is_the_product_nvd_files_the_cves_under(
+        matcher: FeedMatcher, name: str, bundle_id: str, expected: str) -> None:
+    # Session 16, round 3.
+    assert app(matcher, name, bundle_id)[0] == expected
