@@ -621,9 +621,7 @@ class DisplayNames:
         if key_id is None:
             # ... or a vendor spelled like it that files one product of it under a descriptive
             # name (session 15: "KiCad.app" is kicad:kicad_eda, as Homebrew's kicad).
-            # Session 16, round 3: also a name of several words that, run together, is the
-            # vendor's name ("Trilium Notes.app" is triliumnotes:trilium).
-            return self.ids._vendors_product(name) if _COINED.match(name) or " " in name.strip() else None
+            return self.ids._vendors_product(name) if _COINED.match(name) else None
         return Identification(self.index.keys[key_id], "fuzzy", 0.86,
                               f"'{name}' is a coined name (capitals inside one word) that names exactly one NVD product, "
                               f"of the project named after it ({self.index.keys[key_id]}); no publisher to say otherwise")

@@ -1086,15 +1086,6 @@ def test_a_bundle_id_an_app_building_tool_wrote_names_no_company(matcher: FeedMa
         assert key == "joplinapp:joplin"  # as without a bundle id: its CVEs single it out
 
 
-def test_a_mac_app_name_of_several_words_spelled_like_a_vendor_is_its_one_product(matcher: FeedMatcher) -> None:
-    # Session 16, round 3: "Trilium Notes" run together is the vendor triliumnotes, which files
-    # one product, trilium (the bundle id is electron-builder's default and names no company).
-    key, evidence = app(matcher, "Trilium Notes.app", "com.electron.trilium")
-    assert key == "triliumnotes:trilium" and "named like vendor 'triliumnotes'" in evidence
-    # A vendor filing several products of the name chooses none ("Sublime Text": sublimetext's _3, _4).
-    assert app(matcher, "Sublime Text.app", "")[0] is None
-
-
 def test_a_vendor_named_get_and_the_product_is_named_after_it(matcher: FeedMatcher) -> None:
     # Session 16, round 3: getkap (getkap.co) is Kap's own site, as getmedis is Medis's.
     assert app(matcher, "Kap.app", "com.wulkano.kap")[0] == "getkap:kap"
