@@ -379,7 +379,12 @@ def shortened_names(index: CpeIndex) -> dict[str, tuple[int, ...]]:
     with the index (CpeIndex.shortened, about 56,000 names from 70,000 products at full scale):
     the first report that asked about a vendor used to build that vendor's part (Dell's 273
     products, 0.6 ms)."""
-    table: dict[str, list[int]] = {}
+    table: dict[str, tuple[int, ...]] = {}
+
+    def add(name: str, key_id: int) -> None:
+        # (A tuple grown by one, not a list: most names are one product's.)
+        table[name] = table.get(name, ()) + (key_id,)
+
     for vendor, kids in index.by_vendor.items():  # in key order; current products only
         for key_id in kids:
             words = index.words(key_id)[1].split()
@@ -391,19 +396,19 @@ def shortened_names(index: CpeIndex) -> dict[str, tuple[int, ...]]:
             last = words[-1]
             one_after = (len(last) <= 2 or last in _AFTER_A_NAME) and last not in _NOT_MORE
             if one_after:
-                table.setdefault(f"{vendor} {' '.join(words[:-1])}", []).append(key_id)
+                add(f"{vendor} {' '.join(words[:-1])}", key_id)
             # Before the name a brand ("intune"), not a platform ("windows migration assistant"),
             # a part word or "for" (google:bazel_for_android_studio).
             one_before = words[0] not in _NOT_BEFORE
             if one_before:
-                table.setdefault(f"{vendor} {' '.join(words[1:])}", []).append(key_id)
+                add(f"{vendor} {' '.join(words[1:])}", key_id)
             if len(words) > 2:
                 second = words[-2]
                 if one_after and (len(second) <= 2 or second in _AFTER_A_NAME) and second not in _NOT_MORE:
-                    table.setdefault(f"{vendor} {' '.join(words[:-2])}", []).append(key_id)
+                    add(f"{vendor} {' '.join(words[:-2])}", key_id)
                 if one_before and words[1] not in _NOT_BEFORE:
-                    table.setdefault(f"{vendor} {' '.join(words[2:])}", []).append(key_id)
-    return {name: tuple(kids) for name, kids in table.items()}
+                    add(f"{vendor} {' '.join(words[2:])}", key_id)
+    return table
 
 
 class DisplayNames:
