@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from appliance.cpe import unquote
 from appliance.matching.base import Candidate as _Candidate, Identification, SoftwareItem, Unidentified
 from appliance.matching.bundle import _named_after
-from appliance.matching.index import split_key
+from appliance.matching.index import CpeIndex, split_key
 from appliance.matching.normalize import compact as _compact_uncached
 from appliance.matching.normalize import (
     HOSTING_SITES, PUBLISHER_NOISE as _PUBLISHER_WORDS, app_name, bundle_vendor, clean_display_name, clean_display_names, clean_publisher,
@@ -383,9 +383,11 @@ def _publisher_named_after(publisher: str, product: str) -> bool:
     return (len(words) >= 2 and said == first) or (len(said) >= 4 and first.startswith(said) and first != said)
 
 
-# The publisher's products are tabled for _vendor_product_around only for a vendor of at most
-# this many (Dell files 273): the table of a vendor of a thousand (Oracle, IBM, Microsoft) costs
-# 2-3 ms to build, too much for a rule that helps a few names in a first report.
+# The publisher's products are looked up for _vendor_product_around only for a vendor of at most
+# this many (Dell files 273): the per-vendor table of a vendor of a thousand (Oracle, IBM,
+# Microsoft) cost 2-3 ms in a first report. (Since session 16 the table is built at load for
+# every vendor, so the bound costs nothing either way; it stays, as lifting it changes which
+# names are identified.)
 _AROUND_VENDOR_LIMIT = 300
 # Words a print driver's Windows entry adds to "Universal": print words and the page
 # description languages and variants it is built for (PCL 5/6, PostScript, XPS; Lexmark's "XL").
@@ -394,6 +396,45 @@ _PRINT_DRIVER_WORDS = frozenset({"print", "printing", "printer", "driver", "pcl"
 # Organisation words a company's reverse-DNS label and its NVD vendor name differ by
 # (com.tableausoftware is tableau; com.wolfram is wolfram_research).
 _BUNDLE_VENDOR_TAILS = ("software", "research", "inc", "corp", "labs", "technologies", "systems", "hq")
+
+
+def shortened_names(index: CpeIndex) -> dict[str, tuple[int, ...]]:
+    """Every vendor's current products by the names marketing may shorten them to (see
+    DisplayNames._vendor_product_around), keyed by the vendor run together, a space and the
+    shortened name's words ("apple logic pro" holds apple:logic_pro_x). Built once per feed
+    with the index (CpeIndex.shortened, about 56,000 names from 70,000 products at full scale):
+    the first report that asked about a vendor used to build that vendor's part (Dell's 273
+    products, 0.6 ms)."""
+    table: dict[str, tuple[int, ...]] = {}
+
+    def add(name: str, key_id: int) -> None:
+        # (A tuple grown by one, not a list: most names are one product's.)
+        table[name] = table.get(name, ()) + (key_id,)
+
+    for vendor, kids in index.by_vendor.items():  # in key order; current products only
+        for key_id in kids:
+            words = index.words(key_id)[1].split()
+            if len(words) < 2:
+                continue  # (none for a one-word product)
+            # After the name only what marketing names leave off: an edition or kind of program,
+            # a letter or number ("logic pro x"); not another word that makes another product
+            # ("app store connect" is not the App Store). One word off, then two.
+            last = words[-1]
+            one_after = (len(last) <= 2 or last in _AFTER_A_NAME) and last not in _NOT_MORE
+            if one_after:
+                add(f"{vendor} {' '.join(words[:-1])}", key_id)
+            # Before the name a brand ("intune"), not a platform ("windows migration assistant"),
+            # a part word or "for" (google:bazel_for_android_studio).
+            one_before = words[0] not in _NOT_BEFORE
+            if one_before:
+                add(f"{vendor} {' '.join(words[1:])}", key_id)
+            if len(words) > 2:
+                second = words[-2]
+                if one_after and (len(second) <= 2 or second in _AFTER_A_NAME) and second not in _NOT_MORE:
+                    add(f"{vendor} {' '.join(words[:-2])}", key_id)
+                if one_before and words[1] not in _NOT_BEFORE:
+                    add(f"{vendor} {' '.join(words[2:])}", key_id)
+    return table
 
 
 class DisplayNames:
@@ -412,8 +453,6 @@ class DisplayNames:
         self._forms: dict[str, dict[str, list[int]]] = {}
         self._hosts: frozenset[str] | None = None
         self._apps: dict[str, tuple[int, ...]] | None = None
-        # Per bundle-id vendor asked about, its products by shortened names (_shortened).
-        self._short_forms: dict[str, dict[tuple[str, ...], list[int]]] = {}
         self._first_cache: dict[tuple[str, str, bool], Identification | Unidentified | None] = {}
         self._sibling_pairs: dict[tuple[str, str], int] = {}  # pairs of NVD vendors only (bounded by the dictionary)
 
@@ -569,46 +608,20 @@ class DisplayNames:
         product ("App Store" is not apple:app_store_connect), a part of a
         product (an installer, a helper, a plug-in) or says what it is for
         (google:bazel_for_android_studio is not "Android Studio"). Looked up in a per-vendor
-        table (_shortened), not by a scan per name."""
+        table built with the index (shortened_names), not by a scan per name."""
         index, said = self.index, compact(vendor)
         words = cpe_words(clean_display_name(name)).split()
         if words and compact(words[0]) == said:
             words = words[1:]
         if not words or len(compact(" ".join(words))) < 4:
             return None
-        kids = set(self._shortened(said).get(tuple(words), ()))
+        kids = set(index.shortened.get(f"{said} {' '.join(words)}", ()))
         key_id = self._one_of(kids)
         if key_id is None:
             return None
         return Identification(index.keys[key_id], "fuzzy", 0.86,
                               f"the bundle id's vendor '{vendor}' has one product named '{' '.join(words)}' with a word or two "
                               f"more: '{index.words(key_id)[1]}'")
-
-    def _shortened(self, vendor: str) -> dict[tuple[str, ...], list[int]]:
-        """The vendor's current products by the names marketing may shorten them to (see
-        _vendor_product_around), built the first time the vendor is asked about and kept (that
-        vendor's products only, never the whole dictionary)."""
-        table = self._short_forms.get(vendor)
-        if table is not None:
-            return table
-        index = self.index
-        table = self._short_forms[vendor] = {}
-        for key_id in index.by_vendor.get(vendor, ()):  # in key order; current products only
-            words = index.words(key_id)[1].split()
-            for extra in (1, 2):  # (none for a one-word product)
-                if len(words) <= extra:
-                    break
-                # After the name only what marketing names leave off: an edition or kind of
-                # program, a letter or number ("logic pro x"); not another word that makes
-                # another product ("app store connect" is not the App Store).
-                after = words[-extra:]
-                if all(len(w) <= 2 or w in _AFTER_A_NAME for w in after) and _NOT_MORE.isdisjoint(after):
-                    table.setdefault(tuple(words[:-extra]), []).append(key_id)
-                # Before the name a brand ("intune"), not a platform ("windows migration
-                # assistant"), a part word or "for" (google:bazel_for_android_studio).
-                if _NOT_BEFORE.isdisjoint(words[:extra]):
-                    table.setdefault(tuple(words[extra:]), []).append(key_id)
-        return table
 
     def _coined_project(self, name: str) -> Identification | None:
         """A one-word app name written as a coined compound ("ImageOptim", "MacDown": capitals
