@@ -227,6 +227,19 @@ class PackageRules:
         source (orthanc-postgresql is Orthanc's PostgreSQL plugin, a project of its own); the
         caller says so only for packages a distribution built (distribution_built).
         """
+        found = self._identify(package, scheme, source=source, own_source=own_source)
+        if scheme != "dpkg" and isinstance(found, Identification) and split_key(found.key)[0] == "debian":
+            # NVD's debian keys name Debian's own packages of other projects (debian:python-dns,
+            # debian:matplotlib: a flaw of Debian's packaging, or an old duplicate of the
+            # upstream product): no other distribution ships that package. The project itself
+            # may be filed under another name (dnspython:dnspython), which is not this reading's
+            # to guess.
+            return Unidentified(f"'{package}' reads as {found.key}, Debian's own package, which a {scheme} system "
+                                f"does not have ({found.evidence})")
+        return found
+
+    def _identify(self, package: str, scheme: str, *, source: bool = False, own_source: bool = False) -> Identification | Unidentified:
+        """identify() before its last check."""
         found = self.alias(package)
         if found is not None:
             return found

@@ -1083,3 +1083,21 @@ def test_a_community_edition_word_does_not_make_a_part_the_project() -> None:
     from appliance.matching.packages import _edition_only
     assert _edition_only("ce") and _edition_only("ce-cli") and _edition_only("community-libs")
     assert not _edition_only("community-release") and not _edition_only("cell") and not _edition_only("enterprise")
+
+
+@pytest.mark.parametrize(("name", "scheme", "os_name", "hint"), [
+    # Session 16, round 3: NVD's debian keys are Debian's own packages (debian:python-dns,
+    # debian:matplotlib); Fedora's python3-dns and Alpine's py3-matplotlib are not them.
+    ("python3-dns", "rpm", ROCKY, "python-dns"),
+    ("py3-matplotlib", "apk", ALPINE, ""),
+])
+def test_a_debian_key_is_no_other_distributions_package(rules_only: FeedMatcher, name: str, scheme: str, os_name: str,
+                                                       hint: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "2.6.1", "", None, scheme, "", hint)], os_name)
+    assert result.match is None, result.match
+    assert "Debian's own package" in result.reason
+
+
+def test_a_debian_key_stays_the_package_on_debian(rules_only: FeedMatcher) -> None:
+    (result,) = rules_only.match([SoftwareItem("python3-dns", "2.6.1", "", None, "dpkg")], DEBIAN)
+    assert _key(result) == "debian:python-dns", result.reason
