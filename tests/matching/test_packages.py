@@ -13,7 +13,7 @@ from appliance.matching.base import SoftwareItem
 from appliance.matching.bundle import load_bundle
 from appliance.matching.engine import FeedMatcher, default_feed_dir
 from appliance.matching.index import CpeIndex
-from appliance.matching.packages import _derived_names
+from appliance.matching.packages import _derived_names, _edition_only
 
 DEBIAN = "Debian GNU/Linux 12 (bookworm)"
 ROCKY = "Rocky Linux 9.3 (Blue Onyx)"
@@ -1080,7 +1080,6 @@ def test_a_community_edition_is_the_project(rules_only: FeedMatcher, name: str, 
 def test_a_community_edition_word_does_not_make_a_part_the_project() -> None:
     # Only the edition word alone or before a subpackage suffix: "-community-release" (MySQL's
     # repository set-up package) and a part after the edition word are not the project.
-    from appliance.matching.packages import _edition_only
     assert _edition_only("ce") and _edition_only("ce-cli") and _edition_only("community-libs")
     assert not _edition_only("community-release") and not _edition_only("cell") and not _edition_only("enterprise")
 
