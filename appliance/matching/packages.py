@@ -227,6 +227,19 @@ class PackageRules:
         source (orthanc-postgresql is Orthanc's PostgreSQL plugin, a project of its own); the
         caller says so only for packages a distribution built (distribution_built).
         """
+        found = self._identify(package, scheme, source=source, own_source=own_source)
+        if scheme != "dpkg" and isinstance(found, Identification) and split_key(found.key)[0] == "debian":
+            # NVD's debian keys name Debian's own packages of other projects (debian:python-dns,
+            # debian:matplotlib: a flaw of Debian's packaging, or an old duplicate of the
+            # upstream product): no other distribution ships that package. The project itself
+            # may be filed under another name (dnspython:dnspython), which is not this reading's
+            # to guess.
+            return Unidentified(f"'{package}' reads as {found.key}, Debian's own package, which a {scheme} system "
+                                f"does not have ({found.evidence})")
+        return found
+
+    def _identify(self, package: str, scheme: str, *, source: bool = False, own_source: bool = False) -> Identification | Unidentified:
+        """identify() before its last check."""
         found = self.alias(package)
         if found is not None:
             return found
@@ -675,7 +688,8 @@ class PackageRules:
             if family:
                 shown = ", ".join(self.index.keys[k] for k in family[:4])
                 return Unidentified(f"package '{package}' may be any of {shown}, products named '{head}' and the words of '{part}'")
-            builders = self._builders(head, found.key)
+            # (Not for an edition: another vendor's add-on is not named "<project>-ce".)
+            builders = () if scheme == "rpm" and _edition_only(part) else self._builders(head, found.key)
             if len(builders) >= 3:
                 return Unidentified(f"package '{package}' may be part '-{part}' of {found.key}, or another project's add-on: "
                                     f"NVD has products named after '{head}' by {len(builders)} other vendors ({', '.join(builders[:3])})")
@@ -762,6 +776,11 @@ class PackageRules:
         that names a few products is not (base-passwd is not gnustep:base, crypto-policies not
         erlang:crypto, dumb-init not a music library)."""
         if found.method == "alias":
+            return True
+        if scheme == "rpm" and _edition_only(part):
+            # "<project>-ce", "<project>-community-libs": the project's Community Edition, the
+            # project itself, not a part another project could have added; the head's own
+            # reading (one product, or the one CVEs single out) is the product.
             return True
         index = self.index
         key_id = index.key_id[found.key]
@@ -1452,6 +1471,11 @@ _META_PARTS = frozenset({"all"})
 # are projects of their own (github.com/prometheus/node_exporter), packaged as
 # prometheus-node-exporter, golang-github-prometheus-node-exporter.
 _ADD_ON_PARTS = frozenset({"exporter"})
+# Edition words vendors' own RPM repositories put after the project's name: MySQL's
+# mysql-community-server and -libs (repo.mysql.com), Docker's docker-ce and -ce-cli
+# (download.docker.com), Sylabs' singularity-ce. "Community Edition" is the open project
+# itself, so the word is no part of its own and no product (not NVD's "community" products).
+_EDITION_PARTS = frozenset({"ce", "community"})
 _IMPLEMENTATIONS = frozenset({"openbsd", "freebsd", "bsd", "traditional", "busybox", "heimdal", "toybox", "uutils", "ng"})
 # RPM lists every imported signing key as a package "gpg-pubkey" (version = key id; its
 # SOURCERPM is "(none)"): no software, whatever its name looks like (RPM's rpmkeys(8)).
@@ -1500,6 +1524,13 @@ def config_part(package: str, source: str) -> bool:
 # oraclelinux-release-el9, fonts-ubuntu).
 _DISTRIBUTION_WORDS = frozenset({"suse", "opensuse", "sle", "sles", "fedora", "rhel", "redhat", "centos", "rocky", "alma",
                                  "almalinux", "debian", "ubuntu", "alpine", "amzn", "el7", "el8", "el9", "el10"})
+
+
+def _edition_only(part: str) -> bool:
+    """The part after a project's name is an edition word, alone or before a subpackage suffix
+    ("ce", "ce-cli", "community-libs")."""
+    pieces = part.split("-")
+    return pieces[0] in _EDITION_PARTS and (len(pieces) == 1 or "-" + "-".join(pieces[1:]) in _SUBPACKAGE_SUFFIXES)
 
 
 def distribution_part(package: str, source: str) -> bool:

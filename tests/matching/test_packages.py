@@ -13,7 +13,7 @@ from appliance.matching.base import SoftwareItem
 from appliance.matching.bundle import load_bundle
 from appliance.matching.engine import FeedMatcher, default_feed_dir
 from appliance.matching.index import CpeIndex
-from appliance.matching.packages import _derived_names
+from appliance.matching.packages import _derived_names, _edition_only
 
 DEBIAN = "Debian GNU/Linux 12 (bookworm)"
 ROCKY = "Rocky Linux 9.3 (Blue Onyx)"
@@ -1061,3 +1061,42 @@ def test_a_library_named_like_several_attacked_products_is_none_of_them(matcher:
 def test_dot_spells_a_leading_period(rules_only: FeedMatcher, name: str, scheme: str, os_name: str) -> None:
     (result,) = rules_only.match([SoftwareItem(name, "8.0.204", "", None, scheme)], os_name)
     assert _key(result) == "microsoft:.net", result.reason or result.match
+
+
+@pytest.mark.parametrize(("name", "hint", "expected"), [
+    # Session 16, round 3: an edition word after the project's name in a vendor's own RPM
+    # repository ("<project>-ce", "<project>-community-<subpackage>") is the project itself, not a
+    # part or another vendor's add-on: the head's reading decides (oracle:mysql by its CVEs,
+    # sylabs:singularity as the one product of its name).
+    ("mysql-community-libs", "mysql-community", "oracle:mysql"),
+    ("mysql-community-client", "", "oracle:mysql"),
+    ("singularity-ce", "", "sylabs:singularity"),
+])
+def test_a_community_edition_is_the_project(rules_only: FeedMatcher, name: str, hint: str, expected: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "8.0.36", "", None, "rpm", "", hint)], ROCKY)
+    assert _key(result) == expected, result.reason or result.match
+
+
+def test_a_community_edition_word_does_not_make_a_part_the_project() -> None:
+    # Only the edition word alone or before a subpackage suffix: "-community-release" (MySQL's
+    # repository set-up package) and a part after the edition word are not the project.
+    assert _edition_only("ce") and _edition_only("ce-cli") and _edition_only("community-libs")
+    assert not _edition_only("community-release") and not _edition_only("cell") and not _edition_only("enterprise")
+
+
+@pytest.mark.parametrize(("name", "scheme", "os_name", "hint"), [
+    # Session 16, round 3: NVD's debian keys are Debian's own packages (debian:python-dns,
+    # debian:matplotlib); Fedora's python3-dns and Alpine's py3-matplotlib are not them.
+    ("python3-dns", "rpm", ROCKY, "python-dns"),
+    ("py3-matplotlib", "apk", ALPINE, ""),
+])
+def test_a_debian_key_is_no_other_distributions_package(rules_only: FeedMatcher, name: str, scheme: str, os_name: str,
+                                                       hint: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "2.6.1", "", None, scheme, "", hint)], os_name)
+    assert result.match is None, result.match
+    assert "Debian's own package" in result.reason
+
+
+def test_a_debian_key_stays_the_package_on_debian(rules_only: FeedMatcher) -> None:
+    (result,) = rules_only.match([SoftwareItem("python3-dns", "2.6.1", "", None, "dpkg")], DEBIAN)
+    assert _key(result) == "debian:python-dns", result.reason
