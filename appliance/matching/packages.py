@@ -39,6 +39,10 @@ _NO_CODE_SUFFIXES = (
     "-filesystem", "-license", "-licenses", "-langpack", "-syntax", "-conf", "-database", "-firmware",
     # Fedora's and RHEL's HTML manual of a server (httpd-manual, Apache's docs/manual tree).
     "-manual",
+    # Translated messages split off by RPM distributions as "<name>-nls" (native language
+    # support, the name of GNU gettext's --enable-nls; RHEL's quota-nls holds only
+    # /usr/share/locale/*/LC_MESSAGES/quota.mo).
+    "-nls",
 )
 # Debian's task-* and openSUSE's patterns-* are meta-packages that install a set of others
 # (tasksel tasks; openSUSE's installation patterns, "zypper install -t pattern"), no files.
@@ -1445,7 +1449,7 @@ _CPYTHON_PART = re.compile(r"^(python3(?:\.\d+)?)-(venv|distutils|lib2to3|tk|tki
 # bash-completion, vim-runtime (Vim's syntax and help files), glibc-langpack-en,
 # subscription-manager-rhsm-certificates, kbd-misc (keymaps and console fonts).
 _DATA_PARTS = frozenset({
-    "doc", "docs", "data", "l10n", "locale", "locales", "lang", "langpack", "langpacks", "i18n", "man", "manpages",
+    "doc", "docs", "data", "l10n", "locale", "locales", "lang", "langpack", "langpacks", "i18n", "nls", "man", "manpages",
     "icons", "theme", "themes", "completion", "completions", "runtime", "terminfo", "certificates",
     "wallpapers", "sounds", "help", "tests", "dbg", "dbgsym", "debuginfo", "misc",
     # A source's configuration files split off for the others to share (config_part), and
