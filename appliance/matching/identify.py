@@ -516,6 +516,14 @@ class Identifier:
                 # choose among vendors of the same product name (libde265).
                 return found
             key_id = self.index.key_id[referenced.key]
+            if (source in ("dpkg", "rpm", "apk") and _spells_other(found.key, referenced.key, name)
+                    and not any(row.key in self.index.equivalents(key_id) for row in self.index.references("repo", name))):
+                # The same for a distribution's package spelled exactly like the product found,
+                # when the linked repository is named after a shorter stem of it: libgit2 is
+                # libgit2, not git-scm:git, whose repository the stem "git" names (a trailing
+                # digit read as a soname version). A repository named like the whole package
+                # still speaks (lrzip's is long_range_zip's).
+                return found
             if source in ("dpkg", "rpm", "apk") and found.key in self.packages.named_after_elsewhere(name, referenced.key):
                 # A project named after the package, chosen over the linked namesake by the
                 # package rules (packages.PackageRules._namesakes_organisation): the URL is the

@@ -1673,7 +1673,10 @@ def repository_stems(name: str) -> list[str]:
     (libjansson4 is the jansson repository)."""
     stems = [name, re.sub(r"t64$", "", name)]
     stems.append(re.sub(r"-\d+(\.\d+)*$", "", stems[-1]))
-    stems.append(_SONAME.sub("", stems[-1]) or stems[-1])
+    # A library whose name ends in a digit puts its soname version after a hyphen (Debian
+    # Policy 8.1: libgit2-1.5, liblz4-1): the digits left before the hyphen are the name's own
+    # (libgit2 is the libgit2 repository, not git's).
+    stems.append(stems[-1] if stems[-1] != stems[-2] else (_SONAME.sub("", stems[-1]) or stems[-1]))
     stems += [stem[3:] for stem in stems[2:] if stem.startswith("lib") and len(stem) > 5]
     return list(dict.fromkeys(s for s in stems if len(s) >= 2))
 
