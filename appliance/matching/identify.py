@@ -333,6 +333,13 @@ class Identifier:
             return self._with_references(found, formula, source)
         if source == "macos_app":
             found = self.names.app(item, platform)
+            if (isinstance(found, Identification) and item.bundle_id.lower().startswith("com.apple.")
+                    and split_key(found.key)[0] != "apple"):
+                # A bundle id under com.apple is Apple's own app (Apple's bundle ids are reverse
+                # DNS of the developer's domain): "System Information" is not the npm library
+                # systeminformation, whatever the name alone suggests.
+                return Unidentified(f"bundle id '{item.bundle_id}' says Apple makes this app, but its name suggested "
+                                    f"{found.key}, another vendor's product")
             return found if item.vendor or item.bundle_id else self._with_references(found, clean_display_name(app_name(item.name)), source)
         if source in ("dpkg", "rpm", "apk") and PACKAGE_NAME.match(raw):
             # A distribution's package built from a source of its own name is no other
