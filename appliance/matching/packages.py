@@ -1674,9 +1674,12 @@ def repository_stems(name: str) -> list[str]:
     stems = [name, re.sub(r"t64$", "", name)]
     stems.append(re.sub(r"-\d+(\.\d+)*$", "", stems[-1]))
     # A library whose name ends in a digit puts its soname version after a hyphen (Debian
-    # Policy 8.1: libgit2-1.5, liblz4-1): the digits left before the hyphen are the name's own
-    # (libgit2 is the libgit2 repository, not git's).
-    stems.append(stems[-1] if stems[-1] != stems[-2] else (_SONAME.sub("", stems[-1]) or stems[-1]))
+    # Policy 8.1: libgit2-1.5, liblz4-1): plain digits left before the hyphen are the name's
+    # own (libgit2 is the libgit2 repository, not git's); a dotted API version is not
+    # (libgstreamer1.0-0 is gstreamer's).
+    last = stems[-1]
+    unversioned = _SONAME.sub("", last) or last
+    stems.append(unversioned if last == stems[-2] or "." in last[len(unversioned):] else last)
     stems += [stem[3:] for stem in stems[2:] if stem.startswith("lib") and len(stem) > 5]
     return list(dict.fromkeys(s for s in stems if len(s) >= 2))
 
