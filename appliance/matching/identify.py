@@ -333,6 +333,13 @@ class Identifier:
             return self._with_references(found, formula, source)
         if source == "macos_app":
             found = self.names.app(item, platform)
+            if (isinstance(found, Identification) and item.bundle_id.lower().startswith("com.apple.")
+                    and split_key(found.key)[0] != "apple"):
+                # A bundle id under com.apple is Apple's own app (Apple's bundle ids are reverse
+                # DNS of the developer's domain): "System Information" is not the npm library
+                # systeminformation, whatever the name alone suggests.
+                return Unidentified(f"bundle id '{item.bundle_id}' says Apple makes this app, but its name suggested "
+                                    f"{found.key}, another vendor's product")
             return found if item.vendor or item.bundle_id else self._with_references(found, clean_display_name(app_name(item.name)), source)
         if source in ("dpkg", "rpm", "apk") and PACKAGE_NAME.match(raw):
             # A distribution's package built from a source of its own name is no other
@@ -516,6 +523,14 @@ class Identifier:
                 # choose among vendors of the same product name (libde265).
                 return found
             key_id = self.index.key_id[referenced.key]
+            if (source in ("dpkg", "rpm", "apk") and _spells_other(found.key, referenced.key, name)
+                    and not any(row.key in self.index.equivalents(key_id) for row in self.index.references("repo", name))):
+                # The same for a distribution's package spelled exactly like the product found,
+                # when the linked repository is named after a shorter stem of it: libgit2 is
+                # libgit2, not git-scm:git, whose repository the stem "git" names (a trailing
+                # digit read as a soname version). A repository named like the whole package
+                # still speaks (lrzip's is long_range_zip's).
+                return found
             if source in ("dpkg", "rpm", "apk") and found.key in self.packages.named_after_elsewhere(name, referenced.key):
                 # A project named after the package, chosen over the linked namesake by the
                 # package rules (packages.PackageRules._namesakes_organisation): the URL is the

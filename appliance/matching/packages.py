@@ -39,6 +39,10 @@ _NO_CODE_SUFFIXES = (
     "-filesystem", "-license", "-licenses", "-langpack", "-syntax", "-conf", "-database", "-firmware",
     # Fedora's and RHEL's HTML manual of a server (httpd-manual, Apache's docs/manual tree).
     "-manual",
+    # Translated messages split off by RPM distributions as "<name>-nls" (native language
+    # support, the name of GNU gettext's --enable-nls; RHEL's quota-nls holds only
+    # /usr/share/locale/*/LC_MESSAGES/quota.mo).
+    "-nls",
 )
 # Debian's task-* and openSUSE's patterns-* are meta-packages that install a set of others
 # (tasksel tasks; openSUSE's installation patterns, "zypper install -t pattern"), no files.
@@ -1445,7 +1449,7 @@ _CPYTHON_PART = re.compile(r"^(python3(?:\.\d+)?)-(venv|distutils|lib2to3|tk|tki
 # bash-completion, vim-runtime (Vim's syntax and help files), glibc-langpack-en,
 # subscription-manager-rhsm-certificates, kbd-misc (keymaps and console fonts).
 _DATA_PARTS = frozenset({
-    "doc", "docs", "data", "l10n", "locale", "locales", "lang", "langpack", "langpacks", "i18n", "man", "manpages",
+    "doc", "docs", "data", "l10n", "locale", "locales", "lang", "langpack", "langpacks", "i18n", "nls", "man", "manpages",
     "icons", "theme", "themes", "completion", "completions", "runtime", "terminfo", "certificates",
     "wallpapers", "sounds", "help", "tests", "dbg", "dbgsym", "debuginfo", "misc",
     # A source's configuration files split off for the others to share (config_part), and
@@ -1669,7 +1673,13 @@ def repository_stems(name: str) -> list[str]:
     (libjansson4 is the jansson repository)."""
     stems = [name, re.sub(r"t64$", "", name)]
     stems.append(re.sub(r"-\d+(\.\d+)*$", "", stems[-1]))
-    stems.append(_SONAME.sub("", stems[-1]) or stems[-1])
+    # A library whose name ends in a digit puts its soname version after a hyphen (Debian
+    # Policy 8.1: libgit2-1.5, liblz4-1): plain digits left before the hyphen are the name's
+    # own (libgit2 is the libgit2 repository, not git's); a dotted API version is not
+    # (libgstreamer1.0-0 is gstreamer's).
+    last = stems[-1]
+    unversioned = _SONAME.sub("", last) or last
+    stems.append(unversioned if last == stems[-2] or "." in last[len(unversioned):] else last)
     stems += [stem[3:] for stem in stems[2:] if stem.startswith("lib") and len(stem) > 5]
     return list(dict.fromkeys(s for s in stems if len(s) >= 2))
 
