@@ -398,6 +398,17 @@ _PRINT_DRIVER_WORDS = frozenset({"print", "printing", "printer", "driver", "pcl"
 _BUNDLE_VENDOR_TAILS = ("software", "research", "inc", "corp", "labs", "technologies", "systems", "hq")
 
 
+def vendor_apps(index: CpeIndex) -> dict[str, tuple[int, ...]]:
+    """Products NVD names only as a vendor's generic program (_VENDOR_APP_PRODUCTS), by vendor run
+    together; computed once per index from those few product names (not from each vendor's products)."""
+    apps: dict[str, set[int]] = {}
+    for name in {compact(p) for p in _VENDOR_APP_PRODUCTS}:
+        for key_id in index.by_product.get(name, ()):
+            if split_key(index.keys[key_id])[1] in _VENDOR_APP_PRODUCTS:
+                apps.setdefault(compact(index.words(key_id)[0]), set()).add(key_id)
+    return {vendor: tuple(sorted(kids)) for vendor, kids in apps.items()}
+
+
 def shortened_names(index: CpeIndex) -> dict[str, tuple[int, ...]]:
     """Every vendor's current products by the names marketing may shorten them to (see
     DisplayNames._vendor_product_around), keyed by the vendor run together, a space and the
@@ -451,8 +462,6 @@ class DisplayNames:
         # Per vendor asked about, its products by their words' initials (_initials); bounded
         # by the number of NVD vendors.
         self._forms: dict[str, dict[str, list[int]]] = {}
-        self._hosts: frozenset[str] | None = None
-        self._apps: dict[str, tuple[int, ...]] | None = None
         self._first_cache: dict[tuple[str, str, bool], Identification | Unidentified | None] = {}
         self._sibling_pairs: dict[tuple[str, str], int] = {}  # pairs of NVD vendors only (bounded by the dictionary)
 
@@ -1535,21 +1544,12 @@ class DisplayNames:
     def _plugin_hosts(self) -> frozenset[str]:
         """Vendors that are themselves a platform NVD files plug-ins for (jenkins, wordpress: the
         target software of keys in the bundle's ecosystems), computed once."""
-        if self._hosts is None:
-            self._hosts = frozenset(self.index.ecosystem.values())
-        return self._hosts
+        return self.index.plugin_hosts  # (built with the index: a first report need not walk the ecosystems)
 
     def _vendor_apps(self) -> dict[str, tuple[int, ...]]:
         """Products NVD names only as a vendor's generic program (_VENDOR_APP_PRODUCTS), by vendor
-        run together, computed once from those few product names (not from each vendor's products)."""
-        if self._apps is None:
-            index, apps = self.index, {}
-            for name in {compact(p) for p in _VENDOR_APP_PRODUCTS}:
-                for key_id in index.by_product.get(name, ()):
-                    if split_key(index.keys[key_id])[1] in _VENDOR_APP_PRODUCTS:
-                        apps.setdefault(compact(index.words(key_id)[0]), set()).add(key_id)
-            self._apps = {vendor: tuple(sorted(kids)) for vendor, kids in apps.items()}
-        return self._apps
+        run together (vendor_apps, built with the index)."""
+        return self.index.vendor_apps
 
     def _names_other_vendor(self, publisher: str, vendor: str) -> bool:
         """The publisher is itself an NVD vendor, and not this one: it contradicts the candidate."""
