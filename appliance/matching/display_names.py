@@ -966,7 +966,7 @@ class DisplayNames:
         # (Without a year or a number in the name, the later drops are the first one again: skipped.)
         # (Each word's kind is read once, for all the drops.)
         edition = [w in _EDITION_WORDS for w in words] if not candidates else []
-        year = [_is_year(w) for w in words] if not candidates else []
+        year = [w[:2] in ("19", "20") and _YEAR.match(w) is not None for w in words] if not candidates else []  # _is_year
         number = [w.isdecimal() for w in words] if not candidates else []  # _is_number
         has_year = True in year
         edition_or_year = _either(edition, year)
@@ -1000,7 +1000,9 @@ class DisplayNames:
                 rival = max((c.score for c in self._candidates(without, publisher, display)), default=0.0) if without else 0.0
                 if not any(c.score >= THRESHOLD and c.score > rival - 0.05 + 1e-9 for c in candidates):
                     candidates = []
-        unglued = [_unglued(w) for w in words] if not candidates and any(w[-1:].isdecimal() for w in words) else words
+        # (Whether a word ends in a digit is read once, for both readings below.)
+        numbered = not candidates and any(w[-1:].isdecimal() for w in words)
+        unglued = [_unglued(w) for w in words] if numbered else words
         if unglued != words:
             candidates = [
                 _Candidate(c.key_id, round(c.score - 0.05, 3),
@@ -1008,7 +1010,7 @@ class DisplayNames:
                 for c in self._candidates(" ".join(unglued), publisher, display)
             ]
         glued = [w[:-1] if 3 <= len(w) - 1 < 5 and w[-1] in "23456789" and w[:-1].isalpha() else w for w in words] \
-            if not candidates and publisher and any(w[-1:].isdecimal() for w in words) else words
+            if not candidates and publisher and numbered else words
         if glued != words:
             # A short name with its major release glued on ("ZOC8" of com.emtec.zoc8 is
             # emtec:zoc): too short to read without a vendor (_unglued: "mp3", "x264"), so only
