@@ -243,16 +243,19 @@ def _trimmed(words: list[str], drop: list[bool]) -> list[str]:
     """The words without those ``drop`` marks as packaging (one flag per word); with them go an
     "and" between two of them ("Home and Business") and a word that repeats an earlier one with
     a number (the Windows service name in "Apache Tomcat 9.0 Tomcat9")."""
-    gone = list(drop)
-    for i in range(1, len(words)):
-        w = words[i]
-        if not gone[i] and w[-1].isdigit():
+    gone = None  # (copied from ``drop`` only when a word goes)
+    for i, w in enumerate(words):
+        if i and w[-1].isdigit() and not drop[i]:
             for e in words[:i]:
                 if w.startswith(e) and w[len(e):].isdigit():
+                    if gone is None:
+                        gone = list(drop)
                     gone[i] = True
                     break
-    if not any(gone):
-        return list(words)  # nothing to drop (most names): the rules below only keep words
+    if gone is None:
+        if True not in drop:
+            return list(words)  # nothing to drop (most names): the rules below only keep words
+        gone = list(drop)
     if "for" in words:
         for i, w in enumerate(words):
             if i and words[i - 1] == "for":
@@ -1002,7 +1005,7 @@ class DisplayNames:
                     candidates = []
         # (Whether a word ends in a digit is read once, for both readings below.)
         numbered = not candidates and any(w[-1:].isdecimal() for w in words)
-        unglued = [_unglued(w) for w in words] if numbered else words
+        unglued = [_unglued(w) if w[-1:].isdigit() else w for w in words] if numbered else words  # (_unglued keeps the others)
         if unglued != words:
             candidates = [
                 _Candidate(c.key_id, round(c.score - 0.05, 3),
@@ -1022,7 +1025,8 @@ class DisplayNames:
             ]
         if not candidates and publisher and display:
             candidates = self._publishers_product(words, publisher) or self._branded_program(words, publisher)
-            trimmed = _trimmed(words, [w in _EDITION_WORDS or _is_year(w) or _is_number(w) for w in words]) if not candidates else words
+            trimmed = _trimmed(words, [w in _EDITION_WORDS or (w[:2] in ("19", "20") and _YEAR.match(w) is not None) or w.isdecimal()
+                                       for w in words]) if not candidates else words  # (_is_year, _is_number)
             if trimmed and len(trimmed) < len(words):
                 # ... also after its edition words and release ("Camtasia 2024" by TechSmith is
                 # techsmith:camtasia_studio, as "Camtasia 2024.app" is by its bundle id).
