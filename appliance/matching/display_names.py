@@ -782,7 +782,8 @@ class DisplayNames:
             found = self._abbreviated(words, said)
             # ... also after its edition words and year ("Microsoft Office LTSC Standard 2021" is
             # microsoft:office_long_term_servicing_channel, LTSC Microsoft's abbreviation).
-            trimmed = _trimmed(words, [w in _EDITION_WORDS or _is_year(w) for w in words]) if not found else []
+            trimmed = _trimmed(words, [w in _EDITION_WORDS or (w[:2] in ("19", "20") and _YEAR.match(w) is not None)
+                                      for w in words]) if not found else []  # (_is_year inline)
             if trimmed and len(trimmed) < len(words):
                 found = [_Candidate(c.key_id, round(c.score - 0.02, 3), c.evidence + f", after dropping edition words from "
                                     f"'{cleaned}'", True) for c in self._abbreviated(trimmed, said)]
@@ -1437,8 +1438,8 @@ class DisplayNames:
         # The longest product first: a product's own name may end in such a word ("Dell Power
         # Manager Service" is a piece of dell:power_manager, not of a product "Dell Power").
         end = len(words)
-        while end > 1 and (words[end - 1] in _PART_WORDS or words[end - 1] in _CODE_PART_WORDS
-                           or words[end - 1] in _EDITION_WORDS or _is_year(words[end - 1]) or _is_number(words[end - 1])):
+        while end > 1 and ((last := words[end - 1]) in _PART_WORDS or last in _CODE_PART_WORDS or last in _EDITION_WORDS
+                           or (last[:2] in ("19", "20") and _YEAR.match(last) is not None) or last.isdecimal()):  # (_is_year, _is_number)
             end -= 1
             rest, tail = words[:end], words[end:]
             if not any(w in _PART_WORDS or w in _CODE_PART_WORDS for w in tail):
@@ -1576,7 +1577,7 @@ class DisplayNames:
         named_like = index.by_product.get(compact(cleaned), ())
         # (A publisher sharing a word with a vendor is taken only for a name one organisation
         # files: "Laurent Cozic" shares "laurent" with laurent_22, one of three joplin vendors.)
-        named_orgs = {_organisation(split_key(index.keys[k])[0]) for k in named_like if k in index.current}
+        named_orgs = None  # (the organisations filing the name: read only by the branch that needs them)
         for key_id in named_like:
             vendor, product = index.words(key_id)
             bonus = _spelled(product, cleaned)
@@ -1608,7 +1609,10 @@ class DisplayNames:
                 # A company named after its product, often its old name (ScreenConnect Software
                 # before ConnectWise bought it): the publisher confirms the product, not the vendor.
                 offer(key_id, 0.93, f"product name '{product}', and publisher '{publisher}' is named after the product")
-            elif publisher and len(named_orgs) == 1 and (shared := _publisher_shares_word(publisher, vendor)):
+            elif publisher and len(
+                    named_orgs if named_orgs is not None
+                    else (named_orgs := {_organisation(split_key(index.keys[k])[0]) for k in named_like if k in index.current})
+            ) == 1 and (shared := _publisher_shares_word(publisher, vendor)):
                 # The publisher's name and the vendor's share a distinctive word: one company
                 # under two spellings of its name, which NVD wrote as a web domain or after a merger.
                 offer(key_id, 0.9, f"product name '{product}', and publisher '{publisher}' shares the word '{shared}' "
