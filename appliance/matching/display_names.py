@@ -243,16 +243,19 @@ def _trimmed(words: list[str], drop: list[bool]) -> list[str]:
     """The words without those ``drop`` marks as packaging (one flag per word); with them go an
     "and" between two of them ("Home and Business") and a word that repeats an earlier one with
     a number (the Windows service name in "Apache Tomcat 9.0 Tomcat9")."""
-    gone = list(drop)
-    for i in range(1, len(words)):
-        w = words[i]
-        if not gone[i] and w[-1].isdigit():
+    gone = None  # (copied from ``drop`` only when a word goes)
+    for i, w in enumerate(words):
+        if i and w[-1].isdigit() and not drop[i]:
             for e in words[:i]:
                 if w.startswith(e) and w[len(e):].isdigit():
+                    if gone is None:
+                        gone = list(drop)
                     gone[i] = True
                     break
-    if not any(gone):
-        return list(words)  # nothing to drop (most names): the rules below only keep words
+    if gone is None:
+        if True not in drop:
+            return list(words)  # nothing to drop (most names): the rules below only keep words
+        gone = list(drop)
     if "for" in words:
         for i, w in enumerate(words):
             if i and words[i - 1] == "for":
@@ -398,6 +401,17 @@ _PRINT_DRIVER_WORDS = frozenset({"print", "printing", "printer", "driver", "pcl"
 _BUNDLE_VENDOR_TAILS = ("software", "research", "inc", "corp", "labs", "technologies", "systems", "hq")
 
 
+def vendor_apps(index: CpeIndex) -> dict[str, tuple[int, ...]]:
+    """Products NVD names only as a vendor's generic program (_VENDOR_APP_PRODUCTS), by vendor run
+    together; computed once per index from those few product names (not from each vendor's products)."""
+    apps: dict[str, set[int]] = {}
+    for name in {compact(p) for p in _VENDOR_APP_PRODUCTS}:
+        for key_id in index.by_product.get(name, ()):
+            if split_key(index.keys[key_id])[1] in _VENDOR_APP_PRODUCTS:
+                apps.setdefault(compact(index.words(key_id)[0]), set()).add(key_id)
+    return {vendor: tuple(sorted(kids)) for vendor, kids in apps.items()}
+
+
 def shortened_names(index: CpeIndex) -> dict[str, tuple[int, ...]]:
     """Every vendor's current products by the names marketing may shorten them to (see
     DisplayNames._vendor_product_around), keyed by the vendor run together, a space and the
@@ -451,8 +465,6 @@ class DisplayNames:
         # Per vendor asked about, its products by their words' initials (_initials); bounded
         # by the number of NVD vendors.
         self._forms: dict[str, dict[str, list[int]]] = {}
-        self._hosts: frozenset[str] | None = None
-        self._apps: dict[str, tuple[int, ...]] | None = None
         self._first_cache: dict[tuple[str, str, bool], Identification | Unidentified | None] = {}
         self._sibling_pairs: dict[tuple[str, str], int] = {}  # pairs of NVD vendors only (bounded by the dictionary)
 
@@ -770,7 +782,8 @@ class DisplayNames:
             found = self._abbreviated(words, said)
             # ... also after its edition words and year ("Microsoft Office LTSC Standard 2021" is
             # microsoft:office_long_term_servicing_channel, LTSC Microsoft's abbreviation).
-            trimmed = _trimmed(words, [w in _EDITION_WORDS or _is_year(w) for w in words]) if not found else []
+            trimmed = _trimmed(words, [w in _EDITION_WORDS or (w[:2] in ("19", "20") and _YEAR.match(w) is not None)
+                                      for w in words]) if not found else []  # (_is_year inline)
             if trimmed and len(trimmed) < len(words):
                 found = [_Candidate(c.key_id, round(c.score - 0.02, 3), c.evidence + f", after dropping edition words from "
                                     f"'{cleaned}'", True) for c in self._abbreviated(trimmed, said)]
@@ -957,7 +970,7 @@ class DisplayNames:
         # (Without a year or a number in the name, the later drops are the first one again: skipped.)
         # (Each word's kind is read once, for all the drops.)
         edition = [w in _EDITION_WORDS for w in words] if not candidates else []
-        year = [_is_year(w) for w in words] if not candidates else []
+        year = [w[:2] in ("19", "20") and _YEAR.match(w) is not None for w in words] if not candidates else []  # _is_year
         number = [w.isdecimal() for w in words] if not candidates else []  # _is_number
         has_year = True in year
         edition_or_year = _either(edition, year)
@@ -991,7 +1004,9 @@ class DisplayNames:
                 rival = max((c.score for c in self._candidates(without, publisher, display)), default=0.0) if without else 0.0
                 if not any(c.score >= THRESHOLD and c.score > rival - 0.05 + 1e-9 for c in candidates):
                     candidates = []
-        unglued = [_unglued(w) for w in words] if not candidates and any(w[-1:].isdecimal() for w in words) else words
+        # (Whether a word ends in a digit is read once, for both readings below.)
+        numbered = not candidates and any(w[-1:].isdecimal() for w in words)
+        unglued = [_unglued(w) if w[-1:].isdigit() else w for w in words] if numbered else words  # (_unglued keeps the others)
         if unglued != words:
             candidates = [
                 _Candidate(c.key_id, round(c.score - 0.05, 3),
@@ -999,7 +1014,7 @@ class DisplayNames:
                 for c in self._candidates(" ".join(unglued), publisher, display)
             ]
         glued = [w[:-1] if 3 <= len(w) - 1 < 5 and w[-1] in "23456789" and w[:-1].isalpha() else w for w in words] \
-            if not candidates and publisher and any(w[-1:].isdecimal() for w in words) else words
+            if not candidates and publisher and numbered else words
         if glued != words:
             # A short name with its major release glued on ("ZOC8" of com.emtec.zoc8 is
             # emtec:zoc): too short to read without a vendor (_unglued: "mp3", "x264"), so only
@@ -1011,7 +1026,8 @@ class DisplayNames:
             ]
         if not candidates and publisher and display:
             candidates = self._publishers_product(words, publisher) or self._branded_program(words, publisher)
-            trimmed = _trimmed(words, [w in _EDITION_WORDS or _is_year(w) or _is_number(w) for w in words]) if not candidates else words
+            trimmed = _trimmed(words, [w in _EDITION_WORDS or (w[:2] in ("19", "20") and _YEAR.match(w) is not None) or w.isdecimal()
+                                       for w in words]) if not candidates else words  # (_is_year, _is_number)
             if trimmed and len(trimmed) < len(words):
                 # ... also after its edition words and release ("Camtasia 2024" by TechSmith is
                 # techsmith:camtasia_studio, as "Camtasia 2024.app" is by its bundle id).
@@ -1422,8 +1438,8 @@ class DisplayNames:
         # The longest product first: a product's own name may end in such a word ("Dell Power
         # Manager Service" is a piece of dell:power_manager, not of a product "Dell Power").
         end = len(words)
-        while end > 1 and (words[end - 1] in _PART_WORDS or words[end - 1] in _CODE_PART_WORDS
-                           or words[end - 1] in _EDITION_WORDS or _is_year(words[end - 1]) or _is_number(words[end - 1])):
+        while end > 1 and ((last := words[end - 1]) in _PART_WORDS or last in _CODE_PART_WORDS or last in _EDITION_WORDS
+                           or (last[:2] in ("19", "20") and _YEAR.match(last) is not None) or last.isdecimal()):  # (_is_year, _is_number)
             end -= 1
             rest, tail = words[:end], words[end:]
             if not any(w in _PART_WORDS or w in _CODE_PART_WORDS for w in tail):
@@ -1535,21 +1551,12 @@ class DisplayNames:
     def _plugin_hosts(self) -> frozenset[str]:
         """Vendors that are themselves a platform NVD files plug-ins for (jenkins, wordpress: the
         target software of keys in the bundle's ecosystems), computed once."""
-        if self._hosts is None:
-            self._hosts = frozenset(self.index.ecosystem.values())
-        return self._hosts
+        return self.index.plugin_hosts  # (built with the index: a first report need not walk the ecosystems)
 
     def _vendor_apps(self) -> dict[str, tuple[int, ...]]:
         """Products NVD names only as a vendor's generic program (_VENDOR_APP_PRODUCTS), by vendor
-        run together, computed once from those few product names (not from each vendor's products)."""
-        if self._apps is None:
-            index, apps = self.index, {}
-            for name in {compact(p) for p in _VENDOR_APP_PRODUCTS}:
-                for key_id in index.by_product.get(name, ()):
-                    if split_key(index.keys[key_id])[1] in _VENDOR_APP_PRODUCTS:
-                        apps.setdefault(compact(index.words(key_id)[0]), set()).add(key_id)
-            self._apps = {vendor: tuple(sorted(kids)) for vendor, kids in apps.items()}
-        return self._apps
+        run together (vendor_apps, built with the index)."""
+        return self.index.vendor_apps
 
     def _names_other_vendor(self, publisher: str, vendor: str) -> bool:
         """The publisher is itself an NVD vendor, and not this one: it contradicts the candidate."""
@@ -1570,7 +1577,7 @@ class DisplayNames:
         named_like = index.by_product.get(compact(cleaned), ())
         # (A publisher sharing a word with a vendor is taken only for a name one organisation
         # files: "Laurent Cozic" shares "laurent" with laurent_22, one of three joplin vendors.)
-        named_orgs = {_organisation(split_key(index.keys[k])[0]) for k in named_like if k in index.current}
+        named_orgs = None  # (the organisations filing the name: read only by the branch that needs them)
         for key_id in named_like:
             vendor, product = index.words(key_id)
             bonus = _spelled(product, cleaned)
@@ -1602,7 +1609,10 @@ class DisplayNames:
                 # A company named after its product, often its old name (ScreenConnect Software
                 # before ConnectWise bought it): the publisher confirms the product, not the vendor.
                 offer(key_id, 0.93, f"product name '{product}', and publisher '{publisher}' is named after the product")
-            elif publisher and len(named_orgs) == 1 and (shared := _publisher_shares_word(publisher, vendor)):
+            elif publisher and len(
+                    named_orgs if named_orgs is not None
+                    else (named_orgs := {_organisation(split_key(index.keys[k])[0]) for k in named_like if k in index.current})
+            ) == 1 and (shared := _publisher_shares_word(publisher, vendor)):
                 # The publisher's name and the vendor's share a distinctive word: one company
                 # under two spellings of its name, which NVD wrote as a web domain or after a merger.
                 offer(key_id, 0.9, f"product name '{product}', and publisher '{publisher}' shares the word '{shared}' "

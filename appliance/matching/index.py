@@ -115,9 +115,14 @@ class CpeIndex:
         # apple:logic_pro_x), for identification: built here once per feed (0.2 to 0.5 s at full
         # scale), not by the first report that asks about a vendor. (Imported here:
         # display_names, which owns the words it leaves off, imports this module.)
-        from appliance.matching.display_names import shortened_names
+        from appliance.matching.display_names import shortened_names, vendor_apps
 
         self.shortened: dict[str, tuple[int, ...]] = shortened_names(self)
+        # Two small tables identification asks for in every report, built here once per feed
+        # rather than by the first report: the ecosystems' target software (the platforms NVD
+        # files plug-ins for: jenkins, wordpress) and each vendor's generic program (figma:desktop).
+        self.plugin_hosts: frozenset[str] = frozenset(self.ecosystem.values())
+        self.vendor_apps: dict[str, tuple[int, ...]] = vendor_apps(self)
 
     def _project_names(self) -> dict[int, tuple[int, ...]]:
         """Keys of one product name that are one project under several vendor names, each key

@@ -129,7 +129,9 @@ def _cleaned_words(text: str) -> tuple[str, str]:
         token = token.strip(",;:")
         if "-" in token:
             token = _ARCH_SUFFIX.sub("", token)
-        if not token or token in _NOISE_WORDS or _version_token(token):
+        # (_version_token written out: it runs for every word of every name.)
+        if not token or token in _NOISE_WORDS or (
+                (token[:1].isdecimal() or token[:1] in ("v", "V")) and _VERSION_TOKEN.match(token) is not None):
             if token in _PRODUCT_WORDS or (token[:1].isdecimal() and _MAJOR.match(token)):
                 kept.append(token)
             continue

@@ -760,7 +760,7 @@ class PackageRules:
         on (git-crypt, git-buildpackage are not Git), sorted; ecosystems' vendors (jenkins
         plugins) left out."""
         if self._ecosystem_vendors is None:
-            self._ecosystem_vendors = {compact(e) for e in set(self.index.ecosystem.values())}
+            self._ecosystem_vendors = {compact(e) for e in self.index.plugin_hosts}
         own = {self.index.words(k)[0] for k in self.index.equivalents(self.index.key_id[key])}
         head_words = cpe_words(head).split()
         vendors = set()
@@ -1293,7 +1293,7 @@ class PackageRules:
         vendor_raw, product = split_key(self.index.keys[key_id])
         vendor = compact(vendor_raw)
         if self._ecosystem_vendors is None:
-            self._ecosystem_vendors = {compact(e) for e in set(self.index.ecosystem.values())}
+            self._ecosystem_vendors = {compact(e) for e in self.index.plugin_hosts}
         if vendor == "golang" and product != "go" and "go" in self._ecosystem_vendors:
             # NVD files the Go project's golang.org/x modules under vendor golang (golang:net,
             # golang:text, golang:tiff for x/image/tiff): Go modules, not Alpine's "tiff" or
