@@ -684,6 +684,10 @@ def _abbreviates(short: str, long: str) -> bool:
 
 def split_key(key: str) -> tuple[str, str]:
     """``vendor:product`` -> (vendor, product); a quoted colon (``1c:1c\\:enterprise``) stays in the product."""
+    if "\\" not in key:
+        vendor, colon, product = key.partition(":")  # (no quoting: the first colon, most keys)
+        if colon:
+            return vendor, product
     position = 0
     while True:
         position = key.index(":", position)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from appliance.cpe import unquote
 from appliance.matching.base import Candidate as _Candidate, Identification, SoftwareItem, Unidentified
 from appliance.matching.bundle import _named_after
-from appliance.matching.index import split_key
+from appliance.matching.index import CpeIndex, split_key
 from appliance.matching.normalize import compact as _compact_uncached
 from appliance.matching.normalize import (
     HOSTING_SITES, PUBLISHER_NOISE as _PUBLISHER_WORDS, app_name, bundle_vendor, clean_display_name, clean_display_names, clean_publisher,
@@ -37,6 +37,10 @@ _EDITION_WORDS = {
 # Channels of one product ("Google Chrome Beta", "Visual Studio Code Insiders") and servicing
 # words left by the version ("Exchange Server 2019 Cumulative Update 13") are packaging too.
 _EDITION_WORDS |= {"beta", "canary", "nightly", "insiders", "insider", "preview", "cumulative", "express", "basic", "lite", "core"}
+# ... and (session 16) a workstation or workgroup edition ("Macrium Reflect Workstation",
+# "Pervasive PSQL Workgroup") and Citrix's long-term service release ("Citrix Workspace 2402
+# LTSR"), a servicing channel as "lts" is.
+_EDITION_WORDS |= {"workstation", "workgroup", "ltsr"}
 # Browser plug-in builds of one product ("Adobe Flash Player 32 NPAPI" is adobe:flash_player).
 _EDITION_WORDS |= {"npapi", "ppapi", "activex"}
 # The previous generation kept beside a new one and a vendor's early-access channel are builds
@@ -60,6 +64,9 @@ _EDITION_WORDS |= {"student"}
 # ("Evernote Legacy", "Splashtop Personal"), and a vendor's word for the cross-platform rewrite
 # of a product beside its "Classic" build ("Fiddler Everywhere" beside "Fiddler Classic").
 _EDITION_WORDS |= {"legacy", "personal", "everywhere"}
+# Session 16, round 3: Adobe's Creative Cloud (subscription) builds, "Adobe InDesign CC 2019";
+# where NVD files "<product>_cc" apart it holds no CVEs (see _with_the_cves).
+_EDITION_WORDS |= {"cc"}
 # Words after a product's name that make the entry a part of it that is not the product: its
 # installer or updater, headers, documentation, language resources, plug-ins for other
 # programs ("Microsoft Visual Studio Installer", "Python 3.11 pip Bootstrap", "Teams
@@ -69,6 +76,11 @@ _PART_WORDS = {
     "installer", "setup", "updater", "update", "helper", "launcher", "bootstrap", "bootstrapper", "component",
     "components", "headers", "targeting", "pack", "mui", "proofing", "documentation", "docs", "add-in", "addin", "plugin",
     "plug-in", "extension", "extensions", "files", "manager", "module", "language",
+    # Session 16: a tool that builds with the product or removes it ("Power BI Report Builder",
+    # "Acronis Cyber Protect Bootable Media Builder", "Adobe Creative Cloud Cleaner Tool").
+    # Not "tool" or "kit" alone: NVD's dell:supportassist_os_recovery is the "... Recovery
+    # Tool", wibu:codemeter_runtime the "CodeMeter Runtime Kit".
+    "builder", "cleaner", "cleanup", "removal", "uninstaller",
 }
 # Pieces of a product that carry its code: the product's CVEs are theirs ("Microsoft .NET
 # Host", "Python 3.11 Standard Library", "Microsoft Visual C++ 2022 X64 Minimum Runtime").
@@ -96,6 +108,10 @@ _ENDPOINT_WORDS = {"agent", "client", "services", "sensor"}
 # ("Revit 2024.2 Hotfix"), or that it is software ("Plantronics Hub Software").
 _GENERIC_TAIL = {"hotfix", "patch", "software"}
 _YEAR = re.compile(r"^(19|20)\d\d(-(19|20)\d\d)?$")
+# A word this few product names use (CpeIndex.word_uses) makes a name of several words
+# distinctive: "modbus" 9, "format" 13; not "task" 35, "desktop" 233, "manager" 1,632 (the
+# bound identify.py's _RARE_WORD gives pip and npm names).
+_RARE_WORD = 20
 
 
 def _is_year(word: str) -> bool:
@@ -118,7 +134,7 @@ _HOSTING_VENDORS = ("google", "googlecode", "github", "sourceforge", "gitlab", "
 # Release channels macOS apps put after their name, with a space or a hyphen ("Xcode-beta",
 # "Microsoft Edge Dev", "Safari Technology Preview", "Firefox Nightly", "Google Chrome Canary"):
 # builds of the app the rest of the name is, shipped beside it under another bundle name.
-_CHANNEL = re.compile(r"[\s-]+(beta|dev|canary|nightly|technology preview|preview|insiders?)$", re.I)
+_CHANNEL = re.compile(r"[\s-]+(beta|dev|canary|nightly|tech(?:nology)? preview|preview|insiders?)$", re.I)
 # Session 15, round 2: the platform a Mac app's name ends with ("Bitdefender Antivirus for
 # Mac", "Kaspersky Endpoint Security for Mac"), as a Windows name's "for Windows", which the
 # cleaning drops (normalize._NOISE_WORDS): the product is the name before it, and NVD's separate
@@ -227,16 +243,19 @@ def _trimmed(words: list[str], drop: list[bool]) -> list[str]:
     """The words without those ``drop`` marks as packaging (one flag per word); with them go an
     "and" between two of them ("Home and Business") and a word that repeats an earlier one with
     a number (the Windows service name in "Apache Tomcat 9.0 Tomcat9")."""
-    gone = list(drop)
-    for i in range(1, len(words)):
-        w = words[i]
-        if not gone[i] and w[-1].isdigit():
+    gone = None  # (copied from ``drop`` only when a word goes)
+    for i, w in enumerate(words):
+        if i and w[-1].isdigit() and not drop[i]:
             for e in words[:i]:
                 if w.startswith(e) and w[len(e):].isdigit():
+                    if gone is None:
+                        gone = list(drop)
                     gone[i] = True
                     break
-    if not any(gone):
-        return list(words)  # nothing to drop (most names): the rules below only keep words
+    if gone is None:
+        if True not in drop:
+            return list(words)  # nothing to drop (most names): the rules below only keep words
+        gone = list(drop)
     if "for" in words:
         for i, w in enumerate(words):
             if i and words[i - 1] == "for":
@@ -325,6 +344,16 @@ _COMMON_PUBLISHER_WORDS = {
 
 
 @lru_cache(maxsize=65_536)
+def _named_by_site(vendor: str, product: str) -> bool:
+    """Session 16, round 3: the vendor is the product's web site "get<product>" (getkap.co for
+    Kap, getmedis.com, getcomposer.org, getgrav.org): NVD names such vendors after the site,
+    which is named after the product. Three letters of product at least; the caller also asks
+    for a rare product name (at most two product names use its words), as a site named after a
+    common word ("getcomposer") does not make "Composer.app" (Jamf's) PHP's Composer."""
+    v, p = compact(vendor), compact(product)
+    return len(p) >= 3 and v == "get" + p
+
+
 def _publisher_shares_word(publisher: str, vendor: str) -> str:
     """A distinctive word of the publisher's name that is the vendor's name or a word of it, or
     that the vendor's name begins or ends with a letter or three more ("BlackBerry Cylance" ~
@@ -357,9 +386,11 @@ def _publisher_named_after(publisher: str, product: str) -> bool:
     return (len(words) >= 2 and said == first) or (len(said) >= 4 and first.startswith(said) and first != said)
 
 
-# The publisher's products are tabled for _vendor_product_around only for a vendor of at most
-# this many (Dell files 273): the table of a vendor of a thousand (Oracle, IBM, Microsoft) costs
-# 2-3 ms to build, too much for a rule that helps a few names in a first report.
+# The publisher's products are looked up for _vendor_product_around only for a vendor of at most
+# this many (Dell files 273): the per-vendor table of a vendor of a thousand (Oracle, IBM,
+# Microsoft) cost 2-3 ms in a first report. (Since session 16 the table is built at load for
+# every vendor, so the bound costs nothing either way; it stays, as lifting it changes which
+# names are identified.)
 _AROUND_VENDOR_LIMIT = 300
 # Words a print driver's Windows entry adds to "Universal": print words and the page
 # description languages and variants it is built for (PCL 5/6, PostScript, XPS; Lexmark's "XL").
@@ -368,6 +399,56 @@ _PRINT_DRIVER_WORDS = frozenset({"print", "printing", "printer", "driver", "pcl"
 # Organisation words a company's reverse-DNS label and its NVD vendor name differ by
 # (com.tableausoftware is tableau; com.wolfram is wolfram_research).
 _BUNDLE_VENDOR_TAILS = ("software", "research", "inc", "corp", "labs", "technologies", "systems", "hq")
+
+
+def vendor_apps(index: CpeIndex) -> dict[str, tuple[int, ...]]:
+    """Products NVD names only as a vendor's generic program (_VENDOR_APP_PRODUCTS), by vendor run
+    together; computed once per index from those few product names (not from each vendor's products)."""
+    apps: dict[str, set[int]] = {}
+    for name in {compact(p) for p in _VENDOR_APP_PRODUCTS}:
+        for key_id in index.by_product.get(name, ()):
+            if split_key(index.keys[key_id])[1] in _VENDOR_APP_PRODUCTS:
+                apps.setdefault(compact(index.words(key_id)[0]), set()).add(key_id)
+    return {vendor: tuple(sorted(kids)) for vendor, kids in apps.items()}
+
+
+def shortened_names(index: CpeIndex) -> dict[str, tuple[int, ...]]:
+    """Every vendor's current products by the names marketing may shorten them to (see
+    DisplayNames._vendor_product_around), keyed by the vendor run together, a space and the
+    shortened name's words ("apple logic pro" holds apple:logic_pro_x). Built once per feed
+    with the index (CpeIndex.shortened, about 56,000 names from 70,000 products at full scale):
+    the first report that asked about a vendor used to build that vendor's part (Dell's 273
+    products, 0.6 ms)."""
+    table: dict[str, tuple[int, ...]] = {}
+
+    def add(name: str, key_id: int) -> None:
+        # (A tuple grown by one, not a list: most names are one product's.)
+        table[name] = table.get(name, ()) + (key_id,)
+
+    for vendor, kids in index.by_vendor.items():  # in key order; current products only
+        for key_id in kids:
+            words = index.words(key_id)[1].split()
+            if len(words) < 2:
+                continue  # (none for a one-word product)
+            # After the name only what marketing names leave off: an edition or kind of program,
+            # a letter or number ("logic pro x"); not another word that makes another product
+            # ("app store connect" is not the App Store). One word off, then two.
+            last = words[-1]
+            one_after = (len(last) <= 2 or last in _AFTER_A_NAME) and last not in _NOT_MORE
+            if one_after:
+                add(f"{vendor} {' '.join(words[:-1])}", key_id)
+            # Before the name a brand ("intune"), not a platform ("windows migration assistant"),
+            # a part word or "for" (google:bazel_for_android_studio).
+            one_before = words[0] not in _NOT_BEFORE
+            if one_before:
+                add(f"{vendor} {' '.join(words[1:])}", key_id)
+            if len(words) > 2:
+                second = words[-2]
+                if one_after and (len(second) <= 2 or second in _AFTER_A_NAME) and second not in _NOT_MORE:
+                    add(f"{vendor} {' '.join(words[:-2])}", key_id)
+                if one_before and words[1] not in _NOT_BEFORE:
+                    add(f"{vendor} {' '.join(words[2:])}", key_id)
+    return table
 
 
 class DisplayNames:
@@ -384,10 +465,6 @@ class DisplayNames:
         # Per vendor asked about, its products by their words' initials (_initials); bounded
         # by the number of NVD vendors.
         self._forms: dict[str, dict[str, list[int]]] = {}
-        self._hosts: frozenset[str] | None = None
-        self._apps: dict[str, tuple[int, ...]] | None = None
-        # Per bundle-id vendor asked about, its products by shortened names (_shortened).
-        self._short_forms: dict[str, dict[tuple[str, ...], list[int]]] = {}
         self._first_cache: dict[tuple[str, str, bool], Identification | Unidentified | None] = {}
         self._sibling_pairs: dict[tuple[str, str], int] = {}  # pairs of NVD vendors only (bounded by the dictionary)
 
@@ -431,8 +508,18 @@ class DisplayNames:
                 return Unidentified(f"{found.reason} (bundle id {item.bundle_id} names vendor '{vendor}')")
         found = self.identify(name, item.vendor, platform)
         if isinstance(found, Unidentified) and not item.vendor:
-            return self._coined_project(name) or self._hosted_project(item.bundle_id, name) or found
+            return (self._coined_project(name) or self._hosted_project(item.bundle_id, name)
+                    or self._makers_app(name) or found)
         return found
+
+    def _makers_app(self, name: str) -> Identification | None:
+        """Session 16, round 3: a Mac app named only as its maker is named, five letters or more,
+        no publisher to say otherwise ("Enpass.app", "Asana.app"): the maker's one installed
+        program (_makers_program: enpass:desktop_application, asana:desktop)."""
+        named = compact(clean_display_name(name))
+        if len(named) < 5 or named not in self.index.by_vendor:
+            return None
+        return self._makers_program(self.index.words(self.index.by_vendor[named][0])[0])
 
     def _hosted_project(self, bundle_id: str, name: str) -> Identification | None:
         """An app whose bundle id is a hosting site's ("net.sourceforge.Hugin", "com.github.atom")
@@ -533,46 +620,20 @@ class DisplayNames:
         product ("App Store" is not apple:app_store_connect), a part of a
         product (an installer, a helper, a plug-in) or says what it is for
         (google:bazel_for_android_studio is not "Android Studio"). Looked up in a per-vendor
-        table (_shortened), not by a scan per name."""
+        table built with the index (shortened_names), not by a scan per name."""
         index, said = self.index, compact(vendor)
         words = cpe_words(clean_display_name(name)).split()
         if words and compact(words[0]) == said:
             words = words[1:]
         if not words or len(compact(" ".join(words))) < 4:
             return None
-        kids = set(self._shortened(said).get(tuple(words), ()))
+        kids = set(index.shortened.get(f"{said} {' '.join(words)}", ()))
         key_id = self._one_of(kids)
         if key_id is None:
             return None
         return Identification(index.keys[key_id], "fuzzy", 0.86,
                               f"the bundle id's vendor '{vendor}' has one product named '{' '.join(words)}' with a word or two "
                               f"more: '{index.words(key_id)[1]}'")
-
-    def _shortened(self, vendor: str) -> dict[tuple[str, ...], list[int]]:
-        """The vendor's current products by the names marketing may shorten them to (see
-        _vendor_product_around), built the first time the vendor is asked about and kept (that
-        vendor's products only, never the whole dictionary)."""
-        table = self._short_forms.get(vendor)
-        if table is not None:
-            return table
-        index = self.index
-        table = self._short_forms[vendor] = {}
-        for key_id in index.by_vendor.get(vendor, ()):  # in key order; current products only
-            words = index.words(key_id)[1].split()
-            for extra in (1, 2):  # (none for a one-word product)
-                if len(words) <= extra:
-                    break
-                # After the name only what marketing names leave off: an edition or kind of
-                # program, a letter or number ("logic pro x"); not another word that makes
-                # another product ("app store connect" is not the App Store).
-                after = words[-extra:]
-                if all(len(w) <= 2 or w in _AFTER_A_NAME for w in after) and _NOT_MORE.isdisjoint(after):
-                    table.setdefault(tuple(words[:-extra]), []).append(key_id)
-                # Before the name a brand ("intune"), not a platform ("windows migration
-                # assistant"), a part word or "for" (google:bazel_for_android_studio).
-                if _NOT_BEFORE.isdisjoint(words[:extra]):
-                    table.setdefault(tuple(words[extra:]), []).append(key_id)
-        return table
 
     def _coined_project(self, name: str) -> Identification | None:
         """A one-word app name written as a coined compound ("ImageOptim", "MacDown": capitals
@@ -721,7 +782,8 @@ class DisplayNames:
             found = self._abbreviated(words, said)
             # ... also after its edition words and year ("Microsoft Office LTSC Standard 2021" is
             # microsoft:office_long_term_servicing_channel, LTSC Microsoft's abbreviation).
-            trimmed = _trimmed(words, [w in _EDITION_WORDS or _is_year(w) for w in words]) if not found else []
+            trimmed = _trimmed(words, [w in _EDITION_WORDS or (w[:2] in ("19", "20") and _YEAR.match(w) is not None)
+                                      for w in words]) if not found else []  # (_is_year inline)
             if trimmed and len(trimmed) < len(words):
                 found = [_Candidate(c.key_id, round(c.score - 0.02, 3), c.evidence + f", after dropping edition words from "
                                     f"'{cleaned}'", True) for c in self._abbreviated(trimmed, said)]
@@ -733,8 +795,11 @@ class DisplayNames:
                 found = self._named_first(text.split(), said, platform)
                 if found is not None:
                     return found
-            if _COINED_WORD.search(name):
-                stranger = self._unknown_publishers_product(cleaned, said)
+            coined = bool(_COINED_WORD.search(name))
+            if coined or (" " in cleaned and platform.family != "macos"):
+                # (On a Mac the publisher is the bundle id's company, no publisher the user's
+                # system lists: session 14 found "Another Redis Desktop Manager.app" so.)
+                stranger = self._unknown_publishers_product(cleaned, said, coined, platform.family != "macos")
                 if stranger is not None:
                     return Identification(self.index.keys[stranger.key_id], "fuzzy", stranger.score, stranger.evidence)
             if compact(cleaned) == compact(said):
@@ -793,17 +858,19 @@ class DisplayNames:
         starts with is taken, and only when the publisher names its vendor; a longest product
         of another vendor, a vendor's generic program, a part word among the extra words or
         extra words that name another product of that vendor refuse. None if the name is no such thing."""
+        yearly = _is_year(words[-1])  # (a release year last: see _named_first_uncached)
         while len(words) > 1 and _is_number(words[-1]):
             words = words[:-1]  # a trailing number is a release, which the number pass read already
-        cache_key = (" ".join(words), publisher, platform.family == "macos")
+        cache_key = (" ".join(words), publisher, platform.family == "macos", yearly)
         if cache_key in self._first_cache:
             return self._first_cache[cache_key]
         if len(self._first_cache) > self.ids.CACHE_LIMIT:
             self._first_cache.clear()
-        found = self._first_cache[cache_key] = self._named_first_uncached(words, publisher, platform)
+        found = self._first_cache[cache_key] = self._named_first_uncached(words, publisher, platform, yearly)
         return found
 
-    def _named_first_uncached(self, words: list[str], publisher: str, platform: Platform) -> Identification | Unidentified | None:
+    def _named_first_uncached(self, words: list[str], publisher: str, platform: Platform,
+                              yearly: bool = False) -> Identification | Unidentified | None:
         index = self.index
         # At most three extra words: a longer tail is more than a tag on the product's name.
         for end in range(len(words) - 1, max(0, len(words) - 4), -1):
@@ -822,16 +889,36 @@ class DisplayNames:
             while len(named) > 1 and compact(named[0]) in (compact(vendor), compact(publisher)):
                 named = named[1:]
             own = set(cpe_words(product).split())
-            if len([w for w in named if w in own]) < 2 and (
-                    any(w not in own and not _is_year(w) and w not in _EDITION_WORDS for w in named)
-                    or not (all(w in _GENERIC_TAIL or _build_tag(w) for w in extra) or _build_tag(extra[0]))):
+            itself = not any(w not in own and not _is_year(w) and w not in _EDITION_WORDS for w in named)
+            tagged = all(w in _GENERIC_TAIL or _build_tag(w) for w in extra) or _build_tag(extra[0])
+            # Session 16: a name that ends in a year is a yearly release of a commercial product,
+            # whose words between the product and the year name its edition or product line
+            # ("CorelDRAW Graphics Suite 2023", "QuickBooks Desktop Accountant 2024", "AVEVA
+            # InTouch HMI 2023"), not another program. Not words after the year ("QuickBooks
+            # 2024 Tool Hub": a tool of that release), a piece that carries code ("Autodesk
+            # Revit Content Libraries 2024"), another kind of program ("Skype Meeting App 2016"
+            # is not microsoft:skype; "Desktop" is the installed edition of a product also sold
+            # online: QuickBooks Desktop), or the vendor's own name as a product
+            # ("Sage 50 Accounting - US Edition 2024" is not sage:sage).
+            released = (yearly and compact(product) != compact(vendor)
+                        and not any(w in _CODE_PART_WORDS or (w in _PROGRAM_KINDS and w != "desktop") for w in extra))
+            # Session 16: a project named after itself is its server: "Jellyfin Server" is
+            # jellyfin:jellyfin, "Orthanc Server" orthanc-server:orthanc (NVD files a desktop
+            # client apart: mattermost:mattermost_desktop); a remote desktop project's is its
+            # viewer ("TigerVNC Viewer.app" is tigervnc:tigervnc). Not a telephone system's
+            # phone: set 16's adjudicated labels call "3CX Phone for Windows" no 3cx:3cx. Not a
+            # product read by a hand alias, which names an installed program (TeamViewer,
+            # AnyDesk), not a project.
+            served = (extra in (["server"], ["viewer"]) and found.method != "alias"
+                      and (_self_named(vendor, product) or _named_longer(vendor, product)))
+            if len([w for w in named if w in own]) < 2 and not (itself and (tagged or released or served)):
                 # A one-word product with more words after it is too often another program of
                 # the vendor that NVD files nothing for (Android Studio, Bing Wallpaper, Chrome
                 # Remote Desktop Host, Qt Creator, Microsoft Access Database Engine): it is taken
                 # only when the start of the name is the product itself (not a piece of it that
                 # another rule read as the product: "MongoDB Tools ...") and what follows is build
                 # tags ("ImageMagick ... Q16-HDRI"), a fix or "software", or starts with a build
-                # tag ("MongoDB 7.0.14 2008R2Plus SSL").
+                # tag ("MongoDB 7.0.14 2008R2Plus SSL"), or the name carries a year (above).
                 return None
             rest = " ".join(w for w in extra if not (_is_year(w) or _is_number(w)))
             parts = [w for w in extra if w in _PART_WORDS]
@@ -883,7 +970,7 @@ class DisplayNames:
         # (Without a year or a number in the name, the later drops are the first one again: skipped.)
         # (Each word's kind is read once, for all the drops.)
         edition = [w in _EDITION_WORDS for w in words] if not candidates else []
-        year = [_is_year(w) for w in words] if not candidates else []
+        year = [w[:2] in ("19", "20") and _YEAR.match(w) is not None for w in words] if not candidates else []  # _is_year
         number = [w.isdecimal() for w in words] if not candidates else []  # _is_number
         has_year = True in year
         edition_or_year = _either(edition, year)
@@ -917,7 +1004,9 @@ class DisplayNames:
                 rival = max((c.score for c in self._candidates(without, publisher, display)), default=0.0) if without else 0.0
                 if not any(c.score >= THRESHOLD and c.score > rival - 0.05 + 1e-9 for c in candidates):
                     candidates = []
-        unglued = [_unglued(w) for w in words] if not candidates and any(w[-1:].isdecimal() for w in words) else words
+        # (Whether a word ends in a digit is read once, for both readings below.)
+        numbered = not candidates and any(w[-1:].isdecimal() for w in words)
+        unglued = [_unglued(w) if w[-1:].isdigit() else w for w in words] if numbered else words  # (_unglued keeps the others)
         if unglued != words:
             candidates = [
                 _Candidate(c.key_id, round(c.score - 0.05, 3),
@@ -925,7 +1014,7 @@ class DisplayNames:
                 for c in self._candidates(" ".join(unglued), publisher, display)
             ]
         glued = [w[:-1] if 3 <= len(w) - 1 < 5 and w[-1] in "23456789" and w[:-1].isalpha() else w for w in words] \
-            if not candidates and publisher and any(w[-1:].isdecimal() for w in words) else words
+            if not candidates and publisher and numbered else words
         if glued != words:
             # A short name with its major release glued on ("ZOC8" of com.emtec.zoc8 is
             # emtec:zoc): too short to read without a vendor (_unglued: "mp3", "x264"), so only
@@ -936,8 +1025,9 @@ class DisplayNames:
                 if _publisher_agrees(publisher, split_key(self.index.keys[c.key_id])[0])
             ]
         if not candidates and publisher and display:
-            candidates = self._publishers_product(words, publisher)
-            trimmed = _trimmed(words, [w in _EDITION_WORDS or _is_year(w) or _is_number(w) for w in words]) if not candidates else words
+            candidates = self._publishers_product(words, publisher) or self._branded_program(words, publisher)
+            trimmed = _trimmed(words, [w in _EDITION_WORDS or (w[:2] in ("19", "20") and _YEAR.match(w) is not None) or w.isdecimal()
+                                       for w in words]) if not candidates else words  # (_is_year, _is_number)
             if trimmed and len(trimmed) < len(words):
                 # ... also after its edition words and release ("Camtasia 2024" by TechSmith is
                 # techsmith:camtasia_studio, as "Camtasia 2024.app" is by its bundle id).
@@ -956,6 +1046,33 @@ class DisplayNames:
         # Highest score first; ties by key text, never by feed or row order.
         candidates.sort(key=lambda c: (-c.score, self.index.keys[c.key_id]))
         best = candidates[0]
+        if best.score < THRESHOLD and display and platform.family != "macos" and self._product_team(publisher, cleaned):
+            # Session 16: a publisher named as the product's own team or distribution ("R Core
+            # Team" for R, "RubyInstaller Team" for Ruby) confirms the product, not a vendor: the
+            # vendor is chosen as for a name without a publisher.
+            # Not on a Mac, where the "publisher" is the bundle id's company ("com.postgresapp"
+            # is no team of supabase:postgres).
+            # (With the doubts of a name without a publisher, but for a "<name>_project" vendor:
+            # "Pulsar" by Pulsar Edit is not apache:pulsar, nor "Viber" by Viber Media
+            # rakuten:viber, whose vendors are not named after them; nor a name other
+            # organisations file unless its CVEs single it out.)
+            current = tuple(k for k in self.index.by_product.get(compact(cleaned), ()) if k in self.index.current)
+            chosen = self.ids._by_name_alone(current, cleaned)
+            if (isinstance(chosen, _Candidate) and not self._name_alone_doubt(chosen.key_id, project_ok=True)
+                    and not self._shared_name(chosen.key_id, current)):
+                best = _Candidate(chosen.key_id, min(chosen.score, 0.88), chosen.evidence + f", and publisher '{publisher}' "
+                                  "is named as the product's own team", True)
+        if (best.score < THRESHOLD and display and platform.family != "macos" and publisher
+                and compact(publisher) not in self.index.by_vendor and not self._initials_vendor(publisher, cleaned)):
+            # Session 16: a publisher NVD does not know (a person: "Joplin" by Laurent Cozic)
+            # says nothing of the vendor: the name is read as one without a publisher, with the
+            # same doubts (joplinapp:joplin has the CVEs of the three vendors filing "joplin").
+            current = tuple(k for k in self.index.by_product.get(compact(cleaned), ()) if k in self.index.current)
+            chosen = self.ids._by_name_alone(current, cleaned) if current else None
+            if (isinstance(chosen, _Candidate) and not self._name_alone_doubt(chosen.key_id)
+                    and not self._shared_name(chosen.key_id, current)):
+                best = _Candidate(chosen.key_id, min(chosen.score, 0.86), chosen.evidence + f"; publisher '{publisher}' is no "
+                                  "NVD vendor to say otherwise", True)
         if best.score < THRESHOLD:
             shown = ", ".join(f"{self.index.keys[c.key_id]} ({c.score:.2f})" for c in candidates[:3])
             piece = self._part_of(words, publisher, platform, display)
@@ -983,14 +1100,17 @@ class DisplayNames:
             primary = self.index.primary(group)
             best = _Candidate(primary, best.score, best.evidence + f"; NVD files most of its CVEs under {self.index.keys[primary]}",
                               best.fuzzy)
+        if display:
+            best = self._named_one_word_apart(best)
         key, evidence = self.index.keys[best.key_id], best.evidence
         vendor_raw, product_raw = split_key(key)
         if display and vendor_raw == product_raw:
             # A self-named product is often the server or the platform; an installed program
             # is its desktop client when NVD files one (mattermost:mattermost_desktop), or the
-            # vendor's product named only "desktop" (nextcloud:desktop, element:desktop).
+            # vendor's product named only "desktop" (nextcloud:desktop, element:desktop), or
+            # (session 16) its client (seafile:seafile-client, teamspeak:teamspeak_client).
             for client in (key + "_desktop", key + "-desktop", key + "_desktop_client", key + "_desktop_app",
-                           vendor_raw + ":desktop", vendor_raw + ":desktop_client"):
+                           vendor_raw + ":desktop", vendor_raw + ":desktop_client", key + "_client", key + "-client"):
                 desktop = self.index.key_id.get(client)
                 if desktop is not None and desktop in self.index.current:
                     key, evidence = client, evidence + f"; an installed program is the desktop client {client}"
@@ -1006,33 +1126,124 @@ class DisplayNames:
                     # webex_meetings has them, webex_meetings_desktop none.)
                     key, evidence = client, evidence + f"; a Mac app is the desktop build {client}"
                     break
+        if display:
+            key, evidence = self._with_the_cves(key, evidence)
+            # Session 16: an installed program is the Electron build where NVD files one apart
+            # from the product (pritunl:pritunl-client-electron beside pritunl-client,
+            # jitsi:meet_electron beside the Jitsi Meet server): only a desktop program is one.
+            for build in (key + "_electron", key + "-electron"):
+                built = self.index.key_id.get(build)
+                if built is not None and built in self.index.current:
+                    key, evidence = build, evidence + f"; an installed program is the Electron build {build}"
+                    break
         if platform.family == "macos" and key + "_for_mac" in self.index.key_id:
             # NVD files some vendors' Mac builds as separate products (microsoft:word_for_mac).
             key, evidence = key + "_for_mac", evidence + "; the Mac build is NVD product " + key + "_for_mac"
         method = "fuzzy" if best.fuzzy or best.score < 0.95 else "exact"
         return Identification(key, method, best.score, evidence)
 
-    def _unknown_publishers_product(self, cleaned: str, publisher: str) -> _Candidate | None:
+    def _with_the_cves(self, key: str, evidence: str) -> tuple[str, str]:
+        """Session 16, round 3: a product named with Adobe's Creative Cloud edition ("photoshop_cc")
+        that holds no CVE, beside the same vendor's product without it that holds
+        some, is that product: NVD files the edition's CVEs under the product (adobe:photoshop,
+        not adobe:photoshop_cc, as for a year in _year_or_plain)."""
+        vendor, product = split_key(key)
+        head, _, last = product.rpartition("_")
+        if not head or last != "cc":
+            # (Only Creative Cloud: NVD files desktop and client builds apart with CVEs of their
+            # own, mattermost:mattermost_desktop, and their CVE-less keys are still the program.)
+            return key, evidence
+        index, plain = self.index, f"{vendor}:{head}"
+        found, other = index.key_id.get(key), index.key_id.get(plain)
+        if (found is None or other is None or other not in index.current or index.cve_count(found)
+                or not index.cve_count(other)):
+            return key, evidence
+        return plain, evidence + f"; NVD files the CVEs of its edition '{last}' under {plain}, none under {key}"
+
+    def _named_one_word_apart(self, best: _Candidate) -> _Candidate:
+        """Session 16: the product NVD files the CVEs of, when the one found has none and its vendor
+        files the product named without its first word, which has CVEs: NVD names one product
+        both ways ("GPL Ghostscript" is artifex:ghostscript, not the CVE-less
+        artifex:gpl_ghostscript). The shorter name must hold a rare word (CpeIndex.word_uses at
+        most _RARE_WORD): "ESET Cyber Security" is not eset:security. One lookup by name, only
+        for a product without CVEs. (The other way, a name with a word more in front, would make
+        "Oracle VirtualBox" oracle:vm_virtualbox, which has its 19 CVEs; but finding it needs a
+        table of the vendor's names by their ends, 2-3 ms for a big vendor in a first report.)"""
+        index = self.index
+        if index.cve_count(best.key_id) or best.key_id not in index.current:
+            return best
+        vendor, product = index.words(best.key_id)
+        _, space, rest = product.partition(" ")
+        shorter = index.by_product.get(compact(rest), ()) if space else ()
+        if not shorter:
+            return best
+        words, said = product.split(), compact(vendor)
+        kids = {k for k in shorter if compact(index.words(k)[0]) == said}
+        kids = {k for k in kids if k in index.current and index.cve_count(k) and k not in index.equivalents(best.key_id)
+                and min(index.word_uses.get(w, 0) for w in min(index.words(k)[1].split(), words, key=len)) <= _RARE_WORD}
+        one = self._one_of(kids)
+        if one is None:
+            return best
+        return _Candidate(one, best.score, best.evidence + f"; NVD files no CVE under {index.keys[best.key_id]} and "
+                          f"{index.cve_count(one)} under {index.keys[one]}, its name without the first word", True)
+
+    def _product_team(self, publisher: str, cleaned: str) -> bool:
+        """The publisher is named as the product's team or distribution and is no vendor of a
+        product of that name: its first word is the product's name ("R Core Team": r, "Viber
+        Media": viber), or the product's name of four letters or more with a word glued on
+        ("RubyInstaller Team": ruby; NVD's rubyinstaller files only rubyinstaller2)."""
+        words = publisher.split()
+        if not words or " " in cleaned or self.index.by_product.get(compact(cleaned), ()) and any(
+                compact(self.index.words(k)[0]) == compact(publisher) for k in self.index.by_product[compact(cleaned)]):
+            return False
+        first = words[0]
+        return (first == cleaned and len(words) >= 2) or (len(cleaned) >= 4 and first.startswith(cleaned) and first != cleaned)
+
+    def _unknown_publishers_product(self, cleaned: str, publisher: str, coined: bool = True,
+                                    listed: bool = False) -> _Candidate | None:
         """The one product a coined name names, when the publisher is no NVD vendor and shares
         nothing with one (a person, a renamed or new company: "PhonerLite" by its author Heiko
         Sommerfeldt is phoner:phonerlite, "NSClient++" by MySolutions Nordic nsclient:nsclient++):
         such a publisher cannot contradict the dictionary. The caller checks the name is coined
         (a word with capitals inside: no everyday word, "Rhino" is not mozilla:rhino); here, a
         word of it that at most two product names use (CpeIndex.word_uses), and one product (one
-        group) of exactly that name."""
+        group) of exactly that name.
+
+        Session 16: also a name of several words (``coined`` False) that is word for word, as NVD
+        spells it, the one product (one group) of that name: "Format Factory" by Free Time is
+        pcfreetime:format_factory, "Modbus Poll" by Witte Software modbustools:modbus_poll, "Far
+        Manager" by Eugene Roshal & Far Group rarlab:far_manager. One word of it must be rare
+        (used by at most _RARE_WORD product names: "Task Manager" by an unknown publisher is not
+        code-projects:task_manager); the words must be the product's own ("Path
+        Finder" is not the theme "pathfinder"), and a product named after the publisher's own
+        company is that vendor's build of it, not the publisher's program ("Realtek High
+        Definition Audio Driver" by Realtek is not dell:realtek_high_definition_audio_driver).
+
+        Session 16, also: a publisher the program's system lists (``listed``: Windows, not a Mac
+        bundle id's company) that is an NVD vendor filing no product of that name is the
+        product's new owner or distributor, no contradiction ("KEPServerEX" by PTC, which bought
+        Kepware, is kepware:kepserverex; "Podman Desktop" by Red Hat
+        linuxfoundation:podman_desktop)."""
         index = self.index
         said = compact(publisher)
-        if said in index.by_vendor or self._initials_vendor(publisher, cleaned):
+        if not listed and (said in index.by_vendor or self._initials_vendor(publisher, cleaned)):
             return None
         kids = [k for k in index.by_product.get(compact(cleaned), ()) if k in index.current]
         groups = {index.equivalents(k) for k in kids}
-        if len(groups) != 1 or min(index.word_uses.get(w, 0) for w in cleaned.split()) > 2:
+        if len(groups) != 1:
+            return None
+        if coined and min(index.word_uses.get(w, 0) for w in cleaned.split()) > 2:
             return None
         key_id = index.primary(tuple(kids))
+        product = index.words(key_id)[1]
+        if not coined and (product.split() != cleaned.split() or publisher.split()[0] in product.split()
+                           or min(index.word_uses.get(w, 0) for w in product.split()) > _RARE_WORD):
+            return None
         vendor = split_key(index.keys[key_id])[0]
         if vendor.endswith("_project") or any(_publisher_shares_word(publisher, split_key(index.keys[k])[0]) for k in kids):
             return None  # (NVD's "<name>_project": _coined_project's, which weighs such a vendor)
-        return _Candidate(key_id, 0.86, f"'{cleaned}' names exactly one NVD product, a name few products use, and publisher "
+        few = "a name few products use" if coined else "word for word as NVD spells it"
+        return _Candidate(key_id, 0.86, f"'{cleaned}' names exactly one NVD product, {few}, and publisher "
                                         f"'{publisher}' is no NVD vendor to say otherwise (vendor '{vendor}')", True)
 
     def _piece_filed(self, candidates: list[_Candidate], piece: Identification) -> Identification | None:
@@ -1164,6 +1375,29 @@ class DisplayNames:
         return [_Candidate(key_id, 0.9, f"publisher '{publisher}' is vendor '{self.index.words(key_id)[0]}', whose one product "
                                         f"of that name is '{self.index.words(key_id)[1]}'", True)]
 
+    def _branded_program(self, words: list[str], publisher: str) -> list[_Candidate]:
+        """Session 16: the one product named the program's name with a kind of program after it
+        (client, desktop, app, application), of another vendor, when its name begins with the
+        publisher's brand: "Duo Device Health" by Duo Security is
+        cisco:duo_device_health_application (Cisco bought Duo; NVD files Duo's products under
+        both). The brand in the product's own name stands for the publisher; a name without
+        it is another company's. One lookup (CpeIndex.by_head)."""
+        index, brand = self.index, compact(publisher.split()[0])
+        # (A bundle id's company runs the words together: com.duosecurity.)
+        if len(words) < 2 or len(compact(words[0])) < 3 or not brand.startswith(compact(words[0])):
+            return []
+        # (Of another vendor than the publisher's: its own products are _publishers_product's
+        # and the bundle id rules'.)
+        kids = {k for k in index.by_head.get(compact(" ".join(words)), ())
+                if k in index.current and index.words(k)[1].rsplit(" ", 1)[-1] in _PROGRAM_KINDS | {"application"}
+                and not _publisher_agrees(publisher, index.words(k)[0])}
+        key_id = self._one_of(kids)
+        if key_id is None:
+            return []
+        return [_Candidate(key_id, 0.88, f"'{' '.join(words)}' with a kind of program after it is the one NVD product "
+                                         f"'{index.words(key_id)[1]}' (vendor '{index.words(key_id)[0]}'), whose name "
+                                         f"begins with publisher '{publisher}''s brand", True)]
+
     def _abbreviated(self, words: list[str], publisher: str) -> list[_Candidate]:
         """The one product of the vendor the name begins with (or the publisher names) that the
         name writes with an abbreviation of its words' initials: "Microsoft Azure CLI" is
@@ -1204,8 +1438,8 @@ class DisplayNames:
         # The longest product first: a product's own name may end in such a word ("Dell Power
         # Manager Service" is a piece of dell:power_manager, not of a product "Dell Power").
         end = len(words)
-        while end > 1 and (words[end - 1] in _PART_WORDS or words[end - 1] in _CODE_PART_WORDS
-                           or words[end - 1] in _EDITION_WORDS or _is_year(words[end - 1]) or _is_number(words[end - 1])):
+        while end > 1 and ((last := words[end - 1]) in _PART_WORDS or last in _CODE_PART_WORDS or last in _EDITION_WORDS
+                           or (last[:2] in ("19", "20") and _YEAR.match(last) is not None) or last.isdecimal()):  # (_is_year, _is_number)
             end -= 1
             rest, tail = words[:end], words[end:]
             if not any(w in _PART_WORDS or w in _CODE_PART_WORDS for w in tail):
@@ -1273,7 +1507,7 @@ class DisplayNames:
             found = self._candidate_cache[(cleaned, publisher, display)] = self._weigh(cleaned, publisher, display)
         return found
 
-    def _name_alone_doubt(self, key_id: int) -> str:
+    def _name_alone_doubt(self, key_id: int, project_ok: bool = False) -> str:
         """Why a display name without a publisher is too weak to name this product, or "".
 
         Program names are often everyday words ("Weather", "Calendar", "Mission Control") that
@@ -1281,17 +1515,21 @@ class DisplayNames:
         taken only for a project named after itself (wireshark:wireshark, transmissionbt:
         transmission), not for a lone "<name>_project" vendor (too often another project that
         chose a common word), and never for a library NVD files under a package ecosystem
-        (svelte:svelte is an npm package, not a desktop program).
+        (svelte:svelte is an npm package, not a desktop program). ``project_ok``: the
+        publisher is named as the product's team, which answers the "<name>_project" doubt (a
+        project that chose a common word would not have a team named so: "R Core Team").
         """
         index = self.index
         group = index.equivalents(key_id)
         packaged = [k for k in group if index.ecosystem.get(k)]
         if packaged:
             return f"NVD files {index.keys[packaged[0]]} as a package of {index.ecosystem[packaged[0]]}"
-        named = [k for k in group if _named_after(*split_key(index.keys[k])) or _named_longer(*index.words(k))]
+        named = [k for k in group if _named_after(*split_key(index.keys[k])) or _named_longer(*index.words(k))
+                 or (_named_by_site(*split_key(index.keys[k]))
+                     and max(index.word_uses.get(w, 0) for w in index.words(k)[1].split()) <= 2)]
         if not named:
             return f"vendor '{index.words(key_id)[0]}' is not named after it, and no publisher confirms the vendor"
-        if all(split_key(index.keys[k])[0].endswith(("_project", "-project")) for k in named):
+        if not project_ok and all(split_key(index.keys[k])[0].endswith(("_project", "-project")) for k in named):
             return "only a '<name>_project' vendor is named after it"
         return ""
 
@@ -1313,21 +1551,12 @@ class DisplayNames:
     def _plugin_hosts(self) -> frozenset[str]:
         """Vendors that are themselves a platform NVD files plug-ins for (jenkins, wordpress: the
         target software of keys in the bundle's ecosystems), computed once."""
-        if self._hosts is None:
-            self._hosts = frozenset(self.index.ecosystem.values())
-        return self._hosts
+        return self.index.plugin_hosts  # (built with the index: a first report need not walk the ecosystems)
 
     def _vendor_apps(self) -> dict[str, tuple[int, ...]]:
         """Products NVD names only as a vendor's generic program (_VENDOR_APP_PRODUCTS), by vendor
-        run together, computed once from those few product names (not from each vendor's products)."""
-        if self._apps is None:
-            index, apps = self.index, {}
-            for name in {compact(p) for p in _VENDOR_APP_PRODUCTS}:
-                for key_id in index.by_product.get(name, ()):
-                    if split_key(index.keys[key_id])[1] in _VENDOR_APP_PRODUCTS:
-                        apps.setdefault(compact(index.words(key_id)[0]), set()).add(key_id)
-            self._apps = {vendor: tuple(sorted(kids)) for vendor, kids in apps.items()}
-        return self._apps
+        run together (vendor_apps, built with the index)."""
+        return self.index.vendor_apps
 
     def _names_other_vendor(self, publisher: str, vendor: str) -> bool:
         """The publisher is itself an NVD vendor, and not this one: it contradicts the candidate."""
@@ -1348,7 +1577,7 @@ class DisplayNames:
         named_like = index.by_product.get(compact(cleaned), ())
         # (A publisher sharing a word with a vendor is taken only for a name one organisation
         # files: "Laurent Cozic" shares "laurent" with laurent_22, one of three joplin vendors.)
-        named_orgs = {_organisation(split_key(index.keys[k])[0]) for k in named_like if k in index.current}
+        named_orgs = None  # (the organisations filing the name: read only by the branch that needs them)
         for key_id in named_like:
             vendor, product = index.words(key_id)
             bonus = _spelled(product, cleaned)
@@ -1380,7 +1609,10 @@ class DisplayNames:
                 # A company named after its product, often its old name (ScreenConnect Software
                 # before ConnectWise bought it): the publisher confirms the product, not the vendor.
                 offer(key_id, 0.93, f"product name '{product}', and publisher '{publisher}' is named after the product")
-            elif publisher and len(named_orgs) == 1 and (shared := _publisher_shares_word(publisher, vendor)):
+            elif publisher and len(
+                    named_orgs if named_orgs is not None
+                    else (named_orgs := {_organisation(split_key(index.keys[k])[0]) for k in named_like if k in index.current})
+            ) == 1 and (shared := _publisher_shares_word(publisher, vendor)):
                 # The publisher's name and the vendor's share a distinctive word: one company
                 # under two spellings of its name, which NVD wrote as a web domain or after a merger.
                 offer(key_id, 0.9, f"product name '{product}', and publisher '{publisher}' shares the word '{shared}' "
@@ -1397,7 +1629,7 @@ class DisplayNames:
                 offer(key_id, 0.6, f"product name '{product}', but publisher '{publisher}' does not name vendor '{vendor}'")
         current = tuple(k for k in named_like if k in index.current) if named_like else ()
         if not publisher and current and not any(scored[k].score >= THRESHOLD for k in current):
-            chosen = self.ids._by_name_alone(current, cleaned)
+            chosen = self.ids._by_name_alone(current, cleaned, project=True)
             if isinstance(chosen, _Candidate):
                 doubt = self._name_alone_doubt(chosen.key_id) if display else ""
                 if doubt:
@@ -1436,6 +1668,18 @@ class DisplayNames:
                 if compact(vendor) == said_publisher:
                     offer(key_id, 0.9, f"name '{cleaned}' is the publisher's short name '{words[0]}' + product '{product}' "
                                        f"of vendor '{vendor}', which publisher '{publisher}' names")
+        if (not scored and len(words) >= 2 and publisher and words[0] == publisher.split()[0] and len(words[0]) >= 4
+                and said_publisher not in index.by_vendor):
+            # 2d. (Session 16) The same when the publisher is no NVD vendor but names one as
+            # written longer ("Salto ProAccess SPACE" by SALTO Systems is
+            # saltosystem:proaccess_space): the one product of the rest whose vendor it names.
+            agreeing = [k for k in index.by_product.get(compact(" ".join(words[1:])), ())
+                        if k in index.current and _publisher_agrees(publisher, index.words(k)[0])]
+            if len({index.equivalents(k) for k in agreeing}) == 1:
+                key_id = index.primary(tuple(agreeing))
+                vendor, product = index.words(key_id)
+                offer(key_id, 0.9, f"name '{cleaned}' is the publisher's short name '{words[0]}' + product '{product}' "
+                                   f"of vendor '{vendor}', which publisher '{publisher}' names")
         if not scored and len(words) >= 2 and len(said_first := compact(words[0])) >= 6 and said_first in index.by_vendor:
             # 2a. A vendor named after its product line, whose products NVD names with that line
             # ("RealVNC Viewer" is realvnc:vnc_viewer, "RealVNC Server" realvnc:vnc_server): the

@@ -102,7 +102,7 @@ class FeedMatcher:
         except CpeError:
             return []
         key_id = self.index.key_id.get(key)
-        return [self.index.keys[k] for k in self.index.equivalents(key_id)] if key_id is not None else [key]
+        return [self.index.keys[k] for k in self.index.cve_keys(key_id)] if key_id is not None else [key]
 
     def _outcome(self, item: SoftwareItem, platform: Platform) -> _ItemOutcome:
         """Everything about one item that does not depend on the other programs of its host."""
@@ -130,7 +130,7 @@ class FeedMatcher:
             )
         evidence = found.evidence + (f"; {note}" if note else "")
         key_id = self.index.key_id.get(found.key)
-        if key_id is not None and len(group := self.index.equivalents(key_id)) > 1:
+        if key_id is not None and len(group := self.index.cve_keys(key_id)) > 1:
             evidence += "; CVEs looked up under " + ", ".join(self.index.keys[k] for k in group)
         if found.method == "agent_cpe" and item.cpe:
             cpe = item.cpe

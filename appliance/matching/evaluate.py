@@ -337,7 +337,7 @@ class CveEvaluator:
         key_id = self.index.key_id.get(key)
         if key_id is None:
             return (), False
-        keys = self.index.equivalents(key_id)
+        keys = self.index.cve_keys(key_id)
         cache_key = (keys, installed, platform.family, platform.keys, backport)
         cached = self._cache.get(cache_key)
         if cached is None:
@@ -378,12 +378,15 @@ class CveEvaluator:
         criteria in node order (a tuple of BMatch); any other configuration as it is, to be
         evaluated in full. Kept per (product, CVE) by the caller (_evaluate): the other versions
         of a product in the office are judged against the same criteria."""
-        # (A CVE may list a hundred products, a group a few keys; a key that the CVE does not
-        # list has no own criteria in it, so one key is asked for as it is.)
-        mine = keys if len(keys) == 1 else [k for k in keys if k in cve.products]
         # A CVE of several products keeps each one's criteria apart (bundle format 6): only
-        # this product's are decoded, unless a configuration needs the full evaluation.
-        own = own_criteria(cve, mine[0]) if len(mine) == 1 else None
+        # this product's are decoded, unless a configuration needs the full evaluation. (A CVE
+        # of one product keeps none, most of them: its configurations are the plan's source.)
+        own = None
+        if cve.own:
+            # (A CVE may list a hundred products, a group a few keys; a key that the CVE does
+            # not list has no own criteria in it, so one key is asked for as it is.)
+            mine = keys if len(keys) == 1 else [k for k in keys if k in cve.products]
+            own = own_criteria(cve, mine[0]) if len(mine) == 1 else None
         if own is None:
             return [
                 tuple([m for m in config.nodes[0].matches if m.vulnerable and m.product in keys]) if one_or_node(config) else config

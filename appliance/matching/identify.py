@@ -12,7 +12,7 @@ from appliance.matching.bundle import _PROJECT_SUFFIXES, ECOSYSTEMS, _named_afte
 from appliance.matching.display_names import _PART_WORDS, _PLATFORM_WORDS, DisplayNames, _publisher_agrees, compact
 from appliance.matching.index import CpeIndex, split_key
 from appliance.matching.normalize import app_name, brew_name, clean_display_name, cpe_words, pypi_name
-from appliance.matching.packages import PACKAGE_NAME, PackageRules, descriptive_name, distribution_built, module_host, repository_stems, ships_no_code
+from appliance.matching.packages import _PLAIN_WORD_USES, PACKAGE_NAME, PackageRules, descriptive_name, distribution_built, module_host, repository_stems, ships_no_code
 from appliance.matching.platform import Platform
 from appliance.matching.source_package import SourcePackages
 
@@ -36,6 +36,23 @@ _RARE_WORD = 20
 # Which reference URLs speak for a name of each source (references.KINDS): a package page of
 # the item's own registry for pip and npm; a source repository for the others.
 _REFERENCE_KIND = {"pip": "pypi", "npm": "npm"}
+# Session 16: a coined npm name (no other NVD product uses its words) is the one product of a
+# vendor that files this many products or fewer (see Identifier._coined_project).
+_COINED_VENDOR_PRODUCTS = 10
+# ... and has at most this many CVEs (none of them filing it as a package of the ecosystem).
+_COINED_MAX_CVES = 2
+# One token of letters and digits, as PEP 503 or npm write it: a name of several words is the
+# several-word rule's (aspose-words is not aspose:aspose.words, jsonnet not newtonsoft:json.net).
+_ONE_TOKEN = re.compile(r"^[a-z0-9]+$")
+# Words of a 2015 dictionary title that name what a product runs in or plugs into ("AlienWP
+# Hatch 7.x-1.0 for Drupal", "imop long android"): not a pip or npm package.
+_HOST_TITLE_WORDS = frozenset({"drupal", "wordpress", "joomla", "joomla!", "typo3", "jenkins", "android", "iphone", "ios",
+                               "plugin", "module", "theme", "extension", "ruby", "php", "perl", "java", "go", "rust"})
+# Vendors named after such a host or another language, glued to their own name (rubygeocoder,
+# mapsplugin, alienwp, yaml-fuer-drupal; 600 dictionary vendors start or end with "wp", 590 with
+# "php", 150 with "plugin"), or with "php" anywhere (thephpleague, whose commonmark is not pip's
+# or npm's): their products are made for it.
+_HOST_VENDOR = re.compile(r"^(?:ruby|wp|perl|golang|drupal|joomla|typo3|wordpress|plugins?)|(?:ruby|wp|perl|golang|drupal|joomla|typo3|wordpress|plugins?)$|php")
 # How a language binding's repository is named after its package (redis-py, pyjwt, node-jsonwebtoken).
 _BINDING_NAMES = {
     "pip": ("python-{}", "{}-python", "py-{}", "{}-py", "py{}", "{}.py"),
@@ -194,6 +211,9 @@ def _extends(name: str, product: str) -> bool:
 # Ubuntu replaced some debs with snaps and keeps a transitional deb versioned "<n>snap<m>"
 # (firefox 1:1snap1-0ubuntu2 since Ubuntu 22.04): it holds a wrapper that installs the snap; its
 # version is no release of the program, and would compare below every release (every CVE).
+# Parts of a Homebrew formula's name that make it a program of its own beside a project
+# (Identifier._tool_read_as_project); "-cli" has its own rule (Identifier._command_line).
+_TOOL_FORMULA_PARTS = frozenset({"tools", "utils", "server"})
 _SNAP_TRANSITIONAL = re.compile(r"^(\d+:)?\d+snap\d+(-|$)")
 # Debian's native versions of dependency packages: "<release line>+<serial>" (postgresql-common's
 # 15+248, php-defaults' 2:8.2+93), with a stable update or Ubuntu suffix.
@@ -212,6 +232,7 @@ class Identifier:
         self.index = index
         self._cache: dict[tuple[str, str, str, str, str, str], Identification | Unidentified] = {}
         self._organisations: dict[tuple[str, str], tuple[str, ...]] = {}  # (vendor, source) -> see _organisation_of
+        self._vendor_dropped: dict[str, str] | None = None  # alias name without its first word -> alias (_cask_without_vendor)
         self.names = DisplayNames(self)
         self.packages = PackageRules(self)
         # A dpkg, rpm or apk item's source package, read like a package name (source_package.py).
@@ -269,6 +290,9 @@ class Identifier:
                 if cli is not None:
                     return cli
             found = self._package(formula, "homebrew")
+            tool = self._tool_read_as_project(formula, found)
+            if tool is not None:
+                return tool
             if isinstance(found, Identification):
                 head = formula.split("-", 1)[0]
                 if ("-" in formula and found.method != "alias" and not compact(formula).startswith(compact(split_key(found.key)[0]))
@@ -296,7 +320,7 @@ class Identifier:
                     return Identification(library.key, "fuzzy", min(library.score, 0.86),
                                           f"formula '{formula}' is library 'lib{formula}': {library.evidence}")
             if isinstance(found, Unidentified) and not self.packages.refused_names(formula):
-                own = self._vendors_product(formula)
+                own = self._vendors_product(formula) or self._cask_without_vendor(formula)
                 if own is not None:
                     return own
             whole = brew_name(raw, editions=False)
@@ -309,6 +333,13 @@ class Identifier:
             return self._with_references(found, formula, source)
         if source == "macos_app":
             found = self.names.app(item, platform)
+            if (isinstance(found, Identification) and item.bundle_id.lower().startswith("com.apple.")
+                    and split_key(found.key)[0] != "apple"):
+                # A bundle id under com.apple is Apple's own app (Apple's bundle ids are reverse
+                # DNS of the developer's domain): "System Information" is not the npm library
+                # systeminformation, whatever the name alone suggests.
+                return Unidentified(f"bundle id '{item.bundle_id}' says Apple makes this app, but its name suggested "
+                                    f"{found.key}, another vendor's product")
             return found if item.vendor or item.bundle_id else self._with_references(found, clean_display_name(app_name(item.name)), source)
         if source in ("dpkg", "rpm", "apk") and PACKAGE_NAME.match(raw):
             # A distribution's package built from a source of its own name is no other
@@ -320,6 +351,48 @@ class Identifier:
                 return self.source_packages.apply(found, raw, item.source_package, source) if item.source_package else found
         found = self.names.identify(item.name, item.vendor, platform)
         return found if item.vendor else self._with_references(found, clean_display_name(item.name), source)
+
+    @staticmethod
+    def _tool_read_as_project(formula: str, found: Identification | Unidentified) -> Unidentified | None:
+        """A formula "<name>-tools", "-utils" or "-server" that the package rules read as the
+        project <name> (its subpackage part cut off) is refused (session 16, round 2): on
+        Homebrew such a formula is a program of its own that works with <name>, often another
+        project's (sqlite-utils is Simon Willison's tool for SQLite databases, parquet-tools a
+        reader of Parquet files, wireguard-tools the userspace tools beside the kernel module,
+        selenium-server Selenium's Grid); one NVD files is named so (xiph:vorbis-tools,
+        linuxfoundation:nats-server) and is found by its whole name. None when the rule does
+        not apply."""
+        if not isinstance(found, Identification) or found.method == "alias":
+            return None
+        head, _, tail = formula.rpartition("-")
+        if tail not in _TOOL_FORMULA_PARTS or not head or tail in compact(split_key(found.key)[1]):
+            return None
+        return Unidentified(f"formula '{formula}' is a program that works with '{head}', not '{head}' itself: Homebrew's "
+                            f"'-{tail}' formulas are often another project's; reading it as {found.key} without its "
+                            f"'-{tail}' part is refused")
+
+    def _cask_without_vendor(self, formula: str) -> Identification | None:
+        """A cask named after its app without the vendor's word (Homebrew's temurin and corretto
+        casks; the cask token drops a developer's name that the app's name does not carry):
+        the one display name alias "<vendor> <cask>" (eclipse temurin, amazon corretto), else
+        None. A formula's "@<version>" is already off (temurin@17)."""
+        if self._vendor_dropped is None:
+            ends: dict[str, list[str]] = {}
+            for name in sorted(self.index.aliases.names):
+                first, _, rest = name.partition(" ")
+                # One distinctive word after the vendor's (not "client", "reader", "edge": words
+                # many products use, _PLAIN_WORD_USES as in packages.PackageRules._plain_words).
+                if rest.isalpha() and first.isalpha() and self.index.word_uses.get(rest, 0) <= _PLAIN_WORD_USES:
+                    ends.setdefault(rest, []).append(name)
+            self._vendor_dropped = {rest: names[0] for rest, names in ends.items() if len(names) == 1}
+        name = self._vendor_dropped.get(formula.replace("-", " "))
+        if name is None:
+            return None
+        key, comment = self.index.aliases.names[name]
+        if not self._known(key):
+            return None
+        return Identification(key, "alias", 0.9, f"cask '{formula}' is '{name}' without its vendor's word: display name alias "
+                              f"'{name}': {comment}")
 
     def _vendors_product(self, formula: str) -> Identification | None:
         """A formula no product is named like, spelled like an NVD vendor that files one product
@@ -431,6 +504,9 @@ class Identifier:
             return found
         referenced = self._by_reference(name, source)
         if isinstance(found, Unidentified):
+            if isinstance(referenced, Identification) and source in ("dpkg", "rpm", "apk") and self.packages.library_word(name):
+                # libfabric (OFI) is not hyperledger:fabric, whose repository is named "fabric" too.
+                return found
             if isinstance(referenced, Identification) and source in ("dpkg", "rpm", "apk"):
                 others = self.packages.named_after_elsewhere(name, referenced.key)
                 if others:
@@ -447,6 +523,14 @@ class Identifier:
                 # choose among vendors of the same product name (libde265).
                 return found
             key_id = self.index.key_id[referenced.key]
+            if (source in ("dpkg", "rpm", "apk") and _spells_other(found.key, referenced.key, name)
+                    and not any(row.key in self.index.equivalents(key_id) for row in self.index.references("repo", name))):
+                # The same for a distribution's package spelled exactly like the product found,
+                # when the linked repository is named after a shorter stem of it: libgit2 is
+                # libgit2, not git-scm:git, whose repository the stem "git" names (a trailing
+                # digit read as a soname version). A repository named like the whole package
+                # still speaks (lrzip's is long_range_zip's).
+                return found
             if source in ("dpkg", "rpm", "apk") and found.key in self.packages.named_after_elsewhere(name, referenced.key):
                 # A project named after the package, chosen over the linked namesake by the
                 # package rules (packages.PackageRules._namesakes_organisation): the URL is the
@@ -506,9 +590,12 @@ class Identifier:
             # A package named "<product>-<more>" is an extension of the product (a PyPI page of
             # django-reversion among Django's references), not the product.
             rows = [r for r in rows if not _extends(name, self.index.words(r.key)[1])]
-            if not rows:
+            if not rows and not name.startswith("@"):
                 # A language binding's repository is spelled after the language: redis-py,
                 # pyjwt, node-jsonwebtoken (never the bare name: the redis repository is the server).
+                # Not for a scoped npm name: its scope names the publisher, and another
+                # publisher's binding of its last word is another package (@jupyterlab/git, the
+                # JupyterLab extension, is not simple-git, whose repository is steveukx/git-js).
                 bare = pypi_name(name)
                 rows = [row for text in _BINDING_NAMES[source] for row in self.index.references("repo", text.format(bare))]
                 what = f"{source} binding's repository"
@@ -574,8 +661,10 @@ class Identifier:
         spellings = {stem + suffix for suffix in ("js", ".js", "-js", "_js")}
         return tuple(k for k in kids if k in self.index.current and unquote(split_key(self.index.keys[k])[1]).lower() in spellings)
 
-    def _language_package(self, name: str, source: str) -> Identification | Unidentified:
-        """A pip or npm package: a product of that name that NVD files as a package of the ecosystem."""
+    def _language_package(self, name: str, source: str, registry: bool = True) -> Identification | Unidentified:
+        """A pip or npm package: a product of that name that NVD files as a package of the ecosystem.
+        ``registry`` is False for a distribution's module (python3-idna), whose name is the module's
+        import name, not the registry's: the coined-name reading (_coined_project) is not for it."""
         raw = name.strip().lower()
         if source == "npm" and raw.startswith("@types/"):
             # DefinitelyTyped's packages hold TypeScript declarations of another package, no code.
@@ -585,7 +674,7 @@ class Identifier:
             spelled = self._scoped_spelling(scope, bare)
             if spelled is not None:
                 return spelled
-        found = self._as_package(bare, source, scope)
+        found = self._as_package(bare, source, scope, coined=registry)
         package = pypi_name(bare) if source == "pip" else bare
         binding = self._binding(package, source) if self._registry_spelled(bare, source) and not scope else None
         if binding is not None and not (isinstance(found, Identification) and (source == "npm" or self._filed(found.key, source))):
@@ -638,7 +727,7 @@ class Identifier:
                     return Identification(self.index.keys[key_id], "exact", 0.86,
                                           f"{source} package '{package}' is '{stripped}' with the {_LANGUAGE[source]} affix, "
                                           f"and its first word names the vendor {vendor}")
-        built = self._as_build(raw, source, found)
+        built = self._as_build(raw, source, found, registry)
         if isinstance(built, Unidentified) and not scope and built.reason.startswith("no NVD product is named like"):
             # The package is named like a vendor that files its one product under a longer name
             # (session 15: npm prismjs is prismjs:prism), as a Homebrew formula may be.
@@ -701,14 +790,14 @@ class Identifier:
                               f"npm package '@{scope}/{bare}': NVD spells product {self.index.keys[key_id]} as the scoped "
                               "package name itself")
 
-    def _as_build(self, raw: str, source: str, found: Unidentified) -> Identification | Unidentified:
+    def _as_build(self, raw: str, source: str, found: Unidentified, registry: bool = True) -> Identification | Unidentified:
         """A build of a project published under a name of its own (tensorflow-gpu, Pillow-SIMD,
         @rollup/rollup-linux-x64-gnu): the project's product, found by the project's name with the
         same evidence a package of that name needs; ``found`` (why the name failed) otherwise."""
         base = _build_variant(raw, source)
         if not base or base == raw:
             return found
-        project = self._language_package(base, source)
+        project = self._language_package(base, source, registry)
         if isinstance(project, Identification):
             return Identification(project.key, project.method, min(project.score, 0.86),
                                   f"{source} package '{raw}' is a build of '{base}': {project.evidence}")
@@ -750,10 +839,12 @@ class Identifier:
             self.index.ecosystem.get(k) == _TARGET_SW[source] or self.index.described.get(k) == _TARGET_SW[source]
             for k in self.index.equivalents(key_id))
 
-    def _as_package(self, package: str, source: str, scope: str, strict: bool = False, joined: str = "") -> Identification | Unidentified:
+    def _as_package(self, package: str, source: str, scope: str, strict: bool = False, joined: str = "",
+                    coined: bool = False) -> Identification | Unidentified:
         """One spelling of a pip or npm name: the product NVD files under it as a package of the
         ecosystem, or why none is. ``strict`` takes only NVD's filing (target_sw, CVE
-        descriptions, the ecosystem's or the project's own vendor) as evidence."""
+        descriptions, the ecosystem's or the project's own vendor) as evidence; ``coined`` lets a
+        coined registry name vouch for the one product of a small vendor (_coined_project)."""
         kids = tuple(k for k in self._registry_spelled(package, source) if self.index.ecosystem.get(k) in (None, _TARGET_SW[source]))
         # Products something says are of the other ecosystem (pip Babel is not babeljs:babel).
         ours = tuple(k for k in kids if not self._of_another_ecosystem(self.index.equivalents(k), source))
@@ -765,7 +856,7 @@ class Identifier:
         if not kids:
             return Unidentified(f"no NVD product is named like {source} package '{joined or pypi_name(package)}'")
         written, package = package, (pypi_name(package) if source == "pip" else package)
-        chosen = self._by_name_alone(kids, package, source)
+        chosen = self._by_name_alone(kids, package, source, project=True)
         if not isinstance(chosen, _Candidate):
             return Unidentified(chosen)
         vendor, product = split_key(self.index.keys[chosen.key_id])
@@ -855,10 +946,56 @@ class Identifier:
                 # not oracle:http_server, live-server not the VS Code extension, sql-server). Words
                 # joined by "_" only: aspose.words is a .NET namespace, not pip's aspose-words.
                 why = f"the {source} name's words are the product's, word for word"
+            elif coined and source == "npm" and not scope and not joined and len({self.index.equivalents(k) for k in kids}) == 1 and (
+                    coined := self._coined_project(chosen.key_id, package, source)):
+                # Session 16: a coined name (fflate, uplot, csvtojson) that no other NVD product
+                # uses, the one product of a small vendor that nothing says is of another kind.
+                # npm only: on pip it was about three parts right in four (docs/matching.md,
+                # "Session 16 (rule 11, coined names)"), as a pip client takes its service's name.
+                why = coined
             else:
                 return Unidentified(f"{source} package '{package}' is named like {self.index.keys[chosen.key_id]}, which NVD does not file as a {source} package")
             return Identification(self.index.keys[chosen.key_id], "exact", min(chosen.score, 0.87), f"{chosen.evidence}; {why}")
         return Identification(self.index.keys[chosen.key_id], "exact", chosen.score, chosen.evidence)
+
+    def _coined_project(self, key_id: int, package: str, source: str) -> str:
+        """Session 16: why the one product spelled like an unscoped pip or npm name is that
+        package although NVD does not file it so; "" when something speaks against it. The name
+        must be the product's run together, every word of it used by no other NVD product
+        (CpeIndex.word_uses: a coined name, not a word programs of other kinds share: hatch,
+        queue, touch), its vendor must file at most _COINED_VENDOR_PRODUCTS products, none of
+        them of another ecosystem or named by another language's words (frankmancuso's
+        auth_php beside bluebird), and a 2015 dictionary title must not name a host the product
+        runs in (alienwp:hatch is "AlienWP Hatch 7.x-1.0 for Drupal")."""
+        index = self.index
+        vendor, product = split_key(index.keys[key_id])
+        words = index.words(key_id)[1].replace("-", " ").split()
+        # Keys of the product's own group count once each (man-group:dtale and mangroup:dtale).
+        own = [index.words(k)[1].replace("-", " ").split() for k in index.equivalents(key_id) if k in index.current]
+        if (not _ONE_TOKEN.match(package) or unquote(product).lower() != package
+                or any(index.word_uses.get(w, 0) > max(1, sum(w in name for name in own)) for w in words)):
+            return ""
+        if sum(index.cve_count(k) for k in index.equivalents(key_id)) > _COINED_MAX_CVES:
+            # Many CVEs, none filed under the ecosystem: a program of its own (mariadb:mariadb,
+            # 46 CVEs in the 2022 file, is the server; pip's and npm's mariadb its connectors).
+            return ""
+        other = "npm" if source == "pip" else "pip"
+        groups: set[tuple[int, ...]] = set()
+        for k in index.vendor_keys(vendor):
+            groups.add(index.equivalents(k))
+            if len(groups) > _COINED_VENDOR_PRODUCTS:
+                return ""
+            name = unquote(split_key(index.keys[k])[1]).lower()
+            if (self._of_another_ecosystem((k,), source) or _says_language(name, other)
+                    or _FOREIGN_WORDS & set(w for w in re.split(r"[-_.]+", name) if w)):
+                return ""
+        if self._vendor_of_another_ecosystem(vendor, source):
+            return ""
+        if _HOST_VENDOR.search(compact(vendor.removesuffix("_project"))) or any(
+                _HOST_TITLE_WORDS & set(re.split(r"[-_\s]+", index.titles.get(k, ""))) for k in index.equivalents(key_id)):
+            return ""
+        return (f"no other NVD product uses the name '{index.words(key_id)[1]}', and its vendor {vendor} files "
+                f"{len(groups)} product{'s' if len(groups) > 1 else ''}, none of another ecosystem")
 
     def _node_port(self, vendor: str, scope: str) -> str:
         """The vendor's product named "<scope>.js" (or "<scope>js"), its Node.js port of the
@@ -997,12 +1134,30 @@ class Identifier:
         return all(k in group or compact(self.index.words(k)[1]).startswith(stem)
                    for k in self.index.vendor_keys(vendor))
 
-    def _by_name_alone(self, kids: tuple[int, ...], what: str, source: str = "") -> _Candidate | str:
+    def one_project(self, kids: tuple[int, ...], what: str) -> _Candidate | None:
+        """The product when every key of ``kids`` is one project under several vendor names
+        (``CpeIndex.projects``: its author's, its own and NVD's placeholder name), reported as
+        ``CpeIndex.project_primary`` chooses; CVEs are looked up under all of them
+        (``CpeIndex.cve_keys``). None otherwise."""
+        index = self.index
+        project = {index.projects.get(k) for k in kids}
+        if len(project) != 1 or None in project:
+            return None
+        members = next(iter(project))
+        chosen = index.project_primary(tuple(k for k in members if k in index.current) or members)
+        return _Candidate(chosen, 0.86, f"'{what}' names one project under several vendor names "
+                          f"({', '.join(index.keys[k] for k in members)}): no other product uses the words of its name, "
+                          "and each vendor files at most a few products, one of them named after it")
+
+    def _by_name_alone(self, kids: tuple[int, ...], what: str, source: str = "", project: bool = False) -> _Candidate | str:
         """One product among keys of one product name when no publisher speaks, or why there is none.
 
         Keys of one mined group are one product. Of several products, one is chosen when the
         data singles it out: NVD files it as a package of the item's ecosystem, it has at least
         twice the CVEs of every other, or it is the only one whose vendor is named after it.
+        Last, when ``project`` is set (callers with rules of their own after this one try
+        ``one_project`` after those), several products that are one project under several
+        vendor names (``one_project``).
         """
         index = self.index
         products: dict[tuple[int, ...], None] = {}
@@ -1070,6 +1225,9 @@ class Identifier:
         linked = self._linked(options, what, source)
         if linked is not None:
             return pick(linked[0], 0.86, f"of the products named '{what}', only this one's references link {linked[1]}")
+        found = self.one_project(kids, what) if project else None
+        if found is not None:
+            return found
         shown = ", ".join(f"{index.keys[index.primary(g)]} ({c} CVEs)" for c, g in counts[:5])
         return f"'{what}' names several NVD products and nothing says which: {shown}"
 

@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from itertools import compress
 
 from appliance.matching.aliases import AliasTable
-from appliance.matching.bundle import BCve, BKev, BRef, Bundle, split_key, version_position
+from appliance.matching.bundle import BCve, BKev, BRef, Bundle, _named_after, split_key, version_position
 from appliance.matching.normalize import compact, cpe_words
 from appliance.matching.references import REGISTRY_KINDS
 
@@ -16,6 +16,9 @@ class CpeIndex:
     """Read-only lookups over one bundle; a feed refresh builds a new index and swaps it whole."""
 
     SEEN_LIMIT = 100_000  # (key, span number) scans kept by cves_that_may_hold; beyond it the cache starts over
+    # A vendor filing this many current products or fewer is an author's, a project's or NVD's
+    # placeholder name, not a company's (as packages._AUTHOR_PRODUCTS).
+    PROJECT_VENDOR_PRODUCTS = 3
 
     def __init__(self, bundle: Bundle, aliases: AliasTable) -> None:
         self.bundle = bundle
@@ -80,6 +83,7 @@ class CpeIndex:
         self.cves_by_key = {key: tuple(positions) for key, positions in cves_by_key.items()}
         # Mined product groups (bundle.mine_groups): every key of a group maps to the whole group.
         self.group: dict[int, tuple[int, ...]] = {kid: group for group in bundle.groups for kid in group}
+        self.projects = self._project_names()
         # Mined names (KEV spellings) -> key indices.
         by_name: dict[str, list[int]] = defaultdict(list)
         for name in bundle.names:
@@ -107,6 +111,64 @@ class CpeIndex:
         for ecosystem, kids in sorted(bundle.described.items()):
             for kid in kids:
                 self.described.setdefault(kid, ecosystem)
+        # Each vendor's products by the names marketing shortens them to (Logic Pro for
+        # apple:logic_pro_x), for identification: built here once per feed (0.2 to 0.5 s at full
+        # scale), not by the first report that asks about a vendor. (Imported here:
+        # display_names, which owns the words it leaves off, imports this module.)
+        from appliance.matching.display_names import shortened_names, vendor_apps
+
+        self.shortened: dict[str, tuple[int, ...]] = shortened_names(self)
+        # Two small tables identification asks for in every report, built here once per feed
+        # rather than by the first report: the ecosystems' target software (the platforms NVD
+        # files plug-ins for: jenkins, wordpress) and each vendor's generic program (figma:desktop).
+        self.plugin_hosts: frozenset[str] = frozenset(self.ecosystem.values())
+        self.vendor_apps: dict[str, tuple[int, ...]] = vendor_apps(self)
+
+    def _project_names(self) -> dict[int, tuple[int, ...]]:
+        """Keys of one product name that are one project under several vendor names, each key
+        to all of them (with their mined groups); worked out once per index, from the
+        dictionary. A name is one project when no other current product uses any word of it
+        (``word_uses``: a word other products use marks namesakes, bindings or front ends,
+        python-cjson beside cjson, lz4_java beside lz4), every vendor of it files at most
+        ``PROJECT_VENDOR_PRODUCTS`` current products (an author's, a project's or NVD's
+        placeholder name; a company's or a distribution's product of a name is as often
+        another one: apache:orc beside gstreamer:orc, google:nftables beside netfilter's), and
+        at least one vendor is named after it (``dcraw_project`` beside ``dave_coffin``,
+        ``ngtcp2`` beside ``tatsuhiro-t``, ``yasm_project`` beside ``tortall``)."""
+        projects: dict[int, tuple[int, ...]] = {}
+        for kids in self.by_product.values():
+            if len(kids) < 2:
+                continue
+            words = {w for k in kids for w in self._words[k][1].replace("-", " ").split()}
+            if any(self.word_uses.get(w, 0) > len(kids) for w in words):
+                continue
+            if any(self.vendor_products(k) > self.PROJECT_VENDOR_PRODUCTS for k in kids):
+                continue
+            if not any(_named_after(*split_key(self.keys[k])) for k in kids):
+                continue
+            groups = {self.equivalents(k) for k in kids}
+            if len(groups) < 2:
+                continue
+            members = tuple(sorted({k for g in groups for k in g}))
+            for k in members:
+                projects[k] = members
+        return projects
+
+    def project_primary(self, key_ids: tuple[int, ...]) -> int:
+        """Of one project's vendor names, the key to report: as ``primary`` (most CVEs, the newest
+        CVE, the vendor filing the most products), then a vendor named after the product (the
+        project's own or NVD's placeholder name rather than its author's: ``yasm_project``, not
+        ``tortall``; ``typora``, not ``appmakes.io``), then key order."""
+        return min(key_ids, key=lambda k: (-self.cve_count(k), _negated(self.latest(k)), -self.vendor_products(k),
+                                           not _named_after(*split_key(self.keys[k])), self.keys[k]))
+
+    def cve_keys(self, key_id: int) -> tuple[int, ...]:
+        """The keys CVE evaluation looks under for a product: its ``equivalents`` and, when it is
+        one of a project's several vendor names (``projects``), every key of that project."""
+        members = self.projects.get(key_id)
+        if members is None:
+            return self.equivalents(key_id)
+        return tuple(sorted({k for m in members for k in self.equivalents(m)}))
 
     def references(self, kind: str, name: str) -> tuple[BRef, ...]:
         """The mined rows where reference URLs of one kind (``references.KINDS``) give a product

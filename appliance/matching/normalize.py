@@ -110,6 +110,17 @@ def _prepared(name: str) -> tuple[str, bool]:
     return text, not lowered or "microsoft" in lowered
 
 
+# A user-interface language as the last word, as Microsoft and Autodesk write it after the
+# version without brackets ("Microsoft Visual Basic for Applications 7.1 (x64) English",
+# "Autodesk AutoCAD Raster Design 2024 - English"); bracketed ones go with the brackets.
+_LANGUAGES = {
+    "english", "deutsch", "german", "français", "francais", "french", "español", "espanol", "spanish", "italiano",
+    "italian", "português", "portugues", "portuguese", "nederlands", "dutch", "polski", "polish", "русский", "russian",
+    "svenska", "swedish", "dansk", "danish", "norsk", "norwegian", "suomi", "finnish", "čeština", "czech", "magyar",
+    "hungarian", "türkçe", "turkish", "japanese", "日本語", "chinese", "korean", "한국어",
+}
+
+
 def _cleaned_words(text: str) -> tuple[str, str]:
     """The words of a prepared name without noise words, architecture suffixes and versions;
     and the same keeping "for", "windows" and a bare major number (keep_product_words)."""
@@ -118,12 +129,19 @@ def _cleaned_words(text: str) -> tuple[str, str]:
         token = token.strip(",;:")
         if "-" in token:
             token = _ARCH_SUFFIX.sub("", token)
-        if not token or token in _NOISE_WORDS or _version_token(token):
+        # (_version_token written out: it runs for every word of every name.)
+        if not token or token in _NOISE_WORDS or (
+                (token[:1].isdecimal() or token[:1] in ("v", "V")) and _VERSION_TOKEN.match(token) is not None):
             if token in _PRODUCT_WORDS or (token[:1].isdecimal() and _MAJOR.match(token)):
                 kept.append(token)
             continue
         cleaned.append(token)
         kept.append(token)
+    if len(cleaned) >= 3 and cleaned[-1] in _LANGUAGES:
+        # (Three words or more: "Microsoft English" or "Learn English" names no language note.)
+        language = cleaned.pop()
+        if kept[-1] == language:
+            kept.pop()
     return " ".join(cleaned), " ".join(kept)
 
 
@@ -196,9 +214,14 @@ _BREW_EDITION = re.compile(r"-(ce|eap|beta|nightly|dev|preview|edge|lts|communit
 # macOS bundle file names: "Google Chrome.app", "GIMP-2.10.app".
 _APP_SUFFIX = re.compile(r"\.app$", re.I)
 _TRAILING_VERSION = re.compile(r"[-\s]v?\d+(\.\d+)*$")
-_BARE_MAJOR = re.compile(r"[^\W\d_]\s\d{1,2}$")
+_BARE_MAJOR = re.compile(r"[^\W\d_]\s\d{1,3}$")
 # Reverse-DNS prefixes whose second label is a hosting site, not the vendor.
 HOSTING_SITES = frozenset({"github", "googlecode", "sourceforge", "gitlab", "bitbucket"})
+# Bundle ids that app-building tools write when the developer sets none: electron-builder's
+# default appId is "com.electron.<package name>" (electron.build, "appId"), ToDesktop builds
+# are "com.todesktop.<app id>", install4j launchers "com.install4j.<numbers>". The label names
+# the tool, not the company that makes the app.
+BUNDLE_TOOLS = frozenset({"electron", "todesktop", "install4j"})
 
 
 def brew_name(name: str, editions: bool = True) -> str:
@@ -212,7 +235,9 @@ def app_name(name: str) -> str:
     """A macOS bundle name without ".app" and a trailing version: "GIMP-2.10.app" -> "GIMP".
 
     A bare major number stays ("Transmit 5.app", "pgAdmin 4.app"): NVD names some products
-    with it (panic:transmit_5), and the display-name cleaning drops it when no product does."""
+    with it (panic:transmit_5), and the display-name cleaning drops it when no product does.
+    So does a number of three digits, which the Windows cleaning also keeps as a word (session
+    16: "Norton 360.app" is symantec:norton_360, "Autodesk Fusion 360.app" autodesk:fusion_360)."""
     name = _APP_SUFFIX.sub("", name.strip()).strip()
     return name if _BARE_MAJOR.search(name) else _TRAILING_VERSION.sub("", name).strip()
 
@@ -220,7 +245,7 @@ def app_name(name: str) -> str:
 def bundle_vendor(bundle_id: str) -> str:
     """The vendor a CFBundleIdentifier's reverse-DNS prefix names: "com.google.Chrome" -> "google"."""
     parts = [p for p in bundle_id.strip().lower().split(".") if p]
-    if len(parts) < 3 or parts[1] in HOSTING_SITES:
+    if len(parts) < 3 or parts[1] in HOSTING_SITES or parts[1] in BUNDLE_TOOLS:
         return ""
     return parts[1]
 

@@ -25,15 +25,24 @@ PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9.+_-]*$")
 # (-debuginfo, -debugsource, -langpacks); Alpine's split functions (-doc, -lang, -openrc,
 # -bash-completion, -zsh-completion; wiki.alpinelinux.org "APKBUILD Reference"). Not -pyc: compiled
 # bytecode is a module's code (_BYTECODE_SUFFIX).
+# Not -examples (session 16): Debian's libheif-examples and paho.mqtt.c-examples ship the
+# project's example programs (heif-convert, paho_c_pub), built from its source; all 4 such items
+# of the labelled sets (set 21) are labelled as the project by both labellers.
 # Fedora and RHEL also split off directory owners (httpd-filesystem, nginx-filesystem: the
 # guidelines' "filesystem" subpackages), license texts (bind-license), locale data
 # (glibc-minimal-langpack) and reference pages (pcre2-syntax); Alpine and Debian configuration
 # and data (krb5-conf, geoip-database).
 _NO_CODE_SUFFIXES = (
     "-doc", "-docs", "-data", "-l10n", "-locales", "-locale", "-lang", "-i18n", "-dbg", "-dbgsym", "-debuginfo",
-    "-debugsource", "-man", "-manpages", "-examples", "-icons", "-theme", "-openrc", "-bash-completion",
+    "-debugsource", "-man", "-manpages", "-icons", "-theme", "-openrc", "-bash-completion",
     "-zsh-completion", "-fish-completion", "-help", "-tests",
     "-filesystem", "-license", "-licenses", "-langpack", "-syntax", "-conf", "-database", "-firmware",
+    # Fedora's and RHEL's HTML manual of a server (httpd-manual, Apache's docs/manual tree).
+    "-manual",
+    # Translated messages split off by RPM distributions as "<name>-nls" (native language
+    # support, the name of GNU gettext's --enable-nls; RHEL's quota-nls holds only
+    # /usr/share/locale/*/LC_MESSAGES/quota.mo).
+    "-nls",
 )
 # Debian's task-* and openSUSE's patterns-* are meta-packages that install a set of others
 # (tasksel tasks; openSUSE's installation patterns, "zypper install -t pattern"), no files.
@@ -222,6 +231,19 @@ class PackageRules:
         source (orthanc-postgresql is Orthanc's PostgreSQL plugin, a project of its own); the
         caller says so only for packages a distribution built (distribution_built).
         """
+        found = self._identify(package, scheme, source=source, own_source=own_source)
+        if scheme != "dpkg" and isinstance(found, Identification) and split_key(found.key)[0] == "debian":
+            # NVD's debian keys name Debian's own packages of other projects (debian:python-dns,
+            # debian:matplotlib: a flaw of Debian's packaging, or an old duplicate of the
+            # upstream product): no other distribution ships that package. The project itself
+            # may be filed under another name (dnspython:dnspython), which is not this reading's
+            # to guess.
+            return Unidentified(f"'{package}' reads as {found.key}, Debian's own package, which a {scheme} system "
+                                f"does not have ({found.evidence})")
+        return found
+
+    def _identify(self, package: str, scheme: str, *, source: bool = False, own_source: bool = False) -> Identification | Unidentified:
+        """identify() before its last check."""
         found = self.alias(package)
         if found is not None:
             return found
@@ -309,14 +331,16 @@ class PackageRules:
                 if found is not None:
                     return found
                 module = match.group(1)
-                if (_VERSIONED_PYTHON_PREFIX.match(package) and "-" + module not in _SUBPACKAGE_SUFFIXES
-                        and self.ids._spelled_like(module)):
+                if _VERSIONED_PYTHON_PREFIX.match(package) and "-" + module not in _SUBPACKAGE_SUFFIXES:
                     # openSUSE's python311-<module> is a module built for that interpreter: a
-                    # module whose name several products share stays refused, never read as
-                    # binary package "-<module>" of CPython (python311-Jinja2 is not python:python).
-                    shown = ", ".join(self.index.keys[k] for k in self.ids._spelled_like(module)[:4])
+                    # module the module reading does not place stays refused, never read as
+                    # binary package "-<module>" of CPython (python311-Jinja2, python311-certbot
+                    # are not python:python; built from python-Jinja2, python-certbot).
+                    named = self.ids._spelled_like(module)
+                    shown = (f"the module reading singles out none of the products named like it "
+                             f"({', '.join(self.index.keys[k] for k in named[:4])})" if named else "no product is named like it")
                     return Unidentified(f"'{package}' is Python module '{module}' built for one interpreter version, not "
-                                        f"CPython; the module reading singles out none of the products named like it ({shown})")
+                                        f"CPython; {shown}")
         steps = _derived_names(package, not source)
         for name, how, depth in steps:
             if depth:
@@ -339,6 +363,10 @@ class PackageRules:
             found = self._named_exactly(name, package, scheme)
             if found is None:
                 continue
+            if isinstance(found, Identification) and not depth:
+                project = self._subpackage_of_project(found, package, scheme)
+                if project is not None:
+                    return project
             if isinstance(found, Identification) and depth:
                 part = self._vendors_part(found.key, name, package)
                 if part is not None:
@@ -362,6 +390,27 @@ class PackageRules:
             return found
         tried = ", ".join(f"'{name}'" for name, _, _ in steps)
         return Unidentified(f"no alias and no NVD product named like package '{package}' (tried {tried})")
+
+    def _subpackage_of_project(self, found: Identification, package: str, scheme: str) -> Identification | None:
+        """A package "<project>-<subpackage part>" spelled exactly like a product without CVEs
+        (oracle:mysql_client for mysql-client, bluez:bluez-libs) whose vendor files the project
+        itself, with CVEs, under the head's name (oracle:mysql, bluez:bluez): the project, where
+        NVD files the CVEs of its client and libraries (the other key names the same build and
+        never carries a CVE)."""
+        head, dash, tail = package.rpartition("-")
+        if not dash or "-" + tail not in _SUBPACKAGE_SUFFIXES or len(head) < 2:
+            return None
+        index = self.index
+        key_id = index.key_id[found.key]
+        if any(index.cve_count(k) for k in index.equivalents(key_id)):
+            return None
+        project = self._named_exactly(head, package, scheme)
+        if not isinstance(project, Identification) or split_key(project.key)[0] != split_key(found.key)[0]:
+            return None
+        if not any(index.cve_count(k) for k in index.equivalents(index.key_id[project.key])):
+            return None
+        return _derived(project, f"'{package}' is subpackage '-{tail}' of project '{head}'; NVD's {found.key} names the "
+                        f"same build and carries no CVE, its vendor files them under {project.key}", 0.02)
 
     def _vendors_part(self, key: str, name: str, package: str) -> Identification | None:
         """A package named "<name>-<part>" read as ``key`` (the product of ``name``), whose
@@ -437,20 +486,30 @@ class PackageRules:
         return Unidentified(f"'{package}' is PECL extension '{extension}', a project of its own (not PHP), and no NVD "
                             f"product of PHP's vendor is named '{extension}' (others of the name are namesakes)")
 
-    def _apache_module(self, package: str, scheme: str) -> Identification | None:
+    def _apache_module(self, package: str, scheme: str) -> Identification | Unidentified | None:
         """Debian's libapache2-mod-<module> is the module httpd loads as mod_<module>, the name
         NVD files Apache modules under (openidc:mod_auth_openidc, apache:mod_perl) and Fedora
         names the package: read as that name (so httpd's own modules are the HTTP Server)."""
-        match = _APACHE_MODULE.match(package) if scheme == "dpkg" else None
+        match = _APACHE_MODULE.match(package) if scheme == "dpkg" else _SUSE_APACHE_MODULE.match(package) if scheme == "rpm" else None
         if not match or _PHP_BUILT.match(package):
             return None
         module = "mod_" + match.group(1).replace("-", "_")
+        how = "Debian's libapache2-mod-<module>" if scheme == "dpkg" else "openSUSE's apache2-mod_<module>"
+        if scheme == "rpm" and re.fullmatch(r"mod_php\d*", module) and self.ids._known("php:php"):
+            return Identification("php:php", "exact", 0.88, f"'{package}' is PHP's Apache module '{module}' ({how}), "
+                                  "built from PHP's own source")
         found = self.identify(module, scheme)
         # Only the module's own name: a trailing number is ModSecurity's or mod_perl's major
         # version, and NVD files ModSecurity 2 under several keys (mod_security:mod_security,
         # trustwave:modsecurity) that the name alone cannot choose between.
         if isinstance(found, Identification) and (split_key(found.key)[1] == module or module[4:] in _HTTPD_OWN_MODULES):
-            return _derived(found, f"'{package}' is Apache HTTP Server module '{module}' (Debian's libapache2-mod-<module>)", 0.02)
+            return _derived(found, f"'{package}' is Apache HTTP Server module '{module}' ({how})", 0.02)
+        if scheme == "rpm":
+            # openSUSE builds httpd's own modules inside apache2: apache2-mod_* are other projects'
+            # modules, never the HTTP Server its "apache2" head names.
+            why = found.reason if isinstance(found, Unidentified) else f"'{module}' reads as {found.key}, not spelled as the module"
+            return Unidentified(f"'{package}' is Apache module '{module}' ({how}), another project's add-on, not the "
+                                f"Apache HTTP Server: {why}")
         return None
 
     def _nginx_module(self, package: str, module: str) -> Identification | Unidentified:
@@ -537,7 +596,10 @@ class PackageRules:
                 # range (google-cloud-cli is not google_cloud's one product); a library's name
                 # without "lib" is a plain word (libopengl0 is libglvnd's, not vendor opengl's).
                 continue
-            keys = index.by_vendor.get(compact(name), ())
+            # Not an ecosystem's modules filed under the vendor: of vendor golang's products only
+            # golang:go is native (the rest are golang.org/x modules), so Fedora's "golang"
+            # package (and Debian's golang-1.22 source) is Go.
+            keys = [k for k in index.by_vendor.get(compact(name), ()) if not self._ecosystem_module(k, name)]
             groups = {index.equivalents(k) for k in keys}
             if len(groups) != 1:
                 continue
@@ -630,15 +692,21 @@ class PackageRules:
             if family:
                 shown = ", ".join(self.index.keys[k] for k in family[:4])
                 return Unidentified(f"package '{package}' may be any of {shown}, products named '{head}' and the words of '{part}'")
-            builders = self._builders(head, found.key)
+            # (Not for an edition: another vendor's add-on is not named "<project>-ce".)
+            builders = () if scheme == "rpm" and _edition_only(part) else self._builders(head, found.key)
             if len(builders) >= 3:
                 return Unidentified(f"package '{package}' may be part '-{part}' of {found.key}, or another project's add-on: "
                                     f"NVD has products named after '{head}' by {len(builders)} other vendors ({', '.join(builders[:3])})")
             # The project's vendor has a product of the part's name (mariadb-connector-c is
             # mariadb:connector\/c, not the MariaDB server).
             vendor = self.index.words(self.index.key_id[found.key])[0]
-            own = [k for k in self.index.by_vendor.get(compact(vendor), ())
-                   if compact(self.index.words(k)[1]) in (compact(part), compact(part.rstrip("0123456789.-")))]
+            # ... also without a subpackage part of its own (openSUSE's mozilla-nss-tools is
+            # part '-tools' of mozilla-nss, mozilla:nss; not the vendor's name, mozilla:mozilla).
+            pieces = part.rpartition("-")
+            names = {compact(part), compact(part.rstrip("0123456789.-"))}
+            if pieces[0] and "-" + pieces[2] in _SUBPACKAGE_SUFFIXES:
+                names.add(compact(pieces[0]))
+            own = [k for k in self.index.by_vendor.get(compact(vendor), ()) if compact(self.index.words(k)[1]) in names]
             if len(own) == 1:
                 return Identification(self.index.keys[own[0]], "exact", 0.88,
                                       f"'{package}' is part '-{part}' of project '{head}', and {found.key}'s vendor has a product of that name")
@@ -692,7 +760,7 @@ class PackageRules:
         on (git-crypt, git-buildpackage are not Git), sorted; ecosystems' vendors (jenkins
         plugins) left out."""
         if self._ecosystem_vendors is None:
-            self._ecosystem_vendors = {compact(e) for e in set(self.index.ecosystem.values())}
+            self._ecosystem_vendors = {compact(e) for e in self.index.plugin_hosts}
         own = {self.index.words(k)[0] for k in self.index.equivalents(self.index.key_id[key])}
         head_words = cpe_words(head).split()
         vendors = set()
@@ -712,6 +780,11 @@ class PackageRules:
         that names a few products is not (base-passwd is not gnustep:base, crypto-policies not
         erlang:crypto, dumb-init not a music library)."""
         if found.method == "alias":
+            return True
+        if scheme == "rpm" and _edition_only(part):
+            # "<project>-ce", "<project>-community-libs": the project's Community Edition, the
+            # project itself, not a part another project could have added; the head's own
+            # reading (one product, or the one CVEs single out) is the product.
             return True
         index = self.index
         key_id = index.key_id[found.key]
@@ -791,6 +864,20 @@ class PackageRules:
         (exim4-config, vim-runtime, foo-doc): a binary package of the project's data."""
         pieces = package.split("-")
         return len(pieces) > 1 and pieces[-1] in _DATA_PARTS
+
+    def library_word(self, package: str) -> bool:
+        """Whether a library package's name without "lib" (libfabric -> fabric) names several
+        products with CVEs: a word, so neither the rules nor a repository named after one of
+        those products (github.com/hyperledger/fabric) says the library is it."""
+        if not package.startswith("lib"):
+            return False
+        index = self.index
+        for name, _, _ in _derived_names(package):
+            if not name.startswith("lib"):
+                attacked = {index.equivalents(k) for k in self.ids._spelled_like(name) if index.cve_count(k)}
+                if len(attacked) > 1:
+                    return True
+        return False
 
     def refused_names(self, package: str) -> bool:
         """Whether some name the package derives from is spelled exactly like a product (so a
@@ -895,6 +982,13 @@ class PackageRules:
                     return Identification(index.keys[found[0]], "exact", 0.86,
                                           f"package '{package}': of the products named '{name}', none with CVEs, "
                                           f"{index.keys[found[0]]} is the project's organisation's key; {found[1]}")
+            if not with_cves:
+                # Last, one project under several vendor names (session 16): CVEs are looked
+                # up under all of them.
+                found = self.ids.one_project(kids, name)
+                if found is not None:
+                    return Identification(index.keys[found.key_id], "exact", found.score,
+                                          (f"package '{package}': " if name != package else "") + found.evidence)
             if len(with_cves) != 1:
                 return Unidentified(f"package '{package}': {chosen}")
             group = next(iter(with_cves))
@@ -911,6 +1005,14 @@ class PackageRules:
                                   f"of the products named '{name}', only {index.keys[primary]} has CVEs in the feed")
         group = index.equivalents(chosen.key_id)
         cves = sum(index.cve_count(k) for k in group)
+        attacked = {index.equivalents(k) for k in kids if index.cve_count(k)}
+        if _lib_stripped(name, package) and len(attacked) > 1:
+            # A library's name without "lib" that several projects with CVEs share is a word, and
+            # which has more CVEs says nothing about the library (libfabric is OFI's libfabric,
+            # not hyperledger:fabric).
+            shown = ", ".join(sorted(index.keys[index.primary(g)] for g in attacked)[:4])
+            return Unidentified(f"package '{package}': '{name}' (the library's name without 'lib') names several products "
+                                f"with CVEs ({shown}), and the library is none of them by name")
         # On Debian too, one product of the name whose vendor is named after it (NVD's
         # "<name>_project" for a project without a company: cryptsetup_project, dosfstools_project,
         # rspamd_project, nettle_project) is the project, though it has no CVE in the feed:
@@ -1152,8 +1254,15 @@ class PackageRules:
             index = self.index
             # Products filed as packages of a language ecosystem are not distribution packages,
             # except the ecosystem's own toolchain (golang:go for "go").
+            spelled = self.ids._spelled_like(name)
+            if not spelled and name.startswith("dot") and len(name) > 4 and name[3:].isalpha():
+                # A product named with a leading "." is spelled "dot" in package names, which
+                # must begin with a letter or digit (Debian Policy 5.6.7): Microsoft's dotnet,
+                # dotnet-sdk-8.0 are NVD's microsoft:.net.
+                spelled = tuple(k for k in index.by_product.get(compact(name[3:]), ())
+                                if k in index.current and unquote(split_key(index.keys[k])[1]).startswith("."))
             found = tuple(
-                k for k in self.ids._spelled_like(name)
+                k for k in spelled
                 if (index.ecosystem.get(k) in _NATIVE_ECOSYSTEMS or index.ecosystem.get(k) == name)
                 and not self._ecosystem_module(k, name))
             # Another distribution's key for an upstream product (redhat:cairo, suse:shadow) is
@@ -1165,6 +1274,14 @@ class PackageRules:
             # Gentoo's and Mandriva's keys are their own packaging of upstream projects (ebuild
             # bugs: gentoo:syslinux, gentoo:logrotate, gentoo:ebuild_for_slurm), never the
             # software another distribution's package installs, even when no other key is there.
+            if not ours and scheme == "homebrew":
+                # On a Mac a distribution's own software is there only when NVD has seen it attacked
+                # there too (redhat:openshift's client): Red Hat's CoreOS Tectonic and Fedora's
+                # installer, keys without CVEs, are not the tectonic and anaconda formulas.
+                ours = tuple(k for k in found if any(index.cve_count(o) for o in index.equivalents(k))
+                             or split_key(index.keys[k])[0] in _UPSTREAM_DISTRIBUTIONS["dpkg"])
+                self._native_cache[(name, scheme)] = ours
+                return ours
             found = self._native_cache[(name, scheme)] = ours or tuple(
                 k for k in found if split_key(index.keys[k])[0] not in _PACKAGING_DISTRIBUTIONS)
         return found
@@ -1176,7 +1293,7 @@ class PackageRules:
         vendor_raw, product = split_key(self.index.keys[key_id])
         vendor = compact(vendor_raw)
         if self._ecosystem_vendors is None:
-            self._ecosystem_vendors = {compact(e) for e in set(self.index.ecosystem.values())}
+            self._ecosystem_vendors = {compact(e) for e in self.index.plugin_hosts}
         if vendor == "golang" and product != "go" and "go" in self._ecosystem_vendors:
             # NVD files the Go project's golang.org/x modules under vendor golang (golang:net,
             # golang:text, golang:tiff for x/image/tiff): Go modules, not Alpine's "tiff" or
@@ -1203,7 +1320,7 @@ class PackageRules:
                 # keys leave it undecided).
                 names = names[1:]
             for name in names:
-                found = self.ids._language_package(name, ecosystem)
+                found = self.ids._language_package(name, ecosystem, registry=False)
                 if isinstance(found, Identification):
                     return _derived(found, f"'{package}' packages {ecosystem} module '{name}'", 0.0)
             # The distribution already says it is a Python module; a product whose vendor is
@@ -1332,12 +1449,23 @@ _CPYTHON_PART = re.compile(r"^(python3(?:\.\d+)?)-(venv|distutils|lib2to3|tk|tki
 # bash-completion, vim-runtime (Vim's syntax and help files), glibc-langpack-en,
 # subscription-manager-rhsm-certificates, kbd-misc (keymaps and console fonts).
 _DATA_PARTS = frozenset({
-    "doc", "docs", "data", "l10n", "locale", "locales", "lang", "langpack", "langpacks", "i18n", "man", "manpages",
-    "examples", "icons", "theme", "themes", "completion", "completions", "runtime", "terminfo", "certificates",
+    "doc", "docs", "data", "l10n", "locale", "locales", "lang", "langpack", "langpacks", "i18n", "nls", "man", "manpages",
+    "icons", "theme", "themes", "completion", "completions", "runtime", "terminfo", "certificates",
     "wallpapers", "sounds", "help", "tests", "dbg", "dbgsym", "debuginfo", "misc",
-    # A source's configuration files split off for the others to share (config_part).
-    "config",
+    # A source's configuration files split off for the others to share (config_part), and
+    # set-up files for another program (_SET_UP_PARTS).
+    "config", "manual", "macros", "logrotate", "firewalld", "errmsg", "errormessages",
 })
+# Parts that hold a source's files for another program or for the others to share, no code:
+# configuration (fontconfig-config, openssh-server-config-rootlogin: one sshd_config snippet),
+# RPM build macros (systemd-rpm-macros, go-rpm-macros: files for rpmbuild), a logrotate or
+# firewalld drop-in (rsyslog-logrotate; fail2ban-firewalld, a jail.d file telling fail2ban to
+# ban through firewalld) and the translated server error messages MySQL and MariaDB load
+# (mysql-errmsg, mariadb-errmsg, openSUSE's mariadb-errormessages: share/*/errmsg.sys).
+_SET_UP_PARTS = frozenset({"config", "macros", "logrotate", "firewalld", "errmsg", "errormessages"})
+# A metapackage that only depends on a project's other packages (Debian's postgresql-all from
+# postgresql-common, Fedora's nginx-all-modules and fence-agents-all): no files of its own.
+_META_PARTS = frozenset({"all"})
 # Another implementation of a program, named as Debian's alternatives are
 # ("<program>-<implementation>"): netcat-openbsd is OpenBSD's rewrite of netcat,
 # netcat-traditional Hobbit's original, busybox-syslogd, krb5's heimdal-* counterparts.
@@ -1347,6 +1475,11 @@ _DATA_PARTS = frozenset({
 # are projects of their own (github.com/prometheus/node_exporter), packaged as
 # prometheus-node-exporter, golang-github-prometheus-node-exporter.
 _ADD_ON_PARTS = frozenset({"exporter"})
+# Edition words vendors' own RPM repositories put after the project's name: MySQL's
+# mysql-community-server and -libs (repo.mysql.com), Docker's docker-ce and -ce-cli
+# (download.docker.com), Sylabs' singularity-ce. "Community Edition" is the open project
+# itself, so the word is no part of its own and no product (not NVD's "community" products).
+_EDITION_PARTS = frozenset({"ce", "community"})
 _IMPLEMENTATIONS = frozenset({"openbsd", "freebsd", "bsd", "traditional", "busybox", "heimdal", "toybox", "uutils", "ng"})
 # RPM lists every imported signing key as a package "gpg-pubkey" (version = key id; its
 # SOURCERPM is "(none)"): no software, whatever its name looks like (RPM's rpmkeys(8)).
@@ -1374,22 +1507,34 @@ def data_part(package: str, source: str) -> str:
 
 
 def config_part(package: str, source: str) -> bool:
-    """The binary package is named "<source>-config[-<variant>]" (or "lib<word of the source>-config"):
-    distributions split a source's shared configuration files off so (Debian's fontconfig-config,
-    libsensors-config from lm-sensors; openSUSE's mariadb-connector-c-config and
-    ImageMagick-config-7-SUSE; Fedora's dracut-config-rescue). Not a program named so, which is
-    a source of its own (openSUSE's pam-config, raspi-config) or named otherwise than its
-    source (Debian's pkg-config from pkgconf)."""
+    """The binary package is named "<source>[-<part>]-<set-up word>[-<variant>]" (or "lib<word of
+    the source>-config"): distributions split a source's shared configuration and its files for
+    other programs off so (Debian's fontconfig-config, libsensors-config from lm-sensors;
+    openSUSE's mariadb-connector-c-config and ImageMagick-config-7-SUSE; Fedora's
+    dracut-config-rescue, openssh-server-config-rootlogin, systemd-rpm-macros,
+    rsyslog-logrotate; _SET_UP_PARTS). Not a program named so, which is a source of its own
+    (openSUSE's pam-config, raspi-config) or named otherwise than its source (Debian's
+    pkg-config from pkgconf)."""
     pieces = package.lower().split("-")
-    if "config" not in pieces[1:]:
+    at = next((at for at, piece in enumerate(pieces) if at and piece in _SET_UP_PARTS), 0)
+    if not at:
         return False
-    head = "-".join(pieces[:pieces.index("config", 1)])
-    return head == source.lower() or (head.startswith("lib") and head[3:] in source.lower().split("-"))
+    head = "-".join(pieces[:at])
+    source = source.lower()
+    return head == source or head.startswith(source + "-") or (pieces[at] == "config" and head.startswith("lib")
+                                                                and head[3:] in source.split("-"))
 
 # Distribution names as the last part of a package name (chrony-pool-suse, ImageMagick-config-7-SUSE,
 # oraclelinux-release-el9, fonts-ubuntu).
 _DISTRIBUTION_WORDS = frozenset({"suse", "opensuse", "sle", "sles", "fedora", "rhel", "redhat", "centos", "rocky", "alma",
                                  "almalinux", "debian", "ubuntu", "alpine", "amzn", "el7", "el8", "el9", "el10"})
+
+
+def _edition_only(part: str) -> bool:
+    """The part after a project's name is an edition word, alone or before a subpackage suffix
+    ("ce", "ce-cli", "community-libs")."""
+    pieces = part.split("-")
+    return pieces[0] in _EDITION_PARTS and (len(pieces) == 1 or "-" + "-".join(pieces[1:]) in _SUBPACKAGE_SUFFIXES)
 
 
 def distribution_part(package: str, source: str) -> bool:
@@ -1442,6 +1587,9 @@ _TOOLSET_METAPACKAGES = frozenset({"runtime", "build", "toolchain", "perftools"}
 # mod_<module>). A module built for one Python, or its major version, is no part of its name
 # (libapache2-mod-wsgi-py3 is mod_wsgi).
 _APACHE_MODULE = re.compile(r"^libapache2-mod-([a-z0-9-]+?)(?:-py3?)?$")
+# openSUSE names Apache modules apache2-mod_<module> (apache2-mod_php8, apache2-mod_security2,
+# apache2-mod_wsgi-python3; build.opensuse.org's Apache:Modules project).
+_SUSE_APACHE_MODULE = re.compile(r"^apache2-mod_([a-z0-9_-]+?)(?:-python3\d*)?$")
 
 
 # Packages that hold another project's module for a host program: PAM and NSS modules
@@ -1525,7 +1673,13 @@ def repository_stems(name: str) -> list[str]:
     (libjansson4 is the jansson repository)."""
     stems = [name, re.sub(r"t64$", "", name)]
     stems.append(re.sub(r"-\d+(\.\d+)*$", "", stems[-1]))
-    stems.append(_SONAME.sub("", stems[-1]) or stems[-1])
+    # A library whose name ends in a digit puts its soname version after a hyphen (Debian
+    # Policy 8.1: libgit2-1.5, liblz4-1): plain digits left before the hyphen are the name's
+    # own (libgit2 is the libgit2 repository, not git's); a dotted API version is not
+    # (libgstreamer1.0-0 is gstreamer's).
+    last = stems[-1]
+    unversioned = _SONAME.sub("", last) or last
+    stems.append(unversioned if last == stems[-2] or "." in last[len(unversioned):] else last)
     stems += [stem[3:] for stem in stems[2:] if stem.startswith("lib") and len(stem) > 5]
     return list(dict.fromkeys(s for s in stems if len(s) >= 2))
 
@@ -1644,6 +1798,9 @@ _NGINX_OWN_MODULES = frozenset({"image-filter", "xslt-filter", "xslt", "geoip", 
 _DATA_WORDS = frozenset({
     "doc", "docs", "data", "l10n", "locale", "locales", "lang", "langpack", "langpacks", "i18n", "manpages",
     "terminfo", "magic", "release", "preinstall",
+    # Word lists for a program to check against (cracklib-dicts, openSUSE's cracklib-dict-full:
+    # the dictionaries cracklib-check reads; Fedora's "<program>-dicts").
+    "dict", "dicts",
     # Fedora's font packages are "<foundry>-<family>-fonts" (Fedora font packaging guidelines):
     # libreoffice-opensymbol-fonts, urw-base35-fonts, dejavu-fonts-common.
     "fonts",
@@ -1672,6 +1829,9 @@ def _no_code(package: str) -> str:
     word = _data_package(package)
     if word:
         return f"'{package}' ships data or set-up files (its name says '-{word}'), no program of its own"
+    pieces = package.split("-")
+    if len(pieces) > 1 and any(piece in _META_PARTS for piece in pieces[1:3]):
+        return f"'{package}' is a metapackage (its name says '-all'): it only depends on a project's other packages, no files of its own"
     if _KERNEL.match(package) or _KERNEL.match(_without_flavour(package)):
         return f"'{package}' is the Linux kernel, which NVD files as an operating system (linux:linux_kernel), not an application"
     return ""

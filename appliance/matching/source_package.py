@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from appliance.matching.base import Identification, Unidentified
@@ -26,6 +27,50 @@ def _through_source(score: float) -> float:
 
 
 Found = Identification | Unidentified
+# Words of a source name that are no product's: a version, Debian's repack mark "dfsg".
+_NOT_A_NAME = re.compile(r"^(?:v?\d[\w.+~]*|dfsg)$")
+
+
+def _numbered_source(package: str, source: str, key: str, other: str) -> bool:
+    """The binary's first word named the product ``key`` (grub-pc: gnu:grub), and the source's
+    first word is that word with a number (grub2) that spells the other product ``other``
+    (gnu:grub2): a generation NVD files apart, which the source names and the binary does not."""
+    head, first = package.split("-")[0], source.split("-")[0]
+    if not (first.startswith(head) and first[len(head):].isdigit() and compact(head) == compact(split_key(key)[1])):
+        return False
+    return compact(split_key(other)[1]) == compact(first)
+
+
+def _vendors_longer_product(source: str, key: str, other: str) -> bool:
+    """The source is named "<the product of key>-<more words>" (no version, no repack mark) and
+    reads as ``other``, a product of the same vendor: mariadb-connector-c (mariadb:connector/c)
+    against mariadb:mariadb."""
+    if split_key(key)[0] != split_key(other)[0]:
+        return False
+    product, words = compact(split_key(key)[1]), source.split("-")
+    for cut in range(1, len(words)):
+        if compact("".join(words[:cut])) == product:
+            return not all(_NOT_A_NAME.match(word) for word in words[cut:])
+    return False
+
+
+def _source_inside(package: str, source: str, key: str) -> bool:
+    """The binary package's name carries the source's whole name as words (``-`` separated),
+    and the product its name gave is spelled by the words that begin the name and end before
+    the source's name ends, never by the source's own words alone: the product was read from
+    a head the source name goes beyond (mozilla-nss-certs from mozilla-nss gave mozilla) or one
+    before it (postgresql-postgis-scripts from postgis gave postgresql). A product read after
+    the source's words (nodejs20-npm from nodejs20 is npm) is the binary's own."""
+    words, inner = package.split("-"), source.split("-")
+    if len(inner) >= len(words):
+        return False
+    product = compact(split_key(key)[1])
+    for start in range(len(words) - len(inner) + 1):
+        if words[start:start + len(inner)] != inner:
+            continue
+        end = start + len(inner)
+        return any(compact("".join(words[:stop])) == product for stop in range(1, end))
+    return False
 
 
 class SourcePackages:
@@ -81,6 +126,31 @@ class SourcePackages:
                 return Identification(other.key, other.method, score,
                                       f"{scheme} package '{package}' is built from source package '{source}': {other.evidence}; "
                                       f"the binary package's name alone suggested {found.key}, which has no CVEs")
+            if (isinstance(other, Identification) and not self._same_product(found.key, other.key)
+                    and (_source_inside(package, source, found.key) or _vendors_longer_product(source, found.key, other.key))):
+                # The binary's name holds the whole source name after the words that gave its
+                # product: those words name a shorter reading of the source (mozilla-nss-certs
+                # from mozilla-nss is not Mozilla's browser) or the program the source's project
+                # plugs into (postgresql-postgis-scripts from postgis is PostGIS, not PostgreSQL).
+                # Or the source is named "<that product>-<more>" and reads as another product
+                # of the same vendor (libmariadb-devel from mariadb-connector-c is MariaDB's
+                # Connector/C, not the server). The binary's name is then no more specific.
+                score = _through_source(other.score)
+                why = ("whose whole name it carries" if _source_inside(package, source, found.key)
+                       else f"named after {found.key} with more words, which its vendor files as {other.key}")
+                return Identification(other.key, other.method, score,
+                                      f"{scheme} package '{package}' is built from source package '{source}', {why}: "
+                                      f"{other.evidence}; the binary package's name alone suggested {found.key}")
+            if (isinstance(other, Identification) and not self._same_product(found.key, other.key)
+                    and _numbered_source(package, source, found.key, other.key)):
+                # The source is the project's name with a generation number that NVD files as a
+                # product of its own: Debian's grub-pc and grub-efi-amd64 come from source grub2,
+                # GRUB 2 (gnu:grub2), not GRUB Legacy (gnu:grub), which the binary's first word names.
+                score = _through_source(other.score)
+                return Identification(other.key, other.method, score,
+                                      f"{scheme} package '{package}' is built from source package '{source}', the numbered "
+                                      f"generation of '{package.split('-')[0]}' that NVD files as {other.key}: {other.evidence}; "
+                                      f"the binary package's first word alone suggested {found.key}")
             if isinstance(other, Identification) and not self._same_product(found.key, other.key):
                 return Identification(found.key, found.method, found.score,
                                       f"{found.evidence}; source package '{source}' names {other.key}, but the binary "
@@ -96,7 +166,7 @@ class SourcePackages:
             return Unidentified(f"{found.reason}; '{package}' holds the distribution's settings for source package '{source}' "
                                 "(its name ends in the distribution's), no program of its own")
         if config_part(package, source):
-            return Unidentified(f"{found.reason}; '{package}' holds configuration files of source package '{source}' "
+            return Unidentified(f"{found.reason}; '{package}' holds configuration files or other set-up files of source package '{source}' "
                                 "(split off for its binary packages to share), no program of its own")
         other = self._source(source, scheme)
         if isinstance(other, Identification):

@@ -155,3 +155,41 @@ def test_of_namesakes_without_cves_the_one_spelled_as_the_formula_is_taken(match
     # Both spelled so: still refused with both (smartbear and swagger).
     key, reason = brew(matcher, "swagger-codegen")
     assert key is None and "smartbear:swagger-codegen" in reason and "swagger:swagger-codegen" in reason
+
+
+@pytest.mark.parametrize("name", ["temurin", "temurin@21", "corretto@17"])
+def test_a_cask_without_its_vendors_word_is_the_vendors_display_name(matcher: FeedMatcher, name: str) -> None:
+    # Session 16: the temurin and corretto casks are the apps "Eclipse Temurin" and "Amazon
+    # Corretto" without the vendor's word: the display name aliases of those (OpenJDK builds).
+    key, evidence = brew(matcher, name)
+    assert key == "oracle:openjdk" and "without its vendor's word" in evidence
+
+
+def test_a_plain_word_cask_is_not_read_as_a_vendors_display_name(matcher: FeedMatcher) -> None:
+    # "reader" ends "adobe acrobat reader" and others: a word many products use, never read so.
+    key, evidence = brew(matcher, "reader")
+    assert key != "adobe:acrobat_reader_dc", evidence
+
+
+def test_a_distributions_cve_less_key_is_no_formula(matcher: FeedMatcher) -> None:
+    # Session 16: redhat:tectonic (CoreOS Tectonic) and fedoraproject:anaconda (Fedora's installer),
+    # without CVEs, are not the tectonic (TeX engine) and anaconda formulas; a distribution's key
+    # with CVEs (redhat:openshift) and Canonical's cross-platform tools (juju) stay.
+    assert brew(matcher, "tectonic")[0] is None
+    assert brew(matcher, "anaconda")[0] != "fedoraproject:anaconda"
+    assert brew(matcher, "openshift-cli")[0] == "redhat:openshift"
+    assert brew(matcher, "juju")[0] == "canonical:juju"
+
+
+@pytest.mark.parametrize("name", ["sqlite-utils", "wireguard-tools", "selenium-server", "parquet-tools"])
+def test_a_tools_formula_is_not_read_as_its_project(matcher: FeedMatcher, name: str) -> None:
+    # Session 16 round 2: "<project>-utils/-tools/-server" cut to <project> named another
+    # program (sqlite-utils is not SQLite); refused with the product it would have been.
+    key, reason = brew(matcher, name)
+    assert key is None and "is a program that works with" in reason
+
+
+@pytest.mark.parametrize(("name", "expected"), [("vorbis-tools", "xiph:vorbis-tools"), ("nats-server", "linuxfoundation:nats-server"),
+                                                ("kubernetes-cli", "kubernetes:kubernetes"), ("nginx-full", "nginx:nginx")])
+def test_a_formula_spelled_whole_or_of_another_part_is_still_identified(matcher: FeedMatcher, name: str, expected: str) -> None:
+    assert brew(matcher, name)[0] == expected

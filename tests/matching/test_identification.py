@@ -259,3 +259,52 @@ def test_a_tap_owner_that_is_the_formulas_vendor_vouches_for_it(matcher, name: s
     (result,) = matcher.match([SoftwareItem(name, "8.15.0", "", None, "homebrew")], "macOS 14.6")
     assert result.match is not None, result.reason
     assert ":".join(result.match.cpe.split(":")[3:5]) == expected
+
+
+@pytest.mark.parametrize(("item", "os_name", "expected", "other"), [
+    # Session 16: keys of a name no other product uses, of vendors filing a few products each, one
+    # of them named after it (CpeIndex.projects): one project, reported under the key of the
+    # vendor filing the most products, then the one named after it.
+    (SoftwareItem("yasm", "1.3.0", source="homebrew"), MAC, "yasm_project:yasm", "tortall:yasm"),
+    (SoftwareItem("ngtcp2", "1.8.1", source="homebrew"), MAC, "ngtcp2:ngtcp2", "tatsuhiro-t:ngtcp2"),
+    (SoftwareItem("Typora.app", "1.9.5", source="macos_app"), MAC, "typora:typora", "appmakes.io:typora"),
+    (SoftwareItem("cmake", "3.25.1", source="dpkg"), "Debian GNU/Linux 12 (bookworm)", "cmake_project:cmake", "kitware:cmake"),
+    (SoftwareItem("libid3tag0", "0.15.1b-14", source="dpkg"), "Debian GNU/Linux 12 (bookworm)", "underbit:libid3tag",
+     "libid3tag_project:libid3tag"),
+    (SoftwareItem("M2Crypto", "0.41.0", source="pip"), "Ubuntu 22.04", "m2crypto_project:m2crypto", "heikkitoivonen:m2crypto"),
+])
+def test_one_project_under_several_vendor_names(matcher: FeedMatcher, item: SoftwareItem, os_name: str, expected: str,
+                                                other: str) -> None:
+    (found,) = matcher.match([item], os_name)
+    assert found.match is not None, found.reason
+    assert ":".join(found.match.cpe.split(":")[3:5]) == expected
+    assert "one project under several vendor names" in found.match.evidence
+    # CVEs are looked up under every vendor name of the project.
+    assert other in matcher.group_of(found.match.cpe), found.match.evidence
+
+
+@pytest.mark.parametrize(("item", "os_name", "candidates"), [
+    # A company's product of the name is as often another project (Apache ORC, GStreamer's orc;
+    # Google's Go nftables library, netfilter's nftables) ...
+    (SoftwareItem("orc", "0.4.40", source="homebrew"), MAC, ("apache:orc", "gstreamer:orc")),
+    (SoftwareItem("nftables", "1.0.9", source="dpkg"), "Debian GNU/Linux 12 (bookworm)", ("google:nftables", "netfilter:nftables")),
+    # ... and a word other products use marks namesakes or bindings (python-cjson beside cjson;
+    # "ninja" names 28 products).
+    (SoftwareItem("cjson", "1.7.18", source="homebrew"), MAC, ("cjson_project:cjson", "davegamble:cjson")),
+    (SoftwareItem("ninja", "1.12.1", source="homebrew"), MAC, ("itrsgroup:ninja", "ninjaframework:ninja")),
+])
+def test_namesakes_are_no_project_of_several_names(index: CpeIndex, matcher: FeedMatcher, item: SoftwareItem, os_name: str,
+                                                   candidates: tuple[str, ...]) -> None:
+    (found,) = matcher.match([item], os_name)
+    assert found.match is None, found.match
+    assert all(key in found.reason for key in candidates), found.reason
+    assert not any(index.key_id[key] in index.projects for key in candidates)
+
+
+def test_cves_are_looked_up_under_every_vendor_name_of_a_project(matcher: FeedMatcher) -> None:
+    # exiv2:exiv2 holds the project's CVEs; andreas_huggel:exiv2 (its author) holds none: a
+    # product reported under the author's key still gets them (CpeIndex.cve_keys).
+    cpe = "cpe:2.3:a:andreas_huggel:exiv2:0.27.5:*:*:*:*:*:*:*"
+    (found,) = matcher.match([SoftwareItem("exiv2", "0.27.5", cpe=cpe)], "Debian GNU/Linux 12 (bookworm)")
+    assert found.match is not None and "CVE-2022-3717" in {v.cve for v in found.vulnerabilities}
+    assert "exiv2:exiv2" in found.match.evidence

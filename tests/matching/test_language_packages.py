@@ -132,11 +132,12 @@ def test_identified_as_a_package(matcher: FeedMatcher, item: SoftwareItem, expec
     (SoftwareItem("kubernetes", "29.0.0", source="pip"), "kubernetes:kubernetes, which NVD does not file as a pip package"),
 
     # A vendor's other products speak only for a small vendor of one ecosystem: google files
-    # protobuf-python among 142 products, some of other ecosystems; huggingface files no
-    # package NVD calls Python; on npm, small vendors are too often of several languages
-    # (vercel's next.js is filed as a Node.js package, its ms is not taken by it).
+    # protobuf-python among 142 products, some of other ecosystems; on npm, small vendors are
+    # too often of several languages (vercel's next.js is filed as a Node.js package, its ms is
+    # not taken by it). A coined pip name is not read as its vendor's one product either (session
+    # 16: test_a_coined_name_needs_a_small_vendor_of_nothing_else).
     (SoftwareItem("sentencepiece", "0.2.0", source="pip"), "google:sentencepiece, which NVD does not file as a pip package"),
-    (SoftwareItem("transformers", "4.38.1", source="pip"), "huggingface:transformers, which NVD does not file as a pip package"),
+    (SoftwareItem("transformers", "4.40.0", source="pip"), "huggingface:transformers, which NVD does not file as a pip package"),
     (SoftwareItem("ms", "2.1.3", source="npm"), "vercel:ms, which NVD does not file as a npm package"),
     # NVD's "<name>_project" placeholder stands beside the real vendor's key as often as not.
     (SoftwareItem("click", "8.1.7", source="pip"), "click_project:click (0 CVEs), palletsprojects:click (0 CVEs)"),
@@ -168,6 +169,13 @@ def test_refused(matcher: FeedMatcher, item: SoftwareItem, reason: str) -> None:
 def test_docker_is_its_python_binding(matcher: FeedMatcher) -> None:
     (result,) = matcher.match([SoftwareItem("docker", "7.0.0", source="pip")], UBUNTU)
     assert result.match is not None and result.match.cpe.split(":")[3:5] == ["docker", "docker-py"], result
+
+
+def test_a_scoped_npm_name_is_not_another_publishers_binding_of_its_last_word(matcher: FeedMatcher) -> None:
+    # steveukx/git-js (simple-git) is a binding repository spelled after "git"; @jupyterlab/git
+    # is JupyterLab's extension, which NVD files as jupyter:jupyterlab-git.
+    (result,) = matcher.match([SoftwareItem("@jupyterlab/git", "0.50.0", source="npm")], UBUNTU)
+    assert result.match is not None and result.match.cpe.split(":")[3:5] == ["jupyter", "jupyterlab-git"], result
 
 
 def test_a_bundle_without_described_products_still_identifies_by_filing(index: CpeIndex) -> None:
@@ -451,3 +459,32 @@ def test_a_product_spelled_as_the_whole_name_beats_the_vendor_prefix(matcher: Fe
     # paypal:ipn is PayPal's service; the npm package paypal-ipn is paypal-ipn_project's.
     (result,) = matcher.match([SoftwareItem("paypal-ipn", "3.0.0", source="npm")], UBUNTU)
     assert result.match is None or ":".join(result.match.cpe.split(":")[3:5]) != "paypal:ipn"
+
+
+@pytest.mark.parametrize(("item", "expected"), [
+    # Session 16: a coined npm name no other NVD product uses, the one product of a small vendor.
+    (SoftwareItem("fflate", "0.8.1", source="npm"), "101arrowz:fflate"),
+    (SoftwareItem("uplot", "1.6.30", source="npm"), "leeoniya:uplot"),
+    (SoftwareItem("csvtojson", "2.0.10", source="npm"), "keyangxiang:csvtojson"),
+])
+def test_a_coined_name_is_the_one_product_of_a_small_vendor(matcher: FeedMatcher, item: SoftwareItem, expected: str) -> None:
+    (result,) = matcher.match([item], UBUNTU)
+    assert result.match is not None, result.reason
+    assert ":".join(result.match.cpe.split(":")[3:5]) == expected and "no other NVD product uses the name" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "source"), [
+    ("hatch", "pip"),  # alienwp:hatch: its 2015 title is "AlienWP Hatch 7.x-1.0 for Drupal"
+    ("geocoder", "pip"),  # rubygeocoder:geocoder: the vendor is named after Ruby
+    ("bluebird", "npm"),  # frankmancuso files auth_php beside it
+    ("imageio", "pip"),  # apple files over a hundred products
+    ("aspose-words", "pip"),  # several words: aspose:aspose.words is a .NET namespace
+    ("queue", "npm"),  # gnu:queue: a word other products use too
+    # Not on pip, where a client takes its service's name (neo4j, artifactory): of the coined
+    # pip names only about three in four were the package (docs/matching.md, session 16).
+    ("memray", "pip"),
+    ("crawl4ai", "pip"),
+])
+def test_a_coined_name_needs_a_small_vendor_of_nothing_else(matcher: FeedMatcher, name: str, source: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0.0", source=source)], UBUNTU)
+    assert result.match is None or "no other NVD product uses the name" not in result.match.evidence

@@ -13,7 +13,7 @@ from appliance.matching.base import SoftwareItem
 from appliance.matching.bundle import load_bundle
 from appliance.matching.engine import FeedMatcher, default_feed_dir
 from appliance.matching.index import CpeIndex
-from appliance.matching.packages import _derived_names
+from appliance.matching.packages import _derived_names, _edition_only
 
 DEBIAN = "Debian GNU/Linux 12 (bookworm)"
 ROCKY = "Rocky Linux 9.3 (Blue Onyx)"
@@ -329,9 +329,11 @@ def test_a_project_under_several_vendor_names(rules_only: FeedMatcher, name: str
     # Debian's passwd (shadow). (x.org's libXpm beside the libxpm_project placeholder is x.org's
     # since session 15: test_an_organisations_key_beside_a_bare_self_named_one.)
     ("passwd", DEBIAN, "horde:passwd"),
-    # The "<name>_project" placeholder is not the project's own name (console-setup is not
-    # console_project:console; cmake_project:cmake beside kitware:cmake).
-    ("cmake", DEBIAN, "kitware:cmake"),
+    # The "<name>_project" placeholder is not the project's own name: console-setup is not
+    # console_project:console, beside minio:console ("console" is a plain word). (cmake_project
+    # beside kitware is one project since session 16: test_identification.py,
+    # test_one_project_under_several_vendor_names.)
+    ("console-setup", DEBIAN, "minio:console"),
     # A distribution's own package beside a large vendor's namesake: Red Hat's setup, not SAP's.
     ("setup", ROCKY, "redhat:setup"),
     # A vendor that adds a word to the name (suricata-ids) is not the name itself.
@@ -403,6 +405,9 @@ def test_a_package_named_vendor_then_product(rules_only: FeedMatcher, name: str,
     # A distribution's release files and Oracle's preinstall packages set a system up; no program.
     ("openSUSE-release", "openSUSE-release", SUSE, "rpm"),
     ("oracle-database-preinstall-19c", "oracle-database-preinstall-19c", ROCKY, "rpm"),
+    # Word lists a program checks against (session 16 round 2): not cracklib's code.
+    ("cracklib-dicts", "cracklib", ROCKY, "rpm"),
+    ("cracklib-dict-full", "cracklib", SUSE, "rpm"),
 ])
 def test_data_and_set_up_packages_stay_refused_whatever_their_source(matcher: FeedMatcher, name: str, source_package: str,
                                                                      os_name: str, scheme: str) -> None:
@@ -946,3 +951,152 @@ def test_a_data_package_is_not_its_projects_repository(matcher: FeedMatcher) -> 
         assert result.match is None, result.match
     (result,) = matcher.match([SoftwareItem("exim4-daemon-light", "4.96-15", "", None, "dpkg", "", "exim4")], DEBIAN)
     assert _key(result) == "exim:exim", result.reason
+
+
+@pytest.mark.parametrize(("name", "hint", "os_name"), [
+    # Session 16: parts that hold set-up files for another program or a source's shared files,
+    # with and without the source hint: a manual, RPM build macros, a logrotate or firewalld
+    # drop-in, MySQL's and MariaDB's translated error messages, a configuration snippet after a
+    # "<source>-<part>" head; and metapackages ("-all", "-all-<word>").
+    ("httpd-manual", "httpd", ROCKY),
+    ("systemd-rpm-macros", "systemd", ROCKY),
+    ("rsyslog-logrotate", "rsyslog", ROCKY),
+    ("fail2ban-firewalld", "fail2ban", ROCKY),
+    ("mariadb-errmsg", "mariadb", ROCKY),
+    ("mariadb-errormessages", "mariadb", SUSE),
+    ("openssh-server-config-rootlogin", "openssh", ROCKY),
+    ("nginx-all-modules", "nginx", ROCKY),
+    ("postgresql-all", "postgresql-common", DEBIAN),
+])
+def test_set_up_parts_and_metapackages_are_no_program(matcher: FeedMatcher, name: str, hint: str, os_name: str) -> None:
+    scheme = "dpkg" if os_name == DEBIAN else "rpm"
+    for source in (hint, ""):
+        (result,) = matcher.match([SoftwareItem(name, "1.0", "", None, scheme, "", source)], os_name)
+        assert result.match is None, (source, result.match)
+    # The programs of the same sources stay their project.
+    (result,) = matcher.match([SoftwareItem("openssh-server", "8.7p1", "", None, "rpm", "", "openssh")], ROCKY)
+    assert _key(result) == "openbsd:openssh", result.reason
+    (result,) = matcher.match([SoftwareItem("fail2ban-server", "1.0.2", "", None, "rpm", "", "fail2ban")], ROCKY)
+    assert _key(result) == "fail2ban:fail2ban", result.reason
+
+
+def test_an_interpreter_versions_module_is_never_cpython(rules_only: FeedMatcher) -> None:
+    # Session 16: openSUSE's python311-certbot (no product is spelled "certbot" as a module) is
+    # refused as a module, not read as binary package "-certbot" of CPython.
+    (result,) = rules_only.match([SoftwareItem("python311-certbot", "2.10.0", "", None, "rpm")], SUSE)
+    assert result.match is None, result.match
+    assert "built for one interpreter version" in result.reason
+
+
+def test_a_vendor_product_head_with_a_subpackage_part(rules_only: FeedMatcher) -> None:
+    # Session 16: openSUSE's mozilla-nss-tools is part "-tools" of mozilla-nss (mozilla:nss),
+    # not binary package "-nss-tools" of the vendor's name (mozilla:mozilla).
+    (result,) = rules_only.match([SoftwareItem("mozilla-nss-tools", "3.101", "", None, "rpm")], SUSE)
+    assert _key(result) == "mozilla:nss", result.reason or result.match
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    # Session 16: openSUSE's apache2-mod_<module> is that module: mod_php is PHP, a module spelled
+    # like a product is it, and one that is neither is refused, never the HTTP Server its
+    # "apache2" head names.
+    ("apache2-mod_php8", "php:php"),
+    ("apache2-mod_wsgi-python3", "modwsgi:mod_wsgi"),
+    ("apache2-mod_security2", None),
+])
+def test_suse_apache_modules_are_the_module(rules_only: FeedMatcher, name: str, expected: str | None) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "1.0", "", None, "rpm")], SUSE)
+    assert _key(result) == expected, result.reason or result.match
+    if expected is None:
+        assert "not the Apache HTTP Server" in result.reason
+
+
+def test_an_examples_package_is_its_project(matcher: FeedMatcher) -> None:
+    # Session 16: Debian's paho.mqtt.c-examples holds example programs built from the project's
+    # source (paho_c_pub, paho_c_sub), code of the project, no longer refused as documentation.
+    (result,) = matcher.match([SoftwareItem("paho.mqtt.c-examples", "1.3.12", "", None, "dpkg", "", "paho.mqtt.c")], DEBIAN)
+    assert _key(result) == "eclipse:paho_mqtt_c\\/c\\+\\+_client", result.reason or result.match
+
+
+@pytest.mark.parametrize(("name", "os_name", "scheme", "expected"), [
+    # Session 16: "<project>-<subpackage part>" spelled like a CVE-less product of the vendor that
+    # files the project, with CVEs, under the head's name: the project (oracle:mysql_client and
+    # bluez:bluez-libs carry no CVE; oracle:mysql and bluez:bluez do).
+    ("mysql-client", MAC, "homebrew", "oracle:mysql"),
+    ("bluez-libs", ROCKY, "rpm", "bluez:bluez"),
+    # A part with CVEs of its own stays itself (zabbix:zabbix-agent2).
+    ("zabbix-agent2", ROCKY, "rpm", "zabbix:zabbix-agent2"),
+])
+def test_a_subpackage_named_like_a_cve_less_key_is_its_project(rules_only: FeedMatcher, name: str, os_name: str, scheme: str,
+                                                                expected: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "8.0.36", "", None, scheme)], os_name)
+    assert _key(result) == expected, result.reason or result.match
+
+
+@pytest.mark.parametrize(("name", "hint"), [
+    # Session 16: Fedora's "golang" package (and Debian's golang-<version> source) is Go: of vendor
+    # golang's products only golang:go is native, the rest are golang.org/x modules.
+    ("golang", ""),
+    ("golang-bin", "golang"),
+])
+def test_golang_is_go(matcher: FeedMatcher, name: str, hint: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.21.7", "", None, "rpm", "", hint)], ROCKY)
+    assert _key(result) == "golang:go", result.reason or result.match
+
+
+def test_a_library_named_like_several_attacked_products_is_none_of_them(matcher: FeedMatcher) -> None:
+    # Session 16: "fabric", libfabric's name without "lib", names several products with CVEs; the
+    # one with more CVEs and a repository named "fabric" (hyperledger:fabric) is not OFI's libfabric.
+    (result,) = matcher.match([SoftwareItem("libfabric", "1.18.0", "", None, "rpm", "", "libfabric")], ROCKY)
+    assert result.match is None, result.match
+    assert "the library's name without 'lib'" in result.reason
+
+
+@pytest.mark.parametrize(("name", "scheme", "os_name"), [
+    # Session 16: a product named with a leading "." is spelled "dot" in package names (which must
+    # begin with a letter or digit): Homebrew's dotnet and Ubuntu's dotnet-sdk-8.0 are microsoft:.net.
+    ("dotnet", "homebrew", MAC),
+    ("dotnet@8", "homebrew", MAC),
+    ("dotnet-sdk-8.0", "dpkg", DEBIAN),
+])
+def test_dot_spells_a_leading_period(rules_only: FeedMatcher, name: str, scheme: str, os_name: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "8.0.204", "", None, scheme)], os_name)
+    assert _key(result) == "microsoft:.net", result.reason or result.match
+
+
+@pytest.mark.parametrize(("name", "hint", "expected"), [
+    # Session 16, round 3: an edition word after the project's name in a vendor's own RPM
+    # repository ("<project>-ce", "<project>-community-<subpackage>") is the project itself, not a
+    # part or another vendor's add-on: the head's reading decides (oracle:mysql by its CVEs,
+    # sylabs:singularity as the one product of its name).
+    ("mysql-community-libs", "mysql-community", "oracle:mysql"),
+    ("mysql-community-client", "", "oracle:mysql"),
+    ("singularity-ce", "", "sylabs:singularity"),
+])
+def test_a_community_edition_is_the_project(rules_only: FeedMatcher, name: str, hint: str, expected: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "8.0.36", "", None, "rpm", "", hint)], ROCKY)
+    assert _key(result) == expected, result.reason or result.match
+
+
+def test_a_community_edition_word_does_not_make_a_part_the_project() -> None:
+    # Only the edition word alone or before a subpackage suffix: "-community-release" (MySQL's
+    # repository set-up package) and a part after the edition word are not the project.
+    assert _edition_only("ce") and _edition_only("ce-cli") and _edition_only("community-libs")
+    assert not _edition_only("community-release") and not _edition_only("cell") and not _edition_only("enterprise")
+
+
+@pytest.mark.parametrize(("name", "scheme", "os_name", "hint"), [
+    # Session 16, round 3: NVD's debian keys are Debian's own packages (debian:python-dns,
+    # debian:matplotlib); Fedora's python3-dns and Alpine's py3-matplotlib are not them.
+    ("python3-dns", "rpm", ROCKY, "python-dns"),
+    ("py3-matplotlib", "apk", ALPINE, ""),
+])
+def test_a_debian_key_is_no_other_distributions_package(rules_only: FeedMatcher, name: str, scheme: str, os_name: str,
+                                                       hint: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "2.6.1", "", None, scheme, "", hint)], os_name)
+    assert result.match is None, result.match
+    assert "Debian's own package" in result.reason
+
+
+def test_a_debian_key_stays_the_package_on_debian(rules_only: FeedMatcher) -> None:
+    (result,) = rules_only.match([SoftwareItem("python3-dns", "2.6.1", "", None, "dpkg")], DEBIAN)
+    assert _key(result) == "debian:python-dns", result.reason

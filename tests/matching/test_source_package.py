@@ -206,9 +206,11 @@ def test_the_scorer_can_lend_labelled_dpkg_items_an_inventorys_source_packages()
 
 @pytest.mark.parametrize(("source", "name", "source_package", "without", "expected"), [
     # The binary's own name finds a product with no CVE in the feed, the source package one with
-    # CVEs: the source's stands (Fedora's dhcp-client is ISC DHCP's; its php-fpm, once here, is
-    # now read as PHP's own part from its name alone: test_packages.test_php_parts_and_php_libraries).
-    ("rpm", "dhcp-client", "dhcp", "isc:dhcp_client", "isc:dhcp"),
+    # CVEs: the source's stands (Alpine's ffmpeg-libavcodec is FFmpeg's; Fedora's dhcp-client and
+    # php-fpm, once here, are now read from their names alone: isc:dhcp_client is ISC's CVE-less
+    # key beside isc:dhcp since session 16, test_packages; php-fpm is PHP's own part,
+    # test_packages.test_php_parts_and_php_libraries).
+    ("apk", "ffmpeg-libavcodec", "ffmpeg", "ffmpeg:libavcodec", "ffmpeg:ffmpeg"),
     # Neither has CVEs, but the binary's is another vendor's namesake: Alpine's drill is
     # built from NLnet Labs' ldns, not Apache Drill.
     ("apk", "drill", "ldns", "apache:drill", "nlnetlabs:ldns"),
@@ -230,6 +232,38 @@ def test_a_binary_name_product_with_cves_stands_against_the_source(matcher: Feed
     # libcurl4 is haxx:libcurl (with CVEs), though its source curl is haxx:curl.
     key, evidence = identify(matcher, "libcurl4", "dpkg", "curl")
     assert key == "haxx:libcurl", evidence
+
+
+@pytest.mark.parametrize(("source", "name", "source_package", "without", "expected"), [
+    # The binary name carries the whole source name; the words before it gave the product.
+    ("rpm", "mozilla-nss-certs", "mozilla-nss", "mozilla:mozilla", "mozilla:nss"),
+    ("dpkg", "postgresql-postgis-scripts", "postgis", "postgresql:postgresql", "postgis:postgis"),
+    # The source is "<product>-<more>" and another product of the product's vendor.
+    ("rpm", "libmariadb-devel", "mariadb-connector-c", "mariadb:mariadb", "mariadb:connector\\/c"),
+])
+def test_a_binary_name_carrying_its_whole_source_name_is_the_sources(
+        matcher: FeedMatcher, source: str, name: str, source_package: str, without: str, expected: str) -> None:
+    assert identify(matcher, name, source)[0] == without
+    key, evidence = identify(matcher, name, source, source_package)
+    assert key == expected, evidence
+    assert f"built from source package '{source_package}'" in evidence
+
+
+@pytest.mark.parametrize("name", ["grub-pc", "grub-efi-amd64"])
+def test_a_numbered_source_names_the_generation_nvd_files_apart(matcher: FeedMatcher, name: str) -> None:
+    # Debian builds GRUB 2 from source grub2; the binary's first word "grub" names GRUB Legacy.
+    assert identify(matcher, name, "dpkg")[0] == "gnu:grub"
+    key, evidence = identify(matcher, name, "dpkg", "grub2")
+    assert key == "gnu:grub2", evidence
+    assert "numbered generation" in evidence
+    # A source with a version that names the same product changes nothing (fuse3: fuse:fuse).
+    assert identify(matcher, "fuse3-libs", "rpm", "fuse3")[0] == identify(matcher, "fuse3-libs", "rpm")[0]
+
+
+def test_a_product_read_after_the_source_name_stays_the_binarys(matcher: FeedMatcher) -> None:
+    # nodejs20-npm from nodejs20: npm is read from the words after the source's name.
+    key, evidence = identify(matcher, "nodejs20-npm", "rpm", "nodejs20")
+    assert key == "npmjs:npm", evidence
 
 
 def test_a_library_the_sources_vendor_files_as_its_own_product(matcher: FeedMatcher) -> None:
