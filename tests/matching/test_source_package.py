@@ -204,23 +204,30 @@ def test_the_scorer_can_lend_labelled_dpkg_items_an_inventorys_source_packages()
     assert [i.get("source_package") for i in filled] == ["util-linux", None, None, "mine"]
 
 
-@pytest.mark.parametrize(("source", "name", "source_package", "without", "expected"), [
+@pytest.mark.parametrize(("source", "name", "source_package", "without", "expected", "said"), [
     # The binary's own name finds a product with no CVE in the feed, the source package one with
     # CVEs: the source's stands (Alpine's ffmpeg-libavcodec is FFmpeg's; Fedora's dhcp-client and
     # php-fpm, once here, are now read from their names alone: isc:dhcp_client is ISC's CVE-less
     # key beside isc:dhcp since session 16, test_packages; php-fpm is PHP's own part,
     # test_packages.test_php_parts_and_php_libraries).
-    ("apk", "ffmpeg-libavcodec", "ffmpeg", "ffmpeg:libavcodec", "ffmpeg:ffmpeg"),
+    ("apk", "ffmpeg-libavcodec", "ffmpeg", "ffmpeg:libavcodec", "ffmpeg:ffmpeg", "suggested ffmpeg:libavcodec, which has no CVEs"),
     # Neither has CVEs, but the binary's is another vendor's namesake: Alpine's drill is
     # built from NLnet Labs' ldns, not Apache Drill.
-    ("apk", "drill", "ldns", "apache:drill", "nlnetlabs:ldns"),
+    ("apk", "drill", "ldns", "apache:drill", "nlnetlabs:ldns", "suggested apache:drill, which has no CVEs"),
+    # Session 16: the binary name carries the whole source name; the words before it gave the product.
+    ("rpm", "mozilla-nss-certs", "mozilla-nss", "mozilla:mozilla", "mozilla:nss", "built from source package 'mozilla-nss'"),
+    ("dpkg", "postgresql-postgis-scripts", "postgis", "postgresql:postgresql", "postgis:postgis",
+     "built from source package 'postgis'"),
+    # The source is "<product>-<more>" and another product of the product's vendor.
+    ("rpm", "libmariadb-devel", "mariadb-connector-c", "mariadb:mariadb", "mariadb:connector\\/c",
+     "built from source package 'mariadb-connector-c'"),
 ])
-def test_a_binary_name_product_without_cves_yields_to_the_source(
-        matcher: FeedMatcher, source: str, name: str, source_package: str, without: str, expected: str) -> None:
+def test_the_source_package_overrules_the_binary_names_product(
+        matcher: FeedMatcher, source: str, name: str, source_package: str, without: str, expected: str, said: str) -> None:
     assert identify(matcher, name, source)[0] == without
     key, evidence = identify(matcher, name, source, source_package)
     assert key == expected, evidence
-    assert f"suggested {without}, which has no CVEs" in evidence
+    assert said in evidence
 
 
 def test_a_third_party_nginx_module_stands_against_its_nginx_source(matcher: FeedMatcher) -> None:
@@ -232,21 +239,6 @@ def test_a_binary_name_product_with_cves_stands_against_the_source(matcher: Feed
     # libcurl4 is haxx:libcurl (with CVEs), though its source curl is haxx:curl.
     key, evidence = identify(matcher, "libcurl4", "dpkg", "curl")
     assert key == "haxx:libcurl", evidence
-
-
-@pytest.mark.parametrize(("source", "name", "source_package", "without", "expected"), [
-    # The binary name carries the whole source name; the words before it gave the product.
-    ("rpm", "mozilla-nss-certs", "mozilla-nss", "mozilla:mozilla", "mozilla:nss"),
-    ("dpkg", "postgresql-postgis-scripts", "postgis", "postgresql:postgresql", "postgis:postgis"),
-    # The source is "<product>-<more>" and another product of the product's vendor.
-    ("rpm", "libmariadb-devel", "mariadb-connector-c", "mariadb:mariadb", "mariadb:connector\\/c"),
-])
-def test_a_binary_name_carrying_its_whole_source_name_is_the_sources(
-        matcher: FeedMatcher, source: str, name: str, source_package: str, without: str, expected: str) -> None:
-    assert identify(matcher, name, source)[0] == without
-    key, evidence = identify(matcher, name, source, source_package)
-    assert key == expected, evidence
-    assert f"built from source package '{source_package}'" in evidence
 
 
 @pytest.mark.parametrize("name", ["grub-pc", "grub-efi-amd64"])
