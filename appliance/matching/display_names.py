@@ -1146,7 +1146,7 @@ class DisplayNames:
         """Session 16, round 3: a product named with Adobe's Creative Cloud edition ("photoshop_cc")
         that holds no CVE, beside the same vendor's product without it that holds
         some, is that product: NVD files the edition's CVEs under the product (adobe:photoshop,
-        not adobe:photoshop_cc, as for a year in _year_or_plain)."""
+        not adobe:photoshop_cc, as for a year in _year_or_release)."""
         vendor, product = split_key(key)
         head, _, last = product.rpartition("_")
         if not head or last != "cc":
