@@ -1113,3 +1113,15 @@ def test_adobes_creative_cloud_edition_is_the_product_nvd_files_the_cves_under(
         matcher: FeedMatcher, name: str, bundle_id: str, expected: str) -> None:
     # Session 16, round 3.
     assert app(matcher, name, bundle_id)[0] == expected
+
+
+# Session 16, round 4 (written from held-out sets 22-25).
+def test_an_apple_bundle_id_refuses_another_vendors_product(matcher: FeedMatcher) -> None:
+    item = SoftwareItem("System Information.app", "11.0", "", None, "macos_app", "com.apple.SystemProfiler")
+    found, reason = product(matcher, item, MAC)
+    assert found is None and "com.apple.SystemProfiler" in reason and "systeminformation" in reason
+
+
+def test_an_apple_bundle_id_keeps_apples_products(matcher: FeedMatcher) -> None:
+    item = SoftwareItem("Safari.app", "17.5", "", None, "macos_app", "com.apple.Safari")
+    assert product(matcher, item, MAC)[0] == "apple:safari"

@@ -13,7 +13,7 @@ from appliance.matching.base import SoftwareItem
 from appliance.matching.bundle import load_bundle
 from appliance.matching.engine import FeedMatcher, default_feed_dir
 from appliance.matching.index import CpeIndex
-from appliance.matching.packages import _derived_names, _edition_only
+from appliance.matching.packages import _derived_names, _edition_only, repository_stems
 
 DEBIAN = "Debian GNU/Linux 12 (bookworm)"
 ROCKY = "Rocky Linux 9.3 (Blue Onyx)"
@@ -1100,3 +1100,35 @@ def test_a_debian_key_is_no_other_distributions_package(rules_only: FeedMatcher,
 def test_a_debian_key_stays_the_package_on_debian(rules_only: FeedMatcher) -> None:
     (result,) = rules_only.match([SoftwareItem("python3-dns", "2.6.1", "", None, "dpkg")], DEBIAN)
     assert _key(result) == "debian:python-dns", result.reason
+
+
+# Session 16, round 4 (written from held-out sets 22-25).
+def test_a_library_named_with_a_digit_keeps_it_before_its_hyphened_soname() -> None:
+    # Debian Policy 8.1: libgit2-1.5's soname version follows a hyphen because the name ends in a digit.
+    assert repository_stems("libgit2-1.5") == ["libgit2-1.5", "libgit2", "git2"]
+    # Without the hyphen the trailing digits are the soname version, as before.
+    assert repository_stems("libexpat1") == ["libexpat1", "libexpat", "expat1", "expat"]
+    assert repository_stems("libx265-199") == ["libx265-199", "libx265", "x265"]
+
+
+@pytest.mark.parametrize("source_package", ["libgit2", ""])
+def test_libgit2_is_not_git(matcher: FeedMatcher, source_package: str) -> None:
+    # git-scm:git's CVEs link git-for-windows/git, a repository the stem "git" of libgit2 names.
+    item = SoftwareItem("libgit2-1.5", "1.5.1+ds-1+deb12u2", "Utkarsh Gupta <utkarsh@debian.org>", None, "dpkg",
+                        "", source_package)
+    (result,) = matcher.match([item], DEBIAN)
+    assert (_key(result) or "").startswith("libgit2"), result.reason
+
+
+def test_a_repository_named_like_the_whole_package_still_speaks(matcher: FeedMatcher) -> None:
+    # lrzip's repository (ckolivas/lrzip) is linked by the CVEs of long_range_zip_project:long_range_zip.
+    item = SoftwareItem("lrzip", "0.651-2", "Debian", None, "dpkg", "", "lrzip")
+    (result,) = matcher.match([item], DEBIAN)
+    assert _key(result) == "long_range_zip_project:long_range_zip"
+
+
+@pytest.mark.parametrize("source_package", ["quota", ""])
+def test_translations_split_off_as_nls_are_no_code(matcher: FeedMatcher, source_package: str) -> None:
+    item = SoftwareItem("quota-nls", "4.06-6.el9", "Rocky Enterprise Software Foundation", None, "rpm", "", source_package)
+    (result,) = matcher.match([item], ROCKY)
+    assert result.match is None, result.match
