@@ -371,6 +371,14 @@ class PackageRules:
                 part = self._vendors_part(found.key, name, package)
                 if part is not None:
                     return part
+                if own_source and "without subpackage part" in how and self._namesake_of_own_source(found.key):
+                    # Session 17: a distribution's package built from a source of its own name
+                    # is that project, not a binary package cut from a shorter one: rdma-core,
+                    # container-tools, libva-utils and opus-tools are projects of their own, not
+                    # qemu:rdma, apple:container, intel:libva or opus-codec:opus.
+                    return Unidentified(f"package '{package}' is built from a source package of its own name, so it is no "
+                                        f"subpackage of '{name}'; {found.key}, the product of '{name}', has no CVE and "
+                                        "no vendor named after it to say the project is the same")
                 return _derived(found, f"read as {how}", 0.02 * depth)
             return found
         found = self._library_spelling(package, scheme, steps)
@@ -390,6 +398,14 @@ class PackageRules:
             return found
         tried = ", ".join(f"'{name}'" for name, _, _ in steps)
         return Unidentified(f"no alias and no NVD product named like package '{package}' (tried {tried})")
+
+    def _namesake_of_own_source(self, key: str) -> bool:
+        """The product a shorter name reads as is only its namesake for a package built from a
+        source of its own name: no CVE of its group, and its vendor not named after it (a
+        self-named project, pandoc:pandoc for pandoc-cli, is the project under its short name)."""
+        index = self.index
+        vendor, product = split_key(key)
+        return not _named_after(vendor, product) and not any(index.cve_count(k) for k in index.equivalents(index.key_id[key]))
 
     def _subpackage_of_project(self, found: Identification, package: str, scheme: str) -> Identification | None:
         """A package "<project>-<subpackage part>" spelled exactly like a product without CVEs
@@ -1820,6 +1836,25 @@ def _data_package(package: str) -> str:
     return ""
 
 
+# Session 17: Fedora's SELinux policy packaging puts a program's policy module in a subpackage
+# "<name>-selinux" (container-selinux, mysql-selinux, fail2ban-selinux, frr-selinux; Zabbix's
+# own RPMs: zabbix-selinux-policy): compiled policy rules, not the program, which CVEs of the
+# program do not reach. Not a plug-in named so (rpm-plugin-selinux is RPM's code) nor a language
+# binding (Debian's python3-selinux is libselinux's).
+_SELINUX_SUFFIXES = ("-selinux", "-selinux-policy")
+_SELINUX_NOT_POLICY = ("plugin", "plugins", "python", "python3", "perl", "ruby", "lua", "golang", "rust", "php", "node")
+
+
+def selinux_policy(package: str) -> str:
+    """The program whose SELinux policy module the package holds ("fail2ban" of fail2ban-selinux), or ""."""
+    for suffix in _SELINUX_SUFFIXES:
+        if package.endswith(suffix) and len(package) > len(suffix) + 1:
+            head = package[: -len(suffix)]
+            if head.rpartition("-")[2] not in _SELINUX_NOT_POLICY and head != "lib":
+                return head
+    return ""
+
+
 def _no_code(package: str) -> str:
     if package == _RPM_PUBKEY:
         return (f"'{package}' is how RPM lists a public key imported into its database (rpmkeys --import), "
@@ -1829,6 +1864,10 @@ def _no_code(package: str) -> str:
     word = _data_package(package)
     if word:
         return f"'{package}' ships data or set-up files (its name says '-{word}'), no program of its own"
+    policy = selinux_policy(package)
+    if policy:
+        return (f"'{package}' holds the SELinux policy module of '{policy}' (the '<name>-selinux' subpackage of Fedora's "
+                "SELinux policy packaging), policy data, no program of its own")
     pieces = package.split("-")
     if len(pieces) > 1 and any(piece in _META_PARTS for piece in pieces[1:3]):
         return f"'{package}' is a metapackage (its name says '-all'): it only depends on a project's other packages, no files of its own"
