@@ -1413,8 +1413,9 @@ class PackageRules:
         the name has 5 letters or more (python3-dbus, -idna, -acme are bindings or modules of
         other projects named like short common words), the one product spelled so is not
         another ecosystem's (pip's Babel is not babeljs:babel), its vendor files no product of
-        another ecosystem (colorlib:shapely is a WordPress theme's vendor), the vendor is not a
-        lone author of this one product (shamaton:msgpack is a Go module) nor named after a
+        another ecosystem (colorlib:shapely is a WordPress theme's vendor) and files at most
+        _PROJECT_PRODUCTS products unless it is a distribution (apple:imageio is Apple's
+        framework), the vendor is not a lone author of this one product (shamaton:msgpack is a Go module) nor named after a
         program of its own with CVEs (py3-hiredis is a binding of redis:hiredis).
         """
         if module not in names or len(compact(module)) < 5:
@@ -1436,6 +1437,13 @@ class PackageRules:
         if any(self.index.ecosystem.get(k) not in (None, "python") for k in products):
             return None
         if len({self.index.equivalents(k) for k in products}) < 2 and not _named_after(*split_key(self.index.keys[key_id])):
+            return None
+        if len(products) > _PROJECT_PRODUCTS and not any(vendor in own for own in _DISTRIBUTION_VENDORS.values()):
+            # Session 17: a company of many products files none "of another ecosystem" because
+            # NVD rarely says so of its programs, not because they are Python's: apple:imageio is
+            # Apple's ImageIO framework, not the module imageio; facebook:zstandard is the C
+            # library, not the zstandard binding. (A distribution's own software stands:
+            # canonical:netplan for python3-netplan.)
             return None
         if any(k not in group and self.index.cve_count(k) and _named_after(*split_key(self.index.keys[k]))
                for g in group for k in self.index.vendor_keys(split_key(self.index.keys[g])[0])):
