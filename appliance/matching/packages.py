@@ -367,6 +367,14 @@ class PackageRules:
                 project = self._subpackage_of_project(found, package, scheme)
                 if project is not None:
                     return project
+            if (isinstance(found, Identification) and depth and scheme == "homebrew" and "(the library's project)" in how
+                    and not _named_after(*split_key(found.key))):
+                # Session 17: Homebrew names a formula after its upstream project, "lib" and all
+                # (libomp is LLVM's OpenMP runtime, libmediainfo is MediaArea's MediaInfoLib): the
+                # name without "lib" is Debian's convention for a library's project, and on
+                # Homebrew names the same project only when its vendor is named after it
+                # (libngtcp2 is ngtcp2:ngtcp2), not charamin:omp or mediaarea:mediainfo.
+                continue
             if isinstance(found, Identification) and depth:
                 part = self._vendors_part(found.key, name, package)
                 if part is not None:

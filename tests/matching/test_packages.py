@@ -1193,3 +1193,15 @@ def test_a_big_companys_namesake_is_no_python_module(matcher: FeedMatcher, name:
 def test_a_small_organisations_python_module_stands(matcher: FeedMatcher) -> None:
     (result,) = matcher.match([SoftwareItem("py3-starlette", "0.37.2-r0", "", None, "apk", "", "py3-starlette")], ALPINE)
     assert _key(result) == "encode:starlette", result.reason or result.match
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    # Session 17: a Homebrew formula is named after its project, "lib" and all: the name without
+    # it is the same project only under a vendor named after it.
+    ("libomp", None),
+    ("libmediainfo", None),
+    ("libngtcp2", "ngtcp2:ngtcp2"),
+])
+def test_a_homebrew_library_formula_keeps_its_lib(matcher: FeedMatcher, name: str, expected: str | None) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "19.1.3", "", None, "homebrew")], MAC)
+    assert _key(result) == expected, result.reason or result.match
