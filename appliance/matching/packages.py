@@ -927,6 +927,10 @@ class PackageRules:
         kids = self._native(name, scheme)
         if not kids:
             return None
+        apart = self._written_apart(name, kids)
+        if apart is not None:
+            return Identification(index.keys[apart[0]], "exact", 0.86,
+                                  (f"package '{package}': " if name != package else "") + apart[1])
         distribution = _DISTRIBUTION_VENDORS.get(scheme, ())
         most = max(index.cve_count(k) for k in kids)
         for key_id in kids:
@@ -1078,6 +1082,28 @@ class PackageRules:
                                 f"{'is' if len(own) == 1 else 'are'} named after '{name}' too, and nothing says which this package is")
         return Identification(index.keys[chosen.key_id], "exact", chosen.score,
                               (f"package '{package}': " if name == package else "") + chosen.evidence)
+
+    def _written_apart(self, name: str, kids: tuple[int, ...]) -> tuple[int, str] | None:
+        """The product NVD files the CVEs of ``name`` under, written as words apart ("mbedtls"
+        is arm:mbed_tls, NVD's "_" for a space), when no product spelled as the name has CVEs;
+        None otherwise. Session 17: mbed:mbedtls, a key without CVEs, took Mbed TLS's packages
+        from arm:mbed_tls, which holds them. A "-" or "." is no space (github:gh-ost is not
+        ghost, uri.js not uri-js), and the one group with CVEs must be native software."""
+        index = self.index
+        if any(index.cve_count(o) for k in kids for o in index.equivalents(k)):
+            return None
+        spelled = set(kids)
+        apart = {index.equivalents(k) for k in index.by_product.get(compact(name), ())
+                 if k in index.current and k not in spelled and "_" in (product := unquote(split_key(index.keys[k])[1]).lower())
+                 and product.replace("_", "") == name and index.ecosystem.get(k) in _NATIVE_ECOSYSTEMS
+                 and any(index.cve_count(o) for o in index.equivalents(k))}
+        if len(apart) != 1:
+            return None
+        group = next(iter(apart))
+        primary = index.primary(tuple(k for k in group if k in index.current) or group)
+        shown = ", ".join(index.keys[k] for k in kids[:3])
+        return primary, (f"NVD files the CVEs of '{name}' under {index.keys[primary]}, the name written as words apart; "
+                         f"{shown}, spelled as the package is, {'has' if len(kids) == 1 else 'have'} none")
 
     def _namesakes_organisation(self, name: str, key_id: int, own: list[str]) -> Identification | None:
         """The one project named after ``name`` left when the CVE namesake's own repository is

@@ -1205,3 +1205,23 @@ def test_a_small_organisations_python_module_stands(matcher: FeedMatcher) -> Non
 def test_a_homebrew_library_formula_keeps_its_lib(matcher: FeedMatcher, name: str, expected: str | None) -> None:
     (result,) = matcher.match([SoftwareItem(name, "19.1.3", "", None, "homebrew")], MAC)
     assert _key(result) == expected, result.reason or result.match
+
+
+@pytest.mark.parametrize(("name", "os_name", "scheme", "source_package"), [
+    # Session 17: NVD files Mbed TLS's CVEs under arm:mbed_tls, its name written as two words;
+    # mbed:mbedtls, spelled as the packages are, has none.
+    ("mbedtls", MAC, "homebrew", ""),
+    ("libmbedtls14", DEBIAN, "dpkg", "mbedtls"),
+    ("mbedtls-utils", ALPINE, "apk", "mbedtls"),
+])
+def test_a_name_nvd_writes_as_words_apart_is_the_key_with_cves(matcher: FeedMatcher, name: str, os_name: str, scheme: str,
+                                                                 source_package: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "3.6.0", "", None, scheme, "", source_package)], os_name)
+    assert _key(result) == "arm:mbed_tls", result.reason or result.match
+    assert "words apart" in result.match.evidence
+
+
+def test_a_hyphen_is_no_space_between_words(matcher: FeedMatcher) -> None:
+    # gh-ost (GitHub's MySQL migration tool, with CVEs) is not the npm package ghost.
+    (result,) = matcher.match([SoftwareItem("ghost", "5.0.0", "", None, "npm")], MAC)
+    assert _key(result) != "github:gh-ost", result.match
