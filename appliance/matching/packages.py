@@ -367,10 +367,26 @@ class PackageRules:
                 project = self._subpackage_of_project(found, package, scheme)
                 if project is not None:
                     return project
+            if (isinstance(found, Identification) and depth and scheme == "homebrew" and "(the library's project)" in how
+                    and not _named_after(*split_key(found.key))):
+                # Session 17: Homebrew names a formula after its upstream project, "lib" and all
+                # (libomp is LLVM's OpenMP runtime, libmediainfo is MediaArea's MediaInfoLib): the
+                # name without "lib" is Debian's convention for a library's project, and on
+                # Homebrew names the same project only when its vendor is named after it
+                # (libngtcp2 is ngtcp2:ngtcp2), not charamin:omp or mediaarea:mediainfo.
+                continue
             if isinstance(found, Identification) and depth:
                 part = self._vendors_part(found.key, name, package)
                 if part is not None:
                     return part
+                if own_source and "without subpackage part" in how and self._namesake_of_own_source(found.key):
+                    # Session 17: a distribution's package built from a source of its own name
+                    # is that project, not a binary package cut from a shorter one: rdma-core,
+                    # container-tools, libva-utils and opus-tools are projects of their own, not
+                    # qemu:rdma, apple:container, intel:libva or opus-codec:opus.
+                    return Unidentified(f"package '{package}' is built from a source package of its own name, so it is no "
+                                        f"subpackage of '{name}'; {found.key}, the product of '{name}', has no CVE and "
+                                        "no vendor named after it to say the project is the same")
                 return _derived(found, f"read as {how}", 0.02 * depth)
             return found
         found = self._library_spelling(package, scheme, steps)
@@ -390,6 +406,14 @@ class PackageRules:
             return found
         tried = ", ".join(f"'{name}'" for name, _, _ in steps)
         return Unidentified(f"no alias and no NVD product named like package '{package}' (tried {tried})")
+
+    def _namesake_of_own_source(self, key: str) -> bool:
+        """The product a shorter name reads as is only its namesake for a package built from a
+        source of its own name: no CVE of its group, and its vendor not named after it (a
+        self-named project, pandoc:pandoc for pandoc-cli, is the project under its short name)."""
+        index = self.index
+        vendor, product = split_key(key)
+        return not _named_after(vendor, product) and not any(index.cve_count(k) for k in index.equivalents(index.key_id[key]))
 
     def _subpackage_of_project(self, found: Identification, package: str, scheme: str) -> Identification | None:
         """A package "<project>-<subpackage part>" spelled exactly like a product without CVEs
@@ -903,6 +927,10 @@ class PackageRules:
         kids = self._native(name, scheme)
         if not kids:
             return None
+        apart = self._written_apart(name, kids)
+        if apart is not None:
+            return Identification(index.keys[apart[0]], "exact", 0.86,
+                                  (f"package '{package}': " if name != package else "") + apart[1])
         distribution = _DISTRIBUTION_VENDORS.get(scheme, ())
         most = max(index.cve_count(k) for k in kids)
         for key_id in kids:
@@ -1054,6 +1082,28 @@ class PackageRules:
                                 f"{'is' if len(own) == 1 else 'are'} named after '{name}' too, and nothing says which this package is")
         return Identification(index.keys[chosen.key_id], "exact", chosen.score,
                               (f"package '{package}': " if name == package else "") + chosen.evidence)
+
+    def _written_apart(self, name: str, kids: tuple[int, ...]) -> tuple[int, str] | None:
+        """The product NVD files the CVEs of ``name`` under, written as words apart ("mbedtls"
+        is arm:mbed_tls, NVD's "_" for a space), when no product spelled as the name has CVEs;
+        None otherwise. Session 17: mbed:mbedtls, a key without CVEs, took Mbed TLS's packages
+        from arm:mbed_tls, which holds them. A "-" or "." is no space (github:gh-ost is not
+        ghost, uri.js not uri-js), and the one group with CVEs must be native software."""
+        index = self.index
+        if any(index.cve_count(o) for k in kids for o in index.equivalents(k)):
+            return None
+        spelled = set(kids)
+        apart = {index.equivalents(k) for k in index.by_product.get(compact(name), ())
+                 if k in index.current and k not in spelled and "_" in (product := unquote(split_key(index.keys[k])[1]).lower())
+                 and product.replace("_", "") == name and index.ecosystem.get(k) in _NATIVE_ECOSYSTEMS
+                 and any(index.cve_count(o) for o in index.equivalents(k))}
+        if len(apart) != 1:
+            return None
+        group = next(iter(apart))
+        primary = index.primary(tuple(k for k in group if k in index.current) or group)
+        shown = ", ".join(index.keys[k] for k in kids[:3])
+        return primary, (f"NVD files the CVEs of '{name}' under {index.keys[primary]}, the name written as words apart; "
+                         f"{shown}, spelled as the package is, {'has' if len(kids) == 1 else 'have'} none")
 
     def _namesakes_organisation(self, name: str, key_id: int, own: list[str]) -> Identification | None:
         """The one project named after ``name`` left when the CVE namesake's own repository is
@@ -1397,8 +1447,9 @@ class PackageRules:
         the name has 5 letters or more (python3-dbus, -idna, -acme are bindings or modules of
         other projects named like short common words), the one product spelled so is not
         another ecosystem's (pip's Babel is not babeljs:babel), its vendor files no product of
-        another ecosystem (colorlib:shapely is a WordPress theme's vendor), the vendor is not a
-        lone author of this one product (shamaton:msgpack is a Go module) nor named after a
+        another ecosystem (colorlib:shapely is a WordPress theme's vendor) and files at most
+        _PROJECT_PRODUCTS products unless it is a distribution (apple:imageio is Apple's
+        framework), the vendor is not a lone author of this one product (shamaton:msgpack is a Go module) nor named after a
         program of its own with CVEs (py3-hiredis is a binding of redis:hiredis).
         """
         if module not in names or len(compact(module)) < 5:
@@ -1420,6 +1471,13 @@ class PackageRules:
         if any(self.index.ecosystem.get(k) not in (None, "python") for k in products):
             return None
         if len({self.index.equivalents(k) for k in products}) < 2 and not _named_after(*split_key(self.index.keys[key_id])):
+            return None
+        if len(products) > _PROJECT_PRODUCTS and not any(vendor in own for own in _DISTRIBUTION_VENDORS.values()):
+            # Session 17: a company of many products files none "of another ecosystem" because
+            # NVD rarely says so of its programs, not because they are Python's: apple:imageio is
+            # Apple's ImageIO framework, not the module imageio; facebook:zstandard is the C
+            # library, not the zstandard binding. (A distribution's own software stands:
+            # canonical:netplan for python3-netplan.)
             return None
         if any(k not in group and self.index.cve_count(k) and _named_after(*split_key(self.index.keys[k]))
                for g in group for k in self.index.vendor_keys(split_key(self.index.keys[g])[0])):
@@ -1820,6 +1878,25 @@ def _data_package(package: str) -> str:
     return ""
 
 
+# Session 17: Fedora's SELinux policy packaging puts a program's policy module in a subpackage
+# "<name>-selinux" (container-selinux, mysql-selinux, fail2ban-selinux, frr-selinux; Zabbix's
+# own RPMs: zabbix-selinux-policy): compiled policy rules, not the program, which CVEs of the
+# program do not reach. Not a plug-in named so (rpm-plugin-selinux is RPM's code) nor a language
+# binding (Debian's python3-selinux is libselinux's).
+_SELINUX_SUFFIXES = ("-selinux", "-selinux-policy")
+_SELINUX_NOT_POLICY = ("plugin", "plugins", "python", "python3", "perl", "ruby", "lua", "golang", "rust", "php", "node")
+
+
+def selinux_policy(package: str) -> str:
+    """The program whose SELinux policy module the package holds ("fail2ban" of fail2ban-selinux), or ""."""
+    for suffix in _SELINUX_SUFFIXES:
+        if package.endswith(suffix) and len(package) > len(suffix) + 1:
+            head = package[: -len(suffix)]
+            if head.rpartition("-")[2] not in _SELINUX_NOT_POLICY and head != "lib":
+                return head
+    return ""
+
+
 def _no_code(package: str) -> str:
     if package == _RPM_PUBKEY:
         return (f"'{package}' is how RPM lists a public key imported into its database (rpmkeys --import), "
@@ -1829,6 +1906,10 @@ def _no_code(package: str) -> str:
     word = _data_package(package)
     if word:
         return f"'{package}' ships data or set-up files (its name says '-{word}'), no program of its own"
+    policy = selinux_policy(package)
+    if policy:
+        return (f"'{package}' holds the SELinux policy module of '{policy}' (the '<name>-selinux' subpackage of Fedora's "
+                "SELinux policy packaging), policy data, no program of its own")
     pieces = package.split("-")
     if len(pieces) > 1 and any(piece in _META_PARTS for piece in pieces[1:3]):
         return f"'{package}' is a metapackage (its name says '-all'): it only depends on a project's other packages, no files of its own"

@@ -40,7 +40,6 @@ def test_a_part_of_a_product_is_refused_with_the_product_named(matcher: FeedMatc
     ("Microsoft .NET SDK 8.0.404 (x64)", "Microsoft Corporation", "microsoft:.net"),
     ("Microsoft .NET Host - 8.0.11 (x64)", "Microsoft Corporation", "microsoft:.net"),
     ("Python 3.11.9 Standard Library (64-bit)", "Python Software Foundation", "python:python"),
-    ("Microsoft Visual C++ 2022 X64 Minimum Runtime - 14.40.33810", "Microsoft Corporation", "microsoft:visual_c\\+\\+"),
     ("Visual Studio Build Tools 2019", "Microsoft Corporation", "microsoft:visual_studio_2019"),
     ("Veeam Backup & Replication Console", "Veeam Software Group GmbH", "veeam:backup_\\&_replication"),
 ])
@@ -48,6 +47,19 @@ def test_a_piece_that_carries_the_products_code_is_the_product(matcher: FeedMatc
     key, evidence = product(matcher, SoftwareItem(name, "1.0", publisher))
     assert key == expected
     assert "carries its code" in evidence
+
+
+@pytest.mark.parametrize("name", [
+    "Microsoft Visual C++ 2022 X64 Minimum Runtime - 14.40.33810",
+    "Microsoft Visual C++ 2019 X86 Additional Runtime - 14.29.30139",
+    "Microsoft Visual C++ 2015-2022 Redistributable (x64) - 14.40.33810",
+])
+def test_the_visual_cpp_redistributables_msi_parts_are_the_redistributable(matcher: FeedMatcher, name: str) -> None:
+    # Session 17: the Minimum and Additional Runtime entries are the MSI packages the
+    # Redistributable's bundle installs: the product of the bundle's own entry, not the compiler.
+    key, evidence = product(matcher, SoftwareItem(name, "14.40.33810.0", "Microsoft Corporation"))
+    assert key == "microsoft:visual_c\\+\\+_redistributable", evidence
+
 
 
 def test_what_is_left_beside_a_helper_word_must_be_more_than_the_publisher(matcher: FeedMatcher) -> None:

@@ -1132,3 +1132,96 @@ def test_translations_split_off_as_nls_are_no_code(matcher: FeedMatcher, source_
     item = SoftwareItem("quota-nls", "4.06-6.el9", "Rocky Enterprise Software Foundation", None, "rpm", "", source_package)
     (result,) = matcher.match([item], ROCKY)
     assert result.match is None, result.match
+
+
+@pytest.mark.parametrize(("name", "vendor", "scheme", "os_name", "namesake"), [
+    # Session 17: a distribution's package built from a source of its own name is that project,
+    # not a subpackage cut from a shorter name that a namesake without CVEs holds.
+    ("rdma-core", "AlmaLinux", "rpm", ROCKY, "qemu:rdma"),
+    ("container-tools", "Red Hat, Inc.", "rpm", ROCKY, "apple:container"),
+    ("libva-utils", "Fedora Project", "rpm", ROCKY, "intel:libva"),
+    ("opus-tools", "", "apk", ALPINE, "opus-codec:opus"),
+])
+def test_a_package_of_its_own_source_is_no_namesakes_subpackage(matcher: FeedMatcher, name: str, vendor: str, scheme: str,
+                                                                 os_name: str, namesake: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0-1", vendor, None, scheme, "", name)], os_name)
+    assert result.match is None, result.match
+    assert namesake in (result.reason or ""), result.reason
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    # ... while a self-named project (pandoc:pandoc) or one with CVEs (linux's kernel) stands.
+    ("pandoc-cli", "pandoc:pandoc"),
+    ("freeradius-server", "freeradius:freeradius"),
+])
+def test_a_package_of_its_own_source_keeps_a_self_named_project(matcher: FeedMatcher, name: str, expected: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "3.0-r0", "", None, "apk", "", name)], ALPINE)
+    assert _key(result) == expected, result.reason or result.match
+
+
+@pytest.mark.parametrize(("name", "source_package"), [
+    # Session 17: Fedora's "<name>-selinux" subpackages hold a program's SELinux policy module.
+    ("fail2ban-selinux", "fail2ban"),
+    ("frr-selinux", "frr"),
+    ("zabbix-selinux-policy", "zabbix"),
+    ("zabbix-selinux-policy", ""),
+])
+def test_an_selinux_policy_subpackage_is_no_code(matcher: FeedMatcher, name: str, source_package: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0.2-7.el9", "Fedora Project", None, "rpm", "", source_package)], ROCKY)
+    assert result.match is None, result.match
+    assert "SELinux policy" in (result.reason or ""), result.reason
+
+
+def test_an_selinux_plugin_is_still_code(matcher: FeedMatcher) -> None:
+    # RPM's SELinux plug-in is RPM's code, not a policy module.
+    (result,) = matcher.match([SoftwareItem("rpm-plugin-selinux", "4.16.1.3-29.el9", "Rocky", None, "rpm", "", "rpm")], ROCKY)
+    assert _key(result) == "rpm:rpm", result.reason or result.match
+
+
+@pytest.mark.parametrize(("name", "os_name", "source_package"), [
+    # Session 17: a company of many products filing nothing of another ecosystem does not vouch
+    # for a Python module spelled like one of them (Apple's ImageIO, Facebook's zstd library).
+    ("python3-imageio", DEBIAN, "python-imageio"),
+    ("py3-imageio", ALPINE, "py3-imageio"),
+    ("py3-zstandard", ALPINE, "py3-zstandard"),
+])
+def test_a_big_companys_namesake_is_no_python_module(matcher: FeedMatcher, name: str, os_name: str, source_package: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "2.31.1-1", "", None, "", "", source_package)], os_name)
+    assert result.match is None, result.match
+
+
+def test_a_small_organisations_python_module_stands(matcher: FeedMatcher) -> None:
+    (result,) = matcher.match([SoftwareItem("py3-starlette", "0.37.2-r0", "", None, "apk", "", "py3-starlette")], ALPINE)
+    assert _key(result) == "encode:starlette", result.reason or result.match
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    # Session 17: a Homebrew formula is named after its project, "lib" and all: the name without
+    # it is the same project only under a vendor named after it.
+    ("libomp", None),
+    ("libmediainfo", None),
+    ("libngtcp2", "ngtcp2:ngtcp2"),
+])
+def test_a_homebrew_library_formula_keeps_its_lib(matcher: FeedMatcher, name: str, expected: str | None) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "19.1.3", "", None, "homebrew")], MAC)
+    assert _key(result) == expected, result.reason or result.match
+
+
+@pytest.mark.parametrize(("name", "os_name", "scheme", "source_package"), [
+    # Session 17: NVD files Mbed TLS's CVEs under arm:mbed_tls, its name written as two words;
+    # mbed:mbedtls, spelled as the packages are, has none.
+    ("mbedtls", MAC, "homebrew", ""),
+    ("libmbedtls14", DEBIAN, "dpkg", "mbedtls"),
+    ("mbedtls-utils", ALPINE, "apk", "mbedtls"),
+])
+def test_a_name_nvd_writes_as_words_apart_is_the_key_with_cves(matcher: FeedMatcher, name: str, os_name: str, scheme: str,
+                                                                 source_package: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "3.6.0", "", None, scheme, "", source_package)], os_name)
+    assert _key(result) == "arm:mbed_tls", result.reason or result.match
+    assert "words apart" in result.match.evidence
+
+
+def test_a_hyphen_is_no_space_between_words(matcher: FeedMatcher) -> None:
+    # gh-ost (GitHub's MySQL migration tool, with CVEs) is not the npm package ghost.
+    (result,) = matcher.match([SoftwareItem("ghost", "5.0.0", "", None, "npm")], MAC)
+    assert _key(result) != "github:gh-ost", result.match
