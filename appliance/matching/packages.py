@@ -1780,9 +1780,16 @@ def maintainer_vendors(maintainer: str) -> frozenset[str]:
     """The words of a package's maintainer that may name an upstream vendor (compact): its name,
     team and mail address, less packaging words and the distributions' own names (a Red Hat or
     Debian maintainer packages everyone's software: redhat:evince is not GNOME's Evince)."""
-    words = re.split(r"[^a-z0-9]+", (maintainer or "").lower())
-    return frozenset(w for w in words if len(w) >= 3 and w not in _MAINTAINER_WORDS and w not in _DISTRIBUTION_NAMES
-                     and not any(name in w for name in _DISTRIBUTION_BUILDERS))
+    words = [w for w in re.split(r"[^a-z0-9]+", (maintainer or "").lower()) if w]
+
+    def distribution(word: str) -> bool:
+        return word in _DISTRIBUTION_NAMES or any(name in word for name in _DISTRIBUTION_BUILDERS)
+
+    # A distribution's name in two words ("Red Hat, Inc.") takes both.
+    joined = {i + d for i in range(len(words) - 1) for d in (0, 1)
+              if words[i] + words[i + 1] in _DISTRIBUTION_NAMES or words[i] + words[i + 1] in _DISTRIBUTION_BUILDERS}
+    return frozenset(w for i, w in enumerate(words) if len(w) >= 3 and w not in _MAINTAINER_WORDS and not distribution(w)
+                     and i not in joined)
 
 
 def distribution_built(vendor: str) -> bool:
