@@ -396,30 +396,8 @@ class PackageRules:
         found = self._long_name(package, scheme, steps)
         if found is not None:
             return found
-        if source:
-            found = self._library_source(package, scheme)
-            if found is not None:
-                return found
         tried = ", ".join(f"'{name}'" for name, _, _ in steps)
         return Unidentified(f"no alias and no NVD product named like package '{package}' (tried {tried})")
-
-    def _library_source(self, source: str, scheme: str) -> Identification | None:
-        """A source package named after a library without its "lib" (Debian's and Fedora's tiff,
-        gd: the project's own tarball names, tiff-4.5.1.tar.gz, libgd-2.3.3 from gd), where the
-        name alone names no product: the library NVD files under its own name as vendor and
-        product (libtiff:libtiff, libgd:libgd), when that key has the most CVEs of the library's
-        namesakes. Only a plain name (letters), which no binary package's part or version obscures."""
-        if not source.isalpha() or source.startswith("lib"):
-            return None
-        library = "lib" + source
-        kids = self._native(library, scheme)
-        index = self.index
-        own = [k for k in kids if index.keys[k] == f"{library}:{library}"]
-        if len(own) != 1 or index.cve_count(own[0]) < max(index.cve_count(k) for k in kids):
-            return None
-        return Identification(index.keys[own[0]], "exact", 0.86,
-                              f"source package '{source}' is library '{library}' without its 'lib', which NVD files under "
-                              f"its own name as {index.keys[own[0]]}")
 
     def _subpackage_of_project(self, found: Identification, package: str, scheme: str) -> Identification | None:
         """A package "<project>-<subpackage part>" spelled exactly like a product without CVEs

@@ -1134,7 +1134,7 @@ def test_translations_split_off_as_nls_are_no_code(matcher: FeedMatcher, source_
     assert result.match is None, result.match
 
 
-# Session 17: the maintainer names the vendor; a source named after a library without "lib".
+# Session 17: the maintainer names the vendor.
 GNOME_TEAM = "Debian GNOME Maintainers <pkg-gnome-maintainers@lists.alioth.debian.org>"
 NETFILTER_TEAM = "Debian Netfilter Packaging Team <pkg-netfilter-team@lists.alioth.debian.org>"
 
@@ -1170,14 +1170,3 @@ def test_maintainer_vendors_drop_packaging_words_and_distributions() -> None:
     assert not maintainer_vendors("Red Hat, Inc.")
     assert maintainer_vendors("Simon Horman <horms@debian.org>") == {"simon", "horman", "horms"}
     assert not maintainer_vendors("Ubuntu Developers <ubuntu-devel-discuss@lists.ubuntu.com>") - {"discuss"}
-
-
-@pytest.mark.parametrize(("name", "source_package", "os_name", "scheme", "expected"), [
-    ("gd-progs", "gd", ROCKY, "rpm", "libgd:libgd"),
-    ("libtiffxx6", "tiff", DEBIAN, "dpkg", "libtiff:libtiff"),
-])
-def test_a_source_named_after_a_library_without_lib(matcher: FeedMatcher, name: str, source_package: str, os_name: str, scheme: str,
-                                                    expected: str) -> None:
-    (result,) = matcher.match([SoftwareItem(name, "1.0-1", "", None, scheme, "", source_package)], os_name)
-    assert _key(result) == expected, result.reason
-    assert "without its 'lib'" in result.match.evidence
