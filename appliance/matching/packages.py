@@ -1352,7 +1352,10 @@ class PackageRules:
                 # keys leave it undecided).
                 names = names[1:]
             for name in names:
-                found = self.ids._language_package(name, ecosystem, registry=False)
+                # Debian's JavaScript team names a module's package "node-" + its npm name (Debian
+                # JavaScript Policy: node-minimist, node-micromatch), a registry name; Python's
+                # "python3-" + the import name is not one (python3-yaml is PyYAML).
+                found = self.ids._language_package(name, ecosystem, registry=ecosystem == "npm")
                 if isinstance(found, Identification):
                     return _derived(found, f"'{package}' packages {ecosystem} module '{name}'", 0.0)
             # The distribution already says it is a Python module; a product whose vendor is
