@@ -1082,10 +1082,14 @@ class PackageRules:
         if len(ours) != 1:
             return None
         (group,) = ours
-        key_id = index.primary(tuple(k for k in group if k in kids and compact(index.words(k)[0]) in named))
+        # Of the product's keys, the one NVD uses most (nvidia:container_toolkit, not the
+        # nvidia:nvidia_container_toolkit the package is spelled like), as _named_exactly reports.
+        key_id = index.primary(tuple(k for k in group if k in index.current) or group)
+        spelled = index.keys[index.primary(tuple(k for k in group if k in kids))]
         return Identification(index.keys[key_id], "exact", 0.86,
                               f"package '{package}': of the products named '{name}', nothing else says which, and the package's "
-                              f"maintainer '{maintainer.strip()}' names {index.keys[key_id]}'s vendor")
+                              f"maintainer '{maintainer.strip()}' names {spelled}'s vendor"
+                              + (f", which NVD files mostly as {index.keys[key_id]}" if index.keys[key_id] != spelled else ""))
 
     def _namesakes_organisation(self, name: str, key_id: int, own: list[str]) -> Identification | None:
         """The one project named after ``name`` left when the CVE namesake's own repository is
