@@ -1344,7 +1344,9 @@ class PackageRules:
             # while Debian names the package by the importable module (python3-jwt is PyJWT,
             # python3-yaml is PyYAML, python3-openssl is pyOpenSSL).
             names = (module, "py" + module, "python-" + module) if ecosystem == "pip" else (module,)
-            names = tuple(name for name in names if self.ids._spelled_like(name))
+            # npm's names are looked up as the registry spells them (prismjs is prismjs:prism,
+            # Identifier._registry_spelled), not only as products are spelled.
+            names = tuple(name for name in names if ecosystem == "npm" or self.ids._spelled_like(name))
             if ecosystem == "pip" and len(names) > 1 and names[0] == module and not any(
                     self.index.ecosystem.get(k) == "python" for k in self.ids._spelled_like(module)) and any(
                     compact(split_key(self.index.keys[k])[0]).startswith(compact(name))
