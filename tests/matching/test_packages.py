@@ -1170,3 +1170,17 @@ def test_maintainer_vendors_drop_packaging_words_and_distributions() -> None:
     assert not maintainer_vendors("Red Hat, Inc.")
     assert maintainer_vendors("Simon Horman <horms@debian.org>") == {"simon", "horman", "horms"}
     assert not maintainer_vendors("Ubuntu Developers <ubuntu-devel-discuss@lists.ubuntu.com>") - {"discuss"}
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    # Debian JavaScript Policy: node-<npm name>, read as the npm package of that name is.
+    ("node-minimist", "substack:minimist"),
+    ("node-prismjs", "prismjs:prism"),
+])
+def test_debian_node_packages_read_as_npm_names(matcher: FeedMatcher, name: str, expected: str) -> None:
+    item = SoftwareItem(name, "1.0-1", "Debian Javascript Maintainers <pkg-javascript-devel@lists.alioth.debian.org>", None, "dpkg",
+                        "", name)
+    (result,) = matcher.match([item], DEBIAN)
+    assert _key(result) == expected, result.reason
+    (npm,) = matcher.match([SoftwareItem(name.removeprefix("node-"), "1.0", source="npm")], DEBIAN)
+    assert _key(npm) == expected, npm.reason
