@@ -352,6 +352,9 @@ class PackageRules:
                 alias = self.alias(name)
                 if alias is not None:
                     return _derived(alias, f"read as {how}", 0.02 * depth)
+            spoken = self._name_alias(name, scheme)
+            if spoken is not None:
+                return _derived(spoken, f"read as {how}", 0.02 * depth) if depth else spoken
             if name.endswith("-common") and depth == 0:
                 found = self._named_exactly(name, package, scheme)
                 if isinstance(found, Identification):
@@ -398,6 +401,21 @@ class PackageRules:
             return found
         tried = ", ".join(f"'{name}'" for name, _, _ in steps)
         return Unidentified(f"no alias and no NVD product named like package '{package}' (tried {tried})")
+
+    def _name_alias(self, name: str, scheme: str) -> Identification | None:
+        """A distribution package named as a product is spoken, its words joined by "-"
+        ("amazon-corretto" of Amazon Linux's java-17-amazon-corretto-headless): the name alias
+        we wrote for the product's display name ("amazon corretto", a build of OpenJDK filed as
+        oracle:openjdk). Names of two words or more only; not Homebrew's formulas and casks,
+        whose tokens the formula rules read."""
+        if scheme not in _SOURCE_SPLIT or "-" not in name:
+            return None
+        spoken = name.replace("-", " ")
+        aliases = self.index.aliases
+        if spoken not in aliases.names or not self.ids._known(aliases.names[spoken][0]):
+            return None
+        key, comment = aliases.names[spoken]
+        return Identification(key, "alias", 0.95, f"package '{name}' is '{spoken}' of a name alias: {comment}")
 
     def _subpackage_of_project(self, found: Identification, package: str, scheme: str) -> Identification | None:
         """A package "<project>-<subpackage part>" spelled exactly like a product without CVEs

@@ -1184,3 +1184,12 @@ def test_debian_node_packages_read_as_npm_names(matcher: FeedMatcher, name: str,
     assert _key(result) == expected, result.reason
     (npm,) = matcher.match([SoftwareItem(name.removeprefix("node-"), "1.0", source="npm")], DEBIAN)
     assert _key(npm) == expected, npm.reason
+
+
+@pytest.mark.parametrize("name", ["java-17-amazon-corretto-headless", "java-17-amazon-corretto-devel"])
+def test_a_package_named_as_a_name_alias_is_spoken(matcher: FeedMatcher, name: str) -> None:
+    # Amazon Linux's Corretto JDK: "amazon corretto" is our name alias for OpenJDK's build.
+    (result,) = matcher.match([SoftwareItem(name, "17.0.12+7-1.amzn2023", "Amazon Linux", None, "rpm", "",
+                                            name.removesuffix("-headless").removesuffix("-devel"))], ROCKY)
+    assert _key(result) == "oracle:openjdk", result.reason
+    assert "name alias" in result.match.evidence
