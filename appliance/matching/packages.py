@@ -352,9 +352,6 @@ class PackageRules:
                 alias = self.alias(name)
                 if alias is not None:
                     return _derived(alias, f"read as {how}", 0.02 * depth)
-            spoken = self._name_alias(name, scheme)
-            if spoken is not None:
-                return _derived(spoken, f"read as {how}", 0.02 * depth) if depth else spoken
             if name.endswith("-common") and depth == 0:
                 found = self._named_exactly(name, package, scheme)
                 if isinstance(found, Identification):
@@ -399,6 +396,12 @@ class PackageRules:
         found = self._long_name(package, scheme, steps)
         if found is not None:
             return found
+        # Last, a name spoken as a product's name alias (the rules above read microsoft-edge as
+        # '<vendor>-<product>' before it).
+        for name, how, depth in steps:
+            spoken = self._name_alias(name, scheme)
+            if spoken is not None:
+                return _derived(spoken, f"read as {how}", 0.02 * depth) if depth else spoken
         tried = ", ".join(f"'{name}'" for name, _, _ in steps)
         return Unidentified(f"no alias and no NVD product named like package '{package}' (tried {tried})")
 
