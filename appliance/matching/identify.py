@@ -345,7 +345,7 @@ class Identifier:
             # A distribution's package built from a source of its own name is no other
             # project's binary package (packages.PackageRules.identify, own_source).
             own = (item.source_package or "").strip().lower() == raw and distribution_built(item.vendor)
-            found = self.packages.identify(raw, source, own_source=own)
+            found = self.packages.identify(raw, source, own_source=own, maintainer=item.vendor)
             if found is not None:
                 found = self._with_references(found, raw, source)
                 return self.source_packages.apply(found, raw, item.source_package, source) if item.source_package else found

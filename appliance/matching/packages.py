@@ -216,7 +216,8 @@ class PackageRules:
                 return Identification(key, "alias", 0.95, f"package '{package}' is library '{stem}' of package alias '{other}': {comment}")
         return None
 
-    def identify(self, package: str, scheme: str, *, source: bool = False, own_source: bool = False) -> Identification | Unidentified:
+    def identify(self, package: str, scheme: str, *, source: bool = False, own_source: bool = False,
+                 maintainer: str = "") -> Identification | Unidentified:
         """A package name read by its distribution's conventions, most specific name first.
 
         An alias wins; packages without code are refused; language modules are looked up in
@@ -229,9 +230,12 @@ class PackageRules:
         ``own_source``, the item's source package hint is the package's own name: it is built
         from a source of its own, so it is not a binary package "<project>-<part>" of another
         source (orthanc-postgresql is Orthanc's PostgreSQL plugin, a project of its own); the
-        caller says so only for packages a distribution built (distribution_built).
+        caller says so only for packages a distribution built (distribution_built). ``maintainer``
+        is the item's vendor field (dpkg's Maintainer, rpm's Vendor): where the name leaves
+        several products, or one without CVEs, the one whose vendor it names is chosen
+        (maintainer_vendors).
         """
-        found = self._identify(package, scheme, source=source, own_source=own_source)
+        found = self._identify(package, scheme, source=source, own_source=own_source, maintainer=maintainer)
         if scheme != "dpkg" and isinstance(found, Identification) and split_key(found.key)[0] == "debian":
             # NVD's debian keys name Debian's own packages of other projects (debian:python-dns,
             # debian:matplotlib: a flaw of Debian's packaging, or an old duplicate of the
@@ -242,7 +246,8 @@ class PackageRules:
                                 f"does not have ({found.evidence})")
         return found
 
-    def _identify(self, package: str, scheme: str, *, source: bool = False, own_source: bool = False) -> Identification | Unidentified:
+    def _identify(self, package: str, scheme: str, *, source: bool = False, own_source: bool = False,
+                  maintainer: str = "") -> Identification | Unidentified:
         """identify() before its last check."""
         found = self.alias(package)
         if found is not None:
@@ -270,7 +275,7 @@ class PackageRules:
             return Unidentified(f"'{package}' holds the compiled bytecode of '{base}': {found.reason}")
         base = development_base(package)
         if base:
-            found = self.identify(base, scheme, source=source)
+            found = self.identify(base, scheme, source=source, maintainer=maintainer)
             if isinstance(found, Identification):
                 why = (f"'{package}' ships library '{base}' as a static archive (Debian Policy 8.3)" if base.startswith("lib")
                        and package.endswith("-dev") else f"'{package}' holds the development files (headers, static archives, "
@@ -360,7 +365,10 @@ class PackageRules:
                     if isinstance(shared, Identification):
                         return _derived(shared, f"read as '{package}' -> '{head}' (Fedora's -common subpackage of the project's build)", 0.02)
                 return Unidentified(f"'{package}' holds files shared by the binary packages of one source (a -common package), no program of its own")
-            found = self._named_exactly(name, package, scheme)
+            # The maintainer speaks for the product of the package's own name and of the names its
+            # library, version and soname marks derive; not for a project's name left after a
+            # part is cut (plesk-core, by Plesk, is not plesk:plesk but Plesk Obsidian).
+            found = self._named_exactly(name, package, scheme, "" if "subpackage part" in how else maintainer)
             if found is None:
                 continue
             if isinstance(found, Identification) and not depth:
@@ -404,6 +412,12 @@ class PackageRules:
         found = self._long_name(package, scheme, steps)
         if found is not None:
             return found
+        # Last, a name spoken as a product's name alias (the rules above read microsoft-edge as
+        # '<vendor>-<product>' before it).
+        for name, how, depth in steps:
+            spoken = self._name_alias(name, scheme)
+            if spoken is not None:
+                return _derived(spoken, f"read as {how}", 0.02 * depth) if depth else spoken
         tried = ", ".join(f"'{name}'" for name, _, _ in steps)
         return Unidentified(f"no alias and no NVD product named like package '{package}' (tried {tried})")
 
@@ -414,6 +428,21 @@ class PackageRules:
         index = self.index
         vendor, product = split_key(key)
         return not _named_after(vendor, product) and not any(index.cve_count(k) for k in index.equivalents(index.key_id[key]))
+
+    def _name_alias(self, name: str, scheme: str) -> Identification | None:
+        """A distribution package named as a product is spoken, its words joined by "-"
+        ("amazon-corretto" of Amazon Linux's java-17-amazon-corretto-headless): the name alias
+        we wrote for the product's display name ("amazon corretto", a build of OpenJDK filed as
+        oracle:openjdk). Names of two words or more only; not Homebrew's formulas and casks,
+        whose tokens the formula rules read."""
+        if scheme not in _SOURCE_SPLIT or "-" not in name:
+            return None
+        spoken = name.replace("-", " ")
+        aliases = self.index.aliases
+        if spoken not in aliases.names or not self.ids._known(aliases.names[spoken][0]):
+            return None
+        key, comment = aliases.names[spoken]
+        return Identification(key, "alias", 0.95, f"package '{name}' is '{spoken}' of a name alias: {comment}")
 
     def _subpackage_of_project(self, found: Identification, package: str, scheme: str) -> Identification | None:
         """A package "<project>-<subpackage part>" spelled exactly like a product without CVEs
@@ -908,7 +937,7 @@ class PackageRules:
         refusal of the package had candidates, and a looser reading must not overrule it)."""
         return any(self.ids._spelled_like(name) for name, _, _ in _derived_names(package))
 
-    def _named_exactly(self, name: str, package: str, scheme: str) -> Identification | Unidentified | None:
+    def _named_exactly(self, name: str, package: str, scheme: str, maintainer: str = "") -> Identification | Unidentified | None:
         """The product spelled exactly like ``name``; None when no product is, so a shorter name may be tried.
 
         A bare package name is evidence for a product whose vendor is the project itself
@@ -1018,6 +1047,9 @@ class PackageRules:
                     return Identification(index.keys[found.key_id], "exact", found.score,
                                           (f"package '{package}': " if name != package else "") + found.evidence)
             if len(with_cves) != 1:
+                found = self._maintainers(kids, name, package, maintainer)
+                if found is not None:
+                    return found
                 return Unidentified(f"package '{package}': {chosen}")
             group = next(iter(with_cves))
             primary = index.primary(group)
@@ -1067,6 +1099,9 @@ class PackageRules:
                                   + f", read from the package's own name{'' if name == package else ' (library and soname)'}; "
                                   "its vendor files nothing for another ecosystem (no CVE in the feed yet)")
         if cves == 0:
+            found = self._maintainers(kids, name, package, maintainer)
+            if found is not None:
+                return found
             shown = ", ".join(index.keys[k] for k in kids[:5])
             return Unidentified(f"package '{package}' is named like {shown}, none with a CVE in the feed to show it is the same software")
         own = self.named_after_elsewhere(name, index.keys[chosen.key_id]) if scheme in _SOURCE_SPLIT else []
@@ -1104,6 +1139,28 @@ class PackageRules:
         shown = ", ".join(index.keys[k] for k in kids[:3])
         return primary, (f"NVD files the CVEs of '{name}' under {index.keys[primary]}, the name written as words apart; "
                          f"{shown}, spelled as the package is, {'has' if len(kids) == 1 else 'have'} none")
+
+    def _maintainers(self, kids: tuple[int, ...], name: str, package: str, maintainer: str) -> Identification | None:
+        """Of the products named ``name`` (none singled out by CVEs or the name), the one whose
+        vendor the package's maintainer names, when it names exactly one: Debian's GNOME team
+        packages GNOME's libsoup (gnome:libsoup, not joe_shaw:libsoup), its Netfilter team
+        netfilter:nftables (not google:nftables), its Qt/KDE team kde:okular."""
+        named = maintainer_vendors(maintainer)
+        if not named:
+            return None
+        index = self.index
+        ours = {index.equivalents(k) for k in kids if compact(index.words(k)[0]) in named}
+        if len(ours) != 1:
+            return None
+        (group,) = ours
+        # Of the product's keys, the one NVD uses most (nvidia:container_toolkit, not the
+        # nvidia:nvidia_container_toolkit the package is spelled like), as _named_exactly reports.
+        key_id = index.primary(tuple(k for k in group if k in index.current) or group)
+        spelled = index.keys[index.primary(tuple(k for k in group if k in kids))]
+        return Identification(index.keys[key_id], "exact", 0.86,
+                              f"package '{package}': of the products named '{name}', nothing else says which, and the package's "
+                              f"maintainer '{maintainer.strip()}' names {spelled}'s vendor"
+                              + (f", which NVD files mostly as {index.keys[key_id]}" if index.keys[key_id] != spelled else ""))
 
     def _namesakes_organisation(self, name: str, key_id: int, own: list[str]) -> Identification | None:
         """The one project named after ``name`` left when the CVE namesake's own repository is
@@ -1358,7 +1415,9 @@ class PackageRules:
             # while Debian names the package by the importable module (python3-jwt is PyJWT,
             # python3-yaml is PyYAML, python3-openssl is pyOpenSSL).
             names = (module, "py" + module, "python-" + module) if ecosystem == "pip" else (module,)
-            names = tuple(name for name in names if self.ids._spelled_like(name))
+            # npm's names are looked up as the registry spells them (prismjs is prismjs:prism,
+            # Identifier._registry_spelled), not only as products are spelled.
+            names = tuple(name for name in names if ecosystem == "npm" or self.ids._spelled_like(name))
             if ecosystem == "pip" and len(names) > 1 and names[0] == module and not any(
                     self.index.ecosystem.get(k) == "python" for k in self.ids._spelled_like(module)) and any(
                     compact(split_key(self.index.keys[k])[0]).startswith(compact(name))
@@ -1370,7 +1429,10 @@ class PackageRules:
                 # keys leave it undecided).
                 names = names[1:]
             for name in names:
-                found = self.ids._language_package(name, ecosystem, registry=False)
+                # Debian's JavaScript team names a module's package "node-" + its npm name (Debian
+                # JavaScript Policy: node-minimist, node-micromatch), a registry name; Python's
+                # "python3-" + the import name is not one (python3-yaml is PyYAML).
+                found = self.ids._language_package(name, ecosystem, registry=ecosystem == "npm")
                 if isinstance(found, Identification):
                     return _derived(found, f"'{package}' packages {ecosystem} module '{name}'", 0.0)
             # The distribution already says it is a Python module; a product whose vendor is
@@ -1770,6 +1832,30 @@ def kind_refusal(package: str, scheme: str) -> str:
 # named "<product>-<part>" from sources of the same name).
 _DISTRIBUTION_BUILDERS = ("redhat", "fedora", "suse", "debian", "ubuntu", "canonical", "alpine", "centos", "rocky",
                           "almalinux", "amazon", "oracle")
+
+
+# Words of a Maintainer or Vendor field that name no upstream vendor: packaging roles, mail
+# hosts, legal forms ("Debian GNOME Maintainers <pkg-gnome-maintainers@lists.alioth.debian.org>").
+_MAINTAINER_WORDS = frozenset({
+    "maintainers", "maintainer", "maint", "team", "packagers", "packager", "packaging", "package", "packages", "pkg",
+    "group", "developers", "developer", "development", "devel", "project", "lists", "list", "alioth", "tracker", "org",
+    "com", "net", "www", "https", "http", "the", "and", "for", "inc", "llc", "ltd", "gmbh", "corporation", "corp", "foundation"})
+
+
+def maintainer_vendors(maintainer: str) -> frozenset[str]:
+    """The words of a package's maintainer that may name an upstream vendor (compact): its name,
+    team and mail address, less packaging words and the distributions' own names (a Red Hat or
+    Debian maintainer packages everyone's software: redhat:evince is not GNOME's Evince)."""
+    words = [w for w in re.split(r"[^a-z0-9]+", (maintainer or "").lower()) if w]
+
+    def distribution(word: str) -> bool:
+        return word in _DISTRIBUTION_NAMES or any(name in word for name in _DISTRIBUTION_BUILDERS)
+
+    # A distribution's name in two words ("Red Hat, Inc.") takes both.
+    joined = {i + d for i in range(len(words) - 1) for d in (0, 1)
+              if words[i] + words[i + 1] in _DISTRIBUTION_NAMES or words[i] + words[i + 1] in _DISTRIBUTION_BUILDERS}
+    return frozenset(w for i, w in enumerate(words) if len(w) >= 3 and w not in _MAINTAINER_WORDS and not distribution(w)
+                     and i not in joined)
 
 
 def distribution_built(vendor: str) -> bool:

@@ -13,7 +13,7 @@ from appliance.matching.base import SoftwareItem
 from appliance.matching.bundle import load_bundle
 from appliance.matching.engine import FeedMatcher, default_feed_dir
 from appliance.matching.index import CpeIndex
-from appliance.matching.packages import _derived_names, _edition_only, repository_stems
+from appliance.matching.packages import _derived_names, _edition_only, maintainer_vendors, repository_stems
 
 DEBIAN = "Debian GNU/Linux 12 (bookworm)"
 ROCKY = "Rocky Linux 9.3 (Blue Onyx)"
@@ -1225,3 +1225,62 @@ def test_a_hyphen_is_no_space_between_words(matcher: FeedMatcher) -> None:
     # gh-ost (GitHub's MySQL migration tool, with CVEs) is not the npm package ghost.
     (result,) = matcher.match([SoftwareItem("ghost", "5.0.0", "", None, "npm")], MAC)
     assert _key(result) != "github:gh-ost", result.match
+# Session 17: the maintainer names the vendor.
+GNOME_TEAM = "Debian GNOME Maintainers <pkg-gnome-maintainers@lists.alioth.debian.org>"
+NETFILTER_TEAM = "Debian Netfilter Packaging Team <pkg-netfilter-team@lists.alioth.debian.org>"
+
+
+@pytest.mark.parametrize(("name", "maintainer", "source_package", "expected"), [
+    # Several products of the name (gnome, joe_shaw, libsoup), none with CVEs: the GNOME team's.
+    ("libsoup-3.0-0", GNOME_TEAM, "libsoup3", "gnome:libsoup"),
+    # google:nftables beside netfilter:nftables: the Netfilter team's.
+    ("nftables", NETFILTER_TEAM, "nftables", "netfilter:nftables"),
+    # One product of the name, without CVEs: the team names its vendor.
+    ("libgtk-4-1", GNOME_TEAM, "gtk4", "gnome:gtk"),
+])
+def test_the_maintainer_names_the_vendor(matcher: FeedMatcher, name: str, maintainer: str, source_package: str, expected: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0-1", maintainer, None, "dpkg", "", source_package)], DEBIAN)
+    assert _key(result) == expected, result.reason
+    assert "maintainer" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "maintainer", "os_name", "scheme"), [
+    # A distribution's maintainer names no upstream vendor: Red Hat packages GNOME's Evince too.
+    ("evince", "Red Hat, Inc.", ROCKY, "rpm"),
+    # The same package without a maintainer that names a candidate's vendor stays refused.
+    ("libsoup-3.0-0", "Ubuntu Developers <ubuntu-devel-discuss@lists.ubuntu.com>", DEBIAN, "dpkg"),
+])
+def test_a_distribution_maintainer_chooses_nothing(matcher: FeedMatcher, name: str, maintainer: str, os_name: str, scheme: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0-1", maintainer, None, scheme, "", name)], os_name)
+    assert result.match is None, result.match
+    assert "several NVD products" in result.reason
+
+
+def test_maintainer_vendors_drop_packaging_words_and_distributions() -> None:
+    assert maintainer_vendors(GNOME_TEAM) == {"gnome"}
+    assert not maintainer_vendors("Red Hat, Inc.")
+    assert maintainer_vendors("Simon Horman <horms@debian.org>") == {"simon", "horman", "horms"}
+    assert not maintainer_vendors("Ubuntu Developers <ubuntu-devel-discuss@lists.ubuntu.com>") - {"discuss"}
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    # Debian JavaScript Policy: node-<npm name>, read as the npm package of that name is.
+    ("node-minimist", "substack:minimist"),
+    ("node-prismjs", "prismjs:prism"),
+])
+def test_debian_node_packages_read_as_npm_names(matcher: FeedMatcher, name: str, expected: str) -> None:
+    item = SoftwareItem(name, "1.0-1", "Debian Javascript Maintainers <pkg-javascript-devel@lists.alioth.debian.org>", None, "dpkg",
+                        "", name)
+    (result,) = matcher.match([item], DEBIAN)
+    assert _key(result) == expected, result.reason
+    (npm,) = matcher.match([SoftwareItem(name.removeprefix("node-"), "1.0", source="npm")], DEBIAN)
+    assert _key(npm) == expected, npm.reason
+
+
+@pytest.mark.parametrize("name", ["java-17-amazon-corretto-headless", "java-17-amazon-corretto-devel"])
+def test_a_package_named_as_a_name_alias_is_spoken(matcher: FeedMatcher, name: str) -> None:
+    # Amazon Linux's Corretto JDK: "amazon corretto" is our name alias for OpenJDK's build.
+    (result,) = matcher.match([SoftwareItem(name, "17.0.12+7-1.amzn2023", "Amazon Linux", None, "rpm", "",
+                                            name.removesuffix("-headless").removesuffix("-devel"))], ROCKY)
+    assert _key(result) == "oracle:openjdk", result.reason
+    assert "name alias" in result.match.evidence
