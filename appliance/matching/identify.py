@@ -857,6 +857,18 @@ class Identifier:
             return Unidentified(f"no NVD product is named like {source} package '{joined or pypi_name(package)}'")
         written, package = package, (pypi_name(package) if source == "pip" else package)
         chosen = self._by_name_alone(kids, package, source, project=True)
+        if not isinstance(chosen, _Candidate) and scope and compact(scope) != compact(package):
+            # Session 17: an npm scope is the package's publisher, so of several products of the
+            # bare name it chooses the one its vendor files (@fastify/session is fastify:session,
+            # not joomla:session or opft:session). Not a scope spelled like the name itself: a
+            # vendor of that spelling is the name's, not the publisher's (@xterm/xterm is
+            # xterm.js, not xterm:xterm).
+            published = tuple(k for k in kids if _publisher_agrees(scope, split_key(self.index.keys[k])[0]))
+            if len({self.index.equivalents(k) for k in published}) == 1:
+                found = self._by_name_alone(published, package, source)
+                if isinstance(found, _Candidate):
+                    chosen = _Candidate(found.key_id, 0.87, f"of the products named '{package}', only this one's vendor "
+                                        f"is the publisher its scope '@{scope}' names")
         if not isinstance(chosen, _Candidate):
             return Unidentified(chosen)
         vendor, product = split_key(self.index.keys[chosen.key_id])

@@ -488,3 +488,24 @@ def test_a_coined_name_is_the_one_product_of_a_small_vendor(matcher: FeedMatcher
 def test_a_coined_name_needs_a_small_vendor_of_nothing_else(matcher: FeedMatcher, name: str, source: str) -> None:
     (result,) = matcher.match([SoftwareItem(name, "1.0.0", source=source)], UBUNTU)
     assert result.match is None or "no other NVD product uses the name" not in result.match.evidence
+
+
+@pytest.mark.parametrize(("item", "expected"), [
+    # Session 17: of several products of the bare name, the scope (the publisher) names one vendor.
+    (SoftwareItem("@fastify/session", "10.9.0", source="npm"), "fastify:session"),  # not joomla:session, opft:session
+    (SoftwareItem("@fastify/websocket", "10.0.1", source="npm"), "fastify:websocket"),  # not gorillatoolkit's (Go)
+])
+def test_a_scope_chooses_among_products_of_the_bare_name(matcher: FeedMatcher, item: SoftwareItem, expected: str) -> None:
+    (result,) = matcher.match([item], UBUNTU)
+    assert result.match is not None, result.reason
+    assert ":".join(result.match.cpe.split(":")[3:5]) == expected and "its scope '@fastify' names" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "reason"), [
+    ("@fastify/jwt", "names several NVD products"),  # no vendor of the four 'jwt' products is fastify
+    ("@xterm/xterm", ""),  # a scope spelled like the name says nothing of xterm:xterm's vendor
+])
+def test_a_scope_naming_no_vendor_of_the_products_chooses_none(matcher: FeedMatcher, name: str, reason: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0.0", source="npm")], UBUNTU)
+    assert result.match is None or ":xterm:xterm:" not in result.match.cpe
+    assert reason in (result.reason or "")
