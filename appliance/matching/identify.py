@@ -855,6 +855,15 @@ class Identifier:
         kids = ours
         if not kids:
             return Unidentified(f"no NVD product is named like {source} package '{joined or pypi_name(package)}'")
+        groups = {self.index.equivalents(k) for k in kids}
+        # Every key of the group: a mined group may join a namesake's key (express:express, an
+        # Android app, beside expressjs:express).
+        hosted = {g for g in groups if all(self._made_for_host(k) for k in g)}
+        if len(groups) > 1 and hosted and len(hosted) < len(groups):
+            # Session 17: of several products of the name, one made for a host (a Drupal theme,
+            # an Android app, a PHP library: devsaran:fresh is "Devsaran Fresh theme module
+            # Drupal 7.x-1.0") is not the package; the others are weighed without it.
+            kids = tuple(k for k in kids if self.index.equivalents(k) not in hosted)
         written, package = package, (pypi_name(package) if source == "pip" else package)
         chosen = self._by_name_alone(kids, package, source, project=True)
         if not isinstance(chosen, _Candidate) and scope and compact(scope) != compact(package):
@@ -1010,6 +1019,18 @@ class Identifier:
             return ""
         return (f"no other NVD product uses the name '{index.words(key_id)[1]}', and its vendor {vendor} files "
                 f"{len(groups)} product{'s' if len(groups) > 1 else ''}, none of another ecosystem")
+
+    def _made_for_host(self, key_id: int) -> bool:
+        """The key is of a product made for a host it runs in or another language: its vendor is
+        named after one (rubygeocoder, mapsplugin, alienwp, thephpleague), or its 2015 dictionary
+        title names one ("Devsaran Fresh theme module Drupal 7.x-1.0", "r-company unzipper
+        android"). A title that names Node.js or Python too is its package's ("ucdok tomato
+        module node.js")."""
+        index = self.index
+        if _HOST_VENDOR.search(compact(split_key(index.keys[key_id])[0].removesuffix("_project"))):
+            return True
+        words = set(re.split(r"[-_\s]+", index.titles.get(key_id, "")))
+        return bool(_HOST_TITLE_WORDS & words) and not words & {"node.js", "nodejs", "python"}
 
     def _node_port(self, vendor: str, scope: str) -> str:
         """The vendor's product named "<scope>.js" (or "<scope>js"), its Node.js port of the

@@ -509,3 +509,23 @@ def test_a_scope_naming_no_vendor_of_the_products_chooses_none(matcher: FeedMatc
     (result,) = matcher.match([SoftwareItem(name, "1.0.0", source="npm")], UBUNTU)
     assert result.match is None or ":xterm:xterm:" not in result.match.cpe
     assert reason in (result.reason or "")
+
+
+@pytest.mark.parametrize(("item", "expected"), [
+    # Session 17: of several products of the name, one made for a host is left out: devsaran:fresh
+    # is a Drupal theme (its 2015 title), r-company:unzipper an Android app, thephpleague's
+    # oauth2-server a PHP library; NVD's placeholder for the project is what remains.
+    (SoftwareItem("fresh", "0.5.2", source="npm"), "fresh_project:fresh"),
+    (SoftwareItem("unzipper", "0.10.11", source="npm"), "unzipper_project:unzipper"),
+    (SoftwareItem("oauth2-server", "3.1.1", source="npm"), "oauth2-server_project:oauth2-server"),
+])
+def test_a_product_made_for_a_host_is_not_weighed_among_several(matcher: FeedMatcher, item: SoftwareItem, expected: str) -> None:
+    (result,) = matcher.match([item], UBUNTU)
+    assert result.match is not None, result.reason
+    assert ":".join(result.match.cpe.split(":")[3:5]) == expected
+
+
+def test_a_group_with_one_key_made_for_a_host_is_still_weighed(matcher: FeedMatcher) -> None:
+    # express:express (an Android app by its title) is grouped with expressjs:express: the group stays.
+    (result,) = matcher.match([SoftwareItem("express", "4.21.2", source="npm")], UBUNTU)
+    assert result.match is not None and ":expressjs:express:" in result.match.cpe, result.reason
