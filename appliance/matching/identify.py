@@ -856,9 +856,11 @@ class Identifier:
         if not kids:
             return Unidentified(f"no NVD product is named like {source} package '{joined or pypi_name(package)}'")
         groups = {self.index.equivalents(k) for k in kids}
-        # Every key of the group: a mined group may join a namesake's key (express:express, an
-        # Android app, beside expressjs:express).
-        hosted = {g for g in groups if all(self._made_for_host(k) for k in g)}
+        # Every key of the group, none with CVEs: a mined group may join a namesake's key
+        # (express:express, an Android app, beside expressjs:express), and a representative
+        # title may be a host module's of the same name (ckeditor:ckeditor, 2 CVEs, is titled
+        # "CKEditor plugin Drupal 6.x-1.0"); a product with CVEs is weighed by them.
+        hosted = {g for g in groups if all(self._made_for_host(k) and not self.index.cve_count(k) for k in g)}
         if len(groups) > 1 and hosted and len(hosted) < len(groups):
             # Session 17: of several products of the name, one made for a host (a Drupal theme,
             # an Android app, a PHP library: devsaran:fresh is "Devsaran Fresh theme module
