@@ -873,8 +873,10 @@ class Identifier:
             # bare name it chooses the one its vendor files (@fastify/session is fastify:session,
             # not joomla:session or opft:session). Not a scope spelled like the name itself: a
             # vendor of that spelling is the name's, not the publisher's (@xterm/xterm is
-            # xterm.js, not xterm:xterm).
-            published = tuple(k for k in kids if _publisher_agrees(scope, split_key(self.index.keys[k])[0]))
+            # xterm.js, not xterm:xterm). The vendor must be spelled as the scope: a looser
+            # likeness joins an API's clients to the company's products (@googleapis/drive is
+            # the Drive API's client, not google:drive).
+            published = tuple(k for k in kids if compact(self.index.words(k)[0]) == compact(scope))
             if len({self.index.equivalents(k) for k in published}) == 1:
                 found = self._by_name_alone(published, package, source)
                 if isinstance(found, _Candidate):
