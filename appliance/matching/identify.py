@@ -28,6 +28,14 @@ _FEW_PRODUCTS = 5
 # described as Jupyter's): its other products are packages of it too (jupyterlab, nbconvert).
 # pip only, as rule 9: over the dictionary npm's would be ckeditor (CKEditor 4 beside 5's parts).
 _ECOSYSTEM_ORGANISATION = 3
+# Session 17: a vendor filing this many products or fewer, none of another ecosystem, one of them
+# filed as a package of the item's ecosystem or named with its language as a word (encode's
+# django_rest_framework, vercel's next.js), publishes packages of it (Identifier._sibling_says).
+_SIBLING_VENDOR_PRODUCTS = 10
+# The language's words as one word of a product's name of several (django_rest_framework,
+# next.js, hub-rest-api-python); glued prefixes (pywps, pydio, pyroscope) are names of their own.
+# npm's "node" is left out: a word of servers too (gradle's build_cache_node is a cache node).
+_LANGUAGE_WORDS = {"pip": frozenset({"python", "py", "django"}), "npm": frozenset({"nodejs", "js", "javascript"})}
 _LANGUAGE = {"pip": "Python", "npm": "Node.js"}
 # A word this few products use in their names (CpeIndex.word_uses: "paho" 3, "langchain" 12,
 # "apollo" 16) makes a name of several words distinctive; "elastic" (26), "sql" (63), "google"
@@ -944,6 +952,12 @@ class Identifier:
                 # another ecosystem's (jupyter files jupyter_server, jupyter_core, notebook).
                 why = (f"its vendor {vendor} files no product of another ecosystem, and NVD files {len(filed)} of its products "
                        f"as {_LANGUAGE[source]} packages ({', '.join(filed[:3])})")
+            elif alone and not joined and (sibling := self._sibling_says(chosen.key_id, source)):
+                # Session 17: a small vendor of the ecosystem whose other product is filed or named
+                # as its package (encode:httpx beside encode:django_rest_framework, vercel:ms beside
+                # vercel:next.js).
+                why = (f"its vendor {vendor} files at most {_SIBLING_VENDOR_PRODUCTS} products, none of another ecosystem, "
+                       f"and its {sibling} is a {_LANGUAGE[source]} package by {'NVD' if self._filed_as_package(self.index.key_id[sibling], source) else 'its name'}")
             elif alone and (part := self._parts_filed(chosen.key_id, source)):
                 # The project's own parts, products of its vendor named "<product>-<part>"
                 # (ckeditor5-html-embed of ckeditor5), are filed as packages of the ecosystem.
@@ -1035,6 +1049,43 @@ class Identifier:
             return True
         words = set(re.split(r"[-_\s]+", index.titles.get(key_id, "")))
         return bool(_HOST_TITLE_WORDS & words) and not words & {"node.js", "nodejs", "python"}
+
+    def _sibling_says(self, key_id: int, source: str) -> str:
+        """Session 17: another product of the key's vendor that NVD files as a package of the
+        ecosystem, or names with the language as one word of several (encode's
+        django_rest_framework, vercel's next.js), when the vendor files at most
+        _SIBLING_VENDOR_PRODUCTS products, none of another ecosystem; "" otherwise. Not for a
+        product named after its vendor (wiremock:wiremock, mongodb:mongodb: a company's server or
+        program), nor by a sibling that is the language's binding of the vendor's own product
+        (python_wiremock, redis-py: a company's client for its server says nothing of its other
+        products: redis:redisbloom is the server's module, not pip's client of it)."""
+        index = self.index
+        vendor, product = split_key(index.keys[key_id])
+        if _named_after(vendor, product) or max((index.word_uses.get(w, 0) for w in index.words(key_id)[1].replace("-", " ").split()), default=0) > _RARE_WORD:
+            # ... nor a product named with a plain word (svelte:kit is SvelteKit, @sveltejs/kit on
+            # npm; npm's "kit" is another package).
+            return ""
+        keys = index.vendor_keys(vendor)
+        groups: set[tuple[int, ...]] = set()
+        for k in keys:
+            groups.add(index.equivalents(k))
+            if len(groups) > _SIBLING_VENDOR_PRODUCTS:
+                return ""
+        if any(index.ecosystem.get(k) not in (None, _TARGET_SW[source]) or self._of_another_ecosystem((k,), source) for k in keys):
+            return ""
+        group = set(index.equivalents(key_id))
+        for k in keys:
+            if k in group:
+                continue
+            words = [w for w in re.split(r"[-_./]+", unquote(split_key(index.keys[k])[1]).lower()) if w]
+            rest = compact(" ".join(w for w in words if w not in _LANGUAGE_WORDS[source]))
+            # The binding or SDK of the vendor's own product, or of the vendor (python_wiremock,
+            # redis-py, claude_sdk_for_python): its rest starts with that product's name.
+            own = {compact(index.words(o)[1]) for o in keys if o != k} | {compact(index.words(k)[0])}
+            if self._filed_as_package(k, source) or (
+                    len(words) >= 2 and _LANGUAGE_WORDS[source] & set(words) and not any(len(o) >= 3 and rest.startswith(o) for o in own)):
+                return index.keys[k]
+        return ""
 
     def _node_port(self, vendor: str, scope: str) -> str:
         """The vendor's product named "<scope>.js" (or "<scope>js"), its Node.js port of the
