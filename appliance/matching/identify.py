@@ -205,6 +205,15 @@ def _vendor_says_language(vendor: str, source: str) -> bool:
     return source == "npm" and len(vendor) >= 4 and vendor.endswith("js") and vendor.isalpha()
 
 
+def _names_language(words: list[str], source: str) -> bool:
+    """A product's name (its words) says the language as one word of several (django_rest_framework,
+    next.js, hub-rest-api-python), or, for Python, as a word ending in "python" (Zope's
+    RestrictedPython, IronPython): glued prefixes (pywps, pydio, pyroscope) are names of their own."""
+    if len(words) >= 2 and _LANGUAGE_WORDS[source] & set(words):
+        return True
+    return source == "pip" and any(len(w) > len("python") + 1 and w.endswith("python") for w in words)
+
+
 def _words_of(product: str) -> str:
     """A CPE product's words, whatever separates them ("ckeditor5-html-embed" -> "ckeditor5 html embed")."""
     return " ".join(w for w in re.split(r"[-_./\s]+", unquote(product).lower()) if w)
@@ -1052,8 +1061,8 @@ class Identifier:
 
     def _sibling_says(self, key_id: int, source: str) -> str:
         """Session 17: another product of the key's vendor that NVD files as a package of the
-        ecosystem, or names with the language as one word of several (encode's
-        django_rest_framework, vercel's next.js), when the vendor files at most
+        ecosystem, or names with the language (_names_language: encode's django_rest_framework,
+        vercel's next.js, zope's restrictedpython), when the vendor files at most
         _SIBLING_VENDOR_PRODUCTS products, none of another ecosystem; "" otherwise. Not for a
         product named after its vendor (wiremock:wiremock, mongodb:mongodb: a company's server or
         program), nor by a sibling that is the language's binding of the vendor's own product
@@ -1061,7 +1070,8 @@ class Identifier:
         products: redis:redisbloom is the server's module, not pip's client of it)."""
         index = self.index
         vendor, product = split_key(index.keys[key_id])
-        if _named_after(vendor, product) or max((index.word_uses.get(w, 0) for w in index.words(key_id)[1].replace("-", " ").split()), default=0) > _RARE_WORD:
+        uses = max((index.word_uses.get(w, 0) for w in index.words(key_id)[1].replace("-", " ").split()), default=0)
+        if _named_after(vendor, product) or uses > _RARE_WORD:
             # ... nor a product named with a plain word (svelte:kit is SvelteKit, @sveltejs/kit on
             # npm; npm's "kit" is another package).
             return ""
@@ -1083,7 +1093,7 @@ class Identifier:
             # redis-py, claude_sdk_for_python): its rest starts with that product's name.
             own = {compact(index.words(o)[1]) for o in keys if o != k} | {compact(index.words(k)[0])}
             if self._filed_as_package(k, source) or (
-                    len(words) >= 2 and _LANGUAGE_WORDS[source] & set(words) and not any(len(o) >= 3 and rest.startswith(o) for o in own)):
+                    _names_language(words, source) and not any(len(o) >= 3 and rest.startswith(o) for o in own)):
                 return index.keys[k]
         return ""
 

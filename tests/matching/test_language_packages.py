@@ -552,3 +552,23 @@ def test_a_sibling_package_of_a_small_vendor_vouches(matcher: FeedMatcher, item:
 def test_a_sibling_that_says_nothing_of_the_vendors_other_products(matcher: FeedMatcher, name: str, source: str) -> None:
     (result,) = matcher.match([SoftwareItem(name, "1.0.0", source=source)], UBUNTU)
     assert result.match is None or "none of another ecosystem, and its" not in result.match.evidence
+
+
+@pytest.mark.parametrize(("words", "source", "expected"), [
+    (["django", "rest", "framework"], "pip", True),
+    (["next", "js"], "npm", True),
+    (["restrictedpython"], "pip", True),  # Zope's RestrictedPython: "python" ending a word
+    (["pywps"], "pip", False),  # a glued prefix is a name of its own (pydio, pyroscope)
+    (["django"], "pip", False),  # one word: gofiber's django is a Go template engine
+    (["build", "cache", "node"], "npm", False),  # "node" names servers too
+])
+def test_names_language(words: list[str], source: str, expected: bool) -> None:
+    from appliance.matching.identify import _names_language
+
+    assert _names_language(words, source) is expected
+
+
+def test_a_sibling_named_with_python_at_the_end_of_a_word_vouches(matcher: FeedMatcher) -> None:
+    # zope files restrictedpython beside accesscontrol and zodb, none of another ecosystem.
+    (result,) = matcher.match([SoftwareItem("ZODB", "6.0", source="pip")], UBUNTU)
+    assert result.match is not None and ":zope:zodb:" in result.match.cpe, result.reason
