@@ -898,7 +898,7 @@ class Identifier:
                 found = self._by_name_alone(published, package, source)
                 if isinstance(found, _Candidate):
                     chosen = _Candidate(found.key_id, 0.87, f"of the products named '{package}', only this one's vendor "
-                                        f"is the publisher its scope '@{scope}' names")
+                                        "is spelled as the scope")
         if not isinstance(chosen, _Candidate):
             return Unidentified(chosen)
         vendor, product = split_key(self.index.keys[chosen.key_id])
