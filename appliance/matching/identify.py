@@ -28,6 +28,14 @@ _FEW_PRODUCTS = 5
 # described as Jupyter's): its other products are packages of it too (jupyterlab, nbconvert).
 # pip only, as rule 9: over the dictionary npm's would be ckeditor (CKEditor 4 beside 5's parts).
 _ECOSYSTEM_ORGANISATION = 3
+# Session 17: a vendor filing this many products or fewer, none of another ecosystem, one of them
+# filed as a package of the item's ecosystem or named with its language as a word (encode's
+# django_rest_framework, vercel's next.js), publishes packages of it (Identifier._sibling_says).
+_SIBLING_VENDOR_PRODUCTS = 10
+# The language's words as one word of a product's name of several (django_rest_framework,
+# next.js, hub-rest-api-python); glued prefixes (pywps, pydio, pyroscope) are names of their own.
+# npm's "node" is left out: a word of servers too (gradle's build_cache_node is a cache node).
+_LANGUAGE_WORDS = {"pip": frozenset({"python", "py", "django"}), "npm": frozenset({"nodejs", "js", "javascript"})}
 _LANGUAGE = {"pip": "Python", "npm": "Node.js"}
 # A word this few products use in their names (CpeIndex.word_uses: "paho" 3, "langchain" 12,
 # "apollo" 16) makes a name of several words distinctive; "elastic" (26), "sql" (63), "google"
@@ -195,6 +203,15 @@ def _vendor_says_language(vendor: str, source: str) -> bool:
         return True
     # Four letters will do: unjs, nwjs, iojs are the only such vendors, all JavaScript organisations.
     return source == "npm" and len(vendor) >= 4 and vendor.endswith("js") and vendor.isalpha()
+
+
+def _names_language(words: list[str], source: str) -> bool:
+    """A product's name (its words) says the language as one word of several (django_rest_framework,
+    next.js, hub-rest-api-python), or, for Python, as a word ending in "python" (Zope's
+    RestrictedPython, IronPython): glued prefixes (pywps, pydio, pyroscope) are names of their own."""
+    if len(words) >= 2 and _LANGUAGE_WORDS[source] & set(words):
+        return True
+    return source == "pip" and any(len(w) > len("python") + 1 and w.endswith("python") for w in words)
 
 
 def _words_of(product: str) -> str:
@@ -855,8 +872,33 @@ class Identifier:
         kids = ours
         if not kids:
             return Unidentified(f"no NVD product is named like {source} package '{joined or pypi_name(package)}'")
+        groups = {self.index.equivalents(k) for k in kids}
+        # Every key of the group, none with CVEs: a mined group may join a namesake's key
+        # (express:express, an Android app, beside expressjs:express), and a representative
+        # title may be a host module's of the same name (ckeditor:ckeditor, 2 CVEs, is titled
+        # "CKEditor plugin Drupal 6.x-1.0"); a product with CVEs is weighed by them.
+        hosted = {g for g in groups if all(self._made_for_host(k) and not self.index.cve_count(k) for k in g)}
+        if len(groups) > 1 and hosted and len(hosted) < len(groups):
+            # Session 17: of several products of the name, one made for a host (a Drupal theme,
+            # an Android app, a PHP library: devsaran:fresh is "Devsaran Fresh theme module
+            # Drupal 7.x-1.0") is not the package; the others are weighed without it.
+            kids = tuple(k for k in kids if self.index.equivalents(k) not in hosted)
         written, package = package, (pypi_name(package) if source == "pip" else package)
         chosen = self._by_name_alone(kids, package, source, project=True)
+        if not isinstance(chosen, _Candidate) and scope and compact(scope) != compact(package):
+            # Session 17: an npm scope is the package's publisher, so of several products of the
+            # bare name it chooses the one its vendor files (@fastify/session is fastify:session,
+            # not joomla:session or opft:session). Not a scope spelled like the name itself: a
+            # vendor of that spelling is the name's, not the publisher's (@xterm/xterm is
+            # xterm.js, not xterm:xterm). The vendor must be spelled as the scope: a looser
+            # likeness joins an API's clients to the company's products (@googleapis/drive is
+            # the Drive API's client, not google:drive).
+            published = tuple(k for k in kids if compact(self.index.words(k)[0]) == compact(scope))
+            if len({self.index.equivalents(k) for k in published}) == 1:
+                found = self._by_name_alone(published, package, source)
+                if isinstance(found, _Candidate):
+                    chosen = _Candidate(found.key_id, 0.87, f"of the products named '{package}', only this one's vendor "
+                                        "is spelled as the scope")
         if not isinstance(chosen, _Candidate):
             return Unidentified(chosen)
         vendor, product = split_key(self.index.keys[chosen.key_id])
@@ -919,6 +961,12 @@ class Identifier:
                 # another ecosystem's (jupyter files jupyter_server, jupyter_core, notebook).
                 why = (f"its vendor {vendor} files no product of another ecosystem, and NVD files {len(filed)} of its products "
                        f"as {_LANGUAGE[source]} packages ({', '.join(filed[:3])})")
+            elif alone and not joined and (sibling := self._sibling_says(chosen.key_id, source)):
+                # Session 17: a small vendor of the ecosystem whose other product is filed or named
+                # as its package (encode:httpx beside encode:django_rest_framework, vercel:ms beside
+                # vercel:next.js).
+                why = (f"its vendor {vendor} files at most {_SIBLING_VENDOR_PRODUCTS} products, none of another ecosystem, "
+                       f"and its {sibling} is a {_LANGUAGE[source]} package by {'NVD' if self._filed_as_package(self.index.key_id[sibling], source) else 'its name'}")
             elif alone and (part := self._parts_filed(chosen.key_id, source)):
                 # The project's own parts, products of its vendor named "<product>-<part>"
                 # (ckeditor5-html-embed of ckeditor5), are filed as packages of the ecosystem.
@@ -998,6 +1046,56 @@ class Identifier:
             return ""
         return (f"no other NVD product uses the name '{index.words(key_id)[1]}', and its vendor {vendor} files "
                 f"{len(groups)} product{'s' if len(groups) > 1 else ''}, none of another ecosystem")
+
+    def _made_for_host(self, key_id: int) -> bool:
+        """The key is of a product made for a host it runs in or another language: its vendor is
+        named after one (rubygeocoder, mapsplugin, alienwp, thephpleague), or its 2015 dictionary
+        title names one ("Devsaran Fresh theme module Drupal 7.x-1.0", "r-company unzipper
+        android"). A title that names Node.js or Python too is its package's ("ucdok tomato
+        module node.js")."""
+        index = self.index
+        if _HOST_VENDOR.search(compact(split_key(index.keys[key_id])[0].removesuffix("_project"))):
+            return True
+        words = set(re.split(r"[-_\s]+", index.titles.get(key_id, "")))
+        return bool(_HOST_TITLE_WORDS & words) and not words & {"node.js", "nodejs", "python"}
+
+    def _sibling_says(self, key_id: int, source: str) -> str:
+        """Session 17: another product of the key's vendor that NVD files as a package of the
+        ecosystem, or names with the language (_names_language: encode's django_rest_framework,
+        vercel's next.js, zope's restrictedpython), when the vendor files at most
+        _SIBLING_VENDOR_PRODUCTS products, none of another ecosystem; "" otherwise. Not for a
+        product named after its vendor (wiremock:wiremock, mongodb:mongodb: a company's server or
+        program), nor by a sibling that is the language's binding of the vendor's own product
+        (python_wiremock, redis-py: a company's client for its server says nothing of its other
+        products: redis:redisbloom is the server's module, not pip's client of it)."""
+        index = self.index
+        vendor, product = split_key(index.keys[key_id])
+        uses = max((index.word_uses.get(w, 0) for w in index.words(key_id)[1].replace("-", " ").split()), default=0)
+        if _named_after(vendor, product) or uses > _RARE_WORD:
+            # ... nor a product named with a plain word (svelte:kit is SvelteKit, @sveltejs/kit on
+            # npm; npm's "kit" is another package).
+            return ""
+        keys = index.vendor_keys(vendor)
+        groups: set[tuple[int, ...]] = set()
+        for k in keys:
+            groups.add(index.equivalents(k))
+            if len(groups) > _SIBLING_VENDOR_PRODUCTS:
+                return ""
+        if any(index.ecosystem.get(k) not in (None, _TARGET_SW[source]) or self._of_another_ecosystem((k,), source) for k in keys):
+            return ""
+        group = set(index.equivalents(key_id))
+        for k in keys:
+            if k in group:
+                continue
+            words = [w for w in re.split(r"[-_./]+", unquote(split_key(index.keys[k])[1]).lower()) if w]
+            rest = compact(" ".join(w for w in words if w not in _LANGUAGE_WORDS[source]))
+            # The binding or SDK of the vendor's own product, or of the vendor (python_wiremock,
+            # redis-py, claude_sdk_for_python): its rest starts with that product's name.
+            own = {compact(index.words(o)[1]) for o in keys if o != k} | {compact(index.words(k)[0])}
+            if self._filed_as_package(k, source) or (
+                    _names_language(words, source) and not any(len(o) >= 3 and rest.startswith(o) for o in own)):
+                return index.keys[k]
+        return ""
 
     def _node_port(self, vendor: str, scope: str) -> str:
         """The vendor's product named "<scope>.js" (or "<scope>js"), its Node.js port of the

@@ -132,13 +132,12 @@ def test_identified_as_a_package(matcher: FeedMatcher, item: SoftwareItem, expec
     (SoftwareItem("kubernetes", "29.0.0", source="pip"), "kubernetes:kubernetes, which NVD does not file as a pip package"),
 
     # A vendor's other products speak only for a small vendor of one ecosystem: google files
-    # protobuf-python among 142 products, some of other ecosystems; on npm, small vendors are
-    # too often of several languages (vercel's next.js is filed as a Node.js package, its ms is
-    # not taken by it). A coined pip name is not read as its vendor's one product either (session
-    # 16: test_a_coined_name_needs_a_small_vendor_of_nothing_else).
+    # protobuf-python among 142 products, some of other ecosystems. (Session 17: on npm too, with
+    # at most 10 products, none of another ecosystem: vercel's next.js now speaks for its ms,
+    # test_a_sibling_package_of_a_small_vendor_vouches.) A coined pip name is not read as its
+    # vendor's one product either (session 16: test_a_coined_name_needs_a_small_vendor_of_nothing_else).
     (SoftwareItem("sentencepiece", "0.2.0", source="pip"), "google:sentencepiece, which NVD does not file as a pip package"),
     (SoftwareItem("transformers", "4.40.0", source="pip"), "huggingface:transformers, which NVD does not file as a pip package"),
-    (SoftwareItem("ms", "2.1.3", source="npm"), "vercel:ms, which NVD does not file as a npm package"),
     # NVD's "<name>_project" placeholder stands beside the real vendor's key as often as not.
     (SoftwareItem("click", "8.1.7", source="pip"), "click_project:click (0 CVEs), palletsprojects:click (0 CVEs)"),
     # A scope and name NVD does not join: the vendor must still be the scope's.
@@ -488,3 +487,88 @@ def test_a_coined_name_is_the_one_product_of_a_small_vendor(matcher: FeedMatcher
 def test_a_coined_name_needs_a_small_vendor_of_nothing_else(matcher: FeedMatcher, name: str, source: str) -> None:
     (result,) = matcher.match([SoftwareItem(name, "1.0.0", source=source)], UBUNTU)
     assert result.match is None or "no other NVD product uses the name" not in result.match.evidence
+
+
+@pytest.mark.parametrize(("item", "expected"), [
+    # Session 17: of several products of the bare name, the scope (the publisher) names one vendor.
+    (SoftwareItem("@fastify/session", "10.9.0", source="npm"), "fastify:session"),  # not joomla:session, opft:session
+    (SoftwareItem("@fastify/websocket", "10.0.1", source="npm"), "fastify:websocket"),  # not gorillatoolkit's (Go)
+])
+def test_a_scope_chooses_among_products_of_the_bare_name(matcher: FeedMatcher, item: SoftwareItem, expected: str) -> None:
+    (result,) = matcher.match([item], UBUNTU)
+    assert result.match is not None, result.reason
+    assert ":".join(result.match.cpe.split(":")[3:5]) == expected and "its scope '@fastify' names" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "reason"), [
+    ("@fastify/jwt", "names several NVD products"),  # no vendor of the four 'jwt' products is fastify
+    ("@xterm/xterm", ""),  # a scope spelled like the name says nothing of xterm:xterm's vendor
+])
+def test_a_scope_naming_no_vendor_of_the_products_chooses_none(matcher: FeedMatcher, name: str, reason: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0.0", source="npm")], UBUNTU)
+    assert result.match is None or ":xterm:xterm:" not in result.match.cpe
+    assert reason in (result.reason or "")
+
+
+@pytest.mark.parametrize(("item", "expected"), [
+    # Session 17: of several products of the name, one made for a host is left out: devsaran:fresh
+    # is a Drupal theme (its 2015 title), r-company:unzipper an Android app, thephpleague's
+    # oauth2-server a PHP library; NVD's placeholder for the project is what remains.
+    (SoftwareItem("fresh", "0.5.2", source="npm"), "fresh_project:fresh"),
+    (SoftwareItem("unzipper", "0.10.11", source="npm"), "unzipper_project:unzipper"),
+    (SoftwareItem("oauth2-server", "3.1.1", source="npm"), "oauth2-server_project:oauth2-server"),
+])
+def test_a_product_made_for_a_host_is_not_weighed_among_several(matcher: FeedMatcher, item: SoftwareItem, expected: str) -> None:
+    (result,) = matcher.match([item], UBUNTU)
+    assert result.match is not None, result.reason
+    assert ":".join(result.match.cpe.split(":")[3:5]) == expected
+
+
+def test_a_group_with_one_key_made_for_a_host_is_still_weighed(matcher: FeedMatcher) -> None:
+    # express:express (an Android app by its title) is grouped with expressjs:express: the group stays.
+    (result,) = matcher.match([SoftwareItem("express", "4.21.2", source="npm")], UBUNTU)
+    assert result.match is not None and ":expressjs:express:" in result.match.cpe, result.reason
+
+
+@pytest.mark.parametrize(("item", "expected", "sibling"), [
+    # Session 17: a small vendor, none of its products another ecosystem's, whose other product
+    # is the ecosystem's package by NVD's filing or by a language word in its name.
+    (SoftwareItem("httpx", "0.27.0", source="pip"), "encode:httpx", "encode:django_rest_framework"),
+    (SoftwareItem("uvicorn", "0.30.1", source="pip"), "encode:uvicorn", "encode:django_rest_framework"),
+    (SoftwareItem("ms", "2.1.3", source="npm"), "vercel:ms", "vercel:next.js"),
+])
+def test_a_sibling_package_of_a_small_vendor_vouches(matcher: FeedMatcher, item: SoftwareItem, expected: str, sibling: str) -> None:
+    (result,) = matcher.match([item], UBUNTU)
+    assert result.match is not None, result.reason
+    assert ":".join(result.match.cpe.split(":")[3:5]) == expected and f"its {sibling} is a" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "source"), [
+    ("wiremock", "pip"),  # wiremock:wiremock is named after its vendor: the server; python_wiremock its client
+    ("redisbloom", "pip"),  # redis-py is the binding of the vendor's own product, not a sign of the others
+    ("kit", "npm"),  # svelte:kit is SvelteKit (@sveltejs/kit); "kit" is a plain word
+    ("enterprise", "npm"),  # gradle's build_cache_node: "node" is no language word here
+])
+def test_a_sibling_that_says_nothing_of_the_vendors_other_products(matcher: FeedMatcher, name: str, source: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0.0", source=source)], UBUNTU)
+    assert result.match is None or "none of another ecosystem, and its" not in result.match.evidence
+
+
+@pytest.mark.parametrize(("words", "source", "expected"), [
+    (["django", "rest", "framework"], "pip", True),
+    (["next", "js"], "npm", True),
+    (["restrictedpython"], "pip", True),  # Zope's RestrictedPython: "python" ending a word
+    (["pywps"], "pip", False),  # a glued prefix is a name of its own (pydio, pyroscope)
+    (["django"], "pip", False),  # one word: gofiber's django is a Go template engine
+    (["build", "cache", "node"], "npm", False),  # "node" names servers too
+])
+def test_names_language(words: list[str], source: str, expected: bool) -> None:
+    from appliance.matching.identify import _names_language
+
+    assert _names_language(words, source) is expected
+
+
+def test_a_sibling_named_with_python_at_the_end_of_a_word_vouches(matcher: FeedMatcher) -> None:
+    # zope files restrictedpython beside accesscontrol and zodb, none of another ecosystem.
+    (result,) = matcher.match([SoftwareItem("ZODB", "6.0", source="pip")], UBUNTU)
+    assert result.match is not None and ":zope:zodb:" in result.match.cpe, result.reason
