@@ -37,6 +37,8 @@ _EDITION_WORDS = {
 # Channels of one product ("Google Chrome Beta", "Visual Studio Code Insiders") and servicing
 # words left by the version ("Exchange Server 2019 Cumulative Update 13") are packaging too.
 _EDITION_WORDS |= {"beta", "canary", "nightly", "insiders", "insider", "preview", "cumulative", "express", "basic", "lite", "core"}
+# (Session 17: and the alpha, daily and snapshot channels, as _CHANNEL reads them on a Mac.)
+_EDITION_WORDS |= {"alpha", "daily", "snapshot"}
 # ... and (session 16) a workstation or workgroup edition ("Macrium Reflect Workstation",
 # "Pervasive PSQL Workgroup") and Citrix's long-term service release ("Citrix Workspace 2402
 # LTSR"), a servicing channel as "lts" is.
@@ -134,7 +136,9 @@ _HOSTING_VENDORS = ("google", "googlecode", "github", "sourceforge", "gitlab", "
 # Release channels macOS apps put after their name, with a space or a hyphen ("Xcode-beta",
 # "Microsoft Edge Dev", "Safari Technology Preview", "Firefox Nightly", "Google Chrome Canary"):
 # builds of the app the rest of the name is, shipped beside it under another bundle name.
-_CHANNEL = re.compile(r"[\s-]+(beta|dev|canary|nightly|tech(?:nology)? preview|preview|insiders?)$", re.I)
+# Session 17: also the alpha, daily and snapshot builds ("Thunderbird Daily", "Tor Browser Alpha",
+# "Vivaldi Snapshot"), Homebrew's @alpha, @daily and @snapshot casks of the same apps.
+_CHANNEL = re.compile(r"[\s-]+(beta|dev|canary|nightly|tech(?:nology)? preview|preview|insiders?|alpha|daily|snapshot)$", re.I)
 # Session 15, round 2: the platform a Mac app's name ends with ("Bitdefender Antivirus for
 # Mac", "Kaspersky Endpoint Security for Mac"), as a Windows name's "for Windows", which the
 # cleaning drops (normalize._NOISE_WORDS): the product is the name before it, and NVD's separate
