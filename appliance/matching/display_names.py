@@ -1281,6 +1281,17 @@ class DisplayNames:
             others = ", ".join(index.keys[c.key_id] for c in tied if c.key_id != chosen)
             return _Candidate(best.key_id, best.score, best.evidence + f"; NVD also names it {others} (one organisation), "
                               f"{index.keys[chosen]} is the name with the most CVEs", best.fuzzy), ""
+        titled = [c for c in tied if c.key_id in index.titles]
+        if len(products) == 1 and len(organisations) == 1 and counts[0] == 0 and len(titled) == 1:
+            # Session 17: with no CVE under any, the one spelling the 2015 dictionary already
+            # lists, with a title (vandyke:securecrt "VanDyke SecureCRT", skype:skype), is NVD's
+            # established name; the other is a later entry of the same organisation
+            # (van_dyke_technologies, skype_technologies) that no CVE of the feed uses.
+            best = titled[0]
+            others = ", ".join(index.keys[c.key_id] for c in tied if c is not best)
+            return _Candidate(best.key_id, best.score, best.evidence + f"; NVD also names it {others} (one organisation), "
+                              f"only {index.keys[best.key_id]} is in the 2015 dictionary ('{index.titles[best.key_id]}')",
+                              best.fuzzy), ""
         said = compact(publisher)
         exact = [c for c in tied if said and compact(index.words(c.key_id)[0]) == said]
         if len(products) == 1 and len(organisations) == len(tied) and len(exact) == 1:

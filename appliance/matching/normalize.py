@@ -11,7 +11,9 @@ from appliance.cpe import unquote
 # installer notes: "7-Zip 23.01 (x64)", "Mozilla Firefox (x64 en-US)", "Notepad++ (64-bit x64)",
 # "Microsoft Visual Studio Code (User)", instance ids and GUIDs in brackets or braces
 # ("ScreenConnect Client (f0e1d2c3b4a59687)"). None of it names the product.
-_PARENS = re.compile(r"\s*[\(\[\{][^\)\]\}]*[\)\]\}]")
+# A note may hold a bracketed note of its own ("LibreOffice 7.6.7.2 Help Pack (English (GB))",
+# session 17): one level of nesting goes with it, not leaving a ")" behind.
+_PARENS = re.compile(r"\s*[\(\[\{](?:[^\(\[\{\)\]\}]|[\(\[\{][^\)\]\}]*[\)\]\}])*[\)\]\}]")
 _NOISE_WORDS = {
     "x64", "x86", "x86_64", "amd64", "arm64", "aarch64", "win64", "win32", "64-bit", "32-bit", "64bit", "32bit",
     "64", "32", "bit", "en-us", "en-gb", "de-de", "fr-fr", "user", "machine", "remove", "only",
