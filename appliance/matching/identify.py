@@ -308,6 +308,13 @@ class Identifier:
                 return self._with_references(found, formula, source)
             # Casks are display names written with hyphens (google-chrome, visual-studio-code).
             named = self.names.identify(formula.replace("-", " "), item.vendor, platform, display=False)
+            if "-plus" in formula:
+                # Session 17: a cask token spells "+" as "-plus" (Homebrew's "Token reference":
+                # logi-options-plus is "Logi Options+"), which the reading above drops as an
+                # edition word (Logi Options, another program): the name with its "+" first.
+                plus = self.names.identify(_CASK_PLUS.sub("+", formula).replace("-", " "), item.vendor, platform, display=False)
+                if isinstance(plus, Identification):
+                    named = Identification(plus.key, plus.method, plus.score, f"'-plus' of cask '{formula}' is '+': {plus.evidence}")
             if isinstance(named, Identification) and (named.method == "alias" or not self.packages.refused_names(formula)):
                 return self._with_references(named, formula, source)
             # A formula named exactly like products the package rules could not choose
@@ -1246,6 +1253,10 @@ class Identifier:
     def _package(self, package: str, platform_scheme: str) -> Identification | Unidentified | None:
         """A distribution package or Homebrew formula name (appliance/matching/packages.py)."""
         return self.packages.identify(package, platform_scheme)
+
+
+# A cask token's "+" (Homebrew "Token reference": "+" becomes "plus" after a hyphen).
+_CASK_PLUS = re.compile(r"-plus(?=-|$)")
 
 
 def _spells_other(found: str, referenced: str, name: str) -> bool:
