@@ -293,6 +293,18 @@ class Identifier:
             tool = self._tool_read_as_project(formula, found)
             if tool is not None:
                 return tool
+            if isinstance(found, Identification) and found.method != "alias" and "-" in formula:
+                # Session 17: a cask spelling a display name we alias ("brave-browser" is "Brave
+                # Browser", brave:brave) is that product, not a key the package rules found by
+                # spelling (brave:brave_browser, which no CVE uses): the alias is the authored fact.
+                # (Not when the two are one product's names: docker-desktop keeps the key of the
+                # group with the CVEs, docker:docker_desktop.)
+                spoken = formula.replace("-", " ")
+                alias = self.index.aliases.names.get(spoken)
+                if (alias is not None and self._known(alias[0])
+                        and self.index.key_id[alias[0]] not in self.index.equivalents(self.index.key_id[found.key])):
+                    return Identification(alias[0], "alias", 1.0, f"cask '{formula}' is display name '{spoken}', "
+                                          f"alias: {alias[1]}")
             if isinstance(found, Identification):
                 head = formula.split("-", 1)[0]
                 if ("-" in formula and found.method != "alias" and not compact(formula).startswith(compact(split_key(found.key)[0]))
