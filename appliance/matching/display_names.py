@@ -1663,6 +1663,18 @@ class DisplayNames:
                 vendor, product = index.words(key_id)
                 if compact(vendor) == said_vendor or compact(vendor.removesuffix(" project")) == said_vendor:
                     confirmed = _publisher_agrees(publisher, vendor)
+                    if (not confirmed and publisher and key_id not in index.titles and not index.cve_count(key_id)
+                            and any(_publisher_agrees(publisher, index.words(k)[0]) for k in named_like)):
+                        # Session 17: the publisher names the vendor of a product called the whole
+                        # name ("Titan FTP Server" by South River Technologies is
+                        # southrivertech:titan_ftp_server): a vendor read off the name's first
+                        # word that the publisher does not name (titan:ftp_server) is another
+                        # company's product, below the one the publisher confirms. Unless data stands
+                        # for the split: a CVE, or the 2015 dictionary's title ("Dameware Mini Remote
+                        # Control" by SolarWinds stays dameware:mini_remote_control).
+                        offer(key_id, 0.94, f"name '{cleaned}' is vendor '{vendor}' + product '{product}', but publisher "
+                                            f"'{publisher}' names the vendor of the product called '{cleaned}'")
+                        continue
                     offer(
                         key_id,
                         (0.99 if confirmed else 0.96) + _spelled(product, product_part),
