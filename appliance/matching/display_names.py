@@ -396,6 +396,9 @@ def _publisher_named_after(publisher: str, product: str) -> bool:
 # every vendor, so the bound costs nothing either way; it stays, as lifting it changes which
 # names are identified.)
 _AROUND_VENDOR_LIMIT = 300
+# A vendor filing this many products or more that also files its own name as a product
+# (sage:sage beside sage_300, x3, ...) uses that key for the company, not for one program.
+_COMPANY_PRODUCTS = 10
 # Words a print driver's Windows entry adds to "Universal": print words and the page
 # description languages and variants it is built for (PCL 5/6, PostScript, XPS; Lexmark's "XL").
 _PRINT_DRIVER_WORDS = frozenset({"print", "printing", "printer", "driver", "pcl", "pcl5", "pcl6", "ps", "postscript",
@@ -680,12 +683,33 @@ class DisplayNames:
                 if isinstance(again, Identification):
                     found = Identification(again.key, "fuzzy", min(again.score, 0.93),
                                            again.evidence + f" (publisher '{publisher}' is vendor '{initials}' by its initials)")
+        if isinstance(found, Identification) and display and found.method != "alias":
+            company = self._company_key(found.key, name)
+            if company:
+                return Unidentified(company)
         note = _INSTALLER_NOTE.search(name) if "(" in name else None
         if note and isinstance(found, Identification):
             # The cleaning drops bracketed notes, but this one says what the entry is: the
             # installer that puts the product on new user profiles, not the product.
             return Unidentified(f"'{name}' is the {note.group(1).lower()} of {found.key}, not the product")
         return found
+
+    def _company_key(self, key: str, name: str) -> str:
+        """Why a program named by its maker's name and a number is not the maker's company-named
+        key, or "" (session 17). "Sage 50" and "Sage 50cloud Accounts" (Sage's accounting line)
+        clean to "sage", the key sage:sage that a vendor filing many products gives its own name:
+        NVD's name for the company's products at large, not for the program the number names."""
+        vendor, product = split_key(key)
+        words = name.split()
+        if (len(words) < 2 or compact(vendor) != compact(product) or compact(words[0]) != compact(vendor)
+                or not words[1][:1].isdecimal() or not re.match(r"\d+[a-z]*$", words[1], re.I)):
+            return ""
+        key_id = self.index.key_id.get(key)
+        if key_id is None or self.index.vendor_products(key_id) < _COMPANY_PRODUCTS or self.index.cve_count(key_id):
+            return ""
+        return (f"'{name}' is named by its maker's name and '{words[1]}', a program of its line, not {key}, the key NVD gives "
+                f"the company's own name ({self.index.vendor_products(key_id)} products filed by '{vendor}', none of "
+                "that name's CVEs in the feed)")
 
     def _siblings(self, one: str, other: str) -> int:
         """How many product names two NVD vendors share and no other vendor files, when they are

@@ -1174,3 +1174,10 @@ def test_a_vendor_read_off_the_first_word_yields_to_the_publishers_product(match
     # A split with a 2015 title keeps its place: DameWare before SolarWinds bought it.
     key, evidence = product(matcher, SoftwareItem("Dameware Mini Remote Control x64", "12.3", "SolarWinds"))
     assert key == "dameware:mini_remote_control"
+
+
+@pytest.mark.parametrize("name", ["Sage 50", "Sage 50cloud Accounts v29"])
+def test_a_makers_name_and_a_number_is_not_the_company_named_key(matcher: FeedMatcher, name: str) -> None:
+    # Session 17: sage:sage is the key Sage (13 products) gives its own name, not its accounting line.
+    key, reason = product(matcher, SoftwareItem(name, "29.0", "Sage GmbH"))
+    assert key is None and "sage:sage" in reason and "maker's name" in reason
