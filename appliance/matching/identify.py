@@ -501,6 +501,16 @@ class Identifier:
             return Unidentified(f"formula '{formula}' of tap '{owner}/{tap}' would be {found.key}, but the tap's owner names "
                                 "no vendor of it and the tap is not named after it: a tap may hold another project's "
                                 "add-ons under their names")
+        if (isinstance(found, Identification) and found.method != "alias" and compact(owner) not in self.index.by_vendor
+                and not _named_after(*split_key(found.key))):
+            # Session 17: in a tap named after the formula, by an owner NVD does not know, the
+            # formula is the owner's own program: a product of that name filed under another
+            # organisation not named after it is a namesake (teamookla/speedtest/speedtest is
+            # Ookla's Speedtest CLI, not librespeed:speedtest). The project's own key stays
+            # (shivammathur/php/php@8.1 is php:php, denji/nginx/nginx-full nginx by its alias).
+            return Unidentified(f"formula '{formula}' of tap '{owner}/{tap}' would be {found.key}, but that vendor is "
+                                f"neither the tap's owner nor named after the product: the owner's own '{formula}' "
+                                "is another program of that name")
         return found
 
     def _with_references(self, found: Identification | Unidentified, name: str, source: str) -> Identification | Unidentified:

@@ -214,3 +214,11 @@ def test_a_cask_spelling_an_aliased_display_name_is_the_alias(matcher: FeedMatch
     assert key == "brave:brave" and "alias" in evidence
     # ... but a key of the same product group as the alias keeps the package reading.
     assert brew(matcher, "docker-desktop")[0] == "docker:docker_desktop"
+
+
+def test_a_tap_named_after_its_formula_is_not_another_organisations_namesake(matcher: FeedMatcher) -> None:
+    # Session 17: Ookla's tap holds Ookla's Speedtest CLI, not librespeed:speedtest.
+    key, reason = brew(matcher, "teamookla/speedtest/speedtest")
+    assert key is None and "librespeed:speedtest" in reason
+    # The project's own key in a tap named after it stays.
+    assert brew(matcher, "shivammathur/php/php@8.1")[0] == "php:php"
