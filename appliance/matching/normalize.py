@@ -225,8 +225,9 @@ _BREW_EDITION = re.compile(r"-(ce|eap|beta|nightly|dev|preview|edge|lts|communit
 # macOS bundle file names: "Google Chrome.app", "GIMP-2.10.app".
 _APP_SUFFIX = re.compile(r"\.app$", re.I)
 # Session 17: a trailing version may carry its pre-release after a hyphen, as the bundles that
-# Xcode's downloads are renamed to do ("Xcode-16.1.0-Beta.3.app", "Xcode-15.0.0-Release.Candidate").
-_TRAILING_VERSION = re.compile(r"[-\s]v?\d+(\.\d+)*(?:-(?:alpha|beta|rc|release\.candidate)(?:[.\s]?\d+)?)?$", re.I)
+# Xcode's downloads are renamed to do ("Xcode-16.1.0-Beta.3.app", "Xcode-15.0.0-Release.Candidate"), or
+# after an underscore, as CI images keep several Xcodes side by side ("Xcode_16.1.app").
+_TRAILING_VERSION = re.compile(r"[-_\s]v?\d+(\.\d+)*(?:-(?:alpha|beta|rc|release\.candidate)(?:[.\s]?\d+)?)?$", re.I)
 _BARE_MAJOR = re.compile(r"[^\W\d_]\s\d{1,3}$")
 # Reverse-DNS prefixes whose second label is a hosting site, not the vendor.
 HOSTING_SITES = frozenset({"github", "googlecode", "sourceforge", "gitlab", "bitbucket"})

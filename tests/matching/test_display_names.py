@@ -1181,3 +1181,9 @@ def test_a_makers_name_and_a_number_is_not_the_company_named_key(matcher: FeedMa
     # Session 17: sage:sage is the key Sage (13 products) gives its own name, not its accounting line.
     key, reason = product(matcher, SoftwareItem(name, "29.0", "Sage GmbH"))
     assert key is None and "sage:sage" in reason and "maker's name" in reason
+
+
+def test_app_name_drops_a_version_after_an_underscore() -> None:
+    from appliance.matching.normalize import app_name
+    # Session 17: CI images keep several Xcodes side by side as "Xcode_16.1.app".
+    assert [app_name(n) for n in ("Xcode_16.1.app", "Xcode_15.app", "Foo_Bar.app")] == ["Xcode", "Xcode", "Foo_Bar"]
