@@ -222,3 +222,8 @@ def test_a_tap_named_after_its_formula_is_not_another_organisations_namesake(mat
     assert key is None and "librespeed:speedtest" in reason
     # The project's own key in a tap named after it stays.
     assert brew(matcher, "shivammathur/php/php@8.1")[0] == "php:php"
+
+
+def test_an_mpi_build_is_the_project(matcher: FeedMatcher) -> None:
+    # Session 17: Homebrew's hdf5-mpi (Fedora's hdf5-openmpi, hdf5-mpich) is HDF5 built against MPI.
+    assert brew(matcher, "hdf5-mpi")[0] == "hdfgroup:hdf5"
