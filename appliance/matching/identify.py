@@ -9,7 +9,7 @@ import msgspec
 from appliance.cpe import CpeError, parse_cpe23, unquote
 from appliance.matching.base import SOURCES, Candidate as _Candidate, Identification, SoftwareItem, Unidentified
 from appliance.matching.bundle import _PROJECT_SUFFIXES, ECOSYSTEMS, _named_after
-from appliance.matching.display_names import _PART_WORDS, _PLATFORM_WORDS, DisplayNames, _publisher_agrees, compact
+from appliance.matching.display_names import _CODE_PART_WORDS, _PART_WORDS, _PLATFORM_WORDS, DisplayNames, _publisher_agrees, compact
 from appliance.matching.index import CpeIndex, split_key
 from appliance.matching.normalize import app_name, brew_name, clean_display_name, cpe_words, pypi_name
 from appliance.matching.packages import _PLAIN_WORD_USES, PACKAGE_NAME, PackageRules, descriptive_name, distribution_built, module_host, repository_stems, ships_no_code
@@ -339,7 +339,7 @@ class Identifier:
                     return Identification(library.key, "fuzzy", min(library.score, 0.86),
                                           f"formula '{formula}' is library 'lib{formula}': {library.evidence}")
             if isinstance(found, Unidentified) and not self.packages.refused_names(formula):
-                own = self._vendors_product(formula) or self._cask_without_vendor(formula)
+                own = self._vendors_product(formula) or self._cask_without_vendor(formula) or self._cask_edition(formula, platform)
                 if own is not None:
                     return own
             whole = brew_name(raw, editions=False)
@@ -370,6 +370,25 @@ class Identifier:
                 return self.source_packages.apply(found, raw, item.source_package, source) if item.source_package else found
         found = self.names.identify(item.name, item.vendor, platform)
         return found if item.vendor else self._with_references(found, clean_display_name(item.name), source)
+
+    def _cask_edition(self, formula: str, platform: Platform) -> Identification | None:
+        """Session 17: a cask "<vendor>-<product>-<edition>" (mongodb-compass-readonly,
+        mongodb-compass-isolated-edition: Homebrew appends a build's words to the product's
+        token) whose words without the last one or two are the vendor's product, spelled vendor
+        first and confirmed so ("mongodb compass" is vendor mongodb + product compass). Not when
+        the words taken off name a part of a product (an installer, a helper, a plug-in) or its
+        code (a server, an agent, tools): those are programs of their own (_part_of)."""
+        words = formula.split("-")
+        for cut in (1, 2):
+            head, tail = words[:-cut], words[-cut:]
+            if len(head) < 2 or any(w in _NOT_AN_EDITION for w in tail) or any(w.isdecimal() for w in tail):
+                continue
+            found = self.names.identify(" ".join(head), "", platform, display=False)
+            if (isinstance(found, Identification) and found.method == "exact"
+                    and compact(split_key(found.key)[0]) == compact(head[0])):
+                return Identification(found.key, "fuzzy", min(found.score - 0.05, 0.9),
+                                      f"cask '{formula}' is '{'-'.join(head)}' with the build words '{'-'.join(tail)}': {found.evidence}")
+        return None
 
     @staticmethod
     def _tool_read_as_project(formula: str, found: Identification | Unidentified) -> Unidentified | None:
@@ -1277,6 +1296,10 @@ class Identifier:
         return self.packages.identify(package, platform_scheme)
 
 
+# Words after a cask's product that make another program of it, not a build of it (the part and
+# code-piece words of display names, and what Homebrew's -tools/-server/-cli formulas are).
+_NOT_AN_EDITION = frozenset(_PART_WORDS | _CODE_PART_WORDS | {"server", "client", "cli", "utils", "tools", "for", "web",
+                                                              "viewer", "connector", "bridge", "sync", "backup"})
 # A cask token's "+" (Homebrew "Token reference": "+" becomes "plus" after a hyphen).
 _CASK_PLUS = re.compile(r"-plus(?=-|$)")
 

@@ -227,3 +227,15 @@ def test_a_tap_named_after_its_formula_is_not_another_organisations_namesake(mat
 def test_an_mpi_build_is_the_project(matcher: FeedMatcher) -> None:
     # Session 17: Homebrew's hdf5-mpi (Fedora's hdf5-openmpi, hdf5-mpich) is HDF5 built against MPI.
     assert brew(matcher, "hdf5-mpi")[0] == "hdfgroup:hdf5"
+
+
+@pytest.mark.parametrize("name", ["mongodb-compass-readonly", "mongodb-compass-isolated-edition"])
+def test_a_casks_build_words_after_the_vendors_product_are_an_edition(matcher: FeedMatcher, name: str) -> None:
+    # Session 17: the cask is MongoDB Compass (vendor mongodb + product compass) in another build.
+    key, evidence = brew(matcher, name)
+    assert key == "mongodb:compass" and "build words" in evidence
+
+
+def test_a_casks_part_words_after_the_vendors_product_are_no_edition(matcher: FeedMatcher) -> None:
+    # A helper or a server after the product is another program (the part words of display names).
+    assert brew(matcher, "mongodb-compass-helper")[0] != "mongodb:compass"
