@@ -154,6 +154,8 @@ _AFTER_A_NAME = frozenset(_EDITION_WORDS | _PROGRAM_KINDS)
 _NOT_BEFORE = _NOT_MORE | _PLATFORM_WORDS
 # A word with capitals inside it, in any name ("PhonerLite", "NSClient++", "ScanSnap").
 _COINED_WORD = re.compile(r"\b[A-Z][A-Za-z]*[a-z][A-Z]|\b[A-Z]{2,}[a-z]")
+# A word with capitals inside it, or letters with digits run on ("USBPcap", "Tftpd64").
+_COINED_OR_NUMBERED = re.compile(r"\b[A-Z][A-Za-z]*[a-z][A-Z]|\b[A-Z]{2,}[a-z]|\b[A-Za-z]{3,}\d+\b")
 # A one-word name with capitals inside it ("ImageOptim", "MacDown", "KeePassXC"): a coined
 # compound, not an everyday word.
 _COINED = re.compile(r"^[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+$")
@@ -669,6 +671,23 @@ class DisplayNames:
             return None
         return index.primary(kids)
 
+    def _persons_coined_project(self, name: str, publisher: str) -> Identification | None:
+        """Session 17: a one-word coined name (capitals or digits inside it: "USBPcap" by Tomasz
+        Mon, "Tftpd64" by Ph. Jounin) by a publisher NVD does not know, a person: the one product
+        of that name filed only under "<name>_project", NVD's vendor for one person's project.
+        Such a vendor is too weak for a common word another project chose (_name_alone_doubt);
+        a coined word is none (as _coined_project reads Mac apps)."""
+        cleaned = clean_display_name(name)
+        if " " in cleaned or len(cleaned) < 5 or not _COINED_OR_NUMBERED.search(name):
+            return None
+        key_id = self._lone_project(compact(cleaned))
+        if key_id is None:
+            return None
+        return Identification(self.index.keys[key_id], "fuzzy", 0.86,
+                              f"'{cleaned}' is a coined name (capitals or digits inside one word) that names exactly one NVD "
+                              f"product, of the project named after it ({self.index.keys[key_id]}); publisher '{publisher}' "
+                              "is no NVD vendor to say otherwise")
+
     def identify(self, name: str, publisher: str, platform: Platform, display: bool = True) -> Identification | Unidentified:
         """A program's display name with its publisher; ``display`` is False for names that name
         their product more plainly (a Homebrew cask's name read as words)."""
@@ -687,6 +706,11 @@ class DisplayNames:
             company = self._company_key(found.key, name)
             if company:
                 return Unidentified(company)
+        if (isinstance(found, Unidentified) and display and publisher and platform.family != "macos"
+                and compact(clean_publisher(publisher)) not in self.index.by_vendor):
+            project = self._persons_coined_project(name, publisher)
+            if project is not None:
+                found = project
         note = _INSTALLER_NOTE.search(name) if "(" in name else None
         if note and isinstance(found, Identification):
             # The cleaning drops bracketed notes, but this one says what the entry is: the

@@ -1187,3 +1187,18 @@ def test_app_name_drops_a_version_after_an_underscore() -> None:
     from appliance.matching.normalize import app_name
     # Session 17: CI images keep several Xcodes side by side as "Xcode_16.1.app".
     assert [app_name(n) for n in ("Xcode_16.1.app", "Xcode_15.app", "Foo_Bar.app")] == ["Xcode", "Xcode", "Foo_Bar"]
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("USBPcap 1.5.4.0", "Tomasz Mon", "usbpcap_project:usbpcap"),
+    ("Tftpd64", "Ph. Jounin", "tftpd64_project:tftpd64"),
+])
+def test_a_persons_coined_one_word_program_is_its_lone_project(matcher: FeedMatcher, name: str, publisher: str, expected: str) -> None:
+    # Session 17: capitals or digits inside the word make it no common word another project chose.
+    key, evidence = product(matcher, SoftwareItem(name, "1.0", publisher))
+    assert key == expected and "coined name" in evidence
+
+
+def test_a_plain_word_by_a_person_stays_refused_for_a_lone_project(matcher: FeedMatcher) -> None:
+    # "Barrier" (barrier_project:barrier) is an everyday word: the "<name>_project" doubt stays.
+    assert product(matcher, SoftwareItem("Barrier", "2.4.0", "Debauchee"))[0] is None
