@@ -37,6 +37,8 @@ _EDITION_WORDS = {
 # Channels of one product ("Google Chrome Beta", "Visual Studio Code Insiders") and servicing
 # words left by the version ("Exchange Server 2019 Cumulative Update 13") are packaging too.
 _EDITION_WORDS |= {"beta", "canary", "nightly", "insiders", "insider", "preview", "cumulative", "express", "basic", "lite", "core"}
+# (Session 17: and the alpha, daily and snapshot channels, as _CHANNEL reads them on a Mac.)
+_EDITION_WORDS |= {"alpha", "daily", "snapshot"}
 # ... and (session 16) a workstation or workgroup edition ("Macrium Reflect Workstation",
 # "Pervasive PSQL Workgroup") and Citrix's long-term service release ("Citrix Workspace 2402
 # LTSR"), a servicing channel as "lts" is.
@@ -134,7 +136,9 @@ _HOSTING_VENDORS = ("google", "googlecode", "github", "sourceforge", "gitlab", "
 # Release channels macOS apps put after their name, with a space or a hyphen ("Xcode-beta",
 # "Microsoft Edge Dev", "Safari Technology Preview", "Firefox Nightly", "Google Chrome Canary"):
 # builds of the app the rest of the name is, shipped beside it under another bundle name.
-_CHANNEL = re.compile(r"[\s-]+(beta|dev|canary|nightly|tech(?:nology)? preview|preview|insiders?)$", re.I)
+# Session 17: also the alpha, daily and snapshot builds ("Thunderbird Daily", "Tor Browser Alpha",
+# "Vivaldi Snapshot"), Homebrew's @alpha, @daily and @snapshot casks of the same apps.
+_CHANNEL = re.compile(r"[\s-]+(beta|dev|canary|nightly|tech(?:nology)? preview|preview|insiders?|alpha|daily|snapshot)$", re.I)
 # Session 15, round 2: the platform a Mac app's name ends with ("Bitdefender Antivirus for
 # Mac", "Kaspersky Endpoint Security for Mac"), as a Windows name's "for Windows", which the
 # cleaning drops (normalize._NOISE_WORDS): the product is the name before it, and NVD's separate
@@ -150,6 +154,8 @@ _AFTER_A_NAME = frozenset(_EDITION_WORDS | _PROGRAM_KINDS)
 _NOT_BEFORE = _NOT_MORE | _PLATFORM_WORDS
 # A word with capitals inside it, in any name ("PhonerLite", "NSClient++", "ScanSnap").
 _COINED_WORD = re.compile(r"\b[A-Z][A-Za-z]*[a-z][A-Z]|\b[A-Z]{2,}[a-z]")
+# A word with capitals inside it, or letters with digits run on ("USBPcap", "Tftpd64").
+_COINED_OR_NUMBERED = re.compile(r"\b[A-Z][A-Za-z]*[a-z][A-Z]|\b[A-Z]{2,}[a-z]|\b[A-Za-z]{3,}\d+\b")
 # A one-word name with capitals inside it ("ImageOptim", "MacDown", "KeePassXC"): a coined
 # compound, not an everyday word.
 _COINED = re.compile(r"^[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+$")
@@ -392,6 +398,9 @@ def _publisher_named_after(publisher: str, product: str) -> bool:
 # every vendor, so the bound costs nothing either way; it stays, as lifting it changes which
 # names are identified.)
 _AROUND_VENDOR_LIMIT = 300
+# A vendor filing this many products or more that also files its own name as a product
+# (sage:sage beside sage_300, x3, ...) uses that key for the company, not for one program.
+_COMPANY_PRODUCTS = 10
 # Words a print driver's Windows entry adds to "Universal": print words and the page
 # description languages and variants it is built for (PCL 5/6, PostScript, XPS; Lexmark's "XL").
 _PRINT_DRIVER_WORDS = frozenset({"print", "printing", "printer", "driver", "pcl", "pcl5", "pcl6", "ps", "postscript",
@@ -662,6 +671,23 @@ class DisplayNames:
             return None
         return index.primary(kids)
 
+    def _persons_coined_project(self, name: str, publisher: str) -> Identification | None:
+        """Session 17: a one-word coined name (capitals or digits inside it: "USBPcap" by Tomasz
+        Mon, "Tftpd64" by Ph. Jounin) by a publisher NVD does not know, a person: the one product
+        of that name filed only under "<name>_project", NVD's vendor for one person's project.
+        Such a vendor is too weak for a common word another project chose (_name_alone_doubt);
+        a coined word is none (as _coined_project reads Mac apps)."""
+        cleaned = clean_display_name(name)
+        if " " in cleaned or len(cleaned) < 5 or not _COINED_OR_NUMBERED.search(name):
+            return None
+        key_id = self._lone_project(compact(cleaned))
+        if key_id is None:
+            return None
+        return Identification(self.index.keys[key_id], "fuzzy", 0.86,
+                              f"'{cleaned}' is a coined name (capitals or digits inside one word) that names exactly one NVD "
+                              f"product, of the project named after it ({self.index.keys[key_id]}); publisher '{publisher}' "
+                              "is no NVD vendor to say otherwise")
+
     def identify(self, name: str, publisher: str, platform: Platform, display: bool = True) -> Identification | Unidentified:
         """A program's display name with its publisher; ``display`` is False for names that name
         their product more plainly (a Homebrew cask's name read as words)."""
@@ -676,12 +702,38 @@ class DisplayNames:
                 if isinstance(again, Identification):
                     found = Identification(again.key, "fuzzy", min(again.score, 0.93),
                                            again.evidence + f" (publisher '{publisher}' is vendor '{initials}' by its initials)")
+        if isinstance(found, Identification) and display and found.method != "alias":
+            company = self._company_key(found.key, name)
+            if company:
+                return Unidentified(company)
+        if (isinstance(found, Unidentified) and display and publisher and platform.family != "macos"
+                and compact(clean_publisher(publisher)) not in self.index.by_vendor):
+            project = self._persons_coined_project(name, publisher)
+            if project is not None:
+                found = project
         note = _INSTALLER_NOTE.search(name) if "(" in name else None
         if note and isinstance(found, Identification):
             # The cleaning drops bracketed notes, but this one says what the entry is: the
             # installer that puts the product on new user profiles, not the product.
             return Unidentified(f"'{name}' is the {note.group(1).lower()} of {found.key}, not the product")
         return found
+
+    def _company_key(self, key: str, name: str) -> str:
+        """Why a program named by its maker's name and a number is not the maker's company-named
+        key, or "" (session 17). "Sage 50" and "Sage 50cloud Accounts" (Sage's accounting line)
+        clean to "sage", the key sage:sage that a vendor filing many products gives its own name:
+        NVD's name for the company's products at large, not for the program the number names."""
+        vendor, product = split_key(key)
+        words = name.split()
+        if (len(words) < 2 or compact(vendor) != compact(product) or compact(words[0]) != compact(vendor)
+                or not words[1][:1].isdecimal() or not re.match(r"\d+[a-z]*$", words[1], re.I)):
+            return ""
+        key_id = self.index.key_id.get(key)
+        if key_id is None or self.index.vendor_products(key_id) < _COMPANY_PRODUCTS or self.index.cve_count(key_id):
+            return ""
+        return (f"'{name}' is named by its maker's name and '{words[1]}', a program of its line, not {key}, the key NVD gives "
+                f"the company's own name ({self.index.vendor_products(key_id)} products filed by '{vendor}', none of "
+                "that name's CVEs in the feed)")
 
     def _siblings(self, one: str, other: str) -> int:
         """How many product names two NVD vendors share and no other vendor files, when they are
@@ -1277,6 +1329,17 @@ class DisplayNames:
             others = ", ".join(index.keys[c.key_id] for c in tied if c.key_id != chosen)
             return _Candidate(best.key_id, best.score, best.evidence + f"; NVD also names it {others} (one organisation), "
                               f"{index.keys[chosen]} is the name with the most CVEs", best.fuzzy), ""
+        titled = [c for c in tied if c.key_id in index.titles]
+        if len(products) == 1 and len(organisations) == 1 and counts[0] == 0 and len(titled) == 1:
+            # Session 17: with no CVE under any, the one spelling the 2015 dictionary already
+            # lists, with a title (vandyke:securecrt "VanDyke SecureCRT", skype:skype), is NVD's
+            # established name; the other is a later entry of the same organisation
+            # (van_dyke_technologies, skype_technologies) that no CVE of the feed uses.
+            best = titled[0]
+            others = ", ".join(index.keys[c.key_id] for c in tied if c is not best)
+            return _Candidate(best.key_id, best.score, best.evidence + f"; NVD also names it {others} (one organisation), "
+                              f"only {index.keys[best.key_id]} is in the 2015 dictionary ('{index.titles[best.key_id]}')",
+                              best.fuzzy), ""
         said = compact(publisher)
         exact = [c for c in tied if said and compact(index.words(c.key_id)[0]) == said]
         if len(products) == 1 and len(organisations) == len(tied) and len(exact) == 1:
@@ -1648,6 +1711,18 @@ class DisplayNames:
                 vendor, product = index.words(key_id)
                 if compact(vendor) == said_vendor or compact(vendor.removesuffix(" project")) == said_vendor:
                     confirmed = _publisher_agrees(publisher, vendor)
+                    if (not confirmed and publisher and key_id not in index.titles and not index.cve_count(key_id)
+                            and any(_publisher_agrees(publisher, index.words(k)[0]) for k in named_like)):
+                        # Session 17: the publisher names the vendor of a product called the whole
+                        # name ("Titan FTP Server" by South River Technologies is
+                        # southrivertech:titan_ftp_server): a vendor read off the name's first
+                        # word that the publisher does not name (titan:ftp_server) is another
+                        # company's product, below the one the publisher confirms. Unless data stands
+                        # for the split: a CVE, or the 2015 dictionary's title ("Dameware Mini Remote
+                        # Control" by SolarWinds stays dameware:mini_remote_control).
+                        offer(key_id, 0.94, f"name '{cleaned}' is vendor '{vendor}' + product '{product}', but publisher "
+                                            f"'{publisher}' names the vendor of the product called '{cleaned}'")
+                        continue
                     offer(
                         key_id,
                         (0.99 if confirmed else 0.96) + _spelled(product, product_part),

@@ -9,7 +9,7 @@ import msgspec
 from appliance.cpe import CpeError, parse_cpe23, unquote
 from appliance.matching.base import SOURCES, Candidate as _Candidate, Identification, SoftwareItem, Unidentified
 from appliance.matching.bundle import _PROJECT_SUFFIXES, ECOSYSTEMS, _named_after
-from appliance.matching.display_names import _PART_WORDS, _PLATFORM_WORDS, DisplayNames, _publisher_agrees, compact
+from appliance.matching.display_names import _CODE_PART_WORDS, _PART_WORDS, _PLATFORM_WORDS, DisplayNames, _publisher_agrees, compact
 from appliance.matching.index import CpeIndex, split_key
 from appliance.matching.normalize import app_name, brew_name, clean_display_name, cpe_words, pypi_name
 from appliance.matching.packages import _PLAIN_WORD_USES, PACKAGE_NAME, PackageRules, descriptive_name, distribution_built, module_host, repository_stems, ships_no_code
@@ -310,6 +310,18 @@ class Identifier:
             tool = self._tool_read_as_project(formula, found)
             if tool is not None:
                 return tool
+            if isinstance(found, Identification) and found.method != "alias" and "-" in formula:
+                # Session 17: a cask spelling a display name we alias ("brave-browser" is "Brave
+                # Browser", brave:brave) is that product, not a key the package rules found by
+                # spelling (brave:brave_browser, which no CVE uses): the alias is the authored fact.
+                # (Not when the two are one product's names: docker-desktop keeps the key of the
+                # group with the CVEs, docker:docker_desktop.)
+                spoken = formula.replace("-", " ")
+                alias = self.index.aliases.names.get(spoken)
+                if (alias is not None and self._known(alias[0])
+                        and self.index.key_id[alias[0]] not in self.index.equivalents(self.index.key_id[found.key])):
+                    return Identification(alias[0], "alias", 1.0, f"cask '{formula}' is display name '{spoken}', "
+                                          f"alias: {alias[1]}")
             if isinstance(found, Identification):
                 head = formula.split("-", 1)[0]
                 if ("-" in formula and found.method != "alias" and not compact(formula).startswith(compact(split_key(found.key)[0]))
@@ -325,6 +337,13 @@ class Identifier:
                 return self._with_references(found, formula, source)
             # Casks are display names written with hyphens (google-chrome, visual-studio-code).
             named = self.names.identify(formula.replace("-", " "), item.vendor, platform, display=False)
+            if "-plus" in formula:
+                # Session 17: a cask token spells "+" as "-plus" (Homebrew's "Token reference":
+                # logi-options-plus is "Logi Options+"), which the reading above drops as an
+                # edition word (Logi Options, another program): the name with its "+" first.
+                plus = self.names.identify(_CASK_PLUS.sub("+", formula).replace("-", " "), item.vendor, platform, display=False)
+                if isinstance(plus, Identification):
+                    named = Identification(plus.key, plus.method, plus.score, f"'-plus' of cask '{formula}' is '+': {plus.evidence}")
             if isinstance(named, Identification) and (named.method == "alias" or not self.packages.refused_names(formula)):
                 return self._with_references(named, formula, source)
             # A formula named exactly like products the package rules could not choose
@@ -337,7 +356,7 @@ class Identifier:
                     return Identification(library.key, "fuzzy", min(library.score, 0.86),
                                           f"formula '{formula}' is library 'lib{formula}': {library.evidence}")
             if isinstance(found, Unidentified) and not self.packages.refused_names(formula):
-                own = self._vendors_product(formula) or self._cask_without_vendor(formula)
+                own = self._vendors_product(formula) or self._cask_without_vendor(formula) or self._cask_edition(formula, platform)
                 if own is not None:
                     return own
             whole = brew_name(raw, editions=False)
@@ -368,6 +387,25 @@ class Identifier:
                 return self.source_packages.apply(found, raw, item.source_package, source) if item.source_package else found
         found = self.names.identify(item.name, item.vendor, platform)
         return found if item.vendor else self._with_references(found, clean_display_name(item.name), source)
+
+    def _cask_edition(self, formula: str, platform: Platform) -> Identification | None:
+        """Session 17: a cask "<vendor>-<product>-<edition>" (mongodb-compass-readonly,
+        mongodb-compass-isolated-edition: Homebrew appends a build's words to the product's
+        token) whose words without the last one or two are the vendor's product, spelled vendor
+        first and confirmed so ("mongodb compass" is vendor mongodb + product compass). Not when
+        the words taken off name a part of a product (an installer, a helper, a plug-in) or its
+        code (a server, an agent, tools): those are programs of their own (_part_of)."""
+        words = formula.split("-")
+        for cut in (1, 2):
+            head, tail = words[:-cut], words[-cut:]
+            if len(head) < 2 or any(w in _NOT_AN_EDITION for w in tail) or any(w.isdecimal() for w in tail):
+                continue
+            found = self.names.identify(" ".join(head), "", platform, display=False)
+            if (isinstance(found, Identification) and found.method == "exact"
+                    and compact(split_key(found.key)[0]) == compact(head[0])):
+                return Identification(found.key, "fuzzy", min(found.score - 0.05, 0.9),
+                                      f"cask '{formula}' is '{'-'.join(head)}' with the build words '{'-'.join(tail)}': {found.evidence}")
+        return None
 
     @staticmethod
     def _tool_read_as_project(formula: str, found: Identification | Unidentified) -> Unidentified | None:
@@ -499,6 +537,16 @@ class Identifier:
             return Unidentified(f"formula '{formula}' of tap '{owner}/{tap}' would be {found.key}, but the tap's owner names "
                                 "no vendor of it and the tap is not named after it: a tap may hold another project's "
                                 "add-ons under their names")
+        if (isinstance(found, Identification) and found.method != "alias" and compact(owner) not in self.index.by_vendor
+                and not _named_after(*split_key(found.key))):
+            # Session 17: in a tap named after the formula, by an owner NVD does not know, the
+            # formula is the owner's own program: a product of that name filed under another
+            # organisation not named after it is a namesake (teamookla/speedtest/speedtest is
+            # Ookla's Speedtest CLI, not librespeed:speedtest). The project's own key stays
+            # (shivammathur/php/php@8.1 is php:php, denji/nginx/nginx-full nginx by its alias).
+            return Unidentified(f"formula '{formula}' of tap '{owner}/{tap}' would be {found.key}, but that vendor is "
+                                f"neither the tap's owner nor named after the product: the owner's own '{formula}' "
+                                "is another program of that name")
         return found
 
     def _with_references(self, found: Identification | Unidentified, name: str, source: str) -> Identification | Unidentified:
@@ -1344,6 +1392,14 @@ class Identifier:
     def _package(self, package: str, platform_scheme: str) -> Identification | Unidentified | None:
         """A distribution package or Homebrew formula name (appliance/matching/packages.py)."""
         return self.packages.identify(package, platform_scheme)
+
+
+# Words after a cask's product that make another program of it, not a build of it (the part and
+# code-piece words of display names, and what Homebrew's -tools/-server/-cli formulas are).
+_NOT_AN_EDITION = frozenset(_PART_WORDS | _CODE_PART_WORDS | {"server", "client", "cli", "utils", "tools", "for", "web",
+                                                              "viewer", "connector", "bridge", "sync", "backup"})
+# A cask token's "+" (Homebrew "Token reference": "+" becomes "plus" after a hyphen).
+_CASK_PLUS = re.compile(r"-plus(?=-|$)")
 
 
 def _spells_other(found: str, referenced: str, name: str) -> bool:

@@ -11,7 +11,9 @@ from appliance.cpe import unquote
 # installer notes: "7-Zip 23.01 (x64)", "Mozilla Firefox (x64 en-US)", "Notepad++ (64-bit x64)",
 # "Microsoft Visual Studio Code (User)", instance ids and GUIDs in brackets or braces
 # ("ScreenConnect Client (f0e1d2c3b4a59687)"). None of it names the product.
-_PARENS = re.compile(r"\s*[\(\[\{][^\)\]\}]*[\)\]\}]")
+# A note may hold a bracketed note of its own ("LibreOffice 7.6.7.2 Help Pack (English (GB))",
+# session 17): one level of nesting goes with it, not leaving a ")" behind.
+_PARENS = re.compile(r"\s*[\(\[\{](?:[^\(\[\{\)\]\}]|[\(\[\{][^\)\]\}]*[\)\]\}])*[\)\]\}]")
 _NOISE_WORDS = {
     "x64", "x86", "x86_64", "amd64", "arm64", "aarch64", "win64", "win32", "64-bit", "32-bit", "64bit", "32bit",
     "64", "32", "bit", "en-us", "en-gb", "de-de", "fr-fr", "user", "machine", "remove", "only",
@@ -26,6 +28,12 @@ _NOISE_WORDS = {
 # Java's versions carry a build number after "+" (JEP 223: "Eclipse Temurin JDK with Hotspot
 # 17.0.9+9", "Zulu JDK 17.48+15"). "2D" and "3D" are words, not versions ("AutoCAD Plant 3D").
 _VERSION_TOKEN = re.compile(r"^v?\d+(?:\.\w+)+(?:-\w+)?(?:\+\d+)?$|^v?\d{1,2}[a-z]?$(?<!^[23]d)", re.I)
+
+
+# Session 17: a version glued to a word: Go's release tags ("Go Programming Language amd64
+# go1.23.1", three numbers after two or three letters: not "cs5.5" of dreamweaver_cs5.5), and
+# "Ver." as Japanese vendors abbreviate "version" ("Epson iProjection Ver.3.20").
+_GLUED_VERSION = re.compile(r"^(?:[a-z]{2,3}\d+(?:\.\d+){2,}|ver\.\d+(?:\.\d+)*)$", re.I)
 
 
 def _version_token(token: str) -> bool:
@@ -131,7 +139,8 @@ def _cleaned_words(text: str) -> tuple[str, str]:
             token = _ARCH_SUFFIX.sub("", token)
         # (_version_token written out: it runs for every word of every name.)
         if not token or token in _NOISE_WORDS or (
-                (token[:1].isdecimal() or token[:1] in ("v", "V")) and _VERSION_TOKEN.match(token) is not None):
+                (token[:1].isdecimal() or token[:1] in ("v", "V")) and _VERSION_TOKEN.match(token) is not None) or (
+                "." in token and not token[:1].isdecimal() and _GLUED_VERSION.match(token) is not None):
             if token in _PRODUCT_WORDS or (token[:1].isdecimal() and _MAJOR.match(token)):
                 kept.append(token)
             continue
@@ -209,11 +218,16 @@ def effective_version(name: str, version: str) -> tuple[str, str | None]:
 _BREW_VERSION = re.compile(r"@[\d.]+$")
 # Casks of a release channel of one product: google-chrome@beta, firefox@developer-edition,
 # visual-studio-code@insiders (Homebrew/homebrew-cask "Naming casks": "@" + the channel).
-_BREW_CHANNEL = re.compile(r"@(beta|dev|developer-edition|nightly|canary|preview|insiders?)$")
+# Session 17: also the channels browsers and mail clients publish as alpha, daily, developer
+# and snapshot builds (tor-browser@alpha, thunderbird@daily, opera@developer, vivaldi@snapshot).
+_BREW_CHANNEL = re.compile(r"@(beta|dev|developer-edition|developer|nightly|canary|preview|insiders?|alpha|daily|snapshot)$")
 _BREW_EDITION = re.compile(r"-(ce|eap|beta|nightly|dev|preview|edge|lts|community|cask)$")
 # macOS bundle file names: "Google Chrome.app", "GIMP-2.10.app".
 _APP_SUFFIX = re.compile(r"\.app$", re.I)
-_TRAILING_VERSION = re.compile(r"[-\s]v?\d+(\.\d+)*$")
+# Session 17: a trailing version may carry its pre-release after a hyphen, as the bundles that
+# Xcode's downloads are renamed to do ("Xcode-16.1.0-Beta.3.app", "Xcode-15.0.0-Release.Candidate"), or
+# after an underscore, as CI images keep several Xcodes side by side ("Xcode_16.1.app").
+_TRAILING_VERSION = re.compile(r"[-_\s]v?\d+(\.\d+)*(?:-(?:alpha|beta|rc|release\.candidate)(?:[.\s]?\d+)?)?$", re.I)
 _BARE_MAJOR = re.compile(r"[^\W\d_]\s\d{1,3}$")
 # Reverse-DNS prefixes whose second label is a hosting site, not the vendor.
 HOSTING_SITES = frozenset({"github", "googlecode", "sourceforge", "gitlab", "bitbucket"})

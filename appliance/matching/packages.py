@@ -106,6 +106,9 @@ _SUBPACKAGE_SUFFIXES = (
     "-libs", "-lib", "-minimal", "-utils", "-tools", "-server", "-client", "-clients", "-core", "-bin",
     "-full", "-tiny", "-nox", "-daemon", "-stdlib", "-headless", "-jre", "-jdk", "-progs", "-cli",
     "-extra", "-extras", "-contrib", "-static", "-single", "-default", "-current", "-base",
+    # Session 17: a build against an MPI library (Fedora's MPI packaging guidelines: hdf5-openmpi,
+    # hdf5-mpich; Homebrew's hdf5-mpi), the project's own code built another way.
+    "-mpi", "-openmpi", "-mpich",
 )
 # Debian's ABI marks after a library package's soname version, for an ABI change without a
 # soname change: a letter (libvorbis0a, libharfbuzz0b, libqt5core5a), "v5" for the GCC 5 C++

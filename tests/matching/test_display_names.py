@@ -330,11 +330,19 @@ def test_a_publisher_that_is_exactly_one_of_several_organisations_chooses_it(mat
     assert product(matcher, app, MAC)[0] == "thebrowser:arc"  # not the_browser_company:arc
 
 
-def test_one_organisations_old_and_new_vendor_names_stay_a_tie_without_cves(matcher: FeedMatcher) -> None:
-    # skype and skype_technologies are one organisation: the publisher cannot say which key NVD uses now.
-    key, reason = product(matcher, SoftwareItem("Skype version 8.110", "8.110", "Skype Technologies S.A."))
-    assert key is None
-    assert "skype:skype" in reason and "skype_technologies:skype" in reason
+@pytest.mark.parametrize(("item", "os_name", "expected", "other"), [
+    (SoftwareItem("Skype version 8.110", "8.110", "Skype Technologies S.A."), WINDOWS, "skype:skype", "skype_technologies:skype"),
+    (SoftwareItem("SecureCRT 9.5 (x64)", "9.5", "VanDyke Software, Inc."), WINDOWS, "vandyke:securecrt", "van_dyke_technologies:securecrt"),
+    (SoftwareItem("SecureCRT.app", "9.5", "", None, "macos_app", "com.vandyke.SecureCRT"), MAC, "vandyke:securecrt",
+     "van_dyke_technologies:securecrt"),
+])
+def test_of_one_organisations_names_without_cves_the_one_the_2015_dictionary_lists(
+        matcher: FeedMatcher, item: SoftwareItem, os_name: str, expected: str, other: str) -> None:
+    # Session 17: skype and skype_technologies are one organisation, no CVE of the feed uses
+    # either; the publisher cannot say which NVD uses, the 2015 dictionary's title can.
+    key, evidence = product(matcher, item, os_name)
+    assert key == expected
+    assert "2015 dictionary" in evidence and other in evidence
 
 
 @pytest.mark.parametrize(("name", "publisher", "expected"), [
@@ -538,10 +546,16 @@ def test_the_bundle_ids_own_words_name_the_vendors_product(matcher: FeedMatcher,
 
 @pytest.mark.parametrize(("name", "bundle_id", "not_this"), [
     ("Android Studio.app", "com.google.android.studio", "google:android"),  # the name says more than the id's word
-    ("Skype.app", "com.skype.skype", "skype:skype"),  # the id repeats the name: it chooses nothing the name did not
 ])
 def test_bundle_id_words_that_add_nothing_to_the_name_choose_nothing(matcher: FeedMatcher, name: str, bundle_id: str, not_this: str) -> None:
     assert app(matcher, name, bundle_id)[0] != not_this
+
+
+def test_a_bundle_id_repeating_the_name_chooses_nothing_the_name_did_not(matcher: FeedMatcher) -> None:
+    # com.skype.skype repeats the name; since session 17 the 2015 dictionary chooses skype:skype
+    # over skype_technologies:skype (one organisation, no CVEs), the bundle id's words still do not.
+    key, evidence = app(matcher, "Skype.app", "com.skype.skype")
+    assert key == "skype:skype" and "2015 dictionary" in evidence and "words" not in evidence
 
 
 @pytest.mark.parametrize(("name", "bundle_id", "expected"), [
@@ -848,9 +862,9 @@ def test_the_bundle_ids_company_may_be_nvds_other_spelling_of_it(matcher: FeedMa
     # An app named only by its maker: the id's word names the product exactly.
     key, evidence = product(matcher, SoftwareItem("Wolfram.app", "14.1.0", bundle_id="com.wolfram.Mathematica"), MAC)
     assert key == "wolfram_research:mathematica" and "by its maker" in evidence
-    # A product both spellings file stays a tie.
-    key, reason = product(matcher, SoftwareItem("Skype.app", "8.0", bundle_id="com.skype.skype"), MAC)
-    assert key is None and "skype_technologies:skype" in reason
+    # A product both spellings file is no choice of the bundle id's: the 2015 dictionary decides (session 17).
+    key, evidence = product(matcher, SoftwareItem("Skype.app", "8.0", bundle_id="com.skype.skype"), MAC)
+    assert key == "skype:skype" and "skype_technologies:skype" in evidence and "2015 dictionary" in evidence
 
 
 @pytest.mark.parametrize(("name", "publisher", "expected"), [
@@ -1137,3 +1151,66 @@ def test_an_apple_bundle_id_refuses_another_vendors_product(matcher: FeedMatcher
 def test_an_apple_bundle_id_keeps_apples_products(matcher: FeedMatcher) -> None:
     item = SoftwareItem("Safari.app", "17.5", "", None, "macos_app", "com.apple.Safari")
     assert product(matcher, item, MAC)[0] == "apple:safari"
+
+
+@pytest.mark.parametrize(("name", "bundle_id", "expected"), [
+    ("Thunderbird Daily.app", "org.mozilla.thunderbird-daily", "mozilla:thunderbird"),
+    ("Xcode-16.1.0-Beta.3.app", "com.apple.dt.Xcode", "apple:xcode"),
+])
+def test_daily_builds_and_a_pre_release_after_the_version_are_the_app(matcher: FeedMatcher, name: str, bundle_id: str, expected: str) -> None:
+    # Session 17: "daily" is a release channel; the bundles Xcode downloads are renamed to carry
+    # the version and its pre-release after a hyphen.
+    assert app(matcher, name, bundle_id)[0] == expected
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("Go Programming Language amd64 go1.23.1", "https://go.dev", "golang:go"),  # go1.23.1: Go's release tag
+    ("Epson iProjection Ver.3.20", "Seiko Epson Corporation", "epson:iprojection"),  # "Ver." for version
+])
+def test_a_version_glued_to_a_word_is_a_version(matcher: FeedMatcher, name: str, publisher: str, expected: str) -> None:
+    assert product(matcher, SoftwareItem(name, "1.0", publisher))[0] == expected
+
+
+def test_a_glued_version_keeps_a_release_nvd_names() -> None:
+    from appliance.matching.normalize import clean_display_name
+    # Two or three letters and three numbers only: Adobe's "CS5.5" is a product word (dreamweaver_cs5.5).
+    assert clean_display_name("Adobe Dreamweaver CS5.5") == "adobe dreamweaver cs5.5"
+    assert clean_display_name("LibreOffice 7.6.7.2 Help Pack (English (GB))") == "libreoffice help pack"
+
+
+def test_a_vendor_read_off_the_first_word_yields_to_the_publishers_product(matcher: FeedMatcher) -> None:
+    # Session 17: titan:ftp_server (vendor "titan" + "ftp server", no CVE, no 2015 title) is not
+    # South River Technologies' Titan FTP Server.
+    key, _ = product(matcher, SoftwareItem("Titan FTP Server", "2.0", "South River Technologies"))
+    assert key in ("southrivertech:titan_ftp_server", "south_river_technologies:titan_ftp_server")
+    # A split with a 2015 title keeps its place: DameWare before SolarWinds bought it.
+    key, evidence = product(matcher, SoftwareItem("Dameware Mini Remote Control x64", "12.3", "SolarWinds"))
+    assert key == "dameware:mini_remote_control"
+
+
+@pytest.mark.parametrize("name", ["Sage 50", "Sage 50cloud Accounts v29"])
+def test_a_makers_name_and_a_number_is_not_the_company_named_key(matcher: FeedMatcher, name: str) -> None:
+    # Session 17: sage:sage is the key Sage (13 products) gives its own name, not its accounting line.
+    key, reason = product(matcher, SoftwareItem(name, "29.0", "Sage GmbH"))
+    assert key is None and "sage:sage" in reason and "maker's name" in reason
+
+
+def test_app_name_drops_a_version_after_an_underscore() -> None:
+    from appliance.matching.normalize import app_name
+    # Session 17: CI images keep several Xcodes side by side as "Xcode_16.1.app".
+    assert [app_name(n) for n in ("Xcode_16.1.app", "Xcode_15.app", "Foo_Bar.app")] == ["Xcode", "Xcode", "Foo_Bar"]
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("USBPcap 1.5.4.0", "Tomasz Mon", "usbpcap_project:usbpcap"),
+    ("Tftpd64", "Ph. Jounin", "tftpd64_project:tftpd64"),
+])
+def test_a_persons_coined_one_word_program_is_its_lone_project(matcher: FeedMatcher, name: str, publisher: str, expected: str) -> None:
+    # Session 17: capitals or digits inside the word make it no common word another project chose.
+    key, evidence = product(matcher, SoftwareItem(name, "1.0", publisher))
+    assert key == expected and "coined name" in evidence
+
+
+def test_a_plain_word_by_a_person_stays_refused_for_a_lone_project(matcher: FeedMatcher) -> None:
+    # "Barrier" (barrier_project:barrier) is an everyday word: the "<name>_project" doubt stays.
+    assert product(matcher, SoftwareItem("Barrier", "2.4.0", "Debauchee"))[0] is None

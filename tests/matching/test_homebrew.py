@@ -24,6 +24,9 @@ def brew(matcher: FeedMatcher, name: str) -> tuple[str | None, str]:
     ("google-chrome@beta", "google-chrome"), ("firefox@developer-edition", "firefox"),
     ("visual-studio-code@insiders", "visual-studio-code"), ("openssl@3", "openssl"), ("python@3.12", "python"),
     ("firefox@esr", "firefox@esr"),  # ESR is a product of its own (mozilla:firefox_esr), not a channel
+    # session 17: the alpha, daily, developer and snapshot channels
+    ("tor-browser@alpha", "tor-browser"), ("thunderbird@daily", "thunderbird"), ("opera@developer", "opera"),
+    ("vivaldi@snapshot", "vivaldi"),
 ])
 def test_a_casks_release_channel_is_the_product(name: str, formula: str) -> None:
     assert brew_name(name) == formula
@@ -31,6 +34,7 @@ def test_a_casks_release_channel_is_the_product(name: str, formula: str) -> None
 
 @pytest.mark.parametrize(("name", "expected"), [
     ("google-chrome@beta", "google:chrome"), ("firefox@developer-edition", "mozilla:firefox"), ("firefox@esr", "mozilla:firefox_esr"),
+    ("tor-browser@alpha", "torproject:tor_browser"), ("thunderbird@daily", "mozilla:thunderbird"),
 ])
 def test_channel_casks_are_identified_as_their_product(matcher: FeedMatcher, name: str, expected: str) -> None:
     assert brew(matcher, name)[0] == expected
@@ -193,3 +197,45 @@ def test_a_tools_formula_is_not_read_as_its_project(matcher: FeedMatcher, name: 
                                                 ("kubernetes-cli", "kubernetes:kubernetes"), ("nginx-full", "nginx:nginx")])
 def test_a_formula_spelled_whole_or_of_another_part_is_still_identified(matcher: FeedMatcher, name: str, expected: str) -> None:
     assert brew(matcher, name)[0] == expected
+
+
+def test_a_casks_plus_is_the_products_plus_sign(matcher: FeedMatcher) -> None:
+    # Session 17: Homebrew's token rule writes "+" as "plus"; read as a plain word, "plus" is an
+    # edition and "Logi Options" another Logitech program.
+    key, evidence = brew(matcher, "logi-options-plus")
+    assert key == "logitech:logi_options\\+"
+    assert "'-plus' of cask 'logi-options-plus' is '+'" in evidence
+
+
+def test_a_cask_spelling_an_aliased_display_name_is_the_alias(matcher: FeedMatcher) -> None:
+    # Session 17: "brave-browser" is "Brave Browser" (alias brave:brave), not the CVE-less
+    # brave:brave_browser the package rules find by its spelling.
+    key, evidence = brew(matcher, "brave-browser@nightly")
+    assert key == "brave:brave" and "alias" in evidence
+    # ... but a key of the same product group as the alias keeps the package reading.
+    assert brew(matcher, "docker-desktop")[0] == "docker:docker_desktop"
+
+
+def test_a_tap_named_after_its_formula_is_not_another_organisations_namesake(matcher: FeedMatcher) -> None:
+    # Session 17: Ookla's tap holds Ookla's Speedtest CLI, not librespeed:speedtest.
+    key, reason = brew(matcher, "teamookla/speedtest/speedtest")
+    assert key is None and "librespeed:speedtest" in reason
+    # The project's own key in a tap named after it stays.
+    assert brew(matcher, "shivammathur/php/php@8.1")[0] == "php:php"
+
+
+def test_an_mpi_build_is_the_project(matcher: FeedMatcher) -> None:
+    # Session 17: Homebrew's hdf5-mpi (Fedora's hdf5-openmpi, hdf5-mpich) is HDF5 built against MPI.
+    assert brew(matcher, "hdf5-mpi")[0] == "hdfgroup:hdf5"
+
+
+@pytest.mark.parametrize("name", ["mongodb-compass-readonly", "mongodb-compass-isolated-edition"])
+def test_a_casks_build_words_after_the_vendors_product_are_an_edition(matcher: FeedMatcher, name: str) -> None:
+    # Session 17: the cask is MongoDB Compass (vendor mongodb + product compass) in another build.
+    key, evidence = brew(matcher, name)
+    assert key == "mongodb:compass" and "build words" in evidence
+
+
+def test_a_casks_part_words_after_the_vendors_product_are_no_edition(matcher: FeedMatcher) -> None:
+    # A helper or a server after the product is another program (the part words of display names).
+    assert brew(matcher, "mongodb-compass-helper")[0] != "mongodb:compass"
