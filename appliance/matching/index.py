@@ -141,10 +141,10 @@ class CpeIndex:
         ``ngtcp2`` beside ``tatsuhiro-t``, ``yasm_project`` beside ``tortall``). Keys
         ``_namesakes`` finds are left out (the Node library sharp beside code16's Laravel CMS)."""
         projects: dict[int, tuple[int, ...]] = {}
-        owners: dict[int, set[str]] = defaultdict(set)
+        # Repository URLs by key, read (owner_of) only for the few names with a package among them.
+        urls: dict[int, list[str]] = defaultdict(list)
         for row in self.bundle.references.get("repo", ()):
-            if owner := owner_of(row.url):
-                owners[row.key].add(compact(owner))
+            urls[row.key].append(row.url)
         for kids in self.by_product.values():
             if len(kids) < 2:
                 continue
@@ -156,7 +156,7 @@ class CpeIndex:
             if not any(_named_after(*split_key(self.keys[k])) for k in kids):
                 continue
             groups = {self.equivalents(k) for k in kids}
-            groups -= {self.equivalents(k) for k in self._namesakes(groups, owners)}
+            groups -= {self.equivalents(k) for k in self._namesakes(groups, urls)}
             if len(groups) < 2:
                 continue
             members = tuple(sorted({k for g in groups for k in g}))
@@ -164,7 +164,7 @@ class CpeIndex:
                 projects[k] = members
         return projects
 
-    def _namesakes(self, groups: set[tuple[int, ...]], owners: dict[int, set[str]]) -> set[int]:
+    def _namesakes(self, groups: set[tuple[int, ...]], urls: dict[int, list[str]]) -> set[int]:
         """Of the keys of one product name, those that are another product than a package of
         a language's registry among them: NVD files the package under its ecosystem (target_sw,
         or a registry page), its repository names its owner, and the other key's vendor is
@@ -174,13 +174,15 @@ class CpeIndex:
         gibbon_project:gibbon, github.com/amro/gibbon, beside gibbonedu:gibbon, a school
         platform). diygod:rsshub beside rsshub:rsshub (github.com/DIYgod/RSSHub) and
         uppy:uppy beside transloadit:uppy stay one project."""
-        held = {g: {o for k in g for o in owners.get(k, ())} for g in groups}
-        packages = [g for g in groups if held[g] and any(self.ecosystem.get(k) in self.PACKAGE_ECOSYSTEMS
-                                                         or k in self.registries for k in g)]
+        is_package = {g: any(self.ecosystem.get(k) in self.PACKAGE_ECOSYSTEMS or k in self.registries for k in g)
+                      for g in groups}
+        if not any(is_package.values()):
+            return set()
+        held = {g: {compact(owner) for k in g for url in urls.get(k, ()) if (owner := owner_of(url))} for g in groups}
+        packages = [g for g in groups if is_package[g] and held[g]]
         found: set[int] = set()
         for other in groups:
-            if other in packages or any(k in self.registries or self.ecosystem.get(k) in self.PACKAGE_ECOSYSTEMS
-                                        for k in other):
+            if is_package[other]:
                 continue
             vendors = {split_key(self.keys[k]) for k in other}
             for package in packages:
