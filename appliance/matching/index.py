@@ -7,9 +7,9 @@ from collections import Counter, defaultdict
 from itertools import compress
 
 from appliance.matching.aliases import AliasTable
-from appliance.matching.bundle import BCve, BKev, BRef, Bundle, _named_after, split_key, version_position
+from appliance.matching.bundle import ECOSYSTEMS, BCve, BKev, BRef, Bundle, _named_after, split_key, version_position
 from appliance.matching.normalize import compact, cpe_words
-from appliance.matching.references import REGISTRY_KINDS
+from appliance.matching.references import REGISTRY_KINDS, owner_of
 
 
 class CpeIndex:
@@ -19,6 +19,9 @@ class CpeIndex:
     # A vendor filing this many current products or fewer is an author's, a project's or NVD's
     # placeholder name, not a company's (as packages._AUTHOR_PRODUCTS).
     PROJECT_VENDOR_PRODUCTS = 3
+    # The languages' package ecosystems among the target_sw values the bundle keeps (not the
+    # platforms NVD files plug-ins for): a key filed as one is a package of that registry.
+    PACKAGE_ECOSYSTEMS = frozenset(ECOSYSTEMS) - {"wordpress", "jenkins"}
 
     def __init__(self, bundle: Bundle, aliases: AliasTable) -> None:
         self.bundle = bundle
@@ -83,7 +86,6 @@ class CpeIndex:
         self.cves_by_key = {key: tuple(positions) for key, positions in cves_by_key.items()}
         # Mined product groups (bundle.mine_groups): every key of a group maps to the whole group.
         self.group: dict[int, tuple[int, ...]] = {kid: group for group in bundle.groups for kid in group}
-        self.projects = self._project_names()
         # Mined names (KEV spellings) -> key indices.
         by_name: dict[str, list[int]] = defaultdict(list)
         for name in bundle.names:
@@ -111,6 +113,8 @@ class CpeIndex:
         for ecosystem, kids in sorted(bundle.described.items()):
             for kid in kids:
                 self.described.setdefault(kid, ecosystem)
+        # (After the ecosystems and references: telling one project from namesakes reads them.)
+        self.projects = self._project_names()
         # Each vendor's products by the names marketing shortens them to (Logic Pro for
         # apple:logic_pro_x), for identification: built here once per feed (0.2 to 0.5 s at full
         # scale), not by the first report that asks about a vendor. (Imported here:
@@ -134,8 +138,13 @@ class CpeIndex:
         placeholder name; a company's or a distribution's product of a name is as often
         another one: apache:orc beside gstreamer:orc, google:nftables beside netfilter's), and
         at least one vendor is named after it (``dcraw_project`` beside ``dave_coffin``,
-        ``ngtcp2`` beside ``tatsuhiro-t``, ``yasm_project`` beside ``tortall``)."""
+        ``ngtcp2`` beside ``tatsuhiro-t``, ``yasm_project`` beside ``tortall``). Keys
+        ``_namesakes`` finds are left out (the Node library sharp beside code16's Laravel CMS)."""
         projects: dict[int, tuple[int, ...]] = {}
+        # Repository URLs by key, read (owner_of) only for the few names with a package among them.
+        urls: dict[int, list[str]] = defaultdict(list)
+        for row in self.bundle.references.get("repo", ()):
+            urls[row.key].append(row.url)
         for kids in self.by_product.values():
             if len(kids) < 2:
                 continue
@@ -147,12 +156,42 @@ class CpeIndex:
             if not any(_named_after(*split_key(self.keys[k])) for k in kids):
                 continue
             groups = {self.equivalents(k) for k in kids}
+            groups -= {self.equivalents(k) for k in self._namesakes(groups, urls)}
             if len(groups) < 2:
                 continue
             members = tuple(sorted({k for g in groups for k in g}))
             for k in members:
                 projects[k] = members
         return projects
+
+    def _namesakes(self, groups: set[tuple[int, ...]], urls: dict[int, list[str]]) -> set[int]:
+        """Of the keys of one product name, those that are another product than a package of
+        a language's registry among them: NVD files the package under its ecosystem (target_sw,
+        or a registry page), its repository names its owner, and the other key's vendor is
+        neither that owner nor named after the product, nor files the same repository, nor a
+        package itself (sharp_project:sharp, github.com/lovell/sharp for Node, beside
+        code16:sharp, a Laravel CMS; puma:puma, the Ruby server, beside psywerks:puma;
+        gibbon_project:gibbon, github.com/amro/gibbon, beside gibbonedu:gibbon, a school
+        platform). diygod:rsshub beside rsshub:rsshub (github.com/DIYgod/RSSHub) and
+        uppy:uppy beside transloadit:uppy stay one project."""
+        is_package = {g: any(self.ecosystem.get(k) in self.PACKAGE_ECOSYSTEMS or k in self.registries for k in g)
+                      for g in groups}
+        if not any(is_package.values()):
+            return set()
+        held = {g: {compact(owner) for k in g for url in urls.get(k, ()) if (owner := owner_of(url))} for g in groups}
+        packages = [g for g in groups if is_package[g] and held[g]]
+        found: set[int] = set()
+        for other in groups:
+            if is_package[other]:
+                continue
+            vendors = {split_key(self.keys[k]) for k in other}
+            for package in packages:
+                if any(_named_after(v, p) or compact(cpe_words(v)) in held[package] for v, p in vendors):
+                    continue
+                if held[other] & held[package]:
+                    continue
+                found.update(other)
+        return found
 
     def project_primary(self, key_ids: tuple[int, ...]) -> int:
         """Of one project's vendor names, the key to report: as ``primary`` (most CVEs, the newest

@@ -105,6 +105,25 @@ def names_in(url: str) -> list[tuple[str, str]]:
     return [(kind, name.lower()) for kind, name in found if _NAME.match(name.lower()) and (kind != "repo" or _product_like(name))]
 
 
+def owner_of(url: str) -> str:
+    """The owner a forge URL files its repository under, lower case ("" for other URLs).
+
+    >>> owner_of("https://github.com/lovell/sharp")
+    'lovell'
+    """
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return ""
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    segments = [unquote(s) for s in parts.path.split("/") if s]
+    if host.endswith(".github.io"):
+        return host.removesuffix(".github.io")
+    if host not in _OWNER_REPO_HOSTS or len(segments) < 2 or segments[0].lower() in _NOT_OWNERS:
+        return ""
+    return segments[0].lower()
+
+
 def page(url: str, name: str) -> str:
     """The URL cut after the name it gives (the repository or package page, not the commit or
     issue under it): what evidence shows, and what the bundle keeps. Snyk ids spell the name in

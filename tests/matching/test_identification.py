@@ -301,6 +301,36 @@ def test_namesakes_are_no_project_of_several_names(index: CpeIndex, matcher: Fee
     assert not any(index.key_id[key] in index.projects for key in candidates)
 
 
+@pytest.mark.parametrize(("package", "namesake"), [
+    # Session 17: a package NVD files under a language's ecosystem, whose repository's owner is
+    # not the other key's vendor, is no project with that vendor's product of the name: the
+    # Node image library (github.com/lovell/sharp) and code16's Laravel CMS; the Ruby server and
+    # psywerks:puma; the Ruby gem (github.com/amro/gibbon) and GibbonEdu's school platform.
+    ("sharp_project:sharp", "code16:sharp"),
+    ("puma:puma", "psywerks:puma"),
+    ("gibbon_project:gibbon", "gibbonedu:gibbon"),
+])
+def test_a_registry_package_and_a_strangers_namesake_are_no_project(index: CpeIndex, package: str, namesake: str) -> None:
+    kid, other = index.key_id[package], index.key_id[namesake]
+    assert index.ecosystem.get(kid) in index.PACKAGE_ECOSYSTEMS
+    assert kid not in index.projects and other not in index.projects
+    # CVE evaluation of the namesake no longer looks under the package's key.
+    assert kid not in index.cve_keys(other) and other not in index.cve_keys(kid)
+
+
+@pytest.mark.parametrize(("package", "author"), [
+    # The package's repository is the other vendor's (github.com/DIYgod/RSSHub), or the other
+    # vendor is named after the product (uppy:uppy beside transloadit:uppy): one project.
+    ("rsshub:rsshub", "diygod:rsshub"),
+    ("transloadit:uppy", "uppy:uppy"),
+])
+def test_a_registry_package_under_its_authors_name_stays_one_project(index: CpeIndex, package: str, author: str) -> None:
+    kid, other = index.key_id[package], index.key_id[author]
+    assert index.ecosystem.get(kid) in index.PACKAGE_ECOSYSTEMS
+    assert index.projects.get(kid) == index.projects.get(other) is not None
+    assert kid in index.cve_keys(other)
+
+
 def test_cves_are_looked_up_under_every_vendor_name_of_a_project(matcher: FeedMatcher) -> None:
     # exiv2:exiv2 holds the project's CVEs; andreas_huggel:exiv2 (its author) holds none: a
     # product reported under the author's key still gets them (CpeIndex.cve_keys).

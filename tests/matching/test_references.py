@@ -14,7 +14,7 @@ from appliance.matching.engine import FeedMatcher
 from appliance.matching.identify import Identifier, source_of
 from appliance.matching.index import CpeIndex
 from appliance.matching.platform import platform_of
-from appliance.matching.references import names_in
+from appliance.matching.references import names_in, owner_of
 
 DEBIAN = "Debian GNU/Linux 12 (bookworm)"
 UBUNTU = "Ubuntu 22.04"
@@ -50,6 +50,18 @@ UBUNTU = "Ubuntu 22.04"
 ])
 def test_names_in_urls(url: str, expected: list[tuple[str, str]]) -> None:
     assert names_in(url) == expected
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("https://github.com/lovell/sharp", "lovell"),
+    ("https://github.com/DIYgod/RSSHub/issues/10045", "diygod"),
+    ("https://gitlab.com/freedesktop-sdk/mirrors/gitlab/libtiff/libtiff", "freedesktop-sdk"),
+    ("https://github.com/advisories/GHSA-jr96-7frv-3mpj", ""),
+    ("http://sourceforge.net/projects/graphicsmagick", ""),
+])
+def test_owner_of_forge_urls(url: str, expected: str) -> None:
+    # Session 17: the owner a repository is filed under (CpeIndex._namesakes compares vendors with it).
+    assert owner_of(url) == expected
 
 
 def _rows(index: CpeIndex, kind: str, name: str) -> dict[str, int]:
