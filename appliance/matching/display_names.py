@@ -732,8 +732,7 @@ class DisplayNames:
         if key_id is None or self.index.vendor_products(key_id) < _COMPANY_PRODUCTS or self.index.cve_count(key_id):
             return ""
         return (f"'{name}' is named by its maker's name and '{words[1]}', a program of its line, not {key}, the key NVD gives "
-                f"the company's own name ({self.index.vendor_products(key_id)} products filed by '{vendor}', none of "
-                "that name's CVEs in the feed)")
+                f"the company's own name ('{vendor}' files {self.index.vendor_products(key_id)} products; no CVE uses {key})")
 
     def _siblings(self, one: str, other: str) -> int:
         """How many product names two NVD vendors share and no other vendor files, when they are
