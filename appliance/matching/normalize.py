@@ -170,13 +170,11 @@ def cpe_words(value: str) -> str:
 
 
 _NOT_COMPACT = re.compile(r"[^a-z0-9+#]")
-# The usual separators, deleted in one pass (str.translate).
-_SEPARATORS = str.maketrans("", "", " _-.")
 
 
 def compact(text: str) -> str:
     """Words run together without punctuation, to compare "win.rar" with "winrar" or "7-zip" with "7zip"."""
-    lowered = text.lower().translate(_SEPARATORS)
+    lowered = text.lower().replace(" ", "").replace("_", "").replace("-", "").replace(".", "")
     if lowered.isascii() and lowered.isalnum():
         return lowered  # letters and digits once the usual separators are gone (most names): no pattern to run
     return _NOT_COMPACT.sub("", lowered)
