@@ -251,7 +251,8 @@ def _trimmed(words: list[str], drop: list[bool]) -> list[str]:
     a number (the Windows service name in "Apache Tomcat 9.0 Tomcat9")."""
     gone = None  # (copied from ``drop`` only when a word goes)
     for i, w in enumerate(words):
-        if i and w[-1].isdigit() and not drop[i]:
+        # (One call tells whether an earlier word begins this one: in most names none does.)
+        if i and w[-1].isdigit() and not drop[i] and w.startswith(tuple(words[:i])):
             for e in words[:i]:
                 if w.startswith(e) and w[len(e):].isdigit():
                     if gone is None:
@@ -799,7 +800,8 @@ class DisplayNames:
             if isinstance(found, Identification):
                 return found
             first = first or found
-        glued = _GLUED_PIECE.match(name.strip()) if display else None
+        # (The pattern is run only for a name ending in one of its words.)
+        glued = _GLUED_PIECE.match(name.strip()) if display and name.strip().endswith(("Agent", "Client", "Service")) else None
         if glued:
             # A piece word glued to the product's name in CamelCase ("AteraAgent", "NinjaRMMAgent"):
             # read as the two words, so the piece rules apply.
@@ -1020,9 +1022,10 @@ class DisplayNames:
         # stays ("FileMaker Pro 2024" by Claris is claris:filemaker_pro, not filemaker:filemaker).
         # (Without a year or a number in the name, the later drops are the first one again: skipped.)
         # (Each word's kind is read once, for all the drops.)
-        edition = [w in _EDITION_WORDS for w in words] if not candidates else []
+        # (The set and string tests mapped over the words, without a loop in Python.)
+        edition = list(map(_EDITION_WORDS.__contains__, words)) if not candidates else []
         year = [w[:2] in ("19", "20") and _YEAR.match(w) is not None for w in words] if not candidates else []  # _is_year
-        number = [w.isdecimal() for w in words] if not candidates else []  # _is_number
+        number = list(map(str.isdecimal, words)) if not candidates else []  # _is_number
         has_year = True in year
         edition_or_year = _either(edition, year)
         for drop, sure, needed in (
@@ -1077,8 +1080,8 @@ class DisplayNames:
             ]
         if not candidates and publisher and display:
             candidates = self._publishers_product(words, publisher) or self._branded_program(words, publisher)
-            trimmed = _trimmed(words, [w in _EDITION_WORDS or (w[:2] in ("19", "20") and _YEAR.match(w) is not None) or w.isdecimal()
-                                       for w in words]) if not candidates else words  # (_is_year, _is_number)
+            # (Edition words, years and numbers: the flags read above, as no candidate had been found then.)
+            trimmed = _trimmed(words, _either(edition_or_year, number)) if not candidates else words
             if trimmed and len(trimmed) < len(words):
                 # ... also after its edition words and release ("Camtasia 2024" by TechSmith is
                 # techsmith:camtasia_studio, as "Camtasia 2024.app" is by its bundle id).

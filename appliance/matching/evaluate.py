@@ -9,6 +9,7 @@ holds is a finding; one whose configuration is undecidable is a finding with
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -294,6 +295,23 @@ class _Context:
 _PENDING = object()  # a configuration that also names another program on the host
 
 
+class _Span:
+    """One product's candidate CVEs (for one platform and backport flag), and what evaluating
+    them gave at versions between the same two bounds of their criteria (CveEvaluator._spanned).
+
+    The bounds are read only when a second version of the product asks for the same candidates
+    (most products appear at one version in an office); until then the first version's sort key
+    and result wait in ``first``."""
+
+    __slots__ = ("candidates", "first", "bounds", "results")
+
+    def __init__(self, candidates: list[BCve], version_key: Any, result: tuple[tuple, tuple]) -> None:
+        self.candidates = candidates
+        self.first: tuple[Any, tuple[tuple, tuple]] | None = (version_key, result)
+        self.bounds: list | None = None  # sorted sort keys of every bound and exact version of the criteria
+        self.results: dict[int, tuple[tuple, tuple]] = {}  # per gap between two bounds
+
+
 class CveEvaluator:
     """Finds the CVEs of one identified item; results are cached per (product, version, platform)."""
 
@@ -311,6 +329,10 @@ class CveEvaluator:
         # Findings of own criteria that held, per (CVE, product, reason, bounds, backport): the
         # other versions of a product that the same criterion catches share them.
         self._held: dict[tuple, Vulnerability] = {}
+        # Per (product's keys, platform, backport): results by the gap between two bounds of the
+        # criteria that a version falls in (_spanned); the versions of one program in an office
+        # ("24.001.20605", "24.001.20607") mostly fall in the same gap, and get the same CVEs.
+        self._spans: dict[tuple, list[_Span]] = {}
         # One-OR-node configurations are decided by their first own criterion that holds; False
         # evaluates every configuration in full (the tests compare the two).
         self.shortcut = True
@@ -343,7 +365,7 @@ class CveEvaluator:
         if cached is None:
             if len(self._cache) > self.CACHE_LIMIT:
                 self._cache.clear()
-            cached = self._cache[cache_key] = self._evaluate(keys, installed, platform, backport)
+            cached = self._cache[cache_key] = self._spanned(keys, installed, platform, backport)
         final, pending = cached
         if not pending or others is None:
             return final, bool(pending)
@@ -397,11 +419,90 @@ class CveEvaluator:
         configs = self._configs(cve)
         return [step if step is not None else configs[i] for i, step in enumerate(own)]
 
-    def _evaluate(self, keys: tuple[int, ...], installed: Installed, platform: Platform, backport: bool) -> tuple[tuple, tuple]:
-        """(findings that hold on any host, configurations that depend on the host's other programs)."""
+    def _spanned(self, keys: tuple[int, ...], installed: Installed, platform: Platform, backport: bool) -> tuple[tuple, tuple]:
+        """_evaluate's result, taken from another version of the product when no criterion of its
+        candidate CVEs tells the two apart.
+
+        Every criterion compares the version's sort key with its bounds (or its exact version)
+        and nothing else, but for one reading of the text: "1.9.5a" is version 1.9.5 with any
+        update. So for a version of digits and dots, the gap between two consecutive bounds of
+        all the candidates' criteria that its key falls in decides every criterion, and with the
+        same candidates, the same findings in the same order. A version equal to a bound is
+        evaluated on its own. Only for the shortcut's evaluation of one known version."""
         # The bundle's version spans narrow the CVEs down for one known version; a span of
         # versions (a JetBrains build) or an unknown one is checked against all of them.
-        candidates = self.index.cves_that_may_hold(keys, installed.text) if installed.exact else self.index.cves_for(keys)
+        if not installed.exact:
+            return self._evaluate(keys, installed, platform, backport, self.index.cves_for(keys))
+        text = installed.text
+        candidates = self.index.cves_that_may_hold(keys, text)
+        if not (self.shortcut and text.isascii() and text.replace(".", "").isdigit()):
+            return self._evaluate(keys, installed, platform, backport, candidates)
+        if len(self._spans) > self.DECODED_LIMIT:
+            self._spans.clear()
+        spans = self._spans.setdefault((keys, platform.family, platform.keys, backport), [])
+        span = next((s for s in spans if s.candidates == candidates), None)
+        if span is None:
+            result = self._evaluate(keys, installed, platform, backport, candidates)
+            spans.append(_Span(candidates, installed.low, result))
+            return result
+        if span.first is not None:
+            # A second version with these candidates: the bounds are read now.
+            (first_key, first_result), span.first = span.first, None
+            span.bounds = self._bounds(keys, candidates)
+            gap = self._gap(span.bounds, first_key)
+            if gap >= 0:
+                span.results[gap] = first_result
+        gap = self._gap(span.bounds, installed.low)
+        result = span.results.get(gap) if gap >= 0 else None
+        if result is None:
+            result = self._evaluate(keys, installed, platform, backport, candidates)
+            if gap >= 0:
+                span.results[gap] = result
+        return result
+
+    @staticmethod
+    def _gap(bounds: list | None, key: Any) -> int:
+        """Which gap between consecutive ``bounds`` the sort key falls in; -1 when it is one of
+        them (or the bounds could not be ordered)."""
+        if bounds is None:
+            return -1
+        i = bisect_left(bounds, key)
+        return -1 if i < len(bounds) and bounds[i] == key else i
+
+    def _bounds(self, keys: tuple[int, ...], candidates: list[BCve]) -> list | None:
+        """The sort keys of every bound and exact version of the product's criteria in the
+        candidates' plans (all that _evaluate may compare a known version with), sorted; None
+        when they do not order (keys of different shapes)."""
+        plans = self._plans.get(keys)
+        if plans is None:
+            plans = self._plans[keys] = {}
+        found = set()
+        for cve in candidates:
+            plan = plans.get(cve.id)
+            if plan is None:
+                plan = plans[cve.id] = self._plan(keys, cve)
+                self._planned += 1
+            for config in plan:
+                matches = config if type(config) is tuple else [m for n in config.nodes for m in n.matches if m.product in keys]
+                for match in matches:
+                    if match.version == "*":
+                        for bound in (match.start_incl, match.start_excl, match.end_incl, match.end_excl):
+                            if bound:
+                                found.add(_key(bound))
+                    elif match.version != "-":
+                        wanted = match.version
+                        if match.update not in ("*", "-", ""):
+                            wanted += _update_suffix(match.update)
+                        found.add(_key(wanted))
+        found.discard(None)
+        try:
+            return sorted(found)
+        except TypeError:
+            return None
+
+    def _evaluate(self, keys: tuple[int, ...], installed: Installed, platform: Platform, backport: bool,
+                  candidates: list[BCve]) -> tuple[tuple, tuple]:
+        """(findings that hold on any host, configurations that depend on the host's other programs)."""
         final: list[Vulnerability] = []
         pending: list[tuple[BCve, BConfig]] = []
         platform_ids = self._platform(platform)

@@ -37,8 +37,10 @@ _GLUED_VERSION = re.compile(r"^(?:[a-z]{2,3}\d+(?:\.\d+){2,}|ver\.\d+(?:\.\d+)*)
 
 
 def _version_token(token: str) -> bool:
-    """_VERSION_TOKEN.match, skipped for tokens that start with neither a digit nor a "v" (most words)."""
-    return (token[:1].isdecimal() or token[:1] in ("v", "V")) and _VERSION_TOKEN.match(token) is not None
+    """_VERSION_TOKEN.match, skipped for tokens that start with neither a digit nor a "v" and a
+    digit (most words); a number of ASCII digits is one when it has at most two digits."""
+    return (token[:1].isdecimal() or (token[:1] in ("v", "V") and token[1:2].isdecimal())) and (
+        len(token) <= 2 if token.isascii() and token.isdigit() else _VERSION_TOKEN.match(token) is not None)
 # "Java 8 Update 381": the number after "update" is part of the version, not of the name; so
 # are servicing levels ("Microsoft Exchange Server 2019 Cumulative Update 13", "SQL Server
 # 2016 Service Pack 3", "SP1").
@@ -133,13 +135,17 @@ def _cleaned_words(text: str) -> tuple[str, str]:
     """The words of a prepared name without noise words, architecture suffixes and versions;
     and the same keeping "for", "windows" and a bare major number (keep_product_words)."""
     cleaned, kept = [], []
+    # (tokens() leaves no comma; the other two are stripped only from a name that has them.)
+    stripped = ";" in text or ":" in text
     for token in tokens(text):
-        token = token.strip(",;:")
+        if stripped:
+            token = token.strip(",;:")
         if "-" in token:
             token = _ARCH_SUFFIX.sub("", token)
         # (_version_token written out: it runs for every word of every name.)
         if not token or token in _NOISE_WORDS or (
-                (token[:1].isdecimal() or token[:1] in ("v", "V")) and _VERSION_TOKEN.match(token) is not None) or (
+                (token[:1].isdecimal() or (token[:1] in ("v", "V") and token[1:2].isdecimal()))
+                and (len(token) <= 2 if token.isascii() and token.isdigit() else _VERSION_TOKEN.match(token) is not None)) or (
                 "." in token and not token[:1].isdecimal() and _GLUED_VERSION.match(token) is not None):
             if token in _PRODUCT_WORDS or (token[:1].isdecimal() and _MAJOR.match(token)):
                 kept.append(token)

@@ -256,3 +256,34 @@ def test_a_cve_of_several_products_keeps_each_ones_criteria_and_finds_the_same()
         assert matcher_for(older).match(items, os_name) == expected
     (player, *_) = matcher_for(several).match(items, "Windows 11")
     assert [(v.cve, v.via) for v in player.vulnerabilities] == [("CVE-40", "acme:player < 1.0")]
+
+
+def test_versions_between_the_same_bounds_share_one_evaluation() -> None:
+    """Versions of digits and dots that fall between the same two bounds of a product's criteria
+    get their findings from one evaluation (CveEvaluator._spanned): the same CVEs, reasons and
+    flags as each version evaluated alone, on either side of every bound, on it, in any order."""
+    configs = (
+        cve("CVE-50", BConfig("OR", False, (BNode("OR", False, (crit(PLAYER, si="1.0", ee="2.0"), crit(PLAYER, version="3.1"))),))),
+        cve("CVE-51", BConfig("OR", False, (BNode("OR", False, (crit(PLAYER, se="1.5", ei="2.5"),)),))),
+        cve("CVE-52", BConfig("OR", False, (BNode("OR", False, (crit(PLAYER, version="1.9.5", update="patch1"), crit(PLAYER, version="1.7"))),))),
+        cve("CVE-53", BConfig("AND", False, (BNode("OR", False, (crit(PLAYER, ee="1.8"),)),
+                                             BNode("OR", False, (crit(WINDOWS, part="o", vulnerable=False),))))),
+        cve("CVE-54", BConfig("AND", False, (BNode("OR", False, (crit(PLAYER, ee="3.0"),)), BNode("OR", False, (crit(PLUGIN, ei="9.0"),))))),
+        cve("CVE-55", BConfig("OR", False, (BNode("OR", False, (crit(PLAYER, target_sw="mac_os_x", si="1.2"),)),))),
+        cve("CVE-56", BConfig("OR", False, (BNode("OR", False, (crit(PLAYER, version="-"), crit(PLAYER, ee="1.9.5a"))),))),
+    )
+    versions = ["0.5", "1.0", "1.2", "1.3", "1.5", "1.6", "1.7", "1.7.0", "1.7.1", "1.7a", "1.8", "1.9", "1.9.5", "1.9.6", "2.0",
+                "2.1", "2.5", "2.6", "3.0", "3.1", "3.1.0.0", "3.2", "10"]
+    for os_name in ("Windows 11", "macOS 14"):
+        alone = [_full(matcher_for(*configs)).match([SoftwareItem("Acme Player", v), SoftwareItem("Acme Plugin", "1.0")], os_name)
+                 for v in versions]
+        for order in (versions, versions[::-1], sorted(versions, key=lambda v: v[::-1])):
+            matcher = matcher_for(*configs)
+            for version in order:
+                assert matcher.match([SoftwareItem("Acme Player", version), SoftwareItem("Acme Plugin", "1.0")], os_name) \
+                    == alone[versions.index(version)], (os_name, version)
+    # One evaluation per gap: 1.3 and 1.4 share one, 1.5 (a bound) is evaluated on its own.
+    matcher = matcher_for(*configs)
+    matcher.match([SoftwareItem("Acme Player", v) for v in ("1.3", "1.4", "1.5", "1.6")], "Windows 11")
+    ((span,),) = matcher.evaluator._spans.values()
+    assert len(span.results) == 2

@@ -89,6 +89,7 @@ def test_pattern_shortcuts_answer_as_the_patterns(text: str) -> None:
 
     assert normalize.tokens(text) == [t for t in re.split(r"[\s,]+", text.lower().strip()) if t]
     assert normalize._version_token(text) == (normalize._VERSION_TOKEN.match(text) is not None)
+    assert normalize.compact(text) == normalize._NOT_COMPACT.sub("", text.lower())
     assert display_names._is_year(text) == (display_names._YEAR.match(text) is not None)
     assert display_names._is_number(text) == (re.fullmatch(r"\d+", text) is not None)
     major = bool(text[:1].isdecimal() and normalize._MAJOR.match(text))
