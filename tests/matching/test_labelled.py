@@ -29,38 +29,41 @@ def _scorer():
 
 @pytest.mark.parametrize(
     ("file", "min_precision", "min_recall"),
-    # Floors just under the values measured (in the comments) at the end of session 16, so a
-    # regression fails; BENCHMARKS.md has the history. Sets 9 to 26 were labelled and sealed
-    # before the work they first measured (tests/matching/README.md); all but set 26 are spent now.
+    # Floors just under the values measured (in the comments) at the end of session 17, so a
+    # regression fails; BENCHMARKS.md has the history. Sets 9 to 29 were labelled and sealed
+    # before the work they first measured (tests/matching/README.md); sets 2 to 25 are spent now.
     [
         ("labelled_items.json", 0.99, 0.96),  # 0.996 / 0.972
-        ("dev2_items.json", 0.93, 0.90),  # 0.944 / 0.910
-        ("heldout_items.json", 0.95, 0.90),  # 0.959 / 0.910 (session 16: cmake is cmake_project:cmake, another NVD name of the project, labelled kitware)
-        ("heldout2_items.json", 0.90, 0.85),  # 0.912 / 0.856
-        ("heldout3_items.json", 0.95, 0.86),  # 0.962 / 0.869
+        ("dev2_items.json", 0.93, 0.90),  # 0.937 / 0.907
+        ("heldout_items.json", 0.95, 0.91),  # 0.960 / 0.923 (session 16: cmake is cmake_project:cmake, another NVD name of the project, labelled kitware)
+        ("heldout2_items.json", 0.90, 0.85),  # 0.914 / 0.859
+        ("heldout3_items.json", 0.95, 0.88),  # 0.963 / 0.886
         ("heldout4_items.json", 0.95, 0.85),  # 0.963 / 0.858
-        ("heldout5_items.json", 0.94, 0.87),  # 0.949 / 0.881
-        ("heldout6_items.json", 0.91, 0.84),  # 0.917 / 0.851
-        ("heldout7_items.json", 0.93, 0.84),  # 0.936 / 0.853
-        ("heldout8_items.json", 0.95, 0.81),  # 0.964 / 0.821
-        ("heldout9_items.json", 0.94, 0.80),  # 0.950 / 0.811
-        ("heldout10_items.json", 0.94, 0.82),  # 0.944 / 0.830
+        ("heldout5_items.json", 0.94, 0.89),  # 0.950 / 0.899
+        ("heldout6_items.json", 0.91, 0.84),  # 0.917 / 0.854
+        ("heldout7_items.json", 0.93, 0.85),  # 0.941 / 0.861
+        ("heldout8_items.json", 0.95, 0.82),  # 0.965 / 0.829
+        ("heldout9_items.json", 0.94, 0.81),  # 0.953 / 0.825
+        ("heldout10_items.json", 0.94, 0.82),  # 0.944 / 0.834
         ("heldout11_items.json", 0.93, 0.85),  # 0.944 / 0.855
         ("heldout12_items.json", 0.94, 0.81),  # 0.951 / 0.824
-        ("heldout13_items.json", 0.92, 0.84),  # 0.931 / 0.846
-        ("heldout14_items.json", 0.92, 0.86),  # 0.932 / 0.870
+        ("heldout13_items.json", 0.93, 0.84),  # 0.939 / 0.852
+        ("heldout14_items.json", 0.93, 0.87),  # 0.943 / 0.883
         ("heldout15_items.json", 0.92, 0.85),  # 0.934 / 0.863
-        ("heldout16_items.json", 0.93, 0.79),  # 0.945 / 0.799
-        ("heldout17_items.json", 0.95, 0.75),  # 0.958 / 0.765
-        ("heldout18_items.json", 0.94, 0.81),  # 0.949 / 0.821
+        ("heldout16_items.json", 0.94, 0.80),  # 0.949 / 0.813
+        ("heldout17_items.json", 0.96, 0.77),  # 0.966 / 0.783
+        ("heldout18_items.json", 0.94, 0.82),  # 0.953 / 0.826
         ("heldout19_items.json", 0.91, 0.79),  # 0.922 / 0.797
-        ("heldout20_items.json", 0.92, 0.89),  # 0.927 / 0.896
-        ("heldout21_items.json", 0.92, 0.80),  # 0.935 / 0.808
-        ("heldout22_items.json", 0.90, 0.77),  # 0.913 / 0.780
-        ("heldout23_items.json", 0.90, 0.73),  # 0.911 / 0.735
-        ("heldout24_items.json", 0.91, 0.80),  # 0.919 / 0.808
-        ("heldout25_items.json", 0.87, 0.69),  # 0.880 / 0.697
-        ("heldout26_items.json", 0.90, 0.77),  # 0.905 / 0.779
+        ("heldout20_items.json", 0.93, 0.89),  # 0.938 / 0.900
+        ("heldout21_items.json", 0.94, 0.81),  # 0.948 / 0.820
+        ("heldout22_items.json", 0.92, 0.78),  # 0.928 / 0.788
+        ("heldout23_items.json", 0.91, 0.74),  # 0.916 / 0.747
+        ("heldout24_items.json", 0.91, 0.82),  # 0.924 / 0.833
+        ("heldout25_items.json", 0.90, 0.74),  # 0.906 / 0.751
+        ("heldout26_items.json", 0.90, 0.77),  # 0.906 / 0.784
+        ("heldout27_items.json", 0.92, 0.83),  # 0.929 / 0.836
+        ("heldout28_items.json", 0.92, 0.86),  # 0.935 / 0.867
+        ("heldout29_items.json", 0.93, 0.83),  # 0.944 / 0.843
     ],
 )
 def test_precision_and_recall(matcher: FeedMatcher, file: str, min_precision: float, min_recall: float) -> None:
@@ -80,47 +83,47 @@ def test_precision_and_recall(matcher: FeedMatcher, file: str, min_precision: fl
     ("file", "source", "min_precision", "min_recall"),
     # Per inventory source, on every held-out set from 2 on where the source has at least 15
     # items (the scorer passes the source_package hints on): floors just under the values
-    # measured at the end of session 16 (in the comments).
+    # measured at the end of session 17 (in the comments).
     [
         ("heldout2_items.json", "apk", 0.99, 0.99),  # 1.000 / 1.000
         ("heldout2_items.json", "dpkg", 0.90, 0.84),  # 0.914 / 0.850
-        ("heldout2_items.json", "homebrew", 0.88, 0.87),  # 0.886 / 0.878 (session 16: cmake, mtr, tmux under another NVD name of their project)
+        ("heldout2_items.json", "homebrew", 0.88, 0.88),  # 0.895 / 0.887 (session 16: cmake, mtr, tmux under another NVD name of their project)
         ("heldout2_items.json", "macos_app", 0.95, 0.89),  # 0.962 / 0.904
         ("heldout2_items.json", "npm", 0.99, 0.84),  # 1.000 / 0.846
         ("heldout2_items.json", "pip", 0.95, 0.67),  # 0.964 / 0.675
         ("heldout2_items.json", "rpm", 0.92, 0.90),  # 0.927 / 0.911
-        ("heldout2_items.json", "windows_program", 0.84, 0.80),  # 0.848 / 0.815
+        ("heldout2_items.json", "windows_program", 0.84, 0.81),  # 0.849 / 0.821
         ("heldout3_items.json", "dpkg", 0.99, 0.93),  # 1.000 / 0.938
         ("heldout3_items.json", "homebrew", 0.95, 0.85),  # 0.962 / 0.862
         ("heldout3_items.json", "macos_app", 0.99, 0.94),  # 1.000 / 0.955
         ("heldout3_items.json", "npm", 0.99, 0.84),  # 1.000 / 0.846
-        ("heldout3_items.json", "pip", 0.99, 0.44),  # 1.000 / 0.455
+        ("heldout3_items.json", "pip", 0.99, 0.63),  # 1.000 / 0.636
         ("heldout3_items.json", "rpm", 0.99, 0.74),  # 1.000 / 0.750
-        ("heldout3_items.json", "windows_program", 0.89, 0.89),  # 0.905 / 0.905
+        ("heldout3_items.json", "windows_program", 0.90, 0.92),  # 0.907 / 0.929
         ("heldout4_items.json", "apk", 0.90, 0.90),  # 0.913 / 0.913
         ("heldout4_items.json", "dpkg", 0.99, 0.79),  # 1.000 / 0.797
         ("heldout4_items.json", "homebrew", 0.95, 0.87),  # 0.957 / 0.882
         ("heldout4_items.json", "macos_app", 0.97, 0.95),  # 0.980 / 0.961
         ("heldout4_items.json", "npm", 0.99, 0.95),  # 1.000 / 0.958
         ("heldout4_items.json", "pip", 0.99, 0.72),  # 1.000 / 0.731
-        ("heldout4_items.json", "rpm", 0.92, 0.73),  # 0.929 / 0.765; session 17: 0.73, fapolicyd-selinux (a policy module, labelled debatable) refused
-        ("heldout4_items.json", "windows_program", 0.93, 0.85),  # 0.938 / 0.862
+        ("heldout4_items.json", "rpm", 0.92, 0.73),  # 0.926 / 0.735; session 17: 0.73, fapolicyd-selinux (a policy module, labelled debatable) refused
+        ("heldout4_items.json", "windows_program", 0.93, 0.86),  # 0.938 / 0.874
         ("heldout5_items.json", "apk", 0.90, 0.82),  # 0.909 / 0.833
-        ("heldout5_items.json", "dpkg", 0.99, 0.87),  # 1.000 / 0.875
+        ("heldout5_items.json", "dpkg", 0.99, 0.90),  # 1.000 / 0.906
         ("heldout5_items.json", "homebrew", 0.93, 0.84),  # 0.944 / 0.850
         ("heldout5_items.json", "macos_app", 0.93, 0.93),  # 0.941 / 0.941
-        ("heldout5_items.json", "npm", 0.89, 0.74),  # 0.900 / 0.750
-        ("heldout5_items.json", "pip", 0.91, 0.91),  # 0.917 / 0.917
+        ("heldout5_items.json", "npm", 0.90, 0.82),  # 0.909 / 0.833
+        ("heldout5_items.json", "pip", 0.91, 0.99),  # 0.923 / 1.000
         ("heldout5_items.json", "rpm", 0.94, 0.90),  # 0.955 / 0.913
         ("heldout5_items.json", "windows_program", 0.94, 0.89),  # 0.947 / 0.900
         ("heldout6_items.json", "apk", 0.91, 0.87),  # 0.920 / 0.885
         ("heldout6_items.json", "dpkg", 0.92, 0.87),  # 0.926 / 0.877
-        ("heldout6_items.json", "homebrew", 0.87, 0.89),  # 0.878 / 0.896
+        ("heldout6_items.json", "homebrew", 0.89, 0.91),  # 0.898 / 0.917
         ("heldout6_items.json", "macos_app", 0.89, 0.83),  # 0.902 / 0.841
         ("heldout6_items.json", "npm", 0.95, 0.80),  # 0.957 / 0.815
         ("heldout6_items.json", "pip", 0.90, 0.68),  # 0.909 / 0.690
         ("heldout6_items.json", "rpm", 0.93, 0.88),  # 0.939 / 0.886
-        ("heldout6_items.json", "windows_program", 0.90, 0.84),  # 0.922 / 0.855; session 17: 0.90 / 0.84, the set labels the Visual C++ Additional Runtime visual_c++ (12 of 14 such labels say visual_c++_redistributable)
+        ("heldout6_items.json", "windows_program", 0.90, 0.85),  # 0.910 / 0.855; session 17: 0.90 / 0.84, the set labels the Visual C++ Additional Runtime visual_c++ (12 of 14 such labels say visual_c++_redistributable)
         ("heldout7_items.json", "apk", 0.81, 0.87),  # 0.824 / 0.875
         ("heldout7_items.json", "dpkg", 0.92, 0.88),  # 0.930 / 0.889
         ("heldout7_items.json", "homebrew", 0.85, 0.74),  # 0.857 / 0.750
@@ -128,30 +131,30 @@ def test_precision_and_recall(matcher: FeedMatcher, file: str, min_precision: fl
         ("heldout7_items.json", "npm", 0.99, 0.84),  # 1.000 / 0.846
         ("heldout7_items.json", "pip", 0.99, 0.78),  # 1.000 / 0.789
         ("heldout7_items.json", "rpm", 0.99, 0.92),  # 1.000 / 0.929
-        ("heldout7_items.json", "windows_program", 0.94, 0.88),  # 0.948 / 0.887
+        ("heldout7_items.json", "windows_program", 0.96, 0.91),  # 0.966 / 0.919
         ("heldout8_items.json", "apk", 0.99, 0.94),  # 1.000 / 0.947
         ("heldout8_items.json", "dpkg", 0.85, 0.85),  # 0.857 / 0.857
         ("heldout8_items.json", "homebrew", 0.95, 0.79),  # 0.960 / 0.800
         ("heldout8_items.json", "macos_app", 0.99, 0.87),  # 1.000 / 0.875
         ("heldout8_items.json", "npm", 0.99, 0.67),  # 1.000 / 0.680
         ("heldout8_items.json", "pip", 0.99, 0.64),  # 1.000 / 0.650
-        ("heldout8_items.json", "rpm", 0.95, 0.86),  # 0.963 / 0.867
+        ("heldout8_items.json", "rpm", 0.96, 0.92),  # 0.966 / 0.933
         ("heldout8_items.json", "windows_program", 0.99, 0.83),  # 1.000 / 0.836
         ("heldout9_items.json", "apk", 0.99, 0.81),  # 1.000 / 0.824
-        ("heldout9_items.json", "dpkg", 0.99, 0.83),  # 1.000 / 0.842
+        ("heldout9_items.json", "dpkg", 0.99, 0.85),  # 1.000 / 0.860
         ("heldout9_items.json", "homebrew", 0.96, 0.86),  # 0.971 / 0.868
-        ("heldout9_items.json", "macos_app", 0.95, 0.67),  # 0.958 / 0.676
-        ("heldout9_items.json", "npm", 0.99, 0.88),  # 1.000 / 0.892
+        ("heldout9_items.json", "macos_app", 0.95, 0.70),  # 0.960 / 0.706
+        ("heldout9_items.json", "npm", 0.99, 0.94),  # 1.000 / 0.946
         ("heldout9_items.json", "pip", 0.99, 0.73),  # 1.000 / 0.742
         ("heldout9_items.json", "rpm", 0.78, 0.68),  # 0.794 / 0.692
-        ("heldout9_items.json", "windows_program", 0.91, 0.84),  # 0.925 / 0.851
+        ("heldout9_items.json", "windows_program", 0.93, 0.85),  # 0.935 / 0.861
         ("heldout10_items.json", "apk", 0.89, 0.83),  # 0.897 / 0.839
         ("heldout10_items.json", "dpkg", 0.83, 0.83),  # 0.841 / 0.841 (session 16: aspnetcore-runtime-8.0 read through its source dotnet8 as microsoft:.net (labelled asp.net_core, debatable))
         ("heldout10_items.json", "homebrew", 0.94, 0.88),  # 0.951 / 0.886
         ("heldout10_items.json", "macos_app", 0.96, 0.93),  # 0.970 / 0.941
         ("heldout10_items.json", "npm", 0.99, 0.70),  # 1.000 / 0.714
         ("heldout10_items.json", "pip", 0.99, 0.42),  # 1.000 / 0.429
-        ("heldout10_items.json", "rpm", 0.97, 0.80),  # 0.975 / 0.812 (session 16: docker-ce is docker:docker (an edition word), labelled mobyproject:moby)
+        ("heldout10_items.json", "rpm", 0.97, 0.82),  # 0.976 / 0.833 (session 16: docker-ce is docker:docker (an edition word), labelled mobyproject:moby)
         ("heldout10_items.json", "windows_program", 0.99, 0.99),  # 1.000 / 1.000
         ("heldout11_items.json", "apk", 0.99, 0.99),  # 1.000 / 1.000
         ("heldout11_items.json", "dpkg", 0.99, 0.89),  # 1.000 / 0.900
@@ -176,7 +179,7 @@ def test_precision_and_recall(matcher: FeedMatcher, file: str, min_precision: fl
         ("heldout13_items.json", "npm", 0.99, 0.84),  # 1.000 / 0.852
         ("heldout13_items.json", "pip", 0.87, 0.43),  # 0.875 / 0.438
         ("heldout13_items.json", "rpm", 0.81, 0.83),  # 0.816 / 0.838
-        ("heldout13_items.json", "windows_program", 0.94, 0.90),  # 0.946 / 0.909
+        ("heldout13_items.json", "windows_program", 0.96, 0.93),  # 0.973 / 0.935
         ("heldout14_items.json", "apk", 0.99, 0.82),  # 1.000 / 0.833
         ("heldout14_items.json", "dpkg", 0.94, 0.90),  # 0.948 / 0.907
         ("heldout14_items.json", "homebrew", 0.77, 0.75),  # 0.781 / 0.758
@@ -184,7 +187,7 @@ def test_precision_and_recall(matcher: FeedMatcher, file: str, min_precision: fl
         ("heldout14_items.json", "npm", 0.99, 0.86),  # 1.000 / 0.867
         ("heldout14_items.json", "pip", 0.99, 0.82),  # 1.000 / 0.833
         ("heldout14_items.json", "rpm", 0.92, 0.87),  # 0.932 / 0.872
-        ("heldout14_items.json", "windows_program", 0.90, 0.84),  # 0.914 / 0.853
+        ("heldout14_items.json", "windows_program", 0.96, 0.91),  # 0.972 / 0.920
         ("heldout15_items.json", "apk", 0.82, 0.82),  # 0.828 / 0.828
         ("heldout15_items.json", "dpkg", 0.99, 0.88),  # 1.000 / 0.893
         ("heldout15_items.json", "homebrew", 0.92, 0.89),  # 0.929 / 0.897
@@ -195,28 +198,28 @@ def test_precision_and_recall(matcher: FeedMatcher, file: str, min_precision: fl
         ("heldout15_items.json", "windows_program", 0.93, 0.84),  # 0.939 / 0.849
         ("heldout16_items.json", "apk", 0.87, 0.80),  # 0.879 / 0.806
         ("heldout16_items.json", "dpkg", 0.93, 0.80),  # 0.943 / 0.815
-        ("heldout16_items.json", "homebrew", 0.92, 0.80),  # 0.929 / 0.812
+        ("heldout16_items.json", "homebrew", 0.95, 0.80),  # 0.963 / 0.812
         ("heldout16_items.json", "macos_app", 0.99, 0.95),  # 1.000 / 0.960
-        ("heldout16_items.json", "npm", 0.95, 0.78),  # 0.963 / 0.788
+        ("heldout16_items.json", "npm", 0.96, 0.84),  # 0.966 / 0.848
         ("heldout16_items.json", "pip", 0.99, 0.75),  # 1.000 / 0.759
         ("heldout16_items.json", "rpm", 0.91, 0.77),  # 0.921 / 0.778
-        ("heldout16_items.json", "windows_program", 0.94, 0.75),  # 0.954 / 0.756
+        ("heldout16_items.json", "windows_program", 0.95, 0.78),  # 0.956 / 0.793
         ("heldout17_items.json", "apk", 0.89, 0.71),  # 0.900 / 0.720
-        ("heldout17_items.json", "dpkg", 0.90, 0.78),  # 0.909 / 0.794
-        ("heldout17_items.json", "homebrew", 0.90, 0.66),  # 0.909 / 0.667
+        ("heldout17_items.json", "dpkg", 0.90, 0.82),  # 0.912 / 0.825
+        ("heldout17_items.json", "homebrew", 0.94, 0.69),  # 0.955 / 0.700
         ("heldout17_items.json", "macos_app", 0.99, 0.85),  # 1.000 / 0.857
         ("heldout17_items.json", "npm", 0.99, 0.62),  # 1.000 / 0.633
         ("heldout17_items.json", "pip", 0.99, 0.56),  # 1.000 / 0.567
-        ("heldout17_items.json", "rpm", 0.93, 0.80),  # 0.935 / 0.806
-        ("heldout17_items.json", "windows_program", 0.99, 0.85),  # 1.000 / 0.859
+        ("heldout17_items.json", "rpm", 0.96, 0.80),  # 0.967 / 0.806
+        ("heldout17_items.json", "windows_program", 0.99, 0.88),  # 1.000 / 0.891
         ("heldout18_items.json", "apk", 0.99, 0.78),  # 1.000 / 0.786
         ("heldout18_items.json", "dpkg", 0.91, 0.76),  # 0.925 / 0.766
         ("heldout18_items.json", "homebrew", 0.95, 0.82),  # 0.962 / 0.833
         ("heldout18_items.json", "macos_app", 0.99, 0.78),  # 1.000 / 0.792
         ("heldout18_items.json", "npm", 0.99, 0.89),  # 1.000 / 0.897
         ("heldout18_items.json", "pip", 0.87, 0.74),  # 0.875 / 0.750
-        ("heldout18_items.json", "rpm", 0.93, 0.80),  # 0.936 / 0.815
-        ("heldout18_items.json", "windows_program", 0.94, 0.87),  # 0.948 / 0.880
+        ("heldout18_items.json", "rpm", 0.93, 0.82),  # 0.938 / 0.833
+        ("heldout18_items.json", "windows_program", 0.95, 0.88),  # 0.961 / 0.892
         ("heldout19_items.json", "apk", 0.92, 0.81),  # 0.931 / 0.818
         ("heldout19_items.json", "dpkg", 0.91, 0.74),  # 0.917 / 0.750
         ("heldout19_items.json", "homebrew", 0.94, 0.90),  # 0.955 / 0.913
@@ -225,62 +228,86 @@ def test_precision_and_recall(matcher: FeedMatcher, file: str, min_precision: fl
         ("heldout19_items.json", "pip", 0.95, 0.82),  # 0.960 / 0.828
         ("heldout19_items.json", "rpm", 0.87, 0.73),  # 0.879 / 0.744
         ("heldout19_items.json", "windows_program", 0.91, 0.76),  # 0.925 / 0.766
-        ("heldout20_items.json", "apk", 0.94, 0.94),  # 0.952 / 0.952
-        ("heldout20_items.json", "dpkg", 0.96, 0.92),  # 0.966 / 0.934
+        ("heldout20_items.json", "apk", 0.99, 0.94),  # 1.000 / 0.952
+        ("heldout20_items.json", "dpkg", 0.96, 0.94),  # 0.967 / 0.951
         ("heldout20_items.json", "homebrew", 0.90, 0.80),  # 0.913 / 0.808
         ("heldout20_items.json", "macos_app", 0.99, 0.89),  # 1.000 / 0.905
         ("heldout20_items.json", "npm", 0.91, 0.85),  # 0.923 / 0.857
         ("heldout20_items.json", "pip", 0.56, 0.99),  # 0.571 / 1.000
-        ("heldout20_items.json", "rpm", 0.87, 0.80),  # 0.879 / 0.806
+        ("heldout20_items.json", "rpm", 0.93, 0.80),  # 0.935 / 0.806
         ("heldout20_items.json", "windows_program", 0.92, 0.92),  # 0.931 / 0.931
-        ("heldout21_items.json", "apk", 0.92, 0.85),  # 0.925 / 0.860
-        ("heldout21_items.json", "dpkg", 0.92, 0.83),  # 0.930 / 0.842
+        ("heldout21_items.json", "apk", 0.96, 0.87),  # 0.974 / 0.884
+        ("heldout21_items.json", "dpkg", 0.94, 0.85),  # 0.953 / 0.863
         ("heldout21_items.json", "homebrew", 0.99, 0.88),  # 1.000 / 0.889
         ("heldout21_items.json", "macos_app", 0.99, 0.70),  # 1.000 / 0.706
         ("heldout21_items.json", "npm", 0.91, 0.71),  # 0.920 / 0.719
         ("heldout21_items.json", "pip", 0.99, 0.63),  # 1.000 / 0.640
         ("heldout21_items.json", "rpm", 0.88, 0.84),  # 0.887 / 0.855
-        ("heldout21_items.json", "windows_program", 0.93, 0.78),  # 0.941 / 0.787
-        ("heldout22_items.json", "apk", 0.89, 0.72),  # 0.900 / 0.735
-        ("heldout22_items.json", "dpkg", 0.92, 0.77),  # 0.926 / 0.779
-        ("heldout22_items.json", "homebrew", 0.87, 0.64),  # 0.882 / 0.652
+        ("heldout21_items.json", "windows_program", 0.93, 0.79),  # 0.942 / 0.803
+        ("heldout22_items.json", "apk", 0.91, 0.72),  # 0.923 / 0.735
+        ("heldout22_items.json", "dpkg", 0.93, 0.78),  # 0.937 / 0.788
+        ("heldout22_items.json", "homebrew", 0.88, 0.69),  # 0.889 / 0.696
         ("heldout22_items.json", "macos_app", 0.85, 0.91),  # 0.857 / 0.923
         ("heldout22_items.json", "npm", 0.99, 0.75),  # 1.000 / 0.760
         ("heldout22_items.json", "pip", 0.99, 0.49),  # 1.000 / 0.500
-        ("heldout22_items.json", "rpm", 0.88, 0.82),  # 0.891 / 0.826
-        ("heldout22_items.json", "windows_program", 0.90, 0.85),  # 0.908 / 0.855
+        ("heldout22_items.json", "rpm", 0.91, 0.82),  # 0.919 / 0.826
+        ("heldout22_items.json", "windows_program", 0.91, 0.86),  # 0.923 / 0.870
         ("heldout23_items.json", "apk", 0.90, 0.79),  # 0.914 / 0.800
-        ("heldout23_items.json", "dpkg", 0.88, 0.68),  # 0.892 / 0.695
+        ("heldout23_items.json", "dpkg", 0.88, 0.70),  # 0.893 / 0.705
         ("heldout23_items.json", "homebrew", 0.82, 0.75),  # 0.833 / 0.758
         ("heldout23_items.json", "macos_app", 0.99, 0.73),  # 1.000 / 0.737
         ("heldout23_items.json", "npm", 0.96, 0.89),  # 0.966 / 0.903
         ("heldout23_items.json", "pip", 0.82, 0.55),  # 0.833 / 0.556
         ("heldout23_items.json", "rpm", 0.92, 0.67),  # 0.929 / 0.684
-        ("heldout23_items.json", "windows_program", 0.92, 0.71),  # 0.927 / 0.718
+        ("heldout23_items.json", "windows_program", 0.94, 0.75),  # 0.947 / 0.761
         ("heldout24_items.json", "apk", 0.91, 0.88),  # 0.917 / 0.892
-        ("heldout24_items.json", "dpkg", 0.91, 0.82),  # 0.923 / 0.832
+        ("heldout24_items.json", "dpkg", 0.93, 0.87),  # 0.937 / 0.881
         ("heldout24_items.json", "homebrew", 0.91, 0.91),  # 0.917 / 0.917
-        ("heldout24_items.json", "macos_app", 0.99, 0.76),  # 1.000 / 0.774
+        ("heldout24_items.json", "macos_app", 0.99, 0.89),  # 1.000 / 0.903
         ("heldout24_items.json", "npm", 0.94, 0.79),  # 0.946 / 0.795
         ("heldout24_items.json", "pip", 0.93, 0.80),  # 0.935 / 0.806
         ("heldout24_items.json", "rpm", 0.84, 0.84),  # 0.850 / 0.850
-        ("heldout24_items.json", "windows_program", 0.89, 0.66),  # 0.904 / 0.671
+        ("heldout24_items.json", "windows_program", 0.90, 0.68),  # 0.906 / 0.686
         ("heldout25_items.json", "apk", 0.92, 0.75),  # 0.933 / 0.757
-        ("heldout25_items.json", "dpkg", 0.97, 0.78),  # 0.984 / 0.789
-        ("heldout25_items.json", "homebrew", 0.78, 0.53),  # 0.789 / 0.536
-        ("heldout25_items.json", "macos_app", 0.70, 0.57),  # 0.714 / 0.577
-        ("heldout25_items.json", "npm", 0.99, 0.79),  # 1.000 / 0.800
-        ("heldout25_items.json", "pip", 0.83, 0.56),  # 0.842 / 0.571
-        ("heldout25_items.json", "rpm", 0.82, 0.57),  # 0.829 / 0.576
-        ("heldout25_items.json", "windows_program", 0.82, 0.78),  # 0.831 / 0.790
+        ("heldout25_items.json", "dpkg", 0.97, 0.81),  # 0.984 / 0.816
+        ("heldout25_items.json", "homebrew", 0.90, 0.74),  # 0.913 / 0.750
+        ("heldout25_items.json", "macos_app", 0.73, 0.64),  # 0.739 / 0.654
+        ("heldout25_items.json", "npm", 0.99, 0.92),  # 1.000 / 0.933
+        ("heldout25_items.json", "pip", 0.85, 0.63),  # 0.857 / 0.643
+        ("heldout25_items.json", "rpm", 0.86, 0.57),  # 0.872 / 0.576
+        ("heldout25_items.json", "windows_program", 0.86, 0.83),  # 0.867 / 0.839
         ("heldout26_items.json", "apk", 0.90, 0.76),  # 0.909 / 0.769
-        ("heldout26_items.json", "dpkg", 0.88, 0.84),  # 0.891 / 0.848
+        ("heldout26_items.json", "dpkg", 0.88, 0.85),  # 0.892 / 0.855
         ("heldout26_items.json", "homebrew", 0.87, 0.60),  # 0.875 / 0.609
-        ("heldout26_items.json", "macos_app", 0.99, 0.44),  # 1.000 / 0.450
+        ("heldout26_items.json", "macos_app", 0.99, 0.49),  # 1.000 / 0.500
         ("heldout26_items.json", "npm", 0.99, 0.73),  # 1.000 / 0.739
         ("heldout26_items.json", "pip", 0.99, 0.56),  # 1.000 / 0.571
         ("heldout26_items.json", "rpm", 0.88, 0.86),  # 0.892 / 0.868
         ("heldout26_items.json", "windows_program", 0.89, 0.75),  # 0.897 / 0.761
+        ("heldout27_items.json", "apk", 0.96, 0.94),  # 0.972 / 0.946
+        ("heldout27_items.json", "dpkg", 0.92, 0.80),  # 0.933 / 0.808
+        ("heldout27_items.json", "homebrew", 0.82, 0.80),  # 0.833 / 0.806
+        ("heldout27_items.json", "macos_app", 0.96, 0.92),  # 0.966 / 0.933
+        ("heldout27_items.json", "npm", 0.99, 0.92),  # 1.000 / 0.926
+        ("heldout27_items.json", "pip", 0.82, 0.59),  # 0.833 / 0.600
+        ("heldout27_items.json", "rpm", 0.95, 0.90),  # 0.958 / 0.908
+        ("heldout27_items.json", "windows_program", 0.88, 0.72),  # 0.887 / 0.734
+        ("heldout28_items.json", "apk", 0.91, 0.93),  # 0.922 / 0.940
+        ("heldout28_items.json", "dpkg", 0.96, 0.89),  # 0.972 / 0.896
+        ("heldout28_items.json", "homebrew", 0.97, 0.92),  # 0.976 / 0.930
+        ("heldout28_items.json", "macos_app", 0.99, 0.95),  # 1.000 / 0.963
+        ("heldout28_items.json", "npm", 0.96, 0.85),  # 0.968 / 0.857
+        ("heldout28_items.json", "pip", 0.71, 0.44),  # 0.722 / 0.448
+        ("heldout28_items.json", "rpm", 0.85, 0.85),  # 0.860 / 0.860
+        ("heldout28_items.json", "windows_program", 0.95, 0.92),  # 0.962 / 0.926
+        ("heldout29_items.json", "apk", 0.96, 0.94),  # 0.966 / 0.949
+        ("heldout29_items.json", "dpkg", 0.94, 0.94),  # 0.949 / 0.949
+        ("heldout29_items.json", "homebrew", 0.89, 0.83),  # 0.900 / 0.844
+        ("heldout29_items.json", "macos_app", 0.95, 0.82),  # 0.960 / 0.828
+        ("heldout29_items.json", "npm", 0.94, 0.74),  # 0.955 / 0.750
+        ("heldout29_items.json", "pip", 0.74, 0.40),  # 0.750 / 0.414
+        ("heldout29_items.json", "rpm", 0.94, 0.88),  # 0.955 / 0.887
+        ("heldout29_items.json", "windows_program", 0.97, 0.87),  # 0.978 / 0.882
         # 0.92 since session 14: ncurses-base (terminfo data, a debatable label) is ncurses
         # through its source since Debian names without CVEs may be their own product.
         # 0.84 since session 14: msmtp is labelled "no CPE", but the dictionary files it under
@@ -312,7 +339,7 @@ def test_every_expected_product_is_a_real_cpe_product(feeds_root: Path) -> None:
 
 
 def test_the_sealed_sets_are_the_files_that_were_sealed() -> None:
-    """Held-out sets 4 to 21 (and the second labellings and adjudicated sets of 15 to 21) were
+    """Held-out sets 4 to 29 (and the second labellings and adjudicated sets listed in it) were
     kept out of the repository while the matcher was tuned, with their SHA-256 committed in
     sealed.sha256 the moment they were labelled."""
     import hashlib
