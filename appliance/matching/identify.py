@@ -1123,13 +1123,8 @@ class Identifier:
             # ... nor a product named with a plain word (svelte:kit is SvelteKit, @sveltejs/kit on
             # npm; npm's "kit" is another package).
             return ""
-        keys = index.vendor_keys(vendor)
-        groups: set[tuple[int, ...]] = set()
-        for k in keys:
-            groups.add(index.equivalents(k))
-            if len(groups) > _SIBLING_VENDOR_PRODUCTS:
-                return ""
-        if any(index.ecosystem.get(k) not in (None, _TARGET_SW[source]) or self._of_another_ecosystem((k,), source) for k in keys):
+        keys = self._one_ecosystem_products(vendor, source, _SIBLING_VENDOR_PRODUCTS)
+        if keys is None:
             return ""
         group = set(index.equivalents(key_id))
         for k in keys:
@@ -1192,21 +1187,28 @@ class Identifier:
         ecosystem's; "" otherwise. A big or many-language vendor says nothing of one product by
         another (google files protobuf-python beside android)."""
         index = self.index
-        vendor = split_key(index.keys[key_id])[0]
-        products = index.vendor_keys(vendor)
-        # Products, not keys: keys of one group are one product (django_project:django beside
-        # djangoproject:django, both spelled "djangoproject" run together). Counted until one too
-        # many, so a vendor of hundreds costs a few lookups.
-        groups: set[tuple[int, ...]] = set()
-        for k in products:
-            groups.add(index.equivalents(k))
-            if len(groups) > _FEW_PRODUCTS:
-                return ""
-        if any(
-                index.ecosystem.get(k) not in (None, _TARGET_SW[source]) or self._of_another_ecosystem((k,), source) for k in products):
+        products = self._one_ecosystem_products(split_key(index.keys[key_id])[0], source, _FEW_PRODUCTS)
+        if products is None:
             return ""
         group = set(index.equivalents(key_id))
         return next((index.keys[k] for k in products if k not in group and self._filed_as_package(k, source)), "")
+
+    def _one_ecosystem_products(self, vendor: str, source: str, most: int) -> tuple[int, ...] | None:
+        """The vendor's keys when it files at most ``most`` products and none of them is another
+        ecosystem's than the item's; None otherwise. Products, not keys: keys of one group are
+        one product (django_project:django beside djangoproject:django, both spelled
+        "djangoproject" run together). Counted until one too many, so a vendor of hundreds costs
+        a few lookups."""
+        index = self.index
+        keys = index.vendor_keys(vendor)
+        groups: set[tuple[int, ...]] = set()
+        for k in keys:
+            groups.add(index.equivalents(k))
+            if len(groups) > most:
+                return None
+        if any(index.ecosystem.get(k) not in (None, _TARGET_SW[source]) or self._of_another_ecosystem((k,), source) for k in keys):
+            return None
+        return keys
 
     def _filed_as_package(self, key_id: int, source: str) -> bool:
         """NVD files the key as a package of the item's ecosystem: its target_sw, its CVE
