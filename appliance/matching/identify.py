@@ -500,7 +500,7 @@ class Identifier:
             shown = ", ".join(index.keys[g[0]] for g in groups[:4])
             return Unidentified(f"formula '{project}-cli' is the command-line client of '{project}', which NVD files as "
                                 f"several products: {shown}")
-        key_id = index.primary(tuple(k for k in groups[0] if k in index.current) or groups[0])
+        key_id = index.current_primary(groups[0])
         return Identification(index.keys[key_id], "fuzzy", 0.9,
                               f"formula '{project}-cli' is the command-line client of '{project}', which NVD files as "
                               f"{index.keys[key_id]}")
@@ -680,7 +680,7 @@ class Identifier:
             return Unidentified(f"reference URLs give '{name}' to several NVD products: {shown}")
         ((group, found),) = products.items()
         named = [r.key for r in found]
-        key_id = self.index.primary(tuple(k for k in named if k in self.index.current) or tuple(named))
+        key_id = self.index.current_primary(tuple(named))
         row = min((r for r in found if r.key == key_id), key=lambda r: (-r.support, r.url))
         rivals = [k for k in self._spelled_like(pypi_name(row.name)) if k not in group]
         if rivals and not any(self.index.cve_count(k) for k in group):
@@ -786,7 +786,7 @@ class Identifier:
                 # A vendor's product of several words with the language added (snowflake-connector-python
                 # is snowflake:snowflake_connector): the vendor publishes the package, as a scope would say.
                 ((group),) = kids
-                key_id = self.index.primary(tuple(k for k in group if k in self.index.current) or group)
+                key_id = self.index.current_primary(group)
                 vendor = split_key(self.index.keys[key_id])[0]
                 if _publisher_agrees(words[0], vendor):
                     return Identification(self.index.keys[key_id], "exact", 0.86,
@@ -834,7 +834,7 @@ class Identifier:
         ((group),) = hits
         if self._of_another_ecosystem(group, source):
             return None
-        key_id = self.index.primary(tuple(k for k in group if k in self.index.current) or group)
+        key_id = self.index.current_primary(group)
         return Identification(self.index.keys[key_id], "exact", 0.86,
                               f"{source} package '{package}' is '{words[0]}' and '{'-'.join(words[1:])}': the first word names "
                               f"the vendor, as a scope would, and the rest its product {self.index.keys[key_id]}")
@@ -881,7 +881,7 @@ class Identifier:
         vendor = compact(cpe_words(split_key(self.index.keys[binding])[0]))
         if any(compact(cpe_words(split_key(self.index.keys[k])[0])) == vendor for k in group):
             return ""
-        return self.index.keys[self.index.primary(tuple(k for k in group if k in self.index.current) or group)]
+        return self.index.keys[self.index.current_primary(group)]
 
     def _binding(self, package: str, source: str) -> tuple[int, str] | None:
         """The one product NVD names like the package with a suffix of its ecosystem (redis-py,
@@ -893,7 +893,7 @@ class Identifier:
             for k in self._registry_spelled(text, source):
                 group = self.index.equivalents(k)
                 if self.index.ecosystem.get(k) in (None, _TARGET_SW[source]) and not self._of_another_ecosystem(group, source):
-                    bindings.setdefault(group, (self.index.primary(tuple(g for g in group if g in self.index.current) or group),
+                    bindings.setdefault(group, (self.index.current_primary(group),
                                                 unquote(split_key(self.index.keys[k])[1]).lower()))
         return next(iter(bindings.values())) if len(bindings) == 1 else None
 
@@ -1323,7 +1323,7 @@ class Identifier:
                 # vendor is named like a project of the ecosystem (sequelizejs, not sequelize_project).
                 most = max(index.cve_count(k) for k in group)
                 keys = tuple(k for k in group if index.cve_count(k) == most and _vendor_says_language(split_key(index.keys[k])[0], source))
-            primary = index.primary(tuple(k for k in keys or group if k in index.current) or keys or group)
+            primary = index.current_primary(keys or group)
             names = f"; NVD names it {', '.join(index.keys[k] for k in group)}" if len(group) > 1 else ""
             return _Candidate(primary, score, why + names)
 

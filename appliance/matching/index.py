@@ -248,6 +248,10 @@ class CpeIndex:
             return key_ids[0]
         return min(key_ids, key=lambda k: (-self.cve_count(k), _negated(self.latest(k)), -self.vendor_products(k), self.keys[k]))
 
+    def current_primary(self, key_ids: tuple[int, ...]) -> int:
+        """``primary`` of the keys that are current (not deprecated), or of all of them when none is."""
+        return self.primary(tuple(k for k in key_ids if k in self.current) or key_ids)
+
     def equivalents(self, key_id: int) -> tuple[int, ...]:
         """The key and every other key NVD uses for the same product (alias ``same`` lines, renames, mined groups);
         kept once computed (identification and evaluation ask for the same keys many times)."""

@@ -485,7 +485,7 @@ class PackageRules:
         if len(own) != 1:
             return None
         group = next(iter(own))
-        found = self.index.keys[self.index.primary(tuple(k for k in group if k in self.index.current) or group)]
+        found = self.index.keys[self.index.current_primary(group)]
         return Identification(found, "exact", 0.88, f"'{package}' is part '-{part}' of project '{name}' ({key}), "
                               f"which {vendor} files as a product of its own: {found}")
 
@@ -807,7 +807,7 @@ class PackageRules:
             rest = words[len(head_words):]
             if wanted in ("".join(rest), "".join(w[0] for w in rest)) and len(wanted) >= 2:
                 group = self.index.equivalents(key_id)
-                found.setdefault(group, self.index.primary(tuple(k for k in group if k in self.index.current) or group))
+                found.setdefault(group, self.index.current_primary(group))
         return sorted(found.values())
 
     def _builders(self, head: str, key: str) -> list[str]:
@@ -987,7 +987,7 @@ class PackageRules:
             if name != package:
                 why = f"'{name}' is the self-named project {index.keys[key_id]}"
             # Of the product's keys, report the one NVD uses most (golang:go rather than go:go).
-            primary = index.primary(tuple(k for k in group if k in index.current) or group)
+            primary = index.current_primary(group)
             if primary != key_id:
                 why += f", which NVD files mostly as {index.keys[primary]}"
             return Identification(index.keys[primary], "exact", 0.9, why)
@@ -1031,7 +1031,7 @@ class PackageRules:
                 spelled = {index.equivalents(k) for k in kids if unquote(split_key(index.keys[k])[1]).lower() == name}
                 if len(spelled) == 1:
                     group = next(iter(spelled))
-                    primary = index.primary(tuple(k for k in group if k in index.current) or group)
+                    primary = index.current_primary(group)
                     return Identification(index.keys[primary], "exact", 0.86,
                                           f"package '{package}': of the products named '{name}', none with CVEs, only "
                                           f"{index.keys[primary]} is spelled as the formula is")
@@ -1138,7 +1138,7 @@ class PackageRules:
         if len(apart) != 1:
             return None
         group = next(iter(apart))
-        primary = index.primary(tuple(k for k in group if k in index.current) or group)
+        primary = index.current_primary(group)
         shown = ", ".join(index.keys[k] for k in kids[:3])
         return primary, (f"NVD files the CVEs of '{name}' under {index.keys[primary]}, the name written as words apart; "
                          f"{shown}, spelled as the package is, {'has' if len(kids) == 1 else 'have'} none")
@@ -1158,7 +1158,7 @@ class PackageRules:
         (group,) = ours
         # Of the product's keys, the one NVD uses most (nvidia:container_toolkit, not the
         # nvidia:nvidia_container_toolkit the package is spelled like), as _named_exactly reports.
-        key_id = index.primary(tuple(k for k in group if k in index.current) or group)
+        key_id = index.current_primary(group)
         spelled = index.keys[index.primary(tuple(k for k in group if k in kids))]
         return Identification(index.keys[key_id], "exact", 0.86,
                               f"package '{package}': of the products named '{name}', nothing else says which, and the package's "
@@ -1530,7 +1530,7 @@ class PackageRules:
             # without it by another key (palletsprojects:jinja beside pocoo:jinja2): which one
             # is not for this rule to say.
             return None
-        key_id = self.index.primary(tuple(k for k in group if k in self.index.current) or group)
+        key_id = self.index.current_primary(group)
         vendor = split_key(self.index.keys[key_id])[0]
         products = self.index.vendor_keys(vendor)
         if any(self.index.ecosystem.get(k) not in (None, "python") for k in products):
