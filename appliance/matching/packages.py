@@ -371,14 +371,14 @@ class PackageRules:
             # The maintainer speaks for the product of the package's own name and of the names its
             # library, version and soname marks derive; not for a project's name left after a
             # part is cut (plesk-core, by Plesk, is not plesk:plesk but Plesk Obsidian).
-            found = self._named_exactly(name, package, scheme, "" if "subpackage part" in how else maintainer)
+            found = self._named_exactly(name, package, scheme, "" if _PART_STEP in how else maintainer)
             if found is None:
                 continue
             if isinstance(found, Identification) and not depth:
                 project = self._subpackage_of_project(found, package, scheme)
                 if project is not None:
                     return project
-            if (isinstance(found, Identification) and depth and scheme == "homebrew" and "(the library's project)" in how
+            if (isinstance(found, Identification) and depth and scheme == "homebrew" and f"({_LIBRARY_PROJECT_STEP})" in how
                     and not _named_after(*split_key(found.key))):
                 # Session 17: Homebrew names a formula after its upstream project, "lib" and all
                 # (libomp is LLVM's OpenMP runtime, libmediainfo is MediaArea's MediaInfoLib): the
@@ -390,7 +390,7 @@ class PackageRules:
                 part = self._vendors_part(found.key, name, package)
                 if part is not None:
                     return part
-                if own_source and "without subpackage part" in how and self._namesake_of_own_source(found.key):
+                if own_source and _PART_STEP in how and self._namesake_of_own_source(found.key):
                     # Session 17: a distribution's package built from a source of its own name
                     # is that project, not a binary package cut from a shorter one: rdma-core,
                     # container-tools, libva-utils and opus-tools are projects of their own, not
@@ -2023,6 +2023,12 @@ def _derived(found: Identification, how: str, cost: float) -> Identification:
     return Identification(found.key, found.method, score, f"{how}: {found.evidence}")
 
 
+# Two steps of _steps that rules ask for in a reading's path (``how``): the text is the one place
+# the path records which steps it took.
+_PART_STEP = "without subpackage part"
+_LIBRARY_PROJECT_STEP = "the library's project"
+
+
 @functools.lru_cache(maxsize=8192)
 def _derived_names(package: str, parts: bool = True) -> tuple[tuple[str, str, int], ...]:
     """The package name and the names it derives from, nearest first: (name, how, steps), where
@@ -2050,7 +2056,7 @@ def _steps(name: str, parts: bool = True) -> list[tuple[str, str]]:
     steps = []
     head, dash, tail = name.rpartition("-")
     if parts and dash and name.endswith(_SUBPACKAGE_SUFFIXES) and len(head) > 1:
-        steps.append((head, f"without subpackage part '-{tail}'"))
+        steps.append((head, f"{_PART_STEP} '-{tail}'"))
     library = name.startswith("lib")
     t64 = name.endswith("t64") and len(name) > 3 and name[-4].isalnum()
     if library and t64:
@@ -2085,7 +2091,7 @@ def _steps(name: str, parts: bool = True) -> list[tuple[str, str]]:
         steps.append((kept.rstrip("-."), "without version"))
     rest = name[3:]
     if library and len(rest) >= 3 and not rest[0].isdigit() and not t64:
-        steps.append((rest, "the library's project"))
+        steps.append((rest, _LIBRARY_PROJECT_STEP))
     return steps
 
 
