@@ -316,12 +316,10 @@ class Identifier:
                 # spelling (brave:brave_browser, which no CVE uses): the alias is the authored fact.
                 # (Not when the two are one product's names: docker-desktop keeps the key of the
                 # group with the CVEs, docker:docker_desktop.)
-                spoken = formula.replace("-", " ")
-                alias = self.index.aliases.names.get(spoken)
-                if (alias is not None and self._known(alias[0])
-                        and self.index.key_id[alias[0]] not in self.index.equivalents(self.index.key_id[found.key])):
-                    return Identification(alias[0], "alias", 1.0, f"cask '{formula}' is display name '{spoken}', "
-                                          f"alias: {alias[1]}")
+                alias = self.packages.spoken_alias(formula)
+                if alias is not None and self.index.key_id[alias[1]] not in self.index.equivalents(self.index.key_id[found.key]):
+                    spoken, key, comment = alias
+                    return Identification(key, "alias", 1.0, f"cask '{formula}' is display name '{spoken}', alias: {comment}")
             if isinstance(found, Identification):
                 head = formula.split("-", 1)[0]
                 if ("-" in formula and found.method != "alias" and not compact(formula).startswith(compact(split_key(found.key)[0]))

@@ -438,14 +438,23 @@ class PackageRules:
         we wrote for the product's display name ("amazon corretto", a build of OpenJDK filed as
         oracle:openjdk). Names of two words or more only; not Homebrew's formulas and casks,
         whose tokens the formula rules read."""
-        if scheme not in _SOURCE_SPLIT or "-" not in name:
+        found = self.spoken_alias(name) if scheme in _SOURCE_SPLIT else None
+        if found is None:
+            return None
+        spoken, key, comment = found
+        return Identification(key, "alias", 0.95, f"package '{name}' is '{spoken}' of a name alias: {comment}")
+
+    def spoken_alias(self, name: str) -> tuple[str, str, str] | None:
+        """(the name spoken, key, comment) of the name alias a package or cask name spells with
+        "-" between its words ("amazon-corretto", "brave-browser"), when its key is in the
+        dictionary; None otherwise."""
+        if "-" not in name:
             return None
         spoken = name.replace("-", " ")
-        aliases = self.index.aliases
-        if spoken not in aliases.names or not self.ids._known(aliases.names[spoken][0]):
+        alias = self.index.aliases.names.get(spoken)
+        if alias is None or not self.ids._known(alias[0]):
             return None
-        key, comment = aliases.names[spoken]
-        return Identification(key, "alias", 0.95, f"package '{name}' is '{spoken}' of a name alias: {comment}")
+        return spoken, *alias
 
     def _subpackage_of_project(self, found: Identification, package: str, scheme: str) -> Identification | None:
         """A package "<project>-<subpackage part>" spelled exactly like a product without CVEs
