@@ -572,3 +572,25 @@ def test_a_sibling_named_with_python_at_the_end_of_a_word_vouches(matcher: FeedM
     # zope files restrictedpython beside accesscontrol and zodb, none of another ecosystem.
     (result,) = matcher.match([SoftwareItem("ZODB", "6.0", source="pip")], UBUNTU)
     assert result.match is not None and ":zope:zodb:" in result.match.cpe, result.reason
+
+
+@pytest.mark.parametrize(("name", "reason"), [
+    # Session 18: NVD's json-schema copies npm's identifier (json-schema_project:json-schema);
+    # pip's jsonschema runs other words together than an identifier NVD copied with "-".
+    ("jsonschema", "no NVD product is named like pip package 'jsonschema'"),
+    # django-unicorn:unicorn is the Django app PyPI names django-unicorn; pip's unicorn is
+    # the CPU emulator's binding.
+    ("unicorn", "pip package 'unicorn' is named like"),
+])
+def test_a_pip_name_that_is_not_the_identifier_nvd_copied(matcher: FeedMatcher, name: str, reason: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0.0", source="pip")], UBUNTU)
+    assert result.match is None and result.reason.startswith(reason), result.reason
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("djangorestframework", "django-rest-framework:django_rest_framework"),  # NVD's "_": the words run together
+    ("django-unicorn", "django-unicorn:unicorn"),  # the app's own PyPI name
+])
+def test_a_pip_name_that_is_the_identifier_nvd_copied(matcher: FeedMatcher, name: str, expected: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0.0", source="pip")], UBUNTU)
+    assert result.match is not None and ":".join(result.match.cpe.split(":")[3:5]) == expected, result.reason
