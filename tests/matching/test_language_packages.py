@@ -594,3 +594,22 @@ def test_a_pip_name_that_is_not_the_identifier_nvd_copied(matcher: FeedMatcher, 
 def test_a_pip_name_that_is_the_identifier_nvd_copied(matcher: FeedMatcher, name: str, expected: str) -> None:
     (result,) = matcher.match([SoftwareItem(name, "1.0.0", source="pip")], UBUNTU)
     assert result.match is not None and ":".join(result.match.cpe.split(":")[3:5]) == expected, result.reason
+
+
+@pytest.mark.parametrize(("vendor", "product", "expected"), [
+    ("supervisord", "supervisor", True),  # a daemon's name: the project's own vendor
+    ("cobblerd", "cobbler", True),
+    ("xlightftpd", "xlight_ftp", True),
+    ("od", "o", False),  # too short to say anything
+    ("home-assistant", "supervisor", False),
+])
+def test_a_vendor_named_after_its_daemon(vendor: str, product: str, expected: bool) -> None:
+    from appliance.matching.bundle import _named_after
+
+    assert _named_after(vendor, product) is expected
+
+
+def test_a_daemons_project_is_chosen_among_products_without_cves(matcher: FeedMatcher) -> None:
+    # supervisord:supervisor against home-assistant:supervisor (Home Assistant's add-on host), no CVEs either.
+    (result,) = matcher.match([SoftwareItem("supervisor", "4.2.5", source="pip")], UBUNTU)
+    assert result.match is not None and ":supervisord:supervisor:" in result.match.cpe, result.reason
