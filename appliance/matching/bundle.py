@@ -618,7 +618,9 @@ def _named_after(vendor: str, product: str) -> bool:
             v = compact(cpe_words(vendor[: -len(suffix)]))
     if not v or not p:
         return False
-    return v == p or (v.startswith(p) and len(p) >= 2 and v[len(p):] in _NAMED_AFTER_TAILS)
+    # A daemon's name (session 18): supervisord:supervisor, cobblerd:cobbler, xlightftpd:xlight_ftp,
+    # gtkftpd:gtkftp are every vendor of the dictionary spelled as its product with a "d".
+    return v == p or (v.startswith(p) and len(p) >= 2 and v[len(p):] in _NAMED_AFTER_TAILS) or (v == p + "d" and len(p) >= 3)
 
 
 # What vendors named after their product add to its name (caddyserver, jqlang, suricata-ids, nodejs).

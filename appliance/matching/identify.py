@@ -76,6 +76,8 @@ _FOREIGN_WORDS = frozenset({"go", "golang", "rust", "rs", "ruby", "rb", "php", "
 # wordpress:* WordPress's, php:memcached a PHP extension): no pip or npm package of theirs.
 _ECOSYSTEM_NAMES = frozenset(compact(e) for e in ECOSYSTEMS)
 _PEP503 = re.compile(r"[-_./\s]+")
+# Python web frameworks whose apps PyPI names "<framework>-<app>" (django-unicorn, flask-cors).
+_FRAMEWORK_WORDS = ("django", "flask")
 _JS_SUFFIX = re.compile(r"[-_.]?js$")
 # A product name with a "-" or "." between words: how registries spell packages, not how NVD
 # writes words (it uses "_").
@@ -711,8 +713,12 @@ class Identifier:
             kids = tuple(k for k in self.index.by_product.get(compact(package), ()) if k in self.index.current)
             found = tuple(k for k in kids if _PEP503.sub("-", unquote(split_key(self.index.keys[k])[1]).lower()) == wanted)
             # A distribution name that runs the project's words together (djangorestframework
-            # is NVD's django_rest_framework), when no product is spelled as written.
-            return found or (kids if wanted.isalnum() else ())
+            # is NVD's django_rest_framework), when no product is spelled as written. Not a
+            # product NVD spells with "-" or "." (session 18): NVD writes a product's words with
+            # "_", so "json-schema" copies another package's identifier (npm's json-schema,
+            # json-schema_project), which pip's jsonschema is not (rule 7 in docs/matching.md).
+            return found or (tuple(k for k in kids if not re.search(r"[-.]", unquote(split_key(self.index.keys[k])[1])))
+                             if wanted.isalnum() else ())
         spellings = {package, package.replace("-", "_"), package.replace("_", "-")}
         kids = self.index.by_product.get(compact(package), ())
         found = tuple(k for k in kids if k in self.index.current and unquote(split_key(self.index.keys[k])[1]).lower() in spellings)
@@ -929,6 +935,16 @@ class Identifier:
             # an Android app, a PHP library: devsaran:fresh is "Devsaran Fresh theme module
             # Drupal 7.x-1.0") is not the package; the others are weighed without it.
             kids = tuple(k for k in kids if self.index.equivalents(k) not in hosted)
+        if source == "pip" and (apps := tuple(k for k in kids if self._framework_app(k, package))):
+            # Session 18: a vendor named "django-<product>" (django-unicorn:unicorn) is the
+            # framework app's project, whose PyPI name keeps the framework's word, as Django's and
+            # Flask's apps do (django-unicorn); pip's bare "unicorn" is another package (the
+            # Unicorn CPU emulator's binding).
+            kids = tuple(k for k in kids if k not in apps)
+            if not kids:
+                vendor = split_key(self.index.keys[apps[0]])[0]
+                return Unidentified(f"pip package '{package}' is named like {self.index.keys[apps[0]]}, whose vendor {vendor} "
+                                    f"names the framework app's package '{vendor.removesuffix('_project')}'")
         written, package = package, (pypi_name(package) if source == "pip" else package)
         chosen = self._by_name_alone(kids, package, source, project=True)
         if not isinstance(chosen, _Candidate) and scope and compact(scope) != compact(package):
@@ -1092,6 +1108,20 @@ class Identifier:
             return ""
         return (f"no other NVD product uses the name '{index.words(key_id)[1]}', and its vendor {vendor} files "
                 f"{len(groups)} product{'s' if len(groups) > 1 else ''}, none of another ecosystem")
+
+    def _framework_app(self, key_id: int, package: str) -> bool:
+        """Session 18: the key's vendor is a Python web framework's app named after the product
+        ("django-unicorn" for unicorn), and the pip name lacks the framework's word. Of the
+        vendors spelled "<language or framework word><product>" in the dictionary (python-markdown,
+        python-poetry, pythonpaste, pymedusa, node-formidable, django-unicorn), the Python and
+        Node.js organisations publish the bare name (Markdown, poetry, formidable); a Django or
+        Flask app keeps its framework's word on PyPI."""
+        vendor, product = split_key(self.index.keys[key_id])
+        for suffix in _PROJECT_SUFFIXES:
+            vendor = vendor.removesuffix(suffix)
+        bare = compact(cpe_words(product))
+        return (compact(package) == bare
+                and any(compact(cpe_words(vendor)) == word + bare for word in _FRAMEWORK_WORDS))
 
     def _made_for_host(self, key_id: int) -> bool:
         """The key is of a product made for a host it runs in or another language: its vendor is

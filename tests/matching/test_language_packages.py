@@ -572,3 +572,44 @@ def test_a_sibling_named_with_python_at_the_end_of_a_word_vouches(matcher: FeedM
     # zope files restrictedpython beside accesscontrol and zodb, none of another ecosystem.
     (result,) = matcher.match([SoftwareItem("ZODB", "6.0", source="pip")], UBUNTU)
     assert result.match is not None and ":zope:zodb:" in result.match.cpe, result.reason
+
+
+@pytest.mark.parametrize(("name", "reason"), [
+    # Session 18: NVD's json-schema copies npm's identifier (json-schema_project:json-schema);
+    # pip's jsonschema runs other words together than an identifier NVD copied with "-".
+    ("jsonschema", "no NVD product is named like pip package 'jsonschema'"),
+    # django-unicorn:unicorn is the Django app PyPI names django-unicorn; pip's unicorn is
+    # the CPU emulator's binding.
+    ("unicorn", "pip package 'unicorn' is named like"),
+])
+def test_a_pip_name_that_is_not_the_identifier_nvd_copied(matcher: FeedMatcher, name: str, reason: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0.0", source="pip")], UBUNTU)
+    assert result.match is None and result.reason.startswith(reason), result.reason
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("djangorestframework", "django-rest-framework:django_rest_framework"),  # NVD's "_": the words run together
+    ("django-unicorn", "django-unicorn:unicorn"),  # the app's own PyPI name
+])
+def test_a_pip_name_that_is_the_identifier_nvd_copied(matcher: FeedMatcher, name: str, expected: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0.0", source="pip")], UBUNTU)
+    assert result.match is not None and ":".join(result.match.cpe.split(":")[3:5]) == expected, result.reason
+
+
+@pytest.mark.parametrize(("vendor", "product", "expected"), [
+    ("supervisord", "supervisor", True),  # a daemon's name: the project's own vendor
+    ("cobblerd", "cobbler", True),
+    ("xlightftpd", "xlight_ftp", True),
+    ("od", "o", False),  # too short to say anything
+    ("home-assistant", "supervisor", False),
+])
+def test_a_vendor_named_after_its_daemon(vendor: str, product: str, expected: bool) -> None:
+    from appliance.matching.bundle import _named_after
+
+    assert _named_after(vendor, product) is expected
+
+
+def test_a_daemons_project_is_chosen_among_products_without_cves(matcher: FeedMatcher) -> None:
+    # supervisord:supervisor against home-assistant:supervisor (Home Assistant's add-on host), no CVEs either.
+    (result,) = matcher.match([SoftwareItem("supervisor", "4.2.5", source="pip")], UBUNTU)
+    assert result.match is not None and ":supervisord:supervisor:" in result.match.cpe, result.reason
