@@ -902,12 +902,15 @@ _MINOR = 1 << 20
 SPAN_UNBOUNDED = (1 << 62) - 1
 
 
-def version_position(version: str | None) -> tuple[int, int] | None:
+def version_position(version: str | None, key: tuple | None = None) -> tuple[int, int] | None:
     """A version's span number (its first two release numbers as one number) and a stable hash
-    of all its release numbers ("1.9.5p1" and "1.9.5" share (1, 9, 5)); None if unreadable."""
+    of all its release numbers ("1.9.5p1" and "1.9.5" share (1, 9, 5)); None if unreadable.
+    ``key``: GENERIC.key(version), when the caller has read it already (used only for a
+    version without a backslash, whose key this is)."""
     if not version or version in ("*", "-"):
         return None
-    key = GENERIC.key(version.replace("\\", ""))
+    if key is None or "\\" in version:
+        key = GENERIC.key(version.replace("\\", ""))
     if key is None:
         return None
     release = key[0]

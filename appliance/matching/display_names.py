@@ -795,7 +795,8 @@ class DisplayNames:
         # "WebAdvisor by McAfee": the publisher's name after "by" is a byline, not the product's.
         head, by, maker = cleaned.partition(" by ") if display and said else ("", "", "")
         byline = head if by and head and compact(maker) == compact(said) else ""
-        for text in filter(None, (cleaned, part and clean_display_name(part), byline)):
+        part_cleaned = part and clean_display_name(part)  # (read again below for the publisher's product)
+        for text in filter(None, (cleaned, part_cleaned, byline)):
             found = self._from_name(text, said, platform, display)
             if isinstance(found, Identification):
                 return found
@@ -844,7 +845,7 @@ class DisplayNames:
                 best = found[0]
                 return Identification(self.index.keys[best.key_id], "fuzzy", best.score, best.evidence)
         if display and said:
-            for text in filter(None, (cleaned, part and clean_display_name(part))):
+            for text in filter(None, (cleaned, part_cleaned)):
                 found = self._named_first(text.split(), said, platform)
                 if found is not None:
                     return found
@@ -1024,7 +1025,9 @@ class DisplayNames:
         # (Each word's kind is read once, for all the drops.)
         # (The set and string tests mapped over the words, without a loop in Python.)
         edition = list(map(_EDITION_WORDS.__contains__, words)) if not candidates else []
-        year = [w[:2] in ("19", "20") and _YEAR.match(w) is not None for w in words] if not candidates else []  # _is_year
+        # (A year begins "19" or "20": a name without either has none, without a pass over its words.)
+        year = ([w[:2] in ("19", "20") and _YEAR.match(w) is not None for w in words] if "19" in cleaned or "20" in cleaned
+                else [False] * len(words)) if not candidates else []  # _is_year
         number = list(map(str.isdecimal, words)) if not candidates else []  # _is_number
         has_year = True in year
         edition_or_year = _either(edition, year)

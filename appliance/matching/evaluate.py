@@ -434,7 +434,7 @@ class CveEvaluator:
         if not installed.exact:
             return self._evaluate(keys, installed, platform, backport, self.index.cves_for(keys))
         text = installed.text
-        candidates = self.index.cves_that_may_hold(keys, text)
+        candidates = self.index.cves_that_may_hold(keys, text, installed.low)  # (installed.low is _key(text))
         if not (self.shortcut and text.isascii() and text.replace(".", "").isdigit()):
             return self._evaluate(keys, installed, platform, backport, candidates)
         if len(self._spans) > self.DECODED_LIMIT:
