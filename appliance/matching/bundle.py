@@ -165,12 +165,10 @@ def own_criteria(cve: BCve, product: int) -> tuple[tuple[BMatch, ...] | None, ..
 
     Evaluating one product then decodes only its own criteria, not those of the other products
     a CVE lists (some list a hundred)."""
-    if not cve.own:
+    if not cve.own or product not in cve.products:
         return None
-    for position, kid in enumerate(cve.products):
-        if kid == product:
-            return _OWN.decode(cve.own[position])
-    return None
+    # (The product's position by tuple.index, not a loop in Python: a CVE may list a hundred.)
+    return _OWN.decode(cve.own[cve.products.index(product)])
 
 
 def make_cve(cve_id: str, published: str, cvss_version: str | None, score: float | None, severity: str | None,
