@@ -165,12 +165,10 @@ def own_criteria(cve: BCve, product: int) -> tuple[tuple[BMatch, ...] | None, ..
 
     Evaluating one product then decodes only its own criteria, not those of the other products
     a CVE lists (some list a hundred)."""
-    if not cve.own:
+    if not cve.own or product not in cve.products:
         return None
-    for position, kid in enumerate(cve.products):
-        if kid == product:
-            return _OWN.decode(cve.own[position])
-    return None
+    # (The product's position by tuple.index, not a loop in Python: a CVE may list a hundred.)
+    return _OWN.decode(cve.own[cve.products.index(product)])
 
 
 def make_cve(cve_id: str, published: str, cvss_version: str | None, score: float | None, severity: str | None,
@@ -904,12 +902,15 @@ _MINOR = 1 << 20
 SPAN_UNBOUNDED = (1 << 62) - 1
 
 
-def version_position(version: str | None) -> tuple[int, int] | None:
+def version_position(version: str | None, key: tuple | None = None) -> tuple[int, int] | None:
     """A version's span number (its first two release numbers as one number) and a stable hash
-    of all its release numbers ("1.9.5p1" and "1.9.5" share (1, 9, 5)); None if unreadable."""
+    of all its release numbers ("1.9.5p1" and "1.9.5" share (1, 9, 5)); None if unreadable.
+    ``key``: GENERIC.key(version), when the caller has read it already (used only for a
+    version without a backslash, whose key this is)."""
     if not version or version in ("*", "-"):
         return None
-    key = GENERIC.key(version.replace("\\", ""))
+    if key is None or "\\" in version:
+        key = GENERIC.key(version.replace("\\", ""))
     if key is None:
         return None
     release = key[0]

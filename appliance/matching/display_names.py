@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import compress
+from operator import not_
 from typing import TYPE_CHECKING
 
 from appliance.cpe import unquote
@@ -245,23 +247,34 @@ def _either(first: list[bool], second: list[bool]) -> list[bool]:
     return [a or b for a, b in zip(first, second)]
 
 
-def _trimmed(words: list[str], drop: list[bool]) -> list[str]:
-    """The words without those ``drop`` marks as packaging (one flag per word); with them go an
-    "and" between two of them ("Home and Business") and a word that repeats an earlier one with
-    a number (the Windows service name in "Apache Tomcat 9.0 Tomcat9")."""
-    gone = None  # (copied from ``drop`` only when a word goes)
+def _repeats(words: list[str]) -> tuple[int, ...]:
+    """Positions of the words that repeat an earlier word with a number (the Windows service
+    name "Tomcat9" in "Apache Tomcat 9.0 Tomcat9"), which _trimmed drops whatever else goes."""
+    found: tuple[int, ...] = ()
     for i, w in enumerate(words):
         # (One call tells whether an earlier word begins this one: in most names none does.)
-        if i and w[-1].isdigit() and not drop[i] and w.startswith(tuple(words[:i])):
+        if i and w[-1].isdigit() and w.startswith(tuple(words[:i])):
             for e in words[:i]:
                 if w.startswith(e) and w[len(e):].isdigit():
-                    if gone is None:
-                        gone = list(drop)
-                    gone[i] = True
+                    found += (i,)
                     break
-    if gone is None:
-        if True not in drop:
-            return list(words)  # nothing to drop (most names): the rules below only keep words
+    return found
+
+
+def _trimmed(words: list[str], drop: list[bool], repeats: tuple[int, ...] | None = None) -> list[str]:
+    """The words without those ``drop`` marks as packaging (one flag per word); with them go an
+    "and" between two of them ("Home and Business") and a word that repeats an earlier one with
+    a number (the Windows service name in "Apache Tomcat 9.0 Tomcat9"). ``repeats``: _repeats(words),
+    when the caller trims the same words several ways (read once)."""
+    if repeats is None:
+        repeats = _repeats(words)
+    if repeats:
+        gone = list(drop)
+        for i in repeats:
+            gone[i] = True
+    elif True not in drop:
+        return list(words)  # nothing to drop (most names): the rules below only keep words
+    else:
         gone = list(drop)
     if "for" in words:
         for i, w in enumerate(words):
@@ -271,7 +284,7 @@ def _trimmed(words: list[str], drop: list[bool]) -> list[str]:
         for i, w in enumerate(words):
             if w == "and" and 0 < i < len(words) - 1 and gone[i - 1] and gone[i + 1]:
                 gone[i] = True
-    return [w for w, g in zip(words, gone) if not g]
+    return list(compress(words, map(not_, gone)))  # (the words whose flag is not set)
 
 
 # What NVD vendor names add to an organisation's name, glued or as words: torproject,
@@ -795,7 +808,8 @@ class DisplayNames:
         # "WebAdvisor by McAfee": the publisher's name after "by" is a byline, not the product's.
         head, by, maker = cleaned.partition(" by ") if display and said else ("", "", "")
         byline = head if by and head and compact(maker) == compact(said) else ""
-        for text in filter(None, (cleaned, part and clean_display_name(part), byline)):
+        part_cleaned = part and clean_display_name(part)  # (read again below for the publisher's product)
+        for text in filter(None, (cleaned, part_cleaned, byline)):
             found = self._from_name(text, said, platform, display)
             if isinstance(found, Identification):
                 return found
@@ -844,7 +858,7 @@ class DisplayNames:
                 best = found[0]
                 return Identification(self.index.keys[best.key_id], "fuzzy", best.score, best.evidence)
         if display and said:
-            for text in filter(None, (cleaned, part and clean_display_name(part))):
+            for text in filter(None, (cleaned, part_cleaned)):
                 found = self._named_first(text.split(), said, platform)
                 if found is not None:
                     return found
@@ -1024,8 +1038,11 @@ class DisplayNames:
         # (Each word's kind is read once, for all the drops.)
         # (The set and string tests mapped over the words, without a loop in Python.)
         edition = list(map(_EDITION_WORDS.__contains__, words)) if not candidates else []
-        year = [w[:2] in ("19", "20") and _YEAR.match(w) is not None for w in words] if not candidates else []  # _is_year
+        # (A year begins "19" or "20": a name without either has none, without a pass over its words.)
+        year = ([w[:2] in ("19", "20") and _YEAR.match(w) is not None for w in words] if "19" in cleaned or "20" in cleaned
+                else [False] * len(words)) if not candidates else []  # _is_year
         number = list(map(str.isdecimal, words)) if not candidates else []  # _is_number
+        repeats = _repeats(words) if not candidates else ()  # (for every _trimmed below)
         has_year = True in year
         edition_or_year = _either(edition, year)
         for drop, sure, needed in (
@@ -1038,7 +1055,7 @@ class DisplayNames:
                 break
             if not needed:
                 continue
-            trimmed = _trimmed(words, drop)
+            trimmed = _trimmed(words, drop, repeats)
             if not trimmed or len(trimmed) == len(words):
                 continue
             shorter = " ".join(trimmed)
@@ -1054,7 +1071,7 @@ class DisplayNames:
                 # name without its edition word names (Claris' claris:filemaker_pro over the
                 # unconfirmed filemaker:filemaker; Microsoft Project Professional stays
                 # microsoft:project, both confirmed alike).
-                without = " ".join(_trimmed(words, edition_or_year))
+                without = " ".join(_trimmed(words, edition_or_year, repeats))
                 rival = max((c.score for c in self._candidates(without, publisher, display)), default=0.0) if without else 0.0
                 if not any(c.score >= THRESHOLD and c.score > rival - 0.05 + 1e-9 for c in candidates):
                     candidates = []
@@ -1081,7 +1098,7 @@ class DisplayNames:
         if not candidates and publisher and display:
             candidates = self._publishers_product(words, publisher) or self._branded_program(words, publisher)
             # (Edition words, years and numbers: the flags read above, as no candidate had been found then.)
-            trimmed = _trimmed(words, _either(edition_or_year, number)) if not candidates else words
+            trimmed = _trimmed(words, _either(edition_or_year, number), repeats) if not candidates else words
             if trimmed and len(trimmed) < len(words):
                 # ... also after its edition words and release ("Camtasia 2024" by TechSmith is
                 # techsmith:camtasia_studio, as "Camtasia 2024.app" is by its bundle id).

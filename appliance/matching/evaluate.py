@@ -410,10 +410,15 @@ class CveEvaluator:
             mine = keys if len(keys) == 1 else [k for k in keys if k in cve.products]
             own = own_criteria(cve, mine[0]) if len(mine) == 1 else None
         if own is None:
-            return [
-                tuple([m for m in config.nodes[0].matches if m.vulnerable and m.product in keys]) if one_or_node(config) else config
-                for config in self._configs(cve)
-            ]
+            plan: list[tuple[BMatch, ...] | BConfig] = []
+            for config in self._configs(cve):
+                nodes = config.nodes
+                # (one_or_node written out: it is asked for every configuration of every candidate.)
+                if len(nodes) == 1 and not config.negate and (node := nodes[0]).operator != "AND" and not node.negate:
+                    plan.append(tuple([m for m in node.matches if m.vulnerable and m.product in keys]))
+                else:
+                    plan.append(config)
+            return plan
         if None not in own:
             return own  # every configuration is one OR node: the product's criteria are the plan as decoded
         configs = self._configs(cve)
@@ -434,7 +439,7 @@ class CveEvaluator:
         if not installed.exact:
             return self._evaluate(keys, installed, platform, backport, self.index.cves_for(keys))
         text = installed.text
-        candidates = self.index.cves_that_may_hold(keys, text)
+        candidates = self.index.cves_that_may_hold(keys, text, installed.low)  # (installed.low is _key(text))
         if not (self.shortcut and text.isascii() and text.replace(".", "").isdigit()):
             return self._evaluate(keys, installed, platform, backport, candidates)
         if len(self._spans) > self.DECODED_LIMIT:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from itertools import compress
+from typing import Any
 
 from appliance.matching.aliases import AliasTable
 from appliance.matching.bundle import ECOSYSTEMS, BCve, BKev, BRef, Bundle, _named_after, split_key, version_position
@@ -268,12 +269,13 @@ class CpeIndex:
         known = self._equivalents[key_id] = tuple(sorted(found))
         return known
 
-    def cves_that_may_hold(self, key_ids: tuple[int, ...], version: str) -> list[BCve]:
+    def cves_that_may_hold(self, key_ids: tuple[int, ...], version: str, version_key: Any = None) -> list[BCve]:
         """The CVEs of the keys with a vulnerable criterion that can hold for ``version``: a
         conservative filter on the version's release numbers (bundle ``spans`` and ``exact``), so
         evaluation looks at a few CVEs instead of every CVE of a popular product. Unreadable
-        versions get all of them."""
-        position = version_position(version)
+        versions get all of them. ``version_key``: the version's generic sort key when the caller
+        has it (evaluation does), which version_position would read again."""
+        position = version_position(version, version_key)
         if position is None or not self.spans:
             return self.cves_for(key_ids)
         wanted, hashed = position

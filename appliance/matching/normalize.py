@@ -138,6 +138,16 @@ def _cleaned_words(text: str) -> tuple[str, str]:
     # (tokens() leaves no comma; the other two are stripped only from a name that has them.)
     stripped = ";" in text or ":" in text
     for token in tokens(text):
+        if token.isalpha():
+            # A word of letters only (most words): of the tests below only the noise words can
+            # drop it ("-", ".", digits and the punctuation stripped are not in it).
+            if token in _NOISE_WORDS:
+                if token in _PRODUCT_WORDS:
+                    kept.append(token)
+                continue
+            cleaned.append(token)
+            kept.append(token)
+            continue
         if stripped:
             token = token.strip(",;:")
         if "-" in token:
