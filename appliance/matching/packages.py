@@ -28,6 +28,10 @@ PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9.+_-]*$")
 # Not -examples (session 16): Debian's libheif-examples and paho.mqtt.c-examples ship the
 # project's example programs (heif-convert, paho_c_pub), built from its source; all 4 such items
 # of the labelled sets (set 21) are labelled as the project by both labellers.
+# Not -tests (session 18): a project's test suite is its code, built from its source (Alpine's
+# python3-tests holds CPython's importable `test` package, Fedora's perl-tests perl's t/ suite
+# run by the interpreter it tests, py3-numpy-tests numpy.*.tests); the 3 such items of the
+# labelled sets are labelled as the project.
 # Fedora and RHEL also split off directory owners (httpd-filesystem, nginx-filesystem: the
 # guidelines' "filesystem" subpackages), license texts (bind-license), locale data
 # (glibc-minimal-langpack) and reference pages (pcre2-syntax); Alpine and Debian configuration
@@ -35,7 +39,7 @@ PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9.+_-]*$")
 _NO_CODE_SUFFIXES = (
     "-doc", "-docs", "-data", "-l10n", "-locales", "-locale", "-lang", "-i18n", "-dbg", "-dbgsym", "-debuginfo",
     "-debugsource", "-man", "-manpages", "-icons", "-theme", "-openrc", "-bash-completion",
-    "-zsh-completion", "-fish-completion", "-help", "-tests",
+    "-zsh-completion", "-fish-completion", "-help",
     "-filesystem", "-license", "-licenses", "-langpack", "-syntax", "-conf", "-database", "-firmware",
     # Fedora's and RHEL's HTML manual of a server (httpd-manual, Apache's docs/manual tree).
     "-manual",
@@ -109,6 +113,9 @@ _SUBPACKAGE_SUFFIXES = (
     # Session 17: a build against an MPI library (Fedora's MPI packaging guidelines: hdf5-openmpi,
     # hdf5-mpich; Homebrew's hdf5-mpi), the project's own code built another way.
     "-mpi", "-openmpi", "-mpich",
+    # Session 18: the project's test suite, its own code (see _NO_CODE_SUFFIXES: perl-tests,
+    # python3-tests, py3-numpy-tests).
+    "-tests",
 )
 # Debian's ABI marks after a library package's soname version, for an ABI change without a
 # soname change: a letter (libvorbis0a, libharfbuzz0b, libqt5core5a), "v5" for the GCC 5 C++
@@ -1583,7 +1590,7 @@ _CPYTHON_PART = re.compile(r"^(python3(?:\.\d+)?)-(venv|distutils|lib2to3|tk|tki
 _DATA_PARTS = frozenset({
     "doc", "docs", "data", "l10n", "locale", "locales", "lang", "langpack", "langpacks", "i18n", "nls", "man", "manpages",
     "icons", "theme", "themes", "completion", "completions", "runtime", "terminfo", "certificates",
-    "wallpapers", "sounds", "help", "tests", "dbg", "dbgsym", "debuginfo", "misc",
+    "wallpapers", "sounds", "help", "dbg", "dbgsym", "debuginfo", "misc",
     # A source's configuration files split off for the others to share (config_part), and
     # set-up files for another program (_SET_UP_PARTS).
     "config", "manual", "macros", "logrotate", "firewalld", "errmsg", "errormessages",

@@ -1017,6 +1017,21 @@ def test_an_examples_package_is_its_project(matcher: FeedMatcher) -> None:
     assert _key(result) == "eclipse:paho_mqtt_c\\/c\\+\\+_client", result.reason or result.match
 
 
+@pytest.mark.parametrize(("name", "os_name", "scheme", "source_package", "expected"), [
+    # Session 18: a "-tests" subpackage holds the project's test suite, its own code built from
+    # its source (Alpine's python3-tests: CPython's `test` package; Fedora's perl-tests), with
+    # or without the source package hint.
+    ("python3-tests", ALPINE, "apk", "", "python:python"),
+    ("python3-tests", ALPINE, "apk", "python3", "python:python"),
+    ("perl-tests", ROCKY, "rpm", "", "perl:perl"),
+    ("perl-tests", ROCKY, "rpm", "perl", "perl:perl"),
+])
+def test_a_tests_package_is_its_project(matcher: FeedMatcher, name: str, os_name: str, scheme: str, source_package: str,
+                                        expected: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0", "", None, scheme, "", source_package)], os_name)
+    assert _key(result) == expected, result.reason or result.match
+
+
 @pytest.mark.parametrize(("name", "os_name", "scheme", "expected"), [
     # Session 16: "<project>-<subpackage part>" spelled like a CVE-less product of the vendor that
     # files the project, with CVEs, under the head's name: the project (oracle:mysql_client and
