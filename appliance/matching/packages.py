@@ -1058,6 +1058,13 @@ class PackageRules:
                     return Identification(index.keys[found[0]], "exact", 0.86,
                                           f"package '{package}': of the products named '{name}', none with CVEs, "
                                           f"{index.keys[found[0]]} is the project's organisation's key; {found[1]}")
+            if not with_cves and scheme in _SOURCE_SPLIT and not self._plain_words(name, kids) and (
+                    not _lib_stripped(name, package) or _distinctive(name, package, tuple(index.keys[k] for k in kids))):
+                found = self._placeholder_over_lone_keys(kids)
+                if found is not None:
+                    return Identification(index.keys[found[0]], "exact", 0.86,
+                                          f"package '{package}': of the products named '{name}', none with CVEs, "
+                                          f"{index.keys[found[0]]} is the project's own key; {found[1]}")
             if not with_cves:
                 # Last, one project under several vendor names (session 16): CVEs are looked
                 # up under all of them.
@@ -1202,10 +1209,15 @@ class PackageRules:
                               f"CVEs name it, links its repository under {', '.join(sorted(owners))}, the organisation of "
                               f"{', '.join(taken)}")
 
-    def _plain_words(self, name: str) -> bool:
+    def _plain_words(self, name: str, kids: tuple[int, ...] = ()) -> bool:
         """Every word of ``name`` is one that more than a couple of products use in their names
-        ("pipeline", "pulse"): a plain word, too weak alone for a product without CVEs."""
-        return all(self.index.word_uses.get(word, 0) > _PLAIN_WORD_USES for word in cpe_words(name).replace("-", " ").split())
+        ("pipeline", "pulse"): a plain word, too weak alone for a product without CVEs. With
+        ``kids``, the namesakes being weighed, their own uses do not count (aria2's two keys and
+        webui-aria2 are three uses of "aria2", one of them another product's)."""
+        def uses(word: str) -> int:
+            return self.index.word_uses.get(word, 0) - sum(
+                1 for k in kids if word in self.index.words(k)[1].replace("-", " ").split())
+        return all(uses(word) > _PLAIN_WORD_USES for word in cpe_words(name).replace("-", " ").split())
 
     def _own_name(self, name: str, package: str, group: tuple[int, ...]) -> bool:
         """``name`` is the package's own name, or its library's (lib<name><soname>, Debian Policy
@@ -1346,6 +1358,40 @@ class PackageRules:
         # of the same group): CVEs are looked up under every key of the group anyway.
         key_id = index.primary(tuple(k for k in other if k in kids))
         return key_id, f"{index.keys[index.primary(bare[0])]} is NVD's name for it before it knew the vendor"
+
+    def _placeholder_over_lone_keys(self, kids: tuple[int, ...]) -> tuple[int, str] | None:
+        """Of namesakes without CVEs, the project's own key (NVD's "<name>_project" placeholder or
+        a vendor spelled as the product) when every other key is a lone one: its vendor files
+        this one product and nothing else (tatsuhiro_tsujikawa:aria2 beside aria2_project:aria2,
+        davegamble:cjson beside cjson_project:cjson, buc:traceroute beside
+        traceroute_project:traceroute: an author's name, or a namesake NVD knows nothing else
+        of). The distribution packages the project under its name, which the placeholder
+        carries. Not beside a vendor of other products (minio:console beside
+        console_project:console, ruby-lang:time beside time_project:time: that vendor's product
+        may be the one), nor a distribution's duplicate. CVEs are looked up under the chosen
+        key only (the lone key may be another project: zapolnoch:tesseract_ocr is a Node
+        wrapper). None otherwise."""
+        index = self.index
+        groups = sorted({index.equivalents(k) for k in kids})
+        if len(groups) < 2:
+            return None
+
+        def own(k: int) -> bool:
+            vendor, product = (compact(w) for w in index.words(k))
+            return vendor in (product, product + "project")
+
+        mine = [g for g in groups if any(own(k) and k in kids for k in g)]
+        if len(mine) != 1:
+            return None
+        others = [g for g in groups if g != mine[0]]
+        vendors = {split_key(index.keys[k])[0] for g in others for k in g}
+        if any(v in _DISTRIBUTION_NAMES for v in vendors) or not all(len(index.vendor_keys(v)) == 1 for v in vendors):
+            return None
+        keys = tuple(k for k in mine[0] if own(k) and k in kids)
+        if any(len(index.vendor_keys(split_key(index.keys[k])[0])) > _AUTHOR_PRODUCTS for k in keys):
+            return None
+        shown = ", ".join(index.keys[index.primary(g)] for g in others)
+        return index.primary(keys), f"the others ({shown}) are lone keys, their vendors filing nothing else"
 
     def _listed(self, kids: tuple[int, ...]) -> int | None:
         """Of look-alike products without CVEs, the one the official CPE dictionary of 2015 lists

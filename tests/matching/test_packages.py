@@ -1299,3 +1299,32 @@ def test_a_package_named_as_a_name_alias_is_spoken(matcher: FeedMatcher, name: s
                                             name.removesuffix("-headless").removesuffix("-devel"))], ROCKY)
     assert _key(result) == "oracle:openjdk", result.reason
     assert "name alias" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "os_name", "scheme", "expected"), [
+    # Session 18: of namesakes without CVEs, NVD's "<name>_project" placeholder beside keys whose
+    # vendors file nothing else (an author's name, a lone namesake) is the project the
+    # distribution packages: aria2 (tatsuhiro_tsujikawa), cjson (davegamble), sane-backends.
+    ("aria2", DEBIAN, "dpkg", "aria2_project:aria2"),
+    ("libcjson1", DEBIAN, "dpkg", "cjson_project:cjson"),
+    ("sane-backends", ROCKY, "rpm", "sane-backends_project:sane-backends"),
+])
+def test_a_placeholder_beside_lone_keys_is_the_project(matcher: FeedMatcher, name: str, os_name: str, scheme: str,
+                                                      expected: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0", "", None, scheme)], os_name)
+    assert _key(result) == expected, result.reason or result.match
+    assert "lone keys" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "os_name", "scheme"), [
+    # ... but not beside a vendor of other products (ruby-lang:time, minio:console), nor for a
+    # word other products use too (shadow, traceroute).
+    ("time", DEBIAN, "dpkg"),
+    ("console-setup", DEBIAN, "dpkg"),
+    ("shadow", ALPINE, "apk"),
+    ("traceroute", DEBIAN, "dpkg"),
+])
+def test_a_placeholder_beside_other_vendors_stays_refused(matcher: FeedMatcher, name: str, os_name: str, scheme: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0", "", None, scheme)], os_name)
+    assert result.match is None
+    assert "names several NVD products" in result.reason
