@@ -1058,13 +1058,6 @@ class PackageRules:
                     return Identification(index.keys[found[0]], "exact", 0.86,
                                           f"package '{package}': of the products named '{name}', none with CVEs, "
                                           f"{index.keys[found[0]]} is the project's organisation's key; {found[1]}")
-            if not with_cves and scheme in _SOURCE_SPLIT and not self._plain_words(name, kids) and (
-                    not _lib_stripped(name, package) or _distinctive(name, package, tuple(index.keys[k] for k in kids))):
-                found = self._placeholder_over_lone_keys(kids)
-                if found is not None:
-                    return Identification(index.keys[found[0]], "exact", 0.86,
-                                          f"package '{package}': of the products named '{name}', none with CVEs, "
-                                          f"{index.keys[found[0]]} is the project's own key; {found[1]}")
             if not with_cves:
                 # Last, one project under several vendor names (session 16): CVEs are looked
                 # up under all of them.
@@ -1076,6 +1069,14 @@ class PackageRules:
                 found = self._maintainers(kids, name, package, maintainer)
                 if found is not None:
                     return found
+                if not with_cves and scheme in _SOURCE_SPLIT and not self._plain_words(name, kids) and (
+                        not _lib_stripped(name, package) or _distinctive(name, package, tuple(index.keys[k] for k in kids))):
+                    # Session 18: after one project under several names and the maintainer.
+                    placeholder = self._placeholder_over_lone_keys(kids)
+                    if placeholder is not None:
+                        return Identification(index.keys[placeholder[0]], "exact", 0.86,
+                                              f"package '{package}': of the products named '{name}', none with CVEs, "
+                                              f"{index.keys[placeholder[0]]} is the project's own key; {placeholder[1]}")
                 return Unidentified(f"package '{package}': {chosen}")
             group = next(iter(with_cves))
             primary = index.primary(group)
