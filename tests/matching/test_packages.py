@@ -1328,3 +1328,17 @@ def test_a_placeholder_beside_other_vendors_stays_refused(matcher: FeedMatcher, 
     (result,) = matcher.match([SoftwareItem(name, "1.0", "", None, scheme)], os_name)
     assert result.match is None
     assert "names several NVD products" in result.reason
+
+
+@pytest.mark.parametrize(("name", "os_name", "scheme", "source_package"), [
+    # Session 18: KEV calls google:chrome "Chromium" (its vendor Google); chromium:chromium, the
+    # key spelled as the package, has no CVE: the distributions' chromium is Chrome's code.
+    ("chromium", DEBIAN, "dpkg", ""),
+    ("chromium", ALPINE, "apk", ""),
+    ("chromium-driver", DEBIAN, "dpkg", "chromium"),
+])
+def test_kev_spelling_names_a_package_whose_own_key_has_no_cves(matcher: FeedMatcher, name: str, os_name: str, scheme: str,
+                                                                source_package: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "120.0", "", None, scheme, "", source_package)], os_name)
+    assert _key(result) == "google:chrome", result.reason or result.match
+    assert "KEV catalog calls google:chrome 'chromium'" in result.match.evidence
