@@ -1076,11 +1076,11 @@ class PackageRules:
                 if not with_cves and scheme in _SOURCE_SPLIT and not self._plain_words(name, kids) and (
                         not _lib_stripped(name, package) or _distinctive(name, package, tuple(index.keys[k] for k in kids))):
                     # Session 18: after one project under several names and the maintainer.
-                    placeholder = self._placeholder_over_lone_keys(kids)
+                    placeholder = self._placeholder_over_lone_keys(kids) or self._organisation_over_lone_keys(kids)
                     if placeholder is not None:
                         return Identification(index.keys[placeholder[0]], "exact", 0.86,
                                               f"package '{package}': of the products named '{name}', none with CVEs, "
-                                              f"{index.keys[placeholder[0]]} is the project's own key; {placeholder[1]}")
+                                              f"{index.keys[placeholder[0]]} is the project's key; {placeholder[1]}")
                 return Unidentified(f"package '{package}': {chosen}")
             group = next(iter(with_cves))
             primary = index.primary(group)
@@ -1419,6 +1419,43 @@ class PackageRules:
             return None
         shown = ", ".join(index.keys[index.primary(g)] for g in others)
         return index.primary(keys), f"the others ({shown}) are lone keys, their vendors filing nothing else"
+
+    def _organisation_over_lone_keys(self, kids: tuple[int, ...]) -> tuple[int, str] | None:
+        """Of namesakes without CVEs, the one key of an organisation (its vendor files other
+        products too) beside lone keys: vendors filing this one product and nothing else, named
+        neither after the product nor like it (isc:kea beside ics:kea, a misspelt duplicate;
+        google:snappy beside dain:snappy and knplabs:snappy; gnome:nautilus beside eazel:nautilus,
+        its first company; alinto:sogo beside inverse-inc:sogo, its former one). A lone vendor
+        named like the product (fluent:fluent_bit, supervisord:supervisor,
+        varnish.projects.linpro:varnish) may be the project's own organisation, and a placeholder
+        the project itself (_placeholder_over_lone_keys): nothing is chosen then. None otherwise."""
+        index = self.index
+        groups = [g for g in sorted({index.equivalents(k) for k in kids})
+                  if not all(split_key(index.keys[k])[0] in _DISTRIBUTION_NAMES for k in g)]
+        if len(groups) < 2:
+            return None
+
+        def vendor(k: int) -> str:
+            return split_key(index.keys[k])[0]
+
+        def lone(group: tuple[int, ...]) -> bool:
+            for k in group:
+                own, product = compact(index.words(k)[0]), compact(index.words(k)[1])
+                if (len(index.vendor_keys(vendor(k))) != 1 or _named_after(*split_key(index.keys[k]))
+                        or own.startswith(product) or product.startswith(own)):
+                    return False
+            return True
+
+        def organisation(group: tuple[int, ...]) -> bool:
+            return all(len(index.vendor_keys(vendor(k))) > 1 and not _named_after(*split_key(index.keys[k]))
+                       and vendor(k) not in _DISTRIBUTION_NAMES for k in group)
+
+        mine = [g for g in groups if organisation(g)]
+        if len(mine) != 1 or not all(lone(g) for g in groups if g != mine[0]):
+            return None
+        shown = ", ".join(index.keys[index.primary(g)] for g in groups if g != mine[0])
+        return index.current_primary(mine[0]), (f"its vendor files other products, the others ({shown}) are lone keys, "
+                                                "their vendors filing nothing else")
 
     def _listed(self, kids: tuple[int, ...]) -> int | None:
         """Of look-alike products without CVEs, the one the official CPE dictionary of 2015 lists

@@ -1342,3 +1342,29 @@ def test_kev_spelling_names_a_package_whose_own_key_has_no_cves(matcher: FeedMat
     (result,) = matcher.match([SoftwareItem(name, "120.0", "", None, scheme, "", source_package)], os_name)
     assert _key(result) == "google:chrome", result.reason or result.match
     assert "KEV catalog calls google:chrome 'chromium'" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "os_name", "scheme", "expected"), [
+    # Session 18: an organisation's key beside lone keys (vendors filing only this product, not
+    # named like it) is the project: ics:kea is a misspelt duplicate of isc:kea.
+    ("kea", ROCKY, "rpm", "isc:kea"),
+    ("snappy", ROCKY, "rpm", "google:snappy"),
+    ("nautilus", ROCKY, "rpm", "gnome:nautilus"),
+])
+def test_an_organisation_beside_lone_keys_is_the_project(matcher: FeedMatcher, name: str, os_name: str, scheme: str,
+                                                        expected: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0", "", None, scheme)], os_name)
+    assert _key(result) == expected, result.reason or result.match
+    assert "its vendor files other products" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "os_name", "scheme"), [
+    # ... not when a lone vendor is named like the product (it may be the project's own
+    # organisation: fluent:fluent_bit, supervisord:supervisor).
+    ("fluent-bit", ALPINE, "apk"),
+    ("supervisor", ALPINE, "apk"),
+])
+def test_a_lone_vendor_named_like_the_product_leaves_it_refused(matcher: FeedMatcher, name: str, os_name: str, scheme: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0", "", None, scheme)], os_name)
+    assert result.match is None
+    assert "names several NVD products" in result.reason
