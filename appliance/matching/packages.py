@@ -28,6 +28,10 @@ PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9.+_-]*$")
 # Not -examples (session 16): Debian's libheif-examples and paho.mqtt.c-examples ship the
 # project's example programs (heif-convert, paho_c_pub), built from its source; all 4 such items
 # of the labelled sets (set 21) are labelled as the project by both labellers.
+# Not -tests (session 18): a project's test suite is its code, built from its source (Alpine's
+# python3-tests holds CPython's importable `test` package, Fedora's perl-tests perl's t/ suite
+# run by the interpreter it tests, py3-numpy-tests numpy.*.tests); the 3 such items of the
+# labelled sets are labelled as the project.
 # Fedora and RHEL also split off directory owners (httpd-filesystem, nginx-filesystem: the
 # guidelines' "filesystem" subpackages), license texts (bind-license), locale data
 # (glibc-minimal-langpack) and reference pages (pcre2-syntax); Alpine and Debian configuration
@@ -35,7 +39,7 @@ PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9.+_-]*$")
 _NO_CODE_SUFFIXES = (
     "-doc", "-docs", "-data", "-l10n", "-locales", "-locale", "-lang", "-i18n", "-dbg", "-dbgsym", "-debuginfo",
     "-debugsource", "-man", "-manpages", "-icons", "-theme", "-openrc", "-bash-completion",
-    "-zsh-completion", "-fish-completion", "-help", "-tests",
+    "-zsh-completion", "-fish-completion", "-help",
     "-filesystem", "-license", "-licenses", "-langpack", "-syntax", "-conf", "-database", "-firmware",
     # Fedora's and RHEL's HTML manual of a server (httpd-manual, Apache's docs/manual tree).
     "-manual",
@@ -109,6 +113,9 @@ _SUBPACKAGE_SUFFIXES = (
     # Session 17: a build against an MPI library (Fedora's MPI packaging guidelines: hdf5-openmpi,
     # hdf5-mpich; Homebrew's hdf5-mpi), the project's own code built another way.
     "-mpi", "-openmpi", "-mpich",
+    # Session 18: the project's test suite, its own code (see _NO_CODE_SUFFIXES: perl-tests,
+    # python3-tests, py3-numpy-tests).
+    "-tests",
 )
 # Debian's ABI marks after a library package's soname version, for an ABI change without a
 # soname change: a letter (libvorbis0a, libharfbuzz0b, libqt5core5a), "v5" for the GCC 5 C++
@@ -972,6 +979,10 @@ class PackageRules:
         if apart is not None:
             return Identification(index.keys[apart[0]], "exact", 0.86,
                                   (f"package '{package}': " if name != package else "") + apart[1])
+        kev = self._kev_named(name, kids)
+        if kev is not None:
+            return Identification(index.keys[kev[0]], "exact", 0.86,
+                                  (f"package '{package}': " if name != package else "") + kev[1])
         distribution = _DISTRIBUTION_VENDORS.get(scheme, ())
         most = max(index.cve_count(k) for k in kids)
         for key_id in kids:
@@ -1062,6 +1073,14 @@ class PackageRules:
                 found = self._maintainers(kids, name, package, maintainer)
                 if found is not None:
                     return found
+                if not with_cves and scheme in _SOURCE_SPLIT and not self._plain_words(name, kids) and (
+                        not _lib_stripped(name, package) or _distinctive(name, package, tuple(index.keys[k] for k in kids))):
+                    # Session 18: after one project under several names and the maintainer.
+                    placeholder = self._placeholder_over_lone_keys(kids) or self._organisation_over_lone_keys(kids)
+                    if placeholder is not None:
+                        return Identification(index.keys[placeholder[0]], "exact", 0.86,
+                                              f"package '{package}': of the products named '{name}', none with CVEs, "
+                                              f"{index.keys[placeholder[0]]} is the project's key; {placeholder[1]}")
                 return Unidentified(f"package '{package}': {chosen}")
             group = next(iter(with_cves))
             primary = index.primary(group)
@@ -1130,6 +1149,28 @@ class PackageRules:
         return Identification(index.keys[chosen.key_id], "exact", chosen.score,
                               (f"package '{package}': " if name == package else "") + chosen.evidence)
 
+    def _kev_named(self, name: str, kids: tuple[int, ...]) -> tuple[int, str] | None:
+        """The product CISA's KEV catalog calls ``name``, when no product spelled as the name has
+        a CVE in the feed and the catalog's has (bundle.mine_names: KEV's product "Chromium",
+        vendor Google, beside CVEs NVD files under google:chrome; chromium:chromium has none).
+        The catalog spells the products that matter most as people say them; a key of the name
+        without CVEs is then NVD's name for the same code that it does not file CVEs under.
+        None otherwise."""
+        index = self.index
+        if len(compact(name)) < 4 or any(index.cve_count(o) for k in kids for o in index.cve_keys(k)):
+            return None
+        named = {index.equivalents(k) for k in index.by_name.get(name.replace("-", " "), ())
+                 if any(index.cve_count(o) for o in index.equivalents(k))}
+        if len(named) != 1:
+            return None
+        (group,) = named
+        if any(k in group for k in kids):
+            return None
+        primary = index.primary(group)
+        shown = ", ".join(index.keys[k] for k in kids[:3])
+        return primary, (f"CISA's KEV catalog calls {index.keys[primary]} '{name}' ({index.cve_count(primary)} CVEs in the "
+                         f"feed); {shown}, spelled as the package is, {'has' if len(kids) == 1 else 'have'} none")
+
     def _written_apart(self, name: str, kids: tuple[int, ...]) -> tuple[int, str] | None:
         """The product NVD files the CVEs of ``name`` under, written as words apart ("mbedtls"
         is arm:mbed_tls, NVD's "_" for a space), when no product spelled as the name has CVEs;
@@ -1195,10 +1236,15 @@ class PackageRules:
                               f"CVEs name it, links its repository under {', '.join(sorted(owners))}, the organisation of "
                               f"{', '.join(taken)}")
 
-    def _plain_words(self, name: str) -> bool:
+    def _plain_words(self, name: str, kids: tuple[int, ...] = ()) -> bool:
         """Every word of ``name`` is one that more than a couple of products use in their names
-        ("pipeline", "pulse"): a plain word, too weak alone for a product without CVEs."""
-        return all(self.index.word_uses.get(word, 0) > _PLAIN_WORD_USES for word in cpe_words(name).replace("-", " ").split())
+        ("pipeline", "pulse"): a plain word, too weak alone for a product without CVEs. With
+        ``kids``, the namesakes being weighed, their own uses do not count (aria2's two keys and
+        webui-aria2 are three uses of "aria2", one of them another product's)."""
+        def uses(word: str) -> int:
+            return self.index.word_uses.get(word, 0) - sum(
+                1 for k in kids if word in self.index.words(k)[1].replace("-", " ").split())
+        return all(uses(word) > _PLAIN_WORD_USES for word in cpe_words(name).replace("-", " ").split())
 
     def _own_name(self, name: str, package: str, group: tuple[int, ...]) -> bool:
         """``name`` is the package's own name, or its library's (lib<name><soname>, Debian Policy
@@ -1339,6 +1385,77 @@ class PackageRules:
         # of the same group): CVEs are looked up under every key of the group anyway.
         key_id = index.primary(tuple(k for k in other if k in kids))
         return key_id, f"{index.keys[index.primary(bare[0])]} is NVD's name for it before it knew the vendor"
+
+    def _placeholder_over_lone_keys(self, kids: tuple[int, ...]) -> tuple[int, str] | None:
+        """Of namesakes without CVEs, the project's own key (NVD's "<name>_project" placeholder or
+        a vendor spelled as the product) when every other key is a lone one: its vendor files
+        this one product and nothing else (tatsuhiro_tsujikawa:aria2 beside aria2_project:aria2,
+        davegamble:cjson beside cjson_project:cjson, buc:traceroute beside
+        traceroute_project:traceroute: an author's name, or a namesake NVD knows nothing else
+        of). The distribution packages the project under its name, which the placeholder
+        carries. Not beside a vendor of other products (minio:console beside
+        console_project:console, ruby-lang:time beside time_project:time: that vendor's product
+        may be the one), nor a distribution's duplicate. CVEs are looked up under the chosen
+        key only (the lone key may be another project: zapolnoch:tesseract_ocr is a Node
+        wrapper). None otherwise."""
+        index = self.index
+        groups = sorted({index.equivalents(k) for k in kids})
+        if len(groups) < 2:
+            return None
+
+        def own(k: int) -> bool:
+            vendor, product = (compact(w) for w in index.words(k))
+            return vendor in (product, product + "project")
+
+        mine = [g for g in groups if any(own(k) and k in kids for k in g)]
+        if len(mine) != 1:
+            return None
+        others = [g for g in groups if g != mine[0]]
+        vendors = {split_key(index.keys[k])[0] for g in others for k in g}
+        if any(v in _DISTRIBUTION_NAMES for v in vendors) or not all(len(index.vendor_keys(v)) == 1 for v in vendors):
+            return None
+        keys = tuple(k for k in mine[0] if own(k) and k in kids)
+        if any(len(index.vendor_keys(split_key(index.keys[k])[0])) > _AUTHOR_PRODUCTS for k in keys):
+            return None
+        shown = ", ".join(index.keys[index.primary(g)] for g in others)
+        return index.primary(keys), f"the others ({shown}) are lone keys, their vendors filing nothing else"
+
+    def _organisation_over_lone_keys(self, kids: tuple[int, ...]) -> tuple[int, str] | None:
+        """Of namesakes without CVEs, the one key of an organisation (its vendor files other
+        products too) beside lone keys: vendors filing this one product and nothing else, named
+        neither after the product nor like it (isc:kea beside ics:kea, a misspelt duplicate;
+        google:snappy beside dain:snappy and knplabs:snappy; gnome:nautilus beside eazel:nautilus,
+        its first company; alinto:sogo beside inverse-inc:sogo, its former one). A lone vendor
+        named like the product (fluent:fluent_bit, supervisord:supervisor,
+        varnish.projects.linpro:varnish) may be the project's own organisation, and a placeholder
+        the project itself (_placeholder_over_lone_keys): nothing is chosen then. None otherwise."""
+        index = self.index
+        groups = [g for g in sorted({index.equivalents(k) for k in kids})
+                  if not all(split_key(index.keys[k])[0] in _DISTRIBUTION_NAMES for k in g)]
+        if len(groups) < 2:
+            return None
+
+        def vendor(k: int) -> str:
+            return split_key(index.keys[k])[0]
+
+        def lone(group: tuple[int, ...]) -> bool:
+            for k in group:
+                own, product = compact(index.words(k)[0]), compact(index.words(k)[1])
+                if (len(index.vendor_keys(vendor(k))) != 1 or _named_after(*split_key(index.keys[k]))
+                        or own.startswith(product) or product.startswith(own)):
+                    return False
+            return True
+
+        def organisation(group: tuple[int, ...]) -> bool:
+            return all(len(index.vendor_keys(vendor(k))) > 1 and not _named_after(*split_key(index.keys[k]))
+                       and vendor(k) not in _DISTRIBUTION_NAMES for k in group)
+
+        mine = [g for g in groups if organisation(g)]
+        if len(mine) != 1 or not all(lone(g) for g in groups if g != mine[0]):
+            return None
+        shown = ", ".join(index.keys[index.primary(g)] for g in groups if g != mine[0])
+        return index.current_primary(mine[0]), (f"its vendor files other products, the others ({shown}) are lone keys, "
+                                                "their vendors filing nothing else")
 
     def _listed(self, kids: tuple[int, ...]) -> int | None:
         """Of look-alike products without CVEs, the one the official CPE dictionary of 2015 lists
@@ -1583,7 +1700,7 @@ _CPYTHON_PART = re.compile(r"^(python3(?:\.\d+)?)-(venv|distutils|lib2to3|tk|tki
 _DATA_PARTS = frozenset({
     "doc", "docs", "data", "l10n", "locale", "locales", "lang", "langpack", "langpacks", "i18n", "nls", "man", "manpages",
     "icons", "theme", "themes", "completion", "completions", "runtime", "terminfo", "certificates",
-    "wallpapers", "sounds", "help", "tests", "dbg", "dbgsym", "debuginfo", "misc",
+    "wallpapers", "sounds", "help", "dbg", "dbgsym", "debuginfo", "misc",
     # A source's configuration files split off for the others to share (config_part), and
     # set-up files for another program (_SET_UP_PARTS).
     "config", "manual", "macros", "logrotate", "firewalld", "errmsg", "errormessages",

@@ -1017,6 +1017,21 @@ def test_an_examples_package_is_its_project(matcher: FeedMatcher) -> None:
     assert _key(result) == "eclipse:paho_mqtt_c\\/c\\+\\+_client", result.reason or result.match
 
 
+@pytest.mark.parametrize(("name", "os_name", "scheme", "source_package", "expected"), [
+    # Session 18: a "-tests" subpackage holds the project's test suite, its own code built from
+    # its source (Alpine's python3-tests: CPython's `test` package; Fedora's perl-tests), with
+    # or without the source package hint.
+    ("python3-tests", ALPINE, "apk", "", "python:python"),
+    ("python3-tests", ALPINE, "apk", "python3", "python:python"),
+    ("perl-tests", ROCKY, "rpm", "", "perl:perl"),
+    ("perl-tests", ROCKY, "rpm", "perl", "perl:perl"),
+])
+def test_a_tests_package_is_its_project(matcher: FeedMatcher, name: str, os_name: str, scheme: str, source_package: str,
+                                        expected: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0", "", None, scheme, "", source_package)], os_name)
+    assert _key(result) == expected, result.reason or result.match
+
+
 @pytest.mark.parametrize(("name", "os_name", "scheme", "expected"), [
     # Session 16: "<project>-<subpackage part>" spelled like a CVE-less product of the vendor that
     # files the project, with CVEs, under the head's name: the project (oracle:mysql_client and
@@ -1284,3 +1299,72 @@ def test_a_package_named_as_a_name_alias_is_spoken(matcher: FeedMatcher, name: s
                                             name.removesuffix("-headless").removesuffix("-devel"))], ROCKY)
     assert _key(result) == "oracle:openjdk", result.reason
     assert "name alias" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "os_name", "scheme", "expected"), [
+    # Session 18: of namesakes without CVEs, NVD's "<name>_project" placeholder beside keys whose
+    # vendors file nothing else (an author's name, a lone namesake) is the project the
+    # distribution packages: aria2 (tatsuhiro_tsujikawa), cjson (davegamble), sane-backends.
+    ("aria2", DEBIAN, "dpkg", "aria2_project:aria2"),
+    ("libcjson1", DEBIAN, "dpkg", "cjson_project:cjson"),
+    ("sane-backends", ROCKY, "rpm", "sane-backends_project:sane-backends"),
+])
+def test_a_placeholder_beside_lone_keys_is_the_project(matcher: FeedMatcher, name: str, os_name: str, scheme: str,
+                                                      expected: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0", "", None, scheme)], os_name)
+    assert _key(result) == expected, result.reason or result.match
+    assert "lone keys" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "os_name", "scheme"), [
+    # ... but not beside a vendor of other products (ruby-lang:time, minio:console), nor for a
+    # word other products use too (shadow, traceroute).
+    ("time", DEBIAN, "dpkg"),
+    ("console-setup", DEBIAN, "dpkg"),
+    ("shadow", ALPINE, "apk"),
+    ("traceroute", DEBIAN, "dpkg"),
+])
+def test_a_placeholder_beside_other_vendors_stays_refused(matcher: FeedMatcher, name: str, os_name: str, scheme: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0", "", None, scheme)], os_name)
+    assert result.match is None
+    assert "names several NVD products" in result.reason
+
+
+@pytest.mark.parametrize(("name", "os_name", "scheme", "source_package"), [
+    # Session 18: KEV calls google:chrome "Chromium" (its vendor Google); chromium:chromium, the
+    # key spelled as the package, has no CVE: the distributions' chromium is Chrome's code.
+    ("chromium", DEBIAN, "dpkg", ""),
+    ("chromium", ALPINE, "apk", ""),
+    ("chromium-driver", DEBIAN, "dpkg", "chromium"),
+])
+def test_kev_spelling_names_a_package_whose_own_key_has_no_cves(matcher: FeedMatcher, name: str, os_name: str, scheme: str,
+                                                                source_package: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "120.0", "", None, scheme, "", source_package)], os_name)
+    assert _key(result) == "google:chrome", result.reason or result.match
+    assert "KEV catalog calls google:chrome 'chromium'" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "os_name", "scheme", "expected"), [
+    # Session 18: an organisation's key beside lone keys (vendors filing only this product, not
+    # named like it) is the project: ics:kea is a misspelt duplicate of isc:kea.
+    ("kea", ROCKY, "rpm", "isc:kea"),
+    ("snappy", ROCKY, "rpm", "google:snappy"),
+    ("nautilus", ROCKY, "rpm", "gnome:nautilus"),
+])
+def test_an_organisation_beside_lone_keys_is_the_project(matcher: FeedMatcher, name: str, os_name: str, scheme: str,
+                                                        expected: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0", "", None, scheme)], os_name)
+    assert _key(result) == expected, result.reason or result.match
+    assert "its vendor files other products" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "os_name", "scheme"), [
+    # ... not when a lone vendor is named like the product (it may be the project's own
+    # organisation: fluent:fluent_bit, supervisord:supervisor).
+    ("fluent-bit", ALPINE, "apk"),
+    ("supervisor", ALPINE, "apk"),
+])
+def test_a_lone_vendor_named_like_the_product_leaves_it_refused(matcher: FeedMatcher, name: str, os_name: str, scheme: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0", "", None, scheme)], os_name)
+    assert result.match is None
+    assert "names several NVD products" in result.reason
