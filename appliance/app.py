@@ -30,7 +30,7 @@ from appliance.api.guards import LOGIN_ACCOUNT_BUCKET, LOGIN_BUCKET, READ_BUCKET
 from appliance.api.headers import security_headers
 from appliance.api.plain_http import plain_http_policy
 from appliance.api.health import health
-from appliance.api.read import ReadController, delete_asset, move_asset
+from appliance.api.read import ReadController, delete_asset, move_asset, set_finding_triage, set_image_triage
 from appliance.api.session import SessionController
 from appliance.auth import KeyService, RateLimiter
 from appliance.auth.admin import AdminService
@@ -173,6 +173,8 @@ def create_app(settings: Settings) -> Litestar:
             ReadController,
             delete_asset,  # after ReadController: they join its /api/assets/{asset_id} route
             move_asset,
+            set_finding_triage,
+            set_image_triage,
             SessionController,
             KeysController,
             DevicesController,

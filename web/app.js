@@ -481,19 +481,47 @@
         : el("div", { id: "asset-containers" }, detail.containers.map((image) => [
             el("h3", {}, `${image.image_name}${image.image_tag ? ":" + image.image_tag : ""} `,
               image.kev_findings ? el("span", { className: "badge kev", text: `KEV ${image.kev_findings}` }) : null),
-            el("p", { className: "message", text: `${image.os_name ? image.os_family + " " + image.os_name + " · " : ""}scanned ${when(image.last_scan_at)} by ${image.scanner}${image.scanner_version ? " " + image.scanner_version : ""} · ${image.open_findings} open findings` }),
-            image.findings.length === 0 ? null : table(`Open findings in ${image.image_name}`, ["Vulnerability", "KEV", "KEV due", "Severity", { label: "CVSS", num: true }, "Package", "Installed", "Fixed in"],
+            el("p", { className: "message", text: `${image.os_name ? image.os_family + " " + image.os_name + " · " : ""}scanned ${when(image.last_scan_at)} by ${image.scanner}${image.scanner_version ? " " + image.scanner_version : ""} · ${image.open_findings} open findings${image.findings.length > image.open_findings ? ` (${image.findings.length - image.open_findings} more accepted or false positive)` : ""}` }),
+            image.findings.length === 0 ? null : table(`Open findings in ${image.image_name}`, ["Vulnerability", "KEV", "KEV due", "Severity", { label: "CVSS", num: true }, "Package", "Installed", "Fixed in", "Triage"],
               image.findings.map((f) =>
-                el("tr", { className: f.kev ? "kev-row" : null },
+                el("tr", { className: f.kev && !SUPPRESSED.includes(f.triage) ? "kev-row" : null },
                   cell(f.primary_url ? externalLink(f.primary_url, f.vulnerability_id) : f.vulnerability_id, "nowrap"), cell(kevBadge(f.kev) || "no"),
                   cell(due(f.kev_due_date), "nowrap"), cell(f.severity), cell(score(f.cvss), "num"), cell(f.pkg_name, "wrap"),
-                  cell(f.installed_version, "wrap"), cell(f.fixed_version || "–", "wrap")))),
+                  cell(f.installed_version, "wrap"), cell(f.fixed_version || "–", "wrap"), cell(triageControl(f), "wrap")))),
           ])),
       softwareSection(detail.software),
       el("p", {}, link(`/api/vulnerabilities.csv${query({ asset: a.id })}`, "Download this machine's findings as CSV")),
       await manageSection(a),
     );
     return heading;
+  }
+
+  // A container finding's triage (docs/api.md, Container scans): accepted risks and false positives raise no
+  // alerts and leave the counts; fixed counts until a rescan no longer reports it. Changing it asks for a
+  // reason (optional; Cancel changes nothing) and sends the session's CSRF token.
+  const TRIAGE = [["open", "Open"], ["accepted_risk", "Accepted risk"], ["false_positive", "False positive"], ["fixed", "Fixed"]];
+  const SUPPRESSED = ["accepted_risk", "false_positive"];
+  function triageControl(f) {
+    const id = `triage-${f.id}`;
+    const control = el("select", { id, "data-finding": f.id },
+      TRIAGE.map(([value, text]) => el("option", { value, selected: value === f.triage, text })));
+    control.addEventListener("change", async () => {
+      const comment = window.prompt(`Why is ${f.vulnerability_id} in ${f.pkg_name} "${control.selectedOptions[0].text}"? (optional, one line)`, "");
+      if (comment === null) { control.value = f.triage; return; }
+      try {
+        const saved = await change(`/api/container-findings/${f.id}/triage`, "PUT", comment.trim() ? { triage: control.value, comment: comment.trim() } : { triage: control.value });
+        state.status = null;
+        state.notice = `${saved.vulnerability_id} in ${saved.pkg_name} (${saved.image}) is now ${control.selectedOptions[0].text.toLowerCase()}.`;
+        await route();
+      } catch (error) {
+        if (error instanceof LoggedOut) throw error;
+        control.value = f.triage;
+        say(error.message);
+      }
+    });
+    const record = f.triage_by ? `${f.triage_by === "scan" ? "reopened by a rescan" : "by " + f.triage_by.replace(/^session:/, "").replace(/^key:/, "API key ")}, ${when(f.triage_at)}` : null;
+    return [el("label", { for: id, className: "visually-hidden", text: `Triage of ${f.vulnerability_id} in ${f.pkg_name}` }), control,
+      record ? el("div", { className: "triage-note", text: f.triage_comment ? `${record}: ${f.triage_comment}` : record }) : null];
   }
 
   // Installed software: vulnerable items first, then the other identified ones; the items that

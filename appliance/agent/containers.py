@@ -1,4 +1,8 @@
-"""The container scan service: Trivy results stored per asset and image, KEV-flagged, triage kept across rescans."""
+"""The container scan service: Trivy results stored per asset and image, KEV-flagged, triage kept across rescans.
+
+Findings an admin triaged ``accepted_risk`` or ``false_positive`` raise no alerts (appliance/agent/triage.py);
+a rescan that still reports a finding triaged ``fixed`` puts it back to ``open``.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ import msgspec
 from appliance.agent.payloads import ContainerImageIn, ContainerScanAccepted, ContainerScanIn, check_container_scan
 from appliance.agent.service import find_asset, organization_of, register_pending
 from appliance.agent.summary import refresh_asset_summaries
+from appliance.agent.triage import SUPPRESSED, needs_action
 from appliance.alerts import outbox
 from appliance.alerts.base import AlertRules
 from appliance.auth import Principal
@@ -94,13 +99,14 @@ def _unique_findings(image: ContainerImageIn) -> dict[FindingKey, ScanFinding]:
 
 
 class _Stored(msgspec.Struct, frozen=True):
-    """A stored finding of an image as the scan finds it: its row, whether a rescan resolved it, its flags."""
+    """A stored finding of an image as the scan finds it: its row, whether a rescan resolved it, its flags, its triage."""
 
     id: int
     resolved_at: str | None
     kev: int
     kev_due_date: str | None
     cvss: float | None
+    triage: str
 
 
 def _alert_candidates(
@@ -112,10 +118,13 @@ def _alert_candidates(
     A row a rescan had resolved counts as absent before, so a finding that comes back is news
     again. With ``keep_flags`` (no feed loaded) a stored row keeps its KEV flag, as the update does.
     Several packages with one vulnerability (libssl and libcrypto) are one candidate naming them all.
+    A finding the admin triaged accepted_risk or false_positive is never news.
     """
     chosen: dict[str, tuple[bool, float | None, str | None, list[str], str | None]] = {}
     for key, finding in found.items():
         old = existing.get(key)
+        if old is not None and old.triage in SUPPRESSED:
+            continue
         kev, due = (bool(old.kev), old.kev_due_date) if keep_flags and old is not None else (bool(flags[key][0]), flags[key][2])
         before = (bool(old.kev), old.cvss) if old is not None and old.resolved_at is None else (False, None)
         if outbox.news(kev, finding.cvss, *before, threshold) is None:
@@ -140,7 +149,7 @@ def _record_kev_flips(conn: sqlite3.Connection, flipped: dict[str, KevFlag], thr
         chunk = ids[start : start + 500]
         rows = conn.execute(
             "SELECT container_image_id, vulnerability_id, pkg_name, installed_version, cvss, primary_url FROM container_findings"
-            f" WHERE resolved_at IS NULL AND kev = 0 AND vulnerability_id IN ({','.join('?' * len(chunk))})"
+            f" WHERE resolved_at IS NULL AND kev = 0 AND {needs_action()} AND vulnerability_id IN ({','.join('?' * len(chunk))})"
             " ORDER BY container_image_id, vulnerability_id, pkg_name",
             chunk,
         ).fetchall()
@@ -270,8 +279,8 @@ class ContainerService:
         existing = {
             (r[1], r[2], r[3], r[4]): _Stored(r[0], *r[5:])
             for r in await tx.execute_fetchall(
-                "SELECT id, vulnerability_id, pkg_name, installed_version, target, resolved_at, kev, kev_due_date, cvss"
-                " FROM container_findings WHERE container_image_id = ?",
+                "SELECT id, vulnerability_id, pkg_name, installed_version, target, resolved_at, kev, kev_due_date, cvss,"
+                " triage FROM container_findings WHERE container_image_id = ?",
                 (image_row,),
             )
         }
@@ -299,6 +308,11 @@ class ContainerService:
             await tx.executemany(
                 _UPDATE_FINDING_KEV, [(*_attributes(f), *flags[k], now, existing[k].id) for k, f in present]
             )
+        # The admin said fixed, the scan still finds it: open again (who: the scan), and counted again.
+        await tx.executemany(
+            "UPDATE container_findings SET triage = 'open', triage_by = 'scan', triage_at = ? WHERE id = ?",
+            [(now, existing[k].id) for k, _ in present if existing[k].triage == "fixed"],
+        )
         vanished = [(now, existing[k].id) for k in existing.keys() - found.keys() if existing[k].resolved_at is None]
         await tx.executemany("UPDATE container_findings SET resolved_at = ? WHERE id = ?", vanished)
         total, kev = await (

@@ -270,6 +270,7 @@ T = TypeVar("T")
 # msgspec's messages end with " - at `$.software[3].version`"; we report the path without "$.".
 _AT = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
 _MISSING = re.compile(r"^Object missing required field `(?P<name>[^`]+)`$")
+_UNKNOWN = re.compile(r"^Object contains unknown field `(?P<name>[^`]+)`$")  # Structs with forbid_unknown_fields
 
 
 def payload_error(exc: msgspec.ValidationError) -> PayloadError:
@@ -287,6 +288,10 @@ def payload_error(exc: msgspec.ValidationError) -> PayloadError:
     if missing:
         path = f"{path}.{missing.group('name')}".lstrip(".")
         message = "required field is missing"
+    unknown = _UNKNOWN.match(message)
+    if unknown:
+        path = f"{path}.{unknown.group('name')}".lstrip(".")
+        message = "unknown field; it would be ignored, so it is refused (a misspelt name?)"
     return PayloadError(message, field=path or None)
 
 

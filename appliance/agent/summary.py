@@ -12,21 +12,24 @@ from appliance.ids import AssetId
 # The same definitions as migration 5's backfill: distinct vulnerability ids over host
 # findings and open container findings (an id found on both counts once), KEV the same way,
 # and the highest CVSS score among them. Each subquery is one indexed lookup by asset_id.
+# Container findings the admin triaged accepted_risk or false_positive need no action and are
+# left out (appliance/agent/triage.py); before migration 12 no endpoint set triage, so the
+# counts stored by older versions already agree.
 _REFRESH = """
 UPDATE assets SET
     software_count = (SELECT COUNT(*) FROM software s WHERE s.asset_id = assets.id),
     matched_count = (SELECT COUNT(*) FROM software s WHERE s.asset_id = assets.id AND s.match_cpe IS NOT NULL),
     vulnerability_count = (SELECT COUNT(DISTINCT f.cve) FROM findings f WHERE f.asset_id = assets.id AND f.version_unknown = 0)
         + (SELECT COUNT(DISTINCT c.vulnerability_id) FROM container_findings c
-           WHERE c.asset_id = assets.id AND c.resolved_at IS NULL
+           WHERE c.asset_id = assets.id AND c.resolved_at IS NULL AND c.triage NOT IN ('accepted_risk', 'false_positive')
            AND c.vulnerability_id NOT IN (SELECT f.cve FROM findings f WHERE f.asset_id = assets.id AND f.version_unknown = 0)),
     kev_count = (SELECT COUNT(DISTINCT f.cve) FROM findings f WHERE f.asset_id = assets.id AND f.version_unknown = 0 AND f.kev = 1)
         + (SELECT COUNT(DISTINCT c.vulnerability_id) FROM container_findings c
-           WHERE c.asset_id = assets.id AND c.resolved_at IS NULL AND c.kev = 1
+           WHERE c.asset_id = assets.id AND c.resolved_at IS NULL AND c.triage NOT IN ('accepted_risk', 'false_positive') AND c.kev = 1
            AND c.vulnerability_id NOT IN (SELECT f.cve FROM findings f WHERE f.asset_id = assets.id AND f.version_unknown = 0 AND f.kev = 1)),
     max_cvss = NULLIF(MAX(
         COALESCE((SELECT MAX(f.cvss) FROM findings f WHERE f.asset_id = assets.id AND f.version_unknown = 0), -1),
-        COALESCE((SELECT MAX(c.cvss) FROM container_findings c WHERE c.asset_id = assets.id AND c.resolved_at IS NULL), -1)
+        COALESCE((SELECT MAX(c.cvss) FROM container_findings c WHERE c.asset_id = assets.id AND c.resolved_at IS NULL AND c.triage NOT IN ('accepted_risk', 'false_positive')), -1)
     ), -1),
     container_image_count = (SELECT COUNT(*) FROM container_images i WHERE i.asset_id = assets.id)
 WHERE id = ?

@@ -96,14 +96,17 @@ def record_image_findings(
 
     Called before the image's findings change. The previous state is the image's *open*
     findings: one a rescan resolved (no longer reported) is gone, and is news again if it comes
-    back, as a host finding whose package was removed and reinstalled is. The scope is the
+    back, as a host finding whose package was removed and reinstalled is. Findings the admin
+    triaged accepted_risk or false_positive are not part of it either (they need no action, so
+    another package with the same vulnerability is news). The scope is the
     image, not the asset: the same CVE in the host's packages or in another image is another
     thing to fix (update the host, rebuild that image), so it is its own event.
     """
     cves = sorted(candidates)
     prior = _prior(
         conn, "SELECT vulnerability_id, MAX(kev), MAX(cvss) FROM container_findings WHERE container_image_id = ?"
-        " AND resolved_at IS NULL AND vulnerability_id IN ({marks}) GROUP BY vulnerability_id",
+        " AND resolved_at IS NULL AND triage NOT IN ('accepted_risk', 'false_positive')"
+        " AND vulnerability_id IN ({marks}) GROUP BY vulnerability_id",
         image_id, cves,
     )
     events = []

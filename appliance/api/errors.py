@@ -17,6 +17,7 @@ from appliance.agent.payloads import (
     PayloadTooLarge,
     UnsupportedMediaType,
 )
+from appliance.agent.triage import TriageError, UnknownFinding, UnknownImage
 from appliance.alerts.base import AlertError
 from appliance.api.body import ServerBusy
 from appliance.auth import AuthError, InvalidKey, MissingKey, OrganizationDenied, RateLimited, ScopeDenied
@@ -56,6 +57,9 @@ STATUS_BY_ERROR: tuple[tuple[type[ApplianceError], int], ...] = (
     (AlertError, 400),
     (UnknownAsset, 404),
     (AssetAdminError, 400),
+    (UnknownFinding, 404),
+    (UnknownImage, 404),
+    (TriageError, 400),
     (DatabaseError, 503),
     (ServerBusy, 503),
 )

@@ -126,6 +126,7 @@ async def authenticate_admin(connection: ASGIConnection[Any, Any, Any, Any], rou
         identity = f"session:{session.username.lower()}"  # type: ignore[union-attr]
     limiter: RateLimiter = connection.app.state.limiter
     limiter.hit(READ_BUCKET, identity)
+    connection.state.admin_identity = identity  # who made a change, for the records that keep it (triage)
 
 
 async def provide_viewer(request: Any) -> Viewer:

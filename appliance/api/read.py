@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, delete, get, post
+from litestar import Controller, Request, delete, get, post, put
 from litestar.di import Provide
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
@@ -14,6 +14,14 @@ from litestar.response import Stream
 
 from appliance.agent.assets import AssetAdmin, AssetChange
 from appliance.agent.payloads import DbInt, ErrorBody, decode
+from appliance.agent.triage import (
+    TRIAGE_BODY_BYTES,
+    ImageTriageIn,
+    TriagedFinding,
+    TriagedFindings,
+    TriageIn,
+    TriageService,
+)
 from appliance.api.agent import json_body
 from appliance.api.body import read_small_json_body
 from appliance.api.guards import authenticate_admin, authenticate_reader, provide_viewer
@@ -43,7 +51,7 @@ _ERRORS = {
     401: "missing_api_key, invalid_api_key, not_logged_in or invalid_credentials",
     403: "insufficient_scope (an agent key; a read key for changes), organization_forbidden (another organization"
          " than a read key's), csrf_failed (a change from another site, or without the session's X-CSRF-Token)",
-    404: "asset_not_found",
+    404: "asset_not_found, finding_not_found or image_not_found",
     413: "payload_too_large",
     415: "unsupported_media_type: the body must be application/json",
     429: "rate_limited; Retry-After says when to retry",
@@ -253,3 +261,36 @@ async def move_asset(request: Request[Any, Any, Any], asset_id: Annotated[int, P
     """
     body: MoveIn = decode(await read_small_json_body(request, MOVE_BODY_BYTES), MoveIn)
     return await AssetAdmin(request.app.state.db).move(asset_id, body.organization_id)
+
+
+# An admin's triage of container findings (docs/api.md, Container scans): the same guard as the asset changes.
+@put(
+    "/api/container-findings/{finding_id:int}/triage", operation_id="setContainerFindingTriage", **ASSET_ADMIN,
+    operation_class=json_body(TriageIn), responses=errors(400, 401, 403, 404, 413, 415, 429),
+)
+async def set_finding_triage(
+    request: Request[Any, Any, Any], finding_id: Annotated[int, Parameter(ge=1, le=DB_ID)]
+) -> TriagedFinding:
+    """Set a container finding's triage: body {"triage": "open" | "accepted_risk" | "false_positive" | "fixed",
+    "comment"?: at most 500 characters}. Accepted risks and false positives raise no alerts and leave the counts
+    that mean "needs action"; "fixed" counts until a rescan no longer reports the finding (a rescan that still
+    reports it reopens it); "open" counts again. Answers the finding with its triage, who set it and when.
+    The finding ids are in getAsset's containers[].findings[].id. Admins only, as for deleteAsset.
+    """
+    body: TriageIn = decode(await read_small_json_body(request, TRIAGE_BODY_BYTES), TriageIn)
+    return await TriageService(request.app.state.db).set_finding(finding_id, body, request.state.admin_identity)
+
+
+@put(
+    "/api/container-images/{image_id:int}/triage", operation_id="setContainerImageTriage", **ASSET_ADMIN,
+    operation_class=json_body(ImageTriageIn), responses=errors(400, 401, 403, 404, 413, 415, 429),
+)
+async def set_image_triage(
+    request: Request[Any, Any, Any], image_id: Annotated[int, Parameter(ge=1, le=DB_ID)]
+) -> TriagedFindings:
+    """Set the triage of every finding of one vulnerability id in one container image (every package with it,
+    open or resolved): body {"vulnerability_id", "triage", "comment"?}, the rest as setContainerFindingTriage.
+    The image ids are getAsset's containers[].id. Answers the findings as they now are.
+    """
+    body: ImageTriageIn = decode(await read_small_json_body(request, TRIAGE_BODY_BYTES), ImageTriageIn)
+    return await TriageService(request.app.state.db).set_image(image_id, body, request.state.admin_identity)

@@ -333,6 +333,14 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE software ADD COLUMN source_package TEXT NOT NULL DEFAULT '';
     """,
+    # 11 -> 12: an admin's triage of a container finding gets its comment, who set it and when
+    # (PUT /api/container-findings/{id}/triage). Rows triaged before have none; a rescan that still
+    # reports a finding triaged 'fixed' puts it back to 'open' with triage_by 'scan'.
+    """
+    ALTER TABLE container_findings ADD COLUMN triage_comment TEXT NOT NULL DEFAULT '';
+    ALTER TABLE container_findings ADD COLUMN triage_by TEXT;
+    ALTER TABLE container_findings ADD COLUMN triage_at TEXT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -194,8 +194,10 @@ class HostVulnerability(msgspec.Struct, frozen=True):
 
 
 class ContainerFinding(msgspec.Struct, frozen=True):
-    """An open finding of a container image scan."""
+    """An open finding of a container image scan, with the admin's triage (setContainerFindingTriage takes its ``id``):
+    who set it (``key:N``, ``session:NAME``, or ``scan`` when a rescan reopened a finding triaged fixed), when, why."""
 
+    id: int
     vulnerability_id: str
     pkg_name: str
     installed_version: str
@@ -210,12 +212,16 @@ class ContainerFinding(msgspec.Struct, frozen=True):
     kev_due_date: str | None
     kev_ransomware: str | None
     triage: str
+    triage_comment: str
+    triage_by: str | None
+    triage_at: str | None
     first_seen: str
     last_seen: str
 
 
 class ContainerImage(msgspec.Struct, frozen=True):
-    """A scanned image on the asset with its open findings, KEV first."""
+    """A scanned image on the asset with its open findings, KEV first; ``open_findings`` and ``kev_findings`` leave out
+    findings triaged accepted_risk or false_positive, which ``findings`` still lists."""
 
     id: int
     image_name: str

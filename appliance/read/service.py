@@ -9,6 +9,7 @@ from typing import Any
 import msgspec
 
 from appliance import __version__
+from appliance.agent.triage import SUPPRESSED, needs_action
 from appliance.auth import OrganizationDenied, Viewer
 from appliance.db import Database
 from appliance.db.migrations import SCHEMA_VERSION
@@ -199,7 +200,7 @@ class ReadService:
             "  UNION ALL"
             "  SELECT c.vulnerability_id, c.kev, c.cvss, c.asset_id, 'container'"
             "  FROM container_findings c JOIN assets a ON a.id = c.asset_id"
-            f"  WHERE c.resolved_at IS NULL AND a.presence != 'stale'{scope}"
+            f"  WHERE c.resolved_at IS NULL AND {needs_action('c')} AND a.presence != 'stale'{scope}"
             ") GROUP BY id ORDER BY MAX(kev) DESC, COUNT(DISTINCT asset_id) DESC, MAX(cvss) DESC, id"
             f" LIMIT {TOP_VULNERABILITIES}",
             params,
@@ -222,7 +223,8 @@ class ReadService:
                 "   SELECT s.name AS name FROM findings f JOIN software s ON s.id = f.software_id"
                 f"  JOIN assets a ON a.id = f.asset_id WHERE f.cve = j.value AND f.version_unknown = 0 AND a.presence != 'stale'{named}"
                 "   UNION SELECT c.pkg_name FROM container_findings c JOIN assets a ON a.id = c.asset_id"
-                f"  WHERE c.vulnerability_id = j.value AND c.resolved_at IS NULL AND a.presence != 'stale'{named}))"
+                f"  WHERE c.vulnerability_id = j.value AND c.resolved_at IS NULL AND {needs_action('c')}"
+                f"  AND a.presence != 'stale'{named}))"
                 " FROM json_each(:ids) j",
                 {"ids": msgspec.json.encode([r[0] for r in top]).decode(), "org": organization},
             )
@@ -367,8 +369,9 @@ class ReadService:
             (asset_id,),
         )
         rows = await self.db.fetchall(
-            "SELECT container_image_id, vulnerability_id, pkg_name, installed_version, fixed_version, target, severity,"
-            " cvss, title, primary_url, kev, kev_date_added, kev_due_date, kev_ransomware, triage, first_seen, last_seen"
+            "SELECT container_image_id, id, vulnerability_id, pkg_name, installed_version, fixed_version, target, severity,"
+            " cvss, title, primary_url, kev, kev_date_added, kev_due_date, kev_ransomware, triage, triage_comment,"
+            " triage_by, triage_at, first_seen, last_seen"
             " FROM container_findings WHERE asset_id = ? AND resolved_at IS NULL"
             f" ORDER BY kev DESC, {_RANK_SQL.format('severity')} DESC, cvss IS NULL, cvss DESC, vulnerability_id,"
             " pkg_name, installed_version, target",
@@ -377,12 +380,14 @@ class ReadService:
         by_image: dict[int, list[ContainerFinding]] = {}
         for r in rows:
             by_image.setdefault(r[0], []).append(
-                ContainerFinding(*r[1:10], bool(r[10]), *r[11:])  # type: ignore[arg-type]
+                ContainerFinding(*r[1:11], bool(r[11]), *r[12:])  # type: ignore[arg-type]
             )
         result = []
         for i in images:
             found = by_image.get(i[0], [])
-            result.append(ContainerImage(*i, len(found), sum(1 for f in found if f.kev), found))  # type: ignore[arg-type]
+            # Every open finding is listed with its triage; the counts are those that need action.
+            acting = [f for f in found if f.triage not in SUPPRESSED]
+            result.append(ContainerImage(*i, len(acting), sum(1 for f in acting if f.kev), found))  # type: ignore[arg-type]
         # Images with KEV findings first, then by their open findings, then by name.
         result.sort(key=lambda image: (-image.kev_findings, -image.open_findings, image.image_name, image.image_tag))
         return result
@@ -470,7 +475,7 @@ class ReadService:
                 f"SELECT {self._CONTAINER_KEYS} FROM container_findings c JOIN assets a ON a.id = c.asset_id"
                 if keys_only else self._CONTAINER_ROW
             )
-            parts.append(head + where("c", "vulnerability_id", ["c.resolved_at IS NULL"]))
+            parts.append(head + where("c", "vulnerability_id", ["c.resolved_at IS NULL", needs_action("c")]))
         return " UNION ALL ".join(parts), params * len(parts)
 
     @staticmethod

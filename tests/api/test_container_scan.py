@@ -188,9 +188,10 @@ def test_rescan_resolves_what_vanished_and_keeps_first_seen_and_triage(server: S
     target = report["Results"][0]["Target"]
     gone = ("CVE-2019-1549", "libcrypto1.1", "1.1.1c-r0", target)
     triaged = ("CVE-2019-1551", "libssl1.1", "1.1.1c-r0", target)
-    # No endpoint changes triage yet: the admin's verdict is set in the database directly.
-    with sqlite3.connect(server.data_dir / "sentrikat.db") as conn:
-        conn.execute("UPDATE container_findings SET triage = 'accepted_risk' WHERE id = ?", (first[triaged]["id"],))
+    # The admin's verdict (tests/api/test_triage.py covers the endpoint itself).
+    with server.client(server.create_key("admin")) as admin:
+        answer = admin.put(f"/api/container-findings/{first[triaged]['id']}/triage", json={"triage": "accepted_risk"})
+    assert answer.status_code == 200, answer.text
     time.sleep(1.1)
     rescan = copy.deepcopy(report)
     rescan["Metadata"]["ImageID"] = "sha256:" + "01" * 32  # the tag was pulled anew

@@ -113,10 +113,14 @@ def test_another_organization_cannot_write_or_read_an_asset(server: Server, host
     read_paths = {p for p in paths if not p.startswith(("/api/agent/", "/api/alerts")) and p not in ("/healthz", "/api/session")}
     assert read_paths == {"/api/assets", "/api/assets/{asset_id}", "/api/vulnerabilities", "/api/vulnerabilities.csv",
                           "/api/status", "/api/keys", "/api/keys/{key_id}", "/api/devices/recent", "/agents/{name}",
-                          "/api/assets/{asset_id}/move", "/api/remediation", "/api/remediation.csv"}, (
+                          "/api/assets/{asset_id}/move", "/api/remediation", "/api/remediation.csv",
+                          "/api/container-findings/{finding_id}/triage", "/api/container-images/{image_id}/triage"}, (
         "a new read endpoint appeared: extend this test to it"
     )
     # The admin changes (deleteAsset, moveAsset) refuse read keys: tests/api/test_hostname_claims.py.
     with server.client(read_b) as b:
         assert b.delete(f"/api/assets/{asset_id}").status_code == 403
         assert b.post(f"/api/assets/{asset_id}/move", json={"organization_id": org_b}).status_code == 403
+        # So does triage (tests/api/test_triage.py), even of an id that exists nowhere.
+        assert b.put("/api/container-findings/1/triage", json={"triage": "accepted_risk"}).status_code == 403
+        assert b.put("/api/container-images/1/triage", json={"vulnerability_id": "CVE-2019-1551", "triage": "open"}).status_code == 403

@@ -40,7 +40,10 @@ READ_OPERATIONS = [
     "GET /api/remediation.csv",
 ]
 # Admin changes, fuzzed with a key of the admin scope (the session form is covered by tests/api).
-ASSET_ADMIN_OPERATIONS = ["DELETE /api/assets/{asset_id}", "POST /api/assets/{asset_id}/move"]
+ASSET_ADMIN_OPERATIONS = [
+    "DELETE /api/assets/{asset_id}", "POST /api/assets/{asset_id}/move",
+    "PUT /api/container-findings/{finding_id}/triage", "PUT /api/container-images/{image_id}/triage",
+]
 # The status page's login session (cookies and a CSRF token) is covered by tests/api and the
 # browser tests; generated requests without the page's Origin and token only test the refusal.
 SESSION_OPERATIONS = ["POST /api/session", "GET /api/session", "DELETE /api/session"]
