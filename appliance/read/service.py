@@ -373,7 +373,9 @@ class ReadService:
             " cvss, title, primary_url, kev, kev_date_added, kev_due_date, kev_ransomware, triage, triage_comment,"
             " triage_by, triage_at, first_seen, last_seen"
             " FROM container_findings WHERE asset_id = ? AND resolved_at IS NULL"
-            f" ORDER BY kev DESC, {_RANK_SQL.format('severity')} DESC, cvss IS NULL, cvss DESC, vulnerability_id,"
+            # What needs action first: an accepted risk or false positive after every other finding.
+            " ORDER BY triage IN ('accepted_risk', 'false_positive'),"
+            f" kev DESC, {_RANK_SQL.format('severity')} DESC, cvss IS NULL, cvss DESC, vulnerability_id,"
             " pkg_name, installed_version, target",
             (asset_id,),
         )

@@ -116,6 +116,9 @@ def test_triage_of_one_finding_leaves_and_rejoins_the_counts(server: Server, key
     assert after["top"].get(SHELLSHOCK, 0) == before["top"][SHELLSHOCK] - 1
     listed = findings(asset(admin, asset_id))
     assert listed[(SHELLSHOCK, "bash")]["triage"] == "accepted_risk"
+    # Listed after what still needs action, although it is the KEV one (KEV first otherwise).
+    [image] = asset(admin, asset_id)["containers"]
+    assert [f["vulnerability_id"] for f in image["findings"]] == [LIBIDN2, SHELLSHOCK]
     assert listed[(SHELLSHOCK, "bash")]["triage_comment"] == "bash is never run; image retired in May"
 
     # The page's session marks libidn2 a false positive (with its CSRF token): nothing is left to do.
