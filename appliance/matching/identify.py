@@ -240,16 +240,6 @@ _DEPENDENCY_VERSION = re.compile(r"^(\d+:)?\d+(\.\d+)?\+\d+(\+deb\d+u\d+|ubuntu[
 _PORT_APART = ": the name without its mark is another ecosystem's package"
 
 
-# NVD vendor names of distributions, by family (a family shares its packages and their names),
-# and the family of each host's platform key (platform.py).
-_DISTRIBUTION_FAMILY = {"redhat": "Red Hat", "fedoraproject": "Red Hat", "centos": "Red Hat", "suse": "SUSE", "opensuse": "SUSE",
-                        "novell": "SUSE", "debian": "Debian", "canonical": "Debian", "alpinelinux": "Alpine"}
-_HOST_FAMILY = {"redhat:enterprise_linux": "Red Hat", "centos:centos": "Red Hat", "fedoraproject:fedora": "Red Hat",
-                "rockylinux:rocky_linux": "Red Hat", "almalinux:almalinux": "Red Hat", "amazon:linux": "Red Hat",
-                "oracle:linux": "Red Hat", "suse:linux_enterprise_server": "SUSE", "opensuse:leap": "SUSE",
-                "debian:debian_linux": "Debian", "canonical:ubuntu_linux": "Debian", "alpinelinux:alpine_linux": "Alpine"}
-
-
 class Identifier:
     """Deterministic identification over one CpeIndex; results are cached per (name, vendor, platform)."""
 
@@ -282,30 +272,7 @@ class Identifier:
             self._cache[cache_key] = found
         if "+" in item.version and isinstance(found, Identification) and _DEPENDENCY_VERSION.match(item.version):
             return self._dependency_package(item, found, platform)
-        if platform.packages and isinstance(found, Identification) and source_of(item, platform) in ("dpkg", "rpm", "apk"):
-            return self._other_distributions(found, platform)
         return found
-
-    def _other_distributions(self, found: Identification, platform: Platform) -> Identification | Unidentified:
-        """A distribution package identified as a product that another family of distributions
-        files under its own vendor name, with no CVE under it or its group, is refused (session
-        18): such a key is that distribution's packaging of the software (opensuse:pcp and
-        opensuse:munge, openSUSE's packaging flaws, on a Rocky host; redhat:xerces on Debian;
-        suse:trousers), which this host's package is not, and which gives it no CVE either way.
-        Keys with CVEs stay (redhat:libvirt holds libvirt's CVEs wherever it is packaged), and
-        so do hand-written aliases. (Read per host, after the per-name cache: one lookup.)"""
-        vendor = split_key(found.key)[0]
-        family = _DISTRIBUTION_FAMILY.get(vendor)
-        if family is None or found.method in ("agent_cpe", "alias"):
-            return found
-        hosts = {_HOST_FAMILY[k] for k in platform.keys if k in _HOST_FAMILY}
-        if len(hosts) != 1 or family in hosts:
-            return found
-        key_id = self.index.key_id.get(found.key)
-        if key_id is None or any(self.index.cve_count(k) for k in self.index.cve_keys(key_id)):
-            return found
-        return Unidentified(f"{found.key} is {vendor}'s own key, another distribution's, with no CVE in the feed: its packaging "
-                            f"of the software, not this {next(iter(hosts))} host's package ({found.evidence})")
 
     def _kev_over_placeholder(self, found: Identification | Unidentified) -> Identification | Unidentified:
         """A product found as NVD's bare self-named key (vendor and product the same name, which

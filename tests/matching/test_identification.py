@@ -360,25 +360,3 @@ def test_a_bare_key_with_cves_keeps_its_name(matcher: FeedMatcher) -> None:
     (spark,) = matcher.match([SoftwareItem("Spark.app", "3.10", "", source="macos_app", bundle_id="com.readdle.SparkDesktop")],
                              MAC)
     assert spark.match is not None and spark.match.cpe.split(":")[3:5] == ["readdle", "spark"]
-
-
-@pytest.mark.parametrize(("item", "os_name"), [
-    (SoftwareItem("pcp", "6.2.0-2.el9_4", "Rocky Enterprise Software Foundation", source="rpm"), "Rocky Linux 9.4"),
-    (SoftwareItem("munge", "0.5.13-13.el9", "Fedora Project", source="rpm"), "Rocky Linux 9.4"),
-    (SoftwareItem("libxerces2-java", "2.12.2-1", "Debian Java Maintainers", source="dpkg"), "Debian GNU/Linux 12 (bookworm)"),
-])
-def test_another_distributions_key_without_cves_is_refused(matcher: FeedMatcher, item: SoftwareItem, os_name: str) -> None:
-    # Session 18: opensuse:pcp, opensuse:munge and redhat:xerces are those distributions'
-    # packaging keys (no CVE in the feed), not a Rocky or Debian package.
-    (found,) = matcher.match([item], os_name)
-    assert found.match is None and "another distribution's" in (found.reason or "")
-
-
-def test_a_distributions_key_stays_on_its_own_family(matcher: FeedMatcher) -> None:
-    # openSUSE's own zypper on openSUSE; Canonical's AppArmor on Debian (one family).
-    (zypper,) = matcher.match([SoftwareItem("zypper", "1.14.77-150600.10.3.1", "SUSE LLC <https://www.suse.com/>", source="rpm")],
-                              "openSUSE Leap 15.6")
-    (properties,) = matcher.match([SoftwareItem("apparmor", "3.0.8-3", "Debian AppArmor Team <pkg-apparmor-team@lists.alioth.debian.org>",
-                                                source="dpkg")], "Debian 12")
-    assert zypper.match is not None and zypper.match.cpe.split(":")[3:5] == ["opensuse", "zypper"]
-    assert properties.match is not None and properties.match.cpe.split(":")[3:5] == ["canonical", "apparmor"]
