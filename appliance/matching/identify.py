@@ -282,16 +282,19 @@ class Identifier:
         google:chrome: KEV's "Google Chromium V8", "Chromium Mojo", ... are filed under it)."""
         if not isinstance(found, Identification) or found.method in ("agent_cpe", "alias"):
             return found
-        index = self.index
-        vendor, product = split_key(found.key)
+        # (Cheapest tests first: most keys are not bare, and KEV spells few names.)
+        vendor, _, product = found.key.partition(":")
         if vendor != product:
+            return found
+        index = self.index
+        spoken = cpe_words(product)
+        kev = index.by_name.get(spoken)
+        if not kev:
             return found
         key_id = index.key_id.get(found.key)
         if key_id is None or any(index.cve_count(k) for k in index.cve_keys(key_id)):
             return found
-        spoken = cpe_words(product)
-        named = {index.cve_keys(k) for k in index.by_name.get(spoken, ())
-                 if k != key_id and any(index.cve_count(o) for o in index.cve_keys(k))}
+        named = {index.cve_keys(k) for k in kev if k != key_id and any(index.cve_count(o) for o in index.cve_keys(k))}
         if len(named) != 1:
             return found
         target = index.primary(next(iter(named)))
