@@ -270,11 +270,39 @@ class Identifier:
         if found is None:
             if len(self._cache) > self.CACHE_LIMIT:
                 self._cache.clear()  # names come from the LAN: keep memory bounded, whatever agents send
-            found = self._by_source(item, platform)
+            found = self._kev_over_placeholder(self._by_source(item, platform))
             self._cache[cache_key] = found
         if "+" in item.version and isinstance(found, Identification) and _DEPENDENCY_VERSION.match(item.version):
             return self._dependency_package(item, found, platform)
         return found
+
+    def _kev_over_placeholder(self, found: Identification | Unidentified) -> Identification | Unidentified:
+        """A product found as NVD's bare self-named key (vendor and product the same name, which
+        NVD writes when it knows no vendor) without a CVE under it or its group, whose name CISA's
+        KEV catalog uses for one product with CVEs, is that product (session 18: Debian's and
+        Alpine's "chromium" and "Chromium.app" are not chromium:chromium, which no CVE lists, but
+        google:chrome: KEV's "Google Chromium V8", "Chromium Mojo", ... are filed under it)."""
+        if not isinstance(found, Identification) or found.method in ("agent_cpe", "alias"):
+            return found
+        # (Cheapest tests first: most keys are not bare, and KEV spells few names.)
+        vendor, _, product = found.key.partition(":")
+        if vendor != product:
+            return found
+        index = self.index
+        spoken = cpe_words(product)
+        kev = index.by_name.get(spoken)
+        if not kev:
+            return found
+        key_id = index.key_id.get(found.key)
+        if key_id is None or any(index.cve_count(k) for k in index.cve_keys(key_id)):
+            return found
+        named = {index.cve_keys(k) for k in kev if k != key_id and any(index.cve_count(o) for o in index.cve_keys(k))}
+        if len(named) != 1:
+            return found
+        target = index.primary(next(iter(named)))
+        return Identification(index.keys[target], found.method, found.score,
+                              f"{found.evidence}; but NVD files no CVE under {found.key}, its bare self-named key, and CISA's "
+                              f"KEV catalog calls {index.keys[target]} '{spoken}': that product, whose CVEs are this software's")
 
     def _dependency_package(self, item: SoftwareItem, found: Identification, platform: Platform) -> Identification | Unidentified:
         """A Debian package of another source (or of none given) versioned natively as

@@ -338,3 +338,25 @@ def test_cves_are_looked_up_under_every_vendor_name_of_a_project(matcher: FeedMa
     (found,) = matcher.match([SoftwareItem("exiv2", "0.27.5", cpe=cpe)], "Debian GNU/Linux 12 (bookworm)")
     assert found.match is not None and "CVE-2022-3717" in {v.cve for v in found.vulnerabilities}
     assert "exiv2:exiv2" in found.match.evidence
+
+
+@pytest.mark.parametrize(("item", "os_name"), [
+    (SoftwareItem("chromium", "131.0.6778.85-1~deb12u1", "Debian Chromium Team <chromium@packages.debian.org>",
+                  source="dpkg"), "Debian GNU/Linux 12 (bookworm)"),
+    (SoftwareItem("chromium-swiftshader", "131.0.6778.85-r0", "", source="apk"), "Alpine Linux v3.20"),
+    (SoftwareItem("Chromium.app", "131.0.6778.85", "", source="macos_app", bundle_id="org.chromium.Chromium"), MAC),
+])
+def test_kev_spelling_over_a_bare_key_without_cves(matcher: FeedMatcher, item: SoftwareItem, os_name: str) -> None:
+    # Session 18: chromium:chromium (NVD's bare self-named key) has no CVE; KEV's "Chromium V8",
+    # "Chromium Mojo"... are google:chrome, where NVD files Chromium's CVEs.
+    (found,) = matcher.match([item], os_name)
+    assert found.match is not None and found.match.cpe.split(":")[3:5] == ["google", "chrome"]
+    assert "KEV catalog calls google:chrome 'chromium'" in found.match.evidence
+
+
+def test_a_bare_key_with_cves_keeps_its_name(matcher: FeedMatcher) -> None:
+    # Not when the bare key has CVEs of its own, nor for a vendor's product KEV spells alike
+    # (Readdle's Spark.app is not apache:spark).
+    (spark,) = matcher.match([SoftwareItem("Spark.app", "3.10", "", source="macos_app", bundle_id="com.readdle.SparkDesktop")],
+                             MAC)
+    assert spark.match is not None and spark.match.cpe.split(":")[3:5] == ["readdle", "spark"]
