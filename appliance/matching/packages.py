@@ -979,10 +979,6 @@ class PackageRules:
         if apart is not None:
             return Identification(index.keys[apart[0]], "exact", 0.86,
                                   (f"package '{package}': " if name != package else "") + apart[1])
-        kev = self._kev_named(name, kids)
-        if kev is not None:
-            return Identification(index.keys[kev[0]], "exact", 0.86,
-                                  (f"package '{package}': " if name != package else "") + kev[1])
         distribution = _DISTRIBUTION_VENDORS.get(scheme, ())
         most = max(index.cve_count(k) for k in kids)
         for key_id in kids:
@@ -1148,28 +1144,6 @@ class PackageRules:
                                 f"{'is' if len(own) == 1 else 'are'} named after '{name}' too, and nothing says which this package is")
         return Identification(index.keys[chosen.key_id], "exact", chosen.score,
                               (f"package '{package}': " if name == package else "") + chosen.evidence)
-
-    def _kev_named(self, name: str, kids: tuple[int, ...]) -> tuple[int, str] | None:
-        """The product CISA's KEV catalog calls ``name``, when no product spelled as the name has
-        a CVE in the feed and the catalog's has (bundle.mine_names: KEV's product "Chromium",
-        vendor Google, beside CVEs NVD files under google:chrome; chromium:chromium has none).
-        The catalog spells the products that matter most as people say them; a key of the name
-        without CVEs is then NVD's name for the same code that it does not file CVEs under.
-        None otherwise."""
-        index = self.index
-        if len(compact(name)) < 4 or any(index.cve_count(o) for k in kids for o in index.cve_keys(k)):
-            return None
-        named = {index.equivalents(k) for k in index.by_name.get(name.replace("-", " "), ())
-                 if any(index.cve_count(o) for o in index.equivalents(k))}
-        if len(named) != 1:
-            return None
-        (group,) = named
-        if any(k in group for k in kids):
-            return None
-        primary = index.primary(group)
-        shown = ", ".join(index.keys[k] for k in kids[:3])
-        return primary, (f"CISA's KEV catalog calls {index.keys[primary]} '{name}' ({index.cve_count(primary)} CVEs in the "
-                         f"feed); {shown}, spelled as the package is, {'has' if len(kids) == 1 else 'have'} none")
 
     def _written_apart(self, name: str, kids: tuple[int, ...]) -> tuple[int, str] | None:
         """The product NVD files the CVEs of ``name`` under, written as words apart ("mbedtls"
