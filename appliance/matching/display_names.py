@@ -964,7 +964,15 @@ class DisplayNames:
             # AnyDesk), not a project.
             served = (extra in (["server"], ["viewer"]) and found.method != "alias"
                       and (_self_named(vendor, product) or _named_longer(vendor, product)))
-            if len([w for w in named if w in own]) < 2 and not (itself and (tagged or released or served)):
+            # Session 18: ... unless the product's one word is a coined name no other current NVD
+            # product uses ("FineReader", "Archicad", "ZOC", "FSLogix", "Lacerte"): then the words
+            # after it ("ABBYY FineReader PDF", "ZOC Terminal", "FSLogix Apps") are the publisher's
+            # edition or packaging of that product, not another program that borrows a plain word
+            # (Android Studio, Chrome Remote Desktop Host and Access Database Engine use words many
+            # products use). Not a project named after itself (Qt Creator, Redis Insight).
+            coined = (itself and not _self_named(vendor, product) and not _named_longer(vendor, product)
+                      and len(own) == 1 and all(index.word_uses.get(w, 0) == 1 for w in own))
+            if len([w for w in named if w in own]) < 2 and not (itself and (tagged or released or served or coined)):
                 # A one-word product with more words after it is too often another program of
                 # the vendor that NVD files nothing for (Android Studio, Bing Wallpaper, Chrome
                 # Remote Desktop Host, Qt Creator, Microsoft Access Database Engine): it is taken

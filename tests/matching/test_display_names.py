@@ -608,6 +608,22 @@ def test_a_name_that_begins_with_the_publishers_product_is_that_product(matcher:
     assert "is the publisher's product" in evidence
 
 
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("ABBYY FineReader PDF 16", "ABBYY", "abbyy:finereader"),
+    ("ZOC Terminal 8.09.3", "EmTec Innovative Software", "emtec:zoc"),
+    ("FSLogix Apps", "Microsoft Corporation", "microsoft:fslogix"),
+    ("Archicad 27 INT", "GRAPHISOFT", "graphisoft:archicad"),
+])
+def test_a_coined_one_word_product_with_words_after_it_is_that_product(matcher: FeedMatcher, name: str, publisher: str,
+                                                                       expected: str) -> None:
+    # Session 18: a one-word product whose word no other NVD product uses is no plain word
+    # another program of the vendor borrows ("Android Studio", below): what follows is an
+    # edition or packaging of it.
+    key, evidence = product(matcher, SoftwareItem(name, "1.0", publisher))
+    assert key == expected
+    assert "is the publisher's product" in evidence
+
+
 @pytest.mark.parametrize(("name", "publisher"), [
     ("Android Studio", "Google LLC"),  # google:android, then a word: another program of the vendor
     ("Bing Wallpaper", "Microsoft Corporation"),
