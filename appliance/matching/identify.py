@@ -23,6 +23,9 @@ _TARGET_SW = {"pip": "python", "npm": "node.js"}
 # that NVD files as a pip package speaks for the others (pip only: npm's small vendors are
 # often of several languages, typelevel's Scala libraries, chainsafe's Go ethermint).
 _FEW_PRODUCTS = 5
+# Editions a vendor's Homebrew tap names after the product: Enterprise builds (HashiCorp's tap),
+# the open-source-only and full distributions (Elastic's tap: elasticsearch-oss, kibana-full).
+_TAP_EDITIONS = frozenset({"enterprise", "ent", "oss", "full"})
 # A vendor of any size that NVD shows to publish this many packages of the ecosystem, and none of
 # another, is an organisation of that ecosystem (jupyter: jupyter_server, jupyter_core, notebook
 # described as Jupyter's): its other products are packages of it too (jupyterlab, nbconvert).
@@ -520,6 +523,16 @@ class Identifier:
         wanted = compact(formula)
         own = [k for k in self.index.vendor_keys(owner)
                if re.fullmatch(re.escape(wanted) + r"\d?", compact(self.index.words(k)[1]))]
+        said = f"formula '{formula}'"
+        head, _, edition = formula.rpartition("-")
+        if not own and head and edition in _TAP_EDITIONS:
+            # Session 18: a vendor's tap ships editions of its product under "<product>-<edition>"
+            # (hashicorp/tap/consul-enterprise, elastic/tap/elasticsearch-oss and -full): the
+            # owner's product without the edition word, when the owner files no product of the
+            # whole name (hashicorp:vault_enterprise is one).
+            said = f"formula '{formula}' (edition '{edition}' of '{head}')"
+            formula, wanted = head, compact(head)
+            own = [k for k in self.index.vendor_keys(owner) if compact(self.index.words(k)[1]) == wanted]
         if isinstance(found, Identification) and self.index.key_id.get(found.key) in own:
             return Identification(found.key, found.method, found.score, f"tap owner '{owner}' is the vendor; {found.evidence}")
         exact = [k for k in own if compact(self.index.words(k)[1]) == wanted] or own
@@ -527,7 +540,7 @@ class Identifier:
         if len(groups) == 1:
             key = self.index.primary(next(iter(groups)))
             return Identification(self.index.keys[key], "exact" if compact(self.index.words(key)[1]) == wanted else "fuzzy",
-                                  0.9, f"formula '{formula}' of tap '{owner}/...': its owner is vendor "
+                                  0.9, f"{said} of tap '{owner}/...': its owner is vendor "
                                   f"'{split_key(self.index.keys[key])[0]}', which files {self.index.keys[key]}")
         if isinstance(found, Identification) and _publisher_agrees(owner, split_key(found.key)[0]):
             return Identification(found.key, found.method, found.score, f"tap owner '{owner}' is the vendor; {found.evidence}")

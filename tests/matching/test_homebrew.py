@@ -104,6 +104,12 @@ def test_an_edition_suffix_that_is_the_products_name_is_read_back(matcher: FeedM
     ("fluxcd/tap/flux", "fluxcd:flux2", "its owner is vendor 'fluxcd'"),
     # A tap of another owner packaging someone's software: the formula's own reading stands.
     ("shivammathur/php/php@8.2", "php:php", "php"),
+    # Session 18: the owner's editions of its product, "<product>-<edition>"; a product NVD files
+    # under the whole name stays that product.
+    ("hashicorp/tap/consul-enterprise", "hashicorp:consul", "edition 'enterprise' of 'consul'"),
+    ("elastic/tap/kibana-oss", "elastic:kibana", "edition 'oss' of 'kibana'"),
+    ("elastic/tap/logstash-full", "elastic:logstash", "edition 'full' of 'logstash'"),
+    ("hashicorp/tap/vault-enterprise", "hashicorp:vault_enterprise", "tap owner 'hashicorp' is the vendor"),
 ])
 def test_a_tap_formula_is_its_formula_with_the_owner_as_vendor(matcher: FeedMatcher, name: str, expected: str, said: str) -> None:
     key, evidence = brew(matcher, name)
