@@ -653,6 +653,9 @@ def test_an_edition_word_nvd_keeps_in_the_product_name_stays_when_the_publisher_
     # Session 16: a language as the last word is the installed UI language, with three words or more.
     ("Microsoft Visual Basic for Applications 7.1 (x64) English", "microsoft visual basic applications"),
     ("Learn English", "learn english"),
+    # Session 18: "4D" as "3D"; the Windows release a build is for is no part of the name.
+    ("Maxon Cinema 4D 2024", "maxon cinema 4d 2024"),
+    ("OpenVPN 2.5.7-I602 Win10", "openvpn"),
 ])
 def test_cleaning_knows_java_build_numbers_and_keeps_3d(name: str, cleaned: str) -> None:
     from appliance.matching.normalize import clean_display_name
