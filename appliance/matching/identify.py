@@ -421,7 +421,19 @@ class Identifier:
         if not isinstance(found, Identification) or found.method == "alias":
             return None
         head, _, tail = formula.rpartition("-")
-        if tail not in _TOOL_FORMULA_PARTS or not head or tail in compact(split_key(found.key)[1]):
+        vendor, product = split_key(found.key)
+        if tail == "cli" and head and compact(product) == compact(head) and not (
+                compact(vendor) == compact(product) or _named_after(vendor, product)):
+            # Session 18: "<name>-cli" read as <name> is the project's command-line client only
+            # under the project's own key (kubernetes-cli, vercel-cli: the project ships its
+            # client); under another vendor's key it is a namesake (speedtest-cli is Ookla's, not
+            # librespeed:speedtest; mermaid-cli is not discourse:mermaid) or a separate client
+            # of a server whose CVEs are the server's (influxdb-cli beside influxdata:influxdb,
+            # openshift-cli beside redhat:openshift). NVD's own client keys are found first
+            # (_command_line: bitwarden:cli, google:firebase_command_line_interface).
+            return Unidentified(f"formula '{formula}' is a command-line client named after '{head}'; reading it as "
+                                f"{found.key} without its '-cli' part is refused: that key's vendor is not the project's own")
+        if tail not in _TOOL_FORMULA_PARTS or not head or tail in compact(product):
             return None
         return Unidentified(f"formula '{formula}' is a program that works with '{head}', not '{head}' itself: Homebrew's "
                             f"'-{tail}' formulas are often another project's; reading it as {found.key} without its "

@@ -187,8 +187,16 @@ def test_a_distributions_cve_less_key_is_no_formula(matcher: FeedMatcher) -> Non
     # with CVEs (redhat:openshift) and Canonical's cross-platform tools (juju) stay.
     assert brew(matcher, "tectonic")[0] is None
     assert brew(matcher, "anaconda")[0] != "fedoraproject:anaconda"
-    assert brew(matcher, "openshift-cli")[0] == "redhat:openshift"
+    assert brew(matcher, "openshift")[0] == "redhat:openshift"
     assert brew(matcher, "juju")[0] == "canonical:juju"
+
+
+@pytest.mark.parametrize("name", ["speedtest-cli", "mermaid-cli", "influxdb-cli", "openshift-cli"])
+def test_a_cli_formula_is_not_read_as_another_vendors_key_of_its_project(matcher: FeedMatcher, name: str) -> None:
+    # Session 18: "<name>-cli" cut to <name> is the project only under its own key (kubernetes-cli,
+    # below); another vendor's key of the name is a namesake or the server the client talks to.
+    key, reason = brew(matcher, name)
+    assert key is None and "is a command-line client named after" in reason
 
 
 @pytest.mark.parametrize("name", ["sqlite-utils", "wireguard-tools", "selenium-server", "parquet-tools"])
