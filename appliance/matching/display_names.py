@@ -1198,8 +1198,15 @@ class DisplayNames:
                 if built is not None and built in self.index.current:
                     key, evidence = build, evidence + f"; an installed program is the Electron build {build}"
                     break
-        if platform.family == "macos" and key + "_for_mac" in self.index.key_id:
+        mac = self.index.key_id.get(key + "_for_mac") if platform.family == "macos" else None
+        if mac is not None and (display or self.index.cve_count(mac) or not self.index.cve_count(self.index.key_id[key])):
             # NVD files some vendors' Mac builds as separate products (microsoft:word_for_mac).
+            # Session 18: not for a Homebrew cask (read with display False), whose token names
+            # the product, when the Mac build's key holds no CVE and the product's does: the
+            # feed files Office for Mac's CVEs under microsoft:office (14 criteria with
+            # target_sw macos) and Word's and Excel's under word and excel for every platform;
+            # word_for_mac and the like hold none. (Mac app bundles keep the Mac build: the
+            # labelled sets name it so.)
             key, evidence = key + "_for_mac", evidence + "; the Mac build is NVD product " + key + "_for_mac"
         method = "fuzzy" if best.fuzzy or best.score < 0.95 else "exact"
         return Identification(key, method, best.score, evidence)

@@ -253,3 +253,12 @@ def test_a_casks_build_words_after_the_vendors_product_are_an_edition(matcher: F
 def test_a_casks_part_words_after_the_vendors_product_are_no_edition(matcher: FeedMatcher) -> None:
     # A helper or a server after the product is another program (the part words of display names).
     assert brew(matcher, "mongodb-compass-helper")[0] != "mongodb:compass"
+
+
+def test_a_cask_is_the_product_holding_the_cves_not_a_cve_less_mac_build(matcher: FeedMatcher) -> None:
+    # Session 18: microsoft:word_for_mac holds no CVE in the feed, microsoft:word does; a cask
+    # token names the product. A Mac app bundle keeps NVD's Mac build.
+    assert brew(matcher, "microsoft-word")[0] == "microsoft:word"
+    assert brew(matcher, "microsoft-excel")[0] == "microsoft:excel"
+    (found,) = matcher.match([SoftwareItem("Microsoft Word.app", "16.89")], "macOS 14.5")
+    assert found.match is not None and found.match.cpe.split(":")[3:5] == ["microsoft", "word_for_mac"]
