@@ -1064,7 +1064,13 @@ class DisplayNames:
                 # microsoft:project, both confirmed alike).
                 without = " ".join(_trimmed(words, edition_or_year))
                 rival = max((c.score for c in self._candidates(without, publisher, display)), default=0.0) if without else 0.0
-                if not any(c.score >= THRESHOLD and c.score > rival - 0.05 + 1e-9 for c in candidates):
+                # Session 18: a tie goes to the product named with "Pro" as the name is: "Pro" is
+                # part of brand names NVD keeps apart from the plain product ("Adobe Premiere Pro
+                # 2024" is adobe:premiere_pro, not the 1990s adobe:premiere; "Autodesk SketchBook
+                # Pro 2021" autodesk:sketchbook_pro), where "Professional" names an edition of
+                # one product (Microsoft Project Professional 2021 stays microsoft:project).
+                if not any(c.score >= THRESHOLD and (c.score > rival - 0.05 + 1e-9 or (
+                        "pro" in words and self.index.words(c.key_id)[1].endswith(" pro"))) for c in candidates):
                     candidates = []
         # (Whether a word ends in a digit is read once, for both readings below.)
         numbered = not candidates and any(w[-1:].isdecimal() for w in words)

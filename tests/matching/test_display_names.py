@@ -638,6 +638,13 @@ def test_a_name_that_begins_with_a_product_is_refused_without_the_guards(matcher
     assert product(matcher, SoftwareItem(name, "1.0", publisher))[0] is None
 
 
+def test_pro_is_part_of_a_brand_name_nvd_keeps(matcher: FeedMatcher) -> None:
+    # Session 18: of a vendor's "X" and "X Pro", both confirmed by the publisher, "X Pro <year>"
+    # is X Pro; "Professional" stays an edition (next test).
+    assert product(matcher, SoftwareItem("Adobe Premiere Pro 2024", "24.0", "Adobe Inc."))[0] == "adobe:premiere_pro"
+    assert product(matcher, SoftwareItem("Autodesk SketchBook Pro 2021", "8.8", "Autodesk"))[0] == "autodesk:sketchbook_pro"
+
+
 def test_an_edition_word_nvd_keeps_in_the_product_name_stays_when_the_publisher_confirms_it(matcher: FeedMatcher) -> None:
     # Without "Pro" the name is filemaker:filemaker, which Claris does not confirm.
     assert product(matcher, SoftwareItem("FileMaker Pro 2024", "21.0.1", "Claris International Inc."))[0] == "claris:filemaker_pro"
