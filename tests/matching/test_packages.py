@@ -1284,3 +1284,22 @@ def test_a_package_named_as_a_name_alias_is_spoken(matcher: FeedMatcher, name: s
                                             name.removesuffix("-headless").removesuffix("-devel"))], ROCKY)
     assert _key(result) == "oracle:openjdk", result.reason
     assert "name alias" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "os_name", "expected"), [
+    ("c-ares", "macOS 14.5", "c-ares:c-ares"),  # beside daniel_stenberg:c-ares
+    ("tcpflow", "macOS 14.5", "digitalcorpora:tcpflow"),  # beside jeremy_elson:tcpflow
+    ("aria2", "Debian GNU/Linux 12 (bookworm)", "aria2_project:aria2"),  # beside tatsuhiro_tsujikawa:aria2
+])
+def test_of_namesakes_without_cves_a_persons_key_gives_way(matcher: FeedMatcher, name: str, os_name: str, expected: str) -> None:
+    # Session 18: NVD files a project under its author's name beside the project's own key.
+    source = "homebrew" if os_name.startswith("macOS") else None
+    (result,) = matcher.match([SoftwareItem(name, "1.0", source=source)], os_name)
+    assert _key(result) == expected
+    assert "filed under a person's name" in result.match.evidence
+
+
+def test_of_two_persons_keys_none_is_chosen(matcher: FeedMatcher) -> None:
+    # stephen_hemminger:iproute and david_f._mischler:iproute: the one left is no project's key.
+    (result,) = matcher.match([SoftwareItem("iproute", "6.2", source="homebrew")], "macOS 14.5")
+    assert _key(result) is None
