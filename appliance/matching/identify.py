@@ -234,6 +234,10 @@ def _extends(name: str, product: str) -> bool:
 # Parts of a Homebrew formula's name that make it a program of its own beside a project
 # (Identifier._tool_read_as_project); "-cli" has its own rule (Identifier._command_line).
 _TOOL_FORMULA_PARTS = frozenset({"tools", "utils", "server"})
+# Session 18: the last word of a Homebrew formula or cask "<project>-<port>" that names the
+# project's build for macOS, its implementation in Go, its Qt or GTK binding, or its graphical
+# front-end (ntfs-3g-mac, wireguard-go, poppler-qt5, git-gui, tigervnc-viewer).
+_PORT_PARTS = frozenset({"mac", "macos", "osx", "go", "qt", "qt5", "qt6", "gtk", "gtk3", "gtk4", "gui", "viewer"})
 _SNAP_TRANSITIONAL = re.compile(r"^(\d+:)?\d+snap\d+(-|$)")
 # Debian's native versions of dependency packages: "<release line>+<serial>" (postgresql-common's
 # 15+248, php-defaults' 2:8.2+93), with a stable update or Ubuntu suffix.
@@ -310,6 +314,8 @@ class Identifier:
                 if cli is not None:
                     return cli
             found = self._package(formula, "homebrew")
+            if not isinstance(found, Identification):
+                found = self._port_of_project(formula) or found
             tool = self._tool_read_as_project(formula, found)
             if tool is not None:
                 return tool
@@ -407,6 +413,28 @@ class Identifier:
                 return Identification(found.key, "fuzzy", min(found.score - 0.05, 0.9),
                                       f"cask '{formula}' is '{'-'.join(head)}' with the build words '{'-'.join(tail)}': {found.evidence}")
         return None
+
+    def _port_of_project(self, formula: str) -> Identification | None:
+        """A formula or cask "<project>-<port>" that names no product itself: the project's build
+        for a platform (ntfs-3g-mac), its implementation in a language (wireguard-go), its
+        toolkit binding (poppler-qt5) or its graphical front-end (git-gui, tigervnc-viewer),
+        which carry the project's code, when the project's reading is sure: an alias, the
+        project named after itself, or a product with CVEs (not a namesake without any). None
+        otherwise."""
+        head, _, port = formula.rpartition("-")
+        if not head or port not in _PORT_PARTS:
+            return None
+        found = self._package(head, "homebrew")
+        if not isinstance(found, Identification):
+            return None
+        vendor, product = split_key(found.key)
+        key_id = self.index.key_id[found.key]
+        if not (found.method == "alias" or compact(vendor) == compact(product)
+                or any(self.index.cve_count(k) for k in self.index.equivalents(key_id))):
+            return None
+        return Identification(found.key, "fuzzy", min(found.score, 0.9),
+                              f"formula '{formula}' is project '{head}' for '{port}' (a platform build, port, binding or "
+                              f"front-end of it): {found.evidence}")
 
     @staticmethod
     def _tool_read_as_project(formula: str, found: Identification | Unidentified) -> Unidentified | None:

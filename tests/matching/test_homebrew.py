@@ -262,3 +262,18 @@ def test_a_cask_is_the_product_holding_the_cves_not_a_cve_less_mac_build(matcher
     assert brew(matcher, "microsoft-excel")[0] == "microsoft:excel"
     (found,) = matcher.match([SoftwareItem("Microsoft Word.app", "16.89")], "macOS 14.5")
     assert found.match is not None and found.match.cpe.split(":")[3:5] == ["microsoft", "word_for_mac"]
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("ntfs-3g-mac", "tuxera:ntfs-3g"), ("wireguard-go", "wireguard:wireguard"), ("poppler-qt5", "freedesktop:poppler"),
+    ("git-gui", "git-scm:git"), ("tigervnc-viewer", "tigervnc:tigervnc"),
+])
+def test_a_port_binding_or_front_end_of_a_project_is_the_project(matcher: FeedMatcher, name: str, expected: str) -> None:
+    # Session 18: "<project>-<port>" naming nothing itself is the project when its reading is sure.
+    key, evidence = brew(matcher, name)
+    assert key == expected and "a platform build, port, binding or front-end" in evidence
+
+
+def test_a_port_of_a_project_known_only_by_name_is_not_taken(matcher: FeedMatcher) -> None:
+    # tidy is htacg:tidy by name alone (no CVE, not self-named): "tidy-html5" stays unidentified.
+    assert brew(matcher, "tidy-html5")[0] is None
