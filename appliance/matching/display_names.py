@@ -978,7 +978,15 @@ class DisplayNames:
             # AnyDesk), not a project.
             served = (extra in (["server"], ["viewer"]) and found.method != "alias"
                       and (_self_named(vendor, product) or _named_longer(vendor, product)))
-            if len([w for w in named if w in own]) < 2 and not (itself and (tagged or released or served)):
+            # Session 18: ... unless the product's one word is a coined name no other current NVD
+            # product uses ("FineReader", "Archicad", "ZOC", "FSLogix", "Lacerte"): then the words
+            # after it ("ABBYY FineReader PDF", "ZOC Terminal", "FSLogix Apps") are the publisher's
+            # edition or packaging of that product, not another program that borrows a plain word
+            # (Android Studio, Chrome Remote Desktop Host and Access Database Engine use words many
+            # products use). Not a project named after itself (Qt Creator, Redis Insight).
+            coined = (itself and not _self_named(vendor, product) and not _named_longer(vendor, product)
+                      and len(own) == 1 and all(index.word_uses.get(w, 0) == 1 for w in own))
+            if len([w for w in named if w in own]) < 2 and not (itself and (tagged or released or served or coined)):
                 # A one-word product with more words after it is too often another program of
                 # the vendor that NVD files nothing for (Android Studio, Bing Wallpaper, Chrome
                 # Remote Desktop Host, Qt Creator, Microsoft Access Database Engine): it is taken
@@ -1073,7 +1081,13 @@ class DisplayNames:
                 # microsoft:project, both confirmed alike).
                 without = " ".join(_trimmed(words, edition_or_year, repeats))
                 rival = max((c.score for c in self._candidates(without, publisher, display)), default=0.0) if without else 0.0
-                if not any(c.score >= THRESHOLD and c.score > rival - 0.05 + 1e-9 for c in candidates):
+                # Session 18: a tie goes to the product named with "Pro" as the name is: "Pro" is
+                # part of brand names NVD keeps apart from the plain product ("Adobe Premiere Pro
+                # 2024" is adobe:premiere_pro, not the 1990s adobe:premiere; "Autodesk SketchBook
+                # Pro 2021" autodesk:sketchbook_pro), where "Professional" names an edition of
+                # one product (Microsoft Project Professional 2021 stays microsoft:project).
+                if not any(c.score >= THRESHOLD and (c.score > rival - 0.05 + 1e-9 or (
+                        "pro" in words and self.index.words(c.key_id)[1].endswith(" pro"))) for c in candidates):
                     candidates = []
         # (Whether a word ends in a digit is read once, for both readings below.)
         numbered = not candidates and any(w[-1:].isdecimal() for w in words)
@@ -1207,8 +1221,15 @@ class DisplayNames:
                 if built is not None and built in self.index.current:
                     key, evidence = build, evidence + f"; an installed program is the Electron build {build}"
                     break
-        if platform.family == "macos" and key + "_for_mac" in self.index.key_id:
+        mac = self.index.key_id.get(key + "_for_mac") if platform.family == "macos" else None
+        if mac is not None and (display or self.index.cve_count(mac) or not self.index.cve_count(self.index.key_id[key])):
             # NVD files some vendors' Mac builds as separate products (microsoft:word_for_mac).
+            # Session 18: not for a Homebrew cask (read with display False), whose token names
+            # the product, when the Mac build's key holds no CVE and the product's does: the
+            # feed files Office for Mac's CVEs under microsoft:office (14 criteria with
+            # target_sw macos) and Word's and Excel's under word and excel for every platform;
+            # word_for_mac and the like hold none. (Mac app bundles keep the Mac build: the
+            # labelled sets name it so.)
             key, evidence = key + "_for_mac", evidence + "; the Mac build is NVD product " + key + "_for_mac"
         method = "fuzzy" if best.fuzzy or best.score < 0.95 else "exact"
         return Identification(key, method, best.score, evidence)

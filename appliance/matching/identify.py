@@ -23,6 +23,9 @@ _TARGET_SW = {"pip": "python", "npm": "node.js"}
 # that NVD files as a pip package speaks for the others (pip only: npm's small vendors are
 # often of several languages, typelevel's Scala libraries, chainsafe's Go ethermint).
 _FEW_PRODUCTS = 5
+# Editions a vendor's Homebrew tap names after the product: Enterprise builds (HashiCorp's tap),
+# the open-source-only and full distributions (Elastic's tap: elasticsearch-oss, kibana-full).
+_TAP_EDITIONS = frozenset({"enterprise", "ent", "oss", "full"})
 # A vendor of any size that NVD shows to publish this many packages of the ecosystem, and none of
 # another, is an organisation of that ecosystem (jupyter: jupyter_server, jupyter_core, notebook
 # described as Jupyter's): its other products are packages of it too (jupyterlab, nbconvert).
@@ -233,6 +236,10 @@ def _extends(name: str, product: str) -> bool:
 # Parts of a Homebrew formula's name that make it a program of its own beside a project
 # (Identifier._tool_read_as_project); "-cli" has its own rule (Identifier._command_line).
 _TOOL_FORMULA_PARTS = frozenset({"tools", "utils", "server"})
+# Session 18: the last word of a Homebrew formula or cask "<project>-<port>" that names the
+# project's build for macOS, its implementation in Go, its Qt or GTK binding, or its graphical
+# front-end (ntfs-3g-mac, wireguard-go, poppler-qt5, git-gui, tigervnc-viewer).
+_PORT_PARTS = frozenset({"mac", "macos", "osx", "go", "qt", "qt5", "qt6", "gtk", "gtk3", "gtk4", "gui", "viewer"})
 _SNAP_TRANSITIONAL = re.compile(r"^(\d+:)?\d+snap\d+(-|$)")
 # Debian's native versions of dependency packages: "<release line>+<serial>" (postgresql-common's
 # 15+248, php-defaults' 2:8.2+93), with a stable update or Ubuntu suffix.
@@ -337,6 +344,8 @@ class Identifier:
                 if cli is not None:
                     return cli
             found = self._package(formula, "homebrew")
+            if not isinstance(found, Identification):
+                found = self._port_of_project(formula) or found
             tool = self._tool_read_as_project(formula, found)
             if tool is not None:
                 return tool
@@ -435,6 +444,28 @@ class Identifier:
                                       f"cask '{formula}' is '{'-'.join(head)}' with the build words '{'-'.join(tail)}': {found.evidence}")
         return None
 
+    def _port_of_project(self, formula: str) -> Identification | None:
+        """A formula or cask "<project>-<port>" that names no product itself: the project's build
+        for a platform (ntfs-3g-mac), its implementation in a language (wireguard-go), its
+        toolkit binding (poppler-qt5) or its graphical front-end (git-gui, tigervnc-viewer),
+        which carry the project's code, when the project's reading is sure: an alias, the
+        project named after itself, or a product with CVEs (not a namesake without any). None
+        otherwise."""
+        head, _, port = formula.rpartition("-")
+        if not head or port not in _PORT_PARTS:
+            return None
+        found = self._package(head, "homebrew")
+        if not isinstance(found, Identification):
+            return None
+        vendor, product = split_key(found.key)
+        key_id = self.index.key_id[found.key]
+        if not (found.method == "alias" or compact(vendor) == compact(product)
+                or any(self.index.cve_count(k) for k in self.index.equivalents(key_id))):
+            return None
+        return Identification(found.key, "fuzzy", min(found.score, 0.9),
+                              f"formula '{formula}' is project '{head}' for '{port}' (a platform build, port, binding or "
+                              f"front-end of it): {found.evidence}")
+
     @staticmethod
     def _tool_read_as_project(formula: str, found: Identification | Unidentified) -> Unidentified | None:
         """A formula "<name>-tools", "-utils" or "-server" that the package rules read as the
@@ -448,7 +479,19 @@ class Identifier:
         if not isinstance(found, Identification) or found.method == "alias":
             return None
         head, _, tail = formula.rpartition("-")
-        if tail not in _TOOL_FORMULA_PARTS or not head or tail in compact(split_key(found.key)[1]):
+        vendor, product = split_key(found.key)
+        if tail == "cli" and head and compact(product) == compact(head) and not (
+                compact(vendor) == compact(product) or _named_after(vendor, product)):
+            # Session 18: "<name>-cli" read as <name> is the project's command-line client only
+            # under the project's own key (kubernetes-cli, vercel-cli: the project ships its
+            # client); under another vendor's key it is a namesake (speedtest-cli is Ookla's, not
+            # librespeed:speedtest; mermaid-cli is not discourse:mermaid) or a separate client
+            # of a server whose CVEs are the server's (influxdb-cli beside influxdata:influxdb,
+            # openshift-cli beside redhat:openshift). NVD's own client keys are found first
+            # (_command_line: bitwarden:cli, google:firebase_command_line_interface).
+            return Unidentified(f"formula '{formula}' is a command-line client named after '{head}'; reading it as "
+                                f"{found.key} without its '-cli' part is refused: that key's vendor is not the project's own")
+        if tail not in _TOOL_FORMULA_PARTS or not head or tail in compact(product):
             return None
         return Unidentified(f"formula '{formula}' is a program that works with '{head}', not '{head}' itself: Homebrew's "
                             f"'-{tail}' formulas are often another project's; reading it as {found.key} without its "
@@ -550,6 +593,16 @@ class Identifier:
         wanted = compact(formula)
         own = [k for k in self.index.vendor_keys(owner)
                if re.fullmatch(re.escape(wanted) + r"\d?", compact(self.index.words(k)[1]))]
+        said = f"formula '{formula}'"
+        head, _, edition = formula.rpartition("-")
+        if not own and head and edition in _TAP_EDITIONS:
+            # Session 18: a vendor's tap ships editions of its product under "<product>-<edition>"
+            # (hashicorp/tap/consul-enterprise, elastic/tap/elasticsearch-oss and -full): the
+            # owner's product without the edition word, when the owner files no product of the
+            # whole name (hashicorp:vault_enterprise is one).
+            said = f"formula '{formula}' (edition '{edition}' of '{head}')"
+            formula, wanted = head, compact(head)
+            own = [k for k in self.index.vendor_keys(owner) if compact(self.index.words(k)[1]) == wanted]
         if isinstance(found, Identification) and self.index.key_id.get(found.key) in own:
             return Identification(found.key, found.method, found.score, f"tap owner '{owner}' is the vendor; {found.evidence}")
         exact = [k for k in own if compact(self.index.words(k)[1]) == wanted] or own
@@ -557,7 +610,7 @@ class Identifier:
         if len(groups) == 1:
             key = self.index.primary(next(iter(groups)))
             return Identification(self.index.keys[key], "exact" if compact(self.index.words(key)[1]) == wanted else "fuzzy",
-                                  0.9, f"formula '{formula}' of tap '{owner}/...': its owner is vendor "
+                                  0.9, f"{said} of tap '{owner}/...': its owner is vendor "
                                   f"'{split_key(self.index.keys[key])[0]}', which files {self.index.keys[key]}")
         if isinstance(found, Identification) and _publisher_agrees(owner, split_key(found.key)[0]):
             return Identification(found.key, found.method, found.score, f"tap owner '{owner}' is the vendor; {found.evidence}")

@@ -247,7 +247,16 @@ class CpeIndex:
         not the placeholder pango:pango), then key order."""
         if len(key_ids) == 1:
             return key_ids[0]
-        return min(key_ids, key=lambda k: (-self.cve_count(k), _negated(self.latest(k)), -self.vendor_products(k), self.keys[k]))
+        return min(key_ids, key=lambda k: (-self.cve_count(k), _negated(self.latest(k)), -self.vendor_products(k),
+                                           self.repeats_vendor(k), self.keys[k]))
+
+    def repeats_vendor(self, key_id: int) -> bool:
+        """The product's name begins with its vendor's name and goes on (gnu:gnu_screen,
+        gitlab:gitlab_runner): of one vendor's two keys of a product, the other (gnu:screen,
+        gitlab:runner) is how the product is named."""
+        vendor, product = self.words(key_id)
+        v = compact(vendor)
+        return bool(v) and product.startswith(vendor + " ") and compact(product) != v
 
     def current_primary(self, key_ids: tuple[int, ...]) -> int:
         """``primary`` of the keys that are current (not deprecated), or of all of them when none is."""

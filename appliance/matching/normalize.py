@@ -20,14 +20,17 @@ _NOISE_WORDS = {
     "for", "windows", "version", "release", "build", "edition", "portable", "(r)", "(tm)", "®", "™", "-",
     # Separators some vendors write between brand and product ("Dell Command | Update").
     "|", "–", "—",
+    # Session 18: the Windows release a build is for ("OpenVPN 2.5.7-I602 Win10").
+    "win7", "win8", "win10", "win11",
 }
 # "Setup" and "Installer" stay: "Microsoft Visual Studio Installer" and "Teams Machine-Wide
 # Installer" are installers of a product, not the product (see display_names._PART_WORDS).
 # A token that looks like a version: digits with dots, optional letter suffix ("23.01", "6.22",
 # "2.43.0", "0.79", "8.5.6", "1.1.1k", "v1.0", "3.10.11150.0").
 # Java's versions carry a build number after "+" (JEP 223: "Eclipse Temurin JDK with Hotspot
-# 17.0.9+9", "Zulu JDK 17.48+15"). "2D" and "3D" are words, not versions ("AutoCAD Plant 3D").
-_VERSION_TOKEN = re.compile(r"^v?\d+(?:\.\w+)+(?:-\w+)?(?:\+\d+)?$|^v?\d{1,2}[a-z]?$(?<!^[23]d)", re.I)
+# 17.0.9+9", "Zulu JDK 17.48+15"). "2D" and "3D" are words, not versions ("AutoCAD Plant 3D");
+# session 18: so is "4D" ("Maxon Cinema 4D", maxon:cinema_4d).
+_VERSION_TOKEN = re.compile(r"^v?\d+(?:\.\w+)+(?:-\w+)?(?:\+\d+)?$|^v?\d{1,2}[a-z]?$(?<!^[2-4]d)", re.I)
 
 
 # Session 17: a version glued to a word: Go's release tags ("Go Programming Language amd64

@@ -89,6 +89,11 @@ _UPSTREAM_DISTRIBUTIONS = {"dpkg": ("canonical",), "rpm": ("opensuse", "suse", "
 # (trusteddomain files opendmarc, daniel_stenberg c-ares and curl), not a company whose
 # product of a project's name is its own (horde:passwd, Horde's password module).
 _AUTHOR_PRODUCTS = 3
+# Words of a two-word vendor that make it an organisation's or a project's name, not a
+# person's (packages.PackageRules._beside_authors).
+_PERSON_NOT = frozenset({"project", "foundation", "software", "technologies", "team", "inc", "corp", "labs", "group", "org",
+                         "systems", "research", "media", "studio", "studios", "networks", "security", "solutions", "digital",
+                         "games", "tech", "data", "cloud", "web", "open", "source", "free", "friends", "community"})
 # NVD vendor names of Linux distributions (Gentoo and Mandriva file a few of their ebuilds and
 # packages of upstream projects under their own names: gentoo:xdg-utils, gentoo:logrotate).
 _DISTRIBUTION_NAMES = {"redhat", "fedoraproject", "suse", "opensuse", "novell", "debian", "canonical", "ubuntu", "alpinelinux",
@@ -1077,6 +1082,11 @@ class PackageRules:
                         return Identification(index.keys[placeholder[0]], "exact", 0.86,
                                               f"package '{package}': of the products named '{name}', none with CVEs, "
                                               f"{index.keys[placeholder[0]]} is the project's key; {placeholder[1]}")
+                if not with_cves:
+                    # Session 18: the others are filed under a person's name (the author's).
+                    found = self._beside_authors(kids)
+                    if found is not None:
+                        return Identification(index.keys[found[0]], "exact", 0.86, f"package '{package}': {found[1]}")
                 return Unidentified(f"package '{package}': {chosen}")
             group = next(iter(with_cves))
             primary = index.primary(group)
@@ -1326,6 +1336,40 @@ class PackageRules:
             shown = ", ".join(index.keys[index.primary(g)] for g in groups if g != upstream[0])
             return index.primary(tuple(spelled(upstream[0]))), f"the others ({shown}) are distributions' duplicates of it"
         return None
+
+    def _beside_authors(self, kids: tuple[int, ...]) -> tuple[int, str] | None:
+        """Of namesakes without CVEs, the one key left when the others are filed under a person's
+        name, or None. NVD files a project under its author before it knows the project's own
+        name (daniel_stenberg:c-ares beside c-ares:c-ares, tatsuhiro_tsujikawa:aria2 beside
+        aria2_project:aria2, jeremy_elson:tcpflow beside digitalcorpora:tcpflow, shigio_yamaguchi
+        beside gnu:global), and a person of the same name files another program (jason_orcutt:
+        prometheus). A person's vendor: two plain words of three to twelve letters, neither an
+        organisation word nor a word of the product's name, filing at most ``_AUTHOR_PRODUCTS``
+        products. The key left must be a project's or an organisation's: a one-word vendor, one
+        named after the product, or one filing more than an author does (not another person,
+        david_f._mischler beside stephen_hemminger for iproute)."""
+        index = self.index
+        groups = sorted({index.equivalents(k) for k in kids})
+
+        def products(k: int) -> int:
+            return sum(1 for o in index.by_vendor.get(compact(index.words(k)[0]), ()) if o in index.current)
+
+        def person(k: int) -> bool:
+            vendor, product = split_key(index.keys[k])
+            parts = vendor.split("_")
+            return (len(parts) == 2 and all(p.isascii() and p.isalpha() and 3 <= len(p) <= 12 for p in parts)
+                    and not set(parts) & (_PERSON_NOT | set(re.split(r"[_\-.]", product)))
+                    and products(k) <= _AUTHOR_PRODUCTS)
+
+        def project(k: int) -> bool:
+            vendor, product = split_key(index.keys[k])
+            return re.fullmatch(r"[a-z0-9]+", vendor) is not None or _named_after(vendor, product) or products(k) > _AUTHOR_PRODUCTS
+
+        rest = [g for g in groups if not all(person(k) for k in g)]
+        if len(rest) != 1 or len(rest) == len(groups) or not any(project(k) for k in rest[0]):
+            return None
+        shown = ", ".join(index.keys[index.primary(g)] for g in groups if g != rest[0])
+        return index.current_primary(rest[0]), f"of the products named so, none with CVEs, the others ({shown}) are filed under a person's name, an author's"
 
     def _organisation_over_placeholder(self, kids: tuple[int, ...]) -> tuple[int, str] | None:
         """Of two namesakes without CVEs, an organisation's key beside NVD's bare self-named one

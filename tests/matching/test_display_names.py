@@ -608,6 +608,22 @@ def test_a_name_that_begins_with_the_publishers_product_is_that_product(matcher:
     assert "is the publisher's product" in evidence
 
 
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("ABBYY FineReader PDF 16", "ABBYY", "abbyy:finereader"),
+    ("ZOC Terminal 8.09.3", "EmTec Innovative Software", "emtec:zoc"),
+    ("FSLogix Apps", "Microsoft Corporation", "microsoft:fslogix"),
+    ("Archicad 27 INT", "GRAPHISOFT", "graphisoft:archicad"),
+])
+def test_a_coined_one_word_product_with_words_after_it_is_that_product(matcher: FeedMatcher, name: str, publisher: str,
+                                                                       expected: str) -> None:
+    # Session 18: a one-word product whose word no other NVD product uses is no plain word
+    # another program of the vendor borrows ("Android Studio", below): what follows is an
+    # edition or packaging of it.
+    key, evidence = product(matcher, SoftwareItem(name, "1.0", publisher))
+    assert key == expected
+    assert "is the publisher's product" in evidence
+
+
 @pytest.mark.parametrize(("name", "publisher"), [
     ("Android Studio", "Google LLC"),  # google:android, then a word: another program of the vendor
     ("Bing Wallpaper", "Microsoft Corporation"),
@@ -620,6 +636,13 @@ def test_a_name_that_begins_with_the_publishers_product_is_that_product(matcher:
 ])
 def test_a_name_that_begins_with_a_product_is_refused_without_the_guards(matcher: FeedMatcher, name: str, publisher: str) -> None:
     assert product(matcher, SoftwareItem(name, "1.0", publisher))[0] is None
+
+
+def test_pro_is_part_of_a_brand_name_nvd_keeps(matcher: FeedMatcher) -> None:
+    # Session 18: of a vendor's "X" and "X Pro", both confirmed by the publisher, "X Pro <year>"
+    # is X Pro; "Professional" stays an edition (next test).
+    assert product(matcher, SoftwareItem("Adobe Premiere Pro 2024", "24.0", "Adobe Inc."))[0] == "adobe:premiere_pro"
+    assert product(matcher, SoftwareItem("Autodesk SketchBook Pro 2021", "8.8", "Autodesk"))[0] == "autodesk:sketchbook_pro"
 
 
 def test_an_edition_word_nvd_keeps_in_the_product_name_stays_when_the_publisher_confirms_it(matcher: FeedMatcher) -> None:
@@ -637,6 +660,9 @@ def test_an_edition_word_nvd_keeps_in_the_product_name_stays_when_the_publisher_
     # Session 16: a language as the last word is the installed UI language, with three words or more.
     ("Microsoft Visual Basic for Applications 7.1 (x64) English", "microsoft visual basic applications"),
     ("Learn English", "learn english"),
+    # Session 18: "4D" as "3D"; the Windows release a build is for is no part of the name.
+    ("Maxon Cinema 4D 2024", "maxon cinema 4d 2024"),
+    ("OpenVPN 2.5.7-I602 Win10", "openvpn"),
 ])
 def test_cleaning_knows_java_build_numbers_and_keeps_3d(name: str, cleaned: str) -> None:
     from appliance.matching.normalize import clean_display_name

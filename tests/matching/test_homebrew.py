@@ -104,6 +104,12 @@ def test_an_edition_suffix_that_is_the_products_name_is_read_back(matcher: FeedM
     ("fluxcd/tap/flux", "fluxcd:flux2", "its owner is vendor 'fluxcd'"),
     # A tap of another owner packaging someone's software: the formula's own reading stands.
     ("shivammathur/php/php@8.2", "php:php", "php"),
+    # Session 18: the owner's editions of its product, "<product>-<edition>"; a product NVD files
+    # under the whole name stays that product.
+    ("hashicorp/tap/consul-enterprise", "hashicorp:consul", "edition 'enterprise' of 'consul'"),
+    ("elastic/tap/kibana-oss", "elastic:kibana", "edition 'oss' of 'kibana'"),
+    ("elastic/tap/logstash-full", "elastic:logstash", "edition 'full' of 'logstash'"),
+    ("hashicorp/tap/vault-enterprise", "hashicorp:vault_enterprise", "tap owner 'hashicorp' is the vendor"),
 ])
 def test_a_tap_formula_is_its_formula_with_the_owner_as_vendor(matcher: FeedMatcher, name: str, expected: str, said: str) -> None:
     key, evidence = brew(matcher, name)
@@ -181,8 +187,16 @@ def test_a_distributions_cve_less_key_is_no_formula(matcher: FeedMatcher) -> Non
     # with CVEs (redhat:openshift) and Canonical's cross-platform tools (juju) stay.
     assert brew(matcher, "tectonic")[0] is None
     assert brew(matcher, "anaconda")[0] != "fedoraproject:anaconda"
-    assert brew(matcher, "openshift-cli")[0] == "redhat:openshift"
+    assert brew(matcher, "openshift")[0] == "redhat:openshift"
     assert brew(matcher, "juju")[0] == "canonical:juju"
+
+
+@pytest.mark.parametrize("name", ["speedtest-cli", "mermaid-cli", "influxdb-cli", "openshift-cli"])
+def test_a_cli_formula_is_not_read_as_another_vendors_key_of_its_project(matcher: FeedMatcher, name: str) -> None:
+    # Session 18: "<name>-cli" cut to <name> is the project only under its own key (kubernetes-cli,
+    # below); another vendor's key of the name is a namesake or the server the client talks to.
+    key, reason = brew(matcher, name)
+    assert key is None and "is a command-line client named after" in reason
 
 
 @pytest.mark.parametrize("name", ["sqlite-utils", "wireguard-tools", "selenium-server", "parquet-tools"])
@@ -239,3 +253,27 @@ def test_a_casks_build_words_after_the_vendors_product_are_an_edition(matcher: F
 def test_a_casks_part_words_after_the_vendors_product_are_no_edition(matcher: FeedMatcher) -> None:
     # A helper or a server after the product is another program (the part words of display names).
     assert brew(matcher, "mongodb-compass-helper")[0] != "mongodb:compass"
+
+
+def test_a_cask_is_the_product_holding_the_cves_not_a_cve_less_mac_build(matcher: FeedMatcher) -> None:
+    # Session 18: microsoft:word_for_mac holds no CVE in the feed, microsoft:word does; a cask
+    # token names the product. A Mac app bundle keeps NVD's Mac build.
+    assert brew(matcher, "microsoft-word")[0] == "microsoft:word"
+    assert brew(matcher, "microsoft-excel")[0] == "microsoft:excel"
+    (found,) = matcher.match([SoftwareItem("Microsoft Word.app", "16.89")], "macOS 14.5")
+    assert found.match is not None and found.match.cpe.split(":")[3:5] == ["microsoft", "word_for_mac"]
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("ntfs-3g-mac", "tuxera:ntfs-3g"), ("wireguard-go", "wireguard:wireguard"), ("poppler-qt5", "freedesktop:poppler"),
+    ("git-gui", "git-scm:git"), ("tigervnc-viewer", "tigervnc:tigervnc"),
+])
+def test_a_port_binding_or_front_end_of_a_project_is_the_project(matcher: FeedMatcher, name: str, expected: str) -> None:
+    # Session 18: "<project>-<port>" naming nothing itself is the project when its reading is sure.
+    key, evidence = brew(matcher, name)
+    assert key == expected and "a platform build, port, binding or front-end" in evidence
+
+
+def test_a_port_of_a_project_known_only_by_name_is_not_taken(matcher: FeedMatcher) -> None:
+    # tidy is htacg:tidy by name alone (no CVE, not self-named): "tidy-html5" stays unidentified.
+    assert brew(matcher, "tidy-html5")[0] is None

@@ -189,6 +189,10 @@ def test_one_product_under_an_organisations_spellings_reports_the_established_na
     assert found.match is not None and found.match.cpe.split(":")[3:5] == ["eclipse", "mosquitto"]
     assert "eclipse_foundation:mosquitto" in found.match.evidence
     assert index.primary(tuple(index.key_id[k] for k in ("r_foundation:r", "r_project:r"))) == index.key_id["r_project:r"]
+    # Session 18: of one vendor's two keys of a product, neither with a CVE, not the one that
+    # repeats the vendor's name in front (gnu:gnu_screen, gitlab:gitlab_runner).
+    for keys, shown in ((("gnu:gnu_screen", "gnu:screen"), "gnu:screen"), (("gitlab:gitlab_runner", "gitlab:runner"), "gitlab:runner")):
+        assert index.primary(tuple(index.key_id[k] for k in keys)) == index.key_id[shown]
     # CVE matching looks under every spelling: trendmicro's CVEs for trend_micro_inc's key.
     group = index.equivalents(index.key_id["trend_micro_inc:deep_security_agent"])
     assert index.key_id["trendmicro:deep_security_agent"] in group and len(index.cves_for(group)) == 2

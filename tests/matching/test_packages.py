@@ -1368,3 +1368,24 @@ def test_a_lone_vendor_named_like_the_product_leaves_it_refused(matcher: FeedMat
     (result,) = matcher.match([SoftwareItem(name, "1.0", "", None, scheme)], os_name)
     assert result.match is None
     assert "names several NVD products" in result.reason
+
+
+@pytest.mark.parametrize(("name", "os_name", "expected"), [
+    ("c-ares", "macOS 14.5", "c-ares:c-ares"),  # beside daniel_stenberg:c-ares
+    ("tcpflow", "macOS 14.5", "digitalcorpora:tcpflow"),  # beside jeremy_elson:tcpflow
+    ("aria2", "macOS 14.5", "aria2_project:aria2"),  # beside tatsuhiro_tsujikawa:aria2
+    # (On Debian, aria2 is answered first by _placeholder_over_lone_keys, pkg18's twin of this
+    # rule for distribution packages: the same key, "lone keys" in the evidence.)
+])
+def test_of_namesakes_without_cves_a_persons_key_gives_way(matcher: FeedMatcher, name: str, os_name: str, expected: str) -> None:
+    # Session 18: NVD files a project under its author's name beside the project's own key.
+    source = "homebrew" if os_name.startswith("macOS") else None
+    (result,) = matcher.match([SoftwareItem(name, "1.0", source=source)], os_name)
+    assert _key(result) == expected
+    assert "filed under a person's name" in result.match.evidence
+
+
+def test_of_two_persons_keys_none_is_chosen(matcher: FeedMatcher) -> None:
+    # stephen_hemminger:iproute and david_f._mischler:iproute: the one left is no project's key.
+    (result,) = matcher.match([SoftwareItem("iproute", "6.2", source="homebrew")], "macOS 14.5")
+    assert _key(result) is None
