@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from pathlib import Path
 
 from appliance.db import Database
-from appliance.db.database import _statements
-from appliance.db.migrations import MIGRATIONS
+from tests.db.conftest import database_before
 
 NOW = "2026-01-01T00:00:00Z"
 
@@ -16,11 +14,7 @@ NOW = "2026-01-01T00:00:00Z"
 def schema_4_database(path: Path) -> None:
     """A database as the program before migration 5 left it, with a host that has software, host
     findings (one CVE on two items) and container findings (one resolved, one shared with the host)."""
-    conn = sqlite3.connect(path)
-    for number in range(4):
-        for statement in _statements(MIGRATIONS[number]):
-            conn.execute(statement)
-    conn.execute("PRAGMA user_version = 4")
+    conn = database_before(path, 4)
     conn.execute(
         "INSERT INTO assets (id, organization_id, hostname, status, first_seen, last_seen) VALUES"
         " (1, 1, 'old-host', 'active', ?, ?), (2, 1, 'empty-host', 'pending', ?, ?)", (NOW,) * 4

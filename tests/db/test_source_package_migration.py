@@ -7,8 +7,8 @@ import sqlite3
 from pathlib import Path
 
 from appliance.db import Database
-from appliance.db.database import _statements
 from appliance.db.migrations import MIGRATIONS, SCHEMA_VERSION
+from tests.db.conftest import database_before
 
 NOW = "2026-01-01T00:00:00Z"
 # The step that adds the column: the last one that names it (other helpers may append steps after it).
@@ -17,11 +17,7 @@ STEP = max(i for i, sql in enumerate(MIGRATIONS) if "source_package" in sql)
 
 def test_existing_rows_get_an_empty_hint_and_new_rows_keep_theirs(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    conn = sqlite3.connect(path)
-    for number in range(STEP):
-        for statement in _statements(MIGRATIONS[number]):
-            conn.execute(statement)
-    conn.execute(f"PRAGMA user_version = {STEP}")
+    conn = database_before(path, STEP)
     conn.execute("INSERT INTO assets (id, organization_id, hostname, status, first_seen, last_seen)"
                  " VALUES (1, 1, 'old-host', 'active', ?, ?)", (NOW, NOW))
     conn.execute("INSERT INTO software (asset_id, name, version, source, first_seen) VALUES (1, 'bsdutils', '2.38.1', 'dpkg', ?)",

@@ -7,18 +7,14 @@ import sqlite3
 from pathlib import Path
 
 from appliance.db import Database
-from appliance.db.database import _statements
 from appliance.db.migrations import MIGRATIONS, SCHEMA_VERSION
+from tests.db.conftest import database_before
 
 
 def test_the_migration_adds_the_triage_record_to_an_older_database(tmp_path: Path) -> None:
     step = max(i for i, sql in enumerate(MIGRATIONS) if "triage_comment" in sql)
     path = tmp_path / "old.db"
-    conn = sqlite3.connect(path)
-    for number in range(step):
-        for statement in _statements(MIGRATIONS[number]):
-            conn.execute(statement)
-    conn.execute(f"PRAGMA user_version = {step}")
+    conn = database_before(path, step)
     now = "2026-01-01T00:00:00Z"
     conn.execute("INSERT INTO assets (id, organization_id, hostname, status, first_seen, last_seen) VALUES (1, 1, 'h', 'active', ?, ?)",
                  (now, now))
