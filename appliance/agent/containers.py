@@ -16,8 +16,7 @@ import msgspec
 
 from appliance.agent.payloads import ContainerImageIn, ContainerScanAccepted, ContainerScanIn, check_container_scan
 from appliance.agent.service import find_asset, organization_of, register_pending
-from appliance.agent.summary import refresh_asset_summaries
-from appliance.agent.triage import SUPPRESSED, needs_action
+from appliance.agent.summary import SUPPRESSED, needs_action, refresh_asset_summaries
 from appliance.alerts import outbox
 from appliance.alerts.base import AlertRules
 from appliance.auth import Principal

@@ -26,10 +26,6 @@ from appliance.ids import AssetId
 from appliance.timeutil import iso, utc_now
 
 Triage = Literal["open", "accepted_risk", "false_positive", "fixed"]
-# The verdicts that mean "nothing to do": no alerts, left out of the counts.
-SUPPRESSED: tuple[str, ...] = ("accepted_risk", "false_positive")
-# The same as an SQL condition on a container_findings row (alias ``c.`` or none).
-NEEDS_ACTION_SQL = "{alias}triage NOT IN ('accepted_risk', 'false_positive')"
 MAX_COMMENT = 500
 MAX_VULNERABILITY_ID = 200
 TRIAGE_BODY_BYTES = 4096  # a verdict, an id of at most 200 and a comment of at most 500 characters, JSON-escaped
@@ -42,11 +38,6 @@ Comment = Annotated[
 TriageValue = Annotated[
     Triage, msgspec.Meta(description="open, accepted_risk, false_positive or fixed.")
 ]
-
-
-def needs_action(alias: str = "") -> str:
-    """NEEDS_ACTION_SQL for a table alias (``"c"``) or none."""
-    return NEEDS_ACTION_SQL.format(alias=f"{alias}." if alias else "")
 
 
 class TriageError(ApplianceError):

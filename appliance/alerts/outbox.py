@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 import msgspec
 
+from appliance.agent.summary import needs_action
 from appliance.alerts.base import CVSS_FINDING, KEV_FINDING, AlertEvent
 
 # A finding that may be news: (kev, cvss, kev_due_date, software_id).
@@ -105,7 +106,7 @@ def record_image_findings(
     cves = sorted(candidates)
     prior = _prior(
         conn, "SELECT vulnerability_id, MAX(kev), MAX(cvss) FROM container_findings WHERE container_image_id = ?"
-        " AND resolved_at IS NULL AND triage NOT IN ('accepted_risk', 'false_positive')"
+        f" AND resolved_at IS NULL AND {needs_action()}"
         " AND vulnerability_id IN ({marks}) GROUP BY vulnerability_id",
         image_id, cves,
     )

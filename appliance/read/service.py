@@ -9,7 +9,7 @@ from typing import Any
 import msgspec
 
 from appliance import __version__
-from appliance.agent.triage import SUPPRESSED, needs_action
+from appliance.agent.summary import SUPPRESSED, needs_action
 from appliance.auth import OrganizationDenied, Viewer
 from appliance.db import Database
 from appliance.db.migrations import SCHEMA_VERSION
@@ -374,7 +374,7 @@ class ReadService:
             " triage_by, triage_at, first_seen, last_seen"
             " FROM container_findings WHERE asset_id = ? AND resolved_at IS NULL"
             # What needs action first: an accepted risk or false positive after every other finding.
-            " ORDER BY triage IN ('accepted_risk', 'false_positive'),"
+            f" ORDER BY {needs_action()} DESC,"
             f" kev DESC, {_RANK_SQL.format('severity')} DESC, cvss IS NULL, cvss DESC, vulnerability_id,"
             " pkg_name, installed_version, target",
             (asset_id,),
