@@ -1350,9 +1350,7 @@ class PackageRules:
         david_f._mischler beside stephen_hemminger for iproute)."""
         index = self.index
         groups = sorted({index.equivalents(k) for k in kids})
-
-        def products(k: int) -> int:
-            return sum(1 for o in index.by_vendor.get(compact(index.words(k)[0]), ()) if o in index.current)
+        products = index.vendor_products  # (current products only, as by_vendor holds)
 
         def person(k: int) -> bool:
             vendor, product = split_key(index.keys[k])
