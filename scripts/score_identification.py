@@ -69,14 +69,20 @@ def software_item(item: dict, source_package: bool = True) -> SoftwareItem:
 
 
 def score(matcher, items: list[dict], source_package: bool = True,
-          by_label: bool = False) -> tuple[dict[str, Score], list[str]]:
+          by_label: bool = False, same_product: bool = False) -> tuple[dict[str, Score], list[str]]:
     """Scores per source and overall (key "all"), and one line per miss or false alarm.
 
     ``source_package=False`` scores as if the items carried no source package hint. ``by_label``
     adds the keys "labels firm" and "labels debatable": the items whose note does not / does mark
-    the label as the labeller's judgement call (the word "debatable").
+    the label as the labeller's judgement call (the word "debatable"). ``same_product`` adds the
+    key "all, CVE keys": the overall score again, where a product other than the label counts as
+    right when the label is among the keys its CVEs are looked up under (``FeedMatcher.group_of``:
+    the bundle's groups and projects). It shows what the user gets, the label's CVEs, and trusts
+    the groups, so it is a second line beside the strict score, never instead of it.
     """
     scores: dict[str, Score] = {"all": Score()}
+    if same_product:
+        scores["all, CVE keys"] = Score()
     misses: list[str] = []
     for item in items:
         source = source_of(item)
@@ -88,6 +94,12 @@ def score(matcher, items: list[dict], source_package: bool = True,
         if by_label:
             kind = "labels debatable" if "debatable" in item.get("note", "").lower() else "labels firm"
             targets += (scores.setdefault(kind, Score()),)
+        if same_product:
+            grouped = scores["all, CVE keys"]
+            if got is not None and expected is not None and got not in accepted and accepted & set(matcher.group_of(found.match.cpe)):
+                grouped.tp += 1  # scored right on this line only; the strict lines below count it wrong
+            else:
+                targets += (grouped,)
         if expected is None:
             if got is None:
                 for s in targets:
@@ -178,9 +190,10 @@ def hint_changes(matcher, items: list[dict]) -> list[str]:
 
 def table(scores: dict[str, Score]) -> str:
     lines = [f"{'source':<16} {'items':>5} {'precision':>9} {'recall':>7} {'tp':>4} {'fp':>4} {'fn':>4} {'tn':>4} {'wrong':>5}"]
-    lines += [scores[s].row(s) for s in sorted(scores) if s != "all" and not s.startswith("labels ")]
+    extra = ("all, CVE keys", "labels debatable", "labels firm")  # second looks at the same items, after "all"
+    lines += [scores[s].row(s) for s in sorted(scores) if s != "all" and s not in extra]
     lines.append(scores["all"].row("all"))
-    lines += [scores[s].row(s) for s in sorted(scores) if s.startswith("labels ")]
+    lines += [scores[s].row(s) for s in extra if s in scores]
     return "\n".join(lines)
 
 
@@ -205,6 +218,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--by-label", action="store_true",
                         help="Also score separately the items whose label the labeller marked 'debatable' "
                              "(a judgement call) and the others.")
+    parser.add_argument("--same-product", action="store_true",
+                        help="Also print the overall score where a wrong product counts as right when the label is "
+                             "among the keys its CVEs are looked up under (the bundle's groups): a second line beside "
+                             "the strict score.")
     parser.add_argument("--hint-changes", action="store_true",
                         help="Also list every item whose product or evidence its source_package hint changes "
                              "(with the label, if any), for checking them by hand.")
@@ -223,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{path}:" + ("" if hints else " (source_package hints ignored)"))
         if "items" in data:
             items = data["items"]
-            scores, misses = score(matcher, items, hints, args.by_label)
+            scores, misses = score(matcher, items, hints, args.by_label, args.same_product)
             print(table(scores))
             if args.misses:
                 print("\n".join("  " + m for m in misses))

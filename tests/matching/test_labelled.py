@@ -387,3 +387,23 @@ def test_scores_by_label_split_the_items_into_firm_and_debatable_labels(matcher:
     assert firm.items + debatable.items == overall.items == len(items)
     assert firm.tp + debatable.tp == overall.tp and firm.fp + debatable.fp == overall.fp
     assert [line.split()[1] for line in scorer.table(scores).splitlines()[-2:]] == ["debatable", "firm"]
+
+
+def test_the_cve_keys_line_counts_a_label_of_the_answers_group_right_and_nothing_else(matcher: FeedMatcher) -> None:
+    """--same-product: an answer whose CVE keys hold the label is right on the second line only;
+    an answer outside them stays wrong on both lines."""
+    scorer = _scorer()
+    app = {"name": "Docker Desktop.app", "version": "4.5.0", "vendor": "", "os": "macOS 14.6", "source": "macos_app",
+           "bundle_id": "com.docker.docker"}
+    (found,) = matcher.match([scorer.software_item(app)], app["os"])
+    answer = scorer.product(found)
+    others = [key for key in matcher.group_of(found.match.cpe) if key != answer]
+    assert others, f"{answer} should have another key in its group"
+    items = [{**app, "expected": others[0]}, {**app, "name": "Docker Desktop 2.app", "expected": "mozilla:firefox"}]
+    scores, _ = scorer.score(matcher, items, same_product=True)
+    strict, grouped = scores["all"], scores["all, CVE keys"]
+    assert (strict.tp, strict.wrong) == (0, 2)
+    assert (grouped.tp, grouped.wrong, grouped.items) == (1, 1, 2)
+    assert scorer.table(scores).splitlines()[-1].startswith("all, CVE keys")
+    plain, _ = scorer.score(matcher, items)
+    assert "all, CVE keys" not in plain
