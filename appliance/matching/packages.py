@@ -2149,6 +2149,36 @@ def _no_code(package: str) -> str:
     return ""
 
 
+# Debian's kernel image packages carry the kernel's ABI in their name and the upstream stable
+# release they were built from in their version (linux-image-6.1.0-29-amd64 6.1.123-1: Debian
+# Linux Kernel Handbook, "ABI"; trixie puts the release in the name too, linux-image-6.12.12-amd64).
+# Ubuntu's carry the ABI in both (linux-image-5.15.0-127-generic 5.15.0-127.137): its kernels
+# stay at the ".0" of their base release while fixes are backported under it, like RHEL's
+# kernel 5.14.0-427.el9, so NVD's version ranges say nothing about them.
+_KERNEL_IMAGE = re.compile(r"^linux-image-(\d+)\.(\d+)\.\d+(?:-\d+)?(?:[-+][a-z0-9]+)+$")
+_KERNEL_RELEASE = re.compile(r"^(?:\d+:)?(\d+)\.(\d+)\.(\d+)(?:[-~+]|$)")
+
+
+def kernel_image(package: str, version: str) -> Identification | Unidentified | None:
+    """A Debian or Ubuntu kernel image package (dpkg) read with its version: the Linux kernel
+    when the version is an upstream release of the series its name gives, a refusal when it is a
+    ".0" that names the ABI only, None for any other package or version (the package rules then
+    refuse the kernel as before)."""
+    image = _KERNEL_IMAGE.match(package)
+    release = _KERNEL_RELEASE.match(version.strip())
+    if image is None or release is None or package.endswith(("-dbg", "-dbgsym")) or image.groups() != release.groups()[:2]:
+        return None
+    series = ".".join(image.groups())
+    if release.group(3) == "0":
+        return Unidentified(f"'{package}' {version} is the Linux kernel as Ubuntu builds it: its version names the ABI "
+                            f"of the {series} series, not an upstream release (fixes are backported under {series}.0), "
+                            "so NVD's version ranges for linux:linux_kernel cannot be compared with it")
+    upstream = ".".join(release.groups())
+    return Identification("linux:linux_kernel", "exact", 0.95,
+                          f"'{package}' is Debian's image of the Linux kernel {series} (NVD's linux:linux_kernel, filed as an "
+                          f"operating system); its version {version} is built from upstream release {upstream}")
+
+
 def _without_flavour(package: str) -> str:
     """A kernel flavour's subpackage as the plain kernel's ("kernel-uek-core" -> "kernel-core"),
     so that each is refused or read as the other is; any other name as it is."""

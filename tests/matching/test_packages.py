@@ -1389,3 +1389,25 @@ def test_of_two_persons_keys_none_is_chosen(matcher: FeedMatcher) -> None:
     # stephen_hemminger:iproute and david_f._mischler:iproute: the one left is no project's key.
     (result,) = matcher.match([SoftwareItem("iproute", "6.2", source="homebrew")], "macOS 14.5")
     assert _key(result) is None
+
+
+def test_a_debian_kernel_image_is_the_kernel_by_its_upstream_release_and_an_ubuntu_one_is_refused(matcher: FeedMatcher) -> None:
+    """Session 19: Debian's linux-image-<ABI>-<flavour> carries the upstream release in its
+    version (6.1.123-1), so its CVEs can be decided; Ubuntu's carries the ABI's ".0" (fixes
+    backported under it) and is refused with that reason; other kernel packages stay refused."""
+    items = [SoftwareItem("linux-image-5.10.0-9-amd64", "5.10.70-1", "Debian Kernel Team", source="dpkg", source_package="linux-signed-amd64"),
+             SoftwareItem("linux-image-6.11.10+bpo-cloud-amd64", "6.11.10-1~bpo12+1", "Debian Kernel Team", source="dpkg"),
+             SoftwareItem("linux-image-5.15.0-127-generic", "5.15.0-127.137", "Ubuntu Kernel Team", source="dpkg"),
+             SoftwareItem("linux-image-5.10.0-9-amd64-dbg", "5.10.70-1", "Debian Kernel Team", source="dpkg"),
+             SoftwareItem("linux-headers-5.10.0-9-amd64", "5.10.70-1", "Debian Kernel Team", source="dpkg"),
+             SoftwareItem("linux-image-5.10.0-9-amd64", "", "Debian Kernel Team", source="dpkg"),
+             SoftwareItem("linux-image-5.10.0-9-amd64", "6.1.123-1", "Debian Kernel Team", source="dpkg")]
+    debian, backport, ubuntu, dbg, headers, blank, other_series = matcher.match(items, DEBIAN)
+    assert _key(debian) == _key(backport) == "linux:linux_kernel"
+    assert debian.match.version == "5.10.70" and "upstream release 5.10.70" in debian.match.evidence
+    # Dirty Pipe (KEV), fixed in 5.10.102, holds for 5.10.70.
+    assert any(v.cve == "CVE-2022-0847" and v.kev for v in debian.vulnerabilities)
+    assert ubuntu.match is None and "names the ABI of the 5.15 series" in ubuntu.reason
+    assert dbg.match is None and "documentation or data" in dbg.reason
+    for refused in (headers, blank, other_series):
+        assert refused.match is None and "operating system" in refused.reason
