@@ -9,6 +9,7 @@ holds is a finding; one whose configuration is undecidable is a finding with
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
@@ -26,6 +27,17 @@ from appliance.versions.rpm import parse_version as parse_rpm
 # NVD writes update components in words; installed versions write them short:
 # cpe:2.3:a:sudo_project:sudo:1.9.5:patch1 is sudo "1.9.5p1".
 _UPDATE_WORDS = (("patch", "p"), ("update_", "u"), ("update", "u"), ("build", "b"))
+# NVD sometimes bounds a range with a calendar date where the product numbers its releases
+# otherwise: CVE-2022-2785 gives linux:linux_kernel "versionEndExcluding 2022-08-10", which every
+# kernel 6.x would sort below; the 2022 feed has about 450 such bounds (gpac:gpac, firmware).
+# A date only compares with a version that is a date or begins with a year itself.
+_DATE_BOUND = re.compile(r"^(?:19|20)\d\d[-.]?(?:0[1-9]|1[0-2])[-.]?(?:0[1-9]|[12]\d|3[01])$")
+_YEAR_FIRST = re.compile(r"^(?:19|20)\d\d")
+
+
+def _other_numbering(version: str, bounds: tuple[str | None, ...]) -> bool:
+    """A bound is a calendar date and the version does not begin with a year: not comparable."""
+    return _YEAR_FIRST.match(version) is None and any(bound and _DATE_BOUND.match(bound) for bound in bounds)
 
 
 def upstream(version: str, scheme: str) -> str:
@@ -103,6 +115,8 @@ def _version_matches(match: BMatch, version: str, key: Any) -> str | None:
                 return None
     except (TypeError, UnknownVersion):
         return None
+    if _other_numbering(version, (start_incl, start_excl, end_incl, end_excl)):
+        return None  # (tested last: only for a version that passed every bound)
     return _bounds_text(start_incl, start_excl, end_incl, end_excl)
 
 
@@ -444,7 +458,9 @@ class CveEvaluator:
             return self._evaluate(keys, installed, platform, backport, candidates)
         if len(self._spans) > self.DECODED_LIMIT:
             self._spans.clear()
-        spans = self._spans.setdefault((keys, platform.family, platform.keys, backport), [])
+        # (Whether the version begins with a year is in the key: a bound written as a date holds
+        # for such a version only, so two versions in one gap of the bounds may differ by it.)
+        spans = self._spans.setdefault((keys, platform.family, platform.keys, backport, _YEAR_FIRST.match(text) is None), [])
         span = next((s for s in spans if s.candidates == candidates), None)
         if span is None:
             result = self._evaluate(keys, installed, platform, backport, candidates)

@@ -98,6 +98,13 @@ def test_hardware_and_firmware_configurations_never_match_from_a_report() -> Non
         (crit(PLAYER), "1.0", "all versions"),
         (crit(PLAYER), "", None),
         (crit(PLAYER, ee="-"), "1.0", None),
+        # A bound written as a date (NVD's CVE-2022-2785 for the Linux kernel) compares only
+        # with a version that begins with a year.
+        (crit(PLAYER, ee="2022-08-10"), "6.1.123", None),
+        (crit(PLAYER, si="1.0", ee="2022-08-10"), "1.5", None),
+        (crit(PLAYER, ee="2022-08-10"), "2022.05.01", "< 2022-08-10"),
+        (crit(PLAYER, ee="20220810"), "20220501", "< 20220810"),
+        (crit(PLAYER, ee="20220810"), "20221001", None),
     ],
 )
 def test_version_part_of_a_criterion(match: BMatch, version: str, expected: str | None) -> None:
@@ -271,9 +278,10 @@ def test_versions_between_the_same_bounds_share_one_evaluation() -> None:
         cve("CVE-54", BConfig("AND", False, (BNode("OR", False, (crit(PLAYER, ee="3.0"),)), BNode("OR", False, (crit(PLUGIN, ei="9.0"),))))),
         cve("CVE-55", BConfig("OR", False, (BNode("OR", False, (crit(PLAYER, target_sw="mac_os_x", si="1.2"),)),))),
         cve("CVE-56", BConfig("OR", False, (BNode("OR", False, (crit(PLAYER, version="-"), crit(PLAYER, ee="1.9.5a"))),))),
+        cve("CVE-57", BConfig("OR", False, (BNode("OR", False, (crit(PLAYER, ee="2022-08-10"),)),))),
     )
     versions = ["0.5", "1.0", "1.2", "1.3", "1.5", "1.6", "1.7", "1.7.0", "1.7.1", "1.7a", "1.8", "1.9", "1.9.5", "1.9.6", "2.0",
-                "2.1", "2.5", "2.6", "3.0", "3.1", "3.1.0.0", "3.2", "10"]
+                "2.1", "2.5", "2.6", "3.0", "3.1", "3.1.0.0", "3.2", "10", "2021.1", "2022.9"]
     for os_name in ("Windows 11", "macOS 14"):
         alone = [_full(matcher_for(*configs)).match([SoftwareItem("Acme Player", v), SoftwareItem("Acme Plugin", "1.0")], os_name)
                  for v in versions]
