@@ -739,6 +739,21 @@ def test_an_organisations_key_beside_a_bare_self_named_one(rules_only: FeedMatch
     assert "organisation's key" in result.match.evidence
 
 
+@pytest.mark.parametrize(("name", "os_name", "expected"), [
+    # Session 19: the namesakes weighed count as one use of their name's word: NetworkManager's
+    # keys (gnome:networkmanager, redhat's duplicate) beside networkmanager-ssh are no plain word.
+    ("NetworkManager", ROCKY, "gnome:networkmanager"),  # not network-manager_project:network-manager
+    # ... while a word other products use besides the namesakes stays plain: vsftpd on Debian
+    # (beasts:vsftpd beside vsftpd_project:vsftpd) and tesseract-ocr (zapolnoch's Node wrapper
+    # beside the placeholder, among four more tesseract keys) stay refused.
+    ("vsftpd", DEBIAN, None),
+    ("tesseract-ocr", DEBIAN, None),
+])
+def test_namesakes_count_as_one_use_of_their_word(rules_only: FeedMatcher, name: str, os_name: str, expected: str | None) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "1.0")], os_name)
+    assert _key(result) == expected, result.reason or result.match
+
+
 @pytest.mark.parametrize(("name", "os_name"), [
     ("passwd", DEBIAN),       # a plain word: horde:passwd is Horde's module, not shadow's passwd
     ("libprotobuf32", DEBIAN),  # "protobuf" names several products (protobuf-java, ...): a plain word here
@@ -1374,8 +1389,8 @@ def test_a_lone_vendor_named_like_the_product_leaves_it_refused(matcher: FeedMat
     ("c-ares", "macOS 14.5", "c-ares:c-ares"),  # beside daniel_stenberg:c-ares
     ("tcpflow", "macOS 14.5", "digitalcorpora:tcpflow"),  # beside jeremy_elson:tcpflow
     ("aria2", "macOS 14.5", "aria2_project:aria2"),  # beside tatsuhiro_tsujikawa:aria2
-    # (On Debian, aria2 is answered first by _placeholder_over_lone_keys, pkg18's twin of this
-    # rule for distribution packages: the same key, "lone keys" in the evidence.)
+    # (On Debian, aria2 is answered by the same rule's second evidence, NVD's placeholder beside
+    # lone keys (packages.PackageRules._namesake_without_cves): the same key, "lone keys" in the evidence.)
 ])
 def test_of_namesakes_without_cves_a_persons_key_gives_way(matcher: FeedMatcher, name: str, os_name: str, expected: str) -> None:
     # Session 18: NVD files a project under its author's name beside the project's own key.
