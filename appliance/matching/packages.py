@@ -1034,9 +1034,13 @@ class PackageRules:
             if not with_cves and not _lib_stripped(name, package):
                 listed = self._listed(kids)
                 if listed is not None:
-                    return Identification(index.keys[listed], "exact", 0.86,
-                                          f"of the products named '{name}', only {index.keys[listed]} is in the official "
-                                          "CPE dictionary of 2015 (an established project; the others are later namesakes)")
+                    # Reported as the key spelled like the name when the listed one is its other
+                    # name (mozilla:nss, listed as mozilla:network_security_services; session 19).
+                    shown = listed if listed in kids else index.primary(tuple(k for k in index.equivalents(listed) if k in kids))
+                    return Identification(index.keys[shown], "exact", 0.86,
+                                          f"of the products named '{name}', only {index.keys[shown]} is in the official "
+                                          "CPE dictionary of 2015" + (f" (as {index.keys[listed]})" if shown != listed else "")
+                                          + " (an established project; the others are later namesakes)")
             if not with_cves and scheme in _SOURCE_SPLIT and (
                     not _lib_stripped(name, package) or _distinctive(name, package, tuple(index.keys[k] for k in kids))):
                 found = self._own_project(kids, name)

@@ -739,6 +739,20 @@ def test_an_organisations_key_beside_a_bare_self_named_one(rules_only: FeedMatch
     assert "organisation's key" in result.match.evidence
 
 
+@pytest.mark.parametrize(("name", "os_name", "scheme"), [
+    ("nss", ROCKY, "rpm"),
+    ("nss", "macOS 14.5", "homebrew"),
+    ("nss-tools", ALPINE, "apk"),
+])
+def test_nss_is_mozillas_under_its_spelled_out_name(rules_only: FeedMatcher, name: str, os_name: str, scheme: str) -> None:
+    # Session 19: mozilla:nss and sun:nss have no CVE in the feed; mozilla:nss is one product
+    # with mozilla:network_security_services (its initials, mined), the one in the 2015
+    # dictionary. Reported as the key spelled like the name.
+    (result,) = rules_only.match([SoftwareItem(name, "3.90", "", None, scheme)], os_name)
+    assert _key(result) == "mozilla:nss", result.reason
+    assert "(as mozilla:network_security_services)" in result.match.evidence
+
+
 @pytest.mark.parametrize(("name", "os_name", "expected"), [
     # Session 19: the namesakes weighed count as one use of their name's word: NetworkManager's
     # keys (gnome:networkmanager, redhat's duplicate) beside networkmanager-ssh are no plain word.
