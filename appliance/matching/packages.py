@@ -1459,6 +1459,13 @@ class PackageRules:
             # 4. The one key left beside persons' keys.
             found = (index.current_primary(rest[0]),
                      f"the project's key; the others ({shown(rest[0])}) are filed under a person's name, an author's")
+        families = [g for g in upstream if all(1 < products(k) <= _PROJECT_PRODUCTS for k in g) and not bare(g) and not placeholder(g)]
+        if found is None and len(families) == 1 and len(upstream) == len(groups) and all(
+                all(products(k) > _PROJECT_PRODUCTS for k in g) for g in upstream if g != families[0]) and not self._plain_words(name, kids):
+            # 5. A project's family beside large companies.
+            found = (index.current_primary(families[0]),
+                     f"the project's key, its vendor filing a few products of its own; the others ({shown(families[0])}) are "
+                     f"large vendors' (more than {_PROJECT_PRODUCTS} products each), whose product of the name is their own")
         if found is None:
             return None
         return Identification(index.keys[found[0]], "exact", 0.86,
