@@ -739,6 +739,33 @@ def test_an_organisations_key_beside_a_bare_self_named_one(rules_only: FeedMatch
     assert "organisation's key" in result.match.evidence
 
 
+@pytest.mark.parametrize(("name", "os_name", "scheme", "expected"), [
+    # Session 19: of namesakes without CVEs, a project's family (a vendor filing a few products:
+    # netfilter's iptables and conntrack-tools, gstreamer's plug-ins) beside large companies'
+    # keys (google:nftables, apache:orc: more than 25 products each) is the project.
+    ("nftables", ALPINE, "apk", "netfilter:nftables"),
+    ("nftables", ROCKY, "rpm", "netfilter:nftables"),
+    ("orc", ALPINE, "apk", "gstreamer:orc"),
+])
+def test_a_projects_family_beside_large_companies(rules_only: FeedMatcher, name: str, os_name: str, scheme: str,
+                                                  expected: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "1.0", "", None, scheme)], os_name)
+    assert _key(result) == expected, result.reason
+    assert "large vendors'" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "os_name", "scheme"), [
+    # ... not for a plain word (sketchup: trimble's sketchup_pro and sketchup_viewer use it too),
+    # nor beside a lone key (evolution-data-server: go-evolution files nothing else).
+    ("sketchup", MAC, "homebrew"),
+    ("evolution-data-server", ROCKY, "rpm"),
+])
+def test_the_family_rule_needs_only_large_companies_beside_it(rules_only: FeedMatcher, name: str, os_name: str,
+                                                              scheme: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "1.0", "", None, scheme)], os_name)
+    assert result.match is None, result.match
+
+
 @pytest.mark.parametrize(("name", "os_name", "scheme"), [
     ("nss", ROCKY, "rpm"),
     ("nss", "macOS 14.5", "homebrew"),
