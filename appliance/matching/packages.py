@@ -1363,13 +1363,19 @@ class PackageRules:
            two plain words of three to twelve letters, neither an organisation word nor a word of
            the product's name, filing at most ``_AUTHOR_PRODUCTS`` products; the key left must be
            a project's or an organisation's (one-word vendor, named after the product, or filing
-           more than an author does; not another person: iproute stays refused).
+           more than an author does; not another person: iproute stays refused);
+        5. a project's family beside large companies: the one namesake whose vendor files a few
+           products of its own (2 to ``_PROJECT_PRODUCTS``: netfilter's iptables and
+           conntrack-tools, gstreamer's plug-ins), not NVD's bare or placeholder key, when every
+           other is a vendor's filing more (google:nftables, apache:orc), whose product of the
+           name is its own.
 
         Evidence 1 to 3 reads vendors' sizes, which say little about a plain word ("passwd":
         horde:passwd is Horde's module) or a Homebrew cask's app (zed:zed beside primx:zed): it
         counts for packages split from a source (dpkg, rpm, apk), for a name not made of plain
         words, and for a library's name without "lib" only when it is distinctive. Evidence 4
-        counts for every package."""
+        counts for every package, 5 for a name not made of plain words. The plain-word test
+        counts the namesakes as one use of their word (``_plain_words`` with ``kids``)."""
         index = self.index
         groups = sorted({index.equivalents(k) for k in kids})
         if len(groups) < 2:
