@@ -35,7 +35,8 @@ Format 6 (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` b
   organisations add, ``x.org`` and ``x``, ``eclipse_foundation`` and ``eclipse``:
   ``_organisations``; and initials, ``obdev`` and ``objective_development``: ``_abbreviates``),
   or whose dictionary titles are the same (``x:libxv`` and
-  ``x.org:libxv``, both "X.Org libXv"). Each group is a sorted
+  ``x.org:libxv``, both "X.Org libXv"); since session 19 a vendor's key spelled as the initials
+  of one other of its products, which has CVEs (``mozilla:nss``, ``mozilla:network_security_services``). Each group is a sorted
   tuple of key indices; CVE matching looks under every key of a group.
 - ``names`` (format 4): how people say a product, mined from the KEV catalog: its
   ``vendorProject product`` and ``product`` strings, cleaned like display names, with the
@@ -774,6 +775,21 @@ def mine_groups(keys: Sequence[str], products: Sequence[BProduct], cves: Sequenc
             # dictionary calls them the same software (x:libxv and x.org:libxv, both "X.Org
             # libXv"; gimp:gimp and gnu:gimp, both "GIMP").
             union(kids[0], other)
+    # One vendor's product under its initials (session 19): mozilla:nss is the initials of
+    # mozilla:network_security_services, bestpractical:rt of request_tracker. Only when the short
+    # key has no CVE in the feed and exactly one product of its vendor, which has, spells it out:
+    # NVD's CVEs of the product are filed under the long name (cisco:ios, with CVEs of its own,
+    # is not cisco:ir510_operating_system).
+    with_cves = {kid for cve in cves for kid in cve.products}
+    by_initials: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for kid, (vendor, product) in enumerate(split):
+        words = cpe_words(product).replace("-", " ").split()
+        if len(words) >= 3 and kid in with_cves:
+            by_initials[(vendor, "".join(word[0] for word in words))].append(kid)
+    for (vendor, initials), long in by_initials.items():
+        short = by_vendor_name.get((vendor, initials), ())
+        if len(long) == 1 and len(short) == 1 and short[0] not in with_cves:
+            union(short[0], long[0])
     for cve in cves:
         if len(cve.products) < 2:
             continue

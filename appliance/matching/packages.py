@@ -90,7 +90,7 @@ _UPSTREAM_DISTRIBUTIONS = {"dpkg": ("canonical",), "rpm": ("opensuse", "suse", "
 # product of a project's name is its own (horde:passwd, Horde's password module).
 _AUTHOR_PRODUCTS = 3
 # Words of a two-word vendor that make it an organisation's or a project's name, not a
-# person's (packages.PackageRules._beside_authors).
+# person's (packages.PackageRules._namesake_without_cves).
 _PERSON_NOT = frozenset({"project", "foundation", "software", "technologies", "team", "inc", "corp", "labs", "group", "org",
                          "systems", "research", "media", "studio", "studios", "networks", "security", "solutions", "digital",
                          "games", "tech", "data", "cloud", "web", "open", "source", "free", "friends", "community"})
@@ -1034,9 +1034,13 @@ class PackageRules:
             if not with_cves and not _lib_stripped(name, package):
                 listed = self._listed(kids)
                 if listed is not None:
-                    return Identification(index.keys[listed], "exact", 0.86,
-                                          f"of the products named '{name}', only {index.keys[listed]} is in the official "
-                                          "CPE dictionary of 2015 (an established project; the others are later namesakes)")
+                    # Reported as the key spelled like the name when the listed one is its other
+                    # name (mozilla:nss, listed as mozilla:network_security_services; session 19).
+                    shown = listed if listed in kids else index.primary(tuple(k for k in index.equivalents(listed) if k in kids))
+                    return Identification(index.keys[shown], "exact", 0.86,
+                                          f"of the products named '{name}', only {index.keys[shown]} is in the official "
+                                          "CPE dictionary of 2015" + (f" (as {index.keys[listed]})" if shown != listed else "")
+                                          + " (an established project; the others are later namesakes)")
             if not with_cves and scheme in _SOURCE_SPLIT and (
                     not _lib_stripped(name, package) or _distinctive(name, package, tuple(index.keys[k] for k in kids))):
                 found = self._own_project(kids, name)
@@ -1056,13 +1060,6 @@ class PackageRules:
                     return Identification(index.keys[primary], "exact", 0.86,
                                           f"package '{package}': of the products named '{name}', none with CVEs, only "
                                           f"{index.keys[primary]} is spelled as the formula is")
-            if not with_cves and scheme in _SOURCE_SPLIT and not self._plain_words(name) and (
-                    not _lib_stripped(name, package) or _distinctive(name, package, tuple(index.keys[k] for k in kids))):
-                found = self._organisation_over_placeholder(kids)
-                if found is not None:
-                    return Identification(index.keys[found[0]], "exact", 0.86,
-                                          f"package '{package}': of the products named '{name}', none with CVEs, "
-                                          f"{index.keys[found[0]]} is the project's organisation's key; {found[1]}")
             if not with_cves:
                 # Last, one project under several vendor names (session 16): CVEs are looked
                 # up under all of them.
@@ -1074,19 +1071,12 @@ class PackageRules:
                 found = self._maintainers(kids, name, package, maintainer)
                 if found is not None:
                     return found
-                if not with_cves and scheme in _SOURCE_SPLIT and not self._plain_words(name, kids) and (
-                        not _lib_stripped(name, package) or _distinctive(name, package, tuple(index.keys[k] for k in kids))):
-                    # Session 18: after one project under several names and the maintainer.
-                    placeholder = self._placeholder_over_lone_keys(kids) or self._organisation_over_lone_keys(kids)
-                    if placeholder is not None:
-                        return Identification(index.keys[placeholder[0]], "exact", 0.86,
-                                              f"package '{package}': of the products named '{name}', none with CVEs, "
-                                              f"{index.keys[placeholder[0]]} is the project's key; {placeholder[1]}")
                 if not with_cves:
-                    # Session 18: the others are filed under a person's name (the author's).
-                    found = self._beside_authors(kids)
+                    # Session 19: one rule over the vendors' names (after one project under
+                    # several names and the maintainer).
+                    found = self._namesake_without_cves(kids, name, package, scheme)
                     if found is not None:
-                        return Identification(index.keys[found[0]], "exact", 0.86, f"package '{package}': {found[1]}")
+                        return found
                 return Unidentified(f"package '{package}': {chosen}")
             group = next(iter(with_cves))
             primary = index.primary(group)
@@ -1223,11 +1213,13 @@ class PackageRules:
     def _plain_words(self, name: str, kids: tuple[int, ...] = ()) -> bool:
         """Every word of ``name`` is one that more than a couple of products use in their names
         ("pipeline", "pulse"): a plain word, too weak alone for a product without CVEs. With
-        ``kids``, the namesakes being weighed, their own uses do not count (aria2's two keys and
-        webui-aria2 are three uses of "aria2", one of them another product's)."""
+        ``kids``, the namesakes being weighed, they count as one use together: one of them is the
+        package's project, and the others are what the rule weighs them against (aria2's two
+        keys and webui-aria2 are two uses of "aria2"; horde:passwd and passwd:passwd beside
+        two change_passwd keys are three of "passwd")."""
         def uses(word: str) -> int:
-            return self.index.word_uses.get(word, 0) - sum(
-                1 for k in kids if word in self.index.words(k)[1].replace("-", " ").split())
+            own = sum(1 for k in kids if word in self.index.words(k)[1].replace("-", " ").split())
+            return self.index.word_uses.get(word, 0) - max(own - 1, 0)
         return all(uses(word) > _PLAIN_WORD_USES for word in cpe_words(name).replace("-", " ").split())
 
     def _own_name(self, name: str, package: str, group: tuple[int, ...]) -> bool:
@@ -1337,141 +1329,154 @@ class PackageRules:
             return index.primary(tuple(spelled(upstream[0]))), f"the others ({shown}) are distributions' duplicates of it"
         return None
 
-    def _beside_authors(self, kids: tuple[int, ...]) -> tuple[int, str] | None:
-        """Of namesakes without CVEs, the one key left when the others are filed under a person's
-        name, or None. NVD files a project under its author before it knows the project's own
-        name (daniel_stenberg:c-ares beside c-ares:c-ares, tatsuhiro_tsujikawa:aria2 beside
-        aria2_project:aria2, jeremy_elson:tcpflow beside digitalcorpora:tcpflow, shigio_yamaguchi
-        beside gnu:global), and a person of the same name files another program (jason_orcutt:
-        prometheus). A person's vendor: two plain words of three to twelve letters, neither an
-        organisation word nor a word of the product's name, filing at most ``_AUTHOR_PRODUCTS``
-        products. The key left must be a project's or an organisation's: a one-word vendor, one
-        named after the product, or one filing more than an author does (not another person,
-        david_f._mischler beside stephen_hemminger for iproute)."""
+    def _namesake_without_cves(self, kids: tuple[int, ...], name: str, package: str, scheme: str) -> Identification | None:
+        """Of several products named ``name``, none with a CVE in the feed, the one the vendors'
+        names single out as the project the package is, or None. NVD files one project under
+        several vendor names (its own, NVD's placeholder, its author's, its organisation's) and
+        other programs of the same name under their makers'. Each namesake (a mined group of
+        keys; distributions' duplicates of an upstream product set aside: redhat:evince,
+        redhat:networkmanager) is read by its vendors, and the evidence is weighed in this order,
+        the first that singles out one key deciding:
+
+        1. an organisation beside NVD's name for the project before it knew the vendor: of two
+           namesakes, one NVD's bare self-named key (gdal:gdal, pango:pango, libgsf:libgsf) and
+           one of a vendor filing more than ``_AUTHOR_PRODUCTS`` products (osgeo:gdal, gnome:pango),
+           or NVD's "<name>_project" placeholder beside a vendor filing more than
+           ``_PROJECT_PRODUCTS`` (x.org:libxpm beside libxpm_project; beside a small vendor the
+           placeholder is as often the project's own key: ceph:civetweb, civetweb_project);
+        2. the project's own key (its placeholder or a vendor spelled as the product, filing at
+           most ``_AUTHOR_PRODUCTS`` products) beside lone keys, vendors filing this one product
+           and nothing else (aria2_project beside tatsuhiro_tsujikawa, cjson_project beside
+           davegamble, traceroute_project beside buc); not beside a vendor of other products
+           (minio:console, ruby-lang:time: that vendor's product may be the one). CVEs are looked
+           up under the chosen key only (a lone key may be another project: zapolnoch:tesseract_ocr
+           is a Node wrapper);
+        3. an organisation (a vendor filing other products, not named after this one) beside lone
+           keys not named like the product (isc:kea beside the misspelt ics:kea; google:snappy
+           beside dain and knplabs; gnome:nautilus beside eazel, its first company); a lone vendor
+           named like the product may be the project's own organisation (fluent:fluent_bit,
+           supervisord:supervisor), and nothing is chosen then;
+        4. the one key left when the others are filed under a person's name, an author's (NVD
+           files a project under its author before it knows the project's own name:
+           daniel_stenberg:c-ares, tatsuhiro_tsujikawa:aria2, jeremy_elson:tcpflow, and a person
+           of the same name files another program: jason_orcutt:prometheus): a person's vendor is
+           two plain words of three to twelve letters, neither an organisation word nor a word of
+           the product's name, filing at most ``_AUTHOR_PRODUCTS`` products; the key left must be
+           a project's or an organisation's (one-word vendor, named after the product, or filing
+           more than an author does; not another person: iproute stays refused);
+        5. a project's family beside large companies: the one namesake whose vendor files a few
+           products of its own (2 to ``_PROJECT_PRODUCTS``: netfilter's iptables and
+           conntrack-tools, gstreamer's plug-ins), not NVD's bare or placeholder key, when every
+           other is a vendor's filing more (google:nftables, apache:orc), whose product of the
+           name is its own.
+
+        Evidence 1 to 3 reads vendors' sizes, which say little about a plain word ("passwd":
+        horde:passwd is Horde's module) or a Homebrew cask's app (zed:zed beside primx:zed): it
+        counts for packages split from a source (dpkg, rpm, apk), for a name not made of plain
+        words, and for a library's name without "lib" only when it is distinctive. Evidence 4
+        counts for every package, 5 for a name not made of plain words. The plain-word test
+        counts the namesakes as one use of their word (``_plain_words`` with ``kids``)."""
         index = self.index
         groups = sorted({index.equivalents(k) for k in kids})
-        products = index.vendor_products  # (current products only, as by_vendor holds)
-
-        def person(k: int) -> bool:
-            vendor, product = split_key(index.keys[k])
-            parts = vendor.split("_")
-            return (len(parts) == 2 and all(p.isascii() and p.isalpha() and 3 <= len(p) <= 12 for p in parts)
-                    and not set(parts) & (_PERSON_NOT | set(re.split(r"[_\-.]", product)))
-                    and products(k) <= _AUTHOR_PRODUCTS)
-
-        def project(k: int) -> bool:
-            vendor, product = split_key(index.keys[k])
-            return re.fullmatch(r"[a-z0-9]+", vendor) is not None or _named_after(vendor, product) or products(k) > _AUTHOR_PRODUCTS
-
-        rest = [g for g in groups if not all(person(k) for k in g)]
-        if len(rest) != 1 or len(rest) == len(groups) or not any(project(k) for k in rest[0]):
-            return None
-        shown = ", ".join(index.keys[index.primary(g)] for g in groups if g != rest[0])
-        return index.current_primary(rest[0]), f"of the products named so, none with CVEs, the others ({shown}) are filed under a person's name, an author's"
-
-    def _organisation_over_placeholder(self, kids: tuple[int, ...]) -> tuple[int, str] | None:
-        """Of two namesakes without CVEs, an organisation's key beside NVD's bare self-named one
-        (or its "<name>_project" placeholder, beside a large organisation only: x.org:libxpm):
-        NVD names a product after itself (gdal:gdal, pango:pango, libgsf:libgsf) when it knows
-        no vendor, and files the project under its organisation once it does (osgeo:gdal,
-        gnome:pango, gnome:libgsf). The organisation files more products than an author does
-        (more than ``_AUTHOR_PRODUCTS``: osgeo 7, gnome 104) and is no distribution, whose key
-        of an upstream project is a duplicate (redhat:evince). The reverse, a self-named key
-        beside an author's or small vendor's, is ``_own_project``'s."""
-        index = self.index
-        groups = sorted({index.equivalents(k) for k in kids})
-        # Distributions' duplicates of an upstream product (redhat:networkmanager) say nothing.
-        groups = [g for g in groups if not all(split_key(index.keys[k])[0] in _DISTRIBUTION_NAMES for k in g)]
-        if len(groups) != 2:
-            return None
-        bare = [g for g in groups if all(index.words(k)[0] == index.words(k)[1] for k in g)]
-        placeholder = [g for g in groups if all(compact(index.words(k)[0]) == compact(index.words(k)[1]) + "project" for k in g)]
-        if len(bare) + len(placeholder) != 1:
-            return None
-        (other,) = [g for g in groups if g not in bare + placeholder]
-        # NVD's "<name>_project" is as often the project's own key (session 13): only a large
-        # organisation's key beside it (x.org:libxpm, x.org files 34 products) is the project's,
-        # not a small vendor's namesake (ceph:civetweb beside civetweb_project:civetweb).
-        least = _AUTHOR_PRODUCTS if bare else _PROJECT_PRODUCTS
-        vendors = {split_key(index.keys[k])[0] for k in other}
-        if any(v in _DISTRIBUTION_NAMES for v in vendors) or not all(len(index.vendor_keys(v)) > least for v in vendors):
-            return None
-        bare = bare + placeholder
-        # The organisation's key spelled like the name (google:protobuf, not google:google-protobuf
-        # of the same group): CVEs are looked up under every key of the group anyway.
-        key_id = index.primary(tuple(k for k in other if k in kids))
-        return key_id, f"{index.keys[index.primary(bare[0])]} is NVD's name for it before it knew the vendor"
-
-    def _placeholder_over_lone_keys(self, kids: tuple[int, ...]) -> tuple[int, str] | None:
-        """Of namesakes without CVEs, the project's own key (NVD's "<name>_project" placeholder or
-        a vendor spelled as the product) when every other key is a lone one: its vendor files
-        this one product and nothing else (tatsuhiro_tsujikawa:aria2 beside aria2_project:aria2,
-        davegamble:cjson beside cjson_project:cjson, buc:traceroute beside
-        traceroute_project:traceroute: an author's name, or a namesake NVD knows nothing else
-        of). The distribution packages the project under its name, which the placeholder
-        carries. Not beside a vendor of other products (minio:console beside
-        console_project:console, ruby-lang:time beside time_project:time: that vendor's product
-        may be the one), nor a distribution's duplicate. CVEs are looked up under the chosen
-        key only (the lone key may be another project: zapolnoch:tesseract_ocr is a Node
-        wrapper). None otherwise."""
-        index = self.index
-        groups = sorted({index.equivalents(k) for k in kids})
-        if len(groups) < 2:
-            return None
-
-        def own(k: int) -> bool:
-            vendor, product = (compact(w) for w in index.words(k))
-            return vendor in (product, product + "project")
-
-        mine = [g for g in groups if any(own(k) and k in kids for k in g)]
-        if len(mine) != 1:
-            return None
-        others = [g for g in groups if g != mine[0]]
-        vendors = {split_key(index.keys[k])[0] for g in others for k in g}
-        if any(v in _DISTRIBUTION_NAMES for v in vendors) or not all(len(index.vendor_keys(v)) == 1 for v in vendors):
-            return None
-        keys = tuple(k for k in mine[0] if own(k) and k in kids)
-        if any(len(index.vendor_keys(split_key(index.keys[k])[0])) > _AUTHOR_PRODUCTS for k in keys):
-            return None
-        shown = ", ".join(index.keys[index.primary(g)] for g in others)
-        return index.primary(keys), f"the others ({shown}) are lone keys, their vendors filing nothing else"
-
-    def _organisation_over_lone_keys(self, kids: tuple[int, ...]) -> tuple[int, str] | None:
-        """Of namesakes without CVEs, the one key of an organisation (its vendor files other
-        products too) beside lone keys: vendors filing this one product and nothing else, named
-        neither after the product nor like it (isc:kea beside ics:kea, a misspelt duplicate;
-        google:snappy beside dain:snappy and knplabs:snappy; gnome:nautilus beside eazel:nautilus,
-        its first company; alinto:sogo beside inverse-inc:sogo, its former one). A lone vendor
-        named like the product (fluent:fluent_bit, supervisord:supervisor,
-        varnish.projects.linpro:varnish) may be the project's own organisation, and a placeholder
-        the project itself (_placeholder_over_lone_keys): nothing is chosen then. None otherwise."""
-        index = self.index
-        groups = [g for g in sorted({index.equivalents(k) for k in kids})
-                  if not all(split_key(index.keys[k])[0] in _DISTRIBUTION_NAMES for k in g)]
         if len(groups) < 2:
             return None
 
         def vendor(k: int) -> str:
             return split_key(index.keys[k])[0]
 
-        def lone(group: tuple[int, ...]) -> bool:
+        def products(k: int) -> int:
+            # (Current products only, as by_vendor holds.)
+            return index.vendor_products(k)
+
+        def distribution(group: tuple[int, ...]) -> bool:
+            return all(vendor(k) in _DISTRIBUTION_NAMES for k in group)
+
+        def bare(group: tuple[int, ...]) -> bool:
+            return all(index.words(k)[0] == index.words(k)[1] for k in group)
+
+        def placeholder(group: tuple[int, ...]) -> bool:
+            return all(compact(index.words(k)[0]) == compact(index.words(k)[1]) + "project" for k in group)
+
+        def own(k: int) -> bool:
+            v, p = (compact(w) for w in index.words(k))
+            return v in (p, p + "project")
+
+        def lone(group: tuple[int, ...], named_like: bool) -> bool:
+            # A vendor filing this one product and nothing else; with ``named_like`` false, not
+            # named after the product or like it either.
             for k in group:
-                own, product = compact(index.words(k)[0]), compact(index.words(k)[1])
-                if (len(index.vendor_keys(vendor(k))) != 1 or _named_after(*split_key(index.keys[k]))
-                        or own.startswith(product) or product.startswith(own)):
+                if products(k) != 1:
+                    return False
+                v, p = compact(index.words(k)[0]), compact(index.words(k)[1])
+                if not named_like and (_named_after(*split_key(index.keys[k])) or v.startswith(p) or p.startswith(v)):
                     return False
             return True
 
         def organisation(group: tuple[int, ...]) -> bool:
-            return all(len(index.vendor_keys(vendor(k))) > 1 and not _named_after(*split_key(index.keys[k]))
-                       and vendor(k) not in _DISTRIBUTION_NAMES for k in group)
+            return all(products(k) > 1 and not _named_after(*split_key(index.keys[k])) and vendor(k) not in _DISTRIBUTION_NAMES
+                       for k in group)
 
-        mine = [g for g in groups if organisation(g)]
-        if len(mine) != 1 or not all(lone(g) for g in groups if g != mine[0]):
+        def person(k: int) -> bool:
+            parts = vendor(k).split("_")
+            return (len(parts) == 2 and all(p.isascii() and p.isalpha() and 3 <= len(p) <= 12 for p in parts)
+                    and not set(parts) & (_PERSON_NOT | set(re.split(r"[_\-.]", split_key(index.keys[k])[1])))
+                    and products(k) <= _AUTHOR_PRODUCTS)
+
+        def project(k: int) -> bool:
+            return re.fullmatch(r"[a-z0-9]+", vendor(k)) is not None or _named_after(*split_key(index.keys[k])) or products(k) > _AUTHOR_PRODUCTS
+
+        def shown(chosen: tuple[int, ...]) -> str:
+            return ", ".join(index.keys[index.primary(g)] for g in groups if g != chosen)
+
+        found: tuple[int, str] | None = None
+        upstream = [g for g in groups if not distribution(g)]
+        structural = scheme in _SOURCE_SPLIT and not self._plain_words(name, kids) and (
+            not _lib_stripped(name, package) or _distinctive(name, package, tuple(index.keys[k] for k in kids)))
+        if structural and len(upstream) == 2 and len([g for g in upstream if bare(g) or placeholder(g)]) == 1:
+            # 1. An organisation beside NVD's name before it knew the vendor.
+            (named,) = [g for g in upstream if bare(g) or placeholder(g)]
+            (other,) = [g for g in upstream if g != named]
+            least = _AUTHOR_PRODUCTS if bare(named) else _PROJECT_PRODUCTS
+            if not any(vendor(k) in _DISTRIBUTION_NAMES for k in other) and all(products(k) > least for k in other):
+                # The organisation's key spelled like the name (google:protobuf, not
+                # google:google-protobuf of the same group): CVEs are looked up under every key
+                # of the group anyway.
+                found = (index.primary(tuple(k for k in other if k in kids)),
+                         f"the project's organisation's key; {index.keys[index.primary(named)]} is NVD's name for it "
+                         "before it knew the vendor")
+        mine = [g for g in groups if any(own(k) and k in kids for k in g)]
+        if found is None and structural and len(mine) == 1:
+            # 2. The project's own key beside lone keys.
+            others = [g for g in groups if g != mine[0]]
+            keys = tuple(k for k in mine[0] if own(k) and k in kids)
+            if (not any(distribution(g) or any(vendor(k) in _DISTRIBUTION_NAMES for k in g) for g in others)
+                    and all(lone(g, True) for g in others) and not any(products(k) > _AUTHOR_PRODUCTS for k in keys)):
+                found = (index.primary(keys), f"the project's key; the others ({shown(mine[0])}) are lone keys, "
+                         "their vendors filing nothing else")
+        organisations = [g for g in upstream if organisation(g)]
+        if found is None and structural and len(upstream) >= 2 and len(organisations) == 1 and all(
+                lone(g, False) for g in upstream if g != organisations[0]):
+            # 3. An organisation beside lone keys.
+            found = (index.current_primary(organisations[0]),
+                     f"the project's key, its vendor files other products; the others ({shown(organisations[0])}) "
+                     "are lone keys, their vendors filing nothing else")
+        rest = [g for g in groups if not all(person(k) for k in g)]
+        if found is None and len(rest) == 1 and len(rest) != len(groups) and any(project(k) for k in rest[0]):
+            # 4. The one key left beside persons' keys.
+            found = (index.current_primary(rest[0]),
+                     f"the project's key; the others ({shown(rest[0])}) are filed under a person's name, an author's")
+        families = [g for g in upstream if all(1 < products(k) <= _PROJECT_PRODUCTS for k in g) and not bare(g) and not placeholder(g)]
+        if found is None and len(families) == 1 and len(upstream) == len(groups) and all(
+                all(products(k) > _PROJECT_PRODUCTS for k in g) for g in upstream if g != families[0]) and not self._plain_words(name, kids):
+            # 5. A project's family beside large companies.
+            found = (index.current_primary(families[0]),
+                     f"the project's key, its vendor filing a few products of its own; the others ({shown(families[0])}) are "
+                     f"large vendors' (more than {_PROJECT_PRODUCTS} products each), whose product of the name is their own")
+        if found is None:
             return None
-        shown = ", ".join(index.keys[index.primary(g)] for g in groups if g != mine[0])
-        return index.current_primary(mine[0]), (f"its vendor files other products, the others ({shown}) are lone keys, "
-                                                "their vendors filing nothing else")
+        return Identification(index.keys[found[0]], "exact", 0.86,
+                              f"package '{package}': of the products named '{name}', none with CVEs, "
+                              f"{index.keys[found[0]]} is {found[1]}")
 
     def _listed(self, kids: tuple[int, ...]) -> int | None:
         """Of look-alike products without CVEs, the one the official CPE dictionary of 2015 lists

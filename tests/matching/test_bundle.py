@@ -150,3 +150,15 @@ def test_build_feed_groups_one_organisations_spellings(feed_dir: Path) -> None:
     assert {"obdev:little_snitch", "objective_development:little_snitch"} in grouped
     assert not any({"memcached:memcached", "memcachedb:memcached"} <= g for g in grouped)
     assert not any({"skype:skype", "skype_technologies:skype"} <= g for g in grouped)
+
+
+def test_a_vendors_product_under_its_initials_is_one_product(feed_dir: Path) -> None:
+    # Session 19: mozilla:nss (no CVE in the feed) spells the initials of
+    # mozilla:network_security_services (CVEs): one product, CVEs looked up under both.
+    bundle = load_bundle(feed_dir)
+    grouped = {frozenset(bundle.keys[k] for k in group) for group in bundle.groups}
+    assert {"mozilla:network_security_services", "mozilla:nss"} in grouped
+    # Not a key with CVEs of its own (cisco:ios is no initialism of ir510_operating_system), nor
+    # two words' initials (sun:jre, sun:java_runtime_environment has three but no CVE).
+    assert not any({"cisco:ios", "cisco:ir510_operating_system"} <= group for group in grouped)
+    assert not any({"sun:jre", "sun:java_runtime_environment"} <= group for group in grouped)

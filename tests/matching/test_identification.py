@@ -300,8 +300,13 @@ def test_one_project_under_several_vendor_names(matcher: FeedMatcher, item: Soft
 def test_namesakes_are_no_project_of_several_names(index: CpeIndex, matcher: FeedMatcher, item: SoftwareItem, os_name: str,
                                                    candidates: tuple[str, ...]) -> None:
     (found,) = matcher.match([item], os_name)
-    assert found.match is None, found.match
-    assert all(key in found.reason for key in candidates), found.reason
+    # (Session 19: orc and nftables are now identified otherwise, as the project's family
+    # beside a large company's key, packages.PackageRules._namesake_without_cves: not as one project.)
+    if found.match is not None:
+        assert "one project under several vendor names" not in found.match.evidence, found.match
+        assert "large vendors'" in found.match.evidence, found.match
+    else:
+        assert all(key in found.reason for key in candidates), found.reason
     assert not any(index.key_id[key] in index.projects for key in candidates)
 
 
