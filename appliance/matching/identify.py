@@ -1045,6 +1045,18 @@ class Identifier:
         if not isinstance(chosen, _Candidate):
             return Unidentified(chosen)
         vendor, product = split_key(self.index.keys[chosen.key_id])
+        if scope and not _publisher_agrees(scope, vendor) and compact(scope) != compact(package):
+            # Session 19: the name alone chose another vendor's key (NVD's placeholder
+            # passport_project:passport, or vuejs:devtools by its CVEs), but the scope publishes
+            # the package and one product of the name is the scope's vendor's (@fastify/passport
+            # is fastify:passport, @nuxt/devtools nuxt:devtools): the scope chooses, as above.
+            published = tuple(k for k in kids if compact(self.index.words(k)[0]) == compact(scope))
+            if len({self.index.equivalents(k) for k in published}) == 1:
+                found = self._by_name_alone(published, package, source)
+                if isinstance(found, _Candidate):
+                    chosen = _Candidate(found.key_id, 0.87, f"of the products named '{package}', only this one's vendor "
+                                        "is spelled as the scope")
+                    vendor, product = split_key(self.index.keys[chosen.key_id])
         if scope and not _publisher_agrees(scope, vendor):
             # An npm scope is the organisation that publishes the package: @reduxjs/toolkit is
             # not github:toolkit, @svgr/webpack is not webpack (@hapi/hoek is hapijs:hoek).
