@@ -912,8 +912,16 @@ class Identifier:
             return None
         # One lookup by the product's name, then its vendors: no walk over a big vendor's keys.
         vendor = compact(cpe_words(words[0]))
-        hits = {self.index.equivalents(k) for k in self.index.by_product.get(compact(" ".join(words[1:])), ())
+        rest = "-".join(words[1:])
+        hits = {self.index.equivalents(k) for k in self.index.by_product.get(compact(rest), ())
                 if k in self.index.current and compact(self.index.words(k)[0]) == vendor}
+        if not hits:
+            # Session 19: the vendor files the rest as its binding for the ecosystem, named with
+            # the language's suffix (pip starkbank-ecdsa is starkbank:ecdsa-python: the
+            # repository's name, the package the vendor's prefix and the project's).
+            hits = {self.index.equivalents(k) for text in _BINDING_PRODUCTS[source]
+                    for k in self.index.by_product.get(compact(text.format(rest)), ())
+                    if k in self.index.current and compact(self.index.words(k)[0]) == vendor}
         if len(hits) != 1:
             return None
         ((group),) = hits
