@@ -798,8 +798,13 @@ class Identifier:
             # product NVD spells with "-" or "." (session 18): NVD writes a product's words with
             # "_", so "json-schema" copies another package's identifier (npm's json-schema,
             # json-schema_project), which pip's jsonschema is not (rule 7 in docs/matching.md).
-            return found or (tuple(k for k in kids if not re.search(r"[-.]", unquote(split_key(self.index.keys[k])[1])))
-                             if wanted.isalnum() else ())
+            if found or wanted.isalnum():
+                return found or tuple(k for k in kids if not re.search(r"[-.]", unquote(split_key(self.index.keys[k])[1])))
+            # Session 19: the reverse, a product NVD runs together where the distribution name
+            # parts its words (python-saml is onelogin:pythonsaml, pandas-ai
+            # gabrieleventuri:pandasai): a product of one token copies no other registry's
+            # identifier; one written with "-", "_" or "." spells other words.
+            return tuple(k for k in kids if unquote(split_key(self.index.keys[k])[1]).lower().isalnum())
         spellings = {package, package.replace("-", "_"), package.replace("_", "-")}
         kids = self.index.by_product.get(compact(package), ())
         found = tuple(k for k in kids if k in self.index.current and unquote(split_key(self.index.keys[k])[1]).lower() in spellings)
