@@ -809,10 +809,12 @@ class Identifier:
         kids = self.index.by_product.get(compact(package), ())
         found = tuple(k for k in kids if k in self.index.current and unquote(split_key(self.index.keys[k])[1]).lower() in spellings)
         stem = _JS_SUFFIX.sub("", package)
-        if found or stem == package or len(stem) < 3:
+        if found or stem == package or len(stem) < 2:
             return found
         # No product is spelled so: NVD may join a JavaScript project's "js" suffix otherwise
         # (npm uglify-js is NVD's uglifyjs). Only then: uri-js and urijs are two packages.
+        # Session 19: a stem of two letters too (npm is_js is is.js_project:is.js; the
+        # dictionary's other such products are d3.js, io.js, nw.js, mujs and wp-js).
         spellings = {stem + suffix for suffix in ("js", ".js", "-js", "_js")}
         return tuple(k for k in kids if k in self.index.current and unquote(split_key(self.index.keys[k])[1]).lower() in spellings)
 
