@@ -900,7 +900,36 @@ class Identifier:
             prefixed = self._prefixed_project(package, source)
             if prefixed is not None:
                 return prefixed
+            named = self._named_with_affix(package, source) if source == "pip" else None
+            if named is not None:
+                return named
         return built
+
+    def _named_with_affix(self, package: str, source: str) -> Identification | None:
+        """Session 19: the one product NVD names like a pip name with a Python suffix added
+        (mysql-connector is oracle:mysql_connector/python; _BINDING_PRODUCTS), asked only when no
+        product is named like the package itself: with no namesake, the suffix that says the
+        language names the project's repository. None if none or several, or if something says
+        the product is another ecosystem's. Prefixes stay out, as for _binding: python-future
+        is pip's future, pysrp pip's srp, but pip bcrypt is not python:py-bcrypt, docx not
+        python-docx, mongo not pymongo, xdg not pyxdg (over the dictionary, a prefix reading
+        named another registry package as often as the project). Not for npm: a product named
+        "<name>.js" is as often a typosquat of the package as the package (NVD's
+        cross-env.js_project:cross-env.js is not npm's cross-env; d3, colors, cesium and nats
+        would have been right)."""
+        groups: dict[tuple[int, ...], str] = {}
+        for text in _BINDING_PRODUCTS[source]:
+            for k in self._registry_spelled(text.format(package), source):
+                group = self.index.equivalents(k)
+                if not self._of_another_ecosystem(group, source):
+                    groups.setdefault(group, unquote(split_key(self.index.keys[k])[1]).lower())
+        if len(groups) != 1:
+            return None
+        ((group, text),) = groups.items()
+        key_id = self.index.current_primary(group)
+        return Identification(self.index.keys[key_id], "exact", 0.86,
+                              f"no NVD product is named like {source} package '{package}', and NVD names one product "
+                              f"'{text}' ({self.index.keys[key_id]}), the name with the {_LANGUAGE[source]} affix")
 
     def _prefixed_project(self, package: str, source: str) -> Identification | None:
         """Session 15, round 2: a name "<vendor>-<product>" (or "_"), the first word an NVD vendor
