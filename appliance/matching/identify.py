@@ -162,6 +162,11 @@ def _without_affix(package: str, source: str) -> str:
     return ""
 
 
+# The end of the refusal when every product of a pip or npm name is another ecosystem's.
+_ANOTHER_ECOSYSTEM = "its vendor, name or references say another ecosystem"
+# The prefix, with its "-", that names a package of the ecosystem by its repository when the bare
+# name is another ecosystem's (session 19: node-jws, python-docutils).
+_PREFIXES = {"pip": "python-", "npm": "node-"}
 # How NVD names a binding's product when the bare name is another program's: the
 # repository's name with a suffix of the language (redis-py, protobuf-python, xterm.js, mysqljs).
 _BINDING_PRODUCTS = {"pip": ("{}-py", "{}.py", "{}-python"), "npm": ("{}.js", "{}js")}
@@ -856,6 +861,17 @@ class Identifier:
                                   f"NVD names the {_LANGUAGE[source]} binding '{text}' ({self.index.keys[key_id]}); {said}")
         if isinstance(found, Identification):
             return found
+        if not scope and found.reason.endswith(_ANOTHER_ECOSYSTEM):
+            # Session 19: every product of the bare name is another ecosystem's (go:jws,
+            # nim-lang:docutils), and NVD names one product with the ecosystem's prefix and "-"
+            # (auth0:node-jws is npm's jws, python-docutils pip's docutils): the bare name is
+            # taken elsewhere, so NVD spelled the package by its repository. Not a glued prefix:
+            # npm mailer is not nodemailer.
+            prefixed = self._prefixed_binding(package, source)
+            if prefixed is not None:
+                return Identification(self.index.keys[prefixed[0]], "exact", 0.86,
+                                      f"{found.reason}; NVD names the {_LANGUAGE[source]} package '{prefixed[1]}' "
+                                      f"({self.index.keys[prefixed[0]]}), the name with the {_LANGUAGE[source]} prefix")
         if scope:
             # A scoped package NVD names after the scope and the package together
             # (@azure/functions is microsoft:azure_functions).
@@ -904,6 +920,17 @@ class Identifier:
             if named is not None:
                 return named
         return built
+
+    def _prefixed_binding(self, package: str, source: str) -> tuple[int, str] | None:
+        """The one product (group) NVD names like the package with its ecosystem's prefix and
+        "-" (_PREFIXES: node-jws, python-docutils), with that spelling; None if none or several,
+        or if something says it is another ecosystem's."""
+        groups: dict[tuple[int, ...], tuple[int, str]] = {}
+        for k in self._registry_spelled(_PREFIXES[source] + package, source):
+            group = self.index.equivalents(k)
+            if self.index.ecosystem.get(k) in (None, _TARGET_SW[source]) and not self._of_another_ecosystem(group, source):
+                groups.setdefault(group, (self.index.current_primary(group), unquote(split_key(self.index.keys[k])[1]).lower()))
+        return next(iter(groups.values())) if len(groups) == 1 else None
 
     def _named_with_affix(self, package: str, source: str) -> Identification | None:
         """Session 19: the one product NVD names like a pip name with a Python suffix added
@@ -1045,7 +1072,7 @@ class Identifier:
         if kids and not ours:
             shown = ", ".join(self.index.keys[k] for k in kids[:5])
             return Unidentified(f"{source} package '{package}' is named like {shown}, which NVD does not file as a {source} package: "
-                                "its vendor, name or references say another ecosystem")
+                                f"{_ANOTHER_ECOSYSTEM}")
         kids = ours
         if not kids:
             return Unidentified(f"no NVD product is named like {source} package '{joined or pypi_name(package)}'")

@@ -655,3 +655,22 @@ def test_a_name_spelled_otherwise_by_nvd(matcher: FeedMatcher, name: str, source
 def test_a_name_with_the_language_affix_added_is_another_package(matcher: FeedMatcher, name: str, source: str) -> None:
     (result,) = matcher.match([SoftwareItem(name, "1.0.0", source=source)], UBUNTU)
     assert result.match is None, result.match.cpe
+
+
+@pytest.mark.parametrize(("name", "source", "expected"), [
+    # Session 19: the bare name is another ecosystem's only (go:jws, nim-lang:docutils); NVD
+    # names the package by its repository, with the ecosystem's prefix and "-".
+    ("jws", "npm", "auth0:node-jws"),
+    ("docutils", "pip", "python-docutils_project:python-docutils"),
+])
+def test_a_prefixed_repository_name_when_the_bare_name_is_another_ecosystems(
+        matcher: FeedMatcher, name: str, source: str, expected: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0.0", source=source)], UBUNTU)
+    assert result.match is not None and ":".join(result.match.cpe.split(":")[3:5]) == expected, result.reason
+    assert "say another ecosystem" in result.match.evidence
+
+
+def test_a_glued_prefix_names_another_package(matcher: FeedMatcher) -> None:
+    # npm mailer is not nodemailer (jenkins:mailer is Jenkins's plugin).
+    (result,) = matcher.match([SoftwareItem("mailer", "1.0.0", source="npm")], UBUNTU)
+    assert result.match is None or ":nodemailer:" not in result.match.cpe
