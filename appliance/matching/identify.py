@@ -1043,7 +1043,8 @@ class Identifier:
         """The one product NVD names like the package with a suffix of its ecosystem (redis-py,
         protobuf-python, xterm.js), with that spelling; None if none or several. Prefixes
         (python-X, pyX, node-X) are left out: they are registry names of other packages
-        (pycrypto is not pip's crypto, python-jose not pip's jose)."""
+        (pycrypto is not pip's crypto, python-jose not pip's jose), unless the bare name is
+        another ecosystem's only (_prefixed_binding)."""
         bindings: dict[tuple[int, ...], tuple[int, str]] = {}
         for text in (t.format(package) for t in _BINDING_PRODUCTS[source]):
             for k in self._registry_spelled(text, source):
