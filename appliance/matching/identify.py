@@ -162,6 +162,11 @@ def _without_affix(package: str, source: str) -> str:
     return ""
 
 
+# The end of the refusal when every product of a pip or npm name is another ecosystem's.
+_ANOTHER_ECOSYSTEM = "its vendor, name or references say another ecosystem"
+# The prefix, with its "-", that names a package of the ecosystem by its repository when the bare
+# name is another ecosystem's (session 19: node-jws, python-docutils).
+_PREFIXES = {"pip": "python-", "npm": "node-"}
 # How NVD names a binding's product when the bare name is another program's: the
 # repository's name with a suffix of the language (redis-py, protobuf-python, xterm.js, mysqljs).
 _BINDING_PRODUCTS = {"pip": ("{}-py", "{}.py", "{}-python"), "npm": ("{}.js", "{}js")}
@@ -802,16 +807,23 @@ class Identifier:
             # product NVD spells with "-" or "." (session 18): NVD writes a product's words with
             # "_", so "json-schema" copies another package's identifier (npm's json-schema,
             # json-schema_project), which pip's jsonschema is not (rule 7 in docs/matching.md).
-            return found or (tuple(k for k in kids if not re.search(r"[-.]", unquote(split_key(self.index.keys[k])[1])))
-                             if wanted.isalnum() else ())
+            if found or wanted.isalnum():
+                return found or tuple(k for k in kids if not re.search(r"[-.]", unquote(split_key(self.index.keys[k])[1])))
+            # Session 19: the reverse, a product NVD runs together where the distribution name
+            # parts its words (python-saml is onelogin:pythonsaml, pandas-ai
+            # gabrieleventuri:pandasai): a product of one token copies no other registry's
+            # identifier; one written with "-", "_" or "." spells other words.
+            return tuple(k for k in kids if unquote(split_key(self.index.keys[k])[1]).lower().isalnum())
         spellings = {package, package.replace("-", "_"), package.replace("_", "-")}
         kids = self.index.by_product.get(compact(package), ())
         found = tuple(k for k in kids if k in self.index.current and unquote(split_key(self.index.keys[k])[1]).lower() in spellings)
         stem = _JS_SUFFIX.sub("", package)
-        if found or stem == package or len(stem) < 3:
+        if found or stem == package or len(stem) < 2:
             return found
         # No product is spelled so: NVD may join a JavaScript project's "js" suffix otherwise
         # (npm uglify-js is NVD's uglifyjs). Only then: uri-js and urijs are two packages.
+        # Session 19: a stem of two letters too (npm is_js is is.js_project:is.js; the
+        # dictionary's other such products are d3.js, io.js, nw.js, mujs and wp-js).
         spellings = {stem + suffix for suffix in ("js", ".js", "-js", "_js")}
         return tuple(k for k in kids if k in self.index.current and unquote(split_key(self.index.keys[k])[1]).lower() in spellings)
 
@@ -853,6 +865,17 @@ class Identifier:
                                   f"NVD names the {_LANGUAGE[source]} binding '{text}' ({self.index.keys[key_id]}); {said}")
         if isinstance(found, Identification):
             return found
+        if not scope and found.reason.endswith(_ANOTHER_ECOSYSTEM):
+            # Session 19: every product of the bare name is another ecosystem's (go:jws,
+            # nim-lang:docutils), and NVD names one product with the ecosystem's prefix and "-"
+            # (auth0:node-jws is npm's jws, python-docutils pip's docutils): the bare name is
+            # taken elsewhere, so NVD spelled the package by its repository. Not a glued prefix:
+            # npm mailer is not nodemailer.
+            prefixed = self._prefixed_binding(package, source)
+            if prefixed is not None:
+                return Identification(self.index.keys[prefixed[0]], "exact", 0.86,
+                                      f"{found.reason}; NVD names the {_LANGUAGE[source]} package '{prefixed[1]}' "
+                                      f"({self.index.keys[prefixed[0]]}), the name with the {_LANGUAGE[source]} prefix")
         if scope:
             # A scoped package NVD names after the scope and the package together
             # (@azure/functions is microsoft:azure_functions).
@@ -897,7 +920,47 @@ class Identifier:
             prefixed = self._prefixed_project(package, source)
             if prefixed is not None:
                 return prefixed
+            named = self._named_with_affix(package, source) if source == "pip" else None
+            if named is not None:
+                return named
         return built
+
+    def _prefixed_binding(self, package: str, source: str) -> tuple[int, str] | None:
+        """The one product (group) NVD names like the package with its ecosystem's prefix and
+        "-" (_PREFIXES: node-jws, python-docutils), with that spelling; None if none or several,
+        or if something says it is another ecosystem's."""
+        groups: dict[tuple[int, ...], tuple[int, str]] = {}
+        for k in self._registry_spelled(_PREFIXES[source] + package, source):
+            group = self.index.equivalents(k)
+            if self.index.ecosystem.get(k) in (None, _TARGET_SW[source]) and not self._of_another_ecosystem(group, source):
+                groups.setdefault(group, (self.index.current_primary(group), unquote(split_key(self.index.keys[k])[1]).lower()))
+        return next(iter(groups.values())) if len(groups) == 1 else None
+
+    def _named_with_affix(self, package: str, source: str) -> Identification | None:
+        """Session 19: the one product NVD names like a pip name with a Python suffix added
+        (mysql-connector is oracle:mysql_connector/python; _BINDING_PRODUCTS), asked only when no
+        product is named like the package itself: with no namesake, the suffix that says the
+        language names the project's repository. None if none or several, or if something says
+        the product is another ecosystem's. Prefixes stay out, as for _binding: python-future
+        is pip's future, pysrp pip's srp, but pip bcrypt is not python:py-bcrypt, docx not
+        python-docx, mongo not pymongo, xdg not pyxdg (over the dictionary, a prefix reading
+        named another registry package as often as the project). Not for npm: a product named
+        "<name>.js" is as often a typosquat of the package as the package (NVD's
+        cross-env.js_project:cross-env.js is not npm's cross-env; d3, colors, cesium and nats
+        would have been right)."""
+        groups: dict[tuple[int, ...], str] = {}
+        for text in _BINDING_PRODUCTS[source]:
+            for k in self._registry_spelled(text.format(package), source):
+                group = self.index.equivalents(k)
+                if not self._of_another_ecosystem(group, source):
+                    groups.setdefault(group, unquote(split_key(self.index.keys[k])[1]).lower())
+        if len(groups) != 1:
+            return None
+        ((group, text),) = groups.items()
+        key_id = self.index.current_primary(group)
+        return Identification(self.index.keys[key_id], "exact", 0.86,
+                              f"no NVD product is named like {source} package '{package}', and NVD names one product "
+                              f"'{text}' ({self.index.keys[key_id]}), the name with the {_LANGUAGE[source]} affix")
 
     def _prefixed_project(self, package: str, source: str) -> Identification | None:
         """Session 15, round 2: a name "<vendor>-<product>" (or "_"), the first word an NVD vendor
@@ -916,8 +979,16 @@ class Identifier:
             return None
         # One lookup by the product's name, then its vendors: no walk over a big vendor's keys.
         vendor = compact(cpe_words(words[0]))
-        hits = {self.index.equivalents(k) for k in self.index.by_product.get(compact(" ".join(words[1:])), ())
+        rest = "-".join(words[1:])
+        hits = {self.index.equivalents(k) for k in self.index.by_product.get(compact(rest), ())
                 if k in self.index.current and compact(self.index.words(k)[0]) == vendor}
+        if not hits:
+            # Session 19: the vendor files the rest as its binding for the ecosystem, named with
+            # the language's suffix (pip starkbank-ecdsa is starkbank:ecdsa-python: the
+            # repository's name, the package the vendor's prefix and the project's).
+            hits = {self.index.equivalents(k) for text in _BINDING_PRODUCTS[source]
+                    for k in self.index.by_product.get(compact(text.format(rest)), ())
+                    if k in self.index.current and compact(self.index.words(k)[0]) == vendor}
         if len(hits) != 1:
             return None
         ((group),) = hits
@@ -976,7 +1047,8 @@ class Identifier:
         """The one product NVD names like the package with a suffix of its ecosystem (redis-py,
         protobuf-python, xterm.js), with that spelling; None if none or several. Prefixes
         (python-X, pyX, node-X) are left out: they are registry names of other packages
-        (pycrypto is not pip's crypto, python-jose not pip's jose)."""
+        (pycrypto is not pip's crypto, python-jose not pip's jose), unless the bare name is
+        another ecosystem's only (_prefixed_binding)."""
         bindings: dict[tuple[int, ...], tuple[int, str]] = {}
         for text in (t.format(package) for t in _BINDING_PRODUCTS[source]):
             for k in self._registry_spelled(text, source):
@@ -1005,7 +1077,7 @@ class Identifier:
         if kids and not ours:
             shown = ", ".join(self.index.keys[k] for k in kids[:5])
             return Unidentified(f"{source} package '{package}' is named like {shown}, which NVD does not file as a {source} package: "
-                                "its vendor, name or references say another ecosystem")
+                                f"{_ANOTHER_ECOSYSTEM}")
         kids = ours
         if not kids:
             return Unidentified(f"no NVD product is named like {source} package '{joined or pypi_name(package)}'")
@@ -1049,6 +1121,18 @@ class Identifier:
         if not isinstance(chosen, _Candidate):
             return Unidentified(chosen)
         vendor, product = split_key(self.index.keys[chosen.key_id])
+        if scope and not _publisher_agrees(scope, vendor) and compact(scope) != compact(package):
+            # Session 19: the name alone chose another vendor's key (NVD's placeholder
+            # passport_project:passport, or vuejs:devtools by its CVEs), but the scope publishes
+            # the package and one product of the name is the scope's vendor's (@fastify/passport
+            # is fastify:passport, @nuxt/devtools nuxt:devtools): the scope chooses, as above.
+            published = tuple(k for k in kids if compact(self.index.words(k)[0]) == compact(scope))
+            if len({self.index.equivalents(k) for k in published}) == 1:
+                found = self._by_name_alone(published, package, source)
+                if isinstance(found, _Candidate):
+                    chosen = _Candidate(found.key_id, 0.87, f"of the products named '{package}', only this one's vendor "
+                                        "is spelled as the scope")
+                    vendor, product = split_key(self.index.keys[chosen.key_id])
         if scope and not _publisher_agrees(scope, vendor):
             # An npm scope is the organisation that publishes the package: @reduxjs/toolkit is
             # not github:toolkit, @svgr/webpack is not webpack (@hapi/hoek is hapijs:hoek).

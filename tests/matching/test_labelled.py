@@ -93,7 +93,7 @@ def test_precision_and_recall(matcher: FeedMatcher, file: str, min_precision: fl
         ("heldout2_items.json", "homebrew", 0.89, 0.89),  # 0.904 / 0.904 (session 16: cmake, mtr, tmux under another NVD name of their project)
         ("heldout2_items.json", "macos_app", 0.95, 0.89),  # 0.962 / 0.904
         ("heldout2_items.json", "npm", 0.99, 0.84),  # 1.000 / 0.846
-        ("heldout2_items.json", "pip", 0.95, 0.67),  # 0.964 / 0.675
+        ("heldout2_items.json", "pip", 0.92, 0.67),  # 0.931 / 0.675 (session 19: docutils as python-docutils_project:python-docutils, which set 2 labels none and sets 18, 19 and 28 adjudicated label so)
         ("heldout2_items.json", "rpm", 0.92, 0.90),  # 0.927 / 0.911
         ("heldout2_items.json", "windows_program", 0.84, 0.81),  # 0.849 / 0.821
         ("heldout3_items.json", "dpkg", 0.99, 0.93),  # 1.000 / 0.938

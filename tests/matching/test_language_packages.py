@@ -123,9 +123,9 @@ def test_identified_as_a_package(matcher: FeedMatcher, item: SoftwareItem, expec
     # python-jose not pip's jose.
     (SoftwareItem("crypto", "1.4.1", source="pip"), "names several NVD products"),
     (SoftwareItem("jose", "1.0.0", source="pip"), "names several NVD products"),
-    # A vendor named after another language: nim-lang:docutils is Nim's; a group with a Ruby
-    # filing (jmespath_project:jmespath) is not a pip package.
-    (SoftwareItem("docutils", "0.20.1", source="pip"), "nim-lang:docutils, which NVD does not file as a pip package: its vendor"),
+    # A group with a Ruby filing (jmespath_project:jmespath) is not a pip package. (A vendor
+    # named after another language, nim-lang:docutils, is Nim's: since session 19 pip's docutils
+    # is python-docutils, test_a_prefixed_repository_name_when_the_bare_name_is_another_ecosystems.)
     (SoftwareItem("jmespath", "1.0.1", source="pip"), "say another ecosystem"),
     # A vendor named after an ecosystem NVD's target_sw names (a Jenkins plugin), or a name with
     # another language's word (go-ldap_project), is not a pip or npm package.
@@ -613,3 +613,64 @@ def test_a_daemons_project_is_chosen_among_products_without_cves(matcher: FeedMa
     # supervisord:supervisor against home-assistant:supervisor (Home Assistant's add-on host), no CVEs either.
     (result,) = matcher.match([SoftwareItem("supervisor", "4.2.5", source="pip")], UBUNTU)
     assert result.match is not None and ":supervisord:supervisor:" in result.match.cpe, result.reason
+
+
+@pytest.mark.parametrize(("item", "expected"), [
+    # Session 19: the name alone chose another vendor's key (NVD's placeholder, or one with CVEs);
+    # the scope publishes the package and names the vendor of one product of the name.
+    (SoftwareItem("@fastify/passport", "3.0.2", source="npm"), "fastify:passport"),  # not passport_project:passport
+    (SoftwareItem("@nuxt/devtools", "1.6.0", source="npm"), "nuxt:devtools"),  # not vuejs:devtools
+])
+def test_a_scope_chooses_over_the_name_alone(matcher: FeedMatcher, item: SoftwareItem, expected: str) -> None:
+    (result,) = matcher.match([item], UBUNTU)
+    assert result.match is not None, result.reason
+    assert ":".join(result.match.cpe.split(":")[3:5]) == expected and "spelled as the scope" in result.match.evidence
+
+
+def test_a_vendor_prefix_before_its_binding_product(matcher: FeedMatcher) -> None:
+    # Session 19: starkbank files its Python ECDSA library as ecdsa-python, the repository's name.
+    (result,) = matcher.match([SoftwareItem("starkbank-ecdsa", "2.2.0", source="pip")], UBUNTU)
+    assert result.match is not None and ":starkbank:ecdsa-python:" in result.match.cpe, result.reason
+
+
+@pytest.mark.parametrize(("name", "source", "expected"), [
+    # Session 19: NVD runs the distribution's words together in a product of one token.
+    ("python-saml", "pip", "onelogin:pythonsaml"),
+    # ... and an npm name's "js" suffix comes off a stem of two letters.
+    ("is_js", "npm", "is.js_project:is.js"),
+    # A pip name no product is named like, with a Python suffix NVD adds (the repository's name).
+    ("mysql-connector", "pip", "oracle:mysql_connector\\/python"),
+])
+def test_a_name_spelled_otherwise_by_nvd(matcher: FeedMatcher, name: str, source: str, expected: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0.0", source=source)], UBUNTU)
+    assert result.match is not None and ":".join(result.match.cpe.split(":")[3:5]) == expected, result.reason
+
+
+@pytest.mark.parametrize(("name", "source"), [
+    ("bcrypt", "pip"),  # not python:py-bcrypt: a prefix names another registry package
+    ("mongo", "pip"),  # not mongodb:pymongo
+    ("cross-env", "npm"),  # not cross-env.js_project:cross-env.js, a typosquat's key
+    ("jsonpatch", "pip"),  # not starcounter-jack:json-patch: a product spelled with "-" copies another identifier
+])
+def test_a_name_with_the_language_affix_added_is_another_package(matcher: FeedMatcher, name: str, source: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0.0", source=source)], UBUNTU)
+    assert result.match is None, result.match.cpe
+
+
+@pytest.mark.parametrize(("name", "source", "expected"), [
+    # Session 19: the bare name is another ecosystem's only (go:jws, nim-lang:docutils); NVD
+    # names the package by its repository, with the ecosystem's prefix and "-".
+    ("jws", "npm", "auth0:node-jws"),
+    ("docutils", "pip", "python-docutils_project:python-docutils"),
+])
+def test_a_prefixed_repository_name_when_the_bare_name_is_another_ecosystems(
+        matcher: FeedMatcher, name: str, source: str, expected: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0.0", source=source)], UBUNTU)
+    assert result.match is not None and ":".join(result.match.cpe.split(":")[3:5]) == expected, result.reason
+    assert "say another ecosystem" in result.match.evidence
+
+
+def test_a_glued_prefix_names_another_package(matcher: FeedMatcher) -> None:
+    # npm mailer is not nodemailer (jenkins:mailer is Jenkins's plugin).
+    (result,) = matcher.match([SoftwareItem("mailer", "1.0.0", source="npm")], UBUNTU)
+    assert result.match is None or ":nodemailer:" not in result.match.cpe
