@@ -398,7 +398,8 @@ class Identifier:
                                           f"formula '{formula}' is library 'lib{formula}': {library.evidence}")
             if isinstance(found, Unidentified) and not self.packages.refused_names(formula):
                 own = (self._vendors_product(formula) or self._cask_without_vendor(formula) or self._cask_edition(formula, platform)
-                       or self._numbered_product(formula, item.version) or self._head_and_initials(formula))
+                       or self._numbered_product(formula, item.version) or self._head_and_initials(formula)
+                       or self._plus_plus(formula))
                 if own is not None:
                     return own
             whole = brew_name(raw, editions=False)
@@ -584,6 +585,21 @@ class Identifier:
                else f"vendor '{index.words(key_id)[0]}' is the project's own name")
         return Identification(index.keys[key_id], "fuzzy", 0.88,
                               f"formula '{formula}' is {index.keys[key_id]}, which NVD names with the major number {number}: {why}")
+
+    def _plus_plus(self, formula: str) -> Identification | None:
+        """Session 19: a formula for a project whose name ends in "++", which formula names leave
+        out or spell "pp" (timidity is timidity++_project:timidity++, cryptopp cryptopp:crypto++;
+        41 current dictionary products end in "++"). One product only."""
+        spellings = [f"{formula}++"] + ([f"{formula[:-2]}++"] if formula.endswith("pp") and len(formula) > 4 else [])
+        index = self.index
+        kids = [k for text in spellings for k in index.by_product.get(compact(text), ()) if k in index.current]
+        groups = {index.equivalents(k) for k in kids}
+        if len(formula) < 4 or len(groups) != 1:
+            return None
+        key_id = index.current_primary(tuple(kids))
+        return Identification(index.keys[key_id], "fuzzy", 0.88,
+                              f"formula '{formula}' is {index.keys[key_id]}: formula names leave out a project's \"++\" "
+                              "or spell it \"pp\"")
 
     def _head_and_initials(self, formula: str) -> Identification | None:
         """Session 19: a formula "<word>-<initials>" whose letters after the hyphen are the

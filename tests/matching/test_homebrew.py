@@ -318,3 +318,13 @@ def test_a_formula_of_a_word_and_initials_is_the_product_so_spelled(matcher: Fee
     # Session 19: "<word>-<initials of the product's other words>".
     key, evidence = brew(matcher, name)
     assert key == expected and "initials of the other words" in evidence
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("timidity", "timidity\\+\\+_project:timidity\\+\\+"),
+    ("cryptopp", "cryptopp:crypto\\+\\+"),
+])
+def test_a_formula_leaves_out_a_projects_plus_plus_or_spells_it_pp(matcher: FeedMatcher, name: str, expected: str) -> None:
+    # Session 19: formula names carry no "++" for these projects.
+    key, evidence = brew(matcher, name)
+    assert key == expected and '"++"' in evidence
