@@ -402,7 +402,9 @@ class Identifier:
                     return Identification(library.key, "fuzzy", min(library.score, 0.86),
                                           f"formula '{formula}' is library 'lib{formula}': {library.evidence}")
             if isinstance(found, Unidentified) and not self.packages.refused_names(formula):
-                own = self._vendors_product(formula) or self._cask_without_vendor(formula) or self._cask_edition(formula, platform)
+                own = (self._vendors_product(formula) or self._cask_without_vendor(formula) or self._cask_edition(formula, platform)
+                       or self._numbered_product(formula, item.version) or self._head_and_initials(formula)
+                       or self._plus_plus(formula))
                 if own is not None:
                     return own
             whole = brew_name(raw, editions=False)
@@ -559,6 +561,70 @@ class Identifier:
         return Identification(index.keys[key_id], "fuzzy", 0.88,
                               f"'{formula}' is named like vendor '{index.words(key_id)[0]}', whose product of it is "
                               f"{index.keys[key_id]}")
+
+    def _numbered_product(self, formula: str, version: str) -> Identification | None:
+        """Session 19: a formula no product is named like, where NVD files the project with its
+        major number in the name (fluxcd:flux2, oberhumer:lzo2, panic:transmit_5,
+        anaconda:anaconda3): Homebrew names the formula without the number. It is that product
+        when the item's version is of that line (flux 2.4.0 is flux2), or when the product's
+        vendor is the project's own name (jack 1.9.22 is jackaudio:jack2, miniconda is
+        conda:miniconda3); not otherwise: iperf 2.2.1 is not ESnet's rewrite es:iperf3, c-blosc
+        1.21.5 not c-blosc2. One product only (sublime-text 3 and 4 refuse here)."""
+        index, named = self.index, compact(formula)
+        if len(named) < 3 or not named.isalpha():
+            return None
+        line = re.match(r"\d+", version.strip())
+        kids = []
+        for number in range(1, 20):
+            for k in index.by_product.get(f"{named}{number}", ()):
+                vendor = compact(index.words(k)[0])
+                if k in index.current and ((line and int(line.group()) == number)
+                                           or (len(vendor) >= 4 and (vendor in named or named in vendor))):
+                    kids.append(k)
+        groups = {index.equivalents(k) for k in kids}
+        if len(groups) != 1:
+            return None
+        key_id = index.current_primary(tuple(kids))
+        number = compact(index.words(key_id)[1])[len(named):]
+        why = (f"its version {version} is of line {number}" if line and line.group() == number
+               else f"vendor '{index.words(key_id)[0]}' is the project's own name")
+        return Identification(index.keys[key_id], "fuzzy", 0.88,
+                              f"formula '{formula}' is {index.keys[key_id]}, which NVD names with the major number {number}: {why}")
+
+    def _plus_plus(self, formula: str) -> Identification | None:
+        """Session 19: a formula for a project whose name ends in "++", which formula names leave
+        out or spell "pp" (timidity is timidity++_project:timidity++, cryptopp cryptopp:crypto++;
+        41 current dictionary products end in "++"). One product only."""
+        spellings = [f"{formula}++"] + ([f"{formula[:-2]}++"] if formula.endswith("pp") and len(formula) > 4 else [])
+        index = self.index
+        kids = [k for text in spellings for k in index.by_product.get(compact(text), ()) if k in index.current]
+        groups = {index.equivalents(k) for k in kids}
+        if len(formula) < 4 or len(groups) != 1:
+            return None
+        key_id = index.current_primary(tuple(kids))
+        return Identification(index.keys[key_id], "fuzzy", 0.88,
+                              f"formula '{formula}' is {index.keys[key_id]}: formula names leave out a project's \"++\" "
+                              "or spell it \"pp\"")
+
+    def _head_and_initials(self, formula: str) -> Identification | None:
+        """Session 19: a formula "<word>-<initials>" whose letters after the hyphen are the
+        initials of the other words of exactly one NVD product that begins with the word:
+        git-lfs is git_large_file_storage_project:git_large_file_storage, aws-cdk
+        amazon:aws_cloud_development_kit. Three initials or more (two letters say too little),
+        and not "-cli", which the command-line client rule reads (_command_line)."""
+        head, _, tail = formula.partition("-")
+        if len(tail) < 3 or not tail.isalpha() or not head.isalpha() or "-" in tail or tail == "cli":
+            return None
+        index = self.index
+        kids = [k for k in index.by_first_word.get(head, ()) if k in index.current
+                and (words := index.words(k)[1].replace("-", " ").split())[0] == head
+                and "".join(w[0] for w in words[1:]) == tail]
+        groups = {index.equivalents(k) for k in kids}
+        if len(groups) != 1:
+            return None
+        key_id = index.current_primary(tuple(kids))
+        return Identification(index.keys[key_id], "fuzzy", 0.88,
+                              f"formula '{formula}' is '{head}' and the initials of the other words of {index.keys[key_id]}")
 
     def _command_line(self, project: str) -> Identification | Unidentified | None:
         """A Homebrew formula ``<project>-cli`` is the project's command-line client, which NVD

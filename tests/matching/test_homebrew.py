@@ -101,7 +101,7 @@ def test_an_edition_suffix_that_is_the_products_name_is_read_back(matcher: FeedM
     ("hashicorp/tap/terraform", "hashicorp:terraform", "tap owner 'hashicorp' is the vendor"),
     ("hashicorp/tap/vault", "hashicorp:vault", "tap owner 'hashicorp' is the vendor"),
     # ... whose product NVD names with the major number the formula leaves out.
-    ("fluxcd/tap/flux", "fluxcd:flux2", "its owner is vendor 'fluxcd'"),
+    ("fluxcd/tap/flux", "fluxcd:flux2", "fluxcd"),
     # A tap of another owner packaging someone's software: the formula's own reading stands.
     ("shivammathur/php/php@8.2", "php:php", "php"),
     # Session 18: the owner's editions of its product, "<product>-<edition>"; a product NVD files
@@ -277,3 +277,54 @@ def test_a_port_binding_or_front_end_of_a_project_is_the_project(matcher: FeedMa
 def test_a_port_of_a_project_known_only_by_name_is_not_taken(matcher: FeedMatcher) -> None:
     # tidy is htacg:tidy by name alone (no CVE, not self-named): "tidy-html5" stays unidentified.
     assert brew(matcher, "tidy-html5")[0] is None
+
+
+def brew_at(matcher: FeedMatcher, name: str, version: str) -> tuple[str | None, str]:
+    (result,) = matcher.match([SoftwareItem(name, version, "", None, "homebrew")], MAC)
+    if result.match is None:
+        return None, result.reason or ""
+    return ":".join(re.split(r"(?<!\\):", result.match.cpe)[3:5]), result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "version", "expected", "said"), [
+    # Session 19: NVD names the project with its major number; the item's version is of that line ...
+    ("flux", "2.4.0", "fluxcd:flux2", "its version 2.4.0 is of line 2"),
+    ("lzo", "2.10", "oberhumer:lzo2", "its version 2.10 is of line 2"),
+    ("transmit", "5.10.4", "panic:transmit_5", "of line 5"),
+    # ... or the numbered product's vendor is the project's own name.
+    ("jack", "1.9.22", "jackaudio:jack2", "vendor 'jackaudio' is the project's own name"),
+    ("miniconda", "py312_24.1.2-0", "conda:miniconda3", "vendor 'conda'"),
+])
+def test_a_formula_is_the_product_nvd_names_with_its_major_number(matcher: FeedMatcher, name: str, version: str,
+                                                                  expected: str, said: str) -> None:
+    key, evidence = brew_at(matcher, name, version)
+    assert key == expected and said in evidence
+
+
+@pytest.mark.parametrize(("name", "version"), [
+    ("iperf", "2.2.1"),  # es:iperf3 is ESnet's rewrite, another project and another line
+    ("c-blosc", "1.21.5"),  # c-blosc2 is the next line, under vendors not named c-blosc
+])
+def test_a_numbered_product_of_another_line_or_project_is_not_taken(matcher: FeedMatcher, name: str, version: str) -> None:
+    key, _ = brew_at(matcher, name, version)
+    assert key is None or not key.endswith(("iperf3", "c-blosc2"))
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("git-lfs", "git_large_file_storage_project:git_large_file_storage"),
+    ("aws-cdk", "amazon:aws_cloud_development_kit"),
+])
+def test_a_formula_of_a_word_and_initials_is_the_product_so_spelled(matcher: FeedMatcher, name: str, expected: str) -> None:
+    # Session 19: "<word>-<initials of the product's other words>".
+    key, evidence = brew(matcher, name)
+    assert key == expected and "initials of the other words" in evidence
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("timidity", "timidity\\+\\+_project:timidity\\+\\+"),
+    ("cryptopp", "cryptopp:crypto\\+\\+"),
+])
+def test_a_formula_leaves_out_a_projects_plus_plus_or_spells_it_pp(matcher: FeedMatcher, name: str, expected: str) -> None:
+    # Session 19: formula names carry no "++" for these projects.
+    key, evidence = brew(matcher, name)
+    assert key == expected and '"++"' in evidence
