@@ -106,6 +106,9 @@ _PROGRAM_KINDS |= {"agent"}
 # ... and "Studio", which vendors drop from a product's name while NVD keeps the old one
 # (TechSmith renamed Camtasia Studio to Camtasia in 2015; NVD files techsmith:camtasia_studio).
 _PROGRAM_KINDS |= {"studio"}
+# The kinds of program a name without a publisher may leave off (DisplayNames._coined_program):
+# not an agent or a studio, which a coined word alone does not say.
+_CLIENT_KINDS = frozenset({"desktop", "ide", "app", "client", "gui"})
 # What a management product installs on the machines it manages (see DisplayNames._part_of).
 _ENDPOINT_WORDS = {"agent", "client", "services", "sensor"}
 # Words after a product's name that say nothing of which program it is: a fix of the product
@@ -1119,6 +1122,8 @@ class DisplayNames:
                 candidates = [_Candidate(c.key_id, round(c.score - 0.02, 3), c.evidence + f", after dropping edition words "
                                          f"and the release from '{cleaned}'", True)
                               for c in self._publishers_product(trimmed, publisher)]
+        if not candidates and not publisher and len(words) == 1:
+            candidates = self._coined_program(words[0])
         if not candidates:
             found = self._part_of(words, publisher, platform, display)
             if (found is None and publisher and display
@@ -1477,6 +1482,30 @@ class DisplayNames:
             return []
         return [_Candidate(key_id, 0.9, f"publisher '{publisher}' is vendor '{self.index.words(key_id)[0]}', whose one product "
                                         f"of that name is '{self.index.words(key_id)[1]}'", True)]
+
+    def _coined_program(self, word: str) -> list[_Candidate]:
+        """Session 19: a one-word name without a publisher that no product is named like, whose
+        word only one current product uses, that product being the word with a kind of program
+        after it ("Kiro.app" and the kiro cask are amazon:kiro_ide, the gitkraken cask
+        axosoft:gitkraken_desktop, "AnythingLLM.app" mintplexlabs:anythingllm_desktop): NVD
+        names the installed program so, and no other product shares the coined word. A plain
+        word used by other products ("Support.app": root3:support_app) or a kind the word
+        alone does not make a program of (an agent, a studio, "fd": mhlw:fd_application) is
+        not read so. One lookup (CpeIndex.by_head)."""
+        index, named = self.index, compact(word)
+        if len(named) < 4 or not named.isalnum():
+            return []
+        heads = [k for k in index.by_head.get(named, ()) if k in index.current]
+        # (Every product using the word is "<word> <kind>" of one vendor: amazon:kiro_ide beside
+        # amazon:kiro_cli, the command-line program Homebrew names kiro-cli.)
+        if not heads or index.word_uses.get(word.lower(), 0) != len(heads) or len({index.words(k)[0] for k in heads}) != 1:
+            return []
+        kids = {k for k in heads if index.words(k)[1].rsplit(" ", 1)[-1] in _CLIENT_KINDS}
+        key_id = self._one_of(kids)
+        if key_id is None:
+            return []
+        return [_Candidate(key_id, 0.86, f"NVD uses the word '{word}' only in vendor '{index.words(key_id)[0]}''s products "
+                                         f"named after it; its installed program is '{index.words(key_id)[1]}'", True)]
 
     def _branded_program(self, words: list[str], publisher: str) -> list[_Candidate]:
         """Session 16: the one product named the program's name with a kind of program after it

@@ -1240,3 +1240,23 @@ def test_a_persons_coined_one_word_program_is_its_lone_project(matcher: FeedMatc
 def test_a_plain_word_by_a_person_stays_refused_for_a_lone_project(matcher: FeedMatcher) -> None:
     # "Barrier" (barrier_project:barrier) is an everyday word: the "<name>_project" doubt stays.
     assert product(matcher, SoftwareItem("Barrier", "2.4.0", "Debauchee"))[0] is None
+
+
+@pytest.mark.parametrize(("name", "source", "expected"), [
+    # Session 19: a coined word NVD uses only in one vendor's "<word> <kind>" products.
+    ("Kiro.app", "macos_app", "amazon:kiro_ide"),
+    ("kiro", "homebrew", "amazon:kiro_ide"),
+    ("gitkraken", "homebrew", "axosoft:gitkraken_desktop"),
+])
+def test_a_coined_word_without_a_publisher_is_its_installed_program(matcher: FeedMatcher, name: str, source: str,
+                                                                    expected: str) -> None:
+    key, evidence = product(matcher, SoftwareItem(name, "1.0", "", None, source), MAC)
+    assert key == expected
+    assert "only in vendor" in evidence
+
+
+@pytest.mark.parametrize("name", ["Support.app", "Weave.app"])
+def test_a_plain_or_shared_word_is_not_read_as_a_program(matcher: FeedMatcher, name: str) -> None:
+    # root3:support_app: "support" is used by many products; weave_desktop is filed under two vendors.
+    key, _ = product(matcher, SoftwareItem(name, "1.0", "", None, "macos_app"), MAC)
+    assert key is None
