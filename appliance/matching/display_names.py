@@ -1193,30 +1193,8 @@ class DisplayNames:
         if display:
             best = self._named_one_word_apart(best)
         key, evidence = self.index.keys[best.key_id], best.evidence
-        vendor_raw, product_raw = split_key(key)
-        if display and vendor_raw == product_raw:
-            # A self-named product is often the server or the platform; an installed program
-            # is its desktop client when NVD files one (mattermost:mattermost_desktop), or the
-            # vendor's product named only "desktop" (nextcloud:desktop, element:desktop), or
-            # (session 16) its client (seafile:seafile-client, teamspeak:teamspeak_client).
-            for client in (key + "_desktop", key + "-desktop", key + "_desktop_client", key + "_desktop_app",
-                           vendor_raw + ":desktop", vendor_raw + ":desktop_client", key + "_client", key + "-client"):
-                desktop = self.index.key_id.get(client)
-                if desktop is not None and desktop in self.index.current:
-                    key, evidence = client, evidence + f"; an installed program is the desktop client {client}"
-                    break
-        elif display and platform.family == "macos" and vendor_raw != product_raw:
-            # A Mac app is a desktop program: where NVD files the product's desktop build
-            # apart ("Claude.app" is anthropic:claude_desktop, not the service anthropic:claude).
-            for client in (key + "_desktop", key + "_desktop_client", key + "_desktop_app"):
-                desktop = self.index.key_id.get(client)
-                if (desktop is not None and desktop in self.index.current
-                        and self.index.cve_count(desktop) >= self.index.cve_count(best.key_id)):
-                    # (Not when NVD files the app's CVEs under the product's own name: Cisco's
-                    # webex_meetings has them, webex_meetings_desktop none.)
-                    key, evidence = client, evidence + f"; a Mac app is the desktop build {client}"
-                    break
         if display:
+            key, evidence = self.desktop_build(key, evidence, platform.family == "macos")
             key, evidence = self._with_the_cves(key, evidence)
             # Session 16: an installed program is the Electron build where NVD files one apart
             # from the product (pritunl:pritunl-client-electron beside pritunl-client,
@@ -1238,6 +1216,38 @@ class DisplayNames:
             key, evidence = key + "_for_mac", evidence + "; the Mac build is NVD product " + key + "_for_mac"
         method = "fuzzy" if best.fuzzy or best.score < 0.95 else "exact"
         return Identification(key, method, best.score, evidence)
+
+    def desktop_build(self, key: str, evidence: str, mac: bool) -> tuple[str, str]:
+        """The key of the installed program where NVD files a product's desktop build or client
+        apart from the product found (the product's server, service or platform), with the
+        evidence; else ``key`` and ``evidence`` as given. For display names and (session 19)
+        Homebrew casks spelled as the product."""
+        vendor_raw, product_raw = split_key(key)
+        if vendor_raw == product_raw:
+            # A self-named product is often the server or the platform; an installed program
+            # is its desktop client when NVD files one (mattermost:mattermost_desktop), or the
+            # vendor's product named only "desktop" (nextcloud:desktop, element:desktop), or
+            # (session 16) its client (seafile:seafile-client, teamspeak:teamspeak_client), or
+            # (session 19) its browser (opera:opera_browser: opera:opera names the company's
+            # range, its browser's CVEs are filed under opera_browser).
+            for client in (key + "_desktop", key + "-desktop", key + "_desktop_client", key + "_desktop_app",
+                           vendor_raw + ":desktop", vendor_raw + ":desktop_client", key + "_client", key + "-client",
+                           key + "_browser"):
+                desktop = self.index.key_id.get(client)
+                if desktop is not None and desktop in self.index.current:
+                    return client, evidence + f"; an installed program is the desktop client {client}"
+        elif mac:
+            # A Mac app is a desktop program: where NVD files the product's desktop build
+            # apart ("Claude.app" is anthropic:claude_desktop, not the service anthropic:claude).
+            found = self.index.key_id[key]
+            for client in (key + "_desktop", key + "_desktop_client", key + "_desktop_app"):
+                desktop = self.index.key_id.get(client)
+                if (desktop is not None and desktop in self.index.current
+                        and self.index.cve_count(desktop) >= self.index.cve_count(found)):
+                    # (Not when NVD files the app's CVEs under the product's own name: Cisco's
+                    # webex_meetings has them, webex_meetings_desktop none.)
+                    return client, evidence + f"; a Mac app is the desktop build {client}"
+        return key, evidence
 
     def _with_the_cves(self, key: str, evidence: str) -> tuple[str, str]:
         """Session 16, round 3: a product named with Adobe's Creative Cloud edition ("photoshop_cc")

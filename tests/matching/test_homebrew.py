@@ -277,3 +277,20 @@ def test_a_port_binding_or_front_end_of_a_project_is_the_project(matcher: FeedMa
 def test_a_port_of_a_project_known_only_by_name_is_not_taken(matcher: FeedMatcher) -> None:
     # tidy is htacg:tidy by name alone (no CVE, not self-named): "tidy-html5" stays unidentified.
     assert brew(matcher, "tidy-html5")[0] is None
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    # Session 19: a cask spelled as the product is the app, NVD's desktop program key.
+    ("signal", "signal:signal-desktop"), ("whatsapp", "whatsapp:whatsapp_desktop"), ("nextcloud", "nextcloud:desktop"),
+    ("opera", "opera:opera_browser"), ("parallels", "parallels:parallels_desktop"), ("claude", "anthropic:claude_desktop"),
+])
+def test_a_cask_spelled_as_the_product_is_its_desktop_program(matcher: FeedMatcher, name: str, expected: str) -> None:
+    key, evidence = brew(matcher, name)
+    assert key == expected
+    assert f"cask '{name}'" in evidence
+
+
+def test_a_name_not_spelled_as_a_self_named_product_keeps_its_key(matcher: FeedMatcher) -> None:
+    # "tor" is torproject:tor (the daemon), not the Tor Browser: only a self-named key turns to its browser.
+    assert brew(matcher, "tor")[0] == "torproject:tor"
+    assert brew(matcher, "brave-browser")[0] == "brave:brave"
