@@ -1190,6 +1190,18 @@ class DisplayNames:
             primary = self.index.primary(group)
             best = _Candidate(primary, best.score, best.evidence + f"; NVD files most of its CVEs under {self.index.keys[primary]}",
                               best.fuzzy)
+        elif len(group) > 1:
+            # Session 19: with no CVE to choose, of one product spelled alike under two spellings
+            # of its vendor (trend_micro:officescan, trendmicro:officescan), the spelling NVD files
+            # most of the organisation's products under (CpeIndex.primary); key order put
+            # trend_micro first.
+            spelt = split_key(self.index.keys[best.key_id])[1]
+            alike = tuple(k for k in group if split_key(self.index.keys[k])[1] == spelt)
+            primary = self.index.primary(alike)
+            if primary != best.key_id:
+                best = _Candidate(primary, best.score, best.evidence + f"; NVD also names it {self.index.keys[best.key_id]}, "
+                                  f"and files most of the vendor's products under '{split_key(self.index.keys[primary])[0]}'",
+                                  best.fuzzy)
         if display:
             best = self._named_one_word_apart(best)
         key, evidence = self.index.keys[best.key_id], best.evidence

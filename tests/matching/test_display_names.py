@@ -1260,3 +1260,11 @@ def test_a_plain_or_shared_word_is_not_read_as_a_program(matcher: FeedMatcher, n
     # root3:support_app: "support" is used by many products; weave_desktop is filed under two vendors.
     key, _ = product(matcher, SoftwareItem(name, "1.0", "", None, "macos_app"), MAC)
     assert key is None
+
+
+def test_one_product_under_two_vendor_spellings_is_the_spelling_filing_most_products(matcher: FeedMatcher) -> None:
+    # Session 19: trend_micro:officescan and trendmicro:officescan hold no CVE in the feed; NVD
+    # files 114 products under "trendmicro", 53 under "trend_micro" (key order chose the latter).
+    key, evidence = product(matcher, SoftwareItem("Trend Micro OfficeScan Agent", "14.0", "Trend Micro Inc."))
+    assert key == "trendmicro:officescan"
+    assert "trend_micro:officescan" in evidence
