@@ -143,7 +143,8 @@ _HOSTING_VENDORS = ("google", "googlecode", "github", "sourceforge", "gitlab", "
 # builds of the app the rest of the name is, shipped beside it under another bundle name.
 # Session 17: also the alpha, daily and snapshot builds ("Thunderbird Daily", "Tor Browser Alpha",
 # "Vivaldi Snapshot"), Homebrew's @alpha, @daily and @snapshot casks of the same apps.
-_CHANNEL = re.compile(r"[\s-]+(beta|dev|canary|nightly|tech(?:nology)? preview|preview|insiders?|alpha|daily|snapshot)$", re.I)
+# Session 19: and JetBrains' Early Access Program builds ("Rider 2024.3 EAP.app", the -eap casks).
+_CHANNEL = re.compile(r"[\s-]+(beta|dev|canary|nightly|tech(?:nology)? preview|preview|insiders?|alpha|daily|snapshot|eap)$", re.I)
 # Session 15, round 2: the platform a Mac app's name ends with ("Bitdefender Antivirus for
 # Mac", "Kaspersky Endpoint Security for Mac"), as a Windows name's "for Windows", which the
 # cleaning drops (normalize._NOISE_WORDS): the product is the name before it, and NVD's separate
@@ -728,6 +729,16 @@ class DisplayNames:
             project = self._persons_coined_project(name, publisher)
             if project is not None:
                 found = project
+        if isinstance(found, Unidentified) and display and platform.family != "macos":
+            # Session 19: a release channel after a Windows program's name, as after a Mac app's
+            # (DisplayNames.app): "Microsoft Edge Dev" is the Dev channel's build of Edge. Read
+            # only when the whole name names nothing ("dev" is no edition word elsewhere).
+            channel = _CHANNEL.search(name.strip())
+            if channel and channel.start() > 0:
+                again = self._identify(name.strip()[:channel.start()].rstrip(" -"), publisher, platform, display)
+                if isinstance(again, Identification):
+                    found = Identification(again.key, "fuzzy", min(again.score, 0.9), f"'{channel.group(0).strip(' -')}' is "
+                                           f"a release channel of the program: {again.evidence}")
         note = _INSTALLER_NOTE.search(name) if "(" in name else None
         if note and isinstance(found, Identification):
             # The cleaning drops bracketed notes, but this one says what the entry is: the

@@ -1268,3 +1268,18 @@ def test_one_product_under_two_vendor_spellings_is_the_spelling_filing_most_prod
     key, evidence = product(matcher, SoftwareItem("Trend Micro OfficeScan Agent", "14.0", "Trend Micro Inc."))
     assert key == "trendmicro:officescan"
     assert "trend_micro:officescan" in evidence
+
+
+def test_a_release_channel_after_a_windows_name_is_the_programs_build(matcher: FeedMatcher) -> None:
+    # Session 19: "Dev" after the name, as on a Mac ("Microsoft Edge Dev.app").
+    key, evidence = product(matcher, SoftwareItem("Microsoft Edge Dev", "133.0.3065.4", "Microsoft Corporation"))
+    assert key == "microsoft:edge_chromium"
+    assert "release channel" in evidence
+
+
+def test_an_early_access_build_of_a_mac_app_is_the_app(matcher: FeedMatcher) -> None:
+    # Session 19: JetBrains' EAP builds ("Rider 2024.3 EAP.app", bundle id com.jetbrains.rider-EAP).
+    item = SoftwareItem("Rider 2024.3 EAP.app", "2024.3", "", None, "macos_app", "com.jetbrains.rider-EAP")
+    key, evidence = product(matcher, item, MAC)
+    assert key == "jetbrains:rider"
+    assert "'EAP' is a release channel" in evidence
