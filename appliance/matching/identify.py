@@ -406,6 +406,16 @@ class Identifier:
             return self._with_references(found, formula, source)
         if source == "macos_app":
             found = self.names.app(item, platform)
+            if isinstance(found, Unidentified) and not item.vendor:
+                # Session 19: a Mac app "<Vendor> <Product> <build words>" (MongoDB Compass Readonly,
+                # MongoDB Compass Isolated Edition: the builds Homebrew ships as the casks
+                # mongodb-compass-readonly and -isolated-edition) is read as the cask is.
+                words = clean_display_name(app_name(item.name)).split()
+                edition = self._cask_edition("-".join(words), platform) if len(words) >= 3 and all(
+                    w.replace("-", "").isalnum() for w in words) else None
+                if edition is not None:
+                    found = Identification(edition.key, edition.method, edition.score,
+                                           edition.evidence.replace("cask ", "app ", 1))
             if (isinstance(found, Identification) and item.bundle_id.lower().startswith("com.apple.")
                     and split_key(found.key)[0] != "apple"):
                 # A bundle id under com.apple is Apple's own app (Apple's bundle ids are reverse

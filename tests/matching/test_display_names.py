@@ -1283,3 +1283,15 @@ def test_an_early_access_build_of_a_mac_app_is_the_app(matcher: FeedMatcher) -> 
     key, evidence = product(matcher, item, MAC)
     assert key == "jetbrains:rider"
     assert "'EAP' is a release channel" in evidence
+
+
+@pytest.mark.parametrize(("name", "bundle_id", "expected"), [
+    # Session 19: a Mac app "<Vendor> <Product> <build words>", read as the cask of that build is.
+    ("MongoDB Compass Readonly.app", "com.mongodb.compass.readonly", "mongodb:compass"),
+    ("MongoDB Compass Isolated Edition.app", "com.mongodb.compass.isolated", "mongodb:compass"),
+])
+def test_build_words_after_a_mac_apps_vendor_and_product_are_an_edition(matcher: FeedMatcher, name: str, bundle_id: str,
+                                                                        expected: str) -> None:
+    key, evidence = product(matcher, SoftwareItem(name, "1.44", "", None, "macos_app", bundle_id), MAC)
+    assert key == expected
+    assert "build words" in evidence
