@@ -106,6 +106,9 @@ _PROGRAM_KINDS |= {"agent"}
 # ... and "Studio", which vendors drop from a product's name while NVD keeps the old one
 # (TechSmith renamed Camtasia Studio to Camtasia in 2015; NVD files techsmith:camtasia_studio).
 _PROGRAM_KINDS |= {"studio"}
+# ... and a hardware maker's drivers, which the maker's entry names by the device alone
+# (session 19: "Intel® Wireless Bluetooth®" by Intel is intel:wireless_bluetooth_drivers).
+_PUBLISHED_KINDS = frozenset(_PROGRAM_KINDS | {"driver", "drivers"})
 # The kinds of program a name without a publisher may leave off (DisplayNames._coined_program):
 # not an agent or a studio, which a coined word alone does not say.
 _CLIENT_KINDS = frozenset({"desktop", "ide", "app", "client", "gui"})
@@ -1504,7 +1507,7 @@ class DisplayNames:
         # product's name run together, as the index keeps it, then checked for this vendor.
         names = [compact(" ".join(words))] + ([compact(" ".join(words[1:]))] if len(words) >= 2 and compact(words[0]) == said else [])
         kids = {k for name in names for k in index.by_head.get(name, ())
-                if index.words(k)[1].rsplit(" ", 1)[-1] in _PROGRAM_KINDS and compact(index.words(k)[0]) == said}
+                if index.words(k)[1].rsplit(" ", 1)[-1] in _PUBLISHED_KINDS and compact(index.words(k)[0]) == said}
         kids &= self.index.current
         key_id = self._one_of(kids)
         if key_id is None and kids and len({(_organisation(split_key(index.keys[k])[0]), index.words(k)[1]) for k in kids}) == 1:

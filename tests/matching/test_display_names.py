@@ -663,6 +663,8 @@ def test_an_edition_word_nvd_keeps_in_the_product_name_stays_when_the_publisher_
     # Session 18: "4D" as "3D"; the Windows release a build is for is no part of the name.
     ("Maxon Cinema 4D 2024", "maxon cinema 4d 2024"),
     ("OpenVPN 2.5.7-I602 Win10", "openvpn"),
+    # Session 19: trademark signs glued to a word.
+    ("Intel® Wireless Bluetooth®", "intel wireless bluetooth"), ("Grammarly for Microsoft™ Office", "grammarly microsoft office"),
 ])
 def test_cleaning_knows_java_build_numbers_and_keeps_3d(name: str, cleaned: str) -> None:
     from appliance.matching.normalize import clean_display_name
@@ -1295,3 +1297,15 @@ def test_build_words_after_a_mac_apps_vendor_and_product_are_an_edition(matcher:
     key, evidence = product(matcher, SoftwareItem(name, "1.44", "", None, "macos_app", bundle_id), MAC)
     assert key == expected
     assert "build words" in evidence
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    # Session 19: a hardware maker's drivers, named by the device; trademark signs glued to words.
+    ("Intel® Wireless Bluetooth®", "Intel Corporation", "intel:wireless_bluetooth_drivers"),
+    ("Intel(R) Wireless Bluetooth(R)", "Intel Corporation", "intel:wireless_bluetooth_drivers"),
+])
+def test_a_makers_entry_named_by_the_device_is_its_driver(matcher: FeedMatcher, name: str, publisher: str,
+                                                          expected: str) -> None:
+    key, evidence = product(matcher, SoftwareItem(name, "23.60.5.1", publisher))
+    assert key == expected
+    assert "whose one product of that name" in evidence
