@@ -153,6 +153,11 @@ _CHANNEL = re.compile(r"[\s-]+(beta|dev|canary|nightly|tech(?:nology)? preview|p
 # cleaning drops (normalize._NOISE_WORDS): the product is the name before it, and NVD's separate
 # Mac build of it (<key>_for_mac) is then found as for any Mac app.
 _FOR_MAC = re.compile(r"\s+for\s+(mac|macos|mac\s+os\s+x|os\s+x)$", re.I)
+# Session 19: a browser an app's name ends with ("1Password for Safari", "Grammarly for Safari"):
+# the product's browser extension, packaged as a Mac app for Safari.
+_FOR_BROWSER = re.compile(r"\s+for\s+(safari|(?:google\s+)?chrome|firefox|(?:microsoft\s+)?edge)$", re.I)
+# How NVD names a product's browser extension apart from the product (1password:1password_in_the_browser).
+_EXTENSION_SUFFIXES = ("_in_the_browser", "_browser_extension", "_extension")
 # Platforms a product's name may begin with: another build than the Mac app of the same name.
 _PLATFORM_WORDS = {"windows", "android", "ios", "ipados", "linux", "iphone", "ipad", "watchos", "tvos", "web"}
 # Words that make a product a part of another or something for it (an installer, a plug-in,
@@ -512,6 +517,11 @@ class DisplayNames:
             if isinstance(found, Identification):
                 return Identification(found.key, found.method, min(found.score, 0.9),
                                       f"'{platform_named.group(0).strip()}' names the platform: {found.evidence}")
+        browser = _FOR_BROWSER.search(name)
+        if browser and browser.start() > 0:
+            found = self._app(item, name[:browser.start()], platform)
+            if isinstance(found, Identification):
+                return self._browser_extension(found, browser.group(1))
         channel = _CHANNEL.search(name)
         if channel and channel.start() > 0:
             found = self._app(item, name[:channel.start()].rstrip(" -"), platform)
@@ -519,6 +529,23 @@ class DisplayNames:
                 return Identification(found.key, "fuzzy", min(found.score, 0.9),
                                       f"'{channel.group(0).strip(' -')}' is a release channel of the app: {found.evidence}")
         return self._app(item, name, platform)
+
+    def _browser_extension(self, found: Identification, browser: str) -> Identification:
+        """The product's browser extension where NVD files one apart, under the product's key or
+        another of its names (1password:1password_in_the_browser beside agilebits:1password); else
+        the product itself ("Grammarly for Safari" is grammarly:grammarly)."""
+        index = self.index
+        product = split_key(found.key)[1]
+        for suffix in _EXTENSION_SUFFIXES + ("_for_" + browser.lower().split()[-1],):
+            # Looked up by the extension's product name (a vendor's other name may file it:
+            # 1password, where the alias reads the app as agilebits:1password); one product only.
+            kids = [k for k in index.by_product.get(compact(cpe_words(product + suffix)), ()) if k in index.current]
+            if len(kids) == 1:
+                key = index.keys[kids[0]]
+                return Identification(key, "fuzzy", min(found.score, 0.9), f"'for {browser}' names the browser "
+                                      f"extension, which NVD files as {key}: {found.evidence}")
+        return Identification(found.key, "fuzzy", min(found.score, 0.9),
+                              f"'for {browser}' names the browser the product's extension is for: {found.evidence}")
 
     def _app(self, item: SoftwareItem, name: str, platform: Platform) -> Identification | Unidentified:
         vendor = bundle_vendor(item.bundle_id) if item.bundle_id else ""

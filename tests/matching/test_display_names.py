@@ -1309,3 +1309,15 @@ def test_a_makers_entry_named_by_the_device_is_its_driver(matcher: FeedMatcher, 
     key, evidence = product(matcher, SoftwareItem(name, "23.60.5.1", publisher))
     assert key == expected
     assert "whose one product of that name" in evidence
+
+
+@pytest.mark.parametrize(("name", "bundle_id", "expected"), [
+    # Session 19: "<Product> for <browser>" is the product's browser extension where NVD files one.
+    ("1Password for Safari.app", "com.1password.safari", "1password:1password_in_the_browser"),
+    ("Grammarly for Safari.app", "com.grammarly.safari.extension", "grammarly:grammarly"),
+])
+def test_an_app_for_a_browser_is_the_products_extension(matcher: FeedMatcher, name: str, bundle_id: str,
+                                                        expected: str) -> None:
+    key, evidence = product(matcher, SoftwareItem(name, "8.10", "", None, "macos_app", bundle_id), MAC)
+    assert key == expected
+    assert "'for Safari'" in evidence
