@@ -449,6 +449,14 @@ class Identifier:
         key, evidence = self.names.desktop_build(found.key, found.evidence, mac=True)
         if key == found.key:
             return found
+        spoken = self.index.aliases.names.get(formula.replace("-", " "))
+        if spoken is not None and self._known(spoken[0]):
+            # The display name alias of the app names the installed program: "dropbox" is the
+            # Dropbox client, dropbox:dropbox (as "Dropbox.app" is), not NVD's CVE-less
+            # dropbox_desktop; "signal" is signal:signal-desktop. The authored fact decides.
+            if spoken[0] == found.key:
+                return found
+            return Identification(spoken[0], "alias", 1.0, f"cask '{formula}' is display name '{formula}', alias: {spoken[1]}")
         return Identification(key, found.method, found.score, f"cask '{formula}': {evidence}")
 
     def _cask_edition(self, formula: str, platform: Platform) -> Identification | None:

@@ -294,3 +294,8 @@ def test_a_name_not_spelled_as_a_self_named_product_keeps_its_key(matcher: FeedM
     # "tor" is torproject:tor (the daemon), not the Tor Browser: only a self-named key turns to its browser.
     assert brew(matcher, "tor")[0] == "torproject:tor"
     assert brew(matcher, "brave-browser")[0] == "brave:brave"
+
+
+def test_a_casks_display_name_alias_decides_its_desktop_program(matcher: FeedMatcher) -> None:
+    # "Dropbox.app" is dropbox:dropbox by the authored alias; the cask too, not NVD's CVE-less dropbox_desktop.
+    assert brew(matcher, "dropbox")[0] == "dropbox:dropbox"
