@@ -1233,11 +1233,14 @@ class DisplayNames:
                               best.fuzzy)
         elif len(group) > 1:
             # Session 19: with no CVE to choose, of one product spelled alike under two spellings
-            # of its vendor (trend_micro:officescan, trendmicro:officescan), the spelling NVD files
+            # of one vendor name (trend_micro:officescan, trendmicro:officescan), the spelling NVD files
             # most of the organisation's products under (CpeIndex.primary); key order put
             # trend_micro first.
-            spelt = split_key(self.index.keys[best.key_id])[1]
-            alike = tuple(k for k in group if split_key(self.index.keys[k])[1] == spelt)
+            # (Only one vendor name written with and without separators: filezilla-project and
+            # filezilla are two names, which the publisher, not the count, may choose between.)
+            spelt, written = split_key(self.index.keys[best.key_id])[1], compact(self.index.words(best.key_id)[0])
+            alike = tuple(k for k in group if split_key(self.index.keys[k])[1] == spelt
+                          and compact(self.index.words(k)[0]) == written)
             primary = self.index.primary(alike)
             if primary != best.key_id:
                 best = _Candidate(primary, best.score, best.evidence + f"; NVD also names it {self.index.keys[best.key_id]}, "
