@@ -1163,7 +1163,9 @@ class DisplayNames:
                 candidates = [_Candidate(c.key_id, round(c.score - 0.02, 3), c.evidence + f", after dropping edition words "
                                          f"and the release from '{cleaned}'", True)
                               for c in self._publishers_product(trimmed, publisher)]
-        if not candidates and not publisher and len(words) == 1:
+        if not candidates and not publisher and len(words) == 1 and platform.family == "macos":
+            # (Mac apps and Homebrew casks, which carry no publisher; a Windows entry without
+            # one is not guessed so: "GitKraken" with no publisher stays unidentified.)
             candidates = self._coined_program(words[0])
         if not candidates:
             found = self._part_of(words, publisher, platform, display)
@@ -1536,8 +1538,11 @@ class DisplayNames:
         # ("Citrix Secure Access" by Citrix is citrix:secure_access_client); looked up by the
         # product's name run together, as the index keeps it, then checked for this vendor.
         names = [compact(" ".join(words))] + ([compact(" ".join(words[1:]))] if len(words) >= 2 and compact(words[0]) == said else [])
+        # (Not a printing program's name: the universal print driver rule decides those, and "HP
+        # Smart Universal Printing" is no hp:smart_universal_printing_driver: set 2's label.)
+        kinds = _PROGRAM_KINDS if any(w in ("print", "printing", "printer") for w in words) else _PUBLISHED_KINDS
         kids = {k for name in names for k in index.by_head.get(name, ())
-                if index.words(k)[1].rsplit(" ", 1)[-1] in _PUBLISHED_KINDS and compact(index.words(k)[0]) == said}
+                if index.words(k)[1].rsplit(" ", 1)[-1] in kinds and compact(index.words(k)[0]) == said}
         kids &= self.index.current
         key_id = self._one_of(kids)
         if key_id is None and kids and len({(_organisation(split_key(index.keys[k])[0]), index.words(k)[1]) for k in kids}) == 1:
