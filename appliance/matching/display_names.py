@@ -106,6 +106,12 @@ _PROGRAM_KINDS |= {"agent"}
 # ... and "Studio", which vendors drop from a product's name while NVD keeps the old one
 # (TechSmith renamed Camtasia Studio to Camtasia in 2015; NVD files techsmith:camtasia_studio).
 _PROGRAM_KINDS |= {"studio"}
+# ... and a hardware maker's drivers, which the maker's entry names by the device alone
+# (session 19: "Intel® Wireless Bluetooth®" by Intel is intel:wireless_bluetooth_drivers).
+_PUBLISHED_KINDS = frozenset(_PROGRAM_KINDS | {"driver", "drivers"})
+# The kinds of program a name without a publisher may leave off (DisplayNames._coined_program):
+# not an agent or a studio, which a coined word alone does not say.
+_CLIENT_KINDS = frozenset({"desktop", "ide", "app", "client", "gui"})
 # What a management product installs on the machines it manages (see DisplayNames._part_of).
 _ENDPOINT_WORDS = {"agent", "client", "services", "sensor"}
 # Words after a product's name that say nothing of which program it is: a fix of the product
@@ -140,12 +146,18 @@ _HOSTING_VENDORS = ("google", "googlecode", "github", "sourceforge", "gitlab", "
 # builds of the app the rest of the name is, shipped beside it under another bundle name.
 # Session 17: also the alpha, daily and snapshot builds ("Thunderbird Daily", "Tor Browser Alpha",
 # "Vivaldi Snapshot"), Homebrew's @alpha, @daily and @snapshot casks of the same apps.
-_CHANNEL = re.compile(r"[\s-]+(beta|dev|canary|nightly|tech(?:nology)? preview|preview|insiders?|alpha|daily|snapshot)$", re.I)
+# Session 19: and JetBrains' Early Access Program builds ("Rider 2024.3 EAP.app", the -eap casks).
+_CHANNEL = re.compile(r"[\s-]+(beta|dev|canary|nightly|tech(?:nology)? preview|preview|insiders?|alpha|daily|snapshot|eap)$", re.I)
 # Session 15, round 2: the platform a Mac app's name ends with ("Bitdefender Antivirus for
 # Mac", "Kaspersky Endpoint Security for Mac"), as a Windows name's "for Windows", which the
 # cleaning drops (normalize._NOISE_WORDS): the product is the name before it, and NVD's separate
 # Mac build of it (<key>_for_mac) is then found as for any Mac app.
 _FOR_MAC = re.compile(r"\s+for\s+(mac|macos|mac\s+os\s+x|os\s+x)$", re.I)
+# Session 19: a browser an app's name ends with ("1Password for Safari", "Grammarly for Safari"):
+# the product's browser extension, packaged as a Mac app for Safari.
+_FOR_BROWSER = re.compile(r"\s+for\s+(safari|(?:google\s+)?chrome|firefox|(?:microsoft\s+)?edge)$", re.I)
+# How NVD names a product's browser extension apart from the product (1password:1password_in_the_browser).
+_EXTENSION_SUFFIXES = ("_in_the_browser", "_browser_extension", "_extension")
 # Platforms a product's name may begin with: another build than the Mac app of the same name.
 _PLATFORM_WORDS = {"windows", "android", "ios", "ipados", "linux", "iphone", "ipad", "watchos", "tvos", "web"}
 # Words that make a product a part of another or something for it (an installer, a plug-in,
@@ -505,6 +517,11 @@ class DisplayNames:
             if isinstance(found, Identification):
                 return Identification(found.key, found.method, min(found.score, 0.9),
                                       f"'{platform_named.group(0).strip()}' names the platform: {found.evidence}")
+        browser = _FOR_BROWSER.search(name)
+        if browser and browser.start() > 0:
+            found = self._app(item, name[:browser.start()], platform)
+            if isinstance(found, Identification):
+                return self._browser_extension(found, browser.group(1))
         channel = _CHANNEL.search(name)
         if channel and channel.start() > 0:
             found = self._app(item, name[:channel.start()].rstrip(" -"), platform)
@@ -512,6 +529,23 @@ class DisplayNames:
                 return Identification(found.key, "fuzzy", min(found.score, 0.9),
                                       f"'{channel.group(0).strip(' -')}' is a release channel of the app: {found.evidence}")
         return self._app(item, name, platform)
+
+    def _browser_extension(self, found: Identification, browser: str) -> Identification:
+        """The product's browser extension where NVD files one apart, under the product's key or
+        another of its names (1password:1password_in_the_browser beside agilebits:1password); else
+        the product itself ("Grammarly for Safari" is grammarly:grammarly)."""
+        index = self.index
+        product = split_key(found.key)[1]
+        for suffix in _EXTENSION_SUFFIXES + ("_for_" + browser.lower().split()[-1],):
+            # Looked up by the extension's product name (a vendor's other name may file it:
+            # 1password, where the alias reads the app as agilebits:1password); one product only.
+            kids = [k for k in index.by_product.get(compact(cpe_words(product + suffix)), ()) if k in index.current]
+            if len(kids) == 1:
+                key = index.keys[kids[0]]
+                return Identification(key, "fuzzy", min(found.score, 0.9), f"'for {browser}' names the browser "
+                                      f"extension, which NVD files as {key}: {found.evidence}")
+        return Identification(found.key, "fuzzy", min(found.score, 0.9),
+                              f"'for {browser}' names the browser the product's extension is for: {found.evidence}")
 
     def _app(self, item: SoftwareItem, name: str, platform: Platform) -> Identification | Unidentified:
         vendor = bundle_vendor(item.bundle_id) if item.bundle_id else ""
@@ -725,6 +759,16 @@ class DisplayNames:
             project = self._persons_coined_project(name, publisher)
             if project is not None:
                 found = project
+        if isinstance(found, Unidentified) and display and platform.family != "macos":
+            # Session 19: a release channel after a Windows program's name, as after a Mac app's
+            # (DisplayNames.app): "Microsoft Edge Dev" is the Dev channel's build of Edge. Read
+            # only when the whole name names nothing ("dev" is no edition word elsewhere).
+            channel = _CHANNEL.search(name.strip())
+            if channel and channel.start() > 0:
+                again = self._identify(name.strip()[:channel.start()].rstrip(" -"), publisher, platform, display)
+                if isinstance(again, Identification):
+                    found = Identification(again.key, "fuzzy", min(again.score, 0.9), f"'{channel.group(0).strip(' -')}' is "
+                                           f"a release channel of the program: {again.evidence}")
         note = _INSTALLER_NOTE.search(name) if "(" in name else None
         if note and isinstance(found, Identification):
             # The cleaning drops bracketed notes, but this one says what the entry is: the
@@ -1119,6 +1163,10 @@ class DisplayNames:
                 candidates = [_Candidate(c.key_id, round(c.score - 0.02, 3), c.evidence + f", after dropping edition words "
                                          f"and the release from '{cleaned}'", True)
                               for c in self._publishers_product(trimmed, publisher)]
+        if not candidates and not publisher and len(words) == 1 and platform.family == "macos":
+            # (Mac apps and Homebrew casks, which carry no publisher; a Windows entry without
+            # one is not guessed so: "GitKraken" with no publisher stays unidentified.)
+            candidates = self._coined_program(words[0])
         if not candidates:
             found = self._part_of(words, publisher, platform, display)
             if (found is None and publisher and display
@@ -1185,33 +1233,26 @@ class DisplayNames:
             primary = self.index.primary(group)
             best = _Candidate(primary, best.score, best.evidence + f"; NVD files most of its CVEs under {self.index.keys[primary]}",
                               best.fuzzy)
+        elif len(group) > 1:
+            # Session 19: with no CVE to choose, of one product spelled alike under two spellings
+            # of one vendor name (trend_micro:officescan, trendmicro:officescan), the spelling NVD files
+            # most of the organisation's products under (CpeIndex.primary); key order put
+            # trend_micro first.
+            # (Only one vendor name written with and without separators: filezilla-project and
+            # filezilla are two names, which the publisher, not the count, may choose between.)
+            spelt, written = split_key(self.index.keys[best.key_id])[1], compact(self.index.words(best.key_id)[0])
+            alike = tuple(k for k in group if split_key(self.index.keys[k])[1] == spelt
+                          and compact(self.index.words(k)[0]) == written)
+            primary = self.index.primary(alike)
+            if primary != best.key_id:
+                best = _Candidate(primary, best.score, best.evidence + f"; NVD also names it {self.index.keys[best.key_id]}, "
+                                  f"and files most of the vendor's products under '{split_key(self.index.keys[primary])[0]}'",
+                                  best.fuzzy)
         if display:
             best = self._named_one_word_apart(best)
         key, evidence = self.index.keys[best.key_id], best.evidence
-        vendor_raw, product_raw = split_key(key)
-        if display and vendor_raw == product_raw:
-            # A self-named product is often the server or the platform; an installed program
-            # is its desktop client when NVD files one (mattermost:mattermost_desktop), or the
-            # vendor's product named only "desktop" (nextcloud:desktop, element:desktop), or
-            # (session 16) its client (seafile:seafile-client, teamspeak:teamspeak_client).
-            for client in (key + "_desktop", key + "-desktop", key + "_desktop_client", key + "_desktop_app",
-                           vendor_raw + ":desktop", vendor_raw + ":desktop_client", key + "_client", key + "-client"):
-                desktop = self.index.key_id.get(client)
-                if desktop is not None and desktop in self.index.current:
-                    key, evidence = client, evidence + f"; an installed program is the desktop client {client}"
-                    break
-        elif display and platform.family == "macos" and vendor_raw != product_raw:
-            # A Mac app is a desktop program: where NVD files the product's desktop build
-            # apart ("Claude.app" is anthropic:claude_desktop, not the service anthropic:claude).
-            for client in (key + "_desktop", key + "_desktop_client", key + "_desktop_app"):
-                desktop = self.index.key_id.get(client)
-                if (desktop is not None and desktop in self.index.current
-                        and self.index.cve_count(desktop) >= self.index.cve_count(best.key_id)):
-                    # (Not when NVD files the app's CVEs under the product's own name: Cisco's
-                    # webex_meetings has them, webex_meetings_desktop none.)
-                    key, evidence = client, evidence + f"; a Mac app is the desktop build {client}"
-                    break
         if display:
+            key, evidence = self.desktop_build(key, evidence, platform.family == "macos")
             key, evidence = self._with_the_cves(key, evidence)
             # Session 16: an installed program is the Electron build where NVD files one apart
             # from the product (pritunl:pritunl-client-electron beside pritunl-client,
@@ -1233,6 +1274,38 @@ class DisplayNames:
             key, evidence = key + "_for_mac", evidence + "; the Mac build is NVD product " + key + "_for_mac"
         method = "fuzzy" if best.fuzzy or best.score < 0.95 else "exact"
         return Identification(key, method, best.score, evidence)
+
+    def desktop_build(self, key: str, evidence: str, mac: bool) -> tuple[str, str]:
+        """The key of the installed program where NVD files a product's desktop build or client
+        apart from the product found (the product's server, service or platform), with the
+        evidence; else ``key`` and ``evidence`` as given. For display names and (session 19)
+        Homebrew casks spelled as the product."""
+        vendor_raw, product_raw = split_key(key)
+        if vendor_raw == product_raw:
+            # A self-named product is often the server or the platform; an installed program
+            # is its desktop client when NVD files one (mattermost:mattermost_desktop), or the
+            # vendor's product named only "desktop" (nextcloud:desktop, element:desktop), or
+            # (session 16) its client (seafile:seafile-client, teamspeak:teamspeak_client), or
+            # (session 19) its browser (opera:opera_browser: opera:opera names the company's
+            # range, its browser's CVEs are filed under opera_browser).
+            for client in (key + "_desktop", key + "-desktop", key + "_desktop_client", key + "_desktop_app",
+                           vendor_raw + ":desktop", vendor_raw + ":desktop_client", key + "_client", key + "-client",
+                           key + "_browser"):
+                desktop = self.index.key_id.get(client)
+                if desktop is not None and desktop in self.index.current:
+                    return client, evidence + f"; an installed program is the desktop client {client}"
+        elif mac:
+            # A Mac app is a desktop program: where NVD files the product's desktop build
+            # apart ("Claude.app" is anthropic:claude_desktop, not the service anthropic:claude).
+            found = self.index.key_id[key]
+            for client in (key + "_desktop", key + "_desktop_client", key + "_desktop_app"):
+                desktop = self.index.key_id.get(client)
+                if (desktop is not None and desktop in self.index.current
+                        and self.index.cve_count(desktop) >= self.index.cve_count(found)):
+                    # (Not when NVD files the app's CVEs under the product's own name: Cisco's
+                    # webex_meetings has them, webex_meetings_desktop none.)
+                    return client, evidence + f"; a Mac app is the desktop build {client}"
+        return key, evidence
 
     def _with_the_cves(self, key: str, evidence: str) -> tuple[str, str]:
         """Session 16, round 3: a product named with Adobe's Creative Cloud edition ("photoshop_cc")
@@ -1465,8 +1538,11 @@ class DisplayNames:
         # ("Citrix Secure Access" by Citrix is citrix:secure_access_client); looked up by the
         # product's name run together, as the index keeps it, then checked for this vendor.
         names = [compact(" ".join(words))] + ([compact(" ".join(words[1:]))] if len(words) >= 2 and compact(words[0]) == said else [])
+        # (Not a printing program's name: the universal print driver rule decides those, and "HP
+        # Smart Universal Printing" is no hp:smart_universal_printing_driver: set 2's label.)
+        kinds = _PROGRAM_KINDS if any(w in ("print", "printing", "printer") for w in words) else _PUBLISHED_KINDS
         kids = {k for name in names for k in index.by_head.get(name, ())
-                if index.words(k)[1].rsplit(" ", 1)[-1] in _PROGRAM_KINDS and compact(index.words(k)[0]) == said}
+                if index.words(k)[1].rsplit(" ", 1)[-1] in kinds and compact(index.words(k)[0]) == said}
         kids &= self.index.current
         key_id = self._one_of(kids)
         if key_id is None and kids and len({(_organisation(split_key(index.keys[k])[0]), index.words(k)[1]) for k in kids}) == 1:
@@ -1477,6 +1553,30 @@ class DisplayNames:
             return []
         return [_Candidate(key_id, 0.9, f"publisher '{publisher}' is vendor '{self.index.words(key_id)[0]}', whose one product "
                                         f"of that name is '{self.index.words(key_id)[1]}'", True)]
+
+    def _coined_program(self, word: str) -> list[_Candidate]:
+        """Session 19: a one-word name without a publisher that no product is named like, whose
+        word only one current product uses, that product being the word with a kind of program
+        after it ("Kiro.app" and the kiro cask are amazon:kiro_ide, the gitkraken cask
+        axosoft:gitkraken_desktop, "AnythingLLM.app" mintplexlabs:anythingllm_desktop): NVD
+        names the installed program so, and no other product shares the coined word. A plain
+        word used by other products ("Support.app": root3:support_app) or a kind the word
+        alone does not make a program of (an agent, a studio, "fd": mhlw:fd_application) is
+        not read so. One lookup (CpeIndex.by_head)."""
+        index, named = self.index, compact(word)
+        if len(named) < 4 or not named.isalnum():
+            return []
+        heads = [k for k in index.by_head.get(named, ()) if k in index.current]
+        # (Every product using the word is "<word> <kind>" of one vendor: amazon:kiro_ide beside
+        # amazon:kiro_cli, the command-line program Homebrew names kiro-cli.)
+        if not heads or index.word_uses.get(word.lower(), 0) != len(heads) or len({index.words(k)[0] for k in heads}) != 1:
+            return []
+        kids = {k for k in heads if index.words(k)[1].rsplit(" ", 1)[-1] in _CLIENT_KINDS}
+        key_id = self._one_of(kids)
+        if key_id is None:
+            return []
+        return [_Candidate(key_id, 0.86, f"NVD uses the word '{word}' only in vendor '{index.words(key_id)[0]}''s products "
+                                         f"named after it; its installed program is '{index.words(key_id)[1]}'", True)]
 
     def _branded_program(self, words: list[str], publisher: str) -> list[_Candidate]:
         """Session 16: the one product named the program's name with a kind of program after it

@@ -380,7 +380,7 @@ class Identifier:
                     if (isinstance(named, Identification) and named.key != found.key
                             and compact(split_key(named.key)[0]) == compact(head)):
                         return self._with_references(named, formula, source)
-                return self._with_references(found, formula, source)
+                return self._cask_program(self._with_references(found, formula, source), formula)
             # Casks are display names written with hyphens (google-chrome, visual-studio-code).
             named = self.names.identify(formula.replace("-", " "), item.vendor, platform, display=False)
             if "-plus" in formula:
@@ -417,6 +417,16 @@ class Identifier:
             return self._with_references(found, formula, source)
         if source == "macos_app":
             found = self.names.app(item, platform)
+            if isinstance(found, Unidentified) and not item.vendor:
+                # Session 19: a Mac app "<Vendor> <Product> <build words>" (MongoDB Compass Readonly,
+                # MongoDB Compass Isolated Edition: the builds Homebrew ships as the casks
+                # mongodb-compass-readonly and -isolated-edition) is read as the cask is.
+                words = clean_display_name(app_name(item.name)).split()
+                edition = self._cask_edition("-".join(words), platform) if len(words) >= 3 and all(
+                    w.replace("-", "").isalnum() for w in words) else None
+                if edition is not None:
+                    found = Identification(edition.key, edition.method, edition.score,
+                                           edition.evidence.replace("cask ", "app ", 1))
             if (isinstance(found, Identification) and item.bundle_id.lower().startswith("com.apple.")
                     and split_key(found.key)[0] != "apple"):
                 # A bundle id under com.apple is Apple's own app (Apple's bundle ids are reverse
@@ -435,6 +445,30 @@ class Identifier:
                 return self.source_packages.apply(found, raw, item.source_package, source) if item.source_package else found
         found = self.names.identify(item.name, item.vendor, platform)
         return found if item.vendor else self._with_references(found, clean_display_name(item.name), source)
+
+    def _cask_program(self, found: Identification | Unidentified, formula: str) -> Identification | Unidentified:
+        """Session 19: a Homebrew name spelled exactly as the product found is the app a cask
+        installs when NVD files that product's desktop program apart (DisplayNames.desktop_build,
+        the rule of Mac app bundles): the signal, whatsapp, nextcloud, opera and parallels casks
+        are signal:signal-desktop, whatsapp:whatsapp_desktop, nextcloud:desktop,
+        opera:opera_browser and parallels:parallels_desktop, as "Signal.app" is; claude is
+        anthropic:claude_desktop. (A formula of that name is a command-line program: the
+        docker formula is the CLI, docker:docker, where the docker cask is Docker Desktop; no
+        data tells the two apart, and casks named so outnumber formulas in the labelled sets.)"""
+        if not isinstance(found, Identification) or compact(split_key(found.key)[1]) != compact(formula):
+            return found
+        key, evidence = self.names.desktop_build(found.key, found.evidence, mac=True)
+        if key == found.key:
+            return found
+        spoken = self.index.aliases.names.get(formula.replace("-", " "))
+        if spoken is not None and self._known(spoken[0]):
+            # The display name alias of the app names the installed program: "dropbox" is the
+            # Dropbox client, dropbox:dropbox (as "Dropbox.app" is), not NVD's CVE-less
+            # dropbox_desktop; "signal" is signal:signal-desktop. The authored fact decides.
+            if spoken[0] == found.key:
+                return found
+            return Identification(spoken[0], "alias", 1.0, f"cask '{formula}' is display name '{formula}', alias: {spoken[1]}")
+        return Identification(key, found.method, found.score, f"cask '{formula}': {evidence}")
 
     def _cask_edition(self, formula: str, platform: Platform) -> Identification | None:
         """Session 17: a cask "<vendor>-<product>-<edition>" (mongodb-compass-readonly,

@@ -114,6 +114,10 @@ def _prepared(name: str) -> tuple[str, bool]:
     """The name without bracketed notes and update numbers, and whether it may hold "for
     Microsoft Windows" (the pattern is run only then)."""
     text = _PARENS.sub(" ", name) if ("(" in name or "[" in name or "{" in name) else name
+    if not text.isascii() and ("\u00ae" in text or "\u2122" in text):
+        # Session 19: trademark signs glued to a word ("Intel® Wireless Bluetooth®"), as
+        # "(R)" and "(TM)" in brackets go with the brackets.
+        text = text.replace("\u00ae", " ").replace("\u2122", " ")
     # The two case-blind patterns need these words; an ASCII name without them is left as it is
     # without running them (re.I also folds a few non-ASCII letters: those names always run the
     # patterns).

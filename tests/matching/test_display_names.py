@@ -663,6 +663,8 @@ def test_an_edition_word_nvd_keeps_in_the_product_name_stays_when_the_publisher_
     # Session 18: "4D" as "3D"; the Windows release a build is for is no part of the name.
     ("Maxon Cinema 4D 2024", "maxon cinema 4d 2024"),
     ("OpenVPN 2.5.7-I602 Win10", "openvpn"),
+    # Session 19: trademark signs glued to a word.
+    ("Intel® Wireless Bluetooth®", "intel wireless bluetooth"), ("Grammarly for Microsoft™ Office", "grammarly microsoft office"),
 ])
 def test_cleaning_knows_java_build_numbers_and_keeps_3d(name: str, cleaned: str) -> None:
     from appliance.matching.normalize import clean_display_name
@@ -1240,3 +1242,82 @@ def test_a_persons_coined_one_word_program_is_its_lone_project(matcher: FeedMatc
 def test_a_plain_word_by_a_person_stays_refused_for_a_lone_project(matcher: FeedMatcher) -> None:
     # "Barrier" (barrier_project:barrier) is an everyday word: the "<name>_project" doubt stays.
     assert product(matcher, SoftwareItem("Barrier", "2.4.0", "Debauchee"))[0] is None
+
+
+@pytest.mark.parametrize(("name", "source", "expected"), [
+    # Session 19: a coined word NVD uses only in one vendor's "<word> <kind>" products.
+    ("Kiro.app", "macos_app", "amazon:kiro_ide"),
+    ("kiro", "homebrew", "amazon:kiro_ide"),
+    ("gitkraken", "homebrew", "axosoft:gitkraken_desktop"),
+])
+def test_a_coined_word_without_a_publisher_is_its_installed_program(matcher: FeedMatcher, name: str, source: str,
+                                                                    expected: str) -> None:
+    key, evidence = product(matcher, SoftwareItem(name, "1.0", "", None, source), MAC)
+    assert key == expected
+    assert "only in vendor" in evidence
+
+
+@pytest.mark.parametrize("name", ["Support.app", "Weave.app"])
+def test_a_plain_or_shared_word_is_not_read_as_a_program(matcher: FeedMatcher, name: str) -> None:
+    # root3:support_app: "support" is used by many products; weave_desktop is filed under two vendors.
+    key, _ = product(matcher, SoftwareItem(name, "1.0", "", None, "macos_app"), MAC)
+    assert key is None
+
+
+def test_one_product_under_two_vendor_spellings_is_the_spelling_filing_most_products(matcher: FeedMatcher) -> None:
+    # Session 19: trend_micro:officescan and trendmicro:officescan hold no CVE in the feed; NVD
+    # files 114 products under "trendmicro", 53 under "trend_micro" (key order chose the latter).
+    key, evidence = product(matcher, SoftwareItem("Trend Micro OfficeScan Agent", "14.0", "Trend Micro Inc."))
+    assert key == "trendmicro:officescan"
+    assert "trend_micro:officescan" in evidence
+
+
+def test_a_release_channel_after_a_windows_name_is_the_programs_build(matcher: FeedMatcher) -> None:
+    # Session 19: "Dev" after the name, as on a Mac ("Microsoft Edge Dev.app").
+    key, evidence = product(matcher, SoftwareItem("Microsoft Edge Dev", "133.0.3065.4", "Microsoft Corporation"))
+    assert key == "microsoft:edge_chromium"
+    assert "release channel" in evidence
+
+
+def test_an_early_access_build_of_a_mac_app_is_the_app(matcher: FeedMatcher) -> None:
+    # Session 19: JetBrains' EAP builds ("Rider 2024.3 EAP.app", bundle id com.jetbrains.rider-EAP).
+    item = SoftwareItem("Rider 2024.3 EAP.app", "2024.3", "", None, "macos_app", "com.jetbrains.rider-EAP")
+    key, evidence = product(matcher, item, MAC)
+    assert key == "jetbrains:rider"
+    assert "'EAP' is a release channel" in evidence
+
+
+@pytest.mark.parametrize(("name", "bundle_id", "expected"), [
+    # Session 19: a Mac app "<Vendor> <Product> <build words>", read as the cask of that build is.
+    ("MongoDB Compass Readonly.app", "com.mongodb.compass.readonly", "mongodb:compass"),
+    ("MongoDB Compass Isolated Edition.app", "com.mongodb.compass.isolated", "mongodb:compass"),
+])
+def test_build_words_after_a_mac_apps_vendor_and_product_are_an_edition(matcher: FeedMatcher, name: str, bundle_id: str,
+                                                                        expected: str) -> None:
+    key, evidence = product(matcher, SoftwareItem(name, "1.44", "", None, "macos_app", bundle_id), MAC)
+    assert key == expected
+    assert "build words" in evidence
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    # Session 19: a hardware maker's drivers, named by the device; trademark signs glued to words.
+    ("Intel® Wireless Bluetooth®", "Intel Corporation", "intel:wireless_bluetooth_drivers"),
+    ("Intel(R) Wireless Bluetooth(R)", "Intel Corporation", "intel:wireless_bluetooth_drivers"),
+])
+def test_a_makers_entry_named_by_the_device_is_its_driver(matcher: FeedMatcher, name: str, publisher: str,
+                                                          expected: str) -> None:
+    key, evidence = product(matcher, SoftwareItem(name, "23.60.5.1", publisher))
+    assert key == expected
+    assert "whose one product of that name" in evidence
+
+
+@pytest.mark.parametrize(("name", "bundle_id", "expected"), [
+    # Session 19: "<Product> for <browser>" is the product's browser extension where NVD files one.
+    ("1Password for Safari.app", "com.1password.safari", "1password:1password_in_the_browser"),
+    ("Grammarly for Safari.app", "com.grammarly.safari.extension", "grammarly:grammarly"),
+])
+def test_an_app_for_a_browser_is_the_products_extension(matcher: FeedMatcher, name: str, bundle_id: str,
+                                                        expected: str) -> None:
+    key, evidence = product(matcher, SoftwareItem(name, "8.10", "", None, "macos_app", bundle_id), MAC)
+    assert key == expected
+    assert "'for Safari'" in evidence

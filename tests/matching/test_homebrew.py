@@ -328,3 +328,24 @@ def test_a_formula_leaves_out_a_projects_plus_plus_or_spells_it_pp(matcher: Feed
     # Session 19: formula names carry no "++" for these projects.
     key, evidence = brew(matcher, name)
     assert key == expected and '"++"' in evidence
+
+@pytest.mark.parametrize(("name", "expected"), [
+    # Session 19: a cask spelled as the product is the app, NVD's desktop program key.
+    ("signal", "signal:signal-desktop"), ("whatsapp", "whatsapp:whatsapp_desktop"), ("nextcloud", "nextcloud:desktop"),
+    ("opera", "opera:opera_browser"), ("parallels", "parallels:parallels_desktop"), ("claude", "anthropic:claude_desktop"),
+])
+def test_a_cask_spelled_as_the_product_is_its_desktop_program(matcher: FeedMatcher, name: str, expected: str) -> None:
+    key, evidence = brew(matcher, name)
+    assert key == expected
+    assert f"cask '{name}'" in evidence
+
+
+def test_a_name_not_spelled_as_a_self_named_product_keeps_its_key(matcher: FeedMatcher) -> None:
+    # "tor" is torproject:tor (the daemon), not the Tor Browser: only a self-named key turns to its browser.
+    assert brew(matcher, "tor")[0] == "torproject:tor"
+    assert brew(matcher, "brave-browser")[0] == "brave:brave"
+
+
+def test_a_casks_display_name_alias_decides_its_desktop_program(matcher: FeedMatcher) -> None:
+    # "Dropbox.app" is dropbox:dropbox by the authored alias; the cask too, not NVD's CVE-less dropbox_desktop.
+    assert brew(matcher, "dropbox")[0] == "dropbox:dropbox"
