@@ -165,10 +165,12 @@ _MODULE_VENDORS = {"perl": ("perl", "cpan"), "ruby": ("ruby-lang", "rubygems"), 
 # own, built from pecl.php.net sources, not from PHP's.
 _PHP_BUILT = re.compile(r"^(php\d[\d.]*(-(?!pecl-).+)?|libapache2-mod-php\d[\d.]*)$")
 # PECL's extensions as distributions name them: Fedora's php-pecl-<extension> (php-pecl-redis5),
-# Alpine's php<NN>-pecl-<extension>, and Debian's php<version>-<extension> when <extension> is
-# none of PHP's own (Debian's php-imagick source builds php8.3-imagick; PHP's own extensions
-# come from the php8.3 source, _PHP_OWN_PARTS).
-_PECL = re.compile(r"^(?:php\d*-pecl-([a-z0-9_-]+?)\d*|php\d\.\d+-([a-z0-9_-]+))$")
+# Alpine's php<NN>-pecl-<extension>, Remi's software collections php<NN>-php-pecl-<extension>
+# (session 19: php83-php-pecl-redis6 is phpredis built for the php83 collection, not PHP), and
+# Debian's php<version>-<extension> when <extension> is none of PHP's own (Debian's php-imagick
+# source builds php8.3-imagick; PHP's own extensions come from the php8.3 source,
+# _PHP_OWN_PARTS). Remi's "-im7" is Imagick built against ImageMagick 7, no part of the name.
+_PECL = re.compile(r"^(?:php\d*-(?:php-)?pecl-([a-z0-9_-]+?)\d*(?:-im\d+)?|php\d\.\d+-([a-z0-9_-]+))$")
 # PHP's own extensions and server APIs (the ext/ and sapi/ directories of php-src) as Fedora's
 # and RHEL's php source package names its subpackages without a version: php-pgsql, php-intl,
 # php-fpm. Debian's unversioned php-<extension> are php-defaults' empty packages that pull in
@@ -560,6 +562,13 @@ class PackageRules:
         if self.ids._known(key):
             return Identification(key, "exact", 0.87, f"'{package}' is PECL extension '{extension}', which NVD files under "
                                   f"PHP's vendor as {key}")
+        driver = extension.replace("-", "_") + ":php_driver"
+        if self.ids._known(driver):
+            # Session 19: a company's extension on PECL is its PHP driver, which NVD files as
+            # "<vendor>:php_driver" beside the vendor's other language drivers (PECL's mongodb is
+            # mongodb:php_driver, next to mongodb:c_driver and go_driver); not the vendor's server.
+            return Identification(driver, "exact", 0.87, f"'{package}' is PECL extension '{extension}', the PHP driver "
+                                  f"of vendor '{extension}', which NVD files as {driver}")
         return Unidentified(f"'{package}' is PECL extension '{extension}', a project of its own (not PHP), and no NVD "
                             f"product of PHP's vendor is named '{extension}' (others of the name are namesakes)")
 
@@ -1864,7 +1873,7 @@ _SUSE_APACHE_MODULE = re.compile(r"^apache2-mod_([a-z0-9_-]+?)(?:-python3\d*)?$"
 # for one interpreter version (lua5.1-cjson, lua5.4-socket; its lua5.1-libs is Lua's own, read
 # before this by its subpackage part).
 _MODULE_HOSTS = re.compile(r"^(libpam-|libnss-|libapache2-|libnginx-|nginx-mod-|postgresql-\d+-|gnome-shell-extension|vim-addon|vim-[a-z]+-?plugin"
-                           r"|php[\d.]*-pecl-|lua\d[\d.]*-)")
+                           r"|php[\d.]*-(?:php-)?pecl-|lua\d[\d.]*-)")
 # Sources whose names are upstream project names (a Homebrew formula is named after the
 # project, docs.brew.sh "Formula Cookbook"), so a name that is exactly one product is that
 # product even without CVEs; distribution packages are not (Debian's "appstream").

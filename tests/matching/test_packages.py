@@ -836,6 +836,13 @@ def test_a_firmware_package_ships_no_code(matcher: FeedMatcher, hint: str) -> No
     ("php8.3-memcached", DEBIAN, "", "php:memcached"),
     ("php-pecl-imagick", ROCKY, "php-pecl-imagick", "php:imagick"),
     ("php82-pecl-memcached", ALPINE, "", "php:memcached"),
+    # Session 19: Remi's software collections name them php<NN>-php-pecl-<extension>, and
+    # "-im7" is Imagick built against ImageMagick 7; PECL's mongodb is MongoDB's PHP driver.
+    ("php83-php-pecl-imagick-im7", ROCKY, "", "php:imagick"),
+    ("php83-php-pecl-redis6", ROCKY, "", None),
+    ("php83-php-pecl-igbinary", ROCKY, "", None),
+    ("php83-php-pecl-mongodb", ROCKY, "", "mongodb:php_driver"),
+    ("php83-pecl-mongodb", ALPINE, "", "mongodb:php_driver"),
     # Refused: no product of PHP's vendor is named so (redis:redis is the server phpredis talks to).
     ("php8.3-redis", DEBIAN, "php-redis", None),
     ("php8.2-apcu", DEBIAN, "", None),
