@@ -388,6 +388,10 @@ class PackageRules:
             found = self._named_exactly(name, package, scheme, "" if _PART_STEP in how else maintainer)
             if found is None:
                 continue
+            if isinstance(found, Identification) and how.endswith(f"({_LIBRARY_PROJECT_STEP})"):
+                library = self._library_named_after(found, name, package)
+                if library is not None:
+                    return library
             if isinstance(found, Identification) and not depth:
                 project = self._subpackage_of_project(found, package, scheme)
                 if project is not None:
@@ -437,6 +441,32 @@ class PackageRules:
                 return _derived(spoken, f"read as {how}", 0.02 * depth) if depth else spoken
         tried = ", ".join(f"'{name}'" for name, _, _ in steps)
         return Unidentified(f"no alias and no NVD product named like package '{package}' (tried {tried})")
+
+    def _library_named_after(self, found: Identification, name: str, package: str) -> Identification | Unidentified | None:
+        """Session 19: "lib<name>" is also NVD's "<name>lib", the library spelled the other way
+        round (MediaArea's libmediainfo is mediaarea:mediainfolib beside its program
+        mediaarea:mediainfo; libzen is its ZenLib, mediaarea:zenlib). When the project's name
+        without "lib" found ``found`` and another product is spelled "<name>lib": that library
+        if its vendor files ``found``'s product name too (the project's own library, not the
+        program), else a refusal with both (actian:zen, the database, or mediaarea:zenlib);
+        None when no product is spelled so or it is ``found``'s own group."""
+        index = self.index
+        key_id = index.key_id.get(found.key)
+        wanted = compact(name) + "lib"
+        groups = {index.equivalents(k) for k in index.by_product.get(wanted, ()) if k in index.current}
+        groups.discard(index.equivalents(key_id) if key_id is not None else ())
+        if len(groups) != 1:
+            return None
+        group = next(iter(groups))
+        library = index.current_primary(group)
+        vendors = {compact(index.words(k)[0]) for k in group}
+        product = compact(index.words(key_id)[1]) if key_id is not None else ""
+        if any(compact(index.words(k)[1]) == product for v in vendors for k in index.by_vendor.get(v, ())):
+            return Identification(index.keys[library], "exact", 0.88,
+                                  f"'{package}' is library 'lib{name}', which NVD files as {index.keys[library]} ('{name}lib') "
+                                  f"beside its vendor's program {found.key}")
+        return Unidentified(f"'{package}' reads as '{name}' ({found.key}) or as its library '{name}lib' "
+                            f"({index.keys[library]}), two products, and nothing says which")
 
     def _namesake_of_own_source(self, key: str) -> bool:
         """The product a shorter name reads as is only its namesake for a package built from a

@@ -1396,3 +1396,20 @@ def test_of_two_persons_keys_none_is_chosen(matcher: FeedMatcher) -> None:
     # stephen_hemminger:iproute and david_f._mischler:iproute: the one left is no project's key.
     (result,) = matcher.match([SoftwareItem("iproute", "6.2", source="homebrew")], "macOS 14.5")
     assert _key(result) is None
+
+
+@pytest.mark.parametrize(("name", "os_name", "scheme", "expected"), [
+    # Session 19: "lib<name>" is NVD's "<name>lib" when the library's vendor files the program
+    # "<name>" too (MediaArea's MediaInfoLib beside MediaInfo) ...
+    ("libmediainfo", DEBIAN, "dpkg", "mediaarea:mediainfolib"),  # Debian's source of libmediainfo0v5
+    ("libmediainfo", ROCKY, "rpm", "mediaarea:mediainfolib"),
+    ("libmediainfo", MAC, "homebrew", "mediaarea:mediainfolib"),
+    # ... and refused when "<name>" is another vendor's product (ZenLib is not actian:zen).
+    ("libzen", DEBIAN, "dpkg", None),
+    ("libzen", ROCKY, "rpm", None),
+])
+def test_a_library_spelled_name_then_lib(rules_only: FeedMatcher, name: str, os_name: str, scheme: str, expected: str | None) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "24.12", "", None, scheme)], os_name)
+    assert _key(result) == expected, result.reason or result.match
+    if expected is None:
+        assert "'zenlib' (mediaarea:zenlib)" in result.reason and "actian:zen" in result.reason
