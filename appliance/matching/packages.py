@@ -1641,6 +1641,12 @@ class PackageRules:
             # ... and a few as the distribution's name with what it is for (xmltwig's
             # xml-twig_for_perl, paul_marquess's compress-raw-zlib_perl_module).
             names = [module.replace("-", "::"), "perl-" + module, module, module + "_for_perl", module + "_perl_module"]
+            # ... and a few by the module's file name, the most specific spelling, so first
+            # (session 19: cgi.pm:cgi.pm for Fedora's perl-CGI and Debian's libcgi-pm-perl, whose
+            # CPAN distribution was named "CGI.pm"; the bare word "cgi" names other products).
+            stem = module[:-3] if module.endswith("-pm") else module
+            if "-" not in stem:
+                names.insert(0, stem + ".pm")
         if ecosystem == "java":
             # Debian Java Policy names a library by its major version when versions are not
             # compatible (liblog4j2-java, libcommons-lang3-java, libxalan2-java) while NVD files
@@ -1666,6 +1672,15 @@ class PackageRules:
             if not kids:
                 continue
             chosen = self.ids._by_name_alone(kids, name)
+            if not isinstance(chosen, _Candidate) and name.endswith(".pm"):
+                # A Perl module's file name (cgi.pm) filed by a vendor named after it is the
+                # module's own key; beside it, a person's key of the same file is the author's
+                # (andy_armstrong:cgi.pm, from the 2015 dictionary).
+                own = {self.index.equivalents(k) for k in kids if _named_after(*split_key(self.index.keys[k]))}
+                if len(own) == 1:
+                    key = self.index.keys[self.index.current_primary(next(iter(own)))]
+                    return Identification(key, "exact", 0.88, f"'{package}' packages perl module file '{name}', which NVD "
+                                          f"files under a vendor named after it as {key}")
             if not isinstance(chosen, _Candidate):
                 return None
             group = self.index.equivalents(chosen.key_id)

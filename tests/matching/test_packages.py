@@ -1413,3 +1413,15 @@ def test_a_library_spelled_name_then_lib(rules_only: FeedMatcher, name: str, os_
     assert _key(result) == expected, result.reason or result.match
     if expected is None:
         assert "'zenlib' (mediaarea:zenlib)" in result.reason and "actian:zen" in result.reason
+
+
+@pytest.mark.parametrize(("name", "os_name", "scheme"), [
+    ("perl-CGI", ROCKY, "rpm"),
+    ("libcgi-pm-perl", DEBIAN, "dpkg"),
+])
+def test_a_perl_module_by_its_file_name(rules_only: FeedMatcher, name: str, os_name: str, scheme: str) -> None:
+    # Session 19: NVD files CGI.pm by its file name, under a vendor named after it (beside its
+    # author's key andy_armstrong:cgi.pm from the 2015 dictionary); the bare "cgi" names others.
+    (result,) = rules_only.match([SoftwareItem(name, "4.57", "", None, scheme)], os_name)
+    assert _key(result) == "cgi.pm:cgi.pm", result.reason
+    assert "perl module file 'cgi.pm'" in result.match.evidence
