@@ -2147,6 +2147,19 @@ _DATA_WORDS = frozenset({
     # Fedora's font packages are "<foundry>-<family>-fonts" (Fedora font packaging guidelines):
     # libreoffice-opensymbol-fonts, urw-base35-fonts, dejavu-fonts-common.
     "fonts",
+    # Session 19: sample files a project's test suite reads (Debian's clamav-testfiles: harmless
+    # files that scanners must flag), not the test suite's code (-tests is the project's).
+    "testfiles", "testdata",
+})
+# Session 19: ISO 639-2 codes of languages whose data a package "<project>-<code>" holds
+# (Debian's tesseract-ocr-eng, tesseract-ocr-deu: one language's trained OCR model; Debian's
+# -chi-sim and -chi-tra are Chinese scripts). Three letters only: two-letter ISO 639-1 codes
+# are also parts of program names (mesa-gl, node-ms, ssh-import-id), and so are some three-letter
+# codes (cat, lit, tel, mal, est, ind), left out.
+_LANGUAGE_CODES = frozenset({
+    "eng", "enm", "deu", "frk", "fra", "frm", "spa", "ita", "por", "rus", "jpn", "kor", "nld", "pol", "swe", "dan",
+    "fin", "nor", "ces", "slk", "slv", "hun", "ron", "bul", "ukr", "ell", "grc", "heb", "ara", "hin", "tha", "vie",
+    "tur", "hrv", "srp", "kat", "isl", "lav", "fas", "osd", "equ",
 })
 # What may follow a data word in such a name: a variant, a language code or a version
 # (glibc-locale-base, icu-data-en, icu-data-full, oracle-database-preinstall-19c).
@@ -2154,8 +2167,11 @@ _DATA_TAILS = frozenset({"base", "common", "full", "minimal", "all", "extra", "c
 
 
 def _data_package(package: str) -> str:
-    """The data word of a package named "<...>-<data word>[-<variant or language>]", or ""."""
+    """The data word of a package named "<...>-<data word>[-<variant or language>]", or the
+    language code of one named "<project>-<ISO 639-2 code>" (tesseract-ocr-deu), or ""."""
     pieces = package.lower().split("-")
+    if len(pieces) > 2 and (pieces[-1] in _LANGUAGE_CODES or (pieces[-2] == "chi" and pieces[-1] in ("sim", "tra"))):
+        return "-".join(pieces[-2:]) if pieces[-2] == "chi" else pieces[-1]
     for at, piece in enumerate(pieces):
         if piece in _DATA_WORDS and (at or len(pieces) > 1) and all(
                 rest in _DATA_TAILS or (len(rest) <= 3 and rest.isalnum()) for rest in pieces[at + 1:]):
@@ -2189,6 +2205,8 @@ def _no_code(package: str) -> str:
     if ships_no_code(package):
         return f"'{package}' ships documentation or data, no program of its own"
     word = _data_package(package)
+    if word in _LANGUAGE_CODES or word.startswith("chi-"):
+        return f"'{package}' ships one language's data (its name ends in ISO 639-2 code '-{word}'), no program of its own"
     if word:
         return f"'{package}' ships data or set-up files (its name says '-{word}'), no program of its own"
     policy = selinux_policy(package)

@@ -408,6 +408,10 @@ def test_a_package_named_vendor_then_product(rules_only: FeedMatcher, name: str,
     # Word lists a program checks against (session 16 round 2): not cracklib's code.
     ("cracklib-dicts", "cracklib", ROCKY, "rpm"),
     ("cracklib-dict-full", "cracklib", SUSE, "rpm"),
+    # Session 19: one language's OCR model (ISO 639-2 code last), a scanner's sample files.
+    ("tesseract-ocr-deu", "tesseract-lang", DEBIAN, "dpkg"),
+    ("tesseract-ocr-chi-sim", "tesseract-lang", DEBIAN, "dpkg"),
+    ("clamav-testfiles", "clamav", DEBIAN, "dpkg"),
 ])
 def test_data_and_set_up_packages_stay_refused_whatever_their_source(matcher: FeedMatcher, name: str, source_package: str,
                                                                      os_name: str, scheme: str) -> None:
@@ -417,7 +421,10 @@ def test_data_and_set_up_packages_stay_refused_whatever_their_source(matcher: Fe
         assert "no program of its own" in result.reason
 
 
-@pytest.mark.parametrize("name", ["util-linux-misc", "mono-runtime", "evolution-data-server", "aspnetcore-runtime-8.0"])
+@pytest.mark.parametrize("name", ["util-linux-misc", "mono-runtime", "evolution-data-server", "aspnetcore-runtime-8.0",
+                                  # two-letter codes are program parts too (mesa-gl, node-ms), and a
+                                  # language code is data only after a project's name
+                                  "mesa-gl", "node-ms", "ssh-import-id", "tesseract-ocr-dev"])
 def test_data_words_refuse_only_at_the_end_of_a_name(name: str) -> None:
     # "runtime" and "misc" carry programs; "data" before another word is part of a product's name.
     from appliance.matching.packages import _data_package
