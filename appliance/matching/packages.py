@@ -1682,7 +1682,16 @@ class PackageRules:
                     return Identification(key, "exact", 0.88, f"'{package}' packages perl module file '{name}', which NVD "
                                           f"files under a vendor named after it as {key}")
             if not isinstance(chosen, _Candidate):
-                return None
+                # Session 19: of several products spelled like the module, the one filed by the
+                # ecosystem's own vendor (libhttpclient-java is apache:httpclient, not
+                # sensiolabs:httpclient, a PHP library).
+                own = {self.index.equivalents(k) for k in kids
+                       if split_key(self.index.keys[k])[0] in _MODULE_VENDORS.get(ecosystem, ())}
+                if len(own) != 1:
+                    return None
+                key = self.index.keys[self.index.current_primary(next(iter(own)))]
+                return Identification(key, "exact", 0.88, f"'{package}' packages {ecosystem} module '{name}'; of the "
+                                      f"products named so, {key} is filed by the ecosystem's own vendor")
             group = self.index.equivalents(chosen.key_id)
             vendors = [split_key(self.index.keys[k])[0] for k in group]
             # The distribution's package says which ecosystem the module is of; the product must

@@ -1432,3 +1432,17 @@ def test_a_perl_module_by_its_file_name(rules_only: FeedMatcher, name: str, os_n
     (result,) = rules_only.match([SoftwareItem(name, "4.57", "", None, scheme)], os_name)
     assert _key(result) == "cgi.pm:cgi.pm", result.reason
     assert "perl module file 'cgi.pm'" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "os_name", "scheme", "expected"), [
+    # Session 19: of namesakes spelled like a module, the ecosystem's own vendor's (apache for
+    # Debian's Java libraries, ruby-lang for Ruby's gems); not Ruby itself, nor a PHP namesake.
+    ("libhttpclient-java", DEBIAN, "dpkg", "apache:httpclient"),
+    ("rubygem-json", ROCKY, "rpm", "ruby-lang:json"),
+    ("ruby-json", ALPINE, "apk", "ruby-lang:json"),
+])
+def test_a_module_among_namesakes_is_the_ecosystem_vendors(rules_only: FeedMatcher, name: str, os_name: str, scheme: str,
+                                                           expected: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "2.7.1", "", None, scheme)], os_name)
+    assert _key(result) == expected, result.reason or result.match
+    assert "ecosystem's own vendor" in result.match.evidence
