@@ -344,6 +344,11 @@ class PackageRules:
             found = self.identify(match.group(1), scheme)
             if isinstance(found, Identification):
                 return _derived(found, f"'{package}' is CPython's own '{match.group(2)}', built from the interpreter's source", 0.02)
+        if scheme == "dpkg" and package.startswith("php-") and len(package) > 5 and "pecl" in maintainer.lower().split():
+            # Session 19: Debian's PHP PECL Maintainers build PECL's extensions, whose
+            # default-version package is php-<extension> (php-memcached, php-mongodb, php-msgpack),
+            # spelled like the PEAR team's Composer libraries (php-twig): the maintainer says which.
+            return self._pecl(package, package[4:])
         for pattern, ecosystem in _MODULES:
             match = pattern.match(package)
             if match and match.group(1) not in _MODULE_NOT_A_MODULE and not (ecosystem == "php" and match.group(1) in _PHP_OWN_PARTS):

@@ -1446,3 +1446,17 @@ def test_a_module_among_namesakes_is_the_ecosystem_vendors(rules_only: FeedMatch
     (result,) = rules_only.match([SoftwareItem(name, "2.7.1", "", None, scheme)], os_name)
     assert _key(result) == expected, result.reason or result.match
     assert "ecosystem's own vendor" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("php-memcached", "php:memcached"),
+    ("php-mongodb", "mongodb:php_driver"),
+    ("php-msgpack", None),  # PECL's msgpack, not shamaton:msgpack (a Go module)
+])
+def test_debian_php_package_by_the_pecl_team_is_a_pecl_extension(rules_only: FeedMatcher, name: str, expected: str | None) -> None:
+    # Session 19: Debian's PECL team names an extension's default-version package php-<extension>,
+    # as the PEAR team names Composer libraries; the maintainer field says which.
+    pecl = "Debian PHP PECL Maintainers <team+php-pecl@tracker.debian.org>"
+    (result,) = rules_only.match([SoftwareItem(name, "3.2.0", pecl, None, "dpkg")], DEBIAN)
+    assert _key(result) == expected, result.reason or result.match
+    assert "PECL extension" in (result.match.evidence if result.match else result.reason)
