@@ -354,7 +354,7 @@ class PackageRules:
             if match and match.group(1) not in _MODULE_NOT_A_MODULE and not (ecosystem == "php" and match.group(1) in _PHP_OWN_PARTS):
                 # python3-pip-whl, python3-pip-wheel: Debian's and Fedora's wheel of a module for
                 # virtual environments.
-                found = self._module(match.group(1).removesuffix("-whl").removesuffix("-wheel"), ecosystem, package)
+                found = self._module(match.group(1).removesuffix("-whl").removesuffix("-wheel"), ecosystem, package, source)
                 if found is not None:
                     return found
                 module = match.group(1)
@@ -1597,8 +1597,10 @@ class PackageRules:
             return True
         return vendor in self._ecosystem_vendors and vendor != compact(name)
 
-    def _module(self, module: str, ecosystem: str, package: str) -> Identification | None:
-        """A language module packaged by the distribution (python3-requests, libwww-perl, ruby-rack, node-qs)."""
+    def _module(self, module: str, ecosystem: str, package: str, source: bool = False) -> Identification | None:
+        """A language module packaged by the distribution (python3-requests, libwww-perl, ruby-rack, node-qs).
+        ``source``: the name is a source package's, which may build a PECL extension as well as a
+        Composer library (php-redis builds php8.3-redis), so the Composer readings are not for it."""
         if ecosystem in ("pip", "npm"):
             # Python distributions are often named "py<module>" or "python-<module>" on PyPI
             # while Debian names the package by the importable module (python3-jwt is PyJWT,
@@ -1665,8 +1667,8 @@ class PackageRules:
             # several products (php-redis: redis:redis is the server, not PECL's client) say nothing.
             kids = tuple(k for k in self.ids._spelled_like(module) if self.index.ecosystem.get(k) in (None, "php")
                          and (split_key(self.index.keys[k])[0] == "php" or not self._ecosystem_module(k, module)))
-            if len({self.index.equivalents(k) for k in kids}) != 1 or len(compact(module)) < 5:
-                return None
+            if not kids or len({self.index.equivalents(k) for k in kids}) != 1 or len(compact(module)) < 5:
+                return None if source else self._composer_library(module, package, kids)
             chosen = self.ids._by_name_alone(kids, module)
             if not isinstance(chosen, _Candidate):
                 return None
@@ -1710,6 +1712,45 @@ class PackageRules:
                 return _derived(Identification(self.index.keys[chosen.key_id], "exact", chosen.score, chosen.evidence),
                                 f"'{package}' packages {ecosystem} module '{name}'", 0.0)
             return None
+        return None
+
+    def _composer_library(self, module: str, package: str, kids: tuple[int, ...]) -> Identification | None:
+        """Session 19: a PHP library the module reading's one product does not place, read as
+        Debian's PHP team names Composer packages (Debian PHP policy: "<vendor>/<name>" is
+        php-<vendor>-<name>, and php-<name> where vendor and name are one): of several products
+        spelled like the module, the one whose vendor is named after it (Composer's
+        dompdf/dompdf is dompdf_project:dompdf, not digitaljunkies:dompdf); with none, a vendor
+        spelled like the module's first words filing a product spelled like the rest
+        (php-horde-imp is horde:imp), or the one product spelled as the module's words run
+        together (php-sabre-dav, Composer's sabre/dav, is fruux:sabredav)."""
+        index = self.index
+        if kids:
+            own = {index.equivalents(k) for k in kids if _named_after(*split_key(index.keys[k]))}
+            if len(own) != 1:
+                return None
+            key = index.keys[index.current_primary(next(iter(own)))]
+            return Identification(key, "exact", 0.87, f"'{package}' packages PHP library '{module}' (Composer's "
+                                  f"'{module}/{module}'); of the products named so, {key} is filed by a vendor named after it")
+        words = module.split("-")
+        if len(words) < 2:
+            return None
+        for cut in range(1, len(words)):
+            head, rest = "-".join(words[:cut]), "-".join(words[cut:])
+            if len(compact(head)) < 3 or len(compact(rest)) < 3:
+                continue
+            groups = {index.equivalents(k) for k in index.by_vendor.get(compact(head), ())
+                      if k in index.current and compact(index.words(k)[1]) == compact(cpe_words(rest))}
+            if len(groups) == 1:
+                key = index.keys[index.current_primary(next(iter(groups)))]
+                return Identification(key, "exact", 0.87, f"'{package}' packages Composer library '{head}/{rest}': vendor "
+                                      f"'{head}' files '{rest}' as {key}")
+        joined = tuple(k for k in index.by_product.get(compact(module), ()) if k in index.current
+                       and unquote(split_key(index.keys[k])[1]).lower() == compact(module))
+        groups = {index.equivalents(k) for k in joined}
+        if len(groups) == 1 and len(compact(module)) >= 6:
+            key = index.keys[index.current_primary(next(iter(groups)))]
+            return Identification(key, "exact", 0.86, f"'{package}' packages Composer library '{'/'.join(words)}' "
+                                  f"({len(words)} words), which NVD spells run together as {key}")
         return None
 
     def _sole_module(self, module: str, names: tuple[str, ...], ecosystem: str, package: str) -> Identification | None:

@@ -1460,3 +1460,23 @@ def test_debian_php_package_by_the_pecl_team_is_a_pecl_extension(rules_only: Fee
     (result,) = rules_only.match([SoftwareItem(name, "3.2.0", pecl, None, "dpkg")], DEBIAN)
     assert _key(result) == expected, result.reason or result.match
     assert "PECL extension" in (result.match.evidence if result.match else result.reason)
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    # Session 19: Debian's PHP team names Composer's "<vendor>/<name>" php-<vendor>-<name>, and
+    # php-<name> when both are one: the vendor named after the library among namesakes ...
+    ("php-dompdf", "dompdf_project:dompdf"),  # not digitaljunkies:dompdf
+    ("php-fpdf", "fpdf:fpdf"),
+    # ... and sabre/dav, which NVD spells run together.
+    ("php-sabre-dav", "fruux:sabredav"),
+])
+def test_debian_php_library_read_as_composer_names_it(rules_only: FeedMatcher, name: str, expected: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "2.0.3", "Debian PHP PEAR Maintainers", None, "dpkg")], DEBIAN)
+    assert _key(result) == expected, result.reason or result.match
+    assert "Composer" in result.match.evidence
+
+
+def test_a_pecl_extensions_source_is_not_read_as_a_composer_library(rules_only: FeedMatcher) -> None:
+    # php8.3-redis is built from source php-redis (phpredis, PECL): never the Redis server.
+    (result,) = rules_only.match([SoftwareItem("php8.3-redis", "6.0.2", "", None, "dpkg", "", "php-redis")], DEBIAN)
+    assert result.match is None, result.match
