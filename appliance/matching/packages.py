@@ -438,6 +438,21 @@ class PackageRules:
         found = self._long_name(package, scheme, steps)
         if found is not None:
             return found
+        for name, how, depth in steps:
+            # Session 19: a name the dictionary's titles give a product as its abbreviation
+            # ("Intel Threading Building Blocks (TBB)": tbb, libtbb12; "Mozilla Netscape Portable
+            # Runtime (NSPR)": nspr), when no product is named like the package or what it derives.
+            # Not an abbreviation other products use as a word of their names, a kind of product
+            # more than a product ("Sophos Unified Threat Management (UTM)": checkpoint's
+            # vpn-1_power_utm, ...; Homebrew's utm is a virtual machine app).
+            short = compact(name)
+            key_id = (self.index.abbreviations.get(short) if len(short) >= 3 and self.index.word_uses.get(short, 0) <= _PLAIN_WORD_USES
+                      else None)
+            if key_id is not None and key_id in self.index.current and not self._ecosystem_module(key_id, name):
+                key = self.index.keys[self.index.current_primary(self.index.equivalents(key_id))]
+                found = Identification(key, "exact", 0.86, f"'{name}' is how the CPE dictionary's titles of "
+                                       f"{self.index.keys[key_id]} abbreviate it")
+                return _derived(found, f"read as {how}", 0.02 * depth) if depth else found
         # Last, a name spoken as a product's name alias (the rules above read microsoft-edge as
         # '<vendor>-<product>' before it).
         for name, how, depth in steps:

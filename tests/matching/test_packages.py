@@ -1480,3 +1480,19 @@ def test_a_pecl_extensions_source_is_not_read_as_a_composer_library(rules_only: 
     # php8.3-redis is built from source php-redis (phpredis, PECL): never the Redis server.
     (result,) = rules_only.match([SoftwareItem("php8.3-redis", "6.0.2", "", None, "dpkg", "", "php-redis")], DEBIAN)
     assert result.match is None, result.match
+
+
+@pytest.mark.parametrize(("name", "os_name", "scheme", "expected"), [
+    # Session 19: packages named by the abbreviation the dictionary's titles give the product.
+    ("libtbb12", DEBIAN, "dpkg", "intel:threading_building_blocks"),
+    ("tbb-devel", ROCKY, "rpm", "intel:threading_building_blocks"),
+    ("nspr", ROCKY, "rpm", "mozilla:netscape_portable_runtime"),
+    # Not an abbreviation that other products' names use as a word (a kind of product).
+    ("utm", MAC, "homebrew", None),
+])
+def test_a_package_named_by_a_titles_abbreviation(rules_only: FeedMatcher, name: str, os_name: str, scheme: str,
+                                                  expected: str | None) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "2021.8.0", "", None, scheme)], os_name)
+    assert _key(result) == expected, result.reason or result.match
+    if expected:
+        assert "titles" in result.match.evidence and "abbreviate" in result.match.evidence
