@@ -37,7 +37,7 @@ PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9.+_-]*$")
 # (glibc-minimal-langpack) and reference pages (pcre2-syntax); Alpine and Debian configuration
 # and data (krb5-conf, geoip-database).
 _NO_CODE_SUFFIXES = (
-    "-doc", "-docs", "-data", "-l10n", "-locales", "-locale", "-lang", "-i18n", "-dbg", "-dbgsym", "-debuginfo",
+    "-doc", "-docs", "-data", "-l10n", "-locales", "-locale", "-lang", "-i18n", "-dbgsym", "-debuginfo",
     "-debugsource", "-man", "-manpages", "-icons", "-theme", "-openrc", "-bash-completion",
     "-zsh-completion", "-fish-completion", "-help",
     "-filesystem", "-license", "-licenses", "-langpack", "-syntax", "-conf", "-database", "-firmware",
@@ -75,6 +75,7 @@ _DEV_SUFFIXES = ("-dev", "-devel")
 # Alpine splits a Python package's compiled bytecode (__pycache__/*.pyc, what the interpreter
 # runs) into "<package>-pyc" (py3-lxml-pyc, python3-pyc; Alpine's default_pyc split function):
 # the module's code, so the module.
+_DEBUG_SUFFIX = "-dbg"
 _BYTECODE_SUFFIX = "-pyc"
 _HEADERS_SUFFIX = "-headers"
 # Distribution vendors whose own packages have CPEs named after the package (debian:x11-common).
@@ -290,6 +291,16 @@ class PackageRules:
             if isinstance(found, Identification):
                 return _derived(found, f"'{package}' holds the compiled bytecode of '{base}' (Alpine's -pyc split), its code", 0.02)
             return Unidentified(f"'{package}' holds the compiled bytecode of '{base}': {found.reason}")
+        if package.endswith(_DEBUG_SUFFIX) and len(package) > 6:
+            # Session 19: a hand-made "-dbg" package (Debian's libc6-dbg, Alpine's openssl-dbg,
+            # musl-dbg) holds the project's debugging build or symbols, built from its source and
+            # fixed with it; all 3 such labelled items name the project. Not the automatic
+            # -dbgsym and -debuginfo packages, refused as debug data (_NO_CODE_SUFFIXES).
+            base = package.removesuffix(_DEBUG_SUFFIX)
+            found = self.identify(base, scheme, source=source, maintainer=maintainer)
+            if isinstance(found, Identification):
+                return _derived(found, f"'{package}' holds the debugging build of '{base}' (a -dbg package), built from its source", 0.03)
+            return Unidentified(f"'{package}' holds the debugging build of '{base}': {found.reason}")
         base = development_base(package)
         if base:
             found = self.identify(base, scheme, source=source, maintainer=maintainer)

@@ -136,7 +136,7 @@ def test_package_names_by_convention(matcher: FeedMatcher, name: str, os_name: s
     # No code of its own, or not an application.
     ("libfoo-doc", DEBIAN, "documentation or data"),
     ("nginx-openrc", ALPINE, "documentation or data"),
-    ("openssl-dbg", ALPINE, "documentation or data"),
+    ("openssl-dbgsym", DEBIAN, "documentation or data"),  # automatic debug symbols (openssl-dbg: session 19)
     # Fedora/RHEL directory owners, license texts, locale data and reference pages; Alpine and
     # Debian configuration and data packages.
     ("vim-filesystem", ROCKY, "documentation or data"),
@@ -1496,3 +1496,15 @@ def test_a_package_named_by_a_titles_abbreviation(rules_only: FeedMatcher, name:
     assert _key(result) == expected, result.reason or result.match
     if expected:
         assert "titles" in result.match.evidence and "abbreviate" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "os_name", "expected"), [
+    # Session 19: a hand-made -dbg package is its project's debugging build (all 3 labelled so).
+    ("openssl-dbg", ALPINE, "openssl:openssl"),
+    ("musl-dbg", ALPINE, "musl-libc:musl"),
+    ("libc6-dbg", DEBIAN, "gnu:glibc"),
+])
+def test_a_dbg_package_is_its_project(matcher: FeedMatcher, name: str, os_name: str, expected: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "3.1.4")], os_name)
+    assert _key(result) == expected, result.reason
+    assert "debugging build" in result.match.evidence
