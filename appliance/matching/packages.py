@@ -1744,8 +1744,9 @@ class PackageRules:
         """Session 19: a PHP library the module reading's one product does not place, read as
         Debian's PHP team names Composer packages (Debian PHP policy: "<vendor>/<name>" is
         php-<vendor>-<name>, and php-<name> where vendor and name are one): of several products
-        spelled like the module, the one whose vendor is named after it (Composer's
-        dompdf/dompdf is dompdf_project:dompdf, not digitaljunkies:dompdf); with none, a vendor
+        spelled like the module, the one whose vendor is named after it and whose CVEs link its
+        Packagist page (Composer's dompdf/dompdf is dompdf_project:dompdf, not
+        digitaljunkies:dompdf; php-redis is not redis:redis); with none, a vendor
         spelled like the module's first words filing a product spelled like the rest
         (php-horde-imp is horde:imp), or the one product spelled as the module's words run
         together (php-sabre-dav, Composer's sabre/dav, is fruux:sabredav)."""
@@ -1753,6 +1754,11 @@ class PackageRules:
         if kids:
             own = {index.equivalents(k) for k in kids if _named_after(*split_key(index.keys[k]))}
             if len(own) != 1:
+                return None
+            several = len({index.equivalents(k) for k in kids}) > 1
+            if several and not any("packagist" in index.registries.get(k, ()) for k in next(iter(own))):
+                # Among namesakes, only a key NVD links a Packagist page of: a vendor named after
+                # a server is the server's (Debian's php-redis is PECL's phpredis, not redis:redis).
                 return None
             key = index.keys[index.current_primary(next(iter(own)))]
             return Identification(key, "exact", 0.87, f"'{package}' packages PHP library '{module}' (Composer's "

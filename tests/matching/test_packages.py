@@ -1228,7 +1228,9 @@ def test_a_small_organisations_python_module_stands(matcher: FeedMatcher) -> Non
     # Session 17: a Homebrew formula is named after its project, "lib" and all: the name without
     # it is the same project only under a vendor named after it.
     ("libomp", None),
-    ("libmediainfo", None),
+    # (session 19: MediaArea's libmediainfo is its library product, mediaarea:mediainfolib, not
+    # the program mediaarea:mediainfo that the name without "lib" gave)
+    ("libmediainfo", "mediaarea:mediainfolib"),
     ("libngtcp2", "ngtcp2:ngtcp2"),
 ])
 def test_a_homebrew_library_formula_keeps_its_lib(matcher: FeedMatcher, name: str, expected: str | None) -> None:
