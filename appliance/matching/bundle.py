@@ -331,7 +331,7 @@ def _sha256(path: Path) -> str:
 class _Product:
     """What the dictionary sources say about one product while a bundle is compiled."""
 
-    __slots__ = ("names", "deprecated", "titles", "successors", "current", "renamed_to")
+    __slots__ = ("names", "deprecated", "titles", "successors", "current", "renamed_to", "abbreviations")
 
     def __init__(self) -> None:
         self.names = 0
@@ -340,6 +340,7 @@ class _Product:
         self.successors: Counter[str] = Counter()
         self.current: bool | None = None  # None: decided from names and deprecations
         self.renamed_to: str | None = None  # kept from a base bundle when no new entry says otherwise
+        self.abbreviations: set[str] = set()  # what its titles abbreviate it as (title_abbreviation)
 
 
 class _Compiler:
@@ -374,6 +375,9 @@ class _Compiler:
             state.current = product.current
             if product.renamed_to >= 0:
                 state.renamed_to = base.keys[product.renamed_to]
+        for name in base.names:
+            if name.source == _ABBREVIATION:
+                self.products.setdefault(name.key, _Product()).abbreviations.add(name.text)
         self.cves = {cve.id: cve for cve in base.cves}
         self.kev = {entry.cve: entry for entry in base.kev}
         # The base bundle keeps mined reference names, not the URLs of each CVE: its rows are
@@ -400,6 +404,7 @@ class _Compiler:
             fresh = self.products[kid] = _Product()
             if state is not None:
                 fresh.titles = state.titles
+                fresh.abbreviations = state.abbreviations
             state = fresh
         self.cpe_names += 1
         state.names += 1
@@ -411,6 +416,9 @@ class _Compiler:
             title = clean_display_name(entry.title)
             if title:
                 state.titles[title] += 1
+            abbreviation = title_abbreviation(entry.title)
+            if abbreviation:
+                state.abbreviations.add(abbreviation)
         if entry.deprecated:
             state.deprecated += 1
             for successor in entry.deprecated_by:
@@ -484,6 +492,15 @@ class _Compiler:
             tuple(configs),
         )
 
+    def _abbreviations(self, new_id: dict[int, int]) -> list[BName]:
+        """Each abbreviation the dictionary's titles give one product only, as a name of it
+        (source ``abbreviation``); one that several products' titles use names none of them."""
+        owners: dict[str, set[int]] = defaultdict(set)
+        for kid, state in self.products.items():
+            for text in state.abbreviations:
+                owners[text].add(new_id[kid])
+        return [BName(text, next(iter(kids)), _ABBREVIATION) for text, kids in sorted(owners.items()) if len(kids) == 1]
+
     def bundle(self) -> Bundle:
         # Renumber keys in sorted order so the bundle does not depend on source order.
         ordered = sorted(self.key_ids)
@@ -532,7 +549,7 @@ class _Compiler:
         base_refs = [(kind, name, new_id[self.key_ids[key]], support, url) for kind, name, key, support, url in self.base_refs]
         return Bundle(
             BUNDLE_FORMAT, now_iso(), ordered, products, cves, kev_list,
-            groups, mine_names(ordered, cves, kev_list), ecosystems, spans, exact,
+            groups, mine_names(ordered, cves, kev_list) + self._abbreviations(new_id), ecosystems, spans, exact,
             mine_references(ordered, products, cves, groups, self.cve_refs, cpe_refs, base_refs),
             mine_described(ordered, cves, self.cve_langs, [(lang, new_id[self.key_ids[key]]) for lang, key in self.base_described]),
         )
@@ -804,6 +821,50 @@ def mine_groups(keys: Sequence[str], products: Sequence[BProduct], cves: Sequenc
     for kid in range(len(keys)):
         members[find(kid)].append(kid)
     return sorted(tuple(m) for m in members.values() if len(m) > 1)
+
+
+# Session 19: the source of names that dictionary titles abbreviate products as ("Intel Threading
+# Building Blocks (TBB)", "Mozilla Netscape Portable Runtime (NSPR)", "Nagios Remote Plug-In
+# Executor (NRPE)"): distributions name such packages by the abbreviation (tbb, libtbb12, nspr, nrpe).
+_ABBREVIATION = "abbreviation"
+_ABBREVIATED = re.compile(r"^(?P<words>[^()]+?)\s*\((?P<short>[A-Za-z][A-Za-z0-9+]{1,9})\)")
+
+
+def title_abbreviation(title: str) -> str:
+    """The abbreviation a dictionary title gives in parentheses right after the product's words,
+    lower-cased ("tbb" of "Intel Threading Building Blocks (TBB) 2.2"), or "". It must be the
+    initials of the last words before it, each word giving its first letter and perhaps more of
+    its letters in order ("NSPR": Netscape, Portable, Runtime), so that a platform or edition in
+    parentheses ("Wireshark (SPARC)", "(x64)") gives nothing."""
+    match = _ABBREVIATED.match(title.strip())
+    if not match or sum(c.isupper() for c in match.group("short")) < 2:
+        return ""
+    short = match.group("short").lower()
+    words = [w for w in re.split(r"[\s_]+", match.group("words").lower()) if w]
+    for start in range(len(words)):
+        if _initials(short, words[start:]):
+            return short if len(words) - start >= 2 else ""
+    return ""
+
+
+def _initials(short: str, words: list[str]) -> bool:
+    """Whether ``short`` spells ``words`` (all of them, in order), each word giving its first
+    letter and perhaps further letters of it in order."""
+    if not words:
+        return not short
+    word = words[0]
+    if not short or short[0] != word[0]:
+        return False
+    # The first letter, then any letters of the word in order, before the next word's part.
+    for taken in range(1, len(short) + 1):
+        if _subsequence(short[1:taken], word[1:]) and _initials(short[taken:], words[1:]):
+            return True
+    return False
+
+
+def _subsequence(part: str, word: str) -> bool:
+    letters = iter(word)
+    return all(c in letters for c in part)
 
 
 def mine_names(keys: Sequence[str], cves: Sequence[BCve], kev: Sequence[BKev]) -> list[BName]:

@@ -94,8 +94,14 @@ class CpeIndex:
         self.group: dict[int, tuple[int, ...]] = {kid: group for group in bundle.groups for kid in group}
         # Mined names (KEV spellings) -> key indices.
         by_name: dict[str, list[int]] = defaultdict(list)
+        # Abbreviations the dictionary's titles give one product each ("tbb"; bundle.title_abbreviation):
+        # package names are read by them, display names are not.
+        self.abbreviations: dict[str, int] = {}
         for name in bundle.names:
-            by_name[name.text].append(name.key)
+            if name.source == "abbreviation":
+                self.abbreviations[name.text] = name.key
+            else:
+                by_name[name.text].append(name.key)
         self.by_name = {text: tuple(sorted(set(ids))) for text, ids in by_name.items()}
         # Mined reference names (bundle.mine_references) by kind and name run together
         # ("pypi", "b2sdk"); rows in bundle order (kind, name, key), so never feed order.

@@ -37,7 +37,7 @@ PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9.+_-]*$")
 # (glibc-minimal-langpack) and reference pages (pcre2-syntax); Alpine and Debian configuration
 # and data (krb5-conf, geoip-database).
 _NO_CODE_SUFFIXES = (
-    "-doc", "-docs", "-data", "-l10n", "-locales", "-locale", "-lang", "-i18n", "-dbg", "-dbgsym", "-debuginfo",
+    "-doc", "-docs", "-data", "-l10n", "-locales", "-locale", "-lang", "-i18n", "-dbgsym", "-debuginfo",
     "-debugsource", "-man", "-manpages", "-icons", "-theme", "-openrc", "-bash-completion",
     "-zsh-completion", "-fish-completion", "-help",
     "-filesystem", "-license", "-licenses", "-langpack", "-syntax", "-conf", "-database", "-firmware",
@@ -75,6 +75,7 @@ _DEV_SUFFIXES = ("-dev", "-devel")
 # Alpine splits a Python package's compiled bytecode (__pycache__/*.pyc, what the interpreter
 # runs) into "<package>-pyc" (py3-lxml-pyc, python3-pyc; Alpine's default_pyc split function):
 # the module's code, so the module.
+_DEBUG_SUFFIX = "-dbg"
 _BYTECODE_SUFFIX = "-pyc"
 _HEADERS_SUFFIX = "-headers"
 # Distribution vendors whose own packages have CPEs named after the package (debian:x11-common).
@@ -165,10 +166,12 @@ _MODULE_VENDORS = {"perl": ("perl", "cpan"), "ruby": ("ruby-lang", "rubygems"), 
 # own, built from pecl.php.net sources, not from PHP's.
 _PHP_BUILT = re.compile(r"^(php\d[\d.]*(-(?!pecl-).+)?|libapache2-mod-php\d[\d.]*)$")
 # PECL's extensions as distributions name them: Fedora's php-pecl-<extension> (php-pecl-redis5),
-# Alpine's php<NN>-pecl-<extension>, and Debian's php<version>-<extension> when <extension> is
-# none of PHP's own (Debian's php-imagick source builds php8.3-imagick; PHP's own extensions
-# come from the php8.3 source, _PHP_OWN_PARTS).
-_PECL = re.compile(r"^(?:php\d*-pecl-([a-z0-9_-]+?)\d*|php\d\.\d+-([a-z0-9_-]+))$")
+# Alpine's php<NN>-pecl-<extension>, Remi's software collections php<NN>-php-pecl-<extension>
+# (session 19: php83-php-pecl-redis6 is phpredis built for the php83 collection, not PHP), and
+# Debian's php<version>-<extension> when <extension> is none of PHP's own (Debian's php-imagick
+# source builds php8.3-imagick; PHP's own extensions come from the php8.3 source,
+# _PHP_OWN_PARTS). Remi's "-im7" is Imagick built against ImageMagick 7, no part of the name.
+_PECL = re.compile(r"^(?:php\d*-(?:php-)?pecl-([a-z0-9_-]+?)\d*(?:-im\d+)?|php\d\.\d+-([a-z0-9_-]+))$")
 # PHP's own extensions and server APIs (the ext/ and sapi/ directories of php-src) as Fedora's
 # and RHEL's php source package names its subpackages without a version: php-pgsql, php-intl,
 # php-fpm. Debian's unversioned php-<extension> are php-defaults' empty packages that pull in
@@ -288,6 +291,16 @@ class PackageRules:
             if isinstance(found, Identification):
                 return _derived(found, f"'{package}' holds the compiled bytecode of '{base}' (Alpine's -pyc split), its code", 0.02)
             return Unidentified(f"'{package}' holds the compiled bytecode of '{base}': {found.reason}")
+        if package.endswith(_DEBUG_SUFFIX) and len(package) > 6:
+            # Session 19: a hand-made "-dbg" package (Debian's libc6-dbg, Alpine's openssl-dbg,
+            # musl-dbg) holds the project's debugging build or symbols, built from its source and
+            # fixed with it; all 3 such labelled items name the project. Not the automatic
+            # -dbgsym and -debuginfo packages, refused as debug data (_NO_CODE_SUFFIXES).
+            base = package.removesuffix(_DEBUG_SUFFIX)
+            found = self.identify(base, scheme, source=source, maintainer=maintainer)
+            if isinstance(found, Identification):
+                return _derived(found, f"'{package}' holds the debugging build of '{base}' (a -dbg package), built from its source", 0.03)
+            return Unidentified(f"'{package}' holds the debugging build of '{base}': {found.reason}")
         base = development_base(package)
         if base:
             found = self.identify(base, scheme, source=source, maintainer=maintainer)
@@ -342,12 +355,17 @@ class PackageRules:
             found = self.identify(match.group(1), scheme)
             if isinstance(found, Identification):
                 return _derived(found, f"'{package}' is CPython's own '{match.group(2)}', built from the interpreter's source", 0.02)
+        if scheme == "dpkg" and package.startswith("php-") and len(package) > 5 and "pecl" in maintainer.lower().split():
+            # Session 19: Debian's PHP PECL Maintainers build PECL's extensions, whose
+            # default-version package is php-<extension> (php-memcached, php-mongodb, php-msgpack),
+            # spelled like the PEAR team's Composer libraries (php-twig): the maintainer says which.
+            return self._pecl(package, package[4:])
         for pattern, ecosystem in _MODULES:
             match = pattern.match(package)
             if match and match.group(1) not in _MODULE_NOT_A_MODULE and not (ecosystem == "php" and match.group(1) in _PHP_OWN_PARTS):
                 # python3-pip-whl, python3-pip-wheel: Debian's and Fedora's wheel of a module for
                 # virtual environments.
-                found = self._module(match.group(1).removesuffix("-whl").removesuffix("-wheel"), ecosystem, package)
+                found = self._module(match.group(1).removesuffix("-whl").removesuffix("-wheel"), ecosystem, package, source)
                 if found is not None:
                     return found
                 module = match.group(1)
@@ -386,6 +404,10 @@ class PackageRules:
             found = self._named_exactly(name, package, scheme, "" if _PART_STEP in how else maintainer)
             if found is None:
                 continue
+            if isinstance(found, Identification) and how.endswith(f"({_LIBRARY_PROJECT_STEP})"):
+                library = self._library_named_after(found, name, package)
+                if library is not None:
+                    return library
             if isinstance(found, Identification) and not depth:
                 project = self._subpackage_of_project(found, package, scheme)
                 if project is not None:
@@ -427,6 +449,21 @@ class PackageRules:
         found = self._long_name(package, scheme, steps)
         if found is not None:
             return found
+        for name, how, depth in steps:
+            # Session 19: a name the dictionary's titles give a product as its abbreviation
+            # ("Intel Threading Building Blocks (TBB)": tbb, libtbb12; "Mozilla Netscape Portable
+            # Runtime (NSPR)": nspr), when no product is named like the package or what it derives.
+            # Not an abbreviation other products use as a word of their names, a kind of product
+            # more than a product ("Sophos Unified Threat Management (UTM)": checkpoint's
+            # vpn-1_power_utm, ...; Homebrew's utm is a virtual machine app).
+            short = compact(name)
+            key_id = (self.index.abbreviations.get(short) if len(short) >= 3 and self.index.word_uses.get(short, 0) <= _PLAIN_WORD_USES
+                      else None)
+            if key_id is not None and key_id in self.index.current and not self._ecosystem_module(key_id, name):
+                key = self.index.keys[self.index.current_primary(self.index.equivalents(key_id))]
+                found = Identification(key, "exact", 0.86, f"'{name}' is how the CPE dictionary's titles of "
+                                       f"{self.index.keys[key_id]} abbreviate it")
+                return _derived(found, f"read as {how}", 0.02 * depth) if depth else found
         # Last, a name spoken as a product's name alias (the rules above read microsoft-edge as
         # '<vendor>-<product>' before it).
         for name, how, depth in steps:
@@ -435,6 +472,32 @@ class PackageRules:
                 return _derived(spoken, f"read as {how}", 0.02 * depth) if depth else spoken
         tried = ", ".join(f"'{name}'" for name, _, _ in steps)
         return Unidentified(f"no alias and no NVD product named like package '{package}' (tried {tried})")
+
+    def _library_named_after(self, found: Identification, name: str, package: str) -> Identification | Unidentified | None:
+        """Session 19: "lib<name>" is also NVD's "<name>lib", the library spelled the other way
+        round (MediaArea's libmediainfo is mediaarea:mediainfolib beside its program
+        mediaarea:mediainfo; libzen is its ZenLib, mediaarea:zenlib). When the project's name
+        without "lib" found ``found`` and another product is spelled "<name>lib": that library
+        if its vendor files ``found``'s product name too (the project's own library, not the
+        program), else a refusal with both (actian:zen, the database, or mediaarea:zenlib);
+        None when no product is spelled so or it is ``found``'s own group."""
+        index = self.index
+        key_id = index.key_id.get(found.key)
+        wanted = compact(name) + "lib"
+        groups = {index.equivalents(k) for k in index.by_product.get(wanted, ()) if k in index.current}
+        groups.discard(index.equivalents(key_id) if key_id is not None else ())
+        if len(groups) != 1:
+            return None
+        group = next(iter(groups))
+        library = index.current_primary(group)
+        vendors = {compact(index.words(k)[0]) for k in group}
+        product = compact(index.words(key_id)[1]) if key_id is not None else ""
+        if any(compact(index.words(k)[1]) == product for v in vendors for k in index.by_vendor.get(v, ())):
+            return Identification(index.keys[library], "exact", 0.88,
+                                  f"'{package}' is library 'lib{name}', which NVD files as {index.keys[library]} ('{name}lib') "
+                                  f"beside its vendor's program {found.key}")
+        return Unidentified(f"'{package}' reads as '{name}' ({found.key}) or as its library '{name}lib' "
+                            f"({index.keys[library]}), two products, and nothing says which")
 
     def _namesake_of_own_source(self, key: str) -> bool:
         """The product a shorter name reads as is only its namesake for a package built from a
@@ -560,6 +623,13 @@ class PackageRules:
         if self.ids._known(key):
             return Identification(key, "exact", 0.87, f"'{package}' is PECL extension '{extension}', which NVD files under "
                                   f"PHP's vendor as {key}")
+        driver = extension.replace("-", "_") + ":php_driver"
+        if self.ids._known(driver):
+            # Session 19: a company's extension on PECL is its PHP driver, which NVD files as
+            # "<vendor>:php_driver" beside the vendor's other language drivers (PECL's mongodb is
+            # mongodb:php_driver, next to mongodb:c_driver and go_driver); not the vendor's server.
+            return Identification(driver, "exact", 0.87, f"'{package}' is PECL extension '{extension}', the PHP driver "
+                                  f"of vendor '{extension}', which NVD files as {driver}")
         return Unidentified(f"'{package}' is PECL extension '{extension}', a project of its own (not PHP), and no NVD "
                             f"product of PHP's vendor is named '{extension}' (others of the name are namesakes)")
 
@@ -1558,8 +1628,10 @@ class PackageRules:
             return True
         return vendor in self._ecosystem_vendors and vendor != compact(name)
 
-    def _module(self, module: str, ecosystem: str, package: str) -> Identification | None:
-        """A language module packaged by the distribution (python3-requests, libwww-perl, ruby-rack, node-qs)."""
+    def _module(self, module: str, ecosystem: str, package: str, source: bool = False) -> Identification | None:
+        """A language module packaged by the distribution (python3-requests, libwww-perl, ruby-rack, node-qs).
+        ``source``: the name is a source package's, which may build a PECL extension as well as a
+        Composer library (php-redis builds php8.3-redis), so the Composer readings are not for it."""
         if ecosystem in ("pip", "npm"):
             # Python distributions are often named "py<module>" or "python-<module>" on PyPI
             # while Debian names the package by the importable module (python3-jwt is PyJWT,
@@ -1607,6 +1679,12 @@ class PackageRules:
             # ... and a few as the distribution's name with what it is for (xmltwig's
             # xml-twig_for_perl, paul_marquess's compress-raw-zlib_perl_module).
             names = [module.replace("-", "::"), "perl-" + module, module, module + "_for_perl", module + "_perl_module"]
+            # ... and a few by the module's file name, the most specific spelling, so first
+            # (session 19: cgi.pm:cgi.pm for Fedora's perl-CGI and Debian's libcgi-pm-perl, whose
+            # CPAN distribution was named "CGI.pm"; the bare word "cgi" names other products).
+            stem = module[:-3] if module.endswith("-pm") else module
+            if "-" not in stem:
+                names.insert(0, stem + ".pm")
         if ecosystem == "java":
             # Debian Java Policy names a library by its major version when versions are not
             # compatible (liblog4j2-java, libcommons-lang3-java, libxalan2-java) while NVD files
@@ -1620,8 +1698,8 @@ class PackageRules:
             # several products (php-redis: redis:redis is the server, not PECL's client) say nothing.
             kids = tuple(k for k in self.ids._spelled_like(module) if self.index.ecosystem.get(k) in (None, "php")
                          and (split_key(self.index.keys[k])[0] == "php" or not self._ecosystem_module(k, module)))
-            if len({self.index.equivalents(k) for k in kids}) != 1 or len(compact(module)) < 5:
-                return None
+            if not kids or len({self.index.equivalents(k) for k in kids}) != 1 or len(compact(module)) < 5:
+                return None if source else self._composer_library(module, package, kids)
             chosen = self.ids._by_name_alone(kids, module)
             if not isinstance(chosen, _Candidate):
                 return None
@@ -1632,8 +1710,26 @@ class PackageRules:
             if not kids:
                 continue
             chosen = self.ids._by_name_alone(kids, name)
+            if not isinstance(chosen, _Candidate) and name.endswith(".pm"):
+                # A Perl module's file name (cgi.pm) filed by a vendor named after it is the
+                # module's own key; beside it, a person's key of the same file is the author's
+                # (andy_armstrong:cgi.pm, from the 2015 dictionary).
+                own = {self.index.equivalents(k) for k in kids if _named_after(*split_key(self.index.keys[k]))}
+                if len(own) == 1:
+                    key = self.index.keys[self.index.current_primary(next(iter(own)))]
+                    return Identification(key, "exact", 0.88, f"'{package}' packages perl module file '{name}', which NVD "
+                                          f"files under a vendor named after it as {key}")
             if not isinstance(chosen, _Candidate):
-                return None
+                # Session 19: of several products spelled like the module, the one filed by the
+                # ecosystem's own vendor (libhttpclient-java is apache:httpclient, not
+                # sensiolabs:httpclient, a PHP library).
+                own = {self.index.equivalents(k) for k in kids
+                       if split_key(self.index.keys[k])[0] in _MODULE_VENDORS.get(ecosystem, ())}
+                if len(own) != 1:
+                    return None
+                key = self.index.keys[self.index.current_primary(next(iter(own)))]
+                return Identification(key, "exact", 0.88, f"'{package}' packages {ecosystem} module '{name}'; of the "
+                                      f"products named so, {key} is filed by the ecosystem's own vendor")
             group = self.index.equivalents(chosen.key_id)
             vendors = [split_key(self.index.keys[k])[0] for k in group]
             # The distribution's package says which ecosystem the module is of; the product must
@@ -1647,6 +1743,51 @@ class PackageRules:
                 return _derived(Identification(self.index.keys[chosen.key_id], "exact", chosen.score, chosen.evidence),
                                 f"'{package}' packages {ecosystem} module '{name}'", 0.0)
             return None
+        return None
+
+    def _composer_library(self, module: str, package: str, kids: tuple[int, ...]) -> Identification | None:
+        """Session 19: a PHP library the module reading's one product does not place, read as
+        Debian's PHP team names Composer packages (Debian PHP policy: "<vendor>/<name>" is
+        php-<vendor>-<name>, and php-<name> where vendor and name are one): of several products
+        spelled like the module, the one whose vendor is named after it and whose CVEs link its
+        Packagist page (Composer's dompdf/dompdf is dompdf_project:dompdf, not
+        digitaljunkies:dompdf; php-redis is not redis:redis); with none, a vendor
+        spelled like the module's first words filing a product spelled like the rest
+        (php-horde-imp is horde:imp), or the one product spelled as the module's words run
+        together (php-sabre-dav, Composer's sabre/dav, is fruux:sabredav)."""
+        index = self.index
+        if kids:
+            own = {index.equivalents(k) for k in kids if _named_after(*split_key(index.keys[k]))}
+            if len(own) != 1:
+                return None
+            several = len({index.equivalents(k) for k in kids}) > 1
+            if several and not any("packagist" in index.registries.get(k, ()) for k in next(iter(own))):
+                # Among namesakes, only a key NVD links a Packagist page of: a vendor named after
+                # a server is the server's (Debian's php-redis is PECL's phpredis, not redis:redis).
+                return None
+            key = index.keys[index.current_primary(next(iter(own)))]
+            return Identification(key, "exact", 0.87, f"'{package}' packages PHP library '{module}' (Composer's "
+                                  f"'{module}/{module}'); of the products named so, {key} is filed by a vendor named after it")
+        words = module.split("-")
+        if len(words) < 2:
+            return None
+        for cut in range(1, len(words)):
+            head, rest = "-".join(words[:cut]), "-".join(words[cut:])
+            if len(compact(head)) < 3 or len(compact(rest)) < 3:
+                continue
+            groups = {index.equivalents(k) for k in index.by_vendor.get(compact(head), ())
+                      if k in index.current and compact(index.words(k)[1]) == compact(cpe_words(rest))}
+            if len(groups) == 1:
+                key = index.keys[index.current_primary(next(iter(groups)))]
+                return Identification(key, "exact", 0.87, f"'{package}' packages Composer library '{head}/{rest}': vendor "
+                                      f"'{head}' files '{rest}' as {key}")
+        joined = tuple(k for k in index.by_product.get(compact(module), ()) if k in index.current
+                       and unquote(split_key(index.keys[k])[1]).lower() == compact(module))
+        groups = {index.equivalents(k) for k in joined}
+        if len(groups) == 1 and len(compact(module)) >= 6:
+            key = index.keys[index.current_primary(next(iter(groups)))]
+            return Identification(key, "exact", 0.86, f"'{package}' packages Composer library '{'/'.join(words)}' "
+                                  f"({len(words)} words), which NVD spells run together as {key}")
         return None
 
     def _sole_module(self, module: str, names: tuple[str, ...], ecosystem: str, package: str) -> Identification | None:
@@ -1869,7 +2010,7 @@ _SUSE_APACHE_MODULE = re.compile(r"^apache2-mod_([a-z0-9_-]+?)(?:-python3\d*)?$"
 # for one interpreter version (lua5.1-cjson, lua5.4-socket; its lua5.1-libs is Lua's own, read
 # before this by its subpackage part).
 _MODULE_HOSTS = re.compile(r"^(libpam-|libnss-|libapache2-|libnginx-|nginx-mod-|postgresql-\d+-|gnome-shell-extension|vim-addon|vim-[a-z]+-?plugin"
-                           r"|php[\d.]*-pecl-|lua\d[\d.]*-)")
+                           r"|php[\d.]*-(?:php-)?pecl-|lua\d[\d.]*-)")
 # Sources whose names are upstream project names (a Homebrew formula is named after the
 # project, docs.brew.sh "Formula Cookbook"), so a name that is exactly one product is that
 # product even without CVEs; distribution packages are not (Debian's "appstream").
@@ -2098,6 +2239,19 @@ _DATA_WORDS = frozenset({
     # Fedora's font packages are "<foundry>-<family>-fonts" (Fedora font packaging guidelines):
     # libreoffice-opensymbol-fonts, urw-base35-fonts, dejavu-fonts-common.
     "fonts",
+    # Session 19: sample files a project's test suite reads (Debian's clamav-testfiles: harmless
+    # files that scanners must flag), not the test suite's code (-tests is the project's).
+    "testfiles", "testdata",
+})
+# Session 19: ISO 639-2 codes of languages whose data a package "<project>-<code>" holds
+# (Debian's tesseract-ocr-eng, tesseract-ocr-deu: one language's trained OCR model; Debian's
+# -chi-sim and -chi-tra are Chinese scripts). Three letters only: two-letter ISO 639-1 codes
+# are also parts of program names (mesa-gl, node-ms, ssh-import-id), and so are some three-letter
+# codes (cat, lit, tel, mal, est, ind), left out.
+_LANGUAGE_CODES = frozenset({
+    "eng", "enm", "deu", "frk", "fra", "frm", "spa", "ita", "por", "rus", "jpn", "kor", "nld", "pol", "swe", "dan",
+    "fin", "nor", "ces", "slk", "slv", "hun", "ron", "bul", "ukr", "ell", "grc", "heb", "ara", "hin", "tha", "vie",
+    "tur", "hrv", "srp", "kat", "isl", "lav", "fas", "osd", "equ",
 })
 # What may follow a data word in such a name: a variant, a language code or a version
 # (glibc-locale-base, icu-data-en, icu-data-full, oracle-database-preinstall-19c).
@@ -2105,8 +2259,11 @@ _DATA_TAILS = frozenset({"base", "common", "full", "minimal", "all", "extra", "c
 
 
 def _data_package(package: str) -> str:
-    """The data word of a package named "<...>-<data word>[-<variant or language>]", or ""."""
+    """The data word of a package named "<...>-<data word>[-<variant or language>]", or the
+    language code of one named "<project>-<ISO 639-2 code>" (tesseract-ocr-deu), or ""."""
     pieces = package.lower().split("-")
+    if len(pieces) > 2 and (pieces[-1] in _LANGUAGE_CODES or (pieces[-2] == "chi" and pieces[-1] in ("sim", "tra"))):
+        return "-".join(pieces[-2:]) if pieces[-2] == "chi" else pieces[-1]
     for at, piece in enumerate(pieces):
         if piece in _DATA_WORDS and (at or len(pieces) > 1) and all(
                 rest in _DATA_TAILS or (len(rest) <= 3 and rest.isalnum()) for rest in pieces[at + 1:]):
@@ -2140,6 +2297,8 @@ def _no_code(package: str) -> str:
     if ships_no_code(package):
         return f"'{package}' ships documentation or data, no program of its own"
     word = _data_package(package)
+    if word in _LANGUAGE_CODES or word.startswith("chi-"):
+        return f"'{package}' ships one language's data (its name ends in ISO 639-2 code '-{word}'), no program of its own"
     if word:
         return f"'{package}' ships data or set-up files (its name says '-{word}'), no program of its own"
     policy = selinux_policy(package)

@@ -162,3 +162,24 @@ def test_a_vendors_product_under_its_initials_is_one_product(feed_dir: Path) -> 
     # two words' initials (sun:jre, sun:java_runtime_environment has three but no CVE).
     assert not any({"cisco:ios", "cisco:ir510_operating_system"} <= group for group in grouped)
     assert not any({"sun:jre", "sun:java_runtime_environment"} <= group for group in grouped)
+
+
+def test_a_titles_abbreviation_is_the_initials_of_its_words() -> None:
+    # Session 19: "(TBB)" after "Threading Building Blocks" abbreviates the product; a platform
+    # or edition in parentheses is no abbreviation of the words before it.
+    from appliance.matching.bundle import title_abbreviation
+    assert title_abbreviation("Intel Threading Building Blocks (TBB) 2.2.013") == "tbb"
+    assert title_abbreviation("Mozilla Netscape Portable Runtime (NSPR) 4.10") == "nspr"
+    assert title_abbreviation("Nagios Remote Plug-In Executor (NRPE) 2.0") == "nrpe"
+    assert title_abbreviation("Wireshark (SPARC) 1.2.0") == ""
+    assert title_abbreviation("Foo Bar (x64)") == ""
+    assert title_abbreviation("Mozilla Firefox 3.0") == ""
+
+
+def test_build_feed_mines_title_abbreviations_of_one_product(index) -> None:
+    assert index.keys[index.abbreviations["tbb"]] == "intel:threading_building_blocks"
+    assert index.keys[index.abbreviations["nspr"]] == "mozilla:netscape_portable_runtime"
+    # Several products' titles abbreviate "ESR" (Firefox's and Thunderbird's): it names none.
+    assert "esr" not in index.abbreviations
+    # Display names are not read by them (KEV's names are).
+    assert "tbb" not in index.by_name

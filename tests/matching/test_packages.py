@@ -136,7 +136,7 @@ def test_package_names_by_convention(matcher: FeedMatcher, name: str, os_name: s
     # No code of its own, or not an application.
     ("libfoo-doc", DEBIAN, "documentation or data"),
     ("nginx-openrc", ALPINE, "documentation or data"),
-    ("openssl-dbg", ALPINE, "documentation or data"),
+    ("openssl-dbgsym", DEBIAN, "documentation or data"),  # automatic debug symbols (openssl-dbg: session 19)
     # Fedora/RHEL directory owners, license texts, locale data and reference pages; Alpine and
     # Debian configuration and data packages.
     ("vim-filesystem", ROCKY, "documentation or data"),
@@ -408,6 +408,10 @@ def test_a_package_named_vendor_then_product(rules_only: FeedMatcher, name: str,
     # Word lists a program checks against (session 16 round 2): not cracklib's code.
     ("cracklib-dicts", "cracklib", ROCKY, "rpm"),
     ("cracklib-dict-full", "cracklib", SUSE, "rpm"),
+    # Session 19: one language's OCR model (ISO 639-2 code last), a scanner's sample files.
+    ("tesseract-ocr-deu", "tesseract-lang", DEBIAN, "dpkg"),
+    ("tesseract-ocr-chi-sim", "tesseract-lang", DEBIAN, "dpkg"),
+    ("clamav-testfiles", "clamav", DEBIAN, "dpkg"),
 ])
 def test_data_and_set_up_packages_stay_refused_whatever_their_source(matcher: FeedMatcher, name: str, source_package: str,
                                                                      os_name: str, scheme: str) -> None:
@@ -417,7 +421,10 @@ def test_data_and_set_up_packages_stay_refused_whatever_their_source(matcher: Fe
         assert "no program of its own" in result.reason
 
 
-@pytest.mark.parametrize("name", ["util-linux-misc", "mono-runtime", "evolution-data-server", "aspnetcore-runtime-8.0"])
+@pytest.mark.parametrize("name", ["util-linux-misc", "mono-runtime", "evolution-data-server", "aspnetcore-runtime-8.0",
+                                  # two-letter codes are program parts too (mesa-gl, node-ms), and a
+                                  # language code is data only after a project's name
+                                  "mesa-gl", "node-ms", "ssh-import-id", "tesseract-ocr-dev"])
 def test_data_words_refuse_only_at_the_end_of_a_name(name: str) -> None:
     # "runtime" and "misc" carry programs; "data" before another word is part of a product's name.
     from appliance.matching.packages import _data_package
@@ -892,6 +899,13 @@ def test_a_firmware_package_ships_no_code(matcher: FeedMatcher, hint: str) -> No
     ("php8.3-memcached", DEBIAN, "", "php:memcached"),
     ("php-pecl-imagick", ROCKY, "php-pecl-imagick", "php:imagick"),
     ("php82-pecl-memcached", ALPINE, "", "php:memcached"),
+    # Session 19: Remi's software collections name them php<NN>-php-pecl-<extension>, and
+    # "-im7" is Imagick built against ImageMagick 7; PECL's mongodb is MongoDB's PHP driver.
+    ("php83-php-pecl-imagick-im7", ROCKY, "", "php:imagick"),
+    ("php83-php-pecl-redis6", ROCKY, "", None),
+    ("php83-php-pecl-igbinary", ROCKY, "", None),
+    ("php83-php-pecl-mongodb", ROCKY, "", "mongodb:php_driver"),
+    ("php83-pecl-mongodb", ALPINE, "", "mongodb:php_driver"),
     # Refused: no product of PHP's vendor is named so (redis:redis is the server phpredis talks to).
     ("php8.3-redis", DEBIAN, "php-redis", None),
     ("php8.2-apcu", DEBIAN, "", None),
@@ -1270,7 +1284,9 @@ def test_a_small_organisations_python_module_stands(matcher: FeedMatcher) -> Non
     # Session 17: a Homebrew formula is named after its project, "lib" and all: the name without
     # it is the same project only under a vendor named after it.
     ("libomp", None),
-    ("libmediainfo", None),
+    # (session 19: MediaArea's libmediainfo is its library product, mediaarea:mediainfolib, not
+    # the program mediaarea:mediainfo that the name without "lib" gave)
+    ("libmediainfo", "mediaarea:mediainfolib"),
     ("libngtcp2", "ngtcp2:ngtcp2"),
 ])
 def test_a_homebrew_library_formula_keeps_its_lib(matcher: FeedMatcher, name: str, expected: str | None) -> None:
@@ -1467,3 +1483,108 @@ def test_a_debian_kernel_image_is_the_kernel_by_its_upstream_release_and_an_ubun
     assert dbg.match is None and "documentation or data" in dbg.reason
     for refused in (headers, blank, other_series):
         assert refused.match is None and "operating system" in refused.reason
+
+
+@pytest.mark.parametrize(("name", "os_name", "scheme", "expected"), [
+    # Session 19: "lib<name>" is NVD's "<name>lib" when the library's vendor files the program
+    # "<name>" too (MediaArea's MediaInfoLib beside MediaInfo) ...
+    ("libmediainfo", DEBIAN, "dpkg", "mediaarea:mediainfolib"),  # Debian's source of libmediainfo0v5
+    ("libmediainfo", ROCKY, "rpm", "mediaarea:mediainfolib"),
+    ("libmediainfo", MAC, "homebrew", "mediaarea:mediainfolib"),
+    # ... and refused when "<name>" is another vendor's product (ZenLib is not actian:zen).
+    ("libzen", DEBIAN, "dpkg", None),
+    ("libzen", ROCKY, "rpm", None),
+])
+def test_a_library_spelled_name_then_lib(rules_only: FeedMatcher, name: str, os_name: str, scheme: str, expected: str | None) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "24.12", "", None, scheme)], os_name)
+    assert _key(result) == expected, result.reason or result.match
+    if expected is None:
+        assert "'zenlib' (mediaarea:zenlib)" in result.reason and "actian:zen" in result.reason
+
+
+@pytest.mark.parametrize(("name", "os_name", "scheme"), [
+    ("perl-CGI", ROCKY, "rpm"),
+    ("libcgi-pm-perl", DEBIAN, "dpkg"),
+])
+def test_a_perl_module_by_its_file_name(rules_only: FeedMatcher, name: str, os_name: str, scheme: str) -> None:
+    # Session 19: NVD files CGI.pm by its file name, under a vendor named after it (beside its
+    # author's key andy_armstrong:cgi.pm from the 2015 dictionary); the bare "cgi" names others.
+    (result,) = rules_only.match([SoftwareItem(name, "4.57", "", None, scheme)], os_name)
+    assert _key(result) == "cgi.pm:cgi.pm", result.reason
+    assert "perl module file 'cgi.pm'" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "os_name", "scheme", "expected"), [
+    # Session 19: of namesakes spelled like a module, the ecosystem's own vendor's (apache for
+    # Debian's Java libraries, ruby-lang for Ruby's gems); not Ruby itself, nor a PHP namesake.
+    ("libhttpclient-java", DEBIAN, "dpkg", "apache:httpclient"),
+    ("rubygem-json", ROCKY, "rpm", "ruby-lang:json"),
+    ("ruby-json", ALPINE, "apk", "ruby-lang:json"),
+])
+def test_a_module_among_namesakes_is_the_ecosystem_vendors(rules_only: FeedMatcher, name: str, os_name: str, scheme: str,
+                                                           expected: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "2.7.1", "", None, scheme)], os_name)
+    assert _key(result) == expected, result.reason or result.match
+    assert "ecosystem's own vendor" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("php-memcached", "php:memcached"),
+    ("php-mongodb", "mongodb:php_driver"),
+    ("php-msgpack", None),  # PECL's msgpack, not shamaton:msgpack (a Go module)
+])
+def test_debian_php_package_by_the_pecl_team_is_a_pecl_extension(rules_only: FeedMatcher, name: str, expected: str | None) -> None:
+    # Session 19: Debian's PECL team names an extension's default-version package php-<extension>,
+    # as the PEAR team names Composer libraries; the maintainer field says which.
+    pecl = "Debian PHP PECL Maintainers <team+php-pecl@tracker.debian.org>"
+    (result,) = rules_only.match([SoftwareItem(name, "3.2.0", pecl, None, "dpkg")], DEBIAN)
+    assert _key(result) == expected, result.reason or result.match
+    assert "PECL extension" in (result.match.evidence if result.match else result.reason)
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    # Session 19: Debian's PHP team names Composer's "<vendor>/<name>" php-<vendor>-<name>, and
+    # php-<name> when both are one: the vendor named after the library among namesakes ...
+    ("php-dompdf", "dompdf_project:dompdf"),  # not digitaljunkies:dompdf
+    ("php-fpdf", "fpdf:fpdf"),
+    # ... and sabre/dav, which NVD spells run together.
+    ("php-sabre-dav", "fruux:sabredav"),
+])
+def test_debian_php_library_read_as_composer_names_it(rules_only: FeedMatcher, name: str, expected: str) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "2.0.3", "Debian PHP PEAR Maintainers", None, "dpkg")], DEBIAN)
+    assert _key(result) == expected, result.reason or result.match
+    assert "Composer" in result.match.evidence
+
+
+def test_a_pecl_extensions_source_is_not_read_as_a_composer_library(rules_only: FeedMatcher) -> None:
+    # php8.3-redis is built from source php-redis (phpredis, PECL): never the Redis server.
+    (result,) = rules_only.match([SoftwareItem("php8.3-redis", "6.0.2", "", None, "dpkg", "", "php-redis")], DEBIAN)
+    assert result.match is None, result.match
+
+
+@pytest.mark.parametrize(("name", "os_name", "scheme", "expected"), [
+    # Session 19: packages named by the abbreviation the dictionary's titles give the product.
+    ("libtbb12", DEBIAN, "dpkg", "intel:threading_building_blocks"),
+    ("tbb-devel", ROCKY, "rpm", "intel:threading_building_blocks"),
+    ("nspr", ROCKY, "rpm", "mozilla:netscape_portable_runtime"),
+    # Not an abbreviation that other products' names use as a word (a kind of product).
+    ("utm", MAC, "homebrew", None),
+])
+def test_a_package_named_by_a_titles_abbreviation(rules_only: FeedMatcher, name: str, os_name: str, scheme: str,
+                                                  expected: str | None) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "2021.8.0", "", None, scheme)], os_name)
+    assert _key(result) == expected, result.reason or result.match
+    if expected:
+        assert "titles" in result.match.evidence and "abbreviate" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "os_name", "expected"), [
+    # Session 19: a hand-made -dbg package is its project's debugging build (all 3 labelled so).
+    ("openssl-dbg", ALPINE, "openssl:openssl"),
+    ("musl-dbg", ALPINE, "musl-libc:musl"),
+    ("libc6-dbg", DEBIAN, "gnu:glibc"),
+])
+def test_a_dbg_package_is_its_project(matcher: FeedMatcher, name: str, os_name: str, expected: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "3.1.4")], os_name)
+    assert _key(result) == expected, result.reason
+    assert "debugging build" in result.match.evidence
