@@ -220,6 +220,15 @@ def _initials_of(product: str) -> str:
     return "".join(w[0] for w in words) if len(words) >= 3 else ""
 
 
+def _unnamed_number(words: list[str], endings: frozenset[str]) -> bool:
+    """The last word is a number (ASCII digits) that no name of an index table run together
+    ends in (CpeIndex.product_endings, head_endings; numbered names: "Zoom 303"): then no run
+    of the words up to the last is a name of that table, as compact() keeps a run's last
+    digits, and lookups of them are skipped."""
+    last = words[-1] if words else ""
+    return last.isdigit() and last.isascii() and last[-CpeIndex.ENDING:] not in endings
+
+
 def _unglued(word: str) -> str:
     """A word without a bitness glued to it ("Cygwin64", "PotPlayer-64 bit"): installers of
     64-bit builds append it to the program's name; none of it names the product."""
@@ -1532,8 +1541,8 @@ class DisplayNames:
         org.eclipse is eclipse:eclipse_ide); none when no product or several are. Looked up by
         the product's name (no scan of the vendor's products)."""
         index, said = self.index, compact(publisher)
-        if said not in index.by_vendor:
-            return []  # the publisher is no NVD vendor
+        if said not in index.by_vendor or _unnamed_number(words, index.head_endings):
+            return []  # the publisher is no NVD vendor (or the name ends in a number no product ends in)
         # The name as NVD would spell the product: whole, or without the vendor's name in front
         # ("Citrix Secure Access" by Citrix is citrix:secure_access_client); looked up by the
         # product's name run together, as the index keeps it, then checked for this vendor.
@@ -1587,7 +1596,7 @@ class DisplayNames:
         it is another company's. One lookup (CpeIndex.by_head)."""
         index, brand = self.index, compact(publisher.split()[0])
         # (A bundle id's company runs the words together: com.duosecurity.)
-        if len(words) < 2 or len(compact(words[0])) < 3 or not brand.startswith(compact(words[0])):
+        if len(words) < 2 or len(compact(words[0])) < 3 or not brand.startswith(compact(words[0])) or _unnamed_number(words, index.head_endings):
             return []
         # (Of another vendor than the publisher's: its own products are _publishers_product's
         # and the bundle id rules'.)
@@ -1776,8 +1785,12 @@ class DisplayNames:
             if key_id not in scored or scored[key_id].score < score:
                 scored[key_id] = _Candidate(key_id, score, evidence)
 
+        # Steps 1 and 2 look up runs of the words up to the last, which name nothing when it is
+        # a number no product name ends in ("Zoom 303").
+        unnamed = _unnamed_number(words, index.product_endings)
+        glued, said_publisher = compact(cleaned), compact(publisher)  # (read by several steps)
         # 1. The whole name is a product name.
-        named_like = index.by_product.get(compact(cleaned), ())
+        named_like = index.by_product.get(glued, ()) if not unnamed else ()
         # (A publisher sharing a word with a vendor is taken only for a name one organisation
         # files: "Laurent Cozic" shares "laurent" with laurent_22, one of three joplin vendors.)
         named_orgs = None  # (the organisations filing the name: read only by the branch that needs them)
@@ -1841,7 +1854,7 @@ class DisplayNames:
                     offer(chosen.key_id, chosen.score, chosen.evidence + ", no publisher to say otherwise")
         # 2. The name starts with the vendor: "google chrome", "adobe acrobat reader dc".
         siblings: list[tuple[int, str, str]] = []
-        for split in range(1, len(words)):
+        for split in range(1, len(words) if not unnamed else 1):
             vendor_part = " ".join(words[:split])
             said_vendor = compact(vendor_part)
             if said_vendor not in index.by_vendor and said_vendor + "project" not in index.by_vendor:
@@ -1872,8 +1885,7 @@ class DisplayNames:
                 elif len(index.by_product[compact(product_part)]) == 1 and _publisher_agrees(publisher, vendor_part):
                     # (Only a product one vendor files: a common name says nothing of the vendor.)
                     siblings.append((key_id, said_vendor, vendor_part))
-        said_publisher = compact(publisher)
-        if (not scored and len(words) >= 2 and publisher and " " in publisher and words[0] == publisher.split()[0]
+        if (not scored and not unnamed and len(words) >= 2 and publisher and " " in publisher and words[0] == publisher.split()[0]
                 and said_publisher in index.by_vendor and len(words[0]) >= 4):
             # 2c. The name begins with the publisher's first word, a company's short name, and
             # the rest is a product the publisher's vendor files ("Tungsten Power PDF" by
@@ -1883,7 +1895,7 @@ class DisplayNames:
                 if compact(vendor) == said_publisher:
                     offer(key_id, 0.9, f"name '{cleaned}' is the publisher's short name '{words[0]}' + product '{product}' "
                                        f"of vendor '{vendor}', which publisher '{publisher}' names")
-        if (not scored and len(words) >= 2 and publisher and words[0] == publisher.split()[0] and len(words[0]) >= 4
+        if (not scored and not unnamed and len(words) >= 2 and publisher and words[0] == publisher.split()[0] and len(words[0]) >= 4
                 and said_publisher not in index.by_vendor):
             # 2d. (Session 16) The same when the publisher is no NVD vendor but names one as
             # written longer ("Salto ProAccess SPACE" by SALTO Systems is
@@ -1895,7 +1907,7 @@ class DisplayNames:
                 vendor, product = index.words(key_id)
                 offer(key_id, 0.9, f"name '{cleaned}' is the publisher's short name '{words[0]}' + product '{product}' "
                                    f"of vendor '{vendor}', which publisher '{publisher}' names")
-        if not scored and len(words) >= 2 and len(said_first := compact(words[0])) >= 6 and said_first in index.by_vendor:
+        if not scored and not unnamed and len(words) >= 2 and len(said_first := compact(words[0])) >= 6 and said_first in index.by_vendor:
             # 2a. A vendor named after its product line, whose products NVD names with that line
             # ("RealVNC Viewer" is realvnc:vnc_viewer, "RealVNC Server" realvnc:vnc_server): the
             # end of the vendor's name begins the product's. At most a few lookups per name.
@@ -1920,7 +1932,7 @@ class DisplayNames:
                     offer(key_id, 0.9, f"name '{cleaned}' is vendor '{vendor_part}' + product '{product}', which NVD "
                                        f"files under '{vendor}'; the two vendors file {shared} products of the same names")
         # 2b. The same written together, as bundle names do: "ZoomRooms" by zoom is zoom:rooms.
-        glued, said = compact(cleaned), compact(publisher)
+        said = said_publisher
         if len(words) == 1 and len(said) >= 3 and glued.startswith(said) and len(glued) - len(said) >= 3:
             for key_id in index.by_product.get(glued[len(said):], ()):
                 vendor, product = index.words(key_id)
@@ -1928,7 +1940,7 @@ class DisplayNames:
                     offer(key_id, 0.95, f"name '{cleaned}' is vendor '{vendor}' and product '{product}' written together, "
                                         f"publisher '{publisher}' agrees")
         # 3. The name is the vendor, whose one desktop program NVD names generically (figma:desktop).
-        for key_id in self._vendor_apps().get(compact(cleaned), ()):
+        for key_id in self._vendor_apps().get(glued, ()):
             vendor, product = index.words(key_id)
             if _publisher_agrees(publisher, vendor):
                 offer(key_id, 0.9, f"name and publisher are vendor '{vendor}', whose desktop program is '{product}'")

@@ -23,6 +23,7 @@ class CpeIndex:
     # The languages' package ecosystems among the target_sw values the bundle keeps (not the
     # platforms NVD files plug-ins for): a key filed as one is a package of that registry.
     PACKAGE_ECOSYSTEMS = frozenset(ECOSYSTEMS) - {"wordpress", "jenkins"}
+    ENDING = 4  # digits of product names' endings kept in product_endings
 
     def __init__(self, bundle: Bundle, aliases: AliasTable) -> None:
         self.bundle = bundle
@@ -84,6 +85,13 @@ class CpeIndex:
         self.spelled = dict(spelled)
         self.by_first_word = {word: tuple(sorted(ids)) for word, ids in by_first_word.items()}
         self.by_head = {head: tuple(sorted(ids)) for head, ids in by_head.items()}
+        # The last one to ENDING digits of every product name run together that ends in digits
+        # ("308" of "dgs308"), and of every by_head name: a name whose last word is a number
+        # that ends in none of them names no product (no head) by any run of its words up to
+        # that number, and identification skips those lookups ("Zoom 303": no product name
+        # ends in "303"). Built here once per feed (0.03 s at full scale).
+        self.product_endings = _number_endings(self.by_product, self.ENDING)
+        self.head_endings = _number_endings(self.by_head, self.ENDING)
         self.word_uses = dict(word_uses)
         cves_by_key: dict[int, list[int]] = defaultdict(list)
         for position, cve in enumerate(bundle.cves):
@@ -335,6 +343,18 @@ class CpeIndex:
     def cves_for(self, key_ids: tuple[int, ...]) -> list[BCve]:
         positions = sorted({p for key_id in key_ids for p in self.cves_by_key.get(key_id, ())})
         return [self.cves[p] for p in positions]
+
+
+def _number_endings(names: dict[str, Any], size: int) -> frozenset[str]:
+    """The last one to ``size`` characters of each name that are digits (CpeIndex.product_endings)."""
+    found: set[str] = set()
+    for name in [name for name in names if name[-1:].isdigit()]:  # (the few names that end in a digit)
+        for n in range(1, min(len(name), size) + 1):
+            end = name[-n:]
+            if not end.isdigit():
+                break
+            found.add(end)
+    return frozenset(found)
 
 
 def _negated(date: str) -> tuple[int, ...]:

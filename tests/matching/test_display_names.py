@@ -1321,3 +1321,29 @@ def test_an_app_for_a_browser_is_the_products_extension(matcher: FeedMatcher, na
     key, evidence = product(matcher, SoftwareItem(name, "8.10", "", None, "macos_app", bundle_id), MAC)
     assert key == expected
     assert "'for Safari'" in evidence
+
+
+def test_a_number_no_product_name_ends_in_skips_lookups_with_the_same_results(index, monkeypatch) -> None:
+    # Session 19: the lookups of a run of words that ends in a number no product name (or
+    # by_head name) run together ends in are skipped (CpeIndex.product_endings, head_endings);
+    # they could find nothing, so every result is as when each lookup is made.
+    import json
+    from pathlib import Path
+
+    labelled = json.loads((Path(__file__).parent / "labelled_items.json").read_text())["items"]
+    items = [SoftwareItem(f"{i['name']} {n}", i["version"], i["vendor"] or "")
+             for i in labelled if i["os"].startswith("Windows") for n in (303, 2019, 7)]
+    assert "303" not in index.product_endings  # (the name would not take the shortcut)
+    skipped = FeedMatcher(index).match(items, WINDOWS)
+    every = {str(n) for n in range(10_000)}
+    monkeypatch.setattr(index, "product_endings", index.product_endings | every)
+    monkeypatch.setattr(index, "head_endings", index.head_endings | every)
+    assert FeedMatcher(index).match(items, WINDOWS) == skipped
+
+
+def test_product_endings_are_the_numbers_product_names_end_in(index) -> None:
+    assert "2019" in index.product_endings and "19" in index.product_endings  # (visual_studio_2019 ...)
+    assert all(name[-n:] in index.product_endings for name in index.by_product for n in (1, 2, 3, 4)
+               if name[-n:].isdigit())
+    assert all(end.isdigit() and len(end) <= 4 for end in index.product_endings | index.head_endings)
+    assert all(name[-2:] in index.head_endings for name in index.by_head if name[-2:].isdigit())
