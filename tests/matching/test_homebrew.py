@@ -294,7 +294,6 @@ def brew_at(matcher: FeedMatcher, name: str, version: str) -> tuple[str | None, 
     ("lzo", "2.10", "oberhumer:lzo2", "its version 2.10 is of line 2"),
     ("transmit", "5.10.4", "panic:transmit_5", "of line 5"),
     # ... or the numbered product's vendor is the project's own name.
-    ("jack", "1.9.22", "jackaudio:jack2", "vendor 'jackaudio' is the project's own name"),
     ("miniconda", "py312_24.1.2-0", "conda:miniconda3", "vendor 'conda'"),
 ])
 def test_a_formula_is_the_product_nvd_names_with_its_major_number(matcher: FeedMatcher, name: str, version: str,

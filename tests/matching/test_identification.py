@@ -341,12 +341,14 @@ def test_a_registry_package_under_its_authors_name_stays_one_project(index: CpeI
 
 
 def test_cves_are_looked_up_under_every_vendor_name_of_a_project(matcher: FeedMatcher) -> None:
-    # exiv2:exiv2 holds the project's CVEs; andreas_huggel:exiv2 (its author) holds none: a
-    # product reported under the author's key still gets them (CpeIndex.cve_keys).
-    cpe = "cpe:2.3:a:andreas_huggel:exiv2:0.27.5:*:*:*:*:*:*:*"
-    (found,) = matcher.match([SoftwareItem("exiv2", "0.27.5", cpe=cpe)], "Debian GNU/Linux 12 (bookworm)")
-    assert found.match is not None and "CVE-2022-3717" in {v.cve for v in found.vulnerabilities}
-    assert "exiv2:exiv2" in found.match.evidence
+    # struktur:libde265 (its author's organisation) holds the project's CVEs; NVD's
+    # placeholder libde265:libde265 holds none: a product reported under the placeholder still
+    # gets them (CpeIndex.cve_keys). (Until session 19 this was exiv2, whose 2022 CVEs all
+    # bound their ranges with dates, which a release number no longer sorts against.)
+    cpe = "cpe:2.3:a:libde265:libde265:1.0.8:*:*:*:*:*:*:*"
+    (found,) = matcher.match([SoftwareItem("libde265-0", "1.0.8", cpe=cpe)], "Debian GNU/Linux 12 (bookworm)")
+    assert found.match is not None and "CVE-2022-1253" in {v.cve for v in found.vulnerabilities}
+    assert "struktur:libde265" in found.match.evidence
 
 
 @pytest.mark.parametrize(("item", "os_name"), [
