@@ -29,44 +29,47 @@ def _scorer():
 
 @pytest.mark.parametrize(
     ("file", "min_precision", "min_recall"),
-    # Floors just under the values measured (in the comments) at the end of session 18, so a
-    # regression fails; BENCHMARKS.md has the history. Sets 9 to 29 were labelled and sealed
-    # before the work they first measured (tests/matching/README.md); sets 2 to 25 are spent now.
+    # Floors just under the values measured (in the comments) at the end of session 19, so a
+    # regression fails; BENCHMARKS.md has the history. Sets 9 to 35 were labelled and sealed
+    # before the work they first measured (tests/matching/README.md); sets 2 to 32 are spent now.
     [
         ("labelled_items.json", 0.99, 0.96),  # 0.996 / 0.972
-        ("dev2_items.json", 0.93, 0.90),  # 0.937 / 0.910
+        ("dev2_items.json", 0.93, 0.90),  # 0.938 / 0.914
         ("heldout_items.json", 0.95, 0.91),  # 0.960 / 0.923 (session 16: cmake is cmake_project:cmake, another NVD name of the project, labelled kitware)
-        ("heldout2_items.json", 0.91, 0.85),  # 0.918 / 0.864
-        ("heldout3_items.json", 0.95, 0.88),  # 0.963 / 0.886
-        ("heldout4_items.json", 0.95, 0.85),  # 0.963 / 0.858
+        ("heldout2_items.json", 0.91, 0.86),  # 0.918 / 0.872
+        ("heldout3_items.json", 0.95, 0.88),  # 0.957 / 0.891
+        ("heldout4_items.json", 0.95, 0.85),  # 0.963 / 0.864
         ("heldout5_items.json", 0.94, 0.89),  # 0.950 / 0.899
-        ("heldout6_items.json", 0.92, 0.86),  # 0.926 / 0.865
-        ("heldout7_items.json", 0.93, 0.85),  # 0.941 / 0.865
-        ("heldout8_items.json", 0.95, 0.82),  # 0.965 / 0.829
-        ("heldout9_items.json", 0.94, 0.81),  # 0.953 / 0.825
-        ("heldout10_items.json", 0.94, 0.84),  # 0.953 / 0.852
-        ("heldout11_items.json", 0.94, 0.85),  # 0.948 / 0.865
-        ("heldout12_items.json", 0.95, 0.84),  # 0.956 / 0.845
-        ("heldout13_items.json", 0.94, 0.85),  # 0.946 / 0.862
-        ("heldout14_items.json", 0.94, 0.88),  # 0.946 / 0.885
+        ("heldout6_items.json", 0.92, 0.87),  # 0.924 / 0.877
+        ("heldout7_items.json", 0.93, 0.86),  # 0.942 / 0.873
+        ("heldout8_items.json", 0.95, 0.82),  # 0.965 / 0.833
+        ("heldout9_items.json", 0.94, 0.83),  # 0.954 / 0.836
+        ("heldout10_items.json", 0.94, 0.84),  # 0.949 / 0.852
+        ("heldout11_items.json", 0.94, 0.86),  # 0.949 / 0.871
+        ("heldout12_items.json", 0.95, 0.85),  # 0.957 / 0.856
+        ("heldout13_items.json", 0.94, 0.86),  # 0.947 / 0.872
+        ("heldout14_items.json", 0.94, 0.89),  # 0.952 / 0.901
         ("heldout15_items.json", 0.93, 0.86),  # 0.944 / 0.866
-        ("heldout16_items.json", 0.94, 0.81),  # 0.949 / 0.821
-        ("heldout17_items.json", 0.96, 0.78),  # 0.966 / 0.786
-        ("heldout18_items.json", 0.94, 0.82),  # 0.953 / 0.832
-        ("heldout19_items.json", 0.91, 0.79),  # 0.922 / 0.797
-        ("heldout20_items.json", 0.93, 0.89),  # 0.938 / 0.903
-        ("heldout21_items.json", 0.94, 0.82),  # 0.948 / 0.828
-        ("heldout22_items.json", 0.93, 0.80),  # 0.939 / 0.812
-        ("heldout23_items.json", 0.91, 0.75),  # 0.917 / 0.756
-        ("heldout24_items.json", 0.92, 0.83),  # 0.932 / 0.838
-        ("heldout25_items.json", 0.90, 0.76),  # 0.908 / 0.769
-        ("heldout26_items.json", 0.90, 0.80),  # 0.911 / 0.811
-        ("heldout27_items.json", 0.92, 0.84),  # 0.932 / 0.848
-        ("heldout28_items.json", 0.93, 0.87),  # 0.939 / 0.882
-        ("heldout29_items.json", 0.94, 0.84),  # 0.950 / 0.852
-        ("heldout30_items.json", 0.92, 0.82),  # 0.929 / 0.826
-        ("heldout31_items.json", 0.90, 0.82),  # 0.906 / 0.830
-        ("heldout32_items.json", 0.87, 0.78),  # 0.880 / 0.793
+        ("heldout16_items.json", 0.94, 0.83),  # 0.947 / 0.837
+        ("heldout17_items.json", 0.96, 0.80),  # 0.971 / 0.813
+        ("heldout18_items.json", 0.95, 0.84),  # 0.957 / 0.850
+        ("heldout19_items.json", 0.92, 0.80),  # 0.927 / 0.808
+        ("heldout20_items.json", 0.93, 0.90),  # 0.935 / 0.914
+        ("heldout21_items.json", 0.94, 0.83),  # 0.949 / 0.837
+        ("heldout22_items.json", 0.93, 0.82),  # 0.940 / 0.833
+        ("heldout23_items.json", 0.91, 0.77),  # 0.922 / 0.777
+        ("heldout24_items.json", 0.93, 0.83),  # 0.935 / 0.843
+        ("heldout25_items.json", 0.90, 0.76),  # 0.911 / 0.772
+        ("heldout26_items.json", 0.90, 0.81),  # 0.915 / 0.818
+        ("heldout27_items.json", 0.93, 0.85),  # 0.936 / 0.857
+        ("heldout28_items.json", 0.93, 0.88),  # 0.939 / 0.888
+        ("heldout29_items.json", 0.94, 0.85),  # 0.951 / 0.864
+        ("heldout30_items.json", 0.95, 0.88),  # 0.961 / 0.889
+        ("heldout31_items.json", 0.92, 0.87),  # 0.928 / 0.884
+        ("heldout32_items.json", 0.90, 0.85),  # 0.906 / 0.861
+        ("heldout33_items.json", 0.93, 0.78),  # 0.943 / 0.790
+        ("heldout34_items.json", 0.90, 0.80),  # 0.913 / 0.812
+        ("heldout35_items.json", 0.93, 0.74),  # 0.941 / 0.748
     ],
 )
 def test_precision_and_recall(matcher: FeedMatcher, file: str, min_precision: float, min_recall: float) -> None:
@@ -86,30 +89,30 @@ def test_precision_and_recall(matcher: FeedMatcher, file: str, min_precision: fl
     ("file", "source", "min_precision", "min_recall"),
     # Per inventory source, on every held-out set from 2 on where the source has at least 15
     # items (the scorer passes the source_package hints on): floors just under the values
-    # measured at the end of session 18 (in the comments).
+    # measured at the end of session 19 (in the comments).
     [
         ("heldout2_items.json", "apk", 0.99, 0.99),  # 1.000 / 1.000
         ("heldout2_items.json", "dpkg", 0.91, 0.85),  # 0.924 / 0.858
-        ("heldout2_items.json", "homebrew", 0.89, 0.89),  # 0.904 / 0.904 (session 16: cmake, mtr, tmux under another NVD name of their project)
+        ("heldout2_items.json", "homebrew", 0.90, 0.91),  # 0.914 / 0.922 (session 16: cmake, mtr, tmux under another NVD name of their project)
         ("heldout2_items.json", "macos_app", 0.95, 0.89),  # 0.962 / 0.904
         ("heldout2_items.json", "npm", 0.99, 0.84),  # 1.000 / 0.846
         ("heldout2_items.json", "pip", 0.92, 0.67),  # 0.931 / 0.675 (session 19: docutils as python-docutils_project:python-docutils, which set 2 labels none and sets 18, 19 and 28 adjudicated label so)
-        ("heldout2_items.json", "rpm", 0.92, 0.90),  # 0.927 / 0.911
-        ("heldout2_items.json", "windows_program", 0.84, 0.81),  # 0.849 / 0.821
+        ("heldout2_items.json", "rpm", 0.92, 0.94),  # 0.930 / 0.946
+        ("heldout2_items.json", "windows_program", 0.84, 0.82),  # 0.850 / 0.828
         ("heldout3_items.json", "dpkg", 0.99, 0.93),  # 1.000 / 0.938
-        ("heldout3_items.json", "homebrew", 0.92, 0.82),  # 0.923 / 0.828 (session 19: the docker formula, labelled docker:docker, now read as the cask's docker:docker_desktop)
+        ("heldout3_items.json", "homebrew", 0.92, 0.85),  # 0.926 / 0.862 (session 19: the docker formula, labelled docker:docker, now read as the cask's docker:docker_desktop)
         ("heldout3_items.json", "macos_app", 0.99, 0.94),  # 1.000 / 0.955
         ("heldout3_items.json", "npm", 0.99, 0.84),  # 1.000 / 0.846
         ("heldout3_items.json", "pip", 0.99, 0.63),  # 1.000 / 0.636
-        ("heldout3_items.json", "rpm", 0.99, 0.74),  # 1.000 / 0.750
+        ("heldout3_items.json", "rpm", 0.99, 0.80),  # 1.000 / 0.812
         ("heldout3_items.json", "windows_program", 0.90, 0.92),  # 0.907 / 0.929
         ("heldout4_items.json", "apk", 0.90, 0.90),  # 0.913 / 0.913
-        ("heldout4_items.json", "dpkg", 0.99, 0.79),  # 1.000 / 0.797
+        ("heldout4_items.json", "dpkg", 0.99, 0.80),  # 1.000 / 0.812
         ("heldout4_items.json", "homebrew", 0.95, 0.87),  # 0.957 / 0.882
         ("heldout4_items.json", "macos_app", 0.97, 0.95),  # 0.980 / 0.961
         ("heldout4_items.json", "npm", 0.99, 0.95),  # 1.000 / 0.958
         ("heldout4_items.json", "pip", 0.99, 0.72),  # 1.000 / 0.731
-        ("heldout4_items.json", "rpm", 0.92, 0.73),  # 0.926 / 0.735; session 17: 0.73, fapolicyd-selinux (a policy module, labelled debatable) refused
+        ("heldout4_items.json", "rpm", 0.92, 0.75),  # 0.929 / 0.765; session 17: 0.73, fapolicyd-selinux (a policy module, labelled debatable) refused
         ("heldout4_items.json", "windows_program", 0.93, 0.86),  # 0.938 / 0.874
         ("heldout5_items.json", "apk", 0.90, 0.82),  # 0.909 / 0.833
         ("heldout5_items.json", "dpkg", 0.99, 0.90),  # 1.000 / 0.906
@@ -120,12 +123,12 @@ def test_precision_and_recall(matcher: FeedMatcher, file: str, min_precision: fl
         ("heldout5_items.json", "rpm", 0.94, 0.90),  # 0.955 / 0.913
         ("heldout5_items.json", "windows_program", 0.94, 0.89),  # 0.947 / 0.900
         ("heldout6_items.json", "apk", 0.91, 0.87),  # 0.920 / 0.885
-        ("heldout6_items.json", "dpkg", 0.93, 0.88),  # 0.944 / 0.895
+        ("heldout6_items.json", "dpkg", 0.94, 0.90),  # 0.945 / 0.912
         ("heldout6_items.json", "homebrew", 0.88, 0.91),  # 0.880 / 0.917 (session 19: formula srt is SRT, labelled null here)
         ("heldout6_items.json", "macos_app", 0.92, 0.85),  # 0.927 / 0.864
         ("heldout6_items.json", "npm", 0.95, 0.80),  # 0.957 / 0.815
         ("heldout6_items.json", "pip", 0.90, 0.68),  # 0.909 / 0.690
-        ("heldout6_items.json", "rpm", 0.93, 0.88),  # 0.939 / 0.886
+        ("heldout6_items.json", "rpm", 0.93, 0.96),  # 0.944 / 0.971
         ("heldout6_items.json", "windows_program", 0.91, 0.87),  # 0.924 / 0.880; session 17: 0.90 / 0.84, the set labels the Visual C++ Additional Runtime visual_c++ (12 of 14 such labels say visual_c++_redistributable)
         ("heldout7_items.json", "apk", 0.81, 0.87),  # 0.824 / 0.875
         ("heldout7_items.json", "dpkg", 0.92, 0.88),  # 0.930 / 0.889
@@ -133,7 +136,7 @@ def test_precision_and_recall(matcher: FeedMatcher, file: str, min_precision: fl
         ("heldout7_items.json", "macos_app", 0.92, 0.80),  # 0.926 / 0.806
         ("heldout7_items.json", "npm", 0.99, 0.84),  # 1.000 / 0.846
         ("heldout7_items.json", "pip", 0.99, 0.78),  # 1.000 / 0.789
-        ("heldout7_items.json", "rpm", 0.99, 0.92),  # 1.000 / 0.929
+        ("heldout7_items.json", "rpm", 0.99, 0.99),  # 1.000 / 1.000
         ("heldout7_items.json", "windows_program", 0.96, 0.91),  # 0.966 / 0.919
         ("heldout8_items.json", "apk", 0.99, 0.94),  # 1.000 / 0.947
         ("heldout8_items.json", "dpkg", 0.85, 0.85),  # 0.857 / 0.857
@@ -141,55 +144,55 @@ def test_precision_and_recall(matcher: FeedMatcher, file: str, min_precision: fl
         ("heldout8_items.json", "macos_app", 0.99, 0.87),  # 1.000 / 0.875
         ("heldout8_items.json", "npm", 0.99, 0.67),  # 1.000 / 0.680
         ("heldout8_items.json", "pip", 0.99, 0.64),  # 1.000 / 0.650
-        ("heldout8_items.json", "rpm", 0.96, 0.92),  # 0.966 / 0.933
+        ("heldout8_items.json", "rpm", 0.96, 0.96),  # 0.967 / 0.967
         ("heldout8_items.json", "windows_program", 0.99, 0.83),  # 1.000 / 0.836
         ("heldout9_items.json", "apk", 0.99, 0.81),  # 1.000 / 0.824
-        ("heldout9_items.json", "dpkg", 0.99, 0.85),  # 1.000 / 0.860
-        ("heldout9_items.json", "homebrew", 0.96, 0.86),  # 0.971 / 0.868
+        ("heldout9_items.json", "dpkg", 0.99, 0.88),  # 1.000 / 0.895
+        ("heldout9_items.json", "homebrew", 0.96, 0.88),  # 0.971 / 0.895
         ("heldout9_items.json", "macos_app", 0.95, 0.70),  # 0.960 / 0.706
         ("heldout9_items.json", "npm", 0.99, 0.94),  # 1.000 / 0.946
         ("heldout9_items.json", "pip", 0.99, 0.73),  # 1.000 / 0.742
         ("heldout9_items.json", "rpm", 0.78, 0.68),  # 0.794 / 0.692
-        ("heldout9_items.json", "windows_program", 0.93, 0.85),  # 0.935 / 0.861
-        ("heldout10_items.json", "apk", 0.92, 0.86),  # 0.931 / 0.871 (session 19: tesseract-ocr refused, "tesseract" a plain word under the one plain-word test of _namesake_without_cves; was 0.89)
+        ("heldout9_items.json", "windows_program", 0.93, 0.86),  # 0.936 / 0.871
+        ("heldout10_items.json", "apk", 0.89, 0.86),  # 0.900 / 0.871 (session 19: tesseract-ocr refused, "tesseract" a plain word under the one plain-word test of _namesake_without_cves; libsrt read as SRT by its alias, labelled no product here; was 0.92 / 0.89)
         ("heldout10_items.json", "dpkg", 0.85, 0.85),  # 0.864 / 0.864 (session 16: aspnetcore-runtime-8.0 read through its source dotnet8 as microsoft:.net (labelled asp.net_core, debatable))
         ("heldout10_items.json", "homebrew", 0.94, 0.88),  # 0.951 / 0.886
         ("heldout10_items.json", "macos_app", 0.96, 0.93),  # 0.970 / 0.941
         ("heldout10_items.json", "npm", 0.99, 0.70),  # 1.000 / 0.714
         ("heldout10_items.json", "pip", 0.99, 0.42),  # 1.000 / 0.429
-        ("heldout10_items.json", "rpm", 0.97, 0.87),  # 0.977 / 0.875 (session 16: docker-ce is docker:docker (an edition word), labelled mobyproject:moby)
+        ("heldout10_items.json", "rpm", 0.97, 0.89),  # 0.977 / 0.896 (session 16: docker-ce is docker:docker (an edition word), labelled mobyproject:moby)
         ("heldout10_items.json", "windows_program", 0.99, 0.99),  # 1.000 / 1.000
         ("heldout11_items.json", "apk", 0.99, 0.99),  # 1.000 / 1.000
         ("heldout11_items.json", "dpkg", 0.99, 0.91),  # 1.000 / 0.920
-        ("heldout11_items.json", "homebrew", 0.93, 0.91),  # 0.944 / 0.919 (session 16: mpg123 under ricardo_mesquita, another NVD name of the project)
+        ("heldout11_items.json", "homebrew", 0.94, 0.94),  # 0.946 / 0.946 (session 16: mpg123 under ricardo_mesquita, another NVD name of the project)
         ("heldout11_items.json", "macos_app", 0.99, 0.84),  # 1.000 / 0.850
         ("heldout11_items.json", "npm", 0.86, 0.67),  # 0.867 / 0.684
         ("heldout11_items.json", "pip", 0.84, 0.64),  # 0.846 / 0.647
-        ("heldout11_items.json", "rpm", 0.99, 0.86),  # 1.000 / 0.867
+        ("heldout11_items.json", "rpm", 0.99, 0.88),  # 1.000 / 0.889
         ("heldout11_items.json", "windows_program", 0.89, 0.84),  # 0.904 / 0.850
-        ("heldout12_items.json", "apk", 0.99, 0.67),  # 1.000 / 0.684
+        ("heldout12_items.json", "apk", 0.99, 0.73),  # 1.000 / 0.737
         ("heldout12_items.json", "dpkg", 0.93, 0.90),  # 0.938 / 0.910
-        ("heldout12_items.json", "homebrew", 0.94, 0.84),  # 0.946 / 0.854
+        ("heldout12_items.json", "homebrew", 0.94, 0.87),  # 0.947 / 0.878
         ("heldout12_items.json", "macos_app", 0.88, 0.66),  # 0.889 / 0.667
         ("heldout12_items.json", "npm", 0.79, 0.61),  # 0.800 / 0.615
         ("heldout12_items.json", "pip", 0.99, 0.82),  # 1.000 / 0.833
-        ("heldout12_items.json", "rpm", 0.99, 0.87),  # 1.000 / 0.875
+        ("heldout12_items.json", "rpm", 0.99, 0.89),  # 1.000 / 0.900
         ("heldout12_items.json", "windows_program", 0.97, 0.90),  # 0.984 / 0.912
         ("heldout13_items.json", "apk", 0.99, 0.99),  # 1.000 / 1.000
-        ("heldout13_items.json", "dpkg", 0.97, 0.87),  # 0.981 / 0.881
-        ("heldout13_items.json", "homebrew", 0.92, 0.78),  # 0.931 / 0.794
+        ("heldout13_items.json", "dpkg", 0.97, 0.91),  # 0.982 / 0.915
+        ("heldout13_items.json", "homebrew", 0.92, 0.81),  # 0.933 / 0.824
         ("heldout13_items.json", "macos_app", 0.90, 0.83),  # 0.913 / 0.840
         ("heldout13_items.json", "npm", 0.99, 0.84),  # 1.000 / 0.852
         ("heldout13_items.json", "pip", 0.87, 0.43),  # 0.875 / 0.438
         ("heldout13_items.json", "rpm", 0.81, 0.83),  # 0.816 / 0.838
         ("heldout13_items.json", "windows_program", 0.96, 0.93),  # 0.973 / 0.935
-        ("heldout14_items.json", "apk", 0.99, 0.82),  # 1.000 / 0.833
-        ("heldout14_items.json", "dpkg", 0.94, 0.90),  # 0.948 / 0.907
-        ("heldout14_items.json", "homebrew", 0.80, 0.78),  # 0.812 / 0.788
+        ("heldout14_items.json", "apk", 0.99, 0.87),  # 1.000 / 0.875
+        ("heldout14_items.json", "dpkg", 0.94, 0.90),  # 0.948 / 0.914
+        ("heldout14_items.json", "homebrew", 0.87, 0.84),  # 0.875 / 0.848
         ("heldout14_items.json", "macos_app", 0.99, 0.93),  # 1.000 / 0.938
         ("heldout14_items.json", "npm", 0.99, 0.86),  # 1.000 / 0.867
         ("heldout14_items.json", "pip", 0.99, 0.82),  # 1.000 / 0.833
-        ("heldout14_items.json", "rpm", 0.92, 0.87),  # 0.932 / 0.872
+        ("heldout14_items.json", "rpm", 0.92, 0.89),  # 0.933 / 0.897
         ("heldout14_items.json", "windows_program", 0.96, 0.91),  # 0.972 / 0.920
         ("heldout15_items.json", "apk", 0.85, 0.85),  # 0.862 / 0.862
         ("heldout15_items.json", "dpkg", 0.99, 0.88),  # 1.000 / 0.893
@@ -199,72 +202,72 @@ def test_precision_and_recall(matcher: FeedMatcher, file: str, min_precision: fl
         ("heldout15_items.json", "pip", 0.84, 0.60),  # 0.850 / 0.607
         ("heldout15_items.json", "rpm", 0.96, 0.89),  # 0.974 / 0.902
         ("heldout15_items.json", "windows_program", 0.93, 0.84),  # 0.939 / 0.849
-        ("heldout16_items.json", "apk", 0.87, 0.80),  # 0.879 / 0.806
-        ("heldout16_items.json", "dpkg", 0.93, 0.80),  # 0.943 / 0.815
-        ("heldout16_items.json", "homebrew", 0.95, 0.80),  # 0.963 / 0.812
+        ("heldout16_items.json", "apk", 0.87, 0.82),  # 0.882 / 0.833
+        ("heldout16_items.json", "dpkg", 0.93, 0.83),  # 0.932 / 0.840
+        ("heldout16_items.json", "homebrew", 0.96, 0.87),  # 0.966 / 0.875
         ("heldout16_items.json", "macos_app", 0.99, 0.95),  # 1.000 / 0.960
         ("heldout16_items.json", "npm", 0.96, 0.84),  # 0.966 / 0.848
         ("heldout16_items.json", "pip", 0.99, 0.75),  # 1.000 / 0.759
-        ("heldout16_items.json", "rpm", 0.91, 0.77),  # 0.921 / 0.778
+        ("heldout16_items.json", "rpm", 0.91, 0.79),  # 0.923 / 0.800
         ("heldout16_items.json", "windows_program", 0.95, 0.82),  # 0.958 / 0.829
-        ("heldout17_items.json", "apk", 0.89, 0.71),  # 0.900 / 0.720
-        ("heldout17_items.json", "dpkg", 0.90, 0.82),  # 0.912 / 0.825
+        ("heldout17_items.json", "apk", 0.89, 0.75),  # 0.905 / 0.760
+        ("heldout17_items.json", "dpkg", 0.91, 0.88),  # 0.918 / 0.889
         ("heldout17_items.json", "homebrew", 0.95, 0.72),  # 0.957 / 0.733
         ("heldout17_items.json", "macos_app", 0.99, 0.85),  # 1.000 / 0.857
         ("heldout17_items.json", "npm", 0.99, 0.62),  # 1.000 / 0.633
         ("heldout17_items.json", "pip", 0.99, 0.56),  # 1.000 / 0.567
-        ("heldout17_items.json", "rpm", 0.96, 0.80),  # 0.967 / 0.806
-        ("heldout17_items.json", "windows_program", 0.99, 0.88),  # 1.000 / 0.891
-        ("heldout18_items.json", "apk", 0.99, 0.78),  # 1.000 / 0.786
-        ("heldout18_items.json", "dpkg", 0.91, 0.76),  # 0.925 / 0.766
+        ("heldout17_items.json", "rpm", 0.99, 0.88),  # 1.000 / 0.889
+        ("heldout17_items.json", "windows_program", 0.99, 0.89),  # 1.000 / 0.902
+        ("heldout18_items.json", "apk", 0.99, 0.81),  # 1.000 / 0.821
+        ("heldout18_items.json", "dpkg", 0.93, 0.79),  # 0.944 / 0.797
         ("heldout18_items.json", "homebrew", 0.95, 0.82),  # 0.962 / 0.833
         ("heldout18_items.json", "macos_app", 0.99, 0.82),  # 1.000 / 0.833
-        ("heldout18_items.json", "npm", 0.99, 0.89),  # 1.000 / 0.897
+        ("heldout18_items.json", "npm", 0.99, 0.92),  # 1.000 / 0.931
         ("heldout18_items.json", "pip", 0.87, 0.74),  # 0.875 / 0.750
-        ("heldout18_items.json", "rpm", 0.93, 0.84),  # 0.939 / 0.852
+        ("heldout18_items.json", "rpm", 0.93, 0.88),  # 0.941 / 0.889
         ("heldout18_items.json", "windows_program", 0.95, 0.88),  # 0.961 / 0.892
         ("heldout19_items.json", "apk", 0.92, 0.81),  # 0.931 / 0.818
-        ("heldout19_items.json", "dpkg", 0.91, 0.74),  # 0.917 / 0.750
+        ("heldout19_items.json", "dpkg", 0.94, 0.79),  # 0.946 / 0.795
         ("heldout19_items.json", "homebrew", 0.94, 0.90),  # 0.955 / 0.913
         ("heldout19_items.json", "macos_app", 0.80, 0.67),  # 0.812 / 0.684
         ("heldout19_items.json", "npm", 0.96, 0.92),  # 0.966 / 0.933
         ("heldout19_items.json", "pip", 0.95, 0.82),  # 0.960 / 0.828
-        ("heldout19_items.json", "rpm", 0.87, 0.73),  # 0.879 / 0.744
+        ("heldout19_items.json", "rpm", 0.87, 0.76),  # 0.882 / 0.769
         ("heldout19_items.json", "windows_program", 0.91, 0.76),  # 0.925 / 0.766
         ("heldout20_items.json", "apk", 0.99, 0.94),  # 1.000 / 0.952
         ("heldout20_items.json", "dpkg", 0.95, 0.94),  # 0.951 / 0.951 (session 19: libjack-jackd2-0 is JACK2; adjudicated so)
-        ("heldout20_items.json", "homebrew", 0.90, 0.80),  # 0.913 / 0.808
-        ("heldout20_items.json", "macos_app", 0.99, 0.89),  # 1.000 / 0.905
+        ("heldout20_items.json", "homebrew", 0.91, 0.84),  # 0.917 / 0.846
+        ("heldout20_items.json", "macos_app", 0.99, 0.94),  # 1.000 / 0.952
         ("heldout20_items.json", "npm", 0.91, 0.85),  # 0.923 / 0.857
         ("heldout20_items.json", "pip", 0.56, 0.99),  # 0.571 / 1.000
-        ("heldout20_items.json", "rpm", 0.93, 0.82),  # 0.938 / 0.833
+        ("heldout20_items.json", "rpm", 0.93, 0.85),  # 0.939 / 0.861
         ("heldout20_items.json", "windows_program", 0.92, 0.92),  # 0.931 / 0.931
         ("heldout21_items.json", "apk", 0.97, 0.90),  # 0.975 / 0.907
-        ("heldout21_items.json", "dpkg", 0.94, 0.86),  # 0.954 / 0.874
+        ("heldout21_items.json", "dpkg", 0.94, 0.87),  # 0.955 / 0.884
         ("heldout21_items.json", "homebrew", 0.99, 0.88),  # 1.000 / 0.889
         ("heldout21_items.json", "macos_app", 0.99, 0.70),  # 1.000 / 0.706
         ("heldout21_items.json", "npm", 0.91, 0.71),  # 0.920 / 0.719
         ("heldout21_items.json", "pip", 0.99, 0.63),  # 1.000 / 0.640
-        ("heldout21_items.json", "rpm", 0.88, 0.84),  # 0.887 / 0.855
+        ("heldout21_items.json", "rpm", 0.88, 0.88),  # 0.891 / 0.891
         ("heldout21_items.json", "windows_program", 0.93, 0.81),  # 0.943 / 0.820
-        ("heldout22_items.json", "apk", 0.92, 0.77),  # 0.927 / 0.776
-        ("heldout22_items.json", "dpkg", 0.94, 0.80),  # 0.948 / 0.805
+        ("heldout22_items.json", "apk", 0.92, 0.79),  # 0.929 / 0.796
+        ("heldout22_items.json", "dpkg", 0.94, 0.82),  # 0.949 / 0.832
         ("heldout22_items.json", "homebrew", 0.88, 0.69),  # 0.889 / 0.696
         ("heldout22_items.json", "macos_app", 0.85, 0.91),  # 0.857 / 0.923
         ("heldout22_items.json", "npm", 0.99, 0.75),  # 1.000 / 0.760
         ("heldout22_items.json", "pip", 0.99, 0.49),  # 1.000 / 0.500
-        ("heldout22_items.json", "rpm", 0.91, 0.83),  # 0.921 / 0.841
+        ("heldout22_items.json", "rpm", 0.92, 0.89),  # 0.925 / 0.899
         ("heldout22_items.json", "windows_program", 0.95, 0.92),  # 0.955 / 0.928
-        ("heldout23_items.json", "apk", 0.90, 0.79),  # 0.914 / 0.800
+        ("heldout23_items.json", "apk", 0.91, 0.84),  # 0.919 / 0.850
         ("heldout23_items.json", "dpkg", 0.88, 0.70),  # 0.893 / 0.705
-        ("heldout23_items.json", "homebrew", 0.82, 0.75),  # 0.833 / 0.758
-        ("heldout23_items.json", "macos_app", 0.99, 0.73),  # 1.000 / 0.737
+        ("heldout23_items.json", "homebrew", 0.83, 0.78),  # 0.839 / 0.788
+        ("heldout23_items.json", "macos_app", 0.99, 0.78),  # 1.000 / 0.789
         ("heldout23_items.json", "npm", 0.96, 0.89),  # 0.966 / 0.903
-        ("heldout23_items.json", "pip", 0.82, 0.55),  # 0.833 / 0.556
-        ("heldout23_items.json", "rpm", 0.93, 0.75),  # 0.935 / 0.763
+        ("heldout23_items.json", "pip", 0.85, 0.66),  # 0.857 / 0.667
+        ("heldout23_items.json", "rpm", 0.96, 0.81),  # 0.969 / 0.816
         ("heldout23_items.json", "windows_program", 0.94, 0.75),  # 0.947 / 0.761
-        ("heldout24_items.json", "apk", 0.93, 0.91),  # 0.944 / 0.919
-        ("heldout24_items.json", "dpkg", 0.93, 0.87),  # 0.937 / 0.881
+        ("heldout24_items.json", "apk", 0.96, 0.94),  # 0.972 / 0.946
+        ("heldout24_items.json", "dpkg", 0.93, 0.88),  # 0.938 / 0.891
         ("heldout24_items.json", "homebrew", 0.93, 0.91),  # 0.943 / 0.917
         ("heldout24_items.json", "macos_app", 0.99, 0.89),  # 1.000 / 0.903
         ("heldout24_items.json", "npm", 0.94, 0.79),  # 0.946 / 0.795
@@ -273,30 +276,30 @@ def test_precision_and_recall(matcher: FeedMatcher, file: str, min_precision: fl
         ("heldout24_items.json", "windows_program", 0.91, 0.69),  # 0.925 / 0.700
         ("heldout25_items.json", "apk", 0.93, 0.88),  # 0.943 / 0.892
         ("heldout25_items.json", "dpkg", 0.97, 0.81),  # 0.984 / 0.816
-        ("heldout25_items.json", "homebrew", 0.90, 0.74),  # 0.913 / 0.750
+        ("heldout25_items.json", "homebrew", 0.95, 0.78),  # 0.957 / 0.786
         ("heldout25_items.json", "macos_app", 0.73, 0.64),  # 0.739 / 0.654
         ("heldout25_items.json", "npm", 0.99, 0.92),  # 1.000 / 0.933
         ("heldout25_items.json", "pip", 0.85, 0.63),  # 0.857 / 0.643
         ("heldout25_items.json", "rpm", 0.86, 0.57),  # 0.872 / 0.576
         ("heldout25_items.json", "windows_program", 0.86, 0.84),  # 0.869 / 0.855
         ("heldout26_items.json", "apk", 0.91, 0.84),  # 0.917 / 0.846
-        ("heldout26_items.json", "dpkg", 0.88, 0.85),  # 0.893 / 0.862
+        ("heldout26_items.json", "dpkg", 0.89, 0.86),  # 0.900 / 0.869
         ("heldout26_items.json", "homebrew", 0.94, 0.82),  # 0.950 / 0.826
         ("heldout26_items.json", "macos_app", 0.99, 0.49),  # 1.000 / 0.500
         ("heldout26_items.json", "npm", 0.99, 0.73),  # 1.000 / 0.739
         ("heldout26_items.json", "pip", 0.99, 0.56),  # 1.000 / 0.571
-        ("heldout26_items.json", "rpm", 0.88, 0.87),  # 0.893 / 0.882
+        ("heldout26_items.json", "rpm", 0.89, 0.90),  # 0.896 / 0.908
         ("heldout26_items.json", "windows_program", 0.89, 0.77),  # 0.900 / 0.783
-        ("heldout27_items.json", "apk", 0.96, 0.94),  # 0.972 / 0.946
-        ("heldout27_items.json", "dpkg", 0.92, 0.80),  # 0.933 / 0.808
-        ("heldout27_items.json", "homebrew", 0.86, 0.86),  # 0.871 / 0.871
+        ("heldout27_items.json", "apk", 0.96, 0.96),  # 0.973 / 0.973
+        ("heldout27_items.json", "dpkg", 0.92, 0.82),  # 0.935 / 0.827
+        ("heldout27_items.json", "homebrew", 0.89, 0.86),  # 0.900 / 0.871
         ("heldout27_items.json", "macos_app", 0.96, 0.92),  # 0.966 / 0.933
         ("heldout27_items.json", "npm", 0.99, 0.92),  # 1.000 / 0.926
         ("heldout27_items.json", "pip", 0.83, 0.63),  # 0.842 / 0.640
-        ("heldout27_items.json", "rpm", 0.95, 0.91),  # 0.959 / 0.921
+        ("heldout27_items.json", "rpm", 0.95, 0.92),  # 0.959 / 0.934
         ("heldout27_items.json", "windows_program", 0.88, 0.72),  # 0.887 / 0.734
         ("heldout28_items.json", "apk", 0.91, 0.93),  # 0.922 / 0.940
-        ("heldout28_items.json", "dpkg", 0.96, 0.90),  # 0.972 / 0.909
+        ("heldout28_items.json", "dpkg", 0.96, 0.93),  # 0.973 / 0.935
         ("heldout28_items.json", "homebrew", 0.99, 0.97),  # 1.000 / 0.977
         ("heldout28_items.json", "macos_app", 0.99, 0.95),  # 1.000 / 0.963
         ("heldout28_items.json", "npm", 0.96, 0.85),  # 0.968 / 0.857
@@ -304,37 +307,61 @@ def test_precision_and_recall(matcher: FeedMatcher, file: str, min_precision: fl
         ("heldout28_items.json", "rpm", 0.85, 0.87),  # 0.864 / 0.884
         ("heldout28_items.json", "windows_program", 0.95, 0.92),  # 0.962 / 0.926
         ("heldout29_items.json", "apk", 0.96, 0.94),  # 0.966 / 0.949
-        ("heldout29_items.json", "dpkg", 0.94, 0.94),  # 0.949 / 0.949
+        ("heldout29_items.json", "dpkg", 0.94, 0.96),  # 0.950 / 0.974
         ("heldout29_items.json", "homebrew", 0.93, 0.90),  # 0.935 / 0.906
         ("heldout29_items.json", "macos_app", 0.95, 0.82),  # 0.960 / 0.828
         ("heldout29_items.json", "npm", 0.94, 0.74),  # 0.955 / 0.750
         ("heldout29_items.json", "pip", 0.80, 0.44),  # 0.812 / 0.448
-        ("heldout29_items.json", "rpm", 0.94, 0.88),  # 0.955 / 0.887
+        ("heldout29_items.json", "rpm", 0.95, 0.92),  # 0.957 / 0.930
         ("heldout29_items.json", "windows_program", 0.97, 0.87),  # 0.978 / 0.882
-        ("heldout30_items.json", "apk", 0.96, 0.93),  # 0.967 / 0.935
-        ("heldout30_items.json", "dpkg", 0.86, 0.65),  # 0.868 / 0.660
-        ("heldout30_items.json", "homebrew", 0.96, 0.85),  # 0.970 / 0.865
+        ("heldout30_items.json", "apk", 0.96, 0.96),  # 0.968 / 0.968
+        ("heldout30_items.json", "dpkg", 0.92, 0.79),  # 0.930 / 0.800
+        ("heldout30_items.json", "homebrew", 0.96, 0.91),  # 0.971 / 0.919
         ("heldout30_items.json", "macos_app", 0.95, 0.99),  # 0.963 / 1.000
-        ("heldout30_items.json", "npm", 0.99, 0.91),  # 1.000 / 0.923
-        ("heldout30_items.json", "pip", 0.62, 0.19),  # 0.625 / 0.200
-        ("heldout30_items.json", "rpm", 0.84, 0.82),  # 0.851 / 0.833
-        ("heldout30_items.json", "windows_program", 0.96, 0.95),  # 0.966 / 0.956
-        ("heldout31_items.json", "apk", 0.86, 0.82),  # 0.872 / 0.829
-        ("heldout31_items.json", "dpkg", 0.88, 0.80),  # 0.894 / 0.808
-        ("heldout31_items.json", "homebrew", 0.85, 0.73),  # 0.862 / 0.735
+        ("heldout30_items.json", "npm", 0.99, 0.95),  # 1.000 / 0.962
+        ("heldout30_items.json", "pip", 0.66, 0.23),  # 0.667 / 0.240
+        ("heldout30_items.json", "rpm", 0.97, 0.97),  # 0.979 / 0.979
+        ("heldout30_items.json", "windows_program", 0.97, 0.97),  # 0.978 / 0.978
+        ("heldout31_items.json", "apk", 0.87, 0.87),  # 0.878 / 0.878
+        ("heldout31_items.json", "dpkg", 0.93, 0.88),  # 0.942 / 0.890
+        ("heldout31_items.json", "homebrew", 0.86, 0.78),  # 0.871 / 0.794
         ("heldout31_items.json", "macos_app", 0.94, 0.66),  # 0.947 / 0.667
         ("heldout31_items.json", "npm", 0.95, 0.92),  # 0.964 / 0.931
         ("heldout31_items.json", "pip", 0.89, 0.99),  # 0.903 / 1.000
-        ("heldout31_items.json", "rpm", 0.87, 0.72),  # 0.875 / 0.729
+        ("heldout31_items.json", "rpm", 0.95, 0.89),  # 0.956 / 0.896
         ("heldout31_items.json", "windows_program", 0.94, 0.94),  # 0.945 / 0.945
-        ("heldout32_items.json", "apk", 0.86, 0.90),  # 0.873 / 0.906
-        ("heldout32_items.json", "dpkg", 0.85, 0.77),  # 0.857 / 0.778
-        ("heldout32_items.json", "homebrew", 0.70, 0.60),  # 0.710 / 0.611
-        ("heldout32_items.json", "macos_app", 0.90, 0.76),  # 0.909 / 0.769
-        ("heldout32_items.json", "npm", 0.96, 0.91),  # 0.973 / 0.923
-        ("heldout32_items.json", "pip", 0.91, 0.42),  # 0.923 / 0.429
-        ("heldout32_items.json", "rpm", 0.88, 0.93),  # 0.891 / 0.942
-        ("heldout32_items.json", "windows_program", 0.92, 0.77),  # 0.933 / 0.778
+        ("heldout32_items.json", "apk", 0.87, 0.91),  # 0.875 / 0.925
+        ("heldout32_items.json", "dpkg", 0.87, 0.79),  # 0.878 / 0.796
+        ("heldout32_items.json", "homebrew", 0.87, 0.82),  # 0.882 / 0.833
+        ("heldout32_items.json", "macos_app", 0.92, 0.99),  # 0.929 / 1.000
+        ("heldout32_items.json", "npm", 0.96, 0.96),  # 0.974 / 0.974
+        ("heldout32_items.json", "pip", 0.92, 0.49),  # 0.933 / 0.500
+        ("heldout32_items.json", "rpm", 0.88, 0.95),  # 0.893 / 0.962
+        ("heldout32_items.json", "windows_program", 0.93, 0.80),  # 0.935 / 0.806
+        ("heldout33_items.json", "apk", 0.92, 0.92),  # 0.933 / 0.933
+        ("heldout33_items.json", "dpkg", 0.96, 0.84),  # 0.968 / 0.852
+        ("heldout33_items.json", "homebrew", 0.94, 0.71),  # 0.947 / 0.720
+        ("heldout33_items.json", "macos_app", 0.91, 0.85),  # 0.923 / 0.857
+        ("heldout33_items.json", "npm", 0.94, 0.85),  # 0.950 / 0.864
+        ("heldout33_items.json", "pip", 0.99, 0.22),  # 1.000 / 0.231
+        ("heldout33_items.json", "rpm", 0.84, 0.75),  # 0.853 / 0.763
+        ("heldout33_items.json", "windows_program", 0.96, 0.81),  # 0.970 / 0.821
+        ("heldout34_items.json", "apk", 0.96, 0.81),  # 0.966 / 0.824
+        ("heldout34_items.json", "dpkg", 0.75, 0.64),  # 0.759 / 0.647
+        ("heldout34_items.json", "homebrew", 0.83, 0.83),  # 0.840 / 0.840
+        ("heldout34_items.json", "macos_app", 0.83, 0.74),  # 0.840 / 0.750
+        ("heldout34_items.json", "npm", 0.97, 0.94),  # 0.976 / 0.952
+        ("heldout34_items.json", "pip", 0.91, 0.82),  # 0.923 / 0.828
+        ("heldout34_items.json", "rpm", 0.91, 0.72),  # 0.923 / 0.727
+        ("heldout34_items.json", "windows_program", 0.94, 0.83),  # 0.949 / 0.838
+        ("heldout35_items.json", "apk", 0.97, 0.97),  # 0.978 / 0.978
+        ("heldout35_items.json", "dpkg", 0.93, 0.24),  # 0.938 / 0.254
+        ("heldout35_items.json", "homebrew", 0.82, 0.80),  # 0.833 / 0.811
+        ("heldout35_items.json", "macos_app", 0.94, 0.79),  # 0.952 / 0.800
+        ("heldout35_items.json", "npm", 0.94, 0.96),  # 0.949 / 0.974
+        ("heldout35_items.json", "pip", 0.99, 0.37),  # 1.000 / 0.385
+        ("heldout35_items.json", "rpm", 0.94, 0.85),  # 0.949 / 0.860
+        ("heldout35_items.json", "windows_program", 0.94, 0.90),  # 0.953 / 0.910
         # 0.92 since session 14: ncurses-base (terminfo data, a debatable label) is ncurses
         # through its source since Debian names without CVEs may be their own product.
         # 0.84 since session 14: msmtp is labelled "no CPE", but the dictionary files it under
