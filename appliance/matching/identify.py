@@ -1131,6 +1131,17 @@ class Identifier:
         # oxide_project:oxide (@img/sharp-* is sharp's, but nothing in the data tells those apart).
         return Unidentified(f"{found.reason}; as a build of '{base}': {project.reason}")
 
+    def _scopes_product(self, kids: tuple[int, ...], package: str, source: str, scope: str) -> _Candidate | None:
+        """Of the products named like an npm package, the one product whose vendor is spelled as
+        the package's scope (its publisher), when exactly one is; None otherwise."""
+        published = tuple(k for k in kids if compact(self.index.words(k)[0]) == compact(scope))
+        if len({self.index.equivalents(k) for k in published}) != 1:
+            return None
+        found = self._by_name_alone(published, package, source)
+        if not isinstance(found, _Candidate):
+            return None
+        return _Candidate(found.key_id, 0.87, f"of the products named '{package}', only this one's vendor is spelled as the scope")
+
     def _bare_rival(self, bare: str, source: str, binding: int) -> str:
         """The one product (group) spelled like the bare package name, when no key of it is the
         binding's vendor's; "" when the bare name is several products or the binding's vendor's own."""
@@ -1212,12 +1223,7 @@ class Identifier:
             # xterm.js, not xterm:xterm). The vendor must be spelled as the scope: a looser
             # likeness joins an API's clients to the company's products (@googleapis/drive is
             # the Drive API's client, not google:drive).
-            published = tuple(k for k in kids if compact(self.index.words(k)[0]) == compact(scope))
-            if len({self.index.equivalents(k) for k in published}) == 1:
-                found = self._by_name_alone(published, package, source)
-                if isinstance(found, _Candidate):
-                    chosen = _Candidate(found.key_id, 0.87, f"of the products named '{package}', only this one's vendor "
-                                        "is spelled as the scope")
+            chosen = self._scopes_product(kids, package, source, scope) or chosen
         if not isinstance(chosen, _Candidate):
             return Unidentified(chosen)
         vendor, product = split_key(self.index.keys[chosen.key_id])
@@ -1226,13 +1232,10 @@ class Identifier:
             # passport_project:passport, or vuejs:devtools by its CVEs), but the scope publishes
             # the package and one product of the name is the scope's vendor's (@fastify/passport
             # is fastify:passport, @nuxt/devtools nuxt:devtools): the scope chooses, as above.
-            published = tuple(k for k in kids if compact(self.index.words(k)[0]) == compact(scope))
-            if len({self.index.equivalents(k) for k in published}) == 1:
-                found = self._by_name_alone(published, package, source)
-                if isinstance(found, _Candidate):
-                    chosen = _Candidate(found.key_id, 0.87, f"of the products named '{package}', only this one's vendor "
-                                        "is spelled as the scope")
-                    vendor, product = split_key(self.index.keys[chosen.key_id])
+            scoped = self._scopes_product(kids, package, source, scope)
+            if scoped is not None:
+                chosen = scoped
+                vendor, product = split_key(self.index.keys[chosen.key_id])
         if scope and not _publisher_agrees(scope, vendor):
             # An npm scope is the organisation that publishes the package: @reduxjs/toolkit is
             # not github:toolkit, @svgr/webpack is not webpack (@hapi/hoek is hapijs:hoek).
