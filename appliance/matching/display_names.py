@@ -1584,7 +1584,7 @@ class DisplayNames:
         key_id = self._one_of(kids)
         if key_id is None:
             return []
-        return [_Candidate(key_id, 0.86, f"NVD uses the word '{word}' only in vendor '{index.words(key_id)[0]}''s products "
+        return [_Candidate(key_id, 0.86, f"NVD uses the word '{word}' only in the products of vendor '{index.words(key_id)[0]}' "
                                          f"named after it; its installed program is '{index.words(key_id)[1]}'", True)]
 
     def _branded_program(self, words: list[str], publisher: str) -> list[_Candidate]:

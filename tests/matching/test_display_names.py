@@ -1254,7 +1254,7 @@ def test_a_coined_word_without_a_publisher_is_its_installed_program(matcher: Fee
                                                                     expected: str) -> None:
     key, evidence = product(matcher, SoftwareItem(name, "1.0", "", None, source), MAC)
     assert key == expected
-    assert "only in vendor" in evidence
+    assert "only in the products of vendor" in evidence
 
 
 @pytest.mark.parametrize("name", ["Support.app", "Weave.app"])
