@@ -629,11 +629,13 @@ class Identifier:
         """Session 19: a formula for a project whose name ends in "++", which formula names leave
         out or spell "pp" (timidity is timidity++_project:timidity++, cryptopp cryptopp:crypto++;
         41 current dictionary products end in "++"). One product only."""
+        if len(formula) < 4:
+            return None
         spellings = [f"{formula}++"] + ([f"{formula[:-2]}++"] if formula.endswith("pp") and len(formula) > 4 else [])
         index = self.index
         kids = [k for text in spellings for k in index.by_product.get(compact(text), ()) if k in index.current]
         groups = {index.equivalents(k) for k in kids}
-        if len(formula) < 4 or len(groups) != 1:
+        if len(groups) != 1:
             return None
         key_id = index.current_primary(tuple(kids))
         return Identification(index.keys[key_id], "fuzzy", 0.88,
