@@ -103,6 +103,8 @@ _PIP_BUILD_WORD = re.compile(r"^(?:cu\d{2,3}|cuda\d+x?|rocm\d+)$")
 _PIP_FEATURE_WORDS = frozenset({"contrib", "headless"})
 # npm's platform packages follow Node's process.platform and process.arch names, and a libc.
 # (wasm32 and wasi are targets, not platforms: @wasmer/wasi is a library of its own.)
+# Session 20: the words after an unscoped npm name that say a build of the project ("-dist-min" too).
+_NPM_BUILD_WORDS = frozenset({"dist", "prebuilt"})
 _NPM_PLATFORMS = frozenset({"linux", "darwin", "win32", "freebsd", "openbsd", "netbsd", "sunos", "android", "aix"})
 _NPM_ARCH_WORDS = frozenset({"wasm32", "wasi", "x64", "arm64", "ia32", "arm", "x86", "armv7l", "riscv64", "ppc64", "ppc64le", "s390x", "loong64",
                              "mips64el", "universal", "gnu", "musl", "gnueabihf", "musleabihf", "msvc", "glibc", "eabi", "androideabi"})
@@ -133,8 +135,14 @@ def _build_variant(raw: str, source: str) -> str:
     scope, bare = raw[1:].split("/", 1) if raw.startswith("@") and "/" in raw else ("", raw)
     if not scope:
         # Platform binaries live under the project's scope; an unscoped name with a platform's
-        # word is a tool for that platform (passwd-linux reads /etc/passwd).
-        return ""
+        # word is a tool for that platform (passwd-linux reads /etc/passwd). Session 20: a
+        # project's own bundle for browsers or its prebuilt binaries are published under its
+        # name with "-dist" ("-dist-min" minified) or "-prebuilt" (plotly.js-dist,
+        # jquery-ui-dist, phantomjs-prebuilt, electron-prebuilt): the project's code, built.
+        words = bare.split("-")
+        end = len(words) - 1 if words[-1] in _NPM_BUILD_WORDS else len(words) - 2 if words[-2:] == ["dist", "min"] else len(words)
+        base = "-".join(words[:end])
+        return base if end < len(words) and len(base.replace("-", "").replace(".", "")) >= 3 else ""
     words = bare.split("-")
     if "build" in words[1:-1]:
         # A scope's ready-made builds of its project: @ckeditor/ckeditor5-build-classic is
@@ -152,6 +160,14 @@ def _build_variant(raw: str, source: str) -> str:
     if len(base.replace("-", "")) < 3:
         return ""  # too short to name a project
     return f"@{scope}/{base}"
+
+
+def _scope_agrees(scope: str, vendor: str) -> bool:
+    """An npm scope names the CPE vendor: as a publisher would (@hapi is hapijs, @fastify
+    fastify), or (session 20) as the vendor NVD writes the project with "js" after the scope's
+    whole name, however short (@vue is vuejs, @koa koajs: _publisher_agrees reads a name of
+    three letters only as written)."""
+    return _publisher_agrees(scope, vendor) or compact(vendor) == compact(scope) + "js"
 
 
 def _without_affix(package: str, source: str) -> str:
@@ -1136,7 +1152,7 @@ class Identifier:
     def _scopes_product(self, kids: tuple[int, ...], package: str, source: str, scope: str) -> _Candidate | None:
         """Of the products named like an npm package, the one product whose vendor is spelled as
         the package's scope (its publisher), when exactly one is; None otherwise."""
-        published = tuple(k for k in kids if compact(self.index.words(k)[0]) == compact(scope))
+        published = tuple(k for k in kids if compact(self.index.words(k)[0]) in (compact(scope), compact(scope) + "js"))
         if len({self.index.equivalents(k) for k in published}) != 1:
             return None
         found = self._by_name_alone(published, package, source)
@@ -1229,7 +1245,7 @@ class Identifier:
         if not isinstance(chosen, _Candidate):
             return Unidentified(chosen)
         vendor, product = split_key(self.index.keys[chosen.key_id])
-        if scope and not _publisher_agrees(scope, vendor) and compact(scope) != compact(package):
+        if scope and not _scope_agrees(scope, vendor) and compact(scope) != compact(package):
             # Session 19: the name alone chose another vendor's key (NVD's placeholder
             # passport_project:passport, or vuejs:devtools by its CVEs), but the scope publishes
             # the package and one product of the name is the scope's vendor's (@fastify/passport
@@ -1238,7 +1254,7 @@ class Identifier:
             if scoped is not None:
                 chosen = scoped
                 vendor, product = split_key(self.index.keys[chosen.key_id])
-        if scope and not _publisher_agrees(scope, vendor):
+        if scope and not _scope_agrees(scope, vendor):
             # An npm scope is the organisation that publishes the package: @reduxjs/toolkit is
             # not github:toolkit, @svgr/webpack is not webpack (@hapi/hoek is hapijs:hoek).
             return Unidentified(f"npm package '@{scope}/{package}' is published under the scope '@{scope}', "
