@@ -706,3 +706,10 @@ def test_a_short_scope_names_the_vendor_spelled_with_js(matcher: FeedMatcher) ->
     # ... and another vendor's product of the bare name stays refused under the scope.
     (result,) = matcher.match([SoftwareItem("@koa/cors", "5.0.0", source="npm")], UBUNTU)
     assert result.match is None and "published under the scope '@koa'" in result.reason
+
+
+def test_a_pip_name_with_another_python_prefix(matcher: FeedMatcher) -> None:
+    # Session 20: PyPI's py-mini-racer is NVD's python_mini_racer: both prefixes say Python.
+    (result,) = matcher.match([SoftwareItem("py-mini-racer", "0.12.4", source="pip")], UBUNTU)
+    assert result.match is not None and ":sqreen:python_mini_racer:" in result.match.cpe, result.reason
+    assert "another of Python's prefixes" in result.match.evidence
