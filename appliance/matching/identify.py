@@ -103,6 +103,8 @@ _PIP_BUILD_WORD = re.compile(r"^(?:cu\d{2,3}|cuda\d+x?|rocm\d+)$")
 _PIP_FEATURE_WORDS = frozenset({"contrib", "headless"})
 # npm's platform packages follow Node's process.platform and process.arch names, and a libc.
 # (wasm32 and wasi are targets, not platforms: @wasmer/wasi is a library of its own.)
+# Session 20: the words after an unscoped npm name that say a build of the project ("-dist-min" too).
+_NPM_BUILD_WORDS = frozenset({"dist", "prebuilt"})
 _NPM_PLATFORMS = frozenset({"linux", "darwin", "win32", "freebsd", "openbsd", "netbsd", "sunos", "android", "aix"})
 _NPM_ARCH_WORDS = frozenset({"wasm32", "wasi", "x64", "arm64", "ia32", "arm", "x86", "armv7l", "riscv64", "ppc64", "ppc64le", "s390x", "loong64",
                              "mips64el", "universal", "gnu", "musl", "gnueabihf", "musleabihf", "msvc", "glibc", "eabi", "androideabi"})
@@ -133,8 +135,14 @@ def _build_variant(raw: str, source: str) -> str:
     scope, bare = raw[1:].split("/", 1) if raw.startswith("@") and "/" in raw else ("", raw)
     if not scope:
         # Platform binaries live under the project's scope; an unscoped name with a platform's
-        # word is a tool for that platform (passwd-linux reads /etc/passwd).
-        return ""
+        # word is a tool for that platform (passwd-linux reads /etc/passwd). Session 20: a
+        # project's own bundle for browsers or its prebuilt binaries are published under its
+        # name with "-dist" ("-dist-min" minified) or "-prebuilt" (plotly.js-dist,
+        # jquery-ui-dist, phantomjs-prebuilt, electron-prebuilt): the project's code, built.
+        words = bare.split("-")
+        end = len(words) - 1 if words[-1] in _NPM_BUILD_WORDS else len(words) - 2 if words[-2:] == ["dist", "min"] else len(words)
+        base = "-".join(words[:end])
+        return base if end < len(words) and len(base.replace("-", "").replace(".", "")) >= 3 else ""
     words = bare.split("-")
     if "build" in words[1:-1]:
         # A scope's ready-made builds of its project: @ckeditor/ckeditor5-build-classic is
@@ -154,6 +162,14 @@ def _build_variant(raw: str, source: str) -> str:
     return f"@{scope}/{base}"
 
 
+def _scope_agrees(scope: str, vendor: str) -> bool:
+    """An npm scope names the CPE vendor: as a publisher would (@hapi is hapijs, @fastify
+    fastify), or (session 20) as the vendor NVD writes the project with "js" after the scope's
+    whole name, however short (@vue is vuejs, @koa koajs: _publisher_agrees reads a name of
+    three letters only as written)."""
+    return _publisher_agrees(scope, vendor) or compact(vendor) == compact(scope) + "js"
+
+
 def _without_affix(package: str, source: str) -> str:
     """The project's name inside a package name with its ecosystem's affix ("" if none)."""
     for prefix, suffix in _AFFIXES[source]:
@@ -170,6 +186,8 @@ _PREFIXES = {"pip": "python-", "npm": "node-"}
 # How NVD names a binding's product when the bare name is another program's: the
 # repository's name with a suffix of the language (redis-py, protobuf-python, xterm.js, mysqljs).
 _BINDING_PRODUCTS = {"pip": ("{}-py", "{}.py", "{}-python"), "npm": ("{}.js", "{}js")}
+# Python's prefixes of a package name, interchangeable (session 20: py-mini-racer, python_mini_racer).
+_PIP_PREFIXES = ("python-", "py-", "py")
 # A repository name is evidence for a product only when several CVEs or dictionary entries
 # link it: one link is too often a fork, a dependency or a researcher's copy.
 _REPOSITORY_SUPPORT = 2
@@ -1049,20 +1067,30 @@ class Identifier:
         named another registry package as often as the project). Not for npm: a product named
         "<name>.js" is as often a typosquat of the package as the package (NVD's
         cross-env.js_project:cross-env.js is not npm's cross-env; d3, colors, cesium and nats
-        would have been right)."""
-        groups: dict[tuple[int, ...], str] = {}
-        for text in _BINDING_PRODUCTS[source]:
-            for k in self._registry_spelled(text.format(package), source):
+        would have been right).
+
+        Session 20: a pip name with one of Python's prefixes may also be spelled by NVD with
+        another of them (_PIP_PREFIXES: py-mini-racer is sqreen:python_mini_racer): both say the
+        language, so the swap adds no claim the name did not make. Over the 15,000 most
+        downloaded PyPI names and the labelled sets, that is the only name it reads."""
+        texts = [text.format(package) for text in _BINDING_PRODUCTS[source]]
+        if source == "pip":
+            mine = next((p for p in _PIP_PREFIXES if package.startswith(p) and len(package) - len(p) >= 3), "")
+            texts += [other + package[len(mine):] for other in _PIP_PREFIXES if mine and compact(other) != compact(mine)]
+        groups: dict[tuple[int, ...], tuple[str, bool]] = {}
+        for n, text in enumerate(texts):
+            for k in self._registry_spelled(text, source):
                 group = self.index.equivalents(k)
                 if not self._of_another_ecosystem(group, source):
-                    groups.setdefault(group, unquote(split_key(self.index.keys[k])[1]).lower())
+                    groups.setdefault(group, (unquote(split_key(self.index.keys[k])[1]).lower(), n >= len(_BINDING_PRODUCTS[source])))
         if len(groups) != 1:
             return None
-        ((group, text),) = groups.items()
+        ((group, (text, swapped)),) = groups.items()
         key_id = self.index.current_primary(group)
+        how = f"another of {_LANGUAGE[source]}'s prefixes" if swapped else f"the {_LANGUAGE[source]} affix"
         return Identification(self.index.keys[key_id], "exact", 0.86,
                               f"no NVD product is named like {source} package '{package}', and NVD names one product "
-                              f"'{text}' ({self.index.keys[key_id]}), the name with the {_LANGUAGE[source]} affix")
+                              f"'{text}' ({self.index.keys[key_id]}), the name with {how}")
 
     def _prefixed_project(self, package: str, source: str) -> Identification | None:
         """Session 15, round 2: a name "<vendor>-<product>" (or "_"), the first word an NVD vendor
@@ -1136,7 +1164,7 @@ class Identifier:
     def _scopes_product(self, kids: tuple[int, ...], package: str, source: str, scope: str) -> _Candidate | None:
         """Of the products named like an npm package, the one product whose vendor is spelled as
         the package's scope (its publisher), when exactly one is; None otherwise."""
-        published = tuple(k for k in kids if compact(self.index.words(k)[0]) == compact(scope))
+        published = tuple(k for k in kids if compact(self.index.words(k)[0]) in (compact(scope), compact(scope) + "js"))
         if len({self.index.equivalents(k) for k in published}) != 1:
             return None
         found = self._by_name_alone(published, package, source)
@@ -1229,7 +1257,7 @@ class Identifier:
         if not isinstance(chosen, _Candidate):
             return Unidentified(chosen)
         vendor, product = split_key(self.index.keys[chosen.key_id])
-        if scope and not _publisher_agrees(scope, vendor) and compact(scope) != compact(package):
+        if scope and not _scope_agrees(scope, vendor) and compact(scope) != compact(package):
             # Session 19: the name alone chose another vendor's key (NVD's placeholder
             # passport_project:passport, or vuejs:devtools by its CVEs), but the scope publishes
             # the package and one product of the name is the scope's vendor's (@fastify/passport
@@ -1238,7 +1266,7 @@ class Identifier:
             if scoped is not None:
                 chosen = scoped
                 vendor, product = split_key(self.index.keys[chosen.key_id])
-        if scope and not _publisher_agrees(scope, vendor):
+        if scope and not _scope_agrees(scope, vendor):
             # An npm scope is the organisation that publishes the package: @reduxjs/toolkit is
             # not github:toolkit, @svgr/webpack is not webpack (@hapi/hoek is hapijs:hoek).
             return Unidentified(f"npm package '@{scope}/{package}' is published under the scope '@{scope}', "

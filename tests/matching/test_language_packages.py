@@ -674,3 +674,42 @@ def test_a_glued_prefix_names_another_package(matcher: FeedMatcher) -> None:
     # npm mailer is not nodemailer (jenkins:mailer is Jenkins's plugin).
     (result,) = matcher.match([SoftwareItem("mailer", "1.0.0", source="npm")], UBUNTU)
     assert result.match is None or ":nodemailer:" not in result.match.cpe
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    # Session 20: a project's browser bundle or prebuilt binaries, published under its name with
+    # "-dist" ("-dist-min") or "-prebuilt", are its code built: the project's product.
+    ("plotly.js-dist", "plotly:plotly.js"),
+    ("plotly.js-dist-min", "plotly:plotly.js"),
+    ("jquery-ui-dist", "jqueryui:jquery_ui"),
+    ("phantomjs-prebuilt", "phantomjs:phantomjs"),
+])
+def test_an_npm_build_of_a_project(matcher: FeedMatcher, name: str, expected: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0.0", source="npm")], UBUNTU)
+    assert result.match is not None and ":".join(result.match.cpe.split(":")[3:5]) == expected, result.reason
+    assert "is a build of" in result.match.evidence
+
+
+@pytest.mark.parametrize("name", [
+    "ml-array-min",  # "min" alone is no build word (the minimum of an array)
+    "package-json-from-dist",  # "dist" not at the end
+])
+def test_npm_words_that_are_no_build(matcher: FeedMatcher, name: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "1.0.0", source="npm")], UBUNTU)
+    assert result.match is None or "is a build of" not in result.match.evidence
+
+
+def test_a_short_scope_names_the_vendor_spelled_with_js(matcher: FeedMatcher) -> None:
+    # Session 20: @vue is vuejs (NVD's vendor is the scope with "js"), however short the scope.
+    (result,) = matcher.match([SoftwareItem("@vue/devtools", "6.6.1", source="npm")], UBUNTU)
+    assert result.match is not None and ":vuejs:devtools:" in result.match.cpe, result.reason
+    # ... and another vendor's product of the bare name stays refused under the scope.
+    (result,) = matcher.match([SoftwareItem("@koa/cors", "5.0.0", source="npm")], UBUNTU)
+    assert result.match is None and "published under the scope '@koa'" in result.reason
+
+
+def test_a_pip_name_with_another_python_prefix(matcher: FeedMatcher) -> None:
+    # Session 20: PyPI's py-mini-racer is NVD's python_mini_racer: both prefixes say Python.
+    (result,) = matcher.match([SoftwareItem("py-mini-racer", "0.12.4", source="pip")], UBUNTU)
+    assert result.match is not None and ":sqreen:python_mini_racer:" in result.match.cpe, result.reason
+    assert "another of Python's prefixes" in result.match.evidence
