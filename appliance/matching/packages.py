@@ -1737,7 +1737,12 @@ class PackageRules:
             # product of a name long enough not to be a common word; for Perl, spelled as the
             # module ("html::parser") or its CPAN distribution, not just its words
             # (libhtml-parser-perl is not derrick_oswald:html-parser, a Java parser).
-            if (any(self.index.ecosystem.get(k) == ecosystem or _named_after(*split_key(self.index.keys[k])) for k in group)
+            # Session 20: a vendor named after the module counts only as a project's or a small
+            # organisation's (the rule of _sole_module): zoom, filing 55 products, is the
+            # company whose client is zoom:meetings, not CPAN's ZOOM module (libzoom-perl).
+            if (any(self.index.ecosystem.get(k) == ecosystem or (_named_after(*split_key(self.index.keys[k]))
+                                                                  and self.index.vendor_products(k) <= _PROJECT_PRODUCTS)
+                    for k in group)
                     or any(v in _MODULE_VENDORS.get(ecosystem, ()) for v in vendors)
                     or (chosen.score >= 0.9 and len(name) >= 5 and not (ecosystem == "perl" and name == module))):
                 return _derived(Identification(self.index.keys[chosen.key_id], "exact", chosen.score, chosen.evidence),

@@ -15,6 +15,10 @@ from appliance.matching.packages import (PACKAGE_NAME, config_part, data_part, d
 # rules already read as the kernel); NVD files the kernel as an operating system, not an
 # application (docs/matching.md), so nothing built from it is identified through its source.
 _KERNEL_SOURCES = ("linux",)
+# Session 20: a source named "<project>-python" is a binding released as a project of its own
+# (libvirt-python, dbus-python: PyPI's names, versioned apart from libvirt and D-Bus), not the
+# project's source: its Python module does not hold the project's code, nor its CVEs.
+_BINDING_SOURCE = re.compile(r"^[a-z0-9][a-z0-9.+]*-(python)$")
 # What a source package costs against reading the binary package's own name: one step further
 # from the installed files (as packages._derived), never below the threshold it was accepted at.
 _COST = 0.02
@@ -202,6 +206,11 @@ class SourcePackages:
                                      "system (linux:linux_kernel), not an application")
             else:
                 found = self._read(source, scheme)
+                binding = _BINDING_SOURCE.match(source)
+                if (binding and isinstance(found, Identification)
+                        and binding.group(1) not in compact(split_key(found.key)[1])):
+                    found = Unidentified(f"source package '{source}' is a {binding.group(1).capitalize()} binding "
+                                         f"released as a project of its own, not {found.key} ({found.evidence})")
             self._cache[(source, scheme)] = found
         return found
 

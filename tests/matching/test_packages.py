@@ -175,6 +175,8 @@ def test_package_names_by_convention(matcher: FeedMatcher, name: str, os_name: s
     ("libgpg-error0", DEBIAN, "no NVD product"),  # a soname with a hyphen: libgpg-error, not GnuPG
     ("libpam-systemd", DEBIAN, "no NVD product"),  # systemd's PAM module, not Linux-PAM
     ("libhtml-parser-perl", DEBIAN, "no NVD product"),  # HTML::Parser, not a Java parser spelled html-parser
+    # Session 20: CPAN's ZOOM module, not the client of zoom (a company of 55 products).
+    ("libzoom-perl", DEBIAN, "no NVD product"),
     ("libgpg-error", ROCKY, "no NVD product"),  # a library head stays a library: not GnuPG by "gpg"
     ("libpam-cap", DEBIAN, "no NVD product"),  # libcap's PAM module, not PAM
     ("postgresql-15-postgis-3", DEBIAN, "no NVD product"),  # PostGIS, not PostgreSQL

@@ -101,6 +101,23 @@ def test_a_typelib_without_the_hint_is_its_namespaces_library(matcher: FeedMatch
     assert "typelib of library 'lib" in evidence
 
 
+@pytest.mark.parametrize(("name", "source_package", "not_key"), [
+    ("python3-libvirt", "libvirt-python", "redhat:libvirt"),
+    ("python3-dbus", "dbus-python", "freedesktop:dbus"),
+])
+def test_a_binding_source_named_project_python_is_not_the_project(
+        matcher: FeedMatcher, name: str, source_package: str, not_key: str) -> None:
+    # Session 20: libvirt-python and dbus-python are bindings released apart from libvirt and D-Bus.
+    key, reason = identify(matcher, name, "rpm", source_package)
+    assert key is None, reason
+    assert "Python binding released as a project of its own" in reason and not_key in reason
+
+
+def test_a_binding_source_whose_product_names_python_stands(matcher: FeedMatcher) -> None:
+    key, evidence = identify(matcher, "python3-kafka", "dpkg", "kafka-python")
+    assert key == "dpkp:kafka-python", evidence
+
+
 def test_a_binary_name_match_stands_and_a_source_naming_another_product_is_said(matcher: FeedMatcher) -> None:
     # dpkg-dev has a CPE of its own (alias); its source dpkg is debian:dpkg.
     alone, evidence_alone = identify(matcher, "dpkg-dev", "dpkg")
