@@ -2422,6 +2422,12 @@ def _steps(name: str, parts: bool = True) -> list[tuple[str, str]]:
         steps.append((name[7:], "without 'compat-'"))
     if dash and _hyphen_version(tail):
         steps.append((head, "without version"))
+    stem, underscore, major = name.rpartition("_")
+    if underscore and major.isdigit() and len(stem) >= 2 and stem[-1].isalpha():
+        # The PostgreSQL Global Development Group's RPMs of extensions are named
+        # "<extension>_<PostgreSQL major>" (pg_partman_16, timescaledb_16 from source
+        # pg_partman and timescaledb: the source hint shows the cut).
+        steps.append((stem, "without the PostgreSQL major '_" + major + "'"))
     kept = name.rstrip("0123456789._")
     if not t64 and kept != name and kept and (kept[-1].isalpha() or kept[-1] == "+") and name[len(kept)].isdigit():
         steps.append((kept.rstrip("-."), "without version"))
