@@ -311,3 +311,13 @@ def test_a_language_module_named_by_the_project_is_its_sources(matcher) -> None:
     (result,) = matcher.match([SoftwareItem("libsnmp-perl", "5.9.1+dfsg-1ubuntu2.6", "", None, "dpkg", "", "net-snmp")],
                               "Ubuntu 22.04.4 LTS")
     assert result.match is not None and ":net-snmp:net-snmp:" in result.match.cpe, result.reason
+
+
+@pytest.mark.parametrize("name", ["nvidia-dkms-550", "libnvidia-gl-550", "xserver-xorg-video-nvidia-550", "nvidia-kernel-common-550"])
+def test_the_nvidia_drivers_binaries_are_the_driver_through_their_source(matcher: FeedMatcher, name: str) -> None:
+    # Session 20: Ubuntu's source nvidia-graphics-drivers-<branch> (an alias) names the driver,
+    # and every binary built from it inherits it through the hint.
+    (result,) = matcher.match([SoftwareItem(name, "550.120-0ubuntu0.24.04.1", "Ubuntu Core Developers", None, "dpkg", "",
+                                            "nvidia-graphics-drivers-550")], "Ubuntu 24.04")
+    assert result.match is not None and ":nvidia:gpu_display_driver:" in result.match.cpe, result.reason
+    assert "source package 'nvidia-graphics-drivers-550'" in result.match.evidence
