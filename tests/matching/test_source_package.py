@@ -321,3 +321,17 @@ def test_the_nvidia_drivers_binaries_are_the_driver_through_their_source(matcher
                                             "nvidia-graphics-drivers-550")], "Ubuntu 24.04")
     assert result.match is not None and ":nvidia:gpu_display_driver:" in result.match.cpe, result.reason
     assert "source package 'nvidia-graphics-drivers-550'" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "source", "os_name", "scheme", "expected"), [
+    # Session 20: sources the alias table names, whose binaries inherit the product.
+    ("libupsclient6", "nut", "Debian GNU/Linux 12 (bookworm)", "dpkg", "networkupstools:nut"),
+    ("libnvpair3linux", "zfs-linux", "Debian GNU/Linux 12 (bookworm)", "dpkg", "openzfs:openzfs"),
+    ("kmod-zfs", "zfs-kmod", "Rocky Linux 9.4 (Blue Onyx)", "rpm", "openzfs:openzfs"),
+    ("dropbear-convert", "dropbear", "Alpine Linux v3.20", "apk", "dropbear_ssh_project:dropbear_ssh"),
+])
+def test_binaries_of_an_aliased_source_inherit_its_product(matcher: FeedMatcher, name: str, source: str, os_name: str,
+                                                          scheme: str, expected: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "2.2.2-1", "", None, scheme, "", source)], os_name)
+    key = ":".join(re.split(r"(?<!\\):", result.match.cpe)[3:5]) if result.match else None
+    assert key == expected, result.reason or result.match.evidence
