@@ -507,8 +507,8 @@ class PackageRules:
         else:
             return None
         return Identification(index.keys[key_id], "exact", 0.86,
-                              f"package '{package}' is {index.keys[key_id]} with its words "
-                              f"{'run together' if '-' in package else 'written apart'}: {why}")
+                              f"package '{package}' is {index.keys[key_id]}, its words run together or written apart "
+                              f"otherwise: {why}")
 
     def _library_named_after(self, found: Identification, name: str, package: str) -> Identification | Unidentified | None:
         """Session 19: "lib<name>" is also NVD's "<name>lib", the library spelled the other way

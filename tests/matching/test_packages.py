@@ -1621,4 +1621,4 @@ def test_a_package_naming_a_product_with_its_words_run_together(rules_only: Feed
     (result,) = rules_only.match([SoftwareItem(name, "1.2.3-r0", "", None, scheme)], os_name)
     assert _key(result) == expected, result.reason or result.match
     if expected:
-        assert "with its words" in result.match.evidence
+        assert "its words run together or written apart" in result.match.evidence
