@@ -335,3 +335,15 @@ def test_binaries_of_an_aliased_source_inherit_its_product(matcher: FeedMatcher,
     (result,) = matcher.match([SoftwareItem(name, "2.2.2-1", "", None, scheme, "", source)], os_name)
     key = ":".join(re.split(r"(?<!\\):", result.match.cpe)[3:5]) if result.match else None
     assert key == expected, result.reason or result.match.evidence
+
+
+def test_a_binary_named_after_its_host_and_its_own_source_is_not_the_host(matcher: FeedMatcher) -> None:
+    # Session 20: Debian's nagios-nrpe-server is built from source nrpe, NRPE's, which names no
+    # product: nothing does, not Nagios, whose name comes first.
+    (result,) = matcher.match([SoftwareItem("nagios-nrpe-server", "4.1.0-1", "", None, "dpkg", "", "nrpe")], "Ubuntu 24.04")
+    assert result.match is None, result.match
+    assert "source package 'nrpe', a project of its own" in result.reason
+    # The source's own product when it names one (PostGIS, not PostgreSQL).
+    (result,) = matcher.match([SoftwareItem("postgresql-16-postgis-3", "3.4.2+dfsg-1", "", None, "dpkg", "", "postgis")],
+                              "Debian GNU/Linux 12 (bookworm)")
+    assert result.match is not None and ":postgis:postgis:" in result.match.cpe, result.reason
