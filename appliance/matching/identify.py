@@ -14,6 +14,7 @@ from appliance.matching.index import CpeIndex, split_key
 from appliance.matching.normalize import app_name, brew_name, clean_display_name, cpe_words, pypi_name
 from appliance.matching.packages import _PLAIN_WORD_USES, PACKAGE_NAME, PackageRules, descriptive_name, distribution_built, kernel_image, module_host, repository_stems, ships_no_code
 from appliance.matching.platform import Platform
+from appliance.matching.references import owner_of
 from appliance.matching.source_package import SourcePackages
 
 # Vendors NVD uses for the package ecosystems themselves (python:urllib3, npmjs:semver).
@@ -816,6 +817,19 @@ class Identifier:
                                       referenced.evidence + f"; the name alone suggested {found.key}, which has no CVEs")
         return found
 
+    def _one_repository(self, products: dict[tuple[int, ...], list]) -> tuple[int, ...] | None:
+        """Session 20: of several products a repository name gives, the one NVD files most CVEs
+        under, when every one of them is the same product name linked by the same repository of
+        the same owner: one project under several vendor names (github.com/pjsip/pjproject is
+        linked from CVEs of pjsip:pjsip, 5, and teluu:pjsip, 7), not namesakes (mongoose's
+        repositories are cesanta/mongoose and Automattic/mongoose, two projects)."""
+        repositories = {(owner_of(row.url), row.name) for rows in products.values() for row in rows}
+        names = {compact(self.index.words(k)[1]) for group in products for k in group}
+        if len(repositories) != 1 or len(names) != 1 or not next(iter(repositories))[0]:
+            return None
+        counts = sorted(((sum(self.index.cve_count(k) for k in group), group) for group in products), reverse=True)
+        return counts[0][1] if counts[0][0] > counts[1][0] else None
+
     def _linked(self, options: list[tuple[int, ...]], what: str, source: str) -> tuple[tuple[int, ...], str] | None:
         """Of several products spelled alike, the one group whose references name a package page
         (pip, npm) or a repository spelled like the name, with that URL; else None."""
@@ -883,6 +897,14 @@ class Identifier:
             products = {g: found for g, found in products.items() if sum(self.index.cve_count(k) for k in g) >= 1}
             if not products:
                 return None
+        also = ""
+        if len(products) > 1 and kind == "repo":
+            chosen = self._one_repository(products)
+            if chosen is not None:
+                also = "; the same repository is linked from CVEs of " + ", ".join(
+                    sorted(self.index.keys[found[0].key] for group, found in products.items() if group != chosen)
+                ) + ", the same product under another vendor name, with fewer CVEs"
+                products = {chosen: products[chosen]}
         if len(products) > 1:
             shown = ", ".join(
                 f"{self.index.keys[found[0].key]} ({found[0].url})" for _, found in sorted(products.items(), key=lambda p: p[1][0].key)
@@ -902,7 +924,7 @@ class Identifier:
                                 "which has no CVEs to show it is the one NVD uses")
         links = f"{row.support} CVEs or dictionary entries of it link" if row.support > 1 else "NVD links"
         return Identification(self.index.keys[key_id], "reference", 0.9 if kind != "repo" else 0.88,
-                              f"{source} name '{name}' is {self.index.keys[key_id]}: {links} its {what} {row.url}")
+                              f"{source} name '{name}' is {self.index.keys[key_id]}: {links} its {what} {row.url}{also}")
 
     def _spelled_like(self, name: str) -> tuple[int, ...]:
         """Current keys whose product is spelled like a package name ("add_user" is not "adduser")."""

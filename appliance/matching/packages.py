@@ -470,8 +470,45 @@ class PackageRules:
             spoken = self._name_alias(name, scheme)
             if spoken is not None:
                 return _derived(spoken, f"read as {how}", 0.02 * depth) if depth else spoken
+        found = self._run_together(package)
+        if found is not None:
+            return found
         tried = ", ".join(f"'{name}'" for name, _, _ in steps)
         return Unidentified(f"no alias and no NVD product named like package '{package}' (tried {tried})")
+
+    def _run_together(self, package: str) -> Identification | None:
+        """Session 20: the one product whose name is the package's with its words run together or
+        written apart (NVD's zerotier:zerotierone for zerotier-one, icinga:icinga_db_web for
+        icingadb-web, victoriametrics:victoriametrics for victoria-metrics), when nothing else
+        named the package. Only where the key itself says the package is the project's: its
+        vendor's name begins the package name (zerotier-one, icingadb-web, x2goserver), or the
+        key is self-named and the package parts with "-" the words NVD runs together. Not a
+        package that runs together what NVD writes apart under a self-named key: Debian's adduser
+        is not add_user_project:add_user, Fedora's fcitx5 not fcitx_5_project:fcitx_5."""
+        index = self.index
+        short = compact(package)
+        kids = tuple(k for k in index.by_product.get(short, ())
+                     if k in index.current and index.ecosystem.get(k) in _NATIVE_ECOSYSTEMS)
+        if not kids or len({index.equivalents(k) for k in kids}) != 1:
+            return None
+        key_id = index.current_primary(index.equivalents(kids[0]))
+        if key_id not in kids:
+            key_id = kids[0]
+        vendor, product = split_key(index.keys[key_id])
+        if "-" in product or "." in product:
+            # NVD writes a product's words with "_": a "-" or "." copies another package's name
+            # (jpeg:jpeg-xl is not what Fedora's source jpegxl, libjxl, is filed under).
+            return None
+        own = compact(cpe_words(vendor))
+        if len(own) >= 3 and own != short and short.startswith(own):
+            why = f"its vendor '{vendor}' begins the package's name"
+        elif "-" in package and _named_after(vendor, product) and unquote(product).isalnum():
+            why = "the self-named project, whose name NVD runs together where the package parts its words"
+        else:
+            return None
+        return Identification(index.keys[key_id], "exact", 0.86,
+                              f"package '{package}' is {index.keys[key_id]}, its words run together or written apart "
+                              f"otherwise: {why}")
 
     def _library_named_after(self, found: Identification, name: str, package: str) -> Identification | Unidentified | None:
         """Session 19: "lib<name>" is also NVD's "<name>lib", the library spelled the other way
@@ -2427,6 +2464,12 @@ def _steps(name: str, parts: bool = True) -> list[tuple[str, str]]:
         steps.append((name[7:], "without 'compat-'"))
     if dash and _hyphen_version(tail):
         steps.append((head, "without version"))
+    stem, underscore, major = name.rpartition("_")
+    if underscore and major.isdigit() and len(stem) >= 2 and stem[-1].isalpha():
+        # The PostgreSQL Global Development Group's RPMs of extensions are named
+        # "<extension>_<PostgreSQL major>" (pg_partman_16, timescaledb_16 from source
+        # pg_partman and timescaledb: the source hint shows the cut).
+        steps.append((stem, "without the PostgreSQL major '_" + major + "'"))
     kept = name.rstrip("0123456789._")
     if not t64 and kept != name and kept and (kept[-1].isalpha() or kept[-1] == "+") and name[len(kept)].isdigit():
         steps.append((kept.rstrip("-."), "without version"))

@@ -77,6 +77,15 @@ def _source_inside(package: str, source: str, key: str) -> bool:
     return False
 
 
+def _host_before_source(package: str, source: str, key: str) -> bool:
+    """The binary's name holds the source's whole name as words after a first word of its own,
+    and the product its name gave is spelled by words before the source's: a program the
+    source's project plugs into (nagios-nrpe-server from nrpe gave nagios)."""
+    words, inner = package.split("-"), source.split("-")
+    return any(words[start:start + len(inner)] == inner for start in range(1, len(words) - len(inner) + 1)) \
+        and _source_inside(package, source, key)
+
+
 class SourcePackages:
     """Reads an item's ``source_package`` hint beside what its binary package name gave.
 
@@ -155,6 +164,14 @@ class SourcePackages:
                                       f"{scheme} package '{package}' is built from source package '{source}', the numbered "
                                       f"generation of '{package.split('-')[0]}' that NVD files as {other.key}: {other.evidence}; "
                                       f"the binary package's first word alone suggested {found.key}")
+            if not isinstance(other, Identification) and found.method != "alias" and _host_before_source(package, source, found.key):
+                # Session 20: the binary is "<host>-<source>-<part>", its product read from the
+                # host's words before the source's name (Debian's nagios-nrpe-server, built from
+                # source nrpe, is NRPE's server, not Nagios): the source is another project, and
+                # when it names no product nothing does.
+                return Unidentified(f"{scheme} package '{package}' is built from source package '{source}', a project of "
+                                    f"its own whose name follows another's in the binary's name, so it is not {found.key}; "
+                                    f"source package '{source}': {other.reason}")
             if isinstance(other, Identification) and not self._same_product(found.key, other.key):
                 return Identification(found.key, found.method, found.score,
                                       f"{found.evidence}; source package '{source}' names {other.key}, but the binary "

@@ -1589,3 +1589,38 @@ def test_a_dbg_package_is_its_project(matcher: FeedMatcher, name: str, os_name: 
     (result,) = matcher.match([SoftwareItem(name, "3.1.4")], os_name)
     assert _key(result) == expected, result.reason
     assert "debugging build" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "os_name", "scheme", "expected"), [
+    # Session 20: the PostgreSQL Global Development Group's "<extension>_<PostgreSQL major>".
+    ("pg_partman_16", ROCKY, "rpm", "pgxn:pg_partman"),
+    ("pgvector_16", ROCKY, "rpm", "pgvector_project:pgvector"),
+    # An extension NVD does not list stays unidentified without its major too.
+    ("pgaudit_16", ROCKY, "rpm", None),
+])
+def test_a_pgdg_extension_is_read_without_the_postgresql_major(rules_only: FeedMatcher, name: str, os_name: str, scheme: str,
+                                                              expected: str | None) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "5.1.0-1PGDG.rhel9", "PostgreSQL Global Development Group", None, scheme)], os_name)
+    assert _key(result) == expected, result.reason or result.match
+    if expected:
+        assert "PostgreSQL major '_16'" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "os_name", "scheme", "expected"), [
+    # Session 20: the package's name with its words run together or written apart, when the key
+    # says the package is the project's: its vendor begins the name, or it is self-named.
+    ("zerotier-one", ALPINE, "apk", "zerotier:zerotierone"),
+    ("icingadb-web", DEBIAN, "dpkg", "icinga:icinga_db_web"),
+    ("x2goserver", DEBIAN, "dpkg", "x2go:x2go_server"),
+    ("victoria-metrics", ALPINE, "apk", "victoriametrics:victoriametrics"),
+    # Not a name run together that NVD writes apart under a self-named key, nor a key with "-".
+    ("adduser", DEBIAN, "dpkg", None),
+    ("fcitx5", ROCKY, "rpm", None),
+    ("jpegxl", ROCKY, "rpm", None),
+])
+def test_a_package_naming_a_product_with_its_words_run_together(rules_only: FeedMatcher, name: str, os_name: str, scheme: str,
+                                                               expected: str | None) -> None:
+    (result,) = rules_only.match([SoftwareItem(name, "1.2.3-r0", "", None, scheme)], os_name)
+    assert _key(result) == expected, result.reason or result.match
+    if expected:
+        assert "its words run together or written apart" in result.match.evidence

@@ -165,3 +165,13 @@ def test_refused_with_the_candidates(matcher: FeedMatcher, item: SoftwareItem, o
     (result,) = matcher.match([item], os_name)
     assert result.match is None, result.match
     assert reason in result.reason
+
+
+def test_one_repository_of_one_product_under_two_vendor_names(matcher: FeedMatcher) -> None:
+    # Session 20: github.com/pjsip/pjproject is linked from CVEs of pjsip:pjsip and teluu:pjsip,
+    # one product name: the key with more CVEs, and the item's binaries inherit it from the source.
+    (formula,) = matcher.match([SoftwareItem("pjproject", "2.14.1", "", None, "homebrew")], "macOS 14.5")
+    assert formula.match is not None and ":teluu:pjsip:" in formula.match.cpe, formula.reason
+    assert "pjsip:pjsip, the same product under another vendor name" in formula.match.evidence
+    (library,) = matcher.match([SoftwareItem("libpjsua2", "2.14-1", "", None, "dpkg", "", "pjproject")], "Ubuntu 24.04")
+    assert library.match is not None and ":teluu:pjsip:" in library.match.cpe, library.reason

@@ -328,3 +328,39 @@ def test_a_language_module_named_by_the_project_is_its_sources(matcher) -> None:
     (result,) = matcher.match([SoftwareItem("libsnmp-perl", "5.9.1+dfsg-1ubuntu2.6", "", None, "dpkg", "", "net-snmp")],
                               "Ubuntu 22.04.4 LTS")
     assert result.match is not None and ":net-snmp:net-snmp:" in result.match.cpe, result.reason
+
+
+@pytest.mark.parametrize("name", ["nvidia-dkms-550", "libnvidia-gl-550", "xserver-xorg-video-nvidia-550", "nvidia-kernel-common-550"])
+def test_the_nvidia_drivers_binaries_are_the_driver_through_their_source(matcher: FeedMatcher, name: str) -> None:
+    # Session 20: Ubuntu's source nvidia-graphics-drivers-<branch> (an alias) names the driver,
+    # and every binary built from it inherits it through the hint.
+    (result,) = matcher.match([SoftwareItem(name, "550.120-0ubuntu0.24.04.1", "Ubuntu Core Developers", None, "dpkg", "",
+                                            "nvidia-graphics-drivers-550")], "Ubuntu 24.04")
+    assert result.match is not None and ":nvidia:gpu_display_driver:" in result.match.cpe, result.reason
+    assert "source package 'nvidia-graphics-drivers-550'" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "source", "os_name", "scheme", "expected"), [
+    # Session 20: sources the alias table names, whose binaries inherit the product.
+    ("libupsclient6", "nut", "Debian GNU/Linux 12 (bookworm)", "dpkg", "networkupstools:nut"),
+    ("libnvpair3linux", "zfs-linux", "Debian GNU/Linux 12 (bookworm)", "dpkg", "openzfs:openzfs"),
+    ("kmod-zfs", "zfs-kmod", "Rocky Linux 9.4 (Blue Onyx)", "rpm", "openzfs:openzfs"),
+    ("dropbear-convert", "dropbear", "Alpine Linux v3.20", "apk", "dropbear_ssh_project:dropbear_ssh"),
+])
+def test_binaries_of_an_aliased_source_inherit_its_product(matcher: FeedMatcher, name: str, source: str, os_name: str,
+                                                          scheme: str, expected: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "2.2.2-1", "", None, scheme, "", source)], os_name)
+    key = ":".join(re.split(r"(?<!\\):", result.match.cpe)[3:5]) if result.match else None
+    assert key == expected, result.reason or result.match.evidence
+
+
+def test_a_binary_named_after_its_host_and_its_own_source_is_not_the_host(matcher: FeedMatcher) -> None:
+    # Session 20: Debian's nagios-nrpe-server is built from source nrpe, NRPE's, which names no
+    # product: nothing does, not Nagios, whose name comes first.
+    (result,) = matcher.match([SoftwareItem("nagios-nrpe-server", "4.1.0-1", "", None, "dpkg", "", "nrpe")], "Ubuntu 24.04")
+    assert result.match is None, result.match
+    assert "source package 'nrpe', a project of its own" in result.reason
+    # The source's own product when it names one (PostGIS, not PostgreSQL).
+    (result,) = matcher.match([SoftwareItem("postgresql-16-postgis-3", "3.4.2+dfsg-1", "", None, "dpkg", "", "postgis")],
+                              "Debian GNU/Linux 12 (bookworm)")
+    assert result.match is not None and ":postgis:postgis:" in result.match.cpe, result.reason
