@@ -98,6 +98,13 @@ _CODE_PART_WORDS = {
     # "Eclipse Temurin JRE with Hotspot"): the distribution's code, as "SDK" and "runtime" are.
     "jdk", "jre",
 }
+# Session 20: and scripts, which Python's installer installs as a feature of its own ("Python
+# 3.12.4 Utility Scripts"), as it does the "Standard Library" and the "Executables".
+_CODE_PART_WORDS |= {"scripts"}
+# Words that say which code piece of the product an entry holds, before the piece's word:
+# Python's "Development Libraries", "Utility Scripts" and "Test Suite" (a "suite" only after
+# "test": NVD names products with it, portswigger:burp_suite). Not a piece alone.
+_PIECE_QUALIFIERS = frozenset({"development", "utility", "test"})
 # Kinds of program NVD appends to a product's name (axosoft:gitkraken_desktop, eclipse:eclipse_ide).
 _PROGRAM_KINDS = {"desktop", "ide", "app", "client", "gui"}
 # ... and the kind an endpoint product's installed program is: its agent ("Cortex XDR" by Palo
@@ -414,6 +421,26 @@ def _publisher_shares_word(publisher: str, vendor: str) -> str:
 
 
 @lru_cache(maxsize=65_536)
+def _publisher_first_word(publisher: str, vendor: str) -> str:
+    """Session 20: the first word of a publisher of several words that is the vendor's name, or
+    that name without an organisation word it adds ("GNU PSPP" ~ gnu, "GE Digital" and "GE
+    Vernova" ~ ge, "Horner APG" ~ hornerautomation): a company's division or product team
+    signs with the company's short name first; or ""."""
+    words = publisher.split()
+    if len(words) < 2 or not words[0].isalnum() or words[0] in _COMMON_PUBLISHER_WORDS:
+        return ""
+    first, said = compact(words[0]), compact(vendor)
+    if len(first) < 2 or not said:
+        return ""
+    if first == said or first == _organisation(vendor):
+        return words[0]
+    if len(first) >= 4 and said.startswith(first) and (said[len(first):] in _COMMON_PUBLISHER_WORDS
+                                                       or said[len(first):] in _VENDOR_TAILS):
+        return words[0]
+    return ""
+
+
+@lru_cache(maxsize=65_536)
 def _publisher_named_after(publisher: str, product: str) -> bool:
     """The publisher (or a bundle id's company) is the first word of the product's name, or that
     word begins with the publisher's name, as a small vendor names its programs after itself:
@@ -433,6 +460,9 @@ def _publisher_named_after(publisher: str, product: str) -> bool:
 # every vendor, so the bound costs nothing either way; it stays, as lifting it changes which
 # names are identified.)
 _AROUND_VENDOR_LIMIT = 300
+# A word that begins this many of a vendor's current products is a product family's name
+# (siemens "simatic", 80; rockwellautomation "factorytalk", 24); session 20.
+_FAMILY_PRODUCTS = 10
 # A vendor filing this many products or more that also files its own name as a product
 # (sage:sage beside sage_300, x3, ...) uses that key for the company, not for one program.
 _COMPANY_PRODUCTS = 10
@@ -511,6 +541,7 @@ class DisplayNames:
         self._forms: dict[str, dict[str, list[int]]] = {}
         self._first_cache: dict[tuple[str, str, bool], Identification | Unidentified | None] = {}
         self._sibling_pairs: dict[tuple[str, str], int] = {}  # pairs of NVD vendors only (bounded by the dictionary)
+        self._families: dict[str, tuple[str, ...]] = {}  # per vendor asked about (bounded by the NVD vendors)
 
     def app(self, item: SoftwareItem, platform: Platform) -> Identification | Unidentified:
         """A macOS app: its name, with the vendor its bundle id names when no publisher was sent.
@@ -915,6 +946,9 @@ class DisplayNames:
                 found = self._named_first(text.split(), said, platform)
                 if found is not None:
                     return found
+            found = self._family_product(cleaned, said)
+            if found is not None:
+                return found
             coined = bool(_COINED_WORD.search(name))
             if coined or (" " in cleaned and platform.family != "macos"):
                 # (On a Mac the publisher is the bundle id's company, no publisher the user's
@@ -934,6 +968,53 @@ class DisplayNames:
                 if found is not None:
                     return found
         return first or Unidentified(f"nothing to identify in '{name}'")
+
+    def _product_families(self, vendor: str) -> tuple[str, ...]:
+        """Session 20: the words that begin at least _FAMILY_PRODUCTS of a vendor's current
+        products, most used first (siemens: "simatic" begins 80, "scalance" 24): a product
+        family's name, which NVD keeps in the product's name and display names often drop
+        ("WinCC OA" is siemens:simatic_wincc_oa). Counted once per vendor asked about."""
+        found = self._families.get(vendor)
+        if found is None:
+            index, own = self.index, compact(vendor)
+            counts: dict[str, int] = {}
+            for key_id in index.vendor_keys(vendor):
+                if key_id in index.current:
+                    first = index.words(key_id)[1].split(" ", 1)[0]
+                    counts[first] = counts.get(first, 0) + 1
+            found = self._families[vendor] = tuple(sorted(
+                (w for w, n in counts.items() if n >= _FAMILY_PRODUCTS and w.isalpha() and compact(w) != own),
+                key=lambda w: (-counts[w], w)))
+        return found
+
+    def _family_product(self, cleaned: str, publisher: str) -> Identification | None:
+        """Session 20: a name without its product family's word, which the publisher's vendor
+        files with it ("S7-PLCSIM" by Siemens is siemens:simatic_s7-plcsim, "STEP 7-Micro/WIN
+        SMART" simatic_step_7_micro/win_smart): the one product of the vendor named so. A few
+        lookups, only for a name nothing else identified."""
+        index = self.index
+        if not cleaned or not publisher or cleaned.split(" ", 1)[0] in index.by_vendor:
+            return None
+        if " " not in cleaned and index.word_uses.get(cleaned, 0) > _RARE_WORD:
+            return None  # one common word ("Update" by Microsoft is no microsoft:edge_update)
+        said = compact(publisher)
+        vendor = said if said in index.by_vendor else compact(publisher.split(" ", 1)[0])
+        if vendor not in index.by_vendor:
+            return None
+        found: set[int] = set()
+        for family in self._product_families(vendor):
+            if cleaned.startswith(family + " ") or cleaned == family:
+                return None  # (the name has its family word and named no product)
+            found.update(k for k in index.by_product.get(compact(f"{family} {cleaned}"), ())
+                         if k in index.current and compact(index.words(k)[0]) == vendor)
+        one = self._one_of(found)
+        if one is None:
+            return None
+        family = index.words(one)[1].split(" ", 1)[0]
+        return Identification(index.keys[one], "fuzzy", 0.9,
+                              f"'{cleaned}' is product '{index.words(one)[1]}' of vendor '{index.words(one)[0]}' without "
+                              f"its family word '{family}', which begins {_FAMILY_PRODUCTS} or more of the vendor's "
+                              f"products; publisher '{publisher}' names the vendor")
 
     def _makers_program(self, vendor: str) -> Identification | None:
         """The one product of a vendor whose name says it is an installed program (a kind of
@@ -1651,10 +1732,12 @@ class DisplayNames:
         # Manager Service" is a piece of dell:power_manager, not of a product "Dell Power").
         end = len(words)
         while end > 1 and ((last := words[end - 1]) in _PART_WORDS or last in _CODE_PART_WORDS or last in _EDITION_WORDS
-                           or (last[:2] in ("19", "20") and _YEAR.match(last) is not None) or last.isdecimal()):  # (_is_year, _is_number)
+                           or (last[:2] in ("19", "20") and _YEAR.match(last) is not None) or last.isdecimal()  # (_is_year, _is_number)
+                           or (last in _PIECE_QUALIFIERS and end < len(words))
+                           or (last == "suite" and end > 2 and words[end - 2] == "test")):
             end -= 1
             rest, tail = words[:end], words[end:]
-            if not any(w in _PART_WORDS or w in _CODE_PART_WORDS for w in tail):
+            if not any(w in _PART_WORDS or w in _CODE_PART_WORDS or w == "suite" for w in tail):
                 continue
             # Years and numbers stay with the product: "Visual Studio Build Tools 2019" is Visual Studio 2019.
             found = self._from_name(" ".join(rest + [w for w in tail if _is_year(w) or _is_number(w)]), publisher, platform, display)
@@ -1841,6 +1924,11 @@ class DisplayNames:
                 # A publisher that writes the product's name by its initials ("KLCP" publishes the
                 # K-Lite Codec Pack): it names the product, as a company named after it does.
                 offer(key_id, 0.9, f"product name '{product}', and publisher '{publisher}' is its initials")
+            elif publisher and (first := _publisher_first_word(publisher, vendor)):
+                # Session 20: a division or product team that signs with its company's short name
+                # first ("GNU PSPP" publishes gnu:pspp, "GE Digital" ge:cimplicity).
+                offer(key_id, 0.9, f"product name '{product}', and publisher '{publisher}' names vendor '{vendor}' "
+                                   f"by its first word '{first}'")
             else:
                 offer(key_id, 0.6, f"product name '{product}', but publisher '{publisher}' does not name vendor '{vendor}'")
         current = tuple(k for k in named_like if k in index.current) if named_like else ()

@@ -1347,3 +1347,46 @@ def test_product_endings_are_the_numbers_product_names_end_in(index) -> None:
                if name[-n:].isdigit())
     assert all(end.isdigit() and len(end) <= 4 for end in index.product_endings | index.head_endings)
     assert all(name[-2:] in index.head_endings for name in index.by_head if name[-2:].isdigit())
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("PSPP", "GNU PSPP", "gnu:pspp"),
+    ("CIMPLICITY 2022", "GE Digital", "ge:cimplicity"),
+    ("Cscape 10.0", "Horner APG", "hornerautomation:cscape"),
+])
+def test_a_publisher_that_signs_with_its_companys_short_name_first_names_the_vendor(matcher: FeedMatcher, name: str,
+                                                                                   publisher: str, expected: str) -> None:
+    # Session 20: a division or product team ("GE Digital", "GNU PSPP") or a company's short
+    # name with an organisation word NVD adds ("Horner APG" is hornerautomation).
+    key, evidence = product(matcher, SoftwareItem(name, "1.0", publisher))
+    assert key == expected
+    assert "by its first word" in evidence
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("WinCC OA 3.19", "siemens:simatic_wincc_oa"),
+    ("S7-PLCSIM V17", "siemens:simatic_s7-plcsim"),
+    ("STEP 7-Micro/WIN SMART V2.8", "siemens:simatic_step_7_micro\\/win_smart"),
+])
+def test_a_name_without_its_product_familys_word_is_the_vendors_product_with_it(matcher: FeedMatcher, name: str,
+                                                                                expected: str) -> None:
+    # Session 20: "simatic" begins 80 of Siemens' products; display names drop it.
+    key, evidence = product(matcher, SoftwareItem(name, "1.0", "Siemens AG"))
+    assert key == expected
+    assert "family word 'simatic'" in evidence
+
+
+def test_one_common_word_is_not_read_as_a_family_product(matcher: FeedMatcher) -> None:
+    # "edge" begins ten or more of Microsoft's products; "Update" alone names none of them.
+    key, _ = product(matcher, SoftwareItem("Update for Microsoft Windows (KB5034441)", "1.0", "Microsoft Corporation"))
+    assert key is None
+
+
+@pytest.mark.parametrize("name", [
+    "Python 3.12.4 Test Suite (64-bit)", "Python 3.12.4 Development Libraries (64-bit)", "Python 3.12.4 Utility Scripts (64-bit)",
+])
+def test_pythons_installer_features_that_carry_code_are_python(matcher: FeedMatcher, name: str) -> None:
+    # Session 20: the features Python's installer lists as programs of their own, as "Standard Library".
+    key, evidence = product(matcher, SoftwareItem(name, "3.12.4150.0", "Python Software Foundation"))
+    assert key == "python:python"
+    assert "carries its code" in evidence
