@@ -125,6 +125,9 @@ _ENDPOINT_WORDS = {"agent", "client", "services", "sensor"}
 # ("Revit 2024.2 Hotfix"), or that it is software ("Plantronics Hub Software").
 _GENERIC_TAIL = {"hotfix", "patch", "software"}
 _YEAR = re.compile(r"^(19|20)\d\d(-(19|20)\d\d)?$")
+# A release named by its generation, after a product's name: Adobe's Creative Suite ("CS6") and
+# roman numerals ("Acrobat XI"). Taken off a key only where CVEs say so (_with_the_cves).
+_RELEASE_NAME = re.compile(r"cs\d{0,2}|[ivx]{1,4}")
 # A word this few product names use (CpeIndex.word_uses) makes a name of several words
 # distinctive: "modbus" 9, "format" 13; not "task" 35, "desktop" 233, "manager" 1,632 (the
 # bound identify.py's _RARE_WORD gives pip and npm names).
@@ -1401,10 +1404,12 @@ class DisplayNames:
         """Session 16, round 3: a product named with Adobe's Creative Cloud edition ("photoshop_cc")
         that holds no CVE, beside the same vendor's product without it that holds
         some, is that product: NVD files the edition's CVEs under the product (adobe:photoshop,
-        not adobe:photoshop_cc, as for a year in _year_or_release)."""
+        not adobe:photoshop_cc, as for a year in _year_or_release). Session 20: so is one named
+        with a release's name (_RELEASE_NAME: "Adobe Photoshop CS6.app" is adobe:photoshop, which
+        holds 28 CVEs, not adobe:photoshop_cs6, which holds none; "Acrobat XI" adobe:acrobat)."""
         vendor, product = split_key(key)
         head, _, last = product.rpartition("_")
-        if not head or last != "cc":
+        if not head or (last != "cc" and _RELEASE_NAME.fullmatch(last) is None):
             # (Only Creative Cloud: NVD files desktop and client builds apart with CVEs of their
             # own, mattermost:mattermost_desktop, and their CVE-less keys are still the program.)
             return key, evidence

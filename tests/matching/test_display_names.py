@@ -1390,3 +1390,15 @@ def test_pythons_installer_features_that_carry_code_are_python(matcher: FeedMatc
     key, evidence = product(matcher, SoftwareItem(name, "3.12.4150.0", "Python Software Foundation"))
     assert key == "python:python"
     assert "carries its code" in evidence
+
+
+@pytest.mark.parametrize(("name", "bundle_id", "expected"), [
+    ("Adobe Photoshop CS6.app", "com.adobe.Photoshop", "adobe:photoshop"),
+    ("Adobe Acrobat XI Pro.app", "com.adobe.Acrobat.Pro", "adobe:acrobat"),
+])
+def test_a_release_named_key_without_cves_is_the_product_that_holds_them(matcher: FeedMatcher, name: str, bundle_id: str,
+                                                                         expected: str) -> None:
+    # Session 20: adobe:photoshop_cs6 and adobe:acrobat_xi hold no CVE; NVD files them under the product.
+    key, evidence = product(matcher, SoftwareItem(name, "13.0", "", source="macos_app", bundle_id=bundle_id), MAC)
+    assert key == expected
+    assert "none under" in evidence
