@@ -454,7 +454,11 @@ def _publisher_named_after(publisher: str, product: str) -> bool:
     if not said or not words:
         return False
     first = compact(words[0])
-    return (len(words) >= 2 and said == first) or (len(said) >= 4 and first.startswith(said) and first != said)
+    if (len(words) >= 2 and said == first) or (len(said) >= 4 and first.startswith(said) and first != said):
+        return True
+    # Session 20: or the product's first words run together, as a company named after its
+    # program writes them ("oxygenxml", the bundle id's company of "Oxygen XML Editor.app").
+    return len(said) >= 6 and len(words) >= 3 and any(compact(" ".join(words[:n])) == said for n in range(2, len(words)))
 
 
 # The publisher's products are looked up for _vendor_product_around only for a vendor of at most
@@ -648,7 +652,8 @@ class DisplayNames:
             return Identification(found.key, found.method, found.score,
                                   found.evidence + f" (vendor '{vendor}' from bundle id {item.bundle_id})")
         if compact(vendor) in self.index.by_vendor:
-            found = self._bundle_product(item.bundle_id, vendor, name) or self._vendor_product_around(vendor, name)
+            found = (self._bundle_product(item.bundle_id, vendor, name) or self._vendor_product_around(vendor, name)
+                     or self._mac_build(vendor, name))
             if found is not None:
                 return found
         other = self._spelled_vendor(vendor)
@@ -709,6 +714,25 @@ class DisplayNames:
         return Identification(index.keys[key_id], "fuzzy", 0.88,
                               f"bundle id {bundle_id} names vendor '{vendor}' and its product '{index.words(key_id)[1]}', "
                               f"which the app's name '{name}' {how}")
+
+    def _mac_build(self, vendor: str, name: str) -> Identification | None:
+        """Session 20: the bundle id's vendor's one product named the app's name "for Mac", where
+        NVD files only the Mac build under a name of its own ("PrivilegeManagement.app" of
+        com.beyondtrust.privilegemanagement is beyondtrust:privilege_management_for_mac). Two
+        lookups, only for an app nothing else named."""
+        index, said = self.index, compact(vendor)
+        named = compact(clean_display_name(name))
+        if len(named) < 4:
+            return None
+        for platform in ("for mac", "for macos"):
+            kids = {k for k in index.by_product.get(compact(f"{named} {platform}"), ())
+                    if k in index.current and compact(index.words(k)[0]) == said}
+            key_id = self._one_of(kids)
+            if key_id is not None:
+                return Identification(index.keys[key_id], "fuzzy", 0.88,
+                                      f"the bundle id's vendor '{vendor}' files the app's name '{name}' {platform} as "
+                                      f"{index.keys[key_id]}, its Mac build")
+        return None
 
     def _vendor_product_around(self, vendor: str, name: str) -> Identification | None:
         """The one product of the bundle id's vendor whose name is the app's name with a brand

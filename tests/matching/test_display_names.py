@@ -1402,3 +1402,15 @@ def test_a_release_named_key_without_cves_is_the_product_that_holds_them(matcher
     key, evidence = product(matcher, SoftwareItem(name, "13.0", "", source="macos_app", bundle_id=bundle_id), MAC)
     assert key == expected
     assert "none under" in evidence
+
+
+@pytest.mark.parametrize(("name", "bundle_id", "expected", "said"), [
+    ("Oxygen XML Editor.app", "com.oxygenxml.editor", "sync:oxygen_xml_editor", "is named after it"),
+    ("PrivilegeManagement.app", "com.beyondtrust.privilegemanagement", "beyondtrust:privilege_management_for_mac", "its Mac build"),
+])
+def test_what_a_bundle_id_says_of_a_mac_app(matcher: FeedMatcher, name: str, bundle_id: str, expected: str, said: str) -> None:
+    # Session 20: a bundle id's company that is the product's first words run together
+    # ("oxygenxml") confirms the product; a vendor that files only the app's Mac build names it.
+    key, evidence = product(matcher, SoftwareItem(name, "26.1", "", source="macos_app", bundle_id=bundle_id), MAC)
+    assert key == expected
+    assert said in evidence
