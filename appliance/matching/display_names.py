@@ -1215,6 +1215,11 @@ class DisplayNames:
         has_year = True in year
         edition_or_year = _either(edition, year)
         for drop, sure, needed in (
+            # Session 20: a bare release number alone first ("VMware Horizon Client 2312" is the
+            # Horizon Client, not vmware:horizon after dropping "client" too).
+            # (Not a year: NVD keeps some, microsoft:visual_studio_2022, and the steps below
+            # weigh them.)
+            (release := [n and not y for n, y in zip(number, year)], False, True in release),
             (edition, False, True),
             (year, True, has_year),
             (edition_or_year, False, has_year),

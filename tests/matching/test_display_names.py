@@ -1414,3 +1414,15 @@ def test_what_a_bundle_id_says_of_a_mac_app(matcher: FeedMatcher, name: str, bun
     key, evidence = product(matcher, SoftwareItem(name, "26.1", "", source="macos_app", bundle_id=bundle_id), MAC)
     assert key == expected
     assert said in evidence
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("VMware Horizon Client 2312", "VMware, Inc.", "vmware:horizon_client"),
+    ("GoldenDict-1.5.0", "GoldenDict", "goldendict:goldendict"),
+])
+def test_a_release_number_after_the_name_or_glued_to_it_comes_off(matcher: FeedMatcher, name: str, publisher: str,
+                                                                  expected: str) -> None:
+    # Session 20: a YYMM release is dropped before the edition words ("client" stays); a
+    # version glued with a hyphen is a version.
+    key, _ = product(matcher, SoftwareItem(name, "1.0", publisher))
+    assert key == expected
