@@ -68,6 +68,9 @@ _EDITION_WORDS |= {"student"}
 # ("Evernote Legacy", "Splashtop Personal"), and a vendor's word for the cross-platform rewrite
 # of a product beside its "Classic" build ("Fiddler Everywhere" beside "Fiddler Classic").
 _EDITION_WORDS |= {"legacy", "personal", "everywhere"}
+# Session 20: a product's edition for the network's edge ("Ignition Edge" is Inductive
+# Automation's Ignition), as Homebrew's "-edge" casks are builds (normalize._BREW_EDITION).
+_EDITION_WORDS |= {"edge"}
 # Session 16, round 3: Adobe's Creative Cloud (subscription) builds, "Adobe InDesign CC 2019";
 # where NVD files "<product>_cc" apart it holds no CVEs (see _with_the_cves).
 _EDITION_WORDS |= {"cc"}

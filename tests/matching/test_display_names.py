@@ -1426,3 +1426,10 @@ def test_a_release_number_after_the_name_or_glued_to_it_comes_off(matcher: FeedM
     # version glued with a hyphen is a version.
     key, _ = product(matcher, SoftwareItem(name, "1.0", publisher))
     assert key == expected
+
+
+def test_an_edge_edition_is_the_product(matcher: FeedMatcher) -> None:
+    # Session 20: "Ignition Edge" is an edition of Inductive Automation's Ignition.
+    key, evidence = product(matcher, SoftwareItem("Ignition Edge 8.1.38", "8.1.38", "Inductive Automation"))
+    assert key == "inductiveautomation:ignition"
+    assert "dropping edition words" in evidence
