@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from appliance.cpe import unquote
 from appliance.matching.base import Candidate as _Candidate, Identification, SoftwareItem, Unidentified
 from appliance.matching.bundle import _named_after
-from appliance.matching.index import CpeIndex, split_key
+from appliance.matching.index import FAMILY_PRODUCTS, CpeIndex, split_key
 from appliance.matching.normalize import compact as _compact_uncached
 from appliance.matching.normalize import (
     HOSTING_SITES, PUBLISHER_NOISE as _PUBLISHER_WORDS, app_name, bundle_vendor, clean_display_name, clean_display_names, clean_publisher,
@@ -470,9 +470,6 @@ def _publisher_named_after(publisher: str, product: str) -> bool:
 # every vendor, so the bound costs nothing either way; it stays, as lifting it changes which
 # names are identified.)
 _AROUND_VENDOR_LIMIT = 300
-# A word that begins this many of a vendor's current products is a product family's name
-# (siemens "simatic", 80; rockwellautomation "factorytalk", 24); session 20.
-_FAMILY_PRODUCTS = 10
 # A vendor filing this many products or more that also files its own name as a product
 # (sage:sage beside sage_300, x3, ...) uses that key for the company, not for one program.
 _COMPANY_PRODUCTS = 10
@@ -551,7 +548,6 @@ class DisplayNames:
         self._forms: dict[str, dict[str, list[int]]] = {}
         self._first_cache: dict[tuple[str, str, bool], Identification | Unidentified | None] = {}
         self._sibling_pairs: dict[tuple[str, str], int] = {}  # pairs of NVD vendors only (bounded by the dictionary)
-        self._families: dict[str, tuple[str, ...]] = {}  # per vendor asked about (bounded by the NVD vendors)
 
     def app(self, item: SoftwareItem, platform: Platform) -> Identification | Unidentified:
         """A macOS app: its name, with the vendor its bundle id names when no publisher was sent.
@@ -999,29 +995,11 @@ class DisplayNames:
                     return found
         return first or Unidentified(f"nothing to identify in '{name}'")
 
-    def _product_families(self, vendor: str) -> tuple[str, ...]:
-        """Session 20: the words that begin at least _FAMILY_PRODUCTS of a vendor's current
-        products, most used first (siemens: "simatic" begins 80, "scalance" 24): a product
-        family's name, which NVD keeps in the product's name and display names often drop
-        ("WinCC OA" is siemens:simatic_wincc_oa). Counted once per vendor asked about."""
-        found = self._families.get(vendor)
-        if found is None:
-            index, own = self.index, compact(vendor)
-            counts: dict[str, int] = {}
-            for key_id in index.vendor_keys(vendor):
-                if key_id in index.current:
-                    first = index.words(key_id)[1].split(" ", 1)[0]
-                    counts[first] = counts.get(first, 0) + 1
-            found = self._families[vendor] = tuple(sorted(
-                (w for w, n in counts.items() if n >= _FAMILY_PRODUCTS and w.isalpha() and compact(w) != own),
-                key=lambda w: (-counts[w], w)))
-        return found
-
     def _family_product(self, cleaned: str, publisher: str) -> Identification | None:
         """Session 20: a name without its product family's word, which the publisher's vendor
         files with it ("S7-PLCSIM" by Siemens is siemens:simatic_s7-plcsim, "STEP 7-Micro/WIN
-        SMART" simatic_step_7_micro/win_smart): the one product of the vendor named so. A few
-        lookups, only for a name nothing else identified."""
+        SMART" simatic_step_7_micro/win_smart): the one product of the vendor named so, with a
+        family word of CpeIndex.families. A few lookups, only for a name nothing else identified."""
         index = self.index
         if not cleaned or not publisher or cleaned.split(" ", 1)[0] in index.by_vendor:
             return None
@@ -1029,10 +1007,11 @@ class DisplayNames:
             return None  # one common word ("Update" by Microsoft is no microsoft:edge_update)
         said = compact(publisher)
         vendor = said if said in index.by_vendor else compact(publisher.split(" ", 1)[0])
-        if vendor not in index.by_vendor:
+        families = index.families.get(vendor)  # (CpeIndex.families, counted at load)
+        if not families:
             return None
         found: set[int] = set()
-        for family in self._product_families(vendor):
+        for family in families:
             if cleaned.startswith(family + " ") or cleaned == family:
                 return None  # (the name has its family word and named no product)
             found.update(k for k in index.by_product.get(compact(f"{family} {cleaned}"), ())
@@ -1043,7 +1022,7 @@ class DisplayNames:
         family = index.words(one)[1].split(" ", 1)[0]
         return Identification(index.keys[one], "fuzzy", 0.9,
                               f"'{cleaned}' is product '{index.words(one)[1]}' of vendor '{index.words(one)[0]}' without "
-                              f"its family word '{family}', which begins {_FAMILY_PRODUCTS} or more of the vendor's "
+                              f"its family word '{family}', which begins {FAMILY_PRODUCTS} or more of the vendor's "
                               f"products; publisher '{publisher}' names the vendor")
 
     def _makers_program(self, vendor: str) -> Identification | None:

@@ -1433,3 +1433,9 @@ def test_an_edge_edition_is_the_product(matcher: FeedMatcher) -> None:
     key, evidence = product(matcher, SoftwareItem("Ignition Edge 8.1.38", "8.1.38", "Inductive Automation"))
     assert key == "inductiveautomation:ignition"
     assert "dropping edition words" in evidence
+
+
+def test_product_families_are_counted_at_load(index) -> None:
+    # Session 20: CpeIndex.families, per vendor run together, most used first.
+    assert index.families["siemens"][0] == "simatic"
+    assert "simatic" not in index.families.get("microsoft", ())
