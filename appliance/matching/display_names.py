@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from appliance.cpe import unquote
 from appliance.matching.base import Candidate as _Candidate, Identification, SoftwareItem, Unidentified
 from appliance.matching.bundle import _named_after
-from appliance.matching.index import CpeIndex, split_key
+from appliance.matching.index import FAMILY_PRODUCTS, CpeIndex, split_key
 from appliance.matching.normalize import compact as _compact_uncached
 from appliance.matching.normalize import (
     HOSTING_SITES, PUBLISHER_NOISE as _PUBLISHER_WORDS, app_name, bundle_vendor, clean_display_name, clean_display_names, clean_publisher,
@@ -68,6 +68,9 @@ _EDITION_WORDS |= {"student"}
 # ("Evernote Legacy", "Splashtop Personal"), and a vendor's word for the cross-platform rewrite
 # of a product beside its "Classic" build ("Fiddler Everywhere" beside "Fiddler Classic").
 _EDITION_WORDS |= {"legacy", "personal", "everywhere"}
+# Session 20: a product's edition for the network's edge ("Ignition Edge" is Inductive
+# Automation's Ignition), as Homebrew's "-edge" casks are builds (normalize._BREW_EDITION).
+_EDITION_WORDS |= {"edge"}
 # Session 16, round 3: Adobe's Creative Cloud (subscription) builds, "Adobe InDesign CC 2019";
 # where NVD files "<product>_cc" apart it holds no CVEs (see _with_the_cves).
 _EDITION_WORDS |= {"cc"}
@@ -98,6 +101,13 @@ _CODE_PART_WORDS = {
     # "Eclipse Temurin JRE with Hotspot"): the distribution's code, as "SDK" and "runtime" are.
     "jdk", "jre",
 }
+# Session 20: and scripts, which Python's installer installs as a feature of its own ("Python
+# 3.12.4 Utility Scripts"), as it does the "Standard Library" and the "Executables".
+_CODE_PART_WORDS |= {"scripts"}
+# Words that say which code piece of the product an entry holds, before the piece's word:
+# Python's "Development Libraries", "Utility Scripts" and "Test Suite" (a "suite" only after
+# "test": NVD names products with it, portswigger:burp_suite). Not a piece alone.
+_PIECE_QUALIFIERS = frozenset({"development", "utility", "test"})
 # Kinds of program NVD appends to a product's name (axosoft:gitkraken_desktop, eclipse:eclipse_ide).
 _PROGRAM_KINDS = {"desktop", "ide", "app", "client", "gui"}
 # ... and the kind an endpoint product's installed program is: its agent ("Cortex XDR" by Palo
@@ -118,6 +128,9 @@ _ENDPOINT_WORDS = {"agent", "client", "services", "sensor"}
 # ("Revit 2024.2 Hotfix"), or that it is software ("Plantronics Hub Software").
 _GENERIC_TAIL = {"hotfix", "patch", "software"}
 _YEAR = re.compile(r"^(19|20)\d\d(-(19|20)\d\d)?$")
+# A release named by its generation, after a product's name: Adobe's Creative Suite ("CS6") and
+# roman numerals ("Acrobat XI"). Taken off a key only where CVEs say so (_with_the_cves).
+_RELEASE_NAME = re.compile(r"cs\d{0,2}|[ivx]{1,4}")
 # A word this few product names use (CpeIndex.word_uses) makes a name of several words
 # distinctive: "modbus" 9, "format" 13; not "task" 35, "desktop" 233, "manager" 1,632 (the
 # bound identify.py's _RARE_WORD gives pip and npm names).
@@ -414,6 +427,26 @@ def _publisher_shares_word(publisher: str, vendor: str) -> str:
 
 
 @lru_cache(maxsize=65_536)
+def _publisher_first_word(publisher: str, vendor: str) -> str:
+    """Session 20: the first word of a publisher of several words that is the vendor's name, or
+    that name without an organisation word it adds ("GNU PSPP" ~ gnu, "GE Digital" and "GE
+    Vernova" ~ ge, "Horner APG" ~ hornerautomation): a company's division or product team
+    signs with the company's short name first; or ""."""
+    words = publisher.split()
+    if len(words) < 2 or not words[0].isalnum() or words[0] in _COMMON_PUBLISHER_WORDS:
+        return ""
+    first, said = compact(words[0]), compact(vendor)
+    if len(first) < 2 or not said:
+        return ""
+    if first == said or first == _organisation(vendor):
+        return words[0]
+    if len(first) >= 4 and said.startswith(first) and (said[len(first):] in _COMMON_PUBLISHER_WORDS
+                                                       or said[len(first):] in _VENDOR_TAILS):
+        return words[0]
+    return ""
+
+
+@lru_cache(maxsize=65_536)
 def _publisher_named_after(publisher: str, product: str) -> bool:
     """The publisher (or a bundle id's company) is the first word of the product's name, or that
     word begins with the publisher's name, as a small vendor names its programs after itself:
@@ -424,7 +457,11 @@ def _publisher_named_after(publisher: str, product: str) -> bool:
     if not said or not words:
         return False
     first = compact(words[0])
-    return (len(words) >= 2 and said == first) or (len(said) >= 4 and first.startswith(said) and first != said)
+    if (len(words) >= 2 and said == first) or (len(said) >= 4 and first.startswith(said) and first != said):
+        return True
+    # Session 20: or the product's first words run together, as a company named after its
+    # program writes them ("oxygenxml", the bundle id's company of "Oxygen XML Editor.app").
+    return len(said) >= 6 and len(words) >= 3 and any(compact(" ".join(words[:n])) == said for n in range(2, len(words)))
 
 
 # The publisher's products are looked up for _vendor_product_around only for a vendor of at most
@@ -614,7 +651,8 @@ class DisplayNames:
             return Identification(found.key, found.method, found.score,
                                   found.evidence + f" (vendor '{vendor}' from bundle id {item.bundle_id})")
         if compact(vendor) in self.index.by_vendor:
-            found = self._bundle_product(item.bundle_id, vendor, name) or self._vendor_product_around(vendor, name)
+            found = (self._bundle_product(item.bundle_id, vendor, name) or self._vendor_product_around(vendor, name)
+                     or self._mac_build(vendor, name))
             if found is not None:
                 return found
         other = self._spelled_vendor(vendor)
@@ -675,6 +713,25 @@ class DisplayNames:
         return Identification(index.keys[key_id], "fuzzy", 0.88,
                               f"bundle id {bundle_id} names vendor '{vendor}' and its product '{index.words(key_id)[1]}', "
                               f"which the app's name '{name}' {how}")
+
+    def _mac_build(self, vendor: str, name: str) -> Identification | None:
+        """Session 20: the bundle id's vendor's one product named the app's name "for Mac", where
+        NVD files only the Mac build under a name of its own ("PrivilegeManagement.app" of
+        com.beyondtrust.privilegemanagement is beyondtrust:privilege_management_for_mac). Two
+        lookups, only for an app nothing else named."""
+        index, said = self.index, compact(vendor)
+        named = compact(clean_display_name(name))
+        if len(named) < 4:
+            return None
+        for platform in ("for mac", "for macos"):
+            kids = {k for k in index.by_product.get(compact(f"{named} {platform}"), ())
+                    if k in index.current and compact(index.words(k)[0]) == said}
+            key_id = self._one_of(kids)
+            if key_id is not None:
+                return Identification(index.keys[key_id], "fuzzy", 0.88,
+                                      f"the bundle id's vendor '{vendor}' files the app's name '{name}' {platform} as "
+                                      f"{index.keys[key_id]}, its Mac build")
+        return None
 
     def _vendor_product_around(self, vendor: str, name: str) -> Identification | None:
         """The one product of the bundle id's vendor whose name is the app's name with a brand
@@ -915,6 +972,9 @@ class DisplayNames:
                 found = self._named_first(text.split(), said, platform)
                 if found is not None:
                     return found
+            found = self._family_product(cleaned, said)
+            if found is not None:
+                return found
             coined = bool(_COINED_WORD.search(name))
             if coined or (" " in cleaned and platform.family != "macos"):
                 # (On a Mac the publisher is the bundle id's company, no publisher the user's
@@ -934,6 +994,36 @@ class DisplayNames:
                 if found is not None:
                     return found
         return first or Unidentified(f"nothing to identify in '{name}'")
+
+    def _family_product(self, cleaned: str, publisher: str) -> Identification | None:
+        """Session 20: a name without its product family's word, which the publisher's vendor
+        files with it ("S7-PLCSIM" by Siemens is siemens:simatic_s7-plcsim, "STEP 7-Micro/WIN
+        SMART" simatic_step_7_micro/win_smart): the one product of the vendor named so, with a
+        family word of CpeIndex.families. A few lookups, only for a name nothing else identified."""
+        index = self.index
+        if not cleaned or not publisher or cleaned.split(" ", 1)[0] in index.by_vendor:
+            return None
+        if " " not in cleaned and index.word_uses.get(cleaned, 0) > _RARE_WORD:
+            return None  # one common word ("Update" by Microsoft is no microsoft:edge_update)
+        said = compact(publisher)
+        vendor = said if said in index.by_vendor else compact(publisher.split(" ", 1)[0])
+        families = index.families.get(vendor)  # (CpeIndex.families, counted at load)
+        if not families:
+            return None
+        found: set[int] = set()
+        for family in families:
+            if cleaned.startswith(family + " ") or cleaned == family:
+                return None  # (the name has its family word and named no product)
+            found.update(k for k in index.by_product.get(compact(f"{family} {cleaned}"), ())
+                         if k in index.current and compact(index.words(k)[0]) == vendor)
+        one = self._one_of(found)
+        if one is None:
+            return None
+        family = index.words(one)[1].split(" ", 1)[0]
+        return Identification(index.keys[one], "fuzzy", 0.9,
+                              f"'{cleaned}' is product '{index.words(one)[1]}' of vendor '{index.words(one)[0]}' without "
+                              f"its family word '{family}', which begins {FAMILY_PRODUCTS} or more of the vendor's "
+                              f"products; publisher '{publisher}' names the vendor")
 
     def _makers_program(self, vendor: str) -> Identification | None:
         """The one product of a vendor whose name says it is an installed program (a kind of
@@ -1107,6 +1197,11 @@ class DisplayNames:
         has_year = True in year
         edition_or_year = _either(edition, year)
         for drop, sure, needed in (
+            # Session 20: a bare release number alone first ("VMware Horizon Client 2312" is the
+            # Horizon Client, not vmware:horizon after dropping "client" too).
+            # (Not a year: NVD keeps some, microsoft:visual_studio_2022, and the steps below
+            # weigh them.)
+            (release := [n and not y for n, y in zip(number, year)], False, True in release),
             (edition, False, True),
             (year, True, has_year),
             (edition_or_year, False, has_year),
@@ -1320,10 +1415,12 @@ class DisplayNames:
         """Session 16, round 3: a product named with Adobe's Creative Cloud edition ("photoshop_cc")
         that holds no CVE, beside the same vendor's product without it that holds
         some, is that product: NVD files the edition's CVEs under the product (adobe:photoshop,
-        not adobe:photoshop_cc, as for a year in _year_or_release)."""
+        not adobe:photoshop_cc, as for a year in _year_or_release). Session 20: so is one named
+        with a release's name (_RELEASE_NAME: "Adobe Photoshop CS6.app" is adobe:photoshop, which
+        holds 28 CVEs, not adobe:photoshop_cs6, which holds none; "Acrobat XI" adobe:acrobat)."""
         vendor, product = split_key(key)
         head, _, last = product.rpartition("_")
-        if not head or last != "cc":
+        if not head or (last != "cc" and _RELEASE_NAME.fullmatch(last) is None):
             # (Only Creative Cloud: NVD files desktop and client builds apart with CVEs of their
             # own, mattermost:mattermost_desktop, and their CVE-less keys are still the program.)
             return key, evidence
@@ -1651,10 +1748,12 @@ class DisplayNames:
         # Manager Service" is a piece of dell:power_manager, not of a product "Dell Power").
         end = len(words)
         while end > 1 and ((last := words[end - 1]) in _PART_WORDS or last in _CODE_PART_WORDS or last in _EDITION_WORDS
-                           or (last[:2] in ("19", "20") and _YEAR.match(last) is not None) or last.isdecimal()):  # (_is_year, _is_number)
+                           or (last[:2] in ("19", "20") and _YEAR.match(last) is not None) or last.isdecimal()  # (_is_year, _is_number)
+                           or (last in _PIECE_QUALIFIERS and end < len(words))
+                           or (last == "suite" and end > 2 and words[end - 2] == "test")):
             end -= 1
             rest, tail = words[:end], words[end:]
-            if not any(w in _PART_WORDS or w in _CODE_PART_WORDS for w in tail):
+            if not any(w in _PART_WORDS or w in _CODE_PART_WORDS or w == "suite" for w in tail):
                 continue
             # Years and numbers stay with the product: "Visual Studio Build Tools 2019" is Visual Studio 2019.
             found = self._from_name(" ".join(rest + [w for w in tail if _is_year(w) or _is_number(w)]), publisher, platform, display)
@@ -1841,6 +1940,11 @@ class DisplayNames:
                 # A publisher that writes the product's name by its initials ("KLCP" publishes the
                 # K-Lite Codec Pack): it names the product, as a company named after it does.
                 offer(key_id, 0.9, f"product name '{product}', and publisher '{publisher}' is its initials")
+            elif publisher and (first := _publisher_first_word(publisher, vendor)):
+                # Session 20: a division or product team that signs with its company's short name
+                # first ("GNU PSPP" publishes gnu:pspp, "GE Digital" ge:cimplicity).
+                offer(key_id, 0.9, f"product name '{product}', and publisher '{publisher}' names vendor '{vendor}' "
+                                   f"by its first word '{first}'")
             else:
                 offer(key_id, 0.6, f"product name '{product}', but publisher '{publisher}' does not name vendor '{vendor}'")
         current = tuple(k for k in named_like if k in index.current) if named_like else ()

@@ -50,6 +50,9 @@ def _version_token(token: str) -> bool:
 _UPDATE_NUMBER = re.compile(r"\b(?:cumulative\s+)?update\s+\d+\b|\bservice\s+pack\s+\d+\b|\bsp\d\b", re.I)
 # "PowerShell 7-x64": a version glued to an architecture.
 _ARCH_SUFFIX = re.compile(r"-(?:x64|x86|amd64|arm64|win64|win32)$", re.I)
+# Session 20: a name glued to its version ("GoldenDict-1.5.0"), dotted numbers after a word of
+# letters (run only on a token with a dot).
+_DASH_VERSION = re.compile(r"(?<=[^\W\d_]{3})-v?\d+(?:\.\d+)+$")
 # Corporate and community suffixes on publishers: "Google LLC", "win.rar GmbH",
 # "Microsoft Corporation", "The Git Development Community", "Notepad++ Team".
 PUBLISHER_NOISE = {
@@ -159,6 +162,8 @@ def _cleaned_words(text: str) -> tuple[str, str]:
             token = token.strip(",;:")
         if "-" in token:
             token = _ARCH_SUFFIX.sub("", token)
+            if "." in token:
+                token = _DASH_VERSION.sub("", token)
         # (_version_token written out: it runs for every word of every name.)
         if not token or token in _NOISE_WORDS or (
                 (token[:1].isdecimal() or (token[:1] in ("v", "V") and token[1:2].isdecimal()))

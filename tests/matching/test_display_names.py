@@ -1347,3 +1347,95 @@ def test_product_endings_are_the_numbers_product_names_end_in(index) -> None:
                if name[-n:].isdigit())
     assert all(end.isdigit() and len(end) <= 4 for end in index.product_endings | index.head_endings)
     assert all(name[-2:] in index.head_endings for name in index.by_head if name[-2:].isdigit())
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("PSPP", "GNU PSPP", "gnu:pspp"),
+    ("CIMPLICITY 2022", "GE Digital", "ge:cimplicity"),
+    ("Cscape 10.0", "Horner APG", "hornerautomation:cscape"),
+])
+def test_a_publisher_that_signs_with_its_companys_short_name_first_names_the_vendor(matcher: FeedMatcher, name: str,
+                                                                                   publisher: str, expected: str) -> None:
+    # Session 20: a division or product team ("GE Digital", "GNU PSPP") or a company's short
+    # name with an organisation word NVD adds ("Horner APG" is hornerautomation).
+    key, evidence = product(matcher, SoftwareItem(name, "1.0", publisher))
+    assert key == expected
+    assert "by its first word" in evidence
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("WinCC OA 3.19", "siemens:simatic_wincc_oa"),
+    ("S7-PLCSIM V17", "siemens:simatic_s7-plcsim"),
+    ("STEP 7-Micro/WIN SMART V2.8", "siemens:simatic_step_7_micro\\/win_smart"),
+])
+def test_a_name_without_its_product_familys_word_is_the_vendors_product_with_it(matcher: FeedMatcher, name: str,
+                                                                                expected: str) -> None:
+    # Session 20: "simatic" begins 80 of Siemens' products; display names drop it.
+    key, evidence = product(matcher, SoftwareItem(name, "1.0", "Siemens AG"))
+    assert key == expected
+    assert "family word 'simatic'" in evidence
+
+
+def test_one_common_word_is_not_read_as_a_family_product(matcher: FeedMatcher) -> None:
+    # "edge" begins ten or more of Microsoft's products; "Update" alone names none of them.
+    key, _ = product(matcher, SoftwareItem("Update for Microsoft Windows (KB5034441)", "1.0", "Microsoft Corporation"))
+    assert key is None
+
+
+@pytest.mark.parametrize("name", [
+    "Python 3.12.4 Test Suite (64-bit)", "Python 3.12.4 Development Libraries (64-bit)", "Python 3.12.4 Utility Scripts (64-bit)",
+])
+def test_pythons_installer_features_that_carry_code_are_python(matcher: FeedMatcher, name: str) -> None:
+    # Session 20: the features Python's installer lists as programs of their own, as "Standard Library".
+    key, evidence = product(matcher, SoftwareItem(name, "3.12.4150.0", "Python Software Foundation"))
+    assert key == "python:python"
+    assert "carries its code" in evidence
+
+
+@pytest.mark.parametrize(("name", "bundle_id", "expected"), [
+    ("Adobe Photoshop CS6.app", "com.adobe.Photoshop", "adobe:photoshop"),
+    ("Adobe Acrobat XI Pro.app", "com.adobe.Acrobat.Pro", "adobe:acrobat"),
+])
+def test_a_release_named_key_without_cves_is_the_product_that_holds_them(matcher: FeedMatcher, name: str, bundle_id: str,
+                                                                         expected: str) -> None:
+    # Session 20: adobe:photoshop_cs6 and adobe:acrobat_xi hold no CVE; NVD files them under the product.
+    key, evidence = product(matcher, SoftwareItem(name, "13.0", "", source="macos_app", bundle_id=bundle_id), MAC)
+    assert key == expected
+    assert "none under" in evidence
+
+
+@pytest.mark.parametrize(("name", "bundle_id", "expected", "said"), [
+    ("Oxygen XML Editor.app", "com.oxygenxml.editor", "sync:oxygen_xml_editor", "is named after it"),
+    ("PrivilegeManagement.app", "com.beyondtrust.privilegemanagement", "beyondtrust:privilege_management_for_mac", "its Mac build"),
+])
+def test_what_a_bundle_id_says_of_a_mac_app(matcher: FeedMatcher, name: str, bundle_id: str, expected: str, said: str) -> None:
+    # Session 20: a bundle id's company that is the product's first words run together
+    # ("oxygenxml") confirms the product; a vendor that files only the app's Mac build names it.
+    key, evidence = product(matcher, SoftwareItem(name, "26.1", "", source="macos_app", bundle_id=bundle_id), MAC)
+    assert key == expected
+    assert said in evidence
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    ("VMware Horizon Client 2312", "VMware, Inc.", "vmware:horizon_client"),
+    ("GoldenDict-1.5.0", "GoldenDict", "goldendict:goldendict"),
+])
+def test_a_release_number_after_the_name_or_glued_to_it_comes_off(matcher: FeedMatcher, name: str, publisher: str,
+                                                                  expected: str) -> None:
+    # Session 20: a YYMM release is dropped before the edition words ("client" stays); a
+    # version glued with a hyphen is a version.
+    key, _ = product(matcher, SoftwareItem(name, "1.0", publisher))
+    assert key == expected
+
+
+def test_an_edge_edition_is_the_product(matcher: FeedMatcher) -> None:
+    # Session 20: "Ignition Edge" is an edition of Inductive Automation's Ignition.
+    key, evidence = product(matcher, SoftwareItem("Ignition Edge 8.1.38", "8.1.38", "Inductive Automation"))
+    assert key == "inductiveautomation:ignition"
+    assert "dropping edition words" in evidence
+
+
+def test_product_families_are_counted_at_load(index) -> None:
+    # Session 20: CpeIndex.families, per vendor run together, most used first.
+    assert index.families["siemens"][0] == "simatic"
+    assert "simatic" not in index.families.get("microsoft", ())
