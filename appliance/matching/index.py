@@ -133,7 +133,9 @@ class CpeIndex:
         for ecosystem, kids in sorted(bundle.described.items()):
             for kid in kids:
                 self.described.setdefault(kid, ecosystem)
-        # Pairs of vendor names that are one organisation (session 20; before the projects, which read them).
+        # Pairs of vendor names that are one organisation (session 20; before the projects, which read them),
+        # and the platforms NVD files plug-ins for, by vendor name run together (jenkins, wordpress).
+        self._hosts = frozenset(compact(host) for host in set(ECOSYSTEMS) - self.PACKAGE_ECOSYSTEMS)
         self.sibling_names, self.siblings = self._sibling_vendors()
         # (After the ecosystems and references: telling one project from namesakes reads them.)
         self.projects = self._project_names()
@@ -210,6 +212,10 @@ class CpeIndex:
         vendors = sorted({compact(self.words(k)[0]) for k in kids})
         if len(vendors) < 2 or len({self.ecosystem.get(k, "") for k in kids}) > 1:
             return False
+        if not any(c.isalpha() for c in self.words(kids[0])[1]):
+            return False  # NVD's vendor and product swapped (siteminder_federation:12.5): a version, no name
+        if any(v in self._hosts for v in vendors):
+            return False  # a platform's vendor files its plug-ins of others' products (jenkins:code_dx, synopsys:code_dx)
         return all((a, b) in self.siblings for i, a in enumerate(vendors) for b in vendors[i + 1:])
 
     def _project_names(self) -> dict[int, tuple[int, ...]]:

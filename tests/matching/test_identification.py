@@ -383,10 +383,12 @@ def test_one_product_under_the_names_of_one_organisation(matcher: FeedMatcher, i
 
 
 def test_a_plugin_and_the_product_it_drives_are_no_organisation(index: CpeIndex) -> None:
-    # jenkins and synopsys file black_duck_hub and coverity together: Jenkins' plug-ins for them.
-    kids = index.by_product["coverity"]
-    assert not index.one_organisation(kids)
-    assert not any(k in index.projects for k in kids)
+    # jenkins and synopsys file black_duck_hub, code_dx and coverity together: Jenkins' plug-ins
+    # for them (a platform's vendor; jenkins:coverity is also filed for the jenkins ecosystem).
+    for name in ("coverity", "blackduckhub", "codedx"):
+        kids = index.by_product[name]
+        assert not index.one_organisation(kids)
+        assert not any(k in index.projects for k in kids)
 
 
 def test_a_numbered_name_is_not_read_as_the_product_without_its_number(matcher: FeedMatcher) -> None:
