@@ -137,6 +137,7 @@ class CpeIndex:
         # and the platforms NVD files plug-ins for, by vendor name run together (jenkins, wordpress).
         self._hosts = frozenset(compact(host) for host in set(ECOSYSTEMS) - self.PACKAGE_ECOSYSTEMS)
         self.sibling_names, self.siblings = self._sibling_vendors()
+        self._sibling_vendors_set = frozenset(v for pair in self.siblings for v in pair)
         # (After the ecosystems and references: telling one project from namesakes reads them.)
         self.projects = self._project_names()
         # Each vendor's products by the names marketing shortens them to (Logic Pro for
@@ -165,7 +166,7 @@ class CpeIndex:
         asterisk:asterisk, the placeholder that shares three other names with digium alone).
         Competitors share generic names with third vendors (kaspersky and bitdefender:
         antivirus, internet_security), too few of theirs."""
-        vendor_of = {k: vendor for vendor, kids in self.by_vendor.items() for k in kids}
+        vendor_of = self._vendor_of = {k: vendor for vendor, kids in self.by_vendor.items() for k in kids}
         filers: dict[int, dict[str, int]] = {}
         for kids in self.by_product.values():
             if len(kids) > 1:
@@ -209,9 +210,10 @@ class CpeIndex:
         """Every two vendors of ``kids`` are one organisation under two names (``siblings``)
         and NVD files the keys for one platform (not a Jenkins plug-in, jenkins:coverity, beside
         the product it drives, synopsys:coverity)."""
-        vendors = sorted({compact(self.words(k)[0]) for k in kids})
-        if len(vendors) < 2 or len({self.ecosystem.get(k, "") for k in kids}) > 1:
+        named = {self._vendor_of.get(k) or compact(self.words(k)[0]) for k in kids}
+        if len(named) < 2 or not self._sibling_vendors_set.issuperset(named) or len({self.ecosystem.get(k, "") for k in kids}) > 1:
             return False
+        vendors = sorted(named)
         if not any(c.isalpha() for c in self.words(kids[0])[1]):
             return False  # NVD's vendor and product swapped (siteminder_federation:12.5): a version, no name
         if any(v in self._hosts for v in vendors):
@@ -241,13 +243,11 @@ class CpeIndex:
         for kids in self.by_product.values():
             if len(kids) < 2:
                 continue
-            if not self.one_organisation(kids):
-                words = {w for k in kids for w in self._words[k][1].replace("-", " ").split()}
-                if any(self.word_uses.get(w, 0) > len(kids) for w in words):
-                    continue
-                if any(self.vendor_products(k) > self.PROJECT_VENDOR_PRODUCTS for k in kids):
-                    continue
-                if not any(_named_after(*split_key(self.keys[k])) for k in kids):
+            words = {w for k in kids for w in self._words[k][1].replace("-", " ").split()}
+            if (any(self.word_uses.get(w, 0) > len(kids) for w in words)
+                    or any(self.vendor_products(k) > self.PROJECT_VENDOR_PRODUCTS for k in kids)
+                    or not any(_named_after(*split_key(self.keys[k])) for k in kids)):
+                if not self.one_organisation(kids):
                     continue
             groups = {self.equivalents(k) for k in kids}
             groups -= {self.equivalents(k) for k in self._namesakes(groups, urls)}
