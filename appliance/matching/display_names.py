@@ -355,6 +355,12 @@ def _publisher_agrees(publisher: str, vendor: str) -> bool:
         return False
     if p == v or p == _organisation(vendor) or (len(v) >= 4 and (p.startswith(v) or v.startswith(p) and len(p) >= 4)):
         return True
+    if len(v) < 4 and publisher.lower().split(" ", 1)[0] == v:
+        # (Session 20) A short vendor name, too short to be read as the start of a publisher's
+        # run-together name (ge is not gentoo), is still the publisher's first word: "GE
+        # Digital", GE's software division, publishes ge:cimplicity and ge:ifix, which NVD
+        # also files under ge_fanuc, GE's old automation joint venture.
+        return True
     return len(p) > len(v) and _organisation(publisher) == _organisation(vendor)
 
 
@@ -547,7 +553,6 @@ class DisplayNames:
         # by the number of NVD vendors.
         self._forms: dict[str, dict[str, list[int]]] = {}
         self._first_cache: dict[tuple[str, str, bool], Identification | Unidentified | None] = {}
-        self._sibling_pairs: dict[tuple[str, str], int] = {}  # pairs of NVD vendors only (bounded by the dictionary)
 
     def app(self, item: SoftwareItem, platform: Platform) -> Identification | Unidentified:
         """A macOS app: its name, with the vendor its bundle id names when no publisher was sent.
@@ -863,24 +868,19 @@ class DisplayNames:
         one organisation under two names (a company and its renamed or split-off part: hp and
         hpe, filemaker and claris): at least two, and a tenth of the smaller vendor's products;
         else 0. Two big vendors share a few names (microsoft and ibm: forms_server), too few of
-        theirs. Walks the smaller vendor's products only; kept per pair."""
+        theirs. Counted on the smaller vendor's keys, from ``CpeIndex.sibling_names`` (built
+        once per index)."""
         if one == other:
             return 0
         pair = (one, other) if one < other else (other, one)
-        known = self._sibling_pairs.get(pair)
-        if known is not None:
-            return known
+        counts = self.index.sibling_names.get(pair)
+        if counts is None:
+            return 0
         index = self.index
-        mine, theirs = index.by_vendor.get(one, ()), index.by_vendor.get(other, ())
-        smaller, larger = (one, other) if len(mine) <= len(theirs) else (other, one)
-        shared = 0
-        # Only names no third vendor files: competitors share generic ones (kaspersky and
-        # bitdefender both file antivirus, internet_security, endpoint_security).
-        for key_id in index.by_vendor.get(smaller, ()):
-            filers = {compact(index.words(k)[0]) for k in index.by_product.get(compact(index.words(key_id)[1]), ())}
-            shared += filers == {smaller, larger}
-        found = self._sibling_pairs[pair] = shared if shared >= 2 and 10 * shared >= min(len(mine), len(theirs)) else 0
-        return found
+        mine, theirs = len(index.by_vendor.get(one, ())), len(index.by_vendor.get(other, ()))
+        smaller = one if mine <= theirs else other
+        shared = counts[0] if smaller == pair[0] else counts[1]
+        return shared if shared >= 2 and 10 * shared >= min(mine, theirs) else 0
 
     def _initials_vendor(self, publisher: str, name: str) -> str:
         """The NVD vendor that a publisher of three words or more writes out by its initials

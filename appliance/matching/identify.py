@@ -1651,6 +1651,24 @@ class Identifier:
                           f"({', '.join(index.keys[k] for k in members)}): no other product uses the words of its name, "
                           "and each vendor files at most a few products, one of them named after it")
 
+    def one_organisation(self, kids: tuple[int, ...], what: str) -> _Candidate | None:
+        """The product when the keys of ``kids`` are one product under the several names of one
+        organisation (``CpeIndex.one_organisation``: an old and a new company, macromedia and
+        adobe, digium and sangoma; session 20), reported under the key ``CpeIndex.project_primary``
+        chooses (most CVEs, the newest CVE, the vendor filing the most products); CVEs are looked
+        up under all of them (``CpeIndex.cve_keys``). None otherwise."""
+        index = self.index
+        project = {index.projects.get(k) for k in kids}
+        if len(project) != 1 or None in project or not index.one_organisation(kids):
+            return None
+        members = next(iter(project))
+        chosen = index.project_primary(tuple(k for k in members if k in index.current) or members)
+        vendors = sorted({compact(index.words(k)[0]) for k in members})
+        shared = min(index.siblings.get((a, b), 0) for i, a in enumerate(vendors) for b in vendors[i + 1:])
+        return _Candidate(chosen, 0.88, f"'{what}' names one product under the several names of one organisation "
+                          f"({', '.join(index.keys[k] for k in members)}): the vendors file at least {shared} product names "
+                          "together that no other vendor files")
+
     def _by_name_alone(self, kids: tuple[int, ...], what: str, source: str = "", project: bool = False) -> _Candidate | str:
         """One product among keys of one product name when no publisher speaks, or why there is none.
 
@@ -1727,7 +1745,9 @@ class Identifier:
         linked = self._linked(options, what, source)
         if linked is not None:
             return pick(linked[0], 0.86, f"of the products named '{what}', only this one's references link {linked[1]}")
-        found = self.one_project(kids, what) if project else None
+        # Session 20: one product under the several names of one organisation, an old and a
+        # new company (whatever ``project`` says: the vendors' shared names are evidence enough).
+        found = self.one_organisation(kids, what) or (self.one_project(kids, what) if project else None)
         if found is not None:
             return found
         shown = ", ".join(f"{index.keys[index.primary(g)]} ({c} CVEs)" for c, g in counts[:5])

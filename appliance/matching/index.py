@@ -149,6 +149,11 @@ class CpeIndex:
         for ecosystem, kids in sorted(bundle.described.items()):
             for kid in kids:
                 self.described.setdefault(kid, ecosystem)
+        # Pairs of vendor names that are one organisation (session 20; before the projects, which read them),
+        # and the platforms NVD files plug-ins for, by vendor name run together (jenkins, wordpress).
+        self._hosts = frozenset(compact(host) for host in set(ECOSYSTEMS) - self.PACKAGE_ECOSYSTEMS)
+        self.sibling_names, self.siblings = self._sibling_vendors()
+        self._sibling_vendors_set = frozenset(v for pair in self.siblings for v in pair)
         # (After the ecosystems and references: telling one project from namesakes reads them.)
         self.projects = self._project_names()
         # Each vendor's products by the names marketing shortens them to (Logic Pro for
@@ -164,6 +169,73 @@ class CpeIndex:
         self.plugin_hosts: frozenset[str] = frozenset(self.ecosystem.values())
         self.vendor_apps: dict[str, tuple[int, ...]] = vendor_apps(self)
 
+    def _sibling_vendors(self) -> tuple[dict[tuple[str, str], tuple[int, int]], dict[tuple[str, str], int]]:
+        """Two tables of vendor pairs (vendor names run together, the pair in text order), built
+        once per index. ``sibling_names``: for each pair that alone files some product names,
+        how many keys of those names each of the two files (display_names' ``_siblings`` reads
+        it). ``siblings`` (session 20): the pairs that are one organisation under two names, an
+        old and a new company or a renamed or split-off part (macromedia and adobe, ge_fanuc
+        and ge, pgadmin and postgresql, f-secure and withsecure): they file at least two names
+        together, and a tenth of the smaller vendor's products, where a name counts when no
+        other vendor files it or every other vendor filing it is already such a sibling of one
+        of the two (digium and sangoma file asterisk and certified_asterisk beside
+        asterisk:asterisk, the placeholder that shares three other names with digium alone).
+        Competitors share generic names with third vendors (kaspersky and bitdefender:
+        antivirus, internet_security), too few of theirs."""
+        vendor_of = self._vendor_of = {k: vendor for vendor, kids in self.by_vendor.items() for k in kids}
+        filers: dict[int, dict[str, int]] = {}
+        for kids in self.by_product.values():
+            if len(kids) > 1:
+                counts: Counter[str] = Counter(map(vendor_of.__getitem__, kids))
+                if len(counts) > 1:
+                    filers[kids[0]] = counts  # (keyed by a key of the name: the names are not needed)
+        names: dict[tuple[str, str], tuple[int, int]] = {}
+        for counts in filers.values():
+            if len(counts) == 2:
+                (a, na), (b, nb) = sorted(counts.items())
+                known = names.get((a, b), (0, 0))
+                names[(a, b)] = (known[0] + na, known[1] + nb)
+        size = {v: len(self.by_vendor.get(v, ())) for pair in names for v in pair}
+
+        def enough(pair: tuple[str, str], shared: int) -> bool:
+            return shared >= 2 and 10 * shared >= min(size.get(pair[0], 0), size.get(pair[1], 0))
+
+        first = {pair for pair, (na, nb) in names.items()
+                 if enough(pair, na if size[pair[0]] <= size[pair[1]] else nb)}
+        in_first = {v for pair in first for v in pair}
+        shared: Counter[tuple[str, str]] = Counter()
+        for counts in filers.values():
+            if len(counts) == 2:
+                shared[tuple(sorted(counts))] += 1  # type: ignore[index]
+                continue
+            # Every vendor but the two must be a sibling already: at most two outside ``first``.
+            if sum(v not in in_first for v in counts) > 2:
+                continue
+            vendors = sorted(counts)
+            for i, a in enumerate(vendors):
+                for b in vendors[i + 1:]:
+                    if all(tuple(sorted((a, o))) in first or tuple(sorted((b, o))) in first
+                           for o in vendors if o != a and o != b):
+                        shared[(a, b)] += 1
+        for pair in shared:
+            size.setdefault(pair[0], len(self.by_vendor.get(pair[0], ())))
+            size.setdefault(pair[1], len(self.by_vendor.get(pair[1], ())))
+        return names, {pair: n for pair, n in shared.items() if enough(pair, n)}
+
+    def one_organisation(self, kids: tuple[int, ...]) -> bool:
+        """Every two vendors of ``kids`` are one organisation under two names (``siblings``)
+        and NVD files the keys for one platform (not a Jenkins plug-in, jenkins:coverity, beside
+        the product it drives, synopsys:coverity)."""
+        named = {self._vendor_of.get(k) or compact(self.words(k)[0]) for k in kids}
+        if len(named) < 2 or not self._sibling_vendors_set.issuperset(named) or len({self.ecosystem.get(k, "") for k in kids}) > 1:
+            return False
+        vendors = sorted(named)
+        if not any(c.isalpha() for c in self.words(kids[0])[1]):
+            return False  # NVD's vendor and product swapped (siteminder_federation:12.5): a version, no name
+        if any(v in self._hosts for v in vendors):
+            return False  # a platform's vendor files its plug-ins of others' products (jenkins:code_dx, synopsys:code_dx)
+        return all((a, b) in self.siblings for i, a in enumerate(vendors) for b in vendors[i + 1:])
+
     def _project_names(self) -> dict[int, tuple[int, ...]]:
         """Keys of one product name that are one project under several vendor names, each key
         to all of them (with their mined groups); worked out once per index, from the
@@ -174,8 +246,11 @@ class CpeIndex:
         placeholder name; a company's or a distribution's product of a name is as often
         another one: apache:orc beside gstreamer:orc, google:nftables beside netfilter's), and
         at least one vendor is named after it (``dcraw_project`` beside ``dave_coffin``,
-        ``ngtcp2`` beside ``tatsuhiro-t``, ``yasm_project`` beside ``tortall``). Keys
-        ``_namesakes`` finds are left out (the Node library sharp beside code16's Laravel CMS)."""
+        ``ngtcp2`` beside ``tatsuhiro-t``, ``yasm_project`` beside ``tortall``). Session 20:
+        so is a name whose vendors are all one organisation under several names
+        (``one_organisation``: digium, sangoma and asterisk file asterisk; ge and ge_fanuc
+        cimplicity), whatever its words and the vendors' sizes. Keys ``_namesakes`` finds are
+        left out (the Node library sharp beside code16's Laravel CMS)."""
         projects: dict[int, tuple[int, ...]] = {}
         # Repository URLs by key, read (owner_of) only for the few names with a package among them.
         urls: dict[int, list[str]] = defaultdict(list)
@@ -185,12 +260,11 @@ class CpeIndex:
             if len(kids) < 2:
                 continue
             words = {w for k in kids for w in self._words[k][1].replace("-", " ").split()}
-            if any(self.word_uses.get(w, 0) > len(kids) for w in words):
-                continue
-            if any(self.vendor_products(k) > self.PROJECT_VENDOR_PRODUCTS for k in kids):
-                continue
-            if not any(_named_after(*split_key(self.keys[k])) for k in kids):
-                continue
+            if (any(self.word_uses.get(w, 0) > len(kids) for w in words)
+                    or any(self.vendor_products(k) > self.PROJECT_VENDOR_PRODUCTS for k in kids)
+                    or not any(_named_after(*split_key(self.keys[k])) for k in kids)):
+                if not self.one_organisation(kids):
+                    continue
             groups = {self.equivalents(k) for k in kids}
             groups -= {self.equivalents(k) for k in self._namesakes(groups, urls)}
             if len(groups) < 2:

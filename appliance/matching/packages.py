@@ -401,6 +401,8 @@ class PackageRules:
             # The maintainer speaks for the product of the package's own name and of the names its
             # library, version and soname marks derive; not for a project's name left after a
             # part is cut (plesk-core, by Plesk, is not plesk:plesk but Plesk Obsidian).
+            if how.endswith("(without version)") and self._versioned_product(how):
+                continue
             found = self._named_exactly(name, package, scheme, "" if _PART_STEP in how else maintainer)
             if found is None:
                 continue
@@ -1608,6 +1610,17 @@ class PackageRules:
         if any(compact(index.words(k)[0]) in initials for k in kids if k not in group):
             return None
         return key_id
+
+    def _versioned_product(self, how: str) -> bool:
+        """The name a "without version" step cut its number from names a current product of its
+        own, run together, though not one the host's packages are (session 20: pgadmin4 is
+        pgadmin_4, which NVD files as a Python application; the name without its number,
+        pgadmin, is pgAdmin III, another product, which one organisation's two vendor names
+        file)."""
+        steps = how.split(" -> ")  # "read as 'pgadmin4-server' -> 'pgadmin4' (without ...) -> 'pgadmin' (without version)"
+        cut = re.match(r"'([^']*)'", steps[-2]) if len(steps) >= 2 else None
+        index = self.index
+        return cut is not None and any(k in index.current for k in index.by_product.get(compact(cut.group(1)), ()))
 
     def _native(self, name: str, scheme: str) -> tuple[int, ...]:
         """Current keys spelled like ``name`` that may be a native program of the host (kept per name)."""

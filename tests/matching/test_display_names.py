@@ -116,6 +116,17 @@ def test_community_words_of_the_publisher_can_be_the_vendor(matcher: FeedMatcher
     assert product(matcher, SoftwareItem("Tor Browser", "13.0", "The Tor Project"))[0] == "torproject:tor_browser"
 
 
+@pytest.mark.parametrize(("name", "expected"), [
+    # Session 20: a short vendor name is the publisher's first word ("GE Digital" is ge); NVD
+    # also files both under ge_fanuc, GE's old name for the line (one organisation, one project).
+    ("CIMPLICITY 2022", "ge:cimplicity"),
+    ("iFIX 2023", "ge:ifix"),
+])
+def test_a_short_vendor_name_is_the_publishers_first_word(matcher: FeedMatcher, name: str, expected: str) -> None:
+    key, evidence = product(matcher, SoftwareItem(name, "2023", "GE Digital"))
+    assert key == expected, evidence
+
+
 @pytest.mark.parametrize(("name", "publisher", "expected"), [
     ("SAP GUI for Windows 8.00  (Patchlevel 7)", "SAP", "sap:gui_for_windows"),
     ("pgAdmin 4", "The pgAdmin Development Team", "pgadmin:pgadmin_4"),

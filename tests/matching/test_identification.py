@@ -340,6 +340,64 @@ def test_a_registry_package_under_its_authors_name_stays_one_project(index: CpeI
     assert kid in index.cve_keys(other)
 
 
+@pytest.mark.parametrize(("one", "other"), [
+    # Session 20: one organisation under two names, an old and a new company: the two file
+    # product names no third vendor files (ge_fanuc: cimplicity, ifix, proficy_...), or files
+    # them beside a vendor already one of theirs (digium and sangoma file asterisk and
+    # certified_asterisk beside NVD's asterisk:asterisk, which shares three more with digium).
+    ("ge", "gefanuc"),
+    ("pgadmin", "postgresql"),
+    ("digium", "sangoma"),
+    ("asterisk", "digium"),
+    ("adobe", "macromedia"),
+])
+def test_two_names_of_one_organisation_are_siblings(index: CpeIndex, one: str, other: str) -> None:
+    assert index.siblings.get((one, other), 0) >= 2
+
+
+@pytest.mark.parametrize(("one", "other"), [
+    # Competitors and namesakes share a name or two among many: apache and facebook (thrift),
+    # gnome and redhat (evince, 2 of gnome's 104 names), eviware's one product beside smartbear.
+    ("apache", "facebook"),
+    ("gnome", "redhat"),
+    ("eviware", "smartbear"),
+])
+def test_vendors_sharing_a_name_or_two_are_no_siblings(index: CpeIndex, one: str, other: str) -> None:
+    assert (one, other) not in index.siblings
+
+
+@pytest.mark.parametrize(("item", "os_name", "expected", "other"), [
+    # Session 20: a name all of whose vendors are one organisation is one product, reported under
+    # the key with the most CVEs (digium:asterisk, 3; sangoma:asterisk, 2), CVEs looked up under all.
+    (SoftwareItem("asterisk", "20.6.0~dfsg+~cs6.13.40431414-2", source="dpkg"), "Debian GNU/Linux 12 (bookworm)",
+     "digium:asterisk", "sangoma:asterisk"),
+    (SoftwareItem("asterisk", "22.0.0", source="homebrew"), MAC, "digium:asterisk", "asterisk:asterisk"),
+])
+def test_one_product_under_the_names_of_one_organisation(matcher: FeedMatcher, item: SoftwareItem, os_name: str,
+                                                         expected: str, other: str) -> None:
+    (found,) = matcher.match([item], os_name)
+    assert found.match is not None, found.reason
+    assert ":".join(found.match.cpe.split(":")[3:5]) == expected
+    assert "several names of one organisation" in found.match.evidence
+    assert other in matcher.group_of(found.match.cpe), found.match.evidence
+
+
+def test_a_plugin_and_the_product_it_drives_are_no_organisation(index: CpeIndex) -> None:
+    # jenkins and synopsys file black_duck_hub, code_dx and coverity together: Jenkins' plug-ins
+    # for them (a platform's vendor; jenkins:coverity is also filed for the jenkins ecosystem).
+    for name in ("coverity", "blackduckhub", "codedx"):
+        kids = index.by_product[name]
+        assert not index.one_organisation(kids)
+        assert not any(k in index.projects for k in kids)
+
+
+def test_a_numbered_name_is_not_read_as_the_product_without_its_number(matcher: FeedMatcher) -> None:
+    # Session 20: pgadmin4 names pgadmin_4; without its number it is pgAdmin III (pgadmin, which
+    # pgadmin and postgresql file), another product: not reported as that.
+    (found,) = matcher.match([SoftwareItem("pgadmin4-server", "8.10-1.el9", source="rpm")], "Rocky Linux 9.4")
+    assert found.match is None or "pgadmin_4" in found.match.cpe, found.match
+
+
 def test_cves_are_looked_up_under_every_vendor_name_of_a_project(matcher: FeedMatcher) -> None:
     # struktur:libde265 (its author's organisation) holds the project's CVEs; NVD's
     # placeholder libde265:libde265 holds none: a product reported under the placeholder still
