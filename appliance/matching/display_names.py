@@ -355,12 +355,6 @@ def _publisher_agrees(publisher: str, vendor: str) -> bool:
         return False
     if p == v or p == _organisation(vendor) or (len(v) >= 4 and (p.startswith(v) or v.startswith(p) and len(p) >= 4)):
         return True
-    if len(v) < 4 and publisher.lower().split(" ", 1)[0] == v:
-        # (Session 20) A short vendor name, too short to be read as the start of a publisher's
-        # run-together name (ge is not gentoo), is still the publisher's first word: "GE
-        # Digital", GE's software division, publishes ge:cimplicity and ge:ifix, which NVD
-        # also files under ge_fanuc, GE's old automation joint venture.
-        return True
     return len(p) > len(v) and _organisation(publisher) == _organisation(vendor)
 
 
