@@ -281,6 +281,10 @@ def _either(first: list[bool], second: list[bool]) -> list[bool]:
     return [a or b for a, b in zip(first, second)]
 
 
+# "50" and "50cloud" after the maker's name (_company_key): compiled once, not at a first report.
+_NUMBER_THEN_LETTERS = re.compile(r"\d+[a-z]*$", re.I)
+
+
 def _repeats(words: list[str]) -> tuple[int, ...]:
     """Positions of the words that repeat an earlier word with a number (the Windows service
     name "Tomcat9" in "Apache Tomcat 9.0 Tomcat9"), which _trimmed drops whatever else goes."""
@@ -849,7 +853,7 @@ class DisplayNames:
         vendor, product = split_key(key)
         words = name.split()
         if (len(words) < 2 or compact(vendor) != compact(product) or compact(words[0]) != compact(vendor)
-                or not words[1][:1].isdecimal() or not re.match(r"\d+[a-z]*$", words[1], re.I)):
+                or not words[1][:1].isdecimal() or not _NUMBER_THEN_LETTERS.match(words[1])):
             return ""
         key_id = self.index.key_id.get(key)
         if key_id is None or self.index.vendor_products(key_id) < _COMPANY_PRODUCTS or self.index.cve_count(key_id):

@@ -37,7 +37,12 @@ _YEAR_FIRST = re.compile(r"^(?:19|20)\d\d")
 
 def _other_numbering(version: str, bounds: tuple[str | None, ...]) -> bool:
     """A bound is a calendar date and the version does not begin with a year: not comparable."""
-    return _YEAR_FIRST.match(version) is None and any(bound and _DATE_BOUND.match(bound) for bound in bounds)
+    # (Asked of every criterion that holds: a loop without a generator, the pattern only for a
+    # bound that begins as a date does, the version's test only when one is.)
+    for bound in bounds:
+        if bound and bound[:2] in ("19", "20") and _DATE_BOUND.match(bound) is not None:
+            return _YEAR_FIRST.match(version) is None
+    return False
 
 
 def upstream(version: str, scheme: str) -> str:

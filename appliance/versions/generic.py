@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .base import MAX_VERSION_LENGTH, VersionScheme, is_unknown
+from .base import _HASH_LIKE, MAX_VERSION_LENGTH, VersionScheme, is_unknown
 
 # A version is read as runs of digits and runs of letters; every other character
 # (".", "-", "_", "+", "(", ")", and the backslashes NVD's CPE strings put before
@@ -13,6 +13,10 @@ _TOKEN = re.compile(r"[0-9]+|[a-z]+")
 _LEADING_V = re.compile(r"^v(?=[0-9])")
 # Most versions are only numbers and dots ("2.4.58"); those take a shorter path to the same
 # key (GenericScheme.key), checked with string methods rather than a pattern.
+# The next most common shapes in NVD's bounds and installed versions are numbers with "-" or
+# "_" between them (dates: "2022-08-10") and numbers with one word and a number after them
+# (Java's "8u381", "12.5b125445", "9.90sp1"): one pattern reads those (_short_key).
+_NUMBERS_THEN_WORD = re.compile(r"([0-9]+(?:[._-][0-9]+)*)(?:([a-z]+)([0-9]+))?")
 
 # Words that mark a pre-release: they sort before the release they precede
 # ("1.2.3-beta" < "1.2.3"), in this order. Any other word is a suffix that sorts
@@ -82,9 +86,30 @@ class GenericScheme(VersionScheme):
                 while release and release[-1] == 0:
                     release.pop()
                 return tuple(release), (_END,)
+        if isinstance(text, str) and len(text) <= MAX_VERSION_LENGTH:
+            found = _NUMBERS_THEN_WORD.fullmatch(text)
+            if found is not None:
+                return _short_key(text, found)
         if is_unknown(text):
             return None
         return release_and_rest(text)
+
+
+def _short_key(text: str, found: re.Match) -> tuple | None:
+    """release_and_rest(text), with is_unknown's verdict, for a text _NUMBERS_THEN_WORD reads
+    whole: the numbers (any of ".", "-", "_" between them) are the release, the word and the
+    number after it the rest. Such a text is unknown only as a bare commit hash (a word of
+    letters a to f between digits, nothing between them: "1234abc5")."""
+    word = found.group(2)
+    if word is not None and text.isalnum() and _HASH_LIKE.fullmatch(text) is not None:
+        return None
+    release = list(map(int, found.group(1).replace("-", ".").replace("_", ".").split(".")))
+    while release and release[-1] == 0:
+        release.pop()
+    if word is None:
+        return tuple(release), (_END,)
+    ranked = (_PRE, _PRE_RELEASE[word]) if word in _PRE_RELEASE else (_WORD, word)
+    return tuple(release), (ranked, (_NUMBER, int(found.group(3))), _END)
 
 
 GENERIC = GenericScheme()

@@ -161,3 +161,18 @@ def test_the_short_path_is_taken_only_for_what_the_general_reading_agrees_with(t
     """Text near the short path's edge (empty parts, leading or trailing dots, non-ASCII digits,
     letters, separators) gets the general reading's key."""
     assert GENERIC.key(text) == (None if is_unknown(text) else release_and_rest(text))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.from_regex(r"[0-9]{1,12}(?:[._-][0-9]{1,6}){0,4}(?:(?:u|b|sp|rc|beta|dev|abc|f|abcdef)[0-9]{1,7})?", fullmatch=True))
+def test_numbers_with_a_word_take_a_short_path_to_the_same_key(text: str) -> None:
+    """Session 20: dates ("2022-08-10") and numbers with one word and a number after them ("8u381",
+    "12.5b125445", "9.90sp1"; a commit hash "1234abc5" stays unknown) get the general reading's key."""
+    assert GENERIC.key(text) == (None if is_unknown(text) else release_and_rest(text))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="0123456789.٣²-_ubcdefsprBU ", max_size=14))
+def test_the_word_path_is_taken_only_for_what_the_general_reading_agrees_with(text: str) -> None:
+    """Text near the word path's edge (capitals, spaces, non-ASCII digits, two words, hex letters) too."""
+    assert GENERIC.key(text) == (None if is_unknown(text) else release_and_rest(text))
