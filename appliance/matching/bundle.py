@@ -36,7 +36,9 @@ Format 6 (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` b
   ``_organisations``; and initials, ``obdev`` and ``objective_development``: ``_abbreviates``),
   or whose dictionary titles are the same (``x:libxv`` and
   ``x.org:libxv``, both "X.Org libXv"); since session 19 a vendor's key spelled as the initials
-  of one other of its products, which has CVEs (``mozilla:nss``, ``mozilla:network_security_services``). Each group is a sorted
+  of one other of its products, which has CVEs (``mozilla:nss``, ``mozilla:network_security_services``); since session 21
+  one organisation's product with both names spelled two ways (``web_wiz:newspad`` and
+  ``webwiz:web_wiz_newspad``: ``_spelled_product``). Each group is a sorted
   tuple of key indices; CVE matching looks under every key of a group.
 - ``names`` (format 4): how people say a product, mined from the KEV catalog: its
   ``vendorProject product`` and ``product`` strings, cleaned like display names, with the
