@@ -36,7 +36,9 @@ Format 6 (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` b
   ``_organisations``; and initials, ``obdev`` and ``objective_development``: ``_abbreviates``),
   or whose dictionary titles are the same (``x:libxv`` and
   ``x.org:libxv``, both "X.Org libXv"); since session 19 a vendor's key spelled as the initials
-  of one other of its products, which has CVEs (``mozilla:nss``, ``mozilla:network_security_services``). Each group is a sorted
+  of one other of its products, which has CVEs (``mozilla:nss``, ``mozilla:network_security_services``); since session 21
+  one organisation's product with both names spelled two ways (``web_wiz:newspad`` and
+  ``webwiz:web_wiz_newspad``: ``_spelled_product``). Each group is a sorted
   tuple of key indices; CVE matching looks under every key of a group.
 - ``names`` (format 4): how people say a product, mined from the KEV catalog: its
   ``vendorProject product`` and ``product`` strings, cleaned like display names, with the
@@ -714,6 +716,15 @@ def split_key(key: str) -> tuple[str, str]:
         position += 1
 
 
+def _spelled_product(organisations: Sequence[str], vendor: str, name: str) -> str:
+    """A product name run together without the longest of its vendor's names in front (session 21:
+    "richtexteditor" of web_wiz_rich_text_editor by webwiz), or as it is."""
+    for organisation in sorted({*organisations, vendor}, key=lambda o: (-len(o), o)):
+        if organisation and name.startswith(organisation) and len(name) > len(organisation) + 2:
+            return name[len(organisation):]
+    return name
+
+
 def mine_groups(keys: Sequence[str], products: Sequence[BProduct], cves: Sequence[BCve]) -> list[tuple[int, ...]]:
     """Key indices that are one product (see the module docstring), as sorted tuples of two or more."""
     parent = list(range(len(keys)))
@@ -782,6 +793,20 @@ def mine_groups(keys: Sequence[str], products: Sequence[BProduct], cves: Sequenc
                     if (written[kid][:2] == written[other][:2] and len(written[kid]) < len(written[other])
                             and _abbreviates(split[kid][0], split[other][0])):
                         union(kid, other)
+    # Session 21: one organisation's product with both names spelled two ways, the vendor's as
+    # above (web_wiz, webwiz; trend_micro_inc, trendmicro) and the product's with the
+    # organisation's name in front or not (webwiz:web_wiz_rich_text_editor and
+    # web_wiz:rich_text_editor; gdata-software:g_data_antivirus and gdata:antivirus).
+    by_spelling: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for kid, (vendor, product) in enumerate(split):
+        if vendor not in organisations:
+            organisations[vendor] = sorted(_organisations(vendor))
+        by_spelling_key = _spelled_product(organisations[vendor], compact(cpe_words(vendor)), compact(cpe_words(product)))
+        for organisation in organisations[vendor]:
+            by_spelling[(organisation, by_spelling_key)].append(kid)
+    for kids in by_spelling.values():
+        for other in kids[1:]:
+            union(kids[0], other)
     by_title: dict[tuple[str, str], list[int]] = defaultdict(list)
     for product in products:
         if product.title:

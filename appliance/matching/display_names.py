@@ -1424,10 +1424,16 @@ class DisplayNames:
             return key, evidence
         index, plain = self.index, f"{vendor}:{head}"
         found, other = index.key_id.get(key), index.key_id.get(plain)
-        if (found is None or other is None or other not in index.current or index.cve_count(found)
-                or not index.cve_count(other)):
+        if found is None or other is None or other not in index.current or index.cve_count(found):
             return key, evidence
-        return plain, evidence + f"; NVD files the CVEs of its edition '{last}' under {plain}, none under {key}"
+        if index.cve_count(other):
+            return plain, evidence + f"; NVD files the CVEs of its edition '{last}' under {plain}, none under {key}"
+        if last != "cc":
+            return key, evidence
+        # Session 21: with no CVE under either key, the Creative Cloud edition is still the
+        # product (NVD's CVEs of Premiere Pro and Prelude CC are filed under premiere_pro and
+        # prelude, as Photoshop's and Illustrator's): one product's keys are reported as one.
+        return plain, evidence + f"; NVD files the product as {plain}, its edition '{last}' also as {key} (no CVE under either)"
 
     def _named_one_word_apart(self, best: _Candidate) -> _Candidate:
         """Session 16: the product NVD files the CVEs of, when the one found has none and its vendor

@@ -152,6 +152,33 @@ def test_build_feed_groups_one_organisations_spellings(feed_dir: Path) -> None:
     assert not any({"skype:skype", "skype_technologies:skype"} <= g for g in grouped)
 
 
+def test_both_names_spelled_two_ways_are_one_product() -> None:
+    # Session 21: the vendor's name spelled two ways and the product's with the organisation's
+    # name in front or not (webwiz:web_wiz_newspad, web_wiz:newspad); not two products of one
+    # organisation, nor another organisation's product of the name.
+    from appliance.matching.bundle import BProduct, _spelled_product, mine_groups
+
+    assert _spelled_product(["webwiz"], "webwiz", "webwiznewspad") == "newspad"
+    assert _spelled_product(["git"], "git", "git") == "git"  # nothing left but the name: kept
+    keys = ["gdata-software:g_data_antivirus", "gdata:antivirus", "gdata:internet_security", "kaspersky:antivirus",
+            "web_wiz:newspad", "webwiz:web_wiz_newspad"]
+    products = [BProduct(i, "", -1, True) for i in range(len(keys))]
+    groups = mine_groups(keys, products, [])
+    assert (0, 1) in groups and (4, 5) in groups
+    assert not any(2 in g or 3 in g for g in groups)
+
+
+def test_build_feed_groups_both_names_spelled_two_ways(feed_dir: Path, index) -> None:
+    # Session 21 over the whole dictionary (22 groups, read one by one); Trend Micro Apex One
+    # has KEV CVEs under trendmicro:apex_one, which evaluation of the other key now sees.
+    bundle = load_bundle(feed_dir)
+    grouped = {frozenset(bundle.keys[k] for k in group) for group in bundle.groups}
+    assert {"trend_micro_inc:trend_micro_apex_one", "trendmicro:apex_one"} in grouped
+    assert {"web_wiz:rich_text_editor", "webwiz:web_wiz_rich_text_editor"} in grouped
+    other = index.key_id["trend_micro_inc:trend_micro_apex_one"]
+    assert index.key_id["trendmicro:apex_one"] in index.cve_keys(other)
+
+
 def test_a_vendors_product_under_its_initials_is_one_product(feed_dir: Path) -> None:
     # Session 19: mozilla:nss (no CVE in the feed) spells the initials of
     # mozilla:network_security_services (CVEs): one product, CVEs looked up under both.

@@ -1415,6 +1415,19 @@ def test_a_release_named_key_without_cves_is_the_product_that_holds_them(matcher
     assert "none under" in evidence
 
 
+@pytest.mark.parametrize(("name", "bundle_id", "expected"), [
+    ("Adobe Premiere Pro CC 2018.app", "com.adobe.PremierePro.12", "adobe:premiere_pro"),
+    ("Adobe Prelude CC 2018.app", "com.adobe.prelude", "adobe:prelude"),
+])
+def test_a_creative_cloud_key_beside_the_product_is_the_product_without_cves(matcher: FeedMatcher, name: str, bundle_id: str,
+                                                                             expected: str) -> None:
+    # Session 21: neither adobe:premiere_pro_cc nor adobe:premiere_pro holds a CVE in the feed;
+    # the edition's key is still reported as the product, as Photoshop CC's is.
+    key, evidence = product(matcher, SoftwareItem(name, "12.1", "", source="macos_app", bundle_id=bundle_id), MAC)
+    assert key == expected
+    assert "no CVE under either" in evidence
+
+
 @pytest.mark.parametrize(("name", "bundle_id", "expected", "said"), [
     ("Oxygen XML Editor.app", "com.oxygenxml.editor", "sync:oxygen_xml_editor", "is named after it"),
     ("PrivilegeManagement.app", "com.beyondtrust.privilegemanagement", "beyondtrust:privilege_management_for_mac", "its Mac build"),
