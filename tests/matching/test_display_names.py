@@ -292,6 +292,18 @@ def test_servicing_words_are_dropped_also_where_case_folding_reaches_past_ascii(
     assert clean_display_name("Veeam Agent for Micro\u017foft Windows 6") == "veeam agent"
 
 
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    # Session 21: "<word> Edition" after a name that names nothing names an edition of it.
+    ("Tftpd64 Service Edition", "Ph. Jounin", "tftpd64_project:tftpd64"),
+    ("Microsoft Flight Simulator X: Steam Edition", "Dovetail Games", "microsoft:flight_simulator_x"),
+    # ... read only when the whole name names nothing (NVD files the Machine Edition apart).
+    ("FactoryTalk View Studio - Machine Edition", "Rockwell Automation, Inc.", "rockwellautomation:factorytalk_view_studio"),
+])
+def test_a_word_and_edition_after_a_name_is_an_edition(matcher: FeedMatcher, name: str, publisher: str, expected: str) -> None:
+    key, evidence = product(matcher, SoftwareItem(name, "4.64", publisher))
+    assert key == expected, evidence
+
+
 def test_a_quarter_after_a_year_goes_and_the_year_stays() -> None:
     from appliance.matching.normalize import clean_display_name
 
