@@ -74,7 +74,8 @@ def cross_tool(package: str) -> CrossName | None:
         if not _is("cpu", word):
             continue
         end = start + 1
-        for kind in ("vendor", "kernel", "os"):
+        # (An environment may follow the system: Rust's x86_64-pc-windows-gnu.)
+        for kind in ("vendor", "kernel", "os", "os"):
             if end < len(words) and _is(kind, words[end]):
                 end += 1
         if end - start >= 2 and _is("os", words[end - 1]):

@@ -24,6 +24,8 @@ from appliance.matching.triples import cross_tool
     # A bare-metal cpu alone, before or after the tool.
     ("avr-gcc", ("gcc",), "avr"),
     ("gcc-avr", ("gcc",), "avr"),
+    # A system and its environment (Rust's targets).
+    ("librust-winapi-x86-64-pc-windows-gnu-dev", ("librust-winapi",), "x86_64-pc-windows-gnu"),
     # Debian's cross libraries and MinGW-w64 names.
     ("libstdc++6-arm64-cross", ("libstdc++6",), "arm64-cross"),
     ("libc6-dev-armhf-cross", ("libc6-dev",), "armhf-cross"),
