@@ -56,16 +56,22 @@ def cross_tool(package: str) -> CrossName | None:
     the tool (gcc-13-aarch64-linux-gnu, binutils-riscv64-unknown-elf; what follows is a build
     variant: libstdc++-arm-none-eabi-newlib) or before it (arm-none-eabi-gdb; Fedora's
     arm-none-eabi-gcc-cs-c++ also gives its first word, gcc); a bare-metal cpu alone (gcc-avr,
-    avr-binutils); Debian's "<tool>-<architecture>-cross" (libc6-armhf-cross) and "<tool>-mingw-w64-<cpu>[-<threads>]" (gcc-mingw-w64-x86-64-posix).
+    avr-binutils); Debian's "<tool>-<architecture>-cross" (libc6-armhf-cross), its cross
+    compilers' sources "<tool>-<version>-cross" (gcc-13-cross) and "<tool>-mingw-w64-<cpu>[-<threads>]" (gcc-mingw-w64-x86-64-posix).
     """
     if "-" not in package:
         return None
     # Debian writes the cpu x86_64 as x86-64 ("_" is not allowed in its package names).
     words = re.sub(r"(?<![a-z0-9])x86-64(?![a-z0-9])", "x86_64", package).split("-")
     if len(words) >= 3 and _is("cross", words[-1]) and _is("debarch", words[-2]):
-        # Not "<tool>-cross" alone: dpkg-cross is a program of its own, not dpkg.
         tool = _tool(words[:-2])
         return CrossName((tool,), "-".join(words[-2:])) if tool else None
+    if len(words) >= 3 and _is("cross", words[-1]) and re.fullmatch(r"\d+(?:\.\d+)*", words[-2]):
+        # Debian's sources of cross compilers, "<tool>-<version>-cross" (gcc-13-cross, which
+        # builds cpp-13-aarch64-linux-gnu). Not "<tool>-cross" alone: dpkg-cross is a program
+        # of its own, not dpkg.
+        tool = _tool(words[:-1])
+        return CrossName((tool,), "cross") if tool else None
     for start, word in enumerate(words):
         if start and word == "mingw" and words[start + 1:start + 2] == ["w64"] and _is("cpu", "".join(words[start + 2:start + 3])):
             end = start + 3 + (start + 3 < len(words) and _is("threads", words[start + 3]))

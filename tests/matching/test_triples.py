@@ -30,6 +30,8 @@ from appliance.matching.triples import cross_tool
     ("libstdc++6-arm64-cross", ("libstdc++6",), "arm64-cross"),
     ("libc6-dev-armhf-cross", ("libc6-dev",), "armhf-cross"),
     ("gcc-mingw-w64-x86-64-posix", ("gcc",), "mingw-w64-x86_64-posix"),
+    # Debian's sources of cross compilers.
+    ("gcc-13-cross", ("gcc-13",), "cross"),
 ])
 def test_the_tool_and_its_target(package: str, tools: tuple[str, ...], target: str) -> None:
     found = cross_tool(package)
