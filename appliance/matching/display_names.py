@@ -197,6 +197,8 @@ _INSTALLER_NOTE = re.compile(r"\(([^()]*machine-wide installer)\)", re.I)
 _GLUED_PIECE = re.compile(r"^([A-Z][A-Za-z0-9]{2,}?)(Agent|Client|Service)$")
 # "Microsoft Build of OpenJDK with Hotspot", "Red Hat build of OpenJDK": another's build of a product.
 _BUILD_OF = re.compile(r"\bbuild of (.+)$", re.I)
+# "<word> Edition" at the end of a name, perhaps before a version or a bracketed note.
+_NAMED_EDITION = re.compile(r"[\s:-]+([A-Za-z]+\s+Edition)\b(?:\s+v?[\d.]+)?(?:\s*\([^()]*\))?\s*$", re.I)
 # Legal forms that a company's initials leave out ("Environmental Systems Research Institute, Inc." is ESRI).
 _LEGAL_FORMS = {"inc", "llc", "ltd", "limited", "corp", "corporation", "co", "gmbh", "ag", "sa", "plc", "pty", "the",
                 "company", "incorporated", "se", "bv", "nv"}
@@ -838,6 +840,17 @@ class DisplayNames:
                 if isinstance(again, Identification):
                     found = Identification(again.key, "fuzzy", min(again.score, 0.9), f"'{channel.group(0).strip(' -')}' is "
                                            f"a release channel of the program: {again.evidence}")
+        edition = (_NAMED_EDITION.search(name) if isinstance(found, Unidentified) and display and platform.family != "macos"
+                   and "dition" in name else None)
+        if edition and edition.start() > 0:
+            # Session 21: "<word> Edition" after a program's name names an edition of it
+            # ("Tftpd64 Service Edition", "Microsoft Flight Simulator X: Steam Edition"), whatever
+            # the word; read only when the whole name names nothing. (A Mac app's build words are
+            # read by DisplayNames.app.)
+            again = self.identify(name[:edition.start()].rstrip(" -:"), publisher, platform, display)
+            if isinstance(again, Identification):
+                found = Identification(again.key, "fuzzy", min(again.score, 0.9), f"'{edition.group(1)}' names an edition "
+                                       f"of the program: {again.evidence}")
         note = _INSTALLER_NOTE.search(name) if "(" in name else None
         if note and isinstance(found, Identification):
             # The cleaning drops bracketed notes, but this one says what the entry is: the

@@ -48,6 +48,11 @@ def _version_token(token: str) -> bool:
 # are servicing levels ("Microsoft Exchange Server 2019 Cumulative Update 13", "SQL Server
 # 2016 Service Pack 3", "SP1").
 _UPDATE_NUMBER = re.compile(r"\b(?:cumulative\s+)?update\s+\d+\b|\bservice\s+pack\s+\d+\b|\bsp\d\b", re.I)
+# Session 21: a quarter after a year names the release, as a servicing level does ("NI LabVIEW
+# 2024 Q3", "NI FlexLogger 2024 Q1"; 12 titles of the 2015 CPE dictionary write the release
+# so, "2005Q4", and no product's name begins with a quarter): the year stays, for the rules
+# that read years.
+_QUARTER = re.compile(r"\b((?:19|20)\d\d)\s+q[1-4]\b", re.I)
 # "PowerShell 7-x64": a version glued to an architecture.
 _ARCH_SUFFIX = re.compile(r"-(?:x64|x86|amd64|arm64|win64|win32)$", re.I)
 # Session 20: a name glued to its version ("GoldenDict-1.5.0"), dotted numbers after a word of
@@ -127,6 +132,8 @@ def _prepared(name: str) -> tuple[str, bool]:
     lowered = text.lower() if text.isascii() else ""
     if not lowered or "update" in lowered or "service" in lowered or "sp" in lowered:
         text = _UPDATE_NUMBER.sub(" ", text)
+    if not lowered or " q" in lowered:
+        text = _QUARTER.sub(r"\1", text)
     return text, not lowered or "microsoft" in lowered
 
 

@@ -11,6 +11,7 @@ from appliance.matching.base import Candidate as _Candidate, Identification, Uni
 from appliance.matching.bundle import _named_after
 from appliance.matching.index import CpeIndex, split_key
 from appliance.matching.normalize import compact, cpe_words
+from appliance.matching.triples import cross_tool
 
 if TYPE_CHECKING:
     from appliance.matching.identify import Identifier
@@ -276,6 +277,9 @@ class PackageRules:
         match = _TOOLSET.match(package)
         if match:
             return self._toolset_package(package, match.group(1), scheme, source)
+        found = self._cross_tool(package, scheme, source, maintainer)
+        if found is not None:
+            return found
         module = nginx_add_on(package)
         if module:
             return self._nginx_module(package, module)
@@ -477,6 +481,24 @@ class PackageRules:
             return found
         tried = ", ".join(f"'{name}'" for name, _, _ in steps)
         return Unidentified(f"no alias and no NVD product named like package '{package}' (tried {tried})")
+
+    def _cross_tool(self, package: str, scheme: str, source: bool, maintainer: str) -> Identification | None:
+        """Session 21: a tool built for another machine, named with its target (a cross
+        toolchain: Homebrew arm-none-eabi-gcc, Fedora avr-binutils, Debian
+        gcc-13-aarch64-linux-gnu and libc6-armhf-cross, Alpine gcc-arm-none-eabi) is the tool's
+        project, built from its source (GNU target names, config.sub; the grammar is
+        data/cpe_dictionary/target_triples.tsv, read by triples.py). Only when the tool's name
+        identifies; otherwise the other readings decide. Not for a language's modules
+        (python3-avr is a Python module named after the cpu, not CPython built for it)."""
+        cross = cross_tool(package)
+        if cross is None or module_host(package) or any(pattern.match(package) for pattern, _ in _MODULES):
+            return None
+        for tool in cross.tools:
+            found = self.identify(tool, scheme, source=source, maintainer=maintainer)
+            if isinstance(found, Identification):
+                return _derived(found, f"'{package}' is '{tool}' built for target '{cross.target}' (a cross toolchain, "
+                                "named by GNU's cpu-vendor-os target names)", 0.02)
+        return None
 
     def _run_together(self, package: str) -> Identification | None:
         """Session 20: the one product whose name is the package's with its words run together or

@@ -78,9 +78,11 @@ def test_a_part_that_nvd_files_as_a_product_is_that_product(matcher: FeedMatcher
     ("Microsoft SQL Server 2016 Service Pack 3", "microsoft:sql_server"),
     ("Apache Tomcat 9.0 Tomcat9 (remove only)", "apache:tomcat"),  # the Windows service name repeats the product
     ("Microsoft Office Home and Business 2021 - en-us", "microsoft:office"),  # "and" between two edition words
+    ("NI LabVIEW Runtime 2024 Q3 (64-bit)", "ni:labview"),  # session 21: a year's quarter names the release
 ])
 def test_channels_servicing_levels_and_service_names_are_packaging(matcher: FeedMatcher, name: str, expected: str) -> None:
-    publisher = "The Apache Software Foundation" if "Tomcat" in name else "Google LLC" if "Chrome" in name else "Microsoft Corporation"
+    publisher = ("The Apache Software Foundation" if "Tomcat" in name else "Google LLC" if "Chrome" in name else "NI" if "NI " in name
+                 else "Microsoft Corporation")
     assert product(matcher, SoftwareItem(name, "1.0", publisher))[0] == expected
 
 
@@ -288,6 +290,27 @@ def test_servicing_words_are_dropped_also_where_case_folding_reaches_past_ascii(
 
     assert clean_display_name(name) == "foo"
     assert clean_display_name("Veeam Agent for Micro\u017foft Windows 6") == "veeam agent"
+
+
+@pytest.mark.parametrize(("name", "publisher", "expected"), [
+    # Session 21: "<word> Edition" after a name that names nothing names an edition of it.
+    ("Tftpd64 Service Edition", "Ph. Jounin", "tftpd64_project:tftpd64"),
+    ("Microsoft Flight Simulator X: Steam Edition", "Dovetail Games", "microsoft:flight_simulator_x"),
+    # ... read only when the whole name names nothing (NVD files the Machine Edition apart).
+    ("FactoryTalk View Studio - Machine Edition", "Rockwell Automation, Inc.", "rockwellautomation:factorytalk_view_studio"),
+])
+def test_a_word_and_edition_after_a_name_is_an_edition(matcher: FeedMatcher, name: str, publisher: str, expected: str) -> None:
+    key, evidence = product(matcher, SoftwareItem(name, "4.64", publisher))
+    assert key == expected, evidence
+
+
+def test_a_quarter_after_a_year_goes_and_the_year_stays() -> None:
+    from appliance.matching.normalize import clean_display_name
+
+    assert clean_display_name("NI FlexLogger 2024 Q1") == "ni flexlogger 2024"
+    # Not a "Q" word of a name, nor a quarter without a year before it.
+    assert clean_display_name("Q2 Studio") == "q2 studio"
+    assert clean_display_name("Qt Creator Q4") == "qt creator q4"
 
 
 # --- Session 12: kinds of miss read from the development sets -------------------------------------

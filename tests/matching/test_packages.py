@@ -1624,3 +1624,25 @@ def test_a_package_naming_a_product_with_its_words_run_together(rules_only: Feed
     assert _key(result) == expected, result.reason or result.match
     if expected:
         assert "its words run together or written apart" in result.match.evidence
+
+
+@pytest.mark.parametrize(("name", "os_name", "scheme", "expected"), [
+    # Session 21: a tool built for another machine, named with its GNU target (a cross toolchain).
+    ("arm-none-eabi-gdb", MAC, "homebrew", "gnu:gdb"),
+    ("x86_64-elf-binutils", MAC, "homebrew", "gnu:binutils"),
+    ("gcc-13-aarch64-linux-gnu", DEBIAN, "dpkg", "gnu:gcc"),
+    ("libc6-dev-armhf-cross", DEBIAN, "dpkg", "gnu:glibc"),
+    ("gcc-mingw-w64-x86-64-posix", DEBIAN, "dpkg", "gnu:gcc"),
+    ("avr-binutils", ROCKY, "rpm", "gnu:binutils"),
+    ("arm-none-eabi-gcc-cs-c++", ROCKY, "rpm", "gnu:gcc"),
+    ("gcc-riscv-none-elf", ALPINE, "apk", "gnu:gcc"),
+    # A tool whose name names no product stays unidentified; "<tool>-cross" alone is no target
+    # (dpkg-cross is a program of its own, debian:dpkg-cross, not dpkg).
+    ("picolibc-arm-none-eabi", DEBIAN, "dpkg", None),
+    ("dpkg-cross", DEBIAN, "dpkg", "debian:dpkg-cross"),
+])
+def test_a_cross_toolchain_is_its_tool(matcher: FeedMatcher, name: str, os_name: str, scheme: str, expected: str | None) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "13.2.0-1", "", None, scheme)], os_name)
+    assert _key(result) == expected, result.reason or result.match
+    if expected:
+        assert ("built for target" in result.match.evidence) == (name != "dpkg-cross")
