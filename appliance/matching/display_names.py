@@ -283,6 +283,12 @@ def _either(first: list[bool], second: list[bool]) -> list[bool]:
 
 # "50" and "50cloud" after the maker's name (_company_key): compiled once, not at a first report.
 _NUMBER_THEN_LETTERS = re.compile(r"\d+[a-z]*$", re.I)
+# A word that ends in a decimal digit (\d is str.isdecimal, (?!\S) the end of a word as str.split()
+# ends it): one search over a name rather than a test per word (DisplayNames._from_name_uncached).
+_DIGIT_ENDS_WORD = re.compile(r"\d(?!\S)")
+# A word of three or four letters and a digit 2 to 9 (and words of other characters the pattern
+# takes for letters): those a short name with its major release glued on may be.
+_GLUED_MAJOR = re.compile(r"(?<!\S)[^\W\d_]{3,4}[2-9](?!\S)")
 
 
 def _repeats(words: list[str]) -> tuple[int, ...]:
@@ -1199,8 +1205,8 @@ class DisplayNames:
             # Horizon Client, not vmware:horizon after dropping "client" too).
             # (Not a year: NVD keeps some, microsoft:visual_studio_2022, and the steps below
             # weigh them.)
-            (release := [n and not y for n, y in zip(number, year)], False, True in release),
-            (edition, False, True),
+            (release := [n and not y for n, y in zip(number, year)] if has_year else number, False, True in release),
+            (edition, False, True in edition or repeats != ()),  # (_trimmed drops nothing else)
             (year, True, has_year),
             (edition_or_year, False, has_year),
             (_either(edition, number), False, has_year or True in number),
@@ -1236,16 +1242,19 @@ class DisplayNames:
                         "pro" in words and self.index.words(c.key_id)[1].endswith(" pro"))) for c in candidates):
                     candidates = []
         # (Whether a word ends in a digit is read once, for both readings below.)
-        numbered = not candidates and any(w[-1:].isdecimal() for w in words)
-        unglued = [_unglued(w) if w[-1:].isdigit() else w for w in words] if numbered else words  # (_unglued keeps the others)
+        # (One pattern over the name: a decimal digit before a space or the end.)
+        numbered = not candidates and _DIGIT_ENDS_WORD.search(cleaned) is not None
+        # (_unglued keeps the others, and any word shorter than five characters: "102" of "Zoom 102".)
+        unglued = [_unglued(w) if w[-1:].isdigit() and len(w) >= 5 else w for w in words] if numbered else words
         if unglued != words:
             candidates = [
                 _Candidate(c.key_id, round(c.score - 0.05, 3),
                            c.evidence + f", after taking the bitness or major release off '{cleaned}'", True)
                 for c in self._candidates(" ".join(unglued), publisher, display)
             ]
-        glued = [w[:-1] if 3 <= len(w) - 1 < 5 and w[-1] in "23456789" and w[:-1].isalpha() else w for w in words] \
-            if not candidates and publisher and numbered else words
+        # (The pattern finds every word the reading may change, and more: most names have none.)
+        glued = [w[:-1] if w[-1] in "23456789" and 3 <= len(w) - 1 < 5 and w[:-1].isalpha() else w for w in words] \
+            if not candidates and publisher and numbered and _GLUED_MAJOR.search(cleaned) is not None else words
         if glued != words:
             # A short name with its major release glued on ("ZOC8" of com.emtec.zoc8 is
             # emtec:zoc): too short to read without a vendor (_unglued: "mp3", "x264"), so only
