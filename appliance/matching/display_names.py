@@ -119,6 +119,8 @@ _PROGRAM_KINDS |= {"studio"}
 # ... and a hardware maker's drivers, which the maker's entry names by the device alone
 # (session 19: "Intel® Wireless Bluetooth®" by Intel is intel:wireless_bluetooth_drivers).
 _PUBLISHED_KINDS = frozenset(_PROGRAM_KINDS | {"driver", "drivers"})
+# The words of a printing program's name (_publishers_product leaves those to the print driver rule).
+_PRINTING_WORDS = frozenset({"print", "printing", "printer"})
 # The kinds of program a name without a publisher may leave off (DisplayNames._coined_program):
 # not an agent or a studio, which a coined word alone does not say.
 _CLIENT_KINDS = frozenset({"desktop", "ide", "app", "client", "gui"})
@@ -553,6 +555,9 @@ class DisplayNames:
         # by the number of NVD vendors.
         self._forms: dict[str, dict[str, list[int]]] = {}
         self._first_cache: dict[tuple[str, str, bool], Identification | Unidentified | None] = {}
+        # Per publisher: the vendor its initials name ("" for none) and whether the publisher itself
+        # is an NVD vendor (_initials_vendor asks for every name refused with a publisher).
+        self._initials_cache: dict[str, tuple[str, bool]] = {}
 
     def app(self, item: SoftwareItem, platform: Platform) -> Identification | Unidentified:
         """A macOS app: its name, with the vendor its bundle id names when no publisher was sent.
@@ -898,17 +903,28 @@ class DisplayNames:
         (legal forms aside), when the publisher's own name is no vendor or the program's name
         begins with the initials ("HPE Smart Storage Administrator" by Hewlett Packard
         Enterprise, which NVD also lists as a vendor of three products); or ""."""
-        if "<" in publisher or "@" in publisher:
-            return ""  # a person with an address (package maintainers), not an organisation
-        words = [w for w in _INITIAL_SPLIT.split(publisher.lower()) if w and w not in _LEGAL_FORMS]
-        if len(words) < 3 or not all(w.isalpha() for w in words):
-            return ""
-        initials = "".join(w[0] for w in words)
-        if initials not in self.index.by_vendor:
-            return ""
-        if compact(clean_publisher(publisher)) in self.index.by_vendor and name.split()[0].lower() != initials:
+        found = self._initials_cache.get(publisher)
+        if found is None:
+            if len(self._initials_cache) > self.ids.CACHE_LIMIT:
+                self._initials_cache.clear()
+            found = self._initials_cache[publisher] = self._publishers_initials(publisher)
+        initials, named = found
+        if not initials or (named and name.split()[0].lower() != initials):
             return ""
         return initials
+
+    def _publishers_initials(self, publisher: str) -> tuple[str, bool]:
+        """The NVD vendor a publisher's initials name ("" if none), and whether the publisher's
+        own name is an NVD vendor too (what _initials_vendor reads of the publisher alone)."""
+        if "<" in publisher or "@" in publisher:
+            return "", False  # a person with an address (package maintainers), not an organisation
+        words = [w for w in _INITIAL_SPLIT.split(publisher.lower()) if w and w not in _LEGAL_FORMS]
+        if len(words) < 3 or not all(w.isalpha() for w in words):
+            return "", False
+        initials = "".join(w[0] for w in words)
+        if initials not in self.index.by_vendor:
+            return "", False
+        return initials, compact(clean_publisher(publisher)) in self.index.by_vendor
 
     def _identify(self, name: str, publisher: str, platform: Platform, display: bool) -> Identification | Unidentified:
         aliases = self.index.aliases
@@ -1212,8 +1228,8 @@ class DisplayNames:
             # Horizon Client, not vmware:horizon after dropping "client" too).
             # (Not a year: NVD keeps some, microsoft:visual_studio_2022, and the steps below
             # weigh them.)
-            (release := [n and not y for n, y in zip(number, year)], False, True in release),
-            (edition, False, True),
+            (release := [n and not y for n, y in zip(number, year)] if has_year else number, False, True in release),
+            (edition, False, True in edition or repeats != ()),  # (_trimmed drops nothing else)
             (year, True, has_year),
             (edition_or_year, False, has_year),
             (_either(edition, number), False, has_year or True in number),
@@ -1250,14 +1266,15 @@ class DisplayNames:
                     candidates = []
         # (Whether a word ends in a digit is read once, for both readings below.)
         numbered = not candidates and any(w[-1:].isdecimal() for w in words)
-        unglued = [_unglued(w) if w[-1:].isdigit() else w for w in words] if numbered else words  # (_unglued keeps the others)
+        # (_unglued keeps the others, and any word shorter than five characters: "102" of "Zoom 102".)
+        unglued = [_unglued(w) if w[-1:].isdigit() and len(w) >= 5 else w for w in words] if numbered else words
         if unglued != words:
             candidates = [
                 _Candidate(c.key_id, round(c.score - 0.05, 3),
                            c.evidence + f", after taking the bitness or major release off '{cleaned}'", True)
                 for c in self._candidates(" ".join(unglued), publisher, display)
             ]
-        glued = [w[:-1] if 3 <= len(w) - 1 < 5 and w[-1] in "23456789" and w[:-1].isalpha() else w for w in words] \
+        glued = [w[:-1] if w[-1] in "23456789" and 3 <= len(w) - 1 < 5 and w[:-1].isalpha() else w for w in words] \
             if not candidates and publisher and numbered else words
         if glued != words:
             # A short name with its major release glued on ("ZOC8" of com.emtec.zoc8 is
@@ -1663,7 +1680,7 @@ class DisplayNames:
         names = [compact(" ".join(words))] + ([compact(" ".join(words[1:]))] if len(words) >= 2 and compact(words[0]) == said else [])
         # (Not a printing program's name: the universal print driver rule decides those, and "HP
         # Smart Universal Printing" is no hp:smart_universal_printing_driver: set 2's label.)
-        kinds = _PROGRAM_KINDS if any(w in ("print", "printing", "printer") for w in words) else _PUBLISHED_KINDS
+        kinds = _PUBLISHED_KINDS if _PRINTING_WORDS.isdisjoint(words) else _PROGRAM_KINDS
         kids = {k for name in names for k in index.by_head.get(name, ())
                 if index.words(k)[1].rsplit(" ", 1)[-1] in kinds and compact(index.words(k)[0]) == said}
         kids &= self.index.current
@@ -1770,7 +1787,7 @@ class DisplayNames:
                            or (last == "suite" and end > 2 and words[end - 2] == "test")):
             end -= 1
             rest, tail = words[:end], words[end:]
-            if not any(w in _PART_WORDS or w in _CODE_PART_WORDS or w == "suite" for w in tail):
+            if _PART_WORDS.isdisjoint(tail) and _CODE_PART_WORDS.isdisjoint(tail) and "suite" not in tail:
                 continue
             # Years and numbers stay with the product: "Visual Studio Build Tools 2019" is Visual Studio 2019.
             found = self._from_name(" ".join(rest + [w for w in tail if _is_year(w) or _is_number(w)]), publisher, platform, display)

@@ -1486,3 +1486,22 @@ def test_product_families_are_counted_at_load(index) -> None:
     # Session 20: CpeIndex.families, per vendor run together, most used first.
     assert index.families["siemens"][0] == "simatic"
     assert "simatic" not in index.families.get("microsoft", ())
+
+
+def test_a_publishers_initials_are_read_once_and_each_name_still_decides(index) -> None:
+    # Session 21: _initials_vendor keeps what it reads of the publisher alone per publisher; a
+    # publisher that is a vendor itself gives its initials' vendor only to a name that begins
+    # with the initials, whichever name asks first.
+    publisher = "Hewlett Packard Enterprise Company"
+    assert clean_publisher(publisher) and index.by_vendor.get("hpe")
+    for order in (("HPE Smart Storage Administrator", "Smart Storage Administrator"),
+                  ("Smart Storage Administrator", "HPE Smart Storage Administrator")):
+        names = FeedMatcher(index).identifier.names
+        asked = {name: names._initials_vendor(publisher, name) for name in order}
+        named = names._publishers_initials(publisher)[1]
+        assert asked["HPE Smart Storage Administrator"] == "hpe"
+        assert asked["Smart Storage Administrator"] == ("" if named else "hpe")
+    # A person with an address, or fewer than three words, names no vendor by initials.
+    names = FeedMatcher(index).identifier.names
+    assert names._initials_vendor("Jane Doe <jane@example.org>", "Some Tool") == ""
+    assert names._initials_vendor("Hewlett Packard", "HP Smart") == ""
