@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -45,3 +46,19 @@ def test_smoke_test_fails_loudly(feeds_root: Path) -> None:
     result = _smoke(sys.executable, "-c", "import sys; sys.exit(3)")
     assert result.returncode == 1
     assert "smoke test: FAILED" in result.stderr and "exited 3" in result.stderr
+
+
+def test_every_authored_file_the_executable_bundles_is_tracked_by_git() -> None:
+    """build.spec's files under data/cpe_dictionary other than the built feed are ones we write;
+    .gitignore ignores that folder except for files it names, so a new one must be named there
+    (session 21: target_triples.tsv was left out of a branch that way and every match failed)."""
+    spec = (ROOT / "build.spec").read_text(encoding="utf-8")
+    authored = [name for name in re.findall(r'FEED / "([^"]+)"', spec)
+                if name not in ("bundle.msgpack", "manifest.json")]
+    assert "aliases.tsv" in authored, "build.spec's data list changed shape; update this test"
+    tracked = subprocess.run(["git", "ls-files", "data/cpe_dictionary"], cwd=ROOT, capture_output=True,
+                             text=True, check=True).stdout.split()
+    if not tracked:
+        pytest.skip("not a git checkout")
+    missing = [name for name in authored if f"data/cpe_dictionary/{name}" not in tracked]
+    assert not missing, f"bundled by build.spec but not tracked by git (name them in .gitignore): {missing}"
