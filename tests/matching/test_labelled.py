@@ -42,7 +42,7 @@ def _scorer():
         ("heldout5_items.json", 0.94, 0.89),  # 0.950 / 0.899
         ("heldout6_items.json", 0.92, 0.87),  # 0.925 / 0.880
         ("heldout7_items.json", 0.93, 0.86),  # 0.942 / 0.873
-        ("heldout8_items.json", 0.95, 0.82),  # 0.965 / 0.833
+        ("heldout8_items.json", 0.95, 0.83),  # 0.965 / 0.837
         ("heldout9_items.json", 0.94, 0.83),  # 0.954 / 0.838
         ("heldout10_items.json", 0.94, 0.84),  # 0.949 / 0.852
         ("heldout11_items.json", 0.94, 0.86),  # 0.949 / 0.871
@@ -58,21 +58,24 @@ def _scorer():
         ("heldout21_items.json", 0.94, 0.83),  # 0.949 / 0.837
         ("heldout22_items.json", 0.93, 0.83),  # 0.940 / 0.838
         ("heldout23_items.json", 0.91, 0.78),  # 0.924 / 0.795
-        ("heldout24_items.json", 0.93, 0.84),  # 0.936 / 0.851
+        ("heldout24_items.json", 0.93, 0.84),  # 0.934 / 0.853
         ("heldout25_items.json", 0.90, 0.76),  # 0.912 / 0.775
         ("heldout26_items.json", 0.91, 0.81),  # 0.918 / 0.821
         ("heldout27_items.json", 0.93, 0.86),  # 0.940 / 0.865
-        ("heldout28_items.json", 0.93, 0.88),  # 0.939 / 0.888
+        ("heldout28_items.json", 0.93, 0.88),  # 0.939 / 0.891
         ("heldout29_items.json", 0.94, 0.85),  # 0.951 / 0.864
         ("heldout30_items.json", 0.95, 0.88),  # 0.961 / 0.889
         ("heldout31_items.json", 0.92, 0.88),  # 0.928 / 0.887
         ("heldout32_items.json", 0.90, 0.85),  # 0.909 / 0.861
         ("heldout33_items.json", 0.94, 0.85),  # 0.948 / 0.861
-        ("heldout34_items.json", 0.92, 0.87),  # 0.928 / 0.878
+        ("heldout34_items.json", 0.92, 0.87),  # 0.931 / 0.881
         ("heldout35_items.json", 0.93, 0.79),  # 0.945 / 0.801
-        ("heldout36_items.json", 0.86, 0.80),  # 0.870 / 0.812
-        ("heldout37_items.json", 0.92, 0.55),  # 0.933 / 0.560
-        ("heldout38_items.json", 0.93, 0.83),  # 0.938 / 0.841
+        ("heldout36_items.json", 0.87, 0.81),  # 0.877 / 0.818
+        ("heldout37_items.json", 0.95, 0.75),  # 0.957 / 0.764
+        ("heldout38_items.json", 0.93, 0.83),  # 0.938 / 0.844
+        ("heldout39_items.json", 0.87, 0.75),  # 0.883 / 0.764
+        ("heldout40_items.json", 0.92, 0.88),  # 0.928 / 0.892
+        ("heldout41_items.json", 0.87, 0.76),  # 0.879 / 0.774
     ],
 )
 def test_precision_and_recall(matcher: FeedMatcher, file: str, min_precision: float, min_recall: float) -> None:
@@ -148,7 +151,7 @@ def test_precision_and_recall(matcher: FeedMatcher, file: str, min_precision: fl
         ("heldout8_items.json", "npm", 0.99, 0.67),  # 1.000 / 0.680
         ("heldout8_items.json", "pip", 0.99, 0.64),  # 1.000 / 0.650
         ("heldout8_items.json", "rpm", 0.96, 0.96),  # 0.967 / 0.967
-        ("heldout8_items.json", "windows_program", 0.99, 0.83),  # 1.000 / 0.836
+        ("heldout8_items.json", "windows_program", 0.99, 0.84),  # 1.000 / 0.849
         ("heldout9_items.json", "apk", 0.99, 0.81),  # 1.000 / 0.824
         ("heldout9_items.json", "dpkg", 0.99, 0.90),  # 1.000 / 0.912
         ("heldout9_items.json", "homebrew", 0.96, 0.88),  # 0.971 / 0.895
@@ -273,7 +276,7 @@ def test_precision_and_recall(matcher: FeedMatcher, file: str, min_precision: fl
         # Session 21: lowered from 0.93: the cross toolchain rule reads Debian's metapackage
         # gcc-aarch64-linux-gnu (gcc-defaults) as gnu:gcc, which set 24's adjudication labels
         # "no product" and set 37 labels gnu:gcc for the same kind of package (0.929 / 0.901).
-        ("heldout24_items.json", "dpkg", 0.92, 0.88),  # 0.938 / 0.891
+        ("heldout24_items.json", "dpkg", 0.92, 0.89),  # 0.929 / 0.901
         ("heldout24_items.json", "homebrew", 0.93, 0.91),  # 0.943 / 0.917
         ("heldout24_items.json", "macos_app", 0.99, 0.89),  # 1.000 / 0.903
         ("heldout24_items.json", "npm", 0.94, 0.79),  # 0.946 / 0.795
@@ -311,7 +314,7 @@ def test_precision_and_recall(matcher: FeedMatcher, file: str, min_precision: fl
         ("heldout28_items.json", "npm", 0.96, 0.85),  # 0.968 / 0.857
         ("heldout28_items.json", "pip", 0.73, 0.47),  # 0.737 / 0.483
         ("heldout28_items.json", "rpm", 0.85, 0.87),  # 0.864 / 0.884
-        ("heldout28_items.json", "windows_program", 0.95, 0.92),  # 0.962 / 0.926
+        ("heldout28_items.json", "windows_program", 0.95, 0.95),  # 0.963 / 0.963
         ("heldout29_items.json", "apk", 0.96, 0.94),  # 0.966 / 0.949
         ("heldout29_items.json", "dpkg", 0.94, 0.96),  # 0.950 / 0.974
         ("heldout29_items.json", "homebrew", 0.93, 0.90),  # 0.935 / 0.906
@@ -353,7 +356,7 @@ def test_precision_and_recall(matcher: FeedMatcher, file: str, min_precision: fl
         ("heldout33_items.json", "rpm", 0.85, 0.81),  # 0.861 / 0.816
         ("heldout33_items.json", "windows_program", 0.96, 0.81),  # 0.970 / 0.821
         ("heldout34_items.json", "apk", 0.96, 0.87),  # 0.968 / 0.882
-        ("heldout34_items.json", "dpkg", 0.80, 0.87),  # 0.811 / 0.882
+        ("heldout34_items.json", "dpkg", 0.83, 0.90),  # 0.838 / 0.912
         ("heldout34_items.json", "homebrew", 0.83, 0.83),  # 0.840 / 0.840
         ("heldout34_items.json", "macos_app", 0.91, 0.81),  # 0.920 / 0.821
         ("heldout34_items.json", "npm", 0.97, 0.94),  # 0.976 / 0.952
@@ -371,19 +374,19 @@ def test_precision_and_recall(matcher: FeedMatcher, file: str, min_precision: fl
         ("heldout36_items.json", "apk", 0.96, 0.90),  # 0.967 / 0.906
         ("heldout36_items.json", "dpkg", 0.85, 0.81),  # 0.857 / 0.822
         ("heldout36_items.json", "homebrew", 0.93, 0.91),  # 0.943 / 0.917
-        ("heldout36_items.json", "macos_app", 0.84, 0.75),  # 0.846 / 0.759
+        ("heldout36_items.json", "macos_app", 0.91, 0.82),  # 0.923 / 0.828
         ("heldout36_items.json", "npm", 0.76, 0.76),  # 0.769 / 0.769
         ("heldout36_items.json", "pip", 0.74, 0.34),  # 0.750 / 0.346
         ("heldout36_items.json", "rpm", 0.88, 0.90),  # 0.886 / 0.907
         ("heldout36_items.json", "windows_program", 0.85, 0.85),  # 0.862 / 0.862
-        ("heldout37_items.json", "apk", 0.99, 0.72),  # 1.000 / 0.727
-        ("heldout37_items.json", "dpkg", 0.83, 0.47),  # 0.841 / 0.481
-        ("heldout37_items.json", "homebrew", 0.99, 0.26),  # 1.000 / 0.269
+        ("heldout37_items.json", "apk", 0.99, 0.90),  # 1.000 / 0.909
+        ("heldout37_items.json", "dpkg", 0.92, 0.91),  # 0.934 / 0.922
+        ("heldout37_items.json", "homebrew", 0.99, 0.84),  # 1.000 / 0.846
         ("heldout37_items.json", "macos_app", 0.99, 0.19),  # 1.000 / 0.200
         ("heldout37_items.json", "npm", 0.84, 0.84),  # 0.846 / 0.846
         ("heldout37_items.json", "pip", 0.99, 0.27),  # 1.000 / 0.280
-        ("heldout37_items.json", "rpm", 0.96, 0.63),  # 0.968 / 0.638
-        ("heldout37_items.json", "windows_program", 0.95, 0.70),  # 0.965 / 0.705
+        ("heldout37_items.json", "rpm", 0.97, 0.84),  # 0.976 / 0.851
+        ("heldout37_items.json", "windows_program", 0.96, 0.75),  # 0.967 / 0.756
         ("heldout38_items.json", "apk", 0.99, 0.94),  # 1.000 / 0.952
         ("heldout38_items.json", "dpkg", 0.88, 0.88),  # 0.886 / 0.886
         ("heldout38_items.json", "homebrew", 0.94, 0.71),  # 0.947 / 0.720
@@ -391,7 +394,30 @@ def test_precision_and_recall(matcher: FeedMatcher, file: str, min_precision: fl
         ("heldout38_items.json", "npm", 0.92, 0.79),  # 0.930 / 0.800
         ("heldout38_items.json", "pip", 0.74, 0.47),  # 0.750 / 0.480
         ("heldout38_items.json", "rpm", 0.95, 0.94),  # 0.963 / 0.945
-        ("heldout38_items.json", "windows_program", 0.92, 0.89),  # 0.934 / 0.905
+        ("heldout38_items.json", "windows_program", 0.93, 0.91),  # 0.935 / 0.921
+        ("heldout39_items.json", "apk", 0.88, 0.88),  # 0.895 / 0.895
+        ("heldout39_items.json", "dpkg", 0.91, 0.60),  # 0.921 / 0.614
+        ("heldout39_items.json", "homebrew", 0.95, 0.91),  # 0.960 / 0.923
+        ("heldout39_items.json", "macos_app", 0.91, 0.78),  # 0.920 / 0.793
+        ("heldout39_items.json", "npm", 0.90, 0.39),  # 0.909 / 0.400
+        ("heldout39_items.json", "pip", 0.73, 0.67),  # 0.739 / 0.680
+        ("heldout39_items.json", "rpm", 0.82, 0.78),  # 0.826 / 0.792
+        ("heldout39_items.json", "windows_program", 0.89, 0.93),  # 0.900 / 0.938
+        ("heldout40_items.json", "apk", 0.98, 0.97),  # 0.988 / 0.976
+        ("heldout40_items.json", "dpkg", 0.90, 0.82),  # 0.909 / 0.833
+        ("heldout40_items.json", "homebrew", 0.88, 0.72),  # 0.889 / 0.727
+        ("heldout40_items.json", "npm", 0.99, 0.88),  # 1.000 / 0.889
+        ("heldout40_items.json", "pip", 0.99, 0.49),  # 1.000 / 0.500
+        ("heldout40_items.json", "rpm", 0.75, 0.82),  # 0.758 / 0.833
+        ("heldout40_items.json", "windows_program", 0.92, 0.99),  # 0.929 / 1.000
+        ("heldout41_items.json", "apk", 0.92, 0.86),  # 0.929 / 0.867
+        ("heldout41_items.json", "dpkg", 0.88, 0.67),  # 0.887 / 0.685
+        ("heldout41_items.json", "homebrew", 0.88, 0.95),  # 0.889 / 0.960
+        ("heldout41_items.json", "macos_app", 0.89, 0.71),  # 0.900 / 0.720
+        ("heldout41_items.json", "npm", 0.73, 0.81),  # 0.742 / 0.821
+        ("heldout41_items.json", "pip", 0.79, 0.61),  # 0.800 / 0.615
+        ("heldout41_items.json", "rpm", 0.93, 0.81),  # 0.938 / 0.818
+        ("heldout41_items.json", "windows_program", 0.88, 0.83),  # 0.889 / 0.842
         # 0.92 since session 14: ncurses-base (terminfo data, a debatable label) is ncurses
         # through its source since Debian names without CVEs may be their own product.
         # 0.84 since session 14: msmtp is labelled "no CPE", but the dictionary files it under
