@@ -928,6 +928,11 @@ _CATCH_ALL = 3
 _REGISTRIES = {"pypi", "npm", "npmjs", "rubygems", "rubygemsorg", "packagist", "cratesio", "crates", "pkggodev"}
 # A CVE whose references name more repositories than this links the projects a shared flaw affects.
 _COLLECTION = 3
+# A repository that URLs give to this many products or more (groups count once), none of them
+# spelled like it, is a collection that CVEs cite, not a product's home: exploit modules
+# (github.com/rapid7/metasploit-framework, linked from the CVEs of VICIdial, ScreenConnect,
+# GoAnywhere MFT, Zimbra...) or a researcher's write-ups ("vul", "cms", "2022").
+_SHARED_REPOSITORY = 3
 
 
 def mine_references(
@@ -944,7 +949,8 @@ def mine_references(
     links the library's repository, not the programs'. Support counts
     the CVEs and dictionary products that gave a name; a product that collects more than
     ``_CATCH_ALL`` names of one registry from CVEs is a catch-all and keeps none of them, and so
-    does a product that is the registry itself (python:pypi).
+    does a product that is the registry itself (python:pypi). A repository given to
+    ``_SHARED_REPOSITORY`` products or more, none spelled like it, names none of them (session 21).
     """
     applications = {product.key for product in products}
     root = {kid: group[0] for group in groups for kid in group}
@@ -988,10 +994,16 @@ def mine_references(
     for kind, name, kid, count, url in base:
         give(kind, name, kid, url, count)
     catch_all = {key for key, names in from_cves.items() if len(names) > _CATCH_ALL}
+    given: dict[str, set[int]] = defaultdict(set)
+    for kind, name, kid in support:
+        if kind == "repo":
+            given[name].add(kid)
+    shared = {name for name, kids in given.items() if len({root.get(k, k) for k in kids}) >= _SHARED_REPOSITORY
+              and compact(name.rsplit("/", 1)[-1]) not in {spelled.get(k) for k in kids}}
     rows: dict[str, list[BRef]] = {}
     for (kind, name, kid), count in sorted(support.items()):
         # The registry itself (python:pypi, for a malicious upload) is none of its packages.
-        if (kid, kind) not in catch_all and spelled.get(kid) not in _REGISTRIES:
+        if (kid, kind) not in catch_all and spelled.get(kid) not in _REGISTRIES and not (kind == "repo" and name in shared):
             rows.setdefault(kind, []).append(BRef(name, kid, count, first_url[(kind, name, kid)]))
     return rows
 

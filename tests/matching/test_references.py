@@ -90,6 +90,18 @@ def test_mined_from_the_real_feeds(index: CpeIndex) -> None:
     assert {row.url for row in index.references("repo", "libexpat")} == {"https://github.com/libexpat/libexpat"}
 
 
+def test_a_repository_that_cves_of_many_products_cite_names_none_of_them(index: CpeIndex, matcher: FeedMatcher) -> None:
+    """Session 21: VICIdial's CVEs (and ScreenConnect's, GoAnywhere's, Zimbra's...) link their
+    Metasploit modules: rapid7/metasploit-framework is an exploit collection, not their home."""
+    assert not index.references("repo", "metasploit-framework")
+    (found,) = matcher.match([SoftwareItem(name="metasploit-framework", version="6.4.12-0kali1", vendor="Kali Developers",
+                                           source="dpkg", source_package="metasploit-framework")], "Kali GNU/Linux Rolling")
+    assert found.match is None or "vicidial" not in found.match.cpe, found.match
+    # A repository given to several products, one of them spelled like it, still names that one.
+    assert _rows(index, "repo", "linux")["linux:linux_kernel"] >= 10
+    assert _rows(index, "repo", "njs")["f5:njs"] >= 10
+
+
 def test_mining_does_not_depend_on_feed_or_reference_order(feeds_root: Path, tmp_path: Path) -> None:
     sample = json.loads((feeds_root / "nvd" / "nvdcve-2.0-sample.json").read_text())
     assert any("github.com" in ref["url"] for v in sample["vulnerabilities"] for ref in v["cve"].get("references", []))
