@@ -741,10 +741,11 @@ def mine_groups(keys: Sequence[str], products: Sequence[BProduct], cves: Sequenc
             parent[max(ra, rb)] = min(ra, rb)
 
     split = [split_key(key) for key in keys]
+    product_names = [compact(cpe_words(product)) for _, product in split]
     by_vendor_name: dict[tuple[str, str], list[int]] = defaultdict(list)
     by_name: dict[str, list[int]] = defaultdict(list)
-    for kid, (vendor, product) in enumerate(split):
-        name = compact(cpe_words(product))
+    for kid, (vendor, _) in enumerate(split):
+        name = product_names[kid]
         by_vendor_name[(vendor, name)].append(kid)
         by_name[name].append(kid)
     for (vendor, name), kids in by_vendor_name.items():
@@ -798,10 +799,10 @@ def mine_groups(keys: Sequence[str], products: Sequence[BProduct], cves: Sequenc
     # organisation's name in front or not (webwiz:web_wiz_rich_text_editor and
     # web_wiz:rich_text_editor; gdata-software:g_data_antivirus and gdata:antivirus).
     by_spelling: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for kid, (vendor, product) in enumerate(split):
+    for kid, (vendor, _) in enumerate(split):
         if vendor not in organisations:
             organisations[vendor] = sorted(_organisations(vendor))
-        by_spelling_key = _spelled_product(organisations[vendor], compact(cpe_words(vendor)), compact(cpe_words(product)))
+        by_spelling_key = _spelled_product(organisations[vendor], compact(cpe_words(vendor)), product_names[kid])
         for organisation in organisations[vendor]:
             by_spelling[(organisation, by_spelling_key)].append(kid)
     for kids in by_spelling.values():

@@ -845,17 +845,16 @@ class DisplayNames:
                 if isinstance(again, Identification):
                     found = Identification(again.key, "fuzzy", min(again.score, 0.9), f"'{channel.group(0).strip(' -')}' is "
                                            f"a release channel of the program: {again.evidence}")
-        edition = (_NAMED_EDITION.search(name) if isinstance(found, Unidentified) and display and platform.family != "macos"
-                   and "dition" in name else None)
-        if edition and edition.start() > 0:
-            # Session 21: "<word> Edition" after a program's name names an edition of it
-            # ("Tftpd64 Service Edition", "Microsoft Flight Simulator X: Steam Edition"), whatever
-            # the word; read only when the whole name names nothing. (A Mac app's build words are
-            # read by DisplayNames.app.)
-            again = self.identify(name[:edition.start()].rstrip(" -:"), publisher, platform, display)
-            if isinstance(again, Identification):
-                found = Identification(again.key, "fuzzy", min(again.score, 0.9), f"'{edition.group(1)}' names an edition "
-                                       f"of the program: {again.evidence}")
+            edition = _NAMED_EDITION.search(name) if isinstance(found, Unidentified) and "dition" in name else None
+            if edition and edition.start() > 0:
+                # Session 21: "<word> Edition" after a program's name names an edition of it
+                # ("Tftpd64 Service Edition", "Microsoft Flight Simulator X: Steam Edition"), whatever
+                # the word; read only when the whole name names nothing. (A Mac app's build words are
+                # read by DisplayNames.app.)
+                again = self.identify(name[:edition.start()].rstrip(" -:"), publisher, platform, display)
+                if isinstance(again, Identification):
+                    found = Identification(again.key, "fuzzy", min(again.score, 0.9), f"'{edition.group(1)}' names an edition "
+                                           f"of the program: {again.evidence}")
         note = _INSTALLER_NOTE.search(name) if "(" in name else None
         if note and isinstance(found, Identification):
             # The cleaning drops bracketed notes, but this one says what the entry is: the

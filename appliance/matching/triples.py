@@ -84,11 +84,9 @@ def cross_tool(package: str) -> CrossName | None:
         for kind in ("vendor", "kernel", "os", "os"):
             if end < len(words) and _is(kind, words[end]):
                 end += 1
-        if end - start >= 2 and _is("os", words[end - 1]):
-            pass
-        elif end == start + 1 and _is("bare", word) and (start == 0 or end == len(words)):
-            pass
-        else:
+        # A target ends in an OS word, or is a bare-metal cpu alone at either end of the name.
+        if not ((end - start >= 2 and _is("os", words[end - 1]))
+                or (end == start + 1 and _is("bare", word) and (start == 0 or end == len(words)))):
             continue
         target = "-".join(words[start:end])
         if start:
