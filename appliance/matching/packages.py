@@ -384,7 +384,7 @@ class PackageRules:
                     return Unidentified(f"'{package}' is Python module '{module}' built for one interpreter version, not "
                                         f"CPython; {shown}")
         steps = _derived_names(package, not source)
-        for name, how, depth in steps:
+        for name, how, depth, parent in steps:
             if depth:
                 alias = self.alias(name)
                 if alias is not None:
@@ -405,7 +405,7 @@ class PackageRules:
             # The maintainer speaks for the product of the package's own name and of the names its
             # library, version and soname marks derive; not for a project's name left after a
             # part is cut (plesk-core, by Plesk, is not plesk:plesk but Plesk Obsidian).
-            if how.endswith("(without version)") and self._versioned_product(how):
+            if how.endswith("(without version)") and self._versioned_product(parent):
                 continue
             found = self._named_exactly(name, package, scheme, "" if _PART_STEP in how else maintainer)
             if found is None:
@@ -446,7 +446,7 @@ class PackageRules:
         found = self._words_begin(package, scheme)
         if found is not None:
             return found
-        found = self._project_part(package, scheme, {name for name, _, _ in steps}, own_source)
+        found = self._project_part(package, scheme, {name for name, *_ in steps}, own_source)
         if isinstance(found, Identification):
             return found
         found = self._vendor_product(package, scheme) or found
@@ -455,7 +455,7 @@ class PackageRules:
         found = self._long_name(package, scheme, steps)
         if found is not None:
             return found
-        for name, how, depth in steps:
+        for name, how, depth, _ in steps:
             # Session 19: a name the dictionary's titles give a product as its abbreviation
             # ("Intel Threading Building Blocks (TBB)": tbb, libtbb12; "Mozilla Netscape Portable
             # Runtime (NSPR)": nspr), when no product is named like the package or what it derives.
@@ -472,14 +472,14 @@ class PackageRules:
                 return _derived(found, f"read as {how}", 0.02 * depth) if depth else found
         # Last, a name spoken as a product's name alias (the rules above read microsoft-edge as
         # '<vendor>-<product>' before it).
-        for name, how, depth in steps:
+        for name, how, depth, _ in steps:
             spoken = self._name_alias(name, scheme)
             if spoken is not None:
                 return _derived(spoken, f"read as {how}", 0.02 * depth) if depth else spoken
         found = self._run_together(package)
         if found is not None:
             return found
-        tried = ", ".join(f"'{name}'" for name, _, _ in steps)
+        tried = ", ".join(f"'{name}'" for name, *_ in steps)
         return Unidentified(f"no alias and no NVD product named like package '{package}' (tried {tried})")
 
     def _cross_tool(self, package: str, scheme: str, source: bool, maintainer: str) -> Identification | None:
@@ -745,7 +745,7 @@ class PackageRules:
         cryptlib."""
         if scheme not in _SOURCE_SPLIT:
             return None
-        for name, how, depth in steps:
+        for name, how, depth, _ in steps:
             others = []
             if not name.startswith("lib") and len(compact(name)) >= 3 and depth == 0:
                 if name.endswith("lib") and len(name) > 6:
@@ -798,7 +798,7 @@ class PackageRules:
         if scheme not in _SOURCE_SPLIT:
             return None
         index = self.index
-        for name, how, depth in steps:
+        for name, how, depth, _ in steps:
             if len(compact(name)) < 4 or not name[0].isalpha() or "subpackage" in how or _lib_stripped(name, package):
                 # A subpackage part cut off leaves the name of a larger project or a vendor's
                 # range (google-cloud-cli is not google_cloud's one product); a library's name
@@ -1006,7 +1006,7 @@ class PackageRules:
         if _named_after(vendor, product) or vendor in _DISTRIBUTION_VENDORS.get(scheme, ()) + _UPSTREAM_DISTRIBUTIONS.get(scheme, ()):
             return True
         group = index.equivalents(key_id)
-        namesakes = {index.equivalents(k) for name, _, _ in _derived_names(head) for k in self._native(name, scheme)}
+        namesakes = {index.equivalents(k) for name, *_ in _derived_names(head) for k in self._native(name, scheme)}
         if namesakes == {group}:
             return any(k in index.titles for k in group) or any(index.cve_count(k) for k in group)
         if self._singled_out(group, namesakes, head, part, scheme):
@@ -1033,7 +1033,7 @@ class PackageRules:
         if scheme not in ("rpm", "apk") or group not in namesakes or len(compact(head)) < 4:
             return False
         pieces = part.split("-")
-        if pieces[-1] in _DISTRIBUTION_WORDS or any(self.ids._spelled_like(name) for name, _, _ in _derived_names(part)):
+        if pieces[-1] in _DISTRIBUTION_WORDS or any(self.ids._spelled_like(name) for name, *_ in _derived_names(part)):
             return False
         index = self.index
         others = [k for g in namesakes if g != group for k in g]
@@ -1054,7 +1054,7 @@ class PackageRules:
 
     def _read_head(self, head: str, package: str, scheme: str, tried: set[str]) -> Identification | Unidentified | None:
         """What a leading part of a package name names, read like a package name of its own."""
-        for name, how, depth in _derived_names(head):
+        for name, how, depth, _ in _derived_names(head):
             if name in tried or name.endswith("-common") or (head.startswith("lib") and not name.startswith("lib")):
                 # A library head stays a library: Fedora's libgpg-error is not "gpg" (GnuPG).
                 continue
@@ -1080,7 +1080,7 @@ class PackageRules:
         if not package.startswith("lib"):
             return False
         index = self.index
-        for name, _, _ in _derived_names(package):
+        for name, *_ in _derived_names(package):
             if not name.startswith("lib"):
                 attacked = {index.equivalents(k) for k in self.ids._spelled_like(name) if index.cve_count(k)}
                 if len(attacked) > 1:
@@ -1090,7 +1090,7 @@ class PackageRules:
     def refused_names(self, package: str) -> bool:
         """Whether some name the package derives from is spelled exactly like a product (so a
         refusal of the package had candidates, and a looser reading must not overrule it)."""
-        return any(self.ids._spelled_like(name) for name, _, _ in _derived_names(package))
+        return any(self.ids._spelled_like(name) for name, *_ in _derived_names(package))
 
     def _named_exactly(self, name: str, package: str, scheme: str, maintainer: str = "") -> Identification | Unidentified | None:
         """The product spelled exactly like ``name``; None when no product is, so a shorter name may be tried.
@@ -1633,16 +1633,14 @@ class PackageRules:
             return None
         return key_id
 
-    def _versioned_product(self, how: str) -> bool:
-        """The name a "without version" step cut its number from names a current product of its
-        own, run together, though not one the host's packages are (session 20: pgadmin4 is
-        pgadmin_4, which NVD files as a Python application; the name without its number,
-        pgadmin, is pgAdmin III, another product, which one organisation's two vendor names
-        file)."""
-        steps = how.split(" -> ")  # "read as 'pgadmin4-server' -> 'pgadmin4' (without ...) -> 'pgadmin' (without version)"
-        cut = re.match(r"'([^']*)'", steps[-2]) if len(steps) >= 2 else None
+    def _versioned_product(self, cut_from: str) -> bool:
+        """``cut_from``, the name a "without version" step cut its number from, names a current
+        product of its own, run together, though not one the host's packages are (session 20:
+        pgadmin4 is pgadmin_4, which NVD files as a Python application; the name without its
+        number, pgadmin, is pgAdmin III, another product, which one organisation's two vendor
+        names file)."""
         index = self.index
-        return cut is not None and any(k in index.current for k in index.by_product.get(compact(cut.group(1)), ()))
+        return any(k in index.current for k in index.by_product.get(compact(cut_from), ()))
 
     def _native(self, name: str, scheme: str) -> tuple[int, ...]:
         """Current keys spelled like ``name`` that may be a native program of the host (kept per name)."""
@@ -2443,24 +2441,25 @@ _LIBRARY_PROJECT_STEP = "the library's project"
 
 
 @functools.lru_cache(maxsize=8192)
-def _derived_names(package: str, parts: bool = True) -> tuple[tuple[str, str, int], ...]:
-    """The package name and the names it derives from, nearest first: (name, how, steps), where
-    ``how`` is the path ("'libxml2-2' -> 'libxml2' (soname version)").
+def _derived_names(package: str, parts: bool = True) -> tuple[tuple[str, str, int, str], ...]:
+    """The package name and the names it derives from, nearest first: (name, how, steps, parent),
+    where ``how`` is the path ("'libxml2-2' -> 'libxml2' (soname version)") and ``parent`` the
+    name the last step cut it from ("" for the package itself).
 
     libssl3t64 -> libssl3 -> libssl -> ssl; libxml2-2 -> libxml2; postgresql-15 -> postgresql;
     openjdk-17-jre-headless -> openjdk-17-jre -> openjdk-17 -> openjdk; python3.11 -> python;
     bind-utils -> bind. Breadth first, so the order is the same for every run.
     """
-    found: dict[str, tuple[str, int]] = {package: ("", 0)}
+    found: dict[str, tuple[str, int, str]] = {package: ("", 0, "")}
     queue = [package]
     while queue:
         name = queue.pop(0)
-        how, depth = found[name]
+        how, depth, _ = found[name]
         for shorter, step in _steps(name, parts):
             if len(shorter) >= 2 and shorter not in found and not shorter.isdigit():
-                found[shorter] = (f"{how or repr(package)} -> '{shorter}' ({step})", depth + 1)
+                found[shorter] = (f"{how or repr(package)} -> '{shorter}' ({step})", depth + 1, name)
                 queue.append(shorter)
-    return tuple((name, how, depth) for name, (how, depth) in found.items())
+    return tuple((name, how, depth, parent) for name, (how, depth, parent) in found.items())
 
 
 def _steps(name: str, parts: bool = True) -> list[tuple[str, str]]:

@@ -28,12 +28,12 @@ def _key(result) -> str | None:
 
 
 def test_names_derive_nearest_first() -> None:
-    assert [n for n, _, _ in _derived_names("libssl3t64")][:3] == ["libssl3t64", "libssl3", "libssl"]
-    assert [n for n, _, _ in _derived_names("libxml2-2")][:2] == ["libxml2-2", "libxml2"]
-    assert "openjdk" in [n for n, _, _ in _derived_names("openjdk-17-jre-headless")]
-    assert [n for n, _, _ in _derived_names("python3.11")] == ["python3.11", "python"]
-    name, how, depth = _derived_names("libcurl3-gnutls")[1]
-    assert (name, depth) == ("libcurl3", 1) and "build variant" in how
+    assert [n for n, *_ in _derived_names("libssl3t64")][:3] == ["libssl3t64", "libssl3", "libssl"]
+    assert [n for n, *_ in _derived_names("libxml2-2")][:2] == ["libxml2-2", "libxml2"]
+    assert "openjdk" in [n for n, *_ in _derived_names("openjdk-17-jre-headless")]
+    assert [n for n, *_ in _derived_names("python3.11")] == ["python3.11", "python"]
+    name, how, depth, parent = _derived_names("libcurl3-gnutls")[1]
+    assert (name, depth, parent) == ("libcurl3", 1, "libcurl3-gnutls") and "build variant" in how
 
 
 @pytest.mark.parametrize(("name", "os_name", "expected", "said"), [
@@ -251,15 +251,15 @@ def test_listing_does_not_decide_weak_readings(rules_only: FeedMatcher, name: st
 
 def test_abi_marks_and_compat_prefixes_derive_names() -> None:
     # Debian's ABI marks after the soname version: a letter, "v5" (GCC 5), "c2", "ldbl".
-    assert [n for n, _, _ in _derived_names("libharfbuzz0b")][:2] == ["libharfbuzz0b", "libharfbuzz0"]
-    assert "libharfbuzz" in [n for n, _, _ in _derived_names("libharfbuzz0b")]
-    assert "libsnappy1" in [n for n, _, _ in _derived_names("libsnappy1v5")]
-    assert "libfoo2" in [n for n, _, _ in _derived_names("libfoo2c2")]
+    assert [n for n, *_ in _derived_names("libharfbuzz0b")][:2] == ["libharfbuzz0b", "libharfbuzz0"]
+    assert "libharfbuzz" in [n for n, *_ in _derived_names("libharfbuzz0b")]
+    assert "libsnappy1" in [n for n, *_ in _derived_names("libsnappy1v5")]
+    assert "libfoo2" in [n for n, *_ in _derived_names("libfoo2c2")]
     # Not for names that are not libraries, nor for a letter that follows a letter.
-    assert [n for n, _, _ in _derived_names("x264b")] == ["x264b"]
-    assert "libfo" not in [n for n, _, _ in _derived_names("libfoo")]
+    assert [n for n, *_ in _derived_names("x264b")] == ["x264b"]
+    assert "libfo" not in [n for n, *_ in _derived_names("libfoo")]
     # Fedora's compat packages keep an old version beside the current one.
-    assert "openssl11" in [n for n, _, _ in _derived_names("compat-openssl11")]
+    assert "openssl11" in [n for n, *_ in _derived_names("compat-openssl11")]
 
 
 @pytest.mark.parametrize(("name", "os_name", "expected", "said"), [
