@@ -78,13 +78,18 @@ def _update_suffix(update: str) -> str:
     return update
 
 
-def version_matches(match: BMatch, version: str) -> str | None:
+_NO_KEYS: Mapping[str, Any] = {}
+
+
+def version_matches(match: BMatch, version: str, known: Mapping[str, Any] = _NO_KEYS) -> str | None:
     """Why ``version`` satisfies the criterion's version part, or None if it does not."""
-    return _version_matches(match, version, _key(version))
+    return _version_matches(match, version, _key(version), known)
 
 
-def _version_matches(match: BMatch, version: str, key: Any) -> str | None:
-    """version_matches with the version's sort key already known (evaluation has it at hand)."""
+def _version_matches(match: BMatch, version: str, key: Any, known: Mapping[str, Any] = _NO_KEYS) -> str | None:
+    """version_matches with the version's sort key already known (evaluation has it at hand).
+    ``known``: the sort keys of the bundle's bounds read at load (CpeIndex.version_keys); a
+    bound it lacks is read here."""
     if key is None:
         return None  # unknown versions never match a range or a wildcard
     if match.version == "-":
@@ -95,7 +100,7 @@ def _version_matches(match: BMatch, version: str, key: Any) -> str | None:
             wanted += _update_suffix(match.update)
         elif match.update == "*" and version.startswith(match.version) and version[len(match.version) :][:1].isalpha():
             return f"version {match.version} (any update)"
-        target = _key(wanted)
+        target = known.get(wanted) or _key(wanted)
         return f"version {wanted}" if target is not None and key == target else None
     # Each bound is tested in turn; a bound we cannot read gives no match rather than a guess.
     # Keys of different shapes do not compare (TypeError): no match either. The reason is
@@ -103,19 +108,19 @@ def _version_matches(match: BMatch, version: str, key: Any) -> str | None:
     start_incl, start_excl, end_incl, end_excl = match.start_incl, match.start_excl, match.end_incl, match.end_excl
     try:
         if start_incl:
-            bound = _key(start_incl)
+            bound = known.get(start_incl) or _key(start_incl)
             if bound is None or not key >= bound:
                 return None
         if start_excl:
-            bound = _key(start_excl)
+            bound = known.get(start_excl) or _key(start_excl)
             if bound is None or not key > bound:
                 return None
         if end_incl:
-            bound = _key(end_incl)
+            bound = known.get(end_incl) or _key(end_incl)
             if bound is None or not key <= bound:
                 return None
         if end_excl:
-            bound = _key(end_excl)
+            bound = known.get(end_excl) or _key(end_excl)
             if bound is None or not key < bound:
                 return None
     except (TypeError, UnknownVersion):
@@ -271,7 +276,7 @@ class _Context:
         if match.product in self.keys:
             installed = self.installed
             if installed.exact:  # judge() for one known version, without the extra call
-                why = _version_matches(match, installed.text, installed.low)
+                why = _version_matches(match, installed.text, installed.low, index.version_keys)
                 verdict = why is not None
             else:
                 verdict, why = judge(match, installed)
@@ -287,7 +292,7 @@ class _Context:
         if match.part != "a":
             return False  # hardware, or an OS as the vulnerable product: not decidable from a report
         self.used_others = True
-        return any(version_matches(match, v) is not None for v in self.others.get(match.product, ()))
+        return any(version_matches(match, v, index.version_keys) is not None for v in self.others.get(match.product, ()))
 
     def node(self, node: BNode, index: CpeIndex) -> bool | None:
         # The item's own criteria first: in an OR node they usually decide, and then the
@@ -429,8 +434,9 @@ class CveEvaluator:
             mine = keys if len(keys) == 1 else [k for k in keys if k in cve.products]
             own = own_criteria(cve, mine[0]) if len(mine) == 1 else None
         if own is None:
+            # (Decoded for the plan alone, which is kept: not kept in _decoded as well.)
             plan: list[tuple[BMatch, ...] | BConfig] = []
-            for config in self._configs(cve):
+            for config in configs_of(cve):
                 nodes = config.nodes
                 # (one_or_node written out: it is asked for every configuration of every candidate.)
                 if len(nodes) == 1 and not config.negate and (node := nodes[0]).operator != "AND" and not node.negate:
@@ -503,6 +509,7 @@ class CveEvaluator:
         if plans is None:
             plans = self._plans[keys] = {}
         found = set()
+        known = self.index.version_keys
         for cve in candidates:
             plan = plans.get(cve.id)
             if plan is None:
@@ -514,12 +521,12 @@ class CveEvaluator:
                     if match.version == "*":
                         for bound in (match.start_incl, match.start_excl, match.end_incl, match.end_excl):
                             if bound:
-                                found.add(_key(bound))
+                                found.add(known.get(bound) or _key(bound))
                     elif match.version != "-":
                         wanted = match.version
                         if match.update not in ("*", "-", ""):
                             wanted += _update_suffix(match.update)
-                        found.add(_key(wanted))
+                        found.add(known.get(wanted) or _key(wanted))
         found.discard(None)
         try:
             return sorted(found)
@@ -548,6 +555,7 @@ class CveEvaluator:
         if plans is None and fast:
             plans = self._plans[keys] = {}
         held = self._held
+        known = self.index.version_keys
         for cve in candidates:
             maybe: _Hit | None = None
             certain: _Hit | None = None
@@ -568,7 +576,7 @@ class CveEvaluator:
                             wanted = TARGET_FAMILIES.get(match.target_sw)
                             if wanted is not None and wanted != family:
                                 continue
-                        why = _version_matches(match, text, version_key)
+                        why = _version_matches(match, text, version_key, known)
                         if why is not None:
                             # The finding is made from the CVE, the criterion's product, reason and
                             # upper bound (fix_of) and backport: the same for every version it catches.
