@@ -61,8 +61,9 @@ Format 7 (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` b
 - ``references`` (format 5): names that reference URLs of dictionary items and CVEs give
   products (package pages, forge repositories, Play ids; ``references.names_in``), mined by
   ``mine_references``: per kind of name, rows of the name, the key index, its support and one URL.
-- ``versions`` (format 7): every bound and exact version that a vulnerable criterion writes,
-  once each, sorted (``mine_spans``). The index reads their sort keys at load
+- ``versions`` (format 7): every bound and exact version that a vulnerable criterion writes
+  (an exact version also with its update, as ``update_suffix`` writes it: "8u221"), once each,
+  sorted (``mine_spans``). The index reads their sort keys at load
   (``CpeIndex.version_keys``), so a first report does not read the same bounds again.
 ``manifest.json`` lists the sources (file name, format, date the file states, record count,
 sha256), the counts and the bundle's own sha256.
@@ -1056,6 +1057,20 @@ def release_hash(version: str | None) -> int | None:
     return None if found is None else found[1]
 
 
+# NVD writes update components in words; installed versions write them short:
+# cpe:2.3:a:sudo_project:sudo:1.9.5:patch1 is sudo "1.9.5p1" (evaluate compares the version
+# with the exact version and its update written so; mine_spans lists that text in ``versions``).
+_UPDATE_WORDS = (("patch", "p"), ("update_", "u"), ("update", "u"), ("build", "b"))
+
+
+def update_suffix(update: str) -> str:
+    """A criterion's update component as installed versions write it after the version ("update321" -> "u321")."""
+    for word, short in _UPDATE_WORDS:
+        if update.startswith(word):
+            return short + update[len(word) :]
+    return update
+
+
 def _span(match: BMatch) -> tuple[int, int]:
     """(lowest, highest) span number a range criterion can hold for; unbounded sides are -1 / SPAN_UNBOUNDED."""
     low = major(match.start_incl or match.start_excl)
@@ -1089,6 +1104,8 @@ def mine_spans(key_count: int, cves: Sequence[BCve]) -> tuple[list[bytes], list[
                     # An exact version (with or without an update) holds only for versions with
                     # the same release numbers: "1.9.5" update "*" also holds for "1.9.5p1".
                     versions.add(match.version)
+                    if match.update not in ("*", "-", ""):
+                        versions.add(match.version + update_suffix(match.update))
                     hashed = release_hash(match.version)
                     if hashed is None:
                         ranges[match.product].add((SPAN_UNBOUNDED, -1, position))

@@ -18,15 +18,12 @@ from typing import Any, NamedTuple
 import msgspec
 
 from appliance.matching.base import Vulnerability
-from appliance.matching.bundle import BConfig, BCve, BMatch, BNode, configs_of, one_or_node, own_criteria
+from appliance.matching.bundle import BConfig, BCve, BMatch, BNode, configs_of, one_or_node, own_criteria, update_suffix
 from appliance.matching.index import CpeIndex
 from appliance.matching.platform import TARGET_FAMILIES, Platform
 from appliance.versions import GENERIC, UnknownVersion, upstream_version
 from appliance.versions.rpm import parse_version as parse_rpm
 
-# NVD writes update components in words; installed versions write them short:
-# cpe:2.3:a:sudo_project:sudo:1.9.5:patch1 is sudo "1.9.5p1".
-_UPDATE_WORDS = (("patch", "p"), ("update_", "u"), ("update", "u"), ("build", "b"))
 # NVD sometimes bounds a range with a calendar date where the product numbers its releases
 # otherwise: CVE-2022-2785 gives linux:linux_kernel "versionEndExcluding 2022-08-10", which every
 # kernel 6.x would sort below; the 2022 feed has about 450 such bounds (gpac:gpac, firmware).
@@ -71,13 +68,6 @@ def _key(version: str) -> Any:
     return GENERIC.key(version)
 
 
-def _update_suffix(update: str) -> str:
-    for word, short in _UPDATE_WORDS:
-        if update.startswith(word):
-            return short + update[len(word) :]
-    return update
-
-
 _NO_KEYS: Mapping[str, Any] = {}
 
 
@@ -97,7 +87,7 @@ def _version_matches(match: BMatch, version: str, key: Any, known: Mapping[str, 
     if match.version != "*":
         wanted = match.version
         if match.update not in ("*", "-", ""):
-            wanted += _update_suffix(match.update)
+            wanted += update_suffix(match.update)
         elif match.update == "*" and version.startswith(match.version) and version[len(match.version) :][:1].isalpha():
             return f"version {match.version} (any update)"
         target = known.get(wanted) or _key(wanted)
@@ -192,7 +182,7 @@ def judge(match: BMatch, installed: Installed) -> tuple[bool | None, str]:
     if match.version != "*":
         wanted = match.version
         if match.update not in ("*", "-", ""):
-            wanted += _update_suffix(match.update)
+            wanted += update_suffix(match.update)
         target = _key(wanted)
         if target is None:
             return False, ""
@@ -525,7 +515,7 @@ class CveEvaluator:
                     elif match.version != "-":
                         wanted = match.version
                         if match.update not in ("*", "-", ""):
-                            wanted += _update_suffix(match.update)
+                            wanted += update_suffix(match.update)
                         found.add(known.get(wanted) or _key(wanted))
         found.discard(None)
         try:
