@@ -1060,7 +1060,9 @@ def release_hash(version: str | None) -> int | None:
 # NVD writes update components in words; installed versions write them short:
 # cpe:2.3:a:sudo_project:sudo:1.9.5:patch1 is sudo "1.9.5p1" (evaluate compares the version
 # with the exact version and its update written so; mine_spans lists that text in ``versions``).
-_UPDATE_WORDS = (("patch", "p"), ("update_", "u"), ("update", "u"), ("build", "b"))
+# ("update_" before "update"; the words begin differently otherwise, so the order changes no
+# result, and updates, Java's, are the most common.)
+_UPDATE_WORDS = (("update_", "u"), ("update", "u"), ("patch", "p"), ("build", "b"))
 
 
 def update_suffix(update: str) -> str:

@@ -393,9 +393,10 @@ class CveEvaluator:
             ctx = _Context(keys, installed, platform, self._platform(platform), others)
             holds = ctx.config(config, self.index)
             if holds is True and ctx.hit is not None:
-                found[cve.id] = self._finding(cve, ctx.hit, backport, False)
+                found[cve.id] = self._finding(cve, ctx.hit.match, ctx.hit.why, backport, False)
             elif holds is None and known is None and (ctx.hit or ctx.maybe) is not None:
-                found[cve.id] = self._finding(cve, ctx.hit or ctx.maybe, backport, True)  # type: ignore[arg-type]
+                hit = ctx.hit or ctx.maybe
+                found[cve.id] = self._finding(cve, hit.match, hit.why, backport, True)  # type: ignore[union-attr]
         return tuple(found[cve] for cve in sorted(found)), True
 
     CACHE_LIMIT = 200_000  # evaluated (product, version, platform) results kept; beyond it the cache starts over
@@ -573,7 +574,7 @@ class CveEvaluator:
                             shared = (cve.id, match.product, why, match.end_excl, match.end_incl, backport)
                             finding = held.get(shared)
                             if finding is None:
-                                finding = held[shared] = self._finding(cve, _Hit(match, why), backport, False)
+                                finding = held[shared] = self._finding(cve, match, why, backport, False)
                             final.append(finding)
                             decided = True
                             break
@@ -592,9 +593,9 @@ class CveEvaluator:
             if decided:
                 continue
             if certain is not None:
-                final.append(self._finding(cve, certain, backport, False))
+                final.append(self._finding(cve, certain.match, certain.why, backport, False))
             elif maybe is not None:
-                final.append(self._finding(cve, maybe, backport, True))
+                final.append(self._finding(cve, maybe.match, maybe.why, backport, True))
         return tuple(final), tuple(pending)
 
     def _judge(self, ctx: _Context, config: BConfig, keys: tuple[int, ...]) -> tuple[object, _Hit | None]:
@@ -633,11 +634,13 @@ class CveEvaluator:
             return None, hit or guess
         return False, None
 
-    def _finding(self, cve: BCve, hit: _Hit, backport: bool, version_unknown: bool) -> Vulnerability:
+    def _finding(self, cve: BCve, match: BMatch, why: str, backport: bool, version_unknown: bool) -> Vulnerability:
+        """The finding an own criterion (``match``, held for ``why``) makes of the CVE."""
+        evidence = f"{self.index.keys[match.product]} {why}"
+        fixed_version, fix_kind = fix_of(match)
         kev = self.index.kev.get(cve.id)
-        fixed_version, fix_kind = fix_of(hit.match)
-        return Vulnerability(
-            cve.id, cve.score, cve.severity, kev is not None, backport, f"{self.index.keys[hit.match.product]} {hit.why}",
-            kev.date_added if kev else None, kev.due_date if kev else None, kev.ransomware if kev else None,
-            fixed_version, fix_kind, version_unknown,
-        )
+        if kev is None:
+            return Vulnerability(cve.id, cve.score, cve.severity, False, backport, evidence, None, None, None,
+                                 fixed_version, fix_kind, version_unknown)
+        return Vulnerability(cve.id, cve.score, cve.severity, True, backport, evidence, kev.date_added, kev.due_date,
+                             kev.ransomware, fixed_version, fix_kind, version_unknown)
