@@ -1057,6 +1057,13 @@ def release_hash(version: str | None) -> int | None:
     return None if found is None else found[1]
 
 
+# NVD sometimes bounds a range with a calendar date where the product numbers its releases
+# otherwise: CVE-2022-2785 gives linux:linux_kernel "versionEndExcluding 2022-08-10", which every
+# kernel 6.x would sort below; the 2022 feed has about 450 such bounds (gpac:gpac, firmware).
+# Evaluation compares such a bound only with a version that begins with a year (evaluate.py);
+# the index notes which of the bundle's versions are dates at load (CpeIndex.dated_versions).
+DATE_BOUND = re.compile(r"^(?:19|20)\d\d[-.]?(?:0[1-9]|1[0-2])[-.]?(?:0[1-9]|[12]\d|3[01])$")
+
 # NVD writes update components in words; installed versions write them short:
 # cpe:2.3:a:sudo_project:sudo:1.9.5:patch1 is sudo "1.9.5p1" (evaluate compares the version
 # with the exact version and its update written so; mine_spans lists that text in ``versions``).

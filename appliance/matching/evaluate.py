@@ -18,17 +18,15 @@ from typing import Any, NamedTuple
 import msgspec
 
 from appliance.matching.base import Vulnerability
-from appliance.matching.bundle import BConfig, BCve, BMatch, BNode, configs_of, one_or_node, own_criteria, update_suffix
+from appliance.matching.bundle import DATE_BOUND, BConfig, BCve, BMatch, BNode, configs_of, one_or_node, own_criteria, update_suffix
 from appliance.matching.index import CpeIndex
 from appliance.matching.platform import TARGET_FAMILIES, Platform
 from appliance.versions import GENERIC, UnknownVersion, upstream_version
 from appliance.versions.rpm import parse_version as parse_rpm
 
-# NVD sometimes bounds a range with a calendar date where the product numbers its releases
-# otherwise: CVE-2022-2785 gives linux:linux_kernel "versionEndExcluding 2022-08-10", which every
-# kernel 6.x would sort below; the 2022 feed has about 450 such bounds (gpac:gpac, firmware).
-# A date only compares with a version that is a date or begins with a year itself.
-_DATE_BOUND = re.compile(r"^(?:19|20)\d\d[-.]?(?:0[1-9]|1[0-2])[-.]?(?:0[1-9]|[12]\d|3[01])$")
+# A bound written as a calendar date (bundle.DATE_BOUND: NVD gives linux:linux_kernel
+# "versionEndExcluding 2022-08-10") only compares with a version that is a date or begins with
+# a year itself.
 _YEAR_FIRST = re.compile(r"^(?:19|20)\d\d")
 
 
@@ -37,7 +35,7 @@ def _other_numbering(version: str, bounds: tuple[str | None, ...]) -> bool:
     # (Asked of every criterion that holds: a loop without a generator, the pattern only for a
     # bound that begins as a date does, the version's test only when one is.)
     for bound in bounds:
-        if bound and bound[:2] in ("19", "20") and _DATE_BOUND.match(bound) is not None:
+        if bound and bound[:2] in ("19", "20") and DATE_BOUND.match(bound) is not None:
             return _YEAR_FIRST.match(version) is None
     return False
 
@@ -76,10 +74,13 @@ def version_matches(match: BMatch, version: str, known: Mapping[str, Any] = _NO_
     return _version_matches(match, version, _key(version), known)
 
 
-def _version_matches(match: BMatch, version: str, key: Any, known: Mapping[str, Any] = _NO_KEYS) -> str | None:
+def _version_matches(match: BMatch, version: str, key: Any, known: Mapping[str, Any] = _NO_KEYS,
+                     dated: frozenset[str] | None = None) -> str | None:
     """version_matches with the version's sort key already known (evaluation has it at hand).
     ``known``: the sort keys of the bundle's bounds read at load (CpeIndex.version_keys); a
-    bound it lacks is read here."""
+    bound it lacks is read here. ``dated``: the bundle's bounds that are calendar dates
+    (CpeIndex.dated_versions), for a criterion whose bounds the bundle lists all (a vulnerable
+    one); otherwise each bound is tested here."""
     if key is None:
         return None  # unknown versions never match a range or a wildcard
     if match.version == "-":
@@ -115,8 +116,12 @@ def _version_matches(match: BMatch, version: str, key: Any, known: Mapping[str, 
                 return None
     except (TypeError, UnknownVersion):
         return None
-    if _other_numbering(version, (start_incl, start_excl, end_incl, end_excl)):
-        return None  # (tested last: only for a version that passed every bound)
+    # (Tested last: only for a version that passed every bound.)
+    if dated is None:
+        if _other_numbering(version, (start_incl, start_excl, end_incl, end_excl)):
+            return None
+    elif (start_incl in dated or start_excl in dated or end_incl in dated or end_excl in dated) and _YEAR_FIRST.match(version) is None:
+        return None
     return _bounds_text(start_incl, start_excl, end_incl, end_excl)
 
 
@@ -499,8 +504,8 @@ class CveEvaluator:
         plans = self._plans.get(keys)
         if plans is None:
             plans = self._plans[keys] = {}
-        found = set()
-        known = self.index.version_keys
+        # The texts first, then each text's key once (criteria repeat their bounds).
+        texts: set[str | None] = set()
         for cve in candidates:
             plan = plans.get(cve.id)
             if plan is None:
@@ -510,14 +515,14 @@ class CveEvaluator:
                 matches = config if type(config) is tuple else [m for n in config.nodes for m in n.matches if m.product in keys]
                 for match in matches:
                     if match.version == "*":
-                        for bound in (match.start_incl, match.start_excl, match.end_incl, match.end_excl):
-                            if bound:
-                                found.add(known.get(bound) or _key(bound))
+                        texts.update((match.start_incl, match.start_excl, match.end_incl, match.end_excl))
                     elif match.version != "-":
                         wanted = match.version
                         if match.update not in ("*", "-", ""):
                             wanted += update_suffix(match.update)
-                        found.add(known.get(wanted) or _key(wanted))
+                        texts.add(wanted)
+        known = self.index.version_keys
+        found = {known.get(text) or _key(text) for text in texts if text}
         found.discard(None)
         try:
             return sorted(found)
@@ -547,6 +552,8 @@ class CveEvaluator:
             plans = self._plans[keys] = {}
         held = self._held
         known = self.index.version_keys
+        # (Every bound of a vulnerable criterion is in the bundle's versions since format 7.)
+        dated = self.index.dated_versions if known else None
         for cve in candidates:
             maybe: _Hit | None = None
             certain: _Hit | None = None
@@ -567,7 +574,7 @@ class CveEvaluator:
                             wanted = TARGET_FAMILIES.get(match.target_sw)
                             if wanted is not None and wanted != family:
                                 continue
-                        why = _version_matches(match, text, version_key, known)
+                        why = _version_matches(match, text, version_key, known, dated)
                         if why is not None:
                             # The finding is made from the CVE, the criterion's product, reason and
                             # upper bound (fix_of) and backport: the same for every version it catches.
