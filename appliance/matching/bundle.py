@@ -1,6 +1,6 @@
 r"""The bundled feed: NVD CVEs, CPE products and KEV compiled into one msgpack file plus a manifest.
 
-Format 6 (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` bumps on change):
+Format 7 (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` bumps on change):
 - ``keys``: every CPE ``vendor:product`` (formatted-string binding), sorted; other
   records refer to a product by its index in this list, which keeps the file and the
   in-memory index small.
@@ -61,6 +61,10 @@ Format 6 (``bundle.msgpack``, msgspec msgpack of ``Bundle``; ``BUNDLE_FORMAT`` b
 - ``references`` (format 5): names that reference URLs of dictionary items and CVEs give
   products (package pages, forge repositories, Play ids; ``references.names_in``), mined by
   ``mine_references``: per kind of name, rows of the name, the key index, its support and one URL.
+- ``versions`` (format 7): every bound and exact version that a vulnerable criterion writes
+  (an exact version also with its update, as ``update_suffix`` writes it: "8u221"), once each,
+  sorted (``mine_spans``). The index reads their sort keys at load
+  (``CpeIndex.version_keys``), so a first report does not read the same bounds again.
 ``manifest.json`` lists the sources (file name, format, date the file states, record count,
 sha256), the counts and the bundle's own sha256.
 """
@@ -73,6 +77,7 @@ import logging
 import re
 import zlib
 from array import array
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -87,8 +92,8 @@ from appliance.matching.references import REGISTRY_KINDS, names_in, page
 from appliance.versions import GENERIC
 from appliance.timeutil import now_iso
 
-BUNDLE_FORMAT = 6
-READABLE_FORMATS = (3, 4, 5, 6)
+BUNDLE_FORMAT = 7
+READABLE_FORMATS = (3, 4, 5, 6, 7)
 BUNDLE_FILE = "bundle.msgpack"
 log = logging.getLogger("sentrikat.matching")
 MANIFEST_FILE = "manifest.json"
@@ -168,10 +173,14 @@ def own_criteria(cve: BCve, product: int) -> tuple[tuple[BMatch, ...] | None, ..
 
     Evaluating one product then decodes only its own criteria, not those of the other products
     a CVE lists (some list a hundred)."""
-    if not cve.own or product not in cve.products:
+    if not cve.own:
         return None
-    # (The product's position by tuple.index, not a loop in Python: a CVE may list a hundred.)
-    return _OWN.decode(cve.own[cve.products.index(product)])
+    # (The product's position by bisection, ``products`` being sorted: a CVE may list a hundred.)
+    products = cve.products
+    position = bisect_left(products, product)
+    if position == len(products) or products[position] != product:
+        return None
+    return _OWN.decode(cve.own[position])
 
 
 def make_cve(cve_id: str, published: str, cvss_version: str | None, score: float | None, severity: str | None,
@@ -243,6 +252,7 @@ class Bundle(msgspec.Struct, frozen=True):
     exact: list[bytes] = []
     references: dict[str, list[BRef]] = {}
     described: dict[str, list[int]] = {}
+    versions: list[str] = []
 
 
 class SourceInfo(msgspec.Struct, frozen=True):
@@ -545,7 +555,7 @@ class _Compiler:
             products.append(BProduct(new_id[old_id], title, renamed, current))
         kev = self.new_kev if self.new_kev is not None else self.kev
         kev_list = [kev[cve] for cve in sorted(kev)]
-        spans, exact, ecosystems = mine_spans(len(ordered), cves)
+        spans, exact, ecosystems, versions = mine_spans(len(ordered), cves)
         groups = mine_groups(ordered, products, cves)
         cpe_refs = {new_id[kid]: names for kid, names in self.cpe_refs.items()}
         base_refs = [(kind, name, new_id[self.key_ids[key]], support, url) for kind, name, key, support, url in self.base_refs]
@@ -554,6 +564,7 @@ class _Compiler:
             groups, mine_names(ordered, cves, kev_list) + self._abbreviations(new_id), ecosystems, spans, exact,
             mine_references(ordered, products, cves, groups, self.cve_refs, cpe_refs, base_refs),
             mine_described(ordered, cves, self.cve_langs, [(lang, new_id[self.key_ids[key]]) for lang, key in self.base_described]),
+            versions,
         )
 
 
@@ -1046,6 +1057,29 @@ def release_hash(version: str | None) -> int | None:
     return None if found is None else found[1]
 
 
+# NVD sometimes bounds a range with a calendar date where the product numbers its releases
+# otherwise: CVE-2022-2785 gives linux:linux_kernel "versionEndExcluding 2022-08-10", which every
+# kernel 6.x would sort below; the 2022 feed has about 450 such bounds (gpac:gpac, firmware).
+# Evaluation compares such a bound only with a version that begins with a year (evaluate.py);
+# the index notes which of the bundle's versions are dates at load (CpeIndex.dated_versions).
+DATE_BOUND = re.compile(r"^(?:19|20)\d\d[-.]?(?:0[1-9]|1[0-2])[-.]?(?:0[1-9]|[12]\d|3[01])$")
+
+# NVD writes update components in words; installed versions write them short:
+# cpe:2.3:a:sudo_project:sudo:1.9.5:patch1 is sudo "1.9.5p1" (evaluate compares the version
+# with the exact version and its update written so; mine_spans lists that text in ``versions``).
+# ("update_" before "update"; the words begin differently otherwise, so the order changes no
+# result, and updates, Java's, are the most common.)
+_UPDATE_WORDS = (("update_", "u"), ("update", "u"), ("patch", "p"), ("build", "b"))
+
+
+def update_suffix(update: str) -> str:
+    """A criterion's update component as installed versions write it after the version ("update321" -> "u321")."""
+    for word, short in _UPDATE_WORDS:
+        if update.startswith(word):
+            return short + update[len(word) :]
+    return update
+
+
 def _span(match: BMatch) -> tuple[int, int]:
     """(lowest, highest) span number a range criterion can hold for; unbounded sides are -1 / SPAN_UNBOUNDED."""
     low = major(match.start_incl or match.start_excl)
@@ -1053,12 +1087,14 @@ def _span(match: BMatch) -> tuple[int, int]:
     return (-1 if low is None else low, SPAN_UNBOUNDED if high is None else high)
 
 
-def mine_spans(key_count: int, cves: Sequence[BCve]) -> tuple[list[bytes], list[bytes], dict[str, list[int]]]:
-    """Per key, its CVEs' range spans and exact release hashes (see the module docstring); and per
-    package ecosystem, the keys whose vulnerable criteria name it as target_sw."""
+def mine_spans(key_count: int, cves: Sequence[BCve]) -> tuple[list[bytes], list[bytes], dict[str, list[int]], list[str]]:
+    """Per key, its CVEs' range spans and exact release hashes (see the module docstring); per
+    package ecosystem, the keys whose vulnerable criteria name it as target_sw; and every bound
+    and exact version of a vulnerable criterion (``Bundle.versions``)."""
     ranges: dict[int, set[tuple[int, int, int]]] = defaultdict(set)
     exact: dict[int, set[tuple[int, int]]] = defaultdict(set)
     ecosystems: dict[str, set[int]] = defaultdict(set)
+    versions: set[str] = set()
     for position, cve in enumerate(cves):
         for config in configs_of(cve):
             for node in config.nodes:
@@ -1070,11 +1106,15 @@ def mine_spans(key_count: int, cves: Sequence[BCve]) -> tuple[list[bytes], list[
                     if match.version == "-":
                         continue  # "not applicable" never holds for an installed version
                     if match.version in ("*", ""):
+                        versions.update(b for b in (match.start_incl, match.start_excl, match.end_incl, match.end_excl) if b)
                         low, high = _span(match)
                         ranges[match.product].add((high, low, position))
                         continue
                     # An exact version (with or without an update) holds only for versions with
                     # the same release numbers: "1.9.5" update "*" also holds for "1.9.5p1".
+                    versions.add(match.version)
+                    if match.update not in ("*", "-", ""):
+                        versions.add(match.version + update_suffix(match.update))
                     hashed = release_hash(match.version)
                     if hashed is None:
                         ranges[match.product].add((SPAN_UNBOUNDED, -1, position))
@@ -1086,7 +1126,7 @@ def mine_spans(key_count: int, cves: Sequence[BCve]) -> tuple[list[bytes], list[
     exact_rows = [b""] * key_count
     for kid, pairs in exact.items():
         exact_rows[kid] = array("q", [value for row in sorted(pairs) for value in row]).tobytes()
-    return range_rows, exact_rows, {name: sorted(kids) for name, kids in sorted(ecosystems.items())}
+    return range_rows, exact_rows, {name: sorted(kids) for name, kids in sorted(ecosystems.items())}, sorted(versions)
 
 
 def source_files(paths: Iterable[Path]) -> list[Path]:
@@ -1184,12 +1224,14 @@ def load_bundle(directory: Path) -> Bundle:
     if bundle.format not in READABLE_FORMATS:
         raise BundleError(f"bundle {path} has format {bundle.format}; this program reads formats {READABLE_FORMATS}")
     if bundle.format != BUNDLE_FORMAT:
-        # Formats 3 to 5 are format 6 without the fields added since: they decode with them
+        # Formats 3 to 6 are format 7 without the fields added since: they decode with them
         # empty, so an upgraded appliance keeps its feed (and its refreshes, which compile on
-        # top of it and write format 6) instead of losing it. Until then format 3 has no mined
+        # top of it and write format 7) instead of losing it. Until then format 3 has no mined
         # groups, KEV names or version spans (evaluation then looks at every CVE of a product),
         # formats 3 and 4 have no reference names, and without format 6's per-product criteria
-        # evaluation decodes a CVE's whole configurations (the same findings, a little slower).
+        # evaluation decodes a CVE's whole configurations, and without format 7's version texts
+        # a first report reads the sort keys of its criteria's bounds itself (the same findings,
+        # a little slower).
         log.warning("feed bundle %s has format %d: what later formats add (mined evidence, per-product criteria) is missing until the next feed "
                     "refresh or rebuild", path, bundle.format)
     return bundle

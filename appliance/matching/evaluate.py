@@ -18,20 +18,15 @@ from typing import Any, NamedTuple
 import msgspec
 
 from appliance.matching.base import Vulnerability
-from appliance.matching.bundle import BConfig, BCve, BMatch, BNode, configs_of, one_or_node, own_criteria
+from appliance.matching.bundle import DATE_BOUND, BConfig, BCve, BMatch, BNode, configs_of, one_or_node, own_criteria, update_suffix
 from appliance.matching.index import CpeIndex
 from appliance.matching.platform import TARGET_FAMILIES, Platform
 from appliance.versions import GENERIC, UnknownVersion, upstream_version
 from appliance.versions.rpm import parse_version as parse_rpm
 
-# NVD writes update components in words; installed versions write them short:
-# cpe:2.3:a:sudo_project:sudo:1.9.5:patch1 is sudo "1.9.5p1".
-_UPDATE_WORDS = (("patch", "p"), ("update_", "u"), ("update", "u"), ("build", "b"))
-# NVD sometimes bounds a range with a calendar date where the product numbers its releases
-# otherwise: CVE-2022-2785 gives linux:linux_kernel "versionEndExcluding 2022-08-10", which every
-# kernel 6.x would sort below; the 2022 feed has about 450 such bounds (gpac:gpac, firmware).
-# A date only compares with a version that is a date or begins with a year itself.
-_DATE_BOUND = re.compile(r"^(?:19|20)\d\d[-.]?(?:0[1-9]|1[0-2])[-.]?(?:0[1-9]|[12]\d|3[01])$")
+# A bound written as a calendar date (bundle.DATE_BOUND: NVD gives linux:linux_kernel
+# "versionEndExcluding 2022-08-10") only compares with a version that is a date or begins with
+# a year itself.
 _YEAR_FIRST = re.compile(r"^(?:19|20)\d\d")
 
 
@@ -40,7 +35,7 @@ def _other_numbering(version: str, bounds: tuple[str | None, ...]) -> bool:
     # (Asked of every criterion that holds: a loop without a generator, the pattern only for a
     # bound that begins as a date does, the version's test only when one is.)
     for bound in bounds:
-        if bound and bound[:2] in ("19", "20") and _DATE_BOUND.match(bound) is not None:
+        if bound and bound[:2] in ("19", "20") and DATE_BOUND.match(bound) is not None:
             return _YEAR_FIRST.match(version) is None
     return False
 
@@ -71,20 +66,21 @@ def _key(version: str) -> Any:
     return GENERIC.key(version)
 
 
-def _update_suffix(update: str) -> str:
-    for word, short in _UPDATE_WORDS:
-        if update.startswith(word):
-            return short + update[len(word) :]
-    return update
+_NO_KEYS: Mapping[str, Any] = {}
 
 
-def version_matches(match: BMatch, version: str) -> str | None:
+def version_matches(match: BMatch, version: str, known: Mapping[str, Any] = _NO_KEYS) -> str | None:
     """Why ``version`` satisfies the criterion's version part, or None if it does not."""
-    return _version_matches(match, version, _key(version))
+    return _version_matches(match, version, _key(version), known)
 
 
-def _version_matches(match: BMatch, version: str, key: Any) -> str | None:
-    """version_matches with the version's sort key already known (evaluation has it at hand)."""
+def _version_matches(match: BMatch, version: str, key: Any, known: Mapping[str, Any] = _NO_KEYS,
+                     dated: frozenset[str] | None = None) -> str | None:
+    """version_matches with the version's sort key already known (evaluation has it at hand).
+    ``known``: the sort keys of the bundle's bounds read at load (CpeIndex.version_keys); a
+    bound it lacks is read here. ``dated``: the bundle's bounds that are calendar dates
+    (CpeIndex.dated_versions), for a criterion whose bounds the bundle lists all (a vulnerable
+    one); otherwise each bound is tested here."""
     if key is None:
         return None  # unknown versions never match a range or a wildcard
     if match.version == "-":
@@ -92,10 +88,10 @@ def _version_matches(match: BMatch, version: str, key: Any) -> str | None:
     if match.version != "*":
         wanted = match.version
         if match.update not in ("*", "-", ""):
-            wanted += _update_suffix(match.update)
+            wanted += update_suffix(match.update)
         elif match.update == "*" and version.startswith(match.version) and version[len(match.version) :][:1].isalpha():
             return f"version {match.version} (any update)"
-        target = _key(wanted)
+        target = known.get(wanted) or _key(wanted)
         return f"version {wanted}" if target is not None and key == target else None
     # Each bound is tested in turn; a bound we cannot read gives no match rather than a guess.
     # Keys of different shapes do not compare (TypeError): no match either. The reason is
@@ -103,25 +99,29 @@ def _version_matches(match: BMatch, version: str, key: Any) -> str | None:
     start_incl, start_excl, end_incl, end_excl = match.start_incl, match.start_excl, match.end_incl, match.end_excl
     try:
         if start_incl:
-            bound = _key(start_incl)
+            bound = known.get(start_incl) or _key(start_incl)
             if bound is None or not key >= bound:
                 return None
         if start_excl:
-            bound = _key(start_excl)
+            bound = known.get(start_excl) or _key(start_excl)
             if bound is None or not key > bound:
                 return None
         if end_incl:
-            bound = _key(end_incl)
+            bound = known.get(end_incl) or _key(end_incl)
             if bound is None or not key <= bound:
                 return None
         if end_excl:
-            bound = _key(end_excl)
+            bound = known.get(end_excl) or _key(end_excl)
             if bound is None or not key < bound:
                 return None
     except (TypeError, UnknownVersion):
         return None
-    if _other_numbering(version, (start_incl, start_excl, end_incl, end_excl)):
-        return None  # (tested last: only for a version that passed every bound)
+    # (Tested last: only for a version that passed every bound.)
+    if dated is None:
+        if _other_numbering(version, (start_incl, start_excl, end_incl, end_excl)):
+            return None
+    elif (start_incl in dated or start_excl in dated or end_incl in dated or end_excl in dated) and _YEAR_FIRST.match(version) is None:
+        return None
     return _bounds_text(start_incl, start_excl, end_incl, end_excl)
 
 
@@ -187,7 +187,7 @@ def judge(match: BMatch, installed: Installed) -> tuple[bool | None, str]:
     if match.version != "*":
         wanted = match.version
         if match.update not in ("*", "-", ""):
-            wanted += _update_suffix(match.update)
+            wanted += update_suffix(match.update)
         target = _key(wanted)
         if target is None:
             return False, ""
@@ -271,7 +271,7 @@ class _Context:
         if match.product in self.keys:
             installed = self.installed
             if installed.exact:  # judge() for one known version, without the extra call
-                why = _version_matches(match, installed.text, installed.low)
+                why = _version_matches(match, installed.text, installed.low, index.version_keys)
                 verdict = why is not None
             else:
                 verdict, why = judge(match, installed)
@@ -287,7 +287,7 @@ class _Context:
         if match.part != "a":
             return False  # hardware, or an OS as the vulnerable product: not decidable from a report
         self.used_others = True
-        return any(version_matches(match, v) is not None for v in self.others.get(match.product, ()))
+        return any(version_matches(match, v, index.version_keys) is not None for v in self.others.get(match.product, ()))
 
     def node(self, node: BNode, index: CpeIndex) -> bool | None:
         # The item's own criteria first: in an OR node they usually decide, and then the
@@ -398,9 +398,10 @@ class CveEvaluator:
             ctx = _Context(keys, installed, platform, self._platform(platform), others)
             holds = ctx.config(config, self.index)
             if holds is True and ctx.hit is not None:
-                found[cve.id] = self._finding(cve, ctx.hit, backport, False)
+                found[cve.id] = self._finding(cve, ctx.hit.match, ctx.hit.why, backport, False)
             elif holds is None and known is None and (ctx.hit or ctx.maybe) is not None:
-                found[cve.id] = self._finding(cve, ctx.hit or ctx.maybe, backport, True)  # type: ignore[arg-type]
+                hit = ctx.hit or ctx.maybe
+                found[cve.id] = self._finding(cve, hit.match, hit.why, backport, True)  # type: ignore[union-attr]
         return tuple(found[cve] for cve in sorted(found)), True
 
     CACHE_LIMIT = 200_000  # evaluated (product, version, platform) results kept; beyond it the cache starts over
@@ -429,8 +430,9 @@ class CveEvaluator:
             mine = keys if len(keys) == 1 else [k for k in keys if k in cve.products]
             own = own_criteria(cve, mine[0]) if len(mine) == 1 else None
         if own is None:
+            # (Decoded for the plan alone, which is kept: not kept in _decoded as well.)
             plan: list[tuple[BMatch, ...] | BConfig] = []
-            for config in self._configs(cve):
+            for config in configs_of(cve):
                 nodes = config.nodes
                 # (one_or_node written out: it is asked for every configuration of every candidate.)
                 if len(nodes) == 1 and not config.negate and (node := nodes[0]).operator != "AND" and not node.negate:
@@ -502,7 +504,8 @@ class CveEvaluator:
         plans = self._plans.get(keys)
         if plans is None:
             plans = self._plans[keys] = {}
-        found = set()
+        # The texts first, then each text's key once (criteria repeat their bounds).
+        texts: set[str | None] = set()
         for cve in candidates:
             plan = plans.get(cve.id)
             if plan is None:
@@ -512,14 +515,14 @@ class CveEvaluator:
                 matches = config if type(config) is tuple else [m for n in config.nodes for m in n.matches if m.product in keys]
                 for match in matches:
                     if match.version == "*":
-                        for bound in (match.start_incl, match.start_excl, match.end_incl, match.end_excl):
-                            if bound:
-                                found.add(_key(bound))
+                        texts.update((match.start_incl, match.start_excl, match.end_incl, match.end_excl))
                     elif match.version != "-":
                         wanted = match.version
                         if match.update not in ("*", "-", ""):
-                            wanted += _update_suffix(match.update)
-                        found.add(_key(wanted))
+                            wanted += update_suffix(match.update)
+                        texts.add(wanted)
+        known = self.index.version_keys
+        found = {known.get(text) or _key(text) for text in texts if text}
         found.discard(None)
         try:
             return sorted(found)
@@ -548,6 +551,9 @@ class CveEvaluator:
         if plans is None and fast:
             plans = self._plans[keys] = {}
         held = self._held
+        known = self.index.version_keys
+        # (Every bound of a vulnerable criterion is in the bundle's versions since format 7.)
+        dated = self.index.dated_versions if known else None
         for cve in candidates:
             maybe: _Hit | None = None
             certain: _Hit | None = None
@@ -568,14 +574,14 @@ class CveEvaluator:
                             wanted = TARGET_FAMILIES.get(match.target_sw)
                             if wanted is not None and wanted != family:
                                 continue
-                        why = _version_matches(match, text, version_key)
+                        why = _version_matches(match, text, version_key, known, dated)
                         if why is not None:
                             # The finding is made from the CVE, the criterion's product, reason and
                             # upper bound (fix_of) and backport: the same for every version it catches.
                             shared = (cve.id, match.product, why, match.end_excl, match.end_incl, backport)
                             finding = held.get(shared)
                             if finding is None:
-                                finding = held[shared] = self._finding(cve, _Hit(match, why), backport, False)
+                                finding = held[shared] = self._finding(cve, match, why, backport, False)
                             final.append(finding)
                             decided = True
                             break
@@ -594,9 +600,9 @@ class CveEvaluator:
             if decided:
                 continue
             if certain is not None:
-                final.append(self._finding(cve, certain, backport, False))
+                final.append(self._finding(cve, certain.match, certain.why, backport, False))
             elif maybe is not None:
-                final.append(self._finding(cve, maybe, backport, True))
+                final.append(self._finding(cve, maybe.match, maybe.why, backport, True))
         return tuple(final), tuple(pending)
 
     def _judge(self, ctx: _Context, config: BConfig, keys: tuple[int, ...]) -> tuple[object, _Hit | None]:
@@ -635,11 +641,13 @@ class CveEvaluator:
             return None, hit or guess
         return False, None
 
-    def _finding(self, cve: BCve, hit: _Hit, backport: bool, version_unknown: bool) -> Vulnerability:
+    def _finding(self, cve: BCve, match: BMatch, why: str, backport: bool, version_unknown: bool) -> Vulnerability:
+        """The finding an own criterion (``match``, held for ``why``) makes of the CVE."""
+        evidence = f"{self.index.keys[match.product]} {why}"
+        fixed_version, fix_kind = fix_of(match)
         kev = self.index.kev.get(cve.id)
-        fixed_version, fix_kind = fix_of(hit.match)
-        return Vulnerability(
-            cve.id, cve.score, cve.severity, kev is not None, backport, f"{self.index.keys[hit.match.product]} {hit.why}",
-            kev.date_added if kev else None, kev.due_date if kev else None, kev.ransomware if kev else None,
-            fixed_version, fix_kind, version_unknown,
-        )
+        if kev is None:
+            return Vulnerability(cve.id, cve.score, cve.severity, False, backport, evidence, None, None, None,
+                                 fixed_version, fix_kind, version_unknown)
+        return Vulnerability(cve.id, cve.score, cve.severity, True, backport, evidence, kev.date_added, kev.due_date,
+                             kev.ransomware, fixed_version, fix_kind, version_unknown)

@@ -210,3 +210,31 @@ def test_build_feed_mines_title_abbreviations_of_one_product(index) -> None:
     assert "esr" not in index.abbreviations
     # Display names are not read by them (KEV's names are).
     assert "tbb" not in index.by_name
+
+
+def test_format_7_versions_are_the_criteria_bounds_and_change_no_finding(index) -> None:
+    """Bundle.versions: every bound and exact version of a vulnerable criterion, once each,
+    sorted; the index reads their sort keys at load. Without them (a format-6 bundle) every
+    finding is the same."""
+    from appliance.matching.aliases import load_aliases
+    from appliance.matching.base import SoftwareItem
+    from appliance.matching.bundle import configs_of
+    from appliance.matching.engine import FeedMatcher, default_feed_dir
+    from appliance.matching.index import CpeIndex
+    from appliance.versions import GENERIC
+
+    versions = index.bundle.versions
+    assert versions == sorted(set(versions))
+    written = {text for cve in index.bundle.cves[:3000] for config in configs_of(cve) for node in config.nodes
+               for m in node.matches if m.vulnerable and m.product >= 0 and m.version != "-"
+               for text in (m.start_incl, m.start_excl, m.end_incl, m.end_excl, m.version) if text and text != "*"}
+    assert written and written <= set(versions)
+    assert all(index.version_keys[text] == GENERIC.key(text) for text in versions[:500] if GENERIC.key(text) is not None)
+    old = CpeIndex(msgspec.structs.replace(index.bundle, format=6, versions=[]), load_aliases(default_feed_dir() / "aliases.tsv"))
+    assert old.version_keys == {}
+    items = [SoftwareItem("Google Chrome", "120.0.6099.130", "Google LLC"), SoftwareItem("7-Zip 23.01 (x64)", "23.01", "Igor Pavlov"),
+             SoftwareItem("Mozilla Firefox (x64 en-US)", "115.0.2", "Mozilla"), SoftwareItem("Wireshark 4.0.6 64-bit", "4.0.6", ""),
+             SoftwareItem("Adobe Acrobat Reader DC", "23.006.20359", "Adobe"), SoftwareItem("VLC media player", "3.0.18", "VideoLAN")]
+    new_results = FeedMatcher(index).match(items, "Windows 11 Pro")
+    assert sum(len(r.vulnerabilities) for r in new_results) > 0
+    assert new_results == FeedMatcher(old).match(items, "Windows 11 Pro")
