@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from itertools import compress
-from operator import not_
+from operator import itemgetter, not_
 from typing import TYPE_CHECKING
 
 from appliance.cpe import unquote
@@ -264,6 +264,11 @@ def _unglued(word: str) -> str:
     return word
 
 
+# The last letter of a word (words are never empty): mapped over a name's words with
+# str.isdigit, whether one ends in a digit, without a loop in Python.
+_LAST = itemgetter(-1)
+
+
 def _keeps_product_words(key: str, kept: str, cleaned: str) -> bool:
     """The product's NVD name has a word that only the kept reading of the name has ("for",
     a major number): "skype_for_business" from "Skype for Business Basic 2016"."""
@@ -293,6 +298,8 @@ def _repeats(words: list[str]) -> tuple[int, ...]:
     """Positions of the words that repeat an earlier word with a number (the Windows service
     name "Tomcat9" in "Apache Tomcat 9.0 Tomcat9"), which _trimmed drops whatever else goes."""
     found: tuple[int, ...] = ()
+    if not any(map(str.isdigit, map(_LAST, words[1:]))):
+        return found  # (most names: no word after the first ends in a digit)
     for i, w in enumerate(words):
         # (One call tells whether an earlier word begins this one: in most names none does.)
         if i and w[-1].isdigit() and w.startswith(tuple(words[:i])):
@@ -867,10 +874,12 @@ class DisplayNames:
         key, or "" (session 17). "Sage 50" and "Sage 50cloud Accounts" (Sage's accounting line)
         clean to "sage", the key sage:sage that a vendor filing many products gives its own name:
         NVD's name for the company's products at large, not for the program the number names."""
-        vendor, product = split_key(key)
         words = name.split()
-        if (len(words) < 2 or compact(vendor) != compact(product) or compact(words[0]) != compact(vendor)
-                or not words[1][:1].isdecimal() or not _NUMBER_THEN_LETTERS.match(words[1])):
+        if len(words) < 2 or not words[1][:1].isdecimal():
+            return ""  # (most names: the second word is no number)
+        vendor, product = split_key(key)
+        if (compact(vendor) != compact(product) or compact(words[0]) != compact(vendor)
+                or not _NUMBER_THEN_LETTERS.match(words[1])):
             return ""
         key_id = self.index.key_id.get(key)
         if key_id is None or self.index.vendor_products(key_id) < _COMPANY_PRODUCTS or self.index.cve_count(key_id):
@@ -1222,6 +1231,9 @@ class DisplayNames:
         repeats = _repeats(words) if not candidates else ()  # (for every _trimmed below)
         has_year = True in year
         edition_or_year = _either(edition, year)
+        # The drops that found nothing: a later one that drops the same words finds nothing
+        # again (in a name with a number and no edition word the last drop is the first again).
+        fruitless: list[list[bool]] = []
         for drop, sure, needed in (
             # Session 20: a bare release number alone first ("VMware Horizon Client 2312" is the
             # Horizon Client, not vmware:horizon after dropping "client" too).
@@ -1235,7 +1247,7 @@ class DisplayNames:
         ):
             if candidates:
                 break
-            if not needed:
+            if not needed or drop in fruitless:
                 continue
             trimmed = _trimmed(words, drop, repeats)
             if not trimmed or len(trimmed) == len(words):
@@ -1248,7 +1260,9 @@ class DisplayNames:
                 _Candidate(c.key_id, round(c.score - 0.05, 3), c.evidence + f", after dropping edition words from '{cleaned}'", True)
                 for c in self._candidates(shorter, publisher, display)
             ]
-            if sure:
+            if not candidates:
+                fruitless.append(drop)
+            elif sure:
                 # ... and only when the product it names is better confirmed than the one the
                 # name without its edition word names (Claris' claris:filemaker_pro over the
                 # unconfirmed filemaker:filemaker; Microsoft Project Professional stays
@@ -1264,7 +1278,7 @@ class DisplayNames:
                         "pro" in words and self.index.words(c.key_id)[1].endswith(" pro"))) for c in candidates):
                     candidates = []
         # (Whether a word ends in a digit is read once, for both readings below.)
-        numbered = not candidates and any(w[-1:].isdecimal() for w in words)
+        numbered = not candidates and any(map(str.isdecimal, map(_LAST, words)))
         # (_unglued keeps the others, and any word shorter than five characters: "102" of "Zoom 102".)
         unglued = [_unglued(w) if w[-1:].isdigit() and len(w) >= 5 else w for w in words] if numbered else words
         if unglued != words:
