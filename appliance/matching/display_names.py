@@ -163,6 +163,9 @@ _HOSTING_VENDORS = ("google", "googlecode", "github", "sourceforge", "gitlab", "
 # "Vivaldi Snapshot"), Homebrew's @alpha, @daily and @snapshot casks of the same apps.
 # Session 19: and JetBrains' Early Access Program builds ("Rider 2024.3 EAP.app", the -eap casks).
 _CHANNEL = re.compile(r"[\s-]+(beta|dev|canary|nightly|tech(?:nology)? preview|preview|insiders?|alpha|daily|snapshot|eap)$", re.I)
+# The words _CHANNEL ends with: an ASCII name ending in none is not searched (re.I folds a few
+# non-ASCII letters into ASCII ones, so other names always are).
+_CHANNEL_ENDINGS = ("beta", "dev", "canary", "nightly", "preview", "insider", "insiders", "alpha", "daily", "snapshot", "eap")
 # Session 15, round 2: the platform a Mac app's name ends with ("Bitdefender Antivirus for
 # Mac", "Kaspersky Endpoint Security for Mac"), as a Windows name's "for Windows", which the
 # cleaning drops (normalize._NOISE_WORDS): the product is the name before it, and NVD's separate
@@ -846,7 +849,8 @@ class DisplayNames:
             # Session 19: a release channel after a Windows program's name, as after a Mac app's
             # (DisplayNames.app): "Microsoft Edge Dev" is the Dev channel's build of Edge. Read
             # only when the whole name names nothing ("dev" is no edition word elsewhere).
-            channel = _CHANNEL.search(name.strip())
+            stripped = name.strip()
+            channel = _CHANNEL.search(stripped) if not stripped.isascii() or stripped.lower().endswith(_CHANNEL_ENDINGS) else None
             if channel and channel.start() > 0:
                 again = self._identify(name.strip()[:channel.start()].rstrip(" -"), publisher, platform, display)
                 if isinstance(again, Identification):
@@ -862,8 +866,8 @@ class DisplayNames:
                 if isinstance(again, Identification):
                     found = Identification(again.key, "fuzzy", min(again.score, 0.9), f"'{edition.group(1)}' names an edition "
                                            f"of the program: {again.evidence}")
-        note = _INSTALLER_NOTE.search(name) if "(" in name else None
-        if note and isinstance(found, Identification):
+        note = _INSTALLER_NOTE.search(name) if "(" in name and isinstance(found, Identification) else None
+        if note:
             # The cleaning drops bracketed notes, but this one says what the entry is: the
             # installer that puts the product on new user profiles, not the product.
             return Unidentified(f"'{name}' is the {note.group(1).lower()} of {found.key}, not the product")

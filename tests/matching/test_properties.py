@@ -92,8 +92,11 @@ def test_pattern_shortcuts_answer_as_the_patterns(text: str) -> None:
     assert normalize.compact(text) == normalize._NOT_COMPACT.sub("", text.lower())
     assert display_names._is_year(text) == (display_names._YEAR.match(text) is not None)
     assert display_names._is_number(text) == (re.fullmatch(r"\d+", text) is not None)
-    major = bool(text[:1].isdecimal() and normalize._MAJOR.match(text))
-    assert major == (normalize._MAJOR.match(text) is not None)
+    for word in text.split():  # (_cleaned_words' test, on a name's words: "$" also matches before a newline)
+        assert bool(word[:1].isdecimal() and len(word) <= 2 and word.isdecimal()) == (normalize._MAJOR.match(word) is not None)
+    assert normalize.cpe_words(text) == normalize._CPE_SEPARATORS.sub(" ", text.lower()).strip()
+    if text.isascii() and not text.lower().endswith(display_names._CHANNEL_ENDINGS):
+        assert display_names._CHANNEL.search(text) is None
 
 
 @settings(max_examples=1000, deadline=None)
