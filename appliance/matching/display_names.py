@@ -1050,11 +1050,13 @@ class DisplayNames:
         if not families:
             return None
         found: set[int] = set()
+        named = compact(cleaned)  # (compact() runs words together letter by letter: family + name is compact(family) + named)
         for family in families:
             if cleaned.startswith(family + " ") or cleaned == family:
                 return None  # (the name has its family word and named no product)
-            found.update(k for k in index.by_product.get(compact(f"{family} {cleaned}"), ())
-                         if k in index.current and compact(index.words(k)[0]) == vendor)
+            kids = index.by_product.get(compact(family) + named)
+            if kids:
+                found.update(k for k in kids if k in index.current and compact(index.words(k)[0]) == vendor)
         one = self._one_of(found)
         if one is None:
             return None

@@ -90,6 +90,8 @@ def test_pattern_shortcuts_answer_as_the_patterns(text: str) -> None:
     assert normalize.tokens(text) == [t for t in re.split(r"[\s,]+", text.lower().strip()) if t]
     assert normalize._version_token(text) == (normalize._VERSION_TOKEN.match(text) is not None)
     assert normalize.compact(text) == normalize._NOT_COMPACT.sub("", text.lower())
+    # (Letter by letter: DisplayNames._family_product runs a family word and a name together so.)
+    assert normalize.compact(f"{text} {text[::-1]}") == normalize.compact(text) + normalize.compact(text[::-1])
     assert display_names._is_year(text) == (display_names._YEAR.match(text) is not None)
     assert display_names._is_number(text) == (re.fullmatch(r"\d+", text) is not None)
     for word in text.split():  # (_cleaned_words' test, on a name's words: "$" also matches before a newline)
