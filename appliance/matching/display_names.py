@@ -1328,7 +1328,8 @@ class DisplayNames:
                 found = self._vendor_product_around(publisher, cleaned)
             return found or Unidentified(f"no NVD product is named like '{cleaned}'")
         # Highest score first; ties by key text, never by feed or row order.
-        candidates.sort(key=lambda c: (-c.score, self.index.keys[c.key_id]))
+        if len(candidates) > 1:  # (most names have one: no key to compute)
+            candidates.sort(key=lambda c: (-c.score, self.index.keys[c.key_id]))
         best = candidates[0]
         if best.score < THRESHOLD and display and platform.family != "macos" and self._product_team(publisher, cleaned):
             # Session 16: a publisher named as the product's own team or distribution ("R Core
@@ -1376,9 +1377,11 @@ class DisplayNames:
         best = self._year_or_release(words, best, publisher, display)
         # Only names of the same vendor or organisation: mined groups also join products of
         # different vendors that NVD lists together (apache:http_server and oracle:http_server).
-        organisation = _organisation(split_key(self.index.keys[best.key_id])[0])
-        group = tuple(k for k in self.index.equivalents(best.key_id)
-                      if k in self.index.current and _organisation(split_key(self.index.keys[k])[0]) == organisation)
+        # (A product of one name, most, has no group to read.)
+        equivalents = self.index.equivalents(best.key_id)
+        organisation = _organisation(split_key(self.index.keys[best.key_id])[0]) if len(equivalents) > 1 else ""
+        group = tuple(k for k in equivalents if k in self.index.current
+                      and _organisation(split_key(self.index.keys[k])[0]) == organisation) if len(equivalents) > 1 else ()
         if len(group) > 1 and self.index.cve_count(self.index.primary(group)) > self.index.cve_count(best.key_id):
             # Of one product's names, the one NVD files most CVEs under (erlang:erlang\/otp, not erlang:otp).
             primary = self.index.primary(group)
@@ -1681,7 +1684,7 @@ class DisplayNames:
 
     def _one_of(self, kids: set[int]) -> int | None:
         """The product's key NVD uses most, when ``kids`` are one product; else None (also for none)."""
-        if len({self.index.equivalents(k) for k in kids}) != 1:
+        if not kids or len({self.index.equivalents(k) for k in kids}) != 1:
             return None
         return self.index.primary(tuple(sorted(kids)))
 
@@ -1702,6 +1705,8 @@ class DisplayNames:
         kinds = _PUBLISHED_KINDS if _PRINTING_WORDS.isdisjoint(words) else _PROGRAM_KINDS
         kids = {k for name in names for k in index.by_head.get(name, ())
                 if index.words(k)[1].rsplit(" ", 1)[-1] in kinds and compact(index.words(k)[0]) == said}
+        if not kids:
+            return []  # (most names: no product of the vendor is named so)
         kids &= self.index.current
         key_id = self._one_of(kids)
         if key_id is None and kids and len({(_organisation(split_key(index.keys[k])[0]), index.words(k)[1]) for k in kids}) == 1:
