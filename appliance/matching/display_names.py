@@ -1555,7 +1555,10 @@ class DisplayNames:
         said = compact(publisher)
         if not listed and (said in index.by_vendor or self._initials_vendor(publisher, cleaned)):
             return None
-        kids = [k for k in index.by_product.get(compact(cleaned), ()) if k in index.current]
+        named = index.by_product.get(compact(cleaned))
+        if not named:
+            return None  # (most names: no product is named so)
+        kids = [k for k in named if k in index.current]
         groups = {index.equivalents(k) for k in kids}
         if len(groups) != 1:
             return None
