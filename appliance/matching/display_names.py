@@ -268,7 +268,7 @@ def _unglued(word: str) -> str:
 
 
 # The last letter of a word (words are never empty): mapped over a name's words with
-# str.isdigit, whether one ends in a digit, without a loop in Python.
+# str.isdigit or str.isdecimal, whether one ends in a digit, without a loop in Python.
 _LAST = itemgetter(-1)
 
 
