@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from itertools import compress
-from operator import not_
+from operator import itemgetter, not_
 from typing import TYPE_CHECKING
 
 from appliance.cpe import unquote
@@ -163,6 +163,9 @@ _HOSTING_VENDORS = ("google", "googlecode", "github", "sourceforge", "gitlab", "
 # "Vivaldi Snapshot"), Homebrew's @alpha, @daily and @snapshot casks of the same apps.
 # Session 19: and JetBrains' Early Access Program builds ("Rider 2024.3 EAP.app", the -eap casks).
 _CHANNEL = re.compile(r"[\s-]+(beta|dev|canary|nightly|tech(?:nology)? preview|preview|insiders?|alpha|daily|snapshot|eap)$", re.I)
+# The words _CHANNEL ends with: an ASCII name ending in none is not searched (re.I folds a few
+# non-ASCII letters into ASCII ones, so other names always are).
+_CHANNEL_ENDINGS = ("beta", "dev", "canary", "nightly", "preview", "insider", "insiders", "alpha", "daily", "snapshot", "eap")
 # Session 15, round 2: the platform a Mac app's name ends with ("Bitdefender Antivirus for
 # Mac", "Kaspersky Endpoint Security for Mac"), as a Windows name's "for Windows", which the
 # cleaning drops (normalize._NOISE_WORDS): the product is the name before it, and NVD's separate
@@ -264,6 +267,11 @@ def _unglued(word: str) -> str:
     return word
 
 
+# The last letter of a word (words are never empty): mapped over a name's words with
+# str.isdigit or str.isdecimal, whether one ends in a digit, without a loop in Python.
+_LAST = itemgetter(-1)
+
+
 def _keeps_product_words(key: str, kept: str, cleaned: str) -> bool:
     """The product's NVD name has a word that only the kept reading of the name has ("for",
     a major number): "skype_for_business" from "Skype for Business Basic 2016"."""
@@ -293,6 +301,8 @@ def _repeats(words: list[str]) -> tuple[int, ...]:
     """Positions of the words that repeat an earlier word with a number (the Windows service
     name "Tomcat9" in "Apache Tomcat 9.0 Tomcat9"), which _trimmed drops whatever else goes."""
     found: tuple[int, ...] = ()
+    if not any(map(str.isdigit, map(_LAST, words[1:]))):
+        return found  # (most names: no word after the first ends in a digit)
     for i, w in enumerate(words):
         # (One call tells whether an earlier word begins this one: in most names none does.)
         if i and w[-1].isdigit() and w.startswith(tuple(words[:i])):
@@ -839,7 +849,8 @@ class DisplayNames:
             # Session 19: a release channel after a Windows program's name, as after a Mac app's
             # (DisplayNames.app): "Microsoft Edge Dev" is the Dev channel's build of Edge. Read
             # only when the whole name names nothing ("dev" is no edition word elsewhere).
-            channel = _CHANNEL.search(name.strip())
+            stripped = name.strip()
+            channel = _CHANNEL.search(stripped) if not stripped.isascii() or stripped.lower().endswith(_CHANNEL_ENDINGS) else None
             if channel and channel.start() > 0:
                 again = self._identify(name.strip()[:channel.start()].rstrip(" -"), publisher, platform, display)
                 if isinstance(again, Identification):
@@ -855,8 +866,8 @@ class DisplayNames:
                 if isinstance(again, Identification):
                     found = Identification(again.key, "fuzzy", min(again.score, 0.9), f"'{edition.group(1)}' names an edition "
                                            f"of the program: {again.evidence}")
-        note = _INSTALLER_NOTE.search(name) if "(" in name else None
-        if note and isinstance(found, Identification):
+        note = _INSTALLER_NOTE.search(name) if "(" in name and isinstance(found, Identification) else None
+        if note:
             # The cleaning drops bracketed notes, but this one says what the entry is: the
             # installer that puts the product on new user profiles, not the product.
             return Unidentified(f"'{name}' is the {note.group(1).lower()} of {found.key}, not the product")
@@ -867,10 +878,12 @@ class DisplayNames:
         key, or "" (session 17). "Sage 50" and "Sage 50cloud Accounts" (Sage's accounting line)
         clean to "sage", the key sage:sage that a vendor filing many products gives its own name:
         NVD's name for the company's products at large, not for the program the number names."""
-        vendor, product = split_key(key)
         words = name.split()
-        if (len(words) < 2 or compact(vendor) != compact(product) or compact(words[0]) != compact(vendor)
-                or not words[1][:1].isdecimal() or not _NUMBER_THEN_LETTERS.match(words[1])):
+        if len(words) < 2 or not words[1][:1].isdecimal():
+            return ""  # (most names: the second word is no number)
+        vendor, product = split_key(key)
+        if (compact(vendor) != compact(product) or compact(words[0]) != compact(vendor)
+                or not _NUMBER_THEN_LETTERS.match(words[1])):
             return ""
         key_id = self.index.key_id.get(key)
         if key_id is None or self.index.vendor_products(key_id) < _COMPANY_PRODUCTS or self.index.cve_count(key_id):
@@ -1037,11 +1050,13 @@ class DisplayNames:
         if not families:
             return None
         found: set[int] = set()
+        named = compact(cleaned)  # (compact() runs words together letter by letter: family + name is compact(family) + named)
         for family in families:
             if cleaned.startswith(family + " ") or cleaned == family:
                 return None  # (the name has its family word and named no product)
-            found.update(k for k in index.by_product.get(compact(f"{family} {cleaned}"), ())
-                         if k in index.current and compact(index.words(k)[0]) == vendor)
+            kids = index.by_product.get(compact(family) + named)
+            if kids:
+                found.update(k for k in kids if k in index.current and compact(index.words(k)[0]) == vendor)
         one = self._one_of(found)
         if one is None:
             return None
@@ -1222,6 +1237,9 @@ class DisplayNames:
         repeats = _repeats(words) if not candidates else ()  # (for every _trimmed below)
         has_year = True in year
         edition_or_year = _either(edition, year)
+        # The drops that found nothing: a later one that drops the same words finds nothing
+        # again (in a name with a number and no edition word the last drop is the first again).
+        fruitless: list[list[bool]] = []
         for drop, sure, needed in (
             # Session 20: a bare release number alone first ("VMware Horizon Client 2312" is the
             # Horizon Client, not vmware:horizon after dropping "client" too).
@@ -1235,7 +1253,7 @@ class DisplayNames:
         ):
             if candidates:
                 break
-            if not needed:
+            if not needed or drop in fruitless:
                 continue
             trimmed = _trimmed(words, drop, repeats)
             if not trimmed or len(trimmed) == len(words):
@@ -1248,7 +1266,9 @@ class DisplayNames:
                 _Candidate(c.key_id, round(c.score - 0.05, 3), c.evidence + f", after dropping edition words from '{cleaned}'", True)
                 for c in self._candidates(shorter, publisher, display)
             ]
-            if sure:
+            if not candidates:
+                fruitless.append(drop)
+            elif sure:
                 # ... and only when the product it names is better confirmed than the one the
                 # name without its edition word names (Claris' claris:filemaker_pro over the
                 # unconfirmed filemaker:filemaker; Microsoft Project Professional stays
@@ -1264,7 +1284,7 @@ class DisplayNames:
                         "pro" in words and self.index.words(c.key_id)[1].endswith(" pro"))) for c in candidates):
                     candidates = []
         # (Whether a word ends in a digit is read once, for both readings below.)
-        numbered = not candidates and any(w[-1:].isdecimal() for w in words)
+        numbered = not candidates and any(map(str.isdecimal, map(_LAST, words)))
         # (_unglued keeps the others, and any word shorter than five characters: "102" of "Zoom 102".)
         unglued = [_unglued(w) if w[-1:].isdigit() and len(w) >= 5 else w for w in words] if numbered else words
         if unglued != words:
@@ -1308,7 +1328,8 @@ class DisplayNames:
                 found = self._vendor_product_around(publisher, cleaned)
             return found or Unidentified(f"no NVD product is named like '{cleaned}'")
         # Highest score first; ties by key text, never by feed or row order.
-        candidates.sort(key=lambda c: (-c.score, self.index.keys[c.key_id]))
+        if len(candidates) > 1:  # (most names have one: no key to compute)
+            candidates.sort(key=lambda c: (-c.score, self.index.keys[c.key_id]))
         best = candidates[0]
         if best.score < THRESHOLD and display and platform.family != "macos" and self._product_team(publisher, cleaned):
             # Session 16: a publisher named as the product's own team or distribution ("R Core
@@ -1356,9 +1377,11 @@ class DisplayNames:
         best = self._year_or_release(words, best, publisher, display)
         # Only names of the same vendor or organisation: mined groups also join products of
         # different vendors that NVD lists together (apache:http_server and oracle:http_server).
-        organisation = _organisation(split_key(self.index.keys[best.key_id])[0])
-        group = tuple(k for k in self.index.equivalents(best.key_id)
-                      if k in self.index.current and _organisation(split_key(self.index.keys[k])[0]) == organisation)
+        # (A product of one name, most, has no group to read.)
+        equivalents = self.index.equivalents(best.key_id)
+        organisation = _organisation(split_key(self.index.keys[best.key_id])[0]) if len(equivalents) > 1 else ""
+        group = tuple(k for k in equivalents if k in self.index.current
+                      and _organisation(split_key(self.index.keys[k])[0]) == organisation) if len(equivalents) > 1 else ()
         if len(group) > 1 and self.index.cve_count(self.index.primary(group)) > self.index.cve_count(best.key_id):
             # Of one product's names, the one NVD files most CVEs under (erlang:erlang\/otp, not erlang:otp).
             primary = self.index.primary(group)
@@ -1532,7 +1555,10 @@ class DisplayNames:
         said = compact(publisher)
         if not listed and (said in index.by_vendor or self._initials_vendor(publisher, cleaned)):
             return None
-        kids = [k for k in index.by_product.get(compact(cleaned), ()) if k in index.current]
+        named = index.by_product.get(compact(cleaned))
+        if not named:
+            return None  # (most names: no product is named so)
+        kids = [k for k in named if k in index.current]
         groups = {index.equivalents(k) for k in kids}
         if len(groups) != 1:
             return None
@@ -1661,7 +1687,7 @@ class DisplayNames:
 
     def _one_of(self, kids: set[int]) -> int | None:
         """The product's key NVD uses most, when ``kids`` are one product; else None (also for none)."""
-        if len({self.index.equivalents(k) for k in kids}) != 1:
+        if not kids or len({self.index.equivalents(k) for k in kids}) != 1:
             return None
         return self.index.primary(tuple(sorted(kids)))
 
@@ -1682,6 +1708,8 @@ class DisplayNames:
         kinds = _PUBLISHED_KINDS if _PRINTING_WORDS.isdisjoint(words) else _PROGRAM_KINDS
         kids = {k for name in names for k in index.by_head.get(name, ())
                 if index.words(k)[1].rsplit(" ", 1)[-1] in kinds and compact(index.words(k)[0]) == said}
+        if not kids:
+            return []  # (most names: no product of the vendor is named so)
         kids &= self.index.current
         key_id = self._one_of(kids)
         if key_id is None and kids and len({(_organisation(split_key(index.keys[k])[0]), index.words(k)[1]) for k in kids}) == 1:

@@ -74,6 +74,7 @@ PUBLISHER_NOISE |= {
     "eg", "e.v.", "llp", "lp", "ulc", "oyj", "asa", "aps", "sdn", "bhd", "s.l.", "s.a.s.",
 }
 _EMAIL = re.compile(r"<[^>]*>")
+# (cpe_words reads it as str methods; the property tests check the two agree.)
 _CPE_SEPARATORS = re.compile(r"[_\s]+")
 # compact() runs for every product at load and for every candidate name: compiled once.
 _NOT_COMPACT = re.compile(r"[^a-z0-9+#]")
@@ -89,6 +90,7 @@ def tokens(text: str) -> list[str]:
 # sap:gui_for_windows, "pgAdmin 4" is pgadmin:pgadmin_4, "Azure Connected Machine Agent" is
 # microsoft:azure_connected_machine_agent.
 _PRODUCT_WORDS = {"for", "windows", "machine"}
+# A bare major number (_cleaned_words reads it as str tests; the property tests check the two agree).
 _MAJOR = re.compile(r"^\d{1,2}$")
 # "Veeam Agent for Microsoft Windows": the platform, not the product.
 _FOR_WINDOWS = re.compile(r"\bfor\s+microsoft\s+windows\b", re.I)
@@ -176,7 +178,7 @@ def _cleaned_words(text: str) -> tuple[str, str]:
                 (token[:1].isdecimal() or (token[:1] in ("v", "V") and token[1:2].isdecimal()))
                 and (len(token) <= 2 if token.isascii() and token.isdigit() else _VERSION_TOKEN.match(token) is not None)) or (
                 "." in token and not token[:1].isdecimal() and _GLUED_VERSION.match(token) is not None):
-            if token in _PRODUCT_WORDS or (token[:1].isdecimal() and _MAJOR.match(token)):
+            if token in _PRODUCT_WORDS or (token[:1].isdecimal() and len(token) <= 2 and token.isdecimal()):  # (_MAJOR)
                 kept.append(token)
             continue
         cleaned.append(token)
@@ -204,7 +206,8 @@ def clean_publisher(publisher: str) -> str:
 
 def cpe_words(value: str) -> str:
     """A CPE vendor or product as words: "acrobat_reader_dc" -> "acrobat reader dc", "notepad\\+\\+" -> "notepad++"."""
-    return _CPE_SEPARATORS.sub(" ", unquote(value).lower()).strip()
+    # (_CPE_SEPARATORS.sub(" ", ...).strip() as str methods: \s is what str.split() splits on.)
+    return " ".join(unquote(value).lower().replace("_", " ").split())
 
 
 _NOT_COMPACT = re.compile(r"[^a-z0-9+#]")

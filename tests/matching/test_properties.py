@@ -85,15 +85,21 @@ def test_pattern_shortcuts_answer_as_the_patterns(text: str) -> None:
     cleaning run them for every word) give the pattern's answer."""
     import re
 
+    from appliance.cpe import unquote
     from appliance.matching import display_names, normalize
 
     assert normalize.tokens(text) == [t for t in re.split(r"[\s,]+", text.lower().strip()) if t]
     assert normalize._version_token(text) == (normalize._VERSION_TOKEN.match(text) is not None)
     assert normalize.compact(text) == normalize._NOT_COMPACT.sub("", text.lower())
+    # (Letter by letter: DisplayNames._family_product runs a family word and a name together so.)
+    assert normalize.compact(f"{text} {text[::-1]}") == normalize.compact(text) + normalize.compact(text[::-1])
     assert display_names._is_year(text) == (display_names._YEAR.match(text) is not None)
     assert display_names._is_number(text) == (re.fullmatch(r"\d+", text) is not None)
-    major = bool(text[:1].isdecimal() and normalize._MAJOR.match(text))
-    assert major == (normalize._MAJOR.match(text) is not None)
+    for word in text.split():  # (_cleaned_words' test, on a name's words: "$" also matches before a newline)
+        assert bool(word[:1].isdecimal() and len(word) <= 2 and word.isdecimal()) == (normalize._MAJOR.match(word) is not None)
+    assert normalize.cpe_words(text) == normalize._CPE_SEPARATORS.sub(" ", unquote(text).lower()).strip()
+    if text.isascii() and not text.lower().endswith(display_names._CHANNEL_ENDINGS):
+        assert display_names._CHANNEL.search(text) is None
 
 
 @settings(max_examples=1000, deadline=None)
