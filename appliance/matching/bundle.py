@@ -1064,6 +1064,12 @@ def release_hash(version: str | None) -> int | None:
 # the index notes which of the bundle's versions are dates at load (CpeIndex.dated_versions).
 DATE_BOUND = re.compile(r"^(?:19|20)\d\d[-.]?(?:0[1-9]|1[0-2])[-.]?(?:0[1-9]|[12]\d|3[01])$")
 
+
+def is_date_bound(text: str) -> bool:
+    """The bound or version is written as a calendar date (DATE_BOUND; most begin otherwise, so
+    the pattern runs only for a text that begins with "19" or "20")."""
+    return text[:2] in ("19", "20") and DATE_BOUND.match(text) is not None
+
 # NVD writes update components in words; installed versions write them short:
 # cpe:2.3:a:sudo_project:sudo:1.9.5:patch1 is sudo "1.9.5p1" (evaluate compares the version
 # with the exact version and its update written so; mine_spans lists that text in ``versions``).

@@ -852,7 +852,7 @@ class DisplayNames:
             stripped = name.strip()
             channel = _CHANNEL.search(stripped) if not stripped.isascii() or stripped.lower().endswith(_CHANNEL_ENDINGS) else None
             if channel and channel.start() > 0:
-                again = self._identify(name.strip()[:channel.start()].rstrip(" -"), publisher, platform, display)
+                again = self._identify(stripped[:channel.start()].rstrip(" -"), publisher, platform, display)
                 if isinstance(again, Identification):
                     found = Identification(again.key, "fuzzy", min(again.score, 0.9), f"'{channel.group(0).strip(' -')}' is "
                                            f"a release channel of the program: {again.evidence}")

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 import msgspec
 
 from appliance.matching.base import Vulnerability
-from appliance.matching.bundle import DATE_BOUND, BConfig, BCve, BMatch, BNode, configs_of, one_or_node, own_criteria, update_suffix
+from appliance.matching.bundle import BConfig, BCve, BMatch, BNode, configs_of, is_date_bound, one_or_node, own_criteria, update_suffix
 from appliance.matching.index import CpeIndex
 from appliance.matching.platform import TARGET_FAMILIES, Platform
 from appliance.versions import GENERIC, UnknownVersion, upstream_version
@@ -32,10 +32,10 @@ _YEAR_FIRST = re.compile(r"^(?:19|20)\d\d")
 
 def _other_numbering(version: str, bounds: tuple[str | None, ...]) -> bool:
     """A bound is a calendar date and the version does not begin with a year: not comparable."""
-    # (Asked of every criterion that holds: a loop without a generator, the pattern only for a
-    # bound that begins as a date does, the version's test only when one is.)
+    # (Asked of every criterion that holds: a loop without a generator, the version's test only
+    # when a bound is a date.)
     for bound in bounds:
-        if bound and bound[:2] in ("19", "20") and DATE_BOUND.match(bound) is not None:
+        if bound and is_date_bound(bound):
             return _YEAR_FIRST.match(version) is None
     return False
 

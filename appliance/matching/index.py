@@ -8,7 +8,7 @@ from itertools import compress
 from typing import Any
 
 from appliance.matching.aliases import AliasTable
-from appliance.matching.bundle import DATE_BOUND, ECOSYSTEMS, BCve, BKev, BRef, Bundle, _named_after, split_key, version_position
+from appliance.matching.bundle import ECOSYSTEMS, BCve, BKev, BRef, Bundle, _named_after, is_date_bound, split_key, version_position
 from appliance.matching.normalize import compact, cpe_words
 from appliance.matching.references import REGISTRY_KINDS, owner_of
 from appliance.versions import GENERIC
@@ -48,7 +48,7 @@ class CpeIndex:
             if key is not None:
                 self.version_keys[text] = key
         # ... and which of them are calendar dates (compared only with versions that begin with a year).
-        self.dated_versions = frozenset(text for text in bundle.versions if text[:2] in ("19", "20") and DATE_BOUND.match(text))
+        self.dated_versions = frozenset(filter(is_date_bound, bundle.versions))
         self.kev: dict[str, BKev] = {entry.cve: entry for entry in bundle.kev}
         self.titles: dict[int, str] = {}
         # Vendor and product of each current key as words, computed once here (identification
