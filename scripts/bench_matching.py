@@ -173,6 +173,7 @@ def main() -> int:
         findings.append(sum(len(r.vulnerabilities) for r in result))
     results["match_500"] = {
         "reports": len(reports),
+        "items": args.items,
         "cold_median_ms": round(statistics.median(cold), 1),
         "cold_max_ms": round(max(cold), 1),
         # Odd reports are the Debian ones (realistic_reports), the only ones a source package hint changes.
