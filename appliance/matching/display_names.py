@@ -2072,12 +2072,13 @@ class DisplayNames:
                 vendor, product = index.words(key_id)
                 offer(key_id, 0.9, f"name '{cleaned}' is the publisher's short name '{words[0]}' + product '{product}' "
                                    f"of vendor '{vendor}', which publisher '{publisher}' names")
-        if not scored and not unnamed and len(words) >= 2 and len(said_first := compact(words[0])) >= 6 and said_first in index.by_vendor:
+        if not scored and not unnamed and len(words) >= 2 and len(said_first := compact(words[0])) >= 6 and said_first in index.line_starts:
             # 2a. A vendor named after its product line, whose products NVD names with that line
             # ("RealVNC Viewer" is realvnc:vnc_viewer, "RealVNC Server" realvnc:vnc_server): the
-            # end of the vendor's name begins the product's. At most a few lookups per name.
+            # end of the vendor's name begins the product's. At most a few lookups per name, at the
+            # places in the vendor's name where one of its products' names begins (line_starts).
             rest = compact(" ".join(words[1:]))
-            for start in range(2, len(said_first) - 2):
+            for start in index.line_starts[said_first]:
                 for key_id in index.by_product.get(said_first[start:] + rest, ()):
                     vendor, product = index.words(key_id)
                     if compact(vendor) == said_first and compact(product.split()[0]) == said_first[start:]:
