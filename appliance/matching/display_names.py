@@ -1702,12 +1702,15 @@ class DisplayNames:
         # The name as NVD would spell the product: whole, or without the vendor's name in front
         # ("Citrix Secure Access" by Citrix is citrix:secure_access_client); looked up by the
         # product's name run together, as the index keeps it, then checked for this vendor.
-        names = [compact(" ".join(words))] + ([compact(" ".join(words[1:]))] if len(words) >= 2 and compact(words[0]) == said else [])
+        heads = index.by_head.get(compact(" ".join(words)), ())
+        if len(words) >= 2 and compact(words[0]) == said:
+            heads += index.by_head.get(compact(" ".join(words[1:])), ())
+        if not heads:
+            return []  # (most names: no product is named so with a word after it)
         # (Not a printing program's name: the universal print driver rule decides those, and "HP
         # Smart Universal Printing" is no hp:smart_universal_printing_driver: set 2's label.)
         kinds = _PUBLISHED_KINDS if _PRINTING_WORDS.isdisjoint(words) else _PROGRAM_KINDS
-        kids = {k for name in names for k in index.by_head.get(name, ())
-                if index.words(k)[1].rsplit(" ", 1)[-1] in kinds and compact(index.words(k)[0]) == said}
+        kids = {k for k in heads if index.words(k)[1].rsplit(" ", 1)[-1] in kinds and compact(index.words(k)[0]) == said}
         if not kids:
             return []  # (most names: no product of the vendor is named so)
         kids &= self.index.current
@@ -1758,7 +1761,10 @@ class DisplayNames:
             return []
         # (Of another vendor than the publisher's: its own products are _publishers_product's
         # and the bundle id rules'.)
-        kids = {k for k in index.by_head.get(compact(" ".join(words)), ())
+        heads = index.by_head.get(compact(" ".join(words)), ())
+        if not heads:
+            return []  # (most names: no product is named so with a word after it)
+        kids = {k for k in heads
                 if k in index.current and index.words(k)[1].rsplit(" ", 1)[-1] in _PROGRAM_KINDS | {"application"}
                 and not _publisher_agrees(publisher, index.words(k)[0])}
         key_id = self._one_of(kids)
