@@ -1234,7 +1234,12 @@ class DisplayNames:
         year = ([w[:2] in ("19", "20") and _YEAR.match(w) is not None for w in words] if "19" in cleaned or "20" in cleaned
                 else [False] * len(words)) if not candidates else []  # _is_year
         number = list(map(str.isdecimal, words)) if not candidates else []  # _is_number
-        repeats = _repeats(words) if not candidates else ()  # (for every _trimmed below)
+        # (How many words end in a digit, and how many are bare numbers: a word that repeats an
+        # earlier one with a number, or that the readings of a glued bitness or major release
+        # below change, ends in a digit and is no bare number, or is a bare number after another.
+        # Most names, numbered ones too, have none: not looked for word by word.)
+        ended, numbers = (sum(map(str.isdigit, map(_LAST, words))), number.count(True)) if not candidates else (0, 0)
+        repeats = _repeats(words) if ended > numbers or numbers > 1 else ()  # (for every _trimmed below)
         has_year = True in year
         edition_or_year = _either(edition, year)
         # The drops that found nothing: a later one that drops the same words finds nothing
@@ -1283,8 +1288,9 @@ class DisplayNames:
                 if not any(c.score >= THRESHOLD and (c.score > rival - 0.05 + 1e-9 or (
                         "pro" in words and self.index.words(c.key_id)[1].endswith(" pro"))) for c in candidates):
                     candidates = []
-        # (Whether a word ends in a digit is read once, for both readings below.)
-        numbered = not candidates and any(map(str.isdecimal, map(_LAST, words)))
+        # (A bare number is never changed by the two readings below: only a word ending in a
+        # digit that is no bare number can be, as counted above.)
+        numbered = not candidates and ended > numbers
         # (_unglued keeps the others, and any word shorter than five characters: "102" of "Zoom 102".)
         unglued = [_unglued(w) if w[-1:].isdigit() and len(w) >= 5 else w for w in words] if numbered else words
         if unglued != words:
