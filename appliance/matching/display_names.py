@@ -1245,6 +1245,7 @@ class DisplayNames:
         # The drops that found nothing: a later one that drops the same words finds nothing
         # again (in a name with a number and no edition word the last drop is the first again).
         fruitless: list[list[bool]] = []
+        tried: tuple[list[bool], list[str]] = ([], [])  # (the last drop read and its words, for the publisher's product below)
         for drop, sure, needed in (
             # Session 20: a bare release number alone first ("VMware Horizon Client 2312" is the
             # Horizon Client, not vmware:horizon after dropping "client" too).
@@ -1261,16 +1262,18 @@ class DisplayNames:
             if not needed or drop in fruitless:
                 continue
             trimmed = _trimmed(words, drop, repeats)
+            tried = (drop, trimmed)
             if not trimmed or len(trimmed) == len(words):
                 continue
             shorter = " ".join(trimmed)
             if shorter in aliases.names and self.ids._known(aliases.names[shorter][0]):
                 key, comment = aliases.names[shorter]
                 return Identification(key, "fuzzy", 0.9, f"alias '{shorter}' after dropping edition words: {comment}")
+            named = self._candidates(shorter, publisher, display)
             candidates = [
                 _Candidate(c.key_id, round(c.score - 0.05, 3), c.evidence + f", after dropping edition words from '{cleaned}'", True)
-                for c in self._candidates(shorter, publisher, display)
-            ]
+                for c in named
+            ] if named else []  # (most drops name nothing)
             if not candidates:
                 fruitless.append(drop)
             elif sure:
@@ -1312,14 +1315,17 @@ class DisplayNames:
             ]
         if not candidates and publisher and display:
             candidates = self._publishers_product(words, publisher) or self._branded_program(words, publisher)
-            # (Edition words, years and numbers: the flags read above, as no candidate had been found then.)
-            trimmed = _trimmed(words, _either(edition_or_year, number), repeats) if not candidates else words
-            if trimmed and len(trimmed) < len(words):
+            # (Edition words, years and numbers: the flags read above, as no candidate had been found
+            # then; often the words of the last drop read above, of the numbers alone, not trimmed again.)
+            every = _either(edition_or_year, number) if not candidates else []
+            trimmed = (tried[1] if every == tried[0] else _trimmed(words, every, repeats)) if not candidates else words
+            named = self._publishers_product(trimmed, publisher) if trimmed and len(trimmed) < len(words) else []
+            if named:
                 # ... also after its edition words and release ("Camtasia 2024" by TechSmith is
                 # techsmith:camtasia_studio, as "Camtasia 2024.app" is by its bundle id).
                 candidates = [_Candidate(c.key_id, round(c.score - 0.02, 3), c.evidence + f", after dropping edition words "
                                          f"and the release from '{cleaned}'", True)
-                              for c in self._publishers_product(trimmed, publisher)]
+                              for c in named]
         if not candidates and not publisher and len(words) == 1 and platform.family == "macos":
             # (Mac apps and Homebrew casks, which carry no publisher; a Windows entry without
             # one is not guessed so: "GitKraken" with no publisher stays unidentified.)
