@@ -1234,12 +1234,18 @@ class DisplayNames:
         year = ([w[:2] in ("19", "20") and _YEAR.match(w) is not None for w in words] if "19" in cleaned or "20" in cleaned
                 else [False] * len(words)) if not candidates else []  # _is_year
         number = list(map(str.isdecimal, words)) if not candidates else []  # _is_number
-        repeats = _repeats(words) if not candidates else ()  # (for every _trimmed below)
+        # (How many words end in a digit, and how many are bare numbers: a word that repeats an
+        # earlier one with a number, or that the readings of a glued bitness or major release
+        # below change, ends in a digit and is no bare number, or is a bare number after another.
+        # Most names, numbered ones too, have none: not looked for word by word.)
+        ended, numbers = (sum(map(str.isdigit, map(_LAST, words))), number.count(True)) if not candidates else (0, 0)
+        repeats = _repeats(words) if ended > numbers or numbers > 1 else ()  # (for every _trimmed below)
         has_year = True in year
         edition_or_year = _either(edition, year)
         # The drops that found nothing: a later one that drops the same words finds nothing
         # again (in a name with a number and no edition word the last drop is the first again).
         fruitless: list[list[bool]] = []
+        tried: tuple[list[bool], list[str]] = ([], [])  # (the last drop read and its words, for the publisher's product below)
         for drop, sure, needed in (
             # Session 20: a bare release number alone first ("VMware Horizon Client 2312" is the
             # Horizon Client, not vmware:horizon after dropping "client" too).
@@ -1256,16 +1262,18 @@ class DisplayNames:
             if not needed or drop in fruitless:
                 continue
             trimmed = _trimmed(words, drop, repeats)
+            tried = (drop, trimmed)
             if not trimmed or len(trimmed) == len(words):
                 continue
             shorter = " ".join(trimmed)
             if shorter in aliases.names and self.ids._known(aliases.names[shorter][0]):
                 key, comment = aliases.names[shorter]
                 return Identification(key, "fuzzy", 0.9, f"alias '{shorter}' after dropping edition words: {comment}")
+            named = self._candidates(shorter, publisher, display)
             candidates = [
                 _Candidate(c.key_id, round(c.score - 0.05, 3), c.evidence + f", after dropping edition words from '{cleaned}'", True)
-                for c in self._candidates(shorter, publisher, display)
-            ]
+                for c in named
+            ] if named else []  # (most drops name nothing)
             if not candidates:
                 fruitless.append(drop)
             elif sure:
@@ -1283,8 +1291,9 @@ class DisplayNames:
                 if not any(c.score >= THRESHOLD and (c.score > rival - 0.05 + 1e-9 or (
                         "pro" in words and self.index.words(c.key_id)[1].endswith(" pro"))) for c in candidates):
                     candidates = []
-        # (Whether a word ends in a digit is read once, for both readings below.)
-        numbered = not candidates and any(map(str.isdecimal, map(_LAST, words)))
+        # (A bare number is never changed by the two readings below: only a word ending in a
+        # digit that is no bare number can be, as counted above.)
+        numbered = not candidates and ended > numbers
         # (_unglued keeps the others, and any word shorter than five characters: "102" of "Zoom 102".)
         unglued = [_unglued(w) if w[-1:].isdigit() and len(w) >= 5 else w for w in words] if numbered else words
         if unglued != words:
@@ -1306,14 +1315,17 @@ class DisplayNames:
             ]
         if not candidates and publisher and display:
             candidates = self._publishers_product(words, publisher) or self._branded_program(words, publisher)
-            # (Edition words, years and numbers: the flags read above, as no candidate had been found then.)
-            trimmed = _trimmed(words, _either(edition_or_year, number), repeats) if not candidates else words
-            if trimmed and len(trimmed) < len(words):
+            # (Edition words, years and numbers: the flags read above, as no candidate had been found
+            # then; often the words of the last drop read above, of the numbers alone, not trimmed again.)
+            every = _either(edition_or_year, number) if not candidates else []
+            trimmed = (tried[1] if every == tried[0] else _trimmed(words, every, repeats)) if not candidates else words
+            named = self._publishers_product(trimmed, publisher) if trimmed and len(trimmed) < len(words) else []
+            if named:
                 # ... also after its edition words and release ("Camtasia 2024" by TechSmith is
                 # techsmith:camtasia_studio, as "Camtasia 2024.app" is by its bundle id).
                 candidates = [_Candidate(c.key_id, round(c.score - 0.02, 3), c.evidence + f", after dropping edition words "
                                          f"and the release from '{cleaned}'", True)
-                              for c in self._publishers_product(trimmed, publisher)]
+                              for c in named]
         if not candidates and not publisher and len(words) == 1 and platform.family == "macos":
             # (Mac apps and Homebrew casks, which carry no publisher; a Windows entry without
             # one is not guessed so: "GitKraken" with no publisher stays unidentified.)
@@ -1702,12 +1714,15 @@ class DisplayNames:
         # The name as NVD would spell the product: whole, or without the vendor's name in front
         # ("Citrix Secure Access" by Citrix is citrix:secure_access_client); looked up by the
         # product's name run together, as the index keeps it, then checked for this vendor.
-        names = [compact(" ".join(words))] + ([compact(" ".join(words[1:]))] if len(words) >= 2 and compact(words[0]) == said else [])
+        heads = index.by_head.get(compact(" ".join(words)), ())
+        if len(words) >= 2 and compact(words[0]) == said:
+            heads += index.by_head.get(compact(" ".join(words[1:])), ())
+        if not heads:
+            return []  # (most names: no product is named so with a word after it)
         # (Not a printing program's name: the universal print driver rule decides those, and "HP
         # Smart Universal Printing" is no hp:smart_universal_printing_driver: set 2's label.)
         kinds = _PUBLISHED_KINDS if _PRINTING_WORDS.isdisjoint(words) else _PROGRAM_KINDS
-        kids = {k for name in names for k in index.by_head.get(name, ())
-                if index.words(k)[1].rsplit(" ", 1)[-1] in kinds and compact(index.words(k)[0]) == said}
+        kids = {k for k in heads if index.words(k)[1].rsplit(" ", 1)[-1] in kinds and compact(index.words(k)[0]) == said}
         if not kids:
             return []  # (most names: no product of the vendor is named so)
         kids &= self.index.current
@@ -1758,7 +1773,10 @@ class DisplayNames:
             return []
         # (Of another vendor than the publisher's: its own products are _publishers_product's
         # and the bundle id rules'.)
-        kids = {k for k in index.by_head.get(compact(" ".join(words)), ())
+        heads = index.by_head.get(compact(" ".join(words)), ())
+        if not heads:
+            return []  # (most names: no product is named so with a word after it)
+        kids = {k for k in heads
                 if k in index.current and index.words(k)[1].rsplit(" ", 1)[-1] in _PROGRAM_KINDS | {"application"}
                 and not _publisher_agrees(publisher, index.words(k)[0])}
         key_id = self._one_of(kids)
@@ -2072,12 +2090,13 @@ class DisplayNames:
                 vendor, product = index.words(key_id)
                 offer(key_id, 0.9, f"name '{cleaned}' is the publisher's short name '{words[0]}' + product '{product}' "
                                    f"of vendor '{vendor}', which publisher '{publisher}' names")
-        if not scored and not unnamed and len(words) >= 2 and len(said_first := compact(words[0])) >= 6 and said_first in index.by_vendor:
+        if not scored and not unnamed and len(words) >= 2 and len(said_first := compact(words[0])) >= 6 and said_first in index.line_starts:
             # 2a. A vendor named after its product line, whose products NVD names with that line
             # ("RealVNC Viewer" is realvnc:vnc_viewer, "RealVNC Server" realvnc:vnc_server): the
-            # end of the vendor's name begins the product's. At most a few lookups per name.
+            # end of the vendor's name begins the product's. At most a few lookups per name, at the
+            # places in the vendor's name where one of its products' names begins (line_starts).
             rest = compact(" ".join(words[1:]))
-            for start in range(2, len(said_first) - 2):
+            for start in index.line_starts[said_first]:
                 for key_id in index.by_product.get(said_first[start:] + rest, ()):
                     vendor, product = index.words(key_id)
                     if compact(vendor) == said_first and compact(product.split()[0]) == said_first[start:]:
