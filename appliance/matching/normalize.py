@@ -167,28 +167,40 @@ def _cleaned_words(text: str) -> tuple[str, str]:
             cleaned.append(token)
             kept.append(token)
             continue
-        if stripped:
-            token = token.strip(",;:")
-        if "-" in token:
-            token = _ARCH_SUFFIX.sub("", token)
-            if "." in token:
-                token = _DASH_VERSION.sub("", token)
-        # (_version_token written out: it runs for every word of every name.)
-        if not token or token in _NOISE_WORDS or (
-                (token[:1].isdecimal() or (token[:1] in ("v", "V") and token[1:2].isdecimal()))
-                and (len(token) <= 2 if token.isascii() and token.isdigit() else _VERSION_TOKEN.match(token) is not None)) or (
-                "." in token and not token[:1].isdecimal() and _GLUED_VERSION.match(token) is not None):
-            if token in _PRODUCT_WORDS or (token[:1].isdecimal() and len(token) <= 2 and token.isdecimal()):  # (_MAJOR)
-                kept.append(token)
-            continue
-        cleaned.append(token)
-        kept.append(token)
+        # Any other token is read once per report (version numbers, "x64-based", "c++": the same
+        # few recur from name to name), by _token_kind.
+        word, both = _token_kind(token.strip(",;:") if stripped else token)
+        if word:
+            kept.append(word)
+            if both:
+                cleaned.append(word)
     if len(cleaned) >= 3 and cleaned[-1] in _LANGUAGES:
         # (Three words or more: "Microsoft English" or "Learn English" names no language note.)
         language = cleaned.pop()
         if kept[-1] == language:
             kept.pop()
     return " ".join(cleaned), " ".join(kept)
+
+
+@lru_cache(maxsize=4096)
+def _token_kind(token: str) -> tuple[str, bool]:
+    """What _cleaned_words keeps of a token that is not all letters (commas, semicolons and
+    colons stripped): the word and True when both readings keep it, the word and False when
+    only the one keeping product words does ("for", "windows", a bare major number), "" when
+    neither does (a version, an architecture or noise word)."""
+    if "-" in token:
+        token = _ARCH_SUFFIX.sub("", token)
+        if "." in token:
+            token = _DASH_VERSION.sub("", token)
+    # (_version_token written out.)
+    if not token or token in _NOISE_WORDS or (
+            (token[:1].isdecimal() or (token[:1] in ("v", "V") and token[1:2].isdecimal()))
+            and (len(token) <= 2 if token.isascii() and token.isdigit() else _VERSION_TOKEN.match(token) is not None)) or (
+            "." in token and not token[:1].isdecimal() and _GLUED_VERSION.match(token) is not None):
+        if token in _PRODUCT_WORDS or (token[:1].isdecimal() and len(token) <= 2 and token.isdecimal()):  # (_MAJOR)
+            return token, False
+        return "", False
+    return token, True
 
 
 def main_part(name: str) -> str | None:

@@ -40,3 +40,57 @@ def test_line_starts_are_where_a_vendors_product_names_begin(index: CpeIndex) ->
         if starts:
             expected[vendor] = starts
     assert index.line_starts == expected
+
+
+def _cleaned_words_read_token_by_token(text: str) -> tuple[str, str]:
+    """normalize._cleaned_words as it was before _token_kind (session 23): every token read in line."""
+    from appliance.matching import normalize as n
+
+    cleaned, kept = [], []
+    stripped = ";" in text or ":" in text
+    for token in n.tokens(text):
+        if token.isalpha():
+            if token in n._NOISE_WORDS:
+                if token in n._PRODUCT_WORDS:
+                    kept.append(token)
+                continue
+            cleaned.append(token)
+            kept.append(token)
+            continue
+        if stripped:
+            token = token.strip(",;:")
+        if "-" in token:
+            token = n._ARCH_SUFFIX.sub("", token)
+            if "." in token:
+                token = n._DASH_VERSION.sub("", token)
+        if not token or token in n._NOISE_WORDS or n._version_token(token) or (
+                "." in token and not token[:1].isdecimal() and n._GLUED_VERSION.match(token) is not None):
+            if token in n._PRODUCT_WORDS or n._MAJOR.match(token):
+                kept.append(token)
+            continue
+        cleaned.append(token)
+        kept.append(token)
+    if len(cleaned) >= 3 and cleaned[-1] in n._LANGUAGES:
+        language = cleaned.pop()
+        if kept[-1] == language:
+            kept.pop()
+    return " ".join(cleaned), " ".join(kept)
+
+
+# Tokens as display names write them: versions, architectures, glued versions, product words, punctuation.
+TOKEN = st.one_of(
+    st.text(alphabet="av1٣.-+x6;:,", min_size=1, max_size=7),
+    st.sampled_from(["for", "windows", "x64", "x64-based", "7-x64", "6.0.25", "v2", "12", "123", "2019", "go1.23.1",
+                     "ver.3.20", "goldendict-1.5.0", "c++", "4d", "english", "-", "|", "(x64)", "en-us", "win10", "q3"]),
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(TOKEN, min_size=0, max_size=6))
+def test_token_kinds_clean_as_token_by_token(tokens: list[str]) -> None:
+    """_cleaned_words reads each token that is not all letters once per report (_token_kind,
+    cached): the same two readings as reading every token in line."""
+    from appliance.matching import normalize
+
+    text = " ".join(tokens)
+    assert normalize._cleaned_words(text) == _cleaned_words_read_token_by_token(text)
