@@ -1965,7 +1965,9 @@ class DisplayNames:
 
         # Steps 1 and 2 look up runs of the words up to the last, which name nothing when it is
         # a number no product name ends in ("Zoom 303").
-        unnamed = _unnamed_number(words, index.product_endings)
+        # (_unnamed_number(words, index.product_endings) written out: it runs for every name weighed.)
+        last = words[-1] if words else ""
+        unnamed = last.isdigit() and last.isascii() and last[-CpeIndex.ENDING:] not in index.product_endings
         glued, said_publisher = compact(cleaned), compact(publisher)  # (read by several steps)
         # 1. The whole name is a product name.
         named_like = index.by_product.get(glued, ()) if not unnamed else ()
@@ -2124,7 +2126,7 @@ class DisplayNames:
                     offer(key_id, 0.95, f"name '{cleaned}' is vendor '{vendor}' and product '{product}' written together, "
                                         f"publisher '{publisher}' agrees")
         # 3. The name is the vendor, whose one desktop program NVD names generically (figma:desktop).
-        for key_id in self._vendor_apps().get(glued, ()):
+        for key_id in index.vendor_apps.get(glued, ()):  # (self._vendor_apps() without the call)
             vendor, product = index.words(key_id)
             if _publisher_agrees(publisher, vendor):
                 offer(key_id, 0.9, f"name and publisher are vendor '{vendor}', whose desktop program is '{product}'")
