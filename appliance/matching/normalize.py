@@ -227,7 +227,10 @@ _NOT_COMPACT = re.compile(r"[^a-z0-9+#]")
 
 def compact(text: str) -> str:
     """Words run together without punctuation, to compare "win.rar" with "winrar" or "7-zip" with "7zip"."""
-    lowered = text.lower().replace(" ", "").replace("_", "").replace("-", "").replace(".", "")
+    run = text.replace(" ", "")
+    if run.isalnum() and run.isascii():
+        return run.lower()  # (words of ASCII letters and digits, most names: two calls, not six)
+    lowered = run.lower().replace("_", "").replace("-", "").replace(".", "")
     if lowered.isascii() and lowered.isalnum():
         return lowered  # letters and digits once the usual separators are gone (most names): no pattern to run
     return _NOT_COMPACT.sub("", lowered)

@@ -94,3 +94,20 @@ def test_token_kinds_clean_as_token_by_token(tokens: list[str]) -> None:
 
     text = " ".join(tokens)
     assert normalize._cleaned_words(text) == _cleaned_words_read_token_by_token(text)
+
+
+def _compact_lowered_first(text: str) -> str:
+    """normalize.compact as it was before session 24: the whole text lowered, then the separators removed."""
+    import re
+
+    lowered = text.lower().replace(" ", "").replace("_", "").replace("-", "").replace(".", "")
+    return lowered if lowered.isascii() and lowered.isalnum() else re.sub(r"[^a-z0-9+#]", "", lowered)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=" _-.aZ09+#ΣΑσİK\u212a²٣é&", max_size=12))
+def test_compact_of_ascii_words_lowers_after_joining(text: str) -> None:
+    """compact() runs the words together before lowering them, and returns at once when that
+    leaves ASCII letters and digits: the same as lowering first (lower() reads a capital sigma by
+    the letter after it, but every non-ASCII letter is dropped either way)."""
+    assert compact(text) == _compact_lowered_first(text)
