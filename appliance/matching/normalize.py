@@ -120,10 +120,21 @@ def clean_display_names(name: str) -> tuple[str, str]:
     return _cleaned_words(text)
 
 
+def _without_notes(name: str) -> str:
+    """_PARENS.sub(" ", name): for a name with one bracket pair, "(" before ")" and no other
+    bracket (most: "7-Zip 23.01 (x64)"), the note and the whitespace before it cut out by str
+    methods, as the pattern would (its \\s is what str.rstrip() strips); the pattern runs for the others."""
+    if name.count("(") == 1 and name.count(")") == 1 and "[" not in name and "{" not in name and "]" not in name and "}" not in name:
+        opening, closing = name.find("("), name.find(")")
+        if opening < closing:
+            return name[:opening].rstrip() + " " + name[closing + 1:]
+    return _PARENS.sub(" ", name)
+
+
 def _prepared(name: str) -> tuple[str, bool]:
     """The name without bracketed notes and update numbers, and whether it may hold "for
     Microsoft Windows" (the pattern is run only then)."""
-    text = _PARENS.sub(" ", name) if ("(" in name or "[" in name or "{" in name) else name
+    text = _without_notes(name) if ("(" in name or "[" in name or "{" in name) else name
     if not text.isascii() and ("\u00ae" in text or "\u2122" in text):
         # Session 19: trademark signs glued to a word ("Intel® Wireless Bluetooth®"), as
         # "(R)" and "(TM)" in brackets go with the brackets.

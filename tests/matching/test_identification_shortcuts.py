@@ -111,3 +111,13 @@ def test_compact_of_ascii_words_lowers_after_joining(text: str) -> None:
     leaves ASCII letters and digits: the same as lowering first (lower() reads a capital sigma by
     the letter after it, but every non-ASCII letter is dropped either way)."""
     assert compact(text) == _compact_lowered_first(text)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet="a1 .-()[]{}\t\xa0\u2003\x1c", max_size=14))
+def test_one_bracket_pair_is_cut_as_the_pattern_cuts_it(name: str) -> None:
+    """normalize._without_notes cuts a name's one bracketed note by str methods: the same text as
+    the pattern for bracketed notes (whatever whitespace is before the note)."""
+    from appliance.matching import normalize
+
+    assert normalize._without_notes(name) == normalize._PARENS.sub(" ", name)
