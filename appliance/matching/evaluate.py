@@ -426,9 +426,18 @@ class CveEvaluator:
         own = None
         if cve.own:
             # (A CVE may list a hundred products, a group a few keys; a key that the CVE does
-            # not list has no own criteria in it, so one key is asked for as it is.)
-            mine = keys if len(keys) == 1 else [k for k in keys if k in cve.products]
-            own = own_criteria(cve, mine[0]) if len(mine) == 1 else None
+            # not list has no own criteria in it, so one key is asked for as it is. A loop,
+            # not a comprehension: keys are one to four.)
+            mine = keys[0]
+            if len(keys) > 1:
+                products, mine = cve.products, -1
+                for k in keys:
+                    if k in products:
+                        if mine >= 0:
+                            mine = -1
+                            break
+                        mine = k
+            own = own_criteria(cve, mine) if mine >= 0 else None
         if own is None:
             # (Decoded for the plan alone, which is kept: not kept in _decoded as well.)
             plan: list[tuple[BMatch, ...] | BConfig] = []
@@ -436,7 +445,14 @@ class CveEvaluator:
                 nodes = config.nodes
                 # (one_or_node written out: it is asked for every configuration of every candidate.)
                 if len(nodes) == 1 and not config.negate and (node := nodes[0]).operator != "AND" and not node.negate:
-                    plan.append(tuple([m for m in node.matches if m.vulnerable and m.product in keys]))
+                    # The node's criteria as they are when all are the product's vulnerable
+                    # ones (most nodes of a CVE of one product); else those picked out.
+                    matches = node.matches
+                    for m in matches:
+                        if not m.vulnerable or m.product not in keys:
+                            matches = tuple([m for m in matches if m.vulnerable and m.product in keys])
+                            break
+                    plan.append(matches)
                 else:
                     plan.append(config)
             return plan
@@ -555,9 +571,6 @@ class CveEvaluator:
         # (Every bound of a vulnerable criterion is in the bundle's versions since format 7.)
         dated = self.index.dated_versions if known else None
         for cve in candidates:
-            maybe: _Hit | None = None
-            certain: _Hit | None = None
-            decided = False
             if plans is not None:
                 plan = plans.get(cve.id)
                 if plan is None:
@@ -565,6 +578,9 @@ class CveEvaluator:
                     self._planned += 1
             else:
                 plan = self._configs(cve)
+            maybe: _Hit | None = None
+            # (A configuration that decides the CVE appends its finding and breaks out; the
+            # loop's else is for a CVE that none decided.)
             for config in plan:
                 if type(config) is tuple:
                     # One OR node: its first own vulnerable criterion that holds for the version
@@ -576,33 +592,29 @@ class CveEvaluator:
                                 continue
                         why = _version_matches(match, text, version_key, known, dated)
                         if why is not None:
-                            # The finding is made from the CVE, the criterion's product, reason and
-                            # upper bound (fix_of) and backport: the same for every version it catches.
-                            shared = (cve.id, match.product, why, match.end_excl, match.end_incl, backport)
-                            finding = held.get(shared)
-                            if finding is None:
-                                finding = held[shared] = self._finding(cve, match, why, backport, False)
-                            final.append(finding)
-                            decided = True
                             break
-                    if decided:
-                        break
-                    continue
+                    else:
+                        continue  # none holds: nothing in this node can make a finding
+                    # The finding is made from the CVE, the criterion's product, reason and
+                    # upper bound (fix_of) and backport: the same for every version it catches.
+                    shared = (cve.id, match.product, why, match.end_excl, match.end_incl, backport)
+                    finding = held.get(shared)
+                    if finding is None:
+                        finding = held[shared] = self._finding(cve, match, why, backport, False)
+                    final.append(finding)
+                    break
                 found, hit = self._judge(ctx, config, keys)
                 if found is _PENDING:
                     pending.append((cve, config))
                 elif found is True:
-                    certain = hit
+                    final.append(self._finding(cve, hit.match, hit.why, backport, False))  # type: ignore[union-attr]
                     break
                 elif found is None and maybe is None:
                     # Undecidable: the version could not decide a range this configuration needs.
                     maybe = hit
-            if decided:
-                continue
-            if certain is not None:
-                final.append(self._finding(cve, certain.match, certain.why, backport, False))
-            elif maybe is not None:
-                final.append(self._finding(cve, maybe.match, maybe.why, backport, True))
+            else:
+                if maybe is not None:
+                    final.append(self._finding(cve, maybe.match, maybe.why, backport, True))
         return tuple(final), tuple(pending)
 
     def _judge(self, ctx: _Context, config: BConfig, keys: tuple[int, ...]) -> tuple[object, _Hit | None]:
