@@ -292,19 +292,63 @@ class _Context:
     def node(self, node: BNode, index: CpeIndex) -> bool | None:
         # The item's own criteria first: in an OR node they usually decide, and then the
         # other programs on the host are never consulted (which keeps results cacheable).
+        # (Kleene logic over the verdicts as three flags, in loops rather than lists: a
+        # configuration of two small nodes is the common case, and is judged in full.)
         keys = self.keys
-        own = [self.criterion(m, index) for m in node.matches if m.product in keys]
+        matches = node.matches
+        true = false = undecided = False
+        for m in matches:
+            if m.product in keys:
+                verdict = self.criterion(m, index)
+                if verdict is None:
+                    undecided = True
+                elif verdict:
+                    true = True
+                else:
+                    false = True
         if node.operator != "AND":
-            value = True if True in own else _any(own + [self.criterion(m, index) for m in node.matches if m.product not in keys])
+            if not true:
+                for m in matches:
+                    if m.product not in keys:
+                        verdict = self.criterion(m, index)
+                        if verdict is None:
+                            undecided = True
+                        elif verdict:
+                            true = True
+            value = True if true else None if undecided else False
+        elif false or not matches:
+            value = False
         else:
-            value = (False if False in own or not node.matches
-                     else _all(own + [self.criterion(m, index) for m in node.matches if m.product not in keys]))
-        return _negate(value) if node.negate else value
+            for m in matches:
+                if m.product not in keys:
+                    verdict = self.criterion(m, index)
+                    if verdict is None:
+                        undecided = True
+                    elif not verdict:
+                        false = True
+            value = False if false else None if undecided else True
+        if node.negate:
+            return None if value is None else not value
+        return value
 
     def config(self, config: BConfig, index: CpeIndex) -> bool | None:
-        results = [self.node(n, index) for n in config.nodes]
-        value = _any(results) if config.operator != "AND" else (_all(results) if results else False)
-        return _negate(value) if config.negate else value
+        # Every node is judged (each may note the hit or consult other programs).
+        true = false = undecided = False
+        for n in config.nodes:
+            verdict = self.node(n, index)
+            if verdict is None:
+                undecided = True
+            elif verdict:
+                true = True
+            else:
+                false = True
+        if config.operator != "AND":
+            value = True if true else None if undecided else False
+        else:
+            value = False if false or not config.nodes else None if undecided else True
+        if config.negate:
+            return None if value is None else not value
+        return value
 
     def reset(self) -> None:
         self.hit = self.maybe = None

@@ -1,0 +1,65 @@
+"""The evaluator's written-out paths against the plain code they replace (property tests)."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from appliance.matching.aliases import AliasTable
+from appliance.matching.bundle import BConfig, BMatch, BNode, BProduct, Bundle
+from appliance.matching.evaluate import Installed, _any, _all, _Context, _negate
+from appliance.matching.index import CpeIndex
+from appliance.matching.platform import platform_of
+
+KEYS = ["acme:player", "acme:plugin", "acme:router", "microsoft:windows"]
+PLAYER, PLUGIN, ROUTER, WINDOWS = range(4)
+SETTINGS = settings(max_examples=400, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+INDEX = CpeIndex(Bundle(1, "now", KEYS, [BProduct(i, "") for i in range(4)], [], []), AliasTable({}, {}, {}, {}))
+
+
+class _PlainContext(_Context):
+    """node() and config() as they were written before the loops (lists and Kleene helpers)."""
+
+    def node(self, node: BNode, index: CpeIndex) -> bool | None:
+        keys = self.keys
+        own = [self.criterion(m, index) for m in node.matches if m.product in keys]
+        if node.operator != "AND":
+            value = True if True in own else _any(own + [self.criterion(m, index) for m in node.matches if m.product not in keys])
+        else:
+            value = (False if False in own or not node.matches
+                     else _all(own + [self.criterion(m, index) for m in node.matches if m.product not in keys]))
+        return _negate(value) if node.negate else value
+
+    def config(self, config: BConfig, index: CpeIndex) -> bool | None:
+        results = [self.node(n, index) for n in config.nodes]
+        value = _any(results) if config.operator != "AND" else (_all(results) if results else False)
+        return _negate(value) if config.negate else value
+
+
+# (Mostly no bound, so that criteria hold often enough to decide nodes.)
+BOUNDS = st.sampled_from([None] * 8 + ["1.0", "1.5", "2.0", "2.0.1", "2022-08-10"])
+MATCHES = st.builds(
+    BMatch, st.sampled_from([PLAYER, PLUGIN, ROUTER, WINDOWS, -1]), st.sampled_from(["a", "o", "h"]), st.booleans(),
+    st.sampled_from(["*", "*", "-", "1.5", "2.0"]), st.sampled_from(["*", "-", "patch1"]),
+    st.sampled_from(["*", "-", "windows", "mac_os_x"]), BOUNDS, BOUNDS, BOUNDS, BOUNDS,
+)
+NODES = st.builds(BNode, st.sampled_from(["OR", "AND"]), st.booleans(), st.lists(MATCHES, max_size=4).map(tuple))
+CONFIGS = st.builds(BConfig, st.sampled_from(["OR", "AND"]), st.booleans(), st.lists(NODES, max_size=3).map(tuple))
+INSTALLED = st.one_of(
+    st.sampled_from(["0.5", "1.0", "1.5", "1.9.5p1", "2.0", "3.0", "2022.1", "", "unknown"]).map(Installed.of),
+    st.sampled_from([("1.x", "1", "2"), ("2.0.x", "2.0", "2.1"), ("1.5.x", "1.5", "1.6")]).map(lambda t: Installed.between(*t)),
+)
+
+
+@SETTINGS
+@given(config=CONFIGS, keys=st.sampled_from([(PLAYER,), (PLAYER, PLUGIN), (WINDOWS,)]), installed=INSTALLED,
+       os_name=st.sampled_from(["Windows 11", "macOS 14", "Debian GNU/Linux 12"]),
+       others=st.dictionaries(st.sampled_from([PLUGIN, ROUTER]), st.lists(st.sampled_from(["1.2", "2.5"]), max_size=2).map(tuple)))
+def test_node_and_config_judge_as_the_plain_code(config, keys, installed, os_name, others) -> None:
+    """The same verdict, the same first hit and undecided criterion, and the same other programs
+    consulted, for any configuration, item, host and other programs."""
+    platform = platform_of(os_name)
+    ids = frozenset(INDEX.key_id[k] for k in platform.keys if k in INDEX.key_id)
+    written, plain = _Context(keys, installed, platform, ids, others), _PlainContext(keys, installed, platform, ids, others)
+    assert written.config(config, INDEX) == plain.config(config, INDEX)
+    assert (written.hit, written.maybe, written.used_others) == (plain.hit, plain.maybe, plain.used_others)
