@@ -564,28 +564,39 @@ class CveEvaluator:
         plans = self._plans.get(keys)
         if plans is None:
             plans = self._plans[keys] = {}
-        # The texts first, then each text's key once (criteria repeat their bounds).
-        texts: set[str | None] = set()
+        # The product's criteria of every candidate in one list (a configuration judged in full
+        # adds its own criteria of every node), then the texts, then each text's key once
+        # (criteria repeat their bounds). Keys equal for two texts may both be listed: a gap
+        # is then counted the same way for every version, which is all _gap needs.
+        own: list[BMatch] = []
         for cve in candidates:
             plan = plans.get(cve.id)
             if plan is None:
                 plan = plans[cve.id] = self._plan(keys, cve)
                 self._planned += 1
             for config in plan:
-                matches = config if type(config) is tuple else [m for n in config.nodes for m in n.matches if m.product in keys]
-                for match in matches:
-                    if match.version == "*":
-                        texts.update((match.start_incl, match.start_excl, match.end_incl, match.end_excl))
-                    elif match.version != "-":
-                        wanted = match.version
-                        if match.update not in ("*", "-", ""):
-                            wanted += update_suffix(match.update)
-                        texts.add(wanted)
+                if type(config) is tuple:
+                    own += config
+                else:
+                    for node in config.nodes:
+                        for match in node.matches:
+                            if match.product in keys:
+                                own.append(match)
+        texts: set[str | None] = set()
+        for match in own:
+            if match.version == "*":
+                texts.update((match.start_incl, match.start_excl, match.end_incl, match.end_excl))
+            elif match.version != "-":
+                wanted = match.version
+                if match.update not in ("*", "-", ""):
+                    wanted += update_suffix(match.update)
+                texts.add(wanted)
+        texts.discard(None)
+        texts.discard("")
         known = self.index.version_keys
-        found = {known.get(text) or _key(text) for text in texts if text}
-        found.discard(None)
+        found = [known.get(text) or _key(text) for text in texts]
         try:
-            return sorted(found)
+            return sorted(key for key in found if key is not None) if None in found else sorted(found)
         except TypeError:
             return None
 

@@ -445,7 +445,8 @@ class CpeIndex:
                 first = bisect_left(hashes, hashed)
                 if first < len(hashes) and hashes[first] == hashed:
                     positions.update(pairs[2 * first + 1:2 * bisect_right(hashes, hashed, first):2])
-        return list(map(self.cves.__getitem__, sorted(positions)))
+        cves = self.cves
+        return [cves[p] for p in sorted(positions)]
 
     def _spanning(self, key_id: int, wanted: int) -> tuple[int, ...]:
         """Positions of the key's CVEs with a range span that contains the span number ``wanted``;

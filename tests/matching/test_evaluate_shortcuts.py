@@ -6,8 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from appliance.matching.aliases import AliasTable
-from appliance.matching.bundle import BConfig, BMatch, BNode, BProduct, Bundle
-from appliance.matching.evaluate import Installed, _any, _all, _Context, _negate
+from appliance.matching.bundle import BConfig, BMatch, BNode, BProduct, Bundle, make_cve, update_suffix
+from appliance.matching.evaluate import CveEvaluator, Installed, _all, _any, _Context, _key, _negate
 from appliance.matching.index import CpeIndex
 from appliance.matching.platform import platform_of
 
@@ -63,3 +63,39 @@ def test_node_and_config_judge_as_the_plain_code(config, keys, installed, os_nam
     written, plain = _Context(keys, installed, platform, ids, others), _PlainContext(keys, installed, platform, ids, others)
     assert written.config(config, INDEX) == plain.config(config, INDEX)
     assert (written.hit, written.maybe, written.used_others) == (plain.hit, plain.maybe, plain.used_others)
+
+
+def _plain_bounds(evaluator: CveEvaluator, keys: tuple[int, ...], candidates: list) -> list | None:
+    """CveEvaluator._bounds as it was written before the one list of criteria (a set of keys)."""
+    texts: set = set()
+    for cve in candidates:
+        for config in evaluator._plan(keys, cve):
+            matches = config if type(config) is tuple else [m for n in config.nodes for m in n.matches if m.product in keys]
+            for match in matches:
+                if match.version == "*":
+                    texts.update((match.start_incl, match.start_excl, match.end_incl, match.end_excl))
+                elif match.version != "-":
+                    wanted = match.version
+                    if match.update not in ("*", "-", ""):
+                        wanted += update_suffix(match.update)
+                    texts.add(wanted)
+    found = {INDEX.version_keys.get(text) or _key(text) for text in texts if text}
+    found.discard(None)
+    try:
+        return sorted(found)
+    except TypeError:
+        return None
+
+
+@SETTINGS
+@given(configs=st.lists(st.lists(CONFIGS, min_size=1, max_size=3), max_size=5),
+       keys=st.sampled_from([(PLAYER,), (PLAYER, PLUGIN), (WINDOWS,)]))
+def test_bounds_are_the_sorted_keys_of_the_criteria(configs, keys) -> None:
+    """_bounds lists the sort keys of every bound and exact version of the product's criteria in
+    the candidates' plans, sorted, as the set it was built from (a key listed twice changes no gap)."""
+    candidates = [make_cve(f"CVE-{i}", "2024-01-01", "3.1", 7.5, "HIGH", "2024-01-01", tuple(c)) for i, c in enumerate(configs)]
+    evaluator = CveEvaluator(INDEX)
+    expected = _plain_bounds(evaluator, keys, candidates)
+    found = evaluator._bounds(keys, candidates)
+    assert found is not None and expected is not None
+    assert found == sorted(found) and sorted(set(found)) == expected
