@@ -389,9 +389,6 @@ class CveEvaluator:
         # CVEs are kept over all products, to bound them like the other caches.
         self._plans: dict[tuple[int, ...], dict[str, Sequence[tuple[BMatch, ...] | BConfig]]] = {}
         self._planned = 0
-        # Findings of own criteria that held, per (CVE, product, reason, bounds, backport): the
-        # other versions of a product that the same criterion catches share them.
-        self._held: dict[tuple, Vulnerability] = {}
         # Per (product's keys, platform, backport): results by the gap between two bounds of the
         # criteria that a version falls in (_spanned); the versions of one program in an office
         # ("24.001.20605", "24.001.20607") mostly fall in the same gap, and get the same CVEs.
@@ -616,12 +613,9 @@ class CveEvaluator:
         if self._planned > self.DECODED_LIMIT:
             self._plans.clear()
             self._planned = 0
-        if len(self._held) > self.DECODED_LIMIT:
-            self._held.clear()
         plans = self._plans.get(keys) if fast else None
         if plans is None and fast:
             plans = self._plans[keys] = {}
-        held = self._held
         known = self.index.version_keys
         # (Every bound of a vulnerable criterion is in the bundle's versions since format 7.)
         dated = self.index.dated_versions if known else None
@@ -650,13 +644,9 @@ class CveEvaluator:
                             break
                     else:
                         continue  # none holds: nothing in this node can make a finding
-                    # The finding is made from the CVE, the criterion's product, reason and
-                    # upper bound (fix_of) and backport: the same for every version it catches.
-                    shared = (cve.id, match.product, why, match.end_excl, match.end_incl, backport)
-                    finding = held.get(shared)
-                    if finding is None:
-                        finding = held[shared] = self._finding(cve, match, why, backport, False)
-                    final.append(finding)
+                    # (Made for each version: a table of the findings shared by the versions one
+                    # criterion catches cost more to key than the findings, in a first report.)
+                    final.append(self._finding(cve, match, why, backport, False))
                     break
                 found, hit = self._judge(ctx, config, keys)
                 if found is _PENDING:
@@ -710,9 +700,16 @@ class CveEvaluator:
 
     def _finding(self, cve: BCve, match: BMatch, why: str, backport: bool, version_unknown: bool) -> Vulnerability:
         """The finding an own criterion (``match``, held for ``why``) makes of the CVE."""
-        evidence = f"{self.index.keys[match.product]} {why}"
-        fixed_version, fix_kind = fix_of(match)
-        kev = self.index.kev.get(cve.id)
+        index = self.index
+        evidence = f"{index.keys[match.product]} {why}"
+        # (fix_of written out: one per finding.)
+        if match.end_excl:
+            fixed_version, fix_kind = match.end_excl, "fixed_in"
+        elif match.end_incl:
+            fixed_version, fix_kind = match.end_incl, "fixed_after"
+        else:
+            fixed_version, fix_kind = None, "none"
+        kev = index.kev.get(cve.id)
         if kev is None:
             return Vulnerability(cve.id, cve.score, cve.severity, False, backport, evidence, None, None, None,
                                  fixed_version, fix_kind, version_unknown)

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from appliance.matching.aliases import AliasTable
 from appliance.matching.bundle import BConfig, BMatch, BNode, BProduct, Bundle, make_cve, update_suffix
-from appliance.matching.evaluate import CveEvaluator, Installed, _all, _any, _Context, _key, _negate
+from appliance.matching.evaluate import CveEvaluator, Installed, _all, _any, _Context, _key, _negate, fix_of
 from appliance.matching.index import CpeIndex
 from appliance.matching.platform import platform_of
 
@@ -99,3 +99,14 @@ def test_bounds_are_the_sorted_keys_of_the_criteria(configs, keys) -> None:
     found = evaluator._bounds(keys, candidates)
     assert found is not None and expected is not None
     assert found == sorted(found) and sorted(set(found)) == expected
+
+
+@SETTINGS
+@given(match=MATCHES.filter(lambda m: m.product >= 0), backport=st.booleans(), unknown=st.booleans())
+def test_a_finding_names_the_fix_that_fix_of_reads(match, backport, unknown) -> None:
+    """_finding's fixed version and kind (fix_of written out) are fix_of's, with the criterion's
+    product and reason as the evidence."""
+    found = CveEvaluator(INDEX)._finding(make_cve("CVE-1", "2024-01-01", "3.1", 7.5, "HIGH", "2024-01-01", ()), match, "why",
+                                         backport, unknown)
+    assert (found.fixed_version, found.fix_kind) == fix_of(match)
+    assert (found.via, found.backport_possible, found.version_unknown) == (f"{KEYS[match.product]} why", backport, unknown)
