@@ -6,8 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from appliance.matching.aliases import AliasTable
-from appliance.matching.bundle import BConfig, BMatch, BNode, BProduct, Bundle, make_cve, update_suffix
-from appliance.matching.evaluate import CveEvaluator, Installed, _all, _any, _Context, _key, _negate, fix_of
+from appliance.matching.bundle import BConfig, BMatch, BNode, BProduct, Bundle, is_date_bound, make_cve, update_suffix
+from appliance.matching.evaluate import CveEvaluator, Installed, _all, _any, _Context, _key, _negate, _version_matches, fix_of
 from appliance.matching.index import CpeIndex
 from appliance.matching.platform import platform_of
 
@@ -110,3 +110,15 @@ def test_a_finding_names_the_fix_that_fix_of_reads(match, backport, unknown) -> 
                                          backport, unknown)
     assert (found.fixed_version, found.fix_kind) == fix_of(match)
     assert (found.via, found.backport_possible, found.version_unknown) == (f"{KEYS[match.product]} why", backport, unknown)
+
+
+@SETTINGS
+@given(match=MATCHES, version=st.sampled_from(["0.5", "1.5", "2.0", "2.0.1", "2021.5", "2022.9.1", "1.9.5p1", "3"]))
+def test_the_bundles_dated_bounds_decide_as_reading_each_bound(match, version) -> None:
+    """A criterion judged with the bundle's dated bounds (CpeIndex.dated_versions, which lists every
+    vulnerable criterion's bounds that are dates: what _evaluate and, for a vulnerable criterion,
+    _Context.criterion pass) holds exactly when it does with each bound read for a date."""
+    bounds = (match.start_incl, match.start_excl, match.end_incl, match.end_excl)
+    dated = frozenset(b for b in bounds if b and is_date_bound(b)) | {"2019-01-01"}
+    key = _key(version)
+    assert _version_matches(match, version, key, {}, dated) == _version_matches(match, version, key, {}, None)
