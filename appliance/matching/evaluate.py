@@ -425,7 +425,9 @@ class CveEvaluator:
             if key_id is None:
                 return (), False
             keys = self.index.cve_keys(key_id)
-        cache_key = (keys, installed, platform.family, platform.keys, backport)
+        # (A known version by its text, which Installed.of reads all the rest from: a str hashes
+        # once, a sort key's nested tuples every time; a span or unknown version whole.)
+        cache_key = (keys, installed.text if installed.exact else installed, platform.family, platform.keys, backport)
         cached = self._cache.get(cache_key)
         if cached is None:
             if len(self._cache) > self.CACHE_LIMIT:
@@ -530,8 +532,10 @@ class CveEvaluator:
         # (Whether the version begins with a year is in the key: a bound written as a date holds
         # for such a version only, so two versions in one gap of the bounds may differ by it.)
         spans = self._spans.setdefault((keys, platform.family, platform.keys, backport, _YEAR_FIRST.match(text) is None), [])
-        span = next((s for s in spans if s.candidates == candidates), None)
-        if span is None:
+        for span in spans:
+            if span.candidates == candidates:
+                break
+        else:
             result = self._evaluate(keys, installed, platform, backport, candidates)
             spans.append(_Span(candidates, installed.low, result))
             return result

@@ -122,3 +122,14 @@ def test_the_bundles_dated_bounds_decide_as_reading_each_bound(match, version) -
     dated = frozenset(b for b in bounds if b and is_date_bound(b)) | {"2019-01-01"}
     key = _key(version)
     assert _version_matches(match, version, key, {}, dated) == _version_matches(match, version, key, {}, None)
+
+
+@SETTINGS
+@given(version=st.one_of(st.text(alphabet="0123456789.-abpux ", max_size=12), st.sampled_from(["", "2022.1", "1.8.0u381"])),
+       span=st.sampled_from([("1.x", "1", "2"), ("2022.1.x", "2022.1", "2022.2"), ("x", "", "1")]))
+def test_a_known_version_is_keyed_by_its_text(version, span) -> None:
+    """findings() keys its cache by the text of a known version: only Installed.of makes one, and
+    it reads everything else from the text; a span (Installed.between) is never a known version."""
+    installed = Installed.of(version)
+    assert installed == Installed.of(str(version)) and installed.exact == (_key(version) is not None)
+    assert not Installed.between(*span).exact
