@@ -625,6 +625,7 @@ class CveEvaluator:
         plans = self._plans.get(keys) if fast else None
         if plans is None and fast:
             plans = self._plans[keys] = {}
+        planned = len(plans) if plans is not None else 0  # (the plans made here are counted after the loop)
         known = self.index.version_keys
         # (Every bound of a vulnerable criterion is in the bundle's versions since format 7.)
         dated = self.index.dated_versions if known else None
@@ -633,7 +634,6 @@ class CveEvaluator:
                 plan = plans.get(cve.id)
                 if plan is None:
                     plan = plans[cve.id] = self._plan(keys, cve)
-                    self._planned += 1
             else:
                 plan = self._configs(cve)
             maybe: _Hit | None = None
@@ -669,6 +669,8 @@ class CveEvaluator:
             else:
                 if maybe is not None:
                     final.append(self._finding(cve, maybe.match, maybe.why, backport, True))
+        if plans is not None:
+            self._planned += len(plans) - planned
         return tuple(final), tuple(pending)
 
     def _judge(self, ctx: _Context, config: BConfig, keys: tuple[int, ...]) -> tuple[object, _Hit | None]:
