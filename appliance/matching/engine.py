@@ -145,7 +145,7 @@ class FeedMatcher:
         key_id = self.index.key_id.get(found.key)
         group = self.index.cve_keys(key_id) if key_id is not None else None
         if group is not None and len(group) > 1:
-            evidence += "; CVEs looked up under " + ", ".join([self.index.keys[k] for k in group])
+            evidence += "; CVEs looked up under " + ", ".join(map(self.index.keys.__getitem__, group))
         if found.method == "agent_cpe" and item.cpe:
             cpe = item.cpe
         else:
