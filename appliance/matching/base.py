@@ -28,7 +28,9 @@ class SoftwareItem(msgspec.Struct, frozen=True):
     source_package: str = ""
 
 
-class ItemMatch(msgspec.Struct, frozen=True):
+# (ItemMatch and Vulnerability hold strings, numbers and flags only, so they cannot be part of a
+# reference cycle: gc=False spares the collector tracking the thousand of them a report makes.)
+class ItemMatch(msgspec.Struct, frozen=True, gc=False):
     """How an item was identified: the CPE, the method (agent_cpe, alias, exact, fuzzy, reference), a 0..1 score and why;
     ``version`` is the version CVE ranges were compared with and ``version_rule`` the translation
     rule that made it from the reported one ("" when the reported version was used as it is)."""
@@ -41,7 +43,7 @@ class ItemMatch(msgspec.Struct, frozen=True):
     version_rule: str = ""
 
 
-class Vulnerability(msgspec.Struct, frozen=True):
+class Vulnerability(msgspec.Struct, frozen=True, gc=False):
     """One CVE that applies to an item; ``via`` says which NVD criterion matched and how.
 
     ``fixed_version``/``fix_kind`` come from the upper bound of the range that matched:

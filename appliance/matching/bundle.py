@@ -1025,6 +1025,8 @@ def mine_references(
 # number never decreases as versions increase, and a CVE none of whose spans contains the
 # installed version's number cannot apply to it.
 _MINOR = 1 << 20
+_FIRST_LIMIT = 1 << 40
+_DOTTED = tuple(".".join(["%d"] * count) for count in range(9))
 SPAN_UNBOUNDED = (1 << 62) - 1
 
 
@@ -1040,9 +1042,17 @@ def version_position(version: str | None, key: tuple | None = None) -> tuple[int
     if key is None:
         return None
     release = key[0]
-    first = min(release[0], (1 << 40)) if release else 0
-    second = min(release[1], _MINOR - 1) if len(release) > 1 else 0
-    return first * _MINOR + second, zlib.crc32(".".join(map(str, release)).encode())
+    count = len(release)
+    first = release[0] if count else 0
+    if first > _FIRST_LIMIT:
+        first = _FIRST_LIMIT
+    second = release[1] if count > 1 else 0
+    if second >= _MINOR:
+        second = _MINOR - 1
+    # (The release numbers joined by dots: "%d.%d.%d" % release for up to eight of them,
+    # what ".".join(map(str, release)) writes, without a str per number.)
+    dotted = _DOTTED[count] % release if count < len(_DOTTED) else ".".join(map(str, release))
+    return first * _MINOR + second, zlib.crc32(dotted.encode())
 
 
 def major(version: str | None) -> int | None:

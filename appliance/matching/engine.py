@@ -36,7 +36,7 @@ def _cpe_version(version: str) -> str:
     """A version as a CPE 2.3 formatted-string value (other characters quoted with a backslash)."""
     if not version:
         return "-"
-    if version.isascii() and version.replace(".", "").replace("_", "").replace("-", "").isalnum():
+    if version.isascii() and (version.replace(".", "").isdigit() or version.replace(".", "").replace("_", "").replace("-", "").isalnum()):
         return version  # letters, digits, ".", "_" and "-" only (most versions): nothing to quote
     return _QUOTED.sub(lambda found: "\\" + found.group(), version)
 
@@ -143,21 +143,23 @@ class FeedMatcher:
             )
         evidence = found.evidence + (f"; {note}" if note else "")
         key_id = self.index.key_id.get(found.key)
-        if key_id is not None and len(group := self.index.cve_keys(key_id)) > 1:
-            evidence += "; CVEs looked up under " + ", ".join(self.index.keys[k] for k in group)
+        group = self.index.cve_keys(key_id) if key_id is not None else None
+        if group is not None and len(group) > 1:
+            evidence += "; CVEs looked up under " + ", ".join(map(self.index.keys.__getitem__, group))
         if found.method == "agent_cpe" and item.cpe:
             cpe = item.cpe
         else:
             vendor, product = split_key(key)
             cpe = f"cpe:2.3:a:{vendor}:{product}:{_cpe_version(cpe_version)}:{_cpe_version(update) if update != '*' else '*'}:*:*:*:*:*:*"
         match = ItemMatch(cpe, found.method, found.score, evidence, installed.text, rule)
-        key_id = self.index.key_id.get(key)
+        if key != found.key:  # (a rule's other product of the vendor: its own keys)
+            key_id, group = self.index.key_id.get(key), None
         reason = None
         if installed.unknown:
             # Identified all the same: the CVEs that may apply are listed, each version_unknown.
             reason = f"version '{item.version}' is unknown; CVEs that may apply are marked version_unknown"
         # Findings that depend on the host's other programs are decided per report, in match().
-        vulnerabilities, host_dependent = self.evaluator.findings(key, installed, platform, None, backport)
+        vulnerabilities, host_dependent = self.evaluator.findings(key, installed, platform, None, backport, group)
         return _ItemOutcome(
             MatchResult(match, reason, vulnerabilities), key_id, key, installed.text, installed, backport, host_dependent
         )

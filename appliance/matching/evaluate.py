@@ -13,7 +13,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any
 
 import msgspec
 
@@ -122,11 +122,8 @@ def _version_matches(match: BMatch, version: str, key: Any, known: Mapping[str, 
             return None
     elif (start_incl in dated or start_excl in dated or end_incl in dated or end_excl in dated) and _YEAR_FIRST.match(version) is None:
         return None
-    return _bounds_text(start_incl, start_excl, end_incl, end_excl)
-
-
-def _bounds_text(start_incl: str | None, start_excl: str | None, end_incl: str | None, end_excl: str | None) -> str:
-    """The reason a range criterion holds: its bounds (">= 1.0 and < 2.0"), or "all versions"."""
+    # The reason: the bounds (">= 1.0 and < 2.0"), or "all versions" (written here: one per
+    # criterion that holds, a finding each).
     lower = f">= {start_incl}" if start_incl else ""
     if start_excl:
         lower = f"{lower} and > {start_excl}" if lower else f"> {start_excl}"
@@ -138,9 +135,12 @@ def _bounds_text(start_incl: str | None, start_excl: str | None, end_incl: str |
     return lower or upper or "all versions"
 
 
-class Installed(NamedTuple):
+class Installed(msgspec.Struct, frozen=True, gc=False):
     """What is known of an installed version: one point (``exact``), a span [low, high) of sort
     keys (a JetBrains build names its release "2022.1" but not the patch), or nothing (both None)."""
+
+    # (A frozen struct: hashed and compared by its fields as the NamedTuple it was, made in a
+    # third of the time; sort keys are tuples of numbers and words, never part of a cycle.)
 
     text: str
     low: Any
@@ -271,7 +271,10 @@ class _Context:
         if match.product in self.keys:
             installed = self.installed
             if installed.exact:  # judge() for one known version, without the extra call
-                why = _version_matches(match, installed.text, installed.low, index.version_keys)
+                # (The bundle lists the bounds of every vulnerable criterion, and which are dates.)
+                known = index.version_keys
+                why = _version_matches(match, installed.text, installed.low, known,
+                                       index.dated_versions if known and match.vulnerable else None)
                 verdict = why is not None
             else:
                 verdict, why = judge(match, installed)
@@ -292,19 +295,63 @@ class _Context:
     def node(self, node: BNode, index: CpeIndex) -> bool | None:
         # The item's own criteria first: in an OR node they usually decide, and then the
         # other programs on the host are never consulted (which keeps results cacheable).
+        # (Kleene logic over the verdicts as three flags, in loops rather than lists: a
+        # configuration of two small nodes is the common case, and is judged in full.)
         keys = self.keys
-        own = [self.criterion(m, index) for m in node.matches if m.product in keys]
+        matches = node.matches
+        true = false = undecided = False
+        for m in matches:
+            if m.product in keys:
+                verdict = self.criterion(m, index)
+                if verdict is None:
+                    undecided = True
+                elif verdict:
+                    true = True
+                else:
+                    false = True
         if node.operator != "AND":
-            value = True if True in own else _any(own + [self.criterion(m, index) for m in node.matches if m.product not in keys])
+            if not true:
+                for m in matches:
+                    if m.product not in keys:
+                        verdict = self.criterion(m, index)
+                        if verdict is None:
+                            undecided = True
+                        elif verdict:
+                            true = True
+            value = True if true else None if undecided else False
+        elif false or not matches:
+            value = False
         else:
-            value = (False if False in own or not node.matches
-                     else _all(own + [self.criterion(m, index) for m in node.matches if m.product not in keys]))
-        return _negate(value) if node.negate else value
+            for m in matches:
+                if m.product not in keys:
+                    verdict = self.criterion(m, index)
+                    if verdict is None:
+                        undecided = True
+                    elif not verdict:
+                        false = True
+            value = False if false else None if undecided else True
+        if node.negate:
+            return None if value is None else not value
+        return value
 
     def config(self, config: BConfig, index: CpeIndex) -> bool | None:
-        results = [self.node(n, index) for n in config.nodes]
-        value = _any(results) if config.operator != "AND" else (_all(results) if results else False)
-        return _negate(value) if config.negate else value
+        # Every node is judged (each may note the hit or consult other programs).
+        true = false = undecided = False
+        for n in config.nodes:
+            verdict = self.node(n, index)
+            if verdict is None:
+                undecided = True
+            elif verdict:
+                true = True
+            else:
+                false = True
+        if config.operator != "AND":
+            value = True if true else None if undecided else False
+        else:
+            value = False if false or not config.nodes else None if undecided else True
+        if config.negate:
+            return None if value is None else not value
+        return value
 
     def reset(self) -> None:
         self.hit = self.maybe = None
@@ -345,9 +392,6 @@ class CveEvaluator:
         # CVEs are kept over all products, to bound them like the other caches.
         self._plans: dict[tuple[int, ...], dict[str, Sequence[tuple[BMatch, ...] | BConfig]]] = {}
         self._planned = 0
-        # Findings of own criteria that held, per (CVE, product, reason, bounds, backport): the
-        # other versions of a product that the same criterion catches share them.
-        self._held: dict[tuple, Vulnerability] = {}
         # Per (product's keys, platform, backport): results by the gap between two bounds of the
         # criteria that a version falls in (_spanned); the versions of one program in an office
         # ("24.001.20605", "24.001.20607") mostly fall in the same gap, and get the same CVEs.
@@ -365,7 +409,7 @@ class CveEvaluator:
 
     def findings(
         self, key: str, installed: Installed, platform: Platform, others: Mapping[int, tuple[str, ...]] | None,
-        backport: bool = False,
+        backport: bool = False, keys: tuple[int, ...] | None = None,
     ) -> tuple[tuple[Vulnerability, ...], bool]:
         """The item's CVEs (certain ones and ``version_unknown`` ones), and whether some
         configuration also depends on the host's other programs.
@@ -374,12 +418,16 @@ class CveEvaluator:
         flags findings on distribution packages whose version was reduced to its upstream part.
         With ``others`` None the host-dependent configurations are not decided: the findings
         are those that hold on any host, and the caller asks again with the host's programs.
+        ``keys``: the key's ``CpeIndex.cve_keys`` when the caller has them at hand.
         """
-        key_id = self.index.key_id.get(key)
-        if key_id is None:
-            return (), False
-        keys = self.index.cve_keys(key_id)
-        cache_key = (keys, installed, platform.family, platform.keys, backport)
+        if keys is None:
+            key_id = self.index.key_id.get(key)
+            if key_id is None:
+                return (), False
+            keys = self.index.cve_keys(key_id)
+        # (A known version by its text, which Installed.of reads all the rest from: a str hashes
+        # once, a sort key's nested tuples every time; a span or unknown version whole.)
+        cache_key = (keys, installed.text if installed.exact else installed, platform.family, platform.keys, backport)
         cached = self._cache.get(cache_key)
         if cached is None:
             if len(self._cache) > self.CACHE_LIMIT:
@@ -426,9 +474,18 @@ class CveEvaluator:
         own = None
         if cve.own:
             # (A CVE may list a hundred products, a group a few keys; a key that the CVE does
-            # not list has no own criteria in it, so one key is asked for as it is.)
-            mine = keys if len(keys) == 1 else [k for k in keys if k in cve.products]
-            own = own_criteria(cve, mine[0]) if len(mine) == 1 else None
+            # not list has no own criteria in it, so one key is asked for as it is. A loop,
+            # not a comprehension: keys are one to four.)
+            mine = keys[0]
+            if len(keys) > 1:
+                products, mine = cve.products, -1
+                for k in keys:
+                    if k in products:
+                        if mine >= 0:
+                            mine = -1
+                            break
+                        mine = k
+            own = own_criteria(cve, mine) if mine >= 0 else None
         if own is None:
             # (Decoded for the plan alone, which is kept: not kept in _decoded as well.)
             plan: list[tuple[BMatch, ...] | BConfig] = []
@@ -436,7 +493,14 @@ class CveEvaluator:
                 nodes = config.nodes
                 # (one_or_node written out: it is asked for every configuration of every candidate.)
                 if len(nodes) == 1 and not config.negate and (node := nodes[0]).operator != "AND" and not node.negate:
-                    plan.append(tuple([m for m in node.matches if m.vulnerable and m.product in keys]))
+                    # The node's criteria as they are when all are the product's vulnerable
+                    # ones (most nodes of a CVE of one product); else those picked out.
+                    matches = node.matches
+                    for m in matches:
+                        if not m.vulnerable or m.product not in keys:
+                            matches = tuple([m for m in matches if m.vulnerable and m.product in keys])
+                            break
+                    plan.append(matches)
                 else:
                     plan.append(config)
             return plan
@@ -468,8 +532,10 @@ class CveEvaluator:
         # (Whether the version begins with a year is in the key: a bound written as a date holds
         # for such a version only, so two versions in one gap of the bounds may differ by it.)
         spans = self._spans.setdefault((keys, platform.family, platform.keys, backport, _YEAR_FIRST.match(text) is None), [])
-        span = next((s for s in spans if s.candidates == candidates), None)
-        if span is None:
+        for span in spans:
+            if span.candidates == candidates:
+                break
+        else:
             result = self._evaluate(keys, installed, platform, backport, candidates)
             spans.append(_Span(candidates, installed.low, result))
             return result
@@ -504,28 +570,39 @@ class CveEvaluator:
         plans = self._plans.get(keys)
         if plans is None:
             plans = self._plans[keys] = {}
-        # The texts first, then each text's key once (criteria repeat their bounds).
-        texts: set[str | None] = set()
+        # The product's criteria of every candidate in one list (a configuration judged in full
+        # adds its own criteria of every node), then the texts, then each text's key once
+        # (criteria repeat their bounds). Keys equal for two texts may both be listed: a gap
+        # is then counted the same way for every version, which is all _gap needs.
+        own: list[BMatch] = []
         for cve in candidates:
             plan = plans.get(cve.id)
             if plan is None:
                 plan = plans[cve.id] = self._plan(keys, cve)
                 self._planned += 1
             for config in plan:
-                matches = config if type(config) is tuple else [m for n in config.nodes for m in n.matches if m.product in keys]
-                for match in matches:
-                    if match.version == "*":
-                        texts.update((match.start_incl, match.start_excl, match.end_incl, match.end_excl))
-                    elif match.version != "-":
-                        wanted = match.version
-                        if match.update not in ("*", "-", ""):
-                            wanted += update_suffix(match.update)
-                        texts.add(wanted)
+                if type(config) is tuple:
+                    own += config
+                else:
+                    for node in config.nodes:
+                        for match in node.matches:
+                            if match.product in keys:
+                                own.append(match)
+        texts: set[str | None] = set()
+        for match in own:
+            if match.version == "*":
+                texts.update((match.start_incl, match.start_excl, match.end_incl, match.end_excl))
+            elif match.version != "-":
+                wanted = match.version
+                if match.update not in ("*", "-", ""):
+                    wanted += update_suffix(match.update)
+                texts.add(wanted)
+        texts.discard(None)
+        texts.discard("")
         known = self.index.version_keys
-        found = {known.get(text) or _key(text) for text in texts if text}
-        found.discard(None)
+        found = [known.get(text) or _key(text) for text in texts]
         try:
-            return sorted(found)
+            return sorted(key for key in found if key is not None) if None in found else sorted(found)
         except TypeError:
             return None
 
@@ -545,26 +622,23 @@ class CveEvaluator:
         if self._planned > self.DECODED_LIMIT:
             self._plans.clear()
             self._planned = 0
-        if len(self._held) > self.DECODED_LIMIT:
-            self._held.clear()
         plans = self._plans.get(keys) if fast else None
         if plans is None and fast:
             plans = self._plans[keys] = {}
-        held = self._held
+        planned = len(plans) if plans is not None else 0  # (the plans made here are counted after the loop)
         known = self.index.version_keys
         # (Every bound of a vulnerable criterion is in the bundle's versions since format 7.)
         dated = self.index.dated_versions if known else None
         for cve in candidates:
-            maybe: _Hit | None = None
-            certain: _Hit | None = None
-            decided = False
             if plans is not None:
                 plan = plans.get(cve.id)
                 if plan is None:
                     plan = plans[cve.id] = self._plan(keys, cve)
-                    self._planned += 1
             else:
                 plan = self._configs(cve)
+            maybe: _Hit | None = None
+            # (A configuration that decides the CVE appends its finding and breaks out; the
+            # loop's else is for a CVE that none decided.)
             for config in plan:
                 if type(config) is tuple:
                     # One OR node: its first own vulnerable criterion that holds for the version
@@ -576,33 +650,27 @@ class CveEvaluator:
                                 continue
                         why = _version_matches(match, text, version_key, known, dated)
                         if why is not None:
-                            # The finding is made from the CVE, the criterion's product, reason and
-                            # upper bound (fix_of) and backport: the same for every version it catches.
-                            shared = (cve.id, match.product, why, match.end_excl, match.end_incl, backport)
-                            finding = held.get(shared)
-                            if finding is None:
-                                finding = held[shared] = self._finding(cve, match, why, backport, False)
-                            final.append(finding)
-                            decided = True
                             break
-                    if decided:
-                        break
-                    continue
+                    else:
+                        continue  # none holds: nothing in this node can make a finding
+                    # (Made for each version: a table of the findings shared by the versions one
+                    # criterion catches cost more to key than the findings, in a first report.)
+                    final.append(self._finding(cve, match, why, backport, False))
+                    break
                 found, hit = self._judge(ctx, config, keys)
                 if found is _PENDING:
                     pending.append((cve, config))
                 elif found is True:
-                    certain = hit
+                    final.append(self._finding(cve, hit.match, hit.why, backport, False))  # type: ignore[union-attr]
                     break
                 elif found is None and maybe is None:
                     # Undecidable: the version could not decide a range this configuration needs.
                     maybe = hit
-            if decided:
-                continue
-            if certain is not None:
-                final.append(self._finding(cve, certain.match, certain.why, backport, False))
-            elif maybe is not None:
-                final.append(self._finding(cve, maybe.match, maybe.why, backport, True))
+            else:
+                if maybe is not None:
+                    final.append(self._finding(cve, maybe.match, maybe.why, backport, True))
+        if plans is not None:
+            self._planned += len(plans) - planned
         return tuple(final), tuple(pending)
 
     def _judge(self, ctx: _Context, config: BConfig, keys: tuple[int, ...]) -> tuple[object, _Hit | None]:
@@ -643,9 +711,16 @@ class CveEvaluator:
 
     def _finding(self, cve: BCve, match: BMatch, why: str, backport: bool, version_unknown: bool) -> Vulnerability:
         """The finding an own criterion (``match``, held for ``why``) makes of the CVE."""
-        evidence = f"{self.index.keys[match.product]} {why}"
-        fixed_version, fix_kind = fix_of(match)
-        kev = self.index.kev.get(cve.id)
+        index = self.index
+        evidence = f"{index.keys[match.product]} {why}"
+        # (fix_of written out: one per finding.)
+        if match.end_excl:
+            fixed_version, fix_kind = match.end_excl, "fixed_in"
+        elif match.end_incl:
+            fixed_version, fix_kind = match.end_incl, "fixed_after"
+        else:
+            fixed_version, fix_kind = None, "none"
+        kev = index.kev.get(cve.id)
         if kev is None:
             return Vulnerability(cve.id, cve.score, cve.severity, False, backport, evidence, None, None, None,
                                  fixed_version, fix_kind, version_unknown)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from itertools import compress
+from itertools import compress, repeat
+from operator import ge
 from typing import Any
 
 from appliance.matching.aliases import AliasTable
@@ -445,7 +446,8 @@ class CpeIndex:
                 first = bisect_left(hashes, hashed)
                 if first < len(hashes) and hashes[first] == hashed:
                     positions.update(pairs[2 * first + 1:2 * bisect_right(hashes, hashed, first):2])
-        return list(map(self.cves.__getitem__, sorted(positions)))
+        cves = self.cves
+        return [cves[p] for p in sorted(positions)]
 
     def _spanning(self, key_id: int, wanted: int) -> tuple[int, ...]:
         """Positions of the key's CVEs with a range span that contains the span number ``wanted``;
@@ -462,7 +464,8 @@ class CpeIndex:
             # Rows (highest, lowest, position) from the first whose highest reaches ``wanted``:
             # the positions of those whose lowest is at most ``wanted``.
             start = 3 * bisect_left(rows[0::3], wanted)
-            found = self._spans_seen[(key_id, wanted)] = tuple(compress(rows[start + 2::3], map(wanted.__ge__, rows[start + 1::3])))
+            # (operator.ge over repeat(wanted): a C function call per row, not a method wrapper's.)
+            found = self._spans_seen[(key_id, wanted)] = tuple(compress(rows[start + 2::3], map(ge, repeat(wanted), rows[start + 1::3])))
         return found
 
     def cves_for(self, key_ids: tuple[int, ...]) -> list[BCve]:

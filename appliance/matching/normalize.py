@@ -30,6 +30,8 @@ _NOISE_WORDS = {
 # Java's versions carry a build number after "+" (JEP 223: "Eclipse Temurin JDK with Hotspot
 # 17.0.9+9", "Zulu JDK 17.48+15"). "2D" and "3D" are words, not versions ("AutoCAD Plant 3D");
 # session 18: so is "4D" ("Maxon Cinema 4D", maxon:cinema_4d).
+# The first opening bracket of a name (version_in_name reads the words before it first).
+_OPENING = re.compile(r"[\(\[\{]")
 _VERSION_TOKEN = re.compile(r"^v?\d+(?:\.\w+)+(?:-\w+)?(?:\+\d+)?$|^v?\d{1,2}[a-z]?$(?<!^[2-4]d)", re.I)
 
 
@@ -42,8 +44,16 @@ _GLUED_VERSION = re.compile(r"^(?:[a-z]{2,3}\d+(?:\.\d+){2,}|ver\.\d+(?:\.\d+)*)
 def _version_token(token: str) -> bool:
     """_VERSION_TOKEN.match, skipped for tokens that start with neither a digit nor a "v" and a
     digit (most words); a number of ASCII digits is one when it has at most two digits."""
-    return (token[:1].isdecimal() or (token[:1] in ("v", "V") and token[1:2].isdecimal())) and (
-        len(token) <= 2 if token.isascii() and token.isdigit() else _VERSION_TOKEN.match(token) is not None)
+    first = token[:1]
+    if not (first.isdecimal() or (first in ("v", "V") and token[1:2].isdecimal())):
+        return False
+    if token.isascii():
+        if token.isdigit():
+            return len(token) <= 2
+        if first.isdigit() and token.replace(".", "").isdigit():
+            # ASCII digits and dots after a digit ("3.10.11"): a version when no part is empty.
+            return ".." not in token and not token.endswith(".")
+    return _VERSION_TOKEN.match(token) is not None
 # "Java 8 Update 381": the number after "update" is part of the version, not of the name; so
 # are servicing levels ("Microsoft Exchange Server 2019 Cumulative Update 13", "SQL Server
 # 2016 Service Pack 3", "SP1").
@@ -251,7 +261,20 @@ def version_in_name(name: str) -> str | None:
     """The first version-looking token of a display name ("Python 3.10.11 (64-bit)" -> "3.10.11")."""
     if "." not in name:
         return None  # only a token with a dot is taken, and tokens are pieces of the name
-    for token in tokens(_PARENS.sub(" ", name) if ("(" in name or "[" in name or "{" in name) else name):
+    if "(" in name or "[" in name or "{" in name:
+        # Most such names state their version before their first bracket ("Python 3.10.11
+        # (64-bit)"): the text before it is never changed by removing bracketed notes, so its
+        # tokens are the first ones either way; all but one glued to the bracket, which may
+        # go on past it. Any other name takes the pattern.
+        head = name[:_OPENING.search(name).start()]  # type: ignore[union-attr]
+        words = tokens(head)
+        if words and not head[-1:].isspace() and head[-1:] != ",":
+            words.pop()
+        for token in words:
+            if "." in token and _version_token(token):
+                return token.lstrip("vV")
+        name = _PARENS.sub(" ", name)
+    for token in tokens(name):
         if "." in token and _version_token(token):
             return token.lstrip("vV")
     return None

@@ -72,6 +72,8 @@ _PRE_RELEASE = re.compile(r"\b(?:alpha|beta|rc|pre|preview|dev|snapshot|nightly|
 
 def decorations(version: str) -> Translation | None:
     """The generic decoration rules, applied in order until none changes the version."""
+    if version.isascii() and version.replace(".", "").isalnum():
+        return None  # letters, digits and dots (most versions): no whitespace or bracket for a rule to read
     text, rules, notes = version.strip(), [], []
     if "(" not in text and "[" not in text and len(text.split(None, 1)) < 2:
         return None  # every rule needs whitespace (\s is what str.split() splits on) or a bracket: most versions

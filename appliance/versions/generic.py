@@ -38,6 +38,7 @@ _PRE_RELEASE = {
 # already decided by the release numbers.
 _PRE = 0
 _END = (1, 0)
+_END_ONLY = (_END,)  # the rest of a version of numbers only
 _WORD = 2
 _NUMBER = 3
 
@@ -82,10 +83,13 @@ class GenericScheme(VersionScheme):
             # part between the dots, what is_unknown() and release_and_rest() give for it, in one step.
             parts = text.split(".")
             if "" not in parts:
-                release = list(map(int, parts))
-                while release and release[-1] == 0:
-                    release.pop()
-                return tuple(release), (_END,)
+                release = tuple(map(int, parts))
+                if not release[-1]:  # (trailing zeros dropped by one slice)
+                    end = len(release) - 1
+                    while end and not release[end - 1]:
+                        end -= 1
+                    release = release[:end]
+                return release, _END_ONLY
         if isinstance(text, str) and len(text) <= MAX_VERSION_LENGTH:
             found = _NUMBERS_THEN_WORD.fullmatch(text)
             if found is not None:

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import msgspec
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from appliance.matching.bundle import compile_sources, load_bundle
 from tests.conftest import ROOT
@@ -238,3 +240,28 @@ def test_format_7_versions_are_the_criteria_bounds_and_change_no_finding(index) 
     new_results = FeedMatcher(index).match(items, "Windows 11 Pro")
     assert sum(len(r.vulnerabilities) for r in new_results) > 0
     assert new_results == FeedMatcher(old).match(items, "Windows 11 Pro")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.one_of(
+    st.text(alphabet="0123456789.", max_size=40),
+    st.lists(st.integers(min_value=0, max_value=1 << 45), max_size=12).map(lambda ns: ".".join(map(str, ns))),
+    st.text(alphabet="0123456789.-_abpu\\", max_size=16),
+))
+def test_version_position_hashes_the_release_numbers_as_joined_by_dots(version: str) -> None:
+    """version_position's span number and hash (the bundle's spans and exact hashes are built
+    with it, and evaluation looks them up with it) are the release numbers' first two, clamped,
+    and the CRC of the numbers written with dots, whatever their count and size."""
+    import zlib
+
+    from appliance.matching.bundle import _MINOR, version_position
+    from appliance.versions import GENERIC
+
+    key = None if not version or version in ("*", "-") else GENERIC.key(version.replace("\\", ""))
+    expected = None
+    if key is not None:
+        release = key[0]
+        first = min(release[0], 1 << 40) if release else 0
+        second = min(release[1], _MINOR - 1) if len(release) > 1 else 0
+        expected = (first * _MINOR + second, zlib.crc32(".".join(map(str, release)).encode()))
+    assert version_position(version) == expected

@@ -117,3 +117,21 @@ def test_version_shortcuts_answer_as_the_patterns(version: str) -> None:
     if translate.decorations(version) is None:
         assert not any(p.fullmatch(text) for p in (translate._DATED, translate._PREFIX, translate._BRACKETED)) and not (
             (found := translate._TRAILING.fullmatch(text)) and not translate._PRE_RELEASE.search(found["rest"]))
+
+
+# Display names with versions, brackets (nested, unbalanced), commas and whitespace of several kinds.
+NAMEISH = st.text(alphabet="0123456789..vVx (([[{{}}]]))-,\u00a0\tab٣Σ", max_size=24)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(NAMEISH)
+def test_version_in_name_reads_the_words_before_a_bracket_as_the_pattern_does(name: str) -> None:
+    """version_in_name takes a version stated before the name's first bracket without removing
+    the bracketed notes first: the same answer as reading the name with its notes removed."""
+    from appliance.matching import normalize
+
+    expected = None
+    if "." in name:
+        cleaned = normalize._PARENS.sub(" ", name) if ("(" in name or "[" in name or "{" in name) else name
+        expected = next((t.lstrip("vV") for t in normalize.tokens(cleaned) if "." in t and normalize._VERSION_TOKEN.match(t)), None)
+    assert normalize.version_in_name(name) == expected
