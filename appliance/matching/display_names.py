@@ -162,10 +162,12 @@ _HOSTING_VENDORS = ("google", "googlecode", "github", "sourceforge", "gitlab", "
 # Session 17: also the alpha, daily and snapshot builds ("Thunderbird Daily", "Tor Browser Alpha",
 # "Vivaldi Snapshot"), Homebrew's @alpha, @daily and @snapshot casks of the same apps.
 # Session 19: and JetBrains' Early Access Program builds ("Rider 2024.3 EAP.app", the -eap casks).
-_CHANNEL = re.compile(r"[\s-]+(beta|dev|canary|nightly|tech(?:nology)? preview|preview|insiders?|alpha|daily|snapshot|eap)$", re.I)
+_CHANNEL_NAMES = ("beta", "dev", "canary", "nightly", "technology preview", "tech preview", "preview", "insiders", "insider",
+                  "alpha", "daily", "snapshot", "eap")
+_CHANNEL = re.compile(r"[\s-]+(" + "|".join(_CHANNEL_NAMES) + ")$", re.I)
 # The words _CHANNEL ends with: an ASCII name ending in none is not searched (re.I folds a few
 # non-ASCII letters into ASCII ones, so other names always are).
-_CHANNEL_ENDINGS = ("beta", "dev", "canary", "nightly", "preview", "insider", "insiders", "alpha", "daily", "snapshot", "eap")
+_CHANNEL_ENDINGS = tuple(dict.fromkeys(name.rsplit(" ", 1)[-1] for name in _CHANNEL_NAMES))
 # Session 15, round 2: the platform a Mac app's name ends with ("Bitdefender Antivirus for
 # Mac", "Kaspersky Endpoint Security for Mac"), as a Windows name's "for Windows", which the
 # cleaning drops (normalize._NOISE_WORDS): the product is the name before it, and NVD's separate
