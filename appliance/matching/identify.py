@@ -13,7 +13,7 @@ from appliance.matching.display_names import _CODE_PART_WORDS, _PART_WORDS, _PLA
 from appliance.matching.index import CpeIndex, split_key
 from appliance.matching.normalize import app_name, brew_name, clean_display_name, cpe_words, pypi_name
 from appliance.matching.packages import _PLAIN_WORD_USES, PACKAGE_NAME, PackageRules, descriptive_name, distribution_built, kernel_image, module_host, repository_stems, ships_no_code
-from appliance.matching.platform import Platform
+from appliance.matching.platform import PACKAGE_SCHEMES, Platform
 from appliance.matching.references import owner_of
 from appliance.matching.source_package import SourcePackages
 
@@ -194,9 +194,13 @@ _PIP_PREFIXES = ("python-", "py-", "py")
 _REPOSITORY_SUPPORT = 2
 
 
+# SOURCES as a set: source_of tests every item's hint, mostly empty, which a tuple compares with each name.
+_SOURCES = frozenset(SOURCES)
+
+
 def source_of(item: SoftwareItem, platform: Platform) -> str:
     """The item's inventory source: the agent's hint when it sent one, else what the host and the name imply."""
-    if item.source in SOURCES:
+    if item.source in _SOURCES:
         return item.source
     name = item.name.strip()
     if platform.family == "macos":
@@ -204,7 +208,7 @@ def source_of(item: SoftwareItem, platform: Platform) -> str:
             return "macos_app"
         # osquery's homebrew_packages rows: lower-case formula names, no publisher.
         return "homebrew" if not item.vendor and PACKAGE_NAME.match(name.replace("@", "")) else "macos_app"
-    if platform.packages:
+    if platform.scheme in PACKAGE_SCHEMES:  # (Platform.packages, without a property's call per item)
         return platform.scheme if PACKAGE_NAME.match(name.lower()) else "other"
     if platform.family == "windows":
         return "windows_program"

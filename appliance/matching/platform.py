@@ -33,6 +33,10 @@ _WINDOWS_RELEASE = re.compile(r"windows (?:server )?(\d{2,4}|xp|vista)(?: ?(\w+)
 _WINDOWS_UPDATE = re.compile(r"\d{2}h\d|\d{4}")
 
 
+# The schemes whose reported items are distribution packages (dpkg, rpm, apk names).
+PACKAGE_SCHEMES = frozenset({"dpkg", "rpm", "apk"})
+
+
 class Platform(msgspec.Struct, frozen=True):
     """``family``: windows, macos, linux or unknown; ``scheme``: how package versions are written."""
 
@@ -43,7 +47,7 @@ class Platform(msgspec.Struct, frozen=True):
     @property
     def packages(self) -> bool:
         """True where reported items are distribution packages (dpkg, rpm, apk names)."""
-        return self.scheme in ("dpkg", "rpm", "apk")
+        return self.scheme in PACKAGE_SCHEMES
 
 
 def platform_of(os_name: str | None) -> Platform:

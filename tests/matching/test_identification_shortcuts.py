@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from appliance.matching import display_names
+from appliance.matching import base, display_names, identify, platform
 from appliance.matching.index import CpeIndex
 from appliance.matching.normalize import compact
 
@@ -121,3 +121,20 @@ def test_one_bracket_pair_is_cut_as_the_pattern_cuts_it(name: str) -> None:
     from appliance.matching import normalize
 
     assert normalize._without_notes(name) == normalize._PARENS.sub(" ", name)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.sampled_from([*base.SOURCES, "", "Windows_Program", "pip ", "deb"]), st.sampled_from(["", "firefox", "Firefox.app", "libssl3"]),
+       st.sampled_from(["windows", "macos", "linux", "unknown"]), st.sampled_from(["windows", "generic", "dpkg", "rpm", "apk", "Dpkg", ""]))
+def test_source_of_reads_sets_as_the_tuple_and_property(source: str, name: str, family: str, scheme: str) -> None:
+    """source_of tests the agent's hint against a set of SOURCES and the scheme against
+    PACKAGE_SCHEMES, not the tuple and Platform.packages: the same answers."""
+    item, host = base.SoftwareItem(name=name, version="1", source=source), platform.Platform(family, scheme, ())
+    if source in base.SOURCES:
+        expected = source
+    elif family == "macos" or not host.packages:
+        expected = identify.source_of(base.SoftwareItem(name=name, version="1"), host)
+    else:
+        expected = scheme if identify.PACKAGE_NAME.match(name.lower()) else "other"
+    assert identify.source_of(item, host) == expected
+    assert (scheme in platform.PACKAGE_SCHEMES) == (scheme in ("dpkg", "rpm", "apk")) == host.packages
