@@ -828,7 +828,10 @@ class DisplayNames:
         """A program's display name with its publisher; ``display`` is False for names that name
         their product more plainly (a Homebrew cask's name read as words)."""
         found = self._identify(name, publisher, platform, display)
-        if isinstance(found, Unidentified) and display and publisher:
+        # (Whether found is an Identification, read once and kept with each reassignment below:
+        # found is always an Identification or an Unidentified.)
+        known = not isinstance(found, Unidentified)
+        if not known and display and publisher:
             initials = self._initials_vendor(publisher, name)
             if initials:
                 # A publisher written out whose initials are its NVD vendor ("Environmental
@@ -836,18 +839,18 @@ class DisplayNames:
                 # again with the vendor's name, which must then name the product as usual.
                 again = self._identify(name, initials, platform, display)
                 if isinstance(again, Identification):
-                    found = Identification(again.key, "fuzzy", min(again.score, 0.93),
-                                           again.evidence + f" (publisher '{publisher}' is vendor '{initials}' by its initials)")
-        if isinstance(found, Identification) and display and found.method != "alias":
+                    found, known = Identification(again.key, "fuzzy", min(again.score, 0.93),
+                                                  again.evidence + f" (publisher '{publisher}' is vendor '{initials}' by its initials)"), True
+        if known and display and found.method != "alias":
             company = self._company_key(found.key, name)
             if company:
                 return Unidentified(company)
-        if (isinstance(found, Unidentified) and display and publisher and platform.family != "macos"
+        if (not known and display and publisher and platform.family != "macos"
                 and compact(clean_publisher(publisher)) not in self.index.by_vendor):
             project = self._persons_coined_project(name, publisher)
             if project is not None:
-                found = project
-        if isinstance(found, Unidentified) and display and platform.family != "macos":
+                found, known = project, True
+        if not known and display and platform.family != "macos":
             # Session 19: a release channel after a Windows program's name, as after a Mac app's
             # (DisplayNames.app): "Microsoft Edge Dev" is the Dev channel's build of Edge. Read
             # only when the whole name names nothing ("dev" is no edition word elsewhere).
@@ -856,9 +859,9 @@ class DisplayNames:
             if channel and channel.start() > 0:
                 again = self._identify(stripped[:channel.start()].rstrip(" -"), publisher, platform, display)
                 if isinstance(again, Identification):
-                    found = Identification(again.key, "fuzzy", min(again.score, 0.9), f"'{channel.group(0).strip(' -')}' is "
-                                           f"a release channel of the program: {again.evidence}")
-            edition = _NAMED_EDITION.search(name) if isinstance(found, Unidentified) and "dition" in name else None
+                    found, known = Identification(again.key, "fuzzy", min(again.score, 0.9), f"'{channel.group(0).strip(' -')}' "
+                                                  f"is a release channel of the program: {again.evidence}"), True
+            edition = _NAMED_EDITION.search(name) if not known and "dition" in name else None
             if edition and edition.start() > 0:
                 # Session 21: "<word> Edition" after a program's name names an edition of it
                 # ("Tftpd64 Service Edition", "Microsoft Flight Simulator X: Steam Edition"), whatever
@@ -866,9 +869,9 @@ class DisplayNames:
                 # read by DisplayNames.app.)
                 again = self.identify(name[:edition.start()].rstrip(" -:"), publisher, platform, display)
                 if isinstance(again, Identification):
-                    found = Identification(again.key, "fuzzy", min(again.score, 0.9), f"'{edition.group(1)}' names an edition "
-                                           f"of the program: {again.evidence}")
-        note = _INSTALLER_NOTE.search(name) if "(" in name and isinstance(found, Identification) else None
+                    found, known = Identification(again.key, "fuzzy", min(again.score, 0.9), f"'{edition.group(1)}' names an "
+                                                  f"edition of the program: {again.evidence}"), True
+        note = _INSTALLER_NOTE.search(name) if "(" in name and known else None
         if note:
             # The cleaning drops bracketed notes, but this one says what the entry is: the
             # installer that puts the product on new user profiles, not the product.

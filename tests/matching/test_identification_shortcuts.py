@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -138,3 +141,16 @@ def test_source_of_reads_sets_as_the_tuple_and_property(source: str, name: str, 
         expected = scheme if identify.PACKAGE_NAME.match(name.lower()) else "other"
     assert identify.source_of(item, host) == expected
     assert (scheme in platform.PACKAGE_SCHEMES) == (scheme in ("dpkg", "rpm", "apk")) == host.packages
+
+
+def test_display_names_read_as_identified_or_not(index: CpeIndex) -> None:
+    """DisplayNames.identify reads once whether _identify named a product and keeps that flag
+    with each later answer: that holds when every answer is an Identification or an
+    Unidentified, never another type (checked on the labelled display names)."""
+    names = identify.Identifier(index).names
+    items = [i for f in sorted(Path(__file__).parent.glob("*_items.json")) for i in json.loads(f.read_text())["items"]
+             if i.get("source") == "windows_program"]
+    assert items
+    for item in items:
+        found = names._identify(item["name"], item.get("vendor") or "", platform.platform_of(item["os"]), True)
+        assert type(found) in (base.Identification, base.Unidentified), item["name"]
