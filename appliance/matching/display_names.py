@@ -883,7 +883,7 @@ class DisplayNames:
         key, or "" (session 17). "Sage 50" and "Sage 50cloud Accounts" (Sage's accounting line)
         clean to "sage", the key sage:sage that a vendor filing many products gives its own name:
         NVD's name for the company's products at large, not for the program the number names."""
-        words = name.split()
+        words = name.split(None, 2)  # (only the first two words are read)
         if len(words) < 2 or not words[1][:1].isdecimal():
             return ""  # (most names: the second word is no number)
         vendor, product = split_key(key)

@@ -154,3 +154,12 @@ def test_display_names_read_as_identified_or_not(index: CpeIndex) -> None:
     for item in items:
         found = names._identify(item["name"], item.get("vendor") or "", platform.platform_of(item["os"]), True)
         assert type(found) in (base.Identification, base.Unidentified), item["name"]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet="Sage 50\t\xa0\u2003\x1cé", max_size=16))
+def test_company_key_reads_the_first_two_words_as_the_whole_split(name: str) -> None:
+    """DisplayNames._company_key splits at most twice: its first two words, and whether there
+    are two, are the whole split's."""
+    whole, cut = name.split(), name.split(None, 2)
+    assert cut[:2] == whole[:2] and (len(cut) >= 2) == (len(whole) >= 2)
