@@ -187,7 +187,9 @@ _NOT_MORE = frozenset(_PART_WORDS | _CODE_PART_WORDS | {"for", "with", "to", "an
 _AFTER_A_NAME = frozenset(_EDITION_WORDS | _PROGRAM_KINDS)
 _NOT_BEFORE = _NOT_MORE | _PLATFORM_WORDS
 # A word with capitals inside it, in any name ("PhonerLite", "NSClient++", "ScanSnap").
-_COINED_WORD = re.compile(r"\b[A-Z][A-Za-z]*[a-z][A-Z]|\b[A-Z]{2,}[a-z]")
+# (Written capital first, the word's start looked behind it: the same names match as with
+# "\b" first, and the search skips to capitals rather than trying each position.)
+_COINED_WORD = re.compile(r"[A-Z](?<!\w[A-Z])(?:[A-Za-z]*[a-z][A-Z]|[A-Z]+[a-z])")
 # A word with capitals inside it, or letters with digits run on ("USBPcap", "Tftpd64").
 _COINED_OR_NUMBERED = re.compile(r"\b[A-Z][A-Za-z]*[a-z][A-Z]|\b[A-Z]{2,}[a-z]|\b[A-Za-z]{3,}\d+\b")
 # A one-word name with capitals inside it ("ImageOptim", "MacDown", "KeePassXC"): a coined
@@ -212,8 +214,10 @@ _LEGAL_FORMS = {"inc", "llc", "ltd", "limited", "corp", "corporation", "co", "gm
 _INITIAL_SPLIT = re.compile(r"[\s,.&]+")
 _SPLIT_WORDS = re.compile(r"[\s-]+")
 # A word of three to five capitals, as abbreviations of product names are written ("CLI", "ZAP",
-# "LFS"); not ".NET", and not the piece and edition words written so ("SDK", "MUI").
-_ABBREVIATION = re.compile(r"(?<![.\w])[A-Z]{3,5}\b")
+# "LFS"); not ".NET", and not the piece and edition words written so ("SDK", "MUI"). (The
+# capital first and the look behind after it, over the two letters: the same matches as a look
+# behind first, and the search skips to capitals rather than trying the look behind everywhere.)
+_ABBREVIATION = re.compile(r"[A-Z](?<![.\w][A-Z])[A-Z]{2,4}\b")
 
 
 _NOT_INITIALS = _PART_WORDS | _CODE_PART_WORDS | _EDITION_WORDS
@@ -570,6 +574,8 @@ class DisplayNames:
         # Per publisher: the vendor its initials name ("" for none) and whether the publisher itself
         # is an NVD vendor (_initials_vendor asks for every name refused with a publisher).
         self._initials_cache: dict[str, tuple[str, bool]] = {}
+        # Per publisher its cleaned name (clean_publisher): a report's programs share few publishers.
+        self._publishers: dict[str, str] = {}
 
     def app(self, item: SoftwareItem, platform: Platform) -> Identification | Unidentified:
         """A macOS app: its name, with the vendor its bundle id names when no publisher was sent.
@@ -846,7 +852,7 @@ class DisplayNames:
             if company:
                 return Unidentified(company)
         if (not known and display and publisher and platform.family != "macos"
-                and compact(clean_publisher(publisher)) not in self.index.by_vendor):
+                and compact(self._publishers.get(publisher) or clean_publisher(publisher)) not in self.index.by_vendor):
             project = self._persons_coined_project(name, publisher)
             if project is not None:
                 found, known = project, True
@@ -946,7 +952,12 @@ class DisplayNames:
     def _identify(self, name: str, publisher: str, platform: Platform, display: bool) -> Identification | Unidentified:
         aliases = self.index.aliases
         raw = name.strip().lower()
-        (cleaned, kept), said = clean_display_names(name), clean_publisher(publisher)
+        said = self._publishers.get(publisher)
+        if said is None:
+            if len(self._publishers) > self.ids.CACHE_LIMIT:
+                self._publishers.clear()
+            said = self._publishers[publisher] = clean_publisher(publisher)
+        cleaned, kept = clean_display_names(name)
         for text in (raw, cleaned):
             if text in aliases.never:
                 return Unidentified(f"'{name}' is a look-alike, not a product with CVEs: {aliases.never[text]}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -163,3 +164,25 @@ def test_company_key_reads_the_first_two_words_as_the_whole_split(name: str) -> 
     are two, are the whole split's."""
     whole, cut = name.split(), name.split(None, 2)
     assert cut[:2] == whole[:2] and (len(cut) >= 2) == (len(whole) >= 2)
+
+
+# Names as the two patterns see them: capitals, lower case, digits, word and non-word marks, non-ASCII letters.
+PATTERN_TEXT = st.text(alphabet="ABZbcx19._ -+éΣİ", max_size=14)
+
+
+@settings(max_examples=5000, deadline=None)
+@given(PATTERN_TEXT, st.integers(min_value=0, max_value=3))
+def test_abbreviations_found_as_with_the_look_behind_first(name: str, pos: int) -> None:
+    """_ABBREVIATION looks behind after the first capital: the same words as the pattern
+    written with the look behind first, from any position."""
+    slow = re.compile(r"(?<![.\w])[A-Z]{3,5}\b")
+    assert display_names._ABBREVIATION.findall(name, pos) == slow.findall(name, pos)
+
+
+@settings(max_examples=5000, deadline=None)
+@given(PATTERN_TEXT)
+def test_coined_words_found_as_with_the_word_start_first(name: str) -> None:
+    """_COINED_WORD looks for the word's start after its first capital: a name has such a
+    word exactly when the pattern written with "\\b" first finds one."""
+    slow = re.compile(r"\b[A-Z][A-Za-z]*[a-z][A-Z]|\b[A-Z]{2,}[a-z]")
+    assert bool(display_names._COINED_WORD.search(name)) == bool(slow.search(name))
