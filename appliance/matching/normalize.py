@@ -62,6 +62,8 @@ _UPDATE_NUMBER = re.compile(r"\b(?:cumulative\s+)?update\s+\d+\b|\bservice\s+pac
 # 2024 Q3", "NI FlexLogger 2024 Q1"; 12 titles of the 2015 CPE dictionary write the release
 # so, "2005Q4", and no product's name begins with a quarter): the year stays, for the rules
 # that read years.
+# The servicing level's letters and digit, the third alternative's (a literal first: a fast search).
+_SP_DIGIT = re.compile(r"sp\d")
 _QUARTER = re.compile(r"\b((?:19|20)\d\d)\s+q[1-4]\b", re.I)
 # "PowerShell 7-x64": a version glued to an architecture.
 _ARCH_SUFFIX = re.compile(r"-(?:x64|x86|amd64|arm64|win64|win32)$", re.I)
@@ -153,7 +155,7 @@ def _prepared(name: str) -> tuple[str, bool]:
     # without running them (re.I also folds a few non-ASCII letters: those names always run the
     # patterns).
     lowered = text.lower() if text.isascii() else ""
-    if not lowered or "update" in lowered or "service" in lowered or "sp" in lowered:
+    if not lowered or "update" in lowered or "service" in lowered or ("sp" in lowered and _SP_DIGIT.search(lowered)):
         text = _UPDATE_NUMBER.sub(" ", text)
     if not lowered or " q" in lowered:
         text = _QUARTER.sub(r"\1", text)

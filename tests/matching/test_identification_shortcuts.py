@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from appliance.matching import base, display_names, identify, platform
+from appliance.matching import base, display_names, identify, normalize, platform
 from appliance.matching.index import CpeIndex
 from appliance.matching.normalize import compact
 
@@ -186,3 +186,14 @@ def test_coined_words_found_as_with_the_word_start_first(name: str) -> None:
     word exactly when the pattern written with "\\b" first finds one."""
     slow = re.compile(r"\b[A-Z][A-Za-z]*[a-z][A-Z]|\b[A-Z]{2,}[a-z]")
     assert bool(display_names._COINED_WORD.search(name)) == bool(slow.search(name))
+
+
+@settings(max_examples=5000, deadline=None)
+@given(st.lists(st.sampled_from(["sp", "SP", "sP", "3", "٣", " ", "\t", "update", "Service", "pack", "s", "p", "x", "-", "Cumulative"]),
+                max_size=8).map("".join))
+def test_update_numbers_need_their_words(name: str) -> None:
+    """normalize._prepared runs _UPDATE_NUMBER on an ASCII name only when it holds "update",
+    "service" or "sp" and a digit (_SP_DIGIT): a name with none of them has no match."""
+    lowered = name.lower()
+    if not ("update" in lowered or "service" in lowered or normalize._SP_DIGIT.search(lowered)):
+        assert normalize._UPDATE_NUMBER.search(name) is None
