@@ -1959,11 +1959,6 @@ class DisplayNames:
         target software of keys in the bundle's ecosystems), computed once."""
         return self.index.plugin_hosts  # (built with the index: a first report need not walk the ecosystems)
 
-    def _vendor_apps(self) -> dict[str, tuple[int, ...]]:
-        """Products NVD names only as a vendor's generic program (_VENDOR_APP_PRODUCTS), by vendor
-        run together (vendor_apps, built with the index)."""
-        return self.index.vendor_apps
-
     def _names_other_vendor(self, publisher: str, vendor: str) -> bool:
         """The publisher is itself an NVD vendor, and not this one: it contradicts the candidate."""
         return bool(publisher) and compact(publisher) in self.index.by_vendor and not _publisher_agrees(publisher, vendor)
@@ -1981,9 +1976,7 @@ class DisplayNames:
 
         # Steps 1 and 2 look up runs of the words up to the last, which name nothing when it is
         # a number no product name ends in ("Zoom 303").
-        # (_unnamed_number(words, index.product_endings) written out: it runs for every name weighed.)
-        last = words[-1] if words else ""
-        unnamed = last.isdigit() and last.isascii() and last[-CpeIndex.ENDING:] not in index.product_endings
+        unnamed = _unnamed_number(words, index.product_endings)
         glued, said_publisher = compact(cleaned), compact(publisher)  # (read by several steps)
         # 1. The whole name is a product name.
         named_like = index.by_product.get(glued, ()) if not unnamed else ()
@@ -2142,7 +2135,8 @@ class DisplayNames:
                     offer(key_id, 0.95, f"name '{cleaned}' is vendor '{vendor}' and product '{product}' written together, "
                                         f"publisher '{publisher}' agrees")
         # 3. The name is the vendor, whose one desktop program NVD names generically (figma:desktop).
-        for key_id in index.vendor_apps.get(glued, ()):  # (self._vendor_apps() without the call)
+        # (Products NVD names only as a vendor's generic program, _VENDOR_APP_PRODUCTS, by vendor run together.)
+        for key_id in index.vendor_apps.get(glued, ()):
             vendor, product = index.words(key_id)
             if _publisher_agrees(publisher, vendor):
                 offer(key_id, 0.9, f"name and publisher are vendor '{vendor}', whose desktop program is '{product}'")

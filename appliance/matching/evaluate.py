@@ -225,20 +225,6 @@ def fix_of(match: BMatch) -> tuple[str | None, str]:
     return None, "none"
 
 
-def _any(values: list[bool | None]) -> bool | None:
-    """Kleene OR over a list of True/False/None: True if one is, else None if one is undecided."""
-    return True if True in values else None if None in values else False
-
-
-def _all(values: list[bool | None]) -> bool | None:
-    """Kleene AND: False if one is, else None if one is undecided."""
-    return False if False in values else None if None in values else True
-
-
-def _negate(value: bool | None) -> bool | None:
-    return None if value is None else not value
-
-
 class _Hit(msgspec.Struct, frozen=True, gc=False):
     """The item's own vulnerable criterion that decided a finding, and why (the finding's text
     is made from these only when the CVE is reported)."""
@@ -713,13 +699,7 @@ class CveEvaluator:
         """The finding an own criterion (``match``, held for ``why``) makes of the CVE."""
         index = self.index
         evidence = f"{index.keys[match.product]} {why}"
-        # (fix_of written out: one per finding.)
-        if match.end_excl:
-            fixed_version, fix_kind = match.end_excl, "fixed_in"
-        elif match.end_incl:
-            fixed_version, fix_kind = match.end_incl, "fixed_after"
-        else:
-            fixed_version, fix_kind = None, "none"
+        fixed_version, fix_kind = fix_of(match)
         kev = index.kev.get(cve.id)
         if kev is None:
             return Vulnerability(cve.id, cve.score, cve.severity, False, backport, evidence, None, None, None,

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from appliance.matching.aliases import AliasTable
 from appliance.matching.bundle import BConfig, BMatch, BNode, BProduct, Bundle, is_date_bound, make_cve, update_suffix
-from appliance.matching.evaluate import CveEvaluator, Installed, _all, _any, _Context, _key, _negate, _version_matches, fix_of
+from appliance.matching.evaluate import CveEvaluator, Installed, _Context, _key, _version_matches, fix_of
 from appliance.matching.index import CpeIndex
 from appliance.matching.platform import platform_of
 
@@ -15,6 +15,20 @@ KEYS = ["acme:player", "acme:plugin", "acme:router", "microsoft:windows"]
 PLAYER, PLUGIN, ROUTER, WINDOWS = range(4)
 SETTINGS = settings(max_examples=400, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 INDEX = CpeIndex(Bundle(1, "now", KEYS, [BProduct(i, "") for i in range(4)], [], []), AliasTable({}, {}, {}, {}))
+
+
+
+# Kleene logic over True/False/None as the evaluator wrote it before the loops.
+def _any(values: list[bool | None]) -> bool | None:
+    return True if True in values else None if None in values else False
+
+
+def _all(values: list[bool | None]) -> bool | None:
+    return False if False in values else None if None in values else True
+
+
+def _negate(value: bool | None) -> bool | None:
+    return None if value is None else not value
 
 
 class _PlainContext(_Context):
@@ -104,8 +118,8 @@ def test_bounds_are_the_sorted_keys_of_the_criteria(configs, keys) -> None:
 @SETTINGS
 @given(match=MATCHES.filter(lambda m: m.product >= 0), backport=st.booleans(), unknown=st.booleans())
 def test_a_finding_names_the_fix_that_fix_of_reads(match, backport, unknown) -> None:
-    """_finding's fixed version and kind (fix_of written out) are fix_of's, with the criterion's
-    product and reason as the evidence."""
+    """_finding's fixed version and kind are fix_of's, with the criterion's product and reason as
+    the evidence."""
     found = CveEvaluator(INDEX)._finding(make_cve("CVE-1", "2024-01-01", "3.1", 7.5, "HIGH", "2024-01-01", ()), match, "why",
                                          backport, unknown)
     assert (found.fixed_version, found.fix_kind) == fix_of(match)
