@@ -81,12 +81,14 @@ class MatchResult(msgspec.Struct, frozen=True):
 # --- Identification results (appliance/matching/identify.py, packages.py) ---------------------
 
 class Identification(msgspec.Struct, frozen=True):
-    """A product, how it was found (agent_cpe, alias, exact, fuzzy, reference) and the 0..1 score."""
+    """A product, how it was found (agent_cpe, alias, exact, fuzzy, reference) and the 0..1 score;
+    ``part`` is the CPE part the product is filed under ("o" for the Linux kernel, an operating system)."""
 
     key: str
     method: str
     score: float
     evidence: str
+    part: str = "a"
 
 
 class Unidentified(msgspec.Struct, frozen=True):

@@ -150,7 +150,7 @@ class FeedMatcher:
             cpe = item.cpe
         else:
             vendor, product = split_key(key)
-            cpe = f"cpe:2.3:a:{vendor}:{product}:{_cpe_version(cpe_version)}:{_cpe_version(update) if update != '*' else '*'}:*:*:*:*:*:*"
+            cpe = f"cpe:2.3:{found.part}:{vendor}:{product}:{_cpe_version(cpe_version)}:{_cpe_version(update) if update != '*' else '*'}:*:*:*:*:*:*"
         match = ItemMatch(cpe, found.method, found.score, evidence, installed.text, rule)
         if key != found.key:  # (a rule's other product of the vendor: its own keys)
             key_id, group = self.index.key_id.get(key), None

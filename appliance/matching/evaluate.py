@@ -213,6 +213,8 @@ def judge(match: BMatch, installed: Installed) -> tuple[bool | None, str]:
         # NVD writes "*" without bounds also where the affected versions were not analysed:
         # with no version at all that is not certain; a span of versions is inside "all".
         return (None if installed.unknown else True), "all versions"
+    if _other_numbering(installed.text, (match.start_incl, match.start_excl, match.end_incl, match.end_excl)):
+        return False, ""  # a calendar-date bound says nothing of a span numbered otherwise, as of a version
     return verdict, " and ".join(bounds)
 
 

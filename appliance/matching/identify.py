@@ -12,7 +12,7 @@ from appliance.matching.bundle import _PROJECT_SUFFIXES, ECOSYSTEMS, _named_afte
 from appliance.matching.display_names import _CODE_PART_WORDS, _PART_WORDS, _PLATFORM_WORDS, DisplayNames, _publisher_agrees, compact
 from appliance.matching.index import CpeIndex, split_key
 from appliance.matching.normalize import app_name, brew_name, clean_display_name, cpe_words, pypi_name
-from appliance.matching.packages import _PLAIN_WORD_USES, PACKAGE_NAME, PackageRules, descriptive_name, distribution_built, kernel_image, module_host, repository_stems, ships_no_code
+from appliance.matching.packages import _PLAIN_WORD_USES, PACKAGE_NAME, PackageRules, descriptive_name, distribution_built, kernel_package, module_host, repository_stems, ships_no_code
 from appliance.matching.platform import PACKAGE_SCHEMES, Platform
 from appliance.matching.references import owner_of
 from appliance.matching.source_package import SourcePackages
@@ -300,9 +300,9 @@ class Identifier:
             # Decided by the version, so before the cache (kept per name).
             return Unidentified(f"'{item.name}' {item.version} is Ubuntu's transitional package that installs the snap of "
                                 "the same name: the program and its version are the snap's, which a dpkg inventory does not list")
-        if item.name.startswith("linux-image-") and source_of(item, platform) == "dpkg":
-            kernel = kernel_image(item.name, item.version)  # decided by the version too, so before the cache
-            if kernel is not None:
+        if item.name.startswith(("linux-", "kernel")):
+            kernel = kernel_package(item.name, item.version, source_of(item, platform))  # the version decides too,
+            if kernel is not None:                                                      # so before the cache
                 return kernel
         cache_key = (item.name, item.vendor, platform.family + platform.scheme, item.source, item.bundle_id, item.source_package)
         found = self._cache.get(cache_key)

@@ -53,8 +53,8 @@ _NO_CODE_SUFFIXES = (
 # (tasksel tasks; openSUSE's installation patterns, "zypper install -t pattern"), no files.
 _NO_CODE_PREFIXES = ("fonts-", "ttf-", "xfonts-", "font-", "hunspell-", "myspell-", "task-", "firmware-", "linux-firmware",
                      "patterns-")
-# The Linux kernel: NVD files it as an operating system (cpe:2.3:o:linux:linux_kernel), not
-# an application, and the appliance matches applications (docs/matching.md).
+# Packages of the Linux kernel. The ones that hold the kernel itself are identified as
+# linux:linux_kernel before these rules run (kernel_package, below); the others are refused here.
 _KERNEL = re.compile(r"^(kernel|kernel-(core|modules.*|headers|tools.*|devel)|linux-(?!pam\b).+)$")
 # Kernel flavours, builds of the one kernel source for a kind of machine or use, which RPM
 # distributions name "kernel-<flavour>" with the flavour's own subpackages after it
@@ -2384,38 +2384,76 @@ def _no_code(package: str) -> str:
     if len(pieces) > 1 and any(piece in _META_PARTS for piece in pieces[1:3]):
         return f"'{package}' is a metapackage (its name says '-all'): it only depends on a project's other packages, no files of its own"
     if _KERNEL.match(package) or _KERNEL.match(_without_flavour(package)):
-        return f"'{package}' is the Linux kernel, which NVD files as an operating system (linux:linux_kernel), not an application"
+        return (f"'{package}' is named for the Linux kernel but does not hold the kernel itself: only the image, core, "
+                "modules and tools packages of one kernel are identified as linux:linux_kernel, not headers, build "
+                "files, metapackages, firmware, out-of-tree modules or tools for any kernel")
     return ""
 
 
-# Debian's kernel image packages carry the kernel's ABI in their name and the upstream stable
-# release they were built from in their version (linux-image-6.1.0-29-amd64 6.1.123-1: Debian
-# Linux Kernel Handbook, "ABI"; trixie puts the release in the name too, linux-image-6.12.12-amd64).
-# Ubuntu's carry the ABI in both (linux-image-5.15.0-127-generic 5.15.0-127.137): its kernels
-# stay at the ".0" of their base release while fixes are backported under it, like RHEL's
-# kernel 5.14.0-427.el9, so NVD's version ranges say nothing about them.
-_KERNEL_IMAGE = re.compile(r"^linux-image-(\d+)\.(\d+)\.\d+(?:-\d+)?(?:[-+][a-z0-9]+)+$")
-_KERNEL_RELEASE = re.compile(r"^(?:\d+:)?(\d+)\.(\d+)\.(\d+)(?:[-~+]|$)")
+# The Linux kernel's own packages, the ones that hold the kernel that runs (its image, its modules)
+# or the tools built with it for that kernel alone. NVD files the kernel as an operating system,
+# cpe:2.3:o:linux:linux_kernel, and its CVEs are the server's most exposed ones (KEV lists dozens).
+# - Debian and Ubuntu carry the kernel's ABI in the package name (Debian Linux Kernel Handbook,
+#   "ABI"): linux-image-6.1.0-29-amd64, linux-modules[-extra]-6.8.0-47-generic, Ubuntu's
+#   linux-tools-6.8.0-47 and linux-hwe-6.8-tools-6.8.0-47 (perf and bpftool for that kernel).
+#   Debian's version is the upstream stable release it was built from (6.1.123-1); Ubuntu's keeps
+#   the series' ".0" (6.8.0-47.47) while stable fixes are backported under it.
+# - RPM distributions name the kernel "kernel" with subpackages (Fedora's kernel.spec: kernel-core,
+#   kernel-modules, kernel-modules-core, kernel-modules-extra, kernel-uki-virt, kernel-tools and
+#   kernel-tools-libs), and a flavour before them (kernel-rt-core, kernel-uek, kernel-default-base).
+#   RHEL and Oracle's UEK also keep the series' ".0" (5.14.0-427.el9, 5.15.0-206.el9uek).
+# - Alpine names each kernel build linux-<flavour> (aports main/linux-lts, community/linux-edge).
+# A ".0" version is read by the version rule kernel_series (translate.py) as "somewhere in the
+# series": only the CVEs of the whole series are decided, the others are marked version_unknown.
+# Not the kernel: headers and build files (linux-headers-*, kernel-devel, kernel-headers), the
+# metapackages that pull in the current image (linux-image-generic), out-of-tree modules built
+# for it (linux-modules-ipu6-*, linux-modules-nvidia-*), firmware, debug symbols.
+_DEB_KERNEL = re.compile(
+    r"^linux-(?:image(?:-unsigned|-extra)?|modules(?:-extra)?|(?:[a-z0-9]+-(?:\d+\.\d+-)?)?tools)"
+    r"-(\d+)\.(\d+)\.\d+(?:-\d+)?(?:[-+][a-z0-9]+)*$")
+_RPM_KERNEL_PARTS = frozenset({"", "core", "base", "modules", "modules-core", "modules-extra", "uki-virt", "tools", "tools-libs"})
+_APK_KERNELS = frozenset({"linux-lts", "linux-virt", "linux-edge", "linux-stable", "linux-rpi", "linux-rpi2", "linux-rpi4"})
+_KERNEL_RELEASE = re.compile(r"^(?:\d+:)?(\d+)\.(\d+)\.(\d+)(?:[-~+._]|$)")
 
 
-def kernel_image(package: str, version: str) -> Identification | Unidentified | None:
-    """A Debian or Ubuntu kernel image package (dpkg) read with its version: the Linux kernel
-    when the version is an upstream release of the series its name gives, a refusal when it is a
-    ".0" that names the ABI only, None for any other package or version (the package rules then
-    refuse the kernel as before)."""
-    image = _KERNEL_IMAGE.match(package)
-    release = _KERNEL_RELEASE.match(version.strip())
-    if image is None or release is None or package.endswith(("-dbg", "-dbgsym")) or image.groups() != release.groups()[:2]:
+def kernel_package(package: str, version: str, scheme: str) -> Identification | Unidentified | None:
+    """A package of the Linux kernel (dpkg, rpm or apk) read with its version: the Linux kernel
+    when the package holds the kernel, None for any other package (the package rules then refuse
+    it as a kernel package, with their reason). A blank version leaves the kernel identified (its
+    CVEs version_unknown); a version that is no kernel release, or (dpkg, whose names give the
+    series) one of another series, is refused with that reason rather than compared."""
+    if package.endswith(("-dbg", "-dbgsym")):
         return None
-    series = ".".join(image.groups())
-    if release.group(3) == "0":
-        return Unidentified(f"'{package}' {version} is the Linux kernel as Ubuntu builds it: its version names the ABI "
-                            f"of the {series} series, not an upstream release (fixes are backported under {series}.0), "
-                            "so NVD's version ranges for linux:linux_kernel cannot be compared with it")
-    upstream = ".".join(release.groups())
+    if scheme == "dpkg":
+        found = _DEB_KERNEL.match(package)
+        if found is None:
+            return None
+        series, what = ".".join(found.groups()), "Debian's and Ubuntu's package"
+    elif scheme == "rpm":
+        head, _, rest = package.partition("-")
+        flavour, _, part = rest.partition("-")
+        if flavour not in _KERNEL_FLAVOURS:
+            part = rest
+        if head != "kernel" or part not in _RPM_KERNEL_PARTS:
+            return None
+        series, what = "", "an RPM package"
+    elif scheme == "apk":
+        if package not in _APK_KERNELS:
+            return None
+        series, what = "", "Alpine's package"
+    else:
+        return None
+    release = _KERNEL_RELEASE.match(version.strip())
+    if release is not None:
+        if series and series != f"{release.group(1)}.{release.group(2)}":
+            return Unidentified(f"'{package}' holds the Linux kernel {series}, but its version {version} is of another series")
+        series = f"{release.group(1)}.{release.group(2)}"
+    elif version.strip():
+        return Unidentified(f"'{package}' holds the Linux kernel, but its version {version} is no kernel release "
+                            "(major.minor.patch) to compare NVD's ranges with")
+    kernel = f"the Linux kernel {series}" if series else "the Linux kernel"
     return Identification("linux:linux_kernel", "exact", 0.95,
-                          f"'{package}' is Debian's image of the Linux kernel {series} (NVD's linux:linux_kernel, filed as an "
-                          f"operating system); its version {version} is built from upstream release {upstream}")
+                          f"'{package}' is {what} of {kernel} (NVD's linux:linux_kernel, filed as an operating system)", "o")
 
 
 def _without_flavour(package: str) -> str:

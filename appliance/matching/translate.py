@@ -8,7 +8,8 @@ Between identification and CVE matching. Two kinds of rules (docs/versions.md li
 - product rules, named per product key in ``data/cpe_dictionary/version_rules.tsv``, for
   installers known to register something else than the release NVD files: Oracle Java 8
   ("8.0.3210.7" is 1.8.0 update 321), JetBrains IDEs (build 221.5921.22 is release 2022.1.x),
-  Adobe Acrobat tracks, .NET runtimes, Visual C++ redistributables.
+  Adobe Acrobat tracks, .NET runtimes, Visual C++ redistributables, Linux kernels that name
+  only their series ("6.8.0" is some 6.8 kernel).
 
 A rule gives the CPE version and update fields, or a span (``floor`` <= version < ``ceiling``)
 when only part of the release is known; evaluation then decides the ranges the span decides
@@ -293,8 +294,30 @@ def zoom_build(version: str, name: str) -> Translation | None:
     )
 
 
+# Linux distributions that keep a kernel series' ".0" in the version (Ubuntu 6.8.0-47.47, RHEL
+# 5.14.0-427.42.1.el9_4, Oracle's UEK 5.15.0-300.el9uek) backport the series' stable fixes under
+# it: the package's upstream version 6.8.0 says "a 6.8 kernel", not "release 6.8.0". Upstream
+# writes a series' first release "6.8", and its stable updates 6.8.1, 6.8.2, ... (kernel.org
+# "Releases"), so a ".0" names the series; Debian, Fedora, SUSE, Amazon and Alpine version
+# their kernels by the stable release (6.1.123, 6.9.9), which no rule changes.
+_KERNEL_SERIES = re.compile(r"(?P<major>\d+)\.(?P<minor>\d+)\.0")
+
+
+def kernel_series(version: str, name: str) -> Translation | None:
+    found = _KERNEL_SERIES.fullmatch(version)
+    if found is None:
+        return None
+    line = f"{found['major']}.{found['minor']}"
+    return Translation(
+        line, floor=line, ceiling=f"{found['major']}.{int(found['minor']) + 1}",
+        note=f"the distribution's {version} names the {line} series, whose stable fixes it backports: "
+             f"only the CVEs of every {line} kernel are decided",
+    )
+
+
 RULES: dict[str, Callable[..., Translation | None]] = {
     "zoom_build": zoom_build,
+    "kernel_series": kernel_series,
     "oracle_java": oracle_java,
     "openjdk": openjdk,
     "jetbrains_build": jetbrains_build,

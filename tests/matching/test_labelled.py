@@ -103,7 +103,7 @@ def test_precision_and_recall(matcher: FeedMatcher, file: str, min_precision: fl
         ("heldout2_items.json", "macos_app", 0.95, 0.89),  # 0.962 / 0.904
         ("heldout2_items.json", "npm", 0.99, 0.84),  # 1.000 / 0.846
         ("heldout2_items.json", "pip", 0.92, 0.67),  # 0.931 / 0.675 (session 19: docutils as python-docutils_project:python-docutils, which set 2 labels none and sets 18, 19 and 28 adjudicated label so)
-        ("heldout2_items.json", "rpm", 0.92, 0.94),  # 0.930 / 0.946
+        ("heldout2_items.json", "rpm", 0.89, 0.94),  # 0.898 / 0.946 (session 25: the kernel's own packages are the kernel, as sets 9, 10, 15, 18 to 20 and 26 to 41 label them; this set labels them no product)
         ("heldout2_items.json", "windows_program", 0.84, 0.82),  # 0.850 / 0.828
         ("heldout3_items.json", "dpkg", 0.99, 0.93),  # 1.000 / 0.938
         ("heldout3_items.json", "homebrew", 0.92, 0.85),  # 0.926 / 0.862 (session 19: the docker formula, labelled docker:docker, now read as the cask's docker:docker_desktop)
@@ -113,7 +113,7 @@ def test_precision_and_recall(matcher: FeedMatcher, file: str, min_precision: fl
         ("heldout3_items.json", "rpm", 0.99, 0.80),  # 1.000 / 0.812
         ("heldout3_items.json", "windows_program", 0.90, 0.92),  # 0.907 / 0.929
         ("heldout4_items.json", "apk", 0.91, 0.95),  # 0.917 / 0.957
-        ("heldout4_items.json", "dpkg", 0.99, 0.80),  # 1.000 / 0.812
+        ("heldout4_items.json", "dpkg", 0.97, 0.80),  # 0.981 / 0.812 (session 25: the kernel's own packages are the kernel, as sets 9, 10, 15, 18 to 20 and 26 to 41 label them; this set labels them no product)
         ("heldout4_items.json", "homebrew", 0.95, 0.87),  # 0.957 / 0.882
         ("heldout4_items.json", "macos_app", 0.97, 0.95),  # 0.980 / 0.961
         ("heldout4_items.json", "npm", 0.99, 0.95),  # 1.000 / 0.958
@@ -129,7 +129,7 @@ def test_precision_and_recall(matcher: FeedMatcher, file: str, min_precision: fl
         ("heldout5_items.json", "rpm", 0.94, 0.90),  # 0.955 / 0.913
         ("heldout5_items.json", "windows_program", 0.94, 0.89),  # 0.947 / 0.900
         ("heldout6_items.json", "apk", 0.91, 0.91),  # 0.923 / 0.923
-        ("heldout6_items.json", "dpkg", 0.94, 0.90),  # 0.945 / 0.912
+        ("heldout6_items.json", "dpkg", 0.92, 0.90),  # 0.929 / 0.912 (session 25: the kernel's own packages are the kernel, as sets 9, 10, 15, 18 to 20 and 26 to 41 label them; this set labels them no product)
         ("heldout6_items.json", "homebrew", 0.88, 0.91),  # 0.880 / 0.917 (session 19: formula srt is SRT, labelled null here)
         ("heldout6_items.json", "macos_app", 0.92, 0.85),  # 0.927 / 0.864
         ("heldout6_items.json", "npm", 0.95, 0.80),  # 0.957 / 0.815
@@ -137,12 +137,12 @@ def test_precision_and_recall(matcher: FeedMatcher, file: str, min_precision: fl
         ("heldout6_items.json", "rpm", 0.93, 0.96),  # 0.944 / 0.971
         ("heldout6_items.json", "windows_program", 0.91, 0.87),  # 0.924 / 0.880; session 17: 0.90 / 0.84, the set labels the Visual C++ Additional Runtime visual_c++ (12 of 14 such labels say visual_c++_redistributable)
         ("heldout7_items.json", "apk", 0.81, 0.87),  # 0.824 / 0.875
-        ("heldout7_items.json", "dpkg", 0.92, 0.88),  # 0.930 / 0.889
+        ("heldout7_items.json", "dpkg", 0.90, 0.88),  # 0.909 / 0.889 (session 25: the kernel's own packages are the kernel, as sets 9, 10, 15, 18 to 20 and 26 to 41 label them; this set labels them no product)
         ("heldout7_items.json", "homebrew", 0.85, 0.77),  # 0.862 / 0.781
         ("heldout7_items.json", "macos_app", 0.92, 0.80),  # 0.926 / 0.806
         ("heldout7_items.json", "npm", 0.99, 0.84),  # 1.000 / 0.846
         ("heldout7_items.json", "pip", 0.99, 0.78),  # 1.000 / 0.789
-        ("heldout7_items.json", "rpm", 0.99, 0.99),  # 1.000 / 1.000
+        ("heldout7_items.json", "rpm", 0.96, 0.99),  # 0.966 / 1.000 (session 25: the kernel's own packages are the kernel, as sets 9, 10, 15, 18 to 20 and 26 to 41 label them; this set labels them no product)
         ("heldout7_items.json", "windows_program", 0.96, 0.91),  # 0.966 / 0.919
         ("heldout8_items.json", "apk", 0.99, 0.94),  # 1.000 / 0.947
         ("heldout8_items.json", "dpkg", 0.85, 0.85),  # 0.857 / 0.857
@@ -193,7 +193,7 @@ def test_precision_and_recall(matcher: FeedMatcher, file: str, min_precision: fl
         ("heldout13_items.json", "rpm", 0.81, 0.83),  # 0.816 / 0.838
         ("heldout13_items.json", "windows_program", 0.96, 0.93),  # 0.973 / 0.935
         ("heldout14_items.json", "apk", 0.99, 0.87),  # 1.000 / 0.875
-        ("heldout14_items.json", "dpkg", 0.95, 0.90),  # 0.955 / 0.914
+        ("heldout14_items.json", "dpkg", 0.94, 0.90),  # 0.948 / 0.914 (session 25: the kernel's own packages are the kernel, as sets 9, 10, 15, 18 to 20 and 26 to 41 label them; this set labels them no product)
         ("heldout14_items.json", "homebrew", 0.87, 0.84),  # 0.875 / 0.848
         ("heldout14_items.json", "macos_app", 0.99, 0.93),  # 1.000 / 0.938
         ("heldout14_items.json", "npm", 0.99, 0.86),  # 1.000 / 0.867

@@ -150,9 +150,11 @@ def test_package_names_by_convention(matcher: FeedMatcher, name: str, os_name: s
     ("fortify-headers", ALPINE, "headers only"),
     ("manpages-dev", DEBIAN, "data or set-up"),
     ("libreoffice-opensymbol-fonts", ROCKY, "data or set-up"),  # Fedora's font packages
-    ("kernel-devel", ROCKY, "operating system"),
-    ("kernel-core", ROCKY, "operating system"),
-    ("linux-perf", DEBIAN, "operating system"),
+    # The kernel's headers and build files; its core package with a version that is no kernel
+    # release; perf, built from the kernel's source for any kernel.
+    ("kernel-devel", ROCKY, "does not hold the kernel itself"),
+    ("kernel-core", ROCKY, "no kernel release"),
+    ("linux-perf", DEBIAN, "does not hold the kernel itself"),
     # Several products of one name and nothing in the data to choose: the candidates are named.
     ("libvpx9", DEBIAN, "chromium:libvpx (0 CVEs), webmproject:libvpx (0 CVEs)"),
     ("calibre", MAC, "calibre-ebook:calibre"),
@@ -710,14 +712,15 @@ def test_a_vendor_named_like_the_package_needs_a_long_name(rules_only: FeedMatch
     ("kernel-uek", "linux:linux_kernel"),
     ("kernel-rt", "linux:linux_kernel"),
     ("kernel-default", "linux:linux_kernel"),
-    # ... and a flavour's subpackage as the plain kernel's: kernel-core, kernel-devel are refused.
-    ("kernel-uek-core", None),
+    # ... and a flavour's subpackage as the plain kernel's: kernel-core is the kernel (session 25),
+    # kernel-devel is refused.
+    ("kernel-uek-core", "linux:linux_kernel"),
     ("kernel-debug-devel", None),
     # Build files named after the kernel are no flavour.
     ("kernel-srpm-macros", None),
 ])
 def test_kernel_flavours_are_read_as_the_plain_kernels_packages(rules_only: FeedMatcher, name: str, expected: str | None) -> None:
-    (result,) = rules_only.match([SoftwareItem(name, "1.0", "", None, "rpm")], ROCKY)
+    (result,) = rules_only.match([SoftwareItem(name, "5.15.0-206.153.7.el9uek", "", None, "rpm")], ROCKY)
     assert _key(result) == expected, result.reason
 
 
@@ -1465,25 +1468,92 @@ def test_of_two_persons_keys_none_is_chosen(matcher: FeedMatcher) -> None:
     assert _key(result) is None
 
 
-def test_a_debian_kernel_image_is_the_kernel_by_its_upstream_release_and_an_ubuntu_one_is_refused(matcher: FeedMatcher) -> None:
+def test_a_debian_kernel_image_is_the_kernel_at_its_upstream_release(matcher: FeedMatcher) -> None:
     """Session 19: Debian's linux-image-<ABI>-<flavour> carries the upstream release in its
-    version (6.1.123-1), so its CVEs can be decided; Ubuntu's carries the ABI's ".0" (fixes
-    backported under it) and is refused with that reason; other kernel packages stay refused."""
+    version (6.1.123-1), so its CVEs are decided as any package's; its headers and debugging
+    symbols are not the kernel, nor is an image whose version is of another series."""
     items = [SoftwareItem("linux-image-5.10.0-9-amd64", "5.10.70-1", "Debian Kernel Team", source="dpkg", source_package="linux-signed-amd64"),
              SoftwareItem("linux-image-6.11.10+bpo-cloud-amd64", "6.11.10-1~bpo12+1", "Debian Kernel Team", source="dpkg"),
-             SoftwareItem("linux-image-5.15.0-127-generic", "5.15.0-127.137", "Ubuntu Kernel Team", source="dpkg"),
              SoftwareItem("linux-image-5.10.0-9-amd64-dbg", "5.10.70-1", "Debian Kernel Team", source="dpkg"),
              SoftwareItem("linux-headers-5.10.0-9-amd64", "5.10.70-1", "Debian Kernel Team", source="dpkg"),
-             SoftwareItem("linux-image-5.10.0-9-amd64", "", "Debian Kernel Team", source="dpkg"),
              SoftwareItem("linux-image-5.10.0-9-amd64", "6.1.123-1", "Debian Kernel Team", source="dpkg")]
-    debian, backport, ubuntu, dbg, headers, blank, other_series = matcher.match(items, DEBIAN)
+    debian, backport, dbg, headers, other_series = matcher.match(items, DEBIAN)
     assert _key(debian) == _key(backport) == "linux:linux_kernel"
-    assert debian.match.version == "5.10.70" and "upstream release 5.10.70" in debian.match.evidence
-    # Dirty Pipe (KEV), fixed in 5.10.102, holds for 5.10.70.
-    assert any(v.cve == "CVE-2022-0847" and v.kev for v in debian.vulnerabilities)
-    assert ubuntu.match is None and "names the ABI of the 5.15 series" in ubuntu.reason
-    for refused in (dbg, headers, blank, other_series):
-        assert refused.match is None and "operating system" in refused.reason
+    assert debian.match.version == "5.10.70" and debian.match.cpe.startswith("cpe:2.3:o:linux:linux_kernel:5.10.70:")
+    assert "the Linux kernel 5.10" in debian.match.evidence and debian.match.version_rule == ""
+    # Dirty Pipe (KEV), fixed in 5.10.102, holds for 5.10.70, certain (a distribution may have backported the fix).
+    (pipe,) = [v for v in debian.vulnerabilities if v.cve == "CVE-2022-0847"]
+    assert pipe.kev and not pipe.version_unknown and pipe.backport_possible
+    for refused in (dbg, headers):
+        assert refused.match is None and "does not hold the kernel itself" in refused.reason
+    assert other_series.match is None and "of another series" in other_series.reason
+
+
+def test_a_kernel_that_names_its_series_decides_only_the_series_cves(matcher: FeedMatcher) -> None:
+    """Session 25: Ubuntu's linux-image-5.15.0-127-generic 5.15.0-127.137 (and its modules and
+    tools) is some 5.15 kernel with backported fixes, no longer refused: a CVE fixed inside the
+    series is version_unknown (may apply), one of every 5.15 kernel is decided, one fixed before
+    the series is not reported. A calendar-date bound ("< 2022-08-10") says nothing of it."""
+    names = ["linux-image-5.15.0-127-generic", "linux-modules-5.15.0-127-generic", "linux-modules-extra-5.15.0-127-generic",
+             "linux-tools-5.15.0-127", "linux-hwe-5.15-tools-5.15.0-127", "linux-image-unsigned-5.15.0-127-generic"]
+    results = matcher.match([SoftwareItem(name, "5.15.0-127.137", "Ubuntu Kernel Team", source="dpkg") for name in names],
+                            "Ubuntu 22.04.5 LTS")
+    for result in results:
+        assert _key(result) == "linux:linux_kernel" and result.match.version == "5.15.x"
+        assert result.match.version_rule == "kernel_series" and result.match.cpe.startswith("cpe:2.3:o:linux:linux_kernel:5.15:")
+    by_id = {v.cve: v for v in results[0].vulnerabilities}
+    # Dirty Pipe (KEV) is fixed in 5.15.25, inside the series: it may apply, and is not dropped.
+    assert by_id["CVE-2022-0847"].kev and by_id["CVE-2022-0847"].version_unknown
+    assert any(not v.version_unknown for v in by_id.values())
+    # Undecided: a bound or an exact version inside 5.15; decided: the others (< 5.17, >= 4.20, ...).
+    for finding in by_id.values():
+        assert finding.version_unknown == ("5.15" in finding.via), (finding.cve, finding.via)
+    assert "CVE-2022-2785" not in by_id  # linux_kernel < 2022-08-10
+    # The same series read from a Debian image's upstream release decides Dirty Pipe.
+    (debian,) = matcher.match([SoftwareItem("linux-image-5.15.0-1-amd64", "5.15.3-1", source="dpkg")], DEBIAN)
+    assert {v.cve: v.version_unknown for v in debian.vulnerabilities}["CVE-2022-0847"] is False
+
+
+@pytest.mark.parametrize(("name", "version", "os_name", "scheme", "expected"), [
+    # RPM distributions: Fedora's kernel.spec subpackages, a flavour before them, SUSE's -base.
+    ("kernel", "5.14.0-427.42.1.el9_4", ROCKY, "rpm", "5.14.x"),
+    ("kernel-core", "5.14.0-427.42.1.el9_4", ROCKY, "rpm", "5.14.x"),
+    ("kernel-modules-extra", "6.9.9-200.fc40", "Fedora Linux 40", "rpm", "6.9.9"),
+    ("kernel-rt-core", "5.14.0-427.42.1.el9_4", ROCKY, "rpm", "5.14.x"),
+    ("kernel-uek-core", "5.15.0-300.163.18.el9uek", "Oracle Linux Server 9.4", "rpm", "5.15.x"),
+    ("kernel-uki-virt", "5.14.0-427.42.1.el9_4", ROCKY, "rpm", "5.14.x"),
+    ("kernel-tools-libs", "5.14.0-427.20.1.el9_4", ROCKY, "rpm", "5.14.x"),
+    ("kernel-default-base", "5.14.21-150500.55.83.1.150500.6.37.3", SUSE, "rpm", "5.14.21"),
+    ("kernel", "6.1.102-111.182.amzn2023", "Amazon Linux 2023", "rpm", "6.1.102"),
+    # Alpine's kernel builds.
+    ("linux-lts", "6.6.58-r0", ALPINE, "apk", "6.6.58"),
+    ("linux-rpi", "6.6.31-r0", ALPINE, "apk", "6.6.31"),
+    # Not the kernel that runs: headers and build files, metapackages, an out-of-tree module,
+    # the tools' shared part, firmware.
+    ("kernel-devel", "5.14.0-427.42.1.el9_4", ROCKY, "rpm", None),
+    ("kernel-headers", "5.14.0-427.42.1.el9_4", ROCKY, "rpm", None),
+    ("kernel-devel-matched", "5.14.0-427.42.1.el9_4", ROCKY, "rpm", None),
+    ("linux-headers", "6.6-r0", ALPINE, "apk", None),
+    ("linux-headers-6.8.0-47-generic", "6.8.0-47.47", "Ubuntu 24.04.1 LTS", "dpkg", None),
+    ("linux-image-generic", "6.8.0-48.48", "Ubuntu 24.04.1 LTS", "dpkg", None),
+    ("linux-modules-ipu6-6.8.0-48-generic", "6.8.0-48.48", "Ubuntu 24.04.1 LTS", "dpkg", None),
+    ("linux-tools-common", "6.8.0-47.47", "Ubuntu 24.04.1 LTS", "dpkg", None),
+    ("linux-libc-dev", "6.8.0-47.47", "Ubuntu 24.04.1 LTS", "dpkg", None),
+])
+def test_the_packages_that_hold_the_kernel(matcher: FeedMatcher, name: str, version: str, os_name: str, scheme: str,
+                                           expected: str | None) -> None:
+    (result,) = matcher.match([SoftwareItem(name, version, "", None, scheme)], os_name)
+    if expected is None:
+        assert result.match is None and "kernel" in result.reason
+    else:
+        assert _key(result) == "linux:linux_kernel" and result.match.version == expected
+
+
+def test_a_kernel_package_without_a_version_is_identified_and_its_cves_may_apply(matcher: FeedMatcher) -> None:
+    """Issue 11's rule for a version that cannot be read: identified, every CVE version_unknown."""
+    (result,) = matcher.match([SoftwareItem("linux-image-5.10.0-9-amd64", "", source="dpkg")], DEBIAN)
+    assert _key(result) == "linux:linux_kernel" and result.vulnerabilities
+    assert all(v.version_unknown for v in result.vulnerabilities)
 
 
 @pytest.mark.parametrize(("name", "os_name", "scheme", "expected"), [

@@ -47,6 +47,9 @@ CASES = [
     # Zoom's MSI for 5.13.4 (download 5.13.4.11835) registers 5.13.11835 (winget Zoom.Zoom 5.13.11835).
     ("zoom:meetings", "Zoom", "5.13.11835", ("5.13", "", "5.13", "5.14", "zoom_build")),
     ("zoom:meetings", "Zoom", "5.13.4.11835", ("5.13.4", "", None, None, "zoom_build")),
+    # A Linux kernel package's upstream version "6.8.0" (Ubuntu 6.8.0-47.47, RHEL 5.14.0-427.el9) is some 6.8 kernel.
+    ("linux:linux_kernel", "linux-image-6.8.0-47-generic", "6.8.0", ("6.8", "", "6.8", "6.9", "kernel_series")),
+    ("linux:linux_kernel", "kernel-core", "5.14.0", ("5.14", "", "5.14", "5.15", "kernel_series")),
     # Decorations, for any product: AnyDesk "ad 7.0.9" (issue 16), Zoom "5.12.0 (8964)" (winget Zoom.Zoom).
     ("anydesk:anydesk", "AnyDesk", "ad 7.0.9", ("7.0.9", "", None, None, "prefix")),
     ("zoom:meetings", "Zoom", "5.12.0 (8964)", ("5.12.0", "", None, None, "bracketed_build")),
@@ -70,7 +73,8 @@ def test_each_rule_on_the_string_it_handles(key: str, name: str, version: str, e
 @pytest.mark.parametrize(
     ("key", "version"),
     [("oracle:jre", "1.8.0"), ("jetbrains:intellij_idea", "2022.1.3"), ("acme:tool", "1.0 beta 2"), ("acme:tool", "4.2.8p15"),
-     ("adobe:acrobat_reader_dc", "22.003.20281"), ("zoom:meetings", "5.13.4"), ("acme:tool", ""), ("acme:tool", "1:2.39.5")],
+     ("adobe:acrobat_reader_dc", "22.003.20281"), ("zoom:meetings", "5.13.4"), ("acme:tool", ""), ("acme:tool", "1:2.39.5"),
+     ("linux:linux_kernel", "6.1.123"), ("linux:linux_kernel", "6.10"), ("linux:linux_kernel", "6.8.0.1")],
 )
 def test_versions_nvd_already_understands_are_left_alone(key: str, version: str) -> None:
     assert RULES.translate(key, "", version) is None
