@@ -139,7 +139,7 @@ class FeedMatcher:
             note = (note + "; " if note else "") + f"version {shown} by rule {rule}: {translation.note}"
             installed = (
                 Installed.of(translation.compared) if translation.floor is None
-                else Installed.between(shown, translation.floor, translation.ceiling or translation.floor)
+                else Installed.between(shown, translation.floor, translation.ceiling or translation.floor, translation.backports)
             )
         evidence = found.evidence + (f"; {note}" if note else "")
         key_id = self.index.key_id.get(found.key)

@@ -146,6 +146,10 @@ class Installed(msgspec.Struct, frozen=True, gc=False):
     low: Any
     high: Any
     exact: bool
+    # The span is a series whose distribution backports fixes under one version (a kernel
+    # 5.15.0-127.137): a range that covers the whole span does not make a finding certain
+    # either, since NVD's ranges often name only the mainline fix (docs/matching.md, session 25).
+    backports: bool = False
 
     @classmethod
     def of(cls, version: str) -> Installed:
@@ -153,12 +157,12 @@ class Installed(msgspec.Struct, frozen=True, gc=False):
         return cls(version, key, key, key is not None)
 
     @classmethod
-    def between(cls, text: str, floor: str, ceiling: str) -> Installed:
+    def between(cls, text: str, floor: str, ceiling: str, backports: bool = False) -> Installed:
         """At least ``floor`` and below ``ceiling`` (e.g. "2022.1" and "2022.2" for any 2022.1.x)."""
         low, high = _key(floor), _key(ceiling)
         if low is None or high is None or not low < high:
             return cls(text, None, None, False)
-        return cls(text, low, high, False)
+        return cls(text, low, high, False, backports)
 
     @property
     def unknown(self) -> bool:
@@ -212,10 +216,10 @@ def judge(match: BMatch, installed: Installed) -> tuple[bool | None, str]:
     if not bounds:
         # NVD writes "*" without bounds also where the affected versions were not analysed:
         # with no version at all that is not certain; a span of versions is inside "all".
-        return (None if installed.unknown else True), "all versions"
+        return (None if installed.unknown or installed.backports else True), "all versions"
     if _other_numbering(installed.text, (match.start_incl, match.start_excl, match.end_incl, match.end_excl)):
         return False, ""  # a calendar-date bound says nothing of a span numbered otherwise, as of a version
-    return verdict, " and ".join(bounds)
+    return (None if verdict and installed.backports else verdict), " and ".join(bounds)
 
 
 def fix_of(match: BMatch) -> tuple[str | None, str]:

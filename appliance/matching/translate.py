@@ -40,6 +40,7 @@ class Translation(msgspec.Struct, frozen=True):
     rule: str = ""
     note: str = ""
     key: str | None = None  # another NVD product of the same vendor (Adobe's classic track)
+    backports: bool = False  # the span is a series with fixes backported under it: no finding is certain
 
     @property
     def compared(self) -> str:
@@ -299,7 +300,9 @@ def zoom_build(version: str, name: str) -> Translation | None:
 # it: the package's upstream version 6.8.0 says "a 6.8 kernel", not "release 6.8.0". Upstream
 # writes a series' first release "6.8", and its stable updates 6.8.1, 6.8.2, ... (kernel.org
 # "Releases"), so a ".0" names the series; Debian, Fedora, SUSE, Amazon and Alpine version
-# their kernels by the stable release (6.1.123, 6.9.9), which no rule changes.
+# their kernels by the stable release (6.1.123, 6.9.9), which no rule changes. No finding of such a
+# series is certain: NVD's ranges often name only the mainline fix ("< 5.17" for a bug whose fix
+# 5.15.y received too), which would call every backported 5.15 kernel vulnerable.
 _KERNEL_SERIES = re.compile(r"(?P<major>\d+)\.(?P<minor>\d+)\.0")
 
 
@@ -309,9 +312,12 @@ def kernel_series(version: str, name: str) -> Translation | None:
         return None
     line = f"{found['major']}.{found['minor']}"
     return Translation(
-        line, floor=line, ceiling=f"{found['major']}.{int(found['minor']) + 1}",
-        note=f"the distribution's {version} names the {line} series, whose stable fixes it backports: "
-             f"only the CVEs of every {line} kernel are decided",
+        # (The ceiling is below the next series' release candidates: NVD lists some CVEs by the
+        # rc that had them, "5.16rc2", which no 5.15 kernel is.)
+        line, floor=line, ceiling=f"{found['major']}.{int(found['minor']) + 1}-rc0", backports=True,
+        note=f"the distribution's {version} names the {line} series, whose stable fixes it backports, so NVD's ranges "
+             f"cannot decide its CVEs: those that reach into the {line} series may apply (version_unknown), those "
+             "fixed before it do not; the distribution's own advisories say which are fixed",
     )
 
 

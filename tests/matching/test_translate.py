@@ -48,8 +48,8 @@ CASES = [
     ("zoom:meetings", "Zoom", "5.13.11835", ("5.13", "", "5.13", "5.14", "zoom_build")),
     ("zoom:meetings", "Zoom", "5.13.4.11835", ("5.13.4", "", None, None, "zoom_build")),
     # A Linux kernel package's upstream version "6.8.0" (Ubuntu 6.8.0-47.47, RHEL 5.14.0-427.el9) is some 6.8 kernel.
-    ("linux:linux_kernel", "linux-image-6.8.0-47-generic", "6.8.0", ("6.8", "", "6.8", "6.9", "kernel_series")),
-    ("linux:linux_kernel", "kernel-core", "5.14.0", ("5.14", "", "5.14", "5.15", "kernel_series")),
+    ("linux:linux_kernel", "linux-image-6.8.0-47-generic", "6.8.0", ("6.8", "", "6.8", "6.9-rc0", "kernel_series")),
+    ("linux:linux_kernel", "kernel-core", "5.14.0", ("5.14", "", "5.14", "5.15-rc0", "kernel_series")),
     # Decorations, for any product: AnyDesk "ad 7.0.9" (issue 16), Zoom "5.12.0 (8964)" (winget Zoom.Zoom).
     ("anydesk:anydesk", "AnyDesk", "ad 7.0.9", ("7.0.9", "", None, None, "prefix")),
     ("zoom:meetings", "Zoom", "5.12.0 (8964)", ("5.12.0", "", None, None, "bracketed_build")),
