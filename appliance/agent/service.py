@@ -108,6 +108,7 @@ _FINDING_COLUMNS = (
     "fixed_version", "fix_kind", "version_unknown",
 )
 _FINDING_VALUES = ", ".join(_FINDING_COLUMNS)
+_UNKNOWN = _FINDING_COLUMNS.index("version_unknown")
 
 
 def _finding_values(v: Vulnerability) -> tuple:
@@ -166,11 +167,17 @@ def _record_alerts(
 ) -> None:
     """Findings that may be news (KEV or at or above the threshold, and not already so in the
     same row) go to the outbox, which checks them against the asset's other rows; a report
-    that changes nothing alertable costs this loop only."""
+    that changes nothing alertable costs this loop only. A finding the installed version could
+    not decide (version_unknown: it may apply) is not counted anywhere, and is not alerted
+    either; when a later report decides it, it is news then."""
     candidates: dict[str, outbox.Candidate] = {}
     for key, values in wanted.items():
+        if values[_UNKNOWN]:
+            continue
         cvss, kev = values[0], bool(values[2])
         old = existing.get(key)
+        if old is not None and old[_UNKNOWN + 1]:  # (a stored row is id, *_FINDING_COLUMNS): it was only "may apply"
+            old = None
         if outbox.news(kev, cvss, bool(old[3]) if old else False, old[1] if old else None, threshold) is None:
             continue  # not alertable, or this very row was already KEV, or already high and still not KEV
         previous = candidates.get(key[1])

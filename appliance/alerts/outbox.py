@@ -72,11 +72,13 @@ def record_findings(conn: sqlite3.Connection, asset_id: int, candidates: dict[st
 
     Called before the findings change, so the asset's stored findings are its previous state:
     a CVE the asset already had as KEV (through this package or another: curl and libcurl4
-    share CVEs) is no news. Returns the number of events written.
+    share CVEs) is no news; one it had only as "may apply" (version_unknown) is. Returns the
+    number of events written.
     """
     cves = sorted(candidates)
     prior = _prior(
-        conn, "SELECT cve, MAX(kev), MAX(cvss) FROM findings WHERE asset_id = ? AND cve IN ({marks}) GROUP BY cve",
+        conn, "SELECT cve, MAX(kev), MAX(cvss) FROM findings WHERE asset_id = ? AND version_unknown = 0 AND cve IN ({marks})"
+        " GROUP BY cve",
         asset_id, cves,
     )
     events = []
