@@ -2403,8 +2403,9 @@ def _no_code(package: str) -> str:
 #   kernel-tools-libs), and a flavour before them (kernel-rt-core, kernel-uek, kernel-default-base).
 #   RHEL and Oracle's UEK also keep the series' ".0" (5.14.0-427.el9, 5.15.0-206.el9uek).
 # - Alpine names each kernel build linux-<flavour> (aports main/linux-lts, community/linux-edge).
-# A ".0" version is read by the version rule kernel_series (translate.py) as "somewhere in the
-# series": only the CVEs of the whole series are decided, the others are marked version_unknown.
+# A ".0" version is read by the version rule kernel_series (translate.py) as "some kernel of the
+# series, fixes backported": CVEs fixed before the series are not reported, the others are
+# version_unknown.
 # Not the kernel: headers and build files (linux-headers-*, kernel-devel, kernel-headers), the
 # metapackages that pull in the current image (linux-image-generic), out-of-tree modules built
 # for it (linux-modules-ipu6-*, linux-modules-nvidia-*), firmware, debug symbols.
