@@ -398,7 +398,7 @@ class PackageRules:
                     # with programs (glibc-common: iconv, getent; grub2-common; Fedora
                     # packaging guidelines, "Subpackages"): the project, when its name is one.
                     head = name[:-7]
-                    shared = self._named_exactly(head, package, scheme)
+                    shared = self.alias(head) or self._named_exactly(head, package, scheme)
                     if isinstance(shared, Identification):
                         return _derived(shared, f"read as '{package}' -> '{head}' (Fedora's -common subpackage of the project's build)", 0.02)
                 return Unidentified(f"'{package}' holds files shared by the binary packages of one source (a -common package), no program of its own")

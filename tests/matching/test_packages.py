@@ -1718,3 +1718,22 @@ def test_a_cross_toolchain_is_its_tool(matcher: FeedMatcher, name: str, os_name:
     assert _key(result) == expected, result.reason or result.match
     if expected:
         assert ("built for target" in result.match.evidence) == (name != "dpkg-cross")
+
+
+@pytest.mark.parametrize(("name", "os_name", "scheme", "source_package", "expected"), [
+    # Session 25: RHEL's qemu-kvm is upstream QEMU (KVM was merged in QEMU 1.3), not NVD's key of
+    # the old fork; its subpackages follow, the rpm "-common" one included.
+    ("qemu-kvm", ROCKY, "rpm", "", "qemu:qemu"),
+    ("qemu-kvm-core", ROCKY, "rpm", "", "qemu:qemu"),
+    ("qemu-kvm-common", ROCKY, "rpm", "", "qemu:qemu"),
+    ("qemu-kvm-block-rbd", ROCKY, "rpm", "qemu-kvm", "qemu:qemu"),
+    # VLC's packages are NVD's vlc_media_player, where its CVEs are; the library through its source.
+    ("vlc-bin", DEBIAN, "dpkg", "vlc", "videolan:vlc_media_player"),
+    ("libvlc5", DEBIAN, "dpkg", "vlc", "videolan:vlc_media_player"),
+    ("vlc", MAC, "homebrew", "", "videolan:vlc_media_player"),
+])
+def test_packages_nvd_files_under_another_name(matcher: FeedMatcher, name: str, os_name: str, scheme: str,
+                                               source_package: str, expected: str) -> None:
+    version = {"rpm": "8.2.0-11.el9", "dpkg": "3.0.21-0+deb12u1"}.get(scheme, "3.0.21")
+    (result,) = matcher.match([SoftwareItem(name, version, "", None, scheme, "", source_package)], os_name)
+    assert _key(result) == expected, result.reason
