@@ -384,11 +384,17 @@ class PackageRules:
                     return Unidentified(f"'{package}' is Python module '{module}' built for one interpreter version, not "
                                         f"CPython; {shown}")
         steps = _derived_names(package, not source)
+        never = self.index.aliases.never
         for name, how, depth, parent in steps:
             if depth:
                 alias = self.alias(name)
                 if alias is not None:
                     return _derived(alias, f"read as {how}", 0.02 * depth)
+            if name in never:
+                # A look-alike the alias table names (GRASS GIS is not the Sass compiler
+                # connorskees:grass): its subpackages and the binaries of its source are too.
+                shown = f"read as {how}, " if depth else ""
+                return Unidentified(f"'{package}' is {shown}a look-alike, not a product with CVEs: {never[name]}")
             if name.endswith("-common") and depth == 0:
                 found = self._named_exactly(name, package, scheme)
                 if isinstance(found, Identification):

@@ -1737,3 +1737,20 @@ def test_packages_nvd_files_under_another_name(matcher: FeedMatcher, name: str, 
     version = {"rpm": "8.2.0-11.el9", "dpkg": "3.0.21-0+deb12u1"}.get(scheme, "3.0.21")
     (result,) = matcher.match([SoftwareItem(name, version, "", None, scheme, "", source_package)], os_name)
     assert _key(result) == expected, result.reason
+
+
+@pytest.mark.parametrize(("name", "os_name", "scheme", "source_package"), [
+    # Session 25: a look-alike the alias table names is one with its subpackages and the binaries
+    # of its source (GRASS GIS is not the Sass compiler connorskees:grass; OpenSCAP is not
+    # Foreman's OpenSCAP plugin; mpeg2dec's libmpeg2 is not Android's).
+    ("grass", ROCKY, "rpm", ""),
+    ("grass-libs", ROCKY, "rpm", "grass"),
+    ("grass-core", DEBIAN, "dpkg", "grass"),
+    ("libopenscap25", DEBIAN, "dpkg", "openscap"),
+    ("openscap-utils", DEBIAN, "dpkg", "openscap"),
+    ("libmpeg2-4", DEBIAN, "dpkg", "mpeg2dec"),
+])
+def test_a_look_alike_package_is_refused_with_its_subpackages(matcher: FeedMatcher, name: str, os_name: str, scheme: str,
+                                                              source_package: str) -> None:
+    (result,) = matcher.match([SoftwareItem(name, "8.4.0-1", "", None, scheme, "", source_package)], os_name)
+    assert result.match is None and "look-alike" in result.reason, result.match
